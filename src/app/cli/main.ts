@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+import { ConfigError, loadConfig } from "../config.js";
+import { DirectoryCsvError } from "../directory/csv.js";
+import { CliError, runCli } from "./commands.js";
+
+try {
+  const config = loadConfig();
+  await runCli(process.argv.slice(2), config, { out: (t) => console.log(t), now: () => new Date() });
+} catch (err) {
+  if (err instanceof CliError) {
+    console.error(err.message);
+    process.exitCode = err.exitCode;
+  } else if (err instanceof DirectoryCsvError) {
+    console.error(`Danh bạ không hợp lệ, không có gì được nhập:\n${err.message}`);
+    process.exitCode = 1;
+  } else if (err instanceof ConfigError) {
+    console.error(err.message);
+    process.exitCode = 1;
+  } else {
+    console.error(
+      `Lỗi hệ thống không mong đợi: ${(err as Error).message}\nHãy báo cho quản trị viên kèm thông tin dưới đây.`,
+    );
+    console.error((err as Error).stack);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,129 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { IANAZone } from "luxon";
+import { z } from "zod";
+import { HolidayCalendar, type YearSwaps } from "../core/calendar/holidays.js";
+import { DEFAULT_REGULATION, type Regulation } from "../core/regulation.js";
+
+/** The project root: data files ship with the code, whatever the working directory. */
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "phải có dạng HH:mm, ví dụ 07:30");
+const positive = z.coerce.number().int().positive();
+
+/**
+ * Every setting, from the environment. The only module that reads `process.env`. Each default is the
+ * regulation's value or an embedded default that needs no credentials.
+ */
+const EnvSchema = z.object({
+  DESK_DB: z.string().min(1).default(join(ROOT, "var/desk.db")),
+  DESK_DIRECTORY: z.string().min(1).default(join(ROOT, "data/sample-directory")),
+  DESK_CALENDAR_DIR: z.string().min(1).default(join(ROOT, "data/calendar")),
+  DESK_TZ: z.string().default(DEFAULT_REGULATION.zone),
+  DESK_LEAD_TIME_HOURS: positive.default(DEFAULT_REGULATION.leadTimeMinutes.normal / 60),
+  DESK_EMERGENCY_LEAD_TIME_HOURS: positive.default(DEFAULT_REGULATION.leadTimeMinutes.emergency / 60),
+  DESK_ANSWER_WITHIN_MINUTES: positive.default(DEFAULT_REGULATION.answerWithinMinutes),
+  DESK_ANSWER_REMINDER_MINUTES: positive.default(DEFAULT_REGULATION.answerReminderMinutes),
+  DESK_CHECK_BEFORE_MINUTES: positive.default(DEFAULT_REGULATION.technicalCheckBeforeMinutes),
+  DESK_HANDOVER_WORKING_DAYS: positive.default(DEFAULT_REGULATION.recordingHandoverWorkingDays),
+  DESK_SETUP_GAP_MINUTES: z.coerce.number().int().min(0).default(DEFAULT_REGULATION.setupGapMinutes),
+  DESK_MCU_PORTS: positive.default(DEFAULT_REGULATION.mcu.ports),
+  DESK_MCU_CONFERENCES: positive.default(DEFAULT_REGULATION.mcu.conferences),
+  DESK_DEFAULT_DURATION_MINUTES: positive.default(DEFAULT_REGULATION.defaultDurationMinutes),
+  DESK_WORKDAY_START: hhmm.default(DEFAULT_REGULATION.workday.start),
+  DESK_WORKDAY_END: hhmm.default(DEFAULT_REGULATION.workday.end),
+});
+
+export interface Config {
+  dbPath: string;
+  directoryDir: string;
+  calendarDir: string;
+  reg: Regulation;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `- ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(
+      `Cấu hình không hợp lệ:\n${lines.join("\n")}\nHãy sửa các biến môi trường trên rồi chạy lại.`,
+    );
+  }
+  const e = parsed.data;
+  if (!IANAZone.isValidZone(e.DESK_TZ)) {
+    throw new ConfigError(
+      `Cấu hình không hợp lệ: DESK_TZ=«${e.DESK_TZ}» không phải múi giờ IANA (ví dụ Asia/Ho_Chi_Minh).`,
+    );
+  }
+  if (e.DESK_ANSWER_REMINDER_MINUTES >= e.DESK_ANSWER_WITHIN_MINUTES) {
+    throw new ConfigError(
+      "Cấu hình không hợp lệ: DESK_ANSWER_REMINDER_MINUTES phải nhỏ hơn DESK_ANSWER_WITHIN_MINUTES.",
+    );
+  }
+  if (e.DESK_WORKDAY_START >= e.DESK_WORKDAY_END) {
+    throw new ConfigError("Cấu hình không hợp lệ: DESK_WORKDAY_START phải trước DESK_WORKDAY_END.");
+  }
+  return {
+    dbPath: e.DESK_DB === ":memory:" ? e.DESK_DB : resolve(e.DESK_DB),
+    directoryDir: resolve(e.DESK_DIRECTORY),
+    calendarDir: resolve(e.DESK_CALENDAR_DIR),
+    reg: {
+      ...DEFAULT_REGULATION,
+      zone: e.DESK_TZ,
+      leadTimeMinutes: {
+        normal: e.DESK_LEAD_TIME_HOURS * 60,
+        emergency: e.DESK_EMERGENCY_LEAD_TIME_HOURS * 60,
+      },
+      answerWithinMinutes: e.DESK_ANSWER_WITHIN_MINUTES,
+      answerReminderMinutes: e.DESK_ANSWER_REMINDER_MINUTES,
+      technicalCheckBeforeMinutes: e.DESK_CHECK_BEFORE_MINUTES,
+      recordingHandoverWorkingDays: e.DESK_HANDOVER_WORKING_DAYS,
+      setupGapMinutes: e.DESK_SETUP_GAP_MINUTES,
+      mcu: { ports: e.DESK_MCU_PORTS, conferences: e.DESK_MCU_CONFERENCES },
+      defaultDurationMinutes: e.DESK_DEFAULT_DURATION_MINUTES,
+      workday: { start: e.DESK_WORKDAY_START, end: e.DESK_WORKDAY_END },
+    },
+  };
+}
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "ngày phải có dạng YYYY-MM-DD");
+const YearSwapsSchema = z.object({
+  year: z.number().int().min(2000).max(2100),
+  source: z.string().optional(),
+  nationalDayAdjacent: isoDate.optional(),
+  off: z.array(z.object({ date: isoDate, name: z.string().min(1) })).default([]),
+  work: z.array(z.object({ date: isoDate, name: z.string().min(1) })).default([]),
+});
+
+/** The yearly swap files (`YYYY.json`) of the working-day calendar. */
+export function loadHolidayCalendar(dir: string): HolidayCalendar {
+  if (!existsSync(dir)) return new HolidayCalendar([]);
+  const years: YearSwaps[] = [];
+  for (const file of readdirSync(dir)
+    .filter((f) => /^\d{4}\.json$/.test(f))
+    .sort()) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(join(dir, file), "utf8"));
+    } catch (err) {
+      throw new ConfigError(
+        `Tệp lịch nghỉ ${join(dir, file)} không phải JSON hợp lệ: ${(err as Error).message}`,
+      );
+    }
+    const parsed = YearSwapsSchema.safeParse(raw);
+    if (!parsed.success) {
+      const lines = parsed.error.issues.map((i) => `- ${i.path.join(".")}: ${i.message}`);
+      throw new ConfigError(`Tệp lịch nghỉ ${join(dir, file)} không hợp lệ:\n${lines.join("\n")}`);
+    }
+    if (`${parsed.data.year}.json` !== file) {
+      throw new ConfigError(`Tệp lịch nghỉ ${file} ghi năm ${parsed.data.year}; tên tệp và năm phải khớp.`);
+    }
+    years.push(parsed.data);
+  }
+  return new HolidayCalendar(years);
+}

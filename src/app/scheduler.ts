@@ -1,0 +1,165 @@
+import { formatRangeVi, formatVi } from "../core/calendar/zone.js";
+import { DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from "../core/jobs/backoff.js";
+import type { Job } from "../store/queue-repos.js";
+import type { Repos } from "../store/store.js";
+import { type Desk, JOB } from "./desk.js";
+
+/**
+ * A job handler writes its effects (outbox messages, audit rows, new timers) through the repos it is given.
+ * It runs inside the transaction that marks the job done, so a crash either leaves the job due with no
+ * effect, or done with all of it: a due job runs once, even across restarts.
+ */
+export type JobHandler = (job: Job, r: Repos, now: Date) => Promise<void>;
+
+export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
+  const zone = desk.reg.zone;
+  return {
+    [JOB.answerReminder]: async (job, r, now) => {
+      const b = await r.bookings.get(job.key);
+      if (b?.status !== "needs-review") return;
+      const deadline = new Date(b.request.receivedAt.getTime() + desk.reg.answerWithinMinutes * 60_000);
+      await r.outbox.enqueue(
+        {
+          channel: "desk",
+          recipient: "mcu-technician",
+          kind: "answer-reminder",
+          booking: b.code,
+          payload: {
+            text: `Nhắc việc: lịch ${b.code} vẫn chờ xem xét; phải trả lời trước ${formatVi(deadline, zone)} (Điều 12.2b).`,
+          },
+        },
+        now,
+      );
+    },
+    [JOB.answerBreach]: async (job, r, now) => {
+      const b = await r.bookings.get(job.key);
+      if (b?.status !== "needs-review") return;
+      await r.bookings.addEvent(b.code, {
+        at: now,
+        from: b.status,
+        to: b.status,
+        actor: "system",
+        channel: "system",
+        reason: `quá hạn trả lời ${desk.reg.answerWithinMinutes / 60} giờ (Điều 12.2b)`,
+      });
+      await r.outbox.enqueue(
+        {
+          channel: "desk",
+          recipient: "admin",
+          kind: "answer-breach",
+          booking: b.code,
+          payload: {
+            text: `Vi phạm thời hạn: lịch ${b.code} chưa được trả lời sau ${desk.reg.answerWithinMinutes / 60} giờ.`,
+          },
+        },
+        now,
+      );
+    },
+    [JOB.technicalCheck]: async (job, r, now) => {
+      const b = await r.bookings.get(job.key);
+      if (b?.status !== "confirmed" || !b.request.start || !b.request.end) return;
+      const endpoints = [...new Set([b.hostEndpoint, ...b.request.participants].filter(Boolean))];
+      await r.outbox.enqueue(
+        {
+          channel: "group",
+          recipient: "support-group",
+          kind: "technical-check",
+          booking: b.code,
+          payload: {
+            text: [
+              `[${b.code}] Kiểm tra kỹ thuật cho phiên họp ${formatRangeVi(b.request.start, b.request.end, zone)} (Điều 12.2b–c).`,
+              `Đề nghị các điểm cầu ${endpoints.join(", ")} kiểm tra thiết bị, nguồn điện và điện dự phòng, âm thanh, ánh sáng, hình ảnh rồi xác nhận bằng lệnh /sansang ${b.code}.`,
+            ].join("\n"),
+            endpoints,
+          },
+        },
+        now,
+      );
+    },
+    [JOB.handoverDue]: async (job, r, now) => {
+      const b = await r.bookings.get(job.key);
+      if (!b || b.status === "handed-over" || b.status === "cancelled" || !b.request.recording) return;
+      await r.outbox.enqueue(
+        {
+          channel: "desk",
+          recipient: "mcu-technician",
+          kind: "handover-due",
+          booking: b.code,
+          payload: {
+            text: `Đến hạn bàn giao bản ghi phiên họp ${b.code} cho ${b.request.host ?? "cơ quan chủ trì"} (Điều 14.2).`,
+          },
+        },
+        now,
+      );
+    },
+  };
+}
+
+export interface RunReport {
+  done: number;
+  failed: number;
+  parked: number;
+}
+
+/** Run every job due at `now`, each in its own transaction; a failure is retried with backoff, then parked. */
+export async function runDueJobs(
+  desk: Desk,
+  handlers: Record<string, JobHandler>,
+  now: Date,
+  opts: { limit?: number; retry?: RetryPolicy } = {},
+): Promise<RunReport> {
+  const report: RunReport = { done: 0, failed: 0, parked: 0 };
+  const due = await desk.store.read((r) => r.jobs.due(now, opts.limit ?? 100));
+  for (const job of due) {
+    try {
+      await desk.store.tx(async (r) => {
+        // Another process may have run it since we looked: re-read inside the transaction.
+        const fresh = await r.jobs.get(job.id);
+        if (fresh?.status !== "pending" || fresh.runAt.getTime() > now.getTime()) return;
+        const handler = handlers[job.kind];
+        if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
+        await handler(fresh, r, now);
+        await r.jobs.complete(job.id, now);
+      });
+      report.done++;
+    } catch (err) {
+      const retryAt = nextAttemptAt(now, job.attempts + 1, opts.retry ?? DEFAULT_RETRY);
+      await desk.store.tx((r) =>
+        r.jobs.fail(job.id, err instanceof Error ? err.message : String(err), retryAt),
+      );
+      if (retryAt) report.failed++;
+      else report.parked++;
+    }
+  }
+  return report;
+}
+
+/** The scheduler loop: polls the job table; every timer lives in the table, so a restart loses none. */
+export class Scheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly desk: Desk,
+    private readonly handlers: Record<string, JobHandler>,
+    private readonly clock: () => Date,
+    private readonly intervalMs = 1_000,
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      this.running = runDueJobs(this.desk, this.handlers, this.clock())
+        .then(() => undefined)
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, this.intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}

@@ -1,0 +1,359 @@
+import { formatRangeVi } from "../calendar/zone.js";
+import type { Agency } from "../directory/types.js";
+import type { Regulation } from "../regulation.js";
+import {
+  type BookingRequest,
+  PRIORITY,
+  type Priority,
+  REQUIRED_FIELDS,
+  type Reason,
+  type RequiredField,
+  type SlotHolder,
+} from "./types.js";
+
+/** What the rules may ask of the directory. */
+export interface DirectoryView {
+  hasEndpoint(code: string): boolean;
+  agency(name: string): Agency | undefined;
+  /** The endpoint through which an agency hosts, or null when it has none. */
+  hostEndpoint(agency: string): string | null;
+}
+
+export interface DecisionContext {
+  now: Date;
+  reg: Regulation;
+  directory: DirectoryView;
+  /** Bookings holding slots around the requested window (widened by the setup gap). */
+  holders: readonly SlotHolder[];
+  /** The booking being re-decided after a change: it never conflicts with itself. */
+  self?: string;
+}
+
+/** `note` findings inform the answer without changing the outcome. */
+export type Severity = "note" | "info" | "review" | "reject";
+
+export interface Finding {
+  severity: Severity;
+  reason: Reason;
+  missing?: RequiredField[];
+  /** Lower-priority bookings this one would push to needs-review. */
+  displace?: string[];
+}
+
+/** What the rules before the current one already established. */
+export interface RuleState {
+  priority: Priority;
+  endpoints: string[];
+  displaced: Set<string>;
+}
+
+export interface Rule {
+  name: string;
+  check(req: BookingRequest, ctx: DecisionContext, state: RuleState): Finding[];
+}
+
+const FIELD_VI: Record<RequiredField, string> = {
+  host: "tên cơ quan chủ trì",
+  participants: "danh sách điểm cầu thành phần",
+  start: "thời gian họp",
+  title: "nội dung họp",
+  contact: "đầu mối liên hệ (họ tên, số điện thoại)",
+};
+
+export function fieldVi(field: RequiredField): string {
+  return FIELD_VI[field];
+}
+
+function overlaps(aStart: Date, aEnd: Date, bStart: Date, bEnd: Date, gapMs = 0): boolean {
+  return aStart.getTime() < bEnd.getTime() + gapMs && bStart.getTime() < aEnd.getTime() + gapMs;
+}
+
+function holdersOf(ctx: DecisionContext, state: RuleState): SlotHolder[] {
+  return ctx.holders.filter((h) => h.code !== ctx.self && !state.displaced.has(h.code));
+}
+
+/** Điều 12.2a: the fields every registration carries. */
+export const requiredFields: Rule = {
+  name: "required-fields",
+  check(req) {
+    const missing = REQUIRED_FIELDS.filter((f) => {
+      switch (f) {
+        case "host":
+          return !req.host;
+        case "participants":
+          return req.participants.length === 0 && req.unresolved.length === 0;
+        case "start":
+          return !req.start;
+        case "title":
+          return !req.title?.trim();
+        case "contact":
+          return !req.contact?.name || !req.contact.phone;
+      }
+      return false;
+    });
+    if (missing.length === 0) return [];
+    return [
+      {
+        severity: "info",
+        missing,
+        reason: {
+          code: "missing-fields",
+          message: `Đăng ký còn thiếu: ${missing.map(fieldVi).join("; ")} (Điều 12.2a).`,
+        },
+      },
+    ];
+  },
+};
+
+/** The host must be an agency of the directory. */
+export const knownHost: Rule = {
+  name: "known-host",
+  check(req, ctx) {
+    if (!req.host || ctx.directory.agency(req.host)) return [];
+    return [
+      {
+        severity: "info",
+        reason: {
+          code: "unknown-host",
+          message: `Không tìm thấy cơ quan chủ trì «${req.host}» trong danh bạ Hệ thống.`,
+        },
+      },
+    ];
+  },
+};
+
+/** Every participant must be an endpoint of the system (Điều 9). */
+export const knownEndpoints: Rule = {
+  name: "known-endpoints",
+  check(req, ctx) {
+    const unknown = [...req.participants.filter((c) => !ctx.directory.hasEndpoint(c)), ...req.unresolved];
+    if (unknown.length === 0) return [];
+    return [
+      {
+        severity: "info",
+        reason: {
+          code: "unknown-endpoint",
+          endpoints: unknown,
+          message: `Không xác định được điểm cầu: ${unknown.map((u) => `«${u}»`).join(", ")}. Đề nghị ghi đúng tên điểm cầu theo danh bạ.`,
+        },
+      },
+    ];
+  },
+};
+
+/** A session must end after it starts, and within one day. */
+export const validTime: Rule = {
+  name: "valid-time",
+  check(req) {
+    if (!req.start || !req.end) return [];
+    const ms = req.end.getTime() - req.start.getTime();
+    if (ms > 0 && ms <= 24 * 3600_000) return [];
+    return [
+      {
+        severity: "reject",
+        reason: {
+          code: "invalid-time",
+          message:
+            ms <= 0
+              ? "Giờ kết thúc phải sau giờ bắt đầu."
+              : "Một phiên họp không thể kéo dài quá 24 giờ; đề nghị đăng ký từng phiên riêng.",
+        },
+      },
+    ];
+  },
+};
+
+export const notInPast: Rule = {
+  name: "not-in-the-past",
+  check(req, ctx) {
+    if (!req.start || req.start.getTime() > ctx.now.getTime()) return [];
+    return [
+      {
+        severity: "reject",
+        reason: {
+          code: "in-the-past",
+          message: `Thời gian bắt đầu ${formatRangeVi(req.start, req.end ?? req.start, ctx.reg.zone)} đã qua.`,
+        },
+      },
+    ];
+  },
+};
+
+/**
+ * Điều 12.2a: 24 h before a normal session, 6 h before an emergency one. A late registration is never refused
+ * silently: a technician decides. Chairs (Điều 11.1) notify, and the desk prepares whatever the notice.
+ */
+export const leadTime: Rule = {
+  name: "lead-time",
+  check(req, ctx, state) {
+    if (!req.start || req.start.getTime() <= ctx.now.getTime()) return [];
+    if (state.priority === PRIORITY.chair) return [];
+    const lead = req.emergency ? ctx.reg.leadTimeMinutes.emergency : ctx.reg.leadTimeMinutes.normal;
+    const given = (req.start.getTime() - req.receivedAt.getTime()) / 60_000;
+    if (given >= lead) return [];
+    const kind = req.emergency ? "họp đột xuất, khẩn cấp" : "họp thông thường";
+    return [
+      {
+        severity: "review",
+        reason: {
+          code: "late",
+          message: `Đăng ký gửi muộn: ${kind} cần đăng ký trước ít nhất ${lead / 60} giờ (Điều 12.2a). Cán bộ kỹ thuật sẽ xem xét khả năng bố trí.`,
+        },
+      },
+    ];
+  },
+};
+
+/** Split conflicting holders into those this booking outranks and those it does not. */
+function settle(
+  conflicting: SlotHolder[],
+  state: RuleState,
+): { displace: SlotHolder[]; blocking: SlotHolder[] } {
+  const displace = conflicting.filter((h) => state.priority > h.priority);
+  const blocking = conflicting.filter((h) => state.priority <= h.priority);
+  return { displace, blocking };
+}
+
+/** An endpoint takes part in one session at a time, with a setup gap between sessions. */
+export const endpointConflicts: Rule = {
+  name: "endpoint-conflicts",
+  check(req, ctx, state) {
+    if (!req.start || !req.end) return [];
+    const gap = ctx.reg.setupGapMinutes * 60_000;
+    const mine = new Set(state.endpoints);
+    const conflicting = holdersOf(ctx, state).filter(
+      (h) => overlaps(req.start!, req.end!, h.start, h.end, gap) && h.endpoints.some((e) => mine.has(e)),
+    );
+    if (conflicting.length === 0) return [];
+    const { displace, blocking } = settle(conflicting, state);
+    if (blocking.length > 0) {
+      const busy = [...new Set(blocking.flatMap((h) => h.endpoints.filter((e) => mine.has(e))))];
+      return [
+        {
+          severity: "reject",
+          reason: {
+            code: "endpoint-busy",
+            endpoints: busy,
+            bookings: blocking.map((h) => h.code),
+            message: `Điểm cầu ${busy.join(", ")} đã có lịch họp khác trùng thời gian (kể cả ${ctx.reg.setupGapMinutes} phút chuẩn bị giữa hai phiên).`,
+          },
+        },
+      ];
+    }
+    return [{ severity: "note", displace: displace.map((h) => h.code), reason: displacedReason(displace) }];
+  },
+};
+
+/** The online meeting room at UBND TP headquarters hosts one session at a time. */
+export const cityHallRoom: Rule = {
+  name: "city-hall-room",
+  check(req, ctx, state) {
+    if (!req.cityHallRoom || !req.start || !req.end) return [];
+    const gap = ctx.reg.setupGapMinutes * 60_000;
+    const conflicting = holdersOf(ctx, state).filter(
+      (h) => h.cityHallRoom && overlaps(req.start!, req.end!, h.start, h.end, gap),
+    );
+    if (conflicting.length === 0) return [];
+    const { displace, blocking } = settle(conflicting, state);
+    if (blocking.length > 0) {
+      return [
+        {
+          severity: "reject",
+          reason: {
+            code: "room-busy",
+            bookings: blocking.map((h) => h.code),
+            message: "Phòng họp trực tuyến tại trụ sở UBND Thành phố đã được đăng ký trong thời gian này.",
+          },
+        },
+      ];
+    }
+    return [{ severity: "note", displace: displace.map((h) => h.code), reason: displacedReason(displace) }];
+  },
+};
+
+/** Peak conferences and ports used by `holders` at any instant within [start, end). */
+export function peakLoad(
+  holders: readonly SlotHolder[],
+  start: Date,
+  end: Date,
+): { conferences: number; ports: number } {
+  const inside = holders.filter((h) => overlaps(start, end, h.start, h.end));
+  const edges = inside.flatMap((h) => [
+    { t: Math.max(h.start.getTime(), start.getTime()), c: 1, p: h.endpoints.length },
+    { t: Math.min(h.end.getTime(), end.getTime()), c: -1, p: -h.endpoints.length },
+  ]);
+  // Ends before starts at the same instant: back-to-back sessions do not overlap.
+  edges.sort((a, b) => a.t - b.t || a.c - b.c);
+  let c = 0;
+  let p = 0;
+  let peak = { conferences: 0, ports: 0 };
+  for (const e of edges) {
+    c += e.c;
+    p += e.p;
+    peak = { conferences: Math.max(peak.conferences, c), ports: Math.max(peak.ports, p) };
+  }
+  return peak;
+}
+
+/** The MCU has a fixed number of ports and concurrent conferences (configured). */
+export const mcuCapacity: Rule = {
+  name: "mcu-capacity",
+  check(req, ctx, state) {
+    if (!req.start || !req.end) return [];
+    const { ports, conferences } = ctx.reg.mcu;
+    const need = state.endpoints.length;
+    const fits = (hs: SlotHolder[]) => {
+      const load = peakLoad(hs, req.start!, req.end!);
+      return load.conferences + 1 <= conferences && load.ports + need <= ports;
+    };
+    let remaining = holdersOf(ctx, state);
+    if (fits(remaining)) return [];
+    // Displace outranked sessions, lowest priority and latest registered first, until this one fits.
+    const candidates = remaining
+      .filter((h) => h.priority < state.priority && overlaps(req.start!, req.end!, h.start, h.end))
+      .sort((a, b) => a.priority - b.priority || b.createdAt.getTime() - a.createdAt.getTime());
+    const displaced: SlotHolder[] = [];
+    for (const h of candidates) {
+      remaining = remaining.filter((x) => x.code !== h.code);
+      displaced.push(h);
+      if (fits(remaining)) {
+        return [
+          { severity: "note", displace: displaced.map((x) => x.code), reason: displacedReason(displaced) },
+        ];
+      }
+    }
+    return [
+      {
+        severity: "reject",
+        reason: {
+          code: "mcu-capacity",
+          message: `Hệ thống MCU đã sử dụng hết năng lực trong thời gian này (tối đa ${conferences} phiên đồng thời, ${ports} cổng kết nối; phiên này cần ${need} cổng).`,
+        },
+      },
+    ];
+  },
+};
+
+function displacedReason(displaced: SlotHolder[]): Reason {
+  return {
+    code: "endpoint-busy",
+    bookings: displaced.map((h) => h.code),
+    message: `Phiên họp được ưu tiên (Điều 11) nên các lịch ${displaced.map((h) => h.code).join(", ")} được chuyển sang chờ xem xét lại.`,
+  };
+}
+
+/** In order: a rule further down may rely on what an earlier one established. */
+export const RULES: readonly Rule[] = [
+  requiredFields,
+  knownHost,
+  knownEndpoints,
+  validTime,
+  notInPast,
+  leadTime,
+  endpointConflicts,
+  cityHallRoom,
+  mcuCapacity,
+];
+
+/** The rules that decide whether a slot is free, used to search alternatives. */
+export const SLOT_RULES: readonly Rule[] = [endpointConflicts, cityHallRoom, mcuCapacity];

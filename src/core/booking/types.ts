@@ -1,0 +1,124 @@
+export type Channel = "mail" | "telegram" | "zalo" | "cli" | "system";
+
+/** The Điều 12.2a fields a registration must carry. */
+export type RequiredField = "host" | "participants" | "start" | "title" | "contact";
+export const REQUIRED_FIELDS: readonly RequiredField[] = [
+  "host",
+  "participants",
+  "start",
+  "title",
+  "contact",
+];
+
+export interface Contact {
+  name: string;
+  phone: string;
+}
+
+/** A registration as a channel understood it, before any rule looked at it. */
+export interface BookingRequest {
+  /** Host agency name, as in the directory, or null when the request does not say. */
+  host: string | null;
+  /** Participant endpoint codes (known or not: the rules check them). */
+  participants: string[];
+  /** Participant phrases that matched no endpoint, kept for the answer. */
+  unresolved: string[];
+  start: Date | null;
+  end: Date | null;
+  title: string | null;
+  contact: Contact | null;
+  emergency: boolean;
+  /** Điều 5.2, 11.5: state-secret content; no channel may carry it. */
+  secret: boolean;
+  recording: boolean;
+  /** Use of the online meeting room at UBND TP headquarters. */
+  cityHallRoom: boolean;
+  otherSupport: string | null;
+  receivedAt: Date;
+  channel: Channel;
+  /** Mailbox or chat identity that sent it. */
+  sender: string;
+}
+
+export type BookingStatus =
+  | "received"
+  | "needs-info"
+  | "needs-review"
+  | "confirmed"
+  | "rejected"
+  | "cancelled"
+  | "checked"
+  | "live"
+  | "ended"
+  | "handed-over";
+
+/** Statuses in which a booking holds its endpoints, the room and MCU capacity. */
+export const HOLDING_STATUSES: readonly BookingStatus[] = ["needs-review", "confirmed", "checked", "live"];
+
+/** Điều 11: chairs notify, emergencies come next, everyone else registers. Higher wins. */
+export type Priority = 1 | 2 | 3;
+export const PRIORITY = { normal: 1, emergency: 2, chair: 3 } as const;
+
+export interface Booking {
+  code: string;
+  status: BookingStatus;
+  request: BookingRequest;
+  /** The host agency's endpoint that hosts the session, when the host has one. */
+  hostEndpoint: string | null;
+  priority: Priority;
+  reasons: ReasonCode[];
+  missing: RequiredField[];
+  /** Bumped on every change the invitee must see (iCalendar SEQUENCE). */
+  sequence: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** A booking as the conflict rules see it. */
+export interface SlotHolder {
+  code: string;
+  priority: Priority;
+  endpoints: string[];
+  start: Date;
+  end: Date;
+  cityHallRoom: boolean;
+  createdAt: Date;
+}
+
+export type ReasonCode =
+  | "missing-fields"
+  | "unknown-endpoint"
+  | "unknown-host"
+  | "invalid-time"
+  | "late"
+  | "in-the-past"
+  | "endpoint-busy"
+  | "mcu-capacity"
+  | "room-busy"
+  | "not-official-sender";
+
+export type Outcome = "confirmed" | "needs-info" | "needs-review" | "rejected";
+
+export interface Reason {
+  code: ReasonCode;
+  /** One Vietnamese sentence a clerk can act on. */
+  message: string;
+  endpoints?: string[];
+  bookings?: string[];
+}
+
+export interface Slot {
+  start: Date;
+  end: Date;
+}
+
+export interface Decision {
+  outcome: Outcome;
+  reasons: Reason[];
+  missing: RequiredField[];
+  /** Codes of lower-priority bookings this one pushes to needs-review. */
+  displaced: string[];
+  priority: Priority;
+  /** Free slots near the requested one; filled on rejection. */
+  alternatives: Slot[];
+}

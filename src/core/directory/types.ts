@@ -1,0 +1,64 @@
+import type { AgencyKind } from "../regulation.js";
+
+export type EndpointLevel = "city" | "district" | "commune";
+export const ENDPOINT_LEVELS: readonly EndpointLevel[] = ["city", "district", "commune"];
+
+export type Role = "leader" | "technician" | "mcu-technician" | "wan-duty" | "admin";
+export const ROLES: readonly Role[] = ["leader", "technician", "mcu-technician", "wan-duty", "admin"];
+/** Roles held at an endpoint (Điều 19.3); the others belong to the desk. */
+export const ENDPOINT_ROLES: readonly Role[] = ["leader", "technician"];
+
+export const AGENCY_KINDS: readonly AgencyKind[] = [
+  "party",
+  "assembly",
+  "council",
+  "government",
+  "front",
+  "department",
+  "security",
+  "military",
+  "board",
+  "commune",
+  "district",
+  "other",
+];
+
+export interface Agency {
+  name: string;
+  kind: AgencyKind;
+  /** Official mailboxes (Điều 12.2a), lower case. */
+  mailboxes: string[];
+  aliases: string[];
+  /** Điều 7.3: the city's approval for more than one commune endpoint. */
+  approvedQuota: number | null;
+  approvalRef: string | null;
+}
+
+export interface Endpoint {
+  code: string;
+  name: string;
+  level: EndpointLevel;
+  agency: string;
+  aliases: string[];
+  /** Điều 10: control rights and the VPN token the operator issued for them. */
+  control: boolean;
+  vpnToken: string | null;
+  /** Address the MCU dials (SIP/H.323), when known. */
+  dial: string | null;
+}
+
+export interface Person {
+  name: string;
+  phone: string | null;
+  email: string | null;
+  endpoint: string | null;
+  role: Role;
+  telegramId: string | null;
+  zaloId: string | null;
+}
+
+export interface Directory {
+  agencies: Agency[];
+  endpoints: Endpoint[];
+  people: Person[];
+}

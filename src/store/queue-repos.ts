@@ -1,0 +1,225 @@
+import { and, asc, eq, inArray, lte, ne, sql } from "drizzle-orm";
+import type { Db } from "./db.js";
+import { inboundMessages, jobs, outbox } from "./schema.js";
+
+export type JobStatus = "pending" | "done" | "parked" | "cancelled";
+
+export interface Job {
+  id: number;
+  kind: string;
+  key: string;
+  payload: Record<string, unknown>;
+  runAt: Date;
+  status: JobStatus;
+  attempts: number;
+  lastError: string | null;
+}
+
+export interface NewJob {
+  kind: string;
+  /** Identifies the timer within its kind, e.g. the booking code: scheduling again moves the same timer. */
+  key: string;
+  runAt: Date;
+  payload?: Record<string, unknown>;
+}
+
+export class JobRepo {
+  constructor(private readonly db: Db) {}
+
+  /** Create or move a timer. A timer that already ran is armed again. */
+  async schedule(job: NewJob, now: Date): Promise<void> {
+    const values = {
+      kind: job.kind,
+      key: job.key,
+      payload: job.payload ?? {},
+      runAt: job.runAt,
+      status: "pending",
+      attempts: 0,
+      lastError: null,
+      createdAt: now,
+      doneAt: null,
+    };
+    this.db
+      .insert(jobs)
+      .values(values)
+      .onConflictDoUpdate({
+        target: [jobs.kind, jobs.key],
+        set: {
+          payload: values.payload,
+          runAt: values.runAt,
+          status: "pending",
+          attempts: 0,
+          lastError: null,
+          doneAt: null,
+        },
+      })
+      .run();
+  }
+
+  async cancel(kind: string, key: string): Promise<void> {
+    this.db
+      .update(jobs)
+      .set({ status: "cancelled" })
+      .where(and(eq(jobs.kind, kind), eq(jobs.key, key), eq(jobs.status, "pending")))
+      .run();
+  }
+
+  async due(now: Date, limit: number): Promise<Job[]> {
+    return this.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.status, "pending"), lte(jobs.runAt, now)))
+      .orderBy(asc(jobs.runAt), asc(jobs.id))
+      .limit(limit)
+      .all() as Job[];
+  }
+
+  async get(id: number): Promise<Job | null> {
+    return (this.db.select().from(jobs).where(eq(jobs.id, id)).get() as Job | undefined) ?? null;
+  }
+
+  async complete(id: number, now: Date): Promise<void> {
+    this.db.update(jobs).set({ status: "done", doneAt: now }).where(eq(jobs.id, id)).run();
+  }
+
+  /** Record a failure: retry at `retryAt`, or park the job with its error when `retryAt` is null. */
+  async fail(id: number, error: string, retryAt: Date | null): Promise<void> {
+    this.db
+      .update(jobs)
+      .set({
+        attempts: sql`${jobs.attempts} + 1`,
+        lastError: error,
+        status: retryAt ? "pending" : "parked",
+        ...(retryAt ? { runAt: retryAt } : {}),
+      })
+      .where(eq(jobs.id, id))
+      .run();
+  }
+
+  async list(statuses: JobStatus[] = ["pending", "parked"]): Promise<Job[]> {
+    return this.db
+      .select()
+      .from(jobs)
+      .where(inArray(jobs.status, statuses))
+      .orderBy(asc(jobs.runAt), asc(jobs.id))
+      .all() as Job[];
+  }
+
+  async countPending(): Promise<number> {
+    return this.db.select({ n: sql<number>`count(*)` }).from(jobs).where(eq(jobs.status, "pending")).get()!.n;
+  }
+}
+
+export type OutboxChannel = "mail" | "group" | "direct" | "desk";
+
+export interface OutboxMessage {
+  id: number;
+  channel: OutboxChannel;
+  /** Mailbox, chat id or role (`mcu-technician`, `wan-duty`) depending on the channel. */
+  recipient: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  booking: string | null;
+  status: "pending" | "sent" | "parked";
+  attempts: number;
+  availableAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+export interface NewOutboxMessage {
+  channel: OutboxChannel;
+  recipient: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  booking?: string | null;
+}
+
+export class OutboxRepo {
+  constructor(private readonly db: Db) {}
+
+  async enqueue(msg: NewOutboxMessage, now: Date): Promise<number> {
+    return this.db
+      .insert(outbox)
+      .values({ ...msg, booking: msg.booking ?? null, availableAt: now, createdAt: now })
+      .returning({ id: outbox.id })
+      .get().id;
+  }
+
+  async due(now: Date, limit: number, channels?: OutboxChannel[]): Promise<OutboxMessage[]> {
+    const conds = [eq(outbox.status, "pending"), lte(outbox.availableAt, now)];
+    if (channels) conds.push(inArray(outbox.channel, channels));
+    return this.db
+      .select()
+      .from(outbox)
+      .where(and(...conds))
+      .orderBy(asc(outbox.id))
+      .limit(limit)
+      .all() as OutboxMessage[];
+  }
+
+  async markSent(id: number, now: Date): Promise<void> {
+    this.db.update(outbox).set({ status: "sent", sentAt: now }).where(eq(outbox.id, id)).run();
+  }
+
+  async fail(id: number, error: string, retryAt: Date | null): Promise<void> {
+    this.db
+      .update(outbox)
+      .set({
+        attempts: sql`${outbox.attempts} + 1`,
+        lastError: error,
+        status: retryAt ? "pending" : "parked",
+        ...(retryAt ? { availableAt: retryAt } : {}),
+      })
+      .where(eq(outbox.id, id))
+      .run();
+  }
+
+  async list(filter: { booking?: string; excludeSent?: boolean } = {}): Promise<OutboxMessage[]> {
+    const conds = [];
+    if (filter.booking) conds.push(eq(outbox.booking, filter.booking));
+    if (filter.excludeSent) conds.push(ne(outbox.status, "sent"));
+    return this.db
+      .select()
+      .from(outbox)
+      .where(conds.length ? and(...conds) : undefined)
+      .orderBy(asc(outbox.id))
+      .all() as OutboxMessage[];
+  }
+}
+
+export class InboundRepo {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Claim a channel message's unique key. Returns false when it was already recorded: the caller then does
+   * nothing. Must run in the transaction that writes the message's effect.
+   */
+  async claim(channel: string, key: string, at: Date, status: string, detail?: string): Promise<boolean> {
+    const res = this.db
+      .insert(inboundMessages)
+      .values({ channel, key, receivedAt: at, status, detail: detail ?? null })
+      .onConflictDoNothing()
+      .run();
+    return res.changes === 1;
+  }
+
+  async settle(channel: string, key: string, status: string, booking: string | null): Promise<void> {
+    this.db
+      .update(inboundMessages)
+      .set({ status, booking })
+      .where(and(eq(inboundMessages.channel, channel), eq(inboundMessages.key, key)))
+      .run();
+  }
+
+  async get(channel: string, key: string) {
+    return (
+      this.db
+        .select()
+        .from(inboundMessages)
+        .where(and(eq(inboundMessages.channel, channel), eq(inboundMessages.key, key)))
+        .get() ?? null
+    );
+  }
+}

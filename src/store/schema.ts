@@ -1,0 +1,219 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// All instants are integer milliseconds since the epoch (UTC); they are shown in Asia/Ho_Chi_Minh.
+const instant = (name: string) => integer(name, { mode: "timestamp_ms" });
+const json = <T>(name: string) => text(name, { mode: "json" }).$type<T>();
+
+export const agencies = sqliteTable("agencies", {
+  name: text("name").primaryKey(),
+  kind: text("kind").notNull(),
+  aliases: json<string[]>("aliases").notNull(),
+  approvedQuota: integer("approved_quota"),
+  approvalRef: text("approval_ref"),
+});
+
+/** Official mailboxes (Điều 12.2a): one agency each, looked up by sender address. */
+export const agencyMailboxes = sqliteTable("agency_mailboxes", {
+  address: text("address").primaryKey(),
+  agency: text("agency")
+    .notNull()
+    .references(() => agencies.name, { onDelete: "cascade" }),
+});
+
+export const endpoints = sqliteTable(
+  "endpoints",
+  {
+    code: text("code").primaryKey(),
+    name: text("name").notNull(),
+    level: text("level").notNull(),
+    agency: text("agency")
+      .notNull()
+      .references(() => agencies.name),
+    aliases: json<string[]>("aliases").notNull(),
+    control: integer("control", { mode: "boolean" }).notNull().default(false),
+    vpnToken: text("vpn_token"),
+    dial: text("dial"),
+  },
+  (t) => [index("endpoints_agency").on(t.agency)],
+);
+
+export const people = sqliteTable(
+  "people",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    phone: text("phone"),
+    email: text("email"),
+    endpoint: text("endpoint").references(() => endpoints.code),
+    role: text("role").notNull(),
+    telegramId: text("telegram_id"),
+    zaloId: text("zalo_id"),
+  },
+  (t) => [
+    index("people_endpoint").on(t.endpoint),
+    uniqueIndex("people_telegram").on(t.telegramId),
+    uniqueIndex("people_zalo").on(t.zaloId),
+  ],
+);
+
+/** Per-name sequences for short codes (HTT-2026-0042, SC-2026-0123). */
+export const counters = sqliteTable("counters", {
+  name: text("name").primaryKey(),
+  value: integer("value").notNull(),
+});
+
+export const bookings = sqliteTable(
+  "bookings",
+  {
+    code: text("code").primaryKey(),
+    status: text("status").notNull(),
+    host: text("host"),
+    hostEndpoint: text("host_endpoint"),
+    title: text("title"),
+    startAt: instant("start_at"),
+    endAt: instant("end_at"),
+    contactName: text("contact_name"),
+    contactPhone: text("contact_phone"),
+    emergency: integer("emergency", { mode: "boolean" }).notNull(),
+    secret: integer("secret", { mode: "boolean" }).notNull(),
+    recording: integer("recording", { mode: "boolean" }).notNull(),
+    cityHallRoom: integer("city_hall_room", { mode: "boolean" }).notNull(),
+    otherSupport: text("other_support"),
+    unresolved: json<string[]>("unresolved").notNull(),
+    priority: integer("priority").notNull(),
+    reasons: json<string[]>("reasons").notNull(),
+    missing: json<string[]>("missing").notNull(),
+    channel: text("channel").notNull(),
+    sender: text("sender").notNull(),
+    receivedAt: instant("received_at").notNull(),
+    sequence: integer("sequence").notNull().default(0),
+    createdAt: instant("created_at").notNull(),
+    updatedAt: instant("updated_at").notNull(),
+  },
+  (t) => [index("bookings_start").on(t.startAt), index("bookings_status").on(t.status)],
+);
+
+export const bookingEndpoints = sqliteTable(
+  "booking_endpoints",
+  {
+    booking: text("booking")
+      .notNull()
+      .references(() => bookings.code, { onDelete: "cascade" }),
+    endpoint: text("endpoint").notNull(),
+    role: text("role").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.booking, t.endpoint] }),
+    index("booking_endpoints_endpoint").on(t.endpoint),
+  ],
+);
+
+/** The audit trail: every status change, who made it, when, through which channel, why. */
+export const bookingEvents = sqliteTable(
+  "booking_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    booking: text("booking")
+      .notNull()
+      .references(() => bookings.code, { onDelete: "cascade" }),
+    at: instant("at").notNull(),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status").notNull(),
+    actor: text("actor").notNull(),
+    channel: text("channel").notNull(),
+    reason: text("reason").notNull(),
+  },
+  (t) => [index("booking_events_booking").on(t.booking)],
+);
+
+/**
+ * Every inbound message, keyed per channel (Message-ID, update id). The unique key is written in the same
+ * transaction as the message's effect, so a redelivered message finds its key and does nothing twice.
+ */
+export const inboundMessages = sqliteTable(
+  "inbound_messages",
+  {
+    channel: text("channel").notNull(),
+    key: text("key").notNull(),
+    receivedAt: instant("received_at").notNull(),
+    status: text("status").notNull(),
+    booking: text("booking"),
+    detail: text("detail"),
+  },
+  (t) => [primaryKey({ columns: [t.channel, t.key] })],
+);
+
+/** What must leave the process: replies, group posts, notices. Delivered by workers, retried, never lost. */
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    channel: text("channel").notNull(),
+    recipient: text("recipient").notNull(),
+    kind: text("kind").notNull(),
+    payload: json<Record<string, unknown>>("payload").notNull(),
+    booking: text("booking"),
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    availableAt: instant("available_at").notNull(),
+    lastError: text("last_error"),
+    createdAt: instant("created_at").notNull(),
+    sentAt: instant("sent_at"),
+  },
+  (t) => [index("outbox_due").on(t.status, t.availableAt)],
+);
+
+/** Timers. `key` makes scheduling idempotent: the same timer for the same thing is one row. */
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind").notNull(),
+    key: text("key").notNull(),
+    payload: json<Record<string, unknown>>("payload").notNull(),
+    runAt: instant("run_at").notNull(),
+    status: text("status").notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: instant("created_at").notNull(),
+    doneAt: instant("done_at"),
+  },
+  (t) => [uniqueIndex("jobs_kind_key").on(t.kind, t.key), index("jobs_due").on(t.status, t.runAt)],
+);
+
+export const incidents = sqliteTable(
+  "incidents",
+  {
+    code: text("code").primaryKey(),
+    endpoint: text("endpoint"),
+    booking: text("booking"),
+    category: text("category").notNull(),
+    route: text("route").notNull(),
+    status: text("status").notNull(),
+    reporter: text("reporter").notNull(),
+    text: text("text").notNull(),
+    assignee: text("assignee"),
+    openedAt: instant("opened_at").notNull(),
+    updatedAt: instant("updated_at").notNull(),
+  },
+  (t) => [index("incidents_endpoint").on(t.endpoint, t.status)],
+);
+
+export const incidentEvents = sqliteTable("incident_events", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  incident: text("incident")
+    .notNull()
+    .references(() => incidents.code, { onDelete: "cascade" }),
+  at: instant("at").notNull(),
+  actor: text("actor").notNull(),
+  channel: text("channel").notNull(),
+  action: text("action").notNull(),
+  note: text("note"),
+});
+
+export const meta = sqliteTable("meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at").notNull().default(sql`(unixepoch() * 1000)`),
+});
