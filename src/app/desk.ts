@@ -57,20 +57,25 @@ export function workingDaysDeadline(desk: Desk, instant: Date, days: number): Da
 }
 
 /** Arm or disarm the timers a booking's status calls for. */
-async function armTimers(desk: Desk, r: Repos, b: Booking, now: Date): Promise<void> {
+async function armTimers(
+  desk: Desk,
+  r: Repos,
+  b: Booking,
+  now: Date,
+  slaFrom = b.request.receivedAt,
+): Promise<void> {
   const { reg } = desk;
-  const received = b.request.receivedAt.getTime();
+  const since = slaFrom.getTime();
   if (b.status === "needs-review") {
+    // The answer clock starts at receipt, or when a displaced booking went back to review.
+    const payload = { since: slaFrom.toISOString() };
+    const at = (minutes: number) => new Date(since + minutes * 60_000);
     await r.jobs.schedule(
-      {
-        kind: JOB.answerReminder,
-        key: b.code,
-        runAt: new Date(received + reg.answerReminderMinutes * 60_000),
-      },
+      { kind: JOB.answerReminder, key: b.code, runAt: at(reg.answerReminderMinutes), payload },
       now,
     );
     await r.jobs.schedule(
-      { kind: JOB.answerBreach, key: b.code, runAt: new Date(received + reg.answerWithinMinutes * 60_000) },
+      { kind: JOB.answerBreach, key: b.code, runAt: at(reg.answerWithinMinutes), payload },
       now,
     );
   } else {
@@ -260,7 +265,7 @@ async function displace(desk: Desk, r: Repos, code: string, by: string, now: Dat
     `nhường cho phiên ưu tiên ${by} (Điều 11)`,
     now,
   );
-  await armTimers(desk, r, { ...moved, request: { ...moved.request, receivedAt: now } }, now);
+  await armTimers(desk, r, moved, now, now);
   const text = displacedText(code, by, b.request, desk.reg.zone);
   const channel = replyChannel(b.request.channel);
   if (channel)

@@ -17,7 +17,9 @@ export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
     [JOB.answerReminder]: async (job, r, now) => {
       const b = await r.bookings.get(job.key);
       if (b?.status !== "needs-review") return;
-      const deadline = new Date(b.request.receivedAt.getTime() + desk.reg.answerWithinMinutes * 60_000);
+      const since =
+        typeof job.payload.since === "string" ? new Date(job.payload.since) : b.request.receivedAt;
+      const deadline = new Date(since.getTime() + desk.reg.answerWithinMinutes * 60_000);
       await r.outbox.enqueue(
         {
           channel: "desk",

@@ -1,0 +1,210 @@
+/**
+ * `npm run demo`: a narrated day at the desk on embedded defaults (a throwaway SQLite file, the sample
+ * directory of Hanoi, simulated time). No credentials, no network. It prints what each party would receive.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { STATUS_VI } from "../core/booking/state.js";
+import type { BookingRequest } from "../core/booking/types.js";
+import { atLocal, formatVi } from "../core/calendar/zone.js";
+import { checkDirectory } from "../core/directory/check.js";
+import type { OutboxMessage } from "../store/queue-repos.js";
+import { Store } from "../store/store.js";
+import { loadConfig, loadHolidayCalendar } from "./config.js";
+import { type Desk, registerBooking, reviewBooking } from "./desk.js";
+import { readDirectoryCsv } from "./directory/csv.js";
+import { runDueJobs, sessionJobHandlers } from "./scheduler.js";
+
+const config = loadConfig();
+const zone = config.reg.zone;
+const tmp = mkdtempSync(join(tmpdir(), "desk-demo-"));
+const store = Store.open(join(tmp, "demo.db"));
+const desk: Desk = { store, reg: config.reg, holidays: loadHolidayCalendar(config.calendarDir) };
+const handlers = sessionJobHandlers(desk);
+const t = (date: string, time: string) => atLocal(date, time, zone);
+
+const CHANNEL_VI: Record<OutboxMessage["channel"], string> = {
+  mail: "Thư trả lời",
+  group: "Nhóm «Hỗ trợ kỹ thuật họp trực tuyến Thành phố»",
+  direct: "Tin nhắn riêng",
+  desk: "Bộ phận kỹ thuật",
+};
+
+function say(now: Date, text: string) {
+  console.log(`\n\x1b[1m[${formatVi(now, zone)}]\x1b[0m ${text}`);
+}
+
+/** Deliver the outbox to the terminal: this is what each party would receive. */
+async function deliver(now: Date) {
+  const due = await store.read((r) => r.outbox.due(now, 1000));
+  for (const m of due) {
+    const text = String(m.payload.text ?? "").replace(/\n/g, "\n      ");
+    console.log(`  → ${CHANNEL_VI[m.channel]} (${m.recipient}):\n      ${text}`);
+    await store.tx((r) => r.outbox.markSent(m.id, now));
+  }
+}
+
+async function book(
+  now: Date,
+  what: string,
+  req: Omit<BookingRequest, "receivedAt" | "channel" | "unresolved" | "otherSupport">,
+) {
+  say(now, what);
+  const res = await registerBooking(
+    desk,
+    { ...req, receivedAt: now, channel: "mail", unresolved: [], otherSupport: null },
+    { now },
+  );
+  await deliver(now);
+  return res.code!;
+}
+
+async function clock(now: Date, what: string) {
+  const report = await runDueJobs(desk, handlers, now);
+  if (report.done === 0) return;
+  say(now, what);
+  await deliver(now);
+}
+
+try {
+  const directory = readDirectoryCsv(config.directoryDir);
+  await store.tx((r) => r.directory.replaceAll(directory));
+  const violations = checkDirectory(directory, config.reg);
+  console.log(
+    "Một ngày tại bàn kỹ thuật Hệ thống Họp trực tuyến thành phố Hà Nội (mô phỏng, Quyết định 3125/QĐ-UBND).",
+  );
+  console.log(
+    `Danh bạ mẫu: ${directory.agencies.length} cơ quan, ${directory.endpoints.length} điểm cầu, ${directory.people.length} người; ${violations.length} vi phạm Điều 7, 10, 19.3.`,
+  );
+  console.log(
+    `MCU: ${config.reg.mcu.conferences} phiên đồng thời, ${config.reg.mcu.ports} cổng. Thời gian chạy theo đồng hồ mô phỏng.`,
+  );
+
+  const contact = (name: string, phone: string) => ({ name, phone });
+  const base = { emergency: false, secret: false, recording: false, cityHallRoom: false };
+
+  const sct = await book(
+    t("2026-12-07", "08:30"),
+    "Sở Công Thương đăng ký phiên họp thứ Năm 10/12, có ghi hình.",
+    {
+      ...base,
+      host: "Sở Công Thương",
+      participants: ["CX-00008", "CX-00025", "CX-09955"],
+      start: t("2026-12-10", "09:00"),
+      end: t("2026-12-10", "11:00"),
+      title: "Bình ổn thị trường dịp Tết Nguyên đán",
+      contact: contact("Lâm Thị Ngọc", "0983210456"),
+      recording: true,
+      sender: "vanthu.sct@hanoi.gov.vn",
+    },
+  );
+
+  await book(t("2026-12-07", "09:10"), "Sở Tư pháp xin cùng khung giờ với phường Ngọc Hà: điểm cầu đã bận.", {
+    ...base,
+    host: "Sở Tư pháp",
+    participants: ["CX-00008", "CX-09877"],
+    start: t("2026-12-10", "09:30"),
+    end: t("2026-12-10", "11:00"),
+    title: "Tập huấn công tác hộ tịch",
+    contact: contact("Cao Văn Sơn", "02437345678"),
+    sender: "vanphong.stp@hanoi.gov.vn",
+  });
+
+  const late = await book(
+    t("2026-12-07", "10:00"),
+    "Sở Du lịch đăng ký muộn cho sáng mai (dưới 24 giờ): chờ cán bộ kỹ thuật.",
+    {
+      ...base,
+      host: "Sở Du lịch",
+      participants: ["CX-00070", "CX-00082"],
+      start: t("2026-12-08", "08:00"),
+      end: t("2026-12-08", "09:30"),
+      title: "Chuẩn bị mùa du lịch xuân 2027",
+      contact: contact("Vương Thu Hà", "0977303404"),
+      sender: "vanthu.sdl@hanoi.gov.vn",
+    },
+  );
+
+  await book(t("2026-12-07", "10:20"), "Sở Xây dựng quên nội dung và đầu mối liên hệ.", {
+    ...base,
+    host: "Sở Xây dựng",
+    participants: ["CX-09556"],
+    start: t("2026-12-11", "14:00"),
+    end: t("2026-12-11", "15:00"),
+    title: null,
+    contact: null,
+    sender: "vanthu.sxd@hanoi.gov.vn",
+  });
+
+  await book(
+    t("2026-12-07", "10:40"),
+    "Văn phòng UBND Thành phố thông báo phiên họp mật (Điều 5.2): nhóm chỉ thấy mã và giờ.",
+    {
+      ...base,
+      host: "Văn phòng UBND thành phố Hà Nội",
+      participants: ["CATP-01", "BTLTD-01"],
+      start: t("2026-12-10", "14:00"),
+      end: t("2026-12-10", "15:30"),
+      title: "Phương án bảo vệ mục tiêu trọng điểm",
+      contact: contact("Đỗ Minh Quân", "0912000111"),
+      secret: true,
+      sender: "vanthu.vpub@hanoi.gov.vn",
+    },
+  );
+
+  await clock(
+    t("2026-12-07", "11:30"),
+    "Đồng hồ SLA: 90 phút sau khi tiếp nhận mà lịch của Sở Du lịch chưa có kết quả.",
+  );
+  say(t("2026-12-07", "11:40"), "Cán bộ kỹ thuật xác nhận lịch của Sở Du lịch (trong hạn 2 giờ).");
+  await reviewBooking(
+    desk,
+    late,
+    "confirmed",
+    { id: "kythuat@hanoi.gov.vn", channel: "cli" },
+    "bố trí được kỹ thuật",
+    t("2026-12-07", "11:40"),
+  );
+  await deliver(t("2026-12-07", "11:40"));
+  await clock(
+    t("2026-12-08", "06:00"),
+    "2 giờ trước phiên họp của Sở Du lịch: kiểm tra kỹ thuật (Điều 12.2b).",
+  );
+
+  await book(
+    t("2026-12-09", "23:00"),
+    "Sở Y tế đăng ký họp khẩn cấp (Điều 11.3) lúc 09:00 ngày 10/12, trùng điểm cầu phường Ngọc Hà.",
+    {
+      ...base,
+      emergency: true,
+      host: "Sở Y tế",
+      participants: ["CX-00008", "CX-00004", "CX-00025"],
+      start: t("2026-12-10", "09:00"),
+      end: t("2026-12-10", "10:30"),
+      title: "Ứng phó khẩn cấp ổ dịch cúm A/H5N1",
+      contact: contact("Phạm Thu Trang", "0904555666"),
+      sender: "vanthu.syt@hanoi.gov.vn",
+    },
+  );
+  await clock(t("2026-12-10", "00:30"), `90 phút sau khi lịch ${sct} bị chuyển sang chờ xem xét.`);
+  await clock(t("2026-12-10", "07:00"), "2 giờ trước phiên họp khẩn: kiểm tra kỹ thuật.");
+  await clock(t("2026-12-10", "12:00"), "Giữa ngày 10/12.");
+
+  console.log("\nLịch ngày 10/12/2026:");
+  const day = await store.read((r) =>
+    r.bookings.list({ from: t("2026-12-10", "00:00"), to: t("2026-12-11", "00:00") }),
+  );
+  for (const b of day) {
+    console.log(
+      `  ${b.code}  ${STATUS_VI[b.status].padEnd(28)} ${b.request.secret ? "(nội dung mật)" : b.request.title}`,
+    );
+  }
+  const pending = await store.read((r) => r.jobs.list());
+  console.log(
+    `\nHẹn giờ còn chờ: ${pending.map((j) => `${j.kind} ${j.key} lúc ${formatVi(j.runAt, zone)}`).join("; ") || "không có"}.`,
+  );
+} finally {
+  store.close();
+  rmSync(tmp, { recursive: true, force: true });
+}
