@@ -62,7 +62,7 @@ CREATE TABLE `bookings` (
 );
 --> statement-breakpoint
 CREATE INDEX `bookings_start` ON `bookings` (`start_at`);--> statement-breakpoint
-CREATE INDEX `bookings_status` ON `bookings` (`status`);--> statement-breakpoint
+CREATE INDEX `bookings_status_start` ON `bookings` (`status`,`start_at`);--> statement-breakpoint
 CREATE TABLE `counters` (
 	`name` text PRIMARY KEY NOT NULL,
 	`value` integer NOT NULL

@@ -91,7 +91,7 @@ export const bookings = sqliteTable(
     createdAt: instant("created_at").notNull(),
     updatedAt: instant("updated_at").notNull(),
   },
-  (t) => [index("bookings_start").on(t.startAt), index("bookings_status").on(t.status)],
+  (t) => [index("bookings_start").on(t.startAt), index("bookings_status_start").on(t.status, t.startAt)],
 );
 
 export const bookingEndpoints = sqliteTable(

@@ -10,7 +10,10 @@ import {
   type Reason,
   type RequiredField,
   type Slot,
+  type SlotHolder,
 } from "./types.js";
+
+const DAY_MS = 24 * 3600_000;
 
 /** Điều 11: chairs first, then emergencies, then everyone else. */
 export function priorityOf(req: BookingRequest, ctx: Pick<DecisionContext, "directory" | "reg">): Priority {
@@ -106,17 +109,28 @@ export function findAlternatives(
     Math.max(ctx.now.getTime(), req.receivedAt.getTime()) + (priority === PRIORITY.chair ? 0 : lead * 60_000);
   const endpoints = occupiedEndpoints(req, ctx);
   const firstDay = localDateOf(req.start, zone);
+  // Bucket the holders by UTC day so that each candidate looks only at its neighbours (sessions last ≤ 24 h).
+  const buckets = new Map<number, SlotHolder[]>();
+  for (const h of ctx.holders) {
+    const k = Math.floor(h.start.getTime() / DAY_MS);
+    buckets.set(k, [...(buckets.get(k) ?? []), h]);
+  }
+  const near = (t: number): SlotHolder[] => {
+    const k = Math.floor(t / DAY_MS);
+    return [...(buckets.get(k - 1) ?? []), ...(buckets.get(k) ?? []), ...(buckets.get(k + 1) ?? [])];
+  };
   const candidates: Slot[] = [];
   for (let d = -1; d <= (search.days ?? 7); d++) {
     const date = addDays(firstDay, d);
     if (!search.isWorkingDay(date)) continue;
     const open = atLocal(date, workday.start, zone).getTime();
     const close = atLocal(date, workday.end, zone).getTime();
+    const holders = near(open);
     for (let t = open; t + duration <= close; t += step) {
       if (t < earliest || t === req.start.getTime()) continue;
       const slot = { start: new Date(t), end: new Date(t + duration) };
       const state: RuleState = { priority, endpoints, displaced: new Set() };
-      const findings = runRules(SLOT_RULES, { ...req, ...slot }, ctx, state);
+      const findings = runRules(SLOT_RULES, { ...req, ...slot }, { ...ctx, holders }, state);
       // An alternative must not displace anyone: it is offered, not imposed.
       if (findings.length === 0) candidates.push(slot);
     }

@@ -1,0 +1,66 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../src/app/config.js";
+import { SAMPLE_DIR, tempDir } from "./helpers.js";
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const res = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/app/cli/main.ts"), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
+  return { code: res.status, out: res.stdout, err: res.stderr };
+}
+
+describe("CLI", () => {
+  it("imports, checks and lists, with Vietnamese output", () => {
+    const db = join(tempDir(), "cli.db");
+    const imp = cli(["directory", "import", SAMPLE_DIR], { DESK_DB: db });
+    expect(imp).toMatchObject({ code: 0, out: "Đã nhập 149 cơ quan, 161 điểm cầu, 327 người.\n" });
+    expect(cli(["directory", "check"], { DESK_DB: db }).out).toBe("Danh bạ không có vi phạm nào theo Điều 7, 10 và 19.3.\n");
+    expect(cli(["booking", "list"], { DESK_DB: db }).out).toBe("Không có lịch họp nào trong khoảng này.\n");
+    expect(cli(["schedule", "--date", "2026-12-10"], { DESK_DB: db }).out).toContain("Không có phiên họp nào.");
+  });
+
+  it("directory check --directory --json reads a CSV folder without touching the store", () => {
+    const dir = tempDir();
+    cpSync(SAMPLE_DIR, dir, { recursive: true });
+    writeFileSync(
+      join(dir, "endpoints.csv"),
+      "code,name,level,agency,aliases,control,vpn_token\nSCT-01,Sở Công Thương,city,Sở Công Thương,,no,\nSCT-02,Sở Công Thương 2,city,Sở Công Thương,,no,\nSCT-03,Sở Công Thương 3,city,Sở Công Thương,,yes,\n",
+    );
+    writeFileSync(join(dir, "people.csv"), "name,phone,email,endpoint,role\n");
+    const db = join(tempDir(), "untouched.db");
+    const res = cli(["directory", "check", "--directory", dir, "--json"], { DESK_DB: db });
+    expect(res.code).toBe(0);
+    const items = JSON.parse(res.out) as { article: string; agency: string; endpoints: string[]; message: string }[];
+    expect(items[0]).toEqual({
+      article: "7.1",
+      agency: "Sở Công Thương",
+      endpoints: ["SCT-01", "SCT-02", "SCT-03"],
+      message: "Sở Công Thương có 3 điểm cầu cấp Thành phố, vượt mức tối đa 2.",
+    });
+    expect(items.map((i) => i.article)).toContain("10.2");
+    expect(items.filter((i) => i.article === "19.3")).toHaveLength(6);
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it("exits non-zero with a message a person can act on", () => {
+    const db = join(tempDir(), "cli.db");
+    const bad = cli(["booking", "list", "--from", "10/12/2026"], { DESK_DB: db });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain("hãy dùng dạng YYYY-MM-DD");
+    const unknown = cli(["frobnicate"], { DESK_DB: db });
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain("Lệnh «frobnicate» không tồn tại.");
+    const missing = cli(["directory", "import", "/nonexistent"], { DESK_DB: db });
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain("agencies.csv, dòng 0, cột -: không tìm thấy tệp trong thư mục /nonexistent.");
+    const config = cli(["jobs"], { DESK_DB: db, DESK_MCU_PORTS: "nhiều" });
+    expect(config.code).toBe(1);
+    expect(config.err).toContain("DESK_MCU_PORTS");
+    expect(cli(["booking", "show", "HTT-2026-9999"], { DESK_DB: db }).err).toBe("Không tìm thấy lịch họp HTT-2026-9999.\n");
+  });
+});
