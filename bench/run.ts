@@ -38,8 +38,24 @@ function bigDirectory(): Directory {
   const dir = readDirectoryCsv(join(ROOT, "data/sample-directory"));
   for (let i = dir.endpoints.length; i < 1000; i++) {
     const agency = `UBND xã Thử Nghiệm ${i}`;
-    dir.agencies.push({ name: agency, kind: "commune", mailboxes: [`vanthu.x${i}@hanoi.gov.vn`], aliases: [], approvedQuota: null, approvalRef: null });
-    dir.endpoints.push({ code: `BX-${i}`, name: `Xã Thử Nghiệm ${i}`, level: "commune", agency, aliases: [], control: false, vpnToken: null, dial: null });
+    dir.agencies.push({
+      name: agency,
+      kind: "commune",
+      mailboxes: [`vanthu.x${i}@hanoi.gov.vn`],
+      aliases: [],
+      approvedQuota: null,
+      approvalRef: null,
+    });
+    dir.endpoints.push({
+      code: `BX-${i}`,
+      name: `Xã Thử Nghiệm ${i}`,
+      level: "commune",
+      agency,
+      aliases: [],
+      control: false,
+      vpnToken: null,
+      dial: null,
+    });
   }
   return dir;
 }
@@ -58,7 +74,20 @@ function seedBookings(store: Store, codes: string[]) {
       const start = start0 + day * 86_400_000 + rnd(18) * 1_800_000;
       const end = start + (1 + rnd(4)) * 1_800_000;
       const code = `HTT-BENCH-${i}`;
-      insB.run(code, i % 10 === 0 ? "rejected" : "confirmed", "Sở Công Thương", null, "Phiên họp thử", start, end, "Thử", "0900000000", start - 86_400_000 * 3, start - 86_400_000 * 3, start - 86_400_000 * 3);
+      insB.run(
+        code,
+        i % 10 === 0 ? "rejected" : "confirmed",
+        "Sở Công Thương",
+        null,
+        "Phiên họp thử",
+        start,
+        end,
+        "Thử",
+        "0900000000",
+        start - 86_400_000 * 3,
+        start - 86_400_000 * 3,
+        start - 86_400_000 * 3,
+      );
       const n = 2 + rnd(4);
       const used = new Set<string>();
       for (let k = 0; k < n; k++) {
@@ -71,7 +100,15 @@ function seedBookings(store: Store, codes: string[]) {
   })();
 }
 
-const HOSTS = ["Sở Tư pháp", "Sở Y tế", "Sở Nội vụ", "Sở Tài chính", "Sở Xây dựng", "Sở Du lịch", "Sở Công Thương"];
+const HOSTS = [
+  "Sở Tư pháp",
+  "Sở Y tế",
+  "Sở Nội vụ",
+  "Sở Tài chính",
+  "Sở Xây dựng",
+  "Sở Du lịch",
+  "Sở Công Thương",
+];
 
 function sampleRequest(codes: string[]): BookingRequest {
   const day = 30 + rnd(600);
@@ -113,7 +150,10 @@ async function benchDecisions() {
     const now = req.receivedAt;
     // The pure pipeline alone, on the holders the store returns.
     const snapshot = await store.repos.directory.snapshot();
-    const holders = await store.repos.bookings.holders(new Date(req.start!.getTime() - 900_000), new Date(req.end!.getTime() + 900_000));
+    const holders = await store.repos.bookings.holders(
+      new Date(req.start!.getTime() - 900_000),
+      new Date(req.end!.getTime() + 900_000),
+    );
     const p0 = performance.now();
     decide(req, { now, reg: REG, directory: snapshot, holders });
     pure.push(performance.now() - p0);
@@ -131,14 +171,21 @@ async function benchDecisions() {
 
 async function benchJobs() {
   const store = Store.open(join(tmp, "jobs.db"));
-  const desk: Desk = { store, reg: DEFAULT_REGULATION, holidays: loadHolidayCalendar(join(ROOT, "data/calendar")) };
+  const desk: Desk = {
+    store,
+    reg: DEFAULT_REGULATION,
+    holidays: loadHolidayCalendar(join(ROOT, "data/calendar")),
+  };
   const now = new Date("2026-12-07T01:00:00Z");
   await store.tx(async (r) => {
     for (let i = 0; i < 10_000; i++) await r.jobs.schedule({ kind: "noop", key: String(i), runAt: now }, now);
   });
   const handlers = {
     noop: async (job: { key: string }, r: import("../src/store/store.js").Repos, at: Date) => {
-      await r.outbox.enqueue({ channel: "desk", recipient: "admin", kind: "noop", payload: { key: job.key } }, at);
+      await r.outbox.enqueue(
+        { channel: "desk", recipient: "admin", kind: "noop", payload: { key: job.key } },
+        at,
+      );
     },
   };
   const t0 = performance.now();
@@ -161,14 +208,20 @@ async function benchStartup() {
   await store.tx(async (r) => {
     await r.directory.replaceAll(dir);
     for (let i = 0; i < 10_000; i++) {
-      await r.jobs.schedule({ kind: "technical-check", key: `HTT-2027-${i}`, runAt: new Date(now.getTime() + (i + 1) * 60_000) }, now);
+      await r.jobs.schedule(
+        { kind: "technical-check", key: `HTT-2027-${i}`, runAt: new Date(now.getTime() + (i + 1) * 60_000) },
+        now,
+      );
     }
   });
   store.close();
   const script = join(ROOT, "bench/startup-probe.ts");
   const runs: number[] = [];
   for (let i = 0; i < 7; i++) {
-    const out = execFileSync(process.execPath, ["--import", "tsx", script], { env: { ...process.env, DESK_DB: path }, encoding: "utf8" });
+    const out = execFileSync(process.execPath, ["--import", "tsx", script], {
+      env: { ...process.env, DESK_DB: path },
+      encoding: "utf8",
+    });
     runs.push(Number(JSON.parse(out).ms));
   }
   return { runs };
@@ -186,7 +239,9 @@ Machine: ${machine}. One run of \`npm run bench\`; the machine is small and shar
 
 ### Decision time, 100 000 bookings and 1 000 endpoints in the store
 Fixture: 100 000 bookings over ~2 years bulk-inserted in ${(d.seedMs / 1000).toFixed(1)} s; 2 000 new registrations at random times
-(outcomes: ${Object.entries(d.outcomes).map(([k, v]) => `${k} ${v}`).join(", ")}).
+(outcomes: ${Object.entries(d.outcomes)
+  .map(([k, v]) => `${k} ${v}`)
+  .join(", ")}).
 
 | measure | p50 | p99 |
 |---|---|---|

@@ -19,9 +19,13 @@ describe("CLI", () => {
     const db = join(tempDir(), "cli.db");
     const imp = cli(["directory", "import", SAMPLE_DIR], { DESK_DB: db });
     expect(imp).toMatchObject({ code: 0, out: "Đã nhập 149 cơ quan, 161 điểm cầu, 327 người.\n" });
-    expect(cli(["directory", "check"], { DESK_DB: db }).out).toBe("Danh bạ không có vi phạm nào theo Điều 7, 10 và 19.3.\n");
+    expect(cli(["directory", "check"], { DESK_DB: db }).out).toBe(
+      "Danh bạ không có vi phạm nào theo Điều 7, 10 và 19.3.\n",
+    );
     expect(cli(["booking", "list"], { DESK_DB: db }).out).toBe("Không có lịch họp nào trong khoảng này.\n");
-    expect(cli(["schedule", "--date", "2026-12-10"], { DESK_DB: db }).out).toContain("Không có phiên họp nào.");
+    expect(cli(["schedule", "--date", "2026-12-10"], { DESK_DB: db }).out).toContain(
+      "Không có phiên họp nào.",
+    );
   });
 
   it("directory check --directory --json reads a CSV folder without touching the store", () => {
@@ -35,7 +39,12 @@ describe("CLI", () => {
     const db = join(tempDir(), "untouched.db");
     const res = cli(["directory", "check", "--directory", dir, "--json"], { DESK_DB: db });
     expect(res.code).toBe(0);
-    const items = JSON.parse(res.out) as { article: string; agency: string; endpoints: string[]; message: string }[];
+    const items = JSON.parse(res.out) as {
+      article: string;
+      agency: string;
+      endpoints: string[];
+      message: string;
+    }[];
     expect(items[0]).toEqual({
       article: "7.1",
       agency: "Sở Công Thương",
@@ -57,10 +66,14 @@ describe("CLI", () => {
     expect(unknown.err).toContain("Lệnh «frobnicate» không tồn tại.");
     const missing = cli(["directory", "import", "/nonexistent"], { DESK_DB: db });
     expect(missing.code).toBe(1);
-    expect(missing.err).toContain("agencies.csv, dòng 0, cột -: không tìm thấy tệp trong thư mục /nonexistent.");
+    expect(missing.err).toContain(
+      "agencies.csv, dòng 0, cột -: không tìm thấy tệp trong thư mục /nonexistent.",
+    );
     const config = cli(["jobs"], { DESK_DB: db, DESK_MCU_PORTS: "nhiều" });
     expect(config.code).toBe(1);
     expect(config.err).toContain("DESK_MCU_PORTS");
-    expect(cli(["booking", "show", "HTT-2026-9999"], { DESK_DB: db }).err).toBe("Không tìm thấy lịch họp HTT-2026-9999.\n");
+    expect(cli(["booking", "show", "HTT-2026-9999"], { DESK_DB: db }).err).toBe(
+      "Không tìm thấy lịch họp HTT-2026-9999.\n",
+    );
   });
 });

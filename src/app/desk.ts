@@ -44,7 +44,10 @@ function replyChannel(channel: Channel): "mail" | "direct" | null {
 async function holdersFor(r: Repos, req: BookingRequest, reg: Regulation, widenMs = 0) {
   if (!req.start || !req.end) return [];
   const gap = reg.setupGapMinutes * 60_000;
-  return r.bookings.holders(new Date(req.start.getTime() - gap - widenMs), new Date(req.end.getTime() + gap + widenMs * 8));
+  return r.bookings.holders(
+    new Date(req.start.getTime() - gap - widenMs),
+    new Date(req.end.getTime() + gap + widenMs * 8),
+  );
 }
 
 /** The end of office hours on the n-th working day after `instant` (Điều 14.2's "2 ngày làm việc"). */
