@@ -10,7 +10,7 @@ import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
 import { type Desk, registerBooking } from "../src/app/desk.js";
 import { readDirectoryCsv } from "../src/app/directory/csv.js";
 import { runDueJobs } from "../src/app/scheduler.js";
-import { decide } from "../src/core/booking/decide.js";
+import { decide, occupiedEndpoints } from "../src/core/booking/decide.js";
 import type { BookingRequest } from "../src/core/booking/types.js";
 import { atLocal } from "../src/core/calendar/zone.js";
 import type { Directory } from "../src/core/directory/types.js";
@@ -64,8 +64,8 @@ function bigDirectory(): Directory {
 function seedBookings(store: Store, codes: string[]) {
   const start0 = atLocal("2026-01-05", "07:30", zone).getTime();
   const insB = store.sqlite.prepare(
-    `INSERT INTO bookings (code,status,host,host_endpoint,title,start_at,end_at,contact_name,contact_phone,emergency,secret,recording,city_hall_room,unresolved,priority,reasons,missing,channel,sender,received_at,sequence,created_at,updated_at)
-     VALUES (?,?,?,?,?,?,?,?,?,0,0,0,0,'[]',1,'[]','[]','mail','bench@hanoi.gov.vn',?,1,?,?)`,
+    `INSERT INTO bookings (code,status,host,host_endpoint,title,start_at,end_at,contact_name,contact_phone,emergency,secret,recording,city_hall_room,unresolved,priority,ports,reasons,missing,channel,sender,received_at,sequence,created_at,updated_at)
+     VALUES (?,?,?,?,?,?,?,?,?,0,0,0,0,'[]',1,?,'[]','[]','mail','bench@hanoi.gov.vn',?,1,?,?)`,
   );
   const insE = store.sqlite.prepare("INSERT INTO booking_endpoints (booking,endpoint,role) VALUES (?,?,?)");
   store.sqlite.transaction(() => {
@@ -74,9 +74,13 @@ function seedBookings(store: Store, codes: string[]) {
       const start = start0 + day * 86_400_000 + rnd(18) * 1_800_000;
       const end = start + (1 + rnd(4)) * 1_800_000;
       const code = `HTT-BENCH-${i}`;
+      const used = new Set<string>();
+      for (let k = 2 + rnd(4); k > 0; k--) used.add(codes[rnd(codes.length)]!);
+      const created = start - 86_400_000 * 3;
+      const status = i % 10 === 0 ? "rejected" : "confirmed";
       insB.run(
         code,
-        i % 10 === 0 ? "rejected" : "confirmed",
+        status,
         "Sở Công Thương",
         null,
         "Phiên họp thử",
@@ -84,18 +88,12 @@ function seedBookings(store: Store, codes: string[]) {
         end,
         "Thử",
         "0900000000",
-        start - 86_400_000 * 3,
-        start - 86_400_000 * 3,
-        start - 86_400_000 * 3,
+        used.size,
+        created,
+        created,
+        created,
       );
-      const n = 2 + rnd(4);
-      const used = new Set<string>();
-      for (let k = 0; k < n; k++) {
-        const ep = codes[rnd(codes.length)]!;
-        if (used.has(ep)) continue;
-        used.add(ep);
-        insE.run(code, ep, "participant");
-      }
+      for (const ep of used) insE.run(code, ep, "participant");
     }
   })();
 }
@@ -153,6 +151,7 @@ async function benchDecisions() {
     const holders = await store.repos.bookings.holders(
       new Date(req.start!.getTime() - 900_000),
       new Date(req.end!.getTime() + 900_000),
+      occupiedEndpoints(req, { directory: snapshot }),
     );
     const p0 = performance.now();
     decide(req, { now, reg: REG, directory: snapshot, holders });

@@ -51,6 +51,7 @@ CREATE TABLE `bookings` (
 	`other_support` text,
 	`unresolved` text NOT NULL,
 	`priority` integer NOT NULL,
+	`ports` integer DEFAULT 0 NOT NULL,
 	`reasons` text NOT NULL,
 	`missing` text NOT NULL,
 	`channel` text NOT NULL,

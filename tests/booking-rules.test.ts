@@ -24,6 +24,7 @@ function holder(over: Partial<SlotHolder>): SlotHolder {
     cityHallRoom: false,
     createdAt: at("2026-12-01", "08:00"),
     ...over,
+    ports: over.ports ?? (over.endpoints ?? ["CX-00008"]).length,
   };
 }
 

@@ -6,6 +6,7 @@ import type { Booking, BookingRequest, BookingStatus, Channel, Decision } from "
 import type { HolidayCalendar } from "../core/calendar/holidays.js";
 import { atLocal, localDateOf, toLocal } from "../core/calendar/zone.js";
 import type { Regulation } from "../core/regulation.js";
+import type { DirectorySnapshot } from "../store/directory-repo.js";
 import type { Repos, Store } from "../store/store.js";
 
 /** What every use case needs: the store, the rules' numbers and the working-day calendar. */
@@ -41,12 +42,20 @@ function replyChannel(channel: Channel): "mail" | "direct" | null {
   return null;
 }
 
-async function holdersFor(r: Repos, req: BookingRequest, reg: Regulation, widenMs = 0) {
+/** Bookings around a request's slot (widened for the alternatives search: one day back, eight ahead). */
+async function holdersFor(
+  r: Repos,
+  req: BookingRequest,
+  reg: Regulation,
+  directory: DirectorySnapshot,
+  widenMs = 0,
+) {
   if (!req.start || !req.end) return [];
   const gap = reg.setupGapMinutes * 60_000;
   return r.bookings.holders(
     new Date(req.start.getTime() - gap - widenMs),
     new Date(req.end.getTime() + gap + widenMs * 8),
+    occupiedEndpoints(req, { directory }),
   );
 }
 
@@ -197,7 +206,7 @@ export async function registerBooking(
     }
     const req = withDefaultEnd(request, reg);
     const directory = await r.directory.snapshot();
-    const ctx = { now, reg, directory, holders: await holdersFor(r, req, reg) };
+    const ctx = { now, reg, directory, holders: await holdersFor(r, req, reg, directory) };
     let decision = decide(req, ctx);
     if (
       decision.outcome === "rejected" &&
@@ -205,7 +214,7 @@ export async function registerBooking(
       req.end &&
       decision.reasons.every((x) => x.code !== "invalid-time")
     ) {
-      const wide = { ...ctx, holders: await holdersFor(r, req, reg, DAY) };
+      const wide = { ...ctx, holders: await holdersFor(r, req, reg, directory, DAY) };
       decision = {
         ...decision,
         alternatives: findAlternatives(req, wide, { isWorkingDay: (d) => desk.holidays.isWorkingDay(d) }),
@@ -305,7 +314,7 @@ export async function reviewBooking(
         now,
         reg: desk.reg,
         directory,
-        holders: await holdersFor(r, b.request, desk.reg),
+        holders: await holdersFor(r, b.request, desk.reg, directory),
         self: code,
       };
       const endpoints = new Set(occupiedEndpoints(b.request, ctx));

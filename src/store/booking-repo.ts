@@ -79,6 +79,7 @@ function toRow(b: Booking): Row {
     otherSupport: r.otherSupport,
     unresolved: r.unresolved,
     priority: b.priority,
+    ports: new Set([...(b.hostEndpoint ? [b.hostEndpoint] : []), ...r.participants]).size,
     reasons: b.reasons,
     missing: b.missing,
     channel: r.channel,
@@ -136,43 +137,45 @@ export class BookingRepo {
     return out;
   }
 
-  /** Bookings holding their slot that overlap [from, to). */
-  async holders(from: Date, to: Date): Promise<SlotHolder[]> {
+  /**
+   * Bookings holding their slot that overlap [from, to). Each holder lists only its endpoints among `endpoints`:
+   * the conflict rules need no more, and a busy week of bookings then costs one indexed join.
+   */
+  async holders(from: Date, to: Date, endpoints: readonly string[]): Promise<SlotHolder[]> {
+    const inRange = and(
+      gte(bookings.startAt, new Date(from.getTime() - MAX_SESSION_MS)),
+      lt(bookings.startAt, to),
+      gt(bookings.endAt, from),
+      inArray(bookings.status, [...HOLDING_STATUSES]),
+    );
     const rows = this.db
       .select({
         code: bookings.code,
         priority: bookings.priority,
+        ports: bookings.ports,
         startAt: bookings.startAt,
         endAt: bookings.endAt,
         cityHallRoom: bookings.cityHallRoom,
         createdAt: bookings.createdAt,
       })
       .from(bookings)
-      .where(
-        and(
-          gte(bookings.startAt, new Date(from.getTime() - MAX_SESSION_MS)),
-          lt(bookings.startAt, to),
-          gt(bookings.endAt, from),
-          inArray(bookings.status, [...HOLDING_STATUSES]),
-        ),
-      )
+      .where(inRange)
       .all();
     if (rows.length === 0) return [];
     const eps = new Map<string, string[]>();
-    const epRows = this.db
-      .select()
-      .from(bookingEndpoints)
-      .where(
-        inArray(
-          bookingEndpoints.booking,
-          rows.map((r) => r.code),
-        ),
-      )
-      .all();
-    for (const r of epRows) eps.set(r.booking, [...(eps.get(r.booking) ?? []), r.endpoint]);
+    if (endpoints.length > 0) {
+      const shared = this.db
+        .select({ booking: bookingEndpoints.booking, endpoint: bookingEndpoints.endpoint })
+        .from(bookingEndpoints)
+        .innerJoin(bookings, eq(bookings.code, bookingEndpoints.booking))
+        .where(and(inArray(bookingEndpoints.endpoint, [...endpoints]), inRange))
+        .all();
+      for (const r of shared) eps.set(r.booking, [...(eps.get(r.booking) ?? []), r.endpoint]);
+    }
     return rows.map((r) => ({
       code: r.code,
       priority: r.priority as Priority,
+      ports: r.ports,
       start: r.startAt!,
       end: r.endAt!,
       cityHallRoom: r.cityHallRoom,

@@ -82,6 +82,8 @@ export const bookings = sqliteTable(
     otherSupport: text("other_support"),
     unresolved: json<string[]>("unresolved").notNull(),
     priority: integer("priority").notNull(),
+    /** MCU ports the session takes (its endpoint count), kept here so capacity checks need no join. */
+    ports: integer("ports").notNull().default(0),
     reasons: json<string[]>("reasons").notNull(),
     missing: json<string[]>("missing").notNull(),
     channel: text("channel").notNull(),

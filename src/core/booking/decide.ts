@@ -103,6 +103,7 @@ export function findAlternatives(
   if (duration <= 0) return [];
   const { zone, workday } = ctx.reg;
   const step = (search.stepMinutes ?? 30) * 60_000;
+  const gap = ctx.reg.setupGapMinutes * 60_000;
   const priority = priorityOf(req, ctx);
   const lead = req.emergency ? ctx.reg.leadTimeMinutes.emergency : ctx.reg.leadTimeMinutes.normal;
   const earliest =
@@ -125,10 +126,14 @@ export function findAlternatives(
     if (!search.isWorkingDay(date)) continue;
     const open = atLocal(date, workday.start, zone).getTime();
     const close = atLocal(date, workday.end, zone).getTime();
-    const holders = near(open);
+    const today = near(open);
     for (let t = open; t + duration <= close; t += step) {
       if (t < earliest || t === req.start.getTime()) continue;
       const slot = { start: new Date(t), end: new Date(t + duration) };
+      // Only sessions within the setup gap of the candidate can matter to the slot rules.
+      const holders = today.filter(
+        (h) => h.start.getTime() < t + duration + gap && t < h.end.getTime() + gap,
+      );
       const state: RuleState = { priority, endpoints, displaced: new Set() };
       const findings = runRules(SLOT_RULES, { ...req, ...slot }, { ...ctx, holders }, state);
       // An alternative must not displace anyone: it is offered, not imposed.

@@ -279,8 +279,8 @@ export function peakLoad(
 ): { conferences: number; ports: number } {
   const inside = holders.filter((h) => overlaps(start, end, h.start, h.end));
   const edges = inside.flatMap((h) => [
-    { t: Math.max(h.start.getTime(), start.getTime()), c: 1, p: h.endpoints.length },
-    { t: Math.min(h.end.getTime(), end.getTime()), c: -1, p: -h.endpoints.length },
+    { t: Math.max(h.start.getTime(), start.getTime()), c: 1, p: h.ports },
+    { t: Math.min(h.end.getTime(), end.getTime()), c: -1, p: -h.ports },
   ]);
   // Ends before starts at the same instant: back-to-back sessions do not overlap.
   edges.sort((a, b) => a.t - b.t || a.c - b.c);

@@ -78,7 +78,13 @@ export interface Booking {
 export interface SlotHolder {
   code: string;
   priority: Priority;
+  /**
+   * The booking's endpoints among those the caller asked about (a store may leave out the others: the rules only
+   * ask whether endpoints are shared).
+   */
   endpoints: string[];
+  /** MCU ports the session takes: one per endpoint it connects. */
+  ports: number;
   start: Date;
   end: Date;
   cityHallRoom: boolean;
