@@ -119,7 +119,7 @@ describe("registerBooking: one transaction per registration", () => {
         "thử",
         at("2026-12-10", "01:10"),
       ),
-    ).rejects.toThrow(`trùng điểm cầu với lịch ${urgent.code}`);
+    ).rejects.toThrow(`trùng điểm cầu, phòng họp hoặc năng lực MCU với lịch ${urgent.code}`);
   });
 
   it("a rejection carries the nearest free alternatives", async () => {

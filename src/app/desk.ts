@@ -1,5 +1,11 @@
 import { bookingCode } from "../core/booking/code.js";
-import { decide, findAlternatives, occupiedEndpoints, withDefaultEnd } from "../core/booking/decide.js";
+import {
+  decide,
+  findAlternatives,
+  occupiedEndpoints,
+  slotFindings,
+  withDefaultEnd,
+} from "../core/booking/decide.js";
 import { decisionText, displacedText, groupLine } from "../core/booking/messages.js";
 import { checkTransition } from "../core/booking/state.js";
 import type { Booking, BookingRequest, BookingStatus, Channel, Decision } from "../core/booking/types.js";
@@ -317,16 +323,12 @@ export async function reviewBooking(
         holders: await holdersFor(r, b.request, desk.reg, directory),
         self: code,
       };
-      const endpoints = new Set(occupiedEndpoints(b.request, ctx));
-      const clash = ctx.holders.find(
-        (h) =>
-          h.code !== code &&
-          h.priority >= b.priority &&
-          h.endpoints.some((e) => endpoints.has(e)) &&
-          h.start.getTime() < b.request.end!.getTime() &&
-          b.request.start!.getTime() < h.end.getTime(),
-      );
-      if (clash) throw new DeskError(`Không thể xác nhận ${code}: trùng điểm cầu với lịch ${clash.code}.`);
+      const clash = slotFindings(b.request, ctx).flatMap((f) => f.reason.bookings ?? []);
+      if (clash.length > 0) {
+        throw new DeskError(
+          `Không thể xác nhận ${code}: trùng điểm cầu, phòng họp hoặc năng lực MCU với lịch ${clash.join(", ")}.`,
+        );
+      }
     }
     const next = await moveTo(r, b, outcome, actor, reason, now);
     await armTimers(desk, r, next, now);

@@ -80,6 +80,20 @@ export function decide(request: BookingRequest, ctx: DecisionContext): Decision 
   };
 }
 
+/**
+ * What stands in the way of holding the request's slot: endpoints, room, MCU capacity. Used when a technician
+ * confirms a booking in review, since the slot may have been taken since it was decided.
+ */
+export function slotFindings(request: BookingRequest, ctx: DecisionContext): Finding[] {
+  const req = withDefaultEnd(request, ctx.reg);
+  const state: RuleState = {
+    priority: priorityOf(req, ctx),
+    endpoints: occupiedEndpoints(req, ctx),
+    displaced: new Set(),
+  };
+  return runRules(SLOT_RULES, req, ctx, state);
+}
+
 export interface AlternativeSearch {
   /** Whether a local date is a working day (weekends and holidays are skipped). */
   isWorkingDay(date: string): boolean;
