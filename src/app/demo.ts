@@ -14,6 +14,7 @@ import { Store } from "../store/store.js";
 import { loadConfig, loadHolidayCalendar } from "./config.js";
 import { type Desk, registerBooking, reviewBooking } from "./desk.js";
 import { readDirectoryCsv } from "./directory/csv.js";
+import { deliverDue } from "./outbox-worker.js";
 import { runDueJobs, sessionJobHandlers } from "./scheduler.js";
 
 const config = loadConfig();
@@ -36,13 +37,12 @@ function say(now: Date, text: string) {
 }
 
 /** Deliver the outbox to the terminal: this is what each party would receive. */
+const print = async (m: OutboxMessage) => {
+  const text = String(m.payload.text ?? "").replace(/\n/g, "\n      ");
+  console.log(`  → ${CHANNEL_VI[m.channel]} (${m.recipient}):\n      ${text}`);
+};
 async function deliver(now: Date) {
-  const due = await store.read((r) => r.outbox.due(now, 1000));
-  for (const m of due) {
-    const text = String(m.payload.text ?? "").replace(/\n/g, "\n      ");
-    console.log(`  → ${CHANNEL_VI[m.channel]} (${m.recipient}):\n      ${text}`);
-    await store.tx((r) => r.outbox.markSent(m.id, now));
-  }
+  await deliverDue(store, { mail: print, group: print, direct: print, desk: print }, now, { limit: 1000 });
 }
 
 async function book(

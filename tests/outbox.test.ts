@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { deliverDue, PermanentSendError } from "../src/app/outbox-worker.js";
+import type { OutboxMessage } from "../src/store/queue-repos.js";
+import { at, makeDesk } from "./helpers.js";
+
+describe("outbox delivery", () => {
+  it("sends each due message once, retries a failure with backoff and parks a permanent one", async () => {
+    const { store } = await makeDesk();
+    const t0 = at("2026-12-07", "08:00");
+    await store.tx(async (r) => {
+      await r.outbox.enqueue(
+        { channel: "mail", recipient: "a@hanoi.gov.vn", kind: "k", payload: { n: 1 } },
+        t0,
+      );
+      await r.outbox.enqueue(
+        { channel: "mail", recipient: "flaky@hanoi.gov.vn", kind: "k", payload: { n: 2 } },
+        t0,
+      );
+      await r.outbox.enqueue(
+        { channel: "mail", recipient: "gone@hanoi.gov.vn", kind: "k", payload: { n: 3 } },
+        t0,
+      );
+      await r.outbox.enqueue(
+        { channel: "group", recipient: "support-group", kind: "k", payload: { n: 4 } },
+        t0,
+      );
+    });
+    const sent: string[] = [];
+    let flaky = 0;
+    const mail = async (m: OutboxMessage) => {
+      if (m.recipient === "gone@hanoi.gov.vn") throw new PermanentSendError("550 hộp thư không tồn tại");
+      if (m.recipient === "flaky@hanoi.gov.vn" && flaky++ === 0) throw new Error("ECONNRESET");
+      sent.push(m.recipient);
+    };
+    const retry = { baseMs: 60_000, capMs: 60_000, maxAttempts: 5 };
+    expect(await deliverDue(store, { mail }, t0, { retry })).toEqual({ sent: 1, retried: 1, parked: 1 });
+    // Not due again before the backoff has passed.
+    expect(await deliverDue(store, { mail }, new Date(t0.getTime() + 30_000), { retry })).toEqual({
+      sent: 0,
+      retried: 0,
+      parked: 0,
+    });
+    expect(await deliverDue(store, { mail }, new Date(t0.getTime() + 60_000), { retry })).toEqual({
+      sent: 1,
+      retried: 0,
+      parked: 0,
+    });
+    expect(sent).toEqual(["a@hanoi.gov.vn", "flaky@hanoi.gov.vn"]);
+    const rows = await store.read((r) => r.outbox.list());
+    expect(rows.map((m) => [m.recipient, m.status, m.attempts])).toEqual([
+      ["a@hanoi.gov.vn", "sent", 0],
+      ["flaky@hanoi.gov.vn", "sent", 1],
+      ["gone@hanoi.gov.vn", "parked", 1],
+      // No group sender yet: the post waits, it is not lost.
+      ["support-group", "pending", 0],
+    ]);
+    expect(rows[2]?.lastError).toBe("550 hộp thư không tồn tại");
+  });
+});
