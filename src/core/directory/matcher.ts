@@ -1,0 +1,148 @@
+import { distance } from "fastest-levenshtein";
+import { fold } from "../text/fold.js";
+import type { Directory } from "./types.js";
+
+/**
+ * Finds endpoints and agencies by the names clerks write: with or without diacritics, with `UBND`, `P.` or `X.`
+ * prefixes, or an alias from the directory. The unit type (`phường`, `xã`) is part of the key: since 2025 many
+ * old district names belong to a different unit, so "xã Sóc Sơn" never matches a "phường Sóc Sơn".
+ */
+
+const LEADING = /^(?:(?:diem cau|cac|tai|va|voi)\s+)+/;
+
+/**
+ * The comparable form of a name: folded, filler dropped, `p`/`x` spelled out. `UBND` goes only before a unit type
+ * ("UBND phường X" is "phường X"); "UBND Thành phố" keeps it, or every "thành phố" in a mail would match.
+ */
+export function nameKey(text: string): string {
+  return fold(text)
+    .replace(/\buy ban nhan dan\b/g, "ubnd")
+    .replace(LEADING, "")
+    .replace(/^ubnd\s+(?=(?:phuong|xa|thi tran|p|x|tt)\s)/, "")
+    .replace(/^p\s+/, "phuong ")
+    .replace(/^x\s+/, "xa ")
+    .replace(/^tt\s+/, "thi tran ")
+    .trim();
+}
+
+const COMMUNE_GROUP =
+  /\b(?:tat ca|toan bo)\s+(?:cac\s+)?(?:diem cau\s+)?(?:cap\s+)?(?:xa|phuong)(?:\s+(?:phuong|xa))?\b/;
+
+export interface Resolution {
+  codes: string[];
+  /** Closest names when nothing matched. */
+  suggestions: string[];
+}
+
+export class DirectoryMatcher {
+  /** key → endpoint codes (more than one: ambiguous) */
+  private readonly endpointKeys = new Map<string, Set<string>>();
+  /** bare name without unit type → codes, used only when unique */
+  private readonly bareKeys = new Map<string, Set<string>>();
+  private readonly agencyKeys = new Map<string, string>();
+  private readonly names = new Map<string, string>();
+  private readonly communes: string[];
+  private readonly scanKeys: string[];
+
+  constructor(private readonly dir: Directory) {
+    const hostOf = new Map<string, string>();
+    for (const e of [...dir.endpoints].sort((a, b) => a.code.localeCompare(b.code))) {
+      if (!hostOf.has(e.agency)) hostOf.set(e.agency, e.code);
+    }
+    const add = (map: Map<string, Set<string>>, key: string, code: string) => {
+      if (!key) return;
+      map.set(key, new Set([...(map.get(key) ?? []), code]));
+    };
+    for (const e of dir.endpoints) {
+      this.names.set(e.code, e.name);
+      for (const n of [e.name, ...e.aliases]) {
+        const key = nameKey(n);
+        add(this.endpointKeys, key, e.code);
+        const bare = key.replace(/^(?:phuong|xa|thi tran)\s+/, "");
+        if (bare !== key) add(this.bareKeys, bare, e.code);
+      }
+    }
+    for (const a of dir.agencies) {
+      const host = hostOf.get(a.name);
+      for (const n of [a.name, ...a.aliases]) {
+        const key = nameKey(n);
+        this.agencyKeys.set(key, a.name);
+        if (host && !this.endpointKeys.has(key)) add(this.endpointKeys, key, host);
+      }
+    }
+    this.communes = dir.endpoints.filter((e) => e.level === "commune").map((e) => e.code);
+    // Longest first, so "phuong ha dong" wins over a shorter name inside it.
+    this.scanKeys = [...this.endpointKeys.keys()]
+      .filter((k) => k.includes(" "))
+      .sort((a, b) => b.length - a.length);
+  }
+
+  /** Every endpoint code a participant phrase names (a group phrase names many). */
+  resolve(phrase: string): Resolution {
+    const folded = fold(phrase);
+    if (COMMUNE_GROUP.test(folded)) return { codes: [...this.communes], suggestions: [] };
+    const key = nameKey(phrase);
+    const exact = this.endpointKeys.get(key);
+    if (exact?.size === 1) return { codes: [...exact], suggestions: [] };
+    const bare = this.bareKeys.get(key);
+    if (!exact && bare?.size === 1) return { codes: [...bare], suggestions: [] };
+    const pool = exact ?? bare;
+    if (pool && pool.size > 1)
+      return { codes: [], suggestions: [...pool].map((c) => this.names.get(c) ?? c) };
+    return { codes: [], suggestions: this.suggest(key) };
+  }
+
+  private suggest(key: string): string[] {
+    // The same name under another unit type is the likeliest mistake ("phường Sóc Sơn" for "xã Sóc Sơn").
+    const sameName = this.bareKeys.get(key.replace(/^(?:phuong|xa|thi tran)\s+/, ""));
+    if (sameName) return [...sameName].map((c) => this.names.get(c) ?? c).slice(0, 3);
+    const scored = [...this.endpointKeys.entries()]
+      .map(([k, codes]) => ({ d: distance(k, key), codes }))
+      .sort((a, b) => a.d - b.d)
+      .slice(0, 3);
+    return [...new Set(scored.flatMap((s) => [...s.codes].map((c) => this.names.get(c) ?? c)))].slice(0, 3);
+  }
+
+  /** The agency a phrase names, by name or alias. */
+  agency(phrase: string): string | null {
+    return this.agencyKeys.get(nameKey(phrase)) ?? null;
+  }
+
+  /** Endpoints named anywhere in free text, in order of first mention; group phrases expand. */
+  scan(text: string): { code: string; index: number }[] {
+    const folded = ` ${fold(text)} `;
+    const found: { code: string; index: number; end: number }[] = [];
+    const m = COMMUNE_GROUP.exec(folded);
+    if (m) for (const code of this.communes) found.push({ code, index: m.index, end: m.index + m[0].length });
+    for (const key of this.scanKeys) {
+      const codes = this.endpointKeys.get(key)!;
+      if (codes.size !== 1) continue;
+      let from = 0;
+      for (;;) {
+        const i = folded.indexOf(` ${key} `, from);
+        if (i < 0) break;
+        from = i + 1;
+        const end = i + key.length + 1;
+        if (found.some((f) => i < f.end && f.index < end && f.end - f.index > key.length)) continue;
+        found.push({ code: [...codes][0]!, index: i, end });
+      }
+    }
+    const seen = new Set<string>();
+    return found
+      .sort((a, b) => a.index - b.index)
+      .filter((f) => !seen.has(f.code) && seen.add(f.code))
+      .map(({ code, index }) => ({ code, index }));
+  }
+
+  /** Agencies named anywhere in free text, in order. */
+  scanAgencies(text: string): string[] {
+    const folded = ` ${fold(text)} `;
+    const hits: { name: string; index: number }[] = [];
+    for (const [key, name] of this.agencyKeys) {
+      if (!key.includes(" ")) continue;
+      const i = folded.indexOf(` ${key} `);
+      if (i >= 0) hits.push({ name, index: i });
+    }
+    return hits.sort((a, b) => a.index - b.index).map((h) => h.name);
+  }
+}

@@ -1,0 +1,230 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_REGULATION } from "../src/core/regulation.js";
+import { cleanBody } from "../src/mail/extract.js";
+import { MailReader, parseJson } from "../src/mail/parse-file.js";
+import { parseContact } from "../src/mail/understand.js";
+import { sampleDirectory, ZONE } from "./helpers.js";
+
+const FIXTURES = join(import.meta.dirname, "fixtures/mail");
+const reader = new MailReader(sampleDirectory, DEFAULT_REGULATION, {
+  addresses: ["kythuat@hanoi.gov.vn"],
+  messageIdDomain: "desk.hanoi.gov.vn",
+});
+
+/** The endpoint code a sample names: by endpoint name, alias or agency. */
+function codeOf(name: string): string {
+  const key = name.toLowerCase();
+  const e = sampleDirectory.endpoints.find(
+    (x) =>
+      x.name.toLowerCase() === key ||
+      x.aliases.some((a) => a.toLowerCase() === key) ||
+      x.agency.toLowerCase() === key,
+  );
+  if (!e) throw new Error(`no endpoint for ${name}`);
+  return e.code;
+}
+
+function mail(body: string, headers: Record<string, string> = {}, from = "vanthu.sct@hanoi.gov.vn"): Buffer {
+  const head = {
+    From: `Văn thư <${from}>`,
+    To: "kythuat@hanoi.gov.vn",
+    Subject: "Đăng ký lịch họp",
+    Date: "Mon, 07 Dec 2026 08:30:00 +0700",
+    "Message-ID": `<${Math.random().toString(36).slice(2)}@hanoi.gov.vn>`,
+    "Content-Type": 'text/plain; charset="utf-8"',
+    "Content-Transfer-Encoding": "8bit",
+    ...headers,
+  };
+  return Buffer.from(
+    `${Object.entries(head)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join("\r\n")}\r\n\r\n${body.replace(/\n/g, "\r\n")}\r\n`,
+  );
+}
+
+async function parse(body: string, headers?: Record<string, string>, from?: string) {
+  return (await reader.read(mail(body, headers, from))).parsed;
+}
+
+describe("the shared sample mails", () => {
+  const expected = readFileSync(join(FIXTURES, "expected.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+  for (const exp of expected) {
+    it(`reads ${exp.file} as the desk expects`, async () => {
+      const { parsed } = await reader.readFile(join(FIXTURES, exp.file));
+      const json = parseJson(exp.file, parsed, ZONE);
+      if (exp.autoReply) {
+        expect(json.autoReply).toBe(true);
+        return;
+      }
+      expect(json).toMatchObject({
+        host: exp.host,
+        participants: exp.participants.map(codeOf),
+        unresolved: [],
+        start: exp.start,
+        end: exp.end,
+        contact: exp.contact,
+        recording: exp.recording,
+        emergency: exp.emergency,
+        secret: exp.secret,
+        cityHallRoom: exp.cityHallRoom,
+        autoReply: false,
+        missing: exp.missing,
+      });
+      expect(json.title?.length).toBeGreaterThan(5);
+    });
+  }
+});
+
+const TEMPLATE = (time: string) => `- Tên cơ quan chủ trì họp: Sở Công Thương
+- Danh sách điểm cầu thành phần: UBND phường Ngọc Hà
+- Thời gian đăng ký họp: ${time}
+- Nội dung họp: Họp giao ban
+- Thông tin đầu mối liên hệ: Lâm Thị Ngọc, 0983 210 456`;
+
+describe("dates and times as clerks write them (mail sent Monday 07/12/2026)", () => {
+  const cases: [string, string, string][] = [
+    ["từ 09h00 đến 11h00 ngày 02/12/2027", "2027-12-02T09:00:00+07:00", "2027-12-02T11:00:00+07:00"],
+    ["14h ngày 9/12", "2026-12-09T14:00:00+07:00", "2026-12-09T16:00:00+07:00"],
+    ["14g30 - 16g00 ngày 10-12-2026", "2026-12-10T14:30:00+07:00", "2026-12-10T16:00:00+07:00"],
+    ["14:00 – 15:30 ngày 03 tháng 12 năm 2027", "2027-12-03T14:00:00+07:00", "2027-12-03T15:30:00+07:00"],
+    ["14 giờ 00 phút thứ Năm", "2026-12-10T14:00:00+07:00", "2026-12-10T16:00:00+07:00"],
+    ["2 giờ chiều thứ 5", "2026-12-10T14:00:00+07:00", "2026-12-10T16:00:00+07:00"],
+    ["8h30 sáng ngày 11/12/2026", "2026-12-11T08:30:00+07:00", "2026-12-11T10:30:00+07:00"],
+    ["sáng mai 9h", "2026-12-08T09:00:00+07:00", "2026-12-08T11:00:00+07:00"],
+    ["hôm nay lúc 15h", "2026-12-07T15:00:00+07:00", "2026-12-07T17:00:00+07:00"],
+    ["10h ngày 5/1", "2027-01-05T10:00:00+07:00", "2027-01-05T12:00:00+07:00"],
+  ];
+  for (const [phrase, start, end] of cases) {
+    it(`«${phrase}»`, async () => {
+      const p = await parse(TEMPLATE(phrase));
+      expect(parseJson("x", p, ZONE)).toMatchObject({ start, end });
+    });
+  }
+
+  it("flags a weekday that contradicts the date", async () => {
+    const p = await parse(TEMPLATE("9h thứ Sáu 10/12/2026"));
+    expect(p.warnings).toEqual(["Thứ trong thư không khớp với ngày 10/12/2026; đề nghị kiểm tra lại."]);
+    expect((await parse(TEMPLATE("9h thứ Năm 10/12/2026"))).warnings).toEqual([]);
+  });
+
+  it("does not read «thứ tự» as Wednesday", async () => {
+    const p = await parse(TEMPLATE("9h00 ngày 10/12/2026, theo thứ tự các điểm cầu"));
+    expect(p.warnings).toEqual([]);
+  });
+});
+
+describe("endpoints, contacts and flags", () => {
+  it("keeps the unit type, accepts prefixes and aliases, and reports unknown names with suggestions", async () => {
+    const p = await parse(
+      TEMPLATE("9h 10/12/2026").replace(
+        "UBND phường Ngọc Hà",
+        "P. Ngọc Hà, X. Sóc Sơn, UBND phuong Long Bien, phường Sóc Sơn, xã Ngọc Hả",
+      ),
+    );
+    expect(p.participants).toEqual([
+      codeOf("Phường Ngọc Hà"),
+      codeOf("Xã Sóc Sơn"),
+      codeOf("Phường Long Biên"),
+    ]);
+    expect(p.unresolved).toEqual(["phường Sóc Sơn", "xã Ngọc Hả"]);
+    expect(p.suggestions["phường Sóc Sơn"]).toContain("Xã Sóc Sơn");
+    expect(p.suggestions["xã Ngọc Hả"]).toContain("Phường Ngọc Hà");
+  });
+
+  it("«tất cả các xã, phường» means every commune-level endpoint", async () => {
+    const p = await parse(TEMPLATE("9h 10/12/2026").replace("UBND phường Ngọc Hà", "tất cả các xã, phường"));
+    expect(p.participants).toHaveLength(126);
+  });
+
+  it("normalises phones and ignores the office phone in a signature", async () => {
+    expect(parseContact("Lâm Thị Ngọc, SĐT 0912.345.678")).toEqual({
+      name: "Lâm Thị Ngọc",
+      phone: "0912345678",
+    });
+    expect(parseContact("đồng chí Trần Văn Hùng +84 912 345 678")).toEqual({
+      name: "Trần Văn Hùng",
+      phone: "0912345678",
+    });
+    expect(parseContact("Phòng Hành chính – 024.3825.1234")).toEqual({
+      name: "Phòng Hành chính",
+      phone: "02438251234",
+    });
+    const p = await parse(
+      "Sở Công Thương đăng ký họp trực tuyến 9h ngày 10/12/2026 với UBND phường Ngọc Hà.\nNội dung: giao ban.\n\nTrân trọng,\nVăn phòng Sở\nĐT: 024.3825.1234",
+    );
+    expect(p.contact).toBeNull();
+    expect(p.missing).toEqual(["contact"]);
+  });
+
+  it("recognises emergency, secret, recording and the headquarters room — and not «khẩn trương»", async () => {
+    const base = TEMPLATE("9h 10/12/2026");
+    expect(await parse(`${base}\nĐề nghị các đơn vị khẩn trương chuẩn bị.`)).toMatchObject({
+      emergency: false,
+      secret: false,
+    });
+    expect(await parse(`${base}\nHọp khẩn cấp về phòng chống bão.`)).toMatchObject({ emergency: true });
+    expect(await parse(`${base}\nHọp đột xuất.`)).toMatchObject({ emergency: true });
+    expect(await parse(`${base}\nĐộ mật: Mật`)).toMatchObject({ secret: true });
+    expect(await parse(`TUYỆT MẬT\n${base}`)).toMatchObject({ secret: true });
+    expect(await parse(`${base}\nMất điện dự phòng cần kiểm tra.`)).toMatchObject({ secret: false });
+    expect(
+      await parse(
+        `${base}\n- Hỗ trợ kỹ thuật khác: ghi âm; sử dụng phòng họp trực tuyến tại trụ sở UBND Thành phố`,
+      ),
+    ).toMatchObject({
+      recording: true,
+      cityHallRoom: true,
+    });
+    expect(
+      await parse("So Cong Thuong hop khan 9h ngay 10/12/2026 voi UBND phuong Ngoc Ha. Do mat: MAT"),
+    ).toMatchObject({
+      emergency: true,
+      secret: true,
+    });
+  });
+});
+
+describe("forwarded mail, replies and automatic mail", () => {
+  it("reads the forwarded part and ignores quoted history", () => {
+    const fwd = cleanBody(
+      "---------- Forwarded message ---------\nFrom: Văn thư <a@b>\nDate: Mon, 7 Dec 2026\nSubject: Đăng ký\nTo: x@y\n\n- Nội dung họp: Giao ban\n",
+    );
+    expect(fwd).toBe("- Nội dung họp: Giao ban");
+    const reply = cleanBody(
+      "Đổi giờ sang 15h00.\n\nVào Th 2, 7 thg 12, 2026 lúc 09:00 Kỹ thuật đã viết:\n> Lịch họp HTT-2026-0001 ...\n",
+    );
+    expect(reply).toBe("Đổi giờ sang 15h00.");
+    expect(cleanBody("Hủy lịch.\n> trích dẫn\n-- \nNguyễn Văn A\n0912345678")).toBe("Hủy lịch.");
+  });
+
+  const autos: [string, Record<string, string>, string?][] = [
+    ["Auto-Submitted", { "Auto-Submitted": "auto-replied" }],
+    ["Precedence bulk", { Precedence: "bulk" }],
+    ["List-Id", { "List-Id": "<tin-tuc.hanoi.gov.vn>" }],
+    ["X-Autoreply", { "X-Autoreply": "yes" }],
+    ["X-Auto-Response-Suppress", { "X-Auto-Response-Suppress": "OOF, AutoReply" }],
+    ["empty Return-Path", { "Return-Path": "<>" }],
+    ["mailer-daemon", {}, "MAILER-DAEMON@hanoi.gov.vn"],
+    ["noreply", {}, "noreply@dichvucong.gov.vn"],
+    ["multipart/report", { "Content-Type": 'multipart/report; report-type=delivery-status; boundary="b"' }],
+    ["our own address", {}, "kythuat@hanoi.gov.vn"],
+    ["our own Message-ID", { "Message-ID": "<HTT-2026-0001.7@desk.hanoi.gov.vn>" }],
+  ];
+  for (const [name, headers, from] of autos) {
+    it(`never answers a machine: ${name}`, async () => {
+      expect(
+        (await reader.read(mail(TEMPLATE("9h 10/12/2026"), headers, from))).facts.autoReason,
+      ).not.toBeNull();
+    });
+  }
+  it("a person's mail is not automatic (Auto-Submitted: no)", async () => {
+    expect(
+      (await reader.read(mail(TEMPLATE("9h 10/12/2026"), { "Auto-Submitted": "no" }))).facts.autoReason,
+    ).toBeNull();
+  });
+});
