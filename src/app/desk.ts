@@ -7,10 +7,10 @@ import {
   withDefaultEnd,
 } from "../core/booking/decide.js";
 import { decisionText, displacedText, groupLine } from "../core/booking/messages.js";
-import { checkTransition } from "../core/booking/state.js";
+import { checkTransition, STATUS_VI } from "../core/booking/state.js";
 import type { Booking, BookingRequest, BookingStatus, Channel, Decision } from "../core/booking/types.js";
 import type { HolidayCalendar } from "../core/calendar/holidays.js";
-import { atLocal, localDateOf, toLocal } from "../core/calendar/zone.js";
+import { atLocal, formatRangeVi, localDateOf, toLocal } from "../core/calendar/zone.js";
 import type { Regulation } from "../core/regulation.js";
 import type { DirectorySnapshot } from "../store/directory-repo.js";
 import type { Repos, Store } from "../store/store.js";
@@ -152,6 +152,54 @@ export class DeskError extends Error {
   override name = "DeskError";
 }
 
+/** Threading of a mail answer: the subject and the Message-IDs it replies to. */
+export interface MailThread {
+  subject: string;
+  inReplyTo: string | null;
+  references: string[];
+}
+
+/** The Message-ID our SMTP sender gives an outbox row: the booking code is in it, so replies find the booking. */
+export function ourMessageId(outboxId: number, code: string | null, domain: string): string {
+  return `<${code ?? "desk"}.${outboxId}@${domain}>`;
+}
+
+/** Continue the booking's mail thread from the last answer we sent, when the caller has no fresher one. */
+async function lastThread(r: Repos, code: string): Promise<(MailThread & { lastOutboxId: number }) | null> {
+  const rows = (await r.outbox.list({ booking: code })).filter(
+    (m) => m.channel === "mail" && m.payload.thread,
+  );
+  const last = rows.at(-1);
+  if (!last) return null;
+  return { ...(last.payload.thread as MailThread), lastOutboxId: last.id };
+}
+
+/** Calendar data for the invite: METHOD:REQUEST while the booking holds, CANCEL when it is gone. */
+function calendarOf(b: Booking, method: "REQUEST" | "CANCEL") {
+  const { start, end, title, secret } = b.request;
+  if (!start || !end) return undefined;
+  return {
+    method,
+    uid: b.code,
+    sequence: b.sequence,
+    start: start.toISOString(),
+    end: end.toISOString(),
+    // Điều 5.2: a secret session's invite names only the code.
+    summary: secret || !title ? `Phiên họp trực tuyến ${b.code}` : `${title} (${b.code})`,
+  };
+}
+
+export interface NotifyOptions {
+  thread?: MailThread | null;
+  /** Reply-rate caps hit: record the decision but send the clerk nothing (the desk is told instead). */
+  suppressReply?: boolean;
+  kind?: string;
+  text?: string;
+  calendar?: "REQUEST" | "CANCEL" | null;
+  /** The public line in the group, when the outcome's default does not fit (a cancellation). */
+  groupText?: string;
+}
+
 async function notify(
   desk: Desk,
   r: Repos,
@@ -159,20 +207,47 @@ async function notify(
   decision: Decision,
   host: string | undefined,
   now: Date,
+  opts: NotifyOptions = {},
 ) {
-  const text = decisionText(b.code, b.request, decision, {
-    zone: desk.reg.zone,
-    answerWithinMinutes: desk.reg.answerWithinMinutes,
-  });
+  const text =
+    opts.text ??
+    decisionText(b.code, b.request, decision, {
+      zone: desk.reg.zone,
+      answerWithinMinutes: desk.reg.answerWithinMinutes,
+    });
   const channel = replyChannel(b.request.channel);
-  if (channel) {
+  if (channel && !opts.suppressReply) {
+    const payload: Record<string, unknown> = { text };
+    if (channel === "mail") {
+      const previous = opts.thread === undefined ? await lastThread(r, b.code) : null;
+      payload.thread =
+        opts.thread ??
+        (previous ? { subject: previous.subject, inReplyTo: null, references: previous.references } : null);
+      if (previous) payload.replyToOutbox = previous.lastOutboxId;
+      const method =
+        opts.calendar !== undefined ? opts.calendar : decision.outcome === "confirmed" ? "REQUEST" : null;
+      if (method) payload.calendar = calendarOf(b, method);
+    }
     await r.outbox.enqueue(
       {
         channel,
         recipient: b.request.sender,
-        kind: `booking-${decision.outcome}`,
+        kind: opts.kind ?? `booking-${decision.outcome}`,
         booking: b.code,
-        payload: { text },
+        payload,
+      },
+      now,
+    );
+  } else if (opts.suppressReply) {
+    await r.outbox.enqueue(
+      {
+        channel: "desk",
+        recipient: "mcu-technician",
+        kind: "reply-capped",
+        booking: b.code,
+        payload: {
+          text: `Đã dừng trả lời tự động cho ${b.request.sender} (vượt giới hạn số thư tự động); lịch ${b.code}: ${decision.outcome}.`,
+        },
       },
       now,
     );
@@ -183,7 +258,9 @@ async function notify(
       recipient: "support-group",
       kind: "booking-public",
       booking: b.code,
-      payload: { text: groupLine(b.code, b.request, decision.outcome, desk.reg.zone, host) },
+      payload: {
+        text: opts.groupText ?? groupLine(b.code, b.request, decision.outcome, desk.reg.zone, host),
+      },
     },
     now,
   );
@@ -197,38 +274,22 @@ async function notify(
 export async function registerBooking(
   desk: Desk,
   request: BookingRequest,
-  opts: { now: Date; inbound?: { channel: string; key: string } },
+  opts: { now: Date; inbound?: { channel: string; key: string }; notify?: NotifyOptions },
 ): Promise<RegisterResult> {
   const { reg } = desk;
   const now = opts.now;
   return desk.store.tx(async (r) => {
-    if (opts.inbound) {
-      const fresh = await r.inbound.claim(opts.inbound.channel, opts.inbound.key, now, "received");
-      if (!fresh)
-        return {
-          duplicate: true,
-          code: (await r.inbound.get(opts.inbound.channel, opts.inbound.key))?.booking ?? null,
-        };
+    if (opts.inbound && !(await r.inbound.claim(opts.inbound.channel, opts.inbound.key, now, "received"))) {
+      return {
+        duplicate: true,
+        code: (await r.inbound.get(opts.inbound.channel, opts.inbound.key))?.booking ?? null,
+      };
     }
     const req = withDefaultEnd(request, reg);
     const directory = await r.directory.snapshot();
-    const ctx = { now, reg, directory, holders: await holdersFor(r, req, reg, directory) };
-    let decision = decide(req, ctx);
-    if (
-      decision.outcome === "rejected" &&
-      req.start &&
-      req.end &&
-      decision.reasons.every((x) => x.code !== "invalid-time")
-    ) {
-      const wide = { ...ctx, holders: await holdersFor(r, req, reg, directory, DAY) };
-      decision = {
-        ...decision,
-        alternatives: findAlternatives(req, wide, { isWorkingDay: (d) => desk.holidays.isWorkingDay(d) }),
-      };
-    }
+    const decision = await decideWithAlternatives(desk, r, req, directory, now);
     const year = toLocal(req.receivedAt, reg.zone).year;
     const code = bookingCode(year, await r.bookings.nextSeq(`booking-${year}`));
-    const host = req.host ? directory.agency(req.host) : undefined;
     const received: Booking = {
       code,
       status: "received",
@@ -242,29 +303,170 @@ export async function registerBooking(
       updatedAt: now,
     };
     await r.bookings.save(received);
-    const actor: Actor = { id: req.sender, channel: req.channel };
     await r.bookings.addEvent(code, {
       at: now,
       from: null,
       to: "received",
-      actor: actor.id,
-      channel: actor.channel,
+      actor: req.sender,
+      channel: req.channel,
       reason: "tiếp nhận đăng ký",
     });
-    const reasonText = decision.reasons.map((x) => x.code).join(", ") || "đủ điều kiện theo Quy chế";
-    const booking = await moveTo(
-      r,
-      received,
-      decision.outcome,
-      { id: "system", channel: "system" },
-      reasonText,
-      now,
-    );
-    for (const other of decision.displaced) await displace(desk, r, other, code, now);
-    await armTimers(desk, r, booking, now);
-    await notify(desk, r, booking, decision, host?.name, now);
+    const booking = await settle(desk, r, received, decision, now, opts.notify ?? { thread: null });
     if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "decided", code);
     return { duplicate: false, code, decision, booking };
+  });
+}
+
+/** Run the rules; a rejection also gets the nearest free slots. */
+async function decideWithAlternatives(
+  desk: Desk,
+  r: Repos,
+  req: BookingRequest,
+  directory: DirectorySnapshot,
+  now: Date,
+  self?: string,
+): Promise<Decision> {
+  const { reg } = desk;
+  const ctx = { now, reg, directory, holders: await holdersFor(r, req, reg, directory), self };
+  const decision = decide(req, ctx);
+  if (decision.outcome !== "rejected" || !req.start || !req.end) return decision;
+  if (decision.reasons.some((x) => x.code === "invalid-time")) return decision;
+  const wide = { ...ctx, holders: await holdersFor(r, req, reg, directory, DAY) };
+  return {
+    ...decision,
+    alternatives: findAlternatives(req, wide, { isWorkingDay: (d) => desk.holidays.isWorkingDay(d) }),
+  };
+}
+
+/** Move a booking to its decision's outcome, displace whom it outranks, arm its timers and tell everyone. */
+async function settle(
+  desk: Desk,
+  r: Repos,
+  b: Booking,
+  decision: Decision,
+  now: Date,
+  notifyOpts: NotifyOptions,
+): Promise<Booking> {
+  const reasonText = decision.reasons.map((x) => x.code).join(", ") || "đủ điều kiện theo Quy chế";
+  const moved = await moveTo(r, b, decision.outcome, { id: "system", channel: "system" }, reasonText, now);
+  const booking = {
+    ...moved,
+    reasons: decision.reasons.map((x) => x.code),
+    missing: decision.missing,
+    priority: decision.priority,
+  };
+  await r.bookings.save(booking);
+  for (const other of decision.displaced) await displace(desk, r, other, b.code, now);
+  await armTimers(desk, r, booking, now);
+  const host = booking.request.host
+    ? (await r.directory.snapshot()).agency(booking.request.host)?.name
+    : undefined;
+  await notify(desk, r, booking, decision, host, now, notifyOpts);
+  return booking;
+}
+
+/** What a clerk may change by replying in the thread. */
+export interface BookingPatch {
+  start?: Date;
+  end?: Date;
+  addParticipants?: string[];
+  unresolved?: string[];
+  title?: string;
+  contact?: BookingRequest["contact"];
+  host?: string;
+  emergency?: boolean;
+  recording?: boolean;
+  cityHallRoom?: boolean;
+}
+
+export type ChangeResult = { duplicate: true } | { duplicate: false; booking: Booking; decision: Decision };
+
+/**
+ * A reply in the thread completes or changes a booking: the rules run again on the merged request (the
+ * booking never conflicts with itself), the invite's SEQUENCE goes up, and the answer continues the thread.
+ */
+export async function changeBooking(
+  desk: Desk,
+  code: string,
+  patch: BookingPatch,
+  actor: Actor,
+  opts: { now: Date; inbound?: { channel: string; key: string }; notify?: NotifyOptions },
+): Promise<ChangeResult> {
+  const now = opts.now;
+  return desk.store.tx(async (r) => {
+    if (opts.inbound && !(await r.inbound.claim(opts.inbound.channel, opts.inbound.key, now, "received"))) {
+      return { duplicate: true };
+    }
+    const b = await r.bookings.get(code);
+    if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`);
+    if (!["needs-info", "needs-review", "confirmed", "checked"].includes(b.status)) {
+      throw new DeskError(
+        `Lịch họp ${code} đang ở trạng thái «${STATUS_VI[b.status]}» nên không thể thay đổi; đề nghị gửi đăng ký mới.`,
+      );
+    }
+    const old = b.request;
+    const duration =
+      old.start && old.end
+        ? old.end.getTime() - old.start.getTime()
+        : desk.reg.defaultDurationMinutes * 60_000;
+    const start = patch.start ?? old.start;
+    const end = patch.end ?? (patch.start ? new Date(patch.start.getTime() + duration) : old.end);
+    const req: BookingRequest = {
+      ...old,
+      host: patch.host ?? old.host,
+      start,
+      end,
+      participants: [...new Set([...old.participants, ...(patch.addParticipants ?? [])])],
+      unresolved: patch.unresolved ?? (patch.addParticipants?.length ? [] : old.unresolved),
+      title: patch.title ?? old.title,
+      contact: patch.contact ?? old.contact,
+      emergency: patch.emergency ?? old.emergency,
+      recording: patch.recording ?? old.recording,
+      cityHallRoom: patch.cityHallRoom ?? old.cityHallRoom,
+    };
+    const directory = await r.directory.snapshot();
+    const decision = await decideWithAlternatives(desk, r, req, directory, now, code);
+    const changed: Booking = {
+      ...b,
+      request: req,
+      hostEndpoint: req.host ? directory.hostEndpoint(req.host) : null,
+      sequence: b.sequence + 1,
+      updatedAt: now,
+    };
+    await r.bookings.addEvent(code, {
+      at: now,
+      from: b.status,
+      to: b.status,
+      actor: actor.id,
+      channel: actor.channel,
+      reason: `thay đổi: ${Object.keys(patch).join(", ")}`,
+    });
+    // A rejected change leaves the booking as it was: the clerk is told why and keeps the old slot.
+    if (decision.outcome === "rejected" && b.status !== "needs-info") {
+      const text = decisionText(code, req, decision, {
+        zone: desk.reg.zone,
+        answerWithinMinutes: desk.reg.answerWithinMinutes,
+      }).replace(
+        `Lịch họp ${code}: KHÔNG BỐ TRÍ ĐƯỢC.`,
+        `Không thể thay đổi lịch họp ${code}; lịch cũ được giữ nguyên.`,
+      );
+      await notify(desk, r, b, decision, undefined, now, {
+        ...opts.notify,
+        text,
+        kind: "booking-change-refused",
+        calendar: null,
+      });
+      if (opts.inbound)
+        await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "change-refused", code);
+      return { duplicate: false, booking: b, decision };
+    }
+    await r.bookings.save(changed);
+    const booking = await settle(desk, r, changed, decision, now, {
+      kind: "booking-changed",
+      ...opts.notify,
+    });
+    if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "changed", code);
+    return { duplicate: false, booking, decision };
   });
 }
 
@@ -345,29 +547,39 @@ export async function reviewBooking(
   });
 }
 
-/** The clerk or a technician cancels a booking: its timers stop and everyone is told. */
+/** The clerk or a technician cancels a booking: its timers stop, the invite is withdrawn, everyone is told. */
 export async function cancelBooking(
   desk: Desk,
   code: string,
   actor: Actor,
   reason: string,
   now: Date,
-): Promise<Booking> {
+  opts: { inbound?: { channel: string; key: string }; notify?: NotifyOptions } = {},
+): Promise<Booking | null> {
   return desk.store.tx(async (r) => {
+    if (opts.inbound && !(await r.inbound.claim(opts.inbound.channel, opts.inbound.key, now, "received")))
+      return null;
     const b = await r.bookings.get(code);
     if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`);
     const next = await moveTo(r, b, "cancelled", actor, reason, now);
     await armTimers(desk, r, next, now);
-    await r.outbox.enqueue(
-      {
-        channel: "group",
-        recipient: "support-group",
-        kind: "booking-cancelled",
-        booking: code,
-        payload: { text: `[${code}] ĐÃ HỦY — ${reason}` },
-      },
-      now,
-    );
+    const text = `Lịch họp ${code} (${b.request.start && b.request.end ? formatRangeVi(b.request.start, b.request.end, desk.reg.zone) : "chưa rõ thời gian"}) ĐÃ HỦY.\nLý do: ${reason}.`;
+    const decision: Decision = {
+      outcome: "rejected",
+      reasons: [],
+      missing: [],
+      displaced: [],
+      priority: b.priority,
+      alternatives: [],
+    };
+    await notify(desk, r, next, decision, undefined, now, {
+      ...opts.notify,
+      text,
+      kind: "booking-cancelled",
+      calendar: "CANCEL",
+      groupText: `[${code}] ĐÃ HỦY — ${reason}`,
+    });
+    if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "cancelled", code);
     return next;
   });
 }

@@ -9,7 +9,7 @@ const TRANSITIONS: Record<BookingStatus, readonly BookingStatus[]> = {
   "needs-info": ["needs-info", "needs-review", "confirmed", "rejected", "cancelled"],
   "needs-review": ["needs-review", "needs-info", "confirmed", "rejected", "cancelled"],
   confirmed: ["confirmed", "needs-review", "needs-info", "rejected", "cancelled", "checked", "live"],
-  checked: ["checked", "needs-review", "cancelled", "live"],
+  checked: ["checked", "confirmed", "needs-review", "needs-info", "rejected", "cancelled", "live"],
   live: ["ended"],
   ended: ["handed-over"],
   rejected: [],
