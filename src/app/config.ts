@@ -5,6 +5,8 @@ import { IANAZone } from "luxon";
 import { z } from "zod";
 import { HolidayCalendar, type YearSwaps } from "../core/calendar/holidays.js";
 import { DEFAULT_REGULATION, type Regulation } from "../core/regulation.js";
+import type { ImapSettings } from "../mail/intake.js";
+import type { SmtpSettings } from "../mail/smtp-sender.js";
 
 /** The project root: data files ship with the code, whatever the working directory. */
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -33,13 +35,54 @@ const EnvSchema = z.object({
   DESK_DEFAULT_DURATION_MINUTES: positive.default(DEFAULT_REGULATION.defaultDurationMinutes),
   DESK_WORKDAY_START: hhmm.default(DEFAULT_REGULATION.workday.start),
   DESK_WORKDAY_END: hhmm.default(DEFAULT_REGULATION.workday.end),
+  // Mail channel. IMAP and SMTP are off until their host is set.
+  DESK_MAIL_ADDRESS: z
+    .email("phải là địa chỉ thư, ví dụ kythuat@hanoi.gov.vn")
+    .default("kythuat@hanoi.gov.vn"),
+  DESK_MAIL_NAME: z.string().default("Trung tâm Tin học - Công báo (Kỹ thuật họp trực tuyến)"),
+  DESK_MESSAGE_ID_DOMAIN: z.string().min(3).default("kythuat.hanoi.gov.vn"),
+  DESK_OFFICIAL_DOMAINS: z.string().default("hanoi.gov.vn"),
+  DESK_MAIL_REQUIRE_AUTH: z.enum(["true", "false"]).default("false"),
+  DESK_MAIL_MAX_BYTES: positive.default(15 * 1024 * 1024),
+  DESK_REPLY_CAP_PER_SENDER: positive.default(50),
+  DESK_REPLY_CAP_PER_BOOKING: positive.default(20),
+  DESK_IMAP_HOST: z.string().optional(),
+  DESK_IMAP_PORT: positive.default(993),
+  DESK_IMAP_TLS: z.enum(["true", "false"]).default("true"),
+  DESK_IMAP_USER: z.string().optional(),
+  DESK_IMAP_PASSWORD: z.string().optional(),
+  DESK_IMAP_MAILBOX: z.string().default("INBOX"),
+  DESK_IMAP_AFTER: z.enum(["flag", "move"]).default("flag"),
+  DESK_IMAP_PROCESSED_FOLDER: z.string().default("Processed"),
+  DESK_IMAP_POLL_SECONDS: positive.default(60),
+  DESK_SMTP_HOST: z.string().optional(),
+  DESK_SMTP_PORT: positive.default(587),
+  DESK_SMTP_TLS: z.enum(["true", "false"]).default("false"),
+  DESK_SMTP_USER: z.string().optional(),
+  DESK_SMTP_PASSWORD: z.string().optional(),
+  DESK_POLL_MS: positive.default(1000),
 });
+
+export interface MailConfig {
+  address: string;
+  name: string;
+  messageIdDomain: string;
+  officialDomains: string[];
+  requireAuth: boolean;
+  maxBytes: number;
+  replyCapPerSender: number;
+  replyCapPerBooking: number;
+  imap: ImapSettings | null;
+  smtp: SmtpSettings | null;
+}
 
 export interface Config {
   dbPath: string;
   directoryDir: string;
   calendarDir: string;
   reg: Regulation;
+  mail: MailConfig;
+  pollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -68,7 +111,51 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.DESK_WORKDAY_START >= e.DESK_WORKDAY_END) {
     throw new ConfigError("Cấu hình không hợp lệ: DESK_WORKDAY_START phải trước DESK_WORKDAY_END.");
   }
+  if (e.DESK_IMAP_HOST && (!e.DESK_IMAP_USER || !e.DESK_IMAP_PASSWORD)) {
+    throw new ConfigError(
+      "Cấu hình không hợp lệ: đã đặt DESK_IMAP_HOST thì phải đặt cả DESK_IMAP_USER và DESK_IMAP_PASSWORD.",
+    );
+  }
+  const address = e.DESK_MAIL_ADDRESS.toLowerCase();
   return {
+    pollMs: e.DESK_POLL_MS,
+    mail: {
+      address,
+      name: e.DESK_MAIL_NAME,
+      messageIdDomain: e.DESK_MESSAGE_ID_DOMAIN.toLowerCase(),
+      officialDomains: e.DESK_OFFICIAL_DOMAINS.split(",")
+        .map((d) => d.trim().toLowerCase())
+        .filter(Boolean),
+      requireAuth: e.DESK_MAIL_REQUIRE_AUTH === "true",
+      maxBytes: e.DESK_MAIL_MAX_BYTES,
+      replyCapPerSender: e.DESK_REPLY_CAP_PER_SENDER,
+      replyCapPerBooking: e.DESK_REPLY_CAP_PER_BOOKING,
+      imap: e.DESK_IMAP_HOST
+        ? {
+            host: e.DESK_IMAP_HOST,
+            port: e.DESK_IMAP_PORT,
+            secure: e.DESK_IMAP_TLS === "true",
+            user: e.DESK_IMAP_USER!,
+            pass: e.DESK_IMAP_PASSWORD!,
+            mailbox: e.DESK_IMAP_MAILBOX,
+            after: e.DESK_IMAP_AFTER,
+            processedFolder: e.DESK_IMAP_PROCESSED_FOLDER,
+            pollMs: e.DESK_IMAP_POLL_SECONDS * 1000,
+            backoff: { baseMs: 1_000, capMs: 60_000 },
+          }
+        : null,
+      smtp: e.DESK_SMTP_HOST
+        ? {
+            host: e.DESK_SMTP_HOST,
+            port: e.DESK_SMTP_PORT,
+            secure: e.DESK_SMTP_TLS === "true",
+            ...(e.DESK_SMTP_USER ? { user: e.DESK_SMTP_USER, pass: e.DESK_SMTP_PASSWORD ?? "" } : {}),
+            from: address,
+            fromName: e.DESK_MAIL_NAME,
+            messageIdDomain: e.DESK_MESSAGE_ID_DOMAIN.toLowerCase(),
+          }
+        : null,
+    },
     dbPath: e.DESK_DB === ":memory:" ? e.DESK_DB : resolve(e.DESK_DB),
     directoryDir: resolve(e.DESK_DIRECTORY),
     calendarDir: resolve(e.DESK_CALENDAR_DIR),

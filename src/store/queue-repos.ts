@@ -1,6 +1,6 @@
-import { and, asc, eq, inArray, lte, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "./db.js";
-import { inboundMessages, jobs, outbox } from "./schema.js";
+import { inboundMessages, jobs, meta, outbox } from "./schema.js";
 
 export type JobStatus = "pending" | "done" | "parked" | "cancelled";
 
@@ -176,6 +176,26 @@ export class OutboxRepo {
       .run();
   }
 
+  /** How many messages went (or will go) to a recipient on a channel since an instant: for reply caps. */
+  async countSince(
+    channel: OutboxChannel,
+    recipient: string,
+    since: Date,
+    booking?: string,
+  ): Promise<number> {
+    const conds = [
+      eq(outbox.channel, channel),
+      eq(outbox.recipient, recipient),
+      gte(outbox.createdAt, since),
+    ];
+    if (booking) conds.push(eq(outbox.booking, booking));
+    return this.db
+      .select({ n: sql<number>`count(*)` })
+      .from(outbox)
+      .where(and(...conds))
+      .get()!.n;
+  }
+
   async list(filter: { booking?: string; excludeSent?: boolean } = {}): Promise<OutboxMessage[]> {
     const conds = [];
     if (filter.booking) conds.push(eq(outbox.booking, filter.booking));
@@ -196,21 +216,62 @@ export class InboundRepo {
    * Claim a channel message's unique key. Returns false when it was already recorded: the caller then does
    * nothing. Must run in the transaction that writes the message's effect.
    */
-  async claim(channel: string, key: string, at: Date, status: string, detail?: string): Promise<boolean> {
+  async claim(
+    channel: string,
+    key: string,
+    at: Date,
+    status: string,
+    detail?: string,
+    raw?: Buffer,
+  ): Promise<boolean> {
     const res = this.db
       .insert(inboundMessages)
-      .values({ channel, key, receivedAt: at, status, detail: detail ?? null })
+      .values({ channel, key, receivedAt: at, status, detail: detail ?? null, raw: raw ?? null })
       .onConflictDoNothing()
       .run();
     return res.changes === 1;
   }
 
-  async settle(channel: string, key: string, status: string, booking: string | null): Promise<void> {
+  async settle(
+    channel: string,
+    key: string,
+    status: string,
+    booking: string | null,
+    raw?: Buffer,
+  ): Promise<void> {
     this.db
       .update(inboundMessages)
-      .set({ status, booking })
+      .set({ status, booking, ...(raw ? { raw } : {}) })
       .where(and(eq(inboundMessages.channel, channel), eq(inboundMessages.key, key)))
       .run();
+  }
+
+  /** The booking an inbound message led to, for any of the given keys (a reply's References). */
+  async bookingOf(channel: string, keys: string[]): Promise<string | null> {
+    if (keys.length === 0) return null;
+    const row = this.db
+      .select({ booking: inboundMessages.booking })
+      .from(inboundMessages)
+      .where(and(eq(inboundMessages.channel, channel), inArray(inboundMessages.key, keys)))
+      .all()
+      .find((r) => r.booking);
+    return row?.booking ?? null;
+  }
+
+  async list(status?: string) {
+    return this.db
+      .select({
+        channel: inboundMessages.channel,
+        key: inboundMessages.key,
+        status: inboundMessages.status,
+        booking: inboundMessages.booking,
+        detail: inboundMessages.detail,
+        receivedAt: inboundMessages.receivedAt,
+      })
+      .from(inboundMessages)
+      .where(status ? eq(inboundMessages.status, status) : undefined)
+      .orderBy(asc(inboundMessages.receivedAt))
+      .all();
   }
 
   async get(channel: string, key: string) {
@@ -221,5 +282,22 @@ export class InboundRepo {
         .where(and(eq(inboundMessages.channel, channel), eq(inboundMessages.key, key)))
         .get() ?? null
     );
+  }
+}
+
+/** Small durable settings and checkpoints (IMAP UIDVALIDITY and last UID…). */
+export class MetaRepo {
+  constructor(private readonly db: Db) {}
+
+  async get(key: string): Promise<string | null> {
+    return this.db.select().from(meta).where(eq(meta.key, key)).get()?.value ?? null;
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    this.db
+      .insert(meta)
+      .values({ key, value, updatedAt: Date.now() })
+      .onConflictDoUpdate({ target: meta.key, set: { value, updatedAt: Date.now() } })
+      .run();
   }
 }

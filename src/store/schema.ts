@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // All instants are integer milliseconds since the epoch (UTC); they are shown in Asia/Ho_Chi_Minh.
 const instant = (name: string) => integer(name, { mode: "timestamp_ms" });
@@ -142,6 +142,8 @@ export const inboundMessages = sqliteTable(
     status: text("status").notNull(),
     booking: text("booking"),
     detail: text("detail"),
+    /** The message as received (mail source), kept for audit and for re-processing a quarantined one. */
+    raw: blob("raw", { mode: "buffer" }),
   },
   (t) => [primaryKey({ columns: [t.channel, t.key] })],
 );

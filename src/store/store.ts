@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import { BookingRepo } from "./booking-repo.js";
 import { type Db, openDatabase } from "./db.js";
 import { DirectoryRepo } from "./directory-repo.js";
-import { InboundRepo, JobRepo, OutboxRepo } from "./queue-repos.js";
+import { InboundRepo, JobRepo, MetaRepo, OutboxRepo } from "./queue-repos.js";
 
 export interface Repos {
   directory: DirectoryRepo;
@@ -10,6 +10,7 @@ export interface Repos {
   jobs: JobRepo;
   outbox: OutboxRepo;
   inbound: InboundRepo;
+  meta: MetaRepo;
 }
 
 /**
@@ -31,6 +32,7 @@ export class Store {
       jobs: new JobRepo(db),
       outbox: new OutboxRepo(db),
       inbound: new InboundRepo(db),
+      meta: new MetaRepo(db),
     };
   }
 

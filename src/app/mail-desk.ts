@@ -1,0 +1,360 @@
+import { createHash } from "node:crypto";
+import { DateTime } from "luxon";
+import { BOOKING_CODE_RE, parseBookingCode } from "../core/booking/code.js";
+import type { Decision } from "../core/booking/types.js";
+import { fold } from "../core/text/fold.js";
+import { findDates, findTimes, foldKeepingIndex } from "../core/text/vi-datetime.js";
+import { type MailFacts, type OwnIdentity, readMail } from "../mail/extract.js";
+import { MailReader } from "../mail/parse-file.js";
+import { toBookingRequest, understand } from "../mail/understand.js";
+import type { DirectorySnapshot } from "../store/directory-repo.js";
+import {
+  type BookingPatch,
+  cancelBooking,
+  changeBooking,
+  type Desk,
+  DeskError,
+  type MailThread,
+  registerBooking,
+} from "./desk.js";
+
+export interface MailDeskOptions {
+  own: OwnIdentity;
+  /** Domains whose unknown senders still get a polite refusal; anyone else gets silence (no backscatter). */
+  officialDomains: string[];
+  /** Official domains must show DMARC or SPF pass in Authentication-Results. */
+  requireAuth: boolean;
+  /** Larger mail is quarantined unread. */
+  maxBytes: number;
+  /** Automatic replies to one sender in 24 h, and about one booking in all. */
+  replyCapPerSender: number;
+  replyCapPerBooking: number;
+}
+
+export type MailOutcome =
+  | { kind: "duplicate"; key: string }
+  | { kind: "ignored"; key: string; reason: string }
+  | { kind: "quarantined"; key: string; reason: string }
+  | {
+      kind: "refused";
+      key: string;
+      reason: "not-official-sender" | "not-authenticated" | "not-booking-agency";
+      replied: boolean;
+    }
+  | { kind: "registered" | "changed" | "change-refused"; key: string; code: string; decision: Decision }
+  | { kind: "cancelled"; key: string; code: string }
+  | { kind: "error"; key: string; code: string | null; message: string };
+
+const CHANNEL = "mail";
+
+function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf("@") + 1).toLowerCase();
+}
+
+function threadOf(facts: MailFacts): MailThread {
+  return {
+    subject: facts.subject,
+    inReplyTo: facts.messageId,
+    references: [...facts.references, ...(facts.messageId ? [facts.messageId] : [])].slice(-20),
+  };
+}
+
+/**
+ * The mail channel's one entry into the desk: every mail that lands goes through `handle`, exactly once.
+ * It never throws for bad mail: unreadable or oversized mail is quarantined, machines are ignored, strangers
+ * are refused, and everything is recorded under the mail's unique key in the transaction of its effect.
+ */
+export class MailDesk {
+  private reader: { snapshot: DirectorySnapshot; reader: MailReader } | null = null;
+
+  constructor(
+    private readonly desk: Desk,
+    readonly opts: MailDeskOptions,
+  ) {}
+
+  private async readerFor(): Promise<{ snapshot: DirectorySnapshot; reader: MailReader }> {
+    const snapshot = await this.desk.store.read((r) => r.directory.snapshot());
+    if (this.reader?.snapshot !== snapshot) {
+      this.reader = { snapshot, reader: new MailReader(snapshot.directory, this.desk.reg, this.opts.own) };
+    }
+    return this.reader;
+  }
+
+  /** Record a mail that leads to no booking (ignored, quarantined, refused), with its notices, once. */
+  private async record(
+    key: string,
+    status: string,
+    detail: string,
+    raw: Buffer,
+    now: Date,
+    notices: {
+      channel: "mail" | "desk";
+      recipient: string;
+      kind: string;
+      payload: Record<string, unknown>;
+    }[],
+  ): Promise<boolean> {
+    return this.desk.store.tx(async (r) => {
+      if (!(await r.inbound.claim(CHANNEL, key, now, status, detail, raw))) return false;
+      for (const n of notices) await r.outbox.enqueue(n, now);
+      return true;
+    });
+  }
+
+  private async quarantine(key: string, reason: string, raw: Buffer, now: Date): Promise<MailOutcome> {
+    // Oversized mail keeps only its head: enough to find it in the mailbox, not 20 MB in the database.
+    const kept = raw.length > this.opts.maxBytes ? raw.subarray(0, 64 * 1024) : raw;
+    const fresh = await this.record(key, "quarantined", reason, kept, now, [
+      {
+        channel: "desk",
+        recipient: "mcu-technician",
+        kind: "mail-quarantined",
+        payload: {
+          text: `Thư ${key} không xử lý tự động được (${reason}) và đã được cách ly; đề nghị kiểm tra trong hộp thư.`,
+        },
+      },
+    ]);
+    return fresh ? { kind: "quarantined", key, reason } : { kind: "duplicate", key };
+  }
+
+  async handle(raw: Buffer, now: Date): Promise<MailOutcome> {
+    if (raw.length > this.opts.maxBytes) {
+      const key = `sha256:${createHash("sha256").update(raw).digest("hex")}`;
+      return this.quarantine(key, `thư quá lớn: ${(raw.length / 1048576).toFixed(1)} MB`, raw, now);
+    }
+    let facts: MailFacts;
+    try {
+      facts = await readMail(raw, this.opts.own);
+    } catch (err) {
+      const key = `sha256:${createHash("sha256").update(raw).digest("hex")}`;
+      return this.quarantine(key, `không đọc được thư: ${(err as Error).message}`, raw, now);
+    }
+    const key = facts.key;
+    const existing = await this.desk.store.read((r) => r.inbound.get(CHANNEL, key));
+    if (existing) return { kind: "duplicate", key };
+    if (facts.autoReason) {
+      const fresh = await this.record(key, "ignored", facts.autoReason, raw, now, []);
+      return fresh ? { kind: "ignored", key, reason: facts.autoReason } : { kind: "duplicate", key };
+    }
+    if (!facts.from) return this.quarantine(key, "thư không có người gửi", raw, now);
+    try {
+      return await this.route(facts, raw, now);
+    } catch (err) {
+      if (!(err instanceof DeskError)) throw err;
+      // An action the rules refuse (changing a cancelled booking…): answer why, once.
+      const code = parseBookingCode(facts.subject);
+      const fresh = await this.record(key, "refused", err.message, raw, now, [
+        {
+          channel: "mail",
+          recipient: facts.from,
+          kind: "request-refused",
+          payload: { text: err.message, thread: threadOf(facts) },
+        },
+      ]);
+      return fresh ? { kind: "error", key, code, message: err.message } : { kind: "duplicate", key };
+    }
+  }
+
+  private async route(facts: MailFacts, raw: Buffer, now: Date): Promise<MailOutcome> {
+    const key = facts.key;
+    const from = facts.from!;
+    const { snapshot, reader } = await this.readerFor();
+    const agency = snapshot.agencyByMailbox(from);
+    const official = this.opts.officialDomains.includes(domainOf(from));
+    if (!agency) return this.refuse(facts, raw, now, "not-official-sender", official);
+    if (this.opts.requireAuth && official && facts.auth.dmarc !== "pass" && facts.auth.spf !== "pass") {
+      // Possibly spoofed: never answer the address in From.
+      return this.refuse(facts, raw, now, "not-authenticated", false);
+    }
+    const capped = await this.capped(from, now);
+    const inbound = { channel: CHANNEL, key };
+    const code = await this.threadBooking(facts);
+    if (code) {
+      const booking = await this.desk.store.read((r) => r.bookings.get(code));
+      if (booking) {
+        if (booking.request.host !== agency.name && booking.request.sender !== from) {
+          return this.refuse(facts, raw, now, "not-booking-agency", true);
+        }
+        const perBooking = await this.desk.store.read((r) =>
+          r.outbox.countSince("mail", from, new Date(0), code),
+        );
+        const notify = {
+          thread: threadOf(facts),
+          suppressReply: capped || perBooking >= this.opts.replyCapPerBooking,
+        };
+        const actor = { id: from, channel: "mail" as const };
+        if (isCancel(facts.text)) {
+          const done = await cancelBooking(this.desk, code, actor, "cơ quan đăng ký đề nghị hủy", now, {
+            inbound,
+            notify,
+          });
+          await this.keepRaw(key, raw);
+          return done ? { kind: "cancelled", key, code } : { kind: "duplicate", key };
+        }
+        const patch = this.patchFrom(facts, reader, snapshot, booking.request.start, agency.name);
+        const res = await changeBooking(this.desk, code, patch, actor, { now, inbound, notify });
+        await this.keepRaw(key, raw);
+        if (res.duplicate) return { kind: "duplicate", key };
+        const refused = res.booking.sequence === booking.sequence;
+        return { kind: refused ? "change-refused" : "changed", key, code, decision: res.decision };
+      }
+    }
+    const parsed = understand(facts, {
+      matcher: reader.matcher,
+      zone: this.desk.reg.zone,
+      defaultDurationMinutes: this.desk.reg.defaultDurationMinutes,
+      senderAgency: agency.name,
+    });
+    const res = await registerBooking(this.desk, toBookingRequest(parsed, from, now), {
+      now,
+      inbound,
+      notify: { thread: threadOf(facts), suppressReply: capped },
+    });
+    if (res.duplicate) return { kind: "duplicate", key };
+    await this.keepRaw(key, raw);
+    return { kind: "registered", key, code: res.code, decision: res.decision };
+  }
+
+  /** The raw source goes with the record; written after the decision so a huge body never delays it. */
+  private async keepRaw(key: string, raw: Buffer): Promise<void> {
+    await this.desk.store.tx(async (r) => {
+      const row = await r.inbound.get(CHANNEL, key);
+      if (row && !row.raw) await r.inbound.settle(CHANNEL, key, row.status, row.booking, raw);
+    });
+  }
+
+  private async capped(from: string, now: Date): Promise<boolean> {
+    const n = await this.desk.store.read((r) =>
+      r.outbox.countSince("mail", from, new Date(now.getTime() - 24 * 3600_000)),
+    );
+    return n >= this.opts.replyCapPerSender;
+  }
+
+  /** Which booking a reply belongs to: our Message-IDs in its references, the clerk's first mail, or the subject. */
+  private async threadBooking(facts: MailFacts): Promise<string | null> {
+    const refs = [...(facts.inReplyTo ? [facts.inReplyTo] : []), ...facts.references];
+    const domain = `@${this.opts.own.messageIdDomain.toLowerCase()}>`;
+    for (const id of refs) {
+      if (!id.toLowerCase().endsWith(domain)) continue;
+      const code = parseBookingCode(id);
+      if (code) return code;
+    }
+    const viaInbound = await this.desk.store.read((r) => r.inbound.bookingOf(CHANNEL, refs));
+    if (viaInbound) return viaInbound;
+    return BOOKING_CODE_RE.test(facts.subject) ? parseBookingCode(facts.subject) : null;
+  }
+
+  /** What a reply in the thread asks to change or complete. */
+  private patchFrom(
+    facts: MailFacts,
+    reader: MailReader,
+    snapshot: DirectorySnapshot,
+    oldStart: Date | null,
+    agency: string,
+  ): BookingPatch {
+    const text = facts.text;
+    const folded = foldKeepingIndex(text);
+    const patch: BookingPatch = {};
+    const parsed = understand(
+      { ...facts, subject: "" },
+      {
+        matcher: reader.matcher,
+        zone: this.desk.reg.zone,
+        defaultDurationMinutes: this.desk.reg.defaultDurationMinutes,
+        senderAgency: agency,
+      },
+    );
+    const times = findTimes(folded);
+    const dates = findDates(text, folded, facts.date ?? new Date(), this.desk.reg.zone);
+    if (times.length > 0 || dates.length > 0) {
+      const zone = this.desk.reg.zone;
+      const base = oldStart ? DateTime.fromJSDate(oldStart, { zone }) : null;
+      const day = dates[0]?.date ?? base?.toISODate();
+      const t = times[0] ?? (base ? { hour: base.hour, minute: base.minute } : null);
+      if (day && t) {
+        patch.start = DateTime.fromISO(day, { zone }).set({ hour: t.hour, minute: t.minute }).toJSDate();
+        if (times[1])
+          patch.end = DateTime.fromISO(day, { zone })
+            .set({ hour: times[1].hour, minute: times[1].minute })
+            .toJSDate();
+      }
+    }
+    const add = /\bthem (?:cac )?(?:diem cau )?(.+)$/m.exec(fold(text).replace(/ *\n */g, "\n"));
+    if (add || parsed.participants.length || parsed.unresolved.length) {
+      const codes = new Set(parsed.participants);
+      const unresolved = [...parsed.unresolved];
+      if (add) {
+        const line = text.split("\n").find((l) => /\bthem\b/.test(fold(l))) ?? "";
+        const tail = line
+          .slice(foldKeepingIndex(line).search(/\bthem\b/) + 4)
+          .replace(/^\s*(?:các\s+)?(?:điểm cầu|diem cau)\s*/i, "");
+        for (const phrase of tail
+          .split(/[,;]|\s+(?:và|va)\s+/i)
+          .map((s) => s.trim().replace(/[.]$/, ""))
+          .filter(Boolean)) {
+          const r = reader.matcher.resolve(phrase);
+          if (r.codes.length) for (const c of r.codes) codes.add(c);
+          else if (!unresolved.includes(phrase)) unresolved.push(phrase);
+        }
+      }
+      const hostEndpoint = snapshot.hostEndpoint(agency);
+      if (hostEndpoint) codes.delete(hostEndpoint);
+      patch.addParticipants = [...codes];
+      if (unresolved.length) patch.unresolved = unresolved;
+    }
+    if (parsed.title && /noi dung|chu de/.test(fold(text))) patch.title = parsed.title;
+    if (parsed.contact?.name && parsed.contact.phone) patch.contact = parsed.contact;
+    if (parsed.emergency) patch.emergency = true;
+    if (parsed.recording) patch.recording = true;
+    if (parsed.cityHallRoom) patch.cityHallRoom = true;
+    return patch;
+  }
+
+  private async refuse(
+    facts: MailFacts,
+    raw: Buffer,
+    now: Date,
+    reason: "not-official-sender" | "not-authenticated" | "not-booking-agency",
+    reply: boolean,
+  ): Promise<MailOutcome> {
+    const from = facts.from!;
+    const why = {
+      "not-official-sender": `Hòm thư ${from} không phải hòm thư công vụ đã đăng ký của cơ quan nào trong Hệ thống; đề nghị gửi đăng ký từ hòm thư công vụ của văn thư/kỹ thuật cơ quan (Điều 12.2a).`,
+      "not-authenticated": `Thư từ ${from} không qua được kiểm tra xác thực (DMARC/SPF) nên không được xử lý.`,
+      "not-booking-agency": `Hòm thư ${from} không thuộc cơ quan đã đăng ký lịch họp này nên không thể thay đổi lịch.`,
+    }[reason];
+    const answer =
+      reply &&
+      (await this.desk.store.read((r) =>
+        r.outbox.countSince("mail", from, new Date(now.getTime() - 24 * 3600_000)),
+      )) < this.opts.replyCapPerSender;
+    const notices: Parameters<MailDesk["record"]>[5] = [
+      {
+        channel: "desk",
+        recipient: "mcu-technician",
+        kind: `mail-${reason}`,
+        payload: { text: `Thư ${facts.key}: ${why}` },
+      },
+    ];
+    if (answer)
+      notices.push({
+        channel: "mail",
+        recipient: from,
+        kind: `mail-${reason}`,
+        payload: { text: why, thread: threadOf(facts) },
+      });
+    const fresh = await this.record(facts.key, "refused", reason, raw, now, notices);
+    return fresh
+      ? { kind: "refused", key: facts.key, reason, replied: answer }
+      : { kind: "duplicate", key: facts.key };
+  }
+}
+
+/** "hủy", "đề nghị hủy lịch", "xin hủy cuộc họp": the first words of the reply ask to cancel. */
+export function isCancel(text: string): boolean {
+  const first = fold(text.split("\n").find((l) => l.trim()) ?? "");
+  return (
+    /^(?:(?:de nghi|xin|vui long|kinh de nghi|chung toi)\s+)*huy\b/.test(first) ||
+    /\bhuy (?:lich|cuoc hop|phien hop|dang ky)\b/.test(first)
+  );
+}

@@ -1,0 +1,143 @@
+import { MailIntake } from "../mail/intake.js";
+import { smtpSender } from "../mail/smtp-sender.js";
+import type { OutboxChannel } from "../store/queue-repos.js";
+import { Store } from "../store/store.js";
+import { type Config, loadHolidayCalendar } from "./config.js";
+import type { Desk } from "./desk.js";
+import { readDirectoryCsv } from "./directory/csv.js";
+import { MailDesk } from "./mail-desk.js";
+import { deliverDue, type Sender } from "./outbox-worker.js";
+import { Scheduler, sessionJobHandlers } from "./scheduler.js";
+
+export type Log = (event: string, fields?: Record<string, unknown>) => void;
+
+/** One JSON line per event on stdout. Never pass a password, a token or a mail body here. */
+export const jsonLog: Log = (event, fields = {}) => {
+  console.log(JSON.stringify({ at: new Date().toISOString(), event, ...fields }));
+};
+
+/**
+ * The composition root of the running desk: store, scheduler, outbox delivery and the channels that are
+ * configured. Every timer is a row and every outbound effect an outbox row, so stopping at any point (even
+ * SIGKILL) loses nothing: the next start picks up where the table says.
+ */
+export class DeskService {
+  readonly desk: Desk;
+  readonly mailDesk: MailDesk;
+  private scheduler: Scheduler | null = null;
+  private intake: MailIntake | null = null;
+  private outboxTimer: NodeJS.Timeout | null = null;
+  private outboxRun: Promise<void> = Promise.resolve();
+  private outboxAgain = false;
+  private closeSmtp: (() => void) | null = null;
+  private readonly senders: Partial<Record<OutboxChannel, Sender>> = {};
+
+  constructor(
+    readonly config: Config,
+    private readonly log: Log = jsonLog,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    const store = Store.open(config.dbPath);
+    this.desk = { store, reg: config.reg, holidays: loadHolidayCalendar(config.calendarDir) };
+    this.mailDesk = new MailDesk(this.desk, {
+      own: { addresses: [config.mail.address], messageIdDomain: config.mail.messageIdDomain },
+      officialDomains: config.mail.officialDomains,
+      requireAuth: config.mail.requireAuth,
+      maxBytes: config.mail.maxBytes,
+      replyCapPerSender: config.mail.replyCapPerSender,
+      replyCapPerBooking: config.mail.replyCapPerBooking,
+    });
+  }
+
+  async start(): Promise<void> {
+    const { store } = this.desk;
+    const dir = await store.read((r) => r.directory.load());
+    if (dir.agencies.length === 0) {
+      const sample = readDirectoryCsv(this.config.directoryDir);
+      await store.tx((r) => r.directory.replaceAll(sample));
+      this.log("directory-imported", { from: this.config.directoryDir, agencies: sample.agencies.length });
+    }
+    if (this.config.mail.smtp) {
+      const smtp = smtpSender(this.config.mail.smtp);
+      this.senders.mail = smtp.send;
+      this.closeSmtp = smtp.close;
+    }
+    this.scheduler = new Scheduler(this.desk, sessionJobHandlers(this.desk), this.clock, this.config.pollMs);
+    this.scheduler.start();
+    this.scheduleOutbox(0);
+    const imap = this.config.mail.imap;
+    if (imap) {
+      const mailbox = imap.mailbox;
+      this.intake = new MailIntake(
+        imap,
+        async (raw) => {
+          const outcome = await this.mailDesk.handle(raw, this.clock());
+          this.log("mail", {
+            outcome: outcome.kind,
+            key: outcome.key,
+            code: "code" in outcome ? outcome.code : null,
+          });
+          this.kickOutbox();
+        },
+        {
+          load: async () => {
+            const [v, u] = await store.read(async (r) => [
+              await r.meta.get(`imap:${mailbox}:uidvalidity`),
+              await r.meta.get(`imap:${mailbox}:lastuid`),
+            ]);
+            return { uidValidity: v, lastUid: Number(u ?? 0) };
+          },
+          save: async (_box, uidValidity, lastUid) => {
+            await store.tx(async (r) => {
+              await r.meta.set(`imap:${mailbox}:uidvalidity`, uidValidity);
+              await r.meta.set(`imap:${mailbox}:lastuid`, String(lastUid));
+            });
+          },
+        },
+        this.log,
+      );
+      this.intake.start();
+    }
+    this.log("started", { imap: Boolean(imap), smtp: Boolean(this.config.mail.smtp) });
+  }
+
+  get intakeRounds(): number {
+    return this.intake?.rounds ?? 0;
+  }
+
+  /** Deliver now rather than at the next poll: an answer should leave within seconds. */
+  kickOutbox(): void {
+    this.scheduleOutbox(0);
+  }
+
+  private scheduleOutbox(delay: number): void {
+    if (this.outboxTimer) clearTimeout(this.outboxTimer);
+    this.outboxTimer = setTimeout(() => {
+      this.outboxTimer = null;
+      this.outboxRun = this.outboxRun.then(async () => {
+        try {
+          const report = await deliverDue(this.desk.store, this.senders, this.clock());
+          if (report.retried || report.parked) this.log("outbox", { ...report });
+          if (report.sent + report.retried + report.parked >= 100) this.outboxAgain = true;
+        } catch (err) {
+          this.log("outbox-error", { message: (err as Error).message });
+        }
+        if (!this.stopping) this.scheduleOutbox(this.outboxAgain ? 0 : this.config.pollMs);
+        this.outboxAgain = false;
+      });
+    }, delay);
+  }
+
+  private stopping = false;
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.intake?.stop();
+    await this.scheduler?.stop();
+    if (this.outboxTimer) clearTimeout(this.outboxTimer);
+    await this.outboxRun;
+    this.closeSmtp?.();
+    this.desk.store.close();
+    this.log("stopped");
+  }
+}

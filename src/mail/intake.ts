@@ -1,0 +1,180 @@
+import { ImapFlow } from "imapflow";
+
+export interface ImapSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  pass: string;
+  mailbox: string;
+  /** After a mail's effect is committed: flag it `\Seen $Processed`, or move it to `processedFolder`. */
+  after: "flag" | "move";
+  processedFolder: string;
+  /** Poll as a safety net besides IDLE. */
+  pollMs: number;
+  backoff: { baseMs: number; capMs: number };
+}
+
+/** Where the intake remembers how far it got. */
+export interface Checkpoint {
+  load(mailbox: string): Promise<{ uidValidity: string | null; lastUid: number }>;
+  save(mailbox: string, uidValidity: string, lastUid: number): Promise<void>;
+}
+
+export type IntakeLog = (event: string, fields?: Record<string, unknown>) => void;
+
+/**
+ * Keeps one IMAP connection to a mailbox alive and hands every new mail to `handle`, in UID order.
+ * imapflow never reconnects by itself and a closed client cannot be reused: each connection gets a new client,
+ * so listeners never stack up; reconnection backs off exponentially up to a cap. The mailbox stays selected
+ * without holding a lock, so imapflow can IDLE between commands; `exists` triggers a fetch of UIDs above the
+ * checkpoint (a UID range `N:*` also returns the last message, hence the filter). `handle` must commit the mail's
+ * effect before it returns; only then is the mail flagged or moved and the checkpoint advanced.
+ */
+export class MailIntake {
+  private stopped = false;
+  private client: ImapFlow | null = null;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  /** Resolves each time a fetch round finishes: tests and the bench wait on it. */
+  rounds = 0;
+
+  constructor(
+    private readonly settings: ImapSettings,
+    private readonly handle: (raw: Buffer) => Promise<void>,
+    private readonly checkpoint: Checkpoint,
+    private readonly log: IntakeLog = () => {},
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    const c = this.client;
+    if (c) await c.logout().catch(() => c.close());
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    while (!this.stopped) {
+      const started = Date.now();
+      try {
+        await this.session();
+      } catch (err) {
+        this.log("imap-error", { message: (err as Error).message });
+      }
+      if (this.stopped) break;
+      // A session that lasted a while resets the backoff: the server was fine, the link dropped.
+      attempt = Date.now() - started > 60_000 ? 0 : attempt + 1;
+      const delay = Math.min(
+        this.settings.backoff.baseMs * 2 ** Math.max(0, attempt - 1),
+        this.settings.backoff.capMs,
+      );
+      this.log("imap-reconnect", { inMs: delay, attempt });
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+  }
+
+  private async session(): Promise<void> {
+    const s = this.settings;
+    const client = new ImapFlow({
+      host: s.host,
+      port: s.port,
+      secure: s.secure,
+      auth: { user: s.user, pass: s.pass },
+      logger: false,
+      tls: { rejectUnauthorized: s.secure },
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+    });
+    this.client = client;
+    const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
+    client.on("error", (err: Error) => this.log("imap-error", { message: err.message }));
+    await client.connect();
+    const box = await client.mailboxOpen(s.mailbox);
+    if (s.after === "move") await client.mailboxCreate(s.processedFolder).catch(() => undefined);
+    this.log("imap-connected", { mailbox: s.mailbox, exists: box.exists });
+    await this.checkValidity(String(box.uidValidity));
+
+    let chain: Promise<void> = Promise.resolve();
+    let queued = false;
+    const drain = () => {
+      if (queued) return;
+      queued = true;
+      chain = chain
+        .then(async () => {
+          queued = false;
+          await this.fetchNew(client);
+          this.rounds++;
+        })
+        .catch((err: Error) => {
+          queued = false;
+          this.log("imap-fetch-failed", { message: err.message });
+          client.close();
+        });
+    };
+    client.on("exists", drain);
+    const poll = setInterval(drain, s.pollMs);
+    drain();
+    try {
+      await closed;
+    } finally {
+      clearInterval(poll);
+      await chain.catch(() => undefined);
+      this.client = null;
+    }
+  }
+
+  private uidValidity = "";
+
+  private async checkValidity(uidValidity: string): Promise<void> {
+    const cp = await this.checkpoint.load(this.settings.mailbox);
+    this.uidValidity = uidValidity;
+    if (cp.uidValidity !== null && cp.uidValidity !== uidValidity) {
+      // The server renumbered the mailbox: read everything again; Message-IDs already recorded are skipped.
+      this.log("imap-uidvalidity-changed", { from: cp.uidValidity, to: uidValidity });
+      await this.checkpoint.save(this.settings.mailbox, uidValidity, 0);
+    } else if (cp.uidValidity === null) {
+      await this.checkpoint.save(this.settings.mailbox, uidValidity, 0);
+    }
+  }
+
+  private async fetchNew(client: ImapFlow): Promise<void> {
+    const { lastUid } = await this.checkpoint.load(this.settings.mailbox);
+    const found = await client.search({ uid: `${lastUid + 1}:*` }, { uid: true });
+    const uids = (found || []).filter((u) => u > lastUid).sort((a, b) => a - b);
+    for (let i = 0; i < uids.length && !this.stopped; i += 50) {
+      const batch: { uid: number; source: Buffer }[] = [];
+      // Collect first: no other command may run on the connection while a FETCH streams.
+      for await (const msg of client.fetch(
+        uids.slice(i, i + 50).join(","),
+        { uid: true, source: true },
+        { uid: true },
+      )) {
+        if (msg.source) batch.push({ uid: msg.uid, source: msg.source });
+      }
+      batch.sort((a, b) => a.uid - b.uid);
+      for (const m of batch) {
+        if (this.stopped) return;
+        await this.handle(m.source);
+        if (this.settings.after === "move") {
+          await client.messageMove(String(m.uid), this.settings.processedFolder, { uid: true });
+        } else {
+          await client.messageFlagsAdd(String(m.uid), ["\\Seen", "$Processed"], { uid: true });
+        }
+        await this.checkpoint.save(this.settings.mailbox, this.uidValidity, m.uid);
+      }
+    }
+  }
+}

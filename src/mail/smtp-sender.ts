@@ -1,0 +1,113 @@
+import ical, { ICalCalendarMethod } from "ical-generator";
+import nodemailer, { type Transporter } from "nodemailer";
+import { type MailThread, ourMessageId } from "../app/desk.js";
+import { PermanentSendError, type Sender } from "../app/outbox-worker.js";
+import type { OutboxMessage } from "../store/queue-repos.js";
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  user?: string;
+  pass?: string;
+  /** Our technical mailbox, e.g. kythuat@hanoi.gov.vn. */
+  from: string;
+  fromName: string;
+  messageIdDomain: string;
+}
+
+interface CalendarData {
+  method: "REQUEST" | "CANCEL";
+  uid: string;
+  sequence: number;
+  start: string;
+  end: string;
+  summary: string;
+}
+
+/** The iCalendar invite: a stable UID per booking, SEQUENCE rising with every change. */
+export function invite(
+  cal: CalendarData,
+  settings: Pick<SmtpSettings, "from" | "fromName" | "messageIdDomain">,
+): string {
+  const calendar = ical({
+    prodId: { company: "hanoi.gov.vn", product: "ban-ky-thuat-hop-truc-tuyen", language: "VI" },
+    method: cal.method === "CANCEL" ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
+    timezone: "Asia/Ho_Chi_Minh",
+  });
+  calendar.createEvent({
+    id: `${cal.uid}@${settings.messageIdDomain}`,
+    sequence: cal.sequence,
+    start: new Date(cal.start),
+    end: new Date(cal.end),
+    summary: cal.summary,
+    organizer: { name: settings.fromName, email: settings.from },
+    status: cal.method === "CANCEL" ? ("CANCELLED" as never) : ("CONFIRMED" as never),
+  });
+  return calendar.toString();
+}
+
+/** The nodemailer message for one outbox row: threaded, marked automatic, with the code in the subject. */
+export function composeReply(msg: OutboxMessage, settings: SmtpSettings) {
+  const thread = (msg.payload.thread as MailThread | null | undefined) ?? null;
+  const code = msg.booking;
+  const base = (thread?.subject || "Đăng ký lịch họp trực tuyến").replace(
+    /^(?:(?:re|tl|trả lời|fw|fwd)\s*:\s*)+/i,
+    "",
+  );
+  const subject = `Re: ${base}${code && !base.includes(code) ? ` [${code}]` : ""}`;
+  const references = [...(thread?.references ?? [])];
+  let inReplyTo = thread?.inReplyTo ?? null;
+  const previous =
+    typeof msg.payload.replyToOutbox === "number"
+      ? ourMessageId(msg.payload.replyToOutbox, code, settings.messageIdDomain)
+      : null;
+  if (!inReplyTo && previous) inReplyTo = previous;
+  if (previous && !references.includes(previous)) references.push(previous);
+  if (inReplyTo && !references.includes(inReplyTo)) references.push(inReplyTo);
+  const cal = msg.payload.calendar as CalendarData | undefined;
+  return {
+    from: { name: settings.fromName, address: settings.from },
+    to: msg.recipient,
+    subject,
+    text: String(msg.payload.text ?? ""),
+    messageId: ourMessageId(msg.id, code, settings.messageIdDomain),
+    ...(inReplyTo ? { inReplyTo } : {}),
+    ...(references.length ? { references } : {}),
+    headers: { "Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All" },
+    ...(cal
+      ? { icalEvent: { method: cal.method, filename: `${cal.uid}.ics`, content: invite(cal, settings) } }
+      : {}),
+  };
+}
+
+/**
+ * The outbox sender for the `mail` channel. The Message-ID is derived from the outbox row, so a resend after a
+ * crash carries the same id and mail clients show it once. A 5xx answer is permanent; everything else retries.
+ */
+export function smtpSender(settings: SmtpSettings, transport?: Transporter): { send: Sender; close(): void } {
+  const t =
+    transport ??
+    nodemailer.createTransport({
+      host: settings.host,
+      port: settings.port,
+      secure: settings.secure,
+      ...(settings.user ? { auth: { user: settings.user, pass: settings.pass ?? "" } } : {}),
+      tls: { rejectUnauthorized: settings.secure },
+      connectionTimeout: 10_000,
+      socketTimeout: 20_000,
+    });
+  return {
+    send: async (msg) => {
+      try {
+        await t.sendMail(composeReply(msg, settings));
+      } catch (err) {
+        const e = err as { responseCode?: number; message: string };
+        if (e.responseCode && e.responseCode >= 500)
+          throw new PermanentSendError(`SMTP ${e.responseCode}: ${e.message}`);
+        throw err;
+      }
+    },
+    close: () => t.close(),
+  };
+}

@@ -1,0 +1,195 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ImapFlow } from "imapflow";
+import { type ParsedMail, simpleParser } from "mailparser";
+import { SMTPServer } from "smtp-server";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+async function waitForPort(port: number, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = new Socket();
+      s.once("connect", () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once("error", () => resolve(false));
+      s.connect(port, "127.0.0.1");
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} did not open`);
+}
+
+export const IMAP_USER = "kythuat";
+/** A throwaway password for the loopback test server only. */
+export const IMAP_PASS = "mat-khau-thu-nghiem";
+
+/**
+ * A real Dovecot (Debian's dovecot-imapd) on loopback with its own config in a temp dir. imap-login refuses to
+ * run as root, so the login and internal users are dovenull/dovecot and the mail user is nobody.
+ */
+export class Dovecot {
+  readonly dir: string;
+  port = 0;
+  private proc: ChildProcess | null = null;
+
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), "dovecot-"));
+    chmodSync(this.dir, 0o755);
+    mkdirSync(join(this.dir, "mail"), { mode: 0o777 });
+    chmodSync(join(this.dir, "mail"), 0o777);
+  }
+
+  async start(): Promise<void> {
+    if (!this.port) this.port = await freePort();
+    const d = this.dir;
+    writeFileSync(
+      join(d, "dovecot.conf"),
+      `base_dir = ${d}/run
+state_dir = ${d}/state
+log_path = ${d}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+default_login_user = dovenull
+default_internal_user = dovecot
+first_valid_uid = 1
+mail_location = maildir:${d}/mail/%u
+passdb {
+  driver = static
+  args = password=${IMAP_PASS}
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=${d}/mail/%u
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${this.port}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+  chroot =
+}
+service anvil {
+  chroot =
+}
+`,
+    );
+    this.proc = spawn("dovecot", ["-F", "-c", join(d, "dovecot.conf")], { stdio: "ignore" });
+    await waitForPort(this.port);
+  }
+
+  async stop(): Promise<void> {
+    const p = this.proc;
+    if (!p) return;
+    this.proc = null;
+    await new Promise<void>((resolve) => {
+      p.once("exit", () => resolve());
+      p.kill("SIGTERM");
+    });
+  }
+
+  async client(): Promise<ImapFlow> {
+    const c = new ImapFlow({
+      host: "127.0.0.1",
+      port: this.port,
+      secure: false,
+      auth: { user: IMAP_USER, pass: IMAP_PASS },
+      logger: false,
+    });
+    c.on("error", () => undefined);
+    await c.connect();
+    return c;
+  }
+
+  async append(...raws: Buffer[]): Promise<void> {
+    const c = await this.client();
+    for (const raw of raws) await c.append("INBOX", raw);
+    await c.logout();
+  }
+
+  /** Flags of every message in INBOX, by UID. */
+  async flags(): Promise<Map<number, string[]>> {
+    const c = await this.client();
+    await c.mailboxOpen("INBOX");
+    const out = new Map<number, string[]>();
+    for await (const m of c.fetch("1:*", { uid: true, flags: true })) out.set(m.uid, [...(m.flags ?? [])]);
+    await c.logout();
+    return out;
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** A real SMTP server (npm smtp-server) that keeps every message it accepts. */
+export class SmtpSink {
+  readonly messages: { raw: Buffer; parsed: ParsedMail; at: number }[] = [];
+  port = 0;
+  private server: SMTPServer;
+  /** Answer the next N messages with this SMTP error, to test retries. */
+  failNext: { count: number; code: number } = { count: 0, code: 451 };
+
+  constructor() {
+    this.server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS", "AUTH"],
+      logger: false,
+      onData: (stream, _session, callback) => {
+        const chunks: Buffer[] = [];
+        stream.on("data", (c: Buffer) => chunks.push(c));
+        stream.on("end", async () => {
+          if (this.failNext.count > 0) {
+            this.failNext.count--;
+            const err = Object.assign(new Error("thử lỗi tạm thời"), { responseCode: this.failNext.code });
+            return callback(err);
+          }
+          const raw = Buffer.concat(chunks);
+          this.messages.push({ raw, parsed: await simpleParser(raw), at: Date.now() });
+          callback();
+        });
+      },
+    });
+  }
+
+  async start(): Promise<void> {
+    this.port = await freePort();
+    await new Promise<void>((resolve) => this.server.listen(this.port, "127.0.0.1", resolve));
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  async waitFor(n: number, timeoutMs = 20_000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (this.messages.length < n) {
+      if (Date.now() > until)
+        throw new Error(`expected ${n} mails at the SMTP sink, got ${this.messages.length}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { join } from "node:path";
+import { loadConfig } from "../../src/app/config.js";
+import { DeskService } from "../../src/app/service.js";
+import { type Dovecot, IMAP_PASS, IMAP_USER, type SmtpSink } from "./servers.js";
+
+/** Environment for a desk wired to a test Dovecot and SMTP sink. */
+export function deskEnv(dovecot: Dovecot, sink: SmtpSink, dbPath: string): Record<string, string> {
+  return {
+    DESK_DB: dbPath,
+    DESK_IMAP_HOST: "127.0.0.1",
+    DESK_IMAP_PORT: String(dovecot.port),
+    DESK_IMAP_TLS: "false",
+    DESK_IMAP_USER: IMAP_USER,
+    DESK_IMAP_PASSWORD: IMAP_PASS,
+    DESK_IMAP_POLL_SECONDS: "2",
+    DESK_SMTP_HOST: "127.0.0.1",
+    DESK_SMTP_PORT: String(sink.port),
+    DESK_SMTP_TLS: "false",
+    DESK_POLL_MS: "200",
+  };
+}
+
+export async function startService(
+  dovecot: Dovecot,
+  sink: SmtpSink,
+  dir: string,
+  now: Date,
+  extra: Record<string, string> = {},
+) {
+  const config = loadConfig({ ...deskEnv(dovecot, sink, join(dir, "desk.db")), ...extra });
+  const events: { event: string; fields: Record<string, unknown> }[] = [];
+  const service = new DeskService(
+    config,
+    (event, fields = {}) => events.push({ event, fields }),
+    () => now,
+  );
+  await service.start();
+  return { service, events };
+}
+
+export function mail(opts: {
+  id: string;
+  body: string;
+  from?: string;
+  subject?: string;
+  date?: string;
+  headers?: Record<string, string>;
+}): Buffer {
+  const subject = Buffer.from(opts.subject ?? "Đăng ký lịch họp trực tuyến").toString("base64");
+  const head = {
+    From: `Văn thư <${opts.from ?? "vanthu.sct@hanoi.gov.vn"}>`,
+    To: "kythuat@hanoi.gov.vn",
+    Subject: `=?utf-8?b?${subject}?=`,
+    Date: opts.date ?? "Mon, 07 Dec 2026 08:30:00 +0700",
+    "Message-ID": `<${opts.id}>`,
+    "MIME-Version": "1.0",
+    "Content-Type": 'text/plain; charset="utf-8"',
+    "Content-Transfer-Encoding": "base64",
+    ...opts.headers,
+  };
+  const body = Buffer.from(opts.body).toString("base64").replace(/.{76}/g, "$&\r\n");
+  return Buffer.from(
+    `${Object.entries(head)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join("\r\n")}\r\n\r\n${body}\r\n`,
+  );
+}
+
+export function template(
+  n: number,
+  participants = "UBND phường Ngọc Hà",
+  time = "từ 09h00 đến 11h00 ngày 10/12/2026",
+): string {
+  return `Kính gửi: Trung tâm Tin học - Công báo
+
+- Tên cơ quan chủ trì họp: Sở Công Thương
+- Danh sách điểm cầu thành phần: ${participants}
+- Thời gian đăng ký họp: ${time}
+- Nội dung họp: Phiên họp số ${n}
+- Thông tin đầu mối liên hệ: Lâm Thị Ngọc, SĐT 0983 210 456
+`;
+}
