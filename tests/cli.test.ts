@@ -76,4 +76,55 @@ describe("CLI", () => {
       "Không tìm thấy lịch họp HTT-2026-9999.\n",
     );
   });
+
+  it("mail parse and booking decide print one JSON line per file", () => {
+    const fx = join(ROOT, "tests/fixtures/mail");
+    const files = ["s01-template.eml", "s06-auto-reply.eml"].map((f) => join(fx, f));
+    const parsed = cli(["mail", "parse", "--directory", SAMPLE_DIR, "--json", ...files]);
+    const lines = parsed.out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(Object.keys(lines[0])).toEqual([
+      "file",
+      "host",
+      "participants",
+      "unresolved",
+      "start",
+      "end",
+      "title",
+      "contact",
+      "emergency",
+      "recording",
+      "cityHallRoom",
+      "secret",
+      "autoReply",
+      "missing",
+    ]);
+    expect(lines[1]).toMatchObject({ autoReply: true });
+    const decided = cli([
+      "booking",
+      "decide",
+      "--directory",
+      SAMPLE_DIR,
+      "--json",
+      files[0]!,
+      files[0]!,
+      files[1]!,
+    ]);
+    expect(
+      decided.out
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      { file: files[0], decision: "confirmed", code: "HTT-2026-0001", reasons: [], displaced: [] },
+      // The same Message-ID again is a redelivery: nothing is done twice.
+      { file: files[0], decision: "ignored", code: null, reasons: [], displaced: [] },
+      { file: files[1], decision: "ignored", code: null, reasons: [], displaced: [] },
+    ]);
+    expect(cli(["mail", "parse", "--directory", SAMPLE_DIR, "/khong/co.eml"]).err).toContain(
+      "Không tìm thấy tệp /khong/co.eml.",
+    );
+  });
 });

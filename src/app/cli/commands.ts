@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { DateTime } from "luxon";
@@ -6,10 +7,13 @@ import { STATUS_VI } from "../../core/booking/state.js";
 import { atLocal, formatRangeVi, formatVi, isoLocal } from "../../core/calendar/zone.js";
 import { checkDirectory } from "../../core/directory/check.js";
 import type { Directory } from "../../core/directory/types.js";
+import { readMail } from "../../mail/extract.js";
+import { MailReader, parseJson } from "../../mail/parse-file.js";
 import { Store } from "../../store/store.js";
 import { type Config, loadHolidayCalendar } from "../config.js";
 import { cancelBooking, type Desk, DeskError, reviewBooking } from "../desk.js";
 import { directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
+import { MailDesk } from "../mail-desk.js";
 import { table } from "./table.js";
 
 /** A mistake the person at the terminal can fix; the message says how. Exit code 2 for usage, 1 otherwise. */
@@ -41,7 +45,11 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
   booking cancel MÃ --reason "..."     hủy một lịch họp
   schedule [--date NGÀY]               các phiên họp trong ngày, dạng bảng (mặc định hôm nay)
   jobs [--all]                         các hẹn giờ đang chờ (và đã dừng do lỗi)
-  calendar [--year NĂM]                ngày nghỉ lễ, nghỉ bù và ngày làm bù trong năm`;
+  calendar [--year NĂM]                ngày nghỉ lễ, nghỉ bù và ngày làm bù trong năm
+  mail parse --directory DIR [--json] TỆP.eml...
+                                       đọc thư đăng ký và in các trường theo Điều 12.2a
+  booking decide --directory DIR [--json] TỆP.eml...
+                                       quyết định các thư theo thứ tự, trên CSDL trống chỉ có danh bạ DIR`;
 
 function args(
   argv: string[],
@@ -193,6 +201,10 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
         ),
       );
       return;
+    }
+    if (sub === "decide") {
+      desk.store.close();
+      return decideCommand(config, rest, io);
     }
     if (sub === "show") {
       const code = (rest[0] ?? "").toUpperCase();
@@ -353,6 +365,92 @@ async function calendarCommand(config: Config, argv: string[], io: Io): Promise<
   );
 }
 
+function mailArgs(argv: string[], usage: string) {
+  const { values, positionals } = args(argv, { directory: { type: "string" }, json: { type: "boolean" } });
+  if (!values.directory || positionals.length === 0) throw new CliError(`Cách dùng: ${usage}`, 2);
+  for (const f of positionals) if (!existsSync(f)) throw new CliError(`Không tìm thấy tệp ${f}.`);
+  return {
+    dir: readDirectoryCsv(values.directory as string),
+    files: positionals,
+    json: Boolean(values.json),
+  };
+}
+
+function own(config: Config) {
+  return { addresses: [config.mail.address], messageIdDomain: config.mail.messageIdDomain };
+}
+
+async function mailParseCommand(config: Config, argv: string[], io: Io): Promise<void> {
+  const { dir, files, json } = mailArgs(argv, "npm run cli -- mail parse --directory DIR --json TỆP.eml...");
+  const reader = new MailReader(dir, config.reg, own(config));
+  for (const file of files) {
+    let line: ReturnType<typeof parseJson>;
+    try {
+      line = parseJson(file, (await reader.readFile(file)).parsed, config.reg.zone);
+    } catch (err) {
+      throw new CliError(`Không đọc được thư ${file}: ${(err as Error).message}`);
+    }
+    io.out(json ? JSON.stringify(line) : JSON.stringify(line, null, 2));
+  }
+}
+
+/** `booking decide`: an empty store holding the directory; each file decided at its Date header, in order. */
+async function decideCommand(config: Config, argv: string[], io: Io): Promise<void> {
+  const { dir, files, json } = mailArgs(
+    argv,
+    "npm run cli -- booking decide --directory DIR --json TỆP.eml...",
+  );
+  const tmp = mkdtempSync(join(tmpdir(), "desk-decide-"));
+  const store = Store.open(join(tmp, "decide.db"));
+  try {
+    await store.tx((r) => r.directory.replaceAll(dir));
+    const desk: Desk = { store, reg: config.reg, holidays: loadHolidayCalendar(config.calendarDir) };
+    const mailDesk = new MailDesk(desk, {
+      own: own(config),
+      officialDomains: config.mail.officialDomains,
+      requireAuth: config.mail.requireAuth,
+      maxBytes: config.mail.maxBytes,
+      replyCapPerSender: Number.MAX_SAFE_INTEGER,
+      replyCapPerBooking: Number.MAX_SAFE_INTEGER,
+    });
+    for (const file of files) {
+      const raw = readFileSync(file);
+      const date = (await readMail(raw, own(config)).catch(() => null))?.date ?? io.now();
+      const o = await mailDesk.handle(raw, date);
+      const line =
+        o.kind === "registered" || o.kind === "changed" || o.kind === "change-refused"
+          ? {
+              file,
+              decision: o.decision.outcome,
+              code: o.code,
+              reasons: [...new Set(o.decision.reasons.map((r) => r.code))],
+              displaced: o.decision.displaced,
+            }
+          : o.kind === "refused"
+            ? {
+                file,
+                decision: "rejected",
+                code: null,
+                reasons: [
+                  o.reason === "not-booking-agency"
+                    ? "not-official-sender"
+                    : o.reason === "not-authenticated"
+                      ? "not-official-sender"
+                      : o.reason,
+                ],
+                displaced: [],
+              }
+            : o.kind === "cancelled"
+              ? { file, decision: "cancelled", code: o.code, reasons: [], displaced: [] }
+              : { file, decision: "ignored", code: null, reasons: [], displaced: [] };
+      io.out(json ? JSON.stringify(line) : JSON.stringify(line, null, 2));
+    }
+  } finally {
+    store.close();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 export async function runCli(argv: string[], config: Config, io: Io): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -366,6 +464,10 @@ export async function runCli(argv: string[], config: Config, io: Io): Promise<vo
       return jobsCommand(config, rest, io);
     case "calendar":
       return calendarCommand(config, rest, io);
+    case "mail":
+      if (rest[0] !== "parse")
+        throw new CliError(`Lệnh «mail ${rest[0] ?? ""}» không tồn tại.\n\n${USAGE}`, 2);
+      return mailParseCommand(config, rest.slice(1), io);
     case undefined:
     case "help":
     case "--help":

@@ -44,7 +44,7 @@ export class DirectoryMatcher {
   private readonly communes: string[];
   private readonly scanKeys: string[];
 
-  constructor(private readonly dir: Directory) {
+  constructor(dir: Directory) {
     const hostOf = new Map<string, string>();
     for (const e of [...dir.endpoints].sort((a, b) => a.code.localeCompare(b.code))) {
       if (!hostOf.has(e.agency)) hostOf.set(e.agency, e.code);
