@@ -62,11 +62,16 @@ export function autoReason(mail: ParsedMail, own: OwnIdentity): string | null {
   return null;
 }
 
+/** html-to-text limits: a hostile HTML body (deep nesting, endless tables) costs bounded time. */
+const HTML_LIMITS = { maxInputLength: 1_000_000, maxDepth: 64, maxChildNodes: 2_000 };
+/** A booking form has a dozen rows; more is not a form. */
+const MAX_TABLE_ROWS = 100;
+
 /** An Outlook table becomes `label: value` lines; cells with several lines join with commas. */
 function htmlToText(html: string): string {
-  const rows = [...html.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/gi)];
+  const rows = [...html.slice(0, HTML_LIMITS.maxInputLength).matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/gi)].slice(0, MAX_TABLE_ROWS);
   const cell = (h: string) =>
-    convert(h, { wordwrap: false })
+    convert(h, { wordwrap: false, limits: HTML_LIMITS })
       .split("\n")
       .map((s) => s.trim())
       .filter(Boolean)
@@ -75,8 +80,9 @@ function htmlToText(html: string): string {
     .map((r) => [...r[1]!.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/gi)].map((c) => cell(c[1]!)))
     .filter((cells) => cells.length >= 2)
     .map((cells) => `${cells[0]}: ${cells.slice(1).join(" ")}`);
-  const rest = convert(html.replace(/<table[\s\S]*?<\/table>/gi, "\n"), {
+  const rest = convert(html.slice(0, HTML_LIMITS.maxInputLength).replace(/<table[\s\S]*?<\/table>/gi, "\n"), {
     wordwrap: false,
+    limits: HTML_LIMITS,
     selectors: [{ selector: "a", options: { ignoreHref: true } }],
   });
   return [rest.trim(), ...tableLines].filter(Boolean).join("\n");

@@ -65,6 +65,7 @@ export class Dovecot {
 state_dir = ${d}/state
 log_path = ${d}/dovecot.log
 protocols = imap
+shutdown_clients = yes
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
@@ -96,7 +97,8 @@ service anvil {
 }
 `,
     );
-    this.proc = spawn("dovecot", ["-F", "-c", join(d, "dovecot.conf")], { stdio: "ignore" });
+    // Its own process group, so that stopping it also ends the imap processes serving open sessions.
+    this.proc = spawn("dovecot", ["-F", "-c", join(d, "dovecot.conf")], { stdio: "ignore", detached: true });
     await waitForPort(this.port);
   }
 
@@ -106,8 +108,12 @@ service anvil {
     this.proc = null;
     await new Promise<void>((resolve) => {
       p.once("exit", () => resolve());
-      p.kill("SIGTERM");
+      process.kill(-p.pid!, "SIGTERM");
     });
+    // Sessions' imap processes may outlive the master by a moment.
+    try {
+      process.kill(-p.pid!, "SIGKILL");
+    } catch {}
   }
 
   async client(): Promise<ImapFlow> {
