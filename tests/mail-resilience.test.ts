@@ -6,7 +6,11 @@ import { mail, startService, template } from "./support/service.js";
 
 const NOW = new Date("2026-12-07T01:35:00Z");
 
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 20_000, what = "condition"): Promise<void> {
+async function until(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+  what = "condition",
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -16,7 +20,9 @@ async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 20_000,
 
 /** Broken and hostile mail: none may crash the intake; each is quarantined or answered, never dropped. */
 function corpus(): { name: string; raw: Buffer }[] {
-  const big = randomBytes(20 * 1024 * 1024).toString("base64").replace(/.{76}/g, "$&\r\n");
+  const big = randomBytes(20 * 1024 * 1024)
+    .toString("base64")
+    .replace(/.{76}/g, "$&\r\n");
   const nested = `${"<div>".repeat(20000)}Họp${"</div>".repeat(20000)}`;
   return [
     {
@@ -45,7 +51,10 @@ function corpus(): { name: string; raw: Buffer }[] {
       ),
     },
     { name: "no headers at all", raw: Buffer.from("\r\n\r\n\x00\x01\x02 rác") },
-    { name: "no sender", raw: Buffer.from(`Message-ID: <no-from@hanoi.gov.vn>\r\nSubject: x\r\n\r\n${template(4)}`) },
+    {
+      name: "no sender",
+      raw: Buffer.from(`Message-ID: <no-from@hanoi.gov.vn>\r\nSubject: x\r\n\r\n${template(4)}`),
+    },
   ];
 }
 
@@ -82,12 +91,21 @@ describe("mail intake under failure", () => {
 
   it("quarantines or answers every malformed mail, and keeps reading", async () => {
     const dir = tempDir();
-    const { service } = await startService(dovecot, sink, dir, NOW, { DESK_MAIL_MAX_BYTES: String(10 * 1024 * 1024) });
+    const { service } = await startService(dovecot, sink, dir, NOW, {
+      DESK_MAIL_MAX_BYTES: String(10 * 1024 * 1024),
+    });
     try {
       const bad = corpus();
-      await dovecot.append(...bad.map((b) => b.raw), mail({ id: "sau-rac@hanoi.gov.vn", body: template(5, "UBND xã Sóc Sơn") }));
+      await dovecot.append(
+        ...bad.map((b) => b.raw),
+        mail({ id: "sau-rac@hanoi.gov.vn", body: template(5, "UBND xã Sóc Sơn") }),
+      );
       // Mail is read in UID order: once the good mail after the garbage is answered, all of it was handled.
-      await until(() => sink.messages.some((m) => m.parsed.inReplyTo === "<sau-rac@hanoi.gov.vn>"), 90_000, "the answer");
+      await until(
+        () => sink.messages.some((m) => m.parsed.inReplyTo === "<sau-rac@hanoi.gov.vn>"),
+        90_000,
+        "the answer",
+      );
       const store = service.desk.store;
       const rows = await store.read((r) => r.inbound.list());
       const byKey = new Map(rows.map((r) => [r.key, r]));

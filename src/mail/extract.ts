@@ -69,7 +69,10 @@ const MAX_TABLE_ROWS = 100;
 
 /** An Outlook table becomes `label: value` lines; cells with several lines join with commas. */
 function htmlToText(html: string): string {
-  const rows = [...html.slice(0, HTML_LIMITS.maxInputLength).matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/gi)].slice(0, MAX_TABLE_ROWS);
+  const rows = [...html.slice(0, HTML_LIMITS.maxInputLength).matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/gi)].slice(
+    0,
+    MAX_TABLE_ROWS,
+  );
   const cell = (h: string) =>
     convert(h, { wordwrap: false, limits: HTML_LIMITS })
       .split("\n")
