@@ -30,6 +30,7 @@ const CHANNEL_VI: Record<OutboxMessage["channel"], string> = {
   group: "Nhóm «Hỗ trợ kỹ thuật họp trực tuyến Thành phố»",
   direct: "Tin nhắn riêng",
   desk: "Bộ phận kỹ thuật",
+  chat: "Trả lời trong nhóm chat",
 };
 
 function say(now: Date, text: string) {

@@ -97,6 +97,9 @@ export class MailIntake {
       tls: { rejectUnauthorized: s.secure },
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
+      // imapflow waits 15 s of silence before it IDLEs; new mail would then wait for the poll. The intake
+      // runs its commands one after another, so IDLE may start as soon as the connection is free.
+      autoIdleDelay: 100,
     });
     this.client = client;
     const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));

@@ -92,6 +92,9 @@ export function smtpSender(settings: SmtpSettings, transport?: Transporter): { s
       host: settings.host,
       port: settings.port,
       secure: settings.secure,
+      // A backlog answers hundreds of mails: reuse connections instead of one handshake per answer.
+      pool: true,
+      maxConnections: 2,
       ...(settings.user ? { auth: { user: settings.user, pass: settings.pass ?? "" } } : {}),
       tls: { rejectUnauthorized: settings.secure },
       connectionTimeout: 10_000,

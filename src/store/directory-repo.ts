@@ -41,6 +41,33 @@ export class DirectoryRepo {
 
   /** Replace the whole directory: the spreadsheet is the source of truth. Call inside a transaction. */
   async replaceAll(dir: Directory): Promise<void> {
+    // Chat accounts linked through /dangky survive a re-import of a spreadsheet that does not list them.
+    const linked = new Map(
+      this.db
+        .select()
+        .from(people)
+        .all()
+        .filter((p) => p.telegramId || p.zaloId)
+        .map((p) => [`${p.endpoint}|${p.role}|${p.name}`, { telegramId: p.telegramId, zaloId: p.zaloId }]),
+    );
+    const taken = new Set(
+      dir.people
+        .flatMap((p) => [p.telegramId && `t:${p.telegramId}`, p.zaloId && `z:${p.zaloId}`])
+        .filter(Boolean),
+    );
+    dir = {
+      ...dir,
+      people: dir.people.map((p) => {
+        const old = linked.get(`${p.endpoint}|${p.role}|${p.name}`);
+        if (!old) return p;
+        return {
+          ...p,
+          telegramId:
+            p.telegramId ?? (old.telegramId && !taken.has(`t:${old.telegramId}`) ? old.telegramId : null),
+          zaloId: p.zaloId ?? (old.zaloId && !taken.has(`z:${old.zaloId}`) ? old.zaloId : null),
+        };
+      }),
+    };
     this.db.delete(people).run();
     this.db.delete(endpoints).run();
     this.db.delete(agencyMailboxes).run();

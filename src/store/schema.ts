@@ -221,3 +221,19 @@ export const meta = sqliteTable("meta", {
   value: text("value").notNull(),
   updatedAt: integer("updated_at").notNull().default(sql`(unixepoch() * 1000)`),
 });
+
+/** `/dangky` requests: a chat user asks to be linked to an endpoint; an admin approves in chat or the CLI. */
+export const chatLinks = sqliteTable(
+  "chat_links",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    platform: text("platform").notNull(),
+    userId: text("user_id").notNull(),
+    name: text("name").notNull(),
+    endpoint: text("endpoint").notNull(),
+    status: text("status").notNull(),
+    requestedAt: instant("requested_at").notNull(),
+    decidedBy: text("decided_by"),
+  },
+  (t) => [uniqueIndex("chat_links_user").on(t.platform, t.userId)],
+);

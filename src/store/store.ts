@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { BookingRepo } from "./booking-repo.js";
 import { type Db, openDatabase } from "./db.js";
 import { DirectoryRepo } from "./directory-repo.js";
+import { IncidentRepo } from "./incident-repo.js";
 import { InboundRepo, JobRepo, MetaRepo, OutboxRepo } from "./queue-repos.js";
 
 export interface Repos {
@@ -11,6 +12,7 @@ export interface Repos {
   outbox: OutboxRepo;
   inbound: InboundRepo;
   meta: MetaRepo;
+  incidents: IncidentRepo;
 }
 
 /**
@@ -33,6 +35,7 @@ export class Store {
       outbox: new OutboxRepo(db),
       inbound: new InboundRepo(db),
       meta: new MetaRepo(db),
+      incidents: new IncidentRepo(db),
     };
   }
 

@@ -1,0 +1,32 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../src/app/config.js";
+
+export function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
+}
+
+export const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+export function machine(): string {
+  return `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
+}
+
+/** Replace the section that starts with `heading` in BENCHMARKS.md (or append it). */
+export function writeSection(heading: string, body: string): void {
+  const path = join(ROOT, "BENCHMARKS.md");
+  let doc = "# Benchmarks\n\nWritten by `npm run bench`. Each section is replaced by its latest run.\n\n";
+  try {
+    doc = readFileSync(path, "utf8");
+  } catch {}
+  const section = `${heading}\n${body.trim()}\n\n`;
+  const start = doc.indexOf(heading);
+  if (start >= 0) {
+    const next = doc.indexOf("\n## ", start + 1);
+    doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next + 1) : "");
+  } else doc += section;
+  writeFileSync(path, doc);
+  console.log(section);
+}

@@ -1,0 +1,36 @@
+import { fold } from "../core/text/fold.js";
+
+/** A parsed chat command: `/nhan SC-2026-0001` → { name: "nhan", args: ["SC-2026-0001"] }. */
+export interface Command {
+  name: string;
+  args: string[];
+  rest: string;
+}
+
+/** Commands work with or without diacritics, with a `@bot` suffix (Telegram groups) or a leading mention (Zalo). */
+export function parseCommand(text: string): Command | null {
+  const m = /^\s*(?:@\S+\s+)?\/([\p{L}_]+)(?:@\S+)?(?:\s+([\s\S]*))?$/u.exec(text);
+  if (!m) return null;
+  const rest = (m[2] ?? "").trim();
+  return { name: fold(m[1]!).replace(/ /g, "_"), args: rest ? rest.split(/\s+/) : [], rest };
+}
+
+/** Button data on Telegram: `action:code[:arg]`, at most 64 bytes. */
+export function buttonData(action: string, code: string, arg?: string): string {
+  return [action, code, arg].filter(Boolean).join(":");
+}
+
+export function parseButton(data: string): Command | null {
+  const [name, ...args] = data.split(":");
+  return name ? { name, args, rest: args.join(" ") } : null;
+}
+
+export const HELP_TEXT = `Hướng dẫn sử dụng bot Hỗ trợ kỹ thuật họp trực tuyến Thành phố:
+• Báo sự cố: nhắn mô tả ngắn, ví dụ «mất tiếng», «mất hình», «rớt mạng», «mất điện». Bot ghi nhận, cấp mã SC-… và chuyển cho người xử lý (sự cố đường truyền chuyển Trực ban mạng WAN, sự cố khác chuyển Kỹ thuật MCU).
+• /dangky <mã điểm cầu> — đăng ký tài khoản chat với điểm cầu của mình (quản trị viên duyệt).
+• /lich — các phiên họp hôm nay.
+• /phien HTT-… — trạng thái một phiên họp.
+• /sansang HTT-… — điểm cầu đã kiểm tra xong thiết bị, nguồn điện, âm thanh, ánh sáng, hình ảnh (Điều 12.2c).
+• Cán bộ kỹ thuật: /nhan SC-… (nhận xử lý), /chuyen SC-… wan|@tên (chuyển), /xong SC-… ghi chú (đã khắc phục), /mo SC-… (mở lại).
+• Quản trị viên: /duyet <số yêu cầu> [leader|technician] — duyệt đăng ký.
+Trên Zalo, bot chỉ nhận tin nhắn trong nhóm khi được nhắc tên (@bot) hoặc khi trả lời tin của bot; Zalo không có nút bấm nên mọi thao tác đều dùng lệnh.`;

@@ -1,0 +1,32 @@
+import type { FaultCategory, Route } from "./classify.js";
+
+export type IncidentStatus = "open" | "acknowledged" | "dispatched" | "resolved";
+
+export const INCIDENT_STATUS_VI: Record<IncidentStatus, string> = {
+  open: "mới tiếp nhận",
+  acknowledged: "đã có người nhận xử lý",
+  dispatched: "đã chuyển xử lý",
+  resolved: "đã khắc phục",
+};
+
+export interface Incident {
+  code: string;
+  endpoint: string | null;
+  /** The session live at the endpoint when it was reported. */
+  booking: string | null;
+  category: FaultCategory;
+  route: Route;
+  status: IncidentStatus;
+  /** `telegram:123` / `zalo:abc` / `system` */
+  reporter: string;
+  text: string;
+  assignee: string | null;
+  openedAt: Date;
+  updatedAt: Date;
+}
+
+export function incidentCode(year: number, seq: number): string {
+  return `SC-${year}-${String(seq).padStart(4, "0")}`;
+}
+
+export const INCIDENT_CODE_RE = /\bSC-(\d{4})-(\d{4,})\b/i;
