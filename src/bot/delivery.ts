@@ -29,7 +29,8 @@ const ROLE_TAG: Record<string, string> = {
   admin: "[Quản trị]",
 };
 
-const MAX_BUTTON_ROWS = 8;
+/** Telegram allows 100 buttons in a keyboard; three a row. */
+const MAX_BUTTON_ROWS = 30;
 
 export interface ChatDeliveryReport {
   sent: number;
@@ -49,6 +50,7 @@ export async function deliverChat(
   transports: ChatTransport[],
   pacer: Pacer,
   now: () => Date,
+  wait: (ms: number) => Promise<void> = sleep,
 ): Promise<ChatDeliveryReport> {
   const report: ChatDeliveryReport = { sent: 0, messages: 0, failed: 0 };
   if (transports.length === 0) return report;
@@ -82,11 +84,11 @@ export async function deliverChat(
     const t = transports.find((x) => x.platform === platform);
     if (!t) continue;
     for (const batch of merge(msgs, t)) {
-      const wait = pacer.wait(recipient, chatId === t.groupChatId, Date.now());
-      if (wait > 0) await sleep(wait);
+      const hold = pacer.wait(recipient, chatId === t.groupChatId, now().getTime());
+      if (hold > 0) await wait(hold);
       try {
         await t.send(chatId, batch.text, batch.buttons.length ? batch.buttons : undefined);
-        pacer.record(recipient, Date.now());
+        pacer.record(recipient, now().getTime());
         await store.tx(async (r) => {
           for (const id of batch.ids) await r.outbox.markSent(id, now());
         });

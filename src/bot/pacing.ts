@@ -33,7 +33,7 @@ export class Pacer {
   }
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Escape user text for Telegram's HTML parse mode. */
 export function escapeHtml(text: string): string {

@@ -7,6 +7,7 @@ import { STATUS_VI } from "../../core/booking/state.js";
 import { atLocal, formatRangeVi, formatVi, isoLocal } from "../../core/calendar/zone.js";
 import { checkDirectory } from "../../core/directory/check.js";
 import type { Directory } from "../../core/directory/types.js";
+import { classify, routeOf } from "../../core/incident/classify.js";
 import { readMail } from "../../mail/extract.js";
 import { MailReader, parseJson } from "../../mail/parse-file.js";
 import { Store } from "../../store/store.js";
@@ -30,6 +31,8 @@ export class CliError extends Error {
 export interface Io {
   out(text: string): void;
   now(): Date;
+  /** All of standard input, for commands that read it. */
+  stdin?(): Promise<string>;
 }
 
 export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
@@ -46,6 +49,7 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
   schedule [--date NGÀY]               các phiên họp trong ngày, dạng bảng (mặc định hôm nay)
   jobs [--all]                         các hẹn giờ đang chờ (và đã dừng do lỗi)
   calendar [--year NĂM]                ngày nghỉ lễ, nghỉ bù và ngày làm bù trong năm
+  incident classify [--json]           phân loại các phản ánh sự cố (mỗi dòng một phản ánh, từ đầu vào chuẩn)
   mail parse --directory DIR [--json] TỆP.eml...
                                        đọc thư đăng ký và in các trường theo Điều 12.2a
   booking decide --directory DIR [--json] TỆP.eml...
@@ -451,6 +455,18 @@ async function decideCommand(config: Config, argv: string[], io: Io): Promise<vo
   }
 }
 
+/** `incident classify --json`: one fault report per input line → `{"text","category","route"}` per line. */
+async function classifyCommand(argv: string[], io: Io): Promise<void> {
+  const { values } = args(argv, { json: { type: "boolean" } });
+  const input = io.stdin ? await io.stdin() : "";
+  for (const text of input.split(/\r?\n/)) {
+    if (!text.trim()) continue;
+    const category = classify(text);
+    const line = { text, category, route: routeOf(category) };
+    io.out(values.json ? JSON.stringify(line) : `${category}\t${line.route}\t${text}`);
+  }
+}
+
 export async function runCli(argv: string[], config: Config, io: Io): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -464,6 +480,10 @@ export async function runCli(argv: string[], config: Config, io: Io): Promise<vo
       return jobsCommand(config, rest, io);
     case "calendar":
       return calendarCommand(config, rest, io);
+    case "incident":
+      if (rest[0] !== "classify")
+        throw new CliError(`Lệnh «incident ${rest[0] ?? ""}» không tồn tại.\n\n${USAGE}`, 2);
+      return classifyCommand(rest.slice(1), io);
     case "mail":
       if (rest[0] !== "parse")
         throw new CliError(`Lệnh «mail ${rest[0] ?? ""}» không tồn tại.\n\n${USAGE}`, 2);

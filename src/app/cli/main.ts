@@ -5,7 +5,16 @@ import { CliError, runCli } from "./commands.js";
 
 try {
   const config = loadConfig();
-  await runCli(process.argv.slice(2), config, { out: (t) => console.log(t), now: () => new Date() });
+  await runCli(process.argv.slice(2), config, {
+    out: (t) => console.log(t),
+    now: () => new Date(),
+    stdin: async () => {
+      if (process.stdin.isTTY) return "";
+      const chunks: Buffer[] = [];
+      for await (const c of process.stdin) chunks.push(c as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    },
+  });
 } catch (err) {
   if (err instanceof CliError) {
     console.error(err.message);
