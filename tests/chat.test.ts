@@ -250,3 +250,15 @@ describe("burst: 600 reports from 126 endpoints within a minute", () => {
     );
   }, 120_000);
 });
+
+describe("message formatting for chat platforms", () => {
+  it("escapes user text for HTML parse mode and splits long messages at line breaks", async () => {
+    const { escapeHtml, splitText } = await import("../src/bot/pacing.js");
+    expect(escapeHtml("mất tiếng <b>gấp</b> & nhanh")).toBe("mất tiếng &lt;b&gt;gấp&lt;/b&gt; &amp; nhanh");
+    const lines = Array.from({ length: 300 }, (_, i) => `Dòng ${i}: ${"x".repeat(20)}`).join("\n");
+    const parts = splitText(lines, 4096);
+    expect(parts.every((p) => p.length <= 4096)).toBe(true);
+    expect(parts.join("\n")).toBe(lines);
+    expect(splitText("y".repeat(5000), 2000).map((p) => p.length)).toEqual([2000, 2000, 1000]);
+  });
+});

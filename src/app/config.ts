@@ -3,6 +3,8 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { IANAZone } from "luxon";
 import { z } from "zod";
+import type { ChatDeskOptions } from "../bot/conversation.js";
+import type { TelegramSettings } from "../bot/telegram/adapter.js";
 import { HolidayCalendar, type YearSwaps } from "../core/calendar/holidays.js";
 import { DEFAULT_REGULATION, type Regulation } from "../core/regulation.js";
 import type { ImapSettings } from "../mail/intake.js";
@@ -61,6 +63,20 @@ const EnvSchema = z.object({
   DESK_SMTP_USER: z.string().optional(),
   DESK_SMTP_PASSWORD: z.string().optional(),
   DESK_POLL_MS: positive.default(1000),
+  // Chat desk. Telegram is off until its token and group are set.
+  DESK_TELEGRAM_TOKEN: z.string().optional(),
+  DESK_TELEGRAM_GROUP_ID: z.string().optional(),
+  DESK_TELEGRAM_API_ROOT: z.url("phải là URL, ví dụ http://127.0.0.1:9000").optional(),
+  DESK_TELEGRAM_MODE: z.enum(["polling", "webhook"]).default("polling"),
+  DESK_TELEGRAM_WEBHOOK_DOMAIN: z.string().optional(),
+  DESK_TELEGRAM_WEBHOOK_PORT: positive.default(8443),
+  DESK_TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, "16–256 ký tự chữ, số, _ hoặc -")
+    .optional(),
+  DESK_INCIDENT_JOIN_MINUTES: positive.default(10),
+  DESK_INCIDENT_REMIND_MINUTES: positive.default(5),
+  DESK_INCIDENT_ESCALATE_MINUTES: positive.default(10),
 });
 
 export interface MailConfig {
@@ -77,6 +93,8 @@ export interface MailConfig {
 }
 
 export interface Config {
+  telegram: TelegramSettings | null;
+  chat: ChatDeskOptions;
   dbPath: string;
   directoryDir: string;
   calendarDir: string;
@@ -117,7 +135,43 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const address = e.DESK_MAIL_ADDRESS.toLowerCase();
+  if (e.DESK_TELEGRAM_TOKEN && !e.DESK_TELEGRAM_GROUP_ID) {
+    throw new ConfigError(
+      "Cấu hình không hợp lệ: đã đặt DESK_TELEGRAM_TOKEN thì phải đặt DESK_TELEGRAM_GROUP_ID (mã nhóm hỗ trợ kỹ thuật).",
+    );
+  }
+  if (
+    e.DESK_TELEGRAM_MODE === "webhook" &&
+    (!e.DESK_TELEGRAM_WEBHOOK_DOMAIN || !e.DESK_TELEGRAM_WEBHOOK_SECRET)
+  ) {
+    throw new ConfigError(
+      "Cấu hình không hợp lệ: chế độ webhook cần DESK_TELEGRAM_WEBHOOK_DOMAIN và DESK_TELEGRAM_WEBHOOK_SECRET.",
+    );
+  }
   return {
+    telegram: e.DESK_TELEGRAM_TOKEN
+      ? {
+          token: e.DESK_TELEGRAM_TOKEN,
+          groupChatId: e.DESK_TELEGRAM_GROUP_ID!,
+          mode: e.DESK_TELEGRAM_MODE,
+          ...(e.DESK_TELEGRAM_API_ROOT ? { apiRoot: e.DESK_TELEGRAM_API_ROOT } : {}),
+          ...(e.DESK_TELEGRAM_MODE === "webhook"
+            ? {
+                webhook: {
+                  domain: e.DESK_TELEGRAM_WEBHOOK_DOMAIN!,
+                  path: "/telegram",
+                  port: e.DESK_TELEGRAM_WEBHOOK_PORT,
+                  secretToken: e.DESK_TELEGRAM_WEBHOOK_SECRET!,
+                },
+              }
+            : {}),
+        }
+      : null,
+    chat: {
+      joinMinutes: e.DESK_INCIDENT_JOIN_MINUTES,
+      ackReminderMinutes: e.DESK_INCIDENT_REMIND_MINUTES,
+      escalateMinutes: e.DESK_INCIDENT_ESCALATE_MINUTES,
+    },
     pollMs: e.DESK_POLL_MS,
     mail: {
       address,

@@ -1,3 +1,8 @@
+import type { Telegraf } from "telegraf";
+import { handleChatEvent, incidentJobHandlers } from "../bot/conversation.js";
+import { type ChatTransport, deliverChat } from "../bot/delivery.js";
+import { Pacer } from "../bot/pacing.js";
+import { createTelegramBot, telegramTransport } from "../bot/telegram/adapter.js";
 import { MailIntake } from "../mail/intake.js";
 import { smtpSender } from "../mail/smtp-sender.js";
 import type { OutboxChannel } from "../store/queue-repos.js";
@@ -62,7 +67,8 @@ export class DeskService {
       this.senders.mail = smtp.send;
       this.closeSmtp = smtp.close;
     }
-    this.scheduler = new Scheduler(this.desk, sessionJobHandlers(this.desk), this.clock, this.config.pollMs);
+    const handlers = { ...sessionJobHandlers(this.desk), ...incidentJobHandlers() };
+    this.scheduler = new Scheduler(this.desk, handlers, this.clock, this.config.pollMs);
     this.scheduler.start();
     this.scheduleOutbox(0);
     const imap = this.config.mail.imap;
@@ -98,7 +104,35 @@ export class DeskService {
       );
       this.intake.start();
     }
-    this.log("started", { imap: Boolean(imap), smtp: Boolean(this.config.mail.smtp) });
+    const tg = this.config.telegram;
+    if (tg) {
+      this.telegram = createTelegramBot(
+        tg,
+        async (ev) => {
+          await handleChatEvent(this.desk, ev, this.clock(), this.config.chat);
+          this.kickChat();
+        },
+        this.log,
+      );
+      this.transports.push(telegramTransport(this.telegram, tg.groupChatId));
+      const launch =
+        tg.mode === "webhook" && tg.webhook
+          ? this.telegram.launch({
+              webhook: {
+                domain: tg.webhook.domain,
+                hookPath: tg.webhook.path,
+                port: tg.webhook.port,
+                secretToken: tg.webhook.secretToken,
+              },
+            })
+          : this.telegram.launch({ dropPendingUpdates: false });
+      // launch() resolves only when the bot stops; failures to start are logged without the token.
+      launch.catch((err: Error) =>
+        this.log("telegram-failed", { message: err.message.replace(tg.token, "***") }),
+      );
+    }
+    if (this.transports.length) this.scheduleChat(0);
+    this.log("started", { imap: Boolean(imap), smtp: Boolean(this.config.mail.smtp), telegram: Boolean(tg) });
   }
 
   get intakeRounds(): number {
@@ -129,9 +163,37 @@ export class DeskService {
   }
 
   private stopping = false;
+  private telegram: Telegraf | null = null;
+  private readonly transports: ChatTransport[] = [];
+  private readonly pacer = new Pacer();
+  private chatTimer: NodeJS.Timeout | null = null;
+  private chatRun: Promise<void> = Promise.resolve();
+
+  kickChat(): void {
+    this.scheduleChat(0);
+  }
+
+  private scheduleChat(delay: number): void {
+    if (this.chatTimer) clearTimeout(this.chatTimer);
+    this.chatTimer = setTimeout(() => {
+      this.chatTimer = null;
+      this.chatRun = this.chatRun.then(async () => {
+        try {
+          const report = await deliverChat(this.desk.store, this.transports, this.pacer, this.clock);
+          if (report.failed) this.log("chat-delivery", { ...report });
+        } catch (err) {
+          this.log("chat-error", { message: (err as Error).message });
+        }
+        if (!this.stopping) this.scheduleChat(this.config.pollMs);
+      });
+    }, delay);
+  }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.telegram?.stop("SIGTERM");
+    if (this.chatTimer) clearTimeout(this.chatTimer);
+    await this.chatRun;
     await this.intake?.stop();
     await this.scheduler?.stop();
     if (this.outboxTimer) clearTimeout(this.outboxTimer);

@@ -1,0 +1,114 @@
+import { join } from "node:path";
+import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/app/config.js";
+import { DeskService } from "../src/app/service.js";
+import { at, sampleDirectory, tempDir } from "./helpers.js";
+import { freePort } from "./support/servers.js";
+
+const TOKEN = "123456:test-token-khong-phai-that";
+const GROUP = -100777;
+const tech = sampleDirectory.people.find((p) => p.endpoint === "CX-00008" && p.role === "technician")!;
+const tech2 = sampleDirectory.people.find((p) => p.endpoint === "CX-00025" && p.role === "technician")!;
+const mcu = sampleDirectory.people.find((p) => p.role === "mcu-technician")!;
+
+async function until<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("Telegram group flows through telegraf against telegram-test-api", () => {
+  let server: TelegramServer;
+  let service: DeskService;
+  beforeAll(async () => {
+    server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 60 });
+    await server.start();
+    const config = loadConfig({
+      DESK_DB: join(tempDir(), "desk.db"),
+      DESK_TELEGRAM_TOKEN: TOKEN,
+      DESK_TELEGRAM_GROUP_ID: String(GROUP),
+      DESK_TELEGRAM_API_ROOT: server.config.apiURL,
+      DESK_POLL_MS: "200",
+    });
+    service = new DeskService(
+      config,
+      () => undefined,
+      () => at("2026-12-10", "09:30"),
+    );
+    await service.start();
+  });
+  afterAll(async () => {
+    await service.stop();
+    await server.stop();
+  });
+
+  it("a report in the group is acknowledged there; a technician presses a button; several users at once", async () => {
+    const reporter = server.getClient(TOKEN, {
+      chatId: GROUP,
+      type: "group",
+      chatTitle: "Hỗ trợ kỹ thuật họp trực tuyến Thành phố",
+      userId: Number(tech.telegramId),
+      firstName: "Hà",
+    });
+    const other = server.getClient(TOKEN, {
+      chatId: GROUP,
+      type: "group",
+      chatTitle: "Hỗ trợ kỹ thuật",
+      userId: Number(tech2.telegramId),
+      firstName: "Nam",
+    });
+    const technician = server.getClient(TOKEN, {
+      chatId: GROUP,
+      type: "group",
+      chatTitle: "Hỗ trợ kỹ thuật",
+      userId: Number(mcu.telegramId),
+      firstName: "Kỹ thuật",
+    });
+    await reporter.sendMessage(reporter.makeMessage("xã mình mất tiếng <b>gấp</b>"));
+    await other.sendMessage(other.makeMessage("mat hinh"));
+    type Sent = {
+      text: string;
+      chat_id: string | number;
+      reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] };
+    };
+    const sent = () =>
+      server.storage.botMessages.map((u) => ({ ...(u.message as unknown as Sent), messageId: u.messageId }));
+    await until(async () => {
+      const texts = sent().map((m) => m.text);
+      return texts.join("\n").split("Đã tiếp nhận sự cố").length > 2 &&
+        texts.some((t) => t.includes("[Kỹ thuật MCU]"))
+        ? true
+        : undefined;
+    }, "acknowledgements");
+    const all = sent()
+      .map((m) => m.text)
+      .join("\n");
+    expect(all).toMatch(/Đã tiếp nhận sự cố SC-2026-000\d \(âm thanh\) tại CX-00008/);
+    expect(all).toMatch(/Đã tiếp nhận sự cố SC-2026-000\d \(hình ảnh\) tại CX-00025/);
+    expect(sent().every((m) => String(m.chat_id) === String(GROUP))).toBe(true);
+    const notice = sent().find(
+      (m) => m.text.includes("[Kỹ thuật MCU]") && m.text.includes("CX-00008") && m.reply_markup,
+    )!;
+    const button = notice
+      .reply_markup!.inline_keyboard.flat()
+      .find((b) => b.callback_data.startsWith("nhan:") && notice.text.includes(b.callback_data.slice(5)))!;
+    const data = button.callback_data;
+    await technician.sendCallback(
+      technician.makeCallbackQuery(data, {
+        message: { message_id: notice.messageId, chat: { id: GROUP, type: "group" } },
+      }),
+    );
+    await until(
+      async () => (sent().some((m) => m.text.includes("đã nhận xử lý sự cố")) ? true : undefined),
+      "the acknowledgement",
+    );
+    const code = data.split(":")[1]!;
+    const inc = await service.desk.store.read((r) => r.incidents.get(code));
+    expect(inc).toMatchObject({ status: "acknowledged", assignee: `telegram:${mcu.telegramId}` });
+  }, 40_000);
+});
