@@ -65,7 +65,11 @@ export async function deliverChat(
             recipient: `${t.platform}:${t.groupChatId}`,
             kind: m.kind,
             booking: m.booking,
-            payload: { text: `${tag}${String(m.payload.text ?? "")}`, ...(buttons ? { buttons } : {}) },
+            payload: {
+              text: `${tag}${String(m.payload.text ?? "")}`,
+              ...(buttons ? { buttons } : {}),
+              ...(m.payload.incident ? { incident: m.payload.incident } : {}),
+            },
           },
           now(),
         );

@@ -1,0 +1,64 @@
+import type { ChatEvent } from "../conversation.js";
+import { type ChatTransport, RetryAfterError } from "../delivery.js";
+import { ZALO_TEXT_LIMIT, ZaloApiError, type ZaloClient, type ZaloUpdate } from "./client.js";
+
+/**
+ * A Zalo update as a chat event. Zalo delivers a group message to a bot only when it mentions the bot or
+ * replies to it, so a leading `@Bot` mention is removed before the text is read.
+ */
+export function zaloToChatEvent(update: ZaloUpdate, botName?: string): ChatEvent | null {
+  const m = update.message;
+  if (!m || update.event_name !== "message.text.received" || !m.text) return null;
+  let text = m.text.trim();
+  if (botName && text.startsWith(`@${botName}`)) text = text.slice(botName.length + 1).trim();
+  return {
+    platform: "zalo",
+    chatId: m.chat.id,
+    chatType: m.chat.chat_type === "GROUP" ? "group" : "private",
+    userId: m.from.id,
+    userName: m.from.display_name ?? m.from.id,
+    text,
+    button: null,
+    // Zalo has no update id: the message id is unique per chat.
+    updateId: `${m.chat.id}:${m.message_id}`,
+  };
+}
+
+export function zaloTransport(client: ZaloClient, groupChatId: string): ChatTransport {
+  return {
+    platform: "zalo",
+    groupChatId,
+    maxLength: ZALO_TEXT_LIMIT,
+    supportsButtons: false,
+    async send(chatId, text) {
+      try {
+        await client.sendMessage(chatId, text);
+      } catch (err) {
+        if (err instanceof ZaloApiError && err.errorCode === 429) throw new RetryAfterError(1000);
+        throw err;
+      }
+    },
+  };
+}
+
+/** Long polling loop; stops when `signal` aborts. Polling and webhook are mutually exclusive: the webhook is removed first. */
+export async function pollZalo(
+  client: ZaloClient,
+  onEvent: (ev: ChatEvent) => Promise<void>,
+  signal: AbortSignal,
+  log: (event: string, fields?: Record<string, unknown>) => void,
+  botName?: string,
+): Promise<void> {
+  await client.deleteWebhook().catch((err: Error) => log("zalo-error", { message: err.message }));
+  while (!signal.aborted) {
+    try {
+      for (const u of await client.getUpdates(20)) {
+        const ev = zaloToChatEvent(u, botName);
+        if (ev) await onEvent(ev);
+      }
+    } catch (err) {
+      log("zalo-error", { message: (err as Error).message });
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
