@@ -74,6 +74,10 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{16,256}$/, "16–256 ký tự chữ, số, _ hoặc -")
     .optional(),
+  DESK_ZALO_TOKEN: z.string().optional(),
+  DESK_ZALO_GROUP_ID: z.string().optional(),
+  DESK_ZALO_BASE_URL: z.url("phải là URL").default("https://bot-api.zaloplatforms.com"),
+  DESK_ZALO_BOT_NAME: z.string().default("HoTroKyThuat"),
   DESK_INCIDENT_JOIN_MINUTES: positive.default(10),
   DESK_INCIDENT_REMIND_MINUTES: positive.default(5),
   DESK_INCIDENT_ESCALATE_MINUTES: positive.default(10),
@@ -92,8 +96,16 @@ export interface MailConfig {
   smtp: SmtpSettings | null;
 }
 
+export interface ZaloSettings {
+  token: string;
+  groupChatId: string;
+  baseUrl: string;
+  botName: string;
+}
+
 export interface Config {
   telegram: TelegramSettings | null;
+  zalo: ZaloSettings | null;
   chat: ChatDeskOptions;
   dbPath: string;
   directoryDir: string;
@@ -148,7 +160,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       "Cấu hình không hợp lệ: chế độ webhook cần DESK_TELEGRAM_WEBHOOK_DOMAIN và DESK_TELEGRAM_WEBHOOK_SECRET.",
     );
   }
+  if (e.DESK_ZALO_TOKEN && !e.DESK_ZALO_GROUP_ID) {
+    throw new ConfigError(
+      "Cấu hình không hợp lệ: đã đặt DESK_ZALO_TOKEN thì phải đặt DESK_ZALO_GROUP_ID (mã nhóm Zalo hỗ trợ kỹ thuật).",
+    );
+  }
   return {
+    zalo: e.DESK_ZALO_TOKEN
+      ? {
+          token: e.DESK_ZALO_TOKEN,
+          groupChatId: e.DESK_ZALO_GROUP_ID!,
+          baseUrl: e.DESK_ZALO_BASE_URL,
+          botName: e.DESK_ZALO_BOT_NAME,
+        }
+      : null,
     telegram: e.DESK_TELEGRAM_TOKEN
       ? {
           token: e.DESK_TELEGRAM_TOKEN,

@@ -3,6 +3,8 @@ import { handleChatEvent, incidentJobHandlers } from "../bot/conversation.js";
 import { type ChatTransport, deliverChat } from "../bot/delivery.js";
 import { Pacer } from "../bot/pacing.js";
 import { createTelegramBot, telegramTransport } from "../bot/telegram/adapter.js";
+import { pollZalo, zaloTransport } from "../bot/zalo/adapter.js";
+import { ZaloClient } from "../bot/zalo/client.js";
 import { MailIntake } from "../mail/intake.js";
 import { smtpSender } from "../mail/smtp-sender.js";
 import type { OutboxChannel } from "../store/queue-repos.js";
@@ -131,8 +133,28 @@ export class DeskService {
         this.log("telegram-failed", { message: err.message.replace(tg.token, "***") }),
       );
     }
+    const zalo = this.config.zalo;
+    if (zalo) {
+      const client = new ZaloClient({ token: zalo.token, baseUrl: zalo.baseUrl });
+      this.transports.push(zaloTransport(client, zalo.groupChatId));
+      this.zaloLoop = pollZalo(
+        client,
+        async (ev) => {
+          await handleChatEvent(this.desk, ev, this.clock(), this.config.chat);
+          this.kickChat();
+        },
+        this.abort.signal,
+        this.log,
+        zalo.botName,
+      );
+    }
     if (this.transports.length) this.scheduleChat(0);
-    this.log("started", { imap: Boolean(imap), smtp: Boolean(this.config.mail.smtp), telegram: Boolean(tg) });
+    this.log("started", {
+      imap: Boolean(imap),
+      smtp: Boolean(this.config.mail.smtp),
+      telegram: Boolean(tg),
+      zalo: Boolean(zalo),
+    });
   }
 
   get intakeRounds(): number {
@@ -163,6 +185,8 @@ export class DeskService {
   }
 
   private stopping = false;
+  private readonly abort = new AbortController();
+  private zaloLoop: Promise<void> | null = null;
   private telegram: Telegraf | null = null;
   private readonly transports: ChatTransport[] = [];
   private readonly pacer = new Pacer();
@@ -192,6 +216,8 @@ export class DeskService {
   async stop(): Promise<void> {
     this.stopping = true;
     this.telegram?.stop("SIGTERM");
+    this.abort.abort();
+    await this.zaloLoop;
     if (this.chatTimer) clearTimeout(this.chatTimer);
     await this.chatRun;
     await this.intake?.stop();
