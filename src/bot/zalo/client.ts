@@ -1,4 +1,4 @@
-import axios, { type AxiosInstance, isAxiosError } from "axios";
+import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from "axios";
 import { splitText } from "../pacing.js";
 
 /**
@@ -114,7 +114,7 @@ export class ZaloClient {
   }
 
   private async once<T>(method: string, body: Record<string, unknown>, timeoutMs?: number): Promise<T> {
-    let res;
+    let res: AxiosResponse<ZaloEnvelope<T>>;
     try {
       res = await this.http.post<ZaloEnvelope<T>>(method, body, timeoutMs ? { timeout: timeoutMs } : {});
     } catch (err) {
