@@ -10,6 +10,8 @@ import type { Directory } from "../../core/directory/types.js";
 import { classify, routeOf } from "../../core/incident/classify.js";
 import { readMail } from "../../mail/extract.js";
 import { MailReader, parseJson } from "../../mail/parse-file.js";
+import { MCU_FACTORIES, type McuKind, mcuCheck } from "../../mcu/factory.js";
+import type { McuAdapter } from "../../mcu/port.js";
 import { Store } from "../../store/store.js";
 import { type Config, loadHolidayCalendar } from "../config.js";
 import { cancelBooking, type Desk, DeskError, reviewBooking } from "../desk.js";
@@ -49,6 +51,8 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
   schedule [--date NGÀY]               các phiên họp trong ngày, dạng bảng (mặc định hôm nay)
   jobs [--all]                         các hẹn giờ đang chờ (và đã dừng do lỗi)
   calendar [--year NĂM]                ngày nghỉ lễ, nghỉ bù và ngày làm bù trong năm
+  mcu check [--kind simulator|janus] [--url URL]
+                                       kiểm tra nhanh kết nối MCU: tạo phòng thử, đọc trạng thái, kết thúc
   incident classify [--json]           phân loại các phản ánh sự cố (mỗi dòng một phản ánh, từ đầu vào chuẩn)
   mail parse --directory DIR [--json] TỆP.eml...
                                        đọc thư đăng ký và in các trường theo Điều 12.2a
@@ -467,6 +471,25 @@ async function classifyCommand(argv: string[], io: Io): Promise<void> {
   }
 }
 
+async function mcuCheckCommand(argv: string[], io: Io): Promise<void> {
+  const { values } = args(argv, { kind: { type: "string" }, url: { type: "string" } });
+  const kind = (values.kind as string | undefined) ?? "simulator";
+  if (!(kind in MCU_FACTORIES))
+    throw new CliError(`Loại MCU «${kind}» không được hỗ trợ (simulator, janus).`, 2);
+  let mcu: McuAdapter;
+  try {
+    mcu = MCU_FACTORIES[kind as McuKind](
+      kind === "janus" ? { url: values.url ?? "http://127.0.0.1:8088/janus" } : {},
+    );
+  } catch (err) {
+    throw new CliError(`Cấu hình MCU không hợp lệ: ${(err as Error).message}`, 2);
+  }
+  io.out(`Kiểm tra MCU loại ${kind}${values.url ? ` tại ${values.url}` : ""}:`);
+  const ok = await mcuCheck(mcu, (s) => io.out(`  ${s.ok ? "✓" : "✗"} ${s.step}: ${s.detail}`));
+  if (!ok) throw new CliError("Kiểm tra MCU không đạt: xem bước lỗi ở trên.");
+  io.out("Kiểm tra MCU đạt.");
+}
+
 export async function runCli(argv: string[], config: Config, io: Io): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -484,6 +507,10 @@ export async function runCli(argv: string[], config: Config, io: Io): Promise<vo
       if (rest[0] !== "classify")
         throw new CliError(`Lệnh «incident ${rest[0] ?? ""}» không tồn tại.\n\n${USAGE}`, 2);
       return classifyCommand(rest.slice(1), io);
+    case "mcu":
+      if (rest[0] !== "check")
+        throw new CliError(`Lệnh «mcu ${rest[0] ?? ""}» không tồn tại.\n\n${USAGE}`, 2);
+      return mcuCheckCommand(rest.slice(1), io);
     case "mail":
       if (rest[0] !== "parse")
         throw new CliError(`Lệnh «mail ${rest[0] ?? ""}» không tồn tại.\n\n${USAGE}`, 2);
