@@ -78,6 +78,11 @@ const EnvSchema = z.object({
   DESK_ZALO_GROUP_ID: z.string().optional(),
   DESK_ZALO_BASE_URL: z.url("phải là URL").default("https://bot-api.zaloplatforms.com"),
   DESK_ZALO_BOT_NAME: z.string().default("HoTroKyThuat"),
+  DESK_MCU_KIND: z.enum(["simulator", "janus"]).default("simulator"),
+  DESK_MCU_URL: z.string().optional(),
+  DESK_MCU_POLL_SECONDS: positive.default(5),
+  DESK_MCU_LOSS_THRESHOLD: z.coerce.number().min(0).max(100).default(5),
+  DESK_RECORDING_DIR: z.string().default(join(ROOT, "var/recordings")),
   DESK_INCIDENT_JOIN_MINUTES: positive.default(10),
   DESK_INCIDENT_REMIND_MINUTES: positive.default(5),
   DESK_INCIDENT_ESCALATE_MINUTES: positive.default(10),
@@ -103,7 +108,15 @@ export interface ZaloSettings {
   botName: string;
 }
 
+export interface McuConfig {
+  kind: "simulator" | "janus";
+  settings: Record<string, unknown>;
+  pollMs: number;
+  lossThreshold: number;
+}
+
 export interface Config {
+  mcu: McuConfig;
   telegram: TelegramSettings | null;
   zalo: ZaloSettings | null;
   chat: ChatDeskOptions;
@@ -165,7 +178,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       "Cấu hình không hợp lệ: đã đặt DESK_ZALO_TOKEN thì phải đặt DESK_ZALO_GROUP_ID (mã nhóm Zalo hỗ trợ kỹ thuật).",
     );
   }
+  if (e.DESK_MCU_KIND === "janus" && !e.DESK_MCU_URL) {
+    throw new ConfigError(
+      "Cấu hình không hợp lệ: MCU loại janus cần DESK_MCU_URL, ví dụ http://127.0.0.1:8088/janus.",
+    );
+  }
   return {
+    mcu: {
+      kind: e.DESK_MCU_KIND,
+      settings:
+        e.DESK_MCU_KIND === "janus"
+          ? { url: e.DESK_MCU_URL }
+          : { recordingDir: resolve(e.DESK_RECORDING_DIR) },
+      pollMs: e.DESK_MCU_POLL_SECONDS * 1000,
+      lossThreshold: e.DESK_MCU_LOSS_THRESHOLD,
+    },
     zalo: e.DESK_ZALO_TOKEN
       ? {
           token: e.DESK_ZALO_TOKEN,

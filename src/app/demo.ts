@@ -31,6 +31,7 @@ const CHANNEL_VI: Record<OutboxMessage["channel"], string> = {
   direct: "Tin nhắn riêng",
   desk: "Bộ phận kỹ thuật",
   chat: "Trả lời trong nhóm chat",
+  mcu: "Lệnh điều khiển MCU",
 };
 
 function say(now: Date, text: string) {

@@ -36,6 +36,7 @@ export const JOB = {
   answerReminder: "answer-reminder",
   answerBreach: "answer-breach",
   technicalCheck: "technical-check",
+  checkFollowup: "technical-check-followup",
   handoverDue: "recording-handover-due",
 } as const;
 
@@ -103,6 +104,9 @@ async function armTimers(
       Math.max(now.getTime(), start.getTime() - reg.technicalCheckBeforeMinutes * 60_000),
     );
     await r.jobs.schedule({ kind: JOB.technicalCheck, key: b.code, runAt: checkAt }, now);
+    // Half-way to the start, whoever has not confirmed readiness is named to the duty and asked again.
+    const followAt = new Date(Math.max(now.getTime(), (checkAt.getTime() + start.getTime()) / 2));
+    await r.jobs.schedule({ kind: JOB.checkFollowup, key: b.code, runAt: followAt }, now);
     if (b.request.recording) {
       await r.jobs.schedule(
         {
@@ -120,6 +124,7 @@ async function armTimers(
     b.status === "needs-info"
   ) {
     await r.jobs.cancel(JOB.technicalCheck, b.code);
+    await r.jobs.cancel(JOB.checkFollowup, b.code);
     await r.jobs.cancel(JOB.handoverDue, b.code);
   }
 }

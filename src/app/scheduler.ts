@@ -2,7 +2,7 @@ import { formatRangeVi, formatVi } from "../core/calendar/zone.js";
 import { DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from "../core/jobs/backoff.js";
 import type { Job } from "../store/queue-repos.js";
 import type { Repos } from "../store/store.js";
-import { type Desk, JOB } from "./desk.js";
+import { type Desk, JOB, workingDaysDeadline } from "./desk.js";
 
 /**
  * A job handler writes its effects (outbox messages, audit rows, new timers) through the repos it is given.
@@ -78,19 +78,72 @@ export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
         now,
       );
     },
-    [JOB.handoverDue]: async (job, r, now) => {
+    [JOB.checkFollowup]: async (job, r, now) => {
       const b = await r.bookings.get(job.key);
+      if (!b || !["confirmed", "checked"].includes(b.status)) return;
+      const endpoints = [
+        ...new Set([b.hostEndpoint, ...b.request.participants].filter((x): x is string => Boolean(x))),
+      ];
+      const ready = new Set(
+        (await r.bookings.events(b.code))
+          .map((e) => /^điểm cầu (\S+) sẵn sàng/.exec(e.reason)?.[1])
+          .filter((x): x is string => Boolean(x)),
+      );
+      const missing = endpoints.filter((e) => !ready.has(e));
+      if (missing.length === 0) {
+        await r.bookings.save({ ...b, status: "checked", updatedAt: now });
+        await r.bookings.addEvent(b.code, {
+          at: now,
+          from: b.status,
+          to: "checked",
+          actor: "system",
+          channel: "system",
+          reason: "mọi điểm cầu đã sẵn sàng (Điều 12.2c)",
+        });
+        return;
+      }
+      const text = `[${b.code}] Chưa xác nhận sẵn sàng: ${missing.join(", ")}.`;
+      for (const role of ["mcu-technician", "wan-duty"]) {
+        await r.outbox.enqueue(
+          { channel: "desk", recipient: role, kind: "check-missing", booking: b.code, payload: { text } },
+          now,
+        );
+      }
+      await r.outbox.enqueue(
+        {
+          channel: "group",
+          recipient: "support-group",
+          kind: "check-ping",
+          booking: b.code,
+          payload: { text: `${text} Đề nghị các điểm cầu này kiểm tra và gõ /sansang ${b.code}.` },
+        },
+        now,
+      );
+    },
+    [JOB.handoverDue]: async (job, r, now) => {
+      // Keys are `CODE` for the deadline and `CODE@date` for the daily reminders after it.
+      const code = job.key.split("@")[0]!;
+      const b = await r.bookings.get(code);
       if (!b || b.status === "handed-over" || b.status === "cancelled" || !b.request.recording) return;
+      const late = job.key.includes("@");
       await r.outbox.enqueue(
         {
           channel: "desk",
           recipient: "mcu-technician",
-          kind: "handover-due",
+          kind: late ? "handover-late" : "handover-due",
           booking: b.code,
           payload: {
-            text: `Đến hạn bàn giao bản ghi phiên họp ${b.code} cho ${b.request.host ?? "cơ quan chủ trì"} (Điều 14.2).`,
+            text: late
+              ? `Quá hạn bàn giao bản ghi phiên họp ${b.code} cho ${b.request.host ?? "cơ quan chủ trì"} (Điều 14.2). Khi đã bàn giao, gõ /bangiao ${b.code}.`
+              : `Đến hạn bàn giao bản ghi phiên họp ${b.code} cho ${b.request.host ?? "cơ quan chủ trì"} (Điều 14.2). Khi đã bàn giao, gõ /bangiao ${b.code}.`,
           },
         },
+        now,
+      );
+      // Remind again at the end of the next working day, until someone marks it handed over.
+      const next = workingDaysDeadline(desk, now, 1);
+      await r.jobs.schedule(
+        { kind: JOB.handoverDue, key: `${code}@${next.toISOString().slice(0, 10)}`, runAt: next },
         now,
       );
     },

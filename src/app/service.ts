@@ -7,6 +7,8 @@ import { pollZalo, zaloTransport } from "../bot/zalo/adapter.js";
 import { ZaloClient } from "../bot/zalo/client.js";
 import { MailIntake } from "../mail/intake.js";
 import { smtpSender } from "../mail/smtp-sender.js";
+import { MCU_FACTORIES } from "../mcu/factory.js";
+import type { McuAdapter } from "../mcu/port.js";
 import type { OutboxChannel } from "../store/queue-repos.js";
 import { Store } from "../store/store.js";
 import { type Config, loadHolidayCalendar } from "./config.js";
@@ -15,6 +17,7 @@ import { readDirectoryCsv } from "./directory/csv.js";
 import { MailDesk } from "./mail-desk.js";
 import { deliverDue, type Sender } from "./outbox-worker.js";
 import { Scheduler, sessionJobHandlers } from "./scheduler.js";
+import { SessionRunner } from "./session-runner.js";
 
 export type Log = (event: string, fields?: Record<string, unknown>) => void;
 
@@ -149,6 +152,12 @@ export class DeskService {
       );
     }
     if (this.transports.length) this.scheduleChat(0);
+    this.mcu = MCU_FACTORIES[this.config.mcu.kind](this.config.mcu.settings);
+    this.runner = new SessionRunner(this.desk, this.mcu, {
+      lossThreshold: this.config.mcu.lossThreshold,
+      layout: "auto",
+    });
+    this.scheduleRunner(0);
     this.log("started", {
       imap: Boolean(imap),
       smtp: Boolean(this.config.mail.smtp),
@@ -185,6 +194,24 @@ export class DeskService {
   }
 
   private stopping = false;
+  private mcu: McuAdapter | null = null;
+  private runner: SessionRunner | null = null;
+  private runnerTimer: NodeJS.Timeout | null = null;
+  private runnerRun: Promise<void> = Promise.resolve();
+
+  private scheduleRunner(delay: number): void {
+    this.runnerTimer = setTimeout(() => {
+      this.runnerRun = this.runnerRun.then(async () => {
+        try {
+          await this.runner?.tick(this.clock());
+          this.kickChat();
+        } catch (err) {
+          this.log("mcu-error", { message: (err as Error).message });
+        }
+        if (!this.stopping) this.scheduleRunner(this.config.mcu.pollMs);
+      });
+    }, delay);
+  }
   private readonly abort = new AbortController();
   private zaloLoop: Promise<void> | null = null;
   private telegram: Telegraf | null = null;
@@ -215,6 +242,9 @@ export class DeskService {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.runnerTimer) clearTimeout(this.runnerTimer);
+    await this.runnerRun;
+    await this.mcu?.close();
     this.telegram?.stop("SIGTERM");
     this.abort.abort();
     await this.zaloLoop;

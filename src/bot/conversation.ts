@@ -351,6 +351,12 @@ async function command(
     case "xong":
     case "mo":
       return incidentAction(desk, r, ev, person, cmd, now, opts);
+    case "bangiao":
+    case "tatmic":
+    case "batmic":
+    case "bocuc":
+    case "goilai":
+      return sessionAction(r, ev, person, cmd, now);
     default:
       return reply(r, ev, `Lệnh /${cmd.name} không tồn tại. Gõ /tro_giup để xem các lệnh.`, now);
   }
@@ -446,6 +452,73 @@ async function incidentAction(
     now,
   );
   if (ev.chatType === "private") await reply(r, ev, told, now);
+}
+
+const OPS: Record<string, string> = {
+  tatmic: "mute",
+  batmic: "unmute",
+  bocuc: "layout",
+  goilai: "reconnect",
+};
+
+/** The MCU technician's session commands: handover of the recording, and operator commands for the MCU. */
+async function sessionAction(r: Repos, ev: ChatEvent, person: ChatPerson | null, cmd: Command, now: Date) {
+  if (!person || !["mcu-technician", "admin"].includes(person.role)) {
+    return reply(r, ev, "Chỉ cán bộ kỹ thuật MCU hoặc quản trị viên mới điều khiển được phiên họp.", now);
+  }
+  const code = parseBookingCode(cmd.args[0] ?? "");
+  const b = code ? await r.bookings.get(code) : null;
+  if (!b)
+    return reply(
+      r,
+      ev,
+      `Không tìm thấy phiên họp «${cmd.args[0] ?? ""}». Ví dụ: /${cmd.name} HTT-2026-0042.`,
+      now,
+    );
+  if (cmd.name === "bangiao") {
+    if (b.status !== "ended" || !b.request.recording) {
+      return reply(
+        r,
+        ev,
+        `Phiên ${b.code} không có bản ghi chờ bàn giao (trạng thái: ${STATUS_VI[b.status]}).`,
+        now,
+      );
+    }
+    await r.bookings.save({ ...b, status: "handed-over", updatedAt: now });
+    await r.bookings.addEvent(b.code, {
+      at: now,
+      from: b.status,
+      to: "handed-over",
+      actor: who(ev),
+      channel: ev.platform,
+      reason: "đã bàn giao bản ghi (Điều 14.2)",
+    });
+    return reply(
+      r,
+      ev,
+      `Đã ghi nhận bàn giao bản ghi phiên ${b.code} cho ${b.request.host ?? "cơ quan chủ trì"}.`,
+      now,
+    );
+  }
+  if (b.status !== "live")
+    return reply(r, ev, `Phiên ${b.code} không đang diễn ra (${STATUS_VI[b.status]}).`, now);
+  const arg = cmd.args[1];
+  if (!arg)
+    return reply(
+      r,
+      ev,
+      `Thiếu ${cmd.name === "bocuc" ? "bố cục" : "mã điểm cầu"}: /${cmd.name} ${b.code} ${cmd.name === "bocuc" ? "<bố cục>" : "<mã điểm cầu>"}.`,
+      now,
+    );
+  const payload =
+    cmd.name === "bocuc"
+      ? { op: OPS[cmd.name], booking: b.code, layout: arg }
+      : { op: OPS[cmd.name], booking: b.code, endpoint: arg.toUpperCase() };
+  await r.outbox.enqueue(
+    { channel: "mcu", recipient: "mcu", kind: `mcu-${OPS[cmd.name]}`, booking: b.code, payload },
+    now,
+  );
+  return reply(r, ev, `Đã chuyển lệnh ${cmd.name} cho MCU (phiên ${b.code}).`, now);
 }
 
 /** Timers of an incident during a live session: remind the duty, then escalate to the admin. */

@@ -110,7 +110,7 @@ export class JobRepo {
   }
 }
 
-export type OutboxChannel = "mail" | "group" | "direct" | "desk" | "chat";
+export type OutboxChannel = "mail" | "group" | "direct" | "desk" | "chat" | "mcu";
 
 export interface OutboxMessage {
   id: number;

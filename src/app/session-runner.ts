@@ -1,0 +1,226 @@
+import { DateTime } from "luxon";
+import type { Booking } from "../core/booking/types.js";
+import { formatRangeVi } from "../core/calendar/zone.js";
+import { CATEGORY_VI } from "../core/incident/classify.js";
+import { incidentCode } from "../core/incident/types.js";
+import type { McuAdapter } from "../mcu/port.js";
+import type { Repos } from "../store/store.js";
+import type { Desk } from "./desk.js";
+
+export interface SessionRunnerOptions {
+  /** Packet loss (percent) beyond which a leg raises an incident on its own. */
+  lossThreshold: number;
+  layout: string;
+}
+
+export const DEFAULT_RUNNER: SessionRunnerOptions = { lossThreshold: 5, layout: "auto" };
+
+const CONF_KEY = (code: string) => `mcu:conference:${code}`;
+const LEG_KEY = (code: string, endpoint: string) => `mcu:leg:${code}:${endpoint}`;
+
+async function post(r: Repos, text: string, now: Date, booking?: string) {
+  await r.outbox.enqueue(
+    {
+      channel: "group",
+      recipient: "support-group",
+      kind: "session",
+      booking: booking ?? null,
+      payload: { text },
+    },
+    now,
+  );
+}
+
+/**
+ * Runs each confirmed session on the MCU (Điều 13–14): at the start it creates the conference, connects every
+ * booked endpoint, sets the layout and starts recording when asked; while live it watches each leg and raises an
+ * incident on a drop or heavy packet loss (closing it on recovery); at the end it stops recording and ends the
+ * conference. MCU calls happen outside transactions; what they changed is written afterwards, in one each.
+ * Operator commands from chat arrive as `mcu` outbox rows and are carried out here, once.
+ */
+export class SessionRunner {
+  constructor(
+    private readonly desk: Desk,
+    private readonly mcu: McuAdapter,
+    private readonly opts: SessionRunnerOptions = DEFAULT_RUNNER,
+  ) {}
+
+  async tick(now: Date): Promise<void> {
+    const store = this.desk.store;
+    const window = await store.read((r) =>
+      r.bookings.list({
+        from: new Date(now.getTime() - 24 * 3600_000),
+        to: new Date(now.getTime() + 60_000),
+        statuses: ["confirmed", "checked", "live"],
+      }),
+    );
+    for (const b of window) {
+      const { start, end } = b.request;
+      if (!start || !end) continue;
+      if (b.status !== "live" && start.getTime() <= now.getTime() && now.getTime() < end.getTime())
+        await this.start(b, now);
+      else if (b.status === "live" && end.getTime() <= now.getTime()) await this.end(b, now);
+      else if (b.status === "live") await this.watch(b, now);
+    }
+    await this.operatorCommands(now);
+  }
+
+  private endpointsOf(b: Booking): string[] {
+    return [...new Set([b.hostEndpoint, ...b.request.participants].filter((x): x is string => Boolean(x)))];
+  }
+
+  async start(b: Booking, now: Date): Promise<void> {
+    const snapshot = await this.desk.store.read((r) => r.directory.snapshot());
+    const { id } = await this.mcu.createConference({
+      code: b.code,
+      name: b.request.secret ? b.code : (b.request.title ?? b.code),
+    });
+    const failed: string[] = [];
+    for (const code of this.endpointsOf(b)) {
+      try {
+        await this.mcu.connect(id, { code, dial: snapshot.endpoint(code)?.dial ?? null });
+      } catch {
+        failed.push(code);
+      }
+    }
+    await this.mcu.setLayout(id, this.opts.layout);
+    if (b.request.recording) await this.mcu.startRecording(id);
+    await this.desk.store.tx(async (r) => {
+      await r.meta.set(CONF_KEY(b.code), id);
+      const fresh = (await r.bookings.get(b.code))!;
+      await r.bookings.save({ ...fresh, status: "live", updatedAt: now });
+      await r.bookings.addEvent(b.code, {
+        at: now,
+        from: fresh.status,
+        to: "live",
+        actor: "system",
+        channel: "system",
+        reason: `phiên bắt đầu trên MCU (${this.mcu.kind})`,
+      });
+      const n = this.endpointsOf(b).length;
+      await post(
+        r,
+        `[${b.code}] Phiên họp bắt đầu (${formatRangeVi(b.request.start!, b.request.end!, this.desk.reg.zone)}): đã kết nối ${n - failed.length}/${n} điểm cầu${failed.length ? `; chưa gọi được ${failed.join(", ")}` : ""}${b.request.recording ? "; đang ghi hình" : ""}.`,
+        now,
+        b.code,
+      );
+    });
+  }
+
+  async watch(b: Booking, now: Date): Promise<void> {
+    const id = await this.desk.store.read((r) => r.meta.get(CONF_KEY(b.code)));
+    if (!id) return;
+    const legs = await this.mcu.status(id);
+    await this.desk.store.tx(async (r) => {
+      for (const leg of legs) {
+        const bad = !leg.connected || leg.packetLoss > this.opts.lossThreshold;
+        const open = await r.meta.get(LEG_KEY(b.code, leg.endpoint));
+        if (bad && !open) {
+          const year = DateTime.fromJSDate(now, { zone: this.desk.reg.zone }).year;
+          const code = incidentCode(year, await r.bookings.nextSeq(`incident-${year}`));
+          const what = leg.connected ? `mất gói ${leg.packetLoss}%` : "mất kết nối";
+          await r.incidents.save({
+            code,
+            endpoint: leg.endpoint,
+            booking: b.code,
+            category: "network",
+            route: "wan",
+            status: "open",
+            reporter: "system",
+            text: what,
+            assignee: null,
+            openedAt: now,
+            updatedAt: now,
+          });
+          await r.incidents.addEvent(code, {
+            at: now,
+            actor: "system",
+            channel: "mcu",
+            action: "opened",
+            note: what,
+          });
+          await r.meta.set(LEG_KEY(b.code, leg.endpoint), code);
+          await post(
+            r,
+            `Hệ thống phát hiện sự cố ${code} (${CATEGORY_VI.network}): điểm cầu ${leg.endpoint} ${what} trong phiên ${b.code}; đã chuyển Trực ban mạng WAN.`,
+            now,
+            b.code,
+          );
+        } else if (!bad && open && open !== "-") {
+          const inc = await r.incidents.get(open);
+          if (inc && inc.status !== "resolved") {
+            await r.incidents.save({ ...inc, status: "resolved", updatedAt: now });
+            await r.incidents.addEvent(open, {
+              at: now,
+              actor: "system",
+              channel: "mcu",
+              action: "xong",
+              note: "đã kết nối lại",
+            });
+            await post(r, `Sự cố ${open}: điểm cầu ${leg.endpoint} đã kết nối lại ổn định.`, now, b.code);
+          }
+          await r.meta.set(LEG_KEY(b.code, leg.endpoint), "-");
+        }
+      }
+    });
+  }
+
+  async end(b: Booking, now: Date): Promise<void> {
+    const id = await this.desk.store.read((r) => r.meta.get(CONF_KEY(b.code)));
+    let file: string | null = null;
+    if (id) {
+      if (b.request.recording) file = await this.mcu.stopRecording(id);
+      await this.mcu.endConference(id);
+    }
+    await this.desk.store.tx(async (r) => {
+      const fresh = (await r.bookings.get(b.code))!;
+      await r.bookings.save({ ...fresh, status: "ended", updatedAt: now });
+      await r.bookings.addEvent(b.code, {
+        at: now,
+        from: "live",
+        to: "ended",
+        actor: "system",
+        channel: "system",
+        reason: file ? `kết thúc; bản ghi ${file}` : "kết thúc",
+      });
+      await post(
+        r,
+        `[${b.code}] Phiên họp đã kết thúc${b.request.recording ? "; bản ghi sẽ được bàn giao cho cơ quan chủ trì trong 02 ngày làm việc (Điều 14.2)" : ""}.`,
+        now,
+        b.code,
+      );
+    });
+  }
+
+  /** Chat commands for the MCU technician, queued as `mcu` outbox rows: carried out once, in order. */
+  private async operatorCommands(now: Date): Promise<void> {
+    const due = await this.desk.store.read((r) => r.outbox.due(now, 50, ["mcu"]));
+    for (const m of due) {
+      const { op, booking, endpoint, layout } = m.payload as {
+        op: string;
+        booking: string;
+        endpoint?: string;
+        layout?: string;
+      };
+      const id = await this.desk.store.read((r) => r.meta.get(CONF_KEY(booking)));
+      let result: string;
+      try {
+        if (!id) throw new Error(`phiên ${booking} chưa chạy trên MCU`);
+        if (op === "mute" || op === "unmute") await this.mcu.mute(id, endpoint!, op === "mute");
+        else if (op === "layout") await this.mcu.setLayout(id, layout!);
+        else if (op === "reconnect") {
+          const snapshot = await this.desk.store.read((r) => r.directory.snapshot());
+          await this.mcu.disconnect(id, endpoint!).catch(() => undefined);
+          await this.mcu.connect(id, { code: endpoint!, dial: snapshot.endpoint(endpoint!)?.dial ?? null });
+        } else throw new Error(`lệnh ${op} không hỗ trợ`);
+        result = `Đã thực hiện: ${op} ${endpoint ?? layout ?? ""} (phiên ${booking}).`;
+      } catch (err) {
+        result = `Không thực hiện được ${op} cho phiên ${booking}: ${(err as Error).message}`;
+      }
+      await this.desk.store.tx(async (r) => {
+        await r.outbox.markSent(m.id, now);
+        await post(r, result, now, booking);
+      });
+    }
+  }
+}

@@ -1,0 +1,211 @@
+import { describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/desk.js";
+import { runDueJobs, sessionJobHandlers } from "../src/app/scheduler.js";
+import { SessionRunner } from "../src/app/session-runner.js";
+import { handleChatEvent, incidentJobHandlers } from "../src/bot/conversation.js";
+import { SimulatorMcu } from "../src/mcu/simulator.js";
+import { at, makeDesk, request, sampleDirectory, tempDir } from "./helpers.js";
+
+const communes = sampleDirectory.endpoints.filter((e) => e.level === "commune").map((e) => e.code);
+const HOSTS = [
+  "Sở Công Thương",
+  "Sở Tư pháp",
+  "Sở Y tế",
+  "Sở Nội vụ",
+  "Sở Tài chính",
+  "Sở Xây dựng",
+  "Sở Du lịch",
+  "Sở Giáo dục và Đào tạo",
+  "Sở Văn hóa và Thể thao",
+];
+const MAILBOX: Record<string, string> = {
+  "Sở Công Thương": "vanthu.sct@hanoi.gov.vn",
+  "Sở Tư pháp": "vanthu.stp@hanoi.gov.vn",
+  "Sở Y tế": "vanthu.syt@hanoi.gov.vn",
+  "Sở Nội vụ": "vanthu.snv@hanoi.gov.vn",
+  "Sở Tài chính": "vanthu.stc@hanoi.gov.vn",
+  "Sở Xây dựng": "vanthu.sxd@hanoi.gov.vn",
+  "Sở Du lịch": "vanthu.sdl@hanoi.gov.vn",
+  "Sở Giáo dục và Đào tạo": "vanthu.sgddt@hanoi.gov.vn",
+  "Sở Văn hóa và Thể thao": "vanthu.svhtt@hanoi.gov.vn",
+};
+
+describe("a whole day at the desk in simulated time (Wednesday 30/12/2026)", () => {
+  it("runs ten sessions with an emergency, a drop and recovery, and a late recording handover across a weekend and a holiday", async () => {
+    const desk = await makeDesk();
+    const mcu = new SimulatorMcu({ recordingDir: tempDir() });
+    const runner = new SessionRunner(desk, mcu);
+    const handlers = { ...sessionJobHandlers(desk), ...incidentJobHandlers() };
+    const day = "2026-12-30";
+    const codes: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      const host = HOSTS[i]!;
+      const start = `${String(8 + i).padStart(2, "0")}:00`;
+      const end = `${String(8 + i).padStart(2, "0")}:45`;
+      const res = await registerBooking(
+        desk,
+        request({
+          host,
+          sender: MAILBOX[host]!,
+          participants: [communes[i * 2]!, communes[i * 2 + 1]!],
+          start: at(day, start),
+          end: at(day, end),
+          title: `Phiên họp ${i + 1}`,
+          recording: i === 7,
+          receivedAt: at("2026-12-28", "08:00"),
+        }),
+        { now: at("2026-12-28", "08:00") },
+      );
+      expect(res.duplicate ? "dup" : res.decision.outcome).toBe("confirmed");
+      codes.push(res.code!);
+    }
+    const mcuTech = sampleDirectory.people.find((p) => p.role === "mcu-technician")!;
+    let emergency = "";
+    for (let t = at(day, "05:00").getTime(); t <= at(day, "18:00").getTime(); t += 5 * 60_000) {
+      const now = new Date(t);
+      if (t === at(day, "06:30").getTime()) {
+        // Điều 11.3: an emergency at 13:00 on session 6's endpoints displaces it.
+        const res = await registerBooking(
+          desk,
+          request({
+            host: "Sở Nông nghiệp và Môi trường",
+            sender: "vanthu.snnmt@hanoi.gov.vn",
+            emergency: true,
+            participants: [communes[10]!, communes[11]!],
+            start: at(day, "13:00"),
+            end: at(day, "13:45"),
+            title: "Ứng phó khẩn cấp sạt lở",
+            receivedAt: now,
+          }),
+          { now },
+        );
+        if (res.duplicate) throw new Error("dup");
+        expect(res.decision).toMatchObject({ outcome: "confirmed", displaced: [codes[5]] });
+        emergency = res.code;
+      }
+      await runDueJobs(desk, handlers, now);
+      await runner.tick(now);
+      if (t === at(day, "08:10").getTime()) mcu.drop(mcu.conferenceIds()[0]!, communes[0]!);
+      if (t === at(day, "08:25").getTime()) mcu.recover(mcu.conferenceIds()[0]!, communes[0]!);
+      if (t === at(day, "09:20").getTime()) {
+        await handleChatEvent(
+          desk,
+          {
+            platform: "telegram",
+            chatId: "-1",
+            chatType: "group",
+            userId: mcuTech.telegramId!,
+            userName: "KT",
+            text: `/tatmic ${codes[1]} ${communes[2]}`,
+            button: null,
+            updateId: "op-1",
+          },
+          now,
+        );
+      }
+    }
+    // Every MCU call, in order: nine sessions ran (one was displaced), plus the emergency; one muted leg.
+    const session = (n: number, eps: string[], rec = false) => [
+      `create ${codes[n]}`,
+      ...eps.map((e) => `connect ${e}`),
+      "layout auto",
+      ...(rec ? ["record start"] : []),
+      ...(rec ? ["record stop"] : []),
+      "end",
+    ];
+    const host = (name: string) => sampleDirectory.endpoints.find((e) => e.agency === name)!.code;
+    const expected: string[] = [];
+    for (let i = 0; i < 9; i++) {
+      if (i === 5) continue;
+      const calls = session(i, [host(HOSTS[i]!), communes[i * 2]!, communes[i * 2 + 1]!], i === 7);
+      if (i === 1) calls.splice(calls.length - 1, 0, `mute ${communes[2]}`);
+      expected.push(...calls);
+      if (i === 4)
+        expected.push(
+          `create ${emergency}`,
+          `connect ${host("Sở Nông nghiệp và Môi trường")}`,
+          `connect ${communes[10]}`,
+          `connect ${communes[11]}`,
+          "layout auto",
+          "end",
+        );
+    }
+    expect(mcu.calls).toEqual(expected);
+
+    // The drop raised an incident on its own, and the recovery closed it.
+    const incidents = await desk.store.read((r) => r.incidents.list());
+    expect(incidents).toMatchObject([
+      { endpoint: communes[0], booking: codes[0], reporter: "system", status: "resolved" },
+    ]);
+    const statuses = await desk.store.read(async (r) =>
+      Promise.all(codes.map(async (c) => (await r.bookings.get(c))!.status)),
+    );
+    expect(statuses).toEqual([
+      "ended",
+      "ended",
+      "ended",
+      "ended",
+      "ended",
+      "needs-review",
+      "ended",
+      "ended",
+      "ended",
+    ]);
+
+    // Chat messages about session 1, in order: public answer, technical check, the endpoints that did not confirm
+    // pinged again, start, incident, recovery, end.
+    const group = (await desk.store.read((r) => r.outbox.list({ booking: codes[0]! }))).filter(
+      (m) => m.channel === "group",
+    );
+    expect(group.map((m) => m.kind)).toEqual([
+      "booking-public",
+      "technical-check",
+      "check-ping",
+      "session",
+      "session",
+      "session",
+      "session",
+    ]);
+    expect(group[2]!.payload.text).toContain(
+      `Chưa xác nhận sẵn sàng: ${host(HOSTS[0]!)}, ${communes[0]}, ${communes[1]}.`,
+    );
+    expect(String(group[4]!.payload.text)).toMatch(
+      new RegExp(
+        `^Hệ thống phát hiện sự cố SC-2026-0001 \\(đường truyền\\): điểm cầu ${communes[0]} mất kết nối`,
+      ),
+    );
+
+    // The recording (session 8, ends 15:45 Wed 30/12): 2 working days skip Fri 1/1 (Tết Dương lịch) and the weekend.
+    for (const d of ["2026-12-31", "2027-01-04", "2027-01-05", "2027-01-06"])
+      await runDueJobs(desk, handlers, at(d, "17:00"));
+    const reminders = (await desk.store.read((r) => r.outbox.list({ booking: codes[7]! })))
+      .filter((m) => m.kind.startsWith("handover"))
+      .map((m) => `${m.kind} ${m.createdAt.toISOString()}`);
+    expect(reminders).toEqual([
+      `handover-due ${at("2027-01-04", "17:00").toISOString()}`,
+      `handover-late ${at("2027-01-05", "17:00").toISOString()}`,
+      `handover-late ${at("2027-01-06", "17:00").toISOString()}`,
+    ]);
+    await handleChatEvent(
+      desk,
+      {
+        platform: "telegram",
+        chatId: "-1",
+        chatType: "group",
+        userId: mcuTech.telegramId!,
+        userName: "KT",
+        text: `/bangiao ${codes[7]}`,
+        button: null,
+        updateId: "bg-1",
+      },
+      at("2027-01-07", "09:00"),
+    );
+    await runDueJobs(desk, handlers, at("2027-01-07", "17:00"));
+    expect((await desk.store.read((r) => r.bookings.get(codes[7]!)))!.status).toBe("handed-over");
+    expect(
+      (await desk.store.read((r) => r.outbox.list({ booking: codes[7]! }))).filter((m) =>
+        m.kind.startsWith("handover"),
+      ),
+    ).toHaveLength(3);
+  }, 60_000);
+});
