@@ -106,3 +106,48 @@ describe("Janus VideoRoom adapter against a real Janus on loopback", () => {
     expect(cli.stdout).toContain("Kiểm tra MCU đạt.");
   });
 });
+
+describe("Cisco Meeting Server adapter against a fake that follows the public API reference", () => {
+  it("creates a coSpace and call, dials legs, pages their status with media statistics, mutes, records, ends", async () => {
+    const { FakeCms } = await import("./support/fake-cms.js");
+    const { CmsMcu } = await import("../src/mcu/cms.js");
+    const cms = new FakeCms();
+    await cms.start();
+    try {
+      const mcu = new CmsMcu({ url: cms.url, user: "api", password: "mat-khau-thu", pageSize: 2 });
+      const { id } = await mcu.createConference({ code: "HTT-2026-0042", name: "Giao ban" });
+      cms.unreachable.add("sip:cx-00025@mcu.hanoi.gov.vn");
+      for (const code of ["CX-00008", "CX-00025", "CX-00004"])
+        await mcu.connect(id, { code, dial: `sip:${code.toLowerCase()}@mcu.hanoi.gov.vn` });
+      await expect(mcu.connect(id, { code: "X", dial: null })).rejects.toBeInstanceOf(McuRefusedError);
+      [...cms.legs.values()].find((l) => l.name === "CX-00004")!.loss = 7.5;
+      await mcu.mute(id, "CX-00008", true);
+      await mcu.setLayout(id, "allEqual");
+      await mcu.startRecording(id);
+      expect(cms.calls.get(id)?.recording).toBe(true);
+      // Three legs with a page size of 2: the adapter follows offset/limit until `total`.
+      expect(await mcu.status(id)).toEqual([
+        { endpoint: "CX-00008", connected: true, packetLoss: 0, jitterMs: 4, muted: true },
+        { endpoint: "CX-00025", connected: false, packetLoss: 0, jitterMs: 4, muted: false },
+        { endpoint: "CX-00004", connected: true, packetLoss: 7.5, jitterMs: 4, muted: false },
+      ]);
+      await mcu.stopRecording(id);
+      await mcu.endConference(id);
+      expect(cms.calls.size + cms.spaces.size + cms.legs.size).toBe(0);
+      expect(cms.requests.filter((r) => r.includes("offset"))).toEqual([
+        `GET /calls/${id}/callLegs?offset=0&limit=2`,
+        `GET /calls/${id}/callLegs?offset=2&limit=2`,
+      ]);
+      // <failureDetails> becomes a refusal naming the reason; a wrong password is a refusal too.
+      await expect(mcu.status(id)).rejects.toMatchObject({
+        code: 400,
+        message: expect.stringContaining("callDoesNotExist"),
+      });
+      await expect(
+        new CmsMcu({ url: cms.url, user: "api", password: "sai" }).createConference({ code: "x", name: "x" }),
+      ).rejects.toMatchObject({ code: 401 });
+    } finally {
+      await cms.stop();
+    }
+  });
+});

@@ -1,13 +1,15 @@
+import { CmsMcu } from "./cms.js";
 import { JanusMcu } from "./janus.js";
 import type { McuAdapter } from "./port.js";
 import { SimulatorMcu } from "./simulator.js";
 
-export type McuKind = "simulator" | "janus";
+export type McuKind = "simulator" | "janus" | "cms";
 
 /** One factory per kind; each adapter parses its own settings. */
 export const MCU_FACTORIES: Record<McuKind, (settings: unknown) => McuAdapter> = {
   simulator: (s) => new SimulatorMcu(s),
   janus: (s) => new JanusMcu(s),
+  cms: (s) => new CmsMcu(s),
 };
 
 export interface CheckStep {

@@ -1,0 +1,155 @@
+import { createServer, type Server } from "node:http";
+
+interface Leg {
+  id: string;
+  call: string;
+  name: string;
+  remoteParty: string;
+  state: "connected" | "initial" | "ringing";
+  loss: number;
+  jitter: number;
+  mute: boolean;
+  layout: string;
+}
+
+/**
+ * A fake Cisco Meeting Server following the public API reference: Basic auth, form bodies, XML answers,
+ * ids in `Location`, `offset`/`limit` paging with a `total` attribute, `<failureDetails>` on errors.
+ */
+export class FakeCms {
+  readonly requests: string[] = [];
+  readonly spaces = new Map<string, string>();
+  readonly calls = new Map<string, { coSpace: string; recording: boolean }>();
+  readonly legs = new Map<string, Leg>();
+  /** remoteParty addresses that do not answer */
+  readonly unreachable = new Set<string>();
+  private seq = 0;
+  private server: Server;
+  port = 0;
+
+  constructor(
+    private readonly user = "api",
+    private readonly pass = "mat-khau-thu",
+  ) {
+    this.server = createServer((req, res) => {
+      let raw = "";
+      req.on("data", (c) => (raw += c));
+      req.on("end", () =>
+        this.route(req.method ?? "GET", req.url ?? "/", req.headers.authorization ?? "", raw, res),
+      );
+    });
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/api/v1`;
+  }
+
+  async start() {
+    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
+    this.port = (this.server.address() as { port: number }).port;
+  }
+
+  async stop() {
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private route(
+    method: string,
+    url: string,
+    auth: string,
+    raw: string,
+    res: import("node:http").ServerResponse,
+  ) {
+    const send = (status: number, body = "", location?: string) => {
+      res.writeHead(status, { "content-type": "text/xml", ...(location ? { location } : {}) });
+      res.end(body);
+    };
+    const fail = (status: number, reason: string) =>
+      send(status, `<?xml version="1.0"?><failureDetails><${reason} /></failureDetails>`);
+    if (auth !== `Basic ${Buffer.from(`${this.user}:${this.pass}`).toString("base64")}`) return send(401);
+    const u = new URL(url, "http://x");
+    const path = u.pathname.replace(/^\/api\/v1/, "");
+    const form = Object.fromEntries(new URLSearchParams(raw));
+    this.requests.push(
+      `${method} ${path}${u.search}${Object.keys(form).length ? ` ${new URLSearchParams(form).toString()}` : ""}`,
+    );
+    const id = () => `${(++this.seq).toString(16).padStart(8, "0")}-0000-4000-8000-000000000000`;
+    let m: RegExpExecArray | null;
+    if (method === "POST" && path === "/coSpaces") {
+      const sid = id();
+      this.spaces.set(sid, form.name ?? "");
+      return send(200, "", `/api/v1/coSpaces/${sid}`);
+    }
+    if (method === "POST" && path === "/calls") {
+      if (!form.coSpace || !this.spaces.has(form.coSpace)) return fail(400, "coSpaceDoesNotExist");
+      const cid = id();
+      this.calls.set(cid, { coSpace: form.coSpace, recording: false });
+      return send(200, "", `/api/v1/calls/${cid}`);
+    }
+    if ((m = /^\/calls\/([^/]+)\/callLegs$/.exec(path))) {
+      const call = m[1]!;
+      if (!this.calls.has(call)) return fail(400, "callDoesNotExist");
+      if (method === "POST") {
+        if (!form.remoteParty) return fail(400, "parameterError");
+        const lid = id();
+        this.legs.set(lid, {
+          id: lid,
+          call,
+          name: form.name ?? form.remoteParty,
+          remoteParty: form.remoteParty,
+          state: this.unreachable.has(form.remoteParty) ? "ringing" : "connected",
+          loss: 0,
+          jitter: 4,
+          mute: false,
+          layout: "automatic",
+        });
+        return send(200, "", `/api/v1/callLegs/${lid}`);
+      }
+      const all = [...this.legs.values()].filter((l) => l.call === call);
+      const offset = Number(u.searchParams.get("offset") ?? 0);
+      const limit = Number(u.searchParams.get("limit") ?? 10);
+      const page = all.slice(offset, offset + limit);
+      return send(
+        200,
+        `<?xml version="1.0"?><callLegs total="${all.length}">${page.map((l) => `<callLeg id="${l.id}"><name>${l.name}</name><remoteParty>${l.remoteParty}</remoteParty><call>${l.call}</call></callLeg>`).join("")}</callLegs>`,
+      );
+    }
+    if ((m = /^\/callLegs\/([^/]+)$/.exec(path))) {
+      const leg = this.legs.get(m[1]!);
+      if (!leg) return fail(400, "callLegDoesNotExist");
+      if (method === "GET") {
+        return send(
+          200,
+          `<?xml version="1.0"?><callLeg id="${leg.id}"><name>${leg.name}</name><remoteParty>${leg.remoteParty}</remoteParty><call>${leg.call}</call><configuration><rxAudioMute>${leg.mute}</rxAudioMute><chosenLayout>${leg.layout}</chosenLayout></configuration><status><state>${leg.state}</state><durationSeconds>60</durationSeconds><rxAudio><codec>aac</codec><packetLossPercentage>${leg.loss}</packetLossPercentage><jitter>${leg.jitter}</jitter></rxAudio><rxVideo><packetLossPercentage>${leg.loss}</packetLossPercentage></rxVideo></status></callLeg>`,
+        );
+      }
+      if (method === "PUT") {
+        if (form.rxAudioMute) leg.mute = form.rxAudioMute === "true";
+        if (form.chosenLayout) leg.layout = form.chosenLayout;
+        return send(200);
+      }
+      if (method === "DELETE") {
+        this.legs.delete(leg.id);
+        return send(200);
+      }
+    }
+    if ((m = /^\/calls\/([^/]+)$/.exec(path))) {
+      const call = this.calls.get(m[1]!);
+      if (!call) return fail(400, "callDoesNotExist");
+      if (method === "PUT") {
+        if (form.recording) call.recording = form.recording === "true";
+        return send(200);
+      }
+      if (method === "DELETE") {
+        this.calls.delete(m[1]!);
+        for (const [lid, l] of this.legs) if (l.call === m[1]) this.legs.delete(lid);
+        return send(200);
+      }
+    }
+    if ((m = /^\/coSpaces\/([^/]+)$/.exec(path)) && method === "DELETE") {
+      if (!this.spaces.delete(m[1]!)) return fail(400, "coSpaceDoesNotExist");
+      return send(200);
+    }
+    return send(404);
+  }
+}
