@@ -2,27 +2,31 @@
  * `npm run demo`: a narrated day at the desk on embedded defaults (a throwaway SQLite file, the sample
  * directory of Hanoi, simulated time). No credentials, no network. It prints what each party would receive.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { handleChatEvent, incidentJobHandlers } from "../bot/conversation.js";
 import { STATUS_VI } from "../core/booking/state.js";
 import type { BookingRequest } from "../core/booking/types.js";
 import { atLocal, formatVi } from "../core/calendar/zone.js";
 import { checkDirectory } from "../core/directory/check.js";
+import { SimulatorMcu } from "../mcu/simulator.js";
 import type { OutboxMessage } from "../store/queue-repos.js";
 import { Store } from "../store/store.js";
-import { loadConfig, loadHolidayCalendar } from "./config.js";
+import { loadConfig, loadHolidayCalendar, ROOT } from "./config.js";
 import { type Desk, registerBooking, reviewBooking } from "./desk.js";
 import { readDirectoryCsv } from "./directory/csv.js";
+import { MailDesk } from "./mail-desk.js";
 import { deliverDue } from "./outbox-worker.js";
 import { runDueJobs, sessionJobHandlers } from "./scheduler.js";
+import { SessionRunner } from "./session-runner.js";
 
 const config = loadConfig();
 const zone = config.reg.zone;
 const tmp = mkdtempSync(join(tmpdir(), "desk-demo-"));
 const store = Store.open(join(tmp, "demo.db"));
 const desk: Desk = { store, reg: config.reg, holidays: loadHolidayCalendar(config.calendarDir) };
-const handlers = sessionJobHandlers(desk);
+const handlers = { ...sessionJobHandlers(desk), ...incidentJobHandlers() };
 const t = (date: string, time: string) => atLocal(date, time, zone);
 
 const CHANNEL_VI: Record<OutboxMessage["channel"], string> = {
@@ -44,7 +48,9 @@ const print = async (m: OutboxMessage) => {
   console.log(`  → ${CHANNEL_VI[m.channel]} (${m.recipient}):\n      ${text}`);
 };
 async function deliver(now: Date) {
-  await deliverDue(store, { mail: print, group: print, direct: print, desk: print }, now, { limit: 1000 });
+  await deliverDue(store, { mail: print, group: print, direct: print, desk: print, chat: print }, now, {
+    limit: 1000,
+  });
 }
 
 async function book(
@@ -159,6 +165,26 @@ try {
     t("2026-12-07", "11:30"),
     "Đồng hồ SLA: 90 phút sau khi tiếp nhận mà lịch của Sở Du lịch chưa có kết quả.",
   );
+  // The mail channel: a clerk's Outlook table, read and answered in its thread.
+  const mailDesk = new MailDesk(desk, {
+    own: { addresses: [config.mail.address], messageIdDomain: config.mail.messageIdDomain },
+    officialDomains: config.mail.officialDomains,
+    requireAuth: false,
+    maxBytes: config.mail.maxBytes,
+    replyCapPerSender: config.mail.replyCapPerSender,
+    replyCapPerBooking: config.mail.replyCapPerBooking,
+  });
+  for (const [time, file, what] of [
+    ["11:05", "s03-html-table.eml", "Thư của Sở Du lịch (bảng Outlook) đến hộp thư kythuat@hanoi.gov.vn."],
+    ["11:10", "s04-no-diacritics.eml", "Thư của Sở Công Thương gõ không dấu đến hộp thư."],
+  ] as const) {
+    const now = t("2026-12-07", time);
+    say(now, what);
+    const outcome = await mailDesk.handle(readFileSync(join(ROOT, "data/demo-mail", file)), now);
+    console.log(`  (đọc thư: ${outcome.kind}${"code" in outcome && outcome.code ? ` ${outcome.code}` : ""})`);
+    await deliver(now);
+  }
+
   say(t("2026-12-07", "11:40"), "Cán bộ kỹ thuật xác nhận lịch của Sở Du lịch (trong hạn 2 giờ).");
   await reviewBooking(
     desk,
@@ -191,6 +217,60 @@ try {
   );
   await clock(t("2026-12-10", "00:30"), `90 phút sau khi lịch ${sct} bị chuyển sang chờ xem xét.`);
   await clock(t("2026-12-10", "07:00"), "2 giờ trước phiên họp khẩn: kiểm tra kỹ thuật.");
+  await clock(t("2026-12-10", "08:00"), "Một giờ trước phiên họp khẩn: điểm cầu nào chưa xác nhận sẵn sàng?");
+
+  // The session runs on the MCU simulator; an endpoint drops and comes back; staff report in the chat group.
+  const mcu = new SimulatorMcu({ recordingDir: join(tmp, "recordings") });
+  const runner = new SessionRunner(desk, mcu);
+  const tick = async (time: string, what: string, action?: () => Promise<void> | void) => {
+    const now = t("2026-12-10", time);
+    say(now, what);
+    await action?.();
+    await runner.tick(now);
+    await runDueJobs(desk, handlers, now);
+    await deliver(now);
+  };
+  await tick("09:00", "Giờ họp: bộ điều khiển MCU (mô phỏng) tạo phòng và kết nối các điểm cầu.");
+  await tick("09:20", "Điểm cầu phường Ngọc Hà rớt kết nối; hệ thống tự phát hiện.", () =>
+    mcu.drop(mcu.conferenceIds()[0]!, "CX-00008"),
+  );
+  const staff = directory.people.find((p) => p.endpoint === "CX-00004" && p.role === "technician")!;
+  const mcuTech = directory.people.find((p) => p.role === "mcu-technician")!;
+  const chat = (userId: string, name: string, text: string, id: string) => ({
+    platform: "telegram" as const,
+    chatId: "-100123",
+    chatType: "group" as const,
+    userId,
+    userName: name,
+    text,
+    button: null,
+    updateId: id,
+  });
+  await tick("09:22", `Cán bộ điểm cầu phường Ba Đình nhắn trong nhóm: «mất tiếng».`, async () => {
+    await handleChatEvent(
+      desk,
+      chat(staff.telegramId!, staff.name, "mất tiếng", "d1"),
+      t("2026-12-10", "09:22"),
+    );
+  });
+  await tick("09:24", "Kỹ thuật MCU nhận xử lý bằng lệnh /nhan.", async () => {
+    await handleChatEvent(
+      desk,
+      chat(mcuTech.telegramId!, mcuTech.name, "/nhan SC-2026-0002", "d2"),
+      t("2026-12-10", "09:24"),
+    );
+  });
+  await tick("09:30", "Phường Ngọc Hà kết nối lại.", () => mcu.recover(mcu.conferenceIds()[0]!, "CX-00008"));
+  await tick("09:35", "Kỹ thuật MCU báo đã khắc phục tiếng ở phường Ba Đình.", async () => {
+    await handleChatEvent(
+      desk,
+      chat(mcuTech.telegramId!, mcuTech.name, "/xong SC-2026-0002 đã chỉnh lại micro", "d3"),
+      t("2026-12-10", "09:35"),
+    );
+  });
+  await tick("10:30", "Hết giờ: MCU kết thúc phiên họp khẩn.");
+  console.log(`
+Các lệnh đã gửi tới MCU: ${mcu.calls.join("; ")}.`);
   await clock(t("2026-12-10", "12:00"), "Giữa ngày 10/12.");
 
   console.log("\nLịch ngày 10/12/2026:");
