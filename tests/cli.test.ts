@@ -128,3 +128,26 @@ describe("CLI", () => {
     );
   });
 });
+
+describe("npm run demo (the README's first command)", () => {
+  it("narrates a day end to end without credentials or network", () => {
+    const res = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/app/demo.ts")], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, DESK_DB: ":memory:" },
+    });
+    expect(res.status).toBe(0);
+    for (const line of [
+      "Lịch họp HTT-2026-0001: ĐÃ XÁC NHẬN.",
+      "KHÔNG BỐ TRÍ ĐƯỢC",
+      "phải chuyển sang chờ xem xét lại",
+      "Hệ thống phát hiện sự cố SC-2026-0001 (đường truyền)",
+      "Đã tiếp nhận sự cố SC-2026-0002 (âm thanh)",
+      "Các lệnh đã gửi tới MCU: create HTT-2026-0008",
+    ]) {
+      expect(res.stdout).toContain(line);
+    }
+    // Điều 5.2: the secret session's content never reaches the group or the answer.
+    expect(res.stdout).not.toContain("Phương án bảo vệ mục tiêu trọng điểm");
+  }, 60_000);
+});
