@@ -55,13 +55,13 @@ async function holdersFor(
   req: BookingRequest,
   reg: Regulation,
   directory: DirectorySnapshot,
-  widenMs = 0,
+  widen: { backMs: number; aheadMs: number } = { backMs: 0, aheadMs: 0 },
 ) {
   if (!req.start || !req.end) return [];
   const gap = reg.setupGapMinutes * 60_000;
   return r.bookings.holders(
-    new Date(req.start.getTime() - gap - widenMs),
-    new Date(req.end.getTime() + gap + widenMs * 8),
+    new Date(req.start.getTime() - gap - widen.backMs),
+    new Date(req.end.getTime() + gap + widen.aheadMs),
     occupiedEndpoints(req, { directory }),
   );
 }
@@ -336,10 +336,24 @@ async function decideWithAlternatives(
   const decision = decide(req, ctx);
   if (decision.outcome !== "rejected" || !req.start || !req.end) return decision;
   if (decision.reasons.some((x) => x.code === "invalid-time")) return decision;
-  const wide = { ...ctx, holders: await holdersFor(r, req, reg, directory, DAY) };
+  // Every slot from the day before to the day after is nearer than any later one: search those first, and the
+  // whole week only when they do not offer enough.
+  const isWorkingDay = (d: string) => desk.holidays.isWorkingDay(d);
+  const near = {
+    ...ctx,
+    holders: await holdersFor(r, req, reg, directory, { backMs: DAY, aheadMs: 2 * DAY }),
+  };
+  let alternatives = findAlternatives(req, near, { isWorkingDay, days: 1 });
+  if (alternatives.length < reg.alternatives) {
+    const wide = {
+      ...ctx,
+      holders: await holdersFor(r, req, reg, directory, { backMs: DAY, aheadMs: 8 * DAY }),
+    };
+    alternatives = findAlternatives(req, wide, { isWorkingDay, days: 7 });
+  }
   return {
     ...decision,
-    alternatives: findAlternatives(req, wide, { isWorkingDay: (d) => desk.holidays.isWorkingDay(d) }),
+    alternatives,
   };
 }
 
