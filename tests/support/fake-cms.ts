@@ -74,7 +74,10 @@ export class FakeCms {
       `${method} ${path}${u.search}${Object.keys(form).length ? ` ${new URLSearchParams(form).toString()}` : ""}`,
     );
     const id = () => `${(++this.seq).toString(16).padStart(8, "0")}-0000-4000-8000-000000000000`;
-    let m: RegExpExecArray | null;
+    const legsOfCall = /^\/calls\/([^/]+)\/callLegs$/.exec(path);
+    const oneLeg = /^\/callLegs\/([^/]+)$/.exec(path);
+    const oneCall = /^\/calls\/([^/]+)$/.exec(path);
+    const oneSpace = /^\/coSpaces\/([^/]+)$/.exec(path);
     if (method === "POST" && path === "/coSpaces") {
       const sid = id();
       this.spaces.set(sid, form.name ?? "");
@@ -86,8 +89,8 @@ export class FakeCms {
       this.calls.set(cid, { coSpace: form.coSpace, recording: false });
       return send(200, "", `/api/v1/calls/${cid}`);
     }
-    if ((m = /^\/calls\/([^/]+)\/callLegs$/.exec(path))) {
-      const call = m[1]!;
+    if (legsOfCall) {
+      const call = legsOfCall[1]!;
       if (!this.calls.has(call)) return fail(400, "callDoesNotExist");
       if (method === "POST") {
         if (!form.remoteParty) return fail(400, "parameterError");
@@ -114,8 +117,8 @@ export class FakeCms {
         `<?xml version="1.0"?><callLegs total="${all.length}">${page.map((l) => `<callLeg id="${l.id}"><name>${l.name}</name><remoteParty>${l.remoteParty}</remoteParty><call>${l.call}</call></callLeg>`).join("")}</callLegs>`,
       );
     }
-    if ((m = /^\/callLegs\/([^/]+)$/.exec(path))) {
-      const leg = this.legs.get(m[1]!);
+    if (oneLeg) {
+      const leg = this.legs.get(oneLeg[1]!);
       if (!leg) return fail(400, "callLegDoesNotExist");
       if (method === "GET") {
         return send(
@@ -133,21 +136,21 @@ export class FakeCms {
         return send(200);
       }
     }
-    if ((m = /^\/calls\/([^/]+)$/.exec(path))) {
-      const call = this.calls.get(m[1]!);
+    if (oneCall) {
+      const call = this.calls.get(oneCall[1]!);
       if (!call) return fail(400, "callDoesNotExist");
       if (method === "PUT") {
         if (form.recording) call.recording = form.recording === "true";
         return send(200);
       }
       if (method === "DELETE") {
-        this.calls.delete(m[1]!);
-        for (const [lid, l] of this.legs) if (l.call === m[1]) this.legs.delete(lid);
+        this.calls.delete(oneCall[1]!);
+        for (const [lid, l] of this.legs) if (l.call === oneCall[1]) this.legs.delete(lid);
         return send(200);
       }
     }
-    if ((m = /^\/coSpaces\/([^/]+)$/.exec(path)) && method === "DELETE") {
-      if (!this.spaces.delete(m[1]!)) return fail(400, "coSpaceDoesNotExist");
+    if (oneSpace && method === "DELETE") {
+      if (!this.spaces.delete(oneSpace[1]!)) return fail(400, "coSpaceDoesNotExist");
       return send(200);
     }
     return send(404);
