@@ -209,3 +209,51 @@ describe("a whole day at the desk in simulated time (Wednesday 30/12/2026)", () 
     ).toHaveLength(3);
   }, 60_000);
 });
+
+describe("operator commands from chat", () => {
+  it("/batdau starts a session now, /goilai and /bocuc reach the MCU, /ketthuc ends it; others may not", async () => {
+    const desk = await makeDesk();
+    const mcu = new SimulatorMcu({ recordingDir: tempDir() });
+    const runner = new SessionRunner(desk, mcu);
+    const res = await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    const code = res.code!;
+    const mcuTech = sampleDirectory.people.find((p) => p.role === "mcu-technician")!;
+    const clerk = sampleDirectory.people.find((p) => p.endpoint === "CX-00008" && p.role === "technician")!;
+    let n = 0;
+    const say = async (userId: string, text: string, time: string) => {
+      await handleChatEvent(
+        desk,
+        {
+          platform: "telegram",
+          chatId: "-1",
+          chatType: "group",
+          userId,
+          userName: "x",
+          text,
+          button: null,
+          updateId: `u${++n}`,
+        },
+        at("2026-12-10", time),
+      );
+      await runner.tick(at("2026-12-10", time));
+    };
+    await say(clerk.telegramId!, `/batdau ${code}`, "08:40");
+    expect(mcu.calls).toEqual([]);
+    await say(mcuTech.telegramId!, `/batdau ${code}`, "08:45");
+    await say(mcuTech.telegramId!, `/goilai ${code} CX-00025`, "08:50");
+    await say(mcuTech.telegramId!, `/bocuc ${code} speaker`, "08:51");
+    await say(mcuTech.telegramId!, `/ketthuc ${code}`, "10:00");
+    expect(mcu.calls).toEqual([
+      `create ${code}`,
+      "connect SCT-01",
+      "connect CX-00008",
+      "connect CX-00025",
+      "layout auto",
+      "disconnect CX-00025",
+      "connect CX-00025",
+      "layout speaker",
+      "end",
+    ]);
+    expect((await desk.store.read((r) => r.bookings.get(code)))!.status).toBe("ended");
+  });
+});

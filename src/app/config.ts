@@ -78,8 +78,10 @@ const EnvSchema = z.object({
   DESK_ZALO_GROUP_ID: z.string().optional(),
   DESK_ZALO_BASE_URL: z.url("phải là URL").default("https://bot-api.zaloplatforms.com"),
   DESK_ZALO_BOT_NAME: z.string().default("HoTroKyThuat"),
-  DESK_MCU_KIND: z.enum(["simulator", "janus"]).default("simulator"),
+  DESK_MCU_KIND: z.enum(["simulator", "janus", "cms"]).default("simulator"),
   DESK_MCU_URL: z.string().optional(),
+  DESK_MCU_USER: z.string().optional(),
+  DESK_MCU_PASSWORD: z.string().optional(),
   DESK_MCU_POLL_SECONDS: positive.default(5),
   DESK_MCU_LOSS_THRESHOLD: z.coerce.number().min(0).max(100).default(5),
   DESK_RECORDING_DIR: z.string().default(join(ROOT, "var/recordings")),
@@ -109,7 +111,7 @@ export interface ZaloSettings {
 }
 
 export interface McuConfig {
-  kind: "simulator" | "janus";
+  kind: "simulator" | "janus" | "cms";
   settings: Record<string, unknown>;
   pollMs: number;
   lossThreshold: number;

@@ -205,6 +205,16 @@ export class SessionRunner {
       const id = await this.desk.store.read((r) => r.meta.get(CONF_KEY(booking)));
       let result: string;
       try {
+        if (op === "start" || op === "end") {
+          const b = await this.desk.store.read((r) => r.bookings.get(booking));
+          if (!b) throw new Error(`không có phiên ${booking}`);
+          if (op === "start" && (b.status === "confirmed" || b.status === "checked"))
+            await this.start(b, now);
+          else if (op === "end" && b.status === "live") await this.end(b, now);
+          else throw new Error(`phiên đang ở trạng thái ${b.status}`);
+          await this.desk.store.tx((r) => r.outbox.markSent(m.id, now));
+          continue;
+        }
         if (!id) throw new Error(`phiên ${booking} chưa chạy trên MCU`);
         if (op === "mute" || op === "unmute") await this.mcu.mute(id, endpoint!, op === "mute");
         else if (op === "layout") await this.mcu.setLayout(id, layout!);

@@ -32,6 +32,6 @@ export const HELP_TEXT = `Hướng dẫn sử dụng bot Hỗ trợ kỹ thuật
 • /phien HTT-… — trạng thái một phiên họp.
 • /sansang HTT-… — điểm cầu đã kiểm tra xong thiết bị, nguồn điện, âm thanh, ánh sáng, hình ảnh (Điều 12.2c).
 • Cán bộ kỹ thuật: /nhan SC-… (nhận xử lý), /chuyen SC-… wan|@tên (chuyển), /xong SC-… ghi chú (đã khắc phục), /mo SC-… (mở lại).
-• Kỹ thuật MCU: /bangiao HTT-… (đã bàn giao bản ghi), /tatmic HTT-… <điểm cầu>, /batmic HTT-… <điểm cầu>, /bocuc HTT-… <bố cục>, /goilai HTT-… <điểm cầu>.
+• Kỹ thuật MCU: /batdau HTT-… và /ketthuc HTT-… (bắt đầu, kết thúc ngay), /bangiao HTT-… (đã bàn giao bản ghi), /tatmic HTT-… <điểm cầu>, /batmic HTT-… <điểm cầu>, /bocuc HTT-… <bố cục>, /goilai HTT-… <điểm cầu>.
 • Quản trị viên: /duyet <số yêu cầu> [leader|technician] — duyệt đăng ký.
 Trên Zalo, bot chỉ nhận tin nhắn trong nhóm khi được nhắc tên (@bot) hoặc khi trả lời tin của bot; Zalo không có nút bấm nên mọi thao tác đều dùng lệnh.`;

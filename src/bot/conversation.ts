@@ -352,6 +352,8 @@ async function command(
     case "mo":
       return incidentAction(desk, r, ev, person, cmd, now, opts);
     case "bangiao":
+    case "batdau":
+    case "ketthuc":
     case "tatmic":
     case "batmic":
     case "bocuc":
@@ -459,6 +461,8 @@ const OPS: Record<string, string> = {
   batmic: "unmute",
   bocuc: "layout",
   goilai: "reconnect",
+  batdau: "start",
+  ketthuc: "end",
 };
 
 /** The MCU technician's session commands: handover of the recording, and operator commands for the MCU. */
@@ -499,6 +503,26 @@ async function sessionAction(r: Repos, ev: ChatEvent, person: ChatPerson | null,
       `Đã ghi nhận bàn giao bản ghi phiên ${b.code} cho ${b.request.host ?? "cơ quan chủ trì"}.`,
       now,
     );
+  }
+  if (cmd.name === "batdau" || cmd.name === "ketthuc") {
+    const starting = cmd.name === "batdau";
+    const ok = starting ? ["confirmed", "checked"].includes(b.status) : b.status === "live";
+    if (!ok) {
+      const verb = starting ? "bắt đầu" : "kết thúc";
+      return reply(r, ev, `Không thể ${verb} phiên ${b.code} ở trạng thái «${STATUS_VI[b.status]}».`, now);
+    }
+    const op = OPS[cmd.name]!;
+    await r.outbox.enqueue(
+      {
+        channel: "mcu",
+        recipient: "mcu",
+        kind: `mcu-${op}`,
+        booking: b.code,
+        payload: { op, booking: b.code },
+      },
+      now,
+    );
+    return reply(r, ev, `Đã chuyển lệnh ${starting ? "bắt đầu" : "kết thúc"} phiên ${b.code} cho MCU.`, now);
   }
   if (b.status !== "live")
     return reply(r, ev, `Phiên ${b.code} không đang diễn ra (${STATUS_VI[b.status]}).`, now);

@@ -9,9 +9,13 @@ import {
 } from "./port.js";
 
 export const CmsSettings = z.object({
-  url: z.url("phải là URL của CMS API, ví dụ https://cms.hanoi.gov.vn:445/api/v1"),
-  user: z.string().min(1, "cần tài khoản API của CMS"),
-  password: z.string().min(1, "cần mật khẩu API của CMS"),
+  url: z.url({ error: "cần URL của CMS API, ví dụ https://cms.hanoi.gov.vn:445/api/v1" }),
+  user: z
+    .string({ error: "cần tài khoản API của CMS (DESK_MCU_USER)" })
+    .min(1, "cần tài khoản API của CMS (DESK_MCU_USER)"),
+  password: z
+    .string({ error: "cần mật khẩu API của CMS (DESK_MCU_PASSWORD)" })
+    .min(1, "cần mật khẩu API của CMS (DESK_MCU_PASSWORD)"),
   timeoutMs: z.number().int().positive().default(10_000),
   pageSize: z.number().int().min(1).max(100).default(10),
 });

@@ -8,7 +8,7 @@ import {
 } from "./port.js";
 
 export const JanusSettings = z.object({
-  url: z.url("phải là URL của Janus HTTP API, ví dụ http://127.0.0.1:8088/janus"),
+  url: z.url({ error: "cần URL của Janus HTTP API, ví dụ http://127.0.0.1:8088/janus" }),
   /** Janus closes idle sessions (60 s by default): keep ours alive well within that. */
   keepaliveMs: z.number().int().positive().default(25_000),
   timeoutMs: z.number().int().positive().default(10_000),

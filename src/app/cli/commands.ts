@@ -51,7 +51,7 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
   schedule [--date NGÀY]               các phiên họp trong ngày, dạng bảng (mặc định hôm nay)
   jobs [--all]                         các hẹn giờ đang chờ (và đã dừng do lỗi)
   calendar [--year NĂM]                ngày nghỉ lễ, nghỉ bù và ngày làm bù trong năm
-  mcu check [--kind simulator|janus] [--url URL]
+  mcu check [--kind simulator|janus|cms] [--url URL]
                                        kiểm tra nhanh kết nối MCU: tạo phòng thử, đọc trạng thái, kết thúc
   incident classify [--json]           phân loại các phản ánh sự cố (mỗi dòng một phản ánh, từ đầu vào chuẩn)
   mail parse --directory DIR [--json] TỆP.eml...
@@ -471,18 +471,27 @@ async function classifyCommand(argv: string[], io: Io): Promise<void> {
   }
 }
 
-async function mcuCheckCommand(argv: string[], io: Io): Promise<void> {
+/** `mcu check`: flags override the configured MCU; the CMS account comes only from the environment. */
+async function mcuCheckCommand(config: Config, argv: string[], io: Io): Promise<void> {
   const { values } = args(argv, { kind: { type: "string" }, url: { type: "string" } });
-  const kind = (values.kind as string | undefined) ?? "simulator";
-  if (!(kind in MCU_FACTORIES))
-    throw new CliError(`Loại MCU «${kind}» không được hỗ trợ (simulator, janus).`, 2);
+  const kind = (values.kind as string | undefined) ?? config.mcu.kind;
+  if (!(kind in MCU_FACTORIES)) {
+    throw new CliError(`Loại MCU «${kind}» không được hỗ trợ (simulator, janus, cms).`, 2);
+  }
+  const base: Record<string, unknown> = kind === config.mcu.kind ? config.mcu.settings : {};
+  const url =
+    (values.url as string | undefined) ??
+    (base.url as string | undefined) ??
+    (kind === "janus" ? "http://127.0.0.1:8088/janus" : undefined);
   let mcu: McuAdapter;
   try {
-    mcu = MCU_FACTORIES[kind as McuKind](
-      kind === "janus" ? { url: values.url ?? "http://127.0.0.1:8088/janus" } : {},
-    );
+    mcu = MCU_FACTORIES[kind as McuKind]({ ...base, ...(url ? { url } : {}) });
   } catch (err) {
-    throw new CliError(`Cấu hình MCU không hợp lệ: ${(err as Error).message}`, 2);
+    const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+    const detail = issues
+      ? issues.map((i) => `\n- ${i.path.join(".")}: ${i.message}`).join("")
+      : ` ${(err as Error).message}`;
+    throw new CliError(`Cấu hình MCU không hợp lệ:${detail}`, 2);
   }
   io.out(`Kiểm tra MCU loại ${kind}${values.url ? ` tại ${values.url}` : ""}:`);
   const ok = await mcuCheck(mcu, (s) => io.out(`  ${s.ok ? "✓" : "✗"} ${s.step}: ${s.detail}`));
@@ -510,7 +519,7 @@ export async function runCli(argv: string[], config: Config, io: Io): Promise<vo
     case "mcu":
       if (rest[0] !== "check")
         throw new CliError(`Lệnh «mcu ${rest[0] ?? ""}» không tồn tại.\n\n${USAGE}`, 2);
-      return mcuCheckCommand(rest.slice(1), io);
+      return mcuCheckCommand(config, rest.slice(1), io);
     case "mail":
       if (rest[0] !== "parse")
         throw new CliError(`Lệnh «mail ${rest[0] ?? ""}» không tồn tại.\n\n${USAGE}`, 2);
