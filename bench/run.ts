@@ -3,8 +3,8 @@
  * runs in one process, side by side; no assertion on time anywhere in the tests.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
 import { type Desk, registerBooking } from "../src/app/desk.js";
@@ -16,6 +16,7 @@ import { atLocal } from "../src/core/calendar/zone.js";
 import type { Directory } from "../src/core/directory/types.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";
 import { Store } from "../src/store/store.js";
+import { machine, pct, writeSection } from "./sections.js";
 
 const zone = DEFAULT_REGULATION.zone;
 // ~143 sessions a day in the fixture: an MCU of the default size would refuse nearly everything, so the bench
@@ -27,11 +28,7 @@ const rnd = (n: number) => {
   seed = (seed * 1103515245 + 12345) % 2147483648;
   return seed % n;
 };
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-}
-const ms = (x: number) => `${x.toFixed(3)} ms`;
+const ms3 = (x: number) => `${x.toFixed(3)} ms`;
 
 /** The sample directory widened to 1 000 endpoints with synthetic communes. */
 function bigDirectory(): Directory {
@@ -231,10 +228,10 @@ const j = await benchJobs();
 const s = await benchStartup();
 rmSync(tmp, { recursive: true, force: true });
 
-const machine = `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
-const section = `## Foundation (issue 2) — ${new Date().toISOString().slice(0, 10)}
+const section = `## Foundation (issue 2)
+Run ${new Date().toISOString().slice(0, 10)}.
 
-Machine: ${machine}. One run of \`npm run bench\`; the machine is small and shared, so read ratios more than absolutes.
+Machine: ${machine()}. One run of \`npm run bench\`; the machine is small and shared, so read ratios more than absolutes.
 
 ### Decision time, 100 000 bookings and 1 000 endpoints in the store
 Fixture: 100 000 bookings over ~2 years bulk-inserted in ${(d.seedMs / 1000).toFixed(1)} s; 2 000 new registrations at random times
@@ -244,9 +241,9 @@ Fixture: 100 000 bookings over ~2 years bulk-inserted in ${(d.seedMs / 1000).toF
 
 | measure | p50 | p99 |
 |---|---|---|
-| whole use case \`registerBooking\`, confirmed or in review (${d.full.length}): transaction, overlap query, rules, writes, outbox, timers | ${ms(pct(d.full, 50))} | ${ms(pct(d.full, 99))} |
-| whole use case, rejected (${d.rejected.length}): the same plus the search for the nearest free slots (the days around first, the week when needed) | ${d.rejected.length ? ms(pct(d.rejected, 50)) : "—"} | ${d.rejected.length ? ms(pct(d.rejected, 99)) : "—"} |
-| pure rule pipeline \`decide\` alone (all ${d.pure.length}) | ${ms(pct(d.pure, 50))} | ${ms(pct(d.pure, 99))} |
+| whole use case \`registerBooking\`, confirmed or in review (${d.full.length}): transaction, overlap query, rules, writes, outbox, timers | ${ms3(pct(d.full, 50))} | ${ms3(pct(d.full, 99))} |
+| whole use case, rejected (${d.rejected.length}): the same plus the search for the nearest free slots (the days around first, the week when needed) | ${d.rejected.length ? ms3(pct(d.rejected, 50)) : "—"} | ${d.rejected.length ? ms3(pct(d.rejected, 99)) : "—"} |
+| pure rule pipeline \`decide\` alone (all ${d.pure.length}) | ${ms3(pct(d.pure, 50))} | ${ms3(pct(d.pure, 99))} |
 
 Aim: p99 under 5 ms. MCU sized at ${REG.mcu.conferences} conferences and ${REG.mcu.ports} ports for this fixture.
 
@@ -255,17 +252,6 @@ ${j.done} due jobs, each enqueuing one outbox message in its own transaction: **
 
 ### Start-up with 10 000 pending jobs
 A fresh process opens the store (migrations checked), loads the directory, counts pending jobs and runs the first
-scheduler tick. Median of ${s.runs.length} runs: **${ms(pct(s.runs, 50))}** (min ${ms(Math.min(...s.runs))}, max ${ms(Math.max(...s.runs))}). Aim: under 1 s.
+scheduler tick. Median of ${s.runs.length} runs: **${ms3(pct(s.runs, 50))}** (min ${ms3(Math.min(...s.runs))}, max ${ms3(Math.max(...s.runs))}). Aim: under 1 s.
 `;
-const path = join(ROOT, "BENCHMARKS.md");
-let doc = "# Benchmarks\n\nWritten by `npm run bench`. Each section is replaced by its latest run.\n\n";
-try {
-  doc = readFileSync(path, "utf8");
-} catch {}
-const start = doc.indexOf("## Foundation (issue 2)");
-if (start >= 0) {
-  const next = doc.indexOf("\n## ", start + 1);
-  doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next + 1) : "");
-} else doc += section;
-writeFileSync(path, doc);
-console.log(section);
+writeSection("## Foundation (issue 2)", section.replace(/^## Foundation \(issue 2\)[^\n]*\n/, ""));

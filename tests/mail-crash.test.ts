@@ -1,24 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ROOT } from "../src/app/config.js";
 import { sampleDirectory, tempDir } from "./helpers.js";
-import { Dovecot, SmtpSink } from "./support/servers.js";
+import { useMailServers } from "./support/mail-servers.js";
 import { deskEnv, mail, template } from "./support/service.js";
 
 const TOTAL = 200;
 
 describe("crash safety of the mail channel", () => {
-  const dovecot = new Dovecot();
-  const sink = new SmtpSink();
-  beforeAll(async () => {
-    await dovecot.start();
-    await sink.start();
-  });
-  afterAll(async () => {
-    await sink.stop();
-    await dovecot.destroy();
-  });
+  const { dovecot, sink } = useMailServers();
 
   it(`answers each of ${TOTAL} queued mails exactly once while being SIGKILLed at random points`, async () => {
     const communes = sampleDirectory.endpoints.filter((e) => e.level === "commune").map((e) => e.name);

@@ -1,24 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { tempDir } from "./helpers.js";
-import { Dovecot, SmtpSink } from "./support/servers.js";
+import { useMailServers } from "./support/mail-servers.js";
 import { mail, startService, template } from "./support/service.js";
 
 const NOW = new Date("2026-12-07T01:35:00Z"); // Monday 08:35 in Hanoi
 const FIXTURES = join(import.meta.dirname, "fixtures/mail");
 
 describe("mail channel against a real Dovecot and SMTP server", () => {
-  const dovecot = new Dovecot();
-  const sink = new SmtpSink();
-  beforeAll(async () => {
-    await dovecot.start();
-    await sink.start();
-  });
-  afterAll(async () => {
-    await sink.stop();
-    await dovecot.destroy();
-  });
+  const { dovecot, sink } = useMailServers();
 
   it("answers a booking in its thread, flags it processed, and handles a reply that changes it", async () => {
     const { service } = await startService(dovecot, sink, tempDir(), NOW);

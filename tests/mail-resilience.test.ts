@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { tempDir } from "./helpers.js";
-import { Dovecot, SmtpSink } from "./support/servers.js";
+import { useMailServers } from "./support/mail-servers.js";
 import { mail, startService, template } from "./support/service.js";
 
 const NOW = new Date("2026-12-07T01:35:00Z");
@@ -59,16 +59,7 @@ function corpus(): { name: string; raw: Buffer }[] {
 }
 
 describe("mail intake under failure", () => {
-  const dovecot = new Dovecot();
-  const sink = new SmtpSink();
-  beforeAll(async () => {
-    await dovecot.start();
-    await sink.start();
-  });
-  afterAll(async () => {
-    await sink.stop();
-    await dovecot.destroy();
-  });
+  const { dovecot, sink } = useMailServers();
 
   it("reconnects after Dovecot restarts and picks up mail that arrived meanwhile", async () => {
     const { service, events } = await startService(dovecot, sink, tempDir(), NOW);

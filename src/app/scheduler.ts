@@ -3,6 +3,7 @@ import { DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from "../core/jobs/bac
 import type { Job } from "../store/queue-repos.js";
 import type { Repos } from "../store/store.js";
 import { type Desk, JOB, workingDaysDeadline } from "./desk.js";
+import { PollingWorker } from "./worker.js";
 
 /**
  * A job handler writes its effects (outbox messages, audit rows, new timers) through the repos it is given.
@@ -191,30 +192,32 @@ export async function runDueJobs(
 
 /** The scheduler loop: polls the job table; every timer lives in the table, so a restart loses none. */
 export class Scheduler {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly worker: PollingWorker;
 
   constructor(
-    private readonly desk: Desk,
-    private readonly handlers: Record<string, JobHandler>,
-    private readonly clock: () => Date,
-    private readonly intervalMs = 1_000,
-  ) {}
-
-  start(): void {
-    const tick = () => {
-      this.running = runDueJobs(this.desk, this.handlers, this.clock())
-        .then(() => undefined)
-        .finally(() => {
-          if (this.timer) this.timer = setTimeout(tick, this.intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, 0);
+    desk: Desk,
+    handlers: Record<string, JobHandler>,
+    clock: () => Date,
+    intervalMs = 1_000,
+    log: (event: string, fields?: Record<string, unknown>) => void = () => undefined,
+  ) {
+    this.worker = new PollingWorker(
+      "scheduler",
+      intervalMs,
+      async () => {
+        const report = await runDueJobs(desk, handlers, clock());
+        if (report.parked) log("jobs-parked", { parked: report.parked });
+        return report.done + report.failed + report.parked >= 100;
+      },
+      log,
+    );
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  start(): void {
+    this.worker.start();
+  }
+
+  stop(): Promise<void> {
+    return this.worker.stop();
   }
 }

@@ -18,6 +18,7 @@ import { MailDesk } from "./mail-desk.js";
 import { deliverDue, type Sender } from "./outbox-worker.js";
 import { Scheduler, sessionJobHandlers } from "./scheduler.js";
 import { SessionRunner } from "./session-runner.js";
+import { PollingWorker } from "./worker.js";
 
 export type Log = (event: string, fields?: Record<string, unknown>) => void;
 
@@ -36,9 +37,9 @@ export class DeskService {
   readonly mailDesk: MailDesk;
   private scheduler: Scheduler | null = null;
   private intake: MailIntake | null = null;
-  private outboxTimer: NodeJS.Timeout | null = null;
-  private outboxRun: Promise<void> = Promise.resolve();
-  private outboxAgain = false;
+  private readonly workers: PollingWorker[] = [];
+  private outboxWorker: PollingWorker | null = null;
+  private chatWorker: PollingWorker | null = null;
   private closeSmtp: (() => void) | null = null;
   private readonly senders: Partial<Record<OutboxChannel, Sender>> = {};
 
@@ -73,9 +74,13 @@ export class DeskService {
       this.closeSmtp = smtp.close;
     }
     const handlers = { ...sessionJobHandlers(this.desk), ...incidentJobHandlers() };
-    this.scheduler = new Scheduler(this.desk, handlers, this.clock, this.config.pollMs);
+    this.scheduler = new Scheduler(this.desk, handlers, this.clock, this.config.pollMs, this.log);
     this.scheduler.start();
-    this.scheduleOutbox(0);
+    this.outboxWorker = this.worker("outbox", this.config.pollMs, async () => {
+      const report = await deliverDue(this.desk.store, this.senders, this.clock());
+      if (report.retried || report.parked) this.log("outbox", { ...report });
+      return report.sent + report.retried + report.parked >= 100;
+    });
     const imap = this.config.mail.imap;
     if (imap) {
       const mailbox = imap.mailbox;
@@ -151,13 +156,21 @@ export class DeskService {
         zalo.botName,
       );
     }
-    if (this.transports.length) this.scheduleChat(0);
+    if (this.transports.length) {
+      this.chatWorker = this.worker("chat", this.config.pollMs, async () => {
+        const report = await deliverChat(this.desk.store, this.transports, this.pacer, this.clock);
+        if (report.failed) this.log("chat-delivery", { ...report });
+      });
+    }
     this.mcu = MCU_FACTORIES[this.config.mcu.kind](this.config.mcu.settings);
     this.runner = new SessionRunner(this.desk, this.mcu, {
       lossThreshold: this.config.mcu.lossThreshold,
       layout: "auto",
     });
-    this.scheduleRunner(0);
+    this.worker("mcu", this.config.mcu.pollMs, async () => {
+      await this.runner?.tick(this.clock());
+      this.kickChat();
+    });
     this.log("started", {
       imap: Boolean(imap),
       smtp: Boolean(this.config.mail.smtp),
@@ -172,88 +185,38 @@ export class DeskService {
 
   /** Deliver now rather than at the next poll: an answer should leave within seconds. */
   kickOutbox(): void {
-    this.scheduleOutbox(0);
+    this.outboxWorker?.kick();
   }
 
-  private scheduleOutbox(delay: number): void {
-    if (this.outboxTimer) clearTimeout(this.outboxTimer);
-    this.outboxTimer = setTimeout(() => {
-      this.outboxTimer = null;
-      this.outboxRun = this.outboxRun.then(async () => {
-        try {
-          const report = await deliverDue(this.desk.store, this.senders, this.clock());
-          if (report.retried || report.parked) this.log("outbox", { ...report });
-          if (report.sent + report.retried + report.parked >= 100) this.outboxAgain = true;
-        } catch (err) {
-          this.log("outbox-error", { message: (err as Error).message });
-        }
-        if (!this.stopping) this.scheduleOutbox(this.outboxAgain ? 0 : this.config.pollMs);
-        this.outboxAgain = false;
-      });
-    }, delay);
+  kickChat(): void {
+    this.chatWorker?.kick();
   }
 
-  private stopping = false;
+  private worker(name: string, intervalMs: number, work: () => Promise<unknown>): PollingWorker {
+    const w = new PollingWorker(name, intervalMs, work, this.log);
+    this.workers.push(w);
+    w.start();
+    return w;
+  }
+
   private mcu: McuAdapter | null = null;
   private runner: SessionRunner | null = null;
-  private runnerTimer: NodeJS.Timeout | null = null;
-  private runnerRun: Promise<void> = Promise.resolve();
 
-  private scheduleRunner(delay: number): void {
-    this.runnerTimer = setTimeout(() => {
-      this.runnerRun = this.runnerRun.then(async () => {
-        try {
-          await this.runner?.tick(this.clock());
-          this.kickChat();
-        } catch (err) {
-          this.log("mcu-error", { message: (err as Error).message });
-        }
-        if (!this.stopping) this.scheduleRunner(this.config.mcu.pollMs);
-      });
-    }, delay);
-  }
   private readonly abort = new AbortController();
   private zaloLoop: Promise<void> | null = null;
   private telegram: Telegraf | null = null;
   private readonly transports: ChatTransport[] = [];
   private readonly pacer = new Pacer();
-  private chatTimer: NodeJS.Timeout | null = null;
-  private chatRun: Promise<void> = Promise.resolve();
-
-  kickChat(): void {
-    this.scheduleChat(0);
-  }
-
-  private scheduleChat(delay: number): void {
-    if (this.chatTimer) clearTimeout(this.chatTimer);
-    this.chatTimer = setTimeout(() => {
-      this.chatTimer = null;
-      this.chatRun = this.chatRun.then(async () => {
-        try {
-          const report = await deliverChat(this.desk.store, this.transports, this.pacer, this.clock);
-          if (report.failed) this.log("chat-delivery", { ...report });
-        } catch (err) {
-          this.log("chat-error", { message: (err as Error).message });
-        }
-        if (!this.stopping) this.scheduleChat(this.config.pollMs);
-      });
-    }, delay);
-  }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.runnerTimer) clearTimeout(this.runnerTimer);
-    await this.runnerRun;
-    await this.mcu?.close();
+    // Inbound first, so nothing new arrives; then the loops finish what they hold; then the connections close.
     this.telegram?.stop("SIGTERM");
     this.abort.abort();
     await this.zaloLoop;
-    if (this.chatTimer) clearTimeout(this.chatTimer);
-    await this.chatRun;
     await this.intake?.stop();
     await this.scheduler?.stop();
-    if (this.outboxTimer) clearTimeout(this.outboxTimer);
-    await this.outboxRun;
+    for (const w of this.workers) await w.stop();
+    await this.mcu?.close();
     this.closeSmtp?.();
     this.desk.store.close();
     this.log("stopped");
