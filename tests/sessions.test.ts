@@ -257,3 +257,26 @@ describe("operator commands from chat", () => {
     expect((await desk.store.read((r) => r.bookings.get(code)))!.status).toBe("ended");
   });
 });
+
+describe("session start after a failure half-way", () => {
+  it("reuses the conference it already created instead of creating a second one", async () => {
+    const desk = await makeDesk();
+    const mcu = new SimulatorMcu({ recordingDir: tempDir() });
+    let failLayout = true;
+    const flaky = Object.assign(Object.create(mcu) as SimulatorMcu, {
+      setLayout: async (id: string, layout: string) => {
+        if (failLayout) {
+          failLayout = false;
+          throw new Error("MCU không phản hồi");
+        }
+        return mcu.setLayout(id, layout);
+      },
+    });
+    const runner = new SessionRunner(desk, flaky);
+    const { code } = await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    await expect(runner.tick(at("2026-12-10", "09:00"))).rejects.toThrow("MCU không phản hồi");
+    await runner.tick(at("2026-12-10", "09:05"));
+    expect(mcu.calls.filter((c) => c.startsWith("create"))).toEqual([`create ${code}`]);
+    expect((await desk.store.read((r) => r.bookings.get(code!)))!.status).toBe("live");
+  });
+});

@@ -71,10 +71,17 @@ export class SessionRunner {
 
   async start(b: Booking, now: Date): Promise<void> {
     const snapshot = await this.desk.store.read((r) => r.directory.snapshot());
-    const { id } = await this.mcu.createConference({
-      code: b.code,
-      name: b.request.secret ? b.code : (b.request.title ?? b.code),
-    });
+    // A conference created before a crash is reused, not created twice: its id is committed right after creation.
+    let id = await this.desk.store.read((r) => r.meta.get(CONF_KEY(b.code)));
+    if (!id) {
+      const created = await this.mcu.createConference({
+        code: b.code,
+        name: b.request.secret ? b.code : (b.request.title ?? b.code),
+      });
+      id = created.id;
+      const conference = id;
+      await this.desk.store.tx((r) => r.meta.set(CONF_KEY(b.code), conference));
+    }
     const failed: string[] = [];
     for (const code of this.endpointsOf(b)) {
       try {
@@ -86,7 +93,6 @@ export class SessionRunner {
     await this.mcu.setLayout(id, this.opts.layout);
     if (b.request.recording) await this.mcu.startRecording(id);
     await this.desk.store.tx(async (r) => {
-      await r.meta.set(CONF_KEY(b.code), id);
       const fresh = (await r.bookings.get(b.code))!;
       await r.bookings.save({ ...fresh, status: "live", updatedAt: now });
       await r.bookings.addEvent(b.code, {
