@@ -22,8 +22,9 @@ const tmp = mkdtempSync(join(tmpdir(), "desk-bench-sessions-"));
 const dir = readDirectoryCsv(join(ROOT, "data/sample-directory"));
 const communes = dir.endpoints.filter((e) => e.level === "commune").map((e) => e.code);
 
+let run = 0;
 async function setup(n: number) {
-  const store = Store.open(join(tmp, `s${n}.db`));
+  const store = Store.open(join(tmp, `s${n}-${++run}.db`));
   await store.tx((r) => r.directory.replaceAll(dir));
   const desk: Desk = {
     store,

@@ -280,3 +280,15 @@ describe("session start after a failure half-way", () => {
     expect((await desk.store.read((r) => r.bookings.get(code!)))!.status).toBe("live");
   });
 });
+
+describe("a stored conference the MCU no longer knows", () => {
+  it("is replaced by a new one at start", async () => {
+    const desk = await makeDesk();
+    const mcu = new SimulatorMcu({ recordingDir: tempDir() });
+    const { code } = await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    await desk.store.tx((r) => r.meta.set(`mcu:conference:${code}`, "sim-cu-da-mat"));
+    await new SessionRunner(desk, mcu).tick(at("2026-12-10", "09:00"));
+    expect(mcu.calls[0]).toBe(`create ${code}`);
+    expect(await desk.store.read((r) => r.meta.get(`mcu:conference:${code}`))).toBe("sim-1");
+  });
+});

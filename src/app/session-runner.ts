@@ -3,7 +3,7 @@ import type { Booking } from "../core/booking/types.js";
 import { formatRangeVi } from "../core/calendar/zone.js";
 import { CATEGORY_VI } from "../core/incident/classify.js";
 import { incidentCode } from "../core/incident/types.js";
-import type { McuAdapter } from "../mcu/port.js";
+import { type McuAdapter, McuRefusedError } from "../mcu/port.js";
 import type { Repos } from "../store/store.js";
 import type { Desk } from "./desk.js";
 
@@ -73,6 +73,15 @@ export class SessionRunner {
     const snapshot = await this.desk.store.read((r) => r.directory.snapshot());
     // A conference created before a crash is reused, not created twice: its id is committed right after creation.
     let id = await this.desk.store.read((r) => r.meta.get(CONF_KEY(b.code)));
+    // …unless the MCU no longer knows it (restarted, cleaned up): then a new one is made.
+    if (
+      id &&
+      !(await this.mcu.status(id).then(
+        () => true,
+        (err) => !(err instanceof McuRefusedError),
+      ))
+    )
+      id = null;
     if (!id) {
       const created = await this.mcu.createConference({
         code: b.code,
