@@ -112,3 +112,72 @@ describe("Telegram group flows through telegraf against telegram-test-api", () =
     expect(inc).toMatchObject({ status: "acknowledged", assignee: `telegram:${mcu.telegramId}` });
   }, 40_000);
 });
+
+describe("Telegram webhook mode", () => {
+  it("accepts updates only with the secret token in X-Telegram-Bot-Api-Secret-Token", async () => {
+    const server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 60 });
+    await server.start();
+    const port = await freePort();
+    const secret = "bi-mat-webhook-0123456789";
+    const config = loadConfig({
+      DESK_DB: join(tempDir(), "desk.db"),
+      DESK_TELEGRAM_TOKEN: TOKEN,
+      DESK_TELEGRAM_GROUP_ID: String(GROUP),
+      DESK_TELEGRAM_API_ROOT: server.config.apiURL,
+      DESK_TELEGRAM_MODE: "webhook",
+      DESK_TELEGRAM_WEBHOOK_DOMAIN: "desk.example",
+      DESK_TELEGRAM_WEBHOOK_HOST: "127.0.0.1",
+      DESK_TELEGRAM_WEBHOOK_PORT: String(port),
+      DESK_TELEGRAM_WEBHOOK_SECRET: secret,
+    });
+    const service = new DeskService(
+      config,
+      () => undefined,
+      () => at("2026-12-10", "09:30"),
+    );
+    await service.start();
+    try {
+      const update = (id: number) =>
+        JSON.stringify({
+          update_id: id,
+          message: {
+            message_id: id,
+            date: 1,
+            chat: { id: GROUP, type: "group", title: "Hỗ trợ" },
+            from: { id: Number(tech.telegramId), is_bot: false, first_name: "Hà" },
+            text: "mất hình",
+          },
+        });
+      const post = async (body: string, token?: string) => {
+        for (let i = 0; ; i++) {
+          try {
+            return await fetch(`http://127.0.0.1:${port}/telegram`, {
+              method: "POST",
+              headers: {
+                "content-type": "application/json",
+                ...(token ? { "x-telegram-bot-api-secret-token": token } : {}),
+              },
+              body,
+            });
+          } catch (err) {
+            if (i > 50) throw err;
+            await new Promise((r) => setTimeout(r, 100)); // the webhook server is still starting
+          }
+        }
+      };
+      const forged = await post(update(1), "sai-mat-khau");
+      expect(forged.status).toBe(403);
+      expect((await post(update(2))).status).toBe(403);
+      const real = await post(update(3), secret);
+      expect(real.status).toBe(200);
+      const incidents = await until(async () => {
+        const list = await service.desk.store.read((r) => r.incidents.list());
+        return list.length ? list : undefined;
+      }, "the incident");
+      expect(incidents).toMatchObject([{ category: "video", endpoint: "CX-00008" }]);
+    } finally {
+      await service.stop();
+      await server.stop();
+    }
+  }, 40_000);
+});

@@ -70,6 +70,7 @@ const EnvSchema = z.object({
   DESK_TELEGRAM_MODE: z.enum(["polling", "webhook"]).default("polling"),
   DESK_TELEGRAM_WEBHOOK_DOMAIN: z.string().optional(),
   DESK_TELEGRAM_WEBHOOK_PORT: positive.default(8443),
+  DESK_TELEGRAM_WEBHOOK_HOST: z.string().default("0.0.0.0"),
   DESK_TELEGRAM_WEBHOOK_SECRET: z
     .string()
     .regex(/^[A-Za-z0-9_-]{16,256}$/, "16–256 ký tự chữ, số, _ hoặc -")
@@ -214,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
                 webhook: {
                   domain: e.DESK_TELEGRAM_WEBHOOK_DOMAIN!,
                   path: "/telegram",
+                  host: e.DESK_TELEGRAM_WEBHOOK_HOST,
                   port: e.DESK_TELEGRAM_WEBHOOK_PORT,
                   secretToken: e.DESK_TELEGRAM_WEBHOOK_SECRET!,
                 },

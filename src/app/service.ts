@@ -130,7 +130,8 @@ export class DeskService {
           ? this.telegram.launch({
               webhook: {
                 domain: tg.webhook.domain,
-                hookPath: tg.webhook.path,
+                path: tg.webhook.path,
+                host: tg.webhook.host,
                 port: tg.webhook.port,
                 secretToken: tg.webhook.secretToken,
               },

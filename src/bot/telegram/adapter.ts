@@ -10,7 +10,7 @@ export interface TelegramSettings {
   apiRoot?: string;
   groupChatId: string;
   mode: "polling" | "webhook";
-  webhook?: { domain: string; path: string; port: number; secretToken: string };
+  webhook?: { domain: string; path: string; host: string; port: number; secretToken: string };
 }
 
 /** Turn a Telegram update into the channel-neutral event; null for updates the desk ignores (joins, stickers). */
