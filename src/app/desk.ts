@@ -129,7 +129,8 @@ async function armTimers(
   }
 }
 
-async function moveTo(
+/** Every status change goes through the state machine and leaves an audit row: who, when, channel, why. */
+export async function moveTo(
   r: Repos,
   b: Booking,
   to: BookingStatus,

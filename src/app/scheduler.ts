@@ -2,7 +2,7 @@ import { formatRangeVi, formatVi } from "../core/calendar/zone.js";
 import { DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from "../core/jobs/backoff.js";
 import type { Job } from "../store/queue-repos.js";
 import type { Repos } from "../store/store.js";
-import { type Desk, JOB, workingDaysDeadline } from "./desk.js";
+import { type Desk, JOB, moveTo, workingDaysDeadline } from "./desk.js";
 import { PollingWorker } from "./worker.js";
 
 /**
@@ -92,15 +92,14 @@ export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
       );
       const missing = endpoints.filter((e) => !ready.has(e));
       if (missing.length === 0) {
-        await r.bookings.save({ ...b, status: "checked", updatedAt: now });
-        await r.bookings.addEvent(b.code, {
-          at: now,
-          from: b.status,
-          to: "checked",
-          actor: "system",
-          channel: "system",
-          reason: "mọi điểm cầu đã sẵn sàng (Điều 12.2c)",
-        });
+        await moveTo(
+          r,
+          b,
+          "checked",
+          { id: "system", channel: "system" },
+          "mọi điểm cầu đã sẵn sàng (Điều 12.2c)",
+          now,
+        );
         return;
       }
       const text = `[${b.code}] Chưa xác nhận sẵn sàng: ${missing.join(", ")}.`;

@@ -5,7 +5,7 @@ import { CATEGORY_VI } from "../core/incident/classify.js";
 import { incidentCode } from "../core/incident/types.js";
 import { type McuAdapter, McuRefusedError } from "../mcu/port.js";
 import type { Repos } from "../store/store.js";
-import type { Desk } from "./desk.js";
+import { type Desk, moveTo } from "./desk.js";
 
 export interface SessionRunnerOptions {
   /** Packet loss (percent) beyond which a leg raises an incident on its own. */
@@ -103,15 +103,14 @@ export class SessionRunner {
     if (b.request.recording) await this.mcu.startRecording(id);
     await this.desk.store.tx(async (r) => {
       const fresh = (await r.bookings.get(b.code))!;
-      await r.bookings.save({ ...fresh, status: "live", updatedAt: now });
-      await r.bookings.addEvent(b.code, {
-        at: now,
-        from: fresh.status,
-        to: "live",
-        actor: "system",
-        channel: "system",
-        reason: `phiên bắt đầu trên MCU (${this.mcu.kind})`,
-      });
+      await moveTo(
+        r,
+        fresh,
+        "live",
+        { id: "system", channel: "system" },
+        `phiên bắt đầu trên MCU (${this.mcu.kind})`,
+        now,
+      );
       const n = this.endpointsOf(b).length;
       await post(
         r,
@@ -189,15 +188,14 @@ export class SessionRunner {
     }
     await this.desk.store.tx(async (r) => {
       const fresh = (await r.bookings.get(b.code))!;
-      await r.bookings.save({ ...fresh, status: "ended", updatedAt: now });
-      await r.bookings.addEvent(b.code, {
-        at: now,
-        from: "live",
-        to: "ended",
-        actor: "system",
-        channel: "system",
-        reason: file ? `kết thúc; bản ghi ${file}` : "kết thúc",
-      });
+      await moveTo(
+        r,
+        fresh,
+        "ended",
+        { id: "system", channel: "system" },
+        file ? `kết thúc; bản ghi ${file}` : "kết thúc",
+        now,
+      );
       await post(
         r,
         `[${b.code}] Phiên họp đã kết thúc${b.request.recording ? "; bản ghi sẽ được bàn giao cho cơ quan chủ trì trong 02 ngày làm việc (Điều 14.2)" : ""}.`,

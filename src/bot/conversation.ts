@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import type { Desk } from "../app/desk.js";
+import { type Desk, moveTo } from "../app/desk.js";
 import { parseBookingCode } from "../core/booking/code.js";
 import { STATUS_VI } from "../core/booking/state.js";
 import type { Booking } from "../core/booking/types.js";
@@ -488,15 +488,14 @@ async function sessionAction(r: Repos, ev: ChatEvent, person: ChatPerson | null,
         now,
       );
     }
-    await r.bookings.save({ ...b, status: "handed-over", updatedAt: now });
-    await r.bookings.addEvent(b.code, {
-      at: now,
-      from: b.status,
-      to: "handed-over",
-      actor: who(ev),
-      channel: ev.platform,
-      reason: "đã bàn giao bản ghi (Điều 14.2)",
-    });
+    await moveTo(
+      r,
+      b,
+      "handed-over",
+      { id: who(ev), channel: ev.platform },
+      "đã bàn giao bản ghi (Điều 14.2)",
+      now,
+    );
     return reply(
       r,
       ev,

@@ -13,26 +13,28 @@ import {
 } from "../core/text/vi-datetime.js";
 import type { MailFacts } from "./extract.js";
 
-/** What a booking mail says, in the shape `mail parse --json` prints. */
-export interface ParsedBooking {
-  host: string | null;
-  participants: string[];
-  unresolved: string[];
-  start: Date | null;
-  end: Date | null;
-  title: string | null;
-  contact: Contact | null;
-  emergency: boolean;
-  recording: boolean;
-  cityHallRoom: boolean;
-  secret: boolean;
+/** What a booking mail says, in the shape `mail parse --json` prints: the request's fields and what is missing. */
+export type ParsedBooking = Pick<
+  BookingRequest,
+  | "host"
+  | "participants"
+  | "unresolved"
+  | "start"
+  | "end"
+  | "title"
+  | "contact"
+  | "emergency"
+  | "recording"
+  | "cityHallRoom"
+  | "secret"
+> & {
   autoReply: boolean;
   missing: RequiredField[];
   /** Things a person should double-check, in Vietnamese (a weekday that contradicts the date…). */
   warnings: string[];
   /** Closest directory names for each unresolved phrase. */
   suggestions: Record<string, string[]>;
-}
+};
 
 type Field = "host" | "participants" | "time" | "title" | "contact" | "support";
 
