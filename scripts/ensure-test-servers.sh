@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The tests start a real Dovecot IMAP server and a real Janus on loopback. This makes sure both are installed:
+# it installs Debian's packages when run as root, and otherwise says what to install.
+set -euo pipefail
+missing=()
+command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
+command -v janus >/dev/null 2>&1 || missing+=(janus)
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Thiếu gói để chạy kiểm thử: ${missing[*]}. Hãy cài bằng: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "Đang cài các gói cần cho kiểm thử: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
