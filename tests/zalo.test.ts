@@ -101,3 +101,65 @@ describe("Zalo Bot API client against a fake built from the published shapes", (
     expect(zaloToChatEvent({ event_name: "message.sticker.received" })).toBeNull();
   });
 });
+
+describe("Zalo webhook mode in the service", () => {
+  it("sets the webhook, refuses a wrong secret and handles a real update", async () => {
+    const { loadConfig } = await import("../src/app/config.js");
+    const { DeskService } = await import("../src/app/service.js");
+    const { freePort } = await import("./support/servers.js");
+    const { join } = await import("node:path");
+    const { tempDir } = await import("./helpers.js");
+    const fake = new FakeZalo(TOKEN);
+    await fake.start();
+    const port = await freePort();
+    const secret = "bi-mat-zalo-0123";
+    const service = new DeskService(
+      loadConfig({
+        DESK_DB: join(tempDir(), "desk.db"),
+        DESK_ZALO_TOKEN: TOKEN,
+        DESK_ZALO_GROUP_ID: GROUP,
+        DESK_ZALO_BASE_URL: fake.url,
+        DESK_ZALO_MODE: "webhook",
+        DESK_ZALO_WEBHOOK_URL: "https://desk.example/zalo",
+        DESK_ZALO_WEBHOOK_HOST: "127.0.0.1",
+        DESK_ZALO_WEBHOOK_PORT: String(port),
+        DESK_ZALO_WEBHOOK_SECRET: secret,
+        DESK_POLL_MS: "100",
+      }),
+      () => undefined,
+      () => at("2026-12-10", "09:30"),
+    );
+    await service.start();
+    try {
+      expect(fake.calls).toContain("setWebhook");
+      const reporter = sampleDirectory.people.find(
+        (p) => p.endpoint === "CX-00025" && p.role === "technician",
+      )!;
+      const update = JSON.stringify({
+        event_name: "message.text.received",
+        message: {
+          message_id: "w1",
+          from: { id: reporter.zaloId },
+          chat: { id: GROUP, chat_type: "GROUP" },
+          date: Date.now(),
+          text: "@HoTroKyThuat rớt mạng",
+        },
+      });
+      const post = (token?: string) =>
+        fetch(`http://127.0.0.1:${port}/zalo`, {
+          method: "POST",
+          headers: token ? { "x-bot-api-secret-token": token } : {},
+          body: update,
+        });
+      expect((await post("sai")).status).toBe(403);
+      expect((await post()).status).toBe(403);
+      expect((await post(secret)).status).toBe(200);
+      expect((await post(secret)).status).toBe(200); // redelivered: recorded once
+      const incidents = await service.desk.store.read((r) => r.incidents.list());
+      expect(incidents).toMatchObject([{ endpoint: "CX-00025", category: "network", route: "wan" }]);
+    } finally {
+      await service.stop();
+      await fake.stop();
+    }
+  });
+});

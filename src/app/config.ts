@@ -79,6 +79,16 @@ const EnvSchema = z.object({
   DESK_ZALO_GROUP_ID: z.string().optional(),
   DESK_ZALO_BASE_URL: z.url("phải là URL").default("https://bot-api.zaloplatforms.com"),
   DESK_ZALO_BOT_NAME: z.string().default("HoTroKyThuat"),
+  DESK_ZALO_MODE: z.enum(["polling", "webhook"]).default("polling"),
+  DESK_ZALO_WEBHOOK_URL: z
+    .url("phải là URL công khai của webhook, ví dụ https://desk.hanoi.gov.vn/zalo")
+    .optional(),
+  DESK_ZALO_WEBHOOK_HOST: z.string().default("0.0.0.0"),
+  DESK_ZALO_WEBHOOK_PORT: positive.default(8444),
+  DESK_ZALO_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,256}$/, "8–256 ký tự chữ, số, _ hoặc -")
+    .optional(),
   DESK_MCU_KIND: z.enum(["simulator", "janus", "cms"]).default("simulator"),
   DESK_MCU_URL: z.string().optional(),
   DESK_MCU_USER: z.string().optional(),
@@ -109,6 +119,7 @@ export interface ZaloSettings {
   groupChatId: string;
   baseUrl: string;
   botName: string;
+  webhook: { url: string; host: string; port: number; secret: string } | null;
 }
 
 export interface McuConfig {
@@ -176,6 +187,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       "Cấu hình không hợp lệ: chế độ webhook cần DESK_TELEGRAM_WEBHOOK_DOMAIN và DESK_TELEGRAM_WEBHOOK_SECRET.",
     );
   }
+  if (e.DESK_ZALO_MODE === "webhook" && (!e.DESK_ZALO_WEBHOOK_URL || !e.DESK_ZALO_WEBHOOK_SECRET)) {
+    throw new ConfigError(
+      "Cấu hình không hợp lệ: Zalo ở chế độ webhook cần DESK_ZALO_WEBHOOK_URL và DESK_ZALO_WEBHOOK_SECRET.",
+    );
+  }
   if (e.DESK_ZALO_TOKEN && !e.DESK_ZALO_GROUP_ID) {
     throw new ConfigError(
       "Cấu hình không hợp lệ: đã đặt DESK_ZALO_TOKEN thì phải đặt DESK_ZALO_GROUP_ID (mã nhóm Zalo hỗ trợ kỹ thuật).",
@@ -202,6 +218,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           groupChatId: e.DESK_ZALO_GROUP_ID!,
           baseUrl: e.DESK_ZALO_BASE_URL,
           botName: e.DESK_ZALO_BOT_NAME,
+          webhook:
+            e.DESK_ZALO_MODE === "webhook"
+              ? {
+                  url: e.DESK_ZALO_WEBHOOK_URL!,
+                  host: e.DESK_ZALO_WEBHOOK_HOST,
+                  port: e.DESK_ZALO_WEBHOOK_PORT,
+                  secret: e.DESK_ZALO_WEBHOOK_SECRET!,
+                }
+              : null,
         }
       : null,
     telegram: e.DESK_TELEGRAM_TOKEN

@@ -1,9 +1,11 @@
+import type { Server } from "node:http";
 import type { Telegraf } from "telegraf";
+import type { ChatEvent } from "../bot/conversation.js";
 import { handleChatEvent, incidentJobHandlers } from "../bot/conversation.js";
 import { type ChatTransport, deliverChat } from "../bot/delivery.js";
 import { Pacer } from "../bot/pacing.js";
 import { createTelegramBot, telegramTransport } from "../bot/telegram/adapter.js";
-import { pollZalo, zaloTransport } from "../bot/zalo/adapter.js";
+import { pollZalo, zaloTransport, zaloWebhookServer } from "../bot/zalo/adapter.js";
 import { ZaloClient } from "../bot/zalo/client.js";
 import { MailIntake } from "../mail/intake.js";
 import { smtpSender } from "../mail/smtp-sender.js";
@@ -146,16 +148,26 @@ export class DeskService {
     if (zalo) {
       const client = new ZaloClient({ token: zalo.token, baseUrl: zalo.baseUrl });
       this.transports.push(zaloTransport(client, zalo.groupChatId));
-      this.zaloLoop = pollZalo(
-        client,
-        async (ev) => {
-          await handleChatEvent(this.desk, ev, this.clock(), this.config.chat);
-          this.kickChat();
-        },
-        this.abort.signal,
-        this.log,
-        zalo.botName,
-      );
+      const onZalo = async (ev: ChatEvent) => {
+        await handleChatEvent(this.desk, ev, this.clock(), this.config.chat);
+        this.kickChat();
+      };
+      if (zalo.webhook) {
+        const hook = zalo.webhook;
+        this.zaloServer = zaloWebhookServer(
+          hook.secret,
+          new URL(hook.url).pathname,
+          onZalo,
+          this.log,
+          zalo.botName,
+        );
+        await new Promise<void>((resolve) => this.zaloServer!.listen(hook.port, hook.host, resolve));
+        await client
+          .setWebhook(hook.url, hook.secret)
+          .catch((err: Error) => this.log("zalo-error", { message: err.message }));
+      } else {
+        this.zaloLoop = pollZalo(client, onZalo, this.abort.signal, this.log, zalo.botName);
+      }
     }
     if (this.transports.length) {
       this.chatWorker = this.worker("chat", this.config.pollMs, async () => {
@@ -205,6 +217,7 @@ export class DeskService {
 
   private readonly abort = new AbortController();
   private zaloLoop: Promise<void> | null = null;
+  private zaloServer: Server | null = null;
   private telegram: Telegraf | null = null;
   private readonly transports: ChatTransport[] = [];
   private readonly pacer = new Pacer();
@@ -214,6 +227,8 @@ export class DeskService {
     this.telegram?.stop("SIGTERM");
     this.abort.abort();
     await this.zaloLoop;
+    const zaloServer = this.zaloServer;
+    if (zaloServer) await new Promise<void>((resolve) => zaloServer.close(() => resolve()));
     await this.intake?.stop();
     await this.scheduler?.stop();
     for (const w of this.workers) await w.stop();

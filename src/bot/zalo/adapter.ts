@@ -1,6 +1,13 @@
+import { createServer, type Server } from "node:http";
 import type { ChatEvent } from "../conversation.js";
 import { type ChatTransport, RetryAfterError } from "../delivery.js";
-import { ZALO_TEXT_LIMIT, ZaloApiError, type ZaloClient, type ZaloUpdate } from "./client.js";
+import {
+  ZALO_TEXT_LIMIT,
+  ZaloApiError,
+  type ZaloClient,
+  type ZaloUpdate,
+  zaloWebhookAuthorized,
+} from "./client.js";
 
 /**
  * A Zalo update as a chat event. Zalo delivers a group message to a bot only when it mentions the bot or
@@ -61,4 +68,46 @@ export async function pollZalo(
       await new Promise((r) => setTimeout(r, 2000));
     }
   }
+}
+
+/**
+ * The webhook receiver: Zalo POSTs each update with the secret in `X-Bot-Api-Secret-Token`. A request without the
+ * right secret is refused with 403 and never reaches the desk. Polling and webhook are mutually exclusive: the
+ * caller sets the webhook (which stops getUpdates) when it starts this.
+ */
+export function zaloWebhookServer(
+  secret: string,
+  path: string,
+  onEvent: (ev: ChatEvent) => Promise<void>,
+  log: (event: string, fields?: Record<string, unknown>) => void,
+  botName?: string,
+): Server {
+  return createServer((req, res) => {
+    if (req.method !== "POST" || req.url !== path) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (!zaloWebhookAuthorized(req.headers, secret)) {
+      res.writeHead(403).end();
+      return;
+    }
+    let body = "";
+    req.on("data", (c) => {
+      body += c;
+      if (body.length > 1_000_000) req.destroy();
+    });
+    req.on("end", async () => {
+      try {
+        const parsed = JSON.parse(body) as ZaloUpdate | { result?: ZaloUpdate };
+        const update = "event_name" in parsed ? parsed : parsed.result;
+        const ev = update ? zaloToChatEvent(update, botName) : null;
+        if (ev) await onEvent(ev);
+        res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+      } catch (err) {
+        log("zalo-webhook-error", { message: (err as Error).message });
+        // 500 makes Zalo deliver again; the update id dedupes it.
+        res.writeHead(500).end();
+      }
+    });
+  });
 }
