@@ -108,7 +108,7 @@ export class SimulatorMcu implements McuAdapter {
     c.recording = false;
     mkdirSync(this.recordingDir, { recursive: true });
     const file = join(this.recordingDir, `${c.code}.mp4`);
-    writeFileSync(file, `ban ghi gia lap ${c.code}\n`);
+    writeFileSync(file, `bản ghi giả lập ${c.code}\n`);
     return file;
   }
   async endConference(id: string) {
