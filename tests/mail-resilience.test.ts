@@ -105,6 +105,9 @@ describe("mail intake under failure", () => {
       expect(rows.length).toBeGreaterThanOrEqual(bad.length + 1);
       expect(rows.filter((r) => r.status === "quarantined").length).toBeGreaterThanOrEqual(3);
       expect(byKey.get("<no-from@hanoi.gov.vn>")?.status).toBe("quarantined");
+      // Every mail's source is kept with its record, the decided ones included.
+      const answered = await store.read((r) => r.inbound.get("mail", "<sau-rac@hanoi.gov.vn>"));
+      expect(answered?.raw?.toString()).toContain("Message-ID: <sau-rac@hanoi.gov.vn>");
       for (const r of rows) expect(["quarantined", "decided", "refused", "ignored"]).toContain(r.status);
       // The technicians are told about each quarantined mail.
       const notices = (await store.read((r) => r.outbox.list())).filter((m) => m.kind === "mail-quarantined");

@@ -272,6 +272,18 @@ async function notify(
   );
 }
 
+/** An inbound message's unique key, and its source when the channel keeps one (mail). */
+export interface InboundRef {
+  channel: string;
+  key: string;
+  raw?: Buffer;
+}
+
+/** Claim the message's key, with its source, in the transaction of its effect; false when it was seen before. */
+function claimInbound(r: Repos, inbound: InboundRef, now: Date): Promise<boolean> {
+  return r.inbound.claim(inbound.channel, inbound.key, now, "received", undefined, inbound.raw);
+}
+
 /**
  * Điều 11–12.2b: record a registration, decide it, and write the answer, the public post, the displaced
  * bookings' notices and the SLA timers, all in one transaction. With `inbound`, the message's unique key is
@@ -280,12 +292,12 @@ async function notify(
 export async function registerBooking(
   desk: Desk,
   request: BookingRequest,
-  opts: { now: Date; inbound?: { channel: string; key: string }; notify?: NotifyOptions },
+  opts: { now: Date; inbound?: InboundRef; notify?: NotifyOptions },
 ): Promise<RegisterResult> {
   const { reg } = desk;
   const now = opts.now;
   return desk.store.tx(async (r) => {
-    if (opts.inbound && !(await r.inbound.claim(opts.inbound.channel, opts.inbound.key, now, "received"))) {
+    if (opts.inbound && !(await claimInbound(r, opts.inbound, now))) {
       return {
         duplicate: true,
         code: (await r.inbound.get(opts.inbound.channel, opts.inbound.key))?.booking ?? null,
@@ -410,11 +422,11 @@ export async function changeBooking(
   code: string,
   patch: BookingPatch,
   actor: Actor,
-  opts: { now: Date; inbound?: { channel: string; key: string }; notify?: NotifyOptions },
+  opts: { now: Date; inbound?: InboundRef; notify?: NotifyOptions },
 ): Promise<ChangeResult> {
   const now = opts.now;
   return desk.store.tx(async (r) => {
-    if (opts.inbound && !(await r.inbound.claim(opts.inbound.channel, opts.inbound.key, now, "received"))) {
+    if (opts.inbound && !(await claimInbound(r, opts.inbound, now))) {
       return { duplicate: true };
     }
     const b = await r.bookings.get(code);
@@ -574,11 +586,10 @@ export async function cancelBooking(
   actor: Actor,
   reason: string,
   now: Date,
-  opts: { inbound?: { channel: string; key: string }; notify?: NotifyOptions } = {},
+  opts: { inbound?: InboundRef; notify?: NotifyOptions } = {},
 ): Promise<Booking | null> {
   return desk.store.tx(async (r) => {
-    if (opts.inbound && !(await r.inbound.claim(opts.inbound.channel, opts.inbound.key, now, "received")))
-      return null;
+    if (opts.inbound && !(await claimInbound(r, opts.inbound, now))) return null;
     const b = await r.bookings.get(code);
     if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`);
     const next = await moveTo(r, b, "cancelled", actor, reason, now);

@@ -167,7 +167,7 @@ export class MailDesk {
       return this.refuse(facts, raw, now, "not-authenticated", false);
     }
     const capped = await this.capped(from, now);
-    const inbound = { channel: CHANNEL, key };
+    const inbound = { channel: CHANNEL, key, raw };
     const code = await this.threadBooking(facts);
     if (code) {
       const booking = await this.desk.store.read((r) => r.bookings.get(code));
@@ -188,12 +188,10 @@ export class MailDesk {
             inbound,
             notify,
           });
-          await this.keepRaw(key, raw);
           return done ? { kind: "cancelled", key, code } : { kind: "duplicate", key };
         }
         const patch = this.patchFrom(facts, reader, snapshot, booking.request.start, agency.name);
         const res = await changeBooking(this.desk, code, patch, actor, { now, inbound, notify });
-        await this.keepRaw(key, raw);
         if (res.duplicate) return { kind: "duplicate", key };
         const refused = res.booking.sequence === booking.sequence;
         return { kind: refused ? "change-refused" : "changed", key, code, decision: res.decision };
@@ -211,16 +209,7 @@ export class MailDesk {
       notify: { thread: threadOf(facts), suppressReply: capped },
     });
     if (res.duplicate) return { kind: "duplicate", key };
-    await this.keepRaw(key, raw);
     return { kind: "registered", key, code: res.code, decision: res.decision };
-  }
-
-  /** The raw source goes with the record; written after the decision so a huge body never delays it. */
-  private async keepRaw(key: string, raw: Buffer): Promise<void> {
-    await this.desk.store.tx(async (r) => {
-      const row = await r.inbound.get(CHANNEL, key);
-      if (row && !row.raw) await r.inbound.settle(CHANNEL, key, row.status, row.booking, raw);
-    });
   }
 
   private async capped(from: string, now: Date): Promise<boolean> {
