@@ -224,7 +224,13 @@ export class DeskService {
         const hook = tg.webhook;
         const server = telegramWebhookServer(this.telegram, hook.path, hook.secretToken, this.log);
         this.telegramServer = server;
-        await new Promise<void>((resolve) => server.listen(hook.port, hook.host, resolve));
+        await new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen(hook.port, hook.host, () => {
+            server.off("error", reject);
+            resolve();
+          });
+        });
         const domain = /^https?:\/\//.test(hook.domain) ? new URL(hook.domain).host : hook.domain;
         await this.telegram.telegram
           .setWebhook(`https://${domain}${hook.path}`, {
