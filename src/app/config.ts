@@ -63,6 +63,8 @@ const EnvSchema = z.object({
   DESK_SMTP_USER: z.string().optional(),
   DESK_SMTP_PASSWORD: z.string().optional(),
   DESK_POLL_MS: positive.default(1000),
+  // One desk per database: the lease a running desk holds and renews every third of it.
+  DESK_LEASE_SECONDS: z.coerce.number().int().min(3, "ít nhất 3 giây").default(30),
   // Chat desk. Telegram is off until its token and group are set.
   DESK_TELEGRAM_TOKEN: z.string().optional(),
   DESK_TELEGRAM_GROUP_ID: z.string().optional(),
@@ -140,6 +142,7 @@ export interface Config {
   reg: Regulation;
   mail: MailConfig;
   pollMs: number;
+  leaseSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -254,6 +257,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       escalateMinutes: e.DESK_INCIDENT_ESCALATE_MINUTES,
     },
     pollMs: e.DESK_POLL_MS,
+    leaseSeconds: e.DESK_LEASE_SECONDS,
     mail: {
       address,
       name: e.DESK_MAIL_NAME,

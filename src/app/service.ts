@@ -1,16 +1,25 @@
+import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
+import { hostname } from "node:os";
+import { DateTime } from "luxon";
 import type { Telegraf } from "telegraf";
 import type { ChatEvent } from "../bot/conversation.js";
 import { handleChatEvent, incidentJobHandlers } from "../bot/conversation.js";
 import { type ChatTransport, deliverChat } from "../bot/delivery.js";
 import { Pacer } from "../bot/pacing.js";
-import { createTelegramBot, telegramTransport } from "../bot/telegram/adapter.js";
+import {
+  createTelegramBot,
+  pollTelegram,
+  telegramTransport,
+  telegramWebhookServer,
+} from "../bot/telegram/adapter.js";
 import { pollZalo, zaloTransport, zaloWebhookServer } from "../bot/zalo/adapter.js";
 import { ZaloClient } from "../bot/zalo/client.js";
 import { MailIntake } from "../mail/intake.js";
 import { smtpSender } from "../mail/smtp-sender.js";
 import { MCU_FACTORIES } from "../mcu/factory.js";
 import type { McuAdapter } from "../mcu/port.js";
+import { type Claimant, judgeLease, type Lease } from "../store/lease-repo.js";
 import type { OutboxChannel } from "../store/queue-repos.js";
 import { Store } from "../store/store.js";
 import { type Config, loadHolidayCalendar } from "./config.js";
@@ -28,6 +37,36 @@ export type Log = (event: string, fields?: Record<string, unknown>) => void;
 export const jsonLog: Log = (event, fields = {}) => {
   console.log(JSON.stringify({ at: new Date().toISOString(), event, ...fields }));
 };
+
+/** The name of the lease row a running desk holds (PostgreSQL leader leases may add more names). */
+const LEASE = "desk";
+
+/** Another desk holds the database: this one must not start. */
+export class DeskBusyError extends Error {
+  override name = "DeskBusyError";
+  constructor(
+    readonly dbPath: string,
+    readonly current: Lease,
+    zone: string,
+  ) {
+    const t = (d: Date) => DateTime.fromJSDate(d).setZone(zone).toFormat("HH:mm:ss 'ngày' dd/MM/yyyy");
+    super(
+      `Cơ sở dữ liệu ${dbPath} đang được một bàn khác sử dụng (pid ${current.pid}, máy ${current.host}, từ ` +
+        `${t(current.since)}). Mỗi cơ sở dữ liệu chỉ một bàn kỹ thuật chạy: hãy dừng bàn kia trước. Nếu bàn kia ` +
+        `đã tắt đột ngột, bàn này khởi động được sau ${t(current.leaseUntil)} khi quyền giữ của nó hết hạn.`,
+    );
+  }
+}
+
+/** Whether a process with this pid exists on this host (EPERM: it exists, under another user). */
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
 
 /**
  * The composition root of the running desk: store, scheduler, outbox delivery and the channels that are
@@ -62,8 +101,62 @@ export class DeskService {
     });
   }
 
+  /** Who this desk is in the lease row. */
+  readonly claimant: Claimant = { holder: randomUUID(), pid: process.pid, host: hostname() };
+  private heartbeat: NodeJS.Timeout | null = null;
+  /** Called when another desk took the lease over (this one stalled past it); by default the desk stops. */
+  onLeaseLost: () => void = () => void this.stop();
+
+  /**
+   * Take the database's lease, or refuse with DeskBusyError. The lease runs on the machine's clock, not the
+   * desk's `clock` (which tests pin): it is about processes being alive, not about the business day.
+   */
+  private async acquireLease(): Promise<void> {
+    const leaseMs = this.config.leaseSeconds * 1000;
+    const now = new Date();
+    const verdict = await this.desk.store.tx(async (r) => {
+      const v = judgeLease(await r.lease.get(LEASE), this.claimant, now, pidAlive);
+      if (v.kind !== "held") await r.lease.take(LEASE, this.claimant, now, new Date(now.getTime() + leaseMs));
+      return v;
+    });
+    if (verdict.kind === "held")
+      throw new DeskBusyError(this.config.dbPath, verdict.current, this.config.reg.zone);
+    if (verdict.kind !== "free") {
+      const p = verdict.previous;
+      this.log("lease-taken-over", {
+        reason: verdict.kind,
+        previous: { pid: p.pid, host: p.host, since: p.since, leaseUntil: p.leaseUntil },
+      });
+    }
+    this.heartbeat = setInterval(() => void this.renewLease(leaseMs), Math.max(1000, leaseMs / 3));
+  }
+
+  private async renewLease(leaseMs: number): Promise<void> {
+    if (this.stopping) return;
+    const now = new Date();
+    try {
+      const ours = await this.desk.store.tx((r) =>
+        r.lease.renew(LEASE, this.claimant.holder, now, new Date(now.getTime() + leaseMs)),
+      );
+      if (!ours && !this.stopping) {
+        this.log("lease-lost", { pid: this.claimant.pid });
+        if (this.heartbeat) clearInterval(this.heartbeat);
+        this.heartbeat = null;
+        this.onLeaseLost();
+      }
+    } catch (err) {
+      this.log("lease-renew-failed", { message: (err as Error).message });
+    }
+  }
+
   async start(): Promise<void> {
     const { store } = this.desk;
+    try {
+      await this.acquireLease();
+    } catch (err) {
+      store.close();
+      throw err;
+    }
     const dir = await store.read((r) => r.directory.load());
     if (dir.agencies.length === 0) {
       const sample = readDirectoryCsv(this.config.directoryDir);
@@ -127,22 +220,30 @@ export class DeskService {
         this.log,
       );
       this.transports.push(telegramTransport(this.telegram, tg.groupChatId));
-      const launch =
-        tg.mode === "webhook" && tg.webhook
-          ? this.telegram.launch({
-              webhook: {
-                domain: tg.webhook.domain,
-                path: tg.webhook.path,
-                host: tg.webhook.host,
-                port: tg.webhook.port,
-                secretToken: tg.webhook.secretToken,
-              },
-            })
-          : this.telegram.launch({ dropPendingUpdates: false });
-      // launch() resolves only when the bot stops; failures to start are logged without the token.
-      launch.catch((err: Error) =>
-        this.log("telegram-failed", { message: err.message.replace(tg.token, "***") }),
-      );
+      if (tg.mode === "webhook" && tg.webhook) {
+        const hook = tg.webhook;
+        const server = telegramWebhookServer(this.telegram, hook.path, hook.secretToken, this.log);
+        this.telegramServer = server;
+        await new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen(hook.port, hook.host, () => {
+            server.off("error", reject);
+            resolve();
+          });
+        });
+        const domain = /^https?:\/\//.test(hook.domain) ? new URL(hook.domain).host : hook.domain;
+        await this.telegram.telegram
+          .setWebhook(`https://${domain}${hook.path}`, {
+            secret_token: hook.secretToken,
+            drop_pending_updates: false,
+            allowed_updates: ["message", "callback_query"],
+          })
+          .catch((err: Error) =>
+            this.log("telegram-failed", { message: err.message.replaceAll(tg.token, "***") }),
+          );
+      } else {
+        this.telegramLoop = pollTelegram(this.telegram, this.abort.signal, this.log);
+      }
     }
     const zalo = this.config.zalo;
     if (zalo) {
@@ -185,6 +286,7 @@ export class DeskService {
       this.kickChat();
     });
     this.log("started", {
+      pid: process.pid,
       imap: Boolean(imap),
       smtp: Boolean(this.config.mail.smtp),
       telegram: Boolean(tg),
@@ -219,22 +321,39 @@ export class DeskService {
   private zaloLoop: Promise<void> | null = null;
   private zaloServer: Server | null = null;
   private telegram: Telegraf | null = null;
+  private telegramLoop: Promise<void> | null = null;
+  private telegramServer: Server | null = null;
+  private stopping: Promise<void> | null = null;
   private readonly transports: ChatTransport[] = [];
   private readonly pacer = new Pacer();
 
-  async stop(): Promise<void> {
+  /**
+   * Drain and stop: no new work is taken (chat, mail, timers), the transaction in hand finishes, the lease is
+   * released and the database closed. Safe to call twice.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.drain();
+    return this.stopping;
+  }
+
+  private async drain(): Promise<void> {
     // Inbound first, so nothing new arrives; then the loops finish what they hold; then the connections close.
-    this.telegram?.stop("SIGTERM");
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
     this.abort.abort();
-    await this.zaloLoop;
-    const zaloServer = this.zaloServer;
-    if (zaloServer) await new Promise<void>((resolve) => zaloServer.close(() => resolve()));
-    await this.intake?.stop();
+    const closing = [this.zaloServer, this.telegramServer].map(
+      (server) => server && new Promise<void>((resolve) => server.close(() => resolve())),
+    );
+    await Promise.all([this.zaloLoop, this.telegramLoop, this.intake?.stop(), ...closing]);
     await this.scheduler?.stop();
     for (const w of this.workers) await w.stop();
     await this.mcu?.close();
     this.closeSmtp?.();
-    this.desk.store.close();
+    const { store } = this.desk;
+    await store
+      .tx((r) => r.lease.release(LEASE, this.claimant.holder))
+      .catch((err: Error) => this.log("lease-release-failed", { message: err.message }));
+    store.close();
     this.log("stopped");
   }
 }

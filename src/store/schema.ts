@@ -237,3 +237,18 @@ export const chatLinks = sqliteTable(
   },
   (t) => [uniqueIndex("chat_links_user").on(t.platform, t.userId)],
 );
+
+/**
+ * Which desk process owns this database: one row per lease name ("desk"). A process takes the row at start, renews
+ * `lease_until` with a heartbeat, and deletes it at a clean stop; a row past `lease_until` belongs to nobody.
+ * Several desks on PostgreSQL (issue 12) can share the same shape as a leader lease.
+ */
+export const deskLease = sqliteTable("desk_lease", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  pid: integer("pid").notNull(),
+  host: text("host").notNull(),
+  since: instant("since").notNull(),
+  heartbeatAt: instant("heartbeat_at").notNull(),
+  leaseUntil: instant("lease_until").notNull(),
+});

@@ -3,6 +3,7 @@ import { BookingRepo } from "./booking-repo.js";
 import { type Db, openDatabase } from "./db.js";
 import { DirectoryRepo } from "./directory-repo.js";
 import { IncidentRepo } from "./incident-repo.js";
+import { LeaseRepo } from "./lease-repo.js";
 import { InboundRepo, JobRepo, MetaRepo, OutboxRepo } from "./queue-repos.js";
 
 export interface Repos {
@@ -13,6 +14,7 @@ export interface Repos {
   inbound: InboundRepo;
   meta: MetaRepo;
   incidents: IncidentRepo;
+  lease: LeaseRepo;
 }
 
 /**
@@ -36,6 +38,7 @@ export class Store {
       inbound: new InboundRepo(db),
       meta: new MetaRepo(db),
       incidents: new IncidentRepo(db),
+      lease: new LeaseRepo(db),
     };
   }
 

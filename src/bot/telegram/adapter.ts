@@ -1,3 +1,5 @@
+import { timingSafeEqual } from "node:crypto";
+import { createServer, type Server } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
 import type { Update } from "telegraf/types";
 import type { ChatEvent } from "../conversation.js";
@@ -50,8 +52,10 @@ export function toChatEvent(update: Update): ChatEvent | null {
 
 /**
  * The telegraf side of the chat desk. Every update goes to `onEvent` (which records it and its effect in one
- * transaction); `bot.catch` keeps one bad update from stopping the bot. In a group the bot sees ordinary
- * messages only with privacy mode off (BotFather /setprivacy) or as an admin.
+ * transaction). A failed update is logged and its error handed back to whoever fed it in (`bot.handleUpdate`
+ * rejects), so that the polling loop does not confirm it and the webhook answers 5xx: Telegram delivers it again
+ * and the update id keeps it from counting twice. In a group the bot sees ordinary messages only with privacy
+ * mode off (BotFather /setprivacy) or as an admin.
  */
 export function createTelegramBot(
   settings: TelegramSettings,
@@ -68,10 +72,132 @@ export function createTelegramBot(
     await onEvent(ev);
     if ("callback_query" in ctx.update) await ctx.answerCbQuery().catch(() => undefined);
   });
-  bot.catch((err, ctx) =>
-    log("telegram-update-failed", { updateId: ctx.update.update_id, message: (err as Error).message }),
-  );
+  bot.catch((err, ctx) => {
+    log("telegram-update-failed", { updateId: ctx.update.update_id, message: (err as Error).message });
+    throw err;
+  });
   return bot;
+}
+
+const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
+}
+
+/**
+ * Long polling with our own offset (telegraf's own loop moves the offset past an update before handling it, so a
+ * failed update would be confirmed and lost). The offset moves past an update only after its transaction
+ * committed; when one fails, the loop waits and asks again from that update, so Telegram hands it back. Stops
+ * when `signal` aborts, after the update in hand is finished.
+ */
+export async function pollTelegram(
+  bot: Telegraf,
+  signal: AbortSignal,
+  log: (event: string, fields?: Record<string, unknown>) => void,
+  opts: { retryMs?: number; timeoutSeconds?: number } = {},
+): Promise<void> {
+  const retryMs = opts.retryMs ?? 2000;
+  const redact = (err: unknown) => (err as Error).message.replaceAll(bot.telegram.token, "***");
+  while (!signal.aborted) {
+    try {
+      await bot.telegram.deleteWebhook({ drop_pending_updates: false });
+      break;
+    } catch (err) {
+      log("telegram-error", { message: redact(err) });
+      await sleep(retryMs, signal);
+    }
+  }
+  let offset = 0;
+  while (!signal.aborted) {
+    let updates: Update[];
+    try {
+      updates = await bot.telegram.callApi(
+        "getUpdates",
+        { offset, timeout: opts.timeoutSeconds ?? 25, allowed_updates: [...ALLOWED_UPDATES] },
+        // telegraf types the signal with its abort-controller shim; node-fetch takes the standard one.
+        { signal: signal as never },
+      );
+    } catch (err) {
+      if (signal.aborted) break;
+      const retryAfter = err instanceof TelegramError ? err.parameters?.retry_after : undefined;
+      log("telegram-error", { message: redact(err) });
+      await sleep(retryAfter ? retryAfter * 1000 : retryMs, signal);
+      continue;
+    }
+    for (const update of updates) {
+      try {
+        await bot.handleUpdate(update);
+      } catch {
+        // Not confirmed: the next getUpdates starts at this update again (already logged by bot.catch).
+        await sleep(retryMs, signal);
+        break;
+      }
+      offset = update.update_id + 1;
+    }
+  }
+}
+
+/** Constant-time comparison of the webhook secret. */
+function secretMatches(got: string | string[] | undefined, secret: string): boolean {
+  if (typeof got !== "string") return false;
+  const a = Buffer.from(got);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The webhook receiver. Telegram POSTs each update with the secret in `X-Telegram-Bot-Api-Secret-Token`; a request
+ * without it is refused with 403. The answer is 200 only after the update's transaction committed; a failure
+ * answers 500, and Telegram delivers the update again.
+ */
+export function telegramWebhookServer(
+  bot: Telegraf,
+  path: string,
+  secret: string,
+  log: (event: string, fields?: Record<string, unknown>) => void,
+): Server {
+  return createServer((req, res) => {
+    if (req.method !== "POST" || req.url !== path) {
+      res.writeHead(404).end();
+      return;
+    }
+    if (!secretMatches(req.headers["x-telegram-bot-api-secret-token"], secret)) {
+      res.writeHead(403).end();
+      return;
+    }
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (c: string) => {
+      body += c;
+      if (body.length > 1_000_000) req.destroy();
+    });
+    req.on("end", async () => {
+      let update: Update;
+      try {
+        update = JSON.parse(body) as Update;
+      } catch {
+        res.writeHead(400).end();
+        return;
+      }
+      try {
+        await bot.handleUpdate(update);
+        res.writeHead(200).end();
+      } catch (err) {
+        log("telegram-webhook-error", { message: (err as Error).message });
+        res.writeHead(500).end();
+      }
+    });
+  });
 }
 
 /** Sending through the Bot API: HTML parse mode with every user text escaped, split at 4 096 characters. */

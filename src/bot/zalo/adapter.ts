@@ -48,26 +48,63 @@ export function zaloTransport(client: ZaloClient, groupChatId: string): ChatTran
   };
 }
 
-/** Long polling loop; stops when `signal` aborts. Polling and webhook are mutually exclusive: the webhook is removed first. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
+}
+
+/**
+ * Long polling loop; stops when `signal` aborts, after the update in hand. Polling and webhook are mutually
+ * exclusive: the webhook is removed first. Zalo's getUpdates has no offset to hold back: an update it returned
+ * is gone from the platform, so one whose transaction fails is kept here and retried before any newer update is
+ * fetched (the update id makes the retry count once).
+ */
 export async function pollZalo(
   client: ZaloClient,
   onEvent: (ev: ChatEvent) => Promise<void>,
   signal: AbortSignal,
   log: (event: string, fields?: Record<string, unknown>) => void,
   botName?: string,
+  retryMs = 2000,
 ): Promise<void> {
   await client.deleteWebhook().catch((err: Error) => log("zalo-error", { message: err.message }));
+  const pending: ChatEvent[] = [];
   while (!signal.aborted) {
-    try {
-      for (const u of await client.getUpdates(20)) {
-        const ev = zaloToChatEvent(u, botName);
-        if (ev) await onEvent(ev);
+    if (!pending.length) {
+      try {
+        for (const u of await client.getUpdates(20, signal)) {
+          const ev = zaloToChatEvent(u, botName);
+          if (ev) pending.push(ev);
+        }
+      } catch (err) {
+        if (signal.aborted) break;
+        log("zalo-error", { message: (err as Error).message });
+        await sleep(retryMs, signal);
+        continue;
       }
-    } catch (err) {
-      log("zalo-error", { message: (err as Error).message });
-      await new Promise((r) => setTimeout(r, 2000));
+    }
+    while (pending.length) {
+      try {
+        await onEvent(pending[0]!);
+        pending.shift();
+      } catch (err) {
+        log("zalo-update-failed", { updateId: pending[0]!.updateId, message: (err as Error).message });
+        await sleep(retryMs, signal);
+        break;
+      }
+      if (signal.aborted) break;
     }
   }
+  // Zalo cannot deliver these again: say so, so that an operator can ask the sender to repeat.
+  if (pending.length) log("zalo-unprocessed-at-stop", { updateIds: pending.map((e) => e.updateId) });
 }
 
 /**

@@ -101,22 +101,35 @@ export class ZaloClient {
   }
 
   /** One call with retries on 429, 5xx and timeouts (capped exponential backoff). */
-  async call<T>(method: string, body: Record<string, unknown> = {}, timeoutMs?: number): Promise<T> {
+  async call<T>(
+    method: string,
+    body: Record<string, unknown> = {},
+    timeoutMs?: number,
+    signal?: AbortSignal,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once<T>(method, body, timeoutMs);
+        return await this.once<T>(method, body, timeoutMs, signal);
       } catch (err) {
         const retryable = err instanceof ZaloNetworkError || (err instanceof ZaloApiError && err.retryable);
-        if (!retryable || attempt >= this.retries) throw err;
+        if (!retryable || attempt >= this.retries || signal?.aborted) throw err;
         await new Promise((r) => setTimeout(r, Math.min(this.backoffMs * 2 ** attempt, 10_000)));
       }
     }
   }
 
-  private async once<T>(method: string, body: Record<string, unknown>, timeoutMs?: number): Promise<T> {
+  private async once<T>(
+    method: string,
+    body: Record<string, unknown>,
+    timeoutMs?: number,
+    signal?: AbortSignal,
+  ): Promise<T> {
     let res: AxiosResponse<ZaloEnvelope<T>>;
     try {
-      res = await this.http.post<ZaloEnvelope<T>>(method, body, timeoutMs ? { timeout: timeoutMs } : {});
+      res = await this.http.post<ZaloEnvelope<T>>(method, body, {
+        ...(timeoutMs ? { timeout: timeoutMs } : {}),
+        ...(signal ? { signal } : {}),
+      });
     } catch (err) {
       // The token is part of the URL: never let it reach a log through the error.
       throw new ZaloNetworkError(
@@ -137,12 +150,16 @@ export class ZaloClient {
     return this.call("getMe");
   }
 
-  /** Long polling; the API returns one update (or none) per call. Not usable while a webhook is set. */
-  async getUpdates(timeoutSeconds = 30): Promise<ZaloUpdate[]> {
+  /**
+   * Long polling; the API returns one update (or none) per call. Not usable while a webhook is set. `signal`
+   * ends the wait at once (a stopping desk does not sit out the long poll).
+   */
+  async getUpdates(timeoutSeconds = 30, signal?: AbortSignal): Promise<ZaloUpdate[]> {
     const result = await this.call<ZaloUpdate | ZaloUpdate[] | null>(
       "getUpdates",
       { timeout: String(timeoutSeconds) },
       (timeoutSeconds + 5) * 1000,
+      signal,
     );
     if (!result) return [];
     return Array.isArray(result) ? result : [result];
