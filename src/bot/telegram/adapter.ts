@@ -3,6 +3,7 @@ import type { Update } from "telegraf/types";
 import type { ChatEvent } from "../conversation.js";
 import { type ChatTransport, RetryAfterError } from "../delivery.js";
 import { escapeHtml, splitText } from "../pacing.js";
+import { secretsEqual } from "../secret.js";
 
 export interface TelegramSettings {
   token: string;
@@ -68,6 +69,16 @@ export function createTelegramBot(
     await onEvent(ev);
     if ("callback_query" in ctx.update) await ctx.answerCbQuery().catch(() => undefined);
   });
+  // Our own webhook filter: the secret header is compared in constant time over digests (telegraf's filter
+  // compares the raw strings and, under DEBUG, logs both the presented and the real secret). Fails closed.
+  bot.webhookFilter = function (req) {
+    return (
+      req.method === "POST" &&
+      req.url === this.path &&
+      this.secretToken !== undefined &&
+      secretsEqual(req.headers["x-telegram-bot-api-secret-token"], this.secretToken)
+    );
+  };
   bot.catch((err, ctx) =>
     log("telegram-update-failed", { updateId: ctx.update.update_id, message: (err as Error).message }),
   );
