@@ -200,6 +200,8 @@ export class SmtpSink {
   readonly authAttempts: { user: string; passwordMatched: boolean; secure: boolean }[] = [];
   /** Connections seen, with whether each was (or became) TLS when the mail was sent. */
   readonly mailSessions: { secure: boolean }[] = [];
+  /** TLS handshakes that failed on the server side (the client refused the certificate, say). */
+  readonly tlsFailures: string[] = [];
   port = 0;
   private server: SMTPServer;
   /** Answer the next N messages with this SMTP error, to test retries. */
@@ -250,7 +252,12 @@ export class SmtpSink {
     this.port = await freePort();
     // A client killed mid-session (the crash test SIGKILLs the desk with pooled connections open) resets its
     // socket: that is the client's failure, not the server's, and must not surface as an unhandled error.
+    // A client that refuses our certificate drops the socket mid-handshake: recorded, not thrown.
     this.server.on("error", (err: NodeJS.ErrnoException) => {
+      if (this.options.tls && /TLS|SSL|certificate/i.test(`${err.code} ${err.message}`)) {
+        this.tlsFailures.push(err.message);
+        return;
+      }
       if (err.code !== "ECONNRESET" && err.code !== "EPIPE") throw err;
     });
     await new Promise<void>((resolve) => this.server.listen(this.port, "127.0.0.1", resolve));
