@@ -210,7 +210,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       "Cấu hình không hợp lệ: MCU loại janus cần DESK_MCU_URL, ví dụ http://127.0.0.1:8088/janus.",
     );
   }
-  const mcuUrl = e.DESK_MCU_KIND === "simulator" ? null : httpUrl(e.DESK_MCU_URL!);
   if (e.DESK_MCU_KIND === "cms") {
     const missing = (["DESK_MCU_URL", "DESK_MCU_USER", "DESK_MCU_PASSWORD"] as const).filter((k) => !e[k]);
     if (missing.length)
@@ -218,6 +217,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         `Cấu hình không hợp lệ: MCU loại cms (Cisco Meeting Server) cần ${missing.join(", ")} ` +
           "(địa chỉ API, ví dụ https://cms.hanoi.gov.vn:445/api/v1, tài khoản và mật khẩu API).",
       );
+  }
+  const mcuUrl = e.DESK_MCU_KIND === "simulator" ? null : httpUrl(e.DESK_MCU_URL!);
+  if (e.DESK_MCU_KIND === "cms") {
     // The API account travels in every request's Basic auth header: only over TLS, or without leaving the machine.
     if (mcuUrl!.protocol === "http:" && !isLoopbackHost(mcuUrl!.hostname))
       throw new ConfigError(
