@@ -54,7 +54,8 @@ const EnvSchema = z.object({
   DESK_REPLY_CAP_PER_SENDER: positive.default(50),
   DESK_REPLY_CAP_PER_BOOKING: positive.default(20),
   DESK_IMAP_HOST: z.string().optional(),
-  DESK_IMAP_PORT: positive.default(993),
+  /** Defaults to 993 with tls, 143 otherwise. */
+  DESK_IMAP_PORT: positive.optional(),
   DESK_IMAP_TLS: tlsMode.default("tls"),
   DESK_IMAP_CA: z.string().min(1).optional(),
   DESK_IMAP_USER: z.string().optional(),
@@ -64,7 +65,8 @@ const EnvSchema = z.object({
   DESK_IMAP_PROCESSED_FOLDER: z.string().default("Processed"),
   DESK_IMAP_POLL_SECONDS: positive.default(60),
   DESK_SMTP_HOST: z.string().optional(),
-  DESK_SMTP_PORT: positive.default(587),
+  /** Defaults to 465 with tls, 587 (submission) otherwise. */
+  DESK_SMTP_PORT: positive.optional(),
   DESK_SMTP_TLS: tlsMode.default("starttls"),
   DESK_SMTP_CA: z.string().min(1).optional(),
   DESK_SMTP_USER: z.string().optional(),
@@ -301,7 +303,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       imap: e.DESK_IMAP_HOST
         ? {
             host: e.DESK_IMAP_HOST,
-            port: e.DESK_IMAP_PORT,
+            port: e.DESK_IMAP_PORT ?? (e.DESK_IMAP_TLS === "tls" ? 993 : 143),
             tls: e.DESK_IMAP_TLS,
             ...(imapCa ? { ca: imapCa } : {}),
             user: e.DESK_IMAP_USER!,
@@ -316,7 +318,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       smtp: e.DESK_SMTP_HOST
         ? {
             host: e.DESK_SMTP_HOST,
-            port: e.DESK_SMTP_PORT,
+            port: e.DESK_SMTP_PORT ?? (e.DESK_SMTP_TLS === "tls" ? 465 : 587),
             tls: e.DESK_SMTP_TLS,
             ...(smtpCa ? { ca: smtpCa } : {}),
             ...(e.DESK_SMTP_USER ? { user: e.DESK_SMTP_USER, pass: e.DESK_SMTP_PASSWORD ?? "" } : {}),

@@ -96,6 +96,9 @@ describe("IMAP transport security", () => {
   it("defaults to implicit TLS; the value must be tls, starttls or none, in Vietnamese", () => {
     const base = imapEnv(993, {});
     expect(loadConfig(base).mail.imap?.tls).toBe("tls");
+    const { DESK_IMAP_PORT: _, ...noPort } = base;
+    expect(loadConfig(noPort).mail.imap).toMatchObject({ tls: "tls", port: 993 });
+    expect(loadConfig({ ...noPort, DESK_IMAP_TLS: "starttls" }).mail.imap).toMatchObject({ port: 143 });
     expect(() => loadConfig({ ...base, DESK_IMAP_TLS: "true" })).toThrow(
       /DESK_IMAP_TLS: phải là tls \(TLS ngay từ đầu\), starttls/,
     );

@@ -86,6 +86,9 @@ async function send(env: Record<string, string>): Promise<Error | null> {
 describe("SMTP transport security", () => {
   it("defaults to STARTTLS; the value must be tls, starttls or none, in Vietnamese", () => {
     expect(loadConfig(smtpEnv(587, {})).mail.smtp?.tls).toBe("starttls");
+    const { DESK_SMTP_PORT: _, ...noPort } = smtpEnv(0, {});
+    expect(loadConfig(noPort).mail.smtp).toMatchObject({ tls: "starttls", port: 587 });
+    expect(loadConfig({ ...noPort, DESK_SMTP_TLS: "tls" }).mail.smtp).toMatchObject({ port: 465 });
     expect(() => loadConfig(smtpEnv(587, { DESK_SMTP_TLS: "false" }))).toThrow(
       /DESK_SMTP_TLS: phải là tls \(TLS ngay từ đầu\), starttls/,
     );
