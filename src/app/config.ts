@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { IANAZone } from "luxon";
@@ -15,6 +16,10 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "phải có dạng HH:mm, ví dụ 07:30");
 const positive = z.coerce.number().int().positive();
+/** How a mail connection is protected: implicit TLS, a required STARTTLS upgrade, or nothing (loopback only). */
+const tlsMode = z.enum(["tls", "starttls", "none"], {
+  error: "phải là tls (TLS ngay từ đầu), starttls (nâng cấp bắt buộc) hoặc none (chỉ cho máy chủ loopback)",
+});
 
 /**
  * Every setting, from the environment. The only module that reads `process.env`. Each default is the
@@ -49,8 +54,10 @@ const EnvSchema = z.object({
   DESK_REPLY_CAP_PER_SENDER: positive.default(50),
   DESK_REPLY_CAP_PER_BOOKING: positive.default(20),
   DESK_IMAP_HOST: z.string().optional(),
-  DESK_IMAP_PORT: positive.default(993),
-  DESK_IMAP_TLS: z.enum(["true", "false"]).default("true"),
+  /** Defaults to 993 with tls, 143 otherwise. */
+  DESK_IMAP_PORT: positive.optional(),
+  DESK_IMAP_TLS: tlsMode.default("tls"),
+  DESK_IMAP_CA: z.string().min(1).optional(),
   DESK_IMAP_USER: z.string().optional(),
   DESK_IMAP_PASSWORD: z.string().optional(),
   DESK_IMAP_MAILBOX: z.string().default("INBOX"),
@@ -58,8 +65,10 @@ const EnvSchema = z.object({
   DESK_IMAP_PROCESSED_FOLDER: z.string().default("Processed"),
   DESK_IMAP_POLL_SECONDS: positive.default(60),
   DESK_SMTP_HOST: z.string().optional(),
-  DESK_SMTP_PORT: positive.default(587),
-  DESK_SMTP_TLS: z.enum(["true", "false"]).default("false"),
+  /** Defaults to 465 with tls, 587 (submission) otherwise. */
+  DESK_SMTP_PORT: positive.optional(),
+  DESK_SMTP_TLS: tlsMode.default("starttls"),
+  DESK_SMTP_CA: z.string().min(1).optional(),
   DESK_SMTP_USER: z.string().optional(),
   DESK_SMTP_PASSWORD: z.string().optional(),
   DESK_POLL_MS: positive.default(1000),
@@ -72,7 +81,8 @@ const EnvSchema = z.object({
   DESK_TELEGRAM_MODE: z.enum(["polling", "webhook"]).default("polling"),
   DESK_TELEGRAM_WEBHOOK_DOMAIN: z.string().optional(),
   DESK_TELEGRAM_WEBHOOK_PORT: positive.default(8443),
-  DESK_TELEGRAM_WEBHOOK_HOST: z.string().default("0.0.0.0"),
+  // Webhooks listen on loopback by default: a reverse proxy in front terminates TLS and faces the Internet.
+  DESK_TELEGRAM_WEBHOOK_HOST: z.string().min(1).default("127.0.0.1"),
   DESK_TELEGRAM_WEBHOOK_SECRET: z
     .string()
     .regex(/^[A-Za-z0-9_-]{16,256}$/, "16–256 ký tự chữ, số, _ hoặc -")
@@ -85,7 +95,7 @@ const EnvSchema = z.object({
   DESK_ZALO_WEBHOOK_URL: z
     .url("phải là URL công khai của webhook, ví dụ https://desk.hanoi.gov.vn/zalo")
     .optional(),
-  DESK_ZALO_WEBHOOK_HOST: z.string().default("0.0.0.0"),
+  DESK_ZALO_WEBHOOK_HOST: z.string().min(1).default("127.0.0.1"),
   DESK_ZALO_WEBHOOK_PORT: positive.default(8444),
   DESK_ZALO_WEBHOOK_SECRET: z
     .string()
@@ -205,13 +215,38 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       "Cấu hình không hợp lệ: MCU loại janus cần DESK_MCU_URL, ví dụ http://127.0.0.1:8088/janus.",
     );
   }
+  if (e.DESK_MCU_KIND === "cms") {
+    const missing = (["DESK_MCU_URL", "DESK_MCU_USER", "DESK_MCU_PASSWORD"] as const).filter((k) => !e[k]);
+    if (missing.length)
+      throw new ConfigError(
+        `Cấu hình không hợp lệ: MCU loại cms (Cisco Meeting Server) cần ${missing.join(", ")} ` +
+          "(địa chỉ API, ví dụ https://cms.hanoi.gov.vn:445/api/v1, tài khoản và mật khẩu API).",
+      );
+  }
+  const mcuUrl = e.DESK_MCU_KIND === "simulator" ? null : httpUrl(e.DESK_MCU_URL!);
+  if (e.DESK_MCU_KIND === "cms") {
+    // The API account travels in every request's Basic auth header: only over TLS, or without leaving the machine.
+    if (mcuUrl!.protocol === "http:" && !isLoopbackHost(mcuUrl!.hostname))
+      throw new ConfigError(
+        `Cấu hình không hợp lệ: DESK_MCU_URL=«${e.DESK_MCU_URL}» dùng http, mật khẩu API của CMS sẽ đi qua mạng ` +
+          "không mã hóa. Hãy dùng https (http chỉ được dùng với 127.0.0.1 hoặc localhost).",
+      );
+  }
+  const imapCa = e.DESK_IMAP_HOST
+    ? mailTransport("IMAP", e.DESK_IMAP_HOST, e.DESK_IMAP_TLS, e.DESK_IMAP_CA)
+    : undefined;
+  const smtpCa = e.DESK_SMTP_HOST
+    ? mailTransport("SMTP", e.DESK_SMTP_HOST, e.DESK_SMTP_TLS, e.DESK_SMTP_CA)
+    : undefined;
   return {
     mcu: {
       kind: e.DESK_MCU_KIND,
       settings:
         e.DESK_MCU_KIND === "janus"
           ? { url: e.DESK_MCU_URL }
-          : { recordingDir: resolve(e.DESK_RECORDING_DIR) },
+          : e.DESK_MCU_KIND === "cms"
+            ? { url: e.DESK_MCU_URL, user: e.DESK_MCU_USER, password: e.DESK_MCU_PASSWORD }
+            : { recordingDir: resolve(e.DESK_RECORDING_DIR) },
       pollMs: e.DESK_MCU_POLL_SECONDS * 1000,
       lossThreshold: e.DESK_MCU_LOSS_THRESHOLD,
     },
@@ -272,8 +307,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       imap: e.DESK_IMAP_HOST
         ? {
             host: e.DESK_IMAP_HOST,
-            port: e.DESK_IMAP_PORT,
-            secure: e.DESK_IMAP_TLS === "true",
+            port: e.DESK_IMAP_PORT ?? (e.DESK_IMAP_TLS === "tls" ? 993 : 143),
+            tls: e.DESK_IMAP_TLS,
+            ...(imapCa ? { ca: imapCa } : {}),
             user: e.DESK_IMAP_USER!,
             pass: e.DESK_IMAP_PASSWORD!,
             mailbox: e.DESK_IMAP_MAILBOX,
@@ -286,8 +322,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       smtp: e.DESK_SMTP_HOST
         ? {
             host: e.DESK_SMTP_HOST,
-            port: e.DESK_SMTP_PORT,
-            secure: e.DESK_SMTP_TLS === "true",
+            port: e.DESK_SMTP_PORT ?? (e.DESK_SMTP_TLS === "tls" ? 465 : 587),
+            tls: e.DESK_SMTP_TLS,
+            ...(smtpCa ? { ca: smtpCa } : {}),
             ...(e.DESK_SMTP_USER ? { user: e.DESK_SMTP_USER, pass: e.DESK_SMTP_PASSWORD ?? "" } : {}),
             from: address,
             fromName: e.DESK_MAIL_NAME,
@@ -315,6 +352,62 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workday: { start: e.DESK_WORKDAY_START, end: e.DESK_WORKDAY_END },
     },
   };
+}
+
+/** True for a host that never leaves this machine: `localhost`, 127.0.0.0/8 or ::1. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1");
+  if (h === "localhost") return true;
+  if (isIP(h) === 4) return h.startsWith("127.");
+  if (isIP(h) === 6) return h === "::1" || h === "0:0:0:0:0:0:0:1" || /^::ffff:127\./.test(h);
+  return false;
+}
+
+function httpUrl(raw: string): URL {
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {}
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:"))
+    throw new ConfigError(
+      `Cấu hình không hợp lệ: DESK_MCU_URL=«${raw}» không phải địa chỉ http(s), ví dụ https://cms.hanoi.gov.vn:445/api/v1 (cms) hoặc http://127.0.0.1:8088/janus (janus).`,
+    );
+  return url;
+}
+
+/**
+ * Checks one mail connection's protection and reads the CA it trusts. `none` sends the password in clear, so it
+ * is refused unless the server is on this machine. Returns the PEM text of `DESK_<kind>_CA`, if set.
+ */
+function mailTransport(
+  kind: "IMAP" | "SMTP",
+  host: string,
+  mode: "tls" | "starttls" | "none",
+  caPath: string | undefined,
+): string | undefined {
+  if (mode === "none" && !isLoopbackHost(host))
+    throw new ConfigError(
+      `Cấu hình không hợp lệ: DESK_${kind}_TLS=none chỉ được dùng khi DESK_${kind}_HOST là chính máy này ` +
+        `(127.0.0.1, ::1 hoặc localhost); với «${host}» mật khẩu sẽ đi qua mạng không mã hóa. ` +
+        "Hãy dùng tls hoặc starttls.",
+    );
+  if (!caPath) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(caPath, "utf8");
+  } catch (err) {
+    throw new ConfigError(
+      `Cấu hình không hợp lệ: không đọc được tệp chứng chỉ DESK_${kind}_CA=«${caPath}» (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`,
+    );
+  }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----"))
+    throw new ConfigError(
+      `Cấu hình không hợp lệ: tệp DESK_${kind}_CA=«${caPath}» không chứa chứng chỉ PEM (-----BEGIN CERTIFICATE-----).`,
+    );
+  return pem;
 }
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "ngày phải có dạng YYYY-MM-DD");

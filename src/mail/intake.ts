@@ -1,9 +1,26 @@
 import { ImapFlow } from "imapflow";
 
+/**
+ * How a mail connection is protected. `tls`: TLS from the first byte (IMAPS 993, SMTPS 465). `starttls`: a plain
+ * connection that must upgrade before anything else; a server that does not offer STARTTLS is refused before
+ * the login. `none`: no encryption, for a server on loopback only (config refuses it for any other host).
+ */
+export type TransportSecurity = "tls" | "starttls" | "none";
+
+/**
+ * Options shared by every TLS connection we open: certificates are always verified, against `ca` (PEM) when set
+ * (it replaces the system's trusted roots), and nothing older than TLS 1.2 is spoken.
+ */
+export function tlsOptions(ca: string | undefined) {
+  return { rejectUnauthorized: true, minVersion: "TLSv1.2" as const, ...(ca ? { ca } : {}) };
+}
+
 export interface ImapSettings {
   host: string;
   port: number;
-  secure: boolean;
+  tls: TransportSecurity;
+  /** PEM certificate(s) to trust instead of the system's roots, e.g. the city's internal CA. */
+  ca?: string;
   user: string;
   pass: string;
   mailbox: string;
@@ -91,10 +108,13 @@ export class MailIntake {
     const client = new ImapFlow({
       host: s.host,
       port: s.port,
-      secure: s.secure,
+      // imapflow's doSTARTTLS: true fails the connection before LOGIN when the server does not offer STARTTLS
+      // (undefined would fall back to cleartext); false never upgrades.
+      secure: s.tls === "tls",
+      doSTARTTLS: s.tls === "starttls" ? true : s.tls === "none" ? false : undefined,
       auth: { user: s.user, pass: s.pass },
       logger: false,
-      tls: { rejectUnauthorized: s.secure },
+      tls: tlsOptions(s.ca),
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       // imapflow waits 15 s of silence before it IDLEs; new mail would then wait for the poll. The intake

@@ -3,11 +3,14 @@ import nodemailer, { type Transporter } from "nodemailer";
 import { type MailThread, ourMessageId } from "../app/desk.js";
 import { PermanentSendError, type Sender } from "../app/outbox-worker.js";
 import type { OutboxMessage } from "../store/queue-repos.js";
+import { type TransportSecurity, tlsOptions } from "./intake.js";
 
 export interface SmtpSettings {
   host: string;
   port: number;
-  secure: boolean;
+  tls: TransportSecurity;
+  /** PEM certificate(s) to trust instead of the system's roots. */
+  ca?: string;
   user?: string;
   pass?: string;
   /** Our technical mailbox, e.g. kythuat@hanoi.gov.vn. */
@@ -91,12 +94,16 @@ export function smtpSender(settings: SmtpSettings, transport?: Transporter): { s
     nodemailer.createTransport({
       host: settings.host,
       port: settings.port,
-      secure: settings.secure,
+      // `starttls`: requireTLS makes nodemailer fail before AUTH (and before any mail) when the server does not
+      // offer STARTTLS or the upgrade fails. `none` (loopback only) never tries to upgrade.
+      secure: settings.tls === "tls",
+      requireTLS: settings.tls === "starttls",
+      ignoreTLS: settings.tls === "none",
       // A backlog answers hundreds of mails: reuse connections instead of one handshake per answer.
       pool: true,
       maxConnections: 2,
       ...(settings.user ? { auth: { user: settings.user, pass: settings.pass ?? "" } } : {}),
-      tls: { rejectUnauthorized: settings.secure },
+      tls: tlsOptions(settings.ca),
       connectionTimeout: 10_000,
       socketTimeout: 20_000,
     });

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,22 +43,41 @@ export const IMAP_PASS = "mat-khau-thu-nghiem";
 /**
  * A real Dovecot (Debian's dovecot-imapd) on loopback with its own config in a temp dir. imap-login refuses to
  * run as root, so the login and internal users are dovenull/dovecot and the mail user is nobody.
+ * With `tls`, Dovecot requires TLS (`ssl = required`): `port` speaks IMAP with STARTTLS and refuses a login before
+ * the upgrade, `tlsPort` speaks IMAPS (TLS from the first byte), both with the given certificate.
  */
 export class Dovecot {
   readonly dir: string;
   port = 0;
+  tlsPort = 0;
   private proc: ChildProcess | null = null;
 
-  constructor() {
+  constructor(readonly options: { tls?: { cert: string; key: string } } = {}) {
     this.dir = mkdtempSync(join(tmpdir(), "dovecot-"));
     chmodSync(this.dir, 0o755);
     mkdirSync(join(this.dir, "mail"), { mode: 0o777 });
     chmodSync(join(this.dir, "mail"), 0o777);
   }
 
+  /** Dovecot's log: a successful login shows as `imap-login: Info: Login: user=<…>`. */
+  log(): string {
+    try {
+      return readFileSync(join(this.dir, "dovecot.log"), "utf8");
+    } catch {
+      return "";
+    }
+  }
+
   async start(): Promise<void> {
     if (!this.port) this.port = await freePort();
     const d = this.dir;
+    const tls = this.options.tls;
+    if (tls) {
+      if (!this.tlsPort) this.tlsPort = await freePort();
+      // Read by the Dovecot master (root) at start; the key stays private to it.
+      writeFileSync(join(d, "cert.pem"), tls.cert, { mode: 0o644 });
+      writeFileSync(join(d, "key.pem"), tls.key, { mode: 0o600 });
+    }
     writeFileSync(
       join(d, "dovecot.conf"),
       `base_dir = ${d}/run
@@ -67,8 +86,16 @@ log_path = ${d}/dovecot.log
 protocols = imap
 shutdown_clients = yes
 listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
+${
+  tls
+    ? `ssl = required
+ssl_cert = <${d}/cert.pem
+ssl_key = <${d}/key.pem
+ssl_min_protocol = TLSv1.2
+disable_plaintext_auth = yes`
+    : `ssl = no
+disable_plaintext_auth = no`
+}
 auth_mechanisms = plain login
 default_login_user = dovenull
 default_internal_user = dovecot
@@ -88,7 +115,8 @@ service imap-login {
     port = ${this.port}
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = ${this.tlsPort}${tls ? "\n    ssl = yes" : ""}
   }
   chroot =
 }
@@ -100,6 +128,7 @@ service anvil {
     // Its own process group, so that stopping it also ends the imap processes serving open sessions.
     this.proc = spawn("dovecot", ["-F", "-c", join(d, "dovecot.conf")], { stdio: "ignore", detached: true });
     await waitForPort(this.port);
+    if (tls) await waitForPort(this.tlsPort);
   }
 
   async stop(): Promise<void> {
@@ -117,10 +146,12 @@ service anvil {
   }
 
   async client(): Promise<ImapFlow> {
+    const tls = this.options.tls;
     const c = new ImapFlow({
       host: "127.0.0.1",
-      port: this.port,
-      secure: false,
+      port: tls ? this.tlsPort : this.port,
+      secure: Boolean(tls),
+      ...(tls ? { tls: { ca: tls.cert } } : {}),
       auth: { user: IMAP_USER, pass: IMAP_PASS },
       logger: false,
     });
@@ -151,19 +182,55 @@ service anvil {
   }
 }
 
+export interface SmtpSinkOptions {
+  /** The server's certificate: offered with STARTTLS, or from the first byte with `implicitTls`. */
+  tls?: { cert: string; key: string };
+  implicitTls?: boolean;
+  /**
+   * Accept AUTH with this account. AUTH is offered even on a plain connection (`allowInsecureAuth`): the sink
+   * is the most careless server there is, so only the client can keep a password off the wire.
+   */
+  auth?: { user: string; pass: string };
+}
+
 /** A real SMTP server (npm smtp-server) that keeps every message it accepts. */
 export class SmtpSink {
   readonly messages: { raw: Buffer; parsed: ParsedMail; at: number }[] = [];
+  /** Every AUTH the server received: who, whether the password was right, whether the connection was TLS. */
+  readonly authAttempts: { user: string; passwordMatched: boolean; secure: boolean }[] = [];
+  /** Connections seen, with whether each was (or became) TLS when the mail was sent. */
+  readonly mailSessions: { secure: boolean }[] = [];
+  /** TLS handshakes that failed on the server side (the client refused the certificate, say). */
+  readonly tlsFailures: string[] = [];
   port = 0;
   private server: SMTPServer;
   /** Answer the next N messages with this SMTP error, to test retries. */
   failNext: { count: number; code: number } = { count: 0, code: 451 };
 
-  constructor() {
+  constructor(readonly options: SmtpSinkOptions = {}) {
+    const { tls, implicitTls, auth } = options;
+    const disabled = [...(tls && !implicitTls ? [] : ["STARTTLS"]), ...(auth ? [] : ["AUTH"])];
     this.server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS", "AUTH"],
+      authOptional: !auth,
+      disabledCommands: disabled,
       logger: false,
+      ...(tls ? { key: tls.key, cert: tls.cert, secure: Boolean(implicitTls) } : {}),
+      ...(auth
+        ? {
+            allowInsecureAuth: true,
+            authMethods: ["PLAIN", "LOGIN"],
+            onAuth: (a, session, callback) => {
+              const passwordMatched = a.username === auth.user && a.password === auth.pass;
+              this.authAttempts.push({ user: a.username ?? "", passwordMatched, secure: session.secure });
+              if (!passwordMatched) return callback(new Error("sai tài khoản"));
+              callback(null, { user: a.username });
+            },
+          }
+        : {}),
+      onMailFrom: (_address, session, callback) => {
+        this.mailSessions.push({ secure: session.secure });
+        callback();
+      },
       onData: (stream, _session, callback) => {
         const chunks: Buffer[] = [];
         stream.on("data", (c: Buffer) => chunks.push(c));
@@ -185,7 +252,12 @@ export class SmtpSink {
     this.port = await freePort();
     // A client killed mid-session (the crash test SIGKILLs the desk with pooled connections open) resets its
     // socket: that is the client's failure, not the server's, and must not surface as an unhandled error.
+    // A client that refuses our certificate drops the socket mid-handshake: recorded, not thrown.
     this.server.on("error", (err: NodeJS.ErrnoException) => {
+      if (this.options.tls && /TLS|SSL|certificate/i.test(`${err.code} ${err.message}`)) {
+        this.tlsFailures.push(err.message);
+        return;
+      }
       if (err.code !== "ECONNRESET" && err.code !== "EPIPE") throw err;
     });
     await new Promise<void>((resolve) => this.server.listen(this.port, "127.0.0.1", resolve));

@@ -9,13 +9,13 @@ export function deskEnv(dovecot: Dovecot, sink: SmtpSink, dbPath: string): Recor
     DESK_DB: dbPath,
     DESK_IMAP_HOST: "127.0.0.1",
     DESK_IMAP_PORT: String(dovecot.port),
-    DESK_IMAP_TLS: "false",
+    DESK_IMAP_TLS: "none",
     DESK_IMAP_USER: IMAP_USER,
     DESK_IMAP_PASSWORD: IMAP_PASS,
     DESK_IMAP_POLL_SECONDS: "2",
     DESK_SMTP_HOST: "127.0.0.1",
     DESK_SMTP_PORT: String(sink.port),
-    DESK_SMTP_TLS: "false",
+    DESK_SMTP_TLS: "none",
     DESK_POLL_MS: "200",
   };
 }

@@ -1,10 +1,10 @@
-import { timingSafeEqual } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
 import type { Update } from "telegraf/types";
 import type { ChatEvent } from "../conversation.js";
 import { type ChatTransport, RetryAfterError } from "../delivery.js";
 import { escapeHtml, splitText } from "../pacing.js";
+import { secretsEqual } from "../secret.js";
 
 export interface TelegramSettings {
   token: string;
@@ -147,14 +147,6 @@ export async function pollTelegram(
   }
 }
 
-/** Constant-time comparison of the webhook secret. */
-function secretMatches(got: string | string[] | undefined, secret: string): boolean {
-  if (typeof got !== "string") return false;
-  const a = Buffer.from(got);
-  const b = Buffer.from(secret);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /**
  * The webhook receiver. Telegram POSTs each update with the secret in `X-Telegram-Bot-Api-Secret-Token`; a request
  * without it is refused with 403. The answer is 200 only after the update's transaction committed; a failure
@@ -171,7 +163,7 @@ export function telegramWebhookServer(
       res.writeHead(404).end();
       return;
     }
-    if (!secretMatches(req.headers["x-telegram-bot-api-secret-token"], secret)) {
+    if (!secretsEqual(req.headers["x-telegram-bot-api-secret-token"], secret)) {
       res.writeHead(403).end();
       return;
     }

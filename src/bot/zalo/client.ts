@@ -1,5 +1,6 @@
 import axios, { type AxiosInstance, type AxiosResponse, isAxiosError } from "axios";
 import { splitText } from "../pacing.js";
+import { secretsEqual } from "../secret.js";
 
 /**
  * Our own typed client of the Zalo Bot API (`https://bot-api.zaloplatforms.com/bot<token>/<method>`).
@@ -196,11 +197,10 @@ export class ZaloClient {
   }
 }
 
-/** Verify a webhook delivery: Zalo sends the secret in `X-Bot-Api-Secret-Token`. */
+/** Verify a webhook delivery: Zalo sends the secret in `X-Bot-Api-Secret-Token`; compared in constant time. */
 export function zaloWebhookAuthorized(
   headers: Record<string, string | string[] | undefined>,
   secret: string,
 ): boolean {
-  const got = headers["x-bot-api-secret-token"];
-  return typeof got === "string" && got.length === secret.length && got === secret;
+  return secretsEqual(headers["x-bot-api-secret-token"], secret);
 }
