@@ -10,7 +10,7 @@ import { fold } from "../core/text/fold.js";
 import type { ChatPerson, Platform } from "../store/incident-repo.js";
 import type { Repos } from "../store/store.js";
 import { buttonData, type Command, HELP_TEXT, parseButton, parseCommand } from "./commands.js";
-import { type BucketState, minutesUntilToken, type RateLimit, takeToken } from "./rate-limit.js";
+import { minutesUntilToken, parseBucket, type RateLimit, takeToken } from "./rate-limit.js";
 
 /** One inbound chat update, whatever the platform. */
 export interface ChatEvent {
@@ -224,9 +224,8 @@ async function withinLimit(
   opts: ChatDeskOptions,
 ): Promise<boolean> {
   const key = `chat-rate:${kind}:${who(ev)}`;
-  const raw = await r.meta.get(key);
   const limit = opts.limits[kind];
-  const decision = takeToken(raw ? (JSON.parse(raw) as BucketState) : null, limit, now.getTime());
+  const decision = takeToken(parseBucket(await r.meta.get(key)), limit, now.getTime());
   await r.meta.set(key, JSON.stringify(decision.state));
   if (decision.notify) {
     await reply(
@@ -581,9 +580,19 @@ interface RegistrationNotices {
  * the first request of a window is posted at once, the rest wait for one digest at the end of the window
  * (a job), which lists a few and counts the others.
  */
+function parseNotices(raw: string | null): RegistrationNotices {
+  try {
+    const v = raw ? (JSON.parse(raw) as Partial<RegistrationNotices>) : null;
+    if (v && typeof v.windowEnd === "number" && Array.isArray(v.held))
+      return { windowEnd: v.windowEnd, held: v.held.filter((x): x is number => typeof x === "number") };
+  } catch {
+    // An unreadable row starts a new window rather than stopping registrations.
+  }
+  return { windowEnd: 0, held: [] };
+}
+
 async function registrationNotice(r: Repos, id: number, what: string, now: Date, opts: ChatDeskOptions) {
-  const raw = await r.meta.get(REGISTRATION_STATE);
-  const state: RegistrationNotices = raw ? JSON.parse(raw) : { windowEnd: 0, held: [] };
+  const state = parseNotices(await r.meta.get(REGISTRATION_STATE));
   if (now.getTime() < state.windowEnd) {
     if (!state.held.includes(id)) state.held.push(id);
     await r.meta.set(REGISTRATION_STATE, JSON.stringify(state));
@@ -600,9 +609,7 @@ async function registrationNotice(r: Repos, id: number, what: string, now: Date,
 }
 
 async function registrationDigest(r: Repos, now: Date) {
-  const raw = await r.meta.get(REGISTRATION_STATE);
-  if (!raw) return;
-  const state = JSON.parse(raw) as RegistrationNotices;
+  const state = parseNotices(await r.meta.get(REGISTRATION_STATE));
   if (state.held.length === 0) return;
   await r.meta.set(REGISTRATION_STATE, JSON.stringify({ ...state, held: [] }));
   const pending = (await r.incidents.pendingLinks()).filter((l) => state.held.includes(l.id));

@@ -24,6 +24,19 @@ export interface RateDecision {
   state: BucketState;
 }
 
+/** A stored bucket, or null when the row is missing or unreadable: a broken row must never stop the desk. */
+export function parseBucket(raw: string | null): BucketState | null {
+  if (!raw) return null;
+  try {
+    const v = JSON.parse(raw) as Partial<BucketState>;
+    return typeof v.tokens === "number" && typeof v.at === "number" && Number.isFinite(v.tokens + v.at)
+      ? { tokens: v.tokens, at: v.at, noticed: v.noticed === true }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 export function takeToken(state: BucketState | null, limit: RateLimit, now: number): RateDecision {
   const capacity = Math.max(1, limit.limit);
   const perMs = capacity / (limit.windowMinutes * 60_000);
