@@ -185,7 +185,7 @@ async function authorise(
   cmd: Command | null,
   now: Date,
   opts: ChatDeskOptions,
-): Promise<"ok" | "other-group" | "rate-limited" | "ignored"> {
+): Promise<"ok" | "other-group" | "rate-limited"> {
   const fault = !cmd && classify(ev.text) !== "other";
   if (ev.chatType === "other-group") {
     // Chatter in a stranger's group is not ours to answer; a command or a fault gets one refusal (rate-limited).
@@ -199,20 +199,23 @@ async function authorise(
     }
     return "other-group";
   }
-  const kind: LimitKind | null =
-    cmd?.name === "dangky"
-      ? "registrations"
-      : cmd
-        ? person && DESK_ROLES.includes(person.role)
-          ? null
-          : "commands"
-        : fault
-          ? "reports"
-          : ev.chatType === "private"
-            ? "commands"
-            : null;
+  const kind = limitKind(ev, person, cmd, fault);
   if (!kind) return "ok";
   return (await withinLimit(r, ev, kind, now, opts)) ? "ok" : "rate-limited";
+}
+
+/** Which bucket an update draws on; null when it costs nothing (group chatter the bot does not answer). */
+function limitKind(
+  ev: ChatEvent,
+  person: ChatPerson | null,
+  cmd: Command | null,
+  fault: boolean,
+): LimitKind | null {
+  if (cmd?.name === "dangky") return "registrations";
+  if (cmd) return person && DESK_ROLES.includes(person.role) ? null : "commands";
+  if (fault) return "reports";
+  // Unknown text in private is answered with the help: a flood of it is a flood of commands.
+  return ev.chatType === "private" ? "commands" : null;
 }
 
 /** Take a token from the user's bucket; over the limit, the first refusal is told politely, the rest silent. */
@@ -575,11 +578,6 @@ interface RegistrationNotices {
   held: number[];
 }
 
-/**
- * A registration request tells the admins in the group, but a flood of `/dangky` must not flood the group:
- * the first request of a window is posted at once, the rest wait for one digest at the end of the window
- * (a job), which lists a few and counts the others.
- */
 function parseNotices(raw: string | null): RegistrationNotices {
   try {
     const v = raw ? (JSON.parse(raw) as Partial<RegistrationNotices>) : null;
@@ -591,6 +589,11 @@ function parseNotices(raw: string | null): RegistrationNotices {
   return { windowEnd: 0, held: [] };
 }
 
+/**
+ * A registration request tells the admins in the group, but a flood of `/dangky` must not flood the group:
+ * the first request of a window is posted at once, the rest wait for one digest at the end of the window
+ * (a job), which lists a few and counts the others.
+ */
 async function registrationNotice(r: Repos, id: number, what: string, now: Date, opts: ChatDeskOptions) {
   const state = parseNotices(await r.meta.get(REGISTRATION_STATE));
   if (now.getTime() < state.windowEnd) {
