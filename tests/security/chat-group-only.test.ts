@@ -5,7 +5,9 @@ import { loadConfig } from "../../src/app/config.js";
 import { registerBooking } from "../../src/app/desk.js";
 import { DeskService } from "../../src/app/service.js";
 import { handleChatEvent, scopeChat } from "../../src/bot/conversation.js";
+import type { ZaloUpdate } from "../../src/bot/zalo/client.js";
 import { at, makeDesk, request, tempDir } from "../helpers.js";
+import { FakeZalo } from "../support/fake-zalo.js";
 import { freePort } from "../support/servers.js";
 import { dm, ev, GROUP, mcu, repliesTo, tech } from "./chat-support.js";
 
@@ -162,5 +164,59 @@ describe("group-only rule through telegraf and telegram-test-api", () => {
     expect(incidents.map((i) => i.endpoint)).toEqual(["CX-00025"]);
     const toStrangers = sent().filter((m) => String(m.chat_id) === String(STRANGERS));
     expect(toStrangers.every((m) => m.text.includes("Bot chỉ làm việc trong nhóm"))).toBe(true);
+  }, 40_000);
+});
+
+describe("group-only rule through the Zalo client against the fake Zalo Bot API", () => {
+  const TOKEN = "987654321:zalo-test-token";
+  const SUPPORT = "g-hotro-kythuat";
+  const STRANGERS = "g-nhom-la";
+  const fake = new FakeZalo(TOKEN);
+  let service: DeskService;
+  beforeAll(async () => {
+    await fake.start();
+    service = new DeskService(
+      loadConfig({
+        DESK_DB: join(tempDir(), "desk.db"),
+        DESK_ZALO_TOKEN: TOKEN,
+        DESK_ZALO_GROUP_ID: SUPPORT,
+        DESK_ZALO_BASE_URL: fake.url,
+        DESK_POLL_MS: "200",
+      }),
+      () => undefined,
+      () => at("2026-12-10", "09:30"),
+    );
+    await service.start();
+  });
+  afterAll(async () => {
+    await service.stop();
+    await fake.stop();
+  });
+
+  it("a technician's report in a stranger's Zalo group is refused; in the support group it is taken", async () => {
+    const message = (id: string, chat: string, from: string, text: string): ZaloUpdate => ({
+      event_name: "message.text.received",
+      message: {
+        message_id: id,
+        from: { id: from, display_name: "Cán bộ" },
+        chat: { id: chat, chat_type: "GROUP" },
+        date: Date.now(),
+        text,
+      },
+    });
+    fake.push(message("z1", STRANGERS, tech("CX-00008").zaloId!, "@HoTroKyThuat mất tiếng"));
+    fake.push(message("z2", SUPPORT, tech("CX-00025").zaloId!, "@HoTroKyThuat mất hình"));
+    await until(async () => {
+      const refused = fake.sent.some(
+        (m) => m.chat_id === STRANGERS && m.text.includes("Bot chỉ làm việc trong nhóm"),
+      );
+      const taken = fake.sent.some((m) => m.chat_id === SUPPORT && m.text.includes("CX-00025"));
+      return refused && taken ? true : undefined;
+    }, "the refusal and the acknowledgement");
+    const incidents = await service.desk.store.read((r) => r.incidents.list());
+    expect(incidents.map((i) => i.endpoint)).toEqual(["CX-00025"]);
+    expect(fake.sent.filter((m) => m.chat_id === STRANGERS).every((m) => !m.text.includes("SC-2026"))).toBe(
+      true,
+    );
   }, 40_000);
 });
