@@ -115,8 +115,12 @@ describe("chat desk conversation", () => {
     const desk = await makeDesk();
     const now = at("2026-12-10", "09:30");
     await handleChatEvent(desk, ev("999", "mất tiếng"), now);
-    expect((await chatOut(desk.store)).at(-1)!.payload.text).toContain("chưa gắn với điểm cầu nào");
-    expect(await desk.store.read((r) => r.incidents.list())).toEqual([]);
+    const told = (await chatOut(desk.store)).filter((m) => m.channel === "chat").at(-1)!;
+    expect(told.payload.text).toContain("chưa gắn với điểm cầu nào");
+    // A stranger's fault is kept for the desk, unverified (tests/security/chat-stranger-report.test.ts).
+    expect(await desk.store.read((r) => r.incidents.list())).toMatchObject([
+      { endpoint: null, unverified: true },
+    ]);
     await handleChatEvent(desk, ev("999", "/dangky CX-99999"), now);
     expect((await chatOut(desk.store)).at(-1)!.payload.text).toContain("không có trong danh bạ");
     await handleChatEvent(desk, ev("999", "/dangky cx-00004"), now);
@@ -124,10 +128,14 @@ describe("chat desk conversation", () => {
     expect((await chatOut(desk.store)).at(-1)!.payload.text).toBe(
       "Chỉ quản trị viên mới duyệt được đăng ký.",
     );
+    // CX-00004 already has a linked technician: the admin replaces the link knowingly.
     await handleChatEvent(desk, ev(admin.telegramId!, "/duyet 1 technician"), now);
+    expect((await chatOut(desk.store)).at(-1)!.payload.text).toContain("/duyet 1 thay");
+    await handleChatEvent(desk, ev(admin.telegramId!, "/duyet 1 technician thay"), now);
     await handleChatEvent(desk, ev("999", "mất tiếng"), now);
     expect(await desk.store.read((r) => r.incidents.list())).toMatchObject([
-      { endpoint: "CX-00004", reporter: "telegram:999" },
+      { endpoint: null, unverified: true },
+      { endpoint: "CX-00004", reporter: "telegram:999", unverified: false },
     ]);
   });
 

@@ -111,6 +111,14 @@ const EnvSchema = z.object({
   DESK_INCIDENT_JOIN_MINUTES: positive.default(10),
   DESK_INCIDENT_REMIND_MINUTES: positive.default(5),
   DESK_INCIDENT_ESCALATE_MINUTES: positive.default(10),
+  // Chat authorisation: per-user limits (N per window of minutes) and the registration-notice window.
+  DESK_CHAT_REGISTER_LIMIT: positive.default(3),
+  DESK_CHAT_REGISTER_WINDOW_MINUTES: positive.default(60),
+  DESK_CHAT_REPORT_LIMIT: positive.default(10),
+  DESK_CHAT_REPORT_WINDOW_MINUTES: positive.default(10),
+  DESK_CHAT_COMMAND_LIMIT: positive.default(30),
+  DESK_CHAT_COMMAND_WINDOW_MINUTES: positive.default(10),
+  DESK_CHAT_REGISTER_NOTICE_MINUTES: positive.default(10),
 });
 
 export interface MailConfig {
@@ -290,6 +298,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       joinMinutes: e.DESK_INCIDENT_JOIN_MINUTES,
       ackReminderMinutes: e.DESK_INCIDENT_REMIND_MINUTES,
       escalateMinutes: e.DESK_INCIDENT_ESCALATE_MINUTES,
+      limits: {
+        registrations: {
+          limit: e.DESK_CHAT_REGISTER_LIMIT,
+          windowMinutes: e.DESK_CHAT_REGISTER_WINDOW_MINUTES,
+        },
+        reports: { limit: e.DESK_CHAT_REPORT_LIMIT, windowMinutes: e.DESK_CHAT_REPORT_WINDOW_MINUTES },
+        commands: { limit: e.DESK_CHAT_COMMAND_LIMIT, windowMinutes: e.DESK_CHAT_COMMAND_WINDOW_MINUTES },
+      },
+      registrationNoticeMinutes: e.DESK_CHAT_REGISTER_NOTICE_MINUTES,
     },
     pollMs: e.DESK_POLL_MS,
     leaseSeconds: e.DESK_LEASE_SECONDS,

@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import { DateTime } from "luxon";
 import type { Telegraf } from "telegraf";
 import type { ChatEvent } from "../bot/conversation.js";
-import { handleChatEvent, incidentJobHandlers } from "../bot/conversation.js";
+import { handleChatEvent, incidentJobHandlers, scopeChat } from "../bot/conversation.js";
 import { type ChatTransport, deliverChat } from "../bot/delivery.js";
 import { Pacer } from "../bot/pacing.js";
 import {
@@ -214,7 +214,7 @@ export class DeskService {
       this.telegram = createTelegramBot(
         tg,
         async (ev) => {
-          await handleChatEvent(this.desk, ev, this.clock(), this.config.chat);
+          await handleChatEvent(this.desk, scopeChat(ev, tg.groupChatId), this.clock(), this.config.chat);
           this.kickChat();
         },
         this.log,
@@ -250,7 +250,7 @@ export class DeskService {
       const client = new ZaloClient({ token: zalo.token, baseUrl: zalo.baseUrl });
       this.transports.push(zaloTransport(client, zalo.groupChatId));
       const onZalo = async (ev: ChatEvent) => {
-        await handleChatEvent(this.desk, ev, this.clock(), this.config.chat);
+        await handleChatEvent(this.desk, scopeChat(ev, zalo.groupChatId), this.clock(), this.config.chat);
         this.kickChat();
       };
       if (zalo.webhook) {

@@ -6,15 +6,21 @@ import type { Booking } from "../core/booking/types.js";
 import { atLocal, formatRangeVi } from "../core/calendar/zone.js";
 import { CATEGORY_VI, classify, routeOf } from "../core/incident/classify.js";
 import { INCIDENT_CODE_RE, INCIDENT_STATUS_VI, type Incident, incidentCode } from "../core/incident/types.js";
+import { fold } from "../core/text/fold.js";
 import type { ChatPerson, Platform } from "../store/incident-repo.js";
 import type { Repos } from "../store/store.js";
 import { buttonData, type Command, HELP_TEXT, parseButton, parseCommand } from "./commands.js";
+import { minutesUntilToken, parseBucket, type RateLimit, takeToken } from "./rate-limit.js";
 
 /** One inbound chat update, whatever the platform. */
 export interface ChatEvent {
   platform: Platform;
   chatId: string;
-  chatType: "group" | "private";
+  /**
+   * "group" only for the configured support group of the platform; any other group is "other-group" and gets
+   * no group action (see `scopeChat`, applied by the service, which knows the configured groups).
+   */
+  chatType: "group" | "other-group" | "private";
   userId: string;
   userName: string;
   text: string;
@@ -35,18 +41,43 @@ export interface ChatDeskOptions {
   /** During a live session, an unacknowledged incident reminds the duty after this long, then escalates. */
   ackReminderMinutes: number;
   escalateMinutes: number;
+  /** Per chat user (platform:user id): `/dangky`, free-text fault reports, and every other command or button. */
+  limits: Record<LimitKind, RateLimit>;
+  /** Registration notices to the group: the first of a window at once, the rest as one digest at its end. */
+  registrationNoticeMinutes: number;
 }
+
+export type LimitKind = "registrations" | "reports" | "commands";
 
 export const DEFAULT_CHAT_OPTIONS: ChatDeskOptions = {
   joinMinutes: 10,
   ackReminderMinutes: 5,
   escalateMinutes: 10,
+  // A person registers once; a commune reports a few faults in a session; a clerk types a few commands.
+  limits: {
+    registrations: { limit: 3, windowMinutes: 60 },
+    reports: { limit: 10, windowMinutes: 10 },
+    commands: { limit: 30, windowMinutes: 10 },
+  },
+  registrationNoticeMinutes: 10,
 };
+
+/**
+ * Mark a platform "group" update as "other-group" unless it comes from the configured support group: a
+ * stranger's group (the bot added elsewhere) never gets group actions.
+ */
+export function scopeChat(ev: ChatEvent, groupChatId: string): ChatEvent {
+  return ev.chatType === "group" && ev.chatId !== groupChatId ? { ...ev, chatType: "other-group" } : ev;
+}
 
 const ROUTE_VI = { wan: "Trực ban mạng WAN (Sở Khoa học và Công nghệ)", mcu: "Kỹ thuật MCU" } as const;
 const DESK_ROLES = ["mcu-technician", "wan-duty", "admin"];
 
-export const INCIDENT_JOB = { reminder: "incident-ack-reminder", escalate: "incident-escalate" } as const;
+export const INCIDENT_JOB = {
+  reminder: "incident-ack-reminder",
+  escalate: "incident-escalate",
+  registrationDigest: "registration-digest",
+} as const;
 
 function who(ev: ChatEvent): string {
   return `${ev.platform}:${ev.userId}`;
@@ -125,11 +156,89 @@ export async function handleChatEvent(
     if (!(await r.inbound.claim(ev.platform, ev.updateId, now, "received"))) return { duplicate: true };
     const person = await r.incidents.personByChat(ev.platform, ev.userId);
     const cmd = ev.button ? parseButton(ev.button) : parseCommand(ev.text);
+    const gate = await authorise(r, ev, person, cmd, now, opts);
+    if (gate !== "ok") {
+      await r.inbound.settle(ev.platform, ev.updateId, gate, null);
+      return { duplicate: false };
+    }
     if (cmd) await command(desk, r, ev, person, cmd, now, opts);
     else await freeText(desk, r, ev, person, now, opts);
     await r.inbound.settle(ev.platform, ev.updateId, "handled", null);
     return { duplicate: false };
   });
+}
+
+const LIMIT_VI: Record<LimitKind, string> = {
+  registrations: "yêu cầu đăng ký",
+  reports: "báo cáo sự cố",
+  commands: "lệnh",
+};
+
+/**
+ * The gate before any effect: updates from an unknown group get one refusal and nothing else; then the
+ * per-user rate limit (desk staff are not limited for commands: a burst of faults is their work).
+ */
+async function authorise(
+  r: Repos,
+  ev: ChatEvent,
+  person: ChatPerson | null,
+  cmd: Command | null,
+  now: Date,
+  opts: ChatDeskOptions,
+): Promise<"ok" | "other-group" | "rate-limited"> {
+  const fault = !cmd && classify(ev.text) !== "other";
+  if (ev.chatType === "other-group") {
+    // Chatter in a stranger's group is not ours to answer; a command or a fault gets one refusal (rate-limited).
+    if ((cmd || fault) && (await withinLimit(r, ev, "commands", now, opts))) {
+      await reply(
+        r,
+        ev,
+        "Bot chỉ làm việc trong nhóm Hỗ trợ kỹ thuật họp trực tuyến Thành phố và trong tin nhắn riêng. Đề nghị báo sự cố hoặc gửi lệnh ở nhóm đó, hoặc nhắn riêng cho bot.",
+        now,
+      );
+    }
+    return "other-group";
+  }
+  const kind = limitKind(ev, person, cmd, fault);
+  if (!kind) return "ok";
+  return (await withinLimit(r, ev, kind, now, opts)) ? "ok" : "rate-limited";
+}
+
+/** Which bucket an update draws on; null when it costs nothing (group chatter the bot does not answer). */
+function limitKind(
+  ev: ChatEvent,
+  person: ChatPerson | null,
+  cmd: Command | null,
+  fault: boolean,
+): LimitKind | null {
+  if (cmd?.name === "dangky") return "registrations";
+  if (cmd) return person && DESK_ROLES.includes(person.role) ? null : "commands";
+  if (fault) return "reports";
+  // Unknown text in private is answered with the help: a flood of it is a flood of commands.
+  return ev.chatType === "private" ? "commands" : null;
+}
+
+/** Take a token from the user's bucket; over the limit, the first refusal is told politely, the rest silent. */
+async function withinLimit(
+  r: Repos,
+  ev: ChatEvent,
+  kind: LimitKind,
+  now: Date,
+  opts: ChatDeskOptions,
+): Promise<boolean> {
+  const key = `chat-rate:${kind}:${who(ev)}`;
+  const limit = opts.limits[kind];
+  const decision = takeToken(parseBucket(await r.meta.get(key)), limit, now.getTime());
+  await r.meta.set(key, JSON.stringify(decision.state));
+  if (decision.notify) {
+    await reply(
+      r,
+      ev,
+      `Anh/chị đã gửi quá nhiều ${LIMIT_VI[kind]} trong thời gian ngắn (tối đa ${limit.limit} trong ${limit.windowMinutes} phút). Bot tạm dừng xử lý ${LIMIT_VI[kind]} của anh/chị khoảng ${minutesUntilToken(decision.state, limit)} phút; việc gấp xin gọi trực tiếp bộ phận kỹ thuật.`,
+      now,
+    );
+  }
+  return decision.allowed;
 }
 
 async function freeText(
@@ -146,15 +255,7 @@ async function freeText(
     if (ev.chatType === "private") await reply(r, ev, `Bot chưa hiểu yêu cầu. ${HELP_TEXT}`, now);
     return;
   }
-  if (!person) {
-    await reply(
-      r,
-      ev,
-      `Chào ${ev.userName}, tài khoản của anh/chị chưa gắn với điểm cầu nào nên bot chưa thể ghi nhận sự cố. Đề nghị gửi /dangky <mã điểm cầu> để quản trị viên duyệt, hoặc gọi trực tiếp bộ phận kỹ thuật.`,
-      now,
-    );
-    return;
-  }
+  if (!person) return strangerReport(desk, r, ev, category, now, opts);
   if (!person.endpoint) {
     await reply(
       r,
@@ -235,6 +336,77 @@ async function freeText(
   }
 }
 
+/**
+ * A fault from a chat account not in the directory: it may be real, so it is recorded for the desk as an
+ * unverified incident (no endpoint, no session, no timers) and the reporter is asked to register.
+ */
+async function strangerReport(
+  desk: Desk,
+  r: Repos,
+  ev: ChatEvent,
+  category: Exclude<ReturnType<typeof classify>, "other">,
+  now: Date,
+  opts: ChatDeskOptions,
+) {
+  const register =
+    "Tài khoản của anh/chị chưa gắn với điểm cầu nào: đề nghị gửi /dangky <mã điểm cầu> để quản trị viên duyệt, hoặc gọi trực tiếp bộ phận kỹ thuật.";
+  const joined = await r.incidents.openByReporter(
+    who(ev),
+    category,
+    new Date(now.getTime() - opts.joinMinutes * 60_000),
+  );
+  if (joined) {
+    await r.incidents.addEvent(joined.code, {
+      at: now,
+      actor: who(ev),
+      channel: ev.platform,
+      action: "reported-again",
+      note: ev.text,
+    });
+    await reply(r, ev, `Phản ánh này đã được ghi vào sự cố ${joined.code} (chưa xác minh). ${register}`, now);
+    return;
+  }
+  const year = DateTime.fromJSDate(now, { zone: desk.reg.zone }).year;
+  const code = incidentCode(year, await r.bookings.nextSeq(`incident-${year}`));
+  const route = routeOf(category);
+  await r.incidents.save({
+    code,
+    endpoint: null,
+    booking: null,
+    category,
+    route,
+    status: "open",
+    reporter: who(ev),
+    text: ev.text,
+    assignee: null,
+    unverified: true,
+    openedAt: now,
+    updatedAt: now,
+  });
+  await r.incidents.addEvent(code, {
+    at: now,
+    actor: who(ev),
+    channel: ev.platform,
+    action: "opened-unverified",
+    note: ev.text,
+  });
+  await reply(
+    r,
+    ev,
+    `Chào ${ev.userName}, bot đã ghi nhận phản ánh thành sự cố ${code} (${CATEGORY_VI[category]}, chưa xác minh) và chuyển ${ROUTE_VI[route]}. ${register}`,
+    now,
+  );
+  const said = ev.text.length > 200 ? `${ev.text.slice(0, 200)}…` : ev.text;
+  await deskNotice(
+    r,
+    route === "wan" ? "wan-duty" : "mcu-technician",
+    `Sự cố mới ${code} (${CATEGORY_VI[category]}) — CHƯA XÁC MINH: tài khoản ${ev.platform} chưa đăng ký «${ev.userName}» báo «${said}». Đề nghị liên hệ xác minh điểm cầu.`,
+    now,
+    code,
+    incidentButtons(code),
+  );
+}
+
 async function command(
   desk: Desk,
   r: Repos,
@@ -269,12 +441,12 @@ async function command(
       const pending = (await r.incidents.pendingLinks()).find(
         (l) => l.platform === ev.platform && l.userId === ev.userId,
       )!;
-      await deskNotice(
+      await registrationNotice(
         r,
-        "admin",
-        `Yêu cầu đăng ký số ${pending.id}: ${ev.userName} (${ev.platform}) xin gắn với điểm cầu ${code}. Duyệt: /duyet ${pending.id} technician`,
+        pending.id,
+        `${ev.userName} (${ev.platform}) xin gắn với điểm cầu ${code}`,
         now,
-        "",
+        opts,
       );
       return reply(
         r,
@@ -283,27 +455,20 @@ async function command(
         now,
       );
     }
-    case "duyet": {
-      if (person?.role !== "admin") return reply(r, ev, "Chỉ quản trị viên mới duyệt được đăng ký.", now);
-      const id = Number(cmd.args[0]);
-      const role = cmd.args[1] === "leader" ? "leader" : "technician";
-      const link = Number.isInteger(id) ? await r.incidents.approveLink(id, role, who(ev)) : null;
-      if (!link) return reply(r, ev, `Không có yêu cầu đăng ký đang chờ số «${cmd.args[0] ?? ""}».`, now);
-      return reply(
-        r,
-        ev,
-        `Đã duyệt: ${link.name} là ${role === "leader" ? "lãnh đạo" : "cán bộ kỹ thuật"} điểm cầu ${link.endpoint}.`,
-        now,
-      );
-    }
+    case "duyet":
+      return approve(r, ev, person, cmd, now);
     case "lich": {
+      // In a private chat a person sees only their own endpoint's sessions; a stranger sees none.
+      if (ev.chatType === "private" && !person) return reply(r, ev, NOT_REGISTERED, now);
       const day = DateTime.fromJSDate(now, { zone }).toISODate()!;
       const from = atLocal(day, "00:00", zone);
-      const list = await r.bookings.list({
-        from,
-        to: new Date(from.getTime() + 24 * 3600_000),
-        statuses: ["confirmed", "checked", "live", "ended", "needs-review"],
-      });
+      const list = await r.bookings
+        .list({
+          from,
+          to: new Date(from.getTime() + 24 * 3600_000),
+          statuses: ["confirmed", "checked", "live", "ended", "needs-review"],
+        })
+        .then((all) => all.filter((b) => visibleTo(ev, person, b)));
       if (list.length === 0) return reply(r, ev, "Hôm nay không có phiên họp trực tuyến nào.", now);
       return reply(
         r,
@@ -317,7 +482,9 @@ async function command(
     }
     case "phien": {
       const code = parseBookingCode(cmd.rest);
-      const b = code ? await r.bookings.get(code) : null;
+      const found = code ? await r.bookings.get(code) : null;
+      // Another endpoint's session is "not found" in a private chat: its existence is not ours to tell.
+      const b = found && visibleTo(ev, person, found) ? found : null;
       if (!b)
         return reply(r, ev, `Không tìm thấy phiên họp «${cmd.rest}». Cách dùng: /phien HTT-2026-0042.`, now);
       return reply(r, ev, sessionLine(b, zone), now);
@@ -346,6 +513,8 @@ async function command(
       });
       return reply(r, ev, `Đã ghi nhận điểm cầu ${person.endpoint} sẵn sàng cho phiên ${b.code}.`, now);
     }
+    case "suco":
+      return ownIncidents(r, ev, person, now);
     case "nhan":
     case "chuyen":
     case "xong":
@@ -362,6 +531,170 @@ async function command(
     default:
       return reply(r, ev, `Lệnh /${cmd.name} không tồn tại. Gõ /tro_giup để xem các lệnh.`, now);
   }
+}
+
+const NOT_REGISTERED =
+  "Tài khoản của anh/chị chưa đăng ký với điểm cầu nào nên bot không hiển thị lịch họp hay sự cố. Gửi /dangky <mã điểm cầu> để quản trị viên duyệt.";
+
+/** Who may see a session: anyone in the support group; in private, desk staff, or a person of one of its endpoints. */
+function visibleTo(ev: ChatEvent, person: ChatPerson | null, b: Booking): boolean {
+  if (ev.chatType === "group") return true;
+  if (!person) return false;
+  if (DESK_ROLES.includes(person.role)) return true;
+  return person.endpoint !== null && [b.hostEndpoint, ...b.request.participants].includes(person.endpoint);
+}
+
+/** `/suco`: the open incidents of the person's own endpoint (desk staff: all open ones). */
+async function ownIncidents(r: Repos, ev: ChatEvent, person: ChatPerson | null, now: Date) {
+  if (!person) return reply(r, ev, NOT_REGISTERED, now);
+  const desk = DESK_ROLES.includes(person.role);
+  if (!desk && ev.chatType !== "private")
+    return reply(r, ev, "Xem sự cố của điểm cầu mình: nhắn riêng /suco cho bot.", now);
+  const open = (await r.incidents.list()).filter(
+    (i) => i.status !== "resolved" && (desk || (person.endpoint !== null && i.endpoint === person.endpoint)),
+  );
+  if (open.length === 0) return reply(r, ev, "Không có sự cố nào đang mở.", now);
+  return reply(
+    r,
+    ev,
+    [
+      `Sự cố đang mở (${open.length}):`,
+      ...open.map(
+        (i) =>
+          `• ${i.code} — ${CATEGORY_VI[i.category]} tại ${i.endpoint ?? "điểm cầu chưa rõ"}${i.unverified ? " (chưa xác minh)" : ""}: ${INCIDENT_STATUS_VI[i.status]}`,
+      ),
+    ].join("\n"),
+    now,
+  );
+}
+
+const REGISTRATION_STATE = "chat:registration-notices";
+const DIGEST_LISTED = 5;
+
+interface RegistrationNotices {
+  /** The current window ends here (ms); the first request of a window is posted at once. */
+  windowEnd: number;
+  /** Requests held for the digest at the window's end. */
+  held: number[];
+}
+
+function parseNotices(raw: string | null): RegistrationNotices {
+  try {
+    const v = raw ? (JSON.parse(raw) as Partial<RegistrationNotices>) : null;
+    if (v && typeof v.windowEnd === "number" && Array.isArray(v.held))
+      return { windowEnd: v.windowEnd, held: v.held.filter((x): x is number => typeof x === "number") };
+  } catch {
+    // An unreadable row starts a new window rather than stopping registrations.
+  }
+  return { windowEnd: 0, held: [] };
+}
+
+/**
+ * A registration request tells the admins in the group, but a flood of `/dangky` must not flood the group:
+ * the first request of a window is posted at once, the rest wait for one digest at the end of the window
+ * (a job), which lists a few and counts the others.
+ */
+async function registrationNotice(r: Repos, id: number, what: string, now: Date, opts: ChatDeskOptions) {
+  const state = parseNotices(await r.meta.get(REGISTRATION_STATE));
+  if (now.getTime() < state.windowEnd) {
+    if (!state.held.includes(id)) state.held.push(id);
+    await r.meta.set(REGISTRATION_STATE, JSON.stringify(state));
+    return;
+  }
+  // A new window; requests still held from the last one stay held for its digest (or this one's).
+  const windowEnd = now.getTime() + opts.registrationNoticeMinutes * 60_000;
+  await r.meta.set(REGISTRATION_STATE, JSON.stringify({ windowEnd, held: state.held }));
+  await r.jobs.schedule(
+    { kind: INCIDENT_JOB.registrationDigest, key: "registrations", runAt: new Date(windowEnd) },
+    now,
+  );
+  await deskNotice(r, "admin", `Yêu cầu đăng ký số ${id}: ${what}. Duyệt: /duyet ${id} technician`, now, "");
+}
+
+async function registrationDigest(r: Repos, now: Date) {
+  const state = parseNotices(await r.meta.get(REGISTRATION_STATE));
+  if (state.held.length === 0) return;
+  await r.meta.set(REGISTRATION_STATE, JSON.stringify({ ...state, held: [] }));
+  const pending = (await r.incidents.pendingLinks()).filter((l) => state.held.includes(l.id));
+  if (pending.length === 0) return;
+  const listed = pending.slice(0, DIGEST_LISTED);
+  const more = pending.length - listed.length;
+  await deskNotice(
+    r,
+    "admin",
+    [
+      `Có thêm ${pending.length} yêu cầu đăng ký đang chờ duyệt:`,
+      ...listed.map((l) => `• số ${l.id}: ${l.name} (${l.platform}) xin gắn với điểm cầu ${l.endpoint}`),
+      ...(more > 0 ? [`và ${more} yêu cầu đăng ký khác.`] : []),
+      "Duyệt: /duyet <số> technician (hoặc leader).",
+    ].join("\n"),
+    now,
+    "",
+  );
+}
+
+const ROLE_VI: Record<string, string> = {
+  leader: "lãnh đạo",
+  technician: "cán bộ kỹ thuật",
+  "mcu-technician": "cán bộ kỹ thuật MCU",
+  "wan-duty": "trực ban mạng WAN",
+  admin: "quản trị viên",
+};
+
+/**
+ * `/duyet <số> [leader|technician] [thay|them]`. Without `thay`/`them`, an approval that would take a chat link
+ * from someone (the endpoint's person already has an account on this platform, or the applicant's account
+ * belongs to another person) changes nothing and names who holds it now.
+ */
+async function approve(r: Repos, ev: ChatEvent, person: ChatPerson | null, cmd: Command, now: Date) {
+  if (person?.role !== "admin") return reply(r, ev, "Chỉ quản trị viên mới duyệt được đăng ký.", now);
+  const words = cmd.args.slice(1).map((a) => fold(a));
+  const role = words.some((w) => w === "leader" || w === "lanh dao" || w === "lanhdao")
+    ? "leader"
+    : "technician";
+  const mode = words.includes("thay") ? "replace" : words.includes("them") ? "add" : "new";
+  const unknown = words.filter(
+    (w) => !["leader", "lanhdao", "lanh dao", "technician", "kythuat", "thay", "them"].includes(w),
+  );
+  if (unknown.length || (words.includes("thay") && words.includes("them")))
+    return reply(
+      r,
+      ev,
+      `Không hiểu «${cmd.args.slice(1).join(" ")}». Cách dùng: /duyet <số> [leader|technician] [thay|them].`,
+      now,
+    );
+  const id = Number(cmd.args[0]);
+  const outcome = Number.isInteger(id)
+    ? await r.incidents.approveLink(id, role, who(ev), now, mode)
+    : ({ kind: "missing" } as const);
+  if (outcome.kind === "missing")
+    return reply(r, ev, `Không có yêu cầu đăng ký đang chờ số «${cmd.args[0] ?? ""}».`, now);
+  const { link } = outcome;
+  const platform = link.platform === "telegram" ? "Telegram" : "Zalo";
+  const roleVi = ROLE_VI[role]!;
+  if (outcome.kind === "conflict") {
+    const lines = [`Chưa duyệt yêu cầu số ${id} (${link.name} xin làm ${roleVi} điểm cầu ${link.endpoint}):`];
+    if (outcome.holder)
+      lines.push(
+        `• ${roleVi} điểm cầu ${link.endpoint} hiện là ${outcome.holder.name}, đã gắn tài khoản ${platform}.`,
+        `Gõ /duyet ${id}${role === "leader" ? " leader" : ""} thay — thay tài khoản của ${outcome.holder.name} bằng tài khoản của ${link.name} (ghi nhật ký);`,
+        `hoặc /duyet ${id}${role === "leader" ? " leader" : ""} them — thêm ${link.name} làm ${roleVi} thứ hai của điểm cầu.`,
+      );
+    if (outcome.owner)
+      lines.push(
+        `• Tài khoản ${platform} này đang gắn với ${outcome.owner.name} (${ROLE_VI[outcome.owner.role] ?? outcome.owner.role}${outcome.owner.endpoint ? ` điểm cầu ${outcome.owner.endpoint}` : ""}); duyệt bằng «thay» hoặc «them» sẽ chuyển tài khoản khỏi người đó (ghi nhật ký).`,
+      );
+    if (!outcome.holder) lines.push(`Gõ /duyet ${id}${role === "leader" ? " leader" : ""} thay để xác nhận.`);
+    return reply(r, ev, lines.join("\n"), now);
+  }
+  const notes = [
+    outcome.replaced
+      ? ` Tài khoản ${platform} cũ của ${outcome.replaced.name} đã bị thay (đã ghi nhật ký).`
+      : "",
+    outcome.added ? ` ${link.name} là ${roleVi} thứ hai của điểm cầu.` : "",
+    outcome.movedFrom ? ` Tài khoản đã được chuyển khỏi ${outcome.movedFrom.name}.` : "",
+  ].join("");
+  return reply(r, ev, `Đã duyệt: ${link.name} là ${roleVi} điểm cầu ${link.endpoint}.${notes}`, now);
 }
 
 async function incidentAction(
@@ -401,27 +734,27 @@ async function incidentAction(
       told = `${person.name} đã nhận xử lý sự cố ${inc.code}.`;
       break;
     case "chuyen": {
-      const target = cmd.args[1];
-      if (!target)
-        return reply(r, ev, `Cách dùng: /chuyen ${inc.code} wan hoặc /chuyen ${inc.code} @tên.`, now);
-      const toWan = target.toLowerCase() === "wan";
+      const usage = `Cách dùng: /chuyen ${inc.code} wan, /chuyen ${inc.code} mcu hoặc /chuyen ${inc.code} @tên (tên một cán bộ kỹ thuật MCU, trực ban WAN hoặc quản trị viên trong danh bạ).`;
+      const target = await transferTarget(r, cmd.args.slice(1).join(" "));
+      if (target.kind === "none") return reply(r, ev, usage, now);
+      if (target.kind === "refused")
+        return reply(r, ev, `Không chuyển được sự cố ${inc.code}: ${target.why} ${usage}`, now);
       next = {
         ...inc,
         status: "dispatched",
-        route: toWan ? "wan" : inc.route,
-        assignee: toWan ? "wan-duty" : target,
+        route: target.route ?? inc.route,
+        assignee: target.assignee,
         updatedAt: now,
       };
-      told = `Sự cố ${inc.code} đã được chuyển cho ${toWan ? ROUTE_VI.wan : target}.`;
-      if (toWan)
-        await deskNotice(
-          r,
-          "wan-duty",
-          `Sự cố ${inc.code} (${CATEGORY_VI[inc.category]}) tại ${inc.endpoint} được chuyển cho trực ban WAN.`,
-          now,
-          inc.code,
-          incidentButtons(inc.code),
-        );
+      told = `Sự cố ${inc.code} đã được chuyển cho ${target.label}.`;
+      await deskNotice(
+        r,
+        target.role,
+        `Sự cố ${inc.code} (${CATEGORY_VI[inc.category]}) tại ${inc.endpoint ?? "điểm cầu chưa rõ"} được chuyển cho ${target.label}.`,
+        now,
+        inc.code,
+        incidentButtons(inc.code),
+      );
       break;
     }
     case "xong": {
@@ -454,6 +787,50 @@ async function incidentAction(
     now,
   );
   if (ev.chatType === "private") await reply(r, ev, told, now);
+}
+
+type TransferTarget =
+  | { kind: "none" }
+  | { kind: "refused"; why: string }
+  | { kind: "ok"; label: string; role: string; assignee: string; route: "wan" | "mcu" | null };
+
+/**
+ * `/chuyen` hands a fault only to a desk role (`wan`, `mcu`) or a desk person named as in the directory
+ * (`@Đỗ Văn Khánh`, `@dovankhanh`; diacritics, case and spaces do not matter). Anything else is refused, so
+ * a fault is never "handed" to a name nobody reads.
+ */
+async function transferTarget(r: Repos, raw: string): Promise<TransferTarget> {
+  const text = raw.trim().replace(/^@/, "");
+  if (!text) return { kind: "none" };
+  const key = fold(text).replace(/ /g, "");
+  if (key === "wan")
+    return { kind: "ok", label: ROUTE_VI.wan, role: "wan-duty", assignee: "wan-duty", route: "wan" };
+  if (key === "mcu")
+    return {
+      kind: "ok",
+      label: ROUTE_VI.mcu,
+      role: "mcu-technician",
+      assignee: "mcu-technician",
+      route: "mcu",
+    };
+  const matches = (await r.incidents.deskPeople(DESK_ROLES)).filter(
+    (p) => fold(p.name).replace(/ /g, "") === key,
+  );
+  if (matches.length === 0)
+    return { kind: "refused", why: `«${raw.trim()}» không phải bộ phận hay cán bộ trực trong danh bạ.` };
+  if (matches.length > 1)
+    return {
+      kind: "refused",
+      why: `«${raw.trim()}» trùng tên ${matches.length} cán bộ (${matches.map((p) => ROLE_VI[p.role] ?? p.role).join(", ")}); hãy chuyển cho bộ phận (wan hoặc mcu).`,
+    };
+  const p = matches[0]!;
+  return {
+    kind: "ok",
+    label: `${p.name} (${ROLE_VI[p.role] ?? p.role})`,
+    role: p.role,
+    assignee: `person:${p.personId}`,
+    route: p.role === "wan-duty" ? "wan" : p.role === "mcu-technician" ? "mcu" : null,
+  };
 }
 
 const OPS: Record<string, string> = {
@@ -564,5 +941,9 @@ export function incidentJobHandlers(): Record<
     });
     await deskNotice(r, role, text, now, inc.code, incidentButtons(inc.code));
   };
-  return { [INCIDENT_JOB.reminder]: handler(false), [INCIDENT_JOB.escalate]: handler(true) };
+  return {
+    [INCIDENT_JOB.reminder]: handler(false),
+    [INCIDENT_JOB.escalate]: handler(true),
+    [INCIDENT_JOB.registrationDigest]: async (_job, r, now) => registrationDigest(r, now),
+  };
 }

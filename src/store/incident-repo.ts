@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, gte, ne } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, ne } from "drizzle-orm";
 import type { FaultCategory, Route } from "../core/incident/classify.js";
 import type { Incident, IncidentStatus } from "../core/incident/types.js";
 import type { Db } from "./db.js";
-import { chatLinks, incidentEvents, incidents, people } from "./schema.js";
+import { chatLinkEvents, chatLinks, incidentEvents, incidents, people } from "./schema.js";
 
 export type Platform = "telegram" | "zalo";
 
@@ -28,8 +28,32 @@ function toIncident(r: typeof incidents.$inferSelect): Incident {
     category: r.category as FaultCategory,
     route: r.route as Route,
     status: r.status as IncidentStatus,
+    unverified: Boolean(r.unverified),
   };
 }
+
+/** Who holds a chat link now, named in chat so an admin never replaces one without knowing. */
+export interface LinkHolder {
+  personId: number;
+  name: string;
+  endpoint: string | null;
+  role: string;
+}
+
+/** How `/duyet` treats an endpoint person who already has a chat account on the platform. */
+export type ApproveMode = "new" | "replace" | "add";
+
+export type ApproveOutcome =
+  | { kind: "missing" }
+  /** Nothing changed: `holder` has the endpoint's slot, `owner` has the applicant's account today. */
+  | { kind: "conflict"; link: ChatLink; holder: LinkHolder | null; owner: LinkHolder | null }
+  | {
+      kind: "approved";
+      link: ChatLink;
+      replaced: LinkHolder | null;
+      movedFrom: LinkHolder | null;
+      added: boolean;
+    };
 
 export class IncidentRepo {
   constructor(private readonly db: Db) {}
@@ -51,6 +75,24 @@ export class IncidentRepo {
       .where(
         and(
           eq(incidents.endpoint, endpoint),
+          eq(incidents.category, category),
+          ne(incidents.status, "resolved"),
+          gte(incidents.openedAt, since),
+        ),
+      )
+      .orderBy(desc(incidents.openedAt))
+      .get();
+    return row ? toIncident(row) : null;
+  }
+
+  /** The open incident of the same kind reported by the same chat account since `since` (unverified reports). */
+  async openByReporter(reporter: string, category: FaultCategory, since: Date): Promise<Incident | null> {
+    const row = this.db
+      .select()
+      .from(incidents)
+      .where(
+        and(
+          eq(incidents.reporter, reporter),
           eq(incidents.category, category),
           ne(incidents.status, "resolved"),
           gte(incidents.openedAt, since),
@@ -136,29 +178,77 @@ export class IncidentRepo {
     );
   }
 
-  /** Approve a request: the chat account is set on the endpoint's person with that role, created if missing. */
-  async approveLink(id: number, role: "leader" | "technician", by: string): Promise<ChatLink | null> {
+  /**
+   * Approve a request. The chat account goes to the endpoint's person with that role (created if missing). If
+   * that person already has another account on the platform, or the applicant's account belongs to someone else,
+   * nothing changes unless the admin chose: "replace" (the holder's account is replaced) or "add" (a second
+   * person with that role). Every approval, replacement and move is written to chat_link_events.
+   */
+  async approveLink(
+    id: number,
+    role: "leader" | "technician",
+    by: string,
+    at: Date,
+    mode: ApproveMode = "new",
+  ): Promise<ApproveOutcome> {
     const link = await this.link(id);
-    if (link?.status !== "pending") return null;
+    if (link?.status !== "pending") return { kind: "missing" };
     const col = link.platform === "telegram" ? "telegramId" : "zaloId";
-    // One account, one person: unlink it from whoever had it.
-    this.db
-      .update(people)
-      .set({ [col]: null })
-      .where(eq(link.platform === "telegram" ? people.telegramId : people.zaloId, link.userId))
-      .run();
-    const person = this.db
+    const colRef = link.platform === "telegram" ? people.telegramId : people.zaloId;
+    const holderOf = (p: typeof people.$inferSelect): LinkHolder => ({
+      personId: p.id,
+      name: p.name,
+      endpoint: p.endpoint,
+      role: p.role,
+    });
+    const slot = this.db
       .select()
       .from(people)
       .where(and(eq(people.endpoint, link.endpoint), eq(people.role, role)))
-      .get();
-    if (person)
+      .orderBy(asc(people.id))
+      .all();
+    const ownerRow = this.db.select().from(people).where(eq(colRef, link.userId)).get() ?? null;
+    // The applicant already is this endpoint's person with that role: a renewal, nothing to replace.
+    const already = ownerRow && slot.some((p) => p.id === ownerRow.id) ? ownerRow : null;
+    const taken = already ? null : (slot.find((p) => p[col] !== null) ?? null);
+    const free = already ? null : (slot.find((p) => p[col] === null) ?? null);
+    const owner = ownerRow && !already ? holderOf(ownerRow) : null;
+    if (mode === "new" && ((taken && !free) || owner)) {
+      return { kind: "conflict", link, holder: taken && !free ? holderOf(taken) : null, owner };
+    }
+    const audit = (action: string, note: string) =>
+      this.db.insert(chatLinkEvents).values({ link: id, at, actor: by, action, note }).run();
+    if (ownerRow && !already) {
+      this.db
+        .update(people)
+        .set({ [col]: null })
+        .where(eq(people.id, ownerRow.id))
+        .run();
+      audit("moved", `${link.platform} account taken from ${ownerRow.name} (person ${ownerRow.id})`);
+    }
+    let replaced: LinkHolder | null = null;
+    let added = false;
+    if (already) {
+      // Nothing to change on people.
+    } else if (free && mode !== "add") {
       this.db
         .update(people)
         .set({ [col]: link.userId })
-        .where(eq(people.id, person.id))
+        .where(eq(people.id, free.id))
         .run();
-    else
+    } else if (taken && mode === "replace") {
+      replaced = holderOf(taken);
+      this.db
+        .update(people)
+        .set({ [col]: link.userId })
+        .where(eq(people.id, taken.id))
+        .run();
+      audit(
+        "replaced",
+        `${link.platform} account of ${taken.name} (person ${taken.id}) replaced by ${link.name}`,
+      );
+    } else {
+      added = slot.length > 0;
       this.db
         .insert(people)
         .values({
@@ -170,7 +260,30 @@ export class IncidentRepo {
           [col]: link.userId,
         })
         .run();
+      if (added) audit("added", `${link.name} added as another ${role} of ${link.endpoint}`);
+    }
     this.db.update(chatLinks).set({ status: "approved", decidedBy: by }).where(eq(chatLinks.id, id)).run();
-    return { ...link, status: "approved" };
+    audit("approved", `${link.name} → ${link.endpoint} as ${role}`);
+    return { kind: "approved", link: { ...link, status: "approved" }, replaced, movedFrom: owner, added };
+  }
+
+  async linkEvents(id: number) {
+    return this.db
+      .select()
+      .from(chatLinkEvents)
+      .where(eq(chatLinkEvents.link, id))
+      .orderBy(asc(chatLinkEvents.id))
+      .all();
+  }
+
+  /** Desk people (MCU technicians, WAN duty, admins): the only people a fault may be handed to by name. */
+  async deskPeople(roles: string[]): Promise<LinkHolder[]> {
+    return this.db
+      .select()
+      .from(people)
+      .where(inArray(people.role, roles))
+      .orderBy(asc(people.id))
+      .all()
+      .map((p) => ({ personId: p.id, name: p.name, endpoint: p.endpoint, role: p.role }));
   }
 }

@@ -198,6 +198,8 @@ export const incidents = sqliteTable(
     reporter: text("reporter").notNull(),
     text: text("text").notNull(),
     assignee: text("assignee"),
+    /** Reported from a chat account not linked to the directory: recorded for the desk, "chưa xác minh". */
+    unverified: integer("unverified", { mode: "boolean" }).notNull().default(false),
     openedAt: instant("opened_at").notNull(),
     updatedAt: instant("updated_at").notNull(),
   },
@@ -251,4 +253,14 @@ export const deskLease = sqliteTable("desk_lease", {
   since: instant("since").notNull(),
   heartbeatAt: instant("heartbeat_at").notNull(),
   leaseUntil: instant("lease_until").notNull(),
+});
+
+/** The audit of chat links: every approval, and every replacement of a person's chat account (who, when, whom). */
+export const chatLinkEvents = sqliteTable("chat_link_events", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  link: integer("link").notNull(),
+  at: instant("at").notNull(),
+  actor: text("actor").notNull(),
+  action: text("action").notNull(),
+  note: text("note"),
 });

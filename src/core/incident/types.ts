@@ -21,6 +21,8 @@ export interface Incident {
   reporter: string;
   text: string;
   assignee: string | null;
+  /** Reported by a chat account not linked to the directory ("chưa xác minh"); absent means verified. */
+  unverified?: boolean;
   openedAt: Date;
   updatedAt: Date;
 }
