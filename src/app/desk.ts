@@ -252,7 +252,8 @@ async function notify(
         kind: "reply-capped",
         booking: b.code,
         payload: {
-          text: `Đã dừng trả lời tự động cho ${b.request.sender} (vượt giới hạn số thư tự động); lịch ${b.code}: ${decision.outcome}.`,
+          // Điều 5.2: a secret session's sender mailbox would name its host.
+          text: `Đã dừng trả lời tự động cho ${b.request.secret ? "cơ quan đăng ký" : b.request.sender} (vượt giới hạn số thư tự động); lịch ${b.code}: ${decision.outcome}.`,
         },
       },
       now,

@@ -64,7 +64,8 @@ export function groupLine(
   zone: string,
   host?: string,
 ): string {
-  const who = req.secret ? "" : ` — ${host ?? req.host ?? "chưa rõ cơ quan chủ trì"}`;
+  // Điều 5.2: the group sees the code, the time and that the session is secret; no host, no title.
+  const who = req.secret ? " — phiên mật" : ` — ${host ?? req.host ?? "chưa rõ cơ quan chủ trì"}`;
   const what = req.secret || !req.title ? "" : `: ${req.title}`;
   return `[${code}] ${OUTCOME_VI[outcome]} — ${timeOf(req, zone)}${who}${what}`;
 }
