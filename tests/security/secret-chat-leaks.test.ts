@@ -179,3 +179,33 @@ describe("the demo runs a secret session and prints nothing of it", () => {
     for (const block of delivered) expect(block).not.toMatch(/Văn phòng UBND|vanthu\.vpub/i);
   }, 60_000);
 });
+
+describe("the answer to a refused secret registration names no endpoint", () => {
+  it("a busy endpoint is named for a normal session and not for a secret one", async () => {
+    const answer = async (secret: boolean) => {
+      const desk = await makeDesk();
+      const now = at("2026-12-07", "08:30");
+      await registerBooking(desk, request({ participants: ["BTLTD-01"] }), { now });
+      const res = await registerBooking(
+        desk,
+        request({
+          host: HOST,
+          sender: "telegram:700002001",
+          channel: "telegram",
+          participants: PARTICIPANTS,
+          title: TITLE,
+          secret,
+        }),
+        { now },
+      );
+      if (res.duplicate) throw new Error("duplicate");
+      expect(res.decision.outcome).toBe("rejected");
+      const rows = await desk.store.read((r) => r.outbox.list({ booking: res.code }));
+      return rows.map((m) => JSON.stringify(m.payload)).join("\n");
+    };
+    expect(await answer(false)).toContain("BTLTD-01");
+    const secret = await answer(true);
+    expect(secret).toContain("qua kênh bảo mật");
+    for (const word of revealing()) expect(secret, `leak of «${word}»`).not.toContain(word);
+  });
+});

@@ -31,6 +31,7 @@ const CASES: [Where, string, Secrecy, string][] = [
   ["body", "Tính chất: mật", "secret", "value after a colon"],
   ["body", "Văn bản MẬT kèm theo", "secret", "stamp inside a sentence"],
   ["subject", "Khẩn, Mật - Họp giao ban an ninh", "secret", "«Mật -» after «Khẩn»"],
+  ["subject", "Đăng ký hội nghị trực tuyến mật", "secret", "«trực tuyến mật»"],
   ["subject", "Mật: Họp giao ban khối nội chính", "secret", "«Mật:» heading"],
   // Clear marks without diacritics.
   ["subject", "Mat - Dang ky hop truc tuyen ngay 10/12", "secret", "«Mat -» heading"],
@@ -60,6 +61,12 @@ const CASES: [Where, string, Secrecy, string][] = [
   ["title", "Giải mật tài liệu lưu trữ", "ambiguous", "«giải mật»"],
   ["body", "Cuoc hop co tinh chat mat", "secret", "«tinh chat mat»: chat is never «mặt» here"],
   ["body", "Nội dung không mật.", "ambiguous", "a negation still names the level: desk asks"],
+  [
+    "body",
+    "Thư này có thể chứa thông tin mật, nếu nhận nhầm xin xóa.",
+    "ambiguous",
+    "a mail disclaimer: desk asks",
+  ],
   // Open: looks like a mark, is not.
   ["title", "Hội nghị Ủy ban Mặt trận Tổ quốc thành phố", "open", "«Mặt trận» (front)"],
   ["title", "Hoi nghi Uy ban Mat tran To quoc", "open", "«Mat tran» without diacritics"],

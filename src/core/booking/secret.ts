@@ -89,8 +89,11 @@ const BARE_OPEN_BEFORE = new Set([
   "sat",
 ]);
 
-/** Words before «mật» that make it a mark: họp mật, phiên mật, hội nghị mật, nội dung mật, tài liệu mật… */
-const SECRET_BEFORE = new Set(["hop", "phien", "nghi", "dung", "lieu", "ban", "chat"]);
+/**
+ * Words before «mật» that make it a mark: họp mật, phiên mật, hội nghị mật, nội dung mật, tài liệu mật, văn bản
+ * mật, tính chất mật, trực tuyến mật.
+ */
+const SECRET_BEFORE = new Set(["hop", "phien", "nghi", "dung", "lieu", "ban", "chat", "tuyen"]);
 
 /** «đề nghị bảo mật», «yêu cầu bảo mật», «cần bảo mật»: a request for secrecy, not the topic of security. */
 const REQUEST_BEFORE = new Set(["nghi", "cau", "can"]);
