@@ -410,6 +410,9 @@ export interface BookingPatch {
   emergency?: boolean;
   recording?: boolean;
   cityHallRoom?: boolean;
+  /** A later mark of secrecy (Điều 5.2); only a technician lifts one (`declassifyBooking`). */
+  secret?: boolean;
+  secretUnsure?: boolean;
 }
 
 export type ChangeResult = { duplicate: true } | { duplicate: false; booking: Booking; decision: Decision };
@@ -456,6 +459,12 @@ export async function changeBooking(
       emergency: patch.emergency ?? old.emergency,
       recording: patch.recording ?? old.recording,
       cityHallRoom: patch.cityHallRoom ?? old.cityHallRoom,
+      // Secrecy only goes up by mail: a clear mark settles an ambiguous one, an ambiguous one never weakens a clear one.
+      secret: old.secret || patch.secret === true,
+      secretUnsure:
+        patch.secret === true
+          ? !!patch.secretUnsure && (!old.secret || !!old.secretUnsure)
+          : old.secretUnsure,
     };
     const directory = await r.directory.snapshot();
     const decision = await decideWithAlternatives(desk, r, req, directory, now, code);

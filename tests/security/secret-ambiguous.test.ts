@@ -6,7 +6,7 @@ import { changeBooking, registerBooking, reviewBooking } from "../../src/app/des
 import { runDueJobs, sessionJobHandlers } from "../../src/app/scheduler.js";
 import { DirectoryMatcher } from "../../src/core/directory/matcher.js";
 import { toBookingRequest, understand } from "../../src/mail/understand.js";
-import { at, makeDesk, sampleDirectory, tempDir, ZONE } from "../helpers.js";
+import { at, makeDesk, request, sampleDirectory, tempDir, ZONE } from "../helpers.js";
 
 /**
  * Threat: a registration whose secrecy mark is ambiguous («hop mat» is «họp mặt» or «họp mật») is confirmed as an
@@ -122,5 +122,41 @@ describe("an ambiguous secrecy mark goes to review and is treated as secret unti
     await expect(cli("booking", "declassify", res.code, "--reason", "x")).rejects.toThrow(
       "không được đánh dấu mật",
     );
+  });
+});
+
+describe("a reply in the thread that marks secrecy", () => {
+  it("makes an ordinary booking secret from then on, and a clear mark settles an ambiguous one", async () => {
+    const desk = await makeDesk();
+    const now = at("2026-12-07", "08:30");
+    const open = await registerBooking(desk, request({ title: "Rà soát phương án diễn tập" }), { now });
+    if (open.duplicate) throw new Error("duplicate");
+    expect(open.booking.request.secret).toBe(false);
+    const clerk = { id: "vanthu.sct@hanoi.gov.vn", channel: "mail" as const };
+    const later = at("2026-12-07", "09:00");
+    const marked = await changeBooking(desk, open.code, { secret: true, secretUnsure: true }, clerk, {
+      now: later,
+    });
+    expect(!marked.duplicate && marked.booking.status).toBe("needs-review");
+    expect(!marked.duplicate && marked.booking.request).toMatchObject({ secret: true, secretUnsure: true });
+    const settled = await changeBooking(desk, open.code, { secret: true, secretUnsure: false }, clerk, {
+      now: at("2026-12-07", "09:10"),
+    });
+    expect(!settled.duplicate && settled.booking.status).toBe("confirmed");
+    expect(!settled.duplicate && settled.booking.request).toMatchObject({
+      secret: true,
+      secretUnsure: false,
+    });
+    // Nothing after the mark names the title in the group.
+    const after = (await desk.store.read((r) => r.outbox.list())).filter(
+      (m) => m.channel === "group" && m.createdAt.getTime() >= later.getTime(),
+    );
+    expect(after.length).toBeGreaterThan(0);
+    for (const m of after) expect(String(m.payload.text)).not.toContain("Rà soát phương án diễn tập");
+    // A reply cannot lift secrecy: an ordinary patch keeps it.
+    const again = await changeBooking(desk, open.code, { recording: true }, clerk, {
+      now: at("2026-12-07", "09:20"),
+    });
+    expect(!again.duplicate && again.booking.request.secret).toBe(true);
   });
 });
