@@ -90,8 +90,20 @@ describe("an ambiguous secrecy mark goes to review and is treated as secret unti
     const check = (await outbox(desk)).find((m) => m.kind === "technical-check")!;
     expect(check.payload.text).toContain("qua kênh bảo mật");
     expect(check.payload.text).not.toMatch(/CX-\d+|SCT-01/);
-    // The technician still sees the list on the desk's own tool.
-    expect(await cli("booking", "show", res.code)).toMatch(/Điểm cầu: SCT-01, CX-\d+, CX-\d+/);
+    // The technician still sees the list, and who has not confirmed readiness, on the desk's own tool.
+    await desk.store.tx((r) =>
+      r.bookings.addEvent(res.code, {
+        at: at("2026-12-10", "07:30"),
+        from: "confirmed",
+        to: "confirmed",
+        actor: "telegram:1",
+        channel: "telegram",
+        reason: "điểm cầu SCT-01 sẵn sàng (Điều 12.2c)",
+      }),
+    );
+    const show = await cli("booking", "show", res.code);
+    expect(show).toMatch(/Điểm cầu: SCT-01, CX-\d+, CX-\d+/);
+    expect(show).toMatch(/Chưa xác nhận sẵn sàng: CX-\d+, CX-\d+\n/);
   });
 
   it("`booking declassify` lifts it, with who and why in the audit; the session is then an ordinary one", async () => {

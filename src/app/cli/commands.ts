@@ -231,6 +231,13 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
           `Nội dung: ${q.secret ? "(nội dung mật, không hiển thị)" : (q.title ?? "—")}`,
           `Độ mật: ${q.secretUnsure ? "có dấu hiệu mật chưa rõ — xử lý như phiên mật cho đến khi cán bộ kỹ thuật xác định (review … confirm giữ mật; declassify bỏ mật)" : q.secret ? "mật (Điều 5.2): điểm cầu được liên hệ qua kênh bảo mật" : "thường"}`,
           `Điểm cầu: ${[b.hostEndpoint, ...q.participants].filter(Boolean).join(", ") || "—"}`,
+          // The list chat does not carry for a secret session (Điều 5.2): who has not confirmed readiness.
+          `Chưa xác nhận sẵn sàng: ${
+            [b.hostEndpoint, ...q.participants]
+              .filter((e): e is string => Boolean(e))
+              .filter((e) => !events.some((x) => x.reason.startsWith(`điểm cầu ${e} sẵn sàng`)))
+              .join(", ") || "—"
+          }`,
           `Liên hệ: ${q.contact ? `${q.contact.name} ${q.contact.phone}` : "—"}`,
           "",
           table(
