@@ -196,7 +196,7 @@ describe("booking rules (Điều 11, 12.2a)", () => {
     });
     expect(text).not.toContain("bí mật nhà nước");
     const line = groupLine("HTT-2026-0001", req, d.outcome, DEFAULT_REGULATION.zone);
-    expect(line).toBe("[HTT-2026-0001] ĐÃ XÁC NHẬN — 09:00–11:00 Thứ Năm, 10/12/2026");
+    expect(line).toBe("[HTT-2026-0001] ĐÃ XÁC NHẬN — 09:00–11:00 Thứ Năm, 10/12/2026 — phiên mật");
   });
 
   it("the state machine refuses impossible moves with a Vietnamese message", () => {

@@ -151,7 +151,7 @@ describe("chat desk conversation", () => {
     const out = await chatOut(desk.store);
     expect(out).toHaveLength(1);
     expect(out[0]!.payload.text).toBe(
-      "Lịch họp trực tuyến hôm nay (1 phiên):\n• HTT-2026-0001 — 09:00–11:00 Thứ Năm, 10/12/2026",
+      "Lịch họp trực tuyến hôm nay (1 phiên):\n• HTT-2026-0001 — 09:00–11:00 Thứ Năm, 10/12/2026 — phiên mật (đã xác nhận)",
     );
     await handleChatEvent(desk, ev(tech("CX-00008").telegramId!, "/sansang HTT-2026-0001"), now);
     const audit = await desk.store.read((r) => r.bookings.events("HTT-2026-0001"));

@@ -145,7 +145,7 @@ try {
     sender: "vanthu.sxd@hanoi.gov.vn",
   });
 
-  await book(
+  const secret = await book(
     t("2026-12-07", "10:40"),
     "Văn phòng UBND Thành phố thông báo phiên họp mật (Điều 5.2): nhóm chỉ thấy mã và giờ.",
     {
@@ -272,6 +272,34 @@ try {
   console.log(`
 Các lệnh đã gửi tới MCU: ${mcu.calls.join("; ")}.`);
   await clock(t("2026-12-10", "12:00"), "Giữa ngày 10/12.");
+
+  // The secret session runs like any other, but chat only ever sees its code, its time and that it is secret
+  // (Điều 5.2): endpoints are contacted through the secure channel; the list is on the desk's CLI.
+  const secretStaff = directory.people.find((p) => p.endpoint === "CATP-01" && p.role === "technician")!;
+  await tick(
+    "13:00",
+    "Một giờ trước phiên họp mật: một điểm cầu xác nhận sẵn sàng qua nhóm chat.",
+    async () => {
+      await handleChatEvent(
+        desk,
+        chat(secretStaff.telegramId!, secretStaff.name, `/sansang ${secret}`, "d4"),
+        t("2026-12-10", "13:00"),
+      );
+    },
+  );
+  await tick("14:00", "Giờ họp của phiên mật: MCU tạo phòng mang tên là mã phiên.");
+  await tick("14:20", "Một điểm cầu của phiên mật rớt kết nối; hệ thống tự phát hiện.", () =>
+    mcu.drop(mcu.conferenceIds()[0]!, "BTLTD-01"),
+  );
+  await tick("14:22", "Cán bộ một điểm cầu của phiên mật nhắn trong nhóm: «mất hình».", async () => {
+    await handleChatEvent(
+      desk,
+      chat(secretStaff.telegramId!, secretStaff.name, "mất hình", "d5"),
+      t("2026-12-10", "14:22"),
+    );
+  });
+  await tick("14:30", "Điểm cầu kết nối lại.", () => mcu.recover(mcu.conferenceIds()[0]!, "BTLTD-01"));
+  await tick("15:30", "Hết giờ: MCU kết thúc phiên họp mật.");
 
   console.log("\nLịch ngày 10/12/2026:");
   const day = await store.read((r) =>

@@ -252,7 +252,8 @@ async function notify(
         kind: "reply-capped",
         booking: b.code,
         payload: {
-          text: `Đã dừng trả lời tự động cho ${b.request.sender} (vượt giới hạn số thư tự động); lịch ${b.code}: ${decision.outcome}.`,
+          // Điều 5.2: a secret session's sender mailbox would name its host.
+          text: `Đã dừng trả lời tự động cho ${b.request.secret ? "cơ quan đăng ký" : b.request.sender} (vượt giới hạn số thư tự động); lịch ${b.code}: ${decision.outcome}.`,
         },
       },
       now,
@@ -409,6 +410,9 @@ export interface BookingPatch {
   emergency?: boolean;
   recording?: boolean;
   cityHallRoom?: boolean;
+  /** A later mark of secrecy (Điều 5.2); only a technician lifts one (`declassifyBooking`). */
+  secret?: boolean;
+  secretUnsure?: boolean;
 }
 
 export type ChangeResult = { duplicate: true } | { duplicate: false; booking: Booking; decision: Decision };
@@ -455,6 +459,12 @@ export async function changeBooking(
       emergency: patch.emergency ?? old.emergency,
       recording: patch.recording ?? old.recording,
       cityHallRoom: patch.cityHallRoom ?? old.cityHallRoom,
+      // Secrecy only goes up by mail: a clear mark settles an ambiguous one, an ambiguous one never weakens a clear one.
+      secret: old.secret || patch.secret === true,
+      secretUnsure:
+        patch.secret === true
+          ? !!patch.secretUnsure && (!old.secret || !!old.secretUnsure)
+          : old.secretUnsure,
     };
     const directory = await r.directory.snapshot();
     const decision = await decideWithAlternatives(desk, r, req, directory, now, code);
@@ -564,7 +574,10 @@ export async function reviewBooking(
         );
       }
     }
-    const next = await moveTo(r, b, outcome, actor, reason, now);
+    // Confirming settles an ambiguous secrecy mark as secret (Điều 5.2): only `declassifyBooking` lifts it.
+    const settled = b.request.secretUnsure ? settleSecrecy(b, true) : b;
+    const why = b.request.secretUnsure ? `${reason} (giữ đánh dấu mật, Điều 5.2)` : reason;
+    const next = await moveTo(r, settled, outcome, actor, why, now);
     await armTimers(desk, r, next, now);
     const decision: Decision = {
       outcome,
@@ -575,6 +588,45 @@ export async function reviewBooking(
       alternatives: [],
     };
     await notify(desk, r, next, decision, b.request.host ?? undefined, now);
+    return next;
+  });
+}
+
+/** The booking with its secrecy decided by a technician: the `secret-unsure` flag and reason are gone. */
+function settleSecrecy(b: Booking, secret: boolean): Booking {
+  return {
+    ...b,
+    reasons: b.reasons.filter((x) => x !== "secret-unsure"),
+    request: { ...b.request, secret, secretUnsure: false },
+  };
+}
+
+/**
+ * Điều 5.2: a technician lifts the secrecy of a booking that detection marked (ambiguous or by mistake), from the
+ * desk's own tools only. The audit keeps who, when and why; the booking's status does not change (one in review
+ * still needs `reviewBooking`).
+ */
+export async function declassifyBooking(
+  desk: Desk,
+  code: string,
+  actor: Actor,
+  reason: string,
+  now: Date,
+): Promise<Booking> {
+  return desk.store.tx(async (r) => {
+    const b = await r.bookings.get(code);
+    if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`);
+    if (!b.request.secret) throw new DeskError(`Lịch họp ${code} không được đánh dấu mật.`);
+    const next = { ...settleSecrecy(b, false), updatedAt: now };
+    await r.bookings.save(next);
+    await r.bookings.addEvent(code, {
+      at: now,
+      from: b.status,
+      to: b.status,
+      actor: actor.id,
+      channel: actor.channel,
+      reason: `bỏ đánh dấu mật${b.request.secretUnsure ? " (dấu hiệu mật chưa rõ)" : ""}: ${reason}`,
+    });
     return next;
   });
 }

@@ -296,6 +296,7 @@ export class MailDesk {
     if (parsed.emergency) patch.emergency = true;
     if (parsed.recording) patch.recording = true;
     if (parsed.cityHallRoom) patch.cityHallRoom = true;
+    if (parsed.secret) Object.assign(patch, { secret: true, secretUnsure: parsed.secretUnsure });
     return patch;
   }
 

@@ -62,19 +62,29 @@ export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
       const b = await r.bookings.get(job.key);
       if (b?.status !== "confirmed" || !b.request.start || !b.request.end) return;
       const endpoints = [...new Set([b.hostEndpoint, ...b.request.participants].filter(Boolean))];
+      const time = formatRangeVi(b.request.start, b.request.end, zone);
+      // Điều 5.2: a secret session's endpoints are contacted through the secure channel, never named in chat.
+      const payload = b.request.secret
+        ? {
+            text: [
+              `[${b.code}] Kiểm tra kỹ thuật cho phiên họp mật ${time} (Điều 12.2b–c).`,
+              `Các điểm cầu của phiên được liên hệ qua kênh bảo mật; sau khi kiểm tra thiết bị, nguồn điện và điện dự phòng, âm thanh, ánh sáng, hình ảnh, đề nghị xác nhận bằng lệnh /sansang ${b.code}.`,
+            ].join("\n"),
+          }
+        : {
+            text: [
+              `[${b.code}] Kiểm tra kỹ thuật cho phiên họp ${time} (Điều 12.2b–c).`,
+              `Đề nghị các điểm cầu ${endpoints.join(", ")} kiểm tra thiết bị, nguồn điện và điện dự phòng, âm thanh, ánh sáng, hình ảnh rồi xác nhận bằng lệnh /sansang ${b.code}.`,
+            ].join("\n"),
+            endpoints,
+          };
       await r.outbox.enqueue(
         {
           channel: "group",
           recipient: "support-group",
           kind: "technical-check",
           booking: b.code,
-          payload: {
-            text: [
-              `[${b.code}] Kiểm tra kỹ thuật cho phiên họp ${formatRangeVi(b.request.start, b.request.end, zone)} (Điều 12.2b–c).`,
-              `Đề nghị các điểm cầu ${endpoints.join(", ")} kiểm tra thiết bị, nguồn điện và điện dự phòng, âm thanh, ánh sáng, hình ảnh rồi xác nhận bằng lệnh /sansang ${b.code}.`,
-            ].join("\n"),
-            endpoints,
-          },
+          payload,
         },
         now,
       );
@@ -102,7 +112,13 @@ export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
         );
         return;
       }
-      const text = `[${b.code}] Chưa xác nhận sẵn sàng: ${missing.join(", ")}.`;
+      // Điều 5.2: for a secret session the duty learns how many, and reads which on the desk's own tools.
+      const text = b.request.secret
+        ? `[${b.code}] Phiên họp mật: ${missing.length}/${endpoints.length} điểm cầu chưa xác nhận sẵn sàng; danh sách xem bằng «npm run cli -- booking show ${b.code}», liên hệ qua kênh bảo mật.`
+        : `[${b.code}] Chưa xác nhận sẵn sàng: ${missing.join(", ")}.`;
+      const ping = b.request.secret
+        ? `[${b.code}] Phiên họp mật: còn ${missing.length} điểm cầu chưa xác nhận sẵn sàng; các điểm cầu được liên hệ qua kênh bảo mật và xác nhận bằng /sansang ${b.code}.`
+        : `${text} Đề nghị các điểm cầu này kiểm tra và gõ /sansang ${b.code}.`;
       for (const role of ["mcu-technician", "wan-duty"]) {
         await r.outbox.enqueue(
           { channel: "desk", recipient: role, kind: "check-missing", booking: b.code, payload: { text } },
@@ -115,7 +131,7 @@ export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
           recipient: "support-group",
           kind: "check-ping",
           booking: b.code,
-          payload: { text: `${text} Đề nghị các điểm cầu này kiểm tra và gõ /sansang ${b.code}.` },
+          payload: { text: ping },
         },
         now,
       );
@@ -126,6 +142,8 @@ export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
       const b = await r.bookings.get(code);
       if (!b || b.status === "handed-over" || b.status === "cancelled" || !b.request.recording) return;
       const late = job.key.includes("@");
+      // Điều 5.2: a secret session's host is not named in chat.
+      const host = b.request.secret ? "cơ quan chủ trì" : (b.request.host ?? "cơ quan chủ trì");
       await r.outbox.enqueue(
         {
           channel: "desk",
@@ -134,8 +152,8 @@ export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
           booking: b.code,
           payload: {
             text: late
-              ? `Quá hạn bàn giao bản ghi phiên họp ${b.code} cho ${b.request.host ?? "cơ quan chủ trì"} (Điều 14.2). Khi đã bàn giao, gõ /bangiao ${b.code}.`
-              : `Đến hạn bàn giao bản ghi phiên họp ${b.code} cho ${b.request.host ?? "cơ quan chủ trì"} (Điều 14.2). Khi đã bàn giao, gõ /bangiao ${b.code}.`,
+              ? `Quá hạn bàn giao bản ghi phiên họp ${b.code} cho ${host} (Điều 14.2). Khi đã bàn giao, gõ /bangiao ${b.code}.`
+              : `Đến hạn bàn giao bản ghi phiên họp ${b.code} cho ${host} (Điều 14.2). Khi đã bàn giao, gõ /bangiao ${b.code}.`,
           },
         },
         now,

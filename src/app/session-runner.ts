@@ -112,9 +112,13 @@ export class SessionRunner {
         now,
       );
       const n = this.endpointsOf(b).length;
+      // Điều 5.2: a secret session's endpoints are counted, never named, in the group.
+      const notCalled = b.request.secret
+        ? `; chưa gọi được ${failed.length} điểm cầu (danh sách trên công cụ của bàn kỹ thuật)`
+        : `; chưa gọi được ${failed.join(", ")}`;
       await post(
         r,
-        `[${b.code}] Phiên họp bắt đầu (${formatRangeVi(b.request.start!, b.request.end!, this.desk.reg.zone)}): đã kết nối ${n - failed.length}/${n} điểm cầu${failed.length ? `; chưa gọi được ${failed.join(", ")}` : ""}${b.request.recording ? "; đang ghi hình" : ""}.`,
+        `[${b.code}] Phiên họp${b.request.secret ? " mật" : ""} bắt đầu (${formatRangeVi(b.request.start!, b.request.end!, this.desk.reg.zone)}): đã kết nối ${n - failed.length}/${n} điểm cầu${failed.length ? notCalled : ""}${b.request.recording ? "; đang ghi hình" : ""}.`,
         now,
         b.code,
       );
@@ -125,6 +129,7 @@ export class SessionRunner {
     const id = await this.desk.store.read((r) => r.meta.get(CONF_KEY(b.code)));
     if (!id) return;
     const legs = await this.mcu.status(id);
+    const secret = b.request.secret;
     await this.desk.store.tx(async (r) => {
       for (const leg of legs) {
         const bad = !leg.connected || leg.packetLoss > this.opts.lossThreshold;
@@ -156,7 +161,7 @@ export class SessionRunner {
           await r.meta.set(LEG_KEY(b.code, leg.endpoint), code);
           await post(
             r,
-            `Hệ thống phát hiện sự cố ${code} (${CATEGORY_VI.network}): điểm cầu ${leg.endpoint} ${what} trong phiên ${b.code}; đã chuyển Trực ban mạng WAN.`,
+            `Hệ thống phát hiện sự cố ${code} (${CATEGORY_VI.network}): ${secret ? "một điểm cầu của phiên mật" : `điểm cầu ${leg.endpoint}`} ${what} trong phiên ${b.code}; đã chuyển Trực ban mạng WAN.`,
             now,
             b.code,
           );
@@ -171,7 +176,12 @@ export class SessionRunner {
               action: "xong",
               note: "đã kết nối lại",
             });
-            await post(r, `Sự cố ${open}: điểm cầu ${leg.endpoint} đã kết nối lại ổn định.`, now, b.code);
+            await post(
+              r,
+              `Sự cố ${open}: ${secret ? "điểm cầu của phiên mật" : `điểm cầu ${leg.endpoint}`} đã kết nối lại ổn định.`,
+              now,
+              b.code,
+            );
           }
           await r.meta.set(LEG_KEY(b.code, leg.endpoint), "-");
         }
@@ -198,7 +208,7 @@ export class SessionRunner {
       );
       await post(
         r,
-        `[${b.code}] Phiên họp đã kết thúc${b.request.recording ? "; bản ghi sẽ được bàn giao cho cơ quan chủ trì trong 02 ngày làm việc (Điều 14.2)" : ""}.`,
+        `[${b.code}] Phiên họp${b.request.secret ? " mật" : ""} đã kết thúc${b.request.recording ? "; bản ghi sẽ được bàn giao cho cơ quan chủ trì trong 02 ngày làm việc (Điều 14.2)" : ""}.`,
         now,
         b.code,
       );
@@ -216,6 +226,7 @@ export class SessionRunner {
         layout?: string;
       };
       const id = await this.desk.store.read((r) => r.meta.get(CONF_KEY(booking)));
+      const secret = (await this.desk.store.read((r) => r.bookings.get(booking)))?.request.secret ?? false;
       let result: string;
       try {
         if (op === "start" || op === "end") {
@@ -236,9 +247,14 @@ export class SessionRunner {
           await this.mcu.disconnect(id, endpoint!).catch(() => undefined);
           await this.mcu.connect(id, { code: endpoint!, dial: snapshot.endpoint(endpoint!)?.dial ?? null });
         } else throw new Error(`lệnh ${op} không hỗ trợ`);
-        result = `Đã thực hiện: ${op} ${endpoint ?? layout ?? ""} (phiên ${booking}).`;
+        result = secret
+          ? `Đã thực hiện: ${op} (phiên mật ${booking}).`
+          : `Đã thực hiện: ${op} ${endpoint ?? layout ?? ""} (phiên ${booking}).`;
       } catch (err) {
-        result = `Không thực hiện được ${op} cho phiên ${booking}: ${(err as Error).message}`;
+        // Điều 5.2: an MCU error may name the endpoint or the conference; for a secret session it stays out of chat.
+        result = secret
+          ? `Không thực hiện được ${op} cho phiên mật ${booking}; đề nghị kiểm tra trên bàn điều khiển MCU.`
+          : `Không thực hiện được ${op} cho phiên ${booking}: ${(err as Error).message}`;
       }
       await this.desk.store.tx(async (r) => {
         await r.outbox.markSent(m.id, now);

@@ -132,13 +132,19 @@ async function liveBookingAt(r: Repos, endpoint: string, now: Date): Promise<Boo
   return h ? r.bookings.get(h.code) : null;
 }
 
+/** Where an incident is, as chat may say it: never an endpoint of a secret session (Điều 5.2). */
+async function incidentPlace(r: Repos, inc: Incident): Promise<string> {
+  const b = inc.booking ? await r.bookings.get(inc.booking) : null;
+  return b?.request.secret ? "một điểm cầu của phiên mật" : (inc.endpoint ?? "chưa rõ điểm cầu");
+}
+
 function sessionLine(b: Booking, zone: string): string {
   const time =
     b.request.start && b.request.end
       ? formatRangeVi(b.request.start, b.request.end, zone)
       : "chưa rõ thời gian";
-  // Điều 5.2: a secret session is never described in a group: code and time only.
-  if (b.request.secret) return `${b.code} — ${time}`;
+  // Điều 5.2: a secret session is never described in a group: code, time and that it is secret.
+  if (b.request.secret) return `${b.code} — ${time} — phiên mật (${STATUS_VI[b.status]})`;
   return `${b.code} — ${time} — ${b.request.host ?? "?"}: ${b.request.title ?? ""} (${STATUS_VI[b.status]})`;
 }
 
@@ -311,17 +317,23 @@ async function freeText(
     action: "opened",
     note: ev.text,
   });
-  const where = `${person.endpoint}${booking ? `, phiên ${booking.code}` : ""}`;
+  // Điều 5.2: during a secret session neither the endpoint nor the reporter is tied to it in chat.
+  const secret = booking?.request.secret ?? false;
+  const where = secret
+    ? `một điểm cầu của phiên mật ${booking!.code}`
+    : `${person.endpoint}${booking ? `, phiên ${booking.code}` : ""}`;
   await reply(
     r,
     ev,
-    `Đã tiếp nhận sự cố ${code} (${CATEGORY_VI[category]}) tại ${where}; đã chuyển ${ROUTE_VI[route]}.`,
+    secret
+      ? `Đã tiếp nhận sự cố ${code} (${CATEGORY_VI[category]}); đã chuyển ${ROUTE_VI[route]}.`
+      : `Đã tiếp nhận sự cố ${code} (${CATEGORY_VI[category]}) tại ${where}; đã chuyển ${ROUTE_VI[route]}.`,
     now,
   );
   await deskNotice(
     r,
     route === "wan" ? "wan-duty" : "mcu-technician",
-    `Sự cố mới ${code} (${CATEGORY_VI[category]}) tại ${where}, do ${ev.userName} báo.`,
+    `Sự cố mới ${code} (${CATEGORY_VI[category]}) tại ${where}${secret ? "" : `, do ${ev.userName} báo`}.`,
     now,
     code,
     incidentButtons(code),
@@ -511,6 +523,9 @@ async function command(
         channel: ev.platform,
         reason: `điểm cầu ${person.endpoint} sẵn sàng (Điều 12.2c)`,
       });
+      // Điều 5.2: the group does not learn which endpoint takes part in a secret session.
+      if (b.request.secret)
+        return reply(r, ev, `Đã ghi nhận xác nhận sẵn sàng cho phiên mật ${b.code}.`, now);
       return reply(r, ev, `Đã ghi nhận điểm cầu ${person.endpoint} sẵn sàng cho phiên ${b.code}.`, now);
     }
     case "suco":
@@ -750,7 +765,7 @@ async function incidentAction(
       await deskNotice(
         r,
         target.role,
-        `Sự cố ${inc.code} (${CATEGORY_VI[inc.category]}) tại ${inc.endpoint ?? "điểm cầu chưa rõ"} được chuyển cho ${target.label}.`,
+        `Sự cố ${inc.code} (${CATEGORY_VI[inc.category]}) tại ${await incidentPlace(r, inc)} được chuyển cho ${target.label}.`,
         now,
         inc.code,
         incidentButtons(inc.code),
@@ -873,12 +888,8 @@ async function sessionAction(r: Repos, ev: ChatEvent, person: ChatPerson | null,
       "đã bàn giao bản ghi (Điều 14.2)",
       now,
     );
-    return reply(
-      r,
-      ev,
-      `Đã ghi nhận bàn giao bản ghi phiên ${b.code} cho ${b.request.host ?? "cơ quan chủ trì"}.`,
-      now,
-    );
+    const host = b.request.secret ? "cơ quan chủ trì" : (b.request.host ?? "cơ quan chủ trì");
+    return reply(r, ev, `Đã ghi nhận bàn giao bản ghi phiên ${b.code} cho ${host}.`, now);
   }
   if (cmd.name === "batdau" || cmd.name === "ketthuc") {
     const starting = cmd.name === "batdau";
@@ -930,9 +941,10 @@ export function incidentJobHandlers(): Record<
     const inc = await r.incidents.get(job.key);
     if (inc?.status !== "open") return;
     const role = escalate ? "admin" : inc.route === "wan" ? "wan-duty" : "mcu-technician";
+    const place = await incidentPlace(r, inc);
     const text = escalate
-      ? `Báo động: sự cố ${inc.code} tại ${inc.endpoint} trong phiên ${inc.booking} vẫn chưa có người nhận xử lý.`
-      : `Nhắc việc: sự cố ${inc.code} tại ${inc.endpoint} (phiên ${inc.booking}) chưa có người nhận. Gõ /nhan ${inc.code}.`;
+      ? `Báo động: sự cố ${inc.code} tại ${place} trong phiên ${inc.booking} vẫn chưa có người nhận xử lý.`
+      : `Nhắc việc: sự cố ${inc.code} tại ${place} (phiên ${inc.booking}) chưa có người nhận. Gõ /nhan ${inc.code}.`;
     await r.incidents.addEvent(inc.code, {
       at: now,
       actor: "system",

@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { secrecyFields, secrecyOf } from "../core/booking/secret.js";
 import type { BookingRequest, Contact, RequiredField } from "../core/booking/types.js";
 import { REQUIRED_FIELDS } from "../core/booking/types.js";
 import { isoWeekday } from "../core/calendar/zone.js";
@@ -27,6 +28,7 @@ export type ParsedBooking = Pick<
   | "recording"
   | "cityHallRoom"
   | "secret"
+  | "secretUnsure"
 > & {
   autoReply: boolean;
   missing: RequiredField[];
@@ -110,16 +112,13 @@ function titleFromProse(text: string): string | null {
   return span ? text.slice(span[0], span[1]).trim() || null : null;
 }
 
-function flags(text: string): Pick<ParsedBooking, "emergency" | "secret" | "recording" | "cityHallRoom"> {
+function flags(text: string): Pick<ParsedBooking, "emergency" | "recording" | "cityHallRoom"> {
   const folded = fold(text);
   const marks = hasDiacritics(text);
   return {
     emergency: marks
       ? /khẩn(?!\s*trương)|đột xuất/iu.test(text)
       : /\bkhan\b(?! truong)|\bdot xuat\b/.test(folded),
-    secret: marks
-      ? /(?:tối mật|tuyệt mật|độ mật)/iu.test(text) || /(?<!\p{L})MẬT(?!\p{L})/u.test(text)
-      : /\b(?:toi mat|tuyet mat|do mat)\b/.test(folded) || /(?<![A-Za-z])MAT(?![A-Za-z])/.test(text),
     recording: /\bghi (?:hinh|am)\b/.test(folded),
     cityHallRoom:
       /phong hop(?: truc tuyen)? (?:tai|o) tru so (?:ubnd|uy ban)|phong hop truc tuyen (?:cua )?ubnd thanh pho/.test(
@@ -131,7 +130,6 @@ function flags(text: string): Pick<ParsedBooking, "emergency" | "secret" | "reco
 function mergeFlags(a: ReturnType<typeof flags>, b: ReturnType<typeof flags>): ReturnType<typeof flags> {
   return {
     emergency: a.emergency || b.emergency,
-    secret: a.secret || b.secret,
     recording: a.recording || b.recording,
     cityHallRoom: a.cityHallRoom || b.cityHallRoom,
   };
@@ -222,6 +220,8 @@ export function understand(
     title: title ? nfc(title) : null,
     contact,
     ...mergeFlags(flags(facts.subject), flags(text)),
+    // Điều 5.2: fails closed; an ambiguous mark is stored as secret until a technician decides.
+    ...secrecyFields(secrecyOf({ subject: facts.subject, title, body: text })),
     autoReply: false,
     missing: [],
     warnings,
@@ -248,6 +248,7 @@ export function toBookingRequest(p: ParsedBooking, sender: string, receivedAt: D
     contact: p.contact,
     emergency: p.emergency,
     secret: p.secret,
+    secretUnsure: p.secretUnsure,
     recording: p.recording,
     cityHallRoom: p.cityHallRoom,
     otherSupport: null,

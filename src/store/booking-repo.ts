@@ -50,6 +50,8 @@ function toBooking(row: Row, participants: string[]): Booking {
           : null,
       emergency: row.emergency,
       secret: row.secret,
+      // An ambiguous mark is kept as the booking's `secret-unsure` reason until a technician decides.
+      secretUnsure: row.secret && (row.reasons as string[]).includes("secret-unsure"),
       recording: row.recording,
       cityHallRoom: row.cityHallRoom,
       otherSupport: row.otherSupport,

@@ -14,7 +14,7 @@ import { MCU_FACTORIES, type McuKind, mcuCheck } from "../../mcu/factory.js";
 import type { McuAdapter } from "../../mcu/port.js";
 import { Store } from "../../store/store.js";
 import { type Config, loadHolidayCalendar } from "../config.js";
-import { cancelBooking, type Desk, DeskError, reviewBooking } from "../desk.js";
+import { cancelBooking, type Desk, DeskError, declassifyBooking, reviewBooking } from "../desk.js";
 import { directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
 import { MailDesk } from "../mail-desk.js";
 import { table } from "./table.js";
@@ -48,6 +48,7 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
   booking show MÃ                      chi tiết và nhật ký của một lịch họp
   booking review MÃ confirm|reject --reason "..."   cán bộ kỹ thuật quyết định lịch chờ xem xét
   booking cancel MÃ --reason "..."     hủy một lịch họp
+  booking declassify MÃ --reason "..." bỏ đánh dấu mật (Điều 5.2) khi dấu hiệu mật bị nhận nhầm
   schedule [--date NGÀY]               các phiên họp trong ngày, dạng bảng (mặc định hôm nay)
   jobs [--all]                         các hẹn giờ đang chờ (và đã dừng do lỗi)
   calendar [--year NĂM]                ngày nghỉ lễ, nghỉ bù và ngày làm bù trong năm
@@ -228,7 +229,15 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
           `Cơ quan chủ trì: ${q.host ?? "—"}`,
           `Thời gian: ${q.start && q.end ? formatRangeVi(q.start, q.end, zone) : "—"}`,
           `Nội dung: ${q.secret ? "(nội dung mật, không hiển thị)" : (q.title ?? "—")}`,
+          `Độ mật: ${q.secretUnsure ? "có dấu hiệu mật chưa rõ — xử lý như phiên mật cho đến khi cán bộ kỹ thuật xác định (review … confirm giữ mật; declassify bỏ mật)" : q.secret ? "mật (Điều 5.2): điểm cầu được liên hệ qua kênh bảo mật" : "thường"}`,
           `Điểm cầu: ${[b.hostEndpoint, ...q.participants].filter(Boolean).join(", ") || "—"}`,
+          // The list chat does not carry for a secret session (Điều 5.2): who has not confirmed readiness.
+          `Chưa xác nhận sẵn sàng: ${
+            [b.hostEndpoint, ...q.participants]
+              .filter((e): e is string => Boolean(e))
+              .filter((e) => !events.some((x) => x.reason.startsWith(`điểm cầu ${e} sẵn sàng`)))
+              .join(", ") || "—"
+          }`,
           `Liên hệ: ${q.contact ? `${q.contact.name} ${q.contact.phone}` : "—"}`,
           "",
           table(
@@ -246,7 +255,7 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
       );
       return;
     }
-    if (sub === "review" || sub === "cancel") {
+    if (sub === "review" || sub === "cancel" || sub === "declassify") {
       const { values, positionals } = args(rest, { reason: { type: "string" }, by: { type: "string" } });
       const code = (positionals[0] ?? "").toUpperCase();
       const reason = (values.reason as string | undefined)?.trim();
@@ -254,7 +263,7 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
         throw new CliError(
           sub === "review"
             ? 'Cách dùng: npm run cli -- booking review MÃ confirm|reject --reason "lý do"'
-            : 'Cách dùng: npm run cli -- booking cancel MÃ --reason "lý do"',
+            : `Cách dùng: npm run cli -- booking ${sub} MÃ --reason "lý do"`,
           2,
         );
       }
@@ -274,6 +283,9 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
             io.now(),
           );
           io.out(`${b.code}: ${STATUS_VI[b.status]}.`);
+        } else if (sub === "declassify") {
+          const b = await declassifyBooking(desk, code, actor, reason, io.now());
+          io.out(`${b.code}: đã bỏ đánh dấu mật (${STATUS_VI[b.status]}); nhật ký đã ghi lý do.`);
         } else {
           // Without an inbound key the cancellation always happens (or throws).
           const b = (await cancelBooking(desk, code, actor, reason, io.now()))!;

@@ -1,12 +1,25 @@
 import { formatRangeVi } from "../calendar/zone.js";
 import { fieldVi } from "./rules.js";
-import type { BookingRequest, Decision, Outcome } from "./types.js";
+import type { BookingRequest, Decision, Outcome, ReasonCode } from "./types.js";
 
 export const OUTCOME_VI: Record<Outcome, string> = {
   confirmed: "ĐÃ XÁC NHẬN",
   "needs-info": "CẦN BỔ SUNG THÔNG TIN",
   "needs-review": "ĐÃ TIẾP NHẬN, CHỜ XEM XÉT",
   rejected: "KHÔNG BỐ TRÍ ĐƯỢC",
+};
+
+/**
+ * Điều 5.2: reasons whose message names endpoints, the host or other bookings are told without them for a secret
+ * session; the details go through the secure channel.
+ */
+const SECRET_REASON_VI: Partial<Record<ReasonCode, string>> = {
+  "endpoint-busy":
+    "Một số điểm cầu của phiên đã có lịch họp khác trùng thời gian; chi tiết được trao đổi qua kênh bảo mật.",
+  "unknown-endpoint":
+    "Có điểm cầu chưa xác định được trong danh bạ Hệ thống; chi tiết được trao đổi qua kênh bảo mật.",
+  "unknown-host":
+    "Chưa xác định được cơ quan chủ trì trong danh bạ Hệ thống; chi tiết được trao đổi qua kênh bảo mật.",
 };
 
 function timeOf(req: BookingRequest, zone: string): string {
@@ -48,7 +61,8 @@ export function decisionText(
     case "rejected":
       break;
   }
-  for (const r of decision.reasons) lines.push(`- ${r.message}`);
+  for (const r of decision.reasons)
+    lines.push(`- ${req.secret ? (SECRET_REASON_VI[r.code] ?? r.message) : r.message}`);
   if (decision.alternatives.length > 0) {
     lines.push("Các khung giờ còn trống gần nhất:");
     for (const a of decision.alternatives) lines.push(`  • ${formatRangeVi(a.start, a.end, opts.zone)}`);
@@ -64,7 +78,8 @@ export function groupLine(
   zone: string,
   host?: string,
 ): string {
-  const who = req.secret ? "" : ` — ${host ?? req.host ?? "chưa rõ cơ quan chủ trì"}`;
+  // Điều 5.2: the group sees the code, the time and that the session is secret; no host, no title.
+  const who = req.secret ? " — phiên mật" : ` — ${host ?? req.host ?? "chưa rõ cơ quan chủ trì"}`;
   const what = req.secret || !req.title ? "" : `: ${req.title}`;
   return `[${code}] ${OUTCOME_VI[outcome]} — ${timeOf(req, zone)}${who}${what}`;
 }

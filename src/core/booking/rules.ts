@@ -204,6 +204,27 @@ export const leadTime: Rule = {
   },
 };
 
+/**
+ * Điều 5.2: a mark of secrecy that may be something else («hop mat», «giữ bí mật», «Độ mật:» left blank) sends the
+ * booking to a technician; meanwhile it is treated as secret. The message names no word of the request.
+ */
+export const secrecyUnsure: Rule = {
+  name: "secrecy-unsure",
+  check(req) {
+    if (!req.secretUnsure) return [];
+    return [
+      {
+        severity: "review",
+        reason: {
+          code: "secret-unsure",
+          message:
+            "Đăng ký có dấu hiệu nội dung mật nhưng chưa rõ (Điều 5.2): phiên họp được xử lý như phiên mật cho đến khi cán bộ kỹ thuật xác định.",
+        },
+      },
+    ];
+  },
+};
+
 /** Split conflicting holders into those this booking outranks and those it does not. */
 function settle(
   conflicting: SlotHolder[],
@@ -350,6 +371,7 @@ export const RULES: readonly Rule[] = [
   validTime,
   notInPast,
   leadTime,
+  secrecyUnsure,
   endpointConflicts,
   cityHallRoom,
   mcuCapacity,

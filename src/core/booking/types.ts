@@ -30,6 +30,11 @@ export interface BookingRequest {
   emergency: boolean;
   /** Điều 5.2, 11.5: state-secret content; no channel may carry it. */
   secret: boolean;
+  /**
+   * The secrecy mark was ambiguous (src/core/booking/secret.ts): `secret` is true and stays so until a technician
+   * confirms the booking (it stays secret) or declassifies it. Stored as the `secret-unsure` reason.
+   */
+  secretUnsure?: boolean;
   recording: boolean;
   /** Use of the online meeting room at UBND TP headquarters. */
   cityHallRoom: boolean;
@@ -101,7 +106,8 @@ export type ReasonCode =
   | "endpoint-busy"
   | "mcu-capacity"
   | "room-busy"
-  | "not-official-sender";
+  | "not-official-sender"
+  | "secret-unsure";
 
 export type Outcome = "confirmed" | "needs-info" | "needs-review" | "rejected";
 
