@@ -190,6 +190,7 @@ function calendarOf(b: Booking, method: "REQUEST" | "CANCEL") {
     sequence: b.sequence,
     start: start.toISOString(),
     end: end.toISOString(),
+    stamp: b.updatedAt.toISOString(),
     // Điều 5.2: a secret session's invite names only the code.
     summary: secret || !title ? `Phiên họp trực tuyến ${b.code}` : `${title} (${b.code})`,
   };
