@@ -6,7 +6,7 @@ import {
   slotFindings,
   withDefaultEnd,
 } from "../core/booking/decide.js";
-import { decisionText, displacedText, groupLine } from "../core/booking/messages.js";
+import { decisionText, displacedText, groupLine, OUTCOME_VI } from "../core/booking/messages.js";
 import { checkTransition, STATUS_VI } from "../core/booking/state.js";
 import type { Booking, BookingRequest, BookingStatus, Channel, Decision } from "../core/booking/types.js";
 import type { HolidayCalendar } from "../core/calendar/holidays.js";
@@ -474,13 +474,15 @@ export async function changeBooking(
       channel: actor.channel,
       reason: `thay đổi: ${Object.keys(patch).join(", ")}`,
     });
-    // A rejected change leaves the booking as it was: the clerk is told why and keeps the old slot.
-    if (decision.outcome === "rejected" && b.status !== "needs-info") {
+    // A rejected change, or one whose end is not after its start, leaves the booking as it was: the clerk is
+    // told why and keeps the old slot.
+    const nonsense = decision.reasons.some((x) => x.code === "invalid-time");
+    if ((decision.outcome === "rejected" || nonsense) && b.status !== "needs-info") {
       const text = decisionText(code, req, decision, {
         zone: desk.reg.zone,
         answerWithinMinutes: desk.reg.answerWithinMinutes,
       }).replace(
-        `Lịch họp ${code}: KHÔNG BỐ TRÍ ĐƯỢC.`,
+        `Lịch họp ${code}: ${OUTCOME_VI[decision.outcome]}.`,
         `Không thể thay đổi lịch họp ${code}; lịch cũ được giữ nguyên.`,
       );
       await notify(desk, r, b, decision, undefined, now, {

@@ -96,6 +96,7 @@ export type ReasonCode =
   | "unknown-endpoint"
   | "unknown-host"
   | "invalid-time"
+  | "too-far-ahead"
   | "late"
   | "in-the-past"
   | "endpoint-busy"
