@@ -82,12 +82,12 @@ describe("booking rules (Điều 11, 12.2a)", () => {
     expect(d.outcome).toBe("confirmed");
   });
 
-  it("rejects a start in the past and an end before the start", () => {
+  it("rejects a start in the past; an end before the start is a question, not a rejection", () => {
     expect(decide(request(), ctx([], { now: at("2026-12-10", "09:30") })).reasons[0]?.code).toBe(
       "in-the-past",
     );
     const d = decide(request({ end: at("2026-12-10", "08:00") }), ctx());
-    expect(d.outcome).toBe("rejected");
+    expect(d.outcome).toBe("needs-info");
     expect(d.reasons[0]?.code).toBe("invalid-time");
   });
 

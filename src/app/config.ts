@@ -40,6 +40,7 @@ const EnvSchema = z.object({
   DESK_MCU_PORTS: positive.default(DEFAULT_REGULATION.mcu.ports),
   DESK_MCU_CONFERENCES: positive.default(DEFAULT_REGULATION.mcu.conferences),
   DESK_DEFAULT_DURATION_MINUTES: positive.default(DEFAULT_REGULATION.defaultDurationMinutes),
+  DESK_BOOKING_HORIZON_MONTHS: positive.default(DEFAULT_REGULATION.horizonMonths),
   DESK_WORKDAY_START: hhmm.default(DEFAULT_REGULATION.workday.start),
   DESK_WORKDAY_END: hhmm.default(DEFAULT_REGULATION.workday.end),
   // Mail channel. IMAP and SMTP are off until their host is set.
@@ -367,6 +368,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mcu: { ports: e.DESK_MCU_PORTS, conferences: e.DESK_MCU_CONFERENCES },
       defaultDurationMinutes: e.DESK_DEFAULT_DURATION_MINUTES,
       workday: { start: e.DESK_WORKDAY_START, end: e.DESK_WORKDAY_END },
+      horizonMonths: e.DESK_BOOKING_HORIZON_MONTHS,
     },
   };
 }

@@ -6,7 +6,7 @@ import {
   slotFindings,
   withDefaultEnd,
 } from "../core/booking/decide.js";
-import { decisionText, displacedText, groupLine } from "../core/booking/messages.js";
+import { decisionText, displacedText, groupLine, OUTCOME_VI } from "../core/booking/messages.js";
 import { checkTransition, STATUS_VI } from "../core/booking/state.js";
 import type { Booking, BookingRequest, BookingStatus, Channel, Decision } from "../core/booking/types.js";
 import type { HolidayCalendar } from "../core/calendar/holidays.js";
@@ -190,6 +190,7 @@ function calendarOf(b: Booking, method: "REQUEST" | "CANCEL") {
     sequence: b.sequence,
     start: start.toISOString(),
     end: end.toISOString(),
+    stamp: b.updatedAt.toISOString(),
     // Điều 5.2: a secret session's invite names only the code.
     summary: secret || !title ? `Phiên họp trực tuyến ${b.code}` : `${title} (${b.code})`,
   };
@@ -204,6 +205,19 @@ export interface NotifyOptions {
   calendar?: "REQUEST" | "CANCEL" | null;
   /** The public line in the group, when the outcome's default does not fit (a cancellation). */
   groupText?: string;
+  /** The priority before a change, so that the answer says when it changed. */
+  previousPriority?: Booking["priority"];
+}
+
+/** How an answer names endpoints: by the directory's names, host's endpoint first. */
+async function answerOptions(desk: Desk, r: Repos, hostEndpoint: string | null) {
+  const directory = await r.directory.snapshot();
+  return {
+    zone: desk.reg.zone,
+    answerWithinMinutes: desk.reg.answerWithinMinutes,
+    endpointName: (c: string) => directory.endpoint(c)?.name,
+    hostEndpoint,
+  };
 }
 
 async function notify(
@@ -218,8 +232,8 @@ async function notify(
   const text =
     opts.text ??
     decisionText(b.code, b.request, decision, {
-      zone: desk.reg.zone,
-      answerWithinMinutes: desk.reg.answerWithinMinutes,
+      ...(await answerOptions(desk, r, b.hostEndpoint)),
+      ...(opts.previousPriority !== undefined ? { previousPriority: opts.previousPriority } : {}),
     });
   const channel = replyChannel(b.request.channel);
   if (channel && !opts.suppressReply) {
@@ -483,13 +497,14 @@ export async function changeBooking(
       channel: actor.channel,
       reason: `thay đổi: ${Object.keys(patch).join(", ")}`,
     });
-    // A rejected change leaves the booking as it was: the clerk is told why and keeps the old slot.
-    if (decision.outcome === "rejected" && b.status !== "needs-info") {
+    // A rejected change, or one whose end is not after its start, leaves the booking as it was: the clerk is
+    // told why and keeps the old slot.
+    const nonsense = decision.reasons.some((x) => x.code === "invalid-time");
+    if ((decision.outcome === "rejected" || nonsense) && b.status !== "needs-info") {
       const text = decisionText(code, req, decision, {
-        zone: desk.reg.zone,
-        answerWithinMinutes: desk.reg.answerWithinMinutes,
+        ...(await answerOptions(desk, r, changed.hostEndpoint)),
       }).replace(
-        `Lịch họp ${code}: KHÔNG BỐ TRÍ ĐƯỢC.`,
+        `Lịch họp ${code}: ${OUTCOME_VI[decision.outcome]}.`,
         `Không thể thay đổi lịch họp ${code}; lịch cũ được giữ nguyên.`,
       );
       await notify(desk, r, b, decision, undefined, now, {
@@ -505,6 +520,7 @@ export async function changeBooking(
     await r.bookings.save(changed);
     const booking = await settle(desk, r, changed, decision, now, {
       kind: "booking-changed",
+      previousPriority: b.priority,
       ...opts.notify,
     });
     if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "changed", code);
@@ -663,6 +679,79 @@ export async function cancelBooking(
       groupText: `[${code}] ĐÃ HỦY — ${reason}`,
     });
     if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "cancelled", code);
+    return next;
+  });
+}
+
+/**
+ * The clerk asks to postpone ("xin hoãn") without naming a new time: not a cancellation. The booking goes to a
+ * technician (needs-review, with the answer clock from now), who agrees the new time with the agency; the clerk
+ * is told the booking still stands until then. The invite is neither moved nor withdrawn.
+ */
+export async function postponeBooking(
+  desk: Desk,
+  code: string,
+  actor: Actor,
+  now: Date,
+  opts: { inbound?: InboundRef; notify?: NotifyOptions } = {},
+): Promise<Booking | null> {
+  return desk.store.tx(async (r) => {
+    if (opts.inbound && !(await claimInbound(r, opts.inbound, now))) return null;
+    const b = await r.bookings.get(code);
+    if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`);
+    if (!["needs-info", "needs-review", "confirmed", "checked"].includes(b.status)) {
+      throw new DeskError(
+        `Lịch họp ${code} đang ở trạng thái «${STATUS_VI[b.status]}» nên không thể hoãn; đề nghị gửi đăng ký mới.`,
+      );
+    }
+    const next = await moveTo(
+      r,
+      b,
+      "needs-review",
+      actor,
+      "cơ quan đăng ký đề nghị hoãn, chưa có thời gian mới",
+      now,
+    );
+    await armTimers(desk, r, next, now, now);
+    const { zone, answerWithinMinutes } = desk.reg;
+    const when =
+      b.request.start && b.request.end
+        ? formatRangeVi(b.request.start, b.request.end, zone)
+        : "chưa rõ thời gian";
+    const text = [
+      `Lịch họp ${code} (${when}): ĐÃ GHI NHẬN ĐỀ NGHỊ HOÃN, CHỜ XEM XÉT.`,
+      "Lịch họp chưa bị hủy. Thư chưa nêu thời gian mới nên cán bộ kỹ thuật sẽ liên hệ để thống nhất" +
+        ` thời gian, trong vòng ${answerWithinMinutes / 60} giờ (Điều 12.2b).`,
+      "Khi đã có thời gian mới, đề nghị trả lời thư này ghi rõ giờ và ngày họp; nếu không tổ chức nữa, đề nghị trả lời «xin hủy lịch họp».",
+    ].join("\n");
+    const decision: Decision = {
+      outcome: "needs-review",
+      reasons: [],
+      missing: [],
+      displaced: [],
+      priority: b.priority,
+      alternatives: [],
+    };
+    await notify(desk, r, next, decision, undefined, now, {
+      ...opts.notify,
+      text,
+      kind: "booking-postponed",
+      calendar: null,
+      groupText: `[${code}] ĐỀ NGHỊ HOÃN, CHỜ XEM XÉT — ${when}`,
+    });
+    await r.outbox.enqueue(
+      {
+        channel: "desk",
+        recipient: "mcu-technician",
+        kind: "booking-postponed",
+        booking: code,
+        payload: {
+          text: `Lịch họp ${code} (${when}): cơ quan đăng ký đề nghị hoãn nhưng chưa nêu thời gian mới; đề nghị liên hệ đầu mối để thống nhất.`,
+        },
+      },
+      now,
+    );
+    if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "postponed", code);
     return next;
   });
 }

@@ -3,7 +3,7 @@ import { DateTime } from "luxon";
 import { BOOKING_CODE_RE, parseBookingCode } from "../core/booking/code.js";
 import type { Decision } from "../core/booking/types.js";
 import { fold } from "../core/text/fold.js";
-import { findDates, findTimes, foldKeepingIndex } from "../core/text/vi-datetime.js";
+import { findDates, findTimes, foldKeepingIndex, hasDiacritics } from "../core/text/vi-datetime.js";
 import { type MailFacts, type OwnIdentity, readMail } from "../mail/extract.js";
 import { MailReader } from "../mail/parse-file.js";
 import { toBookingRequest, understand } from "../mail/understand.js";
@@ -15,6 +15,7 @@ import {
   type Desk,
   DeskError,
   type MailThread,
+  postponeBooking,
   registerBooking,
 } from "./desk.js";
 
@@ -43,6 +44,7 @@ export type MailOutcome =
     }
   | { kind: "registered" | "changed" | "change-refused"; key: string; code: string; decision: Decision }
   | { kind: "cancelled"; key: string; code: string }
+  | { kind: "postponed"; key: string; code: string }
   | { kind: "error"; key: string; code: string | null; message: string };
 
 const CHANNEL = "mail";
@@ -191,6 +193,12 @@ export class MailDesk {
           return done ? { kind: "cancelled", key, code } : { kind: "duplicate", key };
         }
         const patch = this.patchFrom(facts, reader, snapshot, booking.request.start, agency.name);
+        // "hoãn" with a new time is a change; without one (or naming only the old date) it goes to a technician.
+        const newTime = patch.start && patch.start.getTime() !== booking.request.start?.getTime();
+        if (isPostponement(facts.text) && !newTime) {
+          const done = await postponeBooking(this.desk, code, actor, now, { inbound, notify });
+          return done ? { kind: "postponed", key, code } : { kind: "duplicate", key };
+        }
         const res = await changeBooking(this.desk, code, patch, actor, { now, inbound, notify });
         if (res.duplicate) return { kind: "duplicate", key };
         const refused = res.booking.sequence === booking.sequence;
@@ -293,7 +301,9 @@ export class MailDesk {
     }
     if (parsed.title && /noi dung|chu de/.test(fold(text))) patch.title = parsed.title;
     if (parsed.contact?.name && parsed.contact.phone) patch.contact = parsed.contact;
-    if (parsed.emergency) patch.emergency = true;
+    // Not `parsed.emergency`: "đột xuất" in a reply usually explains the change, it does not ask for priority.
+    const urgency = emergencyAsked(text);
+    if (urgency !== null) patch.emergency = urgency;
     if (parsed.recording) patch.recording = true;
     if (parsed.cityHallRoom) patch.cityHallRoom = true;
     if (parsed.secret) Object.assign(patch, { secret: true, secretUnsure: parsed.secretUnsure });
@@ -340,11 +350,100 @@ export class MailDesk {
   }
 }
 
-/** "hủy", "đề nghị hủy lịch", "xin hủy cuộc họp": the first words of the reply ask to cancel. */
-export function isCancel(text: string): boolean {
-  const first = fold(text.split("\n").find((l) => l.trim()) ?? "");
+/** The clauses of a reply's own text (quotes and signature are already gone), each also folded. */
+function clauses(text: string): { original: string; folded: string; marks: boolean }[] {
+  const marks = hasDiacritics(text);
   return (
-    /^(?:(?:de nghi|xin|vui long|kinh de nghi|chung toi)\s+)*huy\b/.test(first) ||
-    /\bhuy (?:lich|cuoc hop|phien hop|dang ky)\b/.test(first)
+    text
+      .split(/[.;!?\n]+/)
+      .map((c) => c.trim())
+      .filter(Boolean)
+      // With diacritics, a bare "huy" is a name (anh Huy) or "huy động", never "hủy": keep it out of the folded form.
+      .map((original) => ({
+        original,
+        marks,
+        folded: fold(marks ? original.replace(/(?<!\p{L})huy(?!\p{L})/giu, " ") : original),
+      }))
   );
+}
+
+/** "không hủy", "chưa cần hủy", "đừng hủy": the word is there, the request is not. */
+function negated(folded: string, word: string): boolean {
+  return new RegExp(`\\b(?:khong|chua|dung|cha)(?: (?:can|phai|duoc|the|muon|la))* ${word}\\b`).test(folded);
+}
+
+/** What a cancellation is about when it is not the session: one endpoint, the recording, the room, the priority. */
+const NOT_THE_SESSION =
+  "(?! (?:bo )?(?:diem cau|dang ky diem cau|dang ky ghi|ghi hinh|ghi am|phong hop|dong|che do|yeu cau|muc|uu tien|(?:cuoc |phien )?hop khan))";
+const CANCEL_RES = [
+  // "xin hủy", "đề nghị hủy", "kính đề nghị Trung tâm hủy giúp", a clause that opens with "hủy".
+  new RegExp(`\\b(?:xin|de nghi|vui long|mong|nho)(?: \\S+){0,3}? huy(?: bo)?\\b${NOT_THE_SESSION}`),
+  new RegExp(`^huy(?: bo)?\\b${NOT_THE_SESSION}`),
+  new RegExp(`\\bhuy(?: bo)? (?:lich|cuoc hop|phien hop|buoi hop|hoi nghi|dang ky)\\b${NOT_THE_SESSION}`),
+  // "không tổ chức nữa", "sẽ không tổ chức cuộc họp này nữa", "thôi không họp nữa".
+  /\bkhong to chuc(?: (?:cuoc|phien|buoi) hop| hop| hoi nghi)?(?: (?:nay|do|tren|nhu da dang ky|nhu dang ky))? nua\b/,
+  /\bkhong to chuc (?:cuoc|phien|buoi) hop (?:nay|do|tren|nhu (?:da )?dang ky)\b/,
+  /\bthoi khong hop\b|\bkhong hop nua\b/,
+  /\b(?:ngung|bai bo) (?:to chuc|lich hop|cuoc hop|phien hop)\b|\bdung to chuc\b/,
+  // "xin rút lịch", "rút lại đăng ký".
+  /\brut(?: lai)? (?:lich|dang ky|de nghi dang ky|van ban dang ky)\b(?! diem cau)/,
+];
+
+/**
+ * A reply asks to cancel the session anywhere in its own text, not only on its first line: clerks open with
+ * "Kính gửi …" and give the reason first. Polite forms: "xin hủy", "đề nghị hủy", "không tổ chức nữa",
+ * "xin rút lịch". A negated one ("không hủy, chỉ đổi giờ") or one about a part of the session ("hủy điểm cầu
+ * …", "hủy ghi hình") is not a cancellation. Quoted history never reaches here (cleanBody removes it).
+ */
+export function isCancel(text: string): boolean {
+  return clauses(text).some(({ folded }) => {
+    if (negated(folded, "huy") || negated(folded, "rut")) return false;
+    return CANCEL_RES.some((re) => re.test(folded));
+  });
+}
+
+/** "hoãn" ("tạm hoãn", "xin hoãn cuộc họp"), "lùi lịch", "dời lại": the session moves, the reply may not say where. */
+export function isPostponement(text: string): boolean {
+  return clauses(text).some(({ original, folded, marks }) => {
+    if (negated(folded, "(?:tam )?(?:hoan|lui|doi)")) return false;
+    if (marks) {
+      return /(?<!\p{L})(?:hoãn|lùi (?:lịch|lại|cuộc họp|phiên họp|thời gian|buổi họp)|dời (?:lịch|lại|cuộc họp|phiên họp|ngày|thời gian|buổi họp))(?!\p{L})/iu.test(
+        original,
+      );
+    }
+    // Without diacritics "hoan" is also "hoàn" (complete): keep to the forms that can only mean a delay.
+    return /\b(?:tam hoan|xin hoan|de nghi hoan|hoan (?:lich|cuoc hop|phien hop|buoi hop|hop|to chuc|lai|sang|den)|lui lich)\b/.test(
+      folded,
+    );
+  });
+}
+
+/**
+ * Whether a reply explicitly asks for (true) or withdraws (false) emergency priority; null when it says neither.
+ * "bận đột xuất, xin đổi giờ" explains a change and is no emergency request: only the session itself called
+ * urgent ("họp khẩn", "đề nghị họp đột xuất, khẩn cấp", "chuyển thành họp khẩn") is.
+ */
+export function emergencyAsked(text: string): boolean | null {
+  let asked: boolean | null = null;
+  for (const { folded } of clauses(text)) {
+    if (
+      /\b(?:khong con|khong phai|khong con la|khong phai la)(?: (?:cuoc|phien))?(?: hop)? khan\b|\b(?:chuyen|ve) (?:lai )?(?:thanh |sang |ve )?hop (?:binh )?thuong\b|\bbo (?:che do|muc|dien) (?:uu tien )?(?:hop )?khan\b/.test(
+        folded,
+      )
+    ) {
+      asked = false;
+      continue;
+    }
+    if (
+      /\b(?:la|thanh|sang|dien|theo dien|che do|muc|uu tien|to chuc|bo tri|xep|dang ky|de nghi|xin|kinh de nghi) (?:(?:cuoc|phien|buoi) )?hop (?:dot xuat khan cap|dot xuat|khan cap|khan)\b(?! truong)/.test(
+        folded,
+      ) ||
+      /\b(?:cuoc|phien|buoi) hop (?:nay|tren) (?:la |mang tinh |co tinh chat )?(?:dot xuat )?khan cap\b/.test(
+        folded,
+      )
+    ) {
+      asked = true;
+    }
+  }
+  return asked;
 }

@@ -44,6 +44,8 @@ export interface Regulation {
   defaultDurationMinutes: number;
   /** How many alternatives a rejection proposes. */
   alternatives: number;
+  /** A start further ahead than this goes to a technician: likely a mistyped date. */
+  horizonMonths: number;
 }
 
 export const DEFAULT_REGULATION: Regulation = {
@@ -61,4 +63,5 @@ export const DEFAULT_REGULATION: Regulation = {
   workday: { start: "07:30", end: "17:00" },
   defaultDurationMinutes: 120,
   alternatives: 3,
+  horizonMonths: 12,
 };

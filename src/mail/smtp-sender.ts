@@ -26,9 +26,16 @@ interface CalendarData {
   start: string;
   end: string;
   summary: string;
+  /** When this version of the booking was decided (DTSTAMP); now when absent. */
+  stamp?: string;
 }
 
-/** The iCalendar invite: a stable UID per booking, SEQUENCE rising with every change. */
+/**
+ * The iCalendar invite: a stable UID per booking, SEQUENCE rising with every change. Every time is a UTC instant
+ * (`…Z`): without a TZID and VTIMEZONE a local time is "floating", and Outlook, Thunderbird and phones show it in
+ * the reader's own zone (a 14:00 meeting in Hanoi at 07:00 elsewhere). UTC needs no VTIMEZONE and every client
+ * shows it in the reader's zone correctly.
+ */
 export function invite(
   cal: CalendarData,
   settings: Pick<SmtpSettings, "from" | "fromName" | "messageIdDomain">,
@@ -36,11 +43,11 @@ export function invite(
   const calendar = ical({
     prodId: { company: "hanoi.gov.vn", product: "ban-ky-thuat-hop-truc-tuyen", language: "VI" },
     method: cal.method === "CANCEL" ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
-    timezone: "Asia/Ho_Chi_Minh",
   });
   calendar.createEvent({
     id: `${cal.uid}@${settings.messageIdDomain}`,
     sequence: cal.sequence,
+    stamp: cal.stamp ? new Date(cal.stamp) : new Date(),
     start: new Date(cal.start),
     end: new Date(cal.end),
     summary: cal.summary,

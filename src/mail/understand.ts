@@ -203,7 +203,7 @@ export function understand(
     };
     start = at(times[0]);
     if (times[1]) end = at(times[1]);
-    if (end && end.getTime() <= start.getTime()) end = null;
+    // An end at or before the start stays as written: the rules ask the clerk rather than guess a length.
     end ??= new Date(start.getTime() + ctx.defaultDurationMinutes * 60_000);
   }
 

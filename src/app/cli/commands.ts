@@ -3,20 +3,24 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { DateTime } from "luxon";
+import { OUTCOME_VI } from "../../core/booking/messages.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import { atLocal, formatRangeVi, formatVi, isoLocal } from "../../core/calendar/zone.js";
 import { checkDirectory } from "../../core/directory/check.js";
 import type { Directory } from "../../core/directory/types.js";
 import { classify, routeOf } from "../../core/incident/classify.js";
+import { DEFAULT_RETRY, nextAttemptAt } from "../../core/jobs/backoff.js";
 import { readMail } from "../../mail/extract.js";
 import { MailReader, parseJson } from "../../mail/parse-file.js";
+import { smtpSender } from "../../mail/smtp-sender.js";
 import { MCU_FACTORIES, type McuKind, mcuCheck } from "../../mcu/factory.js";
 import type { McuAdapter } from "../../mcu/port.js";
 import { Store } from "../../store/store.js";
 import { type Config, loadHolidayCalendar } from "../config.js";
 import { cancelBooking, type Desk, DeskError, declassifyBooking, reviewBooking } from "../desk.js";
 import { directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
-import { MailDesk } from "../mail-desk.js";
+import { MailDesk, type MailOutcome } from "../mail-desk.js";
+import { PermanentSendError } from "../outbox-worker.js";
 import { table } from "./table.js";
 
 /** A mistake the person at the terminal can fix; the message says how. Exit code 2 for usage, 1 otherwise. */
@@ -58,7 +62,9 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
   mail parse --directory DIR [--json] TỆP.eml...
                                        đọc thư đăng ký và in các trường theo Điều 12.2a
   booking decide --directory DIR [--json] TỆP.eml...
-                                       quyết định các thư theo thứ tự, trên CSDL trống chỉ có danh bạ DIR`;
+                                       quyết định các thư theo thứ tự, trên CSDL trống chỉ có danh bạ DIR
+  mail ingest TỆP.eml...               xử lý thư đã lưu (chuyển từ điện thoại, lưu từ Outlook) như thư đến qua
+                                       IMAP, vào CSDL; trả lời qua SMTP nếu đã cấu hình, nếu không thì in ra`;
 
 function args(
   argv: string[],
@@ -462,12 +468,113 @@ async function decideCommand(config: Config, argv: string[], io: Io): Promise<vo
               }
             : o.kind === "cancelled"
               ? { file, decision: "cancelled", code: o.code, reasons: [], displaced: [] }
-              : { file, decision: "ignored", code: null, reasons: [], displaced: [] };
+              : o.kind === "postponed"
+                ? { file, decision: "needs-review", code: o.code, reasons: [], displaced: [] }
+                : { file, decision: "ignored", code: null, reasons: [], displaced: [] };
       io.out(json ? JSON.stringify(line) : JSON.stringify(line, null, 2));
     }
   } finally {
     store.close();
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** What became of an ingested mail, in one Vietnamese line. */
+function ingestSummary(o: MailOutcome): string {
+  switch (o.kind) {
+    case "duplicate":
+      return `thư ${o.key} đã được xử lý trước đó; không làm gì thêm.`;
+    case "ignored":
+      return `thư tự động (${o.reason}); không trả lời.`;
+    case "quarantined":
+      return `không xử lý tự động được (${o.reason}); đã cách ly và báo cán bộ kỹ thuật.`;
+    case "refused":
+      return `từ chối (${o.reason})${o.replied ? "; có thư trả lời" : "; không trả lời"}.`;
+    case "registered":
+    case "changed":
+    case "change-refused": {
+      const what = {
+        registered: "đăng ký mới",
+        changed: "thay đổi",
+        "change-refused": "thay đổi không thực hiện được",
+      }[o.kind];
+      return `${what} ${o.code}: ${OUTCOME_VI[o.decision.outcome]}.`;
+    }
+    case "cancelled":
+      return `đã hủy lịch họp ${o.code}.`;
+    case "postponed":
+      return `đề nghị hoãn lịch họp ${o.code}: chờ cán bộ kỹ thuật xem xét.`;
+    case "error":
+      return `không thực hiện được: ${o.message}`;
+  }
+}
+
+/**
+ * `mail ingest`: a saved .eml (a clerk's mail forwarded by phone, one pulled from Outlook) goes through
+ * `MailDesk.handle` exactly as IMAP intake does, so a Message-ID already processed (by IMAP or an earlier ingest)
+ * changes nothing. The answers this mail produced are sent by SMTP when it is configured (a failure stays in the
+ * outbox for the service to retry); otherwise they are printed for the operator to pass on, and marked handled so
+ * that a later start does not send them a second time.
+ */
+async function mailIngestCommand(config: Config, argv: string[], io: Io): Promise<void> {
+  const { positionals } = args(argv, {});
+  if (positionals.length === 0) throw new CliError("Cách dùng: npm run cli -- mail ingest TỆP.eml...", 2);
+  for (const f of positionals) if (!existsSync(f)) throw new CliError(`Không tìm thấy tệp ${f}.`);
+  const desk = openDesk(config);
+  const smtp = config.mail.smtp ? smtpSender(config.mail.smtp) : null;
+  try {
+    const dir = await desk.store.read((r) => r.directory.load());
+    if (dir.agencies.length === 0) {
+      throw new CliError(
+        "Danh bạ trong cơ sở dữ liệu đang trống nên không biết thư của cơ quan nào. Hãy chạy «npm run cli -- directory import DIR» trước.",
+      );
+    }
+    const mailDesk = new MailDesk(desk, {
+      own: own(config),
+      officialDomains: config.mail.officialDomains,
+      requireAuth: config.mail.requireAuth,
+      maxBytes: config.mail.maxBytes,
+      replyCapPerSender: config.mail.replyCapPerSender,
+      replyCapPerBooking: config.mail.replyCapPerBooking,
+    });
+    for (const file of positionals) {
+      const raw = readFileSync(file);
+      const now = io.now();
+      const lastId = (await desk.store.read((r) => r.outbox.list())).at(-1)?.id ?? 0;
+      const outcome = await mailDesk.handle(raw, now);
+      io.out(`${file}: ${ingestSummary(outcome)}`);
+      const answers = (await desk.store.read((r) => r.outbox.due(now, 1000, ["mail"]))).filter(
+        (m) => m.id > lastId,
+      );
+      for (const m of answers) {
+        if (smtp) {
+          try {
+            await smtp.send(m);
+            await desk.store.tx((r) => r.outbox.markSent(m.id, now));
+            io.out(`  Đã gửi thư trả lời tới ${m.recipient} qua SMTP.`);
+          } catch (err) {
+            const message = (err as Error).message;
+            const retryAt = err instanceof PermanentSendError ? null : nextAttemptAt(now, 1, DEFAULT_RETRY);
+            await desk.store.tx((r) => r.outbox.fail(m.id, message, retryAt));
+            io.out(
+              `  Chưa gửi được thư trả lời tới ${m.recipient} (${message}); ${retryAt ? "dịch vụ sẽ gửi lại." : "đề nghị kiểm tra địa chỉ và gửi thủ công."}`,
+            );
+          }
+        } else {
+          io.out(
+            `  Chưa cấu hình SMTP (DESK_SMTP_HOST): đề nghị chuyển thư trả lời dưới đây tới ${m.recipient}.\n` +
+              `  ---\n${String(m.payload.text ?? "")
+                .split("\n")
+                .map((l) => `  ${l}`)
+                .join("\n")}\n  ---`,
+          );
+          await desk.store.tx((r) => r.outbox.markSent(m.id, now));
+        }
+      }
+    }
+  } finally {
+    smtp?.close();
+    desk.store.close();
   }
 }
 
@@ -533,6 +640,7 @@ export async function runCli(argv: string[], config: Config, io: Io): Promise<vo
         throw new CliError(`Lệnh «mcu ${rest[0] ?? ""}» không tồn tại.\n\n${USAGE}`, 2);
       return mcuCheckCommand(config, rest.slice(1), io);
     case "mail":
+      if (rest[0] === "ingest") return mailIngestCommand(config, rest.slice(1), io);
       if (rest[0] !== "parse")
         throw new CliError(`Lệnh «mail ${rest[0] ?? ""}» không tồn tại.\n\n${USAGE}`, 2);
       return mailParseCommand(config, rest.slice(1), io);

@@ -1,6 +1,6 @@
 import { formatRangeVi } from "../calendar/zone.js";
 import { fieldVi } from "./rules.js";
-import type { BookingRequest, Decision, Outcome, ReasonCode } from "./types.js";
+import type { BookingRequest, Decision, Outcome, Priority, ReasonCode } from "./types.js";
 
 export const OUTCOME_VI: Record<Outcome, string> = {
   confirmed: "ĐÃ XÁC NHẬN",
@@ -26,15 +26,53 @@ function timeOf(req: BookingRequest, zone: string): string {
   return req.start && req.end ? formatRangeVi(req.start, req.end, zone) : "(chưa rõ thời gian)";
 }
 
+const PRIORITY_VI: Record<Priority, string> = {
+  1: "thông thường",
+  2: "họp đột xuất, khẩn cấp (Điều 11.3)",
+  3: "phiên họp do Thường trực Thành ủy, HĐND, UBND Thành phố chủ trì (Điều 11.1)",
+};
+
+export interface AnswerOptions {
+  zone: string;
+  answerWithinMinutes: number;
+  /** The directory's name of an endpoint code, for the echo; without it codes are shown alone. */
+  endpointName?: (code: string) => string | null | undefined;
+  /** The host agency's own endpoint, listed first. */
+  hostEndpoint?: string | null;
+  /** The priority before a change: when it differs, the answer says so. */
+  previousPriority?: Priority;
+}
+
+const yesNo = (v: boolean) => (v ? "có" : "không");
+
 /**
- * The answer to the registering agency. A secret session (Điều 5.2) is answered with its code and time only:
- * its content never travels over an internet channel.
+ * What the desk understood, so the clerk can check it at a glance: host, endpoints by name (and code), flags.
+ * Not for a secret session (Điều 5.2): its answer carries code and time only.
+ */
+export function echoLines(req: BookingRequest, opts: AnswerOptions): string[] {
+  const codes = [...new Set([...(opts.hostEndpoint ? [opts.hostEndpoint] : []), ...req.participants])];
+  const named = codes.map((c) => {
+    const name = opts.endpointName?.(c);
+    return name ? `${name} (${c})` : c;
+  });
+  const unresolved = req.unresolved.map((u) => `«${u}» (chưa xác định)`);
+  const all = [...named, ...unresolved];
+  return [
+    `Cơ quan chủ trì: ${req.host ?? "(chưa rõ)"}.`,
+    `Điểm cầu (${all.length}): ${all.length ? all.join("; ") : "(chưa có)"}.`,
+    `Ghi hình: ${yesNo(req.recording)}. Phòng họp trực tuyến tại trụ sở UBND Thành phố: ${yesNo(req.cityHallRoom)}. Họp đột xuất, khẩn cấp: ${yesNo(req.emergency)}.`,
+  ];
+}
+
+/**
+ * The answer to the registering agency: the outcome, then what was understood (echo), then why. A secret
+ * session (Điều 5.2) is answered with its code and time only: its content never travels over an internet channel.
  */
 export function decisionText(
   code: string,
   req: BookingRequest,
   decision: Decision,
-  opts: { zone: string; answerWithinMinutes: number },
+  opts: AnswerOptions,
 ): string {
   const lines = [
     `Lịch họp ${code}: ${OUTCOME_VI[decision.outcome]}.`,
@@ -43,6 +81,13 @@ export function decisionText(
   if (!req.secret && req.title) lines.push(`Nội dung: ${req.title}.`);
   if (req.secret)
     lines.push("Phiên họp có nội dung mật: chi tiết được trao đổi qua kênh bảo mật, không qua thư điện tử.");
+  else {
+    lines.push(...echoLines(req, opts));
+    if (opts.previousPriority !== undefined && opts.previousPriority !== decision.priority)
+      lines.push(
+        `Mức ưu tiên đã thay đổi: từ «${PRIORITY_VI[opts.previousPriority]}» sang «${PRIORITY_VI[decision.priority]}».`,
+      );
+  }
   switch (decision.outcome) {
     case "confirmed":
       lines.push(

@@ -1,4 +1,5 @@
-import { formatRangeVi } from "../calendar/zone.js";
+import { DateTime } from "luxon";
+import { formatRangeVi, formatVi } from "../calendar/zone.js";
 import type { Agency } from "../directory/types.js";
 import type { Regulation } from "../regulation.js";
 import {
@@ -141,22 +142,58 @@ export const knownEndpoints: Rule = {
   },
 };
 
-/** A session must end after it starts, and within one day. */
+/**
+ * A session must end after it starts, and within one day. An end at or before the start is a question for the
+ * clerk (which of the two times is wrong?), never a confirmation of a guess: the answer names both times.
+ */
 export const validTime: Rule = {
   name: "valid-time",
-  check(req) {
+  check(req, ctx) {
     if (!req.start || !req.end) return [];
     const ms = req.end.getTime() - req.start.getTime();
     if (ms > 0 && ms <= 24 * 3600_000) return [];
+    if (ms <= 0) {
+      const zone = ctx.reg.zone;
+      const hhmm = (d: Date) => DateTime.fromJSDate(d, { zone }).toFormat("HH:mm");
+      return [
+        {
+          severity: "info",
+          reason: {
+            code: "invalid-time",
+            message: `Giờ kết thúc ${hhmm(req.end)} không sau giờ bắt đầu ${formatVi(req.start, zone)}; đề nghị cho biết lại thời gian bắt đầu và kết thúc phiên họp.`,
+          },
+        },
+      ];
+    }
     return [
       {
         severity: "reject",
         reason: {
           code: "invalid-time",
-          message:
-            ms <= 0
-              ? "Giờ kết thúc phải sau giờ bắt đầu."
-              : "Một phiên họp không thể kéo dài quá 24 giờ; đề nghị đăng ký từng phiên riêng.",
+          message: "Một phiên họp không thể kéo dài quá 24 giờ; đề nghị đăng ký từng phiên riêng.",
+        },
+      },
+    ];
+  },
+};
+
+/**
+ * A date further ahead than the horizon is more likely a mistyped year or month than a plan: a technician looks
+ * at it before anything is held for it.
+ */
+export const withinHorizon: Rule = {
+  name: "within-horizon",
+  check(req, ctx) {
+    if (!req.start) return [];
+    const months = ctx.reg.horizonMonths;
+    const limit = DateTime.fromJSDate(ctx.now, { zone: ctx.reg.zone }).plus({ months });
+    if (req.start.getTime() <= limit.toMillis()) return [];
+    return [
+      {
+        severity: "review",
+        reason: {
+          code: "too-far-ahead",
+          message: `Thời gian họp ${formatVi(req.start, ctx.reg.zone)} xa hơn ${months} tháng kể từ hôm nay; cán bộ kỹ thuật sẽ kiểm tra lại ngày, tháng, năm trước khi bố trí.`,
         },
       },
     ];
@@ -370,6 +407,7 @@ export const RULES: readonly Rule[] = [
   knownEndpoints,
   validTime,
   notInPast,
+  withinHorizon,
   leadTime,
   secrecyUnsure,
   endpointConflicts,

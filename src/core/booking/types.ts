@@ -101,6 +101,7 @@ export type ReasonCode =
   | "unknown-endpoint"
   | "unknown-host"
   | "invalid-time"
+  | "too-far-ahead"
   | "late"
   | "in-the-past"
   | "endpoint-busy"

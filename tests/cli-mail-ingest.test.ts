@@ -1,0 +1,130 @@
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../src/app/cli/commands.js";
+import { loadConfig, ROOT } from "../src/app/config.js";
+import { Store } from "../src/store/store.js";
+import { at, sampleDirectory, tempDir } from "./helpers.js";
+import { SmtpSink } from "./support/servers.js";
+import { mail, template } from "./support/service.js";
+
+const NOW = at("2026-12-07", "08:35");
+
+/** A store holding the sample directory, and a saved .eml of a clerk's booking. */
+async function setup(id = "luu-tu-outlook@hanoi.gov.vn") {
+  const dir = tempDir();
+  const db = join(dir, "desk.db");
+  const store = Store.open(db);
+  await store.tx((r) => r.directory.replaceAll(sampleDirectory));
+  store.close();
+  const file = join(dir, "dang-ky.eml");
+  writeFileSync(file, mail({ id, body: template(7) }));
+  return { dir, db, file };
+}
+
+async function ingest(env: Record<string, string>, files: string[]) {
+  const lines: string[] = [];
+  await runCli(["mail", "ingest", ...files], loadConfig(env), {
+    out: (t) => lines.push(t),
+    now: () => NOW,
+  });
+  return lines.join("\n");
+}
+
+async function state(db: string) {
+  const store = Store.open(db);
+  try {
+    return await store.read(async (r) => ({
+      bookings: (await r.bookings.list()).map((b) => [b.code, b.status]),
+      inbound: await r.inbound.get("mail", "<luu-tu-outlook@hanoi.gov.vn>"),
+      mail: (await r.outbox.list()).filter((m) => m.channel === "mail").map((m) => m.status),
+    }));
+  } finally {
+    store.close();
+  }
+}
+
+describe("mail ingest: a saved mail through the same desk as IMAP", () => {
+  const sink = new SmtpSink();
+  beforeAll(() => sink.start());
+  afterAll(() => sink.stop());
+
+  it("without SMTP prints the answer; the same Message-ID twice is processed once", async () => {
+    const { db, file } = await setup();
+    const first = await ingest({ DESK_DB: db }, [file]);
+    expect(first).toContain(`${file}: đăng ký mới HTT-2026-0001: ĐÃ XÁC NHẬN.`);
+    expect(first).toContain(
+      "Chưa cấu hình SMTP (DESK_SMTP_HOST): đề nghị chuyển thư trả lời dưới đây tới vanthu.sct@hanoi.gov.vn.",
+    );
+    expect(first).toContain("Lịch họp HTT-2026-0001: ĐÃ XÁC NHẬN.");
+    expect(first).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
+    const again = await ingest({ DESK_DB: db }, [file, file]);
+    expect(again.split("\n").filter((l) => l.startsWith(file))).toEqual([
+      `${file}: thư <luu-tu-outlook@hanoi.gov.vn> đã được xử lý trước đó; không làm gì thêm.`,
+      `${file}: thư <luu-tu-outlook@hanoi.gov.vn> đã được xử lý trước đó; không làm gì thêm.`,
+    ]);
+    expect(again).not.toContain("Lịch họp HTT-2026-0001");
+    const s = await state(db);
+    expect(s.bookings).toEqual([["HTT-2026-0001", "confirmed"]]);
+    expect(s.inbound?.booking).toBe("HTT-2026-0001");
+    // The printed answer is not sent a second time by a later start of the service.
+    expect(s.mail).toEqual(["sent"]);
+  });
+
+  it("with SMTP configured the answer reaches the server, threaded, with its invite", async () => {
+    const { db, file } = await setup();
+    const env = {
+      DESK_DB: db,
+      DESK_SMTP_HOST: "127.0.0.1",
+      DESK_SMTP_PORT: String(sink.port),
+      DESK_SMTP_TLS: "false",
+    };
+    const before = sink.messages.length;
+    const out = await ingest(env, [file]);
+    expect(out).toContain("Đã gửi thư trả lời tới vanthu.sct@hanoi.gov.vn qua SMTP.");
+    expect(out).not.toContain("Lịch họp HTT-2026-0001: ĐÃ XÁC NHẬN.");
+    expect(sink.messages.length).toBe(before + 1);
+    const reply = sink.messages.at(-1)!.parsed;
+    expect(reply.inReplyTo).toBe("<luu-tu-outlook@hanoi.gov.vn>");
+    expect(reply.subject).toBe("Re: Đăng ký lịch họp trực tuyến [HTT-2026-0001]");
+    expect(reply.text).toContain("Lịch họp HTT-2026-0001: ĐÃ XÁC NHẬN.");
+    expect(reply.attachments.some((a) => a.contentType.startsWith("text/calendar"))).toBe(true);
+    await ingest(env, [file]);
+    expect(sink.messages.length).toBe(before + 1);
+    expect((await state(db)).mail).toEqual(["sent"]);
+  });
+
+  it("refuses to run on an empty directory, saying what to do", async () => {
+    const dir = tempDir();
+    const file = join(dir, "a.eml");
+    writeFileSync(file, mail({ id: "x@hanoi.gov.vn", body: template(1) }));
+    await expect(ingest({ DESK_DB: join(dir, "empty.db") }, [file])).rejects.toThrow(
+      "Hãy chạy «npm run cli -- directory import DIR» trước.",
+    );
+    await expect(ingest({ DESK_DB: join(dir, "empty.db") }, [])).rejects.toThrow(
+      "Cách dùng: npm run cli -- mail ingest TỆP.eml...",
+    );
+  });
+
+  it("`npm run cli -- mail ingest` runs it from the command line", async () => {
+    const { db, file } = await setup();
+    const run = () =>
+      spawnSync(
+        process.execPath,
+        ["--import", "tsx", join(ROOT, "src/app/cli/main.ts"), "mail", "ingest", file],
+        {
+          cwd: ROOT,
+          env: { ...process.env, DESK_DB: db },
+          encoding: "utf8",
+        },
+      );
+    const first = run();
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain("đăng ký mới HTT-2026-0001");
+    const second = run();
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain("đã được xử lý trước đó");
+    expect((await state(db)).bookings).toHaveLength(1);
+  }, 180_000);
+});
