@@ -70,7 +70,7 @@ export function findTimes(folded: string): TimeOfDay[] {
   return out.sort((a, b) => a.index - b.index);
 }
 
-const RANGE_START = /(?<![\d.,/:])([01]?\d|2[0-3])(?!\s*(?:h|g|gio|:|[/.]\d))\s*(?:-|–|den)\s*/g;
+const RANGE_START = /(?<![\d.,/:]|\d\s*(?:h|g|gio)\s*)([01]?\d|2[0-3])(?!\s*(?:h|g|gio|:|[/.]\d))\s*(?:-|–|den)\s*/g;
 
 const WEEKDAY_WORDS: Record<string, number> = {
   hai: 1,
