@@ -70,7 +70,8 @@ export function findTimes(folded: string): TimeOfDay[] {
   return out.sort((a, b) => a.index - b.index);
 }
 
-const RANGE_START = /(?<![\d.,/:]|\d\s*(?:h|g|gio)\s*)([01]?\d|2[0-3])(?!\s*(?:h|g|gio|:|[/.]\d))\s*(?:-|–|den)\s*/g;
+const RANGE_START =
+  /(?<![\d.,/:]|\d\s*(?:h|g|gio)\s*)([01]?\d|2[0-3])(?!\s*(?:h|g|gio|:|[/.]\d))\s*(?:-|–|den)\s*/g;
 
 const WEEKDAY_WORDS: Record<string, number> = {
   hai: 1,
@@ -114,8 +115,11 @@ export function findWeekdays(original: string, folded: string): { weekday: numbe
   return out;
 }
 
-/** An hour marker right before a number makes that number minutes ("8h30 - 10h30"), never a day. */
-const AFTER_HOUR = String.raw`\d\s*(?:h|g|gio|:)\s*`;
+/**
+ * An hour marker right before a number makes that number minutes ("8h30 - 10h30", "8 giờ 30 - 10 giờ 30"), never
+ * a day; "9h 10/12" and "9 giờ, 10/12" are an hour and a date.
+ */
+const AFTER_HOUR = String.raw`\d\s*(?:h|g|:)|\d\s*gio\s*(?=\d{1,2}\s*[-–])`;
 /** An hour marker right after a number makes it an hour ("30-11h00", "03 - 10 giờ"), never a month or day. */
 const BEFORE_HOUR = String.raw`\s*(?:h|g|gio|:)(?:\s*\d|\b|$)`;
 /**
