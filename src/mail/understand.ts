@@ -38,7 +38,7 @@ export type ParsedBooking = Pick<
 
 type Field = "host" | "participants" | "time" | "title" | "contact" | "support";
 
-function labelField(label: string): Field | null {
+export function labelField(label: string): Field | null {
   const l = fold(label);
   if (/chu tri/.test(l)) return "host";
   if (/diem cau|thanh phan|don vi tham du/.test(l)) return "participants";
@@ -251,8 +251,30 @@ export interface UnderstandContext {
   senderAgency: string | null;
 }
 
-/** Read the Điều 12.2a fields out of a mail a clerk wrote. Pure given the mail facts and the directory. */
+/**
+ * Read the Điều 12.2a fields out of a mail a clerk wrote. Pure given the mail facts and the directory. When the
+ * mail has several readable bodies (an HTML table and a text part, a forward and the forwarder's note), the one
+ * that yields the most complete booking wins; on a tie, the first.
+ */
 export function understand(
+  facts: Pick<MailFacts, "text" | "subject" | "date"> & { alternatives?: string[] },
+  ctx: UnderstandContext,
+): ParsedBooking {
+  const texts = [facts.text, ...(facts.alternatives ?? []).filter((t) => t !== facts.text)];
+  let best: ParsedBooking | null = null;
+  for (const text of texts) {
+    const parsed = understandText({ ...facts, text }, ctx);
+    if (!best || score(parsed) > score(best)) best = parsed;
+  }
+  return best!;
+}
+
+/** How much of a booking a reading found: complete fields first, then fewer unknown names. */
+function score(p: ParsedBooking): number {
+  return (REQUIRED_FIELDS.length - p.missing.length) * 100 + p.participants.length - p.unresolved.length * 10;
+}
+
+function understandText(
   facts: Pick<MailFacts, "text" | "subject" | "date">,
   ctx: UnderstandContext,
 ): ParsedBooking {
