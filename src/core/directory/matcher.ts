@@ -20,7 +20,7 @@ export function nameKey(text: string): string {
     .replace(/\b(?:uy ban nhan dan|uy ban nd|ubnd)\b/g, "ubnd")
     .replace(/\btp\b/g, "thanh pho")
     .replace(LEADING, "")
-    .replace(/^ubnd\s+(?=(?:phuong|xa|thi tran|thi xa|quan|huyen|p|x|tt|tx|q|h)\s)/, "");
+    .replace(/^ubnd\s+(?:cac\s+)?(?=(?:phuong|xa|thi tran|thi xa|quan|huyen|p|x|tt|tx|q|h)\s)/, "");
   const unit = /^(p|x|tt|tx|q|h)\s+/.exec(key);
   return (unit ? `${UNIT_ABBREVIATIONS[unit[1]!]} ${key.slice(unit[0].length)}` : key).trim();
 }
