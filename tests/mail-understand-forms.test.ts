@@ -213,6 +213,14 @@ table("hour ranges are not dates", [
     range("2026-12-04", "08:30", "11:00"),
   ],
   [
+    "a cited document's date is not the meeting's: the date nearest the hours is",
+    textMail(
+      `Thực hiện Kế hoạch số 125/KH-UBND ngày 15/11/2026 của UBND Thành phố, Sở Công Thương đăng ký tổ chức hội nghị trực tuyến Sơ kết quản lý thị trường vào hồi 14h00 - 16h00 ngày 10/12/2026 với UBND xã Sóc Sơn.\nĐầu mối liên hệ: ${CONTACT}.`,
+    ),
+    // The author of the cited plan (UBND Thành phố) is not invited either.
+    { ...range("2026-12-10", "14:00", "16:00"), participants: ["Xã Sóc Sơn"], unresolved: [] },
+  ],
+  [
     "an hour range alone with no date gives no time at all, not an invented date",
     textMail(template({ time: "8h30 - 10h30 (ngày sẽ báo sau)" })),
     { start: null, end: null, missing: ["start"] },
@@ -547,6 +555,13 @@ table("unit names as clerks write them", [
       unresolved: ["TP. Sơn Tây", "TT. Sóc Sơn"],
       suggests: { "TP. Sơn Tây": "Phường Sơn Tây", "TT. Sóc Sơn": "Xã Sóc Sơn" },
     },
+  ],
+  [
+    "«TP.» in prose: «Công an TP. Hà Nội»",
+    textMail(
+      `Sở Công Thương đăng ký tổ chức hội nghị trực tuyến Giao ban quản lý thị trường vào hồi 9h00 ngày 10/12/2026 với Công an TP. Hà Nội và P. Ngọc Hà.\nĐầu mối liên hệ: ${CONTACT}.`,
+    ),
+    { participants: ["Công an thành phố Hà Nội", "Phường Ngọc Hà"], unresolved: [], missing: [] },
   ],
   [
     "«UBND P. …» and «Ủy ban nhân dân X. …»",

@@ -70,6 +70,7 @@ export function autoReason(mail: ParsedMail, own: OwnIdentity): string | null {
 const HTML_LIMITS = { maxInputLength: 1_000_000, maxDepth: 64, maxNodes: 50_000 };
 /** A booking form has a dozen rows; more is not a form. */
 const MAX_TABLE_ROWS = 200;
+const MAX_ROW_CELLS = 20;
 
 const BLOCK = new Set([
   "p",
@@ -140,10 +141,12 @@ function renderTable(table: Element, walk: Walk, depth: number): string {
   const rows = ownRows(table).slice(0, Math.max(0, MAX_TABLE_ROWS - walk.rows));
   walk.rows += rows.length;
   const grid = rows.map((r) =>
-    elementsOf(r.children, ["td", "th"]).map((c) => ({
-      lines: cellLines(c, walk, depth),
-      nested: elementsOf([c], ["td", "th"]).some((x) => hasTable(x)),
-    })),
+    elementsOf(r.children, ["td", "th"])
+      .slice(0, MAX_ROW_CELLS)
+      .map((c) => ({
+        lines: cellLines(c, walk, depth),
+        nested: elementsOf([c], ["td", "th"]).some((x) => hasTable(x)),
+      })),
   );
   const out: string[] = [];
   for (let i = 0; i < grid.length; i++) {

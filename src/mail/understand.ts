@@ -2,7 +2,7 @@ import { DateTime } from "luxon";
 import type { BookingRequest, Contact, RequiredField } from "../core/booking/types.js";
 import { REQUIRED_FIELDS } from "../core/booking/types.js";
 import { isoWeekday } from "../core/calendar/zone.js";
-import type { DirectoryMatcher } from "../core/directory/matcher.js";
+import { type DirectoryMatcher, scanForm } from "../core/directory/matcher.js";
 import { fold, nfc, normalizePhone } from "../core/text/fold.js";
 import {
   findDates,
@@ -165,13 +165,16 @@ export function resolveParticipants(matcher: DirectoryMatcher, field: string): P
 }
 
 /**
- * Units named in prose by type and capitalised name: "UBND xã Vô Danh", "P. Ngọc Hà", "huyện Gia Lâm". Without
+ * Units named in prose by type and capitalised name (not the author of a cited document: "… của UBND xã X"): "UBND xã Vô Danh", "P. Ngọc Hà", "huyện Gia Lâm". Without
  * capitals the name's end cannot be told from the sentence, so such mentions are left to the directory scan.
  */
 function unitMentions(text: string): string[] {
   const re =
     /(?<!\p{L})(?:(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Uy ban nhan dan)\s+)?(?:[Pp]hường|[Xx]ã|[Tt]hị trấn|[Qq]uận|[Hh]uyện|[Pp]huong|[Xx]a|[Tt]hi tran|[Qq]uan|[Hh]uyen|P\.|X\.|Q\.|H\.|TT\.)\s*(\p{Lu}\p{Ll}*(?:[ \t]+\p{Lu}\p{Ll}*){0,3})(?!\p{L})/gu;
-  return [...text.matchAll(re)].map((m) => m[0].trim());
+  const folded = foldKeepingIndex(text);
+  return [...text.matchAll(re)]
+    .filter((m) => !/\b(?:cua|theo)\s+$/.test(folded.slice(Math.max(0, m.index - 8), m.index)))
+    .map((m) => m[0].trim());
 }
 
 const PHONE_RE = /(?:\+84[\s.]?|\b0)\d(?:[\s.-]?\d){7,10}\b/;
@@ -301,10 +304,19 @@ function understandText(
   } else {
     const contactLine = contactFromProse(text) ?? "";
     const prose = contactLine ? text.replace(contactLine, " ") : text;
-    for (const hit of ctx.matcher.scan(prose)) if (!hostEndpoints.has(hit.code)) participants.push(hit.code);
+    // "Kế hoạch số 12/KH-UBND của UBND Thành phố": the author of a cited document is not invited.
+    const folded = scanForm(prose);
+    for (const hit of ctx.matcher.scan(prose))
+      if (
+        !hostEndpoints.has(hit.code) &&
+        !/\b(?:cua|theo)\s$/.test(folded.slice(Math.max(0, hit.index - 6), hit.index + 1))
+      )
+        participants.push(hit.code);
     // A unit the prose names that the directory does not know is reported, never dropped.
     for (const mention of unitMentions(prose)) {
       const r = ctx.matcher.resolve(mention);
+      // "P. Ngọc Hà" escapes the scan, which looks for whole names.
+      for (const c of r.codes) if (!hostEndpoints.has(c) && !participants.includes(c)) participants.push(c);
       if (r.codes.length || unresolved.includes(mention)) continue;
       unresolved.push(mention);
       suggestions[mention] = r.suggestions;
@@ -316,8 +328,12 @@ function understandText(
   const foldedScope = foldKeepingIndex(scope);
   const times = findTimes(foldedScope);
   const dates = findDates(scope, foldedScope, reference, ctx.zone);
+  // "Thực hiện Kế hoạch số 12/KH-UBND ngày 15/11/2026…, đăng ký họp 9h00 ngày 10/12/2026": the meeting's date is
+  // the one nearest its hour, not the first the mail cites.
+  const nearestTime = (d: { index: number }) => (times[0] ? Math.abs(d.index - times[0].index) : d.index);
   const date =
-    dates[0] ?? (fields.time ? findDates(text, foldKeepingIndex(text), reference, ctx.zone)[0] : undefined);
+    [...dates].sort((a, b) => nearestTime(a) - nearestTime(b))[0] ??
+    (fields.time ? findDates(text, foldKeepingIndex(text), reference, ctx.zone)[0] : undefined);
   if (date?.weekday && isoWeekday(date.date) !== date.weekday) {
     warnings.push(
       `Thứ trong thư không khớp với ngày ${date.date.split("-").reverse().join("/")}; đề nghị kiểm tra lại.`,

@@ -25,6 +25,11 @@ export function nameKey(text: string): string {
   return (unit ? `${UNIT_ABBREVIATIONS[unit[1]!]} ${key.slice(unit[0].length)}` : key).trim();
 }
 
+/** Free text as `scan` searches it; `scan`'s indices point into this string (at the space before a name). */
+export function scanForm(text: string): string {
+  return ` ${fold(text).replace(/\btp\b/g, "thanh pho")} `;
+}
+
 /** `P.`, `X.`, `TT.`, `TX.`, `Q.`, `H.` before a unit's name; `TP.` is spelled out anywhere. */
 const UNIT_ABBREVIATIONS: Record<string, string> = {
   p: "phuong",
@@ -134,7 +139,7 @@ export class DirectoryMatcher {
 
   /** Endpoints named anywhere in free text, in order of first mention; group phrases expand. */
   scan(text: string): { code: string; index: number }[] {
-    const folded = ` ${fold(text)} `;
+    const folded = scanForm(text);
     const found: { code: string; index: number; end: number }[] = [];
     const m = COMMUNE_GROUP.exec(folded);
     if (m) for (const code of this.communes) found.push({ code, index: m.index, end: m.index + m[0].length });
@@ -160,7 +165,7 @@ export class DirectoryMatcher {
 
   /** Agencies named anywhere in free text, in order. */
   scanAgencies(text: string): string[] {
-    const folded = ` ${fold(text)} `;
+    const folded = scanForm(text);
     const hits: { name: string; index: number }[] = [];
     for (const [key, name] of this.agencyKeys) {
       if (!key.includes(" ")) continue;
