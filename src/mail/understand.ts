@@ -169,8 +169,15 @@ export function resolveParticipants(matcher: DirectoryMatcher, field: string): P
  * capitals the name's end cannot be told from the sentence, so such mentions are left to the directory scan.
  */
 function unitMentions(text: string): string[] {
-  const re =
-    /(?<!\p{L})(?:(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Uy ban nhan dan)\s+)?(?:[Pp]hường|[Xx]ã|[Tt]hị trấn|[Qq]uận|[Hh]uyện|[Pp]huong|[Xx]a|[Tt]hi tran|[Qq]uan|[Hh]uyen|P\.|X\.|Q\.|H\.|TT\.)\s*(\p{Lu}\p{Ll}*(?:[ \t]+\p{Lu}\p{Ll}*){0,3})(?!\p{L})/gu;
+  // Without diacritics "quan", "xa" are everyday words; only text typed without marks spells units that way.
+  const types = hasDiacritics(text)
+    ? "[Pp]hường|[Xx]ã|[Tt]hị trấn|[Qq]uận|[Hh]uyện"
+    : "[Pp]huong|[Xx]a|[Tt]hi tran|[Qq]uan|[Hh]uyen";
+  const re = new RegExp(
+    // Two to four capitalised syllables: every commune's name has at least two.
+    String.raw`(?<!\p{L})(?:(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Uy ban nhan dan)\s+)?(?:${types}|P\.|X\.|Q\.|H\.)\s*(\p{Lu}\p{Ll}*(?:[ \t]+\p{Lu}\p{Ll}*){1,3})(?!\p{L})`,
+    "gu",
+  );
   const folded = foldKeepingIndex(text);
   return [...text.matchAll(re)]
     .filter((m) => !/\b(?:cua|theo)\s+$/.test(folded.slice(Math.max(0, m.index - 8), m.index)))
