@@ -322,12 +322,24 @@ table("HTML tables", [
     { ...FULL_TABLE, unresolved: ["Xã Vô Danh"], missing: [] },
   ],
   [
-    "label cells split over two paragraphs and a time cell in two lines",
+    "a time cell in two paragraphs",
     htmlMail(
       outlook(
         formTable({ time: `${P("Từ 14h00 đến 16h00")}${P("thứ Năm, ngày 10/12/2026")}` }).replace(
           "Điểm cầu tham dự",
           "Danh sách điểm cầu",
+        ),
+      ),
+    ),
+    FULL_TABLE,
+  ],
+  [
+    "a label cell wrapped over two paragraphs: «Thời gian» / «(giờ, ngày)»",
+    htmlMail(
+      outlook(
+        formTable({ time: "14h00 - 16h00 ngày 10/12/2026" }).replace(
+          "<span style='font-size:13pt'>Thời gian</span>",
+          "Thời gian</b></p><p class=MsoNormal><i>(giờ, ngày):</i>",
         ),
       ),
     ),

@@ -168,8 +168,10 @@ function renderTable(table: Element, walk: Walk, depth: number): string {
       continue;
     }
     const [first, ...rest] = cells;
-    if (first && rest.length && first.lines.length === 1 && !first.nested && first.lines[0]!.length <= 80) {
-      out.push(`${first.lines[0]!.replace(/:$/, "")}: ${rest.flatMap((c) => c.lines).join(", ")}`);
+    // A label may wrap over paragraphs: "Thời gian" / "(giờ, ngày)".
+    const label = first?.lines.join(" ").replace(/:$/, "") ?? "";
+    if (first && rest.length && first.lines.length && !first.nested && label.length <= 80) {
+      out.push(`${label.replace(/:/g, " ")}: ${rest.flatMap((c) => c.lines).join(", ")}`);
     } else for (const c of cells) out.push(...c.lines);
   }
   return `\n${out.join("\n")}\n`;
