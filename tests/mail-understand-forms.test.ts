@@ -317,6 +317,11 @@ table("HTML tables", [
     FULL_TABLE,
   ],
   [
+    "a booking table before 200 000 unclosed <div>s (an HTML bomb) is still read",
+    htmlMail(outlook(formTable()) + "<div>".repeat(200_000)),
+    FULL_TABLE,
+  ],
+  [
     "an unknown unit in a table cell is reported, not dropped",
     htmlMail(outlook(formTable({ parts: "Phường Ngọc Hà<br>Xã Sóc Sơn<br>Xã Vô Danh" }))),
     { ...FULL_TABLE, unresolved: ["Xã Vô Danh"], missing: [] },

@@ -145,7 +145,7 @@ function renderTable(table: Element, walk: Walk, depth: number): string {
       .slice(0, MAX_ROW_CELLS)
       .map((c) => ({
         lines: cellLines(c, walk, depth),
-        nested: elementsOf([c], ["td", "th"]).some((x) => hasTable(x)),
+        nested: hasTable(c, HTML_LIMITS.maxDepth - depth),
       })),
   );
   const out: string[] = [];
@@ -177,8 +177,10 @@ function renderTable(table: Element, walk: Walk, depth: number): string {
   return `\n${out.join("\n")}\n`;
 }
 
-function hasTable(el: Element): boolean {
-  return (el.children ?? []).some((n) => isTag(n) && (n.name === "table" || hasTable(n)));
+/** Whether a table sits inside `el`, looking no deeper than the walk itself goes. */
+function hasTable(el: Element, depth: number): boolean {
+  if (depth <= 0) return false;
+  return (el.children ?? []).some((n) => isTag(n) && (n.name === "table" || hasTable(n, depth - 1)));
 }
 
 function render(nodes: ChildNode[], walk: Walk, depth: number): string {
@@ -200,9 +202,29 @@ function render(nodes: ChildNode[], walk: Walk, depth: number): string {
   return out;
 }
 
+const VOID = new Set(["br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source"]);
+/** Elements the parser closes on its own when the next one opens: they never nest deep. */
+const SELF_CLOSING = new Set(["p", "li", "td", "th", "tr", "option", "dt", "dd"]);
+const MAX_OPEN_TAGS = 5_000;
+
+/**
+ * The HTML up to where it nests deeper than any mail a person sends: htmlparser2 takes quadratic time on tens of
+ * thousands of unclosed elements, and the walk would not look that deep anyway.
+ */
+function shallow(html: string): string {
+  let depth = 0;
+  for (const m of html.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
+    if (m[1]) {
+      if (!SELF_CLOSING.has(m[2]!.toLowerCase())) depth = Math.max(0, depth - 1);
+    } else if (!m[3] && !VOID.has(m[2]!.toLowerCase()) && !SELF_CLOSING.has(m[2]!.toLowerCase())) depth++;
+    if (depth > MAX_OPEN_TAGS) return html.slice(0, m.index);
+  }
+  return html;
+}
+
 /** An HTML body as text a person would read, with every table read from its structure where it stands. */
 export function htmlToText(html: string): string {
-  const doc = parseDocument(html.slice(0, HTML_LIMITS.maxInputLength));
+  const doc = parseDocument(shallow(html.slice(0, HTML_LIMITS.maxInputLength)));
   const text = render(doc.children, { nodes: 0, rows: 0 }, 0);
   return text
     .split("\n")
