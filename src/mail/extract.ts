@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
-import { convert } from "html-to-text";
+import { type ChildNode, type Element, isTag, isText } from "domhandler";
+import { parseDocument } from "htmlparser2";
 import { type ParsedMail, simpleParser } from "mailparser";
 import { nfc } from "../core/text/fold.js";
+import { labelField } from "./understand.js";
 
 /** What the desk needs of one mail, before any understanding of its content. */
 export interface MailFacts {
@@ -15,6 +17,8 @@ export interface MailFacts {
   date: Date | null;
   /** The body a person wrote: forwarded part chosen, quoted history and signature removed, NFC. */
   text: string;
+  /** Every readable body part, cleaned, in order of preference (the first is `text`). */
+  alternatives: string[];
   /** Non-null when the mail was sent by a machine and must never be answered. */
   autoReason: string | null;
   /** `Authentication-Results` verdicts, lower case. */
@@ -62,72 +66,258 @@ export function autoReason(mail: ParsedMail, own: OwnIdentity): string | null {
   return null;
 }
 
-/** html-to-text limits: a hostile HTML body (deep nesting, endless tables) costs bounded time. */
-const HTML_LIMITS = { maxInputLength: 1_000_000, maxDepth: 64, maxChildNodes: 2_000 };
+/** A hostile HTML body (deep nesting, endless tables) costs bounded time: the walk stops at these. */
+const HTML_LIMITS = { maxInputLength: 1_000_000, maxDepth: 64, maxNodes: 50_000 };
 /** A booking form has a dozen rows; more is not a form. */
-const MAX_TABLE_ROWS = 100;
+const MAX_TABLE_ROWS = 200;
+const MAX_ROW_CELLS = 20;
 
-/** An Outlook table becomes `label: value` lines; cells with several lines join with commas. */
-function htmlToText(html: string): string {
-  const rows = [...html.slice(0, HTML_LIMITS.maxInputLength).matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/gi)].slice(
-    0,
-    MAX_TABLE_ROWS,
-  );
-  const cell = (h: string) =>
-    convert(h, { wordwrap: false, limits: HTML_LIMITS })
-      .split("\n")
-      .map((s) => s.trim())
-      .filter(Boolean)
-      .join(", ");
-  const tableLines = rows
-    .map((r) => [...r[1]!.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/gi)].map((c) => cell(c[1]!)))
-    .filter((cells) => cells.length >= 2)
-    .map((cells) => `${cells[0]}: ${cells.slice(1).join(" ")}`);
-  const rest = convert(html.slice(0, HTML_LIMITS.maxInputLength).replace(/<table[\s\S]*?<\/table>/gi, "\n"), {
-    wordwrap: false,
-    limits: HTML_LIMITS,
-    selectors: [{ selector: "a", options: { ignoreHref: true } }],
-  });
-  return [rest.trim(), ...tableLines].filter(Boolean).join("\n");
+const BLOCK = new Set([
+  "p",
+  "div",
+  "tr",
+  "table",
+  "ul",
+  "ol",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "blockquote",
+  "pre",
+  "hr",
+  "section",
+  "article",
+  "header",
+  "footer",
+  "center",
+  "dl",
+  "dt",
+  "dd",
+  "address",
+  "form",
+  "fieldset",
+]);
+const SKIP = new Set(["script", "style", "head", "title", "noscript", "template", "xml", "meta", "link"]);
+
+interface Walk {
+  nodes: number;
+  rows: number;
 }
 
-const FORWARD =
-  /^-{2,}\s*(?:forwarded message|thư chuyển tiếp|tin nhắn đã chuyển tiếp|original message)\s*-{2,}\s*$/im;
-const QUOTE_HEAD = [
-  /^on .{4,200} wrote:\s*$/im,
-  /^vào .{4,200} đã viết:\s*$/im,
-  /^-{2,}\s*(?:original message|thư gốc)\s*-{2,}\s*$/im,
-  /^(?:from|từ):\s.+\n(?:sent|date|ngày|đã gửi):\s/im,
+function elementsOf(nodes: ChildNode[] | undefined, names: string[]): Element[] {
+  return (nodes ?? []).filter((n): n is Element => isTag(n) && names.includes(n.name));
+}
+
+/** A table's own rows, through thead/tbody/tfoot, never a nested table's. */
+function ownRows(table: Element): Element[] {
+  return elementsOf(table.children, ["tr", "thead", "tbody", "tfoot"]).flatMap((e) =>
+    e.name === "tr" ? [e] : elementsOf(e.children, ["tr"]),
+  );
+}
+
+function cellLines(cell: Element, walk: Walk, depth: number): string[] {
+  return linesOf(render(cell.children, walk, depth + 1));
+}
+
+function linesOf(text: string): string[] {
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
+
+/** An STT column ("1", "2.") carries nothing. */
+const ORDINAL = /^\d{1,3}[.)]?$/;
+
+/**
+ * A table as `label: value` lines, read from its structure: a label cell and the value cell(s) beside it, or a
+ * header row of labels over a row of values. A cell's lines (`<br>`, `<p>`, a nested table) join with commas;
+ * a layout table (one cell a row, or cells holding nested tables) gives its cells' lines as they are.
+ */
+function renderTable(table: Element, walk: Walk, depth: number): string {
+  const rows = ownRows(table).slice(0, Math.max(0, MAX_TABLE_ROWS - walk.rows));
+  walk.rows += rows.length;
+  const grid = rows.map((r) =>
+    elementsOf(r.children, ["td", "th"])
+      .slice(0, MAX_ROW_CELLS)
+      .map((c) => ({
+        lines: cellLines(c, walk, depth),
+        nested: hasTable(c, HTML_LIMITS.maxDepth - depth),
+      })),
+  );
+  const out: string[] = [];
+  for (let i = 0; i < grid.length; i++) {
+    const cells = grid[i]!.filter((c) => !(c.lines.length === 1 && ORDINAL.test(c.lines[0]!)));
+    const next = grid[i + 1]?.filter((c) => !(c.lines.length === 1 && ORDINAL.test(c.lines[0]!)));
+    const isLabel = (c: (typeof cells)[number]) =>
+      c.lines.length === 1 && !c.nested && labelField(c.lines[0]!.replace(/:$/, "")) !== null;
+    if (
+      cells.length >= 2 &&
+      cells.every((c) => isLabel(c) || c.lines.length === 0) &&
+      next?.length === cells.length &&
+      !next.some(isLabel)
+    ) {
+      // A header row of labels over the row of values.
+      cells.forEach((c, k) => {
+        if (c.lines.length) out.push(`${c.lines[0]!.replace(/:$/, "")}: ${next[k]!.lines.join(", ")}`);
+      });
+      i++;
+      continue;
+    }
+    const [first, ...rest] = cells;
+    // A label may wrap over paragraphs: "Thời gian" / "(giờ, ngày)".
+    const label = first?.lines.join(" ").replace(/:$/, "") ?? "";
+    if (first && rest.length && first.lines.length && !first.nested && label.length <= 80) {
+      out.push(`${label.replace(/:/g, " ")}: ${rest.flatMap((c) => c.lines).join(", ")}`);
+    } else for (const c of cells) out.push(...c.lines);
+  }
+  return `\n${out.join("\n")}\n`;
+}
+
+/** Whether a table sits inside `el`, looking no deeper than the walk itself goes. */
+function hasTable(el: Element, depth: number): boolean {
+  if (depth <= 0) return false;
+  return (el.children ?? []).some((n) => isTag(n) && (n.name === "table" || hasTable(n, depth - 1)));
+}
+
+function render(nodes: ChildNode[], walk: Walk, depth: number): string {
+  let out = "";
+  for (const n of nodes) {
+    if (++walk.nodes > HTML_LIMITS.maxNodes) break;
+    if (isText(n)) out += n.data.replace(/[\s\u00a0]+/g, " ");
+    else if (isTag(n)) {
+      const name = n.name.toLowerCase();
+      if (SKIP.has(name)) continue;
+      if (name === "br") out += "\n";
+      else if (depth >= HTML_LIMITS.maxDepth) continue;
+      else if (name === "table") out += renderTable(n, walk, depth);
+      else if (name === "li") out += `\n- ${render(n.children, walk, depth + 1)}\n`;
+      else if (BLOCK.has(name)) out += `\n${render(n.children, walk, depth + 1)}\n`;
+      else out += render(n.children, walk, depth + 1);
+    }
+  }
+  return out;
+}
+
+const VOID = new Set(["br", "img", "hr", "meta", "link", "input", "col", "area", "base", "wbr", "source"]);
+/** Elements the parser closes on its own when the next one opens: they never nest deep. */
+const SELF_CLOSING = new Set(["p", "li", "td", "th", "tr", "option", "dt", "dd"]);
+const MAX_OPEN_TAGS = 5_000;
+
+/**
+ * The HTML up to where it nests deeper than any mail a person sends: htmlparser2 takes quadratic time on tens of
+ * thousands of unclosed elements, and the walk would not look that deep anyway.
+ */
+function shallow(html: string): string {
+  let depth = 0;
+  for (const m of html.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^>]*?(\/?)>/g)) {
+    if (m[1]) {
+      if (!SELF_CLOSING.has(m[2]!.toLowerCase())) depth = Math.max(0, depth - 1);
+    } else if (!m[3] && !VOID.has(m[2]!.toLowerCase()) && !SELF_CLOSING.has(m[2]!.toLowerCase())) depth++;
+    if (depth > MAX_OPEN_TAGS) return html.slice(0, m.index);
+  }
+  return html;
+}
+
+/** An HTML body as text a person would read, with every table read from its structure where it stands. */
+export function htmlToText(html: string): string {
+  const doc = parseDocument(shallow(html.slice(0, HTML_LIMITS.maxInputLength)));
+  const text = render(doc.children, { nodes: 0, rows: 0 }, 0);
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+/** Lines that announce a forwarded mail, whatever the client and its language. */
+const FORWARD_EXPLICIT = [
+  /^[ \t>]*-{2,}\s*[^\n]*?(?:forwarded message|chuyển tiếp|chuyen tiep)[^\n]*?-*\s*$/im,
+  /^[ \t]*(?:begin forwarded message|bắt đầu (?:thư|tin nhắn) (?:được )?chuyển tiếp)\s*:?\s*$/im,
+  /^[ \t]*(?:thư |tin nhắn )?(?:đã |được )?chuyển tiếp\s*:?\s*$/im,
 ];
+/** Lines that begin an earlier mail: history under a reply, or the mail a forward carries. */
+const EARLIER_MAIL = [
+  /^[ \t]*-{2,}\s*(?:original message|thư gốc|tin nhắn gốc)\s*-{2,}\s*$/im,
+  /^[ \t]*_{8,}\s*\n(?=[ \t]*\*?(?:from|từ)\*?:)/im,
+  /^[ \t]*\*?(?:from|từ)\*?:\s.+\n[ \t]*\*?(?:sent|date|ngày|đã gửi|gửi lúc|thời gian gửi)\*?:\s/im,
+];
+const QUOTE_HEAD = [/^on .{4,200} wrote:\s*$/im, /^vào .{4,200} đã viết:\s*$/im, ...EARLIER_MAIL];
+/** The header block of a forwarded or quoted mail (Gmail, Outlook, Thunderbird, in English or Vietnamese). */
+const HEADER_LINE =
+  /^[ \t]*\*?(?:from|từ|người gửi|date|ngày|sent|đã gửi|gửi lúc|thời gian gửi|subject|tiêu đề|chủ đề|to|tới|đến|người nhận|cc|bcc|reply-to|importance|mức độ quan trọng)\*?:.*$/i;
 const SIGNATURE = [/^--\s*$/m, /^(?:trân trọng|kính thư|trân trọng cảm ơn|best regards|regards)[\s.,!/]*$/im];
 
-function cutAt(text: string, patterns: RegExp[]): string {
-  let end = text.length;
+function firstMatch(text: string, patterns: RegExp[]): { index: number; end: number } | null {
+  let best: { index: number; end: number } | null = null;
   for (const p of patterns) {
     const m = p.exec(text);
-    if (m && m.index < end) end = m.index;
+    if (m && (!best || m.index < best.index)) best = { index: m.index, end: m.index + m[0].length };
   }
-  return text.slice(0, end);
+  return best;
 }
 
-/** The part of a body a person wrote for this mail. */
-export function cleanBody(body: string): string {
-  let text = nfc(body).replace(/\r\n?/g, "\n");
-  const fwd = FORWARD.exec(text);
-  if (fwd && /^\s*$/.test(text.slice(0, fwd.index).replace(/^>.*$/gm, ""))) {
-    // A bare forward: the booking is the forwarded mail; skip its header block.
-    text = text
-      .slice(fwd.index + fwd[0].length)
-      .replace(/^(?:\s*(?:from|từ|date|ngày|sent|subject|tiêu đề|chủ đề|to|đến|cc):.*\n)+/i, "");
-  } else {
-    text = cutAt(text, QUOTE_HEAD);
+function cutAt(text: string, patterns: RegExp[]): string {
+  return text.slice(0, firstMatch(text, patterns)?.index ?? text.length);
+}
+
+/** The forwarded mail's body: its header block skipped, its own quoted history cut. */
+function forwardedBody(text: string): string {
+  const lines = text.split("\n");
+  let i = 0;
+  while (i < lines.length && (!lines[i]!.trim() || /^_{8,}$/.test(lines[i]!.trim()))) i++;
+  while (i < lines.length && HEADER_LINE.test(lines[i]!)) {
+    i++;
+    // A long To: or Cc: wraps onto indented lines.
+    while (i < lines.length && /^[ \t]+\S/.test(lines[i]!) && !HEADER_LINE.test(lines[i]!)) i++;
   }
-  text = text
+  return cutAt(lines.slice(i).join("\n"), QUOTE_HEAD);
+}
+
+export interface BodyContext {
+  /** The mail answers an earlier one (In-Reply-To, References, `Re:`): an earlier mail under it is history. */
+  reply?: boolean;
+}
+
+/**
+ * The part of a body a person wrote for this mail. A forwarded mail is the booking (the forwarder's note above it
+ * is not); under a reply, the earlier mail is quoted history and is cut.
+ */
+export function cleanBody(body: string, ctx: BodyContext = {}): string {
+  return bodyCandidates(body, ctx)[0]!;
+}
+
+/** `cleanBody` first; then, for a forward, the forwarder's own note, in case the booking is there instead. */
+export function bodyCandidates(body: string, ctx: BodyContext = {}): string[] {
+  const text = nfc(body).replace(/\r\n?/g, "\n");
+  const explicit = firstMatch(text, FORWARD_EXPLICIT);
+  const earlier = firstMatch(text, EARLIER_MAIL);
+  const quote = firstMatch(text, QUOTE_HEAD);
+  const marker = ctx.reply
+    ? explicit
+    : [explicit, earlier].filter((m) => m !== null).sort((a, b) => a!.index - b!.index)[0];
+  if (marker && (!ctx.reply || !quote || marker.index <= quote.index)) {
+    const forwarded = finish(forwardedBody(text.slice(marker.end).replace(/^[ \t]*>[ \t]?/gm, "")));
+    const note = finish(text.slice(0, marker.index));
+    return note ? [forwarded, note] : [forwarded];
+  }
+  return [finish(cutAt(text, QUOTE_HEAD))];
+}
+
+function finish(text: string): string {
+  const unquoted = text
     .split("\n")
     .filter((l) => !l.startsWith(">"))
     .join("\n");
-  return cutAt(text, SIGNATURE).trim();
+  return cutAt(unquoted, SIGNATURE).trim();
 }
+
+const REPLY_SUBJECT = /^\s*(?:re|tl|trả lời|tra loi|aw|sv|antw)\s*:/i;
+const FORWARD_SUBJECT = /^\s*(?:fwd?|tr|ct|chuyển tiếp|chuyen tiep|wg)\s*:/i;
 
 function authVerdicts(mail: ParsedMail): { dmarc: string | null; spf: string | null } {
   const values = mail.headerLines
@@ -155,8 +345,17 @@ export async function readMail(raw: Buffer, own: OwnIdentity): Promise<MailFacts
     skipTextToHtml: true,
     maxHtmlLengthToParse: 2_000_000,
   });
-  const body =
-    mail.html && (!mail.text || /<table/i.test(mail.html)) ? htmlToText(mail.html) : (mail.text ?? "");
+  const html = mail.html ? htmlToText(mail.html) : null;
+  const plain = mail.text ?? null;
+  // Outlook sends both parts; a table is best read from the HTML, but whichever part yields the booking wins.
+  const bodies = mail.html && (!plain || /<table/i.test(mail.html)) ? [html, plain] : [plain, html];
+  const subject = nfc(mail.subject ?? "");
+  const reply =
+    !FORWARD_SUBJECT.test(subject) &&
+    (REPLY_SUBJECT.test(subject) || Boolean(mail.inReplyTo) || listOf(mail.references).length > 0);
+  const alternatives = [
+    ...new Set(bodies.flatMap((b) => (b === null ? [] : bodyCandidates(b, { reply })))),
+  ].filter(Boolean);
   const messageId = mail.messageId?.trim() || null;
   return {
     key: messageId ?? `sha256:${createHash("sha256").update(raw).digest("hex")}`,
@@ -164,9 +363,10 @@ export async function readMail(raw: Buffer, own: OwnIdentity): Promise<MailFacts
     inReplyTo: mail.inReplyTo?.trim() || null,
     references: listOf(mail.references),
     from: mail.from?.value[0]?.address?.toLowerCase() ?? null,
-    subject: nfc(mail.subject ?? ""),
+    subject,
     date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null,
-    text: cleanBody(body),
+    text: alternatives[0] ?? "",
+    alternatives,
     autoReason: autoReason(mail, own),
     auth: authVerdicts(mail),
   };

@@ -3,7 +3,7 @@ import { secrecyFields, secrecyOf } from "../core/booking/secret.js";
 import type { BookingRequest, Contact, RequiredField } from "../core/booking/types.js";
 import { REQUIRED_FIELDS } from "../core/booking/types.js";
 import { isoWeekday } from "../core/calendar/zone.js";
-import type { DirectoryMatcher } from "../core/directory/matcher.js";
+import { type DirectoryMatcher, scanForm } from "../core/directory/matcher.js";
 import { fold, nfc, normalizePhone } from "../core/text/fold.js";
 import {
   findDates,
@@ -40,7 +40,7 @@ export type ParsedBooking = Pick<
 
 type Field = "host" | "participants" | "time" | "title" | "contact" | "support";
 
-function labelField(label: string): Field | null {
+export function labelField(label: string): Field | null {
   const l = fold(label);
   if (/chu tri/.test(l)) return "host";
   if (/diem cau|thanh phan|don vi tham du/.test(l)) return "participants";
@@ -63,11 +63,127 @@ export function labelledFields(text: string): Partial<Record<Field, string>> {
       current = field;
       out[field] = m[2]!.trim();
     } else if (current && line && !m && /^[-•*+\d]/.test(line)) {
-      out[current] =
-        `${out[current] ? `${out[current]}, ` : ""}${line.replace(/^[-•*+]\s*|^\d+[.)]\s*/, "")}`;
+      out[current] = joined(out[current], line.replace(/^[-•*+]\s*|^\d+[.)]\s*/, ""));
+    } else if (current === "participants" && line && isListLine(line)) {
+      // A list one name a line, without bullets; "UBND các phường: Ngọc Hà, Giảng Võ" keeps what follows the colon.
+      out[current] = joined(out[current], m ? m[2]!.trim() : line);
     } else if (!line || m) current = null;
   }
   return out;
+}
+
+function joined(before: string | undefined, line: string): string {
+  return before ? `${before}, ${line}` : line;
+}
+
+/** A line that continues a list of units: short, capitalised or a unit word, and not a sentence to the desk. */
+function isListLine(line: string): boolean {
+  const folded = fold(line);
+  if (folded.split(" ").length > 10) return false;
+  if (/^(?:de nghi|kinh|tran trong|xin|rat|cam on|luu y|ghi chu|noi dung|thoi gian|lien he)\b/.test(folded))
+    return false;
+  return /^\p{Lu}/u.test(line) || UNIT_WORD.test(folded);
+}
+
+const UNIT_WORD =
+  /^(?:ubnd|uy ban|phuong|xa|thi tran|quan|huyen|so|ban|cong an|thanh uy|hdnd|p|x|q|h|tt|tp)\b/;
+
+/** One name or group phrase of a participants list as written, with what it resolved to. */
+export interface ParticipantList {
+  codes: string[];
+  unresolved: string[];
+  suggestions: Record<string, string[]>;
+}
+
+const UNIT_TYPE_PREFIX = /^(?:ubnd\s+)?(?:cac\s+)?(phuong|xa|thi tran|p|x|tt)\s+/;
+
+/**
+ * A participants field: names separated by commas, semicolons, line breaks, bullets or "và". "và" also joins
+ * words inside one name ("Sở Nông nghiệp và Môi trường"), so the longest run of "và"-parts the directory knows
+ * is one name. A name with no unit type after "các phường Ngọc Hà, Giảng Võ" takes the type of the one before.
+ * Nothing is dropped: a name that matches no endpoint is returned in `unresolved`, with the nearest names.
+ */
+export function resolveParticipants(matcher: DirectoryMatcher, field: string): ParticipantList {
+  const out: ParticipantList = { codes: [], unresolved: [], suggestions: {} };
+  const add = (codes: string[]) => {
+    for (const c of codes) if (!out.codes.includes(c)) out.codes.push(c);
+  };
+  const miss = (phrase: string, suggestions: string[]) => {
+    if (out.unresolved.includes(phrase)) return;
+    out.unresolved.push(phrase);
+    out.suggestions[phrase] = suggestions;
+  };
+  let rest = field;
+  const group = matcher.groupPhrase(rest);
+  if (group) {
+    add(matcher.resolve(group).codes);
+    rest = rest.replace(group, " ");
+  }
+  let unitType: string | null = null;
+  for (const chunk of rest.split(/[,;\n]|\s[•*+]\s/)) {
+    const phrase = chunk
+      .trim()
+      // Bullets and enumerators ("1.", "a)"), but never a unit's abbreviation ("P.", "X.", "Q.", "H.").
+      .replace(/^(?:[-•*+]|\d+[.)]|[a-e][.)])\s*/, "")
+      .replace(/[.:]+$/, "")
+      .trim();
+    if (!phrase || /^(?:và|va|với|voi)$/i.test(phrase)) continue;
+    const parts = phrase.split(/\s+(?:và|va)\s+/i);
+    const resolveTyped = (text: string) => {
+      const typed = UNIT_TYPE_PREFIX.exec(fold(text));
+      if (typed) unitType = typed[1]!;
+      const direct = matcher.resolve(text);
+      if (direct.codes.length || typed || !unitType) return direct;
+      const viaType = matcher.resolve(`${unitType} ${text}`);
+      return viaType.codes.length ? viaType : direct;
+    };
+    let pending: string[] = [];
+    const flush = () => {
+      if (!pending.length) return;
+      const name = pending.join(" và ");
+      miss(name, matcher.resolve(name).suggestions);
+      pending = [];
+    };
+    for (let i = 0; i < parts.length; ) {
+      let taken = 0;
+      for (let j = parts.length; j > i; j--) {
+        const r = resolveTyped(parts.slice(i, j).join(" và "));
+        if (r.codes.length) {
+          flush();
+          add(r.codes);
+          taken = j - i;
+          break;
+        }
+      }
+      if (taken === 0) {
+        pending.push(parts[i]!);
+        taken = 1;
+      }
+      i += taken;
+    }
+    flush();
+  }
+  return out;
+}
+
+/**
+ * Units named in prose by type and capitalised name (not the author of a cited document: "… của UBND xã X"): "UBND xã Vô Danh", "P. Ngọc Hà", "huyện Gia Lâm". Without
+ * capitals the name's end cannot be told from the sentence, so such mentions are left to the directory scan.
+ */
+function unitMentions(text: string): string[] {
+  // Without diacritics "quan", "xa" are everyday words; only text typed without marks spells units that way.
+  const types = hasDiacritics(text)
+    ? "[Pp]hường|[Xx]ã|[Tt]hị trấn|[Qq]uận|[Hh]uyện"
+    : "[Pp]huong|[Xx]a|[Tt]hi tran|[Qq]uan|[Hh]uyen";
+  const re = new RegExp(
+    // Two to four capitalised syllables: every commune's name has at least two.
+    String.raw`(?<!\p{L})(?:(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Uy ban nhan dan)\s+)?(?:${types}|P\.|X\.|Q\.|H\.)\s*(\p{Lu}\p{Ll}*(?:[ \t]+\p{Lu}\p{Ll}*){1,3})(?!\p{L})`,
+    "gu",
+  );
+  const folded = foldKeepingIndex(text);
+  return [...text.matchAll(re)]
+    .filter((m) => !/\b(?:cua|theo)\s+$/.test(folded.slice(Math.max(0, m.index - 8), m.index)))
+    .map((m) => m[0].trim());
 }
 
 const PHONE_RE = /(?:\+84[\s.]?|\b0)\d(?:[\s.-]?\d){7,10}\b/;
@@ -143,8 +259,30 @@ export interface UnderstandContext {
   senderAgency: string | null;
 }
 
-/** Read the Điều 12.2a fields out of a mail a clerk wrote. Pure given the mail facts and the directory. */
+/**
+ * Read the Điều 12.2a fields out of a mail a clerk wrote. Pure given the mail facts and the directory. When the
+ * mail has several readable bodies (an HTML table and a text part, a forward and the forwarder's note), the one
+ * that yields the most complete booking wins; on a tie, the first.
+ */
 export function understand(
+  facts: Pick<MailFacts, "text" | "subject" | "date"> & { alternatives?: string[] },
+  ctx: UnderstandContext,
+): ParsedBooking {
+  const texts = [facts.text, ...(facts.alternatives ?? []).filter((t) => t !== facts.text)];
+  let best: ParsedBooking | null = null;
+  for (const text of texts) {
+    const parsed = understandText({ ...facts, text }, ctx);
+    if (!best || score(parsed) > score(best)) best = parsed;
+  }
+  return best!;
+}
+
+/** How much of a booking a reading found: complete fields first, then fewer unknown names. */
+function score(p: ParsedBooking): number {
+  return (REQUIRED_FIELDS.length - p.missing.length) * 100 + p.participants.length - p.unresolved.length * 10;
+}
+
+function understandText(
   facts: Pick<MailFacts, "text" | "subject" | "date">,
   ctx: UnderstandContext,
 ): ParsedBooking {
@@ -164,21 +302,30 @@ export function understand(
   const suggestions: Record<string, string[]> = {};
   const hostEndpoints = new Set(host ? ctx.matcher.scan(host).map((h) => h.code) : []);
   if (fields.participants) {
-    for (const phrase of fields.participants
-      .split(/[,;\n]|\s+(?:và|va)\s+/i)
-      .map((s) => s.trim().replace(/[.]$/, ""))) {
-      if (!phrase) continue;
-      const r = ctx.matcher.resolve(phrase);
-      if (r.codes.length) participants.push(...r.codes.filter((c) => !participants.includes(c)));
-      else {
-        unresolved.push(phrase);
-        suggestions[phrase] = r.suggestions;
-      }
-    }
+    const list = resolveParticipants(ctx.matcher, fields.participants);
+    participants.push(...list.codes);
+    unresolved.push(...list.unresolved);
+    Object.assign(suggestions, list.suggestions);
   } else {
     const contactLine = contactFromProse(text) ?? "";
     const prose = contactLine ? text.replace(contactLine, " ") : text;
-    for (const hit of ctx.matcher.scan(prose)) if (!hostEndpoints.has(hit.code)) participants.push(hit.code);
+    // "Kế hoạch số 12/KH-UBND của UBND Thành phố": the author of a cited document is not invited.
+    const folded = scanForm(prose);
+    for (const hit of ctx.matcher.scan(prose))
+      if (
+        !hostEndpoints.has(hit.code) &&
+        !/\b(?:cua|theo)\s$/.test(folded.slice(Math.max(0, hit.index - 6), hit.index + 1))
+      )
+        participants.push(hit.code);
+    // A unit the prose names that the directory does not know is reported, never dropped.
+    for (const mention of unitMentions(prose)) {
+      const r = ctx.matcher.resolve(mention);
+      // "P. Ngọc Hà" escapes the scan, which looks for whole names.
+      for (const c of r.codes) if (!hostEndpoints.has(c) && !participants.includes(c)) participants.push(c);
+      if (r.codes.length || unresolved.includes(mention)) continue;
+      unresolved.push(mention);
+      suggestions[mention] = r.suggestions;
+    }
   }
 
   // Time: inside the labelled field when there is one, else the whole text.
@@ -186,8 +333,12 @@ export function understand(
   const foldedScope = foldKeepingIndex(scope);
   const times = findTimes(foldedScope);
   const dates = findDates(scope, foldedScope, reference, ctx.zone);
+  // "Thực hiện Kế hoạch số 12/KH-UBND ngày 15/11/2026…, đăng ký họp 9h00 ngày 10/12/2026": the meeting's date is
+  // the one nearest its hour, not the first the mail cites.
+  const nearestTime = (d: { index: number }) => (times[0] ? Math.abs(d.index - times[0].index) : d.index);
   const date =
-    dates[0] ?? (fields.time ? findDates(text, foldKeepingIndex(text), reference, ctx.zone)[0] : undefined);
+    [...dates].sort((a, b) => nearestTime(a) - nearestTime(b))[0] ??
+    (fields.time ? findDates(text, foldKeepingIndex(text), reference, ctx.zone)[0] : undefined);
   if (date?.weekday && isoWeekday(date.date) !== date.weekday) {
     warnings.push(
       `Thứ trong thư không khớp với ngày ${date.date.split("-").reverse().join("/")}; đề nghị kiểm tra lại.`,

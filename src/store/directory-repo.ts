@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { DirectoryView } from "../core/booking/rules.js";
+import { DirectoryMatcher } from "../core/directory/matcher.js";
 import type { Agency, Directory, Endpoint, EndpointLevel, Person, Role } from "../core/directory/types.js";
 import type { AgencyKind } from "../core/regulation.js";
 import type { Db } from "./db.js";
@@ -18,6 +19,7 @@ export function snapshotOf(directory: Directory): DirectorySnapshot {
   const byMailbox = new Map(
     directory.agencies.flatMap((a) => a.mailboxes.map((m) => [m.toLowerCase(), a] as const)),
   );
+  let matcher: DirectoryMatcher | null = null;
   const hostOf = new Map<string, string>();
   for (const e of [...directory.endpoints].sort((a, b) => a.code.localeCompare(b.code))) {
     if (!hostOf.has(e.agency)) hostOf.set(e.agency, e.code);
@@ -29,6 +31,10 @@ export function snapshotOf(directory: Directory): DirectorySnapshot {
     agency: (name) => agencyByName.get(name),
     hostEndpoint: (agency) => hostOf.get(agency) ?? null,
     agencyByMailbox: (address) => byMailbox.get(address.toLowerCase()),
+    suggest: (name) => {
+      matcher ??= new DirectoryMatcher(directory);
+      return matcher.resolve(name).suggestions;
+    },
   };
 }
 

@@ -18,6 +18,8 @@ export interface DirectoryView {
   agency(name: string): Agency | undefined;
   /** The endpoint through which an agency hosts, or null when it has none. */
   hostEndpoint(agency: string): string | null;
+  /** The nearest endpoint names to a name the directory does not know. */
+  suggest?(name: string): string[];
 }
 
 export interface DecisionContext {
@@ -123,6 +125,11 @@ export const knownHost: Rule = {
   },
 };
 
+function nearest(name: string, directory: DirectoryView): string {
+  const names = directory.suggest?.(name) ?? [];
+  return names.length ? ` (có phải: ${names.join("; ")}?)` : "";
+}
+
 /** Every participant must be an endpoint of the system (Điều 9). */
 export const knownEndpoints: Rule = {
   name: "known-endpoints",
@@ -135,7 +142,7 @@ export const knownEndpoints: Rule = {
         reason: {
           code: "unknown-endpoint",
           endpoints: unknown,
-          message: `Không xác định được điểm cầu: ${unknown.map((u) => `«${u}»`).join(", ")}. Đề nghị ghi đúng tên điểm cầu theo danh bạ.`,
+          message: `Không xác định được điểm cầu: ${unknown.map((u) => `«${u}»${nearest(u, ctx.directory)}`).join(", ")}. Đề nghị ghi đúng tên điểm cầu theo danh bạ.`,
         },
       },
     ];

@@ -1,5 +1,6 @@
 import { distance } from "fastest-levenshtein";
 import { fold } from "../text/fold.js";
+import { foldKeepingIndex } from "../text/vi-datetime.js";
 import type { Directory } from "./types.js";
 
 /**
@@ -15,18 +16,39 @@ const LEADING = /^(?:(?:diem cau|cac|tai|va|voi)\s+)+/;
  * ("UBND phường X" is "phường X"); "UBND Thành phố" keeps it, or every "thành phố" in a mail would match.
  */
 export function nameKey(text: string): string {
-  return fold(text)
-    .replace(/\buy ban nhan dan\b/g, "ubnd")
+  const key = fold(text)
+    .replace(/\b(?:uy ban nhan dan|uy ban nd|ubnd)\b/g, "ubnd")
+    .replace(/\btp\b/g, "thanh pho")
     .replace(LEADING, "")
-    .replace(/^ubnd\s+(?=(?:phuong|xa|thi tran|p|x|tt)\s)/, "")
-    .replace(/^p\s+/, "phuong ")
-    .replace(/^x\s+/, "xa ")
-    .replace(/^tt\s+/, "thi tran ")
-    .trim();
+    .replace(/^ubnd\s+(?:cac\s+)?(?=(?:phuong|xa|thi tran|thi xa|quan|huyen|p|x|tt|tx|q|h)\s)/, "");
+  const unit = /^(p|x|tt|tx|q|h)\s+/.exec(key);
+  return (unit ? `${UNIT_ABBREVIATIONS[unit[1]!]} ${key.slice(unit[0].length)}` : key).trim();
 }
+
+/** Free text as `scan` searches it; `scan`'s indices point into this string (at the space before a name). */
+export function scanForm(text: string): string {
+  return ` ${fold(text).replace(/\btp\b/g, "thanh pho")} `;
+}
+
+/** `P.`, `X.`, `TT.`, `TX.`, `Q.`, `H.` before a unit's name; `TP.` is spelled out anywhere. */
+const UNIT_ABBREVIATIONS: Record<string, string> = {
+  p: "phuong",
+  x: "xa",
+  tt: "thi tran",
+  tx: "thi xa",
+  q: "quan",
+  h: "huyen",
+};
+
+/** Unit types, commune-level and the district-level ones abolished in 2025 that clerks still write. */
+const UNIT_TYPE = /^(?:phuong|xa|thi tran|thi xa|quan|huyen|thanh pho)\s+/;
 
 const COMMUNE_GROUP =
   /\b(?:tat ca|toan bo)\s+(?:cac\s+)?(?:diem cau\s+)?(?:cap\s+)?(?:xa|phuong)(?:\s+(?:phuong|xa))?\b/;
+
+/** The same phrase over text folded with its indices kept (punctuation stays). */
+const COMMUNE_GROUP_KEEPING_INDEX =
+  /\b(?:tat ca|toan bo)\s+(?:cac\s+)?(?:diem cau\s+)?(?:cap\s+)?(?:xa|phuong)(?:\s*,?\s*(?:va\s+)?(?:phuong|xa))?\b/;
 
 export interface Resolution {
   codes: string[];
@@ -58,7 +80,7 @@ export class DirectoryMatcher {
       for (const n of [e.name, ...e.aliases]) {
         const key = nameKey(n);
         add(this.endpointKeys, key, e.code);
-        const bare = key.replace(/^(?:phuong|xa|thi tran)\s+/, "");
+        const bare = key.replace(UNIT_TYPE, "");
         if (bare !== key) add(this.bareKeys, bare, e.code);
       }
     }
@@ -92,9 +114,16 @@ export class DirectoryMatcher {
     return { codes: [], suggestions: this.suggest(key) };
   }
 
+  /** The group phrase ("tất cả các xã, phường") a text contains, as written, or null. */
+  groupPhrase(text: string): string | null {
+    const folded = foldKeepingIndex(text);
+    const m = COMMUNE_GROUP_KEEPING_INDEX.exec(folded);
+    return m ? text.slice(m.index, m.index + m[0].length) : null;
+  }
+
   private suggest(key: string): string[] {
     // The same name under another unit type is the likeliest mistake ("phường Sóc Sơn" for "xã Sóc Sơn").
-    const sameName = this.bareKeys.get(key.replace(/^(?:phuong|xa|thi tran)\s+/, ""));
+    const sameName = this.bareKeys.get(key.replace(UNIT_TYPE, ""));
     if (sameName) return [...sameName].map((c) => this.names.get(c) ?? c).slice(0, 3);
     const scored = [...this.endpointKeys.entries()]
       .map(([k, codes]) => ({ d: distance(k, key), codes }))
@@ -110,7 +139,7 @@ export class DirectoryMatcher {
 
   /** Endpoints named anywhere in free text, in order of first mention; group phrases expand. */
   scan(text: string): { code: string; index: number }[] {
-    const folded = ` ${fold(text)} `;
+    const folded = scanForm(text);
     const found: { code: string; index: number; end: number }[] = [];
     const m = COMMUNE_GROUP.exec(folded);
     if (m) for (const code of this.communes) found.push({ code, index: m.index, end: m.index + m[0].length });
@@ -136,7 +165,7 @@ export class DirectoryMatcher {
 
   /** Agencies named anywhere in free text, in order. */
   scanAgencies(text: string): string[] {
-    const folded = ` ${fold(text)} `;
+    const folded = scanForm(text);
     const hits: { name: string; index: number }[] = [];
     for (const [key, name] of this.agencyKeys) {
       if (!key.includes(" ")) continue;

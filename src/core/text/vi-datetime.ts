@@ -58,8 +58,20 @@ export function findTimes(folded: string): TimeOfDay[] {
     else if (!period && hour >= 1 && hour <= 5) hour += 12;
     out.push({ hour, minute, index: m.index });
   }
-  return out;
+  // "9-11h", "từ 14 đến 16 giờ": the bare first number of a range takes the hour marker (and the period) of the second.
+  for (const m of folded.matchAll(RANGE_START)) {
+    const end = out.find((t) => t.index === m.index + m[0].length);
+    if (!end) continue;
+    let hour = Number(m[1]);
+    if (end.hour >= 12 && hour < 12 && hour + 12 <= end.hour) hour += 12;
+    else if (hour >= 1 && hour <= 5) hour += 12;
+    out.push({ hour, minute: 0, index: m.index });
+  }
+  return out.sort((a, b) => a.index - b.index);
 }
+
+const RANGE_START =
+  /(?<![\d.,/:]|\d\s*(?:h|g|gio)\s*)([01]?\d|2[0-3])(?!\s*(?:h|g|gio|:|[/.]\d))\s*(?:-|–|den)\s*/g;
 
 const WEEKDAY_WORDS: Record<string, number> = {
   hai: 1,
@@ -103,6 +115,24 @@ export function findWeekdays(original: string, folded: string): { weekday: numbe
   return out;
 }
 
+/**
+ * An hour marker right before a number makes that number minutes ("8h30 - 10h30", "8 giờ 30 - 10 giờ 30"), never
+ * a day; "9h 10/12" and "9 giờ, 10/12" are an hour and a date.
+ */
+const AFTER_HOUR = String.raw`\d\s*(?:h|g|:)|\d\s*gio\s*(?=\d{1,2}\s*[-–])`;
+/** An hour marker right after a number makes it an hour ("30-11h00", "03 - 10 giờ"), never a month or day. */
+const BEFORE_HOUR = String.raw`\s*(?:h|g|gio|:)(?:\s*\d|\b|$)`;
+/**
+ * `d/m`, `d.m`, `d-m`, optionally with a year. Neither the day nor the month may touch an hour marker, and the
+ * month may not be followed by more digits or a colon.
+ */
+const NUMERIC_DATE = new RegExp(
+  String.raw`(?<![\d.:,]|${AFTER_HOUR})(\d{1,2})(?!${BEFORE_HOUR})\s*([/.-]|–)\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}|\d{2})(?![\d:]))?(?![\d:]|${BEFORE_HOUR}|\s*[/.-]\s*\d)`,
+  "g",
+);
+/** What may stand right before a dashed date with no year: "ngày 10-12", "thứ Năm 10-12", "(10-12". */
+const DATE_CONTEXT = /(?:\bngay|\bthu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|\bchu nhat|\()[\s,]*$/;
+
 function fullYear(y: string | undefined, ref: DateTime, month: number, day: number): number {
   if (y) return y.length === 2 ? 2000 + Number(y) : Number(y);
   // A date with no year belongs to the mail's year, unless it would lie well before the mail: then next year.
@@ -118,13 +148,13 @@ export function findDates(original: string, folded: string, reference: Date, zon
     const dt = DateTime.fromObject({ year, month, day }, { zone });
     if (dt.isValid) out.push({ date: dt.toISODate()!, index, weekday: null });
   };
-  for (const m of folded.matchAll(
-    /(?<![\d.:])(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(\d{4}|\d{2}))?(?![\d:]|\s*(?:h|g|gio)\b)/g,
-  )) {
+  for (const m of folded.matchAll(NUMERIC_DATE)) {
     const day = Number(m[1]);
-    const month = Number(m[2]);
+    const month = Number(m[3]);
     if (month < 1 || month > 12 || day < 1 || day > 31) continue;
-    push(fullYear(m[3], ref, month, day), month, day, m.index);
+    // "8-10" is as likely a range of hours as a date: a dash makes a date only with a year or after "ngày"/a weekday.
+    if (m[2] !== "/" && m[2] !== "." && !m[4] && !DATE_CONTEXT.test(folded.slice(0, m.index))) continue;
+    push(fullYear(m[4], ref, month, day), month, day, m.index);
   }
   for (const m of folded.matchAll(/ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+(\d{4}))?/g)) {
     const day = Number(m[1]);
