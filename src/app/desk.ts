@@ -204,6 +204,8 @@ export interface NotifyOptions {
   calendar?: "REQUEST" | "CANCEL" | null;
   /** The public line in the group, when the outcome's default does not fit (a cancellation). */
   groupText?: string;
+  /** Mail copies of the answer to these mailboxes (the agency's official ones), each under `preface`. */
+  copy?: { to: string[]; preface: string };
 }
 
 async function notify(
@@ -253,6 +255,23 @@ async function notify(
         booking: b.code,
         payload: {
           text: `Đã dừng trả lời tự động cho ${b.request.sender} (vượt giới hạn số thư tự động); lịch ${b.code}: ${decision.outcome}.`,
+        },
+      },
+      now,
+    );
+  }
+  for (const to of opts.copy?.to ?? []) {
+    // A withdrawn invite reaches every copy; a changed one stays with the clerk who holds the thread.
+    const cancel = opts.calendar === "CANCEL";
+    await r.outbox.enqueue(
+      {
+        channel: "mail",
+        recipient: to,
+        kind: `${opts.kind ?? `booking-${decision.outcome}`}-copy`,
+        booking: b.code,
+        payload: {
+          text: `${opts.copy!.preface}\n\n${text}`,
+          ...(cancel ? { calendar: calendarOf(b, "CANCEL") } : {}),
         },
       },
       now,
