@@ -1,4 +1,4 @@
-import { authenticate } from "mailauth";
+import type { authenticate as Authenticate } from "mailauth";
 
 /**
  * Mail authenticity (Điều 12.2a: only official mailboxes register). A mail counts as sent by its From domain
@@ -198,8 +198,10 @@ export async function verifyMail(
     via: "verified",
     reason,
   });
-  let res: Awaited<ReturnType<typeof authenticate>>;
+  let res: Awaited<ReturnType<typeof Authenticate>>;
   try {
+    // Loaded on first use: mailauth costs seconds at start, and the CLI and most mail never need it.
+    const { authenticate } = await import("mailauth");
     res = await authenticate(raw, {
       ...(opts.resolver ? { resolver: opts.resolver } : {}),
       ...(opts.ip ? { ip: opts.ip } : {}),
