@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "./helpers.js";
 import { useMailServers } from "./support/mail-servers.js";
-import { mail, startService, template } from "./support/service.js";
+import { mail, startService, TEST_AUTHSERV_ID, template } from "./support/service.js";
 
 const NOW = new Date("2026-12-07T01:35:00Z"); // Monday 08:35 in Hanoi
 const FIXTURES = join(import.meta.dirname, "fixtures/mail");
@@ -14,7 +14,11 @@ describe("mail channel against a real Dovecot and SMTP server", () => {
   it("answers a booking in its thread, flags it processed, and handles a reply that changes it", async () => {
     const { service } = await startService(dovecot, sink, tempDir(), NOW);
     try {
-      await dovecot.append(readFileSync(join(FIXTURES, "s01-template.eml")));
+      // The boundary MX stamps its DMARC verdict on top of the saved mail, as it does in production.
+      const stamp = `Authentication-Results: ${TEST_AUTHSERV_ID}; dmarc=pass header.from=hanoi.gov.vn\r\n`;
+      await dovecot.append(
+        Buffer.concat([Buffer.from(stamp), readFileSync(join(FIXTURES, "s01-template.eml"))]),
+      );
       await sink.waitFor(1);
       const reply = sink.messages[0]!.parsed;
       expect(reply.inReplyTo).toBe("<s01-template.sample@hanoi.gov.vn>");

@@ -50,7 +50,13 @@ const EnvSchema = z.object({
   DESK_MAIL_NAME: z.string().default("Trung tâm Tin học - Công báo (Kỹ thuật họp trực tuyến)"),
   DESK_MESSAGE_ID_DOMAIN: z.string().min(3).default("kythuat.hanoi.gov.vn"),
   DESK_OFFICIAL_DOMAINS: z.string().default("hanoi.gov.vn"),
-  DESK_MAIL_REQUIRE_AUTH: z.enum(["true", "false"]).default("false"),
+  // Điều 12.2a: mail is acted on only when DMARC passes aligned with its From domain. "false" only in a lab.
+  DESK_MAIL_REQUIRE_AUTH: z.enum(["true", "false"], "phải là true hoặc false").default("true"),
+  // The boundary MX's authserv-id (e.g. mx.hanoi.gov.vn): only its topmost Authentication-Results is trusted.
+  DESK_MAIL_AUTHSERV_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/, "phải là tên máy chủ, ví dụ mx.hanoi.gov.vn")
+    .optional(),
   DESK_MAIL_MAX_BYTES: positive.default(15 * 1024 * 1024),
   DESK_REPLY_CAP_PER_SENDER: positive.default(50),
   DESK_REPLY_CAP_PER_BOOKING: positive.default(20),
@@ -128,6 +134,8 @@ export interface MailConfig {
   messageIdDomain: string;
   officialDomains: string[];
   requireAuth: boolean;
+  /** The boundary server's authserv-id, or null: then every mail is verified by the desk itself. */
+  authservId: string | null;
   maxBytes: number;
   replyCapPerSender: number;
   replyCapPerBooking: number;
@@ -319,6 +327,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         .map((d) => d.trim().toLowerCase())
         .filter(Boolean),
       requireAuth: e.DESK_MAIL_REQUIRE_AUTH === "true",
+      authservId: e.DESK_MAIL_AUTHSERV_ID?.toLowerCase() ?? null,
       maxBytes: e.DESK_MAIL_MAX_BYTES,
       replyCapPerSender: e.DESK_REPLY_CAP_PER_SENDER,
       replyCapPerBooking: e.DESK_REPLY_CAP_PER_BOOKING,

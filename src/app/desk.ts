@@ -207,6 +207,8 @@ export interface NotifyOptions {
   groupText?: string;
   /** The priority before a change, so that the answer says when it changed. */
   previousPriority?: Booking["priority"];
+  /** Mail copies of the answer to these mailboxes (the agency's official ones), each under `preface`. */
+  copy?: { to: string[]; preface: string };
 }
 
 /** How an answer names endpoints: by the directory's names, host's endpoint first. */
@@ -268,6 +270,23 @@ async function notify(
         payload: {
           // Điều 5.2: a secret session's sender mailbox would name its host.
           text: `Đã dừng trả lời tự động cho ${b.request.secret ? "cơ quan đăng ký" : b.request.sender} (vượt giới hạn số thư tự động); lịch ${b.code}: ${decision.outcome}.`,
+        },
+      },
+      now,
+    );
+  }
+  for (const to of opts.copy?.to ?? []) {
+    // A withdrawn invite reaches every copy; a changed one stays with the clerk who holds the thread.
+    const cancel = opts.calendar === "CANCEL";
+    await r.outbox.enqueue(
+      {
+        channel: "mail",
+        recipient: to,
+        kind: `${opts.kind ?? `booking-${decision.outcome}`}-copy`,
+        booking: b.code,
+        payload: {
+          text: `${opts.copy!.preface}\n\n${text}`,
+          ...(cancel ? { calendar: calendarOf(b, "CANCEL") } : {}),
         },
       },
       now,

@@ -1,9 +1,15 @@
 import { createHash } from "node:crypto";
 import { DateTime } from "luxon";
 import { BOOKING_CODE_RE, parseBookingCode } from "../core/booking/code.js";
-import type { Decision } from "../core/booking/types.js";
+import type { Booking, Decision } from "../core/booking/types.js";
 import { fold } from "../core/text/fold.js";
 import { findDates, findTimes, foldKeepingIndex, hasDiacritics } from "../core/text/vi-datetime.js";
+import {
+  AUTH_REASON_VI,
+  type AuthVerdict,
+  checkAuthenticity,
+  type DnsResolver,
+} from "../mail/authenticity.js";
 import { type MailFacts, type OwnIdentity, readMail } from "../mail/extract.js";
 import { MailReader } from "../mail/parse-file.js";
 import { toBookingRequest, understand } from "../mail/understand.js";
@@ -23,8 +29,15 @@ export interface MailDeskOptions {
   own: OwnIdentity;
   /** Domains whose unknown senders still get a polite refusal; anyone else gets silence (no backscatter). */
   officialDomains: string[];
-  /** Official domains must show DMARC or SPF pass in Authentication-Results. */
+  /**
+   * Điều 12.2a: a mail from an agency mailbox or an official domain is acted on only when DMARC passes aligned
+   * with its From domain (see src/mail/authenticity.ts). Off only in a lab.
+   */
   requireAuth: boolean;
+  /** The boundary server's authserv-id: only its topmost `Authentication-Results` is trusted. */
+  authservId?: string | null;
+  /** DNS for our own verification when the boundary wrote no trusted header; tests pass a stub. */
+  resolver?: DnsResolver;
   /** Larger mail is quarantined unread. */
   maxBytes: number;
   /** Automatic replies to one sender in 24 h, and about one booking in all. */
@@ -163,18 +176,21 @@ export class MailDesk {
     const { snapshot, reader } = await this.readerFor();
     const agency = snapshot.agencyByMailbox(from);
     const official = this.opts.officialDomains.includes(domainOf(from));
-    if (!agency) return this.refuse(facts, raw, now, "not-official-sender", official);
-    if (this.opts.requireAuth && official && facts.auth.dmarc !== "pass" && facts.auth.spf !== "pass") {
-      // Possibly spoofed: never answer the address in From.
-      return this.refuse(facts, raw, now, "not-authenticated", false);
+    if (this.opts.requireAuth && (agency || official)) {
+      // Possibly spoofed: never answer the address in From, and act on nothing it asks.
+      const verdict = await this.authenticity(facts, raw);
+      if (!verdict.authenticated) return this.refuse(facts, raw, now, "not-authenticated", false, verdict);
     }
+    if (!agency) return this.refuse(facts, raw, now, "not-official-sender", official);
     const capped = await this.capped(from, now);
     const inbound = { channel: CHANNEL, key, raw };
     const code = await this.threadBooking(facts);
     if (code) {
       const booking = await this.desk.store.read((r) => r.bookings.get(code));
       if (booking) {
-        if (booking.request.host !== agency.name && booking.request.sender !== from) {
+        // A booking code (public in the group) or a thread reference is no authority: only the booking's own
+        // agency, through one of its authenticated mailboxes, may change or cancel it.
+        if (!ownsBooking(booking, agency.name, from, snapshot)) {
           return this.refuse(facts, raw, now, "not-booking-agency", true);
         }
         const perBooking = await this.desk.store.read((r) =>
@@ -183,6 +199,7 @@ export class MailDesk {
         const notify = {
           thread: threadOf(facts),
           suppressReply: capped || perBooking >= this.opts.replyCapPerBooking,
+          ...officialCopy(booking, from, snapshot),
         };
         const actor = { id: from, channel: "mail" as const };
         if (isCancel(facts.text)) {
@@ -225,6 +242,15 @@ export class MailDesk {
       r.outbox.countSince("mail", from, new Date(now.getTime() - 24 * 3600_000)),
     );
     return n >= this.opts.replyCapPerSender;
+  }
+
+  /** Trusted boundary header first, our own DKIM/SPF/DMARC check otherwise. */
+  private async authenticity(facts: MailFacts, raw: Buffer): Promise<AuthVerdict> {
+    if (!facts.auth.singleFrom) return { authenticated: false, via: "verified", reason: "no-single-from" };
+    return checkAuthenticity(raw, facts.auth.results, facts.from!, {
+      authservId: this.opts.authservId ?? null,
+      ...(this.opts.resolver ? { resolver: this.opts.resolver } : {}),
+    });
   }
 
   /** Which booking a reply belongs to: our Message-IDs in its references, the clerk's first mail, or the subject. */
@@ -310,13 +336,54 @@ export class MailDesk {
     return patch;
   }
 
+  /**
+   * A mail that fails authenticity: not acted on, not answered (the answer would reach the real agency), kept
+   * raw for inspection. The group hears a neutral reference and the reason category, nothing written in the
+   * mail (not its sender, subject, body or Message-ID): a forger must not be able to post through the desk.
+   */
+  private async refuseUnauthenticated(
+    facts: MailFacts,
+    raw: Buffer,
+    now: Date,
+    verdict: AuthVerdict | undefined,
+  ): Promise<MailOutcome> {
+    const reason = verdict?.reason ?? "verify-error";
+    const ref = createHash("sha256").update(raw).digest("hex").slice(0, 16);
+    const how =
+      verdict?.via === "header"
+        ? "theo kết quả của máy chủ thư biên"
+        : "theo kiểm tra DKIM/SPF/DMARC của hệ thống";
+    const fresh = await this.record(
+      facts.key,
+      "refused",
+      `not-authenticated: ${reason} (${verdict?.via ?? "verified"}) ref=${ref}`,
+      raw,
+      now,
+      [
+        {
+          channel: "desk",
+          recipient: "mcu-technician",
+          kind: "mail-not-authenticated",
+          payload: {
+            text: `Một thư đến hộp thư kỹ thuật không qua được kiểm tra xác thực (${AUTH_REASON_VI[reason]}, ${how}) nên không được xử lý và không được trả lời (Điều 12.2a). Bản gốc được lưu để kiểm tra, mã tham chiếu ${ref}.`,
+          },
+        },
+      ],
+    );
+    return fresh
+      ? { kind: "refused", key: facts.key, reason: "not-authenticated", replied: false }
+      : { kind: "duplicate", key: facts.key };
+  }
+
   private async refuse(
     facts: MailFacts,
     raw: Buffer,
     now: Date,
     reason: "not-official-sender" | "not-authenticated" | "not-booking-agency",
     reply: boolean,
+    verdict?: AuthVerdict,
   ): Promise<MailOutcome> {
+    if (reason === "not-authenticated") return this.refuseUnauthenticated(facts, raw, now, verdict);
     const from = facts.from!;
     const why = {
       "not-official-sender": `Hòm thư ${from} không phải hòm thư công vụ đã đăng ký của cơ quan nào trong Hệ thống; đề nghị gửi đăng ký từ hòm thư công vụ của văn thư/kỹ thuật cơ quan (Điều 12.2a).`,
@@ -348,6 +415,42 @@ export class MailDesk {
       ? { kind: "refused", key: facts.key, reason, replied: answer }
       : { kind: "duplicate", key: facts.key };
   }
+}
+
+/** The booking's agency: its chair or the agency of the mailbox that registered it, or that very mailbox. */
+function ownsBooking(booking: Booking, agency: string, from: string, snapshot: DirectorySnapshot): boolean {
+  const req = booking.request;
+  if (req.sender === from) return true;
+  if (req.host === agency) return true;
+  return req.channel === "mail" && snapshot.agencyByMailbox(req.sender)?.name === agency;
+}
+
+/**
+ * A change or cancellation of a confirmed booking is also sent to the official mailboxes of the agencies that
+ * own it, so a forged one that slipped through is seen by its owner. The clerk who gets the answer anyway
+ * (the booking's sender) is not copied.
+ */
+function officialCopy(
+  booking: Booking,
+  from: string,
+  snapshot: DirectorySnapshot,
+): { copy?: { to: string[]; preface: string } } {
+  if (!["confirmed", "checked"].includes(booking.status)) return {};
+  const req = booking.request;
+  const owners = [
+    req.host ? snapshot.agency(req.host) : undefined,
+    req.channel === "mail" ? snapshot.agencyByMailbox(req.sender) : undefined,
+  ];
+  const to = [...new Set(owners.flatMap((a) => a?.mailboxes ?? []).map((m) => m.toLowerCase()))].filter(
+    (m) => m !== req.sender.toLowerCase(),
+  );
+  if (to.length === 0) return {};
+  return {
+    copy: {
+      to,
+      preface: `Bản sao gửi hòm thư công vụ của cơ quan để biết: hòm thư ${from} vừa gửi đề nghị về lịch họp ${booking.code} đã được xác nhận; kết quả xử lý ở dưới. Nếu cơ quan không gửi đề nghị này, đề nghị báo ngay cho bộ phận kỹ thuật.`,
+    },
+  };
 }
 
 /** The clauses of a reply's own text (quotes and signature are already gone), each also folded. */

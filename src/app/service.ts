@@ -15,6 +15,7 @@ import {
 } from "../bot/telegram/adapter.js";
 import { pollZalo, zaloTransport, zaloWebhookServer } from "../bot/zalo/adapter.js";
 import { ZaloClient } from "../bot/zalo/client.js";
+import type { DnsResolver } from "../mail/authenticity.js";
 import { MailIntake } from "../mail/intake.js";
 import { smtpSender } from "../mail/smtp-sender.js";
 import { MCU_FACTORIES } from "../mcu/factory.js";
@@ -88,6 +89,7 @@ export class DeskService {
     readonly config: Config,
     private readonly log: Log = jsonLog,
     private readonly clock: () => Date = () => new Date(),
+    deps: { mailResolver?: DnsResolver } = {},
   ) {
     const store = Store.open(config.dbPath);
     this.desk = { store, reg: config.reg, holidays: loadHolidayCalendar(config.calendarDir) };
@@ -95,6 +97,8 @@ export class DeskService {
       own: { addresses: [config.mail.address], messageIdDomain: config.mail.messageIdDomain },
       officialDomains: config.mail.officialDomains,
       requireAuth: config.mail.requireAuth,
+      authservId: config.mail.authservId,
+      ...(deps.mailResolver ? { resolver: deps.mailResolver } : {}),
       maxBytes: config.mail.maxBytes,
       replyCapPerSender: config.mail.replyCapPerSender,
       replyCapPerBooking: config.mail.replyCapPerBooking,
@@ -156,6 +160,14 @@ export class DeskService {
     } catch (err) {
       store.close();
       throw err;
+    }
+    if (!this.config.mail.requireAuth) {
+      // Loud on purpose: with this off, anyone can book, change or cancel in an agency's name by forging From.
+      this.log("mail-auth-off", {
+        level: "warn",
+        message:
+          "CẢNH BÁO: DESK_MAIL_REQUIRE_AUTH=false — thư KHÔNG được kiểm tra xác thực (DMARC); ai cũng có thể giả mạo hòm thư cơ quan để đăng ký, thay đổi, hủy lịch. Chỉ dùng trong phòng thử nghiệm.",
+      });
     }
     const dir = await store.read((r) => r.directory.load());
     if (dir.agencies.length === 0) {

@@ -21,8 +21,11 @@ export interface MailFacts {
   alternatives: string[];
   /** Non-null when the mail was sent by a machine and must never be answered. */
   autoReason: string | null;
-  /** `Authentication-Results` verdicts, lower case. */
-  auth: { dmarc: string | null; spf: string | null };
+  /**
+   * What authenticity needs: every `Authentication-Results` value in message order (topmost first), and
+   * whether the mail names exactly one sender (one From header with one address).
+   */
+  auth: { results: string[]; singleFrom: boolean };
 }
 
 export interface OwnIdentity {
@@ -319,18 +322,12 @@ function finish(text: string): string {
 const REPLY_SUBJECT = /^\s*(?:re|tl|trả lời|tra loi|aw|sv|antw)\s*:/i;
 const FORWARD_SUBJECT = /^\s*(?:fwd?|tr|ct|chuyển tiếp|chuyen tiep|wg)\s*:/i;
 
-function authVerdicts(mail: ParsedMail): { dmarc: string | null; spf: string | null } {
-  const values = mail.headerLines
+function authFacts(mail: ParsedMail): MailFacts["auth"] {
+  const results = mail.headerLines
     .filter((h) => h.key === "authentication-results")
-    .map((h) => h.line.toLowerCase());
-  const pick = (name: string) => {
-    for (const v of values) {
-      const m = new RegExp(`\\b${name}=(\\w+)`).exec(v);
-      if (m) return m[1]!;
-    }
-    return null;
-  };
-  return { dmarc: pick("dmarc"), spf: pick("spf") };
+    .map((h) => h.line.slice(h.line.indexOf(":") + 1).trim());
+  const fromHeaders = mail.headerLines.filter((h) => h.key === "from").length;
+  return { results, singleFrom: fromHeaders === 1 && mail.from?.value.length === 1 };
 }
 
 function listOf(v: string | string[] | undefined): string[] {
@@ -368,6 +365,6 @@ export async function readMail(raw: Buffer, own: OwnIdentity): Promise<MailFacts
     text: alternatives[0] ?? "",
     alternatives,
     autoReason: autoReason(mail, own),
-    auth: authVerdicts(mail),
+    auth: authFacts(mail),
   };
 }

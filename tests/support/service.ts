@@ -3,6 +3,14 @@ import { loadConfig } from "../../src/app/config.js";
 import { DeskService } from "../../src/app/service.js";
 import { type Dovecot, IMAP_PASS, IMAP_USER, type SmtpSink } from "./servers.js";
 
+/** The test boundary MX: `mail()` stamps its verdict the way a real boundary server would. */
+export const TEST_AUTHSERV_ID = "mx.test.hanoi.gov.vn";
+
+/** Tests never ask the real DNS: a mail without the boundary's verdict finds no DKIM key and no DMARC record. */
+export const offlineDns = async (name: string): Promise<string[]> => {
+  throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: "ENOTFOUND" });
+};
+
 /** Environment for a desk wired to a test Dovecot and SMTP sink. */
 export function deskEnv(dovecot: Dovecot, sink: SmtpSink, dbPath: string): Record<string, string> {
   return {
@@ -17,6 +25,7 @@ export function deskEnv(dovecot: Dovecot, sink: SmtpSink, dbPath: string): Recor
     DESK_SMTP_PORT: String(sink.port),
     DESK_SMTP_TLS: "none",
     DESK_POLL_MS: "200",
+    DESK_MAIL_AUTHSERV_ID: TEST_AUTHSERV_ID,
   };
 }
 
@@ -33,6 +42,7 @@ export async function startService(
     config,
     (event, fields = {}) => events.push({ event, fields }),
     () => now,
+    { mailResolver: offlineDns },
   );
   await service.start();
   return { service, events };
@@ -47,8 +57,11 @@ export function mail(opts: {
   headers?: Record<string, string>;
 }): Buffer {
   const subject = Buffer.from(opts.subject ?? "Đăng ký lịch họp trực tuyến").toString("base64");
+  const from = opts.from ?? "vanthu.sct@hanoi.gov.vn";
   const head = {
-    From: `Văn thư <${opts.from ?? "vanthu.sct@hanoi.gov.vn"}>`,
+    // The boundary's verdict on top, as the MX writes it; tests of authenticity override or drop it.
+    "Authentication-Results": `${TEST_AUTHSERV_ID}; dmarc=pass header.from=${from.slice(from.lastIndexOf("@") + 1)}`,
+    From: `Văn thư <${from}>`,
     To: "kythuat@hanoi.gov.vn",
     Subject: `=?utf-8?b?${subject}?=`,
     Date: opts.date ?? "Mon, 07 Dec 2026 08:30:00 +0700",

@@ -434,7 +434,8 @@ async function decideCommand(config: Config, argv: string[], io: Io): Promise<vo
     const mailDesk = new MailDesk(desk, {
       own: own(config),
       officialDomains: config.mail.officialDomains,
-      requireAuth: config.mail.requireAuth,
+      // Replays saved files offline: what the rules decide, not who sent them (no DNS, no boundary header).
+      requireAuth: false,
       maxBytes: config.mail.maxBytes,
       replyCapPerSender: Number.MAX_SAFE_INTEGER,
       replyCapPerBooking: Number.MAX_SAFE_INTEGER,

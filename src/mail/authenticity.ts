@@ -1,0 +1,256 @@
+import type { authenticate as Authenticate } from "mailauth";
+
+/**
+ * Mail authenticity (Điều 12.2a: only official mailboxes register). A mail counts as sent by its From domain
+ * only when DMARC passes aligned with that domain. Two ways to know:
+ *  1. the boundary server's `Authentication-Results` (RFC 8601), only the topmost header whose authserv-id is
+ *     ours: a sender can write any header below it;
+ *  2. our own verification (mailauth: DKIM, SPF, DMARC) when no such header is there.
+ * A pass for some other domain (an SPF pass for an unrelated envelope sender, a DKIM signature of another
+ * domain) never counts.
+ */
+
+/** A DNS lookup as mailauth calls it: TXT answers as arrays of strings, others as strings. */
+export type DnsResolver = (name: string, rrtype: string) => Promise<string[][] | string[]>;
+
+/** Why a mail is (not) authentic: a fixed category, never text taken from the mail. */
+export type AuthReason =
+  | "pass"
+  | "dmarc-fail"
+  | "dmarc-none"
+  | "dmarc-temperror"
+  | "dmarc-other"
+  | "other-domain"
+  | "not-aligned"
+  | "no-single-from"
+  | "verify-error";
+
+export interface AuthVerdict {
+  authenticated: boolean;
+  /** `header`: the boundary's trusted header decided; `verified`: our own check did. */
+  via: "header" | "verified";
+  reason: AuthReason;
+}
+
+/** Vietnamese for the desk: what went wrong, in words that carry nothing from the mail itself. */
+export const AUTH_REASON_VI: Record<AuthReason, string> = {
+  pass: "đạt DMARC",
+  "dmarc-fail": "DMARC không đạt",
+  "dmarc-none": "tên miền người gửi không công bố DMARC",
+  "dmarc-temperror": "lỗi DNS tạm thời khi kiểm tra DMARC",
+  "dmarc-other": "không có kết quả DMARC đạt",
+  "other-domain": "kết quả DMARC đạt là của tên miền khác, không phải tên miền người gửi",
+  "not-aligned": "chữ ký hoặc SPF đạt nhưng không khớp (alignment) với tên miền người gửi",
+  "no-single-from": "thư không có đúng một địa chỉ người gửi",
+  "verify-error": "không kiểm tra được thư",
+};
+
+function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf("@") + 1).toLowerCase();
+}
+
+/** Remove RFC 5322 comments (nested parentheses), keeping quoted strings intact. */
+function stripComments(s: string): string {
+  let out = "";
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === "\\" && (quoted || depth > 0)) {
+      if (depth === 0) out += c + (s[i + 1] ?? "");
+      i++;
+      continue;
+    }
+    if (depth === 0 && c === '"') quoted = !quoted;
+    if (!quoted && c === "(") {
+      depth++;
+      out += " ";
+      continue;
+    }
+    if (!quoted && depth > 0 && c === ")") {
+      depth--;
+      continue;
+    }
+    if (depth === 0) out += c;
+  }
+  return out;
+}
+
+/** Split on `;` outside quoted strings. */
+function splitResinfo(s: string): string[] {
+  const parts: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === "\\" && quoted) {
+      cur += c + (s[i + 1] ?? "");
+      i++;
+      continue;
+    }
+    if (c === '"') quoted = !quoted;
+    if (c === ";" && !quoted) {
+      parts.push(cur);
+      cur = "";
+    } else cur += c;
+  }
+  parts.push(cur);
+  return parts.map((p) => p.trim());
+}
+
+function unquote(v: string): string {
+  return v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1).replace(/\\(.)/g, "$1") : v;
+}
+
+/** `key = value` pairs of one resinfo, keys lower case; values may be quoted. */
+function pairs(resinfo: string): [string, string][] {
+  const out: [string, string][] = [];
+  const re = /([A-Za-z0-9_.\-/]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^\s;"]+)/g;
+  for (const m of resinfo.matchAll(re)) out.push([m[1]!.toLowerCase(), unquote(m[2]!)]);
+  return out;
+}
+
+export interface AuthResults {
+  authservId: string;
+  /** One entry per resinfo: method (without version), result, and properties (`header.from`, …). */
+  results: { method: string; result: string; props: Record<string, string> }[];
+}
+
+/** Parse one `Authentication-Results` value (RFC 8601 §2.2). Null when it has no authserv-id. */
+export function parseAuthResults(value: string): AuthResults | null {
+  const parts = splitResinfo(stripComments(value.replace(/\r?\n[ \t]/g, " ")));
+  const head = parts.shift()?.trim() ?? "";
+  const id = /^("(?:[^"\\]|\\.)*"|[^\s"]+)/.exec(head);
+  if (!id) return null;
+  const results: AuthResults["results"] = [];
+  for (const part of parts) {
+    const kv = pairs(part);
+    const first = kv.shift();
+    if (!first) continue; // "none" or garbage
+    const method = first[0].replace(/\/.*$/, "");
+    const props: Record<string, string> = {};
+    for (const [k, v] of kv) if (k.includes(".") && !(k in props)) props[k] = v;
+    results.push({ method, result: first[1].toLowerCase(), props });
+  }
+  return { authservId: unquote(id[1]!).toLowerCase(), results };
+}
+
+/**
+ * The verdict of the TOPMOST `Authentication-Results` header whose authserv-id is ours, or null when there is
+ * none (or no authserv-id is configured). `values` are the header values in message order, topmost first.
+ * Authenticated only when every DMARC result in it passes for exactly the From domain.
+ */
+export function parseTrustedAuthResults(
+  values: string[],
+  authservId: string | null | undefined,
+  fromAddress: string,
+): AuthVerdict | null {
+  if (!authservId) return null;
+  const want = authservId.toLowerCase();
+  for (const v of values) {
+    const parsed = parseAuthResults(v);
+    if (!parsed || parsed.authservId !== want) continue;
+    // The topmost one decides; everything below it may have been written by the sender.
+    const dmarc = parsed.results.filter((r) => r.method === "dmarc");
+    const verdict = (reason: AuthReason): AuthVerdict => ({
+      authenticated: reason === "pass",
+      via: "header",
+      reason,
+    });
+    if (dmarc.length === 0) return verdict("dmarc-other");
+    const fail = dmarc.find((r) => r.result !== "pass");
+    if (fail) return verdict(resultReason(fail.result));
+    const from = domainOf(fromAddress);
+    if (dmarc.some((r) => (r.props["header.from"] ?? "").toLowerCase() !== from))
+      return verdict("other-domain");
+    return verdict("pass");
+  }
+  return null;
+}
+
+function resultReason(result: string): AuthReason {
+  if (result === "fail") return "dmarc-fail";
+  if (result === "none") return "dmarc-none";
+  if (result === "temperror") return "dmarc-temperror";
+  return "dmarc-other";
+}
+
+export interface VerifyOptions {
+  /** DNS lookups; tests pass a stub. Defaults to the system resolver. */
+  resolver?: DnsResolver;
+  /** The connecting client, when known: without it SPF cannot pass and DKIM must carry the alignment. */
+  ip?: string;
+  helo?: string;
+  sender?: string;
+}
+
+/**
+ * Verify a raw mail ourselves: mailauth checks DKIM, SPF and the DMARC record; the alignment is checked here
+ * again, because mailauth 4.x lets an organisational-domain signature pass a strict (`adkim=s`) policy.
+ */
+export async function verifyMail(
+  raw: Buffer,
+  fromAddress: string,
+  opts: VerifyOptions = {},
+): Promise<AuthVerdict> {
+  const verdict = (reason: AuthReason): AuthVerdict => ({
+    authenticated: reason === "pass",
+    via: "verified",
+    reason,
+  });
+  let res: Awaited<ReturnType<typeof Authenticate>>;
+  try {
+    // Loaded on first use: mailauth costs seconds at start, and the CLI and most mail never need it.
+    const { authenticate } = await import("mailauth");
+    res = await authenticate(raw, {
+      ...(opts.resolver ? { resolver: opts.resolver } : {}),
+      ...(opts.ip ? { ip: opts.ip } : {}),
+      ...(opts.helo ? { helo: opts.helo } : {}),
+      ...(opts.sender ? { sender: opts.sender } : {}),
+      mta: "desk",
+      trustReceived: false,
+      disableArc: true,
+      disableBimi: true,
+    });
+  } catch {
+    return verdict("verify-error");
+  }
+  const headerFrom = ([] as string[]).concat(
+    (res.dkim as unknown as { headerFrom?: string | string[] }).headerFrom ?? [],
+  );
+  if (headerFrom.length !== 1) return verdict("no-single-from");
+  const from = domainOf(headerFrom[0]!);
+  // The domain verified must be the one the desk reads as the sender.
+  if (from !== domainOf(fromAddress)) return verdict("other-domain");
+  const dmarc = res.dmarc;
+  if (!dmarc) return verdict("dmarc-other");
+  const result = String(dmarc.status?.result ?? "").toLowerCase();
+  if (result !== "pass") return verdict(resultReason(result));
+  const org = String(dmarc.domain ?? "").toLowerCase();
+  if (!org || !(from === org || from.endsWith(`.${org}`))) return verdict("other-domain");
+  const aligned = (d: string, strict: boolean) => (strict ? d === from : d === org || d.endsWith(`.${org}`));
+  const dkimDomains = (res.dkim.results ?? [])
+    .filter((r) => r.status?.result === "pass" && r.signingDomain)
+    .map((r) => String(r.signingDomain).toLowerCase());
+  const spfDomain =
+    res.spf && res.spf.status?.result === "pass" && res.spf.domain
+      ? String(res.spf.domain).toLowerCase()
+      : null;
+  const ok =
+    dkimDomains.some((d) => aligned(d, Boolean(dmarc.alignment?.dkim?.strict))) ||
+    (spfDomain !== null && aligned(spfDomain, Boolean(dmarc.alignment?.spf?.strict)));
+  return verdict(ok ? "pass" : "not-aligned");
+}
+
+/** Trusted boundary header first; our own verification only when the boundary wrote none. */
+export async function checkAuthenticity(
+  raw: Buffer,
+  authResults: string[],
+  fromAddress: string,
+  opts: VerifyOptions & { authservId?: string | null },
+): Promise<AuthVerdict> {
+  return (
+    parseTrustedAuthResults(authResults, opts.authservId, fromAddress) ??
+    (await verifyMail(raw, fromAddress, opts))
+  );
+}

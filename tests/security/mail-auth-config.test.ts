@@ -1,0 +1,49 @@
+/**
+ * Threat: authenticity silently off. It is on by default; turning it off for a lab is possible and loud; the
+ * boundary's authserv-id must look like a host name, so a header value cannot be smuggled into it.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/app/config.js";
+import { DeskService } from "../../src/app/service.js";
+import { tempDir } from "../helpers.js";
+
+describe("mail authenticity settings", () => {
+  it("is on by default, with no trusted boundary until one is named", () => {
+    const config = loadConfig({});
+    expect(config.mail.requireAuth).toBe(true);
+    expect(config.mail.authservId).toBeNull();
+    expect(loadConfig({ DESK_MAIL_AUTHSERV_ID: "MX.Hanoi.gov.vn" }).mail.authservId).toBe("mx.hanoi.gov.vn");
+  });
+
+  it("refuses an authserv-id that is not a host name, in Vietnamese", () => {
+    expect(() => loadConfig({ DESK_MAIL_AUTHSERV_ID: "mx.hanoi.gov.vn; dmarc=pass" })).toThrow(ConfigError);
+    expect(() => loadConfig({ DESK_MAIL_AUTHSERV_ID: "mx.hanoi.gov.vn; dmarc=pass" })).toThrow(
+      /DESK_MAIL_AUTHSERV_ID: phải là tên máy chủ/,
+    );
+    expect(() => loadConfig({ DESK_MAIL_REQUIRE_AUTH: "no" })).toThrow(
+      /DESK_MAIL_REQUIRE_AUTH: phải là true hoặc false/,
+    );
+  });
+
+  async function startLogs(env: Record<string, string>) {
+    const events: { event: string; fields: Record<string, unknown> }[] = [];
+    const service = new DeskService(
+      loadConfig({ DESK_DB: join(tempDir(), "desk.db"), ...env }),
+      (event, fields = {}) => events.push({ event, fields }),
+    );
+    await service.start();
+    await service.stop();
+    return events;
+  }
+
+  it("warns loudly at start while it is off, and only then", async () => {
+    const off = await startLogs({ DESK_MAIL_REQUIRE_AUTH: "false" });
+    const warning = off.find((e) => e.event === "mail-auth-off");
+    expect(warning?.fields.level).toBe("warn");
+    expect(String(warning?.fields.message)).toContain("CẢNH BÁO: DESK_MAIL_REQUIRE_AUTH=false");
+    const on = await startLogs({});
+    expect(on.some((e) => e.event === "started")).toBe(true);
+    expect(on.some((e) => e.event === "mail-auth-off")).toBe(false);
+  });
+});
