@@ -7,7 +7,7 @@ import { loadConfig, ROOT } from "../src/app/config.js";
 import { Store } from "../src/store/store.js";
 import { at, sampleDirectory, tempDir } from "./helpers.js";
 import { SmtpSink } from "./support/servers.js";
-import { mail, template } from "./support/service.js";
+import { mail, TEST_AUTHSERV_ID, template } from "./support/service.js";
 
 const NOW = at("2026-12-07", "08:35");
 
@@ -25,10 +25,14 @@ async function setup(id = "luu-tu-outlook@hanoi.gov.vn") {
 
 async function ingest(env: Record<string, string>, files: string[]) {
   const lines: string[] = [];
-  await runCli(["mail", "ingest", ...files], loadConfig(env), {
-    out: (t) => lines.push(t),
-    now: () => NOW,
-  });
+  await runCli(
+    ["mail", "ingest", ...files],
+    loadConfig({ DESK_MAIL_AUTHSERV_ID: TEST_AUTHSERV_ID, ...env }),
+    {
+      out: (t) => lines.push(t),
+      now: () => NOW,
+    },
+  );
   return lines.join("\n");
 }
 
@@ -78,7 +82,7 @@ describe("mail ingest: a saved mail through the same desk as IMAP", () => {
       DESK_DB: db,
       DESK_SMTP_HOST: "127.0.0.1",
       DESK_SMTP_PORT: String(sink.port),
-      DESK_SMTP_TLS: "false",
+      DESK_SMTP_TLS: "none",
     };
     const before = sink.messages.length;
     const out = await ingest(env, [file]);
@@ -107,6 +111,34 @@ describe("mail ingest: a saved mail through the same desk as IMAP", () => {
     );
   });
 
+  it("a saved mail is held to the same authenticity rule as IMAP: no trusted verdict, no booking, no answer", async () => {
+    const { dir, db } = await setup();
+    const forged = join(dir, "gia-mao.eml");
+    // The forger's own header claims a pass, but from an authserv-id the desk does not trust.
+    writeFileSync(
+      forged,
+      mail({
+        id: "gia-mao@hanoi.gov.vn",
+        body: template(7),
+        headers: { "Authentication-Results": "mx.ke-gia-mao.example; dmarc=pass header.from=hanoi.gov.vn" },
+      }),
+    );
+    const out = await ingest({ DESK_DB: db }, [forged]);
+    expect(out).toContain(`${forged}: từ chối: thư không được xác thực`);
+    expect(out).not.toContain("not-authenticated");
+    const store = Store.open(db);
+    try {
+      const { bookings, mails } = await store.read(async (r) => ({
+        bookings: await r.bookings.list(),
+        mails: (await r.outbox.list()).filter((m) => m.channel === "mail"),
+      }));
+      expect(bookings).toEqual([]);
+      expect(mails).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+
   it("`npm run cli -- mail ingest` runs it from the command line", async () => {
     const { db, file } = await setup();
     const run = () =>
@@ -115,7 +147,7 @@ describe("mail ingest: a saved mail through the same desk as IMAP", () => {
         ["--import", "tsx", join(ROOT, "src/app/cli/main.ts"), "mail", "ingest", file],
         {
           cwd: ROOT,
-          env: { ...process.env, DESK_DB: db },
+          env: { ...process.env, DESK_DB: db, DESK_MAIL_AUTHSERV_ID: TEST_AUTHSERV_ID },
           encoding: "utf8",
         },
       );

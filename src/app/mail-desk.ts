@@ -14,6 +14,7 @@ import { type MailFacts, type OwnIdentity, readMail } from "../mail/extract.js";
 import { MailReader } from "../mail/parse-file.js";
 import { toBookingRequest, understand } from "../mail/understand.js";
 import type { DirectorySnapshot } from "../store/directory-repo.js";
+import type { MailConfig } from "./config.js";
 import {
   type BookingPatch,
   cancelBooking,
@@ -43,6 +44,20 @@ export interface MailDeskOptions {
   /** Automatic replies to one sender in 24 h, and about one booking in all. */
   replyCapPerSender: number;
   replyCapPerBooking: number;
+}
+
+/** The mail desk's options as configured: the service and `mail ingest` hold a mail to the same rules. */
+export function mailDeskOptions(mail: MailConfig, resolver?: DnsResolver): MailDeskOptions {
+  return {
+    own: { addresses: [mail.address], messageIdDomain: mail.messageIdDomain },
+    officialDomains: mail.officialDomains,
+    requireAuth: mail.requireAuth,
+    authservId: mail.authservId,
+    ...(resolver ? { resolver } : {}),
+    maxBytes: mail.maxBytes,
+    replyCapPerSender: mail.replyCapPerSender,
+    replyCapPerBooking: mail.replyCapPerBooking,
+  };
 }
 
 export type MailOutcome =

@@ -26,7 +26,7 @@ import { Store } from "../store/store.js";
 import { type Config, loadHolidayCalendar } from "./config.js";
 import type { Desk } from "./desk.js";
 import { readDirectoryCsv } from "./directory/csv.js";
-import { MailDesk } from "./mail-desk.js";
+import { MailDesk, mailDeskOptions } from "./mail-desk.js";
 import { deliverDue, type Sender } from "./outbox-worker.js";
 import { Scheduler, sessionJobHandlers } from "./scheduler.js";
 import { SessionRunner } from "./session-runner.js";
@@ -93,16 +93,7 @@ export class DeskService {
   ) {
     const store = Store.open(config.dbPath);
     this.desk = { store, reg: config.reg, holidays: loadHolidayCalendar(config.calendarDir) };
-    this.mailDesk = new MailDesk(this.desk, {
-      own: { addresses: [config.mail.address], messageIdDomain: config.mail.messageIdDomain },
-      officialDomains: config.mail.officialDomains,
-      requireAuth: config.mail.requireAuth,
-      authservId: config.mail.authservId,
-      ...(deps.mailResolver ? { resolver: deps.mailResolver } : {}),
-      maxBytes: config.mail.maxBytes,
-      replyCapPerSender: config.mail.replyCapPerSender,
-      replyCapPerBooking: config.mail.replyCapPerBooking,
-    });
+    this.mailDesk = new MailDesk(this.desk, mailDeskOptions(config.mail, deps.mailResolver));
   }
 
   /** Who this desk is in the lease row. */

@@ -19,7 +19,7 @@ import { Store } from "../../store/store.js";
 import { type Config, loadHolidayCalendar } from "../config.js";
 import { cancelBooking, type Desk, DeskError, declassifyBooking, reviewBooking } from "../desk.js";
 import { directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
-import { MailDesk, type MailOutcome } from "../mail-desk.js";
+import { MailDesk, type MailOutcome, mailDeskOptions } from "../mail-desk.js";
 import { PermanentSendError } from "../outbox-worker.js";
 import { table } from "./table.js";
 
@@ -480,6 +480,13 @@ async function decideCommand(config: Config, argv: string[], io: Io): Promise<vo
   }
 }
 
+const REFUSAL_VI: Record<Extract<MailOutcome, { kind: "refused" }>["reason"], string> = {
+  "not-official-sender": "người gửi không phải hòm thư công vụ của cơ quan trong danh bạ",
+  "not-authenticated":
+    "thư không được xác thực (DMARC của tên miền người gửi không đạt); thư lưu từ Outlook cần giữ nguyên tiêu đề Authentication-Results của máy chủ biên",
+  "not-booking-agency": "hòm thư này không thuộc cơ quan đã đăng ký lịch họp",
+};
+
 /** What became of an ingested mail, in one Vietnamese line. */
 function ingestSummary(o: MailOutcome): string {
   switch (o.kind) {
@@ -490,7 +497,7 @@ function ingestSummary(o: MailOutcome): string {
     case "quarantined":
       return `không xử lý tự động được (${o.reason}); đã cách ly và báo cán bộ kỹ thuật.`;
     case "refused":
-      return `từ chối (${o.reason})${o.replied ? "; có thư trả lời" : "; không trả lời"}.`;
+      return `từ chối: ${REFUSAL_VI[o.reason]}${o.replied ? "; có thư trả lời" : "; không trả lời"}.`;
     case "registered":
     case "changed":
     case "change-refused": {
@@ -530,14 +537,7 @@ async function mailIngestCommand(config: Config, argv: string[], io: Io): Promis
         "Danh bạ trong cơ sở dữ liệu đang trống nên không biết thư của cơ quan nào. Hãy chạy «npm run cli -- directory import DIR» trước.",
       );
     }
-    const mailDesk = new MailDesk(desk, {
-      own: own(config),
-      officialDomains: config.mail.officialDomains,
-      requireAuth: config.mail.requireAuth,
-      maxBytes: config.mail.maxBytes,
-      replyCapPerSender: config.mail.replyCapPerSender,
-      replyCapPerBooking: config.mail.replyCapPerBooking,
-    });
+    const mailDesk = new MailDesk(desk, mailDeskOptions(config.mail));
     for (const file of positionals) {
       const raw = readFileSync(file);
       const now = io.now();
