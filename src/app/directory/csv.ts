@@ -115,28 +115,12 @@ function readSheet(dir: string, sheet: Sheet, problems: CsvProblem[], optional =
   const text = readFileSync(path, "utf8").replace(/^\uFEFF/, "");
   const headerLine = text.split(/\r?\n/, 1)[0] ?? "";
   const delimiter = detectDelimiter(headerLine);
-  let header: string[] = [];
-  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  // The header first: a renamed or extra column is one problem, whatever the lines below look like.
+  let header: string[];
   try {
-    rows = parse(text, {
-      delimiter,
-      columns: (h: string[]) => {
-        header = h.map((c) => c.trim());
-        return header;
-      },
-      skip_empty_lines: true,
-      trim: true,
-      info: true,
-    });
-  } catch (err) {
-    const e = err as { lines?: number; message: string };
-    problems.push({
-      file: sheet.file,
-      line: e.lines ?? 0,
-      column: "-",
-      message: `không đọc được CSV (${e.message}).`,
-    });
-    return null;
+    header = ((parse(headerLine, { delimiter, to_line: 1 }) as string[][])[0] ?? []).map((c) => c.trim());
+  } catch {
+    header = headerLine.split(delimiter).map((c) => c.trim());
   }
   const missing = sheet.required.filter((c) => !header.includes(c));
   let unknown = header.filter((c) => !sheet.required.includes(c) && !sheet.optional.includes(c));
@@ -161,6 +145,25 @@ function readSheet(dir: string, sheet: Sheet, problems: CsvProblem[], optional =
     });
   }
   if (missing.length || unknown.length) return null;
+  let rows: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    rows = parse(text, {
+      delimiter,
+      columns: (h: string[]) => h.map((c) => c.trim()),
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+    });
+  } catch (err) {
+    const e = err as { lines?: number; message: string };
+    problems.push({
+      file: sheet.file,
+      line: e.lines ?? 0,
+      column: "-",
+      message: `không đọc được CSV (${e.message}).`,
+    });
+    return null;
+  }
   return rows.map(({ record, info }) => ({ line: info.lines, get: (col: string) => nfc(record[col] ?? "") }));
 }
 
