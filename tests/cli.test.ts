@@ -143,7 +143,7 @@ describe("npm run demo (the README's first command)", () => {
       "phải chuyển sang chờ xem xét lại",
       "Hệ thống phát hiện sự cố SC-2026-0001 (đường truyền)",
       "Đã tiếp nhận sự cố SC-2026-0002 (âm thanh)",
-      "Các lệnh đã gửi tới MCU: create HTT-2026-0008",
+      "Các lệnh đã gửi tới MCU: tạo phòng HTT-2026-0008",
     ]) {
       expect(res.stdout).toContain(line);
     }

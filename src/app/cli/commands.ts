@@ -18,6 +18,7 @@ import { cancelBooking, type Desk, DeskError, reviewBooking } from "../desk.js";
 import { directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
 import { importDirectory } from "../directory/import.js";
 import { MailDesk } from "../mail-desk.js";
+import { endpointCount, JOB_STATUS_VI, jobKindVi } from "./labels.js";
 import { table } from "./table.js";
 
 /** A mistake the person at the terminal can fix; the message says how. Exit code 2 for usage, 1 otherwise. */
@@ -208,6 +209,12 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
             atLocal(parseDay(values.to as string, "--to", zone), "00:00", zone).getTime() + 24 * 3600_000,
           )
         : undefined;
+      if (from && to && from >= to) {
+        throw new CliError(
+          `Khoảng ngày không hợp lệ: --from ${values.from} sau --to ${values.to}. Hãy đặt ngày bắt đầu trước hoặc bằng ngày kết thúc.`,
+          2,
+        );
+      }
       const list = await desk.store.read((r) => r.bookings.list({ from, to }));
       if (values.json) {
         io.out(
@@ -237,7 +244,7 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
             STATUS_VI[b.status],
             b.request.start && b.request.end ? formatRangeVi(b.request.start, b.request.end, zone) : "—",
             b.request.host ?? "—",
-            String(b.request.participants.length),
+            String(endpointCount(b)),
           ]),
         ),
       );
@@ -352,7 +359,7 @@ async function scheduleCommand(config: Config, argv: string[], io: Io): Promise<
           STATUS_VI[b.status],
           b.request.host ?? "—",
           b.request.secret ? "(mật)" : (b.request.title ?? "—"),
-          String([b.hostEndpoint, ...b.request.participants].filter(Boolean).length),
+          String(endpointCount(b)),
         ]),
       ),
     );
@@ -374,9 +381,9 @@ async function jobsCommand(config: Config, argv: string[], io: Io): Promise<void
         ["Lúc", "Loại", "Đối tượng", "Trạng thái", "Lần thử", "Lỗi gần nhất"],
         list.map((j) => [
           formatVi(j.runAt, config.reg.zone),
-          j.kind,
+          jobKindVi(j.kind),
           j.key,
-          j.status,
+          JOB_STATUS_VI[j.status],
           String(j.attempts),
           j.lastError ?? "",
         ]),
