@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { loadConfig, ROOT } from "../src/app/config.js";
 import { registerBooking } from "../src/app/desk.js";
 import { runDueJobs, sessionJobHandlers } from "../src/app/scheduler.js";
-import { Store } from "../src/store/store.js";
-import { at, makeDesk, request, SAMPLE_DIR, tempDir } from "./helpers.js";
+import { at, makeDesk, request, sampleDirectory, tempDir } from "./helpers.js";
+import { cliHere } from "./support/cli-here.js";
 
 function run(script: string, args: string[], env: Record<string, string> = {}) {
   const res = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, script), ...args], {
@@ -63,32 +63,35 @@ describe("a reminder for a session already over", () => {
 describe("CLI polish", () => {
   it("booking list and schedule count a session's endpoints the same way; jobs speak Vietnamese", async () => {
     const db = join(tempDir(), "cli.db");
-    expect(cli(["directory", "import", SAMPLE_DIR], { DESK_DB: db }).code).toBe(0);
-    const store = Store.open(db);
-    const desk = { ...(await makeDesk()), store };
+    const desk = await makeDesk({}, db);
+    await desk.store.tx((r) => r.directory.replaceAll(sampleDirectory));
     // Sở Công Thương hosts from its own endpoint SCT-01 with two communes: three endpoints.
     const b = await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
-    store.close();
-    const list = cli(["booking", "list", "--from", "2026-12-10", "--to", "2026-12-10"], { DESK_DB: db });
-    const schedule = cli(["schedule", "--date", "2026-12-10"], { DESK_DB: db });
+    desk.store.close();
+    const env = { DESK_DB: db };
+    const list = await cliHere(["booking", "list", "--from", "2026-12-10", "--to", "2026-12-10"], env);
+    const schedule = await cliHere(["schedule", "--date", "2026-12-10"], env);
     const row = (out: string) => out.split("\n").find((l) => l.includes(b.code!))!;
     expect(row(list.out).trimEnd().endsWith("  3")).toBe(true);
     expect(row(schedule.out).trimEnd().endsWith("  3")).toBe(true);
 
-    const jobs = cli(["jobs"], { DESK_DB: db });
-    expect(jobs.code).toBe(0);
+    const jobs = await cliHere(["jobs"], env);
+    expect(jobs.error).toBeNull();
     expect(jobs.out).toContain("kiểm tra kỹ thuật trước phiên họp (Điều 12.2b)");
     expect(jobs.out).toContain("nhắc điểm cầu xác nhận sẵn sàng");
     expect(jobs.out).toContain("đang chờ");
     expect(jobs.out).not.toMatch(/technical-check|pending/);
-  }, 90_000);
+  });
 
-  it("--from later than --to is a usage error with a Vietnamese message", () => {
-    const db = join(tempDir(), "cli.db");
-    const res = cli(["booking", "list", "--from", "2026-12-31", "--to", "2026-12-01"], { DESK_DB: db });
-    expect(res.code).toBe(2);
-    expect(res.err).toContain("Khoảng ngày không hợp lệ: --from 2026-12-31 sau --to 2026-12-01.");
-  }, 30_000);
+  it("--from later than --to is a usage error with a Vietnamese message", async () => {
+    const res = await cliHere(["booking", "list", "--from", "2026-12-31", "--to", "2026-12-01"], {
+      DESK_DB: join(tempDir(), "cli.db"),
+    });
+    expect(res.error?.exitCode).toBe(2);
+    expect(res.error?.message).toBe(
+      "Khoảng ngày không hợp lệ: --from 2026-12-31 sau --to 2026-12-01. Hãy đặt ngày bắt đầu trước hoặc bằng ngày kết thúc.",
+    );
+  });
 
   it("a configuration error reaches the operator in Vietnamese, naming the variable and value", () => {
     const res = cli(["jobs"], { DESK_DB: join(tempDir(), "x.db"), DESK_MCU_PORTS: "nhiều" });

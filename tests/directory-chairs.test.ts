@@ -1,8 +1,7 @@
-import { spawnSync } from "node:child_process";
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
+import { loadHolidayCalendar } from "../src/app/config.js";
 import { type Desk, registerBooking } from "../src/app/desk.js";
 import { readDirectoryCsv } from "../src/app/directory/csv.js";
 import { PRIORITY } from "../src/core/booking/types.js";
@@ -11,6 +10,7 @@ import type { Directory } from "../src/core/directory/types.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";
 import { Store } from "../src/store/store.js";
 import { at, CALENDAR_DIR, request, SAMPLE_DIR, sampleDirectory, tempDir } from "./helpers.js";
+import { cliHere } from "./support/cli-here.js";
 
 /** The sample directory kept the way the README documents it: agencies.csv with only name, mailboxes, aliases. */
 function threeColumnDir(): string {
@@ -22,15 +22,6 @@ function threeColumnDir(): string {
     `${lines.map((l) => l.split(",").slice(0, 3).join(",")).join("\n")}\n`,
   );
   return dir;
-}
-
-function cli(args: string[], env: Record<string, string> = {}) {
-  const res = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/app/cli/main.ts"), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    encoding: "utf8",
-  });
-  return { code: res.status, out: res.stdout, err: res.stderr };
 }
 
 async function deskOver(dir: Directory): Promise<Desk> {
@@ -123,7 +114,7 @@ describe("the directory knows its chairs (Điều 7.1, 11.1)", () => {
     }
   });
 
-  it("directory check warns when a name looks like a chair and its kind says otherwise", () => {
+  it("directory check warns when a name looks like a chair and its kind says otherwise", async () => {
     const dir = tempDir();
     cpSync(SAMPLE_DIR, dir, { recursive: true });
     writeFileSync(
@@ -136,26 +127,26 @@ describe("the directory knows its chairs (Điều 7.1, 11.1)", () => {
     const warnings = chairWarnings(readDirectoryCsv(dir));
     expect(warnings.map((w) => [w.article, w.agency])).toEqual([["11.1", "UBND thành phố Hà Nội"]]);
     expect(chairWarnings(sampleDirectory)).toEqual([]);
-    const res = cli(["directory", "check", "--directory", dir]);
-    expect(res.code).toBe(0);
+    const res = await cliHere(["directory", "check", "--directory", dir]);
+    expect(res.error).toBeNull();
     expect(res.out).toContain("Cảnh báo (Điều 11.1)");
     expect(res.out).toContain(
       "Tên «UBND thành phố Hà Nội» giống cơ quan chủ trì UBND Thành phố (kind government) nhưng cột kind ghi «department»",
     );
   }, 30_000);
 
-  it("directory check --directory works without people.csv and says every endpoint lacks its staff", () => {
+  it("directory check --directory works without people.csv and says every endpoint lacks its staff", async () => {
     const dir = tempDir();
     cpSync(SAMPLE_DIR, dir, { recursive: true });
     rmSync(join(dir, "people.csv"));
-    const json = cli(["directory", "check", "--directory", dir, "--json"]);
-    expect(json.code).toBe(0);
+    const json = await cliHere(["directory", "check", "--directory", dir, "--json"]);
+    expect(json.error).toBeNull();
     const items = JSON.parse(json.out) as { article: string; endpoints: string[]; message: string }[];
     const staff = items.filter((i) => i.article === "19.3");
     expect(staff).toHaveLength(2 * sampleDirectory.endpoints.length);
     expect(staff[0]!.message).toMatch(/có 0 (lãnh đạo phụ trách|cán bộ kỹ thuật)/);
-    const text = cli(["directory", "check", "--directory", dir]);
-    expect(text.code).toBe(0);
+    const text = await cliHere(["directory", "check", "--directory", dir]);
+    expect(text.error).toBeNull();
     expect(text.out).toContain("Không có tệp people.csv trong");
     expect(text.out).toContain("mọi điểm cầu đều chưa có lãnh đạo phụ trách và cán bộ kỹ thuật (Điều 19.3).");
     expect(text.out).toContain(`Tổng cộng ${2 * sampleDirectory.endpoints.length} vi phạm.`);

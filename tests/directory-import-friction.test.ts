@@ -1,13 +1,12 @@
-import { spawnSync } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../src/app/config.js";
+import { CliError } from "../src/app/cli/commands.js";
 import { registerBooking } from "../src/app/desk.js";
 import { DirectoryCsvError, directoryToCsv, readDirectoryCsv } from "../src/app/directory/csv.js";
 import { importDirectory } from "../src/app/directory/import.js";
-import { Store } from "../src/store/store.js";
 import { at, makeDesk, request, SAMPLE_DIR, sampleDirectory, tempDir } from "./helpers.js";
+import { cliHere } from "./support/cli-here.js";
 
 function copySample(): string {
   const dir = tempDir();
@@ -27,15 +26,6 @@ function problemsOf(dir: string): string[] {
     throw err;
   }
   return [];
-}
-
-function cli(args: string[], env: Record<string, string> = {}) {
-  const res = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/app/cli/main.ts"), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    encoding: "utf8",
-  });
-  return { code: res.status, out: res.stdout, err: res.stderr };
 }
 
 /** Excel with Vietnamese regional settings: `;` between fields, commas left inside values. */
@@ -129,20 +119,10 @@ describe("directory import friction an operator meets", () => {
 
   it("the CLI says which bookings block the import and how to go on", async () => {
     const db = join(tempDir(), "cli.db");
-    expect(cli(["directory", "import", SAMPLE_DIR], { DESK_DB: db }).code).toBe(0);
-    const store = Store.open(db);
-    const desk = { ...(await makeDesk()), store };
-    // A booking far in the future, so that the real clock of the CLI sees it as coming.
-    const b = await registerBooking(
-      desk,
-      request({
-        start: at("2099-12-10", "09:00"),
-        end: at("2099-12-10", "11:00"),
-        receivedAt: at("2099-12-01", "08:00"),
-      }),
-      { now: at("2099-12-01", "08:00") },
-    );
-    store.close();
+    const desk = await makeDesk({}, db);
+    await desk.store.tx((r) => r.directory.replaceAll(sampleDirectory));
+    const b = await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    desk.store.close();
     const dir = copySample();
     edit(dir, "endpoints.csv", (t) =>
       t
@@ -156,16 +136,18 @@ describe("directory import friction an operator meets", () => {
         .filter((l) => !l.includes(",CX-00008,"))
         .join("\n"),
     );
-    const refused = cli(["directory", "import", dir], { DESK_DB: db });
-    expect(refused.code).toBe(1);
-    expect(refused.err).toContain(
-      "Không nhập danh bạ: danh bạ mới bỏ điểm cầu mà lịch họp sắp tới còn dùng:",
+    const now = at("2026-12-09", "10:00");
+    const refused = await cliHere(["directory", "import", dir], { DESK_DB: db }, now);
+    expect(refused.error).toBeInstanceOf(CliError);
+    expect(refused.error?.exitCode).toBe(1);
+    expect(refused.error?.message).toBe(
+      "Không nhập danh bạ: danh bạ mới bỏ điểm cầu mà lịch họp sắp tới còn dùng:\n" +
+        `- ${b.code} (09:00 Thứ Năm, 10/12/2026): CX-00008\n` +
+        "Hãy đổi hoặc hủy các lịch họp này trước, hoặc chạy lại với --force nếu chắc chắn.",
     );
-    expect(refused.err).toContain(`- ${b.code} (`);
-    expect(refused.err).toContain("): CX-00008");
-    expect(refused.err).toContain("--force");
-    const forced = cli(["directory", "import", dir, "--force"], { DESK_DB: db });
-    expect(forced.code).toBe(0);
+    const forced = await cliHere(["directory", "import", dir, "--force"], { DESK_DB: db }, now);
+    expect(forced.error).toBeNull();
     expect(forced.out).toContain(`Đã nhập 149 cơ quan, ${sampleDirectory.endpoints.length - 1} điểm cầu`);
-  }, 60_000);
+    expect(forced.out).toContain(`Đã nhập dù các lịch họp sau mất điểm cầu (--force):\n- ${b.code}`);
+  });
 });

@@ -83,6 +83,7 @@ function renamedFrom(missing: string, unknown: string[], onlyPair: boolean): str
   let best: string | null = null;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const u of unknown) {
+    if (!key(u)) continue;
     const d = distance(key(u), missing);
     const close =
       d <= Math.max(2, Math.floor(missing.length / 3)) ||

@@ -12,9 +12,11 @@ export interface OrphanedBooking {
   endpoints: string[];
 }
 
-export type ImportOutcome =
-  | { imported: true; orphaned: OrphanedBooking[] }
-  | { imported: false; orphaned: OrphanedBooking[] };
+export interface ImportOutcome {
+  imported: boolean;
+  /** Bookings not yet over that use an endpoint the new directory drops. */
+  orphaned: OrphanedBooking[];
+}
 
 /**
  * Replace the directory, unless that removes an endpoint a booking not yet over still uses: then nothing
@@ -43,8 +45,8 @@ export async function importDirectory(
         ),
       }))
       .filter((o) => o.endpoints.length > 0);
-    if (orphaned.length > 0 && !opts.force) return { imported: false as const, orphaned };
+    if (orphaned.length > 0 && !opts.force) return { imported: false, orphaned };
     await r.directory.replaceAll(dir);
-    return { imported: true as const, orphaned };
+    return { imported: true, orphaned };
   });
 }
