@@ -130,6 +130,10 @@ describe("the directory knows its chairs (Điều 7.1, 11.1)", () => {
     const res = await cliHere(["directory", "check", "--directory", dir]);
     expect(res.error).toBeNull();
     expect(res.out).toContain("Cảnh báo (Điều 11.1)");
+    const imported = await cliHere(["directory", "import", dir], { DESK_DB: join(tempDir(), "w.db") });
+    expect(imported.out).toContain(
+      "Có 1 cảnh báo về cơ quan chủ trì (Điều 11.1): chạy «directory check» để xem.",
+    );
     expect(res.out).toContain(
       "Tên «UBND thành phố Hà Nội» giống cơ quan chủ trì UBND Thành phố (kind government) nhưng cột kind ghi «department»",
     );

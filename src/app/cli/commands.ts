@@ -119,10 +119,14 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
           );
         }
         const violations = checkDirectory(parsed, config.reg);
+        const warnings = chairWarnings(parsed);
         io.out(
           `Đã nhập ${parsed.agencies.length} cơ quan, ${parsed.endpoints.length} điểm cầu, ${parsed.people.length} người.` +
             (violations.length
               ? ` Có ${violations.length} vi phạm Quy chế: chạy «directory check» để xem.`
+              : "") +
+            (warnings.length
+              ? ` Có ${warnings.length} cảnh báo về cơ quan chủ trì (Điều 11.1): chạy «directory check» để xem.`
               : ""),
         );
         if (orphans.length) {
