@@ -176,10 +176,67 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/**
+ * zod's own messages are English ("Invalid input: expected number, received NaN"); the operator reads these
+ * instead. Messages written in the schema itself still win over this map.
+ */
+function viIssue(iss: z.core.$ZodRawIssue): string {
+  const i = iss as z.core.$ZodRawIssue & {
+    expected?: string;
+    received?: string;
+    origin?: string;
+    minimum?: number | bigint;
+    maximum?: number | bigint;
+    inclusive?: boolean;
+    values?: unknown[];
+    format?: string;
+  };
+  switch (i.code) {
+    case "invalid_type":
+      if (i.input === undefined) return "bắt buộc nhưng chưa được đặt";
+      if (i.expected === "int") return "phải là số nguyên";
+      if (i.expected === "number") return "phải là một số";
+      if (i.expected === "string") return "phải là chuỗi ký tự";
+      return "sai kiểu giá trị";
+    case "too_small":
+      return i.origin === "string"
+        ? `phải có ít nhất ${i.minimum} ký tự`
+        : i.inclusive
+          ? `phải lớn hơn hoặc bằng ${i.minimum}`
+          : `phải lớn hơn ${i.minimum}`;
+    case "too_big":
+      return i.origin === "string"
+        ? `phải có nhiều nhất ${i.maximum} ký tự`
+        : i.inclusive
+          ? `phải nhỏ hơn hoặc bằng ${i.maximum}`
+          : `phải nhỏ hơn ${i.maximum}`;
+    case "invalid_value":
+      return `phải là một trong các giá trị: ${(i.values ?? []).map(String).join(", ")}`;
+    case "invalid_format":
+      if (i.format === "email") return "phải là địa chỉ thư, ví dụ kythuat@hanoi.gov.vn";
+      if (i.format === "url") return "phải là URL, ví dụ https://desk.hanoi.gov.vn";
+      return "không đúng định dạng";
+    default:
+      return "giá trị không hợp lệ";
+  }
+}
+
+/** Variables whose value must never be echoed back, even when it is wrong. */
+const SECRET_VAR = /PASSWORD|TOKEN|SECRET|KEY/;
+
+function formatIssues(issues: z.core.$ZodIssue[], env?: Record<string, string | undefined>): string[] {
+  return issues.map((i) => {
+    const name = i.path.join(".");
+    const value = env && typeof i.path[0] === "string" ? env[i.path[0]] : undefined;
+    const shown = value !== undefined && !SECRET_VAR.test(name) ? `=«${value}»` : "";
+    return `- ${name}${shown}: ${i.message}.`;
+  });
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = EnvSchema.safeParse(env, { error: viIssue });
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `- ${i.path.join(".")}: ${i.message}`);
+    const lines = formatIssues(parsed.error.issues, env);
     throw new ConfigError(
       `Cấu hình không hợp lệ:\n${lines.join("\n")}\nHãy sửa các biến môi trường trên rồi chạy lại.`,
     );
@@ -462,9 +519,9 @@ export function loadHolidayCalendar(dir: string): HolidayCalendar {
         `Tệp lịch nghỉ ${join(dir, file)} không phải JSON hợp lệ: ${(err as Error).message}`,
       );
     }
-    const parsed = YearSwapsSchema.safeParse(raw);
+    const parsed = YearSwapsSchema.safeParse(raw, { error: viIssue });
     if (!parsed.success) {
-      const lines = parsed.error.issues.map((i) => `- ${i.path.join(".")}: ${i.message}`);
+      const lines = formatIssues(parsed.error.issues);
       throw new ConfigError(`Tệp lịch nghỉ ${join(dir, file)} không hợp lệ:\n${lines.join("\n")}`);
     }
     if (`${parsed.data.year}.json` !== file) {

@@ -5,6 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DateTime } from "luxon";
 import { handleChatEvent, incidentJobHandlers } from "../bot/conversation.js";
 import { STATUS_VI } from "../core/booking/state.js";
 import type { BookingRequest } from "../core/booking/types.js";
@@ -13,10 +14,11 @@ import { checkDirectory } from "../core/directory/check.js";
 import { SimulatorMcu } from "../mcu/simulator.js";
 import type { OutboxMessage } from "../store/queue-repos.js";
 import { Store } from "../store/store.js";
+import { jobKindVi } from "./cli/labels.js";
 import { loadConfig, loadHolidayCalendar, ROOT } from "./config.js";
 import { type Desk, registerBooking, reviewBooking } from "./desk.js";
 import { readDirectoryCsv } from "./directory/csv.js";
-import { MailDesk } from "./mail-desk.js";
+import { MailDesk, type MailOutcome } from "./mail-desk.js";
 import { deliverDue } from "./outbox-worker.js";
 import { runDueJobs, sessionJobHandlers } from "./scheduler.js";
 import { SessionRunner } from "./session-runner.js";
@@ -38,14 +40,53 @@ const CHANNEL_VI: Record<OutboxMessage["channel"], string> = {
   mcu: "Lệnh điều khiển MCU",
 };
 
+/** Bold timestamps on a terminal only: piped into a file or a mail, escape codes are noise. */
+const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
+
 function say(now: Date, text: string) {
-  console.log(`\n\x1b[1m[${formatVi(now, zone)}]\x1b[0m ${text}`);
+  console.log(`\n${bold(`[${formatVi(now, zone)}]`)} ${text}`);
+}
+
+const MAIL_OUTCOME_VI: Record<MailOutcome["kind"], string> = {
+  registered: "đã ghi nhận đăng ký",
+  changed: "đã thay đổi lịch",
+  "change-refused": "không thay đổi được lịch",
+  cancelled: "đã hủy lịch",
+  refused: "từ chối người gửi",
+  ignored: "bỏ qua",
+  quarantined: "cách ly",
+  duplicate: "thư đã xử lý",
+  error: "lỗi",
+};
+
+/** What the simulated MCU was asked to do, in the operator's words. */
+function mcuCallVi(call: string): string {
+  const [verb = "", ...rest] = call.split(" ");
+  const arg = rest.join(" ");
+  const words: Record<string, string> = {
+    create: `tạo phòng ${arg}`,
+    connect: `kết nối ${arg}`,
+    disconnect: `ngắt ${arg}`,
+    layout: `đặt bố cục ${arg === "auto" ? "tự động" : arg}`,
+    mute: `tắt micro ${arg}`,
+    unmute: `bật micro ${arg}`,
+    record: arg === "start" ? "bắt đầu ghi hình" : "dừng ghi hình",
+    end: "kết thúc phòng",
+  };
+  return words[verb] ?? call;
 }
 
 /** Deliver the outbox to the terminal: this is what each party would receive. */
+const RECIPIENT_VI: Record<string, string> = {
+  "support-group": "",
+  "mcu-technician": "kỹ thuật MCU",
+  "wan-duty": "trực mạng WAN",
+  admin: "quản trị",
+};
 const print = async (m: OutboxMessage) => {
   const text = String(m.payload.text ?? "").replace(/\n/g, "\n      ");
-  console.log(`  → ${CHANNEL_VI[m.channel]} (${m.recipient}):\n      ${text}`);
+  const who = RECIPIENT_VI[m.recipient] ?? m.recipient;
+  console.log(`  → ${CHANNEL_VI[m.channel]}${who ? ` (${who})` : ""}:\n      ${text}`);
 };
 async function deliver(now: Date) {
   await deliverDue(store, { mail: print, group: print, direct: print, desk: print, chat: print }, now, {
@@ -161,10 +202,6 @@ try {
     },
   );
 
-  await clock(
-    t("2026-12-07", "11:30"),
-    "Đồng hồ SLA: 90 phút sau khi tiếp nhận mà lịch của Sở Du lịch chưa có kết quả.",
-  );
   // The mail channel: a clerk's Outlook table, read and answered in its thread.
   const mailDesk = new MailDesk(desk, {
     own: { addresses: [config.mail.address], messageIdDomain: config.mail.messageIdDomain },
@@ -181,10 +218,16 @@ try {
     const now = t("2026-12-07", time);
     say(now, what);
     const outcome = await mailDesk.handle(readFileSync(join(ROOT, "data/demo-mail", file)), now);
-    console.log(`  (đọc thư: ${outcome.kind}${"code" in outcome && outcome.code ? ` ${outcome.code}` : ""})`);
+    console.log(
+      `  (đọc thư: ${MAIL_OUTCOME_VI[outcome.kind]}${"code" in outcome && outcome.code ? ` ${outcome.code}` : ""})`,
+    );
     await deliver(now);
   }
 
+  await clock(
+    t("2026-12-07", "11:30"),
+    "Đồng hồ SLA: 90 phút sau khi tiếp nhận mà lịch của Sở Du lịch chưa có kết quả.",
+  );
   say(t("2026-12-07", "11:40"), "Cán bộ kỹ thuật xác nhận lịch của Sở Du lịch (trong hạn 2 giờ).");
   await reviewBooking(
     desk,
@@ -270,7 +313,7 @@ try {
   });
   await tick("10:30", "Hết giờ: MCU kết thúc phiên họp khẩn.");
   console.log(`
-Các lệnh đã gửi tới MCU: ${mcu.calls.join("; ")}.`);
+Các lệnh đã gửi tới MCU: ${mcu.calls.map(mcuCallVi).join("; ")}.`);
   await clock(t("2026-12-10", "12:00"), "Giữa ngày 10/12.");
 
   // The secret session runs like any other, but chat only ever sees its code, its time and that it is secret
@@ -305,14 +348,15 @@ Các lệnh đã gửi tới MCU: ${mcu.calls.join("; ")}.`);
   const day = await store.read((r) =>
     r.bookings.list({ from: t("2026-12-10", "00:00"), to: t("2026-12-11", "00:00") }),
   );
+  const hhmm = (d: Date | null) => (d ? DateTime.fromJSDate(d, { zone }).toFormat("HH:mm") : "--:--");
   for (const b of day) {
     console.log(
-      `  ${b.code}  ${STATUS_VI[b.status].padEnd(28)} ${b.request.secret ? "(nội dung mật)" : b.request.title}`,
+      `  ${hhmm(b.request.start)}–${hhmm(b.request.end)}  ${b.code}  ${STATUS_VI[b.status].padEnd(28)} ${b.request.secret ? "(nội dung mật)" : b.request.title}`,
     );
   }
   const pending = await store.read((r) => r.jobs.list());
   console.log(
-    `\nHẹn giờ còn chờ: ${pending.map((j) => `${j.kind} ${j.key} lúc ${formatVi(j.runAt, zone)}`).join("; ") || "không có"}.`,
+    `\nHẹn giờ còn chờ: ${pending.map((j) => `${jobKindVi(j.kind)} ${j.key} lúc ${formatVi(j.runAt, zone)}`).join("; ") || "không có"}.`,
   );
 } finally {
   store.close();

@@ -12,12 +12,15 @@ import { PollingWorker } from "./worker.js";
  */
 export type JobHandler = (job: Job, r: Repos, now: Date) => Promise<void>;
 
+/** A timer that comes due after its session ended (the service was down) reminds nobody of anything. */
+const over = (b: { request: { end: Date | null } }, now: Date) => !!b.request.end && b.request.end <= now;
+
 export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
   const zone = desk.reg.zone;
   return {
     [JOB.answerReminder]: async (job, r, now) => {
       const b = await r.bookings.get(job.key);
-      if (b?.status !== "needs-review") return;
+      if (b?.status !== "needs-review" || over(b, now)) return;
       const since =
         typeof job.payload.since === "string" ? new Date(job.payload.since) : b.request.receivedAt;
       const deadline = new Date(since.getTime() + desk.reg.answerWithinMinutes * 60_000);
@@ -60,7 +63,7 @@ export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
     },
     [JOB.technicalCheck]: async (job, r, now) => {
       const b = await r.bookings.get(job.key);
-      if (b?.status !== "confirmed" || !b.request.start || !b.request.end) return;
+      if (b?.status !== "confirmed" || !b.request.start || !b.request.end || over(b, now)) return;
       const endpoints = [...new Set([b.hostEndpoint, ...b.request.participants].filter(Boolean))];
       const time = formatRangeVi(b.request.start, b.request.end, zone);
       // Điều 5.2: a secret session's endpoints are contacted through the secure channel, never named in chat.
@@ -91,7 +94,7 @@ export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
     },
     [JOB.checkFollowup]: async (job, r, now) => {
       const b = await r.bookings.get(job.key);
-      if (!b || !["confirmed", "checked"].includes(b.status)) return;
+      if (!b || !["confirmed", "checked"].includes(b.status) || over(b, now)) return;
       const endpoints = [
         ...new Set([b.hostEndpoint, ...b.request.participants].filter((x): x is string => Boolean(x))),
       ];

@@ -6,7 +6,7 @@ import { DateTime } from "luxon";
 import { OUTCOME_VI } from "../../core/booking/messages.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import { atLocal, formatRangeVi, formatVi, isoLocal } from "../../core/calendar/zone.js";
-import { checkDirectory } from "../../core/directory/check.js";
+import { chairWarnings, checkDirectory } from "../../core/directory/check.js";
 import type { Directory } from "../../core/directory/types.js";
 import { classify, routeOf } from "../../core/incident/classify.js";
 import { DEFAULT_RETRY, nextAttemptAt } from "../../core/jobs/backoff.js";
@@ -19,8 +19,10 @@ import { Store } from "../../store/store.js";
 import { type Config, loadHolidayCalendar } from "../config.js";
 import { cancelBooking, type Desk, DeskError, declassifyBooking, reviewBooking } from "../desk.js";
 import { directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
+import { importDirectory } from "../directory/import.js";
 import { MailDesk, type MailOutcome, mailDeskOptions } from "../mail-desk.js";
 import { PermanentSendError } from "../outbox-worker.js";
+import { endpointCount, JOB_STATUS_VI, jobKindVi } from "./labels.js";
 import { table } from "./table.js";
 
 /** A mistake the person at the terminal can fix; the message says how. Exit code 2 for usage, 1 otherwise. */
@@ -43,7 +45,8 @@ export interface Io {
 
 export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
 
-  directory import DIR                 nhập danh bạ từ DIR/agencies.csv, endpoints.csv, people.csv
+  directory import DIR [--force]       nhập danh bạ từ DIR/agencies.csv, endpoints.csv, people.csv
+                                       (--force: nhập cả khi lịch họp sắp tới mất điểm cầu)
   directory export DIR                 xuất danh bạ hiện có ra DIR theo cùng định dạng
   directory check [--directory DIR] [--json]
                                        liệt kê vi phạm Điều 7, 10, 19.3 (trong CSDL hoặc trong DIR)
@@ -102,21 +105,40 @@ function openDesk(config: Config): Desk {
 async function directoryCommand(config: Config, argv: string[], io: Io): Promise<void> {
   const [sub, ...rest] = argv;
   if (sub === "import" || sub === "export") {
-    const { positionals } = args(rest, {});
+    const { values, positionals } = args(rest, sub === "import" ? { force: { type: "boolean" } } : {});
     const dir = positionals[0];
     if (!dir) throw new CliError(`Thiếu thư mục: npm run cli -- directory ${sub} DIR`, 2);
     const desk = openDesk(config);
     try {
       if (sub === "import") {
         const parsed = readDirectoryCsv(dir);
-        await desk.store.tx((r) => r.directory.replaceAll(parsed));
+        const outcome = await importDirectory(desk.store, parsed, {
+          now: io.now(),
+          force: Boolean(values.force),
+        });
+        const orphans = outcome.orphaned.map(
+          (o) => `- ${o.code} (${formatVi(o.start, config.reg.zone)}): ${o.endpoints.join(", ")}`,
+        );
+        if (!outcome.imported) {
+          throw new CliError(
+            `Không nhập danh bạ: danh bạ mới bỏ điểm cầu mà lịch họp sắp tới còn dùng:\n${orphans.join("\n")}\n` +
+              "Hãy đổi hoặc hủy các lịch họp này trước, hoặc chạy lại với --force nếu chắc chắn.",
+          );
+        }
         const violations = checkDirectory(parsed, config.reg);
+        const warnings = chairWarnings(parsed);
         io.out(
           `Đã nhập ${parsed.agencies.length} cơ quan, ${parsed.endpoints.length} điểm cầu, ${parsed.people.length} người.` +
             (violations.length
               ? ` Có ${violations.length} vi phạm Quy chế: chạy «directory check» để xem.`
+              : "") +
+            (warnings.length
+              ? ` Có ${warnings.length} cảnh báo về cơ quan chủ trì (Điều 11.1): chạy «directory check» để xem.`
               : ""),
         );
+        if (orphans.length) {
+          io.out(`Đã nhập dù các lịch họp sau mất điểm cầu (--force):\n${orphans.join("\n")}`);
+        }
       } else {
         const dirData = await desk.store.read((r) => r.directory.load());
         mkdirSync(dir, { recursive: true });
@@ -132,8 +154,12 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
   if (sub === "check") {
     const { values } = args(rest, { directory: { type: "string" }, json: { type: "boolean" } });
     let dirData: Directory;
-    if (values.directory) dirData = readDirectoryCsv(values.directory as string);
-    else {
+    let noPeople = false;
+    if (values.directory) {
+      const folder = values.directory as string;
+      noPeople = existsSync(join(folder, "agencies.csv")) && !existsSync(join(folder, "people.csv"));
+      dirData = readDirectoryCsv(folder, { peopleOptional: true });
+    } else {
       const desk = openDesk(config);
       try {
         dirData = await desk.store.read((r) => r.directory.load());
@@ -147,8 +173,17 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
       }
     }
     const violations = checkDirectory(dirData, config.reg);
-    if (values.json) io.out(JSON.stringify(violations, null, 2));
-    else if (violations.length === 0) io.out("Danh bạ không có vi phạm nào theo Điều 7, 10 và 19.3.");
+    const warnings = chairWarnings(dirData);
+    if (values.json) {
+      io.out(JSON.stringify([...violations, ...warnings.map((w) => ({ ...w, warning: true }))], null, 2));
+      return;
+    }
+    if (noPeople) {
+      io.out(
+        `Không có tệp people.csv trong ${values.directory}: mọi điểm cầu đều chưa có lãnh đạo phụ trách và cán bộ kỹ thuật (Điều 19.3).`,
+      );
+    }
+    if (violations.length === 0) io.out("Danh bạ không có vi phạm nào theo Điều 7, 10 và 19.3.");
     else {
       io.out(
         table(
@@ -157,6 +192,9 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
         ),
       );
       io.out(`\nTổng cộng ${violations.length} vi phạm.`);
+    }
+    if (warnings.length) {
+      io.out(`\nCảnh báo (Điều 11.1):\n${warnings.map((w) => `- ${w.message}`).join("\n")}`);
     }
     return;
   }
@@ -182,6 +220,12 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
             atLocal(parseDay(values.to as string, "--to", zone), "00:00", zone).getTime() + 24 * 3600_000,
           )
         : undefined;
+      if (from && to && from >= to) {
+        throw new CliError(
+          `Khoảng ngày không hợp lệ: --from ${values.from} sau --to ${values.to}. Hãy đặt ngày bắt đầu trước hoặc bằng ngày kết thúc.`,
+          2,
+        );
+      }
       const list = await desk.store.read((r) => r.bookings.list({ from, to }));
       if (values.json) {
         io.out(
@@ -211,7 +255,7 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
             STATUS_VI[b.status],
             b.request.start && b.request.end ? formatRangeVi(b.request.start, b.request.end, zone) : "—",
             b.request.host ?? "—",
-            String(b.request.participants.length),
+            String(endpointCount(b)),
           ]),
         ),
       );
@@ -337,7 +381,7 @@ async function scheduleCommand(config: Config, argv: string[], io: Io): Promise<
           STATUS_VI[b.status],
           b.request.host ?? "—",
           b.request.secret ? "(mật)" : (b.request.title ?? "—"),
-          String([b.hostEndpoint, ...b.request.participants].filter(Boolean).length),
+          String(endpointCount(b)),
         ]),
       ),
     );
@@ -359,9 +403,9 @@ async function jobsCommand(config: Config, argv: string[], io: Io): Promise<void
         ["Lúc", "Loại", "Đối tượng", "Trạng thái", "Lần thử", "Lỗi gần nhất"],
         list.map((j) => [
           formatVi(j.runAt, config.reg.zone),
-          j.kind,
+          jobKindVi(j.kind),
           j.key,
-          j.status,
+          JOB_STATUS_VI[j.status],
           String(j.attempts),
           j.lastError ?? "",
         ]),

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
+import { distance } from "fastest-levenshtein";
+import { inferAgencyKind } from "../../core/directory/kind.js";
 import {
   AGENCY_KINDS,
   type Agency,
@@ -14,7 +16,7 @@ import {
   type Role,
 } from "../../core/directory/types.js";
 import type { AgencyKind } from "../../core/regulation.js";
-import { nfc, normalizePhone } from "../../core/text/fold.js";
+import { fold, nfc, normalizePhone } from "../../core/text/fold.js";
 
 /** One problem in a directory CSV, located the way a spreadsheet user finds it. */
 export interface CsvProblem {
@@ -59,22 +61,96 @@ const PEOPLE: Sheet = {
 
 type Record_ = { line: number; get(col: string): string };
 
-function readSheet(dir: string, sheet: Sheet, problems: CsvProblem[]): Record_[] {
+/** Excel saves "CSV" with the list separator of its locale: `;` in Vietnamese Windows, `,` elsewhere. */
+const DELIMITERS = [",", ";", "\t"] as const;
+
+function detectDelimiter(headerLine: string): string {
+  let best: string = ",";
+  let most = 0;
+  for (const d of DELIMITERS) {
+    const n = headerLine.split(d).length - 1;
+    if (n > most) {
+      best = d;
+      most = n;
+    }
+  }
+  return best;
+}
+
+/** A missing required column and the unknown one that is most likely it, renamed (`mailbox` for `mailboxes`). */
+function renamedFrom(missing: string, unknown: string[], onlyPair: boolean): string | null {
+  const key = (c: string) => fold(c).replace(/ /g, "_");
+  let best: string | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const u of unknown) {
+    if (!key(u)) continue;
+    const d = distance(key(u), missing);
+    const close =
+      d <= Math.max(2, Math.floor(missing.length / 3)) ||
+      key(u).includes(missing) ||
+      missing.includes(key(u));
+    if (close && d < bestDistance) {
+      best = u;
+      bestDistance = d;
+    }
+  }
+  return best ?? (onlyPair ? unknown[0]! : null);
+}
+
+/**
+ * Read one sheet. Returns null when the file or its header is unusable (the problem is recorded once, for
+ * the column, not once per line); the caller then skips the checks that depend on it.
+ */
+function readSheet(dir: string, sheet: Sheet, problems: CsvProblem[], optional = false): Record_[] | null {
   const path = join(dir, sheet.file);
   if (!existsSync(path)) {
+    if (optional) return null;
     problems.push({
       file: sheet.file,
       line: 0,
       column: "-",
       message: `không tìm thấy tệp trong thư mục ${dir}.`,
     });
-    return [];
+    return null;
   }
+  const text = readFileSync(path, "utf8").replace(/^\uFEFF/, "");
+  const headerLine = text.split(/\r?\n/, 1)[0] ?? "";
+  const delimiter = detectDelimiter(headerLine);
+  // The header first: a renamed or extra column is one problem, whatever the lines below look like.
+  let header: string[];
+  try {
+    header = ((parse(headerLine, { delimiter, to_line: 1 }) as string[][])[0] ?? []).map((c) => c.trim());
+  } catch {
+    header = headerLine.split(delimiter).map((c) => c.trim());
+  }
+  const missing = sheet.required.filter((c) => !header.includes(c));
+  let unknown = header.filter((c) => !sheet.required.includes(c) && !sheet.optional.includes(c));
+  for (const c of missing) {
+    const renamed = renamedFrom(c, unknown, missing.length === 1 && unknown.length === 1);
+    if (renamed) unknown = unknown.filter((u) => u !== renamed);
+    problems.push({
+      file: sheet.file,
+      line: 1,
+      column: c,
+      message: renamed
+        ? `thiếu cột bắt buộc; cột «${renamed}» có lẽ là cột này bị đổi tên: hãy đặt lại tiêu đề «${c}».`
+        : "thiếu cột bắt buộc.",
+    });
+  }
+  for (const c of unknown) {
+    problems.push({
+      file: sheet.file,
+      line: 1,
+      column: c,
+      message: `cột không được hỗ trợ; các cột hợp lệ: ${[...sheet.required, ...sheet.optional].join(", ")}.`,
+    });
+  }
+  if (missing.length || unknown.length) return null;
   let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    rows = parse(readFileSync(path, "utf8"), {
-      bom: true,
-      columns: (header: string[]) => header.map((h) => h.trim()),
+    rows = parse(text, {
+      delimiter,
+      columns: (h: string[]) => h.map((c) => c.trim()),
       skip_empty_lines: true,
       trim: true,
       info: true,
@@ -87,26 +163,8 @@ function readSheet(dir: string, sheet: Sheet, problems: CsvProblem[]): Record_[]
       column: "-",
       message: `không đọc được CSV (${e.message}).`,
     });
-    return [];
+    return null;
   }
-  const header = readFileSync(path, "utf8")
-    .replace(/^\uFEFF/, "")
-    .split(/\r?\n/, 1)[0]!
-    .split(",")
-    .map((h) => h.trim());
-  const missing = sheet.required.filter((c) => !header.includes(c));
-  const unknown = header.filter((c) => !sheet.required.includes(c) && !sheet.optional.includes(c));
-  for (const c of missing)
-    problems.push({ file: sheet.file, line: 1, column: c, message: "thiếu cột bắt buộc." });
-  for (const c of unknown) {
-    problems.push({
-      file: sheet.file,
-      line: 1,
-      column: c,
-      message: `cột không được hỗ trợ; các cột hợp lệ: ${[...sheet.required, ...sheet.optional].join(", ")}.`,
-    });
-  }
-  if (missing.length || unknown.length) return [];
   return rows.map(({ record, info }) => ({ line: info.lines, get: (col: string) => nfc(record[col] ?? "") }));
 }
 
@@ -124,23 +182,31 @@ function yes(value: string): boolean | null {
   return null;
 }
 
+export interface ReadOptions {
+  /** `directory check` reads a folder without `people.csv`: every endpoint then lacks its staff (Điều 19.3). */
+  peopleOptional?: boolean;
+}
+
 /**
  * Read `agencies.csv`, `endpoints.csv` and `people.csv` from a folder and check them against each other.
  * Throws a DirectoryCsvError naming every problem by file, line and column; returns nothing half-read.
+ * An agency without a `kind` (no column, or an empty cell) gets the kind its name and aliases show, so a
+ * directory kept with the three documented columns still knows the city's chairs (Điều 7.1, 11.1).
  */
-export function readDirectoryCsv(dir: string): Directory {
+export function readDirectoryCsv(dir: string, options: ReadOptions = {}): Directory {
   const problems: CsvProblem[] = [];
   const at = (file: string, line: number, column: string, message: string) =>
     problems.push({ file, line, column, message });
 
   const agencies: Agency[] = [];
   const mailboxOwner = new Map<string, string>();
-  for (const r of readSheet(dir, AGENCIES, problems)) {
+  const agencyRows = readSheet(dir, AGENCIES, problems);
+  for (const r of agencyRows ?? []) {
     const f = AGENCIES.file;
     const name = r.get("name");
     if (!name) at(f, r.line, "name", "tên cơ quan không được để trống.");
     else if (agencies.some((a) => a.name === name)) at(f, r.line, "name", `cơ quan «${name}» bị lặp.`);
-    const kind = (r.get("kind") || "other") as AgencyKind;
+    const kind = (r.get("kind") || inferAgencyKind(name, list(r.get("aliases")))) as AgencyKind;
     if (!AGENCY_KINDS.includes(kind))
       at(f, r.line, "kind", `giá trị «${kind}» không hợp lệ (${AGENCY_KINDS.join(", ")}).`);
     const mailboxes = list(r.get("mailboxes")).map((m) => m.toLowerCase());
@@ -170,7 +236,8 @@ export function readDirectoryCsv(dir: string): Directory {
 
   const agencyNames = new Set(agencies.map((a) => a.name));
   const endpoints: Endpoint[] = [];
-  for (const r of readSheet(dir, ENDPOINTS, problems)) {
+  const endpointRows = readSheet(dir, ENDPOINTS, problems);
+  for (const r of endpointRows ?? []) {
     const f = ENDPOINTS.file;
     const code = r.get("code").toUpperCase();
     if (!/^[A-Z0-9][A-Z0-9-]{1,31}$/.test(code)) {
@@ -188,7 +255,9 @@ export function readDirectoryCsv(dir: string): Directory {
       at(f, r.line, "level", `giá trị «${level}» không hợp lệ (phải là city, district hoặc commune).`);
     }
     const agency = r.get("agency");
-    if (!agencyNames.has(agency)) at(f, r.line, "agency", `cơ quan «${agency}» không có trong agencies.csv.`);
+    // With agencies.csv unreadable its problem is already reported once; no line repeats it.
+    if (agencyRows && !agencyNames.has(agency))
+      at(f, r.line, "agency", `cơ quan «${agency}» không có trong agencies.csv.`);
     const control = yes(r.get("control"));
     if (control === null)
       at(f, r.line, "control", `giá trị «${r.get("control")}» không hợp lệ (yes hoặc no).`);
@@ -207,7 +276,7 @@ export function readDirectoryCsv(dir: string): Directory {
   const endpointCodes = new Set(endpoints.map((e) => e.code));
   const people: Person[] = [];
   const chatIds = new Map<string, number>();
-  for (const r of readSheet(dir, PEOPLE, problems)) {
+  for (const r of readSheet(dir, PEOPLE, problems, options.peopleOptional) ?? []) {
     const f = PEOPLE.file;
     const name = r.get("name");
     if (!name) at(f, r.line, "name", "họ tên không được để trống.");
@@ -220,7 +289,7 @@ export function readDirectoryCsv(dir: string): Directory {
     const role = r.get("role") as Role;
     if (!ROLES.includes(role)) at(f, r.line, "role", `vai trò «${role}» không hợp lệ (${ROLES.join(", ")}).`);
     const endpoint = r.get("endpoint").toUpperCase() || null;
-    if (endpoint && !endpointCodes.has(endpoint)) {
+    if (endpoint && endpointRows && !endpointCodes.has(endpoint)) {
       at(f, r.line, "endpoint", `điểm cầu ${endpoint} không có trong endpoints.csv.`);
     }
     if ((role === "leader" || role === "technician") && !endpoint) {
@@ -250,9 +319,12 @@ export function readDirectoryCsv(dir: string): Directory {
   return { agencies, endpoints, people };
 }
 
-/** Write the directory back as the three CSV files, in the same format the import reads. */
+/**
+ * Write the directory back as the three CSV files, in the same format the import reads. Each starts with a
+ * UTF-8 byte order mark: without it Excel reads the file as the ANSI code page and garbles every accent.
+ */
 export function directoryToCsv(dir: Directory): Record<string, string> {
-  return {
+  const files = {
     "agencies.csv": stringify(
       dir.agencies.map((a) => ({
         name: a.name,
@@ -290,4 +362,5 @@ export function directoryToCsv(dir: Directory): Record<string, string> {
       { header: true, columns: [...PEOPLE.required, ...PEOPLE.optional] },
     ),
   };
+  return Object.fromEntries(Object.entries(files).map(([file, text]) => [file, `\uFEFF${text}`]));
 }

@@ -1,4 +1,5 @@
-import type { Regulation } from "../regulation.js";
+import type { AgencyKind, Regulation } from "../regulation.js";
+import { chairKindOf } from "./kind.js";
 import type { Directory, Endpoint, EndpointLevel, Role } from "./types.js";
 
 /** One breach of the Quy chế found in a directory. */
@@ -106,4 +107,30 @@ export function checkDirectory(dir: Directory, reg: Regulation): Violation[] {
 
 export function endpointsOf(dir: Directory, agency: string): Endpoint[] {
   return dir.endpoints.filter((e) => e.agency === agency);
+}
+
+const CHAIR_VI: Partial<Record<AgencyKind, string>> = {
+  party: "Thành ủy",
+  assembly: "Đoàn ĐBQH thành phố",
+  council: "HĐND Thành phố",
+  government: "UBND Thành phố",
+};
+
+/**
+ * Warnings, not breaches: an agency whose name or alias is one of the city's chairs (Điều 11.1) but whose
+ * `kind` says otherwise. Its sessions would lose their priority and, for headquarters, be held to a quota.
+ */
+export function chairWarnings(dir: Directory): Violation[] {
+  const out: Violation[] = [];
+  for (const a of dir.agencies) {
+    const chair = [a.name, ...a.aliases].map(chairKindOf).find(Boolean) ?? null;
+    if (!chair || chair === a.kind) continue;
+    out.push({
+      article: "11.1",
+      agency: a.name,
+      endpoints: endpointsOf(dir, a.name).map((e) => e.code),
+      message: `Tên «${a.name}» giống cơ quan chủ trì ${CHAIR_VI[chair]} (kind ${chair}) nhưng cột kind ghi «${a.kind}»: phiên họp của cơ quan này sẽ không được ưu tiên. Hãy sửa kind thành ${chair}, hoặc để trống để hệ thống tự nhận.`,
+    });
+  }
+  return out;
 }
