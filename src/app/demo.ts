@@ -52,6 +52,7 @@ const MAIL_OUTCOME_VI: Record<MailOutcome["kind"], string> = {
   changed: "đã thay đổi lịch",
   "change-refused": "không thay đổi được lịch",
   cancelled: "đã hủy lịch",
+  postponed: "đã chuyển xem xét vì xin hoãn",
   refused: "từ chối người gửi",
   ignored: "bỏ qua",
   quarantined: "cách ly",
