@@ -19,10 +19,10 @@ describe("mail authenticity settings", () => {
   it("refuses an authserv-id that is not a host name, in Vietnamese", () => {
     expect(() => loadConfig({ DESK_MAIL_AUTHSERV_ID: "mx.hanoi.gov.vn; dmarc=pass" })).toThrow(ConfigError);
     expect(() => loadConfig({ DESK_MAIL_AUTHSERV_ID: "mx.hanoi.gov.vn; dmarc=pass" })).toThrow(
-      /DESK_MAIL_AUTHSERV_ID: phải là tên máy chủ/,
+      /DESK_MAIL_AUTHSERV_ID=«mx.hanoi.gov.vn; dmarc=pass»: phải là tên máy chủ/,
     );
     expect(() => loadConfig({ DESK_MAIL_REQUIRE_AUTH: "no" })).toThrow(
-      /DESK_MAIL_REQUIRE_AUTH: phải là true hoặc false/,
+      /DESK_MAIL_REQUIRE_AUTH=«no»: phải là true hoặc false/,
     );
   });
 

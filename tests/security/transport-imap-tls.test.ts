@@ -100,7 +100,7 @@ describe("IMAP transport security", () => {
     expect(loadConfig(noPort).mail.imap).toMatchObject({ tls: "tls", port: 993 });
     expect(loadConfig({ ...noPort, DESK_IMAP_TLS: "starttls" }).mail.imap).toMatchObject({ port: 143 });
     expect(() => loadConfig({ ...base, DESK_IMAP_TLS: "true" })).toThrow(
-      /DESK_IMAP_TLS: phải là tls \(TLS ngay từ đầu\), starttls/,
+      /DESK_IMAP_TLS=«true»: phải là tls \(TLS ngay từ đầu\), starttls/,
     );
   });
 

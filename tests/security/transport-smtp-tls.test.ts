@@ -90,7 +90,7 @@ describe("SMTP transport security", () => {
     expect(loadConfig(noPort).mail.smtp).toMatchObject({ tls: "starttls", port: 587 });
     expect(loadConfig({ ...noPort, DESK_SMTP_TLS: "tls" }).mail.smtp).toMatchObject({ port: 465 });
     expect(() => loadConfig(smtpEnv(587, { DESK_SMTP_TLS: "false" }))).toThrow(
-      /DESK_SMTP_TLS: phải là tls \(TLS ngay từ đầu\), starttls/,
+      /DESK_SMTP_TLS=«false»: phải là tls \(TLS ngay từ đầu\), starttls/,
     );
   });
 
