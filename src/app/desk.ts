@@ -203,8 +203,8 @@ export interface NotifyOptions {
   kind?: string;
   text?: string;
   calendar?: "REQUEST" | "CANCEL" | null;
-  /** The public line in the group, when the outcome's default does not fit (a cancellation). */
-  groupText?: string;
+  /** The public line in the group, when the outcome's default does not fit (a cancellation); null posts none. */
+  groupText?: string | null;
   /** The priority before a change, so that the answer says when it changed. */
   previousPriority?: Booking["priority"];
   /** Mail copies of the answer to these mailboxes (the agency's official ones), each under `preface`. */
@@ -245,6 +245,9 @@ async function notify(
       payload.thread =
         opts.thread ??
         (previous ? { subject: previous.subject, inReplyTo: null, references: previous.references } : null);
+      // Điều 5.2: the clerk's subject may carry a secret session's title; the answer's subject carries only its code.
+      if (b.request.secret && payload.thread)
+        payload.thread = { ...(payload.thread as MailThread), subject: "Phiên họp trực tuyến" };
       if (previous) payload.replyToOutbox = previous.lastOutboxId;
       const method =
         opts.calendar !== undefined ? opts.calendar : decision.outcome === "confirmed" ? "REQUEST" : null;
@@ -292,6 +295,7 @@ async function notify(
       now,
     );
   }
+  if (opts.groupText === null) return;
   await r.outbox.enqueue(
     {
       channel: "group",
@@ -531,6 +535,8 @@ export async function changeBooking(
         text,
         kind: "booking-change-refused",
         calendar: null,
+        // The booking stands as it was: the group's schedule has nothing new to show.
+        groupText: null,
       });
       if (opts.inbound)
         await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "change-refused", code);

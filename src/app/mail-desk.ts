@@ -12,7 +12,7 @@ import {
 } from "../mail/authenticity.js";
 import { type MailFacts, type OwnIdentity, readMail } from "../mail/extract.js";
 import { MailReader } from "../mail/parse-file.js";
-import { toBookingRequest, understand } from "../mail/understand.js";
+import { resolveParticipants, toBookingRequest, understand } from "../mail/understand.js";
 import type { DirectorySnapshot } from "../store/directory-repo.js";
 import type { MailConfig } from "./config.js";
 import {
@@ -225,6 +225,23 @@ export class MailDesk {
           return done ? { kind: "cancelled", key, code } : { kind: "duplicate", key };
         }
         const patch = this.patchFrom(facts, reader, snapshot, booking.request.start, agency.name);
+        if (Object.keys(patch).length === 0 && !isPostponement(facts.text)) {
+          // "Cảm ơn", "đã nhận": a reply that asks for nothing changes nothing and gets no answer; a person
+          // reads it in the mailbox if it asks something the desk cannot read.
+          const fresh = await this.record(key, "ignored", "thư trả lời không có đề nghị thay đổi", raw, now, [
+            {
+              channel: "desk",
+              recipient: "mcu-technician",
+              kind: "mail-reply-no-change",
+              payload: {
+                text: `Thư trả lời về lịch ${code} không có đề nghị thay đổi hay hủy nên không được trả lời tự động; nếu thư có câu hỏi, đề nghị đọc trong hộp thư (mã tham chiếu ${mailRef(raw)}).`,
+              },
+            },
+          ]);
+          return fresh
+            ? { kind: "ignored", key, reason: "thư trả lời không có đề nghị thay đổi" }
+            : { kind: "duplicate", key };
+        }
         // "hoãn" with a new time is a change; without one (or naming only the old date) it goes to a technician.
         const newTime = patch.start && patch.start.getTime() !== booking.request.start?.getTime();
         if (isPostponement(facts.text) && !newTime) {
@@ -326,14 +343,11 @@ export class MailDesk {
         const tail = line
           .slice(foldKeepingIndex(line).search(/\bthem\b/) + 4)
           .replace(/^\s*(?:các\s+)?(?:điểm cầu|diem cau)\s*/i, "");
-        for (const phrase of tail
-          .split(/[,;]|\s+(?:và|va)\s+/i)
-          .map((s) => s.trim().replace(/[.]$/, ""))
-          .filter(Boolean)) {
-          const r = reader.matcher.resolve(phrase);
-          if (r.codes.length) for (const c of r.codes) codes.add(c);
-          else if (!unresolved.includes(phrase)) unresolved.push(phrase);
-        }
+        // "thêm điểm cầu Sở Nông nghiệp và Môi trường": the same list reader as a booking, so "và" inside a name
+        // the directory knows does not split it.
+        const list = resolveParticipants(reader.matcher, tail.replace(/[.]\s*$/, ""));
+        for (const c of list.codes) codes.add(c);
+        for (const u of list.unresolved) if (!unresolved.includes(u)) unresolved.push(u);
       }
       const hostEndpoint = snapshot.hostEndpoint(agency);
       if (hostEndpoint) codes.delete(hostEndpoint);
@@ -363,7 +377,7 @@ export class MailDesk {
     verdict: AuthVerdict | undefined,
   ): Promise<MailOutcome> {
     const reason = verdict?.reason ?? "verify-error";
-    const ref = createHash("sha256").update(raw).digest("hex").slice(0, 16);
+    const ref = mailRef(raw);
     const how =
       verdict?.via === "header"
         ? "theo kết quả của máy chủ thư biên"
@@ -415,7 +429,8 @@ export class MailDesk {
         channel: "desk",
         recipient: "mcu-technician",
         kind: `mail-${reason}`,
-        payload: { text: `Thư ${facts.key}: ${why}` },
+        // A reference, not the Message-ID: the sender chose that string, and the group must not carry it.
+        payload: { text: `Thư (mã tham chiếu ${mailRef(raw)}): ${why}` },
       },
     ];
     if (answer)
@@ -430,6 +445,11 @@ export class MailDesk {
       ? { kind: "refused", key: facts.key, reason, replied: answer }
       : { kind: "duplicate", key: facts.key };
   }
+}
+
+/** A short reference to a mail that names nothing its sender wrote: the head of the SHA-256 of its source. */
+function mailRef(raw: Buffer): string {
+  return createHash("sha256").update(raw).digest("hex").slice(0, 16);
 }
 
 /** The booking's agency: its chair or the agency of the mailbox that registered it, or that very mailbox. */

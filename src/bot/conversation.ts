@@ -73,6 +73,14 @@ export function scopeChat(ev: ChatEvent, groupChatId: string): ChatEvent {
 const ROUTE_VI = { wan: "Trực ban mạng WAN (Sở Khoa học và Công nghệ)", mcu: "Kỹ thuật MCU" } as const;
 const DESK_ROLES = ["mcu-technician", "wan-duty", "admin"];
 
+/** How each incident command is written, for the message that corrects a mistyped one. */
+const INCIDENT_USAGE: Record<string, string> = {
+  nhan: "/nhan SC-2026-0123",
+  chuyen: "/chuyen SC-2026-0123 wan | mcu | @Tên cán bộ",
+  xong: "/xong SC-2026-0123 [ghi chú cách xử lý]",
+  mo: "/mo SC-2026-0123",
+};
+
 export const INCIDENT_JOB = {
   reminder: "incident-ack-reminder",
   escalate: "incident-escalate",
@@ -735,7 +743,9 @@ async function incidentAction(
     return reply(
       r,
       ev,
-      `Không tìm thấy sự cố «${cmd.args[0] ?? ""}». Ví dụ: /${cmd.name} SC-2026-0123.`,
+      cmd.args[0]
+        ? `Không tìm thấy sự cố «${cmd.args[0]}». Ví dụ: ${INCIDENT_USAGE[cmd.name] ?? `/${cmd.name} SC-2026-0123`}.`
+        : `Thiếu mã sự cố. Cách dùng: ${INCIDENT_USAGE[cmd.name] ?? `/${cmd.name} SC-2026-0123`}.`,
       now,
     );
   const actor = who(ev);

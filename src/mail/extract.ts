@@ -249,7 +249,13 @@ const EARLIER_MAIL = [
   /^[ \t]*_{8,}\s*\n(?=[ \t]*\*?(?:from|từ)\*?:)/im,
   /^[ \t]*\*?(?:from|từ)\*?:\s.+\n[ \t]*\*?(?:sent|date|ngày|đã gửi|gửi lúc|thời gian gửi)\*?:\s/im,
 ];
-const QUOTE_HEAD = [/^on .{4,200} wrote:\s*$/im, /^vào .{4,200} đã viết:\s*$/im, ...EARLIER_MAIL];
+// The attribution line above a quote; mail clients wrap a long one ("Vào CN, 29 thg 11, 2026 vào lúc 20:19 Trung
+// tâm <…> đã viết:"), and some write "Vào 29/11/2026, Trung tâm viết:" without "đã".
+const QUOTE_HEAD = [
+  /^on [^\n]{4,200}(?:\n[^\n]{0,160})?\bwrote:\s*$/im,
+  /^vào [^\n]{4,200}(?:\n[^\n]{0,160})?\s(?:đã )?viết:\s*$/im,
+  ...EARLIER_MAIL,
+];
 /** The header block of a forwarded or quoted mail (Gmail, Outlook, Thunderbird, in English or Vietnamese). */
 const HEADER_LINE =
   /^[ \t]*\*?(?:from|từ|người gửi|date|ngày|sent|đã gửi|gửi lúc|thời gian gửi|subject|tiêu đề|chủ đề|to|tới|đến|người nhận|cc|bcc|reply-to|importance|mức độ quan trọng)\*?:.*$/i;
