@@ -14,6 +14,8 @@ export interface BackupSettings {
 export const BACKUP_PREFIX = "desk-";
 export const BACKUP_SUFFIX = ".db";
 
+const ALL_PAGES = 0x7fffffff;
+
 export interface BackupResult {
   file: string;
   bytes: number;
@@ -22,9 +24,11 @@ export interface BackupResult {
 
 /**
  * A consistent copy of the live database through SQLite's online backup API. It reads through its own
- * read-only connection, so the desk keeps writing meanwhile (WAL: readers never block the writer); the
- * copy is the database as committed when the last step ran. Written to `FILE.part` and renamed, so a
- * half-written copy never looks like a backup.
+ * read-only connection, so the desk keeps writing meanwhile (WAL: readers never block the writer). All pages
+ * are copied in one step, inside one read snapshot: a copy taken in small steps restarts whenever another
+ * connection writes, and under the desk's steady load it would never finish. The copy is the database as
+ * committed when that step began. Written to `FILE.part` and renamed, so a half-written copy never looks
+ * like a backup.
  */
 export async function backupDatabase(sourcePath: string, file: string): Promise<BackupResult> {
   if (sourcePath === ":memory:" || !existsSync(sourcePath)) {
@@ -37,7 +41,7 @@ export async function backupDatabase(sourcePath: string, file: string): Promise<
   const src = new Database(sourcePath, { readonly: true, fileMustExist: true });
   try {
     src.pragma("busy_timeout = 5000");
-    await src.backup(part);
+    await src.backup(part, { progress: () => ALL_PAGES });
   } finally {
     src.close();
   }

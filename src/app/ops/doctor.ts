@@ -132,7 +132,7 @@ async function checkImap(config: Config, secrets: string[]): Promise<CheckResult
     return {
       name,
       verdict: "ok",
-      detail: `đăng nhập ${s.user}@${s.host}:${s.port} được; hộp thư ${s.mailbox} có ${(box && box.messages) || 0} thư`,
+      detail: `đăng nhập ${s.user}@${s.host}:${s.port} được; hộp thư ${s.mailbox} có ${box ? (box.messages ?? 0) : 0} thư`,
     };
   } catch (err) {
     client.close();
