@@ -27,11 +27,13 @@ describe("doctor", () => {
   let telegram: TelegramServer;
   const zalo = new FakeZalo(ZALO_TOKEN);
   let env: Record<string, string>;
+  let baseDir = "";
   beforeAll(async () => {
     telegram = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 60 });
     await telegram.start();
     await zalo.start();
     const dir = mkdtempSync(join(tmpdir(), "desk-doctor-"));
+    baseDir = dir;
     Store.open(join(dir, "desk.db")).close();
     const backups = join(dir, "backups");
     mkdirSync(backups);
@@ -55,7 +57,7 @@ describe("doctor", () => {
     };
   });
   afterAll(async () => {
-    rmSync(join(env.DESK_DB ?? "", ".."), { recursive: true, force: true });
+    if (baseDir) rmSync(baseDir, { recursive: true, force: true });
     await telegram.stop();
     await zalo.stop();
   });
