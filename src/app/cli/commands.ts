@@ -18,7 +18,6 @@ import { cancelBooking, type Desk, DeskError, reviewBooking } from "../desk.js";
 import { directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
 import { MailDesk } from "../mail-desk.js";
 import { backupDatabase, RestoreRefused, restoreDatabase } from "../ops/backup.js";
-import { formatDoctor, runDoctor } from "../ops/doctor.js";
 import { table } from "./table.js";
 
 /** A mistake the person at the terminal can fix; the message says how. Exit code 2 for usage, 1 otherwise. */
@@ -585,6 +584,8 @@ async function dbCommand(config: Config, argv: string[], io: Io): Promise<void> 
 }
 
 export async function doctorCommand(load: () => Config, io: Io): Promise<void> {
+  // Loaded on demand: the IMAP and SMTP clients would slow every other command's start.
+  const { formatDoctor, runDoctor } = await import("../ops/doctor.js");
   const results = await runDoctor(load, io.now());
   io.out(formatDoctor(results));
   const fails = results.filter((r) => r.verdict === "fail").length;
