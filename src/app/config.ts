@@ -10,6 +10,7 @@ import { HolidayCalendar, type YearSwaps } from "../core/calendar/holidays.js";
 import { DEFAULT_REGULATION, type Regulation } from "../core/regulation.js";
 import type { ImapSettings } from "../mail/intake.js";
 import type { SmtpSettings } from "../mail/smtp-sender.js";
+import type { OpsSettings } from "./ops/jobs.js";
 
 /** The project root: data files ship with the code, whatever the working directory. */
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -126,6 +127,20 @@ const EnvSchema = z.object({
   DESK_CHAT_COMMAND_LIMIT: positive.default(30),
   DESK_CHAT_COMMAND_WINDOW_MINUTES: positive.default(10),
   DESK_CHAT_REGISTER_NOTICE_MINUTES: positive.default(10),
+  // Operations: logs, backups, retention (see README, "Vận hành").
+  DESK_LOG_LEVEL: z
+    .enum(
+      ["fatal", "error", "warn", "info", "debug", "trace", "silent"],
+      "phải là một trong fatal, error, warn, info, debug, trace, silent",
+    )
+    .default("info"),
+  DESK_BACKUP_DIR: z.string().min(1).default(join(ROOT, "var/backups")),
+  DESK_BACKUP_KEEP: positive.default(14),
+  DESK_BACKUP_HOUR: z.coerce.number().int().min(0, "phải từ 0 đến 23").max(23, "phải từ 0 đến 23").default(2),
+  DESK_RETAIN_MAIL_DAYS: positive.default(365),
+  DESK_RETAIN_OUTBOX_DAYS: positive.default(90),
+  DESK_RETAIN_CHAT_DAYS: positive.default(365),
+  DESK_PRUNE_BATCH: positive.default(500),
 });
 
 export interface MailConfig {
@@ -159,6 +174,8 @@ export interface McuConfig {
 }
 
 export interface Config {
+  logLevel: LogLevel;
+  ops: OpsSettings;
   mcu: McuConfig;
   telegram: TelegramSettings | null;
   zalo: ZaloSettings | null;
@@ -171,6 +188,8 @@ export interface Config {
   pollMs: number;
   leaseSeconds: number;
 }
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -313,6 +332,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ? mailTransport("SMTP", e.DESK_SMTP_HOST, e.DESK_SMTP_TLS, e.DESK_SMTP_CA)
     : undefined;
   return {
+    logLevel: e.DESK_LOG_LEVEL,
+    ops: {
+      backup: { dir: resolve(e.DESK_BACKUP_DIR), keep: e.DESK_BACKUP_KEEP, hour: e.DESK_BACKUP_HOUR },
+      retention: {
+        mailDays: e.DESK_RETAIN_MAIL_DAYS,
+        outboxDays: e.DESK_RETAIN_OUTBOX_DAYS,
+        chatDays: e.DESK_RETAIN_CHAT_DAYS,
+        batch: e.DESK_PRUNE_BATCH,
+      },
+    },
     mcu: {
       kind: e.DESK_MCU_KIND,
       settings:

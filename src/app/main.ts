@@ -2,26 +2,28 @@
 // `npm start`: the running desk. Configuration comes from the environment (see README).
 // `npm start` runs `node --import tsx` on this file: one process, so SIGTERM and SIGINT reach it directly.
 import { ConfigError, loadConfig } from "./config.js";
-import { DeskService, jsonLog } from "./service.js";
+import { configSecrets, createLog } from "./ops/log.js";
+import { DeskService, jsonLog, type Log } from "./service.js";
 
 /** A stop that has not finished by then is cut short: every effect is a row, so nothing is lost, only redone. */
 const STOP_WITHIN_MS = 4500;
 
 let service: DeskService | null = null;
+let log: Log = jsonLog;
 let stopping = false;
 
 function shutdown(reason: string, code: number): void {
   if (stopping) return;
   stopping = true;
-  jsonLog("stopping", { reason });
+  log("stopping", { reason });
   setTimeout(() => {
-    jsonLog("stop-timeout", { afterMs: STOP_WITHIN_MS });
+    log("stop-timeout", { afterMs: STOP_WITHIN_MS });
     process.exit(1);
   }, STOP_WITHIN_MS).unref();
   (service ? service.stop() : Promise.resolve()).then(
     () => process.exit(code),
     (err: Error) => {
-      jsonLog("stop-failed", { message: err.message });
+      log("stop-failed", { message: err.message });
       process.exit(1);
     },
   );
@@ -30,7 +32,9 @@ function shutdown(reason: string, code: number): void {
 // Installed before starting, so that a signal during the start waits for it and then drains.
 const started = (async () => {
   try {
-    service = new DeskService(loadConfig());
+    const config = loadConfig();
+    log = createLog({ level: config.logLevel, secrets: configSecrets(config) });
+    service = new DeskService(config, log);
     service.onLeaseLost = () => shutdown("lease-lost", 1);
     await service.start();
   } catch (err) {

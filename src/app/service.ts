@@ -27,17 +27,17 @@ import { type Config, loadHolidayCalendar } from "./config.js";
 import type { Desk } from "./desk.js";
 import { readDirectoryCsv } from "./directory/csv.js";
 import { MailDesk, mailDeskOptions } from "./mail-desk.js";
+import { armOpsJobs, opsJobHandlers } from "./ops/jobs.js";
+import { createLog, type LogFn } from "./ops/log.js";
 import { deliverDue, type Sender } from "./outbox-worker.js";
 import { Scheduler, sessionJobHandlers } from "./scheduler.js";
 import { SessionRunner } from "./session-runner.js";
 import { PollingWorker } from "./worker.js";
 
-export type Log = (event: string, fields?: Record<string, unknown>) => void;
+export type Log = LogFn;
 
-/** One JSON line per event on stdout. Never pass a password, a token or a mail body here. */
-export const jsonLog: Log = (event, fields = {}) => {
-  console.log(JSON.stringify({ at: new Date().toISOString(), event, ...fields }));
-};
+/** One JSON line per event on stdout through pino (see ops/log.ts). Never pass a mail body or a secret title. */
+export const jsonLog: Log = createLog();
 
 /** The name of the lease row a running desk holds (PostgreSQL leader leases may add more names). */
 const LEASE = "desk";
@@ -171,7 +171,12 @@ export class DeskService {
       this.senders.mail = smtp.send;
       this.closeSmtp = smtp.close;
     }
-    const handlers = { ...sessionJobHandlers(this.desk), ...incidentJobHandlers() };
+    const handlers = {
+      ...sessionJobHandlers(this.desk),
+      ...incidentJobHandlers(),
+      ...opsJobHandlers(this.desk, this.config.ops, this.log),
+    };
+    await armOpsJobs(this.desk, this.config.ops, this.clock());
     this.scheduler = new Scheduler(this.desk, handlers, this.clock, this.config.pollMs, this.log);
     this.scheduler.start();
     this.outboxWorker = this.worker("outbox", this.config.pollMs, async () => {

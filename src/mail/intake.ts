@@ -15,6 +15,23 @@ export function tlsOptions(ca: string | undefined) {
   return { rejectUnauthorized: true, minVersion: "TLSv1.2" as const, ...(ca ? { ca } : {}) };
 }
 
+/** How we connect and log in to IMAP, for the intake and for `doctor` alike. */
+export function imapConnectOptions(s: ImapSettings) {
+  return {
+    host: s.host,
+    port: s.port,
+    // imapflow's doSTARTTLS: true fails the connection before LOGIN when the server does not offer STARTTLS
+    // (undefined would fall back to cleartext); false never upgrades.
+    secure: s.tls === "tls",
+    doSTARTTLS: s.tls === "starttls" ? true : s.tls === "none" ? false : undefined,
+    auth: { user: s.user, pass: s.pass },
+    logger: false as const,
+    tls: tlsOptions(s.ca),
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+  };
+}
+
 export interface ImapSettings {
   host: string;
   port: number;
@@ -106,17 +123,7 @@ export class MailIntake {
   private async session(): Promise<void> {
     const s = this.settings;
     const client = new ImapFlow({
-      host: s.host,
-      port: s.port,
-      // imapflow's doSTARTTLS: true fails the connection before LOGIN when the server does not offer STARTTLS
-      // (undefined would fall back to cleartext); false never upgrades.
-      secure: s.tls === "tls",
-      doSTARTTLS: s.tls === "starttls" ? true : s.tls === "none" ? false : undefined,
-      auth: { user: s.user, pass: s.pass },
-      logger: false,
-      tls: tlsOptions(s.ca),
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
+      ...imapConnectOptions(s),
       // imapflow waits 15 s of silence before it IDLEs; new mail would then wait for the poll. The intake
       // runs its commands one after another, so IDLE may start as soon as the connection is free.
       autoIdleDelay: 100,

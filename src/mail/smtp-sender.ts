@@ -95,24 +95,31 @@ export function composeReply(msg: OutboxMessage, settings: SmtpSettings) {
  * The outbox sender for the `mail` channel. The Message-ID is derived from the outbox row, so a resend after a
  * crash carries the same id and mail clients show it once. A 5xx answer is permanent; everything else retries.
  */
+/** How we connect and log in to SMTP, for the sender and for `doctor` alike. */
+export function smtpConnectOptions(settings: SmtpSettings) {
+  return {
+    host: settings.host,
+    port: settings.port,
+    // `starttls`: requireTLS makes nodemailer fail before AUTH (and before any mail) when the server does not
+    // offer STARTTLS or the upgrade fails. `none` (loopback only) never tries to upgrade.
+    secure: settings.tls === "tls",
+    requireTLS: settings.tls === "starttls",
+    ignoreTLS: settings.tls === "none",
+    ...(settings.user ? { auth: { user: settings.user, pass: settings.pass ?? "" } } : {}),
+    tls: tlsOptions(settings.ca),
+    connectionTimeout: 10_000,
+    socketTimeout: 20_000,
+  };
+}
+
 export function smtpSender(settings: SmtpSettings, transport?: Transporter): { send: Sender; close(): void } {
   const t =
     transport ??
     nodemailer.createTransport({
-      host: settings.host,
-      port: settings.port,
-      // `starttls`: requireTLS makes nodemailer fail before AUTH (and before any mail) when the server does not
-      // offer STARTTLS or the upgrade fails. `none` (loopback only) never tries to upgrade.
-      secure: settings.tls === "tls",
-      requireTLS: settings.tls === "starttls",
-      ignoreTLS: settings.tls === "none",
+      ...smtpConnectOptions(settings),
       // A backlog answers hundreds of mails: reuse connections instead of one handshake per answer.
       pool: true,
       maxConnections: 2,
-      ...(settings.user ? { auth: { user: settings.user, pass: settings.pass ?? "" } } : {}),
-      tls: tlsOptions(settings.ca),
-      connectionTimeout: 10_000,
-      socketTimeout: 20_000,
     });
   return {
     send: async (msg) => {

@@ -21,6 +21,7 @@ import { cancelBooking, type Desk, DeskError, declassifyBooking, reviewBooking }
 import { directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
 import { importDirectory } from "../directory/import.js";
 import { MailDesk, type MailOutcome, mailDeskOptions } from "../mail-desk.js";
+import { backupDatabase, RestoreRefused, restoreDatabase } from "../ops/backup.js";
 import { PermanentSendError } from "../outbox-worker.js";
 import { endpointCount, JOB_STATUS_VI, jobKindVi } from "./labels.js";
 import { table } from "./table.js";
@@ -67,7 +68,11 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
   booking decide --directory DIR [--json] TỆP.eml...
                                        quyết định các thư theo thứ tự, trên CSDL trống chỉ có danh bạ DIR
   mail ingest TỆP.eml...               xử lý thư đã lưu (chuyển từ điện thoại, lưu từ Outlook) như thư đến qua
-                                       IMAP, vào CSDL; trả lời qua SMTP nếu đã cấu hình, nếu không thì in ra`;
+                                       IMAP, vào CSDL; trả lời qua SMTP nếu đã cấu hình, nếu không thì in ra
+  db backup TỆP                        sao lưu CSDL đang chạy ra TỆP (nhất quán, không cần dừng dịch vụ)
+  db restore TỆP [--to ĐƯỜNG_DẪN] [--force]
+                                       khôi phục TỆP vào CSDL mới (mặc định DESK_DB), kiểm tra và đếm bản ghi
+  doctor                               kiểm tra cấu hình, CSDL, thư, Telegram, Zalo, MCU, ổ đĩa, sao lưu`;
 
 function args(
   argv: string[],
@@ -689,6 +694,10 @@ export async function runCli(argv: string[], config: Config, io: Io): Promise<vo
       if (rest[0] !== "parse")
         throw new CliError(`Lệnh «mail ${rest[0] ?? ""}» không tồn tại.\n\n${USAGE}`, 2);
       return mailParseCommand(config, rest.slice(1), io);
+    case "db":
+      return dbCommand(config, rest, io);
+    case "doctor":
+      return doctorCommand(() => config, io);
     case undefined:
     case "help":
     case "--help":
@@ -698,4 +707,52 @@ export async function runCli(argv: string[], config: Config, io: Io): Promise<vo
     default:
       throw new CliError(`Lệnh «${command}» không tồn tại.\n\n${USAGE}`, 2);
   }
+}
+
+async function dbCommand(config: Config, argv: string[], io: Io): Promise<void> {
+  const [sub, ...rest] = argv;
+  const { values, positionals } = args(rest, { to: { type: "string" }, force: { type: "boolean" } });
+  const file = positionals[0];
+  if ((sub !== "backup" && sub !== "restore") || !file || positionals.length > 1) {
+    throw new CliError(`Cách dùng: db backup TỆP | db restore TỆP [--to ĐƯỜNG_DẪN] [--force]\n\n${USAGE}`, 2);
+  }
+  if (sub === "backup") {
+    try {
+      const res = await backupDatabase(config.dbPath, file);
+      io.out(
+        `Đã sao lưu ${config.dbPath} ra ${res.file} (${(res.bytes / 1024).toFixed(0)} KiB, ${Math.round(res.ms)} ms).`,
+      );
+    } catch (err) {
+      throw new CliError(`Không sao lưu được: ${(err as Error).message}. Kiểm tra DESK_DB và quyền ghi.`);
+    }
+    return;
+  }
+  const target = typeof values.to === "string" ? values.to : config.dbPath;
+  let report: Awaited<ReturnType<typeof restoreDatabase>>;
+  try {
+    report = await restoreDatabase(file, target, { force: values.force === true });
+  } catch (err) {
+    if (err instanceof RestoreRefused) throw new CliError(err.message);
+    throw new CliError(`Không khôi phục được: ${(err as Error).message}`);
+  }
+  const ok = report.integrity.join() === "ok";
+  io.out(`Đã khôi phục ${file} vào ${target}.`);
+  io.out(`Kiểm tra toàn vẹn (integrity_check): ${ok ? "đạt" : report.integrity.join("; ")}`);
+  io.out("Số bản ghi:");
+  io.out(
+    table(
+      ["Bảng", "Số dòng"],
+      report.counts.map((c) => [c.table, String(c.rows)]),
+    ),
+  );
+  if (!ok) throw new CliError("CSDL sau khôi phục không toàn vẹn; đừng khởi động dịch vụ trên nó.");
+}
+
+export async function doctorCommand(load: () => Config, io: Io): Promise<void> {
+  // Loaded on demand: the IMAP and SMTP clients would slow every other command's start.
+  const { formatDoctor, runDoctor } = await import("../ops/doctor.js");
+  const results = await runDoctor(load, io.now());
+  io.out(formatDoctor(results));
+  const fails = results.filter((r) => r.verdict === "fail").length;
+  if (fails) throw new CliError(`Phát hiện ${fails} lỗi.`);
 }

@@ -1,20 +1,25 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from "../config.js";
 import { DirectoryCsvError } from "../directory/csv.js";
-import { CliError, runCli } from "./commands.js";
+import { CliError, doctorCommand, runCli } from "./commands.js";
 
 try {
-  const config = loadConfig();
-  await runCli(process.argv.slice(2), config, {
-    out: (t) => console.log(t),
-    now: () => new Date(),
-    stdin: async () => {
-      if (process.stdin.isTTY) return "";
-      const chunks: Buffer[] = [];
-      for await (const c of process.stdin) chunks.push(c as Buffer);
-      return Buffer.concat(chunks).toString("utf8");
-    },
-  });
+  // The doctor reports an invalid configuration as one of its checks instead of stopping at it.
+  if (process.argv[2] === "doctor") {
+    await doctorCommand(() => loadConfig(), { out: (t) => console.log(t), now: () => new Date() });
+  } else {
+    const config = loadConfig();
+    await runCli(process.argv.slice(2), config, {
+      out: (t) => console.log(t),
+      now: () => new Date(),
+      stdin: async () => {
+        if (process.stdin.isTTY) return "";
+        const chunks: Buffer[] = [];
+        for await (const c of process.stdin) chunks.push(c as Buffer);
+        return Buffer.concat(chunks).toString("utf8");
+      },
+    });
+  }
 } catch (err) {
   if (err instanceof CliError) {
     console.error(err.message);

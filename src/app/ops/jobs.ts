@@ -1,0 +1,68 @@
+import { join } from "node:path";
+import type { Desk } from "../desk.js";
+import type { JobHandler } from "../scheduler.js";
+import { type BackupSettings, backupDatabase, backupFileName, nextNightly, pruneBackups } from "./backup.js";
+import { pruneBatch, type RetentionSettings, touched } from "./retention.js";
+
+export const OPS_JOB = { backup: "ops-backup", prune: "ops-prune" } as const;
+
+export interface OpsSettings {
+  backup: BackupSettings;
+  retention: RetentionSettings;
+}
+
+type Log = (event: string, fields?: Record<string, unknown>) => void;
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * The nightly backup and the daily pruning, as job rows like every timer. Each run arms the next one under
+ * a new key (a job's own row is marked done after its handler). Pruning does one batch per run and, while
+ * rows remain, arms an immediate follow-up: every batch is its own short transaction and the desk's work
+ * interleaves between them.
+ */
+export function opsJobHandlers(
+  desk: Desk,
+  ops: OpsSettings,
+  log: Log = () => undefined,
+): Record<string, JobHandler> {
+  const zone = desk.reg.zone;
+  return {
+    [OPS_JOB.backup]: async (_job, r, now) => {
+      const next = nextNightly(now, ops.backup.hour, zone);
+      await r.jobs.schedule({ kind: OPS_JOB.backup, key: `nightly@${day(next)}`, runAt: next }, now);
+      const res = await backupDatabase(desk.store.sqlite.name, join(ops.backup.dir, backupFileName(now)));
+      const dropped = pruneBackups(ops.backup.dir, ops.backup.keep);
+      log("backup", { file: res.file, bytes: res.bytes, ms: Math.round(res.ms), dropped: dropped.length });
+    },
+    [OPS_JOB.prune]: async (job, r, now) => {
+      const c = pruneBatch(desk.store.sqlite, ops.retention, now);
+      if (touched(c) > 0) {
+        const [base, n] = job.key.split("#");
+        await r.jobs.schedule({ kind: OPS_JOB.prune, key: `${base}#${Number(n ?? 0) + 1}`, runAt: now }, now);
+        log("prune", { ...c });
+      } else {
+        const next = new Date(nextNightly(now, ops.backup.hour, zone).getTime() + 30 * 60_000);
+        await r.jobs.schedule({ kind: OPS_JOB.prune, key: `daily@${day(next)}`, runAt: next }, now);
+      }
+    },
+  };
+}
+
+/** Arm the nightly backup and daily pruning unless a run is already pending (called at every start). */
+export async function armOpsJobs(desk: Desk, ops: OpsSettings, now: Date): Promise<void> {
+  if (desk.store.sqlite.name === ":memory:") return;
+  const pending = desk.store.sqlite.prepare(
+    "SELECT 1 FROM jobs WHERE kind = ? AND status = 'pending' LIMIT 1",
+  );
+  const next = nextNightly(now, ops.backup.hour, desk.reg.zone);
+  await desk.store.tx(async (r) => {
+    if (!pending.get(OPS_JOB.backup)) {
+      await r.jobs.schedule({ kind: OPS_JOB.backup, key: `nightly@${day(next)}`, runAt: next }, now);
+    }
+    if (!pending.get(OPS_JOB.prune)) {
+      const at = new Date(next.getTime() + 30 * 60_000);
+      await r.jobs.schedule({ kind: OPS_JOB.prune, key: `daily@${day(at)}`, runAt: at }, now);
+    }
+  });
+}

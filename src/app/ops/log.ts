@@ -1,0 +1,92 @@
+import pino, { type DestinationStream, type Level } from "pino";
+import pretty from "pino-pretty";
+import type { Config, LogLevel } from "../config.js";
+
+/** The desk's log call: an event name and its fields; the level defaults from the event name. */
+export type LogFn = (event: string, fields?: Record<string, unknown>, level?: Level) => void;
+
+/** Keys whose values never reach the log, wherever they sit (to three levels deep). */
+export const SECRET_KEYS = [
+  "token",
+  "password",
+  "pass",
+  "passwd",
+  "secret",
+  "secretToken",
+  "webhookSecret",
+  "authorization",
+  "Authorization",
+  "apiKey",
+  "cookie",
+  "raw",
+  "body",
+  "html",
+];
+
+export const REDACT_PATHS = SECRET_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]);
+
+/** Failures are errors, parked work and refusals are warnings, the rest is information. */
+export function levelOf(event: string): Level {
+  if (/(-error|-failed|^error)$/.test(event)) return "error";
+  if (/(parked|-warn|-refused)$/.test(event)) return "warn";
+  return "info";
+}
+
+export interface LogOptions {
+  level?: LogLevel;
+  /** Where lines go; stdout when absent (pretty when stdout is a terminal). */
+  destination?: DestinationStream;
+  /** Literal values (tokens, passwords) scrubbed from every line, whatever key or message carries them. */
+  secrets?: string[];
+}
+
+/**
+ * A pino-backed `LogFn`: one JSON line per event with `level`, `time` (ISO) and `event`, secret keys
+ * redacted by path, and configured secret values scrubbed from the finished line as a second net.
+ */
+export function createLog(opts: LogOptions = {}): LogFn & { logger: pino.Logger } {
+  const secrets = (opts.secrets ?? []).filter((s) => s.length >= 4);
+  const destination =
+    opts.destination ??
+    (process.stdout.isTTY
+      ? pretty({ colorize: true, translateTime: "SYS:standard", sync: true })
+      : pino.destination({ fd: 1, sync: true }));
+  const logger = pino(
+    {
+      level: opts.level ?? "info",
+      base: null,
+      messageKey: "msg",
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT_PATHS, censor: "***" },
+      hooks: secrets.length
+        ? {
+            streamWrite: (line) => {
+              let out = line;
+              for (const s of secrets) out = out.split(s).join("***");
+              return out;
+            },
+          }
+        : {},
+    },
+    destination,
+  );
+  const log = ((event, fields = {}, level) => {
+    logger[level ?? levelOf(event)]({ event, ...fields });
+  }) as LogFn & { logger: pino.Logger };
+  log.logger = logger;
+  return log;
+}
+
+/** Every credential in the configuration, for the scrubbing net. */
+export function configSecrets(config: Config): string[] {
+  return [
+    config.mail.imap?.pass,
+    config.mail.smtp?.pass,
+    config.telegram?.token,
+    config.telegram?.webhook?.secretToken,
+    config.zalo?.token,
+    config.zalo?.webhook?.secret,
+    typeof config.mcu.settings.password === "string" ? config.mcu.settings.password : undefined,
+  ].filter((s): s is string => Boolean(s));
+}

@@ -1,0 +1,198 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { generate } from "selfsigned";
+import { SMTPServer } from "smtp-server";
+import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig, ROOT } from "../src/app/config.js";
+import { type CheckResult, formatDoctor, runDoctor } from "../src/app/ops/doctor.js";
+import { Store } from "../src/store/store.js";
+import { tempDir } from "./helpers.js";
+import { FakeZalo } from "./support/fake-zalo.js";
+import { useMailServers } from "./support/mail-servers.js";
+import { freePort, IMAP_PASS, IMAP_USER } from "./support/servers.js";
+
+const TG_TOKEN = "123456:doctor-token-khong-phai-that";
+const ZALO_TOKEN = "zalo-doctor-token-0001";
+
+function verdicts(results: CheckResult[]): Record<string, string> {
+  return Object.fromEntries(results.map((r) => [r.name, r.verdict]));
+}
+
+describe("doctor", () => {
+  const { dovecot, sink } = useMailServers();
+  let telegram: TelegramServer;
+  const zalo = new FakeZalo(ZALO_TOKEN);
+  let env: Record<string, string>;
+  let baseDir = "";
+  beforeAll(async () => {
+    telegram = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 60 });
+    await telegram.start();
+    await zalo.start();
+    const dir = mkdtempSync(join(tmpdir(), "desk-doctor-"));
+    baseDir = dir;
+    Store.open(join(dir, "desk.db")).close();
+    const backups = join(dir, "backups");
+    mkdirSync(backups);
+    writeFileSync(join(backups, "desk-2026-11-28T19-00-00-000Z.db"), "x");
+    env = {
+      DESK_DB: join(dir, "desk.db"),
+      DESK_BACKUP_DIR: backups,
+      DESK_IMAP_HOST: "127.0.0.1",
+      DESK_IMAP_PORT: String(dovecot.port),
+      DESK_IMAP_TLS: "none",
+      DESK_IMAP_USER: IMAP_USER,
+      DESK_IMAP_PASSWORD: IMAP_PASS,
+      DESK_SMTP_HOST: "127.0.0.1",
+      DESK_SMTP_PORT: String(sink.port),
+      DESK_SMTP_TLS: "none",
+      DESK_TELEGRAM_TOKEN: TG_TOKEN,
+      DESK_TELEGRAM_GROUP_ID: "-100777",
+      DESK_TELEGRAM_API_ROOT: telegram.config.apiURL,
+      DESK_ZALO_TOKEN: ZALO_TOKEN,
+      DESK_ZALO_GROUP_ID: "g-1",
+      DESK_ZALO_BASE_URL: zalo.url,
+    };
+  });
+  afterAll(async () => {
+    if (baseDir) rmSync(baseDir, { recursive: true, force: true });
+    await telegram.stop();
+    await zalo.stop();
+  });
+
+  it("passes against the real local servers, with warnings where the emulators cannot tell", async () => {
+    const results = await runDoctor(() => loadConfig(env));
+    const v = verdicts(results);
+    expect(results.filter((r) => r.verdict === "fail")).toEqual([]);
+    expect(v).toMatchObject({
+      "Cấu hình": "ok",
+      "Cơ sở dữ liệu": "ok",
+      "IMAP (nhận thư)": "ok",
+      "Telegram: mã bot": "ok",
+      "Zalo: mã bot": "ok",
+      "MCU (simulator)": "ok",
+      "Dung lượng đĩa": "ok",
+      "Sao lưu": "ok",
+    });
+    // The sink offers no AUTH: the doctor says the real server needs it.
+    expect(v["SMTP (gửi thư)"]).toBe("warn");
+    const text = formatDoctor(results);
+    expect(text).toContain("[ĐẠT] IMAP (nhận thư): đăng nhập kythuat@127.0.0.1");
+    expect(text).toContain("Kết quả: không có lỗi");
+    for (const secret of [TG_TOKEN, ZALO_TOKEN, IMAP_PASS]) expect(text).not.toContain(secret);
+  });
+
+  it("names each broken part and how to fix it: wrong password, closed ports, bad token, old backup", async () => {
+    const closed = await freePort();
+    const dir = tempDir();
+    const backups = join(dir, "old");
+    mkdirSync(backups);
+    const old = join(backups, "desk-2026-11-01T19-00-00-000Z.db");
+    writeFileSync(old, "x");
+    utimesSync(old, new Date(Date.now() - 72 * 3_600_000), new Date(Date.now() - 72 * 3_600_000));
+    const results = await runDoctor(() =>
+      loadConfig({
+        ...env,
+        DESK_IMAP_PASSWORD: "mat-khau-sai",
+        DESK_SMTP_PORT: String(closed),
+        DESK_TELEGRAM_API_ROOT: `http://127.0.0.1:${closed}`,
+        DESK_ZALO_TOKEN: "zalo-token-sai-0000",
+        DESK_BACKUP_DIR: backups,
+        DESK_DB: join(dir, "missing.db"),
+      }),
+    );
+    expect(verdicts(results)).toMatchObject({
+      "Cơ sở dữ liệu": "fail",
+      "IMAP (nhận thư)": "fail",
+      "SMTP (gửi thư)": "fail",
+      "Telegram: mã bot": "fail",
+      "Zalo: mã bot": "fail",
+      "Sao lưu": "fail",
+    });
+    const text = formatDoctor(results);
+    expect(text).toContain("sai tên đăng nhập hoặc mật khẩu");
+    expect(text).toContain("Kiểm tra DESK_IMAP_USER và DESK_IMAP_PASSWORD.");
+    expect(text).toContain("Zalo từ chối mã bot");
+    expect(text).toMatch(/SMTP \(gửi thư\): 127\.0\.0\.1:\d+: .*ECONNREFUSED/);
+    expect(text).toContain("Kết quả: 6 lỗi");
+    expect(text).not.toContain("mat-khau-sai");
+    expect(text).not.toContain("zalo-token-sai-0000");
+  });
+
+  it("an invalid configuration is a failed check with the variable to fix", async () => {
+    const results = await runDoctor(() => loadConfig({ ...env, DESK_TZ: "Hà Nội" }));
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ name: "Cấu hình", verdict: "fail" });
+    expect(results[0]!.detail).toContain("DESK_TZ");
+  });
+
+  it("CLI: SMTP AUTH over TLS against a real smtp-server, and exit 1 on a refused password", async () => {
+    const pems = await generate([{ name: "commonName", value: "127.0.0.1" }], {
+      keySize: 2048,
+      algorithm: "sha256",
+      extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
+    });
+    const dir = tempDir();
+    const db = join(dir, "desk.db");
+    Store.open(db).close();
+    const ca = join(dir, "ca.pem");
+    writeFileSync(ca, pems.cert);
+    const password = `smtp-${Math.random().toString(36).slice(2)}`;
+    const server = new SMTPServer({
+      secure: true,
+      key: pems.private,
+      cert: pems.cert,
+      logger: false,
+      onAuth: (auth, _s, cb) =>
+        auth.username === "kythuat" && auth.password === password
+          ? cb(null, { user: "kythuat" })
+          : cb(Object.assign(new Error("Sai mật khẩu"), { responseCode: 535 })),
+    });
+    const port = await freePort();
+    await new Promise<void>((r) => server.listen(port, "127.0.0.1", r));
+    try {
+      // Not spawnSync: the SMTP server answers from this process's event loop.
+      const run = (pass: string) =>
+        promisify(execFile)(
+          process.execPath,
+          ["--import", "tsx", join(ROOT, "src/app/cli/main.ts"), "doctor"],
+          {
+            cwd: ROOT,
+            encoding: "utf8",
+            env: {
+              ...process.env,
+              DESK_SMTP_CA: ca,
+              DESK_DB: db,
+              DESK_BACKUP_DIR: join(dir, "backups"),
+              DESK_SMTP_HOST: "127.0.0.1",
+              DESK_SMTP_PORT: String(port),
+              DESK_SMTP_TLS: "tls",
+              DESK_SMTP_USER: "kythuat",
+              DESK_SMTP_PASSWORD: pass,
+            },
+          },
+        );
+      const good = await run(password).then(
+        (r) => ({ ...r, status: 0 }),
+        (e: { stdout: string; stderr: string; code: number }) => ({ ...e, status: e.code }),
+      );
+      expect(good.stdout).toContain("[ĐẠT] SMTP (gửi thư): 127.0.0.1:");
+      expect(good.stdout).toContain("chấp nhận đăng nhập kythuat qua TLS");
+      expect(good.status).toBe(0);
+      const bad = await run("mat-khau-sai-smtp").then(
+        (r) => ({ ...r, status: 0 }),
+        (e: { stdout: string; stderr: string; code: number }) => ({ ...e, status: e.code }),
+      );
+      expect(bad.stdout).toContain("[LỖI] SMTP (gửi thư)");
+      expect(bad.stdout).toContain("máy chủ từ chối đăng nhập");
+      expect(bad.stderr).toContain("Phát hiện 1 lỗi.");
+      expect(bad.status).toBe(1);
+      expect(bad.stdout + bad.stderr).not.toContain("mat-khau-sai-smtp");
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  }, 120_000);
+});

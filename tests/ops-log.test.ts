@@ -1,0 +1,120 @@
+import { join } from "node:path";
+import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/app/config.js";
+import { configSecrets, createLog } from "../src/app/ops/log.js";
+import { DeskService } from "../src/app/service.js";
+import { at, sampleDirectory, tempDir } from "./helpers.js";
+import { useMailServers } from "./support/mail-servers.js";
+import { freePort, IMAP_PASS } from "./support/servers.js";
+import { deskEnv, mail } from "./support/service.js";
+
+const TOKEN = "987654:log-test-token-khong-phai-that";
+const GROUP = -100888;
+const SECRET_TITLE = "Phương án bảo vệ mục tiêu XK-47";
+const tech = sampleDirectory.people.find((p) => p.endpoint === "CX-00008" && p.role === "technician")!;
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, destination: { write: (s: string) => void lines.push(s) } };
+}
+
+async function until(fn: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe("logs through pino", () => {
+  it("one JSON line per event with a level; secret keys redacted at any depth, known secrets scrubbed", () => {
+    const { lines, destination } = capture();
+    const log = createLog({ level: "info", destination, secrets: ["gia-tri-bi-mat"] });
+    log("telegram-failed", {
+      token: "t-1",
+      smtp: { password: "p-1", auth: { pass: "p-2" } },
+      request: { headers: { authorization: "Bearer a-1", Authorization: "Basic a-2" } },
+      webhook: { secretToken: "w-1" },
+      message: "lỗi khi gọi https://api/botgia-tri-bi-mat/getMe",
+    });
+    log("debug-only", { n: 1 }, "debug");
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0]!);
+    expect(line).toMatchObject({ level: "error", event: "telegram-failed", token: "***" });
+    expect(typeof line.time).toBe("string");
+    for (const s of ["t-1", "p-1", "p-2", "a-1", "a-2", "w-1", "gia-tri-bi-mat"])
+      expect(lines[0]).not.toContain(s);
+    expect(line.message).toBe("lỗi khi gọi https://api/bot***/getMe");
+  });
+
+  describe("a full run of the desk", () => {
+    const { dovecot, sink } = useMailServers();
+    let telegram: TelegramServer;
+    beforeAll(async () => {
+      telegram = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 60 });
+      await telegram.start();
+    });
+    afterAll(() => telegram.stop());
+
+    it("a secret booking by mail and a fault report in chat leave no secret and no secret title in the log", async () => {
+      const config = loadConfig({
+        ...deskEnv(dovecot, sink, join(tempDir(), "desk.db")),
+        DESK_TELEGRAM_TOKEN: TOKEN,
+        DESK_TELEGRAM_GROUP_ID: String(GROUP),
+        DESK_TELEGRAM_API_ROOT: telegram.config.apiURL,
+        DESK_LOG_LEVEL: "trace",
+      });
+      const { lines, destination } = capture();
+      // As in production (src/app/main.ts), at the most verbose level.
+      const log = createLog({ level: config.logLevel, destination, secrets: configSecrets(config) });
+      const service = new DeskService(config, log, () => at("2026-12-07", "09:00"));
+      await service.start();
+      try {
+        await dovecot.append(
+          mail({
+            id: "mat-1@hanoi.gov.vn",
+            body: `Kính gửi: Trung tâm Tin học - Công báo
+
+- Tên cơ quan chủ trì họp: Sở Công Thương
+- Danh sách điểm cầu thành phần: UBND phường Ngọc Hà
+- Thời gian đăng ký họp: từ 09h00 đến 11h00 ngày 10/12/2026
+- Nội dung họp: ${SECRET_TITLE}
+- Độ mật: Mật
+- Thông tin đầu mối liên hệ: Lâm Thị Ngọc, SĐT 0983 210 456
+`,
+          }),
+        );
+        await sink.waitFor(1);
+        const reporter = telegram.getClient(TOKEN, {
+          chatId: GROUP,
+          type: "group",
+          chatTitle: "Hỗ trợ kỹ thuật",
+          userId: Number(tech.telegramId),
+          firstName: "Hà",
+        });
+        await reporter.sendMessage(reporter.makeMessage("xã mình mất tiếng gấp"));
+        await until(
+          () =>
+            telegram.storage.botMessages.some((m) => String(m.message.text).includes("Đã tiếp nhận sự cố")),
+          "the chat acknowledgement",
+        );
+        await until(() => lines.some((l) => l.includes('"event":"mail"')), "the mail log line");
+      } finally {
+        await service.stop();
+      }
+      const all = lines.join("");
+      // The mail was answered without the title (Điều 5.2), and the log carries neither it nor any credential.
+      expect(sink.messages[0]!.parsed.text).toContain("Phiên họp có nội dung mật");
+      expect(sink.messages[0]!.parsed.text).not.toContain(SECRET_TITLE);
+      expect(all).not.toContain(SECRET_TITLE);
+      expect(all).not.toContain("XK-47");
+      expect(all).not.toContain(TOKEN);
+      expect(all).not.toContain(TOKEN.split(":")[1]!);
+      expect(all).not.toContain(IMAP_PASS);
+      const events = lines.map((l) => JSON.parse(l) as { level: string; event: string });
+      expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(["started", "mail", "stopped"]));
+      expect(events.every((e) => typeof e.level === "string")).toBe(true);
+    }, 90_000);
+  });
+});
