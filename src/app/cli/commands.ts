@@ -8,6 +8,7 @@ import { atLocal, formatRangeVi, formatVi, isoLocal } from "../../core/calendar/
 import { checkDirectory } from "../../core/directory/check.js";
 import type { Directory } from "../../core/directory/types.js";
 import { classify, routeOf } from "../../core/incident/classify.js";
+import type { Report } from "../../core/report/compute.js";
 import { readMail } from "../../mail/extract.js";
 import { MailReader, parseJson } from "../../mail/parse-file.js";
 import { MCU_FACTORIES, type McuKind, mcuCheck } from "../../mcu/factory.js";
@@ -17,6 +18,10 @@ import { type Config, loadHolidayCalendar } from "../config.js";
 import { cancelBooking, type Desk, DeskError, reviewBooking } from "../desk.js";
 import { directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
 import { MailDesk } from "../mail-desk.js";
+import { reportCharts } from "../report/charts.js";
+import { buildReport, levelOf, periodOf, ReportInputError } from "../report/report.js";
+import { reportSummary } from "../report/summary.js";
+import { writeReportWorkbook } from "../report/workbook.js";
 import { table } from "./table.js";
 
 /** A mistake the person at the terminal can fix; the message says how. Exit code 2 for usage, 1 otherwise. */
@@ -57,7 +62,10 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
   mail parse --directory DIR [--json] TỆP.eml...
                                        đọc thư đăng ký và in các trường theo Điều 12.2a
   booking decide --directory DIR [--json] TỆP.eml...
-                                       quyết định các thư theo thứ tự, trên CSDL trống chỉ có danh bạ DIR`;
+                                       quyết định các thư theo thứ tự, trên CSDL trống chỉ có danh bạ DIR
+  report (--from NGÀY --to NGÀY | --half 2026H1 | --year 2026) [--agency TÊN] [--level city|district|commune]
+         [--json] [--xlsx TỆP.xlsx] [--charts THƯ_MỤC]
+                                       báo cáo sử dụng hệ thống (Điều 15.2c, 19.6): tóm tắt, JSON, sổ Excel, biểu đồ SVG`;
 
 function args(
   argv: string[],
@@ -499,6 +507,55 @@ async function mcuCheckCommand(config: Config, argv: string[], io: Io): Promise<
   io.out("Kiểm tra MCU đạt.");
 }
 
+// --- report (issue 11) ---
+async function reportCommand(config: Config, argv: string[], io: Io): Promise<void> {
+  const { values } = args(argv, {
+    from: { type: "string" },
+    to: { type: "string" },
+    half: { type: "string" },
+    year: { type: "string" },
+    agency: { type: "string" },
+    level: { type: "string" },
+    json: { type: "boolean" },
+    xlsx: { type: "string" },
+    charts: { type: "string" },
+  });
+  const str = (k: string) => values[k] as string | undefined;
+  const desk = openDesk(config);
+  try {
+    let report: Report;
+    try {
+      const period = periodOf({ from: str("from"), to: str("to"), half: str("half"), year: str("year") });
+      report = await buildReport(
+        desk,
+        period,
+        { agency: str("agency"), level: levelOf(str("level")) },
+        io.now(),
+      );
+    } catch (err) {
+      if (err instanceof ReportInputError) throw new CliError(err.message, 2);
+      throw err;
+    }
+    const zone = config.reg.zone;
+    if (values.json) io.out(JSON.stringify(report, null, 2));
+    else io.out(reportSummary(report, zone));
+    const xlsx = str("xlsx");
+    if (xlsx) {
+      await writeReportWorkbook(report, zone, xlsx);
+      if (!values.json) io.out(`Đã ghi sổ Excel: ${xlsx}`);
+    }
+    const dir = str("charts");
+    if (dir) {
+      mkdirSync(dir, { recursive: true });
+      const charts = reportCharts(report);
+      for (const [file, svg] of Object.entries(charts)) writeFileSync(join(dir, file), svg);
+      if (!values.json) io.out(`Đã ghi ${Object.keys(charts).length} biểu đồ SVG vào ${dir}`);
+    }
+  } finally {
+    desk.store.close();
+  }
+}
+
 export async function runCli(argv: string[], config: Config, io: Io): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -524,6 +581,8 @@ export async function runCli(argv: string[], config: Config, io: Io): Promise<vo
       if (rest[0] !== "parse")
         throw new CliError(`Lệnh «mail ${rest[0] ?? ""}» không tồn tại.\n\n${USAGE}`, 2);
       return mailParseCommand(config, rest.slice(1), io);
+    case "report":
+      return reportCommand(config, rest, io);
     case undefined:
     case "help":
     case "--help":
