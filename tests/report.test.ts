@@ -197,7 +197,10 @@ async function buildFixture(): Promise<Fixture> {
           );
           fixture.lateHandover = codes[i];
         });
-      else if (i === 4) later(end, async () => void (fixture.neverHandedOver = codes[i]));
+      else if (i === 4)
+        later(end, async () => {
+          fixture.neverHandedOver = codes[i];
+        });
       else {
         const next = new Date(end.getTime() + 23 * 60 * MIN);
         later(next, () => chat(mcuTech.telegramId!, `/bangiao ${codes[i]}`, next).then(() => undefined));
@@ -294,7 +297,9 @@ async function buildFixture(): Promise<Fixture> {
     session(start, end);
   }
   // Session 15's outage code, known once registered.
-  later(at("2026-07-01", "00:00"), async () => void (fixture.lateCheck = codes[14]));
+  later(at("2026-07-01", "00:00"), async () => {
+    fixture.lateCheck = codes[14];
+  });
   // A session at 00:30 on 1 July, Hanoi time: still 30 June in UTC and in the test's TZ, but it belongs to H2.
   {
     const start = at("2026-07-01", "00:30");
