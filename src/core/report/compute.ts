@@ -238,18 +238,20 @@ export function computeReport(
   const from = DateTime.fromISO(period.from, { zone }).startOf("day").toMillis();
   const to = DateTime.fromISO(period.to, { zone }).plus({ days: 1 }).startOf("day").toMillis();
   const inPeriod = (t: number | null): t is number => t !== null && t >= from && t < to;
-  // Hanoi has had no DST since 1975, but the offset is taken from the zone, once per distinct hour.
-  const hourCache = new Map<number, DateTime>();
+  // Calendar fields of an instant in the zone, computed once per distinct UTC hour (a year has 8 760); exact for
+  // zones whose offset is a whole number of hours, as Asia/Ho_Chi_Minh's is.
+  const hourCache = new Map<number, { month: string; date: string; hour: number }>();
   const local = (t: number) => {
     const h = Math.floor(t / HOUR);
-    let dt = hourCache.get(h);
-    if (!dt) {
-      dt = DateTime.fromMillis(h * HOUR, { zone });
-      hourCache.set(h, dt);
+    let v = hourCache.get(h);
+    if (!v) {
+      const dt = DateTime.fromMillis(h * HOUR, { zone });
+      v = { month: dt.toFormat("yyyy-MM"), date: dt.toISODate()!, hour: dt.hour };
+      hourCache.set(h, v);
     }
-    return dt;
+    return v;
   };
-  const month = (t: number) => local(t).toFormat("yyyy-MM");
+  const month = (t: number) => local(t).month;
   const iso = (t: number) => new Date(t).toISOString();
 
   const endpointLevel = new Map(rows.endpoints.map((e) => [e.code, e.level as Level]));
@@ -492,7 +494,7 @@ export function computeReport(
   const hoursHist = Array.from({ length: 24 }, (_, hour) => ({ hour, sessions: 0 }));
   for (const { b } of held) {
     const dt = local(b.startAt!);
-    const date = dt.toISODate()!;
+    const date = dt.date;
     const d = getOr(days, date, () => ({ date, sessions: 0, hours: 0 }));
     d.sessions++;
     d.hours += ((b.endAt ?? b.startAt!) - b.startAt!) / HOUR;
