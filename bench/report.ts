@@ -18,7 +18,7 @@ import { Store } from "../src/store/store.js";
 import { machine, ms, pct, writeSection } from "./sections.js";
 
 const N = 50_000;
-const RUNS = 7;
+const RUNS = Number(process.env.RUNS ?? 7);
 const zone = DEFAULT_REGULATION.zone;
 const tmp = mkdtempSync(join(tmpdir(), "desk-bench-report-"));
 let seed = 7;

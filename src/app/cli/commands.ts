@@ -18,10 +18,6 @@ import { type Config, loadHolidayCalendar } from "../config.js";
 import { cancelBooking, type Desk, DeskError, reviewBooking } from "../desk.js";
 import { directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
 import { MailDesk } from "../mail-desk.js";
-import { reportCharts } from "../report/charts.js";
-import { buildReport, levelOf, periodOf, ReportInputError } from "../report/report.js";
-import { reportSummary } from "../report/summary.js";
-import { writeReportWorkbook } from "../report/workbook.js";
 import { table } from "./table.js";
 
 /** A mistake the person at the terminal can fix; the message says how. Exit code 2 for usage, 1 otherwise. */
@@ -521,6 +517,9 @@ async function reportCommand(config: Config, argv: string[], io: Io): Promise<vo
     charts: { type: "string" },
   });
   const str = (k: string) => values[k] as string | undefined;
+  // Loaded on demand: echarts and exceljs are large, and every other command would pay for them at start-up.
+  const { buildReport, levelOf, periodOf, ReportInputError } = await import("../report/report.js");
+  const { reportSummary } = await import("../report/summary.js");
   const desk = openDesk(config);
   try {
     let report: Report;
@@ -541,12 +540,14 @@ async function reportCommand(config: Config, argv: string[], io: Io): Promise<vo
     else io.out(reportSummary(report, zone));
     const xlsx = str("xlsx");
     if (xlsx) {
+      const { writeReportWorkbook } = await import("../report/workbook.js");
       await writeReportWorkbook(report, zone, xlsx);
       if (!values.json) io.out(`Đã ghi sổ Excel: ${xlsx}`);
     }
     const dir = str("charts");
     if (dir) {
       mkdirSync(dir, { recursive: true });
+      const { reportCharts } = await import("../report/charts.js");
       const charts = reportCharts(report);
       for (const [file, svg] of Object.entries(charts)) writeFileSync(join(dir, file), svg);
       if (!values.json) io.out(`Đã ghi ${Object.keys(charts).length} biểu đồ SVG vào ${dir}`);
