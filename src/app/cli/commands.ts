@@ -10,6 +10,7 @@ import { chairWarnings, checkDirectory } from "../../core/directory/check.js";
 import type { Directory } from "../../core/directory/types.js";
 import { classify, routeOf } from "../../core/incident/classify.js";
 import { DEFAULT_RETRY, nextAttemptAt } from "../../core/jobs/backoff.js";
+import type { Report } from "../../core/report/compute.js";
 import { readMail } from "../../mail/extract.js";
 import { MailReader, parseJson } from "../../mail/parse-file.js";
 import { smtpSender } from "../../mail/smtp-sender.js";
@@ -72,7 +73,10 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
   db backup TỆP                        sao lưu CSDL đang chạy ra TỆP (nhất quán, không cần dừng dịch vụ)
   db restore TỆP [--to ĐƯỜNG_DẪN] [--force]
                                        khôi phục TỆP vào CSDL mới (mặc định DESK_DB), kiểm tra và đếm bản ghi
-  doctor                               kiểm tra cấu hình, CSDL, thư, Telegram, Zalo, MCU, ổ đĩa, sao lưu`;
+  doctor                               kiểm tra cấu hình, CSDL, thư, Telegram, Zalo, MCU, ổ đĩa, sao lưu
+  report (--from NGÀY --to NGÀY | --half 2026H1 | --year 2026) [--agency TÊN] [--level city|district|commune]
+         [--json] [--xlsx TỆP.xlsx] [--charts THƯ_MỤC]
+                                       báo cáo sử dụng hệ thống (Điều 15.2c, 19.6): tóm tắt, JSON, sổ Excel, biểu đồ SVG`;
 
 function args(
   argv: string[],
@@ -668,6 +672,60 @@ async function mcuCheckCommand(config: Config, argv: string[], io: Io): Promise<
   io.out("Kiểm tra MCU đạt.");
 }
 
+// --- report (issue 11) ---
+async function reportCommand(config: Config, argv: string[], io: Io): Promise<void> {
+  const { values } = args(argv, {
+    from: { type: "string" },
+    to: { type: "string" },
+    half: { type: "string" },
+    year: { type: "string" },
+    agency: { type: "string" },
+    level: { type: "string" },
+    json: { type: "boolean" },
+    xlsx: { type: "string" },
+    charts: { type: "string" },
+  });
+  const str = (k: string) => values[k] as string | undefined;
+  // Loaded on demand: echarts and exceljs are large, and every other command would pay for them at start-up.
+  const { buildReport, levelOf, periodOf, ReportInputError } = await import("../report/report.js");
+  const { reportSummary } = await import("../report/summary.js");
+  const desk = openDesk(config);
+  try {
+    let report: Report;
+    try {
+      const period = periodOf({ from: str("from"), to: str("to"), half: str("half"), year: str("year") });
+      report = await buildReport(
+        desk,
+        period,
+        { agency: str("agency"), level: levelOf(str("level")) },
+        io.now(),
+      );
+    } catch (err) {
+      if (err instanceof ReportInputError) throw new CliError(err.message, 2);
+      throw err;
+    }
+    const zone = config.reg.zone;
+    if (values.json) io.out(JSON.stringify(report, null, 2));
+    else io.out(reportSummary(report, zone));
+    const xlsx = str("xlsx");
+    if (xlsx) {
+      const { writeReportWorkbook } = await import("../report/workbook.js");
+      await writeReportWorkbook(report, zone, xlsx);
+      if (!values.json) io.out(`Đã ghi sổ Excel: ${xlsx}`);
+    }
+    const dir = str("charts");
+    if (dir) {
+      mkdirSync(dir, { recursive: true });
+      const { reportCharts } = await import("../report/charts.js");
+      const charts = reportCharts(report);
+      for (const [file, svg] of Object.entries(charts)) writeFileSync(join(dir, file), svg);
+      if (!values.json) io.out(`Đã ghi ${Object.keys(charts).length} biểu đồ SVG vào ${dir}`);
+    }
+  } finally {
+    desk.store.close();
+  }
+}
+
 export async function runCli(argv: string[], config: Config, io: Io): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -698,6 +756,8 @@ export async function runCli(argv: string[], config: Config, io: Io): Promise<vo
       return dbCommand(config, rest, io);
     case "doctor":
       return doctorCommand(() => config, io);
+    case "report":
+      return reportCommand(config, rest, io);
     case undefined:
     case "help":
     case "--help":

@@ -1,0 +1,104 @@
+import { DateTime } from "luxon";
+import {
+  computeReport,
+  LEVELS,
+  type Level,
+  type Report,
+  type ReportFilter,
+  type ReportPeriod,
+} from "../../core/report/compute.js";
+import { loadReportRows } from "../../store/report-repo.js";
+import { type Desk, workingDaysDeadline } from "../desk.js";
+
+/** A period or filter the person asked for that makes no sense; the message says how to fix it. */
+export class ReportInputError extends Error {
+  override name = "ReportInputError";
+}
+
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `--from/--to`, `--half 2026H1` or `--year 2026` as one period of whole local days. */
+export function periodOf(opts: { from?: string; to?: string; half?: string; year?: string }): ReportPeriod {
+  const given = [opts.from || opts.to ? 1 : 0, opts.half ? 1 : 0, opts.year ? 1 : 0].reduce(
+    (a, b) => a + b,
+    0,
+  );
+  if (given !== 1)
+    throw new ReportInputError(
+      "Hãy chọn đúng một kỳ báo cáo: --from NGÀY --to NGÀY, hoặc --half 2026H1, hoặc --year 2026.",
+    );
+  if (opts.half) {
+    const m = /^(\d{4})H([12])$/i.exec(opts.half);
+    if (!m)
+      throw new ReportInputError(
+        `Giá trị --half=«${opts.half}» không hợp lệ; hãy dùng dạng 2026H1 hoặc 2026H2.`,
+      );
+    const h = m[2] === "1";
+    return {
+      from: `${m[1]}-${h ? "01-01" : "07-01"}`,
+      to: `${m[1]}-${h ? "06-30" : "12-31"}`,
+      label: `${m[1]}H${m[2]}`,
+    };
+  }
+  if (opts.year) {
+    if (!/^\d{4}$/.test(opts.year))
+      throw new ReportInputError(`Giá trị --year=«${opts.year}» không hợp lệ; hãy dùng dạng 2026.`);
+    return { from: `${opts.year}-01-01`, to: `${opts.year}-12-31`, label: opts.year };
+  }
+  for (const [flag, v] of [
+    ["--from", opts.from],
+    ["--to", opts.to],
+  ] as const) {
+    if (!v || !DAY_RE.test(v) || !DateTime.fromISO(v).isValid)
+      throw new ReportInputError(
+        `Giá trị ${flag}=«${v ?? ""}» không phải ngày hợp lệ; hãy dùng dạng YYYY-MM-DD, ví dụ 2026-06-30.`,
+      );
+  }
+  if (opts.from! > opts.to!)
+    throw new ReportInputError(`Ngày bắt đầu ${opts.from} sau ngày kết thúc ${opts.to}.`);
+  return { from: opts.from!, to: opts.to!, label: `${opts.from}..${opts.to}` };
+}
+
+export function levelOf(value: string | undefined): Level | undefined {
+  if (value === undefined) return undefined;
+  if (!(LEVELS as readonly string[]).includes(value))
+    throw new ReportInputError(
+      `Giá trị --level=«${value}» không hợp lệ; hãy dùng city, district hoặc commune.`,
+    );
+  return value as Level;
+}
+
+/**
+ * The report for a period and optional agency or level (Điều 15.2c, 19.6): the rows are read in one read of the
+ * store, every figure is computed by the pure core.
+ */
+export async function buildReport(
+  desk: Desk,
+  period: ReportPeriod,
+  filter: ReportFilter,
+  now: Date,
+): Promise<Report> {
+  const zone = desk.reg.zone;
+  const from = DateTime.fromISO(period.from, { zone }).startOf("day").toJSDate();
+  const to = DateTime.fromISO(period.to, { zone }).plus({ days: 1 }).startOf("day").toJSDate();
+  if (filter.agency) {
+    const known = await desk.store.read((r) => r.directory.snapshot());
+    if (!known.agency(filter.agency))
+      throw new ReportInputError(`Không có cơ quan «${filter.agency}» trong danh bạ.`);
+    filter = { ...filter, agency: known.agency(filter.agency)!.name };
+  }
+  const rows = await desk.store.read(() => loadReportRows(desk.store.sqlite, from, to));
+  return computeReport(
+    rows,
+    period,
+    filter,
+    {
+      zone,
+      answerWithinMinutes: desk.reg.answerWithinMinutes,
+      technicalCheckBeforeMinutes: desk.reg.technicalCheckBeforeMinutes,
+      mcu: desk.reg.mcu,
+      handoverDeadline: (end) => workingDaysDeadline(desk, end, desk.reg.recordingHandoverWorkingDays),
+    },
+    now,
+  );
+}
