@@ -1,5 +1,8 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { at, makeDesk } from "./helpers.js";
+import { runCli } from "../src/app/cli/commands.js";
+import { loadConfig } from "../src/app/config.js";
+import { at, makeDesk, tempDir } from "./helpers.js";
 import { mailAnswers, mailDeskOf } from "./support/mail-desk.js";
 import { mail, template } from "./support/service.js";
 
@@ -126,5 +129,36 @@ describe("what the desk writes names nothing it should not", () => {
     const text = String(notices[0]!.payload.text);
     expect(text).toMatch(/mã tham chiếu [0-9a-f]{16}/);
     expect(text).not.toContain("CHUYEN-KHOAN");
+  });
+});
+
+describe("the audit trail reads in Vietnamese", () => {
+  it("`booking show` names reasons and changed fields in Vietnamese, not as codes", async () => {
+    const db = join(tempDir(), "desk.db");
+    const desk = await makeDesk({}, db);
+    await desk.store.tx(async (r) => r.directory.replaceAll((await import("./helpers.js")).sampleDirectory));
+    const md = mailDeskOf(desk);
+    await md.handle(
+      mail({ id: "goc@hanoi.gov.vn", body: template(1, "UBND phường Ngọc Hà, Phường Không Có") }),
+      NOW,
+    );
+    await md.handle(
+      mail({
+        id: "doi@hanoi.gov.vn",
+        subject: `Re: Đăng ký lịch họp trực tuyến [${CODE}]`,
+        body: "Kính gửi Trung tâm, đề nghị đổi giờ sang 14h00 - 16h00 cùng ngày.",
+        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>" },
+      }),
+      NOW,
+    );
+    const lines: string[] = [];
+    await runCli(["booking", "show", CODE], loadConfig({ DESK_DB: db }), {
+      out: (t) => lines.push(t),
+      now: () => NOW,
+    });
+    const out = lines.join("\n");
+    expect(out).toContain("Điểm cầu không có trong danh bạ");
+    expect(out).toContain("thay đổi: giờ bắt đầu, giờ kết thúc");
+    expect(out).not.toMatch(/unknown-endpoint|thay đổi: start/);
   });
 });

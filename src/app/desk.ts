@@ -452,6 +452,22 @@ export interface BookingPatch {
   secretUnsure?: boolean;
 }
 
+/** What a change touched, as the audit trail says it. */
+const PATCH_FIELD_VI: Record<keyof BookingPatch, string> = {
+  start: "giờ bắt đầu",
+  end: "giờ kết thúc",
+  addParticipants: "thêm điểm cầu",
+  unresolved: "tên điểm cầu chưa xác định",
+  title: "nội dung",
+  contact: "đầu mối liên hệ",
+  host: "cơ quan chủ trì",
+  emergency: "họp khẩn",
+  recording: "ghi hình",
+  cityHallRoom: "phòng họp UBND TP",
+  secret: "độ mật",
+  secretUnsure: "dấu hiệu mật",
+};
+
 export type ChangeResult = { duplicate: true } | { duplicate: false; booking: Booking; decision: Decision };
 
 /**
@@ -518,7 +534,9 @@ export async function changeBooking(
       to: b.status,
       actor: actor.id,
       channel: actor.channel,
-      reason: `thay đổi: ${Object.keys(patch).join(", ")}`,
+      reason: `thay đổi: ${Object.keys(patch)
+        .map((k) => PATCH_FIELD_VI[k as keyof BookingPatch])
+        .join(", ")}`,
     });
     // A rejected change, or one whose end is not after its start, leaves the booking as it was: the clerk is
     // told why and keeps the old slot.

@@ -5,6 +5,7 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { DateTime } from "luxon";
 import { OUTCOME_VI } from "../../core/booking/messages.js";
 import { STATUS_VI } from "../../core/booking/state.js";
+import { REASON_VI, type ReasonCode } from "../../core/booking/types.js";
 import { atLocal, formatRangeVi, formatVi, isoLocal } from "../../core/calendar/zone.js";
 import { chairWarnings, checkDirectory } from "../../core/directory/check.js";
 import type { Directory } from "../../core/directory/types.js";
@@ -307,7 +308,7 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
               STATUS_VI[e.to],
               e.actor,
               e.channel,
-              e.reason,
+              auditReasonVi(e.reason),
             ]),
           ),
         ].join("\n"),
@@ -539,6 +540,14 @@ const REFUSAL_VI: Record<Extract<MailOutcome, { kind: "refused" }>["reason"], st
     "thư không được xác thực (DMARC của tên miền người gửi không đạt); thư lưu từ Outlook cần giữ nguyên tiêu đề Authentication-Results của máy chủ biên",
   "not-booking-agency": "hòm thư này không thuộc cơ quan đã đăng ký lịch họp",
 };
+
+/** The audit trail keeps decisions' reason codes (reports count them); a person reads their Vietnamese labels. */
+function auditReasonVi(reason: string): string {
+  const parts = reason.split(", ");
+  return parts.every((p) => p in REASON_VI)
+    ? parts.map((p) => REASON_VI[p as ReasonCode]).join("; ")
+    : reason;
+}
 
 /** What became of an ingested mail, in one Vietnamese line. */
 function ingestSummary(o: MailOutcome): string {

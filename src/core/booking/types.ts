@@ -110,6 +110,22 @@ export type ReasonCode =
   | "not-official-sender"
   | "secret-unsure";
 
+/** Each reason code as a person reads it (audit trail, CLI, reports). */
+export const REASON_VI: Record<ReasonCode, string> = {
+  "missing-fields": "Thiếu thông tin theo Điều 12.2a",
+  "unknown-endpoint": "Điểm cầu không có trong danh bạ",
+  "unknown-host": "Cơ quan chủ trì không có trong danh bạ",
+  "invalid-time": "Thời gian không hợp lệ",
+  "too-far-ahead": "Thời gian quá xa so với hiện tại",
+  late: "Đăng ký muộn so với thời hạn",
+  "in-the-past": "Thời gian đã qua",
+  "endpoint-busy": "Trùng điểm cầu",
+  "mcu-capacity": "Vượt năng lực MCU",
+  "room-busy": "Trùng phòng họp trực tuyến UBND TP",
+  "not-official-sender": "Không gửi từ hộp thư công vụ",
+  "secret-unsure": "Có dấu hiệu mật chưa rõ, chờ cán bộ kỹ thuật xác định",
+};
+
 export type Outcome = "confirmed" | "needs-info" | "needs-review" | "rejected";
 
 export interface Reason {

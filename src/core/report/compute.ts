@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { REASON_VI as REASON_LABELS } from "../booking/types.js";
 import type { ReportRows } from "./rows.js";
 
 /**
@@ -32,18 +33,8 @@ export const DECISION_VI: Record<Decision, string> = {
   rejected: "Từ chối",
 };
 
-export const REASON_VI: Record<string, string> = {
-  "missing-fields": "Thiếu thông tin theo Điều 12.2a",
-  "unknown-endpoint": "Điểm cầu không có trong danh bạ",
-  "unknown-host": "Cơ quan chủ trì không có trong danh bạ",
-  "invalid-time": "Thời gian không hợp lệ",
-  late: "Đăng ký muộn so với thời hạn",
-  "in-the-past": "Thời gian đã qua",
-  "endpoint-busy": "Trùng điểm cầu",
-  "mcu-capacity": "Vượt năng lực MCU",
-  "room-busy": "Trùng phòng họp trực tuyến UBND TP",
-  "not-official-sender": "Không gửi từ hộp thư công vụ",
-};
+/** Reason codes as the workbook names them: the booking's own labels. */
+export const REASON_VI: Record<string, string> = REASON_LABELS;
 
 export const CATEGORY_LABEL_VI: Record<string, string> = {
   audio: "Âm thanh",
