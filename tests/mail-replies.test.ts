@@ -106,7 +106,8 @@ const NOT_CANCELLATIONS: Case[] = [
   {
     name: "a contact named Huy is no «hủy»",
     body: "Kính gửi Trung tâm,\nĐề nghị liên hệ anh Huy, SĐT 0912 345 678 để phối hợp kiểm tra kỹ thuật.",
-    kind: "changed",
+    // Nothing the desk reads as a change either: no answer, the technician is told to read it (not cancelled).
+    kind: "ignored",
     check: (b) => expect(b.status).toBe("confirmed"),
   },
 ];
