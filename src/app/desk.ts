@@ -690,6 +690,19 @@ export async function declassifyBooking(
   });
 }
 
+/** Claim the inbound message (null when it was seen before), then load the booking, or refuse an unknown code. */
+async function claimAndLoad(
+  r: Repos,
+  code: string,
+  inbound: InboundRef | undefined,
+  now: Date,
+): Promise<Booking | null> {
+  if (inbound && !(await claimInbound(r, inbound, now))) return null;
+  const b = await r.bookings.get(code);
+  if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`);
+  return b;
+}
+
 /** The clerk or a technician cancels a booking: its timers stop, the invite is withdrawn, everyone is told. */
 export async function cancelBooking(
   desk: Desk,
@@ -700,9 +713,8 @@ export async function cancelBooking(
   opts: { inbound?: InboundRef; notify?: NotifyOptions } = {},
 ): Promise<Booking | null> {
   return desk.store.tx(async (r) => {
-    if (opts.inbound && !(await claimInbound(r, opts.inbound, now))) return null;
-    const b = await r.bookings.get(code);
-    if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`);
+    const b = await claimAndLoad(r, code, opts.inbound, now);
+    if (!b) return null;
     const next = await moveTo(r, b, "cancelled", actor, reason, now);
     await armTimers(desk, r, next, now);
     const text = `Lịch họp ${code} (${b.request.start && b.request.end ? formatRangeVi(b.request.start, b.request.end, desk.reg.zone) : "chưa rõ thời gian"}) ĐÃ HỦY.\nLý do: ${reason}.`;
@@ -739,9 +751,8 @@ export async function postponeBooking(
   opts: { inbound?: InboundRef; notify?: NotifyOptions } = {},
 ): Promise<Booking | null> {
   return desk.store.tx(async (r) => {
-    if (opts.inbound && !(await claimInbound(r, opts.inbound, now))) return null;
-    const b = await r.bookings.get(code);
-    if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`);
+    const b = await claimAndLoad(r, code, opts.inbound, now);
+    if (!b) return null;
     if (!["needs-info", "needs-review", "confirmed", "checked"].includes(b.status)) {
       throw new DeskError(
         `Lịch họp ${code} đang ở trạng thái «${STATUS_VI[b.status]}» nên không thể hoãn; đề nghị gửi đăng ký mới.`,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, ne } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, ne, type SQL } from "drizzle-orm";
 import type { FaultCategory, Route } from "../core/incident/classify.js";
 import type { Incident, IncidentStatus } from "../core/incident/types.js";
 import type { Db } from "./db.js";
@@ -69,30 +69,21 @@ export class IncidentRepo {
 
   /** The open incident of the same kind at the same endpoint since `since`: a repeated report joins it. */
   async openAt(endpoint: string, category: FaultCategory, since: Date): Promise<Incident | null> {
-    const row = this.db
-      .select()
-      .from(incidents)
-      .where(
-        and(
-          eq(incidents.endpoint, endpoint),
-          eq(incidents.category, category),
-          ne(incidents.status, "resolved"),
-          gte(incidents.openedAt, since),
-        ),
-      )
-      .orderBy(desc(incidents.openedAt))
-      .get();
-    return row ? toIncident(row) : null;
+    return this.latestOpen(eq(incidents.endpoint, endpoint), category, since);
   }
 
   /** The open incident of the same kind reported by the same chat account since `since` (unverified reports). */
   async openByReporter(reporter: string, category: FaultCategory, since: Date): Promise<Incident | null> {
+    return this.latestOpen(eq(incidents.reporter, reporter), category, since);
+  }
+
+  private latestOpen(where: SQL, category: FaultCategory, since: Date): Incident | null {
     const row = this.db
       .select()
       .from(incidents)
       .where(
         and(
-          eq(incidents.reporter, reporter),
+          where,
           eq(incidents.category, category),
           ne(incidents.status, "resolved"),
           gte(incidents.openedAt, since),
