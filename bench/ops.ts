@@ -114,7 +114,7 @@ const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
 writeSection(
   "## Operations: backup and retention (issue 14)",
   `
-${machine()}. Two years of simulated desk data (${DAYS} days × ${PER_DAY.mails} mails with a 12 KiB source, ${PER_DAY.outbox} delivered answers, ${PER_DAY.incidents} resolved incidents, ${PER_DAY.bookings} bookings with 4 audit rows each): ${mib(size)} of SQLite.
+Run ${new Date().toISOString().slice(0, 10)} on ${machine()}. Two years of simulated desk data (${DAYS} days × ${PER_DAY.mails} mails with a 12 KiB source, ${PER_DAY.outbox} delivered answers, ${PER_DAY.incidents} resolved incidents, ${PER_DAY.bookings} bookings with 4 audit rows each): ${mib(size)} of SQLite.
 
 | measure | value |
 |---|---|

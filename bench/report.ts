@@ -169,7 +169,7 @@ rmSync(tmp, { recursive: true, force: true });
 writeSection(
   "## Reports (issue 11)",
   `
-Yearly report (\`report --year 2026\`) over ${N.toLocaleString("en")} bookings in one SQLite file (${held.toLocaleString("en")} sessions held, with endpoints, audit events, check notices and ${N / 20} incidents; fixture seeded in ${(seeded / 1000).toFixed(1)} s, not measured). ${RUNS} runs in one process; ${machine()}; 1-min load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (the machine is shared: an idle one is faster).
+Yearly report (\`report --year 2026\`) over ${N.toLocaleString("en")} bookings in one SQLite file (${held.toLocaleString("en")} sessions held, with endpoints, audit events, check notices and ${N / 20} incidents; fixture seeded in ${(seeded / 1000).toFixed(1)} s, not measured). ${RUNS} runs in one process; run ${new Date().toISOString().slice(0, 10)} on ${machine()}; 1-min load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (the machine is shared: an idle one is faster).
 
 | step | median | max |
 |---|---|---|
