@@ -1,3 +1,4 @@
+import { Resolver } from "node:dns/promises";
 import type { authenticate as Authenticate } from "mailauth";
 
 /**
@@ -175,6 +176,20 @@ function resultReason(result: string): AuthReason {
   return "dmarc-other";
 }
 
+let shared: DnsResolver | null = null;
+
+/**
+ * The system's DNS with a short timeout: an unreachable resolver must not hold every mail for the operating
+ * system's default (seconds per query, several queries per mail). A timeout is a temporary error: not authentic.
+ */
+function systemResolver(): DnsResolver {
+  if (!shared) {
+    const resolver = new Resolver({ timeout: 1500, tries: 1 });
+    shared = (name, rrtype) => resolver.resolve(name, rrtype) as Promise<string[][] | string[]>;
+  }
+  return shared;
+}
+
 export interface VerifyOptions {
   /** DNS lookups; tests pass a stub. Defaults to the system resolver. */
   resolver?: DnsResolver;
@@ -203,7 +218,7 @@ export async function verifyMail(
     // Loaded on first use: mailauth costs seconds at start, and the CLI and most mail never need it.
     const { authenticate } = await import("mailauth");
     res = await authenticate(raw, {
-      ...(opts.resolver ? { resolver: opts.resolver } : {}),
+      resolver: opts.resolver ?? systemResolver(),
       ...(opts.ip ? { ip: opts.ip } : {}),
       ...(opts.helo ? { helo: opts.helo } : {}),
       ...(opts.sender ? { sender: opts.sender } : {}),
