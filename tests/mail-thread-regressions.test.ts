@@ -162,3 +162,27 @@ describe("the audit trail reads in Vietnamese", () => {
     expect(out).not.toMatch(/unknown-endpoint|thay đổi: start/);
   });
 });
+
+describe("a displaced booking's agency is told in its thread", () => {
+  it("the Điều 11 notice continues the booking's mail thread", async () => {
+    const t = await confirmed();
+    const chair = `Kính gửi: Trung tâm Tin học - Công báo
+
+- Tên cơ quan chủ trì họp: UBND thành phố Hà Nội
+- Danh sách điểm cầu thành phần: UBND phường Ngọc Hà
+- Thời gian đăng ký họp: từ 09h00 đến 11h00 ngày 10/12/2026
+- Nội dung họp: Giao ban trực tuyến
+- Thông tin đầu mối liên hệ: Trần Văn Bình, SĐT 0912 000 111
+`;
+    const o = await t.md.handle(
+      mail({ id: "chu-tri@hanoi.gov.vn", from: "vanthu.ubnd@hanoi.gov.vn", body: chair }),
+      NOW,
+    );
+    expect(o).toMatchObject({ kind: "registered", decision: { displaced: [CODE] } });
+    const notice = (await mailAnswers(t.desk, CODE)).find((m) => m.kind === "booking-displaced");
+    expect(notice).toBeDefined();
+    const thread = notice!.payload.thread as { subject: string; references: string[] };
+    expect(thread.references).toContain("<goc@hanoi.gov.vn>");
+    expect(typeof notice!.payload.replyToOutbox).toBe("number");
+  });
+});

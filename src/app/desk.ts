@@ -180,6 +180,24 @@ async function lastThread(r: Repos, code: string): Promise<(MailThread & { lastO
   return { ...(last.payload.thread as MailThread), lastOutboxId: last.id };
 }
 
+/**
+ * Where a mail about a booking goes in its thread: the caller's (a reply being answered) or the continuation of
+ * the last answer we sent. Điều 5.2: the clerk's subject may carry a secret session's title, so a secret
+ * session's answers carry only its code.
+ */
+async function threadFor(
+  r: Repos,
+  b: Booking,
+  given: MailThread | null | undefined,
+): Promise<{ thread: MailThread | null; replyToOutbox?: number }> {
+  const previous = given === undefined ? await lastThread(r, b.code) : null;
+  let thread =
+    given ??
+    (previous ? { subject: previous.subject, inReplyTo: null, references: previous.references } : null);
+  if (b.request.secret && thread) thread = { ...thread, subject: "Phiên họp trực tuyến" };
+  return previous ? { thread, replyToOutbox: previous.lastOutboxId } : { thread };
+}
+
 /** Calendar data for the invite: METHOD:REQUEST while the booking holds, CANCEL when it is gone. */
 function calendarOf(b: Booking, method: "REQUEST" | "CANCEL") {
   const { start, end, title, secret } = b.request;
@@ -241,14 +259,7 @@ async function notify(
   if (channel && !opts.suppressReply) {
     const payload: Record<string, unknown> = { text };
     if (channel === "mail") {
-      const previous = opts.thread === undefined ? await lastThread(r, b.code) : null;
-      payload.thread =
-        opts.thread ??
-        (previous ? { subject: previous.subject, inReplyTo: null, references: previous.references } : null);
-      // Điều 5.2: the clerk's subject may carry a secret session's title; the answer's subject carries only its code.
-      if (b.request.secret && payload.thread)
-        payload.thread = { ...(payload.thread as MailThread), subject: "Phiên họp trực tuyến" };
-      if (previous) payload.replyToOutbox = previous.lastOutboxId;
+      Object.assign(payload, await threadFor(r, b, opts.thread));
       const method =
         opts.calendar !== undefined ? opts.calendar : decision.outcome === "confirmed" ? "REQUEST" : null;
       if (method) payload.calendar = calendarOf(b, method);
@@ -586,11 +597,14 @@ async function displace(desk: Desk, r: Repos, code: string, by: string, now: Dat
   await armTimers(desk, r, moved, now, now);
   const text = displacedText(code, by, b.request, desk.reg.zone);
   const channel = replyChannel(b.request.channel);
-  if (channel)
+  if (channel) {
+    // In the booking's mail thread, like every other answer about it.
+    const payload = channel === "mail" ? { text, ...(await threadFor(r, b, undefined)) } : { text };
     await r.outbox.enqueue(
-      { channel, recipient: b.request.sender, kind: "booking-displaced", booking: code, payload: { text } },
+      { channel, recipient: b.request.sender, kind: "booking-displaced", booking: code, payload },
       now,
     );
+  }
   await r.outbox.enqueue(
     {
       channel: "desk",
