@@ -3,7 +3,7 @@ import { Telegraf, TelegramError } from "telegraf";
 import type { Update } from "telegraf/types";
 import type { ChatEvent } from "../conversation.js";
 import { type ChatTransport, RetryAfterError } from "../delivery.js";
-import { escapeHtml, splitText } from "../pacing.js";
+import { escapeHtml, sleep, splitText } from "../pacing.js";
 import { secretsEqual } from "../secret.js";
 
 export interface TelegramSettings {
@@ -80,19 +80,6 @@ export function createTelegramBot(
 }
 
 const ALLOWED_UPDATES = ["message", "callback_query"] as const;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done);
-  });
-}
 
 /**
  * Long polling with our own offset (telegraf's own loop moves the offset past an update before handling it, so a

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { ChatEvent } from "../conversation.js";
 import { type ChatTransport, RetryAfterError } from "../delivery.js";
+import { sleep } from "../pacing.js";
 import {
   ZALO_TEXT_LIMIT,
   ZaloApiError,
@@ -46,19 +47,6 @@ export function zaloTransport(client: ZaloClient, groupChatId: string): ChatTran
       }
     },
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done);
-  });
 }
 
 /**
