@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The tests start a real Dovecot IMAP server and a real Janus on loopback. This makes sure both are installed:
-# it installs Debian's packages when run as root, and otherwise says what to install.
+# The tests start a real Dovecot IMAP server and a real Janus on loopback, and drive Debian's Chromium through
+# playwright-core (no browser download). This makes sure all three are installed: it installs Debian's packages when
+# run as root, and otherwise says what to install. fonts-noto-core gives Chromium Vietnamese glyphs.
 set -euo pipefail
 missing=()
 command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
 command -v janus >/dev/null 2>&1 || missing+=(janus)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-noto-core)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "Thiếu gói để chạy kiểm thử: ${missing[*]}. Hãy cài bằng: sudo apt-get install -y ${missing[*]}" >&2
