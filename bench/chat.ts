@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
 import type { Desk } from "../src/app/desk.js";
 import { readDirectoryCsv } from "../src/app/directory/csv.js";
-import { handleChatEvent } from "../src/bot/conversation.js";
 import { type ChatTransport, deliverChat } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
 import { atLocal } from "../src/core/calendar/zone.js";

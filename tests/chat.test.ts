@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { type ChatEvent, handleChatEvent, incidentJobHandlers } from "../src/app/chat/conversation.js";
 import { registerBooking } from "../src/app/desk.js";
 import { runDueJobs } from "../src/app/scheduler.js";
-import { type ChatEvent, handleChatEvent, incidentJobHandlers } from "../src/bot/conversation.js";
 import { type ChatTransport, deliverChat, RetryAfterError } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
 import { classify, routeOf } from "../src/core/incident/classify.js";

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ChatEvent, handleChatEvent, incidentJobHandlers } from "../src/app/chat/conversation.js";
 import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
 import {
   cancelBooking,
@@ -18,7 +19,6 @@ import { reportSummary } from "../src/app/report/summary.js";
 import { reportWorkbook } from "../src/app/report/workbook.js";
 import { runDueJobs, sessionJobHandlers } from "../src/app/scheduler.js";
 import { SessionRunner } from "../src/app/session-runner.js";
-import { type ChatEvent, handleChatEvent, incidentJobHandlers } from "../src/bot/conversation.js";
 import type { BookingRequest } from "../src/core/booking/types.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";
 import { percentile, type Report } from "../src/core/report/compute.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { handleChatEvent, incidentJobHandlers } from "../src/app/chat/conversation.js";
 import { registerBooking } from "../src/app/desk.js";
 import { runDueJobs, sessionJobHandlers } from "../src/app/scheduler.js";
 import { SessionRunner } from "../src/app/session-runner.js";
-import { handleChatEvent, incidentJobHandlers } from "../src/bot/conversation.js";
 import { SimulatorMcu } from "../src/mcu/simulator.js";
 import { at, makeDesk, request, sampleDirectory, tempDir } from "./helpers.js";
 

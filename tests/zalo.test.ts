@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { handleChatEvent } from "../src/bot/conversation.js";
+import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { deliverChat } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
 import { pollZalo, zaloToChatEvent, zaloTransport } from "../src/bot/zalo/adapter.js";

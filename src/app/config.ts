@@ -4,12 +4,12 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { IANAZone } from "luxon";
 import { z } from "zod";
-import type { ChatDeskOptions } from "../bot/conversation.js";
 import type { TelegramSettings } from "../bot/telegram/adapter.js";
 import { HolidayCalendar, type YearSwaps } from "../core/calendar/holidays.js";
 import { DEFAULT_REGULATION, type Regulation } from "../core/regulation.js";
 import type { ImapSettings } from "../mail/intake.js";
 import type { SmtpSettings } from "../mail/smtp-sender.js";
+import type { ChatDeskOptions } from "./chat/conversation.js";
 import type { OpsSettings } from "./ops/jobs.js";
 
 /** The project root: data files ship with the code, whatever the working directory. */

@@ -4,7 +4,6 @@ import { hostname } from "node:os";
 import { DateTime } from "luxon";
 import type { Telegraf } from "telegraf";
 import type { ChatEvent } from "../bot/conversation.js";
-import { handleChatEvent, incidentJobHandlers, scopeChat } from "../bot/conversation.js";
 import { type ChatTransport, deliverChat } from "../bot/delivery.js";
 import { Pacer } from "../bot/pacing.js";
 import {
@@ -23,6 +22,7 @@ import type { McuAdapter } from "../mcu/port.js";
 import { type Claimant, judgeLease, type Lease } from "../store/lease-repo.js";
 import type { OutboxChannel } from "../store/queue-repos.js";
 import { Store } from "../store/store.js";
+import { handleChatEvent, incidentJobHandlers, scopeChat } from "./chat/conversation.js";
 import { type Config, loadHolidayCalendar } from "./config.js";
 import type { Desk } from "./desk.js";
 import { readDirectoryCsv } from "./directory/csv.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { handleChatEvent } from "../../src/bot/conversation.js";
+import { handleChatEvent } from "../../src/app/chat/conversation.js";
 import { at, makeDesk } from "../helpers.js";
 import { deskNotices, ev, mcu, tech, wan } from "./chat-support.js";
 

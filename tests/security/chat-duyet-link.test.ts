@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { handleChatEvent } from "../../src/bot/conversation.js";
+import { handleChatEvent } from "../../src/app/chat/conversation.js";
 import { at, makeDesk, sampleDirectory, tempDir } from "../helpers.js";
 import { admin, dm, repliesTo, tech } from "./chat-support.js";
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
+import {
+  DEFAULT_CHAT_OPTIONS,
+  handleChatEvent,
+  incidentJobHandlers,
+} from "../../src/app/chat/conversation.js";
 import { runDueJobs } from "../../src/app/scheduler.js";
-import { DEFAULT_CHAT_OPTIONS, handleChatEvent, incidentJobHandlers } from "../../src/bot/conversation.js";
 import { takeToken } from "../../src/bot/rate-limit.js";
 import { at, makeDesk } from "../helpers.js";
 import { deskNotices, dm, ev, mcu, repliesTo, tech } from "./chat-support.js";

@@ -1,0 +1,393 @@
+import { DateTime } from "luxon";
+import { type Command, HELP_TEXT, parseButton, parseCommand } from "../../bot/commands.js";
+import type { ChatButton, ChatEvent } from "../../bot/conversation.js";
+import { minutesUntilToken, parseBucket, type RateLimit, takeToken } from "../../bot/rate-limit.js";
+import { parseBookingCode } from "../../core/booking/code.js";
+import { STATUS_VI } from "../../core/booking/state.js";
+import type { Booking } from "../../core/booking/types.js";
+import { atLocal, formatRangeVi } from "../../core/calendar/zone.js";
+import { CATEGORY_VI, classify } from "../../core/incident/classify.js";
+import { INCIDENT_STATUS_VI } from "../../core/incident/types.js";
+import { fold } from "../../core/text/fold.js";
+import type { ChatPerson } from "../../store/incident-repo.js";
+import type { Repos } from "../../store/store.js";
+import { type Actor, DESK_ROLES, type Desk } from "../context.js";
+import {
+  approvalText,
+  approveChatLinkIn,
+  chatLinkJobHandlers,
+  type LinkApproval,
+  requestChatLinkIn,
+} from "../directory/chat-links.js";
+import {
+  acknowledgeIncidentIn,
+  type IncidentAction,
+  type IncidentOutcome,
+  reopenIncidentIn,
+  resolveIncidentIn,
+  transferIncidentIn,
+} from "../incident/actions.js";
+import { refusalText } from "../incident/messages.js";
+import { DEFAULT_INCIDENT_OPTIONS, type IncidentOptions, reportIncidentIn } from "../incident/report.js";
+import { INCIDENT_JOB, incidentTimerHandlers, type JobHandler } from "../incident/timers.js";
+import { controlSessionIn, SESSION_COMMANDS, type SessionCommand } from "../session/control.js";
+import { markReadyIn } from "../session/readiness.js";
+
+export type { ChatButton, ChatEvent } from "../../bot/conversation.js";
+export { scopeChat } from "../../bot/conversation.js";
+export { INCIDENT_JOB };
+
+export interface ChatDeskOptions extends IncidentOptions {
+  /** Per chat user (platform:user id): `/dangky`, free-text fault reports, and every other command or button. */
+  limits: Record<LimitKind, RateLimit>;
+  /** Registration notices to the group: the first of a window at once, the rest as one digest at its end. */
+  registrationNoticeMinutes: number;
+}
+
+export type LimitKind = "registrations" | "reports" | "commands";
+
+export const DEFAULT_CHAT_OPTIONS: ChatDeskOptions = {
+  ...DEFAULT_INCIDENT_OPTIONS,
+  // A person registers once; a commune reports a few faults in a session; a clerk types a few commands.
+  limits: {
+    registrations: { limit: 3, windowMinutes: 60 },
+    reports: { limit: 10, windowMinutes: 10 },
+    commands: { limit: 30, windowMinutes: 10 },
+  },
+  registrationNoticeMinutes: 10,
+};
+
+function who(ev: ChatEvent): string {
+  return `${ev.platform}:${ev.userId}`;
+}
+
+/** The acting person of a chat update: the chat account, its platform, and its directory person if linked. */
+function actorOf(ev: ChatEvent, person: ChatPerson | null): Actor {
+  return { id: who(ev), channel: ev.platform, person, name: ev.userName };
+}
+
+/** Replies go to the chat the event came from. */
+async function reply(r: Repos, ev: ChatEvent, text: string, now: Date, buttons?: ChatButton[][]) {
+  await r.outbox.enqueue(
+    {
+      channel: "chat",
+      recipient: `${ev.platform}:${ev.chatId}`,
+      kind: "chat-reply",
+      payload: { text, ...(buttons ? { buttons } : {}) },
+    },
+    now,
+  );
+}
+
+function sessionLine(b: Booking, zone: string): string {
+  const time =
+    b.request.start && b.request.end
+      ? formatRangeVi(b.request.start, b.request.end, zone)
+      : "chưa rõ thời gian";
+  // Điều 5.2: a secret session is never described in a group: code, time and that it is secret.
+  if (b.request.secret) return `${b.code} — ${time} — phiên mật (${STATUS_VI[b.status]})`;
+  return `${b.code} — ${time} — ${b.request.host ?? "?"}: ${b.request.title ?? ""} (${STATUS_VI[b.status]})`;
+}
+
+/**
+ * The chat desk's one entry: every Telegram or Zalo update goes through here. The update id is claimed in the
+ * same transaction as the effect, so a redelivered update changes nothing. Replies are outbox rows. This only
+ * translates: it parses the update, gates it, calls the use case and words the reply.
+ */
+export async function handleChatEvent(
+  desk: Desk,
+  ev: ChatEvent,
+  now: Date,
+  opts: ChatDeskOptions = DEFAULT_CHAT_OPTIONS,
+): Promise<{ duplicate: boolean }> {
+  return desk.store.tx(async (r) => {
+    if (!(await r.inbound.claim(ev.platform, ev.updateId, now, "received"))) return { duplicate: true };
+    const person = await r.incidents.personByChat(ev.platform, ev.userId);
+    const cmd = ev.button ? parseButton(ev.button) : parseCommand(ev.text);
+    const gate = await authorise(r, ev, person, cmd, now, opts);
+    if (gate !== "ok") {
+      await r.inbound.settle(ev.platform, ev.updateId, gate, null);
+      return { duplicate: false };
+    }
+    if (cmd) await command(desk, r, ev, person, cmd, now, opts);
+    else await freeText(desk, r, ev, person, now, opts);
+    await r.inbound.settle(ev.platform, ev.updateId, "handled", null);
+    return { duplicate: false };
+  });
+}
+
+const LIMIT_VI: Record<LimitKind, string> = {
+  registrations: "yêu cầu đăng ký",
+  reports: "báo cáo sự cố",
+  commands: "lệnh",
+};
+
+/**
+ * The gate before any effect: updates from an unknown group get one refusal and nothing else; then the
+ * per-user rate limit (desk staff are not limited for commands: a burst of faults is their work).
+ */
+async function authorise(
+  r: Repos,
+  ev: ChatEvent,
+  person: ChatPerson | null,
+  cmd: Command | null,
+  now: Date,
+  opts: ChatDeskOptions,
+): Promise<"ok" | "other-group" | "rate-limited"> {
+  const fault = !cmd && classify(ev.text) !== "other";
+  if (ev.chatType === "other-group") {
+    // Chatter in a stranger's group is not ours to answer; a command or a fault gets one refusal (rate-limited).
+    if ((cmd || fault) && (await withinLimit(r, ev, "commands", now, opts))) {
+      await reply(
+        r,
+        ev,
+        "Bot chỉ làm việc trong nhóm Hỗ trợ kỹ thuật họp trực tuyến Thành phố và trong tin nhắn riêng. Đề nghị báo sự cố hoặc gửi lệnh ở nhóm đó, hoặc nhắn riêng cho bot.",
+        now,
+      );
+    }
+    return "other-group";
+  }
+  const kind = limitKind(ev, person, cmd, fault);
+  if (!kind) return "ok";
+  return (await withinLimit(r, ev, kind, now, opts)) ? "ok" : "rate-limited";
+}
+
+/** Which bucket an update draws on; null when it costs nothing (group chatter the bot does not answer). */
+function limitKind(
+  ev: ChatEvent,
+  person: ChatPerson | null,
+  cmd: Command | null,
+  fault: boolean,
+): LimitKind | null {
+  if (cmd?.name === "dangky") return "registrations";
+  if (cmd) return person && DESK_ROLES.includes(person.role) ? null : "commands";
+  if (fault) return "reports";
+  // Unknown text in private is answered with the help: a flood of it is a flood of commands.
+  return ev.chatType === "private" ? "commands" : null;
+}
+
+/** Take a token from the user's bucket; over the limit, the first refusal is told politely, the rest silent. */
+async function withinLimit(
+  r: Repos,
+  ev: ChatEvent,
+  kind: LimitKind,
+  now: Date,
+  opts: ChatDeskOptions,
+): Promise<boolean> {
+  const key = `chat-rate:${kind}:${who(ev)}`;
+  const limit = opts.limits[kind];
+  const decision = takeToken(parseBucket(await r.meta.get(key)), limit, now.getTime());
+  await r.meta.set(key, JSON.stringify(decision.state));
+  if (decision.notify) {
+    await reply(
+      r,
+      ev,
+      `Anh/chị đã gửi quá nhiều ${LIMIT_VI[kind]} trong thời gian ngắn (tối đa ${limit.limit} trong ${limit.windowMinutes} phút). Bot tạm dừng xử lý ${LIMIT_VI[kind]} của anh/chị khoảng ${minutesUntilToken(decision.state, limit)} phút; việc gấp xin gọi trực tiếp bộ phận kỹ thuật.`,
+      now,
+    );
+  }
+  return decision.allowed;
+}
+
+/** Free text: a fault report (`reportIncident`), or the help in a private chat. */
+async function freeText(
+  desk: Desk,
+  r: Repos,
+  ev: ChatEvent,
+  person: ChatPerson | null,
+  now: Date,
+  opts: ChatDeskOptions,
+) {
+  const outcome = await reportIncidentIn(desk, r, actorOf(ev, person), { text: ev.text }, now, opts, (text) =>
+    reply(r, ev, text, now),
+  );
+  if (outcome.ok) return;
+  if (outcome.reason === "no-endpoint") return reply(r, ev, outcome.message, now);
+  // Groups are for people: the bot speaks only when it has something to do.
+  if (ev.chatType === "private") await reply(r, ev, `Bot chưa hiểu yêu cầu. ${HELP_TEXT}`, now);
+}
+
+const INCIDENT_COMMANDS: Record<string, IncidentAction> = {
+  nhan: "acknowledge",
+  chuyen: "transfer",
+  xong: "resolve",
+  mo: "reopen",
+};
+
+async function command(
+  desk: Desk,
+  r: Repos,
+  ev: ChatEvent,
+  person: ChatPerson | null,
+  cmd: Command,
+  now: Date,
+  opts: ChatDeskOptions,
+) {
+  const zone = desk.reg.zone;
+  const action = INCIDENT_COMMANDS[cmd.name];
+  if (action) return incidentAction(r, ev, person, action, cmd, now);
+  if ((SESSION_COMMANDS as readonly string[]).includes(cmd.name)) {
+    const outcome = await controlSessionIn(
+      r,
+      actorOf(ev, person),
+      cmd.name as SessionCommand,
+      cmd.args[0] ?? "",
+      cmd.args[1],
+      now,
+    );
+    return reply(r, ev, outcome.ok ? outcome.notice : outcome.message, now);
+  }
+  switch (cmd.name) {
+    case "tro_giup":
+    case "trogiup":
+    case "help":
+    case "start":
+      return reply(r, ev, HELP_TEXT, now);
+    case "dangky": {
+      const outcome = await requestChatLinkIn(
+        r,
+        { platform: ev.platform, userId: ev.userId, name: ev.userName, endpoint: cmd.args[0] ?? "" },
+        now,
+        opts,
+      );
+      return reply(r, ev, outcome.ok ? outcome.notice : outcome.message, now);
+    }
+    case "duyet":
+      return approve(r, ev, person, cmd, now);
+    case "lich": {
+      // In a private chat a person sees only their own endpoint's sessions; a stranger sees none.
+      if (ev.chatType === "private" && !person) return reply(r, ev, NOT_REGISTERED, now);
+      const day = DateTime.fromJSDate(now, { zone }).toISODate()!;
+      const from = atLocal(day, "00:00", zone);
+      const list = await r.bookings
+        .list({
+          from,
+          to: new Date(from.getTime() + 24 * 3600_000),
+          statuses: ["confirmed", "checked", "live", "ended", "needs-review"],
+        })
+        .then((all) => all.filter((b) => visibleTo(ev, person, b)));
+      if (list.length === 0) return reply(r, ev, "Hôm nay không có phiên họp trực tuyến nào.", now);
+      return reply(
+        r,
+        ev,
+        [
+          `Lịch họp trực tuyến hôm nay (${list.length} phiên):`,
+          ...list.map((b) => `• ${sessionLine(b, zone)}`),
+        ].join("\n"),
+        now,
+      );
+    }
+    case "phien": {
+      const code = parseBookingCode(cmd.rest);
+      const found = code ? await r.bookings.get(code) : null;
+      // Another endpoint's session is "not found" in a private chat: its existence is not ours to tell.
+      const b = found && visibleTo(ev, person, found) ? found : null;
+      if (!b)
+        return reply(r, ev, `Không tìm thấy phiên họp «${cmd.rest}». Cách dùng: /phien HTT-2026-0042.`, now);
+      return reply(r, ev, sessionLine(b, zone), now);
+    }
+    case "sansang": {
+      const outcome = await markReadyIn(r, actorOf(ev, person), cmd.rest, person?.endpoint ?? null, now);
+      return reply(r, ev, outcome.ok ? outcome.notice : outcome.message, now);
+    }
+    case "suco":
+      return ownIncidents(r, ev, person, now);
+    default:
+      return reply(r, ev, `Lệnh /${cmd.name} không tồn tại. Gõ /tro_giup để xem các lệnh.`, now);
+  }
+}
+
+const NOT_REGISTERED =
+  "Tài khoản của anh/chị chưa đăng ký với điểm cầu nào nên bot không hiển thị lịch họp hay sự cố. Gửi /dangky <mã điểm cầu> để quản trị viên duyệt.";
+
+/** Who may see a session: anyone in the support group; in private, desk staff, or a person of one of its endpoints. */
+function visibleTo(ev: ChatEvent, person: ChatPerson | null, b: Booking): boolean {
+  if (ev.chatType === "group") return true;
+  if (!person) return false;
+  if (DESK_ROLES.includes(person.role)) return true;
+  return person.endpoint !== null && [b.hostEndpoint, ...b.request.participants].includes(person.endpoint);
+}
+
+/** `/suco`: the open incidents of the person's own endpoint (desk staff: all open ones). */
+async function ownIncidents(r: Repos, ev: ChatEvent, person: ChatPerson | null, now: Date) {
+  if (!person) return reply(r, ev, NOT_REGISTERED, now);
+  const desk = DESK_ROLES.includes(person.role);
+  if (!desk && ev.chatType !== "private")
+    return reply(r, ev, "Xem sự cố của điểm cầu mình: nhắn riêng /suco cho bot.", now);
+  const open = (await r.incidents.list()).filter(
+    (i) => i.status !== "resolved" && (desk || (person.endpoint !== null && i.endpoint === person.endpoint)),
+  );
+  if (open.length === 0) return reply(r, ev, "Không có sự cố nào đang mở.", now);
+  return reply(
+    r,
+    ev,
+    [
+      `Sự cố đang mở (${open.length}):`,
+      ...open.map(
+        (i) =>
+          `• ${i.code} — ${CATEGORY_VI[i.category]} tại ${i.endpoint ?? "điểm cầu chưa rõ"}${i.unverified ? " (chưa xác minh)" : ""}: ${INCIDENT_STATUS_VI[i.status]}`,
+      ),
+    ].join("\n"),
+    now,
+  );
+}
+
+/** `/duyet <số> [leader|technician] [thay|them]`: an admin approves a registration (`approveChatLink`). */
+async function approve(r: Repos, ev: ChatEvent, person: ChatPerson | null, cmd: Command, now: Date) {
+  const words = cmd.args.slice(1).map((a) => fold(a));
+  const role = words.some((w) => w === "leader" || w === "lanh dao" || w === "lanhdao")
+    ? "leader"
+    : "technician";
+  const mode = words.includes("thay") ? "replace" : words.includes("them") ? "add" : "new";
+  const input: LinkApproval = { id: Number(cmd.args[0]), role, mode };
+  const unknown = words.filter(
+    (w) => !["leader", "lanhdao", "lanh dao", "technician", "kythuat", "thay", "them"].includes(w),
+  );
+  // Only an admin learns how the command is written.
+  if (person?.role === "admin" && (unknown.length || (words.includes("thay") && words.includes("them"))))
+    return reply(
+      r,
+      ev,
+      `Không hiểu «${cmd.args.slice(1).join(" ")}». Cách dùng: /duyet <số> [leader|technician] [thay|them].`,
+      now,
+    );
+  const outcome = await approveChatLinkIn(r, actorOf(ev, person), input, now);
+  return reply(r, ev, approvalText(outcome, cmd.args[0] ?? "", input), now);
+}
+
+/** `/nhan`, `/chuyen`, `/xong`, `/mo` (typed or as buttons): the incident use cases. */
+async function incidentAction(
+  r: Repos,
+  ev: ChatEvent,
+  person: ChatPerson | null,
+  action: IncidentAction,
+  cmd: Command,
+  now: Date,
+) {
+  const actor = actorOf(ev, person);
+  const code = cmd.args[0] ?? "";
+  const rest = cmd.args.slice(1).join(" ");
+  let outcome: IncidentOutcome;
+  switch (action) {
+    case "acknowledge":
+      outcome = await acknowledgeIncidentIn(r, actor, code, now, { note: rest });
+      break;
+    case "transfer":
+      outcome = await transferIncidentIn(r, actor, code, rest, now);
+      break;
+    case "resolve":
+      outcome = await resolveIncidentIn(r, actor, code, rest, now);
+      break;
+    case "reopen":
+      outcome = await reopenIncidentIn(r, actor, code, now, { note: rest });
+      break;
+  }
+  if (!outcome.ok) return reply(r, ev, refusalText(action, outcome), now);
+  // The group was told by the use case; a private chat also gets the answer.
+  if (ev.chatType === "private") await reply(r, ev, outcome.notice, now);
+}
+
+/** Timers of incidents during a live session, and the digest of registration notices. */
+export function incidentJobHandlers(): Record<string, JobHandler> {
+  return { ...incidentTimerHandlers(), ...chatLinkJobHandlers() };
+}

@@ -1,0 +1,243 @@
+import { INCIDENT_CODE_RE, type Incident } from "../../core/incident/types.js";
+import { fold } from "../../core/text/fold.js";
+import type { Repos } from "../../store/store.js";
+import { type Actor, DESK_ROLES, type Desk, isDeskStaff } from "../context.js";
+import {
+  ACTION_COMMAND,
+  acknowledgedText,
+  incidentButtons,
+  ROLE_VI,
+  ROUTE_VI,
+  reopenedText,
+  resolvedText,
+  transferNotice,
+  transferredText,
+} from "./messages.js";
+import { deskNotice, groupUpdate, incidentPlace } from "./notify.js";
+import { INCIDENT_JOB } from "./timers.js";
+
+export type IncidentAction = "acknowledge" | "transfer" | "resolve" | "reopen";
+
+export type IncidentRefusal =
+  /** Only the MCU technicians, the WAN duty and admins handle incidents. */
+  | { ok: false; reason: "forbidden" }
+  /** No incident has this code (`code` is what was given, possibly empty). */
+  | { ok: false; reason: "not-found"; code: string }
+  /** Acknowledge or resolve an incident already resolved. */
+  | { ok: false; reason: "already-resolved"; incident: Incident }
+  /** Reopen an incident that is not resolved. */
+  | { ok: false; reason: "not-resolved"; incident: Incident }
+  /** Transfer without a target. */
+  | { ok: false; reason: "no-target"; incident: Incident }
+  /** Transfer to a name that is no desk role or person, or names several. */
+  | { ok: false; reason: "target-refused"; incident: Incident; why: string };
+
+export type IncidentOutcome =
+  | {
+      ok: true;
+      incident: Incident;
+      /** What the group is told (and the acting person, in a private chat). */
+      notice: string;
+    }
+  | IncidentRefusal;
+
+/** A desk person acknowledges an incident: it is theirs, and its reminders stop. */
+export function acknowledgeIncident(
+  desk: Desk,
+  actor: Actor,
+  code: string,
+  now: Date,
+  opts: { note?: string } = {},
+): Promise<IncidentOutcome> {
+  return desk.store.tx((r) => acknowledgeIncidentIn(r, actor, code, now, opts));
+}
+
+/**
+ * A desk person hands an incident to a desk role (`wan`, `mcu`) or a desk person named as in the directory
+ * (`@Đỗ Văn Khánh`, `@dovankhanh`); anything else is refused, so a fault is never handed to a name nobody reads.
+ */
+export function transferIncident(
+  desk: Desk,
+  actor: Actor,
+  code: string,
+  target: string,
+  now: Date,
+): Promise<IncidentOutcome> {
+  return desk.store.tx((r) => transferIncidentIn(r, actor, code, target, now));
+}
+
+/** A desk person marks an incident resolved, with a note on how. */
+export function resolveIncident(
+  desk: Desk,
+  actor: Actor,
+  code: string,
+  note: string,
+  now: Date,
+): Promise<IncidentOutcome> {
+  return desk.store.tx((r) => resolveIncidentIn(r, actor, code, note, now));
+}
+
+/** A desk person reopens a resolved incident. */
+export function reopenIncident(
+  desk: Desk,
+  actor: Actor,
+  code: string,
+  now: Date,
+  opts: { note?: string } = {},
+): Promise<IncidentOutcome> {
+  return desk.store.tx((r) => reopenIncidentIn(r, actor, code, now, opts));
+}
+
+type Loaded = { ok: true; incident: Incident } | IncidentRefusal;
+
+/** The gate every incident action shares: a desk role, then a known incident code. */
+async function load(r: Repos, actor: Actor, code: string): Promise<Loaded> {
+  if (!isDeskStaff(actor)) return { ok: false, reason: "forbidden" };
+  const m = INCIDENT_CODE_RE.exec(code);
+  const incident = m ? await r.incidents.get(`SC-${m[1]}-${m[2]}`) : null;
+  return incident ? { ok: true, incident } : { ok: false, reason: "not-found", code };
+}
+
+/** Save the incident's next state, audit it, stop its timers once someone has it, and tell the group. */
+async function apply(
+  r: Repos,
+  actor: Actor,
+  action: IncidentAction,
+  prev: Incident,
+  next: Incident,
+  notice: string,
+  note: string | null,
+  now: Date,
+): Promise<IncidentOutcome> {
+  await r.incidents.save(next);
+  await r.incidents.addEvent(prev.code, {
+    at: now,
+    actor: actor.id,
+    channel: actor.channel,
+    action: ACTION_COMMAND[action],
+    note,
+  });
+  if (next.status !== "open") {
+    await r.jobs.cancel(INCIDENT_JOB.reminder, prev.code);
+    await r.jobs.cancel(INCIDENT_JOB.escalate, prev.code);
+  }
+  await groupUpdate(r, notice, now);
+  return { ok: true, incident: next, notice };
+}
+
+export async function acknowledgeIncidentIn(
+  r: Repos,
+  actor: Actor,
+  code: string,
+  now: Date,
+  opts: { note?: string } = {},
+): Promise<IncidentOutcome> {
+  const loaded = await load(r, actor, code);
+  if (!loaded.ok) return loaded;
+  const inc = loaded.incident;
+  if (inc.status === "resolved") return { ok: false, reason: "already-resolved", incident: inc };
+  const next: Incident = { ...inc, status: "acknowledged", assignee: actor.id, updatedAt: now };
+  const notice = acknowledgedText(actor.person?.name ?? actor.name ?? actor.id, inc.code);
+  return apply(r, actor, "acknowledge", inc, next, notice, opts.note || null, now);
+}
+
+export async function transferIncidentIn(
+  r: Repos,
+  actor: Actor,
+  code: string,
+  target: string,
+  now: Date,
+): Promise<IncidentOutcome> {
+  const loaded = await load(r, actor, code);
+  if (!loaded.ok) return loaded;
+  const inc = loaded.incident;
+  const to = await transferTarget(r, target);
+  if (to.kind === "none") return { ok: false, reason: "no-target", incident: inc };
+  if (to.kind === "refused") return { ok: false, reason: "target-refused", incident: inc, why: to.why };
+  const next: Incident = {
+    ...inc,
+    status: "dispatched",
+    route: to.route ?? inc.route,
+    assignee: to.assignee,
+    updatedAt: now,
+  };
+  await deskNotice(
+    r,
+    to.role,
+    transferNotice(inc, await incidentPlace(r, inc), to.label),
+    now,
+    inc.code,
+    incidentButtons(inc.code),
+  );
+  return apply(r, actor, "transfer", inc, next, transferredText(inc.code, to.label), target || null, now);
+}
+
+export async function resolveIncidentIn(
+  r: Repos,
+  actor: Actor,
+  code: string,
+  note: string,
+  now: Date,
+): Promise<IncidentOutcome> {
+  const loaded = await load(r, actor, code);
+  if (!loaded.ok) return loaded;
+  const inc = loaded.incident;
+  if (inc.status === "resolved") return { ok: false, reason: "already-resolved", incident: inc };
+  const next: Incident = { ...inc, status: "resolved", updatedAt: now };
+  return apply(r, actor, "resolve", inc, next, resolvedText(inc.code, note.trim()), note || null, now);
+}
+
+export async function reopenIncidentIn(
+  r: Repos,
+  actor: Actor,
+  code: string,
+  now: Date,
+  opts: { note?: string } = {},
+): Promise<IncidentOutcome> {
+  const loaded = await load(r, actor, code);
+  if (!loaded.ok) return loaded;
+  const inc = loaded.incident;
+  if (inc.status !== "resolved") return { ok: false, reason: "not-resolved", incident: inc };
+  const next: Incident = { ...inc, status: "open", assignee: null, updatedAt: now };
+  return apply(r, actor, "reopen", inc, next, reopenedText(inc.code), opts.note || null, now);
+}
+
+type TransferTarget =
+  | { kind: "none" }
+  | { kind: "refused"; why: string }
+  | { kind: "ok"; label: string; role: string; assignee: string; route: "wan" | "mcu" | null };
+
+/** Who `target` names: a desk role (`wan`, `mcu`) or one desk person (diacritics, case and spaces aside). */
+async function transferTarget(r: Repos, raw: string): Promise<TransferTarget> {
+  const text = raw.trim().replace(/^@/, "");
+  if (!text) return { kind: "none" };
+  const key = fold(text).replace(/ /g, "");
+  if (key === "wan")
+    return { kind: "ok", label: ROUTE_VI.wan, role: "wan-duty", assignee: "wan-duty", route: "wan" };
+  if (key === "mcu")
+    return {
+      kind: "ok",
+      label: ROUTE_VI.mcu,
+      role: "mcu-technician",
+      assignee: "mcu-technician",
+      route: "mcu",
+    };
+  const matches = (await r.incidents.deskPeople(DESK_ROLES)).filter(
+    (p) => fold(p.name).replace(/ /g, "") === key,
+  );
+  if (matches.length === 0)
+    return { kind: "refused", why: `«${raw.trim()}» không phải bộ phận hay cán bộ trực trong danh bạ.` };
+  if (matches.length > 1)
+    return {
+      kind: "refused",
+      why: `«${raw.trim()}» trùng tên ${matches.length} cán bộ (${matches.map((p) => ROLE_VI[p.role] ?? p.role).join(", ")}); hãy chuyển cho bộ phận (wan hoặc mcu).`,
+    };
+  const p = matches[0]!;
+  return {
+    kind: "ok",
+    label: `${p.name} (${ROLE_VI[p.role] ?? p.role})`,
+    role: p.role,
+    assignee: `person:${p.personId}`,
+    route: p.role === "wan-duty" ? "wan" : p.role === "mcu-technician" ? "mcu" : null,
+  };
+}

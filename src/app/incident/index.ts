@@ -1,0 +1,4 @@
+export * from "./actions.js";
+export * from "./messages.js";
+export * from "./report.js";
+export { INCIDENT_JOB, incidentTimerHandlers } from "./timers.js";

@@ -1,0 +1,159 @@
+import { buttonData } from "../../bot/commands.js";
+import type { ChatButton } from "../../bot/conversation.js";
+import { CATEGORY_VI, type FaultCategory, type Route } from "../../core/incident/classify.js";
+import { INCIDENT_STATUS_VI, type Incident } from "../../core/incident/types.js";
+import type { IncidentAction, IncidentRefusal } from "./actions.js";
+
+/** Who handles a route, as chat and the web name it. */
+export const ROUTE_VI: Record<Route, string> = {
+  wan: "Trực ban mạng WAN (Sở Khoa học và Công nghệ)",
+  mcu: "Kỹ thuật MCU",
+};
+
+export const ROLE_VI: Record<string, string> = {
+  leader: "lãnh đạo",
+  technician: "cán bộ kỹ thuật",
+  "mcu-technician": "cán bộ kỹ thuật MCU",
+  "wan-duty": "trực ban mạng WAN",
+  admin: "quản trị viên",
+};
+
+/** The chat command of each incident action, as the audit trail records it and chat types it. */
+export const ACTION_COMMAND: Record<IncidentAction, string> = {
+  acknowledge: "nhan",
+  transfer: "chuyen",
+  resolve: "xong",
+  reopen: "mo",
+};
+
+/** How each incident command is written, for the message that corrects a mistyped one. */
+const INCIDENT_USAGE: Record<IncidentAction, string> = {
+  acknowledge: "/nhan SC-2026-0123",
+  transfer: "/chuyen SC-2026-0123 wan | mcu | @Tên cán bộ",
+  resolve: "/xong SC-2026-0123 [ghi chú cách xử lý]",
+  reopen: "/mo SC-2026-0123",
+};
+
+/** The buttons under a desk notice about an incident (Telegram; Zalo spells them out as commands). */
+export function incidentButtons(code: string): ChatButton[][] {
+  return [
+    [
+      { label: `Nhận ${code}`, data: buttonData("nhan", code) },
+      { label: "Chuyển WAN", data: buttonData("chuyen", code, "wan") },
+      { label: "Đã xong", data: buttonData("xong", code) },
+    ],
+  ];
+}
+
+/** Where a report was made, as chat may say it (Điều 5.2: a secret session's endpoint is never named). */
+export function reportPlace(endpoint: string, booking: { code: string; secret: boolean } | null): string {
+  if (booking?.secret) return `một điểm cầu của phiên mật ${booking.code}`;
+  return `${endpoint}${booking ? `, phiên ${booking.code}` : ""}`;
+}
+
+export function openedText(
+  code: string,
+  category: FaultCategory,
+  route: Route,
+  where: string,
+  secret: boolean,
+) {
+  return secret
+    ? `Đã tiếp nhận sự cố ${code} (${CATEGORY_VI[category]}); đã chuyển ${ROUTE_VI[route]}.`
+    : `Đã tiếp nhận sự cố ${code} (${CATEGORY_VI[category]}) tại ${where}; đã chuyển ${ROUTE_VI[route]}.`;
+}
+
+export function newIncidentNotice(
+  code: string,
+  category: FaultCategory,
+  where: string,
+  reporterName: string | null,
+): string {
+  return `Sự cố mới ${code} (${CATEGORY_VI[category]}) tại ${where}${reporterName ? `, do ${reporterName} báo` : ""}.`;
+}
+
+export function joinedText(joined: Incident): string {
+  return `Sự cố này đã được ghi nhận trong ${joined.code} (${INCIDENT_STATUS_VI[joined.status]}); bot đã bổ sung phản ánh của anh/chị.`;
+}
+
+export const REGISTER_HINT =
+  "Tài khoản của anh/chị chưa gắn với điểm cầu nào: đề nghị gửi /dangky <mã điểm cầu> để quản trị viên duyệt, hoặc gọi trực tiếp bộ phận kỹ thuật.";
+
+export function strangerJoinedText(joined: Incident): string {
+  return `Phản ánh này đã được ghi vào sự cố ${joined.code} (chưa xác minh). ${REGISTER_HINT}`;
+}
+
+export function strangerOpenedText(
+  name: string,
+  code: string,
+  category: FaultCategory,
+  route: Route,
+): string {
+  return `Chào ${name}, bot đã ghi nhận phản ánh thành sự cố ${code} (${CATEGORY_VI[category]}, chưa xác minh) và chuyển ${ROUTE_VI[route]}. ${REGISTER_HINT}`;
+}
+
+export function strangerNotice(
+  code: string,
+  category: FaultCategory,
+  platform: string,
+  name: string,
+  text: string,
+): string {
+  const said = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  return `Sự cố mới ${code} (${CATEGORY_VI[category]}) — CHƯA XÁC MINH: tài khoản ${platform} chưa đăng ký «${name}» báo «${said}». Đề nghị liên hệ xác minh điểm cầu.`;
+}
+
+export const NO_ENDPOINT_TEXT =
+  "Tài khoản của anh/chị thuộc bộ phận kỹ thuật, không gắn với điểm cầu; sự cố cần được báo từ điểm cầu.";
+
+export function acknowledgedText(who: string, code: string): string {
+  return `${who} đã nhận xử lý sự cố ${code}.`;
+}
+
+export function transferredText(code: string, label: string): string {
+  return `Sự cố ${code} đã được chuyển cho ${label}.`;
+}
+
+export function transferNotice(inc: Incident, place: string, label: string): string {
+  return `Sự cố ${inc.code} (${CATEGORY_VI[inc.category]}) tại ${place} được chuyển cho ${label}.`;
+}
+
+export function resolvedText(code: string, note: string): string {
+  return `Sự cố ${code} đã khắc phục${note ? `: ${note}` : ""}.`;
+}
+
+export function reopenedText(code: string): string {
+  return `Sự cố ${code} được mở lại.`;
+}
+
+export function transferUsage(code: string): string {
+  return `Cách dùng: /chuyen ${code} wan, /chuyen ${code} mcu hoặc /chuyen ${code} @tên (tên một cán bộ kỹ thuật MCU, trực ban WAN hoặc quản trị viên trong danh bạ).`;
+}
+
+/** A refused incident action, in the words chat has always used (the web shows the same). */
+export function refusalText(action: IncidentAction, refusal: IncidentRefusal): string {
+  switch (refusal.reason) {
+    case "forbidden":
+      return "Chỉ cán bộ kỹ thuật MCU, trực ban mạng WAN hoặc quản trị viên mới thao tác được với sự cố.";
+    case "not-found":
+      return refusal.code
+        ? `Không tìm thấy sự cố «${refusal.code}». Ví dụ: ${INCIDENT_USAGE[action]}.`
+        : `Thiếu mã sự cố. Cách dùng: ${INCIDENT_USAGE[action]}.`;
+    case "already-resolved":
+      return action === "acknowledge"
+        ? `Sự cố ${refusal.incident.code} đã khắc phục; dùng /mo ${refusal.incident.code} để mở lại.`
+        : `Sự cố ${refusal.incident.code} đã khắc phục trước đó.`;
+    case "not-resolved":
+      return `Sự cố ${refusal.incident.code} đang mở.`;
+    case "no-target":
+      return transferUsage(refusal.incident.code);
+    case "target-refused":
+      return `Không chuyển được sự cố ${refusal.incident.code}: ${refusal.why} ${transferUsage(refusal.incident.code)}`;
+  }
+}
+
+export function reminderText(inc: Incident, place: string, escalate: boolean): string {
+  return escalate
+    ? `Báo động: sự cố ${inc.code} tại ${place} trong phiên ${inc.booking} vẫn chưa có người nhận xử lý.`
+    : `Nhắc việc: sự cố ${inc.code} tại ${place} (phiên ${inc.booking}) chưa có người nhận. Gõ /nhan ${inc.code}.`;
+}

@@ -1,0 +1,45 @@
+import type { ChatButton } from "../../bot/conversation.js";
+import type { Booking } from "../../core/booking/types.js";
+import type { Incident } from "../../core/incident/types.js";
+import type { Repos } from "../../store/store.js";
+
+/** A notice to a desk role in the support group (the delivery tags it with the role). */
+export async function deskNotice(
+  r: Repos,
+  role: string,
+  text: string,
+  now: Date,
+  incident: string,
+  buttons?: ChatButton[][],
+): Promise<void> {
+  await r.outbox.enqueue(
+    {
+      channel: "desk",
+      recipient: role,
+      kind: "incident-notice",
+      payload: { text, incident, ...(buttons ? { buttons } : {}) },
+    },
+    now,
+  );
+}
+
+/** The reporter is told at each step, in the group where the fault was reported. */
+export async function groupUpdate(r: Repos, text: string, now: Date): Promise<void> {
+  await r.outbox.enqueue(
+    { channel: "group", recipient: "support-group", kind: "incident-update", payload: { text } },
+    now,
+  );
+}
+
+/** The session live at an endpoint now (or about to start within the technical-check window). */
+export async function liveBookingAt(r: Repos, endpoint: string, now: Date): Promise<Booking | null> {
+  const holders = await r.bookings.holders(now, new Date(now.getTime() + 1), [endpoint]);
+  const h = holders.find((x) => x.endpoints.includes(endpoint));
+  return h ? r.bookings.get(h.code) : null;
+}
+
+/** Where an incident is, as chat may say it: never an endpoint of a secret session (Điều 5.2). */
+export async function incidentPlace(r: Repos, inc: Incident): Promise<string> {
+  const b = inc.booking ? await r.bookings.get(inc.booking) : null;
+  return b?.request.secret ? "một điểm cầu của phiên mật" : (inc.endpoint ?? "chưa rõ điểm cầu");
+}

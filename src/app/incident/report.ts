@@ -1,0 +1,244 @@
+import { DateTime } from "luxon";
+import { classify, type FaultCategory, routeOf } from "../../core/incident/classify.js";
+import { type Incident, incidentCode } from "../../core/incident/types.js";
+import type { Repos } from "../../store/store.js";
+import type { Actor, Desk } from "../context.js";
+import {
+  incidentButtons,
+  joinedText,
+  NO_ENDPOINT_TEXT,
+  newIncidentNotice,
+  openedText,
+  reportPlace,
+  strangerJoinedText,
+  strangerNotice,
+  strangerOpenedText,
+} from "./messages.js";
+import { deskNotice, liveBookingAt } from "./notify.js";
+import { INCIDENT_JOB } from "./timers.js";
+
+export interface IncidentOptions {
+  /** A repeated report of the same fault at the same endpoint within this many minutes joins the open one. */
+  joinMinutes: number;
+  /** During a live session, an unacknowledged incident reminds the duty after this long, then escalates. */
+  ackReminderMinutes: number;
+  escalateMinutes: number;
+}
+
+/**
+ * How the reporter is told, when the channel answers in its own conversation (chat): called before the desk is
+ * told, so that in a group the reporter's answer comes first.
+ */
+export type Tell = (notice: string) => Promise<void>;
+
+export const DEFAULT_INCIDENT_OPTIONS: IncidentOptions = {
+  joinMinutes: 10,
+  ackReminderMinutes: 5,
+  escalateMinutes: 10,
+};
+
+export interface IncidentReport {
+  /** The reporter's own words. */
+  text: string;
+}
+
+export type ReportOutcome =
+  | {
+      ok: true;
+      /** `opened`: a new incident; `joined`: the same fault was already open and the report was added to it. */
+      kind: "opened" | "joined";
+      incident: Incident;
+      /** Reported from an account not linked to the directory: recorded for the desk to verify. */
+      unverified: boolean;
+      /** What the reporter is told. */
+      notice: string;
+    }
+  /** The text describes no fault the desk handles. */
+  | { ok: false; reason: "not-a-fault" }
+  /** Desk staff belong to no endpoint: a fault is reported from an endpoint. */
+  | { ok: false; reason: "no-endpoint"; message: string };
+
+/**
+ * A free-text fault report from a reporter at an endpoint: classify it, join it to the same open fault or open
+ * an incident routed to the MCU technicians or the WAN duty, tell the desk, and arm the acknowledgement timers
+ * when a session is live. A reporter not in the directory gets an unverified incident and is asked to register.
+ */
+export function reportIncident(
+  desk: Desk,
+  actor: Actor,
+  input: IncidentReport,
+  now: Date,
+  opts: IncidentOptions = DEFAULT_INCIDENT_OPTIONS,
+): Promise<ReportOutcome> {
+  return desk.store.tx((r) => reportIncidentIn(desk, r, actor, input, now, opts));
+}
+
+/** `reportIncident` inside the caller's transaction (chat claims its update id in the same one). */
+export async function reportIncidentIn(
+  desk: Desk,
+  r: Repos,
+  actor: Actor,
+  input: IncidentReport,
+  now: Date,
+  opts: IncidentOptions = DEFAULT_INCIDENT_OPTIONS,
+  tell: Tell = async () => {},
+): Promise<ReportOutcome> {
+  const category = classify(input.text);
+  if (category === "other") return { ok: false, reason: "not-a-fault" };
+  const person = actor.person;
+  if (!person) return strangerReport(desk, r, actor, input, category, now, opts, tell);
+  if (!person.endpoint) return { ok: false, reason: "no-endpoint", message: NO_ENDPOINT_TEXT };
+  const joined = await r.incidents.openAt(
+    person.endpoint,
+    category,
+    new Date(now.getTime() - opts.joinMinutes * 60_000),
+  );
+  if (joined) {
+    await r.incidents.addEvent(joined.code, {
+      at: now,
+      actor: actor.id,
+      channel: actor.channel,
+      action: "reported-again",
+      note: input.text,
+    });
+    await tell(joinedText(joined));
+    return { ok: true, kind: "joined", incident: joined, unverified: false, notice: joinedText(joined) };
+  }
+  const code = await nextIncidentCode(desk, r, now);
+  const booking = await liveBookingAt(r, person.endpoint, now);
+  const route = routeOf(category);
+  const incident: Incident = {
+    code,
+    endpoint: person.endpoint,
+    booking: booking?.code ?? null,
+    category,
+    route,
+    status: "open",
+    reporter: actor.id,
+    text: input.text,
+    assignee: null,
+    openedAt: now,
+    updatedAt: now,
+  };
+  await r.incidents.save(incident);
+  await r.incidents.addEvent(code, {
+    at: now,
+    actor: actor.id,
+    channel: actor.channel,
+    action: "opened",
+    note: input.text,
+  });
+  // Điều 5.2: during a secret session neither the endpoint nor the reporter is tied to it in chat.
+  const secret = booking?.request.secret ?? false;
+  const where = reportPlace(person.endpoint, booking ? { code: booking.code, secret } : null);
+  const notice = openedText(code, category, route, where, secret);
+  await tell(notice);
+  await deskNotice(
+    r,
+    route === "wan" ? "wan-duty" : "mcu-technician",
+    newIncidentNotice(code, category, where, secret ? null : (actor.name ?? person.name)),
+    now,
+    code,
+    incidentButtons(code),
+  );
+  if (booking) {
+    const at = (m: number) => new Date(now.getTime() + m * 60_000);
+    await r.jobs.schedule(
+      { kind: INCIDENT_JOB.reminder, key: code, runAt: at(opts.ackReminderMinutes) },
+      now,
+    );
+    await r.jobs.schedule({ kind: INCIDENT_JOB.escalate, key: code, runAt: at(opts.escalateMinutes) }, now);
+  }
+  return {
+    ok: true,
+    kind: "opened",
+    incident,
+    unverified: false,
+    notice,
+  };
+}
+
+async function nextIncidentCode(desk: Desk, r: Repos, now: Date): Promise<string> {
+  const year = DateTime.fromJSDate(now, { zone: desk.reg.zone }).year;
+  return incidentCode(year, await r.bookings.nextSeq(`incident-${year}`));
+}
+
+/**
+ * A fault from an account not in the directory: it may be real, so it is recorded for the desk as an
+ * unverified incident (no endpoint, no session, no timers) and the reporter is asked to register.
+ */
+async function strangerReport(
+  desk: Desk,
+  r: Repos,
+  actor: Actor,
+  input: IncidentReport,
+  category: Exclude<FaultCategory, "other">,
+  now: Date,
+  opts: IncidentOptions,
+  tell: Tell,
+): Promise<ReportOutcome> {
+  const joined = await r.incidents.openByReporter(
+    actor.id,
+    category,
+    new Date(now.getTime() - opts.joinMinutes * 60_000),
+  );
+  if (joined) {
+    await r.incidents.addEvent(joined.code, {
+      at: now,
+      actor: actor.id,
+      channel: actor.channel,
+      action: "reported-again",
+      note: input.text,
+    });
+    await tell(strangerJoinedText(joined));
+    return {
+      ok: true,
+      kind: "joined",
+      incident: joined,
+      unverified: true,
+      notice: strangerJoinedText(joined),
+    };
+  }
+  const code = await nextIncidentCode(desk, r, now);
+  const route = routeOf(category);
+  const incident: Incident = {
+    code,
+    endpoint: null,
+    booking: null,
+    category,
+    route,
+    status: "open",
+    reporter: actor.id,
+    text: input.text,
+    assignee: null,
+    unverified: true,
+    openedAt: now,
+    updatedAt: now,
+  };
+  await r.incidents.save(incident);
+  await r.incidents.addEvent(code, {
+    at: now,
+    actor: actor.id,
+    channel: actor.channel,
+    action: "opened-unverified",
+    note: input.text,
+  });
+  const name = actor.name ?? actor.id;
+  const notice = strangerOpenedText(name, code, category, route);
+  await tell(notice);
+  await deskNotice(
+    r,
+    route === "wan" ? "wan-duty" : "mcu-technician",
+    strangerNotice(code, category, actor.channel, name, input.text),
+    now,
+    code,
+    incidentButtons(code),
+  );
+  return {
+    ok: true,
+    kind: "opened",
+    incident,
+    unverified: true,
+    notice,
+  };
+}
