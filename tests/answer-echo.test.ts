@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { reviewBooking } from "../src/app/desk.js";
+import { reviewBooking } from "../src/app/booking/index.js";
 import { decide } from "../src/core/booking/decide.js";
 import { decisionText } from "../src/core/booking/messages.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
 import { type ChatEvent, handleChatEvent, incidentJobHandlers } from "../src/app/chat/conversation.js";
-import { registerBooking } from "../src/app/desk.js";
 import { runDueJobs } from "../src/app/scheduler.js";
 import { type ChatTransport, deliverChat, RetryAfterError } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { JOB, registerBooking, reviewBooking, workingDaysDeadline } from "../src/app/desk.js";
+import { JOB, registerBooking, reviewBooking, workingDaysDeadline } from "../src/app/booking/index.js";
 import { runDueJobs, sessionJobHandlers } from "../src/app/scheduler.js";
 import { Store } from "../src/store/store.js";
 import { at, makeDesk, request, tempDir } from "./helpers.js";

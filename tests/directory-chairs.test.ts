@@ -1,8 +1,9 @@
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
 import { loadHolidayCalendar } from "../src/app/config.js";
-import { type Desk, registerBooking } from "../src/app/desk.js";
+import type { Desk } from "../src/app/desk.js";
 import { readDirectoryCsv } from "../src/app/directory/csv.js";
 import { PRIORITY } from "../src/core/booking/types.js";
 import { chairWarnings, checkDirectory } from "../src/core/directory/check.js";

@@ -1,8 +1,8 @@
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
 import { CliError } from "../src/app/cli/commands.js";
-import { registerBooking } from "../src/app/desk.js";
 import { DirectoryCsvError, directoryToCsv, readDirectoryCsv } from "../src/app/directory/csv.js";
 import { importDirectory } from "../src/app/directory/import.js";
 import { at, makeDesk, request, SAMPLE_DIR, sampleDirectory, tempDir } from "./helpers.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
 import type { Actor, Desk } from "../src/app/context.js";
-import { registerBooking } from "../src/app/desk.js";
 import {
   acknowledgeIncident,
   reopenIncident,

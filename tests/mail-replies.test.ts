@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JOB } from "../src/app/desk.js";
+import { JOB } from "../src/app/booking/index.js";
 import type { MailOutcome } from "../src/app/mail-desk.js";
 import type { Booking } from "../src/core/booking/types.js";
 import { at, makeDesk } from "./helpers.js";

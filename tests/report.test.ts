@@ -4,15 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ChatEvent, handleChatEvent, incidentJobHandlers } from "../src/app/chat/conversation.js";
-import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
 import {
   cancelBooking,
-  type Desk,
   registerBooking,
   reviewBooking,
   workingDaysDeadline,
-} from "../src/app/desk.js";
+} from "../src/app/booking/index.js";
+import { type ChatEvent, handleChatEvent, incidentJobHandlers } from "../src/app/chat/conversation.js";
+import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
+import type { Desk } from "../src/app/desk.js";
 import { reportCharts } from "../src/app/report/charts.js";
 import { buildReport, periodOf } from "../src/app/report/report.js";
 import { reportSummary } from "../src/app/report/summary.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent, incidentJobHandlers } from "../src/app/chat/conversation.js";
-import { registerBooking } from "../src/app/desk.js";
 import { runDueJobs, sessionJobHandlers } from "../src/app/scheduler.js";
 import { SessionRunner } from "../src/app/session-runner.js";
 import { SimulatorMcu } from "../src/mcu/simulator.js";

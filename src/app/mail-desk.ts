@@ -12,19 +12,18 @@ import {
 } from "../mail/authenticity.js";
 import { type MailFacts, type OwnIdentity, readMail } from "../mail/extract.js";
 import { MailReader } from "../mail/parse-file.js";
+import type { MailThread } from "../mail/thread.js";
 import { resolveParticipants, toBookingRequest, understand } from "../mail/understand.js";
 import type { DirectorySnapshot } from "../store/directory-repo.js";
-import type { MailConfig } from "./config.js";
 import {
   type BookingPatch,
   cancelBooking,
   changeBooking,
-  type Desk,
-  DeskError,
-  type MailThread,
   postponeBooking,
   registerBooking,
-} from "./desk.js";
+} from "./booking/index.js";
+import type { MailConfig } from "./config.js";
+import { type Desk, DeskError } from "./desk.js";
 
 export interface MailDeskOptions {
   own: OwnIdentity;

@@ -1,14 +1,9 @@
 import { DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from "../core/jobs/backoff.js";
-import type { OutboxChannel, OutboxMessage } from "../store/queue-repos.js";
+import { PermanentSendError, type Sender } from "../store/delivery.js";
+import type { OutboxChannel } from "../store/queue-repos.js";
 import type { Store } from "../store/store.js";
 
-/** Delivers one message to the outside world (SMTP, Telegram, Zalo…). Throws on failure. */
-export type Sender = (msg: OutboxMessage) => Promise<void>;
-
-/** A failure that retrying cannot fix (the API said no for good): the message is parked at once. */
-export class PermanentSendError extends Error {
-  override name = "PermanentSendError";
-}
+export { PermanentSendError, type Sender } from "../store/delivery.js";
 
 export interface DeliveryReport {
   sent: number;

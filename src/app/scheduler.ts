@@ -2,7 +2,8 @@ import { formatRangeVi, formatVi } from "../core/calendar/zone.js";
 import { DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from "../core/jobs/backoff.js";
 import type { Job } from "../store/queue-repos.js";
 import type { Repos } from "../store/store.js";
-import { type Desk, JOB, moveTo, workingDaysDeadline } from "./desk.js";
+import { JOB, moveTo, workingDaysDeadline } from "./booking/index.js";
+import type { Desk } from "./desk.js";
 import { PollingWorker } from "./worker.js";
 
 /**

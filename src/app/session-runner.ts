@@ -5,7 +5,8 @@ import { CATEGORY_VI } from "../core/incident/classify.js";
 import { incidentCode } from "../core/incident/types.js";
 import { type McuAdapter, McuRefusedError } from "../mcu/port.js";
 import type { Repos } from "../store/store.js";
-import { type Desk, moveTo } from "./desk.js";
+import { moveTo } from "./booking/index.js";
+import type { Desk } from "./desk.js";
 
 export interface SessionRunnerOptions {
   /** Packet loss (percent) beyond which a leg raises an incident on its own. */

@@ -1,9 +1,9 @@
 import ical, { ICalCalendarMethod } from "ical-generator";
 import nodemailer, { type Transporter } from "nodemailer";
-import { type MailThread, ourMessageId } from "../app/desk.js";
-import { PermanentSendError, type Sender } from "../app/outbox-worker.js";
+import { PermanentSendError, type Sender } from "../store/delivery.js";
 import type { OutboxMessage } from "../store/queue-repos.js";
 import { type TransportSecurity, tlsOptions } from "./intake.js";
+import { type MailThread, ourMessageId } from "./thread.js";
 
 export interface SmtpSettings {
   host: string;

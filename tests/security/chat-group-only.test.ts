@@ -1,9 +1,9 @@
 import { join } from "node:path";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerBooking } from "../../src/app/booking/index.js";
 import { handleChatEvent, scopeChat } from "../../src/app/chat/conversation.js";
 import { loadConfig } from "../../src/app/config.js";
-import { registerBooking } from "../../src/app/desk.js";
 import { DeskService } from "../../src/app/service.js";
 import type { ZaloUpdate } from "../../src/bot/zalo/client.js";
 import { at, makeDesk, request, tempDir } from "../helpers.js";

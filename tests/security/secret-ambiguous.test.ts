@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { changeBooking, registerBooking, reviewBooking } from "../../src/app/booking/index.js";
 import { runCli } from "../../src/app/cli/commands.js";
 import { loadConfig } from "../../src/app/config.js";
-import { changeBooking, registerBooking, reviewBooking } from "../../src/app/desk.js";
 import { runDueJobs, sessionJobHandlers } from "../../src/app/scheduler.js";
 import { DirectoryMatcher } from "../../src/core/directory/matcher.js";
 import { toBookingRequest, understand } from "../../src/mail/understand.js";

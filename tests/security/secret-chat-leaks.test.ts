@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { registerBooking } from "../../src/app/booking/index.js";
 import { type ChatEvent, handleChatEvent, incidentJobHandlers } from "../../src/app/chat/conversation.js";
 import { ROOT } from "../../src/app/config.js";
-import { registerBooking } from "../../src/app/desk.js";
 import { runDueJobs, sessionJobHandlers } from "../../src/app/scheduler.js";
 import { SessionRunner } from "../../src/app/session-runner.js";
 import { SimulatorMcu } from "../../src/mcu/simulator.js";

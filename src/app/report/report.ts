@@ -8,7 +8,8 @@ import {
   type ReportPeriod,
 } from "../../core/report/compute.js";
 import { loadReportRows } from "../../store/report-repo.js";
-import { type Desk, workingDaysDeadline } from "../desk.js";
+import { workingDaysDeadline } from "../booking/index.js";
+import type { Desk } from "../desk.js";
 
 /** A period or filter the person asked for that makes no sense; the message says how to fix it. */
 export class ReportInputError extends Error {

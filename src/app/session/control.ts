@@ -2,8 +2,8 @@ import { parseBookingCode } from "../../core/booking/code.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import type { Booking } from "../../core/booking/types.js";
 import type { Repos } from "../../store/store.js";
+import { moveTo } from "../booking/state.js";
 import type { Actor, Desk } from "../context.js";
-import { moveTo } from "../desk.js";
 
 /** What an MCU technician asks of a session: the chat commands' names. */
 export type SessionCommand = "bangiao" | "batdau" | "ketthuc" | "tatmic" | "batmic" | "bocuc" | "goilai";

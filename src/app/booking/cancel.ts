@@ -1,0 +1,115 @@
+import { STATUS_VI } from "../../core/booking/state.js";
+import type { Booking, Decision } from "../../core/booking/types.js";
+import { formatRangeVi } from "../../core/calendar/zone.js";
+import { type Actor, type Desk, DeskError } from "../context.js";
+import { claimAndLoad, type InboundRef } from "./inbound.js";
+import { type NotifyOptions, notify } from "./notify.js";
+import { moveTo } from "./state.js";
+import { armTimers } from "./timers.js";
+
+/** The clerk or a technician cancels a booking: its timers stop, the invite is withdrawn, everyone is told. */
+export async function cancelBooking(
+  desk: Desk,
+  code: string,
+  actor: Actor,
+  reason: string,
+  now: Date,
+  opts: { inbound?: InboundRef; notify?: NotifyOptions } = {},
+): Promise<Booking | null> {
+  return desk.store.tx(async (r) => {
+    const b = await claimAndLoad(r, code, opts.inbound, now);
+    if (!b) return null;
+    const next = await moveTo(r, b, "cancelled", actor, reason, now);
+    await armTimers(desk, r, next, now);
+    const text = `Lịch họp ${code} (${b.request.start && b.request.end ? formatRangeVi(b.request.start, b.request.end, desk.reg.zone) : "chưa rõ thời gian"}) ĐÃ HỦY.\nLý do: ${reason}.`;
+    const decision: Decision = {
+      outcome: "rejected",
+      reasons: [],
+      missing: [],
+      displaced: [],
+      priority: b.priority,
+      alternatives: [],
+    };
+    await notify(desk, r, next, decision, undefined, now, {
+      ...opts.notify,
+      text,
+      kind: "booking-cancelled",
+      calendar: "CANCEL",
+      groupText: `[${code}] ĐÃ HỦY — ${reason}`,
+    });
+    if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "cancelled", code);
+    return next;
+  });
+}
+
+/**
+ * The clerk asks to postpone ("xin hoãn") without naming a new time: not a cancellation. The booking goes to a
+ * technician (needs-review, with the answer clock from now), who agrees the new time with the agency; the clerk
+ * is told the booking still stands until then. The invite is neither moved nor withdrawn.
+ */
+export async function postponeBooking(
+  desk: Desk,
+  code: string,
+  actor: Actor,
+  now: Date,
+  opts: { inbound?: InboundRef; notify?: NotifyOptions } = {},
+): Promise<Booking | null> {
+  return desk.store.tx(async (r) => {
+    const b = await claimAndLoad(r, code, opts.inbound, now);
+    if (!b) return null;
+    if (!["needs-info", "needs-review", "confirmed", "checked"].includes(b.status)) {
+      throw new DeskError(
+        `Lịch họp ${code} đang ở trạng thái «${STATUS_VI[b.status]}» nên không thể hoãn; đề nghị gửi đăng ký mới.`,
+      );
+    }
+    const next = await moveTo(
+      r,
+      b,
+      "needs-review",
+      actor,
+      "cơ quan đăng ký đề nghị hoãn, chưa có thời gian mới",
+      now,
+    );
+    await armTimers(desk, r, next, now, now);
+    const { zone, answerWithinMinutes } = desk.reg;
+    const when =
+      b.request.start && b.request.end
+        ? formatRangeVi(b.request.start, b.request.end, zone)
+        : "chưa rõ thời gian";
+    const text = [
+      `Lịch họp ${code} (${when}): ĐÃ GHI NHẬN ĐỀ NGHỊ HOÃN, CHỜ XEM XÉT.`,
+      "Lịch họp chưa bị hủy. Thư chưa nêu thời gian mới nên cán bộ kỹ thuật sẽ liên hệ để thống nhất" +
+        ` thời gian, trong vòng ${answerWithinMinutes / 60} giờ (Điều 12.2b).`,
+      "Khi đã có thời gian mới, đề nghị trả lời thư này ghi rõ giờ và ngày họp; nếu không tổ chức nữa, đề nghị trả lời «xin hủy lịch họp».",
+    ].join("\n");
+    const decision: Decision = {
+      outcome: "needs-review",
+      reasons: [],
+      missing: [],
+      displaced: [],
+      priority: b.priority,
+      alternatives: [],
+    };
+    await notify(desk, r, next, decision, undefined, now, {
+      ...opts.notify,
+      text,
+      kind: "booking-postponed",
+      calendar: null,
+      groupText: `[${code}] ĐỀ NGHỊ HOÃN, CHỜ XEM XÉT — ${when}`,
+    });
+    await r.outbox.enqueue(
+      {
+        channel: "desk",
+        recipient: "mcu-technician",
+        kind: "booking-postponed",
+        booking: code,
+        payload: {
+          text: `Lịch họp ${code} (${when}): cơ quan đăng ký đề nghị hoãn nhưng chưa nêu thời gian mới; đề nghị liên hệ đầu mối để thống nhất.`,
+        },
+      },
+      now,
+    );
+    if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "postponed", code);
+    return next;
+  });
+}

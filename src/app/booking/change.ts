@@ -1,0 +1,143 @@
+import { decisionText, OUTCOME_VI } from "../../core/booking/messages.js";
+import { STATUS_VI } from "../../core/booking/state.js";
+import type { Booking, BookingRequest, Decision } from "../../core/booking/types.js";
+import { type Actor, type Desk, DeskError } from "../context.js";
+import { claimInbound, type InboundRef } from "./inbound.js";
+import { answerOptions, type NotifyOptions, notify } from "./notify.js";
+import { decideWithAlternatives, settle } from "./settle.js";
+
+/** What a clerk may change by replying in the thread. */
+export interface BookingPatch {
+  start?: Date;
+  end?: Date;
+  addParticipants?: string[];
+  unresolved?: string[];
+  title?: string;
+  contact?: BookingRequest["contact"];
+  host?: string;
+  emergency?: boolean;
+  recording?: boolean;
+  cityHallRoom?: boolean;
+  /** A later mark of secrecy (Điều 5.2); only a technician lifts one (`declassifyBooking`). */
+  secret?: boolean;
+  secretUnsure?: boolean;
+}
+
+/** What a change touched, as the audit trail says it. */
+const PATCH_FIELD_VI: Record<keyof BookingPatch, string> = {
+  start: "giờ bắt đầu",
+  end: "giờ kết thúc",
+  addParticipants: "thêm điểm cầu",
+  unresolved: "tên điểm cầu chưa xác định",
+  title: "nội dung",
+  contact: "đầu mối liên hệ",
+  host: "cơ quan chủ trì",
+  emergency: "họp khẩn",
+  recording: "ghi hình",
+  cityHallRoom: "phòng họp UBND TP",
+  secret: "độ mật",
+  secretUnsure: "dấu hiệu mật",
+};
+
+export type ChangeResult = { duplicate: true } | { duplicate: false; booking: Booking; decision: Decision };
+
+/**
+ * A reply in the thread completes or changes a booking: the rules run again on the merged request (the
+ * booking never conflicts with itself), the invite's SEQUENCE goes up, and the answer continues the thread.
+ */
+export async function changeBooking(
+  desk: Desk,
+  code: string,
+  patch: BookingPatch,
+  actor: Actor,
+  opts: { now: Date; inbound?: InboundRef; notify?: NotifyOptions },
+): Promise<ChangeResult> {
+  const now = opts.now;
+  return desk.store.tx(async (r) => {
+    if (opts.inbound && !(await claimInbound(r, opts.inbound, now))) {
+      return { duplicate: true };
+    }
+    const b = await r.bookings.get(code);
+    if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`);
+    if (!["needs-info", "needs-review", "confirmed", "checked"].includes(b.status)) {
+      throw new DeskError(
+        `Lịch họp ${code} đang ở trạng thái «${STATUS_VI[b.status]}» nên không thể thay đổi; đề nghị gửi đăng ký mới.`,
+      );
+    }
+    const old = b.request;
+    const duration =
+      old.start && old.end
+        ? old.end.getTime() - old.start.getTime()
+        : desk.reg.defaultDurationMinutes * 60_000;
+    const start = patch.start ?? old.start;
+    const end = patch.end ?? (patch.start ? new Date(patch.start.getTime() + duration) : old.end);
+    const req: BookingRequest = {
+      ...old,
+      host: patch.host ?? old.host,
+      start,
+      end,
+      participants: [...new Set([...old.participants, ...(patch.addParticipants ?? [])])],
+      unresolved: patch.unresolved ?? (patch.addParticipants?.length ? [] : old.unresolved),
+      title: patch.title ?? old.title,
+      contact: patch.contact ?? old.contact,
+      emergency: patch.emergency ?? old.emergency,
+      recording: patch.recording ?? old.recording,
+      cityHallRoom: patch.cityHallRoom ?? old.cityHallRoom,
+      // Secrecy only goes up by mail: a clear mark settles an ambiguous one, an ambiguous one never weakens a clear one.
+      secret: old.secret || patch.secret === true,
+      secretUnsure:
+        patch.secret === true
+          ? !!patch.secretUnsure && (!old.secret || !!old.secretUnsure)
+          : old.secretUnsure,
+    };
+    const directory = await r.directory.snapshot();
+    const decision = await decideWithAlternatives(desk, r, req, directory, now, code);
+    const changed: Booking = {
+      ...b,
+      request: req,
+      hostEndpoint: req.host ? directory.hostEndpoint(req.host) : null,
+      sequence: b.sequence + 1,
+      updatedAt: now,
+    };
+    await r.bookings.addEvent(code, {
+      at: now,
+      from: b.status,
+      to: b.status,
+      actor: actor.id,
+      channel: actor.channel,
+      reason: `thay đổi: ${Object.keys(patch)
+        .map((k) => PATCH_FIELD_VI[k as keyof BookingPatch])
+        .join(", ")}`,
+    });
+    // A rejected change, or one whose end is not after its start, leaves the booking as it was: the clerk is
+    // told why and keeps the old slot.
+    const nonsense = decision.reasons.some((x) => x.code === "invalid-time");
+    if ((decision.outcome === "rejected" || nonsense) && b.status !== "needs-info") {
+      const text = decisionText(code, req, decision, {
+        ...(await answerOptions(desk, r, changed.hostEndpoint)),
+      }).replace(
+        `Lịch họp ${code}: ${OUTCOME_VI[decision.outcome]}.`,
+        `Không thể thay đổi lịch họp ${code}; lịch cũ được giữ nguyên.`,
+      );
+      await notify(desk, r, b, decision, undefined, now, {
+        ...opts.notify,
+        text,
+        kind: "booking-change-refused",
+        calendar: null,
+        // The booking stands as it was: the group's schedule has nothing new to show.
+        groupText: null,
+      });
+      if (opts.inbound)
+        await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "change-refused", code);
+      return { duplicate: false, booking: b, decision };
+    }
+    await r.bookings.save(changed);
+    const booking = await settle(desk, r, changed, decision, now, {
+      kind: "booking-changed",
+      previousPriority: b.priority,
+      ...opts.notify,
+    });
+    if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "changed", code);
+    return { duplicate: false, booking, decision };
+  });
+}

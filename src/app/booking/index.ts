@@ -1,0 +1,8 @@
+export * from "./cancel.js";
+export * from "./change.js";
+export type { InboundRef } from "./inbound.js";
+export type { NotifyOptions } from "./notify.js";
+export * from "./register.js";
+export * from "./review.js";
+export { moveTo } from "./state.js";
+export { JOB, workingDaysDeadline } from "./timers.js";

@@ -1,0 +1,163 @@
+import { decisionText, groupLine } from "../../core/booking/messages.js";
+import type { Booking, Channel, Decision } from "../../core/booking/types.js";
+import type { MailThread } from "../../mail/thread.js";
+import type { Repos } from "../../store/store.js";
+import type { Desk } from "../context.js";
+
+/** Where the answer to a request goes: back to the mailbox it came from, or to the chat user. */
+export function replyChannel(channel: Channel): "mail" | "direct" | null {
+  if (channel === "mail") return "mail";
+  if (channel === "telegram" || channel === "zalo") return "direct";
+  return null;
+}
+
+/** Continue the booking's mail thread from the last answer we sent, when the caller has no fresher one. */
+async function lastThread(r: Repos, code: string): Promise<(MailThread & { lastOutboxId: number }) | null> {
+  const rows = (await r.outbox.list({ booking: code })).filter(
+    (m) => m.channel === "mail" && m.payload.thread,
+  );
+  const last = rows.at(-1);
+  if (!last) return null;
+  return { ...(last.payload.thread as MailThread), lastOutboxId: last.id };
+}
+
+/**
+ * Where a mail about a booking goes in its thread: the caller's (a reply being answered) or the continuation of
+ * the last answer we sent. Điều 5.2: the clerk's subject may carry a secret session's title, so a secret
+ * session's answers carry only its code.
+ */
+export async function threadFor(
+  r: Repos,
+  b: Booking,
+  given: MailThread | null | undefined,
+): Promise<{ thread: MailThread | null; replyToOutbox?: number }> {
+  const previous = given === undefined ? await lastThread(r, b.code) : null;
+  let thread =
+    given ??
+    (previous ? { subject: previous.subject, inReplyTo: null, references: previous.references } : null);
+  if (b.request.secret && thread) thread = { ...thread, subject: "Phiên họp trực tuyến" };
+  return previous ? { thread, replyToOutbox: previous.lastOutboxId } : { thread };
+}
+
+/** Calendar data for the invite: METHOD:REQUEST while the booking holds, CANCEL when it is gone. */
+function calendarOf(b: Booking, method: "REQUEST" | "CANCEL") {
+  const { start, end, title, secret } = b.request;
+  if (!start || !end) return undefined;
+  return {
+    method,
+    uid: b.code,
+    sequence: b.sequence,
+    start: start.toISOString(),
+    end: end.toISOString(),
+    stamp: b.updatedAt.toISOString(),
+    // Điều 5.2: a secret session's invite names only the code.
+    summary: secret || !title ? `Phiên họp trực tuyến ${b.code}` : `${title} (${b.code})`,
+  };
+}
+
+export interface NotifyOptions {
+  thread?: MailThread | null;
+  /** Reply-rate caps hit: record the decision but send the clerk nothing (the desk is told instead). */
+  suppressReply?: boolean;
+  kind?: string;
+  text?: string;
+  calendar?: "REQUEST" | "CANCEL" | null;
+  /** The public line in the group, when the outcome's default does not fit (a cancellation); null posts none. */
+  groupText?: string | null;
+  /** The priority before a change, so that the answer says when it changed. */
+  previousPriority?: Booking["priority"];
+  /** Mail copies of the answer to these mailboxes (the agency's official ones), each under `preface`. */
+  copy?: { to: string[]; preface: string };
+}
+
+/** How an answer names endpoints: by the directory's names, host's endpoint first. */
+export async function answerOptions(desk: Desk, r: Repos, hostEndpoint: string | null) {
+  const directory = await r.directory.snapshot();
+  return {
+    zone: desk.reg.zone,
+    answerWithinMinutes: desk.reg.answerWithinMinutes,
+    endpointName: (c: string) => directory.endpoint(c)?.name,
+    hostEndpoint,
+  };
+}
+
+export async function notify(
+  desk: Desk,
+  r: Repos,
+  b: Booking,
+  decision: Decision,
+  host: string | undefined,
+  now: Date,
+  opts: NotifyOptions = {},
+) {
+  const text =
+    opts.text ??
+    decisionText(b.code, b.request, decision, {
+      ...(await answerOptions(desk, r, b.hostEndpoint)),
+      ...(opts.previousPriority !== undefined ? { previousPriority: opts.previousPriority } : {}),
+    });
+  const channel = replyChannel(b.request.channel);
+  if (channel && !opts.suppressReply) {
+    const payload: Record<string, unknown> = { text };
+    if (channel === "mail") {
+      Object.assign(payload, await threadFor(r, b, opts.thread));
+      const method =
+        opts.calendar !== undefined ? opts.calendar : decision.outcome === "confirmed" ? "REQUEST" : null;
+      if (method) payload.calendar = calendarOf(b, method);
+    }
+    await r.outbox.enqueue(
+      {
+        channel,
+        recipient: b.request.sender,
+        kind: opts.kind ?? `booking-${decision.outcome}`,
+        booking: b.code,
+        payload,
+      },
+      now,
+    );
+  } else if (opts.suppressReply) {
+    await r.outbox.enqueue(
+      {
+        channel: "desk",
+        recipient: "mcu-technician",
+        kind: "reply-capped",
+        booking: b.code,
+        payload: {
+          // Điều 5.2: a secret session's sender mailbox would name its host.
+          text: `Đã dừng trả lời tự động cho ${b.request.secret ? "cơ quan đăng ký" : b.request.sender} (vượt giới hạn số thư tự động); lịch ${b.code}: ${decision.outcome}.`,
+        },
+      },
+      now,
+    );
+  }
+  for (const to of opts.copy?.to ?? []) {
+    // A withdrawn invite reaches every copy; a changed one stays with the clerk who holds the thread.
+    const cancel = opts.calendar === "CANCEL";
+    await r.outbox.enqueue(
+      {
+        channel: "mail",
+        recipient: to,
+        kind: `${opts.kind ?? `booking-${decision.outcome}`}-copy`,
+        booking: b.code,
+        payload: {
+          text: `${opts.copy!.preface}\n\n${text}`,
+          ...(cancel ? { calendar: calendarOf(b, "CANCEL") } : {}),
+        },
+      },
+      now,
+    );
+  }
+  if (opts.groupText === null) return;
+  await r.outbox.enqueue(
+    {
+      channel: "group",
+      recipient: "support-group",
+      kind: "booking-public",
+      booking: b.code,
+      payload: {
+        text: opts.groupText ?? groupLine(b.code, b.request, decision.outcome, desk.reg.zone, host),
+      },
+    },
+    now,
+  );
+}

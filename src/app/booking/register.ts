@@ -1,0 +1,63 @@
+import { bookingCode } from "../../core/booking/code.js";
+import { withDefaultEnd } from "../../core/booking/decide.js";
+import type { Booking, BookingRequest, Decision } from "../../core/booking/types.js";
+import { toLocal } from "../../core/calendar/zone.js";
+import type { Desk } from "../context.js";
+import { claimInbound, type InboundRef } from "./inbound.js";
+import type { NotifyOptions } from "./notify.js";
+import { decideWithAlternatives, settle } from "./settle.js";
+
+export type RegisterResult =
+  | { duplicate: false; code: string; decision: Decision; booking: Booking }
+  | { duplicate: true; code: string | null };
+
+/**
+ * Điều 11–12.2b: record a registration, decide it, and write the answer, the public post, the displaced
+ * bookings' notices and the SLA timers, all in one transaction. With `inbound`, the message's unique key is
+ * claimed in that same transaction: a redelivered message changes nothing and gets `duplicate: true`.
+ */
+export async function registerBooking(
+  desk: Desk,
+  request: BookingRequest,
+  opts: { now: Date; inbound?: InboundRef; notify?: NotifyOptions },
+): Promise<RegisterResult> {
+  const { reg } = desk;
+  const now = opts.now;
+  return desk.store.tx(async (r) => {
+    if (opts.inbound && !(await claimInbound(r, opts.inbound, now))) {
+      return {
+        duplicate: true,
+        code: (await r.inbound.get(opts.inbound.channel, opts.inbound.key))?.booking ?? null,
+      };
+    }
+    const req = withDefaultEnd(request, reg);
+    const directory = await r.directory.snapshot();
+    const decision = await decideWithAlternatives(desk, r, req, directory, now);
+    const year = toLocal(req.receivedAt, reg.zone).year;
+    const code = bookingCode(year, await r.bookings.nextSeq(`booking-${year}`));
+    const received: Booking = {
+      code,
+      status: "received",
+      request: req,
+      hostEndpoint: req.host ? directory.hostEndpoint(req.host) : null,
+      priority: decision.priority,
+      reasons: decision.reasons.map((x) => x.code),
+      missing: decision.missing,
+      sequence: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await r.bookings.save(received);
+    await r.bookings.addEvent(code, {
+      at: now,
+      from: null,
+      to: "received",
+      actor: req.sender,
+      channel: req.channel,
+      reason: "tiếp nhận đăng ký",
+    });
+    const booking = await settle(desk, r, received, decision, now, opts.notify ?? { thread: null });
+    if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "decided", code);
+    return { duplicate: false, code, decision, booking };
+  });
+}

@@ -1,0 +1,94 @@
+import { slotFindings } from "../../core/booking/decide.js";
+import type { Booking, Decision } from "../../core/booking/types.js";
+import { type Actor, type Desk, DeskError } from "../context.js";
+import { notify } from "./notify.js";
+import { holdersFor } from "./settle.js";
+import { moveTo } from "./state.js";
+import { armTimers } from "./timers.js";
+
+/** A technician settles a booking in review: confirm it or reject it, with a reason. */
+export async function reviewBooking(
+  desk: Desk,
+  code: string,
+  outcome: "confirmed" | "rejected",
+  actor: Actor,
+  reason: string,
+  now: Date,
+): Promise<Booking> {
+  return desk.store.tx(async (r) => {
+    const b = await r.bookings.get(code);
+    if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`);
+    if (b.status !== "needs-review") throw new DeskError(`Lịch họp ${code} không ở trạng thái chờ xem xét.`);
+    if (outcome === "confirmed") {
+      // The slot may have been taken since: the rules run again, ignoring this booking's own hold.
+      const directory = await r.directory.snapshot();
+      const ctx = {
+        now,
+        reg: desk.reg,
+        directory,
+        holders: await holdersFor(r, b.request, desk.reg, directory),
+        self: code,
+      };
+      const clash = slotFindings(b.request, ctx).flatMap((f) => f.reason.bookings ?? []);
+      if (clash.length > 0) {
+        throw new DeskError(
+          `Không thể xác nhận ${code}: trùng điểm cầu, phòng họp hoặc năng lực MCU với lịch ${clash.join(", ")}.`,
+        );
+      }
+    }
+    // Confirming settles an ambiguous secrecy mark as secret (Điều 5.2): only `declassifyBooking` lifts it.
+    const settled = b.request.secretUnsure ? settleSecrecy(b, true) : b;
+    const why = b.request.secretUnsure ? `${reason} (giữ đánh dấu mật, Điều 5.2)` : reason;
+    const next = await moveTo(r, settled, outcome, actor, why, now);
+    await armTimers(desk, r, next, now);
+    const decision: Decision = {
+      outcome,
+      reasons: outcome === "rejected" ? [{ code: "endpoint-busy", message: reason }] : [],
+      missing: [],
+      displaced: [],
+      priority: b.priority,
+      alternatives: [],
+    };
+    await notify(desk, r, next, decision, b.request.host ?? undefined, now);
+    return next;
+  });
+}
+
+/** The booking with its secrecy decided by a technician: the `secret-unsure` flag and reason are gone. */
+function settleSecrecy(b: Booking, secret: boolean): Booking {
+  return {
+    ...b,
+    reasons: b.reasons.filter((x) => x !== "secret-unsure"),
+    request: { ...b.request, secret, secretUnsure: false },
+  };
+}
+
+/**
+ * Điều 5.2: a technician lifts the secrecy of a booking that detection marked (ambiguous or by mistake), from the
+ * desk's own tools only. The audit keeps who, when and why; the booking's status does not change (one in review
+ * still needs `reviewBooking`).
+ */
+export async function declassifyBooking(
+  desk: Desk,
+  code: string,
+  actor: Actor,
+  reason: string,
+  now: Date,
+): Promise<Booking> {
+  return desk.store.tx(async (r) => {
+    const b = await r.bookings.get(code);
+    if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`);
+    if (!b.request.secret) throw new DeskError(`Lịch họp ${code} không được đánh dấu mật.`);
+    const next = { ...settleSecrecy(b, false), updatedAt: now };
+    await r.bookings.save(next);
+    await r.bookings.addEvent(code, {
+      at: now,
+      from: b.status,
+      to: b.status,
+      actor: actor.id,
+      channel: actor.channel,
+      reason: `bỏ đánh dấu mật${b.request.secretUnsure ? " (dấu hiệu mật chưa rõ)" : ""}: ${reason}`,
+    });
+    return next;
+  });
+}

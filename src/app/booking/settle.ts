@@ -1,0 +1,126 @@
+import { decide, findAlternatives, occupiedEndpoints } from "../../core/booking/decide.js";
+import { displacedText } from "../../core/booking/messages.js";
+import type { Booking, BookingRequest, Decision } from "../../core/booking/types.js";
+import type { Regulation } from "../../core/regulation.js";
+import type { DirectorySnapshot } from "../../store/directory-repo.js";
+import type { Repos } from "../../store/store.js";
+import type { Desk } from "../context.js";
+import { type NotifyOptions, notify, replyChannel, threadFor } from "./notify.js";
+import { moveTo } from "./state.js";
+import { armTimers } from "./timers.js";
+
+const DAY = 24 * 3600_000;
+
+/** Bookings around a request's slot (widened for the alternatives search: one day back, eight ahead). */
+export async function holdersFor(
+  r: Repos,
+  req: BookingRequest,
+  reg: Regulation,
+  directory: DirectorySnapshot,
+  widen: { backMs: number; aheadMs: number } = { backMs: 0, aheadMs: 0 },
+) {
+  if (!req.start || !req.end) return [];
+  const gap = reg.setupGapMinutes * 60_000;
+  return r.bookings.holders(
+    new Date(req.start.getTime() - gap - widen.backMs),
+    new Date(req.end.getTime() + gap + widen.aheadMs),
+    occupiedEndpoints(req, { directory }),
+  );
+}
+
+/** Run the rules; a rejection also gets the nearest free slots. */
+export async function decideWithAlternatives(
+  desk: Desk,
+  r: Repos,
+  req: BookingRequest,
+  directory: DirectorySnapshot,
+  now: Date,
+  self?: string,
+): Promise<Decision> {
+  const { reg } = desk;
+  const ctx = { now, reg, directory, holders: await holdersFor(r, req, reg, directory), self };
+  const decision = decide(req, ctx);
+  if (decision.outcome !== "rejected" || !req.start || !req.end) return decision;
+  if (decision.reasons.some((x) => x.code === "invalid-time")) return decision;
+  // Every slot from the day before to the day after is nearer than any later one: search those first, and the
+  // whole week only when they do not offer enough.
+  const isWorkingDay = (d: string) => desk.holidays.isWorkingDay(d);
+  const near = {
+    ...ctx,
+    holders: await holdersFor(r, req, reg, directory, { backMs: DAY, aheadMs: 2 * DAY }),
+  };
+  let alternatives = findAlternatives(req, near, { isWorkingDay, days: 1 });
+  if (alternatives.length < reg.alternatives) {
+    const wide = {
+      ...ctx,
+      holders: await holdersFor(r, req, reg, directory, { backMs: DAY, aheadMs: 8 * DAY }),
+    };
+    alternatives = findAlternatives(req, wide, { isWorkingDay, days: 7 });
+  }
+  return {
+    ...decision,
+    alternatives,
+  };
+}
+
+/** Move a booking to its decision's outcome, displace whom it outranks, arm its timers and tell everyone. */
+export async function settle(
+  desk: Desk,
+  r: Repos,
+  b: Booking,
+  decision: Decision,
+  now: Date,
+  notifyOpts: NotifyOptions,
+): Promise<Booking> {
+  const reasonText = decision.reasons.map((x) => x.code).join(", ") || "đủ điều kiện theo Quy chế";
+  const moved = await moveTo(r, b, decision.outcome, { id: "system", channel: "system" }, reasonText, now);
+  const booking = {
+    ...moved,
+    reasons: decision.reasons.map((x) => x.code),
+    missing: decision.missing,
+    priority: decision.priority,
+  };
+  await r.bookings.save(booking);
+  for (const other of decision.displaced) await displace(desk, r, other, b.code, now);
+  await armTimers(desk, r, booking, now);
+  const host = booking.request.host
+    ? (await r.directory.snapshot()).agency(booking.request.host)?.name
+    : undefined;
+  await notify(desk, r, booking, decision, host, now, notifyOpts);
+  return booking;
+}
+
+/** A booking outranked by `by` (Điều 11) goes back to review and its agency is told. */
+async function displace(desk: Desk, r: Repos, code: string, by: string, now: Date): Promise<void> {
+  const b = await r.bookings.get(code);
+  if (!b) return;
+  const moved = await moveTo(
+    r,
+    b,
+    "needs-review",
+    { id: "system", channel: "system" },
+    `nhường cho phiên ưu tiên ${by} (Điều 11)`,
+    now,
+  );
+  await armTimers(desk, r, moved, now, now);
+  const text = displacedText(code, by, b.request, desk.reg.zone);
+  const channel = replyChannel(b.request.channel);
+  if (channel) {
+    // In the booking's mail thread, like every other answer about it.
+    const payload = channel === "mail" ? { text, ...(await threadFor(r, b, undefined)) } : { text };
+    await r.outbox.enqueue(
+      { channel, recipient: b.request.sender, kind: "booking-displaced", booking: code, payload },
+      now,
+    );
+  }
+  await r.outbox.enqueue(
+    {
+      channel: "desk",
+      recipient: "mcu-technician",
+      kind: "booking-displaced",
+      booking: code,
+      payload: { text },
+    },
+    now,
+  );
+}

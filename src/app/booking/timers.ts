@@ -1,0 +1,75 @@
+import type { Booking } from "../../core/booking/types.js";
+import { atLocal, localDateOf } from "../../core/calendar/zone.js";
+import type { Repos } from "../../store/store.js";
+import type { Desk } from "../context.js";
+
+export const JOB = {
+  answerReminder: "answer-reminder",
+  answerBreach: "answer-breach",
+  technicalCheck: "technical-check",
+  checkFollowup: "technical-check-followup",
+  handoverDue: "recording-handover-due",
+} as const;
+
+/** The end of office hours on the n-th working day after `instant` (Điều 14.2's "2 ngày làm việc"). */
+export function workingDaysDeadline(desk: Desk, instant: Date, days: number): Date {
+  const date = desk.holidays.addWorkingDays(localDateOf(instant, desk.reg.zone), days);
+  return atLocal(date, desk.reg.workday.end, desk.reg.zone);
+}
+
+/** Arm or disarm the timers a booking's status calls for. */
+export async function armTimers(
+  desk: Desk,
+  r: Repos,
+  b: Booking,
+  now: Date,
+  slaFrom = b.request.receivedAt,
+): Promise<void> {
+  const { reg } = desk;
+  const since = slaFrom.getTime();
+  if (b.status === "needs-review") {
+    // The answer clock starts at receipt, or when a displaced booking went back to review.
+    const payload = { since: slaFrom.toISOString() };
+    const at = (minutes: number) => new Date(since + minutes * 60_000);
+    await r.jobs.schedule(
+      { kind: JOB.answerReminder, key: b.code, runAt: at(reg.answerReminderMinutes), payload },
+      now,
+    );
+    await r.jobs.schedule(
+      { kind: JOB.answerBreach, key: b.code, runAt: at(reg.answerWithinMinutes), payload },
+      now,
+    );
+  } else {
+    await r.jobs.cancel(JOB.answerReminder, b.code);
+    await r.jobs.cancel(JOB.answerBreach, b.code);
+  }
+  const { start, end } = b.request;
+  if (b.status === "confirmed" && start && end) {
+    const checkAt = new Date(
+      Math.max(now.getTime(), start.getTime() - reg.technicalCheckBeforeMinutes * 60_000),
+    );
+    await r.jobs.schedule({ kind: JOB.technicalCheck, key: b.code, runAt: checkAt }, now);
+    // Half-way to the start, whoever has not confirmed readiness is named to the duty and asked again.
+    const followAt = new Date(Math.max(now.getTime(), (checkAt.getTime() + start.getTime()) / 2));
+    await r.jobs.schedule({ kind: JOB.checkFollowup, key: b.code, runAt: followAt }, now);
+    if (b.request.recording) {
+      await r.jobs.schedule(
+        {
+          kind: JOB.handoverDue,
+          key: b.code,
+          runAt: workingDaysDeadline(desk, end, reg.recordingHandoverWorkingDays),
+        },
+        now,
+      );
+    }
+  } else if (
+    b.status === "cancelled" ||
+    b.status === "rejected" ||
+    b.status === "needs-review" ||
+    b.status === "needs-info"
+  ) {
+    await r.jobs.cancel(JOB.technicalCheck, b.code);
+    await r.jobs.cancel(JOB.checkFollowup, b.code);
+    await r.jobs.cancel(JOB.handoverDue, b.code);
+  }
+}
