@@ -41,7 +41,37 @@ export function isDeskStaff(actor: Actor): boolean {
   return !!actor.person && DESK_ROLES.includes(actor.person.role);
 }
 
-/** An action a person asked for that the rules do not allow: the message says why, in Vietnamese. */
+/** Why the desk refused an action, as a code a channel can branch on. */
+export type RefusalReason = "not-found" | "wrong-status" | "slot-taken" | "not-secret" | "forbidden";
+
+/**
+ * An action a person asked for that the rules do not allow: the message says why, in Vietnamese, and `reason`
+ * says it as a code.
+ */
 export class DeskError extends Error {
   override name = "DeskError";
+  constructor(
+    message: string,
+    readonly reason: RefusalReason = "wrong-status",
+  ) {
+    super(message);
+  }
+}
+
+/** A refused action as a value. */
+export interface Refusal {
+  ok: false;
+  reason: RefusalReason;
+  /** What to tell the person, in Vietnamese. */
+  message: string;
+}
+
+/** Run a use case that throws `DeskError` for refusals; the refusal comes back as a value, bugs still throw. */
+export async function refusalOf<T>(run: () => Promise<T>): Promise<{ ok: true; value: T } | Refusal> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (err) {
+    if (err instanceof DeskError) return { ok: false, reason: err.reason, message: err.message };
+    throw err;
+  }
 }

@@ -58,7 +58,7 @@ export async function changeBooking(
       return { duplicate: true };
     }
     const b = await r.bookings.get(code);
-    if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`);
+    if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`, "not-found");
     if (!["needs-info", "needs-review", "confirmed", "checked"].includes(b.status)) {
       throw new DeskError(
         `Lịch họp ${code} đang ở trạng thái «${STATUS_VI[b.status]}» nên không thể thay đổi; đề nghị gửi đăng ký mới.`,

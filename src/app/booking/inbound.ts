@@ -23,6 +23,6 @@ export async function claimAndLoad(
 ): Promise<Booking | null> {
   if (inbound && !(await claimInbound(r, inbound, now))) return null;
   const b = await r.bookings.get(code);
-  if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`);
+  if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`, "not-found");
   return b;
 }

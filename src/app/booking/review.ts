@@ -1,6 +1,6 @@
 import { slotFindings } from "../../core/booking/decide.js";
 import type { Booking, Decision } from "../../core/booking/types.js";
-import { type Actor, type Desk, DeskError } from "../context.js";
+import { type Actor, type Desk, DeskError, type Refusal, refusalOf } from "../context.js";
 import { notify } from "./notify.js";
 import { holdersFor } from "./settle.js";
 import { moveTo } from "./state.js";
@@ -17,7 +17,7 @@ export async function reviewBooking(
 ): Promise<Booking> {
   return desk.store.tx(async (r) => {
     const b = await r.bookings.get(code);
-    if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`);
+    if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`, "not-found");
     if (b.status !== "needs-review") throw new DeskError(`Lịch họp ${code} không ở trạng thái chờ xem xét.`);
     if (outcome === "confirmed") {
       // The slot may have been taken since: the rules run again, ignoring this booking's own hold.
@@ -33,6 +33,7 @@ export async function reviewBooking(
       if (clash.length > 0) {
         throw new DeskError(
           `Không thể xác nhận ${code}: trùng điểm cầu, phòng họp hoặc năng lực MCU với lịch ${clash.join(", ")}.`,
+          "slot-taken",
         );
       }
     }
@@ -77,8 +78,8 @@ export async function declassifyBooking(
 ): Promise<Booking> {
   return desk.store.tx(async (r) => {
     const b = await r.bookings.get(code);
-    if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`);
-    if (!b.request.secret) throw new DeskError(`Lịch họp ${code} không được đánh dấu mật.`);
+    if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`, "not-found");
+    if (!b.request.secret) throw new DeskError(`Lịch họp ${code} không được đánh dấu mật.`, "not-secret");
     const next = { ...settleSecrecy(b, false), updatedAt: now };
     await r.bookings.save(next);
     await r.bookings.addEvent(code, {
@@ -91,4 +92,52 @@ export async function declassifyBooking(
     });
     return next;
   });
+}
+
+/** Who may settle a booking in review: the MCU technicians and admins (the CLI and the system act as the desk). */
+const REVIEWERS = ["mcu-technician", "admin"];
+
+export type ReviewOutcome = { ok: true; booking: Booking } | Refusal;
+
+async function review(
+  desk: Desk,
+  actor: Actor,
+  code: string,
+  outcome: "confirmed" | "rejected",
+  reason: string,
+  now: Date,
+): Promise<ReviewOutcome> {
+  if (actor.person && !REVIEWERS.includes(actor.person.role))
+    return {
+      ok: false,
+      reason: "forbidden",
+      message: "Chỉ cán bộ kỹ thuật MCU hoặc quản trị viên mới duyệt được lịch họp.",
+    };
+  const done = await refusalOf(() => reviewBooking(desk, code, outcome, actor, reason, now));
+  return done.ok ? { ok: true, booking: done.value } : done;
+}
+
+/**
+ * `reviewBooking` for the channels that branch on outcomes (web, chat): approve a booking in review. The answer
+ * goes to the clerk by mail and to the group, as from any channel; a refusal is a value.
+ */
+export function approveBooking(
+  desk: Desk,
+  actor: Actor,
+  code: string,
+  note: string,
+  now: Date,
+): Promise<ReviewOutcome> {
+  return review(desk, actor, code, "confirmed", note, now);
+}
+
+/** Reject a booking in review with a reason the clerk reads. */
+export function rejectBooking(
+  desk: Desk,
+  actor: Actor,
+  code: string,
+  reason: string,
+  now: Date,
+): Promise<ReviewOutcome> {
+  return review(desk, actor, code, "rejected", reason, now);
 }
