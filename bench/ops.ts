@@ -96,7 +96,7 @@ const t0 = performance.now();
 const check = await restoreDatabase(backup.result.file, join(tmp, "restored.db"));
 const restoreMs = performance.now() - t0;
 
-const settings: RetentionSettings = { mailDays: 365, outboxDays: 90, chatDays: 365, batch: 500 };
+const settings: RetentionSettings = { mailDays: 365, outboxDays: 90, chatDays: 365, jobDays: 30, batch: 500 };
 const batchMs: number[] = [];
 const tx = <T>(fn: () => T) =>
   store.tx(() => {
