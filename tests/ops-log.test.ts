@@ -1,7 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/app/config.js";
+import { loadConfig, ROOT } from "../src/app/config.js";
 import { configSecrets, createLog } from "../src/app/ops/log.js";
 import { DeskService } from "../src/app/service.js";
 import { at, sampleDirectory, tempDir } from "./helpers.js";
@@ -158,4 +159,43 @@ describe("logs through pino", () => {
       }
     }, 90_000);
   });
+
+  it("the demo (npm run demo), run with every credential set and the most verbose log, prints none of them and no secret title", () => {
+    const secrets = {
+      DESK_IMAP_HOST: "127.0.0.1",
+      DESK_IMAP_TLS: "none",
+      DESK_IMAP_USER: "kythuat",
+      DESK_IMAP_PASSWORD: "imap-demo-mat-khau-9f3",
+      DESK_SMTP_HOST: "127.0.0.1",
+      DESK_SMTP_TLS: "none",
+      DESK_SMTP_USER: "kythuat",
+      DESK_SMTP_PASSWORD: "smtp-demo-mat-khau-7c1",
+      DESK_TELEGRAM_TOKEN: "555111:demo-telegram-token-khong-phai-that",
+      DESK_TELEGRAM_GROUP_ID: "-100555",
+      DESK_ZALO_TOKEN: "zalo-demo-token-0b8e",
+      DESK_ZALO_GROUP_ID: "g-demo",
+      DESK_MCU_PASSWORD: "mcu-demo-mat-khau-4d2",
+    };
+    const res = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/app/demo.ts")], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, ...secrets, DESK_DB: ":memory:", DESK_LOG_LEVEL: "trace" },
+    });
+    expect(res.stderr).toBe("");
+    expect(res.status).toBe(0);
+    const all = res.stdout + res.stderr;
+    // The demo ran its secret session (Điều 5.2) and the whole day.
+    expect(all).toContain("Phiên họp mật bắt đầu");
+    expect(all).toContain("Các lệnh đã gửi tới MCU");
+    for (const key of [
+      "DESK_IMAP_PASSWORD",
+      "DESK_SMTP_PASSWORD",
+      "DESK_ZALO_TOKEN",
+      "DESK_MCU_PASSWORD",
+    ] as const)
+      expect(all).not.toContain(secrets[key]);
+    expect(all).not.toContain(secrets.DESK_TELEGRAM_TOKEN.split(":")[1]!);
+    expect(all).not.toContain("Phương án bảo vệ mục tiêu trọng điểm");
+    expect(all).not.toContain("mục tiêu trọng điểm");
+  }, 90_000);
 });
