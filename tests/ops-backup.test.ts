@@ -62,6 +62,11 @@ describe("backup and restore", () => {
     await load;
 
     expect(res.bytes).toBeGreaterThan(1_000_000);
+    // The worker checked the copy before naming it a backup: intact, with every row committed before it began.
+    expect(res.check.integrity).toEqual(["ok"]);
+    const outboxRows = res.check.counts.find((c) => c.table === "outbox")!.rows;
+    expect(outboxRows).toBeGreaterThanOrEqual(20_000 + beforeBackup.length);
+    expect(res.check.counts.find((c) => c.table === "agencies")).toBeDefined();
     // The desk kept committing while the copy was taken.
     expect(duringBackup).toBeGreaterThan(0);
 
@@ -122,7 +127,7 @@ describe("backup and restore", () => {
     const backups = join(dir, "backups");
     const ops: OpsSettings = {
       backup: { dir: backups, keep: 3, hour: 2 },
-      retention: { mailDays: 365, outboxDays: 90, chatDays: 365, batch: 500 },
+      retention: { mailDays: 365, outboxDays: 90, chatDays: 365, jobDays: 30, batch: 500 },
     };
     const evening = at("2026-12-10", "20:00");
     await armOpsJobs(desk, ops, evening);
@@ -145,6 +150,14 @@ describe("backup and restore", () => {
       (j) => j.kind === OPS_JOB.backup,
     );
     expect(next.map((j) => j.runAt)).toEqual([at("2026-12-16", "02:00")]);
+  });
+
+  it("a copy that fails in the worker is reported and leaves no file behind", async () => {
+    const dir = tempDir();
+    const notDb = join(dir, "desk.db");
+    writeFileSync(notDb, "đây không phải CSDL ".repeat(500));
+    await expect(backupDatabase(notDb, join(dir, "b", "copy.db"))).rejects.toThrow(/not a database/);
+    expect(readdirSync(join(dir, "b"))).toEqual([]);
   });
 
   it("nextNightly counts the hour in Hanoi, not on the machine", () => {

@@ -8,7 +8,8 @@ import { SMTPServer } from "smtp-server";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, ROOT } from "../src/app/config.js";
-import { type CheckResult, formatDoctor, runDoctor } from "../src/app/ops/doctor.js";
+import { type CheckResult, checkDkimDns, formatDoctor, runDoctor } from "../src/app/ops/doctor.js";
+import type { DnsResolver } from "../src/mail/authenticity.js";
 import { Store } from "../src/store/store.js";
 import { tempDir } from "./helpers.js";
 import { FakeZalo } from "./support/fake-zalo.js";
@@ -17,6 +18,14 @@ import { freePort, IMAP_PASS, IMAP_USER } from "./support/servers.js";
 
 const TG_TOKEN = "123456:doctor-token-khong-phai-that";
 const ZALO_TOKEN = "zalo-doctor-token-0001";
+
+/** DNS stubs shaped as node:dns/promises fails: an error with the resolver's code. */
+const dnsError =
+  (code: string): DnsResolver =>
+  async (name) => {
+    throw Object.assign(new Error(`queryTxt ${code} ${name}`), { code });
+  };
+const dnsOk: DnsResolver = async () => [["v=DMARC1; p=reject; rua=mailto:dmarc@hanoi.gov.vn"]];
 
 function verdicts(results: CheckResult[]): Record<string, string> {
   return Object.fromEntries(results.map((r) => [r.name, r.verdict]));
@@ -64,7 +73,7 @@ describe("doctor", () => {
   });
 
   it("passes against the real local servers, with warnings where the emulators cannot tell", async () => {
-    const results = await runDoctor(() => loadConfig(env));
+    const results = await runDoctor(() => loadConfig(env), new Date(), { resolver: dnsOk });
     const v = verdicts(results);
     expect(results.filter((r) => r.verdict === "fail")).toEqual([]);
     expect(v).toMatchObject({
@@ -74,6 +83,7 @@ describe("doctor", () => {
       "Telegram: mã bot": "ok",
       "Zalo: mã bot": "ok",
       "MCU (simulator)": "ok",
+      "DNS cho DKIM/DMARC": "ok",
       "Dung lượng đĩa": "ok",
       "Sao lưu": "ok",
     });
@@ -93,16 +103,19 @@ describe("doctor", () => {
     const old = join(backups, "desk-2026-11-01T19-00-00-000Z.db");
     writeFileSync(old, "x");
     utimesSync(old, new Date(Date.now() - 72 * 3_600_000), new Date(Date.now() - 72 * 3_600_000));
-    const results = await runDoctor(() =>
-      loadConfig({
-        ...env,
-        DESK_IMAP_PASSWORD: "mat-khau-sai",
-        DESK_SMTP_PORT: String(closed),
-        DESK_TELEGRAM_API_ROOT: `http://127.0.0.1:${closed}`,
-        DESK_ZALO_TOKEN: "zalo-token-sai-0000",
-        DESK_BACKUP_DIR: backups,
-        DESK_DB: join(dir, "missing.db"),
-      }),
+    const results = await runDoctor(
+      () =>
+        loadConfig({
+          ...env,
+          DESK_IMAP_PASSWORD: "mat-khau-sai",
+          DESK_SMTP_PORT: String(closed),
+          DESK_TELEGRAM_API_ROOT: `http://127.0.0.1:${closed}`,
+          DESK_ZALO_TOKEN: "zalo-token-sai-0000",
+          DESK_BACKUP_DIR: backups,
+          DESK_DB: join(dir, "missing.db"),
+        }),
+      new Date(),
+      { resolver: dnsError("ENOTFOUND") },
     );
     expect(verdicts(results)).toMatchObject({
       "Cơ sở dữ liệu": "fail",
@@ -120,6 +133,50 @@ describe("doctor", () => {
     expect(text).toContain("Kết quả: 6 lỗi");
     expect(text).not.toContain("mat-khau-sai");
     expect(text).not.toContain("zalo-token-sai-0000");
+  });
+
+  it("DNS for DKIM/DMARC: an answer (even 'no such name') passes; a timeout, SERVFAIL or silence fails with a fix", async () => {
+    const config = loadConfig(env);
+    const asked: string[] = [];
+    const ok = await checkDkimDns(config, async (name, type) => {
+      asked.push(`${type} ${name}`);
+      return dnsOk(name, type);
+    });
+    expect(asked).toEqual(["TXT _dmarc.hanoi.gov.vn"]);
+    expect(ok).toMatchObject({ verdict: "ok", detail: expect.stringContaining("có bản ghi DMARC") });
+    expect((await checkDkimDns(config, dnsError("ENOTFOUND"))).verdict).toBe("ok");
+    expect((await checkDkimDns(config, dnsError("ENODATA"))).verdict).toBe("ok");
+    const timeout = await checkDkimDns(config, dnsError("ETIMEOUT"));
+    expect(timeout).toMatchObject({ verdict: "fail" });
+    expect(timeout.detail).toBe("máy chủ DNS không trả lời trong 1,5 giây khi hỏi TXT _dmarc.hanoi.gov.vn");
+    const servfail = await checkDkimDns(config, dnsError("ESERVFAIL"));
+    expect(servfail).toMatchObject({ verdict: "fail", detail: expect.stringContaining("SERVFAIL") });
+    // A resolver that never answers is cut off by the check's own guard.
+    const silent = await checkDkimDns(config, () => new Promise(() => undefined), 50);
+    expect(silent).toMatchObject({ verdict: "fail", detail: expect.stringContaining("không trả lời") });
+    // Through the whole doctor: a failure with what to do, and exit status counts it.
+    const results = await runDoctor(() => loadConfig(env), new Date(), { resolver: dnsError("ESERVFAIL") });
+    const text = formatDoctor(results);
+    expect(text).toContain(
+      "[LỖI] DNS cho DKIM/DMARC: máy chủ DNS báo lỗi SERVFAIL khi hỏi TXT _dmarc.hanoi.gov.vn",
+    );
+    expect(text).toContain("→ Cách sửa: Khi DNS không trả lời, mọi thư đến bị coi là chưa xác thực");
+    expect(text).toContain("DESK_MAIL_AUTHSERV_ID");
+    expect(text).toContain("Kết quả: 1 lỗi");
+    // Not asked when the boundary server's verdict is trusted, or when mail is not authenticated at all.
+    let calls = 0;
+    const counting: DnsResolver = async () => {
+      calls++;
+      return [];
+    };
+    const trusted = await checkDkimDns(
+      loadConfig({ ...env, DESK_MAIL_AUTHSERV_ID: "mx.hanoi.gov.vn" }),
+      counting,
+    );
+    expect(trusted).toMatchObject({ verdict: "skip", detail: expect.stringContaining("mx.hanoi.gov.vn") });
+    const lab = await checkDkimDns(loadConfig({ ...env, DESK_MAIL_REQUIRE_AUTH: "false" }), counting);
+    expect(lab.verdict).toBe("skip");
+    expect(calls).toBe(0);
   });
 
   it("an invalid configuration is a failed check with the variable to fix", async () => {

@@ -1,13 +1,14 @@
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/app/config.js";
+import { loadConfig, ROOT } from "../src/app/config.js";
 import { configSecrets, createLog } from "../src/app/ops/log.js";
 import { DeskService } from "../src/app/service.js";
 import { at, sampleDirectory, tempDir } from "./helpers.js";
 import { useMailServers } from "./support/mail-servers.js";
 import { freePort, IMAP_PASS } from "./support/servers.js";
-import { deskEnv, mail } from "./support/service.js";
+import { deskEnv, mail, template } from "./support/service.js";
 
 const TOKEN = "987654:log-test-token-khong-phai-that";
 const GROUP = -100888;
@@ -57,7 +58,7 @@ describe("logs through pino", () => {
     });
     afterAll(() => telegram.stop());
 
-    it("a secret booking by mail and a fault report in chat leave no secret and no secret title in the log", async () => {
+    it("a secret booking by mail and a fault report in chat leave no secret and no secret title in the log; each mail and each chat update has its own correlation id on all its lines", async () => {
       const config = loadConfig({
         ...deskEnv(dovecot, sink, join(tempDir(), "desk.db")),
         DESK_TELEGRAM_TOKEN: TOKEN,
@@ -85,7 +86,8 @@ describe("logs through pino", () => {
 `,
           }),
         );
-        await sink.waitFor(1);
+        await dovecot.append(mail({ id: "thuong-2@hanoi.gov.vn", body: template(2) }));
+        await sink.waitFor(2);
         const reporter = telegram.getClient(TOKEN, {
           chatId: GROUP,
           type: "group",
@@ -99,7 +101,15 @@ describe("logs through pino", () => {
             telegram.storage.botMessages.some((m) => String(m.message.text).includes("Đã tiếp nhận sự cố")),
           "the chat acknowledgement",
         );
-        await until(() => lines.some((l) => l.includes('"event":"mail"')), "the mail log line");
+        await reporter.sendMessage(reporter.makeMessage("/help"));
+        await until(
+          () => lines.filter((l) => l.includes('"event":"chat"')).length >= 2,
+          "the second chat log line",
+        );
+        await until(
+          () => lines.filter((l) => l.includes('"event":"mail"')).length >= 2,
+          "the mail log lines",
+        );
       } finally {
         await service.stop();
       }
@@ -112,9 +122,80 @@ describe("logs through pino", () => {
       expect(all).not.toContain(TOKEN);
       expect(all).not.toContain(TOKEN.split(":")[1]!);
       expect(all).not.toContain(IMAP_PASS);
-      const events = lines.map((l) => JSON.parse(l) as { level: string; event: string });
+      const events = lines.map(
+        (l) => JSON.parse(l) as { level: string; event: string; cid?: string; key?: string },
+      );
       expect(events.map((e) => e.event)).toEqual(expect.arrayContaining(["started", "mail", "stopped"]));
       expect(events.every((e) => typeof e.level === "string")).toBe(true);
+
+      // Correlation ids: one per mail, on every line written while that mail was handled, and on no other line.
+      const cidOf = (event: string, where: (e: (typeof events)[number]) => boolean = () => true) =>
+        events.filter((e) => e.event === event && where(e)).map((e) => e.cid);
+      const [secretCid] = cidOf("mail", (e) => e.key === "<mat-1@hanoi.gov.vn>");
+      const [otherCid] = cidOf("mail", (e) => e.key === "<thuong-2@hanoi.gov.vn>");
+      expect(secretCid).toMatch(/^m-[0-9a-f]{16}$/);
+      expect(otherCid).toMatch(/^m-[0-9a-f]{16}$/);
+      expect(otherCid).not.toBe(secretCid);
+      for (const cid of [secretCid, otherCid]) {
+        expect(events.filter((e) => e.cid === cid).map((e) => e.event)).toEqual(["mail-received", "mail"]);
+      }
+      expect(new Set(cidOf("mail-received"))).toEqual(new Set([secretCid, otherCid]));
+      // One per chat update likewise, through the same use case from start to end.
+      const chatCids = cidOf("chat");
+      expect(chatCids).toHaveLength(2);
+      expect(new Set(chatCids).size).toBe(2);
+      for (const cid of chatCids) {
+        expect(cid).toMatch(/^c-[0-9a-f]{16}$/);
+        expect(events.filter((e) => e.cid === cid).map((e) => e.event)).toEqual(["chat-received", "chat"]);
+      }
+      // The answers leave later, each delivery under its own id: the mail's id does not leak into the worker.
+      const sent = cidOf("outbox-sent");
+      expect(sent.length).toBeGreaterThanOrEqual(2);
+      for (const cid of sent) expect(cid).toMatch(/^o-[0-9a-f]{16}$/);
+      expect(new Set(sent).size).toBe(sent.length);
+      // Lines outside any inbound item carry none.
+      for (const e of events.filter((x) => ["started", "stopped", "imap-connected"].includes(x.event))) {
+        expect(e.cid).toBeUndefined();
+      }
     }, 90_000);
   });
+
+  it("the demo (npm run demo), run with every credential set and the most verbose log, prints none of them and no secret title", () => {
+    const secrets = {
+      DESK_IMAP_HOST: "127.0.0.1",
+      DESK_IMAP_TLS: "none",
+      DESK_IMAP_USER: "kythuat",
+      DESK_IMAP_PASSWORD: "imap-demo-mat-khau-9f3",
+      DESK_SMTP_HOST: "127.0.0.1",
+      DESK_SMTP_TLS: "none",
+      DESK_SMTP_USER: "kythuat",
+      DESK_SMTP_PASSWORD: "smtp-demo-mat-khau-7c1",
+      DESK_TELEGRAM_TOKEN: "555111:demo-telegram-token-khong-phai-that",
+      DESK_TELEGRAM_GROUP_ID: "-100555",
+      DESK_ZALO_TOKEN: "zalo-demo-token-0b8e",
+      DESK_ZALO_GROUP_ID: "g-demo",
+      DESK_MCU_PASSWORD: "mcu-demo-mat-khau-4d2",
+    };
+    const res = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/app/demo.ts")], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, ...secrets, DESK_DB: ":memory:", DESK_LOG_LEVEL: "trace" },
+    });
+    expect(res.stderr).toBe("");
+    expect(res.status).toBe(0);
+    const all = res.stdout + res.stderr;
+    // The demo ran its secret session (Điều 5.2) and the whole day.
+    expect(all).toContain("Phiên họp mật bắt đầu");
+    expect(all).toContain("Các lệnh đã gửi tới MCU");
+    for (const key of [
+      "DESK_IMAP_PASSWORD",
+      "DESK_SMTP_PASSWORD",
+      "DESK_ZALO_TOKEN",
+      "DESK_MCU_PASSWORD",
+    ] as const)
+      expect(all).not.toContain(secrets[key]);
+    expect(all).not.toContain(secrets.DESK_TELEGRAM_TOKEN.split(":")[1]!);
+    expect(all).not.toContain("Phương án bảo vệ mục tiêu trọng điểm");
+    expect(all).not.toContain("mục tiêu trọng điểm");
+  }, 90_000);
 });

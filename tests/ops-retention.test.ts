@@ -8,9 +8,18 @@ import { at, makeDesk, tempDir } from "./helpers.js";
 
 const DAY = 86_400_000;
 const NOW = at("2026-12-10", "03:00");
-const SETTINGS: RetentionSettings = { mailDays: 365, outboxDays: 90, chatDays: 365, batch: 500 };
+const SETTINGS: RetentionSettings = {
+  mailDays: 365,
+  outboxDays: 90,
+  chatDays: 365,
+  jobDays: 30,
+  batch: 500,
+};
 
-/** A year and a half of traffic: 20 mails, 30 delivered answers and 2 incidents a day, plus the audit trail. */
+/**
+ * A year and a half of traffic: 20 mails, 30 delivered answers and 2 incidents a day, plus the audit trail, and
+ * each day's timers: a nightly backup that ran, a reminder cancelled, a parked job and one still to come.
+ */
 function simulate(store: Store, days = 540): void {
   const db = store.sqlite;
   const mail = db.prepare(
@@ -31,6 +40,9 @@ function simulate(store: Store, days = 540): void {
   const event = db.prepare(
     "INSERT INTO booking_events (booking, at, to_status, actor, channel, reason) VALUES (?, ?, 'confirmed', 'system', 'system', 'r')",
   );
+  const job = db.prepare(
+    "INSERT INTO jobs (kind, key, payload, run_at, status, attempts, created_at, done_at) VALUES (?, ?, '{}', ?, ?, 0, ?, ?)",
+  );
   db.transaction(() => {
     for (let d = 0; d < days; d++) {
       const t = NOW.getTime() - d * DAY - 3_600_000;
@@ -44,6 +56,10 @@ function simulate(store: Store, days = 540): void {
       }
       booking.run(`HTT-${d}`, t, t, t);
       event.run(`HTT-${d}`, t);
+      job.run("ops-backup", `nightly@${d}`, t, "done", t, t);
+      job.run("answer-reminder", `HTT-${d}`, t, "cancelled", t, null);
+      job.run("technical-check", `HTT-${d}`, t, "parked", t, null);
+      job.run("check-followup", `HTT-${d}`, NOW.getTime() + DAY, "pending", t, null);
     }
   })();
 }
@@ -102,6 +118,11 @@ describe("retention", () => {
     ).toBe(540);
     expect(count(store, "SELECT count(*) AS n FROM incident_events WHERE note IS NULL")).toBe(oldDays);
     expect(count(store, "SELECT count(*) AS n FROM booking_events")).toBe(events);
+    // Finished timers older than 30 days are gone (d = 30…539); parked and pending ones all stay.
+    expect(total.jobs).toBe((540 - 30) * 2);
+    expect(count(store, "SELECT count(*) AS n FROM jobs WHERE status IN ('done', 'cancelled')")).toBe(30 * 2);
+    expect(count(store, "SELECT count(*) AS n FROM jobs WHERE status = 'parked'")).toBe(540);
+    expect(count(store, "SELECT count(*) AS n FROM jobs WHERE status = 'pending'")).toBe(540);
 
     // Batches of at most 500 rows each, and the desk's transactions ran between them.
     expect(total.batches).toBeGreaterThanOrEqual(Math.ceil(((540 - 90) * 30) / 500));
@@ -110,7 +131,7 @@ describe("retention", () => {
 
     // A second pass has nothing left to do.
     const again = await pruneAll(tx, store.sqlite, SETTINGS, NOW);
-    expect(again).toMatchObject({ mailRaw: 0, outbox: 0, incidents: 0, batches: 1 });
+    expect(again).toMatchObject({ mailRaw: 0, outbox: 0, incidents: 0, jobs: 0, batches: 1 });
   });
 
   it("the daily prune job does one batch per run and arms a follow-up until done, then the next night", async () => {

@@ -140,6 +140,7 @@ const EnvSchema = z.object({
   DESK_RETAIN_MAIL_DAYS: positive.default(365),
   DESK_RETAIN_OUTBOX_DAYS: positive.default(90),
   DESK_RETAIN_CHAT_DAYS: positive.default(365),
+  DESK_RETAIN_JOB_DAYS: positive.default(30),
   DESK_PRUNE_BATCH: positive.default(500),
 });
 
@@ -339,6 +340,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         mailDays: e.DESK_RETAIN_MAIL_DAYS,
         outboxDays: e.DESK_RETAIN_OUTBOX_DAYS,
         chatDays: e.DESK_RETAIN_CHAT_DAYS,
+        jobDays: e.DESK_RETAIN_JOB_DAYS,
         batch: e.DESK_PRUNE_BATCH,
       },
     },

@@ -4,6 +4,8 @@ import type { Job } from "../store/queue-repos.js";
 import type { Repos } from "../store/store.js";
 import { JOB, moveTo, workingDaysDeadline } from "./booking/index.js";
 import type { Desk } from "./desk.js";
+import { newCorrelationId, withCorrelation } from "./ops/context.js";
+import type { LogFn } from "./ops/log.js";
 import { PollingWorker } from "./worker.js";
 
 /**
@@ -178,16 +180,26 @@ export interface RunReport {
   parked: number;
 }
 
-/** Run every job due at `now`, each in its own transaction; a failure is retried with backoff, then parked. */
+/**
+ * Run every job due at `now`, each in its own transaction; a failure is retried with backoff, then parked. Each
+ * run has its own correlation id (`j-…`): every log line its handler writes carries it.
+ */
 export async function runDueJobs(
   desk: Desk,
   handlers: Record<string, JobHandler>,
   now: Date,
-  opts: { limit?: number; retry?: RetryPolicy } = {},
+  opts: { limit?: number; retry?: RetryPolicy; log?: LogFn } = {},
 ): Promise<RunReport> {
   const report: RunReport = { done: 0, failed: 0, parked: 0 };
+  const log: LogFn = opts.log ?? (() => undefined);
   const due = await desk.store.read((r) => r.jobs.due(now, opts.limit ?? 100));
   for (const job of due) {
+    await withCorrelation(newCorrelationId("j"), () => runOne(job));
+  }
+  return report;
+
+  async function runOne(job: Job): Promise<void> {
+    const fields = { job: job.id, kind: job.kind, key: job.key };
     try {
       await desk.store.tx(async (r) => {
         // Another process may have run it since we looked: re-read inside the transaction.
@@ -199,16 +211,16 @@ export async function runDueJobs(
         await r.jobs.complete(job.id, now);
       });
       report.done++;
+      log("job-done", fields, "debug");
     } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
       const retryAt = nextAttemptAt(now, job.attempts + 1, opts.retry ?? DEFAULT_RETRY);
-      await desk.store.tx((r) =>
-        r.jobs.fail(job.id, err instanceof Error ? err.message : String(err), retryAt),
-      );
+      await desk.store.tx((r) => r.jobs.fail(job.id, message, retryAt));
       if (retryAt) report.failed++;
       else report.parked++;
+      log(retryAt ? "job-failed" : "job-parked", { ...fields, attempts: job.attempts + 1, message });
     }
   }
-  return report;
 }
 
 /** The scheduler loop: polls the job table; every timer lives in the table, so a restart loses none. */
@@ -220,13 +232,13 @@ export class Scheduler {
     handlers: Record<string, JobHandler>,
     clock: () => Date,
     intervalMs = 1_000,
-    log: (event: string, fields?: Record<string, unknown>) => void = () => undefined,
+    log: LogFn = () => undefined,
   ) {
     this.worker = new PollingWorker(
       "scheduler",
       intervalMs,
       async () => {
-        const report = await runDueJobs(desk, handlers, clock());
+        const report = await runDueJobs(desk, handlers, clock(), { log });
         if (report.parked) log("jobs-parked", { parked: report.parked });
         return report.done + report.failed + report.parked >= 100;
       },

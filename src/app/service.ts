@@ -27,6 +27,7 @@ import { type Config, loadHolidayCalendar } from "./config.js";
 import type { Desk } from "./desk.js";
 import { readDirectoryCsv } from "./directory/csv.js";
 import { MailDesk, mailDeskOptions } from "./mail-desk.js";
+import { newCorrelationId, withCorrelation, withoutCorrelation } from "./ops/context.js";
 import { armOpsJobs, opsJobHandlers } from "./ops/jobs.js";
 import { createLog, type LogFn } from "./ops/log.js";
 import { deliverDue, type Sender } from "./outbox-worker.js";
@@ -180,7 +181,7 @@ export class DeskService {
     this.scheduler = new Scheduler(this.desk, handlers, this.clock, this.config.pollMs, this.log);
     this.scheduler.start();
     this.outboxWorker = this.worker("outbox", this.config.pollMs, async () => {
-      const report = await deliverDue(this.desk.store, this.senders, this.clock());
+      const report = await deliverDue(this.desk.store, this.senders, this.clock(), { log: this.log });
       if (report.retried || report.parked) this.log("outbox", { ...report });
       return report.sent + report.retried + report.parked >= 100;
     });
@@ -189,15 +190,21 @@ export class DeskService {
       const mailbox = imap.mailbox;
       this.intake = new MailIntake(
         imap,
-        async (raw) => {
-          const outcome = await this.mailDesk.handle(raw, this.clock());
-          this.log("mail", {
-            outcome: outcome.kind,
-            key: outcome.key,
-            code: "code" in outcome ? outcome.code : null,
-          });
-          this.kickOutbox();
-        },
+        (raw) =>
+          // One correlation id per mail: every log line of its handling carries it (ops/context.ts).
+          withCorrelation(newCorrelationId("m"), async () => {
+            this.log("mail-received", { bytes: raw.length }, "debug");
+            const outcome = await this.mailDesk.handle(raw, this.clock()).catch((err: Error) => {
+              this.log("mail-failed", { message: err.message });
+              throw err;
+            });
+            this.log("mail", {
+              outcome: outcome.kind,
+              key: outcome.key,
+              code: "code" in outcome ? outcome.code : null,
+            });
+            this.kickOutbox();
+          }),
         {
           load: async () => {
             const [v, u] = await store.read(async (r) => [
@@ -219,14 +226,7 @@ export class DeskService {
     }
     const tg = this.config.telegram;
     if (tg) {
-      this.telegram = createTelegramBot(
-        tg,
-        async (ev) => {
-          await handleChatEvent(this.desk, scopeChat(ev, tg.groupChatId), this.clock(), this.config.chat);
-          this.kickChat();
-        },
-        this.log,
-      );
+      this.telegram = createTelegramBot(tg, (ev) => this.onChat(ev, tg.groupChatId), this.log);
       this.transports.push(telegramTransport(this.telegram, tg.groupChatId));
       if (tg.mode === "webhook" && tg.webhook) {
         const hook = tg.webhook;
@@ -257,10 +257,7 @@ export class DeskService {
     if (zalo) {
       const client = new ZaloClient({ token: zalo.token, baseUrl: zalo.baseUrl });
       this.transports.push(zaloTransport(client, zalo.groupChatId));
-      const onZalo = async (ev: ChatEvent) => {
-        await handleChatEvent(this.desk, scopeChat(ev, zalo.groupChatId), this.clock(), this.config.chat);
-        this.kickChat();
-      };
+      const onZalo = (ev: ChatEvent) => this.onChat(ev, zalo.groupChatId);
       if (zalo.webhook) {
         const hook = zalo.webhook;
         this.zaloServer = zaloWebhookServer(
@@ -306,13 +303,35 @@ export class DeskService {
     return this.intake?.rounds ?? 0;
   }
 
-  /** Deliver now rather than at the next poll: an answer should leave within seconds. */
+  /** One chat update, under its own correlation id: every log line of its handling carries it. */
+  private onChat(ev: ChatEvent, groupChatId: string): Promise<void> {
+    return withCorrelation(newCorrelationId("c"), async () => {
+      const fields = { platform: ev.platform, updateId: ev.updateId };
+      this.log("chat-received", fields, "debug");
+      const res = await handleChatEvent(
+        this.desk,
+        scopeChat(ev, groupChatId),
+        this.clock(),
+        this.config.chat,
+      ).catch((err: Error) => {
+        this.log("chat-failed", { ...fields, message: err.message });
+        throw err;
+      });
+      this.log("chat", { ...fields, duplicate: res.duplicate });
+      this.kickChat();
+    });
+  }
+
+  /**
+   * Deliver now rather than at the next poll: an answer should leave within seconds. The wake-up timer is armed
+   * outside the caller's correlation id, so the worker's later runs do not carry it.
+   */
   kickOutbox(): void {
-    this.outboxWorker?.kick();
+    withoutCorrelation(() => this.outboxWorker?.kick());
   }
 
   kickChat(): void {
-    this.chatWorker?.kick();
+    withoutCorrelation(() => this.chatWorker?.kick());
   }
 
   private worker(name: string, intervalMs: number, work: () => Promise<unknown>): PollingWorker {

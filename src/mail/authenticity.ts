@@ -182,7 +182,7 @@ let shared: DnsResolver | null = null;
  * The system's DNS with a short timeout: an unreachable resolver must not hold every mail for the operating
  * system's default (seconds per query, several queries per mail). A timeout is a temporary error: not authentic.
  */
-function systemResolver(): DnsResolver {
+export function systemResolver(): DnsResolver {
   if (!shared) {
     const resolver = new Resolver({ timeout: 1500, tries: 1 });
     shared = (name, rrtype) => resolver.resolve(name, rrtype) as Promise<string[][] | string[]>;

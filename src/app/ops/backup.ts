@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
+import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { DateTime } from "luxon";
 
@@ -14,21 +16,86 @@ export interface BackupSettings {
 export const BACKUP_PREFIX = "desk-";
 export const BACKUP_SUFFIX = ".db";
 
-const ALL_PAGES = 0x7fffffff;
+export interface TableCount {
+  table: string;
+  rows: number;
+}
+
+export interface CheckReport {
+  integrity: string[];
+  counts: TableCount[];
+}
 
 export interface BackupResult {
   file: string;
   bytes: number;
   ms: number;
+  /** The copy's `PRAGMA integrity_check` and row counts, taken in the worker before the rename. */
+  check: CheckReport;
 }
 
 /**
- * A consistent copy of the live database through SQLite's online backup API. It reads through its own
- * read-only connection, so the desk keeps writing meanwhile (WAL: readers never block the writer). All pages
- * are copied in one step, inside one read snapshot: a copy taken in small steps restarts whenever another
- * connection writes, and under the desk's steady load it would never finish. The copy is the database as
- * committed when that step began. Written to `FILE.part` and renamed, so a half-written copy never looks
- * like a backup.
+ * The backup worker, plain CommonJS run with `eval` so it loads the same way under tsx, vitest and a build.
+ * It copies every page in one `backup()` step (0x7fffffff pages) inside one read snapshot on its own read-only
+ * connection, then checks the copy (the same queries as `checkDatabase`, which restore uses).
+ */
+const BACKUP_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driver);
+(async () => {
+  const src = new Database(workerData.source, { readonly: true, fileMustExist: true });
+  try {
+    src.pragma("busy_timeout = 5000");
+    await src.backup(workerData.part, { progress: () => 0x7fffffff });
+  } finally {
+    src.close();
+  }
+  const db = new Database(workerData.part, { readonly: true, fileMustExist: true });
+  try {
+    const integrity = db.pragma("integrity_check").map((r) => r.integrity_check);
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all();
+    const counts = tables.map(({ name }) => ({
+      table: name,
+      rows: db.prepare('SELECT count(*) AS n FROM "' + name.replaceAll('"', '""') + '"').get().n,
+    }));
+    parentPort.postMessage({ ok: true, check: { integrity, counts } });
+  } finally {
+    db.close();
+  }
+})().catch((err) => parentPort.postMessage({ ok: false, message: String((err && err.message) || err) }));
+`;
+
+const DRIVER = createRequire(import.meta.url).resolve("better-sqlite3");
+
+function copyInWorker(source: string, part: string): Promise<CheckReport> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(BACKUP_WORKER, { eval: true, workerData: { driver: DRIVER, source, part } });
+    let settled = false;
+    worker.once("message", (m: { ok: true; check: CheckReport } | { ok: false; message: string }) => {
+      settled = true;
+      if (m.ok) resolve(m.check);
+      else reject(new Error(m.message));
+    });
+    worker.once("error", (err) => {
+      settled = true;
+      reject(err);
+    });
+    worker.once("exit", (code) => {
+      if (!settled) reject(new Error(`luồng sao lưu dừng bất thường (mã ${code})`));
+    });
+  });
+}
+
+/**
+ * A consistent copy of the live database through SQLite's online backup API, taken in a worker thread so the
+ * desk's event loop keeps serving while the pages are copied and checked. It reads through its own read-only
+ * connection, so the desk keeps writing meanwhile (WAL: readers never block the writer). All pages are copied
+ * in one step, inside one read snapshot: a copy taken in small steps restarts whenever another connection
+ * writes, and under the desk's steady load it would never finish. The copy is the database as committed when
+ * that step began. It is checked (`integrity_check`, row counts) before it is renamed from `FILE.part` to
+ * `FILE`, so a half-written or corrupt copy never looks like a backup.
  */
 export async function backupDatabase(sourcePath: string, file: string): Promise<BackupResult> {
   if (sourcePath === ":memory:" || !existsSync(sourcePath)) {
@@ -38,25 +105,18 @@ export async function backupDatabase(sourcePath: string, file: string): Promise<
   mkdirSync(dirname(file), { recursive: true });
   const part = `${file}.part`;
   rmSync(part, { force: true });
-  const src = new Database(sourcePath, { readonly: true, fileMustExist: true });
+  let check: CheckReport;
   try {
-    src.pragma("busy_timeout = 5000");
-    await src.backup(part, { progress: () => ALL_PAGES });
-  } finally {
-    src.close();
+    check = await copyInWorker(sourcePath, part);
+    if (check.integrity.join() !== "ok") {
+      throw new Error(`bản sao không đạt integrity_check: ${check.integrity.slice(0, 3).join("; ")}`);
+    }
+  } catch (err) {
+    rmSync(part, { force: true });
+    throw err;
   }
   renameSync(part, file);
-  return { file, bytes: statSync(file).size, ms: performance.now() - started };
-}
-
-export interface TableCount {
-  table: string;
-  rows: number;
-}
-
-export interface CheckReport {
-  integrity: string[];
-  counts: TableCount[];
+  return { file, bytes: statSync(file).size, ms: performance.now() - started, check };
 }
 
 /** `PRAGMA integrity_check` and the row count of every table of an SQLite file, read-only. */

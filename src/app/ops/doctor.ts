@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import { ImapFlow } from "imapflow";
 import nodemailer from "nodemailer";
 import { ZaloClient } from "../../bot/zalo/client.js";
+import { type DnsResolver, systemResolver } from "../../mail/authenticity.js";
 import { imapConnectOptions } from "../../mail/intake.js";
 import { smtpConnectOptions } from "../../mail/smtp-sender.js";
 import { MCU_FACTORIES, mcuCheck } from "../../mcu/factory.js";
@@ -324,6 +325,74 @@ async function checkMcu(config: Config, secrets: string[]): Promise<CheckResult>
   }
 }
 
+/** A resolver that never answers still ends the check: a little over its own 1.5 s timeout. */
+export const DNS_GUARD_MS = 2_000;
+
+/**
+ * Without a trusted boundary header (DESK_MAIL_AUTHSERV_ID), the desk checks each mail's DKIM and DMARC itself
+ * through the system DNS (1.5 s timeout, src/mail/authenticity.ts). If the resolver does not answer, every mail
+ * from an agency is refused as not authentic. Ask it what a mail would make it ask: the TXT record
+ * `_dmarc.<our domain>`. "No such name" is an answer too; a timeout, SERVFAIL or a refusal is not.
+ */
+export async function checkDkimDns(
+  config: Config,
+  resolver: DnsResolver = systemResolver(),
+  guardMs = DNS_GUARD_MS,
+): Promise<CheckResult> {
+  const name = "DNS cho DKIM/DMARC";
+  const m = config.mail;
+  if (!m.imap) return { name, verdict: "skip", detail: "không nhận thư (DESK_IMAP_HOST trống)" };
+  if (!m.requireAuth) {
+    return { name, verdict: "skip", detail: "không kiểm tra xác thực thư (DESK_MAIL_REQUIRE_AUTH=false)" };
+  }
+  if (m.authservId) {
+    return {
+      name,
+      verdict: "skip",
+      detail: `máy chủ thư biên ${m.authservId} kiểm tra DKIM/DMARC (DESK_MAIL_AUTHSERV_ID); bàn không tự tra DNS`,
+    };
+  }
+  const query = `_dmarc.${m.address.slice(m.address.lastIndexOf("@") + 1).toLowerCase()}`;
+  const fix =
+    "Khi DNS không trả lời, mọi thư đến bị coi là chưa xác thực và không được xử lý. Kiểm tra máy chủ DNS trong /etc/resolv.conf và tường lửa (cổng 53 UDP và TCP) của máy chạy dịch vụ; hoặc, nếu máy chủ thư biên đã kiểm tra DKIM/DMARC, đặt DESK_MAIL_AUTHSERV_ID là tên của nó.";
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const answer = await Promise.race([
+      resolver(query, "TXT"),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(Object.assign(new Error("no answer"), { code: "ETIMEOUT" })),
+          guardMs,
+        );
+      }),
+    ]);
+    const dmarc = (answer as (string | string[])[]).some((r) =>
+      (Array.isArray(r) ? r.join("") : r).startsWith("v=DMARC1"),
+    );
+    return {
+      name,
+      verdict: "ok",
+      detail: `máy chủ DNS trả lời (TXT ${query}: ${dmarc ? "có bản ghi DMARC" : "không có bản ghi DMARC"})`,
+    };
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === "ENOTFOUND" || code === "ENODATA") {
+      return { name, verdict: "ok", detail: `máy chủ DNS trả lời (TXT ${query}: không có bản ghi)` };
+    }
+    const why =
+      code === "ETIMEOUT"
+        ? "máy chủ DNS không trả lời trong 1,5 giây"
+        : code === "ESERVFAIL"
+          ? "máy chủ DNS báo lỗi SERVFAIL"
+          : code === "ECONNREFUSED" || code === "EREFUSED"
+            ? "máy chủ DNS từ chối truy vấn"
+            : `lỗi DNS ${code ?? describe(err, [])}`;
+    return { name, verdict: "fail", detail: `${why} khi hỏi TXT ${query}`, fix };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function checkDisk(path: string): CheckResult {
   const name = "Dung lượng đĩa";
   let dir = path === ":memory:" ? ROOT : dirname(path);
@@ -371,8 +440,18 @@ export function checkBackup(dir: string, now: Date): CheckResult {
   return { name, verdict: "ok", detail };
 }
 
+export interface DoctorDeps {
+  /** DNS for the DKIM/DMARC check; the system's resolver by default (tests pass a stub). */
+  resolver?: DnsResolver;
+  dnsGuardMs?: number;
+}
+
 /** Run every check that applies; a configuration error is itself the first (and only) result. */
-export async function runDoctor(load: () => Config, now: Date = new Date()): Promise<CheckResult[]> {
+export async function runDoctor(
+  load: () => Config,
+  now: Date = new Date(),
+  deps: DoctorDeps = {},
+): Promise<CheckResult[]> {
   let config: Config;
   try {
     config = load();
@@ -401,6 +480,7 @@ export async function runDoctor(load: () => Config, now: Date = new Date()): Pro
     checkTelegram(config, secrets),
     checkZalo(config, secrets).then((r) => [r]),
     checkMcu(config, secrets).then((r) => [r]),
+    checkDkimDns(config, deps.resolver, deps.dnsGuardMs).then((r) => [r]),
   ]);
   results.push(...network.flat());
   results.push(checkDisk(config.dbPath));

@@ -33,7 +33,14 @@ export function opsJobHandlers(
       await r.jobs.schedule({ kind: OPS_JOB.backup, key: `nightly@${day(next)}`, runAt: next }, now);
       const res = await backupDatabase(desk.store.sqlite.name, join(ops.backup.dir, backupFileName(now)));
       const dropped = pruneBackups(ops.backup.dir, ops.backup.keep);
-      log("backup", { file: res.file, bytes: res.bytes, ms: Math.round(res.ms), dropped: dropped.length });
+      log("backup", {
+        file: res.file,
+        bytes: res.bytes,
+        ms: Math.round(res.ms),
+        integrity: res.check.integrity.join(),
+        rows: res.check.counts.reduce((n, c) => n + c.rows, 0),
+        dropped: dropped.length,
+      });
     },
     [OPS_JOB.prune]: async (job, r, now) => {
       const c = pruneBatch(desk.store.sqlite, ops.retention, now);

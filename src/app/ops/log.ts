@@ -1,6 +1,7 @@
 import pino, { type DestinationStream, type Level } from "pino";
 import pretty from "pino-pretty";
 import type { Config, LogLevel } from "../config.js";
+import { correlationId } from "./context.js";
 
 /** The desk's log call: an event name and its fields; the level defaults from the event name. */
 export type LogFn = (event: string, fields?: Record<string, unknown>, level?: Level) => void;
@@ -41,7 +42,8 @@ export interface LogOptions {
 }
 
 /**
- * A pino-backed `LogFn`: one JSON line per event with `level`, `time` (ISO) and `event`, secret keys
+ * A pino-backed `LogFn`: one JSON line per event with `level`, `time` (ISO), `event` and, inside an inbound
+ * item's use case, its correlation id `cid`; secret keys
  * redacted by path, and configured secret values scrubbed from the finished line as a second net.
  */
 export function createLog(opts: LogOptions = {}): LogFn & { logger: pino.Logger } {
@@ -59,6 +61,11 @@ export function createLog(opts: LogOptions = {}): LogFn & { logger: pino.Logger 
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACT_PATHS, censor: "***" },
+      // The inbound item (mail, chat update, request, job, delivery) this line happened for: see ops/context.ts.
+      mixin: () => {
+        const cid = correlationId();
+        return cid ? { cid } : {};
+      },
       hooks: secrets.length
         ? {
             streamWrite: (line) => {

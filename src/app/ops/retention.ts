@@ -6,6 +6,8 @@ export interface RetentionSettings {
   mailDays: number;
   outboxDays: number;
   chatDays: number;
+  /** Finished timers (done or cancelled job rows: nightly backups, pruning batches, reminders). */
+  jobDays: number;
   /** Rows per transaction. */
   batch: number;
 }
@@ -17,6 +19,7 @@ export interface PruneCounts {
   mailRaw: number;
   outbox: number;
   incidents: number;
+  jobs: number;
 }
 
 const DAY = 86_400_000;
@@ -26,7 +29,9 @@ const DAY = 86_400_000;
  * it touched; zero everywhere means there is nothing left to prune.
  *  - raw inbound mail: the source (`raw`) is nulled, the key and outcome stay so dedup keeps working;
  *  - delivered outbox rows are deleted;
- *  - resolved incidents: the reporter's text and the event notes are replaced, the events themselves stay.
+ *  - resolved incidents: the reporter's text and the event notes are replaced, the events themselves stay;
+ *  - finished job rows are deleted (done ones by when they ran, cancelled ones by when they were due); pending
+ *    and parked ones stay. Scheduling the same timer again inserts a fresh row, so nothing depends on them.
  */
 export function pruneBatch(sqlite: Database.Database, s: RetentionSettings, now: Date): PruneCounts {
   const t = now.getTime();
@@ -56,11 +61,19 @@ export function pruneBatch(sqlite: Database.Database, s: RetentionSettings, now:
       .prepare(`UPDATE incident_events SET note = NULL WHERE note IS NOT NULL AND incident IN (${marks})`)
       .run(...codes);
   }
-  return { mailRaw, outbox, incidents: codes.length };
+  const jobCutoff = t - s.jobDays * DAY;
+  const jobs = sqlite
+    .prepare(
+      `DELETE FROM jobs WHERE id IN (
+         SELECT id FROM jobs WHERE (status = 'done' AND done_at < ?) OR (status = 'cancelled' AND run_at < ?)
+         LIMIT ?)`,
+    )
+    .run(jobCutoff, jobCutoff, s.batch).changes;
+  return { mailRaw, outbox, incidents: codes.length, jobs };
 }
 
 export function touched(c: PruneCounts): number {
-  return c.mailRaw + c.outbox + c.incidents;
+  return c.mailRaw + c.outbox + c.incidents + c.jobs;
 }
 
 /**
@@ -73,13 +86,14 @@ export async function pruneAll(
   s: RetentionSettings,
   now: Date,
 ): Promise<PruneCounts & { batches: number }> {
-  const total = { mailRaw: 0, outbox: 0, incidents: 0, batches: 0 };
+  const total = { mailRaw: 0, outbox: 0, incidents: 0, jobs: 0, batches: 0 };
   for (;;) {
     const c = await tx(() => pruneBatch(sqlite, s, now));
     total.batches++;
     total.mailRaw += c.mailRaw;
     total.outbox += c.outbox;
     total.incidents += c.incidents;
+    total.jobs += c.jobs;
     if (touched(c) === 0) return total;
     await yieldToLoop();
   }
