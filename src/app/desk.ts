@@ -6,6 +6,7 @@ import {
   slotFindings,
   withDefaultEnd,
 } from "../core/booking/decide.js";
+import { calendarOf } from "../core/booking/invite.js";
 import { decisionText, displacedText, groupLine, OUTCOME_VI } from "../core/booking/messages.js";
 import { checkTransition, STATUS_VI } from "../core/booking/state.js";
 import type { Booking, BookingRequest, BookingStatus, Channel, Decision } from "../core/booking/types.js";
@@ -196,22 +197,6 @@ async function threadFor(
     (previous ? { subject: previous.subject, inReplyTo: null, references: previous.references } : null);
   if (b.request.secret && thread) thread = { ...thread, subject: "Phiên họp trực tuyến" };
   return previous ? { thread, replyToOutbox: previous.lastOutboxId } : { thread };
-}
-
-/** Calendar data for the invite: METHOD:REQUEST while the booking holds, CANCEL when it is gone. */
-function calendarOf(b: Booking, method: "REQUEST" | "CANCEL") {
-  const { start, end, title, secret } = b.request;
-  if (!start || !end) return undefined;
-  return {
-    method,
-    uid: b.code,
-    sequence: b.sequence,
-    start: start.toISOString(),
-    end: end.toISOString(),
-    stamp: b.updatedAt.toISOString(),
-    // Điều 5.2: a secret session's invite names only the code.
-    summary: secret || !title ? `Phiên họp trực tuyến ${b.code}` : `${title} (${b.code})`,
-  };
 }
 
 export interface NotifyOptions {
