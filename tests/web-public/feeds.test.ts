@@ -1,12 +1,6 @@
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
-import {
-  cancelBooking,
-  changeBooking,
-  type Desk,
-  registerBooking,
-  reviewBooking,
-} from "../../src/app/desk.js";
+import { cancelBooking, changeBooking, type Desk, registerBooking } from "../../src/app/desk.js";
 import { composeReply } from "../../src/mail/smtp-sender.js";
 import { publicRoutes } from "../../src/web/public/routes.js";
 import { agencySlug } from "../../src/web/public/schedule.js";

@@ -41,6 +41,8 @@ export function errorCode(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === "string" && /^[A-Z][A-Z0-9_]{1,40}$/.test(code)) return code;
   if (typeof code === "number" && Number.isInteger(code)) return `HTTP_${code}`;
+  // A log event's name (`imap-error`), for loops that report only through their log.
+  if (typeof err === "string" && /^[a-z][a-z0-9-]{1,40}$/.test(err)) return err;
   const name = (err as { name?: unknown } | null)?.name;
   if (typeof name === "string" && /^[A-Za-z]{1,40}$/.test(name)) return name;
   return "Error";
@@ -81,6 +83,20 @@ export class Health {
       this.fail(worker, err, now());
       throw err;
     }
+  }
+
+  /** The same job handlers, each run recorded as a success or a failure of the `jobs` worker. */
+  // biome-ignore lint/suspicious/noExplicitAny: any handler signature is kept as it is.
+  watchJobs<H extends Record<string, (...args: any[]) => Promise<unknown>>>(
+    handlers: H,
+    now: () => Date = () => new Date(),
+  ): H {
+    return Object.fromEntries(
+      Object.entries(handlers).map(([kind, run]) => [
+        kind,
+        (...args: unknown[]) => this.watch("jobs", now, () => run(...args)),
+      ]),
+    ) as H;
   }
 
   isConfigured(worker: WorkerName): boolean {
