@@ -70,9 +70,7 @@ store.sqlite.pragma("wal_checkpoint(TRUNCATE)");
 const size = statSync(join(tmp, "desk.db")).size;
 
 // Backup while the desk writes: the latency of its small transactions shows what the copy costs it.
-async function withDeskLoad<T>(
-  work: () => Promise<T>,
-): Promise<{
+async function withDeskLoad<T>(work: () => Promise<T>): Promise<{
   result: T;
   lat: number[];
   stallMs: number;

@@ -134,6 +134,11 @@ const EnvSchema = z.object({
       "phải là một trong fatal, error, warn, info, debug, trace, silent",
     )
     .default("info"),
+  // Prometheus from another machine sends it as `Authorization: Bearer …`; without it /metrics is loopback only.
+  DESK_METRICS_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9._~+/=-]{16,256}$/, "16–256 ký tự chữ, số hoặc . _ ~ + / = -")
+    .optional(),
   DESK_BACKUP_DIR: z.string().min(1).default(join(ROOT, "var/backups")),
   DESK_BACKUP_KEEP: positive.default(14),
   DESK_BACKUP_HOUR: z.coerce.number().int().min(0, "phải từ 0 đến 23").max(23, "phải từ 0 đến 23").default(2),
@@ -176,6 +181,8 @@ export interface McuConfig {
 
 export interface Config {
   logLevel: LogLevel;
+  /** Bearer token that opens /metrics to other machines; null: loopback only. */
+  metricsToken: string | null;
   ops: OpsSettings;
   mcu: McuConfig;
   telegram: TelegramSettings | null;
@@ -334,6 +341,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     : undefined;
   return {
     logLevel: e.DESK_LOG_LEVEL,
+    metricsToken: e.DESK_METRICS_TOKEN ?? null,
     ops: {
       backup: { dir: resolve(e.DESK_BACKUP_DIR), keep: e.DESK_BACKUP_KEEP, hour: e.DESK_BACKUP_HOUR },
       retention: {

@@ -28,8 +28,10 @@ import type { Desk } from "./desk.js";
 import { readDirectoryCsv } from "./directory/csv.js";
 import { MailDesk, mailDeskOptions } from "./mail-desk.js";
 import { newCorrelationId, withCorrelation, withoutCorrelation } from "./ops/context.js";
+import { Health, type WorkerName } from "./ops/health.js";
 import { armOpsJobs, opsJobHandlers } from "./ops/jobs.js";
 import { createLog, type LogFn } from "./ops/log.js";
+import { ChatCounters } from "./ops/metrics.js";
 import { deliverDue, type Sender } from "./outbox-worker.js";
 import { Scheduler, sessionJobHandlers } from "./scheduler.js";
 import { SessionRunner } from "./session-runner.js";
@@ -85,6 +87,9 @@ export class DeskService {
   private chatWorker: PollingWorker | null = null;
   private closeSmtp: (() => void) | null = null;
   private readonly senders: Partial<Record<OutboxChannel, Sender>> = {};
+  /** Each worker's last success and failure, for /healthz and /metrics (src/web/public/ops-routes.ts). */
+  readonly health: Health;
+  readonly chatCounters = new ChatCounters();
 
   constructor(
     readonly config: Config,
@@ -95,6 +100,28 @@ export class DeskService {
     const store = Store.open(config.dbPath);
     this.desk = { store, reg: config.reg, holidays: loadHolidayCalendar(config.calendarDir) };
     this.mailDesk = new MailDesk(this.desk, mailDeskOptions(config.mail, deps.mailResolver));
+    const chat = Boolean(config.telegram || config.zalo);
+    this.health = new Health({
+      imap: !!config.mail.imap,
+      smtp: !!config.mail.smtp,
+      chat,
+      mcu: true,
+      jobs: true,
+    });
+    this.pacer.onRetry = (platform, rateLimited) => this.chatCounters.record(platform, rateLimited);
+  }
+
+  /**
+   * The log of a loop that tells its state only through log events: `ok` events record a success of `worker`,
+   * `fail` events a failure (with `holdMs`: one its loop retries silently, see Health.fail). Health runs on the
+   * machine's clock, like the lease: it is about processes being alive, not about the business day.
+   */
+  private healthLog(worker: WorkerName, events: { ok?: string[]; fail: string[] }, holdMs?: number): Log {
+    return (event, fields) => {
+      if (events.ok?.includes(event)) this.health.ok(worker, new Date());
+      if (events.fail.includes(event)) this.health.fail(worker, event, new Date(), holdMs ? { holdMs } : {});
+      this.log(event, fields);
+    };
   }
 
   /** Who this desk is in the lease row. */
@@ -169,16 +196,22 @@ export class DeskService {
     }
     if (this.config.mail.smtp) {
       const smtp = smtpSender(this.config.mail.smtp);
-      this.senders.mail = smtp.send;
+      this.senders.mail = (msg) =>
+        this.health.watch(
+          "smtp",
+          () => new Date(),
+          () => smtp.send(msg),
+        );
       this.closeSmtp = smtp.close;
     }
-    const handlers = {
+    const handlers = this.health.watchJobs({
       ...sessionJobHandlers(this.desk),
       ...incidentJobHandlers(),
       ...opsJobHandlers(this.desk, this.config.ops, this.log),
-    };
+    });
     await armOpsJobs(this.desk, this.config.ops, this.clock());
-    this.scheduler = new Scheduler(this.desk, handlers, this.clock, this.config.pollMs, this.log);
+    const jobsLog = this.healthLog("jobs", { fail: ["scheduler-error"] });
+    this.scheduler = new Scheduler(this.desk, handlers, this.clock, this.config.pollMs, jobsLog);
     this.scheduler.start();
     this.outboxWorker = this.worker("outbox", this.config.pollMs, async () => {
       const report = await deliverDue(this.desk.store, this.senders, this.clock(), { log: this.log });
@@ -207,6 +240,8 @@ export class DeskService {
           }),
         {
           load: async () => {
+            // Read at connection and before each fetch round (an IDLE notice or a poll): the server answers.
+            this.health.ok("imap", new Date());
             const [v, u] = await store.read(async (r) => [
               await r.meta.get(`imap:${mailbox}:uidvalidity`),
               await r.meta.get(`imap:${mailbox}:lastuid`),
@@ -220,7 +255,7 @@ export class DeskService {
             });
           },
         },
-        this.log,
+        this.healthLog("imap", { ok: ["imap-connected"], fail: ["imap-error", "imap-fetch-failed"] }),
       );
       this.intake.start();
     }
@@ -250,7 +285,7 @@ export class DeskService {
             this.log("telegram-failed", { message: err.message.replaceAll(tg.token, "***") }),
           );
       } else {
-        this.telegramLoop = pollTelegram(this.telegram, this.abort.signal, this.log);
+        this.telegramLoop = pollTelegram(this.telegram, this.abort.signal, this.chatPollLog);
       }
     }
     const zalo = this.config.zalo;
@@ -272,13 +307,15 @@ export class DeskService {
           .setWebhook(hook.url, hook.secret)
           .catch((err: Error) => this.log("zalo-error", { message: err.message }));
       } else {
-        this.zaloLoop = pollZalo(client, onZalo, this.abort.signal, this.log, zalo.botName);
+        this.zaloLoop = pollZalo(client, onZalo, this.abort.signal, this.chatPollLog, zalo.botName);
       }
     }
     if (this.transports.length) {
       this.chatWorker = this.worker("chat", this.config.pollMs, async () => {
         const report = await deliverChat(this.desk.store, this.transports, this.pacer, this.clock);
         if (report.failed) this.log("chat-delivery", { ...report });
+        if (report.failed) this.health.fail("chat", "chat-delivery", new Date());
+        else if (report.messages) this.health.ok("chat", new Date());
       });
     }
     this.mcu = MCU_FACTORIES[this.config.mcu.kind](this.config.mcu.settings);
@@ -287,7 +324,11 @@ export class DeskService {
       layout: "auto",
     });
     this.worker("mcu", this.config.mcu.pollMs, async () => {
-      await this.runner?.tick(this.clock());
+      await this.health.watch(
+        "mcu",
+        () => new Date(),
+        async () => this.runner?.tick(this.clock()),
+      );
       this.kickChat();
     });
     this.log("started", {
@@ -318,6 +359,7 @@ export class DeskService {
         throw err;
       });
       this.log("chat", { ...fields, duplicate: res.duplicate });
+      this.health.ok("chat", new Date());
       this.kickChat();
     });
   }
@@ -353,6 +395,8 @@ export class DeskService {
   private stopping: Promise<void> | null = null;
   private readonly transports: ChatTransport[] = [];
   private readonly pacer = new Pacer();
+  /** Long polling logs only its failures and retries every 2 s: a failure not repeated for a minute has healed. */
+  private readonly chatPollLog = this.healthLog("chat", { fail: ["telegram-error", "zalo-error"] }, 60_000);
 
   /**
    * Drain and stop: no new work is taken (chat, mail, timers), the transaction in hand finishes, the lease is

@@ -100,6 +100,7 @@ export async function deliverChat(
         report.messages++;
       } catch (err) {
         const retryAfter = err instanceof RetryAfterError ? err.retryAfterMs : null;
+        pacer.onRetry?.(t.platform, retryAfter !== null);
         const attempts = Math.max(...msgs.filter((m) => batch.ids.includes(m.id)).map((m) => m.attempts));
         // A 429 is not a failure of the message: retry when told, never park for it.
         const retryAt =

@@ -8,6 +8,9 @@ export class Pacer {
 
   constructor(private readonly limits = { perChatMs: 1_000, perGroupPerMinute: 20, globalPerSecond: 30 }) {}
 
+  /** Told of every send that failed and will be retried (`rateLimited`: a 429), for the desk's metrics. */
+  onRetry: ((platform: string, rateLimited: boolean) => void) | null = null;
+
   wait(chat: string, isGroup: boolean, now: number): number {
     const times = (this.sent.get(chat) ?? []).filter((t) => t > now - 60_000);
     this.sent.set(chat, times);

@@ -1,5 +1,6 @@
 import ical, { ICalCalendarMethod } from "ical-generator";
 import nodemailer, { type Transporter } from "nodemailer";
+import { inviteUid } from "../core/booking/invite.js";
 import { PermanentSendError, type Sender } from "../store/delivery.js";
 import type { OutboxMessage } from "../store/queue-repos.js";
 import { type TransportSecurity, tlsOptions } from "./intake.js";
@@ -45,7 +46,7 @@ export function invite(
     method: cal.method === "CANCEL" ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
   });
   calendar.createEvent({
-    id: `${cal.uid}@${settings.messageIdDomain}`,
+    id: inviteUid(cal.uid, settings.messageIdDomain),
     sequence: cal.sequence,
     stamp: cal.stamp ? new Date(cal.stamp) : new Date(),
     start: new Date(cal.start),

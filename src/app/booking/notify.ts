@@ -1,3 +1,4 @@
+import { calendarOf } from "../../core/booking/invite.js";
 import { decisionText, groupLine } from "../../core/booking/messages.js";
 import type { Booking, Channel, Decision } from "../../core/booking/types.js";
 import type { MailThread } from "../../mail/thread.js";
@@ -37,22 +38,6 @@ export async function threadFor(
     (previous ? { subject: previous.subject, inReplyTo: null, references: previous.references } : null);
   if (b.request.secret && thread) thread = { ...thread, subject: "Phiên họp trực tuyến" };
   return previous ? { thread, replyToOutbox: previous.lastOutboxId } : { thread };
-}
-
-/** Calendar data for the invite: METHOD:REQUEST while the booking holds, CANCEL when it is gone. */
-function calendarOf(b: Booking, method: "REQUEST" | "CANCEL") {
-  const { start, end, title, secret } = b.request;
-  if (!start || !end) return undefined;
-  return {
-    method,
-    uid: b.code,
-    sequence: b.sequence,
-    start: start.toISOString(),
-    end: end.toISOString(),
-    stamp: b.updatedAt.toISOString(),
-    // Điều 5.2: a secret session's invite names only the code.
-    summary: secret || !title ? `Phiên họp trực tuyến ${b.code}` : `${title} (${b.code})`,
-  };
 }
 
 export interface NotifyOptions {

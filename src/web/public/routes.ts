@@ -1,0 +1,192 @@
+import { createHash } from "node:crypto";
+import { type Context, Hono } from "hono";
+import { DateTime } from "luxon";
+import type { Agency, Endpoint } from "../../core/directory/types.js";
+import type { DirectorySnapshot } from "../../store/directory-repo.js";
+import type { Store } from "../../store/store.js";
+import { scheduleFeed } from "./ics.js";
+import { schedulePage } from "./page.js";
+import { agencySlug, loadSchedule, type PublicSession, type ScheduleFilter } from "./schedule.js";
+
+/** What the public schedule needs; the running DeskService has all of it (`publicRoutes(service)`). */
+export interface PublicDeps {
+  desk: { store: Store; reg: { zone: string } };
+  config: { mail: { messageIdDomain: string } };
+  /** Pinned in tests; the machine's clock otherwise. */
+  now?: () => Date;
+}
+
+/** The longest span a feed may ask for with `from`/`to`. */
+export const MAX_FEED_DAYS = 400;
+
+const TEXT = { "Content-Type": "text/plain; charset=utf-8" };
+
+type Range = { from: Date; to: Date } | { error: string };
+
+/**
+ * `from`/`to` (YYYY-MM-DD, both days included, in the desk's zone). Without them a feed covers a month back and a
+ * year ahead: what a subscriber's calendar needs, and cheap.
+ */
+export function feedRange(q: { from?: string; to?: string }, today: DateTime): Range {
+  const parse = (name: "from" | "to"): DateTime | string | undefined => {
+    const raw = q[name];
+    if (raw === undefined || raw === "") return undefined;
+    const d = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? DateTime.fromISO(raw, { zone: today.zone }) : null;
+    if (!d?.isValid)
+      return `Tham số ${name}=«${raw.slice(0, 40)}» không hợp lệ: ngày phải có dạng YYYY-MM-DD, ví dụ ${today.toISODate()}.`;
+    return d;
+  };
+  const from = parse("from");
+  const to = parse("to");
+  if (typeof from === "string") return { error: from };
+  if (typeof to === "string") return { error: to };
+  const start = from ?? (to ? to.minus({ days: 365 }) : today.minus({ days: 31 }));
+  const last = to ?? (from ? from.plus({ days: 365 }) : today.plus({ days: 365 }));
+  if (last < start) return { error: "Ngày bắt đầu (from) phải trước hoặc trùng ngày kết thúc (to)." };
+  if (last.diff(start, "days").days + 1 > MAX_FEED_DAYS)
+    return {
+      error: `Khoảng thời gian dài nhất là ${MAX_FEED_DAYS} ngày; đề nghị thu hẹp from và to.`,
+    };
+  return { from: start.startOf("day").toJSDate(), to: last.plus({ days: 1 }).startOf("day").toJSDate() };
+}
+
+function etagOf(body: string): string {
+  return `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
+}
+
+/** RFC 9110 §13.1.2: weak comparison, a list of tags or `*`. */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+}
+
+function directoryIndex(dir: DirectorySnapshot) {
+  const agencies = [...dir.directory.agencies].sort((a, b) => a.name.localeCompare(b.name, "vi"));
+  const endpoints = [...dir.directory.endpoints].sort((a, b) => a.name.localeCompare(b.name, "vi"));
+  const bySlug = new Map<string, Agency>();
+  for (const a of agencies) if (!bySlug.has(agencySlug(a.name))) bySlug.set(agencySlug(a.name), a);
+  const endpoint = (code: string): Endpoint | undefined =>
+    dir.endpoint(code) ?? endpoints.find((e) => e.code.toLowerCase() === code.toLowerCase());
+  return {
+    agencies,
+    endpoints,
+    agency: (slug: string) => bySlug.get(slug.toLowerCase()),
+    endpoint,
+    endpointName: (code: string) => dir.endpoint(code)?.name,
+    endpointAgency: (code: string) => dir.endpoint(code)?.agency,
+  };
+}
+
+/**
+ * The public schedule, no login: `/lich` (today and this week), and the ICS feeds `/lich.ics`,
+ * `/lich/co-quan/{slug}.ics`, `/lich/diem-cau/{code}.ics`. Only public columns are read (see `loadSchedule`).
+ */
+export function publicRoutes(deps: PublicDeps): Hono {
+  const app = new Hono();
+  const { store } = deps.desk;
+  const zone = deps.desk.reg.zone;
+  const now = deps.now ?? (() => new Date());
+  const index = async () => directoryIndex(await store.read((r) => r.directory.snapshot()));
+
+  app.get("/lich", async (c) => {
+    const dir = await index();
+    const today = DateTime.fromJSDate(now(), { zone }).startOf("day");
+    const weekStart = today.startOf("week");
+    const q = { agency: c.req.query("co-quan") ?? "", endpoint: c.req.query("diem-cau") ?? "" };
+    const selected: ScheduleFilter = {};
+    const notices: string[] = [];
+    if (q.agency) {
+      const a = dir.agency(q.agency);
+      if (a) selected.agency = a;
+      else notices.push(`Không có cơ quan nào ứng với «${q.agency.slice(0, 80)}».`);
+    }
+    if (q.endpoint) {
+      const e = dir.endpoint(q.endpoint);
+      if (e) selected.endpoint = e;
+      else notices.push(`Không có điểm cầu nào mang mã «${q.endpoint.slice(0, 40)}».`);
+    }
+    const sessions = notices.length
+      ? []
+      : await loadSchedule(
+          store,
+          { from: weekStart.toJSDate(), to: weekStart.plus({ days: 7 }).toJSDate() },
+          { feed: false, filter: selected, endpointAgency: dir.endpointAgency },
+        );
+    const page = await schedulePage({
+      zone,
+      today,
+      weekStart,
+      sessions,
+      agencies: dir.agencies,
+      endpoints: dir.endpoints,
+      endpointName: dir.endpointName,
+      selected,
+      ...(notices.length ? { notice: notices.join(" ") } : {}),
+    });
+    c.header("Cache-Control", "no-cache");
+    return c.html(page, notices.length ? 404 : 200);
+  });
+
+  const feed = async (c: Context, name: string, filter: ScheduleFilter) => {
+    const dir = await index();
+    const today = DateTime.fromJSDate(now(), { zone }).startOf("day");
+    const range = feedRange({ from: c.req.query("from"), to: c.req.query("to") }, today);
+    if ("error" in range) return c.body(range.error, 400, TEXT);
+    const sessions = await loadSchedule(store, range, {
+      feed: true,
+      filter,
+      endpointAgency: dir.endpointAgency,
+    });
+    const body = scheduleFeed(sessions, {
+      name,
+      domain: deps.config.mail.messageIdDomain,
+      endpointName: dir.endpointName,
+    });
+    const etag = etagOf(body);
+    const modified = lastModified(sessions);
+    c.header("ETag", etag);
+    c.header("Cache-Control", "no-cache");
+    if (modified) c.header("Last-Modified", modified.toUTCString());
+    if (matchesEtag(c.req.header("If-None-Match"), etag)) return c.body(null, 304);
+    return c.body(body, 200, {
+      "Content-Type": "text/calendar; charset=utf-8",
+      "Content-Disposition": `inline; filename="lich.ics"`,
+    });
+  };
+
+  app.get("/lich.ics", (c) => feed(c, "Lịch họp trực tuyến thành phố Hà Nội", {}));
+
+  app.get("/lich/co-quan/:file", async (c) => {
+    const file = c.req.param("file");
+    const agency = file.endsWith(".ics") ? (await index()).agency(file.slice(0, -4)) : undefined;
+    if (!agency)
+      return c.body(
+        `Không có cơ quan nào với mã «${file.replace(/\.ics$/, "").slice(0, 80)}». Mã của từng cơ quan có ở trang /lich (chọn cơ quan rồi xem mục «Theo dõi lịch»).`,
+        404,
+        TEXT,
+      );
+    return feed(c, `Lịch họp trực tuyến — ${agency.name}`, { agency });
+  });
+
+  app.get("/lich/diem-cau/:file", async (c) => {
+    const file = c.req.param("file");
+    const endpoint = file.endsWith(".ics") ? (await index()).endpoint(file.slice(0, -4)) : undefined;
+    if (!endpoint)
+      return c.body(
+        `Không có điểm cầu nào mang mã «${file.replace(/\.ics$/, "").slice(0, 40)}». Danh sách điểm cầu có ở trang /lich.`,
+        404,
+        TEXT,
+      );
+    return feed(c, `Lịch họp trực tuyến — ${endpoint.name}`, { endpoint });
+  });
+
+  return app;
+}
+
+/** The newest change among the feed's sessions, to the second (HTTP dates have no milliseconds). */
+function lastModified(sessions: PublicSession[]): Date | null {
+  let max = 0;
+  for (const s of sessions) max = Math.max(max, s.updatedAt.getTime());
+  return max ? new Date(Math.floor(max / 1000) * 1000) : null;
+}
