@@ -13,87 +13,18 @@ import { runDueJobs } from "../src/app/scheduler.js";
 import { decide, occupiedEndpoints } from "../src/core/booking/decide.js";
 import type { BookingRequest } from "../src/core/booking/types.js";
 import { atLocal } from "../src/core/calendar/zone.js";
-import type { Directory } from "../src/core/directory/types.js";
-import { DEFAULT_REGULATION } from "../src/core/regulation.js";
+import { DEFAULT_REGULATION, type Regulation } from "../src/core/regulation.js";
 import { Store } from "../src/store/store.js";
+import { bigDirectory, mulberry32, seedBookings } from "./fixture.js";
 import { machine, pct, writeSection } from "./sections.js";
 
 const zone = DEFAULT_REGULATION.zone;
-// ~143 sessions a day in the fixture: an MCU of the default size would refuse nearly everything, so the bench
-// sizes it like a large one and measures the rules, not the refusals.
-const REG = { ...DEFAULT_REGULATION, mcu: { ports: 2000, conferences: 80 } };
+// ~143 sessions a day in the fixture: an MCU of the default size (6 conferences, 150 ports) refuses most new
+// requests, which then search for alternatives. Both are measured: the default, and one sized like a large MCU.
+const LARGE = { ...DEFAULT_REGULATION, mcu: { ports: 2000, conferences: 80 } };
 const tmp = mkdtempSync(join(tmpdir(), "desk-bench-"));
-let seed = 42;
-const rnd = (n: number) => {
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return seed % n;
-};
+let rnd = mulberry32(42);
 const ms3 = (x: number) => `${x.toFixed(3)} ms`;
-
-/** The sample directory widened to 1 000 endpoints with synthetic communes. */
-function bigDirectory(): Directory {
-  const dir = readDirectoryCsv(join(ROOT, "data/sample-directory"));
-  for (let i = dir.endpoints.length; i < 1000; i++) {
-    const agency = `UBND xã Thử Nghiệm ${i}`;
-    dir.agencies.push({
-      name: agency,
-      kind: "commune",
-      mailboxes: [`vanthu.x${i}@hanoi.gov.vn`],
-      aliases: [],
-      approvedQuota: null,
-      approvalRef: null,
-    });
-    dir.endpoints.push({
-      code: `BX-${i}`,
-      name: `Xã Thử Nghiệm ${i}`,
-      level: "commune",
-      agency,
-      aliases: [],
-      control: false,
-      vpnToken: null,
-      dial: null,
-    });
-  }
-  return dir;
-}
-
-/** 100 000 bookings over 2026–2027, bulk-inserted with SQL: the fixture, not the thing measured. */
-function seedBookings(store: Store, codes: string[]) {
-  const start0 = atLocal("2026-01-05", "07:30", zone).getTime();
-  const insB = store.sqlite.prepare(
-    `INSERT INTO bookings (code,status,host,host_endpoint,title,start_at,end_at,contact_name,contact_phone,emergency,secret,recording,city_hall_room,unresolved,priority,ports,reasons,missing,channel,sender,received_at,sequence,created_at,updated_at)
-     VALUES (?,?,?,?,?,?,?,?,?,0,0,0,0,'[]',1,?,'[]','[]','mail','bench@hanoi.gov.vn',?,1,?,?)`,
-  );
-  const insE = store.sqlite.prepare("INSERT INTO booking_endpoints (booking,endpoint,role) VALUES (?,?,?)");
-  store.sqlite.transaction(() => {
-    for (let i = 0; i < 100_000; i++) {
-      const day = rnd(700);
-      const start = start0 + day * 86_400_000 + rnd(18) * 1_800_000;
-      const end = start + (1 + rnd(4)) * 1_800_000;
-      const code = `HTT-BENCH-${i}`;
-      const used = new Set<string>();
-      for (let k = 2 + rnd(4); k > 0; k--) used.add(codes[rnd(codes.length)]!);
-      const created = start - 86_400_000 * 3;
-      const status = i % 10 === 0 ? "rejected" : "confirmed";
-      insB.run(
-        code,
-        status,
-        "Sở Công Thương",
-        null,
-        "Phiên họp thử",
-        start,
-        end,
-        "Thử",
-        "0900000000",
-        used.size,
-        created,
-        created,
-        created,
-      );
-      for (const ep of used) insE.run(code, ep, "participant");
-    }
-  })();
-}
 
 const HOSTS = [
   "Sở Tư pháp",
@@ -127,19 +58,37 @@ function sampleRequest(codes: string[]): BookingRequest {
   };
 }
 
-async function benchDecisions() {
-  const store = Store.open(join(tmp, "decide.db"));
+/** Bytes of the database (main file and WAL alike) per table and index, from SQLite's dbstat. */
+function sizes(store: Store): { total: number; byName: Map<string, number> } {
+  const rows = store.sqlite.prepare("SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name").all() as {
+    name: string;
+    bytes: number;
+  }[];
+  return {
+    total: rows.reduce((a, r) => a + r.bytes, 0),
+    byName: new Map(rows.map((r) => [r.name, r.bytes])),
+  };
+}
+
+async function benchDecisions(reg: Regulation, name: string) {
+  rnd = mulberry32(42);
+  const store = Store.open(join(tmp, `decide-${name}.db`));
   const dir = bigDirectory();
   await store.tx((r) => r.directory.replaceAll(dir));
   const codes = dir.endpoints.map((e) => e.code);
   const t0 = performance.now();
-  seedBookings(store, codes);
+  seedBookings(store, codes, { count: 100_000, days: 700, rnd, rejectedEvery: 10 });
   const seedMs = performance.now() - t0;
-  const desk: Desk = { store, reg: REG, holidays: loadHolidayCalendar(join(ROOT, "data/calendar")) };
+  const spread = (
+    store.sqlite.prepare("SELECT COUNT(DISTINCT endpoint) AS n FROM booking_endpoints").get() as { n: number }
+  ).n;
+  const seeded = sizes(store);
+  const desk: Desk = { store, reg, holidays: loadHolidayCalendar(join(ROOT, "data/calendar")) };
   const full: number[] = [];
   const rejected: number[] = [];
   const pure: number[] = [];
   const outcomes: Record<string, number> = {};
+  const before = sizes(store);
   for (let i = 0; i < 2_000; i++) {
     const req = sampleRequest(codes);
     const now = req.receivedAt;
@@ -151,7 +100,7 @@ async function benchDecisions() {
       occupiedEndpoints(req, { directory: snapshot }),
     );
     const p0 = performance.now();
-    decide(req, { now, reg: REG, directory: snapshot, holders });
+    decide(req, { now, reg, directory: snapshot, holders });
     pure.push(performance.now() - p0);
     // The whole use case: transaction, load, decide, alternatives on rejection, write, outbox, timers.
     const f0 = performance.now();
@@ -161,8 +110,9 @@ async function benchDecisions() {
     (res.decision.outcome === "rejected" ? rejected : full).push(took);
     outcomes[res.decision.outcome] = (outcomes[res.decision.outcome] ?? 0) + 1;
   }
+  const after = sizes(store);
   store.close();
-  return { seedMs, full, rejected, pure, outcomes };
+  return { name, reg, seedMs, spread, seeded, before, after, full, rejected, pure, outcomes };
 }
 
 async function benchJobs() {
@@ -223,29 +173,71 @@ async function benchStartup() {
   return { runs };
 }
 
-const d = await benchDecisions();
+const only = process.argv[2];
+const runs = [await benchDecisions(DEFAULT_REGULATION, "default"), await benchDecisions(LARGE, "large")];
+if (only === "decisions") {
+  for (const d of runs) {
+    console.log(d.name, d.outcomes, "spread", d.spread);
+    console.log("  full p50/p99", ms3(pct(d.full, 50)), ms3(pct(d.full, 99)));
+    console.log("  rejected p50/p99", ms3(pct(d.rejected, 50)), ms3(pct(d.rejected, 99)));
+    console.log("  bytes/booking", (d.seeded.total / 100_000).toFixed(0));
+  }
+  process.exit(0);
+}
 const j = await benchJobs();
 const s = await benchStartup();
 rmSync(tmp, { recursive: true, force: true });
 
+const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+const row = (label: string, xs: number[]) =>
+  xs.length
+    ? `| ${label} (${xs.length}) | ${ms3(pct(xs, 50))} | ${ms3(pct(xs, 99))} | ${pct(xs, 99) <= 5 ? "met" : "**not met**"} |`
+    : `| ${label} (0) | — | — | — |`;
+const decisionTable = (
+  d: (typeof runs)[number],
+) => `#### MCU ${d.reg.mcu.conferences} conferences, ${d.reg.mcu.ports} ports (${d.name === "default" ? "the default" : "a large MCU"})
+Outcomes of the 2 000 registrations: ${Object.entries(d.outcomes)
+  .map(([k, v]) => `${k} ${v}`)
+  .join(", ")}.
+
+| measure | p50 | p99 | aim p99 ≤ 5 ms |
+|---|---|---|---|
+${row("whole use case `registerBooking`, confirmed or in review", d.full)}
+${row("whole use case, rejected, with the search for the nearest free slots", d.rejected)}
+| pure rule pipeline \`decide\` alone (${d.pure.length}) | ${ms3(pct(d.pure, 50))} | ${ms3(pct(d.pure, 99))} | — |
+`;
+const d = runs[0]!;
+const perBooking = (name: string) => (d.seeded.byName.get(name) ?? 0) / 100_000;
+const bookingTables = [
+  "bookings",
+  "sqlite_autoindex_bookings_1",
+  "bookings_start",
+  "bookings_status_start",
+  "booking_endpoints",
+  ...[...d.seeded.byName.keys()].filter((k) => k.startsWith("booking_endpoints_")),
+  "sqlite_autoindex_booking_endpoints_1",
+];
+const grown = (x: (typeof runs)[number]) => x.after.total - x.before.total;
 const section = `## Foundation (issue 2)
 Run ${new Date().toISOString().slice(0, 10)}.
 
 Machine: ${machine()}. One run of \`npm run bench\`; the machine is small and shared, so read ratios more than absolutes.
 
 ### Decision time, 100 000 bookings and 1 000 endpoints in the store
-Fixture: 100 000 bookings over ~2 years bulk-inserted in ${(d.seedMs / 1000).toFixed(1)} s; 2 000 new registrations at random times
-(outcomes: ${Object.entries(d.outcomes)
-  .map(([k, v]) => `${k} ${v}`)
-  .join(", ")}).
+Fixture: 100 000 bookings over ~2 years bulk-inserted in ${(d.seedMs / 1000).toFixed(1)} s, 2–5 endpoints each, spread over
+${d.spread} endpoints (mulberry32; the old generator put them on 170); 2 000 new registrations at random times, the
+same requests for both MCU sizes.
 
-| measure | p50 | p99 |
-|---|---|---|
-| whole use case \`registerBooking\`, confirmed or in review (${d.full.length}): transaction, overlap query, rules, writes, outbox, timers | ${ms3(pct(d.full, 50))} | ${ms3(pct(d.full, 99))} |
-| whole use case, rejected (${d.rejected.length}): the same plus the search for the nearest free slots (the days around first, the week when needed) | ${d.rejected.length ? ms3(pct(d.rejected, 50)) : "—"} | ${d.rejected.length ? ms3(pct(d.rejected, 99)) : "—"} |
-| pure rule pipeline \`decide\` alone (all ${d.pure.length}) | ${ms3(pct(d.pure, 50))} | ${ms3(pct(d.pure, 99))} |
-
-Aim: p99 under 5 ms. MCU sized at ${REG.mcu.conferences} conferences and ${REG.mcu.ports} ports for this fixture.
+${runs.map(decisionTable).join("\n")}
+### Database size per booking
+${kib(d.seeded.total / 100_000)} per booking in the seeded store (${(d.seeded.total / 2 ** 20).toFixed(1)} MiB for 100 000, directory included).
+Of it: ${bookingTables
+  .filter((t) => d.seeded.byName.has(t))
+  .map((t) => `${t} ${perBooking(t).toFixed(0)} B`)
+  .join(
+    ", ",
+  )}. A registration through the use case (booking, endpoints, audit events, outbox rows, timers) adds
+${kib(grown(d) / 2_000)} (default MCU) and ${kib(grown(runs[1]!) / 2_000)} (large MCU: more confirmations, more timers).
 
 ### Job table
 ${j.done} due jobs, each enqueuing one outbox message in its own transaction: **${j.perSecond.toFixed(0)} jobs/s**.

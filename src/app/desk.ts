@@ -12,6 +12,7 @@ import type { Booking, BookingRequest, BookingStatus, Channel, Decision } from "
 import type { HolidayCalendar } from "../core/calendar/holidays.js";
 import { atLocal, formatRangeVi, localDateOf, toLocal } from "../core/calendar/zone.js";
 import type { Regulation } from "../core/regulation.js";
+import type { BookingEvent } from "../store/booking-repo.js";
 import type { DirectorySnapshot } from "../store/directory-repo.js";
 import type { Repos, Store } from "../store/store.js";
 
@@ -369,8 +370,8 @@ export async function registerBooking(
       createdAt: now,
       updatedAt: now,
     };
-    await r.bookings.save(received);
-    await r.bookings.addEvent(code, {
+    // Saved once, by settle, with its outcome; the receipt's audit row goes first.
+    const booking = await settle(desk, r, received, decision, now, opts.notify ?? { thread: null }, {
       at: now,
       from: null,
       to: "received",
@@ -378,7 +379,6 @@ export async function registerBooking(
       channel: req.channel,
       reason: "tiếp nhận đăng ký",
     });
-    const booking = await settle(desk, r, received, decision, now, opts.notify ?? { thread: null });
     if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "decided", code);
     return { duplicate: false, code, decision, booking };
   });
@@ -400,17 +400,14 @@ async function decideWithAlternatives(
   if (decision.reasons.some((x) => x.code === "invalid-time")) return decision;
   // Every slot from the day before to the day after is nearer than any later one: search those first, and the
   // whole week only when they do not offer enough.
+  // One holders query covers both searches: findAlternatives looks only at the holders near each candidate.
   const isWorkingDay = (d: string) => desk.holidays.isWorkingDay(d);
-  const near = {
+  const wide = {
     ...ctx,
-    holders: await holdersFor(r, req, reg, directory, { backMs: DAY, aheadMs: 2 * DAY }),
+    holders: await holdersFor(r, req, reg, directory, { backMs: DAY, aheadMs: 8 * DAY }),
   };
-  let alternatives = findAlternatives(req, near, { isWorkingDay, days: 1 });
+  let alternatives = findAlternatives(req, wide, { isWorkingDay, days: 1 });
   if (alternatives.length < reg.alternatives) {
-    const wide = {
-      ...ctx,
-      holders: await holdersFor(r, req, reg, directory, { backMs: DAY, aheadMs: 8 * DAY }),
-    };
     alternatives = findAlternatives(req, wide, { isWorkingDay, days: 7 });
   }
   return {
@@ -427,16 +424,32 @@ async function settle(
   decision: Decision,
   now: Date,
   notifyOpts: NotifyOptions,
+  /** A new booking's receipt: it is saved here, once, with its outcome, and this audit row goes first. */
+  received?: BookingEvent,
 ): Promise<Booking> {
   const reasonText = decision.reasons.map((x) => x.code).join(", ") || "đủ điều kiện theo Quy chế";
-  const moved = await moveTo(r, b, decision.outcome, { id: "system", channel: "system" }, reasonText, now);
-  const booking = {
-    ...moved,
+  // moveTo's transition and audit row, with the decision's fields in the same single save.
+  const check = checkTransition(b.status, decision.outcome);
+  if (!check.ok) throw new DeskError(check.message);
+  const booking: Booking = {
+    ...b,
+    status: decision.outcome,
+    updatedAt: now,
+    sequence: b.sequence + (b.status === decision.outcome ? 0 : 1),
     reasons: decision.reasons.map((x) => x.code),
     missing: decision.missing,
     priority: decision.priority,
   };
   await r.bookings.save(booking);
+  if (received) await r.bookings.addEvent(b.code, received);
+  await r.bookings.addEvent(b.code, {
+    at: now,
+    from: b.status,
+    to: decision.outcome,
+    actor: "system",
+    channel: "system",
+    reason: reasonText,
+  });
   for (const other of decision.displaced) await displace(desk, r, other, b.code, now);
   await armTimers(desk, r, booking, now);
   const host = booking.request.host
