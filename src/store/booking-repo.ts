@@ -169,6 +169,8 @@ export class BookingRepo {
             gt(bookings.endAt, ph("from")),
           ),
         )
+        // A fixed order, whatever the plan or the dialect: the rules list displaced bookings in this order.
+        .orderBy(asc(bookings.startAt), asc(bookings.code))
         .prepare(),
       // One endpoint's bookings overlapping the window, whatever their status: one range of
       // booking_endpoints_overlap, no table lookup. Intersected with `holding` in memory.

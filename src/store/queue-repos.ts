@@ -158,10 +158,21 @@ export interface NewOutboxMessage {
   booking?: string | null;
 }
 
+/** What `enqueue` returns for a group post that a deployment without chat does not keep. */
+export const NOT_ENQUEUED = 0;
+
 export class OutboxRepo {
   private readonly insert;
 
-  constructor(private readonly db: Db) {
+  /**
+   * `groupPosts: false` (no chat platform configured): group posts are dropped at enqueue instead of staying
+   * pending forever, where every due scan would walk past them. A chat configured later starts from its own
+   * posts, not from a backlog of stale ones.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly opts: { groupPosts: boolean } = { groupPosts: true },
+  ) {
     this.insert = db
       .insert(outbox)
       .values({
@@ -177,7 +188,9 @@ export class OutboxRepo {
       .prepare();
   }
 
+  /** The new row's id, or NOT_ENQUEUED for a group post when no chat is configured. */
   async enqueue(msg: NewOutboxMessage, now: Date): Promise<number> {
+    if (msg.channel === "group" && !this.opts.groupPosts) return NOT_ENQUEUED;
     return this.insert.get({
       channel: msg.channel,
       recipient: msg.recipient,
