@@ -12,89 +12,20 @@ import type { Desk } from "../src/app/desk.js";
 import { readDirectoryCsv } from "../src/app/directory/csv.js";
 import { runDueJobs } from "../src/app/scheduler.js";
 import { decide, occupiedEndpoints } from "../src/core/booking/decide.js";
-import type { BookingRequest } from "../src/core/booking/types.js";
+import { type BookingRequest, HOLDING_STATUSES } from "../src/core/booking/types.js";
 import { atLocal } from "../src/core/calendar/zone.js";
-import type { Directory } from "../src/core/directory/types.js";
-import { DEFAULT_REGULATION } from "../src/core/regulation.js";
+import { DEFAULT_REGULATION, type Regulation } from "../src/core/regulation.js";
 import { Store } from "../src/store/store.js";
+import { bigDirectory, mulberry32, seedBookings } from "./fixture.js";
 import { machine, pct, writeSection } from "./sections.js";
 
 const zone = DEFAULT_REGULATION.zone;
-// ~143 sessions a day in the fixture: an MCU of the default size would refuse nearly everything, so the bench
-// sizes it like a large one and measures the rules, not the refusals.
-const REG = { ...DEFAULT_REGULATION, mcu: { ports: 2000, conferences: 80 } };
+// ~143 sessions a day in the fixture: an MCU of the default size (6 conferences, 150 ports) refuses most new
+// requests, which then search for alternatives. Both are measured: the default, and one sized like a large MCU.
+const LARGE = { ...DEFAULT_REGULATION, mcu: { ports: 2000, conferences: 80 } };
 const tmp = mkdtempSync(join(tmpdir(), "desk-bench-"));
-let seed = 42;
-const rnd = (n: number) => {
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return seed % n;
-};
+let rnd = mulberry32(42);
 const ms3 = (x: number) => `${x.toFixed(3)} ms`;
-
-/** The sample directory widened to 1 000 endpoints with synthetic communes. */
-function bigDirectory(): Directory {
-  const dir = readDirectoryCsv(join(ROOT, "data/sample-directory"));
-  for (let i = dir.endpoints.length; i < 1000; i++) {
-    const agency = `UBND xã Thử Nghiệm ${i}`;
-    dir.agencies.push({
-      name: agency,
-      kind: "commune",
-      mailboxes: [`vanthu.x${i}@hanoi.gov.vn`],
-      aliases: [],
-      approvedQuota: null,
-      approvalRef: null,
-    });
-    dir.endpoints.push({
-      code: `BX-${i}`,
-      name: `Xã Thử Nghiệm ${i}`,
-      level: "commune",
-      agency,
-      aliases: [],
-      control: false,
-      vpnToken: null,
-      dial: null,
-    });
-  }
-  return dir;
-}
-
-/** 100 000 bookings over 2026–2027, bulk-inserted with SQL: the fixture, not the thing measured. */
-function seedBookings(store: Store, codes: string[]) {
-  const start0 = atLocal("2026-01-05", "07:30", zone).getTime();
-  const insB = store.sqlite.prepare(
-    `INSERT INTO bookings (code,status,host,host_endpoint,title,start_at,end_at,contact_name,contact_phone,emergency,secret,recording,city_hall_room,unresolved,priority,ports,reasons,missing,channel,sender,received_at,sequence,created_at,updated_at)
-     VALUES (?,?,?,?,?,?,?,?,?,0,0,0,0,'[]',1,?,'[]','[]','mail','bench@hanoi.gov.vn',?,1,?,?)`,
-  );
-  const insE = store.sqlite.prepare("INSERT INTO booking_endpoints (booking,endpoint,role) VALUES (?,?,?)");
-  store.sqlite.transaction(() => {
-    for (let i = 0; i < 100_000; i++) {
-      const day = rnd(700);
-      const start = start0 + day * 86_400_000 + rnd(18) * 1_800_000;
-      const end = start + (1 + rnd(4)) * 1_800_000;
-      const code = `HTT-BENCH-${i}`;
-      const used = new Set<string>();
-      for (let k = 2 + rnd(4); k > 0; k--) used.add(codes[rnd(codes.length)]!);
-      const created = start - 86_400_000 * 3;
-      const status = i % 10 === 0 ? "rejected" : "confirmed";
-      insB.run(
-        code,
-        status,
-        "Sở Công Thương",
-        null,
-        "Phiên họp thử",
-        start,
-        end,
-        "Thử",
-        "0900000000",
-        used.size,
-        created,
-        created,
-        created,
-      );
-      for (const ep of used) insE.run(code, ep, "participant");
-    }
-  })();
-}
 
 const HOSTS = [
   "Sở Tư pháp",
@@ -128,19 +59,39 @@ function sampleRequest(codes: string[]): BookingRequest {
   };
 }
 
-async function benchDecisions() {
-  const store = Store.open(join(tmp, "decide.db"));
+/** Bytes of the database (main file and WAL alike) per table and index, from SQLite's dbstat. */
+function sizes(store: Store): { total: number; byName: Map<string, number> } {
+  const rows = store.sqlite.prepare("SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name").all() as {
+    name: string;
+    bytes: number;
+  }[];
+  return {
+    total: rows.reduce((a, r) => a + r.bytes, 0),
+    byName: new Map(rows.map((r) => [r.name, r.bytes])),
+  };
+}
+
+async function benchDecisions(reg: Regulation, name: string) {
+  rnd = mulberry32(42);
+  const store = Store.open(join(tmp, `decide-${name}.db`));
   const dir = bigDirectory();
   await store.tx((r) => r.directory.replaceAll(dir));
   const codes = dir.endpoints.map((e) => e.code);
   const t0 = performance.now();
-  seedBookings(store, codes);
+  seedBookings(store, codes, { count: 100_000, days: 700, rnd, rejectedEvery: 10 });
   const seedMs = performance.now() - t0;
-  const desk: Desk = { store, reg: REG, holidays: loadHolidayCalendar(join(ROOT, "data/calendar")) };
+  const spread = (
+    store.sqlite.prepare("SELECT COUNT(DISTINCT endpoint) AS n FROM booking_endpoints").get() as { n: number }
+  ).n;
+  const seeded = sizes(store);
+  const desk: Desk = { store, reg, holidays: loadHolidayCalendar(join(ROOT, "data/calendar")) };
   const full: number[] = [];
   const rejected: number[] = [];
   const pure: number[] = [];
+  const fullCpu: number[] = [];
+  const rejectedCpu: number[] = [];
   const outcomes: Record<string, number> = {};
+  const before = sizes(store);
   for (let i = 0; i < 2_000; i++) {
     const req = sampleRequest(codes);
     const now = req.receivedAt;
@@ -152,18 +103,130 @@ async function benchDecisions() {
       occupiedEndpoints(req, { directory: snapshot }),
     );
     const p0 = performance.now();
-    decide(req, { now, reg: REG, directory: snapshot, holders });
+    decide(req, { now, reg, directory: snapshot, holders });
     pure.push(performance.now() - p0);
     // The whole use case: transaction, load, decide, alternatives on rejection, write, outbox, timers.
     const f0 = performance.now();
+    const c0 = process.cpuUsage();
     const res = await registerBooking(desk, req, { now });
     const took = performance.now() - f0;
+    const cpu = process.cpuUsage(c0);
     if (res.duplicate) throw new Error("unexpected duplicate");
     (res.decision.outcome === "rejected" ? rejected : full).push(took);
+    (res.decision.outcome === "rejected" ? rejectedCpu : fullCpu).push((cpu.user + cpu.system) / 1000);
     outcomes[res.decision.outcome] = (outcomes[res.decision.outcome] ?? 0) + 1;
   }
+  const after = sizes(store);
   store.close();
-  return { seedMs, full, rejected, pure, outcomes };
+  return {
+    name,
+    reg,
+    seedMs,
+    spread,
+    seeded,
+    before,
+    after,
+    full,
+    rejected,
+    fullCpu,
+    rejectedCpu,
+    pure,
+    outcomes,
+  };
+}
+
+/** `booking list` and `schedule` over a year of 50 000 bookings: one page of 200, and the page count. */
+async function benchLists() {
+  const store = Store.open(join(tmp, "lists.db"));
+  const dir = bigDirectory();
+  await store.tx((r) => r.directory.replaceAll(dir));
+  seedBookings(
+    store,
+    dir.endpoints.map((e) => e.code),
+    { count: 50_000, days: 360, rnd: mulberry32(11) },
+  );
+  const year = { from: atLocal("2026-01-01", "00:00", zone), to: atLocal("2027-01-01", "00:00", zone) };
+  const timed = async (fn: () => Promise<unknown>) => {
+    const xs: number[] = [];
+    for (let i = 0; i < 15; i++) {
+      const t0 = performance.now();
+      await fn();
+      xs.push(performance.now() - t0);
+    }
+    return xs;
+  };
+  const lastPage = Math.ceil((await store.repos.bookings.count(year)) / 200) - 1;
+  const out = {
+    firstPage: await timed(async () => {
+      await store.repos.bookings.list(year, { limit: 200, offset: 0 });
+      await store.repos.bookings.count(year);
+    }),
+    lastPage: await timed(async () => {
+      await store.repos.bookings.list(year, { limit: 200, offset: lastPage * 200 });
+      await store.repos.bookings.count(year);
+    }),
+    day: await timed(async () => {
+      const from = atLocal("2026-06-10", "00:00", zone);
+      const range = { from, to: new Date(from.getTime() + 86_400_000), statuses: [...HOLDING_STATUSES] };
+      await store.repos.bookings.list(range, { limit: 200, offset: 0 });
+      await store.repos.bookings.count(range);
+    }),
+    wholeYear: [] as number[],
+  };
+  const t0 = performance.now();
+  await store.repos.bookings.list(year);
+  out.wholeYear.push(performance.now() - t0);
+  store.close();
+  return out;
+}
+
+/** The outbox scans at 210 000 rows: reply-cap count, the last thread by booking, the due scan. */
+async function benchOutbox() {
+  const store = Store.open(join(tmp, "outbox.db"));
+  const r = mulberry32(5);
+  const ins = store.sqlite.prepare(
+    "INSERT INTO outbox (channel,recipient,kind,payload,booking,status,attempts,available_at,created_at) VALUES (?,?,?,?,?,?,0,?,?)",
+  );
+  const t0 = Date.UTC(2026, 0, 1);
+  store.sqlite.transaction(() => {
+    for (let i = 0; i < 210_000; i++) {
+      const at = t0 + i * 150_000;
+      const channel = ["mail", "group", "desk", "direct"][r(4)]!;
+      ins.run(
+        channel,
+        channel === "mail" ? `vanthu.x${r(1000)}@hanoi.gov.vn` : "support-group",
+        "booking-confirmed",
+        JSON.stringify({ text: "Lịch họp", thread: { subject: "Đăng ký", inReplyTo: null, references: [] } }),
+        `HTT-2026-${r(60_000)}`,
+        i > 209_900 ? "pending" : "sent",
+        at,
+        at,
+      );
+    }
+  })();
+  const end = new Date(t0 + 210_000 * 150_000);
+  const timed = async (fn: (i: number) => Promise<unknown>) => {
+    const xs: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const s0 = performance.now();
+      await fn(i);
+      xs.push(performance.now() - s0);
+    }
+    return xs;
+  };
+  const out = {
+    cap: await timed((i) =>
+      store.repos.outbox.countSince(
+        "mail",
+        `vanthu.x${i}@hanoi.gov.vn`,
+        new Date(end.getTime() - 86_400_000),
+      ),
+    ),
+    thread: await timed((i) => store.repos.outbox.list({ booking: `HTT-2026-${i * 97}` })),
+    due: await timed(() => store.repos.outbox.due(end, 100, ["mail", "direct"])),
+  };
+  store.close();
+  return out;
 }
 
 async function benchJobs() {
@@ -224,29 +287,88 @@ async function benchStartup() {
   return { runs };
 }
 
-const d = await benchDecisions();
+const only = process.argv[2];
+const runs = [await benchDecisions(DEFAULT_REGULATION, "default"), await benchDecisions(LARGE, "large")];
+if (only === "decisions") {
+  for (const d of runs) {
+    console.log(d.name, d.outcomes, "spread", d.spread);
+    console.log("  full p50/p99", ms3(pct(d.full, 50)), ms3(pct(d.full, 99)));
+    console.log("  rejected p50/p99", ms3(pct(d.rejected, 50)), ms3(pct(d.rejected, 99)));
+    console.log("  bytes/booking", (d.seeded.total / 100_000).toFixed(0));
+  }
+  process.exit(0);
+}
+const lists = await benchLists();
+const ob = await benchOutbox();
 const j = await benchJobs();
 const s = await benchStartup();
 rmSync(tmp, { recursive: true, force: true });
 
+const kib = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
+const row = (label: string, xs: number[], cpu: number[]) =>
+  xs.length
+    ? `| ${label} (${xs.length}) | ${ms3(pct(xs, 50))} | ${ms3(pct(xs, 99))} | ${ms3(pct(cpu, 50))} | ${ms3(pct(cpu, 99))} | ${pct(xs, 99) <= 5 ? "met" : "**not met**"} |`
+    : `| ${label} (0) | — | — | — | — | — |`;
+const decisionTable = (
+  d: (typeof runs)[number],
+) => `#### MCU ${d.reg.mcu.conferences} conferences, ${d.reg.mcu.ports} ports (${d.name === "default" ? "the default" : "a large MCU"})
+Outcomes of the 2 000 registrations: ${Object.entries(d.outcomes)
+  .map(([k, v]) => `${k} ${v}`)
+  .join(", ")}.
+
+| measure | p50 wall | p99 wall | p50 CPU | p99 CPU | aim p99 ≤ 5 ms (wall) |
+|---|---|---|---|---|---|
+${row("whole use case `registerBooking`, confirmed or in review", d.full, d.fullCpu)}
+${row("whole use case, rejected, with the search for the nearest free slots", d.rejected, d.rejectedCpu)}
+| pure rule pipeline \`decide\` alone (${d.pure.length}) | ${ms3(pct(d.pure, 50))} | ${ms3(pct(d.pure, 99))} | | | — |
+`;
+const d = runs[0]!;
+const perBooking = (name: string) => (d.seeded.byName.get(name) ?? 0) / 100_000;
+const bookingTables = [
+  "bookings",
+  "sqlite_autoindex_bookings_1",
+  "bookings_start",
+  "bookings_status_start",
+  "booking_endpoints",
+  ...[...d.seeded.byName.keys()].filter((k) => k.startsWith("booking_endpoints_")),
+  "sqlite_autoindex_booking_endpoints_1",
+];
+const grown = (x: (typeof runs)[number]) => x.after.total - x.before.total;
 const section = `## Foundation (issue 2)
 Run ${new Date().toISOString().slice(0, 10)}.
 
 Machine: ${machine()}. One run of \`npm run bench\`; the machine is small and shared, so read ratios more than absolutes.
 
 ### Decision time, 100 000 bookings and 1 000 endpoints in the store
-Fixture: 100 000 bookings over ~2 years bulk-inserted in ${(d.seedMs / 1000).toFixed(1)} s; 2 000 new registrations at random times
-(outcomes: ${Object.entries(d.outcomes)
-  .map(([k, v]) => `${k} ${v}`)
-  .join(", ")}).
+Fixture: 100 000 bookings over ~2 years bulk-inserted in ${(d.seedMs / 1000).toFixed(1)} s, 2–5 endpoints each, spread over
+${d.spread} endpoints (mulberry32; the old generator put them on 170); 2 000 new registrations at random times, the
+same requests for both MCU sizes.
 
-| measure | p50 | p99 |
+${runs.map(decisionTable).join("\n")}
+### Database size per booking
+${kib(d.seeded.total / 100_000)} per booking in the seeded store (${(d.seeded.total / 2 ** 20).toFixed(1)} MiB for 100 000, directory included).
+Of it: ${bookingTables
+  .filter((t) => d.seeded.byName.has(t))
+  .map((t) => `${t} ${perBooking(t).toFixed(0)} B`)
+  .join(
+    ", ",
+  )}. A registration through the use case (booking, endpoints, audit events, outbox rows, timers) adds
+${kib(grown(d) / 2_000)} (default MCU) and ${kib(grown(runs[1]!) / 2_000)} (large MCU: more confirmations, more timers).
+
+### Outbox scans, 210 000 rows
+| scan (200 calls each) | p50 | p99 |
 |---|---|---|
-| whole use case \`registerBooking\`, confirmed or in review (${d.full.length}): transaction, overlap query, rules, writes, outbox, timers | ${ms3(pct(d.full, 50))} | ${ms3(pct(d.full, 99))} |
-| whole use case, rejected (${d.rejected.length}): the same plus the search for the nearest free slots (the days around first, the week when needed) | ${d.rejected.length ? ms3(pct(d.rejected, 50)) : "—"} | ${d.rejected.length ? ms3(pct(d.rejected, 99)) : "—"} |
-| pure rule pipeline \`decide\` alone (all ${d.pure.length}) | ${ms3(pct(d.pure, 50))} | ${ms3(pct(d.pure, 99))} |
+| reply-cap count \`(channel, recipient, created_at)\` | ${ms3(pct(ob.cap, 50))} | ${ms3(pct(ob.cap, 99))} |
+| a booking's rows for its last mail thread \`(booking, id)\` | ${ms3(pct(ob.thread, 50))} | ${ms3(pct(ob.thread, 99))} |
+| due scan of the mail sender \`(status, channel, available_at)\` | ${ms3(pct(ob.due, 50))} | ${ms3(pct(ob.due, 99))} |
 
-Aim: p99 under 5 ms. MCU sized at ${REG.mcu.conferences} conferences and ${REG.mcu.ports} ports for this fixture.
+### Lists over a year, 50 000 bookings
+| \`booking list\` / \`schedule\` store work (15 runs) | median | max | aim ≤ 200 ms |
+|---|---|---|---|
+| year, first page of 200 + total count | ${ms3(pct(lists.firstPage, 50))} | ${ms3(Math.max(...lists.firstPage))} | ${Math.max(...lists.firstPage) <= 200 ? "met" : "**not met**"} |
+| year, last page of 200 + total count | ${ms3(pct(lists.lastPage, 50))} | ${ms3(Math.max(...lists.lastPage))} | ${Math.max(...lists.lastPage) <= 200 ? "met" : "**not met**"} |
+| one day's schedule, first page + count | ${ms3(pct(lists.day, 50))} | ${ms3(Math.max(...lists.day))} | ${Math.max(...lists.day) <= 200 ? "met" : "**not met**"} |
+| the whole year unpaged (\`--json\` without \`--page\`), once | ${ms3(lists.wholeYear[0]!)} | | not an aim |
 
 ### Job table
 ${j.done} due jobs, each enqueuing one outbox message in its own transaction: **${j.perSecond.toFixed(0)} jobs/s**.

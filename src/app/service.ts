@@ -97,7 +97,8 @@ export class DeskService {
     private readonly clock: () => Date = () => new Date(),
     deps: { mailResolver?: DnsResolver } = {},
   ) {
-    const store = Store.open(config.dbPath);
+    // Without Telegram or Zalo, group posts would stay pending forever: the store does not enqueue them.
+    const store = Store.open(config.dbPath, { chat: Boolean(config.telegram || config.zalo) });
     this.desk = { store, reg: config.reg, holidays: loadHolidayCalendar(config.calendarDir) };
     this.mailDesk = new MailDesk(this.desk, mailDeskOptions(config.mail, deps.mailResolver));
     const chat = Boolean(config.telegram || config.zalo);

@@ -93,8 +93,132 @@ function toRow(b: Booking): Row {
   };
 }
 
+/** SQLite's bound-variable limit is 32 766 (999 before 3.32); IN lists are cut well below either. */
+const IN_CHUNK = 500;
+
+function chunks<T>(xs: readonly T[], size = IN_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+export interface BookingRange {
+  from?: Date;
+  to?: Date;
+  statuses?: BookingStatus[];
+}
+
+export interface Page {
+  /** Rows per page (at least 1). */
+  limit: number;
+  /** Rows to skip: (page − 1) × limit. */
+  offset: number;
+}
+
+const ph = sql.placeholder;
+/** A placeholder passed through as is (integer milliseconds or null), without the column's Date encoder. */
+const raw = (name: string) => sql`${sql.placeholder(name)}`;
+
+function rangeWhere(range: BookingRange) {
+  const conds = [];
+  if (range.from) conds.push(gte(bookings.startAt, range.from));
+  if (range.to) conds.push(lt(bookings.startAt, range.to));
+  if (range.statuses) conds.push(inArray(bookings.status, range.statuses));
+  return conds.length ? and(...conds) : undefined;
+}
+
 export class BookingRepo {
-  constructor(private readonly db: Db) {}
+  /** Prepared once per connection: the hot paths pay for no SQL building or parsing per call. */
+  private readonly q;
+
+  constructor(private readonly db: Db) {
+    this.q = {
+      byCode: db
+        .select()
+        .from(bookings)
+        .where(eq(bookings.code, ph("code")))
+        .prepare(),
+      endpointsOf: db
+        .select({
+          endpoint: bookingEndpoints.endpoint,
+          role: bookingEndpoints.role,
+          startAt: bookingEndpoints.startAt,
+          endAt: bookingEndpoints.endAt,
+        })
+        .from(bookingEndpoints)
+        .where(eq(bookingEndpoints.booking, ph("code")))
+        .prepare(),
+      // Every holding booking overlapping the window: the capacity rules count them all. Index-only
+      // (bookings_holders); sessions last at most MAX_SESSION_MS, which bounds the start range.
+      holding: db
+        .select({
+          code: bookings.code,
+          priority: bookings.priority,
+          ports: bookings.ports,
+          startAt: bookings.startAt,
+          endAt: bookings.endAt,
+          cityHallRoom: bookings.cityHallRoom,
+          createdAt: bookings.createdAt,
+        })
+        .from(bookings)
+        .where(
+          and(
+            inArray(bookings.status, [...HOLDING_STATUSES]),
+            gte(bookings.startAt, ph("lo")),
+            lt(bookings.startAt, ph("to")),
+            gt(bookings.endAt, ph("from")),
+          ),
+        )
+        // A fixed order, whatever the plan or the dialect: the rules list displaced bookings in this order.
+        .orderBy(asc(bookings.startAt), asc(bookings.code))
+        .prepare(),
+      // One endpoint's bookings overlapping the window, whatever their status: one range of
+      // booking_endpoints_overlap, no table lookup. Intersected with `holding` in memory.
+      atEndpoint: db
+        .select({ booking: bookingEndpoints.booking })
+        .from(bookingEndpoints)
+        .where(
+          and(
+            eq(bookingEndpoints.endpoint, ph("endpoint")),
+            gte(bookingEndpoints.startAt, ph("lo")),
+            lt(bookingEndpoints.startAt, ph("to")),
+            gt(bookingEndpoints.endAt, ph("from")),
+          ),
+        )
+        .prepare(),
+      deleteEndpoint: db
+        .delete(bookingEndpoints)
+        .where(and(eq(bookingEndpoints.booking, ph("code")), eq(bookingEndpoints.endpoint, ph("endpoint"))))
+        .prepare(),
+      insertEndpoint: db
+        .insert(bookingEndpoints)
+        .values({
+          booking: ph("code"),
+          endpoint: ph("endpoint"),
+          role: ph("role"),
+          startAt: raw("startAt"),
+          endAt: raw("endAt"),
+        })
+        .prepare(),
+      updateEndpoint: db
+        .update(bookingEndpoints)
+        .set({ role: raw("role"), startAt: raw("startAt"), endAt: raw("endAt") })
+        .where(and(eq(bookingEndpoints.booking, ph("code")), eq(bookingEndpoints.endpoint, ph("endpoint"))))
+        .prepare(),
+      insertEvent: db
+        .insert(bookingEvents)
+        .values({
+          booking: ph("booking"),
+          at: raw("at"),
+          fromStatus: ph("fromStatus"),
+          toStatus: ph("toStatus"),
+          actor: ph("actor"),
+          channel: ph("channel"),
+          reason: ph("reason"),
+        })
+        .prepare(),
+    };
+  }
 
   /** The next number of a yearly sequence, e.g. for `HTT-2026-0042`. Call inside a transaction. */
   async nextSeq(name: string): Promise<number> {
@@ -107,114 +231,134 @@ export class BookingRepo {
     return row.value;
   }
 
+  /**
+   * Write the booking and its endpoint rows. Endpoint rows are diffed against what is stored: unchanged ones
+   * are not touched, so saving a booking whose endpoints stay costs one upsert and one indexed read.
+   */
   async save(b: Booking): Promise<void> {
     const row = toRow(b);
     this.db.insert(bookings).values(row).onConflictDoUpdate({ target: bookings.code, set: row }).run();
-    this.db.delete(bookingEndpoints).where(eq(bookingEndpoints.booking, b.code)).run();
-    const seen = new Set<string>();
-    const add = (endpoint: string, role: string) => {
-      if (seen.has(endpoint)) return;
-      seen.add(endpoint);
-      this.db.insert(bookingEndpoints).values({ booking: b.code, endpoint, role }).run();
-    };
-    if (b.hostEndpoint) add(b.hostEndpoint, "host");
-    for (const p of b.request.participants) add(p, "participant");
+    const want = new Map<string, string>();
+    if (b.hostEndpoint) want.set(b.hostEndpoint, "host");
+    for (const p of b.request.participants) if (!want.has(p)) want.set(p, "participant");
+    const startAt = b.request.start?.getTime() ?? null;
+    const endAt = b.request.end?.getTime() ?? null;
+    const have = this.q.endpointsOf.all({ code: b.code });
+    for (const h of have) {
+      const role = want.get(h.endpoint);
+      if (role === undefined) this.q.deleteEndpoint.run({ code: b.code, endpoint: h.endpoint });
+      else if (
+        role !== h.role ||
+        (h.startAt?.getTime() ?? null) !== startAt ||
+        (h.endAt?.getTime() ?? null) !== endAt
+      ) {
+        this.q.updateEndpoint.run({ code: b.code, endpoint: h.endpoint, role, startAt, endAt });
+      }
+      want.delete(h.endpoint);
+    }
+    for (const [endpoint, role] of want) {
+      this.q.insertEndpoint.run({ code: b.code, endpoint, role, startAt, endAt });
+    }
   }
 
   async get(code: string): Promise<Booking | null> {
-    const row = this.db.select().from(bookings).where(eq(bookings.code, code)).get();
+    const row = this.q.byCode.get({ code });
     if (!row) return null;
-    return toBooking(row, this.participantsOf([code]).get(code) ?? []);
+    const participants = this.q.endpointsOf
+      .all({ code })
+      .filter((e) => e.role === "participant")
+      .map((e) => e.endpoint);
+    return toBooking(row, participants);
   }
 
+  /** Participants of many bookings, in IN lists of at most IN_CHUNK codes. */
   private participantsOf(codes: string[]): Map<string, string[]> {
     const out = new Map<string, string[]>();
-    if (codes.length === 0) return out;
-    const rows = this.db
-      .select()
-      .from(bookingEndpoints)
-      .where(and(inArray(bookingEndpoints.booking, codes), eq(bookingEndpoints.role, "participant")))
-      .all();
-    for (const r of rows) out.set(r.booking, [...(out.get(r.booking) ?? []), r.endpoint]);
+    for (const part of chunks(codes)) {
+      const rows = this.db
+        .select({ booking: bookingEndpoints.booking, endpoint: bookingEndpoints.endpoint })
+        .from(bookingEndpoints)
+        .where(and(inArray(bookingEndpoints.booking, part), eq(bookingEndpoints.role, "participant")))
+        .all();
+      for (const r of rows) {
+        const list = out.get(r.booking);
+        if (list) list.push(r.endpoint);
+        else out.set(r.booking, [r.endpoint]);
+      }
+    }
     return out;
   }
 
   /**
    * Bookings holding their slot that overlap [from, to). Each holder lists only its endpoints among `endpoints`:
-   * the conflict rules need no more, and a busy week of bookings then costs one indexed join.
+   * the conflict rules need no more. Two prepared range scans on covering indexes: the holding bookings in the
+   * window, and each requested endpoint's rows in the window.
    */
   async holders(from: Date, to: Date, endpoints: readonly string[]): Promise<SlotHolder[]> {
-    const inRange = and(
-      gte(bookings.startAt, new Date(from.getTime() - MAX_SESSION_MS)),
-      lt(bookings.startAt, to),
-      gt(bookings.endAt, from),
-      inArray(bookings.status, [...HOLDING_STATUSES]),
-    );
-    const rows = this.db
-      .select({
-        code: bookings.code,
-        priority: bookings.priority,
-        ports: bookings.ports,
-        startAt: bookings.startAt,
-        endAt: bookings.endAt,
-        cityHallRoom: bookings.cityHallRoom,
-        createdAt: bookings.createdAt,
-      })
-      .from(bookings)
-      .where(inRange)
-      .all();
+    const window = { lo: from.getTime() - MAX_SESSION_MS, to: to.getTime(), from: from.getTime() };
+    // Raw rows (no per-row mapping layer): a rejection's search window returns a thousand of them.
+    const rows = this.q.holding.values(window) as unknown as [
+      string,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ][];
     if (rows.length === 0) return [];
     const eps = new Map<string, string[]>();
-    if (endpoints.length > 0) {
-      const shared = this.db
-        .select({ booking: bookingEndpoints.booking, endpoint: bookingEndpoints.endpoint })
-        .from(bookingEndpoints)
-        .innerJoin(bookings, eq(bookings.code, bookingEndpoints.booking))
-        .where(and(inArray(bookingEndpoints.endpoint, [...endpoints]), inRange))
-        .all();
-      for (const r of shared) eps.set(r.booking, [...(eps.get(r.booking) ?? []), r.endpoint]);
+    for (const endpoint of new Set(endpoints)) {
+      for (const [booking] of this.q.atEndpoint.values({ ...window, endpoint }) as unknown as [string][]) {
+        const list = eps.get(booking);
+        if (list) list.push(endpoint);
+        else eps.set(booking, [endpoint]);
+      }
     }
-    return rows.map((r) => ({
-      code: r.code,
-      priority: r.priority as Priority,
-      ports: r.ports,
-      start: r.startAt!,
-      end: r.endAt!,
-      cityHallRoom: r.cityHallRoom,
-      createdAt: r.createdAt,
-      endpoints: eps.get(r.code) ?? [],
+    return rows.map(([code, priority, ports, startAt, endAt, cityHallRoom, createdAt]) => ({
+      code,
+      priority: priority as Priority,
+      ports,
+      start: new Date(startAt),
+      end: new Date(endAt),
+      cityHallRoom: cityHallRoom === 1,
+      createdAt: new Date(createdAt),
+      endpoints: eps.get(code) ?? [],
     }));
   }
 
-  /** Bookings starting in [from, to), in start order; all of them when no range is given. */
-  async list(range: { from?: Date; to?: Date; statuses?: BookingStatus[] } = {}): Promise<Booking[]> {
-    const conds = [];
-    if (range.from) conds.push(gte(bookings.startAt, range.from));
-    if (range.to) conds.push(lt(bookings.startAt, range.to));
-    if (range.statuses) conds.push(inArray(bookings.status, range.statuses));
-    const rows = this.db
+  /** How many bookings start in [from, to) with the given statuses: the size of a paged list. */
+  async count(range: BookingRange = {}): Promise<number> {
+    return this.db.select({ n: sql<number>`count(*)` }).from(bookings).where(rangeWhere(range)).get()!.n;
+  }
+
+  /**
+   * Bookings starting in [from, to), in start order; all of them when no range is given. With `page`, one page
+   * of that order (start, then code: stable, so that paging returns every row once).
+   */
+  async list(range: BookingRange = {}, page?: Page): Promise<Booking[]> {
+    const base = this.db
       .select()
       .from(bookings)
-      .where(conds.length ? and(...conds) : undefined)
-      .orderBy(asc(bookings.startAt), asc(bookings.code))
-      .all();
+      .where(rangeWhere(range))
+      .orderBy(asc(bookings.startAt), asc(bookings.code));
+    const rows = page
+      ? base.limit(Math.max(1, page.limit)).offset(Math.max(0, page.offset)).all()
+      : base.all();
     const parts = this.participantsOf(rows.map((r) => r.code));
     return rows.map((r) => toBooking(r, parts.get(r.code) ?? []));
   }
 
   async addEvent(code: string, e: BookingEvent): Promise<void> {
-    this.db
-      .insert(bookingEvents)
-      .values({
-        booking: code,
-        at: e.at,
-        fromStatus: e.from,
-        toStatus: e.to,
-        actor: e.actor,
-        channel: e.channel,
-        reason: e.reason,
-      })
-      .run();
+    this.q.insertEvent.run({
+      booking: code,
+      at: e.at.getTime(),
+      fromStatus: e.from,
+      toStatus: e.to,
+      actor: e.actor,
+      channel: e.channel,
+      reason: e.reason,
+    });
   }
 
   async events(code: string): Promise<BookingEvent[]> {

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { DirectoryView } from "../core/booking/rules.js";
 import { DirectoryMatcher } from "../core/directory/matcher.js";
 import type { Agency, Directory, Endpoint, EndpointLevel, Person, Role } from "../core/directory/types.js";
@@ -43,7 +43,16 @@ const VERSION_KEY = "directory_version";
 export class DirectoryRepo {
   private cache: { version: string; snapshot: DirectorySnapshot } | null = null;
 
-  constructor(private readonly db: Db) {}
+  /** The directory's version, read on every snapshot: prepared once. */
+  private readonly versionQuery;
+
+  constructor(private readonly db: Db) {
+    this.versionQuery = db
+      .select({ value: meta.value })
+      .from(meta)
+      .where(eq(meta.key, sql.placeholder("key")))
+      .prepare();
+  }
 
   /** Replace the whole directory: the spreadsheet is the source of truth. Call inside a transaction. */
   async replaceAll(dir: Directory): Promise<void> {
@@ -131,7 +140,7 @@ export class DirectoryRepo {
 
   /** The directory as the rules see it; reloaded only after an import changed it. */
   async snapshot(): Promise<DirectorySnapshot> {
-    const version = this.db.select().from(meta).where(eq(meta.key, VERSION_KEY)).get()?.value ?? "none";
+    const version = this.versionQuery.get({ key: VERSION_KEY })?.value ?? "none";
     if (this.cache?.version !== version) this.cache = { version, snapshot: snapshotOf(await this.load()) };
     return this.cache.snapshot;
   }

@@ -23,45 +23,67 @@ export interface NewJob {
   payload?: Record<string, unknown>;
 }
 
-export class JobRepo {
-  constructor(private readonly db: Db) {}
+/** A placeholder passed through as is (JSON text, integer milliseconds), without the column's encoder. */
+const raw = (name: string) => sql`${sql.placeholder(name)}`;
 
-  /** Create or move a timer. A timer that already ran is armed again. */
-  async schedule(job: NewJob, now: Date): Promise<void> {
-    const values = {
-      kind: job.kind,
-      key: job.key,
-      payload: job.payload ?? {},
-      runAt: job.runAt,
-      status: "pending",
-      attempts: 0,
-      lastError: null,
-      createdAt: now,
-      doneAt: null,
-    };
-    this.db
-      .insert(jobs)
-      .values(values)
-      .onConflictDoUpdate({
-        target: [jobs.kind, jobs.key],
-        set: {
-          payload: values.payload,
-          runAt: values.runAt,
+export class JobRepo {
+  /** Every registration arms or cancels several timers: these statements are prepared once. */
+  private readonly q;
+
+  constructor(private readonly db: Db) {
+    this.q = {
+      schedule: db
+        .insert(jobs)
+        .values({
+          kind: raw("kind"),
+          key: raw("key"),
+          payload: raw("payload"),
+          runAt: raw("runAt"),
           status: "pending",
           attempts: 0,
           lastError: null,
+          createdAt: raw("createdAt"),
           doneAt: null,
-        },
-      })
-      .run();
+        })
+        .onConflictDoUpdate({
+          target: [jobs.kind, jobs.key],
+          set: {
+            payload: raw("payload"),
+            runAt: raw("runAt"),
+            status: "pending",
+            attempts: 0,
+            lastError: null,
+            doneAt: null,
+          },
+        })
+        .prepare(),
+      cancel: db
+        .update(jobs)
+        .set({ status: "cancelled" })
+        .where(
+          and(
+            eq(jobs.kind, sql.placeholder("kind")),
+            eq(jobs.key, sql.placeholder("key")),
+            eq(jobs.status, "pending"),
+          ),
+        )
+        .prepare(),
+    };
+  }
+
+  /** Create or move a timer. A timer that already ran is armed again. */
+  async schedule(job: NewJob, now: Date): Promise<void> {
+    this.q.schedule.run({
+      kind: job.kind,
+      key: job.key,
+      payload: JSON.stringify(job.payload ?? {}),
+      runAt: job.runAt.getTime(),
+      createdAt: now.getTime(),
+    });
   }
 
   async cancel(kind: string, key: string): Promise<void> {
-    this.db
-      .update(jobs)
-      .set({ status: "cancelled" })
-      .where(and(eq(jobs.kind, kind), eq(jobs.key, key), eq(jobs.status, "pending")))
-      .run();
+    this.q.cancel.run({ kind, key });
   }
 
   async due(now: Date, limit: number): Promise<Job[]> {
@@ -136,15 +158,47 @@ export interface NewOutboxMessage {
   booking?: string | null;
 }
 
-export class OutboxRepo {
-  constructor(private readonly db: Db) {}
+/** What `enqueue` returns for a group post that a deployment without chat does not keep. */
+export const NOT_ENQUEUED = 0;
 
-  async enqueue(msg: NewOutboxMessage, now: Date): Promise<number> {
-    return this.db
+export class OutboxRepo {
+  private readonly insert;
+
+  /**
+   * `groupPosts: false` (no chat platform configured): group posts are dropped at enqueue instead of staying
+   * pending forever, where every due scan would walk past them. A chat configured later starts from its own
+   * posts, not from a backlog of stale ones.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly opts: { groupPosts: boolean } = { groupPosts: true },
+  ) {
+    this.insert = db
       .insert(outbox)
-      .values({ ...msg, booking: msg.booking ?? null, availableAt: now, createdAt: now })
+      .values({
+        channel: raw("channel"),
+        recipient: raw("recipient"),
+        kind: raw("kind"),
+        payload: raw("payload"),
+        booking: raw("booking"),
+        availableAt: raw("at"),
+        createdAt: raw("at"),
+      })
       .returning({ id: outbox.id })
-      .get().id;
+      .prepare();
+  }
+
+  /** The new row's id, or NOT_ENQUEUED for a group post when no chat is configured. */
+  async enqueue(msg: NewOutboxMessage, now: Date): Promise<number> {
+    if (msg.channel === "group" && !this.opts.groupPosts) return NOT_ENQUEUED;
+    return this.insert.get({
+      channel: msg.channel,
+      recipient: msg.recipient,
+      kind: msg.kind,
+      payload: JSON.stringify(msg.payload),
+      booking: msg.booking ?? null,
+      at: now.getTime(),
+    })!.id;
   }
 
   async due(now: Date, limit: number, channels?: OutboxChannel[]): Promise<OutboxMessage[]> {

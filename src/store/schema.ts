@@ -93,7 +93,20 @@ export const bookings = sqliteTable(
     createdAt: instant("created_at").notNull(),
     updatedAt: instant("updated_at").notNull(),
   },
-  (t) => [index("bookings_start").on(t.startAt), index("bookings_status_start").on(t.status, t.startAt)],
+  (t) => [
+    index("bookings_start").on(t.startAt),
+    // Covers the holders query (capacity needs every holding booking in the window): no table lookups.
+    index("bookings_holders").on(
+      t.status,
+      t.startAt,
+      t.endAt,
+      t.priority,
+      t.ports,
+      t.cityHallRoom,
+      t.createdAt,
+      t.code,
+    ),
+  ],
 );
 
 export const bookingEndpoints = sqliteTable(
@@ -104,10 +117,16 @@ export const bookingEndpoints = sqliteTable(
       .references(() => bookings.code, { onDelete: "cascade" }),
     endpoint: text("endpoint").notNull(),
     role: text("role").notNull(),
+    /**
+     * The booking's slot, copied here (kept by BookingRepo.save) so that "who holds this endpoint around
+     * then" is one range scan of a covering index instead of a join through the bookings range.
+     */
+    startAt: instant("start_at"),
+    endAt: instant("end_at"),
   },
   (t) => [
     primaryKey({ columns: [t.booking, t.endpoint] }),
-    index("booking_endpoints_endpoint").on(t.endpoint),
+    index("booking_endpoints_overlap").on(t.endpoint, t.startAt, t.endAt, t.booking),
   ],
 );
 
@@ -165,7 +184,14 @@ export const outbox = sqliteTable(
     createdAt: instant("created_at").notNull(),
     sentAt: instant("sent_at"),
   },
-  (t) => [index("outbox_due").on(t.status, t.availableAt)],
+  (t) => [
+    // The due scan: pending rows of the channels that have a sender, oldest first.
+    index("outbox_due").on(t.status, t.channel, t.availableAt),
+    // Reply caps: messages to one recipient on a channel since an instant.
+    index("outbox_recipient").on(t.channel, t.recipient, t.createdAt),
+    // The last answer about a booking (its mail thread).
+    index("outbox_booking").on(t.booking, t.id),
+  ],
 );
 
 /** Timers. `key` makes scheduling idempotent: the same timer for the same thing is one row. */

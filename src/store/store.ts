@@ -17,6 +17,14 @@ export interface Repos {
   lease: LeaseRepo;
 }
 
+export interface StoreOptions {
+  /**
+   * Whether a chat platform (Telegram or Zalo) is configured. Without one, posts to the support group have
+   * nobody to deliver them: they are not enqueued (default true: they are).
+   */
+  chat?: boolean;
+}
+
 /**
  * The store: repositories over one SQLite connection, and one way to write: `tx`. Transactions are
  * serialized in-process (SQLite has one writer) and `BEGIN IMMEDIATE` makes other processes wait.
@@ -29,12 +37,13 @@ export class Store {
   private constructor(
     readonly sqlite: Database.Database,
     readonly db: Db,
+    opts: StoreOptions,
   ) {
     this.repos = {
       directory: new DirectoryRepo(db),
       bookings: new BookingRepo(db),
       jobs: new JobRepo(db),
-      outbox: new OutboxRepo(db),
+      outbox: new OutboxRepo(db, { groupPosts: opts.chat ?? true }),
       inbound: new InboundRepo(db),
       meta: new MetaRepo(db),
       incidents: new IncidentRepo(db),
@@ -42,9 +51,9 @@ export class Store {
     };
   }
 
-  static open(path: string): Store {
+  static open(path: string, opts: StoreOptions = {}): Store {
     const { sqlite, db } = openDatabase(path);
-    return new Store(sqlite, db);
+    return new Store(sqlite, db, opts);
   }
 
   /** Run `fn` in one transaction: all of its writes land, or none do. Do not nest. */

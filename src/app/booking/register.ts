@@ -47,8 +47,8 @@ export async function registerBooking(
       createdAt: now,
       updatedAt: now,
     };
-    await r.bookings.save(received);
-    await r.bookings.addEvent(code, {
+    // Saved once, by settle, with its outcome; the receipt's audit row goes first.
+    const booking = await settle(desk, r, received, decision, now, opts.notify ?? { thread: null }, {
       at: now,
       from: null,
       to: "received",
@@ -56,7 +56,6 @@ export async function registerBooking(
       channel: req.channel,
       reason: "tiếp nhận đăng ký",
     });
-    const booking = await settle(desk, r, received, decision, now, opts.notify ?? { thread: null });
     if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "decided", code);
     return { duplicate: false, code, decision, booking };
   });

@@ -1,10 +1,12 @@
 import { decide, findAlternatives, occupiedEndpoints } from "../../core/booking/decide.js";
 import { displacedText } from "../../core/booking/messages.js";
+import { checkTransition } from "../../core/booking/state.js";
 import type { Booking, BookingRequest, Decision } from "../../core/booking/types.js";
 import type { Regulation } from "../../core/regulation.js";
+import type { BookingEvent } from "../../store/booking-repo.js";
 import type { DirectorySnapshot } from "../../store/directory-repo.js";
 import type { Repos } from "../../store/store.js";
-import type { Desk } from "../context.js";
+import { type Desk, DeskError } from "../context.js";
 import { type NotifyOptions, notify, replyChannel, threadFor } from "./notify.js";
 import { moveTo } from "./state.js";
 import { armTimers } from "./timers.js";
@@ -45,16 +47,13 @@ export async function decideWithAlternatives(
   // Every slot from the day before to the day after is nearer than any later one: search those first, and the
   // whole week only when they do not offer enough.
   const isWorkingDay = (d: string) => desk.holidays.isWorkingDay(d);
-  const near = {
+  // One holders query covers both searches: findAlternatives looks only at the holders near each candidate.
+  const wide = {
     ...ctx,
-    holders: await holdersFor(r, req, reg, directory, { backMs: DAY, aheadMs: 2 * DAY }),
+    holders: await holdersFor(r, req, reg, directory, { backMs: DAY, aheadMs: 8 * DAY }),
   };
-  let alternatives = findAlternatives(req, near, { isWorkingDay, days: 1 });
+  let alternatives = findAlternatives(req, wide, { isWorkingDay, days: 1 });
   if (alternatives.length < reg.alternatives) {
-    const wide = {
-      ...ctx,
-      holders: await holdersFor(r, req, reg, directory, { backMs: DAY, aheadMs: 8 * DAY }),
-    };
     alternatives = findAlternatives(req, wide, { isWorkingDay, days: 7 });
   }
   return {
@@ -71,16 +70,32 @@ export async function settle(
   decision: Decision,
   now: Date,
   notifyOpts: NotifyOptions,
+  /** A new booking's receipt: it is saved here, once, with its outcome, and this audit row goes first. */
+  received?: BookingEvent,
 ): Promise<Booking> {
   const reasonText = decision.reasons.map((x) => x.code).join(", ") || "đủ điều kiện theo Quy chế";
-  const moved = await moveTo(r, b, decision.outcome, { id: "system", channel: "system" }, reasonText, now);
-  const booking = {
-    ...moved,
+  // moveTo's transition and audit row, with the decision's fields in the same single save.
+  const check = checkTransition(b.status, decision.outcome);
+  if (!check.ok) throw new DeskError(check.message);
+  const booking: Booking = {
+    ...b,
+    status: decision.outcome,
+    updatedAt: now,
+    sequence: b.sequence + (b.status === decision.outcome ? 0 : 1),
     reasons: decision.reasons.map((x) => x.code),
     missing: decision.missing,
     priority: decision.priority,
   };
   await r.bookings.save(booking);
+  if (received) await r.bookings.addEvent(b.code, received);
+  await r.bookings.addEvent(b.code, {
+    at: now,
+    from: b.status,
+    to: decision.outcome,
+    actor: "system",
+    channel: "system",
+    reason: reasonText,
+  });
   for (const other of decision.displaced) await displace(desk, r, other, b.code, now);
   await armTimers(desk, r, booking, now);
   const host = booking.request.host

@@ -5,7 +5,7 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { DateTime } from "luxon";
 import { OUTCOME_VI } from "../../core/booking/messages.js";
 import { STATUS_VI } from "../../core/booking/state.js";
-import { REASON_VI, type ReasonCode } from "../../core/booking/types.js";
+import { type BookingStatus, REASON_VI, type ReasonCode } from "../../core/booking/types.js";
 import { atLocal, formatRangeVi, formatVi, isoLocal } from "../../core/calendar/zone.js";
 import { chairWarnings, checkDirectory } from "../../core/directory/check.js";
 import type { Directory } from "../../core/directory/types.js";
@@ -54,13 +54,15 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
   directory export DIR                 xuất danh bạ hiện có ra DIR theo cùng định dạng
   directory check [--directory DIR] [--json]
                                        liệt kê vi phạm Điều 7, 10, 19.3 (trong CSDL hoặc trong DIR)
-  booking list [--from NGÀY] [--to NGÀY] [--json]
-                                       các lịch họp bắt đầu trong khoảng (NGÀY dạng YYYY-MM-DD)
+  booking list [--from NGÀY] [--to NGÀY] [--page N] [--limit M] [--json]
+                                       các lịch họp bắt đầu trong khoảng (NGÀY dạng YYYY-MM-DD), từng trang
+                                       M lịch (mặc định 200); --json không chia trang nếu không ghi --page/--limit
   booking show MÃ                      chi tiết và nhật ký của một lịch họp
   booking review MÃ confirm|reject --reason "..."   cán bộ kỹ thuật quyết định lịch chờ xem xét
   booking cancel MÃ --reason "..."     hủy một lịch họp
   booking declassify MÃ --reason "..." bỏ đánh dấu mật (Điều 5.2) khi dấu hiệu mật bị nhận nhầm
-  schedule [--date NGÀY]               các phiên họp trong ngày, dạng bảng (mặc định hôm nay)
+  schedule [--date NGÀY] [--page N] [--limit M]
+                                       các phiên họp trong ngày, dạng bảng (mặc định hôm nay), từng trang
   jobs [--all]                         các hẹn giờ đang chờ (và đã dừng do lỗi)
   calendar [--year NĂM]                ngày nghỉ lễ, nghỉ bù và ngày làm bù trong năm
   mcu check [--kind simulator|janus|cms] [--url URL]
@@ -105,9 +107,43 @@ function parseDay(value: string, flag: string, zone: string): string {
   return value;
 }
 
+/** Rows per page of `booking list` and `schedule` when --limit is not given. */
+const DEFAULT_PAGE_LIMIT = 200;
+const PAGING_OPTIONS = { page: { type: "string" }, limit: { type: "string" } } as const;
+
+/** --page N and --limit M (positive integers); null when neither is given. */
+function parsePaging(
+  values: Record<string, string | boolean | undefined>,
+): { page: number; limit: number } | null {
+  if (values.page === undefined && values.limit === undefined) return null;
+  const positive = (flag: "page" | "limit", fallback: number) => {
+    const v = values[flag];
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!/^\d+$/.test(String(v)) || !Number.isSafeInteger(n) || n < 1) {
+      throw new CliError(
+        `Giá trị --${flag}=«${v}» không hợp lệ; hãy dùng số nguyên dương, ví dụ --${flag} 2.`,
+        2,
+      );
+    }
+    return n;
+  };
+  return { page: positive("page", 1), limit: positive("limit", DEFAULT_PAGE_LIMIT) };
+}
+
+/** Where a page sits in the whole list, and how to get the next one. */
+function pageFooter(page: number, limit: number, total: number, what: string): string {
+  const pages = Math.max(1, Math.ceil(total / limit));
+  const first = Math.min(total, (page - 1) * limit + 1);
+  const last = Math.min(total, page * limit);
+  const range = total === 0 || first > total ? "không có dòng nào ở trang này" : `${what} ${first}–${last}`;
+  const next = page < pages ? ` Trang sau: --page ${page + 1}.` : "";
+  return `Trang ${page}/${pages} — ${range} trên tổng số ${total}.${next}`;
+}
+
 function openDesk(config: Config): Desk {
   return {
-    store: Store.open(config.dbPath),
+    store: Store.open(config.dbPath, { chat: Boolean(config.telegram || config.zalo) }),
     reg: config.reg,
     holidays: loadHolidayCalendar(config.calendarDir),
   };
@@ -222,7 +258,10 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
         from: { type: "string" },
         to: { type: "string" },
         json: { type: "boolean" },
+        ...PAGING_OPTIONS,
       });
+      // People read pages; a JSON consumer gets the whole range unless it asks for a page.
+      const paging = parsePaging(values) ?? (values.json ? null : { page: 1, limit: DEFAULT_PAGE_LIMIT });
       const from = values.from
         ? atLocal(parseDay(values.from as string, "--from", zone), "00:00", zone)
         : undefined;
@@ -237,7 +276,17 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
           2,
         );
       }
-      const list = await desk.store.read((r) => r.bookings.list({ from, to }));
+      const range = { from, to };
+      const [list, total] = await desk.store.read(
+        async (r) =>
+          [
+            await r.bookings.list(
+              range,
+              paging ? { limit: paging.limit, offset: (paging.page - 1) * paging.limit } : undefined,
+            ),
+            paging ? await r.bookings.count(range) : 0,
+          ] as const,
+      );
       if (values.json) {
         io.out(
           JSON.stringify(
@@ -257,7 +306,11 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
         );
         return;
       }
-      if (list.length === 0) return io.out("Không có lịch họp nào trong khoảng này.");
+      if (total === 0) return io.out("Không có lịch họp nào trong khoảng này.");
+      if (paging && (total > paging.limit || paging.page > 1)) {
+        io.out(pageFooter(paging.page, paging.limit, total, "lịch"));
+      }
+      if (list.length === 0) return;
       io.out(
         table(
           ["Mã", "Trạng thái", "Thời gian", "Cơ quan chủ trì", "Số điểm cầu"],
@@ -365,7 +418,8 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
 }
 
 async function scheduleCommand(config: Config, argv: string[], io: Io): Promise<void> {
-  const { values } = args(argv, { date: { type: "string" } });
+  const { values } = args(argv, { date: { type: "string" }, ...PAGING_OPTIONS });
+  const paging = parsePaging(values) ?? { page: 1, limit: DEFAULT_PAGE_LIMIT };
   const zone = config.reg.zone;
   const day = values.date
     ? parseDay(values.date as string, "--date", zone)
@@ -374,15 +428,23 @@ async function scheduleCommand(config: Config, argv: string[], io: Io): Promise<
   const to = new Date(from.getTime() + 24 * 3600_000);
   const desk = openDesk(config);
   try {
-    const list = await desk.store.read((r) =>
-      r.bookings.list({
-        from,
-        to,
-        statuses: ["needs-review", "confirmed", "checked", "live", "ended", "handed-over"],
-      }),
+    const range = {
+      from,
+      to,
+      statuses: ["needs-review", "confirmed", "checked", "live", "ended", "handed-over"] as BookingStatus[],
+    };
+    const [list, total] = await desk.store.read(
+      async (r) =>
+        [
+          await r.bookings.list(range, { limit: paging.limit, offset: (paging.page - 1) * paging.limit }),
+          await r.bookings.count(range),
+        ] as const,
     );
     io.out(`Lịch họp trực tuyến ngày ${day.split("-").reverse().join("/")}`);
-    if (list.length === 0) return io.out("Không có phiên họp nào.");
+    if (total === 0) return io.out("Không có phiên họp nào.");
+    if (total > paging.limit || paging.page > 1)
+      io.out(pageFooter(paging.page, paging.limit, total, "phiên"));
+    if (list.length === 0) return;
     io.out(
       table(
         ["Giờ", "Mã", "Trạng thái", "Chủ trì", "Nội dung", "Điểm cầu"],

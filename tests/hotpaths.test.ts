@@ -1,0 +1,356 @@
+/**
+ * Issue 12, hot paths: the faster queries must return what the old ones did. No timing here: each test pins a
+ * result (the same holders and decisions as a plain in-memory reference, every row once across pages, a year
+ * listed without "too many SQL variables"), and the benches measure the speed.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { bigDirectory, mulberry32, seedBookings } from "../bench/fixture.js";
+import { registerBooking } from "../src/app/booking/index.js";
+import { table } from "../src/app/cli/table.js";
+import type { Desk } from "../src/app/desk.js";
+import { decide, findAlternatives, occupiedEndpoints, withDefaultEnd } from "../src/core/booking/decide.js";
+import {
+  type Booking,
+  type BookingRequest,
+  HOLDING_STATUSES,
+  type SlotHolder,
+} from "../src/core/booking/types.js";
+import { DEFAULT_REGULATION } from "../src/core/regulation.js";
+import type { DirectorySnapshot } from "../src/store/directory-repo.js";
+import { NOT_ENQUEUED } from "../src/store/queue-repos.js";
+import { Store } from "../src/store/store.js";
+import { at, makeDesk, tempDir } from "./helpers.js";
+import { cliHere } from "./support/cli-here.js";
+
+const DAY = 24 * 3600_000;
+
+/** The holders as the old code defined them, computed in memory from every booking. */
+function referenceHolders(all: Booking[], from: Date, to: Date, endpoints: readonly string[]): SlotHolder[] {
+  const wanted = new Set(endpoints);
+  return all
+    .filter(
+      (b) =>
+        HOLDING_STATUSES.includes(b.status) &&
+        b.request.start &&
+        b.request.end &&
+        b.request.start.getTime() >= from.getTime() - DAY &&
+        b.request.start < to &&
+        b.request.end > from,
+    )
+    .map((b) => ({
+      code: b.code,
+      priority: b.priority,
+      ports: new Set([...(b.hostEndpoint ? [b.hostEndpoint] : []), ...b.request.participants]).size,
+      start: b.request.start!,
+      end: b.request.end!,
+      cityHallRoom: b.request.cityHallRoom,
+      createdAt: b.createdAt,
+      endpoints: [
+        ...new Set([...(b.hostEndpoint ? [b.hostEndpoint] : []), ...b.request.participants]),
+      ].filter((e) => wanted.has(e)),
+    }));
+}
+
+const norm = (hs: SlotHolder[]) => hs.map((h) => ({ ...h, endpoints: [...h.endpoints].sort() }));
+
+/** A fixture: 1 000 endpoints, `count` bookings over `days` days (mulberry32, so a failure replays). */
+async function fixtureDesk(
+  count: number,
+  days: number,
+  reg = DEFAULT_REGULATION,
+): Promise<Desk & { codes: string[] }> {
+  const desk = await makeDesk(reg);
+  const dir = bigDirectory();
+  await desk.store.tx((r) => r.directory.replaceAll(dir));
+  const codes = dir.endpoints.map((e) => e.code);
+  seedBookings(desk.store, codes, { count, days, rnd: mulberry32(7), rejectedEvery: 10 });
+  return { ...desk, codes };
+}
+
+describe("holders from booking_endpoints(endpoint, start, end)", () => {
+  it("returns the same holders as the in-memory reference, for random windows and endpoints", async () => {
+    const desk = await fixtureDesk(4000, 20);
+    const all = await desk.store.read((r) => r.bookings.list());
+    const rnd = mulberry32(99);
+    const t0 = at("2026-01-05", "07:00").getTime();
+    let nonEmpty = 0;
+    for (let i = 0; i < 60; i++) {
+      const from = new Date(t0 + rnd(20 * 48) * 1_800_000);
+      const to = new Date(from.getTime() + (1 + rnd(8)) * 1_800_000 + (i % 10 === 0 ? 9 * DAY : 0));
+      const eps = [desk.codes[rnd(60)]!, desk.codes[rnd(60)]!, desk.codes[rnd(desk.codes.length)]!];
+      const got = await desk.store.read((r) => r.bookings.holders(from, to, eps));
+      const want = referenceHolders(all, from, to, eps);
+      expect(norm(got)).toEqual(norm(want));
+      if (want.some((h) => h.endpoints.length > 0)) nonEmpty++;
+    }
+    // The comparison means something only if endpoints were actually shared in some windows.
+    expect(nonEmpty).toBeGreaterThan(5);
+  }, 180_000);
+
+  it("follows a booking whose slot and endpoints change, without rewriting unchanged endpoint rows", async () => {
+    const desk = await makeDesk();
+    const res = await registerBooking(
+      desk,
+      {
+        ...baseRequest(),
+        participants: ["CX-00008", "CX-00025"],
+      },
+      { now: at("2026-12-07", "08:30") },
+    );
+    if (res.duplicate) throw new Error("duplicate");
+    const rowids = () =>
+      desk.store.sqlite
+        .prepare(
+          "SELECT rowid, endpoint, start_at FROM booking_endpoints WHERE booking = ? ORDER BY endpoint",
+        )
+        .all(res.code) as { rowid: number; endpoint: string; start_at: number }[];
+    const before = rowids();
+    expect(before.length).toBe(3);
+    // Saving the booking unchanged touches no endpoint row: the old save deleted and reinserted them all.
+    await desk.store.tx((r) => r.bookings.save(res.booking));
+    expect(rowids()).toEqual(before);
+    // Moved two hours later, one participant more: the rows carry the new slot, the old rows stay in place.
+    const moved: Booking = {
+      ...res.booking,
+      request: {
+        ...res.booking.request,
+        start: at("2026-12-10", "13:00"),
+        end: at("2026-12-10", "15:00"),
+        participants: [...res.booking.request.participants, "CX-00030"],
+      },
+    };
+    await desk.store.tx((r) => r.bookings.save(moved));
+    const after = rowids();
+    expect(after.length).toBe(4);
+    for (const row of before) expect(after.find((a) => a.endpoint === row.endpoint)?.rowid).toBe(row.rowid);
+    expect(new Set(after.map((a) => a.start_at))).toEqual(new Set([at("2026-12-10", "13:00").getTime()]));
+    const old = await desk.store.read((r) =>
+      r.bookings.holders(at("2026-12-10", "09:00"), at("2026-12-10", "11:00"), ["CX-00008"]),
+    );
+    expect(old.map((h) => h.code)).not.toContain(res.code);
+    const now = await desk.store.read((r) =>
+      r.bookings.holders(at("2026-12-10", "14:00"), at("2026-12-10", "14:30"), ["CX-00030"]),
+    );
+    expect(now.find((h) => h.code === res.code)?.endpoints).toEqual(["CX-00030"]);
+  });
+});
+
+function baseRequest(): BookingRequest {
+  return {
+    host: "Sở Công Thương",
+    participants: ["CX-00008"],
+    unresolved: [],
+    start: at("2026-12-10", "09:00"),
+    end: at("2026-12-10", "11:00"),
+    title: "Phiên thử",
+    contact: { name: "Lâm Thị Ngọc", phone: "0983210456" },
+    emergency: false,
+    secret: false,
+    recording: false,
+    cityHallRoom: false,
+    otherSupport: null,
+    receivedAt: at("2026-12-07", "08:30"),
+    channel: "cli",
+    sender: "test",
+  };
+}
+
+describe("registerBooking decides as before", () => {
+  it("the same outcome, reasons, displaced and alternatives as the rules on reference holders (three windows)", async () => {
+    // A small MCU so that both confirmations and rejections (with their alternatives search) occur.
+    const reg = { ...DEFAULT_REGULATION, mcu: { ports: 60, conferences: 8 } };
+    const desk = await fixtureDesk(1500, 20, reg);
+    const rnd = mulberry32(5);
+    const outcomes = new Set<string>();
+    let withAlternatives = 0;
+    for (let i = 0; i < 40; i++) {
+      const start = at("2026-01-05", "08:00").getTime() + (2 + rnd(14)) * DAY + rnd(16) * 1_800_000;
+      const req: BookingRequest = {
+        ...baseRequest(),
+        host: ["Sở Y tế", "Sở Nội vụ", "Sở Công Thương"][rnd(3)]!,
+        participants: [desk.codes[rnd(80)]!, desk.codes[rnd(80)]!, desk.codes[rnd(desk.codes.length)]!],
+        start: new Date(start),
+        end: new Date(start + 5_400_000),
+        emergency: rnd(5) === 0,
+        receivedAt: new Date(start - 3 * DAY),
+      };
+      const now = req.receivedAt;
+      // The expected decision: the old desk's steps, on holders computed in memory from every booking.
+      const all = await desk.store.read((r) => r.bookings.list());
+      const directory: DirectorySnapshot = await desk.store.read((r) => r.directory.snapshot());
+      const full = withDefaultEnd(req, reg);
+      const eps = occupiedEndpoints(full, { directory });
+      const gap = reg.setupGapMinutes * 60_000;
+      const window = (back: number, ahead: number) =>
+        referenceHolders(
+          all,
+          new Date(full.start!.getTime() - gap - back),
+          new Date(full.end!.getTime() + gap + ahead),
+          eps,
+        );
+      const ctx = { now, reg, directory, holders: window(0, 0) };
+      const expected = decide(full, ctx);
+      if (expected.outcome === "rejected" && !expected.reasons.some((x) => x.code === "invalid-time")) {
+        const isWorkingDay = (d: string) => desk.holidays.isWorkingDay(d);
+        let alt = findAlternatives(
+          full,
+          { ...ctx, holders: window(DAY, 2 * DAY) },
+          { isWorkingDay, days: 1 },
+        );
+        if (alt.length < reg.alternatives) {
+          alt = findAlternatives(full, { ...ctx, holders: window(DAY, 8 * DAY) }, { isWorkingDay, days: 7 });
+        }
+        expected.alternatives = alt;
+      }
+      const res = await registerBooking(desk, req, { now });
+      if (res.duplicate) throw new Error("duplicate");
+      expect(res.decision).toEqual(expected);
+      expect(res.booking.status).toBe(expected.outcome);
+      outcomes.add(expected.outcome);
+      if (expected.alternatives.length > 0) withAlternatives++;
+    }
+    expect(outcomes).toContain("confirmed");
+    expect(outcomes).toContain("rejected");
+    expect(withAlternatives).toBeGreaterThan(0);
+  }, 180_000);
+
+  it("writes the receipt, then the decision, in the audit trail, with the booking saved once in its final state", async () => {
+    const desk = await makeDesk();
+    const res = await registerBooking(desk, baseRequest(), { now: at("2026-12-07", "08:30") });
+    if (res.duplicate) throw new Error("duplicate");
+    const events = await desk.store.read((r) => r.bookings.events(res.code));
+    expect(events.map((e) => [e.from, e.to])).toEqual([
+      [null, "received"],
+      ["received", res.decision.outcome],
+    ]);
+    const stored = await desk.store.read((r) => r.bookings.get(res.code));
+    const { secretUnsure: _, ...request } = stored!.request;
+    expect({ ...stored!, request }).toEqual(res.booking);
+    expect(stored!.sequence).toBe(1);
+  });
+});
+
+describe("lists over a year", () => {
+  it("a year of bookings lists without «too many SQL variables», and a huge table without a stack overflow", async () => {
+    // 40 000 bookings in one year: the old list put every code in one IN list, over SQLite's 32 766 variables.
+    const desk = await fixtureDesk(40_000, 360);
+    const year = await desk.store.read((r) =>
+      r.bookings.list({ from: at("2026-01-01", "00:00"), to: at("2027-01-01", "00:00") }),
+    );
+    expect(year.length).toBe(40_000);
+    expect(year.every((b) => b.request.participants.length >= 1)).toBe(true);
+    // 150 000 rows: Math.max(...rows) threw "Maximum call stack size exceeded".
+    const rows = Array.from({ length: 150_000 }, (_, i) => [`HTT-${i}`, "x".repeat(i % 7)]);
+    const text = table(["Mã", "Cột"], rows);
+    expect(text.split("\n").length).toBe(150_002);
+  }, 180_000);
+
+  it("paging returns every booking once, in start order", async () => {
+    const desk = await fixtureDesk(1234, 30);
+    const range = { from: at("2026-01-10", "00:00"), to: at("2026-01-30", "00:00") };
+    const whole = await desk.store.read((r) => r.bookings.list(range));
+    const total = await desk.store.read((r) => r.bookings.count(range));
+    expect(total).toBe(whole.length);
+    expect(total).toBeGreaterThan(500);
+    const paged: Booking[] = [];
+    for (let offset = 0; offset < total + 100; offset += 100) {
+      paged.push(...(await desk.store.read((r) => r.bookings.list(range, { limit: 100, offset }))));
+    }
+    expect(paged.map((b) => b.code)).toEqual(whole.map((b) => b.code));
+    expect(new Set(paged.map((b) => b.code)).size).toBe(total);
+  }, 180_000);
+
+  it("`booking list` and `schedule` page with --page and --limit, and refuse nonsense in Vietnamese", async () => {
+    const db = join(tempDir(), "cli.db");
+    const src = await fixtureDeskAt(db, 3000, 10);
+    const env = { DESK_DB: db };
+    const codesOf = (out: string) => out.match(/HTT-BENCH-\d+/g) ?? [];
+    const seen: string[] = [];
+    for (let page = 1; page <= 40; page++) {
+      const r = await cliHere(["booking", "list", "--page", String(page), "--limit", "100"], env);
+      expect(r.error).toBeNull();
+      const codes = codesOf(r.out);
+      if (codes.length === 0) break;
+      seen.push(...codes);
+      expect(r.out).toContain(`Trang ${page}/30`);
+    }
+    expect(seen.length).toBe(src);
+    expect(new Set(seen).size).toBe(src);
+    // The default page is 200 rows.
+    const first = await cliHere(["booking", "list"], env);
+    expect(codesOf(first.out).length).toBe(200);
+    expect(first.out).toContain("Trang sau: --page 2.");
+    const day = await cliHere(["schedule", "--date", "2026-01-06", "--limit", "50", "--page", "2"], env);
+    expect(day.error).toBeNull();
+    expect(codesOf(day.out).length).toBeGreaterThan(0);
+    expect(day.out).toMatch(/Trang 2\/\d+ — phiên 51–/);
+    const bad = await cliHere(["booking", "list", "--page", "0"], env);
+    expect(bad.error?.message).toContain("Giá trị --page=«0» không hợp lệ");
+  }, 180_000);
+});
+
+/** The fixture written into a given file (the CLI opens the file by path). Returns the booking count. */
+async function fixtureDeskAt(path: string, count: number, days: number): Promise<number> {
+  const store = Store.open(path);
+  const dir = bigDirectory();
+  await store.tx((r) => r.directory.replaceAll(dir));
+  seedBookings(
+    store,
+    dir.endpoints.map((e) => e.code),
+    { count, days, rnd: mulberry32(3) },
+  );
+  store.close();
+  return count;
+}
+
+describe("outbox", () => {
+  it("a deployment without chat does not enqueue group posts; mail and desk notices still go out", async () => {
+    const path = join(tempDir(), "nochat.db");
+    const chatless = Store.open(path, { chat: false });
+    const now = at("2026-12-07", "08:30");
+    const ids = await chatless.tx(async (r) => [
+      await r.outbox.enqueue(
+        { channel: "group", recipient: "support-group", kind: "booking-public", payload: {} },
+        now,
+      ),
+      await r.outbox.enqueue(
+        { channel: "mail", recipient: "a@hanoi.gov.vn", kind: "x", payload: { text: "t" } },
+        now,
+      ),
+      await r.outbox.enqueue(
+        { channel: "desk", recipient: "mcu-technician", kind: "x", payload: { text: "t" } },
+        now,
+      ),
+    ]);
+    expect(ids[0]).toBe(NOT_ENQUEUED);
+    const rows = await chatless.read((r) => r.outbox.list());
+    expect(rows.map((m) => m.channel).sort()).toEqual(["desk", "mail"]);
+    chatless.close();
+    // With chat (the default), group posts are kept for the chat worker.
+    const desk = await makeDesk();
+    const res = await registerBooking(desk, baseRequest(), { now });
+    if (res.duplicate) throw new Error("duplicate");
+    const posts = await desk.store.read((r) => r.outbox.list({ booking: res.code }));
+    expect(posts.some((m) => m.channel === "group")).toBe(true);
+  });
+
+  it("the reply-cap count, the last thread by booking and the due scan use their indexes", async () => {
+    const desk = await makeDesk();
+    const plan = (sql: string) =>
+      (desk.store.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[])
+        .map((r) => r.detail)
+        .join(" | ");
+    expect(
+      plan("SELECT count(*) FROM outbox WHERE channel = 'mail' AND recipient = 'a' AND created_at >= 0"),
+    ).toContain("outbox_recipient");
+    expect(plan("SELECT * FROM outbox WHERE booking = 'HTT-2026-0001' ORDER BY id")).toContain(
+      "outbox_booking",
+    );
+    expect(
+      plan(
+        "SELECT * FROM outbox WHERE status = 'pending' AND available_at <= 0 AND channel IN ('mail') ORDER BY id LIMIT 100",
+      ),
+    ).toContain("outbox_due");
+  });
+});
