@@ -27,7 +27,6 @@ import {
   resolveIncidentIn,
   transferIncidentIn,
 } from "../incident/actions.js";
-import { refusalText } from "../incident/messages.js";
 import { DEFAULT_INCIDENT_OPTIONS, type IncidentOptions, reportIncidentIn } from "../incident/report.js";
 import { INCIDENT_JOB, incidentTimerHandlers, type JobHandler } from "../incident/timers.js";
 import { controlSessionIn, SESSION_COMMANDS, type SessionCommand } from "../session/control.js";
@@ -382,7 +381,7 @@ async function incidentAction(
       outcome = await reopenIncidentIn(r, actor, code, now, { note: rest });
       break;
   }
-  if (!outcome.ok) return reply(r, ev, refusalText(action, outcome), now);
+  if (!outcome.ok) return reply(r, ev, outcome.message, now);
   // The group was told by the use case; a private chat also gets the answer.
   if (ev.chatType === "private") await reply(r, ev, outcome.notice, now);
 }

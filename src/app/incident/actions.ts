@@ -8,6 +8,7 @@ import {
   incidentButtons,
   ROLE_VI,
   ROUTE_VI,
+  refusalText,
   reopenedText,
   resolvedText,
   transferNotice,
@@ -18,7 +19,8 @@ import { INCIDENT_JOB } from "./timers.js";
 
 export type IncidentAction = "acknowledge" | "transfer" | "resolve" | "reopen";
 
-export type IncidentRefusal =
+/** A refused incident action: the reason as a code, and (on `IncidentRefusal`) the Vietnamese message. */
+export type RefusalCause =
   /** Only the MCU technicians, the WAN duty and admins handle incidents. */
   | { ok: false; reason: "forbidden" }
   /** No incident has this code (`code` is what was given, possibly empty). */
@@ -31,6 +33,11 @@ export type IncidentRefusal =
   | { ok: false; reason: "no-target"; incident: Incident }
   /** Transfer to a name that is no desk role or person, or names several. */
   | { ok: false; reason: "target-refused"; incident: Incident; why: string };
+
+export type IncidentRefusal = RefusalCause & {
+  /** What to tell the person, in the words chat has always used. */
+  message: string;
+};
 
 export type IncidentOutcome =
   | {
@@ -88,7 +95,11 @@ export function reopenIncident(
   return desk.store.tx((r) => reopenIncidentIn(r, actor, code, now, opts));
 }
 
-type Loaded = { ok: true; incident: Incident } | IncidentRefusal;
+type Loaded = { ok: true; incident: Incident } | RefusalCause;
+
+function refuse(action: IncidentAction, cause: RefusalCause): IncidentRefusal {
+  return { ...cause, message: refusalText(action, cause) };
+}
 
 /** The gate every incident action shares: a desk role, then a known incident code. */
 async function load(r: Repos, actor: Actor, code: string): Promise<Loaded> {
@@ -133,9 +144,10 @@ export async function acknowledgeIncidentIn(
   opts: { note?: string } = {},
 ): Promise<IncidentOutcome> {
   const loaded = await load(r, actor, code);
-  if (!loaded.ok) return loaded;
+  if (!loaded.ok) return refuse("acknowledge", loaded);
   const inc = loaded.incident;
-  if (inc.status === "resolved") return { ok: false, reason: "already-resolved", incident: inc };
+  if (inc.status === "resolved")
+    return refuse("acknowledge", { ok: false, reason: "already-resolved", incident: inc });
   const next: Incident = { ...inc, status: "acknowledged", assignee: actor.id, updatedAt: now };
   const notice = acknowledgedText(actor.person?.name ?? actor.name ?? actor.id, inc.code);
   return apply(r, actor, "acknowledge", inc, next, notice, opts.note || null, now);
@@ -149,11 +161,12 @@ export async function transferIncidentIn(
   now: Date,
 ): Promise<IncidentOutcome> {
   const loaded = await load(r, actor, code);
-  if (!loaded.ok) return loaded;
+  if (!loaded.ok) return refuse("transfer", loaded);
   const inc = loaded.incident;
   const to = await transferTarget(r, target);
-  if (to.kind === "none") return { ok: false, reason: "no-target", incident: inc };
-  if (to.kind === "refused") return { ok: false, reason: "target-refused", incident: inc, why: to.why };
+  if (to.kind === "none") return refuse("transfer", { ok: false, reason: "no-target", incident: inc });
+  if (to.kind === "refused")
+    return refuse("transfer", { ok: false, reason: "target-refused", incident: inc, why: to.why });
   const next: Incident = {
     ...inc,
     status: "dispatched",
@@ -180,9 +193,10 @@ export async function resolveIncidentIn(
   now: Date,
 ): Promise<IncidentOutcome> {
   const loaded = await load(r, actor, code);
-  if (!loaded.ok) return loaded;
+  if (!loaded.ok) return refuse("resolve", loaded);
   const inc = loaded.incident;
-  if (inc.status === "resolved") return { ok: false, reason: "already-resolved", incident: inc };
+  if (inc.status === "resolved")
+    return refuse("resolve", { ok: false, reason: "already-resolved", incident: inc });
   const next: Incident = { ...inc, status: "resolved", updatedAt: now };
   return apply(r, actor, "resolve", inc, next, resolvedText(inc.code, note.trim()), note || null, now);
 }
@@ -195,9 +209,10 @@ export async function reopenIncidentIn(
   opts: { note?: string } = {},
 ): Promise<IncidentOutcome> {
   const loaded = await load(r, actor, code);
-  if (!loaded.ok) return loaded;
+  if (!loaded.ok) return refuse("reopen", loaded);
   const inc = loaded.incident;
-  if (inc.status !== "resolved") return { ok: false, reason: "not-resolved", incident: inc };
+  if (inc.status !== "resolved")
+    return refuse("reopen", { ok: false, reason: "not-resolved", incident: inc });
   const next: Incident = { ...inc, status: "open", assignee: null, updatedAt: now };
   return apply(r, actor, "reopen", inc, next, reopenedText(inc.code), opts.note || null, now);
 }

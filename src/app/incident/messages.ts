@@ -2,7 +2,7 @@ import { buttonData } from "../../bot/commands.js";
 import type { ChatButton } from "../../bot/conversation.js";
 import { CATEGORY_VI, type FaultCategory, type Route } from "../../core/incident/classify.js";
 import { INCIDENT_STATUS_VI, type Incident } from "../../core/incident/types.js";
-import type { IncidentAction, IncidentRefusal } from "./actions.js";
+import type { IncidentAction, RefusalCause } from "./actions.js";
 
 /** Who handles a route, as chat and the web name it. */
 export const ROUTE_VI: Record<Route, string> = {
@@ -131,7 +131,7 @@ export function transferUsage(code: string): string {
 }
 
 /** A refused incident action, in the words chat has always used (the web shows the same). */
-export function refusalText(action: IncidentAction, refusal: IncidentRefusal): string {
+export function refusalText(action: IncidentAction, refusal: RefusalCause): string {
   switch (refusal.reason) {
     case "forbidden":
       return "Chỉ cán bộ kỹ thuật MCU, trực ban mạng WAN hoặc quản trị viên mới thao tác được với sự cố.";
