@@ -6,6 +6,7 @@ import {
   type Report,
   type ReportFilter,
   type ReportPeriod,
+  type ReportSettings,
 } from "../../core/report/compute.js";
 import { loadReportRows } from "../../store/report-repo.js";
 import { type Desk, workingDaysDeadline } from "../desk.js";
@@ -78,9 +79,7 @@ export async function buildReport(
   filter: ReportFilter,
   now: Date,
 ): Promise<Report> {
-  const zone = desk.reg.zone;
-  const from = DateTime.fromISO(period.from, { zone }).startOf("day").toJSDate();
-  const to = DateTime.fromISO(period.to, { zone }).plus({ days: 1 }).startOf("day").toJSDate();
+  const { from, to } = reportWindow(period, desk.reg.zone);
   if (filter.agency) {
     const known = await desk.store.read((r) => r.directory.snapshot());
     if (!known.agency(filter.agency))
@@ -88,17 +87,24 @@ export async function buildReport(
     filter = { ...filter, agency: known.agency(filter.agency)!.name };
   }
   const rows = await desk.store.read(() => loadReportRows(desk.store.sqlite, from, to));
-  return computeReport(
-    rows,
-    period,
-    filter,
-    {
-      zone,
-      answerWithinMinutes: desk.reg.answerWithinMinutes,
-      technicalCheckBeforeMinutes: desk.reg.technicalCheckBeforeMinutes,
-      mcu: desk.reg.mcu,
-      handoverDeadline: (end) => workingDaysDeadline(desk, end, desk.reg.recordingHandoverWorkingDays),
-    },
-    now,
-  );
+  return computeReport(rows, period, filter, reportSettings(desk), now);
+}
+
+/** The period as instants: [00:00 of its first local day, 00:00 after its last local day). */
+export function reportWindow(period: ReportPeriod, zone: string): { from: Date; to: Date } {
+  return {
+    from: DateTime.fromISO(period.from, { zone }).startOf("day").toJSDate(),
+    to: DateTime.fromISO(period.to, { zone }).plus({ days: 1 }).startOf("day").toJSDate(),
+  };
+}
+
+/** The regulation's numbers the report judges against. */
+export function reportSettings(desk: Desk): ReportSettings {
+  return {
+    zone: desk.reg.zone,
+    answerWithinMinutes: desk.reg.answerWithinMinutes,
+    technicalCheckBeforeMinutes: desk.reg.technicalCheckBeforeMinutes,
+    mcu: desk.reg.mcu,
+    handoverDeadline: (end) => workingDaysDeadline(desk, end, desk.reg.recordingHandoverWorkingDays),
+  };
 }
