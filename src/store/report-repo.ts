@@ -41,7 +41,7 @@ WITH w AS (
 )
 SELECT b.code, b.status, b.host, b.host_endpoint, b.start_at, b.end_at, b.emergency, b.secret, b.recording,
   b.priority, b.ports, b.channel, b.received_at,
-  d.to_status, d.reason,
+  d.to_status, CASE WHEN d.to_status IS NOT 'confirmed' THEN d.reason END,
   (SELECT at FROM booking_events WHERE id = ev.answerId),
   ev.displaced,
   (SELECT at FROM booking_events WHERE id = ev.liveId),

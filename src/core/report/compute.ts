@@ -63,8 +63,11 @@ export interface ReportSettings {
   answerWithinMinutes: number;
   technicalCheckBeforeMinutes: number;
   mcu: { ports: number; conferences: number };
-  /** Điều 14.2's deadline for a session that ends at `end` (n working days, end of office hours). */
-  handoverDeadline(end: Date): Date;
+  /**
+   * Điều 14.2's deadline for a session that ends on the local day `endDay` (YYYY-MM-DD): the end of office hours
+   * n working days later. It depends on the day only, so the report asks once per day.
+   */
+  handoverDeadline(endDay: string): Date;
 }
 
 export interface SlaMiss {
@@ -252,10 +255,11 @@ export function computeReport(
   const matches = (host: string | null, level: Level) =>
     (!filter.agency || host === filter.agency) && (!filter.level || level === filter.level);
 
-  // The handover deadline depends on the end instant only; sessions share end times (half-hour slots).
-  const deadlines = new Map<number, number>();
-  const handoverDue = (end: number) =>
-    getOr(deadlines, end, () => s.handoverDeadline(new Date(end)).getTime());
+  const deadlines = new Map<string, number>();
+  const handoverDue = (end: number) => {
+    const day = local(end).date;
+    return getOr(deadlines, day, () => s.handoverDeadline(day).getTime());
+  };
 
   // --- Sessions: bookings whose scheduled start is in the period and that match the filter.
   const months = monthsOf(period);

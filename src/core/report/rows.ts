@@ -31,7 +31,10 @@ export interface BookingFacts {
   ports: number;
   channel: string;
   receivedAt: number;
-  /** The first move out of `received` (lowest event id): its target status and reason text; null if none. */
+  /**
+   * The first move out of `received` (lowest event id): its target status, and its reason text unless it was
+   * `confirmed` (a confirmation has no reasons to count); null if none.
+   */
   decision: string | null;
   decisionReason: string | null;
   /** The first event (by id) from a status into one of ANSWER_STATUSES. */
