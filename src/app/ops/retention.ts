@@ -28,7 +28,7 @@ const DAY = 86_400_000;
  * One batch of each kind, in the caller's transaction: at most `batch` rows of each. Returns how many rows
  * it touched; zero everywhere means there is nothing left to prune.
  *  - raw inbound mail: the source (`raw`) is nulled, the key and outcome stay so dedup keeps working;
- *  - delivered outbox rows are deleted;
+ *  - delivered outbox rows are deleted, except technical-check notices: the reports judge Điều 12.2b by them;
  *  - resolved incidents: the reporter's text and the event notes are replaced, the events themselves stay;
  *  - finished job rows are deleted (done ones by when they ran, cancelled ones by when they were due); pending
  *    and parked ones stay. Scheduling the same timer again inserts a fresh row, so nothing depends on them.
@@ -44,7 +44,7 @@ export function pruneBatch(sqlite: Database.Database, s: RetentionSettings, now:
   const outbox = sqlite
     .prepare(
       `DELETE FROM outbox WHERE id IN (
-         SELECT id FROM outbox WHERE status = 'sent' AND sent_at < ? LIMIT ?)`,
+         SELECT id FROM outbox WHERE status = 'sent' AND sent_at < ? AND kind <> 'technical-check' LIMIT ?)`,
     )
     .run(t - s.outboxDays * DAY, s.batch).changes;
   const codes = (

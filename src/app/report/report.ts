@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { atLocal } from "../../core/calendar/zone.js";
 import {
   computeReport,
   LEVELS,
@@ -6,9 +7,9 @@ import {
   type Report,
   type ReportFilter,
   type ReportPeriod,
+  type ReportSettings,
 } from "../../core/report/compute.js";
 import { loadReportRows } from "../../store/report-repo.js";
-import { workingDaysDeadline } from "../booking/index.js";
 import type { Desk } from "../desk.js";
 
 /** A period or filter the person asked for that makes no sense; the message says how to fix it. */
@@ -18,21 +19,41 @@ export class ReportInputError extends Error {
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** How messages name the inputs: the CLI's flags by default; the web page passes its field labels. */
+export interface InputNames {
+  from: string;
+  to: string;
+  half: string;
+  year: string;
+  level: string;
+  /** The message when not exactly one kind of period is given. */
+  one: string;
+}
+
+export const CLI_NAMES: InputNames = {
+  from: "--from",
+  to: "--to",
+  half: "--half",
+  year: "--year",
+  level: "--level",
+  one: "Hãy chọn đúng một kỳ báo cáo: --from NGÀY --to NGÀY, hoặc --half 2026H1, hoặc --year 2026.",
+};
+
 /** `--from/--to`, `--half 2026H1` or `--year 2026` as one period of whole local days. */
-export function periodOf(opts: { from?: string; to?: string; half?: string; year?: string }): ReportPeriod {
+export function periodOf(
+  opts: { from?: string; to?: string; half?: string; year?: string },
+  names: InputNames = CLI_NAMES,
+): ReportPeriod {
   const given = [opts.from || opts.to ? 1 : 0, opts.half ? 1 : 0, opts.year ? 1 : 0].reduce(
     (a, b) => a + b,
     0,
   );
-  if (given !== 1)
-    throw new ReportInputError(
-      "Hãy chọn đúng một kỳ báo cáo: --from NGÀY --to NGÀY, hoặc --half 2026H1, hoặc --year 2026.",
-    );
+  if (given !== 1) throw new ReportInputError(names.one);
   if (opts.half) {
     const m = /^(\d{4})H([12])$/i.exec(opts.half);
     if (!m)
       throw new ReportInputError(
-        `Giá trị --half=«${opts.half}» không hợp lệ; hãy dùng dạng 2026H1 hoặc 2026H2.`,
+        `Giá trị ${names.half}=«${opts.half}» không hợp lệ; hãy dùng dạng 2026H1 hoặc 2026H2.`,
       );
     const h = m[2] === "1";
     return {
@@ -43,12 +64,12 @@ export function periodOf(opts: { from?: string; to?: string; half?: string; year
   }
   if (opts.year) {
     if (!/^\d{4}$/.test(opts.year))
-      throw new ReportInputError(`Giá trị --year=«${opts.year}» không hợp lệ; hãy dùng dạng 2026.`);
+      throw new ReportInputError(`Giá trị ${names.year}=«${opts.year}» không hợp lệ; hãy dùng dạng 2026.`);
     return { from: `${opts.year}-01-01`, to: `${opts.year}-12-31`, label: opts.year };
   }
   for (const [flag, v] of [
-    ["--from", opts.from],
-    ["--to", opts.to],
+    [names.from, opts.from],
+    [names.to, opts.to],
   ] as const) {
     if (!v || !DAY_RE.test(v) || !DateTime.fromISO(v).isValid)
       throw new ReportInputError(
@@ -60,11 +81,11 @@ export function periodOf(opts: { from?: string; to?: string; half?: string; year
   return { from: opts.from!, to: opts.to!, label: `${opts.from}..${opts.to}` };
 }
 
-export function levelOf(value: string | undefined): Level | undefined {
+export function levelOf(value: string | undefined, name = CLI_NAMES.level): Level | undefined {
   if (value === undefined) return undefined;
   if (!(LEVELS as readonly string[]).includes(value))
     throw new ReportInputError(
-      `Giá trị --level=«${value}» không hợp lệ; hãy dùng city, district hoặc commune.`,
+      `Giá trị ${name}=«${value}» không hợp lệ; hãy dùng city, district hoặc commune.`,
     );
   return value as Level;
 }
@@ -79,9 +100,7 @@ export async function buildReport(
   filter: ReportFilter,
   now: Date,
 ): Promise<Report> {
-  const zone = desk.reg.zone;
-  const from = DateTime.fromISO(period.from, { zone }).startOf("day").toJSDate();
-  const to = DateTime.fromISO(period.to, { zone }).plus({ days: 1 }).startOf("day").toJSDate();
+  const { from, to } = reportWindow(period, desk.reg.zone);
   if (filter.agency) {
     const known = await desk.store.read((r) => r.directory.snapshot());
     if (!known.agency(filter.agency))
@@ -89,17 +108,30 @@ export async function buildReport(
     filter = { ...filter, agency: known.agency(filter.agency)!.name };
   }
   const rows = await desk.store.read(() => loadReportRows(desk.store.sqlite, from, to));
-  return computeReport(
-    rows,
-    period,
-    filter,
-    {
-      zone,
-      answerWithinMinutes: desk.reg.answerWithinMinutes,
-      technicalCheckBeforeMinutes: desk.reg.technicalCheckBeforeMinutes,
-      mcu: desk.reg.mcu,
-      handoverDeadline: (end) => workingDaysDeadline(desk, end, desk.reg.recordingHandoverWorkingDays),
-    },
-    now,
-  );
+  return computeReport(rows, period, filter, reportSettings(desk), now);
+}
+
+/** The period as instants: [00:00 of its first local day, 00:00 after its last local day). */
+export function reportWindow(period: ReportPeriod, zone: string): { from: Date; to: Date } {
+  return {
+    from: DateTime.fromISO(period.from, { zone }).startOf("day").toJSDate(),
+    to: DateTime.fromISO(period.to, { zone }).plus({ days: 1 }).startOf("day").toJSDate(),
+  };
+}
+
+/** The regulation's numbers the report judges against. */
+export function reportSettings(desk: Desk): ReportSettings {
+  return {
+    zone: desk.reg.zone,
+    answerWithinMinutes: desk.reg.answerWithinMinutes,
+    technicalCheckBeforeMinutes: desk.reg.technicalCheckBeforeMinutes,
+    mcu: desk.reg.mcu,
+    // As workingDaysDeadline, from the local day the session ended.
+    handoverDeadline: (endDay) =>
+      atLocal(
+        desk.holidays.addWorkingDays(endDay, desk.reg.recordingHandoverWorkingDays),
+        desk.reg.workday.end,
+        desk.reg.zone,
+      ),
+  };
 }

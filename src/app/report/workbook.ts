@@ -1,49 +1,16 @@
 import ExcelJS from "exceljs";
-import { DateTime } from "luxon";
+import { DEFINITIONS_VI, LEVEL_VI, type Report } from "../../core/report/compute.js";
 import {
-  CATEGORY_LABEL_VI,
-  CHANNEL_VI,
-  DECISION_VI,
-  DECISIONS,
-  DEFINITIONS_VI,
-  LEVEL_VI,
-  type Level,
-  REASON_VI,
-  type Report,
-} from "../../core/report/compute.js";
+  type Column,
+  DATE,
+  DATE_TIME,
+  excelDate,
+  excelTime,
+  LEGAL_BASIS_VI,
+  reportTables,
+} from "./tables.js";
 
-export const LEGAL_BASIS_VI =
-  "Điều 15 khoản 2 điểm c và Điều 19 khoản 6 Quy chế quản lý, vận hành, sử dụng Hệ thống hội nghị truyền hình trực tuyến của thành phố Hà Nội (Quyết định số 3125/QĐ-UBND năm 2022); Điều 11 Thông tư số 01/2020/TT-VPCP.";
-
-const SLA_VI = {
-  answer: "Trả lời đăng ký trong 2 giờ (Điều 12.2b)",
-  check: "Kiểm tra kỹ thuật trước 2 giờ (Điều 12.2b)",
-  handover: "Bàn giao bản ghi trong 2 ngày làm việc (Điều 14.2)",
-} as const;
-
-const ROUTE_VI: Record<string, string> = { mcu: "Kỹ thuật MCU", wan: "Trực ban mạng WAN" };
-
-const DATE_TIME = "dd/mm/yyyy hh:mm";
-const DATE = "dd/mm/yyyy";
-const PERCENT = "0.0%";
-
-/** An instant as the wall-clock time in the zone, so Excel (which has no zones) shows Hanoi time. */
-function excelTime(iso: string, zone: string): Date {
-  const l = DateTime.fromISO(iso, { zone });
-  return new Date(Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second));
-}
-
-function excelDate(day: string): Date {
-  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d));
-}
-
-interface Column {
-  header: string;
-  numFmt?: string;
-  /** Display width of a formatted cell, when it differs from its text (dates). */
-  width?: number;
-}
+export { LEGAL_BASIS_VI };
 
 function cellText(v: unknown): string {
   if (v === null || v === undefined) return "";
@@ -64,8 +31,6 @@ function sheet(wb: ExcelJS.Workbook, name: string, columns: Column[], rows: unkn
   });
   return ws;
 }
-
-const pctOf = (met: number, total: number) => (total ? met / total : null);
 
 /** The report as a workbook: a cover with period, legal basis, generation time and definitions, then one sheet per table. */
 export function reportWorkbook(report: Report, zone: string): ExcelJS.Workbook {
@@ -109,196 +74,7 @@ export function reportWorkbook(report: Report, zone: string): ExcelJS.Workbook {
   for (const c of [2, 3, 5, 6, 7, 8])
     cover.getCell(`B${c}`).alignment = { horizontal: "left", wrapText: true };
 
-  const s = report.sessions;
-  const { answer, check, handover } = report.sla;
-  sheet(
-    wb,
-    "Tổng hợp",
-    [{ header: "Chỉ tiêu" }, { header: "Giá trị", numFmt: "#,##0.##" }],
-    [
-      ["Phiên họp đã tổ chức", s.held],
-      ["Phiên họp bị hủy", s.cancelled],
-      ["Phiên họp bị nhường cho phiên ưu tiên", s.displaced],
-      ["Phiên khẩn cấp", s.emergencies],
-      ["Phiên do Chủ tịch thông báo (Điều 11)", s.chairNotified],
-      ["Phiên mật (chỉ đếm)", s.secret],
-      ["Giờ trực tuyến", s.hoursOnline],
-      ["Lượt kết nối điểm cầu", s.connections],
-      ["Số điểm cầu bình quân mỗi phiên", s.meanEndpoints],
-      ["Đăng ký tiếp nhận", report.registrations.total],
-      [`${SLA_VI.answer}: đạt/tổng`, `${answer.met}/${answer.total}`],
-      [`${SLA_VI.check}: đạt/tổng`, `${check.met}/${check.total}`],
-      [`${SLA_VI.handover}: đạt/tổng`, `${handover.met}/${handover.total}`],
-      ["Sự cố", report.incidents.total],
-      ["Sự cố do cán bộ báo", report.incidents.byStaff],
-      ["Sự cố do hệ thống giám sát MCU phát hiện", report.incidents.byMonitor],
-      ["Thời gian tiếp nhận sự cố P50 (phút)", report.incidents.ackMinutes.p50],
-      ["Thời gian tiếp nhận sự cố P90 (phút)", report.incidents.ackMinutes.p90],
-      ["Thời gian khắc phục sự cố P50 (phút)", report.incidents.resolveMinutes.p50],
-      ["Thời gian khắc phục sự cố P90 (phút)", report.incidents.resolveMinutes.p90],
-      ["Số phòng họp MCU đồng thời cao nhất", report.mcu.peakConferences],
-      ["Năng lực MCU (phòng họp đồng thời)", report.mcu.capacity.conferences],
-      ["Số cổng MCU đồng thời cao nhất", report.mcu.peakPorts],
-      ["Năng lực MCU (cổng)", report.mcu.capacity.ports],
-      ["Tỷ lệ điểm cầu xác nhận sẵn sàng", report.endpoints.readiness],
-      ["Điểm cầu chưa sử dụng trong kỳ", report.endpoints.neverUsed.length],
-    ],
-  );
-
-  sheet(
-    wb,
-    "Theo cơ quan",
-    [
-      { header: "Cơ quan chủ trì" },
-      { header: "Cấp" },
-      { header: "Phiên đã tổ chức", numFmt: "#,##0" },
-      { header: "Phiên bị hủy", numFmt: "#,##0" },
-      { header: "Giờ trực tuyến", numFmt: "#,##0.00" },
-      { header: "Lượt kết nối điểm cầu", numFmt: "#,##0" },
-    ],
-    s.byAgency.map((a) => [a.agency, LEVEL_VI[a.level], a.held, a.cancelled, a.hours, a.connections]),
-  );
-  sheet(
-    wb,
-    "Theo cấp",
-    [
-      { header: "Cấp" },
-      { header: "Phiên đã tổ chức", numFmt: "#,##0" },
-      { header: "Phiên bị hủy", numFmt: "#,##0" },
-      { header: "Giờ trực tuyến", numFmt: "#,##0.00" },
-      { header: "Lượt kết nối điểm cầu", numFmt: "#,##0" },
-    ],
-    s.byLevel.map((l) => [LEVEL_VI[l.level as Level], l.held, l.cancelled, l.hours, l.connections]),
-  );
-  sheet(
-    wb,
-    "Theo tháng",
-    [
-      { header: "Tháng" },
-      { header: "Phiên cấp Thành phố", numFmt: "#,##0" },
-      { header: "Phiên cấp Quận/huyện", numFmt: "#,##0" },
-      { header: "Phiên cấp Xã/phường", numFmt: "#,##0" },
-      { header: "Trả lời trong 2 giờ", numFmt: PERCENT },
-      { header: "Kiểm tra trước 2 giờ", numFmt: PERCENT },
-      { header: "Bàn giao trong 2 ngày làm việc", numFmt: PERCENT },
-      { header: "Cổng MCU cao nhất", numFmt: "#,##0" },
-      { header: "Phòng họp MCU cao nhất", numFmt: "#,##0" },
-    ],
-    s.byMonth.map((m, i) => {
-      const t = report.sla.trend[i]!;
-      const mcu = report.mcu.byMonth[i]!;
-      const p = (x: number | null) => (x === null ? null : x / 100);
-      return [
-        `${m.month.slice(5)}/${m.month.slice(0, 4)}`,
-        m.city,
-        m.district,
-        m.commune,
-        p(t.answer),
-        p(t.check),
-        p(t.handover),
-        mcu.peakPorts,
-        mcu.peakConferences,
-      ];
-    }),
-  );
-  sheet(
-    wb,
-    "Đăng ký",
-    [
-      { header: "Kênh" },
-      { header: "Tổng", numFmt: "#,##0" },
-      ...DECISIONS.map((d) => ({ header: DECISION_VI[d], numFmt: "#,##0" })),
-    ],
-    [
-      ...report.registrations.byChannel.map((c) => [
-        CHANNEL_VI[c.channel],
-        c.total,
-        ...DECISIONS.map((d) => c.byDecision[d]),
-      ]),
-      ["Cộng", report.registrations.total, ...DECISIONS.map((d) => report.registrations.byDecision[d])],
-    ],
-  );
-  sheet(
-    wb,
-    "Lý do",
-    [{ header: "Lý do" }, { header: "Mã" }, { header: "Số đăng ký", numFmt: "#,##0" }],
-    report.registrations.reasons.map((r) => [REASON_VI[r.key] ?? r.key, r.key, r.count]),
-  );
-  sheet(
-    wb,
-    "Chỉ tiêu dịch vụ",
-    [
-      { header: "Chỉ tiêu" },
-      { header: "Đạt", numFmt: "#,##0" },
-      { header: "Tổng", numFmt: "#,##0" },
-      { header: "Tỷ lệ đạt", numFmt: PERCENT },
-      { header: "Không đạt", numFmt: "#,##0" },
-      { header: "Chưa đến hạn", numFmt: "#,##0" },
-    ],
-    (["answer", "check", "handover"] as const).map((k) => {
-      const x = report.sla[k];
-      return [SLA_VI[k], x.met, x.total, pctOf(x.met, x.total), x.misses.length, x.pending];
-    }),
-  );
-  sheet(
-    wb,
-    "Vi phạm chỉ tiêu",
-    [
-      { header: "Chỉ tiêu" },
-      { header: "Mã lịch họp" },
-      { header: "Cơ quan chủ trì" },
-      { header: "Hạn", numFmt: DATE_TIME, width: 16 },
-      { header: "Thực hiện lúc", numFmt: DATE_TIME, width: 16 },
-      { header: "Trễ (phút)", numFmt: "#,##0" },
-    ],
-    [...answer.misses, ...check.misses, ...handover.misses].map((m) => [
-      SLA_VI[m.sla],
-      m.booking,
-      m.host ?? "(phiên mật)",
-      excelTime(m.due, zone),
-      m.done ? excelTime(m.done, zone) : "chưa thực hiện",
-      m.lateMinutes,
-    ]),
-  );
-  const inc = report.incidents;
-  sheet(
-    wb,
-    "Sự cố",
-    [{ header: "Phân loại" }, { header: "Giá trị" }, { header: "Số sự cố", numFmt: "#,##0" }],
-    [
-      ...inc.byCategory.map((c) => ["Loại", CATEGORY_LABEL_VI[c.key] ?? c.key, c.count]),
-      ...inc.byRoute.map((c) => ["Tuyến xử lý", ROUTE_VI[c.key] ?? c.key, c.count]),
-      ...inc.byEndpoint.map((c) => ["Điểm cầu", c.key, c.count]),
-      ...inc.byAgency.map((c) => ["Cơ quan", c.key, c.count]),
-      ["Người báo", "Cán bộ", inc.byStaff],
-      ["Người báo", "Hệ thống giám sát MCU", inc.byMonitor],
-    ],
-  );
-  sheet(
-    wb,
-    "MCU ngày cao điểm",
-    [
-      { header: "Ngày", numFmt: DATE, width: 10 },
-      { header: "Số phiên", numFmt: "#,##0" },
-      { header: "Giờ họp", numFmt: "#,##0.00" },
-    ],
-    report.mcu.busiestDays.map((d) => [excelDate(d.date), d.sessions, d.hours]),
-  );
-  sheet(
-    wb,
-    "MCU khung giờ",
-    [{ header: "Khung giờ bắt đầu" }, { header: "Số phiên", numFmt: "#,##0" }],
-    report.mcu.busiestHours.map((h) => [
-      `${String(h.hour).padStart(2, "0")}:00–${String(h.hour).padStart(2, "0")}:59`,
-      h.sessions,
-    ]),
-  );
-  sheet(
-    wb,
-    "Điểm cầu chưa dùng",
-    [{ header: "Mã điểm cầu" }, { header: "Cơ quan" }, { header: "Cấp" }],
-    report.endpoints.neverUsed.map((e) => [e.code, e.agency, LEVEL_VI[e.level as Level] ?? e.level]),
-  );
+  for (const t of reportTables(report, zone)) sheet(wb, t.name, t.columns, t.rows);
   return wb;
 }
 

@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { REASON_VI as REASON_LABELS } from "../booking/types.js";
-import type { ReportRows } from "./rows.js";
+import { type BookingFacts, READY_RE, type ReportRows } from "./rows.js";
 
 /**
  * The six-monthly / yearly usage report (Điều 15.2c, 19.6) computed from raw rows: no I/O, no clock.
@@ -63,8 +63,11 @@ export interface ReportSettings {
   answerWithinMinutes: number;
   technicalCheckBeforeMinutes: number;
   mcu: { ports: number; conferences: number };
-  /** Điều 14.2's deadline for a session that ends at `end` (n working days, end of office hours). */
-  handoverDeadline(end: Date): Date;
+  /**
+   * Điều 14.2's deadline for a session that ends on the local day `endDay` (YYYY-MM-DD): the end of office hours
+   * n working days later. It depends on the day only, so the report asks once per day.
+   */
+  handoverDeadline(endDay: string): Date;
 }
 
 export interface SlaMiss {
@@ -213,11 +216,6 @@ export function monthsOf(period: ReportPeriod): string[] {
   return out;
 }
 
-const READY_RE = /^điểm cầu (\S+) sẵn sàng/;
-const DISPLACED_RE = /^nhường cho phiên ưu tiên/;
-const ANSWERS = new Set(["confirmed", "needs-info", "rejected", "cancelled"]);
-const ACK_ACTIONS = new Set(["nhan", "chuyen", "xong"]);
-
 export function computeReport(
   rows: ReportRows,
   period: ReportPeriod,
@@ -257,18 +255,11 @@ export function computeReport(
   const matches = (host: string | null, level: Level) =>
     (!filter.agency || host === filter.agency) && (!filter.level || level === filter.level);
 
-  const eventsOf = new Map<string, ReportRows["bookingEvents"]>();
-  for (const e of rows.bookingEvents) {
-    const list = getOr(eventsOf, e.booking, () => []);
-    list.push(e);
-  }
-  const endpointsOf = new Map<string, string[]>();
-  for (const be of rows.bookingEndpoints) {
-    const list = getOr(endpointsOf, be.booking, () => []);
-    list.push(be.endpoint);
-  }
-  const checkAt = new Map<string, number>();
-  for (const o of rows.outbox) if (!checkAt.has(o.booking)) checkAt.set(o.booking, o.createdAt);
+  const deadlines = new Map<string, number>();
+  const handoverDue = (end: number) => {
+    const day = local(end).date;
+    return getOr(deadlines, day, () => s.handoverDeadline(day).getTime());
+  };
 
   // --- Sessions: bookings whose scheduled start is in the period and that match the filter.
   const months = monthsOf(period);
@@ -287,7 +278,7 @@ export function computeReport(
     hoursOnline: 0,
     connections: 0,
   };
-  const held: { b: ReportRows["bookings"][number]; level: Level; endpoints: string[] }[] = [];
+  const held: { b: BookingFacts; level: Level; endpoints: string[] }[] = [];
   const answer: Sla = { met: 0, total: 0, pending: 0, misses: [] };
   const check: Sla = { met: 0, total: 0, pending: 0, misses: [] };
   const handover: Sla = { met: 0, total: 0, pending: 0, misses: [] };
@@ -300,7 +291,7 @@ export function computeReport(
   const judge = (
     sla: Sla,
     name: SlaMiss["sla"],
-    b: ReportRows["bookings"][number],
+    b: BookingFacts,
     due: number,
     done: number | undefined,
     monthKey: string,
@@ -340,12 +331,10 @@ export function computeReport(
   for (const b of rows.bookings) {
     const level = levelOf(b.host, b.hostEndpoint);
     if (!matches(b.host, level)) continue;
-    const events = eventsOf.get(b.code) ?? [];
 
     // Registrations: received in the period; the decision is the first move out of `received`.
     if (inPeriod(b.receivedAt)) {
-      const first = events.find((e) => e.fromStatus === "received");
-      const decision = first?.toStatus as Decision | undefined;
+      const decision = b.decision as Decision | null;
       if (decision && DECISIONS.includes(decision)) {
         registrations.total++;
         registrations.byDecision[decision]++;
@@ -358,23 +347,22 @@ export function computeReport(
         row.total++;
         row.byDecision[decision]++;
         if (decision !== "confirmed")
-          for (const code of first!.reason.split(", "))
+          for (const code of b.decisionReason!.split(", "))
             if (code in REASON_VI) registrations.reasons.push(code);
         // Điều 12.2b: the first answer that settles the request (confirmed, asked for more, refused, cancelled).
-        const answered = events.find((e) => e.fromStatus !== null && ANSWERS.has(e.toStatus));
         judge(
           answer,
           "answer",
           b,
           b.receivedAt + s.answerWithinMinutes * MIN,
-          answered?.at,
+          b.answeredAt ?? undefined,
           month(b.receivedAt),
         );
       }
     }
 
     if (!inPeriod(b.startAt)) continue;
-    if (events.some((e) => e.fromStatus !== e.toStatus && DISPLACED_RE.test(e.reason))) sessions.displaced++;
+    if (b.displaced) sessions.displaced++;
     const lvl = levelRows.get(level)!;
     const ag = getOr(agencyRows, b.host ?? "", () => ({
       agency: b.host ?? "(không rõ)",
@@ -390,12 +378,10 @@ export function computeReport(
       ag.cancelled++;
       continue;
     }
-    const live = events.find((e) => e.toStatus === "live" && e.fromStatus !== "live");
-    if (!live) continue;
-    const ended = events.find((e) => e.toStatus === "ended");
-    const stop = ended?.at ?? Math.min(now.getTime(), b.endAt ?? now.getTime());
-    const hours = Math.max(0, stop - live.at) / HOUR;
-    const eps = endpointsOf.get(b.code) ?? [];
+    if (b.liveAt === null) continue;
+    const stop = b.endedAt ?? Math.min(now.getTime(), b.endAt ?? now.getTime());
+    const hours = Math.max(0, stop - b.liveAt) / HOUR;
+    const eps = b.endpoints;
     held.push({ b, level, endpoints: eps });
     sessions.held++;
     sessions.hoursOnline += hours;
@@ -417,22 +403,16 @@ export function computeReport(
       "check",
       b,
       b.startAt - s.technicalCheckBeforeMinutes * MIN,
-      checkAt.get(b.code),
+      b.checkAt ?? undefined,
       month(b.startAt),
     );
     // Điều 14.2: a recording is handed over by the end of office hours on the 2nd working day after the end.
     if (b.recording && b.endAt !== null) {
-      const done = events.find((e) => e.toStatus === "handed-over")?.at;
-      judge(handover, "handover", b, s.handoverDeadline(new Date(b.endAt)).getTime(), done, month(b.startAt));
+      judge(handover, "handover", b, handoverDue(b.endAt), b.handedOverAt ?? undefined, month(b.startAt));
     }
   }
 
   // --- Incidents opened in the period at an endpoint matching the filter.
-  const incEvents = new Map<string, ReportRows["incidentEvents"]>();
-  for (const e of rows.incidentEvents) {
-    const list = getOr(incEvents, e.incident, () => []);
-    list.push(e);
-  }
   const incidents = rows.incidents.filter((i) => {
     const agency = i.endpoint ? endpointAgency.get(i.endpoint) : undefined;
     const level = i.endpoint ? endpointLevel.get(i.endpoint) : undefined;
@@ -441,11 +421,8 @@ export function computeReport(
   const ack: number[] = [];
   const resolve: number[] = [];
   for (const i of incidents) {
-    const ev = incEvents.get(i.code) ?? [];
-    const a = ev.find((e) => ACK_ACTIONS.has(e.action));
-    if (a) ack.push((a.at - i.openedAt) / MIN);
-    const r = ev.find((e) => e.action === "xong");
-    if (r) resolve.push((r.at - i.openedAt) / MIN);
+    if (i.ackAt !== null) ack.push((i.ackAt - i.openedAt) / MIN);
+    if (i.resolvedAt !== null) resolve.push((i.resolvedAt - i.openedAt) / MIN);
   }
   const pct = (xs: number[]): Percentiles => ({
     n: xs.length,
@@ -497,9 +474,11 @@ export function computeReport(
   let ready = 0;
   const used = new Set<string>();
   for (const { b, endpoints } of held) {
-    const ok = new Set(
-      (eventsOf.get(b.code) ?? []).map((e) => READY_RE.exec(e.reason)?.[1]).filter((x): x is string => !!x),
-    );
+    const ok = new Set<string>();
+    for (const reason of b.readyReasons) {
+      const code = READY_RE.exec(reason)?.[1];
+      if (code) ok.add(code);
+    }
     for (const e of endpoints) {
       used.add(e);
       booked++;

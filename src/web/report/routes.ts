@@ -1,0 +1,253 @@
+import { type Context, Hono } from "hono";
+import { html, raw } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import { DateTime } from "luxon";
+import type { Desk } from "../../app/desk.js";
+import { buildReport, levelOf, periodOf, ReportInputError } from "../../app/report/report.js";
+import {
+  type Cell,
+  type Column,
+  DATE_TIME,
+  LEGAL_BASIS_VI,
+  PERCENT,
+  reportTables,
+} from "../../app/report/tables.js";
+import {
+  DEFINITIONS_VI,
+  LEVEL_VI,
+  LEVELS,
+  type Report,
+  type ReportFilter,
+  type ReportPeriod,
+} from "../../core/report/compute.js";
+
+/**
+ * The web desk's "Báo cáo" page (issue 11): a form (period, agency, level), the four charts inline as SVG, the
+ * report's tables and definitions, and the workbook download. Routes only translate: the report is
+ * `buildReport`'s, the tables are the workbook's. Every value is escaped by hono's `html` template; the charts are
+ * ECharts SVG, which escapes its own text.
+ */
+
+export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+/** Wraps the page's body (the web shell adds its navigation and login guard here). */
+export type ReportLayout = (page: { title: string; body: Html }, c: Context) => Html;
+
+export interface ReportRoutesDeps {
+  desk: Desk;
+  /** The zone times are shown in (default: the regulation's, Asia/Ho_Chi_Minh). */
+  zone?: string;
+  /** The clock (default: the system clock). */
+  now?: () => Date;
+  layout?: ReportLayout;
+}
+
+/** A page of its own when no web shell wraps it. */
+export const minimalLayout: ReportLayout = ({ title, body }) => html`<!doctype html>
+<html lang="vi">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title></head>
+<body>${body}</body>
+</html>`;
+
+/** At most this many rows of a table on the page; the workbook has them all. */
+const PAGE_ROWS = 500;
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+interface Query {
+  period: ReportPeriod;
+  filter: ReportFilter;
+  /** The query as given (empty fields dropped), to refill the form and build the download link. */
+  given: Record<string, string>;
+}
+
+const FIELDS = ["from", "to", "half", "year", "agency", "level"] as const;
+
+/** The page's query → period and filter; a person's mistake is a ReportInputError with a Vietnamese message. */
+export function readQuery(query: Record<string, string | undefined>, now: Date, zone: string): Query {
+  const given: Record<string, string> = {};
+  for (const k of FIELDS) {
+    const v = query[k]?.trim();
+    if (v) given[k] = v;
+  }
+  const periodGiven = given.from || given.to || given.half || given.year;
+  const period = periodOf(
+    periodGiven ? given : { year: String(DateTime.fromJSDate(now, { zone }).year) },
+    WEB_NAMES,
+  );
+  for (const day of [period.from, period.to]) {
+    const year = Number(day.slice(0, 4));
+    if (year < 2000 || year > 2099)
+      throw new ReportInputError(`Năm ${year} nằm ngoài phạm vi báo cáo (2000–2099).`);
+  }
+  const filter: ReportFilter = {};
+  if (given.agency) filter.agency = given.agency;
+  const level = levelOf(given.level, WEB_NAMES.level);
+  if (level) filter.level = level;
+  return { period, filter, given };
+}
+
+/** How the page names its fields in messages (the CLI names its flags). */
+const WEB_NAMES = {
+  from: "«Từ ngày»",
+  to: "«Đến ngày»",
+  half: "«Nửa năm»",
+  year: "«Năm»",
+  level: "«Cấp»",
+  one: "Hãy chọn đúng một kỳ báo cáo: khoảng ngày (từ ngày, đến ngày), hoặc nửa năm (ví dụ 2026H1), hoặc năm (ví dụ 2026).",
+};
+
+const nf = (digits: number) => new Intl.NumberFormat("vi-VN", { maximumFractionDigits: digits });
+const INT = nf(0);
+const DEC = nf(2);
+const PCT = nf(1);
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** A table cell as the page shows it: the workbook's number and date formats, Vietnamese separators. */
+export function cellText(v: Cell, col: Column): string {
+  if (v === null) return "—";
+  if (v instanceof Date) {
+    const d = `${pad(v.getUTCDate())}/${pad(v.getUTCMonth() + 1)}/${v.getUTCFullYear()}`;
+    return col.numFmt === DATE_TIME ? `${d} ${pad(v.getUTCHours())}:${pad(v.getUTCMinutes())}` : d;
+  }
+  if (typeof v === "string") return v;
+  if (col.numFmt === PERCENT) return `${PCT.format(v * 100)}%`;
+  if (col.numFmt === "#,##0") return INT.format(v);
+  return DEC.format(v);
+}
+
+const dayVi = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+
+function form(q: Partial<Record<string, string>>, agencies: string[]): Html {
+  const v = (k: string) => q[k] ?? "";
+  return html`<form method="get" action="" class="report-form" aria-label="Chọn kỳ báo cáo">
+<fieldset><legend>Kỳ báo cáo (chọn một cách)</legend>
+<label>Từ ngày <input type="date" name="from" value="${v("from")}"></label>
+<label>Đến ngày <input type="date" name="to" value="${v("to")}"></label>
+<label>Nửa năm <input type="text" name="half" value="${v("half")}" placeholder="2026H1" pattern="\\d{4}[Hh][12]" size="7"></label>
+<label>Năm <input type="number" name="year" value="${v("year")}" placeholder="2026" min="2000" max="2099"></label>
+</fieldset>
+<fieldset><legend>Phạm vi</legend>
+<label>Cơ quan <select name="agency"><option value="">Toàn mạng</option>${agencies.map(
+    (a) => html`<option value="${a}"${a === q.agency ? raw(" selected") : ""}>${a}</option>`,
+  )}</select></label>
+<label>Cấp <select name="level"><option value="">Mọi cấp</option>${LEVELS.map(
+    (l) => html`<option value="${l}"${l === q.level ? raw(" selected") : ""}>${LEVEL_VI[l]}</option>`,
+  )}</select></label>
+</fieldset>
+<button type="submit">Xem báo cáo</button>
+</form>`;
+}
+
+function table(t: ReturnType<typeof reportTables>[number]): Html {
+  const shown = t.rows.slice(0, PAGE_ROWS);
+  return html`<section class="report-table">
+<h3>${t.name}</h3>
+<table>
+<thead><tr>${t.columns.map((c) => html`<th scope="col">${c.header}</th>`)}</tr></thead>
+<tbody>${shown.map(
+    (r) =>
+      html`<tr>${r.map((v, i) => {
+        const col = t.columns[i]!;
+        const numeric = typeof v === "number" || v instanceof Date;
+        return html`<td${numeric ? raw(' class="num"') : ""}>${cellText(v, col)}</td>`;
+      })}</tr>`,
+  )}</tbody>
+</table>${
+    t.rows.length > shown.length
+      ? html`<p class="note">Trang chỉ hiện ${INT.format(shown.length)}/${INT.format(t.rows.length)} dòng; tệp Excel có đủ.</p>`
+      : ""
+  }
+</section>`;
+}
+
+async function reportBody(report: Report, given: Record<string, string>, zone: string): Promise<Html> {
+  const { sessionsByMonthChart, incidentsByCategoryChart, slaTrendChart, mcuPeakChart } = await import(
+    "../../app/report/charts.js"
+  );
+  const charts: [string, string][] = [
+    ["Số phiên họp đã tổ chức theo tháng và cấp", sessionsByMonthChart(report)],
+    ["Sự cố theo loại", incidentsByCategoryChart(report)],
+    ["Tỷ lệ đạt chỉ tiêu dịch vụ theo tháng", slaTrendChart(report)],
+    ["Số cổng MCU sử dụng đồng thời cao nhất so với năng lực", mcuPeakChart(report)],
+  ];
+  const scope =
+    [
+      report.filter.agency ? `cơ quan ${report.filter.agency}` : null,
+      report.filter.level ? `cấp ${LEVEL_VI[report.filter.level]}` : null,
+    ]
+      .filter(Boolean)
+      .join(", ") || "toàn mạng";
+  const download = `bao-cao/tai-ve.xlsx?${new URLSearchParams(given).toString()}`;
+  return html`<section class="report-head">
+<p>Kỳ báo cáo <strong>${report.period.label}</strong>: từ ${dayVi(report.period.from)} đến ${dayVi(report.period.to)}, ${scope}.
+Lập lúc ${DateTime.fromISO(report.generatedAt, { zone }).toFormat("HH:mm dd/MM/yyyy")}.</p>
+<p>Căn cứ: ${LEGAL_BASIS_VI}</p>
+<p><a href="${download}" download>Tải báo cáo (Excel)</a></p>
+</section>
+<section class="report-charts">
+<h2>Biểu đồ</h2>
+${charts.map(([caption, svg]) => html`<figure>${raw(svg)}<figcaption>${caption}</figcaption></figure>`)}
+</section>
+<section class="report-tables">
+<h2>Số liệu</h2>
+${reportTables(report, zone).map(table)}
+</section>
+<section class="report-definitions">
+<h2>Định nghĩa các chỉ tiêu</h2>
+<dl>${DEFINITIONS_VI.map(([term, def]) => html`<dt>${term}</dt><dd>${def}</dd>`)}</dl>
+</section>`;
+}
+
+const TITLE = "Báo cáo sử dụng hệ thống hội nghị truyền hình";
+
+/** Mount with `app.route("/", reportRoutes({ desk, layout }))`: serves `/bao-cao` and `/bao-cao/tai-ve.xlsx`. */
+export function reportRoutes(deps: ReportRoutesDeps): Hono {
+  const zone = deps.zone ?? deps.desk.reg.zone;
+  const now = deps.now ?? (() => new Date());
+  const layout = deps.layout ?? minimalLayout;
+  const app = new Hono();
+
+  const agencyNames = async () =>
+    (await deps.desk.store.read((r) => r.directory.snapshot())).directory.agencies
+      .map((a) => a.name)
+      .sort((a, b) => a.localeCompare(b, "vi"));
+
+  app.get("/bao-cao", async (c) => {
+    const at = now();
+    const query = c.req.query();
+    const agencies = await agencyNames();
+    let body: Html;
+    let status: 200 | 400 = 200;
+    try {
+      const q = readQuery(query, at, zone);
+      const report = await buildReport(deps.desk, q.period, q.filter, at);
+      body = html`<h1>${TITLE}</h1>${form(q.given, agencies)}${await reportBody(report, q.given, zone)}`;
+    } catch (err) {
+      if (!(err instanceof ReportInputError)) throw err;
+      status = 400;
+      body = html`<h1>${TITLE}</h1><p role="alert" class="error">${err.message}</p>${form(query, agencies)}`;
+    }
+    return c.html(await layout({ title: TITLE, body }, c), status);
+  });
+
+  app.get("/bao-cao/tai-ve.xlsx", async (c) => {
+    const at = now();
+    let report: Report;
+    try {
+      const q = readQuery(c.req.query(), at, zone);
+      report = await buildReport(deps.desk, q.period, q.filter, at);
+    } catch (err) {
+      if (!(err instanceof ReportInputError)) throw err;
+      return c.text(err.message, 400);
+    }
+    const { reportWorkbook } = await import("../../app/report/workbook.js");
+    const buffer = await reportWorkbook(report, zone).xlsx.writeBuffer();
+    const name = `bao-cao-${report.period.label.replace(/[^0-9A-Za-z.-]/g, "_")}.xlsx`;
+    return c.body(new Uint8Array(buffer as ArrayBuffer), 200, {
+      "Content-Type": XLSX,
+      "Content-Disposition": `attachment; filename="${name}"`,
+      "Cache-Control": "no-store",
+    });
+  });
+  return app;
+}
