@@ -2,7 +2,7 @@
  * Operations figures: the cost of an online backup (and of restoring and checking it) on two years of desk
  * data, and one pruning pass over it, with the latency of the desk's own small transactions meanwhile. The
  * backup is measured twice, on the main thread as it was before (the same one-step copy, inlined below) and in
- * the worker thread it runs in now, each with a checkpointed file and with a large WAL.
+ * the worker thread it runs in now, each with a checkpointed file and with pages still in the WAL.
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
