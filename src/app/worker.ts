@@ -6,6 +6,8 @@ export class PollingWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** A kick arrived while `work` ran: run again at once, whatever that run re-armed. */
+  private kicked = false;
 
   constructor(
     private readonly name: string,
@@ -20,7 +22,9 @@ export class PollingWorker {
   }
 
   kick(): void {
-    if (!this.stopped) this.schedule(0);
+    if (this.stopped) return;
+    this.kicked = true;
+    this.schedule(0);
   }
 
   private schedule(delay: number): void {
@@ -29,12 +33,13 @@ export class PollingWorker {
       this.timer = null;
       this.running = this.running.then(async () => {
         let again = false;
+        this.kicked = false;
         try {
           again = (await this.work()) === true;
         } catch (err) {
           this.log(`${this.name}-error`, { message: (err as Error).message });
         }
-        if (!this.stopped) this.schedule(again ? 0 : this.intervalMs);
+        if (!this.stopped) this.schedule(again || this.kicked ? 0 : this.intervalMs);
       });
     }, delay);
   }
