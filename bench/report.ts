@@ -241,7 +241,7 @@ const row = (name: string, xs: number[]) => `| ${name} | ${ms(pct(xs, 50))} | ${
 writeSection(
   "## Reports (issue 11)",
   `
-Yearly report (\`report --year 2026\`) over ${N.toLocaleString("en")} bookings in one SQLite file (${held.toLocaleString("en")} sessions held, with endpoints, audit events, answer mails and check notices in the outbox, and ${N / 20} incidents; fixture from a mulberry32 PRNG, seeded in ${(seeded / 1000).toFixed(1)} s, not measured). ${RUNS} runs in one process${baseline ? ", the previous code interleaved with the current one on the same database (both gave the same report)" : ""}; run ${new Date().toISOString().slice(0, 10)} on ${machine()}, ${process.arch}; 1-min load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (the machine is shared).
+Yearly report (\`report --year 2026\`) over ${N.toLocaleString("en")} bookings in one SQLite file (${held.toLocaleString("en")} sessions held, with endpoints, audit events, answer mails and check notices in the outbox, and ${N / 20} incidents; fixture from a mulberry32 PRNG, ${reuse ? "reused from REPORT_BENCH_DB" : `seeded in ${(seeded / 1000).toFixed(1)} s`}, not measured). ${RUNS} runs in one process${baseline ? ", the previous code interleaved with the current one on the same database (both gave the same report)" : ""}; run ${new Date().toISOString().slice(0, 10)} on ${machine()}, ${process.arch}; 1-min load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (the machine is shared).
 
 | step | median | max |
 |---|---|---|
