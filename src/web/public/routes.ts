@@ -67,7 +67,10 @@ const indexes = new WeakMap<DirectorySnapshot, ReturnType<typeof buildIndex>>();
 
 function directoryIndex(dir: DirectorySnapshot) {
   let index = indexes.get(dir);
-  if (!index) indexes.set(dir, (index = buildIndex(dir)));
+  if (!index) {
+    index = buildIndex(dir);
+    indexes.set(dir, index);
+  }
   return index;
 }
 
