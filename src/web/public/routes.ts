@@ -61,9 +61,22 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
   return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
 }
 
+const collator = new Intl.Collator("vi");
+/** One index per directory snapshot (the store caches the snapshot until the directory changes). */
+const indexes = new WeakMap<DirectorySnapshot, ReturnType<typeof buildIndex>>();
+
 function directoryIndex(dir: DirectorySnapshot) {
-  const agencies = [...dir.directory.agencies].sort((a, b) => a.name.localeCompare(b.name, "vi"));
-  const endpoints = [...dir.directory.endpoints].sort((a, b) => a.name.localeCompare(b.name, "vi"));
+  let index = indexes.get(dir);
+  if (!index) {
+    index = buildIndex(dir);
+    indexes.set(dir, index);
+  }
+  return index;
+}
+
+function buildIndex(dir: DirectorySnapshot) {
+  const agencies = [...dir.directory.agencies].sort((a, b) => collator.compare(a.name, b.name));
+  const endpoints = [...dir.directory.endpoints].sort((a, b) => collator.compare(a.name, b.name));
   const bySlug = new Map<string, Agency>();
   for (const a of agencies) if (!bySlug.has(agencySlug(a.name))) bySlug.set(agencySlug(a.name), a);
   const endpoint = (code: string): Endpoint | undefined =>
