@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { chromium } from "playwright-core";
 import { describe, expect, it } from "vitest";
+import { registerBooking } from "../../src/app/booking/index.js";
 import { ROOT } from "../../src/app/config.js";
-import { registerBooking } from "../../src/app/desk.js";
 import { publicRoutes } from "../../src/web/public/routes.js";
 import { at, makeDesk, request } from "../helpers.js";
 
