@@ -1,4 +1,4 @@
-export type Channel = "mail" | "telegram" | "zalo" | "cli" | "system";
+export type Channel = "mail" | "telegram" | "zalo" | "cli" | "system" | "web";
 
 /** The Điều 12.2a fields a registration must carry. */
 export type RequiredField = "host" | "participants" | "start" | "title" | "contact";
