@@ -36,7 +36,11 @@ export class ChangeFeed {
   /** Listen for changes; returns the function that stops listening. Polling runs only while someone listens. */
   subscribe(fn: (version: string) => void): () => void {
     this.listeners.add(fn);
-    if (!this.timer) this.timer = setInterval(() => void this.poll(), this.intervalMs);
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.poll(), this.intervalMs);
+      // The baseline now, so that a change within the first interval is not taken for the baseline.
+      void this.poll();
+    }
     return () => {
       this.listeners.delete(fn);
       if (this.listeners.size === 0) this.stop();

@@ -98,6 +98,8 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
         unsubscribe();
         wake();
       });
+      // Whatever changed between the page's render and this connection: the page refreshes once now.
+      await stream.writeSSE({ event: "change", data: "connected" });
       while (!stream.aborted) {
         await new Promise<void>((resolve) => {
           wake = resolve;

@@ -72,7 +72,14 @@ async function ListPage(p: {
   return (
     <Layout title="Sự cố" user={p.user} current="/su-co" flash={p.flash} live>
       <Filters f={p.f} />
-      <div id="song" hx-get={p.self} hx-select="#song" hx-trigger="sse:change" hx-swap="outerHTML">
+      <div
+        id="song"
+        hx-disinherit="*"
+        hx-get={p.self}
+        hx-select="#song"
+        hx-trigger="sse:change"
+        hx-swap="outerHTML"
+      >
         <p>{list.length} sự cố</p>
         <div class="cards">
           {list.map((v) => (

@@ -96,7 +96,14 @@ async function PendingPage(p: {
   const zone = p.ctx.desk.reg.zone;
   return (
     <Layout title="Chờ xử lý" user={p.user} current="/cho-xu-ly" flash={p.flash} live>
-      <div id="song" hx-get="/cho-xu-ly" hx-select="#song" hx-trigger="sse:change" hx-swap="outerHTML">
+      <div
+        id="song"
+        hx-disinherit="*"
+        hx-get="/cho-xu-ly"
+        hx-select="#song"
+        hx-trigger="sse:change"
+        hx-swap="outerHTML"
+      >
         <section aria-labelledby="cho-xem-xet">
           <h2 id="cho-xem-xet">Chờ cán bộ kỹ thuật xem xét ({review.length})</h2>
           {review.length ? (

@@ -103,7 +103,13 @@ export function todayRoutes(ctx: WebCtx): Hono<WebEnv> {
     return c.html(
       <Layout title="Hôm nay" user={user} current="/hom-nay" flash={flashOf(c)} live>
         <p class="meta">{longDate(ctx.now(), ctx.desk.reg.zone)} · tự cập nhật khi có thay đổi</p>
-        <div id="song" hx-get="/hom-nay?phan=song" hx-trigger="sse:change" hx-swap="innerHTML">
+        <div
+          id="song"
+          hx-disinherit="*"
+          hx-get="/hom-nay?phan=song"
+          hx-trigger="sse:change"
+          hx-swap="innerHTML"
+        >
           <TodayLive ctx={ctx} user={user} />
         </div>
       </Layout>,
