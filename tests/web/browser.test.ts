@@ -99,12 +99,12 @@ describe("web desk in Chromium", { timeout: 120_000 }, () => {
     await card.getByRole("button", { name: `Xác nhận ${pending}` }).click();
     await page.locator(".flash.ok", { hasText: `Đã xác nhận lịch họp ${pending}` }).waitFor();
     expect(await page.locator("article", { hasText: pending }).count()).toBe(0);
-    await sink.waitFor(1);
-    const mail = sink.messages.find((m) => (m.parsed.text ?? "").includes(pending));
-    expect(mail?.parsed.to && "text" in mail.parsed.to ? mail.parsed.to.text : "").toContain(
-      "vanthu.sct@hanoi.gov.vn",
-    );
-    expect(mail?.parsed.text).toContain("ĐÃ XÁC NHẬN");
+    // The receipt («đã tiếp nhận») went out at registration; the confirmation is the answer to the approval.
+    const confirmation = () =>
+      sink.messages.find((m) => (m.parsed.text ?? "").includes(`Lịch họp ${pending}: ĐÃ XÁC NHẬN`));
+    await expect.poll(confirmation, { timeout: 30_000 }).toBeTruthy();
+    const to = confirmation()!.parsed.to;
+    expect(to && "text" in to ? to.text : "").toContain("vanthu.sct@hanoi.gov.vn");
   });
 
   it("an incident raised in chat appears live, and Nhận acknowledges it", async () => {
