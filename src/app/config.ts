@@ -9,6 +9,7 @@ import { HolidayCalendar, type YearSwaps } from "../core/calendar/holidays.js";
 import { DEFAULT_REGULATION, type Regulation } from "../core/regulation.js";
 import type { ImapSettings } from "../mail/intake.js";
 import type { SmtpSettings } from "../mail/smtp-sender.js";
+import type { WebSettings } from "../web/settings.js";
 import type { ChatDeskOptions } from "./chat/conversation.js";
 import type { OpsSettings } from "./ops/jobs.js";
 
@@ -147,6 +148,21 @@ const EnvSchema = z.object({
   DESK_RETAIN_CHAT_DAYS: positive.default(365),
   DESK_RETAIN_JOB_DAYS: positive.default(30),
   DESK_PRUNE_BATCH: positive.default(500),
+  // Web desk (see README, "Bàn kỹ thuật trên web"). Loopback by default: a reverse proxy terminates TLS.
+  DESK_WEB_HOST: z.string().min(1).default("127.0.0.1"),
+  DESK_WEB_PORT: z.coerce
+    .number()
+    .int()
+    .min(0, "phải từ 0 đến 65535 (0: cổng trống bất kỳ)")
+    .max(65535, "phải từ 0 đến 65535")
+    .default(8080),
+  DESK_WEB_SECURE_COOKIE: z
+    .enum(["true", "false"], "phải là true (khi truy cập qua https) hoặc false")
+    .default("false"),
+  DESK_WEB_SESSION_HOURS: positive.default(12),
+  DESK_WEB_LOCKOUT_ATTEMPTS: positive.default(5),
+  DESK_WEB_LOCKOUT_MINUTES: positive.default(15),
+  DESK_WEB_LOGIN_PER_MINUTE: positive.default(10),
 });
 
 export interface MailConfig {
@@ -183,6 +199,7 @@ export interface Config {
   logLevel: LogLevel;
   /** Bearer token that opens /metrics to other machines; null: loopback only. */
   metricsToken: string | null;
+  web: WebSettings;
   ops: OpsSettings;
   mcu: McuConfig;
   telegram: TelegramSettings | null;
@@ -342,6 +359,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     logLevel: e.DESK_LOG_LEVEL,
     metricsToken: e.DESK_METRICS_TOKEN ?? null,
+    web: {
+      host: e.DESK_WEB_HOST,
+      port: e.DESK_WEB_PORT,
+      secureCookie: e.DESK_WEB_SECURE_COOKIE === "true",
+      sessionHours: e.DESK_WEB_SESSION_HOURS,
+      lockout: { attempts: e.DESK_WEB_LOCKOUT_ATTEMPTS, minutes: e.DESK_WEB_LOCKOUT_MINUTES },
+      loginPerMinute: e.DESK_WEB_LOGIN_PER_MINUTE,
+    },
     ops: {
       backup: { dir: resolve(e.DESK_BACKUP_DIR), keep: e.DESK_BACKUP_KEEP, hour: e.DESK_BACKUP_HOUR },
       retention: {

@@ -22,6 +22,7 @@ import type { McuAdapter } from "../mcu/port.js";
 import { type Claimant, judgeLease, type Lease } from "../store/lease-repo.js";
 import type { OutboxChannel } from "../store/queue-repos.js";
 import { Store } from "../store/store.js";
+import { type RunningWeb, startWebDesk } from "../web/server.js";
 import { handleChatEvent, incidentJobHandlers, scopeChat } from "./chat/conversation.js";
 import { type Config, loadHolidayCalendar } from "./config.js";
 import type { Desk } from "./desk.js";
@@ -332,6 +333,11 @@ export class DeskService {
       );
       this.kickChat();
     });
+    this.web = await startWebDesk(this.desk, this.config.web, {
+      clock: this.clock,
+      kick: () => this.kickOutbox(),
+      log: this.log,
+    });
     this.log("started", {
       pid: process.pid,
       imap: Boolean(imap),
@@ -339,6 +345,11 @@ export class DeskService {
       telegram: Boolean(tg),
       zalo: Boolean(zalo),
     });
+  }
+
+  /** The web desk's address once started (null when it could not listen). */
+  get webUrl(): string | null {
+    return this.web?.url ?? null;
   }
 
   get intakeRounds(): number {
@@ -385,6 +396,7 @@ export class DeskService {
   }
 
   private mcu: McuAdapter | null = null;
+  private web: RunningWeb | null = null;
   private runner: SessionRunner | null = null;
 
   private readonly abort = new AbortController();
@@ -416,7 +428,7 @@ export class DeskService {
     const closing = [this.zaloServer, this.telegramServer].map(
       (server) => server && new Promise<void>((resolve) => server.close(() => resolve())),
     );
-    await Promise.all([this.zaloLoop, this.telegramLoop, this.intake?.stop(), ...closing]);
+    await Promise.all([this.zaloLoop, this.telegramLoop, this.intake?.stop(), this.web?.close(), ...closing]);
     await this.scheduler?.stop();
     for (const w of this.workers) await w.stop();
     await this.mcu?.close();

@@ -290,3 +290,33 @@ export const chatLinkEvents = sqliteTable("chat_link_events", {
   action: text("action").notNull(),
   note: text("note"),
 });
+
+/**
+ * Web desk passwords, one per desk person (admin, mcu-technician, wan-duty). Keyed by the login (the person's
+ * e-mail, else their name, as in the directory) rather than people.id: a directory import replaces every people
+ * row, and a password must survive it. The person and role are read from the directory at each request.
+ */
+export const webAccounts = sqliteTable("web_accounts", {
+  login: text("login").primaryKey(),
+  /** `scrypt$N$r$p$salt$hash` (base64): the parameters travel with the hash so they can be raised later. */
+  passwordHash: text("password_hash").notNull(),
+  failedAttempts: integer("failed_attempts").notNull().default(0),
+  lockedUntil: instant("locked_until"),
+  updatedAt: instant("updated_at").notNull(),
+});
+
+/** Web desk sessions. `id` is the SHA-256 of the cookie's random token: a copy of the table opens no session. */
+export const webSessions = sqliteTable(
+  "web_sessions",
+  {
+    id: text("id").primaryKey(),
+    login: text("login")
+      .notNull()
+      .references(() => webAccounts.login, { onDelete: "cascade" }),
+    csrfSecret: text("csrf_secret").notNull(),
+    createdAt: instant("created_at").notNull(),
+    lastSeenAt: instant("last_seen_at").notNull(),
+    expiresAt: instant("expires_at").notNull(),
+  },
+  (t) => [index("web_sessions_login").on(t.login)],
+);

@@ -52,7 +52,11 @@ export class DeskProcess {
         ? ["npm", ["start", "--silent"]]
         : [process.execPath, ["--import", "tsx", join(ROOT, "src/app/main.ts")]];
     return new DeskProcess(
-      spawn(cmd, args, { env: { ...process.env, ...env }, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] }),
+      spawn(cmd, args, {
+        env: { ...process.env, DESK_WEB_PORT: "0", ...env },
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+      }),
     );
   }
 

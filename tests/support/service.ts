@@ -26,6 +26,8 @@ export function deskEnv(dovecot: Dovecot, sink: SmtpSink, dbPath: string): Recor
     DESK_SMTP_TLS: "none",
     DESK_POLL_MS: "200",
     DESK_MAIL_AUTHSERV_ID: TEST_AUTHSERV_ID,
+    // Any free port: test desks run side by side.
+    DESK_WEB_PORT: "0",
   };
 }
 

@@ -45,6 +45,8 @@ export interface Io {
   now(): Date;
   /** All of standard input, for commands that read it. */
   stdin?(): Promise<string>;
+  /** A secret typed at a terminal without echo (main.ts on a TTY); otherwise `stdin` is read. */
+  password?(prompt: string): Promise<string>;
 }
 
 export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
@@ -77,6 +79,9 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
   db backup TỆP                        sao lưu CSDL đang chạy ra TỆP (nhất quán, không cần dừng dịch vụ)
   db restore TỆP [--to ĐƯỜNG_DẪN] [--force]
                                        khôi phục TỆP vào CSDL mới (mặc định DESK_DB), kiểm tra và đếm bản ghi
+  user password TÊN                    đặt mật khẩu bàn kỹ thuật trên web cho một người trong danh bạ (quản trị
+                                       viên, kỹ thuật MCU, trực ban WAN); TÊN là địa chỉ thư hoặc họ tên;
+                                       mật khẩu đọc từ đầu vào chuẩn (không hiện khi gõ)
   doctor                               kiểm tra cấu hình, CSDL, thư, Telegram, Zalo, MCU, ổ đĩa, sao lưu
   report (--from NGÀY --to NGÀY | --half 2026H1 | --year 2026) [--agency TÊN] [--level city|district|commune]
          [--json] [--xlsx TỆP.xlsx] [--charts THƯ_MỤC]
@@ -828,6 +833,8 @@ export async function runCli(argv: string[], config: Config, io: Io): Promise<vo
       return dbCommand(config, rest, io);
     case "doctor":
       return doctorCommand(() => config, io);
+    case "user":
+      return userCommand(config, rest, io);
     case "report":
       return reportCommand(config, rest, io);
     case undefined:
@@ -838,6 +845,32 @@ export async function runCli(argv: string[], config: Config, io: Io): Promise<vo
       return;
     default:
       throw new CliError(`Lệnh «${command}» không tồn tại.\n\n${USAGE}`, 2);
+  }
+}
+
+/** `user password NAME`: the web desk's password of a desk person (src/web/auth/accounts.ts). */
+async function userCommand(config: Config, argv: string[], io: Io): Promise<void> {
+  const [sub, ...names] = argv;
+  const name = names.join(" ").trim();
+  if (sub !== "password" || !name)
+    throw new CliError(`Cách dùng: user password TÊN (địa chỉ thư hoặc họ tên trong danh bạ)\n\n${USAGE}`, 2);
+  const { AccountError, ROLE_VI, setPassword } = await import("../../web/auth/accounts.js");
+  const typed = io.password ? await io.password(`Mật khẩu mới cho ${name}: `) : ((await io.stdin?.()) ?? "");
+  // The first line only: `echo "…" | npm run cli -- user password …` ends with a newline that is no part of it.
+  const password = typed.split(/\r?\n/)[0] ?? "";
+  if (!password)
+    throw new CliError("Chưa nhận được mật khẩu: hãy gõ mật khẩu hoặc chuyển nó vào đầu vào chuẩn.");
+  const desk = openDesk(config);
+  try {
+    const person = await setPassword(desk, name, password, io.now());
+    io.out(
+      `Đã đặt mật khẩu bàn kỹ thuật trên web cho ${person.name} (${ROLE_VI[person.role] ?? person.role}); tên đăng nhập: ${person.login}. Các phiên đăng nhập cũ của tài khoản này đã kết thúc.`,
+    );
+  } catch (err) {
+    if (err instanceof AccountError) throw new CliError(err.message);
+    throw err;
+  } finally {
+    desk.store.close();
   }
 }
 

@@ -3,6 +3,35 @@ import { ConfigError, loadConfig } from "../config.js";
 import { DirectoryCsvError } from "../directory/csv.js";
 import { CliError, doctorCommand, runCli } from "./commands.js";
 
+/** Read one line from the terminal without echoing it (a password). Ctrl-C aborts. */
+function readHidden(prompt: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const input = process.stdin;
+    process.stderr.write(prompt);
+    input.setRawMode(true);
+    input.resume();
+    input.setEncoding("utf8");
+    let typed = "";
+    const done = (err?: Error) => {
+      input.setRawMode(false);
+      input.pause();
+      input.off("data", onData);
+      process.stderr.write("\n");
+      if (err) reject(err);
+      else resolve(typed);
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === "\r" || ch === "\n") return done();
+        if (ch === "\u0003") return done(new Error("Đã hủy."));
+        if (ch === "\u007f" || ch === "\b") typed = typed.slice(0, -1);
+        else typed += ch;
+      }
+    };
+    input.on("data", onData);
+  });
+}
+
 try {
   // The doctor reports an invalid configuration as one of its checks instead of stopping at it.
   if (process.argv[2] === "doctor") {
@@ -12,6 +41,7 @@ try {
     await runCli(process.argv.slice(2), config, {
       out: (t) => console.log(t),
       now: () => new Date(),
+      ...(process.stdin.isTTY ? { password: readHidden } : {}),
       stdin: async () => {
         if (process.stdin.isTTY) return "";
         const chunks: Buffer[] = [];

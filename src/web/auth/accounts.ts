@@ -1,0 +1,110 @@
+import { eq, sql } from "drizzle-orm";
+import type { Desk } from "../../app/desk.js";
+import { fold } from "../../core/text/fold.js";
+import { people, webAccounts, webSessions } from "../../store/schema.js";
+import { hashPassword, passwordProblem } from "./password.js";
+
+/** The directory roles that may use the web desk. */
+export const DESK_ROLES = ["admin", "mcu-technician", "wan-duty"] as const;
+export type DeskRole = (typeof DESK_ROLES)[number];
+
+export const ROLE_VI: Record<string, string> = {
+  admin: "quản trị viên",
+  "mcu-technician": "cán bộ kỹ thuật MCU",
+  "wan-duty": "trực ban mạng WAN",
+  leader: "lãnh đạo điểm cầu",
+  technician: "kỹ thuật viên điểm cầu",
+};
+
+/** A directory person as the web desk knows them. */
+export interface DeskPerson {
+  id: number;
+  name: string;
+  email: string | null;
+  role: string;
+  /** The account's key: the e-mail (lower case) when the directory has one, else the name. */
+  login: string;
+}
+
+/** A mistake the operator can fix; the message says how, in Vietnamese. */
+export class AccountError extends Error {
+  override name = "AccountError";
+}
+
+function loginOf(p: { name: string; email: string | null }): string {
+  return p.email ? p.email.trim().toLowerCase() : p.name.trim();
+}
+
+function toPerson(p: typeof people.$inferSelect): DeskPerson {
+  return { id: p.id, name: p.name, email: p.email, role: p.role, login: loginOf(p) };
+}
+
+/** People of the directory matching NAME: by e-mail (any case) or by name (diacritics and case do not matter). */
+export function findPeople(desk: Desk, name: string): DeskPerson[] {
+  const key = name.trim();
+  const byMail = desk.store.db
+    .select()
+    .from(people)
+    .where(sql`lower(${people.email}) = ${key.toLowerCase()}`)
+    .all();
+  if (byMail.length) return byMail.map(toPerson);
+  const folded = fold(key);
+  return desk.store.db
+    .select()
+    .from(people)
+    .all()
+    .filter((p) => p.name.trim() === key || fold(p.name) === folded)
+    .map(toPerson);
+}
+
+/** The desk person behind a login today (the directory decides the role at every request), or null. */
+export function personByLogin(desk: Desk, login: string): DeskPerson | null {
+  const found = desk.store.db
+    .select()
+    .from(people)
+    .where(sql`lower(${people.email}) = ${login.toLowerCase()} or ${people.name} = ${login}`)
+    .all()
+    .map(toPerson)
+    .filter((p) => p.login === login && (DESK_ROLES as readonly string[]).includes(p.role));
+  return found.length === 1 ? found[0]! : null;
+}
+
+/**
+ * `npm run cli -- user password NAME`: set the web password of a desk person. Refuses names that match nobody,
+ * several people, or someone who is not on the desk. Every open session of the account ends (a changed password
+ * shuts out whoever knew the old one). Returns the person.
+ */
+export async function setPassword(
+  desk: Desk,
+  name: string,
+  password: string,
+  now: Date,
+): Promise<DeskPerson> {
+  const matches = findPeople(desk, name);
+  if (matches.length === 0)
+    throw new AccountError(`Không có ai tên hoặc địa chỉ thư «${name}» trong danh bạ.`);
+  if (matches.length > 1)
+    throw new AccountError(
+      `«${name}» trùng với ${matches.length} người trong danh bạ; hãy dùng địa chỉ thư:\n${matches
+        .map((p) => `- ${p.name} (${ROLE_VI[p.role] ?? p.role}, ${p.email ?? "chưa có địa chỉ thư"})`)
+        .join("\n")}`,
+    );
+  const person = matches[0]!;
+  if (!(DESK_ROLES as readonly string[]).includes(person.role))
+    throw new AccountError(
+      `${person.name} là ${ROLE_VI[person.role] ?? person.role}: chỉ quản trị viên, cán bộ kỹ thuật MCU và trực ban mạng WAN được dùng bàn kỹ thuật trên web.`,
+    );
+  const problem = passwordProblem(password);
+  if (problem) throw new AccountError(problem);
+  const hash = await hashPassword(password);
+  await desk.store.tx(() => {
+    const values = { passwordHash: hash, failedAttempts: 0, lockedUntil: null, updatedAt: now };
+    desk.store.db
+      .insert(webAccounts)
+      .values({ login: person.login, ...values })
+      .onConflictDoUpdate({ target: webAccounts.login, set: values })
+      .run();
+    desk.store.db.delete(webSessions).where(eq(webSessions.login, person.login)).run();
+  });
+  return person;
+}

@@ -1,0 +1,160 @@
+import { createHash, randomBytes } from "node:crypto";
+import { eq, lt } from "drizzle-orm";
+import type { Desk } from "../../app/desk.js";
+import { webAccounts, webSessions } from "../../store/schema.js";
+import type { WebSettings } from "../settings.js";
+import { burnVerify, verifyPassword } from "./password.js";
+
+/** The session cookie: a random 32-byte token; only its SHA-256 is stored (Lucia's guide). */
+export const SESSION_COOKIE = "desk_session";
+
+export interface Session {
+  login: string;
+  csrf: string;
+  expiresAt: Date;
+}
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+/** A new session for `login`: the caller puts the token in the cookie; the table keeps only its hash. */
+export async function createSession(
+  desk: Desk,
+  login: string,
+  now: Date,
+  settings: WebSettings,
+): Promise<{ token: string; session: Session }> {
+  const token = randomBytes(32).toString("hex");
+  const csrf = randomBytes(32).toString("hex");
+  const expiresAt = new Date(now.getTime() + settings.sessionHours * 3600_000);
+  await desk.store.tx(() => {
+    // Expired rows go whenever someone logs in: the table never grows without bound.
+    desk.store.db.delete(webSessions).where(lt(webSessions.expiresAt, now)).run();
+    desk.store.db
+      .insert(webSessions)
+      .values({ id: hashToken(token), login, csrfSecret: csrf, createdAt: now, lastSeenAt: now, expiresAt })
+      .run();
+  });
+  return { token, session: { login, csrf, expiresAt } };
+}
+
+/**
+ * The session behind a cookie token, or null (unknown, expired). The expiry slides: a session in use lives on,
+ * written at most once a minute so that reading a page is not a write each time.
+ */
+export async function readSession(
+  desk: Desk,
+  token: string,
+  now: Date,
+  settings: WebSettings,
+): Promise<Session | null> {
+  if (!/^[0-9a-f]{64}$/.test(token)) return null;
+  const id = hashToken(token);
+  const row = await desk.store.read(() =>
+    desk.store.db.select().from(webSessions).where(eq(webSessions.id, id)).get(),
+  );
+  if (!row || row.expiresAt.getTime() <= now.getTime()) return null;
+  let expiresAt = row.expiresAt;
+  if (now.getTime() - row.lastSeenAt.getTime() > 60_000) {
+    expiresAt = new Date(now.getTime() + settings.sessionHours * 3600_000);
+    await desk.store.tx(() =>
+      desk.store.db
+        .update(webSessions)
+        .set({ lastSeenAt: now, expiresAt })
+        .where(eq(webSessions.id, id))
+        .run(),
+    );
+  }
+  return { login: row.login, csrf: row.csrfSecret, expiresAt };
+}
+
+/** Logout: the row goes, so the cookie opens nothing even if it was copied. */
+export async function deleteSession(desk: Desk, token: string): Promise<void> {
+  await desk.store.tx(() =>
+    desk.store.db
+      .delete(webSessions)
+      .where(eq(webSessions.id, hashToken(token)))
+      .run(),
+  );
+}
+
+export type LoginCheck = { ok: true } | { ok: false; locked: boolean };
+
+/**
+ * Check a password against the account, counting failures: after `lockout.attempts` wrong ones in a row the
+ * account is locked for `lockout.minutes`, even for the right password. An unknown login costs the same scrypt
+ * work, so the answer's timing does not tell whether it exists.
+ */
+export async function checkLogin(
+  desk: Desk,
+  login: string,
+  password: string,
+  now: Date,
+  settings: WebSettings,
+): Promise<LoginCheck> {
+  const account = await desk.store.read(() =>
+    desk.store.db.select().from(webAccounts).where(eq(webAccounts.login, login)).get(),
+  );
+  if (!account) {
+    await burnVerify(password);
+    return { ok: false, locked: false };
+  }
+  const locked = account.lockedUntil !== null && account.lockedUntil.getTime() > now.getTime();
+  const good = await verifyPassword(password, account.passwordHash);
+  if (locked) return { ok: false, locked: true };
+  await desk.store.tx(() => {
+    if (good) {
+      desk.store.db
+        .update(webAccounts)
+        .set({ failedAttempts: 0, lockedUntil: null })
+        .where(eq(webAccounts.login, login))
+        .run();
+      return;
+    }
+    // Re-read inside the transaction, so that parallel guesses cannot undercount.
+    const current = desk.store.db.select().from(webAccounts).where(eq(webAccounts.login, login)).get();
+    const failed = (current?.failedAttempts ?? 0) + 1;
+    const lock = failed >= settings.lockout.attempts;
+    desk.store.db
+      .update(webAccounts)
+      .set({
+        failedAttempts: lock ? 0 : failed,
+        lockedUntil: lock ? new Date(now.getTime() + settings.lockout.minutes * 60_000) : null,
+      })
+      .where(eq(webAccounts.login, login))
+      .run();
+  });
+  return good ? { ok: true } : { ok: false, locked: false };
+}
+
+/** An admin lifts a lockout (`/tai-khoan`). Returns false when the login has no account. */
+export async function unlockAccount(desk: Desk, login: string): Promise<boolean> {
+  return desk.store.tx(
+    () =>
+      desk.store.db
+        .update(webAccounts)
+        .set({ failedAttempts: 0, lockedUntil: null })
+        .where(eq(webAccounts.login, login))
+        .run().changes > 0,
+  );
+}
+
+export interface AccountRow {
+  login: string;
+  lockedUntil: Date | null;
+  failedAttempts: number;
+  updatedAt: Date;
+}
+
+export async function listAccounts(desk: Desk): Promise<AccountRow[]> {
+  return desk.store.read(() =>
+    desk.store.db
+      .select({
+        login: webAccounts.login,
+        lockedUntil: webAccounts.lockedUntil,
+        failedAttempts: webAccounts.failedAttempts,
+        updatedAt: webAccounts.updatedAt,
+      })
+      .from(webAccounts)
+      .all(),
+  );
+}

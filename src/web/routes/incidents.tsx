@@ -1,0 +1,189 @@
+import { Hono } from "hono";
+import { DeskError } from "../../app/desk.js";
+import {
+  acknowledgeIncident,
+  type IncidentOutcome,
+  resolveIncident,
+  transferIncident,
+} from "../../app/incident/index.js";
+import { CATEGORY_VI } from "../../core/incident/classify.js";
+import { INCIDENT_STATUS_VI } from "../../core/incident/types.js";
+import { requireUser, safeNext, type WebCtx, type WebEnv, type WebUser, webActor } from "../context.js";
+import { type IncidentFilter, incidents } from "../data.js";
+import { flashOf, withFlash } from "../views/flash.js";
+import { dateTime } from "../views/format.js";
+import { hidesSecret, IncidentCard } from "../views/incident.js";
+import { Layout } from "../views/layout.js";
+
+const CODE = /^SC-\d{4}-\d{4,}$/;
+
+const ACTION_VI: Record<string, string> = {
+  report: "tiếp nhận phản ánh",
+  nhan: "nhận xử lý",
+  chuyen: "chuyển xử lý",
+  xong: "đã khắc phục",
+  mo: "mở lại",
+};
+
+function Filters(p: { f: IncidentFilter }) {
+  return (
+    <search>
+      <form class="filters" method="get" action="/su-co" aria-label="Lọc sự cố">
+        <div>
+          <label for="loc-trang-thai">Trạng thái</label>
+          <select id="loc-trang-thai" name="trang-thai">
+            <option value="">Tất cả</option>
+            {Object.entries(INCIDENT_STATUS_VI).map(([k, v]) => (
+              <option value={k} selected={p.f.status === k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="loc-loai">Loại</label>
+          <select id="loc-loai" name="loai">
+            <option value="">Tất cả</option>
+            {Object.entries(CATEGORY_VI).map(([k, v]) => (
+              <option value={k} selected={p.f.category === k}>
+                {v}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="loc-diem-cau">Điểm cầu (mã)</label>
+          <input id="loc-diem-cau" name="diem-cau" type="text" value={p.f.endpoint ?? ""} />
+        </div>
+        <div>
+          <label for="loc-phien">Phiên họp (mã)</label>
+          <input id="loc-phien" name="phien" type="text" value={p.f.booking ?? ""} />
+        </div>
+        <button type="submit">Lọc</button>
+      </form>
+    </search>
+  );
+}
+
+async function ListPage(p: {
+  ctx: WebCtx;
+  user: WebUser;
+  f: IncidentFilter;
+  self: string;
+  flash: ReturnType<typeof flashOf>;
+}) {
+  const list = await incidents(p.ctx.desk, p.f);
+  const zone = p.ctx.desk.reg.zone;
+  return (
+    <Layout title="Sự cố" user={p.user} current="/su-co" flash={p.flash} live>
+      <Filters f={p.f} />
+      <div
+        id="song"
+        hx-disinherit="*"
+        hx-get={p.self}
+        hx-select="#song"
+        hx-trigger="sse:change"
+        hx-swap="outerHTML"
+      >
+        <p>{list.length} sự cố</p>
+        <div class="cards">
+          {list.map((v) => (
+            <IncidentCard v={v} user={p.user} zone={zone} back="/su-co" />
+          ))}
+        </div>
+      </div>
+    </Layout>
+  );
+}
+
+async function DetailPage(p: {
+  ctx: WebCtx;
+  user: WebUser;
+  code: string;
+  flash: ReturnType<typeof flashOf>;
+}) {
+  const [v] = (await incidents(p.ctx.desk)).filter((x) => x.incident.code === p.code);
+  if (!v) return null;
+  const events = await p.ctx.desk.store.read((r) => r.incidents.events(p.code));
+  const zone = p.ctx.desk.reg.zone;
+  const hidden = hidesSecret(p.user, v);
+  return (
+    <Layout title={`Sự cố ${p.code}`} user={p.user} current="/su-co" flash={p.flash} live>
+      <div
+        id="song"
+        hx-get={`/su-co/${p.code}`}
+        hx-select="#song"
+        hx-trigger="sse:change"
+        hx-swap="outerHTML"
+      >
+        <IncidentCard v={v} user={p.user} zone={zone} back={`/su-co/${p.code}`} />
+        <h2>Diễn biến</h2>
+        <ol class="timeline">
+          <li>
+            {dateTime(v.incident.openedAt, zone)}: tiếp nhận phản ánh từ{" "}
+            {hidden ? "điểm cầu phiên mật" : v.incident.reporter}
+          </li>
+          {events.map((e) => (
+            <li>
+              {dateTime(e.at, zone)}: {ACTION_VI[e.action] ?? e.action} — {e.actor} qua {e.channel}
+              {e.note && !hidden ? ` (${e.note})` : ""}
+            </li>
+          ))}
+        </ol>
+      </div>
+    </Layout>
+  );
+}
+
+export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  app.get("/su-co", requireUser, async (c) => {
+    const q = (k: string) => c.req.query(k)?.trim() || undefined;
+    const f: IncidentFilter = {
+      status: q("trang-thai"),
+      category: q("loai"),
+      endpoint: q("diem-cau")?.toUpperCase(),
+      booking: q("phien")?.toUpperCase(),
+    };
+    const url = new URL(c.req.url);
+    const self = url.pathname + url.search;
+    return c.html(<ListPage ctx={ctx} user={c.get("user")!} f={f} self={self} flash={flashOf(c)} />);
+  });
+  app.get("/su-co/:code", requireUser, async (c) => {
+    const code = c.req.param("code").toUpperCase();
+    const page = CODE.test(code)
+      ? await DetailPage({ ctx, user: c.get("user")!, code, flash: flashOf(c) })
+      : null;
+    return page ? c.html(page) : c.text(`Không tìm thấy sự cố ${code}.`, 404);
+  });
+  app.post("/su-co/:code/:action{nhan|chuyen|xong}", requireUser, async (c) => {
+    const user = c.get("user")!;
+    const code = c.req.param("code").toUpperCase();
+    const action = c.req.param("action");
+    const body = await c.req.parseBody();
+    const back = safeNext(typeof body.ve === "string" ? body.ve : "/su-co");
+    if (!CODE.test(code)) return c.text(`Mã sự cố «${code}» không hợp lệ.`, 404);
+    const actor = webActor(user);
+    const now = ctx.now();
+    // The same use cases as chat's /nhan, /chuyen, /xong: the outcome is a value, a refusal carries chat's words.
+    let outcome: IncidentOutcome;
+    if (action === "nhan") outcome = await acknowledgeIncident(ctx.desk, actor, code, now);
+    else if (action === "chuyen") {
+      const target = body.target === "wan" || body.target === "mcu" ? body.target : null;
+      if (!target) return c.text("Hãy chọn nơi chuyển: trực ban mạng WAN hoặc kỹ thuật MCU.", 400);
+      outcome = await transferIncident(ctx.desk, actor, code, target, now);
+    } else {
+      const note = (typeof body.note === "string" ? body.note : "").trim().slice(0, 500);
+      outcome = await resolveIncident(ctx.desk, actor, code, note, now);
+    }
+    if (!outcome.ok) {
+      const status = outcome.reason === "forbidden" ? 403 : outcome.reason === "not-found" ? 404 : 409;
+      const page = await DetailPage({ ctx, user, code, flash: { kind: "error", text: outcome.message } });
+      return page ? c.html(page, status) : c.text(outcome.message, status);
+    }
+    ctx.kick();
+    const flash = { nhan: "da-nhan", chuyen: "da-chuyen", xong: "da-xong" }[action] ?? "";
+    return c.redirect(withFlash(back, flash, code), 303);
+  });
+  return app;
+}

@@ -1,0 +1,165 @@
+import { timingSafeEqual } from "node:crypto";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { deleteCookie, setCookie } from "hono/cookie";
+import { DESK_ROLES, findPeople } from "../auth/accounts.js";
+import { checkLogin, createSession, deleteSession, SESSION_COOKIE } from "../auth/sessions.js";
+import { safeNext, type WebCtx, type WebEnv } from "../context.js";
+import { flashOf } from "../views/flash.js";
+import { Layout } from "../views/layout.js";
+
+/** One message for every failed login: it never tells whether the login exists or is locked. */
+export const LOGIN_FAILED =
+  "Không đăng nhập được: tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa sau nhiều lần nhập sai. Hãy thử lại sau ít phút hoặc liên hệ quản trị viên.";
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The request's Origin, when sent, must be this site (the login form has no session token yet). */
+function foreignOrigin(c: Context): boolean {
+  const origin = c.req.header("origin");
+  if (!origin || origin === "null") return origin === "null";
+  try {
+    return new URL(origin).host !== new URL(c.req.url).host;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Every request that changes something carries the session's CSRF token: htmx sends it as the X-CSRF-Token
+ * header (hx-headers on <body>), plain forms as the `_csrf` field. Missing or wrong: 403. No session: 401.
+ */
+export const csrfGuard: MiddlewareHandler<WebEnv> = async (c, next) => {
+  if (SAFE.has(c.req.method)) return next();
+  if (foreignOrigin(c)) return c.text("Yêu cầu từ trang khác bị từ chối.", 403);
+  if (new URL(c.req.url).pathname === "/dang-nhap") return next();
+  const user = c.get("user");
+  if (!user) {
+    c.header("HX-Redirect", "/dang-nhap");
+    return c.text("Cần đăng nhập.", 401);
+  }
+  let token = c.req.header("x-csrf-token") ?? "";
+  const type = c.req.header("content-type") ?? "";
+  if (!token && /form-urlencoded|multipart\/form-data/.test(type)) {
+    const body = await c.req.parseBody();
+    token = typeof body._csrf === "string" ? body._csrf : "";
+  }
+  if (!token || !sameToken(token, user.csrf))
+    return c.text("Mã chống giả mạo (CSRF) không hợp lệ. Hãy tải lại trang rồi thử lại.", 403);
+  return next();
+};
+
+/** Per-address attempts in the current minute; kept in memory (one desk process serves the web). */
+class AttemptWindow {
+  private readonly hits = new Map<string, { start: number; count: number }>();
+  constructor(private readonly perMinute: number) {}
+  allow(key: string, now: number): boolean {
+    const h = this.hits.get(key);
+    if (!h || now - h.start >= 60_000) {
+      if (this.hits.size > 10_000) this.hits.clear();
+      this.hits.set(key, { start: now, count: 1 });
+      return true;
+    }
+    h.count++;
+    return h.count <= this.perMinute;
+  }
+}
+
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? "unknown";
+  } catch {
+    // app.request() in tests has no socket.
+    return "local";
+  }
+}
+
+function LoginPage(p: { next: string; error?: string | null; notice?: string | null; login?: string }) {
+  return (
+    <Layout
+      title="Đăng nhập"
+      user={null}
+      flash={p.error ? { kind: "error", text: p.error } : p.notice ? { kind: "ok", text: p.notice } : null}
+    >
+      <form class="login" method="post" action="/dang-nhap">
+        <input type="hidden" name="tiep" value={p.next} />
+        <label for="login">Địa chỉ thư (hoặc họ tên trong danh bạ)</label>
+        <input id="login" name="login" type="text" autocomplete="username" required value={p.login ?? ""} />
+        <label for="password">Mật khẩu</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required />
+        <p>
+          <button type="submit">Đăng nhập</button>
+        </p>
+        <p class="meta">
+          Chưa có mật khẩu? Quản trị viên đặt bằng lệnh <code>npm run cli -- user password TÊN</code>.
+        </p>
+      </form>
+    </Layout>
+  );
+}
+
+/** The account key a typed login means: an e-mail as typed (any case), or the one desk person with that name. */
+function accountKey(ctx: WebCtx, typed: string): string {
+  const t = typed.trim();
+  if (t.includes("@")) return t.toLowerCase();
+  const desk = findPeople(ctx.desk, t).filter((p) => (DESK_ROLES as readonly string[]).includes(p.role));
+  return desk.length === 1 ? desk[0]!.login : t;
+}
+
+export function loginRoutes(ctx: WebCtx): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const perAddress = new AttemptWindow(ctx.settings.loginPerMinute);
+
+  app.get("/dang-nhap", (c) => {
+    const next = safeNext(c.req.query("tiep"));
+    if (c.get("user")) return c.redirect(next, 302);
+    return c.html(<LoginPage next={next} notice={flashOf(c)?.text ?? null} />);
+  });
+
+  app.post("/dang-nhap", async (c) => {
+    const body = await c.req.parseBody();
+    const typed = typeof body.login === "string" ? body.login.slice(0, 200) : "";
+    const password = typeof body.password === "string" ? body.password.slice(0, 400) : "";
+    const next = safeNext(typeof body.tiep === "string" ? body.tiep : undefined);
+    const now = ctx.now();
+    if (!perAddress.allow(clientAddress(c), now.getTime())) {
+      return c.html(
+        <LoginPage
+          next={next}
+          login={typed}
+          error="Quá nhiều lần đăng nhập từ địa chỉ này. Hãy chờ một phút rồi thử lại."
+        />,
+        429,
+      );
+    }
+    const login = accountKey(ctx, typed);
+    const check = await checkLogin(ctx.desk, login, password, now, ctx.settings);
+    if (!check.ok) return c.html(<LoginPage next={next} login={typed} error={LOGIN_FAILED} />, 401);
+    // Session fixation: whatever cookie came in is dropped; the session is always a fresh random token.
+    const old = c.get("sessionToken");
+    if (old) await deleteSession(ctx.desk, old);
+    const { token, session } = await createSession(ctx.desk, login, now, ctx.settings);
+    setCookie(c, SESSION_COOKIE, token, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "Strict",
+      secure: ctx.settings.secureCookie,
+      expires: session.expiresAt,
+    });
+    return c.redirect(next, 303);
+  });
+
+  app.post("/dang-xuat", async (c) => {
+    const token = c.get("sessionToken");
+    if (token) await deleteSession(ctx.desk, token);
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.redirect("/dang-nhap?tb=da-dang-xuat", 303);
+  });
+  return app;
+}

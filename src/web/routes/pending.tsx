@@ -1,0 +1,178 @@
+import { Hono } from "hono";
+import { reviewBooking } from "../../app/booking/index.js";
+import { DeskError } from "../../app/desk.js";
+import { fieldVi } from "../../core/booking/rules.js";
+import { STATUS_VI } from "../../core/booking/state.js";
+import { REASON_VI } from "../../core/booking/types.js";
+import { requireRole, type WebCtx, type WebEnv, type WebUser, webActor } from "../context.js";
+import { type PendingView, pendingBookings } from "../data.js";
+import { flashOf, withFlash } from "../views/flash.js";
+import { countdown, dateTime, hhmm } from "../views/format.js";
+import { Csrf, Layout } from "../views/layout.js";
+
+/** Who settles bookings in review: MCU technicians and admins (WAN duty handles the network). */
+export const REVIEW_ROLES = ["admin", "mcu-technician"];
+
+function PendingCard(p: { v: PendingView; user: WebUser; zone: string; now: Date }) {
+  const b = p.v.booking;
+  const r = b.request;
+  const secret = r.secret && p.user.role !== "admin";
+  const id = b.code.toLowerCase();
+  return (
+    <article class="card" aria-labelledby={`cx-${id}`}>
+      <h3 id={`cx-${id}`}>
+        {b.code} <span class="tag">{STATUS_VI[b.status]}</span>
+      </h3>
+      {p.v.deadline ? (
+        <p>
+          Hạn trả lời (Điều 12.2b):{" "}
+          <strong class={p.v.deadline < p.now ? "bad" : "warn"} data-deadline={p.v.deadline.toISOString()}>
+            {countdown(p.v.deadline, p.now)}
+          </strong>{" "}
+          (trước {hhmm(p.v.deadline, p.zone)})
+        </p>
+      ) : (
+        <p class="meta">Chờ cơ quan đăng ký bổ sung thông tin.</p>
+      )}
+      <p class="meta">
+        Nhận lúc {dateTime(r.receivedAt, p.zone)} · họp {dateTime(r.start, p.zone)}
+        {r.end ? `–${hhmm(r.end, p.zone)}` : ""}
+      </p>
+      {secret ? (
+        <p>
+          <strong>phiên họp mật</strong>
+        </p>
+      ) : (
+        <>
+          <p>
+            <strong>{r.host ?? "chưa rõ cơ quan chủ trì"}</strong>: {r.title ?? "(chưa có nội dung)"}
+          </p>
+          <p class="meta">
+            Điểm cầu: {[b.hostEndpoint, ...r.participants].filter(Boolean).join(", ") || "chưa rõ"}
+            {r.unresolved.length ? ` · chưa xác định: ${r.unresolved.join(", ")}` : ""}
+          </p>
+        </>
+      )}
+      {b.reasons.length || b.missing.length ? (
+        <ul>
+          {b.reasons.map((code) => (
+            <li>{REASON_VI[code] ?? code}</li>
+          ))}
+          {b.missing.map((f) => (
+            <li>Thiếu {fieldVi(f)}</li>
+          ))}
+        </ul>
+      ) : null}
+      {b.status === "needs-review" ? (
+        <div>
+          <form class="inline" method="post" action={`/cho-xu-ly/${b.code}/duyet`}>
+            <Csrf user={p.user} />
+            <label for={`dl-${id}`}>Ghi chú</label>
+            <input id={`dl-${id}`} name="reason" type="text" maxlength={500} />
+            <button type="submit">Xác nhận {b.code}</button>
+          </form>
+          <form class="inline" method="post" action={`/cho-xu-ly/${b.code}/tu-choi`}>
+            <Csrf user={p.user} />
+            <label for={`tc-${id}`}>Lý do từ chối</label>
+            <input id={`tc-${id}`} name="reason" type="text" required maxlength={500} />
+            <button type="submit" class="danger">
+              Từ chối
+            </button>
+          </form>
+        </div>
+      ) : null}
+    </article>
+  );
+}
+
+async function PendingPage(p: {
+  ctx: WebCtx;
+  user: WebUser;
+  flash: { kind: "ok" | "error"; text: string } | null;
+}) {
+  const now = p.ctx.now();
+  const list = await pendingBookings(p.ctx.desk);
+  const review = list.filter((v) => v.booking.status === "needs-review");
+  const info = list.filter((v) => v.booking.status === "needs-info");
+  const zone = p.ctx.desk.reg.zone;
+  return (
+    <Layout title="Chờ xử lý" user={p.user} current="/cho-xu-ly" flash={p.flash} live>
+      <div
+        id="song"
+        hx-disinherit="*"
+        hx-get="/cho-xu-ly"
+        hx-select="#song"
+        hx-trigger="sse:change"
+        hx-swap="outerHTML"
+      >
+        <section aria-labelledby="cho-xem-xet">
+          <h2 id="cho-xem-xet">Chờ cán bộ kỹ thuật xem xét ({review.length})</h2>
+          {review.length ? (
+            <div class="cards">
+              {review.map((v) => (
+                <PendingCard v={v} user={p.user} zone={zone} now={now} />
+              ))}
+            </div>
+          ) : (
+            <p>Không có lịch họp nào chờ xem xét.</p>
+          )}
+        </section>
+        <section aria-labelledby="cho-bo-sung">
+          <h2 id="cho-bo-sung">Chờ bổ sung thông tin ({info.length})</h2>
+          {info.length ? (
+            <div class="cards">
+              {info.map((v) => (
+                <PendingCard v={v} user={p.user} zone={zone} now={now} />
+              ))}
+            </div>
+          ) : (
+            <p>Không có lịch họp nào chờ bổ sung.</p>
+          )}
+        </section>
+      </div>
+    </Layout>
+  );
+}
+
+const CODE = /^HTT-\d{4}-\d{4,}$/;
+
+export function pendingRoutes(ctx: WebCtx): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const guard = requireRole(...REVIEW_ROLES);
+  app.get("/cho-xu-ly", guard, async (c) =>
+    c.html(<PendingPage ctx={ctx} user={c.get("user")!} flash={flashOf(c)} />),
+  );
+  // Approve or reject through the same use case chat and the CLI use: the answer goes out by mail and to
+  // the group from the outbox, and the audit trail names the person and the channel `web`.
+  for (const [path, outcome, flash] of [
+    ["duyet", "confirmed", "da-duyet"],
+    ["tu-choi", "rejected", "da-tu-choi"],
+  ] as const) {
+    app.post(`/cho-xu-ly/:code/${path}`, guard, async (c) => {
+      const user = c.get("user")!;
+      const code = c.req.param("code");
+      const body = await c.req.parseBody();
+      const reason = (typeof body.reason === "string" ? body.reason : "").trim().slice(0, 500);
+      const fail = (text: string, status: 400 | 404 | 409) =>
+        c.html(<PendingPage ctx={ctx} user={user} flash={{ kind: "error", text }} />, status);
+      if (!CODE.test(code)) return fail(`Mã lịch họp «${code}» không hợp lệ.`, 404);
+      if (outcome === "rejected" && !reason) return fail("Hãy ghi lý do từ chối.", 400);
+      try {
+        await reviewBooking(
+          ctx.desk,
+          code,
+          outcome,
+          webActor(user),
+          reason || `xác nhận trên bàn kỹ thuật web (${user.name})`,
+          ctx.now(),
+        );
+      } catch (err) {
+        if (err instanceof DeskError) return fail(err.message, 409);
+        throw err;
+      }
+      ctx.kick();
+      return c.redirect(withFlash("/cho-xu-ly", flash, code), 303);
+    });
+  }
+  return app;
+}

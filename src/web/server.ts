@@ -1,0 +1,179 @@
+import { readFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { serve } from "@hono/node-server";
+import { Hono } from "hono";
+import { deleteCookie, getCookie } from "hono/cookie";
+import { secureHeaders } from "hono/secure-headers";
+import { streamSSE } from "hono/streaming";
+import { personByLogin } from "./auth/accounts.js";
+import { readSession, SESSION_COOKIE } from "./auth/sessions.js";
+import { requireUser, type WebCtx, type WebDeps, type WebEnv } from "./context.js";
+import { ChangeFeed } from "./events.js";
+import { accountRoutes } from "./routes/accounts.js";
+import { incidentRoutes } from "./routes/incidents.js";
+import { csrfGuard, loginRoutes } from "./routes/login.js";
+import { pendingRoutes } from "./routes/pending.js";
+import { todayRoutes } from "./routes/today.js";
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
+/** htmx, its SSE extension and our own files, read once and served from this process: no CDN. */
+const STATIC: Record<string, { type: string; body: string }> = {
+  "htmx.js": {
+    type: "text/javascript",
+    body: readFileSync(here("../../node_modules/htmx.org/dist/htmx.min.js"), "utf8"),
+  },
+  "sse.js": {
+    type: "text/javascript",
+    body: readFileSync(here("../../node_modules/htmx-ext-sse/dist/sse.min.js"), "utf8"),
+  },
+  "desk.js": { type: "text/javascript", body: readFileSync(here("static/desk.js"), "utf8") },
+  "desk.css": { type: "text/css", body: readFileSync(here("static/desk.css"), "utf8") },
+};
+
+/**
+ * The web desk as a Hono app: tests call `app.request()`, `npm start` serves it with `listen`. Other modules
+ * mount theirs with `app.route("/", sub)` (see src/web/README.md). Every route passes the session loader and
+ * the CSRF guard; pages add `requireUser` / `requireRole`.
+ */
+export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
+  const ctx: WebCtx = {
+    desk: deps.desk,
+    settings: deps.settings,
+    now: deps.clock ?? (() => new Date()),
+    kick: deps.kick ?? (() => {}),
+    feed: new ChangeFeed(deps.desk, deps.feedIntervalMs ?? 1000),
+  };
+  const app = new Hono<WebEnv>();
+  app.use(
+    "*",
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+      },
+      referrerPolicy: "same-origin",
+    }),
+  );
+  // The session loader: the person is looked up in the directory at each request, so a role change or a
+  // removal from the directory takes effect at once.
+  app.use("*", async (c, next) => {
+    c.set("user", null);
+    c.set("sessionToken", null);
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) {
+      const session = await readSession(ctx.desk, token, ctx.now(), ctx.settings);
+      const person = session ? personByLogin(ctx.desk, session.login) : null;
+      if (session && person) {
+        c.set("user", { ...person, csrf: session.csrf });
+        c.set("sessionToken", token);
+      } else deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    }
+    await next();
+  });
+  app.use("*", csrfGuard);
+  app.get("/static/:file", (c) => {
+    const file = STATIC[c.req.param("file")];
+    if (!file) return c.notFound();
+    c.header("Content-Type", `${file.type}; charset=utf-8`);
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.body(file.body);
+  });
+  app.get("/", (c) => c.redirect("/hom-nay", 302));
+  // Live pages listen here: one `change` event whenever the desk's data moved (see events.ts).
+  app.get("/su-kien", requireUser, (c) =>
+    streamSSE(c, async (stream) => {
+      let wake: () => void = () => {};
+      const unsubscribe = ctx.feed.subscribe((version) => {
+        void stream.writeSSE({ event: "change", data: version });
+      });
+      stream.onAbort(() => {
+        unsubscribe();
+        wake();
+      });
+      // Whatever changed between the page's render and this connection: the page refreshes once now.
+      await stream.writeSSE({ event: "change", data: "connected" });
+      while (!stream.aborted) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 25_000).unref();
+        });
+        if (!stream.aborted) await stream.writeSSE({ event: "ping", data: "" });
+      }
+    }),
+  );
+  app.route("/", loginRoutes(ctx));
+  app.route("/", todayRoutes(ctx));
+  app.route("/", pendingRoutes(ctx));
+  app.route("/", incidentRoutes(ctx));
+  app.route("/", accountRoutes(ctx));
+  return Object.assign(app, { ctx });
+}
+
+export interface RunningWeb {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serve the app on host:port (port 0: any free one); resolves once listening, rejects if the port is taken. */
+export function listen(
+  app: Hono<WebEnv> & { ctx?: WebCtx },
+  host: string,
+  port: number,
+): Promise<RunningWeb> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname: host, port });
+    server.once("error", reject);
+    server.once("listening", () => {
+      server.off("error", reject);
+      const actual = (server.address() as AddressInfo).port;
+      const shown = host.includes(":") ? `[${host}]` : host;
+      resolve({
+        url: `http://${shown}:${actual}`,
+        port: actual,
+        close: () =>
+          new Promise<void>((done) => {
+            app.ctx?.feed.stop();
+            // SSE streams stay open until the client goes: cut them, then wait for the close.
+            (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+/**
+ * The web desk of a running service (`npm start`). A taken port does not stop the desk: mail and chat go on,
+ * and the log says what to change.
+ */
+export async function startWebDesk(
+  desk: WebDeps["desk"],
+  settings: WebDeps["settings"],
+  opts: {
+    clock: () => Date;
+    kick: () => void;
+    log: (event: string, fields?: Record<string, unknown>) => void;
+  },
+): Promise<RunningWeb | null> {
+  const app = webApp({ desk, settings, clock: opts.clock, kick: opts.kick });
+  try {
+    const running = await listen(app, settings.host, settings.port);
+    opts.log("web-started", { url: running.url });
+    return running;
+  } catch (err) {
+    opts.log("web-failed", {
+      level: "error",
+      message: `Không mở được bàn kỹ thuật trên web tại ${settings.host}:${settings.port} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Hãy đổi DESK_WEB_PORT hoặc DESK_WEB_HOST rồi khởi động lại; thư và chat vẫn chạy.`,
+    });
+    return null;
+  }
+}

@@ -1,0 +1,23 @@
+/** The web desk's settings, read from the environment by src/app/config.ts. */
+export interface WebSettings {
+  host: string;
+  /** 0 picks any free port (tests). */
+  port: number;
+  /** Set the cookie's Secure flag: on whenever the desk is reached over https (behind a reverse proxy). */
+  secureCookie: boolean;
+  /** A session ends this long after its last request. */
+  sessionHours: number;
+  /** After `attempts` wrong passwords in a row an account is locked for `minutes`. */
+  lockout: { attempts: number; minutes: number };
+  /** Login attempts per minute from one address. */
+  loginPerMinute: number;
+}
+
+export const DEFAULT_WEB_SETTINGS: WebSettings = {
+  host: "127.0.0.1",
+  port: 8080,
+  secureCookie: false,
+  sessionHours: 12,
+  lockout: { attempts: 5, minutes: 15 },
+  loginPerMinute: 10,
+};

@@ -1,0 +1,60 @@
+import type { Hono } from "hono";
+import type { Desk } from "../../src/app/desk.js";
+import { setPassword } from "../../src/web/auth/accounts.js";
+import type { WebEnv } from "../../src/web/context.js";
+import { webApp } from "../../src/web/server.js";
+import { DEFAULT_WEB_SETTINGS, type WebSettings } from "../../src/web/settings.js";
+import { makeDesk } from "../helpers.js";
+
+/** Desk people of the sample directory, with the passwords the tests give them (generated per run). */
+export const PEOPLE = {
+  admin: { login: "kythuat@hanoi.gov.vn", name: "Đỗ Ngọc Thảo" },
+  tech: { login: "mcu1.ttth@hanoi.gov.vn", name: "Bùi Ngọc Giang" },
+  wan: { login: "wan.skhcn@hanoi.gov.vn", name: "Đỗ Văn Khánh" },
+} as const;
+export type Who = keyof typeof PEOPLE;
+
+/** A fresh password per test run: nothing secret sits in the repository. */
+export const PASSWORD = `thu-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+
+export async function webDesk(opts: { now?: () => Date; settings?: Partial<WebSettings>; desk?: Desk } = {}) {
+  const desk = opts.desk ?? (await makeDesk());
+  for (const p of Object.values(PEOPLE)) await setPassword(desk, p.login, PASSWORD, new Date());
+  const app = webApp({
+    desk,
+    settings: { ...DEFAULT_WEB_SETTINGS, ...opts.settings },
+    ...(opts.now ? { clock: opts.now } : {}),
+  });
+  return { desk, app };
+}
+
+/** Sign in through the form; returns the session cookie and the page's CSRF token. */
+export async function login(
+  app: Hono<WebEnv>,
+  who: Who,
+  extraCookie?: string,
+): Promise<{ cookie: string; csrf: string; token: string }> {
+  const res = await app.request("/dang-nhap", {
+    method: "POST",
+    body: new URLSearchParams({ login: PEOPLE[who].login, password: PASSWORD }),
+    headers: extraCookie ? { cookie: extraCookie } : {},
+  });
+  if (res.status !== 303) throw new Error(`login ${who}: ${res.status}`);
+  const token = /desk_session=([0-9a-f]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
+  if (!token) throw new Error("no session cookie");
+  const cookie = `desk_session=${token}`;
+  const page = await (await app.request("/hom-nay", { headers: { cookie } })).text();
+  const csrf = /<meta name="csrf-token" content="([0-9a-f]+)"/.exec(page)?.[1];
+  if (!csrf) throw new Error("no csrf meta");
+  return { cookie, csrf, token };
+}
+
+/** A form POST as the browser sends it. */
+export function post(
+  app: Hono<WebEnv>,
+  path: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+) {
+  return app.request(path, { method: "POST", body: new URLSearchParams(fields), headers });
+}
