@@ -13,7 +13,7 @@ import { ChangeFeed } from "./events.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { bookingRoutes } from "./routes/booking.js";
 import { calendarRoutes } from "./routes/calendar.js";
-import { directoryRoutes } from "./routes/directory.js";
+import { directoryRoutes, uploadLimit } from "./routes/directory.js";
 import { incidentRoutes } from "./routes/incidents.js";
 import { csrfGuard, loginRoutes } from "./routes/login.js";
 import { pendingRoutes } from "./routes/pending.js";
@@ -82,6 +82,8 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
     }
     await next();
   });
+  // Before the CSRF guard, which may read the form body: an oversized upload is refused unread.
+  app.use("/danh-ba/nhap", uploadLimit);
   app.use("*", csrfGuard);
   app.get("/static/:file", (c) => {
     const file = STATIC[c.req.param("file")];

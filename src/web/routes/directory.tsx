@@ -26,6 +26,15 @@ addNav({ href: "/danh-ba", label: "Danh bạ", order: 40 });
 export const FILES = ["agencies.csv", "endpoints.csv", "people.csv"] as const;
 /** All three files of the city's directory are under 100 kB; anything near this limit is not a directory. */
 export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
+/**
+ * The upload's size limit. server.ts mounts it before the CSRF guard, which may read a form body to find the
+ * `_csrf` field: the limit must hold before anything buffers the upload.
+ */
+export const uploadLimit = bodyLimit({
+  maxSize: MAX_UPLOAD_BYTES,
+  onError: (c) =>
+    c.text(`Tệp tải lên quá lớn: tổng dung lượng tối đa ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`, 413),
+});
 /** How long a previewed upload waits for the operator's confirmation. */
 const PENDING_MS = 30 * 60_000;
 
@@ -344,51 +353,43 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
     c.header("Content-Disposition", `attachment; filename="${file}"`);
     return c.body(guardedCsv(directoryToCsv(dir)[file]!));
   });
-  const tooBig = `Tệp tải lên quá lớn: tổng dung lượng tối đa ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`;
-  app.post(
-    "/danh-ba/nhap",
-    admin,
-    bodyLimit({ maxSize: MAX_UPLOAD_BYTES, onError: (c) => c.text(tooBig, 413) }),
-    async (c) => {
-      const user = c.get("user")!;
-      const now = ctx.now();
-      const current = await ctx.desk.store.read((r) => r.directory.load());
-      const body = await c.req.parseBody();
-      const folder = mkdtempSync(join(tmpdir(), "danh-ba-"));
-      let dir: Directory | null = null;
-      let problems: CsvProblem[] = [];
-      try {
-        for (const f of FILES) {
-          const part = body[f];
-          if (part instanceof File && part.size > 0)
-            writeFileSync(join(folder, f), Buffer.from(await part.arrayBuffer()));
-        }
-        // The same reading and checks as `npm run cli -- directory import DIR`.
-        dir = readDirectoryCsv(folder);
-      } catch (err) {
-        if (!(err instanceof DirectoryCsvError)) throw err;
-        problems = err.problems.map((p) =>
-          p.line === 0 ? { ...p, message: "chưa chọn tệp này hoặc tệp rỗng." } : p,
-        );
-      } finally {
-        rmSync(folder, { recursive: true, force: true });
+  app.post("/danh-ba/nhap", admin, async (c) => {
+    const user = c.get("user")!;
+    const now = ctx.now();
+    const current = await ctx.desk.store.read((r) => r.directory.load());
+    const body = await c.req.parseBody();
+    const folder = mkdtempSync(join(tmpdir(), "danh-ba-"));
+    let dir: Directory | null = null;
+    let problems: CsvProblem[] = [];
+    try {
+      for (const f of FILES) {
+        const part = body[f];
+        if (part instanceof File && part.size > 0)
+          writeFileSync(join(folder, f), Buffer.from(await part.arrayBuffer()));
       }
-      if (!dir) {
-        return c.html(
-          <Preview ctx={ctx} user={user} current={current} dir={null} problems={problems} token={null} />,
-          422,
-        );
-      }
-      sweep(now.getTime());
-      const session = hash(c.get("sessionToken") ?? "");
-      for (const [k, v] of pending) if (v.session === session) pending.delete(k);
-      const token = randomBytes(24).toString("hex");
-      pending.set(token, { session, dir, expires: now.getTime() + PENDING_MS });
-      return c.html(
-        <Preview ctx={ctx} user={user} current={current} dir={dir} problems={[]} token={token} />,
+      // The same reading and checks as `npm run cli -- directory import DIR`.
+      dir = readDirectoryCsv(folder);
+    } catch (err) {
+      if (!(err instanceof DirectoryCsvError)) throw err;
+      problems = err.problems.map((p) =>
+        p.line === 0 ? { ...p, message: "chưa chọn tệp này hoặc tệp rỗng." } : p,
       );
-    },
-  );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+    if (!dir) {
+      return c.html(
+        <Preview ctx={ctx} user={user} current={current} dir={null} problems={problems} token={null} />,
+        422,
+      );
+    }
+    sweep(now.getTime());
+    const session = hash(c.get("sessionToken") ?? "");
+    for (const [k, v] of pending) if (v.session === session) pending.delete(k);
+    const token = randomBytes(24).toString("hex");
+    pending.set(token, { session, dir, expires: now.getTime() + PENDING_MS });
+    return c.html(<Preview ctx={ctx} user={user} current={current} dir={dir} problems={[]} token={token} />);
+  });
   app.post("/danh-ba/nhap/xac-nhan", admin, async (c) => {
     const user = c.get("user")!;
     const now = ctx.now();
