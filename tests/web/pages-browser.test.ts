@@ -58,7 +58,7 @@ describe("Danh bạ in Chromium", () => {
       await page.click("text=Kiểm tra và xem trước");
       const row = page.locator("tr", { hasText: "endpoints.csv" }).first();
       await row.waitFor();
-      expect(await row.innerText()).toMatch(/endpoints\.csv\s+3\s+level\s+giá trị «tinh» không hợp lệ/);
+      expect(await row.textContent()).toMatch(/endpoints\.csv\s*3\s*level\s*giá trị «tinh» không hợp lệ/);
       expect(await page.locator('input[name="token"]').count()).toBe(0);
 
       await page.goto(`${web.url}/danh-ba`);
@@ -67,10 +67,10 @@ describe("Danh bạ in Chromium", () => {
       await page.setInputFiles('input[name="people.csv"]', files[2]!);
       await page.click("text=Kiểm tra và xem trước");
       await page.locator("text=Xác nhận nhập danh bạ").waitFor();
-      expect(await page.locator("main").innerText()).toContain("Tệp hợp lệ");
+      expect(await page.locator("main").textContent()).toContain("Tệp hợp lệ");
       await page.click("text=Xác nhận nhập danh bạ");
       await page.locator("text=Đã nhập danh bạ").waitFor();
-      expect(await page.locator(".flash").innerText()).toContain(`${endpointsBefore} điểm cầu`);
+      expect(await page.locator(".flash").textContent()).toContain(`${endpointsBefore} điểm cầu`);
     } finally {
       await context.close();
       await web.close();
