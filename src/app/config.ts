@@ -366,6 +366,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionHours: e.DESK_WEB_SESSION_HOURS,
       lockout: { attempts: e.DESK_WEB_LOCKOUT_ATTEMPTS, minutes: e.DESK_WEB_LOCKOUT_MINUTES },
       loginPerMinute: e.DESK_WEB_LOGIN_PER_MINUTE,
+      mail: {
+        from: address,
+        fromName: e.DESK_MAIL_NAME,
+        messageIdDomain: e.DESK_MESSAGE_ID_DOMAIN.toLowerCase(),
+      },
     },
     ops: {
       backup: { dir: resolve(e.DESK_BACKUP_DIR), keep: e.DESK_BACKUP_KEEP, hour: e.DESK_BACKUP_HOUR },

@@ -11,9 +11,13 @@ import { readSession, SESSION_COOKIE } from "./auth/sessions.js";
 import { requireUser, type WebCtx, type WebDeps, type WebEnv } from "./context.js";
 import { ChangeFeed } from "./events.js";
 import { accountRoutes } from "./routes/accounts.js";
+import { bookingRoutes } from "./routes/booking.js";
+import { calendarRoutes } from "./routes/calendar.js";
+import { directoryRoutes, uploadLimit } from "./routes/directory.js";
 import { incidentRoutes } from "./routes/incidents.js";
 import { csrfGuard, loginRoutes } from "./routes/login.js";
 import { pendingRoutes } from "./routes/pending.js";
+import { regulationRoutes } from "./routes/regulation.js";
 import { todayRoutes } from "./routes/today.js";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -78,6 +82,8 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
     }
     await next();
   });
+  // Before the CSRF guard, which may read the form body: an oversized upload is refused unread.
+  app.use("/danh-ba/nhap", uploadLimit);
   app.use("*", csrfGuard);
   app.get("/static/:file", (c) => {
     const file = STATIC[c.req.param("file")];
@@ -114,6 +120,10 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   app.route("/", pendingRoutes(ctx));
   app.route("/", incidentRoutes(ctx));
   app.route("/", accountRoutes(ctx));
+  app.route("/", calendarRoutes(ctx));
+  app.route("/", bookingRoutes(ctx));
+  app.route("/", directoryRoutes(ctx));
+  app.route("/", regulationRoutes(ctx));
   return Object.assign(app, { ctx });
 }
 

@@ -11,6 +11,8 @@ export interface WebSettings {
   lockout: { attempts: number; minutes: number };
   /** Login attempts per minute from one address. */
   loginPerMinute: number;
+  /** The desk's mailbox and Message-ID domain: the booking page rebuilds the mailed invite (same UID) with them. */
+  mail?: { from: string; fromName: string; messageIdDomain: string };
 }
 
 export const DEFAULT_WEB_SETTINGS: WebSettings = {

@@ -165,7 +165,12 @@ function readSheet(dir: string, sheet: Sheet, problems: CsvProblem[], optional =
     });
     return null;
   }
-  return rows.map(({ record, info }) => ({ line: info.lines, get: (col: string) => nfc(record[col] ?? "") }));
+  // A leading apostrophe before = + - @ is the web export's guard against formula injection: read it back off.
+  const unguard = (v: string) => (/^'[=+\-@]/.test(v) ? v.slice(1) : v);
+  return rows.map(({ record, info }) => ({
+    line: info.lines,
+    get: (col: string) => nfc(unguard(record[col] ?? "")),
+  }));
 }
 
 function list(value: string): string[] {

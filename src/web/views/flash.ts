@@ -15,6 +15,13 @@ const FLASH: Record<string, { kind: "ok" | "error"; text: (code: string) => stri
   "da-chuyen": { kind: "ok", text: (c) => `Đã chuyển sự cố ${c}.` },
   "da-xong": { kind: "ok", text: (c) => `Đã ghi nhận sự cố ${c} được khắc phục.` },
   "da-mo-khoa": { kind: "ok", text: (c) => `Đã mở khóa tài khoản ${c}.` },
+  "da-nhap-danh-ba": {
+    kind: "ok",
+    text: (c) => {
+      const [a, e, p] = c.split("-");
+      return `Đã nhập danh bạ: ${a ?? "?"} cơ quan, ${e ?? "?"} điểm cầu, ${p ?? "?"} người.`;
+    },
+  },
 };
 
 const CODE = /^[A-Za-z0-9@._-]{1,120}$/;

@@ -1,0 +1,306 @@
+import { eq } from "drizzle-orm";
+import { Hono } from "hono";
+import { convert } from "html-to-text";
+import { simpleParser } from "mailparser";
+import { fieldVi } from "../../core/booking/rules.js";
+import { STATUS_VI } from "../../core/booking/state.js";
+import { REASON_VI, type ReasonCode } from "../../core/booking/types.js";
+import { invite } from "../../mail/smtp-sender.js";
+import type { OutboxMessage } from "../../store/queue-repos.js";
+import { inboundMessages } from "../../store/schema.js";
+import { requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
+import { dateTime } from "../views/format.js";
+import { Layout } from "../views/layout.js";
+
+const CODE = /^HTT-\d{4}-\d{4,}$/;
+/** The source shown on the page is cut here: a mail body longer than this is not read on a desk page. */
+const MAX_TEXT = 20_000;
+
+const CHANNEL_VI: Record<string, string> = {
+  mail: "thư điện tử",
+  telegram: "Telegram",
+  zalo: "Zalo",
+  cli: "dòng lệnh",
+  system: "hệ thống",
+  web: "web",
+  group: "nhóm chat",
+  direct: "tin nhắn riêng",
+  desk: "bàn kỹ thuật",
+  chat: "chat",
+  mcu: "MCU",
+};
+const OUTBOX_STATUS_VI: Record<string, string> = {
+  pending: "chờ gửi",
+  sent: "đã gửi",
+  parked: "gửi lỗi, đã dừng",
+};
+const PRIORITY_VI: Record<number, string> = {
+  1: "thông thường",
+  2: "khẩn (Điều 11)",
+  3: "lãnh đạo Thành phố chủ trì (Điều 11.1)",
+};
+
+function yesNo(v: boolean | undefined): string {
+  return v ? "có" : "không";
+}
+
+/** What the row is about, as a person reads it: a mail's subject, or the first line of a chat message. */
+function subjectOf(m: OutboxMessage): string {
+  const thread = m.payload.thread as { subject?: string } | null | undefined;
+  if (m.channel === "mail" && thread?.subject) return thread.subject;
+  const text = String(m.payload.text ?? "");
+  const first = text.split("\n", 1)[0] ?? "";
+  return first.length > 120 ? `${first.slice(0, 119)}…` : first;
+}
+
+interface CalendarData {
+  method: "REQUEST" | "CANCEL";
+  uid: string;
+  sequence: number;
+  start: string;
+  end: string;
+  summary: string;
+  stamp?: string;
+}
+
+/** The latest invite the desk mailed for this booking, as stored in the outbox. */
+function lastInvite(messages: OutboxMessage[]): CalendarData | null {
+  const m = messages.filter((x) => x.channel === "mail" && x.payload.calendar).at(-1);
+  return (m?.payload.calendar as CalendarData | undefined) ?? null;
+}
+
+/** The text of the original mail: the plain part, or the HTML part turned into text (never rendered as HTML). */
+async function mailText(
+  raw: Buffer,
+): Promise<{ from: string; subject: string; date: Date | null; text: string }> {
+  const mail = await simpleParser(raw, { skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true });
+  const text = mail.text ?? (typeof mail.html === "string" ? convert(mail.html, { wordwrap: false }) : "");
+  return {
+    from: mail.from?.text ?? "",
+    subject: mail.subject ?? "",
+    date: mail.date ?? null,
+    text: text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}\n…` : text,
+  };
+}
+
+async function load(ctx: WebCtx, code: string) {
+  return ctx.desk.store.read(async (r) => {
+    const booking = await r.bookings.get(code);
+    if (!booking) return null;
+    const inbound = ctx.desk.store.db
+      .select()
+      .from(inboundMessages)
+      .where(eq(inboundMessages.booking, code))
+      .all()
+      .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+    return {
+      booking,
+      events: await r.bookings.events(code),
+      messages: await r.outbox.list({ booking: code }),
+      inbound,
+      directory: await r.directory.snapshot(),
+    };
+  });
+}
+
+function Row(p: { label: string; children?: unknown }) {
+  return (
+    <tr>
+      <th scope="row">{p.label}</th>
+      <td>{p.children as never}</td>
+    </tr>
+  );
+}
+
+async function BookingPage(p: {
+  ctx: WebCtx;
+  user: WebUser;
+  data: NonNullable<Awaited<ReturnType<typeof load>>>;
+}) {
+  const { booking: b, events, messages, inbound, directory } = p.data;
+  const zone = p.ctx.desk.reg.zone;
+  const r = b.request;
+  const hidden = r.secret && p.user.role !== "admin";
+  const name = (code: string) => {
+    const e = directory.endpoint(code);
+    return e ? `${code} (${e.name})` : `${code} (không có trong danh bạ)`;
+  };
+  const mails = hidden ? [] : await Promise.all(inbound.filter((m) => m.raw).map((m) => mailText(m.raw!)));
+  const cal = lastInvite(messages);
+  return (
+    <Layout title={`Lịch họp ${b.code}`} user={p.user} current="/lich-noi-bo">
+      <p>
+        Trạng thái: <strong>{STATUS_VI[b.status]}</strong> · họp{" "}
+        {r.start
+          ? `${dateTime(r.start, zone)}${r.end ? `–${dateTime(r.end, zone).slice(0, 5)}` : ""}`
+          : "chưa rõ"}
+        {r.secret ? (
+          <>
+            {" "}
+            · <strong>phiên họp mật</strong>
+          </>
+        ) : null}
+      </p>
+      <section aria-labelledby="yeu-cau">
+        <h2 id="yeu-cau">Yêu cầu như bàn kỹ thuật hiểu</h2>
+        {hidden ? (
+          <p>
+            <strong>phiên họp mật</strong>: chỉ quản trị viên xem được nội dung, cơ quan và điểm cầu (Điều
+            5.2).
+          </p>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <tbody>
+                <Row label="Cơ quan chủ trì">{r.host ?? "chưa rõ"}</Row>
+                <Row label="Điểm cầu chủ trì">{b.hostEndpoint ? name(b.hostEndpoint) : "chưa rõ"}</Row>
+                <Row label="Điểm cầu tham dự">
+                  {r.participants.length ? (
+                    <ul class="endpoints">
+                      {r.participants.map((c) => (
+                        <li>{name(c)}</li>
+                      ))}
+                    </ul>
+                  ) : (
+                    "chưa rõ"
+                  )}
+                </Row>
+                <Row label="Điểm cầu chưa xác định">{r.unresolved.join(", ") || "không"}</Row>
+                <Row label="Bắt đầu">{dateTime(r.start, zone)}</Row>
+                <Row label="Kết thúc">{dateTime(r.end, zone)}</Row>
+                <Row label="Nội dung">{r.title ?? "chưa rõ"}</Row>
+                <Row label="Đầu mối liên hệ">
+                  {r.contact ? `${r.contact.name}, ${r.contact.phone}` : "chưa rõ"}
+                </Row>
+                <Row label="Khẩn">{yesNo(r.emergency)}</Row>
+                <Row label="Mật">
+                  {r.secretUnsure ? "có dấu hiệu mật chưa rõ, chờ cán bộ kỹ thuật xác định" : yesNo(r.secret)}
+                </Row>
+                <Row label="Ghi hình">{yesNo(r.recording)}</Row>
+                <Row label="Phòng họp trực tuyến UBND TP">{yesNo(r.cityHallRoom)}</Row>
+                <Row label="Hỗ trợ khác">{r.otherSupport ?? "không"}</Row>
+                <Row label="Nhận lúc">{dateTime(r.receivedAt, zone)}</Row>
+                <Row label="Kênh">{CHANNEL_VI[r.channel] ?? r.channel}</Row>
+                <Row label="Người gửi">{r.sender}</Row>
+                <Row label="Mức ưu tiên">{PRIORITY_VI[b.priority] ?? String(b.priority)}</Row>
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section aria-labelledby="quyet-dinh">
+        <h2 id="quyet-dinh">Quyết định và lý do</h2>
+        <p>{STATUS_VI[b.status]}</p>
+        {b.reasons.length || b.missing.length ? (
+          <ul>
+            {b.reasons.map((code) => (
+              <li>{REASON_VI[code as ReasonCode] ?? code}</li>
+            ))}
+            {b.missing.map((f) => (
+              <li>Thiếu {fieldVi(f)}</li>
+            ))}
+          </ul>
+        ) : (
+          <p class="meta">Không có lý do nào cần lưu ý.</p>
+        )}
+      </section>
+      <section aria-labelledby="thu-goc">
+        <h2 id="thu-goc">Thư gốc</h2>
+        {hidden ? (
+          <p>Thư của phiên họp mật chỉ quản trị viên xem được.</p>
+        ) : mails.length ? (
+          mails.map((m) => (
+            <article class="card">
+              <p class="meta">
+                Từ {m.from} · {m.date ? dateTime(m.date, zone) : "không rõ ngày"}
+              </p>
+              <p>
+                <strong>{m.subject || "(không có tiêu đề)"}</strong>
+              </p>
+              <pre class="mail">{m.text}</pre>
+            </article>
+          ))
+        ) : (
+          <p class="meta">Yêu cầu này không đến bằng thư, hoặc thư gốc đã hết hạn lưu.</p>
+        )}
+      </section>
+      <section aria-labelledby="da-gui">
+        <h2 id="da-gui">Tin đã gửi ({messages.length})</h2>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Kênh</th>
+                <th scope="col">Loại</th>
+                <th scope="col">Lúc</th>
+                <th scope="col">Trạng thái</th>
+                <th scope="col">Tiêu đề</th>
+              </tr>
+            </thead>
+            <tbody>
+              {messages.map((m) => (
+                <tr>
+                  <td>{CHANNEL_VI[m.channel] ?? m.channel}</td>
+                  <td>{m.kind}</td>
+                  <td>{dateTime(m.sentAt ?? m.createdAt, zone)}</td>
+                  <td>{OUTBOX_STATUS_VI[m.status] ?? m.status}</td>
+                  <td>{hidden ? "phiên họp mật" : subjectOf(m)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section aria-labelledby="nhat-ky">
+        <h2 id="nhat-ky">Nhật ký</h2>
+        <ol class="timeline">
+          {events.map((e) => (
+            <li>
+              {dateTime(e.at, zone)} · {e.actor} ({CHANNEL_VI[e.channel] ?? e.channel}):{" "}
+              {e.from ? `${STATUS_VI[e.from]} → ` : ""}
+              {STATUS_VI[e.to]}
+              {e.reason && !hidden ? ` — ${e.reason}` : ""}
+            </li>
+          ))}
+        </ol>
+      </section>
+      <section aria-labelledby="thu-moi">
+        <h2 id="thu-moi">Thư mời lịch</h2>
+        {cal ? (
+          <p>
+            <a href={`/dat-lich/${b.code}/thu-moi.ics`} download={`${b.code}.ics`}>
+              Tải thư mời ({cal.method === "CANCEL" ? "hủy" : "lịch họp"}, lần sửa {cal.sequence})
+            </a>
+          </p>
+        ) : (
+          <p class="meta">Chưa gửi thư mời lịch nào cho lịch họp này.</p>
+        )}
+      </section>
+    </Layout>
+  );
+}
+
+/** The booking page and the download of the invite the mail carried. */
+export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const notFound = (code: string) => `Không có lịch họp «${code}».`;
+  app.get("/dat-lich/:code", requireUser, async (c) => {
+    const code = c.req.param("code");
+    const data = CODE.test(code) ? await load(ctx, code) : null;
+    if (!data) return c.text(notFound(code), 404);
+    return c.html(<BookingPage ctx={ctx} user={c.get("user")!} data={data} />);
+  });
+  app.get("/dat-lich/:code/thu-moi.ics", requireUser, async (c) => {
+    const code = c.req.param("code");
+    const cal = CODE.test(code)
+      ? await ctx.desk.store.read(async (r) => lastInvite(await r.outbox.list({ booking: code })))
+      : null;
+    if (!cal) return c.text(`Lịch họp «${code}» chưa có thư mời.`, 404);
+    const mail = ctx.settings.mail;
+    if (!mail) return c.text("Chưa cấu hình hộp thư của bàn kỹ thuật nên không dựng lại được thư mời.", 503);
+    c.header("Content-Type", `text/calendar; charset=utf-8; method=${cal.method}`);
+    c.header("Content-Disposition", `attachment; filename="${code}.ics"`);
+    return c.body(invite(cal, mail));
+  });
+  return app;
+}

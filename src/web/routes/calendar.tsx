@@ -1,0 +1,270 @@
+import { Hono } from "hono";
+import { STATUS_VI } from "../../core/booking/state.js";
+import type { Booking, BookingStatus } from "../../core/booking/types.js";
+import {
+  addDays,
+  atLocal,
+  isoWeekday,
+  type LocalDate,
+  localDateOf,
+  weekdayVi,
+} from "../../core/calendar/zone.js";
+import type { Endpoint, EndpointLevel } from "../../core/directory/types.js";
+import { ENDPOINT_LEVELS } from "../../core/directory/types.js";
+import { requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
+import { hhmm } from "../views/format.js";
+import { addNav, Layout } from "../views/layout.js";
+
+addNav({ href: "/lich-noi-bo", label: "Lịch", order: 25 });
+
+/** Sessions shown on the internal calendar: every one that holds, or held, its endpoints and the MCU. */
+const SHOWN: BookingStatus[] = ["needs-review", "confirmed", "checked", "live", "ended", "handed-over"];
+const LEVEL_VI: Record<EndpointLevel, string> = {
+  city: "cấp Thành phố",
+  district: "cấp huyện",
+  commune: "cấp xã",
+};
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const HOUR = 3600_000;
+
+export function endpointsOfBooking(b: Booking): string[] {
+  return [...new Set([b.hostEndpoint, ...b.request.participants].filter((x): x is string => Boolean(x)))];
+}
+
+/** The peak MCU load within [from, to): ports (one per endpoint) and conferences running at once. */
+export function peakLoad(list: Booking[], from: Date, to: Date): { ports: number; conferences: number } {
+  const spans = list
+    .filter((b) => b.request.start && b.request.end)
+    .map((b) => ({
+      s: b.request.start!.getTime(),
+      e: b.request.end!.getTime(),
+      ports: endpointsOfBooking(b).length,
+    }))
+    .filter((x) => x.s < to.getTime() && x.e > from.getTime());
+  // The load only rises when a session starts, so the peak is at the window's start or at some start in it.
+  const instants = [from.getTime(), ...spans.map((x) => x.s).filter((s) => s >= from.getTime())];
+  let ports = 0;
+  let conferences = 0;
+  for (const t of instants) {
+    const on = spans.filter((x) => x.s <= t && x.e > t);
+    ports = Math.max(
+      ports,
+      on.reduce((n, x) => n + x.ports, 0),
+    );
+    conferences = Math.max(conferences, on.length);
+  }
+  return { ports, conferences };
+}
+
+interface View {
+  mode: "tuan" | "ngay";
+  /** The first day shown (Monday of the week, or the day). */
+  day: LocalDate;
+  agency: string;
+  level: EndpointLevel | "";
+}
+
+function viewOf(q: (k: string) => string | undefined, today: LocalDate): View {
+  const mode = q("xem") === "ngay" ? "ngay" : "tuan";
+  const raw = q("ngay") ?? "";
+  const picked = DATE.test(raw) && !Number.isNaN(Date.parse(raw)) ? raw : today;
+  const day = mode === "tuan" ? addDays(picked, 1 - isoWeekday(picked)) : picked;
+  const level = ENDPOINT_LEVELS.includes(q("cap") as EndpointLevel) ? (q("cap") as EndpointLevel) : "";
+  return { mode, day, agency: (q("co-quan") ?? "").slice(0, 200), level };
+}
+
+function href(v: View, change: Partial<View>): string {
+  const n = { ...v, ...change };
+  const p = new URLSearchParams({ xem: n.mode, ngay: n.day });
+  if (n.agency) p.set("co-quan", n.agency);
+  if (n.level) p.set("cap", n.level);
+  return `/lich-noi-bo?${p.toString()}`;
+}
+
+function Load(p: {
+  load: { ports: number; conferences: number };
+  cap: { ports: number; conferences: number };
+}) {
+  const over = p.load.ports > p.cap.ports || p.load.conferences > p.cap.conferences;
+  return (
+    <span class={over ? "bad" : "meta"}>
+      {`${p.load.ports}/${p.cap.ports} cổng · ${p.load.conferences}/${p.cap.conferences} phòng họp`}
+    </span>
+  );
+}
+
+function Session(p: { b: Booking; user: WebUser; zone: string }) {
+  const r = p.b.request;
+  const hidden = r.secret && p.user.role !== "admin";
+  return (
+    <li>
+      <a href={`/dat-lich/${p.b.code}`}>{p.b.code}</a> {hhmm(r.start, p.zone)}–{hhmm(r.end, p.zone)}{" "}
+      {hidden ? <em>phiên họp mật</em> : (r.title ?? "(chưa có nội dung)")}
+      <span class="meta"> · {STATUS_VI[p.b.status]}</span>
+    </li>
+  );
+}
+
+async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
+  const { ctx, user, view } = p;
+  const zone = ctx.desk.reg.zone;
+  const cap = ctx.desk.reg.mcu;
+  const days = view.mode === "tuan" ? Array.from({ length: 7 }, (_, i) => addDays(view.day, i)) : [view.day];
+  const from = atLocal(days[0]!, "00:00", zone);
+  const to = atLocal(addDays(days.at(-1)!, 1), "00:00", zone);
+  const { list, directory } = await ctx.desk.store.read(async (r) => ({
+    // A session that started the day before may still run: one day back, filtered by overlap below.
+    list: (await r.bookings.list({ from: new Date(from.getTime() - 24 * HOUR), to, statuses: SHOWN })).filter(
+      (b) => b.request.start && (b.request.end ?? b.request.start) > from,
+    ),
+    directory: await r.directory.load(),
+  }));
+  const agencies = directory.agencies.map((a) => a.name);
+  const endpoints = directory.endpoints.filter(
+    (e) => (!view.agency || e.agency === view.agency) && (!view.level || e.level === view.level),
+  );
+  const byEndpoint = new Map<string, Booking[]>();
+  for (const b of list) {
+    for (const code of endpointsOfBooking(b)) byEndpoint.set(code, [...(byEndpoint.get(code) ?? []), b]);
+  }
+  const rows = endpoints.filter((e) => byEndpoint.has(e.code));
+  // Columns: the week's days, or the day's hours from the earliest session (office hours at least).
+  const columns =
+    view.mode === "tuan"
+      ? days.map((d) => ({
+          label: `${weekdayVi(d)} ${d.slice(8)}/${d.slice(5, 7)}`,
+          from: atLocal(d, "00:00", zone),
+          to: atLocal(addDays(d, 1), "00:00", zone),
+        }))
+      : Array.from({ length: 24 }, (_, h) => {
+          const start = new Date(from.getTime() + h * HOUR);
+          return {
+            label: `${String(h).padStart(2, "0")}:00`,
+            from: start,
+            to: new Date(start.getTime() + HOUR),
+          };
+        }).filter(
+          (c, h) =>
+            (h >= 7 && h < 18) ||
+            list.some((b) => b.request.start! < c.to && (b.request.end ?? b.request.start!) > c.from),
+        );
+  const inCell = (e: Endpoint, c: { from: Date; to: Date }) =>
+    (byEndpoint.get(e.code) ?? []).filter((b) =>
+      view.mode === "tuan"
+        ? b.request.start! >= c.from && b.request.start! < c.to
+        : b.request.start! < c.to && (b.request.end ?? b.request.start!) > c.from,
+    );
+  const step = view.mode === "tuan" ? 7 : 1;
+  const title =
+    view.mode === "tuan"
+      ? `Lịch tuần từ ${fmt(days[0]!)} đến ${fmt(days[6]!)}`
+      : `Lịch ngày ${fmt(view.day)}`;
+  return (
+    <Layout title="Lịch" user={user} current="/lich-noi-bo">
+      <form class="filters" method="get" action="/lich-noi-bo">
+        <input type="hidden" name="xem" value={view.mode} />
+        <input type="hidden" name="ngay" value={view.day} />
+        <div>
+          <label for="loc-co-quan">Cơ quan</label>
+          <select id="loc-co-quan" name="co-quan">
+            <option value="">Tất cả</option>
+            {agencies.map((a) => (
+              <option value={a} selected={a === view.agency}>
+                {a}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="loc-cap">Cấp</label>
+          <select id="loc-cap" name="cap">
+            <option value="">Tất cả</option>
+            {ENDPOINT_LEVELS.map((l) => (
+              <option value={l} selected={l === view.level}>
+                {LEVEL_VI[l]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="submit">Lọc</button>
+      </form>
+      <nav aria-label="Chọn tuần hoặc ngày" class="filters">
+        <a href={href(view, { day: addDays(view.day, -step) })} rel="prev">
+          {view.mode === "tuan" ? "← Tuần trước" : "← Ngày trước"}
+        </a>
+        <a href={href(view, { day: addDays(view.day, step) })} rel="next">
+          {view.mode === "tuan" ? "Tuần sau →" : "Ngày sau →"}
+        </a>
+        {view.mode === "tuan" ? (
+          <a href={href(view, { mode: "ngay", day: localDateOf(ctx.now(), zone) })}>Xem theo ngày</a>
+        ) : (
+          <a href={href(view, { mode: "tuan" })}>Xem theo tuần</a>
+        )}
+      </nav>
+      <h2>{title}</h2>
+      <div class="table-wrap">
+        <table class="calendar">
+          <caption class="meta">
+            Hàng: điểm cầu có phiên họp ({rows.length}/{endpoints.length} điểm cầu theo bộ lọc). Dòng đầu:
+            cổng MCU và phòng họp đang dùng (cao nhất) so với năng lực.
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Điểm cầu</th>
+              {columns.map((c) => (
+                <th scope="col">{c.label}</th>
+              ))}
+            </tr>
+            <tr>
+              <th scope="row">MCU</th>
+              {columns.map((c) => (
+                <td>
+                  <Load load={peakLoad(list, c.from, c.to)} cap={cap} />
+                </td>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((e) => (
+              <tr>
+                <th scope="row">
+                  {e.code}
+                  <span class="meta"> {e.name}</span>
+                </th>
+                {columns.map((c) => {
+                  const here = inCell(e, c);
+                  return (
+                    <td>
+                      {here.length ? (
+                        <ul class="endpoints">
+                          {here.map((b) => (
+                            <Session b={b} user={user} zone={zone} />
+                          ))}
+                        </ul>
+                      ) : null}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {rows.length === 0 ? <p>Không có phiên họp nào trong khoảng này.</p> : null}
+    </Layout>
+  );
+}
+
+function fmt(d: LocalDate): string {
+  return `${d.slice(8)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+}
+
+/** Lịch: the internal week and day views per endpoint (the public schedule is /lich). */
+export function calendarRoutes(ctx: WebCtx): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  app.get("/lich-noi-bo", requireUser, async (c) => {
+    const view = viewOf((k) => c.req.query(k), localDateOf(ctx.now(), ctx.desk.reg.zone));
+    return c.html(<CalendarPage ctx={ctx} user={c.get("user")!} view={view} />);
+  });
+  return app;
+}

@@ -1,0 +1,443 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import {
+  type CsvProblem,
+  DirectoryCsvError,
+  directoryToCsv,
+  readDirectoryCsv,
+} from "../../app/directory/csv.js";
+import { importDirectory, type OrphanedBooking } from "../../app/directory/import.js";
+import { chairWarnings, checkDirectory, type Violation } from "../../core/directory/check.js";
+import type { Directory, Role } from "../../core/directory/types.js";
+import { requireRole, requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
+import { flashOf, withFlash } from "../views/flash.js";
+import { dateTime } from "../views/format.js";
+import { addNav, Csrf, Layout } from "../views/layout.js";
+
+addNav({ href: "/danh-ba", label: "Danh bạ", order: 40 });
+
+/** The three files of a directory, as the CLI's `directory import DIR` reads them. */
+export const FILES = ["agencies.csv", "endpoints.csv", "people.csv"] as const;
+/** All three files of the city's directory are under 100 kB; anything near this limit is not a directory. */
+export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
+/**
+ * The upload's size limit. server.ts mounts it before the CSRF guard, which may read a form body to find the
+ * `_csrf` field: the limit must hold before anything buffers the upload.
+ */
+export const uploadLimit = bodyLimit({
+  maxSize: MAX_UPLOAD_BYTES,
+  onError: (c) =>
+    c.text(`Tệp tải lên quá lớn: tổng dung lượng tối đa ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`, 413),
+});
+/** How long a previewed upload waits for the operator's confirmation. */
+const PENDING_MS = 30 * 60_000;
+
+const ROLE_VI: Record<Role, string> = {
+  leader: "lãnh đạo phụ trách",
+  technician: "cán bộ kỹ thuật điểm cầu",
+  "mcu-technician": "cán bộ kỹ thuật MCU",
+  "wan-duty": "trực mạng WAN",
+  admin: "quản trị",
+};
+const LEVEL_VI = { city: "cấp Thành phố", district: "cấp huyện", commune: "cấp xã" } as const;
+
+/**
+ * Spreadsheets run a cell that starts with = + - @ as a formula (CSV injection): the export prefixes such a
+ * cell with an apostrophe, which Excel and LibreOffice show as text; the import strips it again (csv.ts).
+ */
+export function guardCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** The export: the CLI's CSV with every cell guarded (the BOM and the columns are kept). */
+export function guardedCsv(text: string): string {
+  const body = text.replace(/^\uFEFF/, "");
+  const rows = parse(body, { relax_column_count: true }) as string[][];
+  return `\uFEFF${stringify(rows.map((r) => r.map(guardCell)))}`;
+}
+
+/**
+ * A previewed upload, kept in this process until the operator confirms. Server-side rather than re-posted
+ * with an HMAC: the confirmation imports exactly what was checked, the file (phones, VPN tokens) does not
+ * travel back through the browser, and there is no signing key to manage. It is bound to the session that
+ * uploaded it (by a hash of the session token) and expires; a restart loses it and the operator uploads again.
+ */
+interface Pending {
+  session: string;
+  dir: Directory;
+  expires: number;
+}
+
+const hash = (s: string) => createHash("sha256").update(s).digest("hex");
+
+function findingsOf(dir: Directory, ctx: WebCtx): Violation[] {
+  return [...checkDirectory(dir, ctx.desk.reg), ...chairWarnings(dir)];
+}
+
+function Findings(p: { list: Violation[] }) {
+  return p.list.length ? (
+    <ul class="findings">
+      {p.list.map((v) => (
+        <li class="warn">
+          Điều {v.article}: {v.message}
+        </li>
+      ))}
+    </ul>
+  ) : null;
+}
+
+function ImportForm(p: { user: WebUser }) {
+  return (
+    <section aria-labelledby="nhap">
+      <h2 id="nhap">Nhập danh bạ từ CSV</h2>
+      <p class="meta">
+        Ba tệp cùng định dạng với lệnh <code>directory import</code>. Hệ thống kiểm tra và cho xem trước; chỉ
+        nhập khi bạn xác nhận. Tổng dung lượng tối đa {MAX_UPLOAD_BYTES / 1024 / 1024} MB.
+      </p>
+      <form method="post" action="/danh-ba/nhap" enctype="multipart/form-data">
+        <Csrf user={p.user} />
+        {FILES.map((f) => (
+          <div>
+            <label for={`tep-${f}`}>{f}</label>
+            <input id={`tep-${f}`} name={f} type="file" accept=".csv,text/csv" required />
+          </div>
+        ))}
+        <button type="submit">Kiểm tra và xem trước</button>
+      </form>
+    </section>
+  );
+}
+
+async function DirectoryPage(p: { ctx: WebCtx; user: WebUser; flash: ReturnType<typeof flashOf> }) {
+  const dir = await p.ctx.desk.store.read((r) => r.directory.load());
+  const findings = findingsOf(dir, p.ctx);
+  const admin = p.user.role === "admin";
+  const ofAgency = (name: string) => findings.filter((v) => v.agency === name && v.endpoints.length !== 1);
+  const ofEndpoint = (code: string) =>
+    findings.filter((v) => v.endpoints.length === 1 && v.endpoints[0] === code);
+  return (
+    <Layout title="Danh bạ" user={p.user} current="/danh-ba" flash={p.flash}>
+      <p>
+        {dir.agencies.length} cơ quan, {dir.endpoints.length} điểm cầu, {dir.people.length} người.{" "}
+        {findings.length ? (
+          <strong class="warn">{findings.length} điểm cần xem theo Quy chế (directory check).</strong>
+        ) : (
+          <span class="ok">Không có vi phạm Quy chế.</span>
+        )}
+      </p>
+      {admin ? (
+        <>
+          <p>
+            Xuất CSV:{" "}
+            {FILES.map((f) => (
+              <>
+                <a href={`/danh-ba/xuat/${f}`} download={f}>
+                  {f}
+                </a>{" "}
+              </>
+            ))}
+          </p>
+          <ImportForm user={p.user} />
+        </>
+      ) : null}
+      <section aria-labelledby="co-quan">
+        <h2 id="co-quan">Cơ quan</h2>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Tên</th>
+                <th scope="col">Loại</th>
+                <th scope="col">Hộp thư công vụ</th>
+                <th scope="col">Điểm cầu</th>
+                <th scope="col">Kiểm tra</th>
+              </tr>
+            </thead>
+            <tbody>
+              {dir.agencies.map((a) => (
+                <tr>
+                  <td>{a.name}</td>
+                  <td>{a.kind}</td>
+                  <td>{a.mailboxes.join(", ")}</td>
+                  <td>{dir.endpoints.filter((e) => e.agency === a.name).length}</td>
+                  <td>
+                    <Findings list={ofAgency(a.name)} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section aria-labelledby="diem-cau">
+        <h2 id="diem-cau">Điểm cầu</h2>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Mã</th>
+                <th scope="col">Tên</th>
+                <th scope="col">Cấp</th>
+                <th scope="col">Cơ quan</th>
+                <th scope="col">Quyền điều khiển</th>
+                <th scope="col">Kiểm tra</th>
+              </tr>
+            </thead>
+            <tbody>
+              {dir.endpoints.map((e) => (
+                <tr>
+                  <td>{e.code}</td>
+                  <td>{e.name}</td>
+                  <td>{LEVEL_VI[e.level]}</td>
+                  <td>{e.agency}</td>
+                  <td>
+                    {e.control ? (e.vpnToken ? "có (đã có token VPN)" : "có (chưa có token VPN)") : "không"}
+                  </td>
+                  <td>
+                    <Findings list={ofEndpoint(e.code)} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section aria-labelledby="nguoi">
+        <h2 id="nguoi">Người</h2>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Họ tên</th>
+                <th scope="col">Vai trò</th>
+                <th scope="col">Điểm cầu</th>
+                <th scope="col">Điện thoại</th>
+                <th scope="col">Thư</th>
+              </tr>
+            </thead>
+            <tbody>
+              {dir.people.map((x) => (
+                <tr>
+                  <td>{x.name}</td>
+                  <td>{ROLE_VI[x.role]}</td>
+                  <td>{x.endpoint ?? ""}</td>
+                  <td>{x.phone ?? ""}</td>
+                  <td>{x.email ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </Layout>
+  );
+}
+
+function Problems(p: { problems: CsvProblem[] }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="meta">Lỗi trong các tệp tải lên: chưa nhập gì.</caption>
+        <thead>
+          <tr>
+            <th scope="col">Tệp</th>
+            <th scope="col">Dòng</th>
+            <th scope="col">Cột</th>
+            <th scope="col">Lỗi</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.problems.map((x) => (
+            <tr>
+              <td>{x.file}</td>
+              <td>{String(x.line)}</td>
+              <td>{x.column}</td>
+              <td>{x.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Preview(p: {
+  ctx: WebCtx;
+  user: WebUser;
+  current: Directory;
+  dir: Directory | null;
+  problems: CsvProblem[];
+  token: string | null;
+  orphaned?: OrphanedBooking[];
+  error?: string;
+}) {
+  const zone = p.ctx.desk.reg.zone;
+  const codes = new Set(p.current.endpoints.map((e) => e.code));
+  const next = new Set(p.dir?.endpoints.map((e) => e.code) ?? []);
+  const added = [...next].filter((c) => !codes.has(c));
+  const removed = [...codes].filter((c) => !next.has(c));
+  return (
+    <Layout
+      title="Xem trước danh bạ"
+      user={p.user}
+      current="/danh-ba"
+      flash={p.error ? { kind: "error", text: p.error } : null}
+    >
+      {p.problems.length ? <Problems problems={p.problems} /> : null}
+      {p.dir && p.token ? (
+        <>
+          <p>
+            Tệp hợp lệ: {p.dir.agencies.length} cơ quan, {p.dir.endpoints.length} điểm cầu,{" "}
+            {p.dir.people.length} người (hiện có {p.current.agencies.length} cơ quan,{" "}
+            {p.current.endpoints.length} điểm cầu, {p.current.people.length} người).
+          </p>
+          <p>
+            Điểm cầu thêm mới: {added.join(", ") || "không có"}. Điểm cầu bị bỏ:{" "}
+            {removed.join(", ") || "không có"}.
+          </p>
+          <Findings list={findingsOf(p.dir, p.ctx)} />
+          {p.orphaned?.length ? (
+            <>
+              <p class="bad">Danh bạ mới bỏ điểm cầu mà các lịch họp sắp tới còn dùng:</p>
+              <ul>
+                {p.orphaned.map((o) => (
+                  <li>
+                    {o.code} ({dateTime(o.start, zone)}): {o.endpoints.join(", ")}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          <form method="post" action="/danh-ba/nhap/xac-nhan">
+            <Csrf user={p.user} />
+            <input type="hidden" name="token" value={p.token} />
+            {p.orphaned?.length ? (
+              <div>
+                <input id="bat-buoc" type="checkbox" name="force" value="1" />
+                <label for="bat-buoc">Vẫn nhập dù các lịch họp trên mất điểm cầu</label>
+              </div>
+            ) : null}
+            <button type="submit">Xác nhận nhập danh bạ</button>
+          </form>
+        </>
+      ) : null}
+      <p>
+        <a href="/danh-ba">Quay lại Danh bạ</a>
+      </p>
+    </Layout>
+  );
+}
+
+/** Danh bạ: the directory with its `directory check` findings; CSV import with preview (admin); CSV export. */
+export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
+  const app = new Hono<WebEnv>();
+  const pending = new Map<string, Pending>();
+  const admin = requireRole("admin");
+  const sweep = (now: number) => {
+    for (const [k, v] of pending) if (v.expires <= now) pending.delete(k);
+  };
+  app.get("/danh-ba", requireUser, async (c) =>
+    c.html(<DirectoryPage ctx={ctx} user={c.get("user")!} flash={flashOf(c)} />),
+  );
+  app.get("/danh-ba/xuat/:file", admin, async (c) => {
+    const file = c.req.param("file");
+    if (!(FILES as readonly string[]).includes(file)) return c.text(`Không có tệp «${file}».`, 404);
+    const dir = await ctx.desk.store.read((r) => r.directory.load());
+    c.header("Content-Type", "text/csv; charset=utf-8");
+    c.header("Content-Disposition", `attachment; filename="${file}"`);
+    return c.body(guardedCsv(directoryToCsv(dir)[file]!));
+  });
+  app.post("/danh-ba/nhap", admin, async (c) => {
+    const user = c.get("user")!;
+    const now = ctx.now();
+    const current = await ctx.desk.store.read((r) => r.directory.load());
+    const body = await c.req.parseBody();
+    const folder = mkdtempSync(join(tmpdir(), "danh-ba-"));
+    let dir: Directory | null = null;
+    let problems: CsvProblem[] = [];
+    try {
+      for (const f of FILES) {
+        const part = body[f];
+        if (part instanceof File && part.size > 0)
+          writeFileSync(join(folder, f), Buffer.from(await part.arrayBuffer()));
+      }
+      // The same reading and checks as `npm run cli -- directory import DIR`.
+      dir = readDirectoryCsv(folder);
+    } catch (err) {
+      if (!(err instanceof DirectoryCsvError)) throw err;
+      problems = err.problems.map((p) =>
+        p.line === 0 ? { ...p, message: "chưa chọn tệp này hoặc tệp rỗng." } : p,
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+    if (!dir) {
+      return c.html(
+        <Preview ctx={ctx} user={user} current={current} dir={null} problems={problems} token={null} />,
+        422,
+      );
+    }
+    sweep(now.getTime());
+    const session = hash(c.get("sessionToken") ?? "");
+    for (const [k, v] of pending) if (v.session === session) pending.delete(k);
+    const token = randomBytes(24).toString("hex");
+    pending.set(token, { session, dir, expires: now.getTime() + PENDING_MS });
+    return c.html(<Preview ctx={ctx} user={user} current={current} dir={dir} problems={[]} token={token} />);
+  });
+  app.post("/danh-ba/nhap/xac-nhan", admin, async (c) => {
+    const user = c.get("user")!;
+    const now = ctx.now();
+    sweep(now.getTime());
+    const body = await c.req.parseBody();
+    const token = typeof body.token === "string" ? body.token : "";
+    const held = pending.get(token);
+    const current = await ctx.desk.store.read((r) => r.directory.load());
+    if (!held || held.session !== hash(c.get("sessionToken") ?? "")) {
+      return c.html(
+        <Preview
+          ctx={ctx}
+          user={user}
+          current={current}
+          dir={null}
+          problems={[]}
+          token={null}
+          error="Bản xem trước không còn (đã nhập, đã quá 30 phút hoặc thuộc phiên đăng nhập khác). Hãy tải tệp lên lại."
+        />,
+        409,
+      );
+    }
+    const outcome = await importDirectory(ctx.desk.store, held.dir, { now, force: body.force === "1" });
+    if (!outcome.imported) {
+      return c.html(
+        <Preview
+          ctx={ctx}
+          user={user}
+          current={current}
+          dir={held.dir}
+          problems={[]}
+          token={token}
+          orphaned={outcome.orphaned}
+          error="Chưa nhập: danh bạ mới bỏ điểm cầu mà lịch họp sắp tới còn dùng."
+        />,
+        409,
+      );
+    }
+    pending.delete(token);
+    const d = held.dir;
+    return c.redirect(
+      withFlash(
+        "/danh-ba",
+        "da-nhap-danh-ba",
+        `${d.agencies.length}-${d.endpoints.length}-${d.people.length}`,
+      ),
+      303,
+    );
+  });
+  return app;
+}
