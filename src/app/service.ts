@@ -22,6 +22,7 @@ import type { McuAdapter } from "../mcu/port.js";
 import { type Claimant, judgeLease, type Lease } from "../store/lease-repo.js";
 import type { OutboxChannel } from "../store/queue-repos.js";
 import { Store } from "../store/store.js";
+import { opsRoutes, publicRoutes } from "../web/public/index.js";
 import { type RunningWeb, startWebDesk } from "../web/server.js";
 import { handleChatEvent, incidentJobHandlers, scopeChat } from "./chat/conversation.js";
 import { type Config, loadHolidayCalendar } from "./config.js";
@@ -337,6 +338,8 @@ export class DeskService {
       clock: this.clock,
       kick: () => this.kickOutbox(),
       log: this.log,
+      // No login: the public schedule and its ICS feeds (Điều 15.2b); /healthz and /metrics guard themselves.
+      open: [publicRoutes(this), opsRoutes(this)],
     });
     this.log("started", {
       pid: process.pid,

@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { Actor, Desk } from "../app/desk.js";
 import type { DeskPerson } from "./auth/accounts.js";
 import type { ChangeFeed } from "./events.js";
@@ -19,6 +19,11 @@ export interface WebDeps {
   kick?: () => void;
   /** Poll interval of the live feed; 1 s by default. */
   feedIntervalMs?: number;
+  /**
+   * Sub-apps served WITHOUT the desk's session, CSRF and CSP middlewares (the public schedule and its feeds,
+   * /healthz, /metrics): they need no login, accept no form, and set their own headers.
+   */
+  open?: Hono[];
 }
 
 export interface WebCtx {

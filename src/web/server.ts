@@ -18,6 +18,7 @@ import { incidentRoutes } from "./routes/incidents.js";
 import { csrfGuard, loginRoutes } from "./routes/login.js";
 import { pendingRoutes } from "./routes/pending.js";
 import { regulationRoutes } from "./routes/regulation.js";
+import { reportPageRoutes } from "./routes/report.js";
 import { todayRoutes } from "./routes/today.js";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -50,6 +51,8 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
     feed: new ChangeFeed(deps.desk, deps.feedIntervalMs ?? 1000),
   };
   const app = new Hono<WebEnv>();
+  // Registered first, so their handlers answer before the desk's middlewares run (see WebDeps.open).
+  for (const open of deps.open ?? []) app.route("/", open as unknown as Hono<WebEnv>);
   app.use(
     "*",
     secureHeaders({
@@ -124,6 +127,7 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   app.route("/", bookingRoutes(ctx));
   app.route("/", directoryRoutes(ctx));
   app.route("/", regulationRoutes(ctx));
+  app.route("/", reportPageRoutes(ctx));
   return Object.assign(app, { ctx });
 }
 
@@ -172,9 +176,10 @@ export async function startWebDesk(
     clock: () => Date;
     kick: () => void;
     log: (event: string, fields?: Record<string, unknown>) => void;
+    open?: Hono[];
   },
 ): Promise<RunningWeb | null> {
-  const app = webApp({ desk, settings, clock: opts.clock, kick: opts.kick });
+  const app = webApp({ desk, settings, clock: opts.clock, kick: opts.kick, open: opts.open ?? [] });
   try {
     const running = await listen(app, settings.host, settings.port);
     opts.log("web-started", { url: running.url });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { registerBooking } from "../../src/app/desk.js";
+import { registerBooking } from "../../src/app/booking/index.js";
 import { setPassword } from "../../src/web/auth/accounts.js";
 import { webApp } from "../../src/web/server.js";
 import { DEFAULT_WEB_SETTINGS } from "../../src/web/settings.js";
