@@ -49,6 +49,14 @@ export const minimalLayout: ReportLayout = ({ title, body }) => html`<!doctype h
 <body>${body}</body>
 </html>`;
 
+/**
+ * A chart as an image: ECharts writes inline `style` attributes, which the web desk's Content-Security-Policy
+ * (style-src 'self') would strip from inline SVG; an SVG image is its own document, and `img-src data:` is allowed.
+ */
+function svgDataUri(svg: string): string {
+  return `data:image/svg+xml;base64,${Buffer.from(svg, "utf8").toString("base64")}`;
+}
+
 /** At most this many rows of a table on the page; the workbook has them all. */
 const PAGE_ROWS = 500;
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -186,7 +194,7 @@ Lập lúc ${DateTime.fromISO(report.generatedAt, { zone }).toFormat("HH:mm dd/M
 </section>
 <section class="report-charts">
 <h2>Biểu đồ</h2>
-${charts.map(([caption, svg]) => html`<figure>${raw(svg)}<figcaption>${caption}</figcaption></figure>`)}
+${charts.map(([caption, svg]) => html`<figure><img src="${svgDataUri(svg)}" alt="${caption}"><figcaption>${caption}</figcaption></figure>`)}
 </section>
 <section class="report-tables">
 <h2>Số liệu</h2>
