@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { deleteCookie, getCookie } from "hono/cookie";
 import { secureHeaders } from "hono/secure-headers";
 import { streamSSE } from "hono/streaming";
+import { correlationMiddleware } from "../app/ops/context.js";
 import { personByLogin } from "./auth/accounts.js";
 import { readSession, SESSION_COOKIE } from "./auth/sessions.js";
 import { requireUser, type WebCtx, type WebDeps, type WebEnv } from "./context.js";
@@ -51,6 +52,9 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
     feed: new ChangeFeed(deps.desk, deps.feedIntervalMs ?? 1000),
   };
   const app = new Hono<WebEnv>();
+  // Every request runs under its own correlation id (or a valid X-Request-Id it brought): one grep of the log
+  // finds all it caused, as for a mail or a chat update (ops/context.ts).
+  app.use("*", correlationMiddleware());
   // Registered first, so their handlers answer before the desk's middlewares run (see WebDeps.open).
   for (const open of deps.open ?? []) app.route("/", open as unknown as Hono<WebEnv>);
   app.use(
