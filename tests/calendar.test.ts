@@ -1,7 +1,8 @@
+import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { loadHolidayCalendar } from "../src/app/config.js";
 import { HolidayCalendar, statutoryHolidays } from "../src/core/calendar/holidays.js";
-import { formatVi, isoLocal, localDateOf } from "../src/core/calendar/zone.js";
+import { formatVi, isoLocal, localDateOf, localTimeOf } from "../src/core/calendar/zone.js";
 import { at, CALENDAR_DIR } from "./helpers.js";
 
 const cal = loadHolidayCalendar(CALENDAR_DIR);
@@ -78,5 +79,46 @@ describe("Vietnamese working days (Bộ luật Lao động Điều 112; Quy ch�
     // Thursday 30/4/2026 and Friday 1/5 are holidays: two working days after Wed 29/4 are Mon 4/5 and Tue 5/5.
     expect(cal.addWorkingDays("2026-04-29", 2)).toBe("2026-05-05");
     expect(cal.addWorkingDays("2026-12-11", 2)).toBe("2026-12-15");
+  });
+});
+
+describe("the remembered zone offset", () => {
+  it("gives luxon's wall clock for every instant, across DST changes and half- and quarter-hour zones", () => {
+    const zones = [
+      "Asia/Ho_Chi_Minh",
+      "America/Los_Angeles",
+      "Europe/Paris",
+      "Asia/Kolkata",
+      "Asia/Kathmandu",
+      "Australia/Lord_Howe",
+      "America/St_Johns",
+    ];
+    // Every 41 minutes 13 seconds over two years, and minute by minute around each offset change found.
+    const start = Date.UTC(2025, 0, 1);
+    const step = 2_473_000;
+    const check = (t: number, zone: string) => {
+      const d = new Date(t);
+      const ref = DateTime.fromMillis(t, { zone });
+      const got = `${localDateOf(d, zone)} ${localTimeOf(d, zone)}`;
+      if (got !== ref.toFormat("yyyy-MM-dd HH:mm"))
+        throw new Error(`${zone} ${d.toISOString()}: ${got} ≠ ${ref.toISO()}`);
+      return ref.offset;
+    };
+    let transitions = 0;
+    for (const zone of zones) {
+      let last = check(start, zone);
+      for (let t = start + step; t < start + 2 * 366 * 86_400_000; t += step) {
+        const offset = check(t, zone);
+        if (offset !== last) {
+          transitions++;
+          for (let u = t - step; u <= t; u += 60_000) check(u, zone);
+        }
+        last = offset;
+      }
+    }
+    // Los Angeles, Paris, Lord Howe and St John's change twice a year: 4 zones × 4 changes in two years.
+    expect(transitions).toBe(16);
+    expect(localTimeOf(new Date("2026-12-10T02:05:00Z"), "Asia/Ho_Chi_Minh")).toBe("09:05");
+    expect(localDateOf(new Date("2026-12-10T17:00:00Z"), "Asia/Ho_Chi_Minh")).toBe("2026-12-11");
   });
 });

@@ -1,13 +1,16 @@
 import { DateTime } from "luxon";
+import { localDateOf, localTimeOf } from "../../core/calendar/zone.js";
 
 /** Hanoi time of an instant: "08:30". */
 export function hhmm(d: Date | null, zone: string): string {
-  return d ? DateTime.fromJSDate(d).setZone(zone).toFormat("HH:mm") : "--:--";
+  return d ? localTimeOf(d, zone) : "--:--";
 }
 
 /** "08:30 29/11/2026". */
 export function dateTime(d: Date | null, zone: string): string {
-  return d ? DateTime.fromJSDate(d).setZone(zone).toFormat("HH:mm dd/MM/yyyy") : "chưa rõ";
+  if (!d) return "chưa rõ";
+  const day = localDateOf(d, zone);
+  return `${localTimeOf(d, zone)} ${day.slice(8)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 }
 
 /** "Chủ nhật, 29/11/2026". */
