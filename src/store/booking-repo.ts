@@ -108,6 +108,18 @@ export interface BookingRange {
   statuses?: BookingStatus[];
 }
 
+/** What a calendar shows of a booking: no contacts, reasons or mail, and one row per booking. */
+export interface BookingSummary {
+  code: string;
+  status: BookingStatus;
+  start: Date | null;
+  end: Date | null;
+  title: string | null;
+  secret: boolean;
+  /** The host's endpoint first, then the participants, each once. */
+  endpoints: string[];
+}
+
 export interface Page {
   /** Rows per page (at least 1). */
   limit: number;
@@ -185,6 +197,29 @@ export class BookingRepo {
             gt(bookingEndpoints.endAt, ph("from")),
           ),
         )
+        .prepare(),
+      summaries: db
+        .select({
+          code: bookings.code,
+          status: bookings.status,
+          startAt: bookings.startAt,
+          endAt: bookings.endAt,
+          title: bookings.title,
+          secret: bookings.secret,
+          hostEndpoint: bookings.hostEndpoint,
+          // U+001F joins the codes: no directory code holds it.
+          endpoints: sql<string | null>`(SELECT group_concat(x.endpoint, char(31)) FROM booking_endpoints x
+            WHERE x.booking = ${bookings.code} AND x.role = 'participant')`,
+        })
+        .from(bookings)
+        .where(
+          and(
+            gte(bookings.startAt, ph("from")),
+            lt(bookings.startAt, ph("to")),
+            sql`${bookings.status} IN (SELECT value FROM json_each(${ph("statuses")}))`,
+          ),
+        )
+        .orderBy(asc(bookings.startAt), asc(bookings.code))
         .prepare(),
       deleteEndpoint: db
         .delete(bookingEndpoints)
@@ -349,6 +384,40 @@ export class BookingRepo {
     return rows.map((r) => toBooking(r, parts.get(r.code) ?? []));
   }
 
+  /**
+   * Bookings starting in [from, to) with one of `statuses`, narrowed to what a calendar shows: one raw row per booking
+   * (its endpoints folded by SQLite), from one prepared statement. A busy week is a thousand bookings.
+   */
+  async summaries(range: {
+    from: Date;
+    to: Date;
+    statuses: readonly BookingStatus[];
+  }): Promise<BookingSummary[]> {
+    const rows = this.q.summaries.values({
+      from: range.from.getTime(),
+      to: range.to.getTime(),
+      statuses: JSON.stringify(range.statuses),
+    }) as unknown as [
+      string,
+      BookingStatus,
+      number | null,
+      number | null,
+      string | null,
+      number,
+      string | null,
+      string | null,
+    ][];
+    return rows.map(([code, status, startAt, endAt, title, secret, host, eps]) => ({
+      code,
+      status,
+      start: startAt === null ? null : new Date(startAt),
+      end: endAt === null ? null : new Date(endAt),
+      title,
+      secret: Boolean(secret),
+      endpoints: [...new Set([...(host ? [host] : []), ...(eps ? eps.split("\u001f") : [])])],
+    }));
+  }
+
   async addEvent(code: string, e: BookingEvent): Promise<void> {
     this.q.insertEvent.run({
       booking: code,
@@ -362,19 +431,51 @@ export class BookingRepo {
   }
 
   async events(code: string): Promise<BookingEvent[]> {
-    return this.db
+    return (await this.eventsOf([code])).get(code) ?? [];
+  }
+
+  /** The audit trails of several bookings in one query per chunk (pages that list many: no query per row). */
+  async eventsOf(codes: readonly string[]): Promise<Map<string, BookingEvent[]>> {
+    const out = new Map<string, BookingEvent[]>();
+    for (const part of chunks([...new Set(codes)])) {
+      const rows = this.db
+        .select()
+        .from(bookingEvents)
+        .where(inArray(bookingEvents.booking, part))
+        .orderBy(asc(bookingEvents.id))
+        .all();
+      for (const r of rows) {
+        const e: BookingEvent = {
+          at: r.at,
+          from: r.fromStatus as BookingStatus | null,
+          to: r.toStatus as BookingStatus,
+          actor: r.actor,
+          channel: r.channel as Channel,
+          reason: r.reason,
+        };
+        const list = out.get(r.booking);
+        if (list) list.push(e);
+        else out.set(r.booking, [e]);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Bookings with one of `statuses`, oldest receipt first, one page at a time: the desk's queue (Chờ xử lý).
+   * Ordered by (received_at, code), so that paging returns every row once; `count` gives the total.
+   */
+  async queue(statuses: readonly BookingStatus[], page: Page): Promise<Booking[]> {
+    const where = inArray(bookings.status, [...statuses]);
+    const rows = this.db
       .select()
-      .from(bookingEvents)
-      .where(eq(bookingEvents.booking, code))
-      .orderBy(asc(bookingEvents.id))
-      .all()
-      .map((r) => ({
-        at: r.at,
-        from: r.fromStatus as BookingStatus | null,
-        to: r.toStatus as BookingStatus,
-        actor: r.actor,
-        channel: r.channel as Channel,
-        reason: r.reason,
-      }));
+      .from(bookings)
+      .where(where)
+      .orderBy(asc(bookings.receivedAt), asc(bookings.code))
+      .limit(Math.max(1, page.limit))
+      .offset(Math.max(0, page.offset))
+      .all();
+    const parts = this.participantsOf(rows.map((r) => r.code));
+    return rows.map((r) => toBooking(r, parts.get(r.code) ?? []));
   }
 }

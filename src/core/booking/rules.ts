@@ -338,7 +338,7 @@ export const cityHallRoom: Rule = {
 
 /** Peak conferences and ports used by `holders` at any instant within [start, end). */
 export function peakLoad(
-  holders: readonly SlotHolder[],
+  holders: readonly Pick<SlotHolder, "start" | "end" | "ports">[],
   start: Date,
   end: Date,
 ): { conferences: number; ports: number } {

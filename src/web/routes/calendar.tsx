@@ -1,6 +1,7 @@
 import { Hono } from "hono";
+import { peakLoad as corePeakLoad } from "../../core/booking/rules.js";
 import { STATUS_VI } from "../../core/booking/state.js";
-import type { Booking, BookingStatus } from "../../core/booking/types.js";
+import type { BookingStatus } from "../../core/booking/types.js";
 import {
   addDays,
   atLocal,
@@ -11,6 +12,7 @@ import {
 } from "../../core/calendar/zone.js";
 import type { Endpoint, EndpointLevel } from "../../core/directory/types.js";
 import { ENDPOINT_LEVELS } from "../../core/directory/types.js";
+import type { BookingSummary } from "../../store/booking-repo.js";
 import { requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
 import { hhmm } from "../views/format.js";
 import { addNav, Layout } from "../views/layout.js";
@@ -27,33 +29,15 @@ const LEVEL_VI: Record<EndpointLevel, string> = {
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const HOUR = 3600_000;
 
-export function endpointsOfBooking(b: Booking): string[] {
-  return [...new Set([b.hostEndpoint, ...b.request.participants].filter((x): x is string => Boolean(x)))];
-}
+/** What the calendar reads of a booking (one narrow row each: a busy week is a thousand of them). */
+type Entry = BookingSummary;
 
 /** The peak MCU load within [from, to): ports (one per endpoint) and conferences running at once. */
-export function peakLoad(list: Booking[], from: Date, to: Date): { ports: number; conferences: number } {
-  const spans = list
-    .filter((b) => b.request.start && b.request.end)
-    .map((b) => ({
-      s: b.request.start!.getTime(),
-      e: b.request.end!.getTime(),
-      ports: endpointsOfBooking(b).length,
-    }))
-    .filter((x) => x.s < to.getTime() && x.e > from.getTime());
-  // The load only rises when a session starts, so the peak is at the window's start or at some start in it.
-  const instants = [from.getTime(), ...spans.map((x) => x.s).filter((s) => s >= from.getTime())];
-  let ports = 0;
-  let conferences = 0;
-  for (const t of instants) {
-    const on = spans.filter((x) => x.s <= t && x.e > t);
-    ports = Math.max(
-      ports,
-      on.reduce((n, x) => n + x.ports, 0),
-    );
-    conferences = Math.max(conferences, on.length);
-  }
-  return { ports, conferences };
+export function peakLoad(list: Entry[], from: Date, to: Date): { ports: number; conferences: number } {
+  const spans: { start: Date; end: Date; ports: number }[] = [];
+  for (const b of list)
+    if (b.start && b.end) spans.push({ start: b.start, end: b.end, ports: b.endpoints.length });
+  return corePeakLoad(spans, from, to);
 }
 
 interface View {
@@ -62,7 +46,12 @@ interface View {
   day: LocalDate;
   agency: string;
   level: EndpointLevel | "";
+  /** The page of endpoint rows, from 1. */
+  page: number;
 }
+
+/** Endpoint rows per page: a week of a busy network is thousands of cells, more than anyone reads at once. */
+export const CALENDAR_ROWS = 60;
 
 function viewOf(q: (k: string) => string | undefined, today: LocalDate): View {
   const mode = q("xem") === "ngay" ? "ngay" : "tuan";
@@ -70,14 +59,17 @@ function viewOf(q: (k: string) => string | undefined, today: LocalDate): View {
   const picked = DATE.test(raw) && !Number.isNaN(Date.parse(raw)) ? raw : today;
   const day = mode === "tuan" ? addDays(picked, 1 - isoWeekday(picked)) : picked;
   const level = ENDPOINT_LEVELS.includes(q("cap") as EndpointLevel) ? (q("cap") as EndpointLevel) : "";
-  return { mode, day, agency: (q("co-quan") ?? "").slice(0, 200), level };
+  const page = /^\d{1,4}$/.test(q("trang") ?? "") ? Math.max(1, Number(q("trang"))) : 1;
+  return { mode, day, agency: (q("co-quan") ?? "").slice(0, 200), level, page };
 }
 
 function href(v: View, change: Partial<View>): string {
-  const n = { ...v, ...change };
+  // Another day or filter starts at the first page.
+  const n = { ...v, page: 1, ...change };
   const p = new URLSearchParams({ xem: n.mode, ngay: n.day });
   if (n.agency) p.set("co-quan", n.agency);
   if (n.level) p.set("cap", n.level);
+  if (n.page > 1) p.set("trang", String(n.page));
   return `/lich-noi-bo?${p.toString()}`;
 }
 
@@ -93,8 +85,8 @@ function Load(p: {
   );
 }
 
-function Session(p: { b: Booking; user: WebUser; zone: string }) {
-  const r = p.b.request;
+function Session(p: { b: Entry; user: WebUser; zone: string }) {
+  const r = p.b;
   const hidden = r.secret && p.user.role !== "admin";
   return (
     <li>
@@ -114,20 +106,27 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
   const to = atLocal(addDays(days.at(-1)!, 1), "00:00", zone);
   const { list, directory } = await ctx.desk.store.read(async (r) => ({
     // A session that started the day before may still run: one day back, filtered by overlap below.
-    list: (await r.bookings.list({ from: new Date(from.getTime() - 24 * HOUR), to, statuses: SHOWN })).filter(
-      (b) => b.request.start && (b.request.end ?? b.request.start) > from,
-    ),
-    directory: await r.directory.load(),
+    list: (
+      await r.bookings.summaries({ from: new Date(from.getTime() - 24 * HOUR), to, statuses: SHOWN })
+    ).filter((b) => b.start && (b.end ?? b.start) > from),
+    directory: (await r.directory.snapshot()).directory,
   }));
   const agencies = directory.agencies.map((a) => a.name);
   const endpoints = directory.endpoints.filter(
     (e) => (!view.agency || e.agency === view.agency) && (!view.level || e.level === view.level),
   );
-  const byEndpoint = new Map<string, Booking[]>();
+  const byEndpoint = new Map<string, Entry[]>();
   for (const b of list) {
-    for (const code of endpointsOfBooking(b)) byEndpoint.set(code, [...(byEndpoint.get(code) ?? []), b]);
+    for (const code of b.endpoints) {
+      const here = byEndpoint.get(code);
+      if (here) here.push(b);
+      else byEndpoint.set(code, [b]);
+    }
   }
-  const rows = endpoints.filter((e) => byEndpoint.has(e.code));
+  const busy = endpoints.filter((e) => byEndpoint.has(e.code));
+  const pages = Math.max(1, Math.ceil(busy.length / CALENDAR_ROWS));
+  const page = Math.min(view.page, pages);
+  const rows = busy.slice((page - 1) * CALENDAR_ROWS, page * CALENDAR_ROWS);
   // Columns: the week's days, or the day's hours from the earliest session (office hours at least).
   const columns =
     view.mode === "tuan"
@@ -144,15 +143,13 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
             to: new Date(start.getTime() + HOUR),
           };
         }).filter(
-          (c, h) =>
-            (h >= 7 && h < 18) ||
-            list.some((b) => b.request.start! < c.to && (b.request.end ?? b.request.start!) > c.from),
+          (c, h) => (h >= 7 && h < 18) || list.some((b) => b.start! < c.to && (b.end ?? b.start!) > c.from),
         );
   const inCell = (e: Endpoint, c: { from: Date; to: Date }) =>
     (byEndpoint.get(e.code) ?? []).filter((b) =>
       view.mode === "tuan"
-        ? b.request.start! >= c.from && b.request.start! < c.to
-        : b.request.start! < c.to && (b.request.end ?? b.request.start!) > c.from,
+        ? b.start! >= c.from && b.start! < c.to
+        : b.start! < c.to && (b.end ?? b.start!) > c.from,
     );
   const step = view.mode === "tuan" ? 7 : 1;
   const title =
@@ -205,8 +202,9 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
       <div class="table-wrap">
         <table class="calendar">
           <caption class="meta">
-            Hàng: điểm cầu có phiên họp ({rows.length}/{endpoints.length} điểm cầu theo bộ lọc). Dòng đầu:
-            cổng MCU và phòng họp đang dùng (cao nhất) so với năng lực.
+            Hàng: điểm cầu có phiên họp ({busy.length}/{endpoints.length} điểm cầu theo bộ lọc
+            {pages > 1 ? `; trang ${page}/${pages}, ${CALENDAR_ROWS} điểm cầu mỗi trang` : ""}). Dòng đầu:
+            cổng MCU và phòng họp đang dùng (cao nhất) so với năng lực, tính trên mọi điểm cầu.
           </caption>
           <thead>
             <tr>
@@ -250,6 +248,23 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
           </tbody>
         </table>
       </div>
+      {pages > 1 ? (
+        <nav aria-label="Trang của lịch" class="filters">
+          {page > 1 ? (
+            <a href={href(view, { page: page - 1 })} rel="prev">
+              ← Trang trước
+            </a>
+          ) : null}
+          <span>
+            Trang {page}/{pages}
+          </span>
+          {page < pages ? (
+            <a href={href(view, { page: page + 1 })} rel="next">
+              Trang sau →
+            </a>
+          ) : null}
+        </nav>
+      ) : null}
       {rows.length === 0 ? <p>Không có phiên họp nào trong khoảng này.</p> : null}
     </Layout>
   );
