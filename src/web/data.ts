@@ -33,26 +33,30 @@ export async function todaySessions(desk: Desk, now: Date): Promise<SessionView[
   const from = atLocal(day, "00:00", zone);
   const to = new Date(from.getTime() + 24 * 3600_000);
   return desk.store.read(async (r) => {
-    const list = await r.bookings.list({ from, to, statuses: ["confirmed", "checked", "live"] });
+    const list = (await r.bookings.list({ from, to, statuses: ["confirmed", "checked", "live"] })).filter(
+      (b) => !b.request.end || b.request.end.getTime() > now.getTime(),
+    );
     const directory = await r.directory.snapshot();
-    const out: SessionView[] = [];
-    for (const b of list) {
-      if (b.request.end && b.request.end.getTime() <= now.getTime()) continue;
-      const events = await r.bookings.events(b.code);
-      const ready = new Set(events.map((e) => READY.exec(e.reason)?.[1]).filter(Boolean));
-      const endpoints: EndpointState[] = [];
-      for (const code of endpointsOf(b)) {
-        const leg = await r.meta.get(`mcu:leg:${b.code}:${code}`);
-        endpoints.push({
+    // Three queries for the whole day, not three per session and endpoint.
+    const events = await r.bookings.eventsOf(list.map((b) => b.code));
+    const keys = list.flatMap((b) => [
+      `mcu:conference:${b.code}`,
+      ...endpointsOf(b).map((code) => `mcu:leg:${b.code}:${code}`),
+    ]);
+    const meta = await r.meta.getMany(keys);
+    return list.map((b) => {
+      const ready = new Set((events.get(b.code) ?? []).map((e) => READY.exec(e.reason)?.[1]).filter(Boolean));
+      const endpoints: EndpointState[] = endpointsOf(b).map((code) => {
+        const leg = meta.get(`mcu:leg:${b.code}:${code}`);
+        return {
           code,
           name: directory.endpoint(code)?.name ?? code,
           ready: ready.has(code),
           legIncident: leg && leg !== "-" ? leg : null,
-        });
-      }
-      out.push({ booking: b, endpoints, conference: await r.meta.get(`mcu:conference:${b.code}`) });
-    }
-    return out;
+        };
+      });
+      return { booking: b, endpoints, conference: meta.get(`mcu:conference:${b.code}`) ?? null };
+    });
   });
 }
 
@@ -101,27 +105,52 @@ export interface PendingView {
   deadline: Date | null;
 }
 
+/** One page of a queue, and how many wait in all. */
+export interface PendingQueue {
+  total: number;
+  /** The page shown, from 1 (clamped to the last page). */
+  page: number;
+  pages: number;
+  list: PendingView[];
+}
+
+/** Cards per page of each queue: the page stays quick and readable when hundreds wait. */
+export const PENDING_PAGE_SIZE = 25;
+
 /**
- * Bookings waiting for the desk (needs-review) or the clerk (needs-info), oldest first. The answer clock starts
- * at receipt, or when a displaced or postponed booking went back to review (as the desk's timers do).
+ * Bookings waiting for the desk (needs-review) or the clerk (needs-info), oldest receipt first, one page of each
+ * (`page` from 1). The answer clock starts at receipt, or when a displaced or postponed booking went back to review
+ * (as the desk's timers do).
  */
-export async function pendingBookings(desk: Desk): Promise<PendingView[]> {
+export async function pendingBookings(
+  desk: Desk,
+  pages: { review?: number; info?: number } = {},
+): Promise<{ review: PendingQueue; info: PendingQueue }> {
   return desk.store.read(async (r) => {
-    const list = await r.bookings.list({ statuses: ["needs-review", "needs-info"] });
-    const out: PendingView[] = [];
-    for (const b of list) {
-      let deadline: Date | null = null;
-      if (b.status === "needs-review") {
-        const events = await r.bookings.events(b.code);
-        const last = events.filter((e) => e.to === "needs-review" && e.from !== "needs-review").at(-1);
-        const since =
-          !last || (last.actor === "system" && last.from === "received") ? b.request.receivedAt : last.at;
-        deadline = new Date(since.getTime() + desk.reg.answerWithinMinutes * 60_000);
-      }
-      out.push({ booking: b, deadline });
-    }
-    return out.sort(
-      (a, b) => a.booking.request.receivedAt.getTime() - b.booking.request.receivedAt.getTime(),
-    );
+    const one = async (status: "needs-review" | "needs-info", wanted = 1): Promise<PendingQueue> => {
+      const total = await r.bookings.count({ statuses: [status] });
+      const count = Math.max(1, Math.ceil(total / PENDING_PAGE_SIZE));
+      const page = Math.min(Math.max(1, Math.floor(wanted)), count);
+      const list = await r.bookings.queue([status], {
+        limit: PENDING_PAGE_SIZE,
+        offset: (page - 1) * PENDING_PAGE_SIZE,
+      });
+      const events = await r.bookings.eventsOf(status === "needs-review" ? list.map((b) => b.code) : []);
+      return {
+        total,
+        page,
+        pages: count,
+        list: list.map((b) => {
+          if (b.status !== "needs-review") return { booking: b, deadline: null };
+          const last = (events.get(b.code) ?? [])
+            .filter((e) => e.to === "needs-review" && e.from !== "needs-review")
+            .at(-1);
+          const since =
+            !last || (last.actor === "system" && last.from === "received") ? b.request.receivedAt : last.at;
+          return { booking: b, deadline: new Date(since.getTime() + desk.reg.answerWithinMinutes * 60_000) };
+        }),
+      };
+    };
+    return { review: await one("needs-review", pages.review), info: await one("needs-info", pages.info) };
   });
 }

@@ -5,7 +5,7 @@ import { fieldVi } from "../../core/booking/rules.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import { REASON_VI } from "../../core/booking/types.js";
 import { requireRole, type WebCtx, type WebEnv, type WebUser, webActor } from "../context.js";
-import { type PendingView, pendingBookings } from "../data.js";
+import { PENDING_PAGE_SIZE, type PendingQueue, type PendingView, pendingBookings } from "../data.js";
 import { flashOf, withFlash } from "../views/flash.js";
 import { countdown, dateTime, hhmm } from "../views/format.js";
 import { Csrf, Layout } from "../views/layout.js";
@@ -85,28 +85,69 @@ function PendingCard(p: { v: PendingView; user: WebUser; zone: string; now: Date
   );
 }
 
+/** Which page of each queue a request asks for (`?trang=2&trang-bo-sung=3`); anything else is page 1. */
+function pagesOf(q: (k: string) => string | undefined): { review: number; info: number } {
+  const n = (k: string) => (/^\d{1,5}$/.test(q(k) ?? "") ? Number(q(k)) : 1);
+  return { review: n("trang"), info: n("trang-bo-sung") };
+}
+
+/** Previous/next links of one queue, keeping the other queue's page. */
+function Pager(p: { queue: PendingQueue; param: "trang" | "trang-bo-sung"; other: number; label: string }) {
+  if (p.queue.pages <= 1) return null;
+  const link = (page: number) =>
+    selfLink(p.param === "trang" ? { review: page, info: p.other } : { review: p.other, info: page });
+  return (
+    <nav aria-label={p.label} class="filters">
+      {p.queue.page > 1 ? (
+        <a href={link(p.queue.page - 1)} rel="prev">
+          ← Trang trước
+        </a>
+      ) : null}
+      <span>
+        Trang {p.queue.page}/{p.queue.pages} ({PENDING_PAGE_SIZE} lịch mỗi trang)
+      </span>
+      {p.queue.page < p.queue.pages ? (
+        <a href={link(p.queue.page + 1)} rel="next">
+          Trang sau →
+        </a>
+      ) : null}
+    </nav>
+  );
+}
+
+/** This page's own address, pages kept, for the live refresh. */
+function selfLink(pages: { review: number; info: number }): string {
+  const q = new URLSearchParams();
+  if (pages.review > 1) q.set("trang", String(pages.review));
+  if (pages.info > 1) q.set("trang-bo-sung", String(pages.info));
+  const s = q.toString();
+  return `/cho-xu-ly${s ? `?${s}` : ""}`;
+}
+
 async function PendingPage(p: {
   ctx: WebCtx;
   user: WebUser;
   flash: { kind: "ok" | "error"; text: string } | null;
+  pages?: { review: number; info: number };
 }) {
   const now = p.ctx.now();
-  const list = await pendingBookings(p.ctx.desk);
-  const review = list.filter((v) => v.booking.status === "needs-review");
-  const info = list.filter((v) => v.booking.status === "needs-info");
+  const pages = p.pages ?? { review: 1, info: 1 };
+  const queues = await pendingBookings(p.ctx.desk, pages);
+  const review = queues.review.list;
+  const info = queues.info.list;
   const zone = p.ctx.desk.reg.zone;
   return (
     <Layout title="Chờ xử lý" user={p.user} current="/cho-xu-ly" flash={p.flash} live>
       <div
         id="song"
         hx-disinherit="*"
-        hx-get="/cho-xu-ly"
+        hx-get={selfLink(pages)}
         hx-select="#song"
         hx-trigger="sse:change"
         hx-swap="outerHTML"
       >
         <section aria-labelledby="cho-xem-xet">
-          <h2 id="cho-xem-xet">Chờ cán bộ kỹ thuật xem xét ({review.length})</h2>
+          <h2 id="cho-xem-xet">Chờ cán bộ kỹ thuật xem xét ({queues.review.total})</h2>
           {review.length ? (
             <div class="cards">
               {review.map((v) => (
@@ -116,9 +157,15 @@ async function PendingPage(p: {
           ) : (
             <p>Không có lịch họp nào chờ xem xét.</p>
           )}
+          <Pager
+            queue={queues.review}
+            param="trang"
+            other={queues.info.page}
+            label="Trang của danh sách chờ xem xét"
+          />
         </section>
         <section aria-labelledby="cho-bo-sung">
-          <h2 id="cho-bo-sung">Chờ bổ sung thông tin ({info.length})</h2>
+          <h2 id="cho-bo-sung">Chờ bổ sung thông tin ({queues.info.total})</h2>
           {info.length ? (
             <div class="cards">
               {info.map((v) => (
@@ -128,6 +175,12 @@ async function PendingPage(p: {
           ) : (
             <p>Không có lịch họp nào chờ bổ sung.</p>
           )}
+          <Pager
+            queue={queues.info}
+            param="trang-bo-sung"
+            other={queues.review.page}
+            label="Trang của danh sách chờ bổ sung"
+          />
         </section>
       </div>
     </Layout>
@@ -140,7 +193,14 @@ export function pendingRoutes(ctx: WebCtx): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const guard = requireRole(...REVIEW_ROLES);
   app.get("/cho-xu-ly", guard, async (c) =>
-    c.html(<PendingPage ctx={ctx} user={c.get("user")!} flash={flashOf(c)} />),
+    c.html(
+      <PendingPage
+        ctx={ctx}
+        user={c.get("user")!}
+        flash={flashOf(c)}
+        pages={pagesOf((k) => c.req.query(k))}
+      />,
+    ),
   );
   // Approve or reject through the same use case chat and the CLI use: the answer goes out by mail and to
   // the group from the outbox, and the audit trail names the person and the channel `web`.
