@@ -80,6 +80,17 @@ function findingsOf(dir: Directory, ctx: WebCtx): Violation[] {
   return [...checkDirectory(dir, ctx.desk.reg), ...chairWarnings(dir)];
 }
 
+/** The findings of a directory snapshot, computed once per snapshot (a new import makes a new one). */
+const findingsBySnapshot = new WeakMap<Directory, Violation[]>();
+function snapshotFindings(dir: Directory, ctx: WebCtx): Violation[] {
+  let found = findingsBySnapshot.get(dir);
+  if (!found) {
+    found = findingsOf(dir, ctx);
+    findingsBySnapshot.set(dir, found);
+  }
+  return found;
+}
+
 function Findings(p: { list: Violation[] }) {
   return p.list.length ? (
     <ul class="findings">
@@ -115,12 +126,21 @@ function ImportForm(p: { user: WebUser }) {
 }
 
 async function DirectoryPage(p: { ctx: WebCtx; user: WebUser; flash: ReturnType<typeof flashOf> }) {
-  const dir = await p.ctx.desk.store.read((r) => r.directory.load());
-  const findings = findingsOf(dir, p.ctx);
+  const dir = await p.ctx.desk.store.read(async (r) => (await r.directory.snapshot()).directory);
+  const findings = snapshotFindings(dir, p.ctx);
   const admin = p.user.role === "admin";
-  const ofAgency = (name: string) => findings.filter((v) => v.agency === name && v.endpoints.length !== 1);
-  const ofEndpoint = (code: string) =>
-    findings.filter((v) => v.endpoints.length === 1 && v.endpoints[0] === code);
+  // Each finding beside its one endpoint, or else its agency: indexed once, not searched per row.
+  const byAgency = new Map<string, Violation[]>();
+  const byEndpoint = new Map<string, Violation[]>();
+  for (const v of findings) {
+    const [key, map] = v.endpoints.length === 1 ? [v.endpoints[0]!, byEndpoint] : [v.agency, byAgency];
+    if (key === undefined) continue;
+    const list = map.get(key);
+    if (list) list.push(v);
+    else map.set(key, [v]);
+  }
+  const ofAgency = (name: string) => byAgency.get(name) ?? [];
+  const ofEndpoint = (code: string) => byEndpoint.get(code) ?? [];
   return (
     <Layout title="Danh bạ" user={p.user} current="/danh-ba" flash={p.flash}>
       <p>
