@@ -2,7 +2,7 @@
  * The web desk's pages with 100 000 bookings in the store (issue 10; aim: p95 under 100 ms), each served in process
  * by the Hono app (`app.request`, no network), signed in as the desk's admin.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
@@ -20,23 +20,27 @@ const COUNT = Number(process.env.BENCH_BOOKINGS ?? 100_000);
 const RUNS = Number(process.env.RUNS ?? 40);
 const now = atLocal("2026-12-07", "08:30", ZONE);
 const tmp = mkdtempSync(join(tmpdir(), "desk-bench-web-"));
-const store = Store.open(join(tmp, "desk.db"));
+// BENCH_DB=FILE keeps the seeded database in FILE and reuses it on the next run (for profiling).
+const reuse = Boolean(process.env.BENCH_DB && existsSync(process.env.BENCH_DB));
+const store = Store.open(process.env.BENCH_DB ?? join(tmp, "desk.db"));
 const dir = bigDirectory();
-await store.tx((r) => r.directory.replaceAll(dir));
 const t0 = performance.now();
-// 100k bookings over 700 days from 2026-01-05: ≈140 a day, every 10th rejected, every 97th waiting for review.
-seedBookings(
-  store,
-  dir.endpoints.map((e) => e.code),
-  {
-    count: COUNT,
-    days: 700,
-    rnd: mulberry32(11),
-    rejectedEvery: 10,
-    reviewEvery: 97,
-    code: (i) => `HTT-2026-${String(i + 1).padStart(6, "0")}`,
-  },
-);
+if (!reuse) {
+  await store.tx((r) => r.directory.replaceAll(dir));
+  // 100k bookings over 700 days from 2026-01-05: ≈140 a day, every 10th rejected, every 97th waiting for review.
+  seedBookings(
+    store,
+    dir.endpoints.map((e) => e.code),
+    {
+      count: COUNT,
+      days: 700,
+      rnd: mulberry32(11),
+      rejectedEvery: 10,
+      reviewEvery: 97,
+      code: (i) => `HTT-2026-${String(i + 1).padStart(6, "0")}`,
+    },
+  );
+}
 const seedMs = performance.now() - t0;
 const desk = { store, reg: DEFAULT_REGULATION, holidays: loadHolidayCalendar(join(ROOT, "data/calendar")) };
 const admin = dir.people.find((p) => p.role === "admin")!;
@@ -55,17 +59,20 @@ const day = store.sqlite
   .prepare("SELECT code FROM bookings WHERE start_at >= ? ORDER BY start_at LIMIT 1")
   .get(now.getTime()) as { code: string };
 
-const pages: [string, string][] = [
-  ["Hôm nay", "/hom-nay"],
-  ["Chờ xử lý", "/cho-xu-ly"],
-  ["Lịch, tuần", "/lich-noi-bo"],
-  ["Lịch, ngày", "/lich-noi-bo?xem=ngay&ngay=2026-12-07"],
-  ["Lịch, tuần, cấp xã", "/lich-noi-bo?cap=commune"],
-  ["Sự cố", "/su-co"],
-  ["Đặt lịch (one booking)", `/dat-lich/${day.code}`],
-  ["Danh bạ (1 000 endpoints)", "/danh-ba"],
-  ["Cấu hình", "/cau-hinh"],
-];
+const only = process.env.BENCH_PAGES?.split(",");
+const pages = (
+  [
+    ["Hôm nay", "/hom-nay"],
+    ["Chờ xử lý", "/cho-xu-ly"],
+    ["Lịch, tuần", "/lich-noi-bo"],
+    ["Lịch, ngày", "/lich-noi-bo?xem=ngay&ngay=2026-12-07"],
+    ["Lịch, tuần, cấp xã", "/lich-noi-bo?cap=commune"],
+    ["Sự cố", "/su-co"],
+    ["Đặt lịch (one booking)", `/dat-lich/${day.code}`],
+    ["Danh bạ (1 000 endpoints)", "/danh-ba"],
+    ["Cấu hình", "/cau-hinh"],
+  ] as [string, string][]
+).filter(([, path]) => !only || only.some((o) => path.startsWith(o)));
 const load0 = loadavg()[0]!;
 const rows: { label: string; path: string; xs: number[]; bytes: number }[] = [];
 for (const [label, path] of pages) {
