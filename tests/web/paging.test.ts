@@ -114,7 +114,9 @@ describe("long lists are paged, every row on exactly one page", () => {
       ).text();
       expect(html).toContain(`trang ${n}/${pages}`);
       // Tuesday's peak: every endpoint's port and every session's conference, whatever the page shows.
-      expect(html).toMatch(new RegExp(`>${endpoints.length}/\\d+ cổng · ${endpoints.length}/\\d+ phòng họp<`));
+      expect(html).toMatch(
+        new RegExp(`>${endpoints.length}/\\d+ cổng · ${endpoints.length}/\\d+ phòng họp<`),
+      );
       const rows = rowsOf(html);
       expect(rows.length).toBe(n < pages ? CALENDAR_ROWS : endpoints.length - CALENDAR_ROWS * (pages - 1));
       seen.push(...rows);
