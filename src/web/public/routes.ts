@@ -50,7 +50,7 @@ export function feedRange(q: { from?: string; to?: string }, today: DateTime): R
   return { from: start.startOf("day").toJSDate(), to: last.plus({ days: 1 }).startOf("day").toJSDate() };
 }
 
-function etagOf(body: string): string {
+function etagOf(body: Uint8Array): string {
   return `"${createHash("sha256").update(body).digest("base64url").slice(0, 32)}"`;
 }
 
@@ -172,7 +172,8 @@ export function publicRoutes(deps: PublicDeps): Hono {
         endpointAgency: dir.endpointAgency,
         agencyEndpoints: dir.agencyEndpoints,
       });
-      const body = renderer.render(sessions, name, dir.endpointName);
+      // Kept as UTF-8 bytes: each answer sends them as they are, with no new encoding of megabytes.
+      const body = new TextEncoder().encode(renderer.render(sessions, name, dir.endpointName));
       entry = { body, etag: etagOf(body), modified: lastModified(sessions) };
       cache.set(key, version, dir, entry);
     }
@@ -216,14 +217,14 @@ export function publicRoutes(deps: PublicDeps): Hono {
 }
 
 interface FeedEntry {
-  body: string;
+  body: Uint8Array<ArrayBuffer>;
   etag: string;
   modified: Date | null;
 }
 
 /**
  * Rendered feeds for one schedule version and one directory snapshot: any write to bookings (the version) or a new
- * directory empties it. At most `maxBytes` of bodies (UTF-16 code units × 2), oldest first out.
+ * directory empties it. At most `maxBytes` of bodies, least recently used first out.
  */
 class FeedCache {
   private entries = new Map<string, FeedEntry>();
@@ -250,14 +251,14 @@ class FeedCache {
       this.version = version;
       this.dir = dir;
     }
-    const size = entry.body.length * 2;
+    const size = entry.body.length;
     if (size > this.maxBytes) return;
     this.entries.set(key, entry);
     this.bytes += size;
     for (const [k, e] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(k);
-      this.bytes -= e.body.length * 2;
+      this.bytes -= e.body.length;
     }
   }
 }
