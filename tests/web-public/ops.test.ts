@@ -230,6 +230,8 @@ describe("/metrics", () => {
     expect(sample(text, 'desk_booking_decisions_total{outcome="needs-review"}')).toBe(1);
     expect(sample(text, 'desk_sla_breaches_total{kind="answer"}')).toBe(1);
     expect(sample(text, 'desk_sla_breaches_total{kind="incident-ack"}')).toBe(0);
+    // Live without any technical-check notice: a missed check.
+    expect(sample(text, 'desk_sla_breaches_total{kind="technical-check"}')).toBe(1);
     expect(sample(text, 'desk_incidents_open{route="wan"}')).toBe(1);
     expect(sample(text, "desk_mcu_live_sessions")).toBe(1);
     expect(sample(text, "desk_mcu_dropped_legs")).toBe(1);
@@ -283,5 +285,38 @@ describe("/metrics", () => {
     const text = await (await from(ops(desk, new Health(ALL), { chat: counters }), "127.0.0.1")).text();
     expect(sample(text, 'desk_chat_rate_limited_total{platform="telegram"}')).toBe(1);
     expect(sample(text, 'desk_chat_retries_total{platform="telegram"}')).toBe(2);
+  });
+
+  it("counts a held session whose technical check went out later than 2 h before its start, not one on time", async () => {
+    const desk = await makeDesk();
+    await registerBooking(desk, request(), { now: NOW });
+    await registerBooking(
+      desk,
+      request({
+        start: at("2026-12-10", "14:00"),
+        end: at("2026-12-10", "15:00"),
+        title: "Họp chiều",
+        participants: ["CX-00070"],
+        host: "Sở Công Thương",
+      }),
+      { now: NOW },
+    );
+    const handlers = sessionJobHandlers(desk);
+    // The morning session's check runs on time (07:00 for 09:00); the desk was down until 12:30 for the other.
+    await runDueJobs(desk, handlers, at("2026-12-10", "07:00"));
+    await runDueJobs(desk, handlers, at("2026-12-10", "12:30"));
+    const kinds = desk.store.sqlite
+      .prepare("SELECT booking, created_at AS at FROM outbox WHERE kind = 'technical-check' ORDER BY id")
+      .all() as { booking: string; at: number }[];
+    expect(kinds.map((k) => k.booking)).toEqual(["HTT-2026-0001", "HTT-2026-0002"]);
+    const health = new Health(ALL);
+    const scrape = async () =>
+      (
+        await (await from(ops(desk, health, { now: at("2026-12-10", "16:00") }), "127.0.0.1")).text()
+      ).toString();
+    // Not yet held: nothing counted, whatever the notices.
+    expect(sample(await scrape(), 'desk_sla_breaches_total{kind="technical-check"}')).toBe(0);
+    desk.store.sqlite.prepare("UPDATE bookings SET status = 'ended'").run();
+    expect(sample(await scrape(), 'desk_sla_breaches_total{kind="technical-check"}')).toBe(1);
   });
 });

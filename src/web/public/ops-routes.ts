@@ -3,11 +3,13 @@ import { type Context, Hono } from "hono";
 import { isLoopbackHost } from "../../app/config.js";
 import type { Health } from "../../app/ops/health.js";
 import { type ChatCounters, deskMetrics } from "../../app/ops/metrics.js";
+import { DEFAULT_REGULATION } from "../../core/regulation.js";
 import type { Store } from "../../store/store.js";
 
 /** What `/healthz` and `/metrics` need; the running DeskService has all of it (`opsRoutes(service)`). */
 export interface OpsDeps {
-  desk: { store: Store };
+  /** `reg` is the regulation in force (the technical check's lead time); its default value without one. */
+  desk: { store: Store; reg?: { technicalCheckBeforeMinutes: number } };
   config: { metricsToken: string | null };
   health: Health;
   chatCounters: ChatCounters;
@@ -53,7 +55,14 @@ const FORBIDDEN =
 export function opsRoutes(deps: OpsDeps): Hono {
   const app = new Hono();
   const now = deps.now ?? (() => new Date());
-  const registry = deskMetrics({ store: deps.desk.store, health: deps.health, chat: deps.chatCounters, now });
+  const registry = deskMetrics({
+    store: deps.desk.store,
+    health: deps.health,
+    chat: deps.chatCounters,
+    now,
+    technicalCheckBeforeMinutes:
+      deps.desk.reg?.technicalCheckBeforeMinutes ?? DEFAULT_REGULATION.technicalCheckBeforeMinutes,
+  });
 
   app.get("/healthz", (c) => {
     const snap = deps.health.snapshot(now());
