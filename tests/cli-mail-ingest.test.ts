@@ -64,10 +64,15 @@ describe("mail ingest: a saved mail through the same desk as IMAP", () => {
     expect(first).toContain("Lịch họp HTT-2026-0001: ĐÃ XÁC NHẬN.");
     expect(first).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
     const again = await ingest({ DESK_DB: db }, [file, file]);
-    expect(again.split("\n").filter((l) => l.startsWith(file))).toEqual([
+    const lines = again.split("\n").filter((l) => l.startsWith(file));
+    expect(lines.map((l) => l.replace(/ \(mã theo dõi trong nhật ký: m-[0-9a-f]+\)$/, ""))).toEqual([
       `${file}: thư <luu-tu-outlook@hanoi.gov.vn> đã được xử lý trước đó; không làm gì thêm.`,
       `${file}: thư <luu-tu-outlook@hanoi.gov.vn> đã được xử lý trước đó; không làm gì thêm.`,
     ]);
+    // Each mail runs under its own correlation id, printed so that one grep of the log finds its lines.
+    const ids = lines.map((l) => /\(mã theo dõi trong nhật ký: (m-[0-9a-f]+)\)$/.exec(l)?.[1]);
+    expect(ids.every(Boolean)).toBe(true);
+    expect(new Set(ids).size).toBe(2);
     expect(again).not.toContain("Lịch họp HTT-2026-0001");
     const s = await state(db);
     expect(s.bookings).toEqual([["HTT-2026-0001", "confirmed"]]);

@@ -25,6 +25,7 @@ import { directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
 import { importDirectory } from "../directory/import.js";
 import { MailDesk, type MailOutcome, mailDeskOptions } from "../mail-desk.js";
 import { backupDatabase, RestoreRefused, restoreDatabase } from "../ops/backup.js";
+import { newCorrelationId, withCorrelation } from "../ops/context.js";
 import { PermanentSendError } from "../outbox-worker.js";
 import { endpointCount, JOB_STATUS_VI, jobKindVi } from "./labels.js";
 import { table } from "./table.js";
@@ -669,39 +670,43 @@ async function mailIngestCommand(config: Config, argv: string[], io: Io): Promis
     }
     const mailDesk = new MailDesk(desk, mailDeskOptions(config.mail));
     for (const file of positionals) {
-      const raw = readFileSync(file);
-      const now = io.now();
-      const lastId = (await desk.store.read((r) => r.outbox.list())).at(-1)?.id ?? 0;
-      const outcome = await mailDesk.handle(raw, now);
-      io.out(`${file}: ${ingestSummary(outcome)}`);
-      const answers = (await desk.store.read((r) => r.outbox.due(now, 1000, ["mail"]))).filter(
-        (m) => m.id > lastId,
-      );
-      for (const m of answers) {
-        if (smtp) {
-          try {
-            await smtp.send(m);
-            await desk.store.tx((r) => r.outbox.markSent(m.id, now));
-            io.out(`  Đã gửi thư trả lời tới ${m.recipient} qua SMTP.`);
-          } catch (err) {
-            const message = (err as Error).message;
-            const retryAt = err instanceof PermanentSendError ? null : nextAttemptAt(now, 1, DEFAULT_RETRY);
-            await desk.store.tx((r) => r.outbox.fail(m.id, message, retryAt));
+      // One correlation id per mail, as for IMAP intake: the log lines of its decision and answers share it.
+      const cid = newCorrelationId("m");
+      await withCorrelation(cid, async () => {
+        const raw = readFileSync(file);
+        const now = io.now();
+        const lastId = (await desk.store.read((r) => r.outbox.list())).at(-1)?.id ?? 0;
+        const outcome = await mailDesk.handle(raw, now);
+        io.out(`${file}: ${ingestSummary(outcome)} (mã theo dõi trong nhật ký: ${cid})`);
+        const answers = (await desk.store.read((r) => r.outbox.due(now, 1000, ["mail"]))).filter(
+          (m) => m.id > lastId,
+        );
+        for (const m of answers) {
+          if (smtp) {
+            try {
+              await smtp.send(m);
+              await desk.store.tx((r) => r.outbox.markSent(m.id, now));
+              io.out(`  Đã gửi thư trả lời tới ${m.recipient} qua SMTP.`);
+            } catch (err) {
+              const message = (err as Error).message;
+              const retryAt = err instanceof PermanentSendError ? null : nextAttemptAt(now, 1, DEFAULT_RETRY);
+              await desk.store.tx((r) => r.outbox.fail(m.id, message, retryAt));
+              io.out(
+                `  Chưa gửi được thư trả lời tới ${m.recipient} (${message}); ${retryAt ? "dịch vụ sẽ gửi lại." : "đề nghị kiểm tra địa chỉ và gửi thủ công."}`,
+              );
+            }
+          } else {
             io.out(
-              `  Chưa gửi được thư trả lời tới ${m.recipient} (${message}); ${retryAt ? "dịch vụ sẽ gửi lại." : "đề nghị kiểm tra địa chỉ và gửi thủ công."}`,
+              `  Chưa cấu hình SMTP (DESK_SMTP_HOST): đề nghị chuyển thư trả lời dưới đây tới ${m.recipient}.\n` +
+                `  ---\n${String(m.payload.text ?? "")
+                  .split("\n")
+                  .map((l) => `  ${l}`)
+                  .join("\n")}\n  ---`,
             );
+            await desk.store.tx((r) => r.outbox.markSent(m.id, now));
           }
-        } else {
-          io.out(
-            `  Chưa cấu hình SMTP (DESK_SMTP_HOST): đề nghị chuyển thư trả lời dưới đây tới ${m.recipient}.\n` +
-              `  ---\n${String(m.payload.text ?? "")
-                .split("\n")
-                .map((l) => `  ${l}`)
-                .join("\n")}\n  ---`,
-          );
-          await desk.store.tx((r) => r.outbox.markSent(m.id, now));
         }
-      }
+      });
     }
   } finally {
     smtp?.close();
