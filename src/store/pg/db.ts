@@ -54,16 +54,16 @@ export async function openPgDatabase(
   pool.on("error", () => undefined);
   try {
     const db = drizzle(pool, { schema });
-    const lock = await pool.connect();
+    // The lock on a connection of its own: the pool may have a single one, which the migrator needs.
+    const lock = new pg.Client({ connectionString: url });
+    lock.on("error", () => undefined);
+    await lock.connect();
     try {
       await lock.query("SELECT pg_advisory_lock($1)", [MIGRATE_LOCK]);
-      try {
-        await migrate(db, { migrationsFolder: PG_MIGRATIONS });
-      } finally {
-        await lock.query("SELECT pg_advisory_unlock($1)", [MIGRATE_LOCK]);
-      }
+      await migrate(db, { migrationsFolder: PG_MIGRATIONS });
     } finally {
-      lock.release();
+      // Ending the session releases its advisory lock.
+      await lock.end().catch(() => undefined);
     }
     return { pool, db };
   } catch (err) {
