@@ -46,6 +46,6 @@ export async function dbCopyCommand(argv: string[], io: Io): Promise<void> {
   );
   io.out(
     `Đã chép ${result.rows} dòng của ${result.tables.length} bảng trong ${Math.round(result.ms)} ms; số dòng mọi bảng ` +
-      `khớp nhau. Để bàn kỹ thuật dùng PostgreSQL, đặt DESK_DB=${maskUrl(to)} (kèm mật khẩu).`,
+      `khớp nhau. CSDL nguồn ${from} không thay đổi.`,
   );
 }
