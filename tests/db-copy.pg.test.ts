@@ -243,5 +243,12 @@ describe("db copy: a desk's SQLite database into PostgreSQL", () => {
     expect(down.error?.message).toMatch(/^Không kết nối hoặc chuẩn bị được CSDL PostgreSQL/);
     expect(down.error?.message).toContain("postgres:***@127.0.0.1");
     expect(`${down.out}\n${down.error?.message}`).not.toContain("Mat-Khau-Rat-Bi-Mat");
+
+    // A password with @ and / written as is would be half taken for the host: refused, and not echoed.
+    const raw = `postgres://desk:p@ss/W0rd-Bi-Mat@127.0.0.1:${base.port}/desk`;
+    const unencoded = await cli(["db", "copy", "--from", path, "--to", raw]);
+    expect(unencoded.error?.message).toMatch(/phải được mã hóa phần trăm/);
+    expect(`${unencoded.out}\n${unencoded.error?.message}`).not.toMatch(/W0rd|p@ss/);
+    expect(unencoded.error?.message).toContain("postgres://desk:***@127.0.0.1");
   });
 });

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { CopyRefused, copySqliteToPostgres } from "../../store/pg/copy.js";
-import { maskUrl } from "../../store/pg/db.js";
+import { maskUrl, maskUrlsIn } from "../../store/pg/db.js";
 import { CliError, type Io } from "./commands.js";
 import { table } from "./table.js";
 
@@ -21,7 +21,7 @@ export async function dbCopyCommand(argv: string[], io: Io): Promise<void> {
       strict: true,
     }));
   } catch (err) {
-    throw new CliError(`Tham số không hợp lệ: ${maskUrl((err as Error).message)}\n${DB_COPY_USAGE}`, 2);
+    throw new CliError(`Tham số không hợp lệ: ${maskUrlsIn((err as Error).message)}\n${DB_COPY_USAGE}`, 2);
   }
   if (!values.from || !values.to) throw new CliError(`Thiếu --from hoặc --to.\n${DB_COPY_USAGE}`, 2);
   const { from, to } = values;
@@ -31,7 +31,7 @@ export async function dbCopyCommand(argv: string[], io: Io): Promise<void> {
     result = await copySqliteToPostgres(from, to);
   } catch (err) {
     if (err instanceof CopyRefused) throw new CliError(err.message);
-    throw new CliError(`Chép không thành công: ${maskUrl((err as Error).message)}`);
+    throw new CliError(`Chép không thành công: ${maskUrlsIn((err as Error).message)}`);
   }
   io.out(
     table(

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { getTableConfig } from "drizzle-orm/pg-core";
 import type pg from "pg";
-import { checkPostgresUrl, maskUrl, openPgDatabase } from "./db.js";
+import { checkPostgresUrl, maskUrl, maskUrlsIn, openPgDatabase, passwordsOf } from "./db.js";
 import { pgTables, tablesInDependencyOrder } from "./tables.js";
 
 /** The copy did not start, or was rolled back whole: the message says why, in Vietnamese, with no password. */
@@ -34,19 +34,9 @@ const SQLITE_JOURNAL = fileURLToPath(new URL("../../../drizzle/meta/_journal.jso
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-/** The password of a URL, to be scrubbed from messages a driver may echo (none known to, but never print it). */
-function secretsOf(url: string): string[] {
-  const out: string[] = [];
-  const m = /^[a-z][a-z0-9+.-]*:\/\/[^:/?#@]*:([^@/?#]*)@/i.exec(url);
-  if (m?.[1]) out.push(m[1], decodeURIComponent(m[1]));
-  const p = /[?&]password=([^&#]*)/i.exec(url);
-  if (p?.[1]) out.push(p[1], decodeURIComponent(p[1]));
-  return out.filter((s) => s.length > 0);
-}
-
 function scrub(text: string, url: string): string {
-  let out = maskUrl(text);
-  for (const s of secretsOf(url)) out = out.split(s).join("***");
+  let out = maskUrlsIn(text);
+  for (const s of passwordsOf(url)) out = out.split(s).join("***");
   return out;
 }
 
