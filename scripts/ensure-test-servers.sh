@@ -7,6 +7,8 @@ missing=()
 command -v dovecot >/dev/null 2>&1 || missing+=(dovecot-imapd)
 command -v janus >/dev/null 2>&1 || missing+=(janus)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium fonts-noto-core)
+# npm run test:pg: tests/support/postgres.ts runs initdb and postgres from here in a temp dir (no system cluster).
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "Thiếu gói để chạy kiểm thử: ${missing[*]}. Hãy cài bằng: sudo apt-get install -y ${missing[*]}" >&2

@@ -80,6 +80,7 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
   db backup TỆP                        sao lưu CSDL đang chạy ra TỆP (nhất quán, không cần dừng dịch vụ)
   db restore TỆP [--to ĐƯỜNG_DẪN] [--force]
                                        khôi phục TỆP vào CSDL mới (mặc định DESK_DB), kiểm tra và đếm bản ghi
+  db copy --from TỆP --to postgres://…  chép CSDL SQLite TỆP sang một CSDL PostgreSQL trống, đếm và so số dòng
   user password TÊN                    đặt mật khẩu bàn kỹ thuật trên web cho một người trong danh bạ (quản trị
                                        viên, kỹ thuật MCU, trực ban WAN); TÊN là địa chỉ thư hoặc họ tên;
                                        mật khẩu đọc từ đầu vào chuẩn (không hiện khi gõ)
@@ -881,6 +882,8 @@ async function userCommand(config: Config, argv: string[], io: Io): Promise<void
 
 async function dbCommand(config: Config, argv: string[], io: Io): Promise<void> {
   const [sub, ...rest] = argv;
+  // Loaded on demand: the PostgreSQL driver is needed by this command only.
+  if (sub === "copy") return (await import("./db-copy.js")).dbCopyCommand(rest, io);
   const { values, positionals } = args(rest, { to: { type: "string" }, force: { type: "boolean" } });
   const file = positionals[0];
   if ((sub !== "backup" && sub !== "restore") || !file || positionals.length > 1) {
