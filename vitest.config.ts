@@ -4,13 +4,31 @@ import { configDefaults, defineConfig } from "vitest/config";
 // local time (instead of Asia/Ho_Chi_Minh) fails loudly.
 process.env.TZ = "America/Los_Angeles";
 
+const common = { testTimeout: 30_000, hookTimeout: 60_000, pool: "forks" as const };
+
+// `npm test` runs both projects in one run and one report: the SQLite suites, and the PostgreSQL suites
+// (tests/**/*.pg.test.ts) against one throwaway PostgreSQL 15 that their global setup starts
+// (tests/support/postgres.ts: initdb in a temp dir as a non-root user, loopback port) and stops at the end.
+// `npm run test:pg` runs the second project alone.
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "tests/**/*.test.ts"],
-    // The PostgreSQL suites run under `npm run test:pg` (vitest.pg.config.ts), with their own server.
-    exclude: [...configDefaults.exclude, "tests/**/*.pg.test.ts"],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-    pool: "forks",
+    projects: [
+      {
+        test: {
+          name: "sqlite",
+          include: ["src/**/*.test.ts", "tests/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "tests/**/*.pg.test.ts"],
+          ...common,
+        },
+      },
+      {
+        test: {
+          name: "pg",
+          include: ["tests/**/*.pg.test.ts"],
+          globalSetup: ["tests/support/postgres.ts"],
+          ...common,
+        },
+      },
+    ],
   },
 });

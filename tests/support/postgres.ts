@@ -190,7 +190,7 @@ declare module "vitest" {
 
 let globalServer: PgServer | null = null;
 
-/** vitest globalSetup (vitest.pg.config.ts): one server for the whole `npm run test:pg` run. */
+/** vitest globalSetup (the `pg` project of vitest.config.ts): one server for the whole run. */
 export async function setup(project: TestProject): Promise<void> {
   globalServer = await startPostgres();
   project.provide("pgUrl", globalServer.url);
