@@ -1,5 +1,7 @@
+import { Info } from "luxon";
 import { expect, it } from "vitest";
-import { buildReport, periodOf } from "../src/app/report/report.js";
+import { buildReport, localInstant, periodOf } from "../src/app/report/report.js";
+import { atLocal } from "../src/core/calendar/zone.js";
 import { at, makeDesk, sampleDirectory } from "./helpers.js";
 
 /**
@@ -176,4 +178,17 @@ it("folds audit trails, roll calls and directory ids in SQL exactly as the defin
     ["T-1", host.name],
     ["T-2", stranger],
   ]);
+});
+
+it("finds the handover deadline's instant as atLocal does, across years and time zones with daylight saving", () => {
+  for (const zone of ["Asia/Ho_Chi_Minh", "Europe/Berlin", "America/Los_Angeles", "Australia/Lord_Howe"]) {
+    const tz = Info.normalizeZone(zone)!;
+    for (let d = 0; d < 2 * 366; d++) {
+      const day = new Date(Date.UTC(2026, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
+      for (const time of ["17:00", "08:30", "00:00"])
+        expect(localInstant(day, time, tz).getTime(), `${zone} ${day} ${time}`).toBe(
+          atLocal(day, time, zone).getTime(),
+        );
+    }
+  }
 });
