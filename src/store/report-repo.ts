@@ -41,18 +41,20 @@ SELECT g.code,
   coalesce((SELECT rowid FROM endpoints WHERE code = g.host_endpoint), g.host_endpoint),
   g.emergency | (g.secret << 1) | (g.recording << 2) | (coalesce(g.displaced, 0) << 3)
     | ((g.status = 'cancelled') << 4) | ((g.priority = 3) << 5),
-  g.start_at, g.end_at, g.ports, g.received_at,
+  g.start_at, CASE WHEN g.started THEN g.end_at - g.start_at END, g.ports, g.received_at,
   CASE WHEN g.received THEN ${indexOf("d.to_status", DECISION_STATUSES, "-1")} END,
   CASE WHEN g.received THEN ${indexOf("g.channel", CHANNELS, "-1")} END,
   CASE WHEN g.received AND d.to_status IS NOT 'confirmed' THEN d.reason END,
   CASE WHEN g.received THEN
     CASE WHEN g.answerId = g.decisionId THEN d.at ELSE (SELECT at FROM booking_events WHERE id = g.answerId) END
+      - g.received_at
   END,
-  CASE WHEN g.started THEN (SELECT at FROM booking_events WHERE id = g.liveId) END,
-  CASE WHEN ${HELD} THEN (SELECT at FROM booking_events WHERE id = g.endedId) END,
-  CASE WHEN ${HELD} AND g.recording THEN (SELECT at FROM booking_events WHERE id = g.handedId) END,
+  CASE WHEN g.started THEN (SELECT at FROM booking_events WHERE id = g.liveId) - g.start_at END,
+  CASE WHEN ${HELD} THEN (SELECT at FROM booking_events WHERE id = g.endedId) - g.start_at END,
+  CASE WHEN ${HELD} AND g.recording THEN (SELECT at FROM booking_events WHERE id = g.handedId) - g.start_at END,
   CASE WHEN ${HELD} THEN (
-    SELECT created_at FROM outbox WHERE booking = g.code AND kind = 'technical-check' ORDER BY id LIMIT 1) END,
+    SELECT created_at FROM outbox WHERE booking = g.code AND kind = 'technical-check' ORDER BY id LIMIT 1)
+    - g.start_at END,
   CASE WHEN ${HELD} THEN (
     SELECT count(*) || ' ' || coalesce(sum(be.endpoint NOT GLOB @ws
         AND instr(g.ready, char(10) || @ready || be.endpoint || @suffix) > 0), 0)

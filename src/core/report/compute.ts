@@ -256,6 +256,8 @@ export function computeReport(
   const hourOf = (t: number) => Math.floor(((((t + offsetAt(t)) % DAY) + DAY) % DAY) / HOUR);
   const month = (t: number) => local(t).month;
   const iso = (t: number) => new Date(t).toISOString();
+  // Rows carry most instants as milliseconds after the booking's start or receipt (see BookingRow).
+  const after = (base: number, ms: number | null) => (ms === null ? undefined : base + ms);
 
   const endpointLevel = new Map(rows.endpoints.map((e) => [e.code, e.level as Level]));
   const endpointAgency = new Map(rows.endpoints.map((e) => [e.code, e.agency]));
@@ -391,7 +393,7 @@ export function computeReport(
           r[B.code],
           shownHost,
           receivedAt + s.answerWithinMinutes * MIN,
-          r[B.answeredAt] ?? undefined,
+          after(receivedAt, r[B.answeredAt]),
           month(receivedAt),
         );
       }
@@ -415,10 +417,11 @@ export function computeReport(
       ag.cancelled++;
       continue;
     }
-    const liveAt = r[B.liveAt];
-    if (liveAt === null) continue;
-    const endAt = r[B.endAt];
-    const stop = r[B.endedAt] ?? Math.min(now.getTime(), endAt ?? now.getTime());
+    const live = r[B.liveAt];
+    if (live === null) continue;
+    const liveAt = startAt + live;
+    const endAt = after(startAt, r[B.endAt]) ?? null;
+    const stop = after(startAt, r[B.endedAt]) ?? Math.min(now.getTime(), endAt ?? now.getTime());
     const hours = Math.max(0, stop - liveAt) / HOUR;
     // "N R ID,ID,…" (see BookingRow), read in place rather than split into strings.
     const epText = r[B.endpoints] ?? "0 0 ";
@@ -462,7 +465,7 @@ export function computeReport(
       r[B.code],
       shownHost,
       startAt - s.technicalCheckBeforeMinutes * MIN,
-      r[B.checkAt] ?? undefined,
+      after(startAt, r[B.checkAt]),
       month(startAt),
     );
     // Điều 14.2: a recording is handed over by the end of office hours on the 2nd working day after the end.
@@ -473,7 +476,7 @@ export function computeReport(
         r[B.code],
         shownHost,
         handoverDue(endAt),
-        r[B.handedOverAt] ?? undefined,
+        after(startAt, r[B.handedOverAt]),
         month(startAt),
       );
     }
@@ -508,8 +511,9 @@ export function computeReport(
   const endTimes: number[] = [];
   for (const r of held) {
     const startAt = r[B.startAt];
-    const endAt = r[B.endAt];
-    if (startAt === null || endAt === null) continue;
+    const length = r[B.endAt];
+    if (startAt === null || length === null) continue;
+    const endAt = startAt + length;
     startTimes.push(startAt);
     endTimes.push(endAt);
     startPorts.set(startAt, (startPorts.get(startAt) ?? 0) + r[B.ports]);
@@ -554,7 +558,7 @@ export function computeReport(
     const date = local(startAt).date;
     const d = getOr(days, date, () => ({ date, sessions: 0, hours: 0 }));
     d.sessions++;
-    d.hours += ((r[B.endAt] ?? startAt) - startAt) / HOUR;
+    d.hours += (r[B.endAt] ?? 0) / HOUR;
     hoursHist[hourOf(startAt)]!.sessions++;
   }
 

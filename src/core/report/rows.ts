@@ -57,6 +57,7 @@ export type BookingRow = [
   hostEndpoint: number | string | null,
   flags: number,
   startAt: number | null,
+  /** Milliseconds after startAt (small numbers, where instants would each be a heap number in JavaScript). */
   endAt: number | null,
   ports: number,
   receivedAt: number,
@@ -66,13 +67,16 @@ export type BookingRow = [
   channel: number | null,
   /** The first decision's reason text unless it was `confirmed`. */
   decisionReason: string | null,
-  /** The first event from a status into one of ANSWER_STATUSES. */
+  /** The first event from a status into one of ANSWER_STATUSES: milliseconds after receivedAt. */
   answeredAt: number | null,
-  /** First move into `live` from another status; first into `ended`; first into `handed-over`. */
+  /**
+   * Milliseconds after startAt, like the rest: the first move into `live` from another status; first into
+   * `ended`; first into `handed-over` (recorded sessions only).
+   */
   liveAt: number | null,
   endedAt: number | null,
   handedOverAt: number | null,
-  /** When the first technical-check notice was written to the outbox. */
+  /** When the first technical-check notice was written to the outbox, in milliseconds after startAt. */
   checkAt: number | null,
   /**
    * The booked endpoints (host included) as "N R ID,ID,…": how many, how many of them confirmed readiness at roll
