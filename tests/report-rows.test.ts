@@ -1,8 +1,11 @@
 import { Info } from "luxon";
 import { expect, it } from "vitest";
-import { buildReport, localInstant, periodOf } from "../src/app/report/report.js";
+import { loadHolidayCalendar } from "../src/app/config.js";
+import type { Desk } from "../src/app/desk.js";
+import { buildReport, localInstant, periodOf, reportSettings } from "../src/app/report/report.js";
 import { atLocal } from "../src/core/calendar/zone.js";
-import { at, makeDesk, sampleDirectory } from "./helpers.js";
+import { DEFAULT_REGULATION } from "../src/core/regulation.js";
+import { at, CALENDAR_DIR, makeDesk, sampleDirectory } from "./helpers.js";
 
 /**
  * The store folds each booking's audit trail, endpoints and roll call in SQL (directory ids, status and channel
@@ -190,5 +193,18 @@ it("finds the handover deadline's instant as atLocal does, across years and time
           atLocal(day, time, zone).getTime(),
         );
     }
+  }
+  // And the whole deadline: the 2nd working day after the session's day (Tết and other holidays included), 17:00.
+  const desk = { reg: DEFAULT_REGULATION, holidays: loadHolidayCalendar(CALENDAR_DIR) } as Desk;
+  const settings = reportSettings(desk);
+  for (let d = 0; d < 2 * 366; d++) {
+    const day = new Date(Date.UTC(2026, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
+    expect(settings.handoverDeadline(day).getTime(), day).toBe(
+      atLocal(
+        desk.holidays.addWorkingDays(day, DEFAULT_REGULATION.recordingHandoverWorkingDays),
+        DEFAULT_REGULATION.workday.end,
+        DEFAULT_REGULATION.zone,
+      ).getTime(),
+    );
   }
 });

@@ -121,19 +121,35 @@ export function reportWindow(period: ReportPeriod, zone: string): { from: Date; 
 /** The regulation's numbers the report judges against. */
 export function reportSettings(desk: Desk): ReportSettings {
   const zone = Info.normalizeZone(desk.reg.zone)!;
+  const working = new Map<string, boolean>();
   return {
     zone: desk.reg.zone,
     answerWithinMinutes: desk.reg.answerWithinMinutes,
     technicalCheckBeforeMinutes: desk.reg.technicalCheckBeforeMinutes,
     mcu: desk.reg.mcu,
-    // As workingDaysDeadline, from the local day the session ended.
-    handoverDeadline: (endDay) =>
-      localInstant(
-        desk.holidays.addWorkingDays(endDay, desk.reg.recordingHandoverWorkingDays),
-        desk.reg.workday.end,
-        zone,
-      ),
+    // As workingDaysDeadline, from the local day the session ended: the n-th working day strictly after it (as
+    // the calendar's addWorkingDays, with each day's working status asked once per report).
+    handoverDeadline: (endDay) => {
+      let day = endDay;
+      for (let left = desk.reg.recordingHandoverWorkingDays; left > 0; ) {
+        day = nextDay(day);
+        let work = working.get(day);
+        if (work === undefined) {
+          work = desk.holidays.isWorkingDay(day);
+          working.set(day, work);
+        }
+        if (work) left--;
+      }
+      return localInstant(day, desk.reg.workday.end, zone);
+    },
   };
+}
+
+/** The calendar day after an ISO day (YYYY-MM-DD). */
+function nextDay(day: string): string {
+  const t =
+    Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) + 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
 }
 
 /**
