@@ -25,6 +25,9 @@ const startsWith = (prefix: string) => `${prefix.replace(/[*?[]/g, (c) => `[${c}
 /** JavaScript's \s as a GLOB class: an endpoint code with one of these is never READY_RE's \S+. */
 const WHITE_SPACE = "*[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*";
 
+/** A session in the window that is not cancelled and went live: the only ones whose session cells are read. */
+const HELD = "g.started AND g.status IS NOT 'cancelled' AND g.liveId IS NOT NULL";
+
 /**
  * One row per booking whose session starts in [@f, @t) or whose registration arrived in it, in rowid order. The
  * bookings are scanned in rowid order and each one's audit trail is folded as it comes (through the booking index,
@@ -32,9 +35,6 @@ const WHITE_SPACE = "*[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u2
  * (newlines inside a reason made \x01), only to count the booked endpoints whose confirmation is among them.
  * Everything a session that was not held does not need is left null.
  */
-/** A session in the window that is not cancelled and went live: the only ones whose session cells are read. */
-const HELD = "g.started AND g.status IS NOT 'cancelled' AND g.liveId IS NOT NULL";
-
 const BOOKINGS_SQL = `
 SELECT g.code,
   coalesce((SELECT rowid FROM agencies WHERE name = g.host), g.host),

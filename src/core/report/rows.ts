@@ -46,8 +46,8 @@ export const FLAG = {
  * positions named in `B`). "First" event is always the lowest event id, as the trail is written in order.
  *
  * Registration cells (decision … answeredAt) are filled only if the booking was received in the window; session
- * cells (liveAt) only if its session starts in the window, and the rest (endedAt … used) only for such a session
- * that is not cancelled and went live: the core asks for them in no other case.
+ * cells (endAt, liveAt) only if its session starts in the window, and the rest (endedAt … endpoints) only for
+ * such a session that is not cancelled and went live: the core asks for them in no other case.
  */
 export type BookingRow = [
   code: string,
