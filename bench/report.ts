@@ -198,6 +198,8 @@ const baseline: Build | null = BASELINE
 const loadAtStart = loadavg()[0]!;
 const m = {
   report: [] as number[],
+  reportCpu: [] as number[],
+  oldCpu: [] as number[],
   read: [] as number[],
   compute: [] as number[],
   old: [] as number[],
@@ -205,10 +207,17 @@ const m = {
   chart: [] as number[],
 };
 let held = 0;
+/** CPU time of this process since `c` (user + system): on a shared machine it varies far less than wall time. */
+const cpuMs = (c: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(c);
+  return (u.user + u.system) / 1000;
+};
 for (let run = 0; run < RUNS; run++) {
   let a = performance.now();
+  let c = process.cpuUsage();
   const report = await buildReport(desk, period, {}, now);
   m.report.push(performance.now() - a);
+  m.reportCpu.push(cpuMs(c));
   // The two halves of buildReport, timed apart.
   a = performance.now();
   const { from, to } = reportWindow(period, zone);
@@ -219,8 +228,10 @@ for (let run = 0; run < RUNS; run++) {
   m.compute.push(performance.now() - b);
   if (baseline) {
     a = performance.now();
+    c = process.cpuUsage();
     const old = await baseline(desk, period, {}, now);
     m.old.push(performance.now() - a);
+    m.oldCpu.push(cpuMs(c));
     if (!isDeepStrictEqual(JSON.parse(JSON.stringify(old)), JSON.parse(JSON.stringify(report))))
       throw new Error("the baseline and the current buildReport disagree");
   }
@@ -237,15 +248,16 @@ for (let run = 0; run < RUNS; run++) {
 store.close();
 rmSync(tmp, { recursive: true, force: true });
 
-const row = (name: string, xs: number[]) => `| ${name} | ${ms(pct(xs, 50))} | ${ms(Math.max(...xs))} |`;
+const row = (name: string, xs: number[], cpu?: number[]) =>
+  `| ${name} | ${ms(pct(xs, 50))} | ${ms(Math.max(...xs))} | ${cpu ? ms(pct(cpu, 50)) : "–"} |`;
 writeSection(
   "## Reports (issue 11)",
   `
 Yearly report (\`report --year 2026\`) over ${N.toLocaleString("en")} bookings in one SQLite file (${held.toLocaleString("en")} sessions held, with endpoints, audit events, answer mails and check notices in the outbox, and ${N / 20} incidents; fixture from a mulberry32 PRNG, ${reuse ? "reused from REPORT_BENCH_DB" : `seeded in ${(seeded / 1000).toFixed(1)} s`}, not measured). ${RUNS} runs in one process${baseline ? ", the previous code interleaved with the current one on the same database (both gave the same report)" : ""}; run ${new Date().toISOString().slice(0, 10)} on ${machine()}, ${process.arch}; 1-min load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (the machine is shared).
 
-| step | median | max |
-|---|---|---|
-${baseline ? `${row("`buildReport` before (previous code)", m.old)}\n` : ""}${row("`buildReport` (read rows + compute every figure)", m.report)}
+| step | median | max | median CPU time |
+|---|---|---|---|
+${baseline ? `${row("`buildReport` before (previous code)", m.old, m.oldCpu)}\n` : ""}${row("`buildReport` (read rows + compute every figure)", m.report, m.reportCpu)}
 ${row("… read rows (`loadReportRows`)", m.read)}
 ${row("… compute (`computeReport`)", m.compute)}
 ${row("workbook (exceljs, to a buffer)", m.wb)}

@@ -2,66 +2,91 @@ import type Database from "better-sqlite3";
 import {
   ACK_ACTIONS,
   ANSWER_STATUSES,
-  type BookingFacts,
+  type BookingRow,
+  CHANNELS,
+  DECISION_STATUSES,
   DISPLACED_PREFIX,
   type IncidentFacts,
   READY_PREFIX,
+  READY_SUFFIX,
   RESOLVE_ACTION,
   type ReportRows,
 } from "../core/report/rows.js";
 
 export type { ReportRows };
 
-const list = (xs: readonly string[]) => xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(", ");
+const quote = (x: string) => `'${x.replace(/'/g, "''")}'`;
+const list = (xs: readonly string[]) => xs.map(quote).join(", ");
+/** `CASE x WHEN xs[0] THEN 0 … ELSE other END`: a string as its index in a fixed list. */
+const indexOf = (x: string, xs: readonly string[], other: string) =>
+  `CASE ${x} ${xs.map((s, i) => `WHEN ${quote(s)} THEN ${i}`).join(" ")} ELSE ${other} END`;
+/** A GLOB pattern for "starts with `prefix`" (GLOB has no escape character: special ones go in brackets). */
+const startsWith = (prefix: string) => `${prefix.replace(/[*?[]/g, (c) => `[${c}]`)}*`;
+/** JavaScript's \s as a GLOB class: an endpoint code with one of these is never READY_RE's \S+. */
+const WHITE_SPACE = "*[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*";
+
+/** A session in the window that is not cancelled and went live: the only ones whose session cells are read. */
+const HELD = "g.started AND g.status IS NOT 'cancelled' AND g.liveId IS NOT NULL";
 
 /**
- * One row per booking whose session starts in [@f, @t) or whose registration arrived in it. Its audit trail is
- * folded in one pass over the window's events (grouped by booking, through the booking index), then the few
- * event times are looked up by id. "First" is always the lowest event id, as the trail is written in order.
- * Endpoints and roll-call reasons come as JSON arrays (exact for any text); the reasons are only pre-selected by
- * their prefix here, the core's READY_RE decides.
+ * One row per booking whose session starts in [@f, @t) or whose registration arrived in it, in rowid order. The
+ * bookings are scanned in rowid order and each one's audit trail is folded as it comes (through the booking index,
+ * so no sort); the few event times needed are then looked up by id. Roll-call reasons are kept, newline-separated
+ * (newlines inside a reason made \x01), only to count the booked endpoints whose confirmation is among them.
+ * Everything a session that was not held does not need is left null.
  */
 const BOOKINGS_SQL = `
-WITH w AS (
-  SELECT rowid AS rid, code FROM bookings
-  WHERE (start_at >= @f AND start_at < @t) OR (received_at >= @f AND received_at < @t)
-), ev AS (
-  SELECT booking,
-    min(CASE WHEN from_status = 'received' THEN id END) AS decisionId,
-    min(CASE WHEN from_status IS NOT NULL AND to_status IN (${list(ANSWER_STATUSES)}) THEN id END) AS answerId,
-    max(from_status IS NOT to_status AND substr(reason, 1, length(@displaced)) = @displaced) AS displaced,
-    min(CASE WHEN to_status = 'live' AND from_status IS NOT 'live' THEN id END) AS liveId,
-    min(CASE WHEN to_status = 'ended' THEN id END) AS endedId,
-    min(CASE WHEN to_status = 'handed-over' THEN id END) AS handedId,
-    json_group_array(reason) FILTER (WHERE substr(reason, 1, length(@ready)) = @ready) AS ready
-  FROM booking_events WHERE booking IN (SELECT code FROM w) GROUP BY booking
-), chk AS (
-  SELECT booking, min(id) AS id FROM outbox
-  WHERE kind = 'technical-check' AND booking IN (SELECT code FROM w) GROUP BY booking
-)
-SELECT b.code, b.status, b.host, b.host_endpoint, b.start_at, b.end_at, b.emergency, b.secret, b.recording,
-  b.priority, b.ports, b.channel, b.received_at,
-  d.to_status, CASE WHEN d.to_status IS NOT 'confirmed' THEN d.reason END,
-  (SELECT at FROM booking_events WHERE id = ev.answerId),
-  ev.displaced,
-  (SELECT at FROM booking_events WHERE id = ev.liveId),
-  (SELECT at FROM booking_events WHERE id = ev.endedId),
-  (SELECT at FROM booking_events WHERE id = ev.handedId),
-  (SELECT created_at FROM outbox WHERE id = chk.id),
-  (SELECT json_group_array(endpoint) FROM booking_endpoints WHERE booking = b.code),
-  ev.ready
-FROM w JOIN bookings b ON b.rowid = w.rid
-LEFT JOIN ev ON ev.booking = b.code
-LEFT JOIN booking_events d ON d.id = ev.decisionId
-LEFT JOIN chk ON chk.booking = b.code
-ORDER BY w.rid`;
+SELECT g.code,
+  coalesce((SELECT rowid FROM agencies WHERE name = g.host), g.host),
+  coalesce((SELECT rowid FROM endpoints WHERE code = g.host_endpoint), g.host_endpoint),
+  g.emergency | (g.secret << 1) | (g.recording << 2) | (coalesce(g.displaced, 0) << 3)
+    | ((g.status = 'cancelled') << 4) | ((g.priority = 3) << 5),
+  g.start_at, CASE WHEN g.started THEN g.end_at - g.start_at END, g.ports, g.received_at,
+  CASE WHEN g.received THEN ${indexOf("d.to_status", DECISION_STATUSES, "-1")} END,
+  CASE WHEN g.received THEN ${indexOf("g.channel", CHANNELS, "-1")} END,
+  CASE WHEN g.received AND d.to_status IS NOT 'confirmed' THEN d.reason END,
+  CASE WHEN g.received THEN
+    CASE WHEN g.answerId = g.decisionId THEN d.at ELSE (SELECT at FROM booking_events WHERE id = g.answerId) END
+      - g.received_at
+  END,
+  CASE WHEN g.started THEN (SELECT at FROM booking_events WHERE id = g.liveId) - g.start_at END,
+  CASE WHEN ${HELD} THEN (SELECT at FROM booking_events WHERE id = g.endedId) - g.start_at END,
+  CASE WHEN ${HELD} AND g.recording THEN (SELECT at FROM booking_events WHERE id = g.handedId) - g.start_at END,
+  CASE WHEN ${HELD} THEN (
+    SELECT created_at FROM outbox WHERE booking = g.code AND kind = 'technical-check' ORDER BY id LIMIT 1)
+    - g.start_at END,
+  CASE WHEN ${HELD} THEN (
+    SELECT count(*) || ' ' || coalesce(sum(be.endpoint NOT GLOB @ws
+        AND instr(g.ready, char(10) || @ready || be.endpoint || @suffix) > 0), 0)
+      || ' ' || coalesce(group_concat(en.rowid), '')
+    FROM booking_endpoints be LEFT JOIN endpoints en ON en.code = be.endpoint
+    WHERE be.booking = g.code) END
+FROM (
+  SELECT b.rowid AS rid, b.code, b.status, b.emergency, b.secret, b.recording, b.priority, b.start_at, b.end_at,
+    b.ports, b.received_at, b.channel, b.host, b.host_endpoint,
+    b.received_at >= @f AND b.received_at < @t AS received,
+    b.start_at >= @f AND b.start_at < @t AS started,
+    min(CASE e.from_status WHEN 'received' THEN e.id END) AS decisionId,
+    min(CASE WHEN e.from_status IS NOT NULL AND e.to_status IN (${list(ANSWER_STATUSES)}) THEN e.id END) AS answerId,
+    max(CASE WHEN e.from_status IS NOT e.to_status THEN e.reason GLOB @displaced END) AS displaced,
+    min(CASE e.to_status WHEN 'live' THEN CASE WHEN e.from_status IS NOT 'live' THEN e.id END END) AS liveId,
+    min(CASE e.to_status WHEN 'ended' THEN e.id END) AS endedId,
+    min(CASE e.to_status WHEN 'handed-over' THEN e.id END) AS handedId,
+    char(10) || group_concat(
+      CASE WHEN e.reason GLOB @readyGlob THEN replace(e.reason, char(10), char(1)) END, char(10)) AS ready
+  FROM bookings b LEFT JOIN booking_events e ON e.booking = b.code
+  WHERE (b.start_at >= @f AND b.start_at < @t) OR (b.received_at >= @f AND b.received_at < @t)
+  GROUP BY b.rowid
+) g
+LEFT JOIN booking_events d ON d.id = g.decisionId
+ORDER BY g.rid`;
 
 /** One row per incident opened in [@f, @t), its events folded the same way. */
 const INCIDENTS_SQL = `
 WITH ie AS (
   SELECT incident,
     min(CASE WHEN action IN (${list(ACK_ACTIONS)}) THEN id END) AS ackId,
-    min(CASE WHEN action = '${RESOLVE_ACTION}' THEN id END) AS resolveId
+    min(CASE WHEN action = ${quote(RESOLVE_ACTION)} THEN id END) AS resolveId
   FROM incident_events
   WHERE incident IN (SELECT code FROM incidents WHERE opened_at >= @f AND opened_at < @t)
   GROUP BY incident
@@ -75,62 +100,56 @@ ORDER BY i.rowid`;
 
 type Cell = string | number | null;
 
+/** Statements prepared once per connection. */
+const prepared = new WeakMap<Database.Database, ReturnType<typeof prepare>>();
+function prepare(sqlite: Database.Database) {
+  return {
+    bookings: sqlite.prepare(BOOKINGS_SQL).raw(true),
+    incidents: sqlite.prepare(INCIDENTS_SQL).raw(true),
+    endpoints: sqlite.prepare("SELECT rowid AS id, code, level, agency FROM endpoints ORDER BY code"),
+    agencies: sqlite.prepare("SELECT rowid AS id, name, kind FROM agencies ORDER BY name"),
+  };
+}
+
 /**
- * Every fact a report over [from, to) needs, in two row-per-thing queries plus the directory. Rows come as
- * arrays (`.raw()`): a yearly report is ~50 000 rows and building one object per row cost as much as the query.
+ * Every fact a report over [from, to) needs, in two row-per-thing queries plus the directory, read in one
+ * transaction so the directory ids the rows carry are the directory's. Rows come as arrays (`.raw()`) of numbers
+ * where they can: a yearly report is ~50 000 rows and building one value costs more than SQLite's own work.
  */
 export async function loadReportRows(sqlite: Database.Database, from: Date, to: Date): Promise<ReportRows> {
+  let q = prepared.get(sqlite);
+  if (!q) {
+    q = prepare(sqlite);
+    prepared.set(sqlite, q);
+  }
+  const st = q;
   const f = from.getTime();
   const t = to.getTime();
-  const bookings = (
-    sqlite
-      .prepare(BOOKINGS_SQL)
-      .raw(true)
-      .all({ f, t, displaced: DISPLACED_PREFIX, ready: READY_PREFIX }) as Cell[][]
-  ).map(
-    (r): BookingFacts => ({
-      code: r[0] as string,
-      status: r[1] as string,
-      host: r[2] as string | null,
-      hostEndpoint: r[3] as string | null,
-      startAt: r[4] as number | null,
-      endAt: r[5] as number | null,
-      emergency: !!r[6],
-      secret: !!r[7],
-      recording: !!r[8],
-      priority: r[9] as number,
-      ports: r[10] as number,
-      channel: r[11] as string,
-      receivedAt: r[12] as number,
-      decision: r[13] as string | null,
-      decisionReason: r[14] as string | null,
-      answeredAt: r[15] as number | null,
-      displaced: !!r[16],
-      liveAt: r[17] as number | null,
-      endedAt: r[18] as number | null,
-      handedOverAt: r[19] as number | null,
-      checkAt: r[20] as number | null,
-      endpoints: JSON.parse(r[21] as string) as string[],
-      readyReasons: r[22] === null ? [] : (JSON.parse(r[22] as string) as string[]),
+  return sqlite.transaction(
+    (): ReportRows => ({
+      bookings: st.bookings.all({
+        f,
+        t,
+        displaced: startsWith(DISPLACED_PREFIX),
+        readyGlob: startsWith(READY_PREFIX),
+        ready: READY_PREFIX,
+        suffix: READY_SUFFIX,
+        ws: WHITE_SPACE,
+      }) as BookingRow[],
+      incidents: (st.incidents.all({ f, t }) as Cell[][]).map(
+        (r): IncidentFacts => ({
+          code: r[0] as string,
+          endpoint: r[1] as string | null,
+          category: r[2] as string,
+          route: r[3] as string,
+          reporter: r[4] as string,
+          openedAt: r[5] as number,
+          ackAt: r[6] as number | null,
+          resolvedAt: r[7] as number | null,
+        }),
+      ),
+      endpoints: st.endpoints.all() as ReportRows["endpoints"],
+      agencies: st.agencies.all() as ReportRows["agencies"],
     }),
-  );
-  const incidents = (sqlite.prepare(INCIDENTS_SQL).raw(true).all({ f, t }) as Cell[][]).map(
-    (r): IncidentFacts => ({
-      code: r[0] as string,
-      endpoint: r[1] as string | null,
-      category: r[2] as string,
-      route: r[3] as string,
-      reporter: r[4] as string,
-      openedAt: r[5] as number,
-      ackAt: r[6] as number | null,
-      resolvedAt: r[7] as number | null,
-    }),
-  );
-  const endpoints = sqlite
-    .prepare("SELECT code, level, agency FROM endpoints ORDER BY code")
-    .all() as ReportRows["endpoints"];
-  const agencies = sqlite
-    .prepare("SELECT name, kind FROM agencies ORDER BY name")
-    .all() as ReportRows["agencies"];
-  return { bookings, incidents, endpoints, agencies };
+  )();
 }

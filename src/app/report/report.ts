@@ -1,5 +1,4 @@
-import { DateTime } from "luxon";
-import { atLocal } from "../../core/calendar/zone.js";
+import { DateTime, Info, type Zone } from "luxon";
 import {
   computeReport,
   LEVELS,
@@ -121,17 +120,57 @@ export function reportWindow(period: ReportPeriod, zone: string): { from: Date; 
 
 /** The regulation's numbers the report judges against. */
 export function reportSettings(desk: Desk): ReportSettings {
+  const zone = Info.normalizeZone(desk.reg.zone)!;
+  const working = new Map<string, boolean>();
   return {
     zone: desk.reg.zone,
     answerWithinMinutes: desk.reg.answerWithinMinutes,
     technicalCheckBeforeMinutes: desk.reg.technicalCheckBeforeMinutes,
     mcu: desk.reg.mcu,
-    // As workingDaysDeadline, from the local day the session ended.
-    handoverDeadline: (endDay) =>
-      atLocal(
-        desk.holidays.addWorkingDays(endDay, desk.reg.recordingHandoverWorkingDays),
-        desk.reg.workday.end,
-        desk.reg.zone,
-      ),
+    // As workingDaysDeadline, from the local day the session ended: the n-th working day strictly after it (as
+    // the calendar's addWorkingDays, with each day's working status asked once per report).
+    handoverDeadline: (endDay) => {
+      let day = endDay;
+      for (let left = desk.reg.recordingHandoverWorkingDays; left > 0; ) {
+        day = nextDay(day);
+        let work = working.get(day);
+        if (work === undefined) {
+          work = desk.holidays.isWorkingDay(day);
+          working.set(day, work);
+        }
+        if (work) left--;
+      }
+      return localInstant(day, desk.reg.workday.end, zone);
+    },
   };
+}
+
+/** The calendar day after an ISO day (YYYY-MM-DD). */
+function nextDay(day: string): string {
+  const t =
+    Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) + 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/**
+ * `atLocal` for a valid day and HH:MM, without parsing through luxon (a yearly report asks for ~365 deadlines, and
+ * luxon's parse cost more than the rest of the day's work). The offset is found as luxon finds it (its
+ * `fixOffset`), so the instant is the same for every local time that exists exactly once in the zone.
+ */
+export function localInstant(day: string, time: string, zone: Zone): Date {
+  const [h, m] = time.split(":").map(Number);
+  const local = Date.UTC(
+    Number(day.slice(0, 4)),
+    Number(day.slice(5, 7)) - 1,
+    Number(day.slice(8, 10)),
+    h,
+    m,
+  );
+  const o = zone.offset(local);
+  let guess = local - o * 60_000;
+  const o2 = zone.offset(guess);
+  if (o === o2) return new Date(guess);
+  guess -= (o2 - o) * 60_000;
+  const o3 = zone.offset(guess);
+  return new Date(o2 === o3 ? guess : local - Math.min(o2, o3) * 60_000);
 }

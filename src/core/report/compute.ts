@@ -1,6 +1,6 @@
-import { DateTime } from "luxon";
+import { DateTime, Info } from "luxon";
 import { REASON_VI as REASON_LABELS } from "../booking/types.js";
-import { type BookingFacts, READY_RE, type ReportRows } from "./rows.js";
+import { B, type BookingRow, CHANNELS, DECISION_STATUSES, FLAG, type ReportRows } from "./rows.js";
 
 /**
  * The six-monthly / yearly usage report (Điều 15.2c, 19.6) computed from raw rows: no I/O, no clock.
@@ -25,7 +25,7 @@ export const CHANNEL_VI: Record<ChannelGroup, string> = {
 };
 
 export type Decision = "confirmed" | "needs-info" | "needs-review" | "rejected";
-export const DECISIONS: readonly Decision[] = ["confirmed", "needs-info", "needs-review", "rejected"];
+export const DECISIONS: readonly Decision[] = DECISION_STATUSES;
 export const DECISION_VI: Record<Decision, string> = {
   confirmed: "Xác nhận",
   "needs-info": "Đề nghị bổ sung",
@@ -166,6 +166,7 @@ export interface Report {
 
 const MIN = 60_000;
 const HOUR = 3_600_000;
+const DAY = 86_400_000;
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 function getOr<K, V>(map: Map<K, V>, key: K, make: () => V): V {
@@ -227,27 +228,52 @@ export function computeReport(
   const from = DateTime.fromISO(period.from, { zone }).startOf("day").toMillis();
   const to = DateTime.fromISO(period.to, { zone }).plus({ days: 1 }).startOf("day").toMillis();
   const inPeriod = (t: number | null): t is number => t !== null && t >= from && t < to;
-  // Calendar fields of an instant in the zone, computed once per distinct UTC hour (a year has 8 760); exact for
-  // zones whose offset is a whole number of hours, as Asia/Ho_Chi_Minh's is.
-  const hourCache = new Map<number, { month: string; date: string; hour: number }>();
+  // Calendar fields of an instant in the zone: the zone's offset is asked once per UTC day (and per instant on a
+  // day whose offset changes), the rest is arithmetic, and the date strings are made once per local day.
+  const tz = Info.normalizeZone(zone)!;
+  const dayOffset = new Map<number, number | null>();
+  const offsetAt = (t: number): number => {
+    const d = Math.floor(t / DAY);
+    let o = dayOffset.get(d);
+    if (o === undefined) {
+      const a = tz.offset(d * DAY);
+      o = a === tz.offset((d + 1) * DAY) ? a : null;
+      dayOffset.set(d, o);
+    }
+    return (o ?? tz.offset(t)) * MIN;
+  };
+  const dayCache = new Map<number, { month: string; date: string }>();
   const local = (t: number) => {
-    const h = Math.floor(t / HOUR);
-    let v = hourCache.get(h);
+    const day = Math.floor((t + offsetAt(t)) / DAY);
+    let v = dayCache.get(day);
     if (!v) {
-      const dt = DateTime.fromMillis(h * HOUR, { zone });
-      v = { month: dt.toFormat("yyyy-MM"), date: dt.toISODate()!, hour: dt.hour };
-      hourCache.set(h, v);
+      const date = new Date(day * DAY).toISOString().slice(0, 10);
+      v = { month: date.slice(0, 7), date };
+      dayCache.set(day, v);
     }
     return v;
   };
+  const hourOf = (t: number) => Math.floor(((((t + offsetAt(t)) % DAY) + DAY) % DAY) / HOUR);
   const month = (t: number) => local(t).month;
   const iso = (t: number) => new Date(t).toISOString();
+  // Rows carry most instants as milliseconds after the booking's start or receipt (see BookingRow).
+  const after = (base: number, ms: number | null) => (ms === null ? undefined : base + ms);
 
   const endpointLevel = new Map(rows.endpoints.map((e) => [e.code, e.level as Level]));
   const endpointAgency = new Map(rows.endpoints.map((e) => [e.code, e.agency]));
   const agencyKind = new Map(rows.agencies.map((a) => [a.name, a.kind]));
-  const levelOf = (host: string | null, hostEndpoint: string | null): Level => {
-    const l = hostEndpoint ? endpointLevel.get(hostEndpoint) : undefined;
+  // Rows name the host agency and endpoint by directory id (or by name/code when the directory lacks them).
+  const agencyName = new Map(rows.agencies.map((a) => [a.id, a.name]));
+  const levelById = new Map(rows.endpoints.map((e) => [e.id, e.level as Level]));
+  const hostOf = (h: number | string | null): string | null =>
+    typeof h === "number" ? (agencyName.get(h) ?? null) : h;
+  const levelOf = (host: string | null, hostEndpoint: number | string | null): Level => {
+    const l =
+      typeof hostEndpoint === "number"
+        ? levelById.get(hostEndpoint)
+        : hostEndpoint
+          ? endpointLevel.get(hostEndpoint)
+          : undefined;
     if (l && LEVELS.includes(l)) return l;
     const kind = host ? agencyKind.get(host) : undefined;
     return kind === "district" ? "district" : kind === "commune" ? "commune" : "city";
@@ -278,7 +304,11 @@ export function computeReport(
     hoursOnline: 0,
     connections: 0,
   };
-  const held: { b: BookingFacts; level: Level; endpoints: string[] }[] = [];
+  const held: BookingRow[] = [];
+  // Endpoints: readiness confirmed at roll call, and the directory endpoints some held session used.
+  let booked = 0;
+  let ready = 0;
+  const used = new Set<number>();
   const answer: Sla = { met: 0, total: 0, pending: 0, misses: [] };
   const check: Sla = { met: 0, total: 0, pending: 0, misses: [] };
   const handover: Sla = { met: 0, total: 0, pending: 0, misses: [] };
@@ -291,7 +321,8 @@ export function computeReport(
   const judge = (
     sla: Sla,
     name: SlaMiss["sla"],
-    b: BookingFacts,
+    booking: string,
+    host: string | null,
     due: number,
     done: number | undefined,
     monthKey: string,
@@ -310,8 +341,8 @@ export function computeReport(
     }
     sla.misses.push({
       sla: name,
-      booking: b.code,
-      host: b.secret ? null : b.host,
+      booking,
+      host,
       due: iso(due),
       done: done === undefined ? null : iso(done),
       lateMinutes: done === undefined ? null : Math.round((done - due) / MIN),
@@ -328,17 +359,23 @@ export function computeReport(
     reasons: [] as string[],
   };
 
-  for (const b of rows.bookings) {
-    const level = levelOf(b.host, b.hostEndpoint);
-    if (!matches(b.host, level)) continue;
+  for (const r of rows.bookings) {
+    const host = hostOf(r[B.host]);
+    const level = levelOf(host, r[B.hostEndpoint]);
+    if (!matches(host, level)) continue;
+    const flags = r[B.flags];
+    // Secret sessions are counted, never described: a miss names no host.
+    const shownHost = flags & FLAG.secret ? null : host;
 
     // Registrations: received in the period; the decision is the first move out of `received`.
-    if (inPeriod(b.receivedAt)) {
-      const decision = b.decision as Decision | null;
-      if (decision && DECISIONS.includes(decision)) {
+    const receivedAt = r[B.receivedAt];
+    if (inPeriod(receivedAt)) {
+      const d = r[B.decision];
+      const decision = d === null ? undefined : DECISIONS[d];
+      if (decision) {
         registrations.total++;
         registrations.byDecision[decision]++;
-        const g = channelGroup(b.channel);
+        const g = channelGroup(CHANNELS[r[B.channel] ?? -1] ?? "");
         const row = getOr(registrations.byChannel, g, () => ({
           channel: g,
           total: 0,
@@ -347,69 +384,104 @@ export function computeReport(
         row.total++;
         row.byDecision[decision]++;
         if (decision !== "confirmed")
-          for (const code of b.decisionReason!.split(", "))
+          for (const code of r[B.decisionReason]!.split(", "))
             if (code in REASON_VI) registrations.reasons.push(code);
         // Điều 12.2b: the first answer that settles the request (confirmed, asked for more, refused, cancelled).
         judge(
           answer,
           "answer",
-          b,
-          b.receivedAt + s.answerWithinMinutes * MIN,
-          b.answeredAt ?? undefined,
-          month(b.receivedAt),
+          r[B.code],
+          shownHost,
+          receivedAt + s.answerWithinMinutes * MIN,
+          after(receivedAt, r[B.answeredAt]),
+          month(receivedAt),
         );
       }
     }
 
-    if (!inPeriod(b.startAt)) continue;
-    if (b.displaced) sessions.displaced++;
+    const startAt = r[B.startAt];
+    if (!inPeriod(startAt)) continue;
+    if (flags & FLAG.displaced) sessions.displaced++;
     const lvl = levelRows.get(level)!;
-    const ag = getOr(agencyRows, b.host ?? "", () => ({
-      agency: b.host ?? "(không rõ)",
+    const ag = getOr(agencyRows, host ?? "", () => ({
+      agency: host ?? "(không rõ)",
       level,
       held: 0,
       cancelled: 0,
       hours: 0,
       connections: 0,
     }));
-    if (b.status === "cancelled") {
+    if (flags & FLAG.cancelled) {
       sessions.cancelled++;
       lvl.cancelled++;
       ag.cancelled++;
       continue;
     }
-    if (b.liveAt === null) continue;
-    const stop = b.endedAt ?? Math.min(now.getTime(), b.endAt ?? now.getTime());
-    const hours = Math.max(0, stop - b.liveAt) / HOUR;
-    const eps = b.endpoints;
-    held.push({ b, level, endpoints: eps });
+    const live = r[B.liveAt];
+    if (live === null) continue;
+    const liveAt = startAt + live;
+    const endAt = after(startAt, r[B.endAt]) ?? null;
+    const stop = after(startAt, r[B.endedAt]) ?? Math.min(now.getTime(), endAt ?? now.getTime());
+    const hours = Math.max(0, stop - liveAt) / HOUR;
+    // "N R ID,ID,…" (see BookingRow), read in place rather than split into strings.
+    const epText = r[B.endpoints] ?? "0 0 ";
+    let eps = 0;
+    let k = 0;
+    for (let c = epText.charCodeAt(k); k < epText.length && c !== 32; c = epText.charCodeAt(++k))
+      eps = eps * 10 + c - 48;
+    let confirmed = 0;
+    for (let c = epText.charCodeAt(++k); k < epText.length && c !== 32; c = epText.charCodeAt(++k))
+      confirmed = confirmed * 10 + c - 48;
+    if (++k < epText.length) {
+      let id = 0;
+      for (; k < epText.length; k++) {
+        const c = epText.charCodeAt(k);
+        if (c === 44) {
+          used.add(id);
+          id = 0;
+        } else id = id * 10 + c - 48;
+      }
+      used.add(id);
+    }
+    held.push(r);
     sessions.held++;
     sessions.hoursOnline += hours;
-    sessions.connections += eps.length;
-    if (b.emergency) sessions.emergencies++;
-    if (b.priority === 3) sessions.chairNotified++;
-    if (b.secret) sessions.secret++;
+    sessions.connections += eps;
+    if (flags & FLAG.emergency) sessions.emergencies++;
+    if (flags & FLAG.chair) sessions.chairNotified++;
+    if (flags & FLAG.secret) sessions.secret++;
     lvl.held++;
     lvl.hours += hours;
-    lvl.connections += eps.length;
+    lvl.connections += eps;
     ag.held++;
     ag.hours += hours;
-    ag.connections += eps.length;
-    const m = byMonth.get(month(b.startAt));
+    ag.connections += eps;
+    const m = byMonth.get(month(startAt));
     if (m) m[level]++;
     // Điều 12.2b: the technical-check notice went out no later than 2 h before the scheduled start.
     judge(
       check,
       "check",
-      b,
-      b.startAt - s.technicalCheckBeforeMinutes * MIN,
-      b.checkAt ?? undefined,
-      month(b.startAt),
+      r[B.code],
+      shownHost,
+      startAt - s.technicalCheckBeforeMinutes * MIN,
+      after(startAt, r[B.checkAt]),
+      month(startAt),
     );
     // Điều 14.2: a recording is handed over by the end of office hours on the 2nd working day after the end.
-    if (b.recording && b.endAt !== null) {
-      judge(handover, "handover", b, handoverDue(b.endAt), b.handedOverAt ?? undefined, month(b.startAt));
+    if (flags & FLAG.recording && endAt !== null) {
+      judge(
+        handover,
+        "handover",
+        r[B.code],
+        shownHost,
+        handoverDue(endAt),
+        after(startAt, r[B.handedOverAt]),
+        month(startAt),
+      );
     }
+    booked += eps;
+    ready += confirmed;
   }
 
   // --- Incidents opened in the period at an endpoint matching the filter.
@@ -430,66 +502,73 @@ export function computeReport(
     p90: percentile(xs, 90) === null ? null : round(percentile(xs, 90)!, 1),
   });
 
-  // --- MCU: concurrency of held sessions over their scheduled slots (what capacity is planned against).
-  const edges: { t: number; d: number; ports: number; month: string }[] = [];
-  for (const { b } of held) {
-    if (b.startAt === null || b.endAt === null) continue;
-    edges.push({ t: b.startAt, d: 1, ports: b.ports, month: month(b.startAt) });
-    edges.push({ t: b.endAt, d: -1, ports: -b.ports, month: month(b.startAt) });
+  // --- MCU: concurrency of held sessions over their scheduled slots (what capacity is planned against). Starts
+  // and ends are swept in time order, the ends at an instant before its starts. Starts at one instant are taken
+  // together: a session's ports are never negative, so the running counts peak after the last of them.
+  const startPorts = new Map<number, number>();
+  const endPorts = new Map<number, number>();
+  const startTimes: number[] = [];
+  const endTimes: number[] = [];
+  for (const r of held) {
+    const startAt = r[B.startAt];
+    const length = r[B.endAt];
+    if (startAt === null || length === null) continue;
+    const endAt = startAt + length;
+    startTimes.push(startAt);
+    endTimes.push(endAt);
+    startPorts.set(startAt, (startPorts.get(startAt) ?? 0) + r[B.ports]);
+    endPorts.set(endAt, (endPorts.get(endAt) ?? 0) + r[B.ports]);
   }
-  edges.sort((x, y) => x.t - y.t || x.d - y.d);
+  const starts = Float64Array.from(startTimes).sort();
+  const ends = Float64Array.from(endTimes).sort();
   let conf = 0;
   let ports = 0;
   let peakConferences = 0;
   let peakPorts = 0;
   let peakAt: number | null = null;
   const mcuMonth = new Map(months.map((m) => [m, { month: m, peakConferences: 0, peakPorts: 0 }]));
-  for (const e of edges) {
-    conf += e.d;
-    ports += e.ports;
-    if (e.d > 0) {
-      const mm = mcuMonth.get(month(e.t));
-      if (mm) {
-        mm.peakConferences = Math.max(mm.peakConferences, conf);
-        mm.peakPorts = Math.max(mm.peakPorts, ports);
+  for (let i = 0, j = 0; i < starts.length; ) {
+    const t = starts[i]!;
+    while (j < ends.length && ends[j]! <= t) {
+      const e = ends[j]!;
+      ports -= endPorts.get(e)!;
+      while (j < ends.length && ends[j] === e) {
+        conf--;
+        j++;
       }
-      if (ports > peakPorts) peakAt = e.t;
-      peakConferences = Math.max(peakConferences, conf);
-      peakPorts = Math.max(peakPorts, ports);
     }
+    ports += startPorts.get(t)!;
+    while (i < starts.length && starts[i] === t) {
+      conf++;
+      i++;
+    }
+    const mm = mcuMonth.get(month(t));
+    if (mm) {
+      mm.peakConferences = Math.max(mm.peakConferences, conf);
+      mm.peakPorts = Math.max(mm.peakPorts, ports);
+    }
+    if (ports > peakPorts) peakAt = t;
+    peakConferences = Math.max(peakConferences, conf);
+    peakPorts = Math.max(peakPorts, ports);
   }
   const days = new Map<string, { date: string; sessions: number; hours: number }>();
   const hoursHist = Array.from({ length: 24 }, (_, hour) => ({ hour, sessions: 0 }));
-  for (const { b } of held) {
-    const dt = local(b.startAt!);
-    const date = dt.date;
+  for (const r of held) {
+    const startAt = r[B.startAt]!;
+    const date = local(startAt).date;
     const d = getOr(days, date, () => ({ date, sessions: 0, hours: 0 }));
     d.sessions++;
-    d.hours += ((b.endAt ?? b.startAt!) - b.startAt!) / HOUR;
-    hoursHist[dt.hour]!.sessions++;
+    d.hours += (r[B.endAt] ?? 0) / HOUR;
+    hoursHist[hourOf(startAt)]!.sessions++;
   }
 
-  // --- Endpoints: readiness confirmed at roll call, and endpoints no held session used.
-  let booked = 0;
-  let ready = 0;
-  const used = new Set<string>();
-  for (const { b, endpoints } of held) {
-    const ok = new Set<string>();
-    for (const reason of b.readyReasons) {
-      const code = READY_RE.exec(reason)?.[1];
-      if (code) ok.add(code);
-    }
-    for (const e of endpoints) {
-      used.add(e);
-      booked++;
-      if (ok.has(e)) ready++;
-    }
-  }
+  // --- Endpoints never used by a held session.
   const neverUsed = rows.endpoints
     .filter(
       (e) => (!filter.agency || e.agency === filter.agency) && (!filter.level || e.level === filter.level),
     )
-    .filter((e) => !used.has(e.code));
+    .filter((e) => !used.has(e.id))
+    .map((e) => ({ code: e.code, level: e.level, agency: e.agency }));
 
   return {
     period,
