@@ -191,6 +191,9 @@ export const outbox = sqliteTable(
     index("outbox_recipient").on(t.channel, t.recipient, t.createdAt),
     // The last answer about a booking (its mail thread).
     index("outbox_booking").on(t.booking, t.id),
+    // A booking's first message of a kind and when it was written (the technical check of Điều 12.2b, for the
+    // report and /metrics) without reading the rows, whose payloads are mails of several KB.
+    index("outbox_booking_kind").on(t.booking, t.kind, t.id, t.createdAt),
   ],
 );
 

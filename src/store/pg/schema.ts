@@ -229,6 +229,7 @@ export const outbox = pgTable(
     index("outbox_recipient").on(t.channel, t.recipient, t.createdAt),
     // The last answer about a booking (its mail thread).
     index("outbox_booking").on(t.booking, t.id),
+    index("outbox_booking_kind").on(t.booking, t.kind, t.id, t.createdAt),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_booking_kind` ON `outbox` (`booking`,`kind`,`id`,`created_at`);
