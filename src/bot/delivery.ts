@@ -252,10 +252,12 @@ async function deliverReactions(
     if (!t) continue;
     const key = `reaction:${m.recipient}`;
     const late = now().getTime() - m.createdAt.getTime() >= opts.reactionGraceMs;
-    // Late and either its chat's reaction pace is taken or the platform keeps failing it: words, merged.
-    if (!t.react || (late && (m.attempts > 0 || pacer.wait(key, false, now().getTime()) > 0))) {
+    // Late behind its chat's reaction pace: one short line in a merged reply. No reactions on the platform, or
+    // late after failed attempts: the acknowledgement in words.
+    const paced = late && pacer.wait(key, false, now().getTime()) > 0;
+    if (!t.react || paced || (late && m.attempts > 0)) {
       await store.tx(async (r) => {
-        await r.outbox.enqueue(inWords(m, Boolean(t.react)), now());
+        await r.outbox.enqueue(inWords(m, paced && Boolean(t.react)), now());
         await r.outbox.markSent(m.id, now());
       });
       continue;
@@ -268,21 +270,18 @@ async function deliverReactions(
       report.reactions++;
       report.sent++;
     } catch (err) {
-      if (err instanceof ReactionRefusedError) {
+      // A reaction is best effort: refused or failed (not rate limited), it is said in words at once.
+      if (!(err instanceof RetryAfterError)) {
         await store.tx(async (r) => {
           await r.outbox.enqueue(inWords(m, false), now());
           await r.outbox.markSent(m.id, now());
         });
         continue;
       }
-      const retryAfter = err instanceof RetryAfterError ? err.retryAfterMs : null;
-      const retryAt =
-        retryAfter !== null
-          ? new Date(now().getTime() + retryAfter)
-          : nextAttemptAt(now(), m.attempts + 1, { ...DEFAULT_RETRY, baseMs: 1_000 });
-      await store.tx((r) => r.outbox.fail(m.id, (err as Error).message, retryAt));
+      const retryAfter = err.retryAfterMs;
+      await store.tx((r) => r.outbox.fail(m.id, err.message, new Date(now().getTime() + retryAfter)));
       report.failed++;
-      if (retryAfter !== null) pacer.record(key, now().getTime() + retryAfter);
+      pacer.record(key, now().getTime() + retryAfter);
     }
   }
 }
