@@ -141,7 +141,7 @@ const rows = [
 rmSync(tmp, { recursive: true, force: true });
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 writeSection(
-  "## Chat desk burst (issue 4, issue 13)",
+  "## Chat desk burst (issue 4)",
   `Run ${new Date().toISOString().slice(0, 10)} on ${machine()}. Reports from 126 endpoints within 60 s; delivery in virtual time
 under Telegram's pacing (1/s per chat, 20/min per group, 30/s overall; reactions paced 1/s per chat on their own, as
 Telegram documents no limit for setMessageReaction).
