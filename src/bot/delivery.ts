@@ -13,8 +13,39 @@ export interface ChatTransport {
   maxLength: number;
   /** Zalo has no buttons: actions are spelled out as commands instead. */
   supportsButtons: boolean;
-  send(chatId: string, text: string, buttons?: ChatButton[][]): Promise<void>;
+  /** Resolves to the id (a string) of the last message sent, where the platform tells it: storm edits use it. */
+  send(chatId: string, text: string, buttons?: ChatButton[][]): Promise<unknown>;
+  /** A reaction on a message (Telegram's setMessageReaction); absent where the platform has none (Zalo). */
+  react?(chatId: string, messageId: string, emoji: string): Promise<void>;
+  /** Replace a sent message's text (Telegram's editMessageText); absent where the platform cannot (Zalo). */
+  edit?(chatId: string, messageId: string, text: string): Promise<void>;
 }
+
+/** The platform refused a reaction for good (reactions off in the chat, message gone): say it in words instead. */
+export class ReactionRefusedError extends Error {}
+
+export interface ChatDeliveryOptions {
+  /** A reaction that cannot go within this long (its chat's reaction pace is taken) becomes a merged reply. */
+  reactionGraceMs: number;
+  /** The storm message is edited at most this often (per platform). */
+  stormEditMs: number;
+  /** Where the storm message cannot be edited (Zalo), a new one goes at most this often. */
+  stormRepeatMs: number;
+}
+
+export const DEFAULT_DELIVERY: ChatDeliveryOptions = {
+  reactionGraceMs: 1_000,
+  stormEditMs: 10_000,
+  stormRepeatMs: 120_000,
+};
+
+/**
+ * Kinds that go ahead of everything else in a chat: the MCU monitor's drop → incident notice must not wait
+ * behind a backlog of acknowledgements.
+ */
+export const DESK_CRITICAL_KINDS: readonly string[] = ["mcu-incident"];
+
+const priority = (m: OutboxMessage) => (DESK_CRITICAL_KINDS.includes(m.kind) ? 0 : 1);
 
 /** The platform answered 429: wait this long before anything else goes to it. */
 export class RetryAfterError extends Error {
@@ -36,6 +67,8 @@ export interface ChatDeliveryReport {
   sent: number;
   messages: number;
   failed: number;
+  reactions: number;
+  stormUpdates: number;
 }
 
 /**
@@ -51,8 +84,9 @@ export async function deliverChat(
   pacer: Pacer,
   now: () => Date,
   wait: (ms: number) => Promise<void> = sleep,
+  opts: ChatDeliveryOptions = DEFAULT_DELIVERY,
 ): Promise<ChatDeliveryReport> {
-  const report: ChatDeliveryReport = { sent: 0, messages: 0, failed: 0 };
+  const report: ChatDeliveryReport = { sent: 0, messages: 0, failed: 0, reactions: 0, stormUpdates: 0 };
   if (transports.length === 0) return report;
   await store.tx(async (r) => {
     for (const m of await r.outbox.due(now(), 1000, ["group", "desk"])) {
@@ -77,7 +111,11 @@ export async function deliverChat(
       await r.outbox.markSent(m.id, now());
     }
   });
+  await deliverReactions(store, transports, pacer, now, opts, report);
+  await deliverStorms(store, transports, pacer, now, wait, opts, report);
   const due = await store.read((r) => r.outbox.due(now(), 2000, ["chat"]));
+  // Desk-critical rows first, in their chat and among chats; otherwise oldest first.
+  due.sort((a, b) => priority(a) - priority(b) || a.id - b.id);
   const byChat = new Map<string, OutboxMessage[]>();
   for (const m of due) byChat.set(m.recipient, [...(byChat.get(m.recipient) ?? []), m]);
   for (const [recipient, msgs] of byChat) {
@@ -118,13 +156,33 @@ export async function deliverChat(
   return report;
 }
 
+/** The line that acknowledges reports merged per window, when their reactions could not go in time. */
+export const ACK_DIGEST_PREFIX = "Đã tiếp nhận phản ánh:";
+
 function merge(
   msgs: OutboxMessage[],
   t: ChatTransport,
 ): { ids: number[]; text: string; buttons: ChatButton[][] }[] {
   const out: { ids: number[]; text: string; buttons: ChatButton[][] }[] = [];
-  let cur: { ids: number[]; text: string; buttons: ChatButton[][] } | null = null;
+  type Batch = { ids: number[]; text: string; buttons: ChatButton[][]; digest?: boolean };
+  let cur = null as Batch | null;
   for (const m of msgs) {
+    if (m.kind === "ack-digest") {
+      // Acknowledgements merge into one line of short references: many reports per message.
+      const item = String(m.payload.short ?? m.payload.text ?? "");
+      if (cur?.digest && cur.text.length + 2 + item.length <= t.maxLength) {
+        cur = { ids: [...cur.ids, m.id], text: `${cur.text}, ${item}`, buttons: cur.buttons, digest: true };
+        continue;
+      }
+      const line = `${ACK_DIGEST_PREFIX} ${item}`;
+      if (cur && cur.text.length + 1 + line.length <= t.maxLength) {
+        cur = { ids: [...cur.ids, m.id], text: `${cur.text}\n${line}`, buttons: cur.buttons, digest: true };
+      } else {
+        if (cur) out.push(cur);
+        cur = { ids: [m.id], text: line, buttons: [], digest: true };
+      }
+      continue;
+    }
     let text = String(m.payload.text ?? "");
     const buttons = t.supportsButtons ? ((m.payload.buttons as ChatButton[][] | undefined) ?? []) : [];
     if (!t.supportsButtons && m.payload.buttons) {
@@ -148,7 +206,11 @@ function merge(
       cur.text.length + 1 + text.length <= t.maxLength &&
       cur.buttons.length + buttons.length <= MAX_BUTTON_ROWS
     ) {
-      cur = { ids: [...cur.ids, m.id], text: `${cur.text}\n${text}`, buttons: [...cur.buttons, ...buttons] };
+      cur = {
+        ids: [...cur.ids, m.id],
+        text: `${cur.text}\n${text}`,
+        buttons: [...cur.buttons, ...buttons],
+      };
     } else {
       if (cur) out.push(cur);
       cur = { ids: [m.id], text, buttons };
@@ -156,4 +218,144 @@ function merge(
   }
   if (cur) out.push(cur);
   return out;
+}
+
+/** The chat row that says in words what a reaction would have said. */
+function inWords(m: OutboxMessage, digest: boolean) {
+  return {
+    channel: "chat" as const,
+    recipient: m.recipient,
+    kind: digest ? "ack-digest" : "chat-reply",
+    payload: { text: String(m.payload.text ?? ""), short: String(m.payload.short ?? m.payload.text ?? "") },
+  };
+}
+
+/**
+ * Reactions acknowledge a report on the report itself, outside the group's 20 messages a minute. Telegram
+ * documents no limit for setMessageReaction, so it is paced like messages to one chat (one a second per chat,
+ * thirty a second overall) in a bucket of its own; it never waits here. A reaction that cannot go within the
+ * grace becomes a merged reply (one line acknowledging many reports); a platform without reactions (Zalo), or a
+ * chat that refuses them, gets the reply in words at once.
+ */
+async function deliverReactions(
+  store: Store,
+  transports: ChatTransport[],
+  pacer: Pacer,
+  now: () => Date,
+  opts: ChatDeliveryOptions,
+  report: ChatDeliveryReport,
+): Promise<void> {
+  const due = await store.read((r) => r.outbox.due(now(), 5000, ["reaction"]));
+  for (const m of due) {
+    const sep = m.recipient.indexOf(":");
+    const [platform, chatId] = [m.recipient.slice(0, sep), m.recipient.slice(sep + 1)];
+    const t = transports.find((x) => x.platform === platform);
+    if (!t) continue;
+    const key = `reaction:${m.recipient}`;
+    const late = now().getTime() - m.createdAt.getTime() >= opts.reactionGraceMs;
+    // Late behind its chat's reaction pace: one short line in a merged reply. No reactions on the platform, or
+    // late after failed attempts: the acknowledgement in words.
+    const paced = late && pacer.wait(key, false, now().getTime()) > 0;
+    if (!t.react || paced || (late && m.attempts > 0)) {
+      await store.tx(async (r) => {
+        await r.outbox.enqueue(inWords(m, paced && Boolean(t.react)), now());
+        await r.outbox.markSent(m.id, now());
+      });
+      continue;
+    }
+    if (pacer.wait(key, false, now().getTime()) > 0) continue; // within the grace: the next round may react
+    try {
+      await t.react(chatId, String(m.payload.messageId), String(m.payload.emoji ?? "👌"));
+      pacer.record(key, now().getTime());
+      await store.tx((r) => r.outbox.markSent(m.id, now()));
+      report.reactions++;
+      report.sent++;
+    } catch (err) {
+      // A reaction is best effort: refused or failed (not rate limited), it is said in words at once.
+      if (!(err instanceof RetryAfterError)) {
+        await store.tx(async (r) => {
+          await r.outbox.enqueue(inWords(m, false), now());
+          await r.outbox.markSent(m.id, now());
+        });
+        continue;
+      }
+      const retryAfter = err.retryAfterMs;
+      await store.tx((r) => r.outbox.fail(m.id, err.message, new Date(now().getTime() + retryAfter)));
+      report.failed++;
+      pacer.record(key, now().getTime() + retryAfter);
+    }
+  }
+}
+
+interface StormPost {
+  messageId: string | null;
+  at: number;
+  text: string;
+}
+
+const stormKey = (platform: string, code: string) => `storm-post:${platform}:${code}`;
+
+/**
+ * The one group message of each major incident: sent once, then edited in place with the latest count (at most
+ * every `stormEditMs`); where editing is impossible (Zalo), a new message at most every `stormRepeatMs`. Only the
+ * latest text of a major incident matters: older rows are settled with it.
+ */
+async function deliverStorms(
+  store: Store,
+  transports: ChatTransport[],
+  pacer: Pacer,
+  now: () => Date,
+  wait: (ms: number) => Promise<void>,
+  opts: ChatDeliveryOptions,
+  report: ChatDeliveryReport,
+): Promise<void> {
+  const due = await store.read((r) => r.outbox.due(now(), 5000, ["storm"]));
+  const byCode = new Map<string, OutboxMessage[]>();
+  for (const m of due) byCode.set(m.recipient, [...(byCode.get(m.recipient) ?? []), m]);
+  for (const [code, rows] of byCode) {
+    const text = String(rows.at(-1)!.payload.text ?? "");
+    let upToDate = true;
+    for (const t of transports) {
+      const raw = await store.read((r) => r.meta.get(stormKey(t.platform, code)));
+      const post = raw ? (JSON.parse(raw) as StormPost) : null;
+      if (post?.text === text) continue;
+      const editable = Boolean(t.edit && post?.messageId);
+      const every = editable ? opts.stormEditMs : opts.stormRepeatMs;
+      if (post && now().getTime() - post.at < every) {
+        upToDate = false;
+        continue;
+      }
+      const recipient = `${t.platform}:${t.groupChatId}`;
+      const hold = pacer.wait(recipient, true, now().getTime());
+      if (hold > 0) await wait(hold);
+      try {
+        let messageId = post?.messageId ?? null;
+        if (editable && t.edit) await t.edit(t.groupChatId, messageId!, text);
+        else {
+          const id = await t.send(t.groupChatId, text);
+          messageId = typeof id === "string" ? id : null;
+        }
+        pacer.record(recipient, now().getTime());
+        const next: StormPost = { messageId, at: now().getTime(), text };
+        await store.tx((r) => r.meta.set(stormKey(t.platform, code), JSON.stringify(next)));
+        report.stormUpdates++;
+      } catch (err) {
+        upToDate = false;
+        report.failed++;
+        const retryAfter = err instanceof RetryAfterError ? err.retryAfterMs : null;
+        if (retryAfter !== null) pacer.record(recipient, now().getTime() + retryAfter);
+        const last = rows.at(-1)!;
+        const retryAt =
+          retryAfter !== null
+            ? new Date(now().getTime() + retryAfter)
+            : nextAttemptAt(now(), last.attempts + 1, { ...DEFAULT_RETRY, baseMs: 1_000 });
+        await store.tx((r) => r.outbox.fail(last.id, (err as Error).message, retryAt));
+      }
+    }
+    // Superseded rows are settled now; the latest stays until every platform shows its text.
+    await store.tx(async (r) => {
+      for (const m of rows.slice(0, -1)) await r.outbox.markSent(m.id, now());
+      if (upToDate) await r.outbox.markSent(rows.at(-1)!.id, now());
+    });
+  }
 }
