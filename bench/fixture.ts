@@ -59,6 +59,10 @@ export interface SeedOptions {
   rnd: (n: number) => number;
   /** Every n-th booking is rejected (it holds nothing). */
   rejectedEvery?: number;
+  /** Every n-th booking (not rejected) waits in needs-review. */
+  reviewEvery?: number;
+  /** The i-th booking's code (default `HTT-BENCH-i`). */
+  code?: (i: number) => string;
 }
 
 /** `count` bookings at random half-hours of `days` days, 2–5 endpoints each, bulk-inserted in one transaction. */
@@ -85,11 +89,16 @@ export function seedBookings(store: Store, codes: string[], o: SeedOptions): voi
       const day = rnd(o.days);
       const start = start0 + day * 86_400_000 + rnd(18) * 1_800_000;
       const end = start + (1 + rnd(4)) * 1_800_000;
-      const code = `HTT-BENCH-${i}`;
+      const code = o.code ? o.code(i) : `HTT-BENCH-${i}`;
       const used = new Set<string>();
       for (let k = 2 + rnd(4); k > 0; k--) used.add(codes[rnd(codes.length)]!);
       const created = start - 86_400_000 * 3;
-      const status = o.rejectedEvery && i % o.rejectedEvery === 0 ? "rejected" : "confirmed";
+      const status =
+        o.rejectedEvery && i % o.rejectedEvery === 0
+          ? "rejected"
+          : o.reviewEvery && i % o.reviewEvery === 0
+            ? "needs-review"
+            : "confirmed";
       insB.run(
         code,
         status,

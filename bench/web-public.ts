@@ -19,11 +19,12 @@ import { machine, ms, pct, writeSection } from "./sections.js";
 const ZONE = DEFAULT_REGULATION.zone;
 const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const PER_DAY = 24;
-const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const RUNS = Number(process.env.RUNS ?? 30);
 const today = "2026-12-07";
 const now = atLocal(today, "07:00", ZONE);
 const tmp = mkdtempSync(join(tmpdir(), "desk-bench-public-"));
-const store = Store.open(join(tmp, "desk.db"));
+// BENCH_DB=FILE keeps the seeded database in FILE (for profiling); it must not exist yet.
+const store = Store.open(process.env.BENCH_DB ?? join(tmp, "desk.db"));
 const directory = readDirectoryCsv(join(ROOT, "data/sample-directory"));
 await store.tx((r) => r.directory.replaceAll(directory));
 

@@ -58,6 +58,8 @@ function simulate(store: Store, days = 540): void {
       event.run(`HTT-${d}`, t);
       job.run("ops-backup", `nightly@${d}`, t, "done", t, t);
       job.run("answer-reminder", `HTT-${d}`, t, "cancelled", t, null);
+      // A late recording's daily reminder: the record /metrics counts handover breaches by; always kept.
+      job.run("recording-handover-due", `HTT-${d}@day`, t, "done", t, t);
       job.run("technical-check", `HTT-${d}`, t, "parked", t, null);
       job.run("check-followup", `HTT-${d}`, NOW.getTime() + DAY, "pending", t, null);
     }
@@ -120,7 +122,13 @@ describe("retention", () => {
     expect(count(store, "SELECT count(*) AS n FROM booking_events")).toBe(events);
     // Finished timers older than 30 days are gone (d = 30…539); parked and pending ones all stay.
     expect(total.jobs).toBe((540 - 30) * 2);
-    expect(count(store, "SELECT count(*) AS n FROM jobs WHERE status IN ('done', 'cancelled')")).toBe(30 * 2);
+    expect(
+      count(
+        store,
+        "SELECT count(*) AS n FROM jobs WHERE status IN ('done', 'cancelled') AND kind <> 'recording-handover-due'",
+      ),
+    ).toBe(30 * 2);
+    expect(count(store, "SELECT count(*) AS n FROM jobs WHERE kind = 'recording-handover-due'")).toBe(540);
     expect(count(store, "SELECT count(*) AS n FROM jobs WHERE status = 'parked'")).toBe(540);
     expect(count(store, "SELECT count(*) AS n FROM jobs WHERE status = 'pending'")).toBe(540);
 

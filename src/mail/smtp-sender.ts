@@ -20,7 +20,8 @@ export interface SmtpSettings {
   messageIdDomain: string;
 }
 
-interface CalendarData {
+/** The invite an outbox mail carries (`payload.calendar`), as `calendarOf` in core/booking/invite.ts makes it. */
+export interface CalendarData {
   method: "REQUEST" | "CANCEL";
   uid: string;
   sequence: number;

@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, lte, ne, sql } from "drizzle-orm";
 import type { Db } from "./db.js";
-import { inboundMessages, jobs, meta, outbox } from "./schema.js";
+import { changeCounters, inboundMessages, jobs, meta, outbox } from "./schema.js";
 
 export type JobStatus = "pending" | "done" | "parked" | "cancelled";
 
@@ -349,6 +349,17 @@ export class MetaRepo {
 
   async get(key: string): Promise<string | null> {
     return this.db.select().from(meta).where(eq(meta.key, key)).get()?.value ?? null;
+  }
+
+  /**
+   * A change counter that SQLite triggers bump on every write to its tables, in any process (`schedule`: bookings,
+   * their endpoints and events). Equal values mean nothing in those tables changed in between.
+   */
+  async counter(name: "schedule"): Promise<number> {
+    return (
+      this.db.select({ n: changeCounters.n }).from(changeCounters).where(eq(changeCounters.name, name)).get()
+        ?.n ?? 0
+    );
   }
 
   async set(key: string, value: string): Promise<void> {

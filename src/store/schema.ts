@@ -256,6 +256,16 @@ export const meta = sqliteTable("meta", {
   updatedAt: integer("updated_at").notNull().default(sql`(unixepoch() * 1000)`),
 });
 
+/**
+ * Counters that SQLite triggers bump on every write to a group of tables (see the hand-written part of
+ * `drizzle/0007_change_counters.sql`): `schedule` counts writes to bookings, their endpoints and their events, in
+ * any process. A cache of what is derived from those tables (the public ICS feeds) is valid while it is unchanged.
+ */
+export const changeCounters = sqliteTable("change_counters", {
+  name: text("name").primaryKey(),
+  n: integer("n").notNull().default(0),
+});
+
 /** `/dangky` requests: a chat user asks to be linked to an endpoint; an admin approves in chat or the CLI. */
 export const chatLinks = sqliteTable(
   "chat_links",

@@ -1,11 +1,15 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import ICAL from "ical.js";
 import { describe, expect, it } from "vitest";
 import { cancelBooking, changeBooking, registerBooking } from "../../src/app/booking/index.js";
 import type { Desk } from "../../src/app/desk.js";
 import { composeReply } from "../../src/mail/smtp-sender.js";
+import { Store } from "../../src/store/store.js";
 import { publicRoutes } from "../../src/web/public/routes.js";
 import { agencySlug } from "../../src/web/public/schedule.js";
-import { at, makeDesk, request } from "../helpers.js";
+import { at, makeDesk, request, sampleDirectory } from "../helpers.js";
 
 // vitest runs under TZ=America/Los_Angeles: a machine-local time anywhere in the feed lands 15 hours off.
 const NOW = at("2026-12-07", "08:35");
@@ -259,5 +263,64 @@ describe("ICS feeds carry the UID and SEQUENCE of the mailed invites", () => {
     expect(changed.status).toBe(200);
     expect(changed.headers.get("etag")).not.toBe(etag);
     expect(changed.headers.get("last-modified")).toBe(later.toUTCString());
+  });
+
+  it("one long-lived server: a kept feed is never stale after a write here, in another process, or to the directory", async () => {
+    const dbFile = join(mkdtempSync(join(tmpdir(), "desk-feed-")), "desk.db");
+    const desk = await makeDesk({}, dbFile);
+    await desk.store.tx((r) => r.directory.replaceAll(sampleDirectory));
+    const server = app(desk);
+    const read = async (path = "/lich.ics") => events(await (await server.request(path)).text());
+    await registerBooking(desk, request(), { now: NOW });
+    expect((await read()).map((e) => e.uid)).toEqual([`HTT-2026-0001@${DOMAIN}`]);
+    expect((await read("/lich/diem-cau/CX-00025.ics")).length).toBe(1);
+
+    // Written by this desk's use case.
+    const second = await registerBooking(
+      desk,
+      request({
+        start: at("2026-12-11", "09:00"),
+        end: at("2026-12-11", "10:00"),
+        participants: ["CX-00070"],
+      }),
+      { now: NOW },
+    );
+    expect(second).toMatchObject({ code: "HTT-2026-0002", booking: { status: "confirmed" } });
+    expect((await read()).length).toBe(2);
+    expect((await read("/lich/diem-cau/CX-00025.ics")).length).toBe(1);
+    expect((await read("/lich/diem-cau/CX-00070.ics")).length).toBe(1);
+
+    // Written by another desk process on the same database file (its own connection).
+    const other = Store.open(dbFile);
+    try {
+      await cancelBooking(
+        { ...desk, store: other },
+        "HTT-2026-0002",
+        { id: "vanthu.sct@hanoi.gov.vn", channel: "mail" },
+        "hoãn",
+        NOW,
+      );
+      other.sqlite
+        .prepare("UPDATE bookings SET title = 'Đổi tên ngoài tiến trình' WHERE code = 'HTT-2026-0001'")
+        .run();
+    } finally {
+      other.close();
+    }
+    const after = await read();
+    expect(after.find((e) => e.uid.startsWith("HTT-2026-0002"))!.status).toBe("CANCELLED");
+    expect(after.find((e) => e.uid.startsWith("HTT-2026-0001"))!.summary).toContain(
+      "Đổi tên ngoài tiến trình",
+    );
+
+    // A directory change (an endpoint renamed) reaches the feed's descriptions.
+    const renamed = {
+      ...sampleDirectory,
+      endpoints: sampleDirectory.endpoints.map((e) =>
+        e.code === "CX-00025" ? { ...e, name: "Điểm cầu đã đổi tên" } : e,
+      ),
+    };
+    await desk.store.tx((r) => r.directory.replaceAll(renamed));
+    const first = (await read()).find((e) => e.uid.startsWith("HTT-2026-0001"))!;
+    expect(first.description).toContain("Điểm cầu đã đổi tên");
   });
 });

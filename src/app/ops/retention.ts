@@ -31,7 +31,9 @@ const DAY = 86_400_000;
  *  - delivered outbox rows are deleted, except technical-check notices: the reports judge Điều 12.2b by them;
  *  - resolved incidents: the reporter's text and the event notes are replaced, the events themselves stay;
  *  - finished job rows are deleted (done ones by when they ran, cancelled ones by when they were due); pending
- *    and parked ones stay. Scheduling the same timer again inserts a fresh row, so nothing depends on them.
+ *    and parked ones stay. Scheduling the same timer again inserts a fresh row, so nothing depends on them, except
+ *    the daily late-handover reminders (`recording-handover-due` keyed `CODE@date`): they are the record /metrics
+ *    counts handover breaches by (Điều 14.2), one row per late day of a recording, so they are kept.
  */
 export function pruneBatch(sqlite: Database.Database, s: RetentionSettings, now: Date): PruneCounts {
   const t = now.getTime();
@@ -65,7 +67,8 @@ export function pruneBatch(sqlite: Database.Database, s: RetentionSettings, now:
   const jobs = sqlite
     .prepare(
       `DELETE FROM jobs WHERE id IN (
-         SELECT id FROM jobs WHERE (status = 'done' AND done_at < ?) OR (status = 'cancelled' AND run_at < ?)
+         SELECT id FROM jobs WHERE ((status = 'done' AND done_at < ?) OR (status = 'cancelled' AND run_at < ?))
+           AND NOT (kind = 'recording-handover-due' AND instr(key, '@') > 0)
          LIMIT ?)`,
     )
     .run(jobCutoff, jobCutoff, s.batch).changes;

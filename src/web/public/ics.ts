@@ -1,5 +1,5 @@
-import ical, { ICalEventStatus } from "ical-generator";
 import { calendarOf, inviteUid } from "../../core/booking/invite.js";
+import { eventText, FEED_TAIL, type FeedEvent, feedHead } from "./ical-writer.js";
 import { HELD, type PublicSession } from "./schedule.js";
 
 /** What a secret session shows anywhere public (Điều 5.2): this and its time, nothing else. */
@@ -13,10 +13,12 @@ export interface FeedOptions {
   endpointName: (code: string) => string | undefined;
 }
 
-function status(s: PublicSession): ICalEventStatus {
-  if (s.status === "cancelled" || s.status === "rejected") return ICalEventStatus.CANCELLED;
-  return HELD.includes(s.status) ? ICalEventStatus.CONFIRMED : ICalEventStatus.TENTATIVE;
+function status(s: PublicSession): FeedEvent["status"] {
+  if (s.status === "cancelled" || s.status === "rejected") return "CANCELLED";
+  return HELD.includes(s.status) ? "CONFIRMED" : "TENTATIVE";
 }
+
+const PROD_ID = "-//hanoi.gov.vn//ban-ky-thuat-hop-truc-tuyen//VI";
 
 /**
  * A subscription feed (no METHOD: it publishes, it does not invite). UID, SEQUENCE and DTSTAMP come from the same
@@ -24,45 +26,82 @@ function status(s: PublicSession): ICalEventStatus {
  * Every time is UTC. The text depends only on the sessions, so equal content gives an equal ETag.
  */
 export function scheduleFeed(sessions: PublicSession[], opts: FeedOptions): string {
-  const calendar = ical({
-    prodId: { company: "hanoi.gov.vn", product: "ban-ky-thuat-hop-truc-tuyen", language: "VI" },
-    name: opts.name,
-    ttl: 30 * 60,
-  });
-  for (const s of sessions) {
-    const cancelled = s.status === "cancelled" || s.status === "rejected";
-    const cal = calendarOf(
-      { code: s.code, sequence: s.sequence, updatedAt: s.updatedAt, request: { ...s, title: s.title } },
-      cancelled ? "CANCEL" : "REQUEST",
-    );
-    if (!cal) continue;
-    const base = {
-      id: inviteUid(cal.uid, opts.domain),
-      sequence: cal.sequence,
-      stamp: new Date(cal.stamp),
-      lastModified: s.updatedAt,
-      start: new Date(cal.start),
-      end: new Date(cal.end),
-      status: status(s),
-    };
-    if (s.secret) {
-      // Điều 5.2: no title, description, location or attendees; the code stays only inside the UID.
-      calendar.createEvent({ ...base, summary: SECRET_LABEL });
-      continue;
+  return new FeedRenderer(opts.domain).render(sessions, opts.name, opts.endpointName);
+}
+
+/**
+ * Renders feeds and remembers each session's VEVENT text, so that a feed rebuilt after one booking changed writes
+ * one event, not a year of them. A remembered text is reused only while everything it shows is unchanged (the key
+ * below); a new directory snapshot (endpoint names) clears them all. Bounded: cleared past `max` sessions.
+ */
+export class FeedRenderer {
+  private texts = new Map<string, { key: string; text: string }>();
+  private names: ((code: string) => string | undefined) | undefined;
+
+  constructor(
+    private readonly domain: string,
+    private readonly max = 50_000,
+  ) {}
+
+  render(
+    sessions: PublicSession[],
+    name: string,
+    endpointName: (code: string) => string | undefined,
+  ): string {
+    if (this.names !== endpointName || this.texts.size > this.max) {
+      this.texts.clear();
+      this.names = endpointName;
     }
-    const names = s.endpoints.map((c) => opts.endpointName(c) ?? c);
-    calendar.createEvent({
-      ...base,
-      summary: cal.summary,
-      description: [
-        s.host ? `Cơ quan chủ trì: ${s.host}` : null,
-        names.length ? `Điểm cầu: ${names.join("; ")}` : null,
-        `Mã lịch: ${s.code}`,
-      ]
-        .filter(Boolean)
-        .join("\n"),
-      ...(s.hostEndpoint ? { location: opts.endpointName(s.hostEndpoint) ?? s.hostEndpoint } : {}),
-    });
+    let out = feedHead({ prodId: PROD_ID, name, refreshMinutes: 30 });
+    for (const s of sessions) {
+      const key = `${s.status}|${s.sequence}|${s.updatedAt.getTime()}|${s.start.getTime()}|${s.end.getTime()}|${s.secret}|${s.title}|${s.host}|${s.hostEndpoint}|${s.endpoints.join(",")}`;
+      const known = this.texts.get(s.code);
+      if (known?.key === key) {
+        out += known.text;
+        continue;
+      }
+      const ev = feedEvent(s, this.domain, endpointName);
+      const text = ev ? eventText(ev) : "";
+      this.texts.set(s.code, { key, text });
+      out += text;
+    }
+    return out + FEED_TAIL;
   }
-  return calendar.toString();
+}
+
+function feedEvent(
+  s: PublicSession,
+  domain: string,
+  endpointName: (code: string) => string | undefined,
+): FeedEvent | undefined {
+  const cancelled = s.status === "cancelled" || s.status === "rejected";
+  const cal = calendarOf(
+    { code: s.code, sequence: s.sequence, updatedAt: s.updatedAt, request: { ...s, title: s.title } },
+    cancelled ? "CANCEL" : "REQUEST",
+  );
+  if (!cal) return undefined;
+  const base = {
+    uid: inviteUid(cal.uid, domain),
+    sequence: cal.sequence,
+    stamp: s.updatedAt,
+    lastModified: s.updatedAt,
+    start: s.start,
+    end: s.end,
+    status: status(s),
+  };
+  // Điều 5.2: no title, description, location or attendees; the code stays only inside the UID.
+  if (s.secret) return { ...base, summary: SECRET_LABEL };
+  const names = s.endpoints.map((c) => endpointName(c) ?? c);
+  return {
+    ...base,
+    summary: cal.summary,
+    description: [
+      s.host ? `Cơ quan chủ trì: ${s.host}` : null,
+      names.length ? `Điểm cầu: ${names.join("; ")}` : null,
+      `Mã lịch: ${s.code}`,
+    ]
+      .filter(Boolean)
+      .join("\n"),
+    ...(s.hostEndpoint ? { location: endpointName(s.hostEndpoint) ?? s.hostEndpoint } : {}),
+  };
 }

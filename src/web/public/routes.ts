@@ -4,7 +4,7 @@ import { DateTime } from "luxon";
 import type { Agency, Endpoint } from "../../core/directory/types.js";
 import type { DirectorySnapshot } from "../../store/directory-repo.js";
 import type { Store } from "../../store/store.js";
-import { scheduleFeed } from "./ics.js";
+import { FeedRenderer } from "./ics.js";
 import { schedulePage } from "./page.js";
 import { agencySlug, loadSchedule, type PublicSession, type ScheduleFilter } from "./schedule.js";
 
@@ -77,6 +77,12 @@ function directoryIndex(dir: DirectorySnapshot) {
 function buildIndex(dir: DirectorySnapshot) {
   const agencies = [...dir.directory.agencies].sort((a, b) => collator.compare(a.name, b.name));
   const endpoints = [...dir.directory.endpoints].sort((a, b) => collator.compare(a.name, b.name));
+  const byAgency = new Map<string, string[]>();
+  for (const e of dir.directory.endpoints) {
+    const list = byAgency.get(e.agency);
+    if (list) list.push(e.code);
+    else byAgency.set(e.agency, [e.code]);
+  }
   const bySlug = new Map<string, Agency>();
   for (const a of agencies) if (!bySlug.has(agencySlug(a.name))) bySlug.set(agencySlug(a.name), a);
   const endpoint = (code: string): Endpoint | undefined =>
@@ -88,6 +94,7 @@ function buildIndex(dir: DirectorySnapshot) {
     endpoint,
     endpointName: (code: string) => dir.endpoint(code)?.name,
     endpointAgency: (code: string) => dir.endpoint(code)?.agency,
+    agencyEndpoints: (name: string) => byAgency.get(name) ?? [],
   };
 }
 
@@ -124,7 +131,12 @@ export function publicRoutes(deps: PublicDeps): Hono {
       : await loadSchedule(
           store,
           { from: weekStart.toJSDate(), to: weekStart.plus({ days: 7 }).toJSDate() },
-          { feed: false, filter: selected, endpointAgency: dir.endpointAgency },
+          {
+            feed: false,
+            filter: selected,
+            endpointAgency: dir.endpointAgency,
+            agencyEndpoints: dir.agencyEndpoints,
+          },
         );
     const page = await schedulePage({
       zone,
@@ -141,28 +153,34 @@ export function publicRoutes(deps: PublicDeps): Hono {
     return c.html(page, notices.length ? 404 : 200);
   });
 
+  const renderer = new FeedRenderer(deps.config.mail.messageIdDomain);
+  const cache = new FeedCache();
   const feed = async (c: Context, name: string, filter: ScheduleFilter) => {
     const dir = await index();
     const today = DateTime.fromJSDate(now(), { zone }).startOf("day");
     const range = feedRange({ from: c.req.query("from"), to: c.req.query("to") }, today);
     if ("error" in range) return c.body(range.error, 400, TEXT);
-    const sessions = await loadSchedule(store, range, {
-      feed: true,
-      filter,
-      endpointAgency: dir.endpointAgency,
-    });
-    const body = scheduleFeed(sessions, {
-      name,
-      domain: deps.config.mail.messageIdDomain,
-      endpointName: dir.endpointName,
-    });
-    const etag = etagOf(body);
-    const modified = lastModified(sessions);
-    c.header("ETag", etag);
+    // Valid while no booking, endpoint or event was written (triggers count writes from every process) and the
+    // directory snapshot is the same; the range is part of the key, so a new day is a new entry.
+    const version = await store.read((r) => r.meta.counter("schedule"));
+    const key = `${name}|${filter.agency?.name ?? ""}|${filter.endpoint?.code ?? ""}|${range.from.getTime()}|${range.to.getTime()}`;
+    let entry = cache.get(key, version, dir);
+    if (!entry) {
+      const sessions = await loadSchedule(store, range, {
+        feed: true,
+        filter,
+        endpointAgency: dir.endpointAgency,
+        agencyEndpoints: dir.agencyEndpoints,
+      });
+      const body = renderer.render(sessions, name, dir.endpointName);
+      entry = { body, etag: etagOf(body), modified: lastModified(sessions) };
+      cache.set(key, version, dir, entry);
+    }
+    c.header("ETag", entry.etag);
     c.header("Cache-Control", "no-cache");
-    if (modified) c.header("Last-Modified", modified.toUTCString());
-    if (matchesEtag(c.req.header("If-None-Match"), etag)) return c.body(null, 304);
-    return c.body(body, 200, {
+    if (entry.modified) c.header("Last-Modified", entry.modified.toUTCString());
+    if (matchesEtag(c.req.header("If-None-Match"), entry.etag)) return c.body(null, 304);
+    return c.body(entry.body, 200, {
       "Content-Type": "text/calendar; charset=utf-8",
       "Content-Disposition": `inline; filename="lich.ics"`,
     });
@@ -195,6 +213,53 @@ export function publicRoutes(deps: PublicDeps): Hono {
   });
 
   return app;
+}
+
+interface FeedEntry {
+  body: string;
+  etag: string;
+  modified: Date | null;
+}
+
+/**
+ * Rendered feeds for one schedule version and one directory snapshot: any write to bookings (the version) or a new
+ * directory empties it. At most `maxBytes` of bodies (UTF-16 code units × 2), oldest first out.
+ */
+class FeedCache {
+  private entries = new Map<string, FeedEntry>();
+  private version = -1;
+  private dir: object | null = null;
+  private bytes = 0;
+
+  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
+
+  get(key: string, version: number, dir: object): FeedEntry | undefined {
+    if (version !== this.version || dir !== this.dir) return undefined;
+    const hit = this.entries.get(key);
+    if (hit) {
+      this.entries.delete(key); // most recently used goes last
+      this.entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  set(key: string, version: number, dir: object, entry: FeedEntry): void {
+    if (version !== this.version || dir !== this.dir) {
+      this.entries.clear();
+      this.bytes = 0;
+      this.version = version;
+      this.dir = dir;
+    }
+    const size = entry.body.length * 2;
+    if (size > this.maxBytes) return;
+    this.entries.set(key, entry);
+    this.bytes += size;
+    for (const [k, e] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.bytes -= e.body.length * 2;
+    }
+  }
 }
 
 /** The newest change among the feed's sessions, to the second (HTTP dates have no milliseconds). */

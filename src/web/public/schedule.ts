@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import type { BookingStatus } from "../../core/booking/types.js";
 import type { Agency, Endpoint } from "../../core/directory/types.js";
 import { fold } from "../../core/text/fold.js";
@@ -40,17 +41,70 @@ export interface ScheduleFilter {
   endpoint?: Endpoint;
 }
 
-interface Row {
-  code: string;
-  status: BookingStatus;
-  secret: number;
-  startAt: number;
-  endAt: number;
-  sequence: number;
-  updatedAt: number;
-  title: string | null;
-  host: string | null;
-  hostEndpoint: string | null;
+/** One row per session: endpoints folded into one string by SQLite (`group_concat … ORDER BY`, SQLite ≥ 3.44). */
+type Row = [
+  code: string,
+  status: BookingStatus,
+  secret: number,
+  startAt: number,
+  endAt: number,
+  sequence: number,
+  updatedAt: number,
+  title: string | null,
+  host: string | null,
+  hostEndpoint: string | null,
+  endpoints: string | null,
+  confirmedOnce: number,
+];
+
+/** U+001F (unit separator) joins endpoint codes: a directory code never holds it. */
+const SEP = "\u001f";
+
+type Shape = "feed" | "page" | "feed-filtered" | "page-filtered";
+const statements = new WeakMap<Database.Database, Map<Shape, Database.Statement>>();
+
+/**
+ * The one query of a schedule, prepared once per connection and shape. A filtered shape narrows in SQL (host agency,
+ * or one of the given endpoints taking part; never a secret session) so that an endpoint's feed reads its own
+ * sessions, not the city's; `matches` checks the same again on the rows.
+ */
+function statement(store: Store, shape: Shape): Database.Statement {
+  let byShape = statements.get(store.sqlite);
+  if (!byShape) {
+    byShape = new Map();
+    statements.set(store.sqlite, byShape);
+  }
+  let st = byShape.get(shape);
+  if (st) return st;
+  const feed = shape.startsWith("feed");
+  const statuses = feed ? [...HELD, "cancelled", "needs-review", "needs-info", "rejected"] : HELD;
+  st = store.sqlite
+    .prepare(
+      `SELECT b.code, b.status, b.secret, b.start_at, b.end_at, b.sequence, b.updated_at, b.title, b.host,
+              b.host_endpoint,
+              CASE WHEN b.secret = 0 THEN
+                (SELECT group_concat(x.endpoint, char(31) ORDER BY x.role <> 'host', x.endpoint)
+                 FROM booking_endpoints x WHERE x.booking = b.code) END,
+              ${
+                feed
+                  ? `CASE WHEN b.status IN ('needs-review', 'needs-info', 'rejected') THEN EXISTS (
+                       SELECT 1 FROM booking_events e WHERE e.booking = b.code AND e.to_status = 'confirmed') ELSE 0 END`
+                  : "0"
+              }
+       FROM bookings b
+       WHERE b.start_at >= ? AND b.start_at < ? AND b.end_at IS NOT NULL
+         AND b.status IN (${statuses.map((x) => `'${x}'`).join(", ")})
+         ${
+           shape.endsWith("filtered")
+             ? `AND b.secret = 0 AND (b.host = ? OR EXISTS (SELECT 1 FROM booking_endpoints x
+                 WHERE x.booking = b.code AND x.endpoint IN (SELECT value FROM json_each(?))))`
+             : ""
+         }
+       ORDER BY b.start_at, b.code`,
+    )
+    .raw();
+  byShape.set(shape, st);
+  return st;
 }
 
 /**
@@ -61,75 +115,51 @@ interface Row {
 export async function loadSchedule(
   store: Store,
   range: { from: Date; to: Date },
-  opts: { feed: boolean; filter?: ScheduleFilter; endpointAgency?: (code: string) => string | undefined },
+  opts: {
+    feed: boolean;
+    filter?: ScheduleFilter;
+    endpointAgency?: (code: string) => string | undefined;
+    /** The codes of an agency's endpoints, for the agency filter. */
+    agencyEndpoints?: (agency: string) => string[];
+  },
 ): Promise<PublicSession[]> {
   return store.read(() => {
-    const db = store.sqlite;
-    const f = range.from.getTime();
-    const t = range.to.getTime();
-    const statuses = opts.feed ? [...HELD, "cancelled", "needs-review", "needs-info", "rejected"] : [...HELD];
-    const marks = statuses.map(() => "?").join(",");
-    const rows = db
-      .prepare(
-        `SELECT code, status, secret, start_at AS startAt, end_at AS endAt, sequence, updated_at AS updatedAt,
-                title, host, host_endpoint AS hostEndpoint
-         FROM bookings
-         WHERE start_at >= ? AND start_at < ? AND end_at IS NOT NULL AND status IN (${marks})
-         ORDER BY start_at, code`,
-      )
-      .all(f, t, ...statuses) as Row[];
-    const confirmedOnce = new Set<string>();
-    if (opts.feed) {
-      const back = db
-        .prepare(
-          `SELECT DISTINCT e.booking AS code FROM booking_events e
-           JOIN bookings b ON b.code = e.booking
-           WHERE b.start_at >= ? AND b.start_at < ? AND b.status IN ('needs-review', 'needs-info', 'rejected')
-             AND e.to_status = 'confirmed'`,
-        )
-        .all(f, t) as { code: string }[];
-      for (const r of back) confirmedOnce.add(r.code);
+    const filtered = Boolean(opts.filter?.agency || opts.filter?.endpoint);
+    const params: unknown[] = [range.from.getTime(), range.to.getTime()];
+    if (filtered) {
+      const agency = opts.filter?.agency?.name ?? null;
+      const codes = opts.filter?.endpoint
+        ? [opts.filter.endpoint.code]
+        : agency
+          ? (opts.agencyEndpoints?.(agency) ?? [])
+          : [];
+      params.push(opts.filter?.endpoint ? null : agency, JSON.stringify(codes));
     }
-    const endpoints = new Map<string, string[]>();
-    const eps = db
-      .prepare(
-        `SELECT x.booking, x.endpoint FROM booking_endpoints x
-         JOIN bookings b ON b.code = x.booking
-         WHERE b.start_at >= ? AND b.start_at < ? AND b.secret = 0
-         ORDER BY x.booking, CASE x.role WHEN 'host' THEN 0 ELSE 1 END, x.endpoint`,
-      )
-      .all(f, t) as { booking: string; endpoint: string }[];
-    for (const e of eps) {
-      const list = endpoints.get(e.booking);
-      if (list) list.push(e.endpoint);
-      else endpoints.set(e.booking, [e.endpoint]);
-    }
+    const shape: Shape = `${opts.feed ? "feed" : "page"}${filtered ? "-filtered" : ""}`;
+    const rows = statement(store, shape).all(...params) as Row[];
     const out: PublicSession[] = [];
     for (const r of rows) {
-      const held = HELD.includes(r.status);
-      const announced = held || r.status === "cancelled" || confirmedOnce.has(r.code);
+      const status = r[1];
+      const held = HELD.includes(status);
       // A cancellation always mailed a CANCEL with this UID; a booking in review that never held a slot did not.
+      const announced = held || status === "cancelled" || r[11] === 1;
       if (!announced) continue;
-      const secret = r.secret === 1;
+      const secret = r[2] === 1;
       const session: PublicSession = {
-        code: r.code,
-        status: r.status,
+        code: r[0],
+        status,
         secret,
-        start: new Date(r.startAt),
-        end: new Date(r.endAt),
-        sequence: r.sequence,
-        updatedAt: new Date(r.updatedAt),
-        title: secret ? null : r.title,
-        host: secret ? null : r.host,
-        hostEndpoint: secret ? null : r.hostEndpoint,
-        endpoints: secret ? [] : (endpoints.get(r.code) ?? []),
+        start: new Date(r[3]),
+        end: new Date(r[4]),
+        sequence: r[5],
+        updatedAt: new Date(r[6]),
+        title: secret ? null : r[7],
+        host: secret ? null : r[8],
+        hostEndpoint: secret ? null : r[9],
+        endpoints: secret || !r[10] ? [] : r[10].split(SEP),
         announced,
       };
-      if (
-        (opts.filter?.agency || opts.filter?.endpoint) &&
-        !matches(session, opts.filter, opts.endpointAgency)
-      )
-        continue;
+      if (filtered && !matches(session, opts.filter!, opts.endpointAgency)) continue;
       out.push(session);
     }
     return out;

@@ -5,7 +5,7 @@ import { simpleParser } from "mailparser";
 import { fieldVi } from "../../core/booking/rules.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import { REASON_VI, type ReasonCode } from "../../core/booking/types.js";
-import { invite } from "../../mail/smtp-sender.js";
+import { type CalendarData, invite } from "../../mail/smtp-sender.js";
 import type { OutboxMessage } from "../../store/queue-repos.js";
 import { inboundMessages } from "../../store/schema.js";
 import { requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
@@ -51,16 +51,6 @@ function subjectOf(m: OutboxMessage): string {
   const text = String(m.payload.text ?? "");
   const first = text.split("\n", 1)[0] ?? "";
   return first.length > 120 ? `${first.slice(0, 119)}…` : first;
-}
-
-interface CalendarData {
-  method: "REQUEST" | "CANCEL";
-  uid: string;
-  sequence: number;
-  start: string;
-  end: string;
-  summary: string;
-  stamp?: string;
 }
 
 /** The latest invite the desk mailed for this booking, as stored in the outbox. */

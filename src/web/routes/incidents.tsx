@@ -1,5 +1,4 @@
 import { Hono } from "hono";
-import { DeskError } from "../../app/desk.js";
 import {
   acknowledgeIncident,
   type IncidentOutcome,
