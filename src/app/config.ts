@@ -130,7 +130,7 @@ const EnvSchema = z.object({
   DESK_CHAT_REGISTER_NOTICE_MINUTES: positive.default(10),
   DESK_STORM_WINDOW_SECONDS: positive.default(120),
   DESK_STORM_THRESHOLD: z.coerce.number().int().min(2, "ít nhất 2 điểm cầu").default(5),
-  DESK_STORM_EDIT_SECONDS: positive.default(10),
+  DESK_STORM_EDIT_SECONDS: positive.default(3),
   // Operations: logs, backups, retention (see README, "Vận hành").
   DESK_LOG_LEVEL: z
     .enum(

@@ -1,7 +1,7 @@
 import { DEFAULT_RETRY, nextAttemptAt } from "../core/jobs/backoff.js";
 import type { Platform } from "../store/incident-repo.js";
 import type { OutboxMessage } from "../store/queue-repos.js";
-import type { Store } from "../store/store.js";
+import type { Repos, Store } from "../store/store.js";
 import type { ChatButton } from "./conversation.js";
 import { type Pacer, sleep, splitText } from "./pacing.js";
 
@@ -17,14 +17,22 @@ export interface ChatTransport {
   send(chatId: string, text: string, buttons?: ChatButton[][]): Promise<unknown>;
   /** A reaction on a message (Telegram's setMessageReaction); absent where the platform has none (Zalo). */
   react?(chatId: string, messageId: string, emoji: string): Promise<void>;
-  /** Replace a sent message's text (Telegram's editMessageText); absent where the platform cannot (Zalo). */
-  edit?(chatId: string, messageId: string, text: string): Promise<void>;
+  /**
+   * Replace a sent message's text (Telegram's editMessageText), keeping its buttons; absent where the platform
+   * cannot (Zalo).
+   */
+  edit?(chatId: string, messageId: string, text: string, buttons?: ChatButton[][]): Promise<void>;
 }
 
 /** The platform refused a reaction for good (reactions off in the chat, message gone): say it in words instead. */
 export class ReactionRefusedError extends Error {}
 
 export interface ChatDeliveryOptions {
+  /**
+   * A new incident's desk notice waits this long before it goes to the group: if its report joins a storm
+   * meanwhile, the storm message says it instead.
+   */
+  noticeHoldMs: number;
   /** A reaction that cannot go within this long (its chat's reaction pace is taken) becomes a merged reply. */
   reactionGraceMs: number;
   /** The storm message is edited at most this often (per platform). */
@@ -34,8 +42,9 @@ export interface ChatDeliveryOptions {
 }
 
 export const DEFAULT_DELIVERY: ChatDeliveryOptions = {
+  noticeHoldMs: 2_000,
   reactionGraceMs: 1_000,
-  stormEditMs: 10_000,
+  stormEditMs: 3_000,
   stormRepeatMs: 120_000,
 };
 
@@ -71,12 +80,27 @@ export interface ChatDeliveryReport {
   stormUpdates: number;
 }
 
+/** One send to one chat, in the order the delivery round runs them. */
+interface Item {
+  /** `platform:chatId`: the pacer's key. */
+  chat: string;
+  isGroup: boolean;
+  /** Desk-critical first (0), then everything else (1). */
+  priority: number;
+  /** The oldest outbox row the send settles: first come, first served among kinds. */
+  seq: number;
+  /** Sends; true when done, false when it failed (the rest of its chat waits for the retry). */
+  run: () => Promise<boolean>;
+}
+
 /**
  * Deliver chat messages. Group posts and desk notices first fan out into one row per platform (in the same
  * transaction that marks the original done), so a failure on one platform never resends on the other. Then,
  * per chat, everything due is merged into as few messages as the length and button limits allow: under a
  * burst the group gets one message listing many new incidents, nothing is dropped, and the pacer keeps every
- * chat under the platform's limits.
+ * chat under the platform's limits. Reactions, storm edits and messages share each chat's pace (Telegram
+ * documents limits for messages only, so the other two are counted like messages). Within a chat, desk-critical
+ * rows go first, then first come, first served: a storm update and a merged reply take turns by their oldest row.
  */
 export async function deliverChat(
   store: Store,
@@ -90,6 +114,12 @@ export async function deliverChat(
   if (transports.length === 0) return report;
   await store.tx(async (r) => {
     for (const m of await r.outbox.due(now(), 1000, ["group", "desk"])) {
+      const state = await noticeState(r, m, now(), opts);
+      if (state === "hold") continue;
+      if (state === "superseded") {
+        await r.outbox.markSent(m.id, now());
+        continue;
+      }
       const tag = m.channel === "desk" ? `${ROLE_TAG[m.recipient] ?? `[${m.recipient}]`} ` : "";
       for (const t of transports) {
         const buttons = m.payload.buttons as ChatButton[][] | undefined;
@@ -112,12 +142,62 @@ export async function deliverChat(
     }
   });
   await deliverReactions(store, transports, pacer, now, opts, report);
-  await deliverStorms(store, transports, pacer, now, wait, opts, report);
-  const due = await store.read((r) => r.outbox.due(now(), 2000, ["chat"]));
+  const items = [
+    ...(await stormItems(store, transports, pacer, now, opts, report)),
+    ...(await chatItems(store, transports, pacer, now, opts, report)),
+  ].sort((a, b) => a.priority - b.priority || a.seq - b.seq);
+  const stopped = new Set<string>();
+  for (const item of items) {
+    if (stopped.has(item.chat)) continue;
+    const hold = pacer.wait(item.chat, item.isGroup, now().getTime());
+    if (hold > 0) await wait(hold);
+    if (!(await item.run())) stopped.add(item.chat);
+  }
+  return report;
+}
+
+/**
+ * A new incident's notice waits `noticeHoldMs` while its report may still turn out to be part of a storm; a
+ * notice about a report that joined a storm is superseded (the storm message counts it).
+ */
+async function noticeState(
+  r: Repos,
+  m: OutboxMessage,
+  now: Date,
+  opts: ChatDeliveryOptions,
+): Promise<"go" | "hold" | "superseded"> {
+  const code = m.kind === "incident-notice" ? (m.payload.incident as string | undefined) : undefined;
+  if (!code) return "go";
+  const inc = await r.incidents.get(code);
+  if (!inc) return "go";
+  if (inc.major) return "superseded";
+  const fresh = now.getTime() - inc.openedAt.getTime() < opts.noticeHoldMs;
+  return fresh && inc.status === "open" && inc.endpoint && inc.reporter !== "storm" ? "hold" : "go";
+}
+
+/** The group messages and replies due, merged per chat, as items of the round. */
+async function chatItems(
+  store: Store,
+  transports: ChatTransport[],
+  pacer: Pacer,
+  now: () => Date,
+  opts: ChatDeliveryOptions,
+  report: ChatDeliveryReport,
+): Promise<Item[]> {
+  const due = await store.tx(async (r) => {
+    const out: OutboxMessage[] = [];
+    for (const m of await r.outbox.due(now(), 2000, ["chat"])) {
+      // Fanned out before its report joined a storm: the storm message says it now.
+      if ((await noticeState(r, m, now(), opts)) === "superseded") await r.outbox.markSent(m.id, now());
+      else out.push(m);
+    }
+    return out;
+  });
   // Desk-critical rows first, in their chat and among chats; otherwise oldest first.
   due.sort((a, b) => priority(a) - priority(b) || a.id - b.id);
   const byChat = new Map<string, OutboxMessage[]>();
   for (const m of due) byChat.set(m.recipient, [...(byChat.get(m.recipient) ?? []), m]);
+  const items: Item[] = [];
   for (const [recipient, msgs] of byChat) {
     const [platform, chatId] = [
       recipient.slice(0, recipient.indexOf(":")),
@@ -125,35 +205,55 @@ export async function deliverChat(
     ];
     const t = transports.find((x) => x.platform === platform);
     if (!t) continue;
-    for (const batch of merge(msgs, t)) {
-      const hold = pacer.wait(recipient, chatId === t.groupChatId, now().getTime());
-      if (hold > 0) await wait(hold);
-      try {
-        await t.send(chatId, batch.text, batch.buttons.length ? batch.buttons : undefined);
-        pacer.record(recipient, now().getTime());
-        await store.tx(async (r) => {
-          for (const id of batch.ids) await r.outbox.markSent(id, now());
-        });
-        report.sent += batch.ids.length;
-        report.messages++;
-      } catch (err) {
-        const retryAfter = err instanceof RetryAfterError ? err.retryAfterMs : null;
-        pacer.onRetry?.(t.platform, retryAfter !== null);
-        const attempts = Math.max(...msgs.filter((m) => batch.ids.includes(m.id)).map((m) => m.attempts));
-        // A 429 is not a failure of the message: retry when told, never park for it.
-        const retryAt =
-          retryAfter !== null
-            ? new Date(now().getTime() + retryAfter)
-            : nextAttemptAt(now(), attempts + 1, { ...DEFAULT_RETRY, baseMs: 1_000 });
-        await store.tx(async (r) => {
-          for (const id of batch.ids) await r.outbox.fail(id, (err as Error).message, retryAt);
-        });
-        report.failed += batch.ids.length;
-        break; // keep this chat's order: the rest waits for the retry
-      }
+    const batches = merge(msgs, t);
+    // The parts of a message too long for one go ahead of its last part (which carries its row): same turn.
+    let turn = { priority: 1, seq: Number.MAX_SAFE_INTEGER };
+    const turns = batches
+      .map((b) => b)
+      .reverse()
+      .map((b) => {
+        const rows = msgs.filter((m) => b.ids.includes(m.id));
+        if (rows.length) turn = { priority: Math.min(...rows.map(priority)), seq: rows[0]!.id };
+        return turn;
+      })
+      .reverse();
+    for (const [i, batch] of batches.entries()) {
+      const rows = msgs.filter((m) => batch.ids.includes(m.id));
+      items.push({
+        chat: recipient,
+        isGroup: chatId === t.groupChatId,
+        ...turns[i]!,
+        run: async () => {
+          try {
+            await t.send(chatId, batch.text, batch.buttons.length ? batch.buttons : undefined);
+            pacer.record(recipient, now().getTime());
+            await store.tx(async (r) => {
+              for (const id of batch.ids) await r.outbox.markSent(id, now());
+            });
+            report.sent += batch.ids.length;
+            report.messages++;
+            return true;
+          } catch (err) {
+            const retryAfter = err instanceof RetryAfterError ? err.retryAfterMs : null;
+            pacer.onRetry?.(t.platform, retryAfter !== null);
+            if (retryAfter !== null) pacer.record(recipient, now().getTime() + retryAfter);
+            const attempts = Math.max(0, ...rows.map((m) => m.attempts));
+            // A 429 is not a failure of the message: retry when told, never park for it.
+            const retryAt =
+              retryAfter !== null
+                ? new Date(now().getTime() + retryAfter)
+                : nextAttemptAt(now(), attempts + 1, { ...DEFAULT_RETRY, baseMs: 1_000 });
+            await store.tx(async (r) => {
+              for (const id of batch.ids) await r.outbox.fail(id, (err as Error).message, retryAt);
+            });
+            report.failed += batch.ids.length;
+            return false; // keep this chat's order: the rest waits for the retry
+          }
+        },
+      });
     }
   }
-  return report;
+  return items;
 }
 
 /** The line that acknowledges reports merged per window, when their reactions could not go in time. */
@@ -231,11 +331,12 @@ function inWords(m: OutboxMessage, digest: boolean) {
 }
 
 /**
- * Reactions acknowledge a report on the report itself, outside the group's 20 messages a minute. Telegram
- * documents no limit for setMessageReaction, so it is paced like messages to one chat (one a second per chat,
- * thirty a second overall) in a bucket of its own; it never waits here. A reaction that cannot go within the
- * grace becomes a merged reply (one line acknowledging many reports); a platform without reactions (Zalo), or a
- * chat that refuses them, gets the reply in words at once.
+ * Reactions acknowledge a report outside storms on the report itself. Telegram documents no limit for
+ * setMessageReaction, so a reaction counts like a message to its chat (the group's one every three seconds,
+ * twenty a minute; thirty a second overall); it never waits here. A reaction that cannot go within the grace
+ * becomes a merged reply (one line acknowledging many reports); a platform without reactions (Zalo), or a chat
+ * that refuses them, gets the reply in words at once. A report that joined a storm after its reaction was queued
+ * is acknowledged by the storm message instead.
  */
 async function deliverReactions(
   store: Store,
@@ -251,11 +352,18 @@ async function deliverReactions(
     const [platform, chatId] = [m.recipient.slice(0, sep), m.recipient.slice(sep + 1)];
     const t = transports.find((x) => x.platform === platform);
     if (!t) continue;
-    const key = `reaction:${m.recipient}`;
+    const code = m.payload.incident as string | undefined;
+    const inc = code ? await store.read((r) => r.incidents.get(code)) : null;
+    if (inc?.major) {
+      await store.tx((r) => r.outbox.markSent(m.id, now()));
+      continue;
+    }
+    const key = m.recipient;
+    const isGroup = chatId === t.groupChatId;
     const late = now().getTime() - m.createdAt.getTime() >= opts.reactionGraceMs;
-    // Late behind its chat's reaction pace: one short line in a merged reply. No reactions on the platform, or
-    // late after failed attempts: the acknowledgement in words.
-    const paced = late && pacer.wait(key, false, now().getTime()) > 0;
+    // Late behind its chat's pace: one short line in a merged reply. No reactions on the platform, or late after
+    // failed attempts: the acknowledgement in words.
+    const paced = late && pacer.wait(key, isGroup, now().getTime()) > 0;
     if (!t.react || paced || (late && m.attempts > 0)) {
       await store.tx(async (r) => {
         await r.outbox.enqueue(inWords(m, paced && Boolean(t.react)), now());
@@ -263,7 +371,7 @@ async function deliverReactions(
       });
       continue;
     }
-    if (pacer.wait(key, false, now().getTime()) > 0) continue; // within the grace: the next round may react
+    if (pacer.wait(key, isGroup, now().getTime()) > 0) continue; // within the grace: the next round may react
     try {
       await t.react(chatId, String(m.payload.messageId), String(m.payload.emoji ?? "👌"));
       pacer.record(key, now().getTime());
@@ -280,6 +388,7 @@ async function deliverReactions(
         continue;
       }
       const retryAfter = err.retryAfterMs;
+      pacer.onRetry?.(t.platform, true);
       await store.tx((r) => r.outbox.fail(m.id, err.message, new Date(now().getTime() + retryAfter)));
       report.failed++;
       pacer.record(key, now().getTime() + retryAfter);
@@ -297,65 +406,99 @@ const stormKey = (platform: string, code: string) => `storm-post:${platform}:${c
 
 /**
  * The one group message of each major incident: sent once, then edited in place with the latest count (at most
- * every `stormEditMs`); where editing is impossible (Zalo), a new message at most every `stormRepeatMs`. Only the
- * latest text of a major incident matters: older rows are settled with it.
+ * every `stormEditMs`); where editing is impossible (Zalo), a new message at most every `stormRepeatMs`. The
+ * major incident's rows (recipient: its code) first fan out into one row per platform (`platform:code`). Only
+ * the latest text matters; every row of the storm is settled when a message showing the latest text is
+ * delivered (or is already shown), so a row's sent time is when the reports it lists were acknowledged.
  */
-async function deliverStorms(
+async function stormItems(
   store: Store,
   transports: ChatTransport[],
   pacer: Pacer,
   now: () => Date,
-  wait: (ms: number) => Promise<void>,
   opts: ChatDeliveryOptions,
   report: ChatDeliveryReport,
-): Promise<void> {
-  const due = await store.read((r) => r.outbox.due(now(), 5000, ["storm"]));
-  const byCode = new Map<string, OutboxMessage[]>();
-  for (const m of due) byCode.set(m.recipient, [...(byCode.get(m.recipient) ?? []), m]);
-  for (const [code, rows] of byCode) {
-    const text = String(rows.at(-1)!.payload.text ?? "");
-    let upToDate = true;
-    for (const t of transports) {
-      const raw = await store.read((r) => r.meta.get(stormKey(t.platform, code)));
-      const post = raw ? (JSON.parse(raw) as StormPost) : null;
-      if (post?.text === text) continue;
-      const editable = Boolean(t.edit && post?.messageId);
-      const every = editable ? opts.stormEditMs : opts.stormRepeatMs;
-      if (post && now().getTime() - post.at < every) {
-        upToDate = false;
-        continue;
-      }
-      const recipient = `${t.platform}:${t.groupChatId}`;
-      const hold = pacer.wait(recipient, true, now().getTime());
-      if (hold > 0) await wait(hold);
-      try {
-        let messageId = post?.messageId ?? null;
-        if (editable && t.edit) await t.edit(t.groupChatId, messageId!, text);
-        else {
-          const id = await t.send(t.groupChatId, text);
-          messageId = typeof id === "string" ? id : null;
-        }
-        pacer.record(recipient, now().getTime());
-        const next: StormPost = { messageId, at: now().getTime(), text };
-        await store.tx((r) => r.meta.set(stormKey(t.platform, code), JSON.stringify(next)));
-        report.stormUpdates++;
-      } catch (err) {
-        upToDate = false;
-        report.failed++;
-        const retryAfter = err instanceof RetryAfterError ? err.retryAfterMs : null;
-        if (retryAfter !== null) pacer.record(recipient, now().getTime() + retryAfter);
-        const last = rows.at(-1)!;
-        const retryAt =
-          retryAfter !== null
-            ? new Date(now().getTime() + retryAfter)
-            : nextAttemptAt(now(), last.attempts + 1, { ...DEFAULT_RETRY, baseMs: 1_000 });
-        await store.tx((r) => r.outbox.fail(last.id, (err as Error).message, retryAt));
-      }
-    }
-    // Superseded rows are settled now; the latest stays until every platform shows its text.
+): Promise<Item[]> {
+  let due = await store.read((r) => r.outbox.due(now(), 5000, ["storm"]));
+  if (due.some((m) => !m.recipient.includes(":"))) {
     await store.tx(async (r) => {
-      for (const m of rows.slice(0, -1)) await r.outbox.markSent(m.id, now());
-      if (upToDate) await r.outbox.markSent(rows.at(-1)!.id, now());
+      for (const m of due.filter((x) => !x.recipient.includes(":"))) {
+        for (const t of transports)
+          await r.outbox.enqueue(
+            {
+              channel: "storm",
+              recipient: `${t.platform}:${m.recipient}`,
+              kind: m.kind,
+              booking: m.booking,
+              payload: m.payload,
+            },
+            now(),
+          );
+        await r.outbox.markSent(m.id, now());
+      }
+    });
+    due = await store.read((r) => r.outbox.due(now(), 5000, ["storm"]));
+  }
+  const byPost = new Map<string, OutboxMessage[]>();
+  for (const m of due) byPost.set(m.recipient, [...(byPost.get(m.recipient) ?? []), m]);
+  const items: Item[] = [];
+  for (const [recipient, rows] of byPost) {
+    const sep = recipient.indexOf(":");
+    const [platform, code] = [recipient.slice(0, sep), recipient.slice(sep + 1)];
+    const t = transports.find((x) => x.platform === platform);
+    if (!t) continue;
+    const last = rows.at(-1)!;
+    const text = String(last.payload.text ?? "");
+    const buttons = t.supportsButtons ? (last.payload.buttons as ChatButton[][] | undefined) : undefined;
+    const raw = await store.read((r) => r.meta.get(stormKey(platform, code)));
+    const post = raw ? (JSON.parse(raw) as StormPost) : null;
+    const settle = () =>
+      store.tx(async (r) => {
+        for (const m of rows) await r.outbox.markSent(m.id, now());
+      });
+    if (post?.text === text) {
+      await settle();
+      continue;
+    }
+    const editable = Boolean(t.edit && post?.messageId);
+    const every = editable ? opts.stormEditMs : opts.stormRepeatMs;
+    if (post && now().getTime() - post.at < every) continue;
+    const group = `${platform}:${t.groupChatId}`;
+    items.push({
+      chat: group,
+      isGroup: true,
+      priority: 1,
+      seq: rows[0]!.id,
+      run: async () => {
+        try {
+          let messageId = post?.messageId ?? null;
+          if (editable && t.edit) await t.edit(t.groupChatId, messageId!, text, buttons);
+          else {
+            const id = await t.send(t.groupChatId, text, buttons);
+            messageId = typeof id === "string" ? id : null;
+          }
+          pacer.record(group, now().getTime());
+          report.stormUpdates++;
+          const next: StormPost = { messageId, at: now().getTime(), text };
+          await store.tx((r) => r.meta.set(stormKey(platform, code), JSON.stringify(next)));
+          await settle();
+          return true;
+        } catch (err) {
+          report.failed++;
+          const retryAfter = err instanceof RetryAfterError ? err.retryAfterMs : null;
+          pacer.onRetry?.(t.platform, retryAfter !== null);
+          if (retryAfter !== null) pacer.record(group, now().getTime() + retryAfter);
+          const retryAt =
+            retryAfter !== null
+              ? new Date(now().getTime() + retryAfter)
+              : nextAttemptAt(now(), last.attempts + 1, { ...DEFAULT_RETRY, baseMs: 1_000 });
+          await store.tx(async (r) => {
+            for (const m of rows) await r.outbox.fail(m.id, (err as Error).message, retryAt);
+          });
+          return false;
+        }
+      },
     });
   }
+  return items;
 }

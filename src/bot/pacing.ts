@@ -1,6 +1,9 @@
 /**
  * Outbound pacing for chat platforms: at most one message per second per chat, twenty per minute per group,
- * thirty per second overall (Telegram's published limits). `wait` says how long to hold the next message.
+ * thirty per second overall (Telegram's published limits). A group's twenty a minute are spread evenly (one every
+ * three seconds): spent in a burst, they would leave the group silent for the rest of the minute, and what came
+ * next (a storm's next count, a drop notice) would wait up to a minute. `wait` says how long to hold the next
+ * message; reactions and edits are paced as messages (Telegram documents no separate limit for them).
  */
 export class Pacer {
   private readonly sent = new Map<string, number[]>();
@@ -18,6 +21,8 @@ export class Pacer {
     let wait = 0;
     const last = times.at(-1);
     if (last !== undefined) wait = Math.max(wait, last + this.limits.perChatMs - now);
+    if (isGroup && last !== undefined)
+      wait = Math.max(wait, last + 60_000 / this.limits.perGroupPerMinute - now);
     if (isGroup && times.length >= this.limits.perGroupPerMinute) {
       wait = Math.max(wait, times[times.length - this.limits.perGroupPerMinute]! + 60_000 - now);
     }

@@ -56,7 +56,7 @@ export const DEFAULT_CHAT_OPTIONS: ChatDeskOptions = {
     commands: { limit: 30, windowMinutes: 10 },
   },
   registrationNoticeMinutes: 10,
-  stormEditSeconds: 10,
+  stormEditSeconds: 3,
 };
 
 function who(ev: ChatEvent): string {
@@ -82,13 +82,20 @@ async function reply(r: Repos, ev: ChatEvent, text: string, now: Date, buttons?:
 }
 
 /** Acknowledge a report with a reaction on it; `text` is the reply in words, `short` its line in a merged reply. */
-async function acknowledge(r: Repos, ev: ChatEvent, text: string, short: string, now: Date) {
+async function acknowledge(
+  r: Repos,
+  ev: ChatEvent,
+  text: string,
+  short: string,
+  incident: string,
+  now: Date,
+) {
   await r.outbox.enqueue(
     {
       channel: "reaction",
       recipient: `${ev.platform}:${ev.chatId}`,
       kind: "ack-reaction",
-      payload: { messageId: ev.messageId, emoji: "👌", text, short },
+      payload: { messageId: ev.messageId, emoji: "👌", text, short, incident },
     },
     now,
   );
@@ -213,8 +220,9 @@ async function freeText(
   now: Date,
   opts: ChatDeskOptions,
 ) {
-  // A verified report in the group is acknowledged on the report itself (a reaction, outside the group's
-  // message quota); the delivery says it in words where reactions are impossible. Others get the notice.
+  // A verified report in the group is acknowledged on the report itself (a reaction); the delivery says it in
+  // words where reactions are impossible. A report that belongs to a storm is acknowledged by the storm message
+  // that counts it, nothing of its own. Others get the notice.
   const react = Boolean(ev.messageId) && ev.chatType === "group" && person !== null;
   const outcome = await reportIncidentIn(
     desk,
@@ -226,7 +234,8 @@ async function freeText(
     (text) => (react ? Promise.resolve() : reply(r, ev, text, now)),
   );
   if (outcome.ok) {
-    if (react) await acknowledge(r, ev, outcome.notice, outcome.short, now);
+    if (react && !outcome.major)
+      await acknowledge(r, ev, outcome.notice, outcome.short, outcome.incident.code, now);
     return;
   }
   if (outcome.reason === "no-endpoint") return reply(r, ev, outcome.message, now);

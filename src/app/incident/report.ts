@@ -16,7 +16,7 @@ import {
   strangerOpenedText,
 } from "./messages.js";
 import { deskNotice, liveBookingAt } from "./notify.js";
-import { joinStormIn } from "./storm.js";
+import { joinStormIn, restateStormIn } from "./storm.js";
 import { INCIDENT_JOB } from "./timers.js";
 
 export interface IncidentOptions {
@@ -110,6 +110,7 @@ export async function reportIncidentIn(
       action: "reported-again",
       note: input.text,
     });
+    if (joined.major) await restateStormIn(r, joined.code, joined.major, now);
     await tell(joinedText(joined));
     return {
       ok: true,
@@ -149,7 +150,10 @@ export async function reportIncidentIn(
   const secret = booking?.request.secret ?? false;
   const where = reportPlace(person.endpoint, booking ? { code: booking.code, secret } : null);
   const short = secret ? code : `${code} (${person.endpoint})`;
-  const major = await joinStormIn(desk, r, incident, now, opts.storm);
+  const major = await joinStormIn(desk, r, incident, now, opts.storm, {
+    reminderMinutes: opts.ackReminderMinutes,
+    escalateMinutes: opts.escalateMinutes,
+  });
   if (major) {
     // The group reads one storm message about the major incident instead of a notice per report.
     const notice = `${openedText(code, category, route, where, secret)} Thuộc sự cố diện rộng ${major}.`;

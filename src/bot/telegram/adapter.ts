@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
 import type { Update } from "telegraf/types";
-import type { ChatEvent } from "../conversation.js";
+import type { ChatButton, ChatEvent } from "../conversation.js";
 import { type ChatTransport, ReactionRefusedError, RetryAfterError } from "../delivery.js";
 import { escapeHtml, sleep, splitText } from "../pacing.js";
 import { secretsEqual } from "../secret.js";
@@ -188,6 +188,12 @@ function rateLimited(err: unknown): never {
   throw err;
 }
 
+function keyboard(buttons: ChatButton[][]) {
+  return {
+    inline_keyboard: buttons.map((row) => row.map((b) => ({ text: b.label, callback_data: b.data }))),
+  };
+}
+
 /**
  * Sending through the Bot API: HTML parse mode with every user text escaped, split at 4 096 characters. Reports
  * are acknowledged with a reaction (setMessageReaction, 👌 is in Telegram's allowed list); the storm message is
@@ -207,15 +213,7 @@ export function telegramTransport(bot: Telegraf, groupChatId: string): ChatTrans
         try {
           const sent = await bot.telegram.sendMessage(chatId, part, {
             parse_mode: "HTML",
-            ...(last && buttons
-              ? {
-                  reply_markup: {
-                    inline_keyboard: buttons.map((row) =>
-                      row.map((b) => ({ text: b.label, callback_data: b.data })),
-                    ),
-                  },
-                }
-              : {}),
+            ...(last && buttons ? { reply_markup: keyboard(buttons) } : {}),
           });
           id = String(sent.message_id);
         } catch (err) {
@@ -239,16 +237,15 @@ export function telegramTransport(bot: Telegraf, groupChatId: string): ChatTrans
         rateLimited(err);
       }
     },
-    async edit(chatId, messageId, text) {
+    async edit(chatId, messageId, text, buttons) {
       try {
+        // Without reply_markup an edit removes the message's buttons: they are sent again.
         await bot.telegram.editMessageText(
           chatId,
           Number(messageId),
           undefined,
           escapeHtml(text).slice(0, 4096),
-          {
-            parse_mode: "HTML",
-          },
+          { parse_mode: "HTML", ...(buttons ? { reply_markup: keyboard(buttons) } : {}) },
         );
       } catch (err) {
         // Telegram refuses an edit to the same text; the message already says it.
