@@ -1,16 +1,33 @@
-import { describe, expect, it } from "vitest";
-import { type ChatEvent, handleChatEvent } from "../src/app/chat/conversation.js";
+import { randomBytes, randomInt } from "node:crypto";
+import { Telegraf, type TelegramError } from "telegraf";
+import { afterEach, describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
+import {
+  type ChatEvent,
+  handleChatEvent,
+  INCIDENT_JOB,
+  incidentJobHandlers,
+} from "../src/app/chat/conversation.js";
+import { runDueJobs } from "../src/app/scheduler.js";
+import { buttonData } from "../src/bot/commands.js";
 import { ACK_DIGEST_PREFIX, type ChatTransport, DEFAULT_DELIVERY, deliverChat } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
+import { telegramTransport } from "../src/bot/telegram/adapter.js";
 import { DEFAULT_STORM, decideStorm, type StormMember, stormText } from "../src/core/incident/storm.js";
 import type { Store } from "../src/store/store.js";
-import { at, makeDesk, sampleDirectory } from "./helpers.js";
+import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
+import { FakeTelegram } from "./support/fake-telegram.js";
 
 const GROUP = "-100200";
 const people = sampleDirectory.people;
 const tech = (endpoint: string) => people.find((p) => p.endpoint === endpoint && p.role === "technician")!;
 const communes = sampleDirectory.endpoints.filter((e) => e.level === "commune").map((e) => e.code);
 let update = 0;
+const mcu = people.find((p) => p.role === "mcu-technician")!;
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
 
 function ev(endpoint: string, text: string): ChatEvent {
   const id = ++update;
@@ -295,4 +312,222 @@ describe("desk-critical first", () => {
     expect(p.sent[0]!.text).toContain("SC-2026-9999");
     expect(p.sent.length).toBeGreaterThan(2);
   });
+});
+
+/** A bot token made up at test time: never a committed secret. */
+const token = () => `${randomInt(1_000_000, 9_999_999)}:${randomBytes(18).toString("base64url")}`;
+
+/** The strict fake Telegram on a virtual clock, and the desk's real Telegram transport (telegraf) against it. */
+async function fakeTelegram(clock: { now: number }) {
+  const tok = token();
+  const fake = new FakeTelegram(tok, { clock: () => clock.now });
+  await fake.start();
+  cleanups.push(() => fake.stop());
+  const bot = new Telegraf(tok, { telegram: { apiRoot: fake.url } });
+  return { fake, bot, transport: telegramTransport(bot, GROUP) };
+}
+
+describe("the strict fake Telegram", () => {
+  it("answers 429 to messages, edits and reactions over the per-chat, per-group and overall limits", async () => {
+    const clock = { now: at("2026-12-10", "09:00").getTime() };
+    const { fake, bot } = await fakeTelegram(clock);
+    const refused = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (e: TelegramError) => [e.code, e.parameters?.retry_after],
+      );
+    const first = await bot.telegram.sendMessage(GROUP, "Một");
+    // Per chat: anything else in the same second is refused, a reaction and an edit included.
+    expect(await refused(bot.telegram.sendMessage(GROUP, "Hai"))).toEqual([429, 1]);
+    expect(await refused(bot.telegram.editMessageText(GROUP, first.message_id, undefined, "Một!"))).toEqual([
+      429, 1,
+    ]);
+    const report = fake.message(Number(GROUP), 7, "mất tiếng");
+    const react = () =>
+      bot.telegram.callApi("setMessageReaction", {
+        chat_id: GROUP,
+        message_id: report,
+        reaction: [{ type: "emoji", emoji: "👌" }],
+      });
+    expect(await refused(react())).toEqual([429, 1]);
+    // Per group: twenty calls a minute, whatever their kind.
+    for (let i = 1; i < 20; i++) {
+      clock.now += 1000;
+      await (i % 3 === 0
+        ? react()
+        : i % 3 === 1
+          ? bot.telegram.editMessageText(GROUP, first.message_id, undefined, `Một ${i}`)
+          : bot.telegram.sendMessage(GROUP, `Tin ${i}`));
+    }
+    clock.now += 1000;
+    expect(await refused(bot.telegram.sendMessage(GROUP, "Hai mươi mốt"))).toEqual([429, 40]);
+    // Overall: thirty a second across chats (private chats have no per-minute cap).
+    clock.now += 60_000;
+    for (let i = 0; i < 30; i++) await bot.telegram.sendMessage(String(1000 + i), "Riêng");
+    expect(await refused(bot.telegram.sendMessage("2000", "Quá"))).toEqual([429, 1]);
+    expect(fake.tooMany.map((c) => c.method)).toEqual([
+      "sendMessage",
+      "editMessageText",
+      "setMessageReaction",
+      "sendMessage",
+      "sendMessage",
+    ]);
+    // An edit must change something, on a message of the bot's; a reaction must be one allowed emoji.
+    clock.now += 60_000;
+    await expect(
+      bot.telegram.editMessageText(GROUP, first.message_id, undefined, "Một 19"),
+    ).rejects.toMatchObject({ code: 400 });
+    await expect(
+      bot.telegram.callApi("setMessageReaction", {
+        chat_id: GROUP,
+        message_id: report,
+        reaction: [{ type: "emoji", emoji: "🦄" as "👌" }],
+      }),
+    ).rejects.toMatchObject({ code: 400 });
+  });
+});
+
+describe("a storm through the strict fake Telegram", () => {
+  it("acknowledges every joiner by the storm message that counts it, nothing per joiner in the group, no limit exceeded", async () => {
+    const desk = await makeDesk();
+    const t0 = at("2026-12-10", "09:00").getTime();
+    const clock = { now: t0 };
+    const { fake, transport } = await fakeTelegram(clock);
+    const pacer = new Pacer();
+    const eps = communes.slice(0, 60);
+    const arrivals = eps.map((ep, i) => ({ ep, at: t0 + i * 250 }));
+    const messageOf = new Map<string, number>();
+    let next = 0;
+    for (let round = 0; round < 200; round++) {
+      // Reports arrive while the delivery runs: those due by now are handled before the round.
+      while (next < arrivals.length && arrivals[next]!.at <= clock.now) {
+        const { ep, at: when } = arrivals[next++]!;
+        const id = fake.message(Number(GROUP), Number(tech(ep).telegramId), "mất tiếng");
+        messageOf.set(ep, id);
+        await handleChatEvent(desk, { ...ev(ep, "mất tiếng"), messageId: String(id) }, new Date(when));
+      }
+      // The Bot API fails for a while in the middle of the storm: the storm message is retried.
+      if (round === 6) fake.failNext = 2;
+      await deliverChat(
+        desk.store,
+        [transport],
+        pacer,
+        () => new Date(clock.now),
+        async (ms) => {
+          clock.now += ms;
+        },
+      );
+      clock.now += 1000;
+      const left = (await desk.store.read((r) => r.outbox.list({ excludeSent: true }))).filter(
+        (m) => m.channel !== "mail",
+      );
+      if (next === arrivals.length && left.length === 0) break;
+    }
+    expect(fake.tooMany).toEqual([]);
+    const incidents = await desk.store.read((r) => r.incidents.list());
+    const major = incidents.find((i) => i.reporter === "storm")!;
+    const reports = incidents.filter((i) => i.reporter !== "storm");
+    expect(reports).toHaveLength(60);
+    expect(reports.every((i) => i.major === major.code)).toBe(true);
+    // One storm message, edited in place (through a 500 and its retry) to the final count.
+    const storms = fake.sent.filter((m) => m.text.startsWith("Sự cố diện rộng"));
+    expect(storms).toHaveLength(1);
+    expect(storms[0]!.buttons).toBe(3);
+    expect(fake.edits.every((e) => e.message_id === storms[0]!.message_id && e.buttons === 3)).toBe(true);
+    expect(fake.edits.at(-1)!.text).toContain("60 điểm cầu báo mất tiếng");
+    // Nothing per joiner in the group: every group message is the storm message, or mentions no report.
+    for (const m of fake.sent.filter((x) => x.chat_id === GROUP && x !== storms[0]))
+      for (const inc of reports) expect(m.text).not.toContain(inc.code);
+    // Reactions only for reports outside the storm (before it formed).
+    const reactedIds = new Set(fake.reactions.map((r) => r.message_id));
+    expect(fake.reactions.length).toBeLessThan(DEFAULT_STORM.threshold);
+    // Every report acknowledged: by its reaction, or by the delivered storm text that counts it.
+    const rows = (await desk.store.read((r) => r.outbox.list())).filter(
+      (m) => m.channel === "storm" && m.recipient === `telegram:${major.code}`,
+    );
+    const shown = [...fake.sent, ...fake.edits].filter((m) => m.text.startsWith("Sự cố diện rộng"));
+    for (const inc of reports) {
+      if (reactedIds.has(messageOf.get(inc.endpoint!)!)) continue;
+      const row = rows.find((m) => (m.payload.joined as string[]).includes(inc.code))!;
+      expect(row.status).toBe("sent");
+      const text = shown.find((m) => m.at === row.sentAt!.getTime())!.text;
+      const counted = Number(/(\d+) điểm cầu/.exec(text)![1]);
+      const before = reports.filter((x) => x.openedAt <= inc.openedAt).length;
+      expect(counted).toBeGreaterThanOrEqual(before);
+    }
+  });
+});
+
+describe("a major incident's timers and acknowledgement", () => {
+  const t0 = at("2026-12-10", "09:30").getTime();
+  /** A storm during a live session: its first reports had reminders of their own before it formed. */
+  async function stormInSession() {
+    const desk = await makeDesk();
+    const eps = communes.slice(0, 8);
+    await registerBooking(desk, request({ participants: eps }), { now: at("2026-12-07", "08:30") });
+    for (const [i, ep] of eps.entries())
+      await handleChatEvent(desk, ev(ep, "mất tiếng"), new Date(t0 + i * 1000));
+    const incidents = await desk.store.read((r) => r.incidents.list());
+    const major = incidents.find((i) => i.reporter === "storm")!;
+    const reports = incidents.filter((i) => i.reporter !== "storm");
+    return { desk, major, reports };
+  }
+  const deskNotices = async (desk: Awaited<ReturnType<typeof makeDesk>>) =>
+    (await desk.store.read((r) => r.outbox.list())).filter((m) => m.channel === "desk");
+
+  it("the major incident reminds, then escalates, once each; its reports' own timers never fire", async () => {
+    const { desk, major, reports } = await stormInSession();
+    expect(reports.every((i) => i.booking !== null && i.major === major.code)).toBe(true);
+    const pending = (await desk.store.read((r) => r.jobs.list(["pending"]))).filter((j) =>
+      Object.values(INCIDENT_JOB).includes(j.kind as never),
+    );
+    expect(pending.map((j) => [j.kind, j.key])).toEqual([
+      [INCIDENT_JOB.reminder, major.code],
+      [INCIDENT_JOB.escalate, major.code],
+    ]);
+    const before = (await deskNotices(desk)).length;
+    const handlers = incidentJobHandlers();
+    for (const m of [5, 5, 6, 10, 10, 30]) await runDueJobs(desk, handlers, new Date(t0 + 4000 + m * 60_000));
+    const fired = (await deskNotices(desk)).slice(before);
+    expect(fired.map((m) => [m.recipient, m.payload.incident, String(m.payload.text).split(":")[0]])).toEqual(
+      [
+        ["mcu-technician", major.code, "Nhắc việc"],
+        ["admin", major.code, "Báo động"],
+      ],
+    );
+    expect(String(fired[0]!.payload.text)).toContain("8 điểm cầu báo mất tiếng");
+  });
+
+  for (const via of ["command", "button"] as const)
+    it(`acknowledging the major incident (${via}) acknowledges its reports and stops its timers`, async () => {
+      const { desk, major, reports } = await stormInSession();
+      const now = new Date(t0 + 60_000);
+      await handleChatEvent(
+        desk,
+        {
+          platform: "telegram",
+          chatId: GROUP,
+          chatType: "group",
+          userId: mcu.telegramId!,
+          userName: mcu.name,
+          text: via === "command" ? `/nhan ${major.code}` : "",
+          button: via === "button" ? buttonData("nhan", major.code) : null,
+          updateId: String(++update),
+        },
+        now,
+      );
+      const after = await desk.store.read((r) => r.incidents.list());
+      expect(after.find((i) => i.code === major.code)!.status).toBe("acknowledged");
+      const children = after.filter((i) => i.major === major.code);
+      expect(children).toHaveLength(reports.length);
+      for (const c of children) {
+        expect(c.status).toBe("acknowledged");
+        expect(c.assignee).toBe(`telegram:${mcu.telegramId}`);
+        const events = await desk.store.read((r) => r.incidents.events(c.code));
+        expect(events.at(-1)).toMatchObject({ action: "nhan", note: `qua sự cố diện rộng ${major.code}` });
+      }
+      const before = (await deskNotices(desk)).length;
+      await runDueJobs(desk, incidentJobHandlers(), new Date(t0 + 30 * 60_000));
+      expect((await deskNotices(desk)).length).toBe(before);
+    });
 });
