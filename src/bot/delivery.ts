@@ -89,6 +89,8 @@ interface Item {
   priority: number;
   /** The oldest outbox row the send settles: first come, first served among kinds. */
   seq: number;
+  /** Not before this instant (a storm message's edit interval), even when the chat's pace would allow it. */
+  notBefore?: number;
   /** Sends; true when done, false when it failed (the rest of its chat waits for the retry). */
   run: () => Promise<boolean>;
 }
@@ -149,7 +151,10 @@ export async function deliverChat(
   const stopped = new Set<string>();
   for (const item of items) {
     if (stopped.has(item.chat)) continue;
-    const hold = pacer.wait(item.chat, item.isGroup, now().getTime());
+    const hold = Math.max(
+      pacer.wait(item.chat, item.isGroup, now().getTime()),
+      (item.notBefore ?? 0) - now().getTime(),
+    );
     if (hold > 0) await wait(hold);
     if (!(await item.run())) stopped.add(item.chat);
   }
@@ -236,13 +241,18 @@ async function chatItems(
           } catch (err) {
             const retryAfter = err instanceof RetryAfterError ? err.retryAfterMs : null;
             pacer.onRetry?.(t.platform, retryAfter !== null);
-            if (retryAfter !== null) pacer.record(recipient, now().getTime() + retryAfter);
+            if (retryAfter !== null) pacer.block(recipient, now().getTime() + retryAfter);
             const attempts = Math.max(0, ...rows.map((m) => m.attempts));
             // A 429 is not a failure of the message: retry when told, never park for it.
             const retryAt =
               retryAfter !== null
                 ? new Date(now().getTime() + retryAfter)
-                : nextAttemptAt(now(), attempts + 1, { ...DEFAULT_RETRY, baseMs: 1_000 });
+                : nextAttemptAt(now(), attempts + 1, {
+                    ...DEFAULT_RETRY,
+                    baseMs: 1_000,
+                    // Desk-critical: again in a second (the pace still spaces the calls), until it parks.
+                    ...(turns[i]!.priority === 0 ? { capMs: 1_000 } : {}),
+                  });
             await store.tx(async (r) => {
               for (const id of batch.ids) await r.outbox.fail(id, (err as Error).message, retryAt);
             });
@@ -338,6 +348,9 @@ function inWords(m: OutboxMessage, digest: boolean) {
  * that refuses them, gets the reply in words at once. A report that joined a storm after its reaction was queued
  * is acknowledged by the storm message instead.
  */
+/** Chats that refused a reaction, per transport (for the life of the process). */
+const refusedChats = new WeakMap<ChatTransport, Set<string>>();
+
 async function deliverReactions(
   store: Store,
   transports: ChatTransport[],
@@ -360,6 +373,14 @@ async function deliverReactions(
     }
     const key = m.recipient;
     const isGroup = chatId === t.groupChatId;
+    if (refusedChats.get(t)?.has(chatId)) {
+      // This chat refused a reaction before (reactions off, or a server without them): words at once.
+      await store.tx(async (r) => {
+        await r.outbox.enqueue(inWords(m, false), now());
+        await r.outbox.markSent(m.id, now());
+      });
+      continue;
+    }
     const late = now().getTime() - m.createdAt.getTime() >= opts.reactionGraceMs;
     // Late behind its chat's pace: one short line in a merged reply. No reactions on the platform, or late after
     // failed attempts: the acknowledgement in words.
@@ -381,6 +402,8 @@ async function deliverReactions(
     } catch (err) {
       // A reaction is best effort: refused or failed (not rate limited), it is said in words at once.
       if (!(err instanceof RetryAfterError)) {
+        if (err instanceof ReactionRefusedError)
+          refusedChats.set(t, (refusedChats.get(t) ?? new Set()).add(chatId));
         await store.tx(async (r) => {
           await r.outbox.enqueue(inWords(m, false), now());
           await r.outbox.markSent(m.id, now());
@@ -391,7 +414,7 @@ async function deliverReactions(
       pacer.onRetry?.(t.platform, true);
       await store.tx((r) => r.outbox.fail(m.id, err.message, new Date(now().getTime() + retryAfter)));
       report.failed++;
-      pacer.record(key, now().getTime() + retryAfter);
+      pacer.block(key, now().getTime() + retryAfter);
     }
   }
 }
@@ -411,6 +434,30 @@ const stormKey = (platform: string, code: string) => `storm-post:${platform}:${c
  * the latest text matters; every row of the storm is settled when a message showing the latest text is
  * delivered (or is already shown), so a row's sent time is when the reports it lists were acknowledged.
  */
+/** The storm rows due, each major incident's rows fanned out into one row per platform first. */
+async function dueStormRows(store: Store, transports: ChatTransport[], now: () => Date) {
+  const due = await store.read((r) => r.outbox.due(now(), 5000, ["storm"]));
+  if (!due.some((m) => !m.recipient.includes(":"))) return due;
+  await store.tx(async (r) => {
+    for (const m of due.filter((x) => !x.recipient.includes(":"))) {
+      for (const t of transports)
+        await r.outbox.enqueue(
+          {
+            channel: "storm",
+            recipient: `${t.platform}:${m.recipient}`,
+            kind: m.kind,
+            booking: m.booking,
+            // `source`: the major incident's row, whose reports this platform's row acknowledges.
+            payload: { ...m.payload, source: m.id },
+          },
+          now(),
+        );
+      await r.outbox.markSent(m.id, now());
+    }
+  });
+  return store.read((r) => r.outbox.due(now(), 5000, ["storm"]));
+}
+
 async function stormItems(
   store: Store,
   transports: ChatTransport[],
@@ -419,26 +466,7 @@ async function stormItems(
   opts: ChatDeliveryOptions,
   report: ChatDeliveryReport,
 ): Promise<Item[]> {
-  let due = await store.read((r) => r.outbox.due(now(), 5000, ["storm"]));
-  if (due.some((m) => !m.recipient.includes(":"))) {
-    await store.tx(async (r) => {
-      for (const m of due.filter((x) => !x.recipient.includes(":"))) {
-        for (const t of transports)
-          await r.outbox.enqueue(
-            {
-              channel: "storm",
-              recipient: `${t.platform}:${m.recipient}`,
-              kind: m.kind,
-              booking: m.booking,
-              payload: m.payload,
-            },
-            now(),
-          );
-        await r.outbox.markSent(m.id, now());
-      }
-    });
-    due = await store.read((r) => r.outbox.due(now(), 5000, ["storm"]));
-  }
+  const due = await dueStormRows(store, transports, now);
   const byPost = new Map<string, OutboxMessage[]>();
   for (const m of due) byPost.set(m.recipient, [...(byPost.get(m.recipient) ?? []), m]);
   const items: Item[] = [];
@@ -447,29 +475,36 @@ async function stormItems(
     const [platform, code] = [recipient.slice(0, sep), recipient.slice(sep + 1)];
     const t = transports.find((x) => x.platform === platform);
     if (!t) continue;
-    const last = rows.at(-1)!;
-    const text = String(last.payload.text ?? "");
-    const buttons = t.supportsButtons ? (last.payload.buttons as ChatButton[][] | undefined) : undefined;
     const raw = await store.read((r) => r.meta.get(stormKey(platform, code)));
     const post = raw ? (JSON.parse(raw) as StormPost) : null;
-    const settle = () =>
+    const settle = (settled: OutboxMessage[]) =>
       store.tx(async (r) => {
-        for (const m of rows) await r.outbox.markSent(m.id, now());
+        for (const m of settled) await r.outbox.markSent(m.id, now());
       });
-    if (post?.text === text) {
-      await settle();
+    if (post?.text === String(rows.at(-1)!.payload.text ?? "")) {
+      await settle(rows);
       continue;
     }
     const editable = Boolean(t.edit && post?.messageId);
     const every = editable ? opts.stormEditMs : opts.stormRepeatMs;
-    if (post && now().getTime() - post.at < every) continue;
+    // Due within the next interval: it takes its turn now (by its oldest row) and waits for its instant, so a
+    // younger storm's first message does not overtake the last count of an older one.
+    const notBefore = post ? post.at + every : 0;
+    if (notBefore > now().getTime() + opts.stormEditMs) continue;
     const group = `${platform}:${t.groupChatId}`;
     items.push({
       chat: group,
       isGroup: true,
       priority: 1,
       seq: rows[0]!.id,
+      notBefore,
       run: async () => {
+        // The pace may have held this update: what arrived meanwhile goes in it too.
+        const latest = (await dueStormRows(store, transports, now)).filter((m) => m.recipient === recipient);
+        const sending = latest.length ? latest : rows;
+        const last = sending.at(-1)!;
+        const text = String(last.payload.text ?? "");
+        const buttons = t.supportsButtons ? (last.payload.buttons as ChatButton[][] | undefined) : undefined;
         try {
           let messageId = post?.messageId ?? null;
           if (editable && t.edit) await t.edit(t.groupChatId, messageId!, text, buttons);
@@ -481,19 +516,20 @@ async function stormItems(
           report.stormUpdates++;
           const next: StormPost = { messageId, at: now().getTime(), text };
           await store.tx((r) => r.meta.set(stormKey(platform, code), JSON.stringify(next)));
-          await settle();
+          await settle(sending);
           return true;
         } catch (err) {
           report.failed++;
           const retryAfter = err instanceof RetryAfterError ? err.retryAfterMs : null;
           pacer.onRetry?.(t.platform, retryAfter !== null);
-          if (retryAfter !== null) pacer.record(group, now().getTime() + retryAfter);
+          if (retryAfter !== null) pacer.block(group, now().getTime() + retryAfter);
           const retryAt =
             retryAfter !== null
               ? new Date(now().getTime() + retryAfter)
-              : nextAttemptAt(now(), last.attempts + 1, { ...DEFAULT_RETRY, baseMs: 1_000 });
+              : // One coalesced message: again in a second (the group's pace spaces the calls), until it parks.
+                nextAttemptAt(now(), last.attempts + 1, { ...DEFAULT_RETRY, baseMs: 1_000, capMs: 1_000 });
           await store.tx(async (r) => {
-            for (const m of rows) await r.outbox.fail(m.id, (err as Error).message, retryAt);
+            for (const m of sending) await r.outbox.fail(m.id, (err as Error).message, retryAt);
           });
           return false;
         }

@@ -48,6 +48,13 @@ export class FakeTelegram {
   readonly tooMany: CountedCall[] = [];
   /** Answer the next `n` counted calls with 500 (a failing Bot API), before any limit check. */
   failNext = 0;
+  /**
+   * Answer the next `n` counted calls with 429 (retry after 1 s) whatever the pace, as Telegram does under its own
+   * load; these are not limit violations and are not listed in `tooMany`.
+   */
+  throttleNext = 0;
+  /** How many calls `throttleNext` refused. */
+  throttled = 0;
   /** Messages per chat that exist (the users' and the bot's), for reactions and edits to refer to. */
   private readonly messages = new Map<string, Map<number, string>>();
   private nextMessageId = 100_000;
@@ -212,6 +219,19 @@ export class FakeTelegram {
     if (this.failNext > 0) {
       this.failNext--;
       return { status: 500, body: { ok: false, error_code: 500, description: "Internal Server Error" } };
+    }
+    if (this.throttleNext > 0) {
+      this.throttleNext--;
+      this.throttled++;
+      return {
+        status: 429,
+        body: {
+          ok: false,
+          error_code: 429,
+          description: "Too Many Requests: retry after 1",
+          parameters: { retry_after: 1 },
+        },
+      };
     }
     const limits = this.opts.limits ?? TELEGRAM_LIMITS;
     const now = this.now();
