@@ -69,6 +69,16 @@ async function burst(n: number, reactions: boolean, trouble = true) {
   const pacer = new Pacer();
   /** Handle the reports that have arrived by `until` (also while the delivery waits: they keep coming). */
   async function arrive(until: number) {
+    // The MCU monitor's drop notice, 30 s in (queued as the session runner does: a group post, desk-critical).
+    if (!dropQueued && until >= t0 + 30_000) {
+      dropQueued = true;
+      await store.tx((r) =>
+        r.outbox.enqueue(
+          { channel: "group", recipient: "support-group", kind: "mcu-incident", payload: { text: DROP } },
+          new Date(t0 + 30_000),
+        ),
+      );
+    }
     while (next < arrivals.length && arrivals[next]!.at <= until) {
       const a = arrivals[next++]!;
       const messageId = fake.message(Number(GROUP), Number(tech(a.ep).telegramId), a.text);
@@ -97,15 +107,6 @@ async function burst(n: number, reactions: boolean, trouble = true) {
   }
   for (let round = 0; round < 2000; round++) {
     await arrive(vclock);
-    if (!dropQueued && vclock >= t0 + 30_000) {
-      dropQueued = true;
-      await store.tx((r) =>
-        r.outbox.enqueue(
-          { channel: "group", recipient: "support-group", kind: "mcu-incident", payload: { text: DROP } },
-          new Date(vclock),
-        ),
-      );
-    }
     // The Bot API answers 429 and 500 for a while, 10 s and 40 s into the burst.
     if (trouble && round === 10) fake.throttleNext = 3;
     if (trouble && round === 40) fake.failNext = 3;

@@ -289,6 +289,53 @@ describe("a storm in the group", () => {
 });
 
 describe("desk-critical first", () => {
+  it("a drop notice queued while a round waits on the group's pace goes ahead of the rest of that round", async () => {
+    const desk = await makeDesk();
+    const t0 = at("2026-12-10", "09:00").getTime();
+    await desk.store.tx(async (r) => {
+      for (let i = 0; i < 6; i++)
+        await r.outbox.enqueue(
+          {
+            channel: "chat",
+            recipient: `telegram:${GROUP}`,
+            kind: "chat-reply",
+            payload: { text: `Trả lời số ${i} ${"…".repeat(80)}` },
+          },
+          new Date(t0),
+        );
+    });
+    const clock = { now: t0 };
+    const p = platform(() => clock.now, { react: false, edit: false });
+    const t = { ...p.t, maxLength: 120 };
+    const pacer = new Pacer();
+    let queued = false;
+    const wait = async (ms: number) => {
+      clock.now += ms;
+      if (queued) return;
+      queued = true;
+      await desk.store.tx((r) =>
+        r.outbox.enqueue(
+          {
+            channel: "group",
+            recipient: "support-group",
+            kind: "mcu-incident",
+            payload: { text: "Hệ thống phát hiện sự cố SC-2026-9999: điểm cầu CX-00008 mất kết nối" },
+          },
+          new Date(clock.now),
+        ),
+      );
+    };
+    for (let round = 0; round < 30 && p.sent.length < 7; round++) {
+      await deliverChat(desk.store, [t], pacer, () => new Date(clock.now), wait);
+      clock.now += 1000;
+    }
+    expect(p.violations).toEqual([]);
+    const order = p.sent.map((m) => (m.text.includes("SC-2026-9999") ? "drop" : m.text.slice(0, 13)));
+    expect(order).toHaveLength(7);
+    // Queued during the wait before the second reply: it goes right after it, not after all six.
+    expect(order.indexOf("drop")).toBe(2);
+  });
+
   it("the MCU monitor's drop notice goes ahead of a backlog of acknowledgements in the group", async () => {
     const desk = await makeDesk();
     const t0 = at("2026-12-10", "09:00").getTime();

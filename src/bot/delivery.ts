@@ -149,13 +149,23 @@ export async function deliverChat(
     ...(await chatItems(store, transports, pacer, now, opts, report)),
   ].sort((a, b) => a.priority - b.priority || a.seq - b.seq);
   const stopped = new Set<string>();
+  const known = await store.read(async (r) => new Set((await r.outbox.due(now(), 5000)).map((m) => m.id)));
   for (const item of items) {
     if (stopped.has(item.chat)) continue;
     const hold = Math.max(
       pacer.wait(item.chat, item.isGroup, now().getTime()),
       (item.notBefore ?? 0) - now().getTime(),
     );
-    if (hold > 0) await wait(hold);
+    if (hold > 0) {
+      // A desk-critical notice queued since this round began goes ahead of the rest of the round's backlog.
+      const critical = await store.read(async (r) =>
+        (await r.outbox.due(now(), 5000, ["group", "desk", "chat"])).some(
+          (m) => !known.has(m.id) && DESK_CRITICAL_KINDS.includes(m.kind),
+        ),
+      );
+      if (critical) break;
+      await wait(hold);
+    }
     if (!(await item.run())) stopped.add(item.chat);
   }
   return report;
