@@ -162,7 +162,8 @@ describe("a whole day at the desk in simulated time (Wednesday 30/12/2026)", () 
       "technical-check",
       "check-ping",
       "session",
-      "session",
+      // The drop notice is desk-critical: its own kind, sent ahead of acknowledgements.
+      "mcu-incident",
       "session",
       "session",
     ]);

@@ -35,10 +35,12 @@ describe("Telegram group flows through telegraf against telegram-test-api", () =
       DESK_TELEGRAM_API_ROOT: server.config.apiURL,
       DESK_POLL_MS: "200",
     });
+    // The desk's clock runs from 09:30 (the chat delivery paces and holds by it; a frozen clock would stall it).
+    const started = Date.now();
     service = new DeskService(
       config,
       () => undefined,
-      () => at("2026-12-10", "09:30"),
+      () => new Date(at("2026-12-10", "09:30").getTime() + (Date.now() - started)),
     );
     await service.start();
   });
@@ -80,7 +82,9 @@ describe("Telegram group flows through telegraf against telegram-test-api", () =
       server.storage.botMessages.map((u) => ({ ...(u.message as unknown as Sent), messageId: u.messageId }));
     await until(async () => {
       const texts = sent().map((m) => m.text);
-      return texts.join("\n").split("Đã tiếp nhận sự cố").length > 2 &&
+      // Each report acknowledged in words (the emulator has no reactions); the second may be a merged line
+      // when the group's pace is taken.
+      return texts.join("\n").split("Đã tiếp nhận").length > 2 &&
         texts.some((t) => t.includes("[Kỹ thuật MCU]"))
         ? true
         : undefined;
@@ -89,7 +93,9 @@ describe("Telegram group flows through telegraf against telegram-test-api", () =
       .map((m) => m.text)
       .join("\n");
     expect(all).toMatch(/Đã tiếp nhận sự cố SC-2026-000\d \(âm thanh\) tại CX-00008/);
-    expect(all).toMatch(/Đã tiếp nhận sự cố SC-2026-000\d \(hình ảnh\) tại CX-00025/);
+    expect(all).toMatch(
+      /Đã tiếp nhận sự cố SC-2026-000\d \(hình ảnh\) tại CX-00025|Đã tiếp nhận phản ánh: SC-2026-000\d \(CX-00025\)/,
+    );
     expect(sent().every((m) => String(m.chat_id) === String(GROUP))).toBe(true);
     const notice = sent().find(
       (m) => m.text.includes("[Kỹ thuật MCU]") && m.text.includes("CX-00008") && m.reply_markup,

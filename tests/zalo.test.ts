@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
-import { deliverChat } from "../src/bot/delivery.js";
+import { DEFAULT_DELIVERY, deliverChat } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
 import { pollZalo, zaloToChatEvent, zaloTransport } from "../src/bot/zalo/adapter.js";
 import { ZaloApiError, ZaloClient, ZaloNetworkError, zaloWebhookAuthorized } from "../src/bot/zalo/client.js";
@@ -91,7 +91,8 @@ describe("Zalo Bot API client against a fake built from the published shapes", (
       desk.store,
       [zaloTransport(client(), GROUP)],
       new Pacer(),
-      () => now,
+      // After the new incident's notice hold (it waits in case its report joins a storm).
+      () => new Date(now.getTime() + DEFAULT_DELIVERY.noticeHoldMs),
       async () => undefined,
     );
     const texts = fake.sent.map((m) => m.text).join("\n");

@@ -128,6 +128,9 @@ const EnvSchema = z.object({
   DESK_CHAT_COMMAND_LIMIT: positive.default(30),
   DESK_CHAT_COMMAND_WINDOW_MINUTES: positive.default(10),
   DESK_CHAT_REGISTER_NOTICE_MINUTES: positive.default(10),
+  DESK_STORM_WINDOW_SECONDS: positive.default(120),
+  DESK_STORM_THRESHOLD: z.coerce.number().int().min(2, "ít nhất 2 điểm cầu").default(5),
+  DESK_STORM_EDIT_SECONDS: positive.default(3),
   // Operations: logs, backups, retention (see README, "Vận hành").
   DESK_LOG_LEVEL: z
     .enum(
@@ -442,6 +445,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         commands: { limit: e.DESK_CHAT_COMMAND_LIMIT, windowMinutes: e.DESK_CHAT_COMMAND_WINDOW_MINUTES },
       },
       registrationNoticeMinutes: e.DESK_CHAT_REGISTER_NOTICE_MINUTES,
+      storm: { windowSeconds: e.DESK_STORM_WINDOW_SECONDS, threshold: e.DESK_STORM_THRESHOLD },
+      stormEditSeconds: e.DESK_STORM_EDIT_SECONDS,
     },
     pollMs: e.DESK_POLL_MS,
     leaseSeconds: e.DESK_LEASE_SECONDS,

@@ -39,6 +39,8 @@ const CHANNEL_VI: Record<OutboxMessage["channel"], string> = {
   desk: "Bộ phận kỹ thuật",
   chat: "Trả lời trong nhóm chat",
   mcu: "Lệnh điều khiển MCU",
+  reaction: "Biểu tượng xác nhận trên tin báo",
+  storm: "Tin sự cố diện rộng trong nhóm",
 };
 
 /** Bold timestamps on a terminal only: piped into a file or a mail, escape codes are noise. */

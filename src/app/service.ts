@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import { DateTime } from "luxon";
 import type { Telegraf } from "telegraf";
 import type { ChatEvent } from "../bot/conversation.js";
-import { type ChatTransport, deliverChat } from "../bot/delivery.js";
+import { type ChatTransport, DEFAULT_DELIVERY, deliverChat } from "../bot/delivery.js";
 import { Pacer } from "../bot/pacing.js";
 import {
   createTelegramBot,
@@ -315,7 +315,18 @@ export class DeskService {
     }
     if (this.transports.length) {
       this.chatWorker = this.worker("chat", this.config.pollMs, async () => {
-        const report = await deliverChat(this.desk.store, this.transports, this.pacer, this.clock);
+        const report = await deliverChat(
+          this.desk.store,
+          this.transports,
+          this.pacer,
+          this.clock,
+          undefined,
+          {
+            ...DEFAULT_DELIVERY,
+            stormEditMs: this.config.chat.stormEditSeconds * 1000,
+            stormRepeatMs: this.config.chat.storm.windowSeconds * 1000,
+          },
+        );
         if (report.failed) this.log("chat-delivery", { ...report });
         if (report.failed) this.health.fail("chat", "chat-delivery", new Date());
         else if (report.messages) this.health.ok("chat", new Date());

@@ -19,12 +19,13 @@ export const DEFAULT_RUNNER: SessionRunnerOptions = { lossThreshold: 5, layout: 
 const CONF_KEY = (code: string) => `mcu:conference:${code}`;
 const LEG_KEY = (code: string, endpoint: string) => `mcu:leg:${code}:${endpoint}`;
 
-async function post(r: Repos, text: string, now: Date, booking?: string) {
+async function post(r: Repos, text: string, now: Date, booking?: string, kind = "session") {
   await r.outbox.enqueue(
     {
       channel: "group",
       recipient: "support-group",
-      kind: "session",
+      // "mcu-incident" is desk-critical: the chat delivery sends it ahead of acknowledgements.
+      kind,
       booking: booking ?? null,
       payload: { text },
     },
@@ -165,6 +166,7 @@ export class SessionRunner {
             `Hệ thống phát hiện sự cố ${code} (${CATEGORY_VI.network}): ${secret ? "một điểm cầu của phiên mật" : `điểm cầu ${leg.endpoint}`} ${what} trong phiên ${b.code}; đã chuyển Trực ban mạng WAN.`,
             now,
             b.code,
+            "mcu-incident",
           );
         } else if (!bad && open && open !== "-") {
           const inc = await r.incidents.get(open);

@@ -16,6 +16,8 @@ export interface ChatEvent {
   button: string | null;
   /** Unique per platform: the update id. */
   updateId: string;
+  /** The message's own id in its chat (for a reaction on it); absent for button presses. */
+  messageId?: string;
 }
 
 export interface ChatButton {

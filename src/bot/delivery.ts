@@ -1,7 +1,7 @@
 import { DEFAULT_RETRY, nextAttemptAt } from "../core/jobs/backoff.js";
 import type { Platform } from "../store/incident-repo.js";
 import type { OutboxMessage } from "../store/queue-repos.js";
-import type { Store } from "../store/store.js";
+import type { Repos, Store } from "../store/store.js";
 import type { ChatButton } from "./conversation.js";
 import { type Pacer, sleep, splitText } from "./pacing.js";
 
@@ -13,8 +13,48 @@ export interface ChatTransport {
   maxLength: number;
   /** Zalo has no buttons: actions are spelled out as commands instead. */
   supportsButtons: boolean;
-  send(chatId: string, text: string, buttons?: ChatButton[][]): Promise<void>;
+  /** Resolves to the id (a string) of the last message sent, where the platform tells it: storm edits use it. */
+  send(chatId: string, text: string, buttons?: ChatButton[][]): Promise<unknown>;
+  /** A reaction on a message (Telegram's setMessageReaction); absent where the platform has none (Zalo). */
+  react?(chatId: string, messageId: string, emoji: string): Promise<void>;
+  /**
+   * Replace a sent message's text (Telegram's editMessageText), keeping its buttons; absent where the platform
+   * cannot (Zalo).
+   */
+  edit?(chatId: string, messageId: string, text: string, buttons?: ChatButton[][]): Promise<void>;
 }
+
+/** The platform refused a reaction for good (reactions off in the chat, message gone): say it in words instead. */
+export class ReactionRefusedError extends Error {}
+
+export interface ChatDeliveryOptions {
+  /**
+   * A new incident's desk notice waits this long before it goes to the group: if its report joins a storm
+   * meanwhile, the storm message says it instead.
+   */
+  noticeHoldMs: number;
+  /** A reaction that cannot go within this long (its chat's reaction pace is taken) becomes a merged reply. */
+  reactionGraceMs: number;
+  /** The storm message is edited at most this often (per platform). */
+  stormEditMs: number;
+  /** Where the storm message cannot be edited (Zalo), a new one goes at most this often. */
+  stormRepeatMs: number;
+}
+
+export const DEFAULT_DELIVERY: ChatDeliveryOptions = {
+  noticeHoldMs: 2_000,
+  reactionGraceMs: 1_000,
+  stormEditMs: 3_000,
+  stormRepeatMs: 120_000,
+};
+
+/**
+ * Kinds that go ahead of everything else in a chat: the MCU monitor's drop → incident notice must not wait
+ * behind a backlog of acknowledgements.
+ */
+export const DESK_CRITICAL_KINDS: readonly string[] = ["mcu-incident"];
+
+const priority = (m: OutboxMessage) => (DESK_CRITICAL_KINDS.includes(m.kind) ? 0 : 1);
 
 /** The platform answered 429: wait this long before anything else goes to it. */
 export class RetryAfterError extends Error {
@@ -36,6 +76,23 @@ export interface ChatDeliveryReport {
   sent: number;
   messages: number;
   failed: number;
+  reactions: number;
+  stormUpdates: number;
+}
+
+/** One send to one chat, in the order the delivery round runs them. */
+interface Item {
+  /** `platform:chatId`: the pacer's key. */
+  chat: string;
+  isGroup: boolean;
+  /** Desk-critical first (0), then everything else (1). */
+  priority: number;
+  /** The oldest outbox row the send settles: first come, first served among kinds. */
+  seq: number;
+  /** Not before this instant (a storm message's edit interval), even when the chat's pace would allow it. */
+  notBefore?: number;
+  /** Sends; true when done, false when it failed (the rest of its chat waits for the retry). */
+  run: () => Promise<boolean>;
 }
 
 /**
@@ -43,7 +100,9 @@ export interface ChatDeliveryReport {
  * transaction that marks the original done), so a failure on one platform never resends on the other. Then,
  * per chat, everything due is merged into as few messages as the length and button limits allow: under a
  * burst the group gets one message listing many new incidents, nothing is dropped, and the pacer keeps every
- * chat under the platform's limits.
+ * chat under the platform's limits. Reactions, storm edits and messages share each chat's pace (Telegram
+ * documents limits for messages only, so the other two are counted like messages). Within a chat, desk-critical
+ * rows go first, then first come, first served: a storm update and a merged reply take turns by their oldest row.
  */
 export async function deliverChat(
   store: Store,
@@ -51,11 +110,18 @@ export async function deliverChat(
   pacer: Pacer,
   now: () => Date,
   wait: (ms: number) => Promise<void> = sleep,
+  opts: ChatDeliveryOptions = DEFAULT_DELIVERY,
 ): Promise<ChatDeliveryReport> {
-  const report: ChatDeliveryReport = { sent: 0, messages: 0, failed: 0 };
+  const report: ChatDeliveryReport = { sent: 0, messages: 0, failed: 0, reactions: 0, stormUpdates: 0 };
   if (transports.length === 0) return report;
   await store.tx(async (r) => {
     for (const m of await r.outbox.due(now(), 1000, ["group", "desk"])) {
+      const state = await noticeState(r, m, now(), opts);
+      if (state === "hold") continue;
+      if (state === "superseded") {
+        await r.outbox.markSent(m.id, now());
+        continue;
+      }
       const tag = m.channel === "desk" ? `${ROLE_TAG[m.recipient] ?? `[${m.recipient}]`} ` : "";
       for (const t of transports) {
         const buttons = m.payload.buttons as ChatButton[][] | undefined;
@@ -77,9 +143,76 @@ export async function deliverChat(
       await r.outbox.markSent(m.id, now());
     }
   });
-  const due = await store.read((r) => r.outbox.due(now(), 2000, ["chat"]));
+  await deliverReactions(store, transports, pacer, now, opts, report);
+  const items = [
+    ...(await stormItems(store, transports, pacer, now, opts, report)),
+    ...(await chatItems(store, transports, pacer, now, opts, report)),
+  ].sort((a, b) => a.priority - b.priority || a.seq - b.seq);
+  const stopped = new Set<string>();
+  const known = await store.read(async (r) => new Set((await r.outbox.due(now(), 5000)).map((m) => m.id)));
+  for (const item of items) {
+    if (stopped.has(item.chat)) continue;
+    const hold = Math.max(
+      pacer.wait(item.chat, item.isGroup, now().getTime()),
+      (item.notBefore ?? 0) - now().getTime(),
+    );
+    if (hold > 0) {
+      // A desk-critical notice queued since this round began goes ahead of the rest of the round's backlog.
+      const critical = await store.read(async (r) =>
+        (await r.outbox.due(now(), 5000, ["group", "desk", "chat"])).some(
+          (m) => !known.has(m.id) && DESK_CRITICAL_KINDS.includes(m.kind),
+        ),
+      );
+      if (critical) break;
+      await wait(hold);
+    }
+    if (!(await item.run())) stopped.add(item.chat);
+  }
+  return report;
+}
+
+/**
+ * A new incident's notice waits `noticeHoldMs` while its report may still turn out to be part of a storm; a
+ * notice about a report that joined a storm is superseded (the storm message counts it).
+ */
+async function noticeState(
+  r: Repos,
+  m: OutboxMessage,
+  now: Date,
+  opts: ChatDeliveryOptions,
+): Promise<"go" | "hold" | "superseded"> {
+  const code = m.kind === "incident-notice" ? (m.payload.incident as string | undefined) : undefined;
+  if (!code) return "go";
+  const inc = await r.incidents.get(code);
+  if (!inc) return "go";
+  if (inc.major) return "superseded";
+  const fresh = now.getTime() - inc.openedAt.getTime() < opts.noticeHoldMs;
+  return fresh && inc.status === "open" && inc.endpoint && inc.reporter !== "storm" ? "hold" : "go";
+}
+
+/** The group messages and replies due, merged per chat, as items of the round. */
+async function chatItems(
+  store: Store,
+  transports: ChatTransport[],
+  pacer: Pacer,
+  now: () => Date,
+  opts: ChatDeliveryOptions,
+  report: ChatDeliveryReport,
+): Promise<Item[]> {
+  const due = await store.tx(async (r) => {
+    const out: OutboxMessage[] = [];
+    for (const m of await r.outbox.due(now(), 2000, ["chat"])) {
+      // Fanned out before its report joined a storm: the storm message says it now.
+      if ((await noticeState(r, m, now(), opts)) === "superseded") await r.outbox.markSent(m.id, now());
+      else out.push(m);
+    }
+    return out;
+  });
+  // Desk-critical rows first, in their chat and among chats; otherwise oldest first.
+  due.sort((a, b) => priority(a) - priority(b) || a.id - b.id);
   const byChat = new Map<string, OutboxMessage[]>();
   for (const m of due) byChat.set(m.recipient, [...(byChat.get(m.recipient) ?? []), m]);
+  const items: Item[] = [];
   for (const [recipient, msgs] of byChat) {
     const [platform, chatId] = [
       recipient.slice(0, recipient.indexOf(":")),
@@ -87,44 +220,89 @@ export async function deliverChat(
     ];
     const t = transports.find((x) => x.platform === platform);
     if (!t) continue;
-    for (const batch of merge(msgs, t)) {
-      const hold = pacer.wait(recipient, chatId === t.groupChatId, now().getTime());
-      if (hold > 0) await wait(hold);
-      try {
-        await t.send(chatId, batch.text, batch.buttons.length ? batch.buttons : undefined);
-        pacer.record(recipient, now().getTime());
-        await store.tx(async (r) => {
-          for (const id of batch.ids) await r.outbox.markSent(id, now());
-        });
-        report.sent += batch.ids.length;
-        report.messages++;
-      } catch (err) {
-        const retryAfter = err instanceof RetryAfterError ? err.retryAfterMs : null;
-        pacer.onRetry?.(t.platform, retryAfter !== null);
-        const attempts = Math.max(...msgs.filter((m) => batch.ids.includes(m.id)).map((m) => m.attempts));
-        // A 429 is not a failure of the message: retry when told, never park for it.
-        const retryAt =
-          retryAfter !== null
-            ? new Date(now().getTime() + retryAfter)
-            : nextAttemptAt(now(), attempts + 1, { ...DEFAULT_RETRY, baseMs: 1_000 });
-        await store.tx(async (r) => {
-          for (const id of batch.ids) await r.outbox.fail(id, (err as Error).message, retryAt);
-        });
-        report.failed += batch.ids.length;
-        break; // keep this chat's order: the rest waits for the retry
-      }
+    const batches = merge(msgs, t);
+    // The parts of a message too long for one go ahead of its last part (which carries its row): same turn.
+    let turn = { priority: 1, seq: Number.MAX_SAFE_INTEGER };
+    const turns = batches
+      .map((b) => b)
+      .reverse()
+      .map((b) => {
+        const rows = msgs.filter((m) => b.ids.includes(m.id));
+        if (rows.length) turn = { priority: Math.min(...rows.map(priority)), seq: rows[0]!.id };
+        return turn;
+      })
+      .reverse();
+    for (const [i, batch] of batches.entries()) {
+      const rows = msgs.filter((m) => batch.ids.includes(m.id));
+      items.push({
+        chat: recipient,
+        isGroup: chatId === t.groupChatId,
+        ...turns[i]!,
+        run: async () => {
+          try {
+            await t.send(chatId, batch.text, batch.buttons.length ? batch.buttons : undefined);
+            pacer.record(recipient, now().getTime());
+            await store.tx(async (r) => {
+              for (const id of batch.ids) await r.outbox.markSent(id, now());
+            });
+            report.sent += batch.ids.length;
+            report.messages++;
+            return true;
+          } catch (err) {
+            const retryAfter = err instanceof RetryAfterError ? err.retryAfterMs : null;
+            pacer.onRetry?.(t.platform, retryAfter !== null);
+            if (retryAfter !== null) pacer.block(recipient, now().getTime() + retryAfter);
+            const attempts = Math.max(0, ...rows.map((m) => m.attempts));
+            // A 429 is not a failure of the message: retry when told, never park for it.
+            const retryAt =
+              retryAfter !== null
+                ? new Date(now().getTime() + retryAfter)
+                : nextAttemptAt(now(), attempts + 1, {
+                    ...DEFAULT_RETRY,
+                    baseMs: 1_000,
+                    // Desk-critical: again in a second (the pace still spaces the calls), until it parks.
+                    ...(turns[i]!.priority === 0 ? { capMs: 1_000 } : {}),
+                  });
+            await store.tx(async (r) => {
+              for (const id of batch.ids) await r.outbox.fail(id, (err as Error).message, retryAt);
+            });
+            report.failed += batch.ids.length;
+            return false; // keep this chat's order: the rest waits for the retry
+          }
+        },
+      });
     }
   }
-  return report;
+  return items;
 }
+
+/** The line that acknowledges reports merged per window, when their reactions could not go in time. */
+export const ACK_DIGEST_PREFIX = "Đã tiếp nhận phản ánh:";
 
 function merge(
   msgs: OutboxMessage[],
   t: ChatTransport,
 ): { ids: number[]; text: string; buttons: ChatButton[][] }[] {
   const out: { ids: number[]; text: string; buttons: ChatButton[][] }[] = [];
-  let cur: { ids: number[]; text: string; buttons: ChatButton[][] } | null = null;
+  type Batch = { ids: number[]; text: string; buttons: ChatButton[][]; digest?: boolean };
+  let cur = null as Batch | null;
   for (const m of msgs) {
+    if (m.kind === "ack-digest") {
+      // Acknowledgements merge into one line of short references: many reports per message.
+      const item = String(m.payload.short ?? m.payload.text ?? "");
+      if (cur?.digest && cur.text.length + 2 + item.length <= t.maxLength) {
+        cur = { ids: [...cur.ids, m.id], text: `${cur.text}, ${item}`, buttons: cur.buttons, digest: true };
+        continue;
+      }
+      const line = `${ACK_DIGEST_PREFIX} ${item}`;
+      if (cur && cur.text.length + 1 + line.length <= t.maxLength) {
+        cur = { ids: [...cur.ids, m.id], text: `${cur.text}\n${line}`, buttons: cur.buttons, digest: true };
+      } else {
+        if (cur) out.push(cur);
+        cur = { ids: [m.id], text: line, buttons: [], digest: true };
+      }
+      continue;
+    }
     let text = String(m.payload.text ?? "");
     const buttons = t.supportsButtons ? ((m.payload.buttons as ChatButton[][] | undefined) ?? []) : [];
     if (!t.supportsButtons && m.payload.buttons) {
@@ -148,7 +326,11 @@ function merge(
       cur.text.length + 1 + text.length <= t.maxLength &&
       cur.buttons.length + buttons.length <= MAX_BUTTON_ROWS
     ) {
-      cur = { ids: [...cur.ids, m.id], text: `${cur.text}\n${text}`, buttons: [...cur.buttons, ...buttons] };
+      cur = {
+        ids: [...cur.ids, m.id],
+        text: `${cur.text}\n${text}`,
+        buttons: [...cur.buttons, ...buttons],
+      };
     } else {
       if (cur) out.push(cur);
       cur = { ids: [m.id], text, buttons };
@@ -156,4 +338,213 @@ function merge(
   }
   if (cur) out.push(cur);
   return out;
+}
+
+/** The chat row that says in words what a reaction would have said. */
+function inWords(m: OutboxMessage, digest: boolean) {
+  return {
+    channel: "chat" as const,
+    recipient: m.recipient,
+    kind: digest ? "ack-digest" : "chat-reply",
+    payload: { text: String(m.payload.text ?? ""), short: String(m.payload.short ?? m.payload.text ?? "") },
+  };
+}
+
+/**
+ * Reactions acknowledge a report outside storms on the report itself. Telegram documents no limit for
+ * setMessageReaction, so a reaction counts like a message to its chat (the group's one every three seconds,
+ * twenty a minute; thirty a second overall); it never waits here. A reaction that cannot go within the grace
+ * becomes a merged reply (one line acknowledging many reports); a platform without reactions (Zalo), or a chat
+ * that refuses them, gets the reply in words at once. A report that joined a storm after its reaction was queued
+ * is acknowledged by the storm message instead.
+ */
+/** Chats that refused a reaction, per transport (for the life of the process). */
+const refusedChats = new WeakMap<ChatTransport, Set<string>>();
+
+async function deliverReactions(
+  store: Store,
+  transports: ChatTransport[],
+  pacer: Pacer,
+  now: () => Date,
+  opts: ChatDeliveryOptions,
+  report: ChatDeliveryReport,
+): Promise<void> {
+  const due = await store.read((r) => r.outbox.due(now(), 5000, ["reaction"]));
+  for (const m of due) {
+    const sep = m.recipient.indexOf(":");
+    const [platform, chatId] = [m.recipient.slice(0, sep), m.recipient.slice(sep + 1)];
+    const t = transports.find((x) => x.platform === platform);
+    if (!t) continue;
+    const code = m.payload.incident as string | undefined;
+    const inc = code ? await store.read((r) => r.incidents.get(code)) : null;
+    if (inc?.major) {
+      await store.tx((r) => r.outbox.markSent(m.id, now()));
+      continue;
+    }
+    const key = m.recipient;
+    const isGroup = chatId === t.groupChatId;
+    if (refusedChats.get(t)?.has(chatId)) {
+      // This chat refused a reaction before (reactions off, or a server without them): words at once.
+      await store.tx(async (r) => {
+        await r.outbox.enqueue(inWords(m, false), now());
+        await r.outbox.markSent(m.id, now());
+      });
+      continue;
+    }
+    const late = now().getTime() - m.createdAt.getTime() >= opts.reactionGraceMs;
+    // Late behind its chat's pace: one short line in a merged reply. No reactions on the platform, or late after
+    // failed attempts: the acknowledgement in words.
+    const paced = late && pacer.wait(key, isGroup, now().getTime()) > 0;
+    if (!t.react || paced || (late && m.attempts > 0)) {
+      await store.tx(async (r) => {
+        await r.outbox.enqueue(inWords(m, paced && Boolean(t.react)), now());
+        await r.outbox.markSent(m.id, now());
+      });
+      continue;
+    }
+    if (pacer.wait(key, isGroup, now().getTime()) > 0) continue; // within the grace: the next round may react
+    try {
+      await t.react(chatId, String(m.payload.messageId), String(m.payload.emoji ?? "👌"));
+      pacer.record(key, now().getTime());
+      await store.tx((r) => r.outbox.markSent(m.id, now()));
+      report.reactions++;
+      report.sent++;
+    } catch (err) {
+      // A reaction is best effort: refused or failed (not rate limited), it is said in words at once.
+      if (!(err instanceof RetryAfterError)) {
+        if (err instanceof ReactionRefusedError)
+          refusedChats.set(t, (refusedChats.get(t) ?? new Set()).add(chatId));
+        await store.tx(async (r) => {
+          await r.outbox.enqueue(inWords(m, false), now());
+          await r.outbox.markSent(m.id, now());
+        });
+        continue;
+      }
+      const retryAfter = err.retryAfterMs;
+      pacer.onRetry?.(t.platform, true);
+      await store.tx((r) => r.outbox.fail(m.id, err.message, new Date(now().getTime() + retryAfter)));
+      report.failed++;
+      pacer.block(key, now().getTime() + retryAfter);
+    }
+  }
+}
+
+interface StormPost {
+  messageId: string | null;
+  at: number;
+  text: string;
+}
+
+const stormKey = (platform: string, code: string) => `storm-post:${platform}:${code}`;
+
+/**
+ * The one group message of each major incident: sent once, then edited in place with the latest count (at most
+ * every `stormEditMs`); where editing is impossible (Zalo), a new message at most every `stormRepeatMs`. The
+ * major incident's rows (recipient: its code) first fan out into one row per platform (`platform:code`). Only
+ * the latest text matters; every row of the storm is settled when a message showing the latest text is
+ * delivered (or is already shown), so a row's sent time is when the reports it lists were acknowledged.
+ */
+/** The storm rows due, each major incident's rows fanned out into one row per platform first. */
+async function dueStormRows(store: Store, transports: ChatTransport[], now: () => Date) {
+  const due = await store.read((r) => r.outbox.due(now(), 5000, ["storm"]));
+  if (!due.some((m) => !m.recipient.includes(":"))) return due;
+  await store.tx(async (r) => {
+    for (const m of due.filter((x) => !x.recipient.includes(":"))) {
+      for (const t of transports)
+        await r.outbox.enqueue(
+          {
+            channel: "storm",
+            recipient: `${t.platform}:${m.recipient}`,
+            kind: m.kind,
+            booking: m.booking,
+            // `source`: the major incident's row, whose reports this platform's row acknowledges.
+            payload: { ...m.payload, source: m.id },
+          },
+          now(),
+        );
+      await r.outbox.markSent(m.id, now());
+    }
+  });
+  return store.read((r) => r.outbox.due(now(), 5000, ["storm"]));
+}
+
+async function stormItems(
+  store: Store,
+  transports: ChatTransport[],
+  pacer: Pacer,
+  now: () => Date,
+  opts: ChatDeliveryOptions,
+  report: ChatDeliveryReport,
+): Promise<Item[]> {
+  const due = await dueStormRows(store, transports, now);
+  const byPost = new Map<string, OutboxMessage[]>();
+  for (const m of due) byPost.set(m.recipient, [...(byPost.get(m.recipient) ?? []), m]);
+  const items: Item[] = [];
+  for (const [recipient, rows] of byPost) {
+    const sep = recipient.indexOf(":");
+    const [platform, code] = [recipient.slice(0, sep), recipient.slice(sep + 1)];
+    const t = transports.find((x) => x.platform === platform);
+    if (!t) continue;
+    const raw = await store.read((r) => r.meta.get(stormKey(platform, code)));
+    const post = raw ? (JSON.parse(raw) as StormPost) : null;
+    const settle = (settled: OutboxMessage[]) =>
+      store.tx(async (r) => {
+        for (const m of settled) await r.outbox.markSent(m.id, now());
+      });
+    if (post?.text === String(rows.at(-1)!.payload.text ?? "")) {
+      await settle(rows);
+      continue;
+    }
+    const editable = Boolean(t.edit && post?.messageId);
+    const every = editable ? opts.stormEditMs : opts.stormRepeatMs;
+    // Due within the next interval: it takes its turn now (by its oldest row) and waits for its instant, so a
+    // younger storm's first message does not overtake the last count of an older one.
+    const notBefore = post ? post.at + every : 0;
+    if (notBefore > now().getTime() + opts.stormEditMs) continue;
+    const group = `${platform}:${t.groupChatId}`;
+    items.push({
+      chat: group,
+      isGroup: true,
+      priority: 1,
+      seq: rows[0]!.id,
+      notBefore,
+      run: async () => {
+        // The pace may have held this update: what arrived meanwhile goes in it too.
+        const latest = (await dueStormRows(store, transports, now)).filter((m) => m.recipient === recipient);
+        const sending = latest.length ? latest : rows;
+        const last = sending.at(-1)!;
+        const text = String(last.payload.text ?? "");
+        const buttons = t.supportsButtons ? (last.payload.buttons as ChatButton[][] | undefined) : undefined;
+        try {
+          let messageId = post?.messageId ?? null;
+          if (editable && t.edit) await t.edit(t.groupChatId, messageId!, text, buttons);
+          else {
+            const id = await t.send(t.groupChatId, text, buttons);
+            messageId = typeof id === "string" ? id : null;
+          }
+          pacer.record(group, now().getTime());
+          report.stormUpdates++;
+          const next: StormPost = { messageId, at: now().getTime(), text };
+          await store.tx((r) => r.meta.set(stormKey(platform, code), JSON.stringify(next)));
+          await settle(sending);
+          return true;
+        } catch (err) {
+          report.failed++;
+          const retryAfter = err instanceof RetryAfterError ? err.retryAfterMs : null;
+          pacer.onRetry?.(t.platform, retryAfter !== null);
+          if (retryAfter !== null) pacer.block(group, now().getTime() + retryAfter);
+          const retryAt =
+            retryAfter !== null
+              ? new Date(now().getTime() + retryAfter)
+              : // One coalesced message: again in a second (the group's pace spaces the calls), until it parks.
+                nextAttemptAt(now(), last.attempts + 1, { ...DEFAULT_RETRY, baseMs: 1_000, capMs: 1_000 });
+          await store.tx(async (r) => {
+            for (const m of sending) await r.outbox.fail(m.id, (err as Error).message, retryAt);
+          });
+          return false;
+        }
+      },
+    });
+  }
+  return items;
 }

@@ -29,6 +29,7 @@ function toIncident(r: typeof incidents.$inferSelect): Incident {
     route: r.route as Route,
     status: r.status as IncidentStatus,
     unverified: Boolean(r.unverified),
+    major: r.major ?? null,
   };
 }
 
@@ -92,6 +93,27 @@ export class IncidentRepo {
       .orderBy(desc(incidents.openedAt))
       .get();
     return row ? toIncident(row) : null;
+  }
+
+  /** Open incidents opened since `since`: the candidates of a storm. */
+  async openSince(since: Date): Promise<Incident[]> {
+    return this.db
+      .select()
+      .from(incidents)
+      .where(and(ne(incidents.status, "resolved"), gte(incidents.openedAt, since)))
+      .all()
+      .map(toIncident);
+  }
+
+  /** The reports joined to a major incident. */
+  async byMajor(major: string): Promise<Incident[]> {
+    return this.db
+      .select()
+      .from(incidents)
+      .where(eq(incidents.major, major))
+      .orderBy(asc(incidents.openedAt))
+      .all()
+      .map(toIncident);
   }
 
   async list(): Promise<Incident[]> {

@@ -132,7 +132,11 @@ export class JobRepo {
   }
 }
 
-export type OutboxChannel = "mail" | "group" | "direct" | "desk" | "chat" | "mcu";
+/**
+ * `reaction`: acknowledge a chat message in place (recipient `platform:chatId`); `storm`: the one group message of
+ * a major incident, edited in place (recipient: the major incident's code).
+ */
+export type OutboxChannel = "mail" | "group" | "direct" | "desk" | "chat" | "mcu" | "reaction" | "storm";
 
 export interface OutboxMessage {
   id: number;

@@ -41,6 +41,8 @@ export interface ChatDeskOptions extends IncidentOptions {
   limits: Record<LimitKind, RateLimit>;
   /** Registration notices to the group: the first of a window at once, the rest as one digest at its end. */
   registrationNoticeMinutes: number;
+  /** The group's storm message is edited at most this often (Telegram); Zalo gets a new one per storm window. */
+  stormEditSeconds: number;
 }
 
 export type LimitKind = "registrations" | "reports" | "commands";
@@ -54,6 +56,7 @@ export const DEFAULT_CHAT_OPTIONS: ChatDeskOptions = {
     commands: { limit: 30, windowMinutes: 10 },
   },
   registrationNoticeMinutes: 10,
+  stormEditSeconds: 3,
 };
 
 function who(ev: ChatEvent): string {
@@ -73,6 +76,26 @@ async function reply(r: Repos, ev: ChatEvent, text: string, now: Date, buttons?:
       recipient: `${ev.platform}:${ev.chatId}`,
       kind: "chat-reply",
       payload: { text, ...(buttons ? { buttons } : {}) },
+    },
+    now,
+  );
+}
+
+/** Acknowledge a report with a reaction on it; `text` is the reply in words, `short` its line in a merged reply. */
+async function acknowledge(
+  r: Repos,
+  ev: ChatEvent,
+  text: string,
+  short: string,
+  incident: string,
+  now: Date,
+) {
+  await r.outbox.enqueue(
+    {
+      channel: "reaction",
+      recipient: `${ev.platform}:${ev.chatId}`,
+      kind: "ack-reaction",
+      payload: { messageId: ev.messageId, emoji: "👌", text, short, incident },
     },
     now,
   );
@@ -197,10 +220,24 @@ async function freeText(
   now: Date,
   opts: ChatDeskOptions,
 ) {
-  const outcome = await reportIncidentIn(desk, r, actorOf(ev, person), { text: ev.text }, now, opts, (text) =>
-    reply(r, ev, text, now),
+  // A verified report in the group is acknowledged on the report itself (a reaction); the delivery says it in
+  // words where reactions are impossible. A report that belongs to a storm is acknowledged by the storm message
+  // that counts it, nothing of its own. Others get the notice.
+  const react = Boolean(ev.messageId) && ev.chatType === "group" && person !== null;
+  const outcome = await reportIncidentIn(
+    desk,
+    r,
+    actorOf(ev, person),
+    { text: ev.text },
+    now,
+    opts,
+    (text) => (react ? Promise.resolve() : reply(r, ev, text, now)),
   );
-  if (outcome.ok) return;
+  if (outcome.ok) {
+    if (react && !outcome.major)
+      await acknowledge(r, ev, outcome.notice, outcome.short, outcome.incident.code, now);
+    return;
+  }
   if (outcome.reason === "no-endpoint") return reply(r, ev, outcome.message, now);
   // Groups are for people: the bot speaks only when it has something to do.
   if (ev.chatType === "private") await reply(r, ev, `Bot chưa hiểu yêu cầu. ${HELP_TEXT}`, now);

@@ -150,7 +150,33 @@ export async function acknowledgeIncidentIn(
     return refuse("acknowledge", { ok: false, reason: "already-resolved", incident: inc });
   const next: Incident = { ...inc, status: "acknowledged", assignee: actor.id, updatedAt: now };
   const notice = acknowledgedText(actor.person?.name ?? actor.name ?? actor.id, inc.code);
-  return apply(r, actor, "acknowledge", inc, next, notice, opts.note || null, now);
+  const outcome = await apply(r, actor, "acknowledge", inc, next, notice, opts.note || null, now);
+  if (inc.reporter === "storm") await cascade(r, actor, "acknowledge", inc.code, now);
+  return outcome;
+}
+
+/**
+ * A major incident's action reaches the reports joined to it: acknowledging (or resolving) the storm acknowledges
+ * (or resolves) each of them, audited on each, with their timers stopped. One group notice, about the major one.
+ */
+async function cascade(r: Repos, actor: Actor, action: "acknowledge" | "resolve", major: string, now: Date) {
+  for (const child of await r.incidents.byMajor(major)) {
+    if (child.status === "resolved" || (action === "acknowledge" && child.status !== "open")) continue;
+    await r.incidents.save(
+      action === "acknowledge"
+        ? { ...child, status: "acknowledged", assignee: actor.id, updatedAt: now }
+        : { ...child, status: "resolved", updatedAt: now },
+    );
+    await r.incidents.addEvent(child.code, {
+      at: now,
+      actor: actor.id,
+      channel: actor.channel,
+      action: ACTION_COMMAND[action],
+      note: `qua sự cố diện rộng ${major}`,
+    });
+    await r.jobs.cancel(INCIDENT_JOB.reminder, child.code);
+    await r.jobs.cancel(INCIDENT_JOB.escalate, child.code);
+  }
 }
 
 export async function transferIncidentIn(
@@ -198,7 +224,18 @@ export async function resolveIncidentIn(
   if (inc.status === "resolved")
     return refuse("resolve", { ok: false, reason: "already-resolved", incident: inc });
   const next: Incident = { ...inc, status: "resolved", updatedAt: now };
-  return apply(r, actor, "resolve", inc, next, resolvedText(inc.code, note.trim()), note || null, now);
+  const outcome = await apply(
+    r,
+    actor,
+    "resolve",
+    inc,
+    next,
+    resolvedText(inc.code, note.trim()),
+    note || null,
+    now,
+  );
+  if (inc.reporter === "storm") await cascade(r, actor, "resolve", inc.code, now);
+  return outcome;
 }
 
 export async function reopenIncidentIn(

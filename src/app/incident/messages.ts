@@ -152,6 +152,13 @@ export function refusalText(action: IncidentAction, refusal: RefusalCause): stri
   }
 }
 
+/** A major incident's reminder: its storm message says what, where and how many. */
+export function majorReminderText(inc: Incident, escalate: boolean): string {
+  return escalate
+    ? `Báo động: ${inc.text} Sự cố diện rộng ${inc.code} vẫn chưa có người nhận xử lý.`
+    : `Nhắc việc: ${inc.text} Chưa có người nhận sự cố diện rộng ${inc.code}. Gõ /nhan ${inc.code}.`;
+}
+
 export function reminderText(inc: Incident, place: string, escalate: boolean): string {
   return escalate
     ? `Báo động: sự cố ${inc.code} tại ${place} trong phiên ${inc.booking} vẫn chưa có người nhận xử lý.`

@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import { classify, type FaultCategory, routeOf } from "../../core/incident/classify.js";
+import { DEFAULT_STORM, type StormOptions } from "../../core/incident/storm.js";
 import { type Incident, incidentCode } from "../../core/incident/types.js";
 import type { Repos } from "../../store/store.js";
 import type { Actor, Desk } from "../context.js";
@@ -15,6 +16,7 @@ import {
   strangerOpenedText,
 } from "./messages.js";
 import { deskNotice, liveBookingAt } from "./notify.js";
+import { joinStormIn, restateStormIn } from "./storm.js";
 import { INCIDENT_JOB } from "./timers.js";
 
 export interface IncidentOptions {
@@ -23,6 +25,8 @@ export interface IncidentOptions {
   /** During a live session, an unacknowledged incident reminds the duty after this long, then escalates. */
   ackReminderMinutes: number;
   escalateMinutes: number;
+  /** Storms: many reports in a window about one session or one fault class form one major incident. */
+  storm: StormOptions;
 }
 
 /**
@@ -35,6 +39,7 @@ export const DEFAULT_INCIDENT_OPTIONS: IncidentOptions = {
   joinMinutes: 10,
   ackReminderMinutes: 5,
   escalateMinutes: 10,
+  storm: DEFAULT_STORM,
 };
 
 export interface IncidentReport {
@@ -52,6 +57,10 @@ export type ReportOutcome =
       unverified: boolean;
       /** What the reporter is told. */
       notice: string;
+      /** The report in a few characters, for an acknowledgement merged with many others. */
+      short: string;
+      /** The major incident (storm) the report joined, if any. */
+      major: string | null;
     }
   /** The text describes no fault the desk handles. */
   | { ok: false; reason: "not-a-fault" }
@@ -101,8 +110,17 @@ export async function reportIncidentIn(
       action: "reported-again",
       note: input.text,
     });
+    if (joined.major) await restateStormIn(r, joined.code, joined.major, now);
     await tell(joinedText(joined));
-    return { ok: true, kind: "joined", incident: joined, unverified: false, notice: joinedText(joined) };
+    return {
+      ok: true,
+      kind: "joined",
+      incident: joined,
+      unverified: false,
+      notice: joinedText(joined),
+      short: joined.code,
+      major: joined.major ?? null,
+    };
   }
   const code = await nextIncidentCode(desk, r, now);
   const booking = await liveBookingAt(r, person.endpoint, now);
@@ -131,6 +149,25 @@ export async function reportIncidentIn(
   // Điều 5.2: during a secret session neither the endpoint nor the reporter is tied to it in chat.
   const secret = booking?.request.secret ?? false;
   const where = reportPlace(person.endpoint, booking ? { code: booking.code, secret } : null);
+  const short = secret ? code : `${code} (${person.endpoint})`;
+  const major = await joinStormIn(desk, r, incident, now, opts.storm, {
+    reminderMinutes: opts.ackReminderMinutes,
+    escalateMinutes: opts.escalateMinutes,
+  });
+  if (major) {
+    // The group reads one storm message about the major incident instead of a notice per report.
+    const notice = `${openedText(code, category, route, where, secret)} Thuộc sự cố diện rộng ${major}.`;
+    await tell(notice);
+    return {
+      ok: true,
+      kind: "opened",
+      incident: { ...incident, major },
+      unverified: false,
+      notice,
+      short,
+      major,
+    };
+  }
   const notice = openedText(code, category, route, where, secret);
   await tell(notice);
   await deskNotice(
@@ -155,6 +192,8 @@ export async function reportIncidentIn(
     incident,
     unverified: false,
     notice,
+    short,
+    major: null,
   };
 }
 
@@ -197,6 +236,8 @@ async function strangerReport(
       incident: joined,
       unverified: true,
       notice: strangerJoinedText(joined),
+      short: joined.code,
+      major: null,
     };
   }
   const code = await nextIncidentCode(desk, r, now);
@@ -240,5 +281,7 @@ async function strangerReport(
     incident,
     unverified: true,
     notice,
+    short: code,
+    major: null,
   };
 }

@@ -1,5 +1,5 @@
 import type { Repos } from "../../store/store.js";
-import { incidentButtons, reminderText } from "./messages.js";
+import { incidentButtons, majorReminderText, reminderText } from "./messages.js";
 import { deskNotice, incidentPlace } from "./notify.js";
 
 export const INCIDENT_JOB = {
@@ -10,20 +10,26 @@ export const INCIDENT_JOB = {
 
 export type JobHandler = (job: { key: string }, r: Repos, now: Date) => Promise<void>;
 
-/** Timers of an incident during a live session: remind the duty, then escalate to the admin. */
+/**
+ * Timers of an incident during a live session, and of every major incident: remind the duty, then escalate to
+ * the admin. A report joined to a major incident is reminded through it, never on its own.
+ */
 export function incidentTimerHandlers(): Record<string, JobHandler> {
   const handler = (escalate: boolean) => async (job: { key: string }, r: Repos, now: Date) => {
     const inc = await r.incidents.get(job.key);
-    if (inc?.status !== "open") return;
+    if (inc?.status !== "open" || inc.major) return;
     const role = escalate ? "admin" : inc.route === "wan" ? "wan-duty" : "mcu-technician";
-    const place = await incidentPlace(r, inc);
     await r.incidents.addEvent(inc.code, {
       at: now,
       actor: "system",
       channel: "system",
       action: escalate ? "escalated" : "reminded",
     });
-    await deskNotice(r, role, reminderText(inc, place, escalate), now, inc.code, incidentButtons(inc.code));
+    const text =
+      inc.reporter === "storm"
+        ? majorReminderText(inc, escalate)
+        : reminderText(inc, await incidentPlace(r, inc), escalate);
+    await deskNotice(r, role, text, now, inc.code, incidentButtons(inc.code));
   };
   return {
     [INCIDENT_JOB.reminder]: handler(false),

@@ -1,8 +1,8 @@
 import { createServer, type Server } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
 import type { Update } from "telegraf/types";
-import type { ChatEvent } from "../conversation.js";
-import { type ChatTransport, RetryAfterError } from "../delivery.js";
+import type { ChatButton, ChatEvent } from "../conversation.js";
+import { type ChatTransport, ReactionRefusedError, RetryAfterError } from "../delivery.js";
 import { escapeHtml, sleep, splitText } from "../pacing.js";
 import { secretsEqual } from "../secret.js";
 
@@ -45,6 +45,7 @@ export function toChatEvent(update: Update): ChatEvent | null {
       text: m.text,
       button: null,
       updateId: String(update.update_id),
+      messageId: String(m.message_id),
     };
   }
   return null;
@@ -179,7 +180,25 @@ export function telegramWebhookServer(
   });
 }
 
-/** Sending through the Bot API: HTML parse mode with every user text escaped, split at 4 096 characters. */
+/** A 429 becomes a RetryAfterError with Telegram's `retry_after`; anything else is rethrown. */
+function rateLimited(err: unknown): never {
+  if (err instanceof TelegramError && err.code === 429) {
+    throw new RetryAfterError(((err.parameters?.retry_after as number | undefined) ?? 1) * 1000);
+  }
+  throw err;
+}
+
+function keyboard(buttons: ChatButton[][]) {
+  return {
+    inline_keyboard: buttons.map((row) => row.map((b) => ({ text: b.label, callback_data: b.data }))),
+  };
+}
+
+/**
+ * Sending through the Bot API: HTML parse mode with every user text escaped, split at 4 096 characters. Reports
+ * are acknowledged with a reaction (setMessageReaction, 👌 is in Telegram's allowed list); the storm message is
+ * edited in place (editMessageText) by the id its sendMessage returned.
+ */
 export function telegramTransport(bot: Telegraf, groupChatId: string): ChatTransport {
   return {
     platform: "telegram",
@@ -188,27 +207,50 @@ export function telegramTransport(bot: Telegraf, groupChatId: string): ChatTrans
     supportsButtons: true,
     async send(chatId, text, buttons) {
       const parts = splitText(escapeHtml(text), 4096);
+      let id: string | undefined;
       for (const [i, part] of parts.entries()) {
         const last = i === parts.length - 1;
         try {
-          await bot.telegram.sendMessage(chatId, part, {
+          const sent = await bot.telegram.sendMessage(chatId, part, {
             parse_mode: "HTML",
-            ...(last && buttons
-              ? {
-                  reply_markup: {
-                    inline_keyboard: buttons.map((row) =>
-                      row.map((b) => ({ text: b.label, callback_data: b.data })),
-                    ),
-                  },
-                }
-              : {}),
+            ...(last && buttons ? { reply_markup: keyboard(buttons) } : {}),
           });
+          id = String(sent.message_id);
         } catch (err) {
-          if (err instanceof TelegramError && err.code === 429) {
-            throw new RetryAfterError(((err.parameters?.retry_after as number | undefined) ?? 1) * 1000);
-          }
-          throw err;
+          rateLimited(err);
         }
+      }
+      return id;
+    },
+    async react(chatId, messageId, emoji) {
+      try {
+        await bot.telegram.callApi("setMessageReaction", {
+          chat_id: chatId,
+          message_id: Number(messageId),
+          reaction: [{ type: "emoji", emoji: emoji as "👌" }],
+        });
+      } catch (err) {
+        // 400: reactions are off in this chat or the message is gone; say it in words instead.
+        // 404: a Bot API server without the method (older local servers, telegram-test-api).
+        if (err instanceof TelegramError && (err.code === 400 || err.code === 404))
+          throw new ReactionRefusedError(err.description);
+        rateLimited(err);
+      }
+    },
+    async edit(chatId, messageId, text, buttons) {
+      try {
+        // Without reply_markup an edit removes the message's buttons: they are sent again.
+        await bot.telegram.editMessageText(
+          chatId,
+          Number(messageId),
+          undefined,
+          escapeHtml(text).slice(0, 4096),
+          { parse_mode: "HTML", ...(buttons ? { reply_markup: keyboard(buttons) } : {}) },
+        );
+      } catch (err) {
+        // Telegram refuses an edit to the same text; the message already says it.
+        if (err instanceof TelegramError && /not modified/.test(err.description)) return;
+        rateLimited(err);
       }
     },
   };

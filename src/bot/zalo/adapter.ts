@@ -29,6 +29,7 @@ export function zaloToChatEvent(update: ZaloUpdate, botName?: string): ChatEvent
     button: null,
     // Zalo has no update id: the message id is unique per chat.
     updateId: `${m.chat.id}:${m.message_id}`,
+    messageId: m.message_id,
   };
 }
 

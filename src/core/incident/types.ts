@@ -23,6 +23,8 @@ export interface Incident {
   assignee: string | null;
   /** Reported by a chat account not linked to the directory ("chưa xác minh"); absent means verified. */
   unverified?: boolean;
+  /** The major incident (storm) this report joined; absent or null otherwise. */
+  major?: string | null;
   openedAt: Date;
   updatedAt: Date;
 }

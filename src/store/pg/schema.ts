@@ -265,10 +265,16 @@ export const incidents = pgTable(
     assignee: text("assignee"),
     /** Reported from a chat account not linked to the directory: recorded for the desk, "chưa xác minh". */
     unverified: flag("unverified").notNull().default(sql`0`),
+    /** The major incident (storm) this report was joined to; null for ordinary and major incidents. */
+    major: text("major"),
     openedAt: instant("opened_at").notNull(),
     updatedAt: instant("updated_at").notNull(),
   },
-  (t) => [index("incidents_endpoint").on(t.endpoint, t.status)],
+  (t) => [
+    index("incidents_endpoint").on(t.endpoint, t.status),
+    index("incidents_major").on(t.major),
+    index("incidents_opened").on(t.status, t.openedAt),
+  ],
 );
 
 export const incidentEvents = pgTable("incident_events", {
