@@ -345,13 +345,23 @@ export class DeskService {
       );
       this.kickChat();
     });
+    const publicApp = publicRoutes(this);
     this.web = await startWebDesk(this.desk, this.config.web, {
       clock: this.clock,
       kick: () => this.kickOutbox(),
       log: this.log,
       // No login: the public schedule and its ICS feeds (Điều 15.2b); /healthz and /metrics guard themselves.
-      open: [publicRoutes(this), opsRoutes(this)],
+      open: [publicApp, opsRoutes(this)],
     });
+    // The city feed is built once in the background a little after start (every event written, ≈0.6 s for a year),
+    // so that the first subscriber's refresh finds it kept, or rebuilds only what changed since.
+    if (this.web) {
+      this.warmFeed = setTimeout(() => {
+        if (!this.abort.signal.aborted)
+          Promise.resolve(publicApp.request("/lich.ics")).catch(() => undefined);
+      }, 3000);
+      this.warmFeed.unref();
+    }
     this.log("started", {
       pid: process.pid,
       imap: Boolean(imap),
@@ -411,6 +421,7 @@ export class DeskService {
 
   private mcu: McuAdapter | null = null;
   private web: RunningWeb | null = null;
+  private warmFeed: NodeJS.Timeout | null = null;
   private runner: SessionRunner | null = null;
 
   private readonly abort = new AbortController();
@@ -438,6 +449,7 @@ export class DeskService {
     // Inbound first, so nothing new arrives; then the loops finish what they hold; then the connections close.
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
+    if (this.warmFeed) clearTimeout(this.warmFeed);
     this.abort.abort();
     const closing = [this.zaloServer, this.telegramServer].map(
       (server) => server && new Promise<void>((resolve) => server.close(() => resolve())),

@@ -26,16 +26,19 @@ const PROD_ID = "-//hanoi.gov.vn//ban-ky-thuat-hop-truc-tuyen//VI";
  * Every time is UTC. The text depends only on the sessions, so equal content gives an equal ETag.
  */
 export function scheduleFeed(sessions: PublicSession[], opts: FeedOptions): string {
-  return new FeedRenderer(opts.domain).render(sessions, opts.name, opts.endpointName);
+  return new FeedRenderer(opts.domain).render(sessions, opts.name, opts.endpointName).toString("utf8");
 }
 
+const TAIL = Buffer.from(FEED_TAIL, "utf8");
+
 /**
- * Renders feeds and remembers each session's VEVENT text, so that a feed rebuilt after one booking changed writes
- * one event, not a year of them. A remembered text is reused only while everything it shows is unchanged (the key
- * below); a new directory snapshot (endpoint names) clears them all. Bounded: cleared past `max` sessions.
+ * Renders feeds as UTF-8 bytes and remembers each session's VEVENT bytes, so that a feed rebuilt after one booking
+ * changed writes and encodes one event, not a year of them, and joins the rest with one copy (no megabyte string to
+ * flatten and encode). A remembered event is reused only while everything it shows is unchanged (the key below); a
+ * new directory snapshot (endpoint names) clears them all. Bounded: cleared past `max` sessions.
  */
 export class FeedRenderer {
-  private texts = new Map<string, { key: string; text: string }>();
+  private events = new Map<string, { key: string; bytes: Buffer }>();
   private names: ((code: string) => string | undefined) | undefined;
 
   constructor(
@@ -47,25 +50,24 @@ export class FeedRenderer {
     sessions: PublicSession[],
     name: string,
     endpointName: (code: string) => string | undefined,
-  ): string {
-    if (this.names !== endpointName || this.texts.size > this.max) {
-      this.texts.clear();
+  ): Buffer {
+    if (this.names !== endpointName || this.events.size > this.max) {
+      this.events.clear();
       this.names = endpointName;
     }
-    let out = feedHead({ prodId: PROD_ID, name, refreshMinutes: 30 });
+    const parts: Buffer[] = [Buffer.from(feedHead({ prodId: PROD_ID, name, refreshMinutes: 30 }), "utf8")];
     for (const s of sessions) {
       const key = `${s.status}|${s.sequence}|${s.updatedAt.getTime()}|${s.start.getTime()}|${s.end.getTime()}|${s.secret}|${s.title}|${s.host}|${s.hostEndpoint}|${s.endpoints.join(",")}`;
-      const known = this.texts.get(s.code);
-      if (known?.key === key) {
-        out += known.text;
-        continue;
+      let known = this.events.get(s.code);
+      if (known?.key !== key) {
+        const ev = feedEvent(s, this.domain, endpointName);
+        known = { key, bytes: Buffer.from(ev ? eventText(ev) : "", "utf8") };
+        this.events.set(s.code, known);
       }
-      const ev = feedEvent(s, this.domain, endpointName);
-      const text = ev ? eventText(ev) : "";
-      this.texts.set(s.code, { key, text });
-      out += text;
+      parts.push(known.bytes);
     }
-    return out + FEED_TAIL;
+    parts.push(TAIL);
+    return Buffer.concat(parts);
   }
 }
 

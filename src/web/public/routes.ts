@@ -173,7 +173,8 @@ export function publicRoutes(deps: PublicDeps): Hono {
         agencyEndpoints: dir.agencyEndpoints,
       });
       // Kept as UTF-8 bytes: each answer sends them as they are, with no new encoding of megabytes.
-      const body = new TextEncoder().encode(renderer.render(sessions, name, dir.endpointName));
+      const rendered = renderer.render(sessions, name, dir.endpointName);
+      const body = new Uint8Array(rendered.buffer as ArrayBuffer, rendered.byteOffset, rendered.byteLength);
       entry = { body, etag: etagOf(body), modified: lastModified(sessions) };
       cache.set(key, version, dir, entry);
     }
