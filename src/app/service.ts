@@ -314,23 +314,27 @@ export class DeskService {
       }
     }
     if (this.transports.length) {
-      this.chatWorker = this.worker("chat", this.config.pollMs, async () => {
-        const report = await deliverChat(
-          this.desk.store,
-          this.transports,
-          this.pacer,
-          this.clock,
-          undefined,
-          {
-            ...DEFAULT_DELIVERY,
-            stormEditMs: this.config.chat.stormEditSeconds * 1000,
-            stormRepeatMs: this.config.chat.storm.windowSeconds * 1000,
-          },
-        );
-        if (report.failed) this.log("chat-delivery", { ...report });
-        if (report.failed) this.health.fail("chat", "chat-delivery", new Date());
-        else if (report.messages) this.health.ok("chat", new Date());
-      });
+      this.chatWorker = this.worker("chat", this.config.pollMs, () =>
+        // One correlation id per delivery round (`o-`, as for the outbox worker's messages): a failure's log lines
+        // and the round's summary share it.
+        withCorrelation(newCorrelationId("o"), async () => {
+          const report = await deliverChat(
+            this.desk.store,
+            this.transports,
+            this.pacer,
+            this.clock,
+            undefined,
+            {
+              ...DEFAULT_DELIVERY,
+              stormEditMs: this.config.chat.stormEditSeconds * 1000,
+              stormRepeatMs: this.config.chat.storm.windowSeconds * 1000,
+            },
+          );
+          if (report.failed) this.log("chat-delivery", { ...report });
+          if (report.failed) this.health.fail("chat", "chat-delivery", new Date());
+          else if (report.messages) this.health.ok("chat", new Date());
+        }),
+      );
     }
     this.mcu = MCU_FACTORIES[this.config.mcu.kind](this.config.mcu.settings);
     this.runner = new SessionRunner(this.desk, this.mcu, {
