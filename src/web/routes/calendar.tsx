@@ -16,6 +16,7 @@ import type { BookingSummary } from "../../store/booking-repo.js";
 import { requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
 import { hhmm } from "../views/format.js";
 import { addNav, Layout } from "../views/layout.js";
+import { Pager } from "../views/pager.js";
 
 addNav({ href: "/lich-noi-bo", label: "Lịch", order: 25 });
 
@@ -248,23 +249,7 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
           </tbody>
         </table>
       </div>
-      {pages > 1 ? (
-        <nav aria-label="Trang của lịch" class="filters">
-          {page > 1 ? (
-            <a href={href(view, { page: page - 1 })} rel="prev">
-              ← Trang trước
-            </a>
-          ) : null}
-          <span>
-            Trang {page}/{pages}
-          </span>
-          {page < pages ? (
-            <a href={href(view, { page: page + 1 })} rel="next">
-              Trang sau →
-            </a>
-          ) : null}
-        </nav>
-      ) : null}
+      <Pager page={page} pages={pages} label="Trang của lịch" link={(n) => href(view, { page: n })} />
       {rows.length === 0 ? <p>Không có phiên họp nào trong khoảng này.</p> : null}
     </Layout>
   );

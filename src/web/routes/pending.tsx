@@ -9,6 +9,7 @@ import { PENDING_PAGE_SIZE, type PendingQueue, type PendingView, pendingBookings
 import { flashOf, withFlash } from "../views/flash.js";
 import { countdown, dateTime, hhmm } from "../views/format.js";
 import { Csrf, Layout } from "../views/layout.js";
+import { Pager } from "../views/pager.js";
 
 /** Who settles bookings in review: MCU technicians and admins (WAN duty handles the network). */
 export const REVIEW_ROLES = ["admin", "mcu-technician"];
@@ -92,26 +93,22 @@ function pagesOf(q: (k: string) => string | undefined): { review: number; info: 
 }
 
 /** Previous/next links of one queue, keeping the other queue's page. */
-function Pager(p: { queue: PendingQueue; param: "trang" | "trang-bo-sung"; other: number; label: string }) {
-  if (p.queue.pages <= 1) return null;
-  const link = (page: number) =>
-    selfLink(p.param === "trang" ? { review: page, info: p.other } : { review: p.other, info: page });
+function QueuePager(p: {
+  queue: PendingQueue;
+  param: "trang" | "trang-bo-sung";
+  other: number;
+  label: string;
+}) {
   return (
-    <nav aria-label={p.label} class="filters">
-      {p.queue.page > 1 ? (
-        <a href={link(p.queue.page - 1)} rel="prev">
-          ← Trang trước
-        </a>
-      ) : null}
-      <span>
-        Trang {p.queue.page}/{p.queue.pages} ({PENDING_PAGE_SIZE} lịch mỗi trang)
-      </span>
-      {p.queue.page < p.queue.pages ? (
-        <a href={link(p.queue.page + 1)} rel="next">
-          Trang sau →
-        </a>
-      ) : null}
-    </nav>
+    <Pager
+      page={p.queue.page}
+      pages={p.queue.pages}
+      label={p.label}
+      note={`${PENDING_PAGE_SIZE} lịch mỗi trang`}
+      link={(page) =>
+        selfLink(p.param === "trang" ? { review: page, info: p.other } : { review: p.other, info: page })
+      }
+    />
   );
 }
 
@@ -157,7 +154,7 @@ async function PendingPage(p: {
           ) : (
             <p>Không có lịch họp nào chờ xem xét.</p>
           )}
-          <Pager
+          <QueuePager
             queue={queues.review}
             param="trang"
             other={queues.info.page}
@@ -175,7 +172,7 @@ async function PendingPage(p: {
           ) : (
             <p>Không có lịch họp nào chờ bổ sung.</p>
           )}
-          <Pager
+          <QueuePager
             queue={queues.info}
             param="trang-bo-sung"
             other={queues.review.page}
