@@ -12,17 +12,14 @@ import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
 import type { Desk } from "../src/app/desk.js";
 import { readDirectoryCsv } from "../src/app/directory/csv.js";
 import { reportIncident } from "../src/app/incident/index.js";
-import type { BookingRequest } from "../src/core/booking/types.js";
-import { atLocal } from "../src/core/calendar/zone.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";
 import { Store } from "../src/store/store.js";
 import { setPassword } from "../src/web/auth/accounts.js";
 import { publicRoutes } from "../src/web/public/index.js";
 import { listen, webApp } from "../src/web/server.js";
 import { DEFAULT_WEB_SETTINGS } from "../src/web/settings.js";
+import { at, request } from "../tests/support/fixtures.js";
 
-const ZONE = DEFAULT_REGULATION.zone;
-const at = (d: string, t: string) => atLocal(d, t, ZONE);
 const NOW = at("2026-12-10", "08:10");
 const tmp = mkdtempSync(join(tmpdir(), "desk-shots-"));
 const store = Store.open(join(tmp, "desk.db"));
@@ -32,27 +29,6 @@ const desk: Desk = {
   reg: DEFAULT_REGULATION,
   holidays: loadHolidayCalendar(join(ROOT, "data/calendar")),
 };
-
-function request(o: Partial<BookingRequest>): BookingRequest {
-  return {
-    host: "Sở Công Thương",
-    participants: ["CX-00008", "CX-00025"],
-    unresolved: [],
-    start: at("2026-12-10", "09:00"),
-    end: at("2026-12-10", "11:00"),
-    title: "Triển khai kế hoạch bình ổn thị trường Tết",
-    contact: { name: "Lâm Thị Ngọc", phone: "0983210456" },
-    emergency: false,
-    secret: false,
-    recording: false,
-    cityHallRoom: false,
-    otherSupport: null,
-    receivedAt: at("2026-12-07", "08:30"),
-    channel: "mail",
-    sender: "vanthu.sct@hanoi.gov.vn",
-    ...o,
-  };
-}
 
 const received = at("2026-12-07", "08:30");
 await registerBooking(desk, request({}), { now: received });
