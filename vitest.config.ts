@@ -6,6 +6,40 @@ process.env.TZ = "America/Los_Angeles";
 
 const common = { testTimeout: 30_000, hookTimeout: 60_000, pool: "forks" as const };
 
+/**
+ * Suites whose desks come from tests/helpers.ts (`makeDesk`, `openTestStore`): the `pg` project runs them again with
+ * DESK_TEST_DB=pg, each desk on a fresh PostgreSQL database. Suites left out test what only SQLite has (the file,
+ * its online backup, the single-desk lock on one file) or start a whole service on a SQLite path.
+ */
+export const BOTH_STORES = [
+  "tests/answer-echo.test.ts",
+  "tests/booking-nonsense-times.test.ts",
+  "tests/booking-usecases.test.ts",
+  "tests/chat-storm.test.ts",
+  "tests/chat.test.ts",
+  "tests/cli-polish.test.ts",
+  "tests/directory-import-friction.test.ts",
+  "tests/directory.test.ts",
+  "tests/ics-instants.test.ts",
+  "tests/incident-usecases.test.ts",
+  "tests/mail-replies.test.ts",
+  "tests/mail-thread-regressions.test.ts",
+  "tests/ops-context.test.ts",
+  "tests/outbox.test.ts",
+  "tests/security/chat-chuyen-target.test.ts",
+  "tests/security/chat-duyet-link.test.ts",
+  "tests/security/chat-rate-limit.test.ts",
+  "tests/security/chat-stranger-report.test.ts",
+  "tests/security/mail-auth-headers.test.ts",
+  "tests/security/mail-forged-cancel.test.ts",
+  "tests/security/secret-ambiguous.test.ts",
+  "tests/security/secret-chat-leaks.test.ts",
+  "tests/sessions.test.ts",
+  "tests/web-public/page.test.ts",
+  "tests/web/pages-booking.test.ts",
+  "tests/web/request-id.test.ts",
+];
+
 // `npm test` runs both projects in one run and one report: the SQLite suites, and the PostgreSQL suites
 // (tests/**/*.pg.test.ts) against one throwaway PostgreSQL 15 that their global setup starts
 // (tests/support/postgres.ts: initdb in a temp dir as a non-root user, loopback port) and stops at the end.
@@ -24,8 +58,9 @@ export default defineConfig({
       {
         test: {
           name: "pg",
-          include: ["tests/**/*.pg.test.ts"],
+          include: ["tests/**/*.pg.test.ts", ...BOTH_STORES],
           globalSetup: ["tests/support/postgres.ts"],
+          env: { DESK_TEST_DB: "pg" },
           ...common,
         },
       },

@@ -37,7 +37,7 @@ async function cli(argv: string[]): Promise<{ out: string; error: CliError | nul
 /** A desk's SQLite file with bookings, incidents, mail in and out, timers and a web account, made by the use cases. */
 async function busyDesk(): Promise<{ desk: Desk; path: string }> {
   const path = join(tempDir(), "desk.db");
-  const desk = await makeDesk({}, path);
+  const desk = await makeDesk({}, path, "sqlite");
   await desk.store.tx((r) => r.directory.replaceAll(sampleDirectory));
   const received = at("2026-12-07", "08:30");
   const confirmed = await registerBooking(desk, request({ receivedAt: received }), { now: received });

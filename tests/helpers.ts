@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach } from "vitest";
+import { afterEach, inject } from "vitest";
 import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
 import type { Desk } from "../src/app/desk.js";
 import { readDirectoryCsv } from "../src/app/directory/csv.js";
 import { DEFAULT_REGULATION, type Regulation } from "../src/core/regulation.js";
 import { Store } from "../src/store/store.js";
 import { at, request, ZONE } from "./support/fixtures.js";
+import { freshDatabase } from "./support/postgres.js";
 
 export { at, request, ZONE };
 
@@ -15,10 +16,47 @@ export const SAMPLE_DIR = join(ROOT, "data/sample-directory");
 export const CALENDAR_DIR = join(ROOT, "data/calendar");
 export const sampleDirectory = readDirectoryCsv(SAMPLE_DIR);
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  // Last in, first out: a store closes before its database or directory goes.
+  for (const c of cleanups.splice(0).reverse()) await c();
 });
+
+/**
+ * The vitest project `pg` sets DESK_TEST_DB=pg: the same suites then run their desks on PostgreSQL (a fresh
+ * database per desk, cloned from the migrated template the global setup made).
+ */
+export const TEST_DIALECT = process.env.DESK_TEST_DB === "pg" ? "pg" : "sqlite";
+
+/** PostgreSQL databases by the SQLite path a test named, so that reopening "the same file" reopens the database. */
+const pgByPath = new Map<string, string>();
+
+/** What DESK_DB names for a test's database path: the PostgreSQL URL standing for it in the `pg` project. */
+export function dbTarget(path: string): string {
+  return pgByPath.get(path) ?? path;
+}
+
+/** A fresh store of the suite's dialect; `path` names a SQLite file, or the PostgreSQL database standing for it. */
+export async function openTestStore(path: string, dialect = TEST_DIALECT): Promise<Store> {
+  if (dialect === "sqlite") {
+    const store = Store.open(path);
+    cleanups.push(() => store.close());
+    return store;
+  }
+  let url = pgByPath.get(path);
+  if (!url) {
+    const db = await freshDatabase(inject("pgUrl"), "desk_template");
+    url = db.url;
+    pgByPath.set(path, url);
+    cleanups.push(async () => {
+      pgByPath.delete(path);
+      await db.drop();
+    });
+  }
+  const store = await Store.openPg(url, { max: 4 });
+  cleanups.push(() => store.close());
+  return store;
+}
 
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "desk-test-"));
@@ -26,11 +64,14 @@ export function tempDir(): string {
   return dir;
 }
 
-/** A desk over a fresh SQLite file holding the sample directory of Hanoi. */
-export async function makeDesk(reg: Partial<Regulation> = {}, dbPath?: string): Promise<Desk> {
+/** A desk over a fresh database (a SQLite file, or PostgreSQL in the `pg` project) holding Hanoi's sample directory. */
+export async function makeDesk(
+  reg: Partial<Regulation> = {},
+  dbPath?: string,
+  dialect = TEST_DIALECT,
+): Promise<Desk> {
   const path = dbPath ?? join(tempDir(), "desk.db");
-  const store = Store.open(path);
-  cleanups.push(() => store.close());
+  const store = await openTestStore(path, dialect);
   if (!dbPath) await store.tx((r) => r.directory.replaceAll(sampleDirectory));
   return { store, reg: { ...DEFAULT_REGULATION, ...reg }, holidays: loadHolidayCalendar(CALENDAR_DIR) };
 }

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../src/app/cli/commands.js";
 import { loadConfig } from "../src/app/config.js";
-import { at, makeDesk, tempDir } from "./helpers.js";
+import { at, dbTarget, makeDesk, tempDir } from "./helpers.js";
 import { mailAnswers, mailDeskOf } from "./support/mail-desk.js";
 import { mail, template } from "./support/service.js";
 
@@ -152,7 +152,7 @@ describe("the audit trail reads in Vietnamese", () => {
       NOW,
     );
     const lines: string[] = [];
-    await runCli(["booking", "show", CODE], loadConfig({ DESK_DB: db }), {
+    await runCli(["booking", "show", CODE], loadConfig({ DESK_DB: dbTarget(db) }), {
       out: (t) => lines.push(t),
       now: () => NOW,
     });

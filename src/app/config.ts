@@ -9,6 +9,7 @@ import { HolidayCalendar, type YearSwaps } from "../core/calendar/holidays.js";
 import { DEFAULT_REGULATION, type Regulation } from "../core/regulation.js";
 import type { ImapSettings } from "../mail/intake.js";
 import type { SmtpSettings } from "../mail/smtp-sender.js";
+import { checkPostgresUrl, isPostgresUrl } from "../store/pg/url.js";
 import type { WebSettings } from "../web/settings.js";
 import type { ChatDeskOptions } from "./chat/conversation.js";
 import type { OpsSettings } from "./ops/jobs.js";
@@ -28,7 +29,14 @@ const tlsMode = z.enum(["tls", "starttls", "none"], {
  * regulation's value or an embedded default that needs no credentials.
  */
 const EnvSchema = z.object({
-  DESK_DB: z.string().min(1).default(join(ROOT, "var/desk.db")),
+  DESK_DB: z
+    .string()
+    .min(1)
+    .default(join(ROOT, "var/desk.db"))
+    .superRefine((v, ctx) => {
+      const problem = isPostgresUrl(v) ? checkPostgresUrl(v) : null;
+      if (problem) ctx.addIssue({ code: "custom", message: `DESK_DB: ${problem}` });
+    }),
   DESK_DIRECTORY: z.string().min(1).default(join(ROOT, "data/sample-directory")),
   DESK_CALENDAR_DIR: z.string().min(1).default(join(ROOT, "data/calendar")),
   DESK_TZ: z.string().default(DEFAULT_REGULATION.zone),
@@ -490,7 +498,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           }
         : null,
     },
-    dbPath: e.DESK_DB === ":memory:" ? e.DESK_DB : resolve(e.DESK_DB),
+    dbPath: e.DESK_DB === ":memory:" || isPostgresUrl(e.DESK_DB) ? e.DESK_DB : resolve(e.DESK_DB),
     directoryDir: resolve(e.DESK_DIRECTORY),
     calendarDir: resolve(e.DESK_CALENDAR_DIR),
     reg: {

@@ -9,8 +9,8 @@ import type {
   SlotHolder,
 } from "../core/booking/types.js";
 import { HOLDING_STATUSES } from "../core/booking/types.js";
-import type { Db } from "./db.js";
-import { bookingEndpoints, bookingEvents, bookings, counters } from "./schema.js";
+import { type Conn, countAll, first, prepare, raw } from "./conn.js";
+import type { bookings } from "./schema.js";
 
 type Row = typeof bookings.$inferSelect;
 
@@ -128,10 +128,8 @@ export interface Page {
 }
 
 const ph = sql.placeholder;
-/** A placeholder passed through as is (integer milliseconds or null), without the column's Date encoder. */
-const raw = (name: string) => sql`${sql.placeholder(name)}`;
 
-function rangeWhere(range: BookingRange) {
+function rangeWhere(bookings: Conn["t"]["bookings"], range: BookingRange) {
   const conds = [];
   if (range.from) conds.push(gte(bookings.startAt, range.from));
   if (range.to) conds.push(lt(bookings.startAt, range.to));
@@ -142,107 +140,142 @@ function rangeWhere(range: BookingRange) {
 export class BookingRepo {
   /** Prepared once per connection: the hot paths pay for no SQL building or parsing per call. */
   private readonly q;
+  private readonly sqliteRaw;
 
-  constructor(private readonly db: Db) {
-    this.q = {
-      byCode: db
-        .select()
-        .from(bookings)
-        .where(eq(bookings.code, ph("code")))
-        .prepare(),
-      endpointsOf: db
-        .select({
-          endpoint: bookingEndpoints.endpoint,
-          role: bookingEndpoints.role,
-          startAt: bookingEndpoints.startAt,
-          endAt: bookingEndpoints.endAt,
-        })
-        .from(bookingEndpoints)
-        .where(eq(bookingEndpoints.booking, ph("code")))
-        .prepare(),
-      // Every holding booking overlapping the window: the capacity rules count them all. Index-only
-      // (bookings_holders); sessions last at most MAX_SESSION_MS, which bounds the start range.
-      holding: db
-        .select({
-          code: bookings.code,
-          priority: bookings.priority,
-          ports: bookings.ports,
-          startAt: bookings.startAt,
-          endAt: bookings.endAt,
-          cityHallRoom: bookings.cityHallRoom,
-          createdAt: bookings.createdAt,
-        })
-        .from(bookings)
-        .where(
-          and(
-            inArray(bookings.status, [...HOLDING_STATUSES]),
-            gte(bookings.startAt, ph("lo")),
-            lt(bookings.startAt, ph("to")),
-            gt(bookings.endAt, ph("from")),
-          ),
-        )
-        // A fixed order, whatever the plan or the dialect: the rules list displaced bookings in this order.
-        .orderBy(asc(bookings.startAt), asc(bookings.code))
-        .prepare(),
-      // One endpoint's bookings overlapping the window, whatever their status: one range of
-      // booking_endpoints_overlap, no table lookup. Intersected with `holding` in memory.
-      atEndpoint: db
-        .select({ booking: bookingEndpoints.booking })
-        .from(bookingEndpoints)
-        .where(
-          and(
-            eq(bookingEndpoints.endpoint, ph("endpoint")),
-            gte(bookingEndpoints.startAt, ph("lo")),
-            lt(bookingEndpoints.startAt, ph("to")),
-            gt(bookingEndpoints.endAt, ph("from")),
-          ),
-        )
-        .prepare(),
-      summaries: db
-        .select({
-          code: bookings.code,
-          status: bookings.status,
-          startAt: bookings.startAt,
-          endAt: bookings.endAt,
-          title: bookings.title,
-          secret: bookings.secret,
-          hostEndpoint: bookings.hostEndpoint,
-          // U+001F joins the codes: no directory code holds it.
-          endpoints: sql<string | null>`(SELECT group_concat(x.endpoint, char(31)) FROM booking_endpoints x
+  private readonly db;
+  private readonly t;
+  private readonly dialect;
+
+  constructor(c: Conn) {
+    const { db } = c;
+    const { bookings, bookingEndpoints, bookingEvents } = c.t;
+    this.db = db;
+    this.t = c.t;
+    this.dialect = c.dialect;
+    const holdingQuery = db
+      .select({
+        code: bookings.code,
+        priority: bookings.priority,
+        ports: bookings.ports,
+        startAt: bookings.startAt,
+        endAt: bookings.endAt,
+        cityHallRoom: bookings.cityHallRoom,
+        createdAt: bookings.createdAt,
+      })
+      .from(bookings)
+      .where(
+        and(
+          inArray(bookings.status, [...HOLDING_STATUSES]),
+          gte(bookings.startAt, ph("lo")),
+          lt(bookings.startAt, ph("to")),
+          gt(bookings.endAt, ph("from")),
+        ),
+      )
+      // A fixed order, whatever the plan or the dialect: the rules list displaced bookings in this order.
+      .orderBy(asc(bookings.startAt), asc(bookings.code));
+    const atEndpointQuery = db
+      .select({ booking: bookingEndpoints.booking })
+      .from(bookingEndpoints)
+      .where(
+        and(
+          eq(bookingEndpoints.endpoint, ph("endpoint")),
+          gte(bookingEndpoints.startAt, ph("lo")),
+          lt(bookingEndpoints.startAt, ph("to")),
+          gt(bookingEndpoints.endAt, ph("from")),
+        ),
+      );
+    // SQLite's hot paths read raw arrays (no per-row mapping layer): a rejection's search window returns a
+    // thousand rows. PostgreSQL's round trip dwarfs the mapping.
+    this.sqliteRaw =
+      c.dialect === "sqlite"
+        ? {
+            holding: holdingQuery.prepare(),
+            atEndpoint: atEndpointQuery.prepare(),
+            summaries: db
+              .select({
+                code: bookings.code,
+                status: bookings.status,
+                startAt: bookings.startAt,
+                endAt: bookings.endAt,
+                title: bookings.title,
+                secret: bookings.secret,
+                hostEndpoint: bookings.hostEndpoint,
+                // U+001F joins the codes: no directory code holds it.
+                endpoints: sql<
+                  string | null
+                >`(SELECT group_concat(x.endpoint, char(31)) FROM booking_endpoints x
             WHERE x.booking = ${bookings.code} AND x.role = 'participant')`,
-        })
-        .from(bookings)
-        .where(
-          and(
-            gte(bookings.startAt, ph("from")),
-            lt(bookings.startAt, ph("to")),
-            sql`${bookings.status} IN (SELECT value FROM json_each(${ph("statuses")}))`,
+              })
+              .from(bookings)
+              .where(
+                and(
+                  gte(bookings.startAt, ph("from")),
+                  lt(bookings.startAt, ph("to")),
+                  sql`${bookings.status} IN (SELECT value FROM json_each(${ph("statuses")}))`,
+                ),
+              )
+              .orderBy(asc(bookings.startAt), asc(bookings.code))
+              .prepare(),
+          }
+        : null;
+    this.q = {
+      holding: prepare(c, "bookings_holding", holdingQuery),
+      atEndpoint: prepare(c, "bookings_at_endpoint", atEndpointQuery),
+      byCode: prepare(
+        c,
+        "bookings_by_code",
+        db
+          .select()
+          .from(bookings)
+          .where(eq(bookings.code, ph("code"))),
+      ),
+      endpointsOf: prepare(
+        c,
+        "bookings_endpoints_of",
+        db
+          .select({
+            endpoint: bookingEndpoints.endpoint,
+            role: bookingEndpoints.role,
+            startAt: bookingEndpoints.startAt,
+            endAt: bookingEndpoints.endAt,
+          })
+          .from(bookingEndpoints)
+          .where(eq(bookingEndpoints.booking, ph("code"))),
+      ),
+      deleteEndpoint: prepare(
+        c,
+        "bookings_delete_endpoint",
+        db
+          .delete(bookingEndpoints)
+          .where(
+            and(eq(bookingEndpoints.booking, ph("code")), eq(bookingEndpoints.endpoint, ph("endpoint"))),
           ),
-        )
-        .orderBy(asc(bookings.startAt), asc(bookings.code))
-        .prepare(),
-      deleteEndpoint: db
-        .delete(bookingEndpoints)
-        .where(and(eq(bookingEndpoints.booking, ph("code")), eq(bookingEndpoints.endpoint, ph("endpoint"))))
-        .prepare(),
-      insertEndpoint: db
-        .insert(bookingEndpoints)
-        .values({
+      ),
+      insertEndpoint: prepare(
+        c,
+        "bookings_insert_endpoint",
+        db.insert(bookingEndpoints).values({
           booking: ph("code"),
           endpoint: ph("endpoint"),
           role: ph("role"),
           startAt: raw("startAt"),
           endAt: raw("endAt"),
-        })
-        .prepare(),
-      updateEndpoint: db
-        .update(bookingEndpoints)
-        .set({ role: raw("role"), startAt: raw("startAt"), endAt: raw("endAt") })
-        .where(and(eq(bookingEndpoints.booking, ph("code")), eq(bookingEndpoints.endpoint, ph("endpoint"))))
-        .prepare(),
-      insertEvent: db
-        .insert(bookingEvents)
-        .values({
+        }),
+      ),
+      updateEndpoint: prepare(
+        c,
+        "bookings_update_endpoint",
+        db
+          .update(bookingEndpoints)
+          .set({ role: raw("role"), startAt: raw("startAt"), endAt: raw("endAt") })
+          .where(
+            and(eq(bookingEndpoints.booking, ph("code")), eq(bookingEndpoints.endpoint, ph("endpoint"))),
+          ),
+      ),
+      insertEvent: prepare(
+        c,
+        "bookings_insert_event",
+        db.insert(bookingEvents).values({
           booking: ph("booking"),
           at: raw("at"),
           fromStatus: ph("fromStatus"),
@@ -250,20 +283,20 @@ export class BookingRepo {
           actor: ph("actor"),
           channel: ph("channel"),
           reason: ph("reason"),
-        })
-        .prepare(),
+        }),
+      ),
     };
   }
 
   /** The next number of a yearly sequence, e.g. for `HTT-2026-0042`. Call inside a transaction. */
   async nextSeq(name: string): Promise<number> {
-    const row = this.db
+    const { counters } = this.t;
+    const [row] = await this.db
       .insert(counters)
       .values({ name, value: 1 })
       .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + 1` } })
-      .returning({ value: counters.value })
-      .get();
-    return row.value;
+      .returning({ value: counters.value });
+    return row!.value;
   }
 
   /**
@@ -271,50 +304,50 @@ export class BookingRepo {
    * are not touched, so saving a booking whose endpoints stay costs one upsert and one indexed read.
    */
   async save(b: Booking): Promise<void> {
+    const { bookings } = this.t;
     const row = toRow(b);
-    this.db.insert(bookings).values(row).onConflictDoUpdate({ target: bookings.code, set: row }).run();
+    await this.db.insert(bookings).values(row).onConflictDoUpdate({ target: bookings.code, set: row });
     const want = new Map<string, string>();
     if (b.hostEndpoint) want.set(b.hostEndpoint, "host");
     for (const p of b.request.participants) if (!want.has(p)) want.set(p, "participant");
     const startAt = b.request.start?.getTime() ?? null;
     const endAt = b.request.end?.getTime() ?? null;
-    const have = this.q.endpointsOf.all({ code: b.code });
+    const have = await this.q.endpointsOf.execute({ code: b.code });
     for (const h of have) {
       const role = want.get(h.endpoint);
-      if (role === undefined) this.q.deleteEndpoint.run({ code: b.code, endpoint: h.endpoint });
+      if (role === undefined) await this.q.deleteEndpoint.execute({ code: b.code, endpoint: h.endpoint });
       else if (
         role !== h.role ||
         (h.startAt?.getTime() ?? null) !== startAt ||
         (h.endAt?.getTime() ?? null) !== endAt
       ) {
-        this.q.updateEndpoint.run({ code: b.code, endpoint: h.endpoint, role, startAt, endAt });
+        await this.q.updateEndpoint.execute({ code: b.code, endpoint: h.endpoint, role, startAt, endAt });
       }
       want.delete(h.endpoint);
     }
     for (const [endpoint, role] of want) {
-      this.q.insertEndpoint.run({ code: b.code, endpoint, role, startAt, endAt });
+      await this.q.insertEndpoint.execute({ code: b.code, endpoint, role, startAt, endAt });
     }
   }
 
   async get(code: string): Promise<Booking | null> {
-    const row = this.q.byCode.get({ code });
+    const row = first(await this.q.byCode.execute({ code }));
     if (!row) return null;
-    const participants = this.q.endpointsOf
-      .all({ code })
+    const participants = (await this.q.endpointsOf.execute({ code }))
       .filter((e) => e.role === "participant")
       .map((e) => e.endpoint);
     return toBooking(row, participants);
   }
 
   /** Participants of many bookings, in IN lists of at most IN_CHUNK codes. */
-  private participantsOf(codes: string[]): Map<string, string[]> {
+  private async participantsOf(codes: string[]): Promise<Map<string, string[]>> {
+    const { bookingEndpoints } = this.t;
     const out = new Map<string, string[]>();
     for (const part of chunks(codes)) {
-      const rows = this.db
+      const rows = await this.db
         .select({ booking: bookingEndpoints.booking, endpoint: bookingEndpoints.endpoint })
         .from(bookingEndpoints)
-        .where(and(inArray(bookingEndpoints.booking, part), eq(bookingEndpoints.role, "participant")))
-        .all();
+        .where(and(inArray(bookingEndpoints.booking, part), eq(bookingEndpoints.role, "participant")));
       for (const r of rows) {
         const list = out.get(r.booking);
         if (list) list.push(r.endpoint);
@@ -331,20 +364,27 @@ export class BookingRepo {
    */
   async holders(from: Date, to: Date, endpoints: readonly string[]): Promise<SlotHolder[]> {
     const window = { lo: from.getTime() - MAX_SESSION_MS, to: to.getTime(), from: from.getTime() };
-    // Raw rows (no per-row mapping layer): a rejection's search window returns a thousand of them.
-    const rows = this.q.holding.values(window) as unknown as [
-      string,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ][];
+    type Raw = [string, number, number, number, number, number, number];
+    const rows: Raw[] = this.sqliteRaw
+      ? (this.sqliteRaw.holding.values(window) as unknown as Raw[])
+      : (await this.q.holding.execute(window)).map((r) => [
+          r.code,
+          r.priority,
+          r.ports,
+          r.startAt!.getTime(),
+          r.endAt!.getTime(),
+          r.cityHallRoom ? 1 : 0,
+          r.createdAt.getTime(),
+        ]);
     if (rows.length === 0) return [];
     const eps = new Map<string, string[]>();
     for (const endpoint of new Set(endpoints)) {
-      for (const [booking] of this.q.atEndpoint.values({ ...window, endpoint }) as unknown as [string][]) {
+      const at = this.sqliteRaw
+        ? (this.sqliteRaw.atEndpoint.values({ ...window, endpoint }) as unknown as [string][]).map(
+            (r) => r[0],
+          )
+        : (await this.q.atEndpoint.execute({ ...window, endpoint })).map((r) => r.booking);
+      for (const booking of at) {
         const list = eps.get(booking);
         if (list) list.push(endpoint);
         else eps.set(booking, [endpoint]);
@@ -364,7 +404,9 @@ export class BookingRepo {
 
   /** How many bookings start in [from, to) with the given statuses: the size of a paged list. */
   async count(range: BookingRange = {}): Promise<number> {
-    return this.db.select({ n: sql<number>`count(*)` }).from(bookings).where(rangeWhere(range)).get()!.n;
+    const { bookings } = this.t;
+    const [row] = await this.db.select({ n: countAll() }).from(bookings).where(rangeWhere(bookings, range));
+    return row?.n ?? 0;
   }
 
   /**
@@ -372,15 +414,16 @@ export class BookingRepo {
    * of that order (start, then code: stable, so that paging returns every row once).
    */
   async list(range: BookingRange = {}, page?: Page): Promise<Booking[]> {
+    const { bookings } = this.t;
     const base = this.db
       .select()
       .from(bookings)
-      .where(rangeWhere(range))
+      .where(rangeWhere(bookings, range))
       .orderBy(asc(bookings.startAt), asc(bookings.code));
     const rows = page
-      ? base.limit(Math.max(1, page.limit)).offset(Math.max(0, page.offset)).all()
-      : base.all();
-    const parts = this.participantsOf(rows.map((r) => r.code));
+      ? await base.limit(Math.max(1, page.limit)).offset(Math.max(0, page.offset))
+      : await base;
+    const parts = await this.participantsOf(rows.map((r) => r.code));
     return rows.map((r) => toBooking(r, parts.get(r.code) ?? []));
   }
 
@@ -393,11 +436,7 @@ export class BookingRepo {
     to: Date;
     statuses: readonly BookingStatus[];
   }): Promise<BookingSummary[]> {
-    const rows = this.q.summaries.values({
-      from: range.from.getTime(),
-      to: range.to.getTime(),
-      statuses: JSON.stringify(range.statuses),
-    }) as unknown as [
+    type Raw = [
       string,
       BookingStatus,
       number | null,
@@ -406,7 +445,48 @@ export class BookingRepo {
       number,
       string | null,
       string | null,
-    ][];
+    ];
+    let rows: Raw[];
+    if (this.sqliteRaw) {
+      rows = this.sqliteRaw.summaries.values({
+        from: range.from.getTime(),
+        to: range.to.getTime(),
+        statuses: JSON.stringify(range.statuses),
+      }) as unknown as Raw[];
+    } else {
+      const { bookings } = this.t;
+      const found = await this.db
+        .select({
+          code: bookings.code,
+          status: bookings.status,
+          startAt: bookings.startAt,
+          endAt: bookings.endAt,
+          title: bookings.title,
+          secret: bookings.secret,
+          hostEndpoint: bookings.hostEndpoint,
+          endpoints: sql<string | null>`(SELECT string_agg(x.endpoint, chr(31)) FROM booking_endpoints x
+            WHERE x.booking = ${bookings.code} AND x.role = 'participant')`,
+        })
+        .from(bookings)
+        .where(
+          and(
+            gte(bookings.startAt, range.from),
+            lt(bookings.startAt, range.to),
+            inArray(bookings.status, [...range.statuses]),
+          ),
+        )
+        .orderBy(asc(bookings.startAt), asc(bookings.code));
+      rows = found.map((r) => [
+        r.code,
+        r.status as BookingStatus,
+        r.startAt?.getTime() ?? null,
+        r.endAt?.getTime() ?? null,
+        r.title,
+        r.secret ? 1 : 0,
+        r.hostEndpoint,
+        r.endpoints,
+      ]);
+    }
     return rows.map(([code, status, startAt, endAt, title, secret, host, eps]) => ({
       code,
       status,
@@ -419,7 +499,7 @@ export class BookingRepo {
   }
 
   async addEvent(code: string, e: BookingEvent): Promise<void> {
-    this.q.insertEvent.run({
+    await this.q.insertEvent.execute({
       booking: code,
       at: e.at.getTime(),
       fromStatus: e.from,
@@ -438,12 +518,12 @@ export class BookingRepo {
   async eventsOf(codes: readonly string[]): Promise<Map<string, BookingEvent[]>> {
     const out = new Map<string, BookingEvent[]>();
     for (const part of chunks([...new Set(codes)])) {
-      const rows = this.db
+      const { bookingEvents } = this.t;
+      const rows = await this.db
         .select()
         .from(bookingEvents)
         .where(inArray(bookingEvents.booking, part))
-        .orderBy(asc(bookingEvents.id))
-        .all();
+        .orderBy(asc(bookingEvents.id));
       for (const r of rows) {
         const e: BookingEvent = {
           at: r.at,
@@ -466,16 +546,16 @@ export class BookingRepo {
    * Ordered by (received_at, code), so that paging returns every row once; `count` gives the total.
    */
   async queue(statuses: readonly BookingStatus[], page: Page): Promise<Booking[]> {
+    const { bookings } = this.t;
     const where = inArray(bookings.status, [...statuses]);
-    const rows = this.db
+    const rows = await this.db
       .select()
       .from(bookings)
       .where(where)
       .orderBy(asc(bookings.receivedAt), asc(bookings.code))
       .limit(Math.max(1, page.limit))
-      .offset(Math.max(0, page.offset))
-      .all();
-    const parts = this.participantsOf(rows.map((r) => r.code));
+      .offset(Math.max(0, page.offset));
+    const parts = await this.participantsOf(rows.map((r) => r.code));
     return rows.map((r) => toBooking(r, parts.get(r.code) ?? []));
   }
 }

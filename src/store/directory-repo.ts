@@ -3,8 +3,7 @@ import type { DirectoryView } from "../core/booking/rules.js";
 import { DirectoryMatcher } from "../core/directory/matcher.js";
 import type { Agency, Directory, Endpoint, EndpointLevel, Person, Role } from "../core/directory/types.js";
 import type { AgencyKind } from "../core/regulation.js";
-import type { Db } from "./db.js";
-import { agencies, agencyMailboxes, endpoints, meta, people } from "./schema.js";
+import { type Conn, first, prepare } from "./conn.js";
 
 /** An in-memory view of the directory for the rules, rebuilt when an import bumps the version. */
 export interface DirectorySnapshot extends DirectoryView {
@@ -40,28 +39,40 @@ export function snapshotOf(directory: Directory): DirectorySnapshot {
 
 const VERSION_KEY = "directory_version";
 
-export class DirectoryRepo {
-  private cache: { version: string; snapshot: DirectorySnapshot } | null = null;
+/** The snapshot last built, shared by every repository over one database (PostgreSQL makes one per transaction). */
+export interface SnapshotCache {
+  current: { version: string; snapshot: DirectorySnapshot } | null;
+}
 
+export class DirectoryRepo {
   /** The directory's version, read on every snapshot: prepared once. */
   private readonly versionQuery;
+  private readonly db;
+  private readonly t;
 
-  constructor(private readonly db: Db) {
-    this.versionQuery = db
-      .select({ value: meta.value })
-      .from(meta)
-      .where(eq(meta.key, sql.placeholder("key")))
-      .prepare();
+  constructor(
+    c: Conn,
+    private readonly cache: SnapshotCache = { current: null },
+  ) {
+    this.db = c.db;
+    this.t = c.t;
+    const { meta } = c.t;
+    this.versionQuery = prepare(
+      c,
+      "directory_version",
+      c.db
+        .select({ value: meta.value })
+        .from(meta)
+        .where(eq(meta.key, sql.placeholder("key"))),
+    );
   }
 
   /** Replace the whole directory: the spreadsheet is the source of truth. Call inside a transaction. */
   async replaceAll(dir: Directory): Promise<void> {
     // Chat accounts linked through /dangky survive a re-import of a spreadsheet that does not list them.
+    const { agencies, agencyMailboxes, endpoints, meta, people } = this.t;
     const linked = new Map(
-      this.db
-        .select()
-        .from(people)
-        .all()
+      (await this.db.select().from(people))
         .filter((p) => p.telegramId || p.zaloId)
         .map((p) => [`${p.endpoint}|${p.role}|${p.name}`, { telegramId: p.telegramId, zaloId: p.zaloId }]),
     );
@@ -83,37 +94,37 @@ export class DirectoryRepo {
         };
       }),
     };
-    this.db.delete(people).run();
-    this.db.delete(endpoints).run();
-    this.db.delete(agencyMailboxes).run();
-    this.db.delete(agencies).run();
+    await this.db.delete(people);
+    await this.db.delete(endpoints);
+    await this.db.delete(agencyMailboxes);
+    await this.db.delete(agencies);
     for (const a of dir.agencies) {
-      this.db
-        .insert(agencies)
-        .values({
-          name: a.name,
-          kind: a.kind,
-          aliases: a.aliases,
-          approvedQuota: a.approvedQuota,
-          approvalRef: a.approvalRef,
-        })
-        .run();
+      await this.db.insert(agencies).values({
+        name: a.name,
+        kind: a.kind,
+        aliases: a.aliases,
+        approvedQuota: a.approvedQuota,
+        approvalRef: a.approvalRef,
+      });
       for (const m of a.mailboxes)
-        this.db.insert(agencyMailboxes).values({ address: m.toLowerCase(), agency: a.name }).run();
+        await this.db.insert(agencyMailboxes).values({ address: m.toLowerCase(), agency: a.name });
     }
-    for (const e of dir.endpoints) this.db.insert(endpoints).values(e).run();
-    for (const p of dir.people) this.db.insert(people).values(p).run();
+    // In batches: one statement per row costs a round trip each on PostgreSQL.
+    for (let i = 0; i < dir.endpoints.length; i += 200)
+      await this.db.insert(endpoints).values(dir.endpoints.slice(i, i + 200));
+    for (let i = 0; i < dir.people.length; i += 200)
+      await this.db.insert(people).values(dir.people.slice(i, i + 200));
     const version = String(Date.now()) + Math.random().toString(36).slice(2, 8);
-    this.db
+    await this.db
       .insert(meta)
       .values({ key: VERSION_KEY, value: version })
-      .onConflictDoUpdate({ target: meta.key, set: { value: version } })
-      .run();
+      .onConflictDoUpdate({ target: meta.key, set: { value: version } });
   }
 
   async load(): Promise<Directory> {
-    const mailboxRows = this.db.select().from(agencyMailboxes).all();
-    const agencyRows = this.db.select().from(agencies).all();
+    const { agencies, agencyMailboxes, endpoints, people } = this.t;
+    const mailboxRows = await this.db.select().from(agencyMailboxes);
+    const agencyRows = await this.db.select().from(agencies);
     return {
       agencies: agencyRows.map(
         (a): Agency => ({
@@ -125,23 +136,20 @@ export class DirectoryRepo {
           approvalRef: a.approvalRef,
         }),
       ),
-      endpoints: this.db
-        .select()
-        .from(endpoints)
-        .all()
-        .map((e): Endpoint => ({ ...e, level: e.level as EndpointLevel })),
-      people: this.db
-        .select()
-        .from(people)
-        .all()
-        .map(({ id: _id, ...p }): Person => ({ ...p, role: p.role as Role })),
+      endpoints: (await this.db.select().from(endpoints)).map(
+        (e): Endpoint => ({ ...e, level: e.level as EndpointLevel }),
+      ),
+      people: (await this.db.select().from(people)).map(
+        ({ id: _id, ...p }): Person => ({ ...p, role: p.role as Role }),
+      ),
     };
   }
 
   /** The directory as the rules see it; reloaded only after an import changed it. */
   async snapshot(): Promise<DirectorySnapshot> {
-    const version = this.versionQuery.get({ key: VERSION_KEY })?.value ?? "none";
-    if (this.cache?.version !== version) this.cache = { version, snapshot: snapshotOf(await this.load()) };
-    return this.cache.snapshot;
+    const version = first(await this.versionQuery.execute({ key: VERSION_KEY }))?.value ?? "none";
+    if (this.cache.current?.version !== version)
+      this.cache.current = { version, snapshot: snapshotOf(await this.load()) };
+    return this.cache.current.snapshot;
   }
 }

@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, gte, inArray, ne, type SQL } from "drizzle-orm";
 import type { FaultCategory, Route } from "../core/incident/classify.js";
 import type { Incident, IncidentStatus } from "../core/incident/types.js";
-import type { Db } from "./db.js";
-import { chatLinkEvents, chatLinks, incidentEvents, incidents, people } from "./schema.js";
+import { type Conn, first } from "./conn.js";
+import type { incidents, people } from "./schema.js";
 
 export type Platform = "telegram" | "zalo";
 
@@ -57,119 +57,121 @@ export type ApproveOutcome =
     };
 
 export class IncidentRepo {
-  constructor(private readonly db: Db) {}
+  private readonly db;
+  private readonly t;
+
+  constructor(c: Conn) {
+    this.db = c.db;
+    this.t = c.t;
+  }
 
   async save(i: Incident): Promise<void> {
-    this.db.insert(incidents).values(i).onConflictDoUpdate({ target: incidents.code, set: i }).run();
+    await this.db
+      .insert(this.t.incidents)
+      .values(i)
+      .onConflictDoUpdate({ target: this.t.incidents.code, set: i });
   }
 
   async get(code: string): Promise<Incident | null> {
-    const row = this.db.select().from(incidents).where(eq(incidents.code, code)).get();
+    const row = first(await this.db.select().from(this.t.incidents).where(eq(this.t.incidents.code, code)));
     return row ? toIncident(row) : null;
   }
 
   /** The open incident of the same kind at the same endpoint since `since`: a repeated report joins it. */
   async openAt(endpoint: string, category: FaultCategory, since: Date): Promise<Incident | null> {
-    return this.latestOpen(eq(incidents.endpoint, endpoint), category, since);
+    return this.latestOpen(eq(this.t.incidents.endpoint, endpoint), category, since);
   }
 
   /** The open incident of the same kind reported by the same chat account since `since` (unverified reports). */
   async openByReporter(reporter: string, category: FaultCategory, since: Date): Promise<Incident | null> {
-    return this.latestOpen(eq(incidents.reporter, reporter), category, since);
+    return this.latestOpen(eq(this.t.incidents.reporter, reporter), category, since);
   }
 
-  private latestOpen(where: SQL, category: FaultCategory, since: Date): Incident | null {
-    const row = this.db
+  private async latestOpen(where: SQL, category: FaultCategory, since: Date): Promise<Incident | null> {
+    const [row] = await this.db
       .select()
-      .from(incidents)
+      .from(this.t.incidents)
       .where(
         and(
           where,
-          eq(incidents.category, category),
-          ne(incidents.status, "resolved"),
-          gte(incidents.openedAt, since),
+          eq(this.t.incidents.category, category),
+          ne(this.t.incidents.status, "resolved"),
+          gte(this.t.incidents.openedAt, since),
         ),
       )
-      .orderBy(desc(incidents.openedAt))
-      .get();
+      .orderBy(desc(this.t.incidents.openedAt))
+      .limit(1);
     return row ? toIncident(row) : null;
   }
 
-  /** Open incidents opened since `since`: the candidates of a storm. */
+  /** Open this.t.incidents opened since `since`: the candidates of a storm. */
   async openSince(since: Date): Promise<Incident[]> {
-    return this.db
-      .select()
-      .from(incidents)
-      .where(and(ne(incidents.status, "resolved"), gte(incidents.openedAt, since)))
-      .all()
-      .map(toIncident);
+    return (
+      await this.db
+        .select()
+        .from(this.t.incidents)
+        .where(and(ne(this.t.incidents.status, "resolved"), gte(this.t.incidents.openedAt, since)))
+    ).map(toIncident);
   }
 
   /** The reports joined to a major incident. */
   async byMajor(major: string): Promise<Incident[]> {
-    return this.db
-      .select()
-      .from(incidents)
-      .where(eq(incidents.major, major))
-      .orderBy(asc(incidents.openedAt))
-      .all()
-      .map(toIncident);
+    return (
+      await this.db
+        .select()
+        .from(this.t.incidents)
+        .where(eq(this.t.incidents.major, major))
+        .orderBy(asc(this.t.incidents.openedAt))
+    ).map(toIncident);
   }
 
   async list(): Promise<Incident[]> {
-    return this.db.select().from(incidents).orderBy(asc(incidents.openedAt)).all().map(toIncident);
+    return (await this.db.select().from(this.t.incidents).orderBy(asc(this.t.incidents.openedAt))).map(
+      toIncident,
+    );
   }
 
   async addEvent(
     code: string,
     e: { at: Date; actor: string; channel: string; action: string; note?: string | null },
   ): Promise<void> {
-    this.db
-      .insert(incidentEvents)
-      .values({ incident: code, ...e, note: e.note ?? null })
-      .run();
+    await this.db.insert(this.t.incidentEvents).values({ incident: code, ...e, note: e.note ?? null });
   }
 
   async events(code: string) {
-    return this.db
+    return await this.db
       .select()
-      .from(incidentEvents)
-      .where(eq(incidentEvents.incident, code))
-      .orderBy(asc(incidentEvents.id))
-      .all();
+      .from(this.t.incidentEvents)
+      .where(eq(this.t.incidentEvents.incident, code))
+      .orderBy(asc(this.t.incidentEvents.id));
   }
 
   /** The directory person behind a chat account, if linked. */
   async personByChat(platform: Platform, userId: string): Promise<ChatPerson | null> {
-    const col = platform === "telegram" ? people.telegramId : people.zaloId;
-    const row = this.db.select().from(people).where(eq(col, userId)).get();
+    const col = platform === "telegram" ? this.t.people.telegramId : this.t.people.zaloId;
+    const row = first(await this.db.select().from(this.t.people).where(eq(col, userId)));
     return row ? { id: row.id, name: row.name, endpoint: row.endpoint, role: row.role } : null;
   }
 
   async peopleWithRole(
     role: string,
   ): Promise<(ChatPerson & { telegramId: string | null; zaloId: string | null })[]> {
-    return this.db
-      .select()
-      .from(people)
-      .where(eq(people.role, role))
-      .all()
-      .map((p) => ({
-        id: p.id,
-        name: p.name,
-        endpoint: p.endpoint,
-        role: p.role,
-        telegramId: p.telegramId,
-        zaloId: p.zaloId,
-      }));
+    return (await this.db.select().from(this.t.people).where(eq(this.t.people.role, role))).map((p) => ({
+      id: p.id,
+      name: p.name,
+      endpoint: p.endpoint,
+      role: p.role,
+      telegramId: p.telegramId,
+      zaloId: p.zaloId,
+    }));
   }
 
   async requestLink(link: Omit<ChatLink, "id" | "status">, at: Date): Promise<void> {
-    this.db
-      .insert(chatLinks)
+    await this.db
+      .insert(this.t.chatLinks)
       .values({ ...link, status: "pending", requestedAt: at })
       .onConflictDoUpdate({
-        target: [chatLinks.platform, chatLinks.userId],
+        target: [this.t.chatLinks.platform, this.t.chatLinks.userId],
         set: {
           name: link.name,
           endpoint: link.endpoint,
@@ -177,18 +179,20 @@ export class IncidentRepo {
           requestedAt: at,
           decidedBy: null,
         },
-      })
-      .run();
+      });
   }
 
   async pendingLinks(): Promise<ChatLink[]> {
-    return this.db.select().from(chatLinks).where(eq(chatLinks.status, "pending")).all() as ChatLink[];
+    return (await this.db
+      .select()
+      .from(this.t.chatLinks)
+      .where(eq(this.t.chatLinks.status, "pending"))) as ChatLink[];
   }
 
   async link(id: number): Promise<ChatLink | null> {
-    return (
-      (this.db.select().from(chatLinks).where(eq(chatLinks.id, id)).get() as ChatLink | undefined) ?? null
-    );
+    return first(
+      await this.db.select().from(this.t.chatLinks).where(eq(this.t.chatLinks.id, id)),
+    ) as ChatLink | null;
   }
 
   /**
@@ -207,20 +211,19 @@ export class IncidentRepo {
     const link = await this.link(id);
     if (link?.status !== "pending") return { kind: "missing" };
     const col = link.platform === "telegram" ? "telegramId" : "zaloId";
-    const colRef = link.platform === "telegram" ? people.telegramId : people.zaloId;
+    const colRef = link.platform === "telegram" ? this.t.people.telegramId : this.t.people.zaloId;
     const holderOf = (p: typeof people.$inferSelect): LinkHolder => ({
       personId: p.id,
       name: p.name,
       endpoint: p.endpoint,
       role: p.role,
     });
-    const slot = this.db
+    const slot = await this.db
       .select()
-      .from(people)
-      .where(and(eq(people.endpoint, link.endpoint), eq(people.role, role)))
-      .orderBy(asc(people.id))
-      .all();
-    const ownerRow = this.db.select().from(people).where(eq(colRef, link.userId)).get() ?? null;
+      .from(this.t.people)
+      .where(and(eq(this.t.people.endpoint, link.endpoint), eq(this.t.people.role, role)))
+      .orderBy(asc(this.t.people.id));
+    const ownerRow = first(await this.db.select().from(this.t.people).where(eq(colRef, link.userId)));
     // The applicant already is this endpoint's person with that role: a renewal, nothing to replace.
     const already = ownerRow && slot.some((p) => p.id === ownerRow.id) ? ownerRow : null;
     const taken = already ? null : (slot.find((p) => p[col] !== null) ?? null);
@@ -229,74 +232,70 @@ export class IncidentRepo {
     if (mode === "new" && ((taken && !free) || owner)) {
       return { kind: "conflict", link, holder: taken && !free ? holderOf(taken) : null, owner };
     }
-    const audit = (action: string, note: string) =>
-      this.db.insert(chatLinkEvents).values({ link: id, at, actor: by, action, note }).run();
+    const audit = async (action: string, note: string) =>
+      await this.db.insert(this.t.chatLinkEvents).values({ link: id, at, actor: by, action, note });
     if (ownerRow && !already) {
-      this.db
-        .update(people)
+      await this.db
+        .update(this.t.people)
         .set({ [col]: null })
-        .where(eq(people.id, ownerRow.id))
-        .run();
-      audit("moved", `${link.platform} account taken from ${ownerRow.name} (person ${ownerRow.id})`);
+        .where(eq(this.t.people.id, ownerRow.id));
+      await audit("moved", `${link.platform} account taken from ${ownerRow.name} (person ${ownerRow.id})`);
     }
     let replaced: LinkHolder | null = null;
     let added = false;
     if (already) {
-      // Nothing to change on people.
+      // Nothing to change on this.t.people.
     } else if (free && mode !== "add") {
-      this.db
-        .update(people)
+      await this.db
+        .update(this.t.people)
         .set({ [col]: link.userId })
-        .where(eq(people.id, free.id))
-        .run();
+        .where(eq(this.t.people.id, free.id));
     } else if (taken && mode === "replace") {
       replaced = holderOf(taken);
-      this.db
-        .update(people)
+      await this.db
+        .update(this.t.people)
         .set({ [col]: link.userId })
-        .where(eq(people.id, taken.id))
-        .run();
-      audit(
+        .where(eq(this.t.people.id, taken.id));
+      await audit(
         "replaced",
         `${link.platform} account of ${taken.name} (person ${taken.id}) replaced by ${link.name}`,
       );
     } else {
       added = slot.length > 0;
-      this.db
-        .insert(people)
-        .values({
-          name: link.name,
-          phone: null,
-          email: null,
-          endpoint: link.endpoint,
-          role,
-          [col]: link.userId,
-        })
-        .run();
-      if (added) audit("added", `${link.name} added as another ${role} of ${link.endpoint}`);
+      await this.db.insert(this.t.people).values({
+        name: link.name,
+        phone: null,
+        email: null,
+        endpoint: link.endpoint,
+        role,
+        [col]: link.userId,
+      });
+      if (added) await audit("added", `${link.name} added as another ${role} of ${link.endpoint}`);
     }
-    this.db.update(chatLinks).set({ status: "approved", decidedBy: by }).where(eq(chatLinks.id, id)).run();
-    audit("approved", `${link.name} → ${link.endpoint} as ${role}`);
+    await this.db
+      .update(this.t.chatLinks)
+      .set({ status: "approved", decidedBy: by })
+      .where(eq(this.t.chatLinks.id, id));
+    await audit("approved", `${link.name} → ${link.endpoint} as ${role}`);
     return { kind: "approved", link: { ...link, status: "approved" }, replaced, movedFrom: owner, added };
   }
 
   async linkEvents(id: number) {
-    return this.db
+    return await this.db
       .select()
-      .from(chatLinkEvents)
-      .where(eq(chatLinkEvents.link, id))
-      .orderBy(asc(chatLinkEvents.id))
-      .all();
+      .from(this.t.chatLinkEvents)
+      .where(eq(this.t.chatLinkEvents.link, id))
+      .orderBy(asc(this.t.chatLinkEvents.id));
   }
 
-  /** Desk people (MCU technicians, WAN duty, admins): the only people a fault may be handed to by name. */
+  /** Desk this.t.people (MCU technicians, WAN duty, admins): the only this.t.people a fault may be handed to by name. */
   async deskPeople(roles: string[]): Promise<LinkHolder[]> {
-    return this.db
-      .select()
-      .from(people)
-      .where(inArray(people.role, roles))
-      .orderBy(asc(people.id))
-      .all()
-      .map((p) => ({ personId: p.id, name: p.name, endpoint: p.endpoint, role: p.role }));
+    return (
+      await this.db
+        .select()
+        .from(this.t.people)
+        .where(inArray(this.t.people.role, roles))
+        .orderBy(asc(this.t.people.id))
+    ).map((p) => ({ personId: p.id, name: p.name, endpoint: p.endpoint, role: p.role }));
   }
 }

@@ -1,6 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import type { Db } from "./db.js";
-import { deskLease } from "./schema.js";
+import { type Conn, first } from "./conn.js";
 
 export interface Lease {
   name: string;
@@ -43,10 +42,17 @@ export function judgeLease(
 }
 
 export class LeaseRepo {
-  constructor(private readonly db: Db) {}
+  private readonly db;
+  private readonly t;
+
+  constructor(c: Conn) {
+    this.db = c.db;
+    this.t = c.t.deskLease;
+  }
 
   async get(name: string): Promise<Lease | null> {
-    return this.db.select().from(deskLease).where(eq(deskLease.name, name)).get() ?? null;
+    const deskLease = this.t;
+    return first(await this.db.select().from(deskLease).where(eq(deskLease.name, name)));
   }
 
   /** Take the row (insert or overwrite): call inside a transaction, after `judgeLease` said it may. */
@@ -59,27 +65,26 @@ export class LeaseRepo {
       heartbeatAt: now,
       leaseUntil: until,
     };
-    this.db
+    const deskLease = this.t;
+    await this.db
       .insert(deskLease)
       .values({ name, ...row })
-      .onConflictDoUpdate({ target: deskLease.name, set: row })
-      .run();
+      .onConflictDoUpdate({ target: deskLease.name, set: row });
   }
 
   /** Extend our own lease; false when the row is no longer ours (another desk took it over). */
   async renew(name: string, holder: string, now: Date, until: Date): Promise<boolean> {
-    const res = this.db
+    const deskLease = this.t;
+    const rows = await this.db
       .update(deskLease)
       .set({ heartbeatAt: now, leaseUntil: until })
       .where(and(eq(deskLease.name, name), eq(deskLease.holder, holder)))
-      .run();
-    return res.changes === 1;
+      .returning({ name: deskLease.name });
+    return rows.length === 1;
   }
 
   async release(name: string, holder: string): Promise<void> {
-    this.db
-      .delete(deskLease)
-      .where(and(eq(deskLease.name, name), eq(deskLease.holder, holder)))
-      .run();
+    const deskLease = this.t;
+    await this.db.delete(deskLease).where(and(eq(deskLease.name, name), eq(deskLease.holder, holder)));
   }
 }

@@ -1,6 +1,5 @@
 import { and, asc, eq, gte, inArray, lte, ne, sql } from "drizzle-orm";
-import type { Db } from "./db.js";
-import { changeCounters, inboundMessages, jobs, meta, outbox } from "./schema.js";
+import { type Conn, countAll, first, prepare, raw } from "./conn.js";
 
 export type JobStatus = "pending" | "done" | "parked" | "cancelled";
 
@@ -23,57 +22,67 @@ export interface NewJob {
   payload?: Record<string, unknown>;
 }
 
-/** A placeholder passed through as is (JSON text, integer milliseconds), without the column's encoder. */
-const raw = (name: string) => sql`${sql.placeholder(name)}`;
-
 export class JobRepo {
   /** Every registration arms or cancels several timers: these statements are prepared once. */
   private readonly q;
 
-  constructor(private readonly db: Db) {
+  private readonly db;
+  private readonly jobs;
+
+  constructor(c: Conn) {
+    const { db } = c;
+    const { jobs } = c.t;
+    this.db = db;
+    this.jobs = jobs;
     this.q = {
-      schedule: db
-        .insert(jobs)
-        .values({
-          kind: raw("kind"),
-          key: raw("key"),
-          payload: raw("payload"),
-          runAt: raw("runAt"),
-          status: "pending",
-          attempts: 0,
-          lastError: null,
-          createdAt: raw("createdAt"),
-          doneAt: null,
-        })
-        .onConflictDoUpdate({
-          target: [jobs.kind, jobs.key],
-          set: {
+      schedule: prepare(
+        c,
+        "jobs_schedule",
+        db
+          .insert(jobs)
+          .values({
+            kind: raw("kind"),
+            key: raw("key"),
             payload: raw("payload"),
             runAt: raw("runAt"),
             status: "pending",
             attempts: 0,
             lastError: null,
+            createdAt: raw("createdAt"),
             doneAt: null,
-          },
-        })
-        .prepare(),
-      cancel: db
-        .update(jobs)
-        .set({ status: "cancelled" })
-        .where(
-          and(
-            eq(jobs.kind, sql.placeholder("kind")),
-            eq(jobs.key, sql.placeholder("key")),
-            eq(jobs.status, "pending"),
+          })
+          .onConflictDoUpdate({
+            target: [jobs.kind, jobs.key],
+            set: {
+              payload: raw("payload"),
+              runAt: raw("runAt"),
+              status: "pending",
+              attempts: 0,
+              lastError: null,
+              doneAt: null,
+            },
+          }),
+      ),
+      cancel: prepare(
+        c,
+        "jobs_cancel",
+        db
+          .update(jobs)
+          .set({ status: "cancelled" })
+          .where(
+            and(
+              eq(jobs.kind, sql.placeholder("kind")),
+              eq(jobs.key, sql.placeholder("key")),
+              eq(jobs.status, "pending"),
+            ),
           ),
-        )
-        .prepare(),
+      ),
     };
   }
 
   /** Create or move a timer. A timer that already ran is armed again. */
   async schedule(job: NewJob, now: Date): Promise<void> {
-    this.q.schedule.run({
+    await this.q.schedule.execute({
       kind: job.kind,
       key: job.key,
       payload: JSON.stringify(job.payload ?? {}),
@@ -83,30 +92,33 @@ export class JobRepo {
   }
 
   async cancel(kind: string, key: string): Promise<void> {
-    this.q.cancel.run({ kind, key });
+    await this.q.cancel.execute({ kind, key });
   }
 
   async due(now: Date, limit: number): Promise<Job[]> {
-    return this.db
+    const jobs = this.jobs;
+    return (await this.db
       .select()
       .from(jobs)
       .where(and(eq(jobs.status, "pending"), lte(jobs.runAt, now)))
       .orderBy(asc(jobs.runAt), asc(jobs.id))
-      .limit(limit)
-      .all() as Job[];
+      .limit(limit)) as Job[];
   }
 
   async get(id: number): Promise<Job | null> {
-    return (this.db.select().from(jobs).where(eq(jobs.id, id)).get() as Job | undefined) ?? null;
+    const jobs = this.jobs;
+    return first(await this.db.select().from(jobs).where(eq(jobs.id, id))) as Job | null;
   }
 
   async complete(id: number, now: Date): Promise<void> {
-    this.db.update(jobs).set({ status: "done", doneAt: now }).where(eq(jobs.id, id)).run();
+    const jobs = this.jobs;
+    await this.db.update(jobs).set({ status: "done", doneAt: now }).where(eq(jobs.id, id));
   }
 
   /** Record a failure: retry at `retryAt`, or park the job with its error when `retryAt` is null. */
   async fail(id: number, error: string, retryAt: Date | null): Promise<void> {
-    this.db
+    const jobs = this.jobs;
+    await this.db
       .update(jobs)
       .set({
         attempts: sql`${jobs.attempts} + 1`,
@@ -114,21 +126,22 @@ export class JobRepo {
         status: retryAt ? "pending" : "parked",
         ...(retryAt ? { runAt: retryAt } : {}),
       })
-      .where(eq(jobs.id, id))
-      .run();
+      .where(eq(jobs.id, id));
   }
 
   async list(statuses: JobStatus[] = ["pending", "parked"]): Promise<Job[]> {
-    return this.db
+    const jobs = this.jobs;
+    return (await this.db
       .select()
       .from(jobs)
       .where(inArray(jobs.status, statuses))
-      .orderBy(asc(jobs.runAt), asc(jobs.id))
-      .all() as Job[];
+      .orderBy(asc(jobs.runAt), asc(jobs.id))) as Job[];
   }
 
   async countPending(): Promise<number> {
-    return this.db.select({ n: sql<number>`count(*)` }).from(jobs).where(eq(jobs.status, "pending")).get()!.n;
+    const jobs = this.jobs;
+    const [row] = await this.db.select({ n: countAll() }).from(jobs).where(eq(jobs.status, "pending"));
+    return row?.n ?? 0;
   }
 }
 
@@ -173,56 +186,69 @@ export class OutboxRepo {
    * pending forever, where every due scan would walk past them. A chat configured later starts from its own
    * posts, not from a backlog of stale ones.
    */
+  private readonly db;
+  private readonly outbox;
+
   constructor(
-    private readonly db: Db,
+    c: Conn,
     private readonly opts: { groupPosts: boolean } = { groupPosts: true },
   ) {
-    this.insert = db
-      .insert(outbox)
-      .values({
-        channel: raw("channel"),
-        recipient: raw("recipient"),
-        kind: raw("kind"),
-        payload: raw("payload"),
-        booking: raw("booking"),
-        availableAt: raw("at"),
-        createdAt: raw("at"),
-      })
-      .returning({ id: outbox.id })
-      .prepare();
+    const { db } = c;
+    const { outbox } = c.t;
+    this.db = db;
+    this.outbox = outbox;
+    this.insert = prepare(
+      c,
+      "outbox_insert",
+      db
+        .insert(outbox)
+        .values({
+          channel: raw("channel"),
+          recipient: raw("recipient"),
+          kind: raw("kind"),
+          payload: raw("payload"),
+          booking: raw("booking"),
+          availableAt: raw("at"),
+          createdAt: raw("at"),
+        })
+        .returning({ id: outbox.id }),
+    );
   }
 
   /** The new row's id, or NOT_ENQUEUED for a group post when no chat is configured. */
   async enqueue(msg: NewOutboxMessage, now: Date): Promise<number> {
     if (msg.channel === "group" && !this.opts.groupPosts) return NOT_ENQUEUED;
-    return this.insert.get({
+    const [row] = await this.insert.execute({
       channel: msg.channel,
       recipient: msg.recipient,
       kind: msg.kind,
       payload: JSON.stringify(msg.payload),
       booking: msg.booking ?? null,
       at: now.getTime(),
-    })!.id;
+    });
+    return row!.id;
   }
 
   async due(now: Date, limit: number, channels?: OutboxChannel[]): Promise<OutboxMessage[]> {
+    const outbox = this.outbox;
     const conds = [eq(outbox.status, "pending"), lte(outbox.availableAt, now)];
     if (channels) conds.push(inArray(outbox.channel, channels));
-    return this.db
+    return (await this.db
       .select()
       .from(outbox)
       .where(and(...conds))
       .orderBy(asc(outbox.id))
-      .limit(limit)
-      .all() as OutboxMessage[];
+      .limit(limit)) as OutboxMessage[];
   }
 
   async markSent(id: number, now: Date): Promise<void> {
-    this.db.update(outbox).set({ status: "sent", sentAt: now }).where(eq(outbox.id, id)).run();
+    const outbox = this.outbox;
+    await this.db.update(outbox).set({ status: "sent", sentAt: now }).where(eq(outbox.id, id));
   }
 
   async fail(id: number, error: string, retryAt: Date | null): Promise<void> {
-    this.db
+    const outbox = this.outbox;
+    await this.db
       .update(outbox)
       .set({
         attempts: sql`${outbox.attempts} + 1`,
@@ -230,8 +256,7 @@ export class OutboxRepo {
         status: retryAt ? "pending" : "parked",
         ...(retryAt ? { availableAt: retryAt } : {}),
       })
-      .where(eq(outbox.id, id))
-      .run();
+      .where(eq(outbox.id, id));
   }
 
   /** How many messages went (or will go) to a recipient on a channel since an instant: for reply caps. */
@@ -241,34 +266,41 @@ export class OutboxRepo {
     since: Date,
     booking?: string,
   ): Promise<number> {
+    const outbox = this.outbox;
     const conds = [
       eq(outbox.channel, channel),
       eq(outbox.recipient, recipient),
       gte(outbox.createdAt, since),
     ];
     if (booking) conds.push(eq(outbox.booking, booking));
-    return this.db
-      .select({ n: sql<number>`count(*)` })
+    const [row] = await this.db
+      .select({ n: countAll() })
       .from(outbox)
-      .where(and(...conds))
-      .get()!.n;
+      .where(and(...conds));
+    return row?.n ?? 0;
   }
 
   async list(filter: { booking?: string; excludeSent?: boolean } = {}): Promise<OutboxMessage[]> {
+    const outbox = this.outbox;
     const conds = [];
     if (filter.booking) conds.push(eq(outbox.booking, filter.booking));
     if (filter.excludeSent) conds.push(ne(outbox.status, "sent"));
-    return this.db
+    return (await this.db
       .select()
       .from(outbox)
       .where(conds.length ? and(...conds) : undefined)
-      .orderBy(asc(outbox.id))
-      .all() as OutboxMessage[];
+      .orderBy(asc(outbox.id))) as OutboxMessage[];
   }
 }
 
 export class InboundRepo {
-  constructor(private readonly db: Db) {}
+  private readonly db;
+  private readonly t;
+
+  constructor(c: Conn) {
+    this.db = c.db;
+    this.t = c.t.inboundMessages;
+  }
 
   /**
    * Claim a channel message's unique key. Returns false when it was already recorded: the caller then does
@@ -282,12 +314,13 @@ export class InboundRepo {
     detail?: string,
     raw?: Buffer,
   ): Promise<boolean> {
-    const res = this.db
+    const inboundMessages = this.t;
+    const rows = await this.db
       .insert(inboundMessages)
       .values({ channel, key, receivedAt: at, status, detail: detail ?? null, raw: raw ?? null })
       .onConflictDoNothing()
-      .run();
-    return res.changes === 1;
+      .returning({ key: inboundMessages.key });
+    return rows.length === 1;
   }
 
   async settle(
@@ -297,27 +330,29 @@ export class InboundRepo {
     booking: string | null,
     raw?: Buffer,
   ): Promise<void> {
-    this.db
+    const inboundMessages = this.t;
+    await this.db
       .update(inboundMessages)
       .set({ status, booking, ...(raw ? { raw } : {}) })
-      .where(and(eq(inboundMessages.channel, channel), eq(inboundMessages.key, key)))
-      .run();
+      .where(and(eq(inboundMessages.channel, channel), eq(inboundMessages.key, key)));
   }
 
   /** The booking an inbound message led to, for any of the given keys (a reply's References). */
   async bookingOf(channel: string, keys: string[]): Promise<string | null> {
     if (keys.length === 0) return null;
-    const row = this.db
-      .select({ booking: inboundMessages.booking })
-      .from(inboundMessages)
-      .where(and(eq(inboundMessages.channel, channel), inArray(inboundMessages.key, keys)))
-      .all()
-      .find((r) => r.booking);
+    const inboundMessages = this.t;
+    const row = (
+      await this.db
+        .select({ booking: inboundMessages.booking })
+        .from(inboundMessages)
+        .where(and(eq(inboundMessages.channel, channel), inArray(inboundMessages.key, keys)))
+    ).find((r) => r.booking);
     return row?.booking ?? null;
   }
 
   async list(status?: string) {
-    return this.db
+    const inboundMessages = this.t;
+    return await this.db
       .select({
         channel: inboundMessages.channel,
         key: inboundMessages.key,
@@ -328,40 +363,46 @@ export class InboundRepo {
       })
       .from(inboundMessages)
       .where(status ? eq(inboundMessages.status, status) : undefined)
-      .orderBy(asc(inboundMessages.receivedAt))
-      .all();
+      .orderBy(asc(inboundMessages.receivedAt));
   }
 
   async get(channel: string, key: string) {
-    return (
-      this.db
+    const inboundMessages = this.t;
+    return first(
+      await this.db
         .select()
         .from(inboundMessages)
-        .where(and(eq(inboundMessages.channel, channel), eq(inboundMessages.key, key)))
-        .get() ?? null
+        .where(and(eq(inboundMessages.channel, channel), eq(inboundMessages.key, key))),
     );
   }
 }
 
 /** Small durable settings and checkpoints (IMAP UIDVALIDITY and last UID…). */
 export class MetaRepo {
-  constructor(private readonly db: Db) {}
+  private readonly db;
+  private readonly t;
+
+  constructor(c: Conn) {
+    this.db = c.db;
+    this.t = c.t;
+  }
 
   async get(key: string): Promise<string | null> {
-    return this.db.select().from(meta).where(eq(meta.key, key)).get()?.value ?? null;
+    const { meta } = this.t;
+    return first(await this.db.select().from(meta).where(eq(meta.key, key)))?.value ?? null;
   }
 
   /** Several keys at once (absent keys are absent from the map). */
   async getMany(keys: readonly string[]): Promise<Map<string, string>> {
+    const { meta } = this.t;
     const out = new Map<string, string>();
     const unique = [...new Set(keys)];
     // 500 a statement: far below SQLite's variable limit.
     for (let i = 0; i < unique.length; i += 500) {
-      const rows = this.db
+      const rows = await this.db
         .select({ key: meta.key, value: meta.value })
         .from(meta)
-        .where(inArray(meta.key, unique.slice(i, i + 500)))
-        .all();
+        .where(inArray(meta.key, unique.slice(i, i + 500)));
       for (const r of rows) out.set(r.key, r.value);
     }
     return out;
@@ -372,17 +413,18 @@ export class MetaRepo {
    * their endpoints and events). Equal values mean nothing in those tables changed in between.
    */
   async counter(name: "schedule"): Promise<number> {
-    return (
-      this.db.select({ n: changeCounters.n }).from(changeCounters).where(eq(changeCounters.name, name)).get()
-        ?.n ?? 0
+    const { changeCounters } = this.t;
+    const row = first(
+      await this.db.select({ n: changeCounters.n }).from(changeCounters).where(eq(changeCounters.name, name)),
     );
+    return Number(row?.n ?? 0);
   }
 
   async set(key: string, value: string): Promise<void> {
-    this.db
+    const { meta } = this.t;
+    await this.db
       .insert(meta)
       .values({ key, value, updatedAt: Date.now() })
-      .onConflictDoUpdate({ target: meta.key, set: { value, updatedAt: Date.now() } })
-      .run();
+      .onConflictDoUpdate({ target: meta.key, set: { value, updatedAt: Date.now() } });
   }
 }

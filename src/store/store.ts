@@ -1,10 +1,16 @@
 import type Database from "better-sqlite3";
+import { sql } from "drizzle-orm";
+import type pg from "pg";
 import { BookingRepo } from "./booking-repo.js";
+import type { Conn } from "./conn.js";
 import { type Db, openDatabase } from "./db.js";
-import { DirectoryRepo } from "./directory-repo.js";
+import { DirectoryRepo, type SnapshotCache } from "./directory-repo.js";
 import { IncidentRepo } from "./incident-repo.js";
 import { LeaseRepo } from "./lease-repo.js";
+import { isPostgresUrl, openPgDatabase, type PgDb } from "./pg/db.js";
+import * as pgSchema from "./pg/schema.js";
 import { InboundRepo, JobRepo, MetaRepo, OutboxRepo } from "./queue-repos.js";
+import * as sqliteSchema from "./schema.js";
 
 export interface Repos {
   directory: DirectoryRepo;
@@ -26,46 +32,103 @@ export interface StoreOptions {
 }
 
 /**
- * The store: repositories over one SQLite connection, and one way to write: `tx`. Transactions are
- * serialized in-process (SQLite has one writer) and `BEGIN IMMEDIATE` makes other processes wait.
+ * Every write transaction on PostgreSQL takes this transaction-level advisory lock first: writes are serialized
+ * across desks as SQLite's one writer serializes them, so that the rules' reads (capacity, conflicts) and the write
+ * they lead to never interleave with another desk's.
+ */
+const WRITE_LOCK = 31250002;
+
+/**
+ * The store: repositories over one database, and one way to write: `tx`. On SQLite (one file, the embedded
+ * default) transactions are serialized in-process and `BEGIN IMMEDIATE` makes other processes wait. On PostgreSQL
+ * (`DESK_DB=postgres://…`) each transaction runs on a pooled connection, under the write lock above.
  * Inside `tx` only database work may be awaited: network calls belong to outbox and job workers.
  */
 export class Store {
+  /** Repositories outside any transaction (on PostgreSQL each statement commits on its own). */
   readonly repos: Repos;
+  readonly conn: Conn;
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly snapshots: SnapshotCache = { current: null };
 
   private constructor(
-    readonly sqlite: Database.Database,
-    readonly db: Db,
-    opts: StoreOptions,
+    private readonly opts: StoreOptions,
+    private readonly sqliteHandle: Database.Database | null,
+    private readonly pg: { pool: pg.Pool; db: PgDb; url: string } | null,
+    db: Db,
   ) {
-    this.repos = {
-      directory: new DirectoryRepo(db),
-      bookings: new BookingRepo(db),
-      jobs: new JobRepo(db),
-      outbox: new OutboxRepo(db, { groupPosts: opts.chat ?? true }),
-      inbound: new InboundRepo(db),
-      meta: new MetaRepo(db),
-      incidents: new IncidentRepo(db),
-      lease: new LeaseRepo(db),
-    };
+    this.conn = pg ? pgConn(pg.db) : sqliteConn(db);
+    this.repos = this.reposOf(this.conn);
+  }
+
+  get dialect(): Conn["dialect"] {
+    return this.conn.dialect;
+  }
+
+  /** The drizzle database, typed as SQLite's: use only builders both dialects share, awaited. */
+  get db(): Db {
+    return this.conn.db;
+  }
+
+  /** The SQLite handle, for what only SQLite has (online backup, integrity check). Throws on PostgreSQL. */
+  get sqlite(): Database.Database {
+    if (!this.sqliteHandle) throw new Error("this store is PostgreSQL: the SQLite handle does not exist");
+    return this.sqliteHandle;
+  }
+
+  /** The PostgreSQL pool, or null on SQLite. */
+  get pgPool(): pg.Pool | null {
+    return this.pg?.pool ?? null;
   }
 
   static open(path: string, opts: StoreOptions = {}): Store {
     const { sqlite, db } = openDatabase(path);
-    return new Store(sqlite, db, opts);
+    return new Store(opts, sqlite, null, db);
+  }
+
+  /** `DESK_DB`: a postgres:// URL opens PostgreSQL; anything else is a SQLite path. */
+  static async connect(target: string, opts: StoreOptions = {}): Promise<Store> {
+    return isPostgresUrl(target) ? Store.openPg(target, opts) : Store.open(target, opts);
+  }
+
+  /** A store on PostgreSQL, migrations applied. */
+  static async openPg(url: string, opts: StoreOptions & { max?: number } = {}): Promise<Store> {
+    const { pool, db } = await openPgDatabase(url, { max: opts.max });
+    return new Store(opts, null, { pool, db, url }, db as unknown as Db);
+  }
+
+  private reposOf(c: Conn): Repos {
+    return {
+      directory: new DirectoryRepo(c, this.snapshots),
+      bookings: new BookingRepo(c),
+      jobs: new JobRepo(c),
+      outbox: new OutboxRepo(c, { groupPosts: this.opts.chat ?? true }),
+      inbound: new InboundRepo(c),
+      meta: new MetaRepo(c),
+      incidents: new IncidentRepo(c),
+      lease: new LeaseRepo(c),
+    };
   }
 
   /** Run `fn` in one transaction: all of its writes land, or none do. Do not nest. */
-  tx<T>(fn: (r: Repos) => Promise<T> | T): Promise<T> {
+  tx<T>(fn: (r: Repos, c: Conn) => Promise<T> | T): Promise<T> {
+    const pgStore = this.pg;
+    if (pgStore) {
+      return pgStore.db.transaction(async (tx) => {
+        await tx.execute(sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
+        const c = pgConn(tx as unknown as PgDb);
+        return fn(this.reposOf(c), c);
+      });
+    }
+    const sqlite = this.sqlite;
     const run = async (): Promise<T> => {
-      this.sqlite.exec("BEGIN IMMEDIATE");
+      sqlite.exec("BEGIN IMMEDIATE");
       try {
-        const out = await fn(this.repos);
-        this.sqlite.exec("COMMIT");
+        const out = await fn(this.repos, this.conn);
+        sqlite.exec("COMMIT");
         return out;
       } catch (err) {
-        if (this.sqlite.inTransaction) this.sqlite.exec("ROLLBACK");
+        if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
         throw err;
       }
     };
@@ -74,15 +137,54 @@ export class Store {
     return result;
   }
 
-  /** Reads wait for running transactions so that they never see half of one. */
-  read<T>(fn: (r: Repos) => Promise<T> | T): Promise<T> {
-    const run = async () => fn(this.repos);
+  /**
+   * Reads wait for running transactions so that they never see half of one. On PostgreSQL a read is one
+   * read-only snapshot transaction.
+   */
+  read<T>(fn: (r: Repos, c: Conn) => Promise<T> | T): Promise<T> {
+    const pgStore = this.pg;
+    if (pgStore) {
+      return pgStore.db.transaction(
+        async (tx) => {
+          const c = pgConn(tx as unknown as PgDb);
+          return fn(this.reposOf(c), c);
+        },
+        { isolationLevel: "repeatable read", accessMode: "read only" },
+      );
+    }
+    const run = async () => fn(this.repos, this.conn);
     const result = this.chain.then(run, run);
     this.chain = result.catch(() => undefined);
     return result;
   }
 
-  close(): void {
-    this.sqlite.close();
+  private closed = false;
+
+  /** Close the connection or the pool; a second call does nothing. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.pg) await this.pg.pool.end();
+    else this.sqliteHandle?.close();
   }
+}
+
+function sqliteConn(db: Db): Conn {
+  return {
+    dialect: "sqlite",
+    db,
+    t: sqliteSchema,
+    all: async (q) => db.all(q),
+    run: async (q) => db.run(q).changes,
+  };
+}
+
+function pgConn(db: PgDb): Conn {
+  return {
+    dialect: "pg",
+    db: db as unknown as Db,
+    t: pgSchema as unknown as Conn["t"],
+    all: async <T>(q: Parameters<PgDb["execute"]>[0]) => (await db.execute(q)).rows as T[],
+    run: async (q) => (await db.execute(q)).rowCount ?? 0,
+  };
 }

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import type { Desk } from "../app/desk.js";
 
 /**
@@ -19,17 +20,15 @@ export class ChangeFeed {
 
   /** The current version: a string that changes whenever something a desk page shows changed. */
   async current(): Promise<string> {
-    return this.desk.store.read(() => {
-      const row = this.desk.store.sqlite
-        .prepare(
-          `select (select max(id) from booking_events) as be,
-                  (select max(id) from incident_events) as ie,
-                  (select max(updated_at) from incidents) as iu,
-                  (select count(*) from incidents) as ic,
-                  (select max(updated_at) from meta where key like 'mcu:%') as mu`,
-        )
-        .get() as Record<string, number | null>;
-      return [row.be, row.ie, row.iu, row.ic, row.mu].map((x) => x ?? 0).join(".");
+    return this.desk.store.read(async (_, c) => {
+      const [row] = await c.all<Record<string, number | string | null>>(
+        sql`select (select max(id) from booking_events) as be,
+                   (select max(id) from incident_events) as ie,
+                   (select max(updated_at) from incidents) as iu,
+                   (select count(*) from incidents) as ic,
+                   (select max(updated_at) from meta where key like 'mcu:%') as mu`,
+      );
+      return [row?.be, row?.ie, row?.iu, row?.ic, row?.mu].map((x) => Number(x ?? 0)).join(".");
     });
   }
 

@@ -81,7 +81,7 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
     const token = getCookie(c, SESSION_COOKIE);
     if (token) {
       const session = await readSession(ctx.desk, token, ctx.now(), ctx.settings);
-      const person = session ? personByLogin(ctx.desk, session.login) : null;
+      const person = session ? await personByLogin(ctx.desk, session.login) : null;
       if (session && person) {
         c.set("user", { ...person, csrf: session.csrf });
         c.set("sessionToken", token);

@@ -6,7 +6,7 @@ import { loadConfig } from "../../src/app/config.js";
 import { runDueJobs, sessionJobHandlers } from "../../src/app/scheduler.js";
 import { DirectoryMatcher } from "../../src/core/directory/matcher.js";
 import { toBookingRequest, understand } from "../../src/mail/understand.js";
-import { at, makeDesk, request, sampleDirectory, tempDir, ZONE } from "../helpers.js";
+import { at, dbTarget, makeDesk, request, sampleDirectory, tempDir, ZONE } from "../helpers.js";
 
 /**
  * Threat: a registration whose secrecy mark is ambiguous («hop mat» is «họp mặt» or «họp mật») is confirmed as an
@@ -35,7 +35,7 @@ async function setup() {
   const now = at("2026-12-07", "08:30");
   const res = await registerBooking(desk, toBookingRequest(parsed, "vanthu.sct@hanoi.gov.vn", now), { now });
   if (res.duplicate) throw new Error("duplicate");
-  const config = loadConfig({ DESK_DB: db });
+  const config = loadConfig({ DESK_DB: dbTarget(db) });
   const cli = async (...argv: string[]) => {
     const out: string[] = [];
     await runCli(argv, config, { out: (t) => out.push(t), now: () => at("2026-12-07", "09:00") });

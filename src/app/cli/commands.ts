@@ -148,9 +148,9 @@ function pageFooter(page: number, limit: number, total: number, what: string): s
   return `Trang ${page}/${pages} — ${range} trên tổng số ${total}.${next}`;
 }
 
-function openDesk(config: Config): Desk {
+async function openDesk(config: Config): Promise<Desk> {
   return {
-    store: Store.open(config.dbPath, { chat: Boolean(config.telegram || config.zalo) }),
+    store: await Store.connect(config.dbPath, { chat: Boolean(config.telegram || config.zalo) }),
     reg: config.reg,
     holidays: loadHolidayCalendar(config.calendarDir),
   };
@@ -162,7 +162,7 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
     const { values, positionals } = args(rest, sub === "import" ? { force: { type: "boolean" } } : {});
     const dir = positionals[0];
     if (!dir) throw new CliError(`Thiếu thư mục: npm run cli -- directory ${sub} DIR`, 2);
-    const desk = openDesk(config);
+    const desk = await openDesk(config);
     try {
       if (sub === "import") {
         const parsed = readDirectoryCsv(dir);
@@ -201,7 +201,7 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
         io.out(`Đã xuất danh bạ ra ${dir}.`);
       }
     } finally {
-      desk.store.close();
+      await desk.store.close();
     }
     return;
   }
@@ -214,11 +214,11 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
       noPeople = existsSync(join(folder, "agencies.csv")) && !existsSync(join(folder, "people.csv"));
       dirData = readDirectoryCsv(folder, { peopleOptional: true });
     } else {
-      const desk = openDesk(config);
+      const desk = await openDesk(config);
       try {
         dirData = await desk.store.read((r) => r.directory.load());
       } finally {
-        desk.store.close();
+        await desk.store.close();
       }
       if (dirData.agencies.length === 0) {
         throw new CliError(
@@ -258,7 +258,7 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
 async function bookingCommand(config: Config, argv: string[], io: Io): Promise<void> {
   const [sub, ...rest] = argv;
   const zone = config.reg.zone;
-  const desk = openDesk(config);
+  const desk = await openDesk(config);
   try {
     if (sub === "list") {
       const { values } = args(rest, {
@@ -333,7 +333,7 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
       return;
     }
     if (sub === "decide") {
-      desk.store.close();
+      await desk.store.close();
       return decideCommand(config, rest, io);
     }
     if (sub === "show") {
@@ -420,7 +420,7 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
     }
     throw new CliError(`Lệnh «booking ${sub ?? ""}» không tồn tại.\n\n${USAGE}`, 2);
   } finally {
-    desk.store.close();
+    await desk.store.close();
   }
 }
 
@@ -433,7 +433,7 @@ async function scheduleCommand(config: Config, argv: string[], io: Io): Promise<
     : DateTime.fromJSDate(io.now(), { zone }).toISODate()!;
   const from = atLocal(day, "00:00", zone);
   const to = new Date(from.getTime() + 24 * 3600_000);
-  const desk = openDesk(config);
+  const desk = await openDesk(config);
   try {
     const range = {
       from,
@@ -466,13 +466,13 @@ async function scheduleCommand(config: Config, argv: string[], io: Io): Promise<
       ),
     );
   } finally {
-    desk.store.close();
+    await desk.store.close();
   }
 }
 
 async function jobsCommand(config: Config, argv: string[], io: Io): Promise<void> {
   const { values } = args(argv, { all: { type: "boolean" } });
-  const desk = openDesk(config);
+  const desk = await openDesk(config);
   try {
     const list = await desk.store.read((r) =>
       r.jobs.list(values.all ? ["pending", "parked", "done", "cancelled"] : ["pending", "parked"]),
@@ -492,7 +492,7 @@ async function jobsCommand(config: Config, argv: string[], io: Io): Promise<void
       ),
     );
   } finally {
-    desk.store.close();
+    await desk.store.close();
   }
 }
 
@@ -599,7 +599,7 @@ async function decideCommand(config: Config, argv: string[], io: Io): Promise<vo
       io.out(json ? JSON.stringify(line) : JSON.stringify(line, null, 2));
     }
   } finally {
-    store.close();
+    await store.close();
     rmSync(tmp, { recursive: true, force: true });
   }
 }
@@ -660,7 +660,7 @@ async function mailIngestCommand(config: Config, argv: string[], io: Io): Promis
   const { positionals } = args(argv, {});
   if (positionals.length === 0) throw new CliError("Cách dùng: npm run cli -- mail ingest TỆP.eml...", 2);
   for (const f of positionals) if (!existsSync(f)) throw new CliError(`Không tìm thấy tệp ${f}.`);
-  const desk = openDesk(config);
+  const desk = await openDesk(config);
   const smtp = config.mail.smtp ? smtpSender(config.mail.smtp) : null;
   try {
     const dir = await desk.store.read((r) => r.directory.load());
@@ -711,7 +711,7 @@ async function mailIngestCommand(config: Config, argv: string[], io: Io): Promis
     }
   } finally {
     smtp?.close();
-    desk.store.close();
+    await desk.store.close();
   }
 }
 
@@ -772,7 +772,7 @@ async function reportCommand(config: Config, argv: string[], io: Io): Promise<vo
   // Loaded on demand: echarts and exceljs are large, and every other command would pay for them at start-up.
   const { buildReport, levelOf, periodOf, ReportInputError } = await import("../report/report.js");
   const { reportSummary } = await import("../report/summary.js");
-  const desk = openDesk(config);
+  const desk = await openDesk(config);
   try {
     let report: Report;
     try {
@@ -805,7 +805,7 @@ async function reportCommand(config: Config, argv: string[], io: Io): Promise<vo
       if (!values.json) io.out(`Đã ghi ${Object.keys(charts).length} biểu đồ SVG vào ${dir}`);
     }
   } finally {
-    desk.store.close();
+    await desk.store.close();
   }
 }
 
@@ -866,7 +866,7 @@ async function userCommand(config: Config, argv: string[], io: Io): Promise<void
   const password = typed.split(/\r?\n/)[0] ?? "";
   if (!password)
     throw new CliError("Chưa nhận được mật khẩu: hãy gõ mật khẩu hoặc chuyển nó vào đầu vào chuẩn.");
-  const desk = openDesk(config);
+  const desk = await openDesk(config);
   try {
     const person = await setPassword(desk, name, password, io.now());
     io.out(
@@ -876,7 +876,7 @@ async function userCommand(config: Config, argv: string[], io: Io): Promise<void
     if (err instanceof AccountError) throw new CliError(err.message);
     throw err;
   } finally {
-    desk.store.close();
+    await desk.store.close();
   }
 }
 

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Desk } from "../../app/desk.js";
 import { fold } from "../../core/text/fold.js";
-import { people, webAccounts, webSessions } from "../../store/schema.js";
+import type { people } from "../../store/schema.js";
 import { hashPassword, passwordProblem } from "./password.js";
 
 /** The directory roles that may use the web desk. */
@@ -40,30 +40,26 @@ function toPerson(p: typeof people.$inferSelect): DeskPerson {
 }
 
 /** People of the directory matching NAME: by e-mail (any case) or by name (diacritics and case do not matter). */
-export function findPeople(desk: Desk, name: string): DeskPerson[] {
+export async function findPeople(desk: Desk, name: string): Promise<DeskPerson[]> {
   const key = name.trim();
-  const byMail = desk.store.db
-    .select()
-    .from(people)
-    .where(sql`lower(${people.email}) = ${key.toLowerCase()}`)
-    .all();
+  const { db, t } = desk.store.conn;
+  const byMail = await db.select().from(t.people).where(sql`lower(${t.people.email}) = ${key.toLowerCase()}`);
   if (byMail.length) return byMail.map(toPerson);
   const folded = fold(key);
-  return desk.store.db
-    .select()
-    .from(people)
-    .all()
+  return (await db.select().from(t.people))
     .filter((p) => p.name.trim() === key || fold(p.name) === folded)
     .map(toPerson);
 }
 
 /** The desk person behind a login today (the directory decides the role at every request), or null. */
-export function personByLogin(desk: Desk, login: string): DeskPerson | null {
-  const found = desk.store.db
-    .select()
-    .from(people)
-    .where(sql`lower(${people.email}) = ${login.toLowerCase()} or ${people.name} = ${login}`)
-    .all()
+export async function personByLogin(desk: Desk, login: string): Promise<DeskPerson | null> {
+  const { db, t } = desk.store.conn;
+  const found = (
+    await db
+      .select()
+      .from(t.people)
+      .where(sql`lower(${t.people.email}) = ${login.toLowerCase()} or ${t.people.name} = ${login}`)
+  )
     .map(toPerson)
     .filter((p) => p.login === login && (DESK_ROLES as readonly string[]).includes(p.role));
   return found.length === 1 ? found[0]! : null;
@@ -80,7 +76,7 @@ export async function setPassword(
   password: string,
   now: Date,
 ): Promise<DeskPerson> {
-  const matches = findPeople(desk, name);
+  const matches = await findPeople(desk, name);
   if (matches.length === 0)
     throw new AccountError(`Không có ai tên hoặc địa chỉ thư «${name}» trong danh bạ.`);
   if (matches.length > 1)
@@ -97,14 +93,13 @@ export async function setPassword(
   const problem = passwordProblem(password);
   if (problem) throw new AccountError(problem);
   const hash = await hashPassword(password);
-  await desk.store.tx(() => {
+  await desk.store.tx(async (_, { db, t }) => {
     const values = { passwordHash: hash, failedAttempts: 0, lockedUntil: null, updatedAt: now };
-    desk.store.db
-      .insert(webAccounts)
+    await db
+      .insert(t.webAccounts)
       .values({ login: person.login, ...values })
-      .onConflictDoUpdate({ target: webAccounts.login, set: values })
-      .run();
-    desk.store.db.delete(webSessions).where(eq(webSessions.login, person.login)).run();
+      .onConflictDoUpdate({ target: t.webAccounts.login, set: values });
+    await db.delete(t.webSessions).where(eq(t.webSessions.login, person.login));
   });
   return person;
 }

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { eq, lt } from "drizzle-orm";
 import type { Desk } from "../../app/desk.js";
-import { webAccounts, webSessions } from "../../store/schema.js";
 import type { WebSettings } from "../settings.js";
 import { burnVerify, verifyPassword } from "./password.js";
 
@@ -26,13 +25,12 @@ export async function createSession(
   const token = randomBytes(32).toString("hex");
   const csrf = randomBytes(32).toString("hex");
   const expiresAt = new Date(now.getTime() + settings.sessionHours * 3600_000);
-  await desk.store.tx(() => {
+  await desk.store.tx(async (_, { db, t }) => {
     // Expired rows go whenever someone logs in: the table never grows without bound.
-    desk.store.db.delete(webSessions).where(lt(webSessions.expiresAt, now)).run();
-    desk.store.db
-      .insert(webSessions)
-      .values({ id: hashToken(token), login, csrfSecret: csrf, createdAt: now, lastSeenAt: now, expiresAt })
-      .run();
+    await db.delete(t.webSessions).where(lt(t.webSessions.expiresAt, now));
+    await db
+      .insert(t.webSessions)
+      .values({ id: hashToken(token), login, csrfSecret: csrf, createdAt: now, lastSeenAt: now, expiresAt });
   });
   return { token, session: { login, csrf, expiresAt } };
 }
@@ -49,32 +47,25 @@ export async function readSession(
 ): Promise<Session | null> {
   if (!/^[0-9a-f]{64}$/.test(token)) return null;
   const id = hashToken(token);
-  const row = await desk.store.read(() =>
-    desk.store.db.select().from(webSessions).where(eq(webSessions.id, id)).get(),
+  const [row] = await desk.store.read((_, { db, t }) =>
+    db.select().from(t.webSessions).where(eq(t.webSessions.id, id)),
   );
   if (!row || row.expiresAt.getTime() <= now.getTime()) return null;
   let expiresAt = row.expiresAt;
   if (now.getTime() - row.lastSeenAt.getTime() > 60_000) {
     expiresAt = new Date(now.getTime() + settings.sessionHours * 3600_000);
-    await desk.store.tx(() =>
-      desk.store.db
-        .update(webSessions)
-        .set({ lastSeenAt: now, expiresAt })
-        .where(eq(webSessions.id, id))
-        .run(),
-    );
+    await desk.store.tx(async (_, { db, t }) => {
+      await db.update(t.webSessions).set({ lastSeenAt: now, expiresAt }).where(eq(t.webSessions.id, id));
+    });
   }
   return { login: row.login, csrf: row.csrfSecret, expiresAt };
 }
 
 /** Logout: the row goes, so the cookie opens nothing even if it was copied. */
 export async function deleteSession(desk: Desk, token: string): Promise<void> {
-  await desk.store.tx(() =>
-    desk.store.db
-      .delete(webSessions)
-      .where(eq(webSessions.id, hashToken(token)))
-      .run(),
-  );
+  await desk.store.tx(async (_, { db, t }) => {
+    await db.delete(t.webSessions).where(eq(t.webSessions.id, hashToken(token)));
+  });
 }
 
 export type LoginCheck = { ok: true } | { ok: false; locked: boolean };
@@ -91,8 +82,8 @@ export async function checkLogin(
   now: Date,
   settings: WebSettings,
 ): Promise<LoginCheck> {
-  const account = await desk.store.read(() =>
-    desk.store.db.select().from(webAccounts).where(eq(webAccounts.login, login)).get(),
+  const [account] = await desk.store.read((_, { db, t }) =>
+    db.select().from(t.webAccounts).where(eq(t.webAccounts.login, login)),
   );
   if (!account) {
     await burnVerify(password);
@@ -101,41 +92,40 @@ export async function checkLogin(
   const locked = account.lockedUntil !== null && account.lockedUntil.getTime() > now.getTime();
   const good = await verifyPassword(password, account.passwordHash);
   if (locked) return { ok: false, locked: true };
-  await desk.store.tx(() => {
+  await desk.store.tx(async (_, { db, t }) => {
+    const webAccounts = t.webAccounts;
     if (good) {
-      desk.store.db
+      await db
         .update(webAccounts)
         .set({ failedAttempts: 0, lockedUntil: null })
-        .where(eq(webAccounts.login, login))
-        .run();
+        .where(eq(webAccounts.login, login));
       return;
     }
     // Re-read inside the transaction, so that parallel guesses cannot undercount.
-    const current = desk.store.db.select().from(webAccounts).where(eq(webAccounts.login, login)).get();
+    const [current] = await db.select().from(webAccounts).where(eq(webAccounts.login, login));
     const failed = (current?.failedAttempts ?? 0) + 1;
     const lock = failed >= settings.lockout.attempts;
-    desk.store.db
+    await db
       .update(webAccounts)
       .set({
         failedAttempts: lock ? 0 : failed,
         lockedUntil: lock ? new Date(now.getTime() + settings.lockout.minutes * 60_000) : null,
       })
-      .where(eq(webAccounts.login, login))
-      .run();
+      .where(eq(webAccounts.login, login));
   });
   return good ? { ok: true } : { ok: false, locked: false };
 }
 
 /** An admin lifts a lockout (`/tai-khoan`). Returns false when the login has no account. */
 export async function unlockAccount(desk: Desk, login: string): Promise<boolean> {
-  return desk.store.tx(
-    () =>
-      desk.store.db
-        .update(webAccounts)
-        .set({ failedAttempts: 0, lockedUntil: null })
-        .where(eq(webAccounts.login, login))
-        .run().changes > 0,
-  );
+  return desk.store.tx(async (_, { db, t }) => {
+    const rows = await db
+      .update(t.webAccounts)
+      .set({ failedAttempts: 0, lockedUntil: null })
+      .where(eq(t.webAccounts.login, login))
+      .returning({ login: t.webAccounts.login });
+    return rows.length > 0;
+  });
 }
 
 export interface AccountRow {
@@ -146,15 +136,14 @@ export interface AccountRow {
 }
 
 export async function listAccounts(desk: Desk): Promise<AccountRow[]> {
-  return desk.store.read(() =>
-    desk.store.db
+  return desk.store.read((_, { db, t }) =>
+    db
       .select({
-        login: webAccounts.login,
-        lockedUntil: webAccounts.lockedUntil,
-        failedAttempts: webAccounts.failedAttempts,
-        updatedAt: webAccounts.updatedAt,
+        login: t.webAccounts.login,
+        lockedUntil: t.webAccounts.lockedUntil,
+        failedAttempts: t.webAccounts.failedAttempts,
+        updatedAt: t.webAccounts.updatedAt,
       })
-      .from(webAccounts)
-      .all(),
+      .from(t.webAccounts),
   );
 }

@@ -7,7 +7,6 @@ import { STATUS_VI } from "../../core/booking/state.js";
 import { REASON_VI, type ReasonCode } from "../../core/booking/types.js";
 import { type CalendarData, invite } from "../../mail/smtp-sender.js";
 import type { OutboxMessage } from "../../store/queue-repos.js";
-import { inboundMessages } from "../../store/schema.js";
 import { requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
 import { dateTime } from "../views/format.js";
 import { Layout } from "../views/layout.js";
@@ -74,15 +73,13 @@ async function mailText(
 }
 
 async function load(ctx: WebCtx, code: string) {
-  return ctx.desk.store.read(async (r) => {
+  return ctx.desk.store.read(async (r, c) => {
     const booking = await r.bookings.get(code);
     if (!booking) return null;
-    const inbound = ctx.desk.store.db
-      .select()
-      .from(inboundMessages)
-      .where(eq(inboundMessages.booking, code))
-      .all()
-      .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+    const { inboundMessages } = c.t;
+    const inbound = (await c.db.select().from(inboundMessages).where(eq(inboundMessages.booking, code))).sort(
+      (a, b) => a.receivedAt.getTime() - b.receivedAt.getTime(),
+    );
     return {
       booking,
       events: await r.bookings.events(code),

@@ -105,10 +105,12 @@ function LoginPage(p: { next: string; error?: string | null; notice?: string | n
 }
 
 /** The account key a typed login means: an e-mail as typed (any case), or the one desk person with that name. */
-function accountKey(ctx: WebCtx, typed: string): string {
+async function accountKey(ctx: WebCtx, typed: string): Promise<string> {
   const t = typed.trim();
   if (t.includes("@")) return t.toLowerCase();
-  const desk = findPeople(ctx.desk, t).filter((p) => (DESK_ROLES as readonly string[]).includes(p.role));
+  const desk = (await findPeople(ctx.desk, t)).filter((p) =>
+    (DESK_ROLES as readonly string[]).includes(p.role),
+  );
   return desk.length === 1 ? desk[0]!.login : t;
 }
 
@@ -138,7 +140,7 @@ export function loginRoutes(ctx: WebCtx): Hono<WebEnv> {
         429,
       );
     }
-    const login = accountKey(ctx, typed);
+    const login = await accountKey(ctx, typed);
     const check = await checkLogin(ctx.desk, login, password, now, ctx.settings);
     if (!check.ok) return c.html(<LoginPage next={next} login={typed} error={LOGIN_FAILED} />, 401);
     // Session fixation: whatever cookie came in is dropped; the session is always a fresh random token.

@@ -1,0 +1,52 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "./db.js";
+import type * as schema from "./schema.js";
+
+export type Dialect = "sqlite" | "pg";
+
+/** The tables a repository queries: SQLite's module, or PostgreSQL's twin (same export names and row types). */
+export type Tables = typeof schema;
+
+/**
+ * What a repository works on: a drizzle database (or a transaction of one) and the tables of its dialect.
+ *
+ * The repositories are written once, against SQLite's drizzle types. PostgreSQL's schema (pg/schema.ts) has the same
+ * export names, column keys and TypeScript row types (tests/store-pg-schema.pg.test.ts holds them equal), and the
+ * repositories use only what both dialects' query builders share: awaited builders, `.returning()`,
+ * `onConflictDoUpdate`, and prepared statements run through `execute`. Where SQL differs (a few folds), they branch
+ * on `dialect`. `all` and `run` take raw SQL written for both.
+ */
+export interface Conn {
+  readonly dialect: Dialect;
+  readonly db: Db;
+  readonly t: Tables;
+  /** Rows of a raw query, as objects keyed by column name. */
+  all<T>(query: SQL): Promise<T[]>;
+  /** Run a raw statement; the number of rows it changed. */
+  run(query: SQL): Promise<number>;
+}
+
+/** A count that is a number on both dialects (PostgreSQL's count is a bigint). */
+export const countAll = () => sql<number>`count(*)`.mapWith(Number);
+
+/** The first row of a result, or null. */
+export function first<T>(rows: readonly T[]): T | null {
+  return rows[0] ?? null;
+}
+
+/** A statement prepared once per connection (SQLite) or named for the server's statement cache (PostgreSQL). */
+export interface Prepared<T> {
+  execute(params?: Record<string, unknown>): Promise<T>;
+}
+
+interface Preparable<T> {
+  prepare(name?: string): { execute(params?: Record<string, unknown>): PromiseLike<T> | T };
+}
+
+export function prepare<T>(c: Conn, name: string, builder: Preparable<T>): Prepared<T> {
+  const p = c.dialect === "pg" ? builder.prepare(name) : builder.prepare();
+  return { execute: async (params) => (await p.execute(params)) as T };
+}
+
+/** A placeholder passed through as is (JSON text, integer milliseconds), without the column's encoder. */
+export const raw = (name: string) => sql`${sql.placeholder(name)}`;
