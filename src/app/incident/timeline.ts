@@ -15,6 +15,11 @@ export interface TimelineEntry {
   who: string;
   channel: string;
   note: string | null;
+  /**
+   * The actor speaks for an endpoint (its person, the reporter, an unregistered account): a secret session's
+   * view names them no more than it names the endpoint.
+   */
+  endpointSide: boolean;
 }
 
 /**
@@ -24,27 +29,40 @@ export interface TimelineEntry {
  */
 export async function incidentTimeline(r: Repos, inc: Incident): Promise<TimelineEntry[]> {
   const events = await r.incidents.events(inc.code);
-  const names = new Map<string, string>();
+  const names = new Map<string, { who: string; endpointSide: boolean }>();
   for (const actor of new Set(events.map((e) => e.actor))) names.set(actor, await actorName(r, actor));
-  return events.map((e) => ({
-    at: e.at,
-    action: e.action,
-    label: INCIDENT_EVENT_VI[e.action] ?? e.action,
-    actor: e.actor,
-    who: names.get(e.actor) ?? e.actor,
-    channel: e.channel,
-    note: e.note ?? null,
-  }));
+  return events.map((e) => {
+    const name = names.get(e.actor) ?? { who: e.actor, endpointSide: false };
+    return {
+      at: e.at,
+      action: e.action,
+      label: INCIDENT_EVENT_VI[e.action] ?? e.action,
+      actor: e.actor,
+      who: name.who,
+      channel: e.channel,
+      note: e.note ?? null,
+      endpointSide: name.endpointSide || e.actor === inc.reporter,
+    };
+  });
 }
 
-async function actorName(r: Repos, actor: string): Promise<string> {
-  if (actor === "system") return "hệ thống";
+async function actorName(r: Repos, actor: string): Promise<{ who: string; endpointSide: boolean }> {
+  if (actor === "system") return { who: "hệ thống", endpointSide: false };
   const m = /^(telegram|zalo):(.+)$/.exec(actor);
   if (m) {
     const person = await r.incidents.personByChat(m[1] as "telegram" | "zalo", m[2]!);
-    return person
-      ? person.name
-      : `tài khoản ${m[1] === "telegram" ? "Telegram" : "Zalo"} chưa đăng ký ${m[2]}`;
+    if (person) return { who: person.name, endpointSide: person.endpoint !== null };
+    const platform = m[1] === "telegram" ? "Telegram" : "Zalo";
+    return { who: `tài khoản ${platform} chưa đăng ký ${m[2]}`, endpointSide: true };
   }
-  return actor;
+  // The web desk's accounts are desk people, signed in by their e-mail (or their name when they have none).
+  const web = /^web:(.+)$/.exec(actor);
+  if (web) {
+    const login = web[1]!.toLowerCase();
+    const person = (await r.directory.snapshot()).directory.people.find(
+      (p) => (p.email ?? "").toLowerCase() === login || p.name === web[1],
+    );
+    if (person) return { who: person.name, endpointSide: false };
+  }
+  return { who: actor, endpointSide: false };
 }
