@@ -278,6 +278,27 @@ describe("/mo reopens an incident, /ghichu comments on it, /suco SC-… shows it
     expect(await pendingJobs(desk)).toEqual([]);
   });
 
+  it("a major incident reopened restarts its reminders, session or not; an overlong reason is refused", async () => {
+    const desk = await makeDesk();
+    const communes = ["CX-00008", "CX-00025", "CX-00376", "CX-00004", "CX-00070"];
+    for (const c of communes) await handleChatEvent(desk, ev(tech(c).telegramId!, "mất tiếng"), now);
+    const major = (await desk.store.read((r) => r.incidents.list())).find((i) => i.reporter === "storm")!;
+    expect(major).toBeDefined();
+    await handleChatEvent(desk, ev(mcu.telegramId!, `/xong ${major.code} đã xử lý MCU`), later(2));
+    const jobsOf = () =>
+      desk.store.read(async (r) =>
+        (await r.jobs.list())
+          .filter((j) => j.status === "pending" && j.key === major.code)
+          .map((j) => j.kind),
+      );
+    expect(await jobsOf()).toEqual([]);
+    await handleChatEvent(desk, dm(mcu.telegramId!, `/mo ${major.code} ${"x".repeat(1001)}`), later(4));
+    expect(await lastReply(desk, mcu.telegramId!)).toContain("dài quá 1000 ký tự");
+    expect((await desk.store.read((r) => r.incidents.get(major.code)))?.status).toBe("resolved");
+    await handleChatEvent(desk, dm(mcu.telegramId!, `/mo ${major.code} lại mất tiếng`), later(5));
+    expect((await jobsOf()).sort()).toEqual(["incident-ack-reminder", "incident-escalate"]);
+  });
+
   it("refusals: a stranger, another endpoint, an incident still open, an unknown or missing code", async () => {
     const desk = await setup();
     const socSon = tech("CX-00376").telegramId!;
