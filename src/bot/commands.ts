@@ -27,11 +27,13 @@ export function parseButton(data: string): Command | null {
 
 export const HELP_TEXT = `Hướng dẫn sử dụng bot Hỗ trợ kỹ thuật họp trực tuyến Thành phố:
 • Báo sự cố: nhắn mô tả ngắn, ví dụ «mất tiếng», «mất hình», «rớt mạng», «mất điện». Bot ghi nhận, cấp mã SC-… và chuyển cho người xử lý (sự cố đường truyền chuyển Trực ban mạng WAN, sự cố khác chuyển Kỹ thuật MCU).
-• /dangky <mã điểm cầu> — đăng ký tài khoản chat với điểm cầu của mình (quản trị viên duyệt).
+• /dangky <mã hoặc tên điểm cầu> — đăng ký tài khoản chat với điểm cầu của mình, ví dụ /dangky CX-00376 hoặc /dangky Xã Sóc Sơn (quản trị viên duyệt).
 • /lich — các phiên họp hôm nay (nhắn riêng: chỉ các phiên của điểm cầu mình).
 • /phien HTT-… — trạng thái một phiên họp.
-• /suco — các sự cố đang mở của điểm cầu mình (nhắn riêng cho bot).
-• /sansang HTT-… — điểm cầu đã kiểm tra xong thiết bị, nguồn điện, âm thanh, ánh sáng, hình ảnh (Điều 12.2c).
+• /suco — các sự cố đang mở của điểm cầu mình; /suco SC-… — diễn biến một sự cố: ai làm gì, lúc nào (nhắn riêng cho bot).
+• /sansang HTT-… — điểm cầu đã kiểm tra xong thiết bị, nguồn điện, âm thanh, ánh sáng, hình ảnh (Điều 12.2c); nhận cho phiên đã xác nhận, từ 4 giờ trước giờ họp đến lúc bắt đầu.
+• /ghichu SC-… <nội dung> — thêm ghi chú cho sự cố (cán bộ kỹ thuật, điểm cầu báo sự cố hoặc người đã báo).
+• /mo SC-… [lý do] — mở lại sự cố đã khắc phục mà lỗi lặp lại (cán bộ kỹ thuật hoặc điểm cầu báo sự cố).
 • Cán bộ kỹ thuật: /nhan SC-… (nhận xử lý), /chuyen SC-… wan|mcu|@tên cán bộ trực trong danh bạ (chuyển), /xong SC-… ghi chú (đã khắc phục), /mo SC-… (mở lại).
 • Kỹ thuật MCU: /batdau HTT-… và /ketthuc HTT-… (bắt đầu, kết thúc ngay), /bangiao HTT-… (đã bàn giao bản ghi), /tatmic HTT-… <điểm cầu>, /batmic HTT-… <điểm cầu>, /bocuc HTT-… <bố cục>, /goilai HTT-… <điểm cầu>.
 • Quản trị viên: /duyet <số yêu cầu> [leader|technician] — duyệt đăng ký. Nếu điểm cầu đã có người gắn tài khoản, bot nêu tên người đó và chờ chọn: /duyet <số> thay (thay tài khoản cũ, ghi nhật ký) hoặc /duyet <số> them (thêm người thứ hai).

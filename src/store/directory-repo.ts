@@ -10,6 +10,8 @@ export interface DirectorySnapshot extends DirectoryView {
   directory: Directory;
   endpoint(code: string): Endpoint | undefined;
   agencyByMailbox(address: string): Agency | undefined;
+  /** The name matcher of this directory (built on first use). */
+  matcher(): DirectoryMatcher;
 }
 
 export function snapshotOf(directory: Directory): DirectorySnapshot {
@@ -33,6 +35,10 @@ export function snapshotOf(directory: Directory): DirectorySnapshot {
     suggest: (name) => {
       matcher ??= new DirectoryMatcher(directory);
       return matcher.resolve(name).suggestions;
+    },
+    matcher: () => {
+      matcher ??= new DirectoryMatcher(directory);
+      return matcher;
     },
   };
 }

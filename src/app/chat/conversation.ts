@@ -5,9 +5,9 @@ import { minutesUntilToken, parseBucket, type RateLimit, takeToken } from "../..
 import { parseBookingCode } from "../../core/booking/code.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import type { Booking } from "../../core/booking/types.js";
-import { atLocal, formatRangeVi } from "../../core/calendar/zone.js";
+import { atLocal, formatRangeVi, formatVi } from "../../core/calendar/zone.js";
 import { CATEGORY_VI, classify } from "../../core/incident/classify.js";
-import { INCIDENT_STATUS_VI } from "../../core/incident/types.js";
+import { INCIDENT_CODE_RE, INCIDENT_STATUS_VI } from "../../core/incident/types.js";
 import { fold } from "../../core/text/fold.js";
 import type { ChatPerson } from "../../store/incident-repo.js";
 import type { Repos } from "../../store/store.js";
@@ -16,18 +16,22 @@ import {
   approvalText,
   approveChatLinkIn,
   chatLinkJobHandlers,
+  findEndpoint,
   type LinkApproval,
   requestChatLinkIn,
 } from "../directory/chat-links.js";
 import {
   acknowledgeIncidentIn,
+  commentIncidentIn,
   type IncidentAction,
   type IncidentOutcome,
   reopenIncidentIn,
   resolveIncidentIn,
   transferIncidentIn,
 } from "../incident/actions.js";
+import { REGISTER_HINT } from "../incident/messages.js";
 import { DEFAULT_INCIDENT_OPTIONS, type IncidentOptions, reportIncidentIn } from "../incident/report.js";
+import { incidentTimeline } from "../incident/timeline.js";
 import { INCIDENT_JOB, incidentTimerHandlers, type JobHandler } from "../incident/timers.js";
 import { controlSessionIn, SESSION_COMMANDS, type SessionCommand } from "../session/control.js";
 import { markReadyIn } from "../session/readiness.js";
@@ -43,6 +47,11 @@ export interface ChatDeskOptions extends IncidentOptions {
   registrationNoticeMinutes: number;
   /** The group's storm message is edited at most this often (Telegram); Zalo gets a new one per storm window. */
   stormEditSeconds: number;
+  /**
+   * An unregistered reporter is told how to register (`/dangky`) with the first report of this window; later
+   * reports of the window are acknowledged like a registered person's (a reaction), not with the hint again.
+   */
+  registerHintMinutes: number;
 }
 
 export type LimitKind = "registrations" | "reports" | "commands";
@@ -57,6 +66,7 @@ export const DEFAULT_CHAT_OPTIONS: ChatDeskOptions = {
   },
   registrationNoticeMinutes: 10,
   stormEditSeconds: 3,
+  registerHintMinutes: 60,
 };
 
 function who(ev: ChatEvent): string {
@@ -169,7 +179,12 @@ async function authorise(
     }
     return "other-group";
   }
-  const kind = limitKind(ev, person, cmd, fault);
+  // A /dangky that names no endpoint asks nothing of the admins: it costs a command, not one of the few
+  // registrations, so a person who mistypes a name is not locked out of registering.
+  const kind =
+    cmd?.name === "dangky" && !findEndpoint(await r.directory.snapshot(), cmd.rest).ok
+      ? "commands"
+      : limitKind(ev, person, cmd, fault);
   if (!kind) return "ok";
   return (await withinLimit(r, ev, kind, now, opts)) ? "ok" : "rate-limited";
 }
@@ -223,7 +238,10 @@ async function freeText(
   // A verified report in the group is acknowledged on the report itself (a reaction); the delivery says it in
   // words where reactions are impossible. A report that belongs to a storm is acknowledged by the storm message
   // that counts it, nothing of its own. Others get the notice.
-  const react = Boolean(ev.messageId) && ev.chatType === "group" && person !== null;
+  // A stranger's report is recorded too (unverified); the stranger is told how to register with the first
+  // report of a window, in words, and is otherwise acknowledged like anyone else.
+  const hint = person === null && (await registerHintDue(r, ev, now, opts));
+  const react = Boolean(ev.messageId) && ev.chatType === "group" && !hint;
   const outcome = await reportIncidentIn(
     desk,
     r,
@@ -231,9 +249,10 @@ async function freeText(
     { text: ev.text },
     now,
     opts,
-    (text) => (react ? Promise.resolve() : reply(r, ev, text, now)),
+    (text) => (react ? Promise.resolve() : reply(r, ev, hint ? `${text} ${REGISTER_HINT}` : text, now)),
   );
   if (outcome.ok) {
+    if (hint) await r.meta.set(registerHintKey(ev), String(now.getTime()));
     if (react && !outcome.major)
       await acknowledge(r, ev, outcome.notice, outcome.short, outcome.incident.code, now);
     return;
@@ -243,11 +262,20 @@ async function freeText(
   if (ev.chatType === "private") await reply(r, ev, `Bot chưa hiểu yêu cầu. ${HELP_TEXT}`, now);
 }
 
+const registerHintKey = (ev: ChatEvent) => `chat-register-hint:${who(ev)}`;
+
+/** Whether an unregistered account's report should carry the registration hint (once per window). */
+async function registerHintDue(r: Repos, ev: ChatEvent, now: Date, opts: ChatDeskOptions): Promise<boolean> {
+  const last = Number((await r.meta.get(registerHintKey(ev))) ?? Number.NaN);
+  return !(Number.isFinite(last) && now.getTime() - last < opts.registerHintMinutes * 60_000);
+}
+
 const INCIDENT_COMMANDS: Record<string, IncidentAction> = {
   nhan: "acknowledge",
   chuyen: "transfer",
   xong: "resolve",
   mo: "reopen",
+  ghichu: "comment",
 };
 
 async function command(
@@ -261,7 +289,7 @@ async function command(
 ) {
   const zone = desk.reg.zone;
   const action = INCIDENT_COMMANDS[cmd.name];
-  if (action) return incidentAction(r, ev, person, action, cmd, now);
+  if (action) return incidentAction(r, ev, person, action, cmd, now, opts);
   if ((SESSION_COMMANDS as readonly string[]).includes(cmd.name)) {
     const outcome = await controlSessionIn(
       r,
@@ -282,7 +310,7 @@ async function command(
     case "dangky": {
       const outcome = await requestChatLinkIn(
         r,
-        { platform: ev.platform, userId: ev.userId, name: ev.userName, endpoint: cmd.args[0] ?? "" },
+        { platform: ev.platform, userId: ev.userId, name: ev.userName, endpoint: cmd.rest },
         now,
         opts,
       );
@@ -323,18 +351,25 @@ async function command(
       return reply(r, ev, sessionLine(b, zone), now);
     }
     case "sansang": {
-      const outcome = await markReadyIn(r, actorOf(ev, person), cmd.rest, person?.endpoint ?? null, now);
+      const outcome = await markReadyIn(
+        r,
+        actorOf(ev, person),
+        cmd.rest,
+        person?.endpoint ?? null,
+        now,
+        desk.reg,
+      );
       return reply(r, ev, outcome.ok ? outcome.notice : outcome.message, now);
     }
     case "suco":
-      return ownIncidents(r, ev, person, now);
+      return cmd.rest ? incidentView(r, ev, person, cmd.rest, now, zone) : ownIncidents(r, ev, person, now);
     default:
       return reply(r, ev, `Lệnh /${cmd.name} không tồn tại. Gõ /tro_giup để xem các lệnh.`, now);
   }
 }
 
 const NOT_REGISTERED =
-  "Tài khoản của anh/chị chưa đăng ký với điểm cầu nào nên bot không hiển thị lịch họp hay sự cố. Gửi /dangky <mã điểm cầu> để quản trị viên duyệt.";
+  "Tài khoản của anh/chị chưa đăng ký với điểm cầu nào nên bot không hiển thị lịch họp hay sự cố. Gửi /dangky <mã hoặc tên điểm cầu> để quản trị viên duyệt.";
 
 /** Who may see a session: anyone in the support group; in private, desk staff, or a person of one of its endpoints. */
 function visibleTo(ev: ChatEvent, person: ChatPerson | null, b: Booking): boolean {
@@ -368,6 +403,51 @@ async function ownIncidents(r: Repos, ev: ChatEvent, person: ChatPerson | null, 
   );
 }
 
+/** A timeline shows at most this many steps in chat (the latest); the web desk shows them all. */
+const TIMELINE_STEPS = 30;
+
+/**
+ * `/suco SC-…`: one incident and its timeline (who did what and when, comments and reopenings). Desk staff see
+ * any incident, a person of an endpoint only their endpoint's, in private; in the group a secret session's
+ * incident is only named, never described (Điều 5.2).
+ */
+async function incidentView(
+  r: Repos,
+  ev: ChatEvent,
+  person: ChatPerson | null,
+  given: string,
+  now: Date,
+  zone: string,
+) {
+  if (!person) return reply(r, ev, NOT_REGISTERED, now);
+  const desk = DESK_ROLES.includes(person.role);
+  const m = INCIDENT_CODE_RE.exec(given);
+  const found = m ? await r.incidents.get(`SC-${m[1]}-${m[2]}`) : null;
+  // Another endpoint's incident is "not found": its existence is not ours to tell.
+  const inc =
+    found && (desk || (person.endpoint !== null && found.endpoint === person.endpoint)) ? found : null;
+  if (!inc)
+    return reply(r, ev, `Không tìm thấy sự cố «${given.trim()}». Cách dùng: /suco SC-2026-0123.`, now);
+  const booking = inc.booking ? await r.bookings.get(inc.booking) : null;
+  const secret = booking?.request.secret ?? false;
+  if (ev.chatType !== "private" && (!desk || secret))
+    return reply(r, ev, `Xem diễn biến sự cố ${inc.code}: nhắn riêng /suco ${inc.code} cho bot.`, now);
+  const place = inc.endpoint ?? "điểm cầu chưa rõ";
+  const steps = await incidentTimeline(r, inc);
+  const shown = steps.slice(-TIMELINE_STEPS);
+  return reply(
+    r,
+    ev,
+    [
+      `Sự cố ${inc.code} — ${CATEGORY_VI[inc.category]} tại ${place}${inc.booking ? `, phiên ${inc.booking}` : ""}${secret ? " (phiên mật)" : ""} — ${INCIDENT_STATUS_VI[inc.status]}${inc.unverified ? " (chưa xác minh)" : ""}.`,
+      "Diễn biến:",
+      ...(steps.length > shown.length ? [`… ${steps.length - shown.length} bước trước đó`] : []),
+      ...shown.map((e) => `• ${formatVi(e.at, zone)} — ${e.label} — ${e.who}${e.note ? `: ${e.note}` : ""}`),
+    ].join("\n"),
+    now,
+  );
+}
+
 /** `/duyet <số> [leader|technician] [thay|them]`: an admin approves a registration (`approveChatLink`). */
 async function approve(r: Repos, ev: ChatEvent, person: ChatPerson | null, cmd: Command, now: Date) {
   const words = cmd.args.slice(1).map((a) => fold(a));
@@ -391,7 +471,7 @@ async function approve(r: Repos, ev: ChatEvent, person: ChatPerson | null, cmd: 
   return reply(r, ev, approvalText(outcome, cmd.args[0] ?? "", input), now);
 }
 
-/** `/nhan`, `/chuyen`, `/xong`, `/mo` (typed or as buttons): the incident use cases. */
+/** `/nhan`, `/chuyen`, `/xong`, `/mo`, `/ghichu` (typed or as buttons): the incident use cases. */
 async function incidentAction(
   r: Repos,
   ev: ChatEvent,
@@ -399,10 +479,13 @@ async function incidentAction(
   action: IncidentAction,
   cmd: Command,
   now: Date,
+  opts: ChatDeskOptions,
 ) {
   const actor = actorOf(ev, person);
   const code = cmd.args[0] ?? "";
   const rest = cmd.args.slice(1).join(" ");
+  // A comment keeps its line breaks: everything after the code, as typed.
+  const text = cmd.rest.replace(/^\S+\s*/, "");
   let outcome: IncidentOutcome;
   switch (action) {
     case "acknowledge":
@@ -415,7 +498,14 @@ async function incidentAction(
       outcome = await resolveIncidentIn(r, actor, code, rest, now);
       break;
     case "reopen":
-      outcome = await reopenIncidentIn(r, actor, code, now, { note: rest });
+      outcome = await reopenIncidentIn(r, actor, code, now, {
+        note: text,
+        reminderMinutes: opts.ackReminderMinutes,
+        escalateMinutes: opts.escalateMinutes,
+      });
+      break;
+    case "comment":
+      outcome = await commentIncidentIn(r, actor, code, text, now);
       break;
   }
   if (!outcome.ok) return reply(r, ev, outcome.message, now);

@@ -1,3 +1,6 @@
+import { distance } from "fastest-levenshtein";
+import { nameKey } from "../../core/directory/matcher.js";
+import type { DirectorySnapshot } from "../../store/directory-repo.js";
 import type { ApproveMode, ChatLink, LinkHolder, Platform } from "../../store/incident-repo.js";
 import type { Repos } from "../../store/store.js";
 import type { Actor, Desk } from "../context.js";
@@ -10,13 +13,97 @@ export interface LinkRequest {
   platform: Platform;
   userId: string;
   name: string;
-  /** The endpoint code as typed. */
+  /** The endpoint as typed: its code (`CX-00376`) or its name (`Xã Sóc Sơn`, with or without diacritics). */
   endpoint: string;
 }
 
 export type LinkRequestOutcome =
   | { ok: true; id: number; endpoint: string; notice: string }
-  | { ok: false; reason: "unknown-endpoint"; given: string; message: string };
+  /** Nothing (or only spaces) after `/dangky`. */
+  | { ok: false; reason: "usage"; message: string }
+  /** Longer than any endpoint's name: not a name. */
+  | { ok: false; reason: "too-long"; message: string }
+  /** No endpoint has this code or name; `nearest` are the codes of the closest names. */
+  | { ok: false; reason: "unknown-endpoint"; given: string; nearest: string[]; message: string }
+  /** The name fits several endpoints; `candidates` are their codes. */
+  | { ok: false; reason: "ambiguous"; given: string; candidates: string[]; message: string };
+
+const LINK_USAGE =
+  "Cách dùng: /dangky <mã hoặc tên điểm cầu>, ví dụ /dangky CX-00376 hoặc /dangky Xã Sóc Sơn (có dấu hay không dấu đều được).";
+
+/** Names and codes are short; a paragraph after `/dangky` is no endpoint. */
+const MAX_ENDPOINT_TEXT = 120;
+
+type Found = { ok: true; code: string } | Extract<LinkRequestOutcome, { ok: false }>;
+
+/**
+ * The endpoint `/dangky` names: by code (any case), else by name through the directory's matcher (the one the
+ * mail parser resolves names with). An agency name alone names its endpoint only when the agency has one.
+ */
+export function findEndpoint(snapshot: DirectorySnapshot, typed: string): Found {
+  const given = typed.trim();
+  if (!given) return { ok: false, reason: "usage", message: `Thiếu mã hoặc tên điểm cầu. ${LINK_USAGE}` };
+  if (given.length > MAX_ENDPOINT_TEXT)
+    return {
+      ok: false,
+      reason: "too-long",
+      message: `Tên điểm cầu dài quá ${MAX_ENDPOINT_TEXT} ký tự. ${LINK_USAGE}`,
+    };
+  const code = given.toUpperCase();
+  if (snapshot.hasEndpoint(code)) return { ok: true, code };
+  const matcher = snapshot.matcher();
+  const label = (c: string) => `${snapshot.endpoint(c)?.name ?? c} (${c})`;
+  const found = matcher.endpointByName(given);
+  let candidates = found.kind === "many" ? found.codes : [];
+  if (found.kind === "one") {
+    const ep = snapshot.endpoint(found.code)!;
+    const own = [ep.name, ...ep.aliases].some((n) => nameKey(n) === nameKey(given));
+    const siblings = snapshot.directory.endpoints.filter((e) => e.agency === ep.agency).map((e) => e.code);
+    // "Thành ủy Hà Nội" is the agency of three endpoints: which one is the person's is theirs to say.
+    if (own || siblings.length === 1) return { ok: true, code: found.code };
+    candidates = siblings.sort();
+  }
+  if (candidates.length > 0)
+    return {
+      ok: false,
+      reason: "ambiguous",
+      given,
+      candidates,
+      message: [
+        `«${given}» ứng với ${candidates.length} điểm cầu:`,
+        ...candidates.map((c) => `• ${label(c)}`),
+        "Đề nghị gửi lại /dangky kèm mã điểm cầu của mình.",
+      ].join("\n"),
+    };
+  // A mistyped code is nearest to codes; a mistyped name, to names.
+  const codeLike = /^[A-Z]+-?\d+$/.test(code);
+  const nearest = codeLike ? nearestCodes(snapshot, code) : found.kind === "none" ? found.nearest : [];
+  const unknown = codeLike
+    ? `Mã điểm cầu «${given}» không có trong danh bạ.`
+    : `Không có điểm cầu «${given}» trong danh bạ.`;
+  return {
+    ok: false,
+    reason: "unknown-endpoint",
+    given,
+    nearest,
+    message: nearest.length
+      ? [
+          `${unknown} Có phải anh/chị muốn:`,
+          ...nearest.map((c) => `• ${label(c)}`),
+          "Đề nghị gửi lại /dangky kèm mã điểm cầu đúng.",
+        ].join("\n")
+      : `${unknown} ${LINK_USAGE}`,
+  };
+}
+
+function nearestCodes(snapshot: DirectorySnapshot, code: string): string[] {
+  return snapshot.directory.endpoints
+    .map((e) => ({ code: e.code, d: distance(e.code, code) }))
+    .filter((x) => x.d <= 2)
+    .sort((a, b) => a.d - b.d || a.code.localeCompare(b.code))
+    .slice(0, 5)
+    .map((x) => x.code);
+}
 
 export interface LinkNoticeOptions {
   /** Registration notices to the group: the first of a window at once, the rest as one digest at its end. */
@@ -39,16 +126,11 @@ export async function requestChatLinkIn(
   now: Date,
   opts: LinkNoticeOptions,
 ): Promise<LinkRequestOutcome> {
-  const code = input.endpoint.toUpperCase();
   const snapshot = await r.directory.snapshot();
-  if (!code || !snapshot.hasEndpoint(code)) {
-    return {
-      ok: false,
-      reason: "unknown-endpoint",
-      given: input.endpoint,
-      message: `Mã điểm cầu «${input.endpoint}» không có trong danh bạ. Cách dùng: /dangky <mã điểm cầu>, ví dụ /dangky CX-00008.`,
-    };
-  }
+  const found = findEndpoint(snapshot, input.endpoint);
+  if (!found.ok) return found;
+  const code = found.code;
+  const name = snapshot.endpoint(code)?.name ?? code;
   await r.incidents.requestLink(
     { platform: input.platform, userId: input.userId, name: input.name, endpoint: code },
     now,
@@ -67,7 +149,7 @@ export async function requestChatLinkIn(
     ok: true,
     id: pending.id,
     endpoint: code,
-    notice: `Đã gửi yêu cầu đăng ký với điểm cầu ${code} (số ${pending.id}); quản trị viên sẽ duyệt.`,
+    notice: `Đã gửi yêu cầu đăng ký với điểm cầu ${name} (${code}), số ${pending.id}; quản trị viên sẽ duyệt.`,
   };
 }
 

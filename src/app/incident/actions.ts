@@ -5,19 +5,22 @@ import { type Actor, DESK_ROLES, type Desk, isDeskStaff } from "../context.js";
 import {
   ACTION_COMMAND,
   acknowledgedText,
+  commentedText,
   incidentButtons,
   ROLE_VI,
   ROUTE_VI,
   refusalText,
   reopenedText,
+  reopenNotice,
   resolvedText,
   transferNotice,
   transferredText,
 } from "./messages.js";
 import { deskNotice, groupUpdate, incidentPlace } from "./notify.js";
+import { DEFAULT_INCIDENT_OPTIONS } from "./report.js";
 import { INCIDENT_JOB } from "./timers.js";
 
-export type IncidentAction = "acknowledge" | "transfer" | "resolve" | "reopen";
+export type IncidentAction = "acknowledge" | "transfer" | "resolve" | "reopen" | "comment";
 
 /** A refused incident action: the reason as a code, and (on `IncidentRefusal`) the Vietnamese message. */
 export type RefusalCause =
@@ -32,7 +35,11 @@ export type RefusalCause =
   /** Transfer without a target. */
   | { ok: false; reason: "no-target"; incident: Incident }
   /** Transfer to a name that is no desk role or person, or names several. */
-  | { ok: false; reason: "target-refused"; incident: Incident; why: string };
+  | { ok: false; reason: "target-refused"; incident: Incident; why: string }
+  /** A comment with no text. */
+  | { ok: false; reason: "empty-note"; incident: Incident }
+  /** A comment longer than `max` characters. */
+  | { ok: false; reason: "note-too-long"; incident: Incident; max: number };
 
 export type IncidentRefusal = RefusalCause & {
   /** What to tell the person, in the words chat has always used. */
@@ -84,15 +91,45 @@ export function resolveIncident(
   return desk.store.tx((r) => resolveIncidentIn(r, actor, code, note, now));
 }
 
-/** A desk person reopens a resolved incident. */
+/** How a reopened incident's reminders restart, and a reason's length cap. */
+export interface ReopenOptions {
+  note?: string;
+  /** During a live session (or for a major incident): remind the duty after this long, then escalate. */
+  reminderMinutes?: number;
+  escalateMinutes?: number;
+}
+
+/**
+ * A desk person, or a person of the incident's own endpoint (the fault came back), reopens a resolved incident:
+ * it is open again with nobody on it, the duty of its route is told, and its reminders restart while its session
+ * is live (a major incident's always), as when it was first reported.
+ */
 export function reopenIncident(
   desk: Desk,
   actor: Actor,
   code: string,
   now: Date,
-  opts: { note?: string } = {},
+  opts: ReopenOptions = {},
 ): Promise<IncidentOutcome> {
   return desk.store.tx((r) => reopenIncidentIn(r, actor, code, now, opts));
+}
+
+/** A comment is at most this long: a note on an incident, not a report (chat messages run to 4,096). */
+export const MAX_COMMENT_LENGTH = 1000;
+
+/**
+ * A comment on an incident (`/ghichu SC-… text`), from desk staff, a person of the incident's endpoint or the
+ * account that reported it. Kept in the incident's timeline; the group is told, but never the words of a comment
+ * on an incident of a secret session (Điều 5.2).
+ */
+export function commentIncident(
+  desk: Desk,
+  actor: Actor,
+  code: string,
+  text: string,
+  now: Date,
+): Promise<IncidentOutcome> {
+  return desk.store.tx((r) => commentIncidentIn(r, actor, code, text, now));
 }
 
 type Loaded = { ok: true; incident: Incident } | RefusalCause;
@@ -238,20 +275,115 @@ export async function resolveIncidentIn(
   return outcome;
 }
 
+/**
+ * The gate of reopening and commenting: desk staff, or a person of the incident's own endpoint; a comment also
+ * from the account that reported it (an unverified reporter adds what they know). Anyone else is refused, an
+ * unregistered account before the incident is even looked up.
+ */
+async function loadForEndpoint(
+  r: Repos,
+  actor: Actor,
+  code: string,
+  allowReporter: boolean,
+): Promise<Loaded> {
+  if (!actor.person && !allowReporter) return { ok: false, reason: "forbidden" };
+  const m = INCIDENT_CODE_RE.exec(code);
+  const incident = m ? await r.incidents.get(`SC-${m[1]}-${m[2]}`) : null;
+  if (!incident) return { ok: false, reason: "not-found", code };
+  const own = actor.person?.endpoint != null && actor.person.endpoint === incident.endpoint;
+  const reporter = allowReporter && actor.id === incident.reporter;
+  if (!isDeskStaff(actor) && !own && !reporter) return { ok: false, reason: "forbidden" };
+  return { ok: true, incident };
+}
+
+/** Is the incident's session live at `now` (its reminders run only then, as when it was reported)? */
+async function sessionLive(r: Repos, inc: Incident, now: Date): Promise<boolean> {
+  const b = inc.booking ? await r.bookings.get(inc.booking) : null;
+  if (!b) return false;
+  if (b.status === "live") return true;
+  const { start, end } = b.request;
+  return (
+    ["confirmed", "checked"].includes(b.status) &&
+    !!start &&
+    !!end &&
+    start.getTime() <= now.getTime() &&
+    now.getTime() < end.getTime()
+  );
+}
+
+/** Is the incident about a secret session (Điều 5.2: chat never says more than its code)? */
+async function secretIncident(r: Repos, inc: Incident): Promise<boolean> {
+  const b = inc.booking ? await r.bookings.get(inc.booking) : null;
+  return b?.request.secret ?? false;
+}
+
 export async function reopenIncidentIn(
   r: Repos,
   actor: Actor,
   code: string,
   now: Date,
-  opts: { note?: string } = {},
+  opts: ReopenOptions = {},
 ): Promise<IncidentOutcome> {
-  const loaded = await load(r, actor, code);
+  const loaded = await loadForEndpoint(r, actor, code, false);
   if (!loaded.ok) return refuse("reopen", loaded);
   const inc = loaded.incident;
   if (inc.status !== "resolved")
     return refuse("reopen", { ok: false, reason: "not-resolved", incident: inc });
+  const note = opts.note?.trim() ?? "";
+  if (note.length > MAX_COMMENT_LENGTH)
+    return refuse("reopen", { ok: false, reason: "note-too-long", incident: inc, max: MAX_COMMENT_LENGTH });
   const next: Incident = { ...inc, status: "open", assignee: null, updatedAt: now };
-  return apply(r, actor, "reopen", inc, next, reopenedText(inc.code), opts.note || null, now);
+  const outcome = await apply(r, actor, "reopen", inc, next, reopenedText(inc.code), note || null, now);
+  const secret = await secretIncident(r, inc);
+  const who = secret ? null : (actor.person?.name ?? actor.name ?? actor.id);
+  await deskNotice(
+    r,
+    inc.route === "wan" ? "wan-duty" : "mcu-technician",
+    reopenNotice(inc, await incidentPlace(r, inc), who, secret ? "" : note),
+    now,
+    inc.code,
+    incidentButtons(inc.code),
+  );
+  if (inc.reporter === "storm" || (await sessionLive(r, inc, now))) {
+    const at = (m: number) => new Date(now.getTime() + m * 60_000);
+    const remind = opts.reminderMinutes ?? DEFAULT_INCIDENT_OPTIONS.ackReminderMinutes;
+    const escalate = opts.escalateMinutes ?? DEFAULT_INCIDENT_OPTIONS.escalateMinutes;
+    await r.jobs.schedule({ kind: INCIDENT_JOB.reminder, key: inc.code, runAt: at(remind) }, now);
+    await r.jobs.schedule({ kind: INCIDENT_JOB.escalate, key: inc.code, runAt: at(escalate) }, now);
+  }
+  return outcome;
+}
+
+export async function commentIncidentIn(
+  r: Repos,
+  actor: Actor,
+  code: string,
+  text: string,
+  now: Date,
+): Promise<IncidentOutcome> {
+  const loaded = await loadForEndpoint(r, actor, code, true);
+  if (!loaded.ok) return refuse("comment", loaded);
+  const inc = loaded.incident;
+  const note = text.trim();
+  if (!note) return refuse("comment", { ok: false, reason: "empty-note", incident: inc });
+  if (note.length > MAX_COMMENT_LENGTH)
+    return refuse("comment", { ok: false, reason: "note-too-long", incident: inc, max: MAX_COMMENT_LENGTH });
+  await r.incidents.save({ ...inc, updatedAt: now });
+  await r.incidents.addEvent(inc.code, {
+    at: now,
+    actor: actor.id,
+    channel: actor.channel,
+    action: ACTION_COMMAND.comment,
+    note,
+  });
+  const secret = await secretIncident(r, inc);
+  const notice = commentedText(
+    inc.code,
+    secret ? null : (actor.person?.name ?? actor.name ?? actor.id),
+    secret ? null : note,
+  );
+  await groupUpdate(r, notice, now);
+  return { ok: true, incident: { ...inc, updatedAt: now }, notice };
 }
 
 type TransferTarget =

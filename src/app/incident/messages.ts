@@ -24,6 +24,23 @@ export const ACTION_COMMAND: Record<IncidentAction, string> = {
   transfer: "chuyen",
   resolve: "xong",
   reopen: "mo",
+  comment: "ghichu",
+};
+
+/** Each step of an incident's timeline, as chat and the web desk name it. */
+export const INCIDENT_EVENT_VI: Record<string, string> = {
+  opened: "tiếp nhận phản ánh",
+  "opened-unverified": "tiếp nhận phản ánh (chưa xác minh)",
+  "reported-again": "báo lại",
+  "opened-major": "mở sự cố diện rộng",
+  "joined-major": "gộp vào sự cố diện rộng",
+  nhan: "nhận xử lý",
+  chuyen: "chuyển xử lý",
+  xong: "đã khắc phục",
+  mo: "mở lại",
+  ghichu: "ghi chú",
+  reminded: "nhắc việc người trực",
+  escalated: "báo động lên quản trị viên",
 };
 
 /** How each incident command is written, for the message that corrects a mistyped one. */
@@ -31,7 +48,8 @@ const INCIDENT_USAGE: Record<IncidentAction, string> = {
   acknowledge: "/nhan SC-2026-0123",
   transfer: "/chuyen SC-2026-0123 wan | mcu | @Tên cán bộ",
   resolve: "/xong SC-2026-0123 [ghi chú cách xử lý]",
-  reopen: "/mo SC-2026-0123",
+  reopen: "/mo SC-2026-0123 [lý do]",
+  comment: "/ghichu SC-2026-0123 <nội dung ghi chú>",
 };
 
 /** The buttons under a desk notice about an incident (Telegram; Zalo spells them out as commands). */
@@ -76,11 +94,15 @@ export function joinedText(joined: Incident): string {
   return `Sự cố này đã được ghi nhận trong ${joined.code} (${INCIDENT_STATUS_VI[joined.status]}); bot đã bổ sung phản ánh của anh/chị.`;
 }
 
+/**
+ * How an unregistered chat account is told to register. Chat adds it to a stranger's acknowledgement once per
+ * window (not on every report: the group's quota is for faults).
+ */
 export const REGISTER_HINT =
-  "Tài khoản của anh/chị chưa gắn với điểm cầu nào: đề nghị gửi /dangky <mã điểm cầu> để quản trị viên duyệt, hoặc gọi trực tiếp bộ phận kỹ thuật.";
+  "Tài khoản của anh/chị chưa gắn với điểm cầu nào: đề nghị gửi /dangky <mã hoặc tên điểm cầu> (ví dụ /dangky Xã Sóc Sơn) để quản trị viên duyệt, hoặc gọi trực tiếp bộ phận kỹ thuật.";
 
 export function strangerJoinedText(joined: Incident): string {
-  return `Phản ánh này đã được ghi vào sự cố ${joined.code} (chưa xác minh). ${REGISTER_HINT}`;
+  return `Phản ánh này đã được ghi vào sự cố ${joined.code} (chưa xác minh).`;
 }
 
 export function strangerOpenedText(
@@ -89,7 +111,7 @@ export function strangerOpenedText(
   category: FaultCategory,
   route: Route,
 ): string {
-  return `Chào ${name}, bot đã ghi nhận phản ánh thành sự cố ${code} (${CATEGORY_VI[category]}, chưa xác minh) và chuyển ${ROUTE_VI[route]}. ${REGISTER_HINT}`;
+  return `Chào ${name}, bot đã ghi nhận phản ánh thành sự cố ${code} (${CATEGORY_VI[category]}, chưa xác minh) và chuyển ${ROUTE_VI[route]}.`;
 }
 
 export function strangerNotice(
@@ -126,6 +148,18 @@ export function reopenedText(code: string): string {
   return `Sự cố ${code} được mở lại.`;
 }
 
+/** The desk is told who reopened an incident (never a secret session's endpoint or reporter, nor their words). */
+export function reopenNotice(inc: Incident, place: string, who: string | null, note: string): string {
+  return `Sự cố ${inc.code} (${CATEGORY_VI[inc.category]}) tại ${place} được mở lại${who ? ` bởi ${who}` : ""}${note ? `: ${note}` : ""}; chưa có người nhận xử lý.`;
+}
+
+/** A comment as the group reads it; `who` and `note` are null for a secret session's incident (Điều 5.2). */
+export function commentedText(code: string, who: string | null, note: string | null): string {
+  if (note === null)
+    return `Sự cố ${code} (phiên mật) có ghi chú mới; nội dung chỉ xem được trên trang sự cố của bàn kỹ thuật hoặc nhắn riêng /suco ${code} cho bot.`;
+  return `Ghi chú cho sự cố ${code}${who ? ` (${who})` : ""}: ${note}`;
+}
+
 export function transferUsage(code: string): string {
   return `Cách dùng: /chuyen ${code} wan, /chuyen ${code} mcu hoặc /chuyen ${code} @tên (tên một cán bộ kỹ thuật MCU, trực ban WAN hoặc quản trị viên trong danh bạ).`;
 }
@@ -134,6 +168,10 @@ export function transferUsage(code: string): string {
 export function refusalText(action: IncidentAction, refusal: RefusalCause): string {
   switch (refusal.reason) {
     case "forbidden":
+      if (action === "reopen")
+        return "Chỉ cán bộ kỹ thuật MCU, trực ban mạng WAN, quản trị viên hoặc cán bộ của điểm cầu báo sự cố mới mở lại được sự cố. Nếu sự cố lặp lại, đề nghị nhắn mô tả ngắn để báo sự cố mới.";
+      if (action === "comment")
+        return "Chỉ cán bộ kỹ thuật MCU, trực ban mạng WAN, quản trị viên, cán bộ của điểm cầu báo sự cố hoặc người đã báo sự cố mới ghi chú được cho sự cố.";
       return "Chỉ cán bộ kỹ thuật MCU, trực ban mạng WAN hoặc quản trị viên mới thao tác được với sự cố.";
     case "not-found":
       return refusal.code
@@ -144,7 +182,11 @@ export function refusalText(action: IncidentAction, refusal: RefusalCause): stri
         ? `Sự cố ${refusal.incident.code} đã khắc phục; dùng /mo ${refusal.incident.code} để mở lại.`
         : `Sự cố ${refusal.incident.code} đã khắc phục trước đó.`;
     case "not-resolved":
-      return `Sự cố ${refusal.incident.code} đang mở.`;
+      return `Sự cố ${refusal.incident.code} đang mở (${INCIDENT_STATUS_VI[refusal.incident.status]}); chỉ mở lại được sự cố đã khắc phục.`;
+    case "empty-note":
+      return `Thiếu nội dung ghi chú. Cách dùng: /ghichu ${refusal.incident.code} <nội dung ghi chú>.`;
+    case "note-too-long":
+      return `Ghi chú cho sự cố ${refusal.incident.code} dài quá ${refusal.max} ký tự; đề nghị rút gọn rồi gửi lại.`;
     case "no-target":
       return transferUsage(refusal.incident.code);
     case "target-refused":

@@ -122,14 +122,43 @@ export class DirectoryMatcher {
   }
 
   private suggest(key: string): string[] {
+    return this.nearest(key, 3).map((c) => this.names.get(c) ?? c);
+  }
+
+  /** Codes of the endpoints whose names are closest to `key` (a `nameKey`), at most `n`. */
+  private nearest(key: string, n: number): string[] {
     // The same name under another unit type is the likeliest mistake ("phường Sóc Sơn" for "xã Sóc Sơn").
     const sameName = this.bareKeys.get(key.replace(UNIT_TYPE, ""));
-    if (sameName) return [...sameName].map((c) => this.names.get(c) ?? c).slice(0, 3);
+    if (sameName) return [...sameName].slice(0, n);
     const scored = [...this.endpointKeys.entries()]
       .map(([k, codes]) => ({ d: distance(k, key), codes }))
       .sort((a, b) => a.d - b.d)
-      .slice(0, 3);
-    return [...new Set(scored.flatMap((s) => [...s.codes].map((c) => this.names.get(c) ?? c)))].slice(0, 3);
+      .slice(0, n);
+    return [...new Set(scored.flatMap((s) => [...s.codes]))].slice(0, n);
+  }
+
+  /**
+   * One endpoint by a name as a person types it (chat's `/dangky Xã Sóc Sơn`): `one` when the name (or an alias,
+   * or the agency's name) names exactly one endpoint; `many` when it names several (ambiguous); otherwise `none`
+   * with the codes of the nearest names, at most `n`. Group phrases ("tất cả các xã") name no one endpoint.
+   */
+  endpointByName(
+    phrase: string,
+    n = 5,
+  ): { kind: "one"; code: string } | { kind: "many"; codes: string[] } | { kind: "none"; nearest: string[] } {
+    const key = nameKey(phrase);
+    if (!key || COMMUNE_GROUP.test(fold(phrase))) return { kind: "none", nearest: [] };
+    const exact = this.endpointKeys.get(key);
+    const bare = exact ? undefined : this.bareKeys.get(key);
+    const pool = exact ?? bare;
+    if (pool?.size === 1) return { kind: "one", code: [...pool][0]! };
+    if (pool && pool.size > 1) return { kind: "many", codes: [...pool].sort() };
+    return { kind: "none", nearest: this.nearest(key, n) };
+  }
+
+  /** The endpoint's name in the directory. */
+  nameOf(code: string): string | undefined {
+    return this.names.get(code);
   }
 
   /** The agency a phrase names, by name or alias. */

@@ -1,7 +1,11 @@
 import { Hono } from "hono";
 import {
   acknowledgeIncident,
+  commentIncident,
   type IncidentOutcome,
+  incidentTimeline,
+  MAX_COMMENT_LENGTH,
+  reopenIncident,
   resolveIncident,
   transferIncident,
 } from "../../app/incident/index.js";
@@ -12,17 +16,9 @@ import { type IncidentFilter, incidents } from "../data.js";
 import { flashOf, withFlash } from "../views/flash.js";
 import { dateTime } from "../views/format.js";
 import { hidesSecret, IncidentCard } from "../views/incident.js";
-import { Layout } from "../views/layout.js";
+import { Csrf, Layout } from "../views/layout.js";
 
 const CODE = /^SC-\d{4}-\d{4,}$/;
-
-const ACTION_VI: Record<string, string> = {
-  report: "tiếp nhận phản ánh",
-  nhan: "nhận xử lý",
-  chuyen: "chuyển xử lý",
-  xong: "đã khắc phục",
-  mo: "mở lại",
-};
 
 function Filters(p: { f: IncidentFilter }) {
   return (
@@ -103,9 +99,10 @@ async function DetailPage(p: {
 }) {
   const [v] = (await incidents(p.ctx.desk)).filter((x) => x.incident.code === p.code);
   if (!v) return null;
-  const events = await p.ctx.desk.store.read((r) => r.incidents.events(p.code));
+  const steps = await p.ctx.desk.store.read((r) => incidentTimeline(r, v.incident));
   const zone = p.ctx.desk.reg.zone;
   const hidden = hidesSecret(p.user, v);
+  const id = p.code.toLowerCase();
   return (
     <Layout title={`Sự cố ${p.code}`} user={p.user} current="/su-co" flash={p.flash} live>
       <div
@@ -122,13 +119,34 @@ async function DetailPage(p: {
             {dateTime(v.incident.openedAt, zone)}: tiếp nhận phản ánh từ{" "}
             {hidden ? "điểm cầu phiên mật" : v.incident.reporter}
           </li>
-          {events.map((e) => (
+          {steps.map((e) => (
             <li>
-              {dateTime(e.at, zone)}: {ACTION_VI[e.action] ?? e.action} — {e.actor} qua {e.channel}
+              {dateTime(e.at, zone)}: {e.label} — {hidden && e.endpointSide ? "điểm cầu phiên mật" : e.who}{" "}
+              qua {e.channel}
               {e.note && !hidden ? ` (${e.note})` : ""}
             </li>
           ))}
         </ol>
+        {v.incident.status === "resolved" ? (
+          <form class="inline" method="post" action={`/su-co/${p.code}/mo`}>
+            <Csrf user={p.user} />
+            <input type="hidden" name="ve" value={`/su-co/${p.code}`} />
+            <label for={`mo-${id}`}>Lý do mở lại</label>
+            <input id={`mo-${id}`} name="note" type="text" maxlength={MAX_COMMENT_LENGTH} />
+            <button type="submit" class="secondary">
+              Mở lại
+            </button>
+          </form>
+        ) : null}
+        <form class="inline" method="post" action={`/su-co/${p.code}/ghichu`}>
+          <Csrf user={p.user} />
+          <input type="hidden" name="ve" value={`/su-co/${p.code}`} />
+          <label for={`ghichu-${id}`}>Ghi chú</label>
+          <input id={`ghichu-${id}`} name="note" type="text" required maxlength={MAX_COMMENT_LENGTH} />
+          <button type="submit" class="secondary">
+            Thêm ghi chú
+          </button>
+        </form>
       </div>
     </Layout>
   );
@@ -155,7 +173,7 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
       : null;
     return page ? c.html(page) : c.text(`Không tìm thấy sự cố ${code}.`, 404);
   });
-  app.post("/su-co/:code/:action{nhan|chuyen|xong}", requireUser, async (c) => {
+  app.post("/su-co/:code/:action{nhan|chuyen|xong|mo|ghichu}", requireUser, async (c) => {
     const user = c.get("user")!;
     const code = c.req.param("code").toUpperCase();
     const action = c.req.param("action");
@@ -171,6 +189,13 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
       const target = body.target === "wan" || body.target === "mcu" ? body.target : null;
       if (!target) return c.text("Hãy chọn nơi chuyển: trực ban mạng WAN hoặc kỹ thuật MCU.", 400);
       outcome = await transferIncident(ctx.desk, actor, code, target, now);
+    } else if (action === "mo" || action === "ghichu") {
+      // The length is checked by the use case, which says so (chat's words), rather than cut silently.
+      const note = typeof body.note === "string" ? body.note : "";
+      outcome =
+        action === "mo"
+          ? await reopenIncident(ctx.desk, actor, code, now, { note })
+          : await commentIncident(ctx.desk, actor, code, note, now);
     } else {
       const note = (typeof body.note === "string" ? body.note : "").trim().slice(0, 500);
       outcome = await resolveIncident(ctx.desk, actor, code, note, now);
@@ -181,7 +206,9 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
       return page ? c.html(page, status) : c.text(outcome.message, status);
     }
     ctx.kick();
-    const flash = { nhan: "da-nhan", chuyen: "da-chuyen", xong: "da-xong" }[action] ?? "";
+    const flash =
+      { nhan: "da-nhan", chuyen: "da-chuyen", xong: "da-xong", mo: "da-mo", ghichu: "da-ghichu" }[action] ??
+      "";
     return c.redirect(withFlash(back, flash, code), 303);
   });
   return app;

@@ -14,6 +14,8 @@ const FLASH: Record<string, { kind: "ok" | "error"; text: (code: string) => stri
   "da-nhan": { kind: "ok", text: (c) => `Đã nhận xử lý sự cố ${c}.` },
   "da-chuyen": { kind: "ok", text: (c) => `Đã chuyển sự cố ${c}.` },
   "da-xong": { kind: "ok", text: (c) => `Đã ghi nhận sự cố ${c} được khắc phục.` },
+  "da-mo": { kind: "ok", text: (c) => `Đã mở lại sự cố ${c}.` },
+  "da-ghichu": { kind: "ok", text: (c) => `Đã thêm ghi chú cho sự cố ${c}.` },
   "da-mo-khoa": { kind: "ok", text: (c) => `Đã mở khóa tài khoản ${c}.` },
   "da-nhap-danh-ba": {
     kind: "ok",
