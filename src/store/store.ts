@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { BookingRepo } from "./booking-repo.js";
 import { type Db, openDatabase } from "./db.js";
 import { DirectoryRepo } from "./directory-repo.js";
+import { DutyRepo } from "./duty-repo.js";
 import { IncidentRepo } from "./incident-repo.js";
 import { LeaseRepo } from "./lease-repo.js";
 import { InboundRepo, JobRepo, MetaRepo, OutboxRepo } from "./queue-repos.js";
@@ -15,6 +16,7 @@ export interface Repos {
   meta: MetaRepo;
   incidents: IncidentRepo;
   lease: LeaseRepo;
+  duty: DutyRepo;
 }
 
 export interface StoreOptions {
@@ -48,6 +50,7 @@ export class Store {
       meta: new MetaRepo(db),
       incidents: new IncidentRepo(db),
       lease: new LeaseRepo(db),
+      duty: new DutyRepo(db),
     };
   }
 
