@@ -1,6 +1,8 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type ChatEvent, handleChatEvent, incidentJobHandlers } from "../src/app/chat/conversation.js";
+import { ROOT } from "../src/app/config.js";
 import type { Desk } from "../src/app/desk.js";
 import { runDueJobs } from "../src/app/scheduler.js";
 import { type ChatTransport, deliverChat } from "../src/bot/delivery.js";
@@ -262,6 +264,18 @@ describe("/truc", () => {
     const refused = await cliHere(["truc", "doi", "wan", "Bùi Ngọc Giang"], env, now);
     expect(refused.error?.message).toBe(
       "«Bùi Ngọc Giang» không phải Trực ban mạng WAN trong danh bạ (có: Đỗ Văn Khánh, Phạm Thu An).",
+    );
+    // The sample roster imports (every name is a desk person of the directory); a bad file changes nothing.
+    const bad = join(tempDir(), "duty.csv");
+    writeFileSync(bad, "role,weekday,from,to,person\nmcu,1,07:00,19:00,Người Lạ\n");
+    expect((await cliHere(["truc", "nhap", bad], env, now)).error?.message).toBe(
+      "Lịch trực nêu người không có trong danh bạ với vai trò tương ứng: Người Lạ (Kỹ thuật MCU).",
+    );
+    expect(await desk.store.read((r) => r.duty.shifts())).toHaveLength(roster.length);
+    const imported = await cliHere(["truc", "nhap", join(ROOT, "data/sample-duty.csv")], env, now);
+    expect(imported.out).toBe("Đã nhập 19 ca trực.\n");
+    expect((await cliHere(["truc", "lich"], env, now)).out.split("\n")[0]).toBe(
+      "Kỹ thuật MCU\tThứ Hai\t07:00–19:00\tBùi Ngọc Giang",
     );
     const log = await cliHere(["truc", "nhatky"], env, now);
     expect(
