@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadHolidayCalendar } from "../src/app/config.js";
+import { ConfigError, loadConfig, loadHolidayCalendar } from "../src/app/config.js";
 import { parseRosterCsv } from "../src/app/duty/duty.js";
 import { addWorkingMinutes, offSessionDue, onDuty, type Shift } from "../src/core/duty/roster.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";
@@ -85,5 +85,24 @@ describe("the duty CSV", () => {
       "Dòng 5: vai trò «abc» phải là mcu hoặc wan.",
       "Dòng 6: giờ «25:00–08:00» không hợp lệ (HH:mm, giờ đầu khác giờ cuối).",
     ]);
+  });
+});
+
+describe("off-session delays in the configuration", () => {
+  it("reads the delays and urgent classes, and refuses an unknown class in Vietnamese", () => {
+    const config = loadConfig({
+      DESK_DUTY_REMIND_MINUTES: "30",
+      DESK_DUTY_ESCALATE_MINUTES: "120",
+      DESK_DUTY_URGENT_CLASSES: "power, audio",
+    });
+    expect(config.chat.offSession).toEqual({
+      reminderMinutes: 30,
+      escalateMinutes: 120,
+      urgent: ["power", "audio"],
+    });
+    expect(() => loadConfig({ DESK_DUTY_URGENT_CLASSES: "network,mất điện" })).toThrow(ConfigError);
+    expect(() => loadConfig({ DESK_DUTY_URGENT_CLASSES: "network,mất điện" })).toThrow(
+      /DESK_DUTY_URGENT_CLASSES.*phải là danh sách cách nhau bởi dấu phẩy, gồm: audio, video, network, power, equipment/,
+    );
   });
 });

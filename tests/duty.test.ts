@@ -274,6 +274,7 @@ describe("/truc", () => {
     expect(await desk.store.read((r) => r.duty.shifts())).toHaveLength(roster.length);
     const imported = await cliHere(["truc", "nhap", join(ROOT, "data/sample-duty.csv")], env, now);
     expect(imported.out).toBe("Đã nhập 19 ca trực.\n");
+    expect(await desk.store.read((r) => r.duty.shifts())).toHaveLength(19);
     expect((await cliHere(["truc", "lich"], env, now)).out.split("\n")[0]).toBe(
       "Kỹ thuật MCU\tThứ Hai\t07:00–19:00\tBùi Ngọc Giang",
     );
