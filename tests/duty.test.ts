@@ -257,7 +257,9 @@ describe("/truc", () => {
     const env = { DESK_DB: path };
     const shown = await cliHere(["truc"], env, now);
     expect(shown.error).toBeNull();
-    expect(shown.out).toContain("• Kỹ thuật MCU: cả ngày Bùi Ngọc Giang (đổi bởi");
+    expect(shown.out).toContain(
+      `• Kỹ thuật MCU: cả ngày Bùi Ngọc Giang (đổi bởi ${admin.name} lúc 09:00). Đang trực: Bùi Ngọc Giang.`,
+    );
     const changed = await cliHere(["truc", "doi", "wan", "Phạm", "Thu", "An"], env, now);
     expect(changed.error).toBeNull();
     expect(changed.out).toBe("Đã đổi người trực Trực ban mạng WAN hôm nay (29/12/2026) thành Phạm Thu An.\n");

@@ -44,7 +44,8 @@ export async function dutyText(r: Repos, now: Date, zone: string): Promise<strin
         (s.weekday === weekday || (s.fromMinute > s.toMinute && covers(s, weekday, 0))),
     );
     const plan = changed
-      ? `cả ngày ${changed.person} (đổi bởi ${changed.actor} lúc ${hhmm(minuteOfDay(changed.at, zone))})`
+      ? // The audit keeps the chat account; the roster names only the person.
+        `cả ngày ${changed.person} (đổi bởi ${changed.actor.replace(/ \(.*\)$/, "")} lúc ${hhmm(minuteOfDay(changed.at, zone))})`
       : today.length
         ? today.map((s) => `${s.person} ${shiftHours(s, weekday)}`).join("; ")
         : "chưa xếp lịch";
