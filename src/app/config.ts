@@ -6,6 +6,7 @@ import { IANAZone } from "luxon";
 import { z } from "zod";
 import type { TelegramSettings } from "../bot/telegram/adapter.js";
 import { HolidayCalendar, type YearSwaps } from "../core/calendar/holidays.js";
+import type { FaultCategory } from "../core/incident/classify.js";
 import { DEFAULT_REGULATION, type Regulation } from "../core/regulation.js";
 import type { ImapSettings } from "../mail/intake.js";
 import type { SmtpSettings } from "../mail/smtp-sender.js";
@@ -19,6 +20,8 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "phải có dạng HH:mm, ví dụ 07:30");
 const positive = z.coerce.number().int().positive();
+/** The fault classes an incident can have (see src/core/incident/classify.ts), as config may list them. */
+const FAULT_CLASSES = ["audio", "video", "network", "power", "equipment"];
 /** How a mail connection is protected: implicit TLS, a required STARTTLS upgrade, or nothing (loopback only). */
 const tlsMode = z.enum(["tls", "starttls", "none"], {
   error: "phải là tls (TLS ngay từ đầu), starttls (nâng cấp bắt buộc) hoặc none (chỉ cho máy chủ loopback)",
@@ -128,6 +131,22 @@ const EnvSchema = z.object({
   DESK_INCIDENT_JOIN_MINUTES: positive.default(10),
   DESK_INCIDENT_REMIND_MINUTES: positive.default(5),
   DESK_INCIDENT_ESCALATE_MINUTES: positive.default(10),
+  // Outside sessions (issue 13): longer delays, in working minutes (office hours of working days) except for the
+  // urgent fault classes, whose delays run on the wall clock.
+  DESK_DUTY_REMIND_MINUTES: positive.default(60),
+  DESK_DUTY_ESCALATE_MINUTES: positive.default(240),
+  DESK_DUTY_URGENT_CLASSES: z
+    .string()
+    .default("network,power")
+    .refine(
+      (v) =>
+        v
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean)
+          .every((x) => FAULT_CLASSES.includes(x)),
+      `phải là danh sách cách nhau bởi dấu phẩy, gồm: ${["audio", "video", "network", "power", "equipment"].join(", ")} (có thể để trống)`,
+    ),
   // Chat authorisation: per-user limits (N per window of minutes) and the registration-notice window.
   DESK_CHAT_REGISTER_LIMIT: positive.default(3),
   DESK_CHAT_REGISTER_WINDOW_MINUTES: positive.default(60),
@@ -445,6 +464,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       joinMinutes: e.DESK_INCIDENT_JOIN_MINUTES,
       ackReminderMinutes: e.DESK_INCIDENT_REMIND_MINUTES,
       escalateMinutes: e.DESK_INCIDENT_ESCALATE_MINUTES,
+      offSession: {
+        reminderMinutes: e.DESK_DUTY_REMIND_MINUTES,
+        escalateMinutes: e.DESK_DUTY_ESCALATE_MINUTES,
+        urgent: e.DESK_DUTY_URGENT_CLASSES.split(",")
+          .map((x) => x.trim())
+          .filter(Boolean) as FaultCategory[],
+      },
       limits: {
         registrations: {
           limit: e.DESK_CHAT_REGISTER_LIMIT,

@@ -7,6 +7,8 @@ import { type McuAdapter, McuRefusedError } from "../mcu/port.js";
 import type { Repos } from "../store/store.js";
 import { moveTo } from "./booking/index.js";
 import type { Desk } from "./desk.js";
+import { incidentButtons } from "./incident/messages.js";
+import { deskNotice } from "./incident/notify.js";
 
 export interface SessionRunnerOptions {
   /** Packet loss (percent) beyond which a leg raises an incident on its own. */
@@ -167,6 +169,16 @@ export class SessionRunner {
             now,
             b.code,
             "mcu-incident",
+          );
+          // The WAN duty hears of it directly (privately where they can be reached), ahead of any backlog.
+          await deskNotice(
+            r,
+            "wan-duty",
+            `Sự cố ${code} (${CATEGORY_VI.network}): ${secret ? "một điểm cầu của phiên mật" : `điểm cầu ${leg.endpoint}`} ${what} trong phiên ${b.code}.`,
+            now,
+            code,
+            incidentButtons(code),
+            { kind: "mcu-incident" },
           );
         } else if (!bad && open && open !== "-") {
           const inc = await r.incidents.get(open);

@@ -36,5 +36,6 @@ export const HELP_TEXT = `Hướng dẫn sử dụng bot Hỗ trợ kỹ thuật
 • /mo SC-… [lý do] — mở lại sự cố đã khắc phục mà lỗi lặp lại (cán bộ kỹ thuật hoặc điểm cầu báo sự cố).
 • Cán bộ kỹ thuật: /nhan SC-… (nhận xử lý), /chuyen SC-… wan|mcu|@tên cán bộ trực trong danh bạ (chuyển), /xong SC-… ghi chú (đã khắc phục), /mo SC-… (mở lại).
 • Kỹ thuật MCU: /batdau HTT-… và /ketthuc HTT-… (bắt đầu, kết thúc ngay), /bangiao HTT-… (đã bàn giao bản ghi), /tatmic HTT-… <điểm cầu>, /batmic HTT-… <điểm cầu>, /bocuc HTT-… <bố cục>, /goilai HTT-… <điểm cầu>.
+• /truc — người trực Kỹ thuật MCU và Trực ban mạng WAN hôm nay; quản trị viên đổi người trực hôm nay: /truc mcu @Tên hoặc /truc wan @Tên. Cán bộ trực nhắn riêng cho bot (/start) để nhận thông báo sự cố, nhắc việc trong tin nhắn riêng.
 • Quản trị viên: /duyet <số yêu cầu> [leader|technician] — duyệt đăng ký. Nếu điểm cầu đã có người gắn tài khoản, bot nêu tên người đó và chờ chọn: /duyet <số> thay (thay tài khoản cũ, ghi nhật ký) hoặc /duyet <số> them (thêm người thứ hai).
 Trên Zalo, bot chỉ nhận tin nhắn trong nhóm khi được nhắc tên (@bot) hoặc khi trả lời tin của bot; Zalo không có nút bấm nên mọi thao tác đều dùng lệnh.`;

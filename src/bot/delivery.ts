@@ -1,3 +1,4 @@
+import { dutyRoleOf } from "../core/duty/roster.js";
 import { DEFAULT_RETRY, nextAttemptAt } from "../core/jobs/backoff.js";
 import type { Platform } from "../store/incident-repo.js";
 import type { OutboxMessage } from "../store/queue-repos.js";
@@ -39,6 +40,8 @@ export interface ChatDeliveryOptions {
   stormEditMs: number;
   /** Where the storm message cannot be edited (Zalo), a new one goes at most this often. */
   stormRepeatMs: number;
+  /** The zone of the duty roster's weekdays and hours. */
+  zone?: string;
 }
 
 export const DEFAULT_DELIVERY: ChatDeliveryOptions = {
@@ -62,6 +65,9 @@ export class RetryAfterError extends Error {
     super(`rate limited for ${retryAfterMs} ms`);
   }
 }
+
+/** The roster's weekdays and hours are Hanoi's. */
+const DUTY_ZONE = "Asia/Ho_Chi_Minh";
 
 const ROLE_TAG: Record<string, string> = {
   "mcu-technician": "[Kỹ thuật MCU]",
@@ -122,17 +128,24 @@ export async function deliverChat(
         await r.outbox.markSent(m.id, now());
         continue;
       }
-      const tag = m.channel === "desk" ? `${ROLE_TAG[m.recipient] ?? `[${m.recipient}]`} ` : "";
+      const tags = [m.recipient, ...((m.payload.tags as string[] | undefined) ?? [])];
+      const tag = m.channel === "desk" ? `${tags.map((x) => ROLE_TAG[x] ?? `[${x}]`).join(" ")} ` : "";
+      // A notice to a duty role goes to the person on duty in their private chat with the bot; where they have
+      // none on a platform, to the group, naming them. A public notice (an escalation) stays in the group.
+      const duty = m.channel === "desk" && !m.payload.public ? dutyRoleOf(m.recipient) : null;
+      const contact = duty ? await r.duty.contact(duty, now(), opts.zone ?? DUTY_ZONE) : null;
       for (const t of transports) {
         const buttons = m.payload.buttons as ChatButton[][] | undefined;
+        const direct = contact?.private[t.platform];
+        const mention = contact && !direct ? `@${contact.name} ` : "";
         await r.outbox.enqueue(
           {
             channel: "chat",
-            recipient: `${t.platform}:${t.groupChatId}`,
+            recipient: `${t.platform}:${direct ?? t.groupChatId}`,
             kind: m.kind,
             booking: m.booking,
             payload: {
-              text: `${tag}${String(m.payload.text ?? "")}`,
+              text: `${tag}${mention}${String(m.payload.text ?? "")}`,
               ...(buttons ? { buttons } : {}),
               ...(m.payload.incident ? { incident: m.payload.incident } : {}),
             },

@@ -339,3 +339,51 @@ export const webSessions = sqliteTable(
   },
   (t) => [index("web_sessions_login").on(t.login)],
 );
+
+/**
+ * The duty roster (issue 13): who is on duty for a desk role (`mcu`, `wan`) by weekday (1 = Monday … 7 = Sunday)
+ * and local minutes [from, to) in Asia/Ho_Chi_Minh; `to` below `from` runs past midnight. `person` is a name of the
+ * directory with that desk role (the directory's people rows are replaced on import; names survive).
+ */
+export const dutyRoster = sqliteTable(
+  "duty_roster",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    role: text("role").notNull(),
+    weekday: integer("weekday").notNull(),
+    fromMinute: integer("from_minute").notNull(),
+    toMinute: integer("to_minute").notNull(),
+    person: text("person").notNull(),
+  },
+  (t) => [index("duty_roster_role").on(t.role, t.weekday)],
+);
+
+/**
+ * "Today's duty": an admin puts a person on duty for a role for one local date. Rows are never updated: the
+ * latest row of a (date, role) decides, and the rows are the audit of who changed the duty, when and how.
+ */
+export const dutyOverrides = sqliteTable(
+  "duty_overrides",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    date: text("date").notNull(),
+    role: text("role").notNull(),
+    person: text("person").notNull(),
+    actor: text("actor").notNull(),
+    channel: text("channel").notNull(),
+    at: instant("at").notNull(),
+  },
+  (t) => [index("duty_overrides_date").on(t.date, t.role, t.id)],
+);
+
+/** Private chats with the bot: a chat user who wrote to the bot privately (Telegram: chat id = user id). */
+export const privateChats = sqliteTable(
+  "private_chats",
+  {
+    platform: text("platform").notNull(),
+    userId: text("user_id").notNull(),
+    chatId: text("chat_id").notNull(),
+    startedAt: instant("started_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.userId] })],
+);

@@ -5,6 +5,7 @@ import { BookingRepo } from "./booking-repo.js";
 import type { Conn } from "./conn.js";
 import { type Db, openDatabase } from "./db.js";
 import { DirectoryRepo, type SnapshotCache } from "./directory-repo.js";
+import { DutyRepo } from "./duty-repo.js";
 import { IncidentRepo } from "./incident-repo.js";
 import { LeaseRepo } from "./lease-repo.js";
 import { isPostgresUrl, openPgDatabase, type PgDb } from "./pg/db.js";
@@ -21,6 +22,7 @@ export interface Repos {
   meta: MetaRepo;
   incidents: IncidentRepo;
   lease: LeaseRepo;
+  duty: DutyRepo;
 }
 
 export interface StoreOptions {
@@ -107,6 +109,7 @@ export class Store {
       meta: new MetaRepo(c),
       incidents: new IncidentRepo(c),
       lease: new LeaseRepo(c),
+      duty: new DutyRepo(c),
     };
   }
 

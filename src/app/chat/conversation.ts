@@ -20,6 +20,7 @@ import {
   type LinkApproval,
   requestChatLinkIn,
 } from "../directory/chat-links.js";
+import { dutyText, setTodayDutyIn } from "../duty/duty.js";
 import {
   acknowledgeIncidentIn,
   commentIncidentIn,
@@ -135,6 +136,8 @@ export async function handleChatEvent(
   return desk.store.tx(async (r) => {
     if (!(await r.inbound.claim(ev.platform, ev.updateId, now, "received"))) return { duplicate: true };
     const person = await r.incidents.personByChat(ev.platform, ev.userId);
+    // Whoever writes to the bot privately can be reached there: desk notices for their duty go to this chat.
+    if (ev.chatType === "private") await r.duty.rememberPrivateChat(ev.platform, ev.userId, ev.chatId, now);
     const cmd = ev.button ? parseButton(ev.button) : parseCommand(ev.text);
     const gate = await authorise(r, ev, person, cmd, now, opts);
     if (gate !== "ok") {
@@ -363,6 +366,19 @@ async function command(
     }
     case "suco":
       return cmd.rest ? incidentView(r, ev, person, cmd.rest, now, zone) : ownIncidents(r, ev, person, now);
+    case "truc": {
+      // `/truc` shows today's duty; `/truc mcu|wan @Tên` (an admin) changes it for today, audited.
+      if (cmd.args.length === 0) return reply(r, ev, await dutyText(r, now, zone), now);
+      const outcome = await setTodayDutyIn(
+        r,
+        actorOf(ev, person),
+        cmd.args[0]!,
+        cmd.args.slice(1).join(" "),
+        now,
+        zone,
+      );
+      return reply(r, ev, outcome.ok ? outcome.notice : outcome.message, now);
+    }
     default:
       return reply(r, ev, `Lệnh /${cmd.name} không tồn tại. Gõ /tro_giup để xem các lệnh.`, now);
   }

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { DateTime } from "luxon";
@@ -27,6 +27,7 @@ import { MailDesk, type MailOutcome, mailDeskOptions } from "../mail-desk.js";
 import { backupDatabase, RestoreRefused, restoreDatabase } from "../ops/backup.js";
 import { newCorrelationId, withCorrelation } from "../ops/context.js";
 import { PermanentSendError } from "../outbox-worker.js";
+import { DUTY_USAGE_CLI, dutyCommand } from "./duty.js";
 import { endpointCount, JOB_STATUS_VI, jobKindVi } from "./labels.js";
 import { table } from "./table.js";
 
@@ -87,7 +88,8 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
   doctor                               kiểm tra cấu hình, CSDL, thư, Telegram, Zalo, MCU, ổ đĩa, sao lưu
   report (--from NGÀY --to NGÀY | --half 2026H1 | --year 2026) [--agency TÊN] [--level city|district|commune]
          [--json] [--xlsx TỆP.xlsx] [--charts THƯ_MỤC]
-                                       báo cáo sử dụng hệ thống (Điều 15.2c, 19.6): tóm tắt, JSON, sổ Excel, biểu đồ SVG`;
+                                       báo cáo sử dụng hệ thống (Điều 15.2c, 19.6): tóm tắt, JSON, sổ Excel, biểu đồ SVG
+${DUTY_USAGE_CLI}`;
 
 function args(
   argv: string[],
@@ -843,6 +845,23 @@ export async function runCli(argv: string[], config: Config, io: Io): Promise<vo
       return userCommand(config, rest, io);
     case "report":
       return reportCommand(config, rest, io);
+    case "truc": {
+      const desk = await openDesk(config);
+      try {
+        return await dutyCommand(rest, {
+          tx: (fn) => desk.store.tx(fn),
+          now: io.now(),
+          out: io.out,
+          zone: desk.reg.zone,
+          user: userInfo().username,
+          fail: (message, exitCode) => {
+            throw new CliError(message, exitCode);
+          },
+        });
+      } finally {
+        await desk.store.close();
+      }
+    }
     case undefined:
     case "help":
     case "--help":

@@ -202,6 +202,10 @@ export function majorReminderText(inc: Incident, escalate: boolean): string {
 }
 
 export function reminderText(inc: Incident, place: string, escalate: boolean): string {
+  if (!inc.booking)
+    return escalate
+      ? `Báo động: sự cố ${inc.code} (${CATEGORY_VI[inc.category]}) tại ${place}, ngoài phiên họp, vẫn chưa có người nhận xử lý.`
+      : `Nhắc việc: sự cố ${inc.code} (${CATEGORY_VI[inc.category]}) tại ${place}, ngoài phiên họp, chưa có người nhận. Gõ /nhan ${inc.code}.`;
   return escalate
     ? `Báo động: sự cố ${inc.code} tại ${place} trong phiên ${inc.booking} vẫn chưa có người nhận xử lý.`
     : `Nhắc việc: sự cố ${inc.code} tại ${place} (phiên ${inc.booking}) chưa có người nhận. Gõ /nhan ${inc.code}.`;

@@ -3,7 +3,10 @@ import type { Booking } from "../../core/booking/types.js";
 import type { Incident } from "../../core/incident/types.js";
 import type { Repos } from "../../store/store.js";
 
-/** A notice to a desk role in the support group (the delivery tags it with the role). */
+/**
+ * A notice to a desk role. The delivery sends it to the person on duty for the role in their private chat with
+ * the bot, or else to the support group tagged with the role (and the person on duty named).
+ */
 export async function deskNotice(
   r: Repos,
   role: string,
@@ -11,13 +14,24 @@ export async function deskNotice(
   now: Date,
   incident: string,
   buttons?: ChatButton[][],
+  opts: {
+    /** The outbox kind ("mcu-incident" is desk-critical). */
+    kind?: string;
+    /** More roles the group message tags (an escalation tags the duty role's group tag with the admin). */
+    tags?: string[];
+  } = {},
 ): Promise<void> {
   await r.outbox.enqueue(
     {
       channel: "desk",
       recipient: role,
-      kind: "incident-notice",
-      payload: { text, incident, ...(buttons ? { buttons } : {}) },
+      kind: opts.kind ?? "incident-notice",
+      payload: {
+        text,
+        incident,
+        ...(buttons ? { buttons } : {}),
+        ...(opts.tags?.length ? { tags: opts.tags } : {}),
+      },
     },
     now,
   );

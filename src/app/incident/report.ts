@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { offSessionDue } from "../../core/duty/roster.js";
 import { classify, type FaultCategory, routeOf } from "../../core/incident/classify.js";
 import { DEFAULT_STORM, type StormOptions } from "../../core/incident/storm.js";
 import { type Incident, incidentCode } from "../../core/incident/types.js";
@@ -27,6 +28,11 @@ export interface IncidentOptions {
   escalateMinutes: number;
   /** Storms: many reports in a window about one session or one fault class form one major incident. */
   storm: StormOptions;
+  /**
+   * Outside sessions the same reminder and escalation, after longer delays: working minutes (office hours of
+   * working days) for a non-urgent class, wall-clock minutes for an urgent one.
+   */
+  offSession: { reminderMinutes: number; escalateMinutes: number; urgent: FaultCategory[] };
 }
 
 /**
@@ -40,6 +46,7 @@ export const DEFAULT_INCIDENT_OPTIONS: IncidentOptions = {
   ackReminderMinutes: 5,
   escalateMinutes: 10,
   storm: DEFAULT_STORM,
+  offSession: { reminderMinutes: 60, escalateMinutes: 240, urgent: ["network", "power"] },
 };
 
 export interface IncidentReport {
@@ -185,6 +192,13 @@ export async function reportIncidentIn(
       now,
     );
     await r.jobs.schedule({ kind: INCIDENT_JOB.escalate, key: code, runAt: at(opts.escalateMinutes) }, now);
+  } else {
+    // Outside sessions: the same chain, later, counted in working hours unless the class is urgent.
+    const off = opts.offSession ?? DEFAULT_INCIDENT_OPTIONS.offSession;
+    const urgent = off.urgent.includes(category);
+    const at = (m: number) => offSessionDue(now, m, urgent, desk.holidays, desk.reg.zone, desk.reg.workday);
+    await r.jobs.schedule({ kind: INCIDENT_JOB.reminder, key: code, runAt: at(off.reminderMinutes) }, now);
+    await r.jobs.schedule({ kind: INCIDENT_JOB.escalate, key: code, runAt: at(off.escalateMinutes) }, now);
   }
   return {
     ok: true,

@@ -11,14 +11,17 @@ export const INCIDENT_JOB = {
 export type JobHandler = (job: { key: string }, r: Repos, now: Date) => Promise<void>;
 
 /**
- * Timers of an incident during a live session, and of every major incident: remind the duty, then escalate to
- * the admin. A report joined to a major incident is reminded through it, never on its own.
+ * Timers of an incident (during a live session, outside one after longer delays) and of every major incident:
+ * remind the person on duty, then escalate to the role's group tag and the admin. A report joined to a major incident is reminded through it, never on its own.
  */
 export function incidentTimerHandlers(): Record<string, JobHandler> {
   const handler = (escalate: boolean) => async (job: { key: string }, r: Repos, now: Date) => {
     const inc = await r.incidents.get(job.key);
     if (inc?.status !== "open" || inc.major) return;
-    const role = escalate ? "admin" : inc.route === "wan" ? "wan-duty" : "mcu-technician";
+    const duty = inc.route === "wan" ? "wan-duty" : "mcu-technician";
+    // A reminder goes to the person on duty (privately, where they can be reached); an escalation goes to the
+    // group, tagging the admin and the role.
+    const role = escalate ? "admin" : duty;
     await r.incidents.addEvent(inc.code, {
       at: now,
       actor: "system",
@@ -29,7 +32,9 @@ export function incidentTimerHandlers(): Record<string, JobHandler> {
       inc.reporter === "storm"
         ? majorReminderText(inc, escalate)
         : reminderText(inc, await incidentPlace(r, inc), escalate);
-    await deskNotice(r, role, text, now, inc.code, incidentButtons(inc.code));
+    await deskNotice(r, role, text, now, inc.code, incidentButtons(inc.code), {
+      ...(escalate ? { tags: [duty] } : {}),
+    });
   };
   return {
     [INCIDENT_JOB.reminder]: handler(false),

@@ -378,3 +378,44 @@ export const webSessions = pgTable(
   },
   (t) => [index("web_sessions_login").on(t.login)],
 );
+
+/** See src/store/schema.ts. */
+export const dutyRoster = pgTable(
+  "duty_roster",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    role: text("role").notNull(),
+    weekday: integer("weekday").notNull(),
+    fromMinute: integer("from_minute").notNull(),
+    toMinute: integer("to_minute").notNull(),
+    person: text("person").notNull(),
+  },
+  (t) => [index("duty_roster_role").on(t.role, t.weekday)],
+);
+
+/** See src/store/schema.ts. */
+export const dutyOverrides = pgTable(
+  "duty_overrides",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    date: text("date").notNull(),
+    role: text("role").notNull(),
+    person: text("person").notNull(),
+    actor: text("actor").notNull(),
+    channel: text("channel").notNull(),
+    at: instant("at").notNull(),
+  },
+  (t) => [index("duty_overrides_date").on(t.date, t.role, t.id)],
+);
+
+/** See src/store/schema.ts. */
+export const privateChats = pgTable(
+  "private_chats",
+  {
+    platform: text("platform").notNull(),
+    userId: text("user_id").notNull(),
+    chatId: text("chat_id").notNull(),
+    startedAt: instant("started_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.userId] })],
+);

@@ -1,0 +1,124 @@
+import { randomBytes, randomInt } from "node:crypto";
+import { Telegraf } from "telegraf";
+import { describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
+import { handleChatEvent } from "../src/app/chat/conversation.js";
+import { SessionRunner } from "../src/app/session-runner.js";
+import { deliverChat } from "../src/bot/delivery.js";
+import { Pacer } from "../src/bot/pacing.js";
+import { telegramTransport } from "../src/bot/telegram/adapter.js";
+import { SimulatorMcu } from "../src/mcu/simulator.js";
+import { at, makeDesk, request, sampleDirectory, tempDir } from "./helpers.js";
+import { FakeTelegram } from "./support/fake-telegram.js";
+
+const GROUP = "-100200";
+const people = sampleDirectory.people;
+const KHANH = people.find((p) => p.name === "Đỗ Văn Khánh" && p.role === "wan-duty")!;
+const communes = sampleDirectory.endpoints
+  .filter((e) => e.level === "commune" && !["CX-00008", "CX-00025"].includes(e.code))
+  .map((e) => e.code);
+const tech = (ep: string) => people.find((p) => p.endpoint === ep && p.role === "technician")!;
+const faults = ["mất tiếng", "mất hình", "rớt mạng", "mất điện", "codec treo máy"];
+
+describe("an MCU drop during a 600-report burst", () => {
+  it("reaches the WAN duty's private chat within 10 s of virtual time, with no platform limit exceeded", async () => {
+    const desk = await makeDesk();
+    // Thursday 10/12/2026: Khánh is on WAN duty all day, and has a private chat with the bot.
+    await desk.store.tx((r) =>
+      r.duty.replaceShifts([{ role: "wan", weekday: 4, fromMinute: 0, toMinute: 1440, person: KHANH.name }]),
+    );
+    await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    const mcu = new SimulatorMcu({ recordingDir: tempDir() });
+    const runner = new SessionRunner(desk, mcu);
+    const t0 = at("2026-12-10", "09:01").getTime();
+    let vclock = at("2026-12-10", "09:00").getTime();
+    await runner.tick(new Date(vclock)); // the session goes live on the MCU
+    await handleChatEvent(
+      desk,
+      {
+        platform: "telegram",
+        chatId: KHANH.telegramId!,
+        chatType: "private",
+        userId: KHANH.telegramId!,
+        userName: "Khánh",
+        text: "/start",
+        button: null,
+        updateId: "start-1",
+      },
+      new Date(vclock),
+    );
+
+    const token = `${randomInt(1_000_000, 9_999_999)}:${randomBytes(18).toString("base64url")}`;
+    const fake = new FakeTelegram(token, { clock: () => vclock });
+    await fake.start();
+    try {
+      const transport = telegramTransport(new Telegraf(token, { telegram: { apiRoot: fake.url } }), GROUP);
+      const pacer = new Pacer();
+      const n = 600;
+      const arrivals = Array.from({ length: n }, (_, i) => ({
+        at: t0 + Math.floor((i * 60_000) / n),
+        ep: communes[i % communes.length]!,
+        text: faults[Math.floor(i / communes.length) % faults.length]!,
+      }));
+      const dropAt = t0 + 30_000;
+      let dropped = false;
+      let next = 0;
+      const arrive = async (until: number) => {
+        if (!dropped && until >= dropAt) {
+          dropped = true;
+          // The leg of CX-00025 drops; the session runner's next reading raises the incident.
+          mcu.drop(mcu.conferenceIds()[0]!, "CX-00025");
+          await runner.tick(new Date(dropAt));
+        }
+        while (next < arrivals.length && arrivals[next]!.at <= until) {
+          const a = arrivals[next++]!;
+          const messageId = fake.message(Number(GROUP), Number(tech(a.ep).telegramId), a.text);
+          await handleChatEvent(
+            desk,
+            {
+              platform: "telegram",
+              chatId: GROUP,
+              chatType: "group",
+              userId: tech(a.ep).telegramId!,
+              userName: "x",
+              text: a.text,
+              button: null,
+              updateId: String(messageId),
+              messageId: String(messageId),
+            },
+            new Date(a.at),
+          );
+        }
+      };
+      vclock = t0;
+      for (let round = 0; round < 400 && vclock < t0 + 240_000; round++) {
+        await arrive(vclock);
+        await deliverChat(
+          desk.store,
+          [transport],
+          pacer,
+          () => new Date(vclock),
+          async (w) => {
+            vclock += w;
+            await arrive(vclock);
+          },
+        );
+        vclock += 1000;
+      }
+      expect(next).toBe(n);
+      const drop = (await desk.store.read((r) => r.incidents.list())).find((i) => i.reporter === "system");
+      expect(drop).toMatchObject({ endpoint: "CX-00025", route: "wan", booking: "HTT-2026-0001" });
+      const direct = fake.sent.filter((m) => m.chat_id === KHANH.telegramId && m.text.includes(drop!.code));
+      expect(direct.length).toBeGreaterThan(0);
+      expect(direct[0]!.text).toContain(
+        `[Trực ban WAN] Sự cố ${drop!.code} (đường truyền): điểm cầu CX-00025 mất kết nối`,
+      );
+      expect(direct[0]!.at - dropAt).toBeLessThanOrEqual(10_000);
+      // The desk notice went privately, not to the group (which keeps the public status).
+      expect(fake.sent.filter((m) => m.chat_id === GROUP && m.text.includes("[Trực ban WAN]"))).toEqual([]);
+      expect(fake.tooMany).toEqual([]);
+    } finally {
+      await fake.stop();
+    }
+  }, 300_000);
+});
