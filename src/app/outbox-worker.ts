@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from "../core/jobs/backoff.js";
 import { PermanentSendError, type Sender } from "../store/delivery.js";
 import type { OutboxChannel } from "../store/queue-repos.js";
@@ -6,6 +8,11 @@ import { newCorrelationId, withCorrelation } from "./ops/context.js";
 import type { LogFn } from "./ops/log.js";
 
 export { PermanentSendError, type Sender } from "../store/delivery.js";
+
+/** Who claims work when the caller names nobody: this process. */
+export const PROCESS_HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+/** How long a claim on an outbox message or a job holds. */
+export const CLAIM_LEASE_MS = 120_000;
 
 export interface DeliveryReport {
   sent: number;
@@ -23,13 +30,19 @@ export async function deliverDue(
   store: Store,
   senders: Partial<Record<OutboxChannel, Sender>>,
   now: Date,
-  opts: { limit?: number; retry?: RetryPolicy; log?: LogFn } = {},
+  opts: { limit?: number; retry?: RetryPolicy; log?: LogFn; holder?: string; leaseMs?: number } = {},
 ): Promise<DeliveryReport> {
   const log: LogFn = opts.log ?? (() => undefined);
   const channels = Object.keys(senders) as OutboxChannel[];
   const report: DeliveryReport = { sent: 0, retried: 0, parked: 0 };
   if (channels.length === 0) return report;
-  const due = await store.read((r) => r.outbox.due(now, opts.limit ?? 100, channels));
+  // Claimed, not just read: with several desks on one database, each message goes out from one of them. The lease
+  // outlasts a send's timeouts; a desk killed mid-send leaves its claims to the others when it runs out.
+  const until = new Date(now.getTime() + (opts.leaseMs ?? CLAIM_LEASE_MS));
+  const due = await store.tx(
+    (r) => r.outbox.claimDue(now, opts.limit ?? 100, channels, opts.holder ?? PROCESS_HOLDER, until),
+    { serialize: false },
+  );
   for (const msg of due) {
     await withCorrelation(newCorrelationId("o"), async () => {
       const fields = { outbox: msg.id, channel: msg.channel, kind: msg.kind, booking: msg.booking };

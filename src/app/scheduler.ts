@@ -6,6 +6,7 @@ import { JOB, moveTo, workingDaysDeadline } from "./booking/index.js";
 import type { Desk } from "./desk.js";
 import { newCorrelationId, withCorrelation } from "./ops/context.js";
 import type { LogFn } from "./ops/log.js";
+import { CLAIM_LEASE_MS, PROCESS_HOLDER } from "./outbox-worker.js";
 import { PollingWorker } from "./worker.js";
 
 /**
@@ -188,11 +189,16 @@ export async function runDueJobs(
   desk: Desk,
   handlers: Record<string, JobHandler>,
   now: Date,
-  opts: { limit?: number; retry?: RetryPolicy; log?: LogFn } = {},
+  opts: { limit?: number; retry?: RetryPolicy; log?: LogFn; holder?: string } = {},
 ): Promise<RunReport> {
   const report: RunReport = { done: 0, failed: 0, parked: 0 };
   const log: LogFn = opts.log ?? (() => undefined);
-  const due = await desk.store.read((r) => r.jobs.due(now, opts.limit ?? 100));
+  // Claimed for this desk (see deliverDue); each run still re-reads its row inside its own transaction.
+  const until = new Date(now.getTime() + CLAIM_LEASE_MS);
+  const due = await desk.store.tx(
+    (r) => r.jobs.claimDue(now, opts.limit ?? 100, opts.holder ?? PROCESS_HOLDER, until),
+    { serialize: false },
+  );
   for (const job of due) {
     await withCorrelation(newCorrelationId("j"), () => runOne(job));
   }

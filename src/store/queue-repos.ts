@@ -1,6 +1,11 @@
 import { and, asc, eq, gte, inArray, lte, ne, sql } from "drizzle-orm";
 import { type Conn, countAll, first, prepare, raw } from "./conn.js";
 
+/** PostgreSQL's row lock clause for claims; SQLite has one writer, whose transaction already excludes the others. */
+function skipLockedOf(c: Conn) {
+  return c.dialect === "pg" ? sql.raw("FOR UPDATE SKIP LOCKED") : sql.raw("");
+}
+
 export type JobStatus = "pending" | "done" | "parked" | "cancelled";
 
 export interface Job {
@@ -28,12 +33,14 @@ export class JobRepo {
 
   private readonly db;
   private readonly jobs;
+  private readonly skipLocked;
 
   constructor(c: Conn) {
     const { db } = c;
     const { jobs } = c.t;
     this.db = db;
     this.jobs = jobs;
+    this.skipLocked = skipLockedOf(c);
     this.q = {
       schedule: prepare(
         c,
@@ -60,6 +67,8 @@ export class JobRepo {
               attempts: 0,
               lastError: null,
               doneAt: null,
+              claimedBy: null,
+              leaseUntil: null,
             },
           }),
       ),
@@ -105,6 +114,24 @@ export class JobRepo {
       .limit(limit)) as Job[];
   }
 
+  /**
+   * Claim up to `limit` due timers for `holder` until `until`: rows another desk holds under a live lease are passed
+   * over (on PostgreSQL without waiting: `FOR UPDATE SKIP LOCKED`). A claim keeps two desks from running the same
+   * timers side by side; the run itself re-reads the row in its transaction, so a stale claim can never run it twice.
+   */
+  async claimDue(now: Date, limit: number, holder: string, until: Date): Promise<Job[]> {
+    const jobs = this.jobs;
+    const free = sql`SELECT id FROM jobs WHERE status = 'pending' AND run_at <= ${now.getTime()}
+      AND (lease_until IS NULL OR lease_until <= ${now.getTime()})
+      ORDER BY run_at, id LIMIT ${limit} ${this.skipLocked}`;
+    const rows = (await this.db
+      .update(jobs)
+      .set({ claimedBy: holder, leaseUntil: until })
+      .where(sql`${jobs.id} IN (${free})`)
+      .returning()) as Job[];
+    return rows.sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.id - b.id);
+  }
+
   async get(id: number): Promise<Job | null> {
     const jobs = this.jobs;
     return first(await this.db.select().from(jobs).where(eq(jobs.id, id))) as Job | null;
@@ -112,7 +139,10 @@ export class JobRepo {
 
   async complete(id: number, now: Date): Promise<void> {
     const jobs = this.jobs;
-    await this.db.update(jobs).set({ status: "done", doneAt: now }).where(eq(jobs.id, id));
+    await this.db
+      .update(jobs)
+      .set({ status: "done", doneAt: now, claimedBy: null, leaseUntil: null })
+      .where(eq(jobs.id, id));
   }
 
   /** Record a failure: retry at `retryAt`, or park the job with its error when `retryAt` is null. */
@@ -124,6 +154,8 @@ export class JobRepo {
         attempts: sql`${jobs.attempts} + 1`,
         lastError: error,
         status: retryAt ? "pending" : "parked",
+        claimedBy: null,
+        leaseUntil: null,
         ...(retryAt ? { runAt: retryAt } : {}),
       })
       .where(eq(jobs.id, id));
@@ -188,6 +220,7 @@ export class OutboxRepo {
    */
   private readonly db;
   private readonly outbox;
+  private readonly skipLocked;
 
   constructor(
     c: Conn,
@@ -197,6 +230,7 @@ export class OutboxRepo {
     const { outbox } = c.t;
     this.db = db;
     this.outbox = outbox;
+    this.skipLocked = skipLockedOf(c);
     this.insert = prepare(
       c,
       "outbox_insert",
@@ -241,9 +275,41 @@ export class OutboxRepo {
       .limit(limit)) as OutboxMessage[];
   }
 
+  /**
+   * Claim up to `limit` due messages of `channels` for `holder` until `until`, oldest first. Messages another desk
+   * holds under a live lease are passed over (on PostgreSQL without waiting: `FOR UPDATE SKIP LOCKED`); a dead
+   * desk's claims come back when their lease runs out.
+   */
+  async claimDue(
+    now: Date,
+    limit: number,
+    channels: OutboxChannel[],
+    holder: string,
+    until: Date,
+  ): Promise<OutboxMessage[]> {
+    if (channels.length === 0) return [];
+    const outbox = this.outbox;
+    const list = sql.join(
+      channels.map((ch) => sql`${ch}`),
+      sql`, `,
+    );
+    const free = sql`SELECT id FROM outbox WHERE status = 'pending' AND available_at <= ${now.getTime()}
+      AND channel IN (${list}) AND (lease_until IS NULL OR lease_until <= ${now.getTime()})
+      ORDER BY id LIMIT ${limit} ${this.skipLocked}`;
+    const rows = (await this.db
+      .update(outbox)
+      .set({ claimedBy: holder, leaseUntil: until })
+      .where(sql`${outbox.id} IN (${free})`)
+      .returning()) as OutboxMessage[];
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
   async markSent(id: number, now: Date): Promise<void> {
     const outbox = this.outbox;
-    await this.db.update(outbox).set({ status: "sent", sentAt: now }).where(eq(outbox.id, id));
+    await this.db
+      .update(outbox)
+      .set({ status: "sent", sentAt: now, claimedBy: null, leaseUntil: null })
+      .where(eq(outbox.id, id));
   }
 
   async fail(id: number, error: string, retryAt: Date | null): Promise<void> {
@@ -254,6 +320,8 @@ export class OutboxRepo {
         attempts: sql`${outbox.attempts} + 1`,
         lastError: error,
         status: retryAt ? "pending" : "parked",
+        claimedBy: null,
+        leaseUntil: null,
         ...(retryAt ? { availableAt: retryAt } : {}),
       })
       .where(eq(outbox.id, id));

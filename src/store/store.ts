@@ -113,12 +113,16 @@ export class Store {
     };
   }
 
-  /** Run `fn` in one transaction: all of its writes land, or none do. Do not nest. */
-  tx<T>(fn: (r: Repos, c: Conn) => Promise<T> | T): Promise<T> {
+  /**
+   * Run `fn` in one transaction: all of its writes land, or none do. Do not nest. `serialize: false` (claims of
+   * outbox and job rows, which no rule reads) skips PostgreSQL's desk-wide write lock: such transactions rely on
+   * row locks (`FOR UPDATE SKIP LOCKED`) instead.
+   */
+  tx<T>(fn: (r: Repos, c: Conn) => Promise<T> | T, opts: { serialize?: boolean } = {}): Promise<T> {
     const pgStore = this.pg;
     if (pgStore) {
       return pgStore.db.transaction(async (tx) => {
-        await tx.execute(sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
+        if (opts.serialize !== false) await tx.execute(sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
         const c = pgConn(tx as unknown as PgDb);
         return fn(this.reposOf(c), c);
       });

@@ -221,6 +221,9 @@ export const outbox = pgTable(
     lastError: text("last_error"),
     createdAt: instant("created_at").notNull(),
     sentAt: instant("sent_at"),
+    /** The desk sending it now, until `leaseUntil`: a dead desk's claims return when the lease runs out. */
+    claimedBy: text("claimed_by"),
+    leaseUntil: instant("lease_until"),
   },
   (t) => [
     // The due scan: pending rows of the channels that have a sender, oldest first.
@@ -247,6 +250,9 @@ export const jobs = pgTable(
     lastError: text("last_error"),
     createdAt: instant("created_at").notNull(),
     doneAt: instant("done_at"),
+    /** The desk running it now, until `leaseUntil` (see outbox). */
+    claimedBy: text("claimed_by"),
+    leaseUntil: instant("lease_until"),
   },
   (t) => [uniqueIndex("jobs_kind_key").on(t.kind, t.key), index("jobs_due").on(t.status, t.runAt)],
 );
