@@ -94,6 +94,9 @@ const EnvSchema = z.object({
   DESK_POLL_MS: positive.default(1000),
   // One desk per database: the lease a running desk holds and renews every third of it.
   DESK_LEASE_SECONDS: z.coerce.number().int().min(3, "ít nhất 3 giây").default(30),
+  // Several desks on one PostgreSQL: the leader's lease (IMAP, chat polling, MCU watch), renewed every third of it.
+  // A leader killed on another host is replaced within this many seconds (on the same host, at once).
+  DESK_LEADER_LEASE_SECONDS: z.coerce.number().int().min(3, "ít nhất 3 giây").max(60, "nhiều nhất 60 giây").default(6),
   // Chat desk. Telegram is off until its token and group are set.
   DESK_TELEGRAM_TOKEN: z.string().optional(),
   DESK_TELEGRAM_GROUP_ID: z.string().optional(),
@@ -243,6 +246,7 @@ export interface Config {
   mail: MailConfig;
   pollMs: number;
   leaseSeconds: number;
+  leaderLeaseSeconds: number;
 }
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -486,6 +490,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     pollMs: e.DESK_POLL_MS,
     leaseSeconds: e.DESK_LEASE_SECONDS,
+    leaderLeaseSeconds: e.DESK_LEADER_LEASE_SECONDS,
     mail: {
       address,
       name: e.DESK_MAIL_NAME,

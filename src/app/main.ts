@@ -34,7 +34,7 @@ const started = (async () => {
   try {
     const config = loadConfig();
     log = createLog({ level: config.logLevel, secrets: configSecrets(config) });
-    service = new DeskService(config, log);
+    service = await DeskService.open(config, log);
     service.onLeaseLost = () => shutdown("lease-lost", 1);
     await service.start();
   } catch (err) {

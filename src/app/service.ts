@@ -20,6 +20,7 @@ import { smtpSender } from "../mail/smtp-sender.js";
 import { MCU_FACTORIES } from "../mcu/factory.js";
 import type { McuAdapter } from "../mcu/port.js";
 import { type Claimant, judgeLease, type Lease } from "../store/lease-repo.js";
+import { isPostgresUrl, maskUrl, maskUrlsIn } from "../store/pg/url.js";
 import type { OutboxChannel } from "../store/queue-repos.js";
 import { Store } from "../store/store.js";
 import { opsRoutes, publicRoutes } from "../web/public/index.js";
@@ -44,8 +45,14 @@ export type Log = LogFn;
 /** One JSON line per event on stdout through pino (see ops/log.ts). Never pass a mail body or a secret title. */
 export const jsonLog: Log = createLog();
 
-/** The name of the lease row a running desk holds (PostgreSQL leader leases may add more names). */
+/** The name of the lease row the one desk on a SQLite file holds. */
 const LEASE = "desk";
+/** The name of the lease row the leader of several desks on one PostgreSQL holds. */
+const LEADER = "leader";
+
+function storeOptions(config: Config) {
+  return { chat: Boolean(config.telegram || config.zalo) };
+}
 
 /** Another desk holds the database: this one must not start. */
 export class DeskBusyError extends Error {
@@ -97,10 +104,14 @@ export class DeskService {
     readonly config: Config,
     private readonly log: Log = jsonLog,
     private readonly clock: () => Date = () => new Date(),
-    deps: { mailResolver?: DnsResolver } = {},
+    deps: { mailResolver?: DnsResolver; store?: Store } = {},
   ) {
     // Without Telegram or Zalo, group posts would stay pending forever: the store does not enqueue them.
-    const store = Store.open(config.dbPath, { chat: Boolean(config.telegram || config.zalo) });
+    if (!deps.store && isPostgresUrl(config.dbPath))
+      throw new Error(
+        "a desk on PostgreSQL is opened with DeskService.open (the pool connects asynchronously)",
+      );
+    const store = deps.store ?? Store.open(config.dbPath, storeOptions(config));
     this.desk = { store, reg: config.reg, holidays: loadHolidayCalendar(config.calendarDir) };
     this.mailDesk = new MailDesk(this.desk, mailDeskOptions(config.mail, deps.mailResolver));
     const chat = Boolean(config.telegram || config.zalo);
@@ -127,6 +138,17 @@ export class DeskService {
     };
   }
 
+  /** A desk on the database DESK_DB names: SQLite or PostgreSQL. */
+  static async open(
+    config: Config,
+    log: Log = jsonLog,
+    clock: () => Date = () => new Date(),
+    deps: { mailResolver?: DnsResolver } = {},
+  ): Promise<DeskService> {
+    const store = await Store.connect(config.dbPath, storeOptions(config));
+    return new DeskService(config, log, clock, { ...deps, store });
+  }
+
   /** Who this desk is in the lease row. */
   readonly claimant: Claimant = { holder: randomUUID(), pid: process.pid, host: hostname() };
   private heartbeat: NodeJS.Timeout | null = null;
@@ -146,7 +168,7 @@ export class DeskService {
       return v;
     });
     if (verdict.kind === "held")
-      throw new DeskBusyError(this.config.dbPath, verdict.current, this.config.reg.zone);
+      throw new DeskBusyError(maskUrl(this.config.dbPath), verdict.current, this.config.reg.zone);
     if (verdict.kind !== "free") {
       const p = verdict.previous;
       this.log("lease-taken-over", {
@@ -177,11 +199,15 @@ export class DeskService {
 
   async start(): Promise<void> {
     const { store } = this.desk;
-    try {
-      await this.acquireLease();
-    } catch (err) {
-      store.close();
-      throw err;
+    // SQLite: one desk per file, which holds the lease or does not start. PostgreSQL: every desk starts, and one
+    // of them at a time is the leader (see leadership).
+    if (store.dialect === "sqlite") {
+      try {
+        await this.acquireLease();
+      } catch (err) {
+        await store.close();
+        throw err;
+      }
     }
     if (!this.config.mail.requireAuth) {
       // Loud on purpose: with this off, anyone can book, change or cancel in an agency's name by forging From.
@@ -221,6 +247,103 @@ export class DeskService {
       if (report.retried || report.parked) this.log("outbox", { ...report });
       return report.sent + report.retried + report.parked >= 100;
     });
+    const tg = this.config.telegram;
+    if (tg) {
+      this.telegram = createTelegramBot(tg, (ev) => this.onChat(ev, tg.groupChatId), this.log);
+      this.transports.push(telegramTransport(this.telegram, tg.groupChatId));
+      if (tg.mode === "webhook" && tg.webhook) {
+        const hook = tg.webhook;
+        const server = telegramWebhookServer(this.telegram, hook.path, hook.secretToken, this.log);
+        this.telegramServer = server;
+        await new Promise<void>((resolve, reject) => {
+          server.once("error", reject);
+          server.listen(hook.port, hook.host, () => {
+            server.off("error", reject);
+            resolve();
+          });
+        });
+        const domain = /^https?:\/\//.test(hook.domain) ? new URL(hook.domain).host : hook.domain;
+        await this.telegram.telegram
+          .setWebhook(`https://${domain}${hook.path}`, {
+            secret_token: hook.secretToken,
+            drop_pending_updates: false,
+            allowed_updates: ["message", "callback_query"],
+          })
+          .catch((err: Error) =>
+            this.log("telegram-failed", { message: err.message.replaceAll(tg.token, "***") }),
+          );
+      }
+    }
+    const zalo = this.config.zalo;
+    if (zalo) {
+      const client = new ZaloClient({ token: zalo.token, baseUrl: zalo.baseUrl });
+      this.zaloClient = client;
+      this.transports.push(zaloTransport(client, zalo.groupChatId));
+      const onZalo = (ev: ChatEvent) => this.onChat(ev, zalo.groupChatId);
+      if (zalo.webhook) {
+        const hook = zalo.webhook;
+        this.zaloServer = zaloWebhookServer(
+          hook.secret,
+          new URL(hook.url).pathname,
+          onZalo,
+          this.log,
+          zalo.botName,
+        );
+        await new Promise<void>((resolve) => this.zaloServer!.listen(hook.port, hook.host, resolve));
+        await client
+          .setWebhook(hook.url, hook.secret)
+          .catch((err: Error) => this.log("zalo-error", { message: err.message }));
+      }
+    }
+    const publicApp = publicRoutes(this);
+    this.web = await startWebDesk(this.desk, this.config.web, {
+      clock: this.clock,
+      kick: () => this.kickOutbox(),
+      log: this.log,
+      // No login: the public schedule and its ICS feeds (Điều 15.2b); /healthz and /metrics guard themselves.
+      open: [publicApp, opsRoutes(this)],
+    });
+    // The city feed is built once in the background a little after start (every event written, ≈0.6 s for a year),
+    // so that the first subscriber's refresh finds it kept, or rebuilds only what changed since.
+    if (this.web) {
+      this.warmFeed = setTimeout(() => {
+        if (!this.abort.signal.aborted)
+          Promise.resolve(publicApp.request("/lich.ics")).catch(() => undefined);
+      }, 3000);
+      this.warmFeed.unref();
+    }
+    if (store.dialect === "sqlite") await this.startLeaderParts();
+    else await this.leadership();
+    this.log("started", {
+      pid: process.pid,
+      leader: this.leaderParts !== null,
+      imap: Boolean(this.config.mail.imap),
+      smtp: Boolean(this.config.mail.smtp),
+      telegram: Boolean(this.config.telegram),
+      zalo: Boolean(this.config.zalo),
+    });
+  }
+
+  /**
+   * What only one desk at a time may run: the IMAP IDLE, Telegram and Zalo polling with the chat delivery that paces
+   * the group (a platform's limits are per bot, and the pacer lives in one process), and the MCU watch. On SQLite the
+   * one desk runs them; on PostgreSQL the leader does.
+   */
+  private leaderParts: {
+    abort: AbortController;
+    workers: PollingWorker[];
+    intake: MailIntake | null;
+  } | null = null;
+  private zaloClient: ZaloClient | null = null;
+
+  private async startLeaderParts(): Promise<void> {
+    const { store } = this.desk;
+    const parts = {
+      abort: new AbortController(),
+      workers: [] as PollingWorker[],
+      intake: null as MailIntake | null,
+    };
+    this.leaderParts = parts;
     const imap = this.config.mail.imap;
     if (imap) {
       const mailbox = imap.mailbox;
@@ -261,79 +384,41 @@ export class DeskService {
         this.healthLog("imap", { ok: ["imap-connected"], fail: ["imap-error", "imap-fetch-failed"] }),
       );
       this.intake.start();
+      parts.intake = this.intake;
     }
     const tg = this.config.telegram;
-    if (tg) {
-      this.telegram = createTelegramBot(tg, (ev) => this.onChat(ev, tg.groupChatId), this.log);
-      this.transports.push(telegramTransport(this.telegram, tg.groupChatId));
-      if (tg.mode === "webhook" && tg.webhook) {
-        const hook = tg.webhook;
-        const server = telegramWebhookServer(this.telegram, hook.path, hook.secretToken, this.log);
-        this.telegramServer = server;
-        await new Promise<void>((resolve, reject) => {
-          server.once("error", reject);
-          server.listen(hook.port, hook.host, () => {
-            server.off("error", reject);
-            resolve();
-          });
-        });
-        const domain = /^https?:\/\//.test(hook.domain) ? new URL(hook.domain).host : hook.domain;
-        await this.telegram.telegram
-          .setWebhook(`https://${domain}${hook.path}`, {
-            secret_token: hook.secretToken,
-            drop_pending_updates: false,
-            allowed_updates: ["message", "callback_query"],
-          })
-          .catch((err: Error) =>
-            this.log("telegram-failed", { message: err.message.replaceAll(tg.token, "***") }),
-          );
-      } else {
-        this.telegramLoop = pollTelegram(this.telegram, this.abort.signal, this.chatPollLog);
-      }
-    }
+    if (tg && this.telegram && !(tg.mode === "webhook" && tg.webhook))
+      this.telegramLoop = pollTelegram(this.telegram, parts.abort.signal, this.chatPollLog);
     const zalo = this.config.zalo;
-    if (zalo) {
-      const client = new ZaloClient({ token: zalo.token, baseUrl: zalo.baseUrl });
-      this.transports.push(zaloTransport(client, zalo.groupChatId));
+    if (zalo && this.zaloClient && !zalo.webhook) {
       const onZalo = (ev: ChatEvent) => this.onChat(ev, zalo.groupChatId);
-      if (zalo.webhook) {
-        const hook = zalo.webhook;
-        this.zaloServer = zaloWebhookServer(
-          hook.secret,
-          new URL(hook.url).pathname,
-          onZalo,
-          this.log,
-          zalo.botName,
-        );
-        await new Promise<void>((resolve) => this.zaloServer!.listen(hook.port, hook.host, resolve));
-        await client
-          .setWebhook(hook.url, hook.secret)
-          .catch((err: Error) => this.log("zalo-error", { message: err.message }));
-      } else {
-        this.zaloLoop = pollZalo(client, onZalo, this.abort.signal, this.chatPollLog, zalo.botName);
-      }
+      this.zaloLoop = pollZalo(this.zaloClient, onZalo, parts.abort.signal, this.chatPollLog, zalo.botName);
     }
     if (this.transports.length) {
-      this.chatWorker = this.worker("chat", this.config.pollMs, () =>
-        // One correlation id per delivery round (`o-`, as for the outbox worker's messages): a failure's log lines
-        // and the round's summary share it.
-        withCorrelation(newCorrelationId("o"), async () => {
-          const report = await deliverChat(
-            this.desk.store,
-            this.transports,
-            this.pacer,
-            this.clock,
-            undefined,
-            {
-              ...DEFAULT_DELIVERY,
-              stormEditMs: this.config.chat.stormEditSeconds * 1000,
-              stormRepeatMs: this.config.chat.storm.windowSeconds * 1000,
-            },
-          );
-          if (report.failed) this.log("chat-delivery", { ...report });
-          if (report.failed) this.health.fail("chat", "chat-delivery", new Date());
-          else if (report.messages) this.health.ok("chat", new Date());
-        }),
+      this.chatWorker = this.worker(
+        "chat",
+        this.config.pollMs,
+        () =>
+          // One correlation id per delivery round (`o-`, as for the outbox worker's messages): a failure's log lines
+          // and the round's summary share it.
+          withCorrelation(newCorrelationId("o"), async () => {
+            const report = await deliverChat(
+              this.desk.store,
+              this.transports,
+              this.pacer,
+              this.clock,
+              undefined,
+              {
+                ...DEFAULT_DELIVERY,
+                stormEditMs: this.config.chat.stormEditSeconds * 1000,
+                stormRepeatMs: this.config.chat.storm.windowSeconds * 1000,
+              },
+            );
+            if (report.failed) this.log("chat-delivery", { ...report });
+            if (report.failed) this.health.fail("chat", "chat-delivery", new Date());
+            else if (report.messages) this.health.ok("chat", new Date());
+          }),
+        parts.workers,
       );
     }
     this.mcu = MCU_FACTORIES[this.config.mcu.kind](this.config.mcu.settings);
@@ -341,38 +426,95 @@ export class DeskService {
       lossThreshold: this.config.mcu.lossThreshold,
       layout: "auto",
     });
-    this.worker("mcu", this.config.mcu.pollMs, async () => {
-      await this.health.watch(
-        "mcu",
-        () => new Date(),
-        async () => this.runner?.tick(this.clock()),
-      );
-      this.kickChat();
-    });
-    const publicApp = publicRoutes(this);
-    this.web = await startWebDesk(this.desk, this.config.web, {
-      clock: this.clock,
-      kick: () => this.kickOutbox(),
-      log: this.log,
-      // No login: the public schedule and its ICS feeds (Điều 15.2b); /healthz and /metrics guard themselves.
-      open: [publicApp, opsRoutes(this)],
-    });
-    // The city feed is built once in the background a little after start (every event written, ≈0.6 s for a year),
-    // so that the first subscriber's refresh finds it kept, or rebuilds only what changed since.
-    if (this.web) {
-      this.warmFeed = setTimeout(() => {
-        if (!this.abort.signal.aborted)
-          Promise.resolve(publicApp.request("/lich.ics")).catch(() => undefined);
-      }, 3000);
-      this.warmFeed.unref();
+    this.worker(
+      "mcu",
+      this.config.mcu.pollMs,
+      async () => {
+        await this.health.watch(
+          "mcu",
+          () => new Date(),
+          async () => this.runner?.tick(this.clock()),
+        );
+        this.kickChat();
+      },
+      parts.workers,
+    );
+  }
+
+  /** Stop what a leader runs (leadership lost, or the desk stopping); the desk's other work goes on. */
+  private async stopLeaderParts(): Promise<void> {
+    const parts = this.leaderParts;
+    if (!parts) return;
+    this.leaderParts = null;
+    parts.abort.abort();
+    await Promise.all([this.zaloLoop, this.telegramLoop, parts.intake?.stop()]);
+    this.zaloLoop = null;
+    this.telegramLoop = null;
+    for (const w of parts.workers) await w.stop();
+    this.chatWorker = null;
+    await this.mcu?.close();
+    this.mcu = null;
+    this.runner = null;
+  }
+
+  private leaderTimer: NodeJS.Timeout | null = null;
+  private lastRenewal = 0;
+
+  /**
+   * PostgreSQL: one round of the leader election, then the next one a third of the lease later. A follower takes the
+   * `leader` lease row when it is free, expired, or held by a dead process on this host (judgeLease), and starts the
+   * leader's parts. The leader renews it; when a renewal says another desk holds it, or no renewal succeeded for
+   * two thirds of the lease (the database unreachable), it stops them before another desk may take over.
+   */
+  private async leadership(): Promise<void> {
+    if (this.stopping) return;
+    const leaseMs = this.config.leaderLeaseSeconds * 1000;
+    const now = new Date();
+    const until = new Date(now.getTime() + leaseMs);
+    const { store } = this.desk;
+    try {
+      if (this.leaderParts) {
+        const ours = await store
+          .tx((r) => r.lease.renew(LEADER, this.claimant.holder, now, until))
+          .catch((err: Error) => {
+            this.log("leader-renew-failed", { message: maskUrlsIn(err.message) });
+            return null;
+          });
+        if (ours) this.lastRenewal = now.getTime();
+        if (ours === false || now.getTime() - this.lastRenewal > (leaseMs * 2) / 3) {
+          this.log("leader-lost", { pid: process.pid });
+          await this.stopLeaderParts();
+        }
+      } else {
+        const verdict = await store.tx(async (r) => {
+          const v = judgeLease(await r.lease.get(LEADER), this.claimant, now, pidAlive);
+          if (v.kind !== "held") await r.lease.take(LEADER, this.claimant, now, until);
+          return v;
+        });
+        if (verdict.kind !== "held" && !this.stopping) {
+          this.lastRenewal = now.getTime();
+          this.log("leader-elected", {
+            pid: process.pid,
+            ...(verdict.kind === "free"
+              ? {}
+              : {
+                  previous: { pid: verdict.previous.pid, host: verdict.previous.host, reason: verdict.kind },
+                }),
+          });
+          await this.startLeaderParts();
+        }
+      }
+    } catch (err) {
+      this.log("leader-election-failed", { message: maskUrlsIn((err as Error).message) });
     }
-    this.log("started", {
-      pid: process.pid,
-      imap: Boolean(imap),
-      smtp: Boolean(this.config.mail.smtp),
-      telegram: Boolean(tg),
-      zalo: Boolean(zalo),
-    });
+    if (!this.stopping) {
+      this.leaderTimer = setTimeout(() => void this.leadership(), Math.max(500, leaseMs / 3));
+    }
+  }
+
+  /** Whether this desk runs the leader's parts now. */
+  get isLeader(): boolean {
+    return this.leaderParts !== null;
   }
 
   /** The web desk's address once started (null when it could not listen). */
@@ -416,9 +558,14 @@ export class DeskService {
     withoutCorrelation(() => this.chatWorker?.kick());
   }
 
-  private worker(name: string, intervalMs: number, work: () => Promise<unknown>): PollingWorker {
+  private worker(
+    name: string,
+    intervalMs: number,
+    work: () => Promise<unknown>,
+    list: PollingWorker[] = this.workers,
+  ): PollingWorker {
     const w = new PollingWorker(name, intervalMs, work, this.log);
-    this.workers.push(w);
+    list.push(w);
     w.start();
     return w;
   }
@@ -453,21 +600,23 @@ export class DeskService {
     // Inbound first, so nothing new arrives; then the loops finish what they hold; then the connections close.
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.heartbeat = null;
+    if (this.leaderTimer) clearTimeout(this.leaderTimer);
     if (this.warmFeed) clearTimeout(this.warmFeed);
     this.abort.abort();
     const closing = [this.zaloServer, this.telegramServer].map(
       (server) => server && new Promise<void>((resolve) => server.close(() => resolve())),
     );
-    await Promise.all([this.zaloLoop, this.telegramLoop, this.intake?.stop(), this.web?.close(), ...closing]);
+    await Promise.all([this.stopLeaderParts(), this.web?.close(), ...closing]);
     await this.scheduler?.stop();
     for (const w of this.workers) await w.stop();
-    await this.mcu?.close();
     this.closeSmtp?.();
     const { store } = this.desk;
+    const lease = store.dialect === "sqlite" ? LEASE : LEADER;
+    // On PostgreSQL, releasing the leader row lets another desk take over at its next round, not after the lease.
     await store
-      .tx((r) => r.lease.release(LEASE, this.claimant.holder))
-      .catch((err: Error) => this.log("lease-release-failed", { message: err.message }));
-    store.close();
+      .tx((r) => r.lease.release(lease, this.claimant.holder))
+      .catch((err: Error) => this.log("lease-release-failed", { message: maskUrlsIn(err.message) }));
+    await store.close();
     this.log("stopped");
   }
 }
