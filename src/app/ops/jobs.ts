@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { sql } from "drizzle-orm";
 import type { Desk } from "../desk.js";
 import type { JobHandler } from "../scheduler.js";
 import { type BackupSettings, backupDatabase, backupFileName, nextNightly, pruneBackups } from "./backup.js";
@@ -58,16 +59,15 @@ export function opsJobHandlers(
 
 /** Arm the nightly backup and daily pruning unless a run is already pending (called at every start). */
 export async function armOpsJobs(desk: Desk, ops: OpsSettings, now: Date): Promise<void> {
-  if (desk.store.sqlite.name === ":memory:") return;
-  const pending = desk.store.sqlite.prepare(
-    "SELECT 1 FROM jobs WHERE kind = ? AND status = 'pending' LIMIT 1",
-  );
+  if (desk.store.dialect === "sqlite" && desk.store.sqlite.name === ":memory:") return;
   const next = nextNightly(now, ops.backup.hour, desk.reg.zone);
-  await desk.store.tx(async (r) => {
-    if (!pending.get(OPS_JOB.backup)) {
+  await desk.store.tx(async (r, c) => {
+    const pending = async (kind: string) =>
+      (await c.all(sql`SELECT 1 FROM jobs WHERE kind = ${kind} AND status = 'pending' LIMIT 1`)).length > 0;
+    if (!(await pending(OPS_JOB.backup))) {
       await r.jobs.schedule({ kind: OPS_JOB.backup, key: `nightly@${day(next)}`, runAt: next }, now);
     }
-    if (!pending.get(OPS_JOB.prune)) {
+    if (!(await pending(OPS_JOB.prune))) {
       const at = new Date(next.getTime() + 30 * 60_000);
       await r.jobs.schedule({ kind: OPS_JOB.prune, key: `daily@${day(at)}`, runAt: at }, now);
     }
