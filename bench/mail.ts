@@ -13,7 +13,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomInt } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { simpleParser } from "mailparser";
@@ -21,8 +21,9 @@ import { ROOT } from "../src/app/config.js";
 import { readDirectoryCsv } from "../src/app/directory/csv.js";
 import { FakeTelegram } from "../tests/support/fake-telegram.js";
 import { Dovecot, SmtpSink } from "../tests/support/servers.js";
-import { deskEnv, mail, TEST_AUTHSERV_ID } from "../tests/support/service.js";
+import { deskEnv } from "../tests/support/service.js";
 import { mulberry32 } from "./fixture.js";
+import { type BenchMail, makeMix, senders } from "./mail-mix.js";
 import { load, machine, ms, pct, verdict, writeSection } from "./sections.js";
 
 const BACKLOG = Number(process.env.MAIL_BACKLOG ?? 1000);
@@ -33,143 +34,8 @@ const MIXED_CHAT = Number(process.env.MIXED_CHAT ?? 600);
 const GROUP = "-100300";
 
 const dir = readDirectoryCsv(join(ROOT, "data/sample-directory"));
-const communes = dir.endpoints.filter((e) => e.level === "commune").map((e) => e.name);
-const senders = dir.agencies
-  .filter((a) => a.kind === "department" && a.mailboxes.length > 0)
-  .map((a) => ({ name: a.name, mailbox: a.mailboxes[0]! }));
 const tmp = mkdtempSync(join(tmpdir(), "desk-bench-mail-"));
 const rnd = mulberry32(2027);
-
-/** Working days from 2026-12-14 on, one a mail, so that most requests find the MCU free. */
-function dayOf(i: number): { d: number; m: number; y: number } {
-  const t = new Date(Date.UTC(2026, 11, 14));
-  let k = 0;
-  while (k < Math.floor(i / 3)) {
-    t.setUTCDate(t.getUTCDate() + 1);
-    const wd = t.getUTCDay();
-    if (wd !== 0 && wd !== 6) k++;
-  }
-  return { d: t.getUTCDate(), m: t.getUTCMonth() + 1, y: t.getUTCFullYear() };
-}
-
-const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "").replace(/đ/g, "d").replace(/Đ/g, "D");
-
-export type Kind =
-  | "template"
-  | "html"
-  | "prose"
-  | "no-diacritics"
-  | "cancel"
-  | "change"
-  | "auto-reply"
-  | "sample";
-
-export interface BenchMail {
-  id: string;
-  kind: Kind;
-  raw: Buffer;
-  /** Whether the desk answers it by mail (an auto-reply gets none). */
-  answered: boolean;
-}
-
-/** A realistic mix of `n` mails; replies refer to an earlier request of the same sender in the same list. */
-export function makeMix(prefix: string, n: number, withSamples = false): BenchMail[] {
-  const out: BenchMail[] = [];
-  const originals: { id: string; sender: (typeof senders)[number]; day: ReturnType<typeof dayOf> }[] = [];
-  if (withSamples) {
-    const sdir = join(ROOT, "../shared/samples/mail");
-    const alt = "/work/shared/samples/mail";
-    const base = existsSync(sdir) ? sdir : alt;
-    if (existsSync(base)) {
-      for (const f of readdirSync(base).filter((x) => x.endsWith(".eml"))) {
-        const id = `${prefix}-sample-${f}@hanoi.gov.vn`;
-        const text = readFileSync(join(base, f), "latin1").replace(/^Message-ID:.*$/m, `Message-ID: <${id}>`);
-        const from =
-          /<([^>]+@[^>]+)>/.exec(/^From:[^\n]*(\n [^\n]*)?/m.exec(text)?.[0] ?? "")?.[1] ?? "x@hanoi.gov.vn";
-        const stamp = `Authentication-Results: ${TEST_AUTHSERV_ID}; dmarc=pass header.from=${from.slice(from.indexOf("@") + 1)}\r\n`;
-        out.push({
-          id,
-          kind: "sample",
-          raw: Buffer.from(stamp + text.replace(/\r?\n/g, "\r\n"), "latin1"),
-          answered: !f.includes("auto-reply"),
-        });
-      }
-    }
-  }
-  for (let i = 0; out.length < n; i++) {
-    const id = `${prefix}-${i}@hanoi.gov.vn`;
-    const sender = senders[rnd(senders.length)]!;
-    const slot = i % 20;
-    const earlier = originals.filter((o) => o.sender === sender);
-    const date = `Mon, 07 Dec 2026 0${8 + (i % 2)}:${String(i % 60).padStart(2, "0")}:00 +0700`;
-    if ((slot === 17 || slot === 18) && earlier.length > 0) {
-      const o = earlier[rnd(earlier.length)]!;
-      const body =
-        slot === 17
-          ? "Kính gửi Trung tâm,\nDo lãnh đạo bận công tác đột xuất, đề nghị hủy lịch họp trực tuyến đã đăng ký nêu trên.\nTrân trọng."
-          : `Kính gửi Trung tâm,\nĐề nghị đổi thời gian họp sang từ 14h00 đến 15h30 ngày ${o.day.d}/${o.day.m}/${o.day.y}, các nội dung khác giữ nguyên.\nTrân trọng.`;
-      out.push({
-        id,
-        kind: slot === 17 ? "cancel" : "change",
-        answered: true,
-        raw: mail({
-          id,
-          from: sender.mailbox,
-          date,
-          subject: "Re: Đăng ký lịch họp trực tuyến",
-          body,
-          headers: { "In-Reply-To": `<${o.id}>`, References: `<${o.id}>` },
-        }),
-      });
-      continue;
-    }
-    if (slot === 19) {
-      out.push({
-        id,
-        kind: "auto-reply",
-        answered: false,
-        raw: mail({
-          id,
-          from: sender.mailbox,
-          date,
-          subject: "Trả lời tự động: Xác nhận lịch họp",
-          body: `Tôi vắng mặt đến ngày ${1 + (i % 28)}/12/2026, xin liên hệ văn phòng.`,
-          headers: { "Auto-Submitted": "auto-replied" },
-        }),
-      });
-      continue;
-    }
-    const day = dayOf(i);
-    const hour = 8 + (i % 3) * 2 + (rnd(2) ? 6 : 0);
-    const parts = Array.from({ length: 2 + rnd(3) }, () => communes[rnd(communes.length)]!);
-    const when = `từ ${hour}h00 đến ${hour + 1}h30 ngày ${day.d}/${day.m}/${day.y}`;
-    const contact = "Lâm Thị Ngọc, SĐT 0983 210 456";
-    const topic = `Phiên họp số ${i} về công tác chuyển đổi số`;
-    let kind: Kind;
-    let body: string;
-    let headers: Record<string, string> = {};
-    if (slot < 10) {
-      kind = "template";
-      body = `Kính gửi: Trung tâm Tin học - Công báo\n\n- Tên cơ quan chủ trì họp: ${sender.name}\n- Danh sách điểm cầu thành phần: ${parts.join(", ")}\n- Thời gian đăng ký họp: ${when}\n- Nội dung họp: ${topic}\n- Thông tin đầu mối liên hệ: ${contact}\n`;
-    } else if (slot < 14) {
-      kind = "html";
-      const cell = (a: string, b: string) => `<tr><td>${a}</td><td>${b}</td></tr>`;
-      body = `<html><body><p>Kính gửi Trung tâm Tin học - Công báo,</p><table border="1">${cell("Cơ quan chủ trì", sender.name)}${cell("Điểm cầu", parts.join("<br>"))}${cell("Thời gian", `${hour}:00&nbsp;–&nbsp;${hour + 1}:30, ngày ${day.d}/${day.m}/${day.y}`)}${cell("Nội dung", topic)}${cell("Liên hệ", contact)}</table><p>Trân trọng.</p></body></html>`;
-      headers = { "Content-Type": 'text/html; charset="utf-8"' };
-    } else if (slot < 16) {
-      kind = "prose";
-      body = `${sender.name} trân trọng đăng ký tổ chức hội nghị trực tuyến ${when}, kết nối tới các điểm cầu ${parts.join(", ")}.\nNội dung: ${topic}.\nĐầu mối liên hệ: đồng chí ${contact}.\n`;
-    } else {
-      kind = "no-diacritics";
-      body = fold(
-        `${sender.name} dang ky hop truc tuyen ${hour}h-${hour + 1}h30 ngay ${day.d}/${day.m}/${day.y} voi ${parts.join(", ")}.\nNoi dung: ${topic}.\nLien he: ${contact}\n`,
-      );
-    }
-    originals.push({ id, sender, day });
-    out.push({ id, kind, answered: true, raw: mail({ id, from: sender.mailbox, date, body, headers }) });
-  }
-  return out.slice(0, n);
-}
 
 interface Service {
   child: ChildProcess;
@@ -298,14 +164,16 @@ try {
   const idleRss = memMb(svc.pid, "VmRSS");
   const spacedMails = makeMix("spaced", SPACED).filter((m) => m.kind !== "auto-reply");
   const spaced = await latencyRun(dovecot, sink, spacedMails, () => 200 + rnd(1801));
-  const burstMails = makeMix("burst", BURST).filter((m) => m.kind !== "auto-reply");
+  const burstMails = makeMix("burst", BURST, { from: new Date(Date.UTC(2027, 2, 1)) }).filter(
+    (m) => m.kind !== "auto-reply",
+  );
   const b2b = await latencyRun(dovecot, sink, burstMails, () => 0);
   const latencyPeak = memMb(svc.pid, "VmHWM");
   await stop(svc);
 
   // 2. Backlog: BACKLOG mails of the mix waiting before the service starts.
   await emptyInbox(dovecot);
-  const backlog = makeMix("backlog", BACKLOG, true);
+  const backlog = makeMix("backlog", BACKLOG, { withSamples: true });
   await dovecot.append(...backlog.map((m) => m.raw));
   sink.messages.length = 0;
   const t0 = performance.now();
