@@ -262,6 +262,8 @@ async function benchJobs() {
 }
 
 const only = process.argv[2];
+const loadStart = load();
+const startedAt = new Date().toISOString().slice(0, 16).replace("T", " ");
 const runs = [await benchDecisions(DEFAULT_REGULATION, "default"), await benchDecisions(LARGE, "large")];
 if (only === "decisions") {
   for (const d of runs) {
@@ -310,7 +312,8 @@ const bookingTables = [
 ];
 const grown = (x: (typeof runs)[number]) => x.after.total - x.before.total;
 const section = `## Foundation (issue 2)
-Run ${new Date().toISOString().slice(0, 10)}.
+Run ${startedAt} UTC; load average (1 / 5 / 15 min) ${loadStart} at the start, ${load()} at the end (each decision
+table gives its own). Command: \`npx tsx bench/run.ts\`.
 
 Machine: ${machine()}. One run of \`npm run bench\`; the machine is small and shared, so read ratios more than absolutes.
 
