@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../src/app/config.js";
 
@@ -9,6 +9,18 @@ export function pct(xs: number[], p: number): number {
 }
 
 export const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+/** The 1-, 5- and 15-minute load averages now, for the line beside each run (the machine is shared). */
+export function load(): string {
+  return loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" / ");
+}
+
+/** Met or not, for a figure against its aim (smaller is better unless `atLeast`). */
+export function verdict(value: number, aim: number, atLeast = false): string {
+  return (atLeast ? value >= aim : value <= aim) ? "met" : "**not met**";
+}
 
 export function machine(): string {
   return `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
