@@ -17,6 +17,7 @@ import {
   type SlotHolder,
 } from "../src/core/booking/types.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";
+import type { Cursor } from "../src/store/booking-repo.js";
 import type { DirectorySnapshot } from "../src/store/directory-repo.js";
 import { NOT_ENQUEUED } from "../src/store/queue-repos.js";
 import { Store } from "../src/store/store.js";
@@ -265,7 +266,13 @@ describe("lists over a year", () => {
     const db = join(tempDir(), "cli.db");
     const src = await fixtureDeskAt(db, 3000, 10);
     const env = { DESK_DB: db };
-    const codesOf = (out: string) => out.match(/HTT-BENCH-\d+/g) ?? [];
+    // Codes in the table, not the footer's --after hint.
+    const codesOf = (out: string): string[] =>
+      out
+        .split("\n")
+        .filter((l) => !l.startsWith("Trang "))
+        .join("\n")
+        .match(/HTT-BENCH-\d+/g) ?? [];
     const seen: string[] = [];
     for (let page = 1; page <= 40; page++) {
       const r = await cliHere(["booking", "list", "--page", String(page), "--limit", "100"], env);
@@ -280,7 +287,7 @@ describe("lists over a year", () => {
     // The default page is 200 rows.
     const first = await cliHere(["booking", "list"], env);
     expect(codesOf(first.out).length).toBe(200);
-    expect(first.out).toContain("Trang sau: --page 2.");
+    expect(first.out).toMatch(/Trang sau: --after HTT-BENCH-\d+\./);
     const day = await cliHere(["schedule", "--date", "2026-01-06", "--limit", "50", "--page", "2"], env);
     expect(day.error).toBeNull();
     expect(codesOf(day.out).length).toBeGreaterThan(0);
@@ -289,6 +296,88 @@ describe("lists over a year", () => {
     expect(bad.error?.message).toContain("Giá trị --page=«0» không hợp lệ");
   }, 180_000);
 });
+
+describe("keyset pages (start, code)", () => {
+  it("--after pages cover a year of 50 000 bookings once each, in order, through the CLI", async () => {
+    // A year of data: the old CLI refused --after; its --page walked every skipped row (offset).
+    const db = join(tempDir(), "year.db");
+    const src = await fixtureDeskAt(db, 50_000, 360);
+    const env = { DESK_DB: db };
+    const codesOf = (out: string): string[] =>
+      out
+        .split("\n")
+        .filter((l) => !l.startsWith("Trang "))
+        .join("\n")
+        .match(/HTT-BENCH-\d+/g) ?? [];
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 1; page <= 60; page++) {
+      const argv = ["booking", "list", "--from", "2026-01-01", "--to", "2026-12-31", "--limit", "1000"];
+      const r = await cliHere(after ? [...argv, "--after", after] : argv, env);
+      expect(r.error).toBeNull();
+      const codes = codesOf(r.out);
+      seen.push(...codes);
+      const next = /Trang sau: --after (HTT-BENCH-\d+)\./.exec(r.out)?.[1] ?? null;
+      if (!next) break;
+      expect(r.out).toContain(`Trang ${page}/`);
+      expect(next).toBe(codes.at(-1));
+      after = next;
+    }
+    const whole = await readStore(db, (s) =>
+      s.read((r) => r.bookings.list({ from: at("2026-01-01", "00:00"), to: at("2027-01-01", "00:00") })),
+    );
+    expect(whole.length).toBeGreaterThan(40_000);
+    expect(seen).toEqual(whole.map((b) => b.code));
+    expect(new Set(seen).size).toBe(whole.length);
+    expect(src).toBe(50_000);
+    // The schedule of one busy day pages the same way.
+    const day1 = await cliHere(["schedule", "--date", "2026-06-10", "--limit", "50"], env);
+    const last = /Trang sau: --after (HTT-BENCH-\d+)\./.exec(day1.out)?.[1];
+    expect(last).toBeDefined();
+    const day2 = await cliHere(["schedule", "--date", "2026-06-10", "--limit", "50", "--after", last!], env);
+    expect(day2.error).toBeNull();
+    expect(day2.out).toMatch(/Trang 2\/\d+ — phiên 51–/);
+    expect(codesOf(day2.out).some((c) => codesOf(day1.out).includes(c))).toBe(false);
+    const unknown = await cliHere(["booking", "list", "--after", "HTT-2026-9999"], env);
+    expect(unknown.error?.message).toContain("Không có lịch họp mã HTT-2026-9999 (--after)");
+    const both = await cliHere(["booking", "list", "--after", last!, "--page", "2"], env);
+    expect(both.error?.message).toContain("Không dùng --page cùng với --after");
+  }, 300_000);
+
+  it("keyset pages over the whole table, bookings without a time included, equal the unpaged list", async () => {
+    const desk = await fixtureDesk(1500, 30);
+    // Two bookings without a time (a registration still missing its slot): they list first on both dialects.
+    await desk.store.tx(async (r) => {
+      const b = await r.bookings.get("HTT-BENCH-5");
+      for (const code of ["HTT-NOTIME-B", "HTT-NOTIME-A"]) {
+        await r.bookings.save({ ...b!, code, request: { ...b!.request, start: null, end: null } });
+      }
+    });
+    const whole = await desk.store.read((r) => r.bookings.list());
+    expect(whole.slice(0, 2).map((b) => b.code)).toEqual(["HTT-NOTIME-A", "HTT-NOTIME-B"]);
+    const paged: string[] = [];
+    let after: Cursor | null = null;
+    for (;;) {
+      const page: Booking[] = await desk.store.read((r) => r.bookings.list({}, { limit: 101, after }));
+      if (page.length === 0) break;
+      paged.push(...page.map((b) => b.code));
+      const last = page.at(-1)!;
+      after = await desk.store.read((r) => r.bookings.cursorOf(last.code));
+      expect(await desk.store.read((r) => r.bookings.countThrough({}, after!))).toBe(paged.length);
+    }
+    expect(paged).toEqual(whole.map((b) => b.code));
+  }, 180_000);
+});
+
+/** Read a store file written by fixtureDeskAt. */
+async function readStore<T>(path: string, fn: (s: Store) => Promise<T>): Promise<T> {
+  const store = Store.open(path);
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}
 
 /** The fixture written into a given file (the CLI opens the file by path). Returns the booking count. */
 async function fixtureDeskAt(path: string, count: number, days: number): Promise<number> {

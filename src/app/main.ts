@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the running desk. Configuration comes from the environment (see README).
-// `npm start` runs `node --import tsx` on this file: one process, so SIGTERM and SIGINT reach it directly.
+// `npm start` runs this file compiled (dist/app/main.js, built by `npm run build` or its `prestart` when stale)
+// under plain node: one process, so SIGTERM and SIGINT reach it directly.
 import { ConfigError, loadConfig } from "./config.js";
 import { configSecrets, createLog } from "./ops/log.js";
 import { DeskService, jsonLog, type Log } from "./service.js";

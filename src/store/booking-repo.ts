@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type {
   Booking,
   BookingStatus,
@@ -123,18 +123,54 @@ export interface BookingSummary {
 export interface Page {
   /** Rows per page (at least 1). */
   limit: number;
-  /** Rows to skip: (page − 1) × limit. */
+  /** Rows to skip: (page − 1) × limit. Costs a walk over every skipped row; the CLI pages with `after`. */
   offset: number;
+}
+
+/** Where a keyset page starts: after this booking in (start, code) order, bookings without a time first. */
+export interface Cursor {
+  start: Date | null;
+  code: string;
+}
+
+/** One keyset page: `limit` rows after `after` (from the first row when null). */
+export interface KeysetPage {
+  limit: number;
+  after: Cursor | null;
 }
 
 const ph = sql.placeholder;
 
-function rangeWhere(bookings: Conn["t"]["bookings"], range: BookingRange) {
+function rangeWhere(bookings: Conn["t"]["bookings"], range: BookingRange, after?: Cursor | null) {
   const conds = [];
   if (range.from) conds.push(gte(bookings.startAt, range.from));
   if (range.to) conds.push(lt(bookings.startAt, range.to));
   if (range.statuses) conds.push(inArray(bookings.status, range.statuses));
+  if (after) conds.push(afterCursor(bookings, after));
   return conds.length ? and(...conds) : undefined;
+}
+
+/** Rows strictly after `c` in the list order (start nulls first, then code): a range seek on bookings_start. */
+function afterCursor(bookings: Conn["t"]["bookings"], c: Cursor) {
+  return c.start === null
+    ? or(and(isNull(bookings.startAt), gt(bookings.code, c.code)), isNotNull(bookings.startAt))!
+    : or(gt(bookings.startAt, c.start), and(eq(bookings.startAt, c.start), gt(bookings.code, c.code)))!;
+}
+
+/** The complement of afterCursor, spelled out: NOT over a NULL start would drop the bookings without a time. */
+function atOrBefore(bookings: Conn["t"]["bookings"], c: Cursor) {
+  return c.start === null
+    ? and(isNull(bookings.startAt), lte(bookings.code, c.code))!
+    : or(
+        isNull(bookings.startAt),
+        lt(bookings.startAt, c.start),
+        and(eq(bookings.startAt, c.start), lte(bookings.code, c.code)),
+      )!;
+}
+
+/** The list order on both dialects: SQLite puts NULL first by default, PostgreSQL last; both are told. */
+function listOrder(bookings: Conn["t"]["bookings"]) {
+  return [sql`${bookings.startAt} ASC NULLS FIRST`, asc(bookings.code)];
 }
 
 export class BookingRepo {
@@ -413,18 +449,42 @@ export class BookingRepo {
    * Bookings starting in [from, to), in start order; all of them when no range is given. With `page`, one page
    * of that order (start, then code: stable, so that paging returns every row once).
    */
-  async list(range: BookingRange = {}, page?: Page): Promise<Booking[]> {
+  async list(range: BookingRange = {}, page?: Page | KeysetPage): Promise<Booking[]> {
     const { bookings } = this.t;
+    const after = page && "after" in page ? page.after : null;
     const base = this.db
       .select()
       .from(bookings)
-      .where(rangeWhere(bookings, range))
-      .orderBy(asc(bookings.startAt), asc(bookings.code));
-    const rows = page
-      ? await base.limit(Math.max(1, page.limit)).offset(Math.max(0, page.offset))
-      : await base;
+      .where(rangeWhere(bookings, range, after))
+      .orderBy(...listOrder(bookings));
+    const rows = !page
+      ? await base
+      : "after" in page
+        ? await base.limit(Math.max(1, page.limit))
+        : await base.limit(Math.max(1, page.limit)).offset(Math.max(0, page.offset));
     const parts = await this.participantsOf(rows.map((r) => r.code));
     return rows.map((r) => toBooking(r, parts.get(r.code) ?? []));
+  }
+
+  /** A booking's place in the list order, to resume a keyset page after it; null when no such booking. */
+  async cursorOf(code: string): Promise<Cursor | null> {
+    const { bookings } = this.t;
+    const [row] = await this.db
+      .select({ start: bookings.startAt, code: bookings.code })
+      .from(bookings)
+      .where(eq(bookings.code, code))
+      .limit(1);
+    return row ? { start: row.start, code: row.code } : null;
+  }
+
+  /** How many bookings of the range come at or before `c` in the list order: where a keyset page sits. */
+  async countThrough(range: BookingRange, c: Cursor): Promise<number> {
+    const { bookings } = this.t;
+    const [row] = await this.db
+      .select({ n: countAll() })
+      .from(bookings)
+      .where(and(rangeWhere(bookings, range), atOrBefore(bookings, c)));
+    return row?.n ?? 0;
   }
 
   /**

@@ -8,8 +8,9 @@ import { DirectoryRepo, type SnapshotCache } from "./directory-repo.js";
 import { DutyRepo } from "./duty-repo.js";
 import { IncidentRepo } from "./incident-repo.js";
 import { LeaseRepo } from "./lease-repo.js";
-import { isPostgresUrl, openPgDatabase, type PgDb } from "./pg/db.js";
+import type { PgDb } from "./pg/db.js";
 import * as pgSchema from "./pg/schema.js";
+import { isPostgresUrl } from "./pg/url.js";
 import { InboundRepo, JobRepo, MetaRepo, OutboxRepo } from "./queue-repos.js";
 import * as sqliteSchema from "./schema.js";
 
@@ -95,6 +96,8 @@ export class Store {
 
   /** A store on PostgreSQL, migrations applied. */
   static async openPg(url: string, opts: StoreOptions & { max?: number } = {}): Promise<Store> {
+    // pg and its drizzle driver load only for a PostgreSQL desk: a SQLite desk starts without them.
+    const { openPgDatabase } = await import("./pg/db.js");
     const { pool, db } = await openPgDatabase(url, { max: opts.max });
     return new Store(opts, null, { pool, db, url }, db as unknown as Db);
   }

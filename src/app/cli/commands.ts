@@ -5,7 +5,7 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { DateTime } from "luxon";
 import { OUTCOME_VI } from "../../core/booking/messages.js";
 import { STATUS_VI } from "../../core/booking/state.js";
-import { type BookingStatus, REASON_VI, type ReasonCode } from "../../core/booking/types.js";
+import { type Booking, type BookingStatus, REASON_VI, type ReasonCode } from "../../core/booking/types.js";
 import { atLocal, formatRangeVi, formatVi, isoLocal } from "../../core/calendar/zone.js";
 import { chairWarnings, checkDirectory } from "../../core/directory/check.js";
 import type { Directory } from "../../core/directory/types.js";
@@ -17,7 +17,8 @@ import { MailReader, parseJson } from "../../mail/parse-file.js";
 import { smtpSender } from "../../mail/smtp-sender.js";
 import { MCU_FACTORIES, type McuKind, mcuCheck } from "../../mcu/factory.js";
 import type { McuAdapter } from "../../mcu/port.js";
-import { Store } from "../../store/store.js";
+import type { BookingRange } from "../../store/booking-repo.js";
+import { type Repos, Store } from "../../store/store.js";
 import { cancelBooking, declassifyBooking, reviewBooking } from "../booking/index.js";
 import { type Config, loadHolidayCalendar } from "../config.js";
 import { type Desk, DeskError } from "../desk.js";
@@ -58,14 +59,15 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
   directory export DIR                 xuất danh bạ hiện có ra DIR theo cùng định dạng
   directory check [--directory DIR] [--json]
                                        liệt kê vi phạm Điều 7, 10, 19.3 (trong CSDL hoặc trong DIR)
-  booking list [--from NGÀY] [--to NGÀY] [--page N] [--limit M] [--json]
+  booking list [--from NGÀY] [--to NGÀY] [--page N | --after MÃ] [--limit M] [--json]
                                        các lịch họp bắt đầu trong khoảng (NGÀY dạng YYYY-MM-DD), từng trang
-                                       M lịch (mặc định 200); --json không chia trang nếu không ghi --page/--limit
+                                       M lịch (mặc định 200); --json không chia trang nếu không ghi --page/--limit;
+                                       --after MÃ: trang ngay sau lịch MÃ (mã in ở cuối trang trước)
   booking show MÃ                      chi tiết và nhật ký của một lịch họp
   booking review MÃ confirm|reject --reason "..."   cán bộ kỹ thuật quyết định lịch chờ xem xét
   booking cancel MÃ --reason "..."     hủy một lịch họp
   booking declassify MÃ --reason "..." bỏ đánh dấu mật (Điều 5.2) khi dấu hiệu mật bị nhận nhầm
-  schedule [--date NGÀY] [--page N] [--limit M]
+  schedule [--date NGÀY] [--page N | --after MÃ] [--limit M]
                                        các phiên họp trong ngày, dạng bảng (mặc định hôm nay), từng trang
   jobs [--all]                         các hẹn giờ đang chờ (và đã dừng do lỗi)
   calendar [--year NĂM]                ngày nghỉ lễ, nghỉ bù và ngày làm bù trong năm
@@ -118,12 +120,29 @@ function parseDay(value: string, flag: string, zone: string): string {
 
 /** Rows per page of `booking list` and `schedule` when --limit is not given. */
 const DEFAULT_PAGE_LIMIT = 200;
-const PAGING_OPTIONS = { page: { type: "string" }, limit: { type: "string" } } as const;
+const PAGING_OPTIONS = {
+  page: { type: "string" },
+  limit: { type: "string" },
+  after: { type: "string" },
+} as const;
 
-/** --page N and --limit M (positive integers); null when neither is given. */
-function parsePaging(
-  values: Record<string, string | boolean | undefined>,
-): { page: number; limit: number } | null {
+interface Paging {
+  page: number;
+  limit: number;
+  /** --after MÃ: the page after that booking (keyset: a seek on the start index, however deep the page). */
+  after?: string;
+}
+
+/** --page N, --limit M (positive integers) and --after MÃ; null when none is given. */
+function parsePaging(values: Record<string, string | boolean | undefined>): Paging | null {
+  if (values.after !== undefined) {
+    if (values.page !== undefined) {
+      throw new CliError("Không dùng --page cùng với --after; --after đã chỉ rõ trang tiếp theo.", 2);
+    }
+    const after = String(values.after).trim().toUpperCase();
+    if (!after) throw new CliError("Thiếu mã lịch họp sau --after, ví dụ --after HTT-2026-0042.", 2);
+    return { ...(parsePaging({ limit: values.limit }) ?? { page: 1, limit: DEFAULT_PAGE_LIMIT }), after };
+  }
   if (values.page === undefined && values.limit === undefined) return null;
   const positive = (flag: "page" | "limit", fallback: number) => {
     const v = values[flag];
@@ -140,14 +159,53 @@ function parsePaging(
   return { page: positive("page", 1), limit: positive("limit", DEFAULT_PAGE_LIMIT) };
 }
 
-/** Where a page sits in the whole list, and how to get the next one. */
-function pageFooter(page: number, limit: number, total: number, what: string): string {
+/**
+ * Where a page sits in the whole list (`before`: rows ahead of it), and how to get the next one: `--after` the
+ * page's last booking, a keyset seek that costs the same on the last page as on the first.
+ */
+function pageFooter(
+  before: number,
+  shown: number,
+  limit: number,
+  total: number,
+  what: string,
+  lastCode: string | undefined,
+): string {
   const pages = Math.max(1, Math.ceil(total / limit));
-  const first = Math.min(total, (page - 1) * limit + 1);
-  const last = Math.min(total, page * limit);
-  const range = total === 0 || first > total ? "không có dòng nào ở trang này" : `${what} ${first}–${last}`;
-  const next = page < pages ? ` Trang sau: --page ${page + 1}.` : "";
+  const page = Math.min(pages, Math.floor(before / limit) + 1);
+  const first = before + 1;
+  const last = before + shown;
+  const range = shown === 0 ? "không có dòng nào ở trang này" : `${what} ${first}–${last}`;
+  const next = last < total && lastCode ? ` Trang sau: --after ${lastCode}.` : "";
   return `Trang ${page}/${pages} — ${range} trên tổng số ${total}.${next}`;
+}
+
+/** One page of a range: by keyset after --after's booking, else by --page; with the rows ahead of it. */
+async function listPage(
+  r: Repos,
+  range: BookingRange,
+  paging: Paging,
+): Promise<{ list: Booking[]; before: number; total: number }> {
+  if (paging.after) {
+    const after = await r.bookings.cursorOf(paging.after);
+    if (!after) {
+      throw new CliError(
+        `Không có lịch họp mã ${paging.after} (--after); hãy dùng mã in ở cuối trang trước.`,
+        1,
+      );
+    }
+    return {
+      list: await r.bookings.list(range, { limit: paging.limit, after }),
+      before: await r.bookings.countThrough(range, after),
+      total: await r.bookings.count(range),
+    };
+  }
+  const offset = (paging.page - 1) * paging.limit;
+  return {
+    list: await r.bookings.list(range, { limit: paging.limit, offset }),
+    before: offset,
+    total: await r.bookings.count(range),
+  };
 }
 
 async function openDesk(config: Config): Promise<Desk> {
@@ -286,15 +344,8 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
         );
       }
       const range = { from, to };
-      const [list, total] = await desk.store.read(
-        async (r) =>
-          [
-            await r.bookings.list(
-              range,
-              paging ? { limit: paging.limit, offset: (paging.page - 1) * paging.limit } : undefined,
-            ),
-            paging ? await r.bookings.count(range) : 0,
-          ] as const,
+      const { list, before, total } = await desk.store.read(async (r) =>
+        paging ? listPage(r, range, paging) : { list: await r.bookings.list(range), before: 0, total: 0 },
       );
       if (values.json) {
         io.out(
@@ -316,8 +367,8 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
         return;
       }
       if (total === 0) return io.out("Không có lịch họp nào trong khoảng này.");
-      if (paging && (total > paging.limit || paging.page > 1)) {
-        io.out(pageFooter(paging.page, paging.limit, total, "lịch"));
+      if (paging && (total > paging.limit || before > 0)) {
+        io.out(pageFooter(before, list.length, paging.limit, total, "lịch", list.at(-1)?.code));
       }
       if (list.length === 0) return;
       io.out(
@@ -442,17 +493,11 @@ async function scheduleCommand(config: Config, argv: string[], io: Io): Promise<
       to,
       statuses: ["needs-review", "confirmed", "checked", "live", "ended", "handed-over"] as BookingStatus[],
     };
-    const [list, total] = await desk.store.read(
-      async (r) =>
-        [
-          await r.bookings.list(range, { limit: paging.limit, offset: (paging.page - 1) * paging.limit }),
-          await r.bookings.count(range),
-        ] as const,
-    );
+    const { list, before, total } = await desk.store.read((r) => listPage(r, range, paging));
     io.out(`Lịch họp trực tuyến ngày ${day.split("-").reverse().join("/")}`);
     if (total === 0) return io.out("Không có phiên họp nào.");
-    if (total > paging.limit || paging.page > 1)
-      io.out(pageFooter(paging.page, paging.limit, total, "phiên"));
+    if (total > paging.limit || before > 0)
+      io.out(pageFooter(before, list.length, paging.limit, total, "phiên", list.at(-1)?.code));
     if (list.length === 0) return;
     io.out(
       table(

@@ -1,5 +1,5 @@
+import { createRequire } from "node:module";
 import pino, { type DestinationStream, type Level } from "pino";
-import pretty from "pino-pretty";
 import type { Config, LogLevel } from "../config.js";
 import { correlationId } from "./context.js";
 
@@ -51,7 +51,12 @@ export function createLog(opts: LogOptions = {}): LogFn & { logger: pino.Logger 
   const destination =
     opts.destination ??
     (process.stdout.isTTY
-      ? pretty({ colorize: true, translateTime: "SYS:standard", sync: true })
+      ? // Loaded only for a terminal: a service writing JSON lines does not pay for its modules at start-up.
+        (createRequire(import.meta.url)("pino-pretty") as typeof import("pino-pretty"))({
+          colorize: true,
+          translateTime: "SYS:standard",
+          sync: true,
+        })
       : pino.destination({ fd: 1, sync: true }));
   const logger = pino(
     {
