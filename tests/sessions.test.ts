@@ -137,6 +137,9 @@ describe("a whole day at the desk in simulated time (Wednesday 30/12/2026)", () 
     expect(incidents).toMatchObject([
       { endpoint: communes[0], booking: codes[0], reporter: "system", status: "resolved" },
     ]);
+    // Nobody took it for 15 minutes: it reminded the WAN duty, then escalated, like a reported fault in a session.
+    const trail = await desk.store.read((r) => r.incidents.events(incidents[0]!.code));
+    expect(trail.map((e) => e.action)).toEqual(["opened", "reminded", "escalated", "xong"]);
     const statuses = await desk.store.read(async (r) =>
       Promise.all(codes.map(async (c) => (await r.bookings.get(c))!.status)),
     );

@@ -9,6 +9,8 @@ import { moveTo } from "./booking/index.js";
 import type { Desk } from "./desk.js";
 import { incidentButtons } from "./incident/messages.js";
 import { deskNotice } from "./incident/notify.js";
+import { DEFAULT_INCIDENT_OPTIONS } from "./incident/report.js";
+import { INCIDENT_JOB } from "./incident/timers.js";
 
 export interface SessionRunnerOptions {
   /** Packet loss (percent) beyond which a leg raises an incident on its own. */
@@ -180,10 +182,23 @@ export class SessionRunner {
             incidentButtons(code),
             { kind: "mcu-incident" },
           );
+          // Unacknowledged, it reminds the duty and then escalates, as a reported fault in a session does.
+          const after = (m: number) => new Date(now.getTime() + m * 60_000);
+          const timers = DEFAULT_INCIDENT_OPTIONS;
+          await r.jobs.schedule(
+            { kind: INCIDENT_JOB.reminder, key: code, runAt: after(timers.ackReminderMinutes) },
+            now,
+          );
+          await r.jobs.schedule(
+            { kind: INCIDENT_JOB.escalate, key: code, runAt: after(timers.escalateMinutes) },
+            now,
+          );
         } else if (!bad && open && open !== "-") {
           const inc = await r.incidents.get(open);
           if (inc && inc.status !== "resolved") {
             await r.incidents.save({ ...inc, status: "resolved", updatedAt: now });
+            await r.jobs.cancel(INCIDENT_JOB.reminder, open);
+            await r.jobs.cancel(INCIDENT_JOB.escalate, open);
             await r.incidents.addEvent(open, {
               at: now,
               actor: "system",
