@@ -30,6 +30,7 @@ export const BOTH_STORES = [
   "tests/mail-thread-regressions.test.ts",
   "tests/ops-context.test.ts",
   "tests/outbox.test.ts",
+  "tests/report.test.ts",
   "tests/security/chat-chuyen-target.test.ts",
   "tests/security/chat-duyet-link.test.ts",
   "tests/security/chat-rate-limit.test.ts",

@@ -114,7 +114,7 @@ const yearFile = fileBytes();
 // The retention pass a desk runs nightly, at the year's end plus the longest retention (everything prunable).
 const s = config.ops.retention;
 const pruneAt = new Date(dayStart + Math.max(s.mailDays, s.outboxDays, s.jobDays) * DAY + DAY);
-const pruned = await pruneAll((fn) => store.tx(fn), store.sqlite, s, pruneAt);
+const pruned = await pruneAll((fn) => store.tx((_, c) => fn(c)), s, pruneAt);
 const afterPrune = sizes();
 store.sqlite.exec("VACUUM");
 const vacuumed = fileBytes();

@@ -11,6 +11,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { backupDatabase, restoreDatabase } from "../src/app/ops/backup.js";
 import { pruneAll, type RetentionSettings } from "../src/app/ops/retention.js";
+import type { Conn } from "../src/store/conn.js";
 import { Store } from "../src/store/store.js";
 import { machine, ms, pct, writeSection } from "./sections.js";
 
@@ -161,15 +162,15 @@ const settings: RetentionSettings = {
   batch: 500,
 };
 const batchMs: number[] = [];
-const tx = <T>(fn: () => T) =>
-  store.tx(() => {
+const tx = <T>(fn: (c: Conn) => Promise<T>) =>
+  store.tx(async (_r, c) => {
     const b0 = performance.now();
-    const out = fn();
+    const out = await fn(c);
     batchMs.push(performance.now() - b0);
     return out;
   });
 const p0 = performance.now();
-const prune = await withDeskLoad(() => pruneAll(tx, store.sqlite, settings, now));
+const prune = await withDeskLoad(() => pruneAll(tx, settings, now));
 const pruneMs = performance.now() - p0;
 store.close();
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { OPS_JOB, type OpsSettings, opsJobHandlers } from "../src/app/ops/jobs.js";
 import { PRUNED_TEXT, pruneAll, type RetentionSettings } from "../src/app/ops/retention.js";
 import { runDueJobs } from "../src/app/scheduler.js";
+import type { Conn } from "../src/store/conn.js";
 import type { Store } from "../src/store/store.js";
 import { at, makeDesk, tempDir } from "./helpers.js";
 
@@ -93,13 +94,13 @@ describe("retention", () => {
         await new Promise((r) => setImmediate(r));
       }
     })();
-    const tx = <T>(fn: () => T) =>
-      store.tx(() => {
-        const out = fn();
+    const tx = <T>(fn: (c: Conn) => Promise<T>) =>
+      store.tx(async (_r, c) => {
+        const out = await fn(c);
         batchesSoFar++;
         return out;
       });
-    const total = await pruneAll(tx, store.sqlite, SETTINGS, NOW);
+    const total = await pruneAll(tx, SETTINGS, NOW);
     pruning = false;
     await deskLoad;
 
@@ -138,7 +139,7 @@ describe("retention", () => {
     expect(interleaved.size).toBeGreaterThan(total.batches / 2);
 
     // A second pass has nothing left to do.
-    const again = await pruneAll(tx, store.sqlite, SETTINGS, NOW);
+    const again = await pruneAll(tx, SETTINGS, NOW);
     expect(again).toMatchObject({ mailRaw: 0, outbox: 0, incidents: 0, jobs: 0, batches: 1 });
   });
 

@@ -41,7 +41,7 @@ it("a session's technical check still counts as done after retention pruned the 
 
   const now = at("2026-10-01", "09:00");
   const keep = { mailDays: 365, outboxDays: 90, chatDays: 365, jobDays: 30, batch: 10 };
-  while (pruneBatch(s, keep, now).outbox > 0);
+  while ((await desk.store.tx((_r, c) => pruneBatch(c, keep, now))).outbox > 0);
   const kinds = (s.prepare("SELECT kind FROM outbox").all() as { kind: string }[]).map((r) => r.kind);
   expect(kinds).toEqual(["technical-check"]);
 

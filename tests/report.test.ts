@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
   cancelBooking,
   registerBooking,
@@ -24,7 +24,8 @@ import { DEFAULT_REGULATION } from "../src/core/regulation.js";
 import { percentile, type Report } from "../src/core/report/compute.js";
 import { SimulatorMcu } from "../src/mcu/simulator.js";
 import { Store } from "../src/store/store.js";
-import { at, CALENDAR_DIR, request, sampleDirectory, tempDir, ZONE } from "./helpers.js";
+import { at, CALENDAR_DIR, request, sampleDirectory, TEST_DIALECT, tempDir, ZONE } from "./helpers.js";
+import { freshDatabase } from "./support/postgres.js";
 
 const SECRET_TITLE = "Phương án tác chiến khu vực phòng thủ XK-77";
 const MIN = 60_000;
@@ -71,8 +72,15 @@ async function buildFixture(): Promise<Fixture> {
   // Shared by every test in the file: kept out of the per-test cleanup, removed in afterAll.
   const root = mkdtempSync(join(tmpdir(), "desk-report-"));
   const dbPath = join(root, "year.db");
+  // In the pg project the fixture year lives in a fresh PostgreSQL database (its URL is DESK_DB for the CLI).
+  let dbTarget = dbPath;
+  if (TEST_DIALECT === "pg") {
+    const db = await freshDatabase(inject("pgUrl"), "desk_template");
+    dbTarget = db.url;
+    dropPg = db.drop;
+  }
   const desk: Desk = {
-    store: Store.open(dbPath),
+    store: await Store.connect(dbTarget),
     reg: DEFAULT_REGULATION,
     holidays: loadHolidayCalendar(CALENDAR_DIR),
   };
@@ -327,10 +335,11 @@ async function buildFixture(): Promise<Fixture> {
     if (!outages.some((o) => t >= o.from && t < o.to)) await runDueJobs(desk, handlers, when);
     await runner.tick(when);
   }
-  return { ...(fixture as Fixture), desk, dbPath, root, now, registered };
+  return { ...(fixture as Fixture), desk, dbPath: dbTarget, root, now, registered };
 }
 
 let fx: Fixture;
+let dropPg: (() => Promise<void>) | null = null;
 let report: Report;
 
 beforeAll(async () => {
@@ -338,21 +347,29 @@ beforeAll(async () => {
   report = await buildReport(fx.desk, periodOf({ half: "2026H1" }), {}, fx.now);
 }, 120_000);
 
-afterAll(() => {
-  fx?.desk.store.close();
+afterAll(async () => {
+  await fx?.desk.store.close();
+  await dropPg?.();
   if (fx) rmSync(fx.root, { recursive: true, force: true });
 });
 
 /** The reference: plain SQL over the raw rows, not the report's queries. */
-function sql<T>(q: string, ...params: unknown[]): T[] {
-  return fx.desk.store.sqlite.prepare(q).all(...params) as T[];
+async function sql<T>(q: string, ...params: unknown[]): Promise<T[]> {
+  const pool = fx.desk.store.pgPool;
+  if (!pool) return fx.desk.store.sqlite.prepare(q).all(...params) as T[];
+  let n = 0;
+  const res = await pool.query(
+    q.replace(/\?/g, () => `$${++n}`),
+    params,
+  );
+  return res.rows as T[];
 }
 const H1 = () => [at("2026-01-01", "00:00").getTime(), at("2026-07-01", "00:00").getTime()] as const;
 
 describe("the H1 2026 report over a fixture year driven by the desk's use cases", () => {
-  it("counts sessions held, cancelled and displaced, with hours, connections and levels", () => {
+  it("counts sessions held, cancelled and displaced, with hours, connections and levels", async () => {
     const [f, t] = H1();
-    const held = sql<{
+    const held = await sql<{
       code: string;
       host: string;
       start_at: number;
@@ -382,10 +399,12 @@ describe("the H1 2026 report over a fixture year driven by the desk's use cases"
     // Runner ticks fall on the scheduled start and end, so hours online equal the scheduled durations.
     const hours = held.reduce((s, b) => s + (b.end_at - b.start_at) / 3_600_000, 0);
     expect(report.sessions.hoursOnline).toBeCloseTo(hours, 2);
-    const connections = sql<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM booking_endpoints WHERE booking IN (SELECT code FROM bookings WHERE start_at >= ? AND start_at < ? AND status IN ('ended','handed-over'))`,
-      f,
-      t,
+    const connections = (
+      await sql<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM booking_endpoints WHERE booking IN (SELECT code FROM bookings WHERE start_at >= ? AND start_at < ? AND status IN ('ended','handed-over'))`,
+        f,
+        t,
+      )
     )[0]!.n;
     expect(report.sessions.connections).toBe(connections);
     expect(report.sessions.meanEndpoints).toBeCloseTo(connections / held.length, 2);
@@ -452,9 +471,9 @@ describe("the H1 2026 report over a fixture year driven by the desk's use cases"
     expect(percentile([5, 10, 10], 50)).toBe(10);
   });
 
-  it("finds the MCU peak, readiness and endpoints never used", () => {
+  it("finds the MCU peak, readiness and endpoints never used", async () => {
     const [f, t] = H1();
-    const held = sql<{ start_at: number; end_at: number; ports: number }>(
+    const held = await sql<{ start_at: number; end_at: number; ports: number }>(
       "SELECT start_at, end_at, ports FROM bookings WHERE start_at >= ? AND start_at < ? AND status IN ('ended','handed-over')",
       f,
       t,
@@ -474,10 +493,12 @@ describe("the H1 2026 report over a fixture year driven by the desk's use cases"
     expect(report.endpoints.ready).toBe(fx.readyConfirmations);
     expect(fx.readyConfirmations).toBeGreaterThan(0);
     const used = new Set(
-      sql<{ endpoint: string }>(
-        `SELECT endpoint FROM booking_endpoints WHERE booking IN (SELECT code FROM bookings WHERE start_at >= ? AND start_at < ? AND status IN ('ended','handed-over'))`,
-        f,
-        t,
+      (
+        await sql<{ endpoint: string }>(
+          `SELECT endpoint FROM booking_endpoints WHERE booking IN (SELECT code FROM bookings WHERE start_at >= ? AND start_at < ? AND status IN ('ended','handed-over'))`,
+          f,
+          t,
+        )
       ).map((r) => r.endpoint),
     );
     expect(report.endpoints.neverUsed.map((e) => e.code)).toEqual(
@@ -492,11 +513,13 @@ describe("the H1 2026 report over a fixture year driven by the desk's use cases"
     const agency = cityHosts[0]!.name;
     const one = await buildReport(fx.desk, periodOf({ half: "2026H1" }), { agency }, fx.now);
     const [f, t] = H1();
-    const expected = sql<{ n: number }>(
-      "SELECT COUNT(*) AS n FROM bookings WHERE host = ? AND start_at >= ? AND start_at < ? AND status IN ('ended','handed-over')",
-      agency,
-      f,
-      t,
+    const expected = (
+      await sql<{ n: number }>(
+        "SELECT COUNT(*) AS n FROM bookings WHERE host = ? AND start_at >= ? AND start_at < ? AND status IN ('ended','handed-over')",
+        agency,
+        f,
+        t,
+      )
     )[0]!.n;
     expect(one.sessions.held).toBe(expected);
     expect(one.sessions.byAgency.map((a) => a.agency)).toEqual([agency]);

@@ -96,7 +96,12 @@ const EnvSchema = z.object({
   DESK_LEASE_SECONDS: z.coerce.number().int().min(3, "ít nhất 3 giây").default(30),
   // Several desks on one PostgreSQL: the leader's lease (IMAP, chat polling, MCU watch), renewed every third of it.
   // A leader killed on another host is replaced within this many seconds (on the same host, at once).
-  DESK_LEADER_LEASE_SECONDS: z.coerce.number().int().min(3, "ít nhất 3 giây").max(60, "nhiều nhất 60 giây").default(6),
+  DESK_LEADER_LEASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(3, "ít nhất 3 giây")
+    .max(60, "nhiều nhất 60 giây")
+    .default(6),
   // Chat desk. Telegram is off until its token and group are set.
   DESK_TELEGRAM_TOKEN: z.string().optional(),
   DESK_TELEGRAM_GROUP_ID: z.string().optional(),

@@ -1,5 +1,6 @@
 import { formatRangeVi, formatVi } from "../core/calendar/zone.js";
 import { DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from "../core/jobs/backoff.js";
+import type { Conn } from "../store/conn.js";
 import type { Job } from "../store/queue-repos.js";
 import type { Repos } from "../store/store.js";
 import { JOB, moveTo, workingDaysDeadline } from "./booking/index.js";
@@ -14,7 +15,8 @@ import { PollingWorker } from "./worker.js";
  * It runs inside the transaction that marks the job done, so a crash either leaves the job due with no
  * effect, or done with all of it: a due job runs once, even across restarts.
  */
-export type JobHandler = (job: Job, r: Repos, now: Date) => Promise<void>;
+/** A job's work, in the job's transaction: its repositories and, for raw SQL (retention), its Conn. */
+export type JobHandler = (job: Job, r: Repos, now: Date, c: Conn) => Promise<void>;
 
 /** A timer that comes due after its session ended (the service was down) reminds nobody of anything. */
 const over = (b: { request: { end: Date | null } }, now: Date) => !!b.request.end && b.request.end <= now;
@@ -207,13 +209,13 @@ export async function runDueJobs(
   async function runOne(job: Job): Promise<void> {
     const fields = { job: job.id, kind: job.kind, key: job.key };
     try {
-      await desk.store.tx(async (r) => {
+      await desk.store.tx(async (r, c) => {
         // Another process may have run it since we looked: re-read inside the transaction.
         const fresh = await r.jobs.get(job.id);
         if (fresh?.status !== "pending" || fresh.runAt.getTime() > now.getTime()) return;
         const handler = handlers[job.kind];
         if (!handler) throw new Error(`no handler for job kind ${job.kind}`);
-        await handler(fresh, r, now);
+        await handler(fresh, r, now, c);
         await r.jobs.complete(job.id, now);
       });
       report.done++;

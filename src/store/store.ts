@@ -79,6 +79,11 @@ export class Store {
     return this.sqliteHandle;
   }
 
+  /** The PostgreSQL URL the store was opened on (for pg_dump), or null on SQLite. */
+  get pgUrl(): string | null {
+    return this.pg?.url ?? null;
+  }
+
   /** The PostgreSQL pool, or null on SQLite. */
   get pgPool(): pg.Pool | null {
     return this.pg?.pool ?? null;

@@ -18,6 +18,7 @@ import { smtpSender } from "../../mail/smtp-sender.js";
 import { MCU_FACTORIES, type McuKind, mcuCheck } from "../../mcu/factory.js";
 import type { McuAdapter } from "../../mcu/port.js";
 import type { BookingRange } from "../../store/booking-repo.js";
+import { isPostgresUrl, maskUrl, maskUrlsIn } from "../../store/pg/url.js";
 import { type Repos, Store } from "../../store/store.js";
 import { cancelBooking, declassifyBooking, reviewBooking } from "../booking/index.js";
 import { type Config, loadHolidayCalendar } from "../config.js";
@@ -80,9 +81,11 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
                                        quyết định các thư theo thứ tự, trên CSDL trống chỉ có danh bạ DIR
   mail ingest TỆP.eml...               xử lý thư đã lưu (chuyển từ điện thoại, lưu từ Outlook) như thư đến qua
                                        IMAP, vào CSDL; trả lời qua SMTP nếu đã cấu hình, nếu không thì in ra
-  db backup TỆP                        sao lưu CSDL đang chạy ra TỆP (nhất quán, không cần dừng dịch vụ)
-  db restore TỆP [--to ĐƯỜNG_DẪN] [--force]
-                                       khôi phục TỆP vào CSDL mới (mặc định DESK_DB), kiểm tra và đếm bản ghi
+  db backup TỆP                        sao lưu CSDL đang chạy ra TỆP (nhất quán, không cần dừng dịch vụ;
+                                       PostgreSQL: pg_dump -Fc)
+  db restore TỆP [--to ĐƯỜNG_DẪN|postgres://…] [--force]
+                                       khôi phục TỆP vào CSDL mới (mặc định DESK_DB), kiểm tra và đếm bản ghi;
+                                       PostgreSQL: pg_restore vào một CSDL trống
   db copy --from TỆP --to postgres://…  chép CSDL SQLite TỆP sang một CSDL PostgreSQL trống, đếm và so số dòng
   user password TÊN                    đặt mật khẩu bàn kỹ thuật trên web cho một người trong danh bạ (quản trị
                                        viên, kỹ thuật MCU, trực ban WAN); TÊN là địa chỉ thư hoặc họ tên;
@@ -954,27 +957,52 @@ async function dbCommand(config: Config, argv: string[], io: Io): Promise<void> 
     throw new CliError(`Cách dùng: db backup TỆP | db restore TỆP [--to ĐƯỜNG_DẪN] [--force]\n\n${USAGE}`, 2);
   }
   if (sub === "backup") {
+    const pgUrl = isPostgresUrl(config.dbPath) ? config.dbPath : null;
+    const shown = pgUrl ? maskUrl(pgUrl) : config.dbPath;
     try {
-      const res = await backupDatabase(config.dbPath, file);
+      const res = pgUrl
+        ? await (await import("../ops/pg-backup.js")).backupPostgres(pgUrl, file)
+        : await backupDatabase(config.dbPath, file);
       io.out(
-        `Đã sao lưu ${config.dbPath} ra ${res.file} (${(res.bytes / 1024).toFixed(0)} KiB, ${Math.round(res.ms)} ms).`,
+        `Đã sao lưu ${shown} ra ${res.file} (${(res.bytes / 1024).toFixed(0)} KiB, ${Math.round(res.ms)} ms).`,
       );
+      if (pgUrl) io.out(`Số dòng trong bản sao lưu: ${res.check.counts.reduce((n, c) => n + c.rows, 0)}.`);
     } catch (err) {
-      throw new CliError(`Không sao lưu được: ${(err as Error).message}. Kiểm tra DESK_DB và quyền ghi.`);
+      throw new CliError(
+        `Không sao lưu được: ${maskUrlsIn((err as Error).message)}. Kiểm tra DESK_DB và quyền ghi.`,
+      );
     }
     return;
   }
   const target = typeof values.to === "string" ? values.to : config.dbPath;
+  const toPg = isPostgresUrl(target);
+  const shown = toPg ? maskUrl(target) : target;
   let report: Awaited<ReturnType<typeof restoreDatabase>>;
   try {
-    report = await restoreDatabase(file, target, { force: values.force === true });
+    if (toPg) {
+      report = await (await import("../ops/pg-backup.js")).restorePostgres(file, target, {
+        force: values.force === true,
+      });
+    } else {
+      const { isPgDump } = await import("../ops/pg-backup.js");
+      if (isPgDump(file)) {
+        throw new RestoreRefused(
+          `Tệp ${file} là bản sao lưu PostgreSQL (pg_dump): hãy khôi phục vào một CSDL PostgreSQL trống bằng --to postgres://…`,
+        );
+      }
+      report = await restoreDatabase(file, target, { force: values.force === true });
+    }
   } catch (err) {
-    if (err instanceof RestoreRefused) throw new CliError(err.message);
-    throw new CliError(`Không khôi phục được: ${(err as Error).message}`);
+    if (err instanceof RestoreRefused) throw new CliError(maskUrlsIn(err.message));
+    throw new CliError(`Không khôi phục được: ${maskUrlsIn((err as Error).message)}`);
   }
   const ok = report.integrity.join() === "ok";
-  io.out(`Đã khôi phục ${file} vào ${target}.`);
-  io.out(`Kiểm tra toàn vẹn (integrity_check): ${ok ? "đạt" : report.integrity.join("; ")}`);
+  io.out(`Đã khôi phục ${file} vào ${shown}.`);
+  io.out(
+    toPg
+      ? `Kiểm tra (bảng drizzle.__drizzle_migrations, số dòng): ${ok ? "đạt" : report.integrity.join("; ")}`
+      : `Kiểm tra toàn vẹn (integrity_check): ${ok ? "đạt" : report.integrity.join("; ")}`,
+  );
   io.out("Số bản ghi:");
   io.out(
     table(

@@ -15,6 +15,8 @@ export interface BackupSettings {
 
 export const BACKUP_PREFIX = "desk-";
 export const BACKUP_SUFFIX = ".db";
+/** A PostgreSQL desk's backups: `pg_dump -Fc` files (src/app/ops/pg-backup.ts). */
+export const PG_BACKUP_SUFFIX = ".dump";
 
 export interface TableCount {
   table: string;
@@ -210,15 +212,15 @@ export function nextNightly(now: Date, hour: number, zone: string): Date {
 }
 
 /** The file name of a backup taken at `now`: sortable, so the oldest are first. */
-export function backupFileName(now: Date): string {
-  return `${BACKUP_PREFIX}${now.toISOString().replace(/[:.]/g, "-")}${BACKUP_SUFFIX}`;
+export function backupFileName(now: Date, suffix = BACKUP_SUFFIX): string {
+  return `${BACKUP_PREFIX}${now.toISOString().replace(/[:.]/g, "-")}${suffix}`;
 }
 
 /** Our backups in `dir`, oldest first. */
 export function listBackups(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((f) => f.startsWith(BACKUP_PREFIX) && f.endsWith(BACKUP_SUFFIX))
+    .filter((f) => f.startsWith(BACKUP_PREFIX) && (f.endsWith(BACKUP_SUFFIX) || f.endsWith(PG_BACKUP_SUFFIX)))
     .sort()
     .map((f) => join(dir, f));
 }

@@ -8,6 +8,7 @@ import { type DnsResolver, systemResolver } from "../../mail/authenticity.js";
 import { imapConnectOptions } from "../../mail/intake.js";
 import { smtpConnectOptions } from "../../mail/smtp-sender.js";
 import { MCU_FACTORIES, mcuCheck } from "../../mcu/factory.js";
+import { isPostgresUrl, maskUrl, passwordsOf } from "../../store/pg/url.js";
 import { type Config, ConfigError, ROOT } from "../config.js";
 import { lastBackupAge } from "./backup.js";
 
@@ -47,6 +48,68 @@ function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
       ).unref(),
     ),
   ]);
+}
+
+/**
+ * PostgreSQL (`DESK_DB=postgres://…`): reachable, every migration of drizzle-pg/ applied (drizzle's table in
+ * schema "drizzle"), and writable (the same upsert into `meta` as on SQLite). The URL is shown masked.
+ */
+export async function checkPostgresHealth(url: string): Promise<CheckResult> {
+  const name = "Cơ sở dữ liệu (PostgreSQL)";
+  const shown = maskUrl(url);
+  const journal = JSON.parse(readFileSync(join(ROOT, "drizzle-pg/meta/_journal.json"), "utf8")) as {
+    entries: unknown[];
+  };
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: TIMEOUT_MS });
+  client.on("error", () => undefined);
+  try {
+    try {
+      await withTimeout(client.connect(), "PostgreSQL");
+    } catch (err) {
+      return {
+        name,
+        verdict: "fail",
+        detail: `không kết nối được ${shown}: ${describe(err, passwordsOf(url))}`,
+        fix: "Kiểm tra DESK_DB (máy, cổng, tên CSDL, người dùng, mật khẩu), dịch vụ PostgreSQL và tường lửa.",
+      };
+    }
+    const has = await client.query<{ t: string | null }>(
+      "SELECT to_regclass('drizzle.__drizzle_migrations')::text AS t",
+    );
+    const applied = has.rows[0]?.t
+      ? Number(
+          (await client.query<{ n: string }>("SELECT count(*) AS n FROM drizzle.__drizzle_migrations"))
+            .rows[0]?.n,
+        )
+      : 0;
+    if (applied < journal.entries.length) {
+      return {
+        name,
+        verdict: "fail",
+        detail: `${shown}: đã áp dụng ${applied}/${journal.entries.length} bản chuyển đổi (migration)`,
+        fix: "Khởi động dịch vụ phiên bản hiện tại (npm start) để áp dụng các bản chuyển đổi còn thiếu, hoặc khôi phục từ bản sao lưu (db restore).",
+      };
+    }
+    await client.query(
+      "INSERT INTO meta (key, value, updated_at) VALUES ('doctor:last-run', $1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+      [new Date().toISOString(), Date.now()],
+    );
+    return {
+      name,
+      verdict: "ok",
+      detail: `kết nối và ghi được, đủ ${applied}/${journal.entries.length} bản chuyển đổi (${shown})`,
+    };
+  } catch (err) {
+    return {
+      name,
+      verdict: "fail",
+      detail: `${shown}: ${describe(err, passwordsOf(url))}`,
+      fix: "Người dùng trong DESK_DB cần quyền ghi vào các bảng của bàn hỗ trợ (kiểm tra GRANT, CSDL chỉ đọc, ổ đĩa đầy).",
+    };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 export function checkDatabaseHealth(dbPath: string): CheckResult {
@@ -473,7 +536,16 @@ export async function runDoctor(
     config.zalo?.token,
   ].filter((s): s is string => Boolean(s));
   const results: CheckResult[] = [{ name: "Cấu hình", verdict: "ok", detail: "các biến môi trường hợp lệ" }];
-  results.push(checkDatabaseHealth(config.dbPath));
+  const pgUrl = isPostgresUrl(config.dbPath) ? config.dbPath : null;
+  results.push(pgUrl ? await checkPostgresHealth(pgUrl) : checkDatabaseHealth(config.dbPath));
+  if (pgUrl) {
+    results.push({
+      name: "Tệp CSDL SQLite",
+      verdict: "skip",
+      detail:
+        "CSDL là PostgreSQL: bỏ qua các kiểm tra chỉ dành cho SQLite (tệp, quyền ghi thư mục, tệp -wal)",
+    });
+  }
   const network = await Promise.all([
     checkImap(config, secrets).then((r) => [r]),
     checkSmtp(config, secrets).then((r) => [r]),
@@ -483,7 +555,8 @@ export async function runDoctor(
     checkDkimDns(config, deps.resolver, deps.dnsGuardMs).then((r) => [r]),
   ]);
   results.push(...network.flat());
-  results.push(checkDisk(config.dbPath));
+  // On PostgreSQL the database's disk is the server's: the free space that matters here is the backups'.
+  results.push(checkDisk(pgUrl ? join(config.ops.backup.dir, "x") : config.dbPath));
   results.push(checkBackup(config.ops.backup.dir, now));
   return results;
 }

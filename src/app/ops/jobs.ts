@@ -2,7 +2,16 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import type { Desk } from "../desk.js";
 import type { JobHandler } from "../scheduler.js";
-import { type BackupSettings, backupDatabase, backupFileName, nextNightly, pruneBackups } from "./backup.js";
+import {
+  type BackupResult,
+  type BackupSettings,
+  backupDatabase,
+  backupFileName,
+  nextNightly,
+  PG_BACKUP_SUFFIX,
+  pruneBackups,
+} from "./backup.js";
+import { backupPostgres } from "./pg-backup.js";
 import { pruneBatch, type RetentionSettings, touched } from "./retention.js";
 
 export const OPS_JOB = { backup: "ops-backup", prune: "ops-prune" } as const;
@@ -10,6 +19,14 @@ export const OPS_JOB = { backup: "ops-backup", prune: "ops-prune" } as const;
 export interface OpsSettings {
   backup: BackupSettings;
   retention: RetentionSettings;
+}
+
+/** PostgreSQL backups started by the nightly job and still running. */
+const inflight = new Set<Promise<unknown>>();
+
+/** Wait for the PostgreSQL backups the nightly job started (tests, shutdown). */
+export async function settleBackups(): Promise<void> {
+  while (inflight.size) await Promise.all([...inflight]);
 }
 
 type Log = (event: string, fields?: Record<string, unknown>) => void;
@@ -32,19 +49,34 @@ export function opsJobHandlers(
     [OPS_JOB.backup]: async (_job, r, now) => {
       const next = nextNightly(now, ops.backup.hour, zone);
       await r.jobs.schedule({ kind: OPS_JOB.backup, key: `nightly@${day(next)}`, runAt: next }, now);
-      const res = await backupDatabase(desk.store.sqlite.name, join(ops.backup.dir, backupFileName(now)));
-      const dropped = pruneBackups(ops.backup.dir, ops.backup.keep);
-      log("backup", {
-        file: res.file,
-        bytes: res.bytes,
-        ms: Math.round(res.ms),
-        integrity: res.check.integrity.join(),
-        rows: res.check.counts.reduce((n, c) => n + c.rows, 0),
-        dropped: dropped.length,
-      });
+      const file = join(ops.backup.dir, backupFileName(now, desk.store.pgUrl ? PG_BACKUP_SUFFIX : undefined));
+      const done = (res: BackupResult) => {
+        const dropped = pruneBackups(ops.backup.dir, ops.backup.keep);
+        log("backup", {
+          file: res.file,
+          bytes: res.bytes,
+          ms: Math.round(res.ms),
+          integrity: res.check.integrity.join(),
+          rows: res.check.counts.reduce((n, c) => n + c.rows, 0),
+          dropped: dropped.length,
+        });
+      };
+      const pgUrl = desk.store.pgUrl;
+      if (pgUrl) {
+        // On PostgreSQL the job's transaction holds the desk's write lock: pg_dump runs after it, in a snapshot of
+        // its own, so the desk keeps writing. A failure is logged; the doctor reports a backup that is too old.
+        const p = (async () => {
+          await new Promise((resolve) => setImmediate(resolve));
+          done(await backupPostgres(pgUrl, file));
+        })().catch((err: unknown) => log("backup-failed", { message: (err as Error).message }));
+        inflight.add(p);
+        void p.finally(() => inflight.delete(p));
+        return;
+      }
+      done(await backupDatabase(desk.store.sqlite.name, file));
     },
-    [OPS_JOB.prune]: async (job, r, now) => {
-      const c = pruneBatch(desk.store.sqlite, ops.retention, now);
+    [OPS_JOB.prune]: async (job, r, now, conn) => {
+      const c = await pruneBatch(conn, ops.retention, now);
       if (touched(c) > 0) {
         const [base, n] = job.key.split("#");
         await r.jobs.schedule({ kind: OPS_JOB.prune, key: `${base}#${Number(n ?? 0) + 1}`, runAt: now }, now);
@@ -63,7 +95,8 @@ export async function armOpsJobs(desk: Desk, ops: OpsSettings, now: Date): Promi
   const next = nextNightly(now, ops.backup.hour, desk.reg.zone);
   await desk.store.tx(async (r, c) => {
     const pending = async (kind: string) =>
-      (await c.all(sql`SELECT 1 FROM jobs WHERE kind = ${kind} AND status = 'pending' LIMIT 1`)).length > 0;
+      (await c.all(sql`SELECT 1 AS one FROM jobs WHERE kind = ${kind} AND status = 'pending' LIMIT 1`))
+        .length > 0;
     if (!(await pending(OPS_JOB.backup))) {
       await r.jobs.schedule({ kind: OPS_JOB.backup, key: `nightly@${day(next)}`, runAt: next }, now);
     }

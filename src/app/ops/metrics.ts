@@ -1,4 +1,6 @@
+import { type SQL, sql } from "drizzle-orm";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import type { Dialect } from "../../store/conn.js";
 import type { Store } from "../../store/store.js";
 import { type Health, WORKERS } from "./health.js";
 
@@ -25,32 +27,41 @@ export interface MetricsDeps {
   technicalCheckBeforeMinutes: number;
 }
 
-/** Every statement a scrape runs: plain reads over indexed columns, a few milliseconds in all. */
-const SQL = {
-  outbox: `SELECT channel, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE status = 'pending'
-           GROUP BY channel`,
-  jobsDue: "SELECT kind, COUNT(*) AS n FROM jobs WHERE status = 'pending' AND run_at <= ? GROUP BY kind",
-  jobsParked: "SELECT kind, COUNT(*) AS n FROM jobs WHERE status = 'parked' GROUP BY kind",
+/**
+ * Every statement a scrape runs: plain reads over indexed columns, a few milliseconds in all. Written for both
+ * SQLite and PostgreSQL; the one fold that differs (a key's part before `@`) is chosen by dialect.
+ */
+const Q = {
+  outbox: sql`SELECT channel, COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox WHERE status = 'pending'
+              GROUP BY channel`,
+  jobsDue: (now: number) =>
+    sql`SELECT kind, COUNT(*) AS n FROM jobs WHERE status = 'pending' AND run_at <= ${now} GROUP BY kind`,
+  jobsParked: sql`SELECT kind, COUNT(*) AS n FROM jobs WHERE status = 'parked' GROUP BY kind`,
   // A decision is a status the rules or a technician set out of `received` or `needs-review`.
-  decisions: `SELECT to_status AS outcome, COUNT(*) AS n FROM booking_events
-              WHERE from_status IN ('received', 'needs-review', 'needs-info')
-                AND to_status IN ('confirmed', 'needs-review', 'needs-info', 'rejected')
-                AND from_status <> to_status
-              GROUP BY to_status`,
-  answerBreaches: "SELECT COUNT(*) AS n FROM booking_events WHERE reason LIKE 'quá hạn trả lời%'",
-  ackBreaches: "SELECT COUNT(*) AS n FROM incident_events WHERE action = 'escalated'",
-  handoverBreaches: `SELECT COUNT(DISTINCT substr(key, 1, instr(key, '@') - 1)) AS n FROM jobs
-                     WHERE kind = 'recording-handover-due' AND instr(key, '@') > 0`,
+  decisions: sql`SELECT to_status AS outcome, COUNT(*) AS n FROM booking_events
+                 WHERE from_status IN ('received', 'needs-review', 'needs-info')
+                   AND to_status IN ('confirmed', 'needs-review', 'needs-info', 'rejected')
+                   AND from_status <> to_status
+                 GROUP BY to_status`,
+  answerBreaches: sql`SELECT COUNT(*) AS n FROM booking_events WHERE reason LIKE 'quá hạn trả lời%'`,
+  ackBreaches: sql`SELECT COUNT(*) AS n FROM incident_events WHERE action = 'escalated'`,
+  handoverBreaches: (dialect: Dialect) =>
+    dialect === "pg"
+      ? sql`SELECT COUNT(DISTINCT split_part(key, '@', 1)) AS n FROM jobs
+            WHERE kind = 'recording-handover-due' AND strpos(key, '@') > 0`
+      : sql`SELECT COUNT(DISTINCT substr(key, 1, instr(key, '@') - 1)) AS n FROM jobs
+            WHERE kind = 'recording-handover-due' AND instr(key, '@') > 0`,
   // Điều 12.2b: a session that took place without a technical-check notice sent by 2 h before its start (the
   // report's definition). Outbox rows of that kind are kept by retention, so the count never falls.
-  checkBreaches: `SELECT COUNT(*) AS n FROM bookings b
-                  WHERE b.status IN ('live', 'ended', 'handed-over') AND b.start_at IS NOT NULL
-                    AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.booking = b.code AND o.kind = 'technical-check'
-                                    AND o.created_at <= b.start_at - ?)`,
-  incidentsOpen: "SELECT route, COUNT(*) AS n FROM incidents WHERE status <> 'resolved' GROUP BY route",
-  live: "SELECT COUNT(*) AS n FROM bookings WHERE status = 'live'",
-  droppedLegs: `SELECT COUNT(*) AS n FROM meta m JOIN bookings b ON b.status = 'live'
-                AND m.key LIKE 'mcu:leg:' || b.code || ':%' WHERE m.value <> '-'`,
+  checkBreaches: (beforeMs: number) =>
+    sql`SELECT COUNT(*) AS n FROM bookings b
+        WHERE b.status IN ('live', 'ended', 'handed-over') AND b.start_at IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.booking = b.code AND o.kind = 'technical-check'
+                          AND o.created_at <= b.start_at - ${beforeMs})`,
+  incidentsOpen: sql`SELECT route, COUNT(*) AS n FROM incidents WHERE status <> 'resolved' GROUP BY route`,
+  live: sql`SELECT COUNT(*) AS n FROM bookings WHERE status = 'live'`,
+  droppedLegs: sql`SELECT COUNT(*) AS n FROM meta m JOIN bookings b ON b.status = 'live'
+                   AND m.key LIKE 'mcu:leg:' || b.code || ':%' WHERE m.value <> '-'`,
 } as const;
 
 /** The values a scrape reads from the database, in one consistent read. */
@@ -66,26 +77,22 @@ interface DbFigures {
 }
 
 async function readFigures(store: Store, now: Date, checkBeforeMs: number): Promise<DbFigures> {
-  return store.read(() => {
-    const db = store.sqlite;
-    const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+  return store.read(async (_r, c) => {
+    const count = async (q: SQL) => Number((await c.all<{ n: number }>(q))[0]?.n ?? 0);
     return {
-      outbox: db.prepare(SQL.outbox).all() as DbFigures["outbox"],
-      jobsDue: db.prepare(SQL.jobsDue).all(now.getTime()) as DbFigures["jobsDue"],
-      jobsParked: db.prepare(SQL.jobsParked).all() as DbFigures["jobsParked"],
-      decisions: db.prepare(SQL.decisions).all() as DbFigures["decisions"],
+      outbox: await c.all<DbFigures["outbox"][number]>(Q.outbox),
+      jobsDue: await c.all<DbFigures["jobsDue"][number]>(Q.jobsDue(now.getTime())),
+      jobsParked: await c.all<DbFigures["jobsParked"][number]>(Q.jobsParked),
+      decisions: await c.all<DbFigures["decisions"][number]>(Q.decisions),
       breaches: [
-        { kind: "answer", n: count(SQL.answerBreaches) },
-        { kind: "incident-ack", n: count(SQL.ackBreaches) },
-        { kind: "recording-handover", n: count(SQL.handoverBreaches) },
-        {
-          kind: "technical-check",
-          n: (db.prepare(SQL.checkBreaches).get(checkBeforeMs) as { n: number }).n,
-        },
+        { kind: "answer", n: await count(Q.answerBreaches) },
+        { kind: "incident-ack", n: await count(Q.ackBreaches) },
+        { kind: "recording-handover", n: await count(Q.handoverBreaches(c.dialect)) },
+        { kind: "technical-check", n: await count(Q.checkBreaches(checkBeforeMs)) },
       ],
-      incidentsOpen: db.prepare(SQL.incidentsOpen).all() as DbFigures["incidentsOpen"],
-      live: count(SQL.live),
-      droppedLegs: count(SQL.droppedLegs),
+      incidentsOpen: await c.all<DbFigures["incidentsOpen"][number]>(Q.incidentsOpen),
+      live: await count(Q.live),
+      droppedLegs: await count(Q.droppedLegs),
     };
   });
 }

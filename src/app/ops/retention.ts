@@ -1,5 +1,6 @@
 import { setImmediate as yieldToLoop } from "node:timers/promises";
-import type Database from "better-sqlite3";
+import { sql } from "drizzle-orm";
+import type { Conn } from "../../store/conn.js";
 
 /** How long each kind of row is kept, in days. The audit trail (booking_events) is never pruned. */
 export interface RetentionSettings {
@@ -35,43 +36,37 @@ const DAY = 86_400_000;
  *    the daily late-handover reminders (`recording-handover-due` keyed `CODE@date`): they are the record /metrics
  *    counts handover breaches by (Điều 14.2), one row per late day of a recording, so they are kept.
  */
-export function pruneBatch(sqlite: Database.Database, s: RetentionSettings, now: Date): PruneCounts {
+export async function pruneBatch(c: Conn, s: RetentionSettings, now: Date): Promise<PruneCounts> {
   const t = now.getTime();
-  const mailRaw = sqlite
-    .prepare(
-      `UPDATE inbound_messages SET raw = NULL WHERE rowid IN (
-         SELECT rowid FROM inbound_messages WHERE raw IS NOT NULL AND received_at < ? LIMIT ?)`,
-    )
-    .run(t - s.mailDays * DAY, s.batch).changes;
-  const outbox = sqlite
-    .prepare(
-      `DELETE FROM outbox WHERE id IN (
-         SELECT id FROM outbox WHERE status = 'sent' AND sent_at < ? AND kind <> 'technical-check' LIMIT ?)`,
-    )
-    .run(t - s.outboxDays * DAY, s.batch).changes;
+  // Inbound rows are keyed by (channel, key): a row-value IN works on both dialects (SQLite ≥ 3.15).
+  const mailRaw = await c.run(sql`
+    UPDATE inbound_messages SET raw = NULL WHERE (channel, key) IN (
+      SELECT channel, key FROM inbound_messages WHERE raw IS NOT NULL AND received_at < ${t - s.mailDays * DAY}
+      LIMIT ${s.batch})`);
+  const outbox = await c.run(sql`
+    DELETE FROM outbox WHERE id IN (
+      SELECT id FROM outbox WHERE status = 'sent' AND sent_at < ${t - s.outboxDays * DAY}
+        AND kind <> 'technical-check' LIMIT ${s.batch})`);
   const codes = (
-    sqlite
-      .prepare(
-        `SELECT code FROM incidents WHERE status = 'resolved' AND updated_at < ? AND text <> ? LIMIT ?`,
-      )
-      .all(t - s.chatDays * DAY, PRUNED_TEXT, s.batch) as { code: string }[]
+    await c.all<{ code: string }>(sql`
+      SELECT code FROM incidents WHERE status = 'resolved' AND updated_at < ${t - s.chatDays * DAY}
+        AND text <> ${PRUNED_TEXT} LIMIT ${s.batch}`)
   ).map((r) => r.code);
   if (codes.length) {
-    const marks = codes.map(() => "?").join(",");
-    sqlite.prepare(`UPDATE incidents SET text = ? WHERE code IN (${marks})`).run(PRUNED_TEXT, ...codes);
-    sqlite
-      .prepare(`UPDATE incident_events SET note = NULL WHERE note IS NOT NULL AND incident IN (${marks})`)
-      .run(...codes);
+    const list = sql.join(
+      codes.map((code) => sql`${code}`),
+      sql`, `,
+    );
+    await c.run(sql`UPDATE incidents SET text = ${PRUNED_TEXT} WHERE code IN (${list})`);
+    await c.run(sql`UPDATE incident_events SET note = NULL WHERE note IS NOT NULL AND incident IN (${list})`);
   }
   const jobCutoff = t - s.jobDays * DAY;
-  const jobs = sqlite
-    .prepare(
-      `DELETE FROM jobs WHERE id IN (
-         SELECT id FROM jobs WHERE ((status = 'done' AND done_at < ?) OR (status = 'cancelled' AND run_at < ?))
-           AND NOT (kind = 'recording-handover-due' AND instr(key, '@') > 0)
-         LIMIT ?)`,
-    )
-    .run(jobCutoff, jobCutoff, s.batch).changes;
+  const jobs = await c.run(sql`
+    DELETE FROM jobs WHERE id IN (
+      SELECT id FROM jobs WHERE ((status = 'done' AND done_at < ${jobCutoff})
+          OR (status = 'cancelled' AND run_at < ${jobCutoff}))
+        AND NOT (kind = 'recording-handover-due' AND key LIKE '%@%')
+      LIMIT ${s.batch})`);
   return { mailRaw, outbox, incidents: codes.length, jobs };
 }
 
@@ -81,17 +76,16 @@ export function touched(c: PruneCounts): number {
 
 /**
  * Prune everything due, one batch per transaction, giving the event loop back between batches so the
- * desk's own transactions interleave. `tx` is the store's transaction runner.
+ * desk's own transactions interleave. `tx` runs one transaction (`(fn) => store.tx((_r, c) => fn(c))`).
  */
 export async function pruneAll(
-  tx: <T>(fn: () => T) => Promise<T>,
-  sqlite: Database.Database,
+  tx: <T>(fn: (c: Conn) => Promise<T>) => Promise<T>,
   s: RetentionSettings,
   now: Date,
 ): Promise<PruneCounts & { batches: number }> {
   const total = { mailRaw: 0, outbox: 0, incidents: 0, jobs: 0, batches: 0 };
   for (;;) {
-    const c = await tx(() => pruneBatch(sqlite, s, now));
+    const c = await tx((conn) => pruneBatch(conn, s, now));
     total.batches++;
     total.mailRaw += c.mailRaw;
     total.outbox += c.outbox;

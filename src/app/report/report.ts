@@ -106,7 +106,7 @@ export async function buildReport(
       throw new ReportInputError(`Không có cơ quan «${filter.agency}» trong danh bạ.`);
     filter = { ...filter, agency: known.agency(filter.agency)!.name };
   }
-  const rows = await desk.store.read(() => loadReportRows(desk.store.sqlite, from, to));
+  const rows = await desk.store.read((_r, c) => loadReportRows(c, from, to));
   return computeReport(rows, period, filter, reportSettings(desk), now);
 }
 
