@@ -220,8 +220,14 @@ export class DeskService {
     const dir = await store.read((r) => r.directory.load());
     if (dir.agencies.length === 0) {
       const sample = readDirectoryCsv(this.config.directoryDir);
-      await store.tx((r) => r.directory.replaceAll(sample));
-      this.log("directory-imported", { from: this.config.directoryDir, agencies: sample.agencies.length });
+      // Checked again under the write lock: two desks starting together on an empty PostgreSQL import it once.
+      const imported = await store.tx(async (r) => {
+        if ((await r.directory.load()).agencies.length > 0) return false;
+        await r.directory.replaceAll(sample);
+        return true;
+      });
+      if (imported)
+        this.log("directory-imported", { from: this.config.directoryDir, agencies: sample.agencies.length });
     }
     if (this.config.mail.smtp) {
       const smtp = smtpSender(this.config.mail.smtp);

@@ -212,11 +212,18 @@ async function listPage(
 }
 
 async function openDesk(config: Config): Promise<Desk> {
-  return {
-    store: await Store.connect(config.dbPath, { chat: Boolean(config.telegram || config.zalo) }),
-    reg: config.reg,
-    holidays: loadHolidayCalendar(config.calendarDir),
-  };
+  let store: Store;
+  try {
+    store = await Store.connect(config.dbPath, { chat: Boolean(config.telegram || config.zalo) });
+  } catch (err) {
+    // PostgreSQL unreachable, refused or unknown database: the operator's fix, not a bug. The URL is shown masked.
+    if (!isPostgresUrl(config.dbPath)) throw err;
+    throw new CliError(
+      `Không kết nối được cơ sở dữ liệu ${maskUrl(config.dbPath)}: ${maskUrlsIn((err as Error).message)}. ` +
+        "Hãy kiểm tra DESK_DB (máy chủ, cổng, tên cơ sở dữ liệu, người dùng, mật khẩu) và máy chủ PostgreSQL.",
+    );
+  }
+  return { store, reg: config.reg, holidays: loadHolidayCalendar(config.calendarDir) };
 }
 
 async function directoryCommand(config: Config, argv: string[], io: Io): Promise<void> {
