@@ -135,6 +135,14 @@ const EnvSchema = z.object({
   DESK_MCU_PASSWORD: z.string().optional(),
   DESK_MCU_POLL_SECONDS: positive.default(5),
   DESK_MCU_LOSS_THRESHOLD: z.coerce.number().min(0).max(100).default(5),
+  // TEST ONLY: a pause between the MCU creating a conference and the desk committing its id, so that the failover
+  // test can kill the leader inside that window. Leave unset (0) in production.
+  DESK_TEST_MCU_CREATE_DELAY_MS: z.coerce
+    .number()
+    .int("phải là số nguyên mili giây")
+    .min(0, "không được âm")
+    .max(60_000, "nhiều nhất 60000 ms (chỉ dùng khi kiểm thử)")
+    .default(0),
   DESK_RECORDING_DIR: z.string().default(join(ROOT, "var/recordings")),
   DESK_INCIDENT_JOIN_MINUTES: positive.default(10),
   DESK_INCIDENT_REMIND_MINUTES: positive.default(5),
@@ -232,6 +240,8 @@ export interface McuConfig {
   settings: Record<string, unknown>;
   pollMs: number;
   lossThreshold: number;
+  /** Test only (DESK_TEST_MCU_CREATE_DELAY_MS): pause between the MCU's create and the commit of its id. */
+  testCreateDelayMs: number;
 }
 
 export interface Config {
@@ -432,6 +442,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             : { recordingDir: resolve(e.DESK_RECORDING_DIR) },
       pollMs: e.DESK_MCU_POLL_SECONDS * 1000,
       lossThreshold: e.DESK_MCU_LOSS_THRESHOLD,
+      testCreateDelayMs: e.DESK_TEST_MCU_CREATE_DELAY_MS,
     },
     zalo: e.DESK_ZALO_TOKEN
       ? {

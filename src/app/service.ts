@@ -431,6 +431,7 @@ export class DeskService {
     this.runner = new SessionRunner(this.desk, this.mcu, {
       lossThreshold: this.config.mcu.lossThreshold,
       layout: "auto",
+      createDelayMs: this.config.mcu.testCreateDelayMs,
     });
     this.worker(
       "mcu",

@@ -16,11 +16,18 @@ export interface SessionRunnerOptions {
   /** Packet loss (percent) beyond which a leg raises an incident on its own. */
   lossThreshold: number;
   layout: string;
+  /**
+   * Test only (DESK_TEST_MCU_CREATE_DELAY_MS): a pause between the MCU's "created" and the commit of the conference
+   * id, so that a failover test can kill the desk inside that window. 0 in production.
+   */
+  createDelayMs?: number;
 }
 
 export const DEFAULT_RUNNER: SessionRunnerOptions = { lossThreshold: 5, layout: "auto" };
 
 const CONF_KEY = (code: string) => `mcu:conference:${code}`;
+/** Written and committed before the MCU is asked to create: a creation may have happened without its id. */
+const INTENT_KEY = (code: string) => `mcu:intent:${code}`;
 const LEG_KEY = (code: string, endpoint: string) => `mcu:leg:${code}:${endpoint}`;
 
 async function post(r: Repos, text: string, now: Date, booking?: string, kind = "session") {
@@ -77,26 +84,7 @@ export class SessionRunner {
 
   async start(b: Booking, now: Date): Promise<void> {
     const snapshot = await this.desk.store.read((r) => r.directory.snapshot());
-    // A conference created before a crash is reused, not created twice: its id is committed right after creation.
-    let id = await this.desk.store.read((r) => r.meta.get(CONF_KEY(b.code)));
-    // …unless the MCU no longer knows it (restarted, cleaned up): then a new one is made.
-    if (
-      id &&
-      !(await this.mcu.status(id).then(
-        () => true,
-        (err) => !(err instanceof McuRefusedError),
-      ))
-    )
-      id = null;
-    if (!id) {
-      const created = await this.mcu.createConference({
-        code: b.code,
-        name: b.request.secret ? b.code : (b.request.title ?? b.code),
-      });
-      id = created.id;
-      const conference = id;
-      await this.desk.store.tx((r) => r.meta.set(CONF_KEY(b.code), conference));
-    }
+    const id = await this.conferenceFor(b, now);
     const failed: string[] = [];
     for (const code of this.endpointsOf(b)) {
       try {
@@ -129,6 +117,48 @@ export class SessionRunner {
         b.code,
       );
     });
+  }
+
+  /**
+   * The booking's conference on the MCU, made at most once. A committed id the MCU still knows is reused. Otherwise
+   * the intent decides: it is committed, in a transaction of its own, before the MCU is asked to create, so a
+   * booking with an intent (or a stale id) but no live conference may have one the desk never recorded (a desk
+   * killed between the MCU's answer and the commit, the leader killed and another desk taking over). That one is
+   * looked up by the booking code (`findConference`) and adopted; only when the MCU has none is one created.
+   */
+  private async conferenceFor(b: Booking, now: Date): Promise<string> {
+    const store = this.desk.store;
+    const [stored, intent] = await store.read(async (r) => [
+      await r.meta.get(CONF_KEY(b.code)),
+      await r.meta.get(INTENT_KEY(b.code)),
+    ]);
+    // …unless the MCU no longer knows it (restarted, cleaned up).
+    if (
+      stored &&
+      (await this.mcu.status(stored).then(
+        () => true,
+        (err) => !(err instanceof McuRefusedError),
+      ))
+    )
+      return stored;
+    if (intent || stored) {
+      const found = await this.mcu.findConference(b.code);
+      if (found) {
+        if (found.id !== stored) await store.tx((r) => r.meta.set(CONF_KEY(b.code), found.id));
+        return found.id;
+      }
+    }
+    const attempt = intent ? ((JSON.parse(intent) as { attempt?: number }).attempt ?? 1) : 0;
+    await store.tx((r) =>
+      r.meta.set(INTENT_KEY(b.code), JSON.stringify({ attempt: attempt + 1, at: now.toISOString() })),
+    );
+    const created = await this.mcu.createConference({
+      code: b.code,
+      name: b.request.secret ? b.code : (b.request.title ?? b.code),
+    });
+    if (this.opts.createDelayMs) await new Promise((r) => setTimeout(r, this.opts.createDelayMs));
+    await store.tx((r) => r.meta.set(CONF_KEY(b.code), created.id));
+    return created.id;
   }
 
   async watch(b: Booking, now: Date): Promise<void> {

@@ -20,6 +20,9 @@ export const CmsSettings = z.object({
   pageSize: z.number().int().min(1).max(100).default(10),
 });
 
+/** The coSpace URI (user part) of a booking's conference: derived from its code, so that it can be found again. */
+export const cmsUri = (code: string): string => code.toLowerCase();
+
 const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@_", parseTagValue: true });
 
 /**
@@ -77,80 +80,140 @@ export class CmsMcu implements McuAdapter {
     return id;
   }
 
-  async createConference(opts: { code: string; name: string }) {
-    const space = this.idFrom(
-      (
-        await this.http("POST", "/coSpaces", {
-          name: `${opts.code} ${opts.name}`.slice(0, 200),
-          uri: opts.code.toLowerCase(),
-        })
-      ).location,
-    );
-    const call = this.idFrom(
-      (await this.http("POST", "/calls", { coSpace: space, name: opts.code })).location,
-    );
-    this.spaces.set(call, space);
-    this.legs.set(call, new Map());
-    return { id: call };
-  }
-
-  async connect(id: string, e: Dialable) {
-    if (!e.dial) throw new McuRefusedError(this.kind, 0, `điểm cầu ${e.code} chưa có địa chỉ gọi (cột dial)`);
-    const leg = this.idFrom(
-      (await this.http("POST", `/calls/${id}/callLegs`, { remoteParty: e.dial, name: e.code })).location,
-    );
-    this.legs.get(id)?.set(e.code, leg);
-  }
-
-  async disconnect(id: string, endpoint: string) {
-    const leg = this.legs.get(id)?.get(endpoint);
-    if (!leg) return;
-    await this.http("DELETE", `/callLegs/${leg}`);
-    this.legs.get(id)?.delete(endpoint);
-  }
-
-  /** Every leg of the call, page by page, then each leg's media statistics. */
-  async status(id: string): Promise<LegStatus[]> {
-    const out: LegStatus[] = [];
+  /** Every item of a paged list (`offset`/`limit` until `total`), e.g. `/coSpaces?filter=…` → `coSpaces`/`coSpace`. */
+  private async all(path: string, list: string, item: string): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    const sep = path.includes("?") ? "&" : "?";
     for (let offset = 0; ; offset += this.s.pageSize) {
-      const page = (await this.http("GET", `/calls/${id}/callLegs?offset=${offset}&limit=${this.s.pageSize}`))
-        .body.callLegs as { "@_total"?: number; callLeg?: unknown } | undefined;
-      const items = page?.callLeg ? (Array.isArray(page.callLeg) ? page.callLeg : [page.callLeg]) : [];
-      for (const item of items as { "@_id": string; name?: string }[]) {
-        const leg = (await this.http("GET", `/callLegs/${item["@_id"]}`)).body.callLeg as {
-          name?: string;
-          status?: {
-            state?: string;
-            rxAudio?: { packetLossPercentage?: number; jitter?: number };
-            rxVideo?: { packetLossPercentage?: number };
-          };
-          configuration?: { rxAudioMute?: boolean | string };
-        };
-        const loss = Math.max(
-          Number(leg?.status?.rxAudio?.packetLossPercentage ?? 0),
-          Number(leg?.status?.rxVideo?.packetLossPercentage ?? 0),
-        );
-        out.push({
-          endpoint: String(leg?.name ?? item.name ?? item["@_id"]),
-          connected: leg?.status?.state === "connected",
-          packetLoss: loss,
-          jitterMs: Number(leg?.status?.rxAudio?.jitter ?? 0),
-          muted: String(leg?.configuration?.rxAudioMute ?? "false") === "true",
-        });
-      }
+      const page = (await this.http("GET", `${path}${sep}offset=${offset}&limit=${this.s.pageSize}`)).body[
+        list
+      ] as ({ "@_total"?: number } & Record<string, unknown>) | undefined;
+      const raw = page?.[item];
+      const items = (raw ? (Array.isArray(raw) ? raw : [raw]) : []) as Record<string, unknown>[];
+      out.push(...items);
       const total = Number(page?.["@_total"] ?? items.length);
       if (items.length === 0 || offset + this.s.pageSize >= total) break;
     }
     return out;
   }
 
+  /** 400 with `…DoesNotExist`: the object is already gone (ended before a crash, or by hand). */
+  private gone(err: unknown): boolean {
+    return err instanceof McuRefusedError && err.code === 400 && /DoesNotExist/.test(err.message);
+  }
+
+  async createConference(opts: { code: string; name: string }) {
+    const space = this.idFrom(
+      (
+        await this.http("POST", "/coSpaces", {
+          name: `${opts.code} ${opts.name}`.slice(0, 200),
+          uri: cmsUri(opts.code),
+        })
+      ).location,
+    );
+    return { id: await this.startCall(space, opts.code) };
+  }
+
+  private async startCall(space: string, code: string): Promise<string> {
+    const call = this.idFrom((await this.http("POST", "/calls", { coSpace: space, name: code })).location);
+    this.spaces.set(call, space);
+    this.legs.set(call, new Map());
+    return call;
+  }
+
+  /**
+   * The booking's coSpace, found by its URI (`GET /coSpaces?filter=` matches name, URI and call id as substrings, so
+   * the answer is narrowed to the exact URI), and its active call (`GET /calls?coSpaceFilter=`). A coSpace whose
+   * call was never made (a crash between the two POSTs) or is gone (the CMS restarted: calls do not survive it,
+   * coSpaces do) gets its call now; CMS refuses a second coSpace with the same URI anyway.
+   */
+  async findConference(code: string) {
+    const uri = cmsUri(code);
+    const space = (await this.all(`/coSpaces?filter=${encodeURIComponent(uri)}`, "coSpaces", "coSpace")).find(
+      (s) => String(s.uri ?? "").toLowerCase() === uri,
+    );
+    if (!space) return null;
+    const spaceId = String(space["@_id"]);
+    const [call] = await this.all(`/calls?coSpaceFilter=${encodeURIComponent(spaceId)}`, "calls", "call");
+    if (call) {
+      const id = String(call["@_id"]);
+      this.spaces.set(id, spaceId);
+      return { id };
+    }
+    return { id: await this.startCall(spaceId, code) };
+  }
+
+  /**
+   * The call's legs by endpoint code. A call this adapter did not make (adopted after a takeover) has its legs read
+   * from the CMS once, so that a leg already dialled is not dialled twice and can still be muted or dropped.
+   */
+  private async legsOf(id: string): Promise<Map<string, string>> {
+    let legs = this.legs.get(id);
+    if (!legs) {
+      legs = new Map();
+      for (const l of await this.all(`/calls/${id}/callLegs`, "callLegs", "callLeg"))
+        legs.set(String(l.name ?? l["@_id"]), String(l["@_id"]));
+      this.legs.set(id, legs);
+    }
+    return legs;
+  }
+
+  async connect(id: string, e: Dialable) {
+    if (!e.dial) throw new McuRefusedError(this.kind, 0, `điểm cầu ${e.code} chưa có địa chỉ gọi (cột dial)`);
+    const legs = await this.legsOf(id);
+    // Dialled already by a run cut short before it committed: the same endpoint is not called in twice.
+    if (legs.has(e.code)) return;
+    const leg = this.idFrom(
+      (await this.http("POST", `/calls/${id}/callLegs`, { remoteParty: e.dial, name: e.code })).location,
+    );
+    legs.set(e.code, leg);
+  }
+
+  async disconnect(id: string, endpoint: string) {
+    const legs = await this.legsOf(id);
+    const leg = legs.get(endpoint);
+    if (!leg) return;
+    await this.http("DELETE", `/callLegs/${leg}`).catch((err) => {
+      if (!this.gone(err)) throw err;
+    });
+    legs.delete(endpoint);
+  }
+
+  /** Every leg of the call, page by page, then each leg's media statistics. */
+  async status(id: string): Promise<LegStatus[]> {
+    const out: LegStatus[] = [];
+    for (const item of await this.all(`/calls/${id}/callLegs`, "callLegs", "callLeg")) {
+      const leg = (await this.http("GET", `/callLegs/${item["@_id"]}`)).body.callLeg as {
+        name?: string;
+        status?: {
+          state?: string;
+          rxAudio?: { packetLossPercentage?: number; jitter?: number };
+          rxVideo?: { packetLossPercentage?: number };
+        };
+        configuration?: { rxAudioMute?: boolean | string };
+      };
+      const loss = Math.max(
+        Number(leg?.status?.rxAudio?.packetLossPercentage ?? 0),
+        Number(leg?.status?.rxVideo?.packetLossPercentage ?? 0),
+      );
+      out.push({
+        endpoint: String(leg?.name ?? item.name ?? item["@_id"]),
+        connected: leg?.status?.state === "connected",
+        packetLoss: loss,
+        jitterMs: Number(leg?.status?.rxAudio?.jitter ?? 0),
+        muted: String(leg?.configuration?.rxAudioMute ?? "false") === "true",
+      });
+    }
+    return out;
+  }
+
   async setLayout(id: string, layout: string) {
-    for (const leg of this.legs.get(id)?.values() ?? [])
+    for (const leg of (await this.legsOf(id)).values())
       await this.http("PUT", `/callLegs/${leg}`, { chosenLayout: layout === "auto" ? "automatic" : layout });
   }
 
   async mute(id: string, endpoint: string, muted: boolean) {
-    const leg = this.legs.get(id)?.get(endpoint);
+    const leg = (await this.legsOf(id)).get(endpoint);
     if (!leg) throw new McuRefusedError(this.kind, 0, `điểm cầu ${endpoint} không ở trong cuộc gọi`);
     await this.http("PUT", `/callLegs/${leg}`, { rxAudioMute: String(muted) });
   }
@@ -164,10 +227,23 @@ export class CmsMcu implements McuAdapter {
     return null;
   }
 
+  /** Ends the call and removes its coSpace; a call or coSpace already gone counts as ended (a retried end). */
   async endConference(id: string) {
-    await this.http("DELETE", `/calls/${id}`);
-    const space = this.spaces.get(id);
-    if (space) await this.http("DELETE", `/coSpaces/${space}`);
+    let space = this.spaces.get(id);
+    try {
+      // A call this adapter did not make (adopted after a takeover): its coSpace comes from the CMS.
+      if (!space) {
+        const call = (await this.http("GET", `/calls/${id}`)).body.call as { coSpace?: unknown } | undefined;
+        if (call?.coSpace) space = String(call.coSpace);
+      }
+      await this.http("DELETE", `/calls/${id}`);
+    } catch (err) {
+      if (!this.gone(err)) throw err;
+    }
+    if (space)
+      await this.http("DELETE", `/coSpaces/${space}`).catch((err) => {
+        if (!this.gone(err)) throw err;
+      });
     this.spaces.delete(id);
     this.legs.delete(id);
   }

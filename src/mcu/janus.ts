@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import {
   type Dialable,
@@ -13,7 +14,21 @@ export const JanusSettings = z.object({
   keepaliveMs: z.number().int().positive().default(25_000),
   timeoutMs: z.number().int().positive().default(10_000),
   recordDir: z.string().optional(),
+  /** The VideoRoom plugin's `admin_key`, when its configuration sets one (then creating a room needs it). */
+  adminKey: z.string().min(1).optional(),
 });
+
+/**
+ * The VideoRoom id of a booking's room: a stable hash of its code (48 bits, within JSON's safe integers), so that a
+ * room made before a crash is found again (`exists`) and a second `create` of it is refused by Janus (427).
+ */
+export function janusRoomId(code: string): number {
+  return Number.parseInt(createHash("sha256").update(code).digest("hex").slice(0, 12), 16) || 1;
+}
+
+/** VideoRoom error codes: no such room; room already exists. */
+const NO_SUCH_ROOM = 426;
+const ROOM_EXISTS = 427;
 
 interface JanusReply {
   janus: string;
@@ -93,16 +108,31 @@ export class JanusMcu implements McuAdapter {
   }
 
   async createConference(opts: { code: string; name: string }) {
-    const data = await this.request({
-      request: "create",
-      description: `${opts.code} ${opts.name}`.slice(0, 100),
-      publishers: 100,
-      is_private: true,
-      ...(this.s.recordDir ? { rec_dir: this.s.recordDir } : {}),
-    });
-    const id = String(data.room);
-    this.expected.set(id, new Set());
+    const room = janusRoomId(opts.code);
+    try {
+      await this.request({
+        request: "create",
+        room,
+        description: `${opts.code} ${opts.name}`.slice(0, 100),
+        publishers: 100,
+        is_private: true,
+        ...(this.s.recordDir ? { rec_dir: this.s.recordDir } : {}),
+        ...(this.s.adminKey ? { admin_key: this.s.adminKey } : {}),
+      });
+    } catch (err) {
+      // The booking's room exists already (made before a crash): it is that room, not a second one.
+      if (!(err instanceof McuRefusedError && err.code === ROOM_EXISTS)) throw err;
+    }
+    const id = String(room);
+    if (!this.expected.has(id)) this.expected.set(id, new Set());
     return { id };
+  }
+
+  /** The booking's room, when Janus has it (`exists` on the id derived from the code). */
+  async findConference(code: string) {
+    const room = janusRoomId(code);
+    const data = await this.request({ request: "exists", room });
+    return data.exists === true ? { id: String(room) } : null;
   }
 
   async connect(id: string, e: Dialable) {
@@ -157,7 +187,12 @@ export class JanusMcu implements McuAdapter {
   }
 
   async endConference(id: string) {
-    await this.request({ request: "destroy", room: Number(id) });
+    try {
+      await this.request({ request: "destroy", room: Number(id) });
+    } catch (err) {
+      // Destroyed already (an end retried after a crash): ended is ended.
+      if (!(err instanceof McuRefusedError && err.code === NO_SUCH_ROOM)) throw err;
+    }
     this.expected.delete(id);
   }
 

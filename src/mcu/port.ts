@@ -22,6 +22,13 @@ export interface LegStatus {
 export interface McuAdapter {
   readonly kind: string;
   createConference(opts: { code: string; name: string }): Promise<{ id: string }>;
+  /**
+   * The conference made earlier for this booking code, if the MCU still has it; null if not. The session runner
+   * asks this before creating again when a creation may have happened without its id being committed (a desk
+   * killed in between), so that a booking never gets two conferences. An adapter whose conference takes several
+   * steps to make (CMS: a coSpace, then its call) finishes a half-made one here rather than starting another.
+   */
+  findConference(code: string): Promise<{ id: string } | null>;
   connect(conferenceId: string, endpoint: Dialable): Promise<void>;
   disconnect(conferenceId: string, endpoint: string): Promise<void>;
   status(conferenceId: string): Promise<LegStatus[]>;

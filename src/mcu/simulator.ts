@@ -17,7 +17,9 @@ interface SimConference {
 }
 
 /**
- * A deterministic MCU for the demo and tests. Faults are injected by hand: a dropped leg, packet loss on a leg,
+ * A deterministic MCU for the demo and tests. Its conferences live in this process only: a desk restarted with the
+ * simulator starts with an empty MCU, so a conference made before a crash is gone with it and cannot be found (nor
+ * duplicated) by the next run; `findConference` finds what this instance made. Faults are injected by hand: a dropped leg, packet loss on a leg,
  * or a dial that fails. Every call is recorded in `calls`, so a test can check what the desk asked, in order.
  */
 export class SimulatorMcu implements McuAdapter {
@@ -74,6 +76,11 @@ export class SimulatorMcu implements McuAdapter {
       ended: false,
     });
     return { id };
+  }
+  async findConference(code: string) {
+    // Not recorded in `calls`: a lookup changes nothing on the MCU.
+    for (const [id, c] of this.conferences) if (c.code === code && !c.ended) return { id };
+    return null;
   }
   async connect(id: string, e: Dialable) {
     this.calls.push(`connect ${e.code}`);

@@ -20,11 +20,16 @@ const OTHER_PLUGINS = [
 ];
 const OTHER_TRANSPORTS = ["mqtt", "nanomsg", "pfunix", "rabbitmq", "websockets"];
 
-/** A real Janus (Debian's janus) on loopback with its own config folder: HTTP transport and VideoRoom only. */
+/**
+ * A real Janus (Debian's janus) on loopback with its own config folder: HTTP transport and VideoRoom only. With an
+ * `adminKey` (generate it at test time) the VideoRoom requires it to create rooms and `rooms()` lists private ones.
+ */
 export class Janus {
   readonly dir = mkdtempSync(join(tmpdir(), "janus-"));
   port = 0;
   private proc: ChildProcess | null = null;
+
+  constructor(private readonly opts: { adminKey?: string } = {}) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}/janus`;
@@ -78,7 +83,10 @@ admin: {
 }
 `,
     );
-    writeFileSync(join(d, "janus.plugin.videoroom.jcfg"), "general: {\n}\n");
+    writeFileSync(
+      join(d, "janus.plugin.videoroom.jcfg"),
+      `general: {\n${this.opts.adminKey ? `  admin_key = "${this.opts.adminKey}"\n` : ""}}\n`,
+    );
     this.proc = spawn("janus", ["-C", join(d, "janus.jcfg"), "-F", d], { stdio: "ignore" });
     const until = Date.now() + 20_000;
     while (Date.now() < until) {
@@ -121,6 +129,34 @@ admin: {
       body: { request: "join", ptype: "publisher", room, display },
     });
     return { session, handle };
+  }
+
+  /** Every room Janus holds (`list`; private rooms too, which needs the admin key), with its description. */
+  async rooms(): Promise<{ room: number; description: string }[]> {
+    const post = async (path: string, body: Record<string, unknown>) => {
+      const res = await fetch(`${this.url}${path}`, {
+        method: "POST",
+        body: JSON.stringify({ ...body, transaction: Math.random().toString(36).slice(2) }),
+      });
+      return (await res.json()) as {
+        data?: { id: number };
+        plugindata?: { data: { list?: { room: number; description: string }[] } };
+      };
+    };
+    const session = (await post("", { janus: "create" })).data!.id;
+    try {
+      const handle = (await post(`/${session}`, { janus: "attach", plugin: "janus.plugin.videoroom" })).data!
+        .id;
+      const reply = await post(`/${session}/${handle}`, {
+        janus: "message",
+        body: { request: "list", ...(this.opts.adminKey ? { admin_key: this.opts.adminKey } : {}) },
+      });
+      const list = reply.plugindata?.data.list;
+      if (!list) throw new Error(`Janus list failed: ${JSON.stringify(reply)}`);
+      return list;
+    } finally {
+      await this.leave(session);
+    }
   }
 
   async leave(session: number): Promise<void> {
