@@ -27,6 +27,8 @@ export class FakeCms {
   readonly calls = new Map<string, { coSpace: string; name: string; recording: boolean }>();
   /** Every coSpace and call ever created (by URI and by coSpace), ended or not: what "created once" is judged by. */
   readonly created: { kind: "coSpace" | "call"; id: string; uri: string }[] = [];
+  /** Every callLeg ever dialled (call and participant name), dropped or not. */
+  readonly dialled: { call: string; name: string }[] = [];
   /** Called after each successful create, before the answer is sent (a test may kill the caller there). */
   onCreate: ((what: { kind: "coSpace" | "call"; id: string; uri: string }) => void) | null = null;
   readonly legs = new Map<string, Leg>();
@@ -152,6 +154,7 @@ export class FakeCms {
       if (method === "POST") {
         if (!form.remoteParty) return fail(400, "parameterError");
         const lid = id();
+        this.dialled.push({ call, name: form.name ?? form.remoteParty });
         this.legs.set(lid, {
           id: lid,
           call,
