@@ -296,3 +296,30 @@ describe("a stored conference the MCU no longer knows", () => {
     expect(await desk.store.read((r) => r.meta.get(`mcu:conference:${code}`))).toBe("sim-1");
   });
 });
+
+describe("a desk killed between the MCU's create and the commit of its id (issue 12)", () => {
+  it("records the intent first, and the next run adopts the conference by the booking code instead of creating again", async () => {
+    const desk = await makeDesk();
+    // One simulator for both runs: it stands for an MCU that outlives the desk.
+    const mcu = new SimulatorMcu({ recordingDir: tempDir() });
+    const { code } = await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    let intentSeen: string | null = null;
+    const killed = Object.assign(Object.create(mcu) as SimulatorMcu, {
+      createConference: async (opts: { code: string; name: string }) => {
+        // The intent is committed before the MCU is asked: another connection sees it.
+        intentSeen = await desk.store.read((r) => r.meta.get(`mcu:intent:${code}`));
+        await mcu.createConference(opts);
+        throw new Error("desk killed");
+      },
+    });
+    await expect(new SessionRunner(desk, killed).tick(at("2026-12-10", "09:00"))).rejects.toThrow(
+      "desk killed",
+    );
+    expect(JSON.parse(intentSeen!)).toMatchObject({ attempt: 1 });
+    expect(await desk.store.read((r) => r.meta.get(`mcu:conference:${code}`))).toBeNull();
+    await new SessionRunner(desk, mcu).tick(at("2026-12-10", "09:01"));
+    expect(mcu.calls.filter((c) => c.startsWith("create"))).toEqual([`create ${code}`]);
+    expect(await desk.store.read((r) => r.meta.get(`mcu:conference:${code}`))).toBe(mcu.conferenceIds()[0]);
+    expect((await desk.store.read((r) => r.bookings.get(code!)))!.status).toBe("live");
+  });
+});
