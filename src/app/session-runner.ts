@@ -132,7 +132,7 @@ export class SessionRunner {
       await r.meta.get(CONF_KEY(b.code)),
       await r.meta.get(INTENT_KEY(b.code)),
     ]);
-    // …unless the MCU no longer knows it (restarted, cleaned up).
+    // A committed id is reused while the MCU knows it; an MCU that cannot be reached is asked again next tick.
     if (
       stored &&
       (await this.mcu.status(stored).then(
