@@ -43,7 +43,10 @@ export const BOTH_STORES = [
   "tests/web-public/page.test.ts",
   "tests/web/incident-timeline.test.ts",
   "tests/web/pages-booking.test.ts",
+  "tests/web/pages-directory.test.ts",
+  "tests/web/paging.test.ts",
   "tests/web/request-id.test.ts",
+  "tests/web/security.test.ts",
 ];
 
 // `npm test` runs both projects in one run and one report: the SQLite suites, and the PostgreSQL suites
