@@ -82,7 +82,7 @@ export function q(text: string, ...params: unknown[]): SQL {
   if (parts.length !== params.length + 1)
     throw new Error(`q: ${parts.length - 1} placeholders, ${params.length} values`);
   const chunks: SQL[] = [sql.raw(parts[0]!)];
-  params.forEach((p, i) => chunks.push(sql`${p}`, sql.raw(parts[i + 1]!)));
+  for (const [i, p] of params.entries()) chunks.push(sql`${p}`, sql.raw(parts[i + 1]!));
   return sql.join(chunks);
 }
 
