@@ -73,6 +73,29 @@ export async function openTestStore(
 }
 
 /**
+ * A store shared by a whole file (opened in `beforeAll`): not closed after each test like openTestStore's, but by
+ * the returned `release` (in `afterAll`), which also drops its PostgreSQL database.
+ */
+export async function suiteStore(
+  path: string,
+  dialect = TEST_DIALECT,
+): Promise<{ store: Store; release(): Promise<void> }> {
+  if (dialect === "sqlite") {
+    const store = Store.open(path);
+    return { store, release: () => store.close() };
+  }
+  const db = await freshDatabase(inject("pgUrl"), "desk_template");
+  const store = await Store.openPg(db.url, { max: 4 });
+  return {
+    store,
+    release: async () => {
+      await store.close();
+      await db.drop();
+    },
+  };
+}
+
+/**
  * Raw SQL with `?` placeholders, for fixtures written straight into the tables on either dialect:
  * `c.run(q("UPDATE bookings SET status = ? WHERE code = ?", "live", code))`. Values go as parameters; write
  * SQL both dialects read (numbers for instants and flags, as both schemas store them).
