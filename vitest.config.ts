@@ -43,6 +43,8 @@ export const BOTH_STORES = [
   "tests/security/secret-ambiguous.test.ts",
   "tests/security/secret-chat-leaks.test.ts",
   "tests/sessions.test.ts",
+  "tests/web-public/feeds.test.ts",
+  "tests/web-public/ops.test.ts",
   "tests/web-public/page.test.ts",
   "tests/web/incident-timeline.test.ts",
   "tests/web/pages-booking.test.ts",
