@@ -19,6 +19,8 @@ export const BOTH_STORES = [
   "tests/chat-storm.test.ts",
   "tests/chat.test.ts",
   "tests/cli-polish.test.ts",
+  "tests/desk.test.ts",
+  "tests/directory-chairs.test.ts",
   "tests/directory-import-friction.test.ts",
   "tests/directory.test.ts",
   "tests/duty-burst.test.ts",

@@ -42,7 +42,8 @@ export function dbTarget(path: string): string {
  * in the `pg` project a fresh migrated PostgreSQL database standing for that path (the same one on a second call).
  */
 export async function testDb(path: string, dialect = TEST_DIALECT): Promise<string> {
-  if (dialect === "sqlite") return path;
+  // A URL already names a database; ":memory:" asks for SQLite whatever the project.
+  if (dialect === "sqlite" || path === ":memory:" || /^postgres(ql)?:\/\//.test(path)) return path;
   let url = pgByPath.get(path);
   if (!url) {
     const db = await freshDatabase(inject("pgUrl"), "desk_template");
