@@ -47,6 +47,7 @@ export const BOTH_STORES = [
   "tests/security/secret-ambiguous.test.ts",
   "tests/security/secret-chat-leaks.test.ts",
   "tests/sessions.test.ts",
+  "tests/telegram.test.ts",
   "tests/web-public/feeds.test.ts",
   "tests/web-public/ops.test.ts",
   "tests/web-public/page.test.ts",
@@ -56,6 +57,7 @@ export const BOTH_STORES = [
   "tests/web/paging.test.ts",
   "tests/web/request-id.test.ts",
   "tests/web/security.test.ts",
+  "tests/zalo.test.ts",
 ];
 
 // `npm test` runs both projects in one run and one report: the SQLite suites, and the PostgreSQL suites

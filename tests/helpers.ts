@@ -74,24 +74,30 @@ export async function openTestStore(
 }
 
 /**
- * A store shared by a whole file (opened in `beforeAll`): not closed after each test like openTestStore's, but by
- * the returned `release` (in `afterAll`), which also drops its PostgreSQL database.
+ * What DESK_DB names for a desk shared by a whole file (started in `beforeAll`): the SQLite path, or a fresh
+ * PostgreSQL database that lives until the returned `release` (in `afterAll`), not just until the first test ends.
  */
+export async function suiteDb(
+  path: string,
+  dialect = TEST_DIALECT,
+): Promise<{ db: string; release(): Promise<void> }> {
+  if (dialect === "sqlite") return { db: path, release: async () => undefined };
+  const fresh = await freshDatabase(inject("pgUrl"), "desk_template");
+  return { db: fresh.url, release: () => fresh.drop() };
+}
+
+/** A store shared by a whole file (opened in `beforeAll`), closed by `release` (in `afterAll`), database and all. */
 export async function suiteStore(
   path: string,
   dialect = TEST_DIALECT,
 ): Promise<{ store: Store; release(): Promise<void> }> {
-  if (dialect === "sqlite") {
-    const store = Store.open(path);
-    return { store, release: () => store.close() };
-  }
-  const db = await freshDatabase(inject("pgUrl"), "desk_template");
-  const store = await Store.openPg(db.url, { max: 4 });
+  const { db, release } = await suiteDb(path, dialect);
+  const store = dialect === "pg" ? await Store.openPg(db, { max: 4 }) : Store.open(db);
   return {
     store,
     release: async () => {
       await store.close();
-      await db.drop();
+      await release();
     },
   };
 }
