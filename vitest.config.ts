@@ -18,6 +18,7 @@ export const BOTH_STORES = [
   "tests/chat-commands.test.ts",
   "tests/chat-storm.test.ts",
   "tests/chat.test.ts",
+  "tests/cli-mail-ingest.test.ts",
   "tests/cli-polish.test.ts",
   "tests/desk.test.ts",
   "tests/directory-chairs.test.ts",
