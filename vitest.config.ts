@@ -27,6 +27,7 @@ export const BOTH_STORES = [
   "tests/duty-burst.test.ts",
   "tests/duty-zalo.test.ts",
   "tests/duty.test.ts",
+  "tests/hotpaths.test.ts",
   "tests/ics-instants.test.ts",
   "tests/incident-usecases.test.ts",
   "tests/mail-e2e.test.ts",
