@@ -8,8 +8,10 @@ const common = { testTimeout: 30_000, hookTimeout: 60_000, pool: "forks" as cons
 
 /**
  * Suites whose desks come from tests/helpers.ts (`makeDesk`, `openTestStore`): the `pg` project runs them again with
- * DESK_TEST_DB=pg, each desk on a fresh PostgreSQL database. Suites left out test what only SQLite has (the file,
- * its online backup, the single-desk lock on one file) or start a whole service on a SQLite path.
+ * DESK_TEST_DB=pg, each desk on a fresh PostgreSQL database (services, CLIs and child processes get its URL through
+ * `testDb`/`suiteDb`). Suites left out test what only SQLite has (the file, its online backup, the single-desk lock
+ * on one file, a read-only or full disk under it), never open a store, or are heavy Chromium suites whose store part
+ * runs here through another suite; each says so at its top.
  */
 export const BOTH_STORES = [
   "tests/answer-echo.test.ts",
