@@ -8,8 +8,10 @@ const common = { testTimeout: 30_000, hookTimeout: 60_000, pool: "forks" as cons
 
 /**
  * Suites whose desks come from tests/helpers.ts (`makeDesk`, `openTestStore`): the `pg` project runs them again with
- * DESK_TEST_DB=pg, each desk on a fresh PostgreSQL database. Suites left out test what only SQLite has (the file,
- * its online backup, the single-desk lock on one file) or start a whole service on a SQLite path.
+ * DESK_TEST_DB=pg, each desk on a fresh PostgreSQL database (services, CLIs and child processes get its URL through
+ * `testDb`/`suiteDb`). Suites left out test what only SQLite has (the file, its online backup, the single-desk lock
+ * on one file, a read-only or full disk under it), never open a store, or are heavy Chromium suites whose store part
+ * runs here through another suite; each says so at its top.
  */
 export const BOTH_STORES = [
   "tests/answer-echo.test.ts",
@@ -18,32 +20,55 @@ export const BOTH_STORES = [
   "tests/chat-commands.test.ts",
   "tests/chat-storm.test.ts",
   "tests/chat.test.ts",
+  "tests/cli-mail-ingest.test.ts",
   "tests/cli-polish.test.ts",
+  "tests/cli.test.ts",
+  "tests/desk.test.ts",
+  "tests/directory-chairs.test.ts",
   "tests/directory-import-friction.test.ts",
   "tests/directory.test.ts",
   "tests/duty-burst.test.ts",
   "tests/duty-zalo.test.ts",
   "tests/duty.test.ts",
+  "tests/hotpaths.test.ts",
   "tests/ics-instants.test.ts",
   "tests/incident-usecases.test.ts",
+  "tests/mail-e2e.test.ts",
   "tests/mail-replies.test.ts",
+  "tests/mail-resilience.test.ts",
   "tests/mail-thread-regressions.test.ts",
   "tests/ops-context.test.ts",
+  "tests/ops-log.test.ts",
   "tests/outbox.test.ts",
+  "tests/report-retention.test.ts",
+  "tests/report-rows.test.ts",
+  "tests/report-web.test.ts",
   "tests/report.test.ts",
   "tests/security/chat-chuyen-target.test.ts",
   "tests/security/chat-duyet-link.test.ts",
+  "tests/security/chat-group-only.test.ts",
   "tests/security/chat-rate-limit.test.ts",
   "tests/security/chat-stranger-report.test.ts",
+  "tests/security/clean-stop.test.ts",
+  "tests/security/mail-auth-config.test.ts",
   "tests/security/mail-auth-headers.test.ts",
+  "tests/security/mail-auth-verify.test.ts",
   "tests/security/mail-forged-cancel.test.ts",
   "tests/security/secret-ambiguous.test.ts",
   "tests/security/secret-chat-leaks.test.ts",
+  "tests/security/webhook-bind.test.ts",
   "tests/sessions.test.ts",
+  "tests/telegram.test.ts",
+  "tests/web-public/feeds.test.ts",
+  "tests/web-public/ops.test.ts",
   "tests/web-public/page.test.ts",
   "tests/web/incident-timeline.test.ts",
   "tests/web/pages-booking.test.ts",
+  "tests/web/pages-directory.test.ts",
+  "tests/web/paging.test.ts",
   "tests/web/request-id.test.ts",
+  "tests/web/security.test.ts",
+  "tests/zalo.test.ts",
 ];
 
 // `npm test` runs both projects in one run and one report: the SQLite suites, and the PostgreSQL suites

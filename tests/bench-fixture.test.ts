@@ -8,6 +8,8 @@ import { describe, expect, it } from "vitest";
 import { bigDirectory, mulberry32, seedBookings } from "../bench/fixture.js";
 import { makeDesk } from "./helpers.js";
 
+// SQLite only: it checks the bench's random generator; bench/fixture.ts bulk-inserts through SQLite's handle.
+
 /** The generator the bench used before issue 12, verbatim in behaviour. */
 function oldLcg(seed: number): (n: number) => number {
   let s = seed;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/app/cli/commands.js";
 import { loadConfig, ROOT } from "../src/app/config.js";
 import { Store } from "../src/store/store.js";
-import { at, sampleDirectory, tempDir } from "./helpers.js";
+import { at, sampleDirectory, tempDir, testDb } from "./helpers.js";
 import { SmtpSink } from "./support/servers.js";
 import { mail, TEST_AUTHSERV_ID, template } from "./support/service.js";
 
@@ -14,10 +14,11 @@ const NOW = at("2026-12-07", "08:35");
 /** A store holding the sample directory, and a saved .eml of a clerk's booking. */
 async function setup(id = "luu-tu-outlook@hanoi.gov.vn") {
   const dir = tempDir();
-  const db = join(dir, "desk.db");
-  const store = Store.open(db);
+  // The suite's database: a SQLite file, or the PostgreSQL database standing for it (its URL).
+  const db = await testDb(join(dir, "desk.db"));
+  const store = await Store.connect(db);
   await store.tx((r) => r.directory.replaceAll(sampleDirectory));
-  store.close();
+  await store.close();
   const file = join(dir, "dang-ky.eml");
   writeFileSync(file, mail({ id, body: template(7) }));
   return { dir, db, file };
@@ -37,7 +38,7 @@ async function ingest(env: Record<string, string>, files: string[]) {
 }
 
 async function state(db: string) {
-  const store = Store.open(db);
+  const store = await Store.connect(db);
   try {
     return await store.read(async (r) => ({
       bookings: (await r.bookings.list()).map((b) => [b.code, b.status]),
@@ -45,7 +46,7 @@ async function state(db: string) {
       mail: (await r.outbox.list()).filter((m) => m.channel === "mail").map((m) => m.status),
     }));
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -108,10 +109,11 @@ describe("mail ingest: a saved mail through the same desk as IMAP", () => {
     const dir = tempDir();
     const file = join(dir, "a.eml");
     writeFileSync(file, mail({ id: "x@hanoi.gov.vn", body: template(1) }));
-    await expect(ingest({ DESK_DB: join(dir, "empty.db") }, [file])).rejects.toThrow(
+    const empty = await testDb(join(dir, "empty.db"));
+    await expect(ingest({ DESK_DB: empty }, [file])).rejects.toThrow(
       "Hãy chạy «npm run cli -- directory import DIR» trước.",
     );
-    await expect(ingest({ DESK_DB: join(dir, "empty.db") }, [])).rejects.toThrow(
+    await expect(ingest({ DESK_DB: empty }, [])).rejects.toThrow(
       "Cách dùng: npm run cli -- mail ingest TỆP.eml...",
     );
   });
@@ -131,7 +133,7 @@ describe("mail ingest: a saved mail through the same desk as IMAP", () => {
     const out = await ingest({ DESK_DB: db }, [forged]);
     expect(out).toContain(`${forged}: từ chối: thư không được xác thực`);
     expect(out).not.toContain("not-authenticated");
-    const store = Store.open(db);
+    const store = await Store.connect(db);
     try {
       const { bookings, mails } = await store.read(async (r) => ({
         bookings: await r.bookings.list(),
@@ -140,7 +142,7 @@ describe("mail ingest: a saved mail through the same desk as IMAP", () => {
       expect(bookings).toEqual([]);
       expect(mails).toEqual([]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 

@@ -3,7 +3,10 @@ import { cpSync, existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../src/app/config.js";
-import { SAMPLE_DIR, tempDir } from "./helpers.js";
+import { SAMPLE_DIR, TEST_DIALECT, tempDir, testDb } from "./helpers.js";
+
+/** A test that never opens the store (or opens an in-memory SQLite): the pg project does not run it again. */
+const storeFree = it.skipIf(TEST_DIALECT === "pg");
 
 function cli(args: string[], env: Record<string, string> = {}) {
   const res = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/app/cli/main.ts"), ...args], {
@@ -15,8 +18,8 @@ function cli(args: string[], env: Record<string, string> = {}) {
 }
 
 describe("CLI", () => {
-  it("imports, checks and lists, with Vietnamese output", () => {
-    const db = join(tempDir(), "cli.db");
+  it("imports, checks and lists, with Vietnamese output", async () => {
+    const db = await testDb(join(tempDir(), "cli.db"));
     const imp = cli(["directory", "import", SAMPLE_DIR], { DESK_DB: db });
     expect(imp).toMatchObject({ code: 0, out: "Đã nhập 149 cơ quan, 161 điểm cầu, 327 người.\n" });
     expect(cli(["directory", "check"], { DESK_DB: db }).out).toBe(
@@ -28,7 +31,7 @@ describe("CLI", () => {
     );
   }, 90_000); // several tsx processes: slow on a loaded machine
 
-  it("directory check --directory --json reads a CSV folder without touching the store", () => {
+  storeFree("directory check --directory --json reads a CSV folder without touching the store", () => {
     const dir = tempDir();
     cpSync(SAMPLE_DIR, dir, { recursive: true });
     writeFileSync(
@@ -56,8 +59,8 @@ describe("CLI", () => {
     expect(existsSync(db)).toBe(false);
   });
 
-  it("exits non-zero with a message a person can act on", () => {
-    const db = join(tempDir(), "cli.db");
+  it("exits non-zero with a message a person can act on", async () => {
+    const db = await testDb(join(tempDir(), "cli.db"));
     const bad = cli(["booking", "list", "--from", "10/12/2026"], { DESK_DB: db });
     expect(bad.code).toBe(2);
     expect(bad.err).toContain("hãy dùng dạng YYYY-MM-DD");
@@ -77,77 +80,85 @@ describe("CLI", () => {
     );
   }, 90_000);
 
-  it("mail parse and booking decide print one JSON line per file", () => {
-    const fx = join(ROOT, "tests/fixtures/mail");
-    const files = ["s01-template.eml", "s06-auto-reply.eml"].map((f) => join(fx, f));
-    const parsed = cli(["mail", "parse", "--directory", SAMPLE_DIR, "--json", ...files]);
-    const lines = parsed.out
-      .trim()
-      .split("\n")
-      .map((l) => JSON.parse(l));
-    expect(Object.keys(lines[0])).toEqual([
-      "file",
-      "host",
-      "participants",
-      "unresolved",
-      "start",
-      "end",
-      "title",
-      "contact",
-      "emergency",
-      "recording",
-      "cityHallRoom",
-      "secret",
-      "autoReply",
-      "missing",
-    ]);
-    expect(lines[1]).toMatchObject({ autoReply: true });
-    const decided = cli([
-      "booking",
-      "decide",
-      "--directory",
-      SAMPLE_DIR,
-      "--json",
-      files[0]!,
-      files[0]!,
-      files[1]!,
-    ]);
-    expect(
-      decided.out
+  storeFree(
+    "mail parse and booking decide print one JSON line per file",
+    () => {
+      const fx = join(ROOT, "tests/fixtures/mail");
+      const files = ["s01-template.eml", "s06-auto-reply.eml"].map((f) => join(fx, f));
+      const parsed = cli(["mail", "parse", "--directory", SAMPLE_DIR, "--json", ...files]);
+      const lines = parsed.out
         .trim()
         .split("\n")
-        .map((l) => JSON.parse(l)),
-    ).toEqual([
-      { file: files[0], decision: "confirmed", code: "HTT-2026-0001", reasons: [], displaced: [] },
-      // The same Message-ID again is a redelivery: nothing is done twice.
-      { file: files[0], decision: "ignored", code: null, reasons: [], displaced: [] },
-      { file: files[1], decision: "ignored", code: null, reasons: [], displaced: [] },
-    ]);
-    expect(cli(["mail", "parse", "--directory", SAMPLE_DIR, "/khong/co.eml"]).err).toContain(
-      "Không tìm thấy tệp /khong/co.eml.",
-    );
-  }, 90_000);
+        .map((l) => JSON.parse(l));
+      expect(Object.keys(lines[0])).toEqual([
+        "file",
+        "host",
+        "participants",
+        "unresolved",
+        "start",
+        "end",
+        "title",
+        "contact",
+        "emergency",
+        "recording",
+        "cityHallRoom",
+        "secret",
+        "autoReply",
+        "missing",
+      ]);
+      expect(lines[1]).toMatchObject({ autoReply: true });
+      const decided = cli([
+        "booking",
+        "decide",
+        "--directory",
+        SAMPLE_DIR,
+        "--json",
+        files[0]!,
+        files[0]!,
+        files[1]!,
+      ]);
+      expect(
+        decided.out
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l)),
+      ).toEqual([
+        { file: files[0], decision: "confirmed", code: "HTT-2026-0001", reasons: [], displaced: [] },
+        // The same Message-ID again is a redelivery: nothing is done twice.
+        { file: files[0], decision: "ignored", code: null, reasons: [], displaced: [] },
+        { file: files[1], decision: "ignored", code: null, reasons: [], displaced: [] },
+      ]);
+      expect(cli(["mail", "parse", "--directory", SAMPLE_DIR, "/khong/co.eml"]).err).toContain(
+        "Không tìm thấy tệp /khong/co.eml.",
+      );
+    },
+    90_000,
+  );
 });
 
 describe("npm run demo (the README's first command)", () => {
-  it("narrates a day end to end without credentials or network", () => {
-    const res = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/app/demo.ts")], {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, DESK_DB: ":memory:" },
-    });
-    expect(res.status).toBe(0);
-    for (const line of [
-      "Lịch họp HTT-2026-0001: ĐÃ XÁC NHẬN.",
-      "KHÔNG BỐ TRÍ ĐƯỢC",
-      "phải chuyển sang chờ xem xét lại",
-      "Hệ thống phát hiện sự cố SC-2026-0001 (đường truyền)",
-      "Đã tiếp nhận sự cố SC-2026-0002 (âm thanh)",
-      "Các lệnh đã gửi tới MCU: tạo phòng HTT-2026-0008",
-    ]) {
-      expect(res.stdout).toContain(line);
-    }
-    // Điều 5.2: the secret session's content never reaches the group or the answer.
-    expect(res.stdout).not.toContain("Phương án bảo vệ mục tiêu trọng điểm");
-  }, 60_000);
+  storeFree(
+    "narrates a day end to end without credentials or network",
+    () => {
+      const res = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/app/demo.ts")], {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, DESK_DB: ":memory:" },
+      });
+      expect(res.status).toBe(0);
+      for (const line of [
+        "Lịch họp HTT-2026-0001: ĐÃ XÁC NHẬN.",
+        "KHÔNG BỐ TRÍ ĐƯỢC",
+        "phải chuyển sang chờ xem xét lại",
+        "Hệ thống phát hiện sự cố SC-2026-0001 (đường truyền)",
+        "Đã tiếp nhận sự cố SC-2026-0002 (âm thanh)",
+        "Các lệnh đã gửi tới MCU: tạo phòng HTT-2026-0008",
+      ]) {
+        expect(res.stdout).toContain(line);
+      }
+      // Điều 5.2: the secret session's content never reaches the group or the answer.
+      expect(res.stdout).not.toContain("Phương án bảo vệ mục tiêu trọng điểm");
+    },
+    60_000,
+  );
 });

@@ -2,8 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { JOB, registerBooking, reviewBooking, workingDaysDeadline } from "../src/app/booking/index.js";
 import { runDueJobs, sessionJobHandlers } from "../src/app/scheduler.js";
-import { Store } from "../src/store/store.js";
-import { at, makeDesk, request, tempDir } from "./helpers.js";
+import { at, makeDesk, openTestStore, request, tempDir } from "./helpers.js";
 
 const inbound = (key: string) => ({ channel: "mail", key });
 
@@ -198,8 +197,8 @@ describe("SLA clock and the job table", () => {
     await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
     const handlers = sessionJobHandlers(desk);
     await runDueJobs(desk, handlers, at("2026-12-10", "07:00"));
-    desk.store.close();
-    const reopened = { ...desk, store: Store.open(path) };
+    await desk.store.close();
+    const reopened = { ...desk, store: await openTestStore(path) };
     expect(await runDueJobs(reopened, handlers, at("2026-12-10", "07:05"))).toEqual({
       done: 0,
       failed: 0,
@@ -209,7 +208,7 @@ describe("SLA clock and the job table", () => {
       (m) => m.kind === "technical-check",
     );
     expect(checks).toHaveLength(1);
-    reopened.store.close();
+    await reopened.store.close();
   });
 
   it("a throwing job is retried with backoff, then parked with its error, and its effects roll back", async () => {

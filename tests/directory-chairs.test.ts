@@ -9,8 +9,7 @@ import { PRIORITY } from "../src/core/booking/types.js";
 import { chairWarnings, checkDirectory } from "../src/core/directory/check.js";
 import type { Directory } from "../src/core/directory/types.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";
-import { Store } from "../src/store/store.js";
-import { at, CALENDAR_DIR, request, SAMPLE_DIR, sampleDirectory, tempDir } from "./helpers.js";
+import { at, CALENDAR_DIR, openTestStore, request, SAMPLE_DIR, sampleDirectory, tempDir } from "./helpers.js";
 import { cliHere } from "./support/cli-here.js";
 
 /** The sample directory kept the way the README documents it: agencies.csv with only name, mailboxes, aliases. */
@@ -26,7 +25,7 @@ function threeColumnDir(): string {
 }
 
 async function deskOver(dir: Directory): Promise<Desk> {
-  const store = Store.open(join(tempDir(), "desk.db"));
+  const store = await openTestStore(join(tempDir(), "desk.db"));
   await store.tx((r) => r.directory.replaceAll(dir));
   return { store, reg: DEFAULT_REGULATION, holidays: loadHolidayCalendar(CALENDAR_DIR) };
 }

@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type SQL, sql } from "drizzle-orm";
 import { afterEach, inject } from "vitest";
 import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
 import type { Desk } from "../src/app/desk.js";
 import { readDirectoryCsv } from "../src/app/directory/csv.js";
 import { DEFAULT_REGULATION, type Regulation } from "../src/core/regulation.js";
-import { Store } from "../src/store/store.js";
+import { Store, type StoreOptions } from "../src/store/store.js";
 import { at, request, ZONE } from "./support/fixtures.js";
 import { freshDatabase } from "./support/postgres.js";
 
@@ -36,13 +37,13 @@ export function dbTarget(path: string): string {
   return pgByPath.get(path) ?? path;
 }
 
-/** A fresh store of the suite's dialect; `path` names a SQLite file, or the PostgreSQL database standing for it. */
-export async function openTestStore(path: string, dialect = TEST_DIALECT): Promise<Store> {
-  if (dialect === "sqlite") {
-    const store = Store.open(path);
-    cleanups.push(() => store.close());
-    return store;
-  }
+/**
+ * What DESK_DB should name for a desk a test starts itself (a service, a CLI, a child process): the SQLite path, or
+ * in the `pg` project a fresh migrated PostgreSQL database standing for that path (the same one on a second call).
+ */
+export async function testDb(path: string, dialect = TEST_DIALECT): Promise<string> {
+  // A URL already names a database; ":memory:" asks for SQLite whatever the project.
+  if (dialect === "sqlite" || path === ":memory:" || /^postgres(ql)?:\/\//.test(path)) return path;
   let url = pgByPath.get(path);
   if (!url) {
     const db = await freshDatabase(inject("pgUrl"), "desk_template");
@@ -53,9 +54,72 @@ export async function openTestStore(path: string, dialect = TEST_DIALECT): Promi
       await db.drop();
     });
   }
-  const store = await Store.openPg(url, { max: 4 });
+  return url;
+}
+
+/** A fresh store of the suite's dialect; `path` names a SQLite file, or the PostgreSQL database standing for it. */
+export async function openTestStore(
+  path: string,
+  dialect = TEST_DIALECT,
+  opts: StoreOptions = {},
+): Promise<Store> {
+  if (dialect === "sqlite") {
+    const store = Store.open(path, opts);
+    cleanups.push(() => store.close());
+    return store;
+  }
+  const store = await Store.openPg(await testDb(path, dialect), { max: 4, ...opts });
   cleanups.push(() => store.close());
   return store;
+}
+
+/**
+ * What DESK_DB names for a desk shared by a whole file (started in `beforeAll`): the SQLite path, or a fresh
+ * PostgreSQL database that lives until the returned `release` (in `afterAll`), not just until the first test ends.
+ */
+export async function suiteDb(
+  path: string,
+  dialect = TEST_DIALECT,
+): Promise<{ db: string; release(): Promise<void> }> {
+  if (dialect === "sqlite") return { db: path, release: async () => undefined };
+  const fresh = await freshDatabase(inject("pgUrl"), "desk_template");
+  return { db: fresh.url, release: () => fresh.drop() };
+}
+
+/** A store shared by a whole file (opened in `beforeAll`), closed by `release` (in `afterAll`), database and all. */
+export async function suiteStore(
+  path: string,
+  dialect = TEST_DIALECT,
+): Promise<{ store: Store; release(): Promise<void> }> {
+  const { db, release } = await suiteDb(path, dialect);
+  const store = dialect === "pg" ? await Store.openPg(db, { max: 4 }) : Store.open(db);
+  return {
+    store,
+    release: async () => {
+      await store.close();
+      await release();
+    },
+  };
+}
+
+/**
+ * Raw SQL with `?` placeholders, for fixtures written straight into the tables on either dialect:
+ * `c.run(q("UPDATE bookings SET status = ? WHERE code = ?", "live", code))`. Values go as parameters; write
+ * SQL both dialects read (numbers for instants and flags, as both schemas store them).
+ */
+export function q(text: string, ...params: unknown[]): SQL {
+  const parts = text.split("?");
+  if (parts.length !== params.length + 1)
+    throw new Error(`q: ${parts.length - 1} placeholders, ${params.length} values`);
+  const chunks: SQL[] = [sql.raw(parts[0]!)];
+  for (const [i, p] of params.entries()) chunks.push(sql`${p}`, sql.raw(parts[i + 1]!));
+  return sql.join(chunks);
+}
+
+/** A count from raw SQL as a number on both dialects (PostgreSQL's count is a bigint, read as a string). */
+export async function countOf(store: Store, text: string, ...params: unknown[]): Promise<number> {
+  const [row] = await store.read((_r, c) => c.all<{ n: unknown }>(q(text, ...params)));
+  return Number(row?.n);
 }
 
 export function tempDir(): string {

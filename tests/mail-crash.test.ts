@@ -8,6 +8,9 @@ import { deskEnv, mail, template } from "./support/service.js";
 
 const TOTAL = 200;
 
+// SQLite only: on PostgreSQL the same SIGKILL-in-a-200-mail-backlog check runs with two desks in
+// tests/failover.pg.test.ts (exactly-once answers, 10 rounds); running both here would double the slowest suite.
+
 describe("crash safety of the mail channel", () => {
   const { dovecot, sink } = useMailServers();
 

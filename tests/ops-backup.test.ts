@@ -15,6 +15,9 @@ import { armOpsJobs, OPS_JOB, type OpsSettings, opsJobHandlers } from "../src/ap
 import { runDueJobs } from "../src/app/scheduler.js";
 import { at, makeDesk, SAMPLE_DIR, sampleDirectory, tempDir, ZONE } from "./helpers.js";
 
+// SQLite only: SQLite's online backup of a file, restore over a file, a file that is not a database. PostgreSQL's
+// pg_dump/pg_restore twin is tests/ops-pg.pg.test.ts.
+
 function cli(args: string[], env: Record<string, string>) {
   const res = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src/app/cli/main.ts"), ...args], {
     cwd: ROOT,

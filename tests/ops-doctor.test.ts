@@ -31,6 +31,8 @@ function verdicts(results: CheckResult[]): Record<string, string> {
   return Object.fromEntries(results.map((r) => [r.name, r.verdict]));
 }
 
+// SQLite only (kept out of BOTH_STORES): the doctor's SQLite checks (file, integrity, free space) and the mail,
+// chat and DNS checks; the doctor on PostgreSQL is tests/ops-pg.pg.test.ts's "metrics and doctor on PostgreSQL".
 describe("doctor", () => {
   const { dovecot, sink } = useMailServers();
   let telegram: TelegramServer;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, ROOT } from "../src/app/config.js";
 import { configSecrets, createLog } from "../src/app/ops/log.js";
 import { DeskService } from "../src/app/service.js";
-import { at, sampleDirectory, tempDir } from "./helpers.js";
+import { at, sampleDirectory, tempDir, testDb } from "./helpers.js";
 import { useMailServers } from "./support/mail-servers.js";
 import { freePort, IMAP_PASS } from "./support/servers.js";
 import { deskEnv, mail, template } from "./support/service.js";
@@ -60,7 +60,7 @@ describe("logs through pino", () => {
 
     it("a secret booking by mail and a fault report in chat leave no secret and no secret title in the log; each mail and each chat update has its own correlation id on all its lines", async () => {
       const config = loadConfig({
-        ...deskEnv(dovecot, sink, join(tempDir(), "desk.db")),
+        ...deskEnv(dovecot, sink, await testDb(join(tempDir(), "desk.db"))),
         DESK_TELEGRAM_TOKEN: TOKEN,
         DESK_TELEGRAM_GROUP_ID: String(GROUP),
         DESK_TELEGRAM_API_ROOT: telegram.config.apiURL,
@@ -71,7 +71,7 @@ describe("logs through pino", () => {
       const log = createLog({ level: config.logLevel, destination, secrets: configSecrets(config) });
       // The desk's clock runs from 09:00 (the chat delivery paces and holds by it; a frozen clock would stall it).
       const started = Date.now();
-      const service = new DeskService(
+      const service = await DeskService.open(
         config,
         log,
         () => new Date(at("2026-12-07", "09:00").getTime() + (Date.now() - started)),

@@ -7,6 +7,9 @@ import type { Conn } from "../src/store/conn.js";
 import type { Store } from "../src/store/store.js";
 import { at, makeDesk, tempDir } from "./helpers.js";
 
+// SQLite only: the year-long fixture is bulk-inserted through SQLite's handle. PostgreSQL's retention (batches,
+// the desk writing meanwhile, the nightly job) is tests/ops-pg.pg.test.ts's "retention on PostgreSQL".
+
 const DAY = 86_400_000;
 const NOW = at("2026-12-10", "03:00");
 const SETTINGS: RetentionSettings = {

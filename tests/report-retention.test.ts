@@ -2,6 +2,7 @@ import { expect, it } from "vitest";
 import { pruneBatch } from "../src/app/ops/retention.js";
 import { buildReport, periodOf } from "../src/app/report/report.js";
 import { at, makeDesk } from "./helpers.js";
+import { rawSql } from "./support/raw-sql.js";
 
 /**
  * The yearly report judges Điều 12.2b's technical check by the check notice in the outbox. Retention deletes
@@ -10,14 +11,13 @@ import { at, makeDesk } from "./helpers.js";
  */
 it("a session's technical check still counts as done after retention pruned the outbox", async () => {
   const desk = await makeDesk();
-  const s = desk.store.sqlite;
+  const s = rawSql(desk.store);
   const start = at("2026-02-10", "09:00").getTime();
   const end = start + 90 * 60_000;
   const received = start - 3 * 86_400_000;
-  const host = (s.prepare("SELECT agency, code FROM endpoints ORDER BY code LIMIT 1").get() as {
-    agency: string;
-    code: string;
-  })!;
+  const host = (await s.get<{ agency: string; code: string }>(
+    "SELECT agency, code FROM endpoints ORDER BY code LIMIT 1",
+  ))!;
   s.prepare(
     `INSERT INTO bookings (code,status,host,host_endpoint,title,start_at,end_at,contact_name,contact_phone,emergency,secret,recording,city_hall_room,unresolved,priority,ports,reasons,missing,channel,sender,received_at,sequence,created_at,updated_at)
      VALUES ('HTT-2026-0001','ended',?,?,'Giao ban',?,?,'Thử','0900000000',0,0,0,0,'[]',1,1,'[]','[]','mail','x@hanoi.gov.vn',?,1,?,?)`,
@@ -39,10 +39,11 @@ it("a session's technical check still counts as done after retention pruned the 
   out.run("group", "support-group", "technical-check", check, check, check + 1000);
   out.run("mail", "x@hanoi.gov.vn", "booking-confirmed", received, received, received + 1000);
 
+  await s.flush();
   const now = at("2026-10-01", "09:00");
   const keep = { mailDays: 365, outboxDays: 90, chatDays: 365, jobDays: 30, batch: 10 };
   while ((await desk.store.tx((_r, c) => pruneBatch(c, keep, now))).outbox > 0);
-  const kinds = (s.prepare("SELECT kind FROM outbox").all() as { kind: string }[]).map((r) => r.kind);
+  const kinds = (await s.all<{ kind: string }>("SELECT kind FROM outbox")).map((r) => r.kind);
   expect(kinds).toEqual(["technical-check"]);
 
   const report = await buildReport(desk, periodOf({ year: "2026" }), {}, now);

@@ -6,6 +6,7 @@ import { buildReport, localInstant, periodOf, reportSettings } from "../src/app/
 import { atLocal } from "../src/core/calendar/zone.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";
 import { at, CALENDAR_DIR, makeDesk, sampleDirectory } from "./helpers.js";
+import { rawSql } from "./support/raw-sql.js";
 
 /**
  * The store folds each booking's audit trail, endpoints and roll call in SQL (directory ids, status and channel
@@ -19,7 +20,7 @@ import { at, CALENDAR_DIR, makeDesk, sampleDirectory } from "./helpers.js";
  */
 it("folds audit trails, roll calls and directory ids in SQL exactly as the definitions read", async () => {
   const desk = await makeDesk();
-  const s = desk.store.sqlite;
+  const s = rawSql(desk.store);
   const dir = sampleDirectory;
   const host = dir.agencies.find((a) => dir.endpoints.some((e) => e.agency === a.name))!;
   const hostEp = dir.endpoints.find((e) => e.agency === host.name)!.code;
@@ -123,6 +124,7 @@ it("folds audit trails, roll calls and directory ids in SQL exactly as the defin
   ev("T-4", at("2026-12-30", "08:00").getTime(), null, "received", "tiếp nhận");
   ev("T-4", at("2026-12-30", "11:00").getTime(), "received", "needs-info", "missing-fields");
 
+  await s.flush();
   const report = await buildReport(desk, periodOf({ year: "2026" }), {}, at("2027-01-15", "09:00"));
 
   // Readiness, by hand: T-1 books 3 endpoints, of which hostEp and NGOAI-1 confirmed (hostEp twice; ep2 only with a

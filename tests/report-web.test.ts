@@ -9,9 +9,9 @@ import type { Desk } from "../src/app/desk.js";
 import { buildReport, periodOf } from "../src/app/report/report.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";
 import type { Report } from "../src/core/report/compute.js";
-import { Store } from "../src/store/store.js";
 import { reportRoutes } from "../src/web/report/routes.js";
-import { at, CALENDAR_DIR, sampleDirectory } from "./helpers.js";
+import { at, CALENDAR_DIR, sampleDirectory, suiteStore } from "./helpers.js";
+import { rawSql } from "./support/raw-sql.js";
 
 /**
  * The web desk's "Báo cáo" page over a small year written straight into the tables (the use-case-driven year is
@@ -27,32 +27,32 @@ const MIN = 60_000;
 let desk: Desk;
 let report: Report;
 let hosts: string[];
+let release: () => Promise<void>;
 // Shared by every test in the file (helpers' makeDesk closes its store after each test).
 const root = mkdtempSync(join(tmpdir(), "desk-report-web-"));
-afterAll(() => {
-  desk.store.close();
+afterAll(async () => {
+  await release();
   rmSync(root, { recursive: true, force: true });
 });
 
 beforeAll(async () => {
+  const opened = await suiteStore(join(root, "desk.db"));
+  release = opened.release;
   desk = {
-    store: Store.open(join(root, "desk.db")),
+    store: opened.store,
     reg: DEFAULT_REGULATION,
     holidays: loadHolidayCalendar(CALENDAR_DIR),
   };
   await desk.store.tx((r) => r.directory.replaceAll(sampleDirectory));
-  const s = desk.store.sqlite;
+  const s = rawSql(desk.store);
   // An agency whose name is markup: it must come out escaped on the page and in the download.
   s.prepare("INSERT INTO agencies (name, kind, aliases) VALUES (?, 'city', '[]')").run(EVIL);
   s.prepare(
     "INSERT INTO endpoints (code, name, level, agency, aliases) VALUES ('EVIL-01', 'Điểm cầu thử', 'city', ?, '[]')",
   ).run(EVIL);
-  const eps = s
-    .prepare("SELECT code, agency FROM endpoints WHERE code <> 'EVIL-01' ORDER BY code LIMIT 6")
-    .all() as {
-    code: string;
-    agency: string;
-  }[];
+  const eps = await s.all<{ code: string; agency: string }>(
+    "SELECT code, agency FROM endpoints WHERE code <> 'EVIL-01' ORDER BY code LIMIT 6",
+  );
   hosts = [EVIL, eps[0]!.agency, eps[3]!.agency];
   const insB = s.prepare(
     `INSERT INTO bookings (code,status,host,host_endpoint,title,start_at,end_at,contact_name,contact_phone,emergency,secret,recording,city_hall_room,unresolved,priority,ports,reasons,missing,channel,sender,received_at,sequence,created_at,updated_at)
@@ -98,6 +98,7 @@ beforeAll(async () => {
     insEv.run(code, start, "confirmed", "live", "bắt đầu");
     insEv.run(code, end, "live", "ended", "kết thúc");
   }
+  await s.flush();
   report = await buildReport(desk, periodOf({ year: "2026" }), {}, NOW);
   expect(report.sessions.held).toBe(11);
 });

@@ -3,7 +3,7 @@ import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/app/config.js";
 import { DeskService } from "../src/app/service.js";
-import { at, sampleDirectory, tempDir } from "./helpers.js";
+import { at, sampleDirectory, suiteDb, tempDir, testDb } from "./helpers.js";
 import { freePort } from "./support/servers.js";
 
 const TOKEN = "123456:test-token-khong-phai-that";
@@ -25,11 +25,14 @@ async function until<T>(fn: () => Promise<T | undefined>, what: string, timeoutM
 describe("Telegram group flows through telegraf against telegram-test-api", () => {
   let server: TelegramServer;
   let service: DeskService;
+  let releaseDb: () => Promise<void>;
   beforeAll(async () => {
     server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 60 });
     await server.start();
+    const { db, release } = await suiteDb(join(tempDir(), "desk.db"));
+    releaseDb = release;
     const config = loadConfig({
-      DESK_DB: join(tempDir(), "desk.db"),
+      DESK_DB: db,
       DESK_TELEGRAM_TOKEN: TOKEN,
       DESK_TELEGRAM_GROUP_ID: String(GROUP),
       DESK_TELEGRAM_API_ROOT: server.config.apiURL,
@@ -37,7 +40,7 @@ describe("Telegram group flows through telegraf against telegram-test-api", () =
     });
     // The desk's clock runs from 09:30 (the chat delivery paces and holds by it; a frozen clock would stall it).
     const started = Date.now();
-    service = new DeskService(
+    service = await DeskService.open(
       config,
       () => undefined,
       () => new Date(at("2026-12-10", "09:30").getTime() + (Date.now() - started)),
@@ -47,6 +50,7 @@ describe("Telegram group flows through telegraf against telegram-test-api", () =
   afterAll(async () => {
     await service.stop();
     await server.stop();
+    await releaseDb();
   });
 
   it("a report in the group is acknowledged there; a technician presses a button; several users at once", async () => {
@@ -126,7 +130,7 @@ describe("Telegram webhook mode", () => {
     const port = await freePort();
     const secret = "bi-mat-webhook-0123456789";
     const config = loadConfig({
-      DESK_DB: join(tempDir(), "desk.db"),
+      DESK_DB: await testDb(join(tempDir(), "desk.db")),
       DESK_TELEGRAM_TOKEN: TOKEN,
       DESK_TELEGRAM_GROUP_ID: String(GROUP),
       DESK_TELEGRAM_API_ROOT: server.config.apiURL,
@@ -136,7 +140,7 @@ describe("Telegram webhook mode", () => {
       DESK_TELEGRAM_WEBHOOK_PORT: String(port),
       DESK_TELEGRAM_WEBHOOK_SECRET: secret,
     });
-    const service = new DeskService(
+    const service = await DeskService.open(
       config,
       () => undefined,
       () => at("2026-12-10", "09:30"),

@@ -109,14 +109,14 @@ describe("Zalo webhook mode in the service", () => {
     const { DeskService } = await import("../src/app/service.js");
     const { freePort } = await import("./support/servers.js");
     const { join } = await import("node:path");
-    const { tempDir } = await import("./helpers.js");
+    const { tempDir, testDb } = await import("./helpers.js");
     const fake = new FakeZalo(TOKEN);
     await fake.start();
     const port = await freePort();
     const secret = "bi-mat-zalo-0123";
-    const service = new DeskService(
+    const service = await DeskService.open(
       loadConfig({
-        DESK_DB: join(tempDir(), "desk.db"),
+        DESK_DB: await testDb(join(tempDir(), "desk.db")),
         DESK_ZALO_TOKEN: TOKEN,
         DESK_ZALO_GROUP_ID: GROUP,
         DESK_ZALO_BASE_URL: fake.url,

@@ -6,7 +6,7 @@ import { handleChatEvent, scopeChat } from "../../src/app/chat/conversation.js";
 import { loadConfig } from "../../src/app/config.js";
 import { DeskService } from "../../src/app/service.js";
 import type { ZaloUpdate } from "../../src/bot/zalo/client.js";
-import { at, makeDesk, request, tempDir } from "../helpers.js";
+import { at, makeDesk, request, suiteDb, tempDir } from "../helpers.js";
 import { FakeZalo } from "../support/fake-zalo.js";
 import { freePort } from "../support/servers.js";
 import { dm, ev, GROUP, mcu, repliesTo, tech } from "./chat-support.js";
@@ -103,17 +103,20 @@ describe("group-only rule through telegraf and telegram-test-api", () => {
   const STRANGERS = -100888;
   let server: TelegramServer;
   let service: DeskService;
+  let releaseDb: () => Promise<void>;
   beforeAll(async () => {
     server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 60 });
     await server.start();
+    const { db, release } = await suiteDb(join(tempDir(), "desk.db"));
+    releaseDb = release;
     const config = loadConfig({
-      DESK_DB: join(tempDir(), "desk.db"),
+      DESK_DB: db,
       DESK_TELEGRAM_TOKEN: TOKEN,
       DESK_TELEGRAM_GROUP_ID: String(SUPPORT),
       DESK_TELEGRAM_API_ROOT: server.config.apiURL,
       DESK_POLL_MS: "200",
     });
-    service = new DeskService(
+    service = await DeskService.open(
       config,
       () => undefined,
       () => at("2026-12-10", "09:30"),
@@ -123,6 +126,7 @@ describe("group-only rule through telegraf and telegram-test-api", () => {
   afterAll(async () => {
     await service.stop();
     await server.stop();
+    await releaseDb();
   });
 
   it("a known technician in a stranger's group is refused there; the support group still works", async () => {
@@ -173,11 +177,14 @@ describe("group-only rule through the Zalo client against the fake Zalo Bot API"
   const STRANGERS = "g-nhom-la";
   const fake = new FakeZalo(TOKEN);
   let service: DeskService;
+  let releaseDb: () => Promise<void>;
   beforeAll(async () => {
     await fake.start();
-    service = new DeskService(
+    const { db, release } = await suiteDb(join(tempDir(), "desk.db"));
+    releaseDb = release;
+    service = await DeskService.open(
       loadConfig({
-        DESK_DB: join(tempDir(), "desk.db"),
+        DESK_DB: db,
         DESK_ZALO_TOKEN: TOKEN,
         DESK_ZALO_GROUP_ID: SUPPORT,
         DESK_ZALO_BASE_URL: fake.url,
@@ -191,6 +198,7 @@ describe("group-only rule through the Zalo client against the fake Zalo Bot API"
   afterAll(async () => {
     await service.stop();
     await fake.stop();
+    await releaseDb();
   });
 
   it("a technician's report in a stranger's Zalo group is refused; in the support group it is taken", async () => {

@@ -7,6 +7,7 @@ import { FakeZalo } from "../support/fake-zalo.js";
 import { freePort } from "../support/servers.js";
 import { TinyDisk } from "../support/tiny-disk.js";
 
+// SQLite only (kept out of BOTH_STORES): the failed transaction is a full tmpfs under the database file.
 // Threat: a chat update whose transaction fails (here: a really full disk) is acknowledged to the platform anyway,
 // and the report in it is lost for good. It must stay unacknowledged until it is recorded, then count once.
 

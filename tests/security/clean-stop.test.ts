@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sampleDirectory, tempDir } from "../helpers.js";
+import { sampleDirectory, tempDir, testDb } from "../helpers.js";
 import { alive, DeskProcess } from "../support/desk-process.js";
 import { useMailServers } from "../support/mail-servers.js";
 import { deskEnv, mail, template } from "../support/service.js";
@@ -37,7 +37,7 @@ describe("npm start stops cleanly on SIGTERM and SIGINT", () => {
       ),
     );
     const env = {
-      ...deskEnv(dovecot, sink, join(tempDir(), "desk.db")),
+      ...deskEnv(dovecot, sink, await testDb(join(tempDir(), "desk.db"))),
       DESK_IMAP_POLL_SECONDS: "1",
       DESK_REPLY_CAP_PER_SENDER: "1000",
     };

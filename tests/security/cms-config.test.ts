@@ -27,6 +27,7 @@ const env = (extra: Record<string, string | undefined> = {}) => ({
   ...extra,
 });
 
+// SQLite only (kept out of BOTH_STORES): configuration and the MCU client; its desk is an in-memory SQLite.
 describe("DESK_MCU_KIND=cms from the environment to the API", () => {
   it("the adapter built from loadConfig reaches the CMS with the configured Basic auth", async () => {
     const config = loadConfig(env());

@@ -7,6 +7,7 @@ import { Store } from "../../src/store/store.js";
 import { DeskProcess } from "../support/desk-process.js";
 import { TinyDisk } from "../support/tiny-disk.js";
 
+// SQLite only (kept out of BOTH_STORES): a read-only mount under the database file; PostgreSQL has no file here.
 // Threat: a desk that can read its database but not write it starts, takes mail and chat updates it can never
 // record, and fails on each one with an English SQLite message. It must refuse to start and say why.
 // Tests run as root, which ignores file modes: a read-only mount is what really denies the write.

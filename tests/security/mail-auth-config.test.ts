@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/app/config.js";
 import { DeskService } from "../../src/app/service.js";
-import { tempDir } from "../helpers.js";
+import { tempDir, testDb } from "../helpers.js";
 
 describe("mail authenticity settings", () => {
   it("is on by default, with no trusted boundary until one is named", () => {
@@ -28,8 +28,8 @@ describe("mail authenticity settings", () => {
 
   async function startLogs(env: Record<string, string>) {
     const events: { event: string; fields: Record<string, unknown> }[] = [];
-    const service = new DeskService(
-      loadConfig({ DESK_DB: join(tempDir(), "desk.db"), ...env }),
+    const service = await DeskService.open(
+      loadConfig({ DESK_DB: await testDb(join(tempDir(), "desk.db")), ...env }),
       (event, fields = {}) => events.push({ event, fields }),
     );
     await service.start();

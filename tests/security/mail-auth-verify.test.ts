@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/app/config.js";
 import { DeskService } from "../../src/app/service.js";
 import { verifyMail } from "../../src/mail/authenticity.js";
-import { makeDesk, tempDir } from "../helpers.js";
+import { makeDesk, tempDir, testDb } from "../helpers.js";
 import { useMailServers } from "../support/mail-servers.js";
 import { deskEnv, template } from "../support/service.js";
 import { AUTHSERV, authDesk, DkimKey, NOW, rawMail, StubDns } from "./mail-auth-support.js";
@@ -158,11 +158,11 @@ describe("own verification end to end: real Dovecot, real SMTP, stub DNS", () =>
     const dns = world();
     const key = new DkimKey(dns, "hanoi.gov.vn");
     const config = loadConfig({
-      ...deskEnv(dovecot, sink, join(tempDir(), "desk.db")),
+      ...deskEnv(dovecot, sink, await testDb(join(tempDir(), "desk.db"))),
       DESK_MAIL_AUTHSERV_ID: AUTHSERV,
     });
     expect(config.mail.requireAuth).toBe(true);
-    const service = new DeskService(
+    const service = await DeskService.open(
       config,
       () => {},
       () => NOW,

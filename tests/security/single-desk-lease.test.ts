@@ -9,6 +9,8 @@ import { Store } from "../../src/store/store.js";
 import { tempDir } from "../helpers.js";
 import { DeskProcess } from "../support/desk-process.js";
 
+// SQLite only (kept out of BOTH_STORES): the single-desk lock on one file. Several desks on PostgreSQL share it by
+// design: tests/desk-pg.pg.test.ts and tests/failover.pg.test.ts cover their leader lease.
 // Threat: two desks on one SQLite file both poll the same mailbox and chat, both run the timers, and answer,
 // remind and start sessions twice. The second must refuse to start and name the holder; a holder that died is
 // taken over, after its lease expires (or at once when it is provably gone from this host).

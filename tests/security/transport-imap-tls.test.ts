@@ -92,6 +92,7 @@ async function runIntake(env: Record<string, string>, want = 1) {
   return { handled, events, errors: events.filter((e) => e.event === "imap-error") };
 }
 
+// SQLite only (kept out of BOTH_STORES): TLS to the IMAP server; the desk's store is an in-memory SQLite.
 describe("IMAP transport security", () => {
   it("defaults to implicit TLS; the value must be tls, starttls or none, in Vietnamese", () => {
     const base = imapEnv(993, {});

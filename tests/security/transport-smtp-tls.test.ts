@@ -83,6 +83,7 @@ async function send(env: Record<string, string>): Promise<Error | null> {
   }
 }
 
+// SQLite only (kept out of BOTH_STORES): TLS to the SMTP server; the desk's store is an in-memory SQLite.
 describe("SMTP transport security", () => {
   it("defaults to STARTTLS; the value must be tls, starttls or none, in Vietnamese", () => {
     expect(loadConfig(smtpEnv(587, {})).mail.smtp?.tls).toBe("starttls");

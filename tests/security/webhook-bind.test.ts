@@ -14,7 +14,7 @@ const { DeskService } = await import("../../src/app/service.js");
 const { secretsEqual } = await import("../../src/bot/secret.js");
 const { createTelegramBot, telegramWebhookServer } = await import("../../src/bot/telegram/adapter.js");
 const { zaloWebhookAuthorized } = await import("../../src/bot/zalo/client.js");
-const { tempDir } = await import("../helpers.js");
+const { tempDir, testDb } = await import("../helpers.js");
 const { FakeZalo } = await import("../support/fake-zalo.js");
 const { freePort } = await import("../support/servers.js");
 
@@ -67,9 +67,9 @@ async function listening(port: number): Promise<string[]> {
   }
 }
 
-function webhookEnv(tgApi: string, zaloApi: string, tgPort: number, zaloPort: number) {
+async function webhookEnv(tgApi: string, zaloApi: string, tgPort: number, zaloPort: number) {
   return {
-    DESK_DB: join(tempDir(), "desk.db"),
+    DESK_DB: await testDb(join(tempDir(), "desk.db")),
     DESK_TELEGRAM_TOKEN: TG_TOKEN,
     DESK_TELEGRAM_GROUP_ID: "-100777",
     DESK_TELEGRAM_API_ROOT: tgApi,
@@ -94,10 +94,10 @@ describe("webhooks bind to loopback by default", () => {
     const zalo = new FakeZalo(ZALO_TOKEN);
     await zalo.start();
     const [tgPort, zaloPort] = [await freePort(), await freePort()];
-    const config = loadConfig(webhookEnv(tg.config.apiURL, zalo.url, tgPort, zaloPort));
+    const config = loadConfig(await webhookEnv(tg.config.apiURL, zalo.url, tgPort, zaloPort));
     expect(config.telegram?.webhook?.host).toBe("127.0.0.1");
     expect(config.zalo?.webhook?.host).toBe("127.0.0.1");
-    const service = new DeskService(config, () => undefined);
+    const service = await DeskService.open(config, () => undefined);
     await service.start();
     try {
       expect(await listening(tgPort)).toEqual(["127.0.0.1"]);
@@ -109,7 +109,7 @@ describe("webhooks bind to loopback by default", () => {
     }
     // An operator who runs without a proxy can still choose; the variables keep their names.
     const open = loadConfig({
-      ...webhookEnv("http://127.0.0.1:1", "http://127.0.0.1:2", 8443, 8444),
+      ...(await webhookEnv("http://127.0.0.1:1", "http://127.0.0.1:2", 8443, 8444)),
       DESK_TELEGRAM_WEBHOOK_HOST: "0.0.0.0",
       DESK_ZALO_WEBHOOK_HOST: "::",
     });

@@ -1,6 +1,6 @@
 import { runCli } from "../../src/app/cli/commands.js";
 import { loadConfig } from "../../src/app/config.js";
-import { dbTarget } from "../helpers.js";
+import { testDb } from "../helpers.js";
 
 /**
  * Run a CLI command in this process, as `src/app/cli/main.ts` would, without a child process: spawning tsx
@@ -13,7 +13,8 @@ export async function cliHere(
 ): Promise<{ out: string; error: (Error & { exitCode?: number }) | null }> {
   const lines: string[] = [];
   try {
-    const target = env.DESK_DB ? { ...env, DESK_DB: dbTarget(env.DESK_DB) } : env;
+    // A path stands for the suite's database: the SQLite file, or the PostgreSQL database made for that path.
+    const target = env.DESK_DB ? { ...env, DESK_DB: await testDb(env.DESK_DB) } : env;
     await runCli(argv, loadConfig(target), { out: (t) => lines.push(t), now: () => now });
     return { out: `${lines.join("\n")}\n`, error: null };
   } catch (err) {

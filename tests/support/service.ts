@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { loadConfig } from "../../src/app/config.js";
 import { DeskService } from "../../src/app/service.js";
+import { testDb } from "../helpers.js";
 import { type Dovecot, IMAP_PASS, IMAP_USER, type SmtpSink } from "./servers.js";
 
 /** The test boundary MX: `mail()` stamps its verdict the way a real boundary server would. */
@@ -38,9 +39,10 @@ export async function startService(
   now: Date,
   extra: Record<string, string> = {},
 ) {
-  const config = loadConfig({ ...deskEnv(dovecot, sink, join(dir, "desk.db")), ...extra });
+  // The suite's dialect: a SQLite file in the temp dir, or a fresh PostgreSQL database standing for it.
+  const config = loadConfig({ ...deskEnv(dovecot, sink, await testDb(join(dir, "desk.db"))), ...extra });
   const events: { event: string; fields: Record<string, unknown> }[] = [];
-  const service = new DeskService(
+  const service = await DeskService.open(
     config,
     (event, fields = {}) => events.push({ event, fields }),
     () => now,

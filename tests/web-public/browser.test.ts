@@ -15,6 +15,8 @@ interface AxeResult {
   violations: { id: string; impact: string | null; nodes: unknown[] }[];
 }
 
+// SQLite only (kept out of BOTH_STORES): a Chromium layout check; the public page's data runs on PostgreSQL in
+// tests/web-public/page.test.ts and feeds.test.ts.
 describe("/lich in Chromium, on a phone-sized screen", () => {
   it("has no serious or critical axe-core violations and no sideways scrolling at 360 px", {
     timeout: 180_000,

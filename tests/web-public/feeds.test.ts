@@ -6,10 +6,9 @@ import { describe, expect, it } from "vitest";
 import { cancelBooking, changeBooking, registerBooking } from "../../src/app/booking/index.js";
 import type { Desk } from "../../src/app/desk.js";
 import { composeReply } from "../../src/mail/smtp-sender.js";
-import { Store } from "../../src/store/store.js";
 import { publicRoutes } from "../../src/web/public/routes.js";
 import { agencySlug } from "../../src/web/public/schedule.js";
-import { at, makeDesk, request, sampleDirectory } from "../helpers.js";
+import { at, makeDesk, openTestStore, q, request, sampleDirectory } from "../helpers.js";
 
 // vitest runs under TZ=America/Los_Angeles: a machine-local time anywhere in the feed lands 15 hours off.
 const NOW = at("2026-12-07", "08:35");
@@ -290,8 +289,8 @@ describe("ICS feeds carry the UID and SEQUENCE of the mailed invites", () => {
     expect((await read("/lich/diem-cau/CX-00025.ics")).length).toBe(1);
     expect((await read("/lich/diem-cau/CX-00070.ics")).length).toBe(1);
 
-    // Written by another desk process on the same database file (its own connection).
-    const other = Store.open(dbFile);
+    // Written by another desk process on the same database (its own connection).
+    const other = await openTestStore(dbFile);
     try {
       await cancelBooking(
         { ...desk, store: other },
@@ -300,9 +299,9 @@ describe("ICS feeds carry the UID and SEQUENCE of the mailed invites", () => {
         "hoãn",
         NOW,
       );
-      other.sqlite
-        .prepare("UPDATE bookings SET title = 'Đổi tên ngoài tiến trình' WHERE code = 'HTT-2026-0001'")
-        .run();
+      await other.tx((_r, c) =>
+        c.run(q("UPDATE bookings SET title = 'Đổi tên ngoài tiến trình' WHERE code = 'HTT-2026-0001'")),
+      );
     } finally {
       other.close();
     }

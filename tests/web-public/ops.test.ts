@@ -13,7 +13,8 @@ import { DeskService } from "../../src/app/service.js";
 import { type ChatTransport, deliverChat, RetryAfterError } from "../../src/bot/delivery.js";
 import { Pacer } from "../../src/bot/pacing.js";
 import { opsRoutes } from "../../src/web/public/ops-routes.js";
-import { at, makeDesk, request, tempDir } from "../helpers.js";
+import { at, makeDesk, request, tempDir, testDb } from "../helpers.js";
+import { rawSql } from "../support/raw-sql.js";
 
 const NOW = at("2026-12-07", "08:35");
 const TOKEN = "prom-scrape-0123456789abcdef";
@@ -115,7 +116,7 @@ describe("/healthz", () => {
   it("the running desk records its workers: an unreachable IMAP server makes /healthz 503 without its password", async () => {
     const dir = tempDir();
     const config = loadConfig({
-      DESK_DB: join(dir, "desk.db"),
+      DESK_DB: await testDb(join(dir, "desk.db")),
       DESK_IMAP_HOST: "127.0.0.1",
       // Nothing listens on port 9 (discard) on a test machine: the connection is refused.
       DESK_IMAP_PORT: "9",
@@ -126,7 +127,7 @@ describe("/healthz", () => {
       DESK_MCU_POLL_SECONDS: "1",
       DESK_LOG_LEVEL: "silent",
     });
-    const service = new DeskService(config, () => undefined);
+    const service = await DeskService.open(config, () => undefined);
     await service.start();
     try {
       // Mounted the way the web server mounts it: the service is the dependency.
@@ -202,20 +203,22 @@ describe("/metrics", () => {
     );
     const afterDeadline = new Date(NOW.getTime() + 2 * 3600_000 + 60_000);
     await runDueJobs(desk, sessionJobHandlers(desk), afterDeadline);
-    const db = desk.store.sqlite;
+    const db = rawSql(desk.store);
     // One timer parked after its retries; a session live with one leg down; an incident open on the WAN route.
-    await desk.store.tx(async (r) => {
-      await r.jobs.schedule({ kind: "technical-check", key: "HTT-2026-9999", runAt: NOW }, NOW);
-      const id = (db.prepare("SELECT id FROM jobs WHERE key = 'HTT-2026-9999'").get() as { id: number }).id;
-      await r.jobs.fail(id, "MCU không trả lời", null);
-    });
-    db.prepare("UPDATE bookings SET status = 'live' WHERE code = 'HTT-2026-0001'").run();
+    await desk.store.tx((r) =>
+      r.jobs.schedule({ kind: "technical-check", key: "HTT-2026-9999", runAt: NOW }, NOW),
+    );
+    const id = await db.num("SELECT id FROM jobs WHERE key = 'HTT-2026-9999'");
+    await desk.store.tx((r) => r.jobs.fail(id, "MCU không trả lời", null));
+    await db.run("UPDATE bookings SET status = 'live' WHERE code = 'HTT-2026-0001'");
     await desk.store.tx((r) => r.meta.set("mcu:leg:HTT-2026-0001:CX-00008", "SC-2026-0001"));
     await desk.store.tx((r) => r.meta.set("mcu:leg:HTT-2026-0001:CX-00025", "-"));
-    db.prepare(
+    await db.run(
       `INSERT INTO incidents (code, category, route, status, reporter, text, opened_at, updated_at)
        VALUES ('SC-2026-0001', 'network', 'wan', 'open', 'system', 'mất kết nối', ?, ?)`,
-    ).run(NOW.getTime(), NOW.getTime());
+      NOW.getTime(),
+      NOW.getTime(),
+    );
 
     const health = new Health({ ...ALL, chat: false });
     health.ok("imap", new Date(afterDeadline.getTime() - 30_000));
@@ -247,7 +250,7 @@ describe("/metrics", () => {
     const due = await (await from(ops(desk, health, { now: at("2026-12-10", "07:30") }), "::1")).text();
     expect(sample(due, 'desk_jobs_due{kind="technical-check"}')).toBe(1);
     // Delivered, the mail leaves the pending figures at the next scrape.
-    db.prepare("UPDATE outbox SET status = 'sent' WHERE channel = 'mail'").run();
+    await db.run("UPDATE outbox SET status = 'sent' WHERE channel = 'mail'");
     const later = await (await from(ops(desk, health, { now: scrapeAt }), "127.0.0.1")).text();
     expect(sample(later, 'desk_outbox_pending{channel="mail"}')).toBeUndefined();
   });
@@ -305,9 +308,9 @@ describe("/metrics", () => {
     // The morning session's check runs on time (07:00 for 09:00); the desk was down until 12:30 for the other.
     await runDueJobs(desk, handlers, at("2026-12-10", "07:00"));
     await runDueJobs(desk, handlers, at("2026-12-10", "12:30"));
-    const kinds = desk.store.sqlite
-      .prepare("SELECT booking, created_at AS at FROM outbox WHERE kind = 'technical-check' ORDER BY id")
-      .all() as { booking: string; at: number }[];
+    const kinds = await rawSql(desk.store).all<{ booking: string }>(
+      "SELECT booking FROM outbox WHERE kind = 'technical-check' ORDER BY id",
+    );
     expect(kinds.map((k) => k.booking)).toEqual(["HTT-2026-0001", "HTT-2026-0002"]);
     const health = new Health(ALL);
     const scrape = async () =>
@@ -316,7 +319,7 @@ describe("/metrics", () => {
       ).toString();
     // Not yet held: nothing counted, whatever the notices.
     expect(sample(await scrape(), 'desk_sla_breaches_total{kind="technical-check"}')).toBe(0);
-    desk.store.sqlite.prepare("UPDATE bookings SET status = 'ended'").run();
+    await rawSql(desk.store).run("UPDATE bookings SET status = 'ended'");
     expect(sample(await scrape(), 'desk_sla_breaches_total{kind="technical-check"}')).toBe(1);
   });
 });

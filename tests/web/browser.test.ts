@@ -75,6 +75,8 @@ async function signIn(who: keyof typeof PEOPLE, password = PASSWORD) {
 }
 
 // A loaded two-core machine: a page with its scripts takes seconds, not milliseconds.
+// SQLite only (kept out of BOTH_STORES): a heavy Chromium suite. Its store part runs on PostgreSQL in
+// tests/web/pages-booking, pages-directory, paging, security and request-id.
 describe("web desk in Chromium", { timeout: 120_000 }, () => {
   it("a wrong password is refused; the right one signs in; logout signs out", async () => {
     await signIn("tech", "khong-dung-mat-khau");

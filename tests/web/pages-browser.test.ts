@@ -19,6 +19,8 @@ afterAll(async () => {
   await browser?.close();
 }, 60_000);
 
+// SQLite only (kept out of BOTH_STORES): a Chromium accessibility pass; the directory import it drives runs on
+// PostgreSQL in tests/web/pages-directory.test.ts.
 describe("Danh bạ in Chromium", () => {
   it("an import preview with an error, then a fixed file, a confirmation, and no serious axe violations", async () => {
     const { desk, app } = await webDesk({ now: () => NOW });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PENDING_PAGE_SIZE } from "../../src/web/data.js";
 import { CALENDAR_ROWS } from "../../src/web/routes/calendar.js";
-import { at, sampleDirectory } from "../helpers.js";
+import { at, q, sampleDirectory } from "../helpers.js";
 import { login, webDesk } from "./support.js";
 
 const NOW = at("2026-12-07", "08:00");
@@ -12,42 +12,48 @@ type Desk = Awaited<ReturnType<typeof webDesk>>["desk"];
  * Bookings written straight into the tables (the fixture, not the behaviour under test): `n` of them, the i-th
  * received i minutes after 07:00, starting at `start(i)` on the given endpoints.
  */
-function seed(
+async function seed(
   desk: Desk,
   n: number,
   o: { status: string; start: (i: number) => Date; endpoints: (i: number) => string[]; prefix: string },
 ) {
-  const db = desk.store.sqlite;
-  const insert = db.prepare(
-    `INSERT INTO bookings (code, status, host, host_endpoint, title, start_at, end_at, contact_name, contact_phone,
-       emergency, secret, recording, city_hall_room, unresolved, priority, ports, reasons, missing, channel, sender,
-       received_at, sequence, created_at, updated_at)
-     VALUES (?, ?, 'Sở Công Thương', NULL, ?, ?, ?, 'Nguyễn Văn A', '0912345678', 0, 0, 0, 0, '[]', 1, ?, '[]', '[]',
-       'mail', 'vanthu.sct@hanoi.gov.vn', ?, 1, ?, ?)`,
-  );
-  const endpoint = db.prepare(
-    "INSERT INTO booking_endpoints (booking, endpoint, role, start_at, end_at) VALUES (?, ?, 'participant', ?, ?)",
-  );
-  db.transaction(() => {
+  await desk.store.tx(async (_r, c) => {
     for (let i = 0; i < n; i++) {
       const code = `${o.prefix}${String(i + 1).padStart(4, "0")}`;
       const start = o.start(i).getTime();
       const received = at("2026-12-07", "07:00").getTime() + i * 60_000;
       const eps = o.endpoints(i);
-      insert.run(
-        code,
-        o.status,
-        `Phiên thứ ${i + 1}`,
-        start,
-        start + 3600_000,
-        eps.length,
-        received,
-        received,
-        received,
+      await c.run(
+        q(
+          `INSERT INTO bookings (code, status, host, host_endpoint, title, start_at, end_at, contact_name, contact_phone,
+             emergency, secret, recording, city_hall_room, unresolved, priority, ports, reasons, missing, channel,
+             sender, received_at, sequence, created_at, updated_at)
+           VALUES (?, ?, 'Sở Công Thương', NULL, ?, ?, ?, 'Nguyễn Văn A', '0912345678', 0, 0, 0, 0, '[]', 1, ?, '[]',
+             '[]', 'mail', 'vanthu.sct@hanoi.gov.vn', ?, 1, ?, ?)`,
+          code,
+          o.status,
+          `Phiên thứ ${i + 1}`,
+          start,
+          start + 3600_000,
+          eps.length,
+          received,
+          received,
+          received,
+        ),
       );
-      for (const e of eps) endpoint.run(code, e, start, start + 3600_000);
+      for (const e of eps) {
+        await c.run(
+          q(
+            "INSERT INTO booking_endpoints (booking, endpoint, role, start_at, end_at) VALUES (?, ?, 'participant', ?, ?)",
+            code,
+            e,
+            start,
+            start + 3600_000,
+          ),
+        );
+      }
     }
-  })();
+  });
 }
 
 const codesIn = (html: string, prefix: string) => [
@@ -58,7 +64,7 @@ describe("long lists are paged, every row on exactly one page", () => {
   it("Chờ xử lý: the oldest receipts first, 25 a page, the total in the heading, bad page numbers tamed", async () => {
     const { desk, app } = await webDesk({ now: () => NOW });
     const total = PENDING_PAGE_SIZE * 2 + 7;
-    seed(desk, total, {
+    await seed(desk, total, {
       status: "needs-review",
       prefix: "HTT-2026-",
       start: (i) => at("2026-12-20", `${String(8 + (i % 9)).padStart(2, "0")}:00`),
@@ -95,7 +101,7 @@ describe("long lists are paged, every row on exactly one page", () => {
     const endpoints = sampleDirectory.endpoints.map((e) => e.code);
     expect(endpoints.length).toBeGreaterThan(CALENDAR_ROWS);
     // One one-hour session per endpoint, all on Tuesday at 09:00: the peak is every endpoint at once.
-    seed(desk, endpoints.length, {
+    await seed(desk, endpoints.length, {
       status: "confirmed",
       prefix: "HTT-2026-",
       start: () => at("2026-12-08", "09:00"),

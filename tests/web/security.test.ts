@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../../src/app/booking/index.js";
-import { webAccounts } from "../../src/store/schema.js";
 import { at, request } from "../helpers.js";
 import { login, PASSWORD, PEOPLE, post, webDesk } from "./support.js";
 
@@ -247,7 +246,7 @@ describe("web desk: sessions and passwords", () => {
 
   it("the stored hash is salted scrypt: never the password, never containing it", async () => {
     const { desk } = await webDesk();
-    const rows = await desk.store.read(() => desk.store.db.select().from(webAccounts).all());
+    const rows = await desk.store.read((_r, c) => c.db.select().from(c.t.webAccounts));
     expect(rows).toHaveLength(3);
     for (const row of rows) {
       expect(row.passwordHash).not.toBe(PASSWORD);
