@@ -65,10 +65,39 @@ export interface SeedOptions {
   code?: (i: number) => string;
 }
 
-/** `count` bookings at random half-hours of `days` days, 2–5 endpoints each, bulk-inserted in one transaction. */
-export function seedBookings(store: Store, codes: string[], o: SeedOptions): void {
+interface SeedRow {
+  code: string;
+  status: string;
+  start: number;
+  end: number;
+  created: number;
+  endpoints: string[];
+}
+
+/** The seeded bookings, in order: the same draws of `o.rnd` whichever store they go to. */
+function* seedRows(codes: string[], o: SeedOptions): Generator<SeedRow> {
   const zone = "Asia/Ho_Chi_Minh";
   const start0 = atLocal("2026-01-05", "07:30", zone).getTime();
+  const { rnd } = o;
+  for (let i = 0; i < o.count; i++) {
+    const day = rnd(o.days);
+    const start = start0 + day * 86_400_000 + rnd(18) * 1_800_000;
+    const end = start + (1 + rnd(4)) * 1_800_000;
+    const code = o.code ? o.code(i) : `HTT-BENCH-${i}`;
+    const used = new Set<string>();
+    for (let k = 2 + rnd(4); k > 0; k--) used.add(codes[rnd(codes.length)]!);
+    const status =
+      o.rejectedEvery && i % o.rejectedEvery === 0
+        ? "rejected"
+        : o.reviewEvery && i % o.reviewEvery === 0
+          ? "needs-review"
+          : "confirmed";
+    yield { code, status, start, end, created: start - 86_400_000 * 3, endpoints: [...used] };
+  }
+}
+
+/** `count` bookings at random half-hours of `days` days, 2–5 endpoints each, bulk-inserted in one transaction. */
+export function seedBookings(store: Store, codes: string[], o: SeedOptions): void {
   const insB = store.sqlite.prepare(
     `INSERT INTO bookings (code,status,host,host_endpoint,title,start_at,end_at,contact_name,contact_phone,emergency,secret,recording,city_hall_room,unresolved,priority,ports,reasons,missing,channel,sender,received_at,sequence,created_at,updated_at)
      VALUES (?,?,?,?,?,?,?,?,?,0,0,0,0,'[]',1,?,'[]','[]','mail','bench@hanoi.gov.vn',?,1,?,?)`,
@@ -83,41 +112,90 @@ export function seedBookings(store: Store, codes: string[], o: SeedOptions): voi
       ? "INSERT INTO booking_endpoints (booking,endpoint,role,start_at,end_at) VALUES (?,?,?,?,?)"
       : "INSERT INTO booking_endpoints (booking,endpoint,role) VALUES (?,?,?)",
   );
-  const { rnd } = o;
   store.sqlite.transaction(() => {
-    for (let i = 0; i < o.count; i++) {
-      const day = rnd(o.days);
-      const start = start0 + day * 86_400_000 + rnd(18) * 1_800_000;
-      const end = start + (1 + rnd(4)) * 1_800_000;
-      const code = o.code ? o.code(i) : `HTT-BENCH-${i}`;
-      const used = new Set<string>();
-      for (let k = 2 + rnd(4); k > 0; k--) used.add(codes[rnd(codes.length)]!);
-      const created = start - 86_400_000 * 3;
-      const status =
-        o.rejectedEvery && i % o.rejectedEvery === 0
-          ? "rejected"
-          : o.reviewEvery && i % o.reviewEvery === 0
-            ? "needs-review"
-            : "confirmed";
+    for (const b of seedRows(codes, o)) {
       insB.run(
-        code,
-        status,
+        b.code,
+        b.status,
         "Sở Công Thương",
         null,
         "Phiên họp thử",
-        start,
-        end,
+        b.start,
+        b.end,
         "Thử",
         "0900000000",
-        used.size,
-        created,
-        created,
-        created,
+        b.endpoints.length,
+        b.created,
+        b.created,
+        b.created,
       );
-      for (const ep of used) {
-        if (denorm) insE.run(code, ep, "participant", start, end);
-        else insE.run(code, ep, "participant");
+      for (const ep of b.endpoints) {
+        if (denorm) insE.run(b.code, ep, "participant", b.start, b.end);
+        else insE.run(b.code, ep, "participant");
       }
     }
   })();
+}
+
+/**
+ * The same bookings as `seedBookings` (same draws, same rows) on a PostgreSQL store: multi-row inserts of 1 000
+ * rows in one transaction, then ANALYZE so that the planner knows the tables as SQLite's does after its inserts.
+ */
+export async function seedBookingsPg(store: Store, codes: string[], o: SeedOptions): Promise<void> {
+  const pool = store.pgPool;
+  if (!pool) throw new Error("seedBookingsPg needs a PostgreSQL store");
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    // The schedule's change-counter triggers bump one row per inserted row: 450 000 updates of one row in one
+    // transaction grow its version chain without end (minutes per batch). The fixture is not the thing measured:
+    // triggers are off for its inserts when the role may (a superuser, as on the throwaway cluster).
+    await client.query("SAVEPOINT triggers");
+    await client
+      .query("SET LOCAL session_replication_role = replica")
+      .then(() => client.query("RELEASE SAVEPOINT triggers"))
+      .catch(() => client.query("ROLLBACK TO SAVEPOINT triggers"));
+    const flush = async (bs: SeedRow[]) => {
+      if (bs.length === 0) return;
+      const bVals: unknown[] = [];
+      const bRows = bs.map((b, i) => {
+        bVals.push(b.code, b.status, b.start, b.end, b.endpoints.length, b.created);
+        const p = (k: number) => `$${i * 6 + k}`;
+        return `(${p(1)},${p(2)},'Sở Công Thương',NULL,'Phiên họp thử',${p(3)},${p(4)},'Thử','0900000000',0,0,0,0,'[]',1,${p(5)},'[]','[]','mail','bench@hanoi.gov.vn',${p(6)},1,${p(6)},${p(6)})`;
+      });
+      await client.query(
+        `INSERT INTO bookings (code,status,host,host_endpoint,title,start_at,end_at,contact_name,contact_phone,emergency,secret,recording,city_hall_room,unresolved,priority,ports,reasons,missing,channel,sender,received_at,sequence,created_at,updated_at) VALUES ${bRows.join(",")}`,
+        bVals,
+      );
+      const eVals: unknown[] = [];
+      const eRows: string[] = [];
+      for (const b of bs) {
+        for (const ep of b.endpoints) {
+          const n = eVals.length;
+          eVals.push(b.code, ep, b.start, b.end);
+          eRows.push(`($${n + 1},$${n + 2},'participant',$${n + 3},$${n + 4})`);
+        }
+      }
+      await client.query(
+        `INSERT INTO booking_endpoints (booking,endpoint,role,start_at,end_at) VALUES ${eRows.join(",")}`,
+        eVals,
+      );
+    };
+    let batch: SeedRow[] = [];
+    for (const b of seedRows(codes, o)) {
+      batch.push(b);
+      if (batch.length === 1000) {
+        await flush(batch);
+        batch = [];
+      }
+    }
+    await flush(batch);
+    await client.query("COMMIT");
+    await client.query("ANALYZE");
+  } catch (err) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
 }

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "drizzle-orm";
 import { registerBooking } from "../src/app/booking/index.js";
 import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
 import type { Desk } from "../src/app/desk.js";
@@ -14,7 +15,7 @@ import { type BookingRequest, HOLDING_STATUSES } from "../src/core/booking/types
 import { atLocal } from "../src/core/calendar/zone.js";
 import { DEFAULT_REGULATION, type Regulation } from "../src/core/regulation.js";
 import { Store } from "../src/store/store.js";
-import { bigDirectory, mulberry32, seedBookings } from "./fixture.js";
+import { bigDirectory, mulberry32, seedBookings, seedBookingsPg } from "./fixture.js";
 import { load, machine, pct, verdict, writeSection } from "./sections.js";
 
 const zone = DEFAULT_REGULATION.zone;
@@ -59,6 +60,7 @@ function sampleRequest(codes: string[]): BookingRequest {
 
 /** Bytes of the database (main file and WAL alike) per table and index, from SQLite's dbstat. */
 function sizes(store: Store): { total: number; byName: Map<string, number> } {
+  if (store.dialect === "pg") return { total: 0, byName: new Map() };
   const rows = store.sqlite.prepare("SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name").all() as {
     name: string;
     bytes: number;
@@ -69,19 +71,37 @@ function sizes(store: Store): { total: number; byName: Map<string, number> } {
   };
 }
 
-async function benchDecisions(reg: Regulation, name: string) {
+/** The PostgreSQL server of `--pg`: a URL given, or a throwaway cluster (tests/support/postgres.ts) when none. */
+let pgServer: { url: string; stop(): Promise<void> } | null = null;
+
+async function openBenchStore(name: string, pg: boolean): Promise<Store> {
+  if (!pg) return Store.open(join(tmp, `decide-${name}.db`));
+  const { freshDatabase } = await import("../tests/support/postgres.js");
+  const db = await freshDatabase(pgServer!.url);
+  const store = await Store.openPg(db.url);
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await close();
+    await db.drop();
+  };
+  return store;
+}
+
+async function benchDecisions(reg: Regulation, name: string, pg = false) {
   rnd = mulberry32(42);
   const loadBefore = load();
-  const store = Store.open(join(tmp, `decide-${name}.db`));
+  const store = await openBenchStore(name, pg);
   const dir = bigDirectory();
   await store.tx((r) => r.directory.replaceAll(dir));
   const codes = dir.endpoints.map((e) => e.code);
   const t0 = performance.now();
-  seedBookings(store, codes, { count: 100_000, days: 700, rnd, rejectedEvery: 10 });
+  if (pg) await seedBookingsPg(store, codes, { count: 100_000, days: 700, rnd, rejectedEvery: 10 });
+  else seedBookings(store, codes, { count: 100_000, days: 700, rnd, rejectedEvery: 10 });
   const seedMs = performance.now() - t0;
-  const spread = (
-    store.sqlite.prepare("SELECT COUNT(DISTINCT endpoint) AS n FROM booking_endpoints").get() as { n: number }
-  ).n;
+  const [spreadRow] = await store.conn.all<{ n: number }>(
+    sql`SELECT COUNT(DISTINCT endpoint) AS n FROM booking_endpoints`,
+  );
+  const spread = Number(spreadRow?.n ?? 0);
   const seeded = sizes(store);
   const desk: Desk = { store, reg, holidays: loadHolidayCalendar(join(ROOT, "data/calendar")) };
   const full: number[] = [];
@@ -116,7 +136,7 @@ async function benchDecisions(reg: Regulation, name: string) {
     outcomes[res.decision.outcome] = (outcomes[res.decision.outcome] ?? 0) + 1;
   }
   const after = sizes(store);
-  store.close();
+  await store.close();
   return {
     loadBefore,
     loadAfter: load(),
@@ -262,6 +282,10 @@ async function benchJobs() {
 }
 
 const only = process.argv[2];
+if (only === "sqlite-vs-pg") {
+  await sqliteVsPg(process.argv[3]);
+  process.exit(0);
+}
 const loadStart = load();
 const startedAt = new Date().toISOString().slice(0, 16).replace("T", " ");
 const runs = [await benchDecisions(DEFAULT_REGULATION, "default"), await benchDecisions(LARGE, "large")];
@@ -356,3 +380,77 @@ Measured as a whole process from spawn (\`npm start\`) in its own section, «Sta
 (\`bench/startup.ts\`).
 `;
 writeSection("## Foundation (issue 2)", section.replace(/^## Foundation \(issue 2\)[^\n]*\n/, ""));
+
+/**
+ * `npx tsx bench/run.ts sqlite-vs-pg [postgres://…]`: the decision bench on SQLite and on PostgreSQL in one run,
+ * each MCU size on each store, ROUNDS times (default 2), written as the «SQLite against PostgreSQL» section.
+ * Without a URL a throwaway PostgreSQL 15 cluster is started (tests/support/postgres.ts) and stopped afterwards.
+ */
+async function sqliteVsPg(url: string | undefined) {
+  if (url) pgServer = { url, stop: async () => undefined };
+  else {
+    const { startPostgres } = await import("../tests/support/postgres.js");
+    pgServer = await startPostgres();
+  }
+  const rounds = Number(process.env.ROUNDS ?? 2);
+  const startedAt = new Date().toISOString().slice(0, 16).replace("T", " ");
+  const loadStart = load();
+  type Run = Awaited<ReturnType<typeof benchDecisions>>;
+  const all: { round: number; store: string; run: Run }[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    for (const [store, pg] of [
+      ["SQLite", false],
+      ["PostgreSQL", true],
+    ] as const) {
+      for (const [reg, name] of [
+        [DEFAULT_REGULATION, "default"],
+        [LARGE, "large"],
+      ] as const) {
+        const run = await benchDecisions(reg, name, pg);
+        console.log(round, store, name, run.outcomes, ms3(pct(run.rejected, 50)), ms3(pct(run.full, 50)));
+        all.push({ round, store, run });
+      }
+    }
+  }
+  await pgServer.stop();
+  rmSync(tmp, { recursive: true, force: true });
+  const cell = (xs: number[]) =>
+    xs.length ? `${pct(xs, 50).toFixed(2)} / ${pct(xs, 95).toFixed(2)} / ${pct(xs, 99).toFixed(2)}` : "—";
+  const lines: string[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    for (const [label, name, pick] of [
+      ["default MCU, rejected", "default", (r: Run) => r.rejected],
+      ["large MCU, confirmed", "large", (r: Run) => r.full],
+      ["large MCU, rejected", "large", (r: Run) => r.rejected],
+    ] as const) {
+      const of = (store: string) =>
+        all.find((a) => a.round === round && a.store === store && a.run.name === name)!;
+      const lite = pick(of("SQLite").run);
+      const pgx = pick(of("PostgreSQL").run);
+      const ratio = lite.length && pgx.length ? (pct(pgx, 50) / pct(lite, 50)).toFixed(1) : "—";
+      lines.push(
+        `| ${round} | ${label} (${lite.length} / ${pgx.length}) | ${cell(lite)} | ${cell(pgx)} | ${ratio}× | ${of("SQLite").run.loadBefore} · ${of("PostgreSQL").run.loadBefore} |`,
+      );
+    }
+  }
+  const seeds = all
+    .map((a) => `${a.store} ${a.run.name} ${(a.run.seedMs / 1000).toFixed(1)} s`)
+    .slice(0, 4)
+    .join(", ");
+  writeSection(
+    "## SQLite against PostgreSQL (issue 12)",
+    `Run ${startedAt} UTC on ${machine()}; load average (1 / 5 / 15 min) ${loadStart} at the start, ${load()} at the
+end. Command: \`npx tsx bench/run.ts sqlite-vs-pg\` (PostgreSQL ${url ? "at the URL given" : "15, a throwaway cluster on loopback started by the bench (tests/support/postgres.ts: no fsync)"}).
+
+The decision bench of «Foundation» on both stores in one process, side by side: the same fixture (100 000 bookings,
+mulberry32, the same 2 000 requests) seeded into each store, for the default MCU (6 conferences, 150 ports) and a
+large one (80, 2 000). ${rounds} rounds, each round SQLite then PostgreSQL; wall time of the whole \`registerBooking\`,
+milliseconds, p50 / p95 / p99. Ratio: PostgreSQL's p50 over SQLite's. Seeding (not measured as a figure): ${seeds}.
+
+| round | registerBooking (n SQLite / n PostgreSQL) | SQLite p50 / p95 / p99 | PostgreSQL p50 / p95 / p99 | PG ÷ SQLite p50 | load at start (SQLite · PG) |
+|---|---|---|---|---|---|
+${lines.join("\n")}
+
+Mail and web benches are not in this table: they open SQLite only (see the summary).`,
+  );
+}

@@ -1,11 +1,11 @@
 /**
  * Start-up as an operator sees it: `npm start` spawned as a whole process until the service logs "started"
  * (store opened and migrated, directory loaded, job table and outbox looked at, web desk listening), with 10 000
- * pending jobs in the store. Beside it, in the same run and interleaved: the same service without npm
- * (`node --import tsx src/app/main.ts`, what `npm start` execs), bare `node` and `node --import tsx` on an empty
- * script, so that the share of the runtime loader is visible. Median of RUNS (default 7) of each.
+ * pending jobs in the store. Beside it, in the same run and interleaved: the bundle without npm (`node
+ * dist/app/main.js`, what `npm start` execs), the sources under tsx, and bare `node` on an empty script. Median of
+ * RUNS (default 7) of each.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -103,25 +103,28 @@ for (const k of Object.keys(env)) if (/^DESK_(IMAP|SMTP|TELEGRAM|ZALO|MCU)_/.tes
 const started = /"event":"started"/;
 const variants = [
   {
-    label: "`npm start` (npm, then `node --import tsx src/app/main.ts`)",
+    label:
+      "`npm start` (npm, its `prestart` staleness check, then `node dist/app/main.js`: the esbuild bundle)",
     cmd: "npm",
     args: ["start", "--silent"],
     ready: started,
   },
   {
-    label: "`node --import tsx src/app/main.ts` (what `npm start` execs)",
+    label: "`node dist/app/main.js` (what `npm start` execs)",
+    cmd: process.execPath,
+    args: ["dist/app/main.js"],
+    ready: started,
+  },
+  {
+    label: "`node --import tsx src/app/main.ts` (the sources, as the tests start it)",
     cmd: process.execPath,
     args: ["--import", "tsx", "src/app/main.ts"],
     ready: started,
   },
   { label: "bare `node` on an empty script", cmd: process.execPath, args: [empty], ready: null },
-  {
-    label: "`node --import tsx` on an empty script",
-    cmd: process.execPath,
-    args: ["--import", "tsx", empty],
-    ready: null,
-  },
 ];
+// The bundle current with the sources (what `prestart` does), so that no run pays for a build.
+execFileSync(process.execPath, ["scripts/build.mjs", "--if-stale"], { cwd: ROOT, stdio: "inherit" });
 const loadBefore = load();
 // One warm-up of each (disk cache), then RUNS rounds, the variants interleaved within each round.
 for (const v of variants) await once(v.cmd, v.args, env, v.ready);

@@ -9,13 +9,20 @@ import { bigDirectory, mulberry32 } from "../bench/fixture.js";
 import { registerBooking } from "../src/app/booking/index.js";
 import { table } from "../src/app/cli/table.js";
 import type { Desk } from "../src/app/desk.js";
-import { decide, findAlternatives, occupiedEndpoints, withDefaultEnd } from "../src/core/booking/decide.js";
+import {
+  decide,
+  findAlternatives,
+  occupiedEndpoints,
+  slotFindings,
+  withDefaultEnd,
+} from "../src/core/booking/decide.js";
 import {
   type Booking,
   type BookingRequest,
   HOLDING_STATUSES,
   type SlotHolder,
 } from "../src/core/booking/types.js";
+import { addDays, atLocal, localDateOf } from "../src/core/calendar/zone.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";
 import type { Cursor } from "../src/store/booking-repo.js";
 import type { DirectorySnapshot } from "../src/store/directory-repo.js";
@@ -203,11 +210,15 @@ describe("registerBooking decides as before", () => {
         const isWorkingDay = (d: string) => desk.holidays.isWorkingDay(d);
         let alt = findAlternatives(
           full,
-          { ...ctx, holders: window(DAY, 2 * DAY) },
+          { ...ctx, holders: window(2 * DAY, 2 * DAY) },
           { isWorkingDay, days: 1 },
         );
         if (alt.length < reg.alternatives) {
-          alt = findAlternatives(full, { ...ctx, holders: window(DAY, 8 * DAY) }, { isWorkingDay, days: 7 });
+          alt = findAlternatives(
+            full,
+            { ...ctx, holders: window(2 * DAY, 8 * DAY) },
+            { isWorkingDay, days: 7 },
+          );
         }
         expected.alternatives = alt;
       }
@@ -465,4 +476,154 @@ describe("outbox", () => {
       ).toContain("outbox_due");
     },
   );
+});
+
+/**
+ * The alternatives search as it was before it was made fast: the days around the request, then the week when
+ * short, each candidate judged by the slot rules themselves (slotFindings) on the holders near it, with luxon's
+ * calendar arithmetic.
+ */
+function referenceAlternatives(
+  req: BookingRequest,
+  ctx: Parameters<typeof findAlternatives>[1],
+  isWorkingDay: (d: string) => boolean,
+): { start: Date; end: Date }[] {
+  const search = (days: number) => {
+    const duration = req.end!.getTime() - req.start!.getTime();
+    const { zone, workday } = ctx.reg;
+    const gap = ctx.reg.setupGapMinutes * 60_000;
+    const chair = decide(req, ctx).priority === 3;
+    const lead = req.emergency ? ctx.reg.leadTimeMinutes.emergency : ctx.reg.leadTimeMinutes.normal;
+    const earliest = Math.max(ctx.now.getTime(), req.receivedAt.getTime()) + (chair ? 0 : lead * 60_000);
+    const first = localDateOf(req.start!, zone);
+    const found: { start: Date; end: Date }[] = [];
+    for (let d = -1; d <= days; d++) {
+      const date = addDays(first, d);
+      if (!isWorkingDay(date)) continue;
+      const open = atLocal(date, workday.start, zone).getTime();
+      const close = atLocal(date, workday.end, zone).getTime();
+      for (let t = open; t + duration <= close; t += 30 * 60_000) {
+        if (t < earliest || t === req.start!.getTime()) continue;
+        const holders = ctx.holders.filter(
+          (h) => h.start.getTime() < t + duration + gap && t < h.end.getTime() + gap,
+        );
+        const slot = { start: new Date(t), end: new Date(t + duration) };
+        if (slotFindings({ ...req, ...slot }, { ...ctx, holders }).length === 0) found.push(slot);
+      }
+    }
+    const target = req.start!.getTime();
+    return found
+      .sort(
+        (a, b) =>
+          Math.abs(a.start.getTime() - target) - Math.abs(b.start.getTime() - target) ||
+          a.start.getTime() - b.start.getTime(),
+      )
+      .slice(0, ctx.reg.alternatives)
+      .sort((a, b) => a.start.getTime() - b.start.getTime());
+  };
+  const near = search(1);
+  return near.length >= ctx.reg.alternatives ? near : search(7);
+}
+
+describe("the alternatives search", () => {
+  it("offers exactly the slots the slot rules find free, nearest first, over random holders and MCU sizes", async () => {
+    const desk = await makeDesk();
+    const directory = await desk.store.read((r) => r.directory.snapshot());
+    const eps = ["CX-00008", "CX-00025", "CX-00031", "CX-00040", "CX-00052", "CX-00066"];
+    const rnd = mulberry32(2024);
+    const isWorkingDay = (d: string) => desk.holidays.isWorkingDay(d);
+    const t0 = at("2026-12-07", "07:00").getTime();
+    let nonEmpty = 0;
+    let short = 0;
+    let none = 0;
+    let sampled = 0;
+    for (let i = 0; i < 150; i++) {
+      const reg = {
+        ...DEFAULT_REGULATION,
+        mcu: { conferences: 1 + rnd(6), ports: 6 + rnd(30) },
+        alternatives: 1 + rnd(4),
+      };
+      // Holders over ten days: random endpoints, rooms, priorities and lengths (some back to back).
+      const holders: SlotHolder[] = [];
+      for (let k = 0, n = rnd(3) === 0 ? 100 + rnd(200) : rnd(100); k < n; k++) {
+        const s = t0 - DAY + rnd(10) * DAY + rnd(20) * 1_800_000 + (rnd(4) === 0 ? 15 * 60_000 : 0);
+        holders.push({
+          code: `H-${k}`,
+          priority: (1 + rnd(3)) as 1 | 2 | 3,
+          ports: 1 + rnd(6),
+          start: new Date(s),
+          end: new Date(s + (1 + rnd(6)) * 1_800_000),
+          cityHallRoom: rnd(6) === 0,
+          createdAt: new Date(t0 - rnd(100) * 60_000),
+          endpoints: rnd(3) === 0 ? [eps[rnd(eps.length)]!] : [],
+        });
+      }
+      const start = t0 + rnd(5) * DAY + (2 + rnd(16)) * 1_800_000;
+      const req = withDefaultEnd(
+        {
+          ...baseRequest(),
+          host: ["Sở Y tế", "UBND Thành phố Hà Nội", "Sở Nội vụ"][rnd(3)]!,
+          participants: [eps[rnd(eps.length)]!, eps[rnd(eps.length)]!],
+          start: new Date(start),
+          end: new Date(start + (1 + rnd(4)) * 1_800_000),
+          emergency: rnd(4) === 0,
+          cityHallRoom: rnd(3) === 0,
+          receivedAt: new Date(start - (rnd(3) === 0 ? 3_600_000 : 3 * DAY)),
+        },
+        reg,
+      );
+      const ctx = {
+        now: req.receivedAt,
+        reg,
+        directory,
+        holders,
+        // Sometimes the request is a change of one of the holders: it never blocks itself.
+        ...(rnd(4) === 0 && holders.length ? { self: holders[rnd(holders.length)]!.code } : {}),
+      };
+      const want = referenceAlternatives(req, ctx, isWorkingDay);
+      const got = findAlternatives(req, ctx, { isWorkingDay, days: 7, nearDays: 1 });
+      expect(got).toEqual(want);
+      if (want.length > 0) nonEmpty++;
+      if (want.length > 0 && want.length < reg.alternatives) short++;
+      if (want.length === 0) none++;
+      if (want.some((s) => Math.abs(s.start.getTime() - start) > 2 * DAY)) sampled++;
+    }
+    // The comparison covers slots found, searches that come up short, and slots beyond the near days.
+    expect(nonEmpty).toBeGreaterThan(20);
+    expect(short + none).toBeGreaterThan(3);
+    expect(sampled).toBeGreaterThan(3);
+  });
+});
+
+describe("the alternatives window", () => {
+  it("does not offer the morning of the day before when sessions hold it (a late request's window reaches back two days)", async () => {
+    const desk = await makeDesk();
+    const now = at("2026-12-01", "09:00");
+    const book = async (date: string, from: string, to: string) => {
+      const res = await registerBooking(
+        desk,
+        { ...baseRequest(), start: at(date, from), end: at(date, to), receivedAt: now },
+        { now },
+      );
+      if (res.duplicate || res.decision.outcome !== "confirmed")
+        throw new Error(`not confirmed: ${date} ${from}`);
+    };
+    // The day before: busy all day, in two sessions; the first ends more than a day before the request.
+    await book("2026-12-09", "07:30", "14:15");
+    await book("2026-12-09", "14:30", "17:00");
+    // The request's day and the day after: busy all day.
+    await book("2026-12-10", "07:30", "17:00");
+    await book("2026-12-11", "07:30", "17:00");
+    const res = await registerBooking(
+      desk,
+      { ...baseRequest(), start: at("2026-12-10", "15:00"), end: at("2026-12-10", "16:00"), receivedAt: now },
+      { now },
+    );
+    if (res.duplicate) throw new Error("duplicate");
+    expect(res.decision.outcome).toBe("rejected");
+    const offered = res.decision.alternatives.map((s) => s.start.getTime());
+    expect(offered.length).toBeGreaterThan(0);
+    // Monday 14/12 is the first free working day; 9/12 morning (07:30–14:15) is held.
+    for (const t of offered) expect(t).toBeGreaterThanOrEqual(at("2026-12-14", "07:30").getTime());
+  });
 });

@@ -6,17 +6,11 @@ import type { Telegraf } from "telegraf";
 import type { ChatEvent } from "../bot/conversation.js";
 import { type ChatTransport, DEFAULT_DELIVERY, deliverChat } from "../bot/delivery.js";
 import { Pacer } from "../bot/pacing.js";
-import {
-  createTelegramBot,
-  pollTelegram,
-  telegramTransport,
-  telegramWebhookServer,
-} from "../bot/telegram/adapter.js";
-import { pollZalo, zaloTransport, zaloWebhookServer } from "../bot/zalo/adapter.js";
-import { ZaloClient } from "../bot/zalo/client.js";
+// Telegram (telegraf), Zalo (axios), IMAP (imapflow) and SMTP (nodemailer) load only when configured: `await
+// import()` where each is started. Their module graphs were a third of the start's module loading.
+import type { ZaloClient } from "../bot/zalo/client.js";
 import type { DnsResolver } from "../mail/authenticity.js";
-import { MailIntake } from "../mail/intake.js";
-import { smtpSender } from "../mail/smtp-sender.js";
+import type { MailIntake } from "../mail/intake.js";
 import { MCU_FACTORIES } from "../mcu/factory.js";
 import type { McuAdapter } from "../mcu/port.js";
 import { type Claimant, judgeLease, type Lease } from "../store/lease-repo.js";
@@ -230,6 +224,7 @@ export class DeskService {
         this.log("directory-imported", { from: this.config.directoryDir, agencies: sample.agencies.length });
     }
     if (this.config.mail.smtp) {
+      const { smtpSender } = await import("../mail/smtp-sender.js");
       const smtp = smtpSender(this.config.mail.smtp);
       this.senders.mail = (msg) =>
         this.health.watch(
@@ -255,6 +250,9 @@ export class DeskService {
     });
     const tg = this.config.telegram;
     if (tg) {
+      const { createTelegramBot, telegramTransport, telegramWebhookServer } = await import(
+        "../bot/telegram/adapter.js"
+      );
       this.telegram = createTelegramBot(tg, (ev) => this.onChat(ev, tg.groupChatId), this.log);
       this.transports.push(telegramTransport(this.telegram, tg.groupChatId));
       if (tg.mode === "webhook" && tg.webhook) {
@@ -282,6 +280,8 @@ export class DeskService {
     }
     const zalo = this.config.zalo;
     if (zalo) {
+      const { ZaloClient } = await import("../bot/zalo/client.js");
+      const { zaloTransport, zaloWebhookServer } = await import("../bot/zalo/adapter.js");
       const client = new ZaloClient({ token: zalo.token, baseUrl: zalo.baseUrl });
       this.zaloClient = client;
       this.transports.push(zaloTransport(client, zalo.groupChatId));
@@ -353,6 +353,7 @@ export class DeskService {
     const imap = this.config.mail.imap;
     if (imap) {
       const mailbox = imap.mailbox;
+      const { MailIntake } = await import("../mail/intake.js");
       this.intake = new MailIntake(
         imap,
         (raw) =>
@@ -393,11 +394,14 @@ export class DeskService {
       parts.intake = this.intake;
     }
     const tg = this.config.telegram;
-    if (tg && this.telegram && !(tg.mode === "webhook" && tg.webhook))
+    if (tg && this.telegram && !(tg.mode === "webhook" && tg.webhook)) {
+      const { pollTelegram } = await import("../bot/telegram/adapter.js");
       this.telegramLoop = pollTelegram(this.telegram, parts.abort.signal, this.chatPollLog);
+    }
     const zalo = this.config.zalo;
     if (zalo && this.zaloClient && !zalo.webhook) {
       const onZalo = (ev: ChatEvent) => this.onChat(ev, zalo.groupChatId);
+      const { pollZalo } = await import("../bot/zalo/adapter.js");
       this.zaloLoop = pollZalo(this.zaloClient, onZalo, parts.abort.signal, this.chatPollLog, zalo.botName);
     }
     if (this.transports.length) {

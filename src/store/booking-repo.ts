@@ -1,4 +1,19 @@
-import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from "drizzle-orm";
+import {
+  and,
+  asc,
+  eq,
+  getTableColumns,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import type {
   Booking,
   BookingStatus,
@@ -91,6 +106,27 @@ function toRow(b: Booking): Row {
     createdAt: b.createdAt,
     updatedAt: b.updatedAt,
   };
+}
+
+/**
+ * A row as both drivers take it through a raw placeholder: instants as epoch milliseconds, flags as 0/1, JSON as
+ * text (PostgreSQL casts it to jsonb), the rest as is. The columns' own encoders do the same.
+ */
+function driverRow(row: Row): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    out[k] =
+      v instanceof Date
+        ? v.getTime()
+        : typeof v === "boolean"
+          ? v
+            ? 1
+            : 0
+          : Array.isArray(v)
+            ? JSON.stringify(v)
+            : v;
+  }
+  return out;
 }
 
 /** SQLite's bound-variable limit is 32 766 (999 before 3.32); IN lists are cut well below either. */
@@ -254,7 +290,29 @@ export class BookingRepo {
               .prepare(),
           }
         : null;
+    const { counters } = c.t;
+    // Every column a placeholder carrying its driver value (see driverRow); a conflict takes the new values.
+    const columns = getTableColumns(bookings);
+    const values: Record<string, SQL> = {};
+    const excluded: Record<string, SQL> = {};
+    for (const [key, col] of Object.entries(columns)) {
+      values[key] = raw(key);
+      if (key !== "code") excluded[key] = sql.raw(`excluded."${col.name}"`);
+    }
     this.q = {
+      upsert: prepare(c, "bookings_upsert", () =>
+        db
+          .insert(bookings)
+          .values(values as unknown as Row)
+          .onConflictDoUpdate({ target: bookings.code, set: excluded }),
+      ),
+      nextSeq: prepare(c, "bookings_next_seq", () =>
+        db
+          .insert(counters)
+          .values({ name: ph("name"), value: 1 })
+          .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + 1` } })
+          .returning({ value: counters.value }),
+      ),
       holding: prepare(c, "bookings_holding", holdingQuery),
       atEndpoint: prepare(c, "bookings_at_endpoint", atEndpointQuery),
       byCode: prepare(
@@ -326,12 +384,7 @@ export class BookingRepo {
 
   /** The next number of a yearly sequence, e.g. for `HTT-2026-0042`. Call inside a transaction. */
   async nextSeq(name: string): Promise<number> {
-    const { counters } = this.t;
-    const [row] = await this.db
-      .insert(counters)
-      .values({ name, value: 1 })
-      .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + 1` } })
-      .returning({ value: counters.value });
+    const [row] = await this.q.nextSeq.execute({ name });
     return row!.value;
   }
 
@@ -340,9 +393,7 @@ export class BookingRepo {
    * are not touched, so saving a booking whose endpoints stay costs one upsert and one indexed read.
    */
   async save(b: Booking): Promise<void> {
-    const { bookings } = this.t;
-    const row = toRow(b);
-    await this.db.insert(bookings).values(row).onConflictDoUpdate({ target: bookings.code, set: row });
+    await this.q.upsert.execute(driverRow(toRow(b)));
     const want = new Map<string, string>();
     if (b.hostEndpoint) want.set(b.hostEndpoint, "host");
     for (const p of b.request.participants) if (!want.has(p)) want.set(p, "participant");

@@ -24,6 +24,11 @@ export interface Conn {
   all<T>(query: SQL): Promise<T[]>;
   /** Run a raw statement; the number of rows it changed. */
   run(query: SQL): Promise<number>;
+  /**
+   * PostgreSQL: the store's statements prepared once (SQL text built once per Store, not per transaction; each
+   * connection parses a named statement once) and the client this connection's statements run on.
+   */
+  readonly statements?: { cache: Map<string, unknown>; client: unknown };
 }
 
 /** A count that is a number on both dialects (PostgreSQL's count is a bigint). */
@@ -43,8 +48,31 @@ interface Preparable<T> {
   prepare(name?: string): { execute(params?: Record<string, unknown>): PromiseLike<T> | T };
 }
 
-export function prepare<T>(c: Conn, name: string, builder: Preparable<T>): Prepared<T> {
-  const p = c.dialect === "pg" ? builder.prepare(name) : builder.prepare();
+type Executable<T> = { execute(params?: Record<string, unknown>): PromiseLike<T> | T };
+
+/**
+ * Prepare `builder` (or what `build` returns). On PostgreSQL repositories are built per transaction: the prepared
+ * query (its SQL text and row mapping) is kept per Store under `name` and only re-pointed at the transaction's
+ * client, so a transaction builds no SQL. Names are unique per statement (node-postgres requires it anyway).
+ */
+export function prepare<T>(
+  c: Conn,
+  name: string,
+  builder: Preparable<T> | (() => Preparable<T>),
+): Prepared<T> {
+  const build = () => (typeof builder === "function" ? builder() : builder);
+  if (c.dialect !== "pg") {
+    const p = build().prepare();
+    return { execute: async (params) => (await p.execute(params)) as T };
+  }
+  const s = c.statements;
+  let base = s?.cache.get(name) as Executable<T> | undefined;
+  if (!base) {
+    base = build().prepare(name);
+    s?.cache.set(name, base);
+  }
+  // drizzle's node-postgres prepared query runs on its `client` field: the same query, on this connection.
+  const p: Executable<T> = s ? Object.create(base, { client: { value: s.client } }) : base;
   return { execute: async (params) => (await p.execute(params)) as T };
 }
 

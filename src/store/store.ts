@@ -53,6 +53,8 @@ export class Store {
   readonly conn: Conn;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly snapshots: SnapshotCache = { current: null };
+  /** PostgreSQL's prepared statements, built once per Store and shared by every transaction's repositories. */
+  private readonly statements = new Map<string, unknown>();
 
   private constructor(
     private readonly opts: StoreOptions,
@@ -60,7 +62,7 @@ export class Store {
     private readonly pg: { pool: pg.Pool; db: PgDb; url: string } | null,
     db: Db,
   ) {
-    this.conn = pg ? pgConn(pg.db) : sqliteConn(db);
+    this.conn = pg ? pgConn(pg.db, this.statements) : sqliteConn(db);
     this.repos = this.reposOf(this.conn);
   }
 
@@ -131,7 +133,7 @@ export class Store {
     if (pgStore) {
       return pgStore.db.transaction(async (tx) => {
         if (opts.serialize !== false) await tx.execute(sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
-        const c = pgConn(tx as unknown as PgDb);
+        const c = pgConn(tx as unknown as PgDb, this.statements);
         return fn(this.reposOf(c), c);
       });
     }
@@ -161,7 +163,7 @@ export class Store {
     if (pgStore) {
       return pgStore.db.transaction(
         async (tx) => {
-          const c = pgConn(tx as unknown as PgDb);
+          const c = pgConn(tx as unknown as PgDb, this.statements);
           return fn(this.reposOf(c), c);
         },
         { isolationLevel: "repeatable read", accessMode: "read only" },
@@ -194,9 +196,12 @@ function sqliteConn(db: Db): Conn {
   };
 }
 
-function pgConn(db: PgDb): Conn {
+function pgConn(db: PgDb, cache: Map<string, unknown>): Conn {
+  // The pool for the store's own repositories, the transaction's pooled client inside `tx`/`read`.
+  const client = (db as unknown as { session: { client: unknown } }).session.client;
   return {
     dialect: "pg",
+    statements: { cache, client },
     db: db as unknown as Db,
     t: pgSchema as unknown as Conn["t"],
     all: async <T>(q: Parameters<PgDb["execute"]>[0]) => (await db.execute(q)).rows as T[],

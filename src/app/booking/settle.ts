@@ -48,14 +48,14 @@ export async function decideWithAlternatives(
   // whole week only when they do not offer enough.
   const isWorkingDay = (d: string) => desk.holidays.isWorkingDay(d);
   // One holders query covers both searches: findAlternatives looks only at the holders near each candidate.
+  // Two days back: the day before's office hours begin up to ~34 h before a late start (one day missed the
+  // sessions of its morning, and offered their slots as free).
   const wide = {
     ...ctx,
-    holders: await holdersFor(r, req, reg, directory, { backMs: DAY, aheadMs: 8 * DAY }),
+    holders: await holdersFor(r, req, reg, directory, { backMs: 2 * DAY, aheadMs: 8 * DAY }),
   };
-  let alternatives = findAlternatives(req, wide, { isWorkingDay, days: 1 });
-  if (alternatives.length < reg.alternatives) {
-    alternatives = findAlternatives(req, wide, { isWorkingDay, days: 7 });
-  }
+  // The days around the request first; the rest of the week only when they do not offer enough (one pass).
+  const alternatives = findAlternatives(req, wide, { isWorkingDay, days: 7, nearDays: 1 });
   return {
     ...decision,
     alternatives,

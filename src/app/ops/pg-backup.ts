@@ -11,7 +11,7 @@ import {
   statSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import pg from "pg";
+import type pg from "pg";
 import { maskUrl, maskUrlsIn, passwordsOf } from "../../store/pg/url.js";
 import { type BackupResult, type CheckReport, RestoreRefused, type TableCount } from "./backup.js";
 
@@ -103,7 +103,9 @@ async function countRows(client: pg.ClientBase): Promise<TableCount[]> {
 }
 
 async function connect(url: string): Promise<pg.Client> {
-  const client = new pg.Client({ connectionString: url });
+  // node-postgres loads only for a PostgreSQL desk's backups: a SQLite desk starts without it.
+  const { default: driver } = await import("pg");
+  const client = new driver.Client({ connectionString: url });
   client.on("error", () => undefined);
   try {
     await client.connect();

@@ -58,18 +58,16 @@ export function isoLocal(instant: Date, zone: string): string {
   return toLocal(instant, zone).toISO({ suppressMilliseconds: true })!;
 }
 
-/** `09:00 Thứ Năm, 10/12/2026`, the way the desk writes a time. */
+/** `09:00 Thứ Năm, 10/12/2026`, the way the desk writes a time. From the cached offset: no luxon per call. */
 export function formatVi(instant: Date, zone: string): string {
-  const dt = toLocal(instant, zone);
-  return `${dt.toFormat("HH:mm")} ${WEEKDAYS[dt.weekday - 1]}, ${dt.toFormat("dd/MM/yyyy")}`;
+  const w = wall(instant, zone);
+  return `${TWO[w.getUTCHours()]}:${TWO[w.getUTCMinutes()]} ${WEEKDAYS[(w.getUTCDay() + 6) % 7]}, ${TWO[w.getUTCDate()]}/${TWO[w.getUTCMonth() + 1]}/${String(w.getUTCFullYear()).padStart(4, "0")}`;
 }
 
 /** `09:00–11:00 Thứ Năm, 10/12/2026`, or with both dates when the range spans days. */
 export function formatRangeVi(start: Date, end: Date, zone: string): string {
-  const s = toLocal(start, zone);
-  const e = toLocal(end, zone);
-  if (s.hasSame(e, "day"))
-    return `${s.toFormat("HH:mm")}–${e.toFormat("HH:mm")} ${formatVi(start, zone).slice(6)}`;
+  if (localDateOf(start, zone) === localDateOf(end, zone))
+    return `${localTimeOf(start, zone)}–${localTimeOf(end, zone)} ${formatVi(start, zone).slice(6)}`;
   return `${formatVi(start, zone)} – ${formatVi(end, zone)}`;
 }
 
