@@ -32,6 +32,7 @@ export const INCIDENT_EVENT_VI: Record<string, string> = {
   opened: "tiếp nhận phản ánh",
   "opened-unverified": "tiếp nhận phản ánh (chưa xác minh)",
   "reported-again": "báo lại",
+  "reported-over-limit": "báo lại (vượt giới hạn báo cáo, ghi nhận vào sự cố diện rộng)",
   "opened-major": "mở sự cố diện rộng",
   "joined-major": "gộp vào sự cố diện rộng",
   nhan: "nhận xử lý",
