@@ -202,9 +202,13 @@ export async function deliverChat(
       if (stopped.has(item.chat)) continue;
       const at = now().getTime();
       const paced = pacer.wait(item.chat, item.isGroup, at);
+      // A credit goes to a desk-critical notice; a storm update may spend one only when it would otherwise keep a
+      // report past the aim and one more credit stays for a drop notice to come.
       const late = item.priority === 0 || (item.since !== undefined && at + paced - item.since > ACK_AIM_MS);
+      const spend =
+        item.urgent && late && paced > 0 && pacer.credit(item.chat, at) > (item.priority === 0 ? 0 : 1);
       const hold = Math.max(
-        item.urgent && late && paced > 0 ? pacer.wait(item.chat, item.isGroup, at, true) : paced,
+        spend ? pacer.wait(item.chat, item.isGroup, at, true) : paced,
         (item.notBefore ?? 0) - at,
       );
       if (hold > 0) {
