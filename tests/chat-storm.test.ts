@@ -8,6 +8,7 @@ import {
   INCIDENT_JOB,
   incidentJobHandlers,
 } from "../src/app/chat/conversation.js";
+import { incidentTimeline } from "../src/app/incident/timeline.js";
 import { runDueJobs } from "../src/app/scheduler.js";
 import { SessionRunner } from "../src/app/session-runner.js";
 import { buttonData } from "../src/bot/commands.js";
@@ -551,6 +552,49 @@ describe("a major incident's timers and acknowledgement", () => {
       ],
     );
     expect(String(fired[0]!.payload.text)).toContain("8 điểm cầu báo mất tiếng");
+  });
+
+  it("closing the major incident closes its reports; reopening it (/mo) reopens them, and its timeline says so", async () => {
+    const { desk, major, reports } = await stormInSession();
+    const say = (text: string, at: number) =>
+      handleChatEvent(
+        desk,
+        {
+          platform: "telegram",
+          chatId: GROUP,
+          chatType: "group",
+          userId: mcu.telegramId!,
+          userName: mcu.name,
+          text,
+          button: null,
+          updateId: String(++update),
+        },
+        new Date(at),
+      );
+    const children = async () =>
+      (await desk.store.read((r) => r.incidents.list())).filter((i) => i.major === major.code);
+    await say(`/xong ${major.code} đã khởi động lại MCU`, t0 + 60_000);
+    expect((await children()).map((c) => c.status)).toEqual(reports.map(() => "resolved"));
+    await say(`/mo ${major.code} vẫn mất tiếng`, t0 + 120_000);
+    const after = await desk.store.read((r) => r.incidents.get(major.code));
+    expect(after!.status).toBe("open");
+    const reopened = await children();
+    expect(reopened).toHaveLength(reports.length);
+    for (const c of reopened) {
+      expect(c.status).toBe("open");
+      const events = await desk.store.read((r) => r.incidents.events(c.code));
+      expect(events.at(-1)).toMatchObject({ action: "mo", note: `qua sự cố diện rộng ${major.code}` });
+    }
+    const timeline = await desk.store.read(async (r) => incidentTimeline(r, after!));
+    expect(timeline.map((e) => [e.label, e.note]).slice(-4)).toEqual([
+      ["đã khắc phục", "đã khởi động lại MCU"],
+      ["đóng các phản ánh đã gộp", `${reports.length} phản ánh đã gộp`],
+      ["mở lại", "vẫn mất tiếng"],
+      ["mở lại các phản ánh đã gộp", `${reports.length} phản ánh đã gộp`],
+    ]);
+    // Closing it again closes them again.
+    await say(`/xong ${major.code}`, t0 + 180_000);
+    expect((await children()).every((c) => c.status === "resolved")).toBe(true);
   });
 
   for (const via of ["command", "button"] as const)

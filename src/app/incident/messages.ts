@@ -39,6 +39,8 @@ export const INCIDENT_EVENT_VI: Record<string, string> = {
   chuyen: "chuyển xử lý",
   xong: "đã khắc phục",
   mo: "mở lại",
+  "reopened-joined": "mở lại các phản ánh đã gộp",
+  "resolved-joined": "đóng các phản ánh đã gộp",
   ghichu: "ghi chú",
   reminded: "nhắc việc người trực",
   escalated: "báo động lên quản trị viên",
