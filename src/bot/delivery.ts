@@ -621,7 +621,9 @@ async function stormItems(
             retryAfter !== null
               ? new Date(now().getTime() + retryAfter)
               : // One coalesced message: again in a second (the group's pace spaces the calls), until it parks.
-                nextAttemptAt(now(), last.attempts + 1, { ...DEFAULT_RETRY, baseMs: 1_000, capMs: 1_000 });
+                // Never parked: it is the only acknowledgement of the reports it counts (a second apart, paced).
+                (nextAttemptAt(now(), last.attempts + 1, { ...DEFAULT_RETRY, baseMs: 1_000, capMs: 1_000 }) ??
+                new Date(now().getTime() + 1_000));
           await store.tx(async (r) => {
             for (const m of sending) await r.outbox.fail(m.id, (err as Error).message, retryAt);
           });
