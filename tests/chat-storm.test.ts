@@ -8,14 +8,23 @@ import {
   INCIDENT_JOB,
   incidentJobHandlers,
 } from "../src/app/chat/conversation.js";
+import { incidentTimeline } from "../src/app/incident/timeline.js";
 import { runDueJobs } from "../src/app/scheduler.js";
+import { SessionRunner } from "../src/app/session-runner.js";
 import { buttonData } from "../src/bot/commands.js";
-import { ACK_DIGEST_PREFIX, type ChatTransport, DEFAULT_DELIVERY, deliverChat } from "../src/bot/delivery.js";
+import {
+  ACK_AIM_MS,
+  ACK_DIGEST_PREFIX,
+  type ChatTransport,
+  DEFAULT_DELIVERY,
+  deliverChat,
+} from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
 import { telegramTransport } from "../src/bot/telegram/adapter.js";
 import { DEFAULT_STORM, decideStorm, type StormMember, stormText } from "../src/core/incident/storm.js";
+import { SimulatorMcu } from "../src/mcu/simulator.js";
 import type { Store } from "../src/store/store.js";
-import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
+import { at, makeDesk, request, sampleDirectory, tempDir } from "./helpers.js";
 import { FakeTelegram } from "./support/fake-telegram.js";
 
 const GROUP = "-100200";
@@ -545,6 +554,49 @@ describe("a major incident's timers and acknowledgement", () => {
     expect(String(fired[0]!.payload.text)).toContain("8 điểm cầu báo mất tiếng");
   });
 
+  it("closing the major incident closes its reports; reopening it (/mo) reopens them, and its timeline says so", async () => {
+    const { desk, major, reports } = await stormInSession();
+    const say = (text: string, at: number) =>
+      handleChatEvent(
+        desk,
+        {
+          platform: "telegram",
+          chatId: GROUP,
+          chatType: "group",
+          userId: mcu.telegramId!,
+          userName: mcu.name,
+          text,
+          button: null,
+          updateId: String(++update),
+        },
+        new Date(at),
+      );
+    const children = async () =>
+      (await desk.store.read((r) => r.incidents.list())).filter((i) => i.major === major.code);
+    await say(`/xong ${major.code} đã khởi động lại MCU`, t0 + 60_000);
+    expect((await children()).map((c) => c.status)).toEqual(reports.map(() => "resolved"));
+    await say(`/mo ${major.code} vẫn mất tiếng`, t0 + 120_000);
+    const after = await desk.store.read((r) => r.incidents.get(major.code));
+    expect(after!.status).toBe("open");
+    const reopened = await children();
+    expect(reopened).toHaveLength(reports.length);
+    for (const c of reopened) {
+      expect(c.status).toBe("open");
+      const events = await desk.store.read((r) => r.incidents.events(c.code));
+      expect(events.at(-1)).toMatchObject({ action: "mo", note: `qua sự cố diện rộng ${major.code}` });
+    }
+    const timeline = await desk.store.read(async (r) => incidentTimeline(r, after!));
+    expect(timeline.map((e) => [e.label, e.note]).slice(-4)).toEqual([
+      ["đã khắc phục", "đã khởi động lại MCU"],
+      ["đóng các phản ánh đã gộp", `${reports.length} phản ánh đã gộp`],
+      ["mở lại", "vẫn mất tiếng"],
+      ["mở lại các phản ánh đã gộp", `${reports.length} phản ánh đã gộp`],
+    ]);
+    // Closing it again closes them again.
+    await say(`/xong ${major.code}`, t0 + 180_000);
+    expect((await children()).every((c) => c.status === "resolved")).toBe(true);
+  });
+
   for (const via of ["command", "button"] as const)
     it(`acknowledging the major incident (${via}) acknowledges its reports and stops its timers`, async () => {
       const { desk, major, reports } = await stormInSession();
@@ -577,4 +629,289 @@ describe("a major incident's timers and acknowledgement", () => {
       await runDueJobs(desk, incidentJobHandlers(), new Date(t0 + 30 * 60_000));
       expect((await deskNotices(desk)).length).toBe(before);
     });
+});
+
+/**
+ * Issue 13's burst with platform trouble, in virtual time: 600 fault reports from 126 endpoints within a minute,
+ * five fault classes in turn, while the Bot API answers 429 (three calls from 10 s in) and 500 (three calls from
+ * 40 s in), and an MCU leg drops 30 s in. Everything goes through the desk's real Telegram transport to the
+ * strict fake, which refuses (and lists) any call over Telegram's limits.
+ */
+const KHANH = people.find((p) => p.name === "Đỗ Văn Khánh" && p.role === "wan-duty")!;
+// The live session's endpoints report nothing here: the burst is the fault classes across the city.
+const burstCommunes = sampleDirectory.endpoints
+  .filter((e) => e.level === "commune" && !["CX-00008", "CX-00025"].includes(e.code))
+  .map((e) => e.code);
+const faults = ["mất tiếng", "mất hình", "rớt mạng", "mất điện", "codec treo máy"];
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+
+describe("a 600-report burst with 429 and 500 answers (virtual time)", () => {
+  it("records and acknowledges every report (p95 ≤ 5 s), one major incident per fault class, no limit exceeded, the drop reaches the WAN duty within 10 s", async () => {
+    const desk = await makeDesk();
+    await desk.store.tx((r) =>
+      r.duty.replaceShifts([{ role: "wan", weekday: 4, fromMinute: 0, toMinute: 1440, person: KHANH.name }]),
+    );
+    await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    const mcu = new SimulatorMcu({ recordingDir: tempDir() });
+    const runner = new SessionRunner(desk, mcu);
+    let vclock = at("2026-12-10", "09:00").getTime();
+    await runner.tick(new Date(vclock));
+    await handleChatEvent(
+      desk,
+      {
+        platform: "telegram",
+        chatId: KHANH.telegramId!,
+        chatType: "private",
+        userId: KHANH.telegramId!,
+        userName: "Khánh",
+        text: "/start",
+        button: null,
+        updateId: "start-1",
+      },
+      new Date(vclock),
+    );
+    const token = `${randomInt(1_000_000, 9_999_999)}:${randomBytes(18).toString("base64url")}`;
+    const fake = new FakeTelegram(token, { clock: () => vclock });
+    await fake.start();
+    try {
+      const transport = telegramTransport(new Telegraf(token, { telegram: { apiRoot: fake.url } }), GROUP);
+      const pacer = new Pacer();
+      // What was queued before (the booking's confirmation, the /start help) goes out before the burst.
+      for (let i = 0; i < 10; i++) {
+        await deliverChat(
+          desk.store,
+          [transport],
+          pacer,
+          () => new Date(vclock),
+          async (w) => {
+            vclock += w;
+          },
+        );
+        vclock += 1000;
+      }
+      const t0 = at("2026-12-10", "09:01").getTime();
+      const n = 600;
+      const arrivals = Array.from({ length: n }, (_, i) => ({
+        at: t0 + Math.floor((i * 60_000) / n),
+        ep: burstCommunes[i % burstCommunes.length]!,
+        text: faults[Math.floor(i / burstCommunes.length) % faults.length]!,
+      }));
+      const messageOf = new Map<string, number>();
+      const dropAt = t0 + 30_000;
+      let dropped = false;
+      let next = 0;
+      const arrive = async (until: number) => {
+        if (!dropped && until >= dropAt) {
+          dropped = true;
+          mcu.drop(mcu.conferenceIds()[0]!, "CX-00025");
+          await runner.tick(new Date(dropAt));
+        }
+        while (next < arrivals.length && arrivals[next]!.at <= until) {
+          const a = arrivals[next++]!;
+          const messageId = fake.message(Number(GROUP), Number(tech(a.ep).telegramId), a.text);
+          messageOf.set(`${a.ep}|${a.text}`, messageId);
+          await handleChatEvent(
+            desk,
+            {
+              platform: "telegram",
+              chatId: GROUP,
+              chatType: "group",
+              userId: tech(a.ep).telegramId!,
+              userName: "x",
+              text: a.text,
+              button: null,
+              updateId: String(messageId),
+              messageId: String(messageId),
+            },
+            new Date(a.at),
+          );
+        }
+      };
+      vclock = t0;
+      let throttled = false;
+      let failed = false;
+      for (let round = 0; round < 400 && vclock < t0 + 240_000; round++) {
+        await arrive(vclock);
+        if (!throttled && vclock >= t0 + 10_000) [throttled, fake.throttleNext] = [true, 3];
+        if (!failed && vclock >= t0 + 40_000) [failed, fake.failNext] = [true, 3];
+        await deliverChat(
+          desk.store,
+          [transport],
+          pacer,
+          () => new Date(vclock),
+          async (w) => {
+            vclock += w;
+            await arrive(vclock);
+          },
+        );
+        vclock += 1000;
+        const left = (await desk.store.read((r) => r.outbox.list({ excludeSent: true }))).filter(
+          (m) => m.channel !== "mail",
+        );
+        if (next === n && dropped && left.length === 0) break;
+      }
+      expect(next).toBe(n);
+      // The trouble happened: three 429s, and the three 500s were all spent.
+      expect(fake.throttled).toBe(3);
+      expect(fake.failNext).toBe(0);
+      // No limit exceeded: the strict fake refused nothing for the per-chat, per-group or overall limits.
+      expect(fake.tooMany).toEqual([]);
+
+      // Every report recorded: its update handled, its incident opened, and joined to its class's major incident.
+      const inbound = (await desk.store.read((r) => r.inbound.list())).filter((u) => u.key !== "start-1");
+      expect(inbound).toHaveLength(n);
+      expect(inbound.every((u) => u.status === "handled")).toBe(true);
+      const incidents = await desk.store.read((r) => r.incidents.list());
+      const majors = incidents.filter((i) => i.reporter === "storm");
+      const reports = incidents.filter((i) => i.reporter.startsWith("telegram:"));
+      expect(reports).toHaveLength(n);
+      // One major incident per fault class (the burst is five classes across endpoints, outside any session).
+      expect(majors).toHaveLength(faults.length);
+      expect(new Set(majors.map((m) => m.category)).size).toBe(faults.length);
+      for (const rep of reports) {
+        const major = majors.find((m) => m.code === rep.major);
+        expect(major?.category).toBe(rep.category);
+      }
+
+      // Every report acknowledged: its 👌 reaction, or the first delivered storm message that counts it.
+      const rows = (await desk.store.read((r) => r.outbox.list())).filter(
+        (m) => m.channel === "storm" && m.recipient.includes(":"),
+      );
+      const shown = [...fake.sent, ...fake.edits].filter((m) => m.text.startsWith("Sự cố diện rộng"));
+      const reacted = new Map(fake.reactions.map((x) => [x.message_id, x.at]));
+      const delays: number[] = [];
+      for (const rep of reports) {
+        const text = faults.find((f) =>
+          arrivals.some((a) => a.ep === rep.endpoint && a.text === f && a.at === rep.openedAt.getTime()),
+        )!;
+        const reaction = reacted.get(messageOf.get(`${rep.endpoint}|${text}`)!);
+        const storm = rows
+          .filter((m) => m.status === "sent" && (m.payload.joined as string[]).includes(rep.code))
+          .map((m) => m.sentAt!.getTime());
+        const ack = Math.min(reaction ?? Number.POSITIVE_INFINITY, ...storm);
+        expect(Number.isFinite(ack)).toBe(true);
+        if (ack !== reaction) {
+          // The storm row was settled by a real delivered message of the fake, at that instant, counting it.
+          const msg = shown.find((m) => m.at === ack && m.text.includes(rep.major!));
+          expect(msg).toBeDefined();
+        }
+        delays.push(ack - rep.openedAt.getTime());
+      }
+      expect(delays).toHaveLength(n);
+      expect(pct(delays, 95)).toBeLessThanOrEqual(ACK_AIM_MS);
+
+      // The MCU drop reached the WAN duty's private chat within 10 s, the group's public status too.
+      const drop = incidents.find((i) => i.reporter === "system")!;
+      expect(drop).toMatchObject({ endpoint: "CX-00025", route: "wan" });
+      const direct = fake.sent.find((m) => m.chat_id === KHANH.telegramId && m.text.includes(drop.code));
+      expect(direct!.at - dropAt).toBeLessThanOrEqual(10_000);
+      const group = fake.sent.find((m) => m.chat_id === GROUP && m.text.includes(drop.code));
+      expect(group!.at - dropAt).toBeLessThanOrEqual(10_000);
+    } finally {
+      await fake.stop();
+    }
+  }, 300_000);
+});
+
+describe("a slot lost to a refusal", () => {
+  const G = "telegram:-100200";
+  it("lets one urgent call go before the even spread, once per run of refusals, within the per-chat and per-minute limits", () => {
+    const p = new Pacer();
+    p.record(G, 0);
+    // On the spread, the next call is due at 3 s; nothing urgent may go early without a credit.
+    expect(p.wait(G, true, 1_000, true)).toBe(2_000);
+    // The call at 3 s is refused three times (a 429, then its retries): one slot lost, one credit.
+    for (const t of [3_000, 4_000, 5_000]) p.refused(G, t);
+    expect(p.credit(G, 5_000)).toBe(1);
+    p.record(G, 6_000);
+    // An urgent call may go a second later (not sooner); an ordinary one waits for the spread.
+    expect(p.wait(G, true, 6_500, true)).toBe(500);
+    expect(p.wait(G, true, 7_000, true)).toBe(0);
+    expect(p.wait(G, true, 7_000, false)).toBe(2_000);
+    p.record(G, 7_000);
+    // Spent: the spread goes on from where it was (9 s), and the next urgent call waits like any other.
+    expect(p.credit(G, 7_000)).toBe(0);
+    expect(p.wait(G, true, 8_000, true)).toBe(1_000);
+    // A credit is good for a minute only.
+    p.refused(G, 9_000);
+    expect(p.credit(G, 9_000 + 59_000)).toBe(1);
+    expect(p.credit(G, 9_000 + 60_000)).toBe(0);
+  });
+
+  it("never lets the group go over twenty calls in any 60 s", () => {
+    const p = new Pacer();
+    let t = 0;
+    const times: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      // A refusal before every other call: credits galore, all spent by urgent calls.
+      if (i % 2) p.refused(G, t);
+      t += p.wait(G, true, t, true);
+      p.record(G, t);
+      times.push(t);
+    }
+    for (const x of times)
+      expect(times.filter((y) => y > x - 60_000 && y <= x).length).toBeLessThanOrEqual(20);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1_000);
+  });
+});
+
+describe("reports over the per-person limit", () => {
+  const report = (ep: string, text: string, id: string): ChatEvent => ({
+    platform: "telegram",
+    chatId: GROUP,
+    chatType: "group",
+    userId: tech(ep).telegramId!,
+    userName: "Cán bộ",
+    text,
+    button: null,
+    updateId: id,
+    messageId: id,
+  });
+
+  it("about a storm: still recorded on the reporter's incident and counted by the storm message, no over-limit notice", async () => {
+    const desk = await makeDesk();
+    const t0 = at("2026-12-10", "09:00").getTime();
+    const eps = communes.slice(0, 5);
+    for (const [i, ep] of eps.entries())
+      await handleChatEvent(desk, report(ep, "mất tiếng", `a${i}`), new Date(t0 + i));
+    // The first endpoint keeps reporting: 9 more within its limit of 10, then 3 over it.
+    for (let i = 0; i < 12; i++)
+      await handleChatEvent(desk, report(eps[0]!, "mất tiếng", `b${i}`), new Date(t0 + 1000 + i * 1000));
+    const inbound = await desk.store.read((r) => r.inbound.list());
+    expect(inbound.filter((u) => u.status === "rate-limited").map((u) => u.key)).toEqual([
+      "b9",
+      "b10",
+      "b11",
+    ]);
+    const incidents = await desk.store.read((r) => r.incidents.list());
+    const mine = incidents.find((i) => i.endpoint === eps[0] && i.reporter !== "storm")!;
+    expect(mine.major).toBeTruthy();
+    const events = await desk.store.read((r) => r.incidents.events(mine.code));
+    expect(events.filter((e) => e.action === "reported-over-limit")).toHaveLength(3);
+    const outbox = await desk.store.read((r) => r.outbox.list());
+    // Each over-limit report queued a storm row naming its incident (acknowledged when the storm message shows).
+    const storm = outbox.filter(
+      (m) => m.channel === "storm" && (m.payload.joined as string[]).includes(mine.code),
+    );
+    expect(storm.length).toBeGreaterThanOrEqual(1 + 9 + 3);
+    expect(outbox.some((m) => String(m.payload.text ?? "").includes("quá nhiều báo cáo sự cố"))).toBe(false);
+  });
+
+  it("about no storm: the reporter is told once that they are over the limit", async () => {
+    const desk = await makeDesk();
+    const t0 = at("2026-12-10", "09:00").getTime();
+    for (let i = 0; i < 13; i++)
+      await handleChatEvent(desk, report(communes[0]!, "mất hình", `c${i}`), new Date(t0 + i * 1000));
+    const outbox = await desk.store.read((r) => r.outbox.list());
+    expect(
+      outbox.filter((m) => String(m.payload.text ?? "").includes("quá nhiều báo cáo sự cố")),
+    ).toHaveLength(1);
+    const inc = (await desk.store.read((r) => r.incidents.list()))[0]!;
+    const events = await desk.store.read((r) => r.incidents.events(inc.code));
+    expect(events.filter((e) => e.action === "reported-over-limit")).toEqual([]);
+  });
 });

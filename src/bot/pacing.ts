@@ -6,6 +6,12 @@
  * would wait up to a minute. A credit for quiet spells was tried (3): under a storm it ran into the minute's cap
  * at its end, and the last storm's first message waited 6 s more (BENCHMARKS.md, chat burst). `wait` says how long to hold the next message; reactions
  * and edits are paced as messages (Telegram documents no separate limit for them).
+ *
+ * A slot lost to a refusal (a 429 or a 500 on a call that was on schedule) is not lost for good: the platform
+ * counted no message, so the minute has room for one more. It becomes a credit, for 60 s, that lets one urgent
+ * call (`urgent`: a desk-critical notice, a storm message's pending update) go before the even spread allows,
+ * still never within a second of the chat's last call nor over twenty in any 60 s. At most one credit per run
+ * of refusals (the retries of one slot are not more slots).
  */
 export class Pacer {
   private readonly sent = new Map<string, number[]>();
@@ -16,6 +22,11 @@ export class Pacer {
   /** Per chat: when its next send is due on the even spread (a generic cell rate: the "theoretical arrival"). */
   private readonly due = new Map<string, number>();
 
+  /** Per chat: slots lost to refusals (their instants), each good for one early urgent call within 60 s. */
+  private readonly credits = new Map<string, number[]>();
+  /** Per chat: a refusal since the last accepted call already earned its credit. */
+  private readonly refusing = new Set<string>();
+
   constructor(
     private readonly limits = { perChatMs: 1_000, perGroupPerMinute: 20, globalPerSecond: 30, groupBurst: 1 },
   ) {}
@@ -23,14 +34,14 @@ export class Pacer {
   /** Told of every send that failed and will be retried (`rateLimited`: a 429), for the desk's metrics. */
   onRetry: ((platform: string, rateLimited: boolean) => void) | null = null;
 
-  wait(chat: string, isGroup: boolean, now: number): number {
+  wait(chat: string, isGroup: boolean, now: number, urgent = false): number {
     const times = (this.sent.get(chat) ?? []).filter((t) => t > now - 60_000);
     this.sent.set(chat, times);
     while (this.all.length && this.all[0]! <= now - 1_000) this.all.shift();
     let wait = Math.max(0, (this.blocked.get(chat) ?? 0) - now);
     const last = times.at(-1);
     if (last !== undefined) wait = Math.max(wait, last + this.limits.perChatMs - now);
-    if (isGroup) {
+    if (isGroup && !(urgent && this.credit(chat, now) > 0)) {
       const spread = 60_000 / this.limits.perGroupPerMinute;
       wait = Math.max(wait, (this.due.get(chat) ?? 0) - (this.limits.groupBurst - 1) * spread - now);
     }
@@ -46,9 +57,32 @@ export class Pacer {
     this.blocked.set(chat, Math.max(until, this.blocked.get(chat) ?? 0));
   }
 
+  /**
+   * The platform refused a call to this chat (429 or 500) that will be retried. When the call was on the even
+   * spread, its slot is lost: one credit (see the class comment), whatever the number of retries.
+   */
+  refused(chat: string, now: number): void {
+    if (this.refusing.has(chat)) return;
+    this.refusing.add(chat);
+    if (now < (this.due.get(chat) ?? 0)) return; // an early (credited) call: its credit is still unspent
+    this.credits.set(chat, [...(this.credits.get(chat) ?? []).filter((t) => t > now - 60_000), now]);
+  }
+
+  /** Credits of a chat still good at `now`. */
+  credit(chat: string, now: number): number {
+    return (this.credits.get(chat) ?? []).filter((t) => t > now - 60_000).length;
+  }
+
   record(chat: string, now: number): void {
     const spread = 60_000 / this.limits.perGroupPerMinute;
-    this.due.set(chat, Math.max(this.due.get(chat) ?? 0, now) + spread);
+    this.refusing.delete(chat);
+    const due = this.due.get(chat) ?? 0;
+    const early = now < due - (this.limits.groupBurst - 1) * spread;
+    const credits = (this.credits.get(chat) ?? []).filter((t) => t > now - 60_000);
+    if (early && credits.length) {
+      // Spent a credit: the even spread goes on from where it was.
+      this.credits.set(chat, credits.slice(1));
+    } else this.due.set(chat, Math.max(due, now) + spread);
     this.sent.set(chat, [...(this.sent.get(chat) ?? []), now]);
     this.all.push(now);
   }

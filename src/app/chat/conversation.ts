@@ -31,7 +31,12 @@ import {
   transferIncidentIn,
 } from "../incident/actions.js";
 import { REGISTER_HINT } from "../incident/messages.js";
-import { DEFAULT_INCIDENT_OPTIONS, type IncidentOptions, reportIncidentIn } from "../incident/report.js";
+import {
+  DEFAULT_INCIDENT_OPTIONS,
+  type IncidentOptions,
+  recordOverLimitIn,
+  reportIncidentIn,
+} from "../incident/report.js";
 import { incidentTimeline } from "../incident/timeline.js";
 import { INCIDENT_JOB, incidentTimerHandlers, type JobHandler } from "../incident/timers.js";
 import { controlSessionIn, SESSION_COMMANDS, type SessionCommand } from "../session/control.js";
@@ -189,7 +194,13 @@ async function authorise(
       ? "commands"
       : limitKind(ev, person, cmd, fault);
   if (!kind) return "ok";
-  return (await withinLimit(r, ev, kind, now, opts)) ? "ok" : "rate-limited";
+  // A fault report over the limit about a storm the reporter's fault already belongs to is still recorded and
+  // acknowledged by the storm message; only others are told they are over the limit.
+  const absorb =
+    kind === "reports"
+      ? () => recordOverLimitIn(r, actorOf(ev, person), { text: ev.text }, now, opts)
+      : undefined;
+  return (await withinLimit(r, ev, kind, now, opts, absorb)) ? "ok" : "rate-limited";
 }
 
 /** Which bucket an update draws on; null when it costs nothing (group chatter the bot does not answer). */
@@ -213,10 +224,17 @@ async function withinLimit(
   kind: LimitKind,
   now: Date,
   opts: ChatDeskOptions,
+  absorb?: () => Promise<boolean>,
 ): Promise<boolean> {
   const key = `chat-rate:${kind}:${who(ev)}`;
   const limit = opts.limits[kind];
-  const decision = takeToken(parseBucket(await r.meta.get(key)), limit, now.getTime());
+  const prev = parseBucket(await r.meta.get(key));
+  const decision = takeToken(prev, limit, now.getTime());
+  if (!decision.allowed && absorb && (await absorb())) {
+    // Acknowledged otherwise (the storm message): the over-limit notice is kept for a refusal that is not.
+    await r.meta.set(key, JSON.stringify({ ...decision.state, noticed: prev?.noticed ?? false }));
+    return false;
+  }
   await r.meta.set(key, JSON.stringify(decision.state));
   if (decision.notify) {
     await reply(

@@ -24,7 +24,7 @@ import { cancelBooking, declassifyBooking, reviewBooking } from "../booking/inde
 import { type Config, loadHolidayCalendar } from "../config.js";
 import { type Desk, DeskError } from "../desk.js";
 import { directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
-import { importDirectory } from "../directory/import.js";
+import { importDirectory, readDirectoryRoster } from "../directory/import.js";
 import { MailDesk, type MailOutcome, mailDeskOptions } from "../mail-desk.js";
 import { backupDatabase, RestoreRefused, restoreDatabase } from "../ops/backup.js";
 import { newCorrelationId, withCorrelation } from "../ops/context.js";
@@ -55,7 +55,9 @@ export interface Io {
 
 export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
 
-  directory import DIR [--force]       nhập danh bạ từ DIR/agencies.csv, endpoints.csv, people.csv
+  directory import DIR [--force] [--truc TỆP.csv]
+                                       nhập danh bạ từ DIR/agencies.csv, endpoints.csv, people.csv
+                                       (và lịch trực DIR/duty.csv hoặc TỆP.csv nếu có, như «truc nhap»)
                                        (--force: nhập cả khi lịch họp sắp tới mất điểm cầu)
   directory export DIR                 xuất danh bạ hiện có ra DIR theo cùng định dạng
   directory check [--directory DIR] [--json]
@@ -229,17 +231,31 @@ async function openDesk(config: Config): Promise<Desk> {
 async function directoryCommand(config: Config, argv: string[], io: Io): Promise<void> {
   const [sub, ...rest] = argv;
   if (sub === "import" || sub === "export") {
-    const { values, positionals } = args(rest, sub === "import" ? { force: { type: "boolean" } } : {});
+    const { values, positionals } = args(
+      rest,
+      sub === "import" ? { force: { type: "boolean" }, truc: { type: "string" } } : {},
+    );
     const dir = positionals[0];
     if (!dir) throw new CliError(`Thiếu thư mục: npm run cli -- directory ${sub} DIR`, 2);
     const desk = await openDesk(config);
     try {
       if (sub === "import") {
         const parsed = readDirectoryCsv(dir);
+        // A duty roster comes along: DIR/duty.csv, or the file of --truc; a bad row imports nothing.
+        const roster = readDirectoryRoster(dir, values.truc as string | undefined);
+        if (roster?.errors.length)
+          throw new CliError(
+            `Lịch trực ${roster.file} không hợp lệ, không nhập gì (cả danh bạ):\n${roster.errors.join("\n")}`,
+          );
         const outcome = await importDirectory(desk.store, parsed, {
           now: io.now(),
           force: Boolean(values.force),
+          ...(roster ? { roster: roster.shifts } : {}),
         });
+        if (outcome.unknownOnDuty?.length)
+          throw new CliError(
+            `Không nhập danh bạ: lịch trực ${roster!.file} nêu người không có trong danh bạ mới với vai trò tương ứng: ${outcome.unknownOnDuty.join(", ")}.`,
+          );
         const orphans = outcome.orphaned.map(
           (o) => `- ${o.code} (${formatVi(o.start, config.reg.zone)}): ${o.endpoints.join(", ")}`,
         );
@@ -252,7 +268,7 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
         const violations = checkDirectory(parsed, config.reg);
         const warnings = chairWarnings(parsed);
         io.out(
-          `Đã nhập ${parsed.agencies.length} cơ quan, ${parsed.endpoints.length} điểm cầu, ${parsed.people.length} người.` +
+          `Đã nhập ${parsed.agencies.length} cơ quan, ${parsed.endpoints.length} điểm cầu, ${parsed.people.length} người${roster ? `, ${roster.shifts.length} ca trực` : ""}.` +
             (violations.length
               ? ` Có ${violations.length} vi phạm Quy chế: chạy «directory check» để xem.`
               : "") +

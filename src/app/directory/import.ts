@@ -1,6 +1,26 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Booking, BookingStatus } from "../../core/booking/types.js";
 import type { Directory } from "../../core/directory/types.js";
+import type { Shift } from "../../core/duty/roster.js";
 import type { Store } from "../../store/store.js";
+import { parseRosterCsv, unknownRosterNames } from "../duty/duty.js";
+
+/** The duty roster a directory folder may carry, beside its three sheets (the `truc nhap` format). */
+export const ROSTER_FILE = "duty.csv";
+
+/**
+ * The duty roster that comes with a directory import: `file` when given (`--truc`), else DIR/duty.csv when the
+ * folder has one; null when neither. `errors` are the bad rows, in Vietnamese.
+ */
+export function readDirectoryRoster(
+  dir: string,
+  file?: string,
+): { file: string; shifts: Shift[]; errors: string[] } | null {
+  const path = file ?? join(dir, ROSTER_FILE);
+  if (!file && !existsSync(path)) return null;
+  return { file: path, ...parseRosterCsv(readFileSync(path, "utf8")) };
+}
 
 /** Bookings still to happen: those that would lose an endpoint if the directory dropped it. */
 const UPCOMING: BookingStatus[] = ["received", "needs-info", "needs-review", "confirmed", "checked", "live"];
@@ -14,6 +34,11 @@ export interface OrphanedBooking {
 
 export interface ImportOutcome {
   imported: boolean;
+  /**
+   * The duty roster that came with the directory names people the new directory does not have in that role:
+   * nothing was imported (neither the directory nor the roster).
+   */
+  unknownOnDuty?: string[];
   /** Bookings not yet over that use an endpoint the new directory drops. */
   orphaned: OrphanedBooking[];
 }
@@ -26,9 +51,30 @@ export interface ImportOutcome {
 export async function importDirectory(
   store: Store,
   dir: Directory,
-  opts: { now: Date; force: boolean },
+  opts: { now: Date; force: boolean; roster?: Shift[] },
 ): Promise<ImportOutcome> {
   const codes = new Set(dir.endpoints.map((e) => e.code));
+  try {
+    return await importIn(store, dir, codes, opts);
+  } catch (err) {
+    if (err instanceof UnknownOnDuty) return { imported: false, orphaned: [], unknownOnDuty: err.names };
+    throw err;
+  }
+}
+
+/** Thrown inside the import's transaction to roll the directory back when its roster names strangers. */
+class UnknownOnDuty extends Error {
+  constructor(readonly names: string[]) {
+    super(`unknown on duty: ${names.join(", ")}`);
+  }
+}
+
+function importIn(
+  store: Store,
+  dir: Directory,
+  codes: Set<string>,
+  opts: { now: Date; force: boolean; roster?: Shift[] },
+): Promise<ImportOutcome> {
   return store.tx(async (r) => {
     // Sessions start before they end; a day back covers any session still live at `now`.
     const recent: Booking[] = await r.bookings.list({
@@ -47,6 +93,12 @@ export async function importDirectory(
       .filter((o) => o.endpoints.length > 0);
     if (orphaned.length > 0 && !opts.force) return { imported: false, orphaned };
     await r.directory.replaceAll(dir);
+    if (opts.roster) {
+      // Checked against the new directory, in the same transaction: a bad roster leaves the old directory.
+      const unknown = await unknownRosterNames(r, opts.roster);
+      if (unknown.length) throw new UnknownOnDuty(unknown);
+      await r.duty.replaceShifts(opts.roster);
+    }
     return { imported: true, orphaned };
   });
 }

@@ -196,13 +196,25 @@ export async function acknowledgeIncidentIn(
  * A major incident's action reaches the reports joined to it: acknowledging (or resolving) the storm acknowledges
  * (or resolves) each of them, audited on each, with their timers stopped. One group notice, about the major one.
  */
-async function cascade(r: Repos, actor: Actor, action: "acknowledge" | "resolve", major: string, now: Date) {
+async function cascade(
+  r: Repos,
+  actor: Actor,
+  action: "acknowledge" | "resolve" | "reopen",
+  major: string,
+  now: Date,
+) {
+  let n = 0;
   for (const child of await r.incidents.byMajor(major)) {
-    if (child.status === "resolved" || (action === "acknowledge" && child.status !== "open")) continue;
+    if (action === "reopen" ? child.status !== "resolved" : child.status === "resolved") continue;
+    if (action === "acknowledge" && child.status !== "open") continue;
+    n++;
     await r.incidents.save(
       action === "acknowledge"
         ? { ...child, status: "acknowledged", assignee: actor.id, updatedAt: now }
-        : { ...child, status: "resolved", updatedAt: now },
+        : action === "resolve"
+          ? { ...child, status: "resolved", updatedAt: now }
+          : // Reopened with the storm: the major incident carries the reminders, as when they joined it.
+            { ...child, status: "open", assignee: null, updatedAt: now },
     );
     await r.incidents.addEvent(child.code, {
       at: now,
@@ -214,6 +226,15 @@ async function cascade(r: Repos, actor: Actor, action: "acknowledge" | "resolve"
     await r.jobs.cancel(INCIDENT_JOB.reminder, child.code);
     await r.jobs.cancel(INCIDENT_JOB.escalate, child.code);
   }
+  // The major incident's timeline says what reached its reports.
+  if (n > 0 && action !== "acknowledge")
+    await r.incidents.addEvent(major, {
+      at: now,
+      actor: actor.id,
+      channel: actor.channel,
+      action: action === "reopen" ? "reopened-joined" : "resolved-joined",
+      note: `${n} phản ánh đã gộp`,
+    });
 }
 
 export async function transferIncidentIn(
@@ -334,6 +355,7 @@ export async function reopenIncidentIn(
     return refuse("reopen", { ok: false, reason: "note-too-long", incident: inc, max: MAX_COMMENT_LENGTH });
   const next: Incident = { ...inc, status: "open", assignee: null, updatedAt: now };
   const outcome = await apply(r, actor, "reopen", inc, next, reopenedText(inc.code), note || null, now);
+  if (inc.reporter === "storm") await cascade(r, actor, "reopen", inc.code, now);
   const secret = await secretIncident(r, inc);
   const who = secret ? null : (actor.person?.name ?? actor.name ?? actor.id);
   await deskNotice(

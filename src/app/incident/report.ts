@@ -89,6 +89,39 @@ export function reportIncident(
   return desk.store.tx((r) => reportIncidentIn(desk, r, actor, input, now, opts));
 }
 
+/**
+ * A fault report over the reporter's per-person limit (not handled as a report): when the same fault at their
+ * endpoint is open and belongs to a storm, it is still recorded on that incident and acknowledged by the storm
+ * message (which costs the group nothing more: the storm's next update carries it). True when so; otherwise
+ * the caller tells the reporter they are over the limit.
+ */
+export async function recordOverLimitIn(
+  r: Repos,
+  actor: Actor,
+  input: IncidentReport,
+  now: Date,
+  opts: IncidentOptions = DEFAULT_INCIDENT_OPTIONS,
+): Promise<boolean> {
+  const category = classify(input.text);
+  const endpoint = actor.person?.endpoint;
+  if (category === "other" || !endpoint) return false;
+  const open = await r.incidents.openAt(
+    endpoint,
+    category,
+    new Date(now.getTime() - opts.joinMinutes * 60_000),
+  );
+  if (!open?.major) return false;
+  await r.incidents.addEvent(open.code, {
+    at: now,
+    actor: actor.id,
+    channel: actor.channel,
+    action: "reported-over-limit",
+    note: input.text,
+  });
+  await restateStormIn(r, open.code, open.major, now);
+  return true;
+}
+
 /** `reportIncident` inside the caller's transaction (chat claims its update id in the same one). */
 export async function reportIncidentIn(
   desk: Desk,

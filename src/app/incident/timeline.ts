@@ -64,5 +64,14 @@ async function actorName(r: Repos, actor: string): Promise<{ who: string; endpoi
     );
     if (person) return { who: person.name, endpointSide: false };
   }
+  // The CLI records the OS user: the desk person whose e-mail is that user's, else the admin at the console.
+  const cli = /^cli:(.+)$/.exec(actor);
+  if (cli) {
+    const user = cli[1]!.toLowerCase();
+    const person = (await r.directory.snapshot()).directory.people.find(
+      (p) => (p.email ?? "").toLowerCase().split("@")[0] === user,
+    );
+    return { who: person ? person.name : `Quản trị (CLI: ${cli[1]})`, endpointSide: false };
+  }
   return { who: actor, endpointSide: false };
 }
