@@ -303,18 +303,37 @@ async function chatItems(
         return turn;
       })
       .reverse();
+    // The parts of a message too long for one go out as one item, in order: planned as separate items, a re-plan
+    // after the wait between them would send the first part again (it carries no row to mark sent).
+    const groups: { i: number; parts: typeof batches }[] = [];
+    let pending: typeof batches = [];
     for (const [i, batch] of batches.entries()) {
+      pending.push(batch);
+      if (batch.ids.length || i === batches.length - 1) {
+        groups.push({ i, parts: pending });
+        pending = [];
+      }
+    }
+    const isGroup = chatId === t.groupChatId;
+    for (const { i, parts } of groups) {
+      const batch = parts.at(-1)!;
       const rows = msgs.filter((m) => batch.ids.includes(m.id));
       items.push({
         chat: recipient,
-        isGroup: chatId === t.groupChatId,
+        isGroup,
         ...turns[i]!,
         urgent: turns[i]!.priority === 0,
         run: async () => {
           try {
-            const send = () => t.send(chatId, batch.text, batch.buttons.length ? batch.buttons : undefined);
-            await (turns[i]!.priority === 0 ? quickRetry(send, wait) : send());
-            pacer.record(recipient, now().getTime());
+            for (const [k, part] of parts.entries()) {
+              if (k > 0) {
+                const hold = pacer.wait(recipient, isGroup, now().getTime());
+                if (hold > 0) await wait(hold);
+              }
+              const send = () => t.send(chatId, part.text, part.buttons.length ? part.buttons : undefined);
+              await (turns[i]!.priority === 0 ? quickRetry(send, wait) : send());
+              pacer.record(recipient, now().getTime());
+            }
             await store.tx(async (r) => {
               for (const id of batch.ids) await r.outbox.markSent(id, now());
             });
