@@ -191,6 +191,9 @@ export async function deliverChat(
   const known = await store.read(async (r) => new Set((await r.outbox.due(now(), 5000)).map((m) => m.id)));
   // Planned again after every wait: what arrived meanwhile (a new storm's first message) takes its turn by
   // urgency rather than behind the send the round was waiting for.
+  // The pacing clock never runs behind the waits already served: a desk clock that does not move (a test's fixed
+  // instant) or moves slower than the sleeps would otherwise hold every next send of a chat for ever.
+  let served = 0;
   plan: for (let pass = 0; pass < 200; pass++) {
     const items = [
       ...(await stormItems(store, transports, pacer, now, opts, report, wait)),
@@ -200,7 +203,7 @@ export async function deliverChat(
       .sort(byUrgency(now().getTime()));
     for (const item of items) {
       if (stopped.has(item.chat)) continue;
-      const at = now().getTime();
+      const at = Math.max(now().getTime(), served);
       const paced = pacer.wait(item.chat, item.isGroup, at);
       // A credit goes to a desk-critical notice, or to a storm update that would otherwise keep a report past the
       // aim. (Keeping the last credit for a drop notice to come was tried: the p95 rose at 600 and 3,000 reports.)
@@ -219,6 +222,7 @@ export async function deliverChat(
         );
         if (critical) break plan;
         await wait(hold);
+        served = at + hold;
         continue plan;
       }
       if (!(await item.run())) stopped.add(item.chat);
