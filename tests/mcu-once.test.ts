@@ -124,6 +124,21 @@ describe("Cisco Meeting Server (fake from the API reference): once across crashe
     // An end retried after a crash finds it gone and counts it as ended.
     await expect(adapter().endConference(call)).resolves.toBeUndefined();
   });
+  it("removes the coSpace left by a desk killed between ending the call and removing the coSpace", async () => {
+    const { desk, code } = await booking();
+    await new SessionRunner(desk, adapter()).tick(START);
+    expect(await statusOf(desk, code)).toBe("live");
+    const call = (await conferenceOf(desk, code))!;
+    // The first desk's DELETE /calls went through; it died before DELETE /coSpaces and before committing the end.
+    cms.calls.delete(call);
+    expect([...cms.spaces.values()].filter((s) => s.uri === code.toLowerCase())).toHaveLength(1);
+    // The desk that takes over ends the session at its end time (the booking is 09:00–11:00).
+    await new SessionRunner(desk, adapter()).tick(at("2026-12-10", "11:01"));
+    expect(await statusOf(desk, code)).toBe("ended");
+    expect([...cms.spaces.values()].some((s) => s.uri === code.toLowerCase())).toBe(false);
+    // Ending it once more finds nothing left and counts it as ended.
+    await expect(adapter().endConference(call, code)).resolves.toBeUndefined();
+  });
 });
 
 describe("Janus VideoRoom (real Janus): once across a crash", () => {

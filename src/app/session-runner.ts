@@ -254,7 +254,7 @@ export class SessionRunner {
     let file: string | null = null;
     if (id) {
       if (b.request.recording) file = await this.mcu.stopRecording(id);
-      await this.mcu.endConference(id);
+      await this.mcu.endConference(id, b.code);
     }
     await this.desk.store.tx(async (r) => {
       const fresh = (await r.bookings.get(b.code))!;

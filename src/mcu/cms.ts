@@ -128,12 +128,8 @@ export class CmsMcu implements McuAdapter {
    * coSpaces do) gets its call now; CMS refuses a second coSpace with the same URI anyway.
    */
   async findConference(code: string) {
-    const uri = cmsUri(code);
-    const space = (await this.all(`/coSpaces?filter=${encodeURIComponent(uri)}`, "coSpaces", "coSpace")).find(
-      (s) => String(s.uri ?? "").toLowerCase() === uri,
-    );
-    if (!space) return null;
-    const spaceId = String(space["@_id"]);
+    const spaceId = await this.spaceOf(code);
+    if (!spaceId) return null;
     const [call] = await this.all(`/calls?coSpaceFilter=${encodeURIComponent(spaceId)}`, "calls", "call");
     if (call) {
       const id = String(call["@_id"]);
@@ -141,6 +137,15 @@ export class CmsMcu implements McuAdapter {
       return { id };
     }
     return { id: await this.startCall(spaceId, code) };
+  }
+
+  /** The id of the booking's coSpace, found by its exact URI; null when the CMS has none. */
+  private async spaceOf(code: string): Promise<string | null> {
+    const uri = cmsUri(code);
+    const space = (await this.all(`/coSpaces?filter=${encodeURIComponent(uri)}`, "coSpaces", "coSpace")).find(
+      (s) => String(s.uri ?? "").toLowerCase() === uri,
+    );
+    return space ? String(space["@_id"]) : null;
   }
 
   /**
@@ -227,8 +232,12 @@ export class CmsMcu implements McuAdapter {
     return null;
   }
 
-  /** Ends the call and removes its coSpace; a call or coSpace already gone counts as ended (a retried end). */
-  async endConference(id: string) {
+  /**
+   * Ends the call and removes its coSpace; a call or coSpace already gone counts as ended (a retried end). A desk
+   * killed between the two DELETEs leaves a coSpace whose call is gone: the retried end finds it by the booking's
+   * URI, so that it is not left on the CMS for ever.
+   */
+  async endConference(id: string, code?: string) {
     let space = this.spaces.get(id);
     try {
       // A call this adapter did not make (adopted after a takeover): its coSpace comes from the CMS.
@@ -240,6 +249,7 @@ export class CmsMcu implements McuAdapter {
     } catch (err) {
       if (!this.gone(err)) throw err;
     }
+    if (!space && code) space = (await this.spaceOf(code)) ?? undefined;
     if (space)
       await this.http("DELETE", `/coSpaces/${space}`).catch((err) => {
         if (!this.gone(err)) throw err;

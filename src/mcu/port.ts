@@ -37,7 +37,11 @@ export interface McuAdapter {
   startRecording(conferenceId: string): Promise<void>;
   /** Stops recording and returns where the file is, when the MCU says. */
   stopRecording(conferenceId: string): Promise<string | null>;
-  endConference(conferenceId: string): Promise<void>;
+  /**
+   * Ends the conference and frees what the MCU keeps for it. `code` is the booking's: an adapter whose conference
+   * has several parts (CMS: the call and its coSpace) finds by it what a desk killed half-way through an end left.
+   */
+  endConference(conferenceId: string, code?: string): Promise<void>;
   close(): Promise<void>;
 }
 
