@@ -162,30 +162,12 @@ export async function reportIncidentIn(
       major: joined.major ?? null,
     };
   }
-  const code = await nextIncidentCode(desk, r, now);
   const booking = await liveBookingAt(r, person.endpoint, now);
-  const route = routeOf(category);
-  const incident: Incident = {
-    code,
+  const incident = await openIncident(desk, r, now, actor, category, input.text, {
     endpoint: person.endpoint,
     booking: booking?.code ?? null,
-    category,
-    route,
-    status: "open",
-    reporter: actor.id,
-    text: input.text,
-    assignee: null,
-    openedAt: now,
-    updatedAt: now,
-  };
-  await r.incidents.save(incident);
-  await r.incidents.addEvent(code, {
-    at: now,
-    actor: actor.id,
-    channel: actor.channel,
-    action: "opened",
-    note: input.text,
   });
+  const { code, route } = incident;
   // Điều 5.2: during a secret session neither the endpoint nor the reporter is tied to it in chat.
   const secret = booking?.request.secret ?? false;
   const where = reportPlace(person.endpoint, booking ? { code: booking.code, secret } : null);
@@ -244,6 +226,43 @@ export async function reportIncidentIn(
   };
 }
 
+/**
+ * Saves a new incident with its next code and its "opened" event (a stranger's report: "opened-unverified"), routed
+ * by its category.
+ */
+async function openIncident(
+  desk: Desk,
+  r: Repos,
+  now: Date,
+  actor: Actor,
+  category: FaultCategory,
+  text: string,
+  where: Pick<Incident, "endpoint" | "booking" | "unverified">,
+): Promise<Incident> {
+  const code = await nextIncidentCode(desk, r, now);
+  const incident: Incident = {
+    code,
+    ...where,
+    category,
+    route: routeOf(category),
+    status: "open",
+    reporter: actor.id,
+    text,
+    assignee: null,
+    openedAt: now,
+    updatedAt: now,
+  };
+  await r.incidents.save(incident);
+  await r.incidents.addEvent(code, {
+    at: now,
+    actor: actor.id,
+    channel: actor.channel,
+    action: where.unverified ? "opened-unverified" : "opened",
+    note: text,
+  });
+  return incident;
+}
+
 async function nextIncidentCode(desk: Desk, r: Repos, now: Date): Promise<string> {
   const year = DateTime.fromJSDate(now, { zone: desk.reg.zone }).year;
   return incidentCode(year, await r.bookings.nextSeq(`incident-${year}`));
@@ -287,30 +306,12 @@ async function strangerReport(
       major: null,
     };
   }
-  const code = await nextIncidentCode(desk, r, now);
-  const route = routeOf(category);
-  const incident: Incident = {
-    code,
+  const incident = await openIncident(desk, r, now, actor, category, input.text, {
     endpoint: null,
     booking: null,
-    category,
-    route,
-    status: "open",
-    reporter: actor.id,
-    text: input.text,
-    assignee: null,
     unverified: true,
-    openedAt: now,
-    updatedAt: now,
-  };
-  await r.incidents.save(incident);
-  await r.incidents.addEvent(code, {
-    at: now,
-    actor: actor.id,
-    channel: actor.channel,
-    action: "opened-unverified",
-    note: input.text,
   });
+  const { code, route } = incident;
   const name = actor.name ?? actor.id;
   const notice = strangerOpenedText(name, code, category, route);
   await tell(notice);
