@@ -15,17 +15,17 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Telegraf } from "telegraf";
-import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
 import type { Desk } from "../src/app/desk.js";
 import { readDirectoryCsv } from "../src/app/directory/csv.js";
-import { type ChatTransport, deliverChat } from "../src/bot/delivery.js";
+import type { ChatTransport } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
 import { telegramTransport } from "../src/bot/telegram/adapter.js";
 import { atLocal } from "../src/core/calendar/zone.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";
 import type { OutboxMessage } from "../src/store/queue-repos.js";
 import { Store } from "../src/store/store.js";
+import { burstArrivals, deliverRound, reportInGroup, type VirtualClock } from "../tests/support/burst.js";
 import { FakeTelegram } from "../tests/support/fake-telegram.js";
 import { machine, ms, pct, verdict, writeSection } from "./sections.js";
 
@@ -48,9 +48,9 @@ async function burst(n: number, reactions: boolean, trouble = true) {
     reg: DEFAULT_REGULATION,
     holidays: loadHolidayCalendar(join(ROOT, "data/calendar")),
   };
-  let vclock = t0;
+  const clock: VirtualClock = { now: t0 };
   const token = `${randomInt(1_000_000, 9_999_999)}:${randomBytes(18).toString("base64url")}`;
-  const fake = new FakeTelegram(token, { clock: () => vclock });
+  const fake = new FakeTelegram(token, { clock: () => clock.now });
   await fake.start();
   const bot = new Telegraf(token, { telegram: { apiRoot: fake.url } });
   const tg = telegramTransport(bot, GROUP);
@@ -59,11 +59,7 @@ async function burst(n: number, reactions: boolean, trouble = true) {
   type Report = { at: number; ep: string; messageId: number; rows: OutboxMessage[] };
   const reports: Report[] = [];
   const processing: number[] = [];
-  const arrivals = Array.from({ length: n }, (_, i) => ({
-    at: t0 + Math.floor((i * 60_000) / n),
-    ep: communes[i % communes.length]!,
-    text: faults[Math.floor(i / communes.length) % faults.length]!,
-  }));
+  const arrivals = burstArrivals(n, t0, communes, faults);
   let next = 0;
   let dropQueued = false;
   let throttled = false;
@@ -83,46 +79,22 @@ async function burst(n: number, reactions: boolean, trouble = true) {
     }
     while (next < arrivals.length && arrivals[next]!.at <= until) {
       const a = arrivals[next++]!;
-      const messageId = fake.message(Number(GROUP), Number(tech(a.ep).telegramId), a.text);
       const before = await store.read((r) => r.outbox.list({ excludeSent: true }));
       const seen = new Set(before.map((m) => m.id));
       const p0 = performance.now();
-      await handleChatEvent(
-        desk,
-        {
-          platform: "telegram",
-          chatId: GROUP,
-          chatType: "group",
-          userId: tech(a.ep).telegramId!,
-          userName: "x",
-          text: a.text,
-          button: null,
-          updateId: String(messageId),
-          messageId: String(messageId),
-        },
-        new Date(a.at),
-      );
+      const messageId = await reportInGroup(desk, fake, GROUP, tech(a.ep).telegramId!, a.text, a.at);
       processing.push(performance.now() - p0);
       const after = await store.read((r) => r.outbox.list({ excludeSent: true }));
       reports.push({ at: a.at, ep: a.ep, messageId, rows: after.filter((m) => !seen.has(m.id)) });
     }
   }
   for (let round = 0; round < 2000; round++) {
-    await arrive(vclock);
+    await arrive(clock.now);
     // The Bot API answers 429 and 500 for a while: the next 3 calls from 10 s, and from 40 s, into the burst.
-    if (trouble && !throttled && vclock >= t0 + 10_000) [throttled, fake.throttleNext] = [true, 3];
-    if (trouble && !failed && vclock >= t0 + 40_000) [failed, fake.failNext] = [true, 3];
-    await deliverChat(
-      store,
-      [transport],
-      pacer,
-      () => new Date(vclock),
-      async (w) => {
-        vclock += w;
-        await arrive(vclock);
-      },
-    );
-    vclock += 1000;
+    if (trouble && !throttled && clock.now >= t0 + 10_000) [throttled, fake.throttleNext] = [true, 3];
+    if (trouble && !failed && clock.now >= t0 + 40_000) [failed, fake.failNext] = [true, 3];
+    await deliverRound(store, transport, pacer, clock, arrive);
+    clock.now += 1000;
     const left = (await store.read((r) => r.outbox.list({ excludeSent: true }))).filter(
       (m) => m.channel !== "mail",
     ).length;

@@ -10,7 +10,6 @@ import {
 } from "../src/app/chat/conversation.js";
 import { incidentTimeline } from "../src/app/incident/timeline.js";
 import { runDueJobs } from "../src/app/scheduler.js";
-import { SessionRunner } from "../src/app/session-runner.js";
 import { buttonData } from "../src/bot/commands.js";
 import {
   ACK_AIM_MS,
@@ -22,9 +21,10 @@ import {
 import { Pacer } from "../src/bot/pacing.js";
 import { telegramTransport } from "../src/bot/telegram/adapter.js";
 import { DEFAULT_STORM, decideStorm, type StormMember, stormText } from "../src/core/incident/storm.js";
-import { SimulatorMcu } from "../src/mcu/simulator.js";
 import type { Store } from "../src/store/store.js";
-import { at, makeDesk, request, sampleDirectory, tempDir } from "./helpers.js";
+import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
+import { burstArrivals, deliverRound, reportInGroup } from "./support/burst.js";
+import { liveSessionScene } from "./support/burst-scene.js";
 import { FakeTelegram } from "./support/fake-telegram.js";
 
 const GROUP = "-100200";
@@ -651,55 +651,21 @@ function pct(xs: number[], p: number): number {
 
 describe("a 600-report burst with 429 and 500 answers (virtual time)", () => {
   it("records and acknowledges every report (p95 ≤ 5 s), one major incident per fault class, no limit exceeded, the drop reaches the WAN duty within 10 s", async () => {
-    const desk = await makeDesk();
-    await desk.store.tx((r) =>
-      r.duty.replaceShifts([{ role: "wan", weekday: 4, fromMinute: 0, toMinute: 1440, person: KHANH.name }]),
-    );
-    await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
-    const mcu = new SimulatorMcu({ recordingDir: tempDir() });
-    const runner = new SessionRunner(desk, mcu);
-    let vclock = at("2026-12-10", "09:00").getTime();
-    await runner.tick(new Date(vclock));
-    await handleChatEvent(
-      desk,
-      {
-        platform: "telegram",
-        chatId: KHANH.telegramId!,
-        chatType: "private",
-        userId: KHANH.telegramId!,
-        userName: "Khánh",
-        text: "/start",
-        button: null,
-        updateId: "start-1",
-      },
-      new Date(vclock),
-    );
+    const { desk, mcu, runner, clock } = await liveSessionScene(KHANH);
     const token = `${randomInt(1_000_000, 9_999_999)}:${randomBytes(18).toString("base64url")}`;
-    const fake = new FakeTelegram(token, { clock: () => vclock });
+    const fake = new FakeTelegram(token, { clock: () => clock.now });
     await fake.start();
     try {
       const transport = telegramTransport(new Telegraf(token, { telegram: { apiRoot: fake.url } }), GROUP);
       const pacer = new Pacer();
       // What was queued before (the booking's confirmation, the /start help) goes out before the burst.
       for (let i = 0; i < 10; i++) {
-        await deliverChat(
-          desk.store,
-          [transport],
-          pacer,
-          () => new Date(vclock),
-          async (w) => {
-            vclock += w;
-          },
-        );
-        vclock += 1000;
+        await deliverRound(desk.store, transport, pacer, clock, async () => {});
+        clock.now += 1000;
       }
       const t0 = at("2026-12-10", "09:01").getTime();
       const n = 600;
-      const arrivals = Array.from({ length: n }, (_, i) => ({
-        at: t0 + Math.floor((i * 60_000) / n),
-        ep: burstCommunes[i % burstCommunes.length]!,
-        text: faults[Math.floor(i / burstCommunes.length) % faults.length]!,
-      }));
+      const arrivals = burstArrivals(n, t0, burstCommunes, faults);
       const messageOf = new Map<string, number>();
       const dropAt = t0 + 30_000;
       let dropped = false;
@@ -712,43 +678,19 @@ describe("a 600-report burst with 429 and 500 answers (virtual time)", () => {
         }
         while (next < arrivals.length && arrivals[next]!.at <= until) {
           const a = arrivals[next++]!;
-          const messageId = fake.message(Number(GROUP), Number(tech(a.ep).telegramId), a.text);
+          const messageId = await reportInGroup(desk, fake, GROUP, tech(a.ep).telegramId!, a.text, a.at);
           messageOf.set(`${a.ep}|${a.text}`, messageId);
-          await handleChatEvent(
-            desk,
-            {
-              platform: "telegram",
-              chatId: GROUP,
-              chatType: "group",
-              userId: tech(a.ep).telegramId!,
-              userName: "x",
-              text: a.text,
-              button: null,
-              updateId: String(messageId),
-              messageId: String(messageId),
-            },
-            new Date(a.at),
-          );
         }
       };
-      vclock = t0;
+      clock.now = t0;
       let throttled = false;
       let failed = false;
-      for (let round = 0; round < 400 && vclock < t0 + 240_000; round++) {
-        await arrive(vclock);
-        if (!throttled && vclock >= t0 + 10_000) [throttled, fake.throttleNext] = [true, 3];
-        if (!failed && vclock >= t0 + 40_000) [failed, fake.failNext] = [true, 3];
-        await deliverChat(
-          desk.store,
-          [transport],
-          pacer,
-          () => new Date(vclock),
-          async (w) => {
-            vclock += w;
-            await arrive(vclock);
-          },
-        );
-        vclock += 1000;
+      for (let round = 0; round < 400 && clock.now < t0 + 240_000; round++) {
+        await arrive(clock.now);
+        if (!throttled && clock.now >= t0 + 10_000) [throttled, fake.throttleNext] = [true, 3];
+        if (!failed && clock.now >= t0 + 40_000) [failed, fake.failNext] = [true, 3];
+        await deliverRound(desk.store, transport, pacer, clock, arrive);
+        clock.now += 1000;
         const left = (await desk.store.read((r) => r.outbox.list({ excludeSent: true }))).filter(
           (m) => m.channel !== "mail",
         );

@@ -1,14 +1,11 @@
 import { randomBytes, randomInt } from "node:crypto";
 import { Telegraf } from "telegraf";
 import { describe, expect, it } from "vitest";
-import { registerBooking } from "../src/app/booking/index.js";
-import { handleChatEvent } from "../src/app/chat/conversation.js";
-import { SessionRunner } from "../src/app/session-runner.js";
-import { deliverChat } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
 import { telegramTransport } from "../src/bot/telegram/adapter.js";
-import { SimulatorMcu } from "../src/mcu/simulator.js";
-import { at, makeDesk, request, sampleDirectory, tempDir } from "./helpers.js";
+import { at, sampleDirectory } from "./helpers.js";
+import { burstArrivals, deliverRound, reportInGroup } from "./support/burst.js";
+import { liveSessionScene } from "./support/burst-scene.js";
 import { FakeTelegram } from "./support/fake-telegram.js";
 
 const GROUP = "-100200";
@@ -22,44 +19,18 @@ const faults = ["mất tiếng", "mất hình", "rớt mạng", "mất điện",
 
 describe("an MCU drop during a 600-report burst", () => {
   it("reaches the WAN duty's private chat within 10 s of virtual time, with no platform limit exceeded", async () => {
-    const desk = await makeDesk();
     // Thursday 10/12/2026: Khánh is on WAN duty all day, and has a private chat with the bot.
-    await desk.store.tx((r) =>
-      r.duty.replaceShifts([{ role: "wan", weekday: 4, fromMinute: 0, toMinute: 1440, person: KHANH.name }]),
-    );
-    await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
-    const mcu = new SimulatorMcu({ recordingDir: tempDir() });
-    const runner = new SessionRunner(desk, mcu);
+    const { desk, mcu, runner, clock } = await liveSessionScene(KHANH);
     const t0 = at("2026-12-10", "09:01").getTime();
-    let vclock = at("2026-12-10", "09:00").getTime();
-    await runner.tick(new Date(vclock)); // the session goes live on the MCU
-    await handleChatEvent(
-      desk,
-      {
-        platform: "telegram",
-        chatId: KHANH.telegramId!,
-        chatType: "private",
-        userId: KHANH.telegramId!,
-        userName: "Khánh",
-        text: "/start",
-        button: null,
-        updateId: "start-1",
-      },
-      new Date(vclock),
-    );
 
     const token = `${randomInt(1_000_000, 9_999_999)}:${randomBytes(18).toString("base64url")}`;
-    const fake = new FakeTelegram(token, { clock: () => vclock });
+    const fake = new FakeTelegram(token, { clock: () => clock.now });
     await fake.start();
     try {
       const transport = telegramTransport(new Telegraf(token, { telegram: { apiRoot: fake.url } }), GROUP);
       const pacer = new Pacer();
       const n = 600;
-      const arrivals = Array.from({ length: n }, (_, i) => ({
-        at: t0 + Math.floor((i * 60_000) / n),
-        ep: communes[i % communes.length]!,
-        text: faults[Math.floor(i / communes.length) % faults.length]!,
-      }));
+      const arrivals = burstArrivals(n, t0, communes, faults);
       const dropAt = t0 + 30_000;
       let dropped = false;
       let next = 0;
@@ -72,38 +43,14 @@ describe("an MCU drop during a 600-report burst", () => {
         }
         while (next < arrivals.length && arrivals[next]!.at <= until) {
           const a = arrivals[next++]!;
-          const messageId = fake.message(Number(GROUP), Number(tech(a.ep).telegramId), a.text);
-          await handleChatEvent(
-            desk,
-            {
-              platform: "telegram",
-              chatId: GROUP,
-              chatType: "group",
-              userId: tech(a.ep).telegramId!,
-              userName: "x",
-              text: a.text,
-              button: null,
-              updateId: String(messageId),
-              messageId: String(messageId),
-            },
-            new Date(a.at),
-          );
+          await reportInGroup(desk, fake, GROUP, tech(a.ep).telegramId!, a.text, a.at);
         }
       };
-      vclock = t0;
-      for (let round = 0; round < 400 && vclock < t0 + 240_000; round++) {
-        await arrive(vclock);
-        await deliverChat(
-          desk.store,
-          [transport],
-          pacer,
-          () => new Date(vclock),
-          async (w) => {
-            vclock += w;
-            await arrive(vclock);
-          },
-        );
-        vclock += 1000;
+      clock.now = t0;
+      for (let round = 0; round < 400 && clock.now < t0 + 240_000; round++) {
+        await arrive(clock.now);
+        await deliverRound(desk.store, transport, pacer, clock, arrive);
+        clock.now += 1000;
       }
       expect(next).toBe(n);
       const drop = (await desk.store.read((r) => r.incidents.list())).find((i) => i.reporter === "system");
