@@ -5,7 +5,7 @@ import { bookingCode } from "../src/core/booking/code.js";
 import type { Booking } from "../src/core/booking/types.js";
 import { Store } from "../src/store/store.js";
 import { request, sampleDirectory } from "./helpers.js";
-import { DeskProcess } from "./support/desk-process.js";
+import { DeskPair, seeded, waitUntil } from "./support/desk-process.js";
 import { FakeCms } from "./support/fake-cms.js";
 import { freshDatabase, testServer } from "./support/postgres.js";
 
@@ -34,7 +34,7 @@ describe("failover: two desks on one PostgreSQL and one CMS, the leader killed w
   let url: string;
   let admin: pg.Client;
   let store: Store;
-  const desks: DeskProcess[] = [];
+  let pair: DeskPair | undefined;
 
   beforeAll(async () => {
     server = await testServer();
@@ -43,7 +43,7 @@ describe("failover: two desks on one PostgreSQL and one CMS, the leader killed w
     await cms.start();
   }, 60_000);
   afterAll(async () => {
-    await Promise.all(desks.map((d) => d.kill()));
+    await pair?.kill();
     await store?.close();
     await admin?.end().catch(() => undefined);
     await cms.stop();
@@ -63,45 +63,25 @@ describe("failover: two desks on one PostgreSQL and one CMS, the leader killed w
       DESK_LEADER_LEASE_SECONDS: "6",
       DESK_LOG_LEVEL: "info",
     };
-    desks.push(DeskProcess.start(env), DeskProcess.start(env));
-    for (const d of desks) expect(await d.waitFor("started"), d.stderr).not.toBeNull();
     await admin.connect();
+    pair = new DeskPair(admin, env);
+    await pair.start();
     store = await Store.openPg(url, { max: 2 });
 
-    const leaderPid = async (): Promise<number | null> => {
-      const res = await admin.query("SELECT pid, lease_until FROM desk_lease WHERE name = 'leader'");
-      const row = res.rows[0] as { pid: number; lease_until: string } | undefined;
-      return row && Number(row.lease_until) > Date.now() ? row.pid : null;
-    };
-    const waitFor = async (what: string, ok: () => Promise<boolean> | boolean, ms: number) => {
-      const end = Date.now() + ms;
-      while (!(await ok())) {
-        if (Date.now() > end) throw new Error(`timed out: ${what}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
-
     const communes = sampleDirectory.endpoints.filter((e) => e.level === "commune" && e.dial);
-    let seed = 20261130;
-    const rnd = (n: number) => {
-      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-      return seed % n;
-    };
+    const rnd = seeded(20261130);
     const codes: string[] = [];
     const takeovers: number[] = [];
     const modes: Mode[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      await waitFor("a leader", async () => (await leaderPid()) !== null, 15_000);
-      const pid = (await leaderPid())!;
-      const leader = desks.find((d) => d.pid === pid);
-      expect(leader, `the leader ${pid} is one of the two desks`).toBeDefined();
+      const leader = await pair.leader();
       const mode: Mode = (["before-answer", "in-delay", "random"] as const)[round % 3]!;
       modes.push(mode);
       let killedAt = 0;
       const kill = () => {
         if (killedAt) return;
         killedAt = Date.now();
-        leader!.child.kill("SIGKILL");
+        leader.child.kill("SIGKILL");
       };
       // Armed before this round's sessions exist, so that it fires on one of their creates.
       const which = rnd(2) === 0 ? "coSpace" : "call";
@@ -148,34 +128,21 @@ describe("failover: two desks on one PostgreSQL and one CMS, the leader killed w
       });
       if (mode === "random") setTimeout(kill, 200 + rnd(2500));
       // A kill that did not fire on a create (the creates went elsewhere) falls back to a random moment.
-      await waitFor(`round ${round}: the leader killed`, () => killedAt > 0, 15_000).catch(kill);
+      await waitUntil(`round ${round}: the leader killed`, () => killedAt > 0, 15_000).catch(kill);
       cms.onCreate = null;
-      await leader!.exited;
-      await waitFor(
-        `round ${round}: another desk takes over`,
-        async () => {
-          const p = await leaderPid();
-          return p !== null && p !== pid;
-        },
-        15_000,
-      );
-      takeovers.push(Date.now() - killedAt);
-      const again = DeskProcess.start(env);
-      desks[desks.indexOf(leader!)] = again;
-      expect(await again.waitFor("started"), again.stderr).not.toBeNull();
+      takeovers.push(await pair.takeOver(round, leader, killedAt));
     }
 
     const statuses = async () =>
       (await admin.query("SELECT code, status FROM bookings WHERE code = ANY($1)", [codes])).rows.map(
         (r: { code: string; status: string }) => `${r.code} ${r.status}`,
       );
-    await waitFor(
+    await waitUntil(
       "every session ran and ended",
       async () => (await statuses()).every((s) => s.endsWith(" ended")),
       90_000,
     );
-    for (const d of desks) d.child.kill("SIGTERM");
-    await Promise.all(desks.map((d) => d.exited));
+    await pair.stop();
 
     const lookups = cms.requests.filter((r) => r.startsWith("GET /coSpaces?filter=")).length;
     console.log(

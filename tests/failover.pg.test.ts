@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleDirectory } from "./helpers.js";
-import { DeskProcess } from "./support/desk-process.js";
+import { DeskPair, seeded, waitUntil } from "./support/desk-process.js";
 import { FakeTelegram } from "./support/fake-telegram.js";
 import { useMailServers } from "./support/mail-servers.js";
 import { freshDatabase, testServer } from "./support/postgres.js";
@@ -52,39 +52,18 @@ describe("failover: two desks on one PostgreSQL, the leader killed mid-work", ()
       DESK_LEADER_LEASE_SECONDS: "6",
       DESK_LOG_LEVEL: "info",
     };
-    const desks: DeskProcess[] = [DeskProcess.start(env), DeskProcess.start(env)];
-    for (const d of desks) expect(await d.waitFor("started"), d.stderr).not.toBeNull();
     await admin.connect();
-
-    /** The pid the leader lease row names now, or null. */
-    const leaderPid = async (): Promise<number | null> => {
-      const res = await admin.query("SELECT pid, lease_until FROM desk_lease WHERE name = 'leader'");
-      const row = res.rows[0] as { pid: number; lease_until: string } | undefined;
-      return row && Number(row.lease_until) > Date.now() ? row.pid : null;
-    };
-    const waitFor = async (what: string, ok: () => Promise<boolean> | boolean, ms: number) => {
-      const end = Date.now() + ms;
-      while (!(await ok())) {
-        if (Date.now() > end) throw new Error(`timed out: ${what}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
+    const pair = new DeskPair(admin, env);
+    await pair.start();
 
     const communes = sampleDirectory.endpoints.filter((e) => e.level === "commune").map((e) => e.name);
     // Seeded, so that a failure can be replayed.
-    let seed = 20261129;
-    const rnd = (n: number) => {
-      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-      return seed % n;
-    };
+    const rnd = seeded(20261129);
     const takeovers: number[] = [];
     let mails = 0;
     let reports = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      await waitFor("a leader", async () => (await leaderPid()) !== null, 15_000);
-      const pid = (await leaderPid())!;
-      const leader = desks.find((d) => d.pid === pid);
-      expect(leader, `the leader ${pid} is one of the two desks`).toBeDefined();
+      const leader = await pair.leader();
       const batch = Array.from({ length: MAILS_PER_ROUND }, (_, k) => {
         const i = mails + k;
         return mail({
@@ -104,21 +83,9 @@ describe("failover: two desks on one PostgreSQL, the leader killed mid-work", ()
       // Somewhere in the middle of that work.
       await new Promise((r) => setTimeout(r, 200 + rnd(1500)));
       const killedAt = Date.now();
-      leader!.child.kill("SIGKILL");
-      await leader!.exited;
-      await waitFor(
-        `round ${round}: another desk takes over`,
-        async () => {
-          const now = await leaderPid();
-          return now !== null && now !== pid;
-        },
-        15_000,
-      );
-      takeovers.push(Date.now() - killedAt);
+      leader.child.kill("SIGKILL");
       // Two desks again for the next round.
-      const again = DeskProcess.start(env);
-      desks[desks.indexOf(leader!)] = again;
-      expect(await again.waitFor("started"), again.stderr).not.toBeNull();
+      takeovers.push(await pair.takeOver(round, leader, killedAt));
     }
 
     const answered = () => new Set(sink.messages.map((m) => m.parsed.inReplyTo)).size;
@@ -130,12 +97,11 @@ describe("failover: two desks on one PostgreSQL, the leader killed mid-work", ()
           )
         ).rows[0].n,
       );
-    await waitFor("every mail answered", () => answered() >= mails, 120_000);
-    await waitFor("every report handled", async () => (await handled()) >= reports, 60_000);
+    await waitUntil("every mail answered", () => answered() >= mails, 120_000);
+    await waitUntil("every report handled", async () => (await handled()) >= reports, 60_000);
     // A little longer, so that a late duplicate would have time to show.
     await new Promise((r) => setTimeout(r, 3000));
-    for (const d of desks) d.child.kill("SIGTERM");
-    await Promise.all(desks.map((d) => d.exited));
+    await pair.stop();
 
     console.log(
       `failover: ${ROUNDS} kills, takeover ms ${JSON.stringify(takeovers)}, ${sink.messages.length} SMTP deliveries for ${mails} mails`,

@@ -96,3 +96,98 @@ export function alive(pid: number): boolean {
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
+
+/** Polls `ok` every 100 ms until it holds; throws `timed out: what` after `ms`. */
+export async function waitUntil(
+  what: string,
+  ok: () => Promise<boolean> | boolean,
+  ms: number,
+): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A seeded generator of integers in [0, n), so that a failing failover round can be replayed. */
+export function seeded(seed: number): (n: number) => number {
+  let s = seed;
+  return (n) => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s % n;
+  };
+}
+
+/** What a DeskPair needs of a PostgreSQL client: one query. */
+interface Queryable {
+  query(sql: string): Promise<{ rows: unknown[] }>;
+}
+
+/**
+ * Two desk processes on one PostgreSQL, as a city runs them, and which of them holds the leader lease (read from
+ * `desk_lease`, the row the desks themselves keep).
+ */
+export class DeskPair {
+  readonly desks: DeskProcess[] = [];
+
+  constructor(
+    private readonly admin: Queryable,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  /** Starts both desks and waits until each has logged "started". */
+  async start(): Promise<void> {
+    this.desks.push(DeskProcess.start(this.env), DeskProcess.start(this.env));
+    for (const d of this.desks)
+      if (!(await d.waitFor("started"))) throw new Error(`desk did not start: ${d.stderr}`);
+  }
+
+  /** The pid the leader lease row names now, or null when no lease is current. */
+  async leaderPid(): Promise<number | null> {
+    const res = await this.admin.query("SELECT pid, lease_until FROM desk_lease WHERE name = 'leader'");
+    const row = res.rows[0] as { pid: number; lease_until: string } | undefined;
+    return row && Number(row.lease_until) > Date.now() ? row.pid : null;
+  }
+
+  /** Waits for a current leader and returns its process; throws if the lease names neither desk. */
+  async leader(): Promise<DeskProcess> {
+    await waitUntil("a leader", async () => (await this.leaderPid()) !== null, 15_000);
+    const pid = (await this.leaderPid())!;
+    const leader = this.desks.find((d) => d.pid === pid);
+    if (!leader) throw new Error(`the leader ${pid} is not one of the two desks`);
+    return leader;
+  }
+
+  /**
+   * After `killed` was SIGKILLed at `killedAt`: waits until the other desk holds the lease, starts the killed one
+   * again (two desks for the next round), and returns how long the takeover took in ms.
+   */
+  async takeOver(round: number, killed: DeskProcess, killedAt: number): Promise<number> {
+    await killed.exited;
+    await waitUntil(
+      `round ${round}: another desk takes over`,
+      async () => {
+        const p = await this.leaderPid();
+        return p !== null && p !== killed.pid;
+      },
+      15_000,
+    );
+    const took = Date.now() - killedAt;
+    const again = DeskProcess.start(this.env);
+    this.desks[this.desks.indexOf(killed)] = again;
+    if (!(await again.waitFor("started"))) throw new Error(`desk did not restart: ${again.stderr}`);
+    return took;
+  }
+
+  /** Stops both desks as an operator would (SIGTERM) and waits for them to exit. */
+  async stop(): Promise<void> {
+    for (const d of this.desks) d.child.kill("SIGTERM");
+    await Promise.all(this.desks.map((d) => d.exited));
+  }
+
+  /** Makes sure both are gone (cleanup after a failed assertion). */
+  async kill(): Promise<void> {
+    await Promise.all(this.desks.map((d) => d.kill()));
+  }
+}
