@@ -7,6 +7,7 @@ import { ROOT } from "../src/app/config.js";
 import { readDirectoryCsv } from "../src/app/directory/csv.js";
 import { atLocal } from "../src/core/calendar/zone.js";
 import type { Directory } from "../src/core/directory/types.js";
+import { REBUILD_SCHEDULE_DAYS } from "../src/store/booking-repo.js";
 import type { Store } from "../src/store/store.js";
 
 /**
@@ -134,7 +135,19 @@ export function seedBookings(store: Store, codes: string[], o: SeedOptions): voi
         else insE.run(b.code, ep, "participant");
       }
     }
+    // The triggers kept schedule_days current; a rebuild is what a bulk write with triggers off needs, and keeps
+    // the two stores' fixtures alike.
+    if (hasScheduleDays(store)) for (const statement of REBUILD_SCHEDULE_DAYS) store.sqlite.exec(statement);
   })();
+  store.holdersCache.clear();
+}
+
+function hasScheduleDays(store: Store): boolean {
+  return (
+    store.sqlite
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schedule_days'")
+      .get() !== undefined
+  );
 }
 
 /**
@@ -190,7 +203,10 @@ export async function seedBookingsPg(store: Store, codes: string[], o: SeedOptio
       }
     }
     await flush(batch);
+    // The inserts bypassed the schedule_days triggers: rebuild it in the same transaction.
+    for (const statement of REBUILD_SCHEDULE_DAYS) await client.query(statement);
     await client.query("COMMIT");
+    store.holdersCache.clear();
     await client.query("ANALYZE");
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);

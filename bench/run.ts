@@ -292,8 +292,12 @@ const runs = [await benchDecisions(DEFAULT_REGULATION, "default"), await benchDe
 if (only === "decisions") {
   for (const d of runs) {
     console.log(d.name, d.outcomes, "spread", d.spread);
-    console.log("  full p50/p99", ms3(pct(d.full, 50)), ms3(pct(d.full, 99)));
-    console.log("  rejected p50/p99", ms3(pct(d.rejected, 50)), ms3(pct(d.rejected, 99)));
+    const p3 = (xs: number[]) => [50, 95, 99].map((p) => ms3(pct(xs, p))).join(" / ");
+    console.log(`  load ${d.loadBefore} → ${d.loadAfter}`);
+    console.log(`  full (${d.full.length}) wall p50/p95/p99 ${p3(d.full)}; CPU ${p3(d.fullCpu)}`);
+    console.log(
+      `  rejected (${d.rejected.length}) wall p50/p95/p99 ${p3(d.rejected)}; CPU ${p3(d.rejectedCpu)}`,
+    );
     console.log("  bytes/booking", (d.seeded.total / 100_000).toFixed(0));
   }
   process.exit(0);
