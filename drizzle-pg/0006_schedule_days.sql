@@ -1,6 +1,7 @@
 CREATE TABLE "schedule_days" (
-	"day" integer PRIMARY KEY NOT NULL,
-	"version" integer DEFAULT 0 NOT NULL
+	"day" integer NOT NULL,
+	"version" integer DEFAULT 0 NOT NULL,
+	CONSTRAINT "schedule_days_day_pk" PRIMARY KEY("day")
 );
 --> statement-breakpoint
 -- Hand-written (keep when regenerating; the PostgreSQL form of the triggers in drizzle/0012_schedule_days.sql):

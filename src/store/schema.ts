@@ -283,10 +283,16 @@ export const changeCounters = sqliteTable("change_counters", {
  * unchanged; it is read inside the deciding transaction. A day without a row is version 0.
  * Writes with the triggers off (bulk seeding, `db copy`) end with `BookingRepo.rebuildScheduleDays()`.
  */
-export const scheduleDays = sqliteTable("schedule_days", {
-  day: integer("day").primaryKey(),
-  version: integer("version").notNull().default(0),
-});
+export const scheduleDays = sqliteTable(
+  "schedule_days",
+  {
+    day: integer("day").notNull(),
+    version: integer("version").notNull().default(0),
+  },
+  // A table-level key: the same column description on both dialects (SQLite's INTEGER PRIMARY KEY counts as a
+  // default for drizzle).
+  (t) => [primaryKey({ columns: [t.day] })],
+);
 
 /** `/dangky` requests: a chat user asks to be linked to an endpoint; an admin approves in chat or the CLI. */
 export const chatLinks = sqliteTable(
