@@ -136,6 +136,7 @@ async function benchDecisions(reg: Regulation, name: string, pg = false) {
     outcomes[res.decision.outcome] = (outcomes[res.decision.outcome] ?? 0) + 1;
   }
   const after = sizes(store);
+  const cache = store.holdersCache.stats();
   await store.close();
   return {
     loadBefore,
@@ -153,6 +154,7 @@ async function benchDecisions(reg: Regulation, name: string, pg = false) {
     rejectedCpu,
     pure,
     outcomes,
+    cache,
   };
 }
 
@@ -293,7 +295,7 @@ if (only === "decisions") {
   for (const d of runs) {
     console.log(d.name, d.outcomes, "spread", d.spread);
     const p3 = (xs: number[]) => [50, 95, 99].map((p) => ms3(pct(xs, p))).join(" / ");
-    console.log(`  load ${d.loadBefore} → ${d.loadAfter}`);
+    console.log(`  load ${d.loadBefore} → ${d.loadAfter}; holders cache`, d.cache);
     console.log(`  full (${d.full.length}) wall p50/p95/p99 ${p3(d.full)}; CPU ${p3(d.fullCpu)}`);
     console.log(
       `  rejected (${d.rejected.length}) wall p50/p95/p99 ${p3(d.rejected)}; CPU ${p3(d.rejectedCpu)}`,

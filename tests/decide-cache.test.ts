@@ -5,12 +5,23 @@
  * writes, and show that a second Store on the same database never decides on a stale cache. No timing here.
  */
 import { join } from "node:path";
+import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../bench/fixture.js";
 import { cancelBooking, changeBooking, registerBooking } from "../src/app/booking/index.js";
 import { decideWithAlternatives } from "../src/app/booking/settle.js";
 import type { Desk } from "../src/app/desk.js";
-import type { Booking, BookingStatus, Priority, SlotHolder } from "../src/core/booking/types.js";
+import { decide, findAlternatives, occupiedEndpoints } from "../src/core/booking/decide.js";
+import { plusMonthsMs } from "../src/core/booking/rules.js";
+import type {
+  Booking,
+  BookingRequest,
+  BookingStatus,
+  Decision,
+  Priority,
+  SlotHolder,
+} from "../src/core/booking/types.js";
+import type { DirectorySnapshot } from "../src/store/directory-repo.js";
 import type { Repos } from "../src/store/store.js";
 import { at, makeDesk, q, request, sampleDirectory, tempDir } from "./helpers.js";
 
@@ -31,11 +42,37 @@ const STATUSES: BookingStatus[] = [
 
 const norm = (hs: SlotHolder[]) => hs.map((h) => ({ ...h, endpoints: [...h.endpoints].sort() }));
 
-/** The same repositories, but the holders read fresh from the window's rows: the old query, no cache. */
-function freshRepos(r: Repos): Repos {
-  const bookings = Object.create(r.bookings) as Repos["bookings"];
-  bookings.holders = (from, to, eps) => r.bookings.holdersFresh(from, to, eps);
-  return { ...r, bookings };
+/**
+ * The decision as it was made before the cache: the request's own window and the alternatives' wide window each
+ * read fresh from the bookings (the old full holders query), the rules on the first, the search on the second.
+ */
+async function oldDecision(
+  desk: Desk,
+  r: Repos,
+  req: BookingRequest,
+  directory: DirectorySnapshot,
+  now: Date,
+): Promise<Decision> {
+  const { reg } = desk;
+  const read = (backMs: number, aheadMs: number) => {
+    if (!req.start || !req.end) return Promise.resolve([]);
+    const gap = reg.setupGapMinutes * MIN;
+    return r.bookings.holdersFresh(
+      new Date(req.start.getTime() - gap - backMs),
+      new Date(req.end.getTime() + gap + aheadMs),
+      occupiedEndpoints(req, { directory }),
+    );
+  };
+  const ctx = { now, reg, directory, holders: await read(0, 0) };
+  const decision = decide(req, ctx);
+  if (decision.outcome !== "rejected" || !req.start || !req.end) return decision;
+  if (decision.reasons.some((x) => x.code === "invalid-time")) return decision;
+  const alternatives = findAlternatives(
+    req,
+    { ...ctx, holders: await read(2 * DAY, 8 * DAY) },
+    { isWorkingDay: (d) => desk.holidays.isWorkingDay(d), days: 7, nearDays: 1 },
+  );
+  return { ...decision, alternatives };
 }
 
 describe("the per-day holders cache", () => {
@@ -96,6 +133,7 @@ describe("the per-day holders cache", () => {
 
     let compared = 0;
     let decisions = 0;
+    let rejections = 0;
     const check = async (step: number) => {
       for (let k = 0; k < 3; k++) {
         const { start } = slot();
@@ -117,11 +155,12 @@ describe("the per-day holders cache", () => {
         const directory = await r.directory.snapshot();
         return [
           await decideWithAlternatives(desk, r, req, directory, now),
-          await decideWithAlternatives(desk, freshRepos(r), req, directory, now),
+          await oldDecision(desk, r, req, directory, now),
         ];
       });
       expect(withCache, `decision at step ${step}`).toEqual(withFresh);
       decisions++;
+      if (withFresh.outcome === "rejected") rejections++;
     };
 
     for (let step = 0; step < 90; step++) {
@@ -172,6 +211,9 @@ describe("the per-day holders cache", () => {
     // The comparisons covered real holders, and the cache answered most days (it was used, not bypassed).
     expect(compared).toBeGreaterThan(300);
     expect(decisions).toBe(90);
+    // Both paths were compared: decisions with and without an alternatives search.
+    expect(rejections).toBeGreaterThan(10);
+    expect(rejections).toBeLessThan(decisions);
     const stats = desk.store.holdersCache.stats();
     expect(stats.hits).toBeGreaterThan(stats.misses);
   }, 300_000);
@@ -277,5 +319,25 @@ describe("two Stores on one database", () => {
     expect(
       (await a.store.read((r) => r.bookings.holders(afternoon.start, afternoon.end, []))).map((h) => h.code),
     ).toEqual([y.code]);
+  });
+});
+
+describe("the horizon rule's month arithmetic", () => {
+  it("adds months as luxon does, in Hanoi and in zones with summer time", () => {
+    const rnd = mulberry32(12);
+    let compared = 0;
+    for (const zone of ["Asia/Ho_Chi_Minh", "America/Los_Angeles", "Australia/Lord_Howe"]) {
+      for (let i = 0; i < 3000; i++) {
+        // Month ends (the 26th–31st) and all hours: the cases that clamp the day or cross a change of offset.
+        const instant = new Date(
+          Date.UTC(1990 + rnd(60), rnd(12), 26 + rnd(6), rnd(24), rnd(4) * 15, rnd(60)),
+        );
+        const months = 1 + rnd(24);
+        const want = DateTime.fromJSDate(instant, { zone }).plus({ months }).toMillis();
+        expect(plusMonthsMs(instant, months, zone), `${zone} ${instant.toISOString()} +${months}`).toBe(want);
+        compared++;
+      }
+    }
+    expect(compared).toBe(9000);
   });
 });

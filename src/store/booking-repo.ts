@@ -30,15 +30,35 @@ import type { bookings } from "./schema.js";
 type Row = typeof bookings.$inferSelect;
 
 /** The longest session the rules accept: bounds the index range when looking for overlaps. */
-const MAX_SESSION_MS = 24 * 3600_000;
+export const MAX_SESSION_MS = 24 * 3600_000;
 
 const DAY_MS = 24 * 3600_000;
 
-/** A holding booking as the holders query returns it, without its endpoints; `s`/`e` its start/end in ms. */
+/**
+ * A holding booking as the holders query returns it; `s`/`e` its start/end in ms. `h` is frozen and lists no
+ * endpoints: a call returns it as is for every holder without a requested endpoint, and a copy for the few with.
+ */
 interface HeldRow {
   s: number;
   e: number;
-  h: Omit<SlotHolder, "endpoints">;
+  h: SlotHolder;
+}
+
+const NO_ENDPOINTS: string[] = Object.freeze([]) as unknown as string[];
+
+/** `h` with the endpoints of this call: an object literal, not a spread (a spread is lowered to a slow helper). */
+function withEndpoints(h: SlotHolder, endpoints: string[] | undefined): SlotHolder {
+  if (!endpoints) return h;
+  return {
+    code: h.code,
+    priority: h.priority,
+    ports: h.ports,
+    start: h.start,
+    end: h.end,
+    cityHallRoom: h.cityHallRoom,
+    createdAt: h.createdAt,
+    endpoints,
+  };
 }
 
 /**
@@ -580,7 +600,7 @@ export class BookingRepo {
     }
     if (inWindow.length === 0) return [];
     const eps = await this.endpointsAt(window, endpoints);
-    return inWindow.map((r) => ({ ...r.h, endpoints: eps.get(r.h.code) ?? [] }));
+    return inWindow.map((r) => withEndpoints(r.h, eps.get(r.h.code)));
   }
 
   /**
@@ -592,7 +612,7 @@ export class BookingRepo {
     const rows = await this.holdingRows(window.lo, window.to, window.from);
     if (rows.length === 0) return [];
     const eps = await this.endpointsAt(window, endpoints);
-    return rows.map((r) => ({ ...r.h, endpoints: eps.get(r.h.code) ?? [] }));
+    return rows.map((r) => withEndpoints(r.h, eps.get(r.h.code)));
   }
 
   /** Holding bookings starting in [lo, to) and ending after `from`, in (start, code) order. */
@@ -613,7 +633,7 @@ export class BookingRepo {
     return rows.map(([code, priority, ports, startAt, endAt, cityHallRoom, createdAt]) => ({
       s: startAt,
       e: endAt,
-      h: {
+      h: Object.freeze({
         code,
         priority: priority as Priority,
         ports,
@@ -621,7 +641,8 @@ export class BookingRepo {
         end: new Date(endAt),
         cityHallRoom: cityHallRoom === 1,
         createdAt: new Date(createdAt),
-      },
+        endpoints: NO_ENDPOINTS,
+      }) as SlotHolder,
     }));
   }
 
