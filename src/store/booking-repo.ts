@@ -30,7 +30,7 @@ import type { bookings } from "./schema.js";
 type Row = typeof bookings.$inferSelect;
 
 /** The longest session the rules accept: bounds the index range when looking for overlaps. */
-export const MAX_SESSION_MS = 24 * 3600_000;
+const MAX_SESSION_MS = 24 * 3600_000;
 
 const DAY_MS = 24 * 3600_000;
 
