@@ -114,6 +114,14 @@ export function seedBookings(store: Store, codes: string[], o: SeedOptions): voi
       : "INSERT INTO booking_endpoints (booking,endpoint,role) VALUES (?,?,?)",
   );
   store.sqlite.transaction(() => {
+    // As on PostgreSQL, the bulk insert runs with the schedule_days triggers off (dropped and recreated in this
+    // transaction: a trigger per row made seeding several times slower), and the table is rebuilt after it.
+    const triggers = store.sqlite
+      .prepare(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'bookings' AND name LIKE '%schedule_days'",
+      )
+      .all() as { name: string; sql: string }[];
+    for (const t of triggers) store.sqlite.exec(`DROP TRIGGER "${t.name}"`);
     for (const b of seedRows(codes, o)) {
       insB.run(
         b.code,
@@ -135,8 +143,7 @@ export function seedBookings(store: Store, codes: string[], o: SeedOptions): voi
         else insE.run(b.code, ep, "participant");
       }
     }
-    // The triggers kept schedule_days current; a rebuild is what a bulk write with triggers off needs, and keeps
-    // the two stores' fixtures alike.
+    for (const t of triggers) store.sqlite.exec(t.sql);
     if (hasScheduleDays(store)) for (const statement of REBUILD_SCHEDULE_DAYS) store.sqlite.exec(statement);
   })();
   store.holdersCache.clear();
