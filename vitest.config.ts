@@ -17,6 +17,7 @@ export const BOTH_STORES = [
   "tests/answer-echo.test.ts",
   "tests/booking-nonsense-times.test.ts",
   "tests/booking-usecases.test.ts",
+  "tests/decide-cache.test.ts",
   "tests/chat-commands.test.ts",
   "tests/chat-storm.test.ts",
   "tests/chat.test.ts",

@@ -7,6 +7,7 @@ import { ROOT } from "../src/app/config.js";
 import { readDirectoryCsv } from "../src/app/directory/csv.js";
 import { atLocal } from "../src/core/calendar/zone.js";
 import type { Directory } from "../src/core/directory/types.js";
+import { REBUILD_SCHEDULE_DAYS } from "../src/store/booking-repo.js";
 import type { Store } from "../src/store/store.js";
 
 /**
@@ -113,6 +114,14 @@ export function seedBookings(store: Store, codes: string[], o: SeedOptions): voi
       : "INSERT INTO booking_endpoints (booking,endpoint,role) VALUES (?,?,?)",
   );
   store.sqlite.transaction(() => {
+    // As on PostgreSQL, the bulk insert runs with the schedule_days triggers off (dropped and recreated in this
+    // transaction: a trigger per row made seeding several times slower), and the table is rebuilt after it.
+    const triggers = store.sqlite
+      .prepare(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'bookings' AND name LIKE '%schedule_days'",
+      )
+      .all() as { name: string; sql: string }[];
+    for (const t of triggers) store.sqlite.exec(`DROP TRIGGER "${t.name}"`);
     for (const b of seedRows(codes, o)) {
       insB.run(
         b.code,
@@ -134,7 +143,18 @@ export function seedBookings(store: Store, codes: string[], o: SeedOptions): voi
         else insE.run(b.code, ep, "participant");
       }
     }
+    for (const t of triggers) store.sqlite.exec(t.sql);
+    if (hasScheduleDays(store)) for (const statement of REBUILD_SCHEDULE_DAYS) store.sqlite.exec(statement);
   })();
+  store.holdersCache.clear();
+}
+
+function hasScheduleDays(store: Store): boolean {
+  return (
+    store.sqlite
+      .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schedule_days'")
+      .get() !== undefined
+  );
 }
 
 /**
@@ -190,7 +210,10 @@ export async function seedBookingsPg(store: Store, codes: string[], o: SeedOptio
       }
     }
     await flush(batch);
+    // The inserts bypassed the schedule_days triggers: rebuild it in the same transaction.
+    for (const statement of REBUILD_SCHEDULE_DAYS) await client.query(statement);
     await client.query("COMMIT");
+    store.holdersCache.clear();
     await client.query("ANALYZE");
   } catch (err) {
     await client.query("ROLLBACK").catch(() => undefined);

@@ -136,6 +136,7 @@ async function benchDecisions(reg: Regulation, name: string, pg = false) {
     outcomes[res.decision.outcome] = (outcomes[res.decision.outcome] ?? 0) + 1;
   }
   const after = sizes(store);
+  const cache = store.holdersCache.stats();
   await store.close();
   return {
     loadBefore,
@@ -153,6 +154,7 @@ async function benchDecisions(reg: Regulation, name: string, pg = false) {
     rejectedCpu,
     pure,
     outcomes,
+    cache,
   };
 }
 
@@ -292,8 +294,12 @@ const runs = [await benchDecisions(DEFAULT_REGULATION, "default"), await benchDe
 if (only === "decisions") {
   for (const d of runs) {
     console.log(d.name, d.outcomes, "spread", d.spread);
-    console.log("  full p50/p99", ms3(pct(d.full, 50)), ms3(pct(d.full, 99)));
-    console.log("  rejected p50/p99", ms3(pct(d.rejected, 50)), ms3(pct(d.rejected, 99)));
+    const p3 = (xs: number[]) => [50, 95, 99].map((p) => ms3(pct(xs, p))).join(" / ");
+    console.log(`  load ${d.loadBefore} → ${d.loadAfter}; holders cache`, d.cache);
+    console.log(`  full (${d.full.length}) wall p50/p95/p99 ${p3(d.full)}; CPU ${p3(d.fullCpu)}`);
+    console.log(
+      `  rejected (${d.rejected.length}) wall p50/p95/p99 ${p3(d.rejected)}; CPU ${p3(d.rejectedCpu)}`,
+    );
     console.log("  bytes/booking", (d.seeded.total / 100_000).toFixed(0));
   }
   process.exit(0);
@@ -407,7 +413,10 @@ async function sqliteVsPg(url: string | undefined) {
         [LARGE, "large"],
       ] as const) {
         const run = await benchDecisions(reg, name, pg);
-        console.log(round, store, name, run.outcomes, ms3(pct(run.rejected, 50)), ms3(pct(run.full, 50)));
+        const p3 = (xs: number[]) => [50, 95, 99].map((p) => ms3(pct(xs, p))).join(" / ");
+        console.log(round, store, name, run.outcomes, `load ${run.loadBefore}`, run.cache);
+        console.log(`  rejected wall ${p3(run.rejected)}; CPU ${p3(run.rejectedCpu)}`);
+        console.log(`  confirmed wall ${p3(run.full)}; CPU ${p3(run.fullCpu)}`);
         all.push({ round, store, run });
       }
     }
@@ -418,10 +427,10 @@ async function sqliteVsPg(url: string | undefined) {
     xs.length ? `${pct(xs, 50).toFixed(2)} / ${pct(xs, 95).toFixed(2)} / ${pct(xs, 99).toFixed(2)}` : "—";
   const lines: string[] = [];
   for (let round = 1; round <= rounds; round++) {
-    for (const [label, name, pick] of [
-      ["default MCU, rejected", "default", (r: Run) => r.rejected],
-      ["large MCU, confirmed", "large", (r: Run) => r.full],
-      ["large MCU, rejected", "large", (r: Run) => r.rejected],
+    for (const [label, name, pick, cpu] of [
+      ["default MCU, rejected", "default", (r: Run) => r.rejected, (r: Run) => r.rejectedCpu],
+      ["large MCU, confirmed", "large", (r: Run) => r.full, (r: Run) => r.fullCpu],
+      ["large MCU, rejected", "large", (r: Run) => r.rejected, (r: Run) => r.rejectedCpu],
     ] as const) {
       const of = (store: string) =>
         all.find((a) => a.round === round && a.store === store && a.run.name === name)!;
@@ -429,7 +438,7 @@ async function sqliteVsPg(url: string | undefined) {
       const pgx = pick(of("PostgreSQL").run);
       const ratio = lite.length && pgx.length ? (pct(pgx, 50) / pct(lite, 50)).toFixed(1) : "—";
       lines.push(
-        `| ${round} | ${label} (${lite.length} / ${pgx.length}) | ${cell(lite)} | ${cell(pgx)} | ${ratio}× | ${of("SQLite").run.loadBefore} · ${of("PostgreSQL").run.loadBefore} |`,
+        `| ${round} | ${label} (${lite.length} / ${pgx.length}) | ${cell(lite)} | ${cell(cpu(of("SQLite").run))} | ${cell(pgx)} | ${cell(cpu(of("PostgreSQL").run))} | ${ratio}× | ${of("SQLite").run.loadBefore} · ${of("PostgreSQL").run.loadBefore} |`,
       );
     }
   }
@@ -445,10 +454,11 @@ end. Command: \`npx tsx bench/run.ts sqlite-vs-pg\` (PostgreSQL ${url ? "at the 
 The decision bench of «Foundation» on both stores in one process, side by side: the same fixture (100 000 bookings,
 mulberry32, the same 2 000 requests) seeded into each store, for the default MCU (6 conferences, 150 ports) and a
 large one (80, 2 000). ${rounds} rounds, each round SQLite then PostgreSQL; wall time of the whole \`registerBooking\`,
-milliseconds, p50 / p95 / p99. Ratio: PostgreSQL's p50 over SQLite's. Seeding (not measured as a figure): ${seeds}.
+milliseconds, p50 / p95 / p99, and the process CPU time of each call (what the neighbours disturb least). Ratio:
+PostgreSQL's wall p50 over SQLite's. Seeding (not measured as a figure): ${seeds}.
 
-| round | registerBooking (n SQLite / n PostgreSQL) | SQLite p50 / p95 / p99 | PostgreSQL p50 / p95 / p99 | PG ÷ SQLite p50 | load at start (SQLite · PG) |
-|---|---|---|---|---|---|
+| round | registerBooking (n SQLite / n PostgreSQL) | SQLite wall p50 / p95 / p99 | SQLite CPU | PostgreSQL wall p50 / p95 / p99 | PostgreSQL CPU | PG ÷ SQLite p50 | load at start (SQLite · PG) |
+|---|---|---|---|---|---|---|---|
 ${lines.join("\n")}
 
 Mail and web benches are not in this table: they open SQLite only (see the summary).`,

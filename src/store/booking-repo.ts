@@ -32,6 +32,106 @@ type Row = typeof bookings.$inferSelect;
 /** The longest session the rules accept: bounds the index range when looking for overlaps. */
 const MAX_SESSION_MS = 24 * 3600_000;
 
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * A holding booking as the holders query returns it; `s`/`e` its start/end in ms. `h` is frozen and lists no
+ * endpoints: a call returns it as is for every holder without a requested endpoint, and a copy for the few with.
+ */
+interface HeldRow {
+  s: number;
+  e: number;
+  h: SlotHolder;
+}
+
+const NO_ENDPOINTS: string[] = Object.freeze([]) as unknown as string[];
+
+/** `h` with the endpoints of this call: an object literal, not a spread (a spread is lowered to a slow helper). */
+function withEndpoints(h: SlotHolder, endpoints: string[] | undefined): SlotHolder {
+  if (!endpoints) return h;
+  return {
+    code: h.code,
+    priority: h.priority,
+    ports: h.ports,
+    start: h.start,
+    end: h.end,
+    cityHallRoom: h.cityHallRoom,
+    createdAt: h.createdAt,
+    endpoints,
+  };
+}
+
+/**
+ * The holding bookings of recent UTC days (by the day of their start), each under the version of
+ * `schedule_days` it was read at, kept per Store and shared by its transactions. An entry is used only when the
+ * version read in the caller's transaction equals its own: triggers bump a day's version in the same transaction
+ * as any write that changes its holders, in every process, so another desk's write is seen by the next read.
+ * Bounded by the number of rows held (least recently used days go first). A transaction that rolls back may have
+ * filled entries under versions it bumped itself and never committed: the Store clears the cache then.
+ */
+export class HoldersCache {
+  private readonly days = new Map<number, { version: number; rows: HeldRow[] }>();
+  private held = 0;
+  private hits = 0;
+  private misses = 0;
+
+  constructor(readonly maxRows = 100_000) {}
+
+  get(day: number, version: number): HeldRow[] | undefined {
+    const entry = this.days.get(day);
+    if (!entry || entry.version !== version) {
+      this.misses++;
+      this.drop(day);
+      return undefined;
+    }
+    this.hits++;
+    // Least recently used first in the map's order: move to the end.
+    this.days.delete(day);
+    this.days.set(day, entry);
+    return entry.rows;
+  }
+
+  set(day: number, version: number, rows: HeldRow[]): void {
+    this.drop(day);
+    if (rows.length > this.maxRows) return;
+    this.days.set(day, { version, rows });
+    this.held += rows.length;
+    for (const oldest of this.days.keys()) {
+      if (this.held <= this.maxRows) break;
+      this.drop(oldest);
+    }
+  }
+
+  clear(): void {
+    this.days.clear();
+    this.held = 0;
+  }
+
+  /** Rows and days held, days found and missed since the start: for tests and the bench. */
+  stats(): { rows: number; days: number; hits: number; misses: number } {
+    return { rows: this.held, days: this.days.size, hits: this.hits, misses: this.misses };
+  }
+
+  private drop(day: number): void {
+    const entry = this.days.get(day);
+    if (!entry) return;
+    this.held -= entry.rows.length;
+    this.days.delete(day);
+  }
+}
+
+/**
+ * Rebuild `schedule_days` after writes that bypassed its triggers (bulk seeding with triggers off, `db copy`):
+ * every day with a holding booking gets a row, and every row a new version, so that no cache of any process
+ * trusts what it read before. Portable SQL, one statement each (also run as is by `db copy`).
+ */
+export const REBUILD_SCHEDULE_DAYS: readonly string[] = [
+  `INSERT INTO schedule_days (day, version) SELECT DISTINCT CAST(start_at / 86400000 AS INTEGER), 0 FROM bookings
+   WHERE start_at IS NOT NULL AND status IN (${HOLDING_STATUSES.map((x) => `'${x}'`).join(", ")})
+   ON CONFLICT (day) DO NOTHING`,
+  "UPDATE schedule_days SET version = version + 1",
+];
+
 export interface BookingEvent {
   at: Date;
   from: BookingStatus | null;
@@ -217,13 +317,19 @@ export class BookingRepo {
   private readonly db;
   private readonly t;
   private readonly dialect;
+  private readonly conn;
 
-  constructor(c: Conn) {
+  constructor(
+    c: Conn,
+    /** The Store's cache of holders per day; without one every call reads the window's rows. */
+    private readonly cache: HoldersCache | null = null,
+  ) {
     const { db } = c;
     const { bookings, bookingEndpoints, bookingEvents } = c.t;
     this.db = db;
     this.t = c.t;
     this.dialect = c.dialect;
+    this.conn = c;
     const holdingQuery = db
       .select({
         code: bookings.code,
@@ -299,7 +405,13 @@ export class BookingRepo {
       values[key] = raw(key);
       if (key !== "code") excluded[key] = sql.raw(`excluded."${col.name}"`);
     }
+    const { scheduleDays } = c.t;
+    const versionsQuery = db
+      .select({ day: scheduleDays.day, version: scheduleDays.version })
+      .from(scheduleDays)
+      .where(and(gte(scheduleDays.day, ph("lo")), lte(scheduleDays.day, ph("hi"))));
     this.q = {
+      versions: prepare(c, "schedule_days_versions", versionsQuery),
       upsert: prepare(c, "bookings_upsert", () =>
         db
           .insert(bookings)
@@ -450,7 +562,62 @@ export class BookingRepo {
    * window, and each requested endpoint's rows in the window.
    */
   async holders(from: Date, to: Date, endpoints: readonly string[]): Promise<SlotHolder[]> {
+    if (!this.cache) return this.holdersFresh(from, to, endpoints);
     const window = { lo: from.getTime() - MAX_SESSION_MS, to: to.getTime(), from: from.getTime() };
+    if (!(window.lo < window.to)) return [];
+    const dayLo = Math.floor(window.lo / DAY_MS);
+    const dayHi = Math.floor((window.to - 1) / DAY_MS);
+    // The versions first, in the caller's transaction; then the rows of the days the cache does not hold at those
+    // versions. A write committed between the two reads leaves an entry older than its version: a miss later,
+    // never a stale hit.
+    const versions = new Map<number, number>();
+    for (const v of await this.q.versions.execute({ lo: dayLo, hi: dayHi })) versions.set(v.day, v.version);
+    const perDay: HeldRow[][] = [];
+    let missFrom = -1;
+    for (let day = dayLo; day <= dayHi + 1; day++) {
+      const hit = day <= dayHi ? this.cache.get(day, versions.get(day) ?? 0) : undefined;
+      if (hit === undefined && day <= dayHi) {
+        if (missFrom < 0) missFrom = day;
+        continue;
+      }
+      if (missFrom >= 0) {
+        // One query for a run of missed days, split by day.
+        const fresh = await this.holdingRows(missFrom * DAY_MS, day * DAY_MS);
+        const byDay = new Map<number, HeldRow[]>();
+        for (let d = missFrom; d < day; d++) byDay.set(d, []);
+        for (const r of fresh) byDay.get(Math.floor(r.s / DAY_MS))!.push(r);
+        for (const [d, rows] of byDay) {
+          this.cache.set(d, versions.get(d) ?? 0, rows);
+          perDay.push(rows);
+        }
+        missFrom = -1;
+      }
+      if (hit) perDay.push(hit);
+    }
+    const inWindow: HeldRow[] = [];
+    for (const rows of perDay) {
+      for (const r of rows) if (r.s >= window.lo && r.s < window.to && r.e > window.from) inWindow.push(r);
+    }
+    if (inWindow.length === 0) return [];
+    const eps = await this.endpointsAt(window, endpoints);
+    return inWindow.map((r) => withEndpoints(r.h, eps.get(r.h.code)));
+  }
+
+  /**
+   * What `holders` returns, read from the window's rows without the cache: the reference the cache is tested
+   * against (and the path of a repository without a cache).
+   */
+  async holdersFresh(from: Date, to: Date, endpoints: readonly string[]): Promise<SlotHolder[]> {
+    const window = { lo: from.getTime() - MAX_SESSION_MS, to: to.getTime(), from: from.getTime() };
+    const rows = await this.holdingRows(window.lo, window.to, window.from);
+    if (rows.length === 0) return [];
+    const eps = await this.endpointsAt(window, endpoints);
+    return rows.map((r) => withEndpoints(r.h, eps.get(r.h.code)));
+  }
+
+  /** Holding bookings starting in [lo, to) and ending after `from`, in (start, code) order. */
+  private async holdingRows(lo: number, to: number, from = 0): Promise<HeldRow[]> {
+    const window = { lo, to, from };
     type Raw = [string, number, number, number, number, number, number];
     const rows: Raw[] = this.sqliteRaw
       ? (this.sqliteRaw.holding.values(window) as unknown as Raw[])
@@ -463,7 +630,27 @@ export class BookingRepo {
           r.cityHallRoom ? 1 : 0,
           r.createdAt.getTime(),
         ]);
-    if (rows.length === 0) return [];
+    return rows.map(([code, priority, ports, startAt, endAt, cityHallRoom, createdAt]) => ({
+      s: startAt,
+      e: endAt,
+      h: Object.freeze({
+        code,
+        priority: priority as Priority,
+        ports,
+        start: new Date(startAt),
+        end: new Date(endAt),
+        cityHallRoom: cityHallRoom === 1,
+        createdAt: new Date(createdAt),
+        endpoints: NO_ENDPOINTS,
+      }) as SlotHolder,
+    }));
+  }
+
+  /** The bookings at each of `endpoints` in the window (any status: the caller keeps the holders). */
+  private async endpointsAt(
+    window: { lo: number; to: number; from: number },
+    endpoints: readonly string[],
+  ): Promise<Map<string, string[]>> {
     const eps = new Map<string, string[]>();
     for (const endpoint of new Set(endpoints)) {
       const at = this.sqliteRaw
@@ -477,16 +664,13 @@ export class BookingRepo {
         else eps.set(booking, [endpoint]);
       }
     }
-    return rows.map(([code, priority, ports, startAt, endAt, cityHallRoom, createdAt]) => ({
-      code,
-      priority: priority as Priority,
-      ports,
-      start: new Date(startAt),
-      end: new Date(endAt),
-      cityHallRoom: cityHallRoom === 1,
-      createdAt: new Date(createdAt),
-      endpoints: eps.get(code) ?? [],
-    }));
+    return eps;
+  }
+
+  /** See REBUILD_SCHEDULE_DAYS; also empties this repository's cache. */
+  async rebuildScheduleDays(): Promise<void> {
+    for (const statement of REBUILD_SCHEDULE_DAYS) await this.conn.run(sql.raw(statement));
+    this.cache?.clear();
   }
 
   /** How many bookings start in [from, to) with the given statuses: the size of a paged list. */

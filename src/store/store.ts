@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import { sql } from "drizzle-orm";
 import type pg from "pg";
-import { BookingRepo } from "./booking-repo.js";
+import { BookingRepo, HoldersCache } from "./booking-repo.js";
 import type { Conn } from "./conn.js";
 import { type Db, openDatabase } from "./db.js";
 import { DirectoryRepo, type SnapshotCache } from "./directory-repo.js";
@@ -53,6 +53,8 @@ export class Store {
   readonly conn: Conn;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly snapshots: SnapshotCache = { current: null };
+  /** Holders per day under their schedule_days version (see HoldersCache), shared by every transaction. */
+  readonly holdersCache = new HoldersCache();
   /** PostgreSQL's prepared statements, built once per Store and shared by every transaction's repositories. */
   private readonly statements = new Map<string, unknown>();
 
@@ -112,7 +114,7 @@ export class Store {
   private reposOf(c: Conn): Repos {
     return {
       directory: new DirectoryRepo(c, this.snapshots),
-      bookings: new BookingRepo(c),
+      bookings: new BookingRepo(c, this.holdersCache),
       jobs: new JobRepo(c),
       outbox: new OutboxRepo(c, { groupPosts: this.opts.chat ?? true }),
       inbound: new InboundRepo(c),
@@ -131,11 +133,17 @@ export class Store {
   tx<T>(fn: (r: Repos, c: Conn) => Promise<T> | T, opts: { serialize?: boolean } = {}): Promise<T> {
     const pgStore = this.pg;
     if (pgStore) {
-      return pgStore.db.transaction(async (tx) => {
-        if (opts.serialize !== false) await tx.execute(sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
-        const c = pgConn(tx as unknown as PgDb, this.statements);
-        return fn(this.reposOf(c), c);
-      });
+      return pgStore.db
+        .transaction(async (tx) => {
+          if (opts.serialize !== false) await tx.execute(sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
+          const c = pgConn(tx as unknown as PgDb, this.statements);
+          return fn(this.reposOf(c), c);
+        })
+        .catch((err: unknown) => {
+          // Rolled back: cache entries it filled under versions it bumped itself were never committed.
+          this.holdersCache.clear();
+          throw err;
+        });
     }
     const sqlite = this.sqlite;
     const run = async (): Promise<T> => {
@@ -146,6 +154,8 @@ export class Store {
         return out;
       } catch (err) {
         if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+        // Rolled back: cache entries it filled under versions it bumped itself were never committed.
+        this.holdersCache.clear();
         throw err;
       }
     };

@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { formatRangeVi, formatVi } from "../calendar/zone.js";
+import { formatRangeVi, formatVi, zoneOffsetMs } from "../calendar/zone.js";
 import type { Agency } from "../directory/types.js";
 import type { Regulation } from "../regulation.js";
 import {
@@ -185,6 +185,31 @@ export const validTime: Rule = {
 };
 
 /**
+ * `instant` plus `months` in `zone`'s calendar, as luxon's `plus({ months })` computes it (the day clamped to the
+ * target month's length, the wall time kept), without luxon when the zone's offset is the same at both ends (always
+ * in Asia/Ho_Chi_Minh); luxon otherwise. Every decision asks it once: luxon's version was half the rules' time.
+ */
+export function plusMonthsMs(instant: Date, months: number, zone: string): number {
+  const off = zoneOffsetMs(instant, zone);
+  const w = new Date(instant.getTime() + off);
+  const y = w.getUTCFullYear();
+  const m = w.getUTCMonth() + Math.trunc(months);
+  const days = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  const target = Date.UTC(
+    y,
+    m,
+    Math.min(w.getUTCDate(), days),
+    w.getUTCHours(),
+    w.getUTCMinutes(),
+    w.getUTCSeconds(),
+    w.getUTCMilliseconds(),
+  );
+  const guess = target - off;
+  if (y >= 100 && zoneOffsetMs(new Date(guess), zone) === off) return guess;
+  return DateTime.fromJSDate(instant, { zone }).plus({ months }).toMillis();
+}
+
+/**
  * A date further ahead than the horizon is more likely a mistyped year or month than a plan: a technician looks
  * at it before anything is held for it.
  */
@@ -193,8 +218,7 @@ export const withinHorizon: Rule = {
   check(req, ctx) {
     if (!req.start) return [];
     const months = ctx.reg.horizonMonths;
-    const limit = DateTime.fromJSDate(ctx.now, { zone: ctx.reg.zone }).plus({ months });
-    if (req.start.getTime() <= limit.toMillis()) return [];
+    if (req.start.getTime() <= plusMonthsMs(ctx.now, months, ctx.reg.zone)) return [];
     return [
       {
         severity: "review",

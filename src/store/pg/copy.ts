@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { getTableConfig } from "drizzle-orm/pg-core";
 import type pg from "pg";
+import { REBUILD_SCHEDULE_DAYS } from "../booking-repo.js";
 import { checkPostgresUrl, maskUrl, maskUrlsIn, openPgDatabase, passwordsOf } from "./db.js";
 import { pgTables, tablesInDependencyOrder } from "./tables.js";
 
@@ -200,6 +201,7 @@ async function copyInto(
   }
   sqlite.exec("COMMIT");
   for (const name of order) await client.query(`ALTER TABLE ${q(name)} ENABLE TRIGGER USER`);
+  for (const statement of REBUILD_SCHEDULE_DAYS) await client.query(statement);
 
   const differ = copied.filter((t) => t.source !== t.target);
   if (differ.length > 0) {

@@ -314,6 +314,25 @@ export const changeCounters = pgTable("change_counters", {
   n: integer("n").notNull().default(0),
 });
 
+/**
+ * The version of each UTC day's holding schedule (day = floor(start_at / 86 400 000) of a booking): triggers bump
+ * a day in the same transaction as any write that changes which bookings hold capacity that day or how (status
+ * into or out of the holding set, start, end, ports, priority, city-hall room), in every process (hand-written part
+ * of the migration that creates it). An in-process cache of a day's holders is valid while its version is
+ * unchanged; it is read inside the deciding transaction. A day without a row is version 0.
+ * Writes with the triggers off (bulk seeding, `db copy`) end with `BookingRepo.rebuildScheduleDays()`.
+ */
+export const scheduleDays = pgTable(
+  "schedule_days",
+  {
+    day: integer("day").notNull(),
+    version: integer("version").notNull().default(0),
+  },
+  // A table-level key: the same column description on both dialects (SQLite's INTEGER PRIMARY KEY counts as a
+  // default for drizzle).
+  (t) => [primaryKey({ columns: [t.day] })],
+);
+
 /** `/dangky` requests: a chat user asks to be linked to an endpoint; an admin approves in chat or the CLI. */
 export const chatLinks = pgTable(
   "chat_links",

@@ -1,0 +1,343 @@
+/**
+ * Issue 12, decisions: the holders of a decision come from a per-day cache checked against `schedule_days`, whose
+ * versions triggers bump in the same transaction as any write that changes a day's holders. These tests hold the
+ * cache equal to a fresh read of the window (and every decision equal to the decision on the fresh read) over random
+ * writes, and show that a second Store on the same database never decides on a stale cache. No timing here.
+ */
+import { join } from "node:path";
+import { DateTime } from "luxon";
+import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../bench/fixture.js";
+import { cancelBooking, changeBooking, registerBooking } from "../src/app/booking/index.js";
+import { decideWithAlternatives } from "../src/app/booking/settle.js";
+import type { Desk } from "../src/app/desk.js";
+import { decide, findAlternatives, occupiedEndpoints } from "../src/core/booking/decide.js";
+import { plusMonthsMs } from "../src/core/booking/rules.js";
+import type {
+  Booking,
+  BookingRequest,
+  BookingStatus,
+  Decision,
+  Priority,
+  SlotHolder,
+} from "../src/core/booking/types.js";
+import type { DirectorySnapshot } from "../src/store/directory-repo.js";
+import type { Repos } from "../src/store/store.js";
+import { at, makeDesk, q, request, sampleDirectory, tempDir } from "./helpers.js";
+
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+
+const STATUSES: BookingStatus[] = [
+  "received",
+  "needs-info",
+  "needs-review",
+  "confirmed",
+  "rejected",
+  "cancelled",
+  "checked",
+  "live",
+  "ended",
+];
+
+const norm = (hs: SlotHolder[]) => hs.map((h) => ({ ...h, endpoints: [...h.endpoints].sort() }));
+
+/**
+ * The decision as it was made before the cache: the request's own window and the alternatives' wide window each
+ * read fresh from the bookings (the old full holders query), the rules on the first, the search on the second.
+ */
+async function oldDecision(
+  desk: Desk,
+  r: Repos,
+  req: BookingRequest,
+  directory: DirectorySnapshot,
+  now: Date,
+): Promise<Decision> {
+  const { reg } = desk;
+  const read = (backMs: number, aheadMs: number) => {
+    if (!req.start || !req.end) return Promise.resolve([]);
+    const gap = reg.setupGapMinutes * MIN;
+    return r.bookings.holdersFresh(
+      new Date(req.start.getTime() - gap - backMs),
+      new Date(req.end.getTime() + gap + aheadMs),
+      occupiedEndpoints(req, { directory }),
+    );
+  };
+  const ctx = { now, reg, directory, holders: await read(0, 0) };
+  const decision = decide(req, ctx);
+  if (decision.outcome !== "rejected" || !req.start || !req.end) return decision;
+  if (decision.reasons.some((x) => x.code === "invalid-time")) return decision;
+  const alternatives = findAlternatives(
+    req,
+    { ...ctx, holders: await read(2 * DAY, 8 * DAY) },
+    { isWorkingDay: (d) => desk.holidays.isWorkingDay(d), days: 7, nearDays: 1 },
+  );
+  return { ...decision, alternatives };
+}
+
+describe("the per-day holders cache", () => {
+  it("equals a fresh read of the window after random registrations, cancellations, changes and aborted writes, and so does every decision", async () => {
+    const desk = await makeDesk();
+    const rnd = mulberry32(2026);
+    // Few endpoints, so that sessions share them and decisions turn on them.
+    const eps = sampleDirectory.endpoints.map((e) => e.code).slice(30, 42);
+    const days = ["2026-12-14", "2026-12-15", "2026-12-16", "2026-12-17", "2026-12-18"];
+    const pick = <T>(xs: readonly T[]) => xs[rnd(xs.length)]!;
+    const someEndpoints = () => [...new Set([pick(eps), pick(eps), pick(eps)].slice(0, 1 + rnd(3)))];
+    /** A slot on one of the days; one in five runs late in the evening across midnight (Hanoi and UTC alike). */
+    const slot = () => {
+      const day = pick(days);
+      if (rnd(5) === 0) {
+        const start = at(day, pick(["22:00", "23:00", "23:30"])).getTime();
+        return { start: new Date(start), end: new Date(start + (2 + rnd(6)) * 60 * MIN) };
+      }
+      const start = at(day, "07:30").getTime() + rnd(18) * 30 * MIN;
+      return { start: new Date(start), end: new Date(start + (1 + rnd(5)) * 30 * MIN) };
+    };
+    const now = at("2026-12-07", "08:30");
+    const codes: string[] = [];
+    let seq = 0;
+    const direct = (): Booking => {
+      const { start, end } = slot();
+      const participants = someEndpoints();
+      return {
+        code: `T-${++seq}`,
+        status: pick(STATUSES),
+        hostEndpoint: rnd(2) ? pick(eps) : null,
+        priority: (1 + rnd(3)) as Priority,
+        reasons: [],
+        missing: [],
+        sequence: 0,
+        createdAt: new Date(now.getTime() - rnd(100) * MIN),
+        updatedAt: now,
+        request: request({ start, end, participants, cityHallRoom: rnd(4) === 0 }),
+      };
+    };
+    const changed = (b: Booking): Booking => {
+      switch (rnd(6)) {
+        case 0:
+          return { ...b, status: pick(STATUSES) };
+        case 1:
+          return { ...b, request: { ...b.request, ...slot() } };
+        case 2:
+          return { ...b, request: { ...b.request, participants: someEndpoints() } };
+        case 3:
+          return { ...b, priority: (1 + rnd(3)) as Priority, hostEndpoint: rnd(2) ? pick(eps) : null };
+        case 4:
+          return { ...b, request: { ...b.request, cityHallRoom: !b.request.cityHallRoom } };
+        default:
+          // Only what no holder carries: the cache stays valid (and must still equal the fresh read).
+          return { ...b, request: { ...b.request, title: `Đổi nội dung ${seq}` }, updatedAt: new Date() };
+      }
+    };
+
+    let compared = 0;
+    let decisions = 0;
+    let rejections = 0;
+    const check = async (step: number) => {
+      for (let k = 0; k < 3; k++) {
+        const { start } = slot();
+        const from = new Date(start.getTime() - (k === 2 ? 2 * DAY : 0));
+        const to = new Date(start.getTime() + (k === 2 ? 8 * DAY : (1 + rnd(6)) * 30 * MIN));
+        const wanted = someEndpoints();
+        // Inside a writing transaction (where decisions are made) and a read, alternately.
+        const run = step % 2 ? desk.store.tx.bind(desk.store) : desk.store.read.bind(desk.store);
+        const [cached, fresh] = await run(async (r) => [
+          await r.bookings.holders(from, to, wanted),
+          await r.bookings.holdersFresh(from, to, wanted),
+        ]);
+        expect(norm(cached), `step ${step}, window ${k}`).toEqual(norm(fresh));
+        compared += fresh.length;
+      }
+      const { start, end } = slot();
+      const req = request({ start, end, participants: someEndpoints(), receivedAt: now });
+      const [withCache, withFresh] = await desk.store.tx(async (r) => {
+        const directory = await r.directory.snapshot();
+        return [
+          await decideWithAlternatives(desk, r, req, directory, now),
+          await oldDecision(desk, r, req, directory, now),
+        ];
+      });
+      expect(withCache, `decision at step ${step}`).toEqual(withFresh);
+      decisions++;
+      if (withFresh.outcome === "rejected") rejections++;
+    };
+
+    for (let step = 0; step < 90; step++) {
+      const what = rnd(7);
+      if (what === 0 || codes.length < 3) {
+        const { start, end } = slot();
+        const res = await registerBooking(desk, request({ start, end, participants: someEndpoints() }), {
+          now,
+        });
+        if (!res.duplicate) codes.push(res.code);
+      } else if (what === 1) {
+        const b = direct();
+        await desk.store.tx((r) => r.bookings.save(b));
+        codes.push(b.code);
+      } else if (what === 2) {
+        const b = await desk.store.read((r) => r.bookings.get(pick(codes)));
+        await desk.store.tx((r) => r.bookings.save(changed(b!)));
+      } else if (what === 3) {
+        await cancelBooking(desk, pick(codes), { id: "test", channel: "cli" }, "thử", now).catch(() => null);
+      } else if (what === 4) {
+        await changeBooking(desk, pick(codes), slot(), { id: "test", channel: "cli" }, { now }).catch(
+          () => null,
+        );
+      } else if (what === 5) {
+        // Rolled back after filling the cache under the version it bumped: the next committed write to the day
+        // reaches the same version number with other holders.
+        const b = await desk.store.read((r) => r.bookings.get(pick(codes)));
+        const next = { ...b!, status: "confirmed" as const, request: { ...b!.request, ...slot() } };
+        await desk.store
+          .tx(async (r) => {
+            await r.bookings.save(next);
+            await r.bookings.holders(
+              new Date(next.request.start!.getTime() - DAY),
+              new Date(next.request.end!.getTime() + DAY),
+              [],
+            );
+            throw new Error("rolled back");
+          })
+          .catch(() => null);
+      } else {
+        const b = direct();
+        b.status = "confirmed";
+        await desk.store.tx((r) => r.bookings.save(b));
+        codes.push(b.code);
+      }
+      await check(step);
+    }
+    // The comparisons covered real holders, and the cache answered most days (it was used, not bypassed).
+    expect(compared).toBeGreaterThan(300);
+    expect(decisions).toBe(90);
+    // Both paths were compared: decisions with and without an alternatives search.
+    expect(rejections).toBeGreaterThan(10);
+    expect(rejections).toBeLessThan(decisions);
+    const stats = desk.store.holdersCache.stats();
+    expect(stats.hits).toBeGreaterThan(stats.misses);
+  }, 300_000);
+
+  it("forgets what a rolled-back transaction read under the version it bumped", async () => {
+    const desk = await makeDesk();
+    const now = at("2026-12-07", "08:30");
+    const from = at("2026-12-10", "08:00");
+    const to = at("2026-12-10", "17:00");
+    const booking = (code: string, participants: string[]): Booking => ({
+      code,
+      status: "confirmed",
+      hostEndpoint: null,
+      priority: 1,
+      reasons: [],
+      missing: [],
+      sequence: 0,
+      createdAt: now,
+      updatedAt: now,
+      request: request({ participants }),
+    });
+    const holders = (r: Repos) => r.bookings.holders(from, to, []);
+    await desk.store.tx((r) => r.bookings.save(booking("T-X", ["CX-00008"])));
+    expect((await desk.store.read(holders)).map((h) => h.code)).toEqual(["T-X"]);
+    // Y is saved (the day's version goes up by one), read into the cache, and rolled back.
+    await desk.store
+      .tx(async (r) => {
+        await r.bookings.save(booking("T-Y", ["CX-00025"]));
+        expect((await holders(r)).map((h) => h.code)).toEqual(["T-X", "T-Y"]);
+        throw new Error("rolled back");
+      })
+      .catch(() => null);
+    // Z takes the day to the same version number, committed: its decision must see Z, not Y.
+    const seen = await desk.store.tx(async (r) => {
+      await r.bookings.save(booking("T-Z", ["CX-00030"]));
+      return (await holders(r)).map((h) => h.code);
+    });
+    expect(seen).toEqual(["T-X", "T-Z"]);
+  });
+
+  it("after a bulk write that bypassed the triggers, rebuildScheduleDays makes the cache read the new rows", async () => {
+    const desk = await makeDesk();
+    const from = at("2026-12-10", "08:00");
+    const to = at("2026-12-10", "17:00");
+    const res = await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    if (res.duplicate) throw new Error("duplicate");
+    expect((await desk.store.read((r) => r.bookings.holders(from, to, []))).map((h) => h.code)).toEqual([
+      res.code,
+    ]);
+    // A write that bypasses the triggers, as a bulk seed with triggers off does: the booking is cancelled and
+    // its day's version put back.
+    await desk.store.tx(async (_r, c) => {
+      const [row] = await c.all<{ version: number }>(
+        q("SELECT version FROM schedule_days WHERE day = ?", Math.floor(from.getTime() / DAY)),
+      );
+      await c.run(q("UPDATE bookings SET status = ? WHERE code = ?", "cancelled", res.code));
+      await c.run(
+        q(
+          "UPDATE schedule_days SET version = ? WHERE day = ?",
+          Number(row!.version),
+          Math.floor(from.getTime() / DAY),
+        ),
+      );
+    });
+    // The cache cannot know: it still answers with the cancelled booking (this is what the rebuild is for)…
+    expect((await desk.store.read((r) => r.bookings.holders(from, to, []))).map((h) => h.code)).toEqual([
+      res.code,
+    ]);
+    // …until the rebuild gives every day a new version.
+    await desk.store.tx((r) => r.bookings.rebuildScheduleDays());
+    expect(await desk.store.read((r) => r.bookings.holders(from, to, []))).toEqual([]);
+  });
+});
+
+describe("two Stores on one database", () => {
+  it("a booking written through one Store is seen by the other's next decision", async () => {
+    const path = join(tempDir(), "shared.db");
+    // Two desks: on SQLite two connections to one file, on PostgreSQL two pools on one database.
+    const a: Desk = await makeDesk({}, path);
+    await a.store.tx((r) => r.directory.replaceAll(sampleDirectory));
+    const b: Desk = await makeDesk({}, path);
+    expect(b.store).not.toBe(a.store);
+    const now = at("2026-12-07", "08:30");
+    const x = await registerBooking(a, request({ participants: ["CX-00008"] }), { now });
+    if (x.duplicate) throw new Error("duplicate");
+    expect(x.decision.outcome).toBe("confirmed");
+    // A's cache now holds the day.
+    const afternoon = { start: at("2026-12-10", "14:00"), end: at("2026-12-10", "15:00") };
+    expect(
+      (await a.store.read((r) => r.bookings.holders(afternoon.start, afternoon.end, []))).map((h) => h.code),
+    ).toEqual([]);
+    expect(a.store.holdersCache.stats().days).toBeGreaterThan(0);
+    // B confirms the afternoon at CX-00025.
+    const y = await registerBooking(b, request({ ...afternoon, participants: ["CX-00025"] }), { now });
+    if (y.duplicate) throw new Error("duplicate");
+    expect(y.decision.outcome).toBe("confirmed");
+    // A's next decision sees it: the same slot at the same endpoint is refused, naming B's booking.
+    const w = await registerBooking(a, request({ ...afternoon, participants: ["CX-00025"] }), { now });
+    if (w.duplicate) throw new Error("duplicate");
+    expect(w.decision.outcome).toBe("rejected");
+    expect(w.decision.reasons.flatMap((r) => r.bookings ?? [])).toContain(y.code);
+    // And A's holders for the afternoon now list it.
+    expect(
+      (await a.store.read((r) => r.bookings.holders(afternoon.start, afternoon.end, []))).map((h) => h.code),
+    ).toEqual([y.code]);
+  });
+});
+
+describe("the horizon rule's month arithmetic", () => {
+  it("adds months as luxon does, in Hanoi and in zones with summer time", () => {
+    const rnd = mulberry32(12);
+    let compared = 0;
+    for (const zone of ["Asia/Ho_Chi_Minh", "America/Los_Angeles", "Australia/Lord_Howe"]) {
+      for (let i = 0; i < 3000; i++) {
+        // Month ends (the 26th–31st) and all hours: the cases that clamp the day or cross a change of offset.
+        const instant = new Date(
+          Date.UTC(1990 + rnd(60), rnd(12), 26 + rnd(6), rnd(24), rnd(4) * 15, rnd(60)),
+        );
+        const months = 1 + rnd(24);
+        const want = DateTime.fromJSDate(instant, { zone }).plus({ months }).toMillis();
+        expect(plusMonthsMs(instant, months, zone), `${zone} ${instant.toISOString()} +${months}`).toBe(want);
+        compared++;
+      }
+    }
+    expect(compared).toBe(9000);
+  });
+});
