@@ -13,9 +13,10 @@ import { copySqliteToPostgres } from "../src/store/pg/copy.js";
 import { Store } from "../src/store/store.js";
 import { freshDatabase, startPostgres } from "../tests/support/postgres.js";
 import { bigDirectory, mulberry32, seedBookings } from "./fixture.js";
-import { machine, pct } from "./sections.js";
+import { load, machine, pct } from "./sections.js";
 
 const zone = DEFAULT_REGULATION.zone;
+const loadBefore = load();
 const tmp = mkdtempSync(join(tmpdir(), "desk-lists-"));
 const file = join(tmp, "lists.db");
 {
@@ -31,7 +32,8 @@ const file = join(tmp, "lists.db");
 }
 const server = await startPostgres();
 const pgDb = await freshDatabase(server.url);
-await copySqliteToPostgres(file, pgDb.url);
+const copied = await copySqliteToPostgres(file, pgDb.url);
+const copyLine = `\`db copy\` of this file into PostgreSQL (triggers off, one transaction, VACUUM ANALYZE at the end): ${copied.rows} rows in ${(copied.ms / 1000).toFixed(1)} s = **${Math.round(copied.rows / (copied.ms / 1000))} rows/s** (${copied.tables.find((t) => t.name === "bookings")?.target} bookings).`;
 
 const year: BookingRange = {
   from: atLocal("2026-01-01", "00:00", zone),
@@ -68,8 +70,8 @@ for (const [name, target] of [
       const after = prev ? await b.cursorOf(prev.code) : null;
       const page = await b.list(year, { limit: LIMIT, after });
       if (page[0]?.code !== all[p * LIMIT]!.code) throw new Error("keyset page is not the offset page");
-      if (after) await b.countThrough(year, after);
-      await b.count(year);
+      // The footer: total and position in one pass (what the CLI prints since the lists fix).
+      await b.position(year, after);
     });
     const cell = (xs: number[]) => `${pct(xs, 50).toFixed(1)} / ${pct(xs, 99).toFixed(1)} ms`;
     rows.push(
@@ -82,6 +84,8 @@ await pgDb.drop();
 await server.stop();
 rmSync(tmp, { recursive: true, force: true });
 console.log(`Machine: ${machine()}\n`);
+console.log(`${copyLine}\n`);
+console.log(`Load average (1 / 5 / 15 min): ${loadBefore} at the start, ${load()} at the end.\n`);
 console.log(
   "| store | page (200 rows + total) | offset `--page` p50 / p99 | keyset `--after` p50 / p99 | aim ≤ 200 ms |",
 );

@@ -41,19 +41,25 @@ if (process.argv.includes("--if-stale") && existsSync(stamp) && statSync(stamp).
   process.exit(0);
 }
 const startedAt = new Date();
+// --bundle-only: only the esbuild bundle, over an existing tsc build (a quick rebuild while measuring start-up).
+const bundleOnly = process.argv.includes("--bundle-only") && existsSync(join(root, "dist/app"));
 console.error("Đang biên dịch mã nguồn vào dist/ (npm run build)…");
-execFileSync(
-  process.execPath,
-  [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")],
-  {
-    stdio: "inherit",
-  },
-);
+if (!bundleOnly)
+  execFileSync(
+    process.execPath,
+    [join(root, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.build.json")],
+    {
+      stdio: "inherit",
+    },
+  );
 cpSync(join(root, "src/web/static"), join(root, "dist/web/static"), { recursive: true });
 await bundleService();
-writeFileSync(stamp, `${startedAt.toISOString()}\n`);
-// Stamped with the build's start: a source saved during the build is newer, and rebuilds next time.
-utimesSync(stamp, startedAt, startedAt);
+// The per-file build is not refreshed by --bundle-only: no stamp, so that the next `prestart` builds it whole.
+if (!bundleOnly) {
+  writeFileSync(stamp, `${startedAt.toISOString()}\n`);
+  // Stamped with the build's start: a source saved during the build is newer, and rebuilds next time.
+  utimesSync(stamp, startedAt, startedAt);
+}
 
 /**
  * dist/app/main.js as one ES module bundle, chunks (the `await import()`ed parts: chat platforms, IMAP, SMTP,
@@ -72,7 +78,7 @@ async function bundleService() {
   }
   const outdir = join(root, "dist/app");
   for (const f of readdirSync(outdir)) if (f.startsWith("chunk-")) rmSync(join(outdir, f));
-  await esbuild.build({
+  const result = await esbuild.build({
     entryPoints: { main: join(root, "src/app/main.ts") },
     bundle: true,
     splitting: true,
@@ -83,6 +89,12 @@ async function bundleService() {
     chunkNames: "chunk-[name]-[hash]",
     allowOverwrite: true,
     sourcemap: "linked",
+    // Minified: V8 parses (pre-parses) the whole entry bundle before the first line runs, in proportion to its size
+    // (issue 12, start-up). Names kept: error classes and libraries that read `constructor.name` still see theirs.
+    minify: true,
+    keepNames: true,
+    // `--metafile`: dist/meta.json, for `npx esbuild --analyze`-style questions (what is in the entry bundle).
+    metafile: process.argv.includes("--metafile"),
     // Native addons, optional drivers, and pino (its transports run worker files found beside its own modules).
     external: ["better-sqlite3", "pg-native", "pino", "pino-pretty"],
     // CommonJS packages inside an ES module bundle still call `require` for node's built-ins.
@@ -91,6 +103,22 @@ async function bundleService() {
     },
     logLevel: "warning",
     plugins: [
+      {
+        // zod's namespace re-exports every locale (≈ 40 languages, ≈ 400 KB); the desk writes its own Vietnamese
+        // messages and zod itself uses only `en`, so only that one is bundled.
+        name: "zod-locales",
+        setup(build) {
+          build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+            /[\\/]zod[\\/]v4[\\/]/.test(args.importer)
+              ? { path: join(dirname(args.importer), "../locales/en.js"), namespace: "zod-locales" }
+              : undefined,
+          );
+          build.onLoad({ filter: /.*/, namespace: "zod-locales" }, (args) => ({
+            contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+            resolveDir: dirname(args.path),
+          }));
+        },
+      },
       {
         name: "module-url",
         setup(build) {
@@ -113,4 +141,5 @@ async function bundleService() {
       },
     ],
   });
+  if (result.metafile) writeFileSync(join(root, "dist/meta.json"), JSON.stringify(result.metafile));
 }

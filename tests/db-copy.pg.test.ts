@@ -4,6 +4,7 @@ import { asc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bigDirectory, mulberry32, seedBookings } from "../bench/fixture.js";
 import { registerBooking } from "../src/app/booking/index.js";
 import { CliError, runCli } from "../src/app/cli/commands.js";
 import { loadConfig } from "../src/app/config.js";
@@ -12,6 +13,7 @@ import { reportIncident } from "../src/app/incident/report.js";
 import { MailDesk } from "../src/app/mail-desk.js";
 import * as ps from "../src/store/pg/schema.js";
 import * as sq from "../src/store/schema.js";
+import { Store } from "../src/store/store.js";
 import { setPassword } from "../src/web/auth/accounts.js";
 import { at, makeDesk, request, sampleDirectory, tempDir } from "./helpers.js";
 import { freshDatabase, testServer } from "./support/postgres.js";
@@ -180,6 +182,68 @@ describe("db copy: a desk's SQLite database into PostgreSQL", () => {
       await client.end();
     }
   });
+
+  it("copies a desk of 20 000 bookings whole, counts matching, and leaves it analyzed for the planner", async () => {
+    // A year of bookings bulk-seeded into SQLite (bench/fixture.ts), as a city desk would bring along.
+    const path = join(tempDir(), "big.db");
+    const desk = await makeDesk({}, path, "sqlite");
+    const dir = bigDirectory(300);
+    await desk.store.tx((r) => r.directory.replaceAll(dir));
+    seedBookings(
+      desk.store,
+      dir.endpoints.map((e) => e.code),
+      { count: 20_000, days: 360, rnd: mulberry32(7), rejectedEvery: 10 },
+    );
+    const url = await fresh();
+    const res = await cli(["db", "copy", "--from", path, "--to", url]);
+    expect(res.error).toBeNull();
+    expect(res.out).toContain("số dòng mọi bảng khớp nhau");
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const sqliteCount = (t: string) =>
+        (desk.store.sqlite.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n;
+      for (const t of ["bookings", "booking_endpoints"]) {
+        const n = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${t}"`)).rows[0]!.n;
+        expect(n, t).toBe(sqliteCount(t));
+      }
+      expect(sqliteCount("bookings")).toBe(20_000);
+      // Vacuumed and analyzed by the copy itself (not left to autovacuum, which records last_autovacuum): the
+      // planner knows the tables' sizes at once, and the visibility map lets counts read the index alone.
+      const stats = await client.query<{ relname: string; done: boolean; tuples: number }>(
+        `SELECT c.relname, s.last_vacuum IS NOT NULL AND s.last_analyze IS NOT NULL AS done,
+                c.reltuples::int AS tuples
+           FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid
+          WHERE c.relname IN ('bookings', 'booking_endpoints') ORDER BY c.relname`,
+      );
+      expect(stats.rows).toEqual([
+        { relname: "booking_endpoints", done: true, tuples: sqliteCount("booking_endpoints") },
+        { relname: "bookings", done: true, tuples: 20_000 },
+      ]);
+      // The copied store lists the same first page and footer as the file it came from.
+      const range = { from: at("2026-01-01", "00:00"), to: at("2027-01-01", "00:00") };
+      const target = await Store.connect(url);
+      try {
+        const page = (s: typeof target | typeof desk.store) =>
+          s.read(async (r) => {
+            const first = await r.bookings.list(range, { limit: 50, after: null });
+            const after = await r.bookings.cursorOf(first.at(-1)!.code);
+            const next = await r.bookings.list(range, { limit: 50, after });
+            return {
+              codes: [...first, ...next].map((b) => b.code),
+              pos: await r.bookings.position(range, after),
+            };
+          });
+        const [mine, theirs] = [await page(target), await page(desk.store)];
+        expect(mine).toEqual(theirs);
+        expect(mine.pos.before).toBe(50);
+      } finally {
+        await target.close();
+      }
+    } finally {
+      await client.end();
+    }
+  }, 240_000);
 
   it("refuses a target that already holds desk data, and leaves it as it was", async () => {
     const { path } = await busyDesk();

@@ -395,8 +395,37 @@ describe("keyset pages (start, code)", () => {
       const last = page.at(-1)!;
       after = await desk.store.read((r) => r.bookings.cursorOf(last.code));
       expect(await desk.store.read((r) => r.bookings.countThrough({}, after!))).toBe(paged.length);
+      // The footer's one-pass count: the same position and the whole table's total.
+      expect(await desk.store.read((r) => r.bookings.position({}, after))).toEqual({
+        before: paged.length,
+        total: whole.length,
+      });
     }
     expect(paged).toEqual(whole.map((b) => b.code));
+
+    // A time range (the CLI's case: the plain order PostgreSQL reads from bookings_start, the seek on the cursor's
+    // start): pages of 37, many of them cut between bookings that start at the same minute.
+    const range = { from: at("2026-01-12", "00:00"), to: at("2026-01-24", "00:00") };
+    const inRange = await desk.store.read((r) => r.bookings.list(range));
+    const starts = inRange.map((b) => b.request.start!.getTime());
+    expect(new Set(starts).size).toBeLessThan(starts.length);
+    const ranged: string[] = [];
+    after = null;
+    for (;;) {
+      const page: Booking[] = await desk.store.read((r) => r.bookings.list(range, { limit: 37, after }));
+      if (page.length === 0) break;
+      ranged.push(...page.map((b) => b.code));
+      after = await desk.store.read((r) => r.bookings.cursorOf(page.at(-1)!.code));
+      expect(await desk.store.read((r) => r.bookings.position(range, after))).toEqual({
+        before: ranged.length,
+        total: inRange.length,
+      });
+    }
+    expect(ranged).toEqual(inRange.map((b) => b.code));
+    expect(await desk.store.read((r) => r.bookings.position(range, null))).toEqual({
+      before: 0,
+      total: inRange.length,
+    });
   }, 180_000);
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type ChildNode, type Element, isTag, isText } from "domhandler";
 import { parseDocument } from "htmlparser2";
-import { type ParsedMail, simpleParser } from "mailparser";
+import type { ParsedMail } from "mailparser";
 import { nfc } from "../core/text/fold.js";
 import { labelField } from "./understand.js";
 
@@ -341,8 +341,16 @@ function listOf(v: string | string[] | undefined): string[] {
   return (Array.isArray(v) ? v : v.split(/\s+/)).filter(Boolean);
 }
 
+/**
+ * mailparser (with iconv-lite and libmime, ≈ 1 MB of code) loaded on the first mail, not at the desk's start-up
+ * (issue 12); the promise is kept, so later mails pay nothing.
+ */
+let mailparserModule: Promise<typeof import("mailparser")> | null = null;
+const mailparser = () => (mailparserModule ??= import("mailparser"));
+
 /** Parse a raw message. Throws only on input mailparser cannot read at all; the caller quarantines it. */
 export async function readMail(raw: Buffer, own: OwnIdentity): Promise<MailFacts> {
+  const { simpleParser } = await mailparser();
   const mail = await simpleParser(raw, {
     skipImageLinks: true,
     skipTextToHtml: true,

@@ -286,11 +286,18 @@ function rangeWhere(bookings: Conn["t"]["bookings"], range: BookingRange, after?
   return conds.length ? and(...conds) : undefined;
 }
 
-/** Rows strictly after `c` in the list order (start nulls first, then code): a range seek on bookings_start. */
+/**
+ * Rows strictly after `c` in the list order (start nulls first, then code): a range seek on bookings_start. The
+ * redundant `start >= c.start` is what the planners seek on; PostgreSQL does not seek on the OR alone and would
+ * read the range from its beginning (issue 12, lists).
+ */
 function afterCursor(bookings: Conn["t"]["bookings"], c: Cursor) {
   return c.start === null
     ? or(and(isNull(bookings.startAt), gt(bookings.code, c.code)), isNotNull(bookings.startAt))!
-    : or(gt(bookings.startAt, c.start), and(eq(bookings.startAt, c.start), gt(bookings.code, c.code)))!;
+    : and(
+        gte(bookings.startAt, c.start),
+        or(gt(bookings.startAt, c.start), and(eq(bookings.startAt, c.start), gt(bookings.code, c.code))),
+      )!;
 }
 
 /** The complement of afterCursor, spelled out: NOT over a NULL start would drop the bookings without a time. */
@@ -304,9 +311,16 @@ function atOrBefore(bookings: Conn["t"]["bookings"], c: Cursor) {
       )!;
 }
 
-/** The list order on both dialects: SQLite puts NULL first by default, PostgreSQL last; both are told. */
-function listOrder(bookings: Conn["t"]["bookings"]) {
-  return [sql`${bookings.startAt} ASC NULLS FIRST`, asc(bookings.code)];
+/**
+ * The list order on both dialects: SQLite puts NULL first by default, PostgreSQL last; both are told. When the
+ * rows cannot have a NULL start (a time range, or a cursor past the bookings without a time), the plain order is
+ * the same order, and it is the one PostgreSQL's `bookings_start` index (ASC, NULLs last) is read in: with NULLS
+ * FIRST it sorted the whole range for every page (issue 12, lists).
+ */
+function listOrder(bookings: Conn["t"]["bookings"], startNotNull = false) {
+  return startNotNull
+    ? [asc(bookings.startAt), asc(bookings.code)]
+    : [sql`${bookings.startAt} ASC NULLS FIRST`, asc(bookings.code)];
 }
 
 export class BookingRepo {
@@ -691,7 +705,7 @@ export class BookingRepo {
       .select()
       .from(bookings)
       .where(rangeWhere(bookings, range, after))
-      .orderBy(...listOrder(bookings));
+      .orderBy(...listOrder(bookings, Boolean(range.from || range.to || after?.start)));
     const rows = !page
       ? await base
       : "after" in page
@@ -720,6 +734,47 @@ export class BookingRepo {
       .from(bookings)
       .where(and(rangeWhere(bookings, range), atOrBefore(bookings, c)));
     return row?.n ?? 0;
+  }
+
+  /**
+   * A page's footer in one pass over the range: how many bookings the range has, and how many of them come at or
+   * before `c` in the list order (where a keyset page after `c` starts; 0 without a cursor). The position is split
+   * in "starts earlier" (counted in the same index scan as the total, on `start_at` alone, so PostgreSQL answers
+   * both from bookings_start without reading the table) and the few bookings at the cursor's very start.
+   */
+  async position(range: BookingRange, c: Cursor | null): Promise<{ total: number; before: number }> {
+    const { bookings } = this.t;
+    const where = rangeWhere(bookings, range);
+    if (!c || c.start === null) {
+      const [row] = await this.db
+        .select({
+          total: countAll(),
+          before: c
+            ? sql<number>`coalesce(sum(case when ${atOrBefore(bookings, c)} then 1 else 0 end), 0)`.mapWith(
+                Number,
+              )
+            : sql<number>`0`.mapWith(Number),
+        })
+        .from(bookings)
+        .where(where);
+      return { total: row?.total ?? 0, before: row?.before ?? 0 };
+    }
+    const [row] = await this.db
+      .select({
+        total: countAll(),
+        // Bookings without a time come first in the order; a time range has none.
+        earlier:
+          sql<number>`coalesce(sum(case when ${or(isNull(bookings.startAt), lt(bookings.startAt, c.start))} then 1 else 0 end), 0)`.mapWith(
+            Number,
+          ),
+      })
+      .from(bookings)
+      .where(where);
+    const [tie] = await this.db
+      .select({ n: countAll() })
+      .from(bookings)
+      .where(and(where, eq(bookings.startAt, c.start), lte(bookings.code, c.code)));
+    return { total: row?.total ?? 0, before: (row?.earlier ?? 0) + (tie?.n ?? 0) };
   }
 
   /**

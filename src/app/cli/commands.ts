@@ -199,17 +199,15 @@ async function listPage(
         1,
       );
     }
-    return {
-      list: await r.bookings.list(range, { limit: paging.limit, after }),
-      before: await r.bookings.countThrough(range, after),
-      total: await r.bookings.count(range),
-    };
+    // The page is a seek; the footer's total and position come from one scan of the range's index entries.
+    const list = await r.bookings.list(range, { limit: paging.limit, after });
+    return { list, ...(await r.bookings.position(range, after)) };
   }
   const offset = (paging.page - 1) * paging.limit;
   return {
     list: await r.bookings.list(range, { limit: paging.limit, offset }),
     before: offset,
-    total: await r.bookings.count(range),
+    total: (await r.bookings.position(range, null)).total,
   };
 }
 

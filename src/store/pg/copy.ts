@@ -211,5 +211,20 @@ async function copyInto(
     );
   }
   await client.query("COMMIT");
+  await analyzeAfterCopy(client, order);
   return { tables: copied, rows, ms: performance.now() - started };
+}
+
+/**
+ * After the commit: VACUUM (ANALYZE) every copied table. Without statistics the planner guesses (a fresh copy has
+ * none until autovacuum gets to it), and without the visibility map a count over a year of bookings reads the
+ * table instead of the bookings_start index alone (issue 12, lists: 78 → 25 ms for 50 000 bookings). VACUUM cannot
+ * run in a transaction; the data is already committed, so a failure here only leaves it to autovacuum.
+ */
+async function analyzeAfterCopy(client: pg.PoolClient, tables: readonly string[]): Promise<void> {
+  try {
+    await client.query(`VACUUM (ANALYZE) ${tables.map(q).join(", ")}`);
+  } catch {
+    // Statistics are an optimisation: the copy stands without them.
+  }
 }

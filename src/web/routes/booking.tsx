@@ -1,11 +1,10 @@
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { convert } from "html-to-text";
-import { simpleParser } from "mailparser";
 import { fieldVi } from "../../core/booking/rules.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import { REASON_VI, type ReasonCode } from "../../core/booking/types.js";
-import { type CalendarData, invite } from "../../mail/smtp-sender.js";
+import type { CalendarData } from "../../mail/smtp-sender.js";
 import type { OutboxMessage } from "../../store/queue-repos.js";
 import { requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
 import { dateTime } from "../views/format.js";
@@ -62,6 +61,8 @@ function lastInvite(messages: OutboxMessage[]): CalendarData | null {
 async function mailText(
   raw: Buffer,
 ): Promise<{ from: string; subject: string; date: Date | null; text: string }> {
+  // Loaded on first use: mailparser (iconv-lite, libmime) is not part of the desk's start-up.
+  const { simpleParser } = await import("mailparser");
   const mail = await simpleParser(raw, { skipHtmlToText: true, skipImageLinks: true, skipTextToHtml: true });
   const text = mail.text ?? (typeof mail.html === "string" ? convert(mail.html, { wordwrap: false }) : "");
   return {
@@ -287,6 +288,8 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
     if (!mail) return c.text("Chưa cấu hình hộp thư của bàn kỹ thuật nên không dựng lại được thư mời.", 503);
     c.header("Content-Type", `text/calendar; charset=utf-8; method=${cal.method}`);
     c.header("Content-Disposition", `attachment; filename="${code}.ics"`);
+    // Loaded on first use: the SMTP module brings nodemailer, ical-generator and imapflow (issue 12, start-up).
+    const { invite } = await import("../../mail/smtp-sender.js");
     return c.body(invite(cal, mail));
   });
   return app;
