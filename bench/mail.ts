@@ -64,7 +64,7 @@ function startService(
     DESK_LOG_LEVEL: "info",
     ...extra,
   };
-  const child = spawn(process.execPath, [join(ROOT, "dist/app/main.js")], {
+  const child = spawn(process.execPath, START_ARGS, {
     env,
     stdio: ["ignore", "pipe", "inherit"],
     cwd: ROOT,
@@ -152,6 +152,14 @@ async function latencyRun(dovecot: Dovecot, sink: SmtpSink, mails: BenchMail[], 
   return want.map((m) => got.get(m.id)! - sentAt.get(m.id)!);
 }
 
+/** `npm start`'s command line (package.json: `exec node [flags] dist/app/main.js`), run here the same way. */
+const START_ARGS = (
+  JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }
+).scripts.start
+  .replace(/^exec\s+node\s+/, "")
+  .split(/\s+/)
+  .map((a) => (a.endsWith(".js") ? join(ROOT, a) : a));
+const START_CMD = `node ${START_ARGS.map((a) => a.replace(`${ROOT}/`, "")).join(" ")}`;
 // `npm start`'s prestart: the bundle is rebuilt when a source is newer than it.
 execFileSync(process.execPath, [join(ROOT, "scripts/build.mjs"), "--if-stale"], { stdio: "inherit" });
 const dovecot = new Dovecot();
@@ -270,7 +278,7 @@ try {
     `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${machine()}; load average (1 / 5 / 15 min)
 ${loadStart} at the start, ${loadEnd} at the end. Command: \`npx tsx bench/mail.ts\`. Real Dovecot 2.3 and an
 smtp-server sink on loopback; the service runs as its own process the way \`npm start\` runs it: the compiled
-bundle \`node dist/app/main.js\` (no tsx), with IMAP, SMTP (and Telegram in the mixed row) configured. The backlog
+bundle, \`${START_CMD}\` (no tsx), with IMAP, SMTP (and Telegram in the mixed row) configured. The backlog
 rate counts from the service's IMAP login to its last decision (its \`mail\` log line: the mail's effect and its
 answer committed to the outbox), and separately to the last answer received by the SMTP sink.
 
