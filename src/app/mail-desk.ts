@@ -15,6 +15,7 @@ import { MailReader } from "../mail/parse-file.js";
 import type { MailThread } from "../mail/thread.js";
 import { resolveParticipants, toBookingRequest, understand } from "../mail/understand.js";
 import type { DirectorySnapshot } from "../store/directory-repo.js";
+import type { Repos } from "../store/store.js";
 import {
   type BookingPatch,
   cancelBooking,
@@ -57,6 +58,11 @@ export function mailDeskOptions(mail: MailConfig, resolver?: DnsResolver): MailD
     replyCapPerSender: mail.replyCapPerSender,
     replyCapPerBooking: mail.replyCapPerBooking,
   };
+}
+
+export interface HandleOptions {
+  /** Written in the transaction that records the mail, e.g. the IMAP checkpoint (the mail's UID). */
+  alsoInTx?: (r: Repos) => Promise<void>;
 }
 
 export type MailOutcome =
@@ -122,69 +128,97 @@ export class MailDesk {
       kind: string;
       payload: Record<string, unknown>;
     }[],
+    ctx: HandleOptions,
   ): Promise<boolean> {
     return this.desk.store.tx(async (r) => {
       if (!(await r.inbound.claim(CHANNEL, key, now, status, detail, raw))) return false;
       for (const n of notices) await r.outbox.enqueue(n, now);
+      await ctx.alsoInTx?.(r);
       return true;
     });
   }
 
-  private async quarantine(key: string, reason: string, raw: Buffer, now: Date): Promise<MailOutcome> {
+  private async quarantine(
+    key: string,
+    reason: string,
+    raw: Buffer,
+    now: Date,
+    ctx: HandleOptions,
+  ): Promise<MailOutcome> {
     // Oversized mail keeps only its head: enough to find it in the mailbox, not 20 MB in the database.
     const kept = raw.length > this.opts.maxBytes ? raw.subarray(0, 64 * 1024) : raw;
-    const fresh = await this.record(key, "quarantined", reason, kept, now, [
-      {
-        channel: "desk",
-        recipient: "mcu-technician",
-        kind: "mail-quarantined",
-        payload: {
-          text: `Thư ${key} không xử lý tự động được (${reason}) và đã được cách ly; đề nghị kiểm tra trong hộp thư.`,
+    const fresh = await this.record(
+      key,
+      "quarantined",
+      reason,
+      kept,
+      now,
+      [
+        {
+          channel: "desk",
+          recipient: "mcu-technician",
+          kind: "mail-quarantined",
+          payload: {
+            text: `Thư ${key} không xử lý tự động được (${reason}) và đã được cách ly; đề nghị kiểm tra trong hộp thư.`,
+          },
         },
-      },
-    ]);
+      ],
+      ctx,
+    );
     return fresh ? { kind: "quarantined", key, reason } : { kind: "duplicate", key };
   }
 
-  async handle(raw: Buffer, now: Date): Promise<MailOutcome> {
+  /**
+   * Decide one mail. `opts.alsoInTx` runs in the transaction that records the mail (the IMAP intake's checkpoint);
+   * it does not run for a duplicate, which commits nothing.
+   */
+  async handle(raw: Buffer, now: Date, opts: HandleOptions = {}): Promise<MailOutcome> {
     if (raw.length > this.opts.maxBytes) {
       const key = `sha256:${createHash("sha256").update(raw).digest("hex")}`;
-      return this.quarantine(key, `thư quá lớn: ${(raw.length / 1048576).toFixed(1)} MB`, raw, now);
+      return this.quarantine(key, `thư quá lớn: ${(raw.length / 1048576).toFixed(1)} MB`, raw, now, opts);
     }
     let facts: MailFacts;
     try {
       facts = await readMail(raw, this.opts.own);
     } catch (err) {
       const key = `sha256:${createHash("sha256").update(raw).digest("hex")}`;
-      return this.quarantine(key, `không đọc được thư: ${(err as Error).message}`, raw, now);
+      return this.quarantine(key, `không đọc được thư: ${(err as Error).message}`, raw, now, opts);
     }
     const key = facts.key;
     const existing = await this.desk.store.read((r) => r.inbound.get(CHANNEL, key));
     if (existing) return { kind: "duplicate", key };
     if (facts.autoReason) {
-      const fresh = await this.record(key, "ignored", facts.autoReason, raw, now, []);
+      const fresh = await this.record(key, "ignored", facts.autoReason, raw, now, [], opts);
       return fresh ? { kind: "ignored", key, reason: facts.autoReason } : { kind: "duplicate", key };
     }
-    if (!facts.from) return this.quarantine(key, "thư không có người gửi", raw, now);
+    if (!facts.from) return this.quarantine(key, "thư không có người gửi", raw, now, opts);
     try {
-      return await this.route(facts, raw, now);
+      return await this.route(facts, raw, now, opts);
     } catch (err) {
       if (!(err instanceof DeskError)) throw err;
       // An action the rules refuse (changing a cancelled booking…): answer why, once.
       const code = parseBookingCode(facts.subject);
-      const fresh = await this.record(key, "refused", err.message, raw, now, [
-        {
-          channel: "mail",
-          recipient: facts.from,
-          kind: "request-refused",
-          payload: { text: err.message, thread: threadOf(facts) },
-        },
-      ]);
+      const fresh = await this.record(
+        key,
+        "refused",
+        err.message,
+        raw,
+        now,
+        [
+          {
+            channel: "mail",
+            recipient: facts.from,
+            kind: "request-refused",
+            payload: { text: err.message, thread: threadOf(facts) },
+          },
+        ],
+        opts,
+      );
       return fresh ? { kind: "error", key, code, message: err.message } : { kind: "duplicate", key };
     }
   }
 
-  private async route(facts: MailFacts, raw: Buffer, now: Date): Promise<MailOutcome> {
+  private async route(facts: MailFacts, raw: Buffer, now: Date, ctx: HandleOptions): Promise<MailOutcome> {
     const key = facts.key;
     const from = facts.from!;
     const { snapshot, reader } = await this.readerFor();
@@ -193,11 +227,12 @@ export class MailDesk {
     if (this.opts.requireAuth && (agency || official)) {
       // Possibly spoofed: never answer the address in From, and act on nothing it asks.
       const verdict = await this.authenticity(facts, raw);
-      if (!verdict.authenticated) return this.refuse(facts, raw, now, "not-authenticated", false, verdict);
+      if (!verdict.authenticated)
+        return this.refuse(facts, raw, now, ctx, "not-authenticated", false, verdict);
     }
-    if (!agency) return this.refuse(facts, raw, now, "not-official-sender", official);
+    if (!agency) return this.refuse(facts, raw, now, ctx, "not-official-sender", official);
     const capped = await this.capped(from, now);
-    const inbound = { channel: CHANNEL, key, raw };
+    const inbound = { channel: CHANNEL, key, raw, ...(ctx.alsoInTx ? { alsoInTx: ctx.alsoInTx } : {}) };
     const code = await this.threadBooking(facts);
     if (code) {
       const booking = await this.desk.store.read((r) => r.bookings.get(code));
@@ -205,7 +240,7 @@ export class MailDesk {
         // A booking code (public in the group) or a thread reference is no authority: only the booking's own
         // agency, through one of its authenticated mailboxes, may change or cancel it.
         if (!ownsBooking(booking, agency.name, from, snapshot)) {
-          return this.refuse(facts, raw, now, "not-booking-agency", true);
+          return this.refuse(facts, raw, now, ctx, "not-booking-agency", true);
         }
         const perBooking = await this.desk.store.read((r) =>
           r.outbox.countSince("mail", from, new Date(0), code),
@@ -227,16 +262,24 @@ export class MailDesk {
         if (Object.keys(patch).length === 0 && !isPostponement(facts.text)) {
           // "Cảm ơn", "đã nhận": a reply that asks for nothing changes nothing and gets no answer; a person
           // reads it in the mailbox if it asks something the desk cannot read.
-          const fresh = await this.record(key, "ignored", "thư trả lời không có đề nghị thay đổi", raw, now, [
-            {
-              channel: "desk",
-              recipient: "mcu-technician",
-              kind: "mail-reply-no-change",
-              payload: {
-                text: `Thư trả lời về lịch ${code} không có đề nghị thay đổi hay hủy nên không được trả lời tự động; nếu thư có câu hỏi, đề nghị đọc trong hộp thư (mã tham chiếu ${mailRef(raw)}).`,
+          const fresh = await this.record(
+            key,
+            "ignored",
+            "thư trả lời không có đề nghị thay đổi",
+            raw,
+            now,
+            [
+              {
+                channel: "desk",
+                recipient: "mcu-technician",
+                kind: "mail-reply-no-change",
+                payload: {
+                  text: `Thư trả lời về lịch ${code} không có đề nghị thay đổi hay hủy nên không được trả lời tự động; nếu thư có câu hỏi, đề nghị đọc trong hộp thư (mã tham chiếu ${mailRef(raw)}).`,
+                },
               },
-            },
-          ]);
+            ],
+            ctx,
+          );
           return fresh
             ? { kind: "ignored", key, reason: "thư trả lời không có đề nghị thay đổi" }
             : { kind: "duplicate", key };
@@ -373,6 +416,7 @@ export class MailDesk {
     facts: MailFacts,
     raw: Buffer,
     now: Date,
+    ctx: HandleOptions,
     verdict: AuthVerdict | undefined,
   ): Promise<MailOutcome> {
     const reason = verdict?.reason ?? "verify-error";
@@ -397,6 +441,7 @@ export class MailDesk {
           },
         },
       ],
+      ctx,
     );
     return fresh
       ? { kind: "refused", key: facts.key, reason: "not-authenticated", replied: false }
@@ -407,11 +452,12 @@ export class MailDesk {
     facts: MailFacts,
     raw: Buffer,
     now: Date,
+    ctx: HandleOptions,
     reason: "not-official-sender" | "not-authenticated" | "not-booking-agency",
     reply: boolean,
     verdict?: AuthVerdict,
   ): Promise<MailOutcome> {
-    if (reason === "not-authenticated") return this.refuseUnauthenticated(facts, raw, now, verdict);
+    if (reason === "not-authenticated") return this.refuseUnauthenticated(facts, raw, now, ctx, verdict);
     const from = facts.from!;
     const why = {
       "not-official-sender": `Hòm thư ${from} không phải hòm thư công vụ đã đăng ký của cơ quan nào trong Hệ thống; đề nghị gửi đăng ký từ hòm thư công vụ của văn thư/kỹ thuật cơ quan (Điều 12.2a).`,
@@ -439,7 +485,7 @@ export class MailDesk {
         kind: `mail-${reason}`,
         payload: { text: why, thread: threadOf(facts) },
       });
-    const fresh = await this.record(facts.key, "refused", reason, raw, now, notices);
+    const fresh = await this.record(facts.key, "refused", reason, raw, now, notices, ctx);
     return fresh
       ? { kind: "refused", key: facts.key, reason, replied: answer }
       : { kind: "duplicate", key: facts.key };

@@ -14,6 +14,15 @@ export const PROCESS_HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice
 /** How long a claim on an outbox message or a job holds. */
 export const CLAIM_LEASE_MS = 120_000;
 
+/** Mails sent at once: the SMTP sender's pool holds two connections (src/mail/smtp-sender.ts). */
+export const MAIL_LANES = 2;
+
+function laneOf(recipient: string, lanes: number): number {
+  let h = 0;
+  for (let i = 0; i < recipient.length; i++) h = (h * 31 + recipient.charCodeAt(i)) | 0;
+  return Math.abs(h) % lanes;
+}
+
 export interface DeliveryReport {
   sent: number;
   retried: number;
@@ -30,7 +39,15 @@ export async function deliverDue(
   store: Store,
   senders: Partial<Record<OutboxChannel, Sender>>,
   now: Date,
-  opts: { limit?: number; retry?: RetryPolicy; log?: LogFn; holder?: string; leaseMs?: number } = {},
+  opts: {
+    limit?: number;
+    retry?: RetryPolicy;
+    log?: LogFn;
+    holder?: string;
+    leaseMs?: number;
+    /** Mails in flight at once (the SMTP pool's connections); every other channel goes one at a time. */
+    mailLanes?: number;
+  } = {},
 ): Promise<DeliveryReport> {
   const log: LogFn = opts.log ?? (() => undefined);
   const channels = Object.keys(senders) as OutboxChannel[];
@@ -43,8 +60,8 @@ export async function deliverDue(
     (r) => r.outbox.claimDue(now, opts.limit ?? 100, channels, opts.holder ?? PROCESS_HOLDER, until),
     { serialize: false },
   );
-  for (const msg of due) {
-    await withCorrelation(newCorrelationId("o"), async () => {
+  const deliver = (msg: (typeof due)[number]) =>
+    withCorrelation(newCorrelationId("o"), async () => {
       const fields = { outbox: msg.id, channel: msg.channel, kind: msg.kind, booking: msg.booking };
       try {
         await senders[msg.channel]!(msg);
@@ -65,6 +82,14 @@ export async function deliverDue(
         });
       }
     });
-  }
+  // Lanes: one recipient's mails stay in one lane, in order; a backlog's answers to different mailboxes go out
+  // side by side over the SMTP pool instead of waiting for each other's round trips.
+  const lanes: (typeof due)[] = Array.from({ length: Math.max(1, opts.mailLanes ?? MAIL_LANES) }, () => []);
+  for (const msg of due) lanes[msg.channel === "mail" ? laneOf(msg.recipient, lanes.length) : 0]!.push(msg);
+  await Promise.all(
+    lanes.map(async (lane) => {
+      for (const msg of lane) await deliver(msg);
+    }),
+  );
   return report;
 }

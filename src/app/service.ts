@@ -16,7 +16,7 @@ import type { McuAdapter } from "../mcu/port.js";
 import { type Claimant, judgeLease, type Lease } from "../store/lease-repo.js";
 import { isPostgresUrl, maskUrl, maskUrlsIn } from "../store/pg/url.js";
 import type { OutboxChannel } from "../store/queue-repos.js";
-import { Store } from "../store/store.js";
+import { type Repos, Store } from "../store/store.js";
 import { opsRoutes, publicRoutes } from "../web/public/index.js";
 import { type RunningWeb, startWebDesk } from "../web/server.js";
 import { handleChatEvent, incidentJobHandlers, scopeChat } from "./chat/conversation.js";
@@ -356,14 +356,21 @@ export class DeskService {
       const { MailIntake } = await import("../mail/intake.js");
       this.intake = new MailIntake(
         imap,
-        (raw) =>
+        (raw, at) =>
           // One correlation id per mail: every log line of its handling carries it (ops/context.ts).
           withCorrelation(newCorrelationId("m"), async () => {
             this.log("mail-received", { bytes: raw.length }, "debug");
-            const outcome = await this.mailDesk.handle(raw, this.clock()).catch((err: Error) => {
-              this.log("mail-failed", { message: err.message });
-              throw err;
-            });
+            // The checkpoint moves in the transaction of the mail's effect (src/mail/intake.ts).
+            const alsoInTx = async (r: Repos) => {
+              await r.meta.set(`imap:${mailbox}:uidvalidity`, at.uidValidity);
+              await r.meta.set(`imap:${mailbox}:lastuid`, String(at.uid));
+            };
+            const outcome = await this.mailDesk
+              .handle(raw, this.clock(), { alsoInTx })
+              .catch((err: Error) => {
+                this.log("mail-failed", { message: err.message });
+                throw err;
+              });
             this.log("mail", {
               outcome: outcome.kind,
               key: outcome.key,

@@ -49,10 +49,62 @@ export interface ImapSettings {
   backoff: { baseMs: number; capMs: number };
 }
 
-/** Where the intake remembers how far it got. */
+/**
+ * Where the intake remembers how far it got. `handle` is expected to write the mail's UID into the checkpoint in
+ * the transaction of the mail's effect (see MailIntake); `save` moves it past mails that had no effect to commit
+ * (duplicates) at the end of each batch, after their flags are stored.
+ */
 export interface Checkpoint {
   load(mailbox: string): Promise<{ uidValidity: string | null; lastUid: number }>;
   save(mailbox: string, uidValidity: string, lastUid: number): Promise<void>;
+}
+
+/** The mail being handled: its UID and the mailbox's UIDVALIDITY, for the checkpoint in its transaction. */
+export interface MailPosition {
+  uid: number;
+  uidValidity: string;
+}
+
+/** At most this many mails, and about this many bytes of them, are fetched in one UID FETCH and held in memory. */
+export const BATCH_MAILS = 50;
+export const BATCH_BYTES = 8 * 1024 * 1024;
+
+/**
+ * UIDs cut into batches of at most `maxMails` mails and, past the first mail, `maxBytes` bytes (a mail larger than
+ * that is a batch of its own), in order.
+ */
+export function planBatches(
+  mails: readonly { uid: number; size: number }[],
+  maxMails = BATCH_MAILS,
+  maxBytes = BATCH_BYTES,
+): number[][] {
+  const out: number[][] = [];
+  let cur: number[] = [];
+  let bytes = 0;
+  for (const m of mails) {
+    if (cur.length > 0 && (cur.length >= maxMails || bytes + m.size > maxBytes)) {
+      out.push(cur);
+      cur = [];
+      bytes = 0;
+    }
+    cur.push(m.uid);
+    bytes += m.size;
+  }
+  if (cur.length) out.push(cur);
+  return out;
+}
+
+/** An IMAP UID set in ranges: 1:50 for fifty consecutive UIDs, not fifty numbers. */
+export function uidSet(uids: readonly number[]): string {
+  const sorted = [...uids].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+    parts.push(i === j ? String(sorted[i]) : `${sorted[i]}:${sorted[j]}`);
+    i = j + 1;
+  }
+  return parts.join(",");
 }
 
 export type IntakeLog = (event: string, fields?: Record<string, unknown>) => void;
@@ -62,8 +114,14 @@ export type IntakeLog = (event: string, fields?: Record<string, unknown>) => voi
  * imapflow never reconnects by itself and a closed client cannot be reused: each connection gets a new client,
  * so listeners never stack up; reconnection backs off exponentially up to a cap. The mailbox stays selected
  * without holding a lock, so imapflow can IDLE between commands; `exists` triggers a fetch of UIDs above the
- * checkpoint (a UID range `N:*` also returns the last message, hence the filter). `handle` must commit the mail's
- * effect before it returns; only then is the mail flagged or moved and the checkpoint advanced.
+ * checkpoint (a UID range `N:*` also returns the last message, hence the filter).
+ *
+ * A backlog is read in batches: one UID FETCH per batch (at most BATCH_MAILS mails and about BATCH_BYTES), the
+ * batch's mails handed to `handle` one by one in UID order, then one UID STORE (or MOVE) for the whole batch. `handle`
+ * must commit the mail's effect before it returns, and the mail's UID as the checkpoint in the same transaction: a
+ * mail is then never decided twice, whatever instant the process dies at (a mail re-read after a crash is also
+ * a duplicate by its Message-ID). A crash after a batch's commits but before its STORE leaves committed mails at or
+ * below the checkpoint without their flag: each connection first flags (or moves) those, in one command.
  */
 export class MailIntake {
   private stopped = false;
@@ -75,7 +133,7 @@ export class MailIntake {
 
   constructor(
     private readonly settings: ImapSettings,
-    private readonly handle: (raw: Buffer) => Promise<void>,
+    private readonly handle: (raw: Buffer, at: MailPosition) => Promise<void>,
     private readonly checkpoint: Checkpoint,
     private readonly log: IntakeLog = () => {},
   ) {}
@@ -136,6 +194,7 @@ export class MailIntake {
     if (s.after === "move") await client.mailboxCreate(s.processedFolder).catch(() => undefined);
     this.log("imap-connected", { mailbox: s.mailbox, exists: box.exists });
     await this.checkValidity(String(box.uidValidity));
+    await this.settleBehind(client);
 
     let chain: Promise<void> = Promise.resolve();
     let queued = false;
@@ -180,30 +239,62 @@ export class MailIntake {
     }
   }
 
+  /** Flag (or move) the mails at or below the checkpoint that a crash left unflagged: their effect is committed. */
+  private async settleBehind(client: ImapFlow): Promise<void> {
+    const { lastUid } = await this.checkpoint.load(this.settings.mailbox);
+    if (lastUid <= 0) return;
+    const query =
+      this.settings.after === "move"
+        ? { uid: `1:${lastUid}` }
+        : { uid: `1:${lastUid}`, unKeyword: "$Processed" };
+    const found = ((await client.search(query, { uid: true })) || []).filter((u) => u <= lastUid);
+    if (found.length === 0) return;
+    this.log("imap-settle-behind", { mails: found.length });
+    await this.markDone(client, found);
+  }
+
+  /** One UID STORE (or MOVE) for a set of mails whose effects are committed. */
+  private async markDone(client: ImapFlow, uids: number[]): Promise<void> {
+    if (uids.length === 0) return;
+    const set = uidSet(uids);
+    if (this.settings.after === "move") {
+      await client.messageMove(set, this.settings.processedFolder, { uid: true });
+    } else {
+      await client.messageFlagsAdd(set, ["\\Seen", "$Processed"], { uid: true });
+    }
+  }
+
   private async fetchNew(client: ImapFlow): Promise<void> {
     const { lastUid } = await this.checkpoint.load(this.settings.mailbox);
-    const found = await client.search({ uid: `${lastUid + 1}:*` }, { uid: true });
-    const uids = (found || []).filter((u) => u > lastUid).sort((a, b) => a - b);
-    for (let i = 0; i < uids.length && !this.stopped; i += 50) {
+    const box = client.mailbox;
+    if (box && typeof box === "object" && box.exists === 0) return;
+    // The sizes of everything new in one FETCH: the batches are planned from them, so memory stays bounded.
+    const sizes: { uid: number; size: number }[] = [];
+    for await (const msg of client.fetch(`${lastUid + 1}:*`, { uid: true, size: true }, { uid: true })) {
+      if (msg.uid > lastUid) sizes.push({ uid: msg.uid, size: msg.size ?? 0 });
+    }
+    sizes.sort((a, b) => a.uid - b.uid);
+    for (const uids of planBatches(sizes)) {
+      if (this.stopped) return;
       const batch: { uid: number; source: Buffer }[] = [];
       // Collect first: no other command may run on the connection while a FETCH streams.
-      for await (const msg of client.fetch(
-        uids.slice(i, i + 50).join(","),
-        { uid: true, source: true },
-        { uid: true },
-      )) {
+      for await (const msg of client.fetch(uidSet(uids), { uid: true, source: true }, { uid: true })) {
         if (msg.source) batch.push({ uid: msg.uid, source: msg.source });
       }
       batch.sort((a, b) => a.uid - b.uid);
-      for (const m of batch) {
-        if (this.stopped) return;
-        await this.handle(m.source);
-        if (this.settings.after === "move") {
-          await client.messageMove(String(m.uid), this.settings.processedFolder, { uid: true });
-        } else {
-          await client.messageFlagsAdd(String(m.uid), ["\\Seen", "$Processed"], { uid: true });
+      const done: number[] = [];
+      try {
+        for (const m of batch) {
+          if (this.stopped) break;
+          await this.handle(m.source, { uid: m.uid, uidValidity: this.uidValidity });
+          done.push(m.uid);
         }
-        await this.checkpoint.save(this.settings.mailbox, this.uidValidity, m.uid);
+      } finally {
+        // What was committed is flagged even when a later mail of the batch failed (the round is then retried).
+        if (done.length) {
+          await this.markDone(client, done);
+          await this.checkpoint.save(this.settings.mailbox, this.uidValidity, done.at(-1)!);
+        }
       }
     }
   }

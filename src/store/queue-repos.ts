@@ -72,6 +72,26 @@ export class JobRepo {
             },
           }),
       ),
+      due: prepare(c, "jobs_due", () =>
+        db
+          .select()
+          .from(jobs)
+          .where(and(eq(jobs.status, "pending"), lte(jobs.runAt, sql.placeholder("now"))))
+          .orderBy(asc(jobs.runAt), asc(jobs.id))
+          .limit(sql.placeholder("limit")),
+      ),
+      get: prepare(c, "jobs_get", () =>
+        db
+          .select()
+          .from(jobs)
+          .where(eq(jobs.id, sql.placeholder("id"))),
+      ),
+      complete: prepare(c, "jobs_complete", () =>
+        db
+          .update(jobs)
+          .set({ status: "done", doneAt: raw("now"), claimedBy: null, leaseUntil: null })
+          .where(eq(jobs.id, sql.placeholder("id"))),
+      ),
       cancel: prepare(
         c,
         "jobs_cancel",
@@ -105,13 +125,7 @@ export class JobRepo {
   }
 
   async due(now: Date, limit: number): Promise<Job[]> {
-    const jobs = this.jobs;
-    return (await this.db
-      .select()
-      .from(jobs)
-      .where(and(eq(jobs.status, "pending"), lte(jobs.runAt, now)))
-      .orderBy(asc(jobs.runAt), asc(jobs.id))
-      .limit(limit)) as Job[];
+    return (await this.q.due.execute({ now: now.getTime(), limit })) as Job[];
   }
 
   /**
@@ -133,16 +147,11 @@ export class JobRepo {
   }
 
   async get(id: number): Promise<Job | null> {
-    const jobs = this.jobs;
-    return first(await this.db.select().from(jobs).where(eq(jobs.id, id))) as Job | null;
+    return first((await this.q.get.execute({ id })) as Job[]);
   }
 
   async complete(id: number, now: Date): Promise<void> {
-    const jobs = this.jobs;
-    await this.db
-      .update(jobs)
-      .set({ status: "done", doneAt: now, claimedBy: null, leaseUntil: null })
-      .where(eq(jobs.id, id));
+    await this.q.complete.execute({ id, now: now.getTime() });
   }
 
   /** Record a failure: retry at `retryAt`, or park the job with its error when `retryAt` is null. */
@@ -212,6 +221,8 @@ export const NOT_ENQUEUED = 0;
 
 export class OutboxRepo {
   private readonly insert;
+  /** The mail path's statements (due scans, sent marks, reply-cap counts), prepared once. */
+  private readonly q;
 
   /**
    * `groupPosts: false` (no chat platform configured): group posts are dropped at enqueue instead of staying
@@ -247,6 +258,32 @@ export class OutboxRepo {
         })
         .returning({ id: outbox.id }),
     );
+    const since = and(
+      eq(outbox.channel, sql.placeholder("channel")),
+      eq(outbox.recipient, sql.placeholder("recipient")),
+      gte(outbox.createdAt, sql.placeholder("since")),
+    );
+    const count = () => db.select({ n: countAll() }).from(outbox);
+    this.q = {
+      due: prepare(c, "outbox_due", () =>
+        db
+          .select()
+          .from(outbox)
+          .where(and(eq(outbox.status, "pending"), lte(outbox.availableAt, sql.placeholder("now"))))
+          .orderBy(asc(outbox.id))
+          .limit(sql.placeholder("limit")),
+      ),
+      markSent: prepare(c, "outbox_mark_sent", () =>
+        db
+          .update(outbox)
+          .set({ status: "sent", sentAt: raw("now"), claimedBy: null, leaseUntil: null })
+          .where(eq(outbox.id, sql.placeholder("id"))),
+      ),
+      countSince: prepare(c, "outbox_count_since", () => count().where(since)),
+      countSinceBooking: prepare(c, "outbox_count_since_booking", () =>
+        count().where(and(since, eq(outbox.booking, sql.placeholder("booking")))),
+      ),
+    };
   }
 
   /** The new row's id, or NOT_ENQUEUED for a group post when no chat is configured. */
@@ -264,6 +301,7 @@ export class OutboxRepo {
   }
 
   async due(now: Date, limit: number, channels?: OutboxChannel[]): Promise<OutboxMessage[]> {
+    if (!channels) return (await this.q.due.execute({ now: now.getTime(), limit })) as OutboxMessage[];
     const outbox = this.outbox;
     const conds = [eq(outbox.status, "pending"), lte(outbox.availableAt, now)];
     if (channels) conds.push(inArray(outbox.channel, channels));
@@ -305,11 +343,7 @@ export class OutboxRepo {
   }
 
   async markSent(id: number, now: Date): Promise<void> {
-    const outbox = this.outbox;
-    await this.db
-      .update(outbox)
-      .set({ status: "sent", sentAt: now, claimedBy: null, leaseUntil: null })
-      .where(eq(outbox.id, id));
+    await this.q.markSent.execute({ id, now: now.getTime() });
   }
 
   async fail(id: number, error: string, retryAt: Date | null): Promise<void> {
@@ -334,18 +368,13 @@ export class OutboxRepo {
     since: Date,
     booking?: string,
   ): Promise<number> {
-    const outbox = this.outbox;
-    const conds = [
-      eq(outbox.channel, channel),
-      eq(outbox.recipient, recipient),
-      gte(outbox.createdAt, since),
-    ];
-    if (booking) conds.push(eq(outbox.booking, booking));
-    const [row] = await this.db
-      .select({ n: countAll() })
-      .from(outbox)
-      .where(and(...conds));
-    return row?.n ?? 0;
+    const params = { channel, recipient, since: since.getTime() };
+    const [row] = (
+      booking
+        ? await this.q.countSinceBooking.execute({ ...params, booking })
+        : await this.q.countSince.execute(params)
+    ) as { n: number }[];
+    return Number(row?.n ?? 0);
   }
 
   async list(filter: { booking?: string; excludeSent?: boolean } = {}): Promise<OutboxMessage[]> {
@@ -364,10 +393,44 @@ export class OutboxRepo {
 export class InboundRepo {
   private readonly db;
   private readonly t;
+  /** Every mail claims, settles and looks up its key: prepared once. */
+  private readonly q;
 
   constructor(c: Conn) {
-    this.db = c.db;
-    this.t = c.t.inboundMessages;
+    const { db } = c;
+    const t = c.t.inboundMessages;
+    this.db = db;
+    this.t = t;
+    const byKey = and(eq(t.channel, sql.placeholder("channel")), eq(t.key, sql.placeholder("key")));
+    this.q = {
+      claim: prepare(c, "inbound_claim", () =>
+        db
+          .insert(t)
+          .values({
+            channel: raw("channel"),
+            key: raw("key"),
+            receivedAt: raw("at"),
+            status: raw("status"),
+            detail: raw("detail"),
+            raw: raw("raw"),
+          })
+          .onConflictDoNothing()
+          .returning({ key: t.key }),
+      ),
+      settle: prepare(c, "inbound_settle", () =>
+        db
+          .update(t)
+          .set({ status: raw("status"), booking: raw("booking") })
+          .where(byKey),
+      ),
+      settleRaw: prepare(c, "inbound_settle_raw", () =>
+        db
+          .update(t)
+          .set({ status: raw("status"), booking: raw("booking"), raw: raw("raw") })
+          .where(byKey),
+      ),
+      get: prepare(c, "inbound_get", () => db.select().from(t).where(byKey)),
+    };
   }
 
   /**
@@ -382,12 +445,14 @@ export class InboundRepo {
     detail?: string,
     raw?: Buffer,
   ): Promise<boolean> {
-    const inboundMessages = this.t;
-    const rows = await this.db
-      .insert(inboundMessages)
-      .values({ channel, key, receivedAt: at, status, detail: detail ?? null, raw: raw ?? null })
-      .onConflictDoNothing()
-      .returning({ key: inboundMessages.key });
+    const rows = (await this.q.claim.execute({
+      channel,
+      key,
+      at: at.getTime(),
+      status,
+      detail: detail ?? null,
+      raw: raw ?? null,
+    })) as unknown[];
     return rows.length === 1;
   }
 
@@ -398,11 +463,8 @@ export class InboundRepo {
     booking: string | null,
     raw?: Buffer,
   ): Promise<void> {
-    const inboundMessages = this.t;
-    await this.db
-      .update(inboundMessages)
-      .set({ status, booking, ...(raw ? { raw } : {}) })
-      .where(and(eq(inboundMessages.channel, channel), eq(inboundMessages.key, key)));
+    if (raw) await this.q.settleRaw.execute({ channel, key, status, booking, raw });
+    else await this.q.settle.execute({ channel, key, status, booking });
   }
 
   /** The booking an inbound message led to, for any of the given keys (a reply's References). */
@@ -435,13 +497,7 @@ export class InboundRepo {
   }
 
   async get(channel: string, key: string) {
-    const inboundMessages = this.t;
-    return first(
-      await this.db
-        .select()
-        .from(inboundMessages)
-        .where(and(eq(inboundMessages.channel, channel), eq(inboundMessages.key, key))),
-    );
+    return first((await this.q.get.execute({ channel, key })) as (typeof this.t.$inferSelect)[]);
   }
 }
 
@@ -449,15 +505,32 @@ export class InboundRepo {
 export class MetaRepo {
   private readonly db;
   private readonly t;
+  /** The IMAP checkpoint is read every fetch round and written with every mail: prepared once. */
+  private readonly q;
 
   constructor(c: Conn) {
-    this.db = c.db;
+    const { db } = c;
+    const { meta } = c.t;
+    this.db = db;
     this.t = c.t;
+    this.q = {
+      get: prepare(c, "meta_get", () =>
+        db
+          .select({ value: meta.value })
+          .from(meta)
+          .where(eq(meta.key, sql.placeholder("key"))),
+      ),
+      set: prepare(c, "meta_set", () =>
+        db
+          .insert(meta)
+          .values({ key: raw("key"), value: raw("value"), updatedAt: raw("at") })
+          .onConflictDoUpdate({ target: meta.key, set: { value: raw("value"), updatedAt: raw("at") } }),
+      ),
+    };
   }
 
   async get(key: string): Promise<string | null> {
-    const { meta } = this.t;
-    return first(await this.db.select().from(meta).where(eq(meta.key, key)))?.value ?? null;
+    return first((await this.q.get.execute({ key })) as { value: string }[])?.value ?? null;
   }
 
   /** Several keys at once (absent keys are absent from the map). */
@@ -489,10 +562,6 @@ export class MetaRepo {
   }
 
   async set(key: string, value: string): Promise<void> {
-    const { meta } = this.t;
-    await this.db
-      .insert(meta)
-      .values({ key, value, updatedAt: Date.now() })
-      .onConflictDoUpdate({ target: meta.key, set: { value, updatedAt: Date.now() } });
+    await this.q.set.execute({ key, value, at: Date.now() });
   }
 }

@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { loadConfig } from "../../src/app/config.js";
 import { DeskService } from "../../src/app/service.js";
-import { testDb } from "../helpers.js";
 import { type Dovecot, IMAP_PASS, IMAP_USER, type SmtpSink } from "./servers.js";
 
 /** The test boundary MX: `mail()` stamps its verdict the way a real boundary server would. */
@@ -39,7 +38,9 @@ export async function startService(
   now: Date,
   extra: Record<string, string> = {},
 ) {
-  // The suite's dialect: a SQLite file in the temp dir, or a fresh PostgreSQL database standing for it.
+  // The suite's dialect: a SQLite file in the temp dir, or a fresh PostgreSQL database standing for it. Imported
+  // here, not at the top: helpers.ts registers vitest hooks, and the benches import this module outside vitest.
+  const { testDb } = await import("../helpers.js");
   const config = loadConfig({ ...deskEnv(dovecot, sink, await testDb(join(dir, "desk.db"))), ...extra });
   const events: { event: string; fields: Record<string, unknown> }[] = [];
   const service = await DeskService.open(

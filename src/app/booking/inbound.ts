@@ -7,11 +7,15 @@ export interface InboundRef {
   channel: string;
   key: string;
   raw?: Buffer;
+  /** Written in the same transaction once the key is claimed: the channel's checkpoint (the mail's IMAP UID). */
+  alsoInTx?: (r: Repos) => Promise<void>;
 }
 
 /** Claim the message's key, with its source, in the transaction of its effect; false when it was seen before. */
-export function claimInbound(r: Repos, inbound: InboundRef, now: Date): Promise<boolean> {
-  return r.inbound.claim(inbound.channel, inbound.key, now, "received", undefined, inbound.raw);
+export async function claimInbound(r: Repos, inbound: InboundRef, now: Date): Promise<boolean> {
+  const fresh = await r.inbound.claim(inbound.channel, inbound.key, now, "received", undefined, inbound.raw);
+  if (fresh && inbound.alsoInTx) await inbound.alsoInTx(r);
+  return fresh;
 }
 
 /** Claim the inbound message (null when it was seen before), then load the booking, or refuse an unknown code. */
