@@ -140,6 +140,10 @@ function fullYear(y: string | undefined, ref: DateTime, month: number, day: numb
   return guess.isValid && guess < ref.minus({ days: 60 }) ? ref.year + 1 : ref.year;
 }
 
+/** A week named right after a weekday: "thứ Năm tuần sau", "thu 5 tuan toi", "chủ nhật tuần này". */
+const WEEK_AFTER_WEEKDAY =
+  /^(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+tuan\s+(sau|toi|nay)(?![a-z])/;
+
 /** Every explicit or relative date in the text, in order, resolved against `reference` in `zone`. */
 export function findDates(original: string, folded: string, reference: Date, zone: string): DatePhrase[] {
   const ref = DateTime.fromJSDate(reference, { zone }).startOf("day");
@@ -172,8 +176,11 @@ export function findDates(original: string, folded: string, reference: Date, zon
     const next = out.find((d) => d.index > w.index && d.index - w.index <= 20);
     if (next) next.weekday = w.weekday;
     else {
+      // "thứ Năm tuần sau" / "tuần tới" is that day of next week (weeks run Monday to Sunday); "tuần này" this week's.
+      const week = WEEK_AFTER_WEEKDAY.exec(folded.slice(w.index))?.[1];
       let d = ref.plus({ days: 1 });
-      while (d.weekday !== w.weekday) d = d.plus({ days: 1 });
+      if (week) d = ref.startOf("week").plus({ weeks: week === "nay" ? 0 : 1, days: w.weekday - 1 });
+      else while (d.weekday !== w.weekday) d = d.plus({ days: 1 });
       out.push({ date: d.toISODate()!, index: w.index, weekday: w.weekday });
     }
   }
