@@ -45,7 +45,7 @@ describe("directory CSV (Điều 7, 9, 10, 19)", () => {
 
   it("the CLI export guards a formula cell (CSV injection) and the import reads it back unchanged", () => {
     // An alias smuggled in through an imported CSV must not run as a formula when the export is opened in Excel.
-    const evil = "=CMD!A0+HYPERLINK(\"http://evil.example\")";
+    const evil = '=CMD!A0+HYPERLINK("http://evil.example")';
     const tampered = {
       ...sampleDirectory,
       agencies: sampleDirectory.agencies.map((a, i) =>
