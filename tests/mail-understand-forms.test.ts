@@ -683,6 +683,16 @@ table("Relative weeks and content in a sentence", [
     range("2026-12-02", "08:00", "09:00"),
   ],
   [
+    "«16h chiều nay» is today, as an urgent session is written",
+    textMail(template({ time: "16h chiều nay đến 17h30" })),
+    range("2026-11-30", "16:00", "17:30"),
+  ],
+  [
+    "«sang nay 10h30» without diacritics is today",
+    textMail(template({ time: "sang nay 10h30 den 11h30" })),
+    range("2026-11-30", "10:30", "11:30"),
+  ],
+  [
     "«nội dung: …» inside a sentence is the title, not the time phrase before it",
     textMail(
       `Sở Công Thương đề nghị bố trí họp trực tuyến vào 14h00 ngày 10/12/2026 đến 16h00, nội dung: giao ban quản lý thị trường. Điểm cầu thành phần: UBND phường Ngọc Hà.\nĐầu mối: ${CONTACT}.`,

@@ -2,7 +2,7 @@ import { DateTime } from "luxon";
 
 /**
  * Dates and times as Vietnamese clerks write them: `02/12/2026`, `2/12`, `ngày 03 tháng 12 năm 2026`,
- * `thứ Năm`, `thứ 5`, `hôm nay`, `sáng mai`; `14h00`, `14h`, `14g30`, `14:00`, `14 giờ 00 phút`, `2 giờ chiều`,
+ * `thứ Năm`, `thứ 5`, `thứ Năm tuần sau`, `hôm nay`, `chiều nay`, `sáng mai`; `14h00`, `14h`, `14g30`, `14:00`, `14 giờ 00 phút`, `2 giờ chiều`,
  * `8h30 sáng`; ranges with `từ … đến …`, `-` or `–`. Pure: the reference instant and zone come in.
  */
 
@@ -165,8 +165,10 @@ export function findDates(original: string, folded: string, reference: Date, zon
     const month = Number(m[2]);
     push(fullYear(m[3], ref, month, day), month, day, m.index);
   }
-  for (const m of folded.matchAll(/\b(hom nay|ngay mai|sang mai|trua mai|chieu mai|toi mai|ngay kia)\b/g)) {
-    const plus = m[1] === "hom nay" ? 0 : m[1] === "ngay kia" ? 2 : 1;
+  for (const m of folded.matchAll(
+    /\b(hom nay|sang nay|trua nay|chieu nay|toi nay|ngay mai|sang mai|trua mai|chieu mai|toi mai|ngay kia)\b/g,
+  )) {
+    const plus = m[1]!.endsWith(" nay") ? 0 : m[1] === "ngay kia" ? 2 : 1;
     const d = ref.plus({ days: plus });
     push(d.year, d.month, d.day, m.index);
   }
