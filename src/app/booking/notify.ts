@@ -49,6 +49,8 @@ export interface NotifyOptions {
   calendar?: "REQUEST" | "CANCEL" | null;
   /** The public line in the group, when the outcome's default does not fit (a cancellation); null posts none. */
   groupText?: string | null;
+  /** What a change altered, in Vietnamese: the group line then says «ĐÃ THAY ĐỔI (…)», not a second plain outcome. */
+  groupNote?: string;
   /** The priority before a change, so that the answer says when it changed. */
   previousPriority?: Booking["priority"];
   /** Mail copies of the answer to these mailboxes (the agency's official ones), each under `preface`. */
@@ -140,7 +142,12 @@ export async function notify(
       kind: "booking-public",
       booking: b.code,
       payload: {
-        text: opts.groupText ?? groupLine(b.code, b.request, decision.outcome, desk.reg.zone, host),
+        text:
+          opts.groupText ??
+          groupLine(b.code, b.request, decision.outcome, desk.reg.zone, host).replace(
+            `[${b.code}] `,
+            opts.groupNote ? `[${b.code}] ĐÃ THAY ĐỔI (${opts.groupNote}), ` : `[${b.code}] `,
+          ),
       },
     },
     now,
