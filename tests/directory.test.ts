@@ -43,6 +43,24 @@ describe("directory CSV (Điều 7, 9, 10, 19)", () => {
     expect(readDirectoryCsv(dir)).toEqual(sampleDirectory);
   });
 
+  it("the CLI export guards a formula cell (CSV injection) and the import reads it back unchanged", () => {
+    // An alias smuggled in through an imported CSV must not run as a formula when the export is opened in Excel.
+    const evil = '=CMD!A0+HYPERLINK("http://evil.example")';
+    const tampered = {
+      ...sampleDirectory,
+      agencies: sampleDirectory.agencies.map((a, i) =>
+        i === 0 ? { ...a, aliases: [evil, ...a.aliases] } : a,
+      ),
+    };
+    const files = directoryToCsv(tampered);
+    const cells = files["agencies.csv"]!.split(/[\n,]/).map((c) => c.replace(/^"/, ""));
+    expect(cells.some((c) => c.startsWith("'=CMD"))).toBe(true);
+    expect(cells.filter((c) => /^[=+\-@]/.test(c))).toEqual([]);
+    const dir = tempDir();
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+    expect(readDirectoryCsv(dir)).toEqual(tampered);
+  });
+
   it("names the file, line and column of every problem", () => {
     const dir = copySample();
     edit(dir, "endpoints.csv", (t) =>

@@ -244,3 +244,16 @@ describe("replies in the thread", () => {
     );
   });
 });
+
+describe("the group sees a change as a change", () => {
+  it("a new time posts the new line marked as changed, naming what changed, not a second plain confirmation", async () => {
+    const { desk, booking } = await replyTo("Kính gửi Trung tâm,\nĐề nghị đổi giờ sang 15h00.");
+    expect(booking.request.start).toEqual(at("2026-12-10", "15:00"));
+    const group = (await desk.store.read((r) => r.outbox.list({ booking: CODE })))
+      .filter((m) => m.channel === "group")
+      .map((m) => String(m.payload.text));
+    expect(group).toHaveLength(2);
+    expect(group[0]).toMatch(/^\[HTT-2026-0001\] ĐÃ XÁC NHẬN — 09:00–11:00/);
+    expect(group[1]).toMatch(/^\[HTT-2026-0001\] ĐÃ THAY ĐỔI \(giờ bắt đầu\), ĐÃ XÁC NHẬN — 15:00–17:00/);
+  });
+});

@@ -186,3 +186,25 @@ describe("a displaced booking's agency is told in its thread", () => {
     expect(typeof notice!.payload.replyToOutbox).toBe("number");
   });
 });
+
+describe("References when the clerk's client sends only In-Reply-To", () => {
+  it("the answer's References carries the parent's In-Reply-To before the parent (RFC 5322 3.6.4)", async () => {
+    const { desk, md } = await confirmed();
+    const ours = (await mailAnswers(desk, CODE))[0]!;
+    const ourId = `<${CODE}.${ours.id}@kythuat.hanoi.gov.vn>`;
+    await md.handle(
+      mail({
+        id: "chi-in-reply-to@hanoi.gov.vn",
+        subject: `Re: Đăng ký lịch họp trực tuyến [${CODE}]`,
+        body: "Đề nghị thêm điểm cầu Phường Hoàn Kiếm.",
+        headers: { "In-Reply-To": ourId },
+      }),
+      NOW,
+    );
+    const answer = (await mailAnswers(desk, CODE)).at(-1)!;
+    expect(answer.payload.thread).toMatchObject({
+      inReplyTo: "<chi-in-reply-to@hanoi.gov.vn>",
+      references: [ourId, "<chi-in-reply-to@hanoi.gov.vn>"],
+    });
+  });
+});

@@ -660,6 +660,47 @@ table("nothing dropped silently", [
   ],
 ]);
 
+// ---------------------------------------------------------------------------------------------------------------
+// Found in the end-to-end pass: weeks named relative to the mail, and the content named inside a sentence.
+table("Relative weeks and content in a sentence", [
+  [
+    "«chiều thứ Năm tuần sau» on a Monday is the Thursday of next week, not of this one",
+    textMail(
+      `Sở Công Thương đề nghị bố trí họp trực tuyến vào chiều thứ Năm tuần sau, từ 14h00 đến 16h30 với UBND phường Ngọc Hà.\nĐầu mối: ${CONTACT}.`,
+    ),
+    { ...range("2026-12-10", "14:00", "16:30"), participants: ["Phường Ngọc Hà"] },
+  ],
+  [
+    "«thu Sau tuan toi» without diacritics",
+    textMail(
+      `So Cong Thuong dang ky hop truc tuyen luc 9h00 den 10h00 thu Sau tuan toi voi phuong Ngoc Ha.\nLien he: Lam Thi Ngoc, 0983 210 456.`,
+    ),
+    range("2026-12-11", "09:00", "10:00"),
+  ],
+  [
+    "«thứ Tư tuần này» is this week's Wednesday",
+    textMail(template({ time: "từ 8h00 đến 9h00 thứ Tư tuần này" })),
+    range("2026-12-02", "08:00", "09:00"),
+  ],
+  [
+    "«16h chiều nay» is today, as an urgent session is written",
+    textMail(template({ time: "16h chiều nay đến 17h30" })),
+    range("2026-11-30", "16:00", "17:30"),
+  ],
+  [
+    "«sang nay 10h30» without diacritics is today",
+    textMail(template({ time: "sang nay 10h30 den 11h30" })),
+    range("2026-11-30", "10:30", "11:30"),
+  ],
+  [
+    "«nội dung: …» inside a sentence is the title, not the time phrase before it",
+    textMail(
+      `Sở Công Thương đề nghị bố trí họp trực tuyến vào 14h00 ngày 10/12/2026 đến 16h00, nội dung: giao ban quản lý thị trường. Điểm cầu thành phần: UBND phường Ngọc Hà.\nĐầu mối: ${CONTACT}.`,
+    ),
+    { ...range("2026-12-10", "14:00", "16:00"), title: "giao ban quản lý thị trường" },
+  ],
+]);
+
 describe("an unresolved name reaches the decision", () => {
   it("goes to needs-info, naming it and suggesting the nearest endpoints", async () => {
     const { parsed } = await reader.read(textMail(template({ parts: "P. Ngọc Hà, phường Sóc Sơn" })));

@@ -90,7 +90,15 @@ function threadOf(facts: MailFacts): MailThread {
   return {
     subject: facts.subject,
     inReplyTo: facts.messageId,
-    references: [...facts.references, ...(facts.messageId ? [facts.messageId] : [])].slice(-20),
+    // RFC 5322 3.6.4: the parent's References, else its single In-Reply-To, then the parent itself.
+    references: [
+      ...(facts.references.length
+        ? facts.references
+        : facts.inReplyTo && /^<[^<>\s]+>$/.test(facts.inReplyTo)
+          ? [facts.inReplyTo]
+          : []),
+      ...(facts.messageId ? [facts.messageId] : []),
+    ].slice(-20),
   };
 }
 

@@ -220,9 +220,13 @@ function contactFromProse(text: string): string | null {
 
 /** "đăng ký tổ chức hội nghị trực tuyến <title> vào hồi…": the words between the kind of meeting and its time. */
 function titleFromProse(text: string): string | null {
+  const folded = foldKeepingIndex(text);
+  // "…, nội dung: giao ban …." inside a sentence names the title itself.
+  const inline = /\bnoi dung(?: hop)?\s*:\s*([^\n.;]{4,200})/d.exec(folded)?.indices?.[1];
+  if (inline) return text.slice(inline[0], inline[1]).trim() || null;
   const m =
-    /(?:hoi nghi|cuoc hop|phien hop|hop)(?: truc tuyen)?\s+(?!truc tuyen)(.{4,200}?)\s+(?:vao|luc|tu|ngay)\s/d.exec(
-      foldKeepingIndex(text),
+    /(?:hoi nghi|cuoc hop|phien hop|hop)(?: truc tuyen)?\s+(?!truc tuyen|(?:vao|luc|tu|ngay|sang|chieu|toi)\s)(.{4,200}?)\s+(?:vao|luc|tu|ngay)\s/d.exec(
+      folded,
     );
   const span = m?.indices?.[1];
   return span ? text.slice(span[0], span[1]).trim() || null : null;

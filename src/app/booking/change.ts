@@ -99,15 +99,16 @@ export async function changeBooking(
       sequence: b.sequence + 1,
       updatedAt: now,
     };
+    const what = Object.keys(patch)
+      .map((k) => PATCH_FIELD_VI[k as keyof BookingPatch])
+      .join(", ");
     await r.bookings.addEvent(code, {
       at: now,
       from: b.status,
       to: b.status,
       actor: actor.id,
       channel: actor.channel,
-      reason: `thay đổi: ${Object.keys(patch)
-        .map((k) => PATCH_FIELD_VI[k as keyof BookingPatch])
-        .join(", ")}`,
+      reason: `thay đổi: ${what}`,
     });
     // A rejected change, or one whose end is not after its start, leaves the booking as it was: the clerk is
     // told why and keeps the old slot.
@@ -135,6 +136,7 @@ export async function changeBooking(
     const booking = await settle(desk, r, changed, decision, now, {
       kind: "booking-changed",
       previousPriority: b.priority,
+      groupNote: what,
       ...opts.notify,
     });
     if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "changed", code);

@@ -1,6 +1,7 @@
 import { calendarOf } from "../../core/booking/invite.js";
 import { decisionText, groupLine } from "../../core/booking/messages.js";
 import type { Booking, Channel, Decision } from "../../core/booking/types.js";
+import { formatVi, localDateOf, localTimeOf } from "../../core/calendar/zone.js";
 import type { MailThread } from "../../mail/thread.js";
 import type { Repos } from "../../store/store.js";
 import type { Desk } from "../context.js";
@@ -49,10 +50,33 @@ export interface NotifyOptions {
   calendar?: "REQUEST" | "CANCEL" | null;
   /** The public line in the group, when the outcome's default does not fit (a cancellation); null posts none. */
   groupText?: string | null;
+  /** What a change altered, in Vietnamese: the group line then says «ĐÃ THAY ĐỔI (…)», not a second plain outcome. */
+  groupNote?: string;
   /** The priority before a change, so that the answer says when it changed. */
   previousPriority?: Booking["priority"];
   /** Mail copies of the answer to these mailboxes (the agency's official ones), each under `preface`. */
   copy?: { to: string[]; preface: string };
+}
+
+/**
+ * A session on a day off or outside office hours is not refused (the regulation allows it), but a mistyped date
+ * often lands there: the answer says so, so that the clerk looks twice.
+ */
+function offHoursNote(desk: Desk, b: Booking, decision: Decision): string {
+  const { start, end } = b.request;
+  if (!start || !end || (decision.outcome !== "confirmed" && decision.outcome !== "needs-review")) return "";
+  const zone = desk.reg.zone;
+  const day = localDateOf(start, zone);
+  if (!desk.holidays.isWorkingDay(day)) {
+    const name = desk.holidays.holidayName(day);
+    const why = name ? `ngày nghỉ (${name})` : "ngày nghỉ cuối tuần";
+    return `\nLưu ý: ${formatVi(start, zone).slice(6)} là ${why}; đề nghị kiểm tra lại ngày họp.`;
+  }
+  const { start: open, end: close } = desk.reg.workday;
+  const endDay = localDateOf(new Date(end.getTime() - 1), zone);
+  if (localTimeOf(start, zone) < open || endDay !== day || localTimeOf(end, zone) > close)
+    return `\nLưu ý: phiên họp ngoài giờ hành chính (${open}–${close}); đề nghị kiểm tra lại giờ họp.`;
+  return "";
 }
 
 /** How an answer names endpoints: by the directory's names, host's endpoint first. */
@@ -80,7 +104,7 @@ export async function notify(
     decisionText(b.code, b.request, decision, {
       ...(await answerOptions(desk, r, b.hostEndpoint)),
       ...(opts.previousPriority !== undefined ? { previousPriority: opts.previousPriority } : {}),
-    });
+    }) + offHoursNote(desk, b, decision);
   const channel = replyChannel(b.request.channel);
   if (channel && !opts.suppressReply) {
     const payload: Record<string, unknown> = { text };
@@ -140,7 +164,12 @@ export async function notify(
       kind: "booking-public",
       booking: b.code,
       payload: {
-        text: opts.groupText ?? groupLine(b.code, b.request, decision.outcome, desk.reg.zone, host),
+        text:
+          opts.groupText ??
+          groupLine(b.code, b.request, decision.outcome, desk.reg.zone, host).replace(
+            `[${b.code}] `,
+            opts.groupNote ? `[${b.code}] ĐÃ THAY ĐỔI (${opts.groupNote}), ` : `[${b.code}] `,
+          ),
       },
     },
     now,

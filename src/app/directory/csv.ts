@@ -325,8 +325,17 @@ export function readDirectoryCsv(dir: string, options: ReadOptions = {}): Direct
 }
 
 /**
+ * Spreadsheets run a cell that starts with = + - @ (or a tab, a carriage return) as a formula (CSV injection): the
+ * export prefixes such a cell with an apostrophe, which Excel and LibreOffice show as text; the import strips it.
+ */
+export function guardCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/**
  * Write the directory back as the three CSV files, in the same format the import reads. Each starts with a
- * UTF-8 byte order mark: without it Excel reads the file as the ANSI code page and garbles every accent.
+ * UTF-8 byte order mark: without it Excel reads the file as the ANSI code page and garbles every accent. Every
+ * formula-like cell is guarded, for the CLI's export as for the web's.
  */
 export function directoryToCsv(dir: Directory): Record<string, string> {
   const files = {
@@ -339,7 +348,7 @@ export function directoryToCsv(dir: Directory): Record<string, string> {
         approved_quota: a.approvedQuota ?? "",
         approval_ref: a.approvalRef ?? "",
       })),
-      { header: true, columns: [...AGENCIES.required, ...AGENCIES.optional] },
+      { header: true, columns: [...AGENCIES.required, ...AGENCIES.optional], cast: { string: guardCell } },
     ),
     "endpoints.csv": stringify(
       dir.endpoints.map((e) => ({
@@ -352,7 +361,7 @@ export function directoryToCsv(dir: Directory): Record<string, string> {
         vpn_token: e.vpnToken ?? "",
         dial: e.dial ?? "",
       })),
-      { header: true, columns: [...ENDPOINTS.required, ...ENDPOINTS.optional] },
+      { header: true, columns: [...ENDPOINTS.required, ...ENDPOINTS.optional], cast: { string: guardCell } },
     ),
     "people.csv": stringify(
       dir.people.map((p) => ({
@@ -364,7 +373,7 @@ export function directoryToCsv(dir: Directory): Record<string, string> {
         telegram_id: p.telegramId ?? "",
         zalo_id: p.zaloId ?? "",
       })),
-      { header: true, columns: [...PEOPLE.required, ...PEOPLE.optional] },
+      { header: true, columns: [...PEOPLE.required, ...PEOPLE.optional], cast: { string: guardCell } },
     ),
   };
   return Object.fromEntries(Object.entries(files).map(([file, text]) => [file, `\uFEFF${text}`]));

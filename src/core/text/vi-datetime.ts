@@ -2,7 +2,7 @@ import { DateTime } from "luxon";
 
 /**
  * Dates and times as Vietnamese clerks write them: `02/12/2026`, `2/12`, `ngày 03 tháng 12 năm 2026`,
- * `thứ Năm`, `thứ 5`, `hôm nay`, `sáng mai`; `14h00`, `14h`, `14g30`, `14:00`, `14 giờ 00 phút`, `2 giờ chiều`,
+ * `thứ Năm`, `thứ 5`, `thứ Năm tuần sau`, `hôm nay`, `chiều nay`, `sáng mai`; `14h00`, `14h`, `14g30`, `14:00`, `14 giờ 00 phút`, `2 giờ chiều`,
  * `8h30 sáng`; ranges with `từ … đến …`, `-` or `–`. Pure: the reference instant and zone come in.
  */
 
@@ -140,6 +140,10 @@ function fullYear(y: string | undefined, ref: DateTime, month: number, day: numb
   return guess.isValid && guess < ref.minus({ days: 60 }) ? ref.year + 1 : ref.year;
 }
 
+/** A week named right after a weekday: "thứ Năm tuần sau", "thu 5 tuan toi", "chủ nhật tuần này". */
+const WEEK_AFTER_WEEKDAY =
+  /^(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+tuan\s+(sau|toi|nay)(?![a-z])/;
+
 /** Every explicit or relative date in the text, in order, resolved against `reference` in `zone`. */
 export function findDates(original: string, folded: string, reference: Date, zone: string): DatePhrase[] {
   const ref = DateTime.fromJSDate(reference, { zone }).startOf("day");
@@ -161,8 +165,10 @@ export function findDates(original: string, folded: string, reference: Date, zon
     const month = Number(m[2]);
     push(fullYear(m[3], ref, month, day), month, day, m.index);
   }
-  for (const m of folded.matchAll(/\b(hom nay|ngay mai|sang mai|trua mai|chieu mai|toi mai|ngay kia)\b/g)) {
-    const plus = m[1] === "hom nay" ? 0 : m[1] === "ngay kia" ? 2 : 1;
+  for (const m of folded.matchAll(
+    /\b(hom nay|sang nay|trua nay|chieu nay|toi nay|ngay mai|sang mai|trua mai|chieu mai|toi mai|ngay kia)\b/g,
+  )) {
+    const plus = m[1]!.endsWith(" nay") ? 0 : m[1] === "ngay kia" ? 2 : 1;
     const d = ref.plus({ days: plus });
     push(d.year, d.month, d.day, m.index);
   }
@@ -172,8 +178,11 @@ export function findDates(original: string, folded: string, reference: Date, zon
     const next = out.find((d) => d.index > w.index && d.index - w.index <= 20);
     if (next) next.weekday = w.weekday;
     else {
+      // "thứ Năm tuần sau" / "tuần tới" is that day of next week (weeks run Monday to Sunday); "tuần này" this week's.
+      const week = WEEK_AFTER_WEEKDAY.exec(folded.slice(w.index))?.[1];
       let d = ref.plus({ days: 1 });
-      while (d.weekday !== w.weekday) d = d.plus({ days: 1 });
+      if (week) d = ref.startOf("week").plus({ weeks: week === "nay" ? 0 : 1, days: w.weekday - 1 });
+      else while (d.weekday !== w.weekday) d = d.plus({ days: 1 });
       out.push({ date: d.toISODate()!, index: w.index, weekday: w.weekday });
     }
   }
