@@ -8,7 +8,12 @@ CREATE TABLE "schedule_days" (
 -- a write that changes which bookings hold capacity on the UTC day of their start, or how (status into or out of the
 -- holding set, start, end, ports, priority, city-hall room, created_at), bumps that day's version in its own
 -- transaction, in every process; and the backfill of existing data. Holding set: HOLDING_STATUSES.
+-- Versions come from a sequence, not from version + 1: a sequence never hands out a value twice, even to a
+-- transaction that rolls back, so a cache entry read under a rolled-back version can never match a committed one
+-- (another desk's later write would otherwise commit that same number).
+CREATE SEQUENCE "schedule_days_version_seq";--> statement-breakpoint
 INSERT INTO "schedule_days" ("day", "version") SELECT DISTINCT ("start_at" / 86400000)::integer, 1 FROM "bookings" WHERE "start_at" IS NOT NULL AND "status" IN ('needs-review', 'confirmed', 'checked', 'live');--> statement-breakpoint
+SELECT setval('"schedule_days_version_seq"', 2, false);--> statement-breakpoint
 CREATE OR REPLACE FUNCTION "bump_schedule_days"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   held text[] := ARRAY['needs-review', 'confirmed', 'checked', 'live'];
@@ -29,12 +34,12 @@ BEGIN
     IF new_day = old_day THEN new_day := NULL; END IF;
   END IF;
   IF old_day IS NOT NULL THEN
-    INSERT INTO "schedule_days" ("day", "version") VALUES (old_day, 1)
-      ON CONFLICT ("day") DO UPDATE SET "version" = "schedule_days"."version" + 1;
+    INSERT INTO "schedule_days" ("day", "version") VALUES (old_day, nextval('"schedule_days_version_seq"'))
+      ON CONFLICT ("day") DO UPDATE SET "version" = EXCLUDED."version";
   END IF;
   IF new_day IS NOT NULL THEN
-    INSERT INTO "schedule_days" ("day", "version") VALUES (new_day, 1)
-      ON CONFLICT ("day") DO UPDATE SET "version" = "schedule_days"."version" + 1;
+    INSERT INTO "schedule_days" ("day", "version") VALUES (new_day, nextval('"schedule_days_version_seq"'))
+      ON CONFLICT ("day") DO UPDATE SET "version" = EXCLUDED."version";
   END IF;
   RETURN NULL;
 END;
