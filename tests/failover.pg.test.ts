@@ -5,7 +5,7 @@ import { DeskPair, seeded, waitUntil } from "./support/desk-process.js";
 import { FakeTelegram } from "./support/fake-telegram.js";
 import { useMailServers } from "./support/mail-servers.js";
 import { freshDatabase, testServer } from "./support/postgres.js";
-import { deskEnv, mail, template } from "./support/service.js";
+import { bookingMails, deskEnv } from "./support/service.js";
 
 const ROUNDS = 10;
 const MAILS_PER_ROUND = 20;
@@ -64,17 +64,7 @@ describe("failover: two desks on one PostgreSQL, the leader killed mid-work", ()
     let reports = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const leader = await pair.leader();
-      const batch = Array.from({ length: MAILS_PER_ROUND }, (_, k) => {
-        const i = mails + k;
-        return mail({
-          id: `failover-${i}@hanoi.gov.vn`,
-          body: template(
-            i,
-            communes[i % communes.length]!,
-            `từ 09h00 đến 10h00 ngày ${10 + Math.floor(i / communes.length)}/12/2026`,
-          ),
-        });
-      });
+      const batch = bookingMails("failover", MAILS_PER_ROUND, communes, "từ 09h00 đến 10h00", mails);
       await dovecot.append(...batch);
       mails += MAILS_PER_ROUND;
       for (let k = 0; k < REPORTS_PER_ROUND; k++)

@@ -8,7 +8,7 @@ import { type ImapSettings, MailIntake, type MailPosition } from "../src/mail/in
 import { sampleDirectory, tempDir } from "./helpers.js";
 import { useMailServers } from "./support/mail-servers.js";
 import { IMAP_PASS, IMAP_USER } from "./support/servers.js";
-import { deskEnv, mail, template } from "./support/service.js";
+import { bookingMails, deskEnv, mail, template } from "./support/service.js";
 
 // SQLite only: the service-level check reads the SQLite file after a SIGKILL; on PostgreSQL the same exactly-once
 // check under SIGKILL runs with two desks in tests/failover.pg.test.ts.
@@ -158,16 +158,7 @@ describe("mail backlog in batches", () => {
   it("answers every mail exactly once when the service is SIGKILLed in the middle of a batch", async () => {
     const TOTAL = 120;
     const communes = sampleDirectory.endpoints.filter((e) => e.level === "commune").map((e) => e.name);
-    const mails = Array.from({ length: TOTAL }, (_, i) =>
-      mail({
-        id: `midbatch-${i}@hanoi.gov.vn`,
-        body: template(
-          i,
-          communes[i % communes.length]!,
-          `từ 14h00 đến 15h00 ngày ${10 + Math.floor(i / communes.length)}/12/2026`,
-        ),
-      }),
-    );
+    const mails = bookingMails("midbatch", TOTAL, communes, "từ 14h00 đến 15h00");
     await dovecot.append(...mails);
     sink.messages.length = 0;
     const db = join(tempDir(), "desk.db");

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ROOT } from "../src/app/config.js";
 import { sampleDirectory, tempDir } from "./helpers.js";
 import { useMailServers } from "./support/mail-servers.js";
-import { deskEnv, mail, template } from "./support/service.js";
+import { bookingMails, deskEnv } from "./support/service.js";
 
 const TOTAL = 200;
 
@@ -16,16 +16,7 @@ describe("crash safety of the mail channel", () => {
 
   it(`answers each of ${TOTAL} queued mails exactly once while being SIGKILLed at random points`, async () => {
     const communes = sampleDirectory.endpoints.filter((e) => e.level === "commune").map((e) => e.name);
-    const mails = Array.from({ length: TOTAL }, (_, i) =>
-      mail({
-        id: `crash-${i}@hanoi.gov.vn`,
-        body: template(
-          i,
-          communes[i % communes.length]!,
-          `từ 09h00 đến 10h00 ngày ${10 + Math.floor(i / communes.length)}/12/2026`,
-        ),
-      }),
-    );
+    const mails = bookingMails("crash", TOTAL, communes, "từ 09h00 đến 10h00");
     await dovecot.append(...mails);
     const env = {
       ...process.env,

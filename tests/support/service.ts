@@ -84,6 +84,30 @@ export function mail(opts: {
   );
 }
 
+/**
+ * `count` distinct booking mails (Message-ID `<prefix>-<i>@hanoi.gov.vn`, i from `first`): one endpoint of `places`
+ * each, at `hours` on 10/12/2026 and the days after, so that no two of them conflict.
+ */
+export function bookingMails(
+  prefix: string,
+  count: number,
+  places: readonly string[],
+  hours: string,
+  first = 0,
+): Buffer[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = first + k;
+    return mail({
+      id: `${prefix}-${i}@hanoi.gov.vn`,
+      body: template(
+        i,
+        places[i % places.length]!,
+        `${hours} ngày ${10 + Math.floor(i / places.length)}/12/2026`,
+      ),
+    });
+  });
+}
+
 export function template(
   n: number,
   participants = "UBND phường Ngọc Hà",
