@@ -152,15 +152,15 @@ async function latencyRun(dovecot: Dovecot, sink: SmtpSink, mails: BenchMail[], 
   return want.map((m) => got.get(m.id)! - sentAt.get(m.id)!);
 }
 
-/** `npm start`'s command line (package.json: `exec node [flags] dist/app/main.js`), run here the same way. */
+/** `npm start`'s command line (package.json: `exec node [flags] scripts/start.mjs`), run here the same way. */
 const START_ARGS = (
   JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }
 ).scripts.start
   .replace(/^exec\s+node\s+/, "")
   .split(/\s+/)
-  .map((a) => (a.endsWith(".js") ? join(ROOT, a) : a));
+  .map((a) => (/\.m?js$/.test(a) ? join(ROOT, a) : a));
 const START_CMD = `node ${START_ARGS.map((a) => a.replace(`${ROOT}/`, "")).join(" ")}`;
-// `npm start`'s prestart: the bundle is rebuilt when a source is newer than it.
+// What scripts/start.mjs does first, done here before the clock starts: rebuild the bundle when a source is newer.
 execFileSync(process.execPath, [join(ROOT, "scripts/build.mjs"), "--if-stale"], { stdio: "inherit" });
 const dovecot = new Dovecot();
 const sink = new SmtpSink();

@@ -6,38 +6,12 @@
 // one was most of the start-up (4–5 s with 10k pending jobs on the shared 2-core machine; ≈ 2 s bundled). With --if-stale (`prestart`), it builds only when dist/ is missing or older
 // than a source file, so a fresh clone and a `git pull` both start on current code.
 import { execFileSync } from "node:child_process";
-import {
-  cpSync,
-  existsSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const stamp = join(root, "dist", ".built");
+import { root, stale, stamp } from "./stale.mjs";
 
-function newest(dir) {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-const sourcesAt = () =>
-  Math.max(
-    newest(join(root, "src")),
-    ...["tsconfig.json", "tsconfig.build.json"].map((f) => statSync(join(root, f)).mtimeMs),
-  );
-
-if (process.argv.includes("--if-stale") && existsSync(stamp) && statSync(stamp).mtimeMs >= sourcesAt()) {
+if (process.argv.includes("--if-stale") && !stale()) {
   process.exit(0);
 }
 const startedAt = new Date();

@@ -3,13 +3,14 @@ import { describe, expect, it } from "vitest";
 import { sampleDirectory, tempDir, testDb } from "../helpers.js";
 import { alive, DeskProcess } from "../support/desk-process.js";
 import { useMailServers } from "../support/mail-servers.js";
-import { deskEnv, mail, template } from "../support/service.js";
+import { bookingMails, deskEnv } from "../support/service.js";
 
 // Threat: `npm start` runs the desk behind wrappers that swallow SIGTERM, so systemd's stop ends in a SIGKILL
 // mid-transaction, or leaves an orphan desk running beside the next one. The signal must reach the desk, which
 // drains (finishes the transaction in hand, stops its workers, releases its lease) and exits, doing nothing twice.
 
-const TOTAL = 30;
+// Enough that the first stop lands mid-backlog: the intake fetches and decides mails in batches of up to 50.
+const TOTAL = 200;
 
 async function until(fn: () => boolean, what: string, ms = 90_000): Promise<void> {
   const end = Date.now() + ms;
@@ -24,18 +25,7 @@ describe("npm start stops cleanly on SIGTERM and SIGINT", () => {
 
   it(`drains a backlog of ${TOTAL} mails across signals and restarts, answering each exactly once`, async () => {
     const communes = sampleDirectory.endpoints.filter((e) => e.level === "commune").map((e) => e.name);
-    await dovecot.append(
-      ...Array.from({ length: TOTAL }, (_, i) =>
-        mail({
-          id: `dung-${i}@hanoi.gov.vn`,
-          body: template(
-            i,
-            communes[i % communes.length]!,
-            `từ 09h00 đến 10h00 ngày ${10 + (i % 5)}/12/2026`,
-          ),
-        }),
-      ),
-    );
+    await dovecot.append(...bookingMails("dung", TOTAL, communes, "từ 09h00 đến 10h00"));
     const env = {
       ...deskEnv(dovecot, sink, await testDb(join(tempDir(), "desk.db"))),
       DESK_IMAP_POLL_SECONDS: "1",
