@@ -2,14 +2,13 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import {
   type CsvProblem,
   DirectoryCsvError,
   directoryToCsv,
+  guardCell,
   readDirectoryCsv,
 } from "../../app/directory/csv.js";
 import { importDirectory, type OrphanedBooking } from "../../app/directory/import.js";
@@ -47,20 +46,8 @@ const ROLE_VI: Record<Role, string> = {
 };
 const LEVEL_VI = { city: "cấp Thành phố", district: "cấp huyện", commune: "cấp xã" } as const;
 
-/**
- * Spreadsheets run a cell that starts with = + - @ as a formula (CSV injection): the export prefixes such a
- * cell with an apostrophe, which Excel and LibreOffice show as text; the import strips it again (csv.ts).
- */
-export function guardCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-/** The export: the CLI's CSV with every cell guarded (the BOM and the columns are kept). */
-export function guardedCsv(text: string): string {
-  const body = text.replace(/^\uFEFF/, "");
-  const rows = parse(body, { relax_column_count: true }) as string[][];
-  return `\uFEFF${stringify(rows.map((r) => r.map(guardCell)))}`;
-}
+/** Re-exported for the page's tests: the one guard against CSV injection is csv.ts's, shared with the CLI. */
+export { guardCell };
 
 /**
  * A previewed upload, kept in this process until the operator confirms. Server-side rather than re-posted
@@ -371,7 +358,8 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
     const dir = await ctx.desk.store.read((r) => r.directory.load());
     c.header("Content-Type", "text/csv; charset=utf-8");
     c.header("Content-Disposition", `attachment; filename="${file}"`);
-    return c.body(guardedCsv(directoryToCsv(dir)[file]!));
+    // directoryToCsv guards every formula-like cell itself (CSV injection), for the CLI's export as for this one.
+    return c.body(directoryToCsv(dir)[file]!);
   });
   app.post("/danh-ba/nhap", admin, async (c) => {
     const user = c.get("user")!;
