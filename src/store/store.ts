@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import { sql } from "drizzle-orm";
 import type pg from "pg";
 import { BookingRepo, HoldersCache } from "./booking-repo.js";
+import { type CheckpointerOptions, WalCheckpointer } from "./checkpointer.js";
 import type { Conn } from "./conn.js";
 import { type Db, openDatabase } from "./db.js";
 import { DirectoryRepo, type SnapshotCache } from "./directory-repo.js";
@@ -32,6 +33,11 @@ export interface StoreOptions {
    * nobody to deliver them: they are not enqueued (default true: they are).
    */
   chat?: boolean;
+  /**
+   * SQLite only: checkpoint the WAL from a worker thread instead of in the commit that finds it full (see
+   * WalCheckpointer). For long-running desks; a CLI command keeps SQLite's default.
+   */
+  checkpointer?: boolean | CheckpointerOptions;
 }
 
 /**
@@ -95,8 +101,18 @@ export class Store {
 
   static open(path: string, opts: StoreOptions = {}): Store {
     const { sqlite, db } = openDatabase(path);
-    return new Store(opts, sqlite, null, db);
+    const store = new Store(opts, sqlite, null, db);
+    if (opts.checkpointer)
+      store.checkpointer = WalCheckpointer.start(
+        sqlite,
+        path,
+        opts.checkpointer === true ? {} : opts.checkpointer,
+      );
+    return store;
   }
+
+  /** The WAL checkpointer of a SQLite desk opened with `checkpointer`, or null. */
+  checkpointer: WalCheckpointer | null = null;
 
   /** `DESK_DB`: a postgres:// URL opens PostgreSQL; anything else is a SQLite path. */
   static async connect(target: string, opts: StoreOptions = {}): Promise<Store> {
@@ -192,7 +208,10 @@ export class Store {
     if (this.closed) return;
     this.closed = true;
     if (this.pg) await this.pg.pool.end();
-    else this.sqliteHandle?.close();
+    else {
+      await this.checkpointer?.stop();
+      this.sqliteHandle?.close();
+    }
   }
 }
 
