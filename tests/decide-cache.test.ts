@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../bench/fixture.js";
 import { cancelBooking, changeBooking, registerBooking } from "../src/app/booking/index.js";
 import { decideWithAlternatives } from "../src/app/booking/settle.js";
+import { warmSchedule } from "../src/app/booking/warm.js";
 import type { Desk } from "../src/app/desk.js";
 import { decide, findAlternatives, occupiedEndpoints } from "../src/core/booking/decide.js";
 import { plusMonthsMs } from "../src/core/booking/rules.js";
@@ -248,7 +249,7 @@ describe("the per-day holders cache", () => {
       .catch(() => null);
     // Z takes the day to the same version number, committed: its decision must see Z, not Y.
     const seen = await desk.store.tx(async (r) => {
-      await r.bookings.save(booking("T-Z", ["CX-00030"]));
+      await r.bookings.save(booking("T-Z", ["CX-00070"]));
       return (await holders(r)).map((h) => h.code);
     });
     expect(seen).toEqual(["T-X", "T-Z"]);
@@ -319,6 +320,49 @@ describe("two Stores on one database", () => {
     expect(
       (await a.store.read((r) => r.bookings.holders(afternoon.start, afternoon.end, []))).map((h) => h.code),
     ).toEqual([y.code]);
+  });
+});
+
+describe("warming the bookable days after a start", () => {
+  it("reads every day up to the horizon once, so that later decisions read no day; a later write by another desk is still seen", async () => {
+    const path = join(tempDir(), "warm.db");
+    const a: Desk = await makeDesk({}, path);
+    await a.store.tx((r) => r.directory.replaceAll(sampleDirectory));
+    const now = at("2026-12-07", "08:30");
+    const x = await registerBooking(a, request({ participants: ["CX-00008"] }), { now });
+    if (x.duplicate) throw new Error("duplicate");
+    expect(x.decision.outcome).toBe("confirmed");
+    // A second desk on the same database starts and warms: yesterday to the horizon, a week per read.
+    const b: Desk = await makeDesk({}, path);
+    const days = await warmSchedule(b, now);
+    expect(days).toBeGreaterThanOrEqual(365);
+    const warm = b.store.holdersCache.stats();
+    expect(warm.days).toBe(days);
+    // Warming twice reads nothing more.
+    expect(await warmSchedule(b, now)).toBe(0);
+    // A decision months ahead (its alternatives' window included) reads no day from the database.
+    const far = { start: at("2027-05-12", "09:00"), end: at("2027-05-12", "10:00") };
+    const y = await registerBooking(b, request({ ...far, participants: ["CX-00025"] }), { now });
+    if (y.duplicate) throw new Error("duplicate");
+    expect(y.decision.outcome).toBe("confirmed");
+    expect(b.store.holdersCache.stats().misses).toBe(warm.misses);
+    // A writes the slot B just warmed (and B's own write bumped): B's next decision sees it, not the warm rows.
+    const slot = { start: at("2026-12-10", "14:00"), end: at("2026-12-10", "15:00") };
+    const z = await registerBooking(a, request({ ...slot, participants: ["CX-00070"] }), { now });
+    if (z.duplicate) throw new Error("duplicate");
+    expect(z.decision.outcome).toBe("confirmed");
+    const w = await registerBooking(b, request({ ...slot, participants: ["CX-00070"] }), { now });
+    if (w.duplicate) throw new Error("duplicate");
+    expect(w.decision.outcome).toBe("rejected");
+    expect(w.decision.reasons.flatMap((r) => r.bookings ?? [])).toContain(z.code);
+  });
+
+  it("stops between weeks when the desk stops", async () => {
+    const desk = await makeDesk();
+    const stop = new AbortController();
+    stop.abort();
+    expect(await warmSchedule(desk, at("2026-12-07", "08:30"), stop.signal)).toBe(0);
+    expect(desk.store.holdersCache.stats().days).toBe(0);
   });
 });
 

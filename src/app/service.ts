@@ -19,6 +19,7 @@ import type { OutboxChannel } from "../store/queue-repos.js";
 import { type Repos, Store } from "../store/store.js";
 import { opsRoutes, publicRoutes } from "../web/public/index.js";
 import { type RunningWeb, startWebDesk } from "../web/server.js";
+import { warmSchedule } from "./booking/warm.js";
 import { handleChatEvent, incidentJobHandlers, scopeChat } from "./chat/conversation.js";
 import { type Config, loadHolidayCalendar } from "./config.js";
 import type { Desk } from "./desk.js";
@@ -45,7 +46,7 @@ const LEASE = "desk";
 const LEADER = "leader";
 
 function storeOptions(config: Config) {
-  return { chat: Boolean(config.telegram || config.zalo) };
+  return { chat: Boolean(config.telegram || config.zalo), checkpointer: true };
 }
 
 /** Another desk holds the database: this one must not start. */
@@ -320,6 +321,14 @@ export class DeskService {
     }
     if (store.dialect === "sqlite") await this.startLeaderParts();
     else await this.leadership();
+    // The bookable days into the holders cache, in the background after the start (every desk: each decides).
+    this.warmSchedule = setTimeout(() => {
+      const t0 = Date.now();
+      this.warming = warmSchedule(this.desk, this.clock(), this.abort.signal)
+        .then((days) => this.log("schedule-warmed", { days, ms: Date.now() - t0 }, "debug"))
+        .catch((err: Error) => this.log("schedule-warm-failed", { message: maskUrlsIn(err.message) }));
+    }, 1000);
+    this.warmSchedule.unref();
     this.log("started", {
       pid: process.pid,
       leader: this.leaderParts !== null,
@@ -591,6 +600,8 @@ export class DeskService {
   private mcu: McuAdapter | null = null;
   private web: RunningWeb | null = null;
   private warmFeed: NodeJS.Timeout | null = null;
+  private warmSchedule: NodeJS.Timeout | null = null;
+  private warming: Promise<void> | null = null;
   private runner: SessionRunner | null = null;
 
   private readonly abort = new AbortController();
@@ -620,6 +631,7 @@ export class DeskService {
     this.heartbeat = null;
     if (this.leaderTimer) clearTimeout(this.leaderTimer);
     if (this.warmFeed) clearTimeout(this.warmFeed);
+    if (this.warmSchedule) clearTimeout(this.warmSchedule);
     this.abort.abort();
     const closing = [this.zaloServer, this.telegramServer].map(
       (server) => server && new Promise<void>((resolve) => server.close(() => resolve())),
@@ -627,6 +639,7 @@ export class DeskService {
     await Promise.all([this.stopLeaderParts(), this.web?.close(), ...closing]);
     await this.scheduler?.stop();
     for (const w of this.workers) await w.stop();
+    await this.warming;
     this.closeSmtp?.();
     const { store } = this.desk;
     const lease = store.dialect === "sqlite" ? LEASE : LEADER;

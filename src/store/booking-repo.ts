@@ -579,17 +579,33 @@ export class BookingRepo {
     if (!this.cache) return this.holdersFresh(from, to, endpoints);
     const window = { lo: from.getTime() - MAX_SESSION_MS, to: to.getTime(), from: from.getTime() };
     if (!(window.lo < window.to)) return [];
-    const dayLo = Math.floor(window.lo / DAY_MS);
-    const dayHi = Math.floor((window.to - 1) / DAY_MS);
-    // The versions first, in the caller's transaction; then the rows of the days the cache does not hold at those
-    // versions. A write committed between the two reads leaves an entry older than its version: a miss later,
-    // never a stale hit.
+    const perDay = await this.cachedDays(
+      Math.floor(window.lo / DAY_MS),
+      Math.floor((window.to - 1) / DAY_MS),
+    );
+    const inWindow: HeldRow[] = [];
+    for (const rows of perDay) {
+      for (const r of rows) if (r.s >= window.lo && r.s < window.to && r.e > window.from) inWindow.push(r);
+    }
+    if (inWindow.length === 0) return [];
+    const eps = await this.endpointsAt(window, endpoints);
+    return inWindow.map((r) => withEndpoints(r.h, eps.get(r.h.code)));
+  }
+
+  /**
+   * The holding rows of days [dayLo, dayHi], one array per day, from the cache where it holds a day at the version
+   * `schedule_days` has now. The versions are read first, then the rows of the days the cache does not hold at
+   * those versions: a write committed between the two reads leaves an entry older than its version (a miss
+   * later, never a stale hit).
+   */
+  private async cachedDays(dayLo: number, dayHi: number): Promise<HeldRow[][]> {
+    const cache = this.cache!;
     const versions = new Map<number, number>();
     for (const v of await this.q.versions.execute({ lo: dayLo, hi: dayHi })) versions.set(v.day, v.version);
     const perDay: HeldRow[][] = [];
     let missFrom = -1;
     for (let day = dayLo; day <= dayHi + 1; day++) {
-      const hit = day <= dayHi ? this.cache.get(day, versions.get(day) ?? 0) : undefined;
+      const hit = day <= dayHi ? cache.get(day, versions.get(day) ?? 0) : undefined;
       if (hit === undefined && day <= dayHi) {
         if (missFrom < 0) missFrom = day;
         continue;
@@ -601,20 +617,26 @@ export class BookingRepo {
         for (let d = missFrom; d < day; d++) byDay.set(d, []);
         for (const r of fresh) byDay.get(Math.floor(r.s / DAY_MS))!.push(r);
         for (const [d, rows] of byDay) {
-          this.cache.set(d, versions.get(d) ?? 0, rows);
+          cache.set(d, versions.get(d) ?? 0, rows);
           perDay.push(rows);
         }
         missFrom = -1;
       }
       if (hit) perDay.push(hit);
     }
-    const inWindow: HeldRow[] = [];
-    for (const rows of perDay) {
-      for (const r of rows) if (r.s >= window.lo && r.s < window.to && r.e > window.from) inWindow.push(r);
-    }
-    if (inWindow.length === 0) return [];
-    const eps = await this.endpointsAt(window, endpoints);
-    return inWindow.map((r) => withEndpoints(r.h, eps.get(r.h.code)));
+    return perDay;
+  }
+
+  /**
+   * Fill the holders cache for the days of [from, to) it does not hold at their current version (a desk warms
+   * the days clerks book, after its start, so that a day's first decision does not pay for reading it). Returns
+   * how many days it read. Without a cache, nothing.
+   */
+  async warmHolders(from: Date, to: Date): Promise<number> {
+    if (!this.cache) return 0;
+    const before = this.cache.stats().misses;
+    await this.cachedDays(Math.floor(from.getTime() / DAY_MS), Math.floor((to.getTime() - 1) / DAY_MS));
+    return this.cache.stats().misses - before;
   }
 
   /**
