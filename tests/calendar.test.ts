@@ -2,7 +2,15 @@ import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
 import { loadHolidayCalendar } from "../src/app/config.js";
 import { HolidayCalendar, statutoryHolidays } from "../src/core/calendar/holidays.js";
-import { formatVi, isoLocal, localDateOf, localTimeOf } from "../src/core/calendar/zone.js";
+import {
+  addDays,
+  formatVi,
+  isoLocal,
+  isoWeekday,
+  localDateOf,
+  localTimeOf,
+  weekdayVi,
+} from "../src/core/calendar/zone.js";
 import { at, CALENDAR_DIR } from "./helpers.js";
 
 const cal = loadHolidayCalendar(CALENDAR_DIR);
@@ -120,5 +128,57 @@ describe("the remembered zone offset", () => {
     expect(transitions).toBe(16);
     expect(localTimeOf(new Date("2026-12-10T02:05:00Z"), "Asia/Ho_Chi_Minh")).toBe("09:05");
     expect(localDateOf(new Date("2026-12-10T17:00:00Z"), "Asia/Ho_Chi_Minh")).toBe("2026-12-11");
+  });
+});
+
+describe("local dates without luxon", () => {
+  it("addDays, isoWeekday and weekdayVi equal luxon's over four centuries of dates, odd steps and malformed input", () => {
+    const ref = {
+      addDays: (d: string, n: number) => DateTime.fromISO(d, { zone: "UTC" }).plus({ days: n }).toISODate(),
+      isoWeekday: (d: string) => DateTime.fromISO(d, { zone: "UTC" }).weekday,
+      weekdayVi: (d: string) =>
+        ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"][
+          DateTime.fromISO(d).weekday - 1
+        ],
+    };
+    const dates: string[] = [
+      "2026-02-30",
+      "2026-04-31",
+      "2026-13-01",
+      "2026-1-5",
+      "",
+      "abc",
+      "2024-02-29",
+      "0000-01-01",
+    ];
+    for (let t = Date.UTC(1800, 0, 1); t < Date.UTC(2200, 0, 1); t += 3_292_181_070) {
+      dates.push(new Date(t).toISOString().slice(0, 10));
+    }
+    const steps = [0, 1, -1, 7, -30, 365, 400, 1.5, -0.25, 100_000];
+    let checked = 0;
+    for (const d of dates) {
+      expect(isoWeekday(d), d).toEqual(ref.isoWeekday(d));
+      expect(weekdayVi(d), d).toEqual(ref.weekdayVi(d));
+      for (const n of steps) {
+        expect(addDays(d, n), `${d} + ${n}`).toEqual(ref.addDays(d, n));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(10_000);
+  });
+
+  it("the calendar's remembered answers are the answers of a calendar that has remembered nothing", () => {
+    const warm = loadHolidayCalendar(CALENDAR_DIR);
+    const days: string[] = [];
+    for (let t = Date.UTC(2025, 0, 1); t < Date.UTC(2028, 0, 1); t += 86_400_000)
+      days.push(new Date(t).toISOString().slice(0, 10));
+    const first = days.map((d) => warm.isWorkingDay(d));
+    const again = days.map((d) => warm.isWorkingDay(d));
+    const fresh = days.map((d) => loadHolidayCalendar(CALENDAR_DIR).isWorkingDay(d));
+    expect(again).toEqual(first);
+    expect(first).toEqual(fresh);
+    // Tết 2026 (17/2) is off, the Saturday worked in exchange for 2/1/2026 (if the year's file says so) is on.
+    expect(warm.isWorkingDay("2026-02-17")).toBe(false);
+    expect(first.filter((w) => !w).length).toBeGreaterThan(300);
   });
 });

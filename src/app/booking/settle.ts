@@ -13,27 +13,6 @@ import { armTimers } from "./timers.js";
 
 const DAY = 24 * 3600_000;
 
-/** Working days per holiday calendar (immutable once loaded): the alternatives search asks ~10 a decision. */
-const workingDays = new WeakMap<object, Map<string, boolean>>();
-
-function workingDayOf(desk: Desk): (date: string) => boolean {
-  let memo = workingDays.get(desk.holidays);
-  if (!memo) {
-    memo = new Map();
-    workingDays.set(desk.holidays, memo);
-  }
-  const known = memo;
-  return (date) => {
-    let working = known.get(date);
-    if (working === undefined) {
-      if (known.size > 20_000) known.clear();
-      working = desk.holidays.isWorkingDay(date);
-      known.set(date, working);
-    }
-    return working;
-  };
-}
-
 /** Bookings around a request's slot (widened for the alternatives search: one day back, eight ahead). */
 export async function holdersFor(
   r: Repos,
@@ -70,7 +49,8 @@ export async function decideWithAlternatives(
   if (decision.reasons.some((x) => x.code === "invalid-time")) return decision;
   // Every slot from the day before to the day after is nearer than any later one: search those first, and the
   // whole week only when they do not offer enough.
-  const isWorkingDay = workingDayOf(desk);
+  // The calendar remembers each date's answer.
+  const isWorkingDay = (date: string) => desk.holidays.isWorkingDay(date);
   // One holders query covers both searches: findAlternatives looks only at the holders near each candidate.
   // Two days back: the day before's office hours begin up to ~34 h before a late start (one day missed the
   // sessions of its morning, and offered their slots as free).

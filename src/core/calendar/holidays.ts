@@ -116,11 +116,18 @@ export class HolidayCalendar {
     return this.year(Number(date.slice(0, 4))).off.get(date) ?? null;
   }
 
+  /** Answers per date, remembered: the search for alternatives asks about the same weeks again and again. */
+  private readonly working = new Map<LocalDate, boolean>();
+
   isWorkingDay(date: LocalDate): boolean {
-    const y = this.year(Number(date.slice(0, 4)));
-    if (y.work.has(date)) return true;
-    if (y.off.has(date)) return false;
-    return !isWeekend(date);
+    let known = this.working.get(date);
+    if (known === undefined) {
+      const y = this.year(Number(date.slice(0, 4)));
+      known = y.work.has(date) ? true : y.off.has(date) ? false : !isWeekend(date);
+      if (this.working.size > 20_000) this.working.clear();
+      this.working.set(date, known);
+    }
+    return known;
   }
 
   /** The `n`-th working day strictly after `date`. */

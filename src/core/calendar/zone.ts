@@ -10,23 +10,52 @@ export function toLocal(instant: Date, zone: string): DateTime {
 }
 
 const QUARTER_HOUR = 15 * 60_000;
-const offsets = new Map<string, number>();
+const DAY = 86_400_000;
+/** Per zone: UTC day → the offset the whole day has, or NaN when it changes that day. */
+const dayOffsets = new Map<string, Map<number, number>>();
+/** Per zone: quarter hour → offset, for the days on which the offset changes. */
+const quarterOffsets = new Map<string, Map<number, number>>();
+
+function luxonOffsetMs(t: number, zone: string): number {
+  return DateTime.fromMillis(t, { zone }).offset * 60_000;
+}
+
+function perZone(maps: Map<string, Map<number, number>>, zone: string): Map<number, number> {
+  let m = maps.get(zone);
+  if (!m) {
+    m = new Map();
+    maps.set(zone, m);
+  }
+  if (m.size > 50_000) m.clear();
+  return m;
+}
 
 /**
- * The zone's UTC offset at `instant`, in milliseconds. Remembered per zone and quarter hour: every offset in the tz
- * database since 1970 is a whole number of quarter hours, so a transition falls on a quarter-hour instant and one
- * quarter hour has one offset. Luxon computes it through Intl (≈10 µs); a page of a thousand times paid that each.
+ * The zone's UTC offset at `instant`, in milliseconds. Remembered per zone and UTC day: a day whose first and last
+ * quarter hours have the same offset has it throughout (no zone in the tz database changes its offset twice in a
+ * day and back). A day with a change is remembered per quarter hour instead: every offset since 1970 is a whole
+ * number of quarter hours, so a transition falls on a quarter-hour instant. Luxon computes an offset through Intl
+ * (≈ 10 µs); with this, once or twice per zone and day.
  */
 export function zoneOffsetMs(instant: Date, zone: string): number {
   const t = instant.getTime();
-  const key = `${zone}|${Math.floor(t / QUARTER_HOUR)}`;
-  let off = offsets.get(key);
+  const day = Math.floor(t / DAY);
+  const days = perZone(dayOffsets, zone);
+  let off = days.get(day);
   if (off === undefined) {
-    if (offsets.size > 50_000) offsets.clear();
-    off = DateTime.fromMillis(t, { zone }).offset * 60_000;
-    offsets.set(key, off);
+    const first = luxonOffsetMs(day * DAY, zone);
+    off = first === luxonOffsetMs(day * DAY + DAY - QUARTER_HOUR, zone) ? first : Number.NaN;
+    days.set(day, off);
   }
-  return off;
+  if (!Number.isNaN(off)) return off;
+  const quarters = perZone(quarterOffsets, zone);
+  const q = Math.floor(t / QUARTER_HOUR);
+  let exact = quarters.get(q);
+  if (exact === undefined) {
+    exact = luxonOffsetMs(q * QUARTER_HOUR, zone);
+    quarters.set(q, exact);
+  }
+  return exact;
 }
 
 /** The wall clock of `instant` in `zone`, as a Date whose UTC fields read that wall clock. */
@@ -71,15 +100,33 @@ export function formatRangeVi(start: Date, end: Date, zone: string): string {
   return `${formatVi(start, zone)} – ${formatVi(end, zone)}`;
 }
 
+/** Midnight UTC of a `YYYY-MM-DD` date, or NaN when it is not one (Date.parse reads 2026-02-30 as 2 March). */
+function utcDay(date: LocalDate): number {
+  if (date.length !== 10 || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return Number.NaN;
+  const t = Date.parse(`${date}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === date ? t : Number.NaN;
+}
+
 export function weekdayVi(date: LocalDate): string {
-  return WEEKDAYS[DateTime.fromISO(date).weekday - 1]!;
+  const t = utcDay(date);
+  if (Number.isNaN(t)) return WEEKDAYS[DateTime.fromISO(date).weekday - 1]!;
+  return WEEKDAYS[(new Date(t).getUTCDay() + 6) % 7]!;
 }
 
 export function addDays(date: LocalDate, days: number): LocalDate {
-  return DateTime.fromISO(date, { zone: "UTC" }).plus({ days }).toISODate()!;
+  const t = utcDay(date);
+  // Whole days only through the arithmetic; anything else as luxon reads it.
+  if (Number.isNaN(t) || !Number.isInteger(days) || Math.abs(days) > 1_000_000)
+    return DateTime.fromISO(date, { zone: "UTC" }).plus({ days }).toISODate()!;
+  const out = new Date(t + days * DAY).toISOString();
+  return out.length === 24
+    ? out.slice(0, 10)
+    : DateTime.fromISO(date, { zone: "UTC" }).plus({ days }).toISODate()!;
 }
 
 /** ISO weekday of a local date: 1 = Monday … 7 = Sunday. */
 export function isoWeekday(date: LocalDate): number {
-  return DateTime.fromISO(date, { zone: "UTC" }).weekday;
+  const t = utcDay(date);
+  if (Number.isNaN(t)) return DateTime.fromISO(date, { zone: "UTC" }).weekday;
+  return ((new Date(t).getUTCDay() + 6) % 7) + 1;
 }
