@@ -4,6 +4,7 @@ import { loadHolidayCalendar } from "../src/app/config.js";
 import { HolidayCalendar, statutoryHolidays } from "../src/core/calendar/holidays.js";
 import {
   addDays,
+  atLocal,
   formatVi,
   isoLocal,
   isoWeekday,
@@ -165,6 +166,53 @@ describe("local dates without luxon", () => {
       }
     }
     expect(checked).toBeGreaterThan(10_000);
+  });
+
+  it("atLocal equals luxon's reading of a wall clock in every zone, on days of DST gaps and overlaps too", () => {
+    const zones = [
+      "Asia/Ho_Chi_Minh",
+      "America/Los_Angeles",
+      "Europe/Paris",
+      "Asia/Kathmandu",
+      "Australia/Lord_Howe",
+      "America/St_Johns",
+      "Pacific/Kiritimati",
+    ];
+    const days: string[] = [];
+    for (let t = Date.UTC(2025, 0, 1); t < Date.UTC(2027, 0, 1); t += 86_400_000) {
+      const d = new Date(t);
+      // Every third day, and every day of the months in which zones change their clocks.
+      if (d.getUTCDate() % 3 === 0 || [2, 3, 9, 10].includes(d.getUTCMonth()))
+        days.push(d.toISOString().slice(0, 10));
+    }
+    const times = [
+      "00:00",
+      "00:30",
+      "01:00",
+      "01:45",
+      "02:00",
+      "02:15",
+      "02:30",
+      "03:00",
+      "08:00",
+      "17:30",
+      "23:59",
+    ];
+    let checked = 0;
+    for (const zone of zones) {
+      for (const date of days) {
+        for (const time of times) {
+          const ref = DateTime.fromISO(`${date}T${time}`, { zone }).toJSDate().getTime();
+          const got = atLocal(date, time, zone).getTime();
+          if (got !== ref) throw new Error(`${zone} ${date} ${time}: ${new Date(got).toISOString()}`);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(30_000);
+    expect(atLocal("2026-12-10", "09:00", "Asia/Ho_Chi_Minh").toISOString()).toBe("2026-12-10T02:00:00.000Z");
+    // Malformed input still throws, as luxon decides.
+    expect(() => atLocal("2026-02-30", "09:00", "Asia/Ho_Chi_Minh")).toThrow(RangeError);
   });
 
   it("the calendar's remembered answers are the answers of a calendar that has remembered nothing", () => {

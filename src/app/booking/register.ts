@@ -1,7 +1,7 @@
 import { bookingCode } from "../../core/booking/code.js";
 import { withDefaultEnd } from "../../core/booking/decide.js";
 import type { Booking, BookingRequest, Decision } from "../../core/booking/types.js";
-import { toLocal } from "../../core/calendar/zone.js";
+import { localDateOf } from "../../core/calendar/zone.js";
 import type { Desk } from "../context.js";
 import { claimInbound, type InboundRef } from "./inbound.js";
 import type { NotifyOptions } from "./notify.js";
@@ -33,7 +33,7 @@ export async function registerBooking(
     const req = withDefaultEnd(request, reg);
     const directory = await r.directory.snapshot();
     const decision = await decideWithAlternatives(desk, r, req, directory, now);
-    const year = toLocal(req.receivedAt, reg.zone).year;
+    const year = Number(localDateOf(req.receivedAt, reg.zone).slice(0, 4));
     const code = bookingCode(year, await r.bookings.nextSeq(`booking-${year}`));
     const received: Booking = {
       code,

@@ -20,10 +20,21 @@ export async function warmSchedule(
   const from = now.getTime() - DAY_MS;
   // Months are at most 31 days: a little past the horizon, never short of it.
   const to = now.getTime() + (desk.reg.horizonMonths * 31 + 1) * DAY_MS;
+  return warmDays(desk, new Date(from), new Date(to), signal, chunkDays);
+}
+
+/** What warmSchedule does, for any span of days (the decision bench warms the span of its requests). */
+export async function warmDays(
+  desk: Desk,
+  from: Date,
+  to: Date,
+  signal?: AbortSignal,
+  chunkDays = 7,
+): Promise<number> {
   let days = 0;
-  for (let t = from; t < to; t += chunkDays * DAY_MS) {
+  for (let t = from.getTime(); t < to.getTime(); t += chunkDays * DAY_MS) {
     if (signal?.aborted) break;
-    const end = Math.min(t + chunkDays * DAY_MS, to);
+    const end = Math.min(t + chunkDays * DAY_MS, to.getTime());
     days += await desk.store.read((r) => r.bookings.warmHolders(new Date(t), new Date(end)));
     // And the holiday calendar's answers for those days (a year's lunar dates are computed on its first day).
     for (let d = t; d < end; d += DAY_MS) desk.holidays.isWorkingDay(localDateOf(new Date(d), desk.reg.zone));

@@ -1,4 +1,4 @@
-import { atLocal, localDateOf, zoneOffsetMs } from "../calendar/zone.js";
+import { atLocal, localDateOf } from "../calendar/zone.js";
 import type { Regulation } from "../regulation.js";
 import {
   type DecisionContext,
@@ -121,16 +121,9 @@ function plusDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-/**
- * The instant at local `HH:mm` on `date`: the wall clock read as UTC, less the zone's offset there (checked once
- * more at the result, for a zone whose offset changes in between). Matches `atLocal` outside DST gaps, without
- * luxon's parsing.
- */
+/** The instant at local `HH:mm` on `date` (atLocal: plain arithmetic away from the zone's offset changes). */
 function localInstant(date: string, time: string, zone: string): number {
-  const wallAsUtc = Date.parse(`${date}T${time}:00Z`);
-  if (Number.isNaN(wallAsUtc)) return atLocal(date, time, zone).getTime();
-  const guess = wallAsUtc - zoneOffsetMs(new Date(wallAsUtc), zone);
-  return wallAsUtc - zoneOffsetMs(new Date(guess), zone);
+  return atLocal(date, time, zone).getTime();
 }
 
 /**

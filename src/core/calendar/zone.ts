@@ -75,8 +75,31 @@ export function localTimeOf(instant: Date, zone: string): string {
   return `${TWO[w.getUTCHours()]}:${TWO[w.getUTCMinutes()]}`;
 }
 
+/**
+ * The zone's offset when it is the same throughout [lo, hi] (every UTC day in it has one offset, the same one),
+ * or NaN when it changes in there.
+ */
+function steadyOffsetMs(lo: number, hi: number, zone: string): number {
+  const first = zoneOffsetMs(new Date(lo), zone);
+  for (let day = Math.floor(lo / DAY); day <= Math.floor(hi / DAY); day++) {
+    zoneOffsetMs(new Date(day * DAY), zone);
+    if (perZone(dayOffsets, zone).get(day) !== first) return Number.NaN;
+  }
+  return first;
+}
+
+const FOURTEEN_HOURS = 14 * 3_600_000;
+
 /** The instant at `HH:mm` on `date` in `zone`. Throws on a malformed date: callers validate input first. */
 export function atLocal(date: LocalDate, time: string, zone: string): Date {
+  // The wall clock read as UTC, less the zone's offset: exact when the offset is the same 14 hours either side
+  // (no zone is further than 14 hours from UTC), so that no DST gap or overlap is near. Otherwise luxon decides.
+  const day = utcDay(date);
+  if (!Number.isNaN(day) && /^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
+    const wallAsUtc = day + Number(time.slice(0, 2)) * 3_600_000 + Number(time.slice(3, 5)) * 60_000;
+    const off = steadyOffsetMs(wallAsUtc - FOURTEEN_HOURS, wallAsUtc + FOURTEEN_HOURS, zone);
+    if (!Number.isNaN(off)) return new Date(wallAsUtc - off);
+  }
   const dt = DateTime.fromISO(`${date}T${time}`, { zone });
   if (!dt.isValid) throw new RangeError(`invalid local time ${date} ${time}: ${dt.invalidExplanation}`);
   return dt.toJSDate();
