@@ -61,6 +61,23 @@ describe("directory CSV (Điều 7, 9, 10, 19)", () => {
     expect(readDirectoryCsv(dir)).toEqual(tampered);
   });
 
+  it("reads back unchanged a cell the export guarded for its leading tab or carriage return", () => {
+    // Excel runs "\t=…" and "\r=…" as formulas too: the export guards them, and the import must unguard them.
+    for (const lead of ["\t", "\r"]) {
+      const tampered = {
+        ...sampleDirectory,
+        agencies: sampleDirectory.agencies.map((a, i) =>
+          i === 0 ? { ...a, approvalRef: `${lead}=HYPERLINK("http://evil.example")` } : a,
+        ),
+      };
+      const files = directoryToCsv(tampered);
+      expect(files["agencies.csv"]).toContain(`'${lead}=HYPERLINK`);
+      const dir = tempDir();
+      for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
+      expect(readDirectoryCsv(dir).agencies[0]?.approvalRef).toBe(tampered.agencies[0]?.approvalRef);
+    }
+  });
+
   it("names the file, line and column of every problem", () => {
     const dir = copySample();
     edit(dir, "endpoints.csv", (t) =>

@@ -165,8 +165,8 @@ function readSheet(dir: string, sheet: Sheet, problems: CsvProblem[], optional =
     });
     return null;
   }
-  // A leading apostrophe before = + - @ is the web export's guard against formula injection: read it back off.
-  const unguard = (v: string) => (/^'[=+\-@]/.test(v) ? v.slice(1) : v);
+  // A leading apostrophe before what guardCell guards on export (= + - @ tab CR) is its guard: read it back off.
+  const unguard = (v: string) => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v);
   return rows.map(({ record, info }) => ({
     line: info.lines,
     get: (col: string) => nfc(unguard(record[col] ?? "")),
