@@ -70,12 +70,15 @@ describe("WAL checkpoints off the desk's thread", () => {
 
   it("when the worker dies, the desk's connection checkpoints by itself again", async () => {
     const path = join(tempDir(), "fallback.db");
-    const store = Store.open(path, { checkpointer: { everyMs: 60_000 } });
+    let told = 0;
+    const store = Store.open(path, { checkpointer: { everyMs: 60_000, onFallback: () => told++ } });
     try {
       expect(store.sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(0);
       await store.checkpointer!.crashForTest();
       await waitUntil("the fallback", () => store.checkpointer!.stats().fallback, 5_000);
       expect(store.sqlite.pragma("wal_autocheckpoint", { simple: true })).toBe(1000);
+      // The desk is told once (the service logs it as a warning).
+      expect(told).toBe(1);
       const before = dbBytes(path);
       writeMany(store);
       // A commit over the threshold checkpointed, in the desk's own thread, as SQLite does by default.

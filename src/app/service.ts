@@ -45,8 +45,18 @@ const LEASE = "desk";
 /** The name of the lease row the leader of several desks on one PostgreSQL holds. */
 const LEADER = "leader";
 
-function storeOptions(config: Config) {
-  return { chat: Boolean(config.telegram || config.zalo), checkpointer: true };
+function storeOptions(config: Config, log: Log) {
+  return {
+    chat: Boolean(config.telegram || config.zalo),
+    // SQLite: WAL checkpoints off the event loop; should the worker stop, commits checkpoint again, said once.
+    checkpointer: {
+      onFallback: () =>
+        log("checkpointer-stopped", {
+          level: "warn",
+          message: "Luồng ghi dồn nhật ký SQLite (WAL) đã dừng; máy chủ tự ghi dồn khi lưu, có thể chậm hơn.",
+        }),
+    },
+  };
 }
 
 /** Another desk holds the database: this one must not start. */
@@ -106,7 +116,7 @@ export class DeskService {
       throw new Error(
         "a desk on PostgreSQL is opened with DeskService.open (the pool connects asynchronously)",
       );
-    const store = deps.store ?? Store.open(config.dbPath, storeOptions(config));
+    const store = deps.store ?? Store.open(config.dbPath, storeOptions(config, log));
     this.desk = { store, reg: config.reg, holidays: loadHolidayCalendar(config.calendarDir) };
     this.mailDesk = new MailDesk(this.desk, mailDeskOptions(config.mail, deps.mailResolver));
     const chat = Boolean(config.telegram || config.zalo);
@@ -140,7 +150,7 @@ export class DeskService {
     clock: () => Date = () => new Date(),
     deps: { mailResolver?: DnsResolver } = {},
   ): Promise<DeskService> {
-    const store = await Store.connect(config.dbPath, storeOptions(config));
+    const store = await Store.connect(config.dbPath, storeOptions(config, log));
     return new DeskService(config, log, clock, { ...deps, store });
   }
 

@@ -23,6 +23,8 @@ export interface CheckpointerOptions {
   everyMs?: number;
   /** The log size from which it checkpoints (SQLite's own threshold: 1 000 pages of 4 KiB). */
   minBytes?: number;
+  /** Told once when the worker stopped by itself and the desk's connection checkpoints again. */
+  onFallback?: () => void;
 }
 
 export interface CheckpointStats {
@@ -71,12 +73,14 @@ export class WalCheckpointer {
   private readonly counts: CheckpointStats = { runs: 0, frames: 0, fallback: false };
   private stopping = false;
   private lastFrames = 0;
+  private readonly onFallback: (() => void) | undefined;
 
   private constructor(
     private readonly sqlite: Database.Database,
     path: string,
     opts: CheckpointerOptions,
   ) {
+    this.onFallback = opts.onFallback;
     const driver = createRequire(import.meta.url).resolve("better-sqlite3");
     this.worker = new Worker(WORKER, {
       eval: true,
@@ -132,9 +136,10 @@ export class WalCheckpointer {
   }
 
   private fallBack(): void {
-    if (this.stopping) return;
+    if (this.stopping || this.counts.fallback) return;
     this.counts.fallback = true;
     this.restoreAutocheckpoint();
+    this.onFallback?.();
   }
 
   private restoreAutocheckpoint(): void {
