@@ -279,7 +279,11 @@ const ph = sql.placeholder;
 
 function rangeWhere(bookings: Conn["t"]["bookings"], range: BookingRange, after?: Cursor | null) {
   const conds = [];
-  if (range.from) conds.push(gte(bookings.startAt, range.from));
+  // With a cursor inside the range, the cursor's start is the only lower bound: SQLite seeks on one of two
+  // `start_at >=` terms, and took the range's, reading the range from its start for every page (the last page
+  // of a year: ~50 000 index entries and their rows, 78 ms).
+  const cursorBound = after?.start != null && (!range.from || after.start >= range.from);
+  if (range.from && !cursorBound) conds.push(gte(bookings.startAt, range.from));
   if (range.to) conds.push(lt(bookings.startAt, range.to));
   if (range.statuses) conds.push(inArray(bookings.status, range.statuses));
   if (after) conds.push(afterCursor(bookings, after));
