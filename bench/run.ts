@@ -76,11 +76,13 @@ function sizes(store: Store): { total: number; byName: Map<string, number> } {
 /** The PostgreSQL server of `--pg`: a URL given, or a throwaway cluster (tests/support/postgres.ts) when none. */
 let pgServer: { url: string; stop(): Promise<void> } | null = null;
 
+let opened = 0;
 async function openBenchStore(name: string, pg: boolean): Promise<Store> {
   // As the service opens it: WAL checkpoints in a worker thread (BENCH_INLINE_CHECKPOINT=1: in the commits, as
   // SQLite does by default, for the side-by-side figure).
   if (!pg)
-    return Store.open(join(tmp, `decide-${name}.db`), {
+    // A new file per run: sqlite-vs-pg runs each MCU size once per round.
+    return Store.open(join(tmp, `decide-${name}-${++opened}.db`), {
       checkpointer: !process.env.BENCH_INLINE_CHECKPOINT,
     });
   const { freshDatabase } = await import("../tests/support/postgres.js");
