@@ -542,6 +542,20 @@ export class BookingRepo {
       }
       want.delete(h.endpoint);
     }
+    if (this.dialect === "pg" && want.size > 1) {
+      // PostgreSQL: one round trip for a new booking's endpoints rather than one per endpoint.
+      const { bookingEndpoints } = this.t;
+      await this.db.insert(bookingEndpoints).values(
+        [...want].map(([endpoint, role]) => ({
+          booking: b.code,
+          endpoint,
+          role,
+          startAt: startAt === null ? null : new Date(startAt),
+          endAt: endAt === null ? null : new Date(endAt),
+        })),
+      );
+      return;
+    }
     for (const [endpoint, role] of want) {
       await this.q.insertEndpoint.execute({ code: b.code, endpoint, role, startAt, endAt });
     }
@@ -884,6 +898,27 @@ export class BookingRepo {
       channel: e.channel,
       reason: e.reason,
     });
+  }
+
+  /** Several audit rows of one booking, in order (on PostgreSQL in one round trip). */
+  async addEvents(code: string, es: readonly BookingEvent[]): Promise<void> {
+    if (this.dialect !== "pg" || es.length < 2) {
+      for (const e of es) await this.addEvent(code, e);
+      return;
+    }
+    const { bookingEvents } = this.t;
+    // A multi-row VALUES takes its serial ids in list order: the trail keeps its order.
+    await this.db.insert(bookingEvents).values(
+      es.map((e) => ({
+        booking: code,
+        at: e.at,
+        fromStatus: e.from,
+        toStatus: e.to,
+        actor: e.actor,
+        channel: e.channel,
+        reason: e.reason,
+      })),
+    );
   }
 
   async events(code: string): Promise<BookingEvent[]> {

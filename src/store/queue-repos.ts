@@ -124,6 +124,17 @@ export class JobRepo {
     await this.q.cancel.execute({ kind, key });
   }
 
+  /** Cancel the pending timers of several kinds for one key, in one statement. */
+  async cancelMany(kinds: readonly string[], key: string): Promise<void> {
+    if (kinds.length === 0) return;
+    if (kinds.length === 1) return this.cancel(kinds[0]!, key);
+    const jobs = this.jobs;
+    await this.db
+      .update(jobs)
+      .set({ status: "cancelled" })
+      .where(and(inArray(jobs.kind, [...kinds]), eq(jobs.key, key), eq(jobs.status, "pending")));
+  }
+
   async due(now: Date, limit: number): Promise<Job[]> {
     return (await this.q.due.execute({ now: now.getTime(), limit })) as Job[];
   }

@@ -91,15 +91,15 @@ export async function settle(
     priority: decision.priority,
   };
   await r.bookings.save(booking);
-  if (received) await r.bookings.addEvent(b.code, received);
-  await r.bookings.addEvent(b.code, {
+  const moved: BookingEvent = {
     at: now,
     from: b.status,
     to: decision.outcome,
     actor: "system",
     channel: "system",
     reason: reasonText,
-  });
+  };
+  await r.bookings.addEvents(b.code, received ? [received, moved] : [moved]);
   for (const other of decision.displaced) await displace(desk, r, other, b.code, now);
   await armTimers(desk, r, booking, now);
   const host = booking.request.host

@@ -39,10 +39,9 @@ export async function armTimers(
       { kind: JOB.answerBreach, key: b.code, runAt: at(reg.answerWithinMinutes), payload },
       now,
     );
-  } else {
-    await r.jobs.cancel(JOB.answerReminder, b.code);
-    await r.jobs.cancel(JOB.answerBreach, b.code);
   }
+  // What this status disarms, in one statement.
+  const disarm: string[] = b.status === "needs-review" ? [] : [JOB.answerReminder, JOB.answerBreach];
   const { start, end } = b.request;
   if (b.status === "confirmed" && start && end) {
     const checkAt = new Date(
@@ -68,8 +67,7 @@ export async function armTimers(
     b.status === "needs-review" ||
     b.status === "needs-info"
   ) {
-    await r.jobs.cancel(JOB.technicalCheck, b.code);
-    await r.jobs.cancel(JOB.checkFollowup, b.code);
-    await r.jobs.cancel(JOB.handoverDue, b.code);
+    disarm.push(JOB.technicalCheck, JOB.checkFollowup, JOB.handoverDue);
   }
+  await r.jobs.cancelMany(disarm, b.code);
 }
