@@ -209,7 +209,8 @@ export class Store {
     this.closed = true;
     if (this.pg) await this.pg.pool.end();
     else {
-      await this.checkpointer?.stop();
+      // Without a checkpointer the file is closed before the first await, as callers that do not await expect.
+      if (this.checkpointer) await this.checkpointer.stop();
       this.sqliteHandle?.close();
     }
   }
