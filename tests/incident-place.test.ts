@@ -76,6 +76,16 @@ describe("the endpoint a report's words name (pure)", () => {
       codes: ["SYT-01", "SYT-02"],
     });
     expect(place("Thành ủy Hà Nội mất tiếng")).toMatchObject({ kind: "unclear", why: "ambiguous" });
+    // What the reporter cannot hear or see may be their own fault: no place is read from it.
+    expect(place("Điểm cầu mình không nghe được Sở Công Thương")).toMatchObject({
+      kind: "unclear",
+      why: "perceived",
+    });
+    expect(place("khong thay hinh cua phuong ba dinh")).toMatchObject({ kind: "unclear", why: "perceived" });
+    expect(place("Sở Công Thương mất tiếng, các điểm cầu không nghe được")).toEqual({
+      kind: "one",
+      code: "SCT-01",
+    });
     expect(place("SC-2026-0001 vẫn mất hình")).toEqual({ kind: "none" });
     expect(place("mất hình")).toEqual({ kind: "none" });
   });
@@ -285,6 +295,17 @@ describe("a report from one endpoint about another", () => {
     expect(words[0]).toContain(`(hình ảnh) tại ${BA_DINH}`);
     // The endpoint's own report is still acknowledged with a reaction.
     expect(out.filter((m) => m.kind === "ack-reaction").map((m) => m.payload.messageId)).toEqual(["2"]);
+    // The way the answer offers to correct a wrong guess is open to the reporter.
+    await handleChatEvent(
+      desk,
+      ev(syt.telegramId!, "/ghichu SC-2026-0001 nhầm, là phường Ngọc Hà", "3"),
+      NOW,
+    );
+    expect((await events(desk, "SC-2026-0001")).at(-1)).toMatchObject({
+      action: "ghichu",
+      actor: `telegram:${syt.telegramId}`,
+      note: "nhầm, là phường Ngọc Hà",
+    });
   });
 });
 

@@ -4,14 +4,15 @@ import type { Endpoint } from "../directory/types.js";
 /**
  * The endpoint a fault report's words name, if they name one with confidence:
  * - `one`: exactly one endpoint, by its own name, an alias, its code, or the name of an agency that has only it;
- * - `unclear`: the words name several endpoints, a group («tất cả các xã»), or an agency with several endpoints
- *   («Sở Y tế» has two): the report stays where it was made;
+ * - `unclear`: the words name several endpoints, a group («tất cả các xã»), an agency with several endpoints
+ *   («Sở Y tế» has two), or an endpoint as what the reporter cannot hear or see («không nghe được Sở Công Thương»:
+ *   the fault may as well be the reporter's own): the report stays where it was made;
  * - `none`: no endpoint is named.
  */
 export type NamedPlace =
   | { kind: "none" }
   | { kind: "one"; code: string }
-  | { kind: "unclear"; why: "several" | "group" | "ambiguous"; codes: string[] };
+  | { kind: "unclear"; why: "several" | "group" | "ambiguous" | "perceived"; codes: string[] };
 
 /** What the finder needs of each endpoint. */
 export type PlaceEndpoint = Pick<Endpoint, "code" | "name" | "aliases" | "agency">;
@@ -21,6 +22,12 @@ const CODE_RE = /(?<![\p{L}\p{N}-])(\p{L}{1,8}-\d{2,6})(?![\p{L}\p{N}-])/gu;
 
 /** `P.` or `X.` before a name, as clerks shorten `phường` and `xã`. */
 const UNIT_ABBREVIATION = /(?<![\p{L}\p{N}])([PpXx])\.\s*(?=\p{L})/gu;
+
+/**
+ * A name right after hearing or seeing («không nghe được tiếng của …», «không thấy hình …»), in scan form: the
+ * endpoint is what the reporter perceives, not where the fault surely is.
+ */
+const PERCEIVED = /\b(?:nghe|thay|nhin|xem|nhan duoc)(?: [a-z0-9]+){0,4} $/;
 
 /**
  * Finds the endpoint a report's text names, with the directory's matcher (with or without diacritics, `UBND`,
@@ -40,9 +47,11 @@ export function namedPlace(
   const folded = scanForm(text);
   const sure = new Set<string>();
   const unsure = new Set<string>();
-  for (const { code } of matcher.scan(text)) {
+  for (const { code, index } of matcher.scan(text)) {
     const e = byCode.get(code);
     if (!e) continue;
+    if (PERCEIVED.test(folded.slice(Math.max(0, index - 48), index + 1)))
+      return { kind: "unclear", why: "perceived", codes: [code] };
     const own = [e.name, ...e.aliases].some((n) => {
       const key = nameKey(n);
       return key !== "" && folded.includes(` ${key} `);
