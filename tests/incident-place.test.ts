@@ -201,6 +201,8 @@ describe("a report from one endpoint about another", () => {
     const out = await report(desk, await actorFor(desk, "SYT-01"), "Phòng họp UBND phường Ba Đình mất hình");
     expect(out.incident).toMatchObject({ endpoint: "CX-00004", booking: "HTT-2026-0001" });
     expect(out).toMatchObject({ inWords: false, short: out.incident.code });
+    const again = await report(desk, await actorFor(desk, "SYT-01"), "phường Ba Đình vẫn mất hình");
+    expect(again).toMatchObject({ kind: "joined", incident: { code: out.incident.code }, inWords: false });
     const loose = await report(desk, stranger, "phường Ba Đình mất tiếng");
     expect(loose.incident).toMatchObject({
       endpoint: "CX-00004",
@@ -211,7 +213,7 @@ describe("a report from one endpoint about another", () => {
       .filter((m) => m.channel !== "mail")
       .map((m) => JSON.stringify(m.payload));
     const leaks = ["CX-00004", "Ba Đình", "Ba Dinh", "SYT-01", syt.name, "tuyệt mật"];
-    for (const t of [out.notice, loose.notice, ...chat])
+    for (const t of [out.notice, again.notice, loose.notice, ...chat])
       for (const leak of leaks) expect(t).not.toContain(leak);
     for (const t of chat) expect(t).not.toContain("Anh Tuấn");
     expect(await deskNotices(desk)).toEqual([

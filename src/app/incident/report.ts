@@ -165,13 +165,15 @@ export async function reportIncidentIn(
       note,
     });
     if (joined.major) await restateStormIn(r, joined.code, joined.major, now);
-    const session = joined.booking ? await r.bookings.get(joined.booking) : null;
-    const place = from
-      ? namedPlaceText(
-          { code: endpoint, name },
-          joined.booking ? { code: joined.booking, secret: session?.request.secret ?? false } : null,
-        )
-      : null;
+    // A storm's report is acknowledged by the storm message alone, named place or not.
+    const session = from && joined.booking ? await r.bookings.get(joined.booking) : null;
+    const place =
+      from && !joined.major
+        ? namedPlaceText(
+            { code: endpoint, name },
+            joined.booking ? { code: joined.booking, secret: session?.request.secret ?? true } : null,
+          )
+        : null;
     const notice = joinedText(joined, place);
     await tell(notice, { inWords: place !== null });
     return {
