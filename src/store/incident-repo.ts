@@ -77,9 +77,16 @@ export class IncidentRepo {
     return row ? toIncident(row) : null;
   }
 
-  /** The open incident of the same kind at the same endpoint since `since`: a repeated report joins it. */
+  /**
+   * The open verified incident of the same kind at the same endpoint since `since`: a repeated report joins it.
+   * A stranger's unverified report placed there is never joined: it must not absorb a verified one.
+   */
   async openAt(endpoint: string, category: FaultCategory, since: Date): Promise<Incident | null> {
-    return this.latestOpen(eq(this.t.incidents.endpoint, endpoint), category, since);
+    return this.latestOpen(
+      and(eq(this.t.incidents.endpoint, endpoint), eq(this.t.incidents.unverified, false))!,
+      category,
+      since,
+    );
   }
 
   /** The open incident of the same kind reported by the same chat account since `since` (unverified reports). */

@@ -270,11 +270,15 @@ async function freeText(
     { text: ev.text },
     now,
     opts,
-    (text) => (react ? Promise.resolve() : reply(r, ev, hint ? `${text} ${REGISTER_HINT}` : text, now)),
+    // A report filed at another endpoint its words named is answered in words: the place is there to check.
+    (text, how) =>
+      react && !how?.inWords
+        ? Promise.resolve()
+        : reply(r, ev, hint ? `${text} ${REGISTER_HINT}` : text, now),
   );
   if (outcome.ok) {
     if (hint) await r.meta.set(registerHintKey(ev), String(now.getTime()));
-    if (react && !outcome.major)
+    if (react && !outcome.major && !outcome.inWords)
       await acknowledge(r, ev, outcome.notice, outcome.short, outcome.incident.code, now);
     return;
   }

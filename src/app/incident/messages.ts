@@ -72,6 +72,28 @@ export function reportPlace(endpoint: string, booking: { code: string; secret: b
   return `${endpoint}${booking ? `, phiên ${booking.code}` : ""}`;
 }
 
+/**
+ * A place the report's words named (not the reporter's own endpoint), as chat says it: by the endpoint's name, so
+ * that a wrong guess is plain to the reporter. Null for a secret session's endpoint (Điều 5.2): say nothing.
+ */
+export function namedPlaceText(
+  endpoint: { code: string; name: string },
+  booking: { code: string; secret: boolean } | null,
+): string | null {
+  if (booking?.secret) return null;
+  return `điểm cầu ${endpoint.name} (${endpoint.code})${booking ? `, phiên ${booking.code}` : ""}`;
+}
+
+/** How the reporter corrects a place the bot understood wrongly. */
+export function wrongPlaceHint(code: string): string {
+  return `Nếu không đúng điểm cầu, đề nghị nhắn /ghichu ${code} <tên điểm cầu đúng> để bộ phận kỹ thuật điều chỉnh.`;
+}
+
+/** The audit note of a report about another endpoint: the reporter's words and where they were sent from. */
+export function reportedFromNote(text: string, from: string): string {
+  return `${text} (báo từ điểm cầu ${from})`;
+}
+
 export function openedText(
   code: string,
   category: FaultCategory,
@@ -89,11 +111,17 @@ export function newIncidentNotice(
   category: FaultCategory,
   where: string,
   reporterName: string | null,
+  /** The reporter's own endpoint, when the report names another one (never for a secret session). */
+  from: string | null = null,
 ): string {
-  return `Sự cố mới ${code} (${CATEGORY_VI[category]}) tại ${where}${reporterName ? `, do ${reporterName} báo` : ""}.`;
+  const by = reporterName ? `, do ${reporterName} báo${from ? ` từ điểm cầu ${from}` : ""}` : "";
+  return `Sự cố mới ${code} (${CATEGORY_VI[category]}) tại ${where}${by}.`;
 }
 
-export function joinedText(joined: Incident): string {
+/** `place`: the place the report named, when it is not the reporter's own endpoint and may be said. */
+export function joinedText(joined: Incident, place: string | null = null): string {
+  if (place)
+    return `Sự cố tại ${place} đã được ghi nhận trong ${joined.code} (${INCIDENT_STATUS_VI[joined.status]}); bot đã bổ sung phản ánh của anh/chị. ${wrongPlaceHint(joined.code)}`;
   return `Sự cố này đã được ghi nhận trong ${joined.code} (${INCIDENT_STATUS_VI[joined.status]}); bot đã bổ sung phản ánh của anh/chị.`;
 }
 
@@ -113,19 +141,31 @@ export function strangerOpenedText(
   code: string,
   category: FaultCategory,
   route: Route,
+  /** The place the report named, when it may be said. */
+  place: string | null = null,
 ): string {
+  if (place)
+    return `Chào ${name}, bot đã ghi nhận phản ánh thành sự cố ${code} (${CATEGORY_VI[category]}, chưa xác minh) tại ${place} và chuyển ${ROUTE_VI[route]}. ${wrongPlaceHint(code)}`;
   return `Chào ${name}, bot đã ghi nhận phản ánh thành sự cố ${code} (${CATEGORY_VI[category]}, chưa xác minh) và chuyển ${ROUTE_VI[route]}.`;
 }
 
+/**
+ * The desk's notice of a stranger's report. `place`: where its words put it (`reportPlace` or the named place);
+ * `secret`: that place is in a live secret session, so neither the account nor its words are repeated (Điều 5.2).
+ */
 export function strangerNotice(
   code: string,
   category: FaultCategory,
   platform: string,
   name: string,
   text: string,
+  place: string | null = null,
+  secret = false,
 ): string {
+  if (secret)
+    return `Sự cố mới ${code} (${CATEGORY_VI[category]}) tại ${place} — CHƯA XÁC MINH: một tài khoản ${platform} chưa đăng ký đã báo; người báo và nội dung xem trên trang sự cố. Đề nghị liên hệ xác minh.`;
   const said = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  return `Sự cố mới ${code} (${CATEGORY_VI[category]}) — CHƯA XÁC MINH: tài khoản ${platform} chưa đăng ký «${name}» báo «${said}». Đề nghị liên hệ xác minh điểm cầu.`;
+  return `Sự cố mới ${code} (${CATEGORY_VI[category]})${place ? ` tại ${place}` : ""} — CHƯA XÁC MINH: tài khoản ${platform} chưa đăng ký «${name}» báo «${said}». Đề nghị liên hệ xác minh ${place ? "người báo" : "điểm cầu"}.`;
 }
 
 export const NO_ENDPOINT_TEXT =

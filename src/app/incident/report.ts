@@ -1,6 +1,7 @@
 import { DateTime } from "luxon";
 import { offSessionDue } from "../../core/duty/roster.js";
 import { classify, type FaultCategory, routeOf } from "../../core/incident/classify.js";
+import { namedPlace } from "../../core/incident/place.js";
 import { DEFAULT_STORM, type StormOptions } from "../../core/incident/storm.js";
 import { type Incident, incidentCode } from "../../core/incident/types.js";
 import type { Repos } from "../../store/store.js";
@@ -9,12 +10,15 @@ import {
   incidentButtons,
   joinedText,
   NO_ENDPOINT_TEXT,
+  namedPlaceText,
   newIncidentNotice,
   openedText,
+  reportedFromNote,
   reportPlace,
   strangerJoinedText,
   strangerNotice,
   strangerOpenedText,
+  wrongPlaceHint,
 } from "./messages.js";
 import { deskNotice, liveBookingAt } from "./notify.js";
 import { joinStormIn, restateStormIn } from "./storm.js";
@@ -37,9 +41,10 @@ export interface IncidentOptions {
 
 /**
  * How the reporter is told, when the channel answers in its own conversation (chat): called before the desk is
- * told, so that in a group the reporter's answer comes first.
+ * told, so that in a group the reporter's answer comes first. `inWords`: the answer names a place the report's
+ * words were read as naming, for the reporter to check; a reaction would not show it.
  */
-export type Tell = (notice: string) => Promise<void>;
+export type Tell = (notice: string, how?: { inWords: boolean }) => Promise<void>;
 
 export const DEFAULT_INCIDENT_OPTIONS: IncidentOptions = {
   joinMinutes: 10,
@@ -68,6 +73,11 @@ export type ReportOutcome =
       short: string;
       /** The major incident (storm) the report joined, if any. */
       major: string | null;
+      /**
+       * The report was filed at another endpoint than the reporter's, one its words named, and the notice says
+       * which (not for a secret session): the channel answers in words, so a wrong guess is seen and corrected.
+       */
+      inWords: boolean;
     }
   /** The text describes no fault the desk handles. */
   | { ok: false; reason: "not-a-fault" }
@@ -103,8 +113,9 @@ export async function recordOverLimitIn(
   opts: IncidentOptions = DEFAULT_INCIDENT_OPTIONS,
 ): Promise<boolean> {
   const category = classify(input.text);
-  const endpoint = actor.person?.endpoint;
-  if (category === "other" || !endpoint) return false;
+  const own = actor.person?.endpoint;
+  if (category === "other" || !own) return false;
+  const { endpoint, from } = await placeOf(r, input.text, own);
   const open = await r.incidents.openAt(
     endpoint,
     category,
@@ -116,7 +127,7 @@ export async function recordOverLimitIn(
     actor: actor.id,
     channel: actor.channel,
     action: "reported-over-limit",
-    note: input.text,
+    note: from ? reportedFromNote(input.text, from) : input.text,
   });
   await restateStormIn(r, open.code, open.major, now);
   return true;
@@ -137,8 +148,11 @@ export async function reportIncidentIn(
   const person = actor.person;
   if (!person) return strangerReport(desk, r, actor, input, category, now, opts, tell);
   if (!person.endpoint) return { ok: false, reason: "no-endpoint", message: NO_ENDPOINT_TEXT };
+  // "Phòng họp UBND phường Ba Đình mất hình" from the Sở Y tế technician is a fault at Ba Đình, reported from Sở Y tế.
+  const { endpoint, from, name } = await placeOf(r, input.text, person.endpoint);
+  const note = from ? reportedFromNote(input.text, from) : input.text;
   const joined = await r.incidents.openAt(
-    person.endpoint,
+    endpoint,
     category,
     new Date(now.getTime() - opts.joinMinutes * 60_000),
   );
@@ -148,30 +162,43 @@ export async function reportIncidentIn(
       actor: actor.id,
       channel: actor.channel,
       action: "reported-again",
-      note: input.text,
+      note,
     });
     if (joined.major) await restateStormIn(r, joined.code, joined.major, now);
-    await tell(joinedText(joined));
+    // A storm's report is acknowledged by the storm message alone, named place or not.
+    const session = from && joined.booking ? await r.bookings.get(joined.booking) : null;
+    const place =
+      from && !joined.major
+        ? namedPlaceText(
+            { code: endpoint, name },
+            joined.booking ? { code: joined.booking, secret: session?.request.secret ?? true } : null,
+          )
+        : null;
+    const notice = joinedText(joined, place);
+    await tell(notice, { inWords: place !== null });
     return {
       ok: true,
       kind: "joined",
       incident: joined,
       unverified: false,
-      notice: joinedText(joined),
+      notice,
       short: joined.code,
       major: joined.major ?? null,
+      inWords: place !== null,
     };
   }
-  const booking = await liveBookingAt(r, person.endpoint, now);
-  const incident = await openIncident(desk, r, now, actor, category, input.text, {
-    endpoint: person.endpoint,
+  const booking = await liveBookingAt(r, endpoint, now);
+  const incident = await openIncident(desk, r, now, actor, category, input.text, note, {
+    endpoint,
     booking: booking?.code ?? null,
   });
   const { code, route } = incident;
   // Điều 5.2: during a secret session neither the endpoint nor the reporter is tied to it in chat.
   const secret = booking?.request.secret ?? false;
-  const where = reportPlace(person.endpoint, booking ? { code: booking.code, secret } : null);
-  const short = secret ? code : `${code} (${person.endpoint})`;
+  const session = booking ? { code: booking.code, secret } : null;
+  const named = from ? namedPlaceText({ code: endpoint, name }, session) : null;
+  const where = named ?? reportPlace(endpoint, session);
+  const short = secret ? code : `${code} (${endpoint})`;
   const major = await joinStormIn(desk, r, incident, now, opts.storm, {
     reminderMinutes: opts.ackReminderMinutes,
     escalateMinutes: opts.escalateMinutes,
@@ -188,14 +215,22 @@ export async function reportIncidentIn(
       notice,
       short,
       major,
+      inWords: false,
     };
   }
-  const notice = openedText(code, category, route, where, secret);
-  await tell(notice);
+  const opened = openedText(code, category, route, where, secret);
+  const notice = named ? `${opened} ${wrongPlaceHint(code)}` : opened;
+  await tell(notice, { inWords: named !== null });
   await deskNotice(
     r,
     route === "wan" ? "wan-duty" : "mcu-technician",
-    newIncidentNotice(code, category, where, secret ? null : (actor.name ?? person.name)),
+    newIncidentNotice(
+      code,
+      category,
+      where,
+      secret ? null : (actor.name ?? person.name),
+      secret ? null : from,
+    ),
     now,
     code,
     incidentButtons(code),
@@ -223,7 +258,33 @@ export async function reportIncidentIn(
     notice,
     short,
     major: null,
+    inWords: named !== null,
   };
+}
+
+/**
+ * Where a report is filed: the one endpoint its words name with confidence, else the reporter's own (`own`; null
+ * for a stranger). `from` is the reporter's own endpoint when the words named another one; `name` is the filed
+ * endpoint's directory name.
+ */
+async function placeOf(r: Repos, text: string, own: string): Promise<Place<string>>;
+async function placeOf(r: Repos, text: string, own: null): Promise<Place<string | null>>;
+async function placeOf(r: Repos, text: string, own: string | null): Promise<Place<string | null>> {
+  const snapshot = await r.directory.snapshot();
+  const found = namedPlace(text, snapshot.matcher(), snapshot.directory.endpoints);
+  const endpoint = found.kind === "one" ? found.code : own;
+  return {
+    endpoint,
+    from: endpoint !== own ? own : null,
+    name: endpoint ? (snapshot.endpoint(endpoint)?.name ?? endpoint) : "",
+  };
+}
+
+interface Place<E extends string | null> {
+  endpoint: E;
+  /** The reporter's own endpoint, when the words named another one (null for a stranger). */
+  from: string | null;
+  name: string;
 }
 
 /**
@@ -237,6 +298,7 @@ async function openIncident(
   actor: Actor,
   category: FaultCategory,
   text: string,
+  note: string,
   where: Pick<Incident, "endpoint" | "booking" | "unverified">,
 ): Promise<Incident> {
   const code = await nextIncidentCode(desk, r, now);
@@ -258,7 +320,7 @@ async function openIncident(
     actor: actor.id,
     channel: actor.channel,
     action: where.unverified ? "opened-unverified" : "opened",
-    note: text,
+    note,
   });
   return incident;
 }
@@ -304,21 +366,38 @@ async function strangerReport(
       notice: strangerJoinedText(joined),
       short: joined.code,
       major: null,
+      inWords: false,
     };
   }
-  const incident = await openIncident(desk, r, now, actor, category, input.text, {
-    endpoint: null,
-    booking: null,
+  // A stranger's words may still say where the fault is: the incident is placed there (and tied to its live
+  // session, so every later view keeps a secret one's endpoint hidden), but stays unverified: it never joins or
+  // steers a verified incident there, and it arms no timers.
+  const { endpoint, name: placeName } = await placeOf(r, input.text, null);
+  const booking = endpoint ? await liveBookingAt(r, endpoint, now) : null;
+  const incident = await openIncident(desk, r, now, actor, category, input.text, input.text, {
+    endpoint,
+    booking: booking?.code ?? null,
     unverified: true,
   });
   const { code, route } = incident;
+  const secret = booking?.request.secret ?? false;
+  const session = booking ? { code: booking.code, secret } : null;
+  const named = endpoint ? namedPlaceText({ code: endpoint, name: placeName }, session) : null;
   const name = actor.name ?? actor.id;
-  const notice = strangerOpenedText(name, code, category, route);
-  await tell(notice);
+  const notice = strangerOpenedText(name, code, category, route, named);
+  await tell(notice, { inWords: named !== null });
   await deskNotice(
     r,
     route === "wan" ? "wan-duty" : "mcu-technician",
-    strangerNotice(code, category, actor.channel, name, input.text),
+    strangerNotice(
+      code,
+      category,
+      actor.channel,
+      name,
+      input.text,
+      endpoint ? (named ?? reportPlace(endpoint, session)) : null,
+      secret,
+    ),
     now,
     code,
     incidentButtons(code),
@@ -331,5 +410,6 @@ async function strangerReport(
     notice,
     short: code,
     major: null,
+    inWords: named !== null,
   };
 }
