@@ -1,9 +1,15 @@
 import { createHash } from "node:crypto";
-import { DateTime } from "luxon";
 import { BOOKING_CODE_RE, parseBookingCode } from "../core/booking/code.js";
 import type { Booking, Decision } from "../core/booking/types.js";
+import { localDateOf, localTimeOf } from "../core/calendar/zone.js";
 import { fold } from "../core/text/fold.js";
-import { findDates, findTimes, foldKeepingIndex, hasDiacritics } from "../core/text/vi-datetime.js";
+import {
+  findDates,
+  findTimes,
+  foldKeepingIndex,
+  hasDiacritics,
+  wallClockInstant,
+} from "../core/text/vi-datetime.js";
 import {
   AUTH_REASON_VI,
   type AuthVerdict,
@@ -373,15 +379,14 @@ export class MailDesk {
     const dates = findDates(text, folded, facts.date ?? new Date(), this.desk.reg.zone);
     if (times.length > 0 || dates.length > 0) {
       const zone = this.desk.reg.zone;
-      const base = oldStart ? DateTime.fromJSDate(oldStart, { zone }) : null;
-      const day = dates[0]?.date ?? base?.toISODate();
-      const t = times[0] ?? (base ? { hour: base.hour, minute: base.minute } : null);
+      const baseTime = oldStart ? localTimeOf(oldStart, zone) : null;
+      const day = dates[0]?.date ?? (oldStart ? localDateOf(oldStart, zone) : undefined);
+      const t =
+        times[0] ??
+        (baseTime ? { hour: Number(baseTime.slice(0, 2)), minute: Number(baseTime.slice(3, 5)) } : null);
       if (day && t) {
-        patch.start = DateTime.fromISO(day, { zone }).set({ hour: t.hour, minute: t.minute }).toJSDate();
-        if (times[1])
-          patch.end = DateTime.fromISO(day, { zone })
-            .set({ hour: times[1].hour, minute: times[1].minute })
-            .toJSDate();
+        patch.start = wallClockInstant(day, t.hour, t.minute, zone);
+        if (times[1]) patch.end = wallClockInstant(day, times[1].hour, times[1].minute, zone);
       }
     }
     const add = /\bthem (?:cac )?(?:diem cau )?(.+)$/m.exec(fold(text).replace(/ *\n */g, "\n"));

@@ -1,4 +1,3 @@
-import { DateTime } from "luxon";
 import { secrecyFields, secrecyOf } from "../core/booking/secret.js";
 import type { BookingRequest, Contact, RequiredField } from "../core/booking/types.js";
 import { REQUIRED_FIELDS } from "../core/booking/types.js";
@@ -11,6 +10,7 @@ import {
   foldKeepingIndex,
   hasDiacritics,
   saidMorning,
+  wallClockInstant,
 } from "../core/text/vi-datetime.js";
 import type { MailFacts } from "./extract.js";
 
@@ -354,7 +354,7 @@ function understandText(
     const morning = saidMorning(foldedScope);
     const at = (t: { hour: number; minute: number }) => {
       const hour = morning && t.hour >= 12 && t.hour - 12 <= 5 ? t.hour - 12 : t.hour;
-      return DateTime.fromISO(date.date, { zone: ctx.zone }).set({ hour, minute: t.minute }).toJSDate();
+      return wallClockInstant(date.date, hour, t.minute, ctx.zone);
     };
     start = at(times[0]);
     if (times[1]) end = at(times[1]);
