@@ -34,6 +34,7 @@ export const BOTH_STORES = [
   "tests/hotpaths.test.ts",
   "tests/ics-instants.test.ts",
   "tests/incident-usecases.test.ts",
+  "tests/mail-directory-version.test.ts",
   "tests/mail-e2e.test.ts",
   "tests/mail-replies.test.ts",
   "tests/mail-resilience.test.ts",
