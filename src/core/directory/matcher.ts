@@ -65,6 +65,8 @@ export class DirectoryMatcher {
   private readonly names = new Map<string, string>();
   private readonly communes: string[];
   private readonly scanKeys: string[];
+  private readonly scanNeedles: string[];
+  private readonly scanWords: string[][];
 
   constructor(dir: Directory) {
     const hostOf = new Map<string, string>();
@@ -97,6 +99,9 @@ export class DirectoryMatcher {
     this.scanKeys = [...this.endpointKeys.keys()]
       .filter((k) => k.includes(" "))
       .sort((a, b) => b.length - a.length);
+    // Built once: `scan` looks for each of them in every mail (issue 12).
+    this.scanNeedles = this.scanKeys.map((k) => ` ${k} `);
+    this.scanWords = this.scanKeys.map((k) => k.split(" "));
   }
 
   /** Every endpoint code a participant phrase names (a group phrase names many). */
@@ -172,12 +177,14 @@ export class DirectoryMatcher {
     const found: { code: string; index: number; end: number }[] = [];
     const m = COMMUNE_GROUP.exec(folded);
     if (m) for (const code of this.communes) found.push({ code, index: m.index, end: m.index + m[0].length });
-    for (const key of this.scanKeys) {
+    // A name occurs only where each of its words does: most names are ruled out without searching the text.
+    const words = new Set(folded.split(" "));
+    for (const [k, key] of this.scanKeys.entries()) {
       const codes = this.endpointKeys.get(key)!;
-      if (codes.size !== 1) continue;
+      if (codes.size !== 1 || !this.scanWords[k]!.every((w) => words.has(w))) continue;
       let from = 0;
       for (;;) {
-        const i = folded.indexOf(` ${key} `, from);
+        const i = folded.indexOf(this.scanNeedles[k]!, from);
         if (i < 0) break;
         from = i + 1;
         const end = i + key.length + 1;
