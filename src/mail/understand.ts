@@ -40,7 +40,20 @@ export type ParsedBooking = Pick<
 
 type Field = "host" | "participants" | "time" | "title" | "contact" | "support";
 
+/** Labels seen before: every line of every mail asks, and forms repeat the same dozen labels. */
+const labelFields = new Map<string, Field | null>();
+
 export function labelField(label: string): Field | null {
+  let field = labelFields.get(label);
+  if (field === undefined) {
+    field = fieldOfLabel(label);
+    if (labelFields.size > 10_000) labelFields.clear();
+    labelFields.set(label, field);
+  }
+  return field;
+}
+
+function fieldOfLabel(label: string): Field | null {
   const l = fold(label);
   if (/chu tri/.test(l)) return "host";
   if (/diem cau|thanh phan|don vi tham du/.test(l)) return "participants";

@@ -210,6 +210,9 @@ function fullYear(
     : refYear;
 }
 
+/** The offset of a day's midnight in a zone, by zone and day: a pure function of both, remembered. */
+const midnightOffsets = new Map<string, number>();
+
 /**
  * The instant of a wall-clock time on `date` (`YYYY-MM-DD`) in `zone`, exactly as luxon's
  * `DateTime.fromISO(date, { zone }).set({ hour, minute })` gives it, including a time in a DST gap (moved forward)
@@ -222,7 +225,13 @@ export function wallClockInstant(date: string, hour: number, minute: number, zon
   const m = Number(date.slice(5, 7));
   const d = Number(date.slice(8, 10));
   const midnight = dayNumber(y, m, d) * 86_400_000;
-  const [, midnightOffset] = fixOffset(midnight, zoneOffsetMs(new Date(midnight), zone), zone);
+  const dayKey = `${zone}|${midnight}`;
+  let midnightOffset = midnightOffsets.get(dayKey);
+  if (midnightOffset === undefined) {
+    midnightOffset = fixOffset(midnight, zoneOffsetMs(new Date(midnight), zone), zone)[1];
+    if (midnightOffsets.size > 20_000) midnightOffsets.clear();
+    midnightOffsets.set(dayKey, midnightOffset);
+  }
   return new Date(fixOffset(midnight + (hour * 60 + minute) * 60_000, midnightOffset, zone)[0]);
 }
 
