@@ -59,6 +59,16 @@ describe("the mail desk's directory across two desks on one database", () => {
     // Read again with nothing changed: the same answer.
     expect((await ask(2)).unresolved).toContain(ALIAS);
 
+    // The mail's key is recorded: asked again, it is a duplicate, looked up without its stored source.
+    const raw1 = mail({
+      id: "version-1@hanoi.gov.vn",
+      from: "vanthu.sct@hanoi.gov.vn",
+      body: template(1, `UBND phường Ngọc Hà, ${ALIAS}`, "từ 09h00 đến 11h00 ngày 11/12/2026"),
+    });
+    expect(await deskA.handle(raw1, now)).toEqual({ kind: "duplicate", key: "<version-1@hanoi.gov.vn>" });
+    expect(await bStore.read((r) => r.inbound.has("mail", "<version-1@hanoi.gov.vn>"))).toBe(true);
+    expect(await bStore.read((r) => r.inbound.has("mail", "<version-9@hanoi.gov.vn>"))).toBe(false);
+
     // Desk B, on its own connection, imports a directory in which the alias names the commune.
     await bStore.tx((r) => r.directory.replaceAll(withAlias(sampleDirectory, target.code, ALIAS)));
 

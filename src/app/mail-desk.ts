@@ -205,7 +205,7 @@ export class MailDesk {
     const key = facts.key;
     const acts = !facts.autoReason && facts.from;
     const { existing, snapshot } = await this.desk.store.read(async (r) => {
-      const existing = await r.inbound.get(CHANNEL, key);
+      const existing = await r.inbound.has(CHANNEL, key);
       return { existing, snapshot: existing || !acts ? null : await r.directory.snapshot() };
     });
     if (existing) return { kind: "duplicate", key };
