@@ -4,7 +4,7 @@
  * same mails, interleaved round by round in one process so both see the same machine load. No IMAP, no SMTP:
  * what is left is reading the mail, `understand`, the rules, the answer and the store.
  *
- * MAIL_INPROC_BASE=/path/to/another/checkout adds a third column, that checkout's `MailDesk` (its src/ loaded
+ * MAIL_INPROC_BASE=/path/to/another/checkout adds a row for that checkout's `MailDesk` (its src/ loaded
  * beside ours in the same process), so an old commit and this one are measured side by side in the same rounds.
  * MAIL_INPROC_N mails per round (default 1000), MAIL_INPROC_ROUNDS rounds (default 6); medians are reported.
  * MAIL_INPROC_WRITE=0 prints the section without writing BENCHMARKS.md. MAIL_INPROC_PROFILE=1 runs only the desk
