@@ -1,9 +1,15 @@
 import { createHash } from "node:crypto";
-import { DateTime } from "luxon";
 import { BOOKING_CODE_RE, parseBookingCode } from "../core/booking/code.js";
 import type { Booking, Decision } from "../core/booking/types.js";
+import { localDateOf, localTimeOf } from "../core/calendar/zone.js";
 import { fold } from "../core/text/fold.js";
-import { findDates, findTimes, foldKeepingIndex, hasDiacritics } from "../core/text/vi-datetime.js";
+import {
+  findDates,
+  findTimes,
+  foldKeepingIndex,
+  hasDiacritics,
+  wallClockInstant,
+} from "../core/text/vi-datetime.js";
 import {
   AUTH_REASON_VI,
   type AuthVerdict,
@@ -115,12 +121,16 @@ export class MailDesk {
     readonly opts: MailDeskOptions,
   ) {}
 
-  private async readerFor(): Promise<{ snapshot: DirectorySnapshot; reader: MailReader }> {
-    const snapshot = await this.desk.store.read((r) => r.directory.snapshot());
+  /**
+   * The mail reader (the directory's name matcher) for a directory snapshot. The snapshot comes from the read that
+   * also looks the mail's key up, so the directory's version is read once a mail; a new version (an import by this
+   * desk, another desk on the same PostgreSQL, or the CLI) gives a new snapshot and so a new matcher.
+   */
+  private readerFor(snapshot: DirectorySnapshot): MailReader {
     if (this.reader?.snapshot !== snapshot) {
       this.reader = { snapshot, reader: new MailReader(snapshot.directory, this.desk.reg, this.opts.own) };
     }
-    return this.reader;
+    return this.reader.reader;
   }
 
   /** Record a mail that leads to no booking (ignored, quarantined, refused), with its notices, once. */
@@ -193,7 +203,11 @@ export class MailDesk {
       return this.quarantine(key, `không đọc được thư: ${(err as Error).message}`, raw, now, opts);
     }
     const key = facts.key;
-    const existing = await this.desk.store.read((r) => r.inbound.get(CHANNEL, key));
+    const acts = !facts.autoReason && facts.from;
+    const { existing, snapshot } = await this.desk.store.read(async (r) => {
+      const existing = await r.inbound.has(CHANNEL, key);
+      return { existing, snapshot: existing || !acts ? null : await r.directory.snapshot() };
+    });
     if (existing) return { kind: "duplicate", key };
     if (facts.autoReason) {
       const fresh = await this.record(key, "ignored", facts.autoReason, raw, now, [], opts);
@@ -201,7 +215,8 @@ export class MailDesk {
     }
     if (!facts.from) return this.quarantine(key, "thư không có người gửi", raw, now, opts);
     try {
-      return await this.route(facts, raw, now, opts);
+      // Read above whenever the mail has a sender and no machine wrote it.
+      return await this.route(facts, raw, now, opts, snapshot!);
     } catch (err) {
       if (!(err instanceof DeskError)) throw err;
       // An action the rules refuse (changing a cancelled booking…): answer why, once.
@@ -226,10 +241,16 @@ export class MailDesk {
     }
   }
 
-  private async route(facts: MailFacts, raw: Buffer, now: Date, ctx: HandleOptions): Promise<MailOutcome> {
+  private async route(
+    facts: MailFacts,
+    raw: Buffer,
+    now: Date,
+    ctx: HandleOptions,
+    snapshot: DirectorySnapshot,
+  ): Promise<MailOutcome> {
     const key = facts.key;
     const from = facts.from!;
-    const { snapshot, reader } = await this.readerFor();
+    const reader = this.readerFor(snapshot);
     const agency = snapshot.agencyByMailbox(from);
     const official = this.opts.officialDomains.includes(domainOf(from));
     if (this.opts.requireAuth && (agency || official)) {
@@ -239,20 +260,26 @@ export class MailDesk {
         return this.refuse(facts, raw, now, ctx, "not-authenticated", false, verdict);
     }
     if (!agency) return this.refuse(facts, raw, now, ctx, "not-official-sender", official);
-    const capped = await this.capped(from, now);
+    // One read for the sender's reply cap, the thread's booking and that booking's own reply count.
+    const { capped, code, booking, perBooking } = await this.desk.store.read(async (r) => {
+      const sent = await r.outbox.countSince("mail", from, new Date(now.getTime() - 24 * 3600_000));
+      const code = await this.threadBooking(facts, r);
+      const booking = code ? await r.bookings.get(code) : null;
+      return {
+        capped: sent >= this.opts.replyCapPerSender,
+        code,
+        booking,
+        perBooking: booking ? await r.outbox.countSince("mail", from, new Date(0), booking.code) : 0,
+      };
+    });
     const inbound = { channel: CHANNEL, key, raw, ...(ctx.alsoInTx ? { alsoInTx: ctx.alsoInTx } : {}) };
-    const code = await this.threadBooking(facts);
     if (code) {
-      const booking = await this.desk.store.read((r) => r.bookings.get(code));
       if (booking) {
         // A booking code (public in the group) or a thread reference is no authority: only the booking's own
         // agency, through one of its authenticated mailboxes, may change or cancel it.
         if (!ownsBooking(booking, agency.name, from, snapshot)) {
           return this.refuse(facts, raw, now, ctx, "not-booking-agency", true);
         }
-        const perBooking = await this.desk.store.read((r) =>
-          r.outbox.countSince("mail", from, new Date(0), code),
-        );
         const notify = {
           thread: threadOf(facts),
           suppressReply: capped || perBooking >= this.opts.replyCapPerBooking,
@@ -319,13 +346,6 @@ export class MailDesk {
     return { kind: "registered", key, code: res.code, decision: res.decision };
   }
 
-  private async capped(from: string, now: Date): Promise<boolean> {
-    const n = await this.desk.store.read((r) =>
-      r.outbox.countSince("mail", from, new Date(now.getTime() - 24 * 3600_000)),
-    );
-    return n >= this.opts.replyCapPerSender;
-  }
-
   /** Trusted boundary header first, our own DKIM/SPF/DMARC check otherwise. */
   private async authenticity(facts: MailFacts, raw: Buffer): Promise<AuthVerdict> {
     if (!facts.auth.singleFrom) return { authenticated: false, via: "verified", reason: "no-single-from" };
@@ -336,7 +356,7 @@ export class MailDesk {
   }
 
   /** Which booking a reply belongs to: our Message-IDs in its references, the clerk's first mail, or the subject. */
-  private async threadBooking(facts: MailFacts): Promise<string | null> {
+  private async threadBooking(facts: MailFacts, r: Repos): Promise<string | null> {
     const refs = [...(facts.inReplyTo ? [facts.inReplyTo] : []), ...facts.references];
     const domain = `@${this.opts.own.messageIdDomain.toLowerCase()}>`;
     for (const id of refs) {
@@ -344,7 +364,7 @@ export class MailDesk {
       const code = parseBookingCode(id);
       if (code) return code;
     }
-    const viaInbound = await this.desk.store.read((r) => r.inbound.bookingOf(CHANNEL, refs));
+    const viaInbound = await r.inbound.bookingOf(CHANNEL, refs);
     if (viaInbound) return viaInbound;
     return BOOKING_CODE_RE.test(facts.subject) ? parseBookingCode(facts.subject) : null;
   }
@@ -373,15 +393,14 @@ export class MailDesk {
     const dates = findDates(text, folded, facts.date ?? new Date(), this.desk.reg.zone);
     if (times.length > 0 || dates.length > 0) {
       const zone = this.desk.reg.zone;
-      const base = oldStart ? DateTime.fromJSDate(oldStart, { zone }) : null;
-      const day = dates[0]?.date ?? base?.toISODate();
-      const t = times[0] ?? (base ? { hour: base.hour, minute: base.minute } : null);
+      const baseTime = oldStart ? localTimeOf(oldStart, zone) : null;
+      const day = dates[0]?.date ?? (oldStart ? localDateOf(oldStart, zone) : undefined);
+      const t =
+        times[0] ??
+        (baseTime ? { hour: Number(baseTime.slice(0, 2)), minute: Number(baseTime.slice(3, 5)) } : null);
       if (day && t) {
-        patch.start = DateTime.fromISO(day, { zone }).set({ hour: t.hour, minute: t.minute }).toJSDate();
-        if (times[1])
-          patch.end = DateTime.fromISO(day, { zone })
-            .set({ hour: times[1].hour, minute: times[1].minute })
-            .toJSDate();
+        patch.start = wallClockInstant(day, t.hour, t.minute, zone);
+        if (times[1]) patch.end = wallClockInstant(day, times[1].hour, times[1].minute, zone);
       }
     }
     const add = /\bthem (?:cac )?(?:diem cau )?(.+)$/m.exec(fold(text).replace(/ *\n */g, "\n"));

@@ -1,4 +1,3 @@
-import { DateTime } from "luxon";
 import { secrecyFields, secrecyOf } from "../core/booking/secret.js";
 import type { BookingRequest, Contact, RequiredField } from "../core/booking/types.js";
 import { REQUIRED_FIELDS } from "../core/booking/types.js";
@@ -11,6 +10,7 @@ import {
   foldKeepingIndex,
   hasDiacritics,
   saidMorning,
+  wallClockInstant,
 } from "../core/text/vi-datetime.js";
 import type { MailFacts } from "./extract.js";
 
@@ -40,7 +40,20 @@ export type ParsedBooking = Pick<
 
 type Field = "host" | "participants" | "time" | "title" | "contact" | "support";
 
+/** Labels seen before: every line of every mail asks, and forms repeat the same dozen labels. */
+const labelFields = new Map<string, Field | null>();
+
 export function labelField(label: string): Field | null {
+  let field = labelFields.get(label);
+  if (field === undefined) {
+    field = fieldOfLabel(label);
+    if (labelFields.size > 10_000) labelFields.clear();
+    labelFields.set(label, field);
+  }
+  return field;
+}
+
+function fieldOfLabel(label: string): Field | null {
   const l = fold(label);
   if (/chu tri/.test(l)) return "host";
   if (/diem cau|thanh phan|don vi tham du/.test(l)) return "participants";
@@ -354,7 +367,7 @@ function understandText(
     const morning = saidMorning(foldedScope);
     const at = (t: { hour: number; minute: number }) => {
       const hour = morning && t.hour >= 12 && t.hour - 12 <= 5 ? t.hour - 12 : t.hour;
-      return DateTime.fromISO(date.date, { zone: ctx.zone }).set({ hour, minute: t.minute }).toJSDate();
+      return wallClockInstant(date.date, hour, t.minute, ctx.zone);
     };
     start = at(times[0]);
     if (times[1]) end = at(times[1]);

@@ -441,6 +441,7 @@ export class InboundRepo {
           .where(byKey),
       ),
       get: prepare(c, "inbound_get", () => db.select().from(t).where(byKey)),
+      has: prepare(c, "inbound_has", () => db.select({ key: t.key }).from(t).where(byKey)),
     };
   }
 
@@ -509,6 +510,11 @@ export class InboundRepo {
 
   async get(channel: string, key: string) {
     return first((await this.q.get.execute({ channel, key })) as (typeof this.t.$inferSelect)[]);
+  }
+
+  /** Whether a message's key is recorded: every mail asks before it is read further, without its stored source. */
+  async has(channel: string, key: string): Promise<boolean> {
+    return ((await this.q.has.execute({ channel, key })) as unknown[]).length > 0;
   }
 }
 

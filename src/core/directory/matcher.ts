@@ -65,6 +65,9 @@ export class DirectoryMatcher {
   private readonly names = new Map<string, string>();
   private readonly communes: string[];
   private readonly scanKeys: string[];
+  private readonly scanNeedles: string[];
+  private readonly scanWords: string[][];
+  private readonly scanByWord = new Map<string, number[]>();
 
   constructor(dir: Directory) {
     const hostOf = new Map<string, string>();
@@ -97,6 +100,16 @@ export class DirectoryMatcher {
     this.scanKeys = [...this.endpointKeys.keys()]
       .filter((k) => k.includes(" "))
       .sort((a, b) => b.length - a.length);
+    // Built once: `scan` looks for each of them in every mail (issue 12).
+    this.scanNeedles = this.scanKeys.map((k) => ` ${k} `);
+    this.scanWords = this.scanKeys.map((k) => k.split(" "));
+    // Each name filed under its longest word (the rarest, roughly): a text's words pick the names worth a search.
+    for (const [k, words] of this.scanWords.entries()) {
+      const word = words.reduce((a, b) => (b.length > a.length ? b : a));
+      const list = this.scanByWord.get(word);
+      if (list) list.push(k);
+      else this.scanByWord.set(word, [k]);
+    }
   }
 
   /** Every endpoint code a participant phrase names (a group phrase names many). */
@@ -172,12 +185,22 @@ export class DirectoryMatcher {
     const found: { code: string; index: number; end: number }[] = [];
     const m = COMMUNE_GROUP.exec(folded);
     if (m) for (const code of this.communes) found.push({ code, index: m.index, end: m.index + m[0].length });
-    for (const key of this.scanKeys) {
+    // A name occurs only where each of its words does: most names are ruled out without searching the text.
+    // The candidates are searched in the order of scanKeys (longest first), as every name was before.
+    const words = new Set(folded.split(" "));
+    const candidates: number[] = [];
+    for (const w of words) {
+      const list = this.scanByWord.get(w);
+      if (list) for (const k of list) candidates.push(k);
+    }
+    candidates.sort((a, b) => a - b);
+    for (const k of candidates) {
+      const key = this.scanKeys[k]!;
       const codes = this.endpointKeys.get(key)!;
-      if (codes.size !== 1) continue;
+      if (codes.size !== 1 || !this.scanWords[k]!.every((w) => words.has(w))) continue;
       let from = 0;
       for (;;) {
-        const i = folded.indexOf(` ${key} `, from);
+        const i = folded.indexOf(this.scanNeedles[k]!, from);
         if (i < 0) break;
         from = i + 1;
         const end = i + key.length + 1;

@@ -1,4 +1,4 @@
-import { DateTime } from "luxon";
+import { localDateOf, zoneOffsetMs } from "../calendar/zone.js";
 
 /**
  * Dates and times as Vietnamese clerks write them: `02/12/2026`, `2/12`, `ngày 03 tháng 12 năm 2026`,
@@ -19,24 +19,52 @@ export interface DatePhrase {
   weekday: number | null;
 }
 
+/** One code point of `foldKeepingIndex`, as it was computed per character; remembered for non-ASCII ones. */
+function foldChar(ch: string): string {
+  const f =
+    ch === "đ" || ch === "Đ"
+      ? "d"
+      : ch
+          .normalize("NFD")
+          .replace(/[\u0300-\u036f]/g, "")
+          .toLowerCase();
+  return f.length === ch.length
+    ? f
+    : ch.length === 1
+      ? (f[0] ?? "?")
+      : f.padEnd(ch.length, " ").slice(0, ch.length);
+}
+
+const NON_ASCII = /[^ -~\t\n\r]/;
+const foldedChars = new Map<string, string>();
+/** The last texts folded: one mail's reading folds the same body and field several times. */
+const recentFolds = new Map<string, string>();
+
 /** Strip diacritics and lower-case, keeping every other character in place: indices match the input. */
 export function foldKeepingIndex(text: string): string {
-  let out = "";
-  for (const ch of text) {
-    const f =
-      ch === "đ" || ch === "Đ"
-        ? "d"
-        : ch
-            .normalize("NFD")
-            .replace(/[\u0300-\u036f]/g, "")
-            .toLowerCase();
-    out +=
-      f.length === ch.length
-        ? f
-        : ch.length === 1
-          ? (f[0] ?? "?")
-          : f.padEnd(ch.length, " ").slice(0, ch.length);
+  const known = recentFolds.get(text);
+  if (known !== undefined) return known;
+  let out: string;
+  // Printable ASCII, tabs and line breaks fold to their lower case, one character for one.
+  if (!NON_ASCII.test(text)) out = text.toLowerCase();
+  else {
+    out = "";
+    for (const ch of text) {
+      if (ch.charCodeAt(0) < 0x80) {
+        out += ch.toLowerCase();
+        continue;
+      }
+      let f = foldedChars.get(ch);
+      if (f === undefined) {
+        f = foldChar(ch);
+        if (foldedChars.size > 20_000) foldedChars.clear();
+        foldedChars.set(ch, f);
+      }
+      out += f;
+    }
   }
+  if (recentFolds.size >= 16) recentFolds.delete(recentFolds.keys().next().value!);
+  recentFolds.set(text, out);
   return out;
 }
 
@@ -133,11 +161,89 @@ const NUMERIC_DATE = new RegExp(
 /** What may stand right before a dashed date with no year: "ngày 10-12", "thứ Năm 10-12", "(10-12". */
 const DATE_CONTEXT = /(?:\bngay|\bthu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|\bchu nhat|\()[\s,]*$/;
 
-function fullYear(y: string | undefined, ref: DateTime, month: number, day: number): number {
+/**
+ * Calendar days as whole days since 1970-01-01 (proleptic Gregorian): the date phrases need only day arithmetic,
+ * which luxon did per phrase through zone-aware DateTime objects (≈ 10 % of reading a mail). Held equal to the
+ * luxon version by tests/understand-dates.test.ts.
+ */
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function validDate(y: number, m: number, d: number): boolean {
+  return (
+    Number.isInteger(y) &&
+    m >= 1 &&
+    m <= 12 &&
+    d >= 1 &&
+    d <= (m === 2 && isLeap(y) ? 29 : MONTH_DAYS[m - 1]!)
+  );
+}
+function dayNumber(y: number, m: number, d: number): number {
+  const t = new Date(0);
+  t.setUTCFullYear(y, m - 1, d);
+  return Math.round(t.getTime() / 86_400_000);
+}
+function isoOfDay(n: number): string {
+  const t = new Date(n * 86_400_000);
+  return isoOf(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
+}
+function isoOf(y: number, m: number, d: number): string {
+  return `${String(y).padStart(4, "0")}-${m < 10 ? "0" : ""}${m}-${d < 10 ? "0" : ""}${d}`;
+}
+/** ISO weekday (1 = Monday) of a day number: 1970-01-01 was a Thursday. */
+function weekdayOfDay(n: number): number {
+  return ((((n + 3) % 7) + 7) % 7) + 1;
+}
+
+function fullYear(
+  y: string | undefined,
+  refYear: number,
+  refDay: number,
+  month: number,
+  day: number,
+): number {
   if (y) return y.length === 2 ? 2000 + Number(y) : Number(y);
   // A date with no year belongs to the mail's year, unless it would lie well before the mail: then next year.
-  const guess = DateTime.fromObject({ year: ref.year, month, day }, { zone: ref.zone });
-  return guess.isValid && guess < ref.minus({ days: 60 }) ? ref.year + 1 : ref.year;
+  return validDate(refYear, month, day) && dayNumber(refYear, month, day) < refDay - 60
+    ? refYear + 1
+    : refYear;
+}
+
+/** The offset of a day's midnight in a zone, by zone and day: a pure function of both, remembered. */
+const midnightOffsets = new Map<string, number>();
+
+/**
+ * The instant of a wall-clock time on `date` (`YYYY-MM-DD`) in `zone`, exactly as luxon's
+ * `DateTime.fromISO(date, { zone }).set({ hour, minute })` gives it, including a time in a DST gap (moved forward)
+ * or an overlap (the offset of that day's midnight decides), but from the zone's cached offsets instead of
+ * Intl per call. Luxon guesses the offset of midnight itself from the current clock, which matters only in a zone
+ * whose clocks change at midnight; here the guess is the offset at that wall time read as UTC.
+ */
+export function wallClockInstant(date: string, hour: number, minute: number, zone: string): Date {
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
+  const d = Number(date.slice(8, 10));
+  const midnight = dayNumber(y, m, d) * 86_400_000;
+  const dayKey = `${zone}|${midnight}`;
+  let midnightOffset = midnightOffsets.get(dayKey);
+  if (midnightOffset === undefined) {
+    midnightOffset = fixOffset(midnight, zoneOffsetMs(new Date(midnight), zone), zone)[1];
+    if (midnightOffsets.size > 20_000) midnightOffsets.clear();
+    midnightOffsets.set(dayKey, midnightOffset);
+  }
+  return new Date(fixOffset(midnight + (hour * 60 + minute) * 60_000, midnightOffset, zone)[0]);
+}
+
+/** luxon's `fixOffset`: the instant of local time `local` (ms, as if UTC) from a guessed offset `o` (ms). */
+function fixOffset(local: number, o: number, zone: string): [number, number] {
+  let utc = local - o;
+  const o2 = zoneOffsetMs(new Date(utc), zone);
+  if (o === o2) return [utc, o];
+  utc -= o2 - o;
+  const o3 = zoneOffsetMs(new Date(utc), zone);
+  if (o2 === o3) return [utc, o2];
+  return [local - Math.min(o2, o3), Math.max(o2, o3)];
 }
 
 /** A week named right after a weekday: "thứ Năm tuần sau", "thu 5 tuan toi", "chủ nhật tuần này". */
@@ -146,11 +252,12 @@ const WEEK_AFTER_WEEKDAY =
 
 /** Every explicit or relative date in the text, in order, resolved against `reference` in `zone`. */
 export function findDates(original: string, folded: string, reference: Date, zone: string): DatePhrase[] {
-  const ref = DateTime.fromJSDate(reference, { zone }).startOf("day");
+  const refIso = localDateOf(reference, zone);
+  const refYear = Number(refIso.slice(0, 4));
+  const refDay = dayNumber(refYear, Number(refIso.slice(5, 7)), Number(refIso.slice(8, 10)));
   const out: DatePhrase[] = [];
   const push = (year: number, month: number, day: number, index: number) => {
-    const dt = DateTime.fromObject({ year, month, day }, { zone });
-    if (dt.isValid) out.push({ date: dt.toISODate()!, index, weekday: null });
+    if (validDate(year, month, day)) out.push({ date: isoOf(year, month, day), index, weekday: null });
   };
   for (const m of folded.matchAll(NUMERIC_DATE)) {
     const day = Number(m[1]);
@@ -158,19 +265,18 @@ export function findDates(original: string, folded: string, reference: Date, zon
     if (month < 1 || month > 12 || day < 1 || day > 31) continue;
     // "8-10" is as likely a range of hours as a date: a dash makes a date only with a year or after "ngày"/a weekday.
     if (m[2] !== "/" && m[2] !== "." && !m[4] && !DATE_CONTEXT.test(folded.slice(0, m.index))) continue;
-    push(fullYear(m[4], ref, month, day), month, day, m.index);
+    push(fullYear(m[4], refYear, refDay, month, day), month, day, m.index);
   }
   for (const m of folded.matchAll(/ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+(\d{4}))?/g)) {
     const day = Number(m[1]);
     const month = Number(m[2]);
-    push(fullYear(m[3], ref, month, day), month, day, m.index);
+    push(fullYear(m[3], refYear, refDay, month, day), month, day, m.index);
   }
   for (const m of folded.matchAll(
     /\b(hom nay|sang nay|trua nay|chieu nay|toi nay|ngay mai|sang mai|trua mai|chieu mai|toi mai|ngay kia)\b/g,
   )) {
     const plus = m[1]!.endsWith(" nay") ? 0 : m[1] === "ngay kia" ? 2 : 1;
-    const d = ref.plus({ days: plus });
-    push(d.year, d.month, d.day, m.index);
+    out.push({ date: isoOfDay(refDay + plus), index: m.index, weekday: null });
   }
   // A weekday just before a date qualifies it; a weekday alone means its next occurrence.
   const weekdays = findWeekdays(original, folded);
@@ -180,10 +286,10 @@ export function findDates(original: string, folded: string, reference: Date, zon
     else {
       // "thứ Năm tuần sau" / "tuần tới" is that day of next week (weeks run Monday to Sunday); "tuần này" this week's.
       const week = WEEK_AFTER_WEEKDAY.exec(folded.slice(w.index))?.[1];
-      let d = ref.plus({ days: 1 });
-      if (week) d = ref.startOf("week").plus({ weeks: week === "nay" ? 0 : 1, days: w.weekday - 1 });
-      else while (d.weekday !== w.weekday) d = d.plus({ days: 1 });
-      out.push({ date: d.toISODate()!, index: w.index, weekday: w.weekday });
+      let d = refDay + 1;
+      if (week) d = refDay - (weekdayOfDay(refDay) - 1) + (week === "nay" ? 0 : 7) + w.weekday - 1;
+      else while (weekdayOfDay(d) !== w.weekday) d++;
+      out.push({ date: isoOfDay(d), index: w.index, weekday: w.weekday });
     }
   }
   return out.sort((a, b) => a.index - b.index);
