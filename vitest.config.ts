@@ -36,6 +36,7 @@ export const BOTH_STORES = [
   "tests/incident-usecases.test.ts",
   "tests/incident-place.test.ts",
   "tests/mail-directory-version.test.ts",
+  "tests/mail-quarantine-notice.test.ts",
   "tests/mail-e2e.test.ts",
   "tests/mail-replies.test.ts",
   "tests/mail-resilience.test.ts",

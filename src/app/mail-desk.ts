@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { BOOKING_CODE_RE, parseBookingCode } from "../core/booking/code.js";
 import type { Booking, Decision } from "../core/booking/types.js";
-import { localDateOf, localTimeOf } from "../core/calendar/zone.js";
+import { formatVi, localDateOf, localTimeOf } from "../core/calendar/zone.js";
 import { fold } from "../core/text/fold.js";
 import {
   findDates,
@@ -17,6 +17,7 @@ import {
   type DnsResolver,
 } from "../mail/authenticity.js";
 import { type MailFacts, type OwnIdentity, readMail } from "../mail/extract.js";
+import { readHead } from "../mail/head.js";
 import { MailReader } from "../mail/parse-file.js";
 import type { MailThread } from "../mail/thread.js";
 import { resolveParticipants, toBookingRequest, understand } from "../mail/understand.js";
@@ -176,9 +177,7 @@ export class MailDesk {
           channel: "desk",
           recipient: "mcu-technician",
           kind: "mail-quarantined",
-          payload: {
-            text: `Thư ${key} không xử lý tự động được (${reason}) và đã được cách ly; đề nghị kiểm tra trong hộp thư.`,
-          },
+          payload: { text: quarantineNotice(key, reason, raw, now, this.desk.reg.zone) },
         },
       ],
       ctx,
@@ -656,4 +655,25 @@ export function emergencyAsked(text: string): boolean | null {
     }
   }
   return asked;
+}
+
+/**
+ * The technicians' notice of a quarantined mail: what finds it in the mailbox (when it arrived and was sent, its
+ * size, its Message-ID without the host) and never its sender or subject, which can name a secret session's host
+ * or content. The storage key is shown when it is the mail's hash (`db`/CLI lookups).
+ */
+export function quarantineNotice(key: string, reason: string, raw: Buffer, now: Date, zone: string): string {
+  const head = readHead(raw);
+  const size =
+    raw.length >= 1048576
+      ? `${(raw.length / 1048576).toFixed(1)} MB`
+      : `${Math.max(1, Math.round(raw.length / 1024))} KB`;
+  const parts = [
+    `nhận lúc ${formatVi(now, zone)}`,
+    head.sent ? `ghi gửi lúc ${formatVi(head.sent, zone)}` : null,
+    size,
+    `Message-ID ${head.messageId ?? "(không có)"}`,
+    key.startsWith("sha256:") ? `mã lưu ${key.slice(0, 23)}…` : null,
+  ].filter(Boolean);
+  return `Thư (${parts.join("; ")}) không xử lý tự động được (${reason}) và đã được cách ly; đề nghị tìm thư trong hộp thư theo thời điểm nhận hoặc Message-ID để kiểm tra.`;
 }
