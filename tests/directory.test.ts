@@ -122,6 +122,25 @@ describe("directory CSV (Điều 7, 9, 10, 19)", () => {
     expect(await desk.store.read((r) => r.directory.load())).toEqual(sampleDirectory);
   });
 
+  it("a snapshot after an import in the same transaction is the imported directory (the version kept per transaction follows it)", async () => {
+    const desk = await makeDesk();
+    const renamed = {
+      ...sampleDirectory,
+      endpoints: sampleDirectory.endpoints.map((e) =>
+        e.code === "CX-00004" ? { ...e, name: "Phường Ba Đình Mới" } : e,
+      ),
+    };
+    const [before, after] = await desk.store.tx(async (r) => {
+      const a = (await r.directory.snapshot()).endpoint("CX-00004")?.name;
+      await r.directory.replaceAll(renamed);
+      return [a, (await r.directory.snapshot()).endpoint("CX-00004")?.name];
+    });
+    expect([before, after]).toEqual(["Phường Ba Đình", "Phường Ba Đình Mới"]);
+    expect((await desk.store.read((r) => r.directory.snapshot())).endpoint("CX-00004")?.name).toBe(
+      "Phường Ba Đình Mới",
+    );
+  });
+
   it("finds quota, control-right and staffing violations with their article", () => {
     const dir = structuredClone(sampleDirectory);
     const sct = dir.endpoints.find((e) => e.agency === "Sở Công Thương")!;

@@ -56,9 +56,17 @@ export class DirectoryRepo {
   private readonly db;
   private readonly t;
 
+  /**
+   * The version this transaction read, when the repository belongs to one PostgreSQL transaction (each read is a
+   * round trip there; a registration asked three times). Only replaceAll changes the version, through this same
+   * repository, which updates it.
+   */
+  private txVersion: string | undefined;
+
   constructor(
     c: Conn,
     private readonly cache: SnapshotCache = { current: null },
+    private readonly perTransaction = false,
   ) {
     this.db = c.db;
     this.t = c.t;
@@ -125,6 +133,7 @@ export class DirectoryRepo {
       .insert(meta)
       .values({ key: VERSION_KEY, value: version })
       .onConflictDoUpdate({ target: meta.key, set: { value: version } });
+    if (this.perTransaction) this.txVersion = version;
   }
 
   async load(): Promise<Directory> {
@@ -153,7 +162,9 @@ export class DirectoryRepo {
 
   /** The directory as the rules see it; reloaded only after an import changed it. */
   async snapshot(): Promise<DirectorySnapshot> {
-    const version = first(await this.versionQuery.execute({ key: VERSION_KEY }))?.value ?? "none";
+    const version =
+      this.txVersion ?? first(await this.versionQuery.execute({ key: VERSION_KEY }))?.value ?? "none";
+    if (this.perTransaction) this.txVersion = version;
     if (this.cache.current?.version !== version)
       this.cache.current = { version, snapshot: snapshotOf(await this.load()) };
     return this.cache.current.snapshot;

@@ -127,9 +127,9 @@ export class Store {
     return new Store(opts, null, { pool, db, url }, db as unknown as Db);
   }
 
-  private reposOf(c: Conn): Repos {
+  private reposOf(c: Conn, inTransaction = false): Repos {
     return {
-      directory: new DirectoryRepo(c, this.snapshots),
+      directory: new DirectoryRepo(c, this.snapshots, inTransaction),
       bookings: new BookingRepo(c, this.holdersCache),
       jobs: new JobRepo(c),
       outbox: new OutboxRepo(c, { groupPosts: this.opts.chat ?? true }),
@@ -153,7 +153,7 @@ export class Store {
         .transaction(async (tx) => {
           if (opts.serialize !== false) await tx.execute(sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
           const c = pgConn(tx as unknown as PgDb, this.statements);
-          return fn(this.reposOf(c), c);
+          return fn(this.reposOf(c, true), c);
         })
         .catch((err: unknown) => {
           // Rolled back: cache entries it filled under versions it bumped itself were never committed.
@@ -190,7 +190,7 @@ export class Store {
       return pgStore.db.transaction(
         async (tx) => {
           const c = pgConn(tx as unknown as PgDb, this.statements);
-          return fn(this.reposOf(c), c);
+          return fn(this.reposOf(c, true), c);
         },
         { isolationLevel: "repeatable read", accessMode: "read only" },
       );
