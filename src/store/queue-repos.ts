@@ -33,6 +33,7 @@ export class JobRepo {
 
   private readonly db;
   private readonly jobs;
+  private readonly dialect: Conn["dialect"];
   private readonly skipLocked;
 
   constructor(c: Conn) {
@@ -40,6 +41,7 @@ export class JobRepo {
     const { jobs } = c.t;
     this.db = db;
     this.jobs = jobs;
+    this.dialect = c.dialect;
     this.skipLocked = skipLockedOf(c);
     this.q = {
       schedule: prepare(
@@ -124,10 +126,14 @@ export class JobRepo {
     await this.q.cancel.execute({ kind, key });
   }
 
-  /** Cancel the pending timers of several kinds for one key, in one statement. */
+  /** Cancel the pending timers of several kinds for one key (on PostgreSQL in one statement). */
   async cancelMany(kinds: readonly string[], key: string): Promise<void> {
+    // SQLite: the prepared statement per kind costs no round trip, and building the UPDATE would cost every call.
+    if (this.dialect === "sqlite" || kinds.length === 1) {
+      for (const kind of kinds) await this.cancel(kind, key);
+      return;
+    }
     if (kinds.length === 0) return;
-    if (kinds.length === 1) return this.cancel(kinds[0]!, key);
     const jobs = this.jobs;
     await this.db
       .update(jobs)
