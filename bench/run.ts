@@ -142,6 +142,7 @@ async function benchDecisions(reg: Regulation, name: string, pg = false) {
       });
   });
   gcWatch.observe({ entryTypes: ["gc"] });
+  const heap = process.env.BENCH_HEAP_OUT ? await sampleHeap() : null;
   const before = sizes(store);
   for (let i = 0; i < 2_000; i++) {
     const req = sampleRequest(codes);
@@ -179,6 +180,7 @@ async function benchDecisions(reg: Regulation, name: string, pg = false) {
   }
   await new Promise((r) => setTimeout(r, 50));
   gcWatch.disconnect();
+  if (heap) await heap.stop(`${process.env.BENCH_HEAP_OUT}-${name}.heapprofile`);
   // For attributing the slow calls in a CPU profile (node --cpu-prof): their windows, in the profile's clock (µs).
   if (process.env.BENCH_SLOW_OUT) {
     const cut = pct(
@@ -217,6 +219,42 @@ async function benchDecisions(reg: Regulation, name: string, pg = false) {
     checkpoints,
     warmMs,
     tail: attributeTail(calls, gcs),
+  };
+}
+
+/**
+ * BENCH_HEAP_OUT=/tmp/x: V8's sampling heap profiler over the registrations, counting what the minor GCs
+ * collect too (garbage is what makes the scavenges). Writes a .heapprofile (Chrome DevTools opens it) and prints
+ * the functions that allocate most themselves.
+ */
+async function sampleHeap() {
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("HeapProfiler.startSampling", {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return {
+    async stop(file: string) {
+      const { profile } = await session.post("HeapProfiler.stopSampling");
+      session.disconnect();
+      writeFileSync(file, JSON.stringify(profile));
+      type Node = (typeof profile)["head"];
+      const self = new Map<string, number>();
+      const walk = (n: Node) => {
+        const f = n.callFrame;
+        const key = `${f.functionName || "(anonymous)"} ${f.url.replace(/^.*\/(src|bench|node_modules)\//, "$1/")}:${f.lineNumber + 1}`;
+        self.set(key, (self.get(key) ?? 0) + n.selfSize);
+        for (const c of n.children) walk(c);
+      };
+      walk(profile.head);
+      const total = [...self.values()].reduce((a, b) => a + b, 0);
+      console.log(`  heap sampled ${(total / 2 ** 20).toFixed(0)} MiB; top self:`);
+      for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 20))
+        console.log(`    ${(v / 2 ** 20).toFixed(1).padStart(7)} MiB  ${k}`);
+    },
   };
 }
 

@@ -18,7 +18,6 @@ import {
   type Reason,
   type RequiredField,
   type Slot,
-  type SlotHolder,
 } from "./types.js";
 
 const DAY_MS = 24 * 3600_000;
@@ -155,69 +154,67 @@ export function findAlternatives(
   const need = endpoints.size;
   const { conferences, ports } = ctx.reg.mcu;
   const firstDay = localDateOf(req.start, zone);
-  // Bucket the holders by UTC day so that each candidate looks only at its neighbours (sessions last ≤ 24 h).
-  const buckets = new Map<number, SlotHolder[]>();
+  // Every holder as numbers, once per call, in scratch arrays reused across calls (a rejection's search used to
+  // allocate its per-day arrays afresh: ~40 % of the garbage of a rejection, and the collections it caused were
+  // most of the rejections' p99).
+  const n = ctx.holders.length;
+  const sc = scratchFor(n);
+  let held = 0;
   for (const h of ctx.holders) {
-    const k = Math.floor(h.start.getTime() / DAY_MS);
-    const list = buckets.get(k);
-    if (list) list.push(h);
-    else buckets.set(k, [h]);
+    if (h.code === ctx.self) continue;
+    let blocks = req.cityHallRoom && h.cityHallRoom;
+    if (!blocks) {
+      for (const x of h.endpoints) {
+        if (endpoints.has(x)) {
+          blocks = true;
+          break;
+        }
+      }
+    }
+    sc.s[held] = h.start.getTime();
+    sc.e[held] = h.end.getTime();
+    sc.p[held] = h.ports;
+    sc.block[held] = blocks ? 1 : 0;
+    held++;
   }
   const lastDay = search.days ?? 7;
   const nearDays = search.nearDays ?? lastDay;
   const target = req.start.getTime();
   const candidates: number[] = [];
-  // Per day: the holders that can matter to one of its candidates, as numbers.
-  let hs: number[] = [];
-  let he: number[] = [];
-  let hp: number[] = [];
-  let blocks: boolean[] = [];
-  const inside: number[] = [];
   for (let d = -1; d <= lastDay; d++) {
     if (d === nearDays + 1 && candidates.length >= ctx.reg.alternatives) break;
     const date = plusDays(firstDay, d);
     if (!search.isWorkingDay(date)) continue;
     const open = localInstant(date, workday.start, zone);
     const close = localInstant(date, workday.end, zone);
-    const k = Math.floor(open / DAY_MS);
-    hs = [];
-    he = [];
-    hp = [];
-    blocks = [];
-    for (const b of [k - 1, k, k + 1]) {
-      for (const h of buckets.get(b) ?? []) {
-        if (h.code === ctx.self) continue;
-        const s = h.start.getTime();
-        const e = h.end.getTime();
-        if (!(s < close + gap && open < e + gap)) continue;
-        hs.push(s);
-        he.push(e);
-        hp.push(h.ports);
-        blocks.push((req.cityHallRoom && h.cityHallRoom) || h.endpoints.some((x) => endpoints.has(x)));
-      }
+    // The day's holders that can matter to one of its candidates.
+    let m = 0;
+    for (let i = 0; i < held; i++) {
+      if (sc.s[i]! < close + gap && open < sc.e[i]! + gap) sc.day[m++] = i;
     }
     for (let t = open; t + duration <= close; t += step) {
       if (t < earliest || t === target) continue;
       const end = t + duration;
       let free = true;
-      inside.length = 0;
+      let inside = 0;
       let portSum = 0;
-      for (let i = 0; i < hs.length; i++) {
-        const s = hs[i]!;
-        const e = he[i]!;
+      for (let j = 0; j < m; j++) {
+        const i = sc.day[j]!;
+        const s = sc.s[i]!;
+        const e = sc.e[i]!;
         if (!(s < end + gap && t < e + gap)) continue;
-        if (blocks[i]) {
+        if (sc.block[i] === 1) {
           free = false;
           break;
         }
         if (s < end && t < e) {
-          inside.push(i);
-          portSum += hp[i]!;
+          sc.inside[inside++] = i;
+          portSum += sc.p[i]!;
         }
       }
       if (!free) continue;
-      if (inside.length + 1 > conferences || portSum + need > ports) {
-        if (!fitsPeak(inside, hs, he, hp, t, end, conferences - 1, ports - need)) continue;
+      if (inside + 1 > conferences || portSum + need > ports) {
+        if (!fitsPeak(sc, inside, t, end, conferences - 1, ports - need)) continue;
       }
       candidates.push(t);
     }
@@ -230,49 +227,82 @@ export function findAlternatives(
 }
 
 /**
- * `peakLoad` of the holders `inside` over [start, end), compared with what is left: ends sort before starts at
- * the same instant, as there. Events are encoded as one number (time within the slot, end or start, index into
- * the day's holders).
+ * findAlternatives' holders as numbers (start, end, ports, whether it blocks the request), the indexes of one
+ * day's and one candidate's holders, and the peak's events. One set for the module, grown to the largest call:
+ * findAlternatives is synchronous, so no two calls share it at once.
+ */
+interface Scratch {
+  s: Float64Array;
+  e: Float64Array;
+  p: Float64Array;
+  block: Uint8Array;
+  day: Int32Array;
+  inside: Int32Array;
+  events: Float64Array;
+}
+
+let scratch: Scratch | null = null;
+
+function scratchFor(n: number): Scratch {
+  if (scratch && scratch.s.length >= n) return scratch;
+  const size = Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(1, n))));
+  scratch = {
+    s: new Float64Array(size),
+    e: new Float64Array(size),
+    p: new Float64Array(size),
+    block: new Uint8Array(size),
+    day: new Int32Array(size),
+    inside: new Int32Array(size),
+    events: new Float64Array(2 * size),
+  };
+  return scratch;
+}
+
+/**
+ * `peakLoad` of the first `n` holders of `sc.inside` over [start, end), compared with what is left: ends sort
+ * before starts at the same instant, as there. Events are encoded as one number (time within the slot, end or
+ * start, position in `sc.inside`), sorted in place in the scratch array.
  */
 function fitsPeak(
-  inside: readonly number[],
-  hs: readonly number[],
-  he: readonly number[],
-  hp: readonly number[],
+  sc: Scratch,
+  n: number,
   start: number,
   end: number,
   maxConferences: number,
   maxPorts: number,
 ): boolean {
-  const n = inside.length;
-  const IDX = 4096;
-  if (hs.length >= IDX) {
-    const load = peakLoad(
-      inside.map((i) => ({ start: new Date(hs[i]!), end: new Date(he[i]!), ports: hp[i]! })),
-      new Date(start),
-      new Date(end),
-    );
+  const POS = 2 ** Math.ceil(Math.log2(n + 1));
+  // (slot length × 2 + 1) × POS must stay exact in a double: sessions last at most a day, so only a window of
+  // millions of holders could reach 2^53.
+  if ((end - start) * 2 * POS >= Number.MAX_SAFE_INTEGER) {
+    const inside = Array.from(sc.inside.subarray(0, n), (i) => ({
+      start: new Date(sc.s[i]!),
+      end: new Date(sc.e[i]!),
+      ports: sc.p[i]!,
+    }));
+    const load = peakLoad(inside, new Date(start), new Date(end));
     return load.conferences <= maxConferences && load.ports <= maxPorts;
   }
-  const events = new Float64Array(2 * n);
+  const events = sc.events.subarray(0, 2 * n);
   for (let j = 0; j < n; j++) {
-    const i = inside[j]!;
-    events[2 * j] = ((Math.max(hs[i]!, start) - start) * 2 + 1) * IDX + i;
-    events[2 * j + 1] = (Math.min(he[i]!, end) - start) * 2 * IDX + i;
+    const i = sc.inside[j]!;
+    events[2 * j] = ((Math.max(sc.s[i]!, start) - start) * 2 + 1) * POS + j;
+    events[2 * j + 1] = (Math.min(sc.e[i]!, end) - start) * 2 * POS + j;
   }
   events.sort();
   let c = 0;
   let p = 0;
-  for (let j = 0; j < events.length; j++) {
-    const key = events[j]!;
-    const i = key % IDX;
-    if (Math.floor(key / IDX) % 2 === 1) {
+  for (let k = 0; k < events.length; k++) {
+    const key = events[k]!;
+    const j = key % POS;
+    const ports = sc.p[sc.inside[j]!]!;
+    if (Math.floor(key / POS) % 2 === 1) {
       c += 1;
-      p += hp[i]!;
+      p += ports;
       if (c > maxConferences || p > maxPorts) return false;
     } else {
       c -= 1;
-      p -= hp[i]!;
+      p -= ports;
     }
   }
   return true;
