@@ -158,19 +158,15 @@ export function findAlternatives(
   // allocate its per-day arrays afresh: ~40 % of the garbage of a rejection, and the collections it caused were
   // most of the rejections' p99).
   const n = ctx.holders.length;
-  const sc = scratchFor(n);
+  let sc = scratchFor(n);
   let held = 0;
-  for (const h of ctx.holders) {
+  for (let x = 0; x < n; x++) {
+    const h = ctx.holders[x]!;
     if (h.code === ctx.self) continue;
     let blocks = req.cityHallRoom && h.cityHallRoom;
-    if (!blocks) {
-      for (const x of h.endpoints) {
-        if (endpoints.has(x)) {
-          blocks = true;
-          break;
-        }
-      }
-    }
+    // An indexed loop: holders without the request's endpoints share one frozen empty array, and for-of over a
+    // frozen array is not inlined: it allocated an iterator and its result for every holder.
+    for (let k = 0; !blocks && k < h.endpoints.length; k++) blocks = endpoints.has(h.endpoints[k]!);
     sc.s[held] = h.start.getTime();
     sc.e[held] = h.end.getTime();
     sc.p[held] = h.ports;
@@ -180,9 +176,9 @@ export function findAlternatives(
   const lastDay = search.days ?? 7;
   const nearDays = search.nearDays ?? lastDay;
   const target = req.start.getTime();
-  const candidates: number[] = [];
+  let found = 0;
   for (let d = -1; d <= lastDay; d++) {
-    if (d === nearDays + 1 && candidates.length >= ctx.reg.alternatives) break;
+    if (d === nearDays + 1 && found >= ctx.reg.alternatives) break;
     const date = plusDays(firstDay, d);
     if (!search.isWorkingDay(date)) continue;
     const open = localInstant(date, workday.start, zone);
@@ -213,17 +209,26 @@ export function findAlternatives(
         }
       }
       if (!free) continue;
-      if (inside + 1 > conferences || portSum + need > ports) {
-        if (!fitsPeak(sc, inside, t, end, conferences - 1, ports - need)) continue;
-      }
-      candidates.push(t);
+      // The peak only when the plain sums do not fit (one branch, so that the store below is not a path the
+      // optimizer saw too rarely: it deoptimized there, again and again, and ran the search in the interpreter).
+      const fits =
+        (inside + 1 <= conferences && portSum + need <= ports) ||
+        fitsPeak(sc, inside, t, end, conferences - 1, ports - need);
+      if (!fits) continue;
+      if (found === sc.found.length) sc = growFound(sc);
+      sc.found[found++] = t;
     }
   }
-  return candidates
+  // Nearest first, then the chosen ones in time order: sorted in the typed array (sorting a JS array made from it
+  // deoptimized the search on every change of the array's element kind, an empty one included).
+  const nearest = sc.found
+    .subarray(0, found)
     .sort((a, b) => Math.abs(a - target) - Math.abs(b - target) || a - b)
-    .slice(0, ctx.reg.alternatives)
-    .sort((a, b) => a - b)
-    .map((t) => ({ start: new Date(t), end: new Date(t + duration) }));
+    .subarray(0, Math.min(found, ctx.reg.alternatives))
+    .sort();
+  const slots: Slot[] = [];
+  for (const t of nearest) slots.push({ start: new Date(t), end: new Date(t + duration) });
+  return slots;
 }
 
 /**
@@ -239,6 +244,8 @@ interface Scratch {
   day: Int32Array;
   inside: Int32Array;
   events: Float64Array;
+  /** The free slots' starts. */
+  found: Float64Array;
 }
 
 let scratch: Scratch | null = null;
@@ -254,8 +261,16 @@ function scratchFor(n: number): Scratch {
     day: new Int32Array(size),
     inside: new Int32Array(size),
     events: new Float64Array(2 * size),
+    found: new Float64Array(scratch?.found.length ?? 256),
   };
   return scratch;
+}
+
+function growFound(sc: Scratch): Scratch {
+  const found = new Float64Array(2 * sc.found.length);
+  found.set(sc.found);
+  sc.found = found;
+  return sc;
 }
 
 /**
@@ -283,16 +298,28 @@ function fitsPeak(
     const load = peakLoad(inside, new Date(start), new Date(end));
     return load.conferences <= maxConferences && load.ports <= maxPorts;
   }
-  const events = sc.events.subarray(0, 2 * n);
+  const events = sc.events;
+  const count = 2 * n;
   for (let j = 0; j < n; j++) {
     const i = sc.inside[j]!;
     events[2 * j] = ((Math.max(sc.s[i]!, start) - start) * 2 + 1) * POS + j;
     events[2 * j + 1] = (Math.min(sc.e[i]!, end) - start) * 2 * POS + j;
   }
-  events.sort();
+  if (count <= 64) {
+    // Insertion sort in place: a slot overlaps a handful of sessions, and a subarray to sort was garbage per call.
+    for (let k = 1; k < count; k++) {
+      const key = events[k]!;
+      let m = k - 1;
+      while (m >= 0 && events[m]! > key) {
+        events[m + 1] = events[m]!;
+        m--;
+      }
+      events[m + 1] = key;
+    }
+  } else events.subarray(0, count).sort();
   let c = 0;
   let p = 0;
-  for (let k = 0; k < events.length; k++) {
+  for (let k = 0; k < count; k++) {
     const key = events[k]!;
     const j = key % POS;
     const ports = sc.p[sc.inside[j]!]!;
