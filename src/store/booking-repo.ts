@@ -608,7 +608,8 @@ export class BookingRepo {
       this.sqliteRaw && this.cache && row.startAt ? Math.floor(row.startAt.getTime() / DAY_MS) : null;
     const before = day === null ? 0 : this.dayVersion(day);
     await this.q.upsert.execute(driverRow(row));
-    if (day !== null) this.cache!.ownWrite(day, before, this.dayVersion(day), b.code, heldRowOf(b, row.ports));
+    if (day !== null)
+      this.cache!.ownWrite(day, before, this.dayVersion(day), b.code, heldRowOf(b, row.ports));
     const want = new Map<string, string>();
     if (b.hostEndpoint) want.set(b.hostEndpoint, "host");
     for (const p of b.request.participants) if (!want.has(p)) want.set(p, "participant");
