@@ -16,6 +16,7 @@ import { DirectoryMatcher } from "../src/core/directory/matcher.js";
 import type { Directory } from "../src/core/directory/types.js";
 import { namedPlace } from "../src/core/incident/place.js";
 import { at, makeDesk, request, sampleDirectory, suiteDb, tempDir } from "./helpers.js";
+import { dm, ev, GROUP, repliesTo } from "./security/chat-support.js";
 import { freePort } from "./support/servers.js";
 
 const people = sampleDirectory.people;
@@ -308,6 +309,61 @@ describe("a report from one endpoint about another", () => {
       actor: `telegram:${syt.telegramId}`,
       note: "nhầm, là phường Ngọc Hà",
     });
+  });
+});
+
+describe("the reporter follows a report filed at another endpoint", () => {
+  /** A live session at Ba Đình (secret or not), SYT-01's report about it, a note by Ba Đình: what /suco shows. */
+  async function follow(secret: boolean) {
+    const desk = await makeDesk();
+    await registerBooking(
+      desk,
+      request({ participants: ["CX-00004", "CX-00008"], secret, title: "Nội dung phiên" }),
+      { now: at("2026-12-07", "08:30") },
+    );
+    const out = await report(desk, await actorFor(desk, "SYT-01"), "Phòng họp UBND phường Ba Đình mất hình");
+    expect(out.incident).toMatchObject({ endpoint: "CX-00004", booking: "HTT-2026-0001" });
+    const code = out.incident.code;
+    const later = new Date(NOW.getTime() + 60_000);
+    await handleChatEvent(
+      desk,
+      dm(baDinh.telegramId!, `/ghichu ${code} đã khởi động lại thiết bị codec`),
+      later,
+    );
+    const ask = async (who: string, text: string, group = false) => {
+      await handleChatEvent(desk, group ? ev(who, text) : dm(who, text), later);
+      return (await repliesTo(desk.store, group ? GROUP : who)).at(-1) ?? "";
+    };
+    return {
+      code,
+      list: await ask(syt.telegramId!, "/suco"),
+      view: await ask(syt.telegramId!, `/suco ${code}`),
+      inGroup: await ask(syt.telegramId!, `/suco ${code}`, true),
+      own: await ask(baDinh.telegramId!, `/suco ${code}`),
+      other: await ask(tech("CX-00008").telegramId!, `/suco ${code}`),
+    };
+  }
+
+  it("in /suco and /suco SC-…, without the session or the notes, the same whether the session is secret or not", async () => {
+    const open = await follow(false);
+    const secret = await follow(true);
+    for (const seen of [open, secret]) {
+      expect(seen.list).toContain(`• ${seen.code} — `);
+      expect(seen.list).toContain("tại CX-00004");
+      expect(seen.view).toContain(`Sự cố ${seen.code} — `);
+      expect(seen.view).toContain("anh/chị là người báo sự cố");
+      for (const hidden of ["HTT-2026", "mật", "codec"]) expect(seen.view).not.toContain(hidden);
+      // In the group, only the hint to ask in private.
+      expect(seen.inGroup).toBe(`Xem diễn biến sự cố ${seen.code}: nhắn riêng /suco ${seen.code} cho bot.`);
+      // A third endpoint learns nothing, not even that it exists.
+      expect(seen.other).toContain("Không tìm thấy sự cố");
+    }
+    // Nothing in the reporter's answers tells a secret session from an open one.
+    expect([secret.list, secret.view]).toEqual([open.list, open.view]);
+    // The endpoint's own people still see the session and the note.
+    expect(open.own).toContain("phiên HTT-2026-0001");
+    expect(open.own).toContain("đã khởi động lại thiết bị codec");
+    expect(secret.own).toContain("phiên HTT-2026-0001 (phiên mật)");
   });
 });
 

@@ -423,8 +423,11 @@ async function ownIncidents(r: Repos, ev: ChatEvent, person: ChatPerson | null, 
   const desk = DESK_ROLES.includes(person.role);
   if (!desk && ev.chatType !== "private")
     return reply(r, ev, "Xem sự cố của điểm cầu mình: nhắn riêng /suco cho bot.", now);
+  // Their endpoint's, and those they reported at another endpoint (a report is filed where its words point).
   const open = (await r.incidents.list()).filter(
-    (i) => i.status !== "resolved" && (desk || (person.endpoint !== null && i.endpoint === person.endpoint)),
+    (i) =>
+      i.status !== "resolved" &&
+      (desk || (person.endpoint !== null && i.endpoint === person.endpoint) || i.reporter === who(ev)),
   );
   if (open.length === 0) return reply(r, ev, "Không có sự cố nào đang mở.", now);
   return reply(
@@ -446,7 +449,8 @@ const TIMELINE_STEPS = 30;
 
 /**
  * `/suco SC-…`: one incident and its timeline (who did what and when, comments and reopenings). Desk staff see
- * any incident, a person of an endpoint only their endpoint's, in private; in the group a secret session's
+ * any incident, a person of an endpoint their endpoint's and, without session or notes, those they reported
+ * elsewhere, in private; in the group a secret session's
  * incident is only named, never described (Điều 5.2).
  */
 async function incidentView(
@@ -461,26 +465,36 @@ async function incidentView(
   const desk = DESK_ROLES.includes(person.role);
   const m = INCIDENT_CODE_RE.exec(given);
   const found = m ? await r.incidents.get(`SC-${m[1]}-${m[2]}`) : null;
+  const own = found && (desk || (person.endpoint !== null && found.endpoint === person.endpoint));
+  // Who reported an incident at another endpoint follows it too, but only as far as their report goes: the
+  // steps, never the session nor the notes (the endpoint may be in a secret session, Điều 5.2, and the answer is
+  // the same whether it is or not, so that it tells nothing).
+  const reporterOnly = Boolean(found && !own && found.reporter === who(ev));
   // Another endpoint's incident is "not found": its existence is not ours to tell.
-  const inc =
-    found && (desk || (person.endpoint !== null && found.endpoint === person.endpoint)) ? found : null;
+  const inc = found && (own || reporterOnly) ? found : null;
   if (!inc)
     return reply(r, ev, `Không tìm thấy sự cố «${given.trim()}». Cách dùng: /suco SC-2026-0123.`, now);
-  const booking = inc.booking ? await r.bookings.get(inc.booking) : null;
+  const booking = inc.booking && !reporterOnly ? await r.bookings.get(inc.booking) : null;
   const secret = booking?.request.secret ?? false;
   if (ev.chatType !== "private" && (!desk || secret))
     return reply(r, ev, `Xem diễn biến sự cố ${inc.code}: nhắn riêng /suco ${inc.code} cho bot.`, now);
   const place = inc.endpoint ?? "điểm cầu chưa rõ";
+  const session = inc.booking && !reporterOnly ? `, phiên ${inc.booking}${secret ? " (phiên mật)" : ""}` : "";
   const steps = await incidentTimeline(r, inc);
   const shown = steps.slice(-TIMELINE_STEPS);
   return reply(
     r,
     ev,
     [
-      `Sự cố ${inc.code} — ${CATEGORY_VI[inc.category]} tại ${place}${inc.booking ? `, phiên ${inc.booking}` : ""}${secret ? " (phiên mật)" : ""} — ${INCIDENT_STATUS_VI[inc.status]}${inc.unverified ? " (chưa xác minh)" : ""}.`,
-      "Diễn biến:",
+      `Sự cố ${inc.code} — ${CATEGORY_VI[inc.category]} tại ${place}${session} — ${INCIDENT_STATUS_VI[inc.status]}${inc.unverified ? " (chưa xác minh)" : ""}.`,
+      reporterOnly
+        ? "Diễn biến (anh/chị là người báo sự cố; nội dung ghi chú chỉ điểm cầu gặp sự cố và bộ phận kỹ thuật xem được):"
+        : "Diễn biến:",
       ...(steps.length > shown.length ? [`… ${steps.length - shown.length} bước trước đó`] : []),
-      ...shown.map((e) => `• ${formatVi(e.at, zone)} — ${e.label} — ${e.who}${e.note ? `: ${e.note}` : ""}`),
+      ...shown.map(
+        (e) =>
+          `• ${formatVi(e.at, zone)} — ${e.label} — ${e.who}${e.note && !reporterOnly ? `: ${e.note}` : ""}`,
+      ),
     ].join("\n"),
     now,
   );
