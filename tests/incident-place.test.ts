@@ -312,6 +312,25 @@ describe("a report from one endpoint about another", () => {
   });
 });
 
+describe("desk staff, who have no endpoint of their own", () => {
+  it("file a report at the endpoint their words name, and are told how when they name none", async () => {
+    const desk = await makeDesk();
+    const mcu = people.find((p) => p.role === "mcu-technician")!;
+    const person = await desk.store.read((r) => r.incidents.personByChat("telegram", mcu.telegramId!));
+    expect(person).toMatchObject({ role: "mcu-technician", endpoint: null });
+    const staff: Actor = { id: `telegram:${mcu.telegramId}`, channel: "telegram", person };
+    const out = await report(desk, staff, "CX-00004 mất hình");
+    expect(out).toMatchObject({ kind: "opened", unverified: false, inWords: true });
+    expect(out.incident).toMatchObject({ endpoint: "CX-00004", reporter: staff.id });
+    expect(out.notice).toContain(`tại ${BA_DINH}`);
+    const none = await reportIncident(desk, staff, { text: "mất tiếng" }, NOW);
+    expect(none).toMatchObject({ ok: false, reason: "no-endpoint" });
+    if (none.ok || none.reason !== "no-endpoint") throw new Error("unreachable");
+    expect(none.message).toContain("đề nghị ghi rõ tên hoặc mã điểm cầu gặp sự cố");
+    expect(await desk.store.read((r) => r.incidents.list())).toHaveLength(1);
+  });
+});
+
 describe("the reporter follows a report filed at another endpoint", () => {
   /** A live session at Ba Đình (secret or not), SYT-01's report about it, a note by Ba Đình: what /suco shows. */
   async function follow(secret: boolean) {

@@ -169,7 +169,7 @@ export function strangerNotice(
 }
 
 export const NO_ENDPOINT_TEXT =
-  "Tài khoản của anh/chị thuộc bộ phận kỹ thuật, không gắn với điểm cầu; sự cố cần được báo từ điểm cầu.";
+  "Tài khoản của anh/chị thuộc bộ phận kỹ thuật, không gắn với điểm cầu: đề nghị ghi rõ tên hoặc mã điểm cầu gặp sự cố (ví dụ «CX-00004 mất hình»), hoặc để điểm cầu tự báo.";
 
 export function acknowledgedText(who: string, code: string): string {
   return `${who} đã nhận xử lý sự cố ${code}.`;

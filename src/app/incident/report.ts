@@ -147,9 +147,14 @@ export async function reportIncidentIn(
   if (category === "other") return { ok: false, reason: "not-a-fault" };
   const person = actor.person;
   if (!person) return strangerReport(desk, r, actor, input, category, now, opts, tell);
-  if (!person.endpoint) return { ok: false, reason: "no-endpoint", message: NO_ENDPOINT_TEXT };
   // "Phòng họp UBND phường Ba Đình mất hình" from the Sở Y tế technician is a fault at Ba Đình, reported from Sở Y tế.
-  const { endpoint, from, name } = await placeOf(r, input.text, person.endpoint);
+  // Desk staff have no endpoint of their own: a report of theirs is filed where its words point, or not at all.
+  const { endpoint, from, name } = person.endpoint
+    ? await placeOf(r, input.text, person.endpoint)
+    : await placeOf(r, input.text, null);
+  if (endpoint === null) return { ok: false, reason: "no-endpoint", message: NO_ENDPOINT_TEXT };
+  /** The words named the endpoint (not the reporter's own): the answer names it in words. */
+  const inWordsPlace = endpoint !== person.endpoint;
   const note = from ? reportedFromNote(input.text, from) : input.text;
   const joined = await r.incidents.openAt(
     endpoint,
@@ -166,9 +171,9 @@ export async function reportIncidentIn(
     });
     if (joined.major) await restateStormIn(r, joined.code, joined.major, now);
     // A storm's report is acknowledged by the storm message alone, named place or not.
-    const session = from && joined.booking ? await r.bookings.get(joined.booking) : null;
+    const session = inWordsPlace && joined.booking ? await r.bookings.get(joined.booking) : null;
     const place =
-      from && !joined.major
+      inWordsPlace && !joined.major
         ? namedPlaceText(
             { code: endpoint, name },
             joined.booking ? { code: joined.booking, secret: session?.request.secret ?? true } : null,
@@ -196,7 +201,7 @@ export async function reportIncidentIn(
   // Điều 5.2: during a secret session neither the endpoint nor the reporter is tied to it in chat.
   const secret = booking?.request.secret ?? false;
   const session = booking ? { code: booking.code, secret } : null;
-  const named = from ? namedPlaceText({ code: endpoint, name }, session) : null;
+  const named = inWordsPlace ? namedPlaceText({ code: endpoint, name }, session) : null;
   const where = named ?? reportPlace(endpoint, session);
   const short = secret ? code : `${code} (${endpoint})`;
   const major = await joinStormIn(desk, r, incident, now, opts.storm, {
