@@ -44,6 +44,13 @@ interface HeldRow {
   h: SlotHolder;
 }
 
+/** schedule_days versions of the days [lo, hi], read once in a transaction (BookingRepo.versionsSpan). */
+export interface VersionSpan {
+  lo: number;
+  hi: number;
+  versions: Map<number, number>;
+}
+
 const NO_ENDPOINTS: string[] = Object.freeze([]) as unknown as string[];
 
 /** `h` with the endpoints of this call: an object literal, not a spread (a spread is lowered to a slow helper). */
@@ -445,6 +452,20 @@ export class BookingRepo {
       ),
       holding: prepare(c, "bookings_holding", holdingQuery),
       atEndpoint: prepare(c, "bookings_at_endpoint", atEndpointQuery),
+      // PostgreSQL: every requested endpoint's rows in one round trip (an index scan per array element).
+      atEndpoints: prepare(c, "bookings_at_endpoints", () =>
+        db
+          .select({ booking: bookingEndpoints.booking, endpoint: bookingEndpoints.endpoint })
+          .from(bookingEndpoints)
+          .where(
+            and(
+              sql`${bookingEndpoints.endpoint} = ANY(${ph("endpoints")}::text[])`,
+              gte(bookingEndpoints.startAt, ph("lo")),
+              lt(bookingEndpoints.startAt, ph("to")),
+              gt(bookingEndpoints.endAt, ph("from")),
+            ),
+          ),
+      ),
       byCode: prepare(
         c,
         "bookings_by_code",
@@ -593,13 +614,20 @@ export class BookingRepo {
    * the conflict rules need no more. Two prepared range scans on covering indexes: the holding bookings in the
    * window, and each requested endpoint's rows in the window.
    */
-  async holders(from: Date, to: Date, endpoints: readonly string[]): Promise<SlotHolder[]> {
+  async holders(
+    from: Date,
+    to: Date,
+    endpoints: readonly string[],
+    /** Versions read earlier in this transaction by `versionsSpan` (see there). */
+    span?: VersionSpan | null,
+  ): Promise<SlotHolder[]> {
     if (!this.cache) return this.holdersFresh(from, to, endpoints);
     const window = { lo: from.getTime() - MAX_SESSION_MS, to: to.getTime(), from: from.getTime() };
     if (!(window.lo < window.to)) return [];
     const perDay = await this.cachedDays(
       Math.floor(window.lo / DAY_MS),
       Math.floor((window.to - 1) / DAY_MS),
+      span,
     );
     const inWindow: HeldRow[] = [];
     for (const rows of perDay) {
@@ -616,10 +644,10 @@ export class BookingRepo {
    * those versions: a write committed between the two reads leaves an entry older than its version (a miss
    * later, never a stale hit).
    */
-  private async cachedDays(dayLo: number, dayHi: number): Promise<HeldRow[][]> {
+  private async cachedDays(dayLo: number, dayHi: number, span?: VersionSpan | null): Promise<HeldRow[][]> {
     const cache = this.cache!;
-    const versions = new Map<number, number>();
-    for (const v of await this.q.versions.execute({ lo: dayLo, hi: dayHi })) versions.set(v.day, v.version);
+    const versions =
+      span && span.lo <= dayLo && dayHi <= span.hi ? span.versions : await this.readVersions(dayLo, dayHi);
     const perDay: HeldRow[][] = [];
     let missFrom = -1;
     for (let day = dayLo; day <= dayHi + 1; day++) {
@@ -643,6 +671,26 @@ export class BookingRepo {
       if (hit) perDay.push(hit);
     }
     return perDay;
+  }
+
+  private async readVersions(dayLo: number, dayHi: number): Promise<Map<number, number>> {
+    const versions = new Map<number, number>();
+    for (const v of await this.q.versions.execute({ lo: dayLo, hi: dayHi })) versions.set(v.day, v.version);
+    return versions;
+  }
+
+  /**
+   * PostgreSQL: the schedule_days versions of the days a `holders(from, to, …)` call reads, read now, for the
+   * `holders` calls of this same transaction over windows inside it, before it writes: a rejection's two windows
+   * read their versions in one round trip, not two. Holders read under them are as of this read, as one wide
+   * `holders` call's would be. Null on SQLite (no round trip to save) and without a cache.
+   */
+  async versionsSpan(from: Date, to: Date): Promise<VersionSpan | null> {
+    if (this.dialect !== "pg" || !this.cache) return null;
+    const lo = Math.floor((from.getTime() - MAX_SESSION_MS) / DAY_MS);
+    const hi = Math.floor((to.getTime() - 1) / DAY_MS);
+    if (!(lo <= hi)) return null;
+    return { lo, hi, versions: await this.readVersions(lo, hi) };
   }
 
   /**
@@ -706,12 +754,17 @@ export class BookingRepo {
     endpoints: readonly string[],
   ): Promise<Map<string, string[]>> {
     const eps = new Map<string, string[]>();
-    for (const endpoint of new Set(endpoints)) {
-      const at = this.sqliteRaw
-        ? (this.sqliteRaw.atEndpoint.values({ ...window, endpoint }) as unknown as [string][]).map(
-            (r) => r[0],
-          )
-        : (await this.q.atEndpoint.execute({ ...window, endpoint })).map((r) => r.booking);
+    const wanted = new Set(endpoints);
+    // PostgreSQL: one query for all of them, grouped back per endpoint in the order asked.
+    const fetched = this.sqliteRaw || wanted.size < 2 ? null : await this.atEndpointsPg(window, wanted);
+    for (const endpoint of wanted) {
+      const at = fetched
+        ? (fetched.get(endpoint) ?? [])
+        : this.sqliteRaw
+          ? (this.sqliteRaw.atEndpoint.values({ ...window, endpoint }) as unknown as [string][]).map(
+              (r) => r[0],
+            )
+          : (await this.q.atEndpoint.execute({ ...window, endpoint })).map((r) => r.booking);
       for (const booking of at) {
         const list = eps.get(booking);
         if (list) list.push(endpoint);
@@ -719,6 +772,20 @@ export class BookingRepo {
       }
     }
     return eps;
+  }
+
+  /** PostgreSQL: the bookings at each of `endpoints` in the window, in one round trip. */
+  private async atEndpointsPg(
+    window: { lo: number; to: number; from: number },
+    endpoints: Set<string>,
+  ): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (const r of await this.q.atEndpoints.execute({ ...window, endpoints: [...endpoints] })) {
+      const list = out.get(r.endpoint);
+      if (list) list.push(r.booking);
+      else out.set(r.endpoint, [r.booking]);
+    }
+    return out;
   }
 
   /** See REBUILD_SCHEDULE_DAYS; also empties this repository's cache. */
