@@ -24,7 +24,7 @@ import type {
   SlotHolder,
 } from "../core/booking/types.js";
 import { HOLDING_STATUSES } from "../core/booking/types.js";
-import { type Conn, countAll, first, prepare, raw } from "./conn.js";
+import { type Conn, countAll, first, prepare, raw, runNamedPg } from "./conn.js";
 import type { bookings } from "./schema.js";
 
 type Row = typeof bookings.$inferSelect;
@@ -43,6 +43,20 @@ interface HeldRow {
   e: number;
   h: SlotHolder;
 }
+
+/** PostgreSQL: one booking's endpoint rows (parallel arrays of endpoints and roles) in one statement. */
+const INSERT_ENDPOINTS_PG = `INSERT INTO booking_endpoints (booking, endpoint, role, start_at, end_at)
+  SELECT $1, u.endpoint, u.role, $4::bigint, $5::bigint FROM unnest($2::text[], $3::text[]) AS u(endpoint, role)`;
+
+/**
+ * PostgreSQL: several audit rows of one booking in one statement, in list order (ORDER BY the ordinality: the
+ * identity ids are drawn as the rows come, so the trail keeps its order).
+ */
+const INSERT_EVENTS_PG = `INSERT INTO booking_events (booking, at, from_status, to_status, actor, channel, reason)
+  SELECT $1, u.at, u.from_status, u.to_status, u.actor, u.channel, u.reason
+  FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+    WITH ORDINALITY AS u(at, from_status, to_status, actor, channel, reason, n)
+  ORDER BY u.n`;
 
 /** schedule_days versions of the days [lo, hi], read once in a transaction (BookingRepo.versionsSpan). */
 export interface VersionSpan {
@@ -453,19 +467,22 @@ export class BookingRepo {
       holding: prepare(c, "bookings_holding", holdingQuery),
       atEndpoint: prepare(c, "bookings_at_endpoint", atEndpointQuery),
       // PostgreSQL: every requested endpoint's rows in one round trip (an index scan per array element).
-      atEndpoints: prepare(c, "bookings_at_endpoints", () =>
-        db
-          .select({ booking: bookingEndpoints.booking, endpoint: bookingEndpoints.endpoint })
-          .from(bookingEndpoints)
-          .where(
-            and(
-              sql`${bookingEndpoints.endpoint} = ANY(${ph("endpoints")}::text[])`,
-              gte(bookingEndpoints.startAt, ph("lo")),
-              lt(bookingEndpoints.startAt, ph("to")),
-              gt(bookingEndpoints.endAt, ph("from")),
-            ),
-          ),
-      ),
+      atEndpoints:
+        c.dialect === "pg"
+          ? prepare(c, "bookings_at_endpoints", () =>
+              db
+                .select({ booking: bookingEndpoints.booking, endpoint: bookingEndpoints.endpoint })
+                .from(bookingEndpoints)
+                .where(
+                  and(
+                    sql`${bookingEndpoints.endpoint} = ANY(${ph("endpoints")}::text[])`,
+                    gte(bookingEndpoints.startAt, ph("lo")),
+                    lt(bookingEndpoints.startAt, ph("to")),
+                    gt(bookingEndpoints.endAt, ph("from")),
+                  ),
+                ),
+            )
+          : null,
       byCode: prepare(
         c,
         "bookings_by_code",
@@ -543,14 +560,21 @@ export class BookingRepo {
    * Write the booking and its endpoint rows. Endpoint rows are diffed against what is stored: unchanged ones
    * are not touched, so saving a booking whose endpoints stay costs one upsert and one indexed read.
    */
-  async save(b: Booking): Promise<void> {
+  async save(
+    b: Booking,
+    /**
+     * `fresh`: the booking's code was drawn in this transaction (nextSeq), so no endpoint rows exist to diff: they
+     * are inserted without reading (should rows exist after all, their primary key fails the transaction).
+     */
+    opts: { fresh?: boolean } = {},
+  ): Promise<void> {
     await this.q.upsert.execute(driverRow(toRow(b)));
     const want = new Map<string, string>();
     if (b.hostEndpoint) want.set(b.hostEndpoint, "host");
     for (const p of b.request.participants) if (!want.has(p)) want.set(p, "participant");
     const startAt = b.request.start?.getTime() ?? null;
     const endAt = b.request.end?.getTime() ?? null;
-    const have = await this.q.endpointsOf.execute({ code: b.code });
+    const have = opts.fresh ? [] : await this.q.endpointsOf.execute({ code: b.code });
     for (const h of have) {
       const role = want.get(h.endpoint);
       if (role === undefined) await this.q.deleteEndpoint.execute({ code: b.code, endpoint: h.endpoint });
@@ -564,17 +588,15 @@ export class BookingRepo {
       want.delete(h.endpoint);
     }
     if (this.dialect === "pg" && want.size > 1) {
-      // PostgreSQL: one round trip for a new booking's endpoints rather than one per endpoint.
-      const { bookingEndpoints } = this.t;
-      await this.db.insert(bookingEndpoints).values(
-        [...want].map(([endpoint, role]) => ({
-          booking: b.code,
-          endpoint,
-          role,
-          startAt: startAt === null ? null : new Date(startAt),
-          endAt: endAt === null ? null : new Date(endAt),
-        })),
-      );
+      // PostgreSQL: one round trip for a new booking's endpoints rather than one per endpoint, as a named
+      // statement (planned once per connection; the builder's VALUES list was parsed and planned every time).
+      await runNamedPg(this.conn, "bookings_insert_endpoints", INSERT_ENDPOINTS_PG, [
+        b.code,
+        [...want.keys()],
+        [...want.values()],
+        startAt,
+        endAt,
+      ]);
       return;
     }
     for (const [endpoint, role] of want) {
@@ -780,7 +802,7 @@ export class BookingRepo {
     endpoints: Set<string>,
   ): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
-    for (const r of await this.q.atEndpoints.execute({ ...window, endpoints: [...endpoints] })) {
+    for (const r of await this.q.atEndpoints!.execute({ ...window, endpoints: [...endpoints] })) {
       const list = out.get(r.endpoint);
       if (list) list.push(r.booking);
       else out.set(r.endpoint, [r.booking]);
@@ -973,19 +995,16 @@ export class BookingRepo {
       for (const e of es) await this.addEvent(code, e);
       return;
     }
-    const { bookingEvents } = this.t;
-    // A multi-row VALUES takes its serial ids in list order: the trail keeps its order.
-    await this.db.insert(bookingEvents).values(
-      es.map((e) => ({
-        booking: code,
-        at: e.at,
-        fromStatus: e.from,
-        toStatus: e.to,
-        actor: e.actor,
-        channel: e.channel,
-        reason: e.reason,
-      })),
-    );
+    // One named statement for any number of rows; its ids follow the list's order (see INSERT_EVENTS_PG).
+    await runNamedPg(this.conn, "bookings_insert_events", INSERT_EVENTS_PG, [
+      code,
+      es.map((e) => e.at.getTime()),
+      es.map((e) => e.from),
+      es.map((e) => e.to),
+      es.map((e) => e.actor),
+      es.map((e) => e.channel),
+      es.map((e) => e.reason),
+    ]);
   }
 
   async events(code: string): Promise<BookingEvent[]> {

@@ -111,7 +111,7 @@ export async function settle(
     missing: decision.missing,
     priority: decision.priority,
   };
-  await r.bookings.save(booking);
+  await r.bookings.save(booking, { fresh: received !== undefined });
   const moved: BookingEvent = {
     at: now,
     from: b.status,
