@@ -24,7 +24,7 @@ import type {
   SlotHolder,
 } from "../core/booking/types.js";
 import { HOLDING_STATUSES } from "../core/booking/types.js";
-import { type Conn, countAll, first, prepare, raw } from "./conn.js";
+import { type Conn, countAll, first, prepare, raw, runNamedPg } from "./conn.js";
 import type { bookings } from "./schema.js";
 
 type Row = typeof bookings.$inferSelect;
@@ -42,6 +42,27 @@ interface HeldRow {
   s: number;
   e: number;
   h: SlotHolder;
+}
+
+/** PostgreSQL: one booking's endpoint rows (parallel arrays of endpoints and roles) in one statement. */
+const INSERT_ENDPOINTS_PG = `INSERT INTO booking_endpoints (booking, endpoint, role, start_at, end_at)
+  SELECT $1, u.endpoint, u.role, $4::bigint, $5::bigint FROM unnest($2::text[], $3::text[]) AS u(endpoint, role)`;
+
+/**
+ * PostgreSQL: several audit rows of one booking in one statement, in list order (ORDER BY the ordinality: the
+ * identity ids are drawn as the rows come, so the trail keeps its order).
+ */
+const INSERT_EVENTS_PG = `INSERT INTO booking_events (booking, at, from_status, to_status, actor, channel, reason)
+  SELECT $1, u.at, u.from_status, u.to_status, u.actor, u.channel, u.reason
+  FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+    WITH ORDINALITY AS u(at, from_status, to_status, actor, channel, reason, n)
+  ORDER BY u.n`;
+
+/** schedule_days versions of the days [lo, hi], read once in a transaction (BookingRepo.versionsSpan). */
+export interface VersionSpan {
+  lo: number;
+  hi: number;
+  versions: Map<number, number>;
 }
 
 const NO_ENDPOINTS: string[] = Object.freeze([]) as unknown as string[];
@@ -523,6 +544,23 @@ export class BookingRepo {
       ),
       holding: prepare(c, "bookings_holding", holdingQuery),
       atEndpoint: prepare(c, "bookings_at_endpoint", atEndpointQuery),
+      // PostgreSQL: every requested endpoint's rows in one round trip (an index scan per array element).
+      atEndpoints:
+        c.dialect === "pg"
+          ? prepare(c, "bookings_at_endpoints", () =>
+              db
+                .select({ booking: bookingEndpoints.booking, endpoint: bookingEndpoints.endpoint })
+                .from(bookingEndpoints)
+                .where(
+                  and(
+                    sql`${bookingEndpoints.endpoint} = ANY(${ph("endpoints")}::text[])`,
+                    gte(bookingEndpoints.startAt, ph("lo")),
+                    lt(bookingEndpoints.startAt, ph("to")),
+                    gt(bookingEndpoints.endAt, ph("from")),
+                  ),
+                ),
+            )
+          : null,
       byCode: prepare(
         c,
         "bookings_by_code",
@@ -600,7 +638,14 @@ export class BookingRepo {
    * Write the booking and its endpoint rows. Endpoint rows are diffed against what is stored: unchanged ones
    * are not touched, so saving a booking whose endpoints stay costs one upsert and one indexed read.
    */
-  async save(b: Booking): Promise<void> {
+  async save(
+    b: Booking,
+    /**
+     * `fresh`: the booking's code was drawn in this transaction (nextSeq), so no endpoint rows exist to diff: they
+     * are inserted without reading (should rows exist after all, their primary key fails the transaction).
+     */
+    opts: { fresh?: boolean } = {},
+  ): Promise<void> {
     const row = toRow(b);
     // SQLite: the day's version around the write, for HoldersCache.ownWrite (two reads of an in-process index,
     // ~µs; on PostgreSQL they would be round trips, and the cache re-reads the day instead).
@@ -615,7 +660,7 @@ export class BookingRepo {
     for (const p of b.request.participants) if (!want.has(p)) want.set(p, "participant");
     const startAt = b.request.start?.getTime() ?? null;
     const endAt = b.request.end?.getTime() ?? null;
-    const have = await this.q.endpointsOf.execute({ code: b.code });
+    const have = opts.fresh ? [] : await this.q.endpointsOf.execute({ code: b.code });
     for (const h of have) {
       const role = want.get(h.endpoint);
       if (role === undefined) await this.q.deleteEndpoint.execute({ code: b.code, endpoint: h.endpoint });
@@ -629,17 +674,15 @@ export class BookingRepo {
       want.delete(h.endpoint);
     }
     if (this.dialect === "pg" && want.size > 1) {
-      // PostgreSQL: one round trip for a new booking's endpoints rather than one per endpoint.
-      const { bookingEndpoints } = this.t;
-      await this.db.insert(bookingEndpoints).values(
-        [...want].map(([endpoint, role]) => ({
-          booking: b.code,
-          endpoint,
-          role,
-          startAt: startAt === null ? null : new Date(startAt),
-          endAt: endAt === null ? null : new Date(endAt),
-        })),
-      );
+      // PostgreSQL: one round trip for a new booking's endpoints rather than one per endpoint, as a named
+      // statement (planned once per connection; the builder's VALUES list was parsed and planned every time).
+      await runNamedPg(this.conn, "bookings_insert_endpoints", INSERT_ENDPOINTS_PG, [
+        b.code,
+        [...want.keys()],
+        [...want.values()],
+        startAt,
+        endAt,
+      ]);
       return;
     }
     for (const [endpoint, role] of want) {
@@ -679,13 +722,20 @@ export class BookingRepo {
    * the conflict rules need no more. Two prepared range scans on covering indexes: the holding bookings in the
    * window, and each requested endpoint's rows in the window.
    */
-  async holders(from: Date, to: Date, endpoints: readonly string[]): Promise<SlotHolder[]> {
+  async holders(
+    from: Date,
+    to: Date,
+    endpoints: readonly string[],
+    /** Versions read earlier in this transaction by `versionsSpan` (see there). */
+    span?: VersionSpan | null,
+  ): Promise<SlotHolder[]> {
     if (!this.cache) return this.holdersFresh(from, to, endpoints);
     const window = { lo: from.getTime() - MAX_SESSION_MS, to: to.getTime(), from: from.getTime() };
     if (!(window.lo < window.to)) return [];
     const perDay = await this.cachedDays(
       Math.floor(window.lo / DAY_MS),
       Math.floor((window.to - 1) / DAY_MS),
+      span,
     );
     const inWindow = (r: HeldRow) => r.s >= window.lo && r.s < window.to && r.e > window.from;
     if (!perDay.some((rows) => rows.some(inWindow))) return [];
@@ -707,10 +757,10 @@ export class BookingRepo {
    * those versions: a write committed between the two reads leaves an entry older than its version (a miss
    * later, never a stale hit).
    */
-  private async cachedDays(dayLo: number, dayHi: number): Promise<HeldRow[][]> {
+  private async cachedDays(dayLo: number, dayHi: number, span?: VersionSpan | null): Promise<HeldRow[][]> {
     const cache = this.cache!;
-    const versions = new Map<number, number>();
-    for (const v of await this.q.versions.execute({ lo: dayLo, hi: dayHi })) versions.set(v.day, v.version);
+    const versions =
+      span && span.lo <= dayLo && dayHi <= span.hi ? span.versions : await this.readVersions(dayLo, dayHi);
     const perDay: HeldRow[][] = [];
     let missFrom = -1;
     for (let day = dayLo; day <= dayHi + 1; day++) {
@@ -734,6 +784,26 @@ export class BookingRepo {
       if (hit) perDay.push(hit);
     }
     return perDay;
+  }
+
+  private async readVersions(dayLo: number, dayHi: number): Promise<Map<number, number>> {
+    const versions = new Map<number, number>();
+    for (const v of await this.q.versions.execute({ lo: dayLo, hi: dayHi })) versions.set(v.day, v.version);
+    return versions;
+  }
+
+  /**
+   * PostgreSQL: the schedule_days versions of the days a `holders(from, to, …)` call reads, read now, for the
+   * `holders` calls of this same transaction over windows inside it, before it writes: a rejection's two windows
+   * read their versions in one round trip, not two. Holders read under them are as of this read, as one wide
+   * `holders` call's would be. Null on SQLite (no round trip to save) and without a cache.
+   */
+  async versionsSpan(from: Date, to: Date): Promise<VersionSpan | null> {
+    if (this.dialect !== "pg" || !this.cache) return null;
+    const lo = Math.floor((from.getTime() - MAX_SESSION_MS) / DAY_MS);
+    const hi = Math.floor((to.getTime() - 1) / DAY_MS);
+    if (!(lo <= hi)) return null;
+    return { lo, hi, versions: await this.readVersions(lo, hi) };
   }
 
   /**
@@ -786,12 +856,17 @@ export class BookingRepo {
     endpoints: readonly string[],
   ): Promise<Map<string, string[]>> {
     const eps = new Map<string, string[]>();
-    for (const endpoint of new Set(endpoints)) {
-      const at = this.sqliteRaw
-        ? (this.sqliteRaw.atEndpoint.values({ ...window, endpoint }) as unknown as [string][]).map(
-            (r) => r[0],
-          )
-        : (await this.q.atEndpoint.execute({ ...window, endpoint })).map((r) => r.booking);
+    const wanted = new Set(endpoints);
+    // PostgreSQL: one query for all of them, grouped back per endpoint in the order asked.
+    const fetched = this.sqliteRaw || wanted.size < 2 ? null : await this.atEndpointsPg(window, wanted);
+    for (const endpoint of wanted) {
+      const at = fetched
+        ? (fetched.get(endpoint) ?? [])
+        : this.sqliteRaw
+          ? (this.sqliteRaw.atEndpoint.values({ ...window, endpoint }) as unknown as [string][]).map(
+              (r) => r[0],
+            )
+          : (await this.q.atEndpoint.execute({ ...window, endpoint })).map((r) => r.booking);
       for (const booking of at) {
         const list = eps.get(booking);
         if (list) list.push(endpoint);
@@ -805,6 +880,20 @@ export class BookingRepo {
   private dayVersion(day: number): number {
     const row = this.sqliteRaw!.dayVersion.get({ day }) as { version: number } | undefined;
     return row?.version ?? 0;
+  }
+
+  /** PostgreSQL: the bookings at each of `endpoints` in the window, in one round trip. */
+  private async atEndpointsPg(
+    window: { lo: number; to: number; from: number },
+    endpoints: Set<string>,
+  ): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (const r of await this.q.atEndpoints!.execute({ ...window, endpoints: [...endpoints] })) {
+      const list = out.get(r.endpoint);
+      if (list) list.push(r.booking);
+      else out.set(r.endpoint, [r.booking]);
+    }
+    return out;
   }
 
   /** See REBUILD_SCHEDULE_DAYS; also empties this repository's cache. */
@@ -992,19 +1081,16 @@ export class BookingRepo {
       for (const e of es) await this.addEvent(code, e);
       return;
     }
-    const { bookingEvents } = this.t;
-    // A multi-row VALUES takes its serial ids in list order: the trail keeps its order.
-    await this.db.insert(bookingEvents).values(
-      es.map((e) => ({
-        booking: code,
-        at: e.at,
-        fromStatus: e.from,
-        toStatus: e.to,
-        actor: e.actor,
-        channel: e.channel,
-        reason: e.reason,
-      })),
-    );
+    // One named statement for any number of rows; its ids follow the list's order (see INSERT_EVENTS_PG).
+    await runNamedPg(this.conn, "bookings_insert_events", INSERT_EVENTS_PG, [
+      code,
+      es.map((e) => e.at.getTime()),
+      es.map((e) => e.from),
+      es.map((e) => e.to),
+      es.map((e) => e.actor),
+      es.map((e) => e.channel),
+      es.map((e) => e.reason),
+    ]);
   }
 
   async events(code: string): Promise<BookingEvent[]> {

@@ -78,3 +78,16 @@ export function prepare<T>(
 
 /** A placeholder passed through as is (JSON text, integer milliseconds), without the column's encoder. */
 export const raw = (name: string) => sql`${sql.placeholder(name)}`;
+
+/**
+ * PostgreSQL: run `text` as a named statement on the connection's client: parsed and planned once per connection,
+ * like drizzle's prepared queries, for statements drizzle's builders cannot prepare (a multi-row insert of any
+ * length through `unnest`). Returns the rows changed.
+ */
+export async function runNamedPg(c: Conn, name: string, text: string, values: unknown[]): Promise<number> {
+  const client = c.statements?.client as
+    | { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rowCount: number | null }> }
+    | undefined;
+  if (c.dialect !== "pg" || !client) throw new Error("runNamedPg runs on PostgreSQL only");
+  return (await client.query({ name, text, values })).rowCount ?? 0;
+}

@@ -94,6 +94,22 @@ export class JobRepo {
           .set({ status: "done", doneAt: raw("now"), claimedBy: null, leaseUntil: null })
           .where(eq(jobs.id, sql.placeholder("id"))),
       ),
+      // PostgreSQL only (an array parameter; SQLite cancels kind by kind).
+      cancelMany:
+        c.dialect === "pg"
+          ? prepare(c, "jobs_cancel_many", () =>
+              db
+                .update(jobs)
+                .set({ status: "cancelled" })
+                .where(
+                  and(
+                    sql`${jobs.kind} = ANY(${sql.placeholder("kinds")}::text[])`,
+                    eq(jobs.key, sql.placeholder("key")),
+                    eq(jobs.status, "pending"),
+                  ),
+                ),
+            )
+          : null,
       cancel: prepare(
         c,
         "jobs_cancel",
@@ -134,11 +150,8 @@ export class JobRepo {
       return;
     }
     if (kinds.length === 0) return;
-    const jobs = this.jobs;
-    await this.db
-      .update(jobs)
-      .set({ status: "cancelled" })
-      .where(and(inArray(jobs.kind, [...kinds]), eq(jobs.key, key), eq(jobs.status, "pending")));
+    // A named statement with an array parameter: planned once per connection, whatever the number of kinds.
+    await this.q.cancelMany!.execute({ kinds: [...kinds], key });
   }
 
   async due(now: Date, limit: number): Promise<Job[]> {

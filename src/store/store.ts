@@ -1,5 +1,4 @@
 import type Database from "better-sqlite3";
-import { sql } from "drizzle-orm";
 import type pg from "pg";
 import { BookingRepo, HoldersCache } from "./booking-repo.js";
 import { type CheckpointerOptions, WalCheckpointer } from "./checkpointer.js";
@@ -40,12 +39,22 @@ export interface StoreOptions {
   checkpointer?: boolean | CheckpointerOptions;
 }
 
+/** A PostgreSQL store's pool, its drizzle database, and a drizzle database on one of the pool's clients. */
+interface PgParts {
+  pool: pg.Pool;
+  db: PgDb;
+  url: string;
+  onClient(client: pg.PoolClient): PgDb;
+}
+
 /**
  * Every write transaction on PostgreSQL takes this transaction-level advisory lock first: writes are serialized
  * across desks as SQLite's one writer serializes them, so that the rules' reads (capacity, conflicts) and the write
  * they lead to never interleave with another desk's.
  */
 const WRITE_LOCK = 31250002;
+/** BEGIN and the write lock in one simple-protocol message: one round trip. */
+const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
 
 /**
  * The store: repositories over one database, and one way to write: `tx`. On SQLite (one file, the embedded
@@ -67,7 +76,7 @@ export class Store {
   private constructor(
     private readonly opts: StoreOptions,
     private readonly sqliteHandle: Database.Database | null,
-    private readonly pg: { pool: pg.Pool; db: PgDb; url: string } | null,
+    private readonly pg: PgParts | null,
     db: Db,
   ) {
     this.conn = pg ? pgConn(pg.db, this.statements) : sqliteConn(db);
@@ -122,9 +131,10 @@ export class Store {
   /** A store on PostgreSQL, migrations applied. */
   static async openPg(url: string, opts: StoreOptions & { max?: number } = {}): Promise<Store> {
     // pg and its drizzle driver load only for a PostgreSQL desk: a SQLite desk starts without them.
-    const { openPgDatabase } = await import("./pg/db.js");
+    const { openPgDatabase, drizzleOnClient } = await import("./pg/db.js");
     const { pool, db } = await openPgDatabase(url, { max: opts.max });
-    return new Store(opts, null, { pool, db, url }, db as unknown as Db);
+    const onClient = (client: pg.PoolClient) => drizzleOnClient(client);
+    return new Store(opts, null, { pool, db, url, onClient }, db as unknown as Db);
   }
 
   private reposOf(c: Conn, inTransaction = false): Repos {
@@ -149,17 +159,13 @@ export class Store {
   tx<T>(fn: (r: Repos, c: Conn) => Promise<T> | T, opts: { serialize?: boolean } = {}): Promise<T> {
     const pgStore = this.pg;
     if (pgStore) {
-      return pgStore.db
-        .transaction(async (tx) => {
-          if (opts.serialize !== false) await tx.execute(sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`);
-          const c = pgConn(tx as unknown as PgDb, this.statements);
-          return fn(this.reposOf(c, true), c);
-        })
-        .catch((err: unknown) => {
+      return this.pgTx(pgStore, opts.serialize !== false ? BEGIN_LOCKED : "BEGIN", fn).catch(
+        (err: unknown) => {
           // Rolled back: cache entries it filled under versions it bumped itself were never committed.
           this.holdersCache.clear();
           throw err;
-        });
+        },
+      );
     }
     const sqlite = this.sqlite;
     const run = async (): Promise<T> => {
@@ -178,6 +184,46 @@ export class Store {
     const result = this.chain.then(run, run);
     this.chain = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * A PostgreSQL transaction on a pooled client, begun by `begin`: with the write lock, BEGIN and the lock go in one
+   * simple-protocol message (two statements, one round trip; drizzle's `transaction` sends them as two). COMMIT on
+   * success, ROLLBACK on failure; a client whose ROLLBACK fails (connection lost) leaves the pool.
+   */
+  private async pgTx<T>(
+    pgStore: PgParts,
+    begin: string,
+    fn: (r: Repos, c: Conn) => Promise<T> | T,
+  ): Promise<T> {
+    const client = await pgStore.pool.connect();
+    let broken: Error | undefined;
+    try {
+      // Inside the try: a BEGIN that ran but whose lock failed (a cancel) leaves a transaction to roll back.
+      await client.query(begin);
+      const c = pgConn(this.clientDb(client, pgStore), this.statements);
+      const out = await fn(this.reposOf(c, true), c);
+      await client.query("COMMIT");
+      return out;
+    } catch (err) {
+      await client.query("ROLLBACK").catch((e: unknown) => {
+        broken = e instanceof Error ? e : new Error(String(e));
+      });
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** A drizzle database on one pooled client, made once per client (drizzle's set-up is not free). */
+  private readonly clientDbs = new WeakMap<pg.PoolClient, PgDb>();
+  private clientDb(client: pg.PoolClient, pgStore: PgParts): PgDb {
+    let out = this.clientDbs.get(client);
+    if (!out) {
+      out = pgStore.onClient(client);
+      this.clientDbs.set(client, out);
+    }
+    return out;
   }
 
   /**

@@ -18,6 +18,11 @@ export { checkPostgresUrl, isPostgresUrl, maskUrl, maskUrlsIn, passwordsOf } fro
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
+/** A drizzle database on one client of the pool (a transaction's connection). */
+export function drizzleOnClient(client: pg.PoolClient): PgDb {
+  return drizzle(client, { schema });
+}
+
 /** Serializes migrations of several desks starting at once on one database. */
 const MIGRATE_LOCK = 31250001;
 

@@ -1,0 +1,163 @@
+/**
+ * `npx tsx bench/pg-trips.ts [postgres://…]`: what a registration costs on PostgreSQL, round trip by round trip.
+ * Seeds the decision bench's fixture (100 000 bookings, 1 000 endpoints, mulberry32) into a fresh database, warms
+ * the holders cache as a running desk does, then wraps `pg.Client.prototype.query` and runs N registrations
+ * (PG_TRIPS_N, default 200) of the default MCU (mostly rejections) and N of a large one (mostly confirmations).
+ * Prints round trips per registration by outcome, and per statement kind: calls, and the time from sending to
+ * the rows parsed (server + network + pg's row parsing), p50 and total. Without a URL a throwaway PostgreSQL 15
+ * cluster is started (tests/support/postgres.ts) and stopped afterwards.
+ */
+import { join } from "node:path";
+import { sql } from "drizzle-orm";
+import pg from "pg";
+import { registerBooking } from "../src/app/booking/index.js";
+import { warmDays } from "../src/app/booking/warm.js";
+import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
+import type { Desk } from "../src/app/desk.js";
+import type { BookingRequest } from "../src/core/booking/types.js";
+import { atLocal } from "../src/core/calendar/zone.js";
+import { DEFAULT_REGULATION, type Regulation } from "../src/core/regulation.js";
+import { Store } from "../src/store/store.js";
+import { freshDatabase, startPostgres } from "../tests/support/postgres.js";
+import { bigDirectory, mulberry32, seedBookingsPg } from "./fixture.js";
+import { load, pct } from "./sections.js";
+
+const zone = DEFAULT_REGULATION.zone;
+const N = Number(process.env.PG_TRIPS_N ?? 200);
+const LARGE = { ...DEFAULT_REGULATION, mcu: { ports: 2000, conferences: 80 } };
+const HOSTS = [
+  "Sở Tư pháp",
+  "Sở Y tế",
+  "Sở Nội vụ",
+  "Sở Tài chính",
+  "Sở Xây dựng",
+  "Sở Du lịch",
+  "Sở Công Thương",
+];
+
+/** The decision bench's requests (bench/run.ts sampleRequest). */
+function sampleRequest(rnd: (n: number) => number, codes: string[]): BookingRequest {
+  const day = 30 + rnd(600);
+  const start = atLocal("2026-01-05", "08:00", zone).getTime() + day * 86_400_000 + rnd(16) * 1_800_000;
+  return {
+    host: HOSTS[rnd(HOSTS.length)]!,
+    participants: [codes[rnd(codes.length)]!, codes[rnd(codes.length)]!, codes[rnd(codes.length)]!],
+    unresolved: [],
+    start: new Date(start),
+    end: new Date(start + 5_400_000),
+    title: "Đo hiệu năng",
+    contact: { name: "Thử", phone: "0912345678" },
+    emergency: false,
+    secret: false,
+    recording: false,
+    cityHallRoom: false,
+    otherSupport: null,
+    receivedAt: new Date(start - 5 * 86_400_000),
+    channel: "cli",
+    sender: "bench",
+  };
+}
+
+/** A statement's kind: its prepared name, or its text's start with literals and placeholders folded. */
+function kindOf(q: unknown): string {
+  if (typeof q === "string") return q.replace(/\s+/g, " ").slice(0, 70);
+  const c = q as { name?: string; text?: string };
+  if (c.name) return `[${c.name}]`;
+  return (c.text ?? "?")
+    .replace(/\s+/g, " ")
+    .replace(/\(\$\d+(, ?\$\d+)*\)(, ?\(\$\d+(, ?\$\d+)*\))*/g, "(…)")
+    .slice(0, 70);
+}
+
+interface Trip {
+  kind: string;
+  ms: number;
+}
+let trips: Trip[] | null = null;
+const original = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const out = (original as (...a: unknown[]) => unknown).apply(this, args);
+  if (trips && out && typeof (out as Promise<unknown>).then === "function") {
+    const rec = trips;
+    const t0 = performance.now();
+    const kind = kindOf(args[0]);
+    (out as Promise<unknown>).then(
+      () => rec.push({ kind, ms: performance.now() - t0 }),
+      () => rec.push({ kind: `${kind} (failed)`, ms: performance.now() - t0 }),
+    );
+  }
+  return out;
+} as typeof pg.Client.prototype.query;
+
+const server = process.argv[2]
+  ? { url: process.argv[2], dir: "", stop: async () => undefined }
+  : await startPostgres();
+// PG_TRIPS_SOCKET=1: over the throwaway cluster's unix socket instead of loopback TCP (a sender's TCP write on
+// loopback runs the receiving side's network stack in the sender's process: CPU the desk pays per round trip).
+const serverUrl =
+  process.env.PG_TRIPS_SOCKET && server.dir
+    ? `postgres://postgres@localhost:${new URL(server.url).port}/postgres?host=${encodeURIComponent(server.dir)}`
+    : server.url;
+console.log(`over ${serverUrl.includes("?host=") ? "the unix socket" : "TCP"}`);
+let db: Awaited<ReturnType<typeof freshDatabase>> | null = null;
+let store: Store | null = null;
+try {
+  db = await freshDatabase(serverUrl);
+  store = await Store.openPg(db.url);
+  const dir = bigDirectory();
+  await store.tx((r) => r.directory.replaceAll(dir));
+  const codes = dir.endpoints.map((e) => e.code);
+  await seedBookingsPg(store, codes, { count: 100_000, days: 700, rnd: mulberry32(42), rejectedEvery: 10 });
+  await store.conn.run(sql`ANALYZE`);
+  const holidays = loadHolidayCalendar(join(ROOT, "data/calendar"));
+  const first = atLocal("2026-01-05", "00:00", zone).getTime() + 28 * 86_400_000;
+  for (const [reg, name] of [
+    [DEFAULT_REGULATION, "default MCU"],
+    [LARGE, "large MCU"],
+  ] as [Regulation, string][]) {
+    const desk: Desk = { store, reg, holidays };
+    await warmDays(desk, new Date(first), new Date(first + 640 * 86_400_000));
+    const rnd = mulberry32(7);
+    const perOutcome = new Map<string, { regs: number; trips: number; wall: number[] }>();
+    const all: Trip[] = [];
+    for (let i = 0; i < N; i++) {
+      const req = sampleRequest(rnd, codes);
+      trips = [];
+      const t0 = performance.now();
+      const res = await registerBooking(desk, req, { now: req.receivedAt });
+      const wall = performance.now() - t0;
+      const mine = trips;
+      trips = null;
+      if (res.duplicate) throw new Error("unexpected duplicate");
+      const o = res.decision.outcome === "rejected" ? "rejected" : "confirmed or in review";
+      const s = perOutcome.get(o) ?? { regs: 0, trips: 0, wall: [] };
+      s.regs++;
+      s.trips += mine.length;
+      s.wall.push(wall);
+      perOutcome.set(o, s);
+      all.push(...mine);
+    }
+    console.log(`\n${name}, ${N} registrations, load ${load()}`);
+    for (const [o, s] of perOutcome)
+      console.log(
+        `  ${o}: ${s.regs}, ${(s.trips / s.regs).toFixed(1)} round trips each; wall p50 ${pct(s.wall, 50).toFixed(2)} ms, p99 ${pct(s.wall, 99).toFixed(2)} ms`,
+      );
+    const byKind = new Map<string, number[]>();
+    for (const t of all) byKind.set(t.kind, [...(byKind.get(t.kind) ?? []), t.ms]);
+    const rows = [...byKind].sort(
+      (a, b) => b[1].reduce((x, y) => x + y, 0) - a[1].reduce((x, y) => x + y, 0),
+    );
+    console.log("  calls/reg   p50 ms   total ms  statement");
+    for (const [k, xs] of rows)
+      console.log(
+        `  ${(xs.length / N).toFixed(2).padStart(9)} ${pct(xs, 50).toFixed(3).padStart(8)} ${xs
+          .reduce((a, b) => a + b, 0)
+          .toFixed(1)
+          .padStart(10)}  ${k}`,
+      );
+  }
+} finally {
+  await store?.close();
+  await db?.drop();
+  await server.stop();
+}

@@ -1,0 +1,185 @@
+/**
+ * Issue 12 on PostgreSQL: what a registration costs in round trips (each is a wait on the network and the server,
+ * the part of PostgreSQL's decision time SQLite does not pay). Counted by wrapping pg's `Client.query`, as
+ * bench/pg-trips.ts does on 100 000 bookings; here on the sample directory, with the days warmed as a running desk
+ * has them. And the transaction PostgreSQL's store runs by hand (BEGIN and the write lock in one message): it holds
+ * the lock, rolls back, and hands its connection back clean. No timing here.
+ */
+import { join } from "node:path";
+import pg from "pg";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
+import { warmSchedule } from "../src/app/booking/warm.js";
+import type { Desk } from "../src/app/desk.js";
+import { at, makeDesk, openTestStore, q, request, sampleDirectory, tempDir } from "./helpers.js";
+
+/** Statements sent while `on`: a prepared statement by its name, anything else by its text. */
+const sent: string[] = [];
+let on = false;
+const original = pg.Client.prototype.query;
+
+beforeEach(() => {
+  sent.length = 0;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    if (on) {
+      const a = args[0] as string | { name?: string; text?: string };
+      sent.push(typeof a === "string" ? a : (a.name ?? a.text ?? "?"));
+    }
+    return (original as (...x: unknown[]) => unknown).apply(this, args);
+  } as typeof pg.Client.prototype.query;
+});
+afterEach(() => {
+  pg.Client.prototype.query = original;
+  on = false;
+});
+
+async function counted<T>(fn: () => Promise<T>): Promise<{ out: T; trips: string[] }> {
+  sent.length = 0;
+  on = true;
+  try {
+    const out = await fn();
+    return { out, trips: [...sent] };
+  } finally {
+    on = false;
+  }
+}
+
+describe("round trips of a registration on PostgreSQL", () => {
+  it("a confirmation and a rejection with alternatives read every requested endpoint in one statement per window", async () => {
+    const desk: Desk = await makeDesk();
+    const now = at("2026-12-07", "08:30");
+    await warmSchedule(desk, now);
+    // A first registration reads the directory into its cache, as a running desk has it, and holds the morning at
+    // other endpoints: the windows below have a holder, so their endpoints are looked up.
+    const first = await registerBooking(desk, request({ host: "Sở Tư pháp", participants: ["CX-00466"] }), {
+      now,
+    });
+    if (first.duplicate || first.decision.outcome !== "confirmed")
+      throw new Error(`the first is not confirmed: ${JSON.stringify(first)}`);
+    const slot = { start: at("2026-12-10", "09:00"), end: at("2026-12-10", "10:00") };
+    // Host endpoint and three participants: four endpoints to look up.
+    const participants = ["CX-00008", "CX-00025", "CX-00679"];
+    const ok = await counted(() => registerBooking(desk, request({ ...slot, participants }), { now }));
+    if (ok.out.duplicate) throw new Error("duplicate");
+    expect(ok.out.decision.outcome).toBe("confirmed");
+    const no = await counted(() => registerBooking(desk, request({ ...slot, participants }), { now }));
+    if (no.out.duplicate) throw new Error("duplicate");
+    expect(no.out.decision.outcome).toBe("rejected");
+    expect(no.out.decision.alternatives?.length ?? 0).toBeGreaterThan(0);
+
+    const kinds = (trips: string[], name: string) => trips.filter((t) => t === name).length;
+    // One endpoints statement per holders window (was one per endpoint: 4 and 8).
+    expect(kinds(ok.trips, "bookings_at_endpoint"), ok.trips.join("\n")).toBe(0);
+    expect(kinds(ok.trips, "bookings_at_endpoints")).toBe(1);
+    expect(kinds(no.trips, "bookings_at_endpoints")).toBe(2);
+    // The rejection's two windows share one read of the days' versions (was two).
+    expect(kinds(no.trips, "schedule_days_versions")).toBe(1);
+    // BEGIN carries the write lock; a new booking's endpoint rows are not read before they are written.
+    expect(ok.trips[0]).toMatch(/^BEGIN; SELECT pg_advisory_xact_lock/);
+    expect(no.trips[0]).toMatch(/^BEGIN; SELECT pg_advisory_xact_lock/);
+    expect(kinds(ok.trips, "bookings_endpoints_of")).toBe(0);
+    expect(kinds(no.trips, "bookings_endpoints_of")).toBe(0);
+    // Every statement of the registration is a named (prepared) one, but BEGIN and COMMIT.
+    const unnamed = (trips: string[]) => trips.filter((t) => /\s/.test(t) && !/^(BEGIN;|COMMIT)/.test(t));
+    expect(unnamed(ok.trips)).toEqual([]);
+    expect(unnamed(no.trips)).toEqual([]);
+    // In all, the rejection (was 21 statements on the desk's days, 8 of them per endpoint): the day its confirmation
+    // just changed is read again (the cache's version check), then one statement per step.
+    expect(no.trips.map((t) => t.replace(/\(\d+\)$/, "(…)"))).toEqual([
+      "BEGIN; SELECT pg_advisory_xact_lock(…)",
+      "directory_version",
+      "schedule_days_versions",
+      "bookings_holding",
+      "bookings_at_endpoints",
+      "bookings_at_endpoints",
+      "bookings_next_seq",
+      "bookings_upsert",
+      "bookings_insert_endpoints",
+      "bookings_insert_events",
+      "jobs_cancel_many",
+      "outbox_insert",
+      "outbox_insert",
+      "COMMIT",
+    ]);
+    expect(ok.trips.length).toBeLessThanOrEqual(no.trips.length + 4);
+
+    // What the fewer statements wrote is what the many wrote: the endpoint rows with the slot, the trail in order.
+    const code = no.out.code;
+    const rows = await desk.store.read((_r, c) =>
+      c.all<{ endpoint: string; role: string; start_at: number; end_at: number }>(
+        q(
+          "SELECT endpoint, role, start_at, end_at FROM booking_endpoints WHERE booking = ? ORDER BY endpoint",
+          code,
+        ),
+      ),
+    );
+    const b = no.out.booking;
+    expect(rows.map((r) => [r.endpoint, r.role, Number(r.start_at), Number(r.end_at)])).toEqual(
+      [[b.hostEndpoint ?? "", "host"], ...participants.map((p) => [p, "participant"])]
+        .sort((x, y) => (x[0]! < y[0]! ? -1 : 1))
+        .map(([e, role]) => [e, role, slot.start.getTime(), slot.end.getTime()]),
+    );
+    const trail = await desk.store.read((r) => r.bookings.events(code));
+    expect(trail.map((e) => [e.from, e.to])).toEqual([
+      [null, "received"],
+      ["received", "rejected"],
+    ]);
+  });
+});
+
+describe("the store's hand-run transaction on PostgreSQL", () => {
+  it("holds the desk-wide write lock from its first message, and a claim (serialize: false) holds none", async () => {
+    const store = await openTestStore(join(tempDir(), "lock.db"));
+    const held = (serialize: boolean) =>
+      store.tx(
+        async (_r, c) => {
+          const [row] = await c.all<{ n: number }>(
+            q(
+              "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = ? AND pid = pg_backend_pid() AND granted",
+              31250002,
+            ),
+          );
+          return Number(row?.n);
+        },
+        { serialize },
+      );
+    expect(await held(true)).toBe(1);
+    expect(await held(false)).toBe(0);
+  });
+
+  it("rolls a failed transaction back and gives its connection back clean to the next one", async () => {
+    const path = join(tempDir(), "rollback.db");
+    const { Store } = await import("../src/store/store.js");
+    const { testDb } = await import("./helpers.js");
+    // One connection in the pool: the next transaction gets the very connection the failed one used.
+    const store = await Store.openPg(await testDb(path), { max: 1 });
+    try {
+      await store.tx((r) => r.directory.replaceAll(sampleDirectory));
+      await expect(
+        store.tx(async (r) => {
+          await r.meta.set("pg-trips-test", "viết rồi hỏng");
+          throw new Error("hỏng giữa chừng");
+        }),
+      ).rejects.toThrow("hỏng giữa chừng");
+      // A statement error inside the transaction (the server aborts it) rolls back too.
+      await expect(
+        store.tx(async (r, c) => {
+          await r.meta.set("pg-trips-test", "lần hai");
+          await c.run(q("SELECT 1 / 0"));
+        }),
+      ).rejects.toThrow();
+      expect(await store.read((r) => r.meta.get("pg-trips-test"))).toBeNull();
+      await store.tx((r) => r.meta.set("pg-trips-test", "được"));
+      expect(await store.read((r) => r.meta.get("pg-trips-test"))).toBe("được");
+      // And the connection is not left inside a transaction: a plain statement after it commits on its own.
+      const [state] = await store.read((_r, c) =>
+        c.all<{ n: number }>(
+          q("SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'idle in transaction (aborted)'"),
+        ),
+      );
+      expect(Number(state?.n)).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+});
