@@ -1,10 +1,10 @@
 import ical, { ICalCalendarMethod } from "ical-generator";
 import nodemailer, { type Transporter } from "nodemailer";
-import MailComposer from "nodemailer/lib/mail-composer";
 import { inviteUid } from "../core/booking/invite.js";
 import { PermanentSendError, type Sender } from "../store/delivery.js";
 import type { OutboxMessage } from "../store/queue-repos.js";
 import { type TransportSecurity, tlsOptions } from "./intake.js";
+import { buildReply } from "./mime.js";
 import { type MailThread, ourMessageId } from "./thread.js";
 
 export interface SmtpSettings {
@@ -127,9 +127,9 @@ export function smtpSender(settings: SmtpSettings, transport?: Transporter): { s
   return {
     send: async (msg) => {
       try {
-        // Built into one buffer first, then sent raw: streamed, nodemailer writes each MIME piece to the socket as a
-        // write of its own (≈ 8 % of the service's CPU during a backlog), the same bytes either way.
-        const raw = await new MailComposer(composeReply(msg, settings)).compile().build();
+        // Built into one buffer by src/mail/mime.ts, then sent raw: nodemailer's MailComposer took ≈ 2.5 ms a reply
+        // through its streams, and streamed it wrote each MIME piece to the socket as a write of its own.
+        const raw = buildReply(composeReply(msg, settings));
         await t.sendMail({ envelope: { from: settings.from, to: [msg.recipient] }, raw });
       } catch (err) {
         const e = err as { responseCode?: number; message: string };
