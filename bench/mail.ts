@@ -80,7 +80,7 @@ function startService(
   const child = spawn(process.execPath, args, {
     env,
     stdio: ["ignore", "pipe", "inherit"],
-    cwd: root,
+    cwd: rootOf(root),
   });
   const svc: Service = {
     child,
@@ -166,19 +166,26 @@ async function latencyRun(dovecot: Dovecot, sink: SmtpSink, mails: BenchMail[], 
 }
 
 /** `npm start`'s command line (package.json: `exec node [flags] scripts/start.mjs`), run here the same way. */
-function startArgs(root: string): string[] {
-  return (
+function startArgs(spec: string): string[] {
+  // `ROOT@FLAGS`: that checkout with node flags FLAGS (space-separated, may be empty) instead of npm start's own.
+  const [root, flags] = spec.includes("@")
+    ? [spec.slice(0, spec.indexOf("@")), spec.slice(spec.indexOf("@") + 1)]
+    : [spec, null];
+  const args = (
     JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: { start: string } }
   ).scripts.start
     .replace(/^exec\s+node\s+/, "")
     .split(/\s+/)
     .map((a) => (/\.m?js$/.test(a) ? join(root, a) : a));
+  if (flags === null) return args;
+  return [...flags.split(/\s+/).filter(Boolean), ...args.filter((a) => !a.startsWith("--"))];
 }
+const rootOf = (spec: string) => (spec.includes("@") ? spec.slice(0, spec.indexOf("@")) : spec);
 const START_CMD = `node ${startArgs(ROOT)
   .map((a) => a.replace(`${ROOT}/`, ""))
   .join(" ")}`;
 // What scripts/start.mjs does first, done here before the clock starts: rebuild the bundle when a source is newer.
-for (const root of new Set([ROOT, ...ROOTS]))
+for (const root of new Set([ROOT, ...ROOTS.map(rootOf)]))
   execFileSync(process.execPath, [join(root, "scripts/build.mjs"), "--if-stale"], { stdio: "inherit" });
 
 /** A process's user + system CPU seconds so far (/proc/PID/stat, clock ticks of 1/100 s). */
@@ -242,10 +249,16 @@ async function backlogRun(
   };
 }
 
-async function parseRateOf(backlog: BenchMail[]): Promise<number> {
+/** Bare mailparser on the mails in this process: mails per wall second, and per CPU second of this process. */
+async function parseRates(backlog: BenchMail[]): Promise<{ wall: number; cpu: number }> {
+  const c0 = process.cpuUsage();
   const p0 = performance.now();
   for (const m of backlog) await simpleParser(m.raw);
-  return backlog.length / ((performance.now() - p0) / 1000);
+  const c = process.cpuUsage(c0);
+  return {
+    wall: backlog.length / ((performance.now() - p0) / 1000),
+    cpu: backlog.length / ((c.user + c.system) / 1e6),
+  };
 }
 
 if (ONLY_BACKLOG) {
@@ -255,11 +268,13 @@ if (ONLY_BACKLOG) {
   await sink.start();
   const l0 = load();
   const roots = ROOTS.length ? ROOTS : [ROOT];
-  const rows: Record<string, { rate: number; answered: number; cpu: number; wall: number; ratio: number }[]> =
-    {};
+  const rows: Record<
+    string,
+    { rate: number; answered: number; cpu: number; wall: number; ratio: number; cpuRatio: number }[]
+  > = {};
   try {
     const backlog = makeMix("backlog", BACKLOG, { withSamples: true });
-    await parseRateOf(backlog); // warm mailparser once: the ceiling is its warm rate, as in the full run
+    await parseRates(backlog); // warm mailparser once: the ceiling is its warm rate, as in the full run
     for (let round = 0; round < ROUNDS; round++) {
       for (const root of round % 2 ? [...roots].reverse() : roots) {
         const flags = PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROF_DIR}`] : [];
@@ -272,20 +287,21 @@ if (ONLY_BACKLOG) {
           flags,
         );
         await stop(b.svc);
-        const parse = await parseRateOf(backlog);
+        const parse = await parseRates(backlog);
         const wall = (b.decidedAt - b.connectedAt) / 1000;
         const row = {
           rate: b.serviceRate,
           answered: b.answeredRate,
           cpu: b.cpuDecided,
           wall,
-          ratio: b.serviceRate / parse,
+          ratio: b.serviceRate / parse.wall,
+          cpuRatio: backlog.length / b.cpuDecided / parse.cpu,
         };
         rows[root] = [...(rows[root] ?? []), row];
         console.log(
           `${root} round ${round}: decided ${b.serviceRate.toFixed(0)}/s answered ${b.answeredRate.toFixed(0)}/s, ` +
-            `wall ${wall.toFixed(2)} s, service CPU ${b.cpuDecided.toFixed(2)} s, mailparser ${parse.toFixed(0)}/s, ` +
-            `ratio ${(100 * row.ratio).toFixed(1)} %, peak ${b.peak.toFixed(0)} MiB, outcomes ${JSON.stringify(b.outcomes)}`,
+            `wall ${wall.toFixed(2)} s, service CPU ${b.cpuDecided.toFixed(2)} s, mailparser ${parse.wall.toFixed(0)}/s (${parse.cpu.toFixed(0)} per CPU-s), ` +
+            `ratio ${(100 * row.ratio).toFixed(1)} % (per CPU-s ${(100 * row.cpuRatio).toFixed(1)} %), peak ${b.peak.toFixed(0)} MiB, outcomes ${JSON.stringify(b.outcomes)}`,
         );
       }
     }
@@ -293,7 +309,7 @@ if (ONLY_BACKLOG) {
     for (const [root, rs] of Object.entries(rows))
       console.log(
         `${root}: median decided ${med(rs.map((r) => r.rate)).toFixed(0)}/s, answered ${med(rs.map((r) => r.answered)).toFixed(0)}/s, ` +
-          `ratio ${(100 * med(rs.map((r) => r.ratio))).toFixed(1)} %, CPU/wall ${med(rs.map((r) => r.cpu / r.wall)).toFixed(2)}`,
+          `ratio ${(100 * med(rs.map((r) => r.ratio))).toFixed(1)} %, per CPU-s ${(100 * med(rs.map((r) => r.cpuRatio))).toFixed(1)} %, CPU/wall ${med(rs.map((r) => r.cpu / r.wall)).toFixed(2)}`,
       );
     console.log(`load ${l0} → ${load()}`);
   } finally {

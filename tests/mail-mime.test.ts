@@ -1,7 +1,8 @@
+import ical, { ICalCalendarMethod } from "ical-generator";
 import { simpleParser } from "mailparser";
 import { describe, expect, it } from "vitest";
 import { buildReply } from "../src/mail/mime.js";
-import { composeReply, type SmtpSettings } from "../src/mail/smtp-sender.js";
+import { type CalendarData, composeReply, invite, type SmtpSettings } from "../src/mail/smtp-sender.js";
 import type { OutboxMessage } from "../src/store/queue-repos.js";
 
 const SETTINGS: SmtpSettings = {
@@ -101,5 +102,74 @@ describe("a reply's MIME message, built as one string (src/mail/mime.ts)", () =>
     expect(ics).toContain("SEQUENCE:2");
     expect(ics).toContain("DTSTART:20270104T070000Z");
     expect(ics.replace(/\r\n[ \t]/g, "")).toContain("SUMMARY:Họp trực tuyến: phòng chống thiên tai");
+  });
+});
+
+/** The invite as ical-generator wrote it before src/mail/smtp-sender.ts wrote it by hand: the reference. */
+function reference(cal: CalendarData, settings: Pick<SmtpSettings, "from" | "fromName" | "messageIdDomain">) {
+  const calendar = ical({
+    prodId: { company: "hanoi.gov.vn", product: "ban-ky-thuat-hop-truc-tuyen", language: "VI" },
+    method: cal.method === "CANCEL" ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
+  });
+  calendar.createEvent({
+    id: `${cal.uid}@${settings.messageIdDomain}`,
+    sequence: cal.sequence,
+    stamp: new Date(cal.stamp!),
+    start: new Date(cal.start),
+    end: new Date(cal.end),
+    summary: cal.summary,
+    organizer: { name: settings.fromName, email: settings.from },
+    status: cal.method === "CANCEL" ? ("CANCELLED" as never) : ("CONFIRMED" as never),
+  });
+  return calendar.toString();
+}
+
+describe("the invite written by hand is byte for byte what ical-generator wrote", () => {
+  it("over titles with diacritics, escapes, long lines, emoji and names with quotes, REQUEST and CANCEL", () => {
+    const words = [
+      "Họp",
+      "trực",
+      "tuyến",
+      "phòng,chống",
+      "thiên;tai",
+      "a\\b",
+      "🎥",
+      "Sở",
+      "Nội",
+      "vụ",
+      "x".repeat(30),
+      "\n",
+      "đ",
+    ];
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 48271) % 2147483647;
+      return seed % n;
+    };
+    let compared = 0;
+    for (let i = 0; i < 300; i++) {
+      const summary = Array.from({ length: 1 + rnd(25) }, () => words[rnd(words.length)]).join(
+        rnd(3) ? " " : "",
+      );
+      const start = Date.UTC(2027, rnd(12), 1 + rnd(28), rnd(24), rnd(4) * 15, rnd(2) * 30, rnd(1000));
+      const cal: CalendarData = {
+        method: rnd(4) === 0 ? "CANCEL" : "REQUEST",
+        uid: `HTT-2027-${String(rnd(10000)).padStart(4, "0")}`,
+        sequence: rnd(9),
+        start: new Date(start).toISOString(),
+        end: new Date(start + (1 + rnd(8)) * 1800_000).toISOString(),
+        summary,
+        stamp: new Date(start - rnd(10 ** 9)).toISOString(),
+      };
+      const settings = {
+        ...SETTINGS,
+        fromName: rnd(2)
+          ? SETTINGS.fromName
+          : 'Ban "Kỹ thuật", họp trực tuyến \\ thành phố Hà Nội và các quận huyện',
+      };
+      expect(invite(cal, settings)).toBe(reference(cal, settings));
+      compared++;
+    }
+    expect(compared).toBe(300);
   });
 });
