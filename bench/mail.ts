@@ -33,6 +33,16 @@ const BURST = Number(process.env.MAIL_BURST ?? 60);
 const MIXED_MAILS = Number(process.env.MIXED_MAILS ?? 600);
 const MIXED_CHAT = Number(process.env.MIXED_CHAT ?? 600);
 const GROUP = "-100300";
+/**
+ * MAIL_BENCH_ONLY=backlog runs only the backlog row (no latency, no mixed load) and prints it without writing
+ * BENCHMARKS.md; MAIL_BENCH_ROOTS=/a,/b runs that backlog once per checkout, interleaved for MAIL_BENCH_ROUNDS
+ * rounds (each root's bundle built first), so a branch and its base are measured side by side in the same run.
+ * MAIL_SVC_PROF=DIR starts the backlog's service with `--cpu-prof --cpu-prof-dir=DIR`.
+ */
+const ONLY_BACKLOG = process.env.MAIL_BENCH_ONLY === "backlog";
+const ROOTS = (process.env.MAIL_BENCH_ROOTS ?? "").split(",").filter(Boolean);
+const ROUNDS = Number(process.env.MAIL_BENCH_ROUNDS ?? 3);
+const PROF_DIR = process.env.MAIL_SVC_PROF ?? null;
 
 const dir = readDirectoryCsv(join(ROOT, "data/sample-directory"));
 const tmp = mkdtempSync(join(tmpdir(), "desk-bench-mail-"));
@@ -51,6 +61,8 @@ function startService(
   sink: SmtpSink,
   db: string,
   extra: Record<string, string> = {},
+  root = ROOT,
+  flags: string[] = [],
 ): Service {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -64,10 +76,11 @@ function startService(
     DESK_LOG_LEVEL: "info",
     ...extra,
   };
-  const child = spawn(process.execPath, START_ARGS, {
+  const args = [...flags, ...startArgs(root)];
+  const child = spawn(process.execPath, args, {
     env,
     stdio: ["ignore", "pipe", "inherit"],
-    cwd: ROOT,
+    cwd: rootOf(root),
   });
   const svc: Service = {
     child,
@@ -153,15 +166,159 @@ async function latencyRun(dovecot: Dovecot, sink: SmtpSink, mails: BenchMail[], 
 }
 
 /** `npm start`'s command line (package.json: `exec node [flags] scripts/start.mjs`), run here the same way. */
-const START_ARGS = (
-  JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: { start: string } }
-).scripts.start
-  .replace(/^exec\s+node\s+/, "")
-  .split(/\s+/)
-  .map((a) => (/\.m?js$/.test(a) ? join(ROOT, a) : a));
-const START_CMD = `node ${START_ARGS.map((a) => a.replace(`${ROOT}/`, "")).join(" ")}`;
+function startArgs(spec: string): string[] {
+  // `ROOT@FLAGS`: that checkout with node flags FLAGS (space-separated, may be empty) instead of npm start's own.
+  const [root, flags] = spec.includes("@")
+    ? [spec.slice(0, spec.indexOf("@")), spec.slice(spec.indexOf("@") + 1)]
+    : [spec, null];
+  const args = (
+    JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: { start: string } }
+  ).scripts.start
+    .replace(/^exec\s+node\s+/, "")
+    .split(/\s+/)
+    .map((a) => (/\.m?js$/.test(a) ? join(root, a) : a));
+  if (flags === null) return args;
+  return [...flags.split(/\s+/).filter(Boolean), ...args.filter((a) => !a.startsWith("--"))];
+}
+const rootOf = (spec: string) => (spec.includes("@") ? spec.slice(0, spec.indexOf("@")) : spec);
+const START_CMD = `node ${startArgs(ROOT)
+  .map((a) => a.replace(`${ROOT}/`, ""))
+  .join(" ")}`;
 // What scripts/start.mjs does first, done here before the clock starts: rebuild the bundle when a source is newer.
-execFileSync(process.execPath, [join(ROOT, "scripts/build.mjs"), "--if-stale"], { stdio: "inherit" });
+for (const root of new Set([ROOT, ...ROOTS.map(rootOf)]))
+  execFileSync(process.execPath, [join(root, "scripts/build.mjs"), "--if-stale"], { stdio: "inherit" });
+
+/** A process's user + system CPU seconds so far (/proc/PID/stat, clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/**
+ * One backlog: `mails` waiting before the service starts, decided and answered. Returns the rates from IMAP
+ * connected, and the service's CPU seconds over that time (decided), so waiting shows as CPU below wall.
+ */
+async function backlogRun(
+  dovecot: Dovecot,
+  sink: SmtpSink,
+  backlog: BenchMail[],
+  db: string,
+  root = ROOT,
+  flags: string[] = [],
+) {
+  await emptyInbox(dovecot);
+  await dovecot.append(...backlog.map((m) => m.raw));
+  sink.messages.length = 0;
+  const t0 = performance.now();
+  const bsvc = startService(dovecot, sink, db, {}, root, flags);
+  let peak = 0;
+  let cpuAtConnect = 0;
+  const sampler = setInterval(() => {
+    try {
+      peak = Math.max(peak, memMb(bsvc.pid, "VmHWM"));
+    } catch {}
+  }, 200);
+  await waitFor(() => count(bsvc, "imap-connected") > 0, 300_000, "imap-connected");
+  cpuAtConnect = cpuSeconds(bsvc.pid);
+  await waitFor(() => count(bsvc, "mail") >= backlog.length, 600_000, "backlog decided");
+  const decidedAt = performance.now();
+  const cpuDecided = cpuSeconds(bsvc.pid) - cpuAtConnect;
+  const connectedAt = bsvc.lines.find((l) => l.event === "imap-connected")?.at ?? t0;
+  const firstMail = bsvc.lines.find((l) => l.event === "mail")!.at;
+  const want = backlog.filter((m) => m.answered);
+  await waitFor(() => answersAt(sink).size >= want.length, 600_000, "backlog answered");
+  const answeredAt = Math.max(...[...answersAt(sink).values()]) - Date.now() + performance.now();
+  clearInterval(sampler);
+  peak = Math.max(peak, memMb(bsvc.pid, "VmHWM"));
+  const outcomes: Record<string, number> = {};
+  for (const l of bsvc.lines.filter((x) => x.event === "mail"))
+    outcomes[String(l.fields.outcome)] = (outcomes[String(l.fields.outcome)] ?? 0) + 1;
+  return {
+    svc: bsvc,
+    peak,
+    want,
+    outcomes,
+    connectedAt,
+    firstMail,
+    decidedAt,
+    answeredAt,
+    cpuDecided,
+    serviceRate: backlog.length / ((decidedAt - connectedAt) / 1000),
+    answeredRate: want.length / ((answeredAt - connectedAt) / 1000),
+    fromSpawnRate: backlog.length / ((decidedAt - t0) / 1000),
+  };
+}
+
+/** Bare mailparser on the mails in this process: mails per wall second, and per CPU second of this process. */
+async function parseRates(backlog: BenchMail[]): Promise<{ wall: number; cpu: number }> {
+  const c0 = process.cpuUsage();
+  const p0 = performance.now();
+  for (const m of backlog) await simpleParser(m.raw);
+  const c = process.cpuUsage(c0);
+  return {
+    wall: backlog.length / ((performance.now() - p0) / 1000),
+    cpu: backlog.length / ((c.user + c.system) / 1e6),
+  };
+}
+
+if (ONLY_BACKLOG) {
+  const dovecot = new Dovecot();
+  const sink = new SmtpSink();
+  await dovecot.start();
+  await sink.start();
+  const l0 = load();
+  const roots = ROOTS.length ? ROOTS : [ROOT];
+  const rows: Record<
+    string,
+    { rate: number; answered: number; cpu: number; wall: number; ratio: number; cpuRatio: number }[]
+  > = {};
+  try {
+    const backlog = makeMix("backlog", BACKLOG, { withSamples: true });
+    await parseRates(backlog); // warm mailparser once: the ceiling is its warm rate, as in the full run
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const root of round % 2 ? [...roots].reverse() : roots) {
+        const flags = PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROF_DIR}`] : [];
+        const b = await backlogRun(
+          dovecot,
+          sink,
+          backlog,
+          join(tmp, `b-${round}-${rows[root]?.length ?? 0}-${roots.indexOf(root)}.db`),
+          root,
+          flags,
+        );
+        await stop(b.svc);
+        const parse = await parseRates(backlog);
+        const wall = (b.decidedAt - b.connectedAt) / 1000;
+        const row = {
+          rate: b.serviceRate,
+          answered: b.answeredRate,
+          cpu: b.cpuDecided,
+          wall,
+          ratio: b.serviceRate / parse.wall,
+          cpuRatio: backlog.length / b.cpuDecided / parse.cpu,
+        };
+        rows[root] = [...(rows[root] ?? []), row];
+        console.log(
+          `${root} round ${round}: decided ${b.serviceRate.toFixed(0)}/s answered ${b.answeredRate.toFixed(0)}/s, ` +
+            `wall ${wall.toFixed(2)} s, service CPU ${b.cpuDecided.toFixed(2)} s, mailparser ${parse.wall.toFixed(0)}/s (${parse.cpu.toFixed(0)} per CPU-s), ` +
+            `ratio ${(100 * row.ratio).toFixed(1)} % (per CPU-s ${(100 * row.cpuRatio).toFixed(1)} %), peak ${b.peak.toFixed(0)} MiB, outcomes ${JSON.stringify(b.outcomes)}`,
+        );
+      }
+    }
+    const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    for (const [root, rs] of Object.entries(rows))
+      console.log(
+        `${root}: median decided ${med(rs.map((r) => r.rate)).toFixed(0)}/s, answered ${med(rs.map((r) => r.answered)).toFixed(0)}/s, ` +
+          `ratio ${(100 * med(rs.map((r) => r.ratio))).toFixed(1)} %, per CPU-s ${(100 * med(rs.map((r) => r.cpuRatio))).toFixed(1)} %, CPU/wall ${med(rs.map((r) => r.cpu / r.wall)).toFixed(2)}`,
+      );
+    console.log(`load ${l0} → ${load()}`);
+  } finally {
+    await sink.stop();
+    await dovecot.destroy();
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
 const dovecot = new Dovecot();
 const sink = new SmtpSink();
 await dovecot.start();
@@ -183,41 +340,19 @@ try {
   await stop(svc);
 
   // 2. Backlog: BACKLOG mails of the mix waiting before the service starts.
-  await emptyInbox(dovecot);
   const backlog = makeMix("backlog", BACKLOG, { withSamples: true });
-  await dovecot.append(...backlog.map((m) => m.raw));
-  sink.messages.length = 0;
-  const t0 = performance.now();
-  const bsvc = startService(dovecot, sink, join(tmp, "backlog.db"));
-  let peak = 0;
-  const sampler = setInterval(() => {
-    try {
-      peak = Math.max(peak, memMb(bsvc.pid, "VmHWM"));
-    } catch {}
-  }, 200);
-  await waitFor(() => count(bsvc, "mail") >= backlog.length, 600_000, "backlog decided");
-  const decidedAt = performance.now();
-  const connectedAt = bsvc.lines.find((l) => l.event === "imap-connected")?.at ?? t0;
-  const firstMail = bsvc.lines.find((l) => l.event === "mail")!.at;
-  const want = backlog.filter((m) => m.answered);
-  await waitFor(() => answersAt(sink).size >= want.length, 600_000, "backlog answered");
-  const answeredAt = Math.max(...[...answersAt(sink).values()]) - Date.now() + performance.now();
-  clearInterval(sampler);
-  peak = Math.max(peak, memMb(bsvc.pid, "VmHWM"));
+  const b = await backlogRun(dovecot, sink, backlog, join(tmp, "backlog.db"));
+  const { peak, want, outcomes, connectedAt, firstMail, decidedAt, answeredAt, cpuDecided } = b;
+  const { serviceRate, answeredRate, fromSpawnRate } = b;
   await sleep(5000);
-  const idleAfter = memMb(bsvc.pid, "VmRSS");
-  const outcomes: Record<string, number> = {};
-  for (const l of bsvc.lines.filter((x) => x.event === "mail"))
-    outcomes[String(l.fields.outcome)] = (outcomes[String(l.fields.outcome)] ?? 0) + 1;
-  await stop(bsvc);
-  const serviceRate = backlog.length / ((decidedAt - connectedAt) / 1000);
-  const answeredRate = want.length / ((answeredAt - connectedAt) / 1000);
-  const fromSpawnRate = backlog.length / ((decidedAt - t0) / 1000);
+  const idleAfter = memMb(b.svc.pid, "VmRSS");
+  await stop(b.svc);
 
-  // 3. The ceiling, right after: bare mailparser on the same mails, in this process.
-  const p0 = performance.now();
-  for (const m of backlog) await simpleParser(m.raw);
-  const parseRate = backlog.length / ((performance.now() - p0) / 1000);
+  // 3. The ceiling, right after: bare mailparser on the same mails, in this process (warm: parsed once before).
+  await parseRates(backlog);
+  const parse = await parseRates(backlog);
+  const parseRate = parse.wall;
+  const cpuRatio = backlog.length / cpuDecided / parse.cpu;
 
   // 4. Mixed load: a mail backlog and a chat burst at once.
   await emptyInbox(dovecot);
@@ -294,6 +429,7 @@ mix without auto-replies (they get no answer): ${mix(spacedMails)}.
 | … decided, from spawn (process start included) | ${fromSpawnRate.toFixed(0)} mails/s | — | — |
 | bare \`mailparser\` on the same ${backlog.length} mails, this run (the ceiling) | ${parseRate.toFixed(0)} mails/s | — | — |
 | service rate ÷ mailparser rate | **${(100 * ratio).toFixed(1)} %** | ≥ 25 % | ${verdict(ratio, 0.25, true)} |
+| … per CPU-second: the service's CPU from IMAP connected to the last decision (${cpuDecided.toFixed(1)} s, /proc) against mailparser's in this process (${parse.cpu.toFixed(0)} mails per CPU-second) | **${(100 * cpuRatio).toFixed(1)} %** (${(backlog.length / cpuDecided).toFixed(0)} mails per CPU-second; CPU ÷ wall ${(cpuDecided / ((decidedAt - connectedAt) / 1000)).toFixed(2)}) | ≥ 25 % | ${verdict(cpuRatio, 0.25, true)} |
 | service RSS idle (5 s after connecting, nothing to do) | ${idleRss.toFixed(0)} MiB (after the backlog, idle again: ${idleAfter.toFixed(0)} MiB) | — | — |
 | service peak RSS (VmHWM): latency runs / backlog / mixed load | ${latencyPeak.toFixed(0)} / ${peak.toFixed(0)} / ${mixedPeak.toFixed(0)} MiB | ≤ 200 MB | ${verdict(peakAll, 200)} |
 | **mixed load**: ${mixed.length} mails waiting + ${MIXED_CHAT} chat reports queued at once | mail ${mixedMailRate.toFixed(0)} mails/s (${((mailDone - mConnected) / 1000).toFixed(1)} s), chat ${chatRate.toFixed(0)} updates/s (${((chatDone - chatFirst) / 1000).toFixed(1)} s; ${dupChat} duplicates) | ≥ 300 mails/s | ${verdict(mixedMailRate, 300, true)} |
