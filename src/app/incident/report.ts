@@ -154,7 +154,7 @@ export async function reportIncidentIn(
     : await placeOf(r, input.text, null);
   if (endpoint === null) return { ok: false, reason: "no-endpoint", message: NO_ENDPOINT_TEXT };
   /** The words named the endpoint (not the reporter's own): the answer names it in words. */
-  const inWordsPlace = endpoint !== person.endpoint;
+  const namedElsewhere = endpoint !== person.endpoint;
   const note = from ? reportedFromNote(input.text, from) : input.text;
   const joined = await r.incidents.openAt(
     endpoint,
@@ -171,9 +171,9 @@ export async function reportIncidentIn(
     });
     if (joined.major) await restateStormIn(r, joined.code, joined.major, now);
     // A storm's report is acknowledged by the storm message alone, named place or not.
-    const session = inWordsPlace && joined.booking ? await r.bookings.get(joined.booking) : null;
+    const session = namedElsewhere && joined.booking ? await r.bookings.get(joined.booking) : null;
     const place =
-      inWordsPlace && !joined.major
+      namedElsewhere && !joined.major
         ? namedPlaceText(
             { code: endpoint, name },
             joined.booking ? { code: joined.booking, secret: session?.request.secret ?? true } : null,
@@ -201,7 +201,7 @@ export async function reportIncidentIn(
   // Điều 5.2: during a secret session neither the endpoint nor the reporter is tied to it in chat.
   const secret = booking?.request.secret ?? false;
   const session = booking ? { code: booking.code, secret } : null;
-  const named = inWordsPlace ? namedPlaceText({ code: endpoint, name }, session) : null;
+  const named = namedElsewhere ? namedPlaceText({ code: endpoint, name }, session) : null;
   const where = named ?? reportPlace(endpoint, session);
   const short = secret ? code : `${code} (${endpoint})`;
   const major = await joinStormIn(desk, r, incident, now, opts.storm, {
