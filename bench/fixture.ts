@@ -5,8 +5,10 @@
 import { join } from "node:path";
 import { ROOT } from "../src/app/config.js";
 import { readDirectoryCsv } from "../src/app/directory/csv.js";
+import type { BookingRequest } from "../src/core/booking/types.js";
 import { atLocal } from "../src/core/calendar/zone.js";
 import type { Directory } from "../src/core/directory/types.js";
+import { DEFAULT_REGULATION } from "../src/core/regulation.js";
 import { REBUILD_SCHEDULE_DAYS } from "../src/store/booking-repo.js";
 import type { Store } from "../src/store/store.js";
 
@@ -221,4 +223,47 @@ export async function seedBookingsPg(store: Store, codes: string[], o: SeedOptio
   } finally {
     client.release();
   }
+}
+
+/**
+ * The decision benches' MCU sizes: ~143 sessions a day in the fixture fill an MCU of the default size (6
+ * conferences, 150 ports), so most new requests are refused and search for alternatives; one sized like a large
+ * MCU confirms about half.
+ */
+export const LARGE_MCU = { ...DEFAULT_REGULATION, mcu: { ports: 2000, conferences: 80 } };
+
+const HOSTS = [
+  "Sở Tư pháp",
+  "Sở Y tế",
+  "Sở Nội vụ",
+  "Sở Tài chính",
+  "Sở Xây dựng",
+  "Sở Du lịch",
+  "Sở Công Thương",
+];
+
+/** A request of the decision benches: a host, three of `codes`, 90 minutes within ~600 days, 5 days ahead. */
+export function sampleRequest(rnd: (n: number) => number, codes: string[]): BookingRequest {
+  const day = 30 + rnd(600);
+  const start =
+    atLocal("2026-01-05", "08:00", DEFAULT_REGULATION.zone).getTime() +
+    day * 86_400_000 +
+    rnd(16) * 1_800_000;
+  return {
+    host: HOSTS[rnd(HOSTS.length)]!,
+    participants: [codes[rnd(codes.length)]!, codes[rnd(codes.length)]!, codes[rnd(codes.length)]!],
+    unresolved: [],
+    start: new Date(start),
+    end: new Date(start + 5_400_000),
+    title: "Đo hiệu năng",
+    contact: { name: "Thử", phone: "0912345678" },
+    emergency: false,
+    secret: false,
+    recording: false,
+    cityHallRoom: false,
+    otherSupport: null,
+    receivedAt: new Date(start - 5 * 86_400_000),
+    channel: "cli",
+    sender: "bench",
+  };
 }

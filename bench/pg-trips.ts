@@ -14,50 +14,17 @@ import { registerBooking } from "../src/app/booking/index.js";
 import { warmDays } from "../src/app/booking/warm.js";
 import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
 import type { Desk } from "../src/app/desk.js";
-import type { BookingRequest } from "../src/core/booking/types.js";
+
 import { atLocal } from "../src/core/calendar/zone.js";
 import { DEFAULT_REGULATION, type Regulation } from "../src/core/regulation.js";
 import { Store } from "../src/store/store.js";
 import { freshDatabase, startPostgres } from "../tests/support/postgres.js";
-import { bigDirectory, mulberry32, seedBookingsPg } from "./fixture.js";
+import { bigDirectory, LARGE_MCU, mulberry32, sampleRequest, seedBookingsPg } from "./fixture.js";
 import { load, pct } from "./sections.js";
 
 const zone = DEFAULT_REGULATION.zone;
 const N = Number(process.env.PG_TRIPS_N ?? 200);
-const LARGE = { ...DEFAULT_REGULATION, mcu: { ports: 2000, conferences: 80 } };
-const HOSTS = [
-  "Sở Tư pháp",
-  "Sở Y tế",
-  "Sở Nội vụ",
-  "Sở Tài chính",
-  "Sở Xây dựng",
-  "Sở Du lịch",
-  "Sở Công Thương",
-];
-
-/** The decision bench's requests (bench/run.ts sampleRequest). */
-function sampleRequest(rnd: (n: number) => number, codes: string[]): BookingRequest {
-  const day = 30 + rnd(600);
-  const start = atLocal("2026-01-05", "08:00", zone).getTime() + day * 86_400_000 + rnd(16) * 1_800_000;
-  return {
-    host: HOSTS[rnd(HOSTS.length)]!,
-    participants: [codes[rnd(codes.length)]!, codes[rnd(codes.length)]!, codes[rnd(codes.length)]!],
-    unresolved: [],
-    start: new Date(start),
-    end: new Date(start + 5_400_000),
-    title: "Đo hiệu năng",
-    contact: { name: "Thử", phone: "0912345678" },
-    emergency: false,
-    secret: false,
-    recording: false,
-    cityHallRoom: false,
-    otherSupport: null,
-    receivedAt: new Date(start - 5 * 86_400_000),
-    channel: "cli",
-    sender: "bench",
-  };
-}
-
+const LARGE = LARGE_MCU;
 /** A statement's kind: its prepared name, or its text's start with literals and placeholders folded. */
 function kindOf(q: unknown): string {
   if (typeof q === "string") return q.replace(/\s+/g, " ").slice(0, 70);

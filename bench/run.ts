@@ -13,52 +13,27 @@ import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
 import type { Desk } from "../src/app/desk.js";
 import { runDueJobs } from "../src/app/scheduler.js";
 import { decide, occupiedEndpoints } from "../src/core/booking/decide.js";
-import { type BookingRequest, HOLDING_STATUSES } from "../src/core/booking/types.js";
+import { HOLDING_STATUSES } from "../src/core/booking/types.js";
 import { atLocal } from "../src/core/calendar/zone.js";
 import { DEFAULT_REGULATION, type Regulation } from "../src/core/regulation.js";
 import { Store } from "../src/store/store.js";
-import { bigDirectory, mulberry32, seedBookings, seedBookingsPg } from "./fixture.js";
+import {
+  bigDirectory,
+  LARGE_MCU,
+  mulberry32,
+  sampleRequest,
+  seedBookings,
+  seedBookingsPg,
+} from "./fixture.js";
 import { load, machine, pct, verdict, writeSection } from "./sections.js";
 
 const zone = DEFAULT_REGULATION.zone;
 // ~143 sessions a day in the fixture: an MCU of the default size (6 conferences, 150 ports) refuses most new
 // requests, which then search for alternatives. Both are measured: the default, and one sized like a large MCU.
-const LARGE = { ...DEFAULT_REGULATION, mcu: { ports: 2000, conferences: 80 } };
+const LARGE = LARGE_MCU;
 const tmp = mkdtempSync(join(tmpdir(), "desk-bench-"));
 let rnd = mulberry32(42);
 const ms3 = (x: number) => `${x.toFixed(3)} ms`;
-
-const HOSTS = [
-  "Sở Tư pháp",
-  "Sở Y tế",
-  "Sở Nội vụ",
-  "Sở Tài chính",
-  "Sở Xây dựng",
-  "Sở Du lịch",
-  "Sở Công Thương",
-];
-
-function sampleRequest(codes: string[]): BookingRequest {
-  const day = 30 + rnd(600);
-  const start = atLocal("2026-01-05", "08:00", zone).getTime() + day * 86_400_000 + rnd(16) * 1_800_000;
-  return {
-    host: HOSTS[rnd(HOSTS.length)]!,
-    participants: [codes[rnd(codes.length)]!, codes[rnd(codes.length)]!, codes[rnd(codes.length)]!],
-    unresolved: [],
-    start: new Date(start),
-    end: new Date(start + 5_400_000),
-    title: "Đo hiệu năng",
-    contact: { name: "Thử", phone: "0912345678" },
-    emergency: false,
-    secret: false,
-    recording: false,
-    cityHallRoom: false,
-    otherSupport: null,
-    receivedAt: new Date(start - 5 * 86_400_000),
-    channel: "cli",
-    sender: "bench",
-  };
-}
 
 /** Bytes of the database (main file and WAL alike) per table and index, from SQLite's dbstat. */
 function sizes(store: Store): { total: number; byName: Map<string, number> } {
@@ -132,7 +107,7 @@ async function benchDecisions(reg: Regulation, name: string, pg = false) {
   const outcomes: Record<string, number> = {};
   /** Per call: its window, its cache misses, for attributing the slow ones (GC, first visits of a day). */
   const calls: { hr: number[]; at: number; took: number; misses: number; rejected: boolean }[] = [];
-  const requests = Array.from({ length: 2_000 }, () => sampleRequest(codes));
+  const requests = Array.from({ length: 2_000 }, () => sampleRequest(rnd, codes));
   // The pure pipeline alone, on the holders the store returns, in a pass of its own before the registrations: its
   // uncached reads (so that it does not fill the cache the use case then reads) made garbage that the use case's
   // calls then collected, which no desk does.
