@@ -1,4 +1,3 @@
-import type Database from "better-sqlite3";
 import {
   and,
   asc,
@@ -25,7 +24,7 @@ import type {
   SlotHolder,
 } from "../core/booking/types.js";
 import { HOLDING_STATUSES } from "../core/booking/types.js";
-import { type Conn, countAll, first, prepare, raw, runNamedPg } from "./conn.js";
+import { type Conn, countAll, first, prepare, raw, runNamedPg, sqliteOf } from "./conn.js";
 import type { bookings } from "./schema.js";
 
 type Row = typeof bookings.$inferSelect;
@@ -481,9 +480,13 @@ export class BookingRepo {
       c.dialect === "sqlite"
         ? {
             holding: holdingQuery.prepare(),
+            // The versions of a span of days as [day, version] arrays (read before every cached holders read).
+            versions: sqliteOf(c)
+              .prepare("SELECT day, version FROM schedule_days WHERE day >= ? AND day <= ?")
+              .raw(),
             // better-sqlite3 directly, plucked: a flat array of codes, no row arrays, no parameter object per call
             // (a rejection asks it for each requested endpoint, twice).
-            atEndpointCodes: (c.db as unknown as { $client: Database.Database }).$client
+            atEndpointCodes: sqliteOf(c)
               .prepare(
                 "SELECT booking FROM booking_endpoints WHERE endpoint = ? AND start_at >= ? AND start_at < ? AND end_at > ?",
               )
@@ -799,6 +802,11 @@ export class BookingRepo {
 
   private async readVersions(dayLo: number, dayHi: number): Promise<Map<number, number>> {
     const versions = new Map<number, number>();
+    if (this.sqliteRaw) {
+      for (const [day, version] of this.sqliteRaw.versions.all(dayLo, dayHi) as [number, number][])
+        versions.set(day, version);
+      return versions;
+    }
     for (const v of await this.q.versions.execute({ lo: dayLo, hi: dayHi })) versions.set(v.day, v.version);
     return versions;
   }

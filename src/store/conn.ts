@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "./db.js";
 import type * as schema from "./schema.js";
@@ -29,6 +30,11 @@ export interface Conn {
    * connection parses a named statement once) and the client this connection's statements run on.
    */
   readonly statements?: { cache: Map<string, unknown>; client: unknown };
+}
+
+/** The better-sqlite3 handle under a SQLite Conn: its raw statements are the hot paths' fast way (no mapping layer). */
+export function sqliteOf(c: Conn): Database.Database {
+  return (c.db as unknown as { $client: Database.Database }).$client;
 }
 
 /** A count that is a number on both dialects (PostgreSQL's count is a bigint). */
