@@ -213,12 +213,27 @@ export function findAlternatives(
       if (!free) continue;
       // The peak only when the plain sums do not fit (one branch, so that the store below is not a path the
       // optimizer saw too rarely: it deoptimized there, again and again, and ran the search in the interpreter).
+      sc.slot[0] = t;
+      sc.slot[1] = end;
       const fits =
         (inside + 1 <= conferences && portSum + need <= ports) ||
-        fitsPeak(sc, inside, t, end, conferences - 1, ports - need);
+        fitsPeak(sc, inside, conferences - 1, ports - need);
       if (!fits) continue;
+      // Keep in `best` the `want` slots nearest the target (ties: the earlier), nearest first, chosen on the fly:
+      // sorting all free slots with a comparator boxed every one (a typed array's sort with a comparator does),
+      // and so would a call that is not inlined (its double arguments). Shift the farther ones down (the last
+      // falls off when all `want` are taken), then place `t`.
       found++;
-      keepNearest(best, want, found, t, target);
+      const dist = Math.abs(t - target);
+      let i = found <= want ? found - 1 : want;
+      while (i > 0) {
+        const o = best[i - 1]!;
+        const od = Math.abs(o - target);
+        if (od < dist || (od === dist && o < t)) break;
+        if (i < want) best[i] = o;
+        i--;
+      }
+      if (i < want) best[i] = t;
     }
   }
   // The kept ones in time order (insertion sort: at most `want` of them).
@@ -236,25 +251,6 @@ export function findAlternatives(
 }
 
 /**
- * Keep in `best` the `want` slots nearest `target` (ties: the earlier), nearest first, as `t`, the `found`-th free
- * slot, arrives. Chosen on the fly: sorting all free slots with a comparator copied them into boxed numbers (a
- * typed array's sort with a comparator does), most of the search's garbage.
- */
-function keepNearest(best: Float64Array, want: number, found: number, t: number, target: number): void {
-  const dist = Math.abs(t - target);
-  let i = Math.min(found, want + 1) - 1;
-  // Shift the farther ones down (the last falls off when all `want` are taken), then place `t`.
-  while (i > 0) {
-    const o = best[i - 1]!;
-    const od = Math.abs(o - target);
-    if (od < dist || (od === dist && o < t)) break;
-    if (i < want) best[i] = o;
-    i--;
-  }
-  if (i < want) best[i] = t;
-}
-
-/**
  * findAlternatives' holders as numbers (start, end, ports, whether it blocks the request), the indexes of one
  * day's and one candidate's holders, and the peak's events. One set for the module, grown to the largest call:
  * findAlternatives is synchronous, so no two calls share it at once.
@@ -267,7 +263,12 @@ interface Scratch {
   day: Int32Array;
   inside: Int32Array;
   events: Float64Array;
-  /** The nearest free slots' starts, nearest first (keepNearest). */
+  /**
+   * The candidate slot's start and end, for fitsPeak: passed as arguments to a call that is not inlined, the two
+   * doubles were boxed, twice per candidate (most of the search's garbage).
+   */
+  slot: Float64Array;
+  /** The nearest free slots' starts, nearest first (see the search loop). */
   best: Float64Array;
 }
 
@@ -284,6 +285,7 @@ function scratchFor(n: number): Scratch {
     day: new Int32Array(size),
     inside: new Int32Array(size),
     events: new Float64Array(2 * size),
+    slot: new Float64Array(2),
     best: scratch?.best ?? new Float64Array(8),
   };
   return scratch;
@@ -294,14 +296,9 @@ function scratchFor(n: number): Scratch {
  * before starts at the same instant, as there. Events are encoded as one number (time within the slot, end or
  * start, position in `sc.inside`), sorted in place in the scratch array.
  */
-function fitsPeak(
-  sc: Scratch,
-  n: number,
-  start: number,
-  end: number,
-  maxConferences: number,
-  maxPorts: number,
-): boolean {
+function fitsPeak(sc: Scratch, n: number, maxConferences: number, maxPorts: number): boolean {
+  const start = sc.slot[0]!;
+  const end = sc.slot[1]!;
   const POS = 2 ** Math.ceil(Math.log2(n + 1));
   // (slot length × 2 + 1) × POS must stay exact in a double: sessions last at most a day, so only a window of
   // millions of holders could reach 2^53.
