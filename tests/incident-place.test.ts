@@ -213,9 +213,6 @@ describe("a report from one endpoint about another", () => {
     expect(out).toMatchObject({ inWords: true, short: out.incident.code });
     const again = await report(desk, await actorFor(desk, "SYT-01"), "phường Ba Đình vẫn mất hình");
     expect(again).toMatchObject({ kind: "joined", incident: { code: out.incident.code }, inWords: true });
-    for (const t of [out.notice, again.notice])
-      for (const hidden of ["HTT-2026", "mật", out.incident.code, "SYT-01", syt.name])
-        expect(t).not.toContain(hidden);
     const loose = await report(desk, stranger, "phường Ba Đình mất tiếng");
     expect(loose.incident).toMatchObject({
       endpoint: "CX-00004",
@@ -226,7 +223,10 @@ describe("a report from one endpoint about another", () => {
       .filter((m) => m.channel !== "mail")
       .map((m) => JSON.stringify(m.payload));
     const leaks = ["CX-00004", "Ba Đình", "Ba Dinh", "SYT-01", syt.name, "tuyệt mật"];
-    for (const t of [loose.notice, ...chat]) for (const leak of leaks) expect(t).not.toContain(leak);
+    for (const t of [out.notice, again.notice, loose.notice])
+      for (const hidden of ["HTT-2026", "mật", out.incident.code, loose.incident.code, "SYT-01", syt.name])
+        expect(t).not.toContain(hidden);
+    for (const t of chat) for (const leak of leaks) expect(t).not.toContain(leak);
     for (const t of chat) expect(t).not.toContain("Anh Tuấn");
     expect(await deskNotices(desk)).toEqual([
       `Sự cố mới ${out.incident.code} (hình ảnh) tại một điểm cầu của phiên mật HTT-2026-0001.`,
@@ -368,6 +368,35 @@ describe("the group cannot tell a secret session from an open one by the answer 
     expect(secret.duty).toEqual([
       "Sự cố mới SC-2026-0001 (hình ảnh) tại một điểm cầu của phiên mật HTT-2026-0001.",
     ]);
+  });
+});
+
+describe("the group cannot tell a secret session from an open one by a stranger's answer (Điều 5.2)", () => {
+  async function strangerScene(secret: boolean) {
+    const desk = await makeDesk();
+    await registerBooking(
+      desk,
+      request({ participants: ["CX-00004", "CX-00008"], secret, title: "Nội dung phiên" }),
+      { now: at("2026-12-07", "08:30") },
+    );
+    await handleChatEvent(
+      desk,
+      ev("990001", "Phòng họp UBND phường Ba Đình mất hình", { messageId: "51", userName: "Anh Tuấn" }),
+      NOW,
+    );
+    const out = await desk.store.read((r) => r.outbox.list());
+    return out
+      .filter((m) => m.recipient === `telegram:${GROUP}`)
+      .map((m) => JSON.stringify({ channel: m.channel, kind: m.kind, payload: m.payload }));
+  }
+
+  it("an unregistered account naming an endpoint gets byte-identical group answers", async () => {
+    const open = await strangerScene(false);
+    const secret = await strangerScene(true);
+    expect(open).toHaveLength(1);
+    expect(secret).toEqual(open);
+    expect(open[0]).toContain(`(hình ảnh, chưa xác minh) tại ${BA_DINH}`);
+    for (const hidden of ["HTT-2026", "mật", "SC-2026"]) expect(open[0]).not.toContain(hidden);
   });
 });
 

@@ -162,11 +162,14 @@ export function strangerOpenedText(
   code: string,
   category: FaultCategory,
   route: Route,
-  /** The place the report named, when it may be said. */
-  place: string | null = null,
+  /**
+   * The endpoint the report named. Said as the reporter wrote it, with neither its session nor the code: the
+   * answer reads the same whether that endpoint is in a secret session or not (Điều 5.2).
+   */
+  place: { code: string; name: string } | null = null,
 ): string {
   if (place)
-    return `Chào ${name}, bot đã ghi nhận phản ánh thành sự cố ${code} (${CATEGORY_VI[category]}, chưa xác minh) tại ${place} và chuyển ${ROUTE_VI[route]}. ${wrongPlaceHint(code)}`;
+    return `Chào ${name}, bot đã ghi nhận phản ánh (${CATEGORY_VI[category]}, chưa xác minh) tại điểm cầu ${place.name} (${place.code}) và chuyển ${ROUTE_VI[route]}. Nếu không đúng điểm cầu, đề nghị báo lại kèm tên điểm cầu đúng.`;
   return `Chào ${name}, bot đã ghi nhận phản ánh thành sự cố ${code} (${CATEGORY_VI[category]}, chưa xác minh) và chuyển ${ROUTE_VI[route]}.`;
 }
 

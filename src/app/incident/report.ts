@@ -389,8 +389,10 @@ async function strangerReport(
   const session = booking ? { code: booking.code, secret } : null;
   const named = endpoint ? namedPlaceText({ code: endpoint, name: placeName }, session) : null;
   const name = actor.name ?? actor.id;
-  const notice = strangerOpenedText(name, code, category, route, named);
-  await tell(notice, { inWords: named !== null });
+  // Words whenever a place was named, the same ones whatever its session (Điều 5.2).
+  const place = endpoint ? { code: endpoint, name: placeName } : null;
+  const notice = strangerOpenedText(name, code, category, route, place);
+  await tell(notice, { inWords: place !== null });
   await deskNotice(
     r,
     route === "wan" ? "wan-duty" : "mcu-technician",
@@ -415,6 +417,6 @@ async function strangerReport(
     notice,
     short: code,
     major: null,
-    inWords: named !== null,
+    inWords: place !== null,
   };
 }
