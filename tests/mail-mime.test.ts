@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildReply } from "../src/mail/mime.js";
 import { type CalendarData, composeReply, invite, type SmtpSettings } from "../src/mail/smtp-sender.js";
 import type { OutboxMessage } from "../src/store/queue-repos.js";
+import { pendingMail } from "./support/fixtures.js";
 
 const SETTINGS: SmtpSettings = {
   host: "127.0.0.1",
@@ -28,18 +29,9 @@ const TEXT = [
 ].join("\n");
 
 function row(id: number, calendar?: Record<string, unknown>): OutboxMessage {
-  return {
+  return pendingMail({
     id,
-    channel: "mail",
     recipient: "vanphong@hoankiem.hanoi.gov.vn",
-    kind: "answer",
-    booking: "HTT-2026-0001",
-    status: "pending",
-    attempts: 0,
-    availableAt: new Date(0),
-    lastError: null,
-    createdAt: new Date(0),
-    sentAt: null,
     payload: {
       text: TEXT,
       thread: {
@@ -49,7 +41,7 @@ function row(id: number, calendar?: Record<string, unknown>): OutboxMessage {
       },
       ...(calendar ? { calendar } : {}),
     },
-  };
+  });
 }
 
 describe("a reply's MIME message, built as one string (src/mail/mime.ts)", () => {
