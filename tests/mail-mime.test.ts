@@ -97,6 +97,37 @@ describe("a reply's MIME message, built as one string (src/mail/mime.ts)", () =>
   });
 });
 
+describe("a reply's headers hold what the clerk wrote on one line each (header injection)", () => {
+  it("line breaks in the clerk's subject, Message-ID or references add no header: a Bcc stays words of the subject", async () => {
+    // mailparser decodes «=?utf-8?b?…?=» words into CR/LF, so a subject the clerk encoded reaches the reply raw.
+    const evil = "\r\nBcc: attacker@evil.example\r\nContent-Type: text/html";
+    const raw = buildReply(
+      composeReply(
+        pendingMail({
+          payload: {
+            text: "Đã ghi nhận.",
+            thread: {
+              subject: `Đăng ký họp${evil}`,
+              inReplyTo: `<dk-1@hoankiem.hanoi.gov.vn>${evil}`,
+              references: [`<goc@hoankiem.hanoi.gov.vn>\nX-Injected: 1`],
+            },
+          },
+        }),
+        SETTINGS,
+      ),
+    );
+    const head = raw.toString("utf8").split("\r\n\r\n")[0]!;
+    expect(head.split("\r\n").filter((l) => /^(bcc|x-injected|content-type: text\/html)/i.test(l))).toEqual(
+      [],
+    );
+    const m = await simpleParser(raw);
+    expect(m.headers.has("bcc")).toBe(false);
+    expect(m.headers.has("x-injected")).toBe(false);
+    expect(m.subject).toContain("Bcc: attacker@evil.example");
+    expect(m.text?.trim()).toBe("Đã ghi nhận.");
+  });
+});
+
 /** The invite as ical-generator wrote it before src/mail/smtp-sender.ts wrote it by hand: the reference. */
 function reference(cal: CalendarData, settings: Pick<SmtpSettings, "from" | "fromName" | "messageIdDomain">) {
   const calendar = ical({
