@@ -245,7 +245,7 @@ export function refusalText(action: IncidentAction, refusal: RefusalCause): stri
         ? `Không tìm thấy sự cố «${refusal.code}». Ví dụ: ${INCIDENT_USAGE[action]}.`
         : `Thiếu mã sự cố. Cách dùng: ${INCIDENT_USAGE[action]}.`;
     case "already-resolved":
-      return action === "acknowledge"
+      return action === "acknowledge" || action === "transfer"
         ? `Sự cố ${refusal.incident.code} đã khắc phục; dùng /mo ${refusal.incident.code} để mở lại.`
         : `Sự cố ${refusal.incident.code} đã khắc phục trước đó.`;
     case "not-resolved":
