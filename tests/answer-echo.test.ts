@@ -57,6 +57,25 @@ describe("answers echo what was understood", () => {
     );
   });
 
+  it("echoes the contact as read, so a clerk asked for it sees which part is missing", async () => {
+    expect(answerTo(request())).toContain("Đầu mối liên hệ: Lâm Thị Ngọc, 0983210456.");
+    // «chị Hoa, 0912 345 678»: the phone was read, not a full name (Điều 12.2a asks for họ tên).
+    const desk = await makeDesk();
+    await mailDeskOf(desk).handle(
+      mail({
+        id: "dau-moi@hanoi.gov.vn",
+        body: template(7).replace(
+          /- Thông tin đầu mối[^\n]*|- Đầu mối[^\n]*/i,
+          "- Đầu mối: chị Hoa, 0912 345 678",
+        ),
+      }),
+      NOW,
+    );
+    const text = await lastAnswer(desk);
+    expect(text).toContain("CẦN BỔ SUNG THÔNG TIN");
+    expect(text).toContain("Đầu mối liên hệ: (chưa có họ tên đầy đủ), 0912345678.");
+  });
+
   it("Điều 5.2: a secret session's answer keeps to code and time", () => {
     const text = answerTo(request({ secret: true, recording: true }));
     expect(text).toContain("Lịch họp HTT-2026-0042: ĐÃ XÁC NHẬN.");

@@ -119,7 +119,9 @@ describe("a report from one endpoint about another", () => {
     expect(out).toMatchObject({ kind: "opened", unverified: false, inWords: true });
     expect(out.incident).toMatchObject({ endpoint: "CX-00004", reporter: from.id, booking: null });
     expect(out.notice).toContain(`tại ${BA_DINH}`);
-    expect(out.notice).toContain(`/ghichu ${out.incident.code}`);
+    // How to see the code and correct the place (in private: the code is not said where the group reads it).
+    expect(out.notice).toContain("nhắn riêng /suco cho bot");
+    expect(out.notice).toContain("/ghichu <mã sự cố> <tên điểm cầu đúng>");
     expect(out.short).toBe(`${out.incident.code} (CX-00004)`);
     const [opened] = await events(desk, out.incident.code);
     expect(opened).toMatchObject({ action: "opened", actor: from.id });
@@ -166,7 +168,7 @@ describe("a report from one endpoint about another", () => {
       new Date(NOW.getTime() + 60_000),
     );
     expect(again).toMatchObject({ kind: "joined", incident: { code: own.incident.code }, inWords: true });
-    expect(again.notice).toContain(`Sự cố tại ${BA_DINH} đã được ghi nhận trong ${own.incident.code}`);
+    expect(again.notice).toContain(`(hình ảnh) tại ${BA_DINH} đã được bổ sung vào sự cố đang xử lý`);
     expect((await events(desk, own.incident.code)).at(-1)).toMatchObject({
       action: "reported-again",
       actor: from.id,
@@ -183,7 +185,12 @@ describe("a report from one endpoint about another", () => {
     });
     const out = await report(desk, await actorFor(desk, "SYT-01"), "Phường Ba Đình mất tiếng");
     expect(out.incident).toMatchObject({ endpoint: "CX-00004", booking: "HTT-2026-0001" });
-    expect(out.notice).toContain(`tại ${BA_DINH}, phiên HTT-2026-0001`);
+    // The answer names the place, not the session (the same words as for a secret one); the duty hears of both.
+    expect(out.notice).toContain(`tại ${BA_DINH};`);
+    expect(out.notice).not.toContain("HTT-2026-0001");
+    expect(await deskNotices(desk)).toEqual([
+      `Sự cố mới ${out.incident.code} (âm thanh) tại ${BA_DINH}, phiên HTT-2026-0001, do ${syt.name} báo từ điểm cầu SYT-01.`,
+    ]);
     const jobs = (await desk.store.read((r) => r.jobs.list())).filter((j) => j.key === out.incident.code);
     // In a session: reminded after 5 minutes, not after an off-session hour.
     expect(jobs.map((j) => [j.kind, j.runAt.getTime() - NOW.getTime()]).sort()).toEqual([
@@ -192,7 +199,7 @@ describe("a report from one endpoint about another", () => {
     ]);
   });
 
-  it("the named endpoint in a live SECRET session: nothing in chat ties it, its session or the reporter to the report", async () => {
+  it("the named endpoint in a live SECRET session: nothing in chat ties it, its session or the reporter to the session", async () => {
     const desk = await makeDesk();
     await registerBooking(
       desk,
@@ -201,9 +208,11 @@ describe("a report from one endpoint about another", () => {
     );
     const out = await report(desk, await actorFor(desk, "SYT-01"), "Phòng họp UBND phường Ba Đình mất hình");
     expect(out.incident).toMatchObject({ endpoint: "CX-00004", booking: "HTT-2026-0001" });
-    expect(out).toMatchObject({ inWords: false, short: out.incident.code });
+    // Answered in words like a report about an open session's endpoint (the group must not tell them apart):
+    // the place the reporter wrote, never the session nor the incident's code.
+    expect(out).toMatchObject({ inWords: true, short: out.incident.code });
     const again = await report(desk, await actorFor(desk, "SYT-01"), "phường Ba Đình vẫn mất hình");
-    expect(again).toMatchObject({ kind: "joined", incident: { code: out.incident.code }, inWords: false });
+    expect(again).toMatchObject({ kind: "joined", incident: { code: out.incident.code }, inWords: true });
     const loose = await report(desk, stranger, "phường Ba Đình mất tiếng");
     expect(loose.incident).toMatchObject({
       endpoint: "CX-00004",
@@ -214,8 +223,10 @@ describe("a report from one endpoint about another", () => {
       .filter((m) => m.channel !== "mail")
       .map((m) => JSON.stringify(m.payload));
     const leaks = ["CX-00004", "Ba Đình", "Ba Dinh", "SYT-01", syt.name, "tuyệt mật"];
-    for (const t of [out.notice, again.notice, loose.notice, ...chat])
-      for (const leak of leaks) expect(t).not.toContain(leak);
+    for (const t of [out.notice, again.notice, loose.notice])
+      for (const hidden of ["HTT-2026", "mật", out.incident.code, loose.incident.code, "SYT-01", syt.name])
+        expect(t).not.toContain(hidden);
+    for (const t of chat) for (const leak of leaks) expect(t).not.toContain(leak);
     for (const t of chat) expect(t).not.toContain("Anh Tuấn");
     expect(await deskNotices(desk)).toEqual([
       `Sự cố mới ${out.incident.code} (hình ảnh) tại một điểm cầu của phiên mật HTT-2026-0001.`,
@@ -309,6 +320,83 @@ describe("a report from one endpoint about another", () => {
       actor: `telegram:${syt.telegramId}`,
       note: "nhầm, là phường Ngọc Hà",
     });
+  });
+});
+
+describe("the group cannot tell a secret session from an open one by the answer (Điều 5.2)", () => {
+  /**
+   * A live session at Ba Đình (secret or not); in the group, the Sở Y tế technician reports Ba Đình's fault, then
+   * again (joined). What the group receives, and what the duty is told privately.
+   */
+  async function scene(secret: boolean) {
+    const desk = await makeDesk();
+    await registerBooking(
+      desk,
+      request({ participants: ["CX-00004", "CX-00008"], secret, title: "Nội dung phiên" }),
+      { now: at("2026-12-07", "08:30") },
+    );
+    await handleChatEvent(
+      desk,
+      ev(syt.telegramId!, "Phòng họp UBND phường Ba Đình mất hình", { messageId: "41", userName: "Khánh" }),
+      NOW,
+    );
+    await handleChatEvent(
+      desk,
+      ev(syt.telegramId!, "phường Ba Đình vẫn mất hình", { messageId: "42", userName: "Khánh" }),
+      new Date(NOW.getTime() + 60_000),
+    );
+    const out = await desk.store.read((r) => r.outbox.list());
+    const group = out
+      // The booking's own post (code, time, "phiên mật") is the group's by design: only the reports' answers.
+      .filter((m) => m.recipient === `telegram:${GROUP}`)
+      .map((m) => JSON.stringify({ channel: m.channel, kind: m.kind, payload: m.payload }));
+    return { group, duty: await deskNotices(desk) };
+  }
+
+  it("a report naming another endpoint gets byte-identical group answers; the duty's private notices are unchanged", async () => {
+    const open = await scene(false);
+    const secret = await scene(true);
+    expect(open.group).toHaveLength(2);
+    expect(secret.group).toEqual(open.group);
+    // The words still name the place the reporter wrote, to be checked, and nothing of the session.
+    expect(open.group[0]).toContain(BA_DINH);
+    for (const t of open.group)
+      for (const hidden of ["HTT-2026", "mật", "SC-2026"]) expect(t).not.toContain(hidden);
+    expect(open.duty).toEqual([
+      `Sự cố mới SC-2026-0001 (hình ảnh) tại ${BA_DINH}, phiên HTT-2026-0001, do Khánh báo từ điểm cầu SYT-01.`,
+    ]);
+    expect(secret.duty).toEqual([
+      "Sự cố mới SC-2026-0001 (hình ảnh) tại một điểm cầu của phiên mật HTT-2026-0001.",
+    ]);
+  });
+});
+
+describe("the group cannot tell a secret session from an open one by a stranger's answer (Điều 5.2)", () => {
+  async function strangerScene(secret: boolean) {
+    const desk = await makeDesk();
+    await registerBooking(
+      desk,
+      request({ participants: ["CX-00004", "CX-00008"], secret, title: "Nội dung phiên" }),
+      { now: at("2026-12-07", "08:30") },
+    );
+    await handleChatEvent(
+      desk,
+      ev("990001", "Phòng họp UBND phường Ba Đình mất hình", { messageId: "51", userName: "Anh Tuấn" }),
+      NOW,
+    );
+    const out = await desk.store.read((r) => r.outbox.list());
+    return out
+      .filter((m) => m.recipient === `telegram:${GROUP}`)
+      .map((m) => JSON.stringify({ channel: m.channel, kind: m.kind, payload: m.payload }));
+  }
+
+  it("an unregistered account naming an endpoint gets byte-identical group answers", async () => {
+    const open = await strangerScene(false);
+    const secret = await strangerScene(true);
+    expect(open).toHaveLength(1);
+    expect(secret).toEqual(open);
+    expect(open[0]).toContain(`(hình ảnh, chưa xác minh) tại ${BA_DINH}`);
+    for (const hidden of ["HTT-2026", "mật", "SC-2026"]) expect(open[0]).not.toContain(hidden);
   });
 });
 
@@ -427,7 +515,7 @@ describe("end to end through the Telegram emulator", () => {
       }
       const all = texts().join("\n");
       expect(all).toMatch(
-        /Đã tiếp nhận sự cố SC-2026-0001 \(hình ảnh\) tại điểm cầu Phường Ba Đình \(CX-00004\)/,
+        /Đã tiếp nhận phản ánh sự cố \(hình ảnh\) tại điểm cầu Phường Ba Đình \(CX-00004\)/,
       );
       // The chat display name, as for any report from the group.
       expect(all).toContain("do Khánh báo từ điểm cầu SYT-01.");

@@ -166,4 +166,18 @@ describe("incident use cases return outcomes as values", () => {
       channel: "web",
     });
   });
+
+  it("transfer of a resolved incident is refused: it would come back as dispatched without a reopening", async () => {
+    const { desk, now, staff, code } = await withIncident();
+    await resolveIncident(desk, staff, code, "thay micro", now);
+    expect(await transferIncident(desk, staff, code, "wan", now)).toMatchObject({
+      ok: false,
+      reason: "already-resolved",
+      message: `Sự cố ${code} đã khắc phục; dùng /mo ${code} để mở lại.`,
+    });
+    expect(await desk.store.read((r) => r.incidents.get(code))).toMatchObject({ status: "resolved" });
+    expect((await events(desk, code)).map((e) => e.action)).toEqual(["opened", "xong"]);
+    const told = (await desk.store.read((r) => r.outbox.list())).map((m) => String(m.payload.text));
+    expect(told.filter((t) => t.includes("được chuyển cho"))).toEqual([]);
+  });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { buildReply } from "../src/mail/mime.js";
 import { type CalendarData, composeReply, invite, type SmtpSettings } from "../src/mail/smtp-sender.js";
 import type { OutboxMessage } from "../src/store/queue-repos.js";
+import { pendingMail } from "./support/fixtures.js";
 
 const SETTINGS: SmtpSettings = {
   host: "127.0.0.1",
@@ -28,18 +29,9 @@ const TEXT = [
 ].join("\n");
 
 function row(id: number, calendar?: Record<string, unknown>): OutboxMessage {
-  return {
+  return pendingMail({
     id,
-    channel: "mail",
     recipient: "vanphong@hoankiem.hanoi.gov.vn",
-    kind: "answer",
-    booking: "HTT-2026-0001",
-    status: "pending",
-    attempts: 0,
-    availableAt: new Date(0),
-    lastError: null,
-    createdAt: new Date(0),
-    sentAt: null,
     payload: {
       text: TEXT,
       thread: {
@@ -49,7 +41,7 @@ function row(id: number, calendar?: Record<string, unknown>): OutboxMessage {
       },
       ...(calendar ? { calendar } : {}),
     },
-  };
+  });
 }
 
 describe("a reply's MIME message, built as one string (src/mail/mime.ts)", () => {
@@ -102,6 +94,37 @@ describe("a reply's MIME message, built as one string (src/mail/mime.ts)", () =>
     expect(ics).toContain("SEQUENCE:2");
     expect(ics).toContain("DTSTART:20270104T070000Z");
     expect(ics.replace(/\r\n[ \t]/g, "")).toContain("SUMMARY:Họp trực tuyến: phòng chống thiên tai");
+  });
+});
+
+describe("a reply's headers hold what the clerk wrote on one line each (header injection)", () => {
+  it("line breaks in the clerk's subject, Message-ID or references add no header: a Bcc stays words of the subject", async () => {
+    // mailparser decodes «=?utf-8?b?…?=» words into CR/LF, so a subject the clerk encoded reaches the reply raw.
+    const evil = "\r\nBcc: attacker@evil.example\r\nContent-Type: text/html";
+    const raw = buildReply(
+      composeReply(
+        pendingMail({
+          payload: {
+            text: "Đã ghi nhận.",
+            thread: {
+              subject: `Đăng ký họp${evil}`,
+              inReplyTo: `<dk-1@hoankiem.hanoi.gov.vn>${evil}`,
+              references: [`<goc@hoankiem.hanoi.gov.vn>\nX-Injected: 1`],
+            },
+          },
+        }),
+        SETTINGS,
+      ),
+    );
+    const head = raw.toString("utf8").split("\r\n\r\n")[0]!;
+    expect(head.split("\r\n").filter((l) => /^(bcc|x-injected|content-type: text\/html)/i.test(l))).toEqual(
+      [],
+    );
+    const m = await simpleParser(raw);
+    expect(m.headers.has("bcc")).toBe(false);
+    expect(m.headers.has("x-injected")).toBe(false);
+    expect(m.subject).toContain("Bcc: attacker@evil.example");
+    expect(m.text?.trim()).toBe("Đã ghi nhận.");
   });
 });
 

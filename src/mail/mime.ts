@@ -32,8 +32,12 @@ function angle(id: string): string {
   return `<${v}>`;
 }
 
+/**
+ * One header line, folded. Line breaks in the value become spaces, as nodemailer's MimeNode does: a clerk's subject
+ * or Message-ID (mailparser decodes RFC 2047 words into CR/LF) must not start a header of its own (injection).
+ */
 function header(key: string, value: string): string {
-  return foldLines(`${key}: ${value}`, 76);
+  return foldLines(`${key}: ${value.replace(/\r\n|\r|\n/g, " ")}`, 76);
 }
 
 /** A display name as a phrase: RFC 2047 words when not ASCII, quoted when it holds specials. */

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/app/config.js";
 import { smtpSender } from "../../src/mail/smtp-sender.js";
-import type { OutboxMessage } from "../../src/store/queue-repos.js";
 import { selfSignedCertificate, type TestCertificate } from "../support/certs.js";
+import { pendingMail } from "../support/fixtures.js";
 import { SmtpSink, type SmtpSinkOptions } from "../support/servers.js";
 
 /**
@@ -55,20 +55,7 @@ function smtpEnv(port: number, extra: Record<string, string>): Record<string, st
   };
 }
 
-const reply: OutboxMessage = {
-  id: 1,
-  channel: "mail",
-  recipient: "vanthu.sct@hanoi.gov.vn",
-  kind: "booking-answer",
-  payload: { text: "Đã ghi nhận lịch họp." },
-  booking: "HTT-2026-0001",
-  status: "pending",
-  attempts: 0,
-  availableAt: new Date(0),
-  lastError: null,
-  createdAt: new Date(0),
-  sentAt: null,
-};
+const reply = pendingMail();
 
 /** Sends one answer with the sender built from `loadConfig(env)`; resolves to the error, or null when sent. */
 async function send(env: Record<string, string>): Promise<Error | null> {

@@ -5,6 +5,7 @@
 import type { BookingRequest } from "../../src/core/booking/types.js";
 import { atLocal } from "../../src/core/calendar/zone.js";
 import { DEFAULT_REGULATION } from "../../src/core/regulation.js";
+import type { OutboxMessage } from "../../src/store/queue-repos.js";
 
 export const ZONE = DEFAULT_REGULATION.zone;
 
@@ -31,6 +32,28 @@ export function request(overrides: Partial<BookingRequest> = {}): BookingRequest
     receivedAt: at("2026-12-07", "08:30"),
     channel: "mail",
     sender: "vanthu.sct@hanoi.gov.vn",
+    ...overrides,
+  };
+}
+
+/**
+ * A mail answer waiting in the outbox, as the SMTP sender receives it: a confirmation of HTT-2026-0001 to the Sở
+ * Công Thương clerk, never tried. `overrides` replace whole fields (give `payload` in full).
+ */
+export function pendingMail(overrides: Partial<OutboxMessage> = {}): OutboxMessage {
+  return {
+    id: 1,
+    channel: "mail",
+    recipient: "vanthu.sct@hanoi.gov.vn",
+    kind: "booking-confirmed",
+    payload: { text: "Đã ghi nhận lịch họp." },
+    booking: "HTT-2026-0001",
+    status: "pending",
+    attempts: 0,
+    availableAt: new Date(0),
+    lastError: null,
+    createdAt: new Date(0),
+    sentAt: null,
     ...overrides,
   };
 }

@@ -247,6 +247,9 @@ export async function transferIncidentIn(
   const loaded = await load(r, actor, code);
   if (!loaded.ok) return refuse("transfer", loaded);
   const inc = loaded.incident;
+  // A resolved incident comes back through /mo (audited, timers armed), never as a side effect of a transfer.
+  if (inc.status === "resolved")
+    return refuse("transfer", { ok: false, reason: "already-resolved", incident: inc });
   const to = await transferTarget(r, target);
   if (to.kind === "none") return refuse("transfer", { ok: false, reason: "no-target", incident: inc });
   if (to.kind === "refused")

@@ -84,6 +84,27 @@ export function namedPlaceText(
   return `điểm cầu ${endpoint.name} (${endpoint.code})${booking ? `, phiên ${booking.code}` : ""}`;
 }
 
+/**
+ * The answer, in a chat, to a verified report filed at another endpoint its words named: the place the bot
+ * understood, for the reporter to check, and nothing else. Neither the incident's code nor its session: the answer
+ * must read the same byte for byte whether that endpoint is in a secret session or not (Điều 5.2), and a code said
+ * here would tie the reporter's message to later posts about it («phiên mật»). The code is for the reporter in
+ * private (`/suco`).
+ */
+export function namedReportText(
+  kind: "opened" | "joined",
+  category: FaultCategory,
+  route: Route,
+  place: { code: string; name: string },
+): string {
+  const at = `(${CATEGORY_VI[category]}) tại điểm cầu ${place.name} (${place.code})`;
+  const head =
+    kind === "opened"
+      ? `Đã tiếp nhận phản ánh sự cố ${at}; đã chuyển ${ROUTE_VI[route]}.`
+      : `Phản ánh sự cố ${at} đã được bổ sung vào sự cố đang xử lý.`;
+  return `${head} Mã sự cố và diễn biến: nhắn riêng /suco cho bot. Nếu không đúng điểm cầu, đề nghị nhắn /ghichu <mã sự cố> <tên điểm cầu đúng> để bộ phận kỹ thuật điều chỉnh.`;
+}
+
 /** How the reporter corrects a place the bot understood wrongly. */
 export function wrongPlaceHint(code: string): string {
   return `Nếu không đúng điểm cầu, đề nghị nhắn /ghichu ${code} <tên điểm cầu đúng> để bộ phận kỹ thuật điều chỉnh.`;
@@ -141,11 +162,14 @@ export function strangerOpenedText(
   code: string,
   category: FaultCategory,
   route: Route,
-  /** The place the report named, when it may be said. */
-  place: string | null = null,
+  /**
+   * The endpoint the report named. Said as the reporter wrote it, with neither its session nor the code: the
+   * answer reads the same whether that endpoint is in a secret session or not (Điều 5.2).
+   */
+  place: { code: string; name: string } | null = null,
 ): string {
   if (place)
-    return `Chào ${name}, bot đã ghi nhận phản ánh thành sự cố ${code} (${CATEGORY_VI[category]}, chưa xác minh) tại ${place} và chuyển ${ROUTE_VI[route]}. ${wrongPlaceHint(code)}`;
+    return `Chào ${name}, bot đã ghi nhận phản ánh (${CATEGORY_VI[category]}, chưa xác minh) tại điểm cầu ${place.name} (${place.code}) và chuyển ${ROUTE_VI[route]}. Nếu không đúng điểm cầu, đề nghị báo lại kèm tên điểm cầu đúng.`;
   return `Chào ${name}, bot đã ghi nhận phản ánh thành sự cố ${code} (${CATEGORY_VI[category]}, chưa xác minh) và chuyển ${ROUTE_VI[route]}.`;
 }
 
@@ -221,7 +245,7 @@ export function refusalText(action: IncidentAction, refusal: RefusalCause): stri
         ? `Không tìm thấy sự cố «${refusal.code}». Ví dụ: ${INCIDENT_USAGE[action]}.`
         : `Thiếu mã sự cố. Cách dùng: ${INCIDENT_USAGE[action]}.`;
     case "already-resolved":
-      return action === "acknowledge"
+      return action === "acknowledge" || action === "transfer"
         ? `Sự cố ${refusal.incident.code} đã khắc phục; dùng /mo ${refusal.incident.code} để mở lại.`
         : `Sự cố ${refusal.incident.code} đã khắc phục trước đó.`;
     case "not-resolved":

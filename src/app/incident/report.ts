@@ -11,6 +11,7 @@ import {
   joinedText,
   NO_ENDPOINT_TEXT,
   namedPlaceText,
+  namedReportText,
   newIncidentNotice,
   openedText,
   reportedFromNote,
@@ -18,7 +19,6 @@ import {
   strangerJoinedText,
   strangerNotice,
   strangerOpenedText,
-  wrongPlaceHint,
 } from "./messages.js";
 import { deskNotice, liveBookingAt } from "./notify.js";
 import { joinStormIn, restateStormIn } from "./storm.js";
@@ -75,7 +75,8 @@ export type ReportOutcome =
       major: string | null;
       /**
        * The report was filed at another endpoint than the reporter's, one its words named, and the notice says
-       * which (not for a secret session): the channel answers in words, so a wrong guess is seen and corrected.
+       * which (in the same words whether its session is secret or not): the channel answers in words, so a wrong
+       * guess is seen and corrected.
        */
       inWords: boolean;
     }
@@ -170,17 +171,13 @@ export async function reportIncidentIn(
       note,
     });
     if (joined.major) await restateStormIn(r, joined.code, joined.major, now);
-    // A storm's report is acknowledged by the storm message alone, named place or not.
-    const session = namedElsewhere && joined.booking ? await r.bookings.get(joined.booking) : null;
-    const place =
-      namedElsewhere && !joined.major
-        ? namedPlaceText(
-            { code: endpoint, name },
-            joined.booking ? { code: joined.booking, secret: session?.request.secret ?? true } : null,
-          )
-        : null;
-    const notice = joinedText(joined, place);
-    await tell(notice, { inWords: place !== null });
+    // A storm's report is acknowledged by the storm message alone, named place or not. A named place is said in
+    // words that are the same whatever the session (Điều 5.2).
+    const inWords = namedElsewhere && !joined.major;
+    const notice = inWords
+      ? namedReportText("joined", category, joined.route, { code: endpoint, name })
+      : joinedText(joined);
+    await tell(notice, { inWords });
     return {
       ok: true,
       kind: "joined",
@@ -189,7 +186,7 @@ export async function reportIncidentIn(
       notice,
       short: joined.code,
       major: joined.major ?? null,
-      inWords: place !== null,
+      inWords,
     };
   }
   const booking = await liveBookingAt(r, endpoint, now);
@@ -223,9 +220,12 @@ export async function reportIncidentIn(
       inWords: false,
     };
   }
-  const opened = openedText(code, category, route, where, secret);
-  const notice = named ? `${opened} ${wrongPlaceHint(code)}` : opened;
-  await tell(notice, { inWords: named !== null });
+  // A named place is answered in words, the same ones whether its session is secret or not (Điều 5.2): a
+  // reaction for one and words for the other would tell the group which. The duty's notice below says more.
+  const notice = namedElsewhere
+    ? namedReportText("opened", category, route, { code: endpoint, name })
+    : openedText(code, category, route, where, secret);
+  await tell(notice, { inWords: namedElsewhere });
   await deskNotice(
     r,
     route === "wan" ? "wan-duty" : "mcu-technician",
@@ -263,7 +263,7 @@ export async function reportIncidentIn(
     notice,
     short,
     major: null,
-    inWords: named !== null,
+    inWords: namedElsewhere,
   };
 }
 
@@ -389,8 +389,10 @@ async function strangerReport(
   const session = booking ? { code: booking.code, secret } : null;
   const named = endpoint ? namedPlaceText({ code: endpoint, name: placeName }, session) : null;
   const name = actor.name ?? actor.id;
-  const notice = strangerOpenedText(name, code, category, route, named);
-  await tell(notice, { inWords: named !== null });
+  // Words whenever a place was named, the same ones whatever its session (Điều 5.2).
+  const place = endpoint ? { code: endpoint, name: placeName } : null;
+  const notice = strangerOpenedText(name, code, category, route, place);
+  await tell(notice, { inWords: place !== null });
   await deskNotice(
     r,
     route === "wan" ? "wan-duty" : "mcu-technician",
@@ -415,6 +417,6 @@ async function strangerReport(
     notice,
     short: code,
     major: null,
-    inWords: named !== null,
+    inWords: place !== null,
   };
 }

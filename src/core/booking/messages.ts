@@ -57,10 +57,17 @@ export function echoLines(req: BookingRequest, opts: AnswerOptions): string[] {
   });
   const unresolved = req.unresolved.map((u) => `«${u}» (chưa xác định)`);
   const all = [...named, ...unresolved];
+  // The contact as read: a clerk asked to complete it sees which part was not (a phone without a full name).
+  const c = req.contact;
+  const contact =
+    c && (c.name || c.phone)
+      ? [`Đầu mối liên hệ: ${c.name || "(chưa có họ tên đầy đủ)"}, ${c.phone || "(chưa có số điện thoại)"}.`]
+      : [];
   return [
     `Cơ quan chủ trì: ${req.host ?? "(chưa rõ)"}.`,
     `Điểm cầu (${all.length}): ${all.length ? all.join("; ") : "(chưa có)"}.`,
     `Ghi hình: ${yesNo(req.recording)}. Phòng họp trực tuyến tại trụ sở UBND Thành phố: ${yesNo(req.cityHallRoom)}. Họp đột xuất, khẩn cấp: ${yesNo(req.emergency)}.`,
+    ...contact,
   ];
 }
 
