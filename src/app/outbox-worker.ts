@@ -14,8 +14,8 @@ export const PROCESS_HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice
 /** How long a claim on an outbox message or a job holds. */
 export const CLAIM_LEASE_MS = 120_000;
 
-/** Mails sent at once: the SMTP sender's pool holds two connections (src/mail/smtp-sender.ts). */
-export const MAIL_LANES = 2;
+/** Mails sent at once: the SMTP sender keeps this many connections (src/mail/smtp-sender.ts, SMTP_CONNECTIONS). */
+export const MAIL_LANES = 4;
 
 function laneOf(recipient: string, lanes: number): number {
   let h = 0;
@@ -31,8 +31,8 @@ export interface DeliveryReport {
 
 /**
  * Deliver the due messages of the channels that have a sender; the others wait for theirs. A send happens
- * outside any transaction and is marked sent right after: a crash in between sends the message again on restart
- * (at least once), so each sender must make a resend harmless (stable Message-ID, idempotency key). Each delivery
+ * outside any transaction and is marked sent right after, with the other sends that completed meanwhile in one
+ * transaction: a crash in between sends the message again on restart (at least once), so each sender must make a resend harmless (stable Message-ID, idempotency key). Each delivery
  * attempt has its own correlation id (`o-…`) on its log lines; `booking` links it to the item that caused it.
  */
 export async function deliverDue(
@@ -60,14 +60,37 @@ export async function deliverDue(
     (r) => r.outbox.claimDue(now, opts.limit ?? 100, channels, opts.holder ?? PROCESS_HOLDER, until),
     { serialize: false },
   );
+  // Sent messages are marked in batches: each send that completes adds its id, and one transaction at a time marks
+  // every id gathered so far (those that completed while the previous one ran). A backlog's answers then cost one
+  // write transaction per batch instead of one each. A crash before the mark sends those messages again after the
+  // lease (at least once, as before: stable Message-IDs); the window is one transaction of the store's queue.
+  const sentIds: number[] = [];
+  let marking: Promise<void> | null = null;
+  let markError: unknown = null;
+  const markLoop = async (): Promise<void> => {
+    try {
+      while (sentIds.length > 0) {
+        const ids = sentIds.splice(0);
+        await store.tx(async (r) => {
+          for (const id of ids) await r.outbox.markSent(id, now);
+        });
+      }
+    } catch (err) {
+      markError ??= err;
+    } finally {
+      // Cleared with no await after the loop's last check: an id added from now on starts a new loop.
+      marking = null;
+    }
+  };
+  const markSent = (id: number) => {
+    sentIds.push(id);
+    marking ??= markLoop();
+  };
   const deliver = (msg: (typeof due)[number]) =>
     withCorrelation(newCorrelationId("o"), async () => {
       const fields = { outbox: msg.id, channel: msg.channel, kind: msg.kind, booking: msg.booking };
       try {
         await senders[msg.channel]!(msg);
-        await store.tx((r) => r.outbox.markSent(msg.id, now));
-        report.sent++;
-        log("outbox-sent", fields, "debug");
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         const permanent = err instanceof PermanentSendError;
@@ -80,7 +103,11 @@ export async function deliverDue(
           attempts: msg.attempts + 1,
           message,
         });
+        return;
       }
+      markSent(msg.id);
+      report.sent++;
+      log("outbox-sent", fields, "debug");
     });
   // Lanes: one recipient's mails stay in one lane, in order; a backlog's answers to different mailboxes go out
   // side by side over the SMTP pool instead of waiting for each other's round trips.
@@ -91,5 +118,7 @@ export async function deliverDue(
       for (const msg of lane) await deliver(msg);
     }),
   );
+  while (marking) await marking;
+  if (markError) throw markError;
   return report;
 }
