@@ -17,6 +17,9 @@ export const CLAIM_LEASE_MS = 120_000;
 /** Mails sent at once: the SMTP sender keeps this many connections (src/mail/smtp-sender.ts, SMTP_CONNECTIONS). */
 export const MAIL_LANES = 4;
 
+/** Sent messages marked in one transaction (see deliverDue). */
+export const MARK_BATCH = 16;
+
 function laneOf(recipient: string, lanes: number): number {
   let h = 0;
   for (let i = 0; i < recipient.length; i++) h = (h * 31 + recipient.charCodeAt(i)) | 0;
@@ -60,10 +63,10 @@ export async function deliverDue(
     (r) => r.outbox.claimDue(now, opts.limit ?? 100, channels, opts.holder ?? PROCESS_HOLDER, until),
     { serialize: false },
   );
-  // Sent messages are marked in batches: each send that completes adds its id, and one transaction at a time marks
-  // every id gathered so far (those that completed while the previous one ran). A backlog's answers then cost one
-  // write transaction per batch instead of one each. A crash before the mark sends those messages again after the
-  // lease (at least once, as before: stable Message-IDs); the window is one transaction of the store's queue.
+  // Sent messages are marked in batches: MARK_BATCH ids at a time in one transaction while the round sends, the rest
+  // at its end. A backlog's answers then cost one write transaction per batch instead of one each. A crash before
+  // the mark sends those messages again after the lease (at least once, as before: their Message-IDs are stable, so
+  // a mail client shows one); at most MARK_BATCH plus the sends in flight.
   const sentIds: number[] = [];
   let marking: Promise<void> | null = null;
   let markError: unknown = null;
@@ -84,7 +87,7 @@ export async function deliverDue(
   };
   const markSent = (id: number) => {
     sentIds.push(id);
-    marking ??= markLoop();
+    if (sentIds.length >= MARK_BATCH) marking ??= markLoop();
   };
   const deliver = (msg: (typeof due)[number]) =>
     withCorrelation(newCorrelationId("o"), async () => {
@@ -118,6 +121,7 @@ export async function deliverDue(
       for (const msg of lane) await deliver(msg);
     }),
   );
+  if (sentIds.length) marking ??= markLoop();
   while (marking) await marking;
   if (markError) throw markError;
   return report;
