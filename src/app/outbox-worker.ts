@@ -70,9 +70,10 @@ export async function deliverDue(
   const sentIds: number[] = [];
   let marking: Promise<void> | null = null;
   let markError: unknown = null;
-  const markLoop = async (): Promise<void> => {
+  /** Marks while at least `least` ids wait: MARK_BATCH during the round, 1 at its end. */
+  const markLoop = async (least: number): Promise<void> => {
     try {
-      while (sentIds.length > 0) {
+      while (sentIds.length >= least) {
         const ids = sentIds.splice(0);
         await store.tx(async (r) => {
           for (const id of ids) await r.outbox.markSent(id, now);
@@ -87,7 +88,7 @@ export async function deliverDue(
   };
   const markSent = (id: number) => {
     sentIds.push(id);
-    if (sentIds.length >= MARK_BATCH) marking ??= markLoop();
+    if (sentIds.length >= MARK_BATCH) marking ??= markLoop(MARK_BATCH);
   };
   const deliver = (msg: (typeof due)[number]) =>
     withCorrelation(newCorrelationId("o"), async () => {
@@ -121,8 +122,8 @@ export async function deliverDue(
       for (const msg of lane) await deliver(msg);
     }),
   );
-  if (sentIds.length) marking ??= markLoop();
   while (marking) await marking;
+  if (sentIds.length) await markLoop(1);
   if (markError) throw markError;
   return report;
 }
