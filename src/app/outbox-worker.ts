@@ -48,7 +48,7 @@ export async function deliverDue(
     log?: LogFn;
     holder?: string;
     leaseMs?: number;
-    /** Mails in flight at once (the SMTP pool's connections); every other channel goes one at a time. */
+    /** Mails in flight at once (the SMTP sender's connections); every other channel goes one at a time. */
     mailLanes?: number;
   } = {},
 ): Promise<DeliveryReport> {
@@ -114,7 +114,7 @@ export async function deliverDue(
       log("outbox-sent", fields, "debug");
     });
   // Lanes: one recipient's mails stay in one lane, in order; a backlog's answers to different mailboxes go out
-  // side by side over the SMTP pool instead of waiting for each other's round trips.
+  // side by side over the SMTP sender's connections instead of waiting for each other's round trips.
   const lanes: (typeof due)[] = Array.from({ length: Math.max(1, opts.mailLanes ?? MAIL_LANES) }, () => []);
   for (const msg of due) lanes[msg.channel === "mail" ? laneOf(msg.recipient, lanes.length) : 0]!.push(msg);
   await Promise.all(
