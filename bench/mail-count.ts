@@ -1,8 +1,8 @@
 /**
  * What the service does per mail in a backlog, counted instead of timed: the desk as `DeskService` in this process
  * (tsx), a real Dovecot and SMTP sink, `MAIL_COUNT_N` mails (default 300) of the bench's mix waiting at start.
- * Counts store transactions and reads (by the caller that opened them), outbox claims (and rows per claim), SMTP
- * commands the sink received, and the event loop's idle share. Prints; writes nothing.
+ * Counts store transactions and reads by the code that opened them (the outbox claims and marks among them), the
+ * messages the SMTP sink received, and the event loop's utilization. Prints; writes nothing.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -59,7 +59,6 @@ try {
     config,
     (event, fields = {}) => {
       events.push({ event, fields });
-      if (event === "outbox-claimed") bump("rows per claim (sum)", Number(fields.rows));
     },
     () => now,
     { mailResolver: offlineDns },
