@@ -81,6 +81,8 @@ describe("mail backlog in batches", () => {
     await dovecot.append(...mails);
     const tap = await commandTap(dovecot.port);
     const handled: { uid: number; id: string }[] = [];
+    /** How many mails were handled each time the intake said a batch was done (the service kicks the outbox). */
+    const batchEnds: number[] = [];
     let saved = 0;
     const intake = new MailIntake(
       settings(tap.port),
@@ -93,6 +95,8 @@ describe("mail backlog in batches", () => {
           saved = lastUid;
         },
       },
+      undefined,
+      { afterBatch: () => batchEnds.push(handled.length) },
     );
     intake.start();
     stops.push(async () => {
@@ -114,6 +118,8 @@ describe("mail backlog in batches", () => {
     expect(stores.length).toBe(3);
     expect(bodyFetches.length).toBe(3);
     expect(stores[0]).toMatch(/UID STORE \d+:\d+ /);
+    // The outbox is woken once a batch, after its last mail, not once a mail.
+    expect(batchEnds).toEqual([50, 100, 120]);
   });
 
   it("flags, without handling them again, mails that a crash left committed (at or below the checkpoint) but unflagged", async () => {

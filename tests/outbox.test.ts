@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deliverDue, PermanentSendError } from "../src/app/outbox-worker.js";
+import { deliverDue, MARK_BATCH, PermanentSendError } from "../src/app/outbox-worker.js";
 import type { OutboxMessage } from "../src/store/queue-repos.js";
 import { at, makeDesk } from "./helpers.js";
 
@@ -55,5 +55,43 @@ describe("outbox delivery", () => {
       ["support-group", "pending", 0],
     ]);
     expect(rows[2]?.lastError).toBe("550 hộp thư không tồn tại");
+  });
+
+  it("marks a round's sent answers in batches, one write transaction per MARK_BATCH, each answer sent once", async () => {
+    const { store } = await makeDesk();
+    const t0 = at("2026-12-07", "08:00");
+    const n = 40;
+    await store.tx(async (r) => {
+      for (let i = 0; i < n; i++)
+        await r.outbox.enqueue(
+          { channel: "mail", recipient: `vanthu${i}@hanoi.gov.vn`, kind: "k", payload: { n: i } },
+          t0,
+        );
+    });
+    let transactions = 0;
+    const tx = store.tx.bind(store);
+    store.tx = ((fn, opts) => {
+      transactions++;
+      return tx(fn, opts);
+    }) as typeof store.tx;
+    const sent: string[] = [];
+    const mail = async (m: OutboxMessage) => {
+      await new Promise((r) => setImmediate(r));
+      sent.push(m.recipient);
+    };
+    expect(await deliverDue(store, { mail }, t0)).toEqual({ sent: n, retried: 0, parked: 0 });
+    // One claim, then the marks: 40 answers in at most ceil(40 / 16) transactions, not one each.
+    expect(transactions).toBeGreaterThanOrEqual(2);
+    expect(transactions).toBeLessThanOrEqual(1 + Math.ceil(n / MARK_BATCH));
+    expect([...sent].sort()).toEqual(Array.from({ length: n }, (_, i) => `vanthu${i}@hanoi.gov.vn`).sort());
+    const rows = await store.read((r) => r.outbox.list());
+    expect(rows.filter((m) => m.status === "sent")).toHaveLength(n);
+    // Marked: nothing is sent again, not even after the claim's lease.
+    expect(await deliverDue(store, { mail }, new Date(t0.getTime() + 3600_000))).toEqual({
+      sent: 0,
+      retried: 0,
+      parked: 0,
+    });
+    expect(sent).toHaveLength(n);
   });
 });

@@ -14,8 +14,11 @@ export const PROCESS_HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice
 /** How long a claim on an outbox message or a job holds. */
 export const CLAIM_LEASE_MS = 120_000;
 
-/** Mails sent at once: the SMTP sender's pool holds two connections (src/mail/smtp-sender.ts). */
-export const MAIL_LANES = 2;
+/** Mails sent at once: the SMTP sender keeps this many connections (src/mail/smtp-sender.ts, SMTP_CONNECTIONS). */
+export const MAIL_LANES = 4;
+
+/** Sent messages marked in one transaction (see deliverDue). */
+export const MARK_BATCH = 16;
 
 function laneOf(recipient: string, lanes: number): number {
   let h = 0;
@@ -31,8 +34,8 @@ export interface DeliveryReport {
 
 /**
  * Deliver the due messages of the channels that have a sender; the others wait for theirs. A send happens
- * outside any transaction and is marked sent right after: a crash in between sends the message again on restart
- * (at least once), so each sender must make a resend harmless (stable Message-ID, idempotency key). Each delivery
+ * outside any transaction and is marked sent right after, with the other sends that completed meanwhile in one
+ * transaction: a crash in between sends the message again on restart (at least once), so each sender must make a resend harmless (stable Message-ID, idempotency key). Each delivery
  * attempt has its own correlation id (`o-…`) on its log lines; `booking` links it to the item that caused it.
  */
 export async function deliverDue(
@@ -45,7 +48,7 @@ export async function deliverDue(
     log?: LogFn;
     holder?: string;
     leaseMs?: number;
-    /** Mails in flight at once (the SMTP pool's connections); every other channel goes one at a time. */
+    /** Mails in flight at once (the SMTP sender's connections); every other channel goes one at a time. */
     mailLanes?: number;
   } = {},
 ): Promise<DeliveryReport> {
@@ -60,14 +63,38 @@ export async function deliverDue(
     (r) => r.outbox.claimDue(now, opts.limit ?? 100, channels, opts.holder ?? PROCESS_HOLDER, until),
     { serialize: false },
   );
+  // Sent messages are marked in batches: MARK_BATCH ids at a time in one transaction while the round sends, the rest
+  // at its end. A backlog's answers then cost one write transaction per batch instead of one each. A crash before
+  // the mark sends those messages again after the lease (at least once, as before: their Message-IDs are stable, so
+  // a mail client shows one); at most MARK_BATCH plus the sends in flight.
+  const sentIds: number[] = [];
+  let marking: Promise<void> | null = null;
+  let markError: unknown = null;
+  /** Marks while at least `least` ids wait: MARK_BATCH during the round, 1 at its end. */
+  const markLoop = async (least: number): Promise<void> => {
+    try {
+      while (sentIds.length >= least) {
+        const ids = sentIds.splice(0);
+        await store.tx(async (r) => {
+          for (const id of ids) await r.outbox.markSent(id, now);
+        });
+      }
+    } catch (err) {
+      markError ??= err;
+    } finally {
+      // Cleared with no await after the loop's last check: an id added from now on starts a new loop.
+      marking = null;
+    }
+  };
+  const markSent = (id: number) => {
+    sentIds.push(id);
+    if (sentIds.length >= MARK_BATCH) marking ??= markLoop(MARK_BATCH);
+  };
   const deliver = (msg: (typeof due)[number]) =>
     withCorrelation(newCorrelationId("o"), async () => {
       const fields = { outbox: msg.id, channel: msg.channel, kind: msg.kind, booking: msg.booking };
       try {
         await senders[msg.channel]!(msg);
-        await store.tx((r) => r.outbox.markSent(msg.id, now));
-        report.sent++;
-        log("outbox-sent", fields, "debug");
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         const permanent = err instanceof PermanentSendError;
@@ -80,10 +107,14 @@ export async function deliverDue(
           attempts: msg.attempts + 1,
           message,
         });
+        return;
       }
+      markSent(msg.id);
+      report.sent++;
+      log("outbox-sent", fields, "debug");
     });
   // Lanes: one recipient's mails stay in one lane, in order; a backlog's answers to different mailboxes go out
-  // side by side over the SMTP pool instead of waiting for each other's round trips.
+  // side by side over the SMTP sender's connections instead of waiting for each other's round trips.
   const lanes: (typeof due)[] = Array.from({ length: Math.max(1, opts.mailLanes ?? MAIL_LANES) }, () => []);
   for (const msg of due) lanes[msg.channel === "mail" ? laneOf(msg.recipient, lanes.length) : 0]!.push(msg);
   await Promise.all(
@@ -91,5 +122,8 @@ export async function deliverDue(
       for (const msg of lane) await deliver(msg);
     }),
   );
+  while (marking) await marking;
+  if (sentIds.length) await markLoop(1);
+  if (markError) throw markError;
   return report;
 }

@@ -395,7 +395,6 @@ export class DeskService {
               key: outcome.key,
               code: "code" in outcome ? outcome.code : null,
             });
-            this.kickOutbox();
           }),
         {
           load: async () => {
@@ -415,6 +414,9 @@ export class DeskService {
           },
         },
         this.healthLog("imap", { ok: ["imap-connected"], fail: ["imap-error", "imap-fetch-failed"] }),
+        // The answers go out after each IMAP batch (one mail when IDLE announces one): the outbox worker then claims
+        // a batch's answers in one transaction instead of one each, between two decisions.
+        { afterBatch: () => this.kickOutbox() },
       );
       this.intake.start();
       parts.intake = this.intake;

@@ -136,6 +136,13 @@ export class MailIntake {
     private readonly handle: (raw: Buffer, at: MailPosition) => Promise<void>,
     private readonly checkpoint: Checkpoint,
     private readonly log: IntakeLog = () => {},
+    private readonly hooks: {
+      /**
+       * After each batch's mails are handled (before its STORE): the caller starts what their effects wait for,
+       * e.g. the outbox worker, once a batch instead of once a mail.
+       */
+      afterBatch?: () => void;
+    } = {},
   ) {}
 
   start(): void {
@@ -290,6 +297,7 @@ export class MailIntake {
           done.push(m.uid);
         }
       } finally {
+        if (done.length) this.hooks.afterBatch?.();
         // What was committed is flagged even when a later mail of the batch failed (the round is then retried).
         if (done.length) {
           await this.markDone(client, done);

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from "nodemailer";
+import SMTPConnection from "nodemailer/lib/smtp-connection";
 import { inviteUid } from "../core/booking/invite.js";
 import { PermanentSendError, type Sender } from "../store/delivery.js";
 import type { OutboxMessage } from "../store/queue-repos.js";
@@ -152,29 +152,132 @@ export function smtpConnectOptions(settings: SmtpSettings) {
   };
 }
 
-export function smtpSender(settings: SmtpSettings, transport?: Transporter): { send: Sender; close(): void } {
-  const t =
-    transport ??
-    nodemailer.createTransport({
-      ...smtpConnectOptions(settings),
-      // A backlog answers hundreds of mails: reuse connections instead of one handshake per answer.
-      pool: true,
-      maxConnections: 2,
+/** Connections the sender keeps open: the outbox worker's mail lanes (MAIL_LANES) send over them side by side. */
+export const SMTP_CONNECTIONS = 4;
+
+type SmtpError = Error & { code?: string; responseCode?: number; command?: string };
+
+/**
+ * One SMTP connection, opened (and logged in) on first use and again after it dropped: nodemailer's
+ * SMTPConnection, which speaks STARTTLS, AUTH and PIPELINING (the envelope and DATA in one write), without the
+ * Mailer's plugin pipeline, MIME node and pool around it (a reply is already one buffer, src/mail/mime.ts).
+ */
+class SmtpLane {
+  /** The open (or opening) connection; null after it closed or failed. */
+  private conn: Promise<SMTPConnection> | null = null;
+  /** Messages sent over the current connection. */
+  private used = 0;
+
+  constructor(
+    private readonly options: SMTPConnection.Options,
+    private readonly auth: { user: string; pass: string } | null,
+  ) {}
+
+  private open(): Promise<SMTPConnection> {
+    const c = new SMTPConnection(this.options);
+    let settled = false;
+    const opening: Promise<SMTPConnection> = new Promise((resolve, reject) => {
+      const fail = (err: Error) => {
+        if (this.conn === opening) this.conn = null;
+        // Settled before closing: close() emits `end` at once, which must not replace the real error.
+        if (!settled) {
+          settled = true;
+          reject(err);
+        }
+        c.close();
+      };
+      // Always listened to: a connection the server closes while idle, or that times out, emits one.
+      c.on("error", fail);
+      c.once("end", () => fail(Object.assign(new Error("SMTP: kết nối đã đóng"), { code: "ECONNECTION" })));
+      c.connect(() => {
+        const ready = () => {
+          if (settled) return;
+          settled = true;
+          resolve(c);
+        };
+        if (this.auth && c.allowsAuth) c.login(this.auth, (e) => (e ? fail(e) : ready()));
+        else ready();
+      });
     });
+    opening.catch(() => undefined);
+    this.used = 0;
+    this.conn = opening;
+    return opening;
+  }
+
+  async send(envelope: { from: string; to: string[] }, raw: Buffer): Promise<void> {
+    const current = this.conn ?? this.open();
+    const c = await current;
+    const reused = this.used++ > 0;
+    try {
+      await new Promise<void>((resolve, reject) =>
+        c.send(envelope, raw, (err) => (err ? reject(err) : resolve())),
+      );
+    } catch (err) {
+      const e = err as SmtpError;
+      if ((e.code === "EENVELOPE" || e.code === "EMESSAGE") && e.responseCode !== 421) {
+        // The server refused this message; the connection serves the next one once reset.
+        await new Promise<void>((resolve) =>
+          c.reset((resetErr) => {
+            if (resetErr) this.forget(current, c);
+            resolve();
+          }),
+        );
+      } else {
+        this.forget(current, c);
+        // A reused connection found closed before a byte of this message left: once more, on a new one.
+        if (reused && e.code === "ECONNECTION" && e.command === "API") return this.send(envelope, raw);
+      }
+      throw err;
+    }
+  }
+
+  private forget(current: Promise<SMTPConnection>, c: SMTPConnection): void {
+    if (this.conn === current) this.conn = null;
+    c.close();
+  }
+
+  close(): void {
+    const current = this.conn;
+    this.conn = null;
+    void current?.then(
+      (c) => c.quit(),
+      () => undefined,
+    );
+  }
+}
+
+export function smtpSender(settings: SmtpSettings): { send: Sender; close(): void } {
+  const { auth, ...options } = smtpConnectOptions(settings);
+  const lanes = Array.from({ length: SMTP_CONNECTIONS }, () => new SmtpLane(options, auth ?? null));
+  // The lane used last is taken first: at a trickle one connection stays open, a backlog opens them all.
+  const idle = [...lanes].reverse();
+  const waiting: ((lane: SmtpLane) => void)[] = [];
+  const acquire = (): Promise<SmtpLane> =>
+    idle.length ? Promise.resolve(idle.pop()!) : new Promise((resolve) => waiting.push(resolve));
+  const release = (lane: SmtpLane) => {
+    const next = waiting.shift();
+    if (next) next(lane);
+    else idle.push(lane);
+  };
   return {
     send: async (msg) => {
+      // Built into one buffer by src/mail/mime.ts, then sent as it is (no MailComposer, no Mailer pipeline).
+      const raw = buildReply(composeReply(msg, settings));
+      const lane = await acquire();
       try {
-        // Built into one buffer by src/mail/mime.ts, then sent raw: nodemailer's MailComposer took ≈ 2.5 ms a reply
-        // through its streams, and streamed it wrote each MIME piece to the socket as a write of its own.
-        const raw = buildReply(composeReply(msg, settings));
-        await t.sendMail({ envelope: { from: settings.from, to: [msg.recipient] }, raw });
+        await lane.send({ from: settings.from, to: [msg.recipient] }, raw);
       } catch (err) {
-        const e = err as { responseCode?: number; message: string };
+        const e = err as SmtpError;
         if (e.responseCode && e.responseCode >= 500)
           throw new PermanentSendError(`SMTP ${e.responseCode}: ${e.message}`);
         throw err;
+      } finally {
+        release(lane);
       }
     },
-    close: () => t.close(),
+    close: () => {
+      for (const lane of lanes) lane.close();
+    },
   };
 }
