@@ -85,9 +85,28 @@ export const raw = (name: string) => sql`${sql.placeholder(name)}`;
  * length through `unnest`). Returns the rows changed.
  */
 export async function runNamedPg(c: Conn, name: string, text: string, values: unknown[]): Promise<number> {
+  return (await namedPg(c, name, text, values)).rowCount ?? 0;
+}
+
+/** PostgreSQL: runNamedPg's statement, returning its rows (objects keyed by column name). */
+export async function queryNamedPg<T>(c: Conn, name: string, text: string, values: unknown[]): Promise<T[]> {
+  return (await namedPg(c, name, text, values)).rows as T[];
+}
+
+async function namedPg(
+  c: Conn,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<{ rowCount: number | null; rows: unknown[] }> {
   const client = c.statements?.client as
-    | { query(q: { name: string; text: string; values: unknown[] }): Promise<{ rowCount: number | null }> }
+    | {
+        query(q: { name: string; text: string; values: unknown[] }): Promise<{
+          rowCount: number | null;
+          rows: unknown[];
+        }>;
+      }
     | undefined;
   if (c.dialect !== "pg" || !client) throw new Error("runNamedPg runs on PostgreSQL only");
-  return (await client.query({ name, text, values })).rowCount ?? 0;
+  return client.query({ name, text, values });
 }

@@ -4,7 +4,12 @@ import { BookingRepo, HoldersCache } from "./booking-repo.js";
 import { type CheckpointerOptions, WalCheckpointer } from "./checkpointer.js";
 import type { Conn } from "./conn.js";
 import { type Db, openDatabase } from "./db.js";
-import { DirectoryRepo, type SnapshotCache } from "./directory-repo.js";
+import {
+  DIRECTORY_VERSION_SQL,
+  DirectoryRepo,
+  directoryVersionOf,
+  type SnapshotCache,
+} from "./directory-repo.js";
 import { DutyRepo } from "./duty-repo.js";
 import { IncidentRepo } from "./incident-repo.js";
 import { LeaseRepo } from "./lease-repo.js";
@@ -53,8 +58,12 @@ interface PgParts {
  * they lead to never interleave with another desk's.
  */
 const WRITE_LOCK = 31250002;
-/** BEGIN and the write lock in one simple-protocol message: one round trip. */
-const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
+/**
+ * BEGIN, the write lock and the directory's version in one simple-protocol message: one round trip. Nearly every
+ * write transaction asks the directory for its snapshot (a registration, a change, a review); the version read here,
+ * under the lock, is what DirectoryRepo.snapshot would read first thing (see DirectoryRepo's `txVersion`).
+ */
+const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK}); ${DIRECTORY_VERSION_SQL}`;
 
 /**
  * The store: repositories over one database, and one way to write: `tx`. On SQLite (one file, the embedded
@@ -137,9 +146,9 @@ export class Store {
     return new Store(opts, null, { pool, db, url, onClient }, db as unknown as Db);
   }
 
-  private reposOf(c: Conn, inTransaction = false): Repos {
+  private reposOf(c: Conn, inTransaction = false, directoryVersion?: string): Repos {
     return {
-      directory: new DirectoryRepo(c, this.snapshots, inTransaction),
+      directory: new DirectoryRepo(c, this.snapshots, inTransaction, directoryVersion),
       bookings: new BookingRepo(c, this.holdersCache),
       jobs: new JobRepo(c),
       outbox: new OutboxRepo(c, { groupPosts: this.opts.chat ?? true }),
@@ -200,9 +209,11 @@ export class Store {
     let broken: Error | undefined;
     try {
       // Inside the try: a BEGIN that ran but whose lock failed (a cancel) leaves a transaction to roll back.
-      await client.query(begin);
+      const begun = (await client.query(begin)) as unknown as pg.QueryResult | pg.QueryResult[];
+      // With the lock, the third result is the directory's version (see BEGIN_LOCKED).
+      const version = Array.isArray(begun) ? directoryVersionOf(begun[2]?.rows ?? []) : undefined;
       const c = pgConn(this.clientDb(client, pgStore), this.statements);
-      const out = await fn(this.reposOf(c, true), c);
+      const out = await fn(this.reposOf(c, true, version), c);
       await client.query("COMMIT");
       return out;
     } catch (err) {
