@@ -24,7 +24,7 @@ import type {
   SlotHolder,
 } from "../core/booking/types.js";
 import { HOLDING_STATUSES } from "../core/booking/types.js";
-import { type Conn, countAll, first, prepare, queryNamedPg, raw, runNamedPg } from "./conn.js";
+import { type Conn, countAll, first, laterNamedPg, prepare, queryNamedPg, raw } from "./conn.js";
 import type { bookings } from "./schema.js";
 
 type Row = typeof bookings.$inferSelect;
@@ -700,7 +700,8 @@ export class BookingRepo {
     const day =
       this.sqliteRaw && this.cache && row.startAt ? Math.floor(row.startAt.getTime() / DAY_MS) : null;
     const before = day === null ? 0 : this.dayVersion(day);
-    await this.q.upsert.execute(driverRow(row));
+    // PostgreSQL: deferred with the transaction's next message (see Conn.deferred); SQLite runs it now.
+    await this.q.upsert.later(driverRow(row));
     if (day !== null)
       this.cache!.ownWrite(day, before, this.dayVersion(day), b.code, heldRowOf(b, row.ports));
     const want = new Map<string, string>();
@@ -711,20 +712,20 @@ export class BookingRepo {
     const have = opts.fresh ? [] : await this.q.endpointsOf.execute({ code: b.code });
     for (const h of have) {
       const role = want.get(h.endpoint);
-      if (role === undefined) await this.q.deleteEndpoint.execute({ code: b.code, endpoint: h.endpoint });
+      if (role === undefined) await this.q.deleteEndpoint.later({ code: b.code, endpoint: h.endpoint });
       else if (
         role !== h.role ||
         (h.startAt?.getTime() ?? null) !== startAt ||
         (h.endAt?.getTime() ?? null) !== endAt
       ) {
-        await this.q.updateEndpoint.execute({ code: b.code, endpoint: h.endpoint, role, startAt, endAt });
+        await this.q.updateEndpoint.later({ code: b.code, endpoint: h.endpoint, role, startAt, endAt });
       }
       want.delete(h.endpoint);
     }
     if (this.dialect === "pg" && want.size > 1) {
       // PostgreSQL: one round trip for a new booking's endpoints rather than one per endpoint, as a named
       // statement (planned once per connection; the builder's VALUES list was parsed and planned every time).
-      await runNamedPg(this.conn, "bookings_insert_endpoints", INSERT_ENDPOINTS_PG, [
+      await laterNamedPg(this.conn, "bookings_insert_endpoints", INSERT_ENDPOINTS_PG, [
         b.code,
         [...want.keys()],
         [...want.values()],
@@ -734,7 +735,7 @@ export class BookingRepo {
       return;
     }
     for (const [endpoint, role] of want) {
-      await this.q.insertEndpoint.execute({ code: b.code, endpoint, role, startAt, endAt });
+      await this.q.insertEndpoint.later({ code: b.code, endpoint, role, startAt, endAt });
     }
   }
 
@@ -1179,7 +1180,7 @@ export class BookingRepo {
   }
 
   async addEvent(code: string, e: BookingEvent): Promise<void> {
-    await this.q.insertEvent.execute({
+    await this.q.insertEvent.later({
       booking: code,
       at: e.at.getTime(),
       fromStatus: e.from,
@@ -1197,7 +1198,7 @@ export class BookingRepo {
       return;
     }
     // One named statement for any number of rows; its ids follow the list's order (see INSERT_EVENTS_PG).
-    await runNamedPg(this.conn, "bookings_insert_events", INSERT_EVENTS_PG, [
+    await laterNamedPg(this.conn, "bookings_insert_events", INSERT_EVENTS_PG, [
       code,
       es.map((e) => e.at.getTime()),
       es.map((e) => e.from),

@@ -207,21 +207,35 @@ export class Store {
   ): Promise<T> {
     const client = await pgStore.pool.connect();
     let broken: Error | undefined;
+    // Deferred writes (Conn.deferred) go out in one message before the transaction's next statement, whichever
+    // path sends it (drizzle, prepared, raw): every read sees them. What is left goes with COMMIT.
+    const deferred: string[] = [];
     try {
       // Inside the try: a BEGIN that ran but whose lock failed (a cancel) leaves a transaction to roll back.
       const begun = (await client.query(begin)) as unknown as pg.QueryResult | pg.QueryResult[];
       // With the lock, the third result is the directory's version (see BEGIN_LOCKED).
       const version = Array.isArray(begun) ? directoryVersionOf(begun[2]?.rows ?? []) : undefined;
-      const c = pgConn(this.clientDb(client, pgStore), this.statements);
+      const send = Object.getPrototypeOf(client) as { query: (...a: unknown[]) => Promise<unknown> };
+      (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        if (deferred.length === 0) return send.query.apply(client, args);
+        const writes = deferred.join(";\n");
+        deferred.length = 0;
+        return send.query.call(client, writes).then(() => send.query.apply(client, args));
+      };
+      const c = pgConn(this.clientDb(client, pgStore), this.statements, deferred);
       const out = await fn(this.reposOf(c, true, version), c);
-      await client.query("COMMIT");
+      await send.query.call(client, deferred.length ? `${deferred.join(";\n")};\nCOMMIT` : "COMMIT");
+      deferred.length = 0;
       return out;
     } catch (err) {
+      // Writes not sent yet are dropped with the rest of the transaction.
+      deferred.length = 0;
       await client.query("ROLLBACK").catch((e: unknown) => {
         broken = e instanceof Error ? e : new Error(String(e));
       });
       throw err;
     } finally {
+      delete (client as unknown as { query?: unknown }).query;
       client.release(broken);
     }
   }
@@ -283,12 +297,13 @@ function sqliteConn(db: Db): Conn {
   };
 }
 
-function pgConn(db: PgDb, cache: Map<string, unknown>): Conn {
+function pgConn(db: PgDb, cache: Map<string, unknown>, deferred?: string[]): Conn {
   // The pool for the store's own repositories, the transaction's pooled client inside `tx`/`read`.
   const client = (db as unknown as { session: { client: unknown } }).session.client;
   return {
     dialect: "pg",
     statements: { cache, client },
+    ...(deferred ? { deferred } : {}),
     db: db as unknown as Db,
     t: pgSchema as unknown as Conn["t"],
     all: async <T>(q: Parameters<PgDb["execute"]>[0]) => (await db.execute(q)).rows as T[],
