@@ -206,9 +206,23 @@ export class HoldersCache {
    */
   ownWrite(day: number, before: number, after: number, code: string, row: HeldRow | null): void {
     if (after === before) return;
+    if (after !== before + 1) {
+      this.drop(day);
+      return;
+    }
+    this.ownWriteAt(day, before, after, code, row);
+  }
+
+  /**
+   * `ownWrite` where the caller knows that between `before` and `after` the day was written by this write alone
+   * (PostgreSQL: versions come from a sequence, not + 1; BookingRepo.save reads `before` under a row lock on the
+   * day's version and `after` right after its writes, in one message).
+   */
+  ownWriteAt(day: number, before: number, after: number, code: string, row: HeldRow | null): void {
+    if (after === before) return;
     const entry = this.days.get(day);
     if (!entry) return;
-    if (entry.version !== before || after !== before + 1) {
+    if (entry.version !== before) {
       this.drop(day);
       return;
     }
@@ -700,10 +714,55 @@ export class BookingRepo {
     const day =
       this.sqliteRaw && this.cache && row.startAt ? Math.floor(row.startAt.getTime() / DAY_MS) : null;
     const before = day === null ? 0 : this.dayVersion(day);
+    // PostgreSQL: the same patch, from the day's version read (and locked) just before the writes and read again
+    // just after them, all deferred into the transaction's next message: no round trip (see ownWriteAt).
+    const after = this.pgOwnWrite(b, row);
     // PostgreSQL: deferred with the transaction's next message (see Conn.deferred); SQLite runs it now.
     await this.q.upsert.later(driverRow(row));
     if (day !== null)
       this.cache!.ownWrite(day, before, this.dayVersion(day), b.code, heldRowOf(b, row.ports));
+    await this.saveEndpoints(b, opts);
+    after?.();
+  }
+
+  /**
+   * PostgreSQL inside `Store.tx`, with a cache: defer a locked read of the day's version before the save's writes;
+   * returns what defers the read after them, whose callback patches the cache. The lock (FOR UPDATE) keeps any other
+   * writer of the day out from the first read to the commit, so `after` is this save's bump alone.
+   */
+  private pgOwnWrite(b: Booking, row: Row): (() => void) | null {
+    const sink = this.conn.deferred;
+    if (!sink || !this.cache || !row.startAt) return null;
+    const day = Math.floor(row.startAt.getTime() / DAY_MS);
+    if (!Number.isSafeInteger(day)) return null;
+    const cache = this.cache;
+    let before: number | null = null;
+    const read = `SELECT version FROM schedule_days WHERE day = ${day}`;
+    const held = heldRowOf(b, row.ports);
+    // A day that had no holder has no row to lock: one at version 0 (what a missing row reads as) is made first. If
+    // another desk inserts it meanwhile, this waits for it and reads its version.
+    if (held)
+      sink.push({
+        text: `INSERT INTO schedule_days (day, version) VALUES (${day}, 0) ON CONFLICT (day) DO NOTHING`,
+      });
+    sink.push({
+      text: `${read} FOR UPDATE`,
+      rows: (rows) => {
+        before = rows[0] ? Number(rows[0].version) : null;
+      },
+    });
+    return () =>
+      sink.push({
+        text: read,
+        rows: (rows) => {
+          if (before !== null && rows[0])
+            cache.ownWriteAt(day, before, Number(rows[0].version), b.code, held);
+        },
+      });
+  }
+
+  /** The endpoint rows of `save`. */
+  private async saveEndpoints(b: Booking, opts: { fresh?: boolean }): Promise<void> {
     const want = new Map<string, string>();
     if (b.hostEndpoint) want.set(b.hostEndpoint, "host");
     for (const p of b.request.participants) if (!want.has(p)) want.set(p, "participant");

@@ -34,7 +34,13 @@ export interface Conn {
    * with their values inlined. The store sends them all together in one message before the transaction's next
    * statement (so that every read sees them), or in COMMIT's message: a registration's writes cost no round trip of their own.
    */
-  readonly deferred?: string[];
+  readonly deferred?: Deferred[];
+}
+
+/** A deferred statement (see Conn.deferred), and what to do with its rows once its message has run. */
+export interface Deferred {
+  text: string;
+  rows?: (rows: Record<string, unknown>[]) => void;
 }
 
 /** A count that is a number on both dialects (PostgreSQL's count is a bigint). */
@@ -95,7 +101,7 @@ export function prepare<T>(
   return {
     execute,
     later: async (params) => {
-      sink.push(inlinePg(q.rawQueryConfig.text, fillPlaceholders(q.params, params ?? {})));
+      sink.push({ text: inlinePg(q.rawQueryConfig.text, fillPlaceholders(q.params, params ?? {})) });
     },
   };
 }
@@ -156,7 +162,7 @@ export async function runNamedPg(c: Conn, name: string, text: string, values: un
 
 /** PostgreSQL: runNamedPg, or inside `Store.tx` deferred like `Prepared.later` (its row count is not wanted). */
 export async function laterNamedPg(c: Conn, name: string, text: string, values: unknown[]): Promise<void> {
-  if (c.deferred) c.deferred.push(inlinePg(text, values));
+  if (c.deferred) c.deferred.push({ text: inlinePg(text, values) });
   else await runNamedPg(c, name, text, values);
 }
 

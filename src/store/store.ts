@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type pg from "pg";
 import { BookingRepo, HoldersCache } from "./booking-repo.js";
 import { type CheckpointerOptions, WalCheckpointer } from "./checkpointer.js";
-import type { Conn } from "./conn.js";
+import type { Conn, Deferred } from "./conn.js";
 import { type Db, openDatabase } from "./db.js";
 import {
   DIRECTORY_VERSION_SQL,
@@ -209,23 +209,29 @@ export class Store {
     let broken: Error | undefined;
     // Deferred writes (Conn.deferred) go out in one message before the transaction's next statement, whichever
     // path sends it (drizzle, prepared, raw): every read sees them. What is left goes with COMMIT.
-    const deferred: string[] = [];
+    const deferred: Deferred[] = [];
     try {
       // Inside the try: a BEGIN that ran but whose lock failed (a cancel) leaves a transaction to roll back.
       const begun = (await client.query(begin)) as unknown as pg.QueryResult | pg.QueryResult[];
       // With the lock, the third result is the directory's version (see BEGIN_LOCKED).
       const version = Array.isArray(begun) ? directoryVersionOf(begun[2]?.rows ?? []) : undefined;
       const send = Object.getPrototypeOf(client) as { query: (...a: unknown[]) => Promise<unknown> };
+      // The deferred statements (and `tail`) in one message; then each one's rows to its callback.
+      const flush = async (tail?: string) => {
+        const batch = deferred.splice(0);
+        const text = [...batch.map((d) => d.text), ...(tail ? [tail] : [])].join(";\n");
+        const res = (await send.query.call(client, text)) as pg.QueryResult | pg.QueryResult[];
+        const results = Array.isArray(res) ? res : [res];
+        batch.forEach((d, i) => d.rows?.(results[i]?.rows ?? []));
+      };
       (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) => {
         if (deferred.length === 0) return send.query.apply(client, args);
-        const writes = deferred.join(";\n");
-        deferred.length = 0;
-        return send.query.call(client, writes).then(() => send.query.apply(client, args));
+        return flush().then(() => send.query.apply(client, args));
       };
       const c = pgConn(this.clientDb(client, pgStore), this.statements, deferred);
       const out = await fn(this.reposOf(c, true, version), c);
-      await send.query.call(client, deferred.length ? `${deferred.join(";\n")};\nCOMMIT` : "COMMIT");
-      deferred.length = 0;
+      if (deferred.length) await flush("COMMIT");
+      else await send.query.call(client, "COMMIT");
       return out;
     } catch (err) {
       // Writes not sent yet are dropped with the rest of the transaction.
@@ -297,7 +303,7 @@ function sqliteConn(db: Db): Conn {
   };
 }
 
-function pgConn(db: PgDb, cache: Map<string, unknown>, deferred?: string[]): Conn {
+function pgConn(db: PgDb, cache: Map<string, unknown>, deferred?: Deferred[]): Conn {
   // The pool for the store's own repositories, the transaction's pooled client inside `tx`/`read`.
   const client = (db as unknown as { session: { client: unknown } }).session.client;
   return {
