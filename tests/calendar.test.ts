@@ -5,6 +5,7 @@ import { HolidayCalendar, statutoryHolidays } from "../src/core/calendar/holiday
 import {
   addDays,
   atLocal,
+  atLocalMs,
   formatVi,
   isoLocal,
   isoWeekday,
@@ -168,7 +169,7 @@ describe("local dates without luxon", () => {
     expect(checked).toBeGreaterThan(10_000);
   });
 
-  it("atLocal equals luxon's reading of a wall clock in every zone, on days of DST gaps and overlaps too", () => {
+  it("atLocal and atLocalMs equal luxon's reading of a wall clock in every zone, on days of DST gaps and overlaps too", () => {
     const zones = [
       "Asia/Ho_Chi_Minh",
       "America/Los_Angeles",
@@ -205,6 +206,10 @@ describe("local dates without luxon", () => {
           const ref = DateTime.fromISO(`${date}T${time}`, { zone }).toJSDate().getTime();
           const got = atLocal(date, time, zone).getTime();
           if (got !== ref) throw new Error(`${zone} ${date} ${time}: ${new Date(got).toISOString()}`);
+          // The numeric twin the alternatives' search uses: the day's midnight UTC and minutes after midnight.
+          const minutes = Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+          const ms = atLocalMs(Date.parse(`${date}T00:00:00Z`), minutes, zone);
+          if (ms !== ref) throw new Error(`atLocalMs ${zone} ${date} ${time}: ${new Date(ms).toISOString()}`);
           checked++;
         }
       }

@@ -24,7 +24,7 @@ import type {
   SlotHolder,
 } from "../core/booking/types.js";
 import { HOLDING_STATUSES } from "../core/booking/types.js";
-import { type Conn, countAll, first, laterNamedPg, prepare, queryNamedPg, raw } from "./conn.js";
+import { type Conn, countAll, first, laterNamedPg, prepare, queryNamedPg, raw, sqliteOf } from "./conn.js";
 import type { bookings } from "./schema.js";
 
 type Row = typeof bookings.$inferSelect;
@@ -522,7 +522,17 @@ export class BookingRepo {
       c.dialect === "sqlite"
         ? {
             holding: holdingQuery.prepare(),
-            atEndpoint: atEndpointQuery.prepare(),
+            // The versions of a span of days as [day, version] arrays (read before every cached holders read).
+            versions: sqliteOf(c)
+              .prepare("SELECT day, version FROM schedule_days WHERE day >= ? AND day <= ?")
+              .raw(),
+            // better-sqlite3 directly, plucked: a flat array of codes, no row arrays, no parameter object per call
+            // (a rejection asks it for each requested endpoint, twice).
+            atEndpointCodes: sqliteOf(c)
+              .prepare(
+                "SELECT booking FROM booking_endpoints WHERE endpoint = ? AND start_at >= ? AND start_at < ? AND end_at > ?",
+              )
+              .pluck(),
             dayVersion: db
               .select({ version: c.t.scheduleDays.version })
               .from(c.t.scheduleDays)
@@ -851,12 +861,16 @@ export class BookingRepo {
       span && this.dialect === "pg" && endpoints.length > 0
         ? this.endpointsFromSpan(window, endpoints, await this.spanEndpointRows(span, endpoints))
         : await this.endpointsAt(window, endpoints);
-    // One array out, no copy of the window's rows in between (a rejection reads ~1 500 of them, twice).
-    const out: SlotHolder[] = [];
+    // One array out, no copy of the window's rows in between (a rejection reads ~1 500 of them, twice), allocated
+    // at its size: grown by push, its backing stores were a fifth of a rejection's garbage.
+    let n = 0;
+    for (const rows of perDay) for (let i = 0; i < rows.length; i++) if (inWindow(rows[i]!)) n++;
+    const out = new Array<SlotHolder>(n);
+    n = 0;
     for (const rows of perDay) {
       for (let i = 0; i < rows.length; i++) {
         const r = rows[i]!;
-        if (inWindow(r)) out.push(withEndpoints(r.h, eps.get(r.h.code)));
+        if (inWindow(r)) out[n++] = withEndpoints(r.h, eps.get(r.h.code));
       }
     }
     return out;
@@ -899,6 +913,11 @@ export class BookingRepo {
 
   private async readVersions(dayLo: number, dayHi: number): Promise<Map<number, number>> {
     const versions = new Map<number, number>();
+    if (this.sqliteRaw) {
+      for (const [day, version] of this.sqliteRaw.versions.all(dayLo, dayHi) as [number, number][])
+        versions.set(day, version);
+      return versions;
+    }
     for (const v of await this.q.versions.execute({ lo: dayLo, hi: dayHi })) versions.set(v.day, v.version);
     return versions;
   }
@@ -988,9 +1007,7 @@ export class BookingRepo {
       const at = fetched
         ? (fetched.get(endpoint) ?? [])
         : this.sqliteRaw
-          ? (this.sqliteRaw.atEndpoint.values({ ...window, endpoint }) as unknown as [string][]).map(
-              (r) => r[0],
-            )
+          ? (this.sqliteRaw.atEndpointCodes.all(endpoint, window.lo, window.to, window.from) as string[])
           : (await this.q.atEndpoint.execute({ ...window, endpoint })).map((r) => r.booking);
       for (const booking of at) {
         const list = eps.get(booking);

@@ -1,3 +1,4 @@
+import type Database from "better-sqlite3";
 import { fillPlaceholders, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./db.js";
 import type * as schema from "./schema.js";
@@ -41,6 +42,11 @@ export interface Conn {
 export interface Deferred {
   text: string;
   rows?: (rows: Record<string, unknown>[]) => void;
+}
+
+/** The better-sqlite3 handle under a SQLite Conn: its raw statements are the hot paths' fast way (no mapping layer). */
+export function sqliteOf(c: Conn): Database.Database {
+  return (c.db as unknown as { $client: Database.Database }).$client;
 }
 
 /** A count that is a number on both dialects (PostgreSQL's count is a bigint). */

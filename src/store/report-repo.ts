@@ -13,7 +13,7 @@ import {
   RESOLVE_ACTION,
   type ReportRows,
 } from "../core/report/rows.js";
-import type { Conn } from "./conn.js";
+import { type Conn, sqliteOf } from "./conn.js";
 
 export type { ReportRows };
 
@@ -246,11 +246,6 @@ async function loadPg(c: Conn, f: number, t: number): Promise<ReportRows> {
 }
 
 type Cell = string | number | null;
-
-/** The better-sqlite3 handle under a SQLite Conn (its raw `.raw(true)` statements are the fast path here). */
-function sqliteOf(c: Conn): Database.Database {
-  return (c.db as unknown as { $client: Database.Database }).$client;
-}
 
 /** Statements prepared once per connection. */
 const prepared = new WeakMap<Database.Database, ReturnType<typeof prepare>>();

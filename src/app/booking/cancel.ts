@@ -70,7 +70,7 @@ export async function postponeBooking(
       "cơ quan đăng ký đề nghị hoãn, chưa có thời gian mới",
       now,
     );
-    await armTimers(desk, r, next, now, now);
+    await armTimers(desk, r, next, now, { slaFrom: now });
     const { zone, answerWithinMinutes } = desk.reg;
     const when =
       b.request.start && b.request.end

@@ -122,7 +122,7 @@ export async function settle(
   };
   await r.bookings.addEvents(b.code, received ? [received, moved] : [moved]);
   for (const other of decision.displaced) await displace(desk, r, other, b.code, now);
-  await armTimers(desk, r, booking, now);
+  await armTimers(desk, r, booking, now, { fresh: received !== undefined });
   const host = booking.request.host
     ? (await r.directory.snapshot()).agency(booking.request.host)?.name
     : undefined;
@@ -142,7 +142,7 @@ async function displace(desk: Desk, r: Repos, code: string, by: string, now: Dat
     `nhường cho phiên ưu tiên ${by} (Điều 11)`,
     now,
   );
-  await armTimers(desk, r, moved, now, now);
+  await armTimers(desk, r, moved, now, { slaFrom: now });
   const text = displacedText(code, by, b.request, desk.reg.zone);
   const channel = replyChannel(b.request.channel);
   if (channel) {

@@ -23,9 +23,15 @@ export async function armTimers(
   r: Repos,
   b: Booking,
   now: Date,
-  slaFrom = b.request.receivedAt,
+  opts: {
+    /** When the answer clock starts: receipt, unless a displaced booking went back to review. */
+    slaFrom?: Date;
+    /** A booking saved for the first time in this transaction: it has no timers to disarm. */
+    fresh?: boolean;
+  } = {},
 ): Promise<void> {
   const { reg } = desk;
+  const slaFrom = opts.slaFrom ?? b.request.receivedAt;
   const since = slaFrom.getTime();
   if (b.status === "needs-review") {
     // The answer clock starts at receipt, or when a displaced booking went back to review.
@@ -69,5 +75,5 @@ export async function armTimers(
   ) {
     disarm.push(JOB.technicalCheck, JOB.checkFollowup, JOB.handoverDue);
   }
-  await r.jobs.cancelMany(disarm, b.code);
+  if (!opts.fresh) await r.jobs.cancelMany(disarm, b.code);
 }

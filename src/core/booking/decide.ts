@@ -1,4 +1,4 @@
-import { atLocal, localDateOf } from "../calendar/zone.js";
+import { atLocalMs, localDateOf } from "../calendar/zone.js";
 import type { Regulation } from "../regulation.js";
 import {
   type DecisionContext,
@@ -115,14 +115,9 @@ export interface AlternativeSearch {
   stepMinutes?: number;
 }
 
-/** `YYYY-MM-DD` plus `days`, by calendar arithmetic (no zone: a local date is a plain date). */
-function plusDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** The instant at local `HH:mm` on `date` (atLocal: plain arithmetic away from the zone's offset changes). */
-function localInstant(date: string, time: string, zone: string): number {
-  return atLocal(date, time, zone).getTime();
+/** Minutes after midnight of an `HH:mm` time. */
+function minutesOf(time: string): number {
+  return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 }
 
 /**
@@ -153,12 +148,16 @@ export function findAlternatives(
   const endpoints = new Set(occupiedEndpoints(req, ctx));
   const need = endpoints.size;
   const { conferences, ports } = ctx.reg.mcu;
-  const firstDay = localDateOf(req.start, zone);
+  // The days as their midnight UTC and the office hours as minutes: the day loop makes no strings but the date
+  // it asks the holiday calendar about (atLocal's strings and Dates were a tenth of a rejection's garbage).
+  const firstDay = Date.parse(`${localDateOf(req.start, zone)}T00:00:00Z`);
+  const openMinutes = minutesOf(workday.start);
+  const closeMinutes = minutesOf(workday.end);
   // Every holder as numbers, once per call, in scratch arrays reused across calls (a rejection's search used to
   // allocate its per-day arrays afresh: ~40 % of the garbage of a rejection, and the collections it caused were
   // most of the rejections' p99).
   const n = ctx.holders.length;
-  let sc = scratchFor(n);
+  const sc = scratchFor(n);
   let held = 0;
   for (let x = 0; x < n; x++) {
     const h = ctx.holders[x]!;
@@ -177,12 +176,15 @@ export function findAlternatives(
   const nearDays = search.nearDays ?? lastDay;
   const target = req.start.getTime();
   let found = 0;
+  const want = ctx.reg.alternatives;
+  if (sc.best.length < want) sc.best = new Float64Array(want);
+  const best = sc.best;
   for (let d = -1; d <= lastDay; d++) {
-    if (d === nearDays + 1 && found >= ctx.reg.alternatives) break;
-    const date = plusDays(firstDay, d);
-    if (!search.isWorkingDay(date)) continue;
-    const open = localInstant(date, workday.start, zone);
-    const close = localInstant(date, workday.end, zone);
+    if (d === nearDays + 1 && found >= want) break;
+    const dayUtc = firstDay + d * DAY_MS;
+    if (!search.isWorkingDay(new Date(dayUtc).toISOString().slice(0, 10))) continue;
+    const open = atLocalMs(dayUtc, openMinutes, zone);
+    const close = atLocalMs(dayUtc, closeMinutes, zone);
     // The day's holders that can matter to one of its candidates.
     let m = 0;
     for (let i = 0; i < held; i++) {
@@ -215,20 +217,41 @@ export function findAlternatives(
         (inside + 1 <= conferences && portSum + need <= ports) ||
         fitsPeak(sc, inside, t, end, conferences - 1, ports - need);
       if (!fits) continue;
-      if (found === sc.found.length) sc = growFound(sc);
-      sc.found[found++] = t;
+      found++;
+      keepNearest(best, want, found, t, target);
     }
   }
-  // Nearest first, then the chosen ones in time order: sorted in the typed array (sorting a JS array made from it
-  // deoptimized the search on every change of the array's element kind, an empty one included).
-  const nearest = sc.found
-    .subarray(0, found)
-    .sort((a, b) => Math.abs(a - target) - Math.abs(b - target) || a - b)
-    .subarray(0, Math.min(found, ctx.reg.alternatives))
-    .sort();
+  // The kept ones in time order (insertion sort: at most `want` of them).
+  const kept = Math.min(found, want);
+  for (let i = 1; i < kept; i++) {
+    const t = best[i]!;
+    let j = i - 1;
+    for (; j >= 0 && best[j]! > t; j--) best[j + 1] = best[j]!;
+    best[j + 1] = t;
+  }
   const slots: Slot[] = [];
-  for (const t of nearest) slots.push({ start: new Date(t), end: new Date(t + duration) });
+  for (let i = 0; i < kept; i++)
+    slots.push({ start: new Date(best[i]!), end: new Date(best[i]! + duration) });
   return slots;
+}
+
+/**
+ * Keep in `best` the `want` slots nearest `target` (ties: the earlier), nearest first, as `t`, the `found`-th free
+ * slot, arrives. Chosen on the fly: sorting all free slots with a comparator copied them into boxed numbers (a
+ * typed array's sort with a comparator does), most of the search's garbage.
+ */
+function keepNearest(best: Float64Array, want: number, found: number, t: number, target: number): void {
+  const dist = Math.abs(t - target);
+  let i = Math.min(found, want + 1) - 1;
+  // Shift the farther ones down (the last falls off when all `want` are taken), then place `t`.
+  while (i > 0) {
+    const o = best[i - 1]!;
+    const od = Math.abs(o - target);
+    if (od < dist || (od === dist && o < t)) break;
+    if (i < want) best[i] = o;
+    i--;
+  }
+  if (i < want) best[i] = t;
 }
 
 /**
@@ -244,8 +267,8 @@ interface Scratch {
   day: Int32Array;
   inside: Int32Array;
   events: Float64Array;
-  /** The free slots' starts. */
-  found: Float64Array;
+  /** The nearest free slots' starts, nearest first (keepNearest). */
+  best: Float64Array;
 }
 
 let scratch: Scratch | null = null;
@@ -261,16 +284,9 @@ function scratchFor(n: number): Scratch {
     day: new Int32Array(size),
     inside: new Int32Array(size),
     events: new Float64Array(2 * size),
-    found: new Float64Array(scratch?.found.length ?? 256),
+    best: scratch?.best ?? new Float64Array(8),
   };
   return scratch;
-}
-
-function growFound(sc: Scratch): Scratch {
-  const found = new Float64Array(2 * sc.found.length);
-  found.set(sc.found);
-  sc.found = found;
-  return sc;
 }
 
 /**

@@ -38,7 +38,11 @@ function perZone(maps: Map<string, Map<number, number>>, zone: string): Map<numb
  * (≈ 10 µs); with this, once or twice per zone and day.
  */
 export function zoneOffsetMs(instant: Date, zone: string): number {
-  const t = instant.getTime();
+  return offsetAtMs(instant.getTime(), zone);
+}
+
+/** zoneOffsetMs of the instant `t` (milliseconds since the epoch). */
+function offsetAtMs(t: number, zone: string): number {
   const day = Math.floor(t / DAY);
   const days = perZone(dayOffsets, zone);
   let off = days.get(day);
@@ -80,9 +84,9 @@ export function localTimeOf(instant: Date, zone: string): string {
  * or NaN when it changes in there.
  */
 function steadyOffsetMs(lo: number, hi: number, zone: string): number {
-  const first = zoneOffsetMs(new Date(lo), zone);
+  const first = offsetAtMs(lo, zone);
   for (let day = Math.floor(lo / DAY); day <= Math.floor(hi / DAY); day++) {
-    zoneOffsetMs(new Date(day * DAY), zone);
+    offsetAtMs(day * DAY, zone);
     if (perZone(dayOffsets, zone).get(day) !== first) return Number.NaN;
   }
   return first;
@@ -103,6 +107,18 @@ export function atLocal(date: LocalDate, time: string, zone: string): Date {
   const dt = DateTime.fromISO(`${date}T${time}`, { zone });
   if (!dt.isValid) throw new RangeError(`invalid local time ${date} ${time}: ${dt.invalidExplanation}`);
   return dt.toJSDate();
+}
+
+/**
+ * `atLocal` on numbers: the day as its midnight UTC (`Date.UTC` of the local date) and the time as minutes after
+ * midnight, the instant in milliseconds. For hot loops over days (the alternatives' search): no strings, no Dates.
+ */
+export function atLocalMs(dayUtcMs: number, minutes: number, zone: string): number {
+  const wallAsUtc = dayUtcMs + minutes * 60_000;
+  const off = steadyOffsetMs(wallAsUtc - FOURTEEN_HOURS, wallAsUtc + FOURTEEN_HOURS, zone);
+  if (!Number.isNaN(off)) return wallAsUtc - off;
+  const date = new Date(dayUtcMs).toISOString().slice(0, 10);
+  return atLocal(date, `${TWO[Math.floor(minutes / 60)]}:${TWO[minutes % 60]}`, zone).getTime();
 }
 
 /** ISO 8601 with the zone's offset, e.g. `2026-12-10T09:00:00+07:00`. */
