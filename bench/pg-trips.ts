@@ -27,7 +27,13 @@ const N = Number(process.env.PG_TRIPS_N ?? 200);
 const LARGE = LARGE_MCU;
 /** A statement's kind: its prepared name, or its text's start with literals and placeholders folded. */
 function kindOf(q: unknown): string {
-  if (typeof q === "string") return q.replace(/\s+/g, " ").slice(0, 70);
+  if (typeof q === "string") {
+    // A message of deferred writes (Conn.deferred), with or without COMMIT: counted as one, by its size.
+    const parts = q.split(";\n");
+    if (parts.length > 1 && !q.startsWith("BEGIN"))
+      return `${parts.at(-1) === "COMMIT" ? "COMMIT with" : "before a read:"} ${parts.length - (parts.at(-1) === "COMMIT" ? 1 : 0)} deferred statements`;
+    return q.replace(/\s+/g, " ").slice(0, 70);
+  }
   const c = q as { name?: string; text?: string };
   if (c.name) return `[${c.name}]`;
   return (c.text ?? "?")

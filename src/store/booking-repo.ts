@@ -24,7 +24,7 @@ import type {
   SlotHolder,
 } from "../core/booking/types.js";
 import { HOLDING_STATUSES } from "../core/booking/types.js";
-import { type Conn, countAll, first, prepare, raw, runNamedPg, sqliteOf } from "./conn.js";
+import { type Conn, countAll, first, laterNamedPg, prepare, queryNamedPg, raw, sqliteOf } from "./conn.js";
 import type { bookings } from "./schema.js";
 
 type Row = typeof bookings.$inferSelect;
@@ -58,11 +58,39 @@ const INSERT_EVENTS_PG = `INSERT INTO booking_events (booking, at, from_status, 
     WITH ORDINALITY AS u(at, from_status, to_status, actor, channel, reason, n)
   ORDER BY u.n`;
 
+/**
+ * PostgreSQL: the schedule_days versions of days [$1, $2] and the next number of the sequence $3 in one round trip
+ * (BookingRepo.drawWithVersions): the number comes last, as the row with a NULL day.
+ */
+const VERSIONS_AND_SEQ_PG = `WITH s AS (
+    INSERT INTO counters (name, value) VALUES ($3, 1)
+    ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value)
+  SELECT day, version FROM schedule_days WHERE day >= $1 AND day <= $2
+  UNION ALL SELECT NULL, value FROM s`;
+
+/** PostgreSQL: the endpoint rows of several endpoints in a window, with their times (see VersionSpan.endpointRows). */
+const AT_ENDPOINTS_TIMED_PG = `SELECT booking, endpoint, start_at, end_at FROM booking_endpoints
+  WHERE endpoint = ANY($1::text[]) AND start_at >= $2 AND start_at < $3 AND end_at > $4`;
+
+/** An endpoint row of VersionSpan.endpointRows: booking, start and end in ms. */
+interface TimedEndpointRow {
+  b: string;
+  s: number;
+  e: number;
+}
+
 /** schedule_days versions of the days [lo, hi], read once in a transaction (BookingRepo.versionsSpan). */
 export interface VersionSpan {
   lo: number;
   hi: number;
   versions: Map<number, number>;
+  /**
+   * PostgreSQL: the requested endpoints' rows over the whole span (per endpoint set, then per endpoint), read by
+   * the first `holders` call under this span and filtered by the later ones: a rejection's wide window reads no
+   * endpoint rows again (its narrow window's read already covered it). Valid, like the versions, until the
+   * transaction writes.
+   */
+  endpointRows?: Map<string, Map<string, TimedEndpointRow[]>>;
 }
 
 const NO_ENDPOINTS: string[] = Object.freeze([]) as unknown as string[];
@@ -178,9 +206,23 @@ export class HoldersCache {
    */
   ownWrite(day: number, before: number, after: number, code: string, row: HeldRow | null): void {
     if (after === before) return;
+    if (after !== before + 1) {
+      this.drop(day);
+      return;
+    }
+    this.ownWriteAt(day, before, after, code, row);
+  }
+
+  /**
+   * `ownWrite` where the caller knows that between `before` and `after` the day was written by this write alone
+   * (PostgreSQL: versions come from a sequence, not + 1; BookingRepo.save reads `before` under a row lock on the
+   * day's version and `after` right after its writes, in one message).
+   */
+  ownWriteAt(day: number, before: number, after: number, code: string, row: HeldRow | null): void {
+    if (after === before) return;
     const entry = this.days.get(day);
     if (!entry) return;
-    if (entry.version !== before || after !== before + 1) {
+    if (entry.version !== before) {
       this.drop(day);
       return;
     }
@@ -640,8 +682,28 @@ export class BookingRepo {
 
   /** The next number of a yearly sequence, e.g. for `HTT-2026-0042`. Call inside a transaction. */
   async nextSeq(name: string): Promise<number> {
+    this.seqWanted = null;
+    if (this.seqDrawn?.name === name) {
+      const { value } = this.seqDrawn;
+      this.seqDrawn = null;
+      return value;
+    }
     const [row] = await this.q.nextSeq.execute({ name });
     return row!.value;
+  }
+
+  /** PostgreSQL: a sequence to draw from with the next versions read (see drawWithVersions). */
+  private seqWanted: string | null = null;
+  private seqDrawn: { name: string; value: number } | null = null;
+
+  /**
+   * PostgreSQL: draw the next number of `name` in the same statement as this transaction's next read of
+   * schedule_days versions (`versionsSpan`), one round trip fewer; `nextSeq(name)` then returns it. Without such a
+   * read before `nextSeq`, `nextSeq` draws on its own. Either way the number is drawn in this transaction. Nothing on
+   * SQLite (no round trip to save).
+   */
+  drawWithVersions(name: string): void {
+    if (this.dialect === "pg" && this.cache) this.seqWanted = name;
   }
 
   /**
@@ -662,9 +724,55 @@ export class BookingRepo {
     const day =
       this.sqliteRaw && this.cache && row.startAt ? Math.floor(row.startAt.getTime() / DAY_MS) : null;
     const before = day === null ? 0 : this.dayVersion(day);
-    await this.q.upsert.execute(driverRow(row));
+    // PostgreSQL: the same patch, from the day's version read (and locked) just before the writes and read again
+    // just after them, all deferred into the transaction's next message: no round trip (see ownWriteAt).
+    const after = this.pgOwnWrite(b, row);
+    // PostgreSQL: deferred with the transaction's next message (see Conn.deferred); SQLite runs it now.
+    await this.q.upsert.later(driverRow(row));
     if (day !== null)
       this.cache!.ownWrite(day, before, this.dayVersion(day), b.code, heldRowOf(b, row.ports));
+    await this.saveEndpoints(b, opts);
+    after?.();
+  }
+
+  /**
+   * PostgreSQL inside `Store.tx`, with a cache: defer a locked read of the day's version before the save's writes;
+   * returns what defers the read after them, whose callback patches the cache. The lock (FOR UPDATE) keeps any other
+   * writer of the day out from the first read to the commit, so `after` is this save's bump alone.
+   */
+  private pgOwnWrite(b: Booking, row: Row): (() => void) | null {
+    const sink = this.conn.deferred;
+    if (!sink || !this.cache || !row.startAt) return null;
+    const day = Math.floor(row.startAt.getTime() / DAY_MS);
+    if (!Number.isSafeInteger(day)) return null;
+    const cache = this.cache;
+    let before: number | null = null;
+    const read = `SELECT version FROM schedule_days WHERE day = ${day}`;
+    const held = heldRowOf(b, row.ports);
+    // A day that had no holder has no row to lock: one at version 0 (what a missing row reads as) is made first. If
+    // another desk inserts it meanwhile, this waits for it and reads its version.
+    if (held)
+      sink.push({
+        text: `INSERT INTO schedule_days (day, version) VALUES (${day}, 0) ON CONFLICT (day) DO NOTHING`,
+      });
+    sink.push({
+      text: `${read} FOR UPDATE`,
+      rows: (rows) => {
+        before = rows[0] ? Number(rows[0].version) : null;
+      },
+    });
+    return () =>
+      sink.push({
+        text: read,
+        rows: (rows) => {
+          if (before !== null && rows[0])
+            cache.ownWriteAt(day, before, Number(rows[0].version), b.code, held);
+        },
+      });
+  }
+
+  /** The endpoint rows of `save`. */
+  private async saveEndpoints(b: Booking, opts: { fresh?: boolean }): Promise<void> {
     const want = new Map<string, string>();
     if (b.hostEndpoint) want.set(b.hostEndpoint, "host");
     for (const p of b.request.participants) if (!want.has(p)) want.set(p, "participant");
@@ -673,20 +781,20 @@ export class BookingRepo {
     const have = opts.fresh ? [] : await this.q.endpointsOf.execute({ code: b.code });
     for (const h of have) {
       const role = want.get(h.endpoint);
-      if (role === undefined) await this.q.deleteEndpoint.execute({ code: b.code, endpoint: h.endpoint });
+      if (role === undefined) await this.q.deleteEndpoint.later({ code: b.code, endpoint: h.endpoint });
       else if (
         role !== h.role ||
         (h.startAt?.getTime() ?? null) !== startAt ||
         (h.endAt?.getTime() ?? null) !== endAt
       ) {
-        await this.q.updateEndpoint.execute({ code: b.code, endpoint: h.endpoint, role, startAt, endAt });
+        await this.q.updateEndpoint.later({ code: b.code, endpoint: h.endpoint, role, startAt, endAt });
       }
       want.delete(h.endpoint);
     }
     if (this.dialect === "pg" && want.size > 1) {
       // PostgreSQL: one round trip for a new booking's endpoints rather than one per endpoint, as a named
       // statement (planned once per connection; the builder's VALUES list was parsed and planned every time).
-      await runNamedPg(this.conn, "bookings_insert_endpoints", INSERT_ENDPOINTS_PG, [
+      await laterNamedPg(this.conn, "bookings_insert_endpoints", INSERT_ENDPOINTS_PG, [
         b.code,
         [...want.keys()],
         [...want.values()],
@@ -696,7 +804,7 @@ export class BookingRepo {
       return;
     }
     for (const [endpoint, role] of want) {
-      await this.q.insertEndpoint.execute({ code: b.code, endpoint, role, startAt, endAt });
+      await this.q.insertEndpoint.later({ code: b.code, endpoint, role, startAt, endAt });
     }
   }
 
@@ -749,7 +857,10 @@ export class BookingRepo {
     );
     const inWindow = (r: HeldRow) => r.s >= window.lo && r.s < window.to && r.e > window.from;
     if (!perDay.some((rows) => rows.some(inWindow))) return [];
-    const eps = await this.endpointsAt(window, endpoints);
+    const eps =
+      span && this.dialect === "pg" && endpoints.length > 0
+        ? this.endpointsFromSpan(window, endpoints, await this.spanEndpointRows(span, endpoints))
+        : await this.endpointsAt(window, endpoints);
     // One array out, no copy of the window's rows in between (a rejection reads ~1 500 of them, twice), allocated
     // at its size: grown by push, its backing stores were a fifth of a rejection's garbage.
     let n = 0;
@@ -822,7 +933,21 @@ export class BookingRepo {
     const lo = Math.floor((from.getTime() - MAX_SESSION_MS) / DAY_MS);
     const hi = Math.floor((to.getTime() - 1) / DAY_MS);
     if (!(lo <= hi)) return null;
-    return { lo, hi, versions: await this.readVersions(lo, hi) };
+    const name = this.seqWanted;
+    if (name === null) return { lo, hi, versions: await this.readVersions(lo, hi) };
+    this.seqWanted = null;
+    const versions = new Map<number, number>();
+    const rows = await queryNamedPg<{ day: number | null; version: number }>(
+      this.conn,
+      "bookings_versions_next_seq",
+      VERSIONS_AND_SEQ_PG,
+      [lo, hi, name],
+    );
+    for (const r of rows) {
+      if (r.day === null) this.seqDrawn = { name, value: r.version };
+      else versions.set(r.day, r.version);
+    }
+    return { lo, hi, versions };
   }
 
   /**
@@ -888,6 +1013,56 @@ export class BookingRepo {
         const list = eps.get(booking);
         if (list) list.push(endpoint);
         else eps.set(booking, [endpoint]);
+      }
+    }
+    return eps;
+  }
+
+  /**
+   * PostgreSQL: the rows of `endpoints` over the whole of `span` (see VersionSpan.endpointRows), read once per
+   * endpoint set. The span's days begin MAX_SESSION_MS before its first window (`versionsSpan`), so every window
+   * inside it starts at or after `lo` and ends at or after `lo + MAX_SESSION_MS`: these rows are a superset.
+   */
+  private async spanEndpointRows(
+    span: VersionSpan,
+    endpoints: readonly string[],
+  ): Promise<Map<string, TimedEndpointRow[]>> {
+    const wanted = [...new Set(endpoints)];
+    const key = wanted.join("\u001f");
+    span.endpointRows ??= new Map();
+    let got = span.endpointRows.get(key);
+    if (got) return got;
+    got = new Map();
+    const lo = span.lo * DAY_MS;
+    const rows = await queryNamedPg<{ booking: string; endpoint: string; start_at: number; end_at: number }>(
+      this.conn,
+      "bookings_at_endpoints_span",
+      AT_ENDPOINTS_TIMED_PG,
+      [wanted, lo, (span.hi + 1) * DAY_MS, lo + MAX_SESSION_MS],
+    );
+    for (const r of rows) {
+      const row = { b: r.booking, s: Number(r.start_at), e: Number(r.end_at) };
+      const list = got.get(r.endpoint);
+      if (list) list.push(row);
+      else got.set(r.endpoint, [row]);
+    }
+    span.endpointRows.set(key, got);
+    return got;
+  }
+
+  /** What `endpointsAt(window, endpoints)` returns, from a span's rows (same grouping, same order). */
+  private endpointsFromSpan(
+    window: { lo: number; to: number; from: number },
+    endpoints: readonly string[],
+    rows: Map<string, TimedEndpointRow[]>,
+  ): Map<string, string[]> {
+    const eps = new Map<string, string[]>();
+    for (const endpoint of new Set(endpoints)) {
+      for (const r of rows.get(endpoint) ?? []) {
+        if (!(r.s >= window.lo && r.s < window.to && r.e > window.from)) continue;
+        const list = eps.get(r.b);
+        if (list) list.push(endpoint);
+        else eps.set(r.b, [endpoint]);
       }
     }
     return eps;
@@ -1081,7 +1256,7 @@ export class BookingRepo {
   }
 
   async addEvent(code: string, e: BookingEvent): Promise<void> {
-    await this.q.insertEvent.execute({
+    await this.q.insertEvent.later({
       booking: code,
       at: e.at.getTime(),
       fromStatus: e.from,
@@ -1099,7 +1274,7 @@ export class BookingRepo {
       return;
     }
     // One named statement for any number of rows; its ids follow the list's order (see INSERT_EVENTS_PG).
-    await runNamedPg(this.conn, "bookings_insert_events", INSERT_EVENTS_PG, [
+    await laterNamedPg(this.conn, "bookings_insert_events", INSERT_EVENTS_PG, [
       code,
       es.map((e) => e.at.getTime()),
       es.map((e) => e.from),

@@ -2,9 +2,14 @@ import type Database from "better-sqlite3";
 import type pg from "pg";
 import { BookingRepo, HoldersCache } from "./booking-repo.js";
 import { type CheckpointerOptions, WalCheckpointer } from "./checkpointer.js";
-import type { Conn } from "./conn.js";
+import type { Conn, Deferred } from "./conn.js";
 import { type Db, openDatabase } from "./db.js";
-import { DirectoryRepo, type SnapshotCache } from "./directory-repo.js";
+import {
+  DIRECTORY_VERSION_SQL,
+  DirectoryRepo,
+  directoryVersionOf,
+  type SnapshotCache,
+} from "./directory-repo.js";
 import { DutyRepo } from "./duty-repo.js";
 import { IncidentRepo } from "./incident-repo.js";
 import { LeaseRepo } from "./lease-repo.js";
@@ -53,8 +58,12 @@ interface PgParts {
  * they lead to never interleave with another desk's.
  */
 const WRITE_LOCK = 31250002;
-/** BEGIN and the write lock in one simple-protocol message: one round trip. */
-const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
+/**
+ * BEGIN, the write lock and the directory's version in one simple-protocol message: one round trip. Nearly every
+ * write transaction asks the directory for its snapshot (a registration, a change, a review); the version read here,
+ * under the lock, is what DirectoryRepo.snapshot would read first thing (see DirectoryRepo's `txVersion`).
+ */
+const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK}); ${DIRECTORY_VERSION_SQL}`;
 
 /**
  * The store: repositories over one database, and one way to write: `tx`. On SQLite (one file, the embedded
@@ -137,9 +146,9 @@ export class Store {
     return new Store(opts, null, { pool, db, url, onClient }, db as unknown as Db);
   }
 
-  private reposOf(c: Conn, inTransaction = false): Repos {
+  private reposOf(c: Conn, inTransaction = false, directoryVersion?: string): Repos {
     return {
-      directory: new DirectoryRepo(c, this.snapshots, inTransaction),
+      directory: new DirectoryRepo(c, this.snapshots, inTransaction, directoryVersion),
       bookings: new BookingRepo(c, this.holdersCache),
       jobs: new JobRepo(c),
       outbox: new OutboxRepo(c, { groupPosts: this.opts.chat ?? true }),
@@ -198,19 +207,41 @@ export class Store {
   ): Promise<T> {
     const client = await pgStore.pool.connect();
     let broken: Error | undefined;
+    // Deferred writes (Conn.deferred) go out in one message before the transaction's next statement, whichever
+    // path sends it (drizzle, prepared, raw): every read sees them. What is left goes with COMMIT.
+    const deferred: Deferred[] = [];
     try {
       // Inside the try: a BEGIN that ran but whose lock failed (a cancel) leaves a transaction to roll back.
-      await client.query(begin);
-      const c = pgConn(this.clientDb(client, pgStore), this.statements);
-      const out = await fn(this.reposOf(c, true), c);
-      await client.query("COMMIT");
+      const begun = (await client.query(begin)) as unknown as pg.QueryResult | pg.QueryResult[];
+      // With the lock, the third result is the directory's version (see BEGIN_LOCKED).
+      const version = Array.isArray(begun) ? directoryVersionOf(begun[2]?.rows ?? []) : undefined;
+      const send = Object.getPrototypeOf(client) as { query: (...a: unknown[]) => Promise<unknown> };
+      // The deferred statements (and `tail`) in one message; then each one's rows to its callback.
+      const flush = async (tail?: string) => {
+        const batch = deferred.splice(0);
+        const text = [...batch.map((d) => d.text), ...(tail ? [tail] : [])].join(";\n");
+        const res = (await send.query.call(client, text)) as pg.QueryResult | pg.QueryResult[];
+        const results = Array.isArray(res) ? res : [res];
+        batch.forEach((d, i) => d.rows?.(results[i]?.rows ?? []));
+      };
+      (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        if (deferred.length === 0) return send.query.apply(client, args);
+        return flush().then(() => send.query.apply(client, args));
+      };
+      const c = pgConn(this.clientDb(client, pgStore), this.statements, deferred);
+      const out = await fn(this.reposOf(c, true, version), c);
+      if (deferred.length) await flush("COMMIT");
+      else await send.query.call(client, "COMMIT");
       return out;
     } catch (err) {
+      // Writes not sent yet are dropped with the rest of the transaction.
+      deferred.length = 0;
       await client.query("ROLLBACK").catch((e: unknown) => {
         broken = e instanceof Error ? e : new Error(String(e));
       });
       throw err;
     } finally {
+      delete (client as unknown as { query?: unknown }).query;
       client.release(broken);
     }
   }
@@ -272,12 +303,13 @@ function sqliteConn(db: Db): Conn {
   };
 }
 
-function pgConn(db: PgDb, cache: Map<string, unknown>): Conn {
+function pgConn(db: PgDb, cache: Map<string, unknown>, deferred?: Deferred[]): Conn {
   // The pool for the store's own repositories, the transaction's pooled client inside `tx`/`read`.
   const client = (db as unknown as { session: { client: unknown } }).session.client;
   return {
     dialect: "pg",
     statements: { cache, client },
+    ...(deferred ? { deferred } : {}),
     db: db as unknown as Db,
     t: pgSchema as unknown as Conn["t"],
     all: async <T>(q: Parameters<PgDb["execute"]>[0]) => (await db.execute(q)).rows as T[],

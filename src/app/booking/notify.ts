@@ -114,7 +114,7 @@ export async function notify(
         opts.calendar !== undefined ? opts.calendar : decision.outcome === "confirmed" ? "REQUEST" : null;
       if (method) payload.calendar = calendarOf(b, method);
     }
-    await r.outbox.enqueue(
+    await r.outbox.post(
       {
         channel,
         recipient: b.request.sender,
@@ -125,7 +125,7 @@ export async function notify(
       now,
     );
   } else if (opts.suppressReply) {
-    await r.outbox.enqueue(
+    await r.outbox.post(
       {
         channel: "desk",
         recipient: "mcu-technician",
@@ -142,7 +142,7 @@ export async function notify(
   for (const to of opts.copy?.to ?? []) {
     // A withdrawn invite reaches every copy; a changed one stays with the clerk who holds the thread.
     const cancel = opts.calendar === "CANCEL";
-    await r.outbox.enqueue(
+    await r.outbox.post(
       {
         channel: "mail",
         recipient: to,
@@ -157,7 +157,7 @@ export async function notify(
     );
   }
   if (opts.groupText === null) return;
-  await r.outbox.enqueue(
+  await r.outbox.post(
     {
       channel: "group",
       recipient: "support-group",

@@ -32,8 +32,10 @@ export async function registerBooking(
     }
     const req = withDefaultEnd(request, reg);
     const directory = await r.directory.snapshot();
-    const decision = await decideWithAlternatives(desk, r, req, directory, now);
     const year = Number(localDateOf(req.receivedAt, reg.zone).slice(0, 4));
+    // PostgreSQL: the code's number comes with the decision's first read (one round trip fewer).
+    r.bookings.drawWithVersions(`booking-${year}`);
+    const decision = await decideWithAlternatives(desk, r, req, directory, now);
     const code = bookingCode(year, await r.bookings.nextSeq(`booking-${year}`));
     const received: Booking = {
       code,

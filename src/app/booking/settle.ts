@@ -148,12 +148,12 @@ async function displace(desk: Desk, r: Repos, code: string, by: string, now: Dat
   if (channel) {
     // In the booking's mail thread, like every other answer about it.
     const payload = channel === "mail" ? { text, ...(await threadFor(r, b, undefined)) } : { text };
-    await r.outbox.enqueue(
+    await r.outbox.post(
       { channel, recipient: b.request.sender, kind: "booking-displaced", booking: code, payload },
       now,
     );
   }
-  await r.outbox.enqueue(
+  await r.outbox.post(
     {
       channel: "desk",
       recipient: "mcu-technician",
