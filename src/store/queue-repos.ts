@@ -274,34 +274,18 @@ export class OutboxRepo {
     this.db = db;
     this.outbox = outbox;
     this.skipLocked = skipLockedOf(c);
-    this.insert = prepare(
-      c,
-      "outbox_insert",
-      db
-        .insert(outbox)
-        .values({
-          channel: raw("channel"),
-          recipient: raw("recipient"),
-          kind: raw("kind"),
-          payload: raw("payload"),
-          booking: raw("booking"),
-          availableAt: raw("at"),
-          createdAt: raw("at"),
-        })
-        .returning({ id: outbox.id }),
-    );
+    const row = () => ({
+      channel: raw("channel"),
+      recipient: raw("recipient"),
+      kind: raw("kind"),
+      payload: raw("payload"),
+      booking: raw("booking"),
+      availableAt: raw("at"),
+      createdAt: raw("at"),
+    });
+    this.insert = prepare(c, "outbox_insert", db.insert(outbox).values(row()).returning({ id: outbox.id }));
     // The same insert without RETURNING (a deferred statement's rows are never read).
-    this.insertLater = prepare(c, "outbox_insert_later", () =>
-      db.insert(outbox).values({
-        channel: raw("channel"),
-        recipient: raw("recipient"),
-        kind: raw("kind"),
-        payload: raw("payload"),
-        booking: raw("booking"),
-        availableAt: raw("at"),
-        createdAt: raw("at"),
-      }),
-    );
+    this.insertLater = prepare(c, "outbox_insert_later", () => db.insert(outbox).values(row()));
     const since = and(
       eq(outbox.channel, sql.placeholder("channel")),
       eq(outbox.recipient, sql.placeholder("recipient")),
