@@ -222,7 +222,7 @@ export class Store {
         const text = [...batch.map((d) => d.text), ...(tail ? [tail] : [])].join(";\n");
         const res = (await send.query.call(client, text)) as pg.QueryResult | pg.QueryResult[];
         const results = Array.isArray(res) ? res : [res];
-        batch.forEach((d, i) => d.rows?.(results[i]?.rows ?? []));
+        for (let i = 0; i < batch.length; i++) batch[i]!.rows?.(results[i]?.rows ?? []);
       };
       (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) => {
         if (deferred.length === 0) return send.query.apply(client, args);
