@@ -250,6 +250,18 @@ export interface NewOutboxMessage {
 /** What `enqueue` returns for a group post that a deployment without chat does not keep. */
 export const NOT_ENQUEUED = 0;
 
+/** The outbox insert's parameters for a message (`enqueue` and `post` alike). */
+function insertParams(msg: NewOutboxMessage, now: Date) {
+  return {
+    channel: msg.channel,
+    recipient: msg.recipient,
+    kind: msg.kind,
+    payload: JSON.stringify(msg.payload),
+    booking: msg.booking ?? null,
+    at: now.getTime(),
+  };
+}
+
 export class OutboxRepo {
   private readonly insert;
   private readonly insertLater;
@@ -317,14 +329,7 @@ export class OutboxRepo {
   /** The new row's id, or NOT_ENQUEUED for a group post when no chat is configured. */
   async enqueue(msg: NewOutboxMessage, now: Date): Promise<number> {
     if (msg.channel === "group" && !this.opts.groupPosts) return NOT_ENQUEUED;
-    const [row] = await this.insert.execute({
-      channel: msg.channel,
-      recipient: msg.recipient,
-      kind: msg.kind,
-      payload: JSON.stringify(msg.payload),
-      booking: msg.booking ?? null,
-      at: now.getTime(),
-    });
+    const [row] = await this.insert.execute(insertParams(msg, now));
     return row!.id;
   }
 
@@ -334,14 +339,7 @@ export class OutboxRepo {
    */
   async post(msg: NewOutboxMessage, now: Date): Promise<void> {
     if (msg.channel === "group" && !this.opts.groupPosts) return;
-    await this.insertLater.later({
-      channel: msg.channel,
-      recipient: msg.recipient,
-      kind: msg.kind,
-      payload: JSON.stringify(msg.payload),
-      booking: msg.booking ?? null,
-      at: now.getTime(),
-    });
+    await this.insertLater.later(insertParams(msg, now));
   }
 
   async due(now: Date, limit: number, channels?: OutboxChannel[]): Promise<OutboxMessage[]> {
