@@ -17,6 +17,14 @@ import {
   withDefaultEnd,
 } from "../src/core/booking/decide.js";
 import {
+  type DecisionContext,
+  type Finding,
+  mcuCapacity,
+  peakLoad,
+  peakLoadReference,
+  type RuleState,
+} from "../src/core/booking/rules.js";
+import {
   type Booking,
   type BookingRequest,
   HOLDING_STATUSES,
@@ -654,5 +662,110 @@ describe("the alternatives window", () => {
     expect(offered.length).toBeGreaterThan(0);
     // Monday 14/12 is the first free working day; 9/12 morning (07:30–14:15) is held.
     for (const t of offered) expect(t).toBeGreaterThanOrEqual(at("2026-12-14", "07:30").getTime());
+  });
+});
+
+/** The capacity rule as it was before its peak went to numbers: one peak per candidate, displaced one by one. */
+function referenceCapacity(req: BookingRequest, ctx: DecisionContext, state: RuleState): Finding[] {
+  const { ports, conferences } = ctx.reg.mcu;
+  const need = state.endpoints.length;
+  const overlapping = (h: SlotHolder) =>
+    req.start!.getTime() < h.end.getTime() && h.start.getTime() < req.end!.getTime();
+  const fits = (hs: SlotHolder[]) => {
+    const load = peakLoadReference(hs, req.start!, req.end!);
+    return load.conferences + 1 <= conferences && load.ports + need <= ports;
+  };
+  let remaining = ctx.holders.filter((h) => h.code !== ctx.self && !state.displaced.has(h.code));
+  if (fits(remaining)) return [];
+  const candidates = remaining
+    .filter((h) => h.priority < state.priority && overlapping(h))
+    .sort((a, b) => a.priority - b.priority || b.createdAt.getTime() - a.createdAt.getTime());
+  const displaced: string[] = [];
+  for (const h of candidates) {
+    remaining = remaining.filter((x) => x.code !== h.code);
+    displaced.push(h.code);
+    if (fits(remaining)) return [{ severity: "note", displace: displaced } as Finding];
+  }
+  return [{ severity: "reject" } as Finding];
+}
+
+describe("the capacity rule", () => {
+  /** Holders around one afternoon: random lengths, ports, priorities, back to back and at the same instants. */
+  function randomHolders(rnd: (n: number) => number, t0: number, n: number): SlotHolder[] {
+    return Array.from({ length: n }, (_, k) => {
+      const s = t0 + rnd(16) * 900_000;
+      return {
+        code: `H-${k}`,
+        priority: (1 + rnd(3)) as 1 | 2 | 3,
+        ports: 1 + rnd(8),
+        start: new Date(s),
+        end: new Date(s + (rnd(12) === 0 ? 0 : 1 + rnd(8)) * 900_000),
+        cityHallRoom: false,
+        createdAt: new Date(t0 - rnd(50) * 60_000),
+        endpoints: [],
+      };
+    });
+  }
+
+  it("peakLoad equals the plain event-object reference, over random holders and windows", () => {
+    const rnd = mulberry32(77);
+    const t0 = at("2026-12-08", "13:00").getTime();
+    let busy = 0;
+    for (let i = 0; i < 400; i++) {
+      const holders = randomHolders(rnd, t0, rnd(5) === 0 ? 60 + rnd(80) : rnd(40));
+      const s = t0 + rnd(16) * 900_000 - 900_000;
+      // Some windows are empty or backwards (an end before the start is for the time rule to refuse).
+      const e = s + (rnd(10) === 0 ? -rnd(4) : rnd(12)) * 900_000;
+      const got = peakLoad(holders, new Date(s), new Date(e));
+      expect(got).toEqual(peakLoadReference(holders, new Date(s), new Date(e)));
+      if (got.conferences > 5) busy++;
+    }
+    expect(busy).toBeGreaterThan(50);
+  });
+
+  it("finds, rejects or displaces exactly as the one-by-one search, for normal, emergency and chair requests", async () => {
+    const desk = await makeDesk();
+    const directory = await desk.store.read((r) => r.directory.snapshot());
+    const rnd = mulberry32(4242);
+    const t0 = at("2026-12-08", "13:00").getTime();
+    const seen = { fits: 0, reject: 0, displace: 0, several: 0 };
+    for (let i = 0; i < 400; i++) {
+      const reg = { ...DEFAULT_REGULATION, mcu: { conferences: 2 + rnd(8), ports: 10 + rnd(40) } };
+      const holders = randomHolders(rnd, t0, rnd(60));
+      const start = t0 + rnd(12) * 900_000;
+      const req = {
+        ...baseRequest(),
+        start: new Date(start),
+        end: new Date(start + (1 + rnd(8)) * 900_000),
+      };
+      const ctx: DecisionContext = {
+        now: req.receivedAt,
+        reg,
+        directory,
+        holders,
+        ...(rnd(4) === 0 && holders.length ? { self: holders[rnd(holders.length)]!.code } : {}),
+      };
+      const state: RuleState = {
+        priority: (1 + rnd(3)) as 1 | 2 | 3,
+        endpoints: Array.from({ length: 1 + rnd(6) }, (_, k) => `E${k}`),
+        displaced: new Set(holders.filter(() => rnd(10) === 0).map((h) => h.code)),
+      };
+      const want = referenceCapacity(req, ctx, state);
+      const got = mcuCapacity.check(req, ctx, state);
+      expect(got.map((f) => [f.severity, f.displace ?? null])).toEqual(
+        want.map((f) => [f.severity, f.displace ?? null]),
+      );
+      if (want.length === 0) seen.fits++;
+      else if (want[0]!.severity === "reject") seen.reject++;
+      else {
+        seen.displace++;
+        if ((want[0]!.displace ?? []).length > 1) seen.several++;
+      }
+    }
+    // The comparison covers each outcome, and displacements of more than one session.
+    expect(seen.fits).toBeGreaterThan(30);
+    expect(seen.reject).toBeGreaterThan(30);
+    expect(seen.displace).toBeGreaterThan(30);
+    expect(seen.several).toBeGreaterThan(10);
   });
 });
