@@ -185,22 +185,42 @@ export function findAlternatives(
     if (!search.isWorkingDay(new Date(dayUtc).toISOString().slice(0, 10))) continue;
     const open = atLocalMs(dayUtc, openMinutes, zone);
     const close = atLocalMs(dayUtc, closeMinutes, zone);
-    // The day's holders that can matter to one of its candidates.
+    // The day's holders that can matter to one of its candidates, in start order (the store gives them so:
+    // the insertion sort then only checks), and the longest of them.
     let m = 0;
+    let longest = 0;
     for (let i = 0; i < held; i++) {
-      if (sc.s[i]! < close + gap && open < sc.e[i]! + gap) sc.day[m++] = i;
+      if (sc.s[i]! < close + gap && open < sc.e[i]! + gap) {
+        const s = sc.s[i]!;
+        let k = m++;
+        while (k > 0 && sc.s[sc.day[k - 1]!]! > s) {
+          sc.day[k] = sc.day[k - 1]!;
+          k--;
+        }
+        sc.day[k] = i;
+        if (sc.e[i]! - s > longest) longest = sc.e[i]! - s;
+      }
     }
+    // The candidates go forward in time, and so do the holders that can touch one: those that start before its end
+    // (and the gap), and, being no longer than `longest`, not so early that they end before its start. `first`
+    // only moves forward; the inner loop stops at the first holder starting too late.
+    let first = 0;
     for (let t = open; t + duration <= close; t += step) {
       if (t < earliest || t === target) continue;
       const end = t + duration;
+      while (first < m && sc.s[sc.day[first]!]! + longest + gap <= t) first++;
       let free = true;
       let inside = 0;
       let portSum = 0;
-      for (let j = 0; j < m; j++) {
+      // What runs at the candidate's first instant: a lower bound of its peak.
+      let atStart = 0;
+      let portsAtStart = 0;
+      for (let j = first; j < m; j++) {
         const i = sc.day[j]!;
         const s = sc.s[i]!;
+        if (s >= end + gap) break;
         const e = sc.e[i]!;
-        if (!(s < end + gap && t < e + gap)) continue;
+        if (!(t < e + gap)) continue;
         if (sc.block[i] === 1) {
           free = false;
           break;
@@ -208,16 +228,23 @@ export function findAlternatives(
         if (s < end && t < e) {
           sc.inside[inside++] = i;
           portSum += sc.p[i]!;
+          if (s <= t) {
+            atStart++;
+            portsAtStart += sc.p[i]!;
+          }
         }
       }
       if (!free) continue;
-      // The peak only when the plain sums do not fit (one branch, so that the store below is not a path the
-      // optimizer saw too rarely: it deoptimized there, again and again, and ran the search in the interpreter).
+      // The peak only when the plain sums do not fit and what runs at the first instant does (in a full MCU most
+      // candidates are full from their first instant). One branch, so that the store below is not a path the
+      // optimizer saw too rarely: it deoptimized there, again and again, and ran the search in the interpreter.
       sc.slot[0] = t;
       sc.slot[1] = end;
       const fits =
         (inside + 1 <= conferences && portSum + need <= ports) ||
-        fitsPeak(sc, inside, conferences - 1, ports - need);
+        (atStart + 1 <= conferences &&
+          portsAtStart + need <= ports &&
+          fitsPeak(sc, inside, conferences - 1, ports - need));
       if (!fits) continue;
       // Keep in `best` the `want` slots nearest the target (ties: the earlier), nearest first, chosen on the fly:
       // sorting all free slots with a comparator boxed every one (a typed array's sort with a comparator does),
