@@ -8,6 +8,7 @@ import {
   type Rule,
   type RuleState,
   SLOT_RULES,
+  sortEvents,
 } from "./rules.js";
 import {
   type BookingRequest,
@@ -345,18 +346,7 @@ function fitsPeak(sc: Scratch, n: number, maxConferences: number, maxPorts: numb
     events[2 * j] = ((Math.max(sc.s[i]!, start) - start) * 2 + 1) * POS + j;
     events[2 * j + 1] = (Math.min(sc.e[i]!, end) - start) * 2 * POS + j;
   }
-  if (count <= 64) {
-    // Insertion sort in place: a slot overlaps a handful of sessions, and a subarray to sort was garbage per call.
-    for (let k = 1; k < count; k++) {
-      const key = events[k]!;
-      let m = k - 1;
-      while (m >= 0 && events[m]! > key) {
-        events[m + 1] = events[m]!;
-        m--;
-      }
-      events[m + 1] = key;
-    }
-  } else events.subarray(0, count).sort();
+  sortEvents(events, count);
   let c = 0;
   let p = 0;
   for (let k = 0; k < count; k++) {

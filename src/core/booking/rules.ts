@@ -408,24 +408,13 @@ function peakOf(
     events[count++] = ((Math.max(hs, s0) - s0) * 2 + 1) * POS + j;
     events[count++] = (Math.min(he, e0) - s0) * 2 * POS + j;
   }
-  const sorted = events.subarray(0, count);
-  if (count <= 64) {
-    for (let k = 1; k < count; k++) {
-      const key = sorted[k]!;
-      let m = k - 1;
-      while (m >= 0 && sorted[m]! > key) {
-        sorted[m + 1] = sorted[m]!;
-        m--;
-      }
-      sorted[m + 1] = key;
-    }
-  } else sorted.sort();
+  sortEvents(events, count);
   let c = 0;
   let p = 0;
   let peakC = 0;
   let peakP = 0;
   for (let k = 0; k < count; k++) {
-    const key = sorted[k]!;
+    const key = events[k]!;
     const j = key % POS;
     if (Math.floor(key / POS) % 2 === 1) {
       c += 1;
@@ -438,6 +427,26 @@ function peakOf(
     }
   }
   return { conferences: peakC, ports: peakP };
+}
+
+/**
+ * Sorts the first `count` numbers of `events` ascending, in place: by insertion when few (a slot overlaps a
+ * handful of sessions, and a subarray to sort is garbage per call), else the typed array's numeric sort.
+ */
+export function sortEvents(events: Float64Array, count: number): void {
+  if (count > 64) {
+    events.subarray(0, count).sort();
+    return;
+  }
+  for (let k = 1; k < count; k++) {
+    const key = events[k]!;
+    let m = k - 1;
+    while (m >= 0 && events[m]! > key) {
+      events[m + 1] = events[m]!;
+      m--;
+    }
+    events[m + 1] = key;
+  }
 }
 
 /** peakOf's events and the holders' ports by position, grown to the largest call (it is synchronous). */
