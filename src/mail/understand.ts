@@ -242,7 +242,25 @@ function titleFromProse(text: string): string | null {
       folded,
     );
   const span = m?.indices?.[1];
-  return span ? text.slice(span[0], span[1]).trim() || null : null;
+  return span ? topicOf(text.slice(span[0], span[1])) : null;
+}
+
+/**
+ * The topic of a session as prose gives it after «họp»: «khẩn: Sở Y tế họp về phòng chống dịch …» is
+ * «phòng chống dịch …». The urgency word is a flag (`flags`), not a title; «<who> họp về X» and «về X» name X.
+ */
+function topicOf(said: string): string | null {
+  let rest = said.trim();
+  const cut = (re: RegExp) => {
+    const hit = re.exec(foldKeepingIndex(rest));
+    if (hit) rest = rest.slice(hit[0].length).trim();
+  };
+  cut(/^(?:(?:khan(?: cap)?|dot xuat)\b\s*[:,\-–]?|gap\s*:)\s*/);
+  // «Sở Y tế họp về …»: who meets is the host, not the topic.
+  const who = /^[^:;,]{2,80}?\s(?:to chuc )?hop(?: truc tuyen)?\s+(?=ve\s)/.exec(foldKeepingIndex(rest));
+  if (who) rest = rest.slice(who[0].length);
+  cut(/^ve\s+/);
+  return rest.trim() || null;
 }
 
 function flags(text: string): Pick<ParsedBooking, "emergency" | "recording" | "cityHallRoom"> {
