@@ -91,3 +91,20 @@ describe("the group's line about the booking carries the same remark", () => {
     expect(remark("2026-12-09T02:00:00Z", "2026-12-09T04:00:00Z")).toBeNull();
   });
 });
+
+describe("what reading the request doubted is said to the clerk", () => {
+  it("a weekday that contradicts the date: confirmed on the date, with a note naming both days", async () => {
+    const text = await answerFor("9h00 thứ Ba 10/12/2026");
+    expect(text).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
+    expect(text).toContain(
+      "Lưu ý: thư ghi Thứ Ba nhưng ngày 10/12/2026 là Thứ Năm; lịch được xếp theo ngày 10/12/2026, đề nghị kiểm tra lại.",
+    );
+  });
+
+  it("«thứ Hai 31/11»: asked for the date, not confirmed for the next Monday", async () => {
+    const text = await answerFor("9h00 thứ Hai 31/11/2026");
+    expect(text).toContain("CẦN BỔ SUNG THÔNG TIN");
+    expect(text).not.toContain("ĐÃ XÁC NHẬN");
+    expect(text).toContain("Lưu ý: ngày 31/11/2026 không có trong lịch; đề nghị gửi lại ngày họp.");
+  });
+});

@@ -59,6 +59,11 @@ export interface NotifyOptions {
   groupNote?: string;
   /** The priority before a change, so that the answer says when it changed. */
   previousPriority?: Booking["priority"];
+  /**
+   * What reading the request found doubtful (a weekday that contradicts the date, a day no calendar has, a host
+   * not recognised): said to the clerk as «Lưu ý» lines, so that nothing read by guess is confirmed in silence.
+   */
+  remarks?: string[];
   /** Mail copies of the answer to these mailboxes (the agency's official ones), each under `preface`. */
   copy?: { to: string[]; preface: string };
 }
@@ -89,7 +94,9 @@ export async function notify(
     decisionText(b.code, b.request, decision, {
       ...(await answerOptions(desk, r, b.hostEndpoint)),
       ...(opts.previousPriority !== undefined ? { previousPriority: opts.previousPriority } : {}),
-    }) + offHoursNote(remark);
+    }) +
+      offHoursNote(remark) +
+      (opts.remarks ?? []).map((x) => `\nLưu ý: ${x}`).join("");
   const channel = replyChannel(b.request.channel);
   if (channel && !opts.suppressReply) {
     const payload: Record<string, unknown> = { text };
