@@ -412,7 +412,15 @@ async function command(
       return reply(r, ev, outcome.ok ? outcome.notice : outcome.message, now);
     }
     default:
-      return reply(r, ev, `Lệnh /${cmd.name} không tồn tại. Gõ /tro_giup để xem các lệnh.`, now);
+      // The name is said back only when short: the bot never repeats a long text someone typed into the group.
+      return reply(
+        r,
+        ev,
+        cmd.name.length <= 24
+          ? `Lệnh /${cmd.name} không tồn tại. Gõ /tro_giup để xem các lệnh.`
+          : "Lệnh không tồn tại. Gõ /tro_giup để xem các lệnh.",
+        now,
+      );
   }
 }
 
