@@ -87,7 +87,7 @@ describe("the person on duty on Zalo", () => {
     expect(to(privateChat)).toContain("Gõ /nhan SC-2026-0001 để nhận");
     expect(to(GROUP)).not.toContain("Sự cố mới SC-2026-0001");
     // Without a private chat, the group reads only that a notice waits for them (Điều 5.2): no place, no code.
-    expect(to(GROUP)).toContain(`[Trực ban WAN] @${khanh.name}: có thông báo sự cố mới dành cho người trực.`);
+    expect(to(GROUP)).toContain(`[Trực ban WAN] @${khanh.name}: có thông báo về sự cố cần người trực xử lý.`);
     const notice = to(GROUP)
       .split("\n")
       .filter((l) => l.startsWith("[Trực ban WAN]"));

@@ -104,7 +104,7 @@ const ROLE_TAG: Record<string, string> = {
  * web desk's incident page or in a private chat with the bot, where every later notice then goes.
  */
 export function dutyFallbackText(name: string): string {
-  return `@${name}: có thông báo sự cố mới dành cho người trực. Nội dung chỉ gửi riêng: đề nghị nhắn riêng /suco cho bot (từ đó thông báo sẽ gửi thẳng vào tin nhắn riêng) hoặc xem trang Sự cố trên bàn kỹ thuật.`;
+  return `@${name}: có thông báo về sự cố cần người trực xử lý. Nội dung chỉ gửi riêng: đề nghị nhắn riêng /suco cho bot (từ đó thông báo sẽ gửi thẳng vào tin nhắn riêng) hoặc xem trang Sự cố trên bàn kỹ thuật.`;
 }
 
 /** Telegram allows 100 buttons in a keyboard; three a row. */
