@@ -66,6 +66,13 @@ describe("the group's line about the booking carries the same remark", () => {
     const holiday = await answersFor("từ 09h00 đến 10h00 ngày 01/01/2027");
     expect(holiday.group).toMatch(/ĐÃ XÁC NHẬN/);
     expect(holiday.group).toContain("\nLưu ý: Thứ Sáu, 01/01/2027 là ngày nghỉ (Tết Dương lịch).");
+    const both = await answersFor("từ 19h00 đến 20h00 ngày 01/01/2027");
+    expect(both.mail).toContain(
+      "Lưu ý: Thứ Sáu, 01/01/2027 là ngày nghỉ (Tết Dương lịch); đề nghị kiểm tra lại ngày họp.\nLưu ý: phiên họp ngoài giờ hành chính (07:30–17:00); đề nghị kiểm tra lại giờ họp.",
+    );
+    expect(both.group).toContain(
+      "\nLưu ý: Thứ Sáu, 01/01/2027 là ngày nghỉ (Tết Dương lịch); phiên họp ngoài giờ hành chính (07:30–17:00).",
+    );
     const evening = await answersFor("từ 18h00 đến 19h00 ngày 09/12/2026");
     expect(evening.mail).toContain("Lưu ý: phiên họp ngoài giờ hành chính (07:30–17:00)");
     expect(evening.group).toContain("\nLưu ý: phiên họp ngoài giờ hành chính (07:30–17:00).");
@@ -82,10 +89,17 @@ describe("the group's line about the booking carries the same remark", () => {
       offHoursRemark(req(from, to), outcome, "Asia/Ho_Chi_Minh", DEFAULT_REGULATION.workday, holidays);
     expect(remark("2027-01-01T02:00:00Z", "2027-01-01T03:00:00Z")).toEqual({
       day: "Thứ Sáu, 01/01/2027 là ngày nghỉ (Tết Dương lịch)",
+      time: null,
+    });
+    // 19:00 on 01/01: both are said, either may be the typing mistake.
+    expect(remark("2027-01-01T12:00:00Z", "2027-01-01T13:00:00Z")).toEqual({
+      day: "Thứ Sáu, 01/01/2027 là ngày nghỉ (Tết Dương lịch)",
+      time: "phiên họp ngoài giờ hành chính (07:30–17:00)",
     });
     expect(remark("2027-01-01T02:00:00Z", "2027-01-01T03:00:00Z", "rejected")).toBeNull();
     // 17:30–18:30 in Hanoi: past the end of office hours.
     expect(remark("2026-12-09T10:30:00Z", "2026-12-09T11:30:00Z")).toEqual({
+      day: null,
       time: "phiên họp ngoài giờ hành chính (07:30–17:00)",
     });
     expect(remark("2026-12-09T02:00:00Z", "2026-12-09T04:00:00Z")).toBeNull();

@@ -148,33 +148,36 @@ export function offHoursRemark(
   zone: string,
   workday: { start: string; end: string },
   calendar: Pick<HolidayCalendar, "isWorkingDay" | "holidayName">,
-): { day: string; time?: never } | { time: string; day?: never } | null {
+): { day: string | null; time: string | null } | null {
   const { start, end } = req;
   if (!start || !end || (outcome !== "confirmed" && outcome !== "needs-review")) return null;
-  const day = localDateOf(start, zone);
-  if (!calendar.isWorkingDay(day)) {
-    const name = calendar.holidayName(day);
-    const why = name ? `ngày nghỉ (${name})` : "ngày nghỉ cuối tuần";
-    return { day: `${formatVi(start, zone).slice(6)} là ${why}` };
+  const date = localDateOf(start, zone);
+  let day: string | null = null;
+  if (!calendar.isWorkingDay(date)) {
+    const name = calendar.holidayName(date);
+    day = `${formatVi(start, zone).slice(6)} là ${name ? `ngày nghỉ (${name})` : "ngày nghỉ cuối tuần"}`;
   }
+  // An evening session on a holiday is said twice: either may be the typing mistake.
   const endDay = localDateOf(new Date(end.getTime() - 1), zone);
-  if (localTimeOf(start, zone) < workday.start || endDay !== day || localTimeOf(end, zone) > workday.end)
-    return { time: `phiên họp ngoài giờ hành chính (${workday.start}–${workday.end})` };
-  return null;
+  const outside =
+    localTimeOf(start, zone) < workday.start || endDay !== date || localTimeOf(end, zone) > workday.end;
+  const time = outside ? `phiên họp ngoài giờ hành chính (${workday.start}–${workday.end})` : null;
+  return day || time ? { day, time } : null;
 }
 
 /** The remark as the clerk reads it in the answer. */
 export function offHoursNote(remark: ReturnType<typeof offHoursRemark>): string {
   if (!remark) return "";
-  return remark.day
-    ? `\nLưu ý: ${remark.day}; đề nghị kiểm tra lại ngày họp.`
-    : `\nLưu ý: ${remark.time}; đề nghị kiểm tra lại giờ họp.`;
+  return (
+    (remark.day ? `\nLưu ý: ${remark.day}; đề nghị kiểm tra lại ngày họp.` : "") +
+    (remark.time ? `\nLưu ý: ${remark.time}; đề nghị kiểm tra lại giờ họp.` : "")
+  );
 }
 
 /** The remark as the support group reads it under the booking's line. */
 export function offHoursGroupNote(remark: ReturnType<typeof offHoursRemark>): string {
   if (!remark) return "";
-  return `\nLưu ý: ${remark.day ?? remark.time}.`;
+  return `\nLưu ý: ${[remark.day, remark.time].filter(Boolean).join("; ")}.`;
 }
 
 export function displacedText(code: string, by: string, req: BookingRequest, zone: string): string {
