@@ -115,6 +115,17 @@ describe("what reading the request doubted is said to the clerk", () => {
     );
   });
 
+  // The mail is dated Monday 07/12/2026: «mai» and «tuần sau» count from it.
+  it("«chiều mai», «sáng thứ 6 tuần sau» without an hour: the day understood is said back, the hour asked", async () => {
+    const tomorrow = await answerFor("chiều mai");
+    expect(tomorrow).toContain("CẦN BỔ SUNG THÔNG TIN");
+    expect(tomorrow).toContain(
+      "Lưu ý: đã hiểu ngày họp là Thứ Ba, 08/12/2026 nhưng chưa rõ giờ bắt đầu; đề nghị gửi giờ họp.",
+    );
+    const nextFriday = await answerFor("sáng thứ 6 tuần sau");
+    expect(nextFriday).toContain("Lưu ý: đã hiểu ngày họp là Thứ Sáu, 18/12/2026 nhưng chưa rõ giờ bắt đầu");
+  });
+
   it("«thứ Hai 31/11»: asked for the date, not confirmed for the next Monday", async () => {
     const text = await answerFor("9h00 thứ Hai 31/11/2026");
     expect(text).toContain("CẦN BỔ SUNG THÔNG TIN");

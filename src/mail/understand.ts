@@ -416,6 +416,11 @@ function understandText(
     if (times[1]) end = at(times[1]);
     // An end at or before the start stays as written: the rules ask the clerk rather than guess a length.
     end ??= new Date(start.getTime() + ctx.defaultDurationMinutes * 60_000);
+  } else if (date && fields.time) {
+    // «chiều mai», «sáng thứ 6 tuần sau»: the day was understood, and the clerk is told which, with the hour asked.
+    warnings.push(
+      `đã hiểu ngày họp là ${WEEKDAY_VI[isoWeekday(date.date)]}, ${date.date.split("-").reverse().join("/")} nhưng chưa rõ giờ bắt đầu; đề nghị gửi giờ họp.`,
+    );
   }
 
   const title = (fields.title ?? titleFromProse(text) ?? null)?.replace(/[.]$/, "").trim() || null;
