@@ -86,8 +86,12 @@ describe("the person on duty on Zalo", () => {
     expect(fake.sent.filter((m) => m.text.startsWith("Bot chưa hiểu yêu cầu"))).toHaveLength(1);
     expect(to(privateChat)).toContain("Gõ /nhan SC-2026-0001 để nhận");
     expect(to(GROUP)).not.toContain("Sự cố mới SC-2026-0001");
-    expect(to(GROUP)).toContain(
-      `[Trực ban WAN] @${khanh.name} Sự cố mới SC-2026-0002 (đường truyền) tại CX-00025`,
-    );
+    // Without a private chat, the group reads only that a notice waits for them (Điều 5.2): no place, no code.
+    expect(to(GROUP)).toContain(`[Trực ban WAN] @${khanh.name}: có thông báo về sự cố cần người trực xử lý.`);
+    const notice = to(GROUP)
+      .split("\n")
+      .filter((l) => l.startsWith("[Trực ban WAN]"));
+    expect(notice).toHaveLength(1);
+    for (const hidden of ["SC-2026-0002", "CX-00025", "/nhan"]) expect(notice[0]).not.toContain(hidden);
   });
 });

@@ -699,6 +699,34 @@ table("Relative weeks and content in a sentence", [
     ),
     { ...range("2026-12-10", "14:00", "16:00"), title: "giao ban quản lý thị trường" },
   ],
+  [
+    "«họp khẩn: Sở Y tế họp về …» is titled by its topic, without the urgency word, the colon or who meets",
+    textMail(
+      `Đề nghị tổ chức họp khẩn: Sở Y tế họp về phòng chống dịch sốt xuất huyết vào 14h00 ngày 10/12/2026 đến 16h00. Điểm cầu thành phần: UBND phường Ngọc Hà.\nĐầu mối: ${CONTACT}.`,
+    ),
+    { ...range("2026-12-10", "14:00", "16:00"), title: "phòng chống dịch sốt xuất huyết" },
+  ],
+  [
+    "«cuộc họp đột xuất: …» is titled by the topic",
+    textMail(
+      `Đề nghị tổ chức cuộc họp đột xuất: giao ban phòng cháy chữa cháy vào 9h00 ngày 10/12/2026 đến 10h00. Điểm cầu thành phần: UBND phường Ngọc Hà.\nĐầu mối: ${CONTACT}.`,
+    ),
+    { ...range("2026-12-10", "09:00", "10:00"), title: "giao ban phòng cháy chữa cháy" },
+  ],
+  [
+    "«họp khẩn về công tác …» is titled «công tác …»",
+    textMail(
+      `Sở Công Thương đề nghị tổ chức họp khẩn về công tác ứng phó bão số 3 vào 9h00 ngày 10/12/2026 đến 10h00. Điểm cầu thành phần: UBND phường Ngọc Hà.\nĐầu mối: ${CONTACT}.`,
+    ),
+    { ...range("2026-12-10", "09:00", "10:00"), title: "công tác ứng phó bão số 3" },
+  ],
+  [
+    "«họp gặp mặt …» keeps «gặp mặt» (only «gấp:» with its colon is an urgency word)",
+    textMail(
+      `Sở Công Thương đề nghị tổ chức họp gặp mặt doanh nghiệp đầu xuân vào 9h00 ngày 10/12/2026 đến 10h00. Điểm cầu thành phần: UBND phường Ngọc Hà.\nĐầu mối: ${CONTACT}.`,
+    ),
+    { ...range("2026-12-10", "09:00", "10:00"), title: "gặp mặt doanh nghiệp đầu xuân" },
+  ],
 ]);
 
 describe("an unresolved name reaches the decision", () => {

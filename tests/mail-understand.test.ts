@@ -108,8 +108,22 @@ describe("dates and times as clerks write them (mail sent Monday 07/12/2026)", (
 
   it("flags a weekday that contradicts the date", async () => {
     const p = await parse(TEMPLATE("9h thứ Sáu 10/12/2026"));
-    expect(p.warnings).toEqual(["Thứ trong thư không khớp với ngày 10/12/2026; đề nghị kiểm tra lại."]);
+    expect(p.warnings).toEqual([
+      "thư ghi Thứ Sáu nhưng ngày 10/12/2026 là Thứ Năm; lịch được xếp theo ngày 10/12/2026, đề nghị kiểm tra lại.",
+    ]);
     expect((await parse(TEMPLATE("9h thứ Năm 10/12/2026"))).warnings).toEqual([]);
+  });
+
+  it("a day no calendar has («thứ Hai 31/11») is asked about, never moved to the next Monday", async () => {
+    for (const phrase of ["9h00 thứ Hai 31/11/2026", "9h thứ Hai ngày 31/11", "14h00 ngày 30/02/2027"]) {
+      const p = await parse(TEMPLATE(phrase));
+      expect(p.start, phrase).toBeNull();
+      expect(p.missing, phrase).toContain("start");
+      expect(p.warnings[0], phrase).toMatch(/^ngày (31\/11\/2026|30\/02\/2027) không có trong lịch/);
+    }
+    // A real date elsewhere in the mail (a cited document's) does not hide the wrong one next to the hour.
+    const cited = await parse(TEMPLATE("9h00 thứ Hai 31/11/2026 (theo Kế hoạch ngày 20/11/2026)"));
+    expect(cited.start).toBeNull();
   });
 
   it("does not read «thứ tự» as Wednesday", async () => {

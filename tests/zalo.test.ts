@@ -96,7 +96,7 @@ describe("Zalo Bot API client against a fake built from the published shapes", (
       async () => undefined,
     );
     const texts = fake.sent.map((m) => m.text).join("\n");
-    expect(texts).toContain("Đã tiếp nhận sự cố SC-2026-0001 (âm thanh) tại CX-00008");
+    expect(texts).toContain("Đã tiếp nhận phản ánh sự cố (âm thanh); đã chuyển Kỹ thuật MCU.");
     expect(texts).toContain("Gõ /nhan SC-2026-0001 để nhận");
     expect(fake.sent.every((m) => m.chat_id === GROUP)).toBe(true);
     expect(zaloToChatEvent({ event_name: "message.sticker.received" })).toBeNull();

@@ -339,7 +339,7 @@ export class MailDesk {
     const res = await registerBooking(this.desk, toBookingRequest(parsed, from, now), {
       now,
       inbound,
-      notify: { thread: threadOf(facts), suppressReply: capped },
+      notify: { thread: threadOf(facts), suppressReply: capped, remarks: parsed.warnings },
     });
     if (res.duplicate) return { kind: "duplicate", key };
     return { kind: "registered", key, code: res.code, decision: res.decision };

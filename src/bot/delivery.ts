@@ -98,6 +98,15 @@ const ROLE_TAG: Record<string, string> = {
   admin: "[Quản trị]",
 };
 
+/**
+ * What the group reads of a notice to a person on duty whom the bot cannot reach privately on its platform: the
+ * same words for every such notice, whatever its incident or session (Điều 5.2). The full notice is theirs on the
+ * web desk's incident page or in a private chat with the bot, where every later notice then goes.
+ */
+export function dutyFallbackText(name: string): string {
+  return `@${name}: có thông báo về sự cố cần người trực xử lý. Nội dung chỉ gửi riêng: đề nghị nhắn riêng /suco cho bot (từ đó thông báo sẽ gửi thẳng vào tin nhắn riêng) hoặc xem trang Sự cố trên bàn kỹ thuật.`;
+}
+
 /** Telegram allows 100 buttons in a keyboard; three a row. */
 const MAX_BUTTON_ROWS = 30;
 
@@ -165,9 +174,13 @@ export async function deliverChat(
       const duty = m.channel === "desk" && !m.payload.public ? dutyRoleOf(m.recipient) : null;
       const contact = duty ? await r.duty.contact(duty, now(), opts.zone ?? DUTY_ZONE) : null;
       for (const t of transports) {
-        const buttons = m.payload.buttons as ChatButton[][] | undefined;
         const direct = contact?.private[t.platform];
-        const mention = contact && !direct ? `@${contact.name} ` : "";
+        // Fallen back to the group, the notice says only that the person on duty has one waiting (Điều 5.2): its
+        // full text names a secret session («phiên mật HTT-…») where an open one's names the place, and right
+        // after a report's words in the group that shape would tell which. Neither code nor buttons: the code
+        // would tie the report to later posts about it.
+        const fallback = contact && !direct;
+        const buttons = fallback ? undefined : (m.payload.buttons as ChatButton[][] | undefined);
         await r.outbox.enqueue(
           {
             channel: "chat",
@@ -175,7 +188,9 @@ export async function deliverChat(
             kind: m.kind,
             booking: m.booking,
             payload: {
-              text: `${tag}${mention}${String(m.payload.text ?? "")}`,
+              text: fallback
+                ? `${tag}${dutyFallbackText(contact.name)}`
+                : `${tag}${String(m.payload.text ?? "")}`,
               ...(buttons ? { buttons } : {}),
               ...(m.payload.incident ? { incident: m.payload.incident } : {}),
             },

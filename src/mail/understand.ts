@@ -6,6 +6,7 @@ import { type DirectoryMatcher, scanForm } from "../core/directory/matcher.js";
 import { fold, nfc, normalizePhone } from "../core/text/fold.js";
 import {
   findDates,
+  findInvalidDates,
   findTimes,
   foldKeepingIndex,
   hasDiacritics,
@@ -232,6 +233,16 @@ function contactFromProse(text: string): string | null {
 }
 
 /** "đăng ký tổ chức hội nghị trực tuyến <title> vào hồi…": the words between the kind of meeting and its time. */
+const WEEKDAY_VI: Record<number, string> = {
+  1: "Thứ Hai",
+  2: "Thứ Ba",
+  3: "Thứ Tư",
+  4: "Thứ Năm",
+  5: "Thứ Sáu",
+  6: "Thứ Bảy",
+  7: "Chủ nhật",
+};
+
 function titleFromProse(text: string): string | null {
   const folded = foldKeepingIndex(text);
   // "…, nội dung: giao ban …." inside a sentence names the title itself.
@@ -242,7 +253,25 @@ function titleFromProse(text: string): string | null {
       folded,
     );
   const span = m?.indices?.[1];
-  return span ? text.slice(span[0], span[1]).trim() || null : null;
+  return span ? topicOf(text.slice(span[0], span[1])) : null;
+}
+
+/**
+ * The topic of a session as prose gives it after «họp»: «khẩn: Sở Y tế họp về phòng chống dịch …» is
+ * «phòng chống dịch …». The urgency word is a flag (`flags`), not a title; «<who> họp về X» and «về X» name X.
+ */
+function topicOf(said: string): string | null {
+  let rest = said.trim();
+  const cut = (re: RegExp) => {
+    const hit = re.exec(foldKeepingIndex(rest));
+    if (hit) rest = rest.slice(hit[0].length).trim();
+  };
+  cut(/^(?:(?:khan(?: cap)?|dot xuat)\b\s*[:,\-–]?|gap\s*:)\s*/);
+  // «Sở Y tế họp về …»: who meets is the host, not the topic.
+  const who = /^[^:;,]{2,80}?\s(?:to chuc )?hop(?: truc tuyen)?\s+(?=ve\s)/.exec(foldKeepingIndex(rest));
+  if (who) rest = rest.slice(who[0].length);
+  cut(/^ve\s+/);
+  return rest.trim() || null;
 }
 
 function flags(text: string): Pick<ParsedBooking, "emergency" | "recording" | "cityHallRoom"> {
@@ -310,7 +339,8 @@ function understandText(
 
   // Host: the labelled field, else the sender's agency, else the first agency the text names.
   let host: string | null = fields.host ? ctx.matcher.agency(fields.host) : null;
-  if (fields.host && !host) warnings.push(`Không nhận ra cơ quan chủ trì «${fields.host}».`);
+  if (fields.host && !host)
+    warnings.push(`không nhận ra cơ quan chủ trì «${fields.host}» trong danh bạ; đề nghị kiểm tra lại.`);
   host ??= ctx.senderAgency ?? ctx.matcher.scanAgencies(text)[0] ?? null;
 
   // Participants: the labelled list phrase by phrase, else every endpoint the prose names but the host's.
@@ -353,12 +383,25 @@ function understandText(
   // "Thực hiện Kế hoạch số 12/KH-UBND ngày 15/11/2026…, đăng ký họp 9h00 ngày 10/12/2026": the meeting's date is
   // the one nearest its hour, not the first the mail cites.
   const nearestTime = (d: { index: number }) => (times[0] ? Math.abs(d.index - times[0].index) : d.index);
-  const date =
-    [...dates].sort((a, b) => nearestTime(a) - nearestTime(b))[0] ??
-    (fields.time ? findDates(text, foldKeepingIndex(text), reference, ctx.zone)[0] : undefined);
+  // «9h00 thứ Hai 31/11»: a day no calendar has is asked about, not guessed. The weekday before it qualifies it,
+  // so it is not «next Monday» either.
+  const invalid = findInvalidDates(foldedScope, reference, ctx.zone);
+  const qualifiesInvalid = (d: { index: number; weekday: number | null }) =>
+    d.weekday !== null && invalid.some((x) => x.index > d.index && x.index - d.index <= 20);
+  let date =
+    [...dates].filter((d) => !qualifiesInvalid(d)).sort((a, b) => nearestTime(a) - nearestTime(b))[0] ??
+    (fields.time && !invalid.length
+      ? findDates(text, foldKeepingIndex(text), reference, ctx.zone)[0]
+      : undefined);
+  const wrong = [...invalid].sort((a, b) => nearestTime(a) - nearestTime(b))[0];
+  if (wrong && (!date || nearestTime(wrong) < nearestTime(date))) {
+    warnings.push(`ngày ${wrong.written} không có trong lịch; đề nghị gửi lại ngày họp.`);
+    date = undefined;
+  }
   if (date?.weekday && isoWeekday(date.date) !== date.weekday) {
+    const day = date.date.split("-").reverse().join("/");
     warnings.push(
-      `Thứ trong thư không khớp với ngày ${date.date.split("-").reverse().join("/")}; đề nghị kiểm tra lại.`,
+      `thư ghi ${WEEKDAY_VI[date.weekday]} nhưng ngày ${day} là ${WEEKDAY_VI[isoWeekday(date.date)]}; lịch được xếp theo ngày ${day}, đề nghị kiểm tra lại.`,
     );
   }
   let start: Date | null = null;
@@ -373,6 +416,11 @@ function understandText(
     if (times[1]) end = at(times[1]);
     // An end at or before the start stays as written: the rules ask the clerk rather than guess a length.
     end ??= new Date(start.getTime() + ctx.defaultDurationMinutes * 60_000);
+  } else if (date && fields.time) {
+    // «chiều mai», «sáng thứ 6 tuần sau»: the day was understood, and the clerk is told which, with the hour asked.
+    warnings.push(
+      `đã hiểu ngày họp là ${WEEKDAY_VI[isoWeekday(date.date)]}, ${date.date.split("-").reverse().join("/")} nhưng chưa rõ giờ bắt đầu; đề nghị gửi giờ họp.`,
+    );
   }
 
   const title = (fields.title ?? titleFromProse(text) ?? null)?.replace(/[.]$/, "").trim() || null;

@@ -158,7 +158,10 @@ describe("group-only rule through telegraf and telegram-test-api", () => {
           .map((m) => m.text)
           .join("\n")
           .split("Bot chỉ làm việc trong nhóm").length - 1;
-      const acked = sent().some((m) => String(m.chat_id) === String(SUPPORT) && m.text.includes("CX-00025"));
+      const acked = sent().some(
+        (m) =>
+          String(m.chat_id) === String(SUPPORT) && m.text.includes("Đã tiếp nhận phản ánh sự cố (hình ảnh)"),
+      );
       return refusals === 2 && acked ? true : undefined;
     }, "two refusals in the stranger group and the acknowledgement in the support group").catch((err) => {
       console.log(JSON.stringify(sent()));
@@ -218,7 +221,9 @@ describe("group-only rule through the Zalo client against the fake Zalo Bot API"
       const refused = fake.sent.some(
         (m) => m.chat_id === STRANGERS && m.text.includes("Bot chỉ làm việc trong nhóm"),
       );
-      const taken = fake.sent.some((m) => m.chat_id === SUPPORT && m.text.includes("CX-00025"));
+      const taken = fake.sent.some(
+        (m) => m.chat_id === SUPPORT && m.text.includes("Đã tiếp nhận phản ánh sự cố (hình ảnh)"),
+      );
       return refused && taken ? true : undefined;
     }, "the refusal and the acknowledgement");
     const incidents = await service.desk.store.read((r) => r.incidents.list());

@@ -1,7 +1,12 @@
 import { calendarOf } from "../../core/booking/invite.js";
-import { decisionText, groupLine } from "../../core/booking/messages.js";
+import {
+  decisionText,
+  groupLine,
+  offHoursGroupNote,
+  offHoursNote,
+  offHoursRemark,
+} from "../../core/booking/messages.js";
 import type { Booking, Channel, Decision } from "../../core/booking/types.js";
-import { formatVi, localDateOf, localTimeOf } from "../../core/calendar/zone.js";
 import type { MailThread } from "../../mail/thread.js";
 import type { Repos } from "../../store/store.js";
 import type { Desk } from "../context.js";
@@ -54,29 +59,13 @@ export interface NotifyOptions {
   groupNote?: string;
   /** The priority before a change, so that the answer says when it changed. */
   previousPriority?: Booking["priority"];
+  /**
+   * What reading the request found doubtful (a weekday that contradicts the date, a day no calendar has, a host
+   * not recognised): said to the clerk as «Lưu ý» lines, so that nothing read by guess is confirmed in silence.
+   */
+  remarks?: string[];
   /** Mail copies of the answer to these mailboxes (the agency's official ones), each under `preface`. */
   copy?: { to: string[]; preface: string };
-}
-
-/**
- * A session on a day off or outside office hours is not refused (the regulation allows it), but a mistyped date
- * often lands there: the answer says so, so that the clerk looks twice.
- */
-function offHoursNote(desk: Desk, b: Booking, decision: Decision): string {
-  const { start, end } = b.request;
-  if (!start || !end || (decision.outcome !== "confirmed" && decision.outcome !== "needs-review")) return "";
-  const zone = desk.reg.zone;
-  const day = localDateOf(start, zone);
-  if (!desk.holidays.isWorkingDay(day)) {
-    const name = desk.holidays.holidayName(day);
-    const why = name ? `ngày nghỉ (${name})` : "ngày nghỉ cuối tuần";
-    return `\nLưu ý: ${formatVi(start, zone).slice(6)} là ${why}; đề nghị kiểm tra lại ngày họp.`;
-  }
-  const { start: open, end: close } = desk.reg.workday;
-  const endDay = localDateOf(new Date(end.getTime() - 1), zone);
-  if (localTimeOf(start, zone) < open || endDay !== day || localTimeOf(end, zone) > close)
-    return `\nLưu ý: phiên họp ngoài giờ hành chính (${open}–${close}); đề nghị kiểm tra lại giờ họp.`;
-  return "";
 }
 
 /** How an answer names endpoints: by the directory's names, host's endpoint first. */
@@ -99,12 +88,15 @@ export async function notify(
   now: Date,
   opts: NotifyOptions = {},
 ) {
+  const remark = offHoursRemark(b.request, decision.outcome, desk.reg.zone, desk.reg.workday, desk.holidays);
   const text =
     opts.text ??
     decisionText(b.code, b.request, decision, {
       ...(await answerOptions(desk, r, b.hostEndpoint)),
       ...(opts.previousPriority !== undefined ? { previousPriority: opts.previousPriority } : {}),
-    }) + offHoursNote(desk, b, decision);
+    }) +
+      offHoursNote(remark) +
+      (opts.remarks ?? []).map((x) => `\nLưu ý: ${x}`).join("");
   const channel = replyChannel(b.request.channel);
   if (channel && !opts.suppressReply) {
     const payload: Record<string, unknown> = { text };
@@ -169,7 +161,7 @@ export async function notify(
           groupLine(b.code, b.request, decision.outcome, desk.reg.zone, host).replace(
             `[${b.code}] `,
             opts.groupNote ? `[${b.code}] ĐÃ THAY ĐỔI (${opts.groupNote}), ` : `[${b.code}] `,
-          ),
+          ) + offHoursGroupNote(remark),
       },
     },
     now,

@@ -30,7 +30,7 @@ import {
   resolveIncidentIn,
   transferIncidentIn,
 } from "../incident/actions.js";
-import { REGISTER_HINT } from "../incident/messages.js";
+import { groupAckText, REGISTER_HINT } from "../incident/messages.js";
 import {
   DEFAULT_INCIDENT_OPTIONS,
   type IncidentOptions,
@@ -278,8 +278,18 @@ async function freeText(
   );
   if (outcome.ok) {
     if (hint) await r.meta.set(registerHintKey(ev), String(now.getTime()));
-    if (react && !outcome.major && !outcome.inWords)
-      await acknowledge(r, ev, outcome.notice, outcome.short, outcome.incident.code, now);
+    if (react && !outcome.major && !outcome.inWords) {
+      // Said in words where the reaction cannot be: the same words for a secret session and an open one.
+      const words = outcome.unverified
+        ? { text: outcome.notice, short: outcome.short }
+        : groupAckText(
+            outcome.kind,
+            outcome.incident.category,
+            outcome.incident.route,
+            ev.userName || person?.name || "",
+          );
+      await acknowledge(r, ev, words.text, words.short, outcome.incident.code, now);
+    }
     return;
   }
   if (outcome.reason === "no-endpoint") return reply(r, ev, outcome.message, now);
@@ -402,7 +412,15 @@ async function command(
       return reply(r, ev, outcome.ok ? outcome.notice : outcome.message, now);
     }
     default:
-      return reply(r, ev, `Lệnh /${cmd.name} không tồn tại. Gõ /tro_giup để xem các lệnh.`, now);
+      // The name is said back only when short: the bot never repeats a long text someone typed into the group.
+      return reply(
+        r,
+        ev,
+        cmd.name.length <= 24
+          ? `Lệnh /${cmd.name} không tồn tại. Gõ /tro_giup để xem các lệnh.`
+          : "Lệnh không tồn tại. Gõ /tro_giup để xem các lệnh.",
+        now,
+      );
   }
 }
 

@@ -115,6 +115,33 @@ export function reportedFromNote(text: string, from: string): string {
   return `${text} (báo từ điểm cầu ${from})`;
 }
 
+/**
+ * A verified report at the reporter's own endpoint, acknowledged in words in the group where no reaction can be
+ * (Zalo, a chat with reactions off, a late reaction). Telegram's reaction is the same for a secret session and an
+ * open one, so these words are too (Điều 5.2): neither the place nor the session nor the incident's code, which
+ * later group posts mark «phiên mật» and would tie to the reporter's endpoint. `short`: its item in a merged line.
+ */
+export function groupAckText(
+  kind: "opened" | "joined",
+  category: FaultCategory,
+  route: Route,
+  reporter: string,
+): { text: string; short: string } {
+  const head =
+    kind === "opened"
+      ? `Đã tiếp nhận phản ánh sự cố (${CATEGORY_VI[category]}); đã chuyển ${ROUTE_VI[route]}.`
+      : `Phản ánh sự cố (${CATEGORY_VI[category]}) đã được bổ sung vào sự cố đang xử lý.`;
+  const who =
+    reporter
+      .replace(/[,\n]+/g, " ")
+      .trim()
+      .slice(0, 40) || "?";
+  return {
+    text: `${head} Mã sự cố và diễn biến: nhắn riêng /suco cho bot.`,
+    short: `${who} (${CATEGORY_VI[category]})`,
+  };
+}
+
 export function openedText(
   code: string,
   category: FaultCategory,

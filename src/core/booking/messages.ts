@@ -1,4 +1,5 @@
-import { formatRangeVi } from "../calendar/zone.js";
+import type { HolidayCalendar } from "../calendar/holidays.js";
+import { formatRangeVi, formatVi, localDateOf, localTimeOf } from "../calendar/zone.js";
 import { fieldVi } from "./rules.js";
 import type { BookingRequest, Decision, Outcome, Priority, ReasonCode } from "./types.js";
 
@@ -134,6 +135,49 @@ export function groupLine(
   const who = req.secret ? " — phiên mật" : ` — ${host ?? req.host ?? "chưa rõ cơ quan chủ trì"}`;
   const what = req.secret || !req.title ? "" : `: ${req.title}`;
   return `[${code}] ${OUTCOME_VI[outcome]} — ${timeOf(req, zone)}${who}${what}`;
+}
+
+/**
+ * A session on a day off or outside office hours is not refused (the regulation has no rule against it), but a
+ * mistyped date often lands there: the answer and the group's line say so, so that the clerk and the desk look
+ * twice. Null for a session in office hours on a working day, or an outcome that books nothing.
+ */
+export function offHoursRemark(
+  req: Pick<BookingRequest, "start" | "end">,
+  outcome: Outcome,
+  zone: string,
+  workday: { start: string; end: string },
+  calendar: Pick<HolidayCalendar, "isWorkingDay" | "holidayName">,
+): { day: string | null; time: string | null } | null {
+  const { start, end } = req;
+  if (!start || !end || (outcome !== "confirmed" && outcome !== "needs-review")) return null;
+  const date = localDateOf(start, zone);
+  let day: string | null = null;
+  if (!calendar.isWorkingDay(date)) {
+    const name = calendar.holidayName(date);
+    day = `${formatVi(start, zone).slice(6)} là ${name ? `ngày nghỉ (${name})` : "ngày nghỉ cuối tuần"}`;
+  }
+  // An evening session on a holiday is said twice: either may be the typing mistake.
+  const endDay = localDateOf(new Date(end.getTime() - 1), zone);
+  const outside =
+    localTimeOf(start, zone) < workday.start || endDay !== date || localTimeOf(end, zone) > workday.end;
+  const time = outside ? `phiên họp ngoài giờ hành chính (${workday.start}–${workday.end})` : null;
+  return day || time ? { day, time } : null;
+}
+
+/** The remark as the clerk reads it in the answer. */
+export function offHoursNote(remark: ReturnType<typeof offHoursRemark>): string {
+  if (!remark) return "";
+  return (
+    (remark.day ? `\nLưu ý: ${remark.day}; đề nghị kiểm tra lại ngày họp.` : "") +
+    (remark.time ? `\nLưu ý: ${remark.time}; đề nghị kiểm tra lại giờ họp.` : "")
+  );
+}
+
+/** The remark as the support group reads it under the booking's line. */
+export function offHoursGroupNote(remark: ReturnType<typeof offHoursRemark>): string {
+  if (!remark) return "";
+  return `\nLưu ý: ${[remark.day, remark.time].filter(Boolean).join("; ")}.`;
 }
 
 export function displacedText(code: string, by: string, req: BookingRequest, zone: string): string {

@@ -251,6 +251,34 @@ const WEEK_AFTER_WEEKDAY =
   /^(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+tuan\s+(sau|toi|nay)(?![a-z])/;
 
 /** Every explicit or relative date in the text, in order, resolved against `reference` in `zone`. */
+/**
+ * Dates written with numbers that no calendar has («31/11», «30/02/2027»), as written and where. `findDates` skips
+ * them (and reads a weekday before one as its next occurrence); the mail reader asks the clerk instead.
+ */
+export function findInvalidDates(
+  folded: string,
+  reference: Date,
+  zone: string,
+): { written: string; index: number }[] {
+  const refIso = localDateOf(reference, zone);
+  const refYear = Number(refIso.slice(0, 4));
+  const refDay = dayNumber(refYear, Number(refIso.slice(5, 7)), Number(refIso.slice(8, 10)));
+  const out: { written: string; index: number }[] = [];
+  for (const m of folded.matchAll(NUMERIC_DATE)) {
+    const day = Number(m[1]);
+    const month = Number(m[3]);
+    if (month < 1 || month > 12 || day < 1 || day > 31) continue;
+    if (m[2] !== "/" && m[2] !== "." && !m[4] && !DATE_CONTEXT.test(folded.slice(0, m.index))) continue;
+    const year = fullYear(m[4], refYear, refDay, month, day);
+    if (!validDate(year, month, day))
+      out.push({
+        written: `${String(day).padStart(2, "0")}/${String(month).padStart(2, "0")}/${year}`,
+        index: m.index,
+      });
+  }
+  return out;
+}
+
 export function findDates(original: string, folded: string, reference: Date, zone: string): DatePhrase[] {
   const refIso = localDateOf(reference, zone);
   const refYear = Number(refIso.slice(0, 4));
