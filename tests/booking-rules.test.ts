@@ -75,11 +75,49 @@ describe("booking rules (Điều 11, 12.2a)", () => {
   it("Điều 11.1: chairs notify, so lead time does not apply to them", () => {
     const received = at("2026-12-10", "07:00");
     const d = decide(
-      request({ host: "UBND thành phố Hà Nội", receivedAt: received }),
+      request({ host: "UBND thành phố Hà Nội", sender: "vanthu.ubnd@hanoi.gov.vn", receivedAt: received }),
       ctx([], { now: received }),
     );
     expect(d.priority).toBe(PRIORITY.chair);
     expect(d.outcome).toBe("confirmed");
+  });
+
+  it("Điều 11.1, 12.2a: another agency's mailbox naming a chair as host gets no chair priority, and a technician looks", () => {
+    const received = at("2026-12-09", "08:00");
+    // A normal session holds the endpoint; a chair would displace it.
+    const held = [holder({ code: "HTT-2026-0100", endpoints: ["CX-00008"] })];
+    const claimed = decide(
+      request({ host: "UBND thành phố Hà Nội", sender: "vanthu.sct@hanoi.gov.vn", receivedAt: received }),
+      ctx(held, { now: received }),
+    );
+    expect(claimed.priority).toBe(PRIORITY.normal);
+    expect(claimed.displaced).toEqual([]);
+    expect(claimed.outcome).toBe("rejected");
+    expect(claimed.reasons.map((r) => r.code)).toEqual(["host-not-sender", "endpoint-busy"]);
+    // From the chair's own mailbox the same request displaces the session.
+    const own = decide(
+      request({ host: "UBND thành phố Hà Nội", sender: "VanThu.UBND@hanoi.gov.vn", receivedAt: received }),
+      ctx(held, { now: received }),
+    );
+    expect(own.priority).toBe(PRIORITY.chair);
+    expect(own.displaced).toEqual(["HTT-2026-0100"]);
+    expect(own.reasons.map((r) => r.code)).not.toContain("host-not-sender");
+  });
+
+  it("Điều 12.2a: a mail naming another agency as host waits for a technician, and says why in Vietnamese", () => {
+    const d = decide(request({ host: "Sở Y tế", sender: "vanthu.sct@hanoi.gov.vn" }), ctx());
+    expect(d.outcome).toBe("needs-review");
+    expect(d.reasons.map((r) => r.message)).toEqual([
+      "Cơ quan chủ trì «Sở Y tế» khác cơ quan gửi thư đăng ký (Sở Công Thương); cán bộ kỹ thuật sẽ xác nhận với cơ quan chủ trì trước khi bố trí.",
+    ]);
+    // The desk's own channels (CLI, web) enter bookings for any host; an unknown mailbox is another rule's matter.
+    expect(decide(request({ host: "Sở Y tế", channel: "cli", sender: "admin" }), ctx()).outcome).toBe(
+      "confirmed",
+    );
+    expect(
+      decide(request({ host: "UBND thành phố Hà Nội", channel: "cli", sender: "admin" }), ctx()).priority,
+    ).toBe(PRIORITY.chair);
+    expect(decide(request({ host: "Sở Công Thương" }), ctx()).outcome).toBe("confirmed");
   });
 
   it("rejects a start in the past; an end before the start is a question, not a rejection", () => {

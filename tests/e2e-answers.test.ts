@@ -133,3 +133,23 @@ describe("what reading the request doubted is said to the clerk", () => {
     expect(text).toContain("Lưu ý: ngày 31/11/2026 không có trong lịch; đề nghị gửi lại ngày họp.");
   });
 });
+
+describe("a mail naming another agency as host (Điều 11.1, 12.2a)", () => {
+  it("is answered «chờ xem xét» with the reason, and holds no chair's priority", async () => {
+    const desk = await makeDesk();
+    const body = template(7).replace(
+      "Tên cơ quan chủ trì họp: Sở Công Thương",
+      "Tên cơ quan chủ trì họp: UBND thành phố Hà Nội",
+    );
+    const out = await mailDeskOf(desk).handle(mail({ id: "claim@hanoi.gov.vn", body }), NOW);
+    expect(out).toMatchObject({ kind: "registered", decision: { outcome: "needs-review" } });
+    const answer = await lastAnswer(desk);
+    expect(answer).toContain(
+      "Cơ quan chủ trì «UBND thành phố Hà Nội» khác cơ quan gửi thư đăng ký (Sở Công Thương)",
+    );
+    const code = (out as { code: string }).code;
+    const booking = await desk.store.read((r) => r.bookings.get(code));
+    expect(booking?.priority).toBe(1);
+    expect(booking?.reasons).toContain("host-not-sender");
+  });
+});

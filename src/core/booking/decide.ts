@@ -3,6 +3,7 @@ import type { Regulation } from "../regulation.js";
 import {
   type DecisionContext,
   type Finding,
+  foreignHostSender,
   peakLoad,
   RULES,
   type Rule,
@@ -23,10 +24,15 @@ import {
 
 const DAY_MS = 24 * 3600_000;
 
-/** Điều 11: chairs first, then emergencies, then everyone else. */
+/**
+ * Điều 11: chairs first, then emergencies, then everyone else. A chair's priority comes with a mail from that
+ * chair's own mailbox (Điều 11.1: its office notifies); another agency's mail naming a chair as host has the
+ * priority of a registration (see hostIsSender).
+ */
 export function priorityOf(req: BookingRequest, ctx: Pick<DecisionContext, "directory" | "reg">): Priority {
   const agency = req.host ? ctx.directory.agency(req.host) : undefined;
-  if (agency && ctx.reg.chairKinds.includes(agency.kind)) return PRIORITY.chair;
+  if (agency && ctx.reg.chairKinds.includes(agency.kind) && !foreignHostSender(req, ctx.directory))
+    return PRIORITY.chair;
   return req.emergency ? PRIORITY.emergency : PRIORITY.normal;
 }
 

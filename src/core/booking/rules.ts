@@ -20,6 +20,8 @@ export interface DirectoryView {
   hostEndpoint(agency: string): string | null;
   /** The nearest endpoint names to a name the directory does not know. */
   suggest?(name: string): string[];
+  /** The agency whose official mailbox this is (case-insensitive), if any. */
+  agencyByMailbox?(address: string): Agency | undefined;
 }
 
 export interface DecisionContext {
@@ -119,6 +121,44 @@ export const knownHost: Rule = {
         reason: {
           code: "unknown-host",
           message: `Không tìm thấy cơ quan chủ trì «${req.host}» trong danh bạ Hệ thống.`,
+        },
+      },
+    ];
+  },
+};
+
+/**
+ * The agency whose official mailbox sent a mail registration that names another agency as its host, or null
+ * (another channel, an unknown mailbox or host, or the host's own mailbox).
+ */
+export function foreignHostSender(
+  req: Pick<BookingRequest, "channel" | "host" | "sender">,
+  directory: DirectoryView,
+): Agency | null {
+  if (req.channel !== "mail" || !req.host || !directory.agencyByMailbox) return null;
+  const sender = directory.agencyByMailbox(req.sender);
+  const host = directory.agency(req.host);
+  if (!sender || !host || sender.name === host.name) return null;
+  return sender;
+}
+
+/**
+ * Điều 12.2a: an agency registers from its own official mailbox. A mail naming another agency as its host (a
+ * forwarded letter, a clerk booking for someone else, a mailbox claiming a chair's priority of Điều 11.1) goes to a
+ * technician, who confirms it with the host; meanwhile it has the priority of what sent it (priorityOf), not of
+ * the host it names, so it displaces nobody on that claim.
+ */
+export const hostIsSender: Rule = {
+  name: "host-is-sender",
+  check(req, ctx) {
+    const sender = foreignHostSender(req, ctx.directory);
+    if (!sender) return [];
+    return [
+      {
+        severity: "review",
+        reason: {
+          code: "host-not-sender",
+          message: `Cơ quan chủ trì «${req.host}» khác cơ quan gửi thư đăng ký (${sender.name}); cán bộ kỹ thuật sẽ xác nhận với cơ quan chủ trì trước khi bố trí.`,
         },
       },
     ];
@@ -536,6 +576,7 @@ function displacedReason(displaced: SlotHolder[]): Reason {
 export const RULES: readonly Rule[] = [
   requiredFields,
   knownHost,
+  hostIsSender,
   knownEndpoints,
   validTime,
   notInPast,

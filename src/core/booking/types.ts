@@ -108,6 +108,7 @@ export type ReasonCode =
   | "mcu-capacity"
   | "room-busy"
   | "not-official-sender"
+  | "host-not-sender"
   | "secret-unsure";
 
 /** Each reason code as a person reads it (audit trail, CLI, reports). */
@@ -123,6 +124,7 @@ export const REASON_VI: Record<ReasonCode, string> = {
   "mcu-capacity": "Vượt năng lực MCU",
   "room-busy": "Trùng phòng họp trực tuyến UBND TP",
   "not-official-sender": "Không gửi từ hộp thư công vụ",
+  "host-not-sender": "Cơ quan chủ trì khác cơ quan gửi thư đăng ký",
   "secret-unsure": "Có dấu hiệu mật chưa rõ, chờ cán bộ kỹ thuật xác định",
 };
 
