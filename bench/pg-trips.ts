@@ -7,6 +7,7 @@
  * the rows parsed (server + network + pg's row parsing), p50 and total. Without a URL a throwaway PostgreSQL 15
  * cluster is started (tests/support/postgres.ts) and stopped afterwards.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import pg from "pg";
@@ -23,6 +24,18 @@ import { bigDirectory, LARGE_MCU, mulberry32, sampleRequest, seedBookingsPg } fr
 import { load, pct } from "./sections.js";
 
 const zone = DEFAULT_REGULATION.zone;
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on Linux). */
+const TICKS = 100;
+/** User + system CPU ticks of a process, 0 when it is gone. */
+function procTicks(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const rest = f.slice(f.lastIndexOf(")") + 2).split(" ");
+    return Number(rest[11]) + Number(rest[12]);
+  } catch {
+    return 0;
+  }
+}
 const N = Number(process.env.PG_TRIPS_N ?? 200);
 const LARGE = LARGE_MCU;
 /** A statement's kind: its prepared name, or its text's start with literals and placeholders folded. */
@@ -91,6 +104,14 @@ try {
     const desk: Desk = { store, reg, holidays };
     await warmDays(desk, new Date(first), new Date(first + 640 * 86_400_000));
     const rnd = mulberry32(7);
+    // CPU of the desk (this process) and of the server (every backend of the bench's database, from /proc: the
+    // cluster runs on this machine) over the N registrations: what waiting for a core does not inflate.
+    const backends = await store.conn.all<{ pid: number }>(
+      sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
+    );
+    const serverTicks = () => backends.reduce((a, b) => a + procTicks(Number(b.pid)), 0);
+    const cpu0 = process.cpuUsage();
+    const srv0 = serverTicks();
     const perOutcome = new Map<string, { regs: number; trips: number; wall: number[] }>();
     const all: Trip[] = [];
     for (let i = 0; i < N; i++) {
@@ -110,7 +131,12 @@ try {
       perOutcome.set(o, s);
       all.push(...mine);
     }
+    const cpu = process.cpuUsage(cpu0);
+    const srvMs = ((serverTicks() - srv0) * 1000) / TICKS;
     console.log(`\n${name}, ${N} registrations, load ${load()}`);
+    console.log(
+      `  CPU per registration: desk ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms (user ${(cpu.user / 1000 / N).toFixed(2)}), server ${(srvMs / N).toFixed(2)} ms (${backends.length} backends)`,
+    );
     for (const [o, s] of perOutcome)
       console.log(
         `  ${o}: ${s.regs}, ${(s.trips / s.regs).toFixed(1)} round trips each; wall p50 ${pct(s.wall, 50).toFixed(2)} ms, p99 ${pct(s.wall, 99).toFixed(2)} ms`,

@@ -747,23 +747,29 @@ export class BookingRepo {
     if (!Number.isSafeInteger(day)) return null;
     const cache = this.cache;
     let before: number | null = null;
-    const read = `SELECT version FROM schedule_days WHERE day = ${day}`;
+    const read = "SELECT version FROM schedule_days WHERE day = $1";
     const held = heldRowOf(b, row.ports);
     // A day that had no holder has no row to lock: one at version 0 (what a missing row reads as) is made first. If
     // another desk inserts it meanwhile, this waits for it and reads its version.
     if (held)
       sink.push({
-        text: `INSERT INTO schedule_days (day, version) VALUES (${day}, 0) ON CONFLICT (day) DO NOTHING`,
+        name: "schedule_days_touch",
+        text: "INSERT INTO schedule_days (day, version) VALUES ($1, 0) ON CONFLICT (day) DO NOTHING",
+        values: [day],
       });
     sink.push({
+      name: "schedule_days_version_locked",
       text: `${read} FOR UPDATE`,
+      values: [day],
       rows: (rows) => {
         before = rows[0] ? Number(rows[0].version) : null;
       },
     });
     return () =>
       sink.push({
+        name: "schedule_days_version_after",
         text: read,
+        values: [day],
         rows: (rows) => {
           if (before !== null && rows[0])
             cache.ownWriteAt(day, before, Number(rows[0].version), b.code, held);
