@@ -7,7 +7,7 @@
  * the rows parsed (server + network + pg's row parsing), p50 and total. Without a URL a throwaway PostgreSQL 15
  * cluster is started (tests/support/postgres.ts) and stopped afterwards.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import pg from "pg";
@@ -75,9 +75,37 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   return out;
 } as typeof pg.Client.prototype.query;
 
+/** The server settings that decide what a commit waits for. */
+async function settings(store: Store): Promise<string> {
+  const rows = await store.conn.all<{ name: string; setting: string }>(
+    sql`SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes') ORDER BY name`,
+  );
+  return rows.map((r) => `${r.name}=${r.setting}`).join(" ");
+}
+
+/**
+ * PG_TRIPS_PROF=/tmp/x: a CPU profile of the registrations alone (not the seeding), one per MCU size, written to
+ * /tmp/x-default.cpuprofile and /tmp/x-large.cpuprofile (Chrome DevTools opens them).
+ */
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 100 });
+  await session.post("Profiler.start");
+  return async (file) => {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 const server = process.argv[2]
   ? { url: process.argv[2], dir: "", stop: async () => undefined }
-  : await startPostgres();
+  : // PG_TRIPS_DURABLE=1: what production runs, fsync, synchronous_commit and full_page_writes on (PostgreSQL's
+    // defaults); the test cluster has them off. Each commit then waits for its WAL to reach this machine's disk.
+    await startPostgres({ durable: !!process.env.PG_TRIPS_DURABLE });
 // PG_TRIPS_SOCKET=1: over the throwaway cluster's unix socket instead of loopback TCP (a sender's TCP write on
 // loopback runs the receiving side's network stack in the sender's process: CPU the desk pays per round trip).
 const serverUrl =
@@ -110,6 +138,7 @@ try {
       sql`SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
     );
     const serverTicks = () => backends.reduce((a, b) => a + procTicks(Number(b.pid)), 0);
+    const profiler = process.env.PG_TRIPS_PROF ? await startProfile() : null;
     const cpu0 = process.cpuUsage();
     const srv0 = serverTicks();
     const perOutcome = new Map<string, { regs: number; trips: number; wall: number[] }>();
@@ -132,8 +161,9 @@ try {
       all.push(...mine);
     }
     const cpu = process.cpuUsage(cpu0);
+    await profiler?.(`${process.env.PG_TRIPS_PROF}-${name.split(" ")[0]}.cpuprofile`);
     const srvMs = ((serverTicks() - srv0) * 1000) / TICKS;
-    console.log(`\n${name}, ${N} registrations, load ${load()}`);
+    console.log(`\n${name}, ${N} registrations, load ${load()}, ${await settings(store)}`);
     console.log(
       `  CPU per registration: desk ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms (user ${(cpu.user / 1000 / N).toFixed(2)}), server ${(srvMs / N).toFixed(2)} ms (${backends.length} backends)`,
     );
