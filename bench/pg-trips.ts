@@ -75,6 +75,13 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   return out;
 } as typeof pg.Client.prototype.query;
 
+/** How many of `indices` (of N) fall in each tenth of the run: whether the slow calls are the first ones. */
+function deciles(indices: number[]): string {
+  const out = new Array<number>(10).fill(0);
+  for (const i of indices) out[Math.min(9, Math.floor((i * 10) / N))]!++;
+  return out.join(" ");
+}
+
 /** The server settings that decide what a commit waits for. */
 async function settings(store: Store): Promise<string> {
   const rows = await store.conn.all<{ name: string; setting: string }>(
@@ -143,7 +150,7 @@ try {
     const srv0 = serverTicks();
     const perOutcome = new Map<string, { regs: number; trips: number; wall: number[] }>();
     const all: Trip[] = [];
-    const regs: { wall: number; cpu: number; trips: Trip[] }[] = [];
+    const regs: { wall: number; cpu: number; sys: number; trips: Trip[]; i: number }[] = [];
     for (let i = 0; i < N; i++) {
       const req = sampleRequest(rnd, codes);
       trips = [];
@@ -154,7 +161,7 @@ try {
       const c1 = process.cpuUsage(c0);
       const mine = trips;
       trips = null;
-      regs.push({ wall, cpu: (c1.user + c1.system) / 1000, trips: mine });
+      regs.push({ wall, cpu: (c1.user + c1.system) / 1000, sys: c1.system / 1000, trips: mine, i });
       if (res.duplicate) throw new Error("unexpected duplicate");
       const o = res.decision.outcome === "rejected" ? "rejected" : "confirmed or in review";
       const s = perOutcome.get(o) ?? { regs: 0, trips: 0, wall: [] };
@@ -197,7 +204,7 @@ try {
         .map(([k, ms]) => `${(ms / group.length).toFixed(2)} ${k.slice(0, 40)}`)
         .join("; ");
       console.log(
-        `  ${label} (${group.length}): wall ${mean((r) => r.wall).toFixed(2)} ms = round trips ${mean(tripMs).toFixed(2)} + rest ${mean((r) => r.wall - tripMs(r)).toFixed(2)} (desk CPU ${mean((r) => r.cpu).toFixed(2)} in all); trips: ${top}`,
+        `  ${label} (${group.length}): wall ${mean((r) => r.wall).toFixed(2)} ms = round trips ${mean(tripMs).toFixed(2)} + rest ${mean((r) => r.wall - tripMs(r)).toFixed(2)} (desk CPU ${mean((r) => r.cpu).toFixed(2)} in all, system ${mean((r) => r.sys).toFixed(2)}); trips: ${top}; in the run's deciles ${deciles(group.map((r) => r.i))}`,
       );
     }
     const byKind = new Map<string, number[]>();
