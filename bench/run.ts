@@ -510,9 +510,16 @@ writeSection("## Foundation (issue 2)", section.replace(/^## Foundation \(issue 
 async function sqliteVsPg(url: string | undefined) {
   if (url) pgServer = { url, stop: async () => undefined };
   else {
+    // What production runs: PostgreSQL's defaults, fsync, synchronous_commit and full_page_writes on (the tests'
+    // cluster has them off). BENCH_PG_FAST=1: the tests' settings, for comparison only.
     const { startPostgres } = await import("../tests/support/postgres.js");
-    pgServer = await startPostgres();
+    pgServer = await startPostgres({ durable: !process.env.BENCH_PG_FAST });
   }
+  const pgSettings = url
+    ? "at the URL given"
+    : process.env.BENCH_PG_FAST
+      ? "15, a throwaway cluster on loopback started by the bench with the tests' settings (tests/support/postgres.ts: fsync, synchronous_commit and full_page_writes off; not what production runs)"
+      : "15, a throwaway cluster on loopback started by the bench with production's settings: fsync, synchronous_commit and full_page_writes on (PostgreSQL's defaults; each commit waits for its WAL on this machine's disk)";
   const rounds = Number(process.env.ROUNDS ?? 2);
   const startedAt = new Date().toISOString().slice(0, 16).replace("T", " ");
   const loadStart = load();
@@ -532,6 +539,7 @@ async function sqliteVsPg(url: string | undefined) {
         console.log(round, store, name, run.outcomes, `load ${run.loadBefore}`, run.cache);
         console.log(`  rejected wall ${p3(run.rejected)}; CPU ${p3(run.rejectedCpu)}`);
         console.log(`  confirmed wall ${p3(run.full)}; CPU ${p3(run.fullCpu)}`);
+        console.log("  slowest 2 %:", run.tail);
         all.push({ round, store, run });
       }
     }
@@ -564,7 +572,7 @@ async function sqliteVsPg(url: string | undefined) {
   writeSection(
     "## SQLite against PostgreSQL (issue 12)",
     `Run ${startedAt} UTC on ${machine()}; load average (1 / 5 / 15 min) ${loadStart} at the start, ${load()} at the
-end. Command: \`npx tsx bench/run.ts sqlite-vs-pg\` (PostgreSQL ${url ? "at the URL given" : "15, a throwaway cluster on loopback started by the bench (tests/support/postgres.ts: no fsync)"}).
+end. Command: \`npx tsx bench/run.ts sqlite-vs-pg\` (PostgreSQL ${pgSettings}).
 
 The decision bench of «Foundation» on both stores in one process, side by side: the same fixture (100 000 bookings,
 mulberry32, the same 2 000 requests) seeded into each store, for the default MCU (6 conferences, 150 ports) and a

@@ -68,15 +68,15 @@ describe("round trips of a registration on PostgreSQL", () => {
     expect(no.out.decision.alternatives?.length ?? 0).toBeGreaterThan(0);
 
     const kinds = (trips: string[], name: string) => trips.filter((t) => t === name).length;
-    // One endpoints statement per registration: the confirmation's window reads the rows of the whole span the
-    // alternatives would search, and the rejection's second (wide) window filters them (was one per window, and
-    // before that one per endpoint: 4 and 8).
+    // One read per registration: the days' versions of the whole span the alternatives would search, the booking
+    // code's number and the requested endpoints' rows over that span in one statement; the rejection's second
+    // (wide) window filters them (was a statement of its own, and before that one per window, one per endpoint).
     for (const t of [ok.trips, no.trips]) {
       expect(kinds(t, "bookings_at_endpoint"), t.join("\n")).toBe(0);
       expect(kinds(t, "bookings_at_endpoints")).toBe(0);
-      expect(kinds(t, "bookings_at_endpoints_span")).toBe(1);
-      // The days' versions are read once, with the booking code's number (was two statements).
-      expect(kinds(t, "bookings_versions_next_seq")).toBe(1);
+      expect(kinds(t, "bookings_at_endpoints_span")).toBe(0);
+      expect(kinds(t, "bookings_versions_seq_endpoints")).toBe(1);
+      expect(kinds(t, "bookings_versions_next_seq")).toBe(0);
       expect(kinds(t, "schedule_days_versions")).toBe(0);
       expect(kinds(t, "bookings_next_seq")).toBe(0);
       // BEGIN carries the write lock and the directory's version (was a statement of its own).
@@ -86,55 +86,64 @@ describe("round trips of a registration on PostgreSQL", () => {
       expect(kinds(t, "bookings_endpoints_of")).toBe(0);
     }
     // Every statement that reads is a named (prepared) one. The writes whose results nobody reads (the booking, its
-    // endpoint rows and trail, the timers, the answers) go together in COMMIT's message, values inlined.
+    // endpoint rows and trail, the timers, the answers) go together in COMMIT's message, each as an EXECUTE of a
+    // statement the connection PREPAREd once (parsed and planned once, not per message), values as literals.
     const named = (t: string) => !/\s/.test(t);
+    const parts = (t: string) => t.split(";\n");
     const commitMessage = (t: string) =>
       t.endsWith(";\nCOMMIT")
-        ? t
-            .split(";\n")
-            .map((x) =>
-              /^\s*(insert into|update|delete from|select version from|COMMIT)\s*"?(\w*)"?/i.exec(x),
-            )
-            .map((m) => (m ? `${m[1]!.toLowerCase().split(" ")[0]} ${m[2]}`.trim() : "?"))
+        ? parts(t)
+            .filter((x) => !x.startsWith("PREPARE "))
+            .map((x) => /^EXECUTE "deferred_(\w+)"|^(COMMIT)$/.exec(x))
+            .map((m) => (m ? (m[1] ?? "commit") : "?"))
         : null;
     for (const t of [ok.trips, no.trips]) {
       expect(t.filter((x) => !named(x)).length, t.join("\n")).toBe(2);
       expect(t.at(-1)).toMatch(/;\nCOMMIT$/);
+      // Every EXECUTE's statement was PREPAREd on this connection before: in this message or an earlier one.
+      for (const x of parts(t.at(-1)!))
+        expect(x).toMatch(/^(PREPARE "deferred_\w+" AS |EXECUTE "deferred_\w+"|COMMIT$)/);
     }
-    // In all, the rejection (was 21 statements on the desk's days, 8 of them per endpoint; then 14): one statement
-    // per read, and the writes with COMMIT. The day the confirmation just wrote is not read again: its writes came
-    // between a locked read of the day's version and a second read, and the cache took its own write in.
+    // The second registration on the same connection prepares nothing again (the pool's one connection here
+    // ran the first registration and the confirmation, which prepared every statement the rejection sends).
+    expect(
+      parts(no.trips.at(-1)!).filter((x) => x.startsWith("PREPARE ")),
+      no.trips.at(-1),
+    ).toEqual([]);
+    // In all, the rejection (was 21 statements on the desk's days, 8 of them per endpoint; then 14, then 4): BEGIN,
+    // one statement for the reads, and the writes with COMMIT. The day the confirmation just wrote is not read
+    // again: its writes came between a locked read of the day's version and a second read, and the cache took its
+    // own write in.
     const shape = (trips: string[]) => trips.map((t) => commitMessage(t) ?? t.replace(/\(\d+\)/, "(…)"));
     expect(shape(no.trips)).toEqual([
       "BEGIN; SELECT pg_advisory_xact_lock(…); SELECT value FROM meta WHERE key = 'directory_version'",
-      "bookings_versions_next_seq",
-      "bookings_at_endpoints_span",
+      "bookings_versions_seq_endpoints",
       [
-        "select schedule_days",
-        "insert bookings",
-        "insert booking_endpoints",
-        "select schedule_days",
-        "insert booking_events",
+        "schedule_days_version_locked",
+        "bookings_upsert",
+        "bookings_insert_endpoints",
+        "schedule_days_version_after",
+        "bookings_insert_events",
         // No update of jobs: a booking saved for the first time has no timers to disarm.
-        "insert outbox",
-        "insert outbox",
+        "outbox_insert_later",
+        "outbox_insert_later",
         "commit",
       ],
     ]);
     // The confirmation: the same reads (the first registration's write to its day was patched into the cache as
     // well), and its timers.
-    expect(shape(ok.trips).slice(0, 3)).toEqual(shape(no.trips).slice(0, 3));
-    expect(shape(ok.trips)[3]).toEqual([
-      "insert schedule_days",
-      "select schedule_days",
-      "insert bookings",
-      "insert booking_endpoints",
-      "select schedule_days",
-      "insert booking_events",
-      "insert jobs",
-      "insert jobs",
-      "insert outbox",
-      "insert outbox",
+    expect(shape(ok.trips).slice(0, 2)).toEqual(shape(no.trips).slice(0, 2));
+    expect(shape(ok.trips)[2]).toEqual([
+      "schedule_days_touch",
+      "schedule_days_version_locked",
+      "bookings_upsert",
+      "bookings_insert_endpoints",
+      "schedule_days_version_after",
+      "bookings_insert_events",
+      "jobs_schedule",
+      "jobs_schedule",
+      "outbox_insert_later",
+      "outbox_insert_later",
       "commit",
     ]);
 
@@ -237,7 +246,8 @@ describe("the store's hand-run transaction on PostgreSQL", () => {
     expect(counted2.out).toEqual([text]);
     // BEGIN, the deferred insert, the read, COMMIT: the insert did not wait for COMMIT because a read came first.
     expect(counted2.trips.length).toBe(4);
-    expect(counted2.trips[1]).toMatch(/^insert into "outbox"/);
+    expect(counted2.trips[1]).toMatch(/^PREPARE "deferred_outbox_insert_later" AS insert into "outbox"/);
+    expect(counted2.trips[1]).toMatch(/;\nEXECUTE "deferred_outbox_insert_later"\('desk', /);
     expect(counted2.trips[3]).toBe("COMMIT");
     // A deferred write that fails (here: a timer for a kind of NULL) fails at COMMIT and takes the whole
     // transaction with it; the connection is clean for the next one.
@@ -251,5 +261,44 @@ describe("the store's hand-run transaction on PostgreSQL", () => {
     expect(after.map((m) => m.kind)).toEqual(["k"]);
     await store.tx((r) => r.meta.set("deferred-test", "được"));
     expect(await store.read((r) => r.meta.get("deferred-test"))).toBe("được");
+  });
+
+  it("prepares a deferred statement once per connection, and knows what a failed message prepared", async () => {
+    const path = join(tempDir(), "prepared.db");
+    const { Store } = await import("../src/store/store.js");
+    const { testDb } = await import("./helpers.js");
+    // One connection: every transaction below runs on the same session.
+    const store = await Store.openPg(await testDb(path), { max: 1 });
+    const now = at("2026-12-07", "08:30");
+    const post = (kind: string, text: string) =>
+      store.tx((r) => r.outbox.post({ channel: "desk", recipient: "x", kind, payload: { text } }, now));
+    const prepares = (trips: string[]) =>
+      trips.flatMap((t) => t.split(";\n")).filter((x) => x.startsWith("PREPARE "));
+    const sessionHas = async () =>
+      (
+        await store.read((_r, c) =>
+          c.all<{ name: string }>(q("SELECT name FROM pg_prepared_statements WHERE from_sql ORDER BY name")),
+        )
+      ).map((r) => r.name);
+    try {
+      // A failed message whose PREPARE ran before the failing EXECUTE: the session keeps the statement (PREPARE is
+      // not undone by ROLLBACK), so the store must not PREPARE it again (that would fail every later transaction).
+      await expect(
+        store.tx(async (r) => {
+          await r.outbox.post({ channel: "desk", recipient: "x", kind: "k0", payload: {} }, now);
+          await r.jobs.schedule({ kind: null as unknown as string, key: "k", runAt: now }, now);
+        }),
+      ).rejects.toThrow();
+      expect(await sessionHas()).toEqual(["deferred_jobs_schedule", "deferred_outbox_insert_later"]);
+      const first = await counted(() => post("k1", "một"));
+      const second = await counted(() => post("k2", "hai"));
+      expect(prepares(first.trips)).toEqual([]);
+      expect(prepares(second.trips)).toEqual([]);
+      expect(second.trips.at(-1)).toMatch(/^EXECUTE "deferred_outbox_insert_later"\(.*\);\nCOMMIT$/);
+      const kinds = (await store.read((r) => r.outbox.list({}))).map((m) => m.kind).sort();
+      expect(kinds).toEqual(["k1", "k2"]);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -59,14 +59,20 @@ const INSERT_EVENTS_PG = `INSERT INTO booking_events (booking, at, from_status, 
   ORDER BY u.n`;
 
 /**
- * PostgreSQL: the schedule_days versions of days [$1, $2] and the next number of the sequence $3 in one round trip
- * (BookingRepo.drawWithVersions): the number comes last, as the row with a NULL day.
+ * PostgreSQL: everything a registration's decision reads, in one round trip (BookingRepo.versionsSpan): the
+ * schedule_days versions of days [$1, $2] (rows with a day), the next number of the sequence $3 when one is wanted
+ * (the row with no day and no booking: drawWithVersions), and the rows of the endpoints $4 over the span, start in
+ * [$5, $6) and end after $7 (rows with a booking: VersionSpan.endpointRows). An empty $4 reads no endpoint rows.
  */
-const VERSIONS_AND_SEQ_PG = `WITH s AS (
-    INSERT INTO counters (name, value) VALUES ($3, 1)
+const VERSIONS_SEQ_ENDPOINTS_PG = `WITH s AS (
+    INSERT INTO counters (name, value) SELECT $3::text, 1 WHERE $3::text IS NOT NULL
     ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value)
-  SELECT day, version FROM schedule_days WHERE day >= $1 AND day <= $2
-  UNION ALL SELECT NULL, value FROM s`;
+  SELECT day, version::bigint AS version, NULL::text AS booking, NULL::text AS endpoint,
+    NULL::bigint AS start_at, NULL::bigint AS end_at
+  FROM schedule_days WHERE day >= $1 AND day <= $2
+  UNION ALL SELECT NULL, value, NULL, NULL, NULL, NULL FROM s
+  UNION ALL SELECT NULL, NULL, booking, endpoint, start_at, end_at FROM booking_endpoints
+  WHERE endpoint = ANY($4::text[]) AND start_at >= $5 AND start_at < $6 AND end_at > $7`;
 
 /** PostgreSQL: the endpoint rows of several endpoints in a window, with their times (see VersionSpan.endpointRows). */
 const AT_ENDPOINTS_TIMED_PG = `SELECT booking, endpoint, start_at, end_at FROM booking_endpoints
@@ -747,23 +753,29 @@ export class BookingRepo {
     if (!Number.isSafeInteger(day)) return null;
     const cache = this.cache;
     let before: number | null = null;
-    const read = `SELECT version FROM schedule_days WHERE day = ${day}`;
+    const read = "SELECT version FROM schedule_days WHERE day = $1";
     const held = heldRowOf(b, row.ports);
     // A day that had no holder has no row to lock: one at version 0 (what a missing row reads as) is made first. If
     // another desk inserts it meanwhile, this waits for it and reads its version.
     if (held)
       sink.push({
-        text: `INSERT INTO schedule_days (day, version) VALUES (${day}, 0) ON CONFLICT (day) DO NOTHING`,
+        name: "schedule_days_touch",
+        text: "INSERT INTO schedule_days (day, version) VALUES ($1, 0) ON CONFLICT (day) DO NOTHING",
+        values: [day],
       });
     sink.push({
+      name: "schedule_days_version_locked",
       text: `${read} FOR UPDATE`,
+      values: [day],
       rows: (rows) => {
         before = rows[0] ? Number(rows[0].version) : null;
       },
     });
     return () =>
       sink.push({
+        name: "schedule_days_version_after",
         text: read,
+        values: [day],
         rows: (rows) => {
           if (before !== null && rows[0])
             cache.ownWriteAt(day, before, Number(rows[0].version), b.code, held);
@@ -928,26 +940,47 @@ export class BookingRepo {
    * read their versions in one round trip, not two. Holders read under them are as of this read, as one wide
    * `holders` call's would be. Null on SQLite (no round trip to save) and without a cache.
    */
-  async versionsSpan(from: Date, to: Date): Promise<VersionSpan | null> {
+  async versionsSpan(from: Date, to: Date, endpoints?: readonly string[]): Promise<VersionSpan | null> {
     if (this.dialect !== "pg" || !this.cache) return null;
     const lo = Math.floor((from.getTime() - MAX_SESSION_MS) / DAY_MS);
     const hi = Math.floor((to.getTime() - 1) / DAY_MS);
     if (!(lo <= hi)) return null;
     const name = this.seqWanted;
-    if (name === null) return { lo, hi, versions: await this.readVersions(lo, hi) };
     this.seqWanted = null;
+    // The endpoints' rows over the span ride along (see spanEndpointRows for the bounds): the holders calls under
+    // this span then read none.
+    const wanted = endpoints && endpoints.length > 0 ? [...new Set(endpoints)] : [];
+    const spanLo = lo * DAY_MS;
+    const rows = await queryNamedPg<{
+      day: number | null;
+      version: string | number | null;
+      booking: string | null;
+      endpoint: string | null;
+      start_at: string | number | null;
+      end_at: string | number | null;
+    }>(this.conn, "bookings_versions_seq_endpoints", VERSIONS_SEQ_ENDPOINTS_PG, [
+      lo,
+      hi,
+      name,
+      wanted,
+      spanLo,
+      (hi + 1) * DAY_MS,
+      spanLo + MAX_SESSION_MS,
+    ]);
     const versions = new Map<number, number>();
-    const rows = await queryNamedPg<{ day: number | null; version: number }>(
-      this.conn,
-      "bookings_versions_next_seq",
-      VERSIONS_AND_SEQ_PG,
-      [lo, hi, name],
-    );
+    const span: VersionSpan = { lo, hi, versions };
+    const got = new Map<string, TimedEndpointRow[]>();
+    if (wanted.length > 0) span.endpointRows = new Map([[wanted.join("\u001f"), got]]);
     for (const r of rows) {
-      if (r.day === null) this.seqDrawn = { name, value: r.version };
-      else versions.set(r.day, r.version);
+      if (r.booking !== null) {
+        const row = { b: r.booking, s: Number(r.start_at), e: Number(r.end_at) };
+        const list = got.get(r.endpoint!);
+        if (list) list.push(row);
+        else got.set(r.endpoint!, [row]);
+      } else if (r.day === null) this.seqDrawn = { name: name!, value: Number(r.version) };
+      else versions.set(r.day, Number(r.version));
     }
-    return { lo, hi, versions };
+    return span;
   }
 
   /**

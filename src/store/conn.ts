@@ -31,17 +31,42 @@ export interface Conn {
    */
   readonly statements?: { cache: Map<string, unknown>; client: unknown };
   /**
-   * PostgreSQL, inside `Store.tx`: writes whose result nobody reads (`Prepared.later`, `laterNamedPg`), as SQL text
-   * with their values inlined. The store sends them all together in one message before the transaction's next
-   * statement (so that every read sees them), or in COMMIT's message: a registration's writes cost no round trip of their own.
+   * PostgreSQL, inside `Store.tx`: writes whose result nobody reads (`Prepared.later`, `laterNamedPg`), with their
+   * values. The store sends them all together in one message, each as `EXECUTE name(literals)` of a statement the
+   * connection PREPAREd once, before the transaction's next statement (so that every read sees them), or in COMMIT's
+   * message: a registration's writes cost no round trip of their own, nor a parse and plan per message.
    */
   readonly deferred?: Deferred[];
 }
 
-/** A deferred statement (see Conn.deferred), and what to do with its rows once its message has run. */
+/**
+ * A deferred statement (see Conn.deferred), and what to do with its rows once its message has run. `text` has `$n`
+ * parameters and `values` their driver values: the store sends it as `EXECUTE name(literals)` of a statement it
+ * PREPAREs once per connection (parsed and planned once, as a named statement of the extended protocol is).
+ */
 export interface Deferred {
+  name: string;
   text: string;
+  values: readonly unknown[];
   rows?: (rows: Record<string, unknown>[]) => void;
+}
+
+/**
+ * The SQL-level names of deferred statements start with this: PREPARE's namespace is the one the driver's named
+ * statements live in, where the same statement may be prepared under its plain name.
+ */
+export const DEFERRED_PREFIX = "deferred_";
+
+/** A deferred statement's name as a quoted SQL identifier (names are the code's own: letters, digits, `_`). */
+export function deferredName(name: string): string {
+  if (!/^\w+$/.test(name)) throw new Error(`not a statement name: ${name}`);
+  return `"${DEFERRED_PREFIX}${name}"`;
+}
+
+/** `EXECUTE name(literals)` of a deferred statement, for a simple-protocol message. */
+export function executePg(d: Deferred): string {
+  const name = deferredName(d.name);
+  return d.values.length ? `EXECUTE ${name}(${d.values.map(literalPg).join(", ")})` : `EXECUTE ${name}`;
 }
 
 /** The better-sqlite3 handle under a SQLite Conn: its raw statements are the hot paths' fast way (no mapping layer). */
@@ -107,15 +132,19 @@ export function prepare<T>(
   return {
     execute,
     later: async (params) => {
-      sink.push({ text: inlinePg(q.rawQueryConfig.text, fillPlaceholders(q.params, params ?? {})) });
+      sink.push({ name, text: q.rawQueryConfig.text, values: fillPlaceholders(q.params, params ?? {}) });
     },
   };
 }
 
-/** A driver value as a PostgreSQL literal: quoted (an untyped literal takes its column's type, as a parameter does). */
-function literalPg(v: unknown): string {
+/**
+ * A driver value as a PostgreSQL literal: quoted (an untyped literal takes its parameter's type, as a parameter sent
+ * by the driver does). An array is an array literal in one quoted string ('{"a","b"}'), untyped too: `ARRAY['1']`
+ * would be text[], which an EXECUTE does not coerce into a bigint[] parameter.
+ */
+export function literalPg(v: unknown): string {
   if (v === null || v === undefined) return "NULL";
-  if (Array.isArray(v)) return `ARRAY[${v.map(literalPg).join(", ")}]`;
+  if (Array.isArray(v)) return escapeLiteral(arrayText(v));
   if (typeof v === "string") return escapeLiteral(v);
   if (typeof v === "number") {
     if (!Number.isFinite(v)) throw new Error(`not a finite number: ${v}`);
@@ -125,6 +154,23 @@ function literalPg(v: unknown): string {
   if (typeof v === "boolean") return v ? "'true'" : "'false'";
   if (Buffer.isBuffer(v)) return escapeLiteral(`\\x${v.toString("hex")}`);
   throw new Error(`no literal for a deferred statement's ${typeof v} value`);
+}
+
+/** An array's text form, as PostgreSQL's array input reads it: every element double-quoted, NULL bare. */
+function arrayText(v: readonly unknown[]): string {
+  const parts = v.map((x) => {
+    if (x === null || x === undefined) return "NULL";
+    if (Array.isArray(x)) return arrayText(x);
+    let t: string;
+    if (typeof x === "string") t = x;
+    else if (typeof x === "number") {
+      if (!Number.isFinite(x)) throw new Error(`not a finite number: ${x}`);
+      t = String(x);
+    } else if (typeof x === "bigint" || typeof x === "boolean") t = String(x);
+    else throw new Error(`no array element literal for a deferred statement's ${typeof x} value`);
+    return `"${t.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+  });
+  return `{${parts.join(",")}}`;
 }
 
 /** pg's escapeLiteral: quotes doubled; with a backslash, an E'' string with backslashes doubled. */
@@ -142,18 +188,6 @@ function escapeLiteral(str: string): string {
   return hasBackslash ? ` E${out}` : out;
 }
 
-/**
- * `text` with its `$n` parameters replaced by `values` as literals, for a simple-protocol message (which takes no
- * parameters). Only for the statements this module's callers write: their text has no `$` but parameters.
- */
-export function inlinePg(text: string, values: readonly unknown[]): string {
-  return text.replace(/\$(\d+)/g, (_m, n: string) => {
-    const i = Number(n) - 1;
-    if (i < 0 || i >= values.length) throw new Error(`no value for $${n}`);
-    return literalPg(values[i]);
-  });
-}
-
 /** A placeholder passed through as is (JSON text, integer milliseconds), without the column's encoder. */
 export const raw = (name: string) => sql`${sql.placeholder(name)}`;
 
@@ -168,7 +202,7 @@ export async function runNamedPg(c: Conn, name: string, text: string, values: un
 
 /** PostgreSQL: runNamedPg, or inside `Store.tx` deferred like `Prepared.later` (its row count is not wanted). */
 export async function laterNamedPg(c: Conn, name: string, text: string, values: unknown[]): Promise<void> {
-  if (c.deferred) c.deferred.push({ text: inlinePg(text, values) });
+  if (c.deferred) c.deferred.push({ name, text, values });
   else await runNamedPg(c, name, text, values);
 }
 

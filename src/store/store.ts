@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import type pg from "pg";
 import { BookingRepo, HoldersCache } from "./booking-repo.js";
 import { type CheckpointerOptions, WalCheckpointer } from "./checkpointer.js";
-import type { Conn, Deferred } from "./conn.js";
+import { type Conn, DEFERRED_PREFIX, type Deferred, deferredName, executePg } from "./conn.js";
 import { type Db, openDatabase } from "./db.js";
 import {
   DIRECTORY_VERSION_SQL,
@@ -216,13 +216,34 @@ export class Store {
       // With the lock, the third result is the directory's version (see BEGIN_LOCKED).
       const version = Array.isArray(begun) ? directoryVersionOf(begun[2]?.rows ?? []) : undefined;
       const send = Object.getPrototypeOf(client) as { query: (...a: unknown[]) => Promise<unknown> };
-      // The deferred statements (and `tail`) in one message; then each one's rows to its callback.
+      // The deferred statements (and `tail`) in one message, each an EXECUTE of a statement this connection has
+      // PREPAREd (in the same message the first time); then each one's rows to its callback.
+      const prepared = this.preparedOn(client);
       const flush = async (tail?: string) => {
         const batch = deferred.splice(0);
-        const text = [...batch.map((d) => d.text), ...(tail ? [tail] : [])].join(";\n");
-        const res = (await send.query.call(client, text)) as pg.QueryResult | pg.QueryResult[];
+        const parts: string[] = [];
+        const at: number[] = [];
+        const fresh: string[] = [];
+        for (const d of batch) {
+          if (!prepared.has(d.name) && !fresh.includes(d.name)) {
+            parts.push(`PREPARE ${deferredName(d.name)} AS ${d.text}`);
+            fresh.push(d.name);
+          }
+          at.push(parts.length);
+          parts.push(executePg(d));
+        }
+        if (tail) parts.push(tail);
+        let res: pg.QueryResult | pg.QueryResult[];
+        try {
+          res = (await send.query.call(client, parts.join(";\n"))) as pg.QueryResult | pg.QueryResult[];
+        } catch (err) {
+          // Which of the message's PREPAREs ran before the error is the server's to say: asked after the ROLLBACK.
+          if (fresh.length) this.preparedUnsure.add(client);
+          throw err;
+        }
+        for (const name of fresh) prepared.add(name);
         const results = Array.isArray(res) ? res : [res];
-        for (let i = 0; i < batch.length; i++) batch[i]!.rows?.(results[i]?.rows ?? []);
+        for (let i = 0; i < batch.length; i++) batch[i]!.rows?.(results[at[i]!]?.rows ?? []);
       };
       (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) => {
         if (deferred.length === 0) return send.query.apply(client, args);
@@ -239,10 +260,44 @@ export class Store {
       await client.query("ROLLBACK").catch((e: unknown) => {
         broken = e instanceof Error ? e : new Error(String(e));
       });
+      if (!broken && this.preparedUnsure.delete(client) && !(await this.resyncPrepared(client)))
+        broken = new Error("the session's prepared statements are unknown after a failed message");
       throw err;
     } finally {
       delete (client as unknown as { query?: unknown }).query;
       client.release(broken);
+    }
+  }
+
+  /** Per pooled client: the deferred statements (Conn.deferred) its session has PREPAREd, by their names. */
+  private readonly preparedByClient = new WeakMap<pg.PoolClient, Set<string>>();
+  /** Clients whose last failed message carried a PREPARE: which of them ran is asked after the ROLLBACK. */
+  private readonly preparedUnsure = new WeakSet<pg.PoolClient>();
+  private preparedOn(client: pg.PoolClient): Set<string> {
+    let out = this.preparedByClient.get(client);
+    if (!out) {
+      out = new Set();
+      this.preparedByClient.set(client, out);
+    }
+    return out;
+  }
+
+  /**
+   * The deferred statements the session really has, after a failed message that carried PREPAREs. False when the
+   * server could not say: the client then leaves the pool (a PREPARE of a name it has would fail every transaction).
+   */
+  private async resyncPrepared(client: pg.PoolClient): Promise<boolean> {
+    const set = this.preparedOn(client);
+    set.clear();
+    try {
+      const { rows } = await client.query<{ name: string }>(
+        "SELECT name FROM pg_prepared_statements WHERE from_sql",
+      );
+      for (const r of rows)
+        if (r.name.startsWith(DEFERRED_PREFIX)) set.add(r.name.slice(DEFERRED_PREFIX.length));
+      return true;
+    } catch {
+      return false;
     }
   }
 

@@ -70,15 +70,19 @@ async function waitReady(url: string, proc: ChildProcess, timeoutMs = 30_000): P
 
 let running: Promise<PgServer> | null = null;
 
-export function startPostgres(): Promise<PgServer> {
-  running ??= boot().catch((err) => {
+/**
+ * `durable`: fsync, synchronous_commit and full_page_writes left on, as production runs (for benches that must say
+ * what a durable commit costs on this machine; the tests do not need it).
+ */
+export function startPostgres(opts: { durable?: boolean } = {}): Promise<PgServer> {
+  running ??= boot(opts.durable ?? false).catch((err) => {
     running = null;
     throw err;
   });
   return running;
 }
 
-async function boot(): Promise<PgServer> {
+async function boot(durable: boolean): Promise<PgServer> {
   const dir = mkdtempSync(join(tmpdir(), "desk-pg-"));
   const data = join(dir, "data");
   if (asRoot) {
@@ -113,12 +117,7 @@ async function boot(): Promise<PgServer> {
     dir,
     "-c",
     "listen_addresses=127.0.0.1",
-    "-c",
-    "fsync=off",
-    "-c",
-    "synchronous_commit=off",
-    "-c",
-    "full_page_writes=off",
+    ...(durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
     "-c",
     "max_connections=60",
     "-c",

@@ -56,6 +56,8 @@ export async function decideWithAlternatives(
       ? await r.bookings.versionsSpan(
           new Date(req.start.getTime() - gap - WIDE.backMs),
           new Date(req.end.getTime() + gap + WIDE.aheadMs),
+          // The holders reads' endpoints, whose rows over the span come in the same round trip.
+          occupiedEndpoints(req, { directory }),
         )
       : null;
   const ctx = {
