@@ -2,6 +2,9 @@
  * Fixtures shared by the tests and by scripts (scripts/screenshots.ts): nothing here imports vitest, so a script can
  * use them outside a test run.
  */
+import { join } from "node:path";
+import { ROOT } from "../../src/app/config.js";
+import { readDirectoryCsv } from "../../src/app/directory/csv.js";
 import type { BookingRequest } from "../../src/core/booking/types.js";
 import { atLocal } from "../../src/core/calendar/zone.js";
 import { DEFAULT_REGULATION } from "../../src/core/regulation.js";
@@ -16,6 +19,8 @@ export function at(date: string, time: string): Date {
 
 /** A clerk's request as the mail parser understands it: Sở Công Thương, two communes, 10/12/2026 09:00–11:00. */
 export function request(overrides: Partial<BookingRequest> = {}): BookingRequest {
+  // Written by the host's own clerk: a mail from another agency's mailbox goes to review (Điều 12.2a).
+  const sender = overrides.host && overrides.sender === undefined ? mailboxOf(overrides.host) : undefined;
   return {
     host: "Sở Công Thương",
     participants: ["CX-00008", "CX-00025"],
@@ -31,9 +36,21 @@ export function request(overrides: Partial<BookingRequest> = {}): BookingRequest
     otherSupport: null,
     receivedAt: at("2026-12-07", "08:30"),
     channel: "mail",
-    sender: "vanthu.sct@hanoi.gov.vn",
+    sender: sender ?? "vanthu.sct@hanoi.gov.vn",
     ...overrides,
   };
+}
+
+let mailboxes: Map<string, string> | null = null;
+
+/** The first official mailbox of an agency of the sample directory (data/sample-directory), if it has one. */
+function mailboxOf(agency: string): string | undefined {
+  mailboxes ??= new Map(
+    readDirectoryCsv(join(ROOT, "data/sample-directory")).agencies.flatMap((a) =>
+      a.mailboxes[0] ? [[a.name, a.mailboxes[0]] as const] : [],
+    ),
+  );
+  return mailboxes.get(agency);
 }
 
 /**
