@@ -153,3 +153,21 @@ describe("a mail naming another agency as host (Điều 11.1, 12.2a)", () => {
     expect(booking?.reasons).toContain("host-not-sender");
   });
 });
+
+describe("an answer asking for missing fields", () => {
+  it("names each missing field once, with its article", async () => {
+    const desk = await makeDesk();
+    const body = template(8)
+      .split("\n")
+      .filter((l) => !l.includes("Thời gian đăng ký họp") && !l.includes("đầu mối liên hệ"))
+      .join("\n");
+    const out = await mailDeskOf(desk).handle(mail({ id: "missing@hanoi.gov.vn", body }), NOW);
+    expect(out).toMatchObject({ kind: "registered", decision: { outcome: "needs-info" } });
+    const answer = await lastAnswer(desk);
+    expect(answer).toContain(
+      "Đề nghị bổ sung: thời gian họp; đầu mối liên hệ (họ tên, số điện thoại) (Điều 12.2a).",
+    );
+    expect(answer.split("thời gian họp").length - 1).toBe(1);
+    expect(answer).not.toContain("Đăng ký còn thiếu");
+  });
+});

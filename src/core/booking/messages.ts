@@ -104,7 +104,7 @@ export function decisionText(
       break;
     case "needs-info":
       if (decision.missing.length > 0)
-        lines.push(`Đề nghị bổ sung: ${decision.missing.map(fieldVi).join("; ")}.`);
+        lines.push(`Đề nghị bổ sung: ${decision.missing.map(fieldVi).join("; ")} (Điều 12.2a).`);
       break;
     case "needs-review":
       lines.push(
@@ -114,8 +114,12 @@ export function decisionText(
     case "rejected":
       break;
   }
-  for (const r of decision.reasons)
+  // The fields asked for above are not listed again as a reason.
+  const asked = decision.outcome === "needs-info" && decision.missing.length > 0;
+  for (const r of decision.reasons) {
+    if (asked && r.code === "missing-fields") continue;
     lines.push(`- ${req.secret ? (SECRET_REASON_VI[r.code] ?? r.message) : r.message}`);
+  }
   if (decision.alternatives.length > 0) {
     lines.push("Các khung giờ còn trống gần nhất:");
     for (const a of decision.alternatives) lines.push(`  • ${formatRangeVi(a.start, a.end, opts.zone)}`);
