@@ -183,6 +183,17 @@ describe("endpoints, contacts and flags", () => {
     });
     expect(await parse(`${base}\nHọp khẩn cấp về phòng chống bão.`)).toMatchObject({ emergency: true });
     expect(await parse(`${base}\nHọp đột xuất.`)).toMatchObject({ emergency: true });
+    expect(await parse(`${base}\nĐề nghị tổ chức họp gấp về giá xăng dầu.`)).toMatchObject({
+      emergency: true,
+    });
+    expect(await parse(`HỎA TỐC\n${base}`)).toMatchObject({ emergency: true });
+    expect(await parse(`hoả tốc\n${base}`)).toMatchObject({ emergency: true });
+    expect(await parse(`${base}\nSản lượng tăng gấp đôi; gấp rút hoàn thành.`)).toMatchObject({
+      emergency: false,
+    });
+    expect(await parse("So Cong Thuong hop gap 9h ngay 10/12/2026 voi UBND phuong Ngoc Ha")).toMatchObject({
+      emergency: true,
+    });
     expect(await parse(`${base}\nĐộ mật: Mật`)).toMatchObject({ secret: true });
     expect(await parse(`TUYỆT MẬT\n${base}`)).toMatchObject({ secret: true });
     expect(await parse(`${base}\nMất điện dự phòng cần kiểm tra.`)).toMatchObject({ secret: false });

@@ -278,9 +278,10 @@ function flags(text: string): Pick<ParsedBooking, "emergency" | "recording" | "c
   const folded = fold(text);
   const marks = hasDiacritics(text);
   return {
+    // «họp gấp» and the «hỏa tốc» mark of official letters say urgent as «khẩn» does; «gấp đôi» does not.
     emergency: marks
-      ? /khẩn(?!\s*trương)|đột xuất/iu.test(text)
-      : /\bkhan\b(?! truong)|\bdot xuat\b/.test(folded),
+      ? /khẩn(?!\s*trương)|đột xuất|họp\s+gấp|h(?:ỏa|oả)\s*tốc/iu.test(text)
+      : /\bkhan\b(?! truong)|\bdot xuat\b|\bhop gap\b|\bhoa toc\b/.test(folded),
     recording: /\bghi (?:hinh|am)\b/.test(folded),
     cityHallRoom:
       /phong hop(?: truc tuyen)? (?:tai|o) tru so (?:ubnd|uy ban)|phong hop truc tuyen (?:cua )?ubnd thanh pho/.test(
