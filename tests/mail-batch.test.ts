@@ -122,6 +122,59 @@ describe("mail backlog in batches", () => {
     expect(batchEnds).toEqual([50, 100, 120]);
   });
 
+  it("flags only what a failed batch's commit kept (up to the checkpoint), and reads the rest again", async () => {
+    const mails = Array.from({ length: 10 }, (_, i) =>
+      mail({ id: `commitfail-${i}@hanoi.gov.vn`, body: template(i) }),
+    );
+    await dovecot.append(...mails);
+    const handled: number[] = [];
+    let committed = 0;
+    let saved = 0;
+    let failOnce = true;
+    const intake = new MailIntake(
+      settings(dovecot.port),
+      async (_raw, at) => {
+        handled.push(at.uid);
+      },
+      {
+        // The checkpoint as the store has it: moved by each mail's effect when its batch commits.
+        load: async () => ({ uidValidity: null, lastUid: Math.max(saved, committed) }),
+        save: async (_box, _v, lastUid) => {
+          saved = lastUid;
+        },
+      },
+      undefined,
+      {
+        runBatch: async (handleAll) => {
+          const before = handled.length;
+          await handleAll();
+          if (failOnce) {
+            // The batch's COMMIT failed after its first four mails had been committed by an earlier one.
+            failOnce = false;
+            committed = handled[before + 3]!;
+            throw new Error("disk I/O error");
+          }
+          committed = handled.at(-1)!;
+        },
+      },
+    );
+    intake.start();
+    stops.push(() => intake.stop());
+    await until(
+      () => committed > 0 && committed === Math.max(...handled) && handled.length > 10,
+      "read again",
+    );
+    await until(async () => {
+      const flags = await dovecot.flags();
+      return [...flags.values()].every((f) => f.includes("$Processed"));
+    }, "every mail flagged");
+    const uids = [...new Set(handled)].sort((a, b) => a - b);
+    expect(uids).toHaveLength(10);
+    // The six mails the failed commit lost were handled again, the four it kept were not.
+    expect(handled).toHaveLength(16);
+    expect(handled.slice(10)).toEqual(uids.slice(4));
+  });
+
   it("flags, without handling them again, mails that a crash left committed (at or below the checkpoint) but unflagged", async () => {
     const mails = Array.from({ length: 10 }, (_, i) =>
       mail({ id: `behind-${i}@hanoi.gov.vn`, body: template(i) }),
