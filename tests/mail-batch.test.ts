@@ -118,6 +118,8 @@ describe("mail backlog in batches", () => {
     expect(stores.length).toBe(3);
     expect(bodyFetches.length).toBe(3);
     expect(stores[0]).toMatch(/UID STORE \d+:\d+ /);
+    // The next batch is fetched while this one is decided: its FETCH goes out before this batch's STORE.
+    expect(tap.lines.indexOf(bodyFetches[1]!)).toBeLessThan(tap.lines.indexOf(stores[0]!));
     // The outbox is woken once a batch, after its last mail, not once a mail.
     expect(batchEnds).toEqual([50, 100, 120]);
   });

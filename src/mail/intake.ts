@@ -65,7 +65,10 @@ export interface MailPosition {
   uidValidity: string;
 }
 
-/** At most this many mails, and about this many bytes of them, are fetched in one UID FETCH and held in memory. */
+/**
+ * At most this many mails, and about this many bytes of them, are fetched in one UID FETCH; the intake holds two such
+ * batches in memory (the one being decided, the next one streaming in).
+ */
 export const BATCH_MAILS = 50;
 export const BATCH_BYTES = 8 * 1024 * 1024;
 
@@ -289,14 +292,28 @@ export class MailIntake {
       if (msg.uid > lastUid) sizes.push({ uid: msg.uid, size: msg.size ?? 0 });
     }
     sizes.sort((a, b) => a.uid - b.uid);
-    for (const uids of planBatches(sizes)) {
-      if (this.stopped) return;
+    const plans = planBatches(sizes);
+    // A batch is collected whole by its own loop: imapflow holds the connection's next response until the FETCH's
+    // consumer asks for it, so nothing else may wait on the connection from inside that loop.
+    const collect = async (uids: number[]) => {
       const batch: { uid: number; source: Buffer }[] = [];
-      // Collect first: no other command may run on the connection while a FETCH streams.
       for await (const msg of client.fetch(uidSet(uids), { uid: true, source: true }, { uid: true })) {
         if (msg.source) batch.push({ uid: msg.uid, source: msg.source });
       }
-      batch.sort((a, b) => a.uid - b.uid);
+      return batch.sort((a, b) => a.uid - b.uid);
+    };
+    let next = plans.length ? collect(plans[0]!) : null;
+    for (let k = 0; k < plans.length; k++) {
+      if (this.stopped) {
+        next?.catch(() => undefined);
+        return;
+      }
+      const batch = await next!;
+      // The next batch streams in (Dovecot reads it, imapflow parses it) while this one is decided; this batch's
+      // STORE queues behind that FETCH. Two batches at most are held in memory. A failed FETCH is thrown when
+      // its batch is awaited, or dropped when this round ends first (the round is then retried).
+      next = k + 1 < plans.length ? collect(plans[k + 1]!) : null;
+      next?.catch(() => undefined);
       let done: number[] = [];
       const handleAll = async () => {
         for (const m of batch) {
