@@ -30,6 +30,20 @@ Store.prototype.tx = function (this: Store, fn, opts) {
   bump(`tx ${caller()}`);
   return tx0.call(this, fn, opts);
 } as typeof tx0;
+// A mail batch's transactions are savepoints of one write transaction (Store.batch): counted as the batch, and
+// each savepoint by the code that opened it.
+const batch0 = Store.prototype.batch;
+Store.prototype.batch = function (this: Store, fn) {
+  bump(`batch ${caller()}`);
+  return batch0.call(this, (view) => {
+    const viewTx = view.tx.bind(view);
+    view.tx = ((f, o) => {
+      bump(`savepoint ${caller()}`);
+      return viewTx(f, o);
+    }) as typeof viewTx;
+    return fn(view);
+  });
+} as typeof batch0;
 const read0 = Store.prototype.read;
 Store.prototype.read = function (this: Store, fn) {
   bump(`read ${caller()}`);

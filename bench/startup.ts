@@ -104,7 +104,7 @@ const started = /"event":"started"/;
 const variants = [
   {
     label:
-      "`npm start` (npm, then `node --optimize-for-size scripts/start.mjs`: the staleness check and the esbuild bundle in one process)",
+      "`npm start` (npm, then `node --max-semi-space-size=4 --heap-growing-percent=30 scripts/start.mjs`: the staleness check and the esbuild bundle in one process)",
     cmd: "npm",
     args: ["start", "--silent"],
     ready: started,

@@ -118,8 +118,63 @@ describe("mail backlog in batches", () => {
     expect(stores.length).toBe(3);
     expect(bodyFetches.length).toBe(3);
     expect(stores[0]).toMatch(/UID STORE \d+:\d+ /);
+    // The next batch is fetched while this one is decided: its FETCH goes out before this batch's STORE.
+    expect(tap.lines.indexOf(bodyFetches[1]!)).toBeLessThan(tap.lines.indexOf(stores[0]!));
     // The outbox is woken once a batch, after its last mail, not once a mail.
     expect(batchEnds).toEqual([50, 100, 120]);
+  });
+
+  it("flags only what a failed batch's commit kept (up to the checkpoint), and reads the rest again", async () => {
+    const mails = Array.from({ length: 10 }, (_, i) =>
+      mail({ id: `commitfail-${i}@hanoi.gov.vn`, body: template(i) }),
+    );
+    await dovecot.append(...mails);
+    const handled: number[] = [];
+    let committed = 0;
+    let saved = 0;
+    let failOnce = true;
+    const intake = new MailIntake(
+      settings(dovecot.port),
+      async (_raw, at) => {
+        handled.push(at.uid);
+      },
+      {
+        // The checkpoint as the store has it: moved by each mail's effect when its batch commits.
+        load: async () => ({ uidValidity: null, lastUid: Math.max(saved, committed) }),
+        save: async (_box, _v, lastUid) => {
+          saved = lastUid;
+        },
+      },
+      undefined,
+      {
+        runBatch: async (handleAll) => {
+          const before = handled.length;
+          await handleAll();
+          if (failOnce) {
+            // The batch's COMMIT failed after its first four mails had been committed by an earlier one.
+            failOnce = false;
+            committed = handled[before + 3]!;
+            throw new Error("disk I/O error");
+          }
+          committed = handled.at(-1)!;
+        },
+      },
+    );
+    intake.start();
+    stops.push(() => intake.stop());
+    await until(
+      () => committed > 0 && committed === Math.max(...handled) && handled.length > 10,
+      "read again",
+    );
+    await until(async () => {
+      const flags = await dovecot.flags();
+      return [...flags.values()].every((f) => f.includes("$Processed"));
+    }, "every mail flagged");
+    const uids = [...new Set(handled)].sort((a, b) => a - b);
+    expect(uids).toHaveLength(10);
+    // The six mails the failed commit lost were handled again, the four it kept were not.
+    expect(handled).toHaveLength(16);
+    expect(handled.slice(10)).toEqual(uids.slice(4));
   });
 
   it("flags, without handling them again, mails that a crash left committed (at or below the checkpoint) but unflagged", async () => {
@@ -192,7 +247,7 @@ describe("mail backlog in batches", () => {
       return { child, decided, exited };
     };
 
-    // First run: killed once 10 mails of the first batch of 50 are decided, before that batch's STORE.
+    // First run: killed once the first batch's `mail` lines appear (after its commit).
     const first = start();
     await until(() => first.decided.n >= 10, "ten decisions", 90_000);
     first.child.kill("SIGKILL");
@@ -219,8 +274,11 @@ describe("mail backlog in batches", () => {
     ).length;
     expect(committed.length).toBeGreaterThanOrEqual(10);
     expect(committed.length).toBeLessThan(TOTAL);
-    // The kill landed mid-batch: decisions were committed whose mails were not flagged yet.
-    expect(flaggedAtKill).toBeLessThan(committed.length);
+    // A batch's decisions commit together (one transaction, a savepoint per mail), and its `mail` lines are written
+    // after that commit: the kill lands after the first batch's commit, before or after its STORE, while the next
+    // batch is being decided. What that batch had decided was rolled back whole, never half of it.
+    expect(committed.length % 50).toBe(0);
+    expect(flaggedAtKill).toBeLessThanOrEqual(committed.length);
     // The checkpoint is in each decision's transaction: it names the last committed mail, never one behind it.
     expect(checkpoint).toBe(Math.max(...committed.map((k) => uidOf.get(k) ?? 0)));
 

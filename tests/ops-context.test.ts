@@ -56,6 +56,13 @@ describe("correlation ids", () => {
     expect(newCorrelationId("c")).not.toBe(newCorrelationId("c"));
   });
 
+  it("ids drawn from the random pool stay distinct and well formed across its refills", () => {
+    // 4 KiB of random bytes serve 512 ids: 2 000 ids cross three refills.
+    const ids = Array.from({ length: 2000 }, (_, i) => newCorrelationId(i % 2 ? "m" : "o"));
+    expect(new Set(ids.map((id) => id.slice(2))).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[mo]-[0-9a-f]{16}$/);
+  });
+
   it("each job run and each outbox delivery gets its own id on the lines of its handler and sender", async () => {
     const desk = await makeDesk();
     const now = at("2026-12-07", "09:00");

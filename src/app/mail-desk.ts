@@ -22,7 +22,7 @@ import { MailReader } from "../mail/parse-file.js";
 import type { MailThread } from "../mail/thread.js";
 import { resolveParticipants, toBookingRequest, understand } from "../mail/understand.js";
 import type { DirectorySnapshot } from "../store/directory-repo.js";
-import type { Repos } from "../store/store.js";
+import type { Repos, Store } from "../store/store.js";
 import {
   type BookingPatch,
   cancelBooking,
@@ -70,6 +70,8 @@ export function mailDeskOptions(mail: MailConfig, resolver?: DnsResolver): MailD
 export interface HandleOptions {
   /** Written in the transaction that records the mail, e.g. the IMAP checkpoint (the mail's UID). */
   alsoInTx?: (r: Repos) => Promise<void>;
+  /** The store to decide in instead of the desk's: the IMAP intake's batch (see `Store.batch`). */
+  store?: Store;
 }
 
 export type MailOutcome =
@@ -134,6 +136,11 @@ export class MailDesk {
     return this.reader.reader;
   }
 
+  /** The desk with the store this mail is decided in (the intake's batch, or the desk's own). */
+  private deskOf(ctx: HandleOptions): Desk {
+    return ctx.store ? { ...this.desk, store: ctx.store } : this.desk;
+  }
+
   /** Record a mail that leads to no booking (ignored, quarantined, refused), with its notices, once. */
   private async record(
     key: string,
@@ -149,7 +156,7 @@ export class MailDesk {
     }[],
     ctx: HandleOptions,
   ): Promise<boolean> {
-    return this.desk.store.tx(async (r) => {
+    return this.deskOf(ctx).store.tx(async (r) => {
       if (!(await r.inbound.claim(CHANNEL, key, now, status, detail, raw))) return false;
       for (const n of notices) await r.outbox.enqueue(n, now);
       await ctx.alsoInTx?.(r);
@@ -203,7 +210,7 @@ export class MailDesk {
     }
     const key = facts.key;
     const acts = !facts.autoReason && facts.from;
-    const { existing, snapshot } = await this.desk.store.read(async (r) => {
+    const { existing, snapshot } = await this.deskOf(opts).store.read(async (r) => {
       const existing = await r.inbound.has(CHANNEL, key);
       return { existing, snapshot: existing || !acts ? null : await r.directory.snapshot() };
     });
@@ -249,6 +256,7 @@ export class MailDesk {
   ): Promise<MailOutcome> {
     const key = facts.key;
     const from = facts.from!;
+    const desk = this.deskOf(ctx);
     const reader = this.readerFor(snapshot);
     const agency = snapshot.agencyByMailbox(from);
     const official = this.opts.officialDomains.includes(domainOf(from));
@@ -260,7 +268,7 @@ export class MailDesk {
     }
     if (!agency) return this.refuse(facts, raw, now, ctx, "not-official-sender", official);
     // One read for the sender's reply cap, the thread's booking and that booking's own reply count.
-    const { capped, code, booking, perBooking } = await this.desk.store.read(async (r) => {
+    const { capped, code, booking, perBooking } = await desk.store.read(async (r) => {
       const sent = await r.outbox.countSince("mail", from, new Date(now.getTime() - 24 * 3600_000));
       const code = await this.threadBooking(facts, r);
       const booking = code ? await r.bookings.get(code) : null;
@@ -286,7 +294,7 @@ export class MailDesk {
         };
         const actor = { id: from, channel: "mail" as const };
         if (isCancel(facts.text)) {
-          const done = await cancelBooking(this.desk, code, actor, "cơ quan đăng ký đề nghị hủy", now, {
+          const done = await cancelBooking(desk, code, actor, "cơ quan đăng ký đề nghị hủy", now, {
             inbound,
             notify,
           });
@@ -321,10 +329,10 @@ export class MailDesk {
         // "hoãn" with a new time is a change; without one (or naming only the old date) it goes to a technician.
         const newTime = patch.start && patch.start.getTime() !== booking.request.start?.getTime();
         if (isPostponement(facts.text) && !newTime) {
-          const done = await postponeBooking(this.desk, code, actor, now, { inbound, notify });
+          const done = await postponeBooking(desk, code, actor, now, { inbound, notify });
           return done ? { kind: "postponed", key, code } : { kind: "duplicate", key };
         }
-        const res = await changeBooking(this.desk, code, patch, actor, { now, inbound, notify });
+        const res = await changeBooking(desk, code, patch, actor, { now, inbound, notify });
         if (res.duplicate) return { kind: "duplicate", key };
         const refused = res.booking.sequence === booking.sequence;
         return { kind: refused ? "change-refused" : "changed", key, code, decision: res.decision };
@@ -336,7 +344,7 @@ export class MailDesk {
       defaultDurationMinutes: this.desk.reg.defaultDurationMinutes,
       senderAgency: agency.name,
     });
-    const res = await registerBooking(this.desk, toBookingRequest(parsed, from, now), {
+    const res = await registerBooking(desk, toBookingRequest(parsed, from, now), {
       now,
       inbound,
       notify: { thread: threadOf(facts), suppressReply: capped, remarks: parsed.warnings },
@@ -492,7 +500,7 @@ export class MailDesk {
     }[reason];
     const answer =
       reply &&
-      (await this.desk.store.read((r) =>
+      (await this.deskOf(ctx).store.read((r) =>
         r.outbox.countSince("mail", from, new Date(now.getTime() - 24 * 3600_000)),
       )) < this.opts.replyCapPerSender;
     const notices: Parameters<MailDesk["record"]>[5] = [

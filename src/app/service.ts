@@ -25,7 +25,7 @@ import { type Config, loadHolidayCalendar } from "./config.js";
 import type { Desk } from "./desk.js";
 import { readDirectoryCsv } from "./directory/csv.js";
 import { MailDesk, mailDeskOptions } from "./mail-desk.js";
-import { newCorrelationId, withCorrelation, withoutCorrelation } from "./ops/context.js";
+import { correlationId, newCorrelationId, withCorrelation, withoutCorrelation } from "./ops/context.js";
 import { Health, type WorkerName } from "./ops/health.js";
 import { armOpsJobs, opsJobHandlers } from "./ops/jobs.js";
 import { createLog, type LogFn } from "./ops/log.js";
@@ -96,6 +96,15 @@ export class DeskService {
   readonly mailDesk: MailDesk;
   private scheduler: Scheduler | null = null;
   private intake: MailIntake | null = null;
+  /**
+   * The IMAP batch being decided: the store view its mails are decided in (one SQLite transaction, a savepoint per
+   * mail) and their `mail` log lines, written once the batch has committed, so that a line never announces an
+   * effect a crash can still undo.
+   */
+  private mailBatch: {
+    store: Store;
+    lines: { cid: string; uid: number; fields: Record<string, unknown> }[];
+  } | null = null;
   private readonly workers: PollingWorker[] = [];
   private outboxWorker: PollingWorker | null = null;
   private chatWorker: PollingWorker | null = null;
@@ -384,17 +393,20 @@ export class DeskService {
               await r.meta.set(`imap:${mailbox}:uidvalidity`, at.uidValidity);
               await r.meta.set(`imap:${mailbox}:lastuid`, String(at.uid));
             };
+            const batch = this.mailBatch;
             const outcome = await this.mailDesk
-              .handle(raw, this.clock(), { alsoInTx })
+              .handle(raw, this.clock(), { alsoInTx, ...(batch ? { store: batch.store } : {}) })
               .catch((err: Error) => {
                 this.log("mail-failed", { message: err.message });
                 throw err;
               });
-            this.log("mail", {
+            const fields = {
               outcome: outcome.kind,
               key: outcome.key,
               code: "code" in outcome ? outcome.code : null,
-            });
+            };
+            if (batch) batch.lines.push({ cid: correlationId()!, uid: at.uid, fields });
+            else this.log("mail", fields);
           }),
         {
           load: async () => {
@@ -416,7 +428,13 @@ export class DeskService {
         this.healthLog("imap", { ok: ["imap-connected"], fail: ["imap-error", "imap-fetch-failed"] }),
         // The answers go out after each IMAP batch (one mail when IDLE announces one): the outbox worker then claims
         // a batch's answers in one transaction instead of one each, between two decisions.
-        { afterBatch: () => this.kickOutbox() },
+        {
+          afterBatch: () => this.kickOutbox(),
+          // A batch's mails in one store transaction, a savepoint each: one COMMIT (its WAL frames) per batch
+          // instead of per mail. The outbox worker, chat and the web desk wait for the batch's commit as for any
+          // transaction, so no answer leaves before its decision is committed.
+          runBatch: (handleAll) => this.decideMailBatch(mailbox, handleAll),
+        },
       );
       this.intake.start();
       parts.intake = this.intake;
@@ -589,6 +607,32 @@ export class DeskService {
    * Deliver now rather than at the next poll: an answer should leave within seconds. The wake-up timer is armed
    * outside the caller's correlation id, so the worker's later runs do not carry it.
    */
+  private async decideMailBatch(mailbox: string, handleAll: () => Promise<void>): Promise<void> {
+    const lines: NonNullable<DeskService["mailBatch"]>["lines"] = [];
+    let failed = false;
+    try {
+      await this.desk.store.batch(async (store) => {
+        this.mailBatch = { store, lines };
+        try {
+          await handleAll();
+        } finally {
+          this.mailBatch = null;
+        }
+      });
+    } catch (err) {
+      failed = true;
+      throw err;
+    } finally {
+      // After a failure only what the commit kept is announced: the mails up to the checkpoint it wrote.
+      const upTo = failed
+        ? Number(
+            (await this.desk.store.read((r) => r.meta.get(`imap:${mailbox}:lastuid`)).catch(() => null)) ?? 0,
+          )
+        : Number.POSITIVE_INFINITY;
+      for (const l of lines) if (l.uid <= upTo) withCorrelation(l.cid, () => this.log("mail", l.fields));
+    }
+  }
+
   kickOutbox(): void {
     withoutCorrelation(() => this.outboxWorker?.kick());
   }

@@ -65,7 +65,10 @@ export interface MailPosition {
   uidValidity: string;
 }
 
-/** At most this many mails, and about this many bytes of them, are fetched in one UID FETCH and held in memory. */
+/**
+ * At most this many mails, and about this many bytes of them, are fetched in one UID FETCH; the intake holds two such
+ * batches in memory (the one being decided, the next one streaming in).
+ */
 export const BATCH_MAILS = 50;
 export const BATCH_BYTES = 8 * 1024 * 1024;
 
@@ -117,8 +120,10 @@ export type IntakeLog = (event: string, fields?: Record<string, unknown>) => voi
  * checkpoint (a UID range `N:*` also returns the last message, hence the filter).
  *
  * A backlog is read in batches: one UID FETCH per batch (at most BATCH_MAILS mails and about BATCH_BYTES), the
- * batch's mails handed to `handle` one by one in UID order, then one UID STORE (or MOVE) for the whole batch. `handle`
- * must commit the mail's effect before it returns, and the mail's UID as the checkpoint in the same transaction: a
+ * batch's mails handed to `handle` one by one in UID order (inside `runBatch` when given: the service decides a
+ * batch in one store transaction), then one UID STORE (or MOVE) for the whole batch. `handle` must commit the
+ * mail's effect (inside `runBatch`: release it into the batch's transaction, committed before the STORE) before it
+ * returns, and the mail's UID as the checkpoint in the same transaction: a
  * mail is then never decided twice, whatever instant the process dies at (a mail re-read after a crash is also
  * a duplicate by its Message-ID). A crash after a batch's commits but before its STORE leaves committed mails at or
  * below the checkpoint without their flag: each connection first flags (or moves) those, in one command.
@@ -142,6 +147,12 @@ export class MailIntake {
        * e.g. the outbox worker, once a batch instead of once a mail.
        */
       afterBatch?: () => void;
+      /**
+       * Runs the handling of one batch's mails, e.g. inside one store transaction (each mail's effect a savepoint
+       * of it). It must commit what the mails before a failing one committed, then rethrow. When it throws, only the
+       * mails at or below the checkpoint as it then reads (`Checkpoint.load`) are taken as done.
+       */
+      runBatch?: (handleAll: () => Promise<void>) => Promise<void>;
     } = {},
   ) {}
 
@@ -281,21 +292,46 @@ export class MailIntake {
       if (msg.uid > lastUid) sizes.push({ uid: msg.uid, size: msg.size ?? 0 });
     }
     sizes.sort((a, b) => a.uid - b.uid);
-    for (const uids of planBatches(sizes)) {
-      if (this.stopped) return;
+    const plans = planBatches(sizes);
+    // A batch is collected whole by its own loop: imapflow holds the connection's next response until the FETCH's
+    // consumer asks for it, so nothing else may wait on the connection from inside that loop.
+    const collect = async (uids: number[]) => {
       const batch: { uid: number; source: Buffer }[] = [];
-      // Collect first: no other command may run on the connection while a FETCH streams.
       for await (const msg of client.fetch(uidSet(uids), { uid: true, source: true }, { uid: true })) {
         if (msg.source) batch.push({ uid: msg.uid, source: msg.source });
       }
-      batch.sort((a, b) => a.uid - b.uid);
-      const done: number[] = [];
-      try {
+      return batch.sort((a, b) => a.uid - b.uid);
+    };
+    let next = plans.length ? collect(plans[0]!) : null;
+    for (let k = 0; k < plans.length; k++) {
+      if (this.stopped) {
+        next?.catch(() => undefined);
+        return;
+      }
+      const batch = await next!;
+      // The next batch streams in (Dovecot reads it, imapflow parses it) while this one is decided; this batch's
+      // STORE queues behind that FETCH. Two batches at most are held in memory. A failed FETCH is thrown when
+      // its batch is awaited, or dropped when this round ends first (the round is then retried).
+      next = k + 1 < plans.length ? collect(plans[k + 1]!) : null;
+      next?.catch(() => undefined);
+      let done: number[] = [];
+      const handleAll = async () => {
         for (const m of batch) {
           if (this.stopped) break;
           await this.handle(m.source, { uid: m.uid, uidValidity: this.uidValidity });
           done.push(m.uid);
         }
+      };
+      try {
+        await (this.hooks.runBatch ? this.hooks.runBatch(handleAll) : handleAll());
+      } catch (err) {
+        if (this.hooks.runBatch && done.length) {
+          // Handled is not committed when the batch's transaction failed: the checkpoint, written with each mail's
+          // effect, says how far the commit got. Duplicates past it are read again, and are duplicates again.
+          const { lastUid } = await this.checkpoint.load(this.settings.mailbox);
+          done = done.filter((uid) => uid <= lastUid);
+        }
+        throw err;
       } finally {
         if (done.length) this.hooks.afterBatch?.();
         // What was committed is flagged even when a later mail of the batch failed (the round is then retried).

@@ -196,6 +196,81 @@ export class Store {
   }
 
   /**
+   * Several transactions in one, for a mail batch: `fn` gets a view of this store whose `tx` is a savepoint of one
+   * SQLite transaction (rolled back alone when it throws) and whose `read` runs inside it. What `fn`'s transactions
+   * released is committed when `fn` returns and also when it throws (then its error is rethrown); a failed COMMIT
+   * rolls all of it back and throws. Only the view's calls join the batch: everything else given this store (the
+   * outbox worker, chat, the web desk, other processes) waits for the batch as it waits for any transaction, so
+   * nothing reads or sends a batch's effects before they are committed. The view must not be used after `fn`.
+   * On PostgreSQL `fn` gets this store: each transaction commits on its own, as before.
+   */
+  batch<T>(fn: (view: Store) => Promise<T>): Promise<T> {
+    if (this.pg) return fn(this);
+    const sqlite = this.sqlite;
+    const run = async (): Promise<T> => {
+      let open = true;
+      let inside = false;
+      let savepoints = 0;
+      const live = () => {
+        if (!open) throw new Error("Store.batch: its view was used after the batch ended");
+        // SQLite rolls a whole transaction back on some errors (a full disk): what the batch released is gone, and
+        // a SAVEPOINT now would open a transaction of its own. Nothing more joins it; the caller learns what
+        // committed from the database (the IMAP checkpoint is written in each mail's savepoint).
+        if (!sqlite.inTransaction) throw new Error("Store.batch: its transaction was rolled back");
+      };
+      const view = Object.create(this) as Store;
+      view.tx = async <U>(f: (r: Repos, c: Conn) => Promise<U> | U): Promise<U> => {
+        live();
+        if (inside) throw new Error("Store.tx: do not nest");
+        inside = true;
+        const name = `b${++savepoints}`;
+        sqlite.exec(`SAVEPOINT ${name}`);
+        try {
+          const out = await f(this.repos, this.conn);
+          sqlite.exec(`RELEASE ${name}`);
+          return out;
+        } catch (err) {
+          // An error SQLite answers by rolling the whole transaction back leaves no savepoint to return to.
+          if (sqlite.inTransaction) sqlite.exec(`ROLLBACK TO ${name}; RELEASE ${name}`);
+          this.holdersCache.clear();
+          throw err;
+        } finally {
+          inside = false;
+        }
+      };
+      view.read = async <U>(f: (r: Repos, c: Conn) => Promise<U> | U): Promise<U> => {
+        live();
+        return f(this.repos, this.conn);
+      };
+      sqlite.exec("BEGIN IMMEDIATE");
+      let out: T;
+      try {
+        out = await fn(view);
+      } catch (err) {
+        open = false;
+        this.commitBatch(sqlite);
+        throw err;
+      }
+      open = false;
+      this.commitBatch(sqlite);
+      return out;
+    };
+    const result = this.chain.then(run, run);
+    this.chain = result.catch(() => undefined);
+    return result;
+  }
+
+  private commitBatch(sqlite: Database.Database): void {
+    try {
+      if (sqlite.inTransaction) sqlite.exec("COMMIT");
+    } catch (err) {
+      if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
+      this.holdersCache.clear();
+      throw err;
+    }
+  }
+
+  /**
    * A PostgreSQL transaction on a pooled client, begun by `begin`: with the write lock, BEGIN and the lock go in one
    * simple-protocol message (two statements, one round trip; drizzle's `transaction` sends them as two). COMMIT on
    * success, ROLLBACK on failure; a client whose ROLLBACK fails (connection lost) leaves the pool.

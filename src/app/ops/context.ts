@@ -13,9 +13,23 @@ export type CorrelationKind = "m" | "c" | "w" | "j" | "o";
 
 const store = new AsyncLocalStorage<string>();
 
+/**
+ * Random bytes for the next ids, drawn 4 KiB at a time: a mail backlog asks for two ids a mail (the mail, its
+ * answer's delivery), and one `randomBytes` call each was ≈ 1 % of the service's CPU (the call, not the bytes).
+ */
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolAt = POOL_BYTES;
+
 /** A fresh id such as `m-3f2a9c0d1e4b5a67`: the kind, then 64 random bits in hex. */
 export function newCorrelationId(kind: CorrelationKind): string {
-  return `${kind}-${randomBytes(8).toString("hex")}`;
+  if (poolAt + 8 > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolAt = 0;
+  }
+  const id = `${kind}-${pool.toString("hex", poolAt, poolAt + 8)}`;
+  poolAt += 8;
+  return id;
 }
 
 /** Run `fn` (and everything it awaits or schedules) under `id`. */
