@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../src/app/config.js";
+import { ROUND_LIMIT } from "../src/app/outbox-worker.js";
 import { sampleDirectory, tempDir } from "./helpers.js";
 import { useMailServers } from "./support/mail-servers.js";
 import { bookingMails, deskEnv } from "./support/service.js";
@@ -68,8 +69,11 @@ describe("crash safety of the mail channel", () => {
     expect(byMail.size).toBe(TOTAL);
     for (const [id, answers] of byMail) expect(answers.size, `answers to ${id}`).toBe(1);
     const resent = sink.messages.length - TOTAL;
-    // A resend can only come from a kill between the SMTP "250 OK" and the commit that marks it sent.
-    expect(resent).toBeLessThanOrEqual(kills);
+    // A resend can only come from a kill between the SMTP "250 OK" and the commit that marks it sent. Marks are
+    // written in batches (MARK_BATCH, and what was sent while a mark waited for a mail batch's commit), so a kill
+    // can leave up to one round's claims sent and unmarked; a restarted service gives a dead process's claims back
+    // at once, so they go again within this test (before, the 2-minute lease outlasted it and hid them).
+    expect(resent).toBeLessThanOrEqual(kills * ROUND_LIMIT);
     const codes = sink.messages.map((m) => /\[(HTT-\d{4}-\d{4})\]/.exec(m.parsed.subject ?? "")?.[1]);
     expect(new Set(codes).size).toBe(TOTAL);
   }, 240_000);

@@ -1,5 +1,13 @@
+import { hostname } from "node:os";
 import { describe, expect, it } from "vitest";
-import { deliverDue, MARK_BATCH, PermanentSendError } from "../src/app/outbox-worker.js";
+import {
+  CLAIM_LEASE_MS,
+  deliverDue,
+  holderProcess,
+  MARK_BATCH,
+  PermanentSendError,
+  PROCESS_HOLDER,
+} from "../src/app/outbox-worker.js";
 import type { OutboxMessage } from "../src/store/queue-repos.js";
 import { at, makeDesk } from "./helpers.js";
 
@@ -93,5 +101,47 @@ describe("outbox delivery", () => {
       parked: 0,
     });
     expect(sent).toHaveLength(n);
+  });
+});
+
+describe("claims of a dead process", () => {
+  it("are given back by holder, messages and timers alike, and no other holder's", async () => {
+    const { store } = await makeDesk();
+    const now = at("2026-12-07", "08:00");
+    const until = new Date(now.getTime() + CLAIM_LEASE_MS);
+    await store.tx(async (r) => {
+      for (const recipient of ["a@x", "b@x", "c@x", "d@x"])
+        await r.outbox.enqueue({ channel: "mail", recipient, kind: "answer", payload: { text: "t" } }, now);
+      for (const key of ["a", "b", "c", "d"]) await r.jobs.schedule({ kind: "probe", key, runAt: now }, now);
+    });
+    const dead = "desk-host:4242:0badc0de";
+    const live = "desk-host:4343:feedbeef";
+    await store.tx(async (r) => {
+      expect(await r.outbox.claimDue(now, 2, ["mail"], dead, until)).toHaveLength(2);
+      expect(await r.outbox.claimDue(now, 2, ["mail"], live, until)).toHaveLength(2);
+      expect(await r.jobs.claimDue(now, 2, dead, until)).toHaveLength(2);
+      expect(await r.jobs.claimDue(now, 2, live, until)).toHaveLength(2);
+    });
+    await store.tx(async (r) => {
+      expect((await r.outbox.claimHolders()).sort()).toEqual([dead, live]);
+      expect((await r.jobs.claimHolders()).sort()).toEqual([dead, live]);
+      await r.outbox.releaseClaims(dead);
+      await r.jobs.releaseClaims(dead);
+    });
+    // Within the lease, only the dead holder's rows can be claimed again.
+    const again = await store.tx(async (r) => ({
+      mail: (await r.outbox.claimDue(now, 10, ["mail"], "next:1:00000000", until)).map((m) => m.recipient),
+      jobs: (await r.jobs.claimDue(now, 10, "next:1:00000000", until)).map((j) => j.key),
+    }));
+    expect(again).toEqual({ mail: ["a@x", "b@x"], jobs: ["a", "b"] });
+    expect(await store.read((r) => r.outbox.claimHolders())).toEqual(
+      expect.arrayContaining([live, "next:1:00000000"]),
+    );
+  });
+
+  it("name their process as PROCESS_HOLDER writes it", () => {
+    expect(holderProcess(PROCESS_HOLDER)).toEqual({ host: hostname(), pid: process.pid });
+    expect(holderProcess("a:b:c")).toBeNull();
+    expect(holderProcess("host:with:colons:12:0123abcd")).toEqual({ host: "host:with:colons", pid: 12 });
   });
 });

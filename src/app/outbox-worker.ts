@@ -11,6 +11,15 @@ export { PermanentSendError, type Sender } from "../store/delivery.js";
 
 /** Who claims work when the caller names nobody: this process. */
 export const PROCESS_HOLDER = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+/** The host and pid in a claim holder written as PROCESS_HOLDER is, or null for another form. */
+export function holderProcess(holder: string): { host: string; pid: number } | null {
+  const m = /^(.*):(\d+):[0-9a-f]{8}$/.exec(holder);
+  return m ? { host: m[1]!, pid: Number(m[2]) } : null;
+}
+/** Messages one delivery round claims (and may hold sent but not yet marked when its process dies). */
+export const ROUND_LIMIT = 100;
+
 /** How long a claim on an outbox message or a job holds. */
 export const CLAIM_LEASE_MS = 120_000;
 
@@ -60,7 +69,7 @@ export async function deliverDue(
   // outlasts a send's timeouts; a desk killed mid-send leaves its claims to the others when it runs out.
   const until = new Date(now.getTime() + (opts.leaseMs ?? CLAIM_LEASE_MS));
   const due = await store.tx(
-    (r) => r.outbox.claimDue(now, opts.limit ?? 100, channels, opts.holder ?? PROCESS_HOLDER, until),
+    (r) => r.outbox.claimDue(now, opts.limit ?? ROUND_LIMIT, channels, opts.holder ?? PROCESS_HOLDER, until),
     { serialize: false },
   );
   // Sent messages are marked in batches: MARK_BATCH ids at a time in one transaction while the round sends, the rest

@@ -30,7 +30,7 @@ import { Health, type WorkerName } from "./ops/health.js";
 import { armOpsJobs, opsJobHandlers } from "./ops/jobs.js";
 import { createLog, type LogFn } from "./ops/log.js";
 import { ChatCounters } from "./ops/metrics.js";
-import { deliverDue, type Sender } from "./outbox-worker.js";
+import { deliverDue, holderProcess, PROCESS_HOLDER, type Sender } from "./outbox-worker.js";
 import { Scheduler, sessionJobHandlers } from "./scheduler.js";
 import { SessionRunner } from "./session-runner.js";
 import { PollingWorker } from "./worker.js";
@@ -193,6 +193,30 @@ export class DeskService {
     this.heartbeat = setInterval(() => void this.renewLease(leaseMs), Math.max(1000, leaseMs / 3));
   }
 
+  /**
+   * Answers and timers a dead process of this host had claimed go out now, not when its claim's lease (2 min)
+   * runs out: after a crash and a restart, a clerk's answer waited that long. Only a holder whose process is gone
+   * from this host is released; another host's, or a live process's (a CLI run beside the service), keeps its lease.
+   */
+  private async releaseDeadClaims(): Promise<void> {
+    const host = hostname();
+    const dead = (holder: string) => {
+      const p = holderProcess(holder);
+      return p !== null && holder !== PROCESS_HOLDER && p.host === host && !pidAlive(p.pid);
+    };
+    const released = await this.desk.store.tx(async (r) => {
+      const gone = [
+        ...new Set([...(await r.outbox.claimHolders()), ...(await r.jobs.claimHolders())]),
+      ].filter(dead);
+      for (const holder of gone) {
+        await r.outbox.releaseClaims(holder);
+        await r.jobs.releaseClaims(holder);
+      }
+      return gone;
+    });
+    if (released.length) this.log("claims-released", { holders: released.length });
+  }
+
   private async renewLease(leaseMs: number): Promise<void> {
     if (this.stopping) return;
     const now = new Date();
@@ -254,6 +278,7 @@ export class DeskService {
         );
       this.closeSmtp = smtp.close;
     }
+    await this.releaseDeadClaims();
     const handlers = this.health.watchJobs({
       ...sessionJobHandlers(this.desk),
       ...incidentJobHandlers(),

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNotNull, lte, ne, sql } from "drizzle-orm";
 import { type Conn, countAll, first, prepare, raw } from "./conn.js";
 
 /** PostgreSQL's row lock clause for claims; SQLite has one writer, whose transaction already excludes the others. */
@@ -175,6 +175,25 @@ export class JobRepo {
       .where(sql`${jobs.id} IN (${free})`)
       .returning()) as Job[];
     return rows.sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.id - b.id);
+  }
+
+  /** Who holds claims on pending timers (desk processes, see PROCESS_HOLDER). */
+  async claimHolders(): Promise<string[]> {
+    const jobs = this.jobs;
+    const rows = await this.db
+      .selectDistinct({ holder: jobs.claimedBy })
+      .from(jobs)
+      .where(and(eq(jobs.status, "pending"), isNotNull(jobs.claimedBy)));
+    return rows.map((r) => r.holder!);
+  }
+
+  /** Give back a dead process's claims: its timers are due again now, not when its lease runs out. */
+  async releaseClaims(holder: string): Promise<void> {
+    const jobs = this.jobs;
+    await this.db
+      .update(jobs)
+      .set({ claimedBy: null, leaseUntil: null })
+      .where(and(eq(jobs.status, "pending"), eq(jobs.claimedBy, holder)));
   }
 
   async get(id: number): Promise<Job | null> {
@@ -382,6 +401,28 @@ export class OutboxRepo {
       .where(sql`${outbox.id} IN (${free})`)
       .returning()) as OutboxMessage[];
     return rows.sort((a, b) => a.id - b.id);
+  }
+
+  /** Who holds claims on pending messages (desk processes, see PROCESS_HOLDER). */
+  async claimHolders(): Promise<string[]> {
+    const outbox = this.outbox;
+    const rows = await this.db
+      .selectDistinct({ holder: outbox.claimedBy })
+      .from(outbox)
+      .where(and(eq(outbox.status, "pending"), isNotNull(outbox.claimedBy)));
+    return rows.map((r) => r.holder!);
+  }
+
+  /**
+   * Give back a dead process's claims: its messages are due again now, not when its lease runs out. One it had
+   * sent without marking goes again, with the same Message-ID (at least once, as after a lease).
+   */
+  async releaseClaims(holder: string): Promise<void> {
+    const outbox = this.outbox;
+    await this.db
+      .update(outbox)
+      .set({ claimedBy: null, leaseUntil: null })
+      .where(and(eq(outbox.status, "pending"), eq(outbox.claimedBy, holder)));
   }
 
   async markSent(id: number, now: Date): Promise<void> {
