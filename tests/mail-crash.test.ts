@@ -69,11 +69,12 @@ describe("crash safety of the mail channel", () => {
     expect(byMail.size).toBe(TOTAL);
     for (const [id, answers] of byMail) expect(answers.size, `answers to ${id}`).toBe(1);
     const resent = sink.messages.length - TOTAL;
-    // A resend can only come from a kill between the SMTP "250 OK" and the commit that marks it sent. Marks are
-    // written in batches (MARK_BATCH, and what was sent while a mark waited for a mail batch's commit), so a kill
-    // can leave up to one round's claims sent and unmarked; a restarted service gives a dead process's claims back
-    // at once, so they go again within this test (before, the 2-minute lease outlasted it and hid them).
+    // A resend can only come from a kill between the SMTP "250 OK" and the commit that marks it sent. Each answer is
+    // marked as soon as it is sent, but a mark waits for a mail batch's commit, and what is sent meanwhile is marked
+    // after it: a kill can leave up to one round's claims sent and unmarked. A restarted service gives a dead
+    // process's claims back at once, so they go again within this test (same Message-IDs).
     expect(resent).toBeLessThanOrEqual(kills * ROUND_LIMIT);
+    console.log(`crash test: ${resent} resent for ${kills} kills`);
     const codes = sink.messages.map((m) => /\[(HTT-\d{4}-\d{4})\]/.exec(m.parsed.subject ?? "")?.[1]);
     expect(new Set(codes).size).toBe(TOTAL);
   }, 240_000);

@@ -26,9 +26,6 @@ export const CLAIM_LEASE_MS = 120_000;
 /** Mails sent at once: the SMTP sender keeps this many connections (src/mail/smtp-sender.ts, SMTP_CONNECTIONS). */
 export const MAIL_LANES = 4;
 
-/** Sent messages marked in one transaction (see deliverDue). */
-export const MARK_BATCH = 16;
-
 function laneOf(recipient: string, lanes: number): number {
   let h = 0;
   for (let i = 0; i < recipient.length; i++) h = (h * 31 + recipient.charCodeAt(i)) | 0;
@@ -72,17 +69,16 @@ export async function deliverDue(
     (r) => r.outbox.claimDue(now, opts.limit ?? ROUND_LIMIT, channels, opts.holder ?? PROCESS_HOLDER, until),
     { serialize: false },
   );
-  // Sent messages are marked in batches: MARK_BATCH ids at a time in one transaction while the round sends, the rest
-  // at its end. A backlog's answers then cost one write transaction per batch instead of one each. A crash before
-  // the mark sends those messages again after the lease (at least once, as before: their Message-IDs are stable, so
-  // a mail client shows one); at most MARK_BATCH plus the sends in flight.
+  // Each sent message is marked as soon as it is sent: every send starts the mark loop unless it runs, and the loop
+  // drains what waits, so what is sent while a mark waits (behind a mail batch's commit, say) goes in the next
+  // transaction together. A crash before the mark sends those again at the next start (at least once: their
+  // Message-IDs are stable, so a threading mail client shows one); quiet, at most the sends in flight.
   const sentIds: number[] = [];
   let marking: Promise<void> | null = null;
   let markError: unknown = null;
-  /** Marks while at least `least` ids wait: MARK_BATCH during the round, 1 at its end. */
-  const markLoop = async (least: number): Promise<void> => {
+  const markLoop = async (): Promise<void> => {
     try {
-      while (sentIds.length >= least) {
+      while (sentIds.length > 0) {
         const ids = sentIds.splice(0);
         await store.tx(async (r) => {
           for (const id of ids) await r.outbox.markSent(id, now);
@@ -97,7 +93,7 @@ export async function deliverDue(
   };
   const markSent = (id: number) => {
     sentIds.push(id);
-    if (sentIds.length >= MARK_BATCH) marking ??= markLoop(MARK_BATCH);
+    marking ??= markLoop();
   };
   const deliver = (msg: (typeof due)[number]) =>
     withCorrelation(newCorrelationId("o"), async () => {
@@ -132,7 +128,7 @@ export async function deliverDue(
     }),
   );
   while (marking) await marking;
-  if (sentIds.length) await markLoop(1);
+  if (sentIds.length) await markLoop();
   if (markError) throw markError;
   return report;
 }
