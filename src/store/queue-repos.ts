@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNotNull, lte, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lte, ne, sql } from "drizzle-orm";
 import { type Conn, countAll, first, prepare, raw } from "./conn.js";
 
 /** PostgreSQL's row lock clause for claims; SQLite has one writer, whose transaction already excludes the others. */
@@ -27,6 +27,21 @@ export interface NewJob {
   payload?: Record<string, unknown>;
 }
 
+/** The holders of claims on a queue's pending rows: the jobs' and the outbox's claims have the same columns. */
+async function claimHoldersIn(c: Conn, table: "jobs" | "outbox"): Promise<string[]> {
+  const rows = await c.all<{ holder: string }>(
+    sql`SELECT DISTINCT claimed_by AS holder FROM ${sql.raw(table)} WHERE status = 'pending' AND claimed_by IS NOT NULL`,
+  );
+  return rows.map((r) => r.holder);
+}
+
+/** Clears one holder's claims on a queue's pending rows. */
+async function releaseClaimsIn(c: Conn, table: "jobs" | "outbox", holder: string): Promise<void> {
+  await c.run(
+    sql`UPDATE ${sql.raw(table)} SET claimed_by = NULL, lease_until = NULL WHERE status = 'pending' AND claimed_by = ${holder}`,
+  );
+}
+
 export class JobRepo {
   /** Every registration arms or cancels several timers: these statements are prepared once. */
   private readonly q;
@@ -35,10 +50,12 @@ export class JobRepo {
   private readonly jobs;
   private readonly dialect: Conn["dialect"];
   private readonly skipLocked;
+  private readonly c: Conn;
 
   constructor(c: Conn) {
     const { db } = c;
     const { jobs } = c.t;
+    this.c = c;
     this.db = db;
     this.jobs = jobs;
     this.dialect = c.dialect;
@@ -178,22 +195,13 @@ export class JobRepo {
   }
 
   /** Who holds claims on pending timers (desk processes, see PROCESS_HOLDER). */
-  async claimHolders(): Promise<string[]> {
-    const jobs = this.jobs;
-    const rows = await this.db
-      .selectDistinct({ holder: jobs.claimedBy })
-      .from(jobs)
-      .where(and(eq(jobs.status, "pending"), isNotNull(jobs.claimedBy)));
-    return rows.map((r) => r.holder!);
+  claimHolders(): Promise<string[]> {
+    return claimHoldersIn(this.c, "jobs");
   }
 
   /** Give back a dead process's claims: its timers are due again now, not when its lease runs out. */
   async releaseClaims(holder: string): Promise<void> {
-    const jobs = this.jobs;
-    await this.db
-      .update(jobs)
-      .set({ claimedBy: null, leaseUntil: null })
-      .where(and(eq(jobs.status, "pending"), eq(jobs.claimedBy, holder)));
+    await releaseClaimsIn(this.c, "jobs", holder);
   }
 
   async get(id: number): Promise<Job | null> {
@@ -296,12 +304,15 @@ export class OutboxRepo {
   private readonly outbox;
   private readonly skipLocked;
 
+  private readonly c: Conn;
+
   constructor(
     c: Conn,
     private readonly opts: { groupPosts: boolean } = { groupPosts: true },
   ) {
     const { db } = c;
     const { outbox } = c.t;
+    this.c = c;
     this.db = db;
     this.outbox = outbox;
     this.skipLocked = skipLockedOf(c);
@@ -404,13 +415,8 @@ export class OutboxRepo {
   }
 
   /** Who holds claims on pending messages (desk processes, see PROCESS_HOLDER). */
-  async claimHolders(): Promise<string[]> {
-    const outbox = this.outbox;
-    const rows = await this.db
-      .selectDistinct({ holder: outbox.claimedBy })
-      .from(outbox)
-      .where(and(eq(outbox.status, "pending"), isNotNull(outbox.claimedBy)));
-    return rows.map((r) => r.holder!);
+  claimHolders(): Promise<string[]> {
+    return claimHoldersIn(this.c, "outbox");
   }
 
   /**
@@ -418,11 +424,7 @@ export class OutboxRepo {
    * sent without marking goes again, with the same Message-ID (at least once, as after a lease).
    */
   async releaseClaims(holder: string): Promise<void> {
-    const outbox = this.outbox;
-    await this.db
-      .update(outbox)
-      .set({ claimedBy: null, leaseUntil: null })
-      .where(and(eq(outbox.status, "pending"), eq(outbox.claimedBy, holder)));
+    await releaseClaimsIn(this.c, "outbox", holder);
   }
 
   async markSent(id: number, now: Date): Promise<void> {
