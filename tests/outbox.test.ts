@@ -90,7 +90,8 @@ describe("outbox delivery", () => {
         unmarkedAtSend,
         sent.filter((r) => pending.some((x) => x.recipient === r)).length,
       );
-      await new Promise((r) => setTimeout(r, 2));
+      // A send outlasts a mark (a few ms on PostgreSQL), as an SMTP round trip does.
+      await new Promise((r) => setTimeout(r, 20));
       sent.push(m.recipient);
     };
     expect(await deliverDue(store, { mail }, t0, { mailLanes: 1 })).toEqual({
@@ -98,8 +99,9 @@ describe("outbox delivery", () => {
       retried: 0,
       parked: 0,
     });
-    // One lane: a send finds at most the previous answer unmarked (its mark in flight), never a batch of them.
-    expect(unmarkedAtSend).toBeLessThanOrEqual(1);
+    // One lane: a send finds at most the answer whose mark is in flight and the one sent meanwhile, never a batch
+    // of them (15 when marks went 16 at a time).
+    expect(unmarkedAtSend).toBeLessThanOrEqual(2);
     expect(transactions).toBeGreaterThanOrEqual(2);
     expect(transactions).toBeLessThanOrEqual(1 + n);
     expect([...sent].sort()).toEqual(Array.from({ length: n }, (_, i) => `vanthu${i}@hanoi.gov.vn`).sort());
