@@ -145,8 +145,8 @@ export function foreignHostSender(
 /**
  * Điều 12.2a: an agency registers from its own official mailbox. A mail naming another agency as its host (a
  * forwarded letter, a clerk booking for someone else, a mailbox claiming a chair's priority of Điều 11.1) goes to a
- * technician, who confirms it with the host; meanwhile it has the priority of what sent it (priorityOf), not of
- * the host it names, so it displaces nobody on that claim.
+ * technician, who confirms it with the host; meanwhile it has a registration's priority (normal, or emergency),
+ * never the chair's of a host it names (priorityOf), so it displaces nobody on that claim.
  */
 export const hostIsSender: Rule = {
   name: "host-is-sender",
