@@ -330,8 +330,13 @@ describe("/mo reopens an incident, /ghichu comments on it, /suco SC-… shows it
       later(5),
     );
     const group = (await chatOut(desk.store)).filter((m) => m.channel === "group").map((m) => m.payload.text);
+    // The group is told that there is a comment, never what it says (Điều 5.2: the same for every incident).
     expect(group.at(-1)).toBe(
-      `Ghi chú cho sự cố SC-2026-0001 (${mcu.name}): đã kiểm tra lại micro\nhoạt động tốt`,
+      "Sự cố SC-2026-0001 có ghi chú mới. Chi tiết (điểm cầu, phiên họp, nội dung) chỉ gửi riêng: nhắn riêng /suco SC-2026-0001 cho bot hoặc xem trang Sự cố trên bàn kỹ thuật.",
+    );
+    await handleChatEvent(desk, dm(mcu.telegramId!, "/ghichu SC-2026-0001 đã thay pin micro"), later(5));
+    expect(await lastReply(desk, mcu.telegramId!)).toBe(
+      `Ghi chú cho sự cố SC-2026-0001 (${mcu.name}): đã thay pin micro`,
     );
     await handleChatEvent(desk, dm(mcu.telegramId!, "/ghichu SC-2026-0001"), later(6));
     expect(await lastReply(desk, mcu.telegramId!)).toBe(
@@ -348,6 +353,7 @@ describe("/mo reopens an incident, /ghichu comments on it, /suco SC-… shows it
     );
     expect(comments.map((e) => [e.actor, e.note])).toEqual([
       [`telegram:${mcu.telegramId}`, "đã kiểm tra lại micro\nhoạt động tốt"],
+      [`telegram:${mcu.telegramId}`, "đã thay pin micro"],
     ]);
   });
 
@@ -397,7 +403,7 @@ describe("/mo reopens an incident, /ghichu comments on it, /suco SC-… shows it
       (m) => m.channel !== "chat" || m.recipient === `telegram:${GROUP}`,
     );
     const texts = group.map((m) => String(m.payload.text));
-    expect(texts.some((t) => t.includes("SC-2026-0001 (phiên mật) có ghi chú mới"))).toBe(true);
+    expect(texts.some((t) => t.startsWith("Sự cố SC-2026-0001 có ghi chú mới."))).toBe(true);
     expect(texts.some((t) => t.includes("được mở lại"))).toBe(true);
     expect(texts.at(-1)).toBe("Xem diễn biến sự cố SC-2026-0001: nhắn riêng /suco SC-2026-0001 cho bot.");
     for (const t of texts) {

@@ -170,7 +170,7 @@ describe("storm grouping (pure)", () => {
   });
   it("words the storm message as the desk reads it", () => {
     expect(stormText("SC-2026-0100", 12, ["audio"], "HTT-2026-0042", "mcu")).toBe(
-      "Sự cố diện rộng SC-2026-0100: 12 điểm cầu báo mất tiếng trong phiên HTT-2026-0042; kỹ thuật MCU đang xử lý.",
+      "Sự cố diện rộng SC-2026-0100: 12 điểm cầu báo mất tiếng trong một phiên họp; kỹ thuật MCU đang xử lý.",
     );
   });
 });

@@ -106,9 +106,11 @@ describe("chat desk conversation", () => {
     expect(group).toEqual([
       `${mcu.name} đã nhận xử lý sự cố SC-2026-0001.`,
       "Sự cố SC-2026-0001 đã được chuyển cho Trực ban mạng WAN (Sở Khoa học và Công nghệ).",
-      "Sự cố SC-2026-0001 đã khắc phục: đã thay cáp.",
+      // The group is not told the resolution's note (the same for every incident, Điều 5.2); the timeline keeps it.
+      "Sự cố SC-2026-0001 đã khắc phục.",
       "Sự cố SC-2026-0001 được mở lại.",
     ]);
+    expect(events.find((e) => e.action === "xong")?.note).toBe("đã thay cáp");
   });
 
   it("an unknown user gets an explanation, registers with /dangky, and an admin approves", async () => {

@@ -86,12 +86,14 @@ describe("the person on duty on Zalo", () => {
     expect(fake.sent.filter((m) => m.text.startsWith("Bot chưa hiểu yêu cầu"))).toHaveLength(1);
     expect(to(privateChat)).toContain("Gõ /nhan SC-2026-0001 để nhận");
     expect(to(GROUP)).not.toContain("Sự cố mới SC-2026-0001");
-    // Without a private chat, the group reads only that a notice waits for them (Điều 5.2): no place, no code.
-    expect(to(GROUP)).toContain(`[Trực ban WAN] @${khanh.name}: có thông báo về sự cố cần người trực xử lý.`);
+    // Without a private chat, the group reads the notice's neutral words (Điều 5.2): the code and kind, no place.
+    expect(to(GROUP)).toContain(
+      `[Trực ban WAN] @${khanh.name}: Sự cố mới: sự cố SC-2026-0002 (đường truyền), đã chuyển Trực ban mạng WAN`,
+    );
     const notice = to(GROUP)
       .split("\n")
       .filter((l) => l.startsWith("[Trực ban WAN]"));
     expect(notice).toHaveLength(1);
-    for (const hidden of ["SC-2026-0002", "CX-00025", "/nhan"]) expect(notice[0]).not.toContain(hidden);
+    for (const hidden of ["CX-00025", "rớt mạng"]) expect(notice[0]).not.toContain(hidden);
   });
 });

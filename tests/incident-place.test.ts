@@ -507,9 +507,7 @@ describe("end to end through the Telegram emulator", () => {
       const texts = () =>
         server.storage.botMessages.map((u) => String((u.message as unknown as { text?: string }).text));
       const end = Date.now() + 20_000;
-      while (
-        !(texts().some((t) => t.includes(BA_DINH)) && texts().some((t) => t.includes("báo từ điểm cầu")))
-      ) {
+      while (!(texts().some((t) => t.includes(BA_DINH)) && texts().some((t) => t.includes("Sự cố mới:")))) {
         if (Date.now() > end) throw new Error(`no answer naming Ba Đình: ${JSON.stringify(texts())}`);
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -517,8 +515,14 @@ describe("end to end through the Telegram emulator", () => {
       expect(all).toMatch(
         /Đã tiếp nhận phản ánh sự cố \(hình ảnh\) tại điểm cầu Phường Ba Đình \(CX-00004\)/,
       );
-      // The chat display name, as for any report from the group.
-      expect(all).toContain("do Khánh báo từ điểm cầu SYT-01.");
+      // Nobody is on duty: the group reads the notice's neutral words (Điều 5.2), and the notice itself, for a
+      // private chat and the web desk, names the reporter by their chat display name and where they wrote from.
+      expect(all).toContain("[Kỹ thuật MCU] Sự cố mới: sự cố SC-2026-0001 (hình ảnh)");
+      expect(all).not.toContain("SYT-01");
+      const notice = (await service.desk.store.read((r) => r.outbox.list())).find(
+        (m) => m.channel === "desk",
+      );
+      expect(String(notice?.payload.text)).toContain("do Khánh báo từ điểm cầu SYT-01.");
       const inc = await service.desk.store.read((r) => r.incidents.get("SC-2026-0001"));
       expect(inc).toMatchObject({ endpoint: "CX-00004", reporter: `telegram:${syt.telegramId}` });
     } finally {

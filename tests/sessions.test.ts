@@ -173,11 +173,15 @@ describe("a whole day at the desk in simulated time (Wednesday 30/12/2026)", () 
     expect(group[2]!.payload.text).toContain(
       `Chưa xác nhận sẵn sàng: ${host(HOSTS[0]!)}, ${communes[0]}, ${communes[1]}.`,
     );
+    // The group reads the same words for every session's drop (Điều 5.2); the WAN duty's notice names the place.
     expect(String(group[4]!.payload.text)).toMatch(
-      new RegExp(
-        `^Hệ thống phát hiện sự cố SC-2026-0001 \\(đường truyền\\): điểm cầu ${communes[0]} mất kết nối`,
-      ),
+      /^Hệ thống phát hiện sự cố SC-2026-0001 \(đường truyền\) tại một điểm cầu đang họp; đã chuyển Trực ban mạng WAN/,
     );
+    expect(String(group[4]!.payload.text)).not.toContain(communes[0]!);
+    const drop = (await desk.store.read((r) => r.outbox.list())).find(
+      (m) => m.channel === "desk" && m.kind === "mcu-incident",
+    );
+    expect(String(drop?.payload.text)).toContain(`điểm cầu ${communes[0]} mất kết nối`);
 
     // The recording (session 8, ends 15:45 Wed 30/12): 2 working days skip Fri 1/1 (Tết Dương lịch) and the weekend.
     for (const d of ["2026-12-31", "2027-01-04", "2027-01-05", "2027-01-06"])

@@ -7,7 +7,12 @@ import { type McuAdapter, McuRefusedError } from "../mcu/port.js";
 import type { Repos } from "../store/store.js";
 import { moveTo } from "./booking/index.js";
 import type { Desk } from "./desk.js";
-import { incidentButtons } from "./incident/messages.js";
+import {
+  deskGroupText,
+  incidentButtons,
+  systemFaultGroupText,
+  systemRecoveredGroupText,
+} from "./incident/messages.js";
 import { deskNotice } from "./incident/notify.js";
 import { DEFAULT_INCIDENT_OPTIONS } from "./incident/report.js";
 import { INCIDENT_JOB } from "./incident/timers.js";
@@ -195,13 +200,8 @@ export class SessionRunner {
             note: what,
           });
           await r.meta.set(LEG_KEY(b.code, leg.endpoint), code);
-          await post(
-            r,
-            `Hệ thống phát hiện sự cố ${code} (${CATEGORY_VI.network}): ${secret ? "một điểm cầu của phiên mật" : `điểm cầu ${leg.endpoint}`} ${what} trong phiên ${b.code}; đã chuyển Trực ban mạng WAN.`,
-            now,
-            b.code,
-            "mcu-incident",
-          );
+          // The group reads the same words for every session's fault (Điều 5.2: see `commentGroupText`).
+          await post(r, systemFaultGroupText(code), now, b.code, "mcu-incident");
           // The WAN duty hears of it directly (privately where they can be reached), ahead of any backlog.
           await deskNotice(
             r,
@@ -210,7 +210,13 @@ export class SessionRunner {
             now,
             code,
             incidentButtons(code),
-            { kind: "mcu-incident" },
+            {
+              kind: "mcu-incident",
+              groupText: deskGroupText(
+                { code, category: "network", route: "wan", reporter: "system" },
+                "new",
+              ),
+            },
           );
           // Unacknowledged, it reminds the duty and then escalates, as a reported fault in a session does.
           const after = (m: number) => new Date(now.getTime() + m * 60_000);
@@ -236,12 +242,7 @@ export class SessionRunner {
               action: "xong",
               note: "đã kết nối lại",
             });
-            await post(
-              r,
-              `Sự cố ${open}: ${secret ? "điểm cầu của phiên mật" : `điểm cầu ${leg.endpoint}`} đã kết nối lại ổn định.`,
-              now,
-              b.code,
-            );
+            await post(r, systemRecoveredGroupText(open), now, b.code);
           }
           await r.meta.set(LEG_KEY(b.code, leg.endpoint), "-");
         }

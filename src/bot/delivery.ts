@@ -173,14 +173,24 @@ export async function deliverChat(
       // none on a platform, to the group, naming them. A public notice (an escalation) stays in the group.
       const duty = m.channel === "desk" && !m.payload.public ? dutyRoleOf(m.recipient) : null;
       const contact = duty ? await r.duty.contact(duty, now(), opts.zone ?? DUTY_ZONE) : null;
+      const groupText = m.payload.groupText as string | undefined;
       for (const t of transports) {
         const direct = contact?.private[t.platform];
-        // Fallen back to the group, the notice says only that the person on duty has one waiting (Điều 5.2): its
-        // full text names a secret session («phiên mật HTT-…») where an open one's names the place, and right
-        // after a report's words in the group that shape would tell which. Neither code nor buttons: the code
-        // would tie the report to later posts about it.
-        const fallback = contact && !direct;
+        // In the group, a notice about an incident reads its `groupText`: the same words for every incident,
+        // whatever its place or session (Điều 5.2), since its full text names a secret session («phiên mật
+        // HTT-…») where an open one's names the place, and right after a report's words in the group that shape
+        // would tell which. The person on duty, when there is one, is named; the buttons stay (the code ties a
+        // report to no more than other neutral posts). A notice without one, fallen back from a person on duty,
+        // says only that one is waiting.
+        const inGroup = !direct;
+        const fallback = contact && inGroup && !groupText;
         const buttons = fallback ? undefined : (m.payload.buttons as ChatButton[][] | undefined);
+        const text =
+          m.channel === "desk" && inGroup && groupText
+            ? `${tag}${contact ? `@${contact.name}: ` : ""}${groupText}`
+            : fallback
+              ? `${tag}${dutyFallbackText(contact.name)}`
+              : `${tag}${String(m.payload.text ?? "")}`;
         await r.outbox.enqueue(
           {
             channel: "chat",
@@ -188,9 +198,7 @@ export async function deliverChat(
             kind: m.kind,
             booking: m.booking,
             payload: {
-              text: fallback
-                ? `${tag}${dutyFallbackText(contact.name)}`
-                : `${tag}${String(m.payload.text ?? "")}`,
+              text,
               ...(buttons ? { buttons } : {}),
               ...(m.payload.incident ? { incident: m.payload.incident } : {}),
             },

@@ -468,8 +468,7 @@ const TIMELINE_STEPS = 30;
 /**
  * `/suco SC-…`: one incident and its timeline (who did what and when, comments and reopenings). Desk staff see
  * any incident, a person of an endpoint their endpoint's and, without session or notes, those they reported
- * elsewhere, in private; in the group a secret session's
- * incident is only named, never described (Điều 5.2).
+ * elsewhere, in private; in a group an incident is only named, never described (Điều 5.2).
  */
 async function incidentView(
   r: Repos,
@@ -494,7 +493,9 @@ async function incidentView(
     return reply(r, ev, `Không tìm thấy sự cố «${given.trim()}». Cách dùng: /suco SC-2026-0123.`, now);
   const booking = inc.booking && !reporterOnly ? await r.bookings.get(inc.booking) : null;
   const secret = booking?.request.secret ?? false;
-  if (ev.chatType !== "private" && (!desk || secret))
+  // In a group the answer is the same for every incident (Điều 5.2): a view for an open session's incident and a
+  // pointer for a secret one's would tell the group which, and a report's place is never the group's to read.
+  if (ev.chatType !== "private")
     return reply(r, ev, `Xem diễn biến sự cố ${inc.code}: nhắn riêng /suco ${inc.code} cho bot.`, now);
   const place = inc.endpoint ?? "điểm cầu chưa rõ";
   const session = inc.booking && !reporterOnly ? `, phiên ${inc.booking}${secret ? " (phiên mật)" : ""}` : "";

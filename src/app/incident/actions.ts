@@ -6,6 +6,8 @@ import {
   ACTION_COMMAND,
   acknowledgedText,
   commentedText,
+  commentGroupText,
+  deskGroupText,
   incidentButtons,
   ROLE_VI,
   ROUTE_VI,
@@ -146,7 +148,11 @@ async function load(r: Repos, actor: Actor, code: string): Promise<Loaded> {
   return incident ? { ok: true, incident } : { ok: false, reason: "not-found", code };
 }
 
-/** Save the incident's next state, audit it, stop its timers once someone has it, and tell the group. */
+/**
+ * Save the incident's next state, audit it, stop its timers once someone has it, and tell the group. `notice` is
+ * the answer to whoever acted (in a private chat or on the web); `groupNotice` what the group reads, when it must
+ * say less (never a note: see `commentGroupText`).
+ */
 async function apply(
   r: Repos,
   actor: Actor,
@@ -156,6 +162,7 @@ async function apply(
   notice: string,
   note: string | null,
   now: Date,
+  groupNotice: string = notice,
 ): Promise<IncidentOutcome> {
   await r.incidents.save(next);
   await r.incidents.addEvent(prev.code, {
@@ -169,7 +176,7 @@ async function apply(
     await r.jobs.cancel(INCIDENT_JOB.reminder, prev.code);
     await r.jobs.cancel(INCIDENT_JOB.escalate, prev.code);
   }
-  await groupUpdate(r, notice, now);
+  await groupUpdate(r, groupNotice, now);
   return { ok: true, incident: next, notice };
 }
 
@@ -268,6 +275,7 @@ export async function transferIncidentIn(
     now,
     inc.code,
     incidentButtons(inc.code),
+    { groupText: deskGroupText({ ...inc, route: next.route }, "transfer") },
   );
   return apply(r, actor, "transfer", inc, next, transferredText(inc.code, to.label), target || null, now);
 }
@@ -294,6 +302,7 @@ export async function resolveIncidentIn(
     resolvedText(inc.code, note.trim()),
     note || null,
     now,
+    resolvedText(inc.code, ""),
   );
   if (inc.reporter === "storm") await cascade(r, actor, "resolve", inc.code, now);
   return outcome;
@@ -368,6 +377,7 @@ export async function reopenIncidentIn(
     now,
     inc.code,
     incidentButtons(inc.code),
+    { groupText: deskGroupText(inc, "reopen") },
   );
   if (inc.reporter === "storm" || (await sessionLive(r, inc, now))) {
     const at = (m: number) => new Date(now.getTime() + m * 60_000);
@@ -401,13 +411,8 @@ export async function commentIncidentIn(
     action: ACTION_COMMAND.comment,
     note,
   });
-  const secret = await secretIncident(r, inc);
-  const notice = commentedText(
-    inc.code,
-    secret ? null : (actor.person?.name ?? actor.name ?? actor.id),
-    secret ? null : note,
-  );
-  await groupUpdate(r, notice, now);
+  await groupUpdate(r, commentGroupText(inc.code), now);
+  const notice = commentedText(inc.code, actor.person?.name ?? actor.name ?? actor.id, note);
   return { ok: true, incident: { ...inc, updatedAt: now }, notice };
 }
 

@@ -247,11 +247,62 @@ export function reopenNotice(inc: Incident, place: string, who: string | null, n
   return `Sự cố ${inc.code} (${CATEGORY_VI[inc.category]}) tại ${place} được mở lại${who ? ` bởi ${who}` : ""}${note ? `: ${note}` : ""}; chưa có người nhận xử lý.`;
 }
 
-/** A comment as the group reads it; `who` and `note` are null for a secret session's incident (Điều 5.2). */
-export function commentedText(code: string, who: string | null, note: string | null): string {
-  if (note === null)
-    return `Sự cố ${code} (phiên mật) có ghi chú mới; nội dung chỉ xem được trên trang sự cố của bàn kỹ thuật hoặc nhắn riêng /suco ${code} cho bot.`;
+/** A comment as its author reads it back in a private chat. */
+export function commentedText(code: string, who: string | null, note: string): string {
   return `Ghi chú cho sự cố ${code}${who ? ` (${who})` : ""}: ${note}`;
+}
+
+/**
+ * Where the group is pointed for what it is not told about an incident: its place, session and notes are read in
+ * a private chat with the bot or on the web desk.
+ */
+export function privateDetailsHint(code: string): string {
+  return `Chi tiết (điểm cầu, phiên họp, nội dung) chỉ gửi riêng: nhắn riêng /suco ${code} cho bot hoặc xem trang Sự cố trên bàn kỹ thuật.`;
+}
+
+/**
+ * The group's words about an incident are the same for every incident, whatever its place or session (Điều 5.2):
+ * the group reads a report's own words and the bot's post right after, so any post whose shape depended on the
+ * session (a place for an open one, none for a secret one; a note, or «phiên mật») would tell which endpoints sit in
+ * a secret session. So the group reads an incident's code, kind, route, status and the desk staff's names, never
+ * its place, session or notes; those are for private chats and the web desk.
+ */
+export function commentGroupText(code: string): string {
+  return `Sự cố ${code} có ghi chú mới. ${privateDetailsHint(code)}`;
+}
+
+/** Each kind of desk notice, as the group reads it (see `deskGroupText`). */
+export type DeskStep = "new" | "reminder" | "escalation" | "transfer" | "reopen";
+
+/**
+ * A desk notice about an incident as the group reads it: when nobody is on duty to take it privately, when the
+ * person on duty has no private chat with the bot on that platform, and for escalations. The same words for every
+ * incident (see `commentGroupText`); the full notice goes to the person on duty's private chat and the web desk.
+ */
+export function deskGroupText(
+  inc: Pick<Incident, "code" | "category" | "route" | "reporter" | "unverified">,
+  step: DeskStep,
+): string {
+  const kind = `${CATEGORY_VI[inc.category]}${inc.unverified ? ", chưa xác minh" : ""}`;
+  const what = `${inc.reporter === "storm" ? "sự cố diện rộng" : "sự cố"} ${inc.code} (${kind})`;
+  const head: Record<DeskStep, string> = {
+    new: `Sự cố mới: ${what}, đã chuyển ${ROUTE_VI[inc.route]}; cần người trực nhận xử lý.`,
+    reminder: `Nhắc việc: ${what} chưa có người nhận. Gõ /nhan ${inc.code}.`,
+    escalation: `Báo động: ${what} vẫn chưa có người nhận xử lý.`,
+    transfer: `Chuyển xử lý: ${what} cần người trực nhận xử lý.`,
+    reopen: `Mở lại: ${what} chưa có người nhận xử lý.`,
+  };
+  return `${head[step]} ${privateDetailsHint(inc.code)}`;
+}
+
+/** A fault the MCU watch found (a leg dropped or degraded), as the group reads it: see `commentGroupText`. */
+export function systemFaultGroupText(code: string): string {
+  return `Hệ thống phát hiện sự cố ${code} (${CATEGORY_VI.network}) tại một điểm cầu đang họp; đã chuyển ${ROUTE_VI.wan}. ${privateDetailsHint(code)}`;
+}
+
+/** The MCU watch saw the leg of `code` stable again, as the group reads it. */
+export function systemRecoveredGroupText(code: string): string {
+  return `Sự cố ${code}: điểm cầu đã kết nối lại ổn định.`;
 }
 
 export function transferUsage(code: string): string {

@@ -19,6 +19,12 @@ export async function deskNotice(
     kind?: string;
     /** More roles the group message tags (an escalation tags the duty role's group tag with the admin). */
     tags?: string[];
+    /**
+     * What the group reads instead of `text` when the notice lands there (nobody on duty to take it privately, the
+     * person on duty unreachable privately on that platform, an escalation): `deskGroupText`, the same words for
+     * every incident (Điều 5.2). Without it the group reads a neutral pointer to the private notice.
+     */
+    groupText?: string;
   } = {},
 ): Promise<void> {
   await r.outbox.enqueue(
@@ -31,6 +37,7 @@ export async function deskNotice(
         incident,
         ...(buttons ? { buttons } : {}),
         ...(opts.tags?.length ? { tags: opts.tags } : {}),
+        ...(opts.groupText ? { groupText: opts.groupText } : {}),
       },
     },
     now,

@@ -7,6 +7,7 @@ import { type Incident, incidentCode } from "../../core/incident/types.js";
 import type { Repos } from "../../store/store.js";
 import type { Actor, Desk } from "../context.js";
 import {
+  deskGroupText,
   incidentButtons,
   joinedText,
   NO_ENDPOINT_TEXT,
@@ -239,6 +240,7 @@ export async function reportIncidentIn(
     now,
     code,
     incidentButtons(code),
+    { groupText: deskGroupText(incident, "new") },
   );
   if (booking) {
     const at = (m: number) => new Date(now.getTime() + m * 60_000);
@@ -408,6 +410,7 @@ async function strangerReport(
     now,
     code,
     incidentButtons(code),
+    { groupText: deskGroupText(incident, "new") },
   );
   return {
     ok: true,

@@ -1,5 +1,5 @@
 import type { Repos } from "../../store/store.js";
-import { incidentButtons, majorReminderText, reminderText } from "./messages.js";
+import { deskGroupText, incidentButtons, majorReminderText, reminderText } from "./messages.js";
 import { deskNotice, incidentPlace } from "./notify.js";
 
 export const INCIDENT_JOB = {
@@ -34,6 +34,7 @@ export function incidentTimerHandlers(): Record<string, JobHandler> {
         : reminderText(inc, await incidentPlace(r, inc), escalate);
     await deskNotice(r, role, text, now, inc.code, incidentButtons(inc.code), {
       ...(escalate ? { tags: [duty] } : {}),
+      groupText: deskGroupText(inc, escalate ? "escalation" : "reminder"),
     });
   };
   return {

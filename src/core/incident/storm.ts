@@ -83,8 +83,10 @@ export function stormRoute(key: string, category: FaultCategory): Route {
 const HANDLER_VI: Record<Route, string> = { mcu: "kỹ thuật MCU", wan: "trực ban mạng WAN" };
 
 /**
- * The group's one message about a major incident, e.g. «Sự cố diện rộng: 12 điểm cầu báo mất tiếng trong phiên
- * HTT-2026-0042; kỹ thuật MCU đang xử lý». `categories` lists the classes reported, most reported first.
+ * The group's one message about a major incident, e.g. «Sự cố diện rộng: 12 điểm cầu báo mất tiếng trong một phiên
+ * họp; kỹ thuật MCU đang xử lý». `categories` lists the classes reported, most reported first. The session is not
+ * named (the incident's row keeps it): the group has just read the reports' words, and a session's code after them
+ * would tie the reporters' endpoints to it, a secret one included (Điều 5.2).
  */
 export function stormText(
   code: string,
@@ -97,5 +99,5 @@ export function stormText(
     categories.length === 1
       ? REPORTED_VI[categories[0]!]
       : `sự cố (${categories.map((c) => REPORTED_VI[c]).join(", ")})`;
-  return `Sự cố diện rộng ${code}: ${endpoints} điểm cầu báo ${what}${booking ? ` trong phiên ${booking}` : ""}; ${HANDLER_VI[route]} đang xử lý.`;
+  return `Sự cố diện rộng ${code}: ${endpoints} điểm cầu báo ${what}${booking ? " trong một phiên họp" : ""}; ${HANDLER_VI[route]} đang xử lý.`;
 }
