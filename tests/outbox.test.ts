@@ -4,6 +4,7 @@ import {
   CLAIM_LEASE_MS,
   deliverDue,
   holderProcess,
+  MAIL_LANES,
   PermanentSendError,
   PROCESS_HOLDER,
 } from "../src/app/outbox-worker.js";
@@ -114,6 +115,73 @@ describe("outbox delivery", () => {
       parked: 0,
     });
     expect(sent).toHaveLength(n);
+  });
+});
+
+describe("sends while a mark waits", () => {
+  it("hold while the lanes' worth of answers wait for their mark behind a mail batch, so a crash resends few", async () => {
+    const { store } = await makeDesk();
+    const t0 = at("2026-12-07", "08:00");
+    const n = 60;
+    await store.tx(async (r) => {
+      for (let i = 0; i < n; i++)
+        await r.outbox.enqueue(
+          { channel: "mail", recipient: `vanthu${i}@hanoi.gov.vn`, kind: "k", payload: { n: i } },
+          t0,
+        );
+    });
+    // Marks counted when their transaction commits.
+    const repos = await store.read((r) => r);
+    const markSent = repos.outbox.markSent.bind(repos.outbox);
+    let inTx = 0;
+    let committed = 0;
+    repos.outbox.markSent = async (id, at) => {
+      inTx++;
+      return markSent(id, at);
+    };
+    const tx = store.tx.bind(store);
+    store.tx = (async (fn, opts) => {
+      inTx = 0;
+      const out = await tx(fn, opts);
+      committed += inTx;
+      return out;
+    }) as typeof store.tx;
+    // A mail batch holds the database for 300 ms from the fifth send on: marks wait for its commit.
+    let batch: Promise<void> | null = null;
+    let holding = false;
+    const sent: string[] = [];
+    let unmarkedAtSend = 0;
+    let heldAtSend = 0;
+    const mail = async (m: OutboxMessage) => {
+      unmarkedAtSend = Math.max(unmarkedAtSend, sent.length - committed);
+      if (holding) heldAtSend++;
+      if (sent.length === 4 && !batch) {
+        holding = true;
+        batch = store.batch(
+          () =>
+            new Promise<void>((r) =>
+              setTimeout(() => {
+                holding = false;
+                r();
+              }, 300),
+            ),
+        );
+      }
+      await new Promise((r) => setTimeout(r, 5));
+      sent.push(m.recipient);
+    };
+    expect(await deliverDue(store, { mail }, t0, { mailLanes: MAIL_LANES })).toEqual({
+      sent: n,
+      retried: 0,
+      parked: 0,
+    });
+    await batch;
+    // Four lanes of 5 ms sends would send all 55 left while the batch holds for 300 ms. Held, each send finds
+    // fewer than the lanes' worth sent and unmarked (the others in flight add at most as many).
+    expect(unmarkedAtSend).toBeLessThan(MAIL_LANES);
+    expect(heldAtSend).toBeLessThanOrEqual(3 * MAIL_LANES);
+    expect(new Set(sent).size).toBe(n);
+    expect((await store.read((r) => r.outbox.list())).filter((m) => m.status === "sent")).toHaveLength(n);
   });
 });
 

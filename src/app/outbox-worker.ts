@@ -17,7 +17,7 @@ export function holderProcess(holder: string): { host: string; pid: number } | n
   const m = /^(.*):(\d+):[0-9a-f]{8}$/.exec(holder);
   return m ? { host: m[1]!, pid: Number(m[2]) } : null;
 }
-/** Messages one delivery round claims (and may hold sent but not yet marked when its process dies). */
+/** Messages one delivery round claims. */
 export const ROUND_LIMIT = 100;
 
 /** How long a claim on an outbox message or a job holds. */
@@ -72,8 +72,12 @@ export async function deliverDue(
   // Each sent message is marked as soon as it is sent: every send starts the mark loop unless it runs, and the loop
   // drains what waits, so what is sent while a mark waits (behind a mail batch's commit, say) goes in the next
   // transaction together. A crash before the mark sends those again at the next start (at least once: their
-  // Message-IDs are stable, so a threading mail client shows one); quiet, at most the sends in flight.
+  // Message-IDs are stable, so a threading mail client shows one). A send waits while as many answers as there are
+  // lanes are sent and not yet marked (their mark waiting behind a mail batch's commit, say): a crash then sends
+  // again fewer than twice the lanes, not every answer that went out meanwhile.
+  const lanes: (typeof due)[] = Array.from({ length: Math.max(1, opts.mailLanes ?? MAIL_LANES) }, () => []);
   const sentIds: number[] = [];
+  let unmarked = 0;
   let marking: Promise<void> | null = null;
   let markError: unknown = null;
   const markLoop = async (): Promise<void> => {
@@ -83,6 +87,7 @@ export async function deliverDue(
         await store.tx(async (r) => {
           for (const id of ids) await r.outbox.markSent(id, now);
         });
+        unmarked -= ids.length;
       }
     } catch (err) {
       markError ??= err;
@@ -93,11 +98,13 @@ export async function deliverDue(
   };
   const markSent = (id: number) => {
     sentIds.push(id);
+    unmarked++;
     marking ??= markLoop();
   };
   const deliver = (msg: (typeof due)[number]) =>
     withCorrelation(newCorrelationId("o"), async () => {
       const fields = { outbox: msg.id, channel: msg.channel, kind: msg.kind, booking: msg.booking };
+      while (unmarked >= lanes.length && marking) await marking;
       try {
         await senders[msg.channel]!(msg);
       } catch (err) {
@@ -120,7 +127,6 @@ export async function deliverDue(
     });
   // Lanes: one recipient's mails stay in one lane, in order; a backlog's answers to different mailboxes go out
   // side by side over the SMTP sender's connections instead of waiting for each other's round trips.
-  const lanes: (typeof due)[] = Array.from({ length: Math.max(1, opts.mailLanes ?? MAIL_LANES) }, () => []);
   for (const msg of due) lanes[msg.channel === "mail" ? laneOf(msg.recipient, lanes.length) : 0]!.push(msg);
   await Promise.all(
     lanes.map(async (lane) => {
