@@ -419,16 +419,17 @@ export function peakLoad(
 
 /** `peakLoad` without the holders whose codes are in `skip` (when given). */
 function peakOf(
-  holders: readonly Pick<SlotHolder, "start" | "end" | "ports">[] | readonly SlotHolder[],
+  holders: readonly (Pick<SlotHolder, "start" | "end" | "ports"> & { code?: string })[],
   s0: number,
   e0: number,
+  /** Codes of holders to leave out; only holders with a code can be left out. */
   skip: ReadonlySet<string> | null,
 ): { conferences: number; ports: number } {
   const n = holders.length;
   // Positions go in the low bits under POS; (window length × 2 + 1) × POS must stay exact in a double.
   const POS = 2 ** Math.ceil(Math.log2(n + 1));
   if ((e0 - s0) * 2 * POS + POS >= Number.MAX_SAFE_INTEGER || !(e0 >= s0)) {
-    const kept = skip ? (holders as readonly SlotHolder[]).filter((h) => !skip.has(h.code)) : holders;
+    const kept = skip ? holders.filter((h) => h.code === undefined || !skip.has(h.code)) : holders;
     return peakLoadReference(kept, new Date(s0), new Date(e0));
   }
   if (peakScratch.ports.length < n) {
@@ -442,7 +443,7 @@ function peakOf(
     const hs = h.start.getTime();
     const he = h.end.getTime();
     if (!(s0 < he && hs < e0)) continue;
-    if (skip?.has((h as SlotHolder).code)) continue;
+    if (skip && h.code !== undefined && skip.has(h.code)) continue;
     ports[j] = h.ports;
     // Ends before starts at the same instant: back-to-back sessions do not overlap.
     events[count++] = ((Math.max(hs, s0) - s0) * 2 + 1) * POS + j;
