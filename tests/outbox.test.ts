@@ -119,7 +119,7 @@ describe("outbox delivery", () => {
 });
 
 describe("sends while a mark waits", () => {
-  it("hold while the lanes' worth of answers wait for their mark behind a mail batch, so a crash resends few", async () => {
+  it("hold while the lanes' worth of answers wait for their mark (behind a mail batch), so a crash resends few", async () => {
     const { store } = await makeDesk();
     const t0 = at("2026-12-07", "08:00");
     const n = 60;
@@ -130,41 +130,43 @@ describe("sends while a mark waits", () => {
           t0,
         );
     });
-    // Marks counted when their transaction commits.
-    const repos = await store.read((r) => r);
-    const markSent = repos.outbox.markSent.bind(repos.outbox);
-    let inTx = 0;
+    // From the fifth send on, transactions wait 300 ms, as a mail batch's commit makes a mark wait on SQLite;
+    // marks are counted when their transaction commits.
+    let gate: Promise<void> | null = null;
+    let holding = false;
     let committed = 0;
-    repos.outbox.markSent = async (id, at) => {
-      inTx++;
-      return markSent(id, at);
-    };
     const tx = store.tx.bind(store);
     store.tx = (async (fn, opts) => {
-      inTx = 0;
-      const out = await tx(fn, opts);
-      committed += inTx;
+      if (gate) await gate;
+      let marks = 0;
+      const out = await tx(async (r, c) => {
+        const markSent = r.outbox.markSent;
+        r.outbox.markSent = async (id, when) => {
+          marks++;
+          return markSent.call(r.outbox, id, when);
+        };
+        try {
+          return await fn(r, c);
+        } finally {
+          r.outbox.markSent = markSent;
+        }
+      }, opts);
+      committed += marks;
       return out;
     }) as typeof store.tx;
-    // A mail batch holds the database for 300 ms from the fifth send on: marks wait for its commit.
-    let batch: Promise<void> | null = null;
-    let holding = false;
     const sent: string[] = [];
     let unmarkedAtSend = 0;
     let heldAtSend = 0;
     const mail = async (m: OutboxMessage) => {
       unmarkedAtSend = Math.max(unmarkedAtSend, sent.length - committed);
       if (holding) heldAtSend++;
-      if (sent.length === 4 && !batch) {
+      if (sent.length === 4 && !gate) {
         holding = true;
-        batch = store.batch(
-          () =>
-            new Promise<void>((r) =>
-              setTimeout(() => {
-                holding = false;
-                r();
-              }, 300),
-            ),
+        gate = new Promise<void>((r) =>
+          setTimeout(() => {
+            holding = false;
+            r();
+          }, 300),
         );
       }
       await new Promise((r) => setTimeout(r, 5));
@@ -175,8 +177,7 @@ describe("sends while a mark waits", () => {
       retried: 0,
       parked: 0,
     });
-    await batch;
-    // Four lanes of 5 ms sends would send all 55 left while the batch holds for 300 ms. Held, each send finds
+    // Four lanes of 5 ms sends would send all 55 left while the marks wait 300 ms. Held, each send finds
     // fewer than the lanes' worth sent and unmarked (the others in flight add at most as many).
     expect(unmarkedAtSend).toBeLessThan(MAIL_LANES);
     expect(heldAtSend).toBeLessThanOrEqual(3 * MAIL_LANES);
