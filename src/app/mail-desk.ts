@@ -405,11 +405,16 @@ export class MailDesk {
       const t =
         times[0] ??
         (baseTime ? { hour: Number(baseTime.slice(0, 2)), minute: Number(baseTime.slice(3, 5)) } : null);
-      if (day && t) {
+      // «kéo dài đến 12h00», «kết thúc lúc 11h30»: one hour that names the end moves the end, not the session.
+      const endOnly = times.length === 1 && endsAt(folded, times[0]!.index);
+      if (day && t && endOnly) {
+        patch.end = wallClockInstant(day, t.hour, t.minute, zone);
+      } else if (day && t) {
         patch.start = wallClockInstant(day, t.hour, t.minute, zone);
         if (times[1]) patch.end = wallClockInstant(day, times[1].hour, times[1].minute, zone);
       }
     }
+    const removed = removedParticipants(text, reader);
     const add = /\bthem (?:cac )?(?:diem cau )?(.+)$/m.exec(fold(text).replace(/ *\n */g, "\n"));
     if (add || parsed.participants.length || parsed.unresolved.length) {
       const codes = new Set(parsed.participants);
@@ -427,9 +432,11 @@ export class MailDesk {
       }
       const hostEndpoint = snapshot.hostEndpoint(agency);
       if (hostEndpoint) codes.delete(hostEndpoint);
-      patch.addParticipants = [...codes];
+      for (const c of removed) codes.delete(c);
+      if (codes.size || unresolved.length || !removed.length) patch.addParticipants = [...codes];
       if (unresolved.length) patch.unresolved = unresolved;
     }
+    if (removed.length) patch.removeParticipants = removed;
     if (parsed.title && /noi dung|chu de/.test(fold(text))) patch.title = parsed.title;
     if (parsed.contact?.name && parsed.contact.phone) patch.contact = parsed.contact;
     // Not `parsed.emergency`: "đột xuất" in a reply usually explains the change, it does not ask for priority.
@@ -565,6 +572,44 @@ function officialCopy(
       preface: `Bản sao gửi hòm thư công vụ của cơ quan để biết: hòm thư ${from} vừa gửi đề nghị về lịch họp ${booking.code} đã được xác nhận; kết quả xử lý ở dưới. Nếu cơ quan không gửi đề nghị này, đề nghị báo ngay cho bộ phận kỹ thuật.`,
     },
   };
+}
+
+/**
+ * Whether the hour at `index` of a folded reply is the session's new end: «kéo dài đến», «kết thúc (lúc)»,
+ * «giờ kết thúc:», «xong lúc», «bế mạc lúc» just before it. A bare «đến» is not enough: «dời đến 14h» moves the start.
+ */
+function endsAt(folded: string, index: number): boolean {
+  const before = folded.slice(Math.max(0, index - 40), index);
+  return /(?:keo dai|ket thuc|xong|be mac)(?:\s+(?:den|toi|luc|vao|vao luc|truoc))?\s*:?\s*$/.test(before);
+}
+
+/** «bớt (điểm cầu)», «bỏ/hủy/xóa/không mời/rút điểm cầu»: the words that take endpoints out of a session. */
+const REMOVE_MARKED =
+  /(?<!\p{L})(?:(?:rút |bỏ )?bớt(?:\s+(?:các\s+)?điểm cầu)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
+const REMOVE_FOLDED =
+  /\b(?:(?:rut |bo )?bot(?:\s+(?:cac\s+)?diem cau)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)\s+(?:cac\s+)?diem cau)\b\s*/g;
+/** Where a list of endpoints to remove stops: the next request in the sentence, or the sentence's end. */
+const REMOVE_LIST_END =
+  /[;\n]|\b(?:them|bo sung|dong thoi|cac diem cau khac|giu nguyen|nua)\b|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/;
+
+/**
+ * The endpoints a reply takes out of its session: «bớt điểm cầu P. Ba Đình», «đề nghị bỏ điểm cầu UBND phường
+ * Ba Đình», «không mời điểm cầu … nữa». With diacritics the verb must be written with them: «toàn bộ điểm cầu» is
+ * not «bỏ điểm cầu». Only names the directory knows are removed.
+ */
+function removedParticipants(text: string, reader: MailReader): string[] {
+  const folded = foldKeepingIndex(text);
+  const re = hasDiacritics(text) ? REMOVE_MARKED : REMOVE_FOLDED;
+  const source = hasDiacritics(text) ? text : folded;
+  const out: string[] = [];
+  for (const m of source.matchAll(new RegExp(re.source, re.flags))) {
+    const from = m.index + m[0].length;
+    const rest = folded.slice(from);
+    const stop = REMOVE_LIST_END.exec(rest);
+    const list = text.slice(from, from + (stop ? stop.index : rest.length));
+    for (const c of resolveParticipants(reader.matcher, list).codes) if (!out.includes(c)) out.push(c);
+  }
+  return out;
 }
 
 /** The clauses of a reply's own text (quotes and signature are already gone), each also folded. */
