@@ -344,6 +344,8 @@ export class MailDesk {
       defaultDurationMinutes: this.desk.reg.defaultDurationMinutes,
       senderAgency: agency.name,
     });
+    if (!looksLikeBooking(facts, parsed.start, parsed.title, this.desk.reg.zone))
+      return this.notBooking(facts, raw, now, ctx, agency.name, capped);
     const res = await registerBooking(desk, toBookingRequest(parsed, from, now), {
       now,
       inbound,
@@ -351,6 +353,44 @@ export class MailDesk {
     });
     if (res.duplicate) return { kind: "duplicate", key };
     return { kind: "registered", key, code: res.code, decision: res.decision };
+  }
+
+  /**
+   * A new mail from an agency that asks for no session (a question, a complaint about a line): no booking is
+   * opened, the clerk is told so and how to book, and the technicians are told to read it in the mailbox.
+   */
+  private async notBooking(
+    facts: MailFacts,
+    raw: Buffer,
+    now: Date,
+    ctx: HandleOptions,
+    agency: string,
+    capped: boolean,
+  ): Promise<MailOutcome> {
+    const reason = "thư không phải đăng ký lịch họp";
+    const ref = mailRef(raw);
+    const notices: Parameters<MailDesk["record"]>[5] = [
+      {
+        channel: "desk",
+        recipient: "mcu-technician",
+        kind: "mail-not-booking",
+        payload: {
+          text: `Thư của ${agency} (mã tham chiếu ${ref}) không nêu thời gian hay nội dung cuộc họp nên không được xử lý như đăng ký lịch họp; đề nghị đọc trong hộp thư và trả lời.`,
+        },
+      },
+    ];
+    if (!capped)
+      notices.push({
+        channel: "mail",
+        recipient: facts.from!,
+        kind: "mail-not-booking",
+        payload: {
+          text: `Thư của quý cơ quan không phải là đăng ký lịch họp (thư không nêu thời gian, nội dung cuộc họp) nên chưa có lịch họp nào được tạo; thư đã được chuyển cán bộ kỹ thuật để trả lời.\nNếu cần đăng ký lịch họp, đề nghị gửi thư nêu đủ: cơ quan chủ trì; danh sách điểm cầu thành phần; thời gian họp; nội dung họp; đầu mối liên hệ (họ tên, số điện thoại) (Điều 12.2a).`,
+          thread: threadOf(facts),
+        },
+      });
+    const fresh = await this.record(facts.key, "ignored", reason, raw, now, notices, ctx);
+    return fresh ? { kind: "ignored", key: facts.key, reason } : { kind: "duplicate", key: facts.key };
   }
 
   /** Trusted boundary header first, our own DKIM/SPF/DMARC check otherwise. */
@@ -531,6 +571,19 @@ export class MailDesk {
       ? { kind: "refused", key: facts.key, reason, replied: answer }
       : { kind: "duplicate", key: facts.key };
   }
+}
+
+/**
+ * Whether a new mail asks for a session at all: it gives an hour, a date or a content, or speaks of a meeting
+ * («họp», «hội nghị», «giao ban», «tập huấn»). A question about how to register or a complaint about a line does
+ * none of these; a booking that forgot its time still speaks of the meeting and is asked for what it lacks.
+ */
+function looksLikeBooking(facts: MailFacts, start: Date | null, title: string | null, zone: string): boolean {
+  if (start || title) return true;
+  const text = `${facts.subject}\n${facts.text}`;
+  const folded = foldKeepingIndex(text);
+  if (findTimes(folded).length || findDates(text, folded, facts.date ?? new Date(), zone).length) return true;
+  return /\b(?:hop|hoi nghi|hoi thao|giao ban|tap huan|lich hop)\b/.test(folded);
 }
 
 /** A short reference to a mail that names nothing its sender wrote: the head of the SHA-256 of its source. */
