@@ -50,3 +50,48 @@ describe("a mail to the desk that is no booking opens no booking", () => {
     expect(bookings).toHaveLength(1);
   });
 });
+
+const LETTER = (time: string, contact: string, signature: string) => `Kính gửi: Trung tâm Tin học - Công báo
+
+Sở Công Thương đăng ký họp trực tuyến với các điểm cầu: UBND phường Ngọc Hà, P. Ba Đình
+Thời gian: ${time}
+Nội dung: Hội nghị triển khai nhiệm vụ năm 2027
+${contact}
+Trân trọng,
+${signature}`;
+
+const SIGNATURE = "Nguyễn Văn An\nVăn phòng Sở Công Thương\nĐT: 024 3825 1234 - DĐ: 0912 345 678\nNgày 25/11/2026";
+
+describe("«cả ngày» books the working day", () => {
+  for (const time of ["cả ngày 10/12/2026", "Cả ngày thứ Năm, ngày 10/12/2026", "ngày 10/12/2026 (cả ngày)"]) {
+    it(time, async () => {
+      const { outcome, answer } = await send(LETTER(time, "Liên hệ: Lê Thị Hoa, 0983 210 456", "Văn thư"));
+      expect(outcome).toMatchObject({ kind: "registered", decision: { outcome: "confirmed" } });
+      expect(answer).toContain("Thời gian: 07:30–17:00 Thứ Năm, 10/12/2026.");
+    });
+  }
+
+  it("an hour given with it wins («cả ngày, từ 8h00»)", async () => {
+    const { answer } = await send(LETTER("cả ngày 10/12/2026, từ 8h00 đến 16h30", "Liên hệ: Lê Thị Hoa, 0983 210 456", ""));
+    expect(answer).toContain("Thời gian: 08:00–16:30 Thứ Năm, 10/12/2026.");
+  });
+});
+
+describe("the person and phone of the signature are the contact when the mail names none", () => {
+  it("name above the office, mobile after the office phone; the signature's date is not the session's", async () => {
+    const { outcome, answer } = await send(LETTER("9h00 ngày 10/12/2026", "", SIGNATURE));
+    expect(outcome).toMatchObject({ kind: "registered", decision: { outcome: "confirmed" } });
+    expect(answer).toContain("Đầu mối liên hệ: Nguyễn Văn An, 0912345678.");
+    expect(answer).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
+  });
+
+  it("a contact the mail names wins over the signature", async () => {
+    const { answer } = await send(LETTER("9h00 ngày 10/12/2026", "Liên hệ: Lê Thị Hoa, 0983 210 456", SIGNATURE));
+    expect(answer).toContain("Đầu mối liên hệ: Lê Thị Hoa, 0983210456.");
+  });
+
+  it("an office and its phone without a person is still no contact", async () => {
+    const { outcome } = await send(LETTER("9h00 ngày 10/12/2026", "", "Văn phòng Sở Công Thương\nĐT: 024.3825.1234"));
+    expect(outcome).toMatchObject({ decision: { outcome: "needs-info", missing: ["contact"] } });
+  });
+});

@@ -342,6 +342,7 @@ export class MailDesk {
       matcher: reader.matcher,
       zone: this.desk.reg.zone,
       defaultDurationMinutes: this.desk.reg.defaultDurationMinutes,
+      workday: this.desk.reg.workday,
       senderAgency: agency.name,
     });
     if (!looksLikeBooking(facts, parsed.start, parsed.title, this.desk.reg.zone))
@@ -428,11 +429,13 @@ export class MailDesk {
     const folded = foldKeepingIndex(text);
     const patch: BookingPatch = {};
     const parsed = understand(
-      { ...facts, subject: "" },
+      // A reply's signature is no request to change the contact: only its text asks for changes.
+      { ...facts, subject: "", signature: "" },
       {
         matcher: reader.matcher,
         zone: this.desk.reg.zone,
         defaultDurationMinutes: this.desk.reg.defaultDurationMinutes,
+        workday: this.desk.reg.workday,
         senderAgency: agency,
       },
     );

@@ -223,6 +223,37 @@ export function parseContact(value: string): Contact | null {
   return { name: name ?? "", phone: phone ?? "" };
 }
 
+/** Words that open an office's line, a title or a label in a signature, never a person's name. */
+const NOT_A_PERSON =
+  /^(?:van phong|phong|so|ubnd|uy ban|trung tam|ban|chi cuc|cuc|van thu|chuyen vien|truong|pho|giam doc|chanh|can bo|email|e-mail|dt|sdt|dd|dien thoai|di dong|dia chi|fax|tel|mobile|ha noi|thanh pho|cong ty|bo phan|to|doi|hdnd|thanh uy|dang uy|ngay|website)\b/;
+
+/**
+ * «Nguyễn Văn An / Văn phòng Sở … / ĐT: 024… - DĐ: 0912…» under «Trân trọng,»: a person's name (two to five
+ * capitalised words, no office, title or label) and a phone, the mobile when there is one. An office without a
+ * person is no contact (Điều 12.2a asks for a full name).
+ */
+function contactFromSignature(signature: string): Contact | null {
+  const lines = signature.split("\n");
+  const name = lines
+    .slice(0, 4)
+    .map((l) =>
+      l
+        .replace(HONORIFIC, "")
+        .replace(/[.,;:]+$/, "")
+        .trim(),
+    )
+    .find(
+      (l) =>
+        /^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4}$/u.test(l) && !NOT_A_PERSON.test(fold(l)) && !/\d/.test(l),
+    );
+  if (!name) return null;
+  const phones = [...signature.matchAll(new RegExp(PHONE_RE.source, "g"))].flatMap(
+    (m) => normalizePhone(m[0]) ?? [],
+  );
+  const phone = phones.find((p) => /^0[35789]\d{8}$/.test(p)) ?? phones[0];
+  return phone ? { name, phone } : null;
+}
+
 function contactFromProse(text: string): string | null {
   const folded = foldKeepingIndex(text);
   const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?/.exec(folded);
@@ -304,6 +335,8 @@ export interface UnderstandContext {
   defaultDurationMinutes: number;
   /** The agency of the sender's mailbox, when it is an official one. */
   senderAgency: string | null;
+  /** Office hours (local «HH:MM»): what «cả ngày» books. */
+  workday?: { start: string; end: string };
 }
 
 /**
@@ -312,7 +345,7 @@ export interface UnderstandContext {
  * that yields the most complete booking wins; on a tie, the first.
  */
 export function understand(
-  facts: Pick<MailFacts, "text" | "subject" | "date"> & { alternatives?: string[] },
+  facts: Pick<MailFacts, "text" | "subject" | "date"> & { alternatives?: string[]; signature?: string },
   ctx: UnderstandContext,
 ): ParsedBooking {
   const texts = [facts.text, ...(facts.alternatives ?? []).filter((t) => t !== facts.text)];
@@ -330,7 +363,7 @@ function score(p: ParsedBooking): number {
 }
 
 function understandText(
-  facts: Pick<MailFacts, "text" | "subject" | "date">,
+  facts: Pick<MailFacts, "text" | "subject" | "date"> & { signature?: string },
   ctx: UnderstandContext,
 ): ParsedBooking {
   const text = facts.text;
@@ -417,6 +450,12 @@ function understandText(
     if (times[1]) end = at(times[1]);
     // An end at or before the start stays as written: the rules ask the clerk rather than guess a length.
     end ??= new Date(start.getTime() + ctx.defaultDurationMinutes * 60_000);
+  } else if (date && ctx.workday && /\b(?:ca|suot) ngay\b/.test(foldedScope)) {
+    // «cả ngày 10/12»: the working day, said back in the answer for the clerk to correct.
+    const [sh, sm] = ctx.workday.start.split(":").map(Number);
+    const [eh, em] = ctx.workday.end.split(":").map(Number);
+    start = wallClockInstant(date.date, sh!, sm!, ctx.zone);
+    end = wallClockInstant(date.date, eh!, em!, ctx.zone);
   } else if (date && fields.time) {
     // «chiều mai», «sáng thứ 6 tuần sau»: the day was understood, and the clerk is told which, with the hour asked.
     warnings.push(
@@ -426,7 +465,9 @@ function understandText(
 
   const title = (fields.title ?? titleFromProse(text) ?? null)?.replace(/[.]$/, "").trim() || null;
   const contactText = fields.contact ?? contactFromProse(text);
-  const contact = contactText ? parseContact(contactText) : null;
+  let contact = contactText ? parseContact(contactText) : null;
+  if ((!contact?.name || !contact.phone) && facts.signature)
+    contact = contactFromSignature(facts.signature) ?? contact;
 
   const parsed: ParsedBooking = {
     host,
