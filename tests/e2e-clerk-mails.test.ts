@@ -60,10 +60,15 @@ ${contact}
 Trân trọng,
 ${signature}`;
 
-const SIGNATURE = "Nguyễn Văn An\nVăn phòng Sở Công Thương\nĐT: 024 3825 1234 - DĐ: 0912 345 678\nNgày 25/11/2026";
+const SIGNATURE =
+  "Nguyễn Văn An\nVăn phòng Sở Công Thương\nĐT: 024 3825 1234 - DĐ: 0912 345 678\nNgày 25/11/2026";
 
 describe("«cả ngày» books the working day", () => {
-  for (const time of ["cả ngày 10/12/2026", "Cả ngày thứ Năm, ngày 10/12/2026", "ngày 10/12/2026 (cả ngày)"]) {
+  for (const time of [
+    "cả ngày 10/12/2026",
+    "Cả ngày thứ Năm, ngày 10/12/2026",
+    "ngày 10/12/2026 (cả ngày)",
+  ]) {
     it(time, async () => {
       const { outcome, answer } = await send(LETTER(time, "Liên hệ: Lê Thị Hoa, 0983 210 456", "Văn thư"));
       expect(outcome).toMatchObject({ kind: "registered", decision: { outcome: "confirmed" } });
@@ -72,7 +77,9 @@ describe("«cả ngày» books the working day", () => {
   }
 
   it("an hour given with it wins («cả ngày, từ 8h00»)", async () => {
-    const { answer } = await send(LETTER("cả ngày 10/12/2026, từ 8h00 đến 16h30", "Liên hệ: Lê Thị Hoa, 0983 210 456", ""));
+    const { answer } = await send(
+      LETTER("cả ngày 10/12/2026, từ 8h00 đến 16h30", "Liên hệ: Lê Thị Hoa, 0983 210 456", ""),
+    );
     expect(answer).toContain("Thời gian: 08:00–16:30 Thứ Năm, 10/12/2026.");
   });
 });
@@ -86,12 +93,16 @@ describe("the person and phone of the signature are the contact when the mail na
   });
 
   it("a contact the mail names wins over the signature", async () => {
-    const { answer } = await send(LETTER("9h00 ngày 10/12/2026", "Liên hệ: Lê Thị Hoa, 0983 210 456", SIGNATURE));
+    const { answer } = await send(
+      LETTER("9h00 ngày 10/12/2026", "Liên hệ: Lê Thị Hoa, 0983 210 456", SIGNATURE),
+    );
     expect(answer).toContain("Đầu mối liên hệ: Lê Thị Hoa, 0983210456.");
   });
 
   it("an office and its phone without a person is still no contact", async () => {
-    const { outcome } = await send(LETTER("9h00 ngày 10/12/2026", "", "Văn phòng Sở Công Thương\nĐT: 024.3825.1234"));
+    const { outcome } = await send(
+      LETTER("9h00 ngày 10/12/2026", "", "Văn phòng Sở Công Thương\nĐT: 024.3825.1234"),
+    );
     expect(outcome).toMatchObject({ decision: { outcome: "needs-info", missing: ["contact"] } });
   });
 });
