@@ -5,7 +5,8 @@ import { cliHere } from "./support/cli-here.js";
 
 // Found by trying the CLI as a technician: a mistyped option was answered with node's parseArgs message in English.
 
-const ENGLISH = /Unknown option|argument missing|does not take an argument|ambiguous|Unexpected argument|positional/;
+const ENGLISH =
+  /Unknown option|argument missing|does not take an argument|ambiguous|Unexpected argument|positional/;
 
 describe("a mistyped option is answered in Vietnamese", () => {
   const cases: [string[], string][] = [
