@@ -106,3 +106,42 @@ describe("the person and phone of the signature are the contact when the mail na
     expect(outcome).toMatchObject({ decision: { outcome: "needs-info", missing: ["contact"] } });
   });
 });
+
+describe("endpoints by the code the answers print, or with a remark in brackets", () => {
+  it("«CX-00008, CX-00004»: the codes every answer shows beside the names", async () => {
+    const { outcome, answer } = await send(
+      LETTER("9h00 ngày 10/12/2026", "Liên hệ: Lê Thị Hoa, 0983 210 456", "").replace(
+        "UBND phường Ngọc Hà, P. Ba Đình",
+        "CX-00008, cx-00004",
+      ),
+    );
+    expect(outcome).toMatchObject({ decision: { outcome: "confirmed" } });
+    expect(answer).toContain("Phường Ngọc Hà (CX-00008); Phường Ba Đình (CX-00004)");
+  });
+
+  it("«phường Ngọc Hà (điểm cầu chính)»: the remark is not part of the name; «(điểm cầu 2)» still is", async () => {
+    const { outcome, answer } = await send(
+      LETTER("9h00 ngày 10/12/2026", "Liên hệ: Lê Thị Hoa, 0983 210 456", "").replace(
+        "UBND phường Ngọc Hà, P. Ba Đình",
+        "phường Ngọc Hà (điểm cầu chính), Sở Y tế (điểm cầu 2)",
+      ),
+    );
+    expect(outcome).toMatchObject({ decision: { outcome: "confirmed" } });
+    expect(answer).toContain("Phường Ngọc Hà (CX-00008); Sở Y tế (điểm cầu 2) (SYT-02)");
+  });
+});
+
+describe("a length the clerk gives sets the end", () => {
+  const cases: [string, string][] = [
+    ["8h30 ngày 10/12/2026 (thời gian dự kiến 03 tiếng)", "08:30–11:30"],
+    ["8h30 ngày 10/12/2026, trong 90 phút", "08:30–10:00"],
+    ["8 giờ 30 phút ngày 10/12/2026, khoảng 1 tiếng rưỡi", "08:30–10:00"],
+    ["8 giờ 30 phút ngày 10/12/2026", "08:30–10:30"],
+  ];
+  for (const [time, range] of cases) {
+    it(time, async () => {
+      const { answer } = await send(LETTER(time, "Liên hệ: Lê Thị Hoa, 0983 210 456", ""));
+      expect(answer).toContain(`Thời gian: ${range} Thứ Năm, 10/12/2026.`);
+    });
+  }
+});

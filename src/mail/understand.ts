@@ -329,6 +329,18 @@ function mergeFlags(a: ReturnType<typeof flags>, b: ReturnType<typeof flags>): R
   };
 }
 
+/**
+ * A length the clerk gives instead of an end, in minutes: «dự kiến 03 tiếng», «trong 90 phút», «1 tiếng rưỡi».
+ * The minutes of an hour («8 giờ 30 phút») are no length; more than half a day is not believed.
+ */
+function lengthSaid(folded: string): number | null {
+  const m = /(?<!(?:\d\s*(?:h|g|gio)|:)\s*)\b(\d{1,3})\s*(tieng|phut)(\s+ruoi)?\b/.exec(folded);
+  if (!m) return null;
+  const n = Number(m[1]);
+  const minutes = m[2] === "tieng" ? n * 60 + (m[3] ? 30 : 0) : n;
+  return minutes > 0 && minutes <= 12 * 60 ? minutes : null;
+}
+
 export interface UnderstandContext {
   matcher: DirectoryMatcher;
   zone: string;
@@ -449,7 +461,8 @@ function understandText(
     start = at(times[0]);
     if (times[1]) end = at(times[1]);
     // An end at or before the start stays as written: the rules ask the clerk rather than guess a length.
-    end ??= new Date(start.getTime() + ctx.defaultDurationMinutes * 60_000);
+    const length = times[1] ? null : lengthSaid(foldedScope);
+    end ??= new Date(start.getTime() + (length ?? ctx.defaultDurationMinutes) * 60_000);
   } else if (date && ctx.workday && /\b(?:ca|suot) ngay\b/.test(foldedScope)) {
     // «cả ngày 10/12»: the working day, said back in the answer for the clerk to correct.
     const [sh, sm] = ctx.workday.start.split(":").map(Number);

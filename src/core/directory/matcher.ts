@@ -112,8 +112,23 @@ export class DirectoryMatcher {
     }
   }
 
-  /** Every endpoint code a participant phrase names (a group phrase names many). */
+  /**
+   * Every endpoint code a participant phrase names (a group phrase names many). An endpoint's code (the answers
+   * print it beside the name: «CX-00008») names it too; a remark in brackets that is no part of a name
+   * («phường Ngọc Hà (điểm cầu chính)») is dropped when the whole phrase names nothing.
+   */
   resolve(phrase: string): Resolution {
+    const code = phrase.trim().toUpperCase();
+    if (this.names.has(code)) return { codes: [code], suggestions: [] };
+    const named = this.resolveName(phrase);
+    if (named.codes.length || !/\(.*\)/.test(phrase)) return named;
+    const bare = phrase.replace(/\s*\([^()]*\)\s*/g, " ").trim();
+    if (!bare || bare === phrase.trim()) return named;
+    const without = this.resolveName(bare);
+    return without.codes.length ? without : named;
+  }
+
+  private resolveName(phrase: string): Resolution {
     const folded = fold(phrase);
     if (COMMUNE_GROUP.test(folded)) return { codes: [...this.communes], suggestions: [] };
     const key = nameKey(phrase);
