@@ -145,3 +145,52 @@ describe("a length the clerk gives sets the end", () => {
     });
   }
 });
+
+describe("a registration sent as an attached file", () => {
+  function withAttachment(subject: string, body: string): Buffer {
+    const b64 = (t: string | Buffer) => Buffer.from(t).toString("base64");
+    return Buffer.from(
+      [
+        "Authentication-Results: mx.test.hanoi.gov.vn; dmarc=pass header.from=hanoi.gov.vn",
+        "From: Văn thư <vanthu.sct@hanoi.gov.vn>",
+        "To: kythuat@hanoi.gov.vn",
+        `Subject: =?utf-8?b?${b64(subject)}?=`,
+        `Date: ${DATE}`,
+        "Message-ID: <dinh-kem@hanoi.gov.vn>",
+        "MIME-Version: 1.0",
+        'Content-Type: multipart/mixed; boundary="ranh-gioi"',
+        "",
+        "--ranh-gioi",
+        "Content-Type: text/plain; charset=utf-8",
+        "Content-Transfer-Encoding: base64",
+        "",
+        b64(body),
+        "--ranh-gioi",
+        'Content-Type: application/pdf; name="dang-ky.pdf"',
+        'Content-Disposition: attachment; filename="dang-ky.pdf"',
+        "Content-Transfer-Encoding: base64",
+        "",
+        b64("%PDF-1.4 văn bản"),
+        "--ranh-gioi--",
+        "",
+      ].join("\r\n"),
+    );
+  }
+
+  for (const subject of ["Đăng ký họp trực tuyến", "Gửi văn bản"]) {
+    it(`«${subject}»: the answer says the desk reads the mail, not the file`, async () => {
+      const desk = await makeDesk();
+      const outcome = await mailDeskOf(desk).handle(
+        withAttachment(
+          subject,
+          "Kính gửi Trung tâm,\nSở Công Thương gửi văn bản đăng ký (đính kèm).\nTrân trọng.",
+        ),
+        NOW,
+      );
+      expect(outcome).toMatchObject({ kind: "registered", decision: { outcome: "needs-info" } });
+      expect(await lastAnswer(desk)).toContain(
+        "Lưu ý: thư có tệp đính kèm, nhưng hệ thống chỉ đọc nội dung thư, không đọc tệp đính kèm;",
+      );
+    });
+  }
+});

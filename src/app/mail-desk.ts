@@ -347,6 +347,11 @@ export class MailDesk {
     });
     if (!looksLikeBooking(facts, parsed.start, parsed.title, this.desk.reg.zone))
       return this.notBooking(facts, raw, now, ctx, agency.name, capped);
+    // «xem văn bản đính kèm»: the clerk must learn that the desk read the mail, not the file.
+    if (parsed.missing.length && facts.attachments)
+      parsed.warnings.push(
+        "thư có tệp đính kèm, nhưng hệ thống chỉ đọc nội dung thư, không đọc tệp đính kèm; đề nghị ghi các thông tin còn thiếu ngay trong nội dung thư trả lời.",
+      );
     const res = await registerBooking(desk, toBookingRequest(parsed, from, now), {
       now,
       inbound,
@@ -582,7 +587,8 @@ export class MailDesk {
  * none of these; a booking that forgot its time still speaks of the meeting and is asked for what it lacks.
  */
 function looksLikeBooking(facts: MailFacts, start: Date | null, title: string | null, zone: string): boolean {
-  if (start || title) return true;
+  // A file attached is likely the registration itself: the answer then says the desk reads only the mail.
+  if (start || title || facts.attachments) return true;
   const text = `${facts.subject}\n${facts.text}`;
   const folded = foldKeepingIndex(text);
   if (findTimes(folded).length || findDates(text, folded, facts.date ?? new Date(), zone).length) return true;

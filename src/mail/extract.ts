@@ -21,6 +21,8 @@ export interface MailFacts {
   alternatives: string[];
   /** The signature block cut from the body a person wrote («Trân trọng,» and below, a few lines), or "". */
   signature: string;
+  /** Files attached to the mail (not the pictures of an HTML body): the desk reads none of them. */
+  attachments: number;
   /** Non-null when the mail was sent by a machine and must never be answered. */
   autoReason: string | null;
   /**
@@ -471,6 +473,7 @@ export function factsOf(mail: ParsedMail, raw: Buffer, own: OwnIdentity): MailFa
     text: alternatives[0] ?? "",
     alternatives,
     signature: bodies[0] ? signatureOf(bodies[0]) : bodies[1] ? signatureOf(bodies[1]) : "",
+    attachments: mail.attachments.filter((a) => !a.related && a.contentDisposition !== "inline").length,
     autoReason: autoReason(mail, own),
     auth: authFacts(mail),
   };
