@@ -194,3 +194,34 @@ describe("a registration sent as an attached file", () => {
     });
   }
 });
+
+describe("the hours of a session as offices write them", () => {
+  const cases: [string, string][] = [
+    ["8h30 ngày 10/12/2026, thời lượng 2 giờ", "08:30–10:30"],
+    ["từ 8h30 ngày 10/12/2026, dự kiến trong 3 giờ", "08:30–11:30"],
+    ["khoảng 9 giờ ngày 10/12/2026", "09:00–11:00"],
+  ];
+  for (const [time, range] of cases) {
+    it(`«${time}»: a length in hours is no end hour`, async () => {
+      const { answer } = await send(LETTER(time, "Liên hệ: Lê Thị Hoa, 0983 210 456", ""));
+      expect(answer).toContain(`Thời gian: ${range} Thứ Năm, 10/12/2026.`);
+    });
+  }
+
+  for (const time of ["8h30 ngày 10/12 và 11/12/2026", "từ 8h00 ngày 10/12 đến 11h00 ngày 11/12/2026"]) {
+    it(`«${time}»: two days are said back, the first one booked`, async () => {
+      const { answer } = await send(LETTER(time, "Liên hệ: Lê Thị Hoa, 0983 210 456", ""));
+      expect(answer).toContain("Thứ Năm, 10/12/2026.");
+      expect(answer).toContain(
+        "Lưu ý: thư ghi nhiều ngày (10/12/2026, 11/12/2026); lịch này chỉ xếp cho ngày 10/12/2026, đề nghị gửi đăng ký riêng cho từng ngày còn lại.",
+      );
+    });
+  }
+
+  it("one day written twice is one day", async () => {
+    const { answer } = await send(
+      LETTER("Thứ Năm (10/12/2026), 8h30 ngày 10/12/2026", "Liên hệ: Lê Thị Hoa, 0983 210 456", ""),
+    );
+    expect(answer).not.toContain("nhiều ngày");
+  });
+});

@@ -329,15 +329,24 @@ function mergeFlags(a: ReturnType<typeof flags>, b: ReturnType<typeof flags>): R
   };
 }
 
+/** The words before a length: «thời lượng», «trong (vòng)», «dự kiến (trong)», «khoảng», «kéo dài». */
+const LENGTH_WORD = /(?:thoi luong|trong(?: vong)?|du kien(?: trong)?|khoang|keo dai)\s*$/;
+const LENGTH_HOURS =
+  /(?:thoi luong|trong(?: vong)?|du kien(?: trong)?|khoang|keo dai)\s*(\d{1,2})\s*(gio)(\s+ruoi)?\b(?!\s*\d)/;
+
 /**
  * A length the clerk gives instead of an end, in minutes: «dự kiến 03 tiếng», «trong 90 phút», «1 tiếng rưỡi».
  * The minutes of an hour («8 giờ 30 phút») are no length; more than half a day is not believed.
  */
-function lengthSaid(folded: string): number | null {
-  const m = /(?<!(?:\d\s*(?:h|g|gio)|:)\s*)\b(\d{1,3})\s*(tieng|phut)(\s+ruoi)?\b/.exec(folded);
+function lengthSaid(folded: string, start: number): number | null {
+  const hours = LENGTH_HOURS.exec(folded);
+  const m =
+    /(?<!(?:\d\s*(?:h|g|gio)|:)\s*)\b(\d{1,3})\s*(tieng|phut)(\s+ruoi)?\b/.exec(folded) ??
+    // «trong 2 giờ» is a length only after the start; before it, «khoảng 9 giờ» is the start.
+    (hours && hours.index > start ? hours : null);
   if (!m) return null;
   const n = Number(m[1]);
-  const minutes = m[2] === "tieng" ? n * 60 + (m[3] ? 30 : 0) : n;
+  const minutes = m[2] === "phut" ? n : n * 60 + (m[3] ? 30 : 0);
   return minutes > 0 && minutes <= 12 * 60 ? minutes : null;
 }
 
@@ -424,7 +433,10 @@ function understandText(
   // Time: inside the labelled field when there is one, else the whole text.
   const scope = fields.time ?? text;
   const foldedScope = foldKeepingIndex(scope);
-  const times = findTimes(foldedScope);
+  // «8h30, thời lượng 2 giờ»: an hour after a length word, once the start is given, is the length, not the end.
+  const times = findTimes(foldedScope).filter(
+    (t, i) => i === 0 || !LENGTH_WORD.test(foldedScope.slice(Math.max(0, t.index - 24), t.index)),
+  );
   const dates = findDates(scope, foldedScope, reference, ctx.zone);
   // "Thực hiện Kế hoạch số 12/KH-UBND ngày 15/11/2026…, đăng ký họp 9h00 ngày 10/12/2026": the meeting's date is
   // the one nearest its hour, not the first the mail cites.
@@ -444,6 +456,14 @@ function understandText(
     warnings.push(`ngày ${wrong.written} không có trong lịch; đề nghị gửi lại ngày họp.`);
     date = undefined;
   }
+  // «8h30 ngày 10/12 và 11/12», «từ 8h ngày 10/12 đến 11h ngày 11/12»: one booking is one session on one day.
+  const days = [...new Set(dates.filter((d) => !qualifiesInvalid(d)).map((d) => d.date))];
+  if (fields.time && date && days.length > 1) {
+    const vi = (iso: string) => iso.split("-").reverse().join("/");
+    warnings.push(
+      `thư ghi nhiều ngày (${days.map(vi).join(", ")}); lịch này chỉ xếp cho ngày ${vi(date.date)}, đề nghị gửi đăng ký riêng cho từng ngày còn lại.`,
+    );
+  }
   if (date?.weekday && isoWeekday(date.date) !== date.weekday) {
     const day = date.date.split("-").reverse().join("/");
     warnings.push(
@@ -461,7 +481,7 @@ function understandText(
     start = at(times[0]);
     if (times[1]) end = at(times[1]);
     // An end at or before the start stays as written: the rules ask the clerk rather than guess a length.
-    const length = times[1] ? null : lengthSaid(foldedScope);
+    const length = times[1] ? null : lengthSaid(foldedScope, times[0].index);
     end ??= new Date(start.getTime() + (length ?? ctx.defaultDurationMinutes) * 60_000);
   } else if (date && ctx.workday && /\b(?:ca|suot) ngay\b/.test(foldedScope)) {
     // «cả ngày 10/12»: the working day, said back in the answer for the clerk to correct.
