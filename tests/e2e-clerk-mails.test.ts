@@ -225,3 +225,35 @@ describe("the hours of a session as offices write them", () => {
     expect(answer).not.toContain("nhiều ngày");
   });
 });
+
+describe("«không» before or after a support declines it", () => {
+  const cases: [string, { recording: boolean; cityHallRoom: boolean; emergency: boolean }][] = [
+    ["- Ghi hình: không", { recording: false, cityHallRoom: false, emergency: false }],
+    ["Không ghi hình.", { recording: false, cityHallRoom: false, emergency: false }],
+    [
+      "Hỗ trợ khác: không yêu cầu ghi hình, không sử dụng phòng họp trực tuyến tại trụ sở UBND Thành phố.",
+      { recording: false, cityHallRoom: false, emergency: false },
+    ],
+    [
+      "- Sử dụng phòng họp trực tuyến tại trụ sở UBND Thành phố: Không\n- Ghi âm, ghi hình: Không\n- Họp đột xuất, khẩn cấp: không",
+      { recording: false, cityHallRoom: false, emergency: false },
+    ],
+    ["Họp không khẩn.", { recording: false, cityHallRoom: false, emergency: false }],
+    [
+      "- Ghi hình: Có\n- Sử dụng phòng họp trực tuyến tại trụ sở UBND Thành phố: có",
+      { recording: true, cityHallRoom: true, emergency: false },
+    ],
+    [
+      "Đề nghị ghi hình, không cần kỹ thuật hỗ trợ tại chỗ. Họp khẩn.",
+      { recording: true, cityHallRoom: false, emergency: true },
+    ],
+  ];
+  for (const [said, flags] of cases) {
+    it(said.replace(/\n/g, " / "), async () => {
+      const { bookings } = await send(
+        LETTER("9h00 ngày 10/12/2026", `Liên hệ: Lê Thị Hoa, 0983 210 456\n${said}`, ""),
+      );
+      expect(bookings[0]?.request).toMatchObject(flags);
+    });
+  }
+});

@@ -90,3 +90,13 @@ describe("a reply that takes an endpoint out of the session removes it", () => {
     expect(recording.booking.request.participants).toContain(BA_DINH);
   });
 });
+
+describe("a support declined is not a support asked", () => {
+  it("«Đề nghị không ghi hình» withdraws the recording; «bổ sung ghi hình» asks it", async () => {
+    const asked = await replyTo("Đề nghị bổ sung ghi hình phiên họp.");
+    expect(asked.booking.request.recording).toBe(true);
+    const declined = await replyTo("Đề nghị không ghi hình.");
+    expect(declined.booking.request.recording).toBe(false);
+    expect(declined.answer).toContain("Ghi hình: không.");
+  });
+});

@@ -20,7 +20,7 @@ import { type MailFacts, type OwnIdentity, readMail } from "../mail/extract.js";
 import { readHead } from "../mail/head.js";
 import { MailReader } from "../mail/parse-file.js";
 import type { MailThread } from "../mail/thread.js";
-import { resolveParticipants, toBookingRequest, understand } from "../mail/understand.js";
+import { resolveParticipants, supportsSaid, toBookingRequest, understand } from "../mail/understand.js";
 import type { DirectorySnapshot } from "../store/directory-repo.js";
 import type { Repos, Store } from "../store/store.js";
 import {
@@ -490,8 +490,10 @@ export class MailDesk {
     // Not `parsed.emergency`: "đột xuất" in a reply usually explains the change, it does not ask for priority.
     const urgency = emergencyAsked(text);
     if (urgency !== null) patch.emergency = urgency;
-    if (parsed.recording) patch.recording = true;
-    if (parsed.cityHallRoom) patch.cityHallRoom = true;
+    // «đề nghị không ghi hình nữa», «không sử dụng phòng họp tại trụ sở UBND»: a support withdrawn.
+    const said = supportsSaid(text);
+    if (said.recording !== null) patch.recording = said.recording;
+    if (said.cityHallRoom !== null) patch.cityHallRoom = said.cityHallRoom;
     if (parsed.secret) Object.assign(patch, { secret: true, secretUnsure: parsed.secretUnsure });
     return patch;
   }

@@ -305,19 +305,59 @@ function topicOf(said: string): string | null {
   return rest.trim() || null;
 }
 
-function flags(text: string): Pick<ParsedBooking, "emergency" | "recording" | "cityHallRoom"> {
-  const folded = fold(text);
+/** Whether the text asks for a support (true), declines it (false: «không ghi hình», «Ghi hình: Không»), or is silent. */
+type Said = boolean | null;
+
+/**
+ * Each mention of a flag in `original` (matched by `re`, global, over `original` or its folded twin, same indices),
+ * read with its negation: «không (yêu cầu|sử dụng|cần…) ghi hình», «họp không khẩn», and the template's answer
+ * after the label («Ghi âm, ghi hình: Không», «Họp đột xuất, khẩn cấp: không»). One mention not negated asks.
+ */
+function saidOf(re: RegExp, source: string, folded: string): Said {
+  let said: Said = null;
+  for (const m of source.matchAll(re)) {
+    const from = m.index;
+    const to = from + m[0].length;
+    const before =
+      folded
+        .slice(Math.max(0, from - 40), from)
+        .split(/[.;\n!?]/)
+        .pop() ?? "";
+    const after = folded.slice(to, to + 40).split(/[.;\n!?]/)[0] ?? "";
+    const negated =
+      /\b(?:khong|chua|ko)\b(?:\s+\S+){0,3}\s*$/.test(before) ||
+      /^[^:]{0,24}:\s*(?:khong|ko|no)\b/.test(after) ||
+      /^\s*(?:khong|ko)\b/.test(after);
+    if (!negated) return true;
+    said = false;
+  }
+  return said;
+}
+
+/** What the text says of the three supports of Điều 12.2a, each asked, declined or not mentioned. */
+export function supportsSaid(text: string): { emergency: Said; recording: Said; cityHallRoom: Said } {
+  const folded = foldKeepingIndex(text);
   const marks = hasDiacritics(text);
   return {
     // «họp gấp» and the «hỏa tốc» mark of official letters say urgent as «khẩn» does; «gấp đôi» does not.
     emergency: marks
-      ? /khẩn(?!\s*trương)|đột xuất|họp\s+gấp|h(?:ỏa|oả)\s*tốc/iu.test(text)
-      : /\bkhan\b(?! truong)|\bdot xuat\b|\bhop gap\b|\bhoa toc\b/.test(folded),
-    recording: /\bghi (?:hinh|am)\b/.test(folded),
-    cityHallRoom:
-      /phong hop(?: truc tuyen)? (?:tai|o) tru so (?:ubnd|uy ban)|phong hop truc tuyen (?:cua )?ubnd thanh pho/.test(
-        folded,
-      ),
+      ? saidOf(/khẩn(?!\s*trương)|đột xuất|họp\s+gấp|h(?:ỏa|oả)\s*tốc/giu, text, folded)
+      : saidOf(/\bkhan\b(?! truong)|\bdot xuat\b|\bhop gap\b|\bhoa toc\b/g, folded, folded),
+    recording: saidOf(/\bghi (?:hinh|am)\b/g, folded, folded),
+    cityHallRoom: saidOf(
+      /phong hop(?: truc tuyen)? (?:tai|o) tru so (?:ubnd|uy ban)|phong hop truc tuyen (?:cua )?ubnd thanh pho/g,
+      folded,
+      folded,
+    ),
+  };
+}
+
+function flags(text: string): Pick<ParsedBooking, "emergency" | "recording" | "cityHallRoom"> {
+  const said = supportsSaid(text);
+  return {
+    emergency: said.emergency === true,
+    recording: said.recording === true,
+    cityHallRoom: said.cityHallRoom === true,
   };
 }
 
