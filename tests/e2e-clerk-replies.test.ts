@@ -100,3 +100,12 @@ describe("a support declined is not a support asked", () => {
     expect(declined.answer).toContain("Ghi hình: không.");
   });
 });
+
+describe("a reply that swaps an endpoint", () => {
+  it("«Thay điểm cầu P. Ba Đình bằng P. Giảng Võ»", async () => {
+    const { outcome, booking } = await replyTo("Thay điểm cầu P. Ba Đình bằng P. Giảng Võ.");
+    expect(outcome).toMatchObject({ kind: "changed" });
+    expect(booking.request.participants).toEqual(expect.arrayContaining(["CX-00008", "CX-00025"]));
+    expect(booking.request.participants).not.toContain("CX-00004");
+  });
+});

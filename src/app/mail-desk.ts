@@ -673,6 +673,12 @@ function removedParticipants(text: string, reader: MailReader): string[] {
     const list = text.slice(from, from + (stop ? stop.index : rest.length));
     for (const c of resolveParticipants(reader.matcher, list).codes) if (!out.includes(c)) out.push(c);
   }
+  // «thay (thế) điểm cầu P. Ba Đình bằng P. Giảng Võ»: the first goes; the second is added as any name the reply gives.
+  for (const m of folded.matchAll(/\bthay(?: the)?\s+(?:(?:cac\s+)?diem cau\s+)?([^\n;]+?)\s+bang\s/dg)) {
+    const [from, to] = m.indices![1]!;
+    const list = text.slice(from, to);
+    for (const c of resolveParticipants(reader.matcher, list).codes) if (!out.includes(c)) out.push(c);
+  }
   return out;
 }
 
