@@ -257,3 +257,26 @@ describe("«không» before or after a support declines it", () => {
     });
   }
 });
+
+describe("an official letter's addressees and copy list are not invited", () => {
+  const LETTER_PROSE = (head: string, foot: string) => `${head}
+
+Thực hiện Kế hoạch số 123/KH-UBND ngày 15/11/2026 của UBND Thành phố, Sở Công Thương đăng ký tổ chức hội nghị trực tuyến triển khai nhiệm vụ năm 2027 vào hồi 14h00 ngày 10/12/2026 tại điểm cầu Sở Công Thương, kết nối với điểm cầu UBND phường Ngọc Hà và UBND xã Sóc Sơn.
+Đầu mối liên hệ: đồng chí Nguyễn Văn An, chuyên viên, SĐT 0912 345 678.
+
+${foot}`;
+  const heads = [
+    "Kính gửi: Trung tâm Tin học - Công báo, Văn phòng UBND Thành phố",
+    "Kính gửi:\n- Trung tâm Tin học - Công báo;\n- Văn phòng UBND Thành phố.",
+  ];
+  const feet = [
+    "Nơi nhận:\n- Như trên;\n- UBND phường Ba Đình (để biết);\n- Sở Y tế;\n- Lưu: VT.",
+    "Đồng gửi: UBND phường Ba Đình, Sở Y tế.",
+  ];
+  for (const head of heads)
+    for (const foot of feet)
+      it(`${head.split("\n")[0]} … ${foot.split("\n")[0]}`, async () => {
+        const { bookings } = await send(LETTER_PROSE(head, foot));
+        expect(bookings[0]?.request.participants).toEqual(["CX-00008", "CX-00376"]);
+      });
+});

@@ -200,6 +200,26 @@ function unitMentions(text: string): string[] {
     .map((m) => m[0].trim());
 }
 
+/**
+ * An official letter names agencies that are not invited: its addressees («Kính gửi: Trung tâm …, Văn phòng UBND
+ * Thành phố») and, at its foot, those who receive a copy («Nơi nhận: - Như trên; - UBND phường … (để biết)», «Đồng
+ * gửi»). Both are cut before the prose is searched for endpoints.
+ */
+function addressesCut(text: string): string {
+  const folded = foldKeepingIndex(text);
+  const foot = /^[ \t\-•*]*(?:noi nhan|dong gui|dong kinh gui)\s*:/im.exec(folded);
+  const body = foot ? text.slice(0, foot.index) : text;
+  const foldedBody = foot ? folded.slice(0, foot.index) : folded;
+  let out = "";
+  let at = 0;
+  // «Kính gửi:» on its own line, with its addressees one a line below it («- Trung tâm …;»).
+  for (const m of foldedBody.matchAll(/^[ \t]*kinh gui\b[^\n]*(?:\n[ \t]*[-•+*][^\n]*)*/gim)) {
+    out += `${body.slice(at, m.index)} `;
+    at = m.index + m[0].length;
+  }
+  return out + body.slice(at);
+}
+
 const PHONE_RE = /(?:\+84[\s.]?|\b0)\d(?:[\s.-]?\d){7,10}\b/;
 const HONORIFIC = /^(?:(?:đồng chí|đ\/c|dong chi|ông|bà|anh|chị|ong|ba|chi)\s+)+/i;
 
@@ -450,7 +470,7 @@ function understandText(
     Object.assign(suggestions, list.suggestions);
   } else {
     const contactLine = contactFromProse(text) ?? "";
-    const prose = contactLine ? text.replace(contactLine, " ") : text;
+    const prose = addressesCut(contactLine ? text.replace(contactLine, " ") : text);
     // "Kế hoạch số 12/KH-UBND của UBND Thành phố": the author of a cited document is not invited.
     const folded = scanForm(prose);
     for (const hit of ctx.matcher.scan(prose))
