@@ -280,3 +280,38 @@ ${foot}`;
         expect(bookings[0]?.request.participants).toEqual(["CX-00008", "CX-00376"]);
       });
 });
+
+describe("a refusal names the endpoint as the clerk wrote it and cites the article", () => {
+  it("a busy endpoint, the busy headquarters room and a past date", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    const letter = (time: string, extra = "") =>
+      LETTER(time, `Liên hệ: Lê Thị Hoa, 0983 210 456\n${extra}`, "");
+    await md.handle(
+      mail({
+        id: "a@hanoi.gov.vn",
+        date: DATE,
+        body: letter("9h00 ngày 10/12/2026", "Sử dụng phòng họp trực tuyến tại trụ sở UBND Thành phố."),
+      }),
+      NOW,
+    );
+    const second = letter(
+      "10h00 ngày 10/12/2026",
+      "Sử dụng phòng họp trực tuyến tại trụ sở UBND Thành phố.",
+    ).replace("Sở Công Thương đăng ký", "Sở Y tế đăng ký");
+    await md.handle(
+      mail({ id: "b@hanoi.gov.vn", date: DATE, from: "vanthu.syt@hanoi.gov.vn", body: second }),
+      NOW,
+    );
+    const refused = await lastAnswer(desk);
+    expect(refused).toContain("KHÔNG BỐ TRÍ ĐƯỢC");
+    expect(refused).toContain(
+      "Điểm cầu Phường Ngọc Hà (CX-00008), Phường Ba Đình (CX-00004) đã có lịch họp khác trùng thời gian (kể cả 15 phút chuẩn bị giữa hai phiên) nên không bố trí được (Điều 11.2).",
+    );
+    expect(refused).toContain(
+      "Phòng họp trực tuyến tại trụ sở UBND Thành phố đã được đăng ký trong thời gian này nên không bố trí được (Điều 11.2).",
+    );
+    await md.handle(mail({ id: "c@hanoi.gov.vn", date: DATE, body: letter("9h00 ngày 20/11/2026") }), NOW);
+    expect(await lastAnswer(desk)).toContain("đã qua; đăng ký phải gửi trước phiên họp (Điều 12.2a)");
+  });
+});
