@@ -109,3 +109,37 @@ describe("a reply that swaps an endpoint", () => {
     expect(booking.request.participants).not.toContain("CX-00004");
   });
 });
+
+describe("a reply's signature", () => {
+  const SIGNED = "\n\nTrân trọng,\nNguyễn Văn An\nVăn phòng Sở Công Thương\nDĐ: 0912 345 678";
+
+  it("changes nothing when the booking has its contact («Cảm ơn» stays unanswered)", async () => {
+    const { outcome, booking } = await replyTo(`Cảm ơn Trung tâm.${SIGNED}`);
+    expect(outcome).toMatchObject({ kind: "ignored" });
+    expect(booking.request.contact?.name).toBe("Lâm Thị Ngọc");
+  });
+
+  it("completes a booking that was asked for its contact", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    const first = await md.handle(
+      mail({
+        id: "thieu@hanoi.gov.vn",
+        body: template(1).replace("- Thông tin đầu mối liên hệ: Lâm Thị Ngọc, SĐT 0983 210 456\n", ""),
+      }),
+      NOW,
+    );
+    expect(first).toMatchObject({ decision: { outcome: "needs-info", missing: ["contact"] } });
+    const reply = await md.handle(
+      mail({
+        id: "bo-sung@hanoi.gov.vn",
+        subject: `Re: Đăng ký lịch họp trực tuyến [${CODE}]`,
+        body: `Đầu mối liên hệ như chữ ký dưới đây.${SIGNED}`,
+        headers: { "In-Reply-To": "<thieu@hanoi.gov.vn>", References: "<thieu@hanoi.gov.vn>" },
+      }),
+      NOW,
+    );
+    expect(reply).toMatchObject({ kind: "changed", decision: { outcome: "confirmed" } });
+    expect(await lastAnswer(desk, CODE)).toContain("Đầu mối liên hệ: Nguyễn Văn An, 0912345678.");
+  });
+});

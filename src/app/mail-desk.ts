@@ -300,7 +300,10 @@ export class MailDesk {
           });
           return done ? { kind: "cancelled", key, code } : { kind: "duplicate", key };
         }
-        const patch = this.patchFrom(facts, reader, snapshot, booking.request.start, agency.name);
+        const contact = booking.request.contact;
+        const patch = this.patchFrom(facts, reader, snapshot, booking.request.start, agency.name, {
+          needsContact: !contact?.name || !contact.phone,
+        });
         if (Object.keys(patch).length === 0 && !isPostponement(facts.text)) {
           // "Cảm ơn", "đã nhận": a reply that asks for nothing changes nothing and gets no answer; a person
           // reads it in the mailbox if it asks something the desk cannot read.
@@ -429,13 +432,14 @@ export class MailDesk {
     snapshot: DirectorySnapshot,
     oldStart: Date | null,
     agency: string,
+    opts: { needsContact: boolean },
   ): BookingPatch {
     const text = facts.text;
     const folded = foldKeepingIndex(text);
     const patch: BookingPatch = {};
     const parsed = understand(
-      // A reply's signature is no request to change the contact: only its text asks for changes.
-      { ...facts, subject: "", signature: "" },
+      // A reply's signature is no request to change the contact, but it completes a booking that has none.
+      { ...facts, subject: "", signature: opts.needsContact ? facts.signature : "" },
       {
         matcher: reader.matcher,
         zone: this.desk.reg.zone,
