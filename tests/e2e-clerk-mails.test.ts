@@ -137,6 +137,8 @@ describe("a length the clerk gives sets the end", () => {
     ["8h30 ngày 10/12/2026, trong 90 phút", "08:30–10:00"],
     ["8 giờ 30 phút ngày 10/12/2026, khoảng 1 tiếng rưỡi", "08:30–10:00"],
     ["8 giờ 30 phút ngày 10/12/2026", "08:30–10:30"],
+    ["8h30 ngày 10/12/2026 (các điểm cầu kết nối trước 30 phút)", "08:30–10:30"],
+    ["8h30 ngày 10/12/2026, đề nghị kiểm tra kỹ thuật trước 1 tiếng", "08:30–10:30"],
   ];
   for (const [time, range] of cases) {
     it(time, async () => {

@@ -401,7 +401,14 @@ const LENGTH_HOURS =
 function lengthSaid(folded: string, start: number): number | null {
   const hours = LENGTH_HOURS.exec(folded);
   const m =
-    /(?<!(?:\d\s*(?:h|g|gio)|:)\s*)\b(\d{1,3})\s*(tieng|phut)(\s+ruoi)?\b/.exec(folded) ??
+    // «03 tiếng» is a length unless it says when to connect («kết nối trước 1 tiếng»); minutes need a length
+    // word («trong 90 phút»): «trước 30 phút», «15 phút chuẩn bị» are no length of the session.
+    /(?<!(?:\d\s*(?:h|g|gio)|:|truoc|sau|som|muon|cham nhat)\s*)\b(\d{1,3})\s*(tieng)(\s+ruoi)?\b/.exec(
+      folded,
+    ) ??
+    /(?:thoi luong|trong(?: vong)?|du kien(?: trong)?|khoang|keo dai)\s*(\d{1,3})\s*(phut)()\b/.exec(
+      folded,
+    ) ??
     // «trong 2 giờ» is a length only after the start; before it, «khoảng 9 giờ» is the start.
     (hours && hours.index > start ? hours : null);
   if (!m) return null;
