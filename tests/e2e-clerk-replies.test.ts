@@ -143,3 +143,24 @@ describe("a reply's signature", () => {
     expect(await lastAnswer(desk, CODE)).toContain("Đầu mối liên hệ: Nguyễn Văn An, 0912345678.");
   });
 });
+
+describe("a second cancellation", () => {
+  it("is told the session was already cancelled, not «from cancelled to cancelled»", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(mail({ id: "goc@hanoi.gov.vn", body: template(1) }), NOW);
+    for (const id of ["huy-1", "huy-2"])
+      await md.handle(
+        mail({
+          id: `${id}@hanoi.gov.vn`,
+          subject: `Re: Đăng ký lịch họp trực tuyến [${CODE}]`,
+          body: "Xin hủy lịch họp.",
+          headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
+        }),
+        NOW,
+      );
+    const answer = await lastAnswer(desk);
+    expect(answer).toContain("đã ở trạng thái «đã hủy» từ trước");
+    expect(answer).not.toContain("sang «đã hủy»");
+  });
+});
