@@ -317,3 +317,20 @@ describe("a refusal names the endpoint as the clerk wrote it and cites the artic
     expect(await lastAnswer(desk)).toContain("đã qua; đăng ký phải gửi trước phiên họp (Điều 12.2a)");
   });
 });
+
+describe("a list of a thousand made-up endpoints", () => {
+  it("is answered with the first twenty names and the number of the others, not six times its size", async () => {
+    const names = Array.from({ length: 1000 }, (_, i) => `UBND phường Số ${i}`);
+    const body = LETTER("9h00 ngày 10/12/2026", "Liên hệ: Lê Thị Hoa, 0983 210 456", "").replace(
+      "UBND phường Ngọc Hà, P. Ba Đình",
+      names.join(", "),
+    );
+    const { outcome, answer } = await send(body);
+    expect(outcome).toMatchObject({ decision: { outcome: "needs-info" } });
+    expect(answer).toContain("Điểm cầu (1001): Sở Công Thương (SCT-01); «UBND phường Số 0» (chưa xác định);");
+    expect(answer).toContain("«UBND phường Số 19» (chưa xác định); 980 tên khác chưa xác định.");
+    expect(answer).toContain("và 980 tên khác. Đề nghị ghi đúng tên điểm cầu theo danh bạ.");
+    expect(answer).not.toContain("Số 20»");
+    expect(answer.length).toBeLessThan(body.length);
+  });
+});

@@ -178,6 +178,12 @@ function nearest(name: string, directory: DirectoryView): string {
   return names.length ? ` (có phải: ${names.join("; ")}?)` : "";
 }
 
+/**
+ * Unknown names said one by one, each with its nearest names; past these, only their number. A list of a thousand
+ * made-up names would otherwise come back six times its size.
+ */
+export const LISTED_UNKNOWN = 20;
+
 /** Every participant must be an endpoint of the system (Điều 9). */
 export const knownEndpoints: Rule = {
   name: "known-endpoints",
@@ -190,7 +196,12 @@ export const knownEndpoints: Rule = {
         reason: {
           code: "unknown-endpoint",
           endpoints: unknown,
-          message: `Không xác định được điểm cầu: ${unknown.map((u) => `«${u}»${nearest(u, ctx.directory)}`).join(", ")}. Đề nghị ghi đúng tên điểm cầu theo danh bạ.`,
+          message: `Không xác định được điểm cầu: ${unknown
+            .slice(0, LISTED_UNKNOWN)
+            .map((u) => `«${u}»${nearest(u, ctx.directory)}`)
+            .join(
+              ", ",
+            )}${unknown.length > LISTED_UNKNOWN ? ` và ${unknown.length - LISTED_UNKNOWN} tên khác` : ""}. Đề nghị ghi đúng tên điểm cầu theo danh bạ.`,
         },
       },
     ];
