@@ -164,3 +164,19 @@ describe("a second cancellation", () => {
     expect(answer).not.toContain("sang «đã hủy»");
   });
 });
+
+describe("a reply that moves the session by a length", () => {
+  const cases: [string, string][] = [
+    ["Đề nghị lùi 30 phút.", "09:30–11:30"],
+    ["Xin dời lại 1 tiếng so với lịch đã đăng ký.", "10:00–12:00"],
+    ["Đề nghị bắt đầu sớm hơn 30 phút.", "08:30–10:30"],
+    ["Xin hoãn 15 phút do lãnh đạo bận.", "09:15–11:15"],
+  ];
+  for (const [body, range] of cases) {
+    it(body, async () => {
+      const { outcome, answer } = await replyTo(body);
+      expect(outcome).toMatchObject({ kind: "changed" });
+      expect(answer).toContain(`Thời gian: ${range} Thứ Năm, 10/12/2026.`);
+    });
+  }
+});

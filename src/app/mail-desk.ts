@@ -465,6 +465,10 @@ export class MailDesk {
         patch.start = wallClockInstant(day, t.hour, t.minute, zone);
         if (times[1]) patch.end = wallClockInstant(day, times[1].hour, times[1].minute, zone);
       }
+    } else if (oldStart) {
+      // «lùi 30 phút», «dời lại 1 tiếng», «bắt đầu sớm hơn 30 phút»: the session moves by that much.
+      const shift = shiftSaid(folded);
+      if (shift) patch.start = new Date(oldStart.getTime() + shift * 60_000);
     }
     const removed = removedParticipants(text, reader);
     const add = /\bthem (?:cac )?(?:diem cau )?(.+)$/m.exec(fold(text).replace(/ *\n */g, "\n"));
@@ -649,6 +653,26 @@ function officialCopy(
 function endsAt(folded: string, index: number): boolean {
   const before = folded.slice(Math.max(0, index - 40), index);
   return /(?:keo dai|ket thuc|xong|be mac)(?:\s+(?:den|toi|luc|vao|vao luc|truoc))?\s*:?\s*$/.test(before);
+}
+
+/**
+ * A move by a length rather than to an hour, in minutes (negative: earlier): «lùi 30 phút», «dời lại 1 tiếng»,
+ * «hoãn 15 phút», «muộn hơn 30 phút»; «sớm hơn 30 phút», «đưa lên sớm 1 tiếng». Null when the reply says none.
+ */
+function shiftSaid(folded: string): number | null {
+  const later =
+    /\b(?:lui|doi|hoan|day|tam hoan)(?: lai| lich| gio| thoi gian| cuoc hop| phien hop| buoi hop)?(?: (?:them|sau|muon|khoang))* (\d{1,3}) (phut|tieng)\b|\bmuon hon(?: khoang)? (\d{1,3}) (phut|tieng)\b/.exec(
+      folded,
+    );
+  const earlier = /\b(?:som hon|len som|dua len(?: som)?|som)(?: khoang)? (\d{1,3}) (phut|tieng)\b/.exec(
+    folded,
+  );
+  const m = later ?? earlier;
+  if (!m) return null;
+  const n = Number(m[1] ?? m[3]);
+  const minutes = (m[2] ?? m[4]) === "tieng" ? n * 60 : n;
+  if (minutes <= 0 || minutes > 12 * 60) return null;
+  return later ? minutes : -minutes;
 }
 
 /** «bớt (điểm cầu)», «bỏ/hủy/xóa/không mời/rút điểm cầu»: the words that take endpoints out of a session. */
