@@ -25,3 +25,13 @@ describe("a mistyped option is answered in Vietnamese", () => {
     });
   }
 });
+
+describe("a report period half given", () => {
+  it("«report --from 2026-12-01» says --to is missing, not that «» is no date", async () => {
+    const { error } = await cliHere(["report", "--from", "2026-12-01"], {
+      DESK_DB: join(tempDir(), "desk.db"),
+    });
+    expect(error?.message).toContain("Thiếu --to; hãy cho cả --from và --to");
+    expect(error?.message).not.toContain("«»");
+  });
+});
