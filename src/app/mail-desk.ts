@@ -677,9 +677,9 @@ function shiftSaid(folded: string): number | null {
 
 /** «bớt (điểm cầu)», «bỏ/hủy/xóa/không mời/rút điểm cầu»: the words that take endpoints out of a session. */
 const REMOVE_MARKED =
-  /(?<!\p{L})(?:(?:rút |bỏ )?bớt(?:\s+(?:các\s+)?điểm cầu)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
+  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+(?:các\s+)?điểm cầu)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
 const REMOVE_FOLDED =
-  /\b(?:(?:rut |bo )?bot(?:\s+(?:cac\s+)?diem cau)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)\s+(?:cac\s+)?diem cau)\b\s*/g;
+  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+(?:cac\s+)?diem cau)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)\s+(?:cac\s+)?diem cau)\b\s*/g;
 /** Where a list of endpoints to remove stops: the next request in the sentence, or the sentence's end. */
 const REMOVE_LIST_END =
   /[;\n]|\b(?:them|bo sung|dong thoi|cac diem cau khac|giu nguyen|nua)\b|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/;
