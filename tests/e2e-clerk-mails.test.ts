@@ -334,3 +334,30 @@ describe("a list of a thousand made-up endpoints", () => {
     expect(answer.length).toBeLessThan(body.length);
   });
 });
+
+describe("a participants list grouped by unit type", () => {
+  const FORM = (parts: string) => `Kính gửi: Trung tâm Tin học - Công báo
+Sở Công Thương đăng ký họp trực tuyến.
+- Điểm cầu tham dự:
+${parts}
+- Thời gian: 9h 10/12/2026
+- Nội dung: Hội nghị triển khai nhiệm vụ
+- Liên hệ: Nguyễn Văn An, 0912 345 678`;
+
+  it("«- Các phường: Ngọc Hà, Ba Đình / - Các xã: Sóc Sơn, Kim Anh»", async () => {
+    const { bookings } = await send(FORM("- Các phường: Ngọc Hà, Ba Đình\n- Các xã: Sóc Sơn, Kim Anh"));
+    expect([...(bookings[0]?.request.participants ?? [])].sort()).toEqual([
+      "CX-00004",
+      "CX-00008",
+      "CX-00376",
+      "CX-00382",
+    ]);
+  });
+
+  it("«toàn bộ các xã, phường trên địa bàn Thành phố» is every commune, with nothing left unknown", async () => {
+    const { outcome, bookings } = await send(FORM("Toàn bộ các xã, phường trên địa bàn Thành phố"));
+    expect(outcome).toMatchObject({ decision: { outcome: "confirmed" } });
+    expect(bookings[0]?.request.unresolved).toEqual([]);
+    expect(bookings[0]?.request.participants).toHaveLength(126);
+  });
+});

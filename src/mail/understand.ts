@@ -73,7 +73,10 @@ export function labelledFields(text: string): Partial<Record<Field, string>> {
     const line = raw.trim();
     const m = /^[-•*+]?\s*([^:\n]{2,60}?)\s*:\s*(.*)$/.exec(line);
     const field = m ? labelField(m[1]!) : null;
-    if (m && field) {
+    if (current === "participants" && m && UNIT_GROUP_LABEL.test(fold(m[1]!))) {
+      // «- Các phường: Ngọc Hà, Ba Đình» under «Điểm cầu tham dự:»: the label is the names' unit type, kept.
+      out.participants = joined(out.participants, `${m[1]!} ${m[2]!.trim()}`);
+    } else if (m && field) {
       current = field;
       out[field] = m[2]!.trim();
     } else if (current && line && !m && /^[-•*+\d]/.test(line)) {
@@ -85,6 +88,9 @@ export function labelledFields(text: string): Partial<Record<Field, string>> {
   }
   return out;
 }
+
+/** A label that is a unit type for the names after it: «Các phường», «UBND các xã», «Xã». */
+const UNIT_GROUP_LABEL = /^(?:ubnd |uy ban nhan dan )?(?:cac )?(?:phuong|xa|thi tran)$/;
 
 function joined(before: string | undefined, line: string): string {
   return before ? `${before}, ${line}` : line;
@@ -142,6 +148,8 @@ export function resolveParticipants(matcher: DirectoryMatcher, field: string): P
       .replace(/[.:]+$/, "")
       .trim();
     if (!phrase || /^(?:và|va|với|voi)$/i.test(phrase)) continue;
+    // «tất cả các xã, phường trên địa bàn Thành phố»: where they are is no endpoint.
+    if (/^(?:tren|thuoc) dia ban\b/.test(fold(phrase))) continue;
     const parts = phrase.split(/\s+(?:và|va)\s+/i);
     const resolveTyped = (text: string) => {
       const typed = UNIT_TYPE_PREFIX.exec(fold(text));
