@@ -361,3 +361,21 @@ ${parts}
     expect(bookings[0]?.request.participants).toHaveLength(126);
   });
 });
+
+describe("an agency's endpoints counted in brackets", () => {
+  for (const said of [
+    "Sở Tài chính (02 điểm cầu)",
+    "Sở Tài chính (cả hai điểm cầu)",
+    "Sở Tài chính (các điểm cầu)",
+  ]) {
+    it(`«${said}» connects each of them`, async () => {
+      const { bookings } = await send(
+        LETTER("9h00 ngày 10/12/2026", "Liên hệ: Lê Thị Hoa, 0983 210 456", "").replace(
+          "UBND phường Ngọc Hà, P. Ba Đình",
+          `UBND phường Ngọc Hà, ${said}`,
+        ),
+      );
+      expect(bookings[0]?.request.participants).toEqual(["CX-00008", "STC-01", "STC-02"]);
+    });
+  }
+});
