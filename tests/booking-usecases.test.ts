@@ -63,7 +63,7 @@ describe("booking review as values (the web's approve and reject)", () => {
     expect(await approveBooking(desk, staff, code, "đồng ý", now)).toEqual({
       ok: false,
       reason: "wrong-status",
-      message: `Lịch họp ${code} không ở trạng thái chờ xem xét.`,
+      message: `Lịch họp ${code} không ở trạng thái chờ xem xét (hiện: từ chối).`,
     });
   });
 });

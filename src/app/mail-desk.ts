@@ -20,7 +20,7 @@ import { type MailFacts, type OwnIdentity, readMail } from "../mail/extract.js";
 import { readHead } from "../mail/head.js";
 import { MailReader } from "../mail/parse-file.js";
 import type { MailThread } from "../mail/thread.js";
-import { resolveParticipants, toBookingRequest, understand } from "../mail/understand.js";
+import { resolveParticipants, supportsSaid, toBookingRequest, understand } from "../mail/understand.js";
 import type { DirectorySnapshot } from "../store/directory-repo.js";
 import type { Repos, Store } from "../store/store.js";
 import {
@@ -300,7 +300,10 @@ export class MailDesk {
           });
           return done ? { kind: "cancelled", key, code } : { kind: "duplicate", key };
         }
-        const patch = this.patchFrom(facts, reader, snapshot, booking.request.start, agency.name);
+        const contact = booking.request.contact;
+        const patch = this.patchFrom(facts, reader, snapshot, booking.request.start, agency.name, {
+          needsContact: !contact?.name || !contact.phone,
+        });
         if (Object.keys(patch).length === 0 && !isPostponement(facts.text)) {
           // "Cảm ơn", "đã nhận": a reply that asks for nothing changes nothing and gets no answer; a person
           // reads it in the mailbox if it asks something the desk cannot read.
@@ -342,8 +345,16 @@ export class MailDesk {
       matcher: reader.matcher,
       zone: this.desk.reg.zone,
       defaultDurationMinutes: this.desk.reg.defaultDurationMinutes,
+      workday: this.desk.reg.workday,
       senderAgency: agency.name,
     });
+    if (!looksLikeBooking(facts, parsed.start, parsed.title, this.desk.reg.zone))
+      return this.notBooking(facts, raw, now, ctx, agency.name, capped);
+    // «xem văn bản đính kèm»: the clerk must learn that the desk read the mail, not the file.
+    if (parsed.missing.length && facts.attachments)
+      parsed.warnings.push(
+        "thư có tệp đính kèm, nhưng hệ thống chỉ đọc nội dung thư, không đọc tệp đính kèm; đề nghị ghi các thông tin còn thiếu ngay trong nội dung thư trả lời.",
+      );
     const res = await registerBooking(desk, toBookingRequest(parsed, from, now), {
       now,
       inbound,
@@ -351,6 +362,44 @@ export class MailDesk {
     });
     if (res.duplicate) return { kind: "duplicate", key };
     return { kind: "registered", key, code: res.code, decision: res.decision };
+  }
+
+  /**
+   * A new mail from an agency that asks for no session (a question, a complaint about a line): no booking is
+   * opened, the clerk is told so and how to book, and the technicians are told to read it in the mailbox.
+   */
+  private async notBooking(
+    facts: MailFacts,
+    raw: Buffer,
+    now: Date,
+    ctx: HandleOptions,
+    agency: string,
+    capped: boolean,
+  ): Promise<MailOutcome> {
+    const reason = "thư không phải đăng ký lịch họp";
+    const ref = mailRef(raw);
+    const notices: Parameters<MailDesk["record"]>[5] = [
+      {
+        channel: "desk",
+        recipient: "mcu-technician",
+        kind: "mail-not-booking",
+        payload: {
+          text: `Thư của ${agency} (mã tham chiếu ${ref}) không nêu thời gian hay nội dung cuộc họp nên không được xử lý như đăng ký lịch họp; đề nghị đọc trong hộp thư và trả lời.`,
+        },
+      },
+    ];
+    if (!capped)
+      notices.push({
+        channel: "mail",
+        recipient: facts.from!,
+        kind: "mail-not-booking",
+        payload: {
+          text: `Thư của quý cơ quan không phải là đăng ký lịch họp (thư không nêu thời gian, nội dung cuộc họp) nên chưa có lịch họp nào được tạo; thư đã được chuyển cán bộ kỹ thuật để trả lời.\nNếu cần đăng ký lịch họp, đề nghị gửi thư nêu đủ: cơ quan chủ trì; danh sách điểm cầu thành phần; thời gian họp; nội dung họp; đầu mối liên hệ (họ tên, số điện thoại) (Điều 12.2a).`,
+          thread: threadOf(facts),
+        },
+      });
+    const fresh = await this.record(facts.key, "ignored", reason, raw, now, notices, ctx);
+    return fresh ? { kind: "ignored", key: facts.key, reason } : { kind: "duplicate", key: facts.key };
   }
 
   /** Trusted boundary header first, our own DKIM/SPF/DMARC check otherwise. */
@@ -383,16 +432,19 @@ export class MailDesk {
     snapshot: DirectorySnapshot,
     oldStart: Date | null,
     agency: string,
+    opts: { needsContact: boolean },
   ): BookingPatch {
     const text = facts.text;
     const folded = foldKeepingIndex(text);
     const patch: BookingPatch = {};
     const parsed = understand(
-      { ...facts, subject: "" },
+      // A reply's signature is no request to change the contact, but it completes a booking that has none.
+      { ...facts, subject: "", signature: opts.needsContact ? facts.signature : "" },
       {
         matcher: reader.matcher,
         zone: this.desk.reg.zone,
         defaultDurationMinutes: this.desk.reg.defaultDurationMinutes,
+        workday: this.desk.reg.workday,
         senderAgency: agency,
       },
     );
@@ -405,11 +457,20 @@ export class MailDesk {
       const t =
         times[0] ??
         (baseTime ? { hour: Number(baseTime.slice(0, 2)), minute: Number(baseTime.slice(3, 5)) } : null);
-      if (day && t) {
+      // «kéo dài đến 12h00», «kết thúc lúc 11h30»: one hour that names the end moves the end, not the session.
+      const endOnly = times.length === 1 && endsAt(folded, times[0]!.index);
+      if (day && t && endOnly) {
+        patch.end = wallClockInstant(day, t.hour, t.minute, zone);
+      } else if (day && t) {
         patch.start = wallClockInstant(day, t.hour, t.minute, zone);
         if (times[1]) patch.end = wallClockInstant(day, times[1].hour, times[1].minute, zone);
       }
+    } else if (oldStart) {
+      // «lùi 30 phút», «dời lại 1 tiếng», «bắt đầu sớm hơn 30 phút»: the session moves by that much.
+      const shift = shiftSaid(folded);
+      if (shift) patch.start = new Date(oldStart.getTime() + shift * 60_000);
     }
+    const removed = removedParticipants(text, reader);
     const add = /\bthem (?:cac )?(?:diem cau )?(.+)$/m.exec(fold(text).replace(/ *\n */g, "\n"));
     if (add || parsed.participants.length || parsed.unresolved.length) {
       const codes = new Set(parsed.participants);
@@ -427,16 +488,20 @@ export class MailDesk {
       }
       const hostEndpoint = snapshot.hostEndpoint(agency);
       if (hostEndpoint) codes.delete(hostEndpoint);
-      patch.addParticipants = [...codes];
+      for (const c of removed) codes.delete(c);
+      if (codes.size || unresolved.length || !removed.length) patch.addParticipants = [...codes];
       if (unresolved.length) patch.unresolved = unresolved;
     }
+    if (removed.length) patch.removeParticipants = removed;
     if (parsed.title && /noi dung|chu de/.test(fold(text))) patch.title = parsed.title;
     if (parsed.contact?.name && parsed.contact.phone) patch.contact = parsed.contact;
     // Not `parsed.emergency`: "đột xuất" in a reply usually explains the change, it does not ask for priority.
     const urgency = emergencyAsked(text);
     if (urgency !== null) patch.emergency = urgency;
-    if (parsed.recording) patch.recording = true;
-    if (parsed.cityHallRoom) patch.cityHallRoom = true;
+    // «đề nghị không ghi hình nữa», «không sử dụng phòng họp tại trụ sở UBND»: a support withdrawn.
+    const said = supportsSaid(text);
+    if (said.recording !== null) patch.recording = said.recording;
+    if (said.cityHallRoom !== null) patch.cityHallRoom = said.cityHallRoom;
     if (parsed.secret) Object.assign(patch, { secret: true, secretUnsure: parsed.secretUnsure });
     return patch;
   }
@@ -526,6 +591,20 @@ export class MailDesk {
   }
 }
 
+/**
+ * Whether a new mail asks for a session at all: it gives an hour, a date or a content, or speaks of a meeting
+ * («họp», «hội nghị», «giao ban», «tập huấn»). A question about how to register or a complaint about a line does
+ * none of these; a booking that forgot its time still speaks of the meeting and is asked for what it lacks.
+ */
+function looksLikeBooking(facts: MailFacts, start: Date | null, title: string | null, zone: string): boolean {
+  // A file attached is likely the registration itself: the answer then says the desk reads only the mail.
+  if (start || title || facts.attachments) return true;
+  const text = `${facts.subject}\n${facts.text}`;
+  const folded = foldKeepingIndex(text);
+  if (findTimes(folded).length || findDates(text, folded, facts.date ?? new Date(), zone).length) return true;
+  return /\b(?:hop|hoi nghi|hoi thao|giao ban|tap huan|lich hop)\b/.test(folded);
+}
+
 /** A short reference to a mail that names nothing its sender wrote: the head of the SHA-256 of its source. */
 function mailRef(raw: Buffer): string {
   return createHash("sha256").update(raw).digest("hex").slice(0, 16);
@@ -565,6 +644,70 @@ function officialCopy(
       preface: `Bản sao gửi hòm thư công vụ của cơ quan để biết: hòm thư ${from} vừa gửi đề nghị về lịch họp ${booking.code} đã được xác nhận; kết quả xử lý ở dưới. Nếu cơ quan không gửi đề nghị này, đề nghị báo ngay cho bộ phận kỹ thuật.`,
     },
   };
+}
+
+/**
+ * Whether the hour at `index` of a folded reply is the session's new end: «kéo dài đến», «kết thúc (lúc)»,
+ * «giờ kết thúc:», «xong lúc», «bế mạc lúc» just before it. A bare «đến» is not enough: «dời đến 14h» moves the start.
+ */
+function endsAt(folded: string, index: number): boolean {
+  const before = folded.slice(Math.max(0, index - 40), index);
+  return /(?:keo dai|ket thuc|xong|be mac)(?:\s+(?:den|toi|luc|vao|vao luc|truoc))?\s*:?\s*$/.test(before);
+}
+
+/**
+ * A move by a length rather than to an hour, in minutes (negative: earlier): «lùi 30 phút», «dời lại 1 tiếng»,
+ * «hoãn 15 phút», «muộn hơn 30 phút»; «sớm hơn 30 phút», «đưa lên sớm 1 tiếng». Null when the reply says none.
+ */
+function shiftSaid(folded: string): number | null {
+  const later =
+    /\b(?:lui|doi|hoan|day|tam hoan)(?: lai| lich| gio| thoi gian| cuoc hop| phien hop| buoi hop)?(?: (?:them|sau|muon|khoang))* (\d{1,3}) (phut|tieng)\b|\bmuon hon(?: khoang)? (\d{1,3}) (phut|tieng)\b/.exec(
+      folded,
+    );
+  const earlier = /\b(?:som hon|len som|dua len(?: som)?|som)(?: khoang)? (\d{1,3}) (phut|tieng)\b/.exec(
+    folded,
+  );
+  const m = later ?? earlier;
+  if (!m) return null;
+  const n = Number(m[1] ?? m[3]);
+  const minutes = (m[2] ?? m[4]) === "tieng" ? n * 60 : n;
+  if (minutes <= 0 || minutes > 12 * 60) return null;
+  return later ? minutes : -minutes;
+}
+
+/** «bớt (điểm cầu)», «bỏ/hủy/xóa/không mời/rút điểm cầu»: the words that take endpoints out of a session. */
+const REMOVE_MARKED =
+  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+(?:các\s+)?điểm cầu)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
+const REMOVE_FOLDED =
+  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+(?:cac\s+)?diem cau)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)\s+(?:cac\s+)?diem cau)\b\s*/g;
+/** Where a list of endpoints to remove stops: the next request in the sentence, or the sentence's end. */
+const REMOVE_LIST_END =
+  /[;\n]|\b(?:them|bo sung|dong thoi|cac diem cau khac|giu nguyen|nua)\b|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/;
+
+/**
+ * The endpoints a reply takes out of its session: «bớt điểm cầu P. Ba Đình», «đề nghị bỏ điểm cầu UBND phường
+ * Ba Đình», «không mời điểm cầu … nữa». With diacritics the verb must be written with them: «toàn bộ điểm cầu» is
+ * not «bỏ điểm cầu». Only names the directory knows are removed.
+ */
+function removedParticipants(text: string, reader: MailReader): string[] {
+  const folded = foldKeepingIndex(text);
+  const re = hasDiacritics(text) ? REMOVE_MARKED : REMOVE_FOLDED;
+  const source = hasDiacritics(text) ? text : folded;
+  const out: string[] = [];
+  for (const m of source.matchAll(new RegExp(re.source, re.flags))) {
+    const from = m.index + m[0].length;
+    const rest = folded.slice(from);
+    const stop = REMOVE_LIST_END.exec(rest);
+    const list = text.slice(from, from + (stop ? stop.index : rest.length));
+    for (const c of resolveParticipants(reader.matcher, list).codes) if (!out.includes(c)) out.push(c);
+  }
+  // «thay (thế) điểm cầu P. Ba Đình bằng P. Giảng Võ»: the first goes; the second is added as any name the reply gives.
+  for (const m of folded.matchAll(/\bthay(?: the)?\s+(?:(?:cac\s+)?diem cau\s+)?([^\n;]+?)\s+bang\s/dg)) {
+    const [from, to] = m.indices![1]!;
+    const list = text.slice(from, to);
+    for (const c of resolveParticipants(reader.matcher, list).codes) if (!out.includes(c)) out.push(c);
+  }
+  return out;
 }
 
 /** The clauses of a reply's own text (quotes and signature are already gone), each also folded. */

@@ -19,6 +19,10 @@ export interface MailFacts {
   text: string;
   /** Every readable body part, cleaned, in order of preference (the first is `text`). */
   alternatives: string[];
+  /** The signature block cut from the body a person wrote («Trân trọng,» and below, a few lines), or "". */
+  signature: string;
+  /** Files attached to the mail (not the pictures of an HTML body): the desk reads none of them. */
+  attachments: number;
   /** Non-null when the mail was sent by a machine and must never be answered. */
   autoReason: string | null;
   /**
@@ -317,6 +321,29 @@ export function bodyCandidates(body: string, ctx: BodyContext = {}): string[] {
   return [finish(cutAt(text, QUOTE_HEAD))];
 }
 
+/**
+ * The signature under the text a person wrote (not a forward's, not a quote's): a clerk's name and phone often
+ * stand only there. A few short lines; the understanding reads a contact from it and nothing else.
+ */
+export function signatureOf(body: string): string {
+  const text = cutAt(nfc(body).replace(/\r\n?/g, "\n"), QUOTE_HEAD);
+  if (firstMatch(text, FORWARD_EXPLICIT) || firstMatch(text, EARLIER_MAIL)) return "";
+  const unquoted = text
+    .split("\n")
+    .filter((l) => !l.startsWith(">"))
+    .join("\n");
+  const at = firstMatch(unquoted, SIGNATURE);
+  if (!at) return "";
+  return unquoted
+    .slice(at.end)
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 8)
+    .filter((l) => l.length <= 120)
+    .join("\n");
+}
+
 function finish(text: string): string {
   const unquoted = text
     .split("\n")
@@ -445,6 +472,8 @@ export function factsOf(mail: ParsedMail, raw: Buffer, own: OwnIdentity): MailFa
     date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null,
     text: alternatives[0] ?? "",
     alternatives,
+    signature: bodies[0] ? signatureOf(bodies[0]) : bodies[1] ? signatureOf(bodies[1]) : "",
+    attachments: mail.attachments.filter((a) => !a.related && a.contentDisposition !== "inline").length,
     autoReason: autoReason(mail, own),
     auth: authFacts(mail),
   };

@@ -28,6 +28,7 @@ export class MailReader {
       matcher: this.matcher,
       zone: this.reg.zone,
       defaultDurationMinutes: this.reg.defaultDurationMinutes,
+      workday: this.reg.workday,
       senderAgency,
     });
     parsed.autoReply = facts.autoReason !== null;

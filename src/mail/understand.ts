@@ -73,7 +73,10 @@ export function labelledFields(text: string): Partial<Record<Field, string>> {
     const line = raw.trim();
     const m = /^[-•*+]?\s*([^:\n]{2,60}?)\s*:\s*(.*)$/.exec(line);
     const field = m ? labelField(m[1]!) : null;
-    if (m && field) {
+    if (current === "participants" && m && UNIT_GROUP_LABEL.test(fold(m[1]!))) {
+      // «- Các phường: Ngọc Hà, Ba Đình» under «Điểm cầu tham dự:»: the label is the names' unit type, kept.
+      out.participants = joined(out.participants, `${m[1]!} ${m[2]!.trim()}`);
+    } else if (m && field) {
       current = field;
       out[field] = m[2]!.trim();
     } else if (current && line && !m && /^[-•*+\d]/.test(line)) {
@@ -85,6 +88,9 @@ export function labelledFields(text: string): Partial<Record<Field, string>> {
   }
   return out;
 }
+
+/** A label that is a unit type for the names after it: «Các phường», «UBND các xã», «Xã». */
+const UNIT_GROUP_LABEL = /^(?:ubnd |uy ban nhan dan )?(?:cac )?(?:phuong|xa|thi tran)$/;
 
 function joined(before: string | undefined, line: string): string {
   return before ? `${before}, ${line}` : line;
@@ -142,6 +148,8 @@ export function resolveParticipants(matcher: DirectoryMatcher, field: string): P
       .replace(/[.:]+$/, "")
       .trim();
     if (!phrase || /^(?:và|va|với|voi)$/i.test(phrase)) continue;
+    // «tất cả các xã, phường trên địa bàn Thành phố»: where they are is no endpoint.
+    if (/^(?:tren|thuoc) dia ban\b/.test(fold(phrase))) continue;
     const parts = phrase.split(/\s+(?:và|va)\s+/i);
     const resolveTyped = (text: string) => {
       const typed = UNIT_TYPE_PREFIX.exec(fold(text));
@@ -200,6 +208,26 @@ function unitMentions(text: string): string[] {
     .map((m) => m[0].trim());
 }
 
+/**
+ * An official letter names agencies that are not invited: its addressees («Kính gửi: Trung tâm …, Văn phòng UBND
+ * Thành phố») and, at its foot, those who receive a copy («Nơi nhận: - Như trên; - UBND phường … (để biết)», «Đồng
+ * gửi»). Both are cut before the prose is searched for endpoints.
+ */
+function addressesCut(text: string): string {
+  const folded = foldKeepingIndex(text);
+  const foot = /^[ \t\-•*]*(?:noi nhan|dong gui|dong kinh gui)\s*:/im.exec(folded);
+  const body = foot ? text.slice(0, foot.index) : text;
+  const foldedBody = foot ? folded.slice(0, foot.index) : folded;
+  let out = "";
+  let at = 0;
+  // «Kính gửi:» on its own line, with its addressees one a line below it («- Trung tâm …;»).
+  for (const m of foldedBody.matchAll(/^[ \t]*kinh gui\b[^\n]*(?:\n[ \t]*[-•+*][^\n]*)*/gim)) {
+    out += `${body.slice(at, m.index)} `;
+    at = m.index + m[0].length;
+  }
+  return out + body.slice(at);
+}
+
 const PHONE_RE = /(?:\+84[\s.]?|\b0)\d(?:[\s.-]?\d){7,10}\b/;
 const HONORIFIC = /^(?:(?:đồng chí|đ\/c|dong chi|ông|bà|anh|chị|ong|ba|chi)\s+)+/i;
 
@@ -221,6 +249,37 @@ export function parseContact(value: string): Contact | null {
       .find((s) => s.split(/\s+/).length >= 2 && s.split(/\s+/).length <= 6 && /^\p{Lu}/u.test(s)) ?? null;
   if (!name && !phone) return null;
   return { name: name ?? "", phone: phone ?? "" };
+}
+
+/** Words that open an office's line, a title or a label in a signature, never a person's name. */
+const NOT_A_PERSON =
+  /^(?:van phong|phong|so|ubnd|uy ban|trung tam|ban|chi cuc|cuc|van thu|chuyen vien|truong|pho|giam doc|chanh|can bo|email|e-mail|dt|sdt|dd|dien thoai|di dong|dia chi|fax|tel|mobile|ha noi|thanh pho|cong ty|bo phan|to|doi|hdnd|thanh uy|dang uy|ngay|website)\b/;
+
+/**
+ * «Nguyễn Văn An / Văn phòng Sở … / ĐT: 024… - DĐ: 0912…» under «Trân trọng,»: a person's name (two to five
+ * capitalised words, no office, title or label) and a phone, the mobile when there is one. An office without a
+ * person is no contact (Điều 12.2a asks for a full name).
+ */
+function contactFromSignature(signature: string): Contact | null {
+  const lines = signature.split("\n");
+  const name = lines
+    .slice(0, 4)
+    .map((l) =>
+      l
+        .replace(HONORIFIC, "")
+        .replace(/[.,;:]+$/, "")
+        .trim(),
+    )
+    .find(
+      (l) =>
+        /^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){1,4}$/u.test(l) && !NOT_A_PERSON.test(fold(l)) && !/\d/.test(l),
+    );
+  if (!name) return null;
+  const phones = [...signature.matchAll(new RegExp(PHONE_RE.source, "g"))].flatMap(
+    (m) => normalizePhone(m[0]) ?? [],
+  );
+  const phone = phones.find((p) => /^0[35789]\d{8}$/.test(p)) ?? phones[0];
+  return phone ? { name, phone } : null;
 }
 
 function contactFromProse(text: string): string | null {
@@ -274,19 +333,59 @@ function topicOf(said: string): string | null {
   return rest.trim() || null;
 }
 
-function flags(text: string): Pick<ParsedBooking, "emergency" | "recording" | "cityHallRoom"> {
-  const folded = fold(text);
+/** Whether the text asks for a support (true), declines it (false: «không ghi hình», «Ghi hình: Không»), or is silent. */
+type Said = boolean | null;
+
+/**
+ * Each mention of a flag in `original` (matched by `re`, global, over `original` or its folded twin, same indices),
+ * read with its negation: «không (yêu cầu|sử dụng|cần…) ghi hình», «họp không khẩn», and the template's answer
+ * after the label («Ghi âm, ghi hình: Không», «Họp đột xuất, khẩn cấp: không»). One mention not negated asks.
+ */
+function saidOf(re: RegExp, source: string, folded: string): Said {
+  let said: Said = null;
+  for (const m of source.matchAll(re)) {
+    const from = m.index;
+    const to = from + m[0].length;
+    const before =
+      folded
+        .slice(Math.max(0, from - 40), from)
+        .split(/[.;\n!?]/)
+        .pop() ?? "";
+    const after = folded.slice(to, to + 40).split(/[.;\n!?]/)[0] ?? "";
+    const negated =
+      /\b(?:khong|chua|ko)\b(?:\s+\S+){0,3}\s*$/.test(before) ||
+      /^[^:]{0,24}:\s*(?:khong|ko|no)\b/.test(after) ||
+      /^\s*(?:khong|ko)\b/.test(after);
+    if (!negated) return true;
+    said = false;
+  }
+  return said;
+}
+
+/** What the text says of the three supports of Điều 12.2a, each asked, declined or not mentioned. */
+export function supportsSaid(text: string): { emergency: Said; recording: Said; cityHallRoom: Said } {
+  const folded = foldKeepingIndex(text);
   const marks = hasDiacritics(text);
   return {
     // «họp gấp» and the «hỏa tốc» mark of official letters say urgent as «khẩn» does; «gấp đôi» does not.
     emergency: marks
-      ? /khẩn(?!\s*trương)|đột xuất|họp\s+gấp|h(?:ỏa|oả)\s*tốc/iu.test(text)
-      : /\bkhan\b(?! truong)|\bdot xuat\b|\bhop gap\b|\bhoa toc\b/.test(folded),
-    recording: /\bghi (?:hinh|am)\b/.test(folded),
-    cityHallRoom:
-      /phong hop(?: truc tuyen)? (?:tai|o) tru so (?:ubnd|uy ban)|phong hop truc tuyen (?:cua )?ubnd thanh pho/.test(
-        folded,
-      ),
+      ? saidOf(/khẩn(?!\s*trương)|đột xuất|họp\s+gấp|h(?:ỏa|oả)\s*tốc/giu, text, folded)
+      : saidOf(/\bkhan\b(?! truong)|\bdot xuat\b|\bhop gap\b|\bhoa toc\b/g, folded, folded),
+    recording: saidOf(/\bghi (?:hinh|am)\b/g, folded, folded),
+    cityHallRoom: saidOf(
+      /phong hop(?: truc tuyen)? (?:tai|o) tru so (?:ubnd|uy ban)|phong hop truc tuyen (?:cua )?ubnd thanh pho/g,
+      folded,
+      folded,
+    ),
+  };
+}
+
+function flags(text: string): Pick<ParsedBooking, "emergency" | "recording" | "cityHallRoom"> {
+  const said = supportsSaid(text);
+  return {
+    emergency: said.emergency === true,
+    recording: said.recording === true,
+    cityHallRoom: said.cityHallRoom === true,
   };
 }
 
@@ -298,12 +397,42 @@ function mergeFlags(a: ReturnType<typeof flags>, b: ReturnType<typeof flags>): R
   };
 }
 
+/** The words before a length: «thời lượng», «trong (vòng)», «dự kiến (trong)», «khoảng», «kéo dài». */
+const LENGTH_WORD = /(?:thoi luong|trong(?: vong)?|du kien(?: trong)?|khoang|keo dai)\s*$/;
+const LENGTH_HOURS =
+  /(?:thoi luong|trong(?: vong)?|du kien(?: trong)?|khoang|keo dai)\s*(\d{1,2})\s*(gio)(\s+ruoi)?\b(?!\s*\d)/;
+
+/**
+ * A length the clerk gives instead of an end, in minutes: «dự kiến 03 tiếng», «trong 90 phút», «1 tiếng rưỡi».
+ * The minutes of an hour («8 giờ 30 phút») are no length; more than half a day is not believed.
+ */
+function lengthSaid(folded: string, start: number): number | null {
+  const hours = LENGTH_HOURS.exec(folded);
+  const m =
+    // «03 tiếng» is a length unless it says when to connect («kết nối trước 1 tiếng»); minutes need a length
+    // word («trong 90 phút»): «trước 30 phút», «15 phút chuẩn bị» are no length of the session.
+    /(?<!(?:\d\s*(?:h|g|gio)|:|truoc|sau|som|muon|cham nhat)\s*)\b(\d{1,3})\s*(tieng)(\s+ruoi)?\b/.exec(
+      folded,
+    ) ??
+    /(?:thoi luong|trong(?: vong)?|du kien(?: trong)?|khoang|keo dai)\s*(\d{1,3})\s*(phut)()\b/.exec(
+      folded,
+    ) ??
+    // «trong 2 giờ» is a length only after the start; before it, «khoảng 9 giờ» is the start.
+    (hours && hours.index > start ? hours : null);
+  if (!m) return null;
+  const n = Number(m[1]);
+  const minutes = m[2] === "phut" ? n : n * 60 + (m[3] ? 30 : 0);
+  return minutes > 0 && minutes <= 12 * 60 ? minutes : null;
+}
+
 export interface UnderstandContext {
   matcher: DirectoryMatcher;
   zone: string;
   defaultDurationMinutes: number;
   /** The agency of the sender's mailbox, when it is an official one. */
   senderAgency: string | null;
+  /** Office hours (local «HH:MM»): what «cả ngày» books. */
+  workday?: { start: string; end: string };
 }
 
 /**
@@ -312,7 +441,7 @@ export interface UnderstandContext {
  * that yields the most complete booking wins; on a tie, the first.
  */
 export function understand(
-  facts: Pick<MailFacts, "text" | "subject" | "date"> & { alternatives?: string[] },
+  facts: Pick<MailFacts, "text" | "subject" | "date"> & { alternatives?: string[]; signature?: string },
   ctx: UnderstandContext,
 ): ParsedBooking {
   const texts = [facts.text, ...(facts.alternatives ?? []).filter((t) => t !== facts.text)];
@@ -330,7 +459,7 @@ function score(p: ParsedBooking): number {
 }
 
 function understandText(
-  facts: Pick<MailFacts, "text" | "subject" | "date">,
+  facts: Pick<MailFacts, "text" | "subject" | "date"> & { signature?: string },
   ctx: UnderstandContext,
 ): ParsedBooking {
   const text = facts.text;
@@ -356,7 +485,7 @@ function understandText(
     Object.assign(suggestions, list.suggestions);
   } else {
     const contactLine = contactFromProse(text) ?? "";
-    const prose = contactLine ? text.replace(contactLine, " ") : text;
+    const prose = addressesCut(contactLine ? text.replace(contactLine, " ") : text);
     // "Kế hoạch số 12/KH-UBND của UBND Thành phố": the author of a cited document is not invited.
     const folded = scanForm(prose);
     for (const hit of ctx.matcher.scan(prose))
@@ -379,7 +508,10 @@ function understandText(
   // Time: inside the labelled field when there is one, else the whole text.
   const scope = fields.time ?? text;
   const foldedScope = foldKeepingIndex(scope);
-  const times = findTimes(foldedScope);
+  // «8h30, thời lượng 2 giờ»: an hour after a length word, once the start is given, is the length, not the end.
+  const times = findTimes(foldedScope).filter(
+    (t, i) => i === 0 || !LENGTH_WORD.test(foldedScope.slice(Math.max(0, t.index - 24), t.index)),
+  );
   const dates = findDates(scope, foldedScope, reference, ctx.zone);
   // "Thực hiện Kế hoạch số 12/KH-UBND ngày 15/11/2026…, đăng ký họp 9h00 ngày 10/12/2026": the meeting's date is
   // the one nearest its hour, not the first the mail cites.
@@ -399,6 +531,14 @@ function understandText(
     warnings.push(`ngày ${wrong.written} không có trong lịch; đề nghị gửi lại ngày họp.`);
     date = undefined;
   }
+  // «8h30 ngày 10/12 và 11/12», «từ 8h ngày 10/12 đến 11h ngày 11/12»: one booking is one session on one day.
+  const days = [...new Set(dates.filter((d) => !qualifiesInvalid(d)).map((d) => d.date))];
+  if (fields.time && date && days.length > 1) {
+    const vi = (iso: string) => iso.split("-").reverse().join("/");
+    warnings.push(
+      `thư ghi nhiều ngày (${days.map(vi).join(", ")}); lịch này chỉ xếp cho ngày ${vi(date.date)}, đề nghị gửi đăng ký riêng cho từng ngày còn lại.`,
+    );
+  }
   if (date?.weekday && isoWeekday(date.date) !== date.weekday) {
     const day = date.date.split("-").reverse().join("/");
     warnings.push(
@@ -416,7 +556,14 @@ function understandText(
     start = at(times[0]);
     if (times[1]) end = at(times[1]);
     // An end at or before the start stays as written: the rules ask the clerk rather than guess a length.
-    end ??= new Date(start.getTime() + ctx.defaultDurationMinutes * 60_000);
+    const length = times[1] ? null : lengthSaid(foldedScope, times[0].index);
+    end ??= new Date(start.getTime() + (length ?? ctx.defaultDurationMinutes) * 60_000);
+  } else if (date && ctx.workday && /\b(?:ca|suot) ngay\b/.test(foldedScope)) {
+    // «cả ngày 10/12»: the working day, said back in the answer for the clerk to correct.
+    const [sh, sm] = ctx.workday.start.split(":").map(Number);
+    const [eh, em] = ctx.workday.end.split(":").map(Number);
+    start = wallClockInstant(date.date, sh!, sm!, ctx.zone);
+    end = wallClockInstant(date.date, eh!, em!, ctx.zone);
   } else if (date && fields.time) {
     // «chiều mai», «sáng thứ 6 tuần sau»: the day was understood, and the clerk is told which, with the hour asked.
     warnings.push(
@@ -426,7 +573,9 @@ function understandText(
 
   const title = (fields.title ?? titleFromProse(text) ?? null)?.replace(/[.]$/, "").trim() || null;
   const contactText = fields.contact ?? contactFromProse(text);
-  const contact = contactText ? parseContact(contactText) : null;
+  let contact = contactText ? parseContact(contactText) : null;
+  if ((!contact?.name || !contact.phone) && facts.signature)
+    contact = contactFromSignature(facts.signature) ?? contact;
 
   const parsed: ParsedBooking = {
     host,

@@ -29,6 +29,7 @@ export function snapshotOf(directory: Directory): DirectorySnapshot {
     directory,
     hasEndpoint: (code) => endpointByCode.has(code),
     endpoint: (code) => endpointByCode.get(code),
+    endpointName: (code) => endpointByCode.get(code)?.name,
     agency: (name) => agencyByName.get(name),
     hostEndpoint: (agency) => hostOf.get(agency) ?? null,
     agencyByMailbox: (address) => byMailbox.get(address.toLowerCase()),

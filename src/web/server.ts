@@ -132,6 +132,13 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   app.route("/", directoryRoutes(ctx));
   app.route("/", regulationRoutes(ctx));
   app.route("/", reportPageRoutes(ctx));
+  // Hono's default is an English «404 Not Found»: a person reads this answer too.
+  app.notFound((c) =>
+    c.text(
+      "Không có trang này (404). Kiểm tra lại địa chỉ, hoặc về trang /hom-nay của bàn kỹ thuật, /lich của lịch công khai.",
+      404,
+    ),
+  );
   return Object.assign(app, { ctx });
 }
 

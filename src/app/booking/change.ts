@@ -11,6 +11,8 @@ export interface BookingPatch {
   start?: Date;
   end?: Date;
   addParticipants?: string[];
+  /** Endpoints the reply takes out of the session («bớt điểm cầu …», «không mời điểm cầu … nữa»). */
+  removeParticipants?: string[];
   unresolved?: string[];
   title?: string;
   contact?: BookingRequest["contact"];
@@ -28,6 +30,7 @@ const PATCH_FIELD_VI: Record<keyof BookingPatch, string> = {
   start: "giờ bắt đầu",
   end: "giờ kết thúc",
   addParticipants: "thêm điểm cầu",
+  removeParticipants: "bớt điểm cầu",
   unresolved: "tên điểm cầu chưa xác định",
   title: "nội dung",
   contact: "đầu mối liên hệ",
@@ -76,7 +79,9 @@ export async function changeBooking(
       host: patch.host ?? old.host,
       start,
       end,
-      participants: [...new Set([...old.participants, ...(patch.addParticipants ?? [])])],
+      participants: [...new Set([...old.participants, ...(patch.addParticipants ?? [])])].filter(
+        (c) => !patch.removeParticipants?.includes(c),
+      ),
       unresolved: patch.unresolved ?? (patch.addParticipants?.length ? [] : old.unresolved),
       title: patch.title ?? old.title,
       contact: patch.contact ?? old.contact,

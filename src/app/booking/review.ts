@@ -1,4 +1,5 @@
 import { slotFindings } from "../../core/booking/decide.js";
+import { STATUS_VI } from "../../core/booking/state.js";
 import type { Booking, Decision } from "../../core/booking/types.js";
 import { type Actor, type Desk, DeskError, type Refusal, refusalOf } from "../context.js";
 import { notify } from "./notify.js";
@@ -18,7 +19,9 @@ export async function reviewBooking(
   return desk.store.tx(async (r) => {
     const b = await r.bookings.get(code);
     if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`, "not-found");
-    if (b.status !== "needs-review") throw new DeskError(`Lịch họp ${code} không ở trạng thái chờ xem xét.`);
+    // Two technicians on one booking (web and chat): the second learns what the first did.
+    if (b.status !== "needs-review")
+      throw new DeskError(`Lịch họp ${code} không ở trạng thái chờ xem xét (hiện: ${STATUS_VI[b.status]}).`);
     if (outcome === "confirmed") {
       // The slot may have been taken since: the rules run again, ignoring this booking's own hold.
       const directory = await r.directory.snapshot();

@@ -29,6 +29,7 @@ import { MailDesk, type MailOutcome, mailDeskOptions } from "../mail-desk.js";
 import { backupDatabase, RestoreRefused, restoreDatabase } from "../ops/backup.js";
 import { newCorrelationId, withCorrelation } from "../ops/context.js";
 import { PermanentSendError } from "../outbox-worker.js";
+import { parseArgsErrorVi } from "./args-vi.js";
 import { DUTY_USAGE_CLI, dutyCommand } from "./duty.js";
 import { endpointCount, JOB_STATUS_VI, jobKindVi } from "./labels.js";
 import { table } from "./table.js";
@@ -108,7 +109,7 @@ function args(
       positionals: string[];
     };
   } catch (err) {
-    throw new CliError(`Tham số không hợp lệ: ${(err as Error).message}\n\n${USAGE}`, 2);
+    throw new CliError(`Tham số không hợp lệ: ${parseArgsErrorVi(err)}\n\n${USAGE}`, 2);
   }
 }
 

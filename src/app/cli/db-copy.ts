@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { CopyRefused, copySqliteToPostgres } from "../../store/pg/copy.js";
 import { maskUrl, maskUrlsIn } from "../../store/pg/db.js";
+import { parseArgsErrorVi } from "./args-vi.js";
 import { CliError, type Io } from "./commands.js";
 import { table } from "./table.js";
 
@@ -21,7 +22,7 @@ export async function dbCopyCommand(argv: string[], io: Io): Promise<void> {
       strict: true,
     }));
   } catch (err) {
-    throw new CliError(`Tham số không hợp lệ: ${maskUrlsIn((err as Error).message)}\n${DB_COPY_USAGE}`, 2);
+    throw new CliError(`Tham số không hợp lệ: ${maskUrlsIn(parseArgsErrorVi(err))}\n${DB_COPY_USAGE}`, 2);
   }
   if (!values.from || !values.to) throw new CliError(`Thiếu --from hoặc --to.\n${DB_COPY_USAGE}`, 2);
   const { from, to } = values;

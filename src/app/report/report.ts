@@ -70,7 +70,12 @@ export function periodOf(
     [names.from, opts.from],
     [names.to, opts.to],
   ] as const) {
-    if (!v || !DAY_RE.test(v) || !DateTime.fromISO(v).isValid)
+    // «report --from 2026-12-01» alone: say what is missing, not that an empty value is no date.
+    if (!v)
+      throw new ReportInputError(
+        `Thiếu ${flag}; hãy cho cả ${names.from} và ${names.to} (dạng YYYY-MM-DD), hoặc ${names.half}, hoặc ${names.year}.`,
+      );
+    if (!DAY_RE.test(v) || !DateTime.fromISO(v).isValid)
       throw new ReportInputError(
         `Giá trị ${flag}=«${v ?? ""}» không phải ngày hợp lệ; hãy dùng dạng YYYY-MM-DD, ví dụ 2026-06-30.`,
       );

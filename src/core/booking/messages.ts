@@ -1,6 +1,6 @@
 import type { HolidayCalendar } from "../calendar/holidays.js";
 import { formatRangeVi, formatVi, localDateOf, localTimeOf } from "../calendar/zone.js";
-import { fieldVi } from "./rules.js";
+import { fieldVi, LISTED_UNKNOWN } from "./rules.js";
 import type { BookingRequest, Decision, Outcome, Priority, ReasonCode } from "./types.js";
 
 export const OUTCOME_VI: Record<Outcome, string> = {
@@ -56,7 +56,9 @@ export function echoLines(req: BookingRequest, opts: AnswerOptions): string[] {
     const name = opts.endpointName?.(c);
     return name ? `${name} (${c})` : c;
   });
-  const unresolved = req.unresolved.map((u) => `«${u}» (chưa xác định)`);
+  const unresolved = req.unresolved.slice(0, LISTED_UNKNOWN).map((u) => `«${u}» (chưa xác định)`);
+  const more = req.unresolved.length - LISTED_UNKNOWN;
+  if (more > 0) unresolved.push(`${more} tên khác chưa xác định`);
   const all = [...named, ...unresolved];
   // The contact as read: a clerk asked to complete it sees which part was not (a phone without a full name).
   const c = req.contact;
@@ -66,7 +68,7 @@ export function echoLines(req: BookingRequest, opts: AnswerOptions): string[] {
       : [];
   return [
     `Cơ quan chủ trì: ${req.host ?? "(chưa rõ)"}.`,
-    `Điểm cầu (${all.length}): ${all.length ? all.join("; ") : "(chưa có)"}.`,
+    `Điểm cầu (${named.length + req.unresolved.length}): ${all.length ? all.join("; ") : "(chưa có)"}.`,
     `Ghi hình: ${yesNo(req.recording)}. Phòng họp trực tuyến tại trụ sở UBND Thành phố: ${yesNo(req.cityHallRoom)}. Họp đột xuất, khẩn cấp: ${yesNo(req.emergency)}.`,
     ...contact,
   ];

@@ -22,6 +22,8 @@ export interface DirectoryView {
   suggest?(name: string): string[];
   /** The agency whose official mailbox this is (case-insensitive), if any. */
   agencyByMailbox?(address: string): Agency | undefined;
+  /** An endpoint's name, to say a code back the way the clerk wrote it. */
+  endpointName?(code: string): string | undefined;
 }
 
 export interface DecisionContext {
@@ -165,10 +167,22 @@ export const hostIsSender: Rule = {
   },
 };
 
+/** «Phường Ngọc Hà (CX-00008)», or the code alone when the directory has no name for it. */
+function named(code: string, directory: DirectoryView): string {
+  const name = directory.endpointName?.(code);
+  return name ? `${name} (${code})` : code;
+}
+
 function nearest(name: string, directory: DirectoryView): string {
   const names = directory.suggest?.(name) ?? [];
   return names.length ? ` (có phải: ${names.join("; ")}?)` : "";
 }
+
+/**
+ * Unknown names said one by one, each with its nearest names; past these, only their number. A list of a thousand
+ * made-up names would otherwise come back six times its size.
+ */
+export const LISTED_UNKNOWN = 20;
 
 /** Every participant must be an endpoint of the system (Điều 9). */
 export const knownEndpoints: Rule = {
@@ -182,7 +196,12 @@ export const knownEndpoints: Rule = {
         reason: {
           code: "unknown-endpoint",
           endpoints: unknown,
-          message: `Không xác định được điểm cầu: ${unknown.map((u) => `«${u}»${nearest(u, ctx.directory)}`).join(", ")}. Đề nghị ghi đúng tên điểm cầu theo danh bạ.`,
+          message: `Không xác định được điểm cầu: ${unknown
+            .slice(0, LISTED_UNKNOWN)
+            .map((u) => `«${u}»${nearest(u, ctx.directory)}`)
+            .join(
+              ", ",
+            )}${unknown.length > LISTED_UNKNOWN ? ` và ${unknown.length - LISTED_UNKNOWN} tên khác` : ""}. Đề nghị ghi đúng tên điểm cầu theo danh bạ.`,
         },
       },
     ];
@@ -280,7 +299,7 @@ export const notInPast: Rule = {
         severity: "reject",
         reason: {
           code: "in-the-past",
-          message: `Thời gian bắt đầu ${formatRangeVi(req.start, req.end ?? req.start, ctx.reg.zone)} đã qua.`,
+          message: `Thời gian bắt đầu ${formatRangeVi(req.start, req.end ?? req.start, ctx.reg.zone)} đã qua; đăng ký phải gửi trước phiên họp (Điều 12.2a), đề nghị kiểm tra lại ngày họp.`,
         },
       },
     ];
@@ -364,7 +383,8 @@ export const endpointConflicts: Rule = {
             code: "endpoint-busy",
             endpoints: busy,
             bookings: blocking.map((h) => h.code),
-            message: `Điểm cầu ${busy.join(", ")} đã có lịch họp khác trùng thời gian (kể cả ${ctx.reg.setupGapMinutes} phút chuẩn bị giữa hai phiên).`,
+            // «Phường Ngọc Hà (CX-00008)»: the clerk wrote a name, not a code. Arranging sessions is Điều 11.2.
+            message: `Điểm cầu ${busy.map((c) => named(c, ctx.directory)).join(", ")} đã có lịch họp khác trùng thời gian (kể cả ${ctx.reg.setupGapMinutes} phút chuẩn bị giữa hai phiên) nên không bố trí được (Điều 11.2).`,
           },
         },
       ];
@@ -391,7 +411,8 @@ export const cityHallRoom: Rule = {
           reason: {
             code: "room-busy",
             bookings: blocking.map((h) => h.code),
-            message: "Phòng họp trực tuyến tại trụ sở UBND Thành phố đã được đăng ký trong thời gian này.",
+            message:
+              "Phòng họp trực tuyến tại trụ sở UBND Thành phố đã được đăng ký trong thời gian này nên không bố trí được (Điều 11.2).",
           },
         },
       ];
@@ -558,7 +579,7 @@ export const mcuCapacity: Rule = {
         severity: "reject",
         reason: {
           code: "mcu-capacity",
-          message: `Hệ thống MCU đã sử dụng hết năng lực trong thời gian này (tối đa ${conferences} phiên đồng thời, ${ports} cổng kết nối; phiên này cần ${need} cổng).`,
+          message: `Hệ thống MCU đã sử dụng hết năng lực trong thời gian này (tối đa ${conferences} phiên đồng thời, ${ports} cổng kết nối; phiên này cần ${need} cổng) nên không bố trí được (Điều 11.2).`,
         },
       },
     ];

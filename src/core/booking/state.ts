@@ -38,6 +38,8 @@ export type TransitionResult = { ok: true } | { ok: false; message: string };
 
 export function checkTransition(from: BookingStatus, to: BookingStatus): TransitionResult {
   if (canTransition(from, to)) return { ok: true };
+  // «hủy» twice (a second mail, the CLI after the chat): nothing to do, and no «from «đã hủy» to «đã hủy»».
+  if (from === to) return { ok: false, message: `Lịch họp đã ở trạng thái «${STATUS_VI[to]}» từ trước.` };
   return {
     ok: false,
     message: `Không thể chuyển lịch họp từ trạng thái «${STATUS_VI[from]}» sang «${STATUS_VI[to]}».`,

@@ -62,6 +62,8 @@ export class DirectoryMatcher {
   /** bare name without unit type → codes, used only when unique */
   private readonly bareKeys = new Map<string, Set<string>>();
   private readonly agencyKeys = new Map<string, string>();
+  /** agency name → its endpoints' codes, for «Sở Tài chính (02 điểm cầu)». */
+  private readonly agencyEndpoints = new Map<string, string[]>();
   private readonly names = new Map<string, string>();
   private readonly communes: string[];
   private readonly scanKeys: string[];
@@ -80,6 +82,7 @@ export class DirectoryMatcher {
     };
     for (const e of dir.endpoints) {
       this.names.set(e.code, e.name);
+      this.agencyEndpoints.set(e.agency, [...(this.agencyEndpoints.get(e.agency) ?? []), e.code]);
       for (const n of [e.name, ...e.aliases]) {
         const key = nameKey(n);
         add(this.endpointKeys, key, e.code);
@@ -112,8 +115,30 @@ export class DirectoryMatcher {
     }
   }
 
-  /** Every endpoint code a participant phrase names (a group phrase names many). */
+  /**
+   * Every endpoint code a participant phrase names (a group phrase names many). An endpoint's code (the answers
+   * print it beside the name: «CX-00008») names it too; a remark in brackets that is no part of a name
+   * («phường Ngọc Hà (điểm cầu chính)») is dropped when the whole phrase names nothing.
+   */
   resolve(phrase: string): Resolution {
+    const code = phrase.trim().toUpperCase();
+    if (this.names.has(code)) return { codes: [code], suggestions: [] };
+    const named = this.resolveName(phrase);
+    if (named.codes.length || !/\(.*\)/.test(phrase)) return named;
+    const bare = phrase.replace(/\s*\([^()]*\)\s*/g, " ").trim();
+    if (!bare || bare === phrase.trim()) return named;
+    // «Sở Tài chính (02 điểm cầu)», «(cả hai điểm cầu)», «(các điểm cầu)»: every endpoint of that agency.
+    const remarks = [...phrase.matchAll(/\(([^()]*)\)/g)].map((m) => fold(m[1]!).trim());
+    if (remarks.some((r) => /^(?:ca |tat ca )?(?:\d+|hai|ba|bon|cac) diem cau$/.test(r))) {
+      const agency = this.agencyKeys.get(nameKey(bare));
+      const codes = agency ? this.agencyEndpoints.get(agency) : undefined;
+      if (codes && codes.length > 1) return { codes: [...codes].sort(), suggestions: [] };
+    }
+    const without = this.resolveName(bare);
+    return without.codes.length ? without : named;
+  }
+
+  private resolveName(phrase: string): Resolution {
     const folded = fold(phrase);
     if (COMMUNE_GROUP.test(folded)) return { codes: [...this.communes], suggestions: [] };
     const key = nameKey(phrase);
