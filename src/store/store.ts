@@ -64,6 +64,8 @@ const WRITE_LOCK = 31250002;
  * under the lock, is what DirectoryRepo.snapshot would read first thing (see DirectoryRepo's `txVersion`).
  */
 const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK}); ${DIRECTORY_VERSION_SQL}`;
+/** A read: one snapshot for all of its statements, and no writes. */
+const BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 /**
  * The store: repositories over one database, and one way to write: `tx`. On SQLite (one file, the embedded
@@ -320,14 +322,24 @@ export class Store {
         const results = Array.isArray(res) ? res : [res];
         for (let i = 0; i < batch.length; i++) batch[i]!.rows?.(results[at[i]!]?.rows ?? []);
       };
-      (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) => {
-        if (deferred.length === 0) return send.query.apply(client, args);
-        return flush().then(() => send.query.apply(client, args));
+      // One statement at a time on the connection: a query asked for while another runs (a `Promise.all` of reads
+      // in `fn`) waits for it here, not in pg's queue, which pg 8 warns about and pg 9 refuses. The deferred writes
+      // are flushed inside the turn of the statement they precede, so that two waiting statements do not both flush.
+      let last: Promise<unknown> = Promise.resolve();
+      const serial = <R>(run: () => Promise<R>): Promise<R> => {
+        const out = last.then(run, run);
+        last = out.catch(() => undefined);
+        return out;
       };
+      (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) =>
+        serial(() =>
+          deferred.length === 0
+            ? (send.query.apply(client, args) as Promise<unknown>)
+            : flush().then(() => send.query.apply(client, args)),
+        );
       const c = pgConn(this.clientDb(client, pgStore), this.statements, deferred);
       const out = await fn(this.reposOf(c, true, version), c);
-      if (deferred.length) await flush("COMMIT");
-      else await send.query.call(client, "COMMIT");
+      await serial(() => (deferred.length ? flush("COMMIT") : send.query.call(client, "COMMIT")));
       return out;
     } catch (err) {
       // Writes not sent yet are dropped with the rest of the transaction.
@@ -393,15 +405,8 @@ export class Store {
    */
   read<T>(fn: (r: Repos, c: Conn) => Promise<T> | T): Promise<T> {
     const pgStore = this.pg;
-    if (pgStore) {
-      return pgStore.db.transaction(
-        async (tx) => {
-          const c = pgConn(tx as unknown as PgDb, this.statements);
-          return fn(this.reposOf(c, true), c);
-        },
-        { isolationLevel: "repeatable read", accessMode: "read only" },
-      );
-    }
+    // The transaction's statements one at a time on its connection, as in `tx` (see pgTx).
+    if (pgStore) return this.pgTx(pgStore, BEGIN_READ, fn);
     const run = async () => fn(this.repos, this.conn);
     const result = this.chain.then(run, run);
     this.chain = result.catch(() => undefined);
