@@ -178,12 +178,20 @@ export class Store {
         },
       );
     }
+    return this.sqliteTx(fn, "COMMIT");
+  }
+
+  /** SQLite's `tx`, ended by `end` when `fn` succeeds. */
+  private sqliteTx<T>(fn: (r: Repos, c: Conn) => Promise<T> | T, end: "COMMIT" | "ROLLBACK"): Promise<T> {
     const sqlite = this.sqlite;
     const run = async (): Promise<T> => {
       sqlite.exec("BEGIN IMMEDIATE");
       try {
         const out = await fn(this.repos, this.conn);
-        sqlite.exec("COMMIT");
+        sqlite.exec(end);
+        // Before the next transaction starts: a write of this one may have patched a day to a version that the
+        // next write of the day takes again (SQLite's versions count up by one).
+        if (end === "ROLLBACK") this.holdersCache.clear();
         return out;
       } catch (err) {
         if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
@@ -195,6 +203,31 @@ export class Store {
     const result = this.chain.then(run, run);
     this.chain = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * Run `fn` on a view of this store whose transactions run whole and are then rolled back: their reads, their rules
+   * and their writes (on PostgreSQL the deferred writes too, sent in the ROLLBACK's message as they would be in
+   * COMMIT's), and nothing of them lands. For warming a path at start (the JIT, the connection's prepared statements,
+   * the server's plans) without writing: see warmDecisions. After each one the holders cache is cleared, as after
+   * any rollback: entries it filled or patched under versions it bumped itself were never committed. Its `read` is
+   * this store's.
+   */
+  rehearse<T>(fn: (view: Store) => Promise<T>): Promise<T> {
+    const view = Object.create(this) as Store;
+    view.tx = <U>(
+      f: (r: Repos, c: Conn) => Promise<U> | U,
+      opts: { serialize?: boolean } = {},
+    ): Promise<U> => {
+      const pgStore = this.pg;
+      if (!pgStore) return this.sqliteTx(f, "ROLLBACK");
+      // PostgreSQL's versions come from a sequence: the rolled-back ones are never committed, so no other
+      // transaction can meet them in the cache before this clear.
+      return this.pgTx(pgStore, opts.serialize !== false ? BEGIN_LOCKED : "BEGIN", f, "ROLLBACK").finally(
+        () => this.holdersCache.clear(),
+      );
+    };
+    return fn(view);
   }
 
   /**
@@ -274,13 +307,14 @@ export class Store {
 
   /**
    * A PostgreSQL transaction on a pooled client, begun by `begin`: with the write lock, BEGIN and the lock go in one
-   * simple-protocol message (two statements, one round trip; drizzle's `transaction` sends them as two). COMMIT on
-   * success, ROLLBACK on failure; a client whose ROLLBACK fails (connection lost) leaves the pool.
+   * simple-protocol message (two statements, one round trip; drizzle's `transaction` sends them as two). `end`
+   * (COMMIT) on success, ROLLBACK on failure; a client whose ROLLBACK fails (connection lost) leaves the pool.
    */
   private async pgTx<T>(
     pgStore: PgParts,
     begin: string,
     fn: (r: Repos, c: Conn) => Promise<T> | T,
+    end: "COMMIT" | "ROLLBACK" = "COMMIT",
   ): Promise<T> {
     const client = await pgStore.pool.connect();
     let broken: Error | undefined;
@@ -339,7 +373,7 @@ export class Store {
         );
       const c = pgConn(this.clientDb(client, pgStore), this.statements, deferred);
       const out = await fn(this.reposOf(c, true, version), c);
-      await serial(() => (deferred.length ? flush("COMMIT") : send.query.call(client, "COMMIT")));
+      await serial(() => (deferred.length ? flush(end) : send.query.call(client, end)));
       return out;
     } catch (err) {
       // Writes not sent yet are dropped with the rest of the transaction.
