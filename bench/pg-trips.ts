@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { registerBooking } from "../src/app/booking/index.js";
-import { warmDays } from "../src/app/booking/warm.js";
+import { warmDays, warmDecisions } from "../src/app/booking/warm.js";
 import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
 import type { Desk } from "../src/app/desk.js";
 
@@ -137,6 +137,15 @@ try {
     [LARGE, "large MCU"],
   ] as [Regulation, string][]) {
     const desk: Desk = { store, reg, holidays };
+    // PG_TRIPS_WARM=n: first rehearse n registrations (warmDecisions: rolled back, the cache left empty). Measured
+    // and not adopted by the service (BENCHMARKS.md, «decisions on PostgreSQL»).
+    const rehearsed = await warmDecisions(
+      desk,
+      new Date(first),
+      undefined,
+      Number(process.env.PG_TRIPS_WARM ?? 0),
+    );
+    console.log(`${name}: ${rehearsed} registrations rehearsed before the run`);
     await warmDays(desk, new Date(first), new Date(first + 640 * 86_400_000));
     const rnd = mulberry32(7);
     // CPU of the desk (this process) and of the server (every backend of the bench's database, from /proc: the
@@ -205,6 +214,25 @@ try {
         .join("; ");
       console.log(
         `  ${label} (${group.length}): wall ${mean((r) => r.wall).toFixed(2)} ms = round trips ${mean(tripMs).toFixed(2)} + rest ${mean((r) => r.wall - tripMs(r)).toFixed(2)} (desk CPU ${mean((r) => r.cpu).toFixed(2)} in all, system ${mean((r) => r.sys).toFixed(2)}); trips: ${top}; in the run's deciles ${deciles(group.map((r) => r.i))}`,
+      );
+    }
+    // The first tenth against the rest: the JIT's share shows in the desk's CPU, the server's in the COMMIT message.
+    const tenth = Math.floor(N / 10);
+    for (const [label, group] of [
+      ["first tenth", regs.slice(0, tenth)],
+      ["the rest", regs.slice(tenth)],
+    ] as const) {
+      const mean = (f: (r: (typeof regs)[number]) => number) =>
+        group.reduce((a, r) => a + f(r), 0) / Math.max(1, group.length);
+      const commit = (r: (typeof regs)[number]) =>
+        r.trips.filter((t) => t.kind.startsWith("COMMIT")).reduce((a, t) => a + t.ms, 0);
+      console.log(
+        `  ${label} (${group.length}): wall mean ${mean((r) => r.wall).toFixed(2)} ms, p50 ${pct(
+          group.map((r) => r.wall),
+          50,
+        ).toFixed(
+          2,
+        )}; desk CPU mean ${mean((r) => r.cpu).toFixed(2)}; COMMIT message mean ${mean(commit).toFixed(2)}`,
       );
     }
     const byKind = new Map<string, number[]>();

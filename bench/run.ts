@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
 import { sql } from "drizzle-orm";
 import { registerBooking } from "../src/app/booking/index.js";
-import { warmDays } from "../src/app/booking/warm.js";
+import { warmDays, warmDecisions } from "../src/app/booking/warm.js";
 import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
 import type { Desk } from "../src/app/desk.js";
 import { runDueJobs } from "../src/app/scheduler.js";
@@ -93,9 +93,13 @@ async function benchDecisions(reg: Regulation, name: string, pg = false) {
   // warms their whole span, a week at a time as the desk does. BENCH_COLD=1 leaves both cold: every first visit
   // of a day reads it.
   let warmMs = 0;
+  let rehearsed = 0;
   if (!process.env.BENCH_COLD) {
     const w0 = performance.now();
     const first = atLocal("2026-01-05", "00:00", zone).getTime() + 28 * 86_400_000;
+    // BENCH_WARMUP=1: first rehearse registrations (warmDecisions: rolled back, the cache left empty). Measured and
+    // not adopted by the service (BENCHMARKS.md, «decisions on PostgreSQL»).
+    if (process.env.BENCH_WARMUP) rehearsed = await warmDecisions(desk, new Date(first));
     await warmDays(desk, new Date(first), new Date(first + 640 * 86_400_000));
     warmMs = performance.now() - w0;
   }
@@ -196,6 +200,7 @@ async function benchDecisions(reg: Regulation, name: string, pg = false) {
     cache,
     checkpoints,
     warmMs,
+    rehearsed,
     tail: attributeTail(calls, gcs),
   };
 }
@@ -264,6 +269,12 @@ function attributeTail(
     missRateSlow: slow.filter((c) => c.misses > 0).length / Math.max(1, slow.length),
     missRateRest: rest.filter((c) => c.misses > 0).length / Math.max(1, rest.length),
     neither: slow.filter((c) => c.misses === 0 && gcIn(c).length === 0).length,
+    // Where in the run the slow calls fall, by tenths: the first tenth is where the JIT and first plans show.
+    deciles: Array.from(
+      { length: 10 },
+      (_, d) =>
+        slow.filter((c) => Math.min(9, Math.floor((calls.indexOf(c) * 10) / calls.length)) === d).length,
+    ).join(" "),
     gcCounts: [1, 2, 4, 8].map((k) => gcs.filter((g) => g.kind === k).length),
     majorGcMs: pct(
       gcs.filter((g) => g.kind === 2).map((g) => g.duration),
@@ -539,7 +550,7 @@ async function sqliteVsPg(url: string | undefined) {
         console.log(round, store, name, run.outcomes, `load ${run.loadBefore}`, run.cache);
         console.log(`  rejected wall ${p3(run.rejected)}; CPU ${p3(run.rejectedCpu)}`);
         console.log(`  confirmed wall ${p3(run.full)}; CPU ${p3(run.fullCpu)}`);
-        console.log("  slowest 2 %:", run.tail);
+        console.log("  slowest 2 %:", run.tail, "rehearsed", run.rehearsed);
         all.push({ round, store, run });
       }
     }

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { mulberry32 } from "../bench/fixture.js";
 import { cancelBooking, changeBooking, registerBooking } from "../src/app/booking/index.js";
 import { decideWithAlternatives } from "../src/app/booking/settle.js";
-import { warmSchedule } from "../src/app/booking/warm.js";
+import { warmDecisions, warmSchedule } from "../src/app/booking/warm.js";
 import type { Desk } from "../src/app/desk.js";
 import { decide, findAlternatives, occupiedEndpoints } from "../src/core/booking/decide.js";
 import { plusMonthsMs } from "../src/core/booking/rules.js";
@@ -433,6 +433,71 @@ describe("warming the bookable days after a start", () => {
     if (w.duplicate) throw new Error("duplicate");
     expect(w.decision.outcome).toBe("rejected");
     expect(w.decision.reasons.flatMap((r) => r.bookings ?? [])).toContain(z.code);
+  });
+
+  it("rehearses registrations before it without writing: no row, no code number used, the cache left empty", async () => {
+    const desk = await makeDesk();
+    const now = at("2026-12-07", "08:30");
+    const x = await registerBooking(desk, request({ participants: ["CX-00008"] }), { now });
+    if (x.duplicate) throw new Error("duplicate");
+    const counts = () =>
+      desk.store.conn.all<{ n: number }>(
+        q(
+          "SELECT (SELECT count(*) FROM bookings) + (SELECT count(*) FROM booking_endpoints) + (SELECT count(*) FROM booking_events) + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM jobs) AS n",
+        ),
+      );
+    const before = Number((await counts())[0]!.n);
+    expect(await warmDecisions(desk, now, undefined, 12)).toBe(12);
+    expect(Number((await counts())[0]!.n)).toBe(before);
+    expect(desk.store.holdersCache.stats().days).toBe(0);
+    // The next registration takes the number after the first one's.
+    const y = await registerBooking(desk, request({ participants: ["CX-00025"] }), { now });
+    if (y.duplicate) throw new Error("duplicate");
+    expect(Number(y.code.slice(-4))).toBe(Number(x.code.slice(-4)) + 1);
+  });
+
+  it("a rehearsed registration leaves nothing in the cache that another desk's write of the day could meet", async () => {
+    const path = join(tempDir(), "rehearse.db");
+    const a: Desk = await makeDesk({}, path);
+    await a.store.tx((r) => r.directory.replaceAll(sampleDirectory));
+    const b: Desk = await makeDesk({}, path);
+    const now = at("2026-12-07", "08:30");
+    // Endpoints of the sample directory that no other booking here uses.
+    const [e1, e2] = sampleDirectory.endpoints.slice(50, 52).map((e) => e.code);
+    const slot = {
+      start: at("2026-12-10", "14:00"),
+      end: at("2026-12-10", "15:00"),
+      participants: [e1!],
+    };
+    await warmSchedule(a, now);
+    // A rehearses a confirmation of the slot: its write bumps the day (on SQLite to the next version) and is rolled
+    // back, the code's number with it.
+    const rehearsed = await a.store.rehearse((store) =>
+      registerBooking({ ...a, store }, request(slot), { now }),
+    );
+    if (rehearsed.duplicate) throw new Error("duplicate");
+    expect(rehearsed.decision.outcome).toBe("confirmed");
+    // B writes the same day elsewhere, taking that next version.
+    const morning = {
+      start: at("2026-12-10", "08:00"),
+      end: at("2026-12-10", "09:00"),
+      participants: [e2!],
+    };
+    const z = await registerBooking(b, request(morning), { now });
+    if (z.duplicate) throw new Error("duplicate");
+    expect(z.code).toBe(rehearsed.code);
+    expect([z.decision.outcome, JSON.stringify(z.decision.reasons)]).toEqual(["confirmed", "[]"]);
+    // A's cache has B's booking and not the rehearsed one: the slot is free, and the day equals a fresh read.
+    const w = await registerBooking(a, request(slot), { now });
+    if (w.duplicate) throw new Error("duplicate");
+    expect(w.decision.outcome).toBe("confirmed");
+    const day = { start: at("2026-12-10", "07:00"), end: at("2026-12-10", "18:00") };
+    const [cached, fresh] = await a.store.read(async (r) => [
+      await r.bookings.holders(day.start, day.end, [e1!, e2!]),
+      await r.bookings.holdersFresh(day.start, day.end, [e1!, e2!]),
+    ]);
+    expect(norm(cached)).toEqual(norm(fresh));
+    expect(cached.map((h) => h.code).sort()).toEqual([z.code, w.code].sort());
   });
 
   it("stops between weeks when the desk stops", async () => {

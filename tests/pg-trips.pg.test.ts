@@ -6,6 +6,7 @@
  * the lock, rolls back, and hands its connection back clean. No timing here.
  */
 import { join } from "node:path";
+import { PgDatabase } from "drizzle-orm/pg-core";
 import pg from "pg";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
@@ -300,5 +301,36 @@ describe("the store's hand-run transaction on PostgreSQL", () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe("query building on PostgreSQL", () => {
+  it("a registration on a warm store builds no query: a transaction's repositories take their statements from the Store's cache", async () => {
+    const desk: Desk = await makeDesk();
+    const now = at("2026-12-07", "08:30");
+    await warmSchedule(desk, now);
+    const first = await registerBooking(desk, request({ participants: ["CX-00466"] }), { now });
+    if (first.duplicate) throw new Error("duplicate");
+    // Every builder a repository could start from: counted while the second registration runs.
+    const proto = PgDatabase.prototype as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const names = ["select", "insert", "update", "delete"] as const;
+    const saved = names.map((n) => proto[n]!);
+    const built: string[] = [];
+    names.forEach((n, i) => {
+      proto[n] = function (this: unknown, ...a: unknown[]) {
+        built.push(n);
+        return saved[i]!.apply(this, a);
+      };
+    });
+    try {
+      const slot = { start: at("2026-12-10", "14:00"), end: at("2026-12-10", "15:00") };
+      const res = await registerBooking(desk, request({ ...slot, participants: ["CX-00008"] }), { now });
+      if (res.duplicate) throw new Error("duplicate");
+    } finally {
+      names.forEach((n, i) => {
+        proto[n] = saved[i]!;
+      });
+    }
+    expect(built).toEqual([]);
   });
 });

@@ -490,44 +490,48 @@ export class BookingRepo {
     this.t = c.t;
     this.dialect = c.dialect;
     this.conn = c;
-    const holdingQuery = db
-      .select({
-        code: bookings.code,
-        priority: bookings.priority,
-        ports: bookings.ports,
-        startAt: bookings.startAt,
-        endAt: bookings.endAt,
-        cityHallRoom: bookings.cityHallRoom,
-        createdAt: bookings.createdAt,
-      })
-      .from(bookings)
-      .where(
-        and(
-          inArray(bookings.status, [...HOLDING_STATUSES]),
-          gte(bookings.startAt, ph("lo")),
-          lt(bookings.startAt, ph("to")),
-          gt(bookings.endAt, ph("from")),
-        ),
-      )
-      // A fixed order, whatever the plan or the dialect: the rules list displaced bookings in this order.
-      .orderBy(asc(bookings.startAt), asc(bookings.code));
-    const atEndpointQuery = db
-      .select({ booking: bookingEndpoints.booking })
-      .from(bookingEndpoints)
-      .where(
-        and(
-          eq(bookingEndpoints.endpoint, ph("endpoint")),
-          gte(bookingEndpoints.startAt, ph("lo")),
-          lt(bookingEndpoints.startAt, ph("to")),
-          gt(bookingEndpoints.endAt, ph("from")),
-        ),
-      );
+    // The statements below are built by functions: on PostgreSQL a repository is made per transaction and its
+    // statements come from the Store's cache (see `prepare`), so that a transaction builds no query.
+    const holdingQuery = () =>
+      db
+        .select({
+          code: bookings.code,
+          priority: bookings.priority,
+          ports: bookings.ports,
+          startAt: bookings.startAt,
+          endAt: bookings.endAt,
+          cityHallRoom: bookings.cityHallRoom,
+          createdAt: bookings.createdAt,
+        })
+        .from(bookings)
+        .where(
+          and(
+            inArray(bookings.status, [...HOLDING_STATUSES]),
+            gte(bookings.startAt, ph("lo")),
+            lt(bookings.startAt, ph("to")),
+            gt(bookings.endAt, ph("from")),
+          ),
+        )
+        // A fixed order, whatever the plan or the dialect: the rules list displaced bookings in this order.
+        .orderBy(asc(bookings.startAt), asc(bookings.code));
+    const atEndpointQuery = () =>
+      db
+        .select({ booking: bookingEndpoints.booking })
+        .from(bookingEndpoints)
+        .where(
+          and(
+            eq(bookingEndpoints.endpoint, ph("endpoint")),
+            gte(bookingEndpoints.startAt, ph("lo")),
+            lt(bookingEndpoints.startAt, ph("to")),
+            gt(bookingEndpoints.endAt, ph("from")),
+          ),
+        );
     // SQLite's hot paths read raw arrays (no per-row mapping layer): a rejection's search window returns a
     // thousand rows. PostgreSQL's round trip dwarfs the mapping.
     this.sqliteRaw =
       c.dialect === "sqlite"
         ? {
-            holding: holdingQuery.prepare(),
+            holding: holdingQuery().prepare(),
             // The versions of a span of days as [day, version] arrays (read before every cached holders read).
             versions: sqliteOf(c)
               .prepare("SELECT day, version FROM schedule_days WHERE day >= ? AND day <= ?")
@@ -573,26 +577,27 @@ export class BookingRepo {
         : null;
     const { counters } = c.t;
     // Every column a placeholder carrying its driver value (see driverRow); a conflict takes the new values.
-    const columns = getTableColumns(bookings);
-    const values: Record<string, SQL> = {};
-    const excluded: Record<string, SQL> = {};
-    for (const [key, col] of Object.entries(columns)) {
-      values[key] = raw(key);
-      if (key !== "code") excluded[key] = sql.raw(`excluded."${col.name}"`);
-    }
+    const upsertQuery = () => {
+      const values: Record<string, SQL> = {};
+      const excluded: Record<string, SQL> = {};
+      for (const [key, col] of Object.entries(getTableColumns(bookings))) {
+        values[key] = raw(key);
+        if (key !== "code") excluded[key] = sql.raw(`excluded."${col.name}"`);
+      }
+      return db
+        .insert(bookings)
+        .values(values as unknown as Row)
+        .onConflictDoUpdate({ target: bookings.code, set: excluded });
+    };
     const { scheduleDays } = c.t;
-    const versionsQuery = db
-      .select({ day: scheduleDays.day, version: scheduleDays.version })
-      .from(scheduleDays)
-      .where(and(gte(scheduleDays.day, ph("lo")), lte(scheduleDays.day, ph("hi"))));
+    const versionsQuery = () =>
+      db
+        .select({ day: scheduleDays.day, version: scheduleDays.version })
+        .from(scheduleDays)
+        .where(and(gte(scheduleDays.day, ph("lo")), lte(scheduleDays.day, ph("hi"))));
     this.q = {
       versions: prepare(c, "schedule_days_versions", versionsQuery),
-      upsert: prepare(c, "bookings_upsert", () =>
-        db
-          .insert(bookings)
-          .values(values as unknown as Row)
-          .onConflictDoUpdate({ target: bookings.code, set: excluded }),
-      ),
+      upsert: prepare(c, "bookings_upsert", upsertQuery),
       nextSeq: prepare(c, "bookings_next_seq", () =>
         db
           .insert(counters)
@@ -619,17 +624,13 @@ export class BookingRepo {
                 ),
             )
           : null,
-      byCode: prepare(
-        c,
-        "bookings_by_code",
+      byCode: prepare(c, "bookings_by_code", () =>
         db
           .select()
           .from(bookings)
           .where(eq(bookings.code, ph("code"))),
       ),
-      endpointsOf: prepare(
-        c,
-        "bookings_endpoints_of",
+      endpointsOf: prepare(c, "bookings_endpoints_of", () =>
         db
           .select({
             endpoint: bookingEndpoints.endpoint,
@@ -640,18 +641,14 @@ export class BookingRepo {
           .from(bookingEndpoints)
           .where(eq(bookingEndpoints.booking, ph("code"))),
       ),
-      deleteEndpoint: prepare(
-        c,
-        "bookings_delete_endpoint",
+      deleteEndpoint: prepare(c, "bookings_delete_endpoint", () =>
         db
           .delete(bookingEndpoints)
           .where(
             and(eq(bookingEndpoints.booking, ph("code")), eq(bookingEndpoints.endpoint, ph("endpoint"))),
           ),
       ),
-      insertEndpoint: prepare(
-        c,
-        "bookings_insert_endpoint",
+      insertEndpoint: prepare(c, "bookings_insert_endpoint", () =>
         db.insert(bookingEndpoints).values({
           booking: ph("code"),
           endpoint: ph("endpoint"),
@@ -660,9 +657,7 @@ export class BookingRepo {
           endAt: raw("endAt"),
         }),
       ),
-      updateEndpoint: prepare(
-        c,
-        "bookings_update_endpoint",
+      updateEndpoint: prepare(c, "bookings_update_endpoint", () =>
         db
           .update(bookingEndpoints)
           .set({ role: raw("role"), startAt: raw("startAt"), endAt: raw("endAt") })
@@ -670,9 +665,7 @@ export class BookingRepo {
             and(eq(bookingEndpoints.booking, ph("code")), eq(bookingEndpoints.endpoint, ph("endpoint"))),
           ),
       ),
-      insertEvent: prepare(
-        c,
-        "bookings_insert_event",
+      insertEvent: prepare(c, "bookings_insert_event", () =>
         db.insert(bookingEvents).values({
           booking: ph("booking"),
           at: raw("at"),

@@ -87,9 +87,7 @@ export class DirectoryRepo {
     this.db = c.db;
     this.t = c.t;
     const { meta } = c.t;
-    this.versionQuery = prepare(
-      c,
-      "directory_version",
+    this.versionQuery = prepare(c, "directory_version", () =>
       c.db
         .select({ value: meta.value })
         .from(meta)

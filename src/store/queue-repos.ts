@@ -61,9 +61,7 @@ export class JobRepo {
     this.dialect = c.dialect;
     this.skipLocked = skipLockedOf(c);
     this.q = {
-      schedule: prepare(
-        c,
-        "jobs_schedule",
+      schedule: prepare(c, "jobs_schedule", () =>
         db
           .insert(jobs)
           .values({
@@ -127,9 +125,7 @@ export class JobRepo {
                 ),
             )
           : null,
-      cancel: prepare(
-        c,
-        "jobs_cancel",
+      cancel: prepare(c, "jobs_cancel", () =>
         db
           .update(jobs)
           .set({ status: "cancelled" })
@@ -325,14 +321,17 @@ export class OutboxRepo {
       availableAt: raw("at"),
       createdAt: raw("at"),
     });
-    this.insert = prepare(c, "outbox_insert", db.insert(outbox).values(row()).returning({ id: outbox.id }));
+    this.insert = prepare(c, "outbox_insert", () =>
+      db.insert(outbox).values(row()).returning({ id: outbox.id }),
+    );
     // The same insert without RETURNING (a deferred statement's rows are never read).
     this.insertLater = prepare(c, "outbox_insert_later", () => db.insert(outbox).values(row()));
-    const since = and(
-      eq(outbox.channel, sql.placeholder("channel")),
-      eq(outbox.recipient, sql.placeholder("recipient")),
-      gte(outbox.createdAt, sql.placeholder("since")),
-    );
+    const since = () =>
+      and(
+        eq(outbox.channel, sql.placeholder("channel")),
+        eq(outbox.recipient, sql.placeholder("recipient")),
+        gte(outbox.createdAt, sql.placeholder("since")),
+      );
     const count = () => db.select({ n: countAll() }).from(outbox);
     this.q = {
       due: prepare(c, "outbox_due", () =>
@@ -349,9 +348,9 @@ export class OutboxRepo {
           .set({ status: "sent", sentAt: raw("now"), claimedBy: null, leaseUntil: null })
           .where(eq(outbox.id, sql.placeholder("id"))),
       ),
-      countSince: prepare(c, "outbox_count_since", () => count().where(since)),
+      countSince: prepare(c, "outbox_count_since", () => count().where(since())),
       countSinceBooking: prepare(c, "outbox_count_since_booking", () =>
-        count().where(and(since, eq(outbox.booking, sql.placeholder("booking")))),
+        count().where(and(since(), eq(outbox.booking, sql.placeholder("booking")))),
       ),
     };
   }
@@ -486,7 +485,7 @@ export class InboundRepo {
     const t = c.t.inboundMessages;
     this.db = db;
     this.t = t;
-    const byKey = and(eq(t.channel, sql.placeholder("channel")), eq(t.key, sql.placeholder("key")));
+    const byKey = () => and(eq(t.channel, sql.placeholder("channel")), eq(t.key, sql.placeholder("key")));
     this.q = {
       claim: prepare(c, "inbound_claim", () =>
         db
@@ -506,16 +505,16 @@ export class InboundRepo {
         db
           .update(t)
           .set({ status: raw("status"), booking: raw("booking") })
-          .where(byKey),
+          .where(byKey()),
       ),
       settleRaw: prepare(c, "inbound_settle_raw", () =>
         db
           .update(t)
           .set({ status: raw("status"), booking: raw("booking"), raw: raw("raw") })
-          .where(byKey),
+          .where(byKey()),
       ),
-      get: prepare(c, "inbound_get", () => db.select().from(t).where(byKey)),
-      has: prepare(c, "inbound_has", () => db.select({ key: t.key }).from(t).where(byKey)),
+      get: prepare(c, "inbound_get", () => db.select().from(t).where(byKey())),
+      has: prepare(c, "inbound_has", () => db.select({ key: t.key }).from(t).where(byKey())),
     };
   }
 

@@ -64,6 +64,8 @@ const WRITE_LOCK = 31250002;
  * under the lock, is what DirectoryRepo.snapshot would read first thing (see DirectoryRepo's `txVersion`).
  */
 const BEGIN_LOCKED = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK}); ${DIRECTORY_VERSION_SQL}`;
+/** A read: one snapshot for all of its statements, and no writes. */
+const BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 /**
  * The store: repositories over one database, and one way to write: `tx`. On SQLite (one file, the embedded
@@ -176,12 +178,20 @@ export class Store {
         },
       );
     }
+    return this.sqliteTx(fn, "COMMIT");
+  }
+
+  /** SQLite's `tx`, ended by `end` when `fn` succeeds. */
+  private sqliteTx<T>(fn: (r: Repos, c: Conn) => Promise<T> | T, end: "COMMIT" | "ROLLBACK"): Promise<T> {
     const sqlite = this.sqlite;
     const run = async (): Promise<T> => {
       sqlite.exec("BEGIN IMMEDIATE");
       try {
         const out = await fn(this.repos, this.conn);
-        sqlite.exec("COMMIT");
+        sqlite.exec(end);
+        // Before the next transaction starts: a write of this one may have patched a day to a version that the
+        // next write of the day takes again (SQLite's versions count up by one).
+        if (end === "ROLLBACK") this.holdersCache.clear();
         return out;
       } catch (err) {
         if (sqlite.inTransaction) sqlite.exec("ROLLBACK");
@@ -193,6 +203,31 @@ export class Store {
     const result = this.chain.then(run, run);
     this.chain = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * Run `fn` on a view of this store whose transactions run whole and are then rolled back: their reads, their rules
+   * and their writes (on PostgreSQL the deferred writes too, sent in the ROLLBACK's message as they would be in
+   * COMMIT's), and nothing of them lands. For warming a path at start (the JIT, the connection's prepared statements,
+   * the server's plans) without writing: see warmDecisions. After each one the holders cache is cleared, as after
+   * any rollback: entries it filled or patched under versions it bumped itself were never committed. Its `read` is
+   * this store's.
+   */
+  rehearse<T>(fn: (view: Store) => Promise<T>): Promise<T> {
+    const view = Object.create(this) as Store;
+    view.tx = <U>(
+      f: (r: Repos, c: Conn) => Promise<U> | U,
+      opts: { serialize?: boolean } = {},
+    ): Promise<U> => {
+      const pgStore = this.pg;
+      if (!pgStore) return this.sqliteTx(f, "ROLLBACK");
+      // PostgreSQL's versions come from a sequence: the rolled-back ones are never committed, so no other
+      // transaction can meet them in the cache before this clear.
+      return this.pgTx(pgStore, opts.serialize !== false ? BEGIN_LOCKED : "BEGIN", f, "ROLLBACK").finally(
+        () => this.holdersCache.clear(),
+      );
+    };
+    return fn(view);
   }
 
   /**
@@ -272,13 +307,14 @@ export class Store {
 
   /**
    * A PostgreSQL transaction on a pooled client, begun by `begin`: with the write lock, BEGIN and the lock go in one
-   * simple-protocol message (two statements, one round trip; drizzle's `transaction` sends them as two). COMMIT on
-   * success, ROLLBACK on failure; a client whose ROLLBACK fails (connection lost) leaves the pool.
+   * simple-protocol message (two statements, one round trip; drizzle's `transaction` sends them as two). `end`
+   * (COMMIT) on success, ROLLBACK on failure; a client whose ROLLBACK fails (connection lost) leaves the pool.
    */
   private async pgTx<T>(
     pgStore: PgParts,
     begin: string,
     fn: (r: Repos, c: Conn) => Promise<T> | T,
+    end: "COMMIT" | "ROLLBACK" = "COMMIT",
   ): Promise<T> {
     const client = await pgStore.pool.connect();
     let broken: Error | undefined;
@@ -320,14 +356,24 @@ export class Store {
         const results = Array.isArray(res) ? res : [res];
         for (let i = 0; i < batch.length; i++) batch[i]!.rows?.(results[at[i]!]?.rows ?? []);
       };
-      (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) => {
-        if (deferred.length === 0) return send.query.apply(client, args);
-        return flush().then(() => send.query.apply(client, args));
+      // One statement at a time on the connection: a query asked for while another runs (a `Promise.all` of reads
+      // in `fn`) waits for it here, not in pg's queue, which pg 8 warns about and pg 9 refuses. The deferred writes
+      // are flushed inside the turn of the statement they precede, so that two waiting statements do not both flush.
+      let last: Promise<unknown> = Promise.resolve();
+      const serial = <R>(run: () => Promise<R>): Promise<R> => {
+        const out = last.then(run, run);
+        last = out.catch(() => undefined);
+        return out;
       };
+      (client as unknown as { query: (...a: unknown[]) => unknown }).query = (...args: unknown[]) =>
+        serial(() =>
+          deferred.length === 0
+            ? (send.query.apply(client, args) as Promise<unknown>)
+            : flush().then(() => send.query.apply(client, args)),
+        );
       const c = pgConn(this.clientDb(client, pgStore), this.statements, deferred);
       const out = await fn(this.reposOf(c, true, version), c);
-      if (deferred.length) await flush("COMMIT");
-      else await send.query.call(client, "COMMIT");
+      await serial(() => (deferred.length ? flush(end) : send.query.call(client, end)));
       return out;
     } catch (err) {
       // Writes not sent yet are dropped with the rest of the transaction.
@@ -393,15 +439,8 @@ export class Store {
    */
   read<T>(fn: (r: Repos, c: Conn) => Promise<T> | T): Promise<T> {
     const pgStore = this.pg;
-    if (pgStore) {
-      return pgStore.db.transaction(
-        async (tx) => {
-          const c = pgConn(tx as unknown as PgDb, this.statements);
-          return fn(this.reposOf(c, true), c);
-        },
-        { isolationLevel: "repeatable read", accessMode: "read only" },
-      );
-    }
+    // The transaction's statements one at a time on its connection, as in `tx` (see pgTx).
+    if (pgStore) return this.pgTx(pgStore, BEGIN_READ, fn);
     const run = async () => fn(this.repos, this.conn);
     const result = this.chain.then(run, run);
     this.chain = result.catch(() => undefined);

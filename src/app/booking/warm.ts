@@ -1,5 +1,7 @@
-import { localDateOf } from "../../core/calendar/zone.js";
+import type { BookingRequest } from "../../core/booking/types.js";
+import { atLocal, localDateOf } from "../../core/calendar/zone.js";
 import type { Desk } from "../desk.js";
+import { registerBooking } from "./register.js";
 
 const DAY_MS = 86_400_000;
 
@@ -41,4 +43,72 @@ export async function warmDays(
     await new Promise((resolve) => setImmediate(resolve));
   }
   return days;
+}
+
+/** How many registrations warmDecisions rehearses by default. */
+export const WARM_DECISIONS = 100;
+
+/**
+ * Rehearse `count` registrations of made-up requests (the directory's agencies and endpoints, the coming weeks'
+ * working hours) through `registerBooking`, each in a transaction that is rolled back (Store.rehearse): nothing is
+ * written, no code number is used up, and the holders cache is left empty (so it must run before warmSchedule).
+ * Meant to take the first decisions' extra cost after a start (the JIT compiling the path; on PostgreSQL the
+ * connection's first PREPAREs and plans) out of real registrations. Measured with the decision benches
+ * (`PG_TRIPS_WARM=n`, `BENCH_WARMUP=1`) and not adopted by the service: it moves the slow calls out of the run's
+ * first tenth, but PostgreSQL's p99 over the whole run did not improve (BENCHMARKS.md, «decisions on PostgreSQL»).
+ * Yields to the event loop between registrations. Returns how many ran.
+ */
+export async function warmDecisions(
+  desk: Desk,
+  now: Date,
+  signal?: AbortSignal,
+  count = WARM_DECISIONS,
+): Promise<number> {
+  const { reg } = desk;
+  const directory = await desk.store.read((r) => r.directory.snapshot());
+  const endpoints = directory.directory.endpoints.map((e) => e.code);
+  const hosts = directory.directory.agencies.filter((a) => directory.hostEndpoint(a.name) !== null);
+  if (endpoints.length === 0 || hosts.length === 0) return 0;
+  // A fixed sequence (a linear congruential generator): the same requests at every start.
+  let seed = 0x2f6b_3d29;
+  const pick = (n: number) => {
+    seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+  let done = 0;
+  await desk.store.rehearse(async (store) => {
+    const view: Desk = { ...desk, store };
+    for (let i = 0; i < count; i++) {
+      if (signal?.aborted) break;
+      const host = hosts[pick(hosts.length)]!;
+      const date = localDateOf(new Date(now.getTime() + (7 + pick(40)) * DAY_MS), reg.zone);
+      const minutes = 8 * 60 + pick(16) * 30;
+      const start = atLocal(
+        date,
+        `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`,
+        reg.zone,
+      );
+      const request: BookingRequest = {
+        host: host.name,
+        participants: [0, 1, 2].map(() => endpoints[pick(endpoints.length)]!),
+        unresolved: [],
+        start,
+        end: new Date(start.getTime() + 90 * 60_000),
+        title: "Khởi động đường quyết định (không lưu)",
+        contact: { name: "Khởi động", phone: "0900000000" },
+        emergency: false,
+        secret: false,
+        recording: false,
+        cityHallRoom: false,
+        otherSupport: null,
+        receivedAt: now,
+        channel: host.mailboxes[0] ? "mail" : "cli",
+        sender: host.mailboxes[0] ?? "system",
+      };
+      await registerBooking(view, request, { now });
+      done++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  });
+  return done;
 }
