@@ -220,6 +220,14 @@ describe("the hours of a session as offices write them", () => {
     });
   }
 
+  it("«ngày 10 tháng 12 năm 2026 (Thứ Năm)»: the weekday after the date names it, no second day", async () => {
+    const { answer } = await send(
+      LETTER("08 giờ 30 phút, ngày 10 tháng 12 năm 2026 (Thứ Năm)", "Liên hệ: Lê Thị Hoa, 0983 210 456", ""),
+    );
+    expect(answer).toContain("Thời gian: 08:30–10:30 Thứ Năm, 10/12/2026.");
+    expect(answer).not.toContain("nhiều ngày");
+  });
+
   it("one day written twice is one day", async () => {
     const { answer } = await send(
       LETTER("Thứ Năm (10/12/2026), 8h30 ngày 10/12/2026", "Liên hệ: Lê Thị Hoa, 0983 210 456", ""),

@@ -532,7 +532,14 @@ function understandText(
     date = undefined;
   }
   // «8h30 ngày 10/12 và 11/12», «từ 8h ngày 10/12 đến 11h ngày 11/12»: one booking is one session on one day.
-  const days = [...new Set(dates.filter((d) => !qualifiesInvalid(d)).map((d) => d.date))];
+  // Only dates written as dates: «(Thứ Năm)» after «ngày 10 tháng 12» is that day's name, not next Thursday.
+  const days = [
+    ...new Set(
+      dates
+        .filter((d) => !qualifiesInvalid(d) && !/^(?:thu|chu nhat)\b/.test(foldedScope.slice(d.index)))
+        .map((d) => d.date),
+    ),
+  ];
   if (fields.time && date && days.length > 1) {
     const vi = (iso: string) => iso.split("-").reverse().join("/");
     warnings.push(
