@@ -387,3 +387,27 @@ describe("an agency's endpoints counted in brackets", () => {
     });
   }
 });
+
+describe("endpoints listed in prose after one unit type", () => {
+  const PROSE = (parts: string) =>
+    `Kính gửi Trung tâm Tin học - Công báo,\nSở Công Thương đề nghị Trung tâm bố trí phiên họp trực tuyến giao ban công tác quý IV vào 14h00 thứ Sáu ngày 11/12/2026, thành phần gồm điểm cầu Sở và ${parts}.\nCán bộ đầu mối: Nguyễn Văn An - 0912.345.678`;
+  it("«phường Ngọc Hà, Sở Y tế»: a name of another kind after the list is no unknown commune", async () => {
+    const { outcome, bookings } = await send(PROSE("UBND phường Ngọc Hà, Sở Y tế"));
+    expect(outcome).toMatchObject({ decision: { outcome: "confirmed" } });
+    expect(bookings[0]?.request.unresolved).toEqual([]);
+  });
+
+  for (const parts of [
+    "các điểm cầu UBND phường Ngọc Hà, Ba Đình, Giảng Võ",
+    "UBND các phường Ngọc Hà, Ba Đình và Giảng Võ",
+  ]) {
+    it(`«${parts}»`, async () => {
+      const { bookings } = await send(PROSE(parts));
+      expect([...(bookings[0]?.request.participants ?? [])].sort()).toEqual([
+        "CX-00004",
+        "CX-00008",
+        "CX-00025",
+      ]);
+    });
+  }
+});
