@@ -220,6 +220,14 @@ describe("the hours of a session as offices write them", () => {
     });
   }
 
+  it("«ngày 10 tháng 12 năm 2026 (Thứ Năm)»: the weekday after the date names it, no second day", async () => {
+    const { answer } = await send(
+      LETTER("08 giờ 30 phút, ngày 10 tháng 12 năm 2026 (Thứ Năm)", "Liên hệ: Lê Thị Hoa, 0983 210 456", ""),
+    );
+    expect(answer).toContain("Thời gian: 08:30–10:30 Thứ Năm, 10/12/2026.");
+    expect(answer).not.toContain("nhiều ngày");
+  });
+
   it("one day written twice is one day", async () => {
     const { answer } = await send(
       LETTER("Thứ Năm (10/12/2026), 8h30 ngày 10/12/2026", "Liên hệ: Lê Thị Hoa, 0983 210 456", ""),
@@ -376,6 +384,30 @@ describe("an agency's endpoints counted in brackets", () => {
         ),
       );
       expect(bookings[0]?.request.participants).toEqual(["CX-00008", "STC-01", "STC-02"]);
+    });
+  }
+});
+
+describe("endpoints listed in prose after one unit type", () => {
+  const PROSE = (parts: string) =>
+    `Kính gửi Trung tâm Tin học - Công báo,\nSở Công Thương đề nghị Trung tâm bố trí phiên họp trực tuyến giao ban công tác quý IV vào 14h00 thứ Sáu ngày 11/12/2026, thành phần gồm điểm cầu Sở và ${parts}.\nCán bộ đầu mối: Nguyễn Văn An - 0912.345.678`;
+  it("«phường Ngọc Hà, Sở Y tế»: a name of another kind after the list is no unknown commune", async () => {
+    const { outcome, bookings } = await send(PROSE("UBND phường Ngọc Hà, Sở Y tế"));
+    expect(outcome).toMatchObject({ decision: { outcome: "confirmed" } });
+    expect(bookings[0]?.request.unresolved).toEqual([]);
+  });
+
+  for (const parts of [
+    "các điểm cầu UBND phường Ngọc Hà, Ba Đình, Giảng Võ",
+    "UBND các phường Ngọc Hà, Ba Đình và Giảng Võ",
+  ]) {
+    it(`«${parts}»`, async () => {
+      const { bookings } = await send(PROSE(parts));
+      expect([...(bookings[0]?.request.participants ?? [])].sort()).toEqual([
+        "CX-00004",
+        "CX-00008",
+        "CX-00025",
+      ]);
     });
   }
 });

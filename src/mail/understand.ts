@@ -228,6 +228,27 @@ function addressesCut(text: string): string {
   return out + body.slice(at);
 }
 
+/**
+ * «các phường Ngọc Hà, Ba Đình, Giảng Võ» and «phường Ngọc Hà và Ba Đình» in prose: the names after the first take
+ * its unit type («phường Ba Đình», «phường Giảng Võ»). Only capitalised names, as `unitMentions` reads them.
+ */
+function listedAfterMention(text: string): string[] {
+  const name = String.raw`\p{Lu}\p{Ll}*(?:[ \t]+\p{Lu}\p{Ll}*){1,3}`;
+  // Without diacritics «xa» is an everyday word: only text typed without marks spells the types that way.
+  const types = hasDiacritics(text) ? "[Pp]hường|[Xx]ã|[Tt]hị trấn" : "[Pp]huong|[Xx]a|[Tt]hi tran";
+  const re = new RegExp(
+    String.raw`(?<!\p{L})(${types})\s+${name}((?:\s*(?:,|;|\s(?:và|va)\s)\s*${name}(?!\p{L}))+)`,
+    "gu",
+  );
+  const out: string[] = [];
+  for (const m of text.matchAll(re)) {
+    const type = m[1]!.toLowerCase();
+    for (const n of m[2]!.split(/\s*(?:,|;|\s(?:và|va)\s)\s*/u))
+      if (n.trim()) out.push(`${type} ${n.trim()}`);
+  }
+  return out;
+}
+
 const PHONE_RE = /(?:\+84[\s.]?|\b0)\d(?:[\s.-]?\d){7,10}\b/;
 const HONORIFIC = /^(?:(?:đồng chí|đ\/c|dong chi|ông|bà|anh|chị|ong|ba|chi)\s+)+/i;
 
@@ -495,6 +516,11 @@ function understandText(
       )
         participants.push(hit.code);
     // A unit the prose names that the directory does not know is reported, never dropped.
+    // Names after a typed one («phường Ngọc Hà, Ba Đình») count when the directory knows them with that type;
+    // a guess that fails («phường Ngọc Hà, Sở Y tế» → «phường Sở Y») is dropped, the scan has the real name.
+    for (const listed of listedAfterMention(prose))
+      for (const c of ctx.matcher.resolve(listed).codes)
+        if (!hostEndpoints.has(c) && !participants.includes(c)) participants.push(c);
     for (const mention of unitMentions(prose)) {
       const r = ctx.matcher.resolve(mention);
       // "P. Ngọc Hà" escapes the scan, which looks for whole names.
@@ -532,7 +558,14 @@ function understandText(
     date = undefined;
   }
   // «8h30 ngày 10/12 và 11/12», «từ 8h ngày 10/12 đến 11h ngày 11/12»: one booking is one session on one day.
-  const days = [...new Set(dates.filter((d) => !qualifiesInvalid(d)).map((d) => d.date))];
+  // Only dates written as dates: «(Thứ Năm)» after «ngày 10 tháng 12» is that day's name, not next Thursday.
+  const days = [
+    ...new Set(
+      dates
+        .filter((d) => !qualifiesInvalid(d) && !/^(?:thu|chu nhat)\b/.test(foldedScope.slice(d.index)))
+        .map((d) => d.date),
+    ),
+  ];
   if (fields.time && date && days.length > 1) {
     const vi = (iso: string) => iso.split("-").reverse().join("/");
     warnings.push(
