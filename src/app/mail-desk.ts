@@ -675,11 +675,14 @@ function shiftSaid(folded: string): number | null {
   return later ? minutes : -minutes;
 }
 
-/** «bớt (điểm cầu)», «bỏ/hủy/xóa/không mời/rút điểm cầu»: the words that take endpoints out of a session. */
+/**
+ * «bớt (điểm cầu)», «bỏ/hủy/xóa/không mời/rút điểm cầu», «hủy lịch họp của điểm cầu»: the words that take endpoints
+ * out of a session.
+ */
 const REMOVE_MARKED =
-  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+(?:các\s+)?điểm cầu)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
+  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+(?:các\s+)?điểm cầu)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)\s+(?:các\s+)?điểm cầu|(?:hủy|huỷ)(?: bỏ)?\s+(?:lịch họp|lịch|cuộc họp|phiên họp|đăng ký)\s+(?:của|cho|tại|đối với)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
 const REMOVE_FOLDED =
-  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+(?:cac\s+)?diem cau)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)\s+(?:cac\s+)?diem cau)\b\s*/g;
+  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+(?:cac\s+)?diem cau)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)\s+(?:cac\s+)?diem cau|huy(?: bo)?\s+(?:lich hop|lich|cuoc hop|phien hop|dang ky)\s+(?:cua|cho|tai|doi voi)\s+(?:cac\s+)?diem cau)\b\s*/g;
 /** Where a list of endpoints to remove stops: the next request in the sentence, or the sentence's end. */
 const REMOVE_LIST_END =
   /[;\n]|\b(?:them|bo sung|dong thoi|cac diem cau khac|giu nguyen|nua)\b|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/;
@@ -758,6 +761,8 @@ const CANCEL_RES = [
 export function isCancel(text: string): boolean {
   return clauses(text).some(({ folded }) => {
     if (negated(folded, "huy") || negated(folded, "rut")) return false;
+    // «hủy lịch họp của điểm cầu phường Ba Đình»: one endpoint's part, not the session (removedParticipants).
+    if (/\bhuy\b.*\b(?:cua|cho|tai|doi voi) (?:cac )?diem cau\b/.test(folded)) return false;
     return CANCEL_RES.some((re) => re.test(folded));
   });
 }
