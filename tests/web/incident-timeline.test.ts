@@ -50,6 +50,22 @@ describe("incident page: timeline, reopen and comment", () => {
     expect(timeline).toContain(`ghi chú — ${PEOPLE.tech.name} qua web (đã gọi điểm cầu)`);
   });
 
+  it("refusals that chat would answer with a command are said in the web desk's words", async () => {
+    const { app } = await resolvedIncident();
+    const tech1 = await login(app, "tech");
+    const headers = { cookie: tech1.cookie };
+    let res = await post(app, "/su-co/SC-2026-0099/nhan", { _csrf: tech1.csrf }, headers);
+    expect(res.status).toBe(404);
+    let text = await res.text();
+    expect(text).toContain("Không tìm thấy sự cố «SC-2026-0099».");
+    expect(text).not.toContain("/nhan");
+    res = await post(app, "/su-co/SC-2026-0001/nhan", { _csrf: tech1.csrf }, headers);
+    expect(res.status).toBe(409);
+    text = await res.text();
+    expect(text).toContain("Sự cố SC-2026-0001 đã khắc phục; nếu sự cố lặp lại, dùng nút «Mở lại»");
+    expect(text).not.toContain("dùng /mo");
+  });
+
   it("a secret session's incident: a technician's page names neither the endpoint's people nor the words", async () => {
     const { app, desk } = await resolvedIncident(true);
     await handleChatEvent(desk, ev(mcu.telegramId!, "/ghichu SC-2026-0001 nội dung mật"), now);

@@ -3,6 +3,7 @@ import {
   acknowledgeIncident,
   commentIncident,
   type IncidentOutcome,
+  type IncidentRefusal,
   incidentTimeline,
   MAX_COMMENT_LENGTH,
   reopenIncident,
@@ -173,6 +174,17 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
       : null;
     return page ? c.html(page) : c.text(`Không tìm thấy sự cố ${code}.`, 404);
   });
+  /**
+   * A refusal in the web desk's words where chat's would point to a chat command: the page has buttons, not
+   * «/nhan SC-…». Every other refusal reads as in chat (the same use case, the same reason).
+   */
+  const webRefusalText = (refusal: IncidentRefusal): string => {
+    if (refusal.reason === "not-found") return `Không tìm thấy sự cố «${refusal.code}».`;
+    if (refusal.reason === "already-resolved")
+      return `Sự cố ${refusal.incident.code} đã khắc phục; nếu sự cố lặp lại, dùng nút «Mở lại» trên trang sự cố.`;
+    return refusal.message;
+  };
+
   app.post("/su-co/:code/:action{nhan|chuyen|xong|mo|ghichu}", requireUser, async (c) => {
     const user = c.get("user")!;
     const code = c.req.param("code").toUpperCase();
@@ -202,8 +214,9 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
     }
     if (!outcome.ok) {
       const status = outcome.reason === "forbidden" ? 403 : outcome.reason === "not-found" ? 404 : 409;
-      const page = await DetailPage({ ctx, user, code, flash: { kind: "error", text: outcome.message } });
-      return page ? c.html(page, status) : c.text(outcome.message, status);
+      const text = webRefusalText(outcome);
+      const page = await DetailPage({ ctx, user, code, flash: { kind: "error", text } });
+      return page ? c.html(page, status) : c.text(text, status);
     }
     ctx.kick();
     const flash =
