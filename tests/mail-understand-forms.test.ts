@@ -745,6 +745,24 @@ describe("an unresolved name reaches the decision", () => {
   });
 });
 
+describe("who attends, before the place they attend from", () => {
+  it("«Lãnh đạo Sở; đại diện UBND các phường Ngọc Hà, Ba Đình» connects the two wards and asks about nothing", async () => {
+    for (const parts of [
+      "Lãnh đạo Sở; đại diện UBND các phường Ngọc Hà, Ba Đình",
+      "Ban Giám đốc Sở, các phòng chuyên môn; Lãnh đạo UBND phường Ngọc Hà, đại diện lãnh đạo phường Ba Đình",
+    ]) {
+      const { parsed } = await reader.read(textMail(template({ parts })));
+      expect(parsed.participants, parts).toEqual([codeOf("Phường Ngọc Hà"), codeOf("Phường Ba Đình")]);
+      expect(parsed.unresolved, parts).toEqual([]);
+    }
+  });
+
+  it("a name that is no endpoint is still asked about after the people («đại diện UBND xã Vô Danh»)", async () => {
+    const { parsed } = await reader.read(textMail(template({ parts: "đại diện UBND xã Vô Danh" })));
+    expect(parsed.unresolved).toEqual(["UBND xã Vô Danh"]);
+  });
+});
+
 describe("the count of new mails", () => {
   it("holds at least 45 mails across the classes", () => {
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(45);

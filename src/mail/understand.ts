@@ -117,6 +117,26 @@ export interface ParticipantList {
 
 const UNIT_TYPE_PREFIX = /^(?:ubnd\s+)?(?:cac\s+)?(phuong|xa|thi tran|p|x|tt)\s+/;
 
+/** Who of a unit attends («Lãnh đạo», «đại diện», «Ban Giám đốc»): people, before the unit that is the place. */
+const ATTENDEE_PREFIX =
+  /^(?:(?:dai dien|lanh dao|ban lanh dao|ban giam doc|giam doc|pho giam doc|chu tich|pho chu tich|thuong truc|can bo|cac dong chi|dong chi|thanh vien|cac thanh vien)(?:\s+|$))+/;
+/**
+ * What is left of «Lãnh đạo Sở», «các phòng chuyên môn», «Ban Giám đốc Sở»: the host's own people, no place of its
+ * own to connect (the host's endpoint is connected anyway).
+ */
+const HOST_PEOPLE =
+  /^(?:cua\s+)?(?:(?:cac\s+)?(?:so|ban|nganh|so nganh|don vi|co quan|phong chuyen mon|phong ban|phong|ubnd|uy ban)(?:\s+(?:chuyen mon|truc thuoc|lien quan))?)?$/;
+
+/**
+ * «Lãnh đạo UBND phường Ngọc Hà» → «UBND phường Ngọc Hà»; null for people of the host with no place named
+ * («Lãnh đạo Sở», «các phòng chuyên môn»).
+ */
+function placeOfAttendees(phrase: string): string | null {
+  const people = ATTENDEE_PREFIX.exec(foldKeepingIndex(phrase));
+  const rest = people ? phrase.slice(people[0].length).trim() : phrase;
+  return HOST_PEOPLE.test(fold(rest)) ? null : rest;
+}
+
 /**
  * A participants field: names separated by commas, semicolons, line breaks, bullets or "và". "và" also joins
  * words inside one name ("Sở Nông nghiệp và Môi trường"), so the longest run of "và"-parts the directory knows
@@ -148,9 +168,11 @@ export function resolveParticipants(matcher: DirectoryMatcher, field: string): P
       .replace(/[.:]+$/, "")
       .trim();
     if (!phrase || /^(?:và|va|với|voi)$/i.test(phrase)) continue;
+    const place = placeOfAttendees(phrase);
+    if (place === null) continue;
     // «tất cả các xã, phường trên địa bàn Thành phố»: where they are is no endpoint.
-    if (/^(?:tren|thuoc) dia ban\b/.test(fold(phrase))) continue;
-    const parts = phrase.split(/\s+(?:và|va)\s+/i);
+    if (/^(?:tren|thuoc) dia ban\b/.test(fold(place))) continue;
+    const parts = place.split(/\s+(?:và|va)\s+/i);
     const resolveTyped = (text: string) => {
       const typed = UNIT_TYPE_PREFIX.exec(fold(text));
       if (typed) unitType = typed[1]!;
