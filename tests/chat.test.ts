@@ -74,12 +74,15 @@ describe("chat desk conversation", () => {
     });
     const out = await chatOut(desk.store);
     expect(out.map((m) => [m.channel, m.recipient])).toEqual([
-      ["chat", `telegram:${GROUP}`],
       ["desk", "mcu-technician"],
+      ["chat", `telegram:${GROUP}`],
     ]);
-    expect(out[0]!.payload.text).toBe(
-      "Đã tiếp nhận sự cố SC-2026-0001 (âm thanh) tại CX-00008, phiên HTT-2026-0001; đã chuyển Kỹ thuật MCU.",
+    // Nothing to react to (no message id): the group reads the words of a refused reaction, the same for every
+    // session (Điều 5.2); the desk's notice names the place and the session.
+    expect(out[1]!.payload.text).toBe(
+      "Đã tiếp nhận phản ánh sự cố (âm thanh); đã chuyển Kỹ thuật MCU. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.",
     );
+    expect(out[0]!.payload.text).toContain("tại CX-00008, phiên HTT-2026-0001");
     // The same fault again within minutes joins the open incident.
     await handleChatEvent(desk, ev(reporter.telegramId!, "vẫn mat tieng"), new Date(now.getTime() + 120_000));
     expect(await desk.store.read((r) => r.incidents.list())).toHaveLength(1);
@@ -87,7 +90,9 @@ describe("chat desk conversation", () => {
     await handleChatEvent(desk, ev(reporter.telegramId!, "rớt mạng rồi"), new Date(now.getTime() + 180_000));
     const incs = await desk.store.read((r) => r.incidents.list());
     expect(incs[1]).toMatchObject({ category: "network", route: "wan" });
-    expect((await chatOut(desk.store)).at(-1)).toMatchObject({ channel: "desk", recipient: "wan-duty" });
+    expect((await chatOut(desk.store)).filter((m) => m.channel === "desk").at(-1)).toMatchObject({
+      recipient: "wan-duty",
+    });
   });
 
   it("technicians acknowledge, dispatch and resolve; others cannot; the reporter's group is told", async () => {
@@ -255,7 +260,18 @@ describe("burst: 600 reports from 126 endpoints within a minute", () => {
     expect(left).toEqual([]);
     expect(transport.violations).toEqual([]);
     const all = transport.sent.map((s) => s.text).join("\n");
-    for (const inc of incidents) expect(all).toContain(`Đã tiếp nhận sự cố ${inc.code} `);
+    // Every report is acknowledged: a report of a storm by the storm message that counts it, any other in words
+    // (nothing to react to here), the same words for every session (Điều 5.2), each one sent.
+    const words = (await desk.store.read((r) => r.outbox.list())).filter(
+      (m) => m.channel === "chat" && String(m.payload.text).startsWith("Đã tiếp nhận phản ánh sự cố ("),
+    );
+    expect(words.every((m) => m.status === "sent")).toBe(true);
+    // (The first reports of a storm are answered before the storm forms and joins them.)
+    expect(words.length).toBeGreaterThanOrEqual(incidents.filter((i) => !i.major).length);
+    expect(words.length).toBeGreaterThan(0);
+    for (const major of new Set(incidents.flatMap((i) => (i.major ? [i.major] : []))))
+      expect(all).toContain(`Sự cố diện rộng ${major}:`);
+    expect(all).toContain("Đã tiếp nhận phản ánh");
     // Merged: a few dozen messages carry 600 acknowledgements and 600 desk notices.
     expect(transport.sent.length).toBeLessThan(60);
     console.log(

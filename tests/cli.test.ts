@@ -151,7 +151,8 @@ describe("npm run demo (the README's first command)", () => {
         "KHÔNG BỐ TRÍ ĐƯỢC",
         "phải chuyển sang chờ xem xét lại",
         "Hệ thống phát hiện sự cố SC-2026-0001 (đường truyền)",
-        "Đã tiếp nhận sự cố SC-2026-0002 (âm thanh)",
+        "Đã tiếp nhận phản ánh sự cố (âm thanh); đã chuyển Kỹ thuật MCU.",
+        "Sự cố mới SC-2026-0002 (âm thanh) tại CX-00004",
         "Các lệnh đã gửi tới MCU: tạo phòng HTT-2026-0008",
       ]) {
         expect(res.stdout).toContain(line);

@@ -148,6 +148,27 @@ describe("what the group reads about an incident (Điều 5.2)", () => {
           expect(x).not.toContain(hidden);
     });
 
+  it("answers a report at the reporter's own endpoint that nothing can react to in the same words", async () => {
+    const said = async (secret: boolean) => {
+      const desk = await makeDesk();
+      await registerBooking(
+        desk,
+        request({ participants: ["CX-00004", "CX-00008"], secret, title: "Nội dung phiên" }),
+        { now: at("2026-12-07", "08:30") },
+      );
+      // No message id: a platform update the bot cannot react to.
+      await handleChatEvent(desk, ev(baDinh.telegramId!, "mất hình", { userName: "Hà" }), NOW);
+      return (await desk.store.read((r) => r.outbox.list()))
+        .filter((m) => m.channel === "chat" && m.recipient === `telegram:${GROUP}`)
+        .map((m) => String(m.payload.text));
+    };
+    const open = await said(false);
+    expect(open).toEqual([
+      "Đã tiếp nhận phản ánh sự cố (hình ảnh); đã chuyển Kỹ thuật MCU. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.",
+    ]);
+    expect(await said(true)).toEqual(open);
+  });
+
   it("keeps the full notice for the private chat and the web desk", async () => {
     const secret = await scene(true, "nobody-on-duty");
     expect(secret.full[0]).toBe(

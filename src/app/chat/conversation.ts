@@ -263,6 +263,9 @@ async function freeText(
   // report of a window, in words, and is otherwise acknowledged like anyone else.
   const hint = person === null && (await registerHintDue(r, ev, now, opts));
   const react = Boolean(ev.messageId) && ev.chatType === "group" && !hint;
+  // A report in the group that nothing can react to (an update without its message's id) gets the words a refused
+  // reaction gets: the use case's own answer names the place and session, which differ for a secret one (Điều 5.2).
+  const inWords = !ev.messageId && ev.chatType === "group" && !hint;
   const outcome = await reportIncidentIn(
     desk,
     r,
@@ -272,13 +275,13 @@ async function freeText(
     opts,
     // A report filed at another endpoint its words named is answered in words: the place is there to check.
     (text, how) =>
-      react && !how?.inWords
+      (react || inWords) && !how?.inWords
         ? Promise.resolve()
         : reply(r, ev, hint ? `${text} ${REGISTER_HINT}` : text, now),
   );
   if (outcome.ok) {
     if (hint) await r.meta.set(registerHintKey(ev), String(now.getTime()));
-    if (react && !outcome.major && !outcome.inWords) {
+    if ((react || inWords) && !outcome.major && !outcome.inWords) {
       // Said in words where the reaction cannot be: the same words for a secret session and an open one.
       const words = outcome.unverified
         ? { text: outcome.notice, short: outcome.short }
@@ -288,7 +291,8 @@ async function freeText(
             outcome.incident.route,
             ev.userName || person?.name || "",
           );
-      await acknowledge(r, ev, words.text, words.short, outcome.incident.code, now);
+      if (react) await acknowledge(r, ev, words.text, words.short, outcome.incident.code, now);
+      else await reply(r, ev, words.text, now);
     }
     return;
   }
