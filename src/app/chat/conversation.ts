@@ -262,10 +262,11 @@ async function freeText(
   // A stranger's report is recorded too (unverified); the stranger is told how to register with the first
   // report of a window, in words, and is otherwise acknowledged like anyone else.
   const hint = person === null && (await registerHintDue(r, ev, now, opts));
-  const react = Boolean(ev.messageId) && ev.chatType === "group" && !hint;
-  // A report in the group that nothing can react to (an update without its message's id) gets the words a refused
-  // reaction gets: the use case's own answer names the place and session, which differ for a secret one (Điều 5.2).
-  const inWords = !ev.messageId && ev.chatType === "group" && !hint;
+  // A report in the group is acknowledged after the use case: by a reaction, or, where nothing can be reacted to
+  // (an update without its message's id), by the words a refused reaction gets. The use case's own answer names the
+  // place and session, which differ for a secret one (Điều 5.2).
+  const apart = ev.chatType === "group" && !hint;
+  const react = apart && Boolean(ev.messageId);
   const outcome = await reportIncidentIn(
     desk,
     r,
@@ -275,13 +276,13 @@ async function freeText(
     opts,
     // A report filed at another endpoint its words named is answered in words: the place is there to check.
     (text, how) =>
-      (react || inWords) && !how?.inWords
+      apart && !how?.inWords
         ? Promise.resolve()
         : reply(r, ev, hint ? `${text} ${REGISTER_HINT}` : text, now),
   );
   if (outcome.ok) {
     if (hint) await r.meta.set(registerHintKey(ev), String(now.getTime()));
-    if ((react || inWords) && !outcome.major && !outcome.inWords) {
+    if (apart && !outcome.major && !outcome.inWords) {
       // Said in words where the reaction cannot be: the same words for a secret session and an open one.
       const words = outcome.unverified
         ? { text: outcome.notice, short: outcome.short }
