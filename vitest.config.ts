@@ -15,6 +15,7 @@ const common = { testTimeout: 30_000, hookTimeout: 60_000, pool: "forks" as cons
  */
 export const BOTH_STORES = [
   "tests/answer-echo.test.ts",
+  "tests/booking-lapse.test.ts",
   "tests/booking-nonsense-times.test.ts",
   "tests/booking-usecases.test.ts",
   "tests/decide-cache.test.ts",
