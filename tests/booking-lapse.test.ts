@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { changeBooking, JOB, registerBooking, reviewBooking } from "../src/app/booking/index.js";
 import { runDueJobs, sessionJobHandlers } from "../src/app/scheduler.js";
-import { at, makeDesk, request } from "./helpers.js";
+import { at, makeDesk, request, TEST_DIALECT } from "./helpers.js";
+import { rawSql } from "./support/raw-sql.js";
 
 /** A registration sent late (under 24 h, Điều 12.2a) waits for a technician: needs-review. */
 const late = () => request({ receivedAt: at("2026-12-09", "10:00") });
@@ -153,5 +156,50 @@ describe("a booking still unsettled when its session starts lapses", () => {
     // At its new start it lapses.
     await runDueJobs(desk, sessionJobHandlers(desk), at("2026-12-10", "09:30"));
     expect((await desk.store.read((r) => r.bookings.get(b.code)))?.status).toBe("rejected");
+  });
+});
+
+describe("a desk upgraded with bookings already unsettled", () => {
+  it("arms their lapse timers once (migration lapse_timers), leaving sessions over two days ago alone", async () => {
+    const desk = await makeDesk();
+    const codes: string[] = [];
+    for (const host of ["Sở Công Thương", "Sở Tư pháp", "Sở Y tế"]) {
+      const res = await registerBooking(desk, request({ host, participants: [] }), {
+        now: at("2026-12-07", "08:30"),
+      });
+      if (res.duplicate) throw new Error("unexpected duplicate");
+      codes.push(res.code);
+    }
+    // As the previous version left them: unsettled, no lapse timer. The migration reads the real clock.
+    const day = 86_400_000;
+    const now = Date.now();
+    const raw = rawSql(desk.store);
+    raw.exec("DELETE FROM jobs WHERE kind = 'booking-lapse'");
+    const starts = [now + day, now - day, now - 5 * day];
+    for (const [i, code] of codes.entries()) {
+      raw.exec(
+        "UPDATE bookings SET status = ?, start_at = ? WHERE code = ?",
+        i === 1 ? "needs-info" : "needs-review",
+        starts[i],
+        code,
+      );
+    }
+    await raw.flush();
+    const file = TEST_DIALECT === "pg" ? "drizzle-pg/0007_lapse_timers.sql" : "drizzle/0013_lapse_timers.sql";
+    const migration = readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
+    await desk.store.tx(async (_r, c) => {
+      await c.run(sql.raw(migration));
+    });
+    const armed = await raw.all<{ key: string; run_at: number | string }>(
+      "SELECT key, run_at FROM jobs WHERE kind = 'booking-lapse' AND status = 'pending' ORDER BY key",
+    );
+    expect(armed.map((j) => [j.key, Number(j.run_at)])).toEqual([
+      [codes[0], starts[0]],
+      [codes[1], starts[1]],
+    ]);
+    // The one due already lapses at the next run of the timers.
+    await runDueJobs(desk, sessionJobHandlers(desk), new Date(now));
+    expect((await desk.store.read((r) => r.bookings.get(codes[1]!)))?.status).toBe("rejected");
+    expect((await desk.store.read((r) => r.bookings.get(codes[0]!)))?.status).toBe("needs-review");
   });
 });
