@@ -2,7 +2,8 @@ import type { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeskService } from "../src/app/service.js";
 import { at, sampleDirectory } from "./helpers.js";
-import { openTelegramDesk, type TelegramDesk, TEST_TOKEN as TOKEN, until } from "./support/chat-desk.js";
+import { openTelegramDesk, type TelegramDesk, TEST_TOKEN as TOKEN } from "./support/chat-desk.js";
+import { until } from "./support/until.js";
 
 const GROUP = -100778;
 const tech = sampleDirectory.people.find((p) => p.endpoint === "CX-00008" && p.role === "technician")!;

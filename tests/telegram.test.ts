@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { at, sampleDirectory } from "./helpers.js";
-import { openTelegramDesk, type TelegramDesk, TEST_TOKEN as TOKEN, until } from "./support/chat-desk.js";
+import { openTelegramDesk, type TelegramDesk, TEST_TOKEN as TOKEN } from "./support/chat-desk.js";
 import { freePort } from "./support/servers.js";
+import { until } from "./support/until.js";
 
 const GROUP = -100777;
 const tech = sampleDirectory.people.find((p) => p.endpoint === "CX-00008" && p.role === "technician")!;

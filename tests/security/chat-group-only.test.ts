@@ -10,9 +10,9 @@ import {
   openTelegramDesk,
   type TelegramDesk,
   TEST_TOKEN as TOKEN,
-  until,
 } from "../support/chat-desk.js";
 import { FakeZalo } from "../support/fake-zalo.js";
+import { until } from "../support/until.js";
 import { dm, ev, GROUP, mcu, repliesTo, tech } from "./chat-support.js";
 
 /**

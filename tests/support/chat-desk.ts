@@ -9,21 +9,6 @@ import { freePort } from "./servers.js";
 export const TEST_TOKEN = "123456:test-token-khong-phai-that";
 export const SUPPORT_GROUP_TITLE = "Hỗ trợ kỹ thuật họp trực tuyến Thành phố";
 
-/** Poll `fn` every 100 ms until it returns a value; fail naming `what` after `timeoutMs`. */
-export async function until<T>(
-  fn: () => Promise<T | undefined>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** What the bot sent, as the emulator stored it. */
 export interface SentMessage {
   text: string;

@@ -1,9 +1,9 @@
 import { fieldVi } from "../../core/booking/rules.js";
-import type { Booking, Decision } from "../../core/booking/types.js";
+import type { Booking } from "../../core/booking/types.js";
 import { formatRangeVi } from "../../core/calendar/zone.js";
 import type { Repos } from "../../store/store.js";
 import type { Desk } from "../context.js";
-import { notify } from "./notify.js";
+import { actionDecision, notify } from "./notify.js";
 import { moveTo } from "./state.js";
 import { armTimers } from "./timers.js";
 
@@ -42,14 +42,7 @@ export async function lapseBooking(desk: Desk, r: Repos, b: Booking, now: Date):
     ...(invited ? ["Lời mời họp đã gửi trước đây được thu hồi."] : []),
     "Nếu vẫn cần họp, đề nghị gửi đăng ký mới (Điều 12.2a).",
   ].join("\n");
-  const decision: Decision = {
-    outcome: "rejected",
-    reasons: [],
-    missing: [],
-    displaced: [],
-    priority: b.priority,
-    alternatives: [],
-  };
+  const decision = actionDecision("rejected", b.priority);
   await notify(desk, r, next, decision, undefined, now, {
     text,
     kind: "booking-lapsed",
