@@ -97,4 +97,15 @@ describe("web desk: a secret session's endpoints are shown to admins only", () =
     expect(await list(admin.cookie, at0)).toContain("SC-2026-0001");
     expect(await list(admin.cookie, other)).not.toContain("SC-2026-0001");
   });
+
+  it("a secret session's own page names neither its host nor the mailbox that registered it to a technician", async () => {
+    const { desk, app } = await webDesk({ now: () => NOW });
+    const { code, places } = await secretSession(desk);
+    // Its trail's first step was taken by the clerk's mailbox.
+    const tech = await login(app, "tech");
+    const html = await (await app.request(`/dat-lich/${code}`, { headers: { cookie: tech.cookie } })).text();
+    expect(html).toContain(code);
+    for (const word of ["Sở Công Thương", "vanthu.sct@hanoi.gov.vn", "Lâm Thị Ngọc", ...places])
+      expect(html, word).not.toContain(word);
+  });
 });
