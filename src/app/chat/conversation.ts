@@ -329,7 +329,8 @@ async function command(
   opts: ChatDeskOptions,
 ) {
   const zone = desk.reg.zone;
-  const action = INCIDENT_COMMANDS[cmd.name];
+  // Own keys only: «/constructor» would otherwise find Object's own, and the update would throw at every retry.
+  const action = Object.hasOwn(INCIDENT_COMMANDS, cmd.name) ? INCIDENT_COMMANDS[cmd.name] : undefined;
   if (action) return incidentAction(r, ev, person, action, cmd, now, opts);
   if ((SESSION_COMMANDS as readonly string[]).includes(cmd.name)) {
     const outcome = await controlSessionIn(
