@@ -104,7 +104,8 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   app.use("*", (c, next) => (new URL(c.req.url).pathname === "/danh-ba/nhap" ? next() : formLimit(c, next)));
   app.use("*", csrfGuard);
   app.get("/static/:file", (c) => {
-    const file = STATIC[c.req.param("file")];
+    const name = c.req.param("file");
+    const file = Object.hasOwn(STATIC, name) ? STATIC[name] : undefined;
     if (!file) return c.notFound();
     c.header("Content-Type", `${file.type}; charset=utf-8`);
     c.header("Cache-Control", "public, max-age=3600");
