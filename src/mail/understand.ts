@@ -11,6 +11,7 @@ import {
   foldKeepingIndex,
   hasDiacritics,
   saidMorning,
+  type TimeOfDay,
   wallClockInstant,
 } from "../core/text/vi-datetime.js";
 import type { MailFacts } from "./extract.js";
@@ -468,6 +469,54 @@ function lengthSaid(folded: string, start: number): number | null {
   return minutes > 0 && minutes <= 12 * 60 ? minutes : null;
 }
 
+const hhmm = (t: { hour: number; minute: number }) =>
+  `${String(t.hour).padStart(2, "0")}:${String(t.minute).padStart(2, "0")}`;
+
+/**
+ * Which of the hours after the start is the session's end, and whether the mail asks for another session.
+ * «9h00 ngày 10/12 và 14h00 ngày 11/12»: an hour whose own date (the one written right after it) is another day
+ * is no end on the first day. «9h00 và 14h00», «9h00-11h00 và 14h00-16h00», «…; chiều cùng ngày từ 14h00 đến
+ * 16h30»: a second start the same day is another session, booked by a registration of its own; the clerk is told.
+ */
+function sessionsSaid(
+  folded: string,
+  times: TimeOfDay[],
+  dates: { date: string; index: number }[],
+  day: string,
+): { end: TimeOfDay | null; other: string | null } {
+  // The date written right after an hour, before any other hour: «14h00 ngày 11/12».
+  const ownDate = (i: number) => {
+    const t = times[i]!;
+    const next = times[i + 1]?.index ?? Number.POSITIVE_INFINITY;
+    return dates.find((d) => d.index > t.index && d.index - t.index <= 25 && d.index < next)?.date ?? null;
+  };
+  const between = (i: number) => folded.slice(times[i]!.index, times[i + 1]!.index);
+  // Another session starts at hour i + 1: joined by «và», «;» or a new part of the day, not by a range word.
+  const startsAnother = (i: number) =>
+    /\s(?:va|hoac)\s|;|\b(?:sang|chieu|toi)\s+(?:cung ngay|ngay|tu|luc)\b/.test(
+      between(i).replace(/^[^a-z]*/, " "),
+    ) && !/\bden\b|\bket thuc\b|[-–]\s*$/.test(between(i));
+  const isRange = (i: number) => /^[^,;.\n]{0,20}?(?:[-–]|\bden\b)\s*$/.test(between(i));
+  let end: TimeOfDay | null = null;
+  let next = 1;
+  if (times[1] && !startsAnother(0)) {
+    const own = ownDate(1);
+    // An end on another day: the days are said back by the caller; the first day keeps its default length.
+    if (own === null || own === day) end = times[1];
+    next = 2;
+  }
+  const extra = times[next];
+  if (!extra || (ownDate(next) !== null && ownDate(next) !== day)) return { end, other: null };
+  const anotherRange = times[next + 1] && isRange(next) ? times[next + 1]! : null;
+  if (!anotherRange && !startsAnother(next - 1)) return { end, other: null };
+  const first = end ? `${hhmm(times[0]!)}–${hhmm(end)}` : hhmm(times[0]!);
+  const other = anotherRange ? `${hhmm(extra)}–${hhmm(anotherRange)}` : hhmm(extra);
+  return {
+    end,
+    other: `thư ghi thêm một phiên lúc ${other}; lịch này chỉ xếp phiên ${first}, đề nghị gửi đăng ký riêng cho phiên còn lại.`,
+  };
+}
+
 export interface UnderstandContext {
   matcher: DirectoryMatcher;
   zone: string;
@@ -609,9 +658,11 @@ function understandText(
       return wallClockInstant(date.date, hour, t.minute, ctx.zone);
     };
     start = at(times[0]);
-    if (times[1]) end = at(times[1]);
+    const second = sessionsSaid(foldedScope, times, dates, date.date);
+    if (second.end) end = at(second.end);
+    if (second.other) warnings.push(second.other);
     // An end at or before the start stays as written: the rules ask the clerk rather than guess a length.
-    const length = times[1] ? null : lengthSaid(foldedScope, times[0].index);
+    const length = second.end ? null : lengthSaid(foldedScope, times[0].index);
     end ??= new Date(start.getTime() + (length ?? ctx.defaultDurationMinutes) * 60_000);
   } else if (date && ctx.workday && /\b(?:ca|suot) ngay\b/.test(foldedScope)) {
     // «cả ngày 10/12»: the working day, said back in the answer for the clerk to correct.

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { at, makeDesk } from "./helpers.js";
+import { lastAnswer, mailDeskOf } from "./support/mail-desk.js";
+import { mail } from "./support/service.js";
+
+// Found by trying the desk as a clerk (fifth round): mails that name two sessions, help a ward, or write the date
+// in words.
+
+const NOW = at("2026-11-30", "09:10"); // Monday
+const DATE = "Mon, 30 Nov 2026 09:00:00 +0700";
+
+async function send(body: string, subject?: string) {
+  const desk = await makeDesk();
+  const outcome = await mailDeskOf(desk).handle(
+    mail({ id: "m@hanoi.gov.vn", body, date: DATE, ...(subject ? { subject } : {}) }),
+    NOW,
+  );
+  const bookings = await desk.store.read((r) => r.bookings.list({}));
+  return { desk, outcome, booking: bookings[0], answer: await lastAnswer(desk) };
+}
+
+const FORM = (time: string) => `Kính gửi: Trung tâm Tin học - Công báo
+
+- Tên cơ quan chủ trì họp: Sở Công Thương
+- Danh sách điểm cầu thành phần: UBND phường Ngọc Hà, UBND phường Ba Đình
+- Thời gian đăng ký họp: ${time}
+- Nội dung họp: Giao ban công tác tháng 12
+- Thông tin đầu mối liên hệ: Lâm Thị Ngọc, SĐT 0983 210 456
+`;
+
+describe("two sessions in one mail: the first is booked as written, the other is said back", () => {
+  it("«9h00 ngày 10/12/2026 và 14h00 ngày 11/12/2026» is no session from 9h to 14h", async () => {
+    const { outcome, booking, answer } = await send(FORM("9h00 ngày 10/12/2026 và 14h00 ngày 11/12/2026"));
+    expect(outcome).toMatchObject({ decision: { outcome: "confirmed" } });
+    expect(booking?.request.end?.toISOString()).toBe("2026-12-10T04:00:00.000Z");
+    expect(answer).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
+    expect(answer).toContain("thư ghi nhiều ngày (10/12/2026, 11/12/2026)");
+  });
+
+  for (const [time, first, other] of [
+    ["9h00-11h00 và 14h00-16h00 ngày 10/12/2026", "09:00–11:00", "14:00–16:00"],
+    ["sáng 10/12/2026 từ 8h30 đến 11h30; chiều cùng ngày từ 14h00 đến 16h30", "08:30–11:30", "14:00–16:30"],
+    ["9h00 và 14h00 ngày 10/12/2026", "09:00", "14:00"],
+  ] as const) {
+    it(`«${time}»`, async () => {
+      const { answer } = await send(FORM(time));
+      expect(answer).toContain(
+        `Thời gian: ${first.length > 5 ? first : `${first}–11:00`} Thứ Năm, 10/12/2026.`,
+      );
+      expect(answer).toContain(
+        `Lưu ý: thư ghi thêm một phiên lúc ${other}; lịch này chỉ xếp phiên ${first}, đề nghị gửi đăng ký riêng cho phiên còn lại.`,
+      );
+    });
+  }
+
+  it("one range is one session", async () => {
+    const { answer } = await send(FORM("từ 8h00 đến 11h00 ngày 10/12/2026"));
+    expect(answer).toContain("Thời gian: 08:00–11:00 Thứ Năm, 10/12/2026.");
+    expect(answer).not.toContain("thêm một phiên");
+  });
+});
