@@ -59,3 +59,44 @@ describe("two sessions in one mail: the first is booked as written, the other is
     expect(answer).not.toContain("thêm một phiên");
   });
 });
+
+describe("a ward the session is to help is its topic, not an endpoint", () => {
+  const NGOC_HA = "CX-00008";
+  const BA_DINH = "CX-00004";
+  const CONTACT = "Liên hệ: Lê Thị Hoa, 0983 210 456";
+  it("«… với UBND phường Ngọc Hà vào 9h00 … về việc đề nghị hỗ trợ UBND phường Ba Đình xử lý vụ việc …»", async () => {
+    const { outcome, booking, answer } = await send(
+      `Kính gửi Trung tâm Tin học - Công báo,\nSở Công Thương đăng ký tổ chức họp trực tuyến với UBND phường Ngọc Hà vào 9h00 ngày 10/12/2026 về việc đề nghị hỗ trợ UBND phường Ba Đình xử lý vụ việc tồn đọng.\n${CONTACT}\nTrân trọng.`,
+    );
+    expect(outcome).toMatchObject({ decision: { outcome: "confirmed" } });
+    expect(booking?.request.participants).toEqual([NGOC_HA]);
+    // Who attends is no content either: the topic is what follows «về việc».
+    expect(answer).toContain("Nội dung: đề nghị hỗ trợ UBND phường Ba Đình xử lý vụ việc tồn đọng.");
+  });
+
+  it("«để giúp các phường Ba Đình, Giảng Võ giải quyết …»", async () => {
+    const { booking, answer } = await send(
+      `Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà lúc 9h00 ngày 10/12/2026 để giúp các phường Ba Đình, Giảng Võ giải quyết kiến nghị của cử tri.\n${CONTACT}`,
+    );
+    expect(booking?.request.participants).toEqual([NGOC_HA]);
+    expect(answer).toContain("Nội dung: giúp các phường Ba Đình, Giảng Võ giải quyết kiến nghị của cử tri.");
+  });
+
+  for (const body of [
+    // Words between the verb and the unit: the endpoint that needs technical help is connected.
+    `Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà lúc 9h00 ngày 10/12/2026, nội dung: giao ban. Đề nghị hỗ trợ kỹ thuật cho điểm cầu UBND phường Ba Đình.\n${CONTACT}`,
+    `Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà và UBND phường Ba Đình lúc 9h00 ngày 10/12/2026, nội dung: hỗ trợ doanh nghiệp.\n${CONTACT}`,
+  ]) {
+    it(body.split(",")[0]!, async () => {
+      const { booking } = await send(body);
+      expect([...(booking?.request.participants ?? [])].sort()).toEqual([BA_DINH, NGOC_HA]);
+    });
+  }
+
+  it("«với UBND phường Ngọc Hà» alone is no content: the clerk is asked for it", async () => {
+    const { outcome } = await send(
+      `Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà vào 9h00 ngày 10/12/2026.\n${CONTACT}`,
+    );
+    expect(outcome).toMatchObject({ decision: { outcome: "needs-info", missing: ["title"] } });
+  });
+});

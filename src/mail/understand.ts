@@ -212,6 +212,17 @@ export function resolveParticipants(matcher: DirectoryMatcher, field: string): P
 }
 
 /**
+ * «đề nghị hỗ trợ UBND phường Ba Đình xử lý vụ việc», «để giúp các phường … giải quyết»: a unit right after a verb
+ * of helping or handling is what the session is about, not a place that connects. «hỗ trợ kỹ thuật cho điểm cầu X»
+ * puts words between the verb and the unit and keeps X. `folded` is the text folded with its indices kept.
+ */
+function helpedAt(folded: string, index: number): boolean {
+  return /\b(?:ho tro|giup do|giup|xu ly|giai quyet|khac phuc)(?:\s+cho)?(?:\s+(?:ubnd|uy ban nhan dan))?(?:\s+cac)?\s*$/.test(
+    folded.slice(Math.max(0, index - 40), index),
+  );
+}
+
+/**
  * Units named in prose by type and capitalised name (not the author of a cited document: "… của UBND xã X"): "UBND xã Vô Danh", "P. Ngọc Hà", "huyện Gia Lâm". Without
  * capitals the name's end cannot be told from the sentence, so such mentions are left to the directory scan.
  */
@@ -227,7 +238,11 @@ function unitMentions(text: string): string[] {
   );
   const folded = foldKeepingIndex(text);
   return [...text.matchAll(re)]
-    .filter((m) => !/\b(?:cua|theo)\s+$/.test(folded.slice(Math.max(0, m.index - 8), m.index)))
+    .filter(
+      (m) =>
+        !/\b(?:cua|theo)\s+$/.test(folded.slice(Math.max(0, m.index - 8), m.index)) &&
+        !helpedAt(folded, m.index),
+    )
     .map((m) => m[0].trim());
 }
 
@@ -264,7 +279,9 @@ function listedAfterMention(text: string): string[] {
     "gu",
   );
   const out: string[] = [];
+  const folded = foldKeepingIndex(text);
   for (const m of text.matchAll(re)) {
+    if (helpedAt(folded, m.index)) continue;
     const type = m[1]!.toLowerCase();
     for (const n of m[2]!.split(/\s*(?:,|;|\s(?:và|va)\s)\s*/u))
       if (n.trim()) out.push(`${type} ${n.trim()}`);
@@ -356,7 +373,19 @@ function titleFromProse(text: string): string | null {
       folded,
     );
   const span = m?.indices?.[1];
-  return span ? topicOf(text.slice(span[0], span[1])) : null;
+  if (!span) return null;
+  if (!/^voi\s/.test(folded.slice(span[0]))) return topicOf(text.slice(span[0], span[1]));
+  // «họp trực tuyến với UBND phường Ngọc Hà (vào 9h00 …) về việc X» (or «để X»): who attends is no content, X is;
+  // without «về» or «để» the mail gives none and is asked for it. «về» is read with its mark where the mail has marks: «bảo vệ» is no «về».
+  const about = hasDiacritics(text)
+    ? /\s(?:[Vv]ề\s+(?:việc\s+)?|[Đđ]ể\s+)/
+    : /\s(?:ve\s+(?:viec\s+)?|de\s+(?!nghi))/;
+  const from = span[0];
+  const inSpan = about.exec((hasDiacritics(text) ? text : folded).slice(from, span[1]));
+  if (inSpan) return topicOf(text.slice(from + inSpan.index + inSpan[0].length, span[1]));
+  const rest = (hasDiacritics(text) ? text : folded).slice(span[1]).split(/[\n.;]/)[0]!;
+  const later = about.exec(rest);
+  return later ? topicOf(text.slice(span[1] + later.index + later[0].length, span[1] + rest.length)) : null;
 }
 
 /**
@@ -583,7 +612,8 @@ function understandText(
     for (const hit of ctx.matcher.scan(prose))
       if (
         !hostEndpoints.has(hit.code) &&
-        !/\b(?:cua|theo)\s$/.test(folded.slice(Math.max(0, hit.index - 6), hit.index + 1))
+        !/\b(?:cua|theo)\s$/.test(folded.slice(Math.max(0, hit.index - 6), hit.index + 1)) &&
+        !helpedAt(folded, hit.index + 1)
       )
         participants.push(hit.code);
     // A unit the prose names that the directory does not know is reported, never dropped.
