@@ -100,3 +100,35 @@ describe("a ward the session is to help is its topic, not an endpoint", () => {
     expect(outcome).toMatchObject({ decision: { outcome: "needs-info", missing: ["title"] } });
   });
 });
+
+describe("a date in words is read; one that is not says which words", () => {
+  for (const [time, day] of [
+    ["9h00 ngày mười tháng mười hai năm 2026", "Thứ Năm, 10/12/2026"],
+    ["9h00 mùng 5 tháng 12", "Thứ Bảy, 05/12/2026"],
+    ["9 giờ sáng mồng 5 tháng 1 năm 2027", "Thứ Ba, 05/01/2027"],
+    ["9h00 ngày hăm lăm tháng mười hai", "Thứ Sáu, 25/12/2026"],
+    ["9h00 ngày hai mươi mốt tháng mười hai", "Thứ Hai, 21/12/2026"],
+    ["9h00 ngày mười lăm tháng năm năm 2027", "Thứ Bảy, 15/05/2027"],
+    ["9h00 ngay muoi tam thang muoi hai", "Thứ Sáu, 18/12/2026"],
+  ] as const) {
+    it(`«${time}»`, async () => {
+      const { answer } = await send(FORM(time));
+      expect(answer).toContain(`Thời gian: 09:00–11:00 ${day}.`);
+    });
+  }
+
+  it("«ngày mười tháng chạp»: the words not understood are quoted back", async () => {
+    const { outcome, answer } = await send(FORM("9h00 ngày mười tháng chạp"));
+    expect(outcome).toMatchObject({ decision: { outcome: "needs-info", missing: ["start"] } });
+    expect(answer).toContain(
+      "Lưu ý: chưa hiểu ngày họp «ngày mười tháng chạp»; đề nghị ghi ngày bằng số, ví dụ 10/12/2026.",
+    );
+  });
+
+  it("an hour without a day says the hour was read and the day is missing", async () => {
+    const { answer } = await send(FORM("9h00 sáng"));
+    expect(answer).toContain(
+      "Lưu ý: đã hiểu giờ bắt đầu 09:00 nhưng chưa thấy ngày họp; đề nghị gửi ngày họp, ví dụ 10/12/2026.",
+    );
+  });
+});

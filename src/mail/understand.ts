@@ -679,6 +679,17 @@ function understandText(
       `thư ghi ${WEEKDAY_VI[date.weekday]} nhưng ngày ${day} là ${WEEKDAY_VI[isoWeekday(date.date)]}; lịch được xếp theo ngày ${day}, đề nghị kiểm tra lại.`,
     );
   }
+  if (!date && !wrong && times[0]) {
+    // «9h00 ngày mười tháng chạp»: the hour was read, the day was not; the clerk is told which words.
+    const worded = /\b(?:ngay|mung|mong)\s+(?!\d)[a-z ]{1,30}?\s+thang\s+[a-z\d]+(?:\s+(?:mot|hai))?\b/.exec(
+      foldedScope,
+    );
+    warnings.push(
+      worded
+        ? `chưa hiểu ngày họp «${scope.slice(worded.index, worded.index + worded[0].length)}»; đề nghị ghi ngày bằng số, ví dụ 10/12/2026.`
+        : `đã hiểu giờ bắt đầu ${hhmm(times[0])} nhưng chưa thấy ngày họp; đề nghị gửi ngày họp, ví dụ 10/12/2026.`,
+    );
+  }
   let start: Date | null = null;
   let end: Date | null = null;
   if (date && times[0]) {
