@@ -132,3 +132,23 @@ describe("a date in words is read; one that is not says which words", () => {
     );
   });
 });
+
+describe("a form and prose that disagree on the day", () => {
+  it("the form's «Thời gian» is booked and the prose's other day is said back", async () => {
+    const { booking, answer } = await send(
+      `Sở Công Thương đăng ký họp trực tuyến lúc 14h00 ngày 11/12/2026.\n\n${FORM("9h00 ngày 10/12/2026")}`,
+    );
+    expect(booking?.request.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+    expect(answer).toContain(
+      "Lưu ý: ngoài mục thời gian, thư còn ghi 14:00 ngày 11/12/2026; lịch được xếp theo mục thời gian (ngày 10/12/2026), đề nghị kiểm tra lại.",
+    );
+  });
+
+  it("a cited plan's date and the signature's are no second meeting time", async () => {
+    const { answer } = await send(
+      `Thực hiện Kế hoạch số 12/KH-UBND ngày 15/11/2026 của UBND Thành phố,\n${FORM("9h00 ngày 10/12/2026")}\nNguyễn Văn An\nNgày 25/11/2026`,
+    );
+    expect(answer).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
+    expect(answer).not.toContain("ngoài mục thời gian");
+  });
+});

@@ -546,6 +546,23 @@ function sessionsSaid(
   };
 }
 
+/**
+ * «Sở … đăng ký họp lúc 14h00 ngày 11/12/2026» above a form whose «Thời gian» says 10/12: an hour with its own date
+ * outside the labelled field, on another day than the one booked, said as «14:00 ngày 11/12/2026». A date alone
+ * (a cited plan's, the signature's) is no meeting time and is not compared.
+ */
+function otherMeetingDate(outside: string, booked: string, reference: Date, zone: string): string | null {
+  const folded = foldKeepingIndex(outside);
+  const times = findTimes(folded);
+  const dates = findDates(outside, folded, reference, zone);
+  for (const [i, t] of times.entries()) {
+    const next = times[i + 1]?.index ?? Number.POSITIVE_INFINITY;
+    const d = dates.find((x) => x.index > t.index && x.index - t.index <= 25 && x.index < next);
+    if (d && d.date !== booked) return `${hhmm(t)} ngày ${d.date.split("-").reverse().join("/")}`;
+  }
+  return null;
+}
+
 export interface UnderstandContext {
   matcher: DirectoryMatcher;
   zone: string;
@@ -672,6 +689,13 @@ function understandText(
     warnings.push(
       `thư ghi nhiều ngày (${days.map(vi).join(", ")}); lịch này chỉ xếp cho ngày ${vi(date.date)}, đề nghị gửi đăng ký riêng cho từng ngày còn lại.`,
     );
+  }
+  if (fields.time && date) {
+    const other = otherMeetingDate(text.replace(fields.time, " "), date.date, reference, ctx.zone);
+    if (other)
+      warnings.push(
+        `ngoài mục thời gian, thư còn ghi ${other}; lịch được xếp theo mục thời gian (ngày ${date.date.split("-").reverse().join("/")}), đề nghị kiểm tra lại.`,
+      );
   }
   if (date?.weekday && isoWeekday(date.date) !== date.weekday) {
     const day = date.date.split("-").reverse().join("/");
