@@ -152,3 +152,58 @@ describe("a form and prose that disagree on the day", () => {
     expect(answer).not.toContain("ngoài mục thời gian");
   });
 });
+
+describe("a reply in an old thread after the session's time", () => {
+  const CODE = "HTT-2026-0001";
+  async function later(body: string, when: Date, time = "9h00 ngày 10/12/2026") {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(mail({ id: "goc@hanoi.gov.vn", body: FORM(time), date: DATE }), NOW);
+    const outcome = await md.handle(
+      mail({
+        id: "cu@hanoi.gov.vn",
+        subject: `Re: Đăng ký lịch họp trực tuyến [${CODE}]`,
+        body,
+        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
+      }),
+      when,
+    );
+    const booking = (await desk.store.read((r) => r.bookings.get(CODE)))!;
+    const group = (await desk.store.read((r) => r.outbox.list())).filter((m) => m.channel === "group");
+    return { outcome, booking, answer: await lastAnswer(desk), group };
+  }
+
+  it("«xin hủy» four days after the session cancels nothing and says why", async () => {
+    const { outcome, booking, answer, group } = await later("Xin hủy lịch họp.", at("2026-12-14", "09:00"));
+    expect(outcome).toMatchObject({ kind: "error" });
+    expect(booking.status).toBe("confirmed");
+    expect(answer).toContain(
+      "Lịch họp HTT-2026-0001 (09:00–11:00 Thứ Năm, 10/12/2026) đã qua thời gian họp nên không thể hủy",
+    );
+    expect(group.map((m) => String(m.payload.text))).not.toContainEqual(expect.stringContaining("ĐÃ HỦY"));
+  });
+
+  it("a new meeting asked in the old thread does not move the past one", async () => {
+    const { outcome, booking, answer } = await later(
+      "Đề nghị đăng ký họp tiếp vào 9h00 ngày 17/12/2026.",
+      at("2026-12-14", "09:00"),
+    );
+    expect(outcome).toMatchObject({ kind: "error" });
+    expect(booking.request.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+    expect(answer).toContain(
+      "đã qua thời gian họp nên không thể thay đổi; đề nghị gửi đăng ký mới bằng một thư mới.",
+    );
+  });
+
+  it("a cancellation before the session still cancels", async () => {
+    const { outcome, booking } = await later("Xin hủy lịch họp.", at("2026-12-09", "09:00"));
+    expect(outcome).toMatchObject({ kind: "cancelled" });
+    expect(booking.status).toBe("cancelled");
+  });
+
+  it("«xin hủy» of a refused booking says it was refused, not «from refused to cancelled»", async () => {
+    const { answer } = await later("Xin hủy lịch họp.", NOW, "9h00 ngày 20/11/2026");
+    expect(answer).toContain("đã bị từ chối nên không có lịch nào để hủy");
+    expect(answer).not.toContain("Không thể chuyển");
+  });
+});
