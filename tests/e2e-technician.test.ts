@@ -58,3 +58,33 @@ describe("a review that comes after the session", () => {
     expect(await status()).toBe("confirmed");
   });
 });
+
+describe("the web desk's calendar with a day no calendar has", () => {
+  for (const day of ["2026-02-30", "2026-04-31", "2026-13-01"]) {
+    it(`«${day}» shows today and says why, not «Internal Server Error»`, async () => {
+      const { app } = await webDesk({ now: () => at("2026-12-10", "08:00") });
+      const tech = await login(app, "tech");
+      const res = await app.request(`/lich-noi-bo?xem=ngay&ngay=${day}`, {
+        headers: { cookie: tech.cookie },
+      });
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain(
+        `Ngày «${day}» không có trong lịch (dạng YYYY-MM-DD, ví dụ 2026-12-10); đang hiển thị hôm nay.`,
+      );
+      expect(html).toContain("Lịch ngày 10/12/2026");
+    });
+  }
+});
+
+describe("a page that fails", () => {
+  it("answers in Vietnamese, not Hono's «Internal Server Error»", async () => {
+    const { app, desk } = await webDesk({ now: () => at("2026-12-10", "08:00") });
+    const tech = await login(app, "tech");
+    // The database gone under the desk: the page cannot be read.
+    await desk.store.close();
+    const res = await app.request("/lich-noi-bo", { headers: { cookie: tech.cookie } });
+    expect(res.status).toBe(500);
+    expect(await res.text()).toContain("Lỗi máy chủ (500): trang chưa hiển thị được.");
+  });
+});
