@@ -40,16 +40,28 @@ describe("two sessions in one mail: the first is booked as written, the other is
   for (const [time, first, other] of [
     ["9h00-11h00 và 14h00-16h00 ngày 10/12/2026", "09:00–11:00", "14:00–16:00"],
     ["sáng 10/12/2026 từ 8h30 đến 11h30; chiều cùng ngày từ 14h00 đến 16h30", "08:30–11:30", "14:00–16:30"],
-    ["9h00 và 14h00 ngày 10/12/2026", "09:00", "14:00"],
+    // The session booked is said back with its end, the default length's when the mail gave none.
+    ["9h00 và 14h00 ngày 10/12/2026", "09:00–11:00", "14:00"],
+    ["9h00 ngày 10/12/2026; 14h00 ngày 10/12/2026", "09:00–11:00", "14:00"],
   ] as const) {
     it(`«${time}»`, async () => {
       const { answer } = await send(FORM(time));
-      expect(answer).toContain(
-        `Thời gian: ${first.length > 5 ? first : `${first}–11:00`} Thứ Năm, 10/12/2026.`,
-      );
+      expect(answer).toContain(`Thời gian: ${first} Thứ Năm, 10/12/2026.`);
       expect(answer).toContain(
         `Lưu ý: thư ghi thêm một phiên lúc ${other}; lịch này chỉ xếp phiên ${first}, đề nghị gửi đăng ký riêng cho phiên còn lại.`,
       );
+    });
+  }
+
+  for (const time of [
+    "7h30 ngày 10/12/2026 (các điểm cầu kết nối từ 7h00)",
+    "Các điểm cầu kết nối từ 7h00; họp lúc 7h30 ngày 10/12/2026",
+    "7h30 ngày 10/12/2026, đề nghị kiểm tra kỹ thuật lúc 7h00",
+  ]) {
+    it(`«${time}»: the hour to connect is neither start nor end`, async () => {
+      const { outcome, answer } = await send(FORM(time));
+      expect(outcome).toMatchObject({ decision: { outcome: "confirmed" } });
+      expect(answer).toContain("Thời gian: 07:30–09:30 Thứ Năm, 10/12/2026.");
     });
   }
 

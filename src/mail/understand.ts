@@ -1,7 +1,7 @@
 import { secrecyFields, secrecyOf } from "../core/booking/secret.js";
 import type { BookingRequest, Contact, RequiredField } from "../core/booking/types.js";
 import { REQUIRED_FIELDS } from "../core/booking/types.js";
-import { isoWeekday } from "../core/calendar/zone.js";
+import { isoWeekday, localTimeOf } from "../core/calendar/zone.js";
 import { type DirectoryMatcher, scanForm } from "../core/directory/matcher.js";
 import { fold, nfc, normalizePhone } from "../core/text/fold.js";
 import {
@@ -470,6 +470,9 @@ function mergeFlags(a: ReturnType<typeof flags>, b: ReturnType<typeof flags>): R
   };
 }
 
+/** The words before an hour to connect or get ready: «kết nối từ 7h00», «có mặt lúc», «kiểm tra kỹ thuật lúc». */
+const PREP_WORD = /\b(?:ket noi|co mat|chuan bi|kiem tra|vao phong|san sang)\b[^\d\n;.]{0,16}$/;
+
 /** The words before a length: «thời lượng», «trong (vòng)», «dự kiến (trong)», «khoảng», «kéo dài». */
 const LENGTH_WORD = /(?:thoi luong|trong(?: vong)?|du kien(?: trong)?|khoang|keo dai)\s*$/;
 const LENGTH_HOURS =
@@ -512,7 +515,10 @@ function sessionsSaid(
   times: TimeOfDay[],
   dates: { date: string; index: number }[],
   day: string,
-): { end: TimeOfDay | null; other: string | null } {
+): {
+  end: TimeOfDay | null /** The other session's hours as written back («14:00–16:00»). */;
+  other: string | null;
+} {
   // The date written right after an hour, before any other hour: «14h00 ngày 11/12».
   const ownDate = (i: number) => {
     const t = times[i]!;
@@ -538,12 +544,7 @@ function sessionsSaid(
   if (!extra || (ownDate(next) !== null && ownDate(next) !== day)) return { end, other: null };
   const anotherRange = times[next + 1] && isRange(next) ? times[next + 1]! : null;
   if (!anotherRange && !startsAnother(next - 1)) return { end, other: null };
-  const first = end ? `${hhmm(times[0]!)}–${hhmm(end)}` : hhmm(times[0]!);
-  const other = anotherRange ? `${hhmm(extra)}–${hhmm(anotherRange)}` : hhmm(extra);
-  return {
-    end,
-    other: `thư ghi thêm một phiên lúc ${other}; lịch này chỉ xếp phiên ${first}, đề nghị gửi đăng ký riêng cho phiên còn lại.`,
-  };
+  return { end, other: anotherRange ? `${hhmm(extra)}–${hhmm(anotherRange)}` : hhmm(extra) };
 }
 
 /**
@@ -653,9 +654,12 @@ function understandText(
   const scope = fields.time ?? text;
   const foldedScope = foldKeepingIndex(scope);
   // «8h30, thời lượng 2 giờ»: an hour after a length word, once the start is given, is the length, not the end.
-  const times = findTimes(foldedScope).filter(
+  const said = findTimes(foldedScope).filter(
     (t, i) => i === 0 || !LENGTH_WORD.test(foldedScope.slice(Math.max(0, t.index - 24), t.index)),
   );
+  // «7h30 (các điểm cầu kết nối từ 7h00)»: when to connect is neither the start nor the end of the session.
+  const prep = (t: TimeOfDay) => PREP_WORD.test(foldedScope.slice(Math.max(0, t.index - 40), t.index));
+  const times = said.some((t) => !prep(t)) ? said.filter((t) => !prep(t)) : said;
   const dates = findDates(scope, foldedScope, reference, ctx.zone);
   // "Thực hiện Kế hoạch số 12/KH-UBND ngày 15/11/2026…, đăng ký họp 9h00 ngày 10/12/2026": the meeting's date is
   // the one nearest its hour, not the first the mail cites.
@@ -725,10 +729,13 @@ function understandText(
     start = at(times[0]);
     const second = sessionsSaid(foldedScope, times, dates, date.date);
     if (second.end) end = at(second.end);
-    if (second.other) warnings.push(second.other);
     // An end at or before the start stays as written: the rules ask the clerk rather than guess a length.
     const length = second.end ? null : lengthSaid(foldedScope, times[0].index);
     end ??= new Date(start.getTime() + (length ?? ctx.defaultDurationMinutes) * 60_000);
+    if (second.other)
+      warnings.push(
+        `thư ghi thêm một phiên lúc ${second.other}; lịch này chỉ xếp phiên ${localTimeOf(start, ctx.zone)}–${localTimeOf(end, ctx.zone)}, đề nghị gửi đăng ký riêng cho phiên còn lại.`,
+      );
   } else if (date && ctx.workday && /\b(?:ca|suot) ngay\b/.test(foldedScope)) {
     // «cả ngày 10/12»: the working day, said back in the answer for the clerk to correct.
     const [sh, sm] = ctx.workday.start.split(":").map(Number);
