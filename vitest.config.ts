@@ -40,6 +40,7 @@ export const BOTH_STORES = [
   "tests/mail-quarantine-notice.test.ts",
   "tests/mail-e2e.test.ts",
   "tests/mail-replies.test.ts",
+  "tests/mail-set-aside.test.ts",
   "tests/mail-resilience.test.ts",
   "tests/mail-thread-regressions.test.ts",
   "tests/ops-context.test.ts",

@@ -10,7 +10,7 @@ import { Pacer } from "../bot/pacing.js";
 // import()` where each is started. Their module graphs were a third of the start's module loading.
 import type { ZaloClient } from "../bot/zalo/client.js";
 import type { DnsResolver } from "../mail/authenticity.js";
-import type { MailIntake } from "../mail/intake.js";
+import type { MailIntake, MailPosition } from "../mail/intake.js";
 import { MCU_FACTORIES } from "../mcu/factory.js";
 import type { McuAdapter } from "../mcu/port.js";
 import { type Claimant, judgeLease, type Lease } from "../store/lease-repo.js";
@@ -407,17 +407,18 @@ export class DeskService {
     if (imap) {
       const mailbox = imap.mailbox;
       const { MailIntake } = await import("../mail/intake.js");
+      // The checkpoint moves in the transaction of the mail's effect (src/mail/intake.ts).
+      const checkpointIn = (at: MailPosition) => async (r: Repos) => {
+        await r.meta.set(`imap:${mailbox}:uidvalidity`, at.uidValidity);
+        await r.meta.set(`imap:${mailbox}:lastuid`, String(at.uid));
+      };
       this.intake = new MailIntake(
         imap,
         (raw, at) =>
           // One correlation id per mail: every log line of its handling carries it (ops/context.ts).
           withCorrelation(newCorrelationId("m"), async () => {
             this.log("mail-received", { bytes: raw.length }, "debug");
-            // The checkpoint moves in the transaction of the mail's effect (src/mail/intake.ts).
-            const alsoInTx = async (r: Repos) => {
-              await r.meta.set(`imap:${mailbox}:uidvalidity`, at.uidValidity);
-              await r.meta.set(`imap:${mailbox}:lastuid`, String(at.uid));
-            };
+            const alsoInTx = checkpointIn(at);
             const batch = this.mailBatch;
             const outcome = await this.mailDesk
               .handle(raw, this.clock(), { alsoInTx, ...(batch ? { store: batch.store } : {}) })
@@ -459,6 +460,18 @@ export class DeskService {
           // instead of per mail. The outbox worker, chat and the web desk wait for the batch's commit as for any
           // transaction, so no answer leaves before its decision is committed.
           runBatch: (handleAll) => this.decideMailBatch(mailbox, handleAll),
+          setAside: (raw, at, err, attempts) =>
+            withCorrelation(newCorrelationId("m"), async () => {
+              this.log("mail-set-aside", { uid: at.uid, attempts, message: err.message }, "error");
+              const batch = this.mailBatch;
+              const outcome = await this.mailDesk.setAside(raw, this.clock(), attempts, {
+                alsoInTx: checkpointIn(at),
+                ...(batch ? { store: batch.store } : {}),
+              });
+              const fields = { outcome: outcome.kind, key: outcome.key, code: null };
+              if (batch) batch.lines.push({ cid: correlationId()!, uid: at.uid, fields });
+              else this.log("mail", fields);
+            }),
         },
       );
       this.intake.start();
