@@ -20,6 +20,7 @@ export const BOTH_STORES = [
   "tests/booking-usecases.test.ts",
   "tests/decide-cache.test.ts",
   "tests/chat-commands.test.ts",
+  "tests/chat-set-aside.test.ts",
   "tests/chat-storm.test.ts",
   "tests/chat.test.ts",
   "tests/cli-mail-ingest.test.ts",

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { SET_ASIDE_AFTER } from "../src/mail/intake.js";
+import { SET_ASIDE_AFTER } from "../src/core/jobs/faults.js";
 import { tempDir } from "./helpers.js";
 import { useMailServers } from "./support/mail-servers.js";
 import { mail, startService, template } from "./support/service.js";

@@ -1,4 +1,5 @@
 import { ImapFlow } from "imapflow";
+import { ownFault, SET_ASIDE_AFTER } from "../core/jobs/faults.js";
 
 /**
  * How a mail connection is protected. `tls`: TLS from the first byte (IMAPS 993, SMTPS 465). `starttls`: a plain
@@ -128,18 +129,6 @@ export type IntakeLog = (event: string, fields?: Record<string, unknown>) => voi
  * a duplicate by its Message-ID). A crash after a batch's commits but before its STORE leaves committed mails at or
  * below the checkpoint without their flag: each connection first flags (or moves) those, in one command.
  */
-/** How many rounds in a row one mail may fail for a fault of the desk's own before it is set aside. */
-export const SET_ASIDE_AFTER = 3;
-
-/**
- * A fault of the desk's own code (a TypeError, a RangeError, a plain Error): it fails the same way every time, so
- * retrying the mail cannot help. Errors with a `code` come from the disk, the database or the network
- * (SQLITE_FULL, a PostgreSQL SQLSTATE, ECONNRESET…) and pass: the mail is retried until they do.
- */
-function ownFault(err: unknown): boolean {
-  return err instanceof Error && !("code" in err && (err as { code?: unknown }).code !== undefined);
-}
-
 export class MailIntake {
   private stopped = false;
   private client: ImapFlow | null = null;
