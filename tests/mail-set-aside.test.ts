@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { DeskService } from "../src/app/service.js";
 import { SET_ASIDE_AFTER } from "../src/core/jobs/faults.js";
 import { tempDir } from "./helpers.js";
 import { useMailServers } from "./support/mail-servers.js";
@@ -6,6 +7,18 @@ import { mail, startService, template } from "./support/service.js";
 import { until } from "./support/until.js";
 
 const NOW = new Date("2026-12-07T01:35:00Z"); // Monday 08:35 in Hanoi
+
+/** Make the service's mail handling fail with `fail` for the mail naming `id`, on the tries `when` picks (1-based). */
+function failOn(service: DeskService, id: string, when: (n: number) => boolean, fail: () => never) {
+  const desk = service.mailDesk;
+  const handle = desk.handle.bind(desk);
+  const tries = { n: 0 };
+  desk.handle = async (raw, now, opts) => {
+    if (raw.includes(id) && when(++tries.n)) fail();
+    return handle(raw, now, opts);
+  };
+  return tries;
+}
 
 /**
  * Threat: one mail that the desk's own code fails on (a bug meeting an odd mail) is retried at every IMAP round,
@@ -27,23 +40,21 @@ describe("a mail the desk keeps failing on does not hold the mails behind it", (
     });
     try {
       // The fault: the desk's handling throws a TypeError for this one mail, as a bug would, every time.
-      const desk = service.mailDesk;
-      const handle = desk.handle.bind(desk);
-      let tries = 0;
-      desk.handle = async (raw, now, opts) => {
-        if (raw.includes("poison@hanoi.gov.vn")) {
-          tries++;
+      const tries = failOn(
+        service,
+        "poison@hanoi.gov.vn",
+        () => true,
+        () => {
           throw new TypeError("Cannot read properties of undefined (reading 'start')");
-        }
-        return handle(raw, now, opts);
-      };
+        },
+      );
       await dovecot.append(
         mail({ id: "poison@hanoi.gov.vn", body: template(0) }),
         mail({ id: "behind-1@hanoi.gov.vn", body: template(1) }),
         mail({ id: "behind-2@hanoi.gov.vn", body: template(2) }),
       );
       await sink.waitFor(2, 60_000);
-      expect(tries).toBe(SET_ASIDE_AFTER);
+      expect(tries.n).toBe(SET_ASIDE_AFTER);
       const answered = sink.messages.map((m) => m.parsed.inReplyTo).sort();
       expect(answered).toEqual(["<behind-1@hanoi.gov.vn>", "<behind-2@hanoi.gov.vn>"]);
 
@@ -75,7 +86,7 @@ describe("a mail the desk keeps failing on does not hold the mails behind it", (
       }, "every mail flagged");
       // Set aside once: later rounds do not try it again.
       await new Promise((r) => setTimeout(r, 2500));
-      expect(tries).toBe(SET_ASIDE_AFTER);
+      expect(tries.n).toBe(SET_ASIDE_AFTER);
     } finally {
       await service.stop();
     }
@@ -86,19 +97,18 @@ describe("a mail the desk keeps failing on does not hold the mails behind it", (
       DESK_IMAP_POLL_SECONDS: "1",
     });
     try {
-      const desk = service.mailDesk;
-      const handle = desk.handle.bind(desk);
-      let tries = 0;
-      desk.handle = async (raw, now, opts) => {
-        if (raw.includes("disk-full@hanoi.gov.vn") && tries++ < SET_ASIDE_AFTER + 1) {
+      const tries = failOn(
+        service,
+        "disk-full@hanoi.gov.vn",
+        (n) => n <= SET_ASIDE_AFTER + 1,
+        () => {
           throw Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" });
-        }
-        return handle(raw, now, opts);
-      };
+        },
+      );
       await dovecot.append(mail({ id: "disk-full@hanoi.gov.vn", body: template(3) }));
       // Answered once the disk has room, after more failures than would set a fault of the desk's own aside.
       await sink.waitFor(1, 60_000);
-      expect(tries).toBe(SET_ASIDE_AFTER + 2);
+      expect(tries.n).toBe(SET_ASIDE_AFTER + 2);
       expect(sink.messages[0]!.parsed.inReplyTo).toBe("<disk-full@hanoi.gov.vn>");
       expect(events.some((e) => e.event === "mail-set-aside")).toBe(false);
     } finally {
