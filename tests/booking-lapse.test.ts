@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { changeBooking, JOB, registerBooking, reviewBooking } from "../src/app/booking/index.js";
+import { infoReminderAt } from "../src/app/booking/timers.js";
 import { runDueJobs, sessionJobHandlers } from "../src/app/scheduler.js";
 import { at, makeDesk, request, TEST_DIALECT } from "./helpers.js";
 import { rawSql } from "./support/raw-sql.js";
@@ -99,11 +100,25 @@ describe("a booking still unsettled when its session starts lapses", () => {
     expect((mail!.payload.calendar as { sequence: number }).sequence).toBeGreaterThanOrEqual(invite.sequence);
   });
 
-  it("a booking waiting for the clerk's missing details lapses naming what was missing", async () => {
+  it("a booking waiting for the clerk's missing details is reminded a day before, then lapses naming what was missing", async () => {
     const desk = await makeDesk();
     const res = await registerBooking(desk, request({ contact: null }), { now: at("2026-12-07", "08:30") });
     if (res.duplicate) throw new Error("unexpected duplicate");
     expect(res.decision.outcome).toBe("needs-info");
+    await runDueJobs(desk, sessionJobHandlers(desk), at("2026-12-09", "08:59"));
+    expect((await outboxOf(desk, res.code)).some((m) => m.kind === "info-reminder")).toBe(false);
+    await runDueJobs(desk, sessionJobHandlers(desk), at("2026-12-09", "09:00"));
+    const reminders = (await outboxOf(desk, res.code)).filter((m) => m.kind === "info-reminder");
+    // To the clerk, in the booking's thread; nothing in the group.
+    expect(reminders.map((m) => [m.channel, m.recipient])).toEqual([["mail", "vanthu.sct@hanoi.gov.vn"]]);
+    expect(reminders[0]!.payload.thread).toBeDefined();
+    expect(reminders[0]!.payload.text).toBe(
+      [
+        `Lịch họp ${res.code} (09:00–11:00 Thứ Năm, 10/12/2026): VẪN CẦN BỔ SUNG THÔNG TIN.`,
+        "Đề nghị bổ sung: đầu mối liên hệ (họ tên, số điện thoại) (Điều 12.2a), bằng cách trả lời thư này.",
+        "Nếu đến giờ họp vẫn chưa bổ sung, lịch họp sẽ không được bố trí.",
+      ].join("\n"),
+    );
     await runDueJobs(desk, sessionJobHandlers(desk), at("2026-12-10", "09:00"));
     const mail = (await outboxOf(desk, res.code)).find(
       (m) => m.kind === "booking-lapsed" && m.channel === "mail",
@@ -111,6 +126,31 @@ describe("a booking still unsettled when its session starts lapses", () => {
     expect(mail?.payload.text).toContain(
       "Lý do: đến giờ họp, lịch vẫn chờ bổ sung thông tin (đầu mối liên hệ (họ tên, số điện thoại)) nên",
     );
+  });
+
+  it("a clerk who completes the details in time is neither reminded nor lapsed", async () => {
+    const desk = await makeDesk();
+    const res = await registerBooking(desk, request({ contact: null }), { now: at("2026-12-07", "08:30") });
+    if (res.duplicate) throw new Error("unexpected duplicate");
+    const done = await changeBooking(
+      desk,
+      res.code,
+      { contact: { name: "Lâm Thị Ngọc", phone: "0983210456" } },
+      { id: "mail:vanthu.sct@hanoi.gov.vn", channel: "mail" },
+      { now: at("2026-12-07", "10:00") },
+    );
+    expect(done.duplicate ? "dup" : done.booking.status).toBe("confirmed");
+    await runDueJobs(desk, sessionJobHandlers(desk), at("2026-12-10", "09:00"));
+    const kinds = (await outboxOf(desk, res.code)).map((m) => m.kind);
+    expect(kinds).not.toContain("info-reminder");
+    expect(kinds).not.toContain("booking-lapsed");
+  });
+
+  it("the reminder's hour: a day before, half-way when closer, none under two hours", () => {
+    const now = at("2026-12-09", "08:00");
+    expect(infoReminderAt(at("2026-12-10", "09:00"), now)).toEqual(at("2026-12-09", "09:00"));
+    expect(infoReminderAt(at("2026-12-09", "18:00"), now)).toEqual(at("2026-12-09", "13:00"));
+    expect(infoReminderAt(at("2026-12-09", "09:59"), now)).toBeNull();
   });
 
   it("a booking confirmed in time, or moved later, does not lapse at the old start", async () => {

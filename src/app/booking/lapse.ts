@@ -63,3 +63,24 @@ export async function lapseBooking(desk: Desk, r: Repos, b: Booking, now: Date):
   );
   return next;
 }
+
+/**
+ * A day before its session (or half-way when it is closer), a booking still missing details reminds its clerk in
+ * the thread what is missing and that it lapses at the start without them. Runs in the job's transaction.
+ */
+export async function remindMissingInfo(desk: Desk, r: Repos, b: Booking, now: Date): Promise<boolean> {
+  const { start, end } = b.request;
+  if (b.status !== "needs-info" || !start || !end || start <= now) return false;
+  const text = [
+    `Lịch họp ${b.code} (${formatRangeVi(start, end, desk.reg.zone)}): VẪN CẦN BỔ SUNG THÔNG TIN.`,
+    `Đề nghị bổ sung: ${b.missing.length ? b.missing.map(fieldVi).join("; ") : "các thông tin đã đề nghị"} (Điều 12.2a), bằng cách trả lời thư này.`,
+    "Nếu đến giờ họp vẫn chưa bổ sung, lịch họp sẽ không được bố trí.",
+  ].join("\n");
+  await notify(desk, r, b, actionDecision("needs-info", b.priority), undefined, now, {
+    text,
+    kind: "info-reminder",
+    calendar: null,
+    groupText: null,
+  });
+  return true;
+}
