@@ -72,6 +72,8 @@ export interface HandleOptions {
   alsoInTx?: (r: Repos) => Promise<void>;
   /** The store to decide in instead of the desk's: the IMAP intake's batch (see `Store.batch`). */
   store?: Store;
+  /** The mail's facts when they are being read elsewhere (src/mail/read-pool.ts); `readMail` of `raw` otherwise. */
+  read?: Promise<MailFacts>;
 }
 
 export type MailOutcome =
@@ -203,7 +205,7 @@ export class MailDesk {
     }
     let facts: MailFacts;
     try {
-      facts = await readMail(raw, this.opts.own);
+      facts = await (opts.read ?? readMail(raw, this.opts.own));
     } catch (err) {
       const key = `sha256:${createHash("sha256").update(raw).digest("hex")}`;
       return this.quarantine(key, `không đọc được thư: ${(err as Error).message}`, raw, now, opts);

@@ -11,6 +11,7 @@ import { Pacer } from "../bot/pacing.js";
 import type { ZaloClient } from "../bot/zalo/client.js";
 import type { DnsResolver } from "../mail/authenticity.js";
 import type { MailIntake } from "../mail/intake.js";
+import type { MailReadWorker } from "../mail/read-pool.js";
 import { MCU_FACTORIES } from "../mcu/factory.js";
 import type { McuAdapter } from "../mcu/port.js";
 import { type Claimant, judgeLease, type Lease } from "../store/lease-repo.js";
@@ -392,6 +393,7 @@ export class DeskService {
     abort: AbortController;
     workers: PollingWorker[];
     intake: MailIntake | null;
+    reader: MailReadWorker | null;
   } | null = null;
   private zaloClient: ZaloClient | null = null;
 
@@ -401,12 +403,21 @@ export class DeskService {
       abort: new AbortController(),
       workers: [] as PollingWorker[],
       intake: null as MailIntake | null,
+      reader: null as MailReadWorker | null,
     };
     this.leaderParts = parts;
     const imap = this.config.mail.imap;
     if (imap) {
       const mailbox = imap.mailbox;
       const { MailIntake } = await import("../mail/intake.js");
+      const { MailReadWorker } = await import("../mail/read-pool.js");
+      // Mails are read on a thread of their own while the ones before them are decided (src/mail/read-pool.ts);
+      // oversized mail is quarantined unread, so it is not read ahead either.
+      const reader = new MailReadWorker(this.mailDesk.opts.own, (message) =>
+        this.log("mail-reader-failed", { message }),
+      ).start();
+      parts.reader = reader;
+      const readable = (raw: Buffer) => raw.length <= this.mailDesk.opts.maxBytes;
       this.intake = new MailIntake(
         imap,
         (raw, at) =>
@@ -420,7 +431,11 @@ export class DeskService {
             };
             const batch = this.mailBatch;
             const outcome = await this.mailDesk
-              .handle(raw, this.clock(), { alsoInTx, ...(batch ? { store: batch.store } : {}) })
+              .handle(raw, this.clock(), {
+                alsoInTx,
+                ...(batch ? { store: batch.store } : {}),
+                ...(readable(raw) ? { read: reader.take(raw) } : {}),
+              })
               .catch((err: Error) => {
                 this.log("mail-failed", { message: err.message });
                 throw err;
@@ -459,6 +474,9 @@ export class DeskService {
           // instead of per mail. The outbox worker, chat and the web desk wait for the batch's commit as for any
           // transaction, so no answer leaves before its decision is committed.
           runBatch: (handleAll) => this.decideMailBatch(mailbox, handleAll),
+          arrived: (raw) => {
+            if (readable(raw)) reader.prefetch(raw);
+          },
         },
       );
       this.intake.start();
@@ -530,6 +548,7 @@ export class DeskService {
     this.leaderParts = null;
     parts.abort.abort();
     await Promise.all([this.zaloLoop, this.telegramLoop, parts.intake?.stop()]);
+    parts.reader?.close();
     this.zaloLoop = null;
     this.telegramLoop = null;
     for (const w of parts.workers) await w.stop();

@@ -153,6 +153,11 @@ export class MailIntake {
        * mails at or below the checkpoint as it then reads (`Checkpoint.load`) are taken as done.
        */
       runBatch?: (handleAll: () => Promise<void>) => Promise<void>;
+      /**
+       * Each mail as soon as its FETCH response arrived, before its batch is handled: the caller may start reading
+       * it (src/mail/read-pool.ts) while the mails before it are decided. `handle` gets the same buffer.
+       */
+      arrived?: (raw: Buffer) => void;
     } = {},
   ) {}
 
@@ -298,7 +303,10 @@ export class MailIntake {
     const collect = async (uids: number[]) => {
       const batch: { uid: number; source: Buffer }[] = [];
       for await (const msg of client.fetch(uidSet(uids), { uid: true, source: true }, { uid: true })) {
-        if (msg.source) batch.push({ uid: msg.uid, source: msg.source });
+        if (msg.source) {
+          this.hooks.arrived?.(msg.source);
+          batch.push({ uid: msg.uid, source: msg.source });
+        }
       }
       return batch.sort((a, b) => a.uid - b.uid);
     };
