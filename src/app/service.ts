@@ -413,9 +413,15 @@ export class DeskService {
       const { MailReadWorker } = await import("../mail/read-pool.js");
       // Mails are read on a thread of their own while the ones before them are decided (src/mail/read-pool.ts);
       // oversized mail is quarantined unread, so it is not read ahead either.
-      const reader = new MailReadWorker(this.mailDesk.opts.own, (message) =>
-        this.log("mail-reader-failed", { message }),
+      const reg = this.desk.reg;
+      const reader = new MailReadWorker(
+        this.mailDesk.opts.own,
+        { zone: reg.zone, defaultDurationMinutes: reg.defaultDurationMinutes, workday: reg.workday },
+        (message) => this.log("mail-reader-failed", { message }),
       ).start();
+      // The directory as it is now: the first mails are understood on the reader's thread too.
+      const snapshot = await store.read((r) => r.directory.snapshot()).catch(() => null);
+      if (snapshot) reader.tagOf(snapshot);
       parts.reader = reader;
       const readable = (raw: Buffer) => raw.length <= this.mailDesk.opts.maxBytes;
       this.intake = new MailIntake(
@@ -434,7 +440,9 @@ export class DeskService {
               .handle(raw, this.clock(), {
                 alsoInTx,
                 ...(batch ? { store: batch.store } : {}),
-                ...(readable(raw) ? { read: reader.take(raw) } : {}),
+                ...(readable(raw)
+                  ? { read: { ahead: reader.take(raw), tagOf: (s) => reader.tagOf(s) } }
+                  : {}),
               })
               .catch((err: Error) => {
                 this.log("mail-failed", { message: err.message });

@@ -2,7 +2,26 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import type { DirectorySnapshot } from "../store/directory-repo.js";
 import { type MailFacts, type OwnIdentity, readMail } from "./extract.js";
+import type { ParsedBooking } from "./understand.js";
+
+/** What `understand` is told besides the mail, the directory and the sender's agency: the regulation's figures. */
+export interface Understanding {
+  zone: string;
+  defaultDurationMinutes: number;
+  workday?: { start: string; end: string };
+}
+
+/** A mail read ahead: its facts and, for a mail from an agency's mailbox, what `understand` made of it. */
+export interface ReadAhead {
+  facts: MailFacts;
+  /**
+   * `understand(facts, …)` for the sender's agency `agency`, against the directory given as `tag` (see
+   * `MailReadWorker.tagOf`); null when the thread had no directory yet or the sender is no agency's mailbox.
+   */
+  understood: { tag: number; agency: string; parsed: ParsedBooking } | null;
+}
 
 /**
  * Reading mails (mailparser, the HTML walk, the body's cleaning: `readMail`) on a thread of its own, so that a
@@ -22,14 +41,32 @@ export class MailReadWorker {
   private nextId = 0;
   private readonly pending = new Map<
     number,
-    { raw: Buffer; resolve: (f: MailFacts) => void; reject: (e: Error) => void }
+    { raw: Buffer; resolve: (f: ReadAhead) => void; reject: (e: Error) => void }
   >();
-  private readonly ahead = new WeakMap<Buffer, Promise<MailFacts>>();
+  private readonly ahead = new WeakMap<Buffer, Promise<ReadAhead>>();
+  /** The directory snapshots given to the thread, by the tag its answers carry; the last one is the thread's. */
+  private readonly tags = new WeakMap<DirectorySnapshot, number>();
+  private lastTag = 0;
 
   constructor(
     private readonly own: OwnIdentity,
+    private readonly understanding: Understanding,
     private readonly onFailure: (message: string) => void = () => {},
   ) {}
+
+  /**
+   * The tag of `snapshot`: the thread understands the mails it reads from now on against it (a snapshot not seen
+   * before is sent to it). An answer understood against another tag is not this snapshot's.
+   */
+  tagOf(snapshot: DirectorySnapshot): number {
+    let tag = this.tags.get(snapshot);
+    if (tag === undefined) {
+      tag = ++this.lastTag;
+      this.tags.set(snapshot, tag);
+      this.start().worker?.postMessage({ tag, directory: snapshot.directory });
+    }
+    return tag;
+  }
 
   /** Start the thread now (it loads its modules), so that the first mails do not wait for it. */
   start(): this {
@@ -47,7 +84,7 @@ export class MailReadWorker {
   }
 
   /** The facts of `raw`: read ahead by `prefetch`, or now. Rejects as `readMail` does for an unreadable mail. */
-  take(raw: Buffer): Promise<MailFacts> {
+  take(raw: Buffer): Promise<ReadAhead> {
     const p = this.ahead.get(raw);
     if (p) {
       this.ahead.delete(raw);
@@ -64,14 +101,14 @@ export class MailReadWorker {
     this.fallBack();
   }
 
-  private read(raw: Buffer): Promise<MailFacts> {
+  private read(raw: Buffer): Promise<ReadAhead> {
     const w = this.start().worker;
-    if (!w) return readMail(raw, this.own);
+    if (!w) return here(raw, this.own);
     const id = ++this.nextId;
     // A copy of the mail alone: the buffer may be a view of a larger one (the IMAP response), which would be
     // copied whole; the copy is moved, not copied again.
     const copy = new Uint8Array(raw);
-    return new Promise<MailFacts>((resolve, reject) => {
+    return new Promise<ReadAhead>((resolve, reject) => {
       this.pending.set(id, { raw, resolve, reject });
       w.postMessage({ id, raw: copy }, [copy.buffer]);
     });
@@ -80,13 +117,16 @@ export class MailReadWorker {
   private spawn(): Worker | null {
     try {
       const entry = workerEntry();
-      const w = new Worker(entry.code, { workerData: { own: this.own }, eval: entry.eval ?? false });
+      const w = new Worker(entry.code, {
+        workerData: { own: this.own, understanding: this.understanding },
+        eval: entry.eval ?? false,
+      });
       w.unref();
-      w.on("message", (m: { id: number; facts?: MailFacts; error?: string }) => {
+      w.on("message", (m: { id: number; ahead?: ReadAhead; error?: string }) => {
         const p = this.pending.get(m.id);
         if (!p) return;
         this.pending.delete(m.id);
-        if (m.facts) p.resolve(m.facts);
+        if (m.ahead) p.resolve(m.ahead);
         else p.reject(new Error(m.error));
       });
       w.on("error", (err) => this.fail(err.message));
@@ -112,9 +152,13 @@ export class MailReadWorker {
   private fallBack(): void {
     const owed = [...this.pending.values()];
     this.pending.clear();
-    for (const p of owed) readMail(p.raw, this.own).then(p.resolve, p.reject);
+    for (const p of owed) here(p.raw, this.own).then(p.resolve, p.reject);
   }
 }
+
+/** A mail read on this thread: the desk understands it itself. */
+const here = (raw: Buffer, own: OwnIdentity): Promise<ReadAhead> =>
+  readMail(raw, own).then((facts) => ({ facts, understood: null }));
 
 /**
  * The worker's file beside this one: the compiled `.js` in dist/ (the service's bundle keeps this module's own
