@@ -29,14 +29,19 @@ async function read(raw: Buffer) {
 }
 
 // Loaded and compiled before the first mail arrives: mailparser and its parts are imported on the first read.
-readMail(Buffer.from("Subject: warm-up\r\n\r\nwarm-up\r\n"), own).catch(() => undefined);
+// One mail at a time, in the order they came: the desk waits for the first mail of a batch, not for the batch.
+let queue: Promise<unknown> = readMail(Buffer.from("Subject: warm-up\r\n\r\nwarm-up\r\n"), own).catch(
+  () => undefined,
+);
 port.on("message", (m: { id: number; raw: Uint8Array } | { tag: number; directory: Directory }) => {
   if ("directory" in m) {
     directory = { tag: m.tag, snapshot: snapshotOf(m.directory) };
     return;
   }
-  read(Buffer.from(m.raw.buffer, m.raw.byteOffset, m.raw.byteLength)).then(
-    (ahead) => port.postMessage({ id: m.id, ahead }),
-    (err: unknown) => port.postMessage({ id: m.id, error: String((err as Error)?.message ?? err) }),
+  queue = queue.then(() =>
+    read(Buffer.from(m.raw.buffer, m.raw.byteOffset, m.raw.byteLength)).then(
+      (ahead) => port.postMessage({ id: m.id, ahead }),
+      (err: unknown) => port.postMessage({ id: m.id, error: String((err as Error)?.message ?? err) }),
+    ),
   );
 });
