@@ -351,8 +351,12 @@ export class MailDesk {
         return { kind: refused ? "change-refused" : "changed", key, code, decision: res.decision };
       }
     }
-    // Understood on the reader's thread against this very directory, for this agency: the same answer as here.
-    const ahead = understood?.tag === tag && understood?.agency === agency.name ? understood.parsed : null;
+    // Understood on the reader's thread against this very directory, for this agency: the same answer as here
+    // (src/mail/read-worker.ts calls understand with the same context: keep the two calls alike).
+    const ahead =
+      understood && tag !== undefined && understood.tag === tag && understood.agency === agency.name
+        ? understood.parsed
+        : null;
     const parsed =
       ahead ??
       understand(facts, {

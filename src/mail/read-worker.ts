@@ -20,6 +20,7 @@ async function read(raw: Buffer) {
   const agency =
     dir && facts.from && !facts.autoReason ? dir.snapshot.agencyByMailbox(facts.from) : undefined;
   if (!dir || !agency) return { facts, understood: null };
+  // The context MailDesk.route gives understand for a new booking: keep the two calls alike.
   const parsed = understand(facts, {
     matcher: dir.snapshot.matcher(),
     ...understanding,
