@@ -12,6 +12,7 @@ import type { ZaloClient } from "../bot/zalo/client.js";
 import { ownFault, SET_ASIDE_AFTER } from "../core/jobs/faults.js";
 import type { DnsResolver } from "../mail/authenticity.js";
 import type { MailIntake, MailPosition } from "../mail/intake.js";
+import type { MailReadWorker } from "../mail/read-pool.js";
 import { MCU_FACTORIES } from "../mcu/factory.js";
 import type { McuAdapter } from "../mcu/port.js";
 import { type Claimant, judgeLease, type Lease } from "../store/lease-repo.js";
@@ -394,6 +395,7 @@ export class DeskService {
     abort: AbortController;
     workers: PollingWorker[];
     intake: MailIntake | null;
+    reader: MailReadWorker | null;
   } | null = null;
   private zaloClient: ZaloClient | null = null;
 
@@ -403,6 +405,7 @@ export class DeskService {
       abort: new AbortController(),
       workers: [] as PollingWorker[],
       intake: null as MailIntake | null,
+      reader: null as MailReadWorker | null,
     };
     this.leaderParts = parts;
     const imap = this.config.mail.imap;
@@ -414,6 +417,20 @@ export class DeskService {
         await r.meta.set(`imap:${mailbox}:uidvalidity`, at.uidValidity);
         await r.meta.set(`imap:${mailbox}:lastuid`, String(at.uid));
       };
+      const { MailReadWorker } = await import("../mail/read-pool.js");
+      // Mails are read on a thread of their own while the ones before them are decided (src/mail/read-pool.ts);
+      // oversized mail is quarantined unread, so it is not read ahead either.
+      const reg = this.desk.reg;
+      const reader = new MailReadWorker(
+        this.mailDesk.opts.own,
+        { zone: reg.zone, defaultDurationMinutes: reg.defaultDurationMinutes, workday: reg.workday },
+        (message) => this.log("mail-reader-failed", { message }),
+      ).start();
+      // The directory as it is now: the first mails are understood on the reader's thread too.
+      const snapshot = await store.read((r) => r.directory.snapshot()).catch(() => null);
+      if (snapshot) reader.tagOf(snapshot);
+      parts.reader = reader;
+      const readable = (raw: Buffer) => raw.length <= this.mailDesk.opts.maxBytes;
       this.intake = new MailIntake(
         imap,
         (raw, at) =>
@@ -423,7 +440,13 @@ export class DeskService {
             const alsoInTx = checkpointIn(at);
             const batch = this.mailBatch;
             const outcome = await this.mailDesk
-              .handle(raw, this.clock(), { alsoInTx, ...(batch ? { store: batch.store } : {}) })
+              .handle(raw, this.clock(), {
+                alsoInTx,
+                ...(batch ? { store: batch.store } : {}),
+                ...(readable(raw)
+                  ? { read: { ahead: reader.take(raw), tagOf: (s) => reader.tagOf(s) } }
+                  : {}),
+              })
               .catch((err: Error) => {
                 this.log("mail-failed", { message: err.message });
                 throw err;
@@ -474,6 +497,9 @@ export class DeskService {
               if (batch) batch.lines.push({ cid: correlationId()!, uid: at.uid, fields });
               else this.log("mail", fields);
             }),
+          arrived: (raw) => {
+            if (readable(raw)) reader.prefetch(raw);
+          },
         },
       );
       this.intake.start();
@@ -545,6 +571,7 @@ export class DeskService {
     this.leaderParts = null;
     parts.abort.abort();
     await Promise.all([this.zaloLoop, this.telegramLoop, parts.intake?.stop()]);
+    parts.reader?.close();
     this.zaloLoop = null;
     this.telegramLoop = null;
     for (const w of parts.workers) await w.stop();

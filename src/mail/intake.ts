@@ -161,6 +161,11 @@ export class MailIntake {
        * is retried at every round and holds every mail behind it.
        */
       setAside?: (raw: Buffer, at: MailPosition, err: Error, attempts: number) => Promise<void>;
+      /**
+       * Each mail as soon as its FETCH response arrived, before its batch is handled: the caller may start reading
+       * it (src/mail/read-pool.ts) while the mails before it are decided. `handle` gets the same buffer.
+       */
+      arrived?: (raw: Buffer) => void;
     } = {},
   ) {}
 
@@ -309,7 +314,10 @@ export class MailIntake {
     const collect = async (uids: number[]) => {
       const batch: { uid: number; source: Buffer }[] = [];
       for await (const msg of client.fetch(uidSet(uids), { uid: true, source: true }, { uid: true })) {
-        if (msg.source) batch.push({ uid: msg.uid, source: msg.source });
+        if (msg.source) {
+          this.hooks.arrived?.(msg.source);
+          batch.push({ uid: msg.uid, source: msg.source });
+        }
       }
       return batch.sort((a, b) => a.uid - b.uid);
     };
