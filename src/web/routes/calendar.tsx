@@ -57,7 +57,10 @@ export const CALENDAR_ROWS = 60;
 function viewOf(q: (k: string) => string | undefined, today: LocalDate): View {
   const mode = q("xem") === "ngay" ? "ngay" : "tuan";
   const raw = q("ngay") ?? "";
-  const picked = DATE.test(raw) && !Number.isNaN(Date.parse(raw)) ? raw : today;
+  // A day the calendar has: Date.parse reads «2026-02-30» as 2 March, and the page then failed with a 500.
+  const t = DATE.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : Number.NaN;
+  const real = !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === raw;
+  const picked = real ? raw : today;
   const day = mode === "tuan" ? addDays(picked, 1 - isoWeekday(picked)) : picked;
   const level = ENDPOINT_LEVELS.includes(q("cap") as EndpointLevel) ? (q("cap") as EndpointLevel) : "";
   const page = /^\d{1,4}$/.test(q("trang") ?? "") ? Math.max(1, Number(q("trang"))) : 1;
