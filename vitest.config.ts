@@ -15,10 +15,12 @@ const common = { testTimeout: 30_000, hookTimeout: 60_000, pool: "forks" as cons
  */
 export const BOTH_STORES = [
   "tests/answer-echo.test.ts",
+  "tests/booking-lapse.test.ts",
   "tests/booking-nonsense-times.test.ts",
   "tests/booking-usecases.test.ts",
   "tests/decide-cache.test.ts",
   "tests/chat-commands.test.ts",
+  "tests/chat-set-aside.test.ts",
   "tests/chat-storm.test.ts",
   "tests/chat.test.ts",
   "tests/cli-mail-ingest.test.ts",
@@ -39,6 +41,7 @@ export const BOTH_STORES = [
   "tests/mail-quarantine-notice.test.ts",
   "tests/mail-e2e.test.ts",
   "tests/mail-replies.test.ts",
+  "tests/mail-set-aside.test.ts",
   "tests/mail-resilience.test.ts",
   "tests/mail-thread-regressions.test.ts",
   "tests/ops-context.test.ts",

@@ -193,6 +193,17 @@ export class MailDesk {
   }
 
   /**
+   * A mail the desk failed to handle `attempts` times in a row for a fault of its own (see `MailIntake`): recorded
+   * as quarantined under its content's hash, the raw mail kept, the technician told, so that the mails behind it
+   * are read. The fault itself goes to the log, not into the notice.
+   */
+  async setAside(raw: Buffer, now: Date, attempts: number, opts: HandleOptions = {}): Promise<MailOutcome> {
+    const key = `sha256:${createHash("sha256").update(raw).digest("hex")}`;
+    const reason = `hệ thống gặp lỗi ${attempts} lần liên tiếp khi xử lý thư này; thư được để riêng để các thư đến sau không bị chặn`;
+    return this.quarantine(key, reason, raw, now, opts);
+  }
+
+  /**
    * Decide one mail. `opts.alsoInTx` runs in the transaction that records the mail (the IMAP intake's checkpoint);
    * it does not run for a duplicate, which commits nothing.
    */

@@ -1,7 +1,7 @@
 import { secrecyFields, secrecyOf } from "../core/booking/secret.js";
 import type { BookingRequest, Contact, RequiredField } from "../core/booking/types.js";
 import { REQUIRED_FIELDS } from "../core/booking/types.js";
-import { isoWeekday } from "../core/calendar/zone.js";
+import { isoWeekday, localTimeOf } from "../core/calendar/zone.js";
 import { type DirectoryMatcher, scanForm } from "../core/directory/matcher.js";
 import { fold, nfc, normalizePhone } from "../core/text/fold.js";
 import {
@@ -11,6 +11,7 @@ import {
   foldKeepingIndex,
   hasDiacritics,
   saidMorning,
+  type TimeOfDay,
   wallClockInstant,
 } from "../core/text/vi-datetime.js";
 import type { MailFacts } from "./extract.js";
@@ -211,6 +212,17 @@ export function resolveParticipants(matcher: DirectoryMatcher, field: string): P
 }
 
 /**
+ * «đề nghị hỗ trợ UBND phường Ba Đình xử lý vụ việc», «để giúp các phường … giải quyết»: a unit right after a verb
+ * of helping or handling is what the session is about, not a place that connects. «hỗ trợ kỹ thuật cho điểm cầu X»
+ * puts words between the verb and the unit and keeps X. `folded` is the text folded with its indices kept.
+ */
+function helpedAt(folded: string, index: number): boolean {
+  return /\b(?:ho tro|giup do|giup|xu ly|giai quyet|khac phuc)(?:\s+cho)?(?:\s+(?:ubnd|uy ban nhan dan))?(?:\s+cac)?\s*$/.test(
+    folded.slice(Math.max(0, index - 40), index),
+  );
+}
+
+/**
  * Units named in prose by type and capitalised name (not the author of a cited document: "… của UBND xã X"): "UBND xã Vô Danh", "P. Ngọc Hà", "huyện Gia Lâm". Without
  * capitals the name's end cannot be told from the sentence, so such mentions are left to the directory scan.
  */
@@ -226,7 +238,11 @@ function unitMentions(text: string): string[] {
   );
   const folded = foldKeepingIndex(text);
   return [...text.matchAll(re)]
-    .filter((m) => !/\b(?:cua|theo)\s+$/.test(folded.slice(Math.max(0, m.index - 8), m.index)))
+    .filter(
+      (m) =>
+        !/\b(?:cua|theo)\s+$/.test(folded.slice(Math.max(0, m.index - 8), m.index)) &&
+        !helpedAt(folded, m.index),
+    )
     .map((m) => m[0].trim());
 }
 
@@ -263,7 +279,9 @@ function listedAfterMention(text: string): string[] {
     "gu",
   );
   const out: string[] = [];
+  const folded = foldKeepingIndex(text);
   for (const m of text.matchAll(re)) {
+    if (helpedAt(folded, m.index)) continue;
     const type = m[1]!.toLowerCase();
     for (const n of m[2]!.split(/\s*(?:,|;|\s(?:và|va)\s)\s*/u))
       if (n.trim()) out.push(`${type} ${n.trim()}`);
@@ -355,7 +373,19 @@ function titleFromProse(text: string): string | null {
       folded,
     );
   const span = m?.indices?.[1];
-  return span ? topicOf(text.slice(span[0], span[1])) : null;
+  if (!span) return null;
+  if (!/^voi\s/.test(folded.slice(span[0]))) return topicOf(text.slice(span[0], span[1]));
+  // «họp trực tuyến với UBND phường Ngọc Hà (vào 9h00 …) về việc X» (or «để X»): who attends is no content, X is;
+  // without «về» or «để» the mail gives none and is asked for it. «về» is read with its mark where the mail has marks: «bảo vệ» is no «về».
+  const about = hasDiacritics(text)
+    ? /\s(?:[Vv]ề\s+(?:việc\s+)?|[Đđ]ể\s+)/
+    : /\s(?:ve\s+(?:viec\s+)?|de\s+(?!nghi))/;
+  const from = span[0];
+  const inSpan = about.exec((hasDiacritics(text) ? text : folded).slice(from, span[1]));
+  if (inSpan) return topicOf(text.slice(from + inSpan.index + inSpan[0].length, span[1]));
+  const rest = (hasDiacritics(text) ? text : folded).slice(span[1]).split(/[\n.;]/)[0]!;
+  const later = about.exec(rest);
+  return later ? topicOf(text.slice(span[1] + later.index + later[0].length, span[1] + rest.length)) : null;
 }
 
 /**
@@ -440,6 +470,9 @@ function mergeFlags(a: ReturnType<typeof flags>, b: ReturnType<typeof flags>): R
   };
 }
 
+/** The words before an hour to connect or get ready: «kết nối từ 7h00», «có mặt lúc», «kiểm tra kỹ thuật lúc». */
+const PREP_WORD = /\b(?:ket noi|co mat|chuan bi|kiem tra|vao phong|san sang)\b[^\d\n;.]{0,16}$/;
+
 /** The words before a length: «thời lượng», «trong (vòng)», «dự kiến (trong)», «khoảng», «kéo dài». */
 const LENGTH_WORD = /(?:thoi luong|trong(?: vong)?|du kien(?: trong)?|khoang|keo dai)\s*$/;
 const LENGTH_HOURS =
@@ -466,6 +499,69 @@ function lengthSaid(folded: string, start: number): number | null {
   const n = Number(m[1]);
   const minutes = m[2] === "phut" ? n : n * 60 + (m[3] ? 30 : 0);
   return minutes > 0 && minutes <= 12 * 60 ? minutes : null;
+}
+
+const hhmm = (t: { hour: number; minute: number }) =>
+  `${String(t.hour).padStart(2, "0")}:${String(t.minute).padStart(2, "0")}`;
+
+/**
+ * Which of the hours after the start is the session's end, and whether the mail asks for another session.
+ * «9h00 ngày 10/12 và 14h00 ngày 11/12»: an hour whose own date (the one written right after it) is another day
+ * is no end on the first day. «9h00 và 14h00», «9h00-11h00 và 14h00-16h00», «…; chiều cùng ngày từ 14h00 đến
+ * 16h30»: a second start the same day is another session, booked by a registration of its own; the clerk is told.
+ */
+function sessionsSaid(
+  folded: string,
+  times: TimeOfDay[],
+  dates: { date: string; index: number }[],
+  day: string,
+): {
+  end: TimeOfDay | null /** The other session's hours as written back («14:00–16:00»). */;
+  other: string | null;
+} {
+  // The date written right after an hour, before any other hour: «14h00 ngày 11/12».
+  const ownDate = (i: number) => {
+    const t = times[i]!;
+    const next = times[i + 1]?.index ?? Number.POSITIVE_INFINITY;
+    return dates.find((d) => d.index > t.index && d.index - t.index <= 25 && d.index < next)?.date ?? null;
+  };
+  const between = (i: number) => folded.slice(times[i]!.index, times[i + 1]!.index);
+  // Another session starts at hour i + 1: joined by «và», «;» or a new part of the day, not by a range word.
+  const startsAnother = (i: number) =>
+    /\s(?:va|hoac)\s|;|\b(?:sang|chieu|toi)\s+(?:cung ngay|ngay|tu|luc)\b/.test(
+      between(i).replace(/^[^a-z]*/, " "),
+    ) && !/\bden\b|\bket thuc\b|[-–]\s*$/.test(between(i));
+  const isRange = (i: number) => /^[^,;.\n]{0,20}?(?:[-–]|\bden\b)\s*$/.test(between(i));
+  let end: TimeOfDay | null = null;
+  let next = 1;
+  if (times[1] && !startsAnother(0)) {
+    const own = ownDate(1);
+    // An end on another day: the days are said back by the caller; the first day keeps its default length.
+    if (own === null || own === day) end = times[1];
+    next = 2;
+  }
+  const extra = times[next];
+  if (!extra || (ownDate(next) !== null && ownDate(next) !== day)) return { end, other: null };
+  const anotherRange = times[next + 1] && isRange(next) ? times[next + 1]! : null;
+  if (!anotherRange && !startsAnother(next - 1)) return { end, other: null };
+  return { end, other: anotherRange ? `${hhmm(extra)}–${hhmm(anotherRange)}` : hhmm(extra) };
+}
+
+/**
+ * «Sở … đăng ký họp lúc 14h00 ngày 11/12/2026» above a form whose «Thời gian» says 10/12: an hour with its own date
+ * outside the labelled field, on another day than the one booked, said as «14:00 ngày 11/12/2026». A date alone
+ * (a cited plan's, the signature's) is no meeting time and is not compared.
+ */
+function otherMeetingDate(outside: string, booked: string, reference: Date, zone: string): string | null {
+  const folded = foldKeepingIndex(outside);
+  const times = findTimes(folded);
+  const dates = findDates(outside, folded, reference, zone);
+  for (const [i, t] of times.entries()) {
+    const next = times[i + 1]?.index ?? Number.POSITIVE_INFINITY;
+    const d = dates.find((x) => x.index > t.index && x.index - t.index <= 25 && x.index < next);
+    if (d && d.date !== booked) return `${hhmm(t)} ngày ${d.date.split("-").reverse().join("/")}`;
+  }
+  return null;
 }
 
 export interface UnderstandContext {
@@ -534,7 +630,8 @@ function understandText(
     for (const hit of ctx.matcher.scan(prose))
       if (
         !hostEndpoints.has(hit.code) &&
-        !/\b(?:cua|theo)\s$/.test(folded.slice(Math.max(0, hit.index - 6), hit.index + 1))
+        !/\b(?:cua|theo)\s$/.test(folded.slice(Math.max(0, hit.index - 6), hit.index + 1)) &&
+        !helpedAt(folded, hit.index + 1)
       )
         participants.push(hit.code);
     // A unit the prose names that the directory does not know is reported, never dropped.
@@ -557,9 +654,12 @@ function understandText(
   const scope = fields.time ?? text;
   const foldedScope = foldKeepingIndex(scope);
   // «8h30, thời lượng 2 giờ»: an hour after a length word, once the start is given, is the length, not the end.
-  const times = findTimes(foldedScope).filter(
+  const said = findTimes(foldedScope).filter(
     (t, i) => i === 0 || !LENGTH_WORD.test(foldedScope.slice(Math.max(0, t.index - 24), t.index)),
   );
+  // «7h30 (các điểm cầu kết nối từ 7h00)»: when to connect is neither the start nor the end of the session.
+  const prep = (t: TimeOfDay) => PREP_WORD.test(foldedScope.slice(Math.max(0, t.index - 40), t.index));
+  const times = said.some((t) => !prep(t)) ? said.filter((t) => !prep(t)) : said;
   const dates = findDates(scope, foldedScope, reference, ctx.zone);
   // "Thực hiện Kế hoạch số 12/KH-UBND ngày 15/11/2026…, đăng ký họp 9h00 ngày 10/12/2026": the meeting's date is
   // the one nearest its hour, not the first the mail cites.
@@ -594,10 +694,28 @@ function understandText(
       `thư ghi nhiều ngày (${days.map(vi).join(", ")}); lịch này chỉ xếp cho ngày ${vi(date.date)}, đề nghị gửi đăng ký riêng cho từng ngày còn lại.`,
     );
   }
+  if (fields.time && date) {
+    const other = otherMeetingDate(text.replace(fields.time, " "), date.date, reference, ctx.zone);
+    if (other)
+      warnings.push(
+        `ngoài mục thời gian, thư còn ghi ${other}; lịch được xếp theo mục thời gian (ngày ${date.date.split("-").reverse().join("/")}), đề nghị kiểm tra lại.`,
+      );
+  }
   if (date?.weekday && isoWeekday(date.date) !== date.weekday) {
     const day = date.date.split("-").reverse().join("/");
     warnings.push(
       `thư ghi ${WEEKDAY_VI[date.weekday]} nhưng ngày ${day} là ${WEEKDAY_VI[isoWeekday(date.date)]}; lịch được xếp theo ngày ${day}, đề nghị kiểm tra lại.`,
+    );
+  }
+  if (!date && !wrong && times[0]) {
+    // «9h00 ngày mười tháng chạp»: the hour was read, the day was not; the clerk is told which words.
+    const worded = /\b(?:ngay|mung|mong)\s+(?!\d)[a-z ]{1,30}?\s+thang\s+[a-z\d]+(?:\s+(?:mot|hai))?\b/.exec(
+      foldedScope,
+    );
+    warnings.push(
+      worded
+        ? `chưa hiểu ngày họp «${scope.slice(worded.index, worded.index + worded[0].length)}»; đề nghị ghi ngày bằng số, ví dụ 10/12/2026.`
+        : `đã hiểu giờ bắt đầu ${hhmm(times[0])} nhưng chưa thấy ngày họp; đề nghị gửi ngày họp, ví dụ 10/12/2026.`,
     );
   }
   let start: Date | null = null;
@@ -609,10 +727,15 @@ function understandText(
       return wallClockInstant(date.date, hour, t.minute, ctx.zone);
     };
     start = at(times[0]);
-    if (times[1]) end = at(times[1]);
+    const second = sessionsSaid(foldedScope, times, dates, date.date);
+    if (second.end) end = at(second.end);
     // An end at or before the start stays as written: the rules ask the clerk rather than guess a length.
-    const length = times[1] ? null : lengthSaid(foldedScope, times[0].index);
+    const length = second.end ? null : lengthSaid(foldedScope, times[0].index);
     end ??= new Date(start.getTime() + (length ?? ctx.defaultDurationMinutes) * 60_000);
+    if (second.other)
+      warnings.push(
+        `thư ghi thêm một phiên lúc ${second.other}; lịch này chỉ xếp phiên ${localTimeOf(start, ctx.zone)}–${localTimeOf(end, ctx.zone)}, đề nghị gửi đăng ký riêng cho phiên còn lại.`,
+      );
   } else if (date && ctx.workday && /\b(?:ca|suot) ngay\b/.test(foldedScope)) {
     // «cả ngày 10/12»: the working day, said back in the answer for the clerk to correct.
     const [sh, sm] = ctx.workday.start.split(":").map(Number);

@@ -5,6 +5,7 @@ import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie } from "hono/cookie";
+import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { streamSSE } from "hono/streaming";
 import { correlationMiddleware } from "../app/ops/context.js";
@@ -144,6 +145,15 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   app.route("/", directoryRoutes(ctx));
   app.route("/", regulationRoutes(ctx));
   app.route("/", reportPageRoutes(ctx));
+  // Hono's default for a bug is an English «Internal Server Error»; its refusals (HTTPException: CSRF …) stay theirs.
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse();
+    console.error(err);
+    return c.text(
+      "Lỗi máy chủ (500): trang chưa hiển thị được. Thử lại sau ít phút; nếu vẫn lỗi, báo quản trị viên kèm giờ xảy ra.",
+      500,
+    );
+  });
   // Hono's default is an English «404 Not Found»: a person reads this answer too.
   app.notFound((c) =>
     c.text(

@@ -1,11 +1,34 @@
 import { STATUS_VI } from "../../core/booking/state.js";
-import type { Booking, Decision } from "../../core/booking/types.js";
+import type { Booking } from "../../core/booking/types.js";
 import { formatRangeVi } from "../../core/calendar/zone.js";
 import { type Actor, type Desk, DeskError } from "../context.js";
 import { claimAndLoad, type InboundRef } from "./inbound.js";
-import { type NotifyOptions, notify } from "./notify.js";
+import { actionDecision, type NotifyOptions, notify } from "./notify.js";
 import { moveTo } from "./state.js";
 import { armTimers } from "./timers.js";
+
+/**
+ * Why a booking cannot be cancelled, in words that say what it is now: a rejected one holds nothing, a live one is
+ * ended by the MCU technician, an ended one is past. A clerk's «xin hủy» in an old thread after the session's time
+ * cancels nothing either: the group would read «ĐÃ HỦY» for a session already past (a technician may still cancel
+ * one that never took place, for the reports).
+ */
+function cancelRefusal(b: Booking, actor: Actor, now: Date, zone: string): string | null {
+  const when =
+    b.request.start && b.request.end ? ` (${formatRangeVi(b.request.start, b.request.end, zone)})` : "";
+  switch (b.status) {
+    case "rejected":
+      return `Lịch họp ${b.code}${when} đã bị từ chối nên không có lịch nào để hủy; không cần làm gì thêm.`;
+    case "live":
+      return `Lịch họp ${b.code}${when} đang diễn ra nên không thể hủy; đề nghị báo cán bộ kỹ thuật điều khiển MCU để kết thúc phiên họp.`;
+    case "ended":
+    case "handed-over":
+      return `Lịch họp ${b.code}${when} đã kết thúc nên không thể hủy.`;
+  }
+  if (actor.channel === "mail" && b.request.end && b.request.end <= now && b.status !== "cancelled")
+    return `Lịch họp ${b.code}${when} đã qua thời gian họp nên không thể hủy; nếu phiên họp đã không diễn ra, đề nghị liên hệ cán bộ kỹ thuật.`;
+  return null;
+}
 
 /** The clerk or a technician cancels a booking: its timers stop, the invite is withdrawn, everyone is told. */
 export async function cancelBooking(
@@ -19,17 +42,12 @@ export async function cancelBooking(
   return desk.store.tx(async (r) => {
     const b = await claimAndLoad(r, code, opts.inbound, now);
     if (!b) return null;
+    const refused = cancelRefusal(b, actor, now, desk.reg.zone);
+    if (refused) throw new DeskError(refused);
     const next = await moveTo(r, b, "cancelled", actor, reason, now);
     await armTimers(desk, r, next, now);
     const text = `Lịch họp ${code} (${b.request.start && b.request.end ? formatRangeVi(b.request.start, b.request.end, desk.reg.zone) : "chưa rõ thời gian"}) ĐÃ HỦY.\nLý do: ${reason}.`;
-    const decision: Decision = {
-      outcome: "rejected",
-      reasons: [],
-      missing: [],
-      displaced: [],
-      priority: b.priority,
-      alternatives: [],
-    };
+    const decision = actionDecision("rejected", b.priority);
     await notify(desk, r, next, decision, undefined, now, {
       ...opts.notify,
       text,
@@ -82,14 +100,7 @@ export async function postponeBooking(
         ` thời gian, trong vòng ${answerWithinMinutes / 60} giờ (Điều 12.2b).`,
       "Khi đã có thời gian mới, đề nghị trả lời thư này ghi rõ giờ và ngày họp; nếu không tổ chức nữa, đề nghị trả lời «xin hủy lịch họp».",
     ].join("\n");
-    const decision: Decision = {
-      outcome: "needs-review",
-      reasons: [],
-      missing: [],
-      displaced: [],
-      priority: b.priority,
-      alternatives: [],
-    };
+    const decision = actionDecision("needs-review", b.priority);
     await notify(desk, r, next, decision, undefined, now, {
       ...opts.notify,
       text,

@@ -1,6 +1,7 @@
 import { decisionText, OUTCOME_VI } from "../../core/booking/messages.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import type { Booking, BookingRequest, Decision } from "../../core/booking/types.js";
+import { formatRangeVi } from "../../core/calendar/zone.js";
 import { type Actor, type Desk, DeskError } from "../context.js";
 import { claimInbound, type InboundRef } from "./inbound.js";
 import { answerOptions, type NotifyOptions, notify } from "./notify.js";
@@ -67,6 +68,12 @@ export async function changeBooking(
         `Lịch họp ${code} đang ở trạng thái «${STATUS_VI[b.status]}» nên không thể thay đổi; đề nghị gửi đăng ký mới.`,
       );
     }
+    // A clerk's reply in an old thread, after the session's time: a new meeting, not a change of one already past.
+    const past = b.request.start && b.request.end && b.request.end <= now ? b.request : null;
+    if (actor.channel === "mail" && ["confirmed", "checked"].includes(b.status) && past)
+      throw new DeskError(
+        `Lịch họp ${code} (${formatRangeVi(past.start!, past.end!, desk.reg.zone)}) đã qua thời gian họp nên không thể thay đổi; đề nghị gửi đăng ký mới bằng một thư mới.`,
+      );
     const old = b.request;
     const duration =
       old.start && old.end

@@ -1,8 +1,9 @@
 import { slotFindings } from "../../core/booking/decide.js";
 import { STATUS_VI } from "../../core/booking/state.js";
-import type { Booking, Decision } from "../../core/booking/types.js";
+import type { Booking } from "../../core/booking/types.js";
+import { formatRangeVi } from "../../core/calendar/zone.js";
 import { type Actor, type Desk, DeskError, type Refusal, refusalOf } from "../context.js";
-import { notify } from "./notify.js";
+import { actionDecision, notify } from "./notify.js";
 import { holdersFor } from "./settle.js";
 import { moveTo } from "./state.js";
 import { armTimers } from "./timers.js";
@@ -22,6 +23,12 @@ export async function reviewBooking(
     // Two technicians on one booking (web and chat): the second learns what the first did.
     if (b.status !== "needs-review")
       throw new DeskError(`Lịch họp ${code} không ở trạng thái chờ xem xét (hiện: ${STATUS_VI[b.status]}).`);
+    if (outcome === "confirmed" && b.request.start && b.request.end && b.request.end <= now) {
+      // A review that came too late: «ĐÃ XÁC NHẬN» and an invite for a session already over would mislead the clerk.
+      throw new DeskError(
+        `Không thể xác nhận ${code}: phiên họp ${formatRangeVi(b.request.start, b.request.end, desk.reg.zone)} đã qua; hãy từ chối và ghi lý do để cơ quan đăng ký được trả lời.`,
+      );
+    }
     if (outcome === "confirmed") {
       // The slot may have been taken since: the rules run again, ignoring this booking's own hold.
       const directory = await r.directory.snapshot();
@@ -45,14 +52,11 @@ export async function reviewBooking(
     const why = b.request.secretUnsure ? `${reason} (giữ đánh dấu mật, Điều 5.2)` : reason;
     const next = await moveTo(r, settled, outcome, actor, why, now);
     await armTimers(desk, r, next, now);
-    const decision: Decision = {
+    const decision = actionDecision(
       outcome,
-      reasons: outcome === "rejected" ? [{ code: "endpoint-busy", message: reason }] : [],
-      missing: [],
-      displaced: [],
-      priority: b.priority,
-      alternatives: [],
-    };
+      b.priority,
+      outcome === "rejected" ? [{ code: "endpoint-busy", message: reason }] : [],
+    );
     await notify(desk, r, next, decision, b.request.host ?? undefined, now);
     return next;
   });

@@ -9,6 +9,7 @@ export const JOB = {
   technicalCheck: "technical-check",
   checkFollowup: "technical-check-followup",
   handoverDue: "recording-handover-due",
+  lapse: "booking-lapse",
 } as const;
 
 /** The end of office hours on the n-th working day after `instant` (Điều 14.2's "2 ngày làm việc"). */
@@ -49,6 +50,13 @@ export async function armTimers(
   // What this status disarms, in one statement.
   const disarm: string[] = b.status === "needs-review" ? [] : [JOB.answerReminder, JOB.answerBreach];
   const { start, end } = b.request;
+  // Still unsettled when the session starts: it lapses then (see lapse.ts).
+  if ((b.status === "needs-review" || b.status === "needs-info") && start) {
+    await r.jobs.schedule(
+      { kind: JOB.lapse, key: b.code, runAt: new Date(Math.max(now.getTime(), start.getTime())) },
+      now,
+    );
+  } else disarm.push(JOB.lapse);
   if (b.status === "confirmed" && start && end) {
     const checkAt = new Date(
       Math.max(now.getTime(), start.getTime() - reg.technicalCheckBeforeMinutes * 60_000),

@@ -1,7 +1,8 @@
 import { localDateOf, zoneOffsetMs } from "../calendar/zone.js";
 
 /**
- * Dates and times as Vietnamese clerks write them: `02/12/2026`, `2/12`, `ngày 03 tháng 12 năm 2026`,
+ * Dates and times as Vietnamese clerks write them: `02/12/2026`, `2/12`, `ngày 03 tháng 12 năm 2026`, `mùng 5 tháng 12`,
+ * `ngày mười tháng mười hai`,
  * `thứ Năm`, `thứ 5`, `thứ Năm tuần sau`, `hôm nay`, `chiều nay`, `sáng mai`; `14h00`, `14h`, `14g30`, `14:00`, `14 giờ 00 phút`, `2 giờ chiều`,
  * `8h30 sáng`; ranges with `từ … đến …`, `-` or `–`. Pure: the reference instant and zone come in.
  */
@@ -250,6 +251,55 @@ function fixOffset(local: number, o: number, zone: string): [number, number] {
 const WEEK_AFTER_WEEKDAY =
   /^(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+tuan\s+(sau|toi|nay)(?![a-z])/;
 
+/** The numbers a day or month is said with: «mười», «hai mươi mốt», «ba mươi». Folded: «năm» (5) is «nam». */
+const UNIT_WORDS: Record<string, number> = {
+  mot: 1,
+  hai: 2,
+  ba: 3,
+  bon: 4,
+  tu: 4,
+  nam: 5,
+  lam: 5,
+  sau: 6,
+  bay: 7,
+  tam: 8,
+  chin: 9,
+};
+const UNIT = "(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin)";
+// «hăm» is «hai mươi» as spoken: «hăm lăm» is 25.
+const DAY_WORDS = `(?:(?:hai|ba)\\s+muoi(?:\\s+${UNIT})?|ham\\s+${UNIT}|muoi(?:\\s+${UNIT})?|${UNIT})`;
+const MONTH_WORDS = `(?:muoi(?:\\s+(?:mot|hai))?|${UNIT})`;
+/**
+ * «ngày 10 tháng 12 (năm 2026)», «mùng 5 tháng 12», «ngày mồng 5 tháng 1», «ngày mười tháng mười hai»: a day and a
+ * month in figures or in words, after «ngày» or «mùng»/«mồng» (the words alone are too common to be read as a date).
+ * A word must end where the phrase does: «tháng năm năm 2027» is May 2027.
+ */
+const WORDED_DATE = new RegExp(
+  String.raw`(?:\bngay\s+(?:(?:mung|mong)\s+)?|\b(?:mung|mong)\s+)(\d{1,2}|${DAY_WORDS})\s+thang\s+(\d{1,2}|${MONTH_WORDS})(?![a-z\d])(?:\s+nam\s+(\d{4}))?`,
+  "g",
+);
+
+/** «12», «mười hai», «hai mươi mốt», «hăm lăm» → 12, 12, 21, 25; null for anything else. */
+function numberSaid(said: string): number | null {
+  if (/^\d+$/.test(said)) return Number(said);
+  const words = said.split(/\s+/);
+  const unit = (w: string | undefined) => (w === undefined ? 0 : (UNIT_WORDS[w] ?? null));
+  if (words[0] === "muoi") {
+    const u = unit(words[1]);
+    return u === null ? null : 10 + u;
+  }
+  if (words[0] === "ham") {
+    const u = unit(words[1]);
+    return u === null ? null : 20 + u;
+  }
+  if (words[1] === "muoi") {
+    const tens = unit(words[0]);
+    const u = unit(words[2]);
+    return tens === null || u === null ? null : tens * 10 + u;
+  }
+  return words.length === 1 ? unit(words[0]) : null;
+}
+
 /** Every explicit or relative date in the text, in order, resolved against `reference` in `zone`. */
 /**
  * Dates written with numbers that no calendar has («31/11», «30/02/2027»), as written and where. `findDates` skips
@@ -295,9 +345,10 @@ export function findDates(original: string, folded: string, reference: Date, zon
     if (m[2] !== "/" && m[2] !== "." && !m[4] && !DATE_CONTEXT.test(folded.slice(0, m.index))) continue;
     push(fullYear(m[4], refYear, refDay, month, day), month, day, m.index);
   }
-  for (const m of folded.matchAll(/ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})(?:\s+nam\s+(\d{4}))?/g)) {
-    const day = Number(m[1]);
-    const month = Number(m[2]);
+  for (const m of folded.matchAll(WORDED_DATE)) {
+    const day = numberSaid(m[1]!);
+    const month = numberSaid(m[2]!);
+    if (day === null || month === null) continue;
     push(fullYear(m[3], refYear, refDay, month, day), month, day, m.index);
   }
   for (const m of folded.matchAll(

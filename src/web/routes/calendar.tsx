@@ -49,6 +49,8 @@ interface View {
   level: EndpointLevel | "";
   /** The page of endpoint rows, from 1. */
   page: number;
+  /** A day asked for that no calendar has («2026-02-30»): today is shown, and the page says why. */
+  wrong?: string;
 }
 
 /** Endpoint rows per page: a week of a busy network is thousands of cells, more than anyone reads at once. */
@@ -57,14 +59,15 @@ export const CALENDAR_ROWS = 60;
 function viewOf(q: (k: string) => string | undefined, today: LocalDate): View {
   const mode = q("xem") === "ngay" ? "ngay" : "tuan";
   const raw = q("ngay") ?? "";
-  // A day the calendar has: Date.parse reads «2026-02-30» as 2 March, and the page then failed with a 500.
-  const t = DATE.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : Number.NaN;
-  const real = !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === raw;
+  // «2026-02-30» passes Date.parse (as 2 March); a day is real only if it reads back the same.
+  const t = new Date(`${raw}T00:00:00Z`);
+  const real = DATE.test(raw) && !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === raw;
   const picked = real ? raw : today;
   const day = mode === "tuan" ? addDays(picked, 1 - isoWeekday(picked)) : picked;
   const level = ENDPOINT_LEVELS.includes(q("cap") as EndpointLevel) ? (q("cap") as EndpointLevel) : "";
   const page = /^\d{1,4}$/.test(q("trang") ?? "") ? Math.max(1, Number(q("trang"))) : 1;
-  return { mode, day, agency: (q("co-quan") ?? "").slice(0, 200), level, page };
+  const wrong = raw && !real ? raw.slice(0, 40) : undefined;
+  return { mode, day, agency: (q("co-quan") ?? "").slice(0, 200), level, page, ...(wrong ? { wrong } : {}) };
 }
 
 function href(v: View, change: Partial<View>): string {
@@ -167,7 +170,19 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
       ? `Lịch tuần từ ${fmt(days[0]!)} đến ${fmt(days[6]!)}`
       : `Lịch ngày ${fmt(view.day)}`;
   return (
-    <Layout title="Lịch" user={user} current="/lich-noi-bo">
+    <Layout
+      title="Lịch"
+      user={user}
+      current="/lich-noi-bo"
+      flash={
+        view.wrong
+          ? {
+              kind: "error",
+              text: `Ngày «${view.wrong}» không có trong lịch (dạng YYYY-MM-DD, ví dụ 2026-12-10); đang hiển thị hôm nay.`,
+            }
+          : null
+      }
+    >
       <form class="filters" method="get" action="/lich-noi-bo">
         <input type="hidden" name="xem" value={view.mode} />
         <input type="hidden" name="ngay" value={view.day} />

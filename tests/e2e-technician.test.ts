@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { at } from "./helpers.js";
+import { lastAnswer, mailDeskOf } from "./support/mail-desk.js";
+import { mail, template } from "./support/service.js";
+import { login, post, webDesk } from "./web/support.js";
+
+// Found by trying the desk as a technician (fifth round): the web desk, the chat and the CLI share these use cases.
+
+const RECEIVED = at("2026-11-30", "09:10");
+const CODE = "HTT-2026-0001";
+
+/** A clerk's late registration (15:00–17:00 today), in review, and a technician on the web desk at `now`. */
+async function lateBooking() {
+  let now = RECEIVED;
+  const { desk, app } = await webDesk({ now: () => now });
+  const outcome = await mailDeskOf(desk).handle(
+    mail({
+      id: "muon@hanoi.gov.vn",
+      body: template(1, "UBND phường Ngọc Hà", "15h00 ngày 30/11/2026"),
+      date: "Mon, 30 Nov 2026 09:00:00 +0700",
+    }),
+    RECEIVED,
+  );
+  expect(outcome).toMatchObject({ code: CODE, decision: { outcome: "needs-review" } });
+  const tech = await login(app, "tech");
+  const review = async (path: "duyet" | "tu-choi", at: Date, reason = "") => {
+    now = at;
+    return post(app, `/cho-xu-ly/${CODE}/${path}`, { _csrf: tech.csrf, reason }, { cookie: tech.cookie });
+  };
+  const status = async () => (await desk.store.read((r) => r.bookings.get(CODE)))?.status;
+  return { desk, review, status };
+}
+
+describe("a review that comes after the session", () => {
+  it("cannot confirm a session already over: the page says so and nothing is sent", async () => {
+    const { desk, review, status } = await lateBooking();
+    const before = (await desk.store.read((r) => r.outbox.list())).length;
+    const res = await review("duyet", at("2026-11-30", "17:30"));
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain(
+      "Không thể xác nhận HTT-2026-0001: phiên họp 15:00–17:00 Thứ Hai, 30/11/2026 đã qua; hãy từ chối và ghi lý do",
+    );
+    expect(await status()).toBe("needs-review");
+    expect((await desk.store.read((r) => r.outbox.list())).length).toBe(before);
+  });
+
+  it("may still reject it, and the clerk reads the reason", async () => {
+    const { desk, review, status } = await lateBooking();
+    const res = await review("tu-choi", at("2026-11-30", "17:30"), "không kịp bố trí trước giờ họp");
+    expect(res.status).toBe(303);
+    expect(await status()).toBe("rejected");
+    expect(await lastAnswer(desk, CODE)).toContain("không kịp bố trí trước giờ họp");
+  });
+
+  it("may confirm a session that has begun but not ended (an emergency joined late)", async () => {
+    const { review, status } = await lateBooking();
+    expect((await review("duyet", at("2026-11-30", "15:20"))).status).toBe(303);
+    expect(await status()).toBe("confirmed");
+  });
+});
+
+describe("the web desk's calendar with a day no calendar has", () => {
+  for (const day of ["2026-02-30", "2026-04-31", "2026-13-01"]) {
+    it(`«${day}» shows today and says why, not «Internal Server Error»`, async () => {
+      const { app } = await webDesk({ now: () => at("2026-12-10", "08:00") });
+      const tech = await login(app, "tech");
+      const res = await app.request(`/lich-noi-bo?xem=ngay&ngay=${day}`, {
+        headers: { cookie: tech.cookie },
+      });
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain(
+        `Ngày «${day}» không có trong lịch (dạng YYYY-MM-DD, ví dụ 2026-12-10); đang hiển thị hôm nay.`,
+      );
+      expect(html).toContain("Lịch ngày 10/12/2026");
+    });
+  }
+});
+
+describe("a page that fails", () => {
+  it("answers in Vietnamese, not Hono's «Internal Server Error»", async () => {
+    const { app, desk } = await webDesk({ now: () => at("2026-12-10", "08:00") });
+    const tech = await login(app, "tech");
+    // The database gone under the desk: the page cannot be read.
+    await desk.store.close();
+    const res = await app.request("/lich-noi-bo", { headers: { cookie: tech.cookie } });
+    expect(res.status).toBe(500);
+    expect(await res.text()).toContain("Lỗi máy chủ (500): trang chưa hiển thị được.");
+  });
+});
