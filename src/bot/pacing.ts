@@ -112,16 +112,40 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Split a text into parts of at most `max` characters, at line breaks where possible. */
+/**
+ * The text with every lone UTF-16 surrogate replaced by «�». A name or a report cut at a fixed length can end in
+ * half an emoji; the platforms refuse such a text (it has no UTF-8 form), and with it every notice merged into it.
+ */
+export function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+}
+
+/**
+ * Split a text into parts of at most `max` characters, at line breaks where possible, never inside an emoji (a
+ * surrogate pair); every part is well formed.
+ */
 export function splitText(text: string, max: number): string[] {
   const parts: string[] = [];
-  let rest = text;
+  let rest = wellFormed(text);
   while (rest.length > max) {
     let cut = rest.lastIndexOf("\n", max);
     if (cut < max / 2) cut = max;
+    const code = rest.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut--;
     parts.push(rest.slice(0, cut));
     rest = rest.slice(cut).replace(/^\n/, "");
   }
   if (rest) parts.push(rest);
   return parts;
+}
+
+/**
+ * A text as Telegram's HTML parse mode takes it: escaped, in parts of at most `max` characters. Split before
+ * escaping, so that no part ends inside «&lt;»; a part that escaping made too long (a text of «<») is split finer.
+ */
+export function htmlParts(text: string, max: number): string[] {
+  return splitText(text, max).flatMap((part) => {
+    const escaped = escapeHtml(part);
+    return escaped.length <= max ? [escaped] : splitText(part, Math.floor(max / 5)).map(escapeHtml);
+  });
 }

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import { fillPlaceholders, type SQL, sql } from "drizzle-orm";
 import type { Db } from "./db.js";
+import { withoutNul } from "./pg/nul.js";
 import type * as schema from "./schema.js";
 
 export type Dialect = "sqlite" | "pg";
@@ -144,8 +145,8 @@ export function prepare<T>(
  */
 export function literalPg(v: unknown): string {
   if (v === null || v === undefined) return "NULL";
-  if (Array.isArray(v)) return escapeLiteral(arrayText(v));
-  if (typeof v === "string") return escapeLiteral(v);
+  if (Array.isArray(v)) return escapeLiteral(arrayText(withoutNul(v) as unknown[]));
+  if (typeof v === "string") return escapeLiteral(withoutNul(v) as string);
   if (typeof v === "number") {
     if (!Number.isFinite(v)) throw new Error(`not a finite number: ${v}`);
     return `'${v}'`;

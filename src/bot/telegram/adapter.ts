@@ -3,7 +3,7 @@ import { Telegraf, TelegramError } from "telegraf";
 import type { Update } from "telegraf/types";
 import type { ChatButton, ChatEvent } from "../conversation.js";
 import { type ChatTransport, ReactionRefusedError, RetryAfterError } from "../delivery.js";
-import { escapeHtml, sleep, splitText } from "../pacing.js";
+import { htmlParts, sleep } from "../pacing.js";
 import { secretsEqual } from "../secret.js";
 
 export interface TelegramSettings {
@@ -206,7 +206,7 @@ export function telegramTransport(bot: Telegraf, groupChatId: string): ChatTrans
     maxLength: 3500, // leaves room for HTML escaping inside Telegram's 4 096
     supportsButtons: true,
     async send(chatId, text, buttons) {
-      const parts = splitText(escapeHtml(text), 4096);
+      const parts = htmlParts(text, 4096);
       let id: string | undefined;
       for (const [i, part] of parts.entries()) {
         const last = i === parts.length - 1;
@@ -244,7 +244,7 @@ export function telegramTransport(bot: Telegraf, groupChatId: string): ChatTrans
           chatId,
           Number(messageId),
           undefined,
-          escapeHtml(text).slice(0, 4096),
+          htmlParts(text, 4096)[0] ?? "",
           { parse_mode: "HTML", ...(buttons ? { reply_markup: keyboard(buttons) } : {}) },
         );
       } catch (err) {

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
+import { hasNul, withoutNul } from "./nul.js";
 import * as schema from "./schema.js";
 
 export type PgDb = NodePgDatabase<typeof schema>;
@@ -17,6 +18,25 @@ export { checkPostgresUrl, isPostgresUrl, maskUrl, maskUrlsIn, passwordsOf } fro
  */
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+/*
+ * PostgreSQL's text and jsonb hold no NUL character (U+0000), which a mail or a chat message may carry (see nul.ts):
+ * every string parameter of every statement loses its NULs, for the whole process as the parsers above.
+ */
+const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const [first, second] = args;
+  if (Array.isArray(second) && second.some(hasNul)) args[1] = second.map(withoutNul);
+  else if (
+    first !== null &&
+    typeof first === "object" &&
+    Object.getPrototypeOf(first) === Object.prototype &&
+    Array.isArray((first as { values?: unknown }).values) &&
+    (first as { values: unknown[] }).values.some(hasNul)
+  )
+    args[0] = { ...first, values: (first as { values: unknown[] }).values.map(withoutNul) };
+  return query.apply(this, args);
+} as typeof pg.Client.prototype.query;
 
 /** A drizzle database on one client of the pool (a transaction's connection). */
 export function drizzleOnClient(client: pg.PoolClient): PgDb {
