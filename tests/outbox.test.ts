@@ -12,6 +12,38 @@ import type { OutboxMessage } from "../src/store/queue-repos.js";
 import { at, makeDesk } from "./helpers.js";
 
 describe("outbox delivery", () => {
+  it("logs a server's refusal without the mailbox it quotes (beside a secret session's code it names the host)", async () => {
+    const { store } = await makeDesk();
+    const t0 = at("2026-12-07", "08:00");
+    await store.tx((r) =>
+      r.outbox.enqueue(
+        {
+          channel: "mail",
+          recipient: "vanthu.syt@hanoi.gov.vn",
+          kind: "k",
+          booking: "HTT-2026-0009",
+          payload: {},
+        },
+        t0,
+      ),
+    );
+    const lines: { event: string; fields?: Record<string, unknown> }[] = [];
+    const mail = async () => {
+      throw new PermanentSendError("550 5.1.1 <vanthu.syt@hanoi.gov.vn>: Recipient address rejected");
+    };
+    await deliverDue(store, { mail }, t0, { log: (event, fields) => lines.push({ event, fields }) });
+    expect(lines).toEqual([
+      {
+        event: "outbox-parked",
+        fields: expect.objectContaining({
+          booking: "HTT-2026-0009",
+          message: "550 5.1.1 <***@hanoi.gov.vn>: Recipient address rejected",
+        }),
+      },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain("vanthu.syt");
+  });
+
   it("sends each due message once, retries a failure with backoff and parks a permanent one", async () => {
     const { store } = await makeDesk();
     const t0 = at("2026-12-07", "08:00");

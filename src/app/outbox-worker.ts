@@ -117,7 +117,9 @@ export async function deliverDue(
         log(retryAt ? "outbox-send-failed" : "outbox-parked", {
           ...fields,
           attempts: msg.attempts + 1,
-          message,
+          // A server's refusal quotes the mailbox («550 <vanthu.x@…> unknown»): beside a secret session's code it
+          // would name its host (Điều 5.2). The outbox row keeps the recipient for the operator.
+          message: maskMailboxes(message),
         });
         return;
       }
@@ -137,4 +139,9 @@ export async function deliverDue(
   if (sentIds.length) await markLoop();
   if (markError) throw markError;
   return report;
+}
+
+/** Mailbox addresses in a text with their local part hidden: «<vanthu.sct@hanoi.gov.vn>» → «<***@hanoi.gov.vn>». */
+export function maskMailboxes(text: string): string {
+  return text.replace(/[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g, "***@$1");
 }
