@@ -219,3 +219,41 @@ describe("a reply in an old thread after the session's time", () => {
     expect(answer).not.toContain("Không thể chuyển");
   });
 });
+
+describe("a reply that moves the session and changes its endpoints at once", () => {
+  const CODE = "HTT-2026-0001";
+  async function reply(body: string) {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(mail({ id: "goc@hanoi.gov.vn", body: FORM("9h00 ngày 10/12/2026"), date: DATE }), NOW);
+    const outcome = await md.handle(
+      mail({
+        id: "doi@hanoi.gov.vn",
+        subject: `Re: Đăng ký lịch họp trực tuyến [${CODE}]`,
+        body,
+        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
+      }),
+      NOW,
+    );
+    return { outcome, booking: (await desk.store.read((r) => r.bookings.get(CODE)))! };
+  }
+
+  for (const body of [
+    "Đổi giờ họp thành 15h và thêm phường Giảng Võ, bỏ phường Ba Đình.",
+    "Đề nghị dời sang 15h00, thêm điểm cầu UBND phường Giảng Võ; không mời UBND phường Ba Đình.",
+    "Doi sang 15h, them phuong Giang Vo, bo phuong Ba Dinh.",
+  ]) {
+    it(body, async () => {
+      const { outcome, booking } = await reply(body);
+      expect(outcome).toMatchObject({ kind: "changed", decision: { outcome: "confirmed" } });
+      expect(booking.request.start?.toISOString()).toBe("2026-12-10T08:00:00.000Z");
+      expect([...booking.request.participants].sort()).toEqual(["CX-00008", "CX-00025"]);
+      expect(booking.request.unresolved).toEqual([]);
+    });
+  }
+
+  it("an addition alone keeps every endpoint", async () => {
+    const { booking } = await reply("Đề nghị thêm điểm cầu UBND phường Giảng Võ.");
+    expect([...booking.request.participants].sort()).toEqual(["CX-00004", "CX-00008", "CX-00025"]);
+  });
+});

@@ -477,9 +477,14 @@ export class MailDesk {
       const unresolved = [...parsed.unresolved];
       if (add) {
         const line = text.split("\n").find((l) => /\bthem\b/.test(fold(l))) ?? "";
-        const tail = line
+        const after = line
           .slice(foldKeepingIndex(line).search(/\bthem\b/) + 4)
           .replace(/^\s*(?:các\s+)?(?:điểm cầu|diem cau)\s*/i, "");
+        // «thêm phường Giảng Võ, bỏ phường Ba Đình»: the names to add end where a removal begins.
+        const removal = new RegExp((hasDiacritics(after) ? REMOVE_MARKED : REMOVE_FOLDED).source, "iu").exec(
+          hasDiacritics(after) ? after : foldKeepingIndex(after),
+        );
+        const tail = removal ? after.slice(0, removal.index).replace(/[,;\s]+(?:và|va)?\s*$/i, "") : after;
         // "thêm điểm cầu Sở Nông nghiệp và Môi trường": the same list reader as a booking, so "và" inside a name
         // the directory knows does not split it.
         const list = resolveParticipants(reader.matcher, tail.replace(/[.]\s*$/, ""));
@@ -680,9 +685,9 @@ function shiftSaid(folded: string): number | null {
  * out of a session.
  */
 const REMOVE_MARKED =
-  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+(?:các\s+)?điểm cầu)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)\s+(?:các\s+)?điểm cầu|(?:hủy|huỷ)(?: bỏ)?\s+(?:lịch họp|lịch|cuộc họp|phiên họp|đăng ký)\s+(?:của|cho|tại|đối với)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
+  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+(?:các\s+)?điểm cầu)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)\s+(?:các\s+)?điểm cầu|(?:bỏ|xóa|xoá|không mời)(?=\s+(?:(?:UBND|Ủy ban|Uỷ ban|phường|xã|thị trấn)(?!\p{L})|[PX]\.))|(?:hủy|huỷ)(?: bỏ)?\s+(?:lịch họp|lịch|cuộc họp|phiên họp|đăng ký)\s+(?:của|cho|tại|đối với)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
 const REMOVE_FOLDED =
-  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+(?:cac\s+)?diem cau)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)\s+(?:cac\s+)?diem cau|huy(?: bo)?\s+(?:lich hop|lich|cuoc hop|phien hop|dang ky)\s+(?:cua|cho|tai|doi voi)\s+(?:cac\s+)?diem cau)\b\s*/g;
+  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+(?:cac\s+)?diem cau)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)\s+(?:cac\s+)?diem cau|(?:(?<!toan )bo|xoa|khong moi)(?=\s+(?:(?:ubnd|uy ban|phuong|xa|thi tran)\b|[px]\.))|huy(?: bo)?\s+(?:lich hop|lich|cuoc hop|phien hop|dang ky)\s+(?:cua|cho|tai|doi voi)\s+(?:cac\s+)?diem cau)\b\s*/g;
 /** Where a list of endpoints to remove stops: the next request in the sentence, or the sentence's end. */
 const REMOVE_LIST_END =
   /[;\n]|\b(?:them|bo sung|dong thoi|cac diem cau khac|giu nguyen|nua)\b|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/;
