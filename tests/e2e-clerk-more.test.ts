@@ -98,6 +98,8 @@ describe("a ward the session is to help is its topic, not an endpoint", () => {
     // Words between the verb and the unit: the endpoint that needs technical help is connected.
     `Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà lúc 9h00 ngày 10/12/2026, nội dung: giao ban. Đề nghị hỗ trợ kỹ thuật cho điểm cầu UBND phường Ba Đình.\n${CONTACT}`,
     `Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà và UBND phường Ba Đình lúc 9h00 ngày 10/12/2026, nội dung: hỗ trợ doanh nghiệp.\n${CONTACT}`,
+    // Helped to connect: it connects.
+    `Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà lúc 9h00 ngày 10/12/2026, nội dung: giao ban. Đề nghị hỗ trợ UBND phường Ba Đình kết nối vào phiên họp.\n${CONTACT}`,
   ]) {
     it(body.split(",")[0]!, async () => {
       const { booking } = await send(body);

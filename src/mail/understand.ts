@@ -217,9 +217,15 @@ export function resolveParticipants(matcher: DirectoryMatcher, field: string): P
  * puts words between the verb and the unit and keeps X. `folded` is the text folded with its indices kept.
  */
 function helpedAt(folded: string, index: number): boolean {
-  return /\b(?:ho tro|giup do|giup|xu ly|giai quyet|khac phuc)(?:\s+cho)?(?:\s+(?:ubnd|uy ban nhan dan))?(?:\s+cac)?\s*$/.test(
-    folded.slice(Math.max(0, index - 40), index),
-  );
+  if (
+    !/\b(?:ho tro|giup do|giup|xu ly|giai quyet|khac phuc)(?:\s+cho)?(?:\s+(?:ubnd|uy ban nhan dan))?(?:\s+cac)?\s*$/.test(
+      folded.slice(Math.max(0, index - 40), index),
+    )
+  )
+    return false;
+  // «đề nghị hỗ trợ UBND phường Ba Đình kết nối vào phiên họp»: helped to connect, so it connects.
+  const rest = folded.slice(index, index + 60).split(/[.;\n]/)[0]!;
+  return !/\b(?:ket noi|tham du|tham gia|du hop|dang nhap)\b/.test(rest);
 }
 
 /**
