@@ -107,6 +107,31 @@ describe("a ward the session is to help is its topic, not an endpoint", () => {
     });
   }
 
+  for (const [body, title] of [
+    [
+      "Sở Công Thương đăng ký tổ chức hội nghị trực tuyến với chủ đề chuyển đổi số ngành công thương vào 9h00 ngày 10/12/2026 với UBND phường Ngọc Hà.",
+      "chuyển đổi số ngành công thương",
+    ],
+    [
+      "Sở Công Thương đăng ký họp trực tuyến với nội dung giao ban quý IV vào 9h00 ngày 10/12/2026, điểm cầu UBND phường Ngọc Hà.",
+      "giao ban quý IV",
+    ],
+    [
+      "Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà vào 9h00 ngày 10/12/2026 bàn về công tác bảo vệ môi trường.",
+      "công tác bảo vệ môi trường",
+    ],
+    // Typed without marks, signed with them: the sentence's own marks decide how «ve» reads.
+    [
+      "So Cong Thuong dang ky hop truc tuyen voi UBND phuong Ngoc Ha vao 9h00 ngay 10/12/2026 ve cong tac bao ve moi truong.",
+      "cong tac bao ve moi truong",
+    ],
+  ]) {
+    it(`«${title}»`, async () => {
+      const { answer } = await send(`${body}\n${CONTACT}`);
+      expect(answer).toContain(`Nội dung: ${title}.`);
+    });
+  }
+
   it("«với UBND phường Ngọc Hà» alone is no content: the clerk is asked for it", async () => {
     const { outcome } = await send(
       `Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà vào 9h00 ngày 10/12/2026.\n${CONTACT}`,

@@ -380,16 +380,21 @@ function titleFromProse(text: string): string | null {
     );
   const span = m?.indices?.[1];
   if (!span) return null;
-  if (!/^voi\s/.test(folded.slice(span[0]))) return topicOf(text.slice(span[0], span[1]));
-  // «họp trực tuyến với UBND phường Ngọc Hà (vào 9h00 …) về việc X» (or «để X»): who attends is no content, X is;
-  // without «về» or «để» the mail gives none and is asked for it. «về» is read with its mark where the mail has marks: «bảo vệ» is no «về».
-  const about = hasDiacritics(text)
-    ? /\s(?:[Vv]ề\s+(?:việc\s+)?|[Đđ]ể\s+)/
-    : /\s(?:ve\s+(?:viec\s+)?|de\s+(?!nghi))/;
   const from = span[0];
-  const inSpan = about.exec((hasDiacritics(text) ? text : folded).slice(from, span[1]));
+  // «hội nghị trực tuyến với chủ đề X», «họp với nội dung X»: X is the content.
+  const named = /^voi\s+(?:chu de|noi dung)\s*:?\s*/.exec(folded.slice(from, span[1]));
+  if (named) return topicOf(text.slice(from + named[0].length, span[1]));
+  if (!/^voi\s/.test(folded.slice(from))) return topicOf(text.slice(from, span[1]));
+  // «họp trực tuyến với UBND phường Ngọc Hà (vào 9h00 …) về việc X» (or «để X»): who attends is no content, X is;
+  // without «về» or «để» the mail gives none and is asked for it. The sentence's own marks decide how «về» is read:
+  // with marks «bảo vệ» is no «về».
+  const sentence = text.slice(from).split(/[\n.;]/)[0]!;
+  const marks = hasDiacritics(sentence);
+  const about = marks ? /\s(?:[Vv]ề\s+(?:việc\s+)?|[Đđ]ể\s+)/ : /\s(?:ve\s+(?:viec\s+)?|de\s+(?!nghi))/;
+  const source = marks ? text : folded;
+  const inSpan = about.exec(source.slice(from, span[1]));
   if (inSpan) return topicOf(text.slice(from + inSpan.index + inSpan[0].length, span[1]));
-  const rest = (hasDiacritics(text) ? text : folded).slice(span[1]).split(/[\n.;]/)[0]!;
+  const rest = source.slice(span[1]).split(/[\n.;]/)[0]!;
   const later = about.exec(rest);
   return later ? topicOf(text.slice(span[1] + later.index + later[0].length, span[1] + rest.length)) : null;
 }
