@@ -164,6 +164,11 @@ describe("a date in words is read; one that is not says which words", () => {
     );
   });
 
+  it("«mùng 5 tháng Giêng» (a lunar month's name) is quoted back too", async () => {
+    const { answer } = await send(FORM("9h00 mùng 5 tháng Giêng"));
+    expect(answer).toContain("Lưu ý: chưa hiểu ngày họp «mùng 5 tháng Giêng»");
+  });
+
   it("an hour without a day says the hour was read and the day is missing", async () => {
     const { answer } = await send(FORM("9h00 sáng"));
     expect(answer).toContain(

@@ -720,7 +720,7 @@ function understandText(
   }
   if (!date && !wrong && times[0]) {
     // «9h00 ngày mười tháng chạp»: the hour was read, the day was not; the clerk is told which words.
-    const worded = /\b(?:ngay|mung|mong)\s+(?!\d)[a-z ]{1,30}?\s+thang\s+[a-z\d]+(?:\s+(?:mot|hai))?\b/.exec(
+    const worded = /\b(?:ngay|mung|mong)\s+[a-z\d ]{1,30}?\s+thang\s+[a-z\d]+(?:\s+(?:mot|hai))?\b/.exec(
       foldedScope,
     );
     warnings.push(
