@@ -184,8 +184,27 @@ describe("a form and prose that disagree on the day", () => {
     );
     expect(booking?.request.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
     expect(answer).toContain(
-      "Lưu ý: ngoài mục thời gian, thư còn ghi 14:00 ngày 11/12/2026; lịch được xếp theo mục thời gian (ngày 10/12/2026), đề nghị kiểm tra lại.",
+      "Lưu ý: ngoài mục thời gian, thư còn ghi 14:00 ngày 11/12/2026; lịch được xếp theo mục thời gian (09:00 ngày 10/12/2026), đề nghị kiểm tra lại.",
     );
+  });
+
+  it("an hour the prose starts or moves the session to is said back when the form says another", async () => {
+    const { booking, answer } = await send(
+      `Lưu ý: cuộc họp bắt đầu lúc 14h00.\n\n${FORM("9h00 ngày 10/12/2026")}`,
+    );
+    expect(booking?.request.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+    expect(answer).toContain(
+      "Lưu ý: ngoài mục thời gian, thư còn ghi 14:00; lịch được xếp theo mục thời gian (09:00 ngày 10/12/2026), đề nghị kiểm tra lại.",
+    );
+  });
+
+  it("a form with the day and no hour takes the hour the prose starts at", async () => {
+    const { outcome, answer } = await send(
+      `Sở Công Thương đăng ký họp, bắt đầu lúc 14h00.\n\n${FORM("ngày 10/12/2026")}`,
+    );
+    expect(outcome).toMatchObject({ decision: { outcome: "confirmed" } });
+    expect(answer).toContain("Thời gian: 14:00–16:00 Thứ Năm, 10/12/2026.");
+    expect(answer).not.toContain("ngoài mục thời gian");
   });
 
   it("a cited plan's date and the signature's are no second meeting time", async () => {

@@ -558,21 +558,38 @@ function sessionsSaid(
   return { end, other: anotherRange ? `${hhmm(extra)}–${hhmm(anotherRange)}` : hhmm(extra) };
 }
 
+/** The words before an hour that starts or moves a session: «bắt đầu lúc», «vào lúc», «đổi sang», «dời đến». */
+const START_WORD =
+  /(?:bat dau|vao(?: hoi)?(?: luc)?|luc|(?:doi|chuyen|hoan|lui)(?: gio| lich)?(?: hop)? (?:sang|den|toi|lai))\s*:?\s*$/;
+
 /**
- * «Sở … đăng ký họp lúc 14h00 ngày 11/12/2026» above a form whose «Thời gian» says 10/12: an hour with its own date
- * outside the labelled field, on another day than the one booked, said as «14:00 ngày 11/12/2026». A date alone
- * (a cited plan's, the signature's) is no meeting time and is not compared.
+ * What the text outside a form's «Thời gian» says of the meeting's time. `start`: an hour after a start word
+ * («Sở … đăng ký họp, bắt đầu lúc 14h00» above «Thời gian: ngày 10/12/2026»), for a field with a day and no hour.
+ * `other`: a time that contradicts the booked one, as written back — an hour with its own date on another day
+ * («lúc 14h00 ngày 11/12/2026»), or an hour after a start or move word that is not the booked hour («lưu ý đổi
+ * sang 14h00»). A date alone (a cited plan's, the signature's) is no meeting time and is not compared.
  */
-function otherMeetingDate(outside: string, booked: string, reference: Date, zone: string): string | null {
+function outsideTimes(
+  outside: string,
+  booked: { date: string; hour: number; minute: number } | null,
+  reference: Date,
+  zone: string,
+): { start: TimeOfDay | null; other: string | null } {
   const folded = foldKeepingIndex(outside);
   const times = findTimes(folded);
   const dates = findDates(outside, folded, reference, zone);
+  const startWord = (t: TimeOfDay) => START_WORD.test(folded.slice(Math.max(0, t.index - 24), t.index));
+  const start = times.find(startWord) ?? null;
+  if (!booked) return { start, other: null };
   for (const [i, t] of times.entries()) {
     const next = times[i + 1]?.index ?? Number.POSITIVE_INFINITY;
     const d = dates.find((x) => x.index > t.index && x.index - t.index <= 25 && x.index < next);
-    if (d && d.date !== booked) return `${hhmm(t)} ngày ${d.date.split("-").reverse().join("/")}`;
+    if (d && d.date !== booked.date)
+      return { start, other: `${hhmm(t)} ngày ${d.date.split("-").reverse().join("/")}` };
+    if (!d && startWord(t) && (t.hour !== booked.hour || t.minute !== booked.minute))
+      return { start, other: hhmm(t) };
   }
-  return null;
+  return { start, other: null };
 }
 
 export interface UnderstandContext {
@@ -705,13 +722,6 @@ function understandText(
       `thư ghi nhiều ngày (${days.map(vi).join(", ")}); lịch này chỉ xếp cho ngày ${vi(date.date)}, đề nghị gửi đăng ký riêng cho từng ngày còn lại.`,
     );
   }
-  if (fields.time && date) {
-    const other = otherMeetingDate(text.replace(fields.time, " "), date.date, reference, ctx.zone);
-    if (other)
-      warnings.push(
-        `ngoài mục thời gian, thư còn ghi ${other}; lịch được xếp theo mục thời gian (ngày ${date.date.split("-").reverse().join("/")}), đề nghị kiểm tra lại.`,
-      );
-  }
   if (date?.weekday && isoWeekday(date.date) !== date.weekday) {
     const day = date.date.split("-").reverse().join("/");
     warnings.push(
@@ -729,6 +739,19 @@ function understandText(
         : `đã hiểu giờ bắt đầu ${hhmm(times[0])} nhưng chưa thấy ngày họp; đề nghị gửi ngày họp, ví dụ 10/12/2026.`,
     );
   }
+  const outside =
+    fields.time && date
+      ? outsideTimes(
+          text.replace(fields.time, " "),
+          times[0] ? { date: date.date, hour: times[0].hour, minute: times[0].minute } : null,
+          reference,
+          ctx.zone,
+        )
+      : null;
+  if (outside?.other && date)
+    warnings.push(
+      `ngoài mục thời gian, thư còn ghi ${outside.other}; lịch được xếp theo mục thời gian (${hhmm(times[0]!)} ngày ${date.date.split("-").reverse().join("/")}), đề nghị kiểm tra lại.`,
+    );
   let start: Date | null = null;
   let end: Date | null = null;
   if (date && times[0]) {
@@ -753,6 +776,10 @@ function understandText(
     const [eh, em] = ctx.workday.end.split(":").map(Number);
     start = wallClockInstant(date.date, sh!, sm!, ctx.zone);
     end = wallClockInstant(date.date, eh!, em!, ctx.zone);
+  } else if (date && fields.time && outside?.start) {
+    // «Thời gian: ngày 10/12/2026» under «…, bắt đầu lúc 14h00»: the prose gives the hour the form left out.
+    start = wallClockInstant(date.date, outside.start.hour, outside.start.minute, ctx.zone);
+    end = new Date(start.getTime() + ctx.defaultDurationMinutes * 60_000);
   } else if (date && fields.time) {
     // «chiều mai», «sáng thứ 6 tuần sau»: the day was understood, and the clerk is told which, with the hour asked.
     warnings.push(
