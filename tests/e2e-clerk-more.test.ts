@@ -65,6 +65,13 @@ describe("two sessions in one mail: the first is booked as written, the other is
     });
   }
 
+  it("«từ 20h ngày 10/12 đến 2h ngày 11/12»: a range across midnight is asked about, not cut to two hours", async () => {
+    const { outcome } = await send(FORM("từ 20h ngày 10/12/2026 đến 2h ngày 11/12/2026"));
+    expect(outcome).toMatchObject({
+      decision: { outcome: "needs-info", reasons: [{ code: "invalid-time" }] },
+    });
+  });
+
   it("one range is one session", async () => {
     const { answer } = await send(FORM("từ 8h00 đến 11h00 ngày 10/12/2026"));
     expect(answer).toContain("Thời gian: 08:00–11:00 Thứ Năm, 10/12/2026.");

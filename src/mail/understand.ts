@@ -547,8 +547,11 @@ function sessionsSaid(
   let next = 1;
   if (times[1] && !startsAnother(0)) {
     const own = ownDate(1);
-    // An end on another day: the days are said back by the caller; the first day keeps its default length.
-    if (own === null || own === day) end = times[1];
+    // «từ 20h ngày 10/12 đến 2h ngày 11/12»: a range's end stays as written, and the rules ask when it is not after
+    // the start. «… và 14h00 ngày 11/12»: an hour joined otherwise, on another day, is that day's session, not this
+    // one's end (the days are said back by the caller; this one keeps the default length).
+    const ranged = /\b(?:den|toi)\b|ket thuc|[-–]\s*$/.test(between(0));
+    if (ranged || own === null || own === day) end = times[1];
     next = 2;
   }
   const extra = times[next];
