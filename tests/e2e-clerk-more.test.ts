@@ -310,6 +310,16 @@ describe("a reply that moves the session and changes its endpoints at once", () 
     });
   }
 
+  for (const body of [
+    "Xin gửi lại danh sách điểm cầu: UBND phường Ngọc Hà, UBND phường Giảng Võ.",
+    "Điểm cầu tham dự (cập nhật): UBND phường Ngọc Hà, UBND phường Giảng Võ",
+  ]) {
+    it(`«${body}»: a list sent again is the whole list`, async () => {
+      const { booking } = await reply(body);
+      expect([...booking.request.participants].sort()).toEqual(["CX-00008", "CX-00025"]);
+    });
+  }
+
   it("an addition alone keeps every endpoint", async () => {
     const { booking } = await reply("Đề nghị thêm điểm cầu UBND phường Giảng Võ.");
     expect([...booking.request.participants].sort()).toEqual(["CX-00004", "CX-00008", "CX-00025"]);

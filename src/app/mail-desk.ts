@@ -303,6 +303,7 @@ export class MailDesk {
         const contact = booking.request.contact;
         const patch = this.patchFrom(facts, reader, snapshot, booking.request.start, agency.name, {
           needsContact: !contact?.name || !contact.phone,
+          participants: booking.request.participants,
         });
         if (Object.keys(patch).length === 0 && !isPostponement(facts.text)) {
           // "Cảm ơn", "đã nhận": a reply that asks for nothing changes nothing and gets no answer; a person
@@ -432,7 +433,7 @@ export class MailDesk {
     snapshot: DirectorySnapshot,
     oldStart: Date | null,
     agency: string,
-    opts: { needsContact: boolean },
+    opts: { needsContact: boolean; participants?: readonly string[] },
   ): BookingPatch {
     const text = facts.text;
     const folded = foldKeepingIndex(text);
@@ -497,6 +498,17 @@ export class MailDesk {
       if (codes.size || unresolved.length || !removed.length) patch.addParticipants = [...codes];
       if (unresolved.length) patch.unresolved = unresolved;
     }
+    // «Xin gửi lại danh sách điểm cầu: A, B», «Điểm cầu (cập nhật): A, B»: the list sent again is the whole list,
+    // so an endpoint of the old one it leaves out is taken out (an addition says «thêm» or «bổ sung»).
+    if (
+      parsed.participants.length &&
+      !add &&
+      RESENT_LIST.test(folded) &&
+      !/\b(?:them|bo sung)\b/.test(fold(text))
+    )
+      for (const c of opts.participants ?? [])
+        if (!parsed.participants.includes(c) && c !== snapshot.hostEndpoint(agency) && !removed.includes(c))
+          removed.push(c);
     if (removed.length) patch.removeParticipants = removed;
     if (parsed.title && /noi dung|chu de/.test(fold(text))) patch.title = parsed.title;
     if (parsed.contact?.name && parsed.contact.phone) patch.contact = parsed.contact;
@@ -650,6 +662,10 @@ function officialCopy(
     },
   };
 }
+
+/** A participants list sent again in a reply: «gửi lại danh sách điểm cầu», «điểm cầu (cập nhật)», «danh sách mới». */
+const RESENT_LIST =
+  /\b(?:gui lai|cap nhat|dieu chinh|sua lai|chinh sua)(?: lai)?\s+(?:(?:danh sach|thanh phan)\s+)?(?:cac\s+)?(?:diem cau|thanh phan)|\b(?:danh sach\s+)?diem cau[^:\n]{0,30}\((?:cap nhat|moi|sua lai|dieu chinh)\)|\bdanh sach (?:diem cau )?(?:moi|cap nhat|sau (?:khi )?dieu chinh)\b/;
 
 /**
  * Whether the hour at `index` of a folded reply is the session's new end: «kéo dài đến», «kết thúc (lúc)»,
