@@ -66,10 +66,22 @@ describe("two sessions in one mail: the first is booked as written, the other is
   }
 
   it("«từ 20h ngày 10/12 đến 2h ngày 11/12»: a range across midnight is asked about, not cut to two hours", async () => {
-    const { outcome } = await send(FORM("từ 20h ngày 10/12/2026 đến 2h ngày 11/12/2026"));
+    const { outcome, answer } = await send(FORM("từ 20h ngày 10/12/2026 đến 2h ngày 11/12/2026"));
     expect(outcome).toMatchObject({
       decision: { outcome: "needs-info", reasons: [{ code: "invalid-time" }] },
     });
+    // The hour as written, not «2h» read as 14:00.
+    expect(answer).toContain("Giờ kết thúc 02:00 không sau giờ bắt đầu 20:00");
+  });
+
+  it("«từ 16h đến 8h»: the question back quotes both hours as written", async () => {
+    const { answer } = await send(FORM("từ 16h đến 8h ngày 10/12/2026"));
+    expect(answer).toContain("Giờ kết thúc 08:00 không sau giờ bắt đầu 16:00");
+  });
+
+  it("«từ 14h đến 4h chiều»: an end said in the afternoon stays there", async () => {
+    const { answer } = await send(FORM("từ 14h đến 4h chiều ngày 10/12/2026"));
+    expect(answer).toContain("Thời gian: 14:00–16:00 Thứ Năm, 10/12/2026.");
   });
 
   it("one range is one session", async () => {

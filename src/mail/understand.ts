@@ -765,7 +765,16 @@ function understandText(
     };
     start = at(times[0]);
     const second = sessionsSaid(foldedScope, times, dates, date.date);
-    if (second.end) end = at(second.end);
+    if (second.end) {
+      // «từ 20h đến 2h»: a bare hour up to 5 reads as afternoon («2h» is 14:00), but not as the end of a session
+      // that starts later than that afternoon hour; the question back then quotes the hour as written (02:00).
+      const e = second.end;
+      const saidPeriod = /^\d{1,2}\s*(?:h|g|gio|:)?\s*\d{0,2}\s*(?:phut)?\s*,?\s*(?:chieu|toi)/.test(
+        foldedScope.slice(e.index),
+      );
+      const bare = e.hour >= 13 && e.hour <= 17 && !saidPeriod && times[0].hour > e.hour;
+      end = at(bare ? { hour: e.hour - 12, minute: e.minute } : e);
+    }
     // An end at or before the start stays as written: the rules ask the clerk rather than guess a length.
     const length = second.end ? null : lengthSaid(foldedScope, times[0].index);
     end ??= new Date(start.getTime() + (length ?? ctx.defaultDurationMinutes) * 60_000);
