@@ -17,6 +17,7 @@ import { HOLDING_STATUSES } from "../src/core/booking/types.js";
 import { atLocal } from "../src/core/calendar/zone.js";
 import { DEFAULT_REGULATION, type Regulation } from "../src/core/regulation.js";
 import { Store } from "../src/store/store.js";
+import { diskSyncLatency } from "./disk-sync.js";
 import {
   bigDirectory,
   LARGE_MCU,
@@ -49,7 +50,7 @@ function sizes(store: Store): { total: number; byName: Map<string, number> } {
 }
 
 /** The PostgreSQL server of `--pg`: a URL given, or a throwaway cluster (tests/support/postgres.ts) when none. */
-let pgServer: { url: string; stop(): Promise<void> } | null = null;
+let pgServer: { url: string; dir?: string; stop(): Promise<void> } | null = null;
 
 let opened = 0;
 async function openBenchStore(name: string, pg: boolean): Promise<Store> {
@@ -536,6 +537,7 @@ async function sqliteVsPg(url: string | undefined) {
   const loadStart = load();
   type Run = Awaited<ReturnType<typeof benchDecisions>>;
   const all: { round: number; store: string; run: Run }[] = [];
+  const disk: { round: number; name: string; ms: number[] }[] = [];
   for (let round = 1; round <= rounds; round++) {
     for (const [store, pg] of [
       ["SQLite", false],
@@ -545,12 +547,15 @@ async function sqliteVsPg(url: string | undefined) {
         [DEFAULT_REGULATION, "default"],
         [LARGE, "large"],
       ] as const) {
+        // The disk's own flush just before each PostgreSQL run: the floor under its commits' tail.
+        if (pg) disk.push({ round, name, ms: diskSyncLatency(pgServer.dir ?? tmpdir()) });
         const run = await benchDecisions(reg, name, pg);
         const p3 = (xs: number[]) => [50, 95, 99].map((p) => ms3(pct(xs, p))).join(" / ");
         console.log(round, store, name, run.outcomes, `load ${run.loadBefore}`, run.cache);
         console.log(`  rejected wall ${p3(run.rejected)}; CPU ${p3(run.rejectedCpu)}`);
         console.log(`  confirmed wall ${p3(run.full)}; CPU ${p3(run.fullCpu)}`);
         console.log("  slowest 2 %:", run.tail, "rehearsed", run.rehearsed);
+        if (pg) console.log(`  disk flush before it ${p3(disk.at(-1)!.ms)}`);
         all.push({ round, store, run });
       }
     }
@@ -572,7 +577,7 @@ async function sqliteVsPg(url: string | undefined) {
       const pgx = pick(of("PostgreSQL").run);
       const ratio = lite.length && pgx.length ? (pct(pgx, 50) / pct(lite, 50)).toFixed(1) : "—";
       lines.push(
-        `| ${round} | ${label} (${lite.length} / ${pgx.length}) | ${cell(lite)} | ${cell(cpu(of("SQLite").run))} | ${cell(pgx)} | ${cell(cpu(of("PostgreSQL").run))} | ${ratio}× | ${of("SQLite").run.loadBefore} · ${of("PostgreSQL").run.loadBefore} |`,
+        `| ${round} | ${label} (${lite.length} / ${pgx.length}) | ${cell(lite)} | ${cell(cpu(of("SQLite").run))} | ${cell(pgx)} | ${cell(cpu(of("PostgreSQL").run))} | ${cell(disk.find((x) => x.round === round && x.name === name)?.ms ?? [])} | ${ratio}× | ${of("SQLite").run.loadBefore} · ${of("PostgreSQL").run.loadBefore} |`,
       );
     }
   }
@@ -589,10 +594,12 @@ The decision bench of «Foundation» on both stores in one process, side by side
 mulberry32, the same 2 000 requests) seeded into each store, for the default MCU (6 conferences, 150 ports) and a
 large one (80, 2 000). ${rounds} rounds, each round SQLite then PostgreSQL; wall time of the whole \`registerBooking\`,
 milliseconds, p50 / p95 / p99, and the process CPU time of each call (what the neighbours disturb least). Ratio:
-PostgreSQL's wall p50 over SQLite's. Seeding (not measured as a figure): ${seeds}.
+PostgreSQL's wall p50 over SQLite's. Disk flush: 2 000 × (8 KiB write + \`fdatasync\`) in the cluster's directory just
+before that PostgreSQL run (\`bench/disk-sync.ts\`): a commit waits for at least one, so its p99 is a floor under
+PostgreSQL's. Seeding (not measured as a figure): ${seeds}.
 
-| round | registerBooking (n SQLite / n PostgreSQL) | SQLite wall p50 / p95 / p99 | SQLite CPU | PostgreSQL wall p50 / p95 / p99 | PostgreSQL CPU | PG ÷ SQLite p50 | load at start (SQLite · PG) |
-|---|---|---|---|---|---|---|---|
+| round | registerBooking (n SQLite / n PostgreSQL) | SQLite wall p50 / p95 / p99 | SQLite CPU | PostgreSQL wall p50 / p95 / p99 | PostgreSQL CPU | disk flush p50 / p95 / p99 | PG ÷ SQLite p50 | load at start (SQLite · PG) |
+|---|---|---|---|---|---|---|---|---|
 ${lines.join("\n")}
 
 Mail and web benches are not in this table: they open SQLite only (see the summary).`,

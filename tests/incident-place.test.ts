@@ -1,9 +1,6 @@
-import { join } from "node:path";
-import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { type ChatEvent, handleChatEvent } from "../src/app/chat/conversation.js";
-import { loadConfig } from "../src/app/config.js";
 import type { Actor, Desk } from "../src/app/context.js";
 import {
   DEFAULT_INCIDENT_OPTIONS,
@@ -11,13 +8,12 @@ import {
   recordOverLimitIn,
   reportIncident,
 } from "../src/app/incident/report.js";
-import { DeskService } from "../src/app/service.js";
 import { DirectoryMatcher } from "../src/core/directory/matcher.js";
 import type { Directory } from "../src/core/directory/types.js";
 import { namedPlace } from "../src/core/incident/place.js";
-import { at, makeDesk, request, sampleDirectory, suiteDb, tempDir } from "./helpers.js";
+import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
 import { dm, ev, GROUP, repliesTo } from "./security/chat-support.js";
-import { freePort } from "./support/servers.js";
+import { openTelegramDesk, TEST_TOKEN } from "./support/chat-desk.js";
 
 const people = sampleDirectory.people;
 const tech = (endpoint: string) => people.find((p) => p.endpoint === endpoint && p.role === "technician")!;
@@ -476,28 +472,10 @@ describe("the reporter follows a report filed at another endpoint", () => {
 
 describe("end to end through the Telegram emulator", () => {
   it("a Sở Y tế technician reports Ba Đình's fault in the group: the answer names Ba Đình, the duty is told who from", async () => {
-    const TOKEN = "123456:test-token-khong-phai-that";
-    const GROUP = -100778;
-    const server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 60 });
-    await server.start();
-    const { db, release } = await suiteDb(join(tempDir(), "desk.db"));
-    const config = loadConfig({
-      DESK_DB: db,
-      DESK_TELEGRAM_TOKEN: TOKEN,
-      DESK_TELEGRAM_GROUP_ID: String(GROUP),
-      DESK_TELEGRAM_API_ROOT: server.config.apiURL,
-      DESK_POLL_MS: "200",
-    });
-    const started = Date.now();
-    const service = await DeskService.open(
-      config,
-      () => undefined,
-      () => new Date(NOW.getTime() + (Date.now() - started)),
-    );
+    const { server, service, stop } = await openTelegramDesk({ group: -100778, from: NOW });
     try {
-      await service.start();
-      const client = server.getClient(TOKEN, {
-        chatId: GROUP,
+      const client = server.getClient(TEST_TOKEN, {
+        chatId: -100778,
         type: "group",
         chatTitle: "Hỗ trợ kỹ thuật họp trực tuyến Thành phố",
         userId: Number(syt.telegramId),
@@ -526,9 +504,7 @@ describe("end to end through the Telegram emulator", () => {
       const inc = await service.desk.store.read((r) => r.incidents.get("SC-2026-0001"));
       expect(inc).toMatchObject({ endpoint: "CX-00004", reporter: `telegram:${syt.telegramId}` });
     } finally {
-      await service.stop();
-      await server.stop();
-      await release();
+      await stop();
     }
   }, 40_000);
 });

@@ -9,6 +9,7 @@ import { at, sampleDirectory, tempDir, testDb } from "./helpers.js";
 import { useMailServers } from "./support/mail-servers.js";
 import { freePort, IMAP_PASS } from "./support/servers.js";
 import { deskEnv, mail, template } from "./support/service.js";
+import { until } from "./support/until.js";
 
 const TOKEN = "987654:log-test-token-khong-phai-that";
 const GROUP = -100888;
@@ -18,14 +19,6 @@ const tech = sampleDirectory.people.find((p) => p.endpoint === "CX-00008" && p.r
 function capture() {
   const lines: string[] = [];
   return { lines, destination: { write: (s: string) => void lines.push(s) } };
-}
-
-async function until(fn: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe("logs through pino", () => {

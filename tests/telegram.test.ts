@@ -1,74 +1,39 @@
-import { join } from "node:path";
-import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/app/config.js";
-import { DeskService } from "../src/app/service.js";
-import { at, sampleDirectory, suiteDb, tempDir, testDb } from "./helpers.js";
+import { at, sampleDirectory } from "./helpers.js";
+import { openTelegramDesk, type TelegramDesk, TEST_TOKEN as TOKEN } from "./support/chat-desk.js";
 import { freePort } from "./support/servers.js";
+import { until } from "./support/until.js";
 
-const TOKEN = "123456:test-token-khong-phai-that";
 const GROUP = -100777;
 const tech = sampleDirectory.people.find((p) => p.endpoint === "CX-00008" && p.role === "technician")!;
 const tech2 = sampleDirectory.people.find((p) => p.endpoint === "CX-00025" && p.role === "technician")!;
 const mcu = sampleDirectory.people.find((p) => p.role === "mcu-technician")!;
 
-async function until<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe("Telegram group flows through telegraf against telegram-test-api", () => {
-  let server: TelegramServer;
-  let service: DeskService;
-  let releaseDb: () => Promise<void>;
+  let desk: TelegramDesk;
   beforeAll(async () => {
-    server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 60 });
-    await server.start();
-    const { db, release } = await suiteDb(join(tempDir(), "desk.db"));
-    releaseDb = release;
-    const config = loadConfig({
-      DESK_DB: db,
-      DESK_TELEGRAM_TOKEN: TOKEN,
-      DESK_TELEGRAM_GROUP_ID: String(GROUP),
-      DESK_TELEGRAM_API_ROOT: server.config.apiURL,
-      DESK_POLL_MS: "200",
-    });
-    // The desk's clock runs from 09:30 (the chat delivery paces and holds by it; a frozen clock would stall it).
-    const started = Date.now();
-    service = await DeskService.open(
-      config,
-      () => undefined,
-      () => new Date(at("2026-12-10", "09:30").getTime() + (Date.now() - started)),
-    );
-    await service.start();
+    desk = await openTelegramDesk({ group: GROUP, from: at("2026-12-10", "09:30") });
   });
   afterAll(async () => {
-    await service.stop();
-    await server.stop();
-    await releaseDb();
+    await desk.stop();
   });
 
   it("a report in the group is acknowledged there; a technician presses a button; several users at once", async () => {
-    const reporter = server.getClient(TOKEN, {
+    const reporter = desk.server.getClient(TOKEN, {
       chatId: GROUP,
       type: "group",
       chatTitle: "Hỗ trợ kỹ thuật họp trực tuyến Thành phố",
       userId: Number(tech.telegramId),
       firstName: "Hà",
     });
-    const other = server.getClient(TOKEN, {
+    const other = desk.server.getClient(TOKEN, {
       chatId: GROUP,
       type: "group",
       chatTitle: "Hỗ trợ kỹ thuật",
       userId: Number(tech2.telegramId),
       firstName: "Nam",
     });
-    const technician = server.getClient(TOKEN, {
+    const technician = desk.server.getClient(TOKEN, {
       chatId: GROUP,
       type: "group",
       chatTitle: "Hỗ trợ kỹ thuật",
@@ -83,7 +48,10 @@ describe("Telegram group flows through telegraf against telegram-test-api", () =
       reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] };
     };
     const sent = () =>
-      server.storage.botMessages.map((u) => ({ ...(u.message as unknown as Sent), messageId: u.messageId }));
+      desk.server.storage.botMessages.map((u) => ({
+        ...(u.message as unknown as Sent),
+        messageId: u.messageId,
+      }));
     await until(async () => {
       const texts = sent().map((m) => m.text);
       // Each report acknowledged in words (the emulator has no reactions); the second may be a merged line
@@ -120,34 +88,27 @@ describe("Telegram group flows through telegraf against telegram-test-api", () =
       "the acknowledgement",
     );
     const code = data.split(":")[1]!;
-    const inc = await service.desk.store.read((r) => r.incidents.get(code));
+    const inc = await desk.service.desk.store.read((r) => r.incidents.get(code));
     expect(inc).toMatchObject({ status: "acknowledged", assignee: `telegram:${mcu.telegramId}` });
   }, 40_000);
 });
 
 describe("Telegram webhook mode", () => {
   it("accepts updates only with the secret token in X-Telegram-Bot-Api-Secret-Token", async () => {
-    const server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 60 });
-    await server.start();
     const port = await freePort();
     const secret = "bi-mat-webhook-0123456789";
-    const config = loadConfig({
-      DESK_DB: await testDb(join(tempDir(), "desk.db")),
-      DESK_TELEGRAM_TOKEN: TOKEN,
-      DESK_TELEGRAM_GROUP_ID: String(GROUP),
-      DESK_TELEGRAM_API_ROOT: server.config.apiURL,
-      DESK_TELEGRAM_MODE: "webhook",
-      DESK_TELEGRAM_WEBHOOK_DOMAIN: "desk.example",
-      DESK_TELEGRAM_WEBHOOK_HOST: "127.0.0.1",
-      DESK_TELEGRAM_WEBHOOK_PORT: String(port),
-      DESK_TELEGRAM_WEBHOOK_SECRET: secret,
+    const { service, stop } = await openTelegramDesk({
+      group: GROUP,
+      from: at("2026-12-10", "09:30"),
+      frozen: true,
+      env: {
+        DESK_TELEGRAM_MODE: "webhook",
+        DESK_TELEGRAM_WEBHOOK_DOMAIN: "desk.example",
+        DESK_TELEGRAM_WEBHOOK_HOST: "127.0.0.1",
+        DESK_TELEGRAM_WEBHOOK_PORT: String(port),
+        DESK_TELEGRAM_WEBHOOK_SECRET: secret,
+      },
     });
-    const service = await DeskService.open(
-      config,
-      () => undefined,
-      () => at("2026-12-10", "09:30"),
-    );
-    await service.start();
     try {
       const update = (id: number) =>
         JSON.stringify({
@@ -188,8 +149,7 @@ describe("Telegram webhook mode", () => {
       }, "the incident");
       expect(incidents).toMatchObject([{ category: "video", endpoint: "CX-00008" }]);
     } finally {
-      await service.stop();
-      await server.stop();
+      await stop();
     }
   }, 40_000);
 });

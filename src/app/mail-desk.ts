@@ -19,6 +19,7 @@ import {
 import { type MailFacts, type OwnIdentity, readMail } from "../mail/extract.js";
 import { readHead } from "../mail/head.js";
 import { MailReader } from "../mail/parse-file.js";
+import type { ReadAhead } from "../mail/read-pool.js";
 import type { MailThread } from "../mail/thread.js";
 import { resolveParticipants, supportsSaid, toBookingRequest, understand } from "../mail/understand.js";
 import type { DirectorySnapshot } from "../store/directory-repo.js";
@@ -72,6 +73,11 @@ export interface HandleOptions {
   alsoInTx?: (r: Repos) => Promise<void>;
   /** The store to decide in instead of the desk's: the IMAP intake's batch (see `Store.batch`). */
   store?: Store;
+  /**
+   * The mail read, and understood against a directory given as `tagOf(snapshot)`, on the mail reader's thread
+   * (src/mail/read-pool.ts); read and understood here otherwise.
+   */
+  read?: { ahead: Promise<ReadAhead>; tagOf(snapshot: DirectorySnapshot): number };
 }
 
 export type MailOutcome =
@@ -193,6 +199,17 @@ export class MailDesk {
   }
 
   /**
+   * A mail the desk failed to handle `attempts` times in a row for a fault of its own (see `MailIntake`): recorded
+   * as quarantined under its content's hash, the raw mail kept, the technician told, so that the mails behind it
+   * are read. The fault itself goes to the log, not into the notice.
+   */
+  async setAside(raw: Buffer, now: Date, attempts: number, opts: HandleOptions = {}): Promise<MailOutcome> {
+    const key = `sha256:${createHash("sha256").update(raw).digest("hex")}`;
+    const reason = `hệ thống gặp lỗi ${attempts} lần liên tiếp khi xử lý thư này; thư được để riêng để các thư đến sau không bị chặn`;
+    return this.quarantine(key, reason, raw, now, opts);
+  }
+
+  /**
    * Decide one mail. `opts.alsoInTx` runs in the transaction that records the mail (the IMAP intake's checkpoint);
    * it does not run for a duplicate, which commits nothing.
    */
@@ -202,8 +219,10 @@ export class MailDesk {
       return this.quarantine(key, `thư quá lớn: ${(raw.length / 1048576).toFixed(1)} MB`, raw, now, opts);
     }
     let facts: MailFacts;
+    let understood: ReadAhead["understood"] = null;
     try {
-      facts = await readMail(raw, this.opts.own);
+      if (opts.read) ({ facts, understood } = await opts.read.ahead);
+      else facts = await readMail(raw, this.opts.own);
     } catch (err) {
       const key = `sha256:${createHash("sha256").update(raw).digest("hex")}`;
       return this.quarantine(key, `không đọc được thư: ${(err as Error).message}`, raw, now, opts);
@@ -222,7 +241,7 @@ export class MailDesk {
     if (!facts.from) return this.quarantine(key, "thư không có người gửi", raw, now, opts);
     try {
       // Read above whenever the mail has a sender and no machine wrote it.
-      return await this.route(facts, raw, now, opts, snapshot!);
+      return await this.route(facts, raw, now, opts, snapshot!, understood);
     } catch (err) {
       if (!(err instanceof DeskError)) throw err;
       // An action the rules refuse (changing a cancelled booking…): answer why, once.
@@ -253,8 +272,10 @@ export class MailDesk {
     now: Date,
     ctx: HandleOptions,
     snapshot: DirectorySnapshot,
+    understood: ReadAhead["understood"],
   ): Promise<MailOutcome> {
     const key = facts.key;
+    const tag = ctx.read?.tagOf(snapshot);
     const from = facts.from!;
     const desk = this.deskOf(ctx);
     const reader = this.readerFor(snapshot);
@@ -342,13 +363,21 @@ export class MailDesk {
         return { kind: refused ? "change-refused" : "changed", key, code, decision: res.decision };
       }
     }
-    const parsed = understand(facts, {
-      matcher: reader.matcher,
-      zone: this.desk.reg.zone,
-      defaultDurationMinutes: this.desk.reg.defaultDurationMinutes,
-      workday: this.desk.reg.workday,
-      senderAgency: agency.name,
-    });
+    // Understood on the reader's thread against this very directory, for this agency: the same answer as here
+    // (src/mail/read-worker.ts calls understand with the same context: keep the two calls alike).
+    const ahead =
+      understood && tag !== undefined && understood.tag === tag && understood.agency === agency.name
+        ? understood.parsed
+        : null;
+    const parsed =
+      ahead ??
+      understand(facts, {
+        matcher: reader.matcher,
+        zone: this.desk.reg.zone,
+        defaultDurationMinutes: this.desk.reg.defaultDurationMinutes,
+        workday: this.desk.reg.workday,
+        senderAgency: agency.name,
+      });
     if (!looksLikeBooking(facts, parsed.start, parsed.title, this.desk.reg.zone))
       return this.notBooking(facts, raw, now, ctx, agency.name, capped);
     // «xem văn bản đính kèm»: the clerk must learn that the desk read the mail, not the file.

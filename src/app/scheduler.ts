@@ -3,7 +3,7 @@ import { DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from "../core/jobs/bac
 import type { Conn } from "../store/conn.js";
 import type { Job } from "../store/queue-repos.js";
 import type { Repos } from "../store/store.js";
-import { JOB, moveTo, workingDaysDeadline } from "./booking/index.js";
+import { JOB, lapseBooking, moveTo, remindMissingInfo, workingDaysDeadline } from "./booking/index.js";
 import type { Desk } from "./desk.js";
 import { newCorrelationId, withCorrelation } from "./ops/context.js";
 import type { LogFn } from "./ops/log.js";
@@ -66,6 +66,14 @@ export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
         },
         now,
       );
+    },
+    [JOB.lapse]: async (job, r, now) => {
+      const b = await r.bookings.get(job.key);
+      if (b) await lapseBooking(desk, r, b, now);
+    },
+    [JOB.infoReminder]: async (job, r, now) => {
+      const b = await r.bookings.get(job.key);
+      if (b) await remindMissingInfo(desk, r, b, now);
     },
     [JOB.technicalCheck]: async (job, r, now) => {
       const b = await r.bookings.get(job.key);

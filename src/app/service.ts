@@ -9,8 +9,10 @@ import { Pacer } from "../bot/pacing.js";
 // Telegram (telegraf), Zalo (axios), IMAP (imapflow) and SMTP (nodemailer) load only when configured: `await
 // import()` where each is started. Their module graphs were a third of the start's module loading.
 import type { ZaloClient } from "../bot/zalo/client.js";
+import { ownFault, SET_ASIDE_AFTER } from "../core/jobs/faults.js";
 import type { DnsResolver } from "../mail/authenticity.js";
-import type { MailIntake } from "../mail/intake.js";
+import type { MailIntake, MailPosition } from "../mail/intake.js";
+import type { MailReadWorker } from "../mail/read-pool.js";
 import { MCU_FACTORIES } from "../mcu/factory.js";
 import type { McuAdapter } from "../mcu/port.js";
 import { type Claimant, judgeLease, type Lease } from "../store/lease-repo.js";
@@ -21,6 +23,7 @@ import { opsRoutes, publicRoutes } from "../web/public/index.js";
 import { type RunningWeb, startWebDesk } from "../web/server.js";
 import { warmSchedule } from "./booking/warm.js";
 import { handleChatEvent, incidentJobHandlers, scopeChat } from "./chat/conversation.js";
+import { setAsideChat } from "./chat/set-aside.js";
 import { type Config, loadHolidayCalendar } from "./config.js";
 import type { Desk } from "./desk.js";
 import { readDirectoryCsv } from "./directory/csv.js";
@@ -392,6 +395,7 @@ export class DeskService {
     abort: AbortController;
     workers: PollingWorker[];
     intake: MailIntake | null;
+    reader: MailReadWorker | null;
   } | null = null;
   private zaloClient: ZaloClient | null = null;
 
@@ -401,26 +405,48 @@ export class DeskService {
       abort: new AbortController(),
       workers: [] as PollingWorker[],
       intake: null as MailIntake | null,
+      reader: null as MailReadWorker | null,
     };
     this.leaderParts = parts;
     const imap = this.config.mail.imap;
     if (imap) {
       const mailbox = imap.mailbox;
       const { MailIntake } = await import("../mail/intake.js");
+      // The checkpoint moves in the transaction of the mail's effect (src/mail/intake.ts).
+      const checkpointIn = (at: MailPosition) => async (r: Repos) => {
+        await r.meta.set(`imap:${mailbox}:uidvalidity`, at.uidValidity);
+        await r.meta.set(`imap:${mailbox}:lastuid`, String(at.uid));
+      };
+      const { MailReadWorker } = await import("../mail/read-pool.js");
+      // Mails are read on a thread of their own while the ones before them are decided (src/mail/read-pool.ts);
+      // oversized mail is quarantined unread, so it is not read ahead either.
+      const reg = this.desk.reg;
+      const reader = new MailReadWorker(
+        this.mailDesk.opts.own,
+        { zone: reg.zone, defaultDurationMinutes: reg.defaultDurationMinutes, workday: reg.workday },
+        (message) => this.log("mail-reader-failed", { message }),
+      ).start();
+      // The directory as it is now: the first mails are understood on the reader's thread too.
+      const snapshot = await store.read((r) => r.directory.snapshot()).catch(() => null);
+      if (snapshot) reader.tagOf(snapshot);
+      parts.reader = reader;
+      const readable = (raw: Buffer) => raw.length <= this.mailDesk.opts.maxBytes;
       this.intake = new MailIntake(
         imap,
         (raw, at) =>
           // One correlation id per mail: every log line of its handling carries it (ops/context.ts).
           withCorrelation(newCorrelationId("m"), async () => {
             this.log("mail-received", { bytes: raw.length }, "debug");
-            // The checkpoint moves in the transaction of the mail's effect (src/mail/intake.ts).
-            const alsoInTx = async (r: Repos) => {
-              await r.meta.set(`imap:${mailbox}:uidvalidity`, at.uidValidity);
-              await r.meta.set(`imap:${mailbox}:lastuid`, String(at.uid));
-            };
+            const alsoInTx = checkpointIn(at);
             const batch = this.mailBatch;
             const outcome = await this.mailDesk
-              .handle(raw, this.clock(), { alsoInTx, ...(batch ? { store: batch.store } : {}) })
+              .handle(raw, this.clock(), {
+                alsoInTx,
+                ...(batch ? { store: batch.store } : {}),
+                ...(readable(raw)
+                  ? { read: { ahead: reader.take(raw), tagOf: (s) => reader.tagOf(s) } }
+                  : {}),
+              })
               .catch((err: Error) => {
                 this.log("mail-failed", { message: err.message });
                 throw err;
@@ -459,6 +485,21 @@ export class DeskService {
           // instead of per mail. The outbox worker, chat and the web desk wait for the batch's commit as for any
           // transaction, so no answer leaves before its decision is committed.
           runBatch: (handleAll) => this.decideMailBatch(mailbox, handleAll),
+          setAside: (raw, at, err, attempts) =>
+            withCorrelation(newCorrelationId("m"), async () => {
+              this.log("mail-set-aside", { uid: at.uid, attempts, message: err.message }, "error");
+              const batch = this.mailBatch;
+              const outcome = await this.mailDesk.setAside(raw, this.clock(), attempts, {
+                alsoInTx: checkpointIn(at),
+                ...(batch ? { store: batch.store } : {}),
+              });
+              const fields = { outcome: outcome.kind, key: outcome.key, code: null };
+              if (batch) batch.lines.push({ cid: correlationId()!, uid: at.uid, fields });
+              else this.log("mail", fields);
+            }),
+          arrived: (raw) => {
+            if (readable(raw)) reader.prefetch(raw);
+          },
         },
       );
       this.intake.start();
@@ -530,6 +571,7 @@ export class DeskService {
     this.leaderParts = null;
     parts.abort.abort();
     await Promise.all([this.zaloLoop, this.telegramLoop, parts.intake?.stop()]);
+    parts.reader?.close();
     this.zaloLoop = null;
     this.telegramLoop = null;
     for (const w of parts.workers) await w.stop();
@@ -608,6 +650,9 @@ export class DeskService {
     return this.intake?.rounds ?? 0;
   }
 
+  /** Consecutive failures of a chat update (`platform:updateId`) while the platform keeps handing it back. */
+  private readonly chatFailures = new Map<string, number>();
+
   /** One chat update, under its own correlation id: every log line of its handling carries it. */
   private onChat(ev: ChatEvent, groupChatId: string): Promise<void> {
     return withCorrelation(newCorrelationId("c"), async () => {
@@ -618,10 +663,21 @@ export class DeskService {
         scopeChat(ev, groupChatId),
         this.clock(),
         this.config.chat,
-      ).catch((err: Error) => {
+      ).catch(async (err: Error) => {
         this.log("chat-failed", { ...fields, message: err.message });
-        throw err;
+        // A fault of the desk's own fails the same way every time, and the platform hands the update back before
+        // any newer one: after a few tries it is set aside, or it would hold every report behind it.
+        const id = `${ev.platform}:${ev.updateId}`;
+        if (!ownFault(err)) throw err;
+        const attempts = (this.chatFailures.get(id) ?? 0) + 1;
+        this.chatFailures.set(id, attempts);
+        if (attempts < SET_ASIDE_AFTER) throw err;
+        await setAsideChat(this.desk, ev, attempts, this.clock());
+        this.chatFailures.delete(id);
+        this.log("chat-set-aside", { ...fields, attempts, message: err.message }, "error");
+        return { duplicate: false };
       });
+      if (this.chatFailures.size) this.chatFailures.delete(`${ev.platform}:${ev.updateId}`);
       this.log("chat", { ...fields, duplicate: res.duplicate });
       this.health.ok("chat", new Date());
       this.kickChat();

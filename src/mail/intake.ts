@@ -1,4 +1,5 @@
 import { ImapFlow } from "imapflow";
+import { ownFault, SET_ASIDE_AFTER } from "../core/jobs/faults.js";
 
 /**
  * How a mail connection is protected. `tls`: TLS from the first byte (IMAPS 993, SMTPS 465). `starttls`: a plain
@@ -153,8 +154,23 @@ export class MailIntake {
        * mails at or below the checkpoint as it then reads (`Checkpoint.load`) are taken as done.
        */
       runBatch?: (handleAll: () => Promise<void>) => Promise<void>;
+      /**
+       * A mail whose handling failed SET_ASIDE_AFTER times in a row for a fault of the desk's own (an error with no
+       * `code`: not the disk, the database or the network) is handed here instead, to be recorded as set aside
+       * (with the checkpoint, as `handle` would) so that the mails behind it are read. Without it, such a mail
+       * is retried at every round and holds every mail behind it.
+       */
+      setAside?: (raw: Buffer, at: MailPosition, err: Error, attempts: number) => Promise<void>;
+      /**
+       * Each mail as soon as its FETCH response arrived, before its batch is handled: the caller may start reading
+       * it (src/mail/read-pool.ts) while the mails before it are decided. `handle` gets the same buffer.
+       */
+      arrived?: (raw: Buffer) => void;
     } = {},
   ) {}
+
+  /** Consecutive failures of a mail, by UIDVALIDITY and UID, while it is the one holding the queue. */
+  private readonly failures = new Map<string, number>();
 
   start(): void {
     this.stopped = false;
@@ -298,7 +314,10 @@ export class MailIntake {
     const collect = async (uids: number[]) => {
       const batch: { uid: number; source: Buffer }[] = [];
       for await (const msg of client.fetch(uidSet(uids), { uid: true, source: true }, { uid: true })) {
-        if (msg.source) batch.push({ uid: msg.uid, source: msg.source });
+        if (msg.source) {
+          this.hooks.arrived?.(msg.source);
+          batch.push({ uid: msg.uid, source: msg.source });
+        }
       }
       return batch.sort((a, b) => a.uid - b.uid);
     };
@@ -318,7 +337,19 @@ export class MailIntake {
       const handleAll = async () => {
         for (const m of batch) {
           if (this.stopped) break;
-          await this.handle(m.source, { uid: m.uid, uidValidity: this.uidValidity });
+          const at = { uid: m.uid, uidValidity: this.uidValidity };
+          try {
+            await this.handle(m.source, at);
+            if (this.failures.size) this.failures.delete(`${at.uidValidity}:${at.uid}`);
+          } catch (err) {
+            if (!this.hooks.setAside || !ownFault(err)) throw err;
+            const id = `${at.uidValidity}:${at.uid}`;
+            const attempts = (this.failures.get(id) ?? 0) + 1;
+            this.failures.set(id, attempts);
+            if (attempts < SET_ASIDE_AFTER) throw err;
+            await this.hooks.setAside(m.source, at, err as Error, attempts);
+            this.failures.delete(id);
+          }
           done.push(m.uid);
         }
       };

@@ -52,9 +52,20 @@ export function isHtmx(c: Context): boolean {
   return c.req.header("hx-request") === "true";
 }
 
-/** Only a path on this site: never an open redirect to another host. */
+/**
+ * Only a path on this site: never an open redirect to another host. Browsers drop tabs and newlines anywhere in
+ * a URL before reading it (WHATWG URL), so «/\t/evil.example» would be «//evil.example»: a control character or a
+ * backslash anywhere refuses the path, and what is left must still resolve to this site.
+ */
 export function safeNext(raw: string | undefined): string {
-  return raw && /^\/(?![/\\])/.test(raw) ? raw : "/hom-nay";
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what is refused here.
+  if (!raw || !/^\/(?![/\\])/.test(raw) || /[\u0000-\u001f\u007f\\]/.test(raw)) return "/hom-nay";
+  const base = "http://desk.invalid";
+  try {
+    return new URL(raw, base).origin === base ? raw : "/hom-nay";
+  } catch {
+    return "/hom-nay";
+  }
 }
 
 /** Signed-in people only: a page redirects to the login, anything else gets 401. */

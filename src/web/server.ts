@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
@@ -22,6 +23,13 @@ import { pendingRoutes } from "./routes/pending.js";
 import { regulationRoutes } from "./routes/regulation.js";
 import { reportPageRoutes } from "./routes/report.js";
 import { todayRoutes } from "./routes/today.js";
+
+/** The largest body of any form but the directory upload (an incident note is 1,000 characters). */
+export const MAX_FORM_BYTES = 64 * 1024;
+const formLimit = bodyLimit({
+  maxSize: MAX_FORM_BYTES,
+  onError: (c) => c.text(`Yêu cầu quá lớn: tối đa ${MAX_FORM_BYTES / 1024} KB.`, 413),
+});
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -92,9 +100,13 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   });
   // Before the CSRF guard, which may read the form body: an oversized upload is refused unread.
   app.use("/danh-ba/nhap", uploadLimit);
+  // Every other body is a small form: the login form reads its body without a session, and the CSRF guard reads
+  // a form's to find its token, so without a limit anyone could make the desk buffer any size.
+  app.use("*", (c, next) => (new URL(c.req.url).pathname === "/danh-ba/nhap" ? next() : formLimit(c, next)));
   app.use("*", csrfGuard);
   app.get("/static/:file", (c) => {
-    const file = STATIC[c.req.param("file")];
+    const name = c.req.param("file");
+    const file = Object.hasOwn(STATIC, name) ? STATIC[name] : undefined;
     if (!file) return c.notFound();
     c.header("Content-Type", `${file.type}; charset=utf-8`);
     c.header("Cache-Control", "public, max-age=3600");

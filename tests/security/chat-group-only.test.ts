@@ -1,14 +1,18 @@
-import { join } from "node:path";
-import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
+import type { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerBooking } from "../../src/app/booking/index.js";
 import { handleChatEvent, scopeChat } from "../../src/app/chat/conversation.js";
-import { loadConfig } from "../../src/app/config.js";
-import { DeskService } from "../../src/app/service.js";
+import type { DeskService } from "../../src/app/service.js";
 import type { ZaloUpdate } from "../../src/bot/zalo/client.js";
-import { at, makeDesk, request, suiteDb, tempDir } from "../helpers.js";
+import { at, makeDesk, request } from "../helpers.js";
+import {
+  openChatDesk,
+  openTelegramDesk,
+  type TelegramDesk,
+  TEST_TOKEN as TOKEN,
+} from "../support/chat-desk.js";
 import { FakeZalo } from "../support/fake-zalo.js";
-import { freePort } from "../support/servers.js";
+import { until } from "../support/until.js";
 import { dm, ev, GROUP, mcu, repliesTo, tech } from "./chat-support.js";
 
 /**
@@ -87,46 +91,18 @@ describe("group actions only from the configured group", () => {
   });
 });
 
-async function until<T>(fn: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe("group-only rule through telegraf and telegram-test-api", () => {
-  const TOKEN = "123456:test-token-khong-phai-that";
   const SUPPORT = -100777;
   const STRANGERS = -100888;
+  let desk: TelegramDesk;
   let server: TelegramServer;
   let service: DeskService;
-  let releaseDb: () => Promise<void>;
   beforeAll(async () => {
-    server = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 60 });
-    await server.start();
-    const { db, release } = await suiteDb(join(tempDir(), "desk.db"));
-    releaseDb = release;
-    const config = loadConfig({
-      DESK_DB: db,
-      DESK_TELEGRAM_TOKEN: TOKEN,
-      DESK_TELEGRAM_GROUP_ID: String(SUPPORT),
-      DESK_TELEGRAM_API_ROOT: server.config.apiURL,
-      DESK_POLL_MS: "200",
-    });
-    service = await DeskService.open(
-      config,
-      () => undefined,
-      () => at("2026-12-10", "09:30"),
-    );
-    await service.start();
+    desk = await openTelegramDesk({ group: SUPPORT, from: at("2026-12-10", "09:30"), frozen: true });
+    ({ server, service } = desk);
   });
   afterAll(async () => {
-    await service.stop();
-    await server.stop();
-    await releaseDb();
+    await desk.stop();
   });
 
   it("a known technician in a stranger's group is refused there; the support group still works", async () => {
@@ -180,28 +156,18 @@ describe("group-only rule through the Zalo client against the fake Zalo Bot API"
   const STRANGERS = "g-nhom-la";
   const fake = new FakeZalo(TOKEN);
   let service: DeskService;
-  let releaseDb: () => Promise<void>;
+  let stop: () => Promise<void>;
   beforeAll(async () => {
     await fake.start();
-    const { db, release } = await suiteDb(join(tempDir(), "desk.db"));
-    releaseDb = release;
-    service = await DeskService.open(
-      loadConfig({
-        DESK_DB: db,
-        DESK_ZALO_TOKEN: TOKEN,
-        DESK_ZALO_GROUP_ID: SUPPORT,
-        DESK_ZALO_BASE_URL: fake.url,
-        DESK_POLL_MS: "200",
-      }),
-      () => undefined,
-      () => at("2026-12-10", "09:30"),
-    );
-    await service.start();
+    ({ service, stop } = await openChatDesk({
+      from: at("2026-12-10", "09:30"),
+      frozen: true,
+      env: { DESK_ZALO_TOKEN: TOKEN, DESK_ZALO_GROUP_ID: SUPPORT, DESK_ZALO_BASE_URL: fake.url },
+    }));
   });
   afterAll(async () => {
-    await service.stop();
+    await stop();
     await fake.stop();
-    await releaseDb();
   });
 
   it("a technician's report in a stranger's Zalo group is refused; in the support group it is taken", async () => {

@@ -6,6 +6,7 @@ import { FakeTelegram } from "../support/fake-telegram.js";
 import { FakeZalo } from "../support/fake-zalo.js";
 import { freePort } from "../support/servers.js";
 import { TinyDisk } from "../support/tiny-disk.js";
+import { until } from "../support/until.js";
 
 // SQLite only (kept out of BOTH_STORES): the failed transaction is a full tmpfs under the database file.
 // Threat: a chat update whose transaction fails (here: a really full disk) is acknowledged to the platform anyway,
@@ -16,20 +17,6 @@ const TG_GROUP = -100777;
 const ZALO_TOKEN = "987654321:zalo-khong-phai-that";
 const ZALO_GROUP = "g-hotro-kythuat";
 const reporter = sampleDirectory.people.find((p) => p.endpoint === "CX-00008" && p.role === "technician")!;
-
-async function until<T>(
-  fn: () => Promise<T | undefined> | T | undefined,
-  what: string,
-  ms = 30_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

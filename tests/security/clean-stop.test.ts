@@ -4,6 +4,7 @@ import { sampleDirectory, tempDir, testDb } from "../helpers.js";
 import { alive, DeskProcess } from "../support/desk-process.js";
 import { useMailServers } from "../support/mail-servers.js";
 import { bookingMails, deskEnv } from "../support/service.js";
+import { until } from "../support/until.js";
 
 // Threat: `npm start` runs the desk behind wrappers that swallow SIGTERM, so systemd's stop ends in a SIGKILL
 // mid-transaction, or leaves an orphan desk running beside the next one. The signal must reach the desk, which
@@ -11,14 +12,6 @@ import { bookingMails, deskEnv } from "../support/service.js";
 
 // Enough that the first stop lands mid-backlog: the intake fetches and decides mails in batches of up to 50.
 const TOTAL = 200;
-
-async function until(fn: () => boolean, what: string, ms = 90_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("npm start stops cleanly on SIGTERM and SIGINT", () => {
   const { dovecot, sink } = useMailServers();
@@ -43,7 +36,7 @@ describe("npm start stops cleanly on SIGTERM and SIGINT", () => {
         const nodePid = started!.pid as number;
         // npm runs the desk itself, not through a shell or tsx's own child process.
         expect(nodePid).not.toBe(desk.pid);
-        await until(stopWhen, "answers before the stop");
+        await until(stopWhen, "answers before the stop", 90_000);
         const t0 = Date.now();
         process.kill(to === "npm" ? desk.pid : nodePid, signal);
         const exit = await desk.exited;

@@ -8,6 +8,7 @@ import type { Claimant } from "../../src/store/lease-repo.js";
 import { Store } from "../../src/store/store.js";
 import { tempDir } from "../helpers.js";
 import { DeskProcess } from "../support/desk-process.js";
+import { until } from "../support/until.js";
 
 // SQLite only (kept out of BOTH_STORES): the single-desk lock on one file. Several desks on PostgreSQL share it by
 // design: tests/desk-pg.pg.test.ts and tests/failover.pg.test.ts cover their leader lease.
@@ -19,20 +20,6 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function until<T>(
-  fn: () => Promise<T | undefined> | T | undefined,
-  what: string,
-  ms = 20_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Put a lease row into the database as if another desk held it. */
 async function seedLease(path: string, who: Claimant, since: Date, until: Date): Promise<void> {

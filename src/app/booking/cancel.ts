@@ -1,9 +1,9 @@
 import { STATUS_VI } from "../../core/booking/state.js";
-import type { Booking, Decision } from "../../core/booking/types.js";
+import type { Booking } from "../../core/booking/types.js";
 import { formatRangeVi } from "../../core/calendar/zone.js";
 import { type Actor, type Desk, DeskError } from "../context.js";
 import { claimAndLoad, type InboundRef } from "./inbound.js";
-import { type NotifyOptions, notify } from "./notify.js";
+import { actionDecision, type NotifyOptions, notify } from "./notify.js";
 import { moveTo } from "./state.js";
 import { armTimers } from "./timers.js";
 
@@ -47,14 +47,7 @@ export async function cancelBooking(
     const next = await moveTo(r, b, "cancelled", actor, reason, now);
     await armTimers(desk, r, next, now);
     const text = `Lịch họp ${code} (${b.request.start && b.request.end ? formatRangeVi(b.request.start, b.request.end, desk.reg.zone) : "chưa rõ thời gian"}) ĐÃ HỦY.\nLý do: ${reason}.`;
-    const decision: Decision = {
-      outcome: "rejected",
-      reasons: [],
-      missing: [],
-      displaced: [],
-      priority: b.priority,
-      alternatives: [],
-    };
+    const decision = actionDecision("rejected", b.priority);
     await notify(desk, r, next, decision, undefined, now, {
       ...opts.notify,
       text,
@@ -107,14 +100,7 @@ export async function postponeBooking(
         ` thời gian, trong vòng ${answerWithinMinutes / 60} giờ (Điều 12.2b).`,
       "Khi đã có thời gian mới, đề nghị trả lời thư này ghi rõ giờ và ngày họp; nếu không tổ chức nữa, đề nghị trả lời «xin hủy lịch họp».",
     ].join("\n");
-    const decision: Decision = {
-      outcome: "needs-review",
-      reasons: [],
-      missing: [],
-      displaced: [],
-      priority: b.priority,
-      alternatives: [],
-    };
+    const decision = actionDecision("needs-review", b.priority);
     await notify(desk, r, next, decision, undefined, now, {
       ...opts.notify,
       text,

@@ -46,6 +46,15 @@ export async function threadFor(
   return previous ? { thread, replyToOutbox: previous.lastOutboxId } : { thread };
 }
 
+/** The decision a desk action (not the rules) stands for: its outcome alone, with the booking's priority. */
+export function actionDecision(
+  outcome: Decision["outcome"],
+  priority: Booking["priority"],
+  reasons: Decision["reasons"] = [],
+): Decision {
+  return { outcome, reasons, missing: [], displaced: [], priority, alternatives: [] };
+}
+
 export interface NotifyOptions {
   thread?: MailThread | null;
   /** Reply-rate caps hit: record the decision but send the clerk nothing (the desk is told instead). */

@@ -1,9 +1,9 @@
 import { slotFindings } from "../../core/booking/decide.js";
 import { STATUS_VI } from "../../core/booking/state.js";
-import type { Booking, Decision } from "../../core/booking/types.js";
+import type { Booking } from "../../core/booking/types.js";
 import { formatRangeVi } from "../../core/calendar/zone.js";
 import { type Actor, type Desk, DeskError, type Refusal, refusalOf } from "../context.js";
-import { notify } from "./notify.js";
+import { actionDecision, notify } from "./notify.js";
 import { holdersFor } from "./settle.js";
 import { moveTo } from "./state.js";
 import { armTimers } from "./timers.js";
@@ -52,14 +52,11 @@ export async function reviewBooking(
     const why = b.request.secretUnsure ? `${reason} (giữ đánh dấu mật, Điều 5.2)` : reason;
     const next = await moveTo(r, settled, outcome, actor, why, now);
     await armTimers(desk, r, next, now);
-    const decision: Decision = {
+    const decision = actionDecision(
       outcome,
-      reasons: outcome === "rejected" ? [{ code: "endpoint-busy", message: reason }] : [],
-      missing: [],
-      displaced: [],
-      priority: b.priority,
-      alternatives: [],
-    };
+      b.priority,
+      outcome === "rejected" ? [{ code: "endpoint-busy", message: reason }] : [],
+    );
     await notify(desk, r, next, decision, b.request.host ?? undefined, now);
     return next;
   });

@@ -9,7 +9,21 @@ export const JOB = {
   technicalCheck: "technical-check",
   checkFollowup: "technical-check-followup",
   handoverDue: "recording-handover-due",
+  lapse: "booking-lapse",
+  infoReminder: "info-reminder",
 } as const;
+
+/**
+ * When a booking still missing details reminds its clerk: a day before the session, or half-way there when the
+ * session is closer; none when it is under two hours away (the lapse comes first).
+ */
+export function infoReminderAt(start: Date, now: Date): Date | null {
+  const day = 24 * 3_600_000;
+  const left = start.getTime() - now.getTime();
+  if (left >= day + 3_600_000) return new Date(start.getTime() - day);
+  if (left >= 2 * 3_600_000) return new Date(now.getTime() + left / 2);
+  return null;
+}
 
 /** The end of office hours on the n-th working day after `instant` (Điều 14.2's "2 ngày làm việc"). */
 export function workingDaysDeadline(desk: Desk, instant: Date, days: number): Date {
@@ -49,6 +63,16 @@ export async function armTimers(
   // What this status disarms, in one statement.
   const disarm: string[] = b.status === "needs-review" ? [] : [JOB.answerReminder, JOB.answerBreach];
   const { start, end } = b.request;
+  // Still unsettled when the session starts: it lapses then (see lapse.ts).
+  if ((b.status === "needs-review" || b.status === "needs-info") && start) {
+    await r.jobs.schedule(
+      { kind: JOB.lapse, key: b.code, runAt: new Date(Math.max(now.getTime(), start.getTime())) },
+      now,
+    );
+  } else disarm.push(JOB.lapse);
+  const remindAt = b.status === "needs-info" && start ? infoReminderAt(start, now) : null;
+  if (remindAt) await r.jobs.schedule({ kind: JOB.infoReminder, key: b.code, runAt: remindAt }, now);
+  else disarm.push(JOB.infoReminder);
   if (b.status === "confirmed" && start && end) {
     const checkAt = new Date(
       Math.max(now.getTime(), start.getTime() - reg.technicalCheckBeforeMinutes * 60_000),

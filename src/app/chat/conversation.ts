@@ -7,7 +7,7 @@ import { STATUS_VI } from "../../core/booking/state.js";
 import type { Booking } from "../../core/booking/types.js";
 import { atLocal, formatRangeVi, formatVi } from "../../core/calendar/zone.js";
 import { CATEGORY_VI, classify } from "../../core/incident/classify.js";
-import { INCIDENT_CODE_RE, INCIDENT_STATUS_VI } from "../../core/incident/types.js";
+import { INCIDENT_CODE_RE, INCIDENT_STATUS_VI, type Incident } from "../../core/incident/types.js";
 import { fold } from "../../core/text/fold.js";
 import type { ChatPerson } from "../../store/incident-repo.js";
 import type { Repos } from "../../store/store.js";
@@ -31,6 +31,7 @@ import {
   transferIncidentIn,
 } from "../incident/actions.js";
 import { groupAckText, REGISTER_HINT } from "../incident/messages.js";
+import { incidentPlace } from "../incident/notify.js";
 import {
   DEFAULT_INCIDENT_OPTIONS,
   type IncidentOptions,
@@ -328,7 +329,8 @@ async function command(
   opts: ChatDeskOptions,
 ) {
   const zone = desk.reg.zone;
-  const action = INCIDENT_COMMANDS[cmd.name];
+  // Own keys only: «/constructor» would otherwise find Object's own, and the update would throw at every retry.
+  const action = Object.hasOwn(INCIDENT_COMMANDS, cmd.name) ? INCIDENT_COMMANDS[cmd.name] : undefined;
   if (action) return incidentAction(r, ev, person, action, cmd, now, opts);
   if ((SESSION_COMMANDS as readonly string[]).includes(cmd.name)) {
     const outcome = await controlSessionIn(
@@ -460,18 +462,23 @@ async function ownIncidents(r: Repos, ev: ChatEvent, person: ChatPerson | null, 
       (desk || (person.endpoint !== null && i.endpoint === person.endpoint) || i.reporter === who(ev)),
   );
   if (open.length === 0) return reply(r, ev, "Không có sự cố nào đang mở.", now);
-  return reply(
-    r,
-    ev,
-    [
-      `Sự cố đang mở (${open.length}):`,
-      ...open.map(
-        (i) =>
-          `• ${i.code} — ${CATEGORY_VI[i.category]} tại ${i.endpoint ?? "điểm cầu chưa rõ"}${i.unverified ? " (chưa xác minh)" : ""}: ${INCIDENT_STATUS_VI[i.status]}`,
-      ),
-    ].join("\n"),
-    now,
-  );
+  const lines: string[] = [];
+  for (const i of open)
+    lines.push(
+      `• ${i.code} — ${CATEGORY_VI[i.category]} tại ${await placeFor(r, person, i, !desk && i.reporter === who(ev))}${i.unverified ? " (chưa xác minh)" : ""}: ${INCIDENT_STATUS_VI[i.status]}`,
+    );
+  return reply(r, ev, [`Sự cố đang mở (${open.length}):`, ...lines].join("\n"), now);
+}
+
+/**
+ * Where an incident is, as this person may read it in chat: their own endpoint, or the one their own report named,
+ * by its code (the same answer whether its session is secret or not, so it tells nothing); another endpoint of a
+ * secret session never, desk staff included (Điều 5.2, 14.4: chat is an internet channel).
+ */
+async function placeFor(r: Repos, person: ChatPerson, inc: Incident, reporter: boolean): Promise<string> {
+  if (!inc.endpoint) return "điểm cầu chưa rõ";
+  if (reporter || (person.endpoint !== null && inc.endpoint === person.endpoint)) return inc.endpoint;
+  return incidentPlace(r, inc);
 }
 
 /** A timeline shows at most this many steps in chat (the latest); the web desk shows them all. */
@@ -509,7 +516,10 @@ async function incidentView(
   // pointer for a secret one's would tell the group which, and a report's place is never the group's to read.
   if (ev.chatType !== "private")
     return reply(r, ev, `Xem diễn biến sự cố ${inc.code}: nhắn riêng /suco ${inc.code} cho bot.`, now);
-  const place = inc.endpoint ?? "điểm cầu chưa rõ";
+  const place = await placeFor(r, person, inc, reporterOnly);
+  // Desk staff away from a secret session's endpoint do not read who spoke for it (its people's names would say
+  // where); the notes stay theirs to read, as the desk's own words.
+  const hidden = secret && !(person.endpoint !== null && inc.endpoint === person.endpoint);
   const session = inc.booking && !reporterOnly ? `, phiên ${inc.booking}${secret ? " (phiên mật)" : ""}` : "";
   const steps = await incidentTimeline(r, inc);
   const shown = steps.slice(-TIMELINE_STEPS);
@@ -524,7 +534,7 @@ async function incidentView(
       ...(steps.length > shown.length ? [`… ${steps.length - shown.length} bước trước đó`] : []),
       ...shown.map(
         (e) =>
-          `• ${formatVi(e.at, zone)} — ${e.label} — ${e.who}${e.note && !reporterOnly ? `: ${e.note}` : ""}`,
+          `• ${formatVi(e.at, zone)} — ${e.label} — ${hidden && e.endpointSide ? "điểm cầu phiên mật" : e.who}${e.note && !reporterOnly ? `: ${e.note}` : ""}`,
       ),
     ].join("\n"),
     now,

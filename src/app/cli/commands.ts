@@ -32,6 +32,7 @@ import { PermanentSendError } from "../outbox-worker.js";
 import { parseArgsErrorVi } from "./args-vi.js";
 import { DUTY_USAGE_CLI, dutyCommand } from "./duty.js";
 import { endpointCount, JOB_STATUS_VI, jobKindVi } from "./labels.js";
+import { QUARANTINE_USAGE, quarantineCommand } from "./quarantine.js";
 import { table } from "./table.js";
 
 /** A mistake the person at the terminal can fix; the message says how. Exit code 2 for usage, 1 otherwise. */
@@ -84,6 +85,7 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
                                        quyết định các thư theo thứ tự, trên CSDL trống chỉ có danh bạ DIR
   mail ingest TỆP.eml...               xử lý thư đã lưu (chuyển từ điện thoại, lưu từ Outlook) như thư đến qua
                                        IMAP, vào CSDL; trả lời qua SMTP nếu đã cấu hình, nếu không thì in ra
+${QUARANTINE_USAGE}
   db backup TỆP                        sao lưu CSDL đang chạy ra TỆP (nhất quán, không cần dừng dịch vụ;
                                        PostgreSQL: pg_dump -Fc)
   db restore TỆP [--to ĐƯỜNG_DẪN|postgres://…] [--force]
@@ -904,6 +906,21 @@ export async function runCli(argv: string[], config: Config, io: Io): Promise<vo
       return mcuCheckCommand(config, rest.slice(1), io);
     case "mail":
       if (rest[0] === "ingest") return mailIngestCommand(config, rest.slice(1), io);
+      if (rest[0] === "quarantine") {
+        const desk = await openDesk(config);
+        try {
+          return await quarantineCommand(rest.slice(1), {
+            store: desk.store,
+            zone: desk.reg.zone,
+            out: io.out,
+            fail: (message, exitCode) => {
+              throw new CliError(message, exitCode);
+            },
+          });
+        } finally {
+          await desk.store.close();
+        }
+      }
       if (rest[0] !== "parse")
         throw new CliError(`Lệnh «mail ${rest[0] ?? ""}» không tồn tại.\n\n${USAGE}`, 2);
       return mailParseCommand(config, rest.slice(1), io);

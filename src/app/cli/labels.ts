@@ -8,6 +8,8 @@ export const JOB_KIND_VI: Record<string, string> = {
   "technical-check": "kiểm tra kỹ thuật trước phiên họp (Điều 12.2b)",
   "technical-check-followup": "nhắc điểm cầu xác nhận sẵn sàng",
   "recording-handover-due": "hạn bàn giao bản ghi (Điều 14.2)",
+  "booking-lapse": "lịch chưa được xác nhận hết hiệu lực khi đến giờ họp",
+  "info-reminder": "nhắc cơ quan bổ sung thông tin đăng ký",
   "incident-ack-reminder": "nhắc nhận xử lý sự cố",
   "incident-escalate": "báo lên khi sự cố chưa có người nhận",
 };

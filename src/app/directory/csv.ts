@@ -97,6 +97,43 @@ function renamedFrom(missing: string, unknown: string[], onlyPair: boolean): str
   return best ?? (onlyPair ? unknown[0]! : null);
 }
 
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+const SAVE_AS_UTF8 =
+  "hãy lưu lại tệp dưới dạng UTF-8 (Excel: «Lưu thành» → «CSV UTF-8 (Comma delimited)»; LibreOffice: bộ ký tự Unicode (UTF-8)).";
+
+/**
+ * The file's text, or null (with one problem) when it is not UTF-8: Excel's plain CSV on Vietnamese Windows is
+ * Windows-1258, its «Unicode Text» UTF-16, and read as UTF-8 either turns every accented name into «�», which an
+ * import would store consistently garbled.
+ */
+function utf8Of(bytes: Buffer, file: string, problems: CsvProblem[]): string | null {
+  const bom16 =
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  if (bom16) {
+    problems.push({
+      file,
+      line: 1,
+      column: "-",
+      message: `tệp được lưu dạng UTF-16, không phải UTF-8: ${SAVE_AS_UTF8}`,
+    });
+    return null;
+  }
+  try {
+    return STRICT_UTF8.decode(bytes).replace(/^\uFEFF/, "");
+  } catch {
+    const loose = bytes.toString("utf8");
+    const line = loose.slice(0, Math.max(0, loose.indexOf("\uFFFD"))).split("\n").length;
+    problems.push({
+      file,
+      line,
+      column: "-",
+      message: `tệp không phải UTF-8 (có lẽ là bảng mã Windows-1258 của Excel), chữ có dấu sẽ bị hỏng: ${SAVE_AS_UTF8}`,
+    });
+    return null;
+  }
+}
+
 /**
  * Read one sheet. Returns null when the file or its header is unusable (the problem is recorded once, for
  * the column, not once per line); the caller then skips the checks that depend on it.
@@ -113,7 +150,8 @@ function readSheet(dir: string, sheet: Sheet, problems: CsvProblem[], optional =
     });
     return null;
   }
-  const text = readFileSync(path, "utf8").replace(/^\uFEFF/, "");
+  const text = utf8Of(readFileSync(path), sheet.file, problems);
+  if (text === null) return null;
   const headerLine = text.split(/\r?\n/, 1)[0] ?? "";
   const delimiter = detectDelimiter(headerLine);
   // The header first: a renamed or extra column is one problem, whatever the lines below look like.

@@ -118,7 +118,9 @@ export function zaloWebhookServer(
       return;
     }
     let body = "";
-    req.on("data", (c) => {
+    // Decoded across pieces: a piece may end inside a Vietnamese letter (as the Telegram receiver does).
+    req.setEncoding("utf8");
+    req.on("data", (c: string) => {
       body += c;
       if (body.length > 1_000_000) req.destroy();
     });

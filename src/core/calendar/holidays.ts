@@ -81,6 +81,9 @@ export function statutoryHolidays(year: number, nationalDayAdjacent?: LocalDate)
   return days;
 }
 
+/** The first year whose holidays are computed (the lunar calendar's tables start before it). */
+const MIN_YEAR = 1000;
+
 export class HolidayCalendar {
   private readonly years = new Map<number, { off: Map<LocalDate, string>; work: Map<LocalDate, string> }>();
 
@@ -89,6 +92,13 @@ export class HolidayCalendar {
   private year(year: number) {
     let y = this.years.get(year);
     if (y) return y;
+    // A year the lunar tables and the 4-digit dates do not reach (a typed «10/12/0000»): no holidays, only
+    // weekends. Computing them threw, and a mail that throws is read again at every IMAP round.
+    if (!(year >= MIN_YEAR && year <= 9999)) {
+      y = { off: new Map(), work: new Map() };
+      this.years.set(year, y);
+      return y;
+    }
     const file = this.swaps.find((s) => s.year === year);
     const off = new Map<LocalDate, string>();
     const work = new Map<LocalDate, string>();

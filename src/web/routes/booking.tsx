@@ -38,6 +38,14 @@ const PRIORITY_VI: Record<number, string> = {
   3: "lãnh đạo Thành phố chủ trì (Điều 11.1)",
 };
 
+/**
+ * The desk's own actors (the system, a web login, the CLI) may be named on a secret session's trail; a mailbox or
+ * a chat account would say which agency or endpoint takes part (Điều 5.2).
+ */
+function deskActor(actor: string): boolean {
+  return actor === "system" || /^(?:web|cli):/.test(actor);
+}
+
 function yesNo(v: boolean | undefined): string {
   return v ? "có" : "không";
 }
@@ -244,8 +252,8 @@ async function BookingPage(p: {
         <ol class="timeline">
           {events.map((e) => (
             <li>
-              {dateTime(e.at, zone)} · {e.actor} ({CHANNEL_VI[e.channel] ?? e.channel}):{" "}
-              {e.from ? `${STATUS_VI[e.from]} → ` : ""}
+              {dateTime(e.at, zone)} · {hidden && !deskActor(e.actor) ? "(ẩn: phiên họp mật)" : e.actor} (
+              {CHANNEL_VI[e.channel] ?? e.channel}): {e.from ? `${STATUS_VI[e.from]} → ` : ""}
               {STATUS_VI[e.to]}
               {e.reason && !hidden ? ` — ${e.reason}` : ""}
             </li>

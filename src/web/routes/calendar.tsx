@@ -122,8 +122,14 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
   const endpoints = directory.endpoints.filter(
     (e) => (!view.agency || e.agency === view.agency) && (!view.level || e.level === view.level),
   );
+  // Điều 5.2: only admins see where a secret session is held. For anyone else it sits on a row of its own
+  // (code, time, «phiên họp mật»), never on its endpoints' rows, which would name them; and it is listed under
+  // no agency or level filter, as on the public schedule, or the filter would answer whose it is.
+  const apart = user.role !== "admin";
+  const secretRow = apart && !view.agency && !view.level ? list.filter((b) => b.secret) : [];
   const byEndpoint = new Map<string, Entry[]>();
   for (const b of list) {
+    if (apart && b.secret) continue;
     for (const code of b.endpoints) {
       const here = byEndpoint.get(code);
       if (here) here.push(b);
@@ -152,8 +158,8 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
         }).filter(
           (c, h) => (h >= 7 && h < 18) || list.some((b) => b.start! < c.to && (b.end ?? b.start!) > c.from),
         );
-  const inCell = (e: Endpoint, c: { from: Date; to: Date }) =>
-    (byEndpoint.get(e.code) ?? []).filter((b) =>
+  const inCell = (e: Endpoint | null, c: { from: Date; to: Date }) =>
+    (e ? (byEndpoint.get(e.code) ?? []) : secretRow).filter((b) =>
       view.mode === "tuan"
         ? b.start! >= c.from && b.start! < c.to
         : b.start! < c.to && (b.end ?? b.start!) > c.from,
@@ -242,6 +248,28 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
             </tr>
           </thead>
           <tbody>
+            {secretRow.length ? (
+              <tr>
+                <th scope="row">
+                  Phiên họp mật
+                  <span class="meta"> điểm cầu chỉ quản trị viên xem được (Điều 5.2)</span>
+                </th>
+                {columns.map((c) => {
+                  const here = inCell(null, c);
+                  return (
+                    <td>
+                      {here.length ? (
+                        <ul class="endpoints">
+                          {here.map((b) => (
+                            <Session b={b} user={user} zone={zone} />
+                          ))}
+                        </ul>
+                      ) : null}
+                    </td>
+                  );
+                })}
+              </tr>
+            ) : null}
             {rows.map((e) => (
               <tr>
                 <th scope="row">
@@ -268,7 +296,7 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
         </table>
       </div>
       <Pager page={page} pages={pages} label="Trang của lịch" link={(n) => href(view, { page: n })} />
-      {rows.length === 0 ? <p>Không có phiên họp nào trong khoảng này.</p> : null}
+      {rows.length === 0 && !secretRow.length ? <p>Không có phiên họp nào trong khoảng này.</p> : null}
     </Layout>
   );
 }

@@ -68,7 +68,9 @@ async function ListPage(p: {
   self: string;
   flash: ReturnType<typeof flashOf>;
 }) {
-  const list = await incidents(p.ctx.desk, p.f);
+  // A secret session's incident shows no endpoint to a non-admin (Điều 5.2); filtered by endpoint it is not
+  // listed either, or the filter would answer where it is.
+  const list = (await incidents(p.ctx.desk, p.f)).filter((v) => !p.f.endpoint || !hidesSecret(p.user, v));
   const zone = p.ctx.desk.reg.zone;
   return (
     <Layout title="Sự cố" user={p.user} current="/su-co" flash={p.flash} live>

@@ -29,7 +29,9 @@ const FLASH: Record<string, { kind: "ok" | "error"; text: (code: string) => stri
 const CODE = /^[A-Za-z0-9@._-]{1,120}$/;
 
 export function flashOf(c: Context): { kind: "ok" | "error"; text: string } | null {
-  const f = FLASH[c.req.query("tb") ?? ""];
+  const key = c.req.query("tb") ?? "";
+  // Own keys only: «?tb=constructor» would otherwise find Object's own and fail the page.
+  const f = Object.hasOwn(FLASH, key) ? FLASH[key] : undefined;
   if (!f) return null;
   const code = c.req.query("ma") ?? "";
   return { kind: f.kind, text: f.text(CODE.test(code) ? code : "") };

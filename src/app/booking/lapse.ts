@@ -1,0 +1,86 @@
+import { fieldVi } from "../../core/booking/rules.js";
+import type { Booking } from "../../core/booking/types.js";
+import { formatRangeVi } from "../../core/calendar/zone.js";
+import type { Repos } from "../../store/store.js";
+import type { Desk } from "../context.js";
+import { actionDecision, notify } from "./notify.js";
+import { moveTo } from "./state.js";
+import { armTimers } from "./timers.js";
+
+/** The statuses a booking can still be in when its session starts without having been arranged. */
+export const UNSETTLED = ["needs-review", "needs-info"] as const;
+
+/**
+ * A booking still waiting for a technician (or for the clerk's missing details) when its session starts was never
+ * arranged: the MCU opens no conference for it. It lapses: rejected by the system, its agency told in the thread
+ * (an invite sent before a displacement is withdrawn), the group and the desk told, so that nothing waits in the
+ * review queue for a session that is already over. Runs in the job's transaction.
+ */
+export async function lapseBooking(desk: Desk, r: Repos, b: Booking, now: Date): Promise<Booking | null> {
+  const { start, end } = b.request;
+  if (!start || !end || start > now) return null;
+  if (!(UNSETTLED as readonly string[]).includes(b.status)) return null;
+  const waiting =
+    b.status === "needs-info"
+      ? `vẫn chờ bổ sung thông tin${b.missing.length ? ` (${b.missing.map(fieldVi).join("; ")})` : ""}`
+      : "vẫn chờ cán bộ kỹ thuật xem xét";
+  // A booking displaced back to review had an invite: the clerk's calendar must lose it.
+  const invited = (await r.bookings.events(b.code)).some((e) => e.to === "confirmed" || e.to === "checked");
+  const next = await moveTo(
+    r,
+    b,
+    "rejected",
+    { id: "system", channel: "system" },
+    `hết hiệu lực: đến giờ họp lịch ${waiting}`,
+    now,
+  );
+  await armTimers(desk, r, next, now);
+  const time = formatRangeVi(start, end, desk.reg.zone);
+  const text = [
+    `Lịch họp ${b.code} (${time}): KHÔNG BỐ TRÍ ĐƯỢC.`,
+    `Lý do: đến giờ họp, lịch ${waiting} nên phiên họp không được tổ chức trên hệ thống.`,
+    ...(invited ? ["Lời mời họp đã gửi trước đây được thu hồi."] : []),
+    "Nếu vẫn cần họp, đề nghị gửi đăng ký mới (Điều 12.2a).",
+  ].join("\n");
+  const decision = actionDecision("rejected", b.priority);
+  await notify(desk, r, next, decision, undefined, now, {
+    text,
+    kind: "booking-lapsed",
+    calendar: invited ? "CANCEL" : null,
+    groupText: `[${b.code}] KHÔNG BỐ TRÍ ĐƯỢC — đến giờ họp lịch chưa được xác nhận`,
+  });
+  await r.outbox.post(
+    {
+      channel: "desk",
+      recipient: "mcu-technician",
+      kind: "booking-lapsed",
+      booking: b.code,
+      payload: {
+        text: `Lịch ${b.code} hết hiệu lực: đến giờ họp (${time}) lịch ${waiting}; đã báo cơ quan đăng ký.`,
+      },
+    },
+    now,
+  );
+  return next;
+}
+
+/**
+ * A day before its session (or half-way when it is closer), a booking still missing details reminds its clerk in
+ * the thread what is missing and that it lapses at the start without them. Runs in the job's transaction.
+ */
+export async function remindMissingInfo(desk: Desk, r: Repos, b: Booking, now: Date): Promise<boolean> {
+  const { start, end } = b.request;
+  if (b.status !== "needs-info" || !start || !end || start <= now) return false;
+  const text = [
+    `Lịch họp ${b.code} (${formatRangeVi(start, end, desk.reg.zone)}): VẪN CẦN BỔ SUNG THÔNG TIN.`,
+    `Đề nghị bổ sung: ${b.missing.length ? b.missing.map(fieldVi).join("; ") : "các thông tin đã đề nghị"} (Điều 12.2a), bằng cách trả lời thư này.`,
+    "Nếu đến giờ họp vẫn chưa bổ sung, lịch họp sẽ không được bố trí.",
+  ].join("\n");
+  await notify(desk, r, b, actionDecision("needs-info", b.priority), undefined, now, {
+    text,
+    kind: "info-reminder",
+    calendar: null,
+    groupText: null,
+  });
+  return true;
+}
