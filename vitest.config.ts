@@ -34,6 +34,8 @@ export const BOTH_STORES = [
   "tests/duty-burst.test.ts",
   "tests/duty-zalo.test.ts",
   "tests/duty.test.ts",
+  "tests/e2e-clerk-more.test.ts",
+  "tests/e2e-technician.test.ts",
   "tests/hotpaths.test.ts",
   "tests/ics-instants.test.ts",
   "tests/incident-usecases.test.ts",

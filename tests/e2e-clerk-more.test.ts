@@ -65,6 +65,25 @@ describe("two sessions in one mail: the first is booked as written, the other is
     });
   }
 
+  it("«từ 20h ngày 10/12 đến 2h ngày 11/12»: a range across midnight is asked about, not cut to two hours", async () => {
+    const { outcome, answer } = await send(FORM("từ 20h ngày 10/12/2026 đến 2h ngày 11/12/2026"));
+    expect(outcome).toMatchObject({
+      decision: { outcome: "needs-info", reasons: [{ code: "invalid-time" }] },
+    });
+    // The hour as written, not «2h» read as 14:00.
+    expect(answer).toContain("Giờ kết thúc 02:00 không sau giờ bắt đầu 20:00");
+  });
+
+  it("«từ 16h đến 8h»: the question back quotes both hours as written", async () => {
+    const { answer } = await send(FORM("từ 16h đến 8h ngày 10/12/2026"));
+    expect(answer).toContain("Giờ kết thúc 08:00 không sau giờ bắt đầu 16:00");
+  });
+
+  it("«từ 14h đến 4h chiều»: an end said in the afternoon stays there", async () => {
+    const { answer } = await send(FORM("từ 14h đến 4h chiều ngày 10/12/2026"));
+    expect(answer).toContain("Thời gian: 14:00–16:00 Thứ Năm, 10/12/2026.");
+  });
+
   it("one range is one session", async () => {
     const { answer } = await send(FORM("từ 8h00 đến 11h00 ngày 10/12/2026"));
     expect(answer).toContain("Thời gian: 08:00–11:00 Thứ Năm, 10/12/2026.");
@@ -98,10 +117,37 @@ describe("a ward the session is to help is its topic, not an endpoint", () => {
     // Words between the verb and the unit: the endpoint that needs technical help is connected.
     `Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà lúc 9h00 ngày 10/12/2026, nội dung: giao ban. Đề nghị hỗ trợ kỹ thuật cho điểm cầu UBND phường Ba Đình.\n${CONTACT}`,
     `Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà và UBND phường Ba Đình lúc 9h00 ngày 10/12/2026, nội dung: hỗ trợ doanh nghiệp.\n${CONTACT}`,
+    // Helped to connect: it connects.
+    `Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà lúc 9h00 ngày 10/12/2026, nội dung: giao ban. Đề nghị hỗ trợ UBND phường Ba Đình kết nối vào phiên họp.\n${CONTACT}`,
   ]) {
     it(body.split(",")[0]!, async () => {
       const { booking } = await send(body);
       expect([...(booking?.request.participants ?? [])].sort()).toEqual([BA_DINH, NGOC_HA]);
+    });
+  }
+
+  for (const [body, title] of [
+    [
+      "Sở Công Thương đăng ký tổ chức hội nghị trực tuyến với chủ đề chuyển đổi số ngành công thương vào 9h00 ngày 10/12/2026 với UBND phường Ngọc Hà.",
+      "chuyển đổi số ngành công thương",
+    ],
+    [
+      "Sở Công Thương đăng ký họp trực tuyến với nội dung giao ban quý IV vào 9h00 ngày 10/12/2026, điểm cầu UBND phường Ngọc Hà.",
+      "giao ban quý IV",
+    ],
+    [
+      "Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà vào 9h00 ngày 10/12/2026 bàn về công tác bảo vệ môi trường.",
+      "công tác bảo vệ môi trường",
+    ],
+    // Typed without marks, signed with them: the sentence's own marks decide how «ve» reads.
+    [
+      "So Cong Thuong dang ky hop truc tuyen voi UBND phuong Ngoc Ha vao 9h00 ngay 10/12/2026 ve cong tac bao ve moi truong.",
+      "cong tac bao ve moi truong",
+    ],
+  ]) {
+    it(`«${title}»`, async () => {
+      const { answer } = await send(`${body}\n${CONTACT}`);
+      expect(answer).toContain(`Nội dung: ${title}.`);
     });
   }
 
@@ -137,6 +183,11 @@ describe("a date in words is read; one that is not says which words", () => {
     );
   });
 
+  it("«mùng 5 tháng Giêng» (a lunar month's name) is quoted back too", async () => {
+    const { answer } = await send(FORM("9h00 mùng 5 tháng Giêng"));
+    expect(answer).toContain("Lưu ý: chưa hiểu ngày họp «mùng 5 tháng Giêng»");
+  });
+
   it("an hour without a day says the hour was read and the day is missing", async () => {
     const { answer } = await send(FORM("9h00 sáng"));
     expect(answer).toContain(
@@ -152,8 +203,27 @@ describe("a form and prose that disagree on the day", () => {
     );
     expect(booking?.request.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
     expect(answer).toContain(
-      "Lưu ý: ngoài mục thời gian, thư còn ghi 14:00 ngày 11/12/2026; lịch được xếp theo mục thời gian (ngày 10/12/2026), đề nghị kiểm tra lại.",
+      "Lưu ý: ngoài mục thời gian, thư còn ghi 14:00 ngày 11/12/2026; lịch được xếp theo mục thời gian (09:00 ngày 10/12/2026), đề nghị kiểm tra lại.",
     );
+  });
+
+  it("an hour the prose starts or moves the session to is said back when the form says another", async () => {
+    const { booking, answer } = await send(
+      `Lưu ý: cuộc họp bắt đầu lúc 14h00.\n\n${FORM("9h00 ngày 10/12/2026")}`,
+    );
+    expect(booking?.request.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+    expect(answer).toContain(
+      "Lưu ý: ngoài mục thời gian, thư còn ghi 14:00; lịch được xếp theo mục thời gian (09:00 ngày 10/12/2026), đề nghị kiểm tra lại.",
+    );
+  });
+
+  it("a form with the day and no hour takes the hour the prose starts at", async () => {
+    const { outcome, answer } = await send(
+      `Sở Công Thương đăng ký họp, bắt đầu lúc 14h00.\n\n${FORM("ngày 10/12/2026")}`,
+    );
+    expect(outcome).toMatchObject({ decision: { outcome: "confirmed" } });
+    expect(answer).toContain("Thời gian: 14:00–16:00 Thứ Năm, 10/12/2026.");
+    expect(answer).not.toContain("ngoài mục thời gian");
   });
 
   it("a cited plan's date and the signature's are no second meeting time", async () => {
@@ -217,5 +287,53 @@ describe("a reply in an old thread after the session's time", () => {
     const { answer } = await later("Xin hủy lịch họp.", NOW, "9h00 ngày 20/11/2026");
     expect(answer).toContain("đã bị từ chối nên không có lịch nào để hủy");
     expect(answer).not.toContain("Không thể chuyển");
+  });
+});
+
+describe("a reply that moves the session and changes its endpoints at once", () => {
+  const CODE = "HTT-2026-0001";
+  async function reply(body: string) {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(mail({ id: "goc@hanoi.gov.vn", body: FORM("9h00 ngày 10/12/2026"), date: DATE }), NOW);
+    const outcome = await md.handle(
+      mail({
+        id: "doi@hanoi.gov.vn",
+        subject: `Re: Đăng ký lịch họp trực tuyến [${CODE}]`,
+        body,
+        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
+      }),
+      NOW,
+    );
+    return { outcome, booking: (await desk.store.read((r) => r.bookings.get(CODE)))! };
+  }
+
+  for (const body of [
+    "Đổi giờ họp thành 15h và thêm phường Giảng Võ, bỏ phường Ba Đình.",
+    "Đề nghị dời sang 15h00, thêm điểm cầu UBND phường Giảng Võ; không mời UBND phường Ba Đình.",
+    "Doi sang 15h, them phuong Giang Vo, bo phuong Ba Dinh.",
+  ]) {
+    it(body, async () => {
+      const { outcome, booking } = await reply(body);
+      expect(outcome).toMatchObject({ kind: "changed", decision: { outcome: "confirmed" } });
+      expect(booking.request.start?.toISOString()).toBe("2026-12-10T08:00:00.000Z");
+      expect([...booking.request.participants].sort()).toEqual(["CX-00008", "CX-00025"]);
+      expect(booking.request.unresolved).toEqual([]);
+    });
+  }
+
+  for (const body of [
+    "Xin gửi lại danh sách điểm cầu: UBND phường Ngọc Hà, UBND phường Giảng Võ.",
+    "Điểm cầu tham dự (cập nhật): UBND phường Ngọc Hà, UBND phường Giảng Võ",
+  ]) {
+    it(`«${body}»: a list sent again is the whole list`, async () => {
+      const { booking } = await reply(body);
+      expect([...booking.request.participants].sort()).toEqual(["CX-00008", "CX-00025"]);
+    });
+  }
+
+  it("an addition alone keeps every endpoint", async () => {
+    const { booking } = await reply("Đề nghị thêm điểm cầu UBND phường Giảng Võ.");
+    expect([...booking.request.participants].sort()).toEqual(["CX-00004", "CX-00008", "CX-00025"]);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { at } from "./helpers.js";
+import { handleChatEvent } from "../src/app/chat/conversation.js";
+import { at, makeDesk } from "./helpers.js";
+import { ev, GROUP, mcu, repliesTo } from "./security/chat-support.js";
 import { lastAnswer, mailDeskOf } from "./support/mail-desk.js";
 import { mail, template } from "./support/service.js";
 import { login, post, webDesk } from "./web/support.js";
@@ -87,4 +89,17 @@ describe("a page that fails", () => {
     expect(res.status).toBe(500);
     expect(await res.text()).toContain("Lỗi máy chủ (500): trang chưa hiển thị được.");
   });
+});
+
+describe("a chat command without its session code", () => {
+  for (const [command, usage] of [
+    ["/phien", "Thiếu mã phiên họp. Cách dùng: /phien HTT-2026-0042."],
+    ["/batdau", "Thiếu mã phiên họp. Ví dụ: /batdau HTT-2026-0042."],
+  ] as const) {
+    it(`«${command}» says the code is missing, not «Không tìm thấy phiên họp «»»`, async () => {
+      const desk = await makeDesk();
+      await handleChatEvent(desk, ev(mcu.telegramId!, command), at("2026-12-10", "08:00"));
+      expect((await repliesTo(desk.store, GROUP)).at(-1)).toBe(usage);
+    });
+  }
 });

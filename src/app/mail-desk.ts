@@ -324,6 +324,7 @@ export class MailDesk {
         const contact = booking.request.contact;
         const patch = this.patchFrom(facts, reader, snapshot, booking.request.start, agency.name, {
           needsContact: !contact?.name || !contact.phone,
+          participants: booking.request.participants,
         });
         if (Object.keys(patch).length === 0 && !isPostponement(facts.text)) {
           // "Cảm ơn", "đã nhận": a reply that asks for nothing changes nothing and gets no answer; a person
@@ -461,7 +462,7 @@ export class MailDesk {
     snapshot: DirectorySnapshot,
     oldStart: Date | null,
     agency: string,
-    opts: { needsContact: boolean },
+    opts: { needsContact: boolean; participants?: readonly string[] },
   ): BookingPatch {
     const text = facts.text;
     const folded = foldKeepingIndex(text);
@@ -506,9 +507,14 @@ export class MailDesk {
       const unresolved = [...parsed.unresolved];
       if (add) {
         const line = text.split("\n").find((l) => /\bthem\b/.test(fold(l))) ?? "";
-        const tail = line
+        const after = line
           .slice(foldKeepingIndex(line).search(/\bthem\b/) + 4)
           .replace(/^\s*(?:các\s+)?(?:điểm cầu|diem cau)\s*/i, "");
+        // «thêm phường Giảng Võ, bỏ phường Ba Đình»: the names to add end where a removal begins.
+        const removal = new RegExp((hasDiacritics(after) ? REMOVE_MARKED : REMOVE_FOLDED).source, "iu").exec(
+          hasDiacritics(after) ? after : foldKeepingIndex(after),
+        );
+        const tail = removal ? after.slice(0, removal.index).replace(/[,;\s]+(?:và|va)?\s*$/i, "") : after;
         // "thêm điểm cầu Sở Nông nghiệp và Môi trường": the same list reader as a booking, so "và" inside a name
         // the directory knows does not split it.
         const list = resolveParticipants(reader.matcher, tail.replace(/[.]\s*$/, ""));
@@ -521,6 +527,17 @@ export class MailDesk {
       if (codes.size || unresolved.length || !removed.length) patch.addParticipants = [...codes];
       if (unresolved.length) patch.unresolved = unresolved;
     }
+    // «Xin gửi lại danh sách điểm cầu: A, B», «Điểm cầu (cập nhật): A, B»: the list sent again is the whole list,
+    // so an endpoint of the old one it leaves out is taken out (an addition says «thêm» or «bổ sung»).
+    if (
+      parsed.participants.length &&
+      !add &&
+      RESENT_LIST.test(folded) &&
+      !/\b(?:them|bo sung)\b/.test(fold(text))
+    )
+      for (const c of opts.participants ?? [])
+        if (!parsed.participants.includes(c) && c !== snapshot.hostEndpoint(agency) && !removed.includes(c))
+          removed.push(c);
     if (removed.length) patch.removeParticipants = removed;
     if (parsed.title && /noi dung|chu de/.test(fold(text))) patch.title = parsed.title;
     if (parsed.contact?.name && parsed.contact.phone) patch.contact = parsed.contact;
@@ -675,6 +692,10 @@ function officialCopy(
   };
 }
 
+/** A participants list sent again in a reply: «gửi lại danh sách điểm cầu», «điểm cầu (cập nhật)», «danh sách mới». */
+const RESENT_LIST =
+  /\b(?:gui lai|cap nhat|dieu chinh|sua lai|chinh sua)(?: lai)?\s+(?:(?:danh sach|thanh phan)\s+)?(?:cac\s+)?(?:diem cau|thanh phan)|\b(?:danh sach\s+)?diem cau[^:\n]{0,30}\((?:cap nhat|moi|sua lai|dieu chinh)\)|\bdanh sach (?:diem cau )?(?:moi|cap nhat|sau (?:khi )?dieu chinh)\b/;
+
 /**
  * Whether the hour at `index` of a folded reply is the session's new end: «kéo dài đến», «kết thúc (lúc)»,
  * «giờ kết thúc:», «xong lúc», «bế mạc lúc» just before it. A bare «đến» is not enough: «dời đến 14h» moves the start.
@@ -709,9 +730,9 @@ function shiftSaid(folded: string): number | null {
  * out of a session.
  */
 const REMOVE_MARKED =
-  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+(?:các\s+)?điểm cầu)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)\s+(?:các\s+)?điểm cầu|(?:hủy|huỷ)(?: bỏ)?\s+(?:lịch họp|lịch|cuộc họp|phiên họp|đăng ký)\s+(?:của|cho|tại|đối với)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
+  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+(?:các\s+)?điểm cầu)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)\s+(?:các\s+)?điểm cầu|(?:bỏ|xóa|xoá|không mời)(?=\s+(?:(?:UBND|Ủy ban|Uỷ ban|phường|xã|thị trấn)(?!\p{L})|[PX]\.))|(?:hủy|huỷ)(?: bỏ)?\s+(?:lịch họp|lịch|cuộc họp|phiên họp|đăng ký)\s+(?:của|cho|tại|đối với)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
 const REMOVE_FOLDED =
-  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+(?:cac\s+)?diem cau)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)\s+(?:cac\s+)?diem cau|huy(?: bo)?\s+(?:lich hop|lich|cuoc hop|phien hop|dang ky)\s+(?:cua|cho|tai|doi voi)\s+(?:cac\s+)?diem cau)\b\s*/g;
+  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+(?:cac\s+)?diem cau)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)\s+(?:cac\s+)?diem cau|(?:(?<!toan )bo|xoa|khong moi)(?=\s+(?:(?:ubnd|uy ban|phuong|xa|thi tran)\b|[px]\.))|huy(?: bo)?\s+(?:lich hop|lich|cuoc hop|phien hop|dang ky)\s+(?:cua|cho|tai|doi voi)\s+(?:cac\s+)?diem cau)\b\s*/g;
 /** Where a list of endpoints to remove stops: the next request in the sentence, or the sentence's end. */
 const REMOVE_LIST_END =
   /[;\n]|\b(?:them|bo sung|dong thoi|cac diem cau khac|giu nguyen|nua)\b|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/;

@@ -217,9 +217,15 @@ export function resolveParticipants(matcher: DirectoryMatcher, field: string): P
  * puts words between the verb and the unit and keeps X. `folded` is the text folded with its indices kept.
  */
 function helpedAt(folded: string, index: number): boolean {
-  return /\b(?:ho tro|giup do|giup|xu ly|giai quyet|khac phuc)(?:\s+cho)?(?:\s+(?:ubnd|uy ban nhan dan))?(?:\s+cac)?\s*$/.test(
-    folded.slice(Math.max(0, index - 40), index),
-  );
+  if (
+    !/\b(?:ho tro|giup do|giup|xu ly|giai quyet|khac phuc)(?:\s+cho)?(?:\s+(?:ubnd|uy ban nhan dan))?(?:\s+cac)?\s*$/.test(
+      folded.slice(Math.max(0, index - 40), index),
+    )
+  )
+    return false;
+  // «đề nghị hỗ trợ UBND phường Ba Đình kết nối vào phiên họp»: helped to connect, so it connects.
+  const rest = folded.slice(index, index + 60).split(/[.;\n]/)[0]!;
+  return !/\b(?:ket noi|tham du|tham gia|du hop|dang nhap)\b/.test(rest);
 }
 
 /**
@@ -374,16 +380,21 @@ function titleFromProse(text: string): string | null {
     );
   const span = m?.indices?.[1];
   if (!span) return null;
-  if (!/^voi\s/.test(folded.slice(span[0]))) return topicOf(text.slice(span[0], span[1]));
-  // «họp trực tuyến với UBND phường Ngọc Hà (vào 9h00 …) về việc X» (or «để X»): who attends is no content, X is;
-  // without «về» or «để» the mail gives none and is asked for it. «về» is read with its mark where the mail has marks: «bảo vệ» is no «về».
-  const about = hasDiacritics(text)
-    ? /\s(?:[Vv]ề\s+(?:việc\s+)?|[Đđ]ể\s+)/
-    : /\s(?:ve\s+(?:viec\s+)?|de\s+(?!nghi))/;
   const from = span[0];
-  const inSpan = about.exec((hasDiacritics(text) ? text : folded).slice(from, span[1]));
+  // «hội nghị trực tuyến với chủ đề X», «họp với nội dung X»: X is the content.
+  const named = /^voi\s+(?:chu de|noi dung)\s*:?\s*/.exec(folded.slice(from, span[1]));
+  if (named) return topicOf(text.slice(from + named[0].length, span[1]));
+  if (!/^voi\s/.test(folded.slice(from))) return topicOf(text.slice(from, span[1]));
+  // «họp trực tuyến với UBND phường Ngọc Hà (vào 9h00 …) về việc X» (or «để X»): who attends is no content, X is;
+  // without «về» or «để» the mail gives none and is asked for it. The sentence's own marks decide how «về» is read:
+  // with marks «bảo vệ» is no «về».
+  const sentence = text.slice(from).split(/[\n.;]/)[0]!;
+  const marks = hasDiacritics(sentence);
+  const about = marks ? /\s(?:[Vv]ề\s+(?:việc\s+)?|[Đđ]ể\s+)/ : /\s(?:ve\s+(?:viec\s+)?|de\s+(?!nghi))/;
+  const source = marks ? text : folded;
+  const inSpan = about.exec(source.slice(from, span[1]));
   if (inSpan) return topicOf(text.slice(from + inSpan.index + inSpan[0].length, span[1]));
-  const rest = (hasDiacritics(text) ? text : folded).slice(span[1]).split(/[\n.;]/)[0]!;
+  const rest = source.slice(span[1]).split(/[\n.;]/)[0]!;
   const later = about.exec(rest);
   return later ? topicOf(text.slice(span[1] + later.index + later[0].length, span[1] + rest.length)) : null;
 }
@@ -536,8 +547,11 @@ function sessionsSaid(
   let next = 1;
   if (times[1] && !startsAnother(0)) {
     const own = ownDate(1);
-    // An end on another day: the days are said back by the caller; the first day keeps its default length.
-    if (own === null || own === day) end = times[1];
+    // «từ 20h ngày 10/12 đến 2h ngày 11/12»: a range's end stays as written, and the rules ask when it is not after
+    // the start. «… và 14h00 ngày 11/12»: an hour joined otherwise, on another day, is that day's session, not this
+    // one's end (the days are said back by the caller; this one keeps the default length).
+    const ranged = /\b(?:den|toi)\b|ket thuc|[-–]\s*$/.test(between(0));
+    if (ranged || own === null || own === day) end = times[1];
     next = 2;
   }
   const extra = times[next];
@@ -547,21 +561,38 @@ function sessionsSaid(
   return { end, other: anotherRange ? `${hhmm(extra)}–${hhmm(anotherRange)}` : hhmm(extra) };
 }
 
+/** The words before an hour that starts or moves a session: «bắt đầu lúc», «vào lúc», «đổi sang», «dời đến». */
+const START_WORD =
+  /(?:bat dau|vao(?: hoi)?(?: luc)?|luc|(?:doi|chuyen|hoan|lui)(?: gio| lich)?(?: hop)? (?:sang|den|toi|lai))\s*:?\s*$/;
+
 /**
- * «Sở … đăng ký họp lúc 14h00 ngày 11/12/2026» above a form whose «Thời gian» says 10/12: an hour with its own date
- * outside the labelled field, on another day than the one booked, said as «14:00 ngày 11/12/2026». A date alone
- * (a cited plan's, the signature's) is no meeting time and is not compared.
+ * What the text outside a form's «Thời gian» says of the meeting's time. `start`: an hour after a start word
+ * («Sở … đăng ký họp, bắt đầu lúc 14h00» above «Thời gian: ngày 10/12/2026»), for a field with a day and no hour.
+ * `other`: a time that contradicts the booked one, as written back — an hour with its own date on another day
+ * («lúc 14h00 ngày 11/12/2026»), or an hour after a start or move word that is not the booked hour («lưu ý đổi
+ * sang 14h00»). A date alone (a cited plan's, the signature's) is no meeting time and is not compared.
  */
-function otherMeetingDate(outside: string, booked: string, reference: Date, zone: string): string | null {
+function outsideTimes(
+  outside: string,
+  booked: { date: string; hour: number; minute: number } | null,
+  reference: Date,
+  zone: string,
+): { start: TimeOfDay | null; other: string | null } {
   const folded = foldKeepingIndex(outside);
   const times = findTimes(folded);
   const dates = findDates(outside, folded, reference, zone);
+  const startWord = (t: TimeOfDay) => START_WORD.test(folded.slice(Math.max(0, t.index - 24), t.index));
+  const start = times.find(startWord) ?? null;
+  if (!booked) return { start, other: null };
   for (const [i, t] of times.entries()) {
     const next = times[i + 1]?.index ?? Number.POSITIVE_INFINITY;
     const d = dates.find((x) => x.index > t.index && x.index - t.index <= 25 && x.index < next);
-    if (d && d.date !== booked) return `${hhmm(t)} ngày ${d.date.split("-").reverse().join("/")}`;
+    if (d && d.date !== booked.date)
+      return { start, other: `${hhmm(t)} ngày ${d.date.split("-").reverse().join("/")}` };
+    if (!d && startWord(t) && (t.hour !== booked.hour || t.minute !== booked.minute))
+      return { start, other: hhmm(t) };
   }
-  return null;
+  return { start, other: null };
 }
 
 export interface UnderstandContext {
@@ -694,13 +725,6 @@ function understandText(
       `thư ghi nhiều ngày (${days.map(vi).join(", ")}); lịch này chỉ xếp cho ngày ${vi(date.date)}, đề nghị gửi đăng ký riêng cho từng ngày còn lại.`,
     );
   }
-  if (fields.time && date) {
-    const other = otherMeetingDate(text.replace(fields.time, " "), date.date, reference, ctx.zone);
-    if (other)
-      warnings.push(
-        `ngoài mục thời gian, thư còn ghi ${other}; lịch được xếp theo mục thời gian (ngày ${date.date.split("-").reverse().join("/")}), đề nghị kiểm tra lại.`,
-      );
-  }
   if (date?.weekday && isoWeekday(date.date) !== date.weekday) {
     const day = date.date.split("-").reverse().join("/");
     warnings.push(
@@ -709,7 +733,7 @@ function understandText(
   }
   if (!date && !wrong && times[0]) {
     // «9h00 ngày mười tháng chạp»: the hour was read, the day was not; the clerk is told which words.
-    const worded = /\b(?:ngay|mung|mong)\s+(?!\d)[a-z ]{1,30}?\s+thang\s+[a-z\d]+(?:\s+(?:mot|hai))?\b/.exec(
+    const worded = /\b(?:ngay|mung|mong)\s+[a-z\d ]{1,30}?\s+thang\s+[a-z\d]+(?:\s+(?:mot|hai))?\b/.exec(
       foldedScope,
     );
     warnings.push(
@@ -718,6 +742,19 @@ function understandText(
         : `đã hiểu giờ bắt đầu ${hhmm(times[0])} nhưng chưa thấy ngày họp; đề nghị gửi ngày họp, ví dụ 10/12/2026.`,
     );
   }
+  const outside =
+    fields.time && date
+      ? outsideTimes(
+          text.replace(fields.time, " "),
+          times[0] ? { date: date.date, hour: times[0].hour, minute: times[0].minute } : null,
+          reference,
+          ctx.zone,
+        )
+      : null;
+  if (outside?.other && date)
+    warnings.push(
+      `ngoài mục thời gian, thư còn ghi ${outside.other}; lịch được xếp theo mục thời gian (${hhmm(times[0]!)} ngày ${date.date.split("-").reverse().join("/")}), đề nghị kiểm tra lại.`,
+    );
   let start: Date | null = null;
   let end: Date | null = null;
   if (date && times[0]) {
@@ -728,7 +765,16 @@ function understandText(
     };
     start = at(times[0]);
     const second = sessionsSaid(foldedScope, times, dates, date.date);
-    if (second.end) end = at(second.end);
+    if (second.end) {
+      // «từ 20h đến 2h»: a bare hour up to 5 reads as afternoon («2h» is 14:00), but not as the end of a session
+      // that starts later than that afternoon hour; the question back then quotes the hour as written (02:00).
+      const e = second.end;
+      const saidPeriod = /^\d{1,2}\s*(?:h|g|gio|:)?\s*\d{0,2}\s*(?:phut)?\s*,?\s*(?:chieu|toi)/.test(
+        foldedScope.slice(e.index),
+      );
+      const bare = e.hour >= 13 && e.hour <= 17 && !saidPeriod && times[0].hour > e.hour;
+      end = at(bare ? { hour: e.hour - 12, minute: e.minute } : e);
+    }
     // An end at or before the start stays as written: the rules ask the clerk rather than guess a length.
     const length = second.end ? null : lengthSaid(foldedScope, times[0].index);
     end ??= new Date(start.getTime() + (length ?? ctx.defaultDurationMinutes) * 60_000);
@@ -742,6 +788,10 @@ function understandText(
     const [eh, em] = ctx.workday.end.split(":").map(Number);
     start = wallClockInstant(date.date, sh!, sm!, ctx.zone);
     end = wallClockInstant(date.date, eh!, em!, ctx.zone);
+  } else if (date && fields.time && outside?.start) {
+    // «Thời gian: ngày 10/12/2026» under «…, bắt đầu lúc 14h00»: the prose gives the hour the form left out.
+    start = wallClockInstant(date.date, outside.start.hour, outside.start.minute, ctx.zone);
+    end = new Date(start.getTime() + ctx.defaultDurationMinutes * 60_000);
   } else if (date && fields.time) {
     // «chiều mai», «sáng thứ 6 tuần sau»: the day was understood, and the clerk is told which, with the hour asked.
     warnings.push(

@@ -389,7 +389,14 @@ async function command(
       // Another endpoint's session is "not found" in a private chat: its existence is not ours to tell.
       const b = found && visibleTo(ev, person, found) ? found : null;
       if (!b)
-        return reply(r, ev, `Không tìm thấy phiên họp «${cmd.rest}». Cách dùng: /phien HTT-2026-0042.`, now);
+        return reply(
+          r,
+          ev,
+          cmd.rest
+            ? `Không tìm thấy phiên họp «${cmd.rest}». Cách dùng: /phien HTT-2026-0042.`
+            : "Thiếu mã phiên họp. Cách dùng: /phien HTT-2026-0042.",
+          now,
+        );
       return reply(r, ev, sessionLine(b, zone), now);
     }
     case "sansang": {

@@ -73,7 +73,12 @@ export async function controlSessionIn(
   const code = parseBookingCode(given);
   const b = code ? await r.bookings.get(code) : null;
   if (!b)
-    return refuse("not-found", `Không tìm thấy phiên họp «${given}». Ví dụ: /${command} HTT-2026-0042.`);
+    return refuse(
+      "not-found",
+      given.trim()
+        ? `Không tìm thấy phiên họp «${given.trim()}». Ví dụ: /${command} HTT-2026-0042.`
+        : `Thiếu mã phiên họp. Ví dụ: /${command} HTT-2026-0042.`,
+    );
   if (command === "bangiao") {
     if (b.status !== "ended" || !b.request.recording) {
       return refuse(
