@@ -7,7 +7,7 @@ import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
-import { streamSSE } from "hono/streaming";
+import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import { correlationMiddleware } from "../app/ops/context.js";
 import { personByLogin } from "./auth/accounts.js";
 import { readSession, SESSION_COOKIE } from "./auth/sessions.js";
@@ -52,6 +52,9 @@ const STATIC: Record<string, { type: string; body: string }> = {
  * mount theirs with `app.route("/", sub)` (see src/web/README.md). Every route passes the session loader and
  * the CSRF guard; pages add `requireUser` / `requireRole`.
  */
+/** Live-update streams (`/su-kien`) one person may hold open at once: a tab each, more than anyone works with. */
+export const LIVE_STREAMS_PER_PERSON = 10;
+
 export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   const ctx: WebCtx = {
     desk: deps.desk,
@@ -113,28 +116,52 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
     return c.body(file.body);
   });
   app.get("/", (c) => c.redirect("/hom-nay", 302));
-  // Live pages listen here: one `change` event whenever the desk's data moved (see events.ts).
-  app.get("/su-kien", requireUser, (c) =>
-    streamSSE(c, async (stream) => {
-      let wake: () => void = () => {};
-      const unsubscribe = ctx.feed.subscribe((version) => {
-        void stream.writeSSE({ event: "change", data: version });
-      });
-      stream.onAbort(() => {
-        unsubscribe();
-        wake();
-      });
-      // Whatever changed between the page's render and this connection: the page refreshes once now.
-      await stream.writeSSE({ event: "change", data: "connected" });
-      while (!stream.aborted) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 25_000).unref();
-        });
-        if (!stream.aborted) await stream.writeSSE({ event: "ping", data: "" });
+  // Live pages listen here: one `change` event whenever the desk's data moved (see events.ts). Each open stream
+  // holds a connection for as long as its tab: a person gets LIVE_STREAMS_PER_PERSON at once, not an unbounded
+  // number from a script.
+  const liveStreams = new Map<string, number>();
+  app.get("/su-kien", requireUser, (c) => {
+    const who = c.get("user")!.login;
+    const open = liveStreams.get(who) ?? 0;
+    if (open >= LIVE_STREAMS_PER_PERSON)
+      return c.text(
+        `Tài khoản này đang mở quá nhiều trang tự cập nhật (tối đa ${LIVE_STREAMS_PER_PERSON}); hãy đóng bớt thẻ trình duyệt của bàn kỹ thuật.`,
+        429,
+      );
+    liveStreams.set(who, open + 1);
+    const release = () => {
+      const left = (liveStreams.get(who) ?? 1) - 1;
+      if (left > 0) liveStreams.set(who, left);
+      else liveStreams.delete(who);
+    };
+    return streamSSE(c, async (stream) => {
+      try {
+        await liveStream(stream);
+      } finally {
+        release();
       }
-    }),
-  );
+    });
+  });
+  /** One live stream: a `change` at once, then one per change of the desk's data, a ping every 25 s. */
+  const liveStream = async (stream: SSEStreamingApi) => {
+    let wake: () => void = () => {};
+    const unsubscribe = ctx.feed.subscribe((version) => {
+      void stream.writeSSE({ event: "change", data: version });
+    });
+    stream.onAbort(() => {
+      unsubscribe();
+      wake();
+    });
+    // Whatever changed between the page's render and this connection: the page refreshes once now.
+    await stream.writeSSE({ event: "change", data: "connected" });
+    while (!stream.aborted) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 25_000).unref();
+      });
+      if (!stream.aborted) await stream.writeSSE({ event: "ping", data: "" });
+    }
+  };
   app.route("/", loginRoutes(ctx));
   app.route("/", todayRoutes(ctx));
   app.route("/", pendingRoutes(ctx));

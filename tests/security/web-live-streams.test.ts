@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { LIVE_STREAMS_PER_PERSON } from "../../src/web/server.js";
+import { at } from "../helpers.js";
+import { login, webDesk } from "../web/support.js";
+
+/**
+ * Threat: a signed-in person (or a script with their cookie) opens live-update streams until the desk runs out of
+ * connections or memory: each `/su-kien` holds its connection for as long as it is open.
+ */
+describe("live-update streams per person", () => {
+  it("a person holds at most LIVE_STREAMS_PER_PERSON; the next is refused in Vietnamese; a closed one frees its place", async () => {
+    const { app } = await webDesk({ now: () => at("2026-12-10", "08:00") });
+    const tech = await login(app, "tech");
+    const admin = await login(app, "admin");
+    const open = async (cookie: string) => app.request("/su-kien", { headers: { cookie } });
+    const streams: Response[] = [];
+    for (let i = 0; i < LIVE_STREAMS_PER_PERSON; i++) {
+      const res = await open(tech.cookie);
+      expect(res.status).toBe(200);
+      streams.push(res);
+    }
+    const refused = await open(tech.cookie);
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toBe(
+      `Tài khoản này đang mở quá nhiều trang tự cập nhật (tối đa ${LIVE_STREAMS_PER_PERSON}); hãy đóng bớt thẻ trình duyệt của bàn kỹ thuật.`,
+    );
+    // Another person is not held back by it.
+    const other = await open(admin.cookie);
+    expect(other.status).toBe(200);
+    // A tab closed: its place is free again (the stream's end runs when the reader goes away).
+    await streams.pop()!.body!.cancel();
+    let again: Response | undefined;
+    for (let i = 0; i < 50 && again?.status !== 200; i++) {
+      if (again) await again.body?.cancel();
+      await new Promise((r) => setTimeout(r, 20));
+      again = await open(tech.cookie);
+    }
+    expect(again?.status).toBe(200);
+    for (const s of [...streams, other, again!]) await s.body?.cancel();
+  });
+});
