@@ -78,6 +78,7 @@ export const BOTH_STORES = [
   "tests/web-public/ops.test.ts",
   "tests/web-public/page.test.ts",
   "tests/web/incident-timeline.test.ts",
+  "tests/web/booking-cancel.test.ts",
   "tests/web/pages-booking.test.ts",
   "tests/web/pages-directory.test.ts",
   "tests/web/paging.test.ts",

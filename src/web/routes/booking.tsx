@@ -1,14 +1,18 @@
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { convert } from "html-to-text";
+import { cancelBooking } from "../../app/booking/index.js";
+import { DeskError } from "../../app/desk.js";
 import { fieldVi } from "../../core/booking/rules.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import { REASON_VI, type ReasonCode } from "../../core/booking/types.js";
 import type { CalendarData } from "../../mail/smtp-sender.js";
 import type { OutboxMessage } from "../../store/queue-repos.js";
-import { requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
+import { requireRole, requireUser, type WebCtx, type WebEnv, type WebUser, webActor } from "../context.js";
+import { flashOf, withFlash } from "../views/flash.js";
 import { dateTime } from "../views/format.js";
-import { Layout } from "../views/layout.js";
+import { Csrf, Layout } from "../views/layout.js";
+import { REVIEW_ROLES } from "./pending.js";
 
 const CODE = /^HTT-\d{4}-\d{4,}$/;
 /** The source shown on the page is cut here: a mail body longer than this is not read on a desk page. */
@@ -108,10 +112,14 @@ function Row(p: { label: string; children?: unknown }) {
   );
 }
 
+/** Statuses a technician may still cancel from the web desk (as with the CLI's «booking cancel»). */
+const CANCELLABLE = new Set(["needs-info", "needs-review", "confirmed", "checked"]);
+
 async function BookingPage(p: {
   ctx: WebCtx;
   user: WebUser;
   data: NonNullable<Awaited<ReturnType<typeof load>>>;
+  flash?: { kind: "ok" | "error"; text: string } | null;
 }) {
   const { booking: b, events, messages, inbound, directory } = p.data;
   const zone = p.ctx.desk.reg.zone;
@@ -124,7 +132,7 @@ async function BookingPage(p: {
   const mails = hidden ? [] : await Promise.all(inbound.filter((m) => m.raw).map((m) => mailText(m.raw!)));
   const cal = lastInvite(messages);
   return (
-    <Layout title={`Lịch họp ${b.code}`} user={p.user} current="/lich-noi-bo">
+    <Layout title={`Lịch họp ${b.code}`} user={p.user} current="/lich-noi-bo" flash={p.flash ?? null}>
       <p>
         Trạng thái: <strong>{STATUS_VI[b.status]}</strong> · họp{" "}
         {r.start
@@ -260,6 +268,19 @@ async function BookingPage(p: {
           ))}
         </ol>
       </section>
+      {CANCELLABLE.has(b.status) && REVIEW_ROLES.includes(p.user.role) ? (
+        <section aria-labelledby="huy-lich">
+          <h2 id="huy-lich">Hủy lịch họp</h2>
+          <form method="post" action={`/dat-lich/${b.code}/huy`}>
+            <Csrf user={p.user} />
+            <label for="ly-do-huy">Lý do hủy (gửi cho cơ quan đăng ký và nhóm hỗ trợ)</label>
+            <input id="ly-do-huy" name="reason" type="text" required maxlength={500} />
+            <button type="submit" class="danger">
+              Hủy lịch {b.code}
+            </button>
+          </form>
+        </section>
+      ) : null}
       <section aria-labelledby="thu-moi">
         <h2 id="thu-moi">Thư mời lịch</h2>
         {cal ? (
@@ -284,7 +305,35 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
     const code = c.req.param("code");
     const data = CODE.test(code) ? await load(ctx, code) : null;
     if (!data) return c.text(notFound(code), 404);
-    return c.html(<BookingPage ctx={ctx} user={c.get("user")!} data={data} />);
+    return c.html(<BookingPage ctx={ctx} user={c.get("user")!} data={data} flash={flashOf(c)} />);
+  });
+  // Cancel through the use case the CLI and the clerk's mail use: the clerk is told in the thread with the invite
+  // withdrawn, the group gets its line, the audit trail names the person and the channel `web`.
+  app.post("/dat-lich/:code/huy", requireRole(...REVIEW_ROLES), async (c) => {
+    const user = c.get("user")!;
+    const code = c.req.param("code");
+    if (!CODE.test(code)) return c.text(notFound(code), 404);
+    const body = await c.req.parseBody();
+    const reason = (typeof body.reason === "string" ? body.reason : "").trim().slice(0, 500);
+    const again = async (text: string, status: 400 | 409) => {
+      const data = await load(ctx, code);
+      if (!data) return c.text(notFound(code), 404);
+      return c.html(
+        <BookingPage ctx={ctx} user={user} data={data} flash={{ kind: "error", text }} />,
+        status,
+      );
+    };
+    if (!reason) return again("Hãy ghi lý do hủy: cơ quan đăng ký sẽ đọc lý do này.", 400);
+    let done: Awaited<ReturnType<typeof cancelBooking>>;
+    try {
+      done = await cancelBooking(ctx.desk, code, webActor(user), reason, ctx.now());
+    } catch (err) {
+      if (err instanceof DeskError) return again(err.message, 409);
+      throw err;
+    }
+    if (!done) return c.text(notFound(code), 404);
+    ctx.kick();
+    return c.redirect(withFlash(`/dat-lich/${code}`, "da-huy", code), 303);
   });
   app.get("/dat-lich/:code/thu-moi.ics", requireUser, async (c) => {
     const code = c.req.param("code");

@@ -11,6 +11,10 @@ const FLASH: Record<string, { kind: "ok" | "error"; text: (code: string) => stri
     kind: "ok",
     text: (c) => `Đã từ chối lịch họp ${c}; thư trả lời và tin nhóm đang được gửi.`,
   },
+  "da-huy": {
+    kind: "ok",
+    text: (c) => `Đã hủy lịch họp ${c}; thư báo hủy (kèm thu hồi thư mời) và tin nhóm đang được gửi.`,
+  },
   "da-nhan": { kind: "ok", text: (c) => `Đã nhận xử lý sự cố ${c}.` },
   "da-chuyen": { kind: "ok", text: (c) => `Đã chuyển sự cố ${c}.` },
   "da-xong": { kind: "ok", text: (c) => `Đã ghi nhận sự cố ${c} được khắc phục.` },
