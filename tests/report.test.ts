@@ -632,5 +632,11 @@ describe("the H1 2026 report over a fixture year driven by the desk's use cases"
     expect(json.sla.check.misses).toEqual(report.sla.check.misses);
     expect(() => periodOf({ half: "2026H3" })).toThrow("Giá trị --half=«2026H3» không hợp lệ");
     expect(() => periodOf({ year: "2026", from: "2026-01-01" })).toThrow("Hãy chọn đúng một kỳ báo cáo");
+    // The CLI takes the web desk's range: a typo's year is no year of the desk's data.
+    expect(() => periodOf({ year: "1900" })).toThrow("Năm 1900 nằm ngoài phạm vi báo cáo (2000–2099).");
+    expect(() => periodOf({ from: "2026-01-01", to: "9999-12-31" })).toThrow(
+      "Năm 9999 nằm ngoài phạm vi báo cáo",
+    );
+    expect(() => periodOf({ half: "1999H2" })).toThrow("Năm 1999 nằm ngoài phạm vi báo cáo");
   }, 120_000);
 });

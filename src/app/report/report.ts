@@ -39,9 +39,27 @@ export const CLI_NAMES: InputNames = {
 };
 
 /** `--from/--to`, `--half 2026H1` or `--year 2026` as one period of whole local days. */
+/** The years a report may cover: the desk's own data, not a typo's «1900» or «9999» (a year of empty rows). */
+export const REPORT_YEARS = { first: 2000, last: 2099 } as const;
+
 export function periodOf(
   opts: { from?: string; to?: string; half?: string; year?: string },
   names: InputNames = CLI_NAMES,
+): ReportPeriod {
+  const period = readPeriod(opts, names);
+  for (const day of [period.from, period.to]) {
+    const year = Number(day.slice(0, 4));
+    if (year < REPORT_YEARS.first || year > REPORT_YEARS.last)
+      throw new ReportInputError(
+        `Năm ${year} nằm ngoài phạm vi báo cáo (${REPORT_YEARS.first}–${REPORT_YEARS.last}).`,
+      );
+  }
+  return period;
+}
+
+function readPeriod(
+  opts: { from?: string; to?: string; half?: string; year?: string },
+  names: InputNames,
 ): ReportPeriod {
   const given = [opts.from || opts.to ? 1 : 0, opts.half ? 1 : 0, opts.year ? 1 : 0].reduce(
     (a, b) => a + b,

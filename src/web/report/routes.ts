@@ -82,11 +82,6 @@ export function readQuery(query: Record<string, string | undefined>, now: Date, 
     periodGiven ? given : { year: String(DateTime.fromJSDate(now, { zone }).year) },
     WEB_NAMES,
   );
-  for (const day of [period.from, period.to]) {
-    const year = Number(day.slice(0, 4));
-    if (year < 2000 || year > 2099)
-      throw new ReportInputError(`Năm ${year} nằm ngoài phạm vi báo cáo (2000–2099).`);
-  }
   const filter: ReportFilter = {};
   if (given.agency) filter.agency = given.agency;
   const level = levelOf(given.level, WEB_NAMES.level);
