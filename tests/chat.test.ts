@@ -165,6 +165,20 @@ describe("chat desk conversation", () => {
     expect(audit.at(-1)?.reason).toBe("điểm cầu CX-00008 sẵn sàng (Điều 12.2c)");
   });
 
+  it("/lich with a day says it lists today only, instead of answering today's list as if the day were read", async () => {
+    const desk = await makeDesk();
+    await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    await handleChatEvent(desk, ev(tech("CX-00008").telegramId!, "/lich 11/12"), at("2026-12-10", "08:00"));
+    const [answer] = await chatOut(desk.store);
+    expect(answer!.payload.text).toBe(
+      [
+        "Lệnh /lich chỉ xem lịch hôm nay; lịch các ngày khác xem trên trang Lịch của bàn kỹ thuật hoặc lịch công khai.",
+        "Lịch họp trực tuyến hôm nay (1 phiên):",
+        "• HTT-2026-0001 — 09:00–11:00 Thứ Năm, 10/12/2026 — Sở Công Thương: Triển khai kế hoạch bình ổn thị trường Tết (đã xác nhận)",
+      ].join("\n"),
+    );
+  });
+
   it("during a live session an unacknowledged incident reminds the duty, then escalates", async () => {
     const desk = await makeDesk();
     await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });

@@ -372,11 +372,19 @@ async function command(
           statuses: ["confirmed", "checked", "live", "ended", "needs-review"],
         })
         .then((all) => all.filter((b) => visibleTo(ev, person, b)));
-      if (list.length === 0) return reply(r, ev, "Hôm nay không có phiên họp trực tuyến nào.", now);
+      // «/lich 11/12» used to answer today's list as if the day had been read.
+      const other = cmd.args.length
+        ? [
+            "Lệnh /lich chỉ xem lịch hôm nay; lịch các ngày khác xem trên trang Lịch của bàn kỹ thuật hoặc lịch công khai.",
+          ]
+        : [];
+      if (list.length === 0)
+        return reply(r, ev, [...other, "Hôm nay không có phiên họp trực tuyến nào."].join("\n"), now);
       return reply(
         r,
         ev,
         [
+          ...other,
           `Lịch họp trực tuyến hôm nay (${list.length} phiên):`,
           ...list.map((b) => `• ${sessionLine(b, zone)}`),
         ].join("\n"),
