@@ -227,6 +227,34 @@ describe("forwarded mail, replies and automatic mail", () => {
     expect(cleanBody("Hủy lịch.\n> trích dẫn\n-- \nNguyễn Văn A\n0912345678")).toBe("Hủy lịch.");
   });
 
+  it("a forwarder's note with another hour than the forwarded form's is said back, not ignored", async () => {
+    const form = [
+      "---------- Forwarded message ---------",
+      "From: Văn thư <vanthu.sct@hanoi.gov.vn>",
+      "Date: Mon, 7 Dec 2026",
+      "Subject: Đăng ký",
+      "To: x@y",
+      "",
+      "- Cơ quan chủ trì: Sở Công Thương",
+      "- Thời gian: 9h00 ngày 10/12/2026",
+      "- Nội dung họp: Giao ban",
+      "- Điểm cầu tham gia: UBND phường Ngọc Hà",
+      "- Đầu mối: Lâm Thị Ngọc, 0983210456",
+    ].join("\n");
+    const noted = await parse(`Kính gửi bàn kỹ thuật, lưu ý đổi sang 14h00.\n\n${form}`, {
+      Subject: "Fwd: Đăng ký lịch họp",
+    });
+    expect(noted.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+    expect(noted.warnings).toContain(
+      "ngoài phần đăng ký, thư còn ghi 14:00; lịch được xếp theo phần đăng ký (09:00 ngày 10/12/2026), đề nghị kiểm tra lại.",
+    );
+    // A note that repeats the form's hour, or names none, says nothing.
+    for (const note of ["Kính chuyển bàn kỹ thuật, họp lúc 9h00.", "Kính chuyển bàn kỹ thuật."]) {
+      const plain = await parse(`${note}\n\n${form}`, { Subject: "Fwd: Đăng ký lịch họp" });
+      expect(plain.warnings.filter((w) => w.startsWith("ngoài phần đăng ký"))).toEqual([]);
+    }
+  });
+
   const autos: [string, Record<string, string>, string?][] = [
     ["Auto-Submitted", { "Auto-Submitted": "auto-replied" }],
     ["Precedence bulk", { Precedence: "bulk" }],

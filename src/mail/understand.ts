@@ -1,7 +1,7 @@
 import { secrecyFields, secrecyOf } from "../core/booking/secret.js";
 import type { BookingRequest, Contact, RequiredField } from "../core/booking/types.js";
 import { REQUIRED_FIELDS } from "../core/booking/types.js";
-import { isoWeekday, localTimeOf } from "../core/calendar/zone.js";
+import { isoWeekday, localDateOf, localTimeOf } from "../core/calendar/zone.js";
 import { type DirectoryMatcher, scanForm } from "../core/directory/matcher.js";
 import { fold, nfc, normalizePhone } from "../core/text/fold.js";
 import {
@@ -616,11 +616,41 @@ export function understand(
 ): ParsedBooking {
   const texts = [facts.text, ...(facts.alternatives ?? []).filter((t) => t !== facts.text)];
   let best: ParsedBooking | null = null;
+  let bestText = "";
   for (const text of texts) {
     const parsed = understandText({ ...facts, text }, ctx);
-    if (!best || score(parsed) > score(best)) best = parsed;
+    if (!best || score(parsed) > score(best)) {
+      best = parsed;
+      bestText = text;
+    }
   }
-  return best!;
+  return withOtherBodysTime(best!, bestText, texts, facts.date ?? new Date(), ctx.zone);
+}
+
+/**
+ * «Đề nghị đổi sang 14h00» in a forwarder's note above a forwarded form that says 9h00: the form is booked, and the
+ * note's other hour (one after a start or move word, or with another day) is said back instead of ignored. The
+ * other readable bodies of the same mail (its HTML and text parts) carry the same hours and add nothing.
+ */
+function withOtherBodysTime(
+  best: ParsedBooking,
+  bestText: string,
+  texts: string[],
+  reference: Date,
+  zone: string,
+): ParsedBooking {
+  if (!best.start || texts.length < 2) return best;
+  const [hour, minute] = localTimeOf(best.start, zone).split(":").map(Number);
+  const booked = { date: localDateOf(best.start, zone), hour: hour!, minute: minute! };
+  for (const text of texts) {
+    if (text === bestText || text.includes(bestText) || bestText.includes(text)) continue;
+    const other = outsideTimes(text, booked, reference, zone).other;
+    if (!other) continue;
+    const when = `${localTimeOf(best.start, zone)} ngày ${booked.date.split("-").reverse().join("/")}`;
+    const said = `ngoài phần đăng ký, thư còn ghi ${other}; lịch được xếp theo phần đăng ký (${when}), đề nghị kiểm tra lại.`;
+    return best.warnings.includes(said) ? best : { ...best, warnings: [...best.warnings, said] };
+  }
+  return best;
 }
 
 /** How much of a booking a reading found: complete fields first, then fewer unknown names. */
