@@ -4,9 +4,8 @@ import { describe, expect, it } from "vitest";
 import { setAsideChat } from "../src/app/chat/set-aside.js";
 import { CliError, runCli } from "../src/app/cli/commands.js";
 import { loadConfig } from "../src/app/config.js";
-import { MailDesk } from "../src/app/mail-desk.js";
 import { makeDesk, tempDir, testDb } from "./helpers.js";
-import { offlineDns, TEST_AUTHSERV_ID } from "./support/service.js";
+import { mailDeskOf } from "./support/mail-desk.js";
 
 const now = new Date("2026-12-07T02:05:00Z");
 
@@ -14,16 +13,7 @@ const now = new Date("2026-12-07T02:05:00Z");
 async function deskWithQuarantine() {
   const path = join(tempDir(), "desk.db");
   const desk = await makeDesk({}, path);
-  const mailDesk = new MailDesk(desk, {
-    own: { addresses: ["kythuat@hanoi.gov.vn"], messageIdDomain: "desk.hanoi.gov.vn" },
-    officialDomains: ["hanoi.gov.vn"],
-    requireAuth: true,
-    authservId: TEST_AUTHSERV_ID,
-    resolver: offlineDns,
-    maxBytes: 64 * 1024,
-    replyCapPerSender: 1000,
-    replyCapPerBooking: 1000,
-  });
+  const mailDesk = mailDeskOf(desk);
   const raw = Buffer.from(
     "From: vanthu.sct@hanoi.gov.vn\r\nMessage-ID: <odd@hanoi.gov.vn>\r\nSubject: x\r\n\r\nĐăng ký họp ngày 10/12\r\n",
   );

@@ -164,6 +164,22 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
         ? b.start! >= c.from && b.start! < c.to
         : b.start! < c.to && (b.end ?? b.start!) > c.from,
     );
+  /** One row's cells: the secret sessions' row (`null`) or an endpoint's. */
+  const cells = (e: Endpoint | null) =>
+    columns.map((c) => {
+      const here = inCell(e, c);
+      return (
+        <td>
+          {here.length ? (
+            <ul class="endpoints">
+              {here.map((b) => (
+                <Session b={b} user={user} zone={zone} />
+              ))}
+            </ul>
+          ) : null}
+        </td>
+      );
+    });
   const step = view.mode === "tuan" ? 7 : 1;
   const title =
     view.mode === "tuan"
@@ -254,20 +270,7 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
                   Phiên họp mật
                   <span class="meta"> điểm cầu chỉ quản trị viên xem được (Điều 5.2)</span>
                 </th>
-                {columns.map((c) => {
-                  const here = inCell(null, c);
-                  return (
-                    <td>
-                      {here.length ? (
-                        <ul class="endpoints">
-                          {here.map((b) => (
-                            <Session b={b} user={user} zone={zone} />
-                          ))}
-                        </ul>
-                      ) : null}
-                    </td>
-                  );
-                })}
+                {cells(null)}
               </tr>
             ) : null}
             {rows.map((e) => (
@@ -276,20 +279,7 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
                   {e.code}
                   <span class="meta"> {e.name}</span>
                 </th>
-                {columns.map((c) => {
-                  const here = inCell(e, c);
-                  return (
-                    <td>
-                      {here.length ? (
-                        <ul class="endpoints">
-                          {here.map((b) => (
-                            <Session b={b} user={user} zone={zone} />
-                          ))}
-                        </ul>
-                      ) : null}
-                    </td>
-                  );
-                })}
+                {cells(e)}
               </tr>
             ))}
           </tbody>
