@@ -79,6 +79,7 @@ export const BOTH_STORES = [
   "tests/web-public/page.test.ts",
   "tests/web/incident-timeline.test.ts",
   "tests/web/booking-cancel.test.ts",
+  "tests/web/booking-move.test.ts",
   "tests/web/pages-booking.test.ts",
   "tests/web/pages-directory.test.ts",
   "tests/web/paging.test.ts",

@@ -42,7 +42,13 @@ export function isDeskStaff(actor: Actor): boolean {
 }
 
 /** Why the desk refused an action, as a code a channel can branch on. */
-export type RefusalReason = "not-found" | "wrong-status" | "slot-taken" | "not-secret" | "forbidden";
+export type RefusalReason =
+  | "not-found"
+  | "wrong-status"
+  | "slot-taken"
+  | "not-secret"
+  | "forbidden"
+  | "change-refused";
 
 /**
  * An action a person asked for that the rules do not allow: the message says why, in Vietnamese, and `reason`

@@ -54,7 +54,16 @@ export async function changeBooking(
   code: string,
   patch: BookingPatch,
   actor: Actor,
-  opts: { now: Date; inbound?: InboundRef; notify?: NotifyOptions },
+  opts: {
+    now: Date;
+    inbound?: InboundRef;
+    notify?: NotifyOptions;
+    /**
+     * A technician trying a slot (the web desk): a change the rules refuse throws a DeskError with the answer's
+     * words, and nothing is written or sent; the clerk, who asked for nothing, is not told of it.
+     */
+    refuseQuietly?: boolean;
+  },
 ): Promise<ChangeResult> {
   const now = opts.now;
   return desk.store.tx(async (r) => {
@@ -132,6 +141,7 @@ export async function changeBooking(
         `Lịch họp ${code}: ${OUTCOME_VI[decision.outcome]}.`,
         `Không thể thay đổi lịch họp ${code}; lịch cũ được giữ nguyên.`,
       );
+      if (opts.refuseQuietly) throw new DeskError(text, "change-refused");
       await notify(desk, r, b, decision, undefined, now, {
         ...opts.notify,
         text,

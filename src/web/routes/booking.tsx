@@ -1,11 +1,14 @@
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { convert } from "html-to-text";
-import { cancelBooking } from "../../app/booking/index.js";
+import { DateTime } from "luxon";
+import { cancelBooking, changeBooking } from "../../app/booking/index.js";
 import { DeskError } from "../../app/desk.js";
 import { fieldVi } from "../../core/booking/rules.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import { REASON_VI, type ReasonCode } from "../../core/booking/types.js";
+import { localDateOf, localTimeOf } from "../../core/calendar/zone.js";
+import { wallClockInstant } from "../../core/text/vi-datetime.js";
 import type { CalendarData } from "../../mail/smtp-sender.js";
 import type { OutboxMessage } from "../../store/queue-repos.js";
 import { requireRole, requireUser, type WebCtx, type WebEnv, type WebUser, webActor } from "../context.js";
@@ -269,6 +272,43 @@ async function BookingPage(p: {
         </ol>
       </section>
       {CANCELLABLE.has(b.status) && REVIEW_ROLES.includes(p.user.role) ? (
+        <section aria-labelledby="doi-gio">
+          <h2 id="doi-gio">Đổi thời gian</h2>
+          <p class="meta">
+            Quy chế được xét lại với thời gian mới; nếu không bố trí được, lịch giữ nguyên và cơ quan đăng ký
+            không nhận thư nào. Nếu được, cơ quan đăng ký nhận thư trả lời kèm thư mời đã sửa.
+          </p>
+          <form method="post" action={`/dat-lich/${b.code}/doi-gio`}>
+            <Csrf user={p.user} />
+            <label for="doi-ngay">Ngày</label>
+            <input
+              id="doi-ngay"
+              name="ngay"
+              type="date"
+              required
+              value={r.start ? localDateOf(r.start, zone) : ""}
+            />
+            <label for="doi-tu">Từ</label>
+            <input
+              id="doi-tu"
+              name="tu"
+              type="time"
+              required
+              value={r.start ? localTimeOf(r.start, zone) : ""}
+            />
+            <label for="doi-den">Đến</label>
+            <input
+              id="doi-den"
+              name="den"
+              type="time"
+              required
+              value={r.end ? localTimeOf(r.end, zone) : ""}
+            />
+            <button type="submit">Đổi thời gian {b.code}</button>
+          </form>
+        </section>
+      ) : null}
+      {CANCELLABLE.has(b.status) && REVIEW_ROLES.includes(p.user.role) ? (
         <section aria-labelledby="huy-lich">
           <h2 id="huy-lich">Hủy lịch họp</h2>
           <form method="post" action={`/dat-lich/${b.code}/huy`}>
@@ -334,6 +374,47 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
     if (!done) return c.text(notFound(code), 404);
     ctx.kick();
     return c.redirect(withFlash(`/dat-lich/${code}`, "da-huy", code), 303);
+  });
+  // Move a session through the use case a clerk's reply uses: the rules run again on the new time; a refusal leaves
+  // the booking as it was and mails nobody (the technician reads why here); a change answers the clerk in the thread
+  // with the invite's next SEQUENCE and posts «ĐÃ THAY ĐỔI» to the group.
+  app.post("/dat-lich/:code/doi-gio", requireRole(...REVIEW_ROLES), async (c) => {
+    const user = c.get("user")!;
+    const code = c.req.param("code");
+    if (!CODE.test(code)) return c.text(notFound(code), 404);
+    const body = await c.req.parseBody();
+    const field = (k: string) => (typeof body[k] === "string" ? (body[k] as string).trim() : "");
+    const again = async (text: string, status: 400 | 409) => {
+      const data = await load(ctx, code);
+      if (!data) return c.text(notFound(code), 404);
+      return c.html(
+        <BookingPage ctx={ctx} user={user} data={data} flash={{ kind: "error", text }} />,
+        status,
+      );
+    };
+    const day = field("ngay");
+    const [from, to] = [field("tu"), field("den")];
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !DateTime.fromISO(day).isValid)
+      return again(`Ngày «${day}» không hợp lệ; hãy chọn ngày dạng 2026-12-10.`, 400);
+    const clock = (v: string) => /^([01]\d|2[0-3]):([0-5]\d)$/.exec(v);
+    const [f, t] = [clock(from), clock(to)];
+    if (!f || !t) return again(`Giờ «${f ? to : from}» không hợp lệ; hãy ghi dạng 14:30.`, 400);
+    const zone = ctx.desk.reg.zone;
+    const start = wallClockInstant(day, Number(f[1]), Number(f[2]), zone);
+    const end = wallClockInstant(day, Number(t[1]), Number(t[2]), zone);
+    if (end <= start) return again(`Giờ kết thúc ${to} phải sau giờ bắt đầu ${from}.`, 400);
+    try {
+      const res = await changeBooking(ctx.desk, code, { start, end }, webActor(user), {
+        now: ctx.now(),
+        refuseQuietly: true,
+      });
+      if (res.duplicate) return c.text(notFound(code), 404);
+    } catch (err) {
+      if (err instanceof DeskError) return again(err.message, 409);
+      throw err;
+    }
+    ctx.kick();
+    return c.redirect(withFlash(`/dat-lich/${code}`, "da-doi-gio", code), 303);
   });
   app.get("/dat-lich/:code/thu-moi.ics", requireUser, async (c) => {
     const code = c.req.param("code");

@@ -15,6 +15,11 @@ const FLASH: Record<string, { kind: "ok" | "error"; text: (code: string) => stri
     kind: "ok",
     text: (c) => `Đã hủy lịch họp ${c}; thư báo hủy (kèm thu hồi thư mời) và tin nhóm đang được gửi.`,
   },
+  "da-doi-gio": {
+    kind: "ok",
+    text: (c) =>
+      `Đã đổi thời gian lịch họp ${c} theo Quy chế; thư trả lời (kèm thư mời đã sửa) và tin nhóm đang được gửi.`,
+  },
   "da-nhan": { kind: "ok", text: (c) => `Đã nhận xử lý sự cố ${c}.` },
   "da-chuyen": { kind: "ok", text: (c) => `Đã chuyển sự cố ${c}.` },
   "da-xong": { kind: "ok", text: (c) => `Đã ghi nhận sự cố ${c} được khắc phục.` },
