@@ -25,6 +25,7 @@ export const BOTH_STORES = [
   "tests/chat.test.ts",
   "tests/cli-mail-ingest.test.ts",
   "tests/cli-polish.test.ts",
+  "tests/cli-move.test.ts",
   "tests/cli-quarantine.test.ts",
   "tests/cli.test.ts",
   "tests/desk.test.ts",

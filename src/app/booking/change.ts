@@ -1,7 +1,9 @@
+import { DateTime } from "luxon";
 import { decisionText, OUTCOME_VI } from "../../core/booking/messages.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import type { Booking, BookingRequest, Decision } from "../../core/booking/types.js";
 import { formatRangeVi } from "../../core/calendar/zone.js";
+import { wallClockInstant } from "../../core/text/vi-datetime.js";
 import { type Actor, type Desk, DeskError } from "../context.js";
 import { claimInbound, type InboundRef } from "./inbound.js";
 import { answerOptions, type NotifyOptions, notify } from "./notify.js";
@@ -164,4 +166,25 @@ export async function changeBooking(
     if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "changed", code);
     return { duplicate: false, booking, decision };
   });
+}
+
+/**
+ * A new time typed by a technician (the web desk's form, the CLI's options): a day «YYYY-MM-DD» and two clocks
+ * «HH:MM», as instants in `zone`, or what is wrong with them in Vietnamese.
+ */
+export function slotFromInput(
+  day: string,
+  from: string,
+  to: string,
+  zone: string,
+): { start: Date; end: Date } | { error: string } {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !DateTime.fromISO(day).isValid)
+    return { error: `Ngày «${day}» không hợp lệ; hãy chọn ngày dạng 2026-12-10.` };
+  const clock = (v: string) => /^([01]\d|2[0-3]):([0-5]\d)$/.exec(v);
+  const [f, t] = [clock(from), clock(to)];
+  if (!f || !t) return { error: `Giờ «${f ? to : from}» không hợp lệ; hãy ghi dạng 14:30.` };
+  const start = wallClockInstant(day, Number(f[1]), Number(f[2]), zone);
+  const end = wallClockInstant(day, Number(t[1]), Number(t[2]), zone);
+  if (end <= start) return { error: `Giờ kết thúc ${to} phải sau giờ bắt đầu ${from}.` };
+  return { start, end };
 }

@@ -20,7 +20,13 @@ import type { McuAdapter } from "../../mcu/port.js";
 import type { BookingRange } from "../../store/booking-repo.js";
 import { isPostgresUrl, maskUrl, maskUrlsIn } from "../../store/pg/url.js";
 import { type Repos, Store } from "../../store/store.js";
-import { cancelBooking, declassifyBooking, reviewBooking } from "../booking/index.js";
+import {
+  cancelBooking,
+  changeBooking,
+  declassifyBooking,
+  reviewBooking,
+  slotFromInput,
+} from "../booking/index.js";
 import { type Config, loadHolidayCalendar } from "../config.js";
 import { type Desk, DeskError } from "../desk.js";
 import { directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
@@ -71,6 +77,9 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
   booking show MÃ                      chi tiết và nhật ký của một lịch họp
   booking review MÃ confirm|reject --reason "..."   cán bộ kỹ thuật quyết định lịch chờ xem xét
   booking cancel MÃ --reason "..."     hủy một lịch họp
+  booking move MÃ --ngay NGÀY --tu HH:MM --den HH:MM
+                                       đổi thời gian một lịch họp (Quy chế được xét lại; không bố trí được
+                                       thì lịch giữ nguyên và không gửi thư nào)
   booking declassify MÃ --reason "..." bỏ đánh dấu mật (Điều 5.2) khi dấu hiệu mật bị nhận nhầm
   schedule [--date NGÀY] [--page N | --after MÃ] [--limit M]
                                        các phiên họp trong ngày, dạng bảng (mặc định hôm nay), từng trang
@@ -492,6 +501,35 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
           const b = (await cancelBooking(desk, code, actor, reason, io.now()))!;
           io.out(`${b.code}: ${STATUS_VI[b.status]}.`);
         }
+      } catch (err) {
+        if (err instanceof DeskError) throw new CliError(err.message);
+        throw err;
+      }
+      return;
+    }
+    if (sub === "move") {
+      const { values, positionals } = args(rest, {
+        ngay: { type: "string" },
+        tu: { type: "string" },
+        den: { type: "string" },
+        by: { type: "string" },
+      });
+      const code = (positionals[0] ?? "").toUpperCase();
+      if (!code || !values.ngay || !values.tu || !values.den)
+        throw new CliError(
+          "Cách dùng: npm run cli -- booking move MÃ --ngay 2026-12-10 --tu 14:00 --den 15:30",
+          2,
+        );
+      const slot = slotFromInput(values.ngay as string, values.tu as string, values.den as string, zone);
+      if ("error" in slot) throw new CliError(slot.error, 2);
+      const actor = { id: `cli:${(values.by as string | undefined) ?? "kythuat"}`, channel: "cli" as const };
+      try {
+        // A refused slot changes nothing and mails nobody: the operator reads why here.
+        const res = await changeBooking(desk, code, slot, actor, { now: io.now(), refuseQuietly: true });
+        if (!res.duplicate)
+          io.out(
+            `${code}: ${formatRangeVi(slot.start, slot.end, zone)} — ${STATUS_VI[res.booking.status]}; thư trả lời cho cơ quan đăng ký và tin nhóm đang chờ gửi.`,
+          );
       } catch (err) {
         if (err instanceof DeskError) throw new CliError(err.message);
         throw err;

@@ -1,14 +1,12 @@
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { convert } from "html-to-text";
-import { DateTime } from "luxon";
-import { cancelBooking, changeBooking } from "../../app/booking/index.js";
+import { cancelBooking, changeBooking, slotFromInput } from "../../app/booking/index.js";
 import { DeskError } from "../../app/desk.js";
 import { fieldVi } from "../../core/booking/rules.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import { REASON_VI, type ReasonCode } from "../../core/booking/types.js";
 import { localDateOf, localTimeOf } from "../../core/calendar/zone.js";
-import { wallClockInstant } from "../../core/text/vi-datetime.js";
 import type { CalendarData } from "../../mail/smtp-sender.js";
 import type { OutboxMessage } from "../../store/queue-repos.js";
 import { requireRole, requireUser, type WebCtx, type WebEnv, type WebUser, webActor } from "../context.js";
@@ -392,17 +390,9 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
         status,
       );
     };
-    const day = field("ngay");
-    const [from, to] = [field("tu"), field("den")];
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !DateTime.fromISO(day).isValid)
-      return again(`Ngày «${day}» không hợp lệ; hãy chọn ngày dạng 2026-12-10.`, 400);
-    const clock = (v: string) => /^([01]\d|2[0-3]):([0-5]\d)$/.exec(v);
-    const [f, t] = [clock(from), clock(to)];
-    if (!f || !t) return again(`Giờ «${f ? to : from}» không hợp lệ; hãy ghi dạng 14:30.`, 400);
-    const zone = ctx.desk.reg.zone;
-    const start = wallClockInstant(day, Number(f[1]), Number(f[2]), zone);
-    const end = wallClockInstant(day, Number(t[1]), Number(t[2]), zone);
-    if (end <= start) return again(`Giờ kết thúc ${to} phải sau giờ bắt đầu ${from}.`, 400);
+    const slot = slotFromInput(field("ngay"), field("tu"), field("den"), ctx.desk.reg.zone);
+    if ("error" in slot) return again(slot.error, 400);
+    const { start, end } = slot;
     try {
       const res = await changeBooking(ctx.desk, code, { start, end }, webActor(user), {
         now: ctx.now(),
