@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { convert } from "html-to-text";
 import { cancelBooking, changeBooking, slotFromInput } from "../../app/booking/index.js";
 import { DeskError } from "../../app/desk.js";
@@ -339,6 +339,15 @@ async function BookingPage(p: {
 export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const notFound = (code: string) => `Không có lịch họp «${code}».`;
+  /** The booking's page again with what was refused on top (a form's bad input, a rule's refusal). */
+  const refused = async (c: Context<WebEnv>, code: string, text: string, status: 400 | 409) => {
+    const data = await load(ctx, code);
+    if (!data) return c.text(notFound(code), 404);
+    return c.html(
+      <BookingPage ctx={ctx} user={c.get("user")!} data={data} flash={{ kind: "error", text }} />,
+      status,
+    );
+  };
   app.get("/dat-lich/:code", requireUser, async (c) => {
     const code = c.req.param("code");
     const data = CODE.test(code) ? await load(ctx, code) : null;
@@ -353,14 +362,7 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
     if (!CODE.test(code)) return c.text(notFound(code), 404);
     const body = await c.req.parseBody();
     const reason = (typeof body.reason === "string" ? body.reason : "").trim().slice(0, 500);
-    const again = async (text: string, status: 400 | 409) => {
-      const data = await load(ctx, code);
-      if (!data) return c.text(notFound(code), 404);
-      return c.html(
-        <BookingPage ctx={ctx} user={user} data={data} flash={{ kind: "error", text }} />,
-        status,
-      );
-    };
+    const again = (text: string, status: 400 | 409) => refused(c, code, text, status);
     if (!reason) return again("Hãy ghi lý do hủy: cơ quan đăng ký sẽ đọc lý do này.", 400);
     let done: Awaited<ReturnType<typeof cancelBooking>>;
     try {
@@ -382,14 +384,7 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
     if (!CODE.test(code)) return c.text(notFound(code), 404);
     const body = await c.req.parseBody();
     const field = (k: string) => (typeof body[k] === "string" ? (body[k] as string).trim() : "");
-    const again = async (text: string, status: 400 | 409) => {
-      const data = await load(ctx, code);
-      if (!data) return c.text(notFound(code), 404);
-      return c.html(
-        <BookingPage ctx={ctx} user={user} data={data} flash={{ kind: "error", text }} />,
-        status,
-      );
-    };
+    const again = (text: string, status: 400 | 409) => refused(c, code, text, status);
     const slot = slotFromInput(field("ngay"), field("tu"), field("den"), ctx.desk.reg.zone);
     if ("error" in slot) return again(slot.error, 400);
     const { start, end } = slot;
