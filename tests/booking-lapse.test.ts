@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { changeBooking, JOB, registerBooking, reviewBooking } from "../src/app/booking/index.js";
 import { infoReminderAt } from "../src/app/booking/timers.js";
 import { runDueJobs, sessionJobHandlers } from "../src/app/scheduler.js";
-import { at, makeDesk, request, TEST_DIALECT } from "./helpers.js";
+import { at, emergencyOverSession, makeDesk, request, TEST_DIALECT } from "./helpers.js";
 import { rawSql } from "./support/raw-sql.js";
 
 /** A registration sent late (under 24 h, Điều 12.2a) waits for a technician: needs-review. */
@@ -71,19 +71,7 @@ describe("a booking still unsettled when its session starts lapses", () => {
 
   it("a booking displaced by an emergency and never re-arranged lapses and its invite is withdrawn", async () => {
     const desk = await makeDesk();
-    const normal = await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
-    const urgent = await registerBooking(
-      desk,
-      request({
-        host: "Sở Y tế",
-        sender: "vanthu.syt@hanoi.gov.vn",
-        emergency: true,
-        title: "Ứng phó dịch bệnh khẩn cấp",
-        receivedAt: at("2026-12-10", "01:00"),
-      }),
-      { now: at("2026-12-10", "01:00") },
-    );
-    if (urgent.duplicate || normal.duplicate) throw new Error("unexpected duplicate");
+    const { normal, urgent } = await emergencyOverSession(desk);
     expect(urgent.decision.displaced).toEqual([normal.code]);
     await runDueJobs(desk, sessionJobHandlers(desk), at("2026-12-10", "09:00"));
     expect((await desk.store.read((r) => r.bookings.get(normal.code)))?.status).toBe("rejected");

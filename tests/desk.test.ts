@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { JOB, registerBooking, reviewBooking, workingDaysDeadline } from "../src/app/booking/index.js";
 import { runDueJobs, sessionJobHandlers } from "../src/app/scheduler.js";
-import { at, makeDesk, openTestStore, request, tempDir } from "./helpers.js";
+import { at, emergencyOverSession, makeDesk, openTestStore, request, tempDir } from "./helpers.js";
 
 const inbound = (key: string) => ({ channel: "mail", key });
 
@@ -85,19 +85,7 @@ describe("registerBooking: one transaction per registration", () => {
 
   it("Điều 11.3: an emergency displaces a session, whose agency is told, and the audit says why", async () => {
     const desk = await makeDesk();
-    const normal = await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
-    const urgent = await registerBooking(
-      desk,
-      request({
-        host: "Sở Y tế",
-        sender: "vanthu.syt@hanoi.gov.vn",
-        emergency: true,
-        title: "Ứng phó dịch bệnh khẩn cấp",
-        receivedAt: at("2026-12-10", "01:00"),
-      }),
-      { now: at("2026-12-10", "01:00") },
-    );
-    if (urgent.duplicate || normal.duplicate) throw new Error("unexpected duplicate");
+    const { normal, urgent } = await emergencyOverSession(desk);
     expect(urgent.decision.outcome).toBe("confirmed");
     expect(urgent.decision.displaced).toEqual([normal.code]);
     const displaced = await desk.store.read((r) => r.bookings.get(normal.code));

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type SQL, sql } from "drizzle-orm";
 import { afterEach, inject } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
 import { loadHolidayCalendar, ROOT } from "../src/app/config.js";
 import type { Desk } from "../src/app/desk.js";
 import { readDirectoryCsv } from "../src/app/directory/csv.js";
@@ -138,4 +139,25 @@ export async function makeDesk(
   const store = await openTestStore(path, dialect);
   if (!dbPath) await store.tx((r) => r.directory.replaceAll(sampleDirectory));
   return { store, reg: { ...DEFAULT_REGULATION, ...reg }, holidays: loadHolidayCalendar(CALENDAR_DIR) };
+}
+
+/**
+ * Điều 11.3's scene: Sở Công Thương's session (confirmed on 07/12 for 09:00–11:00 on 10/12), then Sở Y tế's
+ * emergency over the same endpoints, received at 01:00 on 10/12. Returns both registrations.
+ */
+export async function emergencyOverSession(desk: Desk) {
+  const normal = await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+  const urgent = await registerBooking(
+    desk,
+    request({
+      host: "Sở Y tế",
+      sender: "vanthu.syt@hanoi.gov.vn",
+      emergency: true,
+      title: "Ứng phó dịch bệnh khẩn cấp",
+      receivedAt: at("2026-12-10", "01:00"),
+    }),
+    { now: at("2026-12-10", "01:00") },
+  );
+  if (urgent.duplicate || normal.duplicate) throw new Error("unexpected duplicate");
+  return { normal, urgent };
 }
