@@ -1,23 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { at, makeDesk } from "./helpers.js";
-import { lastAnswer, mailDeskOf } from "./support/mail-desk.js";
+import { makeDesk } from "./helpers.js";
+import { CLERK_DATE, CLERK_NOW, lastAnswer, mailDeskOf, sendAsClerk } from "./support/mail-desk.js";
 import { mail } from "./support/service.js";
 
 // Found by trying the desk as a clerk writing the mails offices really write.
 
-const NOW = at("2026-11-30", "09:10"); // Monday
-const DATE = "Mon, 30 Nov 2026 09:00:00 +0700";
-
-async function send(body: string, subject?: string) {
-  const desk = await makeDesk();
-  const outcome = await mailDeskOf(desk).handle(
-    mail({ id: "m@hanoi.gov.vn", body, date: DATE, ...(subject ? { subject } : {}) }),
-    NOW,
-  );
-  const outbox = await desk.store.read((r) => r.outbox.list());
-  const bookings = await desk.store.read((r) => r.bookings.list({}));
-  return { desk, outcome, outbox, bookings, answer: await lastAnswer(desk) };
-}
+const NOW = CLERK_NOW;
+const DATE = CLERK_DATE;
+const send = sendAsClerk;
 
 describe("a mail to the desk that is no booking opens no booking", () => {
   const NOT_BOOKINGS: [string, string][] = [

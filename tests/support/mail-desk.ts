@@ -1,6 +1,8 @@
 import type { Desk } from "../../src/app/desk.js";
 import { MailDesk } from "../../src/app/mail-desk.js";
 import type { OutboxMessage } from "../../src/store/queue-repos.js";
+import { at, makeDesk } from "../helpers.js";
+import { mail } from "./service.js";
 
 export const MESSAGE_ID_DOMAIN = "kythuat.hanoi.gov.vn";
 
@@ -24,4 +26,20 @@ export async function mailAnswers(desk: Desk, booking?: string): Promise<OutboxM
 
 export async function lastAnswer(desk: Desk, booking?: string): Promise<string> {
   return String((await mailAnswers(desk, booking)).at(-1)?.payload.text ?? "");
+}
+
+/** Monday 30/11/2026 09:10, and the Date header of a mail written ten minutes before: the clerk suites' clock. */
+export const CLERK_NOW = at("2026-11-30", "09:10");
+export const CLERK_DATE = "Mon, 30 Nov 2026 09:00:00 +0700";
+
+/** A clerk's mail (Sở Công Thương's mailbox) to a fresh desk: what the desk did, and what it answered. */
+export async function sendAsClerk(body: string, subject?: string) {
+  const desk = await makeDesk();
+  const outcome = await mailDeskOf(desk).handle(
+    mail({ id: "m@hanoi.gov.vn", body, date: CLERK_DATE, ...(subject ? { subject } : {}) }),
+    CLERK_NOW,
+  );
+  const outbox = await desk.store.read((r) => r.outbox.list());
+  const bookings = await desk.store.read((r) => r.bookings.list({}));
+  return { desk, outcome, outbox, bookings, booking: bookings[0], answer: await lastAnswer(desk) };
 }
