@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { at } from "../helpers.js";
-import { login, PASSWORD, PEOPLE, post, webDesk } from "../web/support.js";
+import { login, PASSWORD, PEOPLE, post, saveIncident, webDesk } from "../web/support.js";
 
 const NOW = at("2026-12-10", "08:00");
 const BASE = "http://ban-ky-thuat.hanoi.gov.vn";
@@ -50,21 +50,7 @@ describe("web desk: no open redirect after login", () => {
 
   it("an incident action's «ve» never sends the person to another host", async () => {
     const { desk, app } = await webDesk({ now: () => NOW });
-    await desk.store.tx((r) =>
-      r.incidents.save({
-        code: "SC-2026-0001",
-        endpoint: "CX-00008",
-        booking: null,
-        category: "audio",
-        route: "mcu",
-        status: "open",
-        reporter: "telegram:1",
-        text: "mất tiếng",
-        assignee: null,
-        openedAt: NOW,
-        updatedAt: NOW,
-      }),
-    );
+    await saveIncident(desk, NOW);
     const s = await login(app, "tech");
     for (const ve of TRICKS) {
       const fields = { _csrf: s.csrf, ve, note: "đã gọi điểm cầu" };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../../src/app/booking/index.js";
 import { at, request } from "../helpers.js";
-import { login, webDesk } from "../web/support.js";
+import { login, saveIncident, webDesk } from "../web/support.js";
 
 const NOW = at("2026-12-10", "08:00");
 
@@ -68,21 +68,7 @@ describe("web desk: a secret session's endpoints are shown to admins only", () =
     const { desk, app } = await webDesk({ now: () => NOW });
     const { code, places } = await secretSession(desk);
     const [at0, other] = places as [string, string];
-    await desk.store.tx((r) =>
-      r.incidents.save({
-        code: "SC-2026-0001",
-        endpoint: at0,
-        booking: code,
-        category: "audio",
-        route: "mcu",
-        status: "open",
-        reporter: "telegram:1",
-        text: "mất tiếng",
-        assignee: null,
-        openedAt: NOW,
-        updatedAt: NOW,
-      }),
-    );
+    await saveIncident(desk, NOW, { endpoint: at0, booking: code });
     const list = async (cookie: string, endpoint: string) =>
       (await app.request(`/su-co?diem-cau=${endpoint}`, { headers: { cookie } })).text();
     const tech = await login(app, "tech");

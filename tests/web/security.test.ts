@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../../src/app/booking/index.js";
 import { at, request } from "../helpers.js";
-import { login, PASSWORD, PEOPLE, post, webDesk } from "./support.js";
+import { login, PASSWORD, PEOPLE, post, saveIncident, webDesk } from "./support.js";
 
 const NOW = at("2026-12-10", "08:00");
 
@@ -134,21 +134,7 @@ describe("web desk: escaping and secrecy", () => {
       { now: at("2026-12-08", "08:00") },
     );
     expect(!live.duplicate && live.booking.status).toBe("confirmed");
-    await desk.store.tx((r) =>
-      r.incidents.save({
-        code: "SC-2026-0001",
-        endpoint: "CX-00008",
-        booking: null,
-        category: "audio",
-        route: "mcu",
-        status: "open",
-        reporter: "telegram:1",
-        text: `mất tiếng ${evil}`,
-        assignee: null,
-        openedAt: NOW,
-        updatedAt: NOW,
-      }),
-    );
+    await saveIncident(desk, NOW, { text: `mất tiếng ${evil}` });
     const admin = await login(app, "admin");
     const pages = ["/hom-nay", "/hom-nay?phan=song", "/cho-xu-ly", "/su-co", "/su-co/SC-2026-0001"];
     for (const path of pages) {

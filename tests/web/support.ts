@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import type { Desk } from "../../src/app/desk.js";
+import type { Incident } from "../../src/core/incident/types.js";
 import { setPassword } from "../../src/web/auth/accounts.js";
 import type { WebEnv } from "../../src/web/context.js";
 import { webApp } from "../../src/web/server.js";
@@ -57,4 +58,24 @@ export function post(
   headers: Record<string, string> = {},
 ) {
   return app.request(path, { method: "POST", body: new URLSearchParams(fields), headers });
+}
+
+/** An open audio fault SC-2026-0001 at CX-00008 reported at `at`, saved straight into the store (`over` on top). */
+export async function saveIncident(desk: Desk, at: Date, over: Partial<Incident> = {}): Promise<void> {
+  await desk.store.tx((r) =>
+    r.incidents.save({
+      code: "SC-2026-0001",
+      endpoint: "CX-00008",
+      booking: null,
+      category: "audio",
+      route: "mcu",
+      status: "open",
+      reporter: "telegram:1",
+      text: "mất tiếng",
+      assignee: null,
+      openedAt: at,
+      updatedAt: at,
+      ...over,
+    }),
+  );
 }
