@@ -155,6 +155,17 @@ try {
     );
     const serverTicks = () => backends.reduce((a, b) => a + procTicks(Number(b.pid)), 0);
     const profiler = process.env.PG_TRIPS_PROF ? await startProfile() : null;
+    // WAL written over the run: what the server writes and flushes per registration, the same under any load.
+    const lsn = async () =>
+      (await store!.conn.all<{ lsn: string }>(sql`SELECT pg_current_wal_lsn()::text AS lsn`))[0]!.lsn;
+    const walBytes = (a: string, b: string) => {
+      const n = (x: string) => {
+        const [hi, lo] = x.split("/");
+        return Number.parseInt(hi!, 16) * 2 ** 32 + Number.parseInt(lo!, 16);
+      };
+      return n(b) - n(a);
+    };
+    const lsn0 = await lsn();
     const cpu0 = process.cpuUsage();
     const srv0 = serverTicks();
     const perOutcome = new Map<string, { regs: number; trips: number; wall: number[] }>();
@@ -183,9 +194,10 @@ try {
     const cpu = process.cpuUsage(cpu0);
     await profiler?.(`${process.env.PG_TRIPS_PROF}-${name.split(" ")[0]}.cpuprofile`);
     const srvMs = ((serverTicks() - srv0) * 1000) / TICKS;
+    const wal = walBytes(lsn0, await lsn());
     console.log(`\n${name}, ${N} registrations, load ${load()}, ${await settings(store)}`);
     console.log(
-      `  CPU per registration: desk ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms (user ${(cpu.user / 1000 / N).toFixed(2)}), server ${(srvMs / N).toFixed(2)} ms (${backends.length} backends)`,
+      `  CPU per registration: desk ${((cpu.user + cpu.system) / 1000 / N).toFixed(2)} ms (user ${(cpu.user / 1000 / N).toFixed(2)}), server ${(srvMs / N).toFixed(2)} ms (${backends.length} backends); WAL ${(wal / N).toFixed(0)} bytes`,
     );
     for (const [o, s] of perOutcome)
       console.log(

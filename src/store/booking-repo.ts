@@ -725,7 +725,7 @@ export class BookingRepo {
     const before = day === null ? 0 : this.dayVersion(day);
     // PostgreSQL: the same patch, from the day's version read (and locked) just before the writes and read again
     // just after them, all deferred into the transaction's next message: no round trip (see ownWriteAt).
-    const after = this.pgOwnWrite(b, row);
+    const after = this.pgOwnWrite(b, row, opts);
     // PostgreSQL: deferred with the transaction's next message (see Conn.deferred); SQLite runs it now.
     await this.q.upsert.later(driverRow(row));
     if (day !== null)
@@ -738,16 +738,21 @@ export class BookingRepo {
    * PostgreSQL inside `Store.tx`, with a cache: defer a locked read of the day's version before the save's writes;
    * returns what defers the read after them, whose callback patches the cache. The lock (FOR UPDATE) keeps any other
    * writer of the day out from the first read to the commit, so `after` is this save's bump alone.
+   *
+   * A fresh booking that holds no slot (a rejection, a booking waiting for details) is an INSERT the day's trigger
+   * does not count (`bump_schedule_days` counts held statuses only): the day's version and the cache stay as they
+   * are, and neither read nor the row lock is sent (the lock dirtied the day's row page in every rejection).
    */
-  private pgOwnWrite(b: Booking, row: Row): (() => void) | null {
+  private pgOwnWrite(b: Booking, row: Row, opts: { fresh?: boolean }): (() => void) | null {
     const sink = this.conn.deferred;
     if (!sink || !this.cache || !row.startAt) return null;
     const day = Math.floor(row.startAt.getTime() / DAY_MS);
     if (!Number.isSafeInteger(day)) return null;
+    if (opts.fresh && !HOLDING_STATUSES.includes(b.status)) return null;
+    const held = heldRowOf(b, row.ports);
     const cache = this.cache;
     let before: number | null = null;
     const read = "SELECT version FROM schedule_days WHERE day = $1";
-    const held = heldRowOf(b, row.ports);
     // A day that had no holder has no row to lock: one at version 0 (what a missing row reads as) is made first. If
     // another desk inserts it meanwhile, this waits for it and reads its version.
     if (held)
