@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, ROOT } from "../src/app/config.js";
-import { configSecrets, createLog } from "../src/app/ops/log.js";
+import { configSecrets, createLog, scrubKeys } from "../src/app/ops/log.js";
 import { DeskService } from "../src/app/service.js";
 import { at, sampleDirectory, tempDir, testDb } from "./helpers.js";
 import { useMailServers } from "./support/mail-servers.js";
@@ -40,6 +40,29 @@ describe("logs through pino", () => {
     for (const s of ["t-1", "p-1", "p-2", "a-1", "a-2", "w-1", "gia-tri-bi-mat"])
       expect(lines[0]).not.toContain(s);
     expect(line.message).toBe("lỗi khi gọi https://api/bot***/getMe");
+  });
+
+  it("finds secret keys in arrays, in errors and deeper than three levels, and copies nothing when there are none", () => {
+    const { lines, destination } = capture();
+    const log = createLog({ level: "info", destination });
+    const err = Object.assign(new Error("yêu cầu thất bại"), {
+      config: { headers: { Authorization: "Bearer e-1" } },
+    });
+    log("zalo-failed", {
+      attempts: [{ request: { cookie: "c-1" } }, { ok: true }],
+      err,
+      a: { b: { c: { d: { e: { token: "t-5" } } } } },
+    });
+    const line = JSON.parse(lines[0]!);
+    for (const s of ["e-1", "c-1", "t-5"]) expect(lines[0]).not.toContain(s);
+    expect(line.attempts[0].request.cookie).toBe("***");
+    expect(line.attempts[1]).toEqual({ ok: true });
+    expect(line.err.message).toBe("yêu cầu thất bại");
+    expect(line.a.b.c.d.e.token).toBe("***");
+    // The caller's objects are left as they were.
+    expect(err.config.headers.Authorization).toBe("Bearer e-1");
+    const clean = { event: "mail", n: [1, { x: 2 }] };
+    expect(scrubKeys(clean)).toBe(clean);
   });
 
   describe("a full run of the desk", () => {
