@@ -43,7 +43,9 @@ export function scrubKeys(v: unknown, depth = 0): unknown {
     let out: unknown[] | null = null;
     for (let i = 0; i < v.length; i++) {
       const x = scrubKeys(v[i], depth + 1);
-      if (x !== v[i]) (out ??= v.slice())[i] = x;
+      if (x === v[i]) continue;
+      out ??= v.slice();
+      out[i] = x;
     }
     return out ?? v;
   }
