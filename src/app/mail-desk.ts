@@ -21,7 +21,14 @@ import { readHead } from "../mail/head.js";
 import { MailReader } from "../mail/parse-file.js";
 import type { ReadAhead } from "../mail/read-pool.js";
 import type { MailThread } from "../mail/thread.js";
-import { resolveParticipants, supportsSaid, toBookingRequest, understand } from "../mail/understand.js";
+import {
+  resolveParticipants,
+  supportsSaid,
+  toBookingRequest,
+  understand,
+  understandingOf,
+  understandNewBooking,
+} from "../mail/understand.js";
 import type { DirectorySnapshot } from "../store/directory-repo.js";
 import type { Repos, Store } from "../store/store.js";
 import {
@@ -364,20 +371,12 @@ export class MailDesk {
       }
     }
     // Understood on the reader's thread against this very directory, for this agency: the same answer as here
-    // (src/mail/read-worker.ts calls understand with the same context: keep the two calls alike).
+    // (src/mail/read-worker.ts makes the same understandNewBooking call).
     const ahead =
       understood && tag !== undefined && understood.tag === tag && understood.agency === agency.name
         ? understood.parsed
         : null;
-    const parsed =
-      ahead ??
-      understand(facts, {
-        matcher: reader.matcher,
-        zone: this.desk.reg.zone,
-        defaultDurationMinutes: this.desk.reg.defaultDurationMinutes,
-        workday: this.desk.reg.workday,
-        senderAgency: agency.name,
-      });
+    const parsed = ahead ?? understandNewBooking(facts, reader.matcher, this.desk.reg, agency.name);
     if (!looksLikeBooking(facts, parsed.start, parsed.title, this.desk.reg.zone))
       return this.notBooking(facts, raw, now, ctx, agency.name, capped);
     // «xem văn bản đính kèm»: the clerk must learn that the desk read the mail, not the file.
@@ -470,13 +469,7 @@ export class MailDesk {
     const parsed = understand(
       // A reply's signature is no request to change the contact, but it completes a booking that has none.
       { ...facts, subject: "", signature: opts.needsContact ? facts.signature : "" },
-      {
-        matcher: reader.matcher,
-        zone: this.desk.reg.zone,
-        defaultDurationMinutes: this.desk.reg.defaultDurationMinutes,
-        workday: this.desk.reg.workday,
-        senderAgency: agency,
-      },
+      { matcher: reader.matcher, ...understandingOf(this.desk.reg), senderAgency: agency },
     );
     const times = findTimes(folded);
     const dates = findDates(text, folded, facts.date ?? new Date(), this.desk.reg.zone);

@@ -13,6 +13,7 @@ import { ownFault, SET_ASIDE_AFTER } from "../core/jobs/faults.js";
 import type { DnsResolver } from "../mail/authenticity.js";
 import type { MailIntake, MailPosition } from "../mail/intake.js";
 import type { MailReadWorker } from "../mail/read-pool.js";
+import { understandingOf } from "../mail/understand.js";
 import { MCU_FACTORIES } from "../mcu/factory.js";
 import type { McuAdapter } from "../mcu/port.js";
 import { type Claimant, judgeLease, type Lease } from "../store/lease-repo.js";
@@ -421,10 +422,8 @@ export class DeskService {
       // Mails are read on a thread of their own while the ones before them are decided (src/mail/read-pool.ts);
       // oversized mail is quarantined unread, so it is not read ahead either.
       const reg = this.desk.reg;
-      const reader = new MailReadWorker(
-        this.mailDesk.opts.own,
-        { zone: reg.zone, defaultDurationMinutes: reg.defaultDurationMinutes, workday: reg.workday },
-        (message) => this.log("mail-reader-failed", { message }),
+      const reader = new MailReadWorker(this.mailDesk.opts.own, understandingOf(reg), (message) =>
+        this.log("mail-reader-failed", { message }),
       ).start();
       // The directory as it is now: the first mails are understood on the reader's thread too.
       const snapshot = await store.read((r) => r.directory.snapshot()).catch(() => null);

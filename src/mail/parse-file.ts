@@ -5,7 +5,7 @@ import type { Directory } from "../core/directory/types.js";
 import type { Regulation } from "../core/regulation.js";
 import { snapshotOf } from "../store/directory-repo.js";
 import { type MailFacts, type OwnIdentity, readMail } from "./extract.js";
-import { type ParsedBooking, understand } from "./understand.js";
+import { type ParsedBooking, understand, understandingOf } from "./understand.js";
 
 /** Reads mail files against one directory; shared by `mail parse` and `booking decide`. */
 export class MailReader {
@@ -24,13 +24,7 @@ export class MailReader {
   async read(raw: Buffer): Promise<{ facts: MailFacts; parsed: ParsedBooking }> {
     const facts = await readMail(raw, this.own);
     const senderAgency = facts.from ? (this.snapshot.agencyByMailbox(facts.from)?.name ?? null) : null;
-    const parsed = understand(facts, {
-      matcher: this.matcher,
-      zone: this.reg.zone,
-      defaultDurationMinutes: this.reg.defaultDurationMinutes,
-      workday: this.reg.workday,
-      senderAgency,
-    });
+    const parsed = understand(facts, { matcher: this.matcher, ...understandingOf(this.reg), senderAgency });
     parsed.autoReply = facts.autoReason !== null;
     return { facts, parsed };
   }

@@ -4,14 +4,7 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { DirectorySnapshot } from "../store/directory-repo.js";
 import { type MailFacts, type OwnIdentity, readMail } from "./extract.js";
-import type { ParsedBooking } from "./understand.js";
-
-/** What `understand` is told besides the mail, the directory and the sender's agency: the regulation's figures. */
-export interface Understanding {
-  zone: string;
-  defaultDurationMinutes: number;
-  workday?: { start: string; end: string };
-}
+import type { ParsedBooking, Understanding } from "./understand.js";
 
 /** A mail read ahead: its facts and, for a mail from an agency's mailbox, what `understand` made of it. */
 export interface ReadAhead {

@@ -7,8 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { Directory } from "../core/directory/types.js";
 import { snapshotOf } from "../store/directory-repo.js";
 import { type OwnIdentity, readMail } from "./extract.js";
-import type { Understanding } from "./read-pool.js";
-import { understand } from "./understand.js";
+import { type Understanding, understandNewBooking } from "./understand.js";
 
 const { own, understanding } = workerData as { own: OwnIdentity; understanding: Understanding };
 const port = parentPort!;
@@ -20,12 +19,8 @@ async function read(raw: Buffer) {
   const agency =
     dir && facts.from && !facts.autoReason ? dir.snapshot.agencyByMailbox(facts.from) : undefined;
   if (!dir || !agency) return { facts, understood: null };
-  // The context MailDesk.route gives understand for a new booking: keep the two calls alike.
-  const parsed = understand(facts, {
-    matcher: dir.snapshot.matcher(),
-    ...understanding,
-    senderAgency: agency.name,
-  });
+  // The very call MailDesk.route makes for a new booking.
+  const parsed = understandNewBooking(facts, dir.snapshot.matcher(), understanding, agency.name);
   return { facts, understood: { tag: dir.tag, agency: agency.name, parsed } };
 }
 

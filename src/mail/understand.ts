@@ -595,6 +595,32 @@ function outsideTimes(
   return { start, other: null };
 }
 
+/** What `understand` is told besides the mail, the directory and the sender's agency: the regulation's figures. */
+export interface Understanding {
+  zone: string;
+  defaultDurationMinutes: number;
+  /** Office hours (local «HH:MM»): what «cả ngày» books. */
+  workday?: { start: string; end: string };
+}
+
+/** The regulation's figures `understand` reads (a Regulation, or anything with them). */
+export function understandingOf(reg: Understanding): Understanding {
+  return { zone: reg.zone, defaultDurationMinutes: reg.defaultDurationMinutes, workday: reg.workday };
+}
+
+/**
+ * A mail from `senderAgency`'s mailbox understood as a new booking: the one call MailDesk.route and the mail
+ * reader's thread (read-worker.ts) both make, so that an answer read ahead is the answer the desk would make.
+ */
+export function understandNewBooking(
+  facts: Parameters<typeof understand>[0],
+  matcher: DirectoryMatcher,
+  understanding: Understanding,
+  senderAgency: string,
+): ParsedBooking {
+  return understand(facts, { matcher, ...understandingOf(understanding), senderAgency });
+}
+
 export interface UnderstandContext {
   matcher: DirectoryMatcher;
   zone: string;
