@@ -1,32 +1,13 @@
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { CliError } from "../src/app/cli/commands.js";
-import { DirectoryCsvError, directoryToCsv, readDirectoryCsv } from "../src/app/directory/csv.js";
+import { directoryToCsv, readDirectoryCsv } from "../src/app/directory/csv.js";
 import { importDirectory } from "../src/app/directory/import.js";
-import { at, makeDesk, request, SAMPLE_DIR, sampleDirectory, tempDir } from "./helpers.js";
+import { at, makeDesk, request, sampleDirectory, tempDir } from "./helpers.js";
 import { cliHere } from "./support/cli-here.js";
-
-function copySample(): string {
-  const dir = tempDir();
-  cpSync(SAMPLE_DIR, dir, { recursive: true });
-  return dir;
-}
-
-function edit(dir: string, file: string, fn: (text: string) => string) {
-  writeFileSync(join(dir, file), fn(readFileSync(join(dir, file), "utf8")));
-}
-
-function problemsOf(dir: string): string[] {
-  try {
-    readDirectoryCsv(dir);
-  } catch (err) {
-    if (err instanceof DirectoryCsvError) return err.message.split("\n");
-    throw err;
-  }
-  return [];
-}
+import { copySample, edit, problemsOf } from "./support/directory-csv.js";
 
 /** Excel with Vietnamese regional settings: `;` between fields, commas left inside values. */
 function toSemicolons(text: string): string {

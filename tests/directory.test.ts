@@ -1,30 +1,11 @@
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DirectoryCsvError, directoryToCsv, readDirectoryCsv } from "../src/app/directory/csv.js";
+import { directoryToCsv, readDirectoryCsv } from "../src/app/directory/csv.js";
 import { checkDirectory } from "../src/core/directory/check.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";
-import { makeDesk, SAMPLE_DIR, sampleDirectory, tempDir } from "./helpers.js";
-
-function copySample(): string {
-  const dir = tempDir();
-  cpSync(SAMPLE_DIR, dir, { recursive: true });
-  return dir;
-}
-
-function edit(dir: string, file: string, fn: (text: string) => string) {
-  writeFileSync(join(dir, file), fn(readFileSync(join(dir, file), "utf8")));
-}
-
-function problemsOf(dir: string): string[] {
-  try {
-    readDirectoryCsv(dir);
-  } catch (err) {
-    if (err instanceof DirectoryCsvError) return err.message.split("\n");
-    throw err;
-  }
-  return [];
-}
+import { makeDesk, sampleDirectory, tempDir } from "./helpers.js";
+import { copySample, edit, problemsOf } from "./support/directory-csv.js";
 
 describe("directory CSV (Điều 7, 9, 10, 19)", () => {
   it("the sample directory holds the city bodies and the 126 commune-level units, with no violation", () => {

@@ -1,33 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "../src/core/booking/decide.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";
-import { MailReader, parseJson } from "../src/mail/parse-file.js";
+import { parseJson } from "../src/mail/parse-file.js";
 import { toBookingRequest } from "../src/mail/understand.js";
 import { snapshotOf } from "../src/store/directory-repo.js";
 import { sampleDirectory, ZONE } from "./helpers.js";
+import { codeOf, reader } from "./support/understand.js";
 
 /**
  * Booking mail in the forms Hanoi's offices write it (issue 9, "Understanding"): one table per class of error,
  * each row a whole raw mail and what the desk must read from it. Every mail is sent on Monday 30/11/2026.
  */
-
-const reader = new MailReader(sampleDirectory, DEFAULT_REGULATION, {
-  addresses: ["kythuat@hanoi.gov.vn"],
-  messageIdDomain: "desk.hanoi.gov.vn",
-});
-
-/** The endpoint code of a name the sample directory spells exactly (endpoint name, alias or agency). */
-function codeOf(name: string): string {
-  const key = name.toLowerCase();
-  const e = sampleDirectory.endpoints.find(
-    (x) =>
-      x.name.toLowerCase() === key ||
-      x.aliases.some((a) => a.toLowerCase() === key) ||
-      x.agency.toLowerCase() === key,
-  );
-  if (!e) throw new Error(`no endpoint for ${name}`);
-  return e.code;
-}
 
 const SENT = "Mon, 30 Nov 2026 08:30:00 +0700";
 let serial = 0;

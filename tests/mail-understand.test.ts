@@ -1,31 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_REGULATION } from "../src/core/regulation.js";
 import { cleanBody } from "../src/mail/extract.js";
-import { MailReader, parseJson } from "../src/mail/parse-file.js";
+import { parseJson } from "../src/mail/parse-file.js";
 import { parseContact } from "../src/mail/understand.js";
-import { sampleDirectory, ZONE } from "./helpers.js";
+import { ZONE } from "./helpers.js";
+import { codeOf, reader } from "./support/understand.js";
 
 const FIXTURES = join(import.meta.dirname, "fixtures/mail");
-const reader = new MailReader(sampleDirectory, DEFAULT_REGULATION, {
-  addresses: ["kythuat@hanoi.gov.vn"],
-  messageIdDomain: "desk.hanoi.gov.vn",
-});
-
-/** The endpoint code a sample names: by endpoint name, alias or agency. */
-function codeOf(name: string): string {
-  const key = name.toLowerCase();
-  const e = sampleDirectory.endpoints.find(
-    (x) =>
-      x.name.toLowerCase() === key ||
-      x.aliases.some((a) => a.toLowerCase() === key) ||
-      x.agency.toLowerCase() === key,
-  );
-  if (!e) throw new Error(`no endpoint for ${name}`);
-  return e.code;
-}
-
 function mail(body: string, headers: Record<string, string> = {}, from = "vanthu.sct@hanoi.gov.vn"): Buffer {
   const head = {
     From: `Văn thư <${from}>`,
