@@ -67,6 +67,7 @@ export const BOTH_STORES = [
   "tests/security/mail-forged-cancel.test.ts",
   "tests/security/mail-poison.test.ts",
   "tests/security/nul-inputs.test.ts",
+  "tests/security/report-secret-omitted.test.ts",
   "tests/security/secret-chat-suco.test.ts",
   "tests/security/web-live-streams.test.ts",
   "tests/security/web-secret-places.test.ts",
