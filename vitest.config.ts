@@ -69,6 +69,7 @@ export const BOTH_STORES = [
   "tests/security/nul-inputs.test.ts",
   "tests/security/report-secret-omitted.test.ts",
   "tests/security/secret-chat-suco.test.ts",
+  "tests/security/web-booking-doors.test.ts",
   "tests/security/web-live-streams.test.ts",
   "tests/security/web-secret-places.test.ts",
   "tests/security/secret-ambiguous.test.ts",
