@@ -155,4 +155,28 @@ describe("web cancel and move: what held", () => {
     expect(text).toContain("đã có lịch họp khác trùng thời gian");
     for (const leak of [secret, SECRET.title, SECRET.host, "mật"]) expect(text).not.toContain(leak);
   });
+
+  it("a technician's cancel reason for a secret session reaches its clerk, never the group (CLI alike)", async () => {
+    const { desk, app } = await webDesk({ now: () => NOW });
+    const secret = await book(desk, SECRET);
+    const tech = await login(app, "tech");
+    const page = await (
+      await app.request(`/dat-lich/${secret}`, { headers: { cookie: tech.cookie } })
+    ).text();
+    expect(page).toContain("Lý do hủy (gửi cho cơ quan đăng ký; nhóm hỗ trợ chỉ đọc «phiên mật»)");
+    const before = (await desk.store.read((r) => r.outbox.list({ booking: secret }))).length;
+    const reason = "đồng chí Giám đốc Sở Tư pháp bận đột xuất";
+    const res = await post(
+      app,
+      `/dat-lich/${secret}/huy`,
+      { _csrf: tech.csrf, reason },
+      { cookie: tech.cookie },
+    );
+    expect(res.status).toBe(303);
+    const out = (await desk.store.read((r) => r.outbox.list({ booking: secret }))).slice(before);
+    expect(out.filter((m) => m.channel === "group").map((m) => m.payload.text)).toEqual([
+      `[${secret}] ĐÃ HỦY — phiên mật`,
+    ]);
+    expect(String(out.find((m) => m.channel === "mail")?.payload.text)).toContain(`Lý do: ${reason}.`);
+  });
 });

@@ -53,7 +53,9 @@ export async function cancelBooking(
       text,
       kind: "booking-cancelled",
       calendar: "CANCEL",
-      groupText: `[${code}] ĐÃ HỦY — ${reason}`,
+      // A technician's reason is free text («Giám đốc Sở … bận»): for a secret session it goes to its clerk only,
+      // the group reads what it reads for any other change of one (Điều 5.2).
+      groupText: `[${code}] ĐÃ HỦY — ${b.request.secret ? "phiên mật" : reason}`,
     });
     if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "cancelled", code);
     return next;
