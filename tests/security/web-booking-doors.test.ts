@@ -79,6 +79,31 @@ describe("web move: a double submit or the same time again mails the clerk once"
   });
 });
 
+describe("web move: a mistyped year", () => {
+  it("a move past the booking horizon (2062 for 2026) is refused and mails nobody; the session keeps its slot", async () => {
+    const { desk, app } = await webDesk({ now: () => NOW });
+    const code = await book(desk);
+    const tech = await login(app, "tech");
+    const before = await mailsOf(desk, code);
+    const res = await post(
+      app,
+      `/dat-lich/${code}/doi-gio`,
+      { _csrf: tech.csrf, ngay: "2062-12-10", tu: "09:00", den: "11:00" },
+      { cookie: tech.cookie },
+    );
+    expect(res.status).toBe(409);
+    const text = flashOf(await res.text());
+    expect(text).toContain(`Không thể thay đổi lịch họp ${code}; lịch cũ được giữ nguyên.`);
+    expect(text).toContain("xa hơn 12 tháng kể từ hôm nay");
+    expect(await mailsOf(desk, code)).toEqual(before);
+    const b = await desk.store.read((r) => r.bookings.get(code));
+    expect([b?.status, b?.request.start?.toISOString()]).toEqual([
+      "confirmed",
+      at("2026-12-10", "09:00").toISOString(),
+    ]);
+  });
+});
+
 describe("web cancel and move: what held", () => {
   it("a double cancel cancels once and mails the clerk once", async () => {
     const { desk, app } = await webDesk({ now: () => NOW });

@@ -148,6 +148,14 @@ export async function changeBooking(
       channel: actor.channel,
       reason: `thay đổi: ${what}`,
     });
+    // A technician's slot past the booking horizon is a mistyped year or month (2062 for 2026): the rule sends a
+    // clerk's such date to a technician, but here the technician typed it. Refused, nothing written or mailed.
+    const tooFar = decision.reasons.find((x) => x.code === "too-far-ahead");
+    if (opts.refuseQuietly && tooFar)
+      throw new DeskError(
+        `Không thể thay đổi lịch họp ${code}; lịch cũ được giữ nguyên.\n- ${tooFar.message}`,
+        "change-refused",
+      );
     // A rejected change, or one whose end is not after its start, leaves the booking as it was: the clerk is
     // told why and keeps the old slot.
     const nonsense = decision.reasons.some((x) => x.code === "invalid-time");
