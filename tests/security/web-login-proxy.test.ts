@@ -4,7 +4,7 @@ import { PER_LOGIN_FAILURES } from "../../src/web/auth/login-guard.js";
 import { listen, type RunningWeb } from "../../src/web/server.js";
 import type { WebSettings } from "../../src/web/settings.js";
 import { at } from "../helpers.js";
-import { login, PASSWORD, PEOPLE, webDesk } from "../web/support.js";
+import { login, PASSWORD, PEOPLE, post, webDesk } from "../web/support.js";
 
 /**
  * Threats at the login form, through a real listening server:
@@ -132,6 +132,23 @@ describe("web login lockout by login and client address", () => {
     expect((await attempt(PEOPLE.tech.login, "x", "198.51.100.1")).error).toContain("thử lại sau 5 phút");
     now = new Date(NOW.getTime() + 16 * 60_000);
     expect((await attempt(PEOPLE.tech.login, PASSWORD, "198.51.100.1")).status).toBe(303);
+  });
+
+  it("wrong passwords sent in parallel from one address are checked no more than the lockout allows", async () => {
+    const { app } = await webDesk({
+      now: () => NOW,
+      settings: { loginPerMinute: 100, lockout: { attempts: 3, minutes: 15 } },
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        post(app, "/dang-nhap", { login: PEOPLE.tech.login, password: `doan-song-song-${i}` }),
+      ),
+    );
+    expect(answers.map((r) => r.status)).toEqual(Array(10).fill(401));
+    const admin = await login(app, "admin");
+    const page = await (await app.request("/tai-khoan", { headers: { cookie: admin.cookie } })).text();
+    // Three guesses were checked (and locked the address); the other seven were refused unchecked.
+    expect(page).toContain("3 lần nhập sai trong 15 phút");
   });
 
   it("an unknown login is slowed the same way: the 429 does not tell that an account exists", async () => {

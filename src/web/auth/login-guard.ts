@@ -15,7 +15,14 @@
 export const PER_LOGIN_FAILURES = 20;
 export const PER_LOGIN_MINUTES = 15;
 
-export type LoginVerdict = { kind: "ask" } | { kind: "locked" } | { kind: "slowed"; minutes: number };
+/**
+ * `ask`: check the password, then call `done()` (after `failed` or `succeeded`). Until then the try counts against
+ * the address's run, so that tries sent in parallel cannot all be checked before the first of them locks it.
+ */
+export type LoginVerdict =
+  | { kind: "ask"; done: () => void }
+  | { kind: "locked" }
+  | { kind: "slowed"; minutes: number };
 
 export interface LoginLockStatus {
   /** Addresses from which the login is locked now, and the latest end of those locks. */
@@ -40,6 +47,8 @@ export class LoginGuard {
   /** login → client address → its run of wrong passwords. */
   private readonly pairs = new Map<string, Map<string, Pair>>();
   private readonly failures = new Map<string, number[]>();
+  /** login → client address → tries being checked now. */
+  private readonly inflight = new Map<string, Map<string, number>>();
   private lastPrune = 0;
 
   constructor(
@@ -52,13 +61,30 @@ export class LoginGuard {
     const t = now.getTime();
     const pair = this.pairs.get(login)?.get(address);
     if (pair?.lockedUntil && pair.lockedUntil > t) return { kind: "locked" };
+    const checking = this.inflight.get(login)?.get(address) ?? 0;
+    if ((pair?.failed ?? 0) + checking >= this.lockout.attempts) return { kind: "locked" };
     const recent = this.recent(login, t);
     if (recent.length >= PER_LOGIN_FAILURES && pair && t - pair.lastFailure < WINDOW) {
       // The count falls below the threshold when the PER_LOGIN_FAILURES-th newest failure leaves the window.
       const frees = recent[recent.length - PER_LOGIN_FAILURES]! + WINDOW;
       return { kind: "slowed", minutes: Math.max(1, Math.ceil((frees - t) / 60_000)) };
     }
-    return { kind: "ask" };
+    return { kind: "ask", done: this.reserve(login, address) };
+  }
+
+  private reserve(login: string, address: string): () => void {
+    const byAddress = this.inflight.get(login) ?? new Map<string, number>();
+    byAddress.set(address, (byAddress.get(address) ?? 0) + 1);
+    this.inflight.set(login, byAddress);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (byAddress.get(address) ?? 1) - 1;
+      if (left > 0) byAddress.set(address, left);
+      else byAddress.delete(address);
+      if (byAddress.size === 0 && this.inflight.get(login) === byAddress) this.inflight.delete(login);
+    };
   }
 
   /** A wrong password (or no such login) from `address`. */

@@ -149,11 +149,15 @@ export function loginRoutes(ctx: WebCtx): Hono<WebEnv> {
       await burnVerify(password);
       return c.html(<LoginPage next={next} login={typed} error={LOGIN_FAILED} />, 401);
     }
-    if (!(await checkLogin(ctx.desk, login, password))) {
-      ctx.logins.failed(login, address, now);
-      return c.html(<LoginPage next={next} login={typed} error={LOGIN_FAILED} />, 401);
+    let good: boolean;
+    try {
+      good = await checkLogin(ctx.desk, login, password);
+      if (good) ctx.logins.succeeded(login, address);
+      else ctx.logins.failed(login, address, now);
+    } finally {
+      verdict.done();
     }
-    ctx.logins.succeeded(login, address);
+    if (!good) return c.html(<LoginPage next={next} login={typed} error={LOGIN_FAILED} />, 401);
     // Session fixation: whatever cookie came in is dropped; the session is always a fresh random token.
     const old = c.get("sessionToken");
     if (old) await deleteSession(ctx.desk, old);
