@@ -181,14 +181,16 @@ describe("web cancel and move: what held", () => {
     for (const leak of [secret, SECRET.title, SECRET.host, "mật"]) expect(text).not.toContain(leak);
   });
 
-  it("a technician's cancel reason for a secret session reaches its clerk, never the group (CLI alike)", async () => {
+  it("a technician's cancel reason for a secret session stays in the audit trail: neither the group nor the mail carries it (CLI alike)", async () => {
     const { desk, app } = await webDesk({ now: () => NOW });
     const secret = await book(desk, SECRET);
     const tech = await login(app, "tech");
     const page = await (
       await app.request(`/dat-lich/${secret}`, { headers: { cookie: tech.cookie } })
     ).text();
-    expect(page).toContain("Lý do hủy (gửi cho cơ quan đăng ký; nhóm hỗ trợ chỉ đọc «phiên mật»)");
+    expect(page).toContain(
+      "Lý do hủy (ghi vào nhật ký; phiên họp mật: thư cho cơ quan đăng ký và nhóm hỗ trợ không nêu lý do)",
+    );
     const before = (await desk.store.read((r) => r.outbox.list({ booking: secret }))).length;
     const reason = "đồng chí Giám đốc Sở Tư pháp bận đột xuất";
     const res = await post(
@@ -202,6 +204,11 @@ describe("web cancel and move: what held", () => {
     expect(out.filter((m) => m.channel === "group").map((m) => m.payload.text)).toEqual([
       `[${secret}] ĐÃ HỦY — phiên mật`,
     ]);
-    expect(String(out.find((m) => m.channel === "mail")?.payload.text)).toContain(`Lý do: ${reason}.`);
+    const mail = String(out.find((m) => m.channel === "mail")?.payload.text);
+    expect(mail).toContain(`Lịch họp ${secret} (14:00–16:00 Thứ Năm, 10/12/2026) ĐÃ HỦY.`);
+    expect(mail).toContain("Lý do: được trao đổi qua kênh bảo mật, không qua thư điện tử.");
+    expect(mail).not.toContain("Giám đốc");
+    const events = await desk.store.read((r) => r.bookings.events(secret));
+    expect(events.at(-1)).toMatchObject({ to: "cancelled", reason });
   });
 });

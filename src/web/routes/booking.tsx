@@ -313,7 +313,7 @@ async function BookingPage(p: {
             <Csrf user={p.user} />
             <label for="ly-do-huy">
               {r.secret
-                ? "Lý do hủy (gửi cho cơ quan đăng ký; nhóm hỗ trợ chỉ đọc «phiên mật»)"
+                ? "Lý do hủy (ghi vào nhật ký; phiên họp mật: thư cho cơ quan đăng ký và nhóm hỗ trợ không nêu lý do)"
                 : "Lý do hủy (gửi cho cơ quan đăng ký và nhóm hỗ trợ)"}
             </label>
             <input id="ly-do-huy" name="reason" type="text" required maxlength={500} />
