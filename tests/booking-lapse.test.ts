@@ -134,6 +134,48 @@ describe("a booking still unsettled when its session starts lapses", () => {
     expect(kinds).not.toContain("booking-lapsed");
   });
 
+  it.each([
+    ["arrive together", true],
+    ["arrive after the lapse", false],
+  ])(
+    "a clerk's completing reply and the lapse at the start (%s): one of them wins whole, the clerk is never told both",
+    async (_, together) => {
+      const desk = await makeDesk();
+      const res = await registerBooking(desk, request({ contact: null }), { now: at("2026-12-07", "08:30") });
+      if (res.duplicate) throw new Error("unexpected duplicate");
+      // The reply was read at 08:59:59, the job runner woke at 09:00.
+      const reply = () =>
+        changeBooking(
+          desk,
+          res.code,
+          { contact: { name: "Lâm Thị Ngọc", phone: "0983210456" } },
+          { id: "mail:vanthu.sct@hanoi.gov.vn", channel: "mail" },
+          { now: new Date(at("2026-12-10", "09:00").getTime() - 1000) },
+        ).then(
+          (r) => (r.duplicate ? "duplicate" : r.booking.status),
+          (e: Error) => `refused: ${e.message}`,
+        );
+      const lapse = () => runDueJobs(desk, sessionJobHandlers(desk), at("2026-12-10", "09:00"));
+      let answer: string;
+      if (together) [answer] = await Promise.all([reply(), lapse()]);
+      else {
+        await lapse();
+        answer = await reply();
+      }
+      const b = await desk.store.read((r) => r.bookings.get(res.code));
+      const kinds = (await outboxOf(desk, res.code)).filter((m) => m.channel === "mail").map((m) => m.kind);
+      if (answer === "confirmed") {
+        expect(b?.status).toBe("confirmed");
+        expect(kinds).not.toContain("booking-lapsed");
+      } else {
+        expect(answer).toMatch(/^refused: Lịch họp HTT-\d{4}-\d+ đang ở trạng thái «/);
+        expect(b?.status).toBe("rejected");
+        expect(kinds.filter((k) => k === "booking-lapsed")).toHaveLength(1);
+        expect(kinds).not.toContain("booking-changed");
+      }
+    },
+  );
+
   it("the reminder's hour: a day before, half-way when closer, none under two hours", () => {
     const now = at("2026-12-09", "08:00");
     expect(infoReminderAt(at("2026-12-10", "09:00"), now)).toEqual(at("2026-12-09", "09:00"));

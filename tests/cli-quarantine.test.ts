@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { setAsideChat } from "../src/app/chat/set-aside.js";
@@ -94,5 +94,34 @@ describe("mail quarantine: what the desk set aside, listed and written out", () 
     const usage = await refusal("mail", "quarantine", "xem");
     expect(usage.exitCode).toBe(2);
     expect(usage.message).toContain("mail quarantine export MÃ TỆP");
+  });
+
+  it("writes the raw text for its owner only (it may be a secret session's mail), and never through a symlink", async () => {
+    const { key, cli } = await deskWithQuarantine();
+    const dir = tempDir();
+    const file = join(dir, "thu.eml");
+    const old = process.umask(0o022);
+    try {
+      await cli("mail", "quarantine", "export", key, file);
+    } finally {
+      process.umask(old);
+    }
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // A link planted at the target (dangling, or to a file the operator may write) is refused, the target untouched.
+    const victim = join(dir, "cau-hinh.env");
+    writeFileSync(victim, "giữ nguyên");
+    for (const [link, to] of [
+      [join(dir, "lien-ket.eml"), victim],
+      [join(dir, "treo.eml"), join(dir, "chua-co.eml")],
+    ] as const) {
+      symlinkSync(to, link);
+      const err = await cli("mail", "quarantine", "export", key, link).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(CliError);
+    }
+    expect(readFileSync(victim, "utf8")).toBe("giữ nguyên");
+    expect(existsSync(join(dir, "chua-co.eml"))).toBe(false);
   });
 });

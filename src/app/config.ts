@@ -11,6 +11,7 @@ import { DEFAULT_REGULATION, type Regulation } from "../core/regulation.js";
 import type { ImapSettings } from "../mail/intake.js";
 import type { SmtpSettings } from "../mail/smtp-sender.js";
 import { checkPostgresUrl, isPostgresUrl } from "../store/pg/url.js";
+import { compileTrustedProxies } from "../web/auth/client.js";
 import type { WebSettings } from "../web/settings.js";
 import type { ChatDeskOptions } from "./chat/conversation.js";
 import type { OpsSettings } from "./ops/jobs.js";
@@ -210,6 +211,7 @@ const EnvSchema = z.object({
   DESK_WEB_LOCKOUT_ATTEMPTS: positive.default(5),
   DESK_WEB_LOCKOUT_MINUTES: positive.default(15),
   DESK_WEB_LOGIN_PER_MINUTE: positive.default(10),
+  DESK_WEB_TRUSTED_PROXIES: z.string().default(""),
 });
 
 export interface MailConfig {
@@ -373,6 +375,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       "Cấu hình không hợp lệ: Zalo ở chế độ webhook cần DESK_ZALO_WEBHOOK_URL và DESK_ZALO_WEBHOOK_SECRET.",
     );
   }
+  const trustedProxies = e.DESK_WEB_TRUSTED_PROXIES.split(",")
+    .map((x) => x.trim())
+    .filter((x) => x !== "");
+  try {
+    compileTrustedProxies(trustedProxies);
+  } catch (err) {
+    throw new ConfigError(`Cấu hình không hợp lệ: DESK_WEB_TRUSTED_PROXIES: ${(err as Error).message}.`);
+  }
   if (e.DESK_ZALO_TOKEN && !e.DESK_ZALO_GROUP_ID) {
     throw new ConfigError(
       "Cấu hình không hợp lệ: đã đặt DESK_ZALO_TOKEN thì phải đặt DESK_ZALO_GROUP_ID (mã nhóm Zalo hỗ trợ kỹ thuật).",
@@ -416,6 +426,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionHours: e.DESK_WEB_SESSION_HOURS,
       lockout: { attempts: e.DESK_WEB_LOCKOUT_ATTEMPTS, minutes: e.DESK_WEB_LOCKOUT_MINUTES },
       loginPerMinute: e.DESK_WEB_LOGIN_PER_MINUTE,
+      trustedProxies,
       mail: {
         from: address,
         fromName: e.DESK_MAIL_NAME,

@@ -48,7 +48,8 @@ export type RefusalReason =
   | "slot-taken"
   | "not-secret"
   | "forbidden"
-  | "change-refused";
+  | "change-refused"
+  | "unchanged";
 
 /**
  * An action a person asked for that the rules do not allow: the message says why, in Vietnamese, and `reason`

@@ -1,6 +1,8 @@
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import type { Actor, Desk } from "../app/desk.js";
 import type { DeskPerson } from "./auth/accounts.js";
+import type { TrustFn } from "./auth/client.js";
+import type { LoginGuard } from "./auth/login-guard.js";
 import type { ChangeFeed } from "./events.js";
 import type { WebSettings } from "./settings.js";
 
@@ -17,6 +19,8 @@ export interface WebDeps {
   clock?: () => Date;
   /** Deliver outbox rows now rather than at the next poll (the service passes `kickOutbox`). */
   kick?: () => void;
+  /** The service's JSON log (lockouts are written there); silent by default. */
+  log?: (event: string, fields?: Record<string, unknown>) => void;
   /** Poll interval of the live feed; 1 s by default. */
   feedIntervalMs?: number;
   /**
@@ -32,6 +36,10 @@ export interface WebCtx {
   now: () => Date;
   kick: () => void;
   feed: ChangeFeed;
+  /** The login limits by login and client address (login-guard.ts). */
+  logins: LoginGuard;
+  /** Which TCP peers are trusted reverse proxies (settings.trustedProxies, compiled). */
+  trustProxy: TrustFn;
 }
 
 /** Hono's environment for every route of the web desk: `c.get("user")` is the signed-in person or null. */

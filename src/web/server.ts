@@ -10,6 +10,8 @@ import { secureHeaders } from "hono/secure-headers";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import { correlationMiddleware } from "../app/ops/context.js";
 import { personByLogin } from "./auth/accounts.js";
+import { compileTrustedProxies } from "./auth/client.js";
+import { LoginGuard } from "./auth/login-guard.js";
 import { readSession, SESSION_COOKIE } from "./auth/sessions.js";
 import { requireUser, type WebCtx, type WebDeps, type WebEnv } from "./context.js";
 import { ChangeFeed } from "./events.js";
@@ -62,6 +64,8 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
     now: deps.clock ?? (() => new Date()),
     kick: deps.kick ?? (() => {}),
     feed: new ChangeFeed(deps.desk, deps.feedIntervalMs ?? 1000),
+    logins: new LoginGuard(deps.settings.lockout, deps.log),
+    trustProxy: compileTrustedProxies(deps.settings.trustedProxies ?? []),
   };
   const app = new Hono<WebEnv>();
   // Every request runs under its own correlation id (or a valid X-Request-Id it brought): one grep of the log
@@ -239,7 +243,14 @@ export async function startWebDesk(
     open?: Hono[];
   },
 ): Promise<RunningWeb | null> {
-  const app = webApp({ desk, settings, clock: opts.clock, kick: opts.kick, open: opts.open ?? [] });
+  const app = webApp({
+    desk,
+    settings,
+    clock: opts.clock,
+    kick: opts.kick,
+    log: opts.log,
+    open: opts.open ?? [],
+  });
   try {
     const running = await listen(app, settings.host, settings.port);
     opts.log("web-started", { url: running.url });

@@ -7,10 +7,18 @@ export interface WebSettings {
   secureCookie: boolean;
   /** A session ends this long after its last request. */
   sessionHours: number;
-  /** After `attempts` wrong passwords in a row an account is locked for `minutes`. */
+  /**
+   * After `attempts` wrong passwords in a row from one client address, the login is locked for `minutes` from
+   * that address (login-guard.ts).
+   */
   lockout: { attempts: number; minutes: number };
   /** Login attempts per minute from one address. */
   loginPerMinute: number;
+  /**
+   * Reverse proxies (IPs, CIDRs) whose X-Forwarded-For is read to find the client's address; empty: the header is
+   * never read and the client is the TCP peer (DESK_WEB_TRUSTED_PROXIES).
+   */
+  trustedProxies: string[];
   /** The desk's mailbox and Message-ID domain: the booking page rebuilds the mailed invite (same UID) with them. */
   mail?: { from: string; fromName: string; messageIdDomain: string };
 }
@@ -22,4 +30,5 @@ export const DEFAULT_WEB_SETTINGS: WebSettings = {
   sessionHours: 12,
   lockout: { attempts: 5, minutes: 15 },
   loginPerMinute: 10,
+  trustedProxies: [],
 };

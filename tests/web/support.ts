@@ -18,13 +18,21 @@ export type Who = keyof typeof PEOPLE;
 /** A fresh password per test run: nothing secret sits in the repository. */
 export const PASSWORD = `thu-${Math.random().toString(36).slice(2)}-${Date.now()}`;
 
-export async function webDesk(opts: { now?: () => Date; settings?: Partial<WebSettings>; desk?: Desk } = {}) {
+export async function webDesk(
+  opts: {
+    now?: () => Date;
+    settings?: Partial<WebSettings>;
+    desk?: Desk;
+    log?: (event: string, fields?: Record<string, unknown>) => void;
+  } = {},
+) {
   const desk = opts.desk ?? (await makeDesk());
   for (const p of Object.values(PEOPLE)) await setPassword(desk, p.login, PASSWORD, new Date());
   const app = webApp({
     desk,
     settings: { ...DEFAULT_WEB_SETTINGS, ...opts.settings },
     ...(opts.now ? { clock: opts.now } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
   });
   return { desk, app };
 }

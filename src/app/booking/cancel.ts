@@ -46,14 +46,18 @@ export async function cancelBooking(
     if (refused) throw new DeskError(refused);
     const next = await moveTo(r, b, "cancelled", actor, reason, now);
     await armTimers(desk, r, next, now);
-    const text = `Lịch họp ${code} (${b.request.start && b.request.end ? formatRangeVi(b.request.start, b.request.end, desk.reg.zone) : "chưa rõ thời gian"}) ĐÃ HỦY.\nLý do: ${reason}.`;
+    // A technician's reason is free text («Giám đốc Sở … bận»): for a secret session it stays in the audit trail;
+    // its mail carries code and time only and the group reads what it reads for any change of one (Điều 5.2).
+    const secret = b.request.secret;
+    const said = secret ? "được trao đổi qua kênh bảo mật, không qua thư điện tử" : reason;
+    const text = `Lịch họp ${code} (${b.request.start && b.request.end ? formatRangeVi(b.request.start, b.request.end, desk.reg.zone) : "chưa rõ thời gian"}) ĐÃ HỦY.\nLý do: ${said}.`;
     const decision = actionDecision("rejected", b.priority);
     await notify(desk, r, next, decision, undefined, now, {
       ...opts.notify,
       text,
       kind: "booking-cancelled",
       calendar: "CANCEL",
-      groupText: `[${code}] ĐÃ HỦY — ${reason}`,
+      groupText: `[${code}] ĐÃ HỦY — ${secret ? "phiên mật" : reason}`,
     });
     if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "cancelled", code);
     return next;

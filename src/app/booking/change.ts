@@ -92,6 +92,21 @@ export async function changeBooking(
         : desk.reg.defaultDurationMinutes * 60_000;
     const start = patch.start ?? old.start;
     const end = patch.end ?? (patch.start ? new Date(patch.start.getTime() + duration) : old.end);
+    // A technician's move onto the time the session already has (a double-clicked form: the second request finds
+    // the first one's result) changes nothing: no audit row, no new SEQUENCE, no second mail to the clerk.
+    const onlyTime = Object.keys(patch).every((k) => k === "start" || k === "end");
+    if (
+      opts.refuseQuietly &&
+      onlyTime &&
+      start?.getTime() === old.start?.getTime() &&
+      end?.getTime() === old.end?.getTime() &&
+      start &&
+      end
+    )
+      throw new DeskError(
+        `Lịch họp ${code} đã ở đúng thời gian này (${formatRangeVi(start, end, desk.reg.zone)}); không có gì thay đổi và không gửi thư nào.`,
+        "unchanged",
+      );
     const req: BookingRequest = {
       ...old,
       host: patch.host ?? old.host,
@@ -133,6 +148,14 @@ export async function changeBooking(
       channel: actor.channel,
       reason: `thay đổi: ${what}`,
     });
+    // A technician's slot past the booking horizon is a mistyped year or month (2062 for 2026): the rule sends a
+    // clerk's such date to a technician, but here the technician typed it. Refused, nothing written or mailed.
+    const tooFar = decision.reasons.find((x) => x.code === "too-far-ahead");
+    if (opts.refuseQuietly && tooFar)
+      throw new DeskError(
+        `Không thể thay đổi lịch họp ${code}; lịch cũ được giữ nguyên.\n- ${tooFar.message}`,
+        "change-refused",
+      );
     // A rejected change, or one whose end is not after its start, leaves the booking as it was: the clerk is
     // told why and keeps the old slot.
     const nonsense = decision.reasons.some((x) => x.code === "invalid-time");

@@ -52,7 +52,9 @@ export async function quarantineCommand(
   const row = await store.read((r) => r.inbound.get(m.channel, m.key));
   if (!row?.raw) return fail(`Thư/tin nhắn «${m.key}» được cách ly nhưng không giữ nội dung gốc.`);
   try {
-    writeFileSync(file, row.raw, { flag: "wx" });
+    // Never over an existing file or through a link planted at the path (O_EXCL); readable by the operator only:
+    // a set-aside mail may be a secret session's (Điều 5.2).
+    writeFileSync(file, row.raw, { flag: "wx", mode: 0o600 });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     fail(

@@ -1,3 +1,4 @@
+import { and, eq, gte, lt } from "drizzle-orm";
 import { DateTime, Info, type Zone } from "luxon";
 import {
   computeReport,
@@ -8,6 +9,7 @@ import {
   type ReportPeriod,
   type ReportSettings,
 } from "../../core/report/compute.js";
+import { B, FLAG } from "../../core/report/rows.js";
 import { loadReportRows } from "../../store/report-repo.js";
 import type { Desk } from "../desk.js";
 
@@ -115,12 +117,18 @@ export function levelOf(value: string | undefined, name = CLI_NAMES.level): Leve
 /**
  * The report for a period and optional agency or level (Điều 15.2c, 19.6): the rows are read in one read of the
  * store, every figure is computed by the pure core.
+ *
+ * `secret: "omit"` (every web role but admin) leaves secret sessions out entirely, as if they had not happened:
+ * their bookings and the incidents tied to them are dropped before the core counts anything. A count of them,
+ * even by agency and day, would tell that the agency hosted a secret session then. `"count"` (admin, the CLI)
+ * counts them without describing them.
  */
 export async function buildReport(
   desk: Desk,
   period: ReportPeriod,
   filter: ReportFilter,
   now: Date,
+  opts: { secret?: "count" | "omit" } = {},
 ): Promise<Report> {
   const { from, to } = reportWindow(period, desk.reg.zone);
   if (filter.agency) {
@@ -129,8 +137,25 @@ export async function buildReport(
       throw new ReportInputError(`Không có cơ quan «${filter.agency}» trong danh bạ.`);
     filter = { ...filter, agency: known.agency(filter.agency)!.name };
   }
-  const rows = await desk.store.read((_r, c) => loadReportRows(c, from, to));
-  return computeReport(rows, period, filter, reportSettings(desk), now);
+  const omit = opts.secret === "omit";
+  const rows = await desk.store.read(async (_r, c) => {
+    const all = await loadReportRows(c, from, to);
+    if (!omit) return all;
+    const { incidents, bookings } = c.t;
+    const tied = await c.db
+      .select({ code: incidents.code })
+      .from(incidents)
+      .innerJoin(bookings, eq(incidents.booking, bookings.code))
+      .where(and(eq(bookings.secret, true), gte(incidents.openedAt, from), lt(incidents.openedAt, to)));
+    const secretIncidents = new Set(tied.map((r) => r.code));
+    return {
+      ...all,
+      bookings: all.bookings.filter((b) => !(b[B.flags] & FLAG.secret)),
+      incidents: all.incidents.filter((i) => !secretIncidents.has(i.code)),
+    };
+  });
+  const report = computeReport(rows, period, filter, reportSettings(desk), now);
+  return omit ? { ...report, secretOmitted: true } : report;
 }
 
 /** The period as instants: [00:00 of its first local day, 00:00 after its last local day). */

@@ -4,6 +4,7 @@ import {
   CHANNEL_VI,
   DECISION_VI,
   DECISIONS,
+  DEFINITIONS_VI,
   LEVEL_VI,
   type Level,
   REASON_VI,
@@ -15,6 +16,14 @@ import {
  * and the web desk's "Báo cáo" page. Dates are the wall-clock time in the zone stored in a Date's UTC fields
  * (Excel has no zones); the page formats them the same way.
  */
+
+/** How a report for someone other than an admin says that secret sessions are left out (page, workbook). */
+export const SECRET_OMITTED_VI = "Báo cáo không gồm các phiên họp mật (chỉ quản trị viên xem được).";
+
+/** The definitions a report shows: without «Phiên mật» when secret sessions were left out of it. */
+export function definitionsOf(report: Report): [string, string][] {
+  return report.secretOmitted ? DEFINITIONS_VI.filter(([term]) => term !== "Phiên mật") : DEFINITIONS_VI;
+}
 
 export const LEGAL_BASIS_VI =
   "Điều 15 khoản 2 điểm c và Điều 19 khoản 6 Quy chế quản lý, vận hành, sử dụng Hệ thống hội nghị truyền hình trực tuyến của thành phố Hà Nội (Quyết định số 3125/QĐ-UBND năm 2022); Điều 11 Thông tư số 01/2020/TT-VPCP.";
@@ -74,7 +83,7 @@ export function reportTables(report: Report, zone: string): Table[] {
       ["Phiên họp bị nhường cho phiên ưu tiên", s.displaced],
       ["Phiên khẩn cấp", s.emergencies],
       ["Phiên do Chủ tịch thông báo (Điều 11)", s.chairNotified],
-      ["Phiên mật (chỉ đếm)", s.secret],
+      ...(report.secretOmitted ? [] : [["Phiên mật (chỉ đếm)", s.secret] as Cell[]]),
       ["Giờ trực tuyến", s.hoursOnline],
       ["Lượt kết nối điểm cầu", s.connections],
       ["Số điểm cầu bình quân mỗi phiên", s.meanEndpoints],

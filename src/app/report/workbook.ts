@@ -1,13 +1,15 @@
 import ExcelJS from "exceljs";
-import { DEFINITIONS_VI, LEVEL_VI, type Report } from "../../core/report/compute.js";
+import { LEVEL_VI, type Report } from "../../core/report/compute.js";
 import {
   type Column,
   DATE,
   DATE_TIME,
+  definitionsOf,
   excelDate,
   excelTime,
   LEGAL_BASIS_VI,
   reportTables,
+  SECRET_OMITTED_VI,
 } from "./tables.js";
 
 export { LEGAL_BASIS_VI };
@@ -62,11 +64,12 @@ export function reportWorkbook(report: Report, zone: string): ExcelJS.Workbook {
       .join("; ") || "Toàn mạng",
   ]);
   cover.addRow(["Căn cứ", LEGAL_BASIS_VI]);
+  if (report.secretOmitted) cover.addRow(["Phiên họp mật", SECRET_OMITTED_VI]);
   const gen = cover.addRow(["Thời điểm lập báo cáo", excelTime(report.generatedAt, zone)]);
   gen.getCell(2).numFmt = DATE_TIME;
   cover.addRow([]);
   cover.addRow(["Định nghĩa các chỉ tiêu", ""]).font = { bold: true };
-  for (const [term, def] of DEFINITIONS_VI) {
+  for (const [term, def] of definitionsOf(report)) {
     const row = cover.addRow([term, def]);
     row.getCell(2).alignment = { wrapText: true, vertical: "top" };
     row.getCell(1).alignment = { vertical: "top" };

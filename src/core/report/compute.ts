@@ -103,6 +103,11 @@ export interface Report {
   period: ReportPeriod;
   filter: ReportFilter;
   generatedAt: string;
+  /**
+   * Secret sessions were left out entirely (a report for someone other than an admin): no count, row, duration,
+   * MCU peak, incident or «never used» endpoint shows that one took place. Absent: they are counted (not described).
+   */
+  secretOmitted?: boolean;
   sessions: {
     held: number;
     cancelled: number;

@@ -68,55 +68,25 @@ export async function deleteSession(desk: Desk, token: string): Promise<void> {
   });
 }
 
-export type LoginCheck = { ok: true } | { ok: false; locked: boolean };
-
 /**
- * Check a password against the account, counting failures: after `lockout.attempts` wrong ones in a row the
- * account is locked for `lockout.minutes`, even for the right password. An unknown login costs the same scrypt
- * work, so the answer's timing does not tell whether it exists.
+ * Whether `password` is the account's. An unknown login costs the same scrypt work, so the answer's timing does
+ * not tell whether it exists. The limits on guessing are the web door's (login-guard.ts), by login and address.
  */
-export async function checkLogin(
-  desk: Desk,
-  login: string,
-  password: string,
-  now: Date,
-  settings: WebSettings,
-): Promise<LoginCheck> {
+export async function checkLogin(desk: Desk, login: string, password: string): Promise<boolean> {
   const [account] = await desk.store.read((_, { db, t }) =>
     db.select().from(t.webAccounts).where(eq(t.webAccounts.login, login)),
   );
   if (!account) {
     await burnVerify(password);
-    return { ok: false, locked: false };
+    return false;
   }
-  const locked = account.lockedUntil !== null && account.lockedUntil.getTime() > now.getTime();
-  const good = await verifyPassword(password, account.passwordHash);
-  if (locked) return { ok: false, locked: true };
-  await desk.store.tx(async (_, { db, t }) => {
-    const webAccounts = t.webAccounts;
-    if (good) {
-      await db
-        .update(webAccounts)
-        .set({ failedAttempts: 0, lockedUntil: null })
-        .where(eq(webAccounts.login, login));
-      return;
-    }
-    // Re-read inside the transaction, so that parallel guesses cannot undercount.
-    const [current] = await db.select().from(webAccounts).where(eq(webAccounts.login, login));
-    const failed = (current?.failedAttempts ?? 0) + 1;
-    const lock = failed >= settings.lockout.attempts;
-    await db
-      .update(webAccounts)
-      .set({
-        failedAttempts: lock ? 0 : failed,
-        lockedUntil: lock ? new Date(now.getTime() + settings.lockout.minutes * 60_000) : null,
-      })
-      .where(eq(webAccounts.login, login));
-  });
-  return good ? { ok: true } : { ok: false, locked: false };
+  return verifyPassword(password, account.passwordHash);
 }
 
-/** An admin lifts a lockout (`/tai-khoan`). Returns false when the login has no account. */
+/**
+ * An admin lifts a lockout (`/tai-khoan`): the columns of the account-wide lockout that came before login-guard.ts
+ * are cleared with it. Returns false when the login has no account.
+ */
 export async function unlockAccount(desk: Desk, login: string): Promise<boolean> {
   return desk.store.tx(async (_, { db, t }) => {
     const rows = await db

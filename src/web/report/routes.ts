@@ -8,12 +8,13 @@ import {
   type Cell,
   type Column,
   DATE_TIME,
+  definitionsOf,
   LEGAL_BASIS_VI,
   PERCENT,
   reportTables,
+  SECRET_OMITTED_VI,
 } from "../../app/report/tables.js";
 import {
-  DEFINITIONS_VI,
   LEVEL_VI,
   LEVELS,
   type Report,
@@ -40,6 +41,11 @@ export interface ReportRoutesDeps {
   /** The clock (default: the system clock). */
   now?: () => Date;
   layout?: ReportLayout;
+  /**
+   * Whether this request's reader may have secret sessions counted (an admin). Everyone else gets a report
+   * without them (buildReport's `secret: "omit"`), which says so once. Default: nobody.
+   */
+  withSecret?: (c: Context) => boolean;
 }
 
 /** A page of its own when no web shell wraps it. */
@@ -184,7 +190,12 @@ async function reportBody(report: Report, given: Record<string, string>, zone: s
   return html`<section class="report-head">
 <p>Kỳ báo cáo <strong>${report.period.label}</strong>: từ ${dayVi(report.period.from)} đến ${dayVi(report.period.to)}, ${scope}.
 Lập lúc ${DateTime.fromISO(report.generatedAt, { zone }).toFormat("HH:mm dd/MM/yyyy")}.</p>
-<p>Căn cứ: ${LEGAL_BASIS_VI}</p>
+<p>Căn cứ: ${LEGAL_BASIS_VI}</p>${
+    report.secretOmitted
+      ? html`
+<p class="note">${SECRET_OMITTED_VI}</p>`
+      : ""
+  }
 <p><a href="${download}" download>Tải báo cáo (Excel)</a></p>
 </section>
 <section class="report-charts">
@@ -197,7 +208,7 @@ ${reportTables(report, zone).map(table)}
 </section>
 <section class="report-definitions">
 <h2>Định nghĩa các chỉ tiêu</h2>
-<dl>${DEFINITIONS_VI.map(([term, def]) => html`<dt>${term}</dt><dd>${def}</dd>`)}</dl>
+<dl>${definitionsOf(report).map(([term, def]) => html`<dt>${term}</dt><dd>${def}</dd>`)}</dl>
 </section>`;
 }
 
@@ -208,6 +219,7 @@ export function reportRoutes(deps: ReportRoutesDeps): Hono {
   const zone = deps.zone ?? deps.desk.reg.zone;
   const now = deps.now ?? (() => new Date());
   const layout = deps.layout ?? minimalLayout;
+  const secretOf = (c: Context) => (deps.withSecret?.(c) ? "count" : "omit");
   const app = new Hono();
 
   const agencyNames = async () =>
@@ -223,7 +235,7 @@ export function reportRoutes(deps: ReportRoutesDeps): Hono {
     let status: 200 | 400 = 200;
     try {
       const q = readQuery(query, at, zone);
-      const report = await buildReport(deps.desk, q.period, q.filter, at);
+      const report = await buildReport(deps.desk, q.period, q.filter, at, { secret: secretOf(c) });
       body = html`<h1>${TITLE}</h1>${form(q.given, agencies)}${await reportBody(report, q.given, zone)}`;
     } catch (err) {
       if (!(err instanceof ReportInputError)) throw err;
@@ -238,7 +250,7 @@ export function reportRoutes(deps: ReportRoutesDeps): Hono {
     let report: Report;
     try {
       const q = readQuery(c.req.query(), at, zone);
-      report = await buildReport(deps.desk, q.period, q.filter, at);
+      report = await buildReport(deps.desk, q.period, q.filter, at, { secret: secretOf(c) });
     } catch (err) {
       if (!(err instanceof ReportInputError)) throw err;
       return c.text(err.message, 400);

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { PER_LOGIN_MINUTES } from "../auth/login-guard.js";
 import { listAccounts, unlockAccount } from "../auth/sessions.js";
 import { requireRole, type WebCtx, type WebEnv, type WebUser } from "../context.js";
 import { flashOf, withFlash } from "../views/flash.js";
@@ -27,12 +28,23 @@ async function AccountsPage(p: { ctx: WebCtx; user: WebUser; flash: ReturnType<t
           </thead>
           <tbody>
             {rows.map((a) => {
-              const locked = a.lockedUntil !== null && a.lockedUntil > now;
+              const lock = p.ctx.logins.status(a.login, now);
+              const locked = lock.lockedAddresses > 0 || lock.recentFailures > 0;
+              const state = [
+                lock.lockedAddresses > 0 && lock.lockedUntil
+                  ? `tạm khóa với ${lock.lockedAddresses} địa chỉ đến ${dateTime(lock.lockedUntil, zone)}`
+                  : null,
+                lock.slowed
+                  ? `bị thử mật khẩu nhiều lần (${lock.recentFailures} lần sai trong ${PER_LOGIN_MINUTES} phút): địa chỉ đã nhập sai phải chờ`
+                  : lock.recentFailures > 0
+                    ? `${lock.recentFailures} lần nhập sai trong ${PER_LOGIN_MINUTES} phút`
+                    : null,
+              ].filter((x) => x !== null);
               return (
                 <tr>
                   <td>{a.login}</td>
                   <td>{dateTime(a.updatedAt, zone)}</td>
-                  <td>{locked ? `tạm khóa đến ${dateTime(a.lockedUntil, zone)}` : "hoạt động"}</td>
+                  <td>{state.length ? state.join("; ") : "hoạt động"}</td>
                   <td>
                     {locked ? (
                       <form method="post" action={`/tai-khoan/mo-khoa`}>
@@ -52,7 +64,7 @@ async function AccountsPage(p: { ctx: WebCtx; user: WebUser; flash: ReturnType<t
   );
 }
 
-/** Admin only: the web accounts and their lockouts. */
+/** Admin only: the web accounts, their lockouts (by address) and failure counts; «Mở khóa» clears all of them. */
 export function accountRoutes(ctx: WebCtx): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const admin = requireRole("admin");
@@ -63,6 +75,7 @@ export function accountRoutes(ctx: WebCtx): Hono<WebEnv> {
     const body = await c.req.parseBody();
     const login = typeof body.login === "string" ? body.login : "";
     if (!(await unlockAccount(ctx.desk, login))) return c.text("Không có tài khoản này.", 404);
+    ctx.logins.unlock(login, c.get("user")!.login);
     return c.redirect(withFlash("/tai-khoan", "da-mo-khoa", login), 303);
   });
   return app;

@@ -311,7 +311,11 @@ async function BookingPage(p: {
           <h2 id="huy-lich">Hủy lịch họp</h2>
           <form method="post" action={`/dat-lich/${b.code}/huy`}>
             <Csrf user={p.user} />
-            <label for="ly-do-huy">Lý do hủy (gửi cho cơ quan đăng ký và nhóm hỗ trợ)</label>
+            <label for="ly-do-huy">
+              {r.secret
+                ? "Lý do hủy (ghi vào nhật ký; phiên họp mật: thư cho cơ quan đăng ký và nhóm hỗ trợ không nêu lý do)"
+                : "Lý do hủy (gửi cho cơ quan đăng ký và nhóm hỗ trợ)"}
+            </label>
             <input id="ly-do-huy" name="reason" type="text" required maxlength={500} />
             <button type="submit" class="danger">
               Hủy lịch {b.code}

@@ -1,8 +1,9 @@
 import { timingSafeEqual } from "node:crypto";
-import { getConnInfo } from "@hono/node-server/conninfo";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { DESK_ROLES, findPeople } from "../auth/accounts.js";
+import { clientAddress } from "../auth/client.js";
+import { burnVerify } from "../auth/password.js";
 import { checkLogin, createSession, deleteSession, SESSION_COOKIE } from "../auth/sessions.js";
 import { safeNext, type WebCtx, type WebEnv } from "../context.js";
 import { flashOf } from "../views/flash.js";
@@ -71,15 +72,6 @@ class AttemptWindow {
   }
 }
 
-function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? "unknown";
-  } catch {
-    // app.request() in tests has no socket.
-    return "local";
-  }
-}
-
 function LoginPage(p: { next: string; error?: string | null; notice?: string | null; login?: string }) {
   return (
     <Layout
@@ -130,7 +122,8 @@ export function loginRoutes(ctx: WebCtx): Hono<WebEnv> {
     const password = typeof body.password === "string" ? body.password.slice(0, 400) : "";
     const next = safeNext(typeof body.tiep === "string" ? body.tiep : undefined);
     const now = ctx.now();
-    if (!perAddress.allow(clientAddress(c), now.getTime())) {
+    const address = clientAddress(c, ctx.trustProxy);
+    if (!perAddress.allow(address, now.getTime())) {
       return c.html(
         <LoginPage
           next={next}
@@ -141,8 +134,30 @@ export function loginRoutes(ctx: WebCtx): Hono<WebEnv> {
       );
     }
     const login = await accountKey(ctx, typed);
-    const check = await checkLogin(ctx.desk, login, password, now, ctx.settings);
-    if (!check.ok) return c.html(<LoginPage next={next} login={typed} error={LOGIN_FAILED} />, 401);
+    const verdict = ctx.logins.before(login, address, now);
+    if (verdict.kind === "slowed")
+      return c.html(
+        <LoginPage
+          next={next}
+          login={typed}
+          error={`Tài khoản đang bị thử mật khẩu nhiều lần; vui lòng thử lại sau ${verdict.minutes} phút.`}
+        />,
+        429,
+      );
+    if (verdict.kind === "locked") {
+      // Locked from this address: the same answer, after the same scrypt work, as a wrong password.
+      await burnVerify(password);
+      return c.html(<LoginPage next={next} login={typed} error={LOGIN_FAILED} />, 401);
+    }
+    let good: boolean;
+    try {
+      good = await checkLogin(ctx.desk, login, password);
+      if (good) ctx.logins.succeeded(login, address);
+      else ctx.logins.failed(login, address, now);
+    } finally {
+      verdict.done();
+    }
+    if (!good) return c.html(<LoginPage next={next} login={typed} error={LOGIN_FAILED} />, 401);
     // Session fixation: whatever cookie came in is dropped; the session is always a fresh random token.
     const old = c.get("sessionToken");
     if (old) await deleteSession(ctx.desk, old);

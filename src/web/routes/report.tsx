@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { requireUser, type WebCtx, type WebEnv } from "../context.js";
+import { requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
 import { reportRoutes } from "../report/routes.js";
 import { addNav, Layout } from "../views/layout.js";
 
@@ -19,6 +19,8 @@ export function reportPageRoutes(ctx: WebCtx): Hono<WebEnv> {
       desk: ctx.desk,
       zone: ctx.desk.reg.zone,
       now: ctx.now,
+      // Secret sessions are counted for admins only; every other role's report leaves them out entirely.
+      withSecret: (c) => (c.get("user") as WebUser | null)?.role === "admin",
       layout: ({ title, body }, c) =>
         (
           <Layout title={title} user={c.get("user") ?? null} current="/bao-cao">
