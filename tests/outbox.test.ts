@@ -93,6 +93,8 @@ describe("outbox delivery", () => {
       ["gone@hanoi.gov.vn", "parked", 1],
       // No group sender yet: the post waits, it is not lost.
       ["support-group", "pending", 0],
+      // The parked answer is told to the MCU technician (tests/chaos-smtp.test.ts).
+      ["mcu-technician", "pending", 0],
     ]);
     expect(rows[2]?.lastError).toBe("550 hộp thư không tồn tại");
   });
