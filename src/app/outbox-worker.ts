@@ -64,11 +64,29 @@ export async function deliverDue(
     leaseMs?: number;
     /** Mails in flight at once (the SMTP sender's connections); every other channel goes one at a time. */
     mailLanes?: number;
+    /**
+     * Kept by the caller from one round to the next: messages sent whose mark could not be written (the database
+     * went away mid-round). The next round marks them first, before it claims anything: without it they stayed
+     * pending under this desk's claim and went out a second time when the claim ran out.
+     */
+    sentUnmarked?: number[];
   } = {},
 ): Promise<DeliveryReport> {
   const log: LogFn = opts.log ?? (() => undefined);
   const channels = Object.keys(senders) as OutboxChannel[];
   const report: DeliveryReport = { sent: 0, retried: 0, parked: 0 };
+  const carried = opts.sentUnmarked;
+  if (carried?.length) {
+    const ids = carried.splice(0);
+    try {
+      await store.tx(async (r) => {
+        for (const id of ids) await r.outbox.markSent(id, now);
+      });
+    } catch (err) {
+      carried.unshift(...ids);
+      throw err;
+    }
+  }
   if (channels.length === 0) return report;
   // Claimed, not just read: with several desks on one database, each message goes out from one of them. The lease
   // outlasts a send's timeouts; a desk killed mid-send leaves its claims to the others when it runs out.
@@ -92,9 +110,15 @@ export async function deliverDue(
     try {
       while (sentIds.length > 0) {
         const ids = sentIds.splice(0);
-        await store.tx(async (r) => {
-          for (const id of ids) await r.outbox.markSent(id, now);
-        });
+        try {
+          await store.tx(async (r) => {
+            for (const id of ids) await r.outbox.markSent(id, now);
+          });
+        } catch (err) {
+          // Sent, not marked: the caller's next round marks them (`sentUnmarked`) instead of sending them again.
+          carried?.push(...ids);
+          throw err;
+        }
         unmarked -= ids.length;
       }
     } catch (err) {
