@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { SessionRunner } from "../src/app/session-runner.js";
 import { JanusMcu } from "../src/mcu/janus.js";
-import { McuUnavailableError } from "../src/mcu/port.js";
+import { McuRefusedError, McuUnavailableError } from "../src/mcu/port.js";
 import { SimulatorMcu } from "../src/mcu/simulator.js";
 import { at, makeDesk, request, tempDir } from "./helpers.js";
 import { Janus } from "./support/janus.js";
@@ -106,5 +106,30 @@ describe("an MCU unreachable for a while, its conference kept", () => {
     // A secret session's notices name no endpoint (Điều 5.2).
     for (const t of texts) expect(t).not.toMatch(/CX-|SCT-/);
     expect(sim.calls.filter((c) => c.startsWith("create"))).toHaveLength(1);
+  });
+});
+
+describe("an MCU refusing a status while it still has the conference", () => {
+  it("re-makes nothing, re-dials nobody and tells nobody: the next tick asks again", async () => {
+    const desk = await makeDesk();
+    const sim = new SimulatorMcu({ recordingDir: tempDir() });
+    let refuse = false;
+    const mcu = Object.assign(Object.create(sim) as SimulatorMcu, {
+      status: async (id: string) => {
+        if (refuse) throw new McuRefusedError("simulator", 500, "lỗi nội bộ");
+        return sim.status(id);
+      },
+    });
+    const runner = new SessionRunner(desk, mcu);
+    const { code } = await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    await runner.tick(at("2026-12-10", "09:00"));
+    const calls = sim.calls.length;
+    refuse = true;
+    await expect(runner.tick(at("2026-12-10", "09:01"))).rejects.toBeInstanceOf(McuRefusedError);
+    expect(sim.calls.slice(calls)).toEqual([]);
+    const notices = (await desk.store.read((r) => r.outbox.list())).filter(
+      (m) => m.channel === "desk" && m.booking === code,
+    );
+    expect(notices).toEqual([]);
   });
 });

@@ -216,8 +216,15 @@ export class SessionRunner {
           });
         throw err;
       }
-      // The MCU answers but no longer has the conference (restarted, or ended by hand): made again, once (the
-      // intent and `findConference` in conferenceFor), and every endpoint called again.
+      // The MCU answers and refuses. When it still has the booking's conference, that is another fault (retried at
+      // the next tick, nothing re-made or re-dialled); a conference under another id is adopted.
+      const found = await this.mcu.findConference(b.code);
+      if (found) {
+        if (found.id !== stored) await this.desk.store.tx((r) => r.meta.set(CONF_KEY(b.code), found.id));
+        throw err;
+      }
+      // It no longer has the conference (restarted, or ended by hand): made again, once (the intent and
+      // `findConference` in conferenceFor), and every endpoint called again.
       id = await this.conferenceFor(b, now);
       recreated = true;
       const failed = await this.dialAll(b, id);
