@@ -14,6 +14,9 @@ const common = { testTimeout: 30_000, hookTimeout: 60_000, pool: "forks" as cons
  * runs here through another suite; each says so at its top.
  */
 export const BOTH_STORES = [
+  "tests/chaos-clock.test.ts",
+  "tests/chaos-janus.test.ts",
+  "tests/chaos-smtp.test.ts",
   "tests/answer-echo.test.ts",
   "tests/booking-lapse.test.ts",
   "tests/booking-nonsense-times.test.ts",

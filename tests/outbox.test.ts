@@ -93,6 +93,8 @@ describe("outbox delivery", () => {
       ["gone@hanoi.gov.vn", "parked", 1],
       // No group sender yet: the post waits, it is not lost.
       ["support-group", "pending", 0],
+      // The parked answer is told to the MCU technician (tests/chaos-smtp.test.ts).
+      ["mcu-technician", "pending", 0],
     ]);
     expect(rows[2]?.lastError).toBe("550 hộp thư không tồn tại");
   });
@@ -257,5 +259,48 @@ describe("claims of a dead process", () => {
     expect(holderProcess(PROCESS_HOLDER)).toEqual({ host: hostname(), pid: process.pid });
     expect(holderProcess("a:b:c")).toBeNull();
     expect(holderProcess("host:with:colons:12:0123abcd")).toEqual({ host: "host:with:colons", pid: 12 });
+  });
+});
+
+describe("the database gone between a send and its mark", () => {
+  it("marks the sent answer at the next round instead of sending it again when its claim runs out", async () => {
+    const { store } = await makeDesk();
+    const t0 = at("2026-12-07", "08:00");
+    await store.tx((r) =>
+      r.outbox.enqueue({ channel: "mail", recipient: "vanthu.sct@hanoi.gov.vn", kind: "k", payload: {} }, t0),
+    );
+    // The store as the worker sees it: every transaction fails while the database is down.
+    let down = false;
+    const flaky = Object.assign(Object.create(store) as typeof store, {
+      tx: (...args: Parameters<typeof store.tx>) => {
+        if (down) return Promise.reject(Object.assign(new Error("Connection terminated"), { code: "57P01" }));
+        return store.tx(...args);
+      },
+    });
+    const sent: number[] = [];
+    const mail = async (m: OutboxMessage) => {
+      sent.push(m.id);
+      // The relay took it; the database goes away before the mark.
+      if (sent.length === 1) down = true;
+    };
+    const carry: number[] = [];
+    await expect(deliverDue(flaky, { mail }, t0, { sentUnmarked: carry })).rejects.toThrow(
+      "Connection terminated",
+    );
+    // Still down for the next round: the mark waits, nothing is sent.
+    await expect(
+      deliverDue(flaky, { mail }, new Date(t0.getTime() + 1_000), { sentUnmarked: carry }),
+    ).rejects.toThrow();
+    down = false;
+    // Back after the claim ran out: the answer is marked, not sent again.
+    const later = new Date(t0.getTime() + CLAIM_LEASE_MS + 60_000);
+    expect(await deliverDue(flaky, { mail }, later, { sentUnmarked: carry })).toEqual({
+      sent: 0,
+      retried: 0,
+      parked: 0,
+    });
+    expect(sent).toHaveLength(1);
+    expect((await store.read((r) => r.outbox.list())).map((m) => m.status)).toEqual(["sent"]);
+    expect(carry).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from "../core/jobs/backoff.js";
 import { PermanentSendError, type Sender } from "../store/delivery.js";
-import type { OutboxChannel } from "../store/queue-repos.js";
+import type { OutboxChannel, OutboxMessage } from "../store/queue-repos.js";
 import type { Store } from "../store/store.js";
 import { newCorrelationId, withCorrelation } from "./ops/context.js";
 import type { LogFn } from "./ops/log.js";
@@ -22,6 +22,14 @@ export const ROUND_LIMIT = 100;
 
 /** How long a claim on an outbox message or a job holds. */
 export const CLAIM_LEASE_MS = 120_000;
+
+/**
+ * Retries of a mail answer the relay did not take for a passing reason (connection refused, 421, 451): the back-off
+ * reaches its cap of 15 minutes after about 20 minutes and then tries every 15 minutes, for about a day (100
+ * attempts) before the answer is parked. A relay down for maintenance, or for an afternoon, delays answers; it
+ * does not lose them. (DEFAULT_RETRY parked them after six attempts, two and a half minutes.)
+ */
+export const MAIL_RETRY: RetryPolicy = { baseMs: 5_000, capMs: 15 * 60_000, maxAttempts: 100 };
 
 /** Mails sent at once: the SMTP sender keeps this many connections (src/mail/smtp-sender.ts, SMTP_CONNECTIONS). */
 export const MAIL_LANES = 4;
@@ -56,11 +64,29 @@ export async function deliverDue(
     leaseMs?: number;
     /** Mails in flight at once (the SMTP sender's connections); every other channel goes one at a time. */
     mailLanes?: number;
+    /**
+     * Kept by the caller from one round to the next: messages sent whose mark could not be written (the database
+     * went away mid-round). The next round marks them first, before it claims anything: without it they stayed
+     * pending under this desk's claim and went out a second time when the claim ran out.
+     */
+    sentUnmarked?: number[];
   } = {},
 ): Promise<DeliveryReport> {
   const log: LogFn = opts.log ?? (() => undefined);
   const channels = Object.keys(senders) as OutboxChannel[];
   const report: DeliveryReport = { sent: 0, retried: 0, parked: 0 };
+  const carried = opts.sentUnmarked;
+  if (carried?.length) {
+    const ids = carried.splice(0);
+    try {
+      await store.tx(async (r) => {
+        for (const id of ids) await r.outbox.markSent(id, now);
+      });
+    } catch (err) {
+      carried.unshift(...ids);
+      throw err;
+    }
+  }
   if (channels.length === 0) return report;
   // Claimed, not just read: with several desks on one database, each message goes out from one of them. The lease
   // outlasts a send's timeouts; a desk killed mid-send leaves its claims to the others when it runs out.
@@ -84,9 +110,15 @@ export async function deliverDue(
     try {
       while (sentIds.length > 0) {
         const ids = sentIds.splice(0);
-        await store.tx(async (r) => {
-          for (const id of ids) await r.outbox.markSent(id, now);
-        });
+        try {
+          await store.tx(async (r) => {
+            for (const id of ids) await r.outbox.markSent(id, now);
+          });
+        } catch (err) {
+          // Sent, not marked: the caller's next round marks them (`sentUnmarked`) instead of sending them again.
+          carried?.push(...ids);
+          throw err;
+        }
         unmarked -= ids.length;
       }
     } catch (err) {
@@ -110,8 +142,23 @@ export async function deliverDue(
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         const permanent = err instanceof PermanentSendError;
-        const retryAt = permanent ? null : nextAttemptAt(now, msg.attempts + 1, opts.retry ?? DEFAULT_RETRY);
-        await store.tx((r) => r.outbox.fail(msg.id, message, retryAt));
+        const policy = opts.retry ?? (msg.channel === "mail" ? MAIL_RETRY : DEFAULT_RETRY);
+        const retryAt = permanent ? null : nextAttemptAt(now, msg.attempts + 1, policy);
+        await store.tx(async (r) => {
+          await r.outbox.fail(msg.id, message, retryAt);
+          // A parked answer never reaches its clerk: the technician hears of it with the parking, in one transaction.
+          if (!retryAt && msg.channel === "mail")
+            await r.outbox.enqueue(
+              {
+                channel: "desk",
+                recipient: "mcu-technician",
+                kind: "mail-undeliverable",
+                booking: msg.booking,
+                payload: { text: undeliverableNotice(msg, message, permanent) },
+              },
+              now,
+            );
+        });
         if (retryAt) report.retried++;
         else report.parked++;
         log(retryAt ? "outbox-send-failed" : "outbox-parked", {
@@ -139,6 +186,18 @@ export async function deliverDue(
   if (sentIds.length) await markLoop();
   if (markError) throw markError;
   return report;
+}
+
+/**
+ * What the MCU technician reads when a mail answer is parked: which answer, why, what to do. The mailbox is masked
+ * as in the log (beside a secret session's code it would name its host, Điều 5.2); the outbox row keeps it.
+ */
+export function undeliverableNotice(msg: OutboxMessage, error: string, permanent: boolean): string {
+  const which = msg.booking ? `thư trả lời về phiên ${msg.booking}` : "một thư trả lời";
+  const why = permanent
+    ? `máy chủ thư từ chối hẳn (${maskMailboxes(error)})`
+    : `máy chủ thư không nhận sau ${msg.attempts + 1} lần thử (${maskMailboxes(error)})`;
+  return `Không gửi được ${which} (thư số ${msg.id}): ${why}. Thư đã dừng gửi; đề nghị kiểm tra địa chỉ người nhận và báo văn thư qua điện thoại.`;
 }
 
 /** Mailbox addresses in a text with their local part hidden: «<vanthu.sct@hanoi.gov.vn>» → «<***@hanoi.gov.vn>». */

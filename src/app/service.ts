@@ -114,6 +114,8 @@ export class DeskService {
   private chatWorker: PollingWorker | null = null;
   private closeSmtp: (() => void) | null = null;
   private readonly senders: Partial<Record<OutboxChannel, Sender>> = {};
+  /** Answers sent whose mark the database did not take (it went away): marked by the next outbox round. */
+  private readonly sentUnmarked: number[] = [];
   /** Each worker's last success and failure, for /healthz and /metrics (src/web/public/ops-routes.ts). */
   readonly health: Health;
   readonly chatCounters = new ChatCounters();
@@ -293,7 +295,10 @@ export class DeskService {
     this.scheduler = new Scheduler(this.desk, handlers, this.clock, this.config.pollMs, jobsLog);
     this.scheduler.start();
     this.outboxWorker = this.worker("outbox", this.config.pollMs, async () => {
-      const report = await deliverDue(this.desk.store, this.senders, this.clock(), { log: this.log });
+      const report = await deliverDue(this.desk.store, this.senders, this.clock(), {
+        log: this.log,
+        sentUnmarked: this.sentUnmarked,
+      });
       if (report.retried || report.parked) this.log("outbox", { ...report });
       return report.sent + report.retried + report.parked >= 100;
     });

@@ -3,7 +3,7 @@ import type { Booking } from "../core/booking/types.js";
 import { formatRangeVi } from "../core/calendar/zone.js";
 import { CATEGORY_VI } from "../core/incident/classify.js";
 import { incidentCode } from "../core/incident/types.js";
-import { type McuAdapter, McuRefusedError } from "../mcu/port.js";
+import { type LegStatus, type McuAdapter, McuRefusedError } from "../mcu/port.js";
 import type { Repos } from "../store/store.js";
 import { moveTo } from "./booking/index.js";
 import type { Desk } from "./desk.js";
@@ -34,6 +34,16 @@ const CONF_KEY = (code: string) => `mcu:conference:${code}`;
 /** Written and committed before the MCU is asked to create: a creation may have happened without its id. */
 const INTENT_KEY = (code: string) => `mcu:intent:${code}`;
 const LEG_KEY = (code: string, endpoint: string) => `mcu:leg:${code}:${endpoint}`;
+/** Set (to the instant) while a live session's MCU cannot be reached and the technician was told; "" once back. */
+const DOWN_KEY = (code: string) => `mcu:down:${code}`;
+
+/** A notice to the MCU technician about a live session's conference (desk-critical: ahead of acknowledgements). */
+async function technicianNotice(r: Repos, text: string, now: Date, booking: string) {
+  await r.outbox.enqueue(
+    { channel: "desk", recipient: "mcu-technician", kind: "mcu-incident", booking, payload: { text } },
+    now,
+  );
+}
 
 async function post(r: Repos, text: string, now: Date, booking?: string, kind = "session") {
   await r.outbox.enqueue(
@@ -72,24 +82,32 @@ export class SessionRunner {
         statuses: ["confirmed", "checked", "live"],
       }),
     );
+    // One session's failure (an MCU refusing its start) does not keep the others from being started and watched;
+    // the first error is thrown at the end, for the worker's log and health.
+    let failure: unknown = null;
     for (const b of window) {
       const { start, end } = b.request;
       if (!start || !end) continue;
-      if (b.status !== "live" && start.getTime() <= now.getTime() && now.getTime() < end.getTime())
-        await this.start(b, now);
-      else if (b.status === "live" && end.getTime() <= now.getTime()) await this.end(b, now);
-      else if (b.status === "live") await this.watch(b, now);
+      try {
+        if (b.status !== "live" && start.getTime() <= now.getTime() && now.getTime() < end.getTime())
+          await this.start(b, now);
+        else if (b.status === "live" && end.getTime() <= now.getTime()) await this.end(b, now);
+        else if (b.status === "live") await this.watch(b, now);
+      } catch (err) {
+        failure ??= err;
+      }
     }
     await this.operatorCommands(now);
+    if (failure) throw failure;
   }
 
   private endpointsOf(b: Booking): string[] {
     return [...new Set([b.hostEndpoint, ...b.request.participants].filter((x): x is string => Boolean(x)))];
   }
 
-  async start(b: Booking, now: Date): Promise<void> {
+  /** Call every booked endpoint into the conference, set the layout, record when asked; the endpoints not reached. */
+  private async dialAll(b: Booking, id: string): Promise<string[]> {
     const snapshot = await this.desk.store.read((r) => r.directory.snapshot());
-    const id = await this.conferenceFor(b, now);
     const failed: string[] = [];
     for (const code of this.endpointsOf(b)) {
       try {
@@ -100,6 +118,12 @@ export class SessionRunner {
     }
     await this.mcu.setLayout(id, this.opts.layout);
     if (b.request.recording) await this.mcu.startRecording(id);
+    return failed;
+  }
+
+  async start(b: Booking, now: Date): Promise<void> {
+    const id = await this.conferenceFor(b, now);
+    const failed = await this.dialAll(b, id);
     await this.desk.store.tx(async (r) => {
       const fresh = (await r.bookings.get(b.code))!;
       await moveTo(
@@ -167,9 +191,65 @@ export class SessionRunner {
   }
 
   async watch(b: Booking, now: Date): Promise<void> {
-    const id = await this.desk.store.read((r) => r.meta.get(CONF_KEY(b.code)));
-    if (!id) return;
-    const legs = await this.mcu.status(id);
+    const [stored, down] = await this.desk.store.read(async (r) => [
+      await r.meta.get(CONF_KEY(b.code)),
+      await r.meta.get(DOWN_KEY(b.code)),
+    ]);
+    if (!stored) return;
+    let id = stored;
+    let recreated = false;
+    let legs: LegStatus[];
+    try {
+      legs = await this.mcu.status(id);
+    } catch (err) {
+      if (!(err instanceof McuRefusedError)) {
+        // The MCU cannot be reached: the technician hears of it once; the next ticks try again.
+        if (!down)
+          await this.desk.store.tx(async (r) => {
+            await r.meta.set(DOWN_KEY(b.code), now.toISOString());
+            await technicianNotice(
+              r,
+              `[${b.code}] Không liên lạc được MCU (${this.mcu.kind}) trong phiên họp${b.request.secret ? " mật" : ""} đang diễn ra; bàn kỹ thuật đang thử lại và sẽ báo khi MCU trở lại. Đề nghị kiểm tra máy chủ MCU.`,
+              now,
+              b.code,
+            );
+          });
+        throw err;
+      }
+      // The MCU answers and refuses. When it still has the booking's conference, that is another fault (retried at
+      // the next tick, nothing re-made or re-dialled); a conference under another id is adopted.
+      const found = await this.mcu.findConference(b.code);
+      if (found) {
+        if (found.id !== stored) await this.desk.store.tx((r) => r.meta.set(CONF_KEY(b.code), found.id));
+        throw err;
+      }
+      // It no longer has the conference (restarted, or ended by hand): made again, once (the intent and
+      // `findConference` in conferenceFor), and every endpoint called again.
+      id = await this.conferenceFor(b, now);
+      recreated = true;
+      const failed = await this.dialAll(b, id);
+      const n = this.endpointsOf(b).length;
+      await this.desk.store.tx(async (r) => {
+        await r.meta.set(DOWN_KEY(b.code), "");
+        await technicianNotice(
+          r,
+          `[${b.code}] Phòng họp của phiên${b.request.secret ? " mật" : ""} đang diễn ra không còn trên MCU (${this.mcu.kind}) (MCU khởi động lại?): bàn kỹ thuật đã tạo lại phòng họp và gọi lại ${n - failed.length}/${n} điểm cầu${b.request.recording ? "; đã bật lại ghi hình" : ""}.`,
+          now,
+          b.code,
+        );
+      });
+      legs = await this.mcu.status(id);
+    }
+    if (down && !recreated)
+      await this.desk.store.tx(async (r) => {
+        await r.meta.set(DOWN_KEY(b.code), "");
+        await technicianNotice(
+          r,
+          `[${b.code}] MCU (${this.mcu.kind}) đã liên lạc lại được; phiên họp vẫn tiếp tục.`,
+          now,
+          b.code,
+        );
+      });
     const secret = b.request.secret;
     await this.desk.store.tx(async (r) => {
       for (const leg of legs) {

@@ -39,6 +39,15 @@ export interface CountedCall {
 export class FakeTelegram {
   /** Every offset the bot asked getUpdates with, in order. */
   readonly offsets: number[] = [];
+  /** When each getUpdates call arrived (Date.now), refused ones included. */
+  readonly pollTimes: number[] = [];
+  /**
+   * Answer the next getUpdates calls with these errors, one each, as the Bot API does: 409 when another poller (or
+   * a webhook) holds the bot's updates, 429 with `retry_after` in whole seconds.
+   */
+  refuseUpdates: { error_code: number; description: string; retry_after?: number }[] = [];
+  /** The getUpdates calls (indexes into `pollTimes`) answered with a `refuseUpdates` error. */
+  readonly refusedPolls: number[] = [];
   readonly sent: { chat_id: string; text: string; message_id: number; at: number; buttons: number }[] = [];
   readonly reactions: { chat_id: string; message_id: number; emoji: string; at: number }[] = [];
   readonly edits: { chat_id: string; message_id: number; text: string; at: number; buttons: number }[] = [];
@@ -92,6 +101,17 @@ export class FakeTelegram {
           case "answerCallbackQuery":
             return json(200, { ok: true, result: true });
           case "getUpdates": {
+            this.pollTimes.push(Date.now());
+            const refusal = this.refuseUpdates.shift();
+            if (refusal) {
+              this.refusedPolls.push(this.pollTimes.length - 1);
+              const { retry_after, ...rest } = refusal;
+              return json(refusal.error_code, {
+                ok: false,
+                ...rest,
+                ...(retry_after ? { parameters: { retry_after } } : {}),
+              });
+            }
             const offset = Number(params.offset ?? 0);
             this.offsets.push(offset);
             if (offset > 0) this.queue = this.queue.filter((u) => (u.update_id as number) >= offset);
@@ -265,8 +285,9 @@ export class FakeTelegram {
     return this.offsets.some((o) => o > updateId);
   }
 
+  /** Started again after `stop`, it listens on the same port: the Bot API back after an outage, updates kept. */
   async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => this.server.listen(this.port, "127.0.0.1", resolve));
     this.port = (this.server.address() as { port: number }).port;
   }
 

@@ -36,7 +36,8 @@ export class Janus {
   }
 
   async start(): Promise<void> {
-    this.port = await freePort();
+    // Started again after `kill`, it listens on the same port: a Janus restarted in place.
+    if (!this.port) this.port = await freePort();
     const d = this.dir;
     writeFileSync(
       join(d, "janus.jcfg"),
@@ -97,6 +98,13 @@ admin: {
       await new Promise((r) => setTimeout(r, 200));
     }
     throw new Error("Janus did not start");
+  }
+
+  /** Stop the process (SIGKILL: a crash, rooms and sessions gone) and keep its folder, for `start` again. */
+  async kill(): Promise<void> {
+    const p = this.proc;
+    this.proc = null;
+    if (p) await new Promise<void>((resolve) => p.once("exit", () => resolve()).kill("SIGKILL"));
   }
 
   async stop(): Promise<void> {

@@ -82,7 +82,21 @@ export function startPostgres(opts: { durable?: boolean } = {}): Promise<PgServe
   return running;
 }
 
-async function boot(durable: boolean): Promise<PgServer> {
+/** A server of a test's own, outside the shared one, that the test may also restart (see `startOwnPostgres`). */
+export interface OwnPgServer extends PgServer {
+  /** Fast shutdown (clients disconnected), `downMs` with no server, then the same cluster again on the same port. */
+  restart(downMs?: number): Promise<void>;
+}
+
+/**
+ * A PostgreSQL of the caller's own (not the one shared by every suite of the run, which a restart would disturb):
+ * for tests that stop and start the server under running desks.
+ */
+export function startOwnPostgres(): Promise<OwnPgServer> {
+  return boot(false, true);
+}
+
+async function boot(durable: boolean, own = false): Promise<OwnPgServer> {
   const dir = mkdtempSync(join(tmpdir(), "desk-pg-"));
   const data = join(dir, "data");
   if (asRoot) {
@@ -126,9 +140,10 @@ async function boot(durable: boolean): Promise<PgServer> {
     "log_min_messages=warning",
   ]);
   // Its own process group, so that stopping it ends the backends too.
-  const proc = spawn(pgCmd, pgArgs, { cwd: dir, stdio: "ignore", detached: true });
+  const launch = () => spawn(pgCmd, pgArgs, { cwd: dir, stdio: "ignore", detached: true });
+  let proc = launch();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const stop = async (): Promise<void> => {
+  const halt = async (): Promise<void> => {
     if (proc.exitCode === null && proc.signalCode === null) {
       await new Promise<void>((resolve) => {
         proc.once("exit", () => resolve());
@@ -136,8 +151,17 @@ async function boot(durable: boolean): Promise<PgServer> {
         process.kill(-proc.pid!, "SIGINT");
       });
     }
-    running = null;
+  };
+  const stop = async (): Promise<void> => {
+    await halt();
+    if (!own) running = null;
     rmSync(dir, { recursive: true, force: true });
+  };
+  const restart = async (downMs = 0): Promise<void> => {
+    await halt();
+    if (downMs) await new Promise((r) => setTimeout(r, downMs));
+    proc = launch();
+    await waitReady(url, proc);
   };
   try {
     await waitReady(url, proc);
@@ -145,7 +169,7 @@ async function boot(durable: boolean): Promise<PgServer> {
     await stop();
     throw err;
   }
-  return { url, dir, stop };
+  return { url, dir, stop, restart };
 }
 
 function userIds(name: string): { uid: number; gid: number } {

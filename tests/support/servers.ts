@@ -249,7 +249,8 @@ export class SmtpSink {
   }
 
   async start(): Promise<void> {
-    this.port = await freePort();
+    // Started again after a stop, it listens on the same port: a relay back from an outage.
+    if (!this.port) this.port = await freePort();
     // A client killed mid-session (the crash test SIGKILLs the desk with pooled connections open) resets its
     // socket: that is the client's failure, not the server's, and must not surface as an unhandled error.
     // A client that refuses our certificate drops the socket mid-handshake: recorded, not thrown.

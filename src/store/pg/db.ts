@@ -57,6 +57,10 @@ export async function openPgDatabase(
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
   // An idle client losing its server (restart, failover) must not crash the process: the next query reconnects.
   pool.on("error", () => undefined);
+  // A checked-out client has no pool listener (pg-pool removes it): losing its server between two queries of a
+  // transaction would throw an unhandled 'error' and end the process. Its next query fails instead, and the
+  // transaction's ROLLBACK failing drops it from the pool (tests/chaos-pg-restart.pg.test.ts).
+  pool.on("connect", (client) => client.on("error", () => undefined));
   try {
     const db = drizzle(pool, { schema });
     // The lock on a connection of its own: the pool may have a single one, which the migrator needs.

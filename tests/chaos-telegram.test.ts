@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ChatEvent } from "../src/bot/conversation.js";
+import { createTelegramBot, pollTelegram } from "../src/bot/telegram/adapter.js";
+import { FakeTelegram } from "./support/fake-telegram.js";
+import { until } from "./support/until.js";
+
+const TOKEN = "123456:thu-nghiem";
+const GROUP = -100123;
+
+/**
+ * The Telegram long-polling loop (src/bot/telegram/adapter.ts) against a Bot API that refuses (409 Conflict: another
+ * poller; 429 with retry_after) or goes away and comes back: it waits as told and carries on, and every update
+ * reaches the desk once, none lost.
+ */
+describe("Telegram polling under refusals and outages", () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  it("waits out 409 and 429 (retry_after), survives the API going away, and hands each update on once", async () => {
+    const api = new FakeTelegram(TOKEN);
+    await api.start();
+    cleanups.push(() => api.stop().catch(() => undefined));
+    const seen: ChatEvent[] = [];
+    const log: { event: string; fields?: Record<string, unknown> }[] = [];
+    const bot = createTelegramBot(
+      { token: TOKEN, apiRoot: api.url, groupChatId: String(GROUP), mode: "polling" },
+      async (ev) => {
+        seen.push(ev);
+      },
+      (event, fields) => log.push({ event, fields }),
+    );
+    const abort = new AbortController();
+    const loop = pollTelegram(bot, abort.signal, (event, fields) => log.push({ event, fields }), {
+      retryMs: 200,
+      timeoutSeconds: 1,
+    });
+    cleanups.push(async () => {
+      abort.abort();
+      await loop;
+    });
+    const ids: number[] = [];
+    const arrived = (n: number) => until(() => seen.length >= n, `${n} updates`);
+
+    ids.push(api.message(GROUP, 7, "Điểm cầu CX-00008 mất tiếng"));
+    await arrived(1);
+
+    // Another poller holds the bot's updates for two rounds: logged, retried, nothing lost.
+    api.refuseUpdates.push(
+      { error_code: 409, description: "Conflict: terminated by other getUpdates request" },
+      { error_code: 409, description: "Conflict: terminated by other getUpdates request" },
+    );
+    ids.push(api.message(GROUP, 7, "Điểm cầu CX-00025 mất hình"));
+    await until(
+      () => api.refuseUpdates.length === 0 && api.pollTimes.length > api.refusedPolls.at(-1)! + 1,
+      "the refusals",
+    );
+    await arrived(2);
+    expect(log.filter((l) => String(l.fields?.message).includes("409")).length).toBe(2);
+
+    // 429 with retry_after 2: the next getUpdates comes no sooner than two seconds later (not after retryMs).
+    api.refuseUpdates.push({
+      error_code: 429,
+      description: "Too Many Requests: retry after 2",
+      retry_after: 2,
+    });
+    ids.push(api.message(GROUP, 8, "Phòng họp UBND xã Sóc Sơn không vào được"));
+    await arrived(3);
+    await until(
+      () => api.refuseUpdates.length === 0 && api.pollTimes.length > api.refusedPolls.at(-1)! + 1,
+      "the refusal",
+    );
+    const refusedAt = api.refusedPolls.at(-1)!;
+    expect(api.pollTimes[refusedAt + 1]! - api.pollTimes[refusedAt]!).toBeGreaterThanOrEqual(2_000);
+
+    // The API gone for a while (the emulator stopped): the loop keeps trying; an update queued meanwhile arrives.
+    await api.stop();
+    const errorsBefore = log.filter((l) => l.event === "telegram-error").length;
+    ids.push(api.message(GROUP, 9, "Đường truyền phường Ba Đình chập chờn"));
+    await until(
+      () => log.filter((l) => l.event === "telegram-error").length >= errorsBefore + 3,
+      "polling failures while the API is down",
+    );
+    await api.start();
+    await arrived(4);
+    ids.push(api.message(GROUP, 9, "Đã ổn, cảm ơn"));
+    await arrived(5);
+    // Two more rounds: nothing comes twice.
+    const polls = api.pollTimes.length;
+    await until(() => api.pollTimes.length >= polls + 2, "two more polls");
+    expect(seen.map((e) => Number(e.updateId))).toEqual(ids);
+    for (const id of ids) expect(api.confirmed(id)).toBe(true);
+  }, 40_000);
+});
