@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChatEvent } from "../src/bot/conversation.js";
 import { createTelegramBot, pollTelegram } from "../src/bot/telegram/adapter.js";
+import { openChatDesk } from "./support/chat-desk.js";
 import { FakeTelegram } from "./support/fake-telegram.js";
 import { until } from "./support/until.js";
 
@@ -92,4 +93,79 @@ describe("Telegram polling under refusals and outages", () => {
     expect(seen.map((e) => Number(e.updateId))).toEqual(ids);
     for (const id of ids) expect(api.confirmed(id)).toBe(true);
   }, 40_000);
+
+  it("tells once when updates stop reaching the desk (409: another program takes them; or the API unreachable), and once when they come back", async () => {
+    const api = new FakeTelegram(TOKEN);
+    await api.start();
+    cleanups.push(() => api.stop().catch(() => undefined));
+    const seen: ChatEvent[] = [];
+    const bot = createTelegramBot(
+      { token: TOKEN, apiRoot: api.url, groupChatId: String(GROUP), mode: "polling" },
+      async (ev) => {
+        seen.push(ev);
+      },
+      () => undefined,
+    );
+    const states: string[] = [];
+    const abort = new AbortController();
+    const loop = pollTelegram(bot, abort.signal, () => undefined, {
+      retryMs: 50,
+      timeoutSeconds: 1,
+      stuckAfterMs: 400,
+      onStuck: (state) => states.push(state),
+    });
+    cleanups.push(async () => {
+      abort.abort();
+      await loop;
+    });
+    // Two refusals are a hiccup (well under stuckAfterMs): nobody is told.
+    const conflict = {
+      error_code: 409,
+      description: "Conflict: can't use getUpdates method while webhook is active",
+    };
+    api.refuseUpdates.push(conflict, conflict);
+    api.message(GROUP, 7, "Điểm cầu CX-00008 mất tiếng");
+    await until(() => seen.length === 1, "the first update");
+    expect(states).toEqual([]);
+    // A webhook set by someone else: every getUpdates refused for longer than stuckAfterMs.
+    api.refuseUpdates.push(...Array.from({ length: 40 }, () => conflict));
+    await until(() => states.length === 1, "the conflict told");
+    expect(states).toEqual(["conflict"]);
+    await until(() => api.refuseUpdates.length === 0, "the refusals served");
+    api.message(GROUP, 7, "Điểm cầu CX-00025 mất hình");
+    await until(() => seen.length === 2 && states.length === 2, "the recovery told");
+    expect(states).toEqual(["conflict", "recovered"]);
+    // The API gone: unreachable, told once however long it lasts, then back.
+    await api.stop();
+    await until(() => states.length === 3, "the outage told");
+    await new Promise((r) => setTimeout(r, 600));
+    await api.start();
+    api.message(GROUP, 8, "Đã ổn");
+    await until(() => seen.length === 3 && states.length === 4, "the second recovery");
+    expect(states).toEqual(["conflict", "recovered", "unreachable", "recovered"]);
+  }, 40_000);
+
+  it("the desk's notice of it goes to the admin and the MCU technician, in Vietnamese, through the outbox", async () => {
+    const desk = await openChatDesk({ from: new Date("2026-12-10T02:00:00Z"), frozen: true, env: {} });
+    cleanups.push(() => desk.stop());
+    const notice = (
+      desk.service as unknown as { chatIntakeNotice(p: string, s: string): Promise<void> }
+    ).chatIntakeNotice.bind(desk.service);
+    await notice("Telegram", "conflict");
+    await notice("Telegram", "recovered");
+    const rows = await desk.service.desk.store.read((r) =>
+      r.outbox.due(new Date("2026-12-11T00:00:00Z"), 100, ["desk"]),
+    );
+    const mine = rows.filter((m) => m.kind === "chat-intake");
+    expect(mine.map((m) => m.recipient).sort()).toEqual([
+      "admin",
+      "admin",
+      "mcu-technician",
+      "mcu-technician",
+    ]);
+    const texts = mine.map((m) => String(m.payload.text));
+    expect(texts[0]).toContain("Bot Telegram không nhận được tin nhắn từ 09:00");
+    expect(texts[0]).toContain("xung đột (lỗi 409)");
+    expect(texts.at(-1)).toContain("Bot Telegram đã nhận tin nhắn trở lại");
+  });
 });

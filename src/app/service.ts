@@ -9,6 +9,7 @@ import { Pacer } from "../bot/pacing.js";
 // Telegram (telegraf), Zalo (axios), IMAP (imapflow) and SMTP (nodemailer) load only when configured: `await
 // import()` where each is started. Their module graphs were a third of the start's module loading.
 import type { ZaloClient } from "../bot/zalo/client.js";
+import { formatVi } from "../core/calendar/zone.js";
 import { ownFault, SET_ASIDE_AFTER } from "../core/jobs/faults.js";
 import type { DnsResolver } from "../mail/authenticity.js";
 import type { MailIntake, MailPosition } from "../mail/intake.js";
@@ -512,7 +513,9 @@ export class DeskService {
     const tg = this.config.telegram;
     if (tg && this.telegram && !(tg.mode === "webhook" && tg.webhook)) {
       const { pollTelegram } = await import("../bot/telegram/adapter.js");
-      this.telegramLoop = pollTelegram(this.telegram, parts.abort.signal, this.chatPollLog);
+      this.telegramLoop = pollTelegram(this.telegram, parts.abort.signal, this.chatPollLog, {
+        onStuck: (state) => void this.chatIntakeNotice("Telegram", state),
+      });
     }
     const zalo = this.config.zalo;
     if (zalo && this.zaloClient && !zalo.webhook) {
@@ -755,6 +758,33 @@ export class DeskService {
   private readonly transports: ChatTransport[] = [];
   private readonly pacer = new Pacer();
   /** Long polling logs only its failures and retries every 2 s: a failure not repeated for a minute has healed. */
+  /**
+   * The admin (and the MCU technician) told that a chat platform's messages no longer reach the desk, and when they
+   * do again. Sent through the outbox like any notice: sending still works when receiving does not (a 409 means
+   * another program takes this bot's updates, not that the token is refused).
+   */
+  private async chatIntakeNotice(platform: string, state: "conflict" | "unreachable" | "recovered") {
+    const at = formatVi(this.clock(), this.desk.reg.zone);
+    const text =
+      state === "conflict"
+        ? `Bot ${platform} không nhận được tin nhắn từ ${at}: ${platform} báo xung đột (lỗi 409), tức là một chương trình khác (một webhook, hoặc một bàn trực khác) đang nhận tin nhắn bằng cùng mã bot. Phản ánh sự cố trong nhóm sẽ không đến bàn trực cho đến khi chương trình kia dừng; đề nghị kiểm tra ngay.`
+        : state === "unreachable"
+          ? `Bot ${platform} không nhận được tin nhắn từ ${at}: không kết nối được máy chủ ${platform}. Bàn trực tự thử lại; phản ánh sự cố trong nhóm có thể đến chậm, đề nghị kiểm tra đường truyền Internet của máy chủ.`
+          : `Bot ${platform} đã nhận tin nhắn trở lại từ ${at}.`;
+    try {
+      await this.desk.store.tx(async (r) => {
+        for (const recipient of ["admin", "mcu-technician"])
+          await r.outbox.enqueue(
+            { channel: "desk", recipient, kind: "chat-intake", booking: null, payload: { text } },
+            this.clock(),
+          );
+      });
+      this.log("chat-intake-notice", { platform, state });
+    } catch (err) {
+      this.log("chat-intake-notice-failed", { platform, state, message: (err as Error).message });
+    }
+  }
+
   private readonly chatPollLog = this.healthLog("chat", { fail: ["telegram-error", "zalo-error"] }, 60_000);
 
   /**

@@ -92,9 +92,22 @@ export async function pollTelegram(
   bot: Telegraf,
   signal: AbortSignal,
   log: (event: string, fields?: Record<string, unknown>) => void,
-  opts: { retryMs?: number; timeoutSeconds?: number } = {},
+  opts: {
+    retryMs?: number;
+    timeoutSeconds?: number;
+    /**
+     * Called once when getUpdates has failed without a success for `stuckAfterMs` (default 60 s): `conflict` when
+     * Telegram answers 409 (another poller or a webhook set on the same token: nothing reaches this desk until that
+     * other one stops), and once more with `recovered` after the next success.
+     */
+    onStuck?: (state: "conflict" | "unreachable" | "recovered") => void;
+    stuckAfterMs?: number;
+  } = {},
 ): Promise<void> {
   const retryMs = opts.retryMs ?? 2000;
+  const stuckAfterMs = opts.stuckAfterMs ?? 60_000;
+  let failingSince: number | null = null;
+  let told = false;
   const redact = (err: unknown) => (err as Error).message.replaceAll(bot.telegram.token, "***");
   while (!signal.aborted) {
     try {
@@ -119,9 +132,17 @@ export async function pollTelegram(
       if (signal.aborted) break;
       const retryAfter = err instanceof TelegramError ? err.parameters?.retry_after : undefined;
       log("telegram-error", { message: redact(err) });
+      failingSince ??= Date.now();
+      if (!told && Date.now() - failingSince >= stuckAfterMs) {
+        told = true;
+        opts.onStuck?.(err instanceof TelegramError && err.code === 409 ? "conflict" : "unreachable");
+      }
       await sleep(retryAfter ? retryAfter * 1000 : retryMs, signal);
       continue;
     }
+    if (told) opts.onStuck?.("recovered");
+    failingSince = null;
+    told = false;
     for (const update of updates) {
       try {
         await bot.handleUpdate(update);
