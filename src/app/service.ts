@@ -56,10 +56,14 @@ function storeOptions(config: Config, log: Log) {
     // SQLite: WAL checkpoints off the event loop; should the worker stop, commits checkpoint again, said once.
     checkpointer: {
       onFallback: () =>
-        log("checkpointer-stopped", {
-          level: "warn",
-          message: "Luồng ghi dồn nhật ký SQLite (WAL) đã dừng; máy chủ tự ghi dồn khi lưu, có thể chậm hơn.",
-        }),
+        log(
+          "checkpointer-stopped",
+          {
+            message:
+              "Luồng ghi dồn nhật ký SQLite (WAL) đã dừng; máy chủ tự ghi dồn khi lưu, có thể chậm hơn.",
+          },
+          "warn",
+        ),
     },
   };
 }
@@ -256,11 +260,14 @@ export class DeskService {
     }
     if (!this.config.mail.requireAuth) {
       // Loud on purpose: with this off, anyone can book, change or cancel in an agency's name by forging From.
-      this.log("mail-auth-off", {
-        level: "warn",
-        message:
-          "CẢNH BÁO: DESK_MAIL_REQUIRE_AUTH=false — thư KHÔNG được kiểm tra xác thực (DMARC); ai cũng có thể giả mạo hòm thư cơ quan để đăng ký, thay đổi, hủy lịch. Chỉ dùng trong phòng thử nghiệm.",
-      });
+      this.log(
+        "mail-auth-off",
+        {
+          message:
+            "CẢNH BÁO: DESK_MAIL_REQUIRE_AUTH=false — thư KHÔNG được kiểm tra xác thực (DMARC); ai cũng có thể giả mạo hòm thư cơ quan để đăng ký, thay đổi, hủy lịch. Chỉ dùng trong phòng thử nghiệm.",
+        },
+        "warn",
+      );
     }
     const dir = await store.read((r) => r.directory.load());
     if (dir.agencies.length === 0) {

@@ -20,7 +20,7 @@ export interface WebDeps {
   /** Deliver outbox rows now rather than at the next poll (the service passes `kickOutbox`). */
   kick?: () => void;
   /** The service's JSON log (lockouts are written there); silent by default. */
-  log?: (event: string, fields?: Record<string, unknown>) => void;
+  log?: (event: string, fields?: Record<string, unknown>, level?: "info" | "warn" | "error") => void;
   /** Poll interval of the live feed; 1 s by default. */
   feedIntervalMs?: number;
   /**

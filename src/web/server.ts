@@ -239,7 +239,7 @@ export async function startWebDesk(
   opts: {
     clock: () => Date;
     kick: () => void;
-    log: (event: string, fields?: Record<string, unknown>) => void;
+    log: (event: string, fields?: Record<string, unknown>, level?: "info" | "warn" | "error") => void;
     open?: Hono[];
   },
 ): Promise<RunningWeb | null> {

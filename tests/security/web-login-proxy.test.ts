@@ -22,11 +22,12 @@ afterEach(async () => {
 });
 
 async function served(settings: Partial<WebSettings> = {}, now: () => Date = () => NOW) {
-  const logged: { event: string; fields?: Record<string, unknown> }[] = [];
+  const logged: { event: string; fields?: Record<string, unknown>; level?: string }[] = [];
   const { desk, app } = await webDesk({
     now,
     settings,
-    log: (event, fields) => logged.push({ event, ...(fields ? { fields } : {}) }),
+    log: (event, fields, level) =>
+      logged.push({ event, ...(fields ? { fields } : {}), ...(level ? { level } : {}) }),
   });
   running = await listen(app, "127.0.0.1", 0);
   const url = running.url;
@@ -87,6 +88,7 @@ describe("web login lockout by login and client address", () => {
     expect((await attempt(PEOPLE.tech.login, PASSWORD, B)).status).toBe(303);
     expect(logged.filter((l) => l.event === "web-login-locked").map((l) => l.fields?.address)).toEqual([A]);
     expect(logged.find((l) => l.event === "web-login-locked")?.fields?.login).toBe(PEOPLE.tech.login);
+    expect(logged.find((l) => l.event === "web-login-locked")?.level).toBe("warn");
     // The admin sees the lock on «Tài khoản» and lifts it.
     const admin = await login(app, "admin");
     const page = await (await app.request("/tai-khoan", { headers: { cookie: admin.cookie } })).text();

@@ -23,7 +23,7 @@ export async function webDesk(
     now?: () => Date;
     settings?: Partial<WebSettings>;
     desk?: Desk;
-    log?: (event: string, fields?: Record<string, unknown>) => void;
+    log?: (event: string, fields?: Record<string, unknown>, level?: "info" | "warn" | "error") => void;
   } = {},
 ) {
   const desk = opts.desk ?? (await makeDesk());

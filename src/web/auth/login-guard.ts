@@ -39,7 +39,7 @@ interface Pair {
   lastFailure: number;
 }
 
-type Log = (event: string, fields?: Record<string, unknown>) => void;
+type Log = (event: string, fields?: Record<string, unknown>, level?: "info" | "warn" | "error") => void;
 
 const WINDOW = PER_LOGIN_MINUTES * 60_000;
 
@@ -98,13 +98,11 @@ export class LoginGuard {
     if (pair.failed >= this.lockout.attempts) {
       pair.failed = 0;
       pair.lockedUntil = t + this.lockout.minutes * 60_000;
-      this.log("web-login-locked", {
-        level: "warn",
-        login,
-        address,
-        attempts: this.lockout.attempts,
-        until: new Date(pair.lockedUntil).toISOString(),
-      });
+      this.log(
+        "web-login-locked",
+        { login, address, attempts: this.lockout.attempts, until: new Date(pair.lockedUntil).toISOString() },
+        "warn",
+      );
     }
     byAddress.set(address, pair);
     this.pairs.set(login, byAddress);
@@ -112,12 +110,11 @@ export class LoginGuard {
     recent.push(t);
     this.failures.set(login, recent);
     if (recent.length === PER_LOGIN_FAILURES)
-      this.log("web-login-slowed", {
-        level: "warn",
-        login,
-        failures: PER_LOGIN_FAILURES,
-        minutes: PER_LOGIN_MINUTES,
-      });
+      this.log(
+        "web-login-slowed",
+        { login, failures: PER_LOGIN_FAILURES, minutes: PER_LOGIN_MINUTES },
+        "warn",
+      );
   }
 
   /** The right password from `address`: its run of wrong ones ends (the per-login count stays). */
@@ -156,9 +153,12 @@ export class LoginGuard {
     return (this.failures.get(login) ?? []).filter((at) => t - at < WINDOW);
   }
 
-  /** Entries that no longer lock or count go, at most once a minute, once there are many. */
+  /**
+   * Entries that no longer lock or count go, at most once a minute (whatever their number: one login guessed from
+   * many addresses grows one login's map, not the number of logins).
+   */
   private prune(t: number): void {
-    if (this.pairs.size + this.failures.size < 10_000 || t - this.lastPrune < 60_000) return;
+    if (t - this.lastPrune < 60_000) return;
     this.lastPrune = t;
     for (const [login, byAddress] of this.pairs) {
       for (const [address, p] of byAddress)
