@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { BOOKING_CODE_RE, parseBookingCode } from "../core/booking/code.js";
 import type { Booking, Decision } from "../core/booking/types.js";
-import { formatVi, localDateOf, localTimeOf } from "../core/calendar/zone.js";
+import { formatRangeVi, formatVi, localDateOf, localTimeOf } from "../core/calendar/zone.js";
 import { fold } from "../core/text/fold.js";
 import {
   findDates,
@@ -363,6 +363,9 @@ export class MailDesk {
         return { kind: refused ? "change-refused" : "changed", key, code, decision: res.decision };
       }
     }
+    // «xin hủy lịch họp ngày mai» in a new mail: which session is meant is the clerk's to say, never a guess.
+    if (isCancel(`${facts.subject}\n${facts.text}`))
+      return this.cancelWithoutCode(facts, raw, now, ctx, agency.name, from, snapshot, capped);
     // Understood on the reader's thread against this very directory, for this agency: the same answer as here
     // (src/mail/read-worker.ts calls understand with the same context: keep the two calls alike).
     const ahead =
@@ -439,6 +442,71 @@ export class MailDesk {
       authservId: this.opts.authservId ?? null,
       ...(this.opts.resolver ? { resolver: this.opts.resolver } : {}),
     });
+  }
+
+  /**
+   * A new mail that asks to cancel but names no booking (no thread, no code in the subject): nothing is cancelled
+   * and no booking is opened (it used to be registered as a new one missing every field). The clerk gets the
+   * agency's coming sessions (on the days the mail names, if any) and how to cancel one; the technicians are told.
+   */
+  private async cancelWithoutCode(
+    facts: MailFacts,
+    raw: Buffer,
+    now: Date,
+    ctx: HandleOptions,
+    agency: string,
+    from: string,
+    snapshot: DirectorySnapshot,
+    capped: boolean,
+  ): Promise<MailOutcome> {
+    const zone = this.desk.reg.zone;
+    const text = `${facts.subject}\n${facts.text}`;
+    const days = new Set(findDates(text, foldKeepingIndex(text), facts.date ?? now, zone).map((d) => d.date));
+    const coming = await this.deskOf(ctx).store.read((r) =>
+      r.bookings.list({ from: now, statuses: ["needs-info", "needs-review", "confirmed", "checked"] }),
+    );
+    const own = coming.filter((b) => b.request.start && ownsBooking(b, agency, from, snapshot));
+    const named = days.size ? own.filter((b) => days.has(localDateOf(b.request.start!, zone))) : own;
+    const shown = named.slice(0, 10);
+    const line = (b: Booking) => {
+      const { start, end, secret, title } = b.request;
+      const time = end ? formatRangeVi(start!, end, zone) : formatVi(start!, zone);
+      return `- ${b.code} (${time})${secret || !title ? "" : `: ${title}`}`;
+    };
+    const dayVi = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+    const when = days.size ? ` ngày ${[...days].map(dayVi).join(", ")}` : "";
+    const answer = [
+      "Thư đề nghị hủy lịch họp nhưng không nêu mã lịch (HTT-…) nên chưa có lịch họp nào bị hủy.",
+      ...(named.length
+        ? [
+            `Các lịch họp sắp tới${when} của ${agency}:`,
+            ...shown.map(line),
+            ...(named.length > shown.length ? [`(và ${named.length - shown.length} lịch khác)`] : []),
+            "Để hủy, đề nghị trả lời thư xác nhận của lịch cần hủy, hoặc gửi thư ghi mã lịch trong tiêu đề (ví dụ: «Hủy lịch họp [HTT-…]»).",
+          ]
+        : [`Hệ thống không có lịch họp nào sắp diễn ra${when} của ${agency} để hủy.`]),
+    ].join("\n");
+    const reason = "thư đề nghị hủy không nêu mã lịch";
+    const candidates = named.map((b) => b.code).join(", ") || "không có";
+    const notices: Parameters<MailDesk["record"]>[5] = [
+      {
+        channel: "desk",
+        recipient: "mcu-technician",
+        kind: "mail-cancel-no-code",
+        payload: {
+          text: `Thư của ${agency} (mã tham chiếu ${mailRef(raw)}) đề nghị hủy lịch họp nhưng không nêu mã lịch; chưa lịch nào bị hủy, đã hỏi lại cơ quan (lịch có thể liên quan: ${candidates}).`,
+        },
+      },
+    ];
+    if (!capped)
+      notices.push({
+        channel: "mail",
+        recipient: from,
+        kind: "mail-cancel-no-code",
+        payload: { text: answer, thread: threadOf(facts) },
+      });
+    const fresh = await this.record(facts.key, "ignored", reason, raw, now, notices, ctx);
+    return fresh ? { kind: "ignored", key: facts.key, reason } : { kind: "duplicate", key: facts.key };
   }
 
   /** Which booking a reply belongs to: our Message-IDs in its references, the clerk's first mail, or the subject. */

@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest";
+import { at, makeDesk } from "./helpers.js";
+import { lastAnswer, mailAnswers, mailDeskOf } from "./support/mail-desk.js";
+import { mail, template } from "./support/service.js";
+
+// Found by trying the desk as a clerk (sixth round).
+
+const BOOKED = at("2026-12-07", "08:35");
+
+describe("a new mail asking to cancel without a code cancels nothing and opens nothing", () => {
+  /** Sở Công Thương's two sessions on Thursday 10/12/2026, and one on Friday. */
+  async function twoTomorrow() {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(mail({ id: "a@hanoi.gov.vn", body: template(1, "UBND phường Ngọc Hà") }), BOOKED);
+    await md.handle(
+      mail({
+        id: "b@hanoi.gov.vn",
+        body: template(2, "UBND phường Ba Đình", "từ 14h00 đến 16h00 ngày 10/12/2026"),
+      }),
+      BOOKED,
+    );
+    await md.handle(
+      mail({
+        id: "c@hanoi.gov.vn",
+        body: template(3, "UBND phường Ba Đình", "từ 14h00 đến 16h00 ngày 11/12/2026"),
+      }),
+      BOOKED,
+    );
+    return { desk, md };
+  }
+
+  it("«xin hủy lịch họp ngày mai» with two sessions tomorrow: both are listed and the clerk is asked which", async () => {
+    const { desk, md } = await twoTomorrow();
+    const outcome = await md.handle(
+      mail({
+        id: "huy@hanoi.gov.vn",
+        subject: "Hủy lịch họp",
+        date: "Wed, 09 Dec 2026 15:00:00 +0700",
+        body: "Kính gửi Trung tâm,\nSở Công Thương xin hủy lịch họp ngày mai.\nTrân trọng.",
+      }),
+      at("2026-12-09", "15:00"),
+    );
+    expect(outcome).toMatchObject({ kind: "ignored" });
+    const bookings = await desk.store.read((r) => r.bookings.list({}));
+    // No fourth booking asking for endpoints, time and content; the three stay as they were.
+    expect(bookings.map((b) => [b.code, b.status]).sort()).toEqual([
+      ["HTT-2026-0001", "confirmed"],
+      ["HTT-2026-0002", "confirmed"],
+      ["HTT-2026-0003", "confirmed"],
+    ]);
+    const answer = await lastAnswer(desk);
+    expect(answer).toContain("chưa có lịch họp nào bị hủy");
+    expect(answer).toContain("HTT-2026-0001 (09:00–11:00 Thứ Năm, 10/12/2026): Phiên họp số 1");
+    expect(answer).toContain("HTT-2026-0002 (14:00–16:00 Thứ Năm, 10/12/2026): Phiên họp số 2");
+    // Only the day the mail names.
+    expect(answer).not.toContain("HTT-2026-0003");
+    expect(answer).toContain("Các lịch họp sắp tới ngày 10/12/2026 của Sở Công Thương:");
+    expect(answer).toContain("trả lời thư xác nhận của lịch cần hủy");
+    const desks = (await desk.store.read((r) => r.outbox.list({}))).filter((m) => m.channel === "desk");
+    expect(desks.at(-1)?.payload.text).toContain("đề nghị hủy lịch họp nhưng không nêu mã lịch");
+  });
+
+  it("a cancellation naming no day lists the agency's coming sessions; other agencies' are not shown", async () => {
+    const { desk, md } = await twoTomorrow();
+    await md.handle(
+      mail({
+        id: "syt@hanoi.gov.vn",
+        from: "vanthu.syt@hanoi.gov.vn",
+        body: template(9, "UBND phường Giảng Võ").replace("Sở Công Thương", "Sở Y tế"),
+      }),
+      BOOKED,
+    );
+    await md.handle(
+      mail({
+        id: "huy@hanoi.gov.vn",
+        body: "Đề nghị Trung tâm hủy lịch họp của Sở Công Thương. Trân trọng.",
+      }),
+      at("2026-12-09", "15:00"),
+    );
+    const answer = await lastAnswer(desk);
+    for (const code of ["HTT-2026-0001", "HTT-2026-0002", "HTT-2026-0003"]) expect(answer).toContain(code);
+    expect(answer).not.toContain("HTT-2026-0004");
+    expect((await desk.store.read((r) => r.bookings.list({}))).every((b) => b.status === "confirmed")).toBe(
+      true,
+    );
+  });
+
+  it("with no session to cancel, it says so", async () => {
+    const desk = await makeDesk();
+    await mailDeskOf(desk).handle(
+      mail({ id: "huy@hanoi.gov.vn", body: "Sở Công Thương xin hủy lịch họp ngày mai." }),
+      at("2026-12-09", "15:00"),
+    );
+    expect(await desk.store.read((r) => r.bookings.list({}))).toEqual([]);
+    expect(await lastAnswer(desk)).toContain("không có lịch họp nào sắp diễn ra");
+  });
+
+  it("a cancellation with the code in the subject still cancels (unchanged)", async () => {
+    const { desk, md } = await twoTomorrow();
+    const outcome = await md.handle(
+      mail({ id: "huy@hanoi.gov.vn", subject: "Hủy lịch họp [HTT-2026-0002]", body: "Xin hủy lịch họp." }),
+      at("2026-12-09", "15:00"),
+    );
+    expect(outcome).toMatchObject({ kind: "cancelled", code: "HTT-2026-0002" });
+    expect((await mailAnswers(desk)).length).toBe(4);
+  });
+});
