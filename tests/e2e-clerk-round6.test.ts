@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { at, makeDesk } from "./helpers.js";
-import { lastAnswer, mailAnswers, mailDeskOf } from "./support/mail-desk.js";
+import { lastAnswer, mailAnswers, mailDeskOf, sendAsClerk } from "./support/mail-desk.js";
 import { mail, template } from "./support/service.js";
 
 // Found by trying the desk as a clerk (sixth round).
@@ -104,5 +104,47 @@ describe("a new mail asking to cancel without a code cancels nothing and opens n
     );
     expect(outcome).toMatchObject({ kind: "cancelled", code: "HTT-2026-0002" });
     expect((await mailAnswers(desk)).length).toBe(4);
+  });
+});
+
+describe("a weekly meeting is booked once and the clerk is told so", () => {
+  const FORM = (time: string, title = "Giao ban công tác tháng 12") => `Kính gửi: Trung tâm Tin học - Công báo
+
+- Tên cơ quan chủ trì họp: Sở Công Thương
+- Danh sách điểm cầu thành phần: UBND phường Ngọc Hà
+- Thời gian đăng ký họp: ${time}
+- Nội dung họp: ${title}
+- Thông tin đầu mối liên hệ: Lâm Thị Ngọc, SĐT 0983 210 456
+`;
+  for (const [body, said] of [
+    [FORM("họp giao ban hằng tuần vào sáng thứ Hai, từ 8h đến 9h30, trong tháng 12"), "hằng tuần"],
+    [
+      "Sở Công Thương đăng ký họp giao ban hằng tuần vào sáng thứ Hai, từ 8h đến 9h30, trong tháng 12 năm 2026 với UBND phường Ngọc Hà. Nội dung: giao ban tuần. Liên hệ: Lâm Thị Ngọc, 0983 210 456",
+      "hằng tuần",
+    ],
+    [FORM("8h00-9h30 các ngày thứ Hai trong tháng 12/2026"), "các ngày thứ Hai"],
+    [FORM("từ 8h đến 9h30 thứ Hai hàng tuần, bắt đầu từ ngày 07/12/2026"), "hàng tuần"],
+  ] as const) {
+    it(
+      body.includes("Thời gian") ? /Thời gian đăng ký họp: (.*)/.exec(body)![1]! : body.slice(0, 60),
+      async () => {
+        const { outcome, bookings, answer } = await sendAsClerk(body);
+        // One booking, for the first Monday; the answer says that only that one is booked.
+        expect(bookings).toHaveLength(1);
+        expect(outcome).toMatchObject({ decision: { outcome: "confirmed" } });
+        expect(answer).toContain("Thời gian: 08:00–09:30 Thứ Hai, 07/12/2026.");
+        expect(answer).toContain(
+          `Lưu ý: thư đề nghị họp định kỳ («${said}»); lịch này chỉ xếp một phiên 08:00–09:30 Thứ Hai, 07/12/2026, đề nghị gửi đăng ký riêng cho từng phiên tiếp theo (Điều 12.2a).`,
+        );
+      },
+    );
+  }
+
+  it("a weekly meeting's name in the content is no series («Nội dung: Giao ban hằng tuần»)", async () => {
+    const { answer } = await sendAsClerk(
+      FORM("từ 8h00 đến 9h30 ngày 07/12/2026", "Giao ban hằng tuần của Sở"),
+    );
+    expect(answer).toContain("Thời gian: 08:00–09:30 Thứ Hai, 07/12/2026.");
+    expect(answer).not.toContain("định kỳ");
   });
 });

@@ -369,6 +369,23 @@ const WEEKDAY_VI: Record<number, string> = {
   7: "Chủ nhật",
 };
 
+/** Words that ask for a series of sessions: «hằng tuần», «hàng tháng», «mỗi tuần», «các ngày thứ Hai», «mỗi sáng thứ Sáu». */
+const SERIES =
+  /\b(?:hang (?:tuan|thang)|moi (?:tuan|thang)|(?:moi|cac) (?:buoi |ngay )?(?:(?:sang|chieu) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat))\b/;
+
+/**
+ * The series a mail asks for, as the clerk wrote it, when the words stand in the sentence that gives the session's
+ * hour: «Nội dung: Giao ban hằng tuần» names one session of a weekly meeting and is no series.
+ */
+function seriesSaid(scope: string, folded: string, timeIndex: number): string | null {
+  const before = folded.slice(0, timeIndex);
+  const from = Math.max(before.lastIndexOf("\n"), before.lastIndexOf("."), before.lastIndexOf(":")) + 1;
+  const after = folded.slice(timeIndex).search(/[\n.;]|\bnoi dung\b/);
+  const to = after < 0 ? folded.length : timeIndex + after;
+  const m = SERIES.exec(folded.slice(from, to));
+  return m ? scope.slice(from + m.index, from + m.index + m[0].length) : null;
+}
+
 function titleFromProse(text: string): string | null {
   const folded = foldKeepingIndex(text);
   // "…, nội dung: giao ban …." inside a sentence names the title itself.
@@ -828,6 +845,14 @@ function understandText(
       `đã hiểu ngày họp là ${WEEKDAY_VI[isoWeekday(date.date)]}, ${date.date.split("-").reverse().join("/")} nhưng chưa rõ giờ bắt đầu; đề nghị gửi giờ họp.`,
     );
   }
+
+  // «hằng tuần vào sáng thứ Hai, trong tháng 12»: one registration books one session; the clerk must not believe
+  // the whole series is on the schedule.
+  const series = start && end && times[0] ? seriesSaid(scope, foldedScope, times[0].index) : null;
+  if (series && start && end)
+    warnings.push(
+      `thư đề nghị họp định kỳ («${series}»); lịch này chỉ xếp một phiên ${localTimeOf(start, ctx.zone)}–${localTimeOf(end, ctx.zone)} ${WEEKDAY_VI[isoWeekday(localDateOf(start, ctx.zone))]}, ${localDateOf(start, ctx.zone).split("-").reverse().join("/")}, đề nghị gửi đăng ký riêng cho từng phiên tiếp theo (Điều 12.2a).`,
+    );
 
   const title = (fields.title ?? titleFromProse(text) ?? null)?.replace(/[.]$/, "").trim() || null;
   const contactText = fields.contact ?? contactFromProse(text);
