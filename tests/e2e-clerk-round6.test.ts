@@ -148,3 +148,34 @@ describe("a weekly meeting is booked once and the clerk is told so", () => {
     expect(answer).not.toContain("định kỳ");
   });
 });
+
+describe("the time only in the subject is read", () => {
+  const BODY =
+    "Kính gửi TT Tin học - Công báo,\nSở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà, nội dung: giao ban tháng 12.\nLiên hệ: Lâm Thị Ngọc, 0983 210 456";
+  it("«Đăng ký họp trực tuyến 9h00 ngày 10/12/2026» with a body that gives no time", async () => {
+    const { outcome, answer } = await sendAsClerk(BODY, "Đăng ký họp trực tuyến 9h00 ngày 10/12/2026");
+    expect(outcome).toMatchObject({ decision: { outcome: "confirmed" } });
+    expect(answer).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
+    expect(answer).toContain("Lưu ý: thời gian họp được lấy từ tiêu đề thư");
+  });
+
+  it("a body that gives its own time wins over the subject's", async () => {
+    const { answer } = await sendAsClerk(
+      BODY.replace("nội dung", "lúc 14h00 ngày 11/12/2026, nội dung"),
+      "Đăng ký họp trực tuyến 9h00 ngày 10/12/2026",
+    );
+    expect(answer).toContain("Thời gian: 14:00–16:00 Thứ Sáu, 11/12/2026.");
+    expect(answer).not.toContain("tiêu đề thư");
+  });
+});
+
+describe("a mail in English or mixed gives its contact and content with English labels", () => {
+  it("«Topic: …», «Contact: …»", async () => {
+    const { outcome, answer } = await sendAsClerk(
+      "Dear technical desk,\nSở Công Thương would like to book an online meeting with UBND phường Ngọc Hà on 10/12/2026 from 9:00 to 11:00.\nTopic: monthly briefing.\nContact: Lam Thi Ngoc, 0983 210 456.\nBest regards",
+    );
+    expect(outcome).toMatchObject({ decision: { outcome: "confirmed" } });
+    expect(answer).toContain("Nội dung: monthly briefing.");
+    expect(answer).toContain("Đầu mối liên hệ: Lam Thi Ngoc, 0983210456.");
+  });
+});

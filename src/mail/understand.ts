@@ -351,7 +351,8 @@ function contactFromSignature(signature: string): Contact | null {
 
 function contactFromProse(text: string): string | null {
   const folded = foldKeepingIndex(text);
-  const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?/.exec(folded);
+  // «Contact: …» in a mail written in English or half in English.
+  const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?|\bcontact(?: person)?\s*:/.exec(folded);
   if (!m) return null;
   const start = m.index + m[0].length;
   const end = text.indexOf("\n", start);
@@ -389,7 +390,7 @@ function seriesSaid(scope: string, folded: string, timeIndex: number): string | 
 function titleFromProse(text: string): string | null {
   const folded = foldKeepingIndex(text);
   // "…, nội dung: giao ban …." inside a sentence names the title itself.
-  const inline = /\bnoi dung(?: hop)?\s*:\s*([^\n.;]{4,200})/d.exec(folded)?.indices?.[1];
+  const inline = /\b(?:noi dung(?: hop)?|topic|agenda)\s*:\s*([^\n.;]{4,200})/d.exec(folded)?.indices?.[1];
   if (inline) return text.slice(inline[0], inline[1]).trim() || null;
   const m =
     /(?:hoi nghi|cuoc hop|phien hop|hop)(?: truc tuyen)?\s+(?!truc tuyen|(?:vao|luc|tu|ngay|sang|chieu|toi)\s)(.{4,200}?)\s+(?:vao|luc|tu|ngay)\s/d.exec(
@@ -641,7 +642,42 @@ export function understand(
       bestText = text;
     }
   }
-  return withOtherBodysTime(best!, bestText, texts, facts.date ?? new Date(), ctx.zone);
+  const read = withOtherBodysTime(best!, bestText, texts, facts.date ?? new Date(), ctx.zone);
+  return withSubjectsTime(read, bestText, facts, ctx);
+}
+
+/**
+ * «Đăng ký họp trực tuyến 9h00 ngày 10/12/2026» as the subject of a mail whose body gives no hour and no day: the
+ * subject's time is booked (the clerk was asked for a time they had written), and the answer says where it came
+ * from. A body with any hour or day of its own is read alone.
+ */
+function withSubjectsTime(
+  best: ParsedBooking,
+  bestText: string,
+  facts: Pick<MailFacts, "subject" | "date">,
+  ctx: UnderstandContext,
+): ParsedBooking {
+  if (best.start || !facts.subject) return best;
+  const subject = facts.subject
+    .replace(/^\s*(?:(?:re|fw|fwd|tl|tr|chuyển tiếp|trả lời)\s*:\s*)+/iu, "")
+    .replace(/\[HTT-\d{4}-\d+\]/giu, " ")
+    .trim();
+  const reference = facts.date ?? new Date();
+  const folded = foldKeepingIndex(bestText);
+  if (findTimes(folded).length || findDates(bestText, folded, reference, ctx.zone).length) return best;
+  const fromSubject = understandText({ subject: "", text: subject, date: facts.date }, ctx);
+  if (!fromSubject.start) return best;
+  return {
+    ...best,
+    start: fromSubject.start,
+    end: fromSubject.end,
+    missing: best.missing.filter((f) => f !== "start"),
+    warnings: [
+      ...best.warnings,
+      ...fromSubject.warnings.filter((w) => !/cơ quan chủ trì/.test(w)),
+      `thời gian họp được lấy từ tiêu đề thư («${subject}»); đề nghị kiểm tra lại.`,
+    ],
+  };
 }
 
 /**
