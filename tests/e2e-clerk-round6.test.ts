@@ -1,5 +1,8 @@
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { at, makeDesk } from "./helpers.js";
+import { runCli } from "../src/app/cli/commands.js";
+import { loadConfig } from "../src/app/config.js";
+import { at, makeDesk, sampleDirectory, tempDir, testDb } from "./helpers.js";
 import { lastAnswer, mailAnswers, mailDeskOf, sendAsClerk } from "./support/mail-desk.js";
 import { mail, template } from "./support/service.js";
 
@@ -177,5 +180,54 @@ describe("a mail in English or mixed gives its contact and content with English 
     expect(outcome).toMatchObject({ decision: { outcome: "confirmed" } });
     expect(answer).toContain("Nội dung: monthly briefing.");
     expect(answer).toContain("Đầu mối liên hệ: Lam Thi Ngoc, 0983210456.");
+  });
+});
+
+describe("a session the desk moves tells its clerk it was moved, and from when", () => {
+  it("`booking move` from the CLI: the clerk's answer says the new time, the old one, and who moved it", async () => {
+    const path = join(tempDir(), "desk.db");
+    const desk = await makeDesk({}, path);
+    await desk.store.tx((r) => r.directory.replaceAll(sampleDirectory));
+    await mailDeskOf(desk).handle(mail({ id: "goc@hanoi.gov.vn", body: template(1) }), BOOKED);
+    const config = loadConfig({ DESK_DB: await testDb(path) });
+    await runCli(
+      ["booking", "move", "HTT-2026-0001", "--ngay", "2026-12-11", "--tu", "08:00", "--den", "09:30"],
+      config,
+      { out: () => {}, now: () => at("2026-12-08", "10:00") },
+    );
+    const answers = await mailAnswers(desk, "HTT-2026-0001");
+    expect(answers).toHaveLength(2);
+    const moved = answers[1]!;
+    const lines = String(moved.payload.text).split("\n");
+    // Read first, before the booking's fields: a second «ĐÃ XÁC NHẬN» with another hour is easy to take for a copy.
+    expect(lines.slice(0, 3)).toEqual([
+      "Lịch họp HTT-2026-0001: ĐÃ XÁC NHẬN.",
+      "Đơn vị vận hành kỹ thuật đã đổi thời gian họp: từ 09:00–11:00 Thứ Năm, 10/12/2026 sang 08:00–09:30 Thứ Sáu, 11/12/2026; đề nghị thông báo lại cho các điểm cầu.",
+      "Thời gian: 08:00–09:30 Thứ Sáu, 11/12/2026.",
+    ]);
+    // The invite moves in the clerk's calendar: same UID, a higher SEQUENCE, the new instants.
+    expect(moved.payload.calendar).toMatchObject({
+      method: "REQUEST",
+      uid: "HTT-2026-0001",
+      sequence: 2,
+      start: at("2026-12-11", "08:00").toISOString(),
+      end: at("2026-12-11", "09:30").toISOString(),
+    });
+  });
+
+  it("a clerk's own move by mail is answered as before", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(mail({ id: "goc@hanoi.gov.vn", body: template(1) }), BOOKED);
+    await md.handle(
+      mail({
+        id: "r@hanoi.gov.vn",
+        subject: "Re: Đăng ký lịch họp trực tuyến [HTT-2026-0001]",
+        body: "Đề nghị đổi giờ sang 14h00 cùng ngày.",
+        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>" },
+      }),
+      BOOKED,
+    );
+    expect(await lastAnswer(desk)).not.toContain("Đơn vị vận hành kỹ thuật đã đổi");
   });
 });

@@ -157,10 +157,25 @@ export async function changeBooking(
       return { duplicate: false, booking: b, decision };
     }
     await r.bookings.save(changed);
+    // A session the desk moved (web, CLI) must read as moved: the clerk asked for nothing, and a second
+    // «ĐÃ XÁC NHẬN» with another hour is easily taken for a copy of the first.
+    const movedByDesk =
+      actor.channel !== "mail" &&
+      actor.id !== old.sender &&
+      old.start &&
+      old.end &&
+      start &&
+      end &&
+      (old.start.getTime() !== start.getTime() || old.end.getTime() !== end.getTime());
     const booking = await settle(desk, r, changed, decision, now, {
       kind: "booking-changed",
       previousPriority: b.priority,
       groupNote: what,
+      ...(movedByDesk
+        ? {
+            lead: `Đơn vị vận hành kỹ thuật đã đổi thời gian họp: từ ${formatRangeVi(old.start!, old.end!, desk.reg.zone)} sang ${formatRangeVi(start!, end!, desk.reg.zone)}; đề nghị thông báo lại cho các điểm cầu.`,
+          }
+        : {}),
       ...opts.notify,
     });
     if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "changed", code);
