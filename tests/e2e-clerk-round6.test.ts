@@ -231,3 +231,22 @@ describe("a session the desk moves tells its clerk it was moved, and from when",
     expect(await lastAnswer(desk)).not.toContain("Đơn vị vận hành kỹ thuật đã đổi");
   });
 });
+
+describe("a second agency asked to co-host is not dropped in silence", () => {
+  it("«Sở Công Thương và Sở Y tế đề nghị đồng chủ trì …»: one host is booked, the other connects, and the answer says so", async () => {
+    const desk = await makeDesk();
+    await mailDeskOf(desk).handle(
+      mail({
+        id: "goc@hanoi.gov.vn",
+        headers: { Cc: "Văn thư Sở Y tế <vanthu.syt@hanoi.gov.vn>" },
+        body: "Kính gửi Trung tâm Tin học - Công báo,\nSở Công Thương và Sở Y tế (đồng gửi) đề nghị đồng chủ trì phiên họp trực tuyến về an toàn thực phẩm dịp Tết lúc 9h00 ngày 10/12/2026, với các điểm cầu UBND phường Ngọc Hà, UBND phường Ba Đình.\nĐầu mối: Lâm Thị Ngọc, 0983 210 456.",
+      }),
+      BOOKED,
+    );
+    const answer = await lastAnswer(desk);
+    expect(answer).toContain("Cơ quan chủ trì: Sở Công Thương.");
+    expect(answer).toContain(
+      "Lưu ý: thư đề nghị đồng chủ trì; lịch họp ghi một cơ quan chủ trì (Sở Công Thương), các cơ quan khác tham dự như điểm cầu thành phần; nếu cần đổi cơ quan chủ trì, đề nghị trả lời thư này.",
+    );
+  });
+});

@@ -725,6 +725,12 @@ function understandText(
   if (fields.host && !host)
     warnings.push(`không nhận ra cơ quan chủ trì «${fields.host}» trong danh bạ; đề nghị kiểm tra lại.`);
   host ??= ctx.senderAgency ?? ctx.matcher.scanAgencies(text)[0] ?? null;
+  // «Sở Công Thương và Sở Y tế đề nghị đồng chủ trì»: a booking has one host; the other agency connects as a
+  // participant, and the clerk is told rather than finding one name dropped from «Cơ quan chủ trì».
+  if (host && /\b(?:dong|cung) chu tri\b/.test(fold(text)))
+    warnings.push(
+      `thư đề nghị đồng chủ trì; lịch họp ghi một cơ quan chủ trì (${host}), các cơ quan khác tham dự như điểm cầu thành phần; nếu cần đổi cơ quan chủ trì, đề nghị trả lời thư này.`,
+    );
 
   // Participants: the labelled list phrase by phrase, else every endpoint the prose names but the host's.
   const participants: string[] = [];
