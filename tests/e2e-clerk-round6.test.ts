@@ -250,3 +250,51 @@ describe("a second agency asked to co-host is not dropped in silence", () => {
     );
   });
 });
+
+describe("a thank-you that repeats the session's time changes nothing and is not answered", () => {
+  for (const body of [
+    "Đã nhận được lịch họp ngày 10/12/2026, cảm ơn Trung tâm.",
+    "Cảm ơn, Sở sẽ tham dự đúng 9h00 ngày 10/12/2026.",
+    "Đồng ý với lịch họp 9h00-11h00 thứ Năm 10/12.",
+    "Đồng ý. Các điểm cầu UBND phường Ngọc Hà sẽ kết nối đúng giờ.",
+  ]) {
+    it(body, async () => {
+      const desk = await makeDesk();
+      const md = mailDeskOf(desk);
+      await md.handle(mail({ id: "goc@hanoi.gov.vn", body: template(1) }), BOOKED);
+      const before = await desk.store.read((r) => r.outbox.list({}));
+      const outcome = await md.handle(
+        mail({
+          id: "cam-on@hanoi.gov.vn",
+          subject: "Re: Đăng ký lịch họp trực tuyến [HTT-2026-0001]",
+          body,
+          headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
+        }),
+        BOOKED,
+      );
+      expect(outcome).toMatchObject({ kind: "ignored" });
+      const booking = await desk.store.read((r) => r.bookings.get("HTT-2026-0001"));
+      // No new invite (SEQUENCE), no second «ĐÃ XÁC NHẬN», no «ĐÃ THAY ĐỔI» in the group.
+      expect(booking?.sequence).toBe(1);
+      const after = await desk.store.read((r) => r.outbox.list({}));
+      expect(after.filter((m) => m.channel !== "desk")).toHaveLength(before.length);
+    });
+  }
+
+  it("a reply that repeats the time and moves the end is still a change", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(mail({ id: "goc@hanoi.gov.vn", body: template(1) }), BOOKED);
+    const outcome = await md.handle(
+      mail({
+        id: "r@hanoi.gov.vn",
+        subject: "Re: Đăng ký lịch họp trực tuyến [HTT-2026-0001]",
+        body: "Đề nghị điều chỉnh thành 9h00-11h30 ngày 10/12/2026.",
+        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>" },
+      }),
+      BOOKED,
+    );
+    expect(outcome).toMatchObject({ kind: "changed" });
+    expect(await lastAnswer(desk)).toContain("Thời gian: 09:00–11:30 Thứ Năm, 10/12/2026.");
+  });
+});

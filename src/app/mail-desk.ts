@@ -322,10 +322,16 @@ export class MailDesk {
           return done ? { kind: "cancelled", key, code } : { kind: "duplicate", key };
         }
         const contact = booking.request.contact;
-        const patch = this.patchFrom(facts, reader, snapshot, booking.request.start, agency.name, {
+        const read = this.patchFrom(facts, reader, snapshot, booking.request.start, agency.name, {
           needsContact: !contact?.name || !contact.phone,
           participants: booking.request.participants,
         });
+        // «Đã nhận được lịch họp ngày 10/12, cảm ơn», «Đồng ý với lịch 9h00–11h00»: a settled booking's thank-you
+        // that repeats what it holds asks for nothing (it was answered with a second «ĐÃ XÁC NHẬN», a new invite
+        // and «ĐÃ THAY ĐỔI» in the group). A booking still waiting is answered as before: its clerk expects a word.
+        const patch = ["confirmed", "checked"].includes(booking.status)
+          ? withoutNoOps(read, booking.request)
+          : read;
         if (Object.keys(patch).length === 0 && !isPostponement(facts.text)) {
           // "Cảm ơn", "đã nhận": a reply that asks for nothing changes nothing and gets no answer; a person
           // reads it in the mailbox if it asks something the desk cannot read.
@@ -717,6 +723,34 @@ function looksLikeBooking(facts: MailFacts, start: Date | null, title: string | 
   const folded = foldKeepingIndex(text);
   if (findTimes(folded).length || findDates(text, folded, facts.date ?? new Date(), zone).length) return true;
   return /\b(?:hop|hoi nghi|hoi thao|giao ban|tap huan|lich hop)\b/.test(folded);
+}
+
+/** `patch` without what `req` already holds: the same instants, endpoints already in, values already set. */
+export function withoutNoOps(patch: BookingPatch, req: Booking["request"]): BookingPatch {
+  const out: BookingPatch = { ...patch };
+  const same = (a: Date | undefined, b: Date | null) => a !== undefined && a.getTime() === b?.getTime();
+  if (same(out.start, req.start)) delete out.start;
+  if (same(out.end, req.end)) delete out.end;
+  if (out.addParticipants) {
+    out.addParticipants = out.addParticipants.filter((c) => !req.participants.includes(c));
+    if (!out.addParticipants.length && !out.unresolved?.length) delete out.addParticipants;
+  }
+  if (out.removeParticipants) {
+    out.removeParticipants = out.removeParticipants.filter((c) => req.participants.includes(c));
+    if (!out.removeParticipants.length) delete out.removeParticipants;
+  }
+  if (out.unresolved && !out.unresolved.length) delete out.unresolved;
+  if (out.title !== undefined && out.title.trim() === (req.title ?? "").trim()) delete out.title;
+  if (out.contact && out.contact.name === req.contact?.name && out.contact.phone === req.contact?.phone)
+    delete out.contact;
+  if (out.host !== undefined && out.host === req.host) delete out.host;
+  for (const k of ["emergency", "recording", "cityHallRoom"] as const)
+    if (out[k] !== undefined && out[k] === req[k]) delete out[k];
+  if (out.secret !== undefined && out.secret === req.secret && !!out.secretUnsure === !!req.secretUnsure) {
+    delete out.secret;
+    delete out.secretUnsure;
+  }
+  return out;
 }
 
 /** A short reference to a mail that names nothing its sender wrote: the head of the SHA-256 of its source. */
