@@ -298,3 +298,23 @@ describe("a thank-you that repeats the session's time changes nothing and is not
     expect(await lastAnswer(desk)).toContain("Thời gian: 09:00–11:30 Thứ Năm, 10/12/2026.");
   });
 });
+
+describe("a district that no longer exists is asked about with the reason", () => {
+  it("«UBND quận Cầu Giấy, UBND huyện Sóc Sơn»: the answer says the district level is gone since 01/07/2025", async () => {
+    const { outcome, answer } = await sendAsClerk(
+      `Kính gửi: Trung tâm Tin học - Công báo
+
+- Tên cơ quan chủ trì họp: Sở Công Thương
+- Danh sách điểm cầu thành phần: UBND phường Ngọc Hà, UBND quận Cầu Giấy, UBND huyện Sóc Sơn
+- Thời gian đăng ký họp: từ 9h00 đến 11h00 ngày 10/12/2026
+- Nội dung họp: Giao ban công tác tháng 12
+- Thông tin đầu mối liên hệ: Lâm Thị Ngọc, SĐT 0983 210 456
+`,
+    );
+    expect(outcome).toMatchObject({ decision: { outcome: "needs-info" } });
+    expect(answer).toContain("«UBND quận Cầu Giấy» (chưa xác định)");
+    expect(answer).toContain(
+      "Lưu ý: từ 01/07/2025 Hà Nội không còn cấp quận, huyện, thị xã (Nghị quyết 1656/NQ-UBTVQH15); đề nghị ghi tên phường, xã mới của điểm cầu («UBND quận Cầu Giấy», «UBND huyện Sóc Sơn»).",
+    );
+  });
+});

@@ -770,6 +770,14 @@ function understandText(
     }
   }
 
+  // «UBND quận Cầu Giấy» in a 2024 list: the unit is gone (its wards were merged and renamed), so no guess can
+  // stand for it; the clerk is told why the name is asked about.
+  const gone = unresolved.filter((u) => /^(?:ubnd |uy ban nhan dan )?(?:quan|huyen|thi xa)\s/.test(fold(u)));
+  if (gone.length)
+    warnings.push(
+      `từ 01/07/2025 Hà Nội không còn cấp quận, huyện, thị xã (Nghị quyết 1656/NQ-UBTVQH15); đề nghị ghi tên phường, xã mới của điểm cầu (${gone.map((u) => `«${u}»`).join(", ")}).`,
+    );
+
   // Time: inside the labelled field when there is one, else the whole text.
   const scope = fields.time ?? text;
   const foldedScope = foldKeepingIndex(scope);
