@@ -318,3 +318,43 @@ describe("a district that no longer exists is asked about with the reason", () =
     );
   });
 });
+
+describe("a new mail that cancels a code written in its body", () => {
+  it("«Sở Công Thương xin hủy lịch họp HTT-2026-0002» cancels that one, not «no code»", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(mail({ id: "a@hanoi.gov.vn", body: template(1) }), BOOKED);
+    await md.handle(
+      mail({
+        id: "b@hanoi.gov.vn",
+        body: template(2, "UBND phường Ba Đình", "từ 14h00 đến 16h00 ngày 10/12/2026"),
+      }),
+      BOOKED,
+    );
+    const outcome = await md.handle(
+      mail({
+        id: "huy@hanoi.gov.vn",
+        subject: "Hủy lịch họp",
+        body: "Sở Công Thương xin hủy lịch họp HTT-2026-0002. Trân trọng.",
+      }),
+      at("2026-12-09", "15:00"),
+    );
+    expect(outcome).toMatchObject({ kind: "cancelled", code: "HTT-2026-0002" });
+    expect((await desk.store.read((r) => r.bookings.get("HTT-2026-0001")))?.status).toBe("confirmed");
+  });
+
+  it("two codes in the body cancel nothing and list the agency's sessions", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(mail({ id: "a@hanoi.gov.vn", body: template(1) }), BOOKED);
+    const outcome = await md.handle(
+      mail({ id: "huy@hanoi.gov.vn", body: "Xin hủy lịch họp HTT-2026-0001 hoặc HTT-2026-0009." }),
+      at("2026-12-09", "15:00"),
+    );
+    expect(outcome).toMatchObject({ kind: "ignored" });
+    expect((await desk.store.read((r) => r.bookings.get("HTT-2026-0001")))?.status).toBe("confirmed");
+    expect(await lastAnswer(desk)).toContain(
+      "Thư đề nghị hủy lịch họp nhưng chưa rõ là lịch nào (thư ghi HTT-2026-0001, HTT-2026-0009) nên chưa có lịch họp nào bị hủy.",
+    );
+  });
+});

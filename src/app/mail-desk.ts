@@ -291,7 +291,8 @@ export class MailDesk {
     // One read for the sender's reply cap, the thread's booking and that booking's own reply count.
     const { capped, code, booking, perBooking } = await desk.store.read(async (r) => {
       const sent = await r.outbox.countSince("mail", from, new Date(now.getTime() - 24 * 3600_000));
-      const code = await this.threadBooking(facts, r);
+      // «Sở Công Thương xin hủy lịch họp HTT-2026-0002» in a new mail: the one code its text names.
+      const code = (await this.threadBooking(facts, r)) ?? cancelledCodeOf(facts);
       const booking = code ? await r.bookings.get(code) : null;
       return {
         capped: sent >= this.opts.replyCapPerSender,
@@ -481,8 +482,11 @@ export class MailDesk {
     };
     const dayVi = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
     const when = days.size ? ` ngày ${[...days].map(dayVi).join(", ")}` : "";
+    const written = codesIn(text);
     const answer = [
-      "Thư đề nghị hủy lịch họp nhưng không nêu mã lịch (HTT-…) nên chưa có lịch họp nào bị hủy.",
+      written.length
+        ? `Thư đề nghị hủy lịch họp nhưng chưa rõ là lịch nào (thư ghi ${written.join(", ")}) nên chưa có lịch họp nào bị hủy.`
+        : "Thư đề nghị hủy lịch họp nhưng không nêu mã lịch (HTT-…) nên chưa có lịch họp nào bị hủy.",
       ...(named.length
         ? [
             `Các lịch họp sắp tới${when} của ${agency}:`,
@@ -723,6 +727,19 @@ function looksLikeBooking(facts: MailFacts, start: Date | null, title: string | 
   const folded = foldKeepingIndex(text);
   if (findTimes(folded).length || findDates(text, folded, facts.date ?? new Date(), zone).length) return true;
   return /\b(?:hop|hoi nghi|hoi thao|giao ban|tap huan|lich hop)\b/.test(folded);
+}
+
+/** The booking codes a text names, each once, in order. */
+function codesIn(text: string): string[] {
+  const re = new RegExp(BOOKING_CODE_RE.source, "gi");
+  return [...new Set([...text.matchAll(re)].map((m) => `HTT-${m[1]}-${m[2]}`))];
+}
+
+/** The booking a new mail asks to cancel when its text names exactly one code. */
+function cancelledCodeOf(facts: MailFacts): string | null {
+  const text = `${facts.subject}\n${facts.text}`;
+  const codes = codesIn(text);
+  return codes.length === 1 && isCancel(text) ? codes[0]! : null;
 }
 
 /** `patch` without what `req` already holds: the same instants, endpoints already in, values already set. */
