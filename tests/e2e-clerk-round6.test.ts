@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../src/app/cli/commands.js";
 import { loadConfig } from "../src/app/config.js";
+import { runDueJobs, sessionJobHandlers } from "../src/app/scheduler.js";
 import { at, makeDesk, sampleDirectory, tempDir, testDb } from "./helpers.js";
 import { lastAnswer, mailAnswers, mailDeskOf, sendAsClerk } from "./support/mail-desk.js";
 import { mail, template } from "./support/service.js";
@@ -356,5 +357,34 @@ describe("a new mail that cancels a code written in its body", () => {
     expect(await lastAnswer(desk)).toContain(
       "Thư đề nghị hủy lịch họp nhưng chưa rõ là lịch nào (thư ghi HTT-2026-0001, HTT-2026-0009) nên chưa có lịch họp nào bị hủy.",
     );
+  });
+});
+
+describe("details that reach the desk after the session's start, before its lapse ran", () => {
+  it("are answered with the lapse's words, once, not «registration must come before the session, check the date»", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(
+      mail({ id: "goc@hanoi.gov.vn", body: template(1).replace(/- Thông tin đầu mối.*\n/, "") }),
+      BOOKED,
+    );
+    // The scheduler has not run the lapse yet (a busy or restarting desk): the reply comes first.
+    await md.handle(
+      mail({
+        id: "bo-sung@hanoi.gov.vn",
+        subject: "Re: Đăng ký lịch họp trực tuyến [HTT-2026-0001]",
+        body: "Bổ sung đầu mối: Lâm Thị Ngọc, SĐT 0983 210 456",
+        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>" },
+      }),
+      at("2026-12-10", "09:02"),
+    );
+    expect((await desk.store.read((r) => r.bookings.get("HTT-2026-0001")))?.status).toBe("rejected");
+    const answer = await lastAnswer(desk);
+    expect(answer).toContain("Lịch họp HTT-2026-0001 (09:00–11:00 Thứ Năm, 10/12/2026): KHÔNG BỐ TRÍ ĐƯỢC.");
+    expect(answer).toContain("đến giờ họp, lịch vẫn chờ bổ sung thông tin");
+    expect(answer).not.toContain("đề nghị kiểm tra lại ngày họp");
+    await runDueJobs(desk, sessionJobHandlers(desk), at("2026-12-10", "09:05"));
+    const lapsed = (await mailAnswers(desk)).filter((m) => m.kind === "booking-lapsed");
+    expect(lapsed).toHaveLength(1);
   });
 });
