@@ -388,3 +388,19 @@ describe("details that reach the desk after the session's start, before its laps
     expect(lapsed).toHaveLength(1);
   });
 });
+
+describe("an English hour with AM or PM is read as written", () => {
+  for (const [time, said] of [
+    ["from 6:00 PM to 8:00 PM on 10/12/2026", "18:00–20:00"],
+    ["at 2pm on 10/12/2026", "14:00–16:00"],
+    ["9:00 AM - 11:30 AM, 10/12/2026", "09:00–11:30"],
+    ["10/12/2026, 12:30 PM", "12:30–14:30"],
+  ] as const) {
+    it(time, async () => {
+      const { answer } = await sendAsClerk(
+        `Dear desk,\nSở Công Thương would like to book an online meeting with UBND phường Ngọc Hà ${time}.\nTopic: monthly briefing.\nContact: Lam Thi Ngoc, 0983 210 456.`,
+      );
+      expect(answer).toContain(`Thời gian: ${said} Thứ Năm, 10/12/2026.`);
+    });
+  }
+});

@@ -370,6 +370,22 @@ const WEEKDAY_VI: Record<number, string> = {
   7: "Chủ nhật",
 };
 
+/**
+ * «6:00 PM», «2pm», «9:00 AM» in a mail written in English or half in English, as the 24-hour clock the reader
+ * knows: «6:00 PM» was read as 06:00 and confirmed, «2pm» not at all.
+ */
+function withEnglishHours(text: string): string {
+  return text.replace(
+    /(?<![\d.,/:])(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m\.?(?![\p{L}\d])/giu,
+    (all, h: string, m: string | undefined, p: string) => {
+      const hour = Number(h);
+      if (hour < 1 || hour > 12) return all;
+      const h24 = p.toLowerCase() === "p" ? (hour % 12) + 12 : hour % 12;
+      return `${h24}:${m ?? "00"}`;
+    },
+  );
+}
+
 /** Words that ask for a series of sessions: «hằng tuần», «hàng tháng», «mỗi tuần», «các ngày thứ Hai», «mỗi sáng thứ Sáu». */
 const SERIES =
   /\b(?:hang (?:tuan|thang)|moi (?:tuan|thang)|(?:moi|cac) (?:buoi |ngay )?(?:(?:sang|chieu) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat))\b/;
@@ -632,7 +648,9 @@ export function understand(
   facts: Pick<MailFacts, "text" | "subject" | "date"> & { alternatives?: string[]; signature?: string },
   ctx: UnderstandContext,
 ): ParsedBooking {
-  const texts = [facts.text, ...(facts.alternatives ?? []).filter((t) => t !== facts.text)];
+  const texts = [facts.text, ...(facts.alternatives ?? []).filter((t) => t !== facts.text)].map(
+    withEnglishHours,
+  );
   let best: ParsedBooking | null = null;
   let bestText = "";
   for (const text of texts) {
@@ -715,7 +733,7 @@ function understandText(
   facts: Pick<MailFacts, "text" | "subject" | "date"> & { signature?: string },
   ctx: UnderstandContext,
 ): ParsedBooking {
-  const text = facts.text;
+  const text = withEnglishHours(facts.text);
   const fields = labelledFields(text);
   const reference = facts.date ?? new Date();
   const warnings: string[] = [];
