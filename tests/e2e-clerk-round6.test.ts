@@ -404,3 +404,55 @@ describe("an English hour with AM or PM is read as written", () => {
     });
   }
 });
+
+describe("a new mail asking to move a session without its code moves nothing and books nothing new", () => {
+  for (const body of [
+    "Kính gửi Trung tâm,\nSở Công Thương xin dời lịch họp ngày 10/12/2026 sang 14h00 ngày 11/12/2026.\nTrân trọng.",
+    "Sở Công Thương đề nghị hoãn cuộc họp ngày mai.",
+    "Sở Công Thương xin đổi giờ họp ngày 10/12 sang 15h00 cùng ngày.",
+  ]) {
+    it(body.split("\n").find((l) => l.startsWith("Sở"))!, async () => {
+      const desk = await makeDesk();
+      const md = mailDeskOf(desk);
+      await md.handle(mail({ id: "a@hanoi.gov.vn", body: template(1) }), BOOKED);
+      const outcome = await md.handle(
+        mail({ id: "doi@hanoi.gov.vn", body, date: "Wed, 09 Dec 2026 15:00:00 +0700" }),
+        at("2026-12-09", "15:00"),
+      );
+      expect(outcome).toMatchObject({ kind: "ignored" });
+      const bookings = await desk.store.read((r) => r.bookings.list({}));
+      expect(bookings.map((b) => [b.code, b.status, b.request.start?.toISOString()])).toEqual([
+        ["HTT-2026-0001", "confirmed", at("2026-12-10", "09:00").toISOString()],
+      ]);
+      const answer = await lastAnswer(desk);
+      expect(answer).toContain(
+        "Thư đề nghị thay đổi lịch họp nhưng không nêu mã lịch (HTT-…) nên chưa có lịch họp nào được thay đổi.",
+      );
+      expect(answer).toContain("- HTT-2026-0001 (09:00–11:00 Thứ Năm, 10/12/2026): Phiên họp số 1");
+    });
+  }
+
+  it("«xin dời lịch họp HTT-2026-0001 sang 14h00 cùng ngày» moves that booking", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(mail({ id: "a@hanoi.gov.vn", body: template(1) }), BOOKED);
+    const outcome = await md.handle(
+      mail({
+        id: "doi@hanoi.gov.vn",
+        body: "Sở Công Thương xin dời lịch họp HTT-2026-0001 sang 14h00 cùng ngày.",
+      }),
+      BOOKED,
+    );
+    expect(outcome).toMatchObject({ kind: "changed", code: "HTT-2026-0001" });
+    expect(await lastAnswer(desk)).toContain("Thời gian: 14:00–16:00 Thứ Năm, 10/12/2026.");
+  });
+});
+
+describe("a registration that mentions another schedule's change is still a registration", () => {
+  it("«Do thay đổi lịch công tác, Sở Công Thương đăng ký họp … nội dung …»", async () => {
+    const { outcome } = await sendAsClerk(
+      "Do thay đổi lịch công tác, Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà lúc 14h00 ngày 11/12/2026, nội dung: giao ban. Liên hệ: Lâm Thị Ngọc, 0983 210 456",
+    );
+    expect(outcome).toMatchObject({ kind: "registered", decision: { outcome: "confirmed" } });
+  });
+});

@@ -292,7 +292,7 @@ export class MailDesk {
     const { capped, code, booking, perBooking } = await desk.store.read(async (r) => {
       const sent = await r.outbox.countSince("mail", from, new Date(now.getTime() - 24 * 3600_000));
       // «Sở Công Thương xin hủy lịch họp HTT-2026-0002» in a new mail: the one code its text names.
-      const code = (await this.threadBooking(facts, r)) ?? cancelledCodeOf(facts);
+      const code = (await this.threadBooking(facts, r)) ?? namedCodeOf(facts);
       const booking = code ? await r.bookings.get(code) : null;
       return {
         capped: sent >= this.opts.replyCapPerSender,
@@ -372,7 +372,7 @@ export class MailDesk {
     }
     // «xin hủy lịch họp ngày mai» in a new mail: which session is meant is the clerk's to say, never a guess.
     if (isCancel(`${facts.subject}\n${facts.text}`))
-      return this.cancelWithoutCode(facts, raw, now, ctx, agency.name, from, snapshot, capped);
+      return this.withoutCode("cancel", facts, raw, now, ctx, agency.name, from, snapshot, capped);
     // Understood on the reader's thread against this very directory, for this agency: the same answer as here
     // (src/mail/read-worker.ts calls understand with the same context: keep the two calls alike).
     const ahead =
@@ -388,6 +388,12 @@ export class MailDesk {
         workday: this.desk.reg.workday,
         senderAgency: agency.name,
       });
+    // «xin dời lịch họp ngày 10/12 sang 14h00 ngày 11/12» naming no endpoint and no content: a move of a session the
+    // clerk did not name, not a new one (it was booked anew beside the old one, asking for endpoints, content and
+    // contact). A registration that names its endpoints or content is one, whatever it says of another schedule.
+    const bare = !parsed.participants.length && !parsed.unresolved.length && !parsed.title;
+    if (bare && asksToMove(`${facts.subject}\n${facts.text}`))
+      return this.withoutCode("change", facts, raw, now, ctx, agency.name, from, snapshot, capped);
     if (!looksLikeBooking(facts, parsed.start, parsed.title, this.desk.reg.zone))
       return this.notBooking(facts, raw, now, ctx, agency.name, capped);
     // «xem văn bản đính kèm»: the clerk must learn that the desk read the mail, not the file.
@@ -452,11 +458,13 @@ export class MailDesk {
   }
 
   /**
-   * A new mail that asks to cancel but names no booking (no thread, no code in the subject): nothing is cancelled
-   * and no booking is opened (it used to be registered as a new one missing every field). The clerk gets the
-   * agency's coming sessions (on the days the mail names, if any) and how to cancel one; the technicians are told.
+   * A new mail that asks to cancel or move a session but names no booking (no thread, no code in the subject, not
+   * exactly one in its text): nothing is cancelled or moved and no booking is opened (it used to be registered as
+   * a new one missing every field). The clerk gets the agency's coming sessions (on the days the mail names, if
+   * any) and how to ask for one; the technicians are told.
    */
-  private async cancelWithoutCode(
+  private async withoutCode(
+    what: "cancel" | "change",
     facts: MailFacts,
     raw: Buffer,
     now: Date,
@@ -483,28 +491,32 @@ export class MailDesk {
     const dayVi = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
     const when = days.size ? ` ngày ${[...days].map(dayVi).join(", ")}` : "";
     const written = codesIn(text);
+    const [verb, done, example] =
+      what === "cancel"
+        ? ["hủy", "bị hủy", "Hủy lịch họp [HTT-…]"]
+        : ["thay đổi", "được thay đổi", "Đổi giờ họp [HTT-…]"];
     const answer = [
       written.length
-        ? `Thư đề nghị hủy lịch họp nhưng chưa rõ là lịch nào (thư ghi ${written.join(", ")}) nên chưa có lịch họp nào bị hủy.`
-        : "Thư đề nghị hủy lịch họp nhưng không nêu mã lịch (HTT-…) nên chưa có lịch họp nào bị hủy.",
+        ? `Thư đề nghị ${verb} lịch họp nhưng chưa rõ là lịch nào (thư ghi ${written.join(", ")}) nên chưa có lịch họp nào ${done}.`
+        : `Thư đề nghị ${verb} lịch họp nhưng không nêu mã lịch (HTT-…) nên chưa có lịch họp nào ${done}.`,
       ...(named.length
         ? [
             `Các lịch họp sắp tới${when} của ${agency}:`,
             ...shown.map(line),
             ...(named.length > shown.length ? [`(và ${named.length - shown.length} lịch khác)`] : []),
-            "Để hủy, đề nghị trả lời thư xác nhận của lịch cần hủy, hoặc gửi thư ghi mã lịch trong tiêu đề (ví dụ: «Hủy lịch họp [HTT-…]»).",
+            `Để ${verb}, đề nghị trả lời thư xác nhận của lịch cần ${verb}${what === "change" ? " (nêu thời gian mới)" : ""}, hoặc gửi thư ghi mã lịch trong tiêu đề (ví dụ: «${example}»).`,
           ]
-        : [`Hệ thống không có lịch họp nào sắp diễn ra${when} của ${agency} để hủy.`]),
+        : [`Hệ thống không có lịch họp nào sắp diễn ra${when} của ${agency} để ${verb}.`]),
     ].join("\n");
-    const reason = "thư đề nghị hủy không nêu mã lịch";
+    const reason = `thư đề nghị ${verb} không nêu mã lịch`;
     const candidates = named.map((b) => b.code).join(", ") || "không có";
     const notices: Parameters<MailDesk["record"]>[5] = [
       {
         channel: "desk",
         recipient: "mcu-technician",
-        kind: "mail-cancel-no-code",
+        kind: `mail-${what}-no-code`,
         payload: {
-          text: `Thư của ${agency} (mã tham chiếu ${mailRef(raw)}) đề nghị hủy lịch họp nhưng không nêu mã lịch; chưa lịch nào bị hủy, đã hỏi lại cơ quan (lịch có thể liên quan: ${candidates}).`,
+          text: `Thư của ${agency} (mã tham chiếu ${mailRef(raw)}) đề nghị ${verb} lịch họp nhưng không nêu mã lịch; chưa lịch nào ${done}, đã hỏi lại cơ quan (lịch có thể liên quan: ${candidates}).`,
         },
       },
     ];
@@ -512,7 +524,7 @@ export class MailDesk {
       notices.push({
         channel: "mail",
         recipient: from,
-        kind: "mail-cancel-no-code",
+        kind: `mail-${what}-no-code`,
         payload: { text: answer, thread: threadOf(facts) },
       });
     const fresh = await this.record(facts.key, "ignored", reason, raw, now, notices, ctx);
@@ -735,11 +747,21 @@ function codesIn(text: string): string[] {
   return [...new Set([...text.matchAll(re)].map((m) => `HTT-${m[1]}-${m[2]}`))];
 }
 
-/** The booking a new mail asks to cancel when its text names exactly one code. */
-function cancelledCodeOf(facts: MailFacts): string | null {
+/** The booking a new mail asks to cancel or move when its text names exactly one code. */
+function namedCodeOf(facts: MailFacts): string | null {
   const text = `${facts.subject}\n${facts.text}`;
   const codes = codesIn(text);
-  return codes.length === 1 && isCancel(text) ? codes[0]! : null;
+  return codes.length === 1 && (isCancel(text) || asksToMove(text)) ? codes[0]! : null;
+}
+
+/** «hoãn», «dời lịch», «đổi giờ họp», «điều chỉnh thời gian họp»: a session already booked is to move. */
+function asksToMove(text: string): boolean {
+  return (
+    isPostponement(text) ||
+    /\b(?:doi|dieu chinh|thay doi|chuyen) (?:lai )?(?:gio(?: hop)?|(?:lich|thoi gian|ngay) (?:hop|to chuc))\b/.test(
+      fold(text),
+    )
+  );
 }
 
 /** `patch` without what `req` already holds: the same instants, endpoints already in, values already set. */
