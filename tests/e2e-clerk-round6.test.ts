@@ -456,3 +456,34 @@ describe("a registration that mentions another schedule's change is still a regi
     expect(outcome).toMatchObject({ kind: "registered", decision: { outcome: "confirmed" } });
   });
 });
+
+describe("a registration whose content speaks of cancelling something is still a registration", () => {
+  it("«Nội dung họp: Đề nghị hủy bỏ Quyết định số 12/QĐ-UBND»", async () => {
+    const { outcome } = await sendAsClerk(
+      `Kính gửi: Trung tâm Tin học - Công báo
+
+- Tên cơ quan chủ trì họp: Sở Công Thương
+- Danh sách điểm cầu thành phần: UBND phường Ngọc Hà
+- Thời gian đăng ký họp: từ 9h00 đến 11h00 ngày 10/12/2026
+- Nội dung họp: Đề nghị hủy bỏ Quyết định số 12/QĐ-UBND về thu hồi đất
+- Thông tin đầu mối liên hệ: Lâm Thị Ngọc, SĐT 0983 210 456
+`,
+    );
+    expect(outcome).toMatchObject({ kind: "registered", decision: { outcome: "confirmed" } });
+  });
+
+  it("«xin hủy lịch họp với UBND phường Ngọc Hà ngày 10/12/2026» is a cancellation though it names an endpoint", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(mail({ id: "a@hanoi.gov.vn", body: template(1) }), BOOKED);
+    const outcome = await md.handle(
+      mail({
+        id: "huy@hanoi.gov.vn",
+        body: "Sở Công Thương xin hủy lịch họp với UBND phường Ngọc Hà ngày 10/12/2026.",
+      }),
+      BOOKED,
+    );
+    expect(outcome).toMatchObject({ kind: "ignored" });
+    expect(await desk.store.read((r) => r.bookings.list({}))).toHaveLength(1);
+  });
+});

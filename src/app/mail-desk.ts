@@ -370,9 +370,6 @@ export class MailDesk {
         return { kind: refused ? "change-refused" : "changed", key, code, decision: res.decision };
       }
     }
-    // «xin hủy lịch họp ngày mai» in a new mail: which session is meant is the clerk's to say, never a guess.
-    if (isCancel(`${facts.subject}\n${facts.text}`))
-      return this.withoutCode("cancel", facts, raw, now, ctx, agency.name, from, snapshot, capped);
     // Understood on the reader's thread against this very directory, for this agency: the same answer as here
     // (src/mail/read-worker.ts calls understand with the same context: keep the two calls alike).
     const ahead =
@@ -388,11 +385,15 @@ export class MailDesk {
         workday: this.desk.reg.workday,
         senderAgency: agency.name,
       });
-    // «xin dời lịch họp ngày 10/12 sang 14h00 ngày 11/12» naming no endpoint and no content: a move of a session the
-    // clerk did not name, not a new one (it was booked anew beside the old one, asking for endpoints, content and
-    // contact). A registration that names its endpoints or content is one, whatever it says of another schedule.
+    // «xin hủy lịch họp ngày mai», «xin dời lịch họp ngày 10/12 sang 14h00 ngày 11/12» in a new mail that names no
+    // content (or cancels «lịch họp» in so many words): which session is meant is the clerk's to say, never a guess.
+    // Both were booked as new sessions asking for endpoints, content and contact. A registration whose content
+    // speaks of cancelling or changing something («Nội dung: Đề nghị hủy bỏ Quyết định …») stays one.
+    const said = `${facts.subject}\n${facts.text}`;
     const bare = !parsed.participants.length && !parsed.unresolved.length && !parsed.title;
-    if (bare && asksToMove(`${facts.subject}\n${facts.text}`))
+    if (isCancel(said) && (bare || SESSION_CANCELLED.test(fold(said))))
+      return this.withoutCode("cancel", facts, raw, now, ctx, agency.name, from, snapshot, capped);
+    if (bare && asksToMove(said))
       return this.withoutCode("change", facts, raw, now, ctx, agency.name, from, snapshot, capped);
     if (!looksLikeBooking(facts, parsed.start, parsed.title, this.desk.reg.zone))
       return this.notBooking(facts, raw, now, ctx, agency.name, capped);
@@ -753,6 +754,10 @@ function namedCodeOf(facts: MailFacts): string | null {
   const codes = codesIn(text);
   return codes.length === 1 && (isCancel(text) || asksToMove(text)) ? codes[0]! : null;
 }
+
+/** A cancellation that names the session itself: «hủy lịch họp», «hủy cuộc họp», «không tổ chức (cuộc họp) nữa». */
+const SESSION_CANCELLED =
+  /\b(?:huy|rut)(?: bo)? (?:lich hop|cuoc hop|phien hop|buoi hop)\b|\bkhong to chuc\b.*\bnua\b/;
 
 /** «hoãn», «dời lịch», «đổi giờ họp», «điều chỉnh thời gian họp»: a session already booked is to move. */
 function asksToMove(text: string): boolean {
