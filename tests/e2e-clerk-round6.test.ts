@@ -487,3 +487,22 @@ describe("a registration whose content speaks of cancelling something is still a
     expect(await desk.store.read((r) => r.bookings.list({}))).toHaveLength(1);
   });
 });
+
+describe("the reminder and the lapse name what a booking still waits for", () => {
+  it("an endpoint the directory does not know is named, not «các thông tin đã đề nghị»", async () => {
+    const desk = await makeDesk();
+    await mailDeskOf(desk).handle(
+      mail({ id: "goc@hanoi.gov.vn", body: template(1, "UBND phường Ngọc Hà, UBND quận Cầu Giấy") }),
+      BOOKED,
+    );
+    await runDueJobs(desk, sessionJobHandlers(desk), at("2026-12-09", "09:30"));
+    const reminder = (await mailAnswers(desk)).find((m) => m.kind === "info-reminder");
+    expect(reminder?.payload.text).toContain(
+      "Đề nghị bổ sung: tên điểm cầu đúng theo danh bạ cho «UBND quận Cầu Giấy» (Điều 12.2a), bằng cách trả lời thư này.",
+    );
+    await runDueJobs(desk, sessionJobHandlers(desk), at("2026-12-10", "09:00"));
+    expect(await lastAnswer(desk)).toContain(
+      "Lý do: đến giờ họp, lịch vẫn chờ bổ sung thông tin (tên điểm cầu đúng theo danh bạ cho «UBND quận Cầu Giấy») nên phiên họp không được tổ chức trên hệ thống.",
+    );
+  });
+});
