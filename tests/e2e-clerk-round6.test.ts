@@ -506,3 +506,26 @@ describe("the reminder and the lapse name what a booking still waits for", () =>
     );
   });
 });
+
+describe("a thank-you to a booking in review changes nothing either", () => {
+  it("«Cảm ơn, Sở sẽ tham dự đúng 9h00 ngày 10/12/2026» to a late registration: no «ĐÃ THAY ĐỔI» in the group", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    const late = at("2026-12-09", "15:00");
+    await md.handle(mail({ id: "goc@hanoi.gov.vn", body: template(1) }), late);
+    expect((await desk.store.read((r) => r.bookings.get("HTT-2026-0001")))?.status).toBe("needs-review");
+    const before = (await desk.store.read((r) => r.outbox.list({}))).filter((m) => m.channel !== "desk");
+    const outcome = await md.handle(
+      mail({
+        id: "cam-on@hanoi.gov.vn",
+        subject: "Re: Đăng ký lịch họp trực tuyến [HTT-2026-0001]",
+        body: "Cảm ơn, Sở sẽ tham dự đúng 9h00 ngày 10/12/2026.",
+        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>" },
+      }),
+      late,
+    );
+    expect(outcome).toMatchObject({ kind: "ignored" });
+    const after = (await desk.store.read((r) => r.outbox.list({}))).filter((m) => m.channel !== "desk");
+    expect(after).toHaveLength(before.length);
+  });
+});

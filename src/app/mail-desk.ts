@@ -329,8 +329,9 @@ export class MailDesk {
         });
         // «Đã nhận được lịch họp ngày 10/12, cảm ơn», «Đồng ý với lịch 9h00–11h00»: a settled booking's thank-you
         // that repeats what it holds asks for nothing (it was answered with a second «ĐÃ XÁC NHẬN», a new invite
-        // and «ĐÃ THAY ĐỔI» in the group). A booking still waiting is answered as before: its clerk expects a word.
-        const patch = ["confirmed", "checked"].includes(booking.status)
+        // and «ĐÃ THAY ĐỔI» in the group); so for one in review. A booking waiting for details is answered as
+        // before: its clerk expects to hear what is still missing.
+        const patch = ["needs-review", "confirmed", "checked"].includes(booking.status)
           ? withoutNoOps(read, booking.request)
           : read;
         if (Object.keys(patch).length === 0 && !isPostponement(facts.text)) {
