@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { BOOKING_CODE_RE, parseBookingCode } from "../core/booking/code.js";
 import type { Booking, Decision } from "../core/booking/types.js";
-import { formatVi, localDateOf, localTimeOf } from "../core/calendar/zone.js";
+import { formatRangeVi, formatVi, localDateOf, localTimeOf } from "../core/calendar/zone.js";
 import { fold } from "../core/text/fold.js";
 import {
   findDates,
@@ -298,7 +298,8 @@ export class MailDesk {
     // One read for the sender's reply cap, the thread's booking and that booking's own reply count.
     const { capped, code, booking, perBooking } = await desk.store.read(async (r) => {
       const sent = await r.outbox.countSince("mail", from, new Date(now.getTime() - 24 * 3600_000));
-      const code = await this.threadBooking(facts, r);
+      // «Sở Công Thương xin hủy lịch họp HTT-2026-0002» in a new mail: the one code its text names.
+      const code = (await this.threadBooking(facts, r)) ?? namedCodeOf(facts);
       const booking = code ? await r.bookings.get(code) : null;
       return {
         capped: sent >= this.opts.replyCapPerSender,
@@ -329,10 +330,17 @@ export class MailDesk {
           return done ? { kind: "cancelled", key, code } : { kind: "duplicate", key };
         }
         const contact = booking.request.contact;
-        const patch = this.patchFrom(facts, reader, snapshot, booking.request.start, agency.name, {
+        const read = this.patchFrom(facts, reader, snapshot, booking.request.start, agency.name, {
           needsContact: !contact?.name || !contact.phone,
           participants: booking.request.participants,
         });
+        // «Đã nhận được lịch họp ngày 10/12, cảm ơn», «Đồng ý với lịch 9h00–11h00»: a settled booking's thank-you
+        // that repeats what it holds asks for nothing (it was answered with a second «ĐÃ XÁC NHẬN», a new invite
+        // and «ĐÃ THAY ĐỔI» in the group); so for one in review. A booking waiting for details is answered as
+        // before: its clerk expects to hear what is still missing.
+        const patch = ["needs-review", "confirmed", "checked"].includes(booking.status)
+          ? withoutNoOps(read, booking.request)
+          : read;
         if (Object.keys(patch).length === 0 && !isPostponement(facts.text)) {
           // "Cảm ơn", "đã nhận": a reply that asks for nothing changes nothing and gets no answer; a person
           // reads it in the mailbox if it asks something the desk cannot read.
@@ -377,6 +385,16 @@ export class MailDesk {
         ? understood.parsed
         : null;
     const parsed = ahead ?? understandNewBooking(facts, reader.matcher, this.desk.reg, agency.name);
+    // «xin hủy lịch họp ngày mai», «xin dời lịch họp ngày 10/12 sang 14h00 ngày 11/12» in a new mail that names no
+    // content (or cancels «lịch họp» in so many words): which session is meant is the clerk's to say, never a guess.
+    // Both were booked as new sessions asking for endpoints, content and contact. A registration whose content
+    // speaks of cancelling or changing something («Nội dung: Đề nghị hủy bỏ Quyết định …») stays one.
+    const said = `${facts.subject}\n${facts.text}`;
+    const bare = !parsed.participants.length && !parsed.unresolved.length && !parsed.title;
+    if (isCancel(said) && (bare || SESSION_CANCELLED.test(fold(said))))
+      return this.withoutCode("cancel", facts, raw, now, ctx, agency.name, from, snapshot, capped);
+    if (bare && asksToMove(said))
+      return this.withoutCode("change", facts, raw, now, ctx, agency.name, from, snapshot, capped);
     if (!looksLikeBooking(facts, parsed.start, parsed.title, this.desk.reg.zone))
       return this.notBooking(facts, raw, now, ctx, agency.name, capped);
     // «xem văn bản đính kèm»: the clerk must learn that the desk read the mail, not the file.
@@ -438,6 +456,80 @@ export class MailDesk {
       authservId: this.opts.authservId ?? null,
       ...(this.opts.resolver ? { resolver: this.opts.resolver } : {}),
     });
+  }
+
+  /**
+   * A new mail that asks to cancel or move a session but names no booking (no thread, no code in the subject, not
+   * exactly one in its text): nothing is cancelled or moved and no booking is opened (it used to be registered as
+   * a new one missing every field). The clerk gets the agency's coming sessions (on the days the mail names, if
+   * any) and how to ask for one; the technicians are told.
+   */
+  private async withoutCode(
+    what: "cancel" | "change",
+    facts: MailFacts,
+    raw: Buffer,
+    now: Date,
+    ctx: HandleOptions,
+    agency: string,
+    from: string,
+    snapshot: DirectorySnapshot,
+    capped: boolean,
+  ): Promise<MailOutcome> {
+    const zone = this.desk.reg.zone;
+    const text = `${facts.subject}\n${facts.text}`;
+    const days = new Set(findDates(text, foldKeepingIndex(text), facts.date ?? now, zone).map((d) => d.date));
+    const coming = await this.deskOf(ctx).store.read((r) =>
+      r.bookings.list({ from: now, statuses: ["needs-info", "needs-review", "confirmed", "checked"] }),
+    );
+    const own = coming.filter((b) => b.request.start && ownsBooking(b, agency, from, snapshot));
+    const named = days.size ? own.filter((b) => days.has(localDateOf(b.request.start!, zone))) : own;
+    const shown = named.slice(0, 10);
+    const line = (b: Booking) => {
+      const { start, end, secret, title } = b.request;
+      const time = end ? formatRangeVi(start!, end, zone) : formatVi(start!, zone);
+      return `- ${b.code} (${time})${secret || !title ? "" : `: ${title}`}`;
+    };
+    const dayVi = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+    const when = days.size ? ` ngày ${[...days].map(dayVi).join(", ")}` : "";
+    const written = codesIn(text);
+    const [verb, done, example] =
+      what === "cancel"
+        ? ["hủy", "bị hủy", "Hủy lịch họp [HTT-…]"]
+        : ["thay đổi", "được thay đổi", "Đổi giờ họp [HTT-…]"];
+    const answer = [
+      written.length
+        ? `Thư đề nghị ${verb} lịch họp nhưng chưa rõ là lịch nào (thư ghi ${written.join(", ")}) nên chưa có lịch họp nào ${done}.`
+        : `Thư đề nghị ${verb} lịch họp nhưng không nêu mã lịch (HTT-…) nên chưa có lịch họp nào ${done}.`,
+      ...(named.length
+        ? [
+            `Các lịch họp sắp tới${when} của ${agency}:`,
+            ...shown.map(line),
+            ...(named.length > shown.length ? [`(và ${named.length - shown.length} lịch khác)`] : []),
+            `Để ${verb}, đề nghị trả lời thư xác nhận của lịch cần ${verb}${what === "change" ? " (nêu thời gian mới)" : ""}, hoặc gửi thư ghi mã lịch trong tiêu đề (ví dụ: «${example}»).`,
+          ]
+        : [`Hệ thống không có lịch họp nào sắp diễn ra${when} của ${agency} để ${verb}.`]),
+    ].join("\n");
+    const reason = `thư đề nghị ${verb} không nêu mã lịch`;
+    const candidates = named.map((b) => b.code).join(", ") || "không có";
+    const notices: Parameters<MailDesk["record"]>[5] = [
+      {
+        channel: "desk",
+        recipient: "mcu-technician",
+        kind: `mail-${what}-no-code`,
+        payload: {
+          text: `Thư của ${agency} (mã tham chiếu ${mailRef(raw)}) đề nghị ${verb} lịch họp nhưng không nêu mã lịch; chưa lịch nào ${done}, đã hỏi lại cơ quan (lịch có thể liên quan: ${candidates}).`,
+        },
+      },
+    ];
+    if (!capped)
+      notices.push({
+        channel: "mail",
+        recipient: from,
+        kind: `mail-${what}-no-code`,
+        payload: { text: answer, thread: threadOf(facts) },
+      });
+    const fresh = await this.record(facts.key, "ignored", reason, raw, now, notices, ctx);
+    return fresh ? { kind: "ignored", key: facts.key, reason } : { kind: "duplicate", key: facts.key };
   }
 
   /** Which booking a reply belongs to: our Message-IDs in its references, the clerk's first mail, or the subject. */
@@ -642,6 +734,61 @@ function looksLikeBooking(facts: MailFacts, start: Date | null, title: string | 
   const folded = foldKeepingIndex(text);
   if (findTimes(folded).length || findDates(text, folded, facts.date ?? new Date(), zone).length) return true;
   return /\b(?:hop|hoi nghi|hoi thao|giao ban|tap huan|lich hop)\b/.test(folded);
+}
+
+/** The booking codes a text names, each once, in order. */
+function codesIn(text: string): string[] {
+  const re = new RegExp(BOOKING_CODE_RE.source, "gi");
+  return [...new Set([...text.matchAll(re)].map((m) => `HTT-${m[1]}-${m[2]}`))];
+}
+
+/** The booking a new mail asks to cancel or move when its text names exactly one code. */
+function namedCodeOf(facts: MailFacts): string | null {
+  const text = `${facts.subject}\n${facts.text}`;
+  const codes = codesIn(text);
+  return codes.length === 1 && (isCancel(text) || asksToMove(text)) ? codes[0]! : null;
+}
+
+/** A cancellation that names the session itself: «hủy lịch họp», «hủy cuộc họp», «không tổ chức (cuộc họp) nữa». */
+const SESSION_CANCELLED =
+  /\b(?:huy|rut)(?: bo)? (?:lich hop|cuoc hop|phien hop|buoi hop)\b|\bkhong to chuc\b.*\bnua\b/;
+
+/** «hoãn», «dời lịch», «đổi giờ họp», «điều chỉnh thời gian họp»: a session already booked is to move. */
+function asksToMove(text: string): boolean {
+  return (
+    isPostponement(text) ||
+    /\b(?:doi|dieu chinh|thay doi|chuyen) (?:lai )?(?:gio(?: hop)?|(?:lich|thoi gian|ngay) (?:hop|to chuc))\b/.test(
+      fold(text),
+    )
+  );
+}
+
+/** `patch` without what `req` already holds: the same instants, endpoints already in, values already set. */
+export function withoutNoOps(patch: BookingPatch, req: Booking["request"]): BookingPatch {
+  const out: BookingPatch = { ...patch };
+  const same = (a: Date | undefined, b: Date | null) => a !== undefined && a.getTime() === b?.getTime();
+  if (same(out.start, req.start)) delete out.start;
+  if (same(out.end, req.end)) delete out.end;
+  if (out.addParticipants) {
+    out.addParticipants = out.addParticipants.filter((c) => !req.participants.includes(c));
+    if (!out.addParticipants.length && !out.unresolved?.length) delete out.addParticipants;
+  }
+  if (out.removeParticipants) {
+    out.removeParticipants = out.removeParticipants.filter((c) => req.participants.includes(c));
+    if (!out.removeParticipants.length) delete out.removeParticipants;
+  }
+  if (out.unresolved && !out.unresolved.length) delete out.unresolved;
+  if (out.title !== undefined && out.title.trim() === (req.title ?? "").trim()) delete out.title;
+  if (out.contact && out.contact.name === req.contact?.name && out.contact.phone === req.contact?.phone)
+    delete out.contact;
+  if (out.host !== undefined && out.host === req.host) delete out.host;
+  for (const k of ["emergency", "recording", "cityHallRoom"] as const)
+    if (out[k] !== undefined && out[k] === req[k]) delete out[k];
+  if (out.secret !== undefined && out.secret === req.secret && !!out.secretUnsure === !!req.secretUnsure) {
+    delete out.secret;
+    delete out.secretUnsure;
+  }
+  return out;
 }
 
 /** A short reference to a mail that names nothing its sender wrote: the head of the SHA-256 of its source. */

@@ -351,7 +351,8 @@ function contactFromSignature(signature: string): Contact | null {
 
 function contactFromProse(text: string): string | null {
   const folded = foldKeepingIndex(text);
-  const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?/.exec(folded);
+  // «Contact: …» in a mail written in English or half in English.
+  const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?|\bcontact(?: person)?\s*:/.exec(folded);
   if (!m) return null;
   const start = m.index + m[0].length;
   const end = text.indexOf("\n", start);
@@ -369,10 +370,43 @@ const WEEKDAY_VI: Record<number, string> = {
   7: "Chủ nhật",
 };
 
+/**
+ * «6:00 PM», «2pm», «9:00 AM» in a mail written in English or half in English, as the 24-hour clock the reader
+ * knows: «6:00 PM» was read as 06:00 and confirmed, «2pm» not at all.
+ */
+function withEnglishHours(text: string): string {
+  return text.replace(
+    /(?<![\d.,/:])(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m\.?(?![\p{L}\d])/giu,
+    (all, h: string, m: string | undefined, p: string) => {
+      const hour = Number(h);
+      if (hour < 1 || hour > 12) return all;
+      const h24 = p.toLowerCase() === "p" ? (hour % 12) + 12 : hour % 12;
+      return `${h24}:${m ?? "00"}`;
+    },
+  );
+}
+
+/** Words that ask for a series of sessions: «hằng tuần», «hàng tháng», «mỗi tuần», «các ngày thứ Hai», «mỗi sáng thứ Sáu». */
+const SERIES =
+  /\b(?:hang (?:tuan|thang)|moi (?:tuan|thang)|(?:moi|cac) (?:buoi |ngay )?(?:(?:sang|chieu) )?(?:thu (?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat))\b/;
+
+/**
+ * The series a mail asks for, as the clerk wrote it, when the words stand in the sentence that gives the session's
+ * hour: «Nội dung: Giao ban hằng tuần» names one session of a weekly meeting and is no series.
+ */
+function seriesSaid(scope: string, folded: string, timeIndex: number): string | null {
+  const before = folded.slice(0, timeIndex);
+  const from = Math.max(before.lastIndexOf("\n"), before.lastIndexOf("."), before.lastIndexOf(":")) + 1;
+  const after = folded.slice(timeIndex).search(/[\n.;]|\bnoi dung\b/);
+  const to = after < 0 ? folded.length : timeIndex + after;
+  const m = SERIES.exec(folded.slice(from, to));
+  return m ? scope.slice(from + m.index, from + m.index + m[0].length) : null;
+}
+
 function titleFromProse(text: string): string | null {
   const folded = foldKeepingIndex(text);
   // "…, nội dung: giao ban …." inside a sentence names the title itself.
-  const inline = /\bnoi dung(?: hop)?\s*:\s*([^\n.;]{4,200})/d.exec(folded)?.indices?.[1];
+  const inline = /\b(?:noi dung(?: hop)?|topic|agenda)\s*:\s*([^\n.;]{4,200})/d.exec(folded)?.indices?.[1];
   if (inline) return text.slice(inline[0], inline[1]).trim() || null;
   const m =
     /(?:hoi nghi|cuoc hop|phien hop|hop)(?: truc tuyen)?\s+(?!truc tuyen|(?:vao|luc|tu|ngay|sang|chieu|toi)\s)(.{4,200}?)\s+(?:vao|luc|tu|ngay)\s/d.exec(
@@ -640,7 +674,9 @@ export function understand(
   facts: Pick<MailFacts, "text" | "subject" | "date"> & { alternatives?: string[]; signature?: string },
   ctx: UnderstandContext,
 ): ParsedBooking {
-  const texts = [facts.text, ...(facts.alternatives ?? []).filter((t) => t !== facts.text)];
+  const texts = [facts.text, ...(facts.alternatives ?? []).filter((t) => t !== facts.text)].map(
+    withEnglishHours,
+  );
   let best: ParsedBooking | null = null;
   let bestText = "";
   for (const text of texts) {
@@ -650,7 +686,42 @@ export function understand(
       bestText = text;
     }
   }
-  return withOtherBodysTime(best!, bestText, texts, facts.date ?? new Date(), ctx.zone);
+  const read = withOtherBodysTime(best!, bestText, texts, facts.date ?? new Date(), ctx.zone);
+  return withSubjectsTime(read, bestText, facts, ctx);
+}
+
+/**
+ * «Đăng ký họp trực tuyến 9h00 ngày 10/12/2026» as the subject of a mail whose body gives no hour and no day: the
+ * subject's time is booked (the clerk was asked for a time they had written), and the answer says where it came
+ * from. A body with any hour or day of its own is read alone.
+ */
+function withSubjectsTime(
+  best: ParsedBooking,
+  bestText: string,
+  facts: Pick<MailFacts, "subject" | "date">,
+  ctx: UnderstandContext,
+): ParsedBooking {
+  if (best.start || !facts.subject) return best;
+  const subject = facts.subject
+    .replace(/^\s*(?:(?:re|fw|fwd|tl|tr|chuyển tiếp|trả lời)\s*:\s*)+/iu, "")
+    .replace(/\[HTT-\d{4}-\d+\]/giu, " ")
+    .trim();
+  const reference = facts.date ?? new Date();
+  const folded = foldKeepingIndex(bestText);
+  if (findTimes(folded).length || findDates(bestText, folded, reference, ctx.zone).length) return best;
+  const fromSubject = understandText({ subject: "", text: subject, date: facts.date }, ctx);
+  if (!fromSubject.start) return best;
+  return {
+    ...best,
+    start: fromSubject.start,
+    end: fromSubject.end,
+    missing: best.missing.filter((f) => f !== "start"),
+    warnings: [
+      ...best.warnings,
+      ...fromSubject.warnings.filter((w) => !/cơ quan chủ trì/.test(w)),
+      `thời gian họp được lấy từ tiêu đề thư («${subject}»); đề nghị kiểm tra lại.`,
+    ],
+  };
 }
 
 /**
@@ -688,7 +759,7 @@ function understandText(
   facts: Pick<MailFacts, "text" | "subject" | "date"> & { signature?: string },
   ctx: UnderstandContext,
 ): ParsedBooking {
-  const text = facts.text;
+  const text = withEnglishHours(facts.text);
   const fields = labelledFields(text);
   const reference = facts.date ?? new Date();
   const warnings: string[] = [];
@@ -698,6 +769,12 @@ function understandText(
   if (fields.host && !host)
     warnings.push(`không nhận ra cơ quan chủ trì «${fields.host}» trong danh bạ; đề nghị kiểm tra lại.`);
   host ??= ctx.senderAgency ?? ctx.matcher.scanAgencies(text)[0] ?? null;
+  // «Sở Công Thương và Sở Y tế đề nghị đồng chủ trì»: a booking has one host; the other agency connects as a
+  // participant, and the clerk is told rather than finding one name dropped from «Cơ quan chủ trì».
+  if (host && /\b(?:dong|cung) chu tri\b/.test(fold(text)))
+    warnings.push(
+      `thư đề nghị đồng chủ trì; lịch họp ghi một cơ quan chủ trì (${host}), các cơ quan khác tham dự như điểm cầu thành phần; nếu cần đổi cơ quan chủ trì, đề nghị trả lời thư này.`,
+    );
 
   // Participants: the labelled list phrase by phrase, else every endpoint the prose names but the host's.
   const participants: string[] = [];
@@ -736,6 +813,14 @@ function understandText(
       suggestions[mention] = r.suggestions;
     }
   }
+
+  // «UBND quận Cầu Giấy» in a 2024 list: the unit is gone (its wards were merged and renamed), so no guess can
+  // stand for it; the clerk is told why the name is asked about.
+  const gone = unresolved.filter((u) => /^(?:ubnd |uy ban nhan dan )?(?:quan|huyen|thi xa)\s/.test(fold(u)));
+  if (gone.length)
+    warnings.push(
+      `từ 01/07/2025 Hà Nội không còn cấp quận, huyện, thị xã (Nghị quyết 1656/NQ-UBTVQH15); đề nghị ghi tên phường, xã mới của điểm cầu (${gone.map((u) => `«${u}»`).join(", ")}).`,
+    );
 
   // Time: inside the labelled field when there is one, else the whole text.
   const scope = fields.time ?? text;
@@ -854,6 +939,14 @@ function understandText(
       `đã hiểu ngày họp là ${WEEKDAY_VI[isoWeekday(date.date)]}, ${date.date.split("-").reverse().join("/")} nhưng chưa rõ giờ bắt đầu; đề nghị gửi giờ họp.`,
     );
   }
+
+  // «hằng tuần vào sáng thứ Hai, trong tháng 12»: one registration books one session; the clerk must not believe
+  // the whole series is on the schedule.
+  const series = start && end && times[0] ? seriesSaid(scope, foldedScope, times[0].index) : null;
+  if (series && start && end)
+    warnings.push(
+      `thư đề nghị họp định kỳ («${series}»); lịch này chỉ xếp một phiên ${localTimeOf(start, ctx.zone)}–${localTimeOf(end, ctx.zone)} ${WEEKDAY_VI[isoWeekday(localDateOf(start, ctx.zone))]}, ${localDateOf(start, ctx.zone).split("-").reverse().join("/")}, đề nghị gửi đăng ký riêng cho từng phiên tiếp theo (Điều 12.2a).`,
+    );
 
   const title = (fields.title ?? titleFromProse(text) ?? null)?.replace(/[.]$/, "").trim() || null;
   const contactText = fields.contact ?? contactFromProse(text);

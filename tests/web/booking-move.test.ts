@@ -41,6 +41,10 @@ describe("moving a session from the web desk", () => {
     const first = out.find((m) => m.kind === "booking-confirmed" && m.channel === "mail")!;
     const changed = out.find((m) => m.kind === "booking-changed" && m.channel === "mail");
     expect(changed?.payload.text).toContain("14:00–15:30 Thứ Năm, 10/12/2026");
+    // The clerk asked for nothing: the answer says the desk moved the session, and from when.
+    expect(changed?.payload.text).toContain(
+      "Đơn vị vận hành kỹ thuật đã đổi thời gian họp: từ 09:00–11:00 Thứ Năm, 10/12/2026 sang 14:00–15:30 Thứ Năm, 10/12/2026",
+    );
     expect(changed?.payload.calendar).toMatchObject({ method: "REQUEST", uid: code });
     expect((changed!.payload.calendar as { sequence: number }).sequence).toBeGreaterThan(
       (first.payload.calendar as { sequence: number }).sequence,

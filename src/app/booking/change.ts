@@ -6,7 +6,8 @@ import { formatRangeVi } from "../../core/calendar/zone.js";
 import { wallClockInstant } from "../../core/text/vi-datetime.js";
 import { type Actor, type Desk, DeskError } from "../context.js";
 import { claimInbound, type InboundRef } from "./inbound.js";
-import { answerOptions, type NotifyOptions, notify } from "./notify.js";
+import { lapseBooking, UNSETTLED } from "./lapse.js";
+import { actionDecision, answerOptions, type NotifyOptions, notify } from "./notify.js";
 import { decideWithAlternatives, settle } from "./settle.js";
 
 /** What a clerk may change by replying in the thread. */
@@ -85,6 +86,21 @@ export async function changeBooking(
       throw new DeskError(
         `Lịch họp ${code} (${formatRangeVi(past.start!, past.end!, desk.reg.zone)}) đã qua thời gian họp nên không thể thay đổi; đề nghị gửi đăng ký mới bằng một thư mới.`,
       );
+    // Details for a booking still unsettled when its session has begun come too late: it lapses now, in the
+    // lapse's own words (the scheduler may not have run yet), instead of being decided anew as a registration
+    // «sent after the session, check the date».
+    if (
+      actor.channel === "mail" &&
+      (UNSETTLED as readonly string[]).includes(b.status) &&
+      b.request.start &&
+      b.request.start <= now
+    ) {
+      const lapsed = await lapseBooking(desk, r, b, now);
+      if (lapsed) {
+        if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "lapsed", code);
+        return { duplicate: false, booking: lapsed, decision: actionDecision("rejected", b.priority) };
+      }
+    }
     const old = b.request;
     const duration =
       old.start && old.end
@@ -180,10 +196,25 @@ export async function changeBooking(
       return { duplicate: false, booking: b, decision };
     }
     await r.bookings.save(changed);
+    // A session the desk moved (web, CLI) must read as moved: the clerk asked for nothing, and a second
+    // «ĐÃ XÁC NHẬN» with another hour is easily taken for a copy of the first.
+    const movedByDesk =
+      actor.channel !== "mail" &&
+      actor.id !== old.sender &&
+      old.start &&
+      old.end &&
+      start &&
+      end &&
+      (old.start.getTime() !== start.getTime() || old.end.getTime() !== end.getTime());
     const booking = await settle(desk, r, changed, decision, now, {
       kind: "booking-changed",
       previousPriority: b.priority,
       groupNote: what,
+      ...(movedByDesk
+        ? {
+            lead: `Đơn vị vận hành kỹ thuật đã đổi thời gian họp: từ ${formatRangeVi(old.start!, old.end!, desk.reg.zone)} sang ${formatRangeVi(start!, end!, desk.reg.zone)}; đề nghị thông báo lại cho các điểm cầu.`,
+          }
+        : {}),
       ...opts.notify,
     });
     if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "changed", code);

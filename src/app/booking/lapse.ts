@@ -20,9 +20,10 @@ export async function lapseBooking(desk: Desk, r: Repos, b: Booking, now: Date):
   const { start, end } = b.request;
   if (!start || !end || start > now) return null;
   if (!(UNSETTLED as readonly string[]).includes(b.status)) return null;
+  const missing = stillMissing(b);
   const waiting =
     b.status === "needs-info"
-      ? `vẫn chờ bổ sung thông tin${b.missing.length ? ` (${b.missing.map(fieldVi).join("; ")})` : ""}`
+      ? `vẫn chờ bổ sung thông tin${missing.length ? ` (${missing.join("; ")})` : ""}`
       : "vẫn chờ cán bộ kỹ thuật xem xét";
   // A booking displaced back to review had an invite: the clerk's calendar must lose it.
   const invited = (await r.bookings.events(b.code)).some((e) => e.to === "confirmed" || e.to === "checked");
@@ -65,6 +66,24 @@ export async function lapseBooking(desk: Desk, r: Repos, b: Booking, now: Date):
 }
 
 /**
+ * What a booking waiting for its clerk still lacks, in words the clerk can act on a day later: the missing fields,
+ * and the names the directory did not know (a secret session's stay unnamed, as in all its answers). A booking
+ * held only for an unknown endpoint has no missing field, and was reminded of «các thông tin đã đề nghị».
+ */
+function stillMissing(b: Booking): string[] {
+  const out = b.missing.map(fieldVi);
+  if (b.reasons.includes("unknown-endpoint")) {
+    const names = b.request.secret ? [] : b.request.unresolved;
+    const shown = names.slice(0, 5).map((u) => `«${u}»`);
+    if (names.length > shown.length) shown.push(`${names.length - shown.length} tên khác`);
+    out.push(`tên điểm cầu đúng theo danh bạ${shown.length ? ` cho ${shown.join(", ")}` : ""}`);
+  }
+  if (b.reasons.includes("unknown-host")) out.push("tên cơ quan chủ trì đúng theo danh bạ");
+  if (b.reasons.includes("invalid-time")) out.push("thời gian họp hợp lệ (giờ kết thúc sau giờ bắt đầu)");
+  return out;
+}
+
+/**
  * A day before its session (or half-way when it is closer), a booking still missing details reminds its clerk in
  * the thread what is missing and that it lapses at the start without them. Runs in the job's transaction.
  */
@@ -73,7 +92,7 @@ export async function remindMissingInfo(desk: Desk, r: Repos, b: Booking, now: D
   if (b.status !== "needs-info" || !start || !end || start <= now) return false;
   const text = [
     `Lịch họp ${b.code} (${formatRangeVi(start, end, desk.reg.zone)}): VẪN CẦN BỔ SUNG THÔNG TIN.`,
-    `Đề nghị bổ sung: ${b.missing.length ? b.missing.map(fieldVi).join("; ") : "các thông tin đã đề nghị"} (Điều 12.2a), bằng cách trả lời thư này.`,
+    `Đề nghị bổ sung: ${stillMissing(b).join("; ") || "các thông tin đã đề nghị"} (Điều 12.2a), bằng cách trả lời thư này.`,
     "Nếu đến giờ họp vẫn chưa bổ sung, lịch họp sẽ không được bố trí.",
   ].join("\n");
   await notify(desk, r, b, actionDecision("needs-info", b.priority), undefined, now, {

@@ -73,6 +73,8 @@ export interface NotifyOptions {
    * not recognised): said to the clerk as «Lưu ý» lines, so that nothing read by guess is confirmed in silence.
    */
   remarks?: string[];
+  /** A line read right after the answer's first one: what the desk itself did to the booking (a move). */
+  lead?: string;
   /** Mail copies of the answer to these mailboxes (the agency's official ones), each under `preface`. */
   copy?: { to: string[]; preface: string };
 }
@@ -88,6 +90,13 @@ export async function answerOptions(desk: Desk, r: Repos, hostEndpoint: string |
   };
 }
 
+/** `text` with `lead` as its second line. */
+function withLead(text: string, lead: string | undefined): string {
+  if (!lead) return text;
+  const cut = text.indexOf("\n");
+  return cut < 0 ? `${text}\n${lead}` : `${text.slice(0, cut)}\n${lead}${text.slice(cut)}`;
+}
+
 export async function notify(
   desk: Desk,
   r: Repos,
@@ -100,10 +109,13 @@ export async function notify(
   const remark = offHoursRemark(b.request, decision.outcome, desk.reg.zone, desk.reg.workday, desk.holidays);
   const text =
     opts.text ??
-    decisionText(b.code, b.request, decision, {
-      ...(await answerOptions(desk, r, b.hostEndpoint)),
-      ...(opts.previousPriority !== undefined ? { previousPriority: opts.previousPriority } : {}),
-    }) +
+    withLead(
+      decisionText(b.code, b.request, decision, {
+        ...(await answerOptions(desk, r, b.hostEndpoint)),
+        ...(opts.previousPriority !== undefined ? { previousPriority: opts.previousPriority } : {}),
+      }),
+      opts.lead,
+    ) +
       offHoursNote(remark) +
       (opts.remarks ?? []).map((x) => `\nLưu ý: ${x}`).join("");
   const channel = replyChannel(b.request.channel);
