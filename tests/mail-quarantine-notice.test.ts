@@ -40,6 +40,11 @@ async function desk() {
   };
 }
 
+const groupTexts = async (d: Awaited<ReturnType<typeof desk>>["d"]) =>
+  (await d.store.read((r) => r.outbox.list()))
+    .filter((m) => m.kind === "mail-quarantined")
+    .map((m) => String((m.payload as { groupText?: string }).groupText));
+
 const notices = async (d: Awaited<ReturnType<typeof desk>>["d"]) =>
   (await d.store.read((r) => r.outbox.list()))
     .filter((m) => m.kind === "mail-quarantined")
@@ -58,6 +63,12 @@ describe("the notice of a quarantined mail", () => {
     expect(text).toMatch(/mã lưu sha256:[0-9a-f]{16}…/);
     expect(text).toContain("thư quá lớn");
     for (const leak of LEAKS) expect(text).not.toContain(leak);
+    // What the group reads when nobody on duty can be reached in private (src/bot/delivery.ts): that a mail
+    // waits, and when it came; not its Message-ID, size, hash or reason.
+    const [group] = await groupTexts(d);
+    expect(group).toBe(
+      "Một thư nhận lúc 09:05 Thứ Hai, 07/12/2026 không xử lý tự động được và đã được cách ly; cán bộ kỹ thuật xem bằng lệnh «mail quarantine» của bàn trực.",
+    );
   });
 
   it("a mail without a sender is keyed by its Message-ID, which the notice still shows without the host", async () => {

@@ -197,7 +197,12 @@ export class MailDesk {
           channel: "desk",
           recipient: "mcu-technician",
           kind: "mail-quarantined",
-          payload: { text: quarantineNotice(key, reason, raw, now, this.desk.reg.zone) },
+          payload: {
+            text: quarantineNotice(key, reason, raw, now, this.desk.reg.zone),
+            // When the notice falls back to the group (nobody on duty reachable in private), the group reads only
+            // that a mail is waiting: its Message-ID, size and reason can tell a secret session's mail from others.
+            groupText: `Một thư nhận lúc ${formatVi(now, this.desk.reg.zone)} không xử lý tự động được và đã được cách ly; cán bộ kỹ thuật xem bằng lệnh «mail quarantine» của bàn trực.`,
+          },
         },
       ],
       ctx,
