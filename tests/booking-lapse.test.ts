@@ -135,6 +135,36 @@ describe("a booking still unsettled when its session starts lapses", () => {
   });
 
   it.each([
+    ["two days ahead", "2026-12-08", "10:00", "chậm nhất 02 giờ trước phiên họp (Điều 12.2b)."],
+    [
+      "50 minutes ahead",
+      "2026-12-10",
+      "08:10",
+      "Phiên họp bắt đầu trong chưa đầy 02 giờ nữa: đơn vị vận hành kỹ thuật tổ chức kiểm tra kỹ thuật ngay",
+    ],
+  ])(
+    "the confirmation of details completed %s promises the technical check it can keep",
+    async (_, day, time, promise) => {
+      const desk = await makeDesk();
+      const res = await registerBooking(desk, request({ contact: null }), { now: at("2026-12-07", "08:30") });
+      if (res.duplicate) throw new Error("unexpected duplicate");
+      await changeBooking(
+        desk,
+        res.code,
+        { contact: { name: "Lâm Thị Ngọc", phone: "0983210456" } },
+        { id: "mail:vanthu.sct@hanoi.gov.vn", channel: "mail" },
+        { now: at(day, time) },
+      );
+      const answer = (await outboxOf(desk, res.code))
+        .filter((m) => m.channel === "mail")
+        .map((m) => String(m.payload.text))
+        .at(-1);
+      expect(answer).toContain("ĐÃ XÁC NHẬN");
+      expect(answer).toContain(promise);
+    },
+  );
+
+  it.each([
     ["arrive together", true],
     ["arrive after the lapse", false],
   ])(

@@ -177,7 +177,7 @@ export async function changeBooking(
     const nonsense = decision.reasons.some((x) => x.code === "invalid-time");
     if ((decision.outcome === "rejected" || nonsense) && b.status !== "needs-info") {
       const text = decisionText(code, req, decision, {
-        ...(await answerOptions(desk, r, changed.hostEndpoint)),
+        ...(await answerOptions(desk, r, changed.hostEndpoint, now)),
       }).replace(
         `Lịch họp ${code}: ${OUTCOME_VI[decision.outcome]}.`,
         `Không thể thay đổi lịch họp ${code}; lịch cũ được giữ nguyên.`,

@@ -80,11 +80,13 @@ export interface NotifyOptions {
 }
 
 /** How an answer names endpoints: by the directory's names, host's endpoint first. */
-export async function answerOptions(desk: Desk, r: Repos, hostEndpoint: string | null) {
+export async function answerOptions(desk: Desk, r: Repos, hostEndpoint: string | null, now?: Date) {
   const directory = await r.directory.snapshot();
   return {
     zone: desk.reg.zone,
     answerWithinMinutes: desk.reg.answerWithinMinutes,
+    technicalCheckBeforeMinutes: desk.reg.technicalCheckBeforeMinutes,
+    ...(now ? { now } : {}),
     endpointName: (c: string) => directory.endpoint(c)?.name,
     hostEndpoint,
   };
@@ -111,7 +113,7 @@ export async function notify(
     opts.text ??
     withLead(
       decisionText(b.code, b.request, decision, {
-        ...(await answerOptions(desk, r, b.hostEndpoint)),
+        ...(await answerOptions(desk, r, b.hostEndpoint, now)),
         ...(opts.previousPriority !== undefined ? { previousPriority: opts.previousPriority } : {}),
       }),
       opts.lead,

@@ -42,9 +42,18 @@ export interface AnswerOptions {
   hostEndpoint?: string | null;
   /** The priority before a change: when it differs, the answer says so. */
   previousPriority?: Priority;
+  /**
+   * When the answer is made, and how long before a session its technical check runs (Điều 12.2b: 2 hours): a
+   * confirmation made inside that time says the check runs now instead of promising it «2 hours before».
+   */
+  now?: Date;
+  technicalCheckBeforeMinutes?: number;
 }
 
 const yesNo = (v: boolean) => (v ? "có" : "không");
+/** Minutes as the regulation writes a span: «02 giờ», «01 giờ 30 phút». */
+const hoursVi = (minutes: number) =>
+  `${String(Math.floor(minutes / 60)).padStart(2, "0")} giờ${minutes % 60 ? ` ${minutes % 60} phút` : ""}`;
 
 /**
  * What the desk understood, so the clerk can check it at a glance: host, endpoints by name (and code), flags.
@@ -99,11 +108,16 @@ export function decisionText(
       );
   }
   switch (decision.outcome) {
-    case "confirmed":
+    case "confirmed": {
+      const before = opts.technicalCheckBeforeMinutes ?? 120;
+      const late = opts.now && req.start && req.start.getTime() - opts.now.getTime() < before * 60_000;
       lines.push(
-        "Đơn vị vận hành kỹ thuật sẽ tổ chức kiểm tra kỹ thuật chậm nhất 02 giờ trước phiên họp (Điều 12.2b).",
+        late
+          ? `Phiên họp bắt đầu trong chưa đầy ${hoursVi(before)} nữa: đơn vị vận hành kỹ thuật tổ chức kiểm tra kỹ thuật ngay; đề nghị các điểm cầu sẵn sàng kết nối (Điều 12.2b).`
+          : `Đơn vị vận hành kỹ thuật sẽ tổ chức kiểm tra kỹ thuật chậm nhất ${hoursVi(before)} trước phiên họp (Điều 12.2b).`,
       );
       break;
+    }
     case "needs-info":
       if (decision.missing.length > 0)
         lines.push(`Đề nghị bổ sung: ${decision.missing.map(fieldVi).join("; ")} (Điều 12.2a).`);
