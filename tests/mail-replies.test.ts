@@ -205,6 +205,8 @@ describe("replies in the thread", () => {
           if (c.kind === "cancelled") {
             expect(booking.status).toBe("cancelled");
             expect(answer).toContain("ĐÃ HỦY");
+            // The clerk's own cancel is not said to be the technical desk's.
+            expect(answer).not.toContain("Đơn vị vận hành kỹ thuật đã hủy");
           } else expect(booking.status).not.toBe("cancelled");
           c.check?.(booking, answer);
         });

@@ -43,6 +43,10 @@ describe("cancelling a booking from the web desk", () => {
     const mail = out.find((m) => m.kind === "booking-cancelled" && m.channel === "mail");
     expect(mail?.payload.text).toContain(`Lịch họp ${code} (09:00–11:00 Thứ Năm, 10/12/2026) ĐÃ HỦY.`);
     expect(mail?.payload.text).toContain("Lý do: Sở đề nghị lùi sang tuần sau.");
+    // The clerk asked for nothing: the mail says the technical desk cancelled it.
+    expect(String(mail?.payload.text).split("\n")[1]).toBe(
+      "Đơn vị vận hành kỹ thuật đã hủy lịch họp này; đề nghị thông báo cho các điểm cầu.",
+    );
     expect(mail?.payload.calendar).toMatchObject({ method: "CANCEL", uid: code });
     const events = await desk.store.read((r) => r.bookings.events(code));
     expect(events.at(-1)).toMatchObject({

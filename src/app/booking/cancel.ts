@@ -50,7 +50,14 @@ export async function cancelBooking(
     // its mail carries code and time only and the group reads what it reads for any change of one (Điều 5.2).
     const secret = b.request.secret;
     const said = secret ? "được trao đổi qua kênh bảo mật, không qua thư điện tử" : reason;
-    const text = `Lịch họp ${code} (${b.request.start && b.request.end ? formatRangeVi(b.request.start, b.request.end, desk.reg.zone) : "chưa rõ thời gian"}) ĐÃ HỦY.\nLý do: ${said}.`;
+    // Cancelled by the desk (web, CLI, chat), not at the clerk's own request: the clerk, who asked for nothing, must
+    // read who did it and that the endpoints are to be told.
+    const byDesk = actor.channel !== "mail" && actor.id !== b.request.sender;
+    const text = [
+      `Lịch họp ${code} (${b.request.start && b.request.end ? formatRangeVi(b.request.start, b.request.end, desk.reg.zone) : "chưa rõ thời gian"}) ĐÃ HỦY.`,
+      ...(byDesk ? ["Đơn vị vận hành kỹ thuật đã hủy lịch họp này; đề nghị thông báo cho các điểm cầu."] : []),
+      `Lý do: ${said}.`,
+    ].join("\n");
     const decision = actionDecision("rejected", b.priority);
     await notify(desk, r, next, decision, undefined, now, {
       ...opts.notify,
