@@ -55,7 +55,9 @@ export async function cancelBooking(
     const byDesk = actor.channel !== "mail" && actor.id !== b.request.sender;
     const text = [
       `Lịch họp ${code} (${b.request.start && b.request.end ? formatRangeVi(b.request.start, b.request.end, desk.reg.zone) : "chưa rõ thời gian"}) ĐÃ HỦY.`,
-      ...(byDesk ? ["Đơn vị vận hành kỹ thuật đã hủy lịch họp này; đề nghị thông báo cho các điểm cầu."] : []),
+      ...(byDesk
+        ? ["Đơn vị vận hành kỹ thuật đã hủy lịch họp này; đề nghị thông báo cho các điểm cầu."]
+        : []),
       `Lý do: ${said}.`,
     ].join("\n");
     const decision = actionDecision("rejected", b.priority);
