@@ -116,6 +116,39 @@ describe("a booking still unsettled when its session starts lapses", () => {
     );
   });
 
+  it("a booking waiting for details with no time at all lapses two weeks after it was received, unless the time comes", async () => {
+    const desk = await makeDesk();
+    const received = at("2026-12-07", "08:30");
+    const timeless = await registerBooking(desk, request({ start: null, end: null }), { now: received });
+    const answered = await registerBooking(desk, request({ start: null, end: null, title: "Họp thứ hai" }), {
+      now: received,
+    });
+    if (timeless.duplicate || answered.duplicate) throw new Error("unexpected duplicate");
+    expect(timeless.decision.outcome).toBe("needs-info");
+    // The second clerk sends the time a week later: confirmed, nothing lapses.
+    await changeBooking(
+      desk,
+      answered.code,
+      { start: at("2026-12-21", "09:00"), end: at("2026-12-21", "10:00") },
+      { id: "mail:vanthu.sct@hanoi.gov.vn", channel: "mail" },
+      { now: at("2026-12-14", "08:30") },
+    );
+    await runDueJobs(desk, sessionJobHandlers(desk), at("2026-12-21", "08:29"));
+    expect((await desk.store.read((r) => r.bookings.get(timeless.code)))?.status).toBe("needs-info");
+    await runDueJobs(desk, sessionJobHandlers(desk), at("2026-12-21", "08:30"));
+    expect((await desk.store.read((r) => r.bookings.get(timeless.code)))?.status).toBe("rejected");
+    const mail = (await outboxOf(desk, timeless.code)).find(
+      (m) => m.kind === "booking-lapsed" && m.channel === "mail",
+    );
+    expect(String(mail?.payload.text).split("\n")).toEqual([
+      `Lịch họp ${timeless.code} (chưa rõ thời gian): KHÔNG BỐ TRÍ ĐƯỢC.`,
+      "Lý do: sau 14 ngày vẫn chưa nhận được thông tin bổ sung (thời gian họp) nên đăng ký không còn hiệu lực.",
+      "Nếu vẫn cần họp, đề nghị gửi đăng ký mới, ghi rõ ngày và giờ họp (Điều 12.2a).",
+    ]);
+    expect((await desk.store.read((r) => r.bookings.get(answered.code)))?.status).toBe("confirmed");
+    expect((await outboxOf(desk, answered.code)).map((m) => m.kind)).not.toContain("booking-lapsed");
+  });
+
   it("a clerk who completes the details in time is neither reminded nor lapsed", async () => {
     const desk = await makeDesk();
     const res = await registerBooking(desk, request({ contact: null }), { now: at("2026-12-07", "08:30") });
@@ -301,5 +334,42 @@ describe("a desk upgraded with bookings already unsettled", () => {
     await runDueJobs(desk, sessionJobHandlers(desk), new Date(now));
     expect((await desk.store.read((r) => r.bookings.get(codes[1]!)))?.status).toBe("rejected");
     expect((await desk.store.read((r) => r.bookings.get(codes[0]!)))?.status).toBe("needs-review");
+  });
+
+  it("arms the two-week lapse of bookings waiting with no time once (migration timeless_lapse), leaving old ones alone", async () => {
+    const desk = await makeDesk();
+    const codes: string[] = [];
+    for (const host of ["Sở Công Thương", "Sở Tư pháp", "Sở Y tế"]) {
+      const res = await registerBooking(desk, request({ host, start: null, end: null }), {
+        now: at("2026-12-07", "08:30"),
+      });
+      if (res.duplicate) throw new Error("unexpected duplicate");
+      codes.push(res.code);
+    }
+    // As the previous version left them: no lapse timer. Received a day ago, twenty days ago, forty days ago.
+    const day = 86_400_000;
+    const now = Date.now();
+    const raw = rawSql(desk.store);
+    raw.exec("DELETE FROM jobs WHERE kind = 'booking-lapse'");
+    const received = [now - day, now - 20 * day, now - 40 * day];
+    for (const [i, code] of codes.entries())
+      raw.exec("UPDATE bookings SET received_at = ? WHERE code = ?", received[i], code);
+    await raw.flush();
+    const file =
+      TEST_DIALECT === "pg" ? "drizzle-pg/0009_timeless_lapse.sql" : "drizzle/0014_timeless_lapse.sql";
+    const migration = readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
+    await desk.store.tx(async (_r, c) => {
+      await c.run(sql.raw(migration));
+      // Applied twice (a rerun): still one timer each.
+      await c.run(sql.raw(migration));
+    });
+    const armed = await raw.all<{ key: string; run_at: number | string }>(
+      "SELECT key, run_at FROM jobs WHERE kind = 'booking-lapse' AND status = 'pending' ORDER BY key",
+    );
+    expect(armed.map((j) => j.key)).toEqual([codes[0], codes[1]]);
+    expect(Number(armed[0]!.run_at)).toBe(received[0]! + 14 * day);
+    // Twenty days ago: its two weeks are over, it lapses at the next run.
+    expect(Number(armed[1]!.run_at)).toBeGreaterThanOrEqual(now - 60_000);
+    expect(Number(armed[1]!.run_at)).toBeLessThanOrEqual(Date.now() + 60_000);
   });
 });

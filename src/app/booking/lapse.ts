@@ -1,11 +1,11 @@
 import { fieldVi } from "../../core/booking/rules.js";
 import type { Booking } from "../../core/booking/types.js";
-import { formatRangeVi } from "../../core/calendar/zone.js";
+import { formatRangeVi, formatVi } from "../../core/calendar/zone.js";
 import type { Repos } from "../../store/store.js";
 import type { Desk } from "../context.js";
 import { actionDecision, notify } from "./notify.js";
 import { moveTo } from "./state.js";
-import { armTimers } from "./timers.js";
+import { armTimers, lapseAt, TIMELESS_LAPSE_DAYS } from "./timers.js";
 
 /** The statuses a booking can still be in when its session starts without having been arranged. */
 export const UNSETTLED = ["needs-review", "needs-info"] as const;
@@ -18,8 +18,9 @@ export const UNSETTLED = ["needs-review", "needs-info"] as const;
  */
 export async function lapseBooking(desk: Desk, r: Repos, b: Booking, now: Date): Promise<Booking | null> {
   const { start, end } = b.request;
-  if (!start || !end || start > now) return null;
-  if (!(UNSETTLED as readonly string[]).includes(b.status)) return null;
+  const due = lapseAt(b);
+  if (!due || due > now) return null;
+  if (!start) return lapseTimeless(desk, r, b, now);
   const missing = stillMissing(b);
   const waiting =
     b.status === "needs-info"
@@ -36,7 +37,7 @@ export async function lapseBooking(desk: Desk, r: Repos, b: Booking, now: Date):
     now,
   );
   await armTimers(desk, r, next, now);
-  const time = formatRangeVi(start, end, desk.reg.zone);
+  const time = end ? formatRangeVi(start, end, desk.reg.zone) : formatVi(start, desk.reg.zone);
   const text = [
     `Lịch họp ${b.code} (${time}): KHÔNG BỐ TRÍ ĐƯỢC.`,
     `Lý do: đến giờ họp, lịch ${waiting} nên phiên họp không được tổ chức trên hệ thống.`,
@@ -59,6 +60,43 @@ export async function lapseBooking(desk: Desk, r: Repos, b: Booking, now: Date):
       payload: {
         text: `Lịch ${b.code} hết hiệu lực: đến giờ họp (${time}) lịch ${waiting}; đã báo cơ quan đăng ký.`,
       },
+    },
+    now,
+  );
+  return next;
+}
+
+/** lapseBooking for a booking that never had a time: TIMELESS_LAPSE_DAYS without the clerk's details. */
+async function lapseTimeless(desk: Desk, r: Repos, b: Booking, now: Date): Promise<Booking> {
+  const missing = stillMissing(b);
+  const waiting = `sau ${TIMELESS_LAPSE_DAYS} ngày vẫn chưa nhận được thông tin bổ sung${missing.length ? ` (${missing.join("; ")})` : ""}`;
+  const next = await moveTo(
+    r,
+    b,
+    "rejected",
+    { id: "system", channel: "system" },
+    `hết hiệu lực: ${waiting}`,
+    now,
+  );
+  await armTimers(desk, r, next, now);
+  const text = [
+    `Lịch họp ${b.code} (chưa rõ thời gian): KHÔNG BỐ TRÍ ĐƯỢC.`,
+    `Lý do: ${waiting} nên đăng ký không còn hiệu lực.`,
+    "Nếu vẫn cần họp, đề nghị gửi đăng ký mới, ghi rõ ngày và giờ họp (Điều 12.2a).",
+  ].join("\n");
+  await notify(desk, r, next, actionDecision("rejected", b.priority), undefined, now, {
+    text,
+    kind: "booking-lapsed",
+    calendar: null,
+    groupText: `[${b.code}] KHÔNG BỐ TRÍ ĐƯỢC — đăng ký chưa bổ sung đủ thông tin`,
+  });
+  await r.outbox.post(
+    {
+      channel: "desk",
+      recipient: "mcu-technician",
+      kind: "booking-lapsed",
+      booking: b.code,
+      payload: { text: `Lịch ${b.code} hết hiệu lực: ${waiting}; đã báo cơ quan đăng ký.` },
     },
     now,
   );

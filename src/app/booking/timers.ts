@@ -31,6 +31,21 @@ export function workingDaysDeadline(desk: Desk, instant: Date, days: number): Da
   return atLocal(date, desk.reg.workday.end, desk.reg.zone);
 }
 
+/**
+ * A booking waiting for details with no time at all has no start to lapse at: it lapses this many days after it
+ * was received, so that it does not wait in the desk's lists for ever (the regulation sets no figure; two weeks is
+ * longer than any lead time a clerk could still meet with it).
+ */
+export const TIMELESS_LAPSE_DAYS = 14;
+
+/** When a booking still unsettled lapses: at its start, or TIMELESS_LAPSE_DAYS after receipt without one. */
+export function lapseAt(b: Pick<Booking, "status" | "request">): Date | null {
+  if (b.status !== "needs-review" && b.status !== "needs-info") return null;
+  if (b.request.start) return b.request.start;
+  if (b.status !== "needs-info") return null;
+  return new Date(b.request.receivedAt.getTime() + TIMELESS_LAPSE_DAYS * 86_400_000);
+}
+
 /** Arm or disarm the timers a booking's status calls for. */
 export async function armTimers(
   desk: Desk,
@@ -63,10 +78,12 @@ export async function armTimers(
   // What this status disarms, in one statement.
   const disarm: string[] = b.status === "needs-review" ? [] : [JOB.answerReminder, JOB.answerBreach];
   const { start, end } = b.request;
-  // Still unsettled when the session starts: it lapses then (see lapse.ts).
-  if ((b.status === "needs-review" || b.status === "needs-info") && start) {
+  // Still unsettled when the session starts (or, with no time, TIMELESS_LAPSE_DAYS after receipt): it lapses then
+  // (see lapse.ts).
+  const lapse = lapseAt(b);
+  if (lapse) {
     await r.jobs.schedule(
-      { kind: JOB.lapse, key: b.code, runAt: new Date(Math.max(now.getTime(), start.getTime())) },
+      { kind: JOB.lapse, key: b.code, runAt: new Date(Math.max(now.getTime(), lapse.getTime())) },
       now,
     );
   } else disarm.push(JOB.lapse);
