@@ -177,7 +177,9 @@ describe("db copy: a desk's SQLite database into PostgreSQL", () => {
       const after = (
         await pdb.select().from(ps.changeCounters).where(eq(ps.changeCounters.name, "schedule"))
       )[0]!.n;
-      expect(after).toBe(before + sqliteCount("bookings"));
+      // One statement, one bump (statement-level triggers, drizzle-pg/0008), whatever the rows it touched.
+      expect(sqliteCount("bookings")).toBeGreaterThan(1);
+      expect(after).toBe(before + 1);
     } finally {
       await client.end();
     }
