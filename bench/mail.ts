@@ -95,6 +95,8 @@ function startService(
     buf = parts.pop()!;
     const at = performance.now();
     for (const l of parts) {
+      // MAIL_BENCH_ECHO=1: the service's log lines on this process's stderr (when a run hangs, what it was doing).
+      if (process.env.MAIL_BENCH_ECHO) process.stderr.write(`svc ${l}\n`);
       try {
         const j = JSON.parse(l) as { event: string };
         svc.lines.push({ at, event: j.event, fields: j as Record<string, unknown> });
