@@ -282,6 +282,31 @@ describe("a thank-you that repeats the session's time changes nothing and is not
     });
   }
 
+  it("a request to move the session to the time it already has is answered: nothing needed changing", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(mail({ id: "goc@hanoi.gov.vn", body: template(1) }), BOOKED);
+    const outcome = await md.handle(
+      mail({
+        id: "doi@hanoi.gov.vn",
+        subject: "Re: Đăng ký lịch họp trực tuyến [HTT-2026-0001]",
+        body: "Đề nghị đổi thời gian họp sang từ 9h00 đến 11h00 ngày 10/12/2026, các nội dung khác giữ nguyên.",
+        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>" },
+      }),
+      BOOKED,
+    );
+    expect(outcome).toMatchObject({ kind: "ignored" });
+    expect((await lastAnswer(desk)).split("\n")).toEqual([
+      "Lịch họp HTT-2026-0001: KHÔNG CÓ GÌ CẦN THAY ĐỔI.",
+      "Lịch họp đã ở thời gian 09:00–11:00 Thứ Năm, 10/12/2026, đúng như thư đề nghị; lịch và thư mời đã gửi giữ nguyên.",
+      "Nếu cần thời gian khác, đề nghị trả lời thư này, ghi rõ giờ bắt đầu, giờ kết thúc và ngày họp.",
+    ]);
+    // Nothing moved: no new invite SEQUENCE, nothing in the group.
+    expect((await desk.store.read((r) => r.bookings.get("HTT-2026-0001")))?.sequence).toBe(1);
+    const group = (await desk.store.read((r) => r.outbox.list({}))).filter((m) => m.channel === "group");
+    expect(group.map((m) => String(m.payload.text)).join("\n")).not.toContain("THAY ĐỔI");
+  });
+
   it("a reply that repeats the time and moves the end is still a change", async () => {
     const desk = await makeDesk();
     const md = mailDeskOf(desk);

@@ -165,6 +165,8 @@ export class MailDesk {
       channel: "mail" | "desk";
       recipient: string;
       kind: string;
+      /** The booking an answer is about: it counts against that booking's reply cap. */
+      booking?: string;
       payload: Record<string, unknown>;
     }[],
     ctx: HandleOptions,
@@ -346,6 +348,45 @@ export class MailDesk {
         const patch = ["needs-review", "confirmed", "checked"].includes(booking.status)
           ? withoutNoOps(read, booking.request)
           : read;
+        // «Đề nghị đổi thời gian họp sang 14h00–15h30 ngày 11/12» when the session is already then: a request, not a
+        // thank-you. Its clerk is told nothing needed changing (it went unanswered, as if never read).
+        if (
+          Object.keys(patch).length === 0 &&
+          Object.keys(read).length > 0 &&
+          asksToMove(facts.text) &&
+          !isPostponement(facts.text)
+        ) {
+          const { start, end } = booking.request;
+          const time = start && end ? formatRangeVi(start, end, this.desk.reg.zone) : "đã đăng ký";
+          const reason = "thư đề nghị thay đổi trùng với lịch đang có";
+          const fresh = await this.record(
+            key,
+            "ignored",
+            reason,
+            raw,
+            now,
+            notify.suppressReply
+              ? []
+              : [
+                  {
+                    channel: "mail",
+                    recipient: from,
+                    kind: "booking-change-same",
+                    booking: code,
+                    payload: {
+                      text: [
+                        `Lịch họp ${code}: KHÔNG CÓ GÌ CẦN THAY ĐỔI.`,
+                        `Lịch họp đã ở thời gian ${time}, đúng như thư đề nghị; lịch và thư mời đã gửi giữ nguyên.`,
+                        "Nếu cần thời gian khác, đề nghị trả lời thư này, ghi rõ giờ bắt đầu, giờ kết thúc và ngày họp.",
+                      ].join("\n"),
+                      thread: threadOf(facts),
+                    },
+                  },
+                ],
+            ctx,
+          );
+          return fresh ? { kind: "ignored", key, reason } : { kind: "duplicate", key };
+        }
         if (Object.keys(patch).length === 0 && !isPostponement(facts.text)) {
           // "Cảm ơn", "đã nhận": a reply that asks for nothing changes nothing and gets no answer; a person
           // reads it in the mailbox if it asks something the desk cannot read.
