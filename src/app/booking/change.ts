@@ -6,9 +6,10 @@ import { formatRangeVi } from "../../core/calendar/zone.js";
 import { wallClockInstant } from "../../core/text/vi-datetime.js";
 import { type Actor, type Desk, DeskError } from "../context.js";
 import { claimInbound, type InboundRef } from "./inbound.js";
-import { lapseBooking, UNSETTLED } from "./lapse.js";
+import { lapseBooking } from "./lapse.js";
 import { actionDecision, answerOptions, type NotifyOptions, notify } from "./notify.js";
 import { decideWithAlternatives, settle } from "./settle.js";
+import { UNSETTLED } from "./timers.js";
 
 /** What a clerk may change by replying in the thread. */
 export interface BookingPatch {

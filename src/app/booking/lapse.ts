@@ -7,9 +7,6 @@ import { actionDecision, notify } from "./notify.js";
 import { moveTo } from "./state.js";
 import { armTimers, lapseAt, TIMELESS_LAPSE_DAYS } from "./timers.js";
 
-/** The statuses a booking can still be in when its session starts without having been arranged. */
-export const UNSETTLED = ["needs-review", "needs-info"] as const;
-
 /**
  * A booking still waiting for a technician (or for the clerk's missing details) when its session starts was never
  * arranged: the MCU opens no conference for it. It lapses: rejected by the system, its agency told in the thread
@@ -17,15 +14,9 @@ export const UNSETTLED = ["needs-review", "needs-info"] as const;
  * review queue for a session that is already over. Runs in the job's transaction.
  */
 export async function lapseBooking(desk: Desk, r: Repos, b: Booking, now: Date): Promise<Booking | null> {
-  const { start, end } = b.request;
   const due = lapseAt(b);
   if (!due || due > now) return null;
-  if (!start) return lapseTimeless(desk, r, b, now);
-  const missing = stillMissing(b);
-  const waiting =
-    b.status === "needs-info"
-      ? `vẫn chờ bổ sung thông tin${missing.length ? ` (${missing.join("; ")})` : ""}`
-      : "vẫn chờ cán bộ kỹ thuật xem xét";
+  const words = lapseWords(b, desk.reg.zone);
   // A booking displaced back to review had an invite: the clerk's calendar must lose it.
   const invited = (await r.bookings.events(b.code)).some((e) => e.to === "confirmed" || e.to === "checked");
   const next = await moveTo(
@@ -33,23 +24,21 @@ export async function lapseBooking(desk: Desk, r: Repos, b: Booking, now: Date):
     b,
     "rejected",
     { id: "system", channel: "system" },
-    `hết hiệu lực: đến giờ họp lịch ${waiting}`,
+    `hết hiệu lực: ${words.audit}`,
     now,
   );
   await armTimers(desk, r, next, now);
-  const time = end ? formatRangeVi(start, end, desk.reg.zone) : formatVi(start, desk.reg.zone);
   const text = [
-    `Lịch họp ${b.code} (${time}): KHÔNG BỐ TRÍ ĐƯỢC.`,
-    `Lý do: đến giờ họp, lịch ${waiting} nên phiên họp không được tổ chức trên hệ thống.`,
+    `Lịch họp ${b.code} (${words.time}): KHÔNG BỐ TRÍ ĐƯỢC.`,
+    `Lý do: ${words.why}.`,
     ...(invited ? ["Lời mời họp đã gửi trước đây được thu hồi."] : []),
-    "Nếu vẫn cần họp, đề nghị gửi đăng ký mới (Điều 12.2a).",
+    words.again,
   ].join("\n");
-  const decision = actionDecision("rejected", b.priority);
-  await notify(desk, r, next, decision, undefined, now, {
+  await notify(desk, r, next, actionDecision("rejected", b.priority), undefined, now, {
     text,
     kind: "booking-lapsed",
     calendar: invited ? "CANCEL" : null,
-    groupText: `[${b.code}] KHÔNG BỐ TRÍ ĐƯỢC — đến giờ họp lịch chưa được xác nhận`,
+    groupText: `[${b.code}] KHÔNG BỐ TRÍ ĐƯỢC — ${words.group}`,
   });
   await r.outbox.post(
     {
@@ -57,50 +46,43 @@ export async function lapseBooking(desk: Desk, r: Repos, b: Booking, now: Date):
       recipient: "mcu-technician",
       kind: "booking-lapsed",
       booking: b.code,
-      payload: {
-        text: `Lịch ${b.code} hết hiệu lực: đến giờ họp (${time}) lịch ${waiting}; đã báo cơ quan đăng ký.`,
-      },
+      payload: { text: `Lịch ${b.code} hết hiệu lực: ${words.desk}; đã báo cơ quan đăng ký.` },
     },
     now,
   );
   return next;
 }
 
-/** lapseBooking for a booking that never had a time: TIMELESS_LAPSE_DAYS without the clerk's details. */
-async function lapseTimeless(desk: Desk, r: Repos, b: Booking, now: Date): Promise<Booking> {
+/**
+ * What a lapse says, at its start or (a booking that never had a time) TIMELESS_LAPSE_DAYS after receipt: the time
+ * shown, the audit reason, the clerk's reason and closing line, the group's and the desk's words.
+ */
+function lapseWords(b: Booking, zone: string) {
+  const { start, end } = b.request;
   const missing = stillMissing(b);
-  const waiting = `sau ${TIMELESS_LAPSE_DAYS} ngày vẫn chưa nhận được thông tin bổ sung${missing.length ? ` (${missing.join("; ")})` : ""}`;
-  const next = await moveTo(
-    r,
-    b,
-    "rejected",
-    { id: "system", channel: "system" },
-    `hết hiệu lực: ${waiting}`,
-    now,
-  );
-  await armTimers(desk, r, next, now);
-  const text = [
-    `Lịch họp ${b.code} (chưa rõ thời gian): KHÔNG BỐ TRÍ ĐƯỢC.`,
-    `Lý do: ${waiting} nên đăng ký không còn hiệu lực.`,
-    "Nếu vẫn cần họp, đề nghị gửi đăng ký mới, ghi rõ ngày và giờ họp (Điều 12.2a).",
-  ].join("\n");
-  await notify(desk, r, next, actionDecision("rejected", b.priority), undefined, now, {
-    text,
-    kind: "booking-lapsed",
-    calendar: null,
-    groupText: `[${b.code}] KHÔNG BỐ TRÍ ĐƯỢC — đăng ký chưa bổ sung đủ thông tin`,
-  });
-  await r.outbox.post(
-    {
-      channel: "desk",
-      recipient: "mcu-technician",
-      kind: "booking-lapsed",
-      booking: b.code,
-      payload: { text: `Lịch ${b.code} hết hiệu lực: ${waiting}; đã báo cơ quan đăng ký.` },
-    },
-    now,
-  );
-  return next;
+  const lacking = missing.length ? ` (${missing.join("; ")})` : "";
+  if (!start) {
+    const waiting = `sau ${TIMELESS_LAPSE_DAYS} ngày vẫn chưa nhận được thông tin bổ sung${lacking}`;
+    return {
+      time: "chưa rõ thời gian",
+      audit: waiting,
+      why: `${waiting} nên đăng ký không còn hiệu lực`,
+      again: "Nếu vẫn cần họp, đề nghị gửi đăng ký mới, ghi rõ ngày và giờ họp (Điều 12.2a).",
+      group: "đăng ký chưa bổ sung đủ thông tin",
+      desk: waiting,
+    };
+  }
+  const time = end ? formatRangeVi(start, end, zone) : formatVi(start, zone);
+  const waiting =
+    b.status === "needs-info" ? `vẫn chờ bổ sung thông tin${lacking}` : "vẫn chờ cán bộ kỹ thuật xem xét";
+  return {
+    time,
+    audit: `đến giờ họp lịch ${waiting}`,
+    why: `đến giờ họp, lịch ${waiting} nên phiên họp không được tổ chức trên hệ thống`,
+    again: "Nếu vẫn cần họp, đề nghị gửi đăng ký mới (Điều 12.2a).",
+    group: "đến giờ họp lịch chưa được xác nhận",
+    desk: `đến giờ họp (${time}) lịch ${waiting}`,
+  };
 }
 
 /**

@@ -31,6 +31,9 @@ export function workingDaysDeadline(desk: Desk, instant: Date, days: number): Da
   return atLocal(date, desk.reg.workday.end, desk.reg.zone);
 }
 
+/** The statuses a booking can still be in when its session starts without having been arranged. */
+export const UNSETTLED = ["needs-review", "needs-info"] as const;
+
 /**
  * A booking waiting for details with no time at all has no start to lapse at: it lapses this many days after it
  * was received, so that it does not wait in the desk's lists for ever (the regulation sets no figure; two weeks is
@@ -40,7 +43,7 @@ export const TIMELESS_LAPSE_DAYS = 14;
 
 /** When a booking still unsettled lapses: at its start, or TIMELESS_LAPSE_DAYS after receipt without one. */
 export function lapseAt(b: Pick<Booking, "status" | "request">): Date | null {
-  if (b.status !== "needs-review" && b.status !== "needs-info") return null;
+  if (!(UNSETTLED as readonly string[]).includes(b.status)) return null;
   if (b.request.start) return b.request.start;
   if (b.status !== "needs-info") return null;
   return new Date(b.request.receivedAt.getTime() + TIMELESS_LAPSE_DAYS * 86_400_000);
