@@ -149,10 +149,10 @@ describe("Telegram polling under refusals and outages", () => {
     const desk = await openChatDesk({ from: new Date("2026-12-10T02:00:00Z"), frozen: true, env: {} });
     cleanups.push(() => desk.stop());
     const notice = (
-      desk.service as unknown as { chatIntakeNotice(p: string, s: string): Promise<void> }
+      desk.service as unknown as { chatIntakeNotice(p: string, s: string, since: Date): Promise<void> }
     ).chatIntakeNotice.bind(desk.service);
-    await notice("Telegram", "conflict");
-    await notice("Telegram", "recovered");
+    await notice("Telegram", "conflict", new Date("2026-12-10T01:58:00Z"));
+    await notice("Telegram", "recovered", new Date("2026-12-10T02:20:00Z"));
     const rows = await desk.service.desk.store.read((r) =>
       r.outbox.due(new Date("2026-12-11T00:00:00Z"), 100, ["desk"]),
     );
@@ -164,8 +164,9 @@ describe("Telegram polling under refusals and outages", () => {
       "mcu-technician",
     ]);
     const texts = mine.map((m) => String(m.payload.text));
-    expect(texts[0]).toContain("Bot Telegram không nhận được tin nhắn từ 09:00");
+    // From when the failures began, not when the notice was made.
+    expect(texts[0]).toContain("Bot Telegram không nhận được tin nhắn từ 08:58");
     expect(texts[0]).toContain("xung đột (lỗi 409)");
-    expect(texts.at(-1)).toContain("Bot Telegram đã nhận tin nhắn trở lại");
+    expect(texts.at(-1)).toContain("Bot Telegram đã nhận tin nhắn trở lại từ 09:20");
   });
 });

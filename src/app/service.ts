@@ -521,7 +521,7 @@ export class DeskService {
     if (tg && this.telegram && !(tg.mode === "webhook" && tg.webhook)) {
       const { pollTelegram } = await import("../bot/telegram/adapter.js");
       this.telegramLoop = pollTelegram(this.telegram, parts.abort.signal, this.chatPollLog, {
-        onStuck: (state) => void this.chatIntakeNotice("Telegram", state),
+        onStuck: (state, since) => void this.chatIntakeNotice("Telegram", state, since),
       });
     }
     const zalo = this.config.zalo;
@@ -770,8 +770,13 @@ export class DeskService {
    * do again. Sent through the outbox like any notice: sending still works when receiving does not (a 409 means
    * another program takes this bot's updates, not that the token is refused).
    */
-  private async chatIntakeNotice(platform: string, state: "conflict" | "unreachable" | "recovered") {
-    const at = formatVi(this.clock(), this.desk.reg.zone);
+  private async chatIntakeNotice(
+    platform: string,
+    state: "conflict" | "unreachable" | "recovered",
+    /** The machine's instant it began (the polling loop's clock). */
+    since: Date,
+  ) {
+    const at = formatVi(since, this.desk.reg.zone);
     const text =
       state === "conflict"
         ? `Bot ${platform} không nhận được tin nhắn từ ${at}: ${platform} báo xung đột (lỗi 409), tức là một chương trình khác (một webhook, hoặc một bàn trực khác) đang nhận tin nhắn bằng cùng mã bot. Phản ánh sự cố trong nhóm sẽ không đến bàn trực cho đến khi chương trình kia dừng; đề nghị kiểm tra ngay.`

@@ -98,9 +98,10 @@ export async function pollTelegram(
     /**
      * Called once when getUpdates has failed without a success for `stuckAfterMs` (default 60 s): `conflict` when
      * Telegram answers 409 (another poller or a webhook set on the same token: nothing reaches this desk until that
-     * other one stops), and once more with `recovered` after the next success.
+     * other one stops), and once more with `recovered` after the next success. `since`: the first failure of the run
+     * (for `recovered`, the success).
      */
-    onStuck?: (state: "conflict" | "unreachable" | "recovered") => void;
+    onStuck?: (state: "conflict" | "unreachable" | "recovered", since: Date) => void;
     stuckAfterMs?: number;
   } = {},
 ): Promise<void> {
@@ -135,12 +136,15 @@ export async function pollTelegram(
       failingSince ??= Date.now();
       if (!told && Date.now() - failingSince >= stuckAfterMs) {
         told = true;
-        opts.onStuck?.(err instanceof TelegramError && err.code === 409 ? "conflict" : "unreachable");
+        opts.onStuck?.(
+          err instanceof TelegramError && err.code === 409 ? "conflict" : "unreachable",
+          new Date(failingSince),
+        );
       }
       await sleep(retryAfter ? retryAfter * 1000 : retryMs, signal);
       continue;
     }
-    if (told) opts.onStuck?.("recovered");
+    if (told) opts.onStuck?.("recovered", new Date());
     failingSince = null;
     told = false;
     for (const update of updates) {
