@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { changeBooking, JOB, registerBooking, reviewBooking } from "../src/app/booking/index.js";
 import { infoReminderAt } from "../src/app/booking/timers.js";
+import type { Desk } from "../src/app/desk.js";
 import { runDueJobs, sessionJobHandlers } from "../src/app/scheduler.js";
 import { at, emergencyOverSession, makeDesk, request, TEST_DIALECT } from "./helpers.js";
 import { rawSql } from "./support/raw-sql.js";
@@ -12,6 +13,26 @@ const late = () => request({ receivedAt: at("2026-12-09", "10:00") });
 
 async function outboxOf(desk: Awaited<ReturnType<typeof makeDesk>>, code: string) {
   return desk.store.read((r) => r.outbox.list({ booking: code }));
+}
+
+/** Three bookings of three agencies, registered on 07/12 with `req` on top of the default request. */
+async function threeBookings(desk: Desk, req: Parameters<typeof request>[0]): Promise<string[]> {
+  const codes: string[] = [];
+  for (const host of ["Sở Công Thương", "Sở Tư pháp", "Sở Y tế"]) {
+    const res = await registerBooking(desk, request({ host, ...req }), { now: at("2026-12-07", "08:30") });
+    if (res.duplicate) throw new Error("unexpected duplicate");
+    codes.push(res.code);
+  }
+  return codes;
+}
+
+/** Run a data migration's SQL file (per dialect) in one transaction, `times` times, as the migrator would. */
+async function runMigration(desk: Desk, files: { sqlite: string; pg: string }, times = 1): Promise<void> {
+  const file = TEST_DIALECT === "pg" ? files.pg : files.sqlite;
+  const migration = readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
+  await desk.store.tx(async (_r, c) => {
+    for (let i = 0; i < times; i++) await c.run(sql.raw(migration));
+  });
 }
 
 describe("a booking still unsettled when its session starts lapses", () => {
@@ -295,14 +316,7 @@ describe("a booking still unsettled when its session starts lapses", () => {
 describe("a desk upgraded with bookings already unsettled", () => {
   it("arms their lapse timers once (migration lapse_timers), leaving sessions over two days ago alone", async () => {
     const desk = await makeDesk();
-    const codes: string[] = [];
-    for (const host of ["Sở Công Thương", "Sở Tư pháp", "Sở Y tế"]) {
-      const res = await registerBooking(desk, request({ host, participants: [] }), {
-        now: at("2026-12-07", "08:30"),
-      });
-      if (res.duplicate) throw new Error("unexpected duplicate");
-      codes.push(res.code);
-    }
+    const codes = await threeBookings(desk, { participants: [] });
     // As the previous version left them: unsettled, no lapse timer. The migration reads the real clock.
     const day = 86_400_000;
     const now = Date.now();
@@ -318,10 +332,9 @@ describe("a desk upgraded with bookings already unsettled", () => {
       );
     }
     await raw.flush();
-    const file = TEST_DIALECT === "pg" ? "drizzle-pg/0007_lapse_timers.sql" : "drizzle/0013_lapse_timers.sql";
-    const migration = readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
-    await desk.store.tx(async (_r, c) => {
-      await c.run(sql.raw(migration));
+    await runMigration(desk, {
+      sqlite: "drizzle/0013_lapse_timers.sql",
+      pg: "drizzle-pg/0007_lapse_timers.sql",
     });
     const armed = await raw.all<{ key: string; run_at: number | string }>(
       "SELECT key, run_at FROM jobs WHERE kind = 'booking-lapse' AND status = 'pending' ORDER BY key",
@@ -338,14 +351,7 @@ describe("a desk upgraded with bookings already unsettled", () => {
 
   it("arms the two-week lapse of bookings waiting with no time once (migration timeless_lapse), leaving old ones alone", async () => {
     const desk = await makeDesk();
-    const codes: string[] = [];
-    for (const host of ["Sở Công Thương", "Sở Tư pháp", "Sở Y tế"]) {
-      const res = await registerBooking(desk, request({ host, start: null, end: null }), {
-        now: at("2026-12-07", "08:30"),
-      });
-      if (res.duplicate) throw new Error("unexpected duplicate");
-      codes.push(res.code);
-    }
+    const codes = await threeBookings(desk, { start: null, end: null });
     // As the previous version left them: no lapse timer. Received a day ago, twenty days ago, forty days ago.
     const day = 86_400_000;
     const now = Date.now();
@@ -355,14 +361,12 @@ describe("a desk upgraded with bookings already unsettled", () => {
     for (const [i, code] of codes.entries())
       raw.exec("UPDATE bookings SET received_at = ? WHERE code = ?", received[i], code);
     await raw.flush();
-    const file =
-      TEST_DIALECT === "pg" ? "drizzle-pg/0009_timeless_lapse.sql" : "drizzle/0014_timeless_lapse.sql";
-    const migration = readFileSync(new URL(`../${file}`, import.meta.url), "utf8");
-    await desk.store.tx(async (_r, c) => {
-      await c.run(sql.raw(migration));
-      // Applied twice (a rerun): still one timer each.
-      await c.run(sql.raw(migration));
-    });
+    // Applied twice (a rerun): still one timer each.
+    await runMigration(
+      desk,
+      { sqlite: "drizzle/0014_timeless_lapse.sql", pg: "drizzle-pg/0009_timeless_lapse.sql" },
+      2,
+    );
     const armed = await raw.all<{ key: string; run_at: number | string }>(
       "SELECT key, run_at FROM jobs WHERE kind = 'booking-lapse' AND status = 'pending' ORDER BY key",
     );
