@@ -1,9 +1,8 @@
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { registerBooking } from "../../src/app/booking/index.js";
 import { SECRET_OMITTED_VI } from "../../src/app/report/tables.js";
-import { at, request } from "../helpers.js";
-import { login, saveIncident, webDesk } from "../web/support.js";
+import { at } from "../helpers.js";
+import { login, registerSecretSession, saveIncident, webDesk } from "../web/support.js";
 
 /**
  * Decided policy: secret sessions count in reports for admins only. A technician's report filtered by the host
@@ -17,19 +16,7 @@ const AGENCY = "Sở Công Thương";
 const QUERY = `from=2026-12-10&to=2026-12-10&agency=${encodeURIComponent(AGENCY)}`;
 
 async function secretSession(desk: Awaited<ReturnType<typeof webDesk>>["desk"]) {
-  const res = await registerBooking(
-    desk,
-    request({
-      title: "Bàn phương án nhân sự",
-      secret: true,
-      start: at("2026-12-10", "14:00"),
-      end: at("2026-12-10", "16:00"),
-      receivedAt: at("2026-12-07", "08:30"),
-    }),
-    { now: at("2026-12-07", "08:30") },
-  );
-  if (res.duplicate) throw new Error("duplicate");
-  expect(res.booking.status).toBe("confirmed");
+  const res = await registerSecretSession(desk);
   expect(res.booking.request.host).toBe(AGENCY);
   // Held: live at 14:00, ended at 16:00 (the MCU's events, as the report reads them).
   await desk.store.tx((r) =>

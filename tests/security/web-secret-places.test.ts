@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { registerBooking } from "../../src/app/booking/index.js";
-import { at, request } from "../helpers.js";
-import { login, saveIncident, webDesk } from "../web/support.js";
+import { at } from "../helpers.js";
+import { login, registerSecretSession, saveIncident, webDesk } from "../web/support.js";
 
 const NOW = at("2026-12-10", "08:00");
 
@@ -11,19 +10,7 @@ const NOW = at("2026-12-10", "08:00");
  * a technician exactly that.
  */
 async function secretSession(desk: Awaited<ReturnType<typeof webDesk>>["desk"]) {
-  const res = await registerBooking(
-    desk,
-    request({
-      title: "Bàn phương án nhân sự",
-      secret: true,
-      start: at("2026-12-10", "14:00"),
-      end: at("2026-12-10", "16:00"),
-      receivedAt: at("2026-12-07", "08:30"),
-    }),
-    { now: at("2026-12-07", "08:30") },
-  );
-  if (res.duplicate) throw new Error("duplicate");
-  expect(res.booking.status).toBe("confirmed");
+  const res = await registerSecretSession(desk);
   const places = [...new Set([res.booking.hostEndpoint, ...res.booking.request.participants])].filter(
     (c): c is string => Boolean(c),
   );

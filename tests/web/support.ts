@@ -1,11 +1,12 @@
 import type { Hono } from "hono";
+import { registerBooking } from "../../src/app/booking/index.js";
 import type { Desk } from "../../src/app/desk.js";
 import type { Incident } from "../../src/core/incident/types.js";
 import { setPassword } from "../../src/web/auth/accounts.js";
 import type { WebEnv } from "../../src/web/context.js";
 import { webApp } from "../../src/web/server.js";
 import { DEFAULT_WEB_SETTINGS, type WebSettings } from "../../src/web/settings.js";
-import { makeDesk } from "../helpers.js";
+import { at, makeDesk, request } from "../helpers.js";
 
 /** Desk people of the sample directory, with the passwords the tests give them (generated per run). */
 export const PEOPLE = {
@@ -86,4 +87,25 @@ export async function saveIncident(desk: Desk, at: Date, over: Partial<Incident>
       ...over,
     }),
   );
+}
+
+/**
+ * A secret session of the default request's agency, 14:00–16:00 on 10/12/2026, registered on 07/12 and confirmed:
+ * the scene the web suites check for leaks of a secret session's host and places.
+ */
+export async function registerSecretSession(desk: Desk) {
+  const res = await registerBooking(
+    desk,
+    request({
+      title: "Bàn phương án nhân sự",
+      secret: true,
+      start: at("2026-12-10", "14:00"),
+      end: at("2026-12-10", "16:00"),
+      receivedAt: at("2026-12-07", "08:30"),
+    }),
+    { now: at("2026-12-07", "08:30") },
+  );
+  if (res.duplicate) throw new Error("duplicate");
+  if (res.booking.status !== "confirmed") throw new Error(`the secret session is ${res.booking.status}`);
+  return res;
 }
