@@ -412,3 +412,31 @@ export const privateChats = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.platform, t.userId] })],
 );
+
+/**
+ * The web door's run of wrong passwords per (login, client address), and its lock (src/web/auth/login-guard.ts).
+ * In the database, not in memory, so that a restart does not forget a lock and two desks behind one balancer count
+ * the same tries. No reference to web_accounts: a login that has no account is counted the same way.
+ */
+export const webLoginPairs = sqliteTable(
+  "web_login_pairs",
+  {
+    login: text("login").notNull(),
+    address: text("address").notNull(),
+    failed: integer("failed").notNull(),
+    lockedUntil: instant("locked_until"),
+    lastFailure: instant("last_failure").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.login, t.address] })],
+);
+
+/** Every wrong password per login, over every address, for the per-login slow-down's window (login-guard.ts). */
+export const webLoginFailures = sqliteTable(
+  "web_login_failures",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    login: text("login").notNull(),
+    at: instant("at").notNull(),
+  },
+  (t) => [index("web_login_failures_login").on(t.login, t.at)],
+);

@@ -64,7 +64,7 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
     now: deps.clock ?? (() => new Date()),
     kick: deps.kick ?? (() => {}),
     feed: new ChangeFeed(deps.desk, deps.feedIntervalMs ?? 1000),
-    logins: new LoginGuard(deps.settings.lockout, deps.log),
+    logins: new LoginGuard(deps.desk.store, deps.settings.lockout, deps.log),
     trustProxy: compileTrustedProxies(deps.settings.trustedProxies ?? []),
   };
   const app = new Hono<WebEnv>();

@@ -444,3 +444,27 @@ export const privateChats = pgTable(
   },
   (t) => [primaryKey({ columns: [t.platform, t.userId] })],
 );
+
+/** See src/store/schema.ts. */
+export const webLoginPairs = pgTable(
+  "web_login_pairs",
+  {
+    login: text("login").notNull(),
+    address: text("address").notNull(),
+    failed: integer("failed").notNull(),
+    lockedUntil: instant("locked_until"),
+    lastFailure: instant("last_failure").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.login, t.address] })],
+);
+
+/** See src/store/schema.ts. */
+export const webLoginFailures = pgTable(
+  "web_login_failures",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    login: text("login").notNull(),
+    at: instant("at").notNull(),
+  },
+  (t) => [index("web_login_failures_login").on(t.login, t.at)],
+);

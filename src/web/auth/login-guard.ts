@@ -1,6 +1,7 @@
 /**
- * The web desk's password-guessing limits, kept in memory (one desk process serves the web; a restart forgets
- * them, as it forgets the per-minute window).
+ * The web desk's password-guessing limits, kept in the database (tables `web_login_pairs`, `web_login_failures`):
+ * a restart does not forget a lock, and two desks behind one balancer count the same tries. Only the tries being
+ * checked at this instant are counted in memory, per process (see `before`).
  *
  * - Per (login, client address): after `lockout.attempts` wrong passwords in a row from one address, that login is
  *   locked for `lockout.minutes` from that address only, even for the right password. Someone who knows a login
@@ -12,6 +13,9 @@
  *
  * The same rules hold for a login that has no account, so the answers never tell whether it exists.
  */
+import { and, desc, eq, gt, isNull, lte, or, sql } from "drizzle-orm";
+import type { Store } from "../../store/store.js";
+
 export const PER_LOGIN_FAILURES = 20;
 export const PER_LOGIN_MINUTES = 15;
 
@@ -33,43 +37,72 @@ export interface LoginLockStatus {
   slowed: boolean;
 }
 
-interface Pair {
-  failed: number;
-  lockedUntil: number | null;
-  lastFailure: number;
-}
-
 type Log = (event: string, fields?: Record<string, unknown>, level?: "info" | "warn" | "error") => void;
 
 const WINDOW = PER_LOGIN_MINUTES * 60_000;
+/** Rows that no longer lock or count are deleted at most this often, by whichever desk writes a failure. */
+const PRUNE_EVERY_MS = 60_000;
 
 export class LoginGuard {
-  /** login → client address → its run of wrong passwords. */
-  private readonly pairs = new Map<string, Map<string, Pair>>();
-  private readonly failures = new Map<string, number[]>();
-  /** login → client address → tries being checked now. */
+  /** login → client address → tries being checked now, in this process. */
   private readonly inflight = new Map<string, Map<string, number>>();
   private lastPrune = 0;
 
   constructor(
+    private readonly store: Store,
     private readonly lockout: { attempts: number; minutes: number },
     private readonly log: Log = () => {},
   ) {}
 
-  /** What to do with a try for `login` from `address` before its password is checked. */
-  before(login: string, address: string, now: Date): LoginVerdict {
-    const t = now.getTime();
-    const pair = this.pairs.get(login)?.get(address);
-    if (pair?.lockedUntil && pair.lockedUntil > t) return { kind: "locked" };
-    const checking = this.inflight.get(login)?.get(address) ?? 0;
-    if ((pair?.failed ?? 0) + checking >= this.lockout.attempts) return { kind: "locked" };
-    const recent = this.recent(login, t);
-    if (recent.length >= PER_LOGIN_FAILURES && pair && t - pair.lastFailure < WINDOW) {
-      // The count falls below the threshold when the PER_LOGIN_FAILURES-th newest failure leaves the window.
-      const frees = recent[recent.length - PER_LOGIN_FAILURES]! + WINDOW;
-      return { kind: "slowed", minutes: Math.max(1, Math.ceil((frees - t) / 60_000)) };
+  /**
+   * What to do with a try for `login` from `address` before its password is checked. The try is counted as being
+   * checked from the first instant, so that tries sent in parallel to this desk cannot all be asked before the
+   * first of them locks the address (each sees those that came before it). Parallel tries spread over two desks
+   * are each asked once: a balancer buys a guesser at most one try more per desk.
+   */
+  async before(login: string, address: string, now: Date): Promise<LoginVerdict> {
+    const ahead = this.inflight.get(login)?.get(address) ?? 0;
+    const done = this.reserve(login, address);
+    try {
+      const t = now.getTime();
+      const { pair, recent } = await this.store.read(async (_, { db, t: tb }) => {
+        const [pair] = await db
+          .select({
+            failed: tb.webLoginPairs.failed,
+            lockedUntil: tb.webLoginPairs.lockedUntil,
+            lastFailure: tb.webLoginPairs.lastFailure,
+          })
+          .from(tb.webLoginPairs)
+          .where(and(eq(tb.webLoginPairs.login, login), eq(tb.webLoginPairs.address, address)));
+        // The newest PER_LOGIN_FAILURES failures in the window: enough to tell whether the login is slowed, and when
+        // the oldest of them leaves the window.
+        const recent = await db
+          .select({ at: tb.webLoginFailures.at })
+          .from(tb.webLoginFailures)
+          .where(and(eq(tb.webLoginFailures.login, login), gt(tb.webLoginFailures.at, new Date(t - WINDOW))))
+          .orderBy(desc(tb.webLoginFailures.at))
+          .limit(PER_LOGIN_FAILURES);
+        return { pair, recent };
+      });
+      if (pair?.lockedUntil && pair.lockedUntil.getTime() > t) {
+        done();
+        return { kind: "locked" };
+      }
+      if ((pair?.failed ?? 0) + ahead >= this.lockout.attempts) {
+        done();
+        return { kind: "locked" };
+      }
+      if (recent.length >= PER_LOGIN_FAILURES && pair && t - pair.lastFailure.getTime() < WINDOW) {
+        // The count falls below the threshold when the PER_LOGIN_FAILURES-th newest failure leaves the window.
+        const frees = recent[PER_LOGIN_FAILURES - 1]!.at.getTime() + WINDOW;
+        done();
+        return { kind: "slowed", minutes: Math.max(1, Math.ceil((frees - t) / 60_000)) };
+      }
+      return { kind: "ask", done };
+    } catch (err) {
+      done();
+      throw err;
     }
-    return { kind: "ask", done: this.reserve(login, address) };
   }
 
   private reserve(login: string, address: string): () => void {
@@ -87,29 +120,60 @@ export class LoginGuard {
     };
   }
 
-  /** A wrong password (or no such login) from `address`. */
-  failed(login: string, address: string, now: Date): void {
+  /**
+   * A wrong password (or no such login) from `address`. The run's count is one atomic upsert, so two desks failing
+   * the same pair at once both count.
+   */
+  async failed(login: string, address: string, now: Date): Promise<void> {
     const t = now.getTime();
-    this.prune(t);
-    const byAddress = this.pairs.get(login) ?? new Map<string, Pair>();
-    const pair = byAddress.get(address) ?? { failed: 0, lockedUntil: null, lastFailure: t };
-    pair.failed++;
-    pair.lastFailure = t;
-    if (pair.failed >= this.lockout.attempts) {
-      pair.failed = 0;
-      pair.lockedUntil = t + this.lockout.minutes * 60_000;
+    const prune = t - this.lastPrune >= PRUNE_EVERY_MS;
+    if (prune) this.lastPrune = t;
+    const { lockedUntil, recent } = await this.store.tx(
+      async (_, { db, t: tb }) => {
+        const p = tb.webLoginPairs;
+        const [row] = await db
+          .insert(p)
+          .values({ login, address, failed: 1, lockedUntil: null, lastFailure: now })
+          .onConflictDoUpdate({
+            target: [p.login, p.address],
+            set: { failed: sql`${p.failed} + 1`, lastFailure: now },
+          })
+          .returning({ failed: p.failed });
+        let lockedUntil: Date | null = null;
+        if (row!.failed >= this.lockout.attempts) {
+          // The run ends in a lock; after it, the address starts a new run.
+          lockedUntil = new Date(t + this.lockout.minutes * 60_000);
+          await db
+            .update(p)
+            .set({ failed: 0, lockedUntil })
+            .where(and(eq(p.login, login), eq(p.address, address)));
+        }
+        const f = tb.webLoginFailures;
+        await db.insert(f).values({ login, at: now });
+        const [count] = await db
+          .select({ n: sql<number>`count(*)` })
+          .from(f)
+          .where(and(eq(f.login, login), gt(f.at, new Date(t - WINDOW))));
+        if (prune) {
+          // Whatever no longer locks or counts, for every login (one login guessed from many addresses grows its
+          // own rows, not the number of logins).
+          const old = new Date(t - WINDOW);
+          await db.delete(f).where(lte(f.at, old));
+          await db
+            .delete(p)
+            .where(and(or(isNull(p.lockedUntil), lte(p.lockedUntil, now)), lte(p.lastFailure, old)));
+        }
+        return { lockedUntil, recent: Number(count?.n ?? 0) };
+      },
+      { serialize: false },
+    );
+    if (lockedUntil)
       this.log(
         "web-login-locked",
-        { login, address, attempts: this.lockout.attempts, until: new Date(pair.lockedUntil).toISOString() },
+        { login, address, attempts: this.lockout.attempts, until: lockedUntil.toISOString() },
         "warn",
       );
-    }
-    byAddress.set(address, pair);
-    this.pairs.set(login, byAddress);
-    const recent = this.recent(login, t);
-    recent.push(t);
-    this.failures.set(login, recent);
-    if (recent.length === PER_LOGIN_FAILURES)
+    if (recent === PER_LOGIN_FAILURES)
       this.log(
         "web-login-slowed",
         { login, failures: PER_LOGIN_FAILURES, minutes: PER_LOGIN_MINUTES },
@@ -118,57 +182,48 @@ export class LoginGuard {
   }
 
   /** The right password from `address`: its run of wrong ones ends (the per-login count stays). */
-  succeeded(login: string, address: string): void {
-    const byAddress = this.pairs.get(login);
-    byAddress?.delete(address);
-    if (byAddress?.size === 0) this.pairs.delete(login);
+  async succeeded(login: string, address: string): Promise<void> {
+    await this.store.tx(
+      async (_, { db, t: tb }) => {
+        await db
+          .delete(tb.webLoginPairs)
+          .where(and(eq(tb.webLoginPairs.login, login), eq(tb.webLoginPairs.address, address)));
+      },
+      { serialize: false },
+    );
   }
 
   /** An admin's unlock (`/tai-khoan`): every lock and count of the login goes. */
-  unlock(login: string, by: string): void {
-    this.pairs.delete(login);
-    this.failures.delete(login);
+  async unlock(login: string, by: string): Promise<void> {
+    await this.store.tx(
+      async (_, { db, t: tb }) => {
+        await db.delete(tb.webLoginPairs).where(eq(tb.webLoginPairs.login, login));
+        await db.delete(tb.webLoginFailures).where(eq(tb.webLoginFailures.login, login));
+      },
+      { serialize: false },
+    );
     this.log("web-login-unlocked", { login, by });
   }
 
-  status(login: string, now: Date): LoginLockStatus {
+  async status(login: string, now: Date): Promise<LoginLockStatus> {
     const t = now.getTime();
-    let lockedAddresses = 0;
-    let until = 0;
-    for (const p of this.pairs.get(login)?.values() ?? [])
-      if (p.lockedUntil && p.lockedUntil > t) {
-        lockedAddresses++;
-        until = Math.max(until, p.lockedUntil);
-      }
-    const recentFailures = this.recent(login, t).length;
-    return {
-      lockedAddresses,
-      lockedUntil: until ? new Date(until) : null,
-      recentFailures,
-      slowed: recentFailures >= PER_LOGIN_FAILURES,
-    };
-  }
-
-  private recent(login: string, t: number): number[] {
-    return (this.failures.get(login) ?? []).filter((at) => t - at < WINDOW);
-  }
-
-  /**
-   * Entries that no longer lock or count go, at most once a minute (whatever their number: one login guessed from
-   * many addresses grows one login's map, not the number of logins).
-   */
-  private prune(t: number): void {
-    if (t - this.lastPrune < 60_000) return;
-    this.lastPrune = t;
-    for (const [login, byAddress] of this.pairs) {
-      for (const [address, p] of byAddress)
-        if ((!p.lockedUntil || p.lockedUntil <= t) && t - p.lastFailure >= WINDOW) byAddress.delete(address);
-      if (byAddress.size === 0) this.pairs.delete(login);
-    }
-    for (const [login, times] of this.failures) {
-      const left = times.filter((at) => t - at < WINDOW);
-      if (left.length) this.failures.set(login, left);
-      else this.failures.delete(login);
-    }
+    return this.store.read(async (_, { db, t: tb }) => {
+      const locks = await db
+        .select({ until: tb.webLoginPairs.lockedUntil })
+        .from(tb.webLoginPairs)
+        .where(and(eq(tb.webLoginPairs.login, login), gt(tb.webLoginPairs.lockedUntil, now)));
+      const [count] = await db
+        .select({ n: sql<number>`count(*)` })
+        .from(tb.webLoginFailures)
+        .where(and(eq(tb.webLoginFailures.login, login), gt(tb.webLoginFailures.at, new Date(t - WINDOW))));
+      const until = Math.max(0, ...locks.map((l) => l.until?.getTime() ?? 0));
+      const recentFailures = Number(count?.n ?? 0);
+      return {
+        lockedAddresses: locks.length,
+        lockedUntil: until ? new Date(until) : null,
+        recentFailures,
+        slowed: recentFailures >= PER_LOGIN_FAILURES,
+      };
+    });
   }
 }

@@ -10,6 +10,7 @@ async function AccountsPage(p: { ctx: WebCtx; user: WebUser; flash: ReturnType<t
   const now = p.ctx.now();
   const zone = p.ctx.desk.reg.zone;
   const rows = await listAccounts(p.ctx.desk);
+  const locks = await Promise.all(rows.map((a) => p.ctx.logins.status(a.login, now)));
   return (
     <Layout title="Tài khoản" user={p.user} current="/tai-khoan" flash={p.flash}>
       <p>
@@ -27,8 +28,8 @@ async function AccountsPage(p: { ctx: WebCtx; user: WebUser; flash: ReturnType<t
             </tr>
           </thead>
           <tbody>
-            {rows.map((a) => {
-              const lock = p.ctx.logins.status(a.login, now);
+            {rows.map((a, i) => {
+              const lock = locks[i]!;
               const locked = lock.lockedAddresses > 0 || lock.recentFailures > 0;
               const state = [
                 lock.lockedAddresses > 0 && lock.lockedUntil
@@ -75,7 +76,7 @@ export function accountRoutes(ctx: WebCtx): Hono<WebEnv> {
     const body = await c.req.parseBody();
     const login = typeof body.login === "string" ? body.login : "";
     if (!(await unlockAccount(ctx.desk, login))) return c.text("Không có tài khoản này.", 404);
-    ctx.logins.unlock(login, c.get("user")!.login);
+    await ctx.logins.unlock(login, c.get("user")!.login);
     return c.redirect(withFlash("/tai-khoan", "da-mo-khoa", login), 303);
   });
   return app;

@@ -134,7 +134,7 @@ export function loginRoutes(ctx: WebCtx): Hono<WebEnv> {
       );
     }
     const login = await accountKey(ctx, typed);
-    const verdict = ctx.logins.before(login, address, now);
+    const verdict = await ctx.logins.before(login, address, now);
     if (verdict.kind === "slowed")
       return c.html(
         <LoginPage
@@ -152,8 +152,8 @@ export function loginRoutes(ctx: WebCtx): Hono<WebEnv> {
     let good: boolean;
     try {
       good = await checkLogin(ctx.desk, login, password);
-      if (good) ctx.logins.succeeded(login, address);
-      else ctx.logins.failed(login, address, now);
+      if (good) await ctx.logins.succeeded(login, address);
+      else await ctx.logins.failed(login, address, now);
     } finally {
       verdict.done();
     }
