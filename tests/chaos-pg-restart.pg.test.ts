@@ -2,7 +2,14 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPgDatabase } from "../src/store/pg/db.js";
 import { sampleDirectory } from "./helpers.js";
-import { DeskPair, waitUntil } from "./support/desk-process.js";
+import {
+  answered,
+  chatHandled,
+  DeskPair,
+  expectEachHandledOnce,
+  pairEnv,
+  waitUntil,
+} from "./support/desk-process.js";
 import { FakeTelegram } from "./support/fake-telegram.js";
 import { useMailServers } from "./support/mail-servers.js";
 import { type OwnPgServer, startOwnPostgres } from "./support/postgres.js";
@@ -50,16 +57,7 @@ describe("PostgreSQL restarted under two running desks", () => {
   });
 
   it("both desks come back, the leader lease moves at most once, each mail and report is handled once", async () => {
-    const env = {
-      ...deskEnv(dovecot, sink, url),
-      DESK_IMAP_POLL_SECONDS: "1",
-      DESK_REPLY_CAP_PER_SENDER: "1000",
-      DESK_TELEGRAM_TOKEN: TOKEN,
-      DESK_TELEGRAM_GROUP_ID: String(GROUP),
-      DESK_TELEGRAM_API_ROOT: telegram.url,
-      DESK_LEADER_LEASE_SECONDS: "6",
-      DESK_LOG_LEVEL: "info",
-    };
+    const env = pairEnv(deskEnv(dovecot, sink, url), telegram, TOKEN, GROUP);
     const pair = new DeskPair(admin, env);
     await pair.start();
     try {
@@ -84,17 +82,8 @@ describe("PostgreSQL restarted under two running desks", () => {
       })();
       const restartedAt = Date.now();
       await server.restart(3_000);
-      const answered = () => new Set(sink.messages.map((m) => m.parsed.inReplyTo)).size;
-      const handled = async () =>
-        Number(
-          (
-            await admin.query(
-              "SELECT count(*) AS n FROM inbound_messages WHERE channel = 'telegram' AND status <> 'received'",
-            )
-          ).rows[0].n,
-        );
-      await waitUntil("every mail answered", () => answered() >= MAILS, 90_000);
-      await waitUntil("every report handled", async () => (await handled()) >= REPORTS, 60_000);
+      await waitUntil("every mail answered", () => answered(sink) >= MAILS, 90_000);
+      await waitUntil("every report handled", async () => (await chatHandled(admin)) >= REPORTS, 60_000);
       const recoveredMs = Date.now() - restartedAt;
       // A little longer, so that a late duplicate would have time to show.
       await new Promise((r) => setTimeout(r, 3_000));
@@ -116,26 +105,7 @@ describe("PostgreSQL restarted under two running desks", () => {
       // at most once.
       expect(holders.length).toBeLessThanOrEqual(2);
       expect(moved.length).toBeLessThanOrEqual(1);
-      // Every mail answered exactly once (a resend is the same Message-ID).
-      const byMail = new Map<string, Set<string>>();
-      for (const m of sink.messages) {
-        const set = byMail.get(m.parsed.inReplyTo ?? "") ?? new Set();
-        set.add(m.parsed.messageId ?? "");
-        byMail.set(m.parsed.inReplyTo ?? "", set);
-      }
-      expect(byMail.size).toBe(MAILS);
-      for (const [id, answers] of byMail) expect(answers.size, `answers to ${id}`).toBe(1);
-      const codes = (await admin.query("SELECT count(DISTINCT code) AS n FROM bookings")).rows[0] as {
-        n: string;
-      };
-      expect(Number(codes.n)).toBe(MAILS);
-      const perReporter = (
-        await admin.query(
-          "SELECT reporter, count(*) AS n FROM incidents WHERE reporter LIKE 'telegram:%' GROUP BY reporter",
-        )
-      ).rows as { reporter: string; n: string }[];
-      expect(perReporter).toHaveLength(REPORTS);
-      for (const r of perReporter) expect(Number(r.n), r.reporter).toBe(1);
+      await expectEachHandledOnce(admin, sink, MAILS, REPORTS);
       // Nothing parked. (An answer sent while its mark could not be written stays pending under its claim: it is
       // sent again, with the same Message-ID, when the claim runs out; tests/outbox.test.ts covers the mark.)
       const left = (

@@ -4,21 +4,12 @@ import { deliverDue } from "../src/app/outbox-worker.js";
 import { smtpSender } from "../src/mail/smtp-sender.js";
 import type { Store } from "../src/store/store.js";
 import { at, makeDesk } from "./helpers.js";
-import { SmtpSink } from "./support/servers.js";
+import { SmtpSink, smtpSettings } from "./support/servers.js";
 
 /**
  * The SMTP relay refusing or gone, against a real SMTP server (npm smtp-server), through the outbox worker and the
  * SMTP sender as the service runs them (no retry policy of the test's own).
  */
-
-const settings = (port: number) => ({
-  host: "127.0.0.1",
-  port,
-  tls: "none" as const,
-  from: "kythuat@hanoi.gov.vn",
-  fromName: "Ban Kỹ thuật họp trực tuyến",
-  messageIdDomain: "desk.hanoi.gov.vn",
-});
 
 async function oneAnswer(store: Store, now: Date, booking = "HTT-2026-0042"): Promise<void> {
   await store.tx((r) =>
@@ -55,7 +46,7 @@ describe("SMTP relay refusing or down", () => {
     const { store } = await makeDesk();
     const t0 = at("2026-12-07", "08:00");
     await oneAnswer(store, t0);
-    const smtp = smtpSender(settings(sink.port));
+    const smtp = smtpSender(smtpSettings(sink.port));
     sink.failNext = { count: 1, code: 550 };
     try {
       expect(await deliverDue(store, { mail: smtp.send }, t0)).toEqual({ sent: 0, retried: 0, parked: 1 });
@@ -83,7 +74,7 @@ describe("SMTP relay refusing or down", () => {
     const { store } = await makeDesk();
     const t0 = at("2026-12-07", "08:00");
     await oneAnswer(store, t0);
-    const smtp = smtpSender(settings(sink.port));
+    const smtp = smtpSender(smtpSettings(sink.port));
     const before = sink.messages.length;
     sink.failNext = { count: 2, code: 451 };
     try {
@@ -107,7 +98,7 @@ describe("SMTP relay refusing or down", () => {
     await oneAnswer(store, t0);
     const down = new SmtpSink();
     await down.start();
-    const smtp = smtpSender(settings(down.port));
+    const smtp = smtpSender(smtpSettings(down.port));
     let cleanup = () => down.stop();
     try {
       await down.stop();
@@ -181,7 +172,7 @@ describe("SMTP relay refusing or down", () => {
     const { store } = await makeDesk();
     const t0 = at("2026-12-07", "08:00");
     await oneAnswer(store, t0);
-    const smtp = smtpSender(settings(port));
+    const smtp = smtpSender(smtpSettings(port));
     try {
       const { row } = await deliverUntil(store, smtp.send, new Date(t0.getTime() + 3600_000));
       expect(row.status).toBe("sent");

@@ -1,7 +1,15 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleDirectory } from "./helpers.js";
-import { DeskPair, seeded, waitUntil } from "./support/desk-process.js";
+import {
+  answered,
+  chatHandled,
+  DeskPair,
+  expectEachHandledOnce,
+  pairEnv,
+  seeded,
+  waitUntil,
+} from "./support/desk-process.js";
 import { FakeTelegram } from "./support/fake-telegram.js";
 import { useMailServers } from "./support/mail-servers.js";
 import { freshDatabase, testServer } from "./support/postgres.js";
@@ -42,16 +50,7 @@ describe("failover: two desks on one PostgreSQL, the leader killed mid-work", ()
   });
 
   it(`answers every mail and handles every chat update once across ${ROUNDS} leader kills`, async () => {
-    const env = {
-      ...deskEnv(dovecot, sink, url),
-      DESK_IMAP_POLL_SECONDS: "1",
-      DESK_REPLY_CAP_PER_SENDER: "1000",
-      DESK_TELEGRAM_TOKEN: TOKEN,
-      DESK_TELEGRAM_GROUP_ID: String(GROUP),
-      DESK_TELEGRAM_API_ROOT: telegram.url,
-      DESK_LEADER_LEASE_SECONDS: "6",
-      DESK_LOG_LEVEL: "info",
-    };
+    const env = pairEnv(deskEnv(dovecot, sink, url), telegram, TOKEN, GROUP);
     await admin.connect();
     const pair = new DeskPair(admin, env);
     await pair.start();
@@ -78,17 +77,8 @@ describe("failover: two desks on one PostgreSQL, the leader killed mid-work", ()
       takeovers.push(await pair.takeOver(round, leader, killedAt));
     }
 
-    const answered = () => new Set(sink.messages.map((m) => m.parsed.inReplyTo)).size;
-    const handled = async () =>
-      Number(
-        (
-          await admin.query(
-            "SELECT count(*) AS n FROM inbound_messages WHERE channel = 'telegram' AND status <> 'received'",
-          )
-        ).rows[0].n,
-      );
-    await waitUntil("every mail answered", () => answered() >= mails, 120_000);
-    await waitUntil("every report handled", async () => (await handled()) >= reports, 60_000);
+    await waitUntil("every mail answered", () => answered(sink) >= mails, 120_000);
+    await waitUntil("every report handled", async () => (await chatHandled(admin)) >= reports, 60_000);
     // A little longer, so that a late duplicate would have time to show.
     await new Promise((r) => setTimeout(r, 3000));
     await pair.stop();
@@ -98,27 +88,8 @@ describe("failover: two desks on one PostgreSQL, the leader killed mid-work", ()
     );
     // Every takeover within 10 s of the kill.
     expect(Math.max(...takeovers)).toBeLessThanOrEqual(10_000);
-    // Every mail answered, exactly once.
-    const byMail = new Map<string, Set<string>>();
-    for (const m of sink.messages) {
-      const set = byMail.get(m.parsed.inReplyTo ?? "") ?? new Set();
-      set.add(m.parsed.messageId ?? "");
-      byMail.set(m.parsed.inReplyTo ?? "", set);
-    }
-    expect(byMail.size).toBe(mails);
-    for (const [id, answers] of byMail) expect(answers.size, `answers to ${id}`).toBe(1);
     // A resend can only come from a kill between the SMTP "250 OK" and the commit that marks it sent.
     expect(sink.messages.length - mails).toBeLessThanOrEqual(ROUNDS);
-    const codes = (await admin.query("SELECT count(DISTINCT code) AS n, count(*) AS all FROM bookings"))
-      .rows[0] as { n: string; all: string };
-    expect(Number(codes.n)).toBe(mails);
-    // Every chat update handled once: one incident for each reporter, none twice.
-    const perReporter = (
-      await admin.query(
-        "SELECT reporter, count(*) AS n FROM incidents WHERE reporter LIKE 'telegram:%' GROUP BY reporter",
-      )
-    ).rows as { reporter: string; n: string }[];
-    expect(perReporter).toHaveLength(reports);
-    for (const r of perReporter) expect(Number(r.n), r.reporter).toBe(1);
+    await expectEachHandledOnce(admin, sink, mails, reports);
   }, 600_000);
 });

@@ -5,6 +5,7 @@ import { PermanentSendError } from "../src/app/outbox-worker.js";
 import { SMTP_CONNECTIONS, smtpSender } from "../src/mail/smtp-sender.js";
 import { ourMessageId } from "../src/mail/thread.js";
 import type { OutboxMessage } from "../src/store/queue-repos.js";
+import { smtpSettings } from "./support/servers.js";
 
 /**
  * The SMTP sender's own connections (src/mail/smtp-sender.ts): a backlog's answers go out over SMTP_CONNECTIONS
@@ -83,15 +84,6 @@ async function sink(opts: { refuse?: string } = {}): Promise<Sink> {
   return s;
 }
 
-const settings = (port: number) => ({
-  host: "127.0.0.1",
-  port,
-  tls: "none" as const,
-  from: "kythuat@hanoi.gov.vn",
-  fromName: "Ban Kỹ thuật họp trực tuyến",
-  messageIdDomain: "desk.hanoi.gov.vn",
-});
-
 const answer = (id: number, recipient = `vanthu${id}@hanoi.gov.vn`): OutboxMessage =>
   ({
     id,
@@ -112,7 +104,7 @@ describe("SMTP sender lanes", () => {
 
   it("sends a backlog over SMTP_CONNECTIONS connections at once, reusing them, each answer once", async () => {
     const s = await sink();
-    const smtp = smtpSender(settings(s.port));
+    const smtp = smtpSender(smtpSettings(s.port));
     cleanups.push(
       () => smtp.close(),
       () => new Promise<void>((r) => s.server.close(() => r())),
@@ -131,7 +123,7 @@ describe("SMTP sender lanes", () => {
 
   it("a refused recipient is a permanent failure; the connection then serves the next answer", async () => {
     const s = await sink({ refuse: "khongco@hanoi.gov.vn" });
-    const smtp = smtpSender(settings(s.port));
+    const smtp = smtpSender(smtpSettings(s.port));
     cleanups.push(
       () => smtp.close(),
       () => new Promise<void>((r) => s.server.close(() => r())),
@@ -146,7 +138,7 @@ describe("SMTP sender lanes", () => {
 
   it("a connection the server closed while idle is replaced: the next answer goes out without an error", async () => {
     const s = await sink();
-    const smtp = smtpSender(settings(s.port));
+    const smtp = smtpSender(smtpSettings(s.port));
     cleanups.push(
       () => smtp.close(),
       () => new Promise<void>((r) => s.server.close(() => r())),

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { ROOT } from "../../src/app/config.js";
 
 export interface Exit {
@@ -122,6 +123,73 @@ export function seeded(seed: number): (n: number) => number {
 /** What a DeskPair needs of a PostgreSQL client: one query. */
 interface Queryable {
   query(sql: string): Promise<{ rows: unknown[] }>;
+}
+
+/** The mail a pair's sink received: each answer's In-Reply-To and Message-ID. */
+interface Sink {
+  messages: { parsed: { inReplyTo?: string | undefined; messageId?: string | undefined } }[];
+}
+
+/** Each desk's settings in a pair: the mail servers of `base`, a fake Telegram group, quick polls, a 6 s lease. */
+export function pairEnv(
+  base: Record<string, string>,
+  telegram: { url: string },
+  token: string,
+  group: number,
+): Record<string, string> {
+  return {
+    ...base,
+    DESK_IMAP_POLL_SECONDS: "1",
+    DESK_REPLY_CAP_PER_SENDER: "1000",
+    DESK_TELEGRAM_TOKEN: token,
+    DESK_TELEGRAM_GROUP_ID: String(group),
+    DESK_TELEGRAM_API_ROOT: telegram.url,
+    DESK_LEADER_LEASE_SECONDS: "6",
+    DESK_LOG_LEVEL: "info",
+  };
+}
+
+/** Mails answered so far: distinct In-Reply-To over the sink's deliveries. */
+export const answered = (sink: Sink) => new Set(sink.messages.map((m) => m.parsed.inReplyTo)).size;
+
+/** Telegram updates the desks have handled (past `received`). */
+export async function chatHandled(admin: Queryable): Promise<number> {
+  const res = await admin.query(
+    "SELECT count(*) AS n FROM inbound_messages WHERE channel = 'telegram' AND status <> 'received'",
+  );
+  return Number((res.rows[0] as { n: string }).n);
+}
+
+/**
+ * The pair's promise at the end of a run: each of `mails` answered exactly once (a resend carries the same
+ * Message-ID, so it is the same mail to its reader), one booking per mail, and one incident per reporter for each of
+ * `reports` chat reports.
+ */
+export async function expectEachHandledOnce(
+  admin: Queryable,
+  sink: Sink,
+  mails: number,
+  reports: number,
+): Promise<void> {
+  const byMail = new Map<string, Set<string>>();
+  for (const m of sink.messages) {
+    const set = byMail.get(m.parsed.inReplyTo ?? "") ?? new Set();
+    set.add(m.parsed.messageId ?? "");
+    byMail.set(m.parsed.inReplyTo ?? "", set);
+  }
+  expect(byMail.size).toBe(mails);
+  for (const [id, answers] of byMail) expect(answers.size, `answers to ${id}`).toBe(1);
+  const codes = (await admin.query("SELECT count(DISTINCT code) AS n FROM bookings")).rows[0] as {
+    n: string;
+  };
+  expect(Number(codes.n)).toBe(mails);
+  const perReporter = (
+    await admin.query(
+      "SELECT reporter, count(*) AS n FROM incidents WHERE reporter LIKE 'telegram:%' GROUP BY reporter",
+    )
+  ).rows as { reporter: string; n: string }[];
+  expect(perReporter).toHaveLength(reports);
+  for (const r of perReporter) expect(Number(r.n), r.reporter).toBe(1);
 }
 
 /**

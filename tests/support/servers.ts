@@ -182,6 +182,16 @@ service anvil {
   }
 }
 
+/** The desk's SMTP settings for a plain-text sink on loopback `port` (the service's own sender, no TLS). */
+export const smtpSettings = (port: number) => ({
+  host: "127.0.0.1",
+  port,
+  tls: "none" as const,
+  from: "kythuat@hanoi.gov.vn",
+  fromName: "Ban Kỹ thuật họp trực tuyến",
+  messageIdDomain: "desk.hanoi.gov.vn",
+});
+
 export interface SmtpSinkOptions {
   /** The server's certificate: offered with STARTTLS, or from the first byte with `implicitTls`. */
   tls?: { cert: string; key: string };
