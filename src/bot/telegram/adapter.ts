@@ -36,16 +36,22 @@ export function toChatEvent(update: Update): ChatEvent | null {
   }
   if ("message" in update && update.message && "text" in update.message) {
     const m = update.message;
+    // Written as a channel or by an anonymous admin, a message's `from` is a placeholder every such message
+    // shares (@Channel_Bot, @GroupAnonymousBot): the author is the chat in `sender_chat`, never that account.
+    const on = m.sender_chat;
     return {
       platform: "telegram",
       chatId: String(m.chat.id),
       chatType: m.chat.type === "private" ? "private" : "group",
-      userId: String(m.from?.id ?? m.chat.id),
-      userName: [m.from?.first_name, m.from?.last_name].filter(Boolean).join(" ") || m.from?.username || "?",
+      userId: String(on?.id ?? m.from?.id ?? m.chat.id),
+      userName: on
+        ? ("title" in on ? on.title : "") || String(on.id)
+        : [m.from?.first_name, m.from?.last_name].filter(Boolean).join(" ") || m.from?.username || "?",
       text: m.text,
       button: null,
       updateId: String(update.update_id),
       messageId: String(m.message_id),
+      ...(on ? { onBehalfOfChat: true } : {}),
     };
   }
   return null;
