@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
 import type { Update } from "telegraf/types";
+import { cleanChatName, cleanChatText } from "../clean.js";
 import type { ChatButton, ChatEvent } from "../conversation.js";
 import { type ChatTransport, ReactionRefusedError, RetryAfterError } from "../delivery.js";
 import { htmlParts, sleep } from "../pacing.js";
@@ -25,10 +26,10 @@ export function toChatEvent(update: Update): ChatEvent | null {
       chatId: String(chat?.id ?? q.from.id),
       chatType: chat && chat.type !== "private" ? "group" : "private",
       userId: String(q.from.id),
-      userName:
-        [q.from.first_name, q.from.last_name].filter(Boolean).join(" ") ||
-        q.from.username ||
+      userName: cleanChatName(
+        [q.from.first_name, q.from.last_name].filter(Boolean).join(" ") || q.from.username || "",
         String(q.from.id),
+      ),
       text: "",
       button: q.data ?? null,
       updateId: String(update.update_id),
@@ -45,9 +46,12 @@ export function toChatEvent(update: Update): ChatEvent | null {
       chatType: m.chat.type === "private" ? "private" : "group",
       userId: String(on?.id ?? m.from?.id ?? m.chat.id),
       userName: on
-        ? ("title" in on ? on.title : "") || String(on.id)
-        : [m.from?.first_name, m.from?.last_name].filter(Boolean).join(" ") || m.from?.username || "?",
-      text: m.text,
+        ? cleanChatName("title" in on ? on.title : "", String(on.id))
+        : cleanChatName(
+            [m.from?.first_name, m.from?.last_name].filter(Boolean).join(" ") || m.from?.username || "",
+            "?",
+          ),
+      text: cleanChatText(m.text),
       button: null,
       updateId: String(update.update_id),
       messageId: String(m.message_id),
