@@ -70,8 +70,10 @@ export class DkimKey {
     dns.txt.set(`${selector}._domainkey.${domain}`, `v=DKIM1; k=rsa; p=${pub}`);
   }
 
-  async sign(raw: Buffer): Promise<Buffer> {
+  /** `headerList`: the fields to sign (`From:Subject:…`); mailauth's default list (Date, Message-ID…) without it. */
+  async sign(raw: Buffer, headerList?: string): Promise<Buffer> {
     const signed = await dkimSign(raw, {
+      ...(headerList ? { headerList } : {}),
       // A fixed t=: without it mailauth 4.13 reads the clock twice while signing (hash, then header), and a
       // signature made across a half-second boundary does not verify (about 1 in 100).
       signTime: new Date(),
