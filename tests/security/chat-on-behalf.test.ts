@@ -72,7 +72,7 @@ async function webhookDesk() {
     (await store.read((r) => r.outbox.list()))
       .filter((m) => m.channel === "chat" && m.recipient === `telegram:${GROUP}`)
       .map((m) => String(m.payload.text));
-  return { asChat, privately, store, repliesToGroup };
+  return { post, asChat, privately, store, repliesToGroup };
 }
 
 describe("a message sent on behalf of a chat is not its placeholder sender's", () => {
@@ -105,5 +105,19 @@ describe("a message sent on behalf of a chat is not its placeholder sender's", (
     );
     expect(await d.store.read((r) => r.incidents.link(1))).toBeNull();
     expect((await d.repliesToGroup()).join("\n")).toContain("tài khoản cá nhân");
+  }, 60_000);
+});
+
+describe("a command addressed to another bot in the group is not the desk's", () => {
+  it("«/start@OtherBot» and «/batdau@OtherBot» get no answer; «/tro_giup@HoTroKyThuatBot» does", async () => {
+    const d = await webhookDesk();
+    const someone = { id: 555, is_bot: false, first_name: "Thành viên" };
+    const inGroup = (text: string) =>
+      d.post({ chat: { id: GROUP, type: "supergroup", title: "Hỗ trợ" }, from: someone, text });
+    await inGroup("/start@OtherBot");
+    await inGroup("/batdau@other_bot HTT-2026-0001");
+    expect(await d.repliesToGroup()).toEqual([]);
+    await inGroup("/tro_giup@HoTroKyThuatBot");
+    expect((await d.repliesToGroup()).join("\n")).toContain("Hướng dẫn sử dụng bot");
   }, 60_000);
 });

@@ -16,8 +16,15 @@ export interface TelegramSettings {
   webhook?: { domain: string; path: string; host: string; port: number; secretToken: string };
 }
 
-/** Turn a Telegram update into the channel-neutral event; null for updates the desk ignores (joins, stickers). */
-export function toChatEvent(update: Update): ChatEvent | null {
+/** `/lenh@TenBot …`: the bot a group command is addressed to. */
+const ADDRESSED = /^\s*\/[\p{L}_]+@(\S+)/u;
+
+/**
+ * Turn a Telegram update into the channel-neutral event; null for updates the desk ignores (joins, stickers, and a
+ * command addressed to another bot of the group: `/start@OtherBot` is that bot's, and the desk, which reads every
+ * message of the group, would answer it). `botUsername`: this bot's, from getMe.
+ */
+export function toChatEvent(update: Update, botUsername?: string): ChatEvent | null {
   if ("callback_query" in update && update.callback_query && "data" in update.callback_query) {
     const q = update.callback_query;
     const chat = q.message?.chat;
@@ -37,6 +44,8 @@ export function toChatEvent(update: Update): ChatEvent | null {
   }
   if ("message" in update && update.message && "text" in update.message) {
     const m = update.message;
+    const to = ADDRESSED.exec(m.text)?.[1];
+    if (to && botUsername && to.toLowerCase() !== botUsername.toLowerCase()) return null;
     // Written as a channel or by an anonymous admin, a message's `from` is a placeholder every such message
     // shares (@Channel_Bot, @GroupAnonymousBot): the author is the chat in `sender_chat`, never that account.
     const on = m.sender_chat;
@@ -78,7 +87,7 @@ export function createTelegramBot(
     settings.apiRoot ? { telegram: { apiRoot: settings.apiRoot } } : {},
   );
   bot.on(["message", "callback_query"], async (ctx) => {
-    const ev = toChatEvent(ctx.update);
+    const ev = toChatEvent(ctx.update, ctx.me);
     if (!ev) return;
     await onEvent(ev);
     if ("callback_query" in ctx.update) await ctx.answerCbQuery().catch(() => undefined);
