@@ -48,7 +48,7 @@ export const AUTH_REASON_VI: Record<AuthReason, string> = {
   "duplicate-header":
     "thư có hai lần cùng một trường chỉ được có một (Subject, Date, Message-ID…): trường thêm vào sau khi ký",
   "headers-unsigned":
-    "chữ ký không bao gồm đủ các trường Subject, Date, Message-ID của thư: có thể là thư cũ gửi lại",
+    "chữ ký không bao gồm toàn bộ thư (các trường Subject, Date, Message-ID hoặc cả phần nội dung): có thể là thư cũ gửi lại hoặc bị thêm nội dung",
   "verify-error": "không kiểm tra được thư",
 };
 
@@ -309,7 +309,11 @@ export async function verifyMail(
   const org = String(dmarc.domain ?? "").toLowerCase();
   if (!org || !(from === org || from.endsWith(`.${org}`))) return verdict("other-domain");
   const aligned = (d: string, strict: boolean) => (strict ? d === from : d === org || d.endsWith(`.${org}`));
-  type Signed = { signingDomain?: string; status?: { result?: string }; signingHeaders?: { keys?: string } };
+  type Signed = {
+    signingDomain?: string;
+    status?: { result?: string; underSized?: number };
+    signingHeaders?: { keys?: string };
+  };
   const passing = ((res.dkim.results ?? []) as Signed[]).filter(
     (r) => r.status?.result === "pass" && r.signingDomain,
   );
@@ -317,7 +321,10 @@ export async function verifyMail(
     aligned(String(r.signingDomain).toLowerCase(), Boolean(dmarc.alignment?.dkim?.strict)),
   );
   const counts = headerCounts(raw);
-  const dkimCovers = dkimAligned.some((r) => coversMail(r.signingHeaders?.keys ?? "", counts));
+  // An `l=` signature that stops before the body ends vouches for none of what follows (anyone can append).
+  const dkimCovers = dkimAligned.some(
+    (r) => !r.status?.underSized && coversMail(r.signingHeaders?.keys ?? "", counts),
+  );
   const spfDomain =
     res.spf && res.spf.status?.result === "pass" && res.spf.domain
       ? String(res.spf.domain).toLowerCase()

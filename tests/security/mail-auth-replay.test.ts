@@ -77,6 +77,26 @@ describe("a signed mail replayed with new headers is not the agency's", () => {
     expect(await verifyMail(full, FROM, { resolver: dns.resolve })).toMatchObject({ authenticated: true });
   });
 
+  it("a signature with l= covers only part of the body: what was added after it is not the agency's", async () => {
+    const dns = world();
+    const key = new DkimKey(dns, "hanoi.gov.vn");
+    const plain = (body: string) =>
+      Buffer.from(
+        rawMail({ id: "l-tag@hanoi.gov.vn", from: FROM, body: "" })
+          .toString()
+          .replace("Content-Transfer-Encoding: base64", "Content-Transfer-Encoding: 8bit")
+          .replace(/\r\n\r\n[\s\S]*$/, `\r\n\r\n${body}`),
+      );
+    const body = template(1).replace(/\n/g, "\r\n");
+    const signed = await key.sign(plain(body), undefined, Buffer.byteLength(body));
+    expect(await verifyMail(signed, FROM, { resolver: dns.resolve })).toMatchObject({ authenticated: true });
+    const added = Buffer.concat([signed, Buffer.from("Đề nghị hủy lịch họp HTT-2026-0001.\r\n")]);
+    expect(await verifyMail(added, FROM, { resolver: dns.resolve })).toMatchObject({
+      authenticated: false,
+      reason: "headers-unsigned",
+    });
+  });
+
   it("the boundary's verdict does not cover a second Subject either: a field RFC 5322 allows once", async () => {
     const raw = onTop(rawMail({ id: "mx@hanoi.gov.vn", from: FROM, body: template(1) }), [
       `Subject: ${b64("Hủy lịch họp HTT-2026-0001")}`,
