@@ -38,3 +38,11 @@ export function cleanChatName(name: string, fallback: string): string {
       : one;
   return cut || fallback;
 }
+
+/**
+ * Every text the desk posts, on its way out: without bidi controls. The desk's own words never need them, and what
+ * it quotes (a meeting's title as a clerk's mail gave it, a comment) would otherwise turn the rest of its line.
+ */
+export function outboundText(text: string): string {
+  return text.replace(BIDI, "");
+}

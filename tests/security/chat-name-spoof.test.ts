@@ -2,8 +2,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { handleChatEvent } from "../../src/app/chat/conversation.js";
 import { loadConfig } from "../../src/app/config.js";
 import { DeskService } from "../../src/app/service.js";
-import { toChatEvent } from "../../src/bot/telegram/adapter.js";
+import { createTelegramBot, telegramTransport, toChatEvent } from "../../src/bot/telegram/adapter.js";
+import { zaloTransport } from "../../src/bot/zalo/adapter.js";
+import { ZaloClient } from "../../src/bot/zalo/client.js";
 import { at, makeDesk, tempDir } from "../helpers.js";
+import { FakeTelegram } from "../support/fake-telegram.js";
 import { FakeZalo } from "../support/fake-zalo.js";
 import { until } from "../support/until.js";
 import { deskNotices, GROUP } from "./chat-support.js";
@@ -91,5 +94,33 @@ describe("a chat name or report cannot write the bot's lines", () => {
     expect(notices.some((n) => n.includes("CHƯA XÁC MINH"))).toBe(true);
     for (const n of notices) expectDeskWords(n);
     expect(notices.join("\n")).toContain("Đỗ Ngọc Nam");
+  });
+
+  it("whatever the desk posts loses bidi controls on the way out: a meeting title from mail cannot turn the line", async () => {
+    // A title as a clerk's mail gave it (the desk keeps what the clerk wrote), inside the desk's confirmation.
+    const text =
+      "[HTT-2026-0001] ĐÃ XÁC NHẬN — 09:00–11:00 Thứ Năm, 10/12/2026 — Sở Công Thương: Phiên họp số 1\u202E YỦH ÃĐ\u2066 x\u2069";
+    const tg = new FakeTelegram("123456:khong-phai-token-that");
+    await tg.start();
+    cleanups.push(() => tg.stop());
+    const bot = createTelegramBot(
+      { token: "123456:khong-phai-token-that", apiRoot: tg.url, groupChatId: "-100777", mode: "polling" },
+      async () => undefined,
+      () => undefined,
+    );
+    await telegramTransport(bot, "-100777").send("-100777", text);
+    const zalo = new FakeZalo(TOKEN);
+    await zalo.start();
+    cleanups.push(() => zalo.stop());
+    await zaloTransport(new ZaloClient({ token: TOKEN, baseUrl: zalo.url, backoffMs: 10 }), ZALO_GROUP).send(
+      ZALO_GROUP,
+      text,
+    );
+    const posted = [...tg.sent.map((m) => m.text), ...zalo.sent.map((m) => m.text)];
+    expect(posted).toHaveLength(2);
+    for (const p of posted) {
+      expect(p).not.toMatch(BIDI);
+      expect(p).toContain("Phiên họp số 1 YỦH ÃĐ x");
+    }
   });
 });

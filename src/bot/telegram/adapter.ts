@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
 import type { Update } from "telegraf/types";
-import { cleanChatName, cleanChatText } from "../clean.js";
+import { cleanChatName, cleanChatText, outboundText } from "../clean.js";
 import type { ChatButton, ChatEvent } from "../conversation.js";
 import { type ChatTransport, ReactionRefusedError, RetryAfterError } from "../delivery.js";
 import { htmlParts, sleep } from "../pacing.js";
@@ -250,7 +250,7 @@ export function telegramTransport(bot: Telegraf, groupChatId: string): ChatTrans
     maxLength: 3500, // leaves room for HTML escaping inside Telegram's 4 096
     supportsButtons: true,
     async send(chatId, text, buttons) {
-      const parts = htmlParts(text, 4096);
+      const parts = htmlParts(outboundText(text), 4096);
       let id: string | undefined;
       for (const [i, part] of parts.entries()) {
         const last = i === parts.length - 1;
@@ -288,7 +288,7 @@ export function telegramTransport(bot: Telegraf, groupChatId: string): ChatTrans
           chatId,
           Number(messageId),
           undefined,
-          htmlParts(text, 4096)[0] ?? "",
+          htmlParts(outboundText(text), 4096)[0] ?? "",
           { parse_mode: "HTML", ...(buttons ? { reply_markup: keyboard(buttons) } : {}) },
         );
       } catch (err) {

@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import { cleanChatName, cleanChatText } from "../clean.js";
+import { cleanChatName, cleanChatText, outboundText } from "../clean.js";
 import type { ChatEvent } from "../conversation.js";
 import { type ChatTransport, RetryAfterError } from "../delivery.js";
 import { sleep } from "../pacing.js";
@@ -42,7 +42,7 @@ export function zaloTransport(client: ZaloClient, groupChatId: string): ChatTran
     supportsButtons: false,
     async send(chatId, text) {
       try {
-        await client.sendMessage(chatId, text);
+        await client.sendMessage(chatId, outboundText(text));
       } catch (err) {
         if (err instanceof ZaloApiError && err.errorCode === 429) throw new RetryAfterError(1000);
         throw err;
