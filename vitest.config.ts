@@ -70,6 +70,8 @@ export const BOTH_STORES = [
   "tests/security/mail-auth-config.test.ts",
   "tests/security/mail-auth-headers.test.ts",
   "tests/security/mail-auth-verify.test.ts",
+  "tests/security/mail-auth-replay.test.ts",
+  "tests/security/directory-mailbox-change.test.ts",
   "tests/security/mail-forged-cancel.test.ts",
   "tests/security/mail-poison.test.ts",
   "tests/security/nul-inputs.test.ts",

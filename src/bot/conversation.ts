@@ -18,6 +18,11 @@ export interface ChatEvent {
   updateId: string;
   /** The message's own id in its chat (for a reaction on it); absent for button presses. */
   messageId?: string;
+  /**
+   * Sent on behalf of a chat (Telegram: as a channel, or by an anonymous admin): `userId` is then that chat's id,
+   * which names no person, so the update may report but never ask for a link to an endpoint.
+   */
+  onBehalfOfChat?: boolean;
 }
 
 export interface ChatButton {

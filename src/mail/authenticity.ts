@@ -24,6 +24,8 @@ export type AuthReason =
   | "other-domain"
   | "not-aligned"
   | "no-single-from"
+  | "duplicate-header"
+  | "headers-unsigned"
   | "verify-error";
 
 export interface AuthVerdict {
@@ -43,6 +45,10 @@ export const AUTH_REASON_VI: Record<AuthReason, string> = {
   "other-domain": "kết quả DMARC đạt là của tên miền khác, không phải tên miền người gửi",
   "not-aligned": "chữ ký hoặc SPF đạt nhưng không khớp (alignment) với tên miền người gửi",
   "no-single-from": "thư không có đúng một địa chỉ người gửi",
+  "duplicate-header":
+    "thư có hai lần cùng một trường chỉ được có một (Subject, Date, Message-ID…): trường thêm vào sau khi ký",
+  "headers-unsigned":
+    "chữ ký không bao gồm toàn bộ thư (các trường Subject, Date, Message-ID hoặc cả phần nội dung): có thể là thư cũ gửi lại hoặc bị thêm nội dung",
   "verify-error": "không kiểm tra được thư",
 };
 
@@ -176,6 +182,65 @@ function resultReason(result: string): AuthReason {
   return "dmarc-other";
 }
 
+/** Fields RFC 5322 §3.6 allows at most once. */
+const ONCE = new Set([
+  "from",
+  "sender",
+  "reply-to",
+  "to",
+  "cc",
+  "bcc",
+  "message-id",
+  "in-reply-to",
+  "references",
+  "subject",
+  "date",
+]);
+
+/**
+ * Fields an aligned signature must cover, every instance of them: what the desk acts on (sender, subject) and what
+ * makes a mail new (Date, Message-ID). Unsigned, the same signed mail can be sent again as a new one.
+ */
+const MUST_SIGN = ["from", "subject", "date", "message-id"] as const;
+
+/** How many times each header field occurs in a raw mail (names in lower case). */
+export function headerCounts(raw: Buffer): Map<string, number> {
+  const crlf = raw.indexOf("\r\n\r\n");
+  const lf = raw.indexOf("\n\n");
+  const end = [crlf, lf].filter((i) => i >= 0).reduce((a, b) => Math.min(a, b), raw.length);
+  const counts = new Map<string, number>();
+  for (const line of raw.subarray(0, end).toString("latin1").split(/\r?\n/)) {
+    const m = /^([!-9;-~]+)[ \t]*:/.exec(line);
+    if (m) counts.set(m[1]!.toLowerCase(), (counts.get(m[1]!.toLowerCase()) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * A field allowed once that occurs twice: DKIM verifies a field's instances from the bottom up and mail parsers read
+ * the topmost, so a Subject, Message-ID or Date put on top of a signed (or boundary-verified) mail is read in
+ * place of the one that was checked.
+ */
+function duplicateOnce(counts: Map<string, number>): boolean {
+  for (const [name, n] of counts) if (n > 1 && ONCE.has(name)) return true;
+  return false;
+}
+
+/** Whether a passing signature covers every instance of the fields that must be signed, and of all it signed. */
+function coversMail(signedKeys: string, counts: Map<string, number>): boolean {
+  const signed = new Map<string, number>();
+  for (const k of signedKeys.split(":").map((x) => x.trim().toLowerCase()))
+    if (k) signed.set(k, (signed.get(k) ?? 0) + 1);
+  for (const name of MUST_SIGN) {
+    const present = counts.get(name) ?? 0;
+    const need = name === "subject" ? present : Math.max(1, present);
+    if ((signed.get(name) ?? 0) < need) return false;
+  }
+  // A signed field with an unsigned instance beside it (a second Content-Type on top) is not what was signed.
+  for (const [name, n] of signed) if ((counts.get(name) ?? 0) > n) return false;
+  return true;
+}
+
 let shared: DnsResolver | null = null;
 
 /**
@@ -244,17 +309,30 @@ export async function verifyMail(
   const org = String(dmarc.domain ?? "").toLowerCase();
   if (!org || !(from === org || from.endsWith(`.${org}`))) return verdict("other-domain");
   const aligned = (d: string, strict: boolean) => (strict ? d === from : d === org || d.endsWith(`.${org}`));
-  const dkimDomains = (res.dkim.results ?? [])
-    .filter((r) => r.status?.result === "pass" && r.signingDomain)
-    .map((r) => String(r.signingDomain).toLowerCase());
+  type Signed = {
+    signingDomain?: string;
+    status?: { result?: string; underSized?: number };
+    signingHeaders?: { keys?: string };
+  };
+  const passing = ((res.dkim.results ?? []) as Signed[]).filter(
+    (r) => r.status?.result === "pass" && r.signingDomain,
+  );
+  const dkimAligned = passing.filter((r) =>
+    aligned(String(r.signingDomain).toLowerCase(), Boolean(dmarc.alignment?.dkim?.strict)),
+  );
+  const counts = headerCounts(raw);
+  // An `l=` signature that stops before the body ends vouches for none of what follows (anyone can append).
+  const dkimCovers = dkimAligned.some(
+    (r) => !r.status?.underSized && coversMail(r.signingHeaders?.keys ?? "", counts),
+  );
   const spfDomain =
     res.spf && res.spf.status?.result === "pass" && res.spf.domain
       ? String(res.spf.domain).toLowerCase()
       : null;
-  const ok =
-    dkimDomains.some((d) => aligned(d, Boolean(dmarc.alignment?.dkim?.strict))) ||
-    (spfDomain !== null && aligned(spfDomain, Boolean(dmarc.alignment?.spf?.strict)));
-  return verdict(ok ? "pass" : "not-aligned");
+  // SPF says the agency's server sent this mail now; a signature only that it once signed these fields.
+  const spfOk = spfDomain !== null && aligned(spfDomain, Boolean(dmarc.alignment?.spf?.strict));
+  if (dkimCovers || spfOk) return verdict("pass");
+  return verdict(dkimAligned.length > 0 ? "headers-unsigned" : "not-aligned");
 }
 
 /** Trusted boundary header first; our own verification only when the boundary wrote none. */
@@ -264,6 +342,9 @@ export async function checkAuthenticity(
   fromAddress: string,
   opts: VerifyOptions & { authservId?: string | null },
 ): Promise<AuthVerdict> {
+  // Before either verdict: neither the boundary's DMARC nor a signature says which of two Subjects was checked.
+  if (duplicateOnce(headerCounts(raw)))
+    return { authenticated: false, via: "verified", reason: "duplicate-header" };
   return (
     parseTrustedAuthResults(authResults, opts.authservId, fromAddress) ??
     (await verifyMail(raw, fromAddress, opts))

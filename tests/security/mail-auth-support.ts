@@ -70,12 +70,24 @@ export class DkimKey {
     dns.txt.set(`${selector}._domainkey.${domain}`, `v=DKIM1; k=rsa; p=${pub}`);
   }
 
-  async sign(raw: Buffer): Promise<Buffer> {
+  /**
+   * `headerList`: the fields to sign (`From:Subject:…`); mailauth's default list (Date, Message-ID…) without it.
+   * `bodyLength`: an `l=` tag, the signature covering only that many bytes of the (canonical) body.
+   */
+  async sign(raw: Buffer, headerList?: string, bodyLength?: number): Promise<Buffer> {
     const signed = await dkimSign(raw, {
+      ...(headerList ? { headerList } : {}),
       // A fixed t=: without it mailauth 4.13 reads the clock twice while signing (hash, then header), and a
       // signature made across a half-second boundary does not verify (about 1 in 100).
       signTime: new Date(),
-      signatureData: [{ signingDomain: this.domain, selector: this.selector, privateKey: this.privateKey }],
+      signatureData: [
+        {
+          signingDomain: this.domain,
+          selector: this.selector,
+          privateKey: this.privateKey,
+          ...(bodyLength === undefined ? {} : { maxBodyLength: bodyLength }),
+        },
+      ],
     } as unknown as Parameters<typeof dkimSign>[1]);
     if (!signed.signatures) throw new Error("mailauth produced no signature");
     return Buffer.concat([Buffer.from(signed.signatures), raw]);

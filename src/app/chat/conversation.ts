@@ -350,6 +350,9 @@ async function command(
     case "start":
       return reply(r, ev, HELP_TEXT, now);
     case "dangky": {
+      // A channel's or an anonymous admin's message names no person: a link made from it would let whoever
+      // posts as that chat (every anonymous admin of the group) speak for the endpoint.
+      if (ev.onBehalfOfChat) return reply(r, ev, ON_BEHALF_REFUSED, now);
       const outcome = await requestChatLinkIn(
         r,
         { platform: ev.platform, userId: ev.userId, name: ev.userName, endpoint: cmd.rest },
@@ -445,6 +448,9 @@ async function command(
       );
   }
 }
+
+const ON_BEHALF_REFUSED =
+  "Không đăng ký được tin nhắn gửi với danh nghĩa kênh hoặc quản trị viên ẩn danh: tin nhắn đó không cho biết ai gửi. Đề nghị gửi /dangky <mã hoặc tên điểm cầu> từ tài khoản cá nhân (nhắn riêng cho bot).";
 
 const NOT_REGISTERED =
   "Tài khoản của anh/chị chưa đăng ký với điểm cầu nào nên bot không hiển thị lịch họp hay sự cố. Gửi /dangky <mã hoặc tên điểm cầu> để quản trị viên duyệt.";

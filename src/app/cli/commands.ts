@@ -261,6 +261,7 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
           now: io.now(),
           force: Boolean(values.force),
           ...(roster ? { roster: roster.shifts } : {}),
+          by: `CLI, tài khoản máy chủ ${cliUser()}`,
         });
         if (outcome.unknownOnDuty?.length)
           throw new CliError(
@@ -1097,4 +1098,13 @@ export async function doctorCommand(load: () => Config, io: Io): Promise<void> {
   io.out(formatDoctor(results));
   const fails = results.filter((r) => r.verdict === "fail").length;
   if (fails) throw new CliError(`Phát hiện ${fails} lỗi.`);
+}
+
+/** The server account that runs the CLI, for the desk's notice of what an import changed. */
+function cliUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return "không rõ";
+  }
 }

@@ -2,6 +2,11 @@
 import { ConfigError, loadConfig } from "../config.js";
 import { DirectoryCsvError } from "../directory/csv.js";
 import { CliError, doctorCommand, runCli } from "./commands.js";
+import { printable } from "./printable.js";
+
+/** Every line the CLI prints: stored text from mail and chat must not drive the terminal. */
+const say = (t: string) => console.log(printable(t));
+const warn = (t: string) => console.error(printable(t));
 
 /** Read one line from the terminal without echoing it (a password). Ctrl-C aborts. */
 function readHidden(prompt: string): Promise<string> {
@@ -35,11 +40,11 @@ function readHidden(prompt: string): Promise<string> {
 try {
   // The doctor reports an invalid configuration as one of its checks instead of stopping at it.
   if (process.argv[2] === "doctor") {
-    await doctorCommand(() => loadConfig(), { out: (t) => console.log(t), now: () => new Date() });
+    await doctorCommand(() => loadConfig(), { out: say, now: () => new Date() });
   } else {
     const config = loadConfig();
     await runCli(process.argv.slice(2), config, {
-      out: (t) => console.log(t),
+      out: say,
       now: () => new Date(),
       ...(process.stdin.isTTY ? { password: readHidden } : {}),
       stdin: async () => {
@@ -52,19 +57,19 @@ try {
   }
 } catch (err) {
   if (err instanceof CliError) {
-    console.error(err.message);
+    warn(err.message);
     process.exitCode = err.exitCode;
   } else if (err instanceof DirectoryCsvError) {
-    console.error(`Danh bạ không hợp lệ, không có gì được nhập:\n${err.message}`);
+    warn(`Danh bạ không hợp lệ, không có gì được nhập:\n${err.message}`);
     process.exitCode = 1;
   } else if (err instanceof ConfigError) {
-    console.error(err.message);
+    warn(err.message);
     process.exitCode = 1;
   } else {
-    console.error(
+    warn(
       `Lỗi hệ thống không mong đợi: ${(err as Error).message}\nHãy báo cho quản trị viên kèm thông tin dưới đây.`,
     );
-    console.error((err as Error).stack);
+    warn(String((err as Error).stack));
     process.exitCode = 1;
   }
 }

@@ -5,6 +5,7 @@ import type { Directory } from "../../core/directory/types.js";
 import type { Shift } from "../../core/duty/roster.js";
 import type { Store } from "../../store/store.js";
 import { parseRosterCsv, unknownRosterNames } from "../duty/duty.js";
+import { mailboxChangeNotice, mailboxChanges } from "./mailbox-changes.js";
 
 /** The duty roster a directory folder may carry, beside its three sheets (the `truc nhap` format). */
 export const ROSTER_FILE = "duty.csv";
@@ -51,7 +52,7 @@ export interface ImportOutcome {
 export async function importDirectory(
   store: Store,
   dir: Directory,
-  opts: { now: Date; force: boolean; roster?: Shift[] },
+  opts: { now: Date; force: boolean; roster?: Shift[]; by?: string },
 ): Promise<ImportOutcome> {
   const codes = new Set(dir.endpoints.map((e) => e.code));
   try {
@@ -73,7 +74,7 @@ function importIn(
   store: Store,
   dir: Directory,
   codes: Set<string>,
-  opts: { now: Date; force: boolean; roster?: Shift[] },
+  opts: { now: Date; force: boolean; roster?: Shift[]; by?: string },
 ): Promise<ImportOutcome> {
   return store.tx(async (r) => {
     // Sessions start before they end; a day back covers any session still live at `now`.
@@ -92,7 +93,21 @@ function importIn(
       }))
       .filter((o) => o.endpoints.length > 0);
     if (orphaned.length > 0 && !opts.force) return { imported: false, orphaned };
+    const current = await r.directory.load();
     await r.directory.replaceAll(dir);
+    // A changed official mailbox changes who speaks for an agency by mail: the desk is told who changed what, in
+    // this transaction. The first import (an empty directory) changes nobody's.
+    const changes = current.agencies.length ? mailboxChanges(current, dir) : [];
+    if (changes.length)
+      await r.outbox.enqueue(
+        {
+          channel: "desk",
+          recipient: "admin",
+          kind: "directory-mailboxes",
+          payload: { text: mailboxChangeNotice(changes, opts.by ?? "không rõ người nhập") },
+        },
+        opts.now,
+      );
     if (opts.roster) {
       // Checked against the new directory, in the same transaction: a bad roster leaves the old directory.
       const unknown = await unknownRosterNames(r, opts.roster);

@@ -215,7 +215,9 @@ export function strangerNotice(
 ): string {
   if (secret)
     return `Sự cố mới ${code} (${CATEGORY_VI[category]}) tại ${place} — CHƯA XÁC MINH: một tài khoản ${platform} chưa đăng ký đã báo; người báo và nội dung xem trên trang sự cố. Đề nghị liên hệ xác minh.`;
-  const said = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  // Quoted on one line: a stranger's line breaks would otherwise write lines of the bot's own post.
+  const flat = text.replace(/\s+/g, " ").trim();
+  const said = flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
   return `Sự cố mới ${code} (${CATEGORY_VI[category]})${place ? ` tại ${place}` : ""} — CHƯA XÁC MINH: tài khoản ${platform} chưa đăng ký «${name}» báo «${said}». Đề nghị liên hệ xác minh ${place ? "người báo" : "điểm cầu"}.`;
 }
 

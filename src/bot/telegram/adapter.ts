@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
 import type { Update } from "telegraf/types";
+import { cleanChatName, cleanChatText, outboundText } from "../clean.js";
 import type { ChatButton, ChatEvent } from "../conversation.js";
 import { type ChatTransport, ReactionRefusedError, RetryAfterError } from "../delivery.js";
 import { htmlParts, sleep } from "../pacing.js";
@@ -15,8 +16,15 @@ export interface TelegramSettings {
   webhook?: { domain: string; path: string; host: string; port: number; secretToken: string };
 }
 
-/** Turn a Telegram update into the channel-neutral event; null for updates the desk ignores (joins, stickers). */
-export function toChatEvent(update: Update): ChatEvent | null {
+/** `/lenh@TenBot …`: the bot a group command is addressed to. */
+const ADDRESSED = /^\s*\/[\p{L}_]+@(\S+)/u;
+
+/**
+ * Turn a Telegram update into the channel-neutral event; null for updates the desk ignores (joins, stickers, and a
+ * command addressed to another bot of the group: `/start@OtherBot` is that bot's, and the desk, which reads every
+ * message of the group, would answer it). `botUsername`: this bot's, from getMe.
+ */
+export function toChatEvent(update: Update, botUsername?: string): ChatEvent | null {
   if ("callback_query" in update && update.callback_query && "data" in update.callback_query) {
     const q = update.callback_query;
     const chat = q.message?.chat;
@@ -25,10 +33,10 @@ export function toChatEvent(update: Update): ChatEvent | null {
       chatId: String(chat?.id ?? q.from.id),
       chatType: chat && chat.type !== "private" ? "group" : "private",
       userId: String(q.from.id),
-      userName:
-        [q.from.first_name, q.from.last_name].filter(Boolean).join(" ") ||
-        q.from.username ||
+      userName: cleanChatName(
+        [q.from.first_name, q.from.last_name].filter(Boolean).join(" ") || q.from.username || "",
         String(q.from.id),
+      ),
       text: "",
       button: q.data ?? null,
       updateId: String(update.update_id),
@@ -36,16 +44,27 @@ export function toChatEvent(update: Update): ChatEvent | null {
   }
   if ("message" in update && update.message && "text" in update.message) {
     const m = update.message;
+    const to = ADDRESSED.exec(m.text)?.[1];
+    if (to && botUsername && to.toLowerCase() !== botUsername.toLowerCase()) return null;
+    // Written as a channel or by an anonymous admin, a message's `from` is a placeholder every such message
+    // shares (@Channel_Bot, @GroupAnonymousBot): the author is the chat in `sender_chat`, never that account.
+    const on = m.sender_chat;
     return {
       platform: "telegram",
       chatId: String(m.chat.id),
       chatType: m.chat.type === "private" ? "private" : "group",
-      userId: String(m.from?.id ?? m.chat.id),
-      userName: [m.from?.first_name, m.from?.last_name].filter(Boolean).join(" ") || m.from?.username || "?",
-      text: m.text,
+      userId: String(on?.id ?? m.from?.id ?? m.chat.id),
+      userName: on
+        ? cleanChatName("title" in on ? on.title : "", String(on.id))
+        : cleanChatName(
+            [m.from?.first_name, m.from?.last_name].filter(Boolean).join(" ") || m.from?.username || "",
+            "?",
+          ),
+      text: cleanChatText(m.text),
       button: null,
       updateId: String(update.update_id),
       messageId: String(m.message_id),
+      ...(on ? { onBehalfOfChat: true } : {}),
     };
   }
   return null;
@@ -68,7 +87,7 @@ export function createTelegramBot(
     settings.apiRoot ? { telegram: { apiRoot: settings.apiRoot } } : {},
   );
   bot.on(["message", "callback_query"], async (ctx) => {
-    const ev = toChatEvent(ctx.update);
+    const ev = toChatEvent(ctx.update, ctx.me);
     if (!ev) return;
     await onEvent(ev);
     if ("callback_query" in ctx.update) await ctx.answerCbQuery().catch(() => undefined);
@@ -231,7 +250,7 @@ export function telegramTransport(bot: Telegraf, groupChatId: string): ChatTrans
     maxLength: 3500, // leaves room for HTML escaping inside Telegram's 4 096
     supportsButtons: true,
     async send(chatId, text, buttons) {
-      const parts = htmlParts(text, 4096);
+      const parts = htmlParts(outboundText(text), 4096);
       let id: string | undefined;
       for (const [i, part] of parts.entries()) {
         const last = i === parts.length - 1;
@@ -269,7 +288,7 @@ export function telegramTransport(bot: Telegraf, groupChatId: string): ChatTrans
           chatId,
           Number(messageId),
           undefined,
-          htmlParts(text, 4096)[0] ?? "",
+          htmlParts(outboundText(text), 4096)[0] ?? "",
           { parse_mode: "HTML", ...(buttons ? { reply_markup: keyboard(buttons) } : {}) },
         );
       } catch (err) {

@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { cleanChatName, cleanChatText, outboundText } from "../clean.js";
 import type { ChatEvent } from "../conversation.js";
 import { type ChatTransport, RetryAfterError } from "../delivery.js";
 import { sleep } from "../pacing.js";
@@ -17,14 +18,14 @@ import {
 export function zaloToChatEvent(update: ZaloUpdate, botName?: string): ChatEvent | null {
   const m = update.message;
   if (!m || update.event_name !== "message.text.received" || !m.text) return null;
-  let text = m.text.trim();
+  let text = cleanChatText(m.text).trim();
   if (botName && text.startsWith(`@${botName}`)) text = text.slice(botName.length + 1).trim();
   return {
     platform: "zalo",
     chatId: m.chat.id,
     chatType: m.chat.chat_type === "GROUP" ? "group" : "private",
     userId: m.from.id,
-    userName: m.from.display_name ?? m.from.id,
+    userName: cleanChatName(m.from.display_name ?? "", m.from.id),
     text,
     button: null,
     // Zalo has no update id: the message id is unique per chat.
@@ -41,7 +42,7 @@ export function zaloTransport(client: ZaloClient, groupChatId: string): ChatTran
     supportsButtons: false,
     async send(chatId, text) {
       try {
-        await client.sendMessage(chatId, text);
+        await client.sendMessage(chatId, outboundText(text));
       } catch (err) {
         if (err instanceof ZaloApiError && err.errorCode === 429) throw new RetryAfterError(1000);
         throw err;

@@ -12,6 +12,7 @@ import {
   readDirectoryCsv,
 } from "../../app/directory/csv.js";
 import { importDirectory, type OrphanedBooking } from "../../app/directory/import.js";
+import { type MailboxChange, mailboxChanges } from "../../app/directory/mailbox-changes.js";
 import { chairWarnings, checkDirectory, type Violation } from "../../core/directory/check.js";
 import type { Directory, Role } from "../../core/directory/types.js";
 import { requireRole, requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
@@ -274,6 +275,37 @@ function Problems(p: { problems: CsvProblem[] }) {
   );
 }
 
+/** The official mailboxes the import adds or takes away: who will speak for an agency by mail. */
+function MailboxChanges(p: { changes: MailboxChange[] }) {
+  if (p.changes.length === 0) return null;
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="bad">
+          Hòm thư công vụ thay đổi: thư từ hòm thư thêm mới sẽ được xử lý như thư của cơ quan (đăng ký, đổi,
+          hủy lịch) và nhận trả lời. Kiểm tra kỹ trước khi xác nhận.
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Cơ quan</th>
+            <th scope="col">Thêm</th>
+            <th scope="col">Bỏ</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.changes.map((c) => (
+            <tr>
+              <td>{c.agency}</td>
+              <td>{c.added.join(", ")}</td>
+              <td>{c.removed.join(", ")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function Preview(p: {
   ctx: WebCtx;
   user: WebUser;
@@ -308,6 +340,7 @@ function Preview(p: {
             Điểm cầu thêm mới: {added.join(", ") || "không có"}. Điểm cầu bị bỏ:{" "}
             {removed.join(", ") || "không có"}.
           </p>
+          <MailboxChanges changes={mailboxChanges(p.current, p.dir)} />
           <Findings list={findingsOf(p.dir, p.ctx)} />
           {p.orphaned?.length ? (
             <>
@@ -420,7 +453,11 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
         409,
       );
     }
-    const outcome = await importDirectory(ctx.desk.store, held.dir, { now, force: body.force === "1" });
+    const outcome = await importDirectory(ctx.desk.store, held.dir, {
+      now,
+      force: body.force === "1",
+      by: `${user.name}, web:${user.login}`,
+    });
     if (!outcome.imported) {
       return c.html(
         <Preview

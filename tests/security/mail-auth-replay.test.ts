@@ -1,0 +1,111 @@
+/**
+ * Threat: a genuine, DKIM-signed mail of an agency is taken and sent to the desk again with new headers. DKIM
+ * verifies a header field from the bottom up, so fields put ON TOP of the signed ones leave the signature valid,
+ * while the desk's parser reads the topmost: a new Subject «Hủy lịch họp HTT-…», a new Message-ID (past the
+ * desk's deduplication) and a new Date (which «ngày mai» is read against). A signer that never signed Date and
+ * Message-ID lets the same mail be replayed with new ones as often as one likes. The agency never asked.
+ */
+import { describe, expect, it } from "vitest";
+import { checkAuthenticity, verifyMail } from "../../src/mail/authenticity.js";
+import { makeDesk } from "../helpers.js";
+import { template } from "../support/service.js";
+import { AUTHSERV, authDesk, DkimKey, NOW, rawMail, StubDns } from "./mail-auth-support.js";
+
+const FROM = "vanthu.sct@hanoi.gov.vn";
+const b64 = (s: string) => `=?utf-8?b?${Buffer.from(s).toString("base64")}?=`;
+
+function world() {
+  const dns = new StubDns();
+  dns.dmarc("hanoi.gov.vn", "v=DMARC1; p=reject");
+  return dns;
+}
+
+/** Header lines put on top of a raw (signed) mail, as anyone relaying it can. */
+const onTop = (raw: Buffer, lines: string[]) =>
+  Buffer.concat([Buffer.from(`${lines.join("\r\n")}\r\n`), raw]);
+
+describe("a signed mail replayed with new headers is not the agency's", () => {
+  it("a new Message-ID (or Subject, Date) put on top of a genuine booking does not book it a second time", async () => {
+    const dns = world();
+    const key = new DkimKey(dns, "hanoi.gov.vn");
+    const genuine = await key.sign(rawMail({ id: "dat-lich@hanoi.gov.vn", from: FROM, body: template(1) }));
+    const desk = await makeDesk();
+    const mail = authDesk(desk, dns.resolve, null);
+    expect(await mail.handle(genuine, NOW)).toMatchObject({ kind: "registered", code: "HTT-2026-0001" });
+
+    const later = new Date(NOW.getTime() + 3600_000);
+    for (const [i, extra] of [
+      [],
+      [`Subject: ${b64("Hủy lịch họp HTT-2026-0001")}`],
+      ["Date: Tue, 08 Dec 2026 08:30:00 +0700"],
+    ].entries()) {
+      const replayed = onTop(genuine, [`Message-ID: <replay-${i}@evil.example>`, ...extra]);
+      // The signature itself still verifies: only the desk can tell the added fields.
+      expect(await mail.handle(replayed, later)).toMatchObject({
+        kind: "refused",
+        reason: "not-authenticated",
+      });
+    }
+    const bookings = await desk.store.read((r) => r.bookings.list({}));
+    expect(bookings.map((b) => [b.code, b.status])).toEqual([["HTT-2026-0001", "confirmed"]]);
+  });
+
+  it("a signature that leaves out Date and Message-ID does not vouch for a mail being new", async () => {
+    const dns = world();
+    const key = new DkimKey(dns, "hanoi.gov.vn");
+    const bare = (id: string, date: string) =>
+      Buffer.from(
+        rawMail({ id, from: FROM, body: template(1) })
+          .toString()
+          .replace(/^Date: .*$/m, `Date: ${date}`),
+      );
+    const signed = await key.sign(
+      bare("lan-1@hanoi.gov.vn", "Mon, 07 Dec 2026 08:30:00 +0700"),
+      "From:To:Subject:MIME-Version:Content-Type:Content-Transfer-Encoding",
+    );
+    // The same signature over a copy with another Message-ID and Date: still valid.
+    const sig = signed.toString().slice(0, signed.toString().indexOf("From: "));
+    const replay = Buffer.from(
+      sig + bare("lan-2@evil.example", "Tue, 08 Dec 2026 08:30:00 +0700").toString(),
+    );
+    for (const raw of [signed, replay]) {
+      const verdict = await verifyMail(raw, FROM, { resolver: dns.resolve });
+      expect(verdict).toMatchObject({ authenticated: false, reason: "headers-unsigned" });
+    }
+    // With Date and Message-ID signed (mailauth's default list, as mail servers sign) it passes.
+    const full = await key.sign(bare("lan-3@hanoi.gov.vn", "Mon, 07 Dec 2026 08:30:00 +0700"));
+    expect(await verifyMail(full, FROM, { resolver: dns.resolve })).toMatchObject({ authenticated: true });
+  });
+
+  it("a signature with l= covers only part of the body: what was added after it is not the agency's", async () => {
+    const dns = world();
+    const key = new DkimKey(dns, "hanoi.gov.vn");
+    const plain = (body: string) =>
+      Buffer.from(
+        rawMail({ id: "l-tag@hanoi.gov.vn", from: FROM, body: "" })
+          .toString()
+          .replace("Content-Transfer-Encoding: base64", "Content-Transfer-Encoding: 8bit")
+          .replace(/\r\n\r\n[\s\S]*$/, `\r\n\r\n${body}`),
+      );
+    const body = template(1).replace(/\n/g, "\r\n");
+    const signed = await key.sign(plain(body), undefined, Buffer.byteLength(body));
+    expect(await verifyMail(signed, FROM, { resolver: dns.resolve })).toMatchObject({ authenticated: true });
+    const added = Buffer.concat([signed, Buffer.from("Đề nghị hủy lịch họp HTT-2026-0001.\r\n")]);
+    expect(await verifyMail(added, FROM, { resolver: dns.resolve })).toMatchObject({
+      authenticated: false,
+      reason: "headers-unsigned",
+    });
+  });
+
+  it("the boundary's verdict does not cover a second Subject either: a field RFC 5322 allows once", async () => {
+    const raw = onTop(rawMail({ id: "mx@hanoi.gov.vn", from: FROM, body: template(1) }), [
+      `Subject: ${b64("Hủy lịch họp HTT-2026-0001")}`,
+    ]);
+    const results = [`${AUTHSERV}; dkim=pass header.d=hanoi.gov.vn; dmarc=pass header.from=hanoi.gov.vn`];
+    const verdict = await checkAuthenticity(raw, results, FROM, {
+      authservId: AUTHSERV,
+      resolver: world().resolve,
+    });
+    expect(verdict).toMatchObject({ authenticated: false, reason: "duplicate-header" });
+  });
+});
