@@ -61,6 +61,9 @@ const EnvSchema = z.object({
   DESK_MAIL_ADDRESS: z
     .email("phải là địa chỉ thư, ví dụ kythuat@hanoi.gov.vn")
     .default("kythuat@hanoi.gov.vn"),
+  // Other addresses that deliver into the desk's mailbox (a group address, an old name), comma-separated: a mail
+  // addressed (To/Cc) to none of these nor DESK_MAIL_ADDRESS is not acted on (a signed mail sent elsewhere, re-sent).
+  DESK_MAIL_ALIASES: z.string().default(""),
   DESK_MAIL_NAME: z.string().default("Trung tâm Tin học - Công báo (Kỹ thuật họp trực tuyến)"),
   DESK_MESSAGE_ID_DOMAIN: z.string().min(3).default("kythuat.hanoi.gov.vn"),
   DESK_OFFICIAL_DOMAINS: z.string().default("hanoi.gov.vn"),
@@ -216,6 +219,8 @@ const EnvSchema = z.object({
 
 export interface MailConfig {
   address: string;
+  /** Other addresses delivered into the desk's mailbox (DESK_MAIL_ALIASES). */
+  aliases: string[];
   name: string;
   messageIdDomain: string;
   officialDomains: string[];
@@ -357,6 +362,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   const address = e.DESK_MAIL_ADDRESS.toLowerCase();
+  const aliases = e.DESK_MAIL_ALIASES.split(",")
+    .map((a) => a.trim().toLowerCase())
+    .filter(Boolean);
+  const badAlias = aliases.find((a) => !z.email().safeParse(a).success);
+  if (badAlias)
+    throw new ConfigError(
+      `Cấu hình không hợp lệ: DESK_MAIL_ALIASES: «${badAlias}» không phải là địa chỉ thư (ví dụ hop.tructuyen@hanoi.gov.vn).`,
+    );
   if (e.DESK_TELEGRAM_TOKEN && !e.DESK_TELEGRAM_GROUP_ID) {
     throw new ConfigError(
       "Cấu hình không hợp lệ: đã đặt DESK_TELEGRAM_TOKEN thì phải đặt DESK_TELEGRAM_GROUP_ID (mã nhóm hỗ trợ kỹ thuật).",
@@ -520,6 +533,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     leaderLeaseSeconds: e.DESK_LEADER_LEASE_SECONDS,
     mail: {
       address,
+      aliases,
       name: e.DESK_MAIL_NAME,
       messageIdDomain: e.DESK_MESSAGE_ID_DOMAIN.toLowerCase(),
       officialDomains: e.DESK_OFFICIAL_DOMAINS.split(",")

@@ -208,7 +208,10 @@ try {
 
   // The mail channel: a clerk's Outlook table, read and answered in its thread.
   const mailDesk = new MailDesk(desk, {
-    own: { addresses: [config.mail.address], messageIdDomain: config.mail.messageIdDomain },
+    own: {
+      addresses: [config.mail.address, ...config.mail.aliases],
+      messageIdDomain: config.mail.messageIdDomain,
+    },
     officialDomains: config.mail.officialDomains,
     requireAuth: false,
     maxBytes: config.mail.maxBytes,

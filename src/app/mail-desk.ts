@@ -64,7 +64,7 @@ export interface MailDeskOptions {
 /** The mail desk's options as configured: the service and `mail ingest` hold a mail to the same rules. */
 export function mailDeskOptions(mail: MailConfig, resolver?: DnsResolver): MailDeskOptions {
   return {
-    own: { addresses: [mail.address], messageIdDomain: mail.messageIdDomain },
+    own: { addresses: [mail.address, ...mail.aliases], messageIdDomain: mail.messageIdDomain },
     officialDomains: mail.officialDomains,
     requireAuth: mail.requireAuth,
     authservId: mail.authservId,
@@ -498,10 +498,15 @@ export class MailDesk {
   /** Trusted boundary header first, our own DKIM/SPF/DMARC check otherwise. */
   private async authenticity(facts: MailFacts, raw: Buffer): Promise<AuthVerdict> {
     if (!facts.auth.singleFrom) return { authenticated: false, via: "verified", reason: "no-single-from" };
-    return checkAuthenticity(raw, facts.auth.results, facts.from!, {
+    const verdict = await checkAuthenticity(raw, facts.auth.results, facts.from!, {
       authservId: this.opts.authservId ?? null,
       ...(this.opts.resolver ? { resolver: this.opts.resolver } : {}),
     });
+    // A genuine signed mail to someone else (another agency, a ministry's desk), sent on to this mailbox, passes
+    // DMARC as it did there: it speaks for its agency only to those it was written to.
+    if (verdict.authenticated && !facts.addressedToUs)
+      return { ...verdict, authenticated: false, reason: "not-addressed" };
+    return verdict;
   }
 
   /**

@@ -26,6 +26,7 @@ export type AuthReason =
   | "no-single-from"
   | "duplicate-header"
   | "headers-unsigned"
+  | "not-addressed"
   | "verify-error";
 
 export interface AuthVerdict {
@@ -49,6 +50,8 @@ export const AUTH_REASON_VI: Record<AuthReason, string> = {
     "thư có hai lần cùng một trường chỉ được có một (Subject, Date, Message-ID…): trường thêm vào sau khi ký",
   "headers-unsigned":
     "chữ ký không bao gồm toàn bộ thư (các trường Subject, Date, Message-ID hoặc cả phần nội dung): có thể là thư cũ gửi lại hoặc bị thêm nội dung",
+  "not-addressed":
+    "chữ ký của thư hợp lệ nhưng thư không gửi tới hộp thư kỹ thuật (To/Cc không có địa chỉ của bàn kỹ thuật): có thể là thư gửi nơi khác rồi được chuyển đến hoặc gửi lại",
   "verify-error": "không kiểm tra được thư",
 };
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { type ChildNode, type Element, isTag, isText } from "domhandler";
 import { parseDocument } from "htmlparser2";
-import type { ParsedMail } from "mailparser";
+import type { AddressObject, EmailAddress, ParsedMail } from "mailparser";
 import { nfc } from "../core/text/fold.js";
 import { labelField } from "./understand.js";
 
@@ -30,6 +30,8 @@ export interface MailFacts {
    * whether the mail names exactly one sender (one From header with one address).
    */
   auth: { results: string[]; singleFrom: boolean };
+  /** Whether To or Cc names one of our own addresses (not Bcc, not a header the receiving server added). */
+  addressedToUs: boolean;
 }
 
 export interface OwnIdentity {
@@ -476,5 +478,17 @@ export function factsOf(mail: ParsedMail, raw: Buffer, own: OwnIdentity): MailFa
     attachments: mail.attachments.filter((a) => !a.related && a.contentDisposition !== "inline").length,
     autoReason: autoReason(mail, own),
     auth: authFacts(mail),
+    addressedToUs: addressedTo(mail, own),
   };
+}
+
+function addressedTo(mail: ParsedMail, own: OwnIdentity): boolean {
+  const ours = new Set(own.addresses.map((a) => a.toLowerCase()));
+  const walk = (v: AddressObject | AddressObject[] | undefined): boolean =>
+    [v ?? []].flat().some((o) =>
+      o.value.some(function has(a: EmailAddress): boolean {
+        return (a.address ? ours.has(a.address.toLowerCase()) : false) || (a.group ?? []).some(has);
+      }),
+    );
+  return walk(mail.to) || walk(mail.cc);
 }

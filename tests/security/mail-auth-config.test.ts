@@ -26,6 +26,16 @@ describe("mail authenticity settings", () => {
     );
   });
 
+  it("takes the desk's other addresses from DESK_MAIL_ALIASES and refuses one that is no address, in Vietnamese", () => {
+    expect(loadConfig({}).mail.aliases).toEqual([]);
+    expect(
+      loadConfig({ DESK_MAIL_ALIASES: " Hop.TrucTuyen@hanoi.gov.vn, ,kythuat.cu@hanoi.gov.vn" }).mail.aliases,
+    ).toEqual(["hop.tructuyen@hanoi.gov.vn", "kythuat.cu@hanoi.gov.vn"]);
+    expect(() => loadConfig({ DESK_MAIL_ALIASES: "hop.tructuyen@hanoi.gov.vn,hop-truc-tuyen" })).toThrow(
+      /DESK_MAIL_ALIASES: «hop-truc-tuyen» không phải là địa chỉ thư/,
+    );
+  });
+
   async function startLogs(env: Record<string, string>) {
     const events: { event: string; fields: Record<string, unknown>; level?: string }[] = [];
     const service = await DeskService.open(

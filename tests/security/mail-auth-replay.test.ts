@@ -109,3 +109,46 @@ describe("a signed mail replayed with new headers is not the agency's", () => {
     expect(verdict).toMatchObject({ authenticated: false, reason: "duplicate-header" });
   });
 });
+
+describe("a signed mail written to someone else speaks for its agency only there", () => {
+  const booking = (to: string, extra: { cc?: string } = {}) =>
+    rawMail({ id: `gui-${to}-${extra.cc ?? ""}@hanoi.gov.vn`, from: FROM, to, ...extra, body: template(1) });
+
+  it("a genuine booking mail sent to another agency and re-sent to the desk books nothing, on either verdict path", async () => {
+    const dns = world();
+    const key = new DkimKey(dns, "hanoi.gov.vn");
+    const elsewhere = await key.sign(booking("vanthu.syt@hanoi.gov.vn"));
+    // The desk's own DKIM/DMARC check.
+    const desk = await makeDesk();
+    const own = authDesk(desk, dns.resolve, null);
+    expect(await own.handle(elsewhere, NOW)).toMatchObject({ kind: "refused", reason: "not-authenticated" });
+    // The boundary server's verdict: DMARC passed there too.
+    const trusted = authDesk(desk, dns.resolve);
+    const viaHeader = Buffer.concat([
+      Buffer.from(`Authentication-Results: ${AUTHSERV}; dmarc=pass header.from=hanoi.gov.vn\r\n`),
+      await key.sign(
+        rawMail({ id: "qua-mx@hanoi.gov.vn", from: FROM, to: "vanthu.syt@hanoi.gov.vn", body: template(1) }),
+      ),
+    ]);
+    expect(await trusted.handle(viaHeader, NOW)).toMatchObject({
+      kind: "refused",
+      reason: "not-authenticated",
+    });
+    expect(await desk.store.read((r) => r.bookings.list({}))).toEqual([]);
+    // The technician is told why, in words that carry nothing from the mail; the sender gets no answer.
+    const out = await desk.store.read((r) => r.outbox.list({}));
+    expect(out.map((m) => m.channel)).toEqual(["desk", "desk"]);
+    expect(String(out[0]!.payload.text)).toContain("không gửi tới hộp thư kỹ thuật");
+  });
+
+  it("the desk in Cc, or a configured alias in To, is addressed: the booking is registered", async () => {
+    const dns = world();
+    const key = new DkimKey(dns, "hanoi.gov.vn");
+    const desk = await makeDesk();
+    const mail = authDesk(desk, dns.resolve, null, ["hop.tructuyen@hanoi.gov.vn"]);
+    const cc = await key.sign(booking("vanthu.syt@hanoi.gov.vn", { cc: "Kỹ thuật <KyThuat@hanoi.gov.vn>" }));
+    expect(await mail.handle(cc, NOW)).toMatchObject({ kind: "registered", code: "HTT-2026-0001" });
+    const alias = await key.sign(booking("hop.tructuyen@hanoi.gov.vn"));
+    expect(await mail.handle(alias, NOW)).toMatchObject({ kind: "registered" });
+  });
+});

@@ -15,6 +15,9 @@ export function rawMail(opts: {
   from: string;
   body: string;
   subject?: string;
+  /** The To line's address (the desk's mailbox unless given), and a Cc line when given. */
+  to?: string;
+  cc?: string;
   /** Header lines above From, topmost first: e.g. `Authentication-Results: …`. */
   top?: string[];
   extra?: string[];
@@ -23,7 +26,8 @@ export function rawMail(opts: {
   const lines = [
     ...(opts.top ?? []),
     `From: =?utf-8?b?${Buffer.from("Văn thư").toString("base64")}?= <${opts.from}>`,
-    "To: kythuat@hanoi.gov.vn",
+    `To: ${opts.to ?? "kythuat@hanoi.gov.vn"}`,
+    ...(opts.cc ? [`Cc: ${opts.cc}`] : []),
     `Subject: =?utf-8?b?${subject}?=`,
     "Date: Mon, 07 Dec 2026 08:30:00 +0700",
     `Message-ID: <${opts.id}>`,
@@ -95,9 +99,14 @@ export class DkimKey {
 }
 
 /** The mail desk as the service builds it, with authenticity on. */
-export function authDesk(desk: Desk, resolver: DnsResolver, authservId: string | null = AUTHSERV): MailDesk {
+export function authDesk(
+  desk: Desk,
+  resolver: DnsResolver,
+  authservId: string | null = AUTHSERV,
+  aliases: string[] = [],
+): MailDesk {
   return new MailDesk(desk, {
-    own: { addresses: ["kythuat@hanoi.gov.vn"], messageIdDomain: "kythuat.hanoi.gov.vn" },
+    own: { addresses: ["kythuat@hanoi.gov.vn", ...aliases], messageIdDomain: "kythuat.hanoi.gov.vn" },
     officialDomains: ["hanoi.gov.vn"],
     requireAuth: true,
     authservId,

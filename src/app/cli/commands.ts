@@ -640,7 +640,10 @@ function mailArgs(argv: string[], usage: string) {
 }
 
 function own(config: Config) {
-  return { addresses: [config.mail.address], messageIdDomain: config.mail.messageIdDomain };
+  return {
+    addresses: [config.mail.address, ...config.mail.aliases],
+    messageIdDomain: config.mail.messageIdDomain,
+  };
 }
 
 async function mailParseCommand(config: Config, argv: string[], io: Io): Promise<void> {
