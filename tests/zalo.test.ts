@@ -101,6 +101,23 @@ describe("Zalo Bot API client against a fake built from the published shapes", (
     expect(fake.sent.every((m) => m.chat_id === GROUP)).toBe(true);
     expect(zaloToChatEvent({ event_name: "message.sticker.received" })).toBeNull();
   });
+
+  it("reads the two chat types Zalo documents and nothing else: an unknown type is not taken for a private chat", () => {
+    const update = (chat_type: string) =>
+      ({
+        event_name: "message.text.received",
+        message: {
+          message_id: "z9",
+          from: { id: "u1", display_name: "Ai đó" },
+          chat: { id: "c1", chat_type },
+          date: Date.now(),
+          text: "/suco SC-2026-0001",
+        },
+      }) as unknown as Parameters<typeof zaloToChatEvent>[0];
+    expect(zaloToChatEvent(update("PRIVATE"))?.chatType).toBe("private");
+    expect(zaloToChatEvent(update("GROUP"))?.chatType).toBe("group");
+    expect(zaloToChatEvent(update("CHANNEL"))).toBeNull();
+  });
 });
 
 describe("Zalo webhook mode in the service", () => {

@@ -18,12 +18,16 @@ import {
 export function zaloToChatEvent(update: ZaloUpdate, botName?: string): ChatEvent | null {
   const m = update.message;
   if (!m || update.event_name !== "message.text.received" || !m.text) return null;
+  // Only the two chat types Zalo documents: a type added later is neither the group nor a person (a private
+  // answer there could carry what only a person may read), so it is not read at all.
+  const chatType = m.chat.chat_type === "GROUP" ? "group" : m.chat.chat_type === "PRIVATE" ? "private" : null;
+  if (!chatType) return null;
   let text = cleanChatText(m.text).trim();
   if (botName && text.startsWith(`@${botName}`)) text = text.slice(botName.length + 1).trim();
   return {
     platform: "zalo",
     chatId: m.chat.id,
-    chatType: m.chat.chat_type === "GROUP" ? "group" : "private",
+    chatType,
     userId: m.from.id,
     userName: cleanChatName(m.from.display_name ?? "", m.from.id),
     text,
