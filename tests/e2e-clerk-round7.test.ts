@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { at, makeDesk } from "./helpers.js";
+import { lastAnswer, mailDeskOf } from "./support/mail-desk.js";
+import { mail } from "./support/service.js";
+
+// Found by trying the desk as a clerk (seventh round): today is Tuesday 01/12/2026.
+
+const NOW = at("2026-12-01", "09:10");
+const DATE = "Tue, 01 Dec 2026 09:00:00 +0700";
+
+const FORM = (time: string, title = "Giao ban công tác tháng 12") => `Kính gửi: Trung tâm Tin học - Công báo
+
+- Tên cơ quan chủ trì họp: Sở Công Thương
+- Danh sách điểm cầu thành phần: UBND phường Ngọc Hà
+- Thời gian đăng ký họp: ${time}
+- Nội dung họp: ${title}
+- Thông tin đầu mối liên hệ: Lâm Thị Ngọc, SĐT 0983 210 456
+`;
+
+/** A fresh desk, the mails sent in order at NOW; what it holds and answered last. */
+async function send(...bodies: string[]) {
+  const desk = await makeDesk();
+  const md = mailDeskOf(desk);
+  let outcome: Awaited<ReturnType<typeof md.handle>> | undefined;
+  for (const [i, body] of bodies.entries())
+    outcome = await md.handle(mail({ id: `m${i}@hanoi.gov.vn`, body, date: DATE }), NOW);
+  const bookings = await desk.store.read((r) => r.bookings.list({}));
+  return { desk, outcome, bookings, answer: await lastAnswer(desk) };
+}
+
+describe("a new mail moving a session it names by its content books nothing new", () => {
+  const booked = [
+    FORM("từ 09h00 đến 11h00 ngày 10/12/2026"),
+    FORM("từ 14h00 đến 16h00 ngày 10/12/2026", "Triển khai kế hoạch chuyển đổi số năm 2027"),
+  ];
+  for (const move of [
+    "Kính gửi Trung tâm Tin học - Công báo,\nĐề nghị dời cuộc họp giao ban công tác tháng 12 của Sở Công Thương sang 15h ngày 11/12/2026.\nTrân trọng.",
+    "Sở Công Thương đề nghị chuyển cuộc họp Giao ban công tác tháng 12 sang 14h00 ngày 11/12/2026. Liên hệ: Lâm Thị Ngọc, 0983 210 456",
+    "De nghi doi cuoc hop giao ban cong tac thang 12 sang 15h ngay 11/12/2026. Tran trong.",
+  ])
+    it(move.split("\n").at(-2) ?? move, async () => {
+      const { outcome, bookings, answer } = await send(...booked, move);
+      // It was booked as a third session «giao ban công tác tháng 12 … sang 15h» asking for the endpoints.
+      expect(outcome).toMatchObject({ kind: "ignored" });
+      expect(bookings.map((b) => [b.code, b.status])).toEqual([
+        ["HTT-2026-0001", "confirmed"],
+        ["HTT-2026-0002", "confirmed"],
+      ]);
+      expect(answer).toContain("chưa có lịch họp nào được thay đổi");
+      expect(answer).toContain(
+        "Hệ thống hiểu thư nói về lịch họp sau của Sở Công Thương:\n- HTT-2026-0001 (09:00–11:00 Thứ Năm, 10/12/2026): Giao ban công tác tháng 12",
+      );
+      expect(answer).toContain("«Đổi giờ họp [HTT-2026-0001]»");
+      expect(answer).not.toContain("HTT-2026-0002");
+      expect(answer).not.toContain("HTT-2026-0003");
+    });
+
+  it("a move naming content no session has, and only the new day, lists the agency's coming sessions", async () => {
+    const { bookings, answer } = await send(
+      ...booked,
+      "Đề nghị dời cuộc họp sơ kết quý IV sang 15h ngày 11/12/2026.",
+    );
+    expect(bookings).toHaveLength(2);
+    expect(answer).toContain("Các lịch họp sắp tới của Sở Công Thương:");
+    expect(answer).toContain("- HTT-2026-0001 (09:00–11:00 Thứ Năm, 10/12/2026)");
+    expect(answer).toContain("- HTT-2026-0002 (14:00–16:00 Thứ Năm, 10/12/2026)");
+  });
+
+  it("a registration whose content speaks of a transformation is still booked", async () => {
+    const { outcome } = await send(
+      FORM("từ 14h00 đến 16h00 ngày 10/12/2026", "Chuyển đổi cuộc họp giấy sang họp không giấy"),
+    );
+    expect(outcome).toMatchObject({ kind: "registered" });
+  });
+});
