@@ -73,3 +73,26 @@ describe("a new mail moving a session it names by its content books nothing new"
     expect(outcome).toMatchObject({ kind: "registered" });
   });
 });
+
+describe("a weekday of a week named by the year or month is that week's, not next week's", () => {
+  for (const [time, said] of [
+    // It was confirmed for Monday 07/12/2026, next week's, with no word.
+    ["từ 9h00 đến 11h00 thứ Hai tuần đầu năm 2027", "09:00–11:00 Thứ Hai, 04/01/2027"],
+    ["từ 9h00 đến 11h00 thứ Hai đầu tiên của tháng 1", "09:00–11:00 Thứ Hai, 04/01/2027"],
+    ["từ 9h00 đến 11h00, thứ Ba tuần đầu tháng 1/2027", "09:00–11:00 Thứ Ba, 05/01/2027"],
+    ["từ 9h00 đến 11h00 thứ Sáu tuần đầu năm mới", "09:00–11:00 Thứ Sáu, 01/01/2027"],
+    ["từ 9h00 đến 11h00 thứ Hai tuần sau nữa", "09:00–11:00 Thứ Hai, 14/12/2026"],
+  ] as const)
+    it(time, async () => {
+      const { bookings, answer } = await send(FORM(time));
+      expect(bookings).toHaveLength(1);
+      expect(answer).toContain(`Thời gian: ${said}.`);
+    });
+
+  it("a week the desk cannot place is quoted back, not read as next week", async () => {
+    const { bookings, answer } = await send(FORM("từ 9h00 đến 11h00 thứ Hai tuần cuối tháng 12"));
+    expect(bookings[0]?.status).toBe("needs-info");
+    expect(answer).toContain("Thời gian: (chưa rõ thời gian).");
+    expect(answer).toContain("chưa hiểu ngày họp «thứ Hai tuần cuối tháng 12»");
+  });
+});

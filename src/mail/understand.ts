@@ -874,9 +874,12 @@ function understandText(
   }
   if (!date && !wrong && times[0]) {
     // «9h00 ngày mười tháng chạp»: the hour was read, the day was not; the clerk is told which words.
-    const worded = /\b(?:ngay|mung|mong)\s+[a-z\d ]{1,30}?\s+thang\s+[a-z\d]+(?:\s+(?:mot|hai))?\b/.exec(
-      foldedScope,
-    );
+    // «thứ Hai tuần cuối tháng 12»: a week the reader cannot place is quoted the same way.
+    const worded =
+      /\b(?:ngay|mung|mong)\s+[a-z\d ]{1,30}?\s+thang\s+[a-z\d]+(?:\s+(?:mot|hai))?\b/.exec(foldedScope) ??
+      /\b(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+(?:(?:cua|trong)\s+)?tuan(?:\s+(?!(?:tu|den|luc|vao|sang|chieu|trua|toi|tai)\b)(?!\d+\s*[hg:])[a-z\d/]+){1,6}/.exec(
+        foldedScope,
+      );
     warnings.push(
       worded
         ? `chưa hiểu ngày họp «${scope.slice(worded.index, worded.index + worded[0].length)}»; đề nghị ghi ngày bằng số, ví dụ 10/12/2026.`

@@ -247,9 +247,22 @@ function fixOffset(local: number, o: number, zone: string): [number, number] {
   return [local - Math.min(o2, o3), Math.max(o2, o3)];
 }
 
-/** A week named right after a weekday: "thứ Năm tuần sau", "thu 5 tuan toi", "chủ nhật tuần này". */
+/**
+ * A week named right after a weekday: "thứ Năm tuần sau", "thu 5 tuan toi", "chủ nhật tuần này", "thứ Hai tuần sau
+ * nữa" (the week after next).
+ */
 const WEEK_AFTER_WEEKDAY =
-  /^(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+tuan\s+(sau|toi|nay)(?![a-z])/;
+  /^(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+tuan\s+(sau|toi|nay)(\s+nua)?(?![a-z])/;
+/** Any other week after a weekday («tuần cuối tháng 12», «tuần thứ hai của tháng 1»): not a day this reader knows. */
+const OTHER_WEEK_AFTER_WEEKDAY =
+  /^(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+(?:cua\s+|trong\s+)?tuan\b/;
+/**
+ * The first such weekday of a year or month: «thứ Hai tuần đầu năm 2027», «thứ Hai đầu tiên của tháng 1»,
+ * «thứ Sáu tuần đầu tiên của năm mới», «thứ Ba tuần đầu tháng 1/2027». A year not written is the next one
+ * («năm sau», «năm mới», «năm tới») or the one whose month lies ahead; the first such weekday on or after the 1st.
+ */
+const FIRST_OF_PERIOD =
+  /^(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+(?:(?:cua|trong)\s+)?(?:tuan\s+dau(?:\s+tien)?|dau\s+tien)(?:\s+(?:cua|trong))?\s+(?:(nam)(?:\s+(\d{4}|sau|toi|moi))?|thang\s+(\d{1,2})(?:\s*(?:[/.-]|\s+nam\s+)\s*(\d{4}))?(?:\s+nam\s+(sau|toi|moi))?)(?![a-z\d])/;
 
 /** The numbers a day or month is said with: «mười», «hai mươi mốt», «ba mươi». Folded: «năm» (5) is «nam». */
 const UNIT_WORDS: Record<string, number> = {
@@ -364,9 +377,30 @@ export function findDates(original: string, folded: string, reference: Date, zon
     if (next) next.weekday = w.weekday;
     else {
       // "thứ Năm tuần sau" / "tuần tới" is that day of next week (weeks run Monday to Sunday); "tuần này" this week's.
-      const week = WEEK_AFTER_WEEKDAY.exec(folded.slice(w.index))?.[1];
+      const after = folded.slice(w.index);
+      const weekMatch = WEEK_AFTER_WEEKDAY.exec(after);
+      const week = weekMatch?.[1];
+      const first = FIRST_OF_PERIOD.exec(after);
       let d = refDay + 1;
-      if (week) d = refDay - (weekdayOfDay(refDay) - 1) + (week === "nay" ? 0 : 7) + w.weekday - 1;
+      if (week)
+        d =
+          refDay - (weekdayOfDay(refDay) - 1) + (week === "nay" ? 0 : weekMatch[2] ? 14 : 7) + w.weekday - 1;
+      else if (first) {
+        const [, year, yearSaid, month, monthYear, monthNext] = first;
+        const m = year ? 1 : Number(month);
+        if (m < 1 || m > 12) continue;
+        const said = year ? yearSaid : (monthYear ?? monthNext);
+        const y =
+          said === undefined
+            ? fullYear(undefined, refYear, refDay, m, 1)
+            : /^\d{4}$/.test(said)
+              ? Number(said)
+              : refYear + 1;
+        d = dayNumber(y, m, 1);
+        while (weekdayOfDay(d) !== w.weekday) d++;
+      } else if (OTHER_WEEK_AFTER_WEEKDAY.test(after))
+        // «thứ Hai tuần cuối tháng 12» was read as next Monday: a week this reader cannot place names no day.
+        continue;
       else while (weekdayOfDay(d) !== w.weekday) d++;
       out.push({ date: isoOfDay(d), index: w.index, weekday: w.weekday });
     }
