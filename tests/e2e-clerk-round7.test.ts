@@ -96,3 +96,40 @@ describe("a weekday of a week named by the year or month is that week's, not nex
     expect(answer).toContain("chưa hiểu ngày họp «thứ Hai tuần cuối tháng 12»");
   });
 });
+
+describe("English month names are read, in English and mixed mails", () => {
+  for (const [time, said] of [
+    // Each was asked «chưa thấy ngày họp» though the day was written.
+    ["9h00-11h00 December 10, 2026", "09:00–11:00 Thứ Năm, 10/12/2026"],
+    ["9:00 - 11:00, 10 Dec 2026", "09:00–11:00 Thứ Năm, 10/12/2026"],
+    ["9:00 AM - 11:00 AM, Thursday, December 10th", "09:00–11:00 Thứ Năm, 10/12/2026"],
+    // A month already past this year is next year's, and the answer says which.
+    ["9h00 đến 11h00 ngày Jan 5", "09:00–11:00 Thứ Ba, 05/01/2027"],
+    ["từ 9h đến 11h ngày 5 January", "09:00–11:00 Thứ Ba, 05/01/2027"],
+    // «Dec 10 đến 11h»: the day is no range's first hour.
+    ["9h30 Dec 10 đến 11h", "09:30–11:00 Thứ Năm, 10/12/2026"],
+  ] as const)
+    it(time, async () => {
+      const { bookings, answer } = await send(FORM(time));
+      expect(bookings[0]?.status).toBe("confirmed");
+      expect(answer).toContain(`Thời gian: ${said}.`);
+    });
+
+  it("an English mail: «on Dec 10 from 9:00 to 11:00»", async () => {
+    const { answer } = await send(
+      "Sở Công Thương registers an online meeting on Dec 10 from 9:00 to 11:00 with UBND phường Ngọc Hà. Topic: giao ban. Contact: Lâm Thị Ngọc, 0983 210 456",
+    );
+    expect(answer).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
+  });
+
+  it("Vietnamese words that fold to a month name are no month («mây», «sếp», «may»)", async () => {
+    const { answer } = await send(
+      FORM("từ 9h00 đến 11h00, sếp 5 người dự, may 2 phòng").replace(
+        "Thời gian đăng ký họp:",
+        "Thời gian đăng ký họp: ngày 10/12/2026",
+      ),
+    );
+    expect(answer).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
+    expect(answer).not.toContain("nhiều ngày");
+  });
+});

@@ -100,7 +100,7 @@ export function findTimes(folded: string): TimeOfDay[] {
 }
 
 const RANGE_START =
-  /(?<![\d.,/:]|\d\s*(?:h|g|gio)\s*)([01]?\d|2[0-3])(?!\s*(?:h|g|gio|:|[/.]\d))\s*(?:-|–|den)\s*/g;
+  /(?<![\d.,/:]|\d\s*(?:h|g|gio)\s*|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)([01]?\d|2[0-3])(?!\s*(?:h|g|gio|:|[/.]\d))\s*(?:-|–|den)\s*/g;
 
 const WEEKDAY_WORDS: Record<string, number> = {
   hai: 1,
@@ -292,6 +292,55 @@ const WORDED_DATE = new RegExp(
   "g",
 );
 
+/** English month names and their short forms, as clerks paste them from English invitations. */
+const EN_MONTHS: Record<string, number> = {
+  january: 1,
+  jan: 1,
+  february: 2,
+  feb: 2,
+  march: 3,
+  mar: 3,
+  april: 4,
+  apr: 4,
+  may: 5,
+  june: 6,
+  jun: 6,
+  july: 7,
+  jul: 7,
+  august: 8,
+  aug: 8,
+  september: 9,
+  sept: 9,
+  sep: 9,
+  october: 10,
+  oct: 10,
+  november: 11,
+  nov: 11,
+  december: 12,
+  dec: 12,
+};
+const EN_MONTH =
+  "(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)";
+/** «December 10, 2026», «Dec. 10», «Jan 5th 2027». The day may not be an hour («Dec 10h00»). */
+const EN_MONTH_DAY = new RegExp(
+  String.raw`\b${EN_MONTH}\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d:]|\s*(?:h|g|gio)(?:\s*\d|\b))(?:\s*,?\s*(\d{4})(?![\d:]))?`,
+  "g",
+);
+/** «10 December 2026», «10 Dec 2026», «10-Dec-2026», «ngày 5 January». Minutes («9h30 Dec 10») are no day. */
+const EN_DAY_MONTH = new RegExp(
+  String.raw`(?<![\d.:/]|\d\s*(?:h|g)\s*)(\d{1,2})(?:st|nd|rd|th)?(?:\s+of\s+|\s+|\s*-\s*)${EN_MONTH}\b\.?(?:(?:\s*,?\s*|\s*-\s*)(\d{4})(?![\d:]))?`,
+  "g",
+);
+/**
+ * Whether an English month word stands in `original` as written in English: no diacritics («mây», «sếp» fold to
+ * month names), and «May» only capitalised (the Vietnamese «may» is a common word).
+ */
+function englishMonthAt(original: string, index: number, word: string): boolean {
+  const raw = original.slice(index, index + word.length);
+  if (!/^[A-Za-z]+$/.test(raw)) return false;
+  return word !== "may" || raw === "May" || raw === "MAY";
+}
+
 /** «12», «mười hai», «hai mươi mốt», «hăm lăm» → 12, 12, 21, 25; null for anything else. */
 function numberSaid(said: string): number | null {
   if (/^\d+$/.test(said)) return Number(said);
@@ -362,6 +411,19 @@ export function findDates(original: string, folded: string, reference: Date, zon
     const day = numberSaid(m[1]!);
     const month = numberSaid(m[2]!);
     if (day === null || month === null) continue;
+    push(fullYear(m[3], refYear, refDay, month, day), month, day, m.index);
+  }
+  for (const m of folded.matchAll(EN_MONTH_DAY)) {
+    if (!englishMonthAt(original, m.index, m[1]!)) continue;
+    const month = EN_MONTHS[m[1]!]!;
+    const day = Number(m[2]);
+    push(fullYear(m[3], refYear, refDay, month, day), month, day, m.index);
+  }
+  for (const m of folded.matchAll(EN_DAY_MONTH)) {
+    const at = m.index + m[0].indexOf(m[2]!, m[1]!.length);
+    if (!englishMonthAt(original, at, m[2]!)) continue;
+    const month = EN_MONTHS[m[2]!]!;
+    const day = Number(m[1]);
     push(fullYear(m[3], refYear, refDay, month, day), month, day, m.index);
   }
   for (const m of folded.matchAll(
