@@ -133,3 +133,38 @@ describe("English month names are read, in English and mixed mails", () => {
     expect(answer).not.toContain("nhiều ngày");
   });
 });
+
+describe("a refusal's alternatives keep out of the midday break (12:00–13:00)", () => {
+  const OTHER = (time: string) =>
+    FORM(time, "Họp chuyên đề").replace("Giao ban công tác tháng 12", "Họp chuyên đề");
+  it("an afternoon request whose afternoon is taken is offered morning slots ending by 12:00", async () => {
+    const { bookings, answer } = await send(
+      FORM("từ 14h00 đến 17h00 ngày 10/12/2026"),
+      OTHER("từ 14h00 đến 16h00 ngày 10/12/2026"),
+    );
+    expect(bookings[1]?.status).toBe("rejected");
+    // It offered 10:30–12:30, 11:00–13:00 and 11:30–13:30: across the lunch hour.
+    expect(answer).toContain("  • 09:00–11:00 Thứ Năm, 10/12/2026");
+    expect(answer).toContain("  • 10:00–12:00 Thứ Năm, 10/12/2026");
+    for (const across of ["10:30–12:30", "11:00–13:00", "11:30–13:30"]) expect(answer).not.toContain(across);
+  });
+
+  it("a morning request whose morning is taken is offered the afternoon from 13:00", async () => {
+    const { answer } = await send(
+      FORM("từ 08h00 đến 11h00 ngày 10/12/2026"),
+      OTHER("từ 10h00 đến 12h00 ngày 10/12/2026"),
+    );
+    expect(answer).toContain("  • 13:00–15:00 Thứ Năm, 10/12/2026");
+    expect(answer).not.toContain("11:30–13:30");
+    expect(answer).not.toContain("12:00–14:00");
+  });
+
+  it("a request across the break itself may be offered one across it", async () => {
+    const { answer } = await send(
+      FORM("từ 08h00 đến 17h00 ngày 10/12/2026"),
+      OTHER("từ 09h00 đến 15h00 ngày 10/12/2026"),
+    );
+    expect(answer).toContain("  • 10:30–16:30 Thứ Tư, 09/12/2026");
+    expect(answer).toContain("  • 07:30–13:30 Thứ Sáu, 11/12/2026");
+  });
+});
