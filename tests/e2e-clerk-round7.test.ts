@@ -168,3 +168,30 @@ describe("a refusal's alternatives keep out of the midday break (12:00–13:00)"
     expect(answer).toContain("  • 07:30–13:30 Thứ Sáu, 11/12/2026");
   });
 });
+
+describe("the year's turn: a day with no year is the nearest one", () => {
+  async function sendAt(now: Date, time: string) {
+    const desk = await makeDesk();
+    const outcome = await mailDeskOf(desk).handle(
+      mail({ id: "y@hanoi.gov.vn", body: FORM(time), date: now.toUTCString().replace("GMT", "+0000") }),
+      now,
+    );
+    const bookings = await desk.store.read((r) => r.bookings.list({}));
+    return { outcome, bookings, answer: await lastAnswer(desk) };
+  }
+
+  it("«ngày 5/1» written on 01/12/2026 is 05/01/2027, booked and said with its year", async () => {
+    const { bookings, answer } = await sendAt(NOW, "từ 8h00 đến 10h00 ngày 5/1");
+    expect(bookings[0]?.status).toBe("confirmed");
+    expect(answer).toContain("Thời gian: 08:00–10:00 Thứ Ba, 05/01/2027.");
+  });
+
+  it("«ngày 30/12» written on 04/01/2027 is the December just past, refused as past, not booked a year ahead", async () => {
+    // It was confirmed for Thursday 30/12/2027.
+    const { bookings, answer } = await sendAt(at("2027-01-04", "09:10"), "từ 8h00 đến 10h00 ngày 30/12");
+    expect(bookings[0]?.status).toBe("rejected");
+    expect(answer).toContain("Thời gian: 08:00–10:00 Thứ Tư, 30/12/2026.");
+    expect(answer).toContain("đã qua");
+    expect(answer).toContain("đề nghị kiểm tra lại ngày họp");
+  });
+});

@@ -206,9 +206,11 @@ function fullYear(
 ): number {
   if (y) return y.length === 2 ? 2000 + Number(y) : Number(y);
   // A date with no year belongs to the mail's year, unless it would lie well before the mail: then next year.
-  return validDate(refYear, month, day) && dayNumber(refYear, month, day) < refDay - 60
-    ? refYear + 1
-    : refYear;
+  if (validDate(refYear, month, day) && dayNumber(refYear, month, day) < refDay - 60) return refYear + 1;
+  // «ngày 30/12» written on 04/01: the days just past, not December of the new year (it was booked a year ahead).
+  if (validDate(refYear - 1, month, day) && dayNumber(refYear - 1, month, day) >= refDay - 60)
+    return refYear - 1;
+  return refYear;
 }
 
 /** The offset of a day's midnight in a zone, by zone and day: a pure function of both, remembered. */
