@@ -195,3 +195,52 @@ describe("the year's turn: a day with no year is the nearest one", () => {
     expect(answer).toContain("đề nghị kiểm tra lại ngày họp");
   });
 });
+
+describe("a day without an hour, the Giấy mời left in an attachment", () => {
+  const FIRST =
+    "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến ngày 10/12/2026 với UBND phường Ngọc Hà, chi tiết theo Giấy mời đính kèm. Nội dung: giao ban. Liên hệ: Lâm Thị Ngọc, 0983 210 456.\nTrân trọng.";
+
+  it("the day read in prose is said back, with how to answer; an hour alone in the reply is answered", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(mail({ id: "goc@hanoi.gov.vn", body: FIRST, date: DATE }), NOW);
+    // It was asked for «thời gian họp» with no word that the day had been read.
+    expect(await lastAnswer(desk)).toContain(
+      "Lưu ý: đã hiểu ngày họp là Thứ Năm, 10/12/2026 nhưng chưa rõ giờ bắt đầu; đề nghị trả lời ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày 10/12/2026».",
+    );
+    const reply = await md.handle(
+      mail({
+        id: "rep@hanoi.gov.vn",
+        body: "Giờ họp: từ 9h00 đến 11h00.",
+        subject: "Re: [HTT-2026-0001]",
+        date: DATE,
+        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
+      }),
+      NOW,
+    );
+    // It went unanswered as a reply asking for nothing: the clerk waited, the booking lapsed.
+    expect(reply).toMatchObject({ kind: "ignored" });
+    const answer = await lastAnswer(desk);
+    expect(answer).toContain("Thư trả lời ghi giờ họp nhưng không ghi ngày họp nên chưa xếp được lịch.");
+    expect(answer).toContain("ghi cả giờ và ngày họp");
+    // With both, the booking is completed.
+    await md.handle(
+      mail({
+        id: "rep2@hanoi.gov.vn",
+        body: "Giờ họp: từ 9h00 đến 11h00 ngày 10/12/2026.",
+        subject: "Re: [HTT-2026-0001]",
+        date: DATE,
+        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
+      }),
+      NOW,
+    );
+    expect(await lastAnswer(desk)).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
+  });
+
+  it("a document's date in prose is not said back as the meeting's", async () => {
+    const { answer } = await send(
+      "Kính gửi Trung tâm,\nThực hiện Kế hoạch số 12/KH-UBND ngày 15/11/2026, Sở Công Thương đề nghị Trung tâm hỗ trợ họp trực tuyến với UBND phường Ngọc Hà. Nội dung: giao ban.\nTrân trọng.",
+    );
+    expect(answer).not.toContain("đã hiểu ngày họp");
+  });
+});

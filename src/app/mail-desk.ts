@@ -387,6 +387,41 @@ export class MailDesk {
           );
           return fresh ? { kind: "ignored", key, reason } : { kind: "duplicate", key };
         }
+        // «Giờ họp: từ 9h00 đến 11h00» to a booking that has no time yet: the hour cannot be placed without its day
+        // (the booking keeps none without an hour). It went unanswered as a note asking for nothing.
+        if (
+          Object.keys(patch).length === 0 &&
+          !booking.request.start &&
+          findTimes(foldKeepingIndex(facts.text)).length > 0 &&
+          !notify.suppressReply
+        ) {
+          const reason = "thư trả lời ghi giờ họp nhưng không ghi ngày";
+          const fresh = await this.record(
+            key,
+            "ignored",
+            reason,
+            raw,
+            now,
+            [
+              {
+                channel: "mail",
+                recipient: from,
+                kind: "booking-time-without-day",
+                booking: code,
+                payload: {
+                  text: [
+                    `Lịch họp ${code}: CẦN BỔ SUNG THÔNG TIN.`,
+                    "Thư trả lời ghi giờ họp nhưng không ghi ngày họp nên chưa xếp được lịch.",
+                    "Đề nghị trả lời thư này ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày 10/12/2026» (Điều 12.2a).",
+                  ].join("\n"),
+                  thread: threadOf(facts),
+                },
+              },
+            ],
+            ctx,
+          );
+          return fresh ? { kind: "ignored", key, reason } : { kind: "duplicate", key };
+        }
         if (Object.keys(patch).length === 0 && !isPostponement(facts.text)) {
           // "Cảm ơn", "đã nhận": a reply that asks for nothing changes nothing and gets no answer; a person
           // reads it in the mailbox if it asks something the desk cannot read.

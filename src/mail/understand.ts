@@ -936,10 +936,19 @@ function understandText(
     // «Thời gian: ngày 10/12/2026» under «…, bắt đầu lúc 14h00»: the prose gives the hour the form left out.
     start = wallClockInstant(date.date, outside.start.hour, outside.start.minute, ctx.zone);
     end = new Date(start.getTime() + ctx.defaultDurationMinutes * 60_000);
-  } else if (date && fields.time) {
+  } else if (
+    date &&
+    (fields.time ||
+      // «đăng ký họp trực tuyến ngày 10/12/2026, chi tiết theo Giấy mời đính kèm»: in prose, a day the meeting is
+      // said to be on (not a document's «Kế hoạch số 12/KH-UBND ngày 15/11»). It was asked for «thời gian họp»
+      // with no word that the day had been read.
+      /\b(?:hop|hoi nghi|to chuc|vao)\b[^.\n]{0,25}$/.test(foldedScope.slice(0, date.index)))
+  ) {
     // «chiều mai», «sáng thứ 6 tuần sau»: the day was understood, and the clerk is told which, with the hour asked.
     warnings.push(
-      `đã hiểu ngày họp là ${WEEKDAY_VI[isoWeekday(date.date)]}, ${date.date.split("-").reverse().join("/")} nhưng chưa rõ giờ bắt đầu; đề nghị gửi giờ họp.`,
+      // The reply must carry the day again: the booking keeps no day without an hour, and an hour alone in the
+      // thread was taken for a note that asks for nothing.
+      `đã hiểu ngày họp là ${WEEKDAY_VI[isoWeekday(date.date)]}, ${date.date.split("-").reverse().join("/")} nhưng chưa rõ giờ bắt đầu; đề nghị trả lời ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày ${date.date.split("-").reverse().join("/")}».`,
     );
   }
 
