@@ -244,3 +244,31 @@ describe("a day without an hour, the Giấy mời left in an attachment", () => 
     expect(answer).not.toContain("đã hiểu ngày họp");
   });
 });
+
+describe("an emergency written past midnight for «sáng mai»", () => {
+  async function sendAt(now: Date, time: string) {
+    const desk = await makeDesk();
+    await mailDeskOf(desk).handle(
+      mail({
+        id: "k@hanoi.gov.vn",
+        body: `${FORM(time)}- Họp khẩn ứng phó mưa lũ\n`,
+        date: now.toUTCString().replace("GMT", "+0000"),
+      }),
+      now,
+    );
+    return lastAnswer(desk);
+  }
+
+  it("says which day «sáng mai» was taken for, and how to correct it", async () => {
+    const answer = await sendAt(at("2026-12-10", "02:00"), "6h00 sáng mai");
+    expect(answer).toContain("Thời gian: 06:00–08:00 Thứ Sáu, 11/12/2026.");
+    // It was booked a day later than the clerk awake at 02:00 may have meant, with no word.
+    expect(answer).toContain(
+      "Lưu ý: thư gửi lúc 02:00 ngày 10/12/2026; «sáng mai» được hiểu là ngày 11/12/2026; nếu là ngày 10/12/2026, đề nghị trả lời ghi rõ ngày họp.",
+    );
+  });
+
+  it("in the daytime «sáng mai» needs no word", async () => {
+    expect(await sendAt(at("2026-12-10", "09:00"), "6h00 sáng mai")).not.toContain("được hiểu là ngày");
+  });
+});

@@ -952,6 +952,19 @@ function understandText(
     );
   }
 
+  // «họp khẩn 6h00 sáng mai» written at 02:00: «mai» is read as the calendar's next day, though a clerk awake past
+  // midnight may mean the coming morning. The day booked is said, with how to correct it.
+  const sentAt = localTimeOf(reference, ctx.zone);
+  const relative =
+    date && start ? /^(?:sang|trua|chieu|toi|ngay) mai\b/.exec(foldedScope.slice(date.index)) : null;
+  if (relative && date && sentAt < "05:00") {
+    const vi = (iso: string) => iso.split("-").reverse().join("/");
+    const sentDay = vi(localDateOf(reference, ctx.zone));
+    warnings.push(
+      `thư gửi lúc ${sentAt} ngày ${sentDay}; «${scope.slice(date.index, date.index + relative[0].length)}» được hiểu là ngày ${vi(date.date)}; nếu là ngày ${sentDay}, đề nghị trả lời ghi rõ ngày họp.`,
+    );
+  }
+
   // «hằng tuần vào sáng thứ Hai, trong tháng 12»: one registration books one session; the clerk must not believe
   // the whole series is on the schedule.
   const series = start && end && times[0] ? seriesSaid(scope, foldedScope, times[0].index) : null;
