@@ -66,6 +66,13 @@ describe("a new mail moving a session it names by its content books nothing new"
     expect(answer).toContain("- HTT-2026-0002 (14:00–16:00 Thứ Năm, 10/12/2026)");
   });
 
+  it("a registration whose content speaks of moving a meeting is still booked", async () => {
+    const { outcome } = await send(
+      FORM("từ 14h00 đến 16h00 ngày 10/12/2026", "Phương án chuyển cuộc họp thường niên sang trực tuyến"),
+    );
+    expect(outcome).toMatchObject({ kind: "registered" });
+  });
+
   it("a registration whose content speaks of a transformation is still booked", async () => {
     const { outcome } = await send(
       FORM("từ 14h00 đến 16h00 ngày 10/12/2026", "Chuyển đổi cuộc họp giấy sang họp không giấy"),

@@ -864,6 +864,8 @@ function asksToMove(text: string): boolean {
 function movesSession(text: string): boolean {
   return clauses(text).some(({ original, folded }) => {
     if (negated(folded, "(?:tam )?(?:hoan|lui|doi|chuyen)")) return false;
+    // «Nội dung họp: Phương án chuyển cuộc họp thường niên sang trực tuyến» is what a new session is about.
+    if (/\b(?:noi dung|ten cuoc hop)\b/.test(folded)) return false;
     // Per clause: a body typed without diacritics under a subject with them.
     return hasDiacritics(original)
       ? /(?<!\p{L}|chuyển\s)(?:dời|đổi|chuyển|hoãn|lùi)(?:\s+lại)?(?:\s+(?:thời gian|lịch|giờ|ngày))?(?:\s+(?:tổ chức|của))?\s+(?:cuộc|phiên|buổi|lịch)\s+họp(?!\p{L})/iu.test(
