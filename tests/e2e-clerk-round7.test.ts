@@ -55,6 +55,19 @@ describe("a new mail moving a session it names by its content books nothing new"
       expect(answer).not.toContain("HTT-2026-0003");
     });
 
+  it("two sessions with the content named: the one on the day the mail names is understood", async () => {
+    const { bookings, answer } = await send(
+      FORM("từ 09h00 đến 11h00 ngày 10/12/2026"),
+      FORM("từ 09h00 đến 11h00 ngày 17/12/2026"),
+      "Đề nghị dời cuộc họp giao ban công tác tháng 12 ngày 17/12/2026 sang 15h ngày 18/12/2026.",
+    );
+    expect(bookings).toHaveLength(2);
+    expect(answer).toContain(
+      "Hệ thống hiểu thư nói về lịch họp sau của Sở Công Thương:\n- HTT-2026-0002 (09:00–11:00 Thứ Năm, 17/12/2026): Giao ban công tác tháng 12",
+    );
+    expect(answer).not.toContain("HTT-2026-0001");
+  });
+
   it("a move naming content no session has, and only the new day, lists the agency's coming sessions", async () => {
     const { bookings, answer } = await send(
       ...booked,

@@ -568,7 +568,10 @@ export class MailDesk {
     const onDays = days.size ? own.filter((b) => days.has(localDateOf(b.request.start!, zone))) : own;
     // A move naming a session's content («dời cuộc họp giao ban công tác tháng 12 …») means that one, whatever day
     // it is on: the days such a mail names are the old and the new one.
-    const byTitle = what === "change" ? own.filter((b) => namesTitle(text, b)) : [];
+    const titled = what === "change" ? own.filter((b) => namesTitle(text, b)) : [];
+    // Two «Giao ban» sessions: the one on a day the mail names («… ngày 10/12 sang 15h ngày 11/12»).
+    const titledOnDays = titled.filter((b) => onDays.includes(b));
+    const byTitle = titled.length > 1 && titledOnDays.length ? titledOnDays : titled;
     // The days a move names may all be new ones: then every coming session of the agency is shown.
     const named = byTitle.length ? byTitle : what === "change" && !onDays.length ? own : onDays;
     const shown = named.slice(0, 10);
