@@ -218,10 +218,11 @@ describe("booking rules (Điều 11, 12.2a)", () => {
     const holidays = loadHolidayCalendar(CALENDAR_DIR);
     const hs = [holder({ end: at("2026-12-10", "12:00") })];
     const slots = findAlternatives(request(), ctx(hs), { isWorkingDay: (d) => holidays.isWorkingDay(d) });
+    // 12:30–14:30 would run into the midday break (12:00–13:00) that the 09:00–11:00 request kept out of.
     expect(slots.map((s) => s.start.toISOString())).toEqual([
-      at("2026-12-10", "12:30").toISOString(),
       at("2026-12-10", "13:00").toISOString(),
       at("2026-12-10", "13:30").toISOString(),
+      at("2026-12-10", "14:00").toISOString(),
     ]);
   });
 

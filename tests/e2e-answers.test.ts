@@ -120,7 +120,7 @@ describe("what reading the request doubted is said to the clerk", () => {
     const tomorrow = await answerFor("chiều mai");
     expect(tomorrow).toContain("CẦN BỔ SUNG THÔNG TIN");
     expect(tomorrow).toContain(
-      "Lưu ý: đã hiểu ngày họp là Thứ Ba, 08/12/2026 nhưng chưa rõ giờ bắt đầu; đề nghị gửi giờ họp.",
+      "Lưu ý: đã hiểu ngày họp là Thứ Ba, 08/12/2026 nhưng chưa rõ giờ bắt đầu; đề nghị trả lời ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày 08/12/2026».",
     );
     const nextFriday = await answerFor("sáng thứ 6 tuần sau");
     expect(nextFriday).toContain("Lưu ý: đã hiểu ngày họp là Thứ Sáu, 18/12/2026 nhưng chưa rõ giờ bắt đầu");

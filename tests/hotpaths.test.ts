@@ -30,7 +30,7 @@ import {
   HOLDING_STATUSES,
   type SlotHolder,
 } from "../src/core/booking/types.js";
-import { addDays, atLocal, localDateOf } from "../src/core/calendar/zone.js";
+import { addDays, atLocal, localDateOf, localTimeOf } from "../src/core/calendar/zone.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";
 import type { Cursor } from "../src/store/booking-repo.js";
 import type { DirectorySnapshot } from "../src/store/directory-repo.js";
@@ -539,8 +539,14 @@ function referenceAlternatives(
       if (!isWorkingDay(date)) continue;
       const open = atLocal(date, workday.start, zone).getTime();
       const close = atLocal(date, workday.end, zone).getTime();
+      const lunch = [ctx.reg.lunch.start, ctx.reg.lunch.end].map((x) => atLocal(date, x, zone).getTime());
+      const min = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+      const asked = min(localTimeOf(req.start!, zone));
+      const askedAcross =
+        asked < min(ctx.reg.lunch.end) && asked + duration / 60_000 > min(ctx.reg.lunch.start);
       for (let t = open; t + duration <= close; t += 30 * 60_000) {
         if (t < earliest || t === req.start!.getTime()) continue;
+        if (!askedAcross && t < lunch[1]! && t + duration > lunch[0]!) continue;
         const holders = ctx.holders.filter(
           (h) => h.start.getTime() < t + duration + gap && t < h.end.getTime() + gap,
         );

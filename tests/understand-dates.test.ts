@@ -27,7 +27,10 @@ const WEEK_AFTER_WEEKDAY =
 function oldFullYear(y: string | undefined, ref: DateTime, month: number, day: number): number {
   if (y) return y.length === 2 ? 2000 + Number(y) : Number(y);
   const guess = DateTime.fromObject({ year: ref.year, month, day }, { zone: ref.zone });
-  return guess.isValid && guess < ref.minus({ days: 60 }) ? ref.year + 1 : ref.year;
+  if (guess.isValid && guess < ref.minus({ days: 60 })) return ref.year + 1;
+  // Since the seventh clerk round: «30/12» written in early January is the December just past.
+  const before = DateTime.fromObject({ year: ref.year - 1, month, day }, { zone: ref.zone });
+  return before.isValid && before >= ref.minus({ days: 60 }) ? ref.year - 1 : ref.year;
 }
 
 function oldFindDates(original: string, folded: string, reference: Date, zone: string): DatePhrase[] {

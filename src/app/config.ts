@@ -57,6 +57,8 @@ const EnvSchema = z.object({
   DESK_BOOKING_HORIZON_MONTHS: positive.default(DEFAULT_REGULATION.horizonMonths),
   DESK_WORKDAY_START: hhmm.default(DEFAULT_REGULATION.workday.start),
   DESK_WORKDAY_END: hhmm.default(DEFAULT_REGULATION.workday.end),
+  DESK_LUNCH_START: hhmm.default(DEFAULT_REGULATION.lunch.start),
+  DESK_LUNCH_END: hhmm.default(DEFAULT_REGULATION.lunch.end),
   // Mail channel. IMAP and SMTP are off until their host is set.
   DESK_MAIL_ADDRESS: z
     .email("phải là địa chỉ thư, ví dụ kythuat@hanoi.gov.vn")
@@ -590,6 +592,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       mcu: { ports: e.DESK_MCU_PORTS, conferences: e.DESK_MCU_CONFERENCES },
       defaultDurationMinutes: e.DESK_DEFAULT_DURATION_MINUTES,
       workday: { start: e.DESK_WORKDAY_START, end: e.DESK_WORKDAY_END },
+      lunch: { start: e.DESK_LUNCH_START, end: e.DESK_LUNCH_END },
       horizonMonths: e.DESK_BOOKING_HORIZON_MONTHS,
     },
   };

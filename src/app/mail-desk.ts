@@ -387,6 +387,41 @@ export class MailDesk {
           );
           return fresh ? { kind: "ignored", key, reason } : { kind: "duplicate", key };
         }
+        // «Giờ họp: từ 9h00 đến 11h00» to a booking that has no time yet: the hour cannot be placed without its day
+        // (the booking keeps none without an hour). It went unanswered as a note asking for nothing.
+        if (
+          Object.keys(patch).length === 0 &&
+          !booking.request.start &&
+          findTimes(foldKeepingIndex(facts.text)).length > 0 &&
+          !notify.suppressReply
+        ) {
+          const reason = "thư trả lời ghi giờ họp nhưng không ghi ngày";
+          const fresh = await this.record(
+            key,
+            "ignored",
+            reason,
+            raw,
+            now,
+            [
+              {
+                channel: "mail",
+                recipient: from,
+                kind: "booking-time-without-day",
+                booking: code,
+                payload: {
+                  text: [
+                    `Lịch họp ${code}: CẦN BỔ SUNG THÔNG TIN.`,
+                    "Thư trả lời ghi giờ họp nhưng không ghi ngày họp nên chưa xếp được lịch.",
+                    "Đề nghị trả lời thư này ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày 10/12/2026» (Điều 12.2a).",
+                  ].join("\n"),
+                  thread: threadOf(facts),
+                },
+              },
+            ],
+            ctx,
+          );
+          return fresh ? { kind: "ignored", key, reason } : { kind: "duplicate", key };
+        }
         if (Object.keys(patch).length === 0 && !isPostponement(facts.text)) {
           // "Cảm ơn", "đã nhận": a reply that asks for nothing changes nothing and gets no answer; a person
           // reads it in the mailbox if it asks something the desk cannot read.
@@ -439,7 +474,9 @@ export class MailDesk {
     const bare = !parsed.participants.length && !parsed.unresolved.length && !parsed.title;
     if (isCancel(said) && (bare || SESSION_CANCELLED.test(fold(said))))
       return this.withoutCode("cancel", facts, raw, now, ctx, agency.name, from, snapshot, capped);
-    if (bare && asksToMove(said))
+    // «Đề nghị dời cuộc họp giao ban công tác tháng 12 của Sở … sang 15h ngày 11/12»: the content it names is the
+    // session to move, not a new one's (it was booked beside the old one).
+    if (movesSession(said) || (bare && asksToMove(said)))
       return this.withoutCode("change", facts, raw, now, ctx, agency.name, from, snapshot, capped);
     if (!looksLikeBooking(facts, parsed.start, parsed.title, this.desk.reg.zone))
       return this.notBooking(facts, raw, now, ctx, agency.name, capped);
@@ -533,7 +570,15 @@ export class MailDesk {
       r.bookings.list({ from: now, statuses: ["needs-info", "needs-review", "confirmed", "checked"] }),
     );
     const own = coming.filter((b) => b.request.start && ownsBooking(b, agency, from, snapshot));
-    const named = days.size ? own.filter((b) => days.has(localDateOf(b.request.start!, zone))) : own;
+    const onDays = days.size ? own.filter((b) => days.has(localDateOf(b.request.start!, zone))) : own;
+    // A move naming a session's content («dời cuộc họp giao ban công tác tháng 12 …») means that one, whatever day
+    // it is on: the days such a mail names are the old and the new one.
+    const titled = what === "change" ? own.filter((b) => namesTitle(text, b)) : [];
+    // Two «Giao ban» sessions: the one on a day the mail names («… ngày 10/12 sang 15h ngày 11/12»).
+    const titledOnDays = titled.filter((b) => onDays.includes(b));
+    const byTitle = titled.length > 1 && titledOnDays.length ? titledOnDays : titled;
+    // The days a move names may all be new ones: then every coming session of the agency is shown.
+    const named = byTitle.length ? byTitle : what === "change" && !onDays.length ? own : onDays;
     const shown = named.slice(0, 10);
     const line = (b: Booking) => {
       const { start, end, secret, title } = b.request;
@@ -541,7 +586,7 @@ export class MailDesk {
       return `- ${b.code} (${time})${secret || !title ? "" : `: ${title}`}`;
     };
     const dayVi = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
-    const when = days.size ? ` ngày ${[...days].map(dayVi).join(", ")}` : "";
+    const when = days.size && named === onDays ? ` ngày ${[...days].map(dayVi).join(", ")}` : "";
     const written = codesIn(text);
     const [verb, done, example] =
       what === "cancel"
@@ -551,14 +596,20 @@ export class MailDesk {
       written.length
         ? `Thư đề nghị ${verb} lịch họp nhưng chưa rõ là lịch nào (thư ghi ${written.join(", ")}) nên chưa có lịch họp nào ${done}.`
         : `Thư đề nghị ${verb} lịch họp nhưng không nêu mã lịch (HTT-…) nên chưa có lịch họp nào ${done}.`,
-      ...(named.length
+      ...(what === "change" && named.length === 1
         ? [
-            `Các lịch họp sắp tới${when} của ${agency}:`,
-            ...shown.map(line),
-            ...(named.length > shown.length ? [`(và ${named.length - shown.length} lịch khác)`] : []),
-            `Để ${verb}, đề nghị trả lời thư xác nhận của lịch cần ${verb}${what === "change" ? " (nêu thời gian mới)" : ""}, hoặc gửi thư ghi mã lịch trong tiêu đề (ví dụ: «${example}»).`,
+            `Hệ thống hiểu thư nói về lịch họp sau của ${agency}:`,
+            line(named[0]!),
+            `Nếu đúng, đề nghị trả lời thư xác nhận của lịch này (nêu thời gian mới), hoặc gửi thư ghi mã lịch trong tiêu đề (ví dụ: «Đổi giờ họp [${named[0]!.code}]»). Hệ thống không đăng ký thêm lịch họp mới.`,
           ]
-        : [`Hệ thống không có lịch họp nào sắp diễn ra${when} của ${agency} để ${verb}.`]),
+        : named.length
+          ? [
+              `Các lịch họp sắp tới${when} của ${agency}:`,
+              ...shown.map(line),
+              ...(named.length > shown.length ? [`(và ${named.length - shown.length} lịch khác)`] : []),
+              `Để ${verb}, đề nghị trả lời thư xác nhận của lịch cần ${verb}${what === "change" ? " (nêu thời gian mới)" : ""}, hoặc gửi thư ghi mã lịch trong tiêu đề (ví dụ: «${example}»).`,
+            ]
+          : [`Hệ thống không có lịch họp nào sắp diễn ra${when} của ${agency} để ${verb}.`]),
     ].join("\n");
     const reason = `thư đề nghị ${verb} không nêu mã lịch`;
     const candidates = named.map((b) => b.code).join(", ") || "không có";
@@ -812,6 +863,33 @@ function asksToMove(text: string): boolean {
       fold(text),
     )
   );
+}
+
+/**
+ * A new mail that asks to move a session it describes: «đề nghị dời cuộc họp …», «xin chuyển phiên họp … sang …»,
+ * «hoãn buổi họp …». The verb must act on the session itself; «chuyển đổi số» or «hoàn thành cuộc họp» do not.
+ */
+function movesSession(text: string): boolean {
+  return clauses(text).some(({ original, folded }) => {
+    if (negated(folded, "(?:tam )?(?:hoan|lui|doi|chuyen)")) return false;
+    // «Nội dung họp: Phương án chuyển cuộc họp thường niên sang trực tuyến» is what a new session is about.
+    if (/\b(?:noi dung|ten cuoc hop)\b/.test(folded)) return false;
+    // Per clause: a body typed without diacritics under a subject with them.
+    return hasDiacritics(original)
+      ? /(?<!\p{L}|chuyển\s)(?:dời|đổi|chuyển|hoãn|lùi)(?:\s+lại)?(?:\s+(?:thời gian|lịch|giờ|ngày))?(?:\s+(?:tổ chức|của))?\s+(?:cuộc|phiên|buổi|lịch)\s+họp(?!\p{L})/iu.test(
+          original,
+        )
+      : /\b(?<!chuyen )(?:doi|chuyen|lui|tam hoan|xin hoan|de nghi hoan)(?: lai)?(?: (?:thoi gian|lich|gio|ngay))?(?: (?:to chuc|cua))? (?:cuoc|phien|buoi|lich) hop\b/.test(
+          folded,
+        );
+  });
+}
+
+/** Whether a mail names a session's content («giao ban công tác tháng 12»); never a secret session's. */
+function namesTitle(text: string, booking: Booking): boolean {
+  const title = fold(booking.request.title ?? "");
+  if (booking.request.secret || title.length < 8) return false;
+  return ` ${fold(text)} `.includes(` ${title} `);
 }
 
 /** `patch` without what `req` already holds: the same instants, endpoints already in, values already set. */

@@ -40,6 +40,12 @@ export interface Regulation {
   mcu: { ports: number; conferences: number };
   /** Office hours, used to propose alternatives and to place working-day deadlines. */
   workday: { start: string; end: string };
+  /**
+   * The midday break: a proposed alternative does not overlap it unless the requested session did. The Quy chế
+   * sets no hours; offices in Hà Nội break from 11:30 or 12:00 to 13:00 or 13:30, so the hour all of them share is
+   * the default: a slot offered in the morning ends by 12:00, one in the afternoon starts at 13:00 or later.
+   */
+  lunch: { start: string; end: string };
   /** Used when a request names a start but no end. */
   defaultDurationMinutes: number;
   /** How many alternatives a rejection proposes. */
@@ -61,6 +67,7 @@ export const DEFAULT_REGULATION: Regulation = {
   setupGapMinutes: 15,
   mcu: { ports: 150, conferences: 6 },
   workday: { start: "07:30", end: "17:00" },
+  lunch: { start: "12:00", end: "13:00" },
   defaultDurationMinutes: 120,
   alternatives: 3,
   horizonMonths: 12,

@@ -874,9 +874,12 @@ function understandText(
   }
   if (!date && !wrong && times[0]) {
     // «9h00 ngày mười tháng chạp»: the hour was read, the day was not; the clerk is told which words.
-    const worded = /\b(?:ngay|mung|mong)\s+[a-z\d ]{1,30}?\s+thang\s+[a-z\d]+(?:\s+(?:mot|hai))?\b/.exec(
-      foldedScope,
-    );
+    // «thứ Hai tuần cuối tháng 12»: a week the reader cannot place is quoted the same way.
+    const worded =
+      /\b(?:ngay|mung|mong)\s+[a-z\d ]{1,30}?\s+thang\s+[a-z\d]+(?:\s+(?:mot|hai))?\b/.exec(foldedScope) ??
+      /\b(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+(?:(?:cua|trong)\s+)?tuan(?:\s+(?!(?:tu|den|luc|vao|sang|chieu|trua|toi|tai)\b)(?!\d+\s*[hg:])[a-z\d/]+){1,6}/.exec(
+        foldedScope,
+      );
     warnings.push(
       worded
         ? `chưa hiểu ngày họp «${scope.slice(worded.index, worded.index + worded[0].length)}»; đề nghị ghi ngày bằng số, ví dụ 10/12/2026.`
@@ -933,10 +936,32 @@ function understandText(
     // «Thời gian: ngày 10/12/2026» under «…, bắt đầu lúc 14h00»: the prose gives the hour the form left out.
     start = wallClockInstant(date.date, outside.start.hour, outside.start.minute, ctx.zone);
     end = new Date(start.getTime() + ctx.defaultDurationMinutes * 60_000);
-  } else if (date && fields.time) {
+  } else if (
+    date &&
+    (fields.time ||
+      // «đăng ký họp trực tuyến ngày 10/12/2026, chi tiết theo Giấy mời đính kèm»: in prose, a day the meeting is
+      // said to be on (not a document's «Kế hoạch số 12/KH-UBND ngày 15/11»). It was asked for «thời gian họp»
+      // with no word that the day had been read.
+      /\b(?:hop|hoi nghi|to chuc|vao)\b[^.\n]{0,25}$/.test(foldedScope.slice(0, date.index)))
+  ) {
     // «chiều mai», «sáng thứ 6 tuần sau»: the day was understood, and the clerk is told which, with the hour asked.
     warnings.push(
-      `đã hiểu ngày họp là ${WEEKDAY_VI[isoWeekday(date.date)]}, ${date.date.split("-").reverse().join("/")} nhưng chưa rõ giờ bắt đầu; đề nghị gửi giờ họp.`,
+      // The reply must carry the day again: the booking keeps no day without an hour, and an hour alone in the
+      // thread was taken for a note that asks for nothing.
+      `đã hiểu ngày họp là ${WEEKDAY_VI[isoWeekday(date.date)]}, ${date.date.split("-").reverse().join("/")} nhưng chưa rõ giờ bắt đầu; đề nghị trả lời ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày ${date.date.split("-").reverse().join("/")}».`,
+    );
+  }
+
+  // «họp khẩn 6h00 sáng mai» written at 02:00: «mai» is read as the calendar's next day, though a clerk awake past
+  // midnight may mean the coming morning. The day booked is said, with how to correct it.
+  const sentAt = localTimeOf(reference, ctx.zone);
+  const relative =
+    date && start ? /^(?:sang|trua|chieu|toi|ngay) mai\b/.exec(foldedScope.slice(date.index)) : null;
+  if (relative && date && sentAt < "05:00") {
+    const vi = (iso: string) => iso.split("-").reverse().join("/");
+    const sentDay = vi(localDateOf(reference, ctx.zone));
+    warnings.push(
+      `thư gửi lúc ${sentAt} ngày ${sentDay}; «${scope.slice(date.index, date.index + relative[0].length)}» được hiểu là ngày ${vi(date.date)}; nếu là ngày ${sentDay}, đề nghị trả lời ghi rõ ngày họp.`,
     );
   }
 

@@ -1,4 +1,4 @@
-import { atLocalMs, localDateOf } from "../calendar/zone.js";
+import { atLocalMs, localDateOf, localTimeOf } from "../calendar/zone.js";
 import type { Regulation } from "../regulation.js";
 import {
   type DecisionContext,
@@ -160,6 +160,12 @@ export function findAlternatives(
   const firstDay = Date.parse(`${localDateOf(req.start, zone)}T00:00:00Z`);
   const openMinutes = minutesOf(workday.start);
   const closeMinutes = minutesOf(workday.end);
+  // A slot across the midday break is offered only to a request that itself ran across it (a whole day).
+  const lunchOpen = minutesOf(ctx.reg.lunch.start);
+  const lunchClose = minutesOf(ctx.reg.lunch.end);
+  const localStart = minutesOf(localTimeOf(req.start, zone));
+  const keepLunch =
+    lunchOpen < lunchClose && !(localStart < lunchClose && localStart + duration / 60_000 > lunchOpen);
   // Every holder as numbers, once per call, in scratch arrays reused across calls (a rejection's search used to
   // allocate its per-day arrays afresh: ~40 % of the garbage of a rejection, and the collections it caused were
   // most of the rejections' p99).
@@ -192,6 +198,8 @@ export function findAlternatives(
     if (!search.isWorkingDay(new Date(dayUtc).toISOString().slice(0, 10))) continue;
     const open = atLocalMs(dayUtc, openMinutes, zone);
     const close = atLocalMs(dayUtc, closeMinutes, zone);
+    const breakFrom = keepLunch ? atLocalMs(dayUtc, lunchOpen, zone) : 0;
+    const breakTo = keepLunch ? atLocalMs(dayUtc, lunchClose, zone) : 0;
     // The day's holders that can matter to one of its candidates, in start order (the store gives them so:
     // the insertion sort then only checks), and the longest of them.
     let m = 0;
@@ -215,6 +223,7 @@ export function findAlternatives(
     for (let t = open; t + duration <= close; t += step) {
       if (t < earliest || t === target) continue;
       const end = t + duration;
+      if (t < breakTo && end > breakFrom) continue;
       while (first < m && sc.s[sc.day[first]!]! + longest + gap <= t) first++;
       let free = true;
       let inside = 0;

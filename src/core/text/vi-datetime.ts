@@ -100,7 +100,7 @@ export function findTimes(folded: string): TimeOfDay[] {
 }
 
 const RANGE_START =
-  /(?<![\d.,/:]|\d\s*(?:h|g|gio)\s*)([01]?\d|2[0-3])(?!\s*(?:h|g|gio|:|[/.]\d))\s*(?:-|–|den)\s*/g;
+  /(?<![\d.,/:]|\d\s*(?:h|g|gio)\s*|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)([01]?\d|2[0-3])(?!\s*(?:h|g|gio|:|[/.]\d))\s*(?:-|–|den)\s*/g;
 
 const WEEKDAY_WORDS: Record<string, number> = {
   hai: 1,
@@ -206,9 +206,11 @@ function fullYear(
 ): number {
   if (y) return y.length === 2 ? 2000 + Number(y) : Number(y);
   // A date with no year belongs to the mail's year, unless it would lie well before the mail: then next year.
-  return validDate(refYear, month, day) && dayNumber(refYear, month, day) < refDay - 60
-    ? refYear + 1
-    : refYear;
+  if (validDate(refYear, month, day) && dayNumber(refYear, month, day) < refDay - 60) return refYear + 1;
+  // «ngày 30/12» written on 04/01: the days just past, not December of the new year (it was booked a year ahead).
+  if (validDate(refYear - 1, month, day) && dayNumber(refYear - 1, month, day) >= refDay - 60)
+    return refYear - 1;
+  return refYear;
 }
 
 /** The offset of a day's midnight in a zone, by zone and day: a pure function of both, remembered. */
@@ -247,9 +249,22 @@ function fixOffset(local: number, o: number, zone: string): [number, number] {
   return [local - Math.min(o2, o3), Math.max(o2, o3)];
 }
 
-/** A week named right after a weekday: "thứ Năm tuần sau", "thu 5 tuan toi", "chủ nhật tuần này". */
+/**
+ * A week named right after a weekday: "thứ Năm tuần sau", "thu 5 tuan toi", "chủ nhật tuần này", "thứ Hai tuần sau
+ * nữa" (the week after next).
+ */
 const WEEK_AFTER_WEEKDAY =
-  /^(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+tuan\s+(sau|toi|nay)(?![a-z])/;
+  /^(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+tuan\s+(sau|toi|nay)(\s+nua)?(?![a-z])/;
+/** Any other week after a weekday («tuần cuối tháng 12», «tuần thứ hai của tháng 1»): not a day this reader knows. */
+const OTHER_WEEK_AFTER_WEEKDAY =
+  /^(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+(?:cua\s+|trong\s+)?tuan\b/;
+/**
+ * The first such weekday of a year or month: «thứ Hai tuần đầu năm 2027», «thứ Hai đầu tiên của tháng 1»,
+ * «thứ Sáu tuần đầu tiên của năm mới», «thứ Ba tuần đầu tháng 1/2027». A year not written is the next one
+ * («năm sau», «năm mới», «năm tới») or the one whose month lies ahead; the first such weekday on or after the 1st.
+ */
+const FIRST_OF_PERIOD =
+  /^(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+(?:(?:cua|trong)\s+)?(?:tuan\s+dau(?:\s+tien)?|dau\s+tien)(?:\s+(?:cua|trong))?\s+(?:(nam)(?:\s+(\d{4}|sau|toi|moi))?|thang\s+(\d{1,2})(?:\s*(?:[/.-]|\s+nam\s+)\s*(\d{4}))?(?:\s+nam\s+(sau|toi|moi))?)(?![a-z\d])/;
 
 /** The numbers a day or month is said with: «mười», «hai mươi mốt», «ba mươi». Folded: «năm» (5) is «nam». */
 const UNIT_WORDS: Record<string, number> = {
@@ -278,6 +293,55 @@ const WORDED_DATE = new RegExp(
   String.raw`(?:\bngay\s+(?:(?:mung|mong)\s+)?|\b(?:mung|mong)\s+)(\d{1,2}|${DAY_WORDS})\s+thang\s+(\d{1,2}|${MONTH_WORDS})(?![a-z\d])(?:\s+nam\s+(\d{4}))?`,
   "g",
 );
+
+/** English month names and their short forms, as clerks paste them from English invitations. */
+const EN_MONTHS: Record<string, number> = {
+  january: 1,
+  jan: 1,
+  february: 2,
+  feb: 2,
+  march: 3,
+  mar: 3,
+  april: 4,
+  apr: 4,
+  may: 5,
+  june: 6,
+  jun: 6,
+  july: 7,
+  jul: 7,
+  august: 8,
+  aug: 8,
+  september: 9,
+  sept: 9,
+  sep: 9,
+  october: 10,
+  oct: 10,
+  november: 11,
+  nov: 11,
+  december: 12,
+  dec: 12,
+};
+const EN_MONTH =
+  "(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)";
+/** «December 10, 2026», «Dec. 10», «Jan 5th 2027». The day may not be an hour («Dec 10h00»). */
+const EN_MONTH_DAY = new RegExp(
+  String.raw`\b${EN_MONTH}\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?![\d:]|\s*(?:h|g|gio)(?:\s*\d|\b))(?:\s*,?\s*(\d{4})(?![\d:]))?`,
+  "g",
+);
+/** «10 December 2026», «10 Dec 2026», «10-Dec-2026», «ngày 5 January». Minutes («9h30 Dec 10») are no day. */
+const EN_DAY_MONTH = new RegExp(
+  String.raw`(?<![\d.:/]|\d\s*(?:h|g)\s*)(\d{1,2})(?:st|nd|rd|th)?(?:\s+of\s+|\s+|\s*-\s*)${EN_MONTH}\b\.?(?:(?:\s*,?\s*|\s*-\s*)(\d{4})(?![\d:]))?`,
+  "g",
+);
+/**
+ * Whether an English month word stands in `original` as written in English: no diacritics («mây», «sếp» fold to
+ * month names), and «May» only capitalised (the Vietnamese «may» is a common word).
+ */
+function englishMonthAt(original: string, index: number, word: string): boolean {
+  const raw = original.slice(index, index + word.length);
+  if (!/^[A-Za-z]+$/.test(raw)) return false;
+  return word !== "may" || raw === "May" || raw === "MAY";
+}
 
 /** «12», «mười hai», «hai mươi mốt», «hăm lăm» → 12, 12, 21, 25; null for anything else. */
 function numberSaid(said: string): number | null {
@@ -351,6 +415,19 @@ export function findDates(original: string, folded: string, reference: Date, zon
     if (day === null || month === null) continue;
     push(fullYear(m[3], refYear, refDay, month, day), month, day, m.index);
   }
+  for (const m of folded.matchAll(EN_MONTH_DAY)) {
+    if (!englishMonthAt(original, m.index, m[1]!)) continue;
+    const month = EN_MONTHS[m[1]!]!;
+    const day = Number(m[2]);
+    push(fullYear(m[3], refYear, refDay, month, day), month, day, m.index);
+  }
+  for (const m of folded.matchAll(EN_DAY_MONTH)) {
+    const at = m.index + m[0].indexOf(m[2]!, m[1]!.length);
+    if (!englishMonthAt(original, at, m[2]!)) continue;
+    const month = EN_MONTHS[m[2]!]!;
+    const day = Number(m[1]);
+    push(fullYear(m[3], refYear, refDay, month, day), month, day, m.index);
+  }
   for (const m of folded.matchAll(
     /\b(hom nay|sang nay|trua nay|chieu nay|toi nay|ngay mai|sang mai|trua mai|chieu mai|toi mai|ngay kia)\b/g,
   )) {
@@ -364,9 +441,30 @@ export function findDates(original: string, folded: string, reference: Date, zon
     if (next) next.weekday = w.weekday;
     else {
       // "thứ Năm tuần sau" / "tuần tới" is that day of next week (weeks run Monday to Sunday); "tuần này" this week's.
-      const week = WEEK_AFTER_WEEKDAY.exec(folded.slice(w.index))?.[1];
+      const after = folded.slice(w.index);
+      const weekMatch = WEEK_AFTER_WEEKDAY.exec(after);
+      const week = weekMatch?.[1];
+      const first = FIRST_OF_PERIOD.exec(after);
       let d = refDay + 1;
-      if (week) d = refDay - (weekdayOfDay(refDay) - 1) + (week === "nay" ? 0 : 7) + w.weekday - 1;
+      if (week)
+        d =
+          refDay - (weekdayOfDay(refDay) - 1) + (week === "nay" ? 0 : weekMatch[2] ? 14 : 7) + w.weekday - 1;
+      else if (first) {
+        const [, year, yearSaid, month, monthYear, monthNext] = first;
+        const m = year ? 1 : Number(month);
+        if (m < 1 || m > 12) continue;
+        const said = year ? yearSaid : (monthYear ?? monthNext);
+        const y =
+          said === undefined
+            ? fullYear(undefined, refYear, refDay, m, 1)
+            : /^\d{4}$/.test(said)
+              ? Number(said)
+              : refYear + 1;
+        d = dayNumber(y, m, 1);
+        while (weekdayOfDay(d) !== w.weekday) d++;
+      } else if (OTHER_WEEK_AFTER_WEEKDAY.test(after))
+        // «thứ Hai tuần cuối tháng 12» was read as next Monday: a week this reader cannot place names no day.
+        continue;
       else while (weekdayOfDay(d) !== w.weekday) d++;
       out.push({ date: isoOfDay(d), index: w.index, weekday: w.weekday });
     }
