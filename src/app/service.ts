@@ -4,8 +4,8 @@ import { hostname } from "node:os";
 import { DateTime } from "luxon";
 import type { Telegraf } from "telegraf";
 import type { ChatEvent } from "../bot/conversation.js";
-import { type ChatTransport, DEFAULT_DELIVERY, deliverChat } from "../bot/delivery.js";
-import { Pacer } from "../bot/pacing.js";
+import { type ChatTransport, DEFAULT_DELIVERY, deliverChat, RetryAfterError } from "../bot/delivery.js";
+import { Pacer, sleep } from "../bot/pacing.js";
 // Telegram (telegraf), Zalo (axios), IMAP (imapflow) and SMTP (nodemailer) load only when configured: `await
 // import()` where each is started. Their module graphs were a third of the start's module loading.
 import type { ZaloClient } from "../bot/zalo/client.js";
@@ -41,6 +41,17 @@ import { SessionRunner } from "./session-runner.js";
 import { PollingWorker } from "./worker.js";
 
 export type Log = LogFn;
+
+/**
+ * A chat delivery round cut short by the desk stopping (see the chat worker). A retry-after of nothing: the batch it
+ * interrupts stays pending for the next start and is never parked for it.
+ */
+class RoundStopped extends RetryAfterError {
+  constructor() {
+    super(0);
+    this.message = "the desk stopped during the round";
+  }
+}
 
 /** SQLite's and the file system's words for a full disk (SQLITE_FULL, ENOSPC; PostgreSQL's 53100 says the latter). */
 const DISK_FULL = /database or disk is full|SQLITE_FULL|ENOSPC|no space left on device/i;
@@ -550,18 +561,28 @@ export class DeskService {
           // One correlation id per delivery round (`o-`, as for the outbox worker's messages): a failure's log lines
           // and the round's summary share it.
           withCorrelation(newCorrelationId("o"), async () => {
+            const signal = parts.abort.signal;
             const report = await deliverChat(
               this.desk.store,
               this.transports,
               this.pacer,
               this.clock,
-              undefined,
+              // A pace wait (up to a minute in a busy group) ends with the stop, and so does the round: each send is
+              // marked as it goes, so what went out stays sent and the rest waits for the next start.
+              async (ms) => {
+                await sleep(ms, signal);
+                if (signal.aborted) throw new RoundStopped();
+              },
               {
                 ...DEFAULT_DELIVERY,
                 stormEditMs: this.config.chat.stormEditSeconds * 1000,
                 stormRepeatMs: this.config.chat.storm.windowSeconds * 1000,
               },
-            );
+            ).catch((err: unknown) => {
+              if (err instanceof RoundStopped) return null;
+              throw err;
+            });
+            if (!report) return;
             if (report.failed) this.log("chat-delivery", { ...report });
             if (report.failed) this.health.fail("chat", "chat-delivery", new Date());
             else if (report.messages) this.health.ok("chat", new Date());
