@@ -363,7 +363,19 @@ export class SessionRunner {
     const id = await this.desk.store.read((r) => r.meta.get(CONF_KEY(b.code)));
     let file: string | null = null;
     if (id) {
-      if (b.request.recording) file = await this.mcu.stopRecording(id);
+      if (b.request.recording)
+        file = await this.mcu.stopRecording(id).catch(async (err: unknown) => {
+          // A desk killed after ending the conference and before committing the end left nothing to stop the
+          // recording of: the MCU refuses, and no longer knows the conference either. Ended, then, not retried for
+          // ever. (`status`, not `findConference`: the CMS's lookup would start a call in a coSpace left behind.)
+          if (!(err instanceof McuRefusedError)) throw err;
+          const gone = await this.mcu.status(id).then(
+            () => false,
+            (e: unknown) => e instanceof McuRefusedError,
+          );
+          if (gone) return null;
+          throw err;
+        });
       await this.mcu.endConference(id, b.code);
     }
     await this.desk.store.tx(async (r) => {
