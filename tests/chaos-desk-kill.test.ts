@@ -30,7 +30,8 @@ const BACKLOG = 150;
 const MAILS_PER_ROUND = 25;
 const MAILS = BACKLOG + ROUNDS * MAILS_PER_ROUND;
 const SESSIONS = 4;
-const SESSION_MS = 20_000;
+/** Long enough that some desk of the rounds is up in each session's window, however slow the starts. */
+const SESSION_MS = 45_000;
 const CHECKS = 4;
 const HANDOVERS = 3;
 const TG_TOKEN = "123456:khong-phai-token-that";
@@ -252,12 +253,18 @@ describe("SIGKILL of the SQLite desk in the middle of everything", () => {
     const check = Store.open(path);
     cleanups.push(() => check.close());
     const status = async (code: string) => (await check.read((r) => r.bookings.get(code)))!.status;
+    // A session whose whole window fell while no desk was up (starts are slow on a loaded machine) is not started
+    // late: the technician is told once (see tests/chaos-downtime.test.ts).
+    const missed = async (code: string) =>
+      (await check.read((r) => r.outbox.list({ booking: code }))).some((m) => m.kind === "session-missed");
     await waitUntil(
       "every mail answered, every update confirmed, every session ended",
       async () =>
         answered() >= MAILS &&
         updates.every((u) => tg.confirmed(u)) &&
-        (await Promise.all(sessions.map(status))).every((s) => s === "ended"),
+        (
+          await Promise.all(sessions.map(async (c) => (await status(c)) === "ended" || (await missed(c))))
+        ).every(Boolean),
       150_000,
     ).catch(async (err: Error) => {
       const unconfirmed = updates.filter((u) => !tg.confirmed(u));
@@ -312,7 +319,20 @@ describe("SIGKILL of the SQLite desk in the middle of everything", () => {
     expect(jobs.filter((j) => j.status === "pending" && j.runAt.getTime() <= now - 5_000)).toEqual([]);
     // Sessions: started once, ended once, on the one room their code names; no room left on Janus.
     const ids = await check.read((r) => r.meta.getMany(sessions.map((c) => `mcu:conference:${c}`)));
+    let ran = 0;
     for (const code of sessions) {
+      if ((await status(code)) !== "ended") {
+        expect(
+          out.filter((m) => m.booking === code && m.kind === "session-missed"),
+          code,
+        ).toHaveLength(1);
+        expect(
+          out.filter((m) => m.booking === code && m.kind === "session"),
+          code,
+        ).toEqual([]);
+        continue;
+      }
+      ran++;
       const posts = out
         .filter((m) => m.booking === code && m.kind === "session" && m.channel !== "chat")
         .map((m) => m.payload.text);
@@ -346,7 +366,7 @@ describe("SIGKILL of the SQLite desk in the middle of everything", () => {
     console.log(
       `chaos-desk-kill: ${ROUNDS} kills at ${JSON.stringify(kills)} ms after spawn; ${MAILS} mails (${mailResent} resent, same Message-ID), ` +
         `${updates.length} Telegram updates, ${tg.sent.length} Telegram sends (${tgResent} repeated texts, ${paced} chat and storm rows still paced), ` +
-        `${SESSIONS} sessions, ${CHECKS} checks, ${HANDOVERS} handovers`,
+        `${SESSIONS} sessions (${ran} ran, the others missed), ${CHECKS} checks, ${HANDOVERS} handovers`,
     );
   }, 400_000);
 });
