@@ -16,6 +16,7 @@ const common = { testTimeout: 30_000, hookTimeout: 60_000, pool: "forks" as cons
 export const BOTH_STORES = [
   "tests/chaos-clock.test.ts",
   "tests/security/web-login-shared.test.ts",
+  "tests/chaos-downtime.test.ts",
   "tests/chaos-janus.test.ts",
   "tests/chaos-smtp.test.ts",
   "tests/answer-echo.test.ts",

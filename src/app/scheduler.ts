@@ -80,6 +80,23 @@ export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
       if (b?.status !== "confirmed" || !b.request.start || !b.request.end || over(b, now)) return;
       const endpoints = [...new Set([b.hostEndpoint, ...b.request.participants].filter(Boolean))];
       const time = formatRangeVi(b.request.start, b.request.end, zone);
+      if (b.request.start <= now) {
+        // Due while the desk was off, and the session has begun: asking the endpoints to check before it is too
+        // late. The technician hears that the check was not done (the start post follows from the runner).
+        await r.outbox.enqueue(
+          {
+            channel: "desk",
+            recipient: "mcu-technician",
+            kind: "technical-check-missed",
+            booking: b.code,
+            payload: {
+              text: `[${b.code}] Kiểm tra kỹ thuật cho phiên họp${b.request.secret ? " mật" : ""} ${time} không được thực hiện: đến hạn lúc ${formatVi(job.runAt, zone)} khi bàn kỹ thuật ngừng hoạt động, nay phiên đã bắt đầu (Điều 12.2b–c). Đề nghị kiểm tra trực tiếp các điểm cầu trong phiên.`,
+            },
+          },
+          now,
+        );
+        return;
+      }
       // Điều 5.2: a secret session's endpoints are contacted through the secure channel, never named in chat.
       const payload = b.request.secret
         ? {
@@ -109,6 +126,8 @@ export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
     [JOB.checkFollowup]: async (job, r, now) => {
       const b = await r.bookings.get(job.key);
       if (!b || !["confirmed", "checked"].includes(b.status) || over(b, now)) return;
+      // Past the start (the desk was off): too late to ask again; the missed check was told by its own timer.
+      if (b.request.start && b.request.start <= now) return;
       const endpoints = [
         ...new Set([b.hostEndpoint, ...b.request.participants].filter((x): x is string => Boolean(x))),
       ];
@@ -158,6 +177,9 @@ export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
       const code = job.key.split("@")[0]!;
       const b = await r.bookings.get(code);
       if (!b || b.status === "handed-over" || b.status === "cancelled" || !b.request.recording) return;
+      // Never live (the desk was off over the session; the technician was told by the session runner): nothing
+      // was recorded, so there is nothing to hand over and nobody to remind.
+      if (b.status === "confirmed" || b.status === "checked") return;
       const late = job.key.includes("@");
       // Điều 5.2: a secret session's host is not named in chat.
       const host = b.request.secret ? "cơ quan chủ trì" : (b.request.host ?? "cơ quan chủ trì");

@@ -4,8 +4,8 @@ import { hostname } from "node:os";
 import { DateTime } from "luxon";
 import type { Telegraf } from "telegraf";
 import type { ChatEvent } from "../bot/conversation.js";
-import { type ChatTransport, DEFAULT_DELIVERY, deliverChat } from "../bot/delivery.js";
-import { Pacer } from "../bot/pacing.js";
+import { type ChatTransport, DEFAULT_DELIVERY, deliverChat, RetryAfterError } from "../bot/delivery.js";
+import { Pacer, sleep } from "../bot/pacing.js";
 // Telegram (telegraf), Zalo (axios), IMAP (imapflow) and SMTP (nodemailer) load only when configured: `await
 // import()` where each is started. Their module graphs were a third of the start's module loading.
 import type { ZaloClient } from "../bot/zalo/client.js";
@@ -41,6 +41,20 @@ import { SessionRunner } from "./session-runner.js";
 import { PollingWorker } from "./worker.js";
 
 export type Log = LogFn;
+
+/**
+ * A chat delivery round cut short by the desk stopping (see the chat worker). A retry-after of nothing: the batch it
+ * interrupts stays pending for the next start and is never parked for it.
+ */
+class RoundStopped extends RetryAfterError {
+  constructor() {
+    super(0);
+    this.message = "the desk stopped during the round";
+  }
+}
+
+/** SQLite's and the file system's words for a full disk (SQLITE_FULL, ENOSPC; PostgreSQL's 53100 says the latter). */
+const DISK_FULL = /database or disk is full|SQLITE_FULL|ENOSPC|no space left on device/i;
 
 /** One JSON line per event on stdout through pino (see ops/log.ts). Never pass a mail body or a secret title. */
 export const jsonLog: Log = createLog();
@@ -123,11 +137,19 @@ export class DeskService {
   private readonly sentUnmarked: number[] = [];
   /** Each worker's last success and failure, for /healthz and /metrics (src/web/public/ops-routes.ts). */
   readonly health: Health;
+  /** Since when the database's disk has been full (a write failed with SQLITE_FULL or ENOSPC), until a write works. */
+  private diskFullSince: Date | null = null;
+  /** Every log line passes here: a failure that says the disk is full starts the admin's notice (see diskFull). */
+  private readonly log: Log = (event, fields, level) => {
+    this.baseLog(event, fields, level);
+    const message = fields?.message;
+    if (!this.diskFullSince && typeof message === "string" && DISK_FULL.test(message)) this.diskFull();
+  };
   readonly chatCounters = new ChatCounters();
 
   constructor(
     readonly config: Config,
-    private readonly log: Log = jsonLog,
+    private readonly baseLog: Log = jsonLog,
     private readonly clock: () => Date = () => new Date(),
     deps: { mailResolver?: DnsResolver; store?: Store } = {},
   ) {
@@ -136,7 +158,7 @@ export class DeskService {
       throw new Error(
         "a desk on PostgreSQL is opened with DeskService.open (the pool connects asynchronously)",
       );
-    const store = deps.store ?? Store.open(config.dbPath, storeOptions(config, log));
+    const store = deps.store ?? Store.open(config.dbPath, storeOptions(config, this.log));
     this.desk = { store, reg: config.reg, holidays: loadHolidayCalendar(config.calendarDir) };
     this.mailDesk = new MailDesk(this.desk, mailDeskOptions(config.mail, deps.mailResolver));
     const chat = Boolean(config.telegram || config.zalo);
@@ -303,6 +325,7 @@ export class DeskService {
     this.scheduler = new Scheduler(this.desk, handlers, this.clock, this.config.pollMs, jobsLog);
     this.scheduler.start();
     this.outboxWorker = this.worker("outbox", this.config.pollMs, async () => {
+      await this.diskRecovered();
       const report = await deliverDue(this.desk.store, this.senders, this.clock(), {
         log: this.log,
         sentUnmarked: this.sentUnmarked,
@@ -538,18 +561,28 @@ export class DeskService {
           // One correlation id per delivery round (`o-`, as for the outbox worker's messages): a failure's log lines
           // and the round's summary share it.
           withCorrelation(newCorrelationId("o"), async () => {
+            const signal = parts.abort.signal;
             const report = await deliverChat(
               this.desk.store,
               this.transports,
               this.pacer,
               this.clock,
-              undefined,
+              // A pace wait (up to a minute in a busy group) ends with the stop, and so does the round: each send is
+              // marked as it goes, so what went out stays sent and the rest waits for the next start.
+              async (ms) => {
+                await sleep(ms, signal);
+                if (signal.aborted) throw new RoundStopped();
+              },
               {
                 ...DEFAULT_DELIVERY,
                 stormEditMs: this.config.chat.stormEditSeconds * 1000,
                 stormRepeatMs: this.config.chat.storm.windowSeconds * 1000,
               },
-            );
+            ).catch((err: unknown) => {
+              if (err instanceof RoundStopped) return null;
+              throw err;
+            });
+            if (!report) return;
             if (report.failed) this.log("chat-delivery", { ...report });
             if (report.failed) this.health.fail("chat", "chat-delivery", new Date());
             else if (report.messages) this.health.ok("chat", new Date());
@@ -795,6 +828,57 @@ export class DeskService {
     } catch (err) {
       this.log("chat-intake-notice-failed", { platform, state, message: (err as Error).message });
     }
+  }
+
+  /** The database's place as a person may read it: the file, or PostgreSQL without its URL (it may hold a password). */
+  private dbPlace(): string {
+    return isPostgresUrl(this.config.dbPath) ? "PostgreSQL" : this.config.dbPath;
+  }
+
+  /**
+   * The database's disk is full: no transaction commits, so the outbox cannot take the admin's notice. Nothing is
+   * half-written (each effect commits with its inbound key or not at all) and mails stay unflagged, updates
+   * unconfirmed; the loops retry by themselves. The log says so in Vietnamese, and the admins are told at once over
+   * the chat transports directly, outside the outbox (the one send that does not go through it: there is no row to
+   * write). At most once per outage and process; the outbox notice when space returns is `diskRecovered`'s.
+   */
+  private diskFull(): void {
+    const since = this.clock();
+    this.diskFullSince = since;
+    const text = `Ổ đĩa chứa cơ sở dữ liệu của bàn trực (${this.dbPlace()}) đã đầy từ ${formatVi(since, this.desk.reg.zone)}: bàn trực không ghi được gì. Thư đến vẫn nằm trong hộp thư, chưa đánh dấu đã đọc; tin nhắn chat chưa được xác nhận; không có gì bị ghi dở. Bàn trực tự thử lại và xử lý tiếp khi có chỗ trống. Đề nghị giải phóng dung lượng ổ đĩa ngay.`;
+    this.baseLog("db-full", { message: text }, "error");
+    void (async () => {
+      const people = (await this.desk.store.read((r) => r.directory.load())).people.filter(
+        (p) => p.role === "admin",
+      );
+      for (const t of this.transports)
+        for (const p of people) {
+          const id = t.platform === "telegram" ? p.telegramId : p.zaloId;
+          if (id) await t.send(id, text);
+        }
+    })().catch((err: Error) => this.baseLog("db-full-notice-failed", { message: err.message }, "error"));
+  }
+
+  /** After a full disk: the first write that works tells the admin and the MCU technician, through the outbox. */
+  private async diskRecovered(): Promise<void> {
+    const since = this.diskFullSince;
+    if (!since) return;
+    const now = this.clock();
+    const zone = this.desk.reg.zone;
+    const text = `Ổ đĩa chứa cơ sở dữ liệu của bàn trực (${this.dbPlace()}) đã có chỗ trống trở lại lúc ${formatVi(now, zone)} (đầy từ ${formatVi(since, zone)}): bàn trực ghi được và đang xử lý tiếp thư, tin nhắn và hẹn giờ bị chậm.`;
+    try {
+      await this.desk.store.tx(async (r) => {
+        for (const recipient of ["admin", "mcu-technician"])
+          await r.outbox.enqueue(
+            { channel: "desk", recipient, kind: "db-full", booking: null, payload: { text } },
+            now,
+          );
+      });
+    } catch {
+      return; // Still full: the next round tries again.
+    }
+    this.diskFullSince = null;
+    this.baseLog("db-full-cleared", { since: since.toISOString() });
   }
 
   private readonly chatPollLog = this.healthLog("chat", { fail: ["telegram-error", "zalo-error"] }, 60_000);

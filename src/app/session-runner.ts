@@ -36,11 +36,20 @@ const INTENT_KEY = (code: string) => `mcu:intent:${code}`;
 const LEG_KEY = (code: string, endpoint: string) => `mcu:leg:${code}:${endpoint}`;
 /** Set (to the instant) while a live session's MCU cannot be reached and the technician was told; "" once back. */
 const DOWN_KEY = (code: string) => `mcu:down:${code}`;
+/** Set once the technician was told that a session passed without being started (the desk was off over it). */
+const MISSED_KEY = (code: string) => `mcu:missed:${code}`;
+
+/** A start later than this after the booked time says how late it is (a tick is seconds; a restart is not). */
+const LATE_START_MS = 5 * 60_000;
+const lateBy = (start: Date, now: Date) => {
+  const late = now.getTime() - start.getTime();
+  return late > LATE_START_MS ? ` muộn ${Math.round(late / 60_000)} phút` : "";
+};
 
 /** A notice to the MCU technician about a live session's conference (desk-critical: ahead of acknowledgements). */
-async function technicianNotice(r: Repos, text: string, now: Date, booking: string) {
+async function technicianNotice(r: Repos, text: string, now: Date, booking: string, kind = "mcu-incident") {
   await r.outbox.enqueue(
-    { channel: "desk", recipient: "mcu-technician", kind: "mcu-incident", booking, payload: { text } },
+    { channel: "desk", recipient: "mcu-technician", kind, booking, payload: { text } },
     now,
   );
 }
@@ -93,6 +102,7 @@ export class SessionRunner {
           await this.start(b, now);
         else if (b.status === "live" && end.getTime() <= now.getTime()) await this.end(b, now);
         else if (b.status === "live") await this.watch(b, now);
+        else if (end.getTime() <= now.getTime()) await this.missed(b, now);
       } catch (err) {
         failure ??= err;
       }
@@ -121,6 +131,25 @@ export class SessionRunner {
     return failed;
   }
 
+  /**
+   * A confirmed session whose end passed before it was ever started (the desk was off over all of it): nothing to
+   * start any more; the technician is told once, so that the host can be called and the time arranged again.
+   */
+  private async missed(b: Booking, now: Date): Promise<void> {
+    if (await this.desk.store.read((r) => r.meta.get(MISSED_KEY(b.code)))) return;
+    await this.desk.store.tx(async (r) => {
+      if (await r.meta.get(MISSED_KEY(b.code))) return;
+      await r.meta.set(MISSED_KEY(b.code), now.toISOString());
+      await technicianNotice(
+        r,
+        `[${b.code}] Phiên họp${b.request.secret ? " mật" : ""} ${formatRangeVi(b.request.start!, b.request.end!, this.desk.reg.zone)} đã qua mà không được mở trên MCU (${this.mcu.kind}): bàn kỹ thuật ngừng hoạt động trong giờ họp${b.request.recording ? ", không có bản ghi để bàn giao" : ""}. Đề nghị liên hệ cơ quan chủ trì để xác nhận và sắp xếp lại nếu cần.`,
+        now,
+        b.code,
+        "session-missed",
+      );
+    });
+  }
+
   async start(b: Booking, now: Date): Promise<void> {
     const id = await this.conferenceFor(b, now);
     const failed = await this.dialAll(b, id);
@@ -141,7 +170,7 @@ export class SessionRunner {
         : `; chưa gọi được ${failed.join(", ")}`;
       await post(
         r,
-        `[${b.code}] Phiên họp${b.request.secret ? " mật" : ""} bắt đầu (${formatRangeVi(b.request.start!, b.request.end!, this.desk.reg.zone)}): đã kết nối ${n - failed.length}/${n} điểm cầu${failed.length ? notCalled : ""}${b.request.recording ? "; đang ghi hình" : ""}.`,
+        `[${b.code}] Phiên họp${b.request.secret ? " mật" : ""} bắt đầu${lateBy(b.request.start!, now)} (${formatRangeVi(b.request.start!, b.request.end!, this.desk.reg.zone)}): đã kết nối ${n - failed.length}/${n} điểm cầu${failed.length ? notCalled : ""}${b.request.recording ? "; đang ghi hình" : ""}.`,
         now,
         b.code,
       );
@@ -334,7 +363,19 @@ export class SessionRunner {
     const id = await this.desk.store.read((r) => r.meta.get(CONF_KEY(b.code)));
     let file: string | null = null;
     if (id) {
-      if (b.request.recording) file = await this.mcu.stopRecording(id);
+      if (b.request.recording)
+        file = await this.mcu.stopRecording(id).catch(async (err: unknown) => {
+          // A desk killed after ending the conference and before committing the end left nothing to stop the
+          // recording of: the MCU refuses, and no longer knows the conference either. Ended, then, not retried for
+          // ever. (`status`, not `findConference`: the CMS's lookup would start a call in a coSpace left behind.)
+          if (!(err instanceof McuRefusedError)) throw err;
+          const gone = await this.mcu.status(id).then(
+            () => false,
+            (e: unknown) => e instanceof McuRefusedError,
+          );
+          if (gone) return null;
+          throw err;
+        });
       await this.mcu.endConference(id, b.code);
     }
     await this.desk.store.tx(async (r) => {
