@@ -370,6 +370,53 @@ describe("desk-critical first", () => {
   });
 });
 
+describe("a message too long for one send", () => {
+  it("resumes after the last part sent when its delivery stops between parts: no part goes twice", async () => {
+    const desk = await makeDesk();
+    const t0 = at("2026-12-10", "09:00").getTime();
+    const lines = Array.from({ length: 9 }, (_, i) => `Dòng ${i + 1}: ${"nội dung ".repeat(10)}`);
+    await desk.store.tx((r) =>
+      r.outbox.enqueue(
+        {
+          channel: "chat",
+          recipient: `telegram:${GROUP}`,
+          kind: "chat-reply",
+          payload: { text: lines.join("\n") },
+        },
+        new Date(t0),
+      ),
+    );
+    const clock = { now: t0 };
+    const p = platform(() => clock.now, { react: false, edit: false });
+    // Three lines a message: three parts of one row.
+    const t = { ...p.t, maxLength: 300 };
+    // The platform goes away after the first part (a stop, a kill, a network cut: the round ends there).
+    let calls = 0;
+    const failing: ChatTransport = {
+      ...t,
+      async send(chat, text, buttons) {
+        if (++calls > 1) throw new Error("mất kết nối");
+        return t.send(chat, text, buttons);
+      },
+    };
+    const wait = async (ms: number) => {
+      clock.now += ms;
+    };
+    await deliverChat(desk.store, [failing], new Pacer(), () => new Date(clock.now), wait);
+    expect(p.sent).toHaveLength(1);
+    // Later, the platform back: the rest goes, and only the rest.
+    for (let round = 0; round < 10; round++) {
+      clock.now += 60_000;
+      await deliverChat(desk.store, [t], new Pacer(), () => new Date(clock.now), wait);
+    }
+    const parts = p.sent.map((m) => m.text);
+    expect(parts.join("\n")).toBe(lines.join("\n"));
+    expect(new Set(parts).size).toBe(parts.length);
+    const [row] = await desk.store.read((r) => r.outbox.list({}));
+    expect(row!.status).toBe("sent");
+  });
+});
+
 /** A bot token made up at test time: never a committed secret. */
 const token = () => `${randomInt(1_000_000, 9_999_999)}:${randomBytes(18).toString("base64url")}`;
 

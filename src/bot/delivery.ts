@@ -360,6 +360,8 @@ async function chatItems(
               const send = () => t.send(chatId, part.text, part.buttons.length ? part.buttons : undefined);
               await (turns[i]!.priority === 0 ? quickRetry(send, wait) : send());
               pacer.record(recipient, now().getTime());
+              const of = part.partOf;
+              if (of) await store.tx((r) => r.outbox.markPartsSent(of.row.id, of.row.payload, of.sent));
             }
             await store.tx(async (r) => {
               for (const id of batch.ids) await r.outbox.markSent(id, now());
@@ -399,11 +401,19 @@ async function chatItems(
 /** The line that acknowledges reports merged per window, when their reactions could not go in time. */
 export const ACK_DIGEST_PREFIX = "Đã tiếp nhận phản ánh:";
 
-function merge(
-  msgs: OutboxMessage[],
-  t: ChatTransport,
-): { ids: number[]; text: string; buttons: ChatButton[][] }[] {
-  const out: { ids: number[]; text: string; buttons: ChatButton[][] }[] = [];
+/**
+ * One message to send: the rows it carries (marked sent once it is), or, for a part of a row too long for one
+ * message that is not its last, the row and how many of its parts are sent once this one is.
+ */
+interface Planned {
+  ids: number[];
+  text: string;
+  buttons: ChatButton[][];
+  partOf?: { row: OutboxMessage; sent: number };
+}
+
+function merge(msgs: OutboxMessage[], t: ChatTransport): Planned[] {
+  const out: Planned[] = [];
   type Batch = { ids: number[]; text: string; buttons: ChatButton[][]; digest?: boolean };
   let cur = null as Batch | null;
   for (const m of msgs) {
@@ -435,9 +445,16 @@ function merge(
       if (cur) out.push(cur);
       cur = null;
       const parts = splitText(text, t.maxLength);
+      // Parts sent before a stop or a kill are not sent again.
+      const sent = Math.min(Number(m.payload.partsSent ?? 0) || 0, parts.length - 1);
       for (const [i, p] of parts.entries()) {
+        if (i < sent) continue;
         const last = i === parts.length - 1;
-        out.push({ ids: last ? [m.id] : [], text: p, buttons: last ? buttons : [] });
+        out.push(
+          last
+            ? { ids: [m.id], text: p, buttons }
+            : { ids: [], text: p, buttons: [], partOf: { row: m, sent: i + 1 } },
+        );
       }
       continue;
     }

@@ -430,6 +430,18 @@ export class OutboxRepo {
     await this.q.markSent.execute({ id, now: now.getTime() });
   }
 
+  /**
+   * A chat message too long for one send goes in parts; each part sent is written down (`partsSent` in its
+   * payload), so that a stop or a kill between parts resumes after the last part sent instead of sending the first
+   * ones again. `payload` is the row's payload as it was read.
+   */
+  async markPartsSent(id: number, payload: Record<string, unknown>, partsSent: number): Promise<void> {
+    await this.db
+      .update(this.outbox)
+      .set({ payload: { ...payload, partsSent } })
+      .where(eq(this.outbox.id, id));
+  }
+
   async fail(id: number, error: string, retryAt: Date | null): Promise<void> {
     const outbox = this.outbox;
     await this.db
