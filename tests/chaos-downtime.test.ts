@@ -54,6 +54,22 @@ describe("the desk off for hours over a session", () => {
     expect(await s.desk.store.read((r) => r.jobs.list(["pending"]))).toEqual([]);
   });
 
+  it("off for three days over it: the first tick after the start still tells of it, and a session left live is ended", async () => {
+    const s = await scene();
+    await restartAt(s, at("2026-12-13", "10:00"));
+    const missed = (await outbox(s.desk, s.code)).filter((m) => m.kind === "session-missed");
+    expect(missed).toHaveLength(1);
+    expect(s.mcu.calls).toEqual([]);
+    // A session the desk started, then the desk was off for three days past its end: it is ended, not left live.
+    const t = await scene();
+    await restartAt(t, at("2026-12-10", "09:00"));
+    expect((await t.desk.store.read((r) => r.bookings.get(t.code)))!.status).toBe("live");
+    const later = new SessionRunner(t.desk, t.mcu);
+    await later.tick(at("2026-12-13", "10:00"));
+    expect((await t.desk.store.read((r) => r.bookings.get(t.code)))!.status).not.toBe("live");
+    expect(t.mcu.calls.slice(-2)).toEqual(["record stop", "end"]);
+  });
+
   it("off over the start: the session starts at once, no check is asked for after the start, the lateness is said", async () => {
     const s = await scene();
     await restartAt(s, at("2026-12-10", "09:40"));

@@ -38,6 +38,8 @@ const LEG_KEY = (code: string, endpoint: string) => `mcu:leg:${code}:${endpoint}
 const DOWN_KEY = (code: string) => `mcu:down:${code}`;
 /** Set once the technician was told that a session passed without being started (the desk was off over it). */
 const MISSED_KEY = (code: string) => `mcu:missed:${code}`;
+/** How far the first tick after a start looks back for sessions left live or never opened. */
+export const LOOK_BACK_AFTER_START_MS = 14 * 24 * 3600_000;
 
 /** A start later than this after the booked time says how late it is (a tick is seconds; a restart is not). */
 const LATE_START_MS = 5 * 60_000;
@@ -76,6 +78,8 @@ async function post(r: Repos, text: string, now: Date, booking?: string, kind = 
  * Operator commands from chat arrive as `mcu` outbox rows and are carried out here, once.
  */
 export class SessionRunner {
+  private lookedBack = false;
+
   constructor(
     private readonly desk: Desk,
     private readonly mcu: McuAdapter,
@@ -84,9 +88,13 @@ export class SessionRunner {
 
   async tick(now: Date): Promise<void> {
     const store = this.desk.store;
+    // A running desk sees every session within a day of its end; the first tick after a start (or a takeover)
+    // looks back further, so that a desk that was off for days still ends what it left live and tells of what it
+    // missed.
+    const back = this.lookedBack ? 24 * 3600_000 : LOOK_BACK_AFTER_START_MS;
     const window = await store.read((r) =>
       r.bookings.list({
-        from: new Date(now.getTime() - 24 * 3600_000),
+        from: new Date(now.getTime() - back),
         to: new Date(now.getTime() + 60_000),
         statuses: ["confirmed", "checked", "live"],
       }),
@@ -107,6 +115,8 @@ export class SessionRunner {
         failure ??= err;
       }
     }
+    // Until a tick went through every session, the next looks back as far (one that failed is tried again).
+    if (!failure) this.lookedBack = true;
     await this.operatorCommands(now);
     if (failure) throw failure;
   }
