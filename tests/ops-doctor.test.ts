@@ -8,7 +8,13 @@ import { SMTPServer } from "smtp-server";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, ROOT } from "../src/app/config.js";
-import { type CheckResult, checkDkimDns, formatDoctor, runDoctor } from "../src/app/ops/doctor.js";
+import {
+  type CheckResult,
+  checkCalendar,
+  checkDkimDns,
+  formatDoctor,
+  runDoctor,
+} from "../src/app/ops/doctor.js";
 import type { DnsResolver } from "../src/mail/authenticity.js";
 import { Store } from "../src/store/store.js";
 import { tempDir } from "./helpers.js";
@@ -254,4 +260,37 @@ describe("doctor", () => {
       await new Promise<void>((r) => server.close(() => r()));
     }
   }, 120_000);
+});
+
+describe("doctor: the yearly holiday files", () => {
+  const ZONE = "Asia/Ho_Chi_Minh";
+  const dirWith = (...years: number[]) => {
+    const dir = tempDir();
+    for (const y of years)
+      writeFileSync(join(dir, `${y}.json`), JSON.stringify({ year: y, source: "thử", off: [], work: [] }));
+    return dir;
+  };
+
+  it("warns from November when next year's file is missing, and names the file to add", () => {
+    // 1 December 2026, 07:00 in Hanoi (00:00 UTC).
+    const december = checkCalendar(dirWith(2026), new Date("2026-12-01T00:00:00Z"), ZONE);
+    expect(december).toMatchObject({ verdict: "warn" });
+    expect(december.detail).toContain("chưa có tệp lịch nghỉ năm 2027");
+    expect(december.fix).toContain("2027.json");
+    // 31 October, 23:30 in Hanoi: not yet.
+    expect(checkCalendar(dirWith(2026), new Date("2026-10-31T16:30:00Z"), ZONE).verdict).toBe("ok");
+    // 1 November 00:30 in Hanoi (still 31 October in UTC): the desk's day counts.
+    expect(checkCalendar(dirWith(2026), new Date("2026-10-31T17:30:00Z"), ZONE).verdict).toBe("warn");
+    expect(checkCalendar(dirWith(2026, 2027), new Date("2026-12-01T00:00:00Z"), ZONE)).toMatchObject({
+      verdict: "ok",
+      detail: "có lịch nghỉ năm 2026 và 2027",
+    });
+  });
+
+  it("warns whenever this year's file is missing: a handover counted in working days could fall on a swapped day off", () => {
+    const r = checkCalendar(dirWith(2025), new Date("2026-03-02T03:00:00Z"), ZONE);
+    expect(r.verdict).toBe("warn");
+    expect(r.detail).toContain("chưa có tệp lịch nghỉ năm 2026");
+    expect(r.detail).toContain("bàn giao bản ghi");
+  });
 });

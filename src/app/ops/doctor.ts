@@ -503,6 +503,43 @@ export function checkBackup(dir: string, now: Date): CheckResult {
   return { name, verdict: "ok", detail };
 }
 
+/** From this day of the year on, next year's holiday file is asked for (the Ministry publishes it in the autumn). */
+const NEXT_YEAR_FROM = { month: 11, day: 1 };
+
+/**
+ * The yearly files of the working-day calendar (`DESK_CALENDAR_DIR/YYYY.json`): the swapped days off, the make-up
+ * Saturdays and the day beside National Day, as the Ministry of Home Affairs publishes them each year. Without a
+ * year's file the fixed holidays and Tết are still computed, but a swap is not known and a deadline counted in
+ * working days (the recording handover) can fall on a day off.
+ */
+export function checkCalendar(dir: string, now: Date, zone: string): CheckResult {
+  const name = "Lịch nghỉ lễ, Tết";
+  const [year, month, day] = new Intl.DateTimeFormat("en-CA", { timeZone: zone })
+    .format(now)
+    .split("-")
+    .map(Number) as [number, number, number];
+  const has = (y: number) => existsSync(join(dir, `${y}.json`));
+  const fileOf = (y: number) => join(dir, `${y}.json`);
+  const fix = (y: number) =>
+    `Khi Bộ Nội vụ công bố lịch nghỉ lễ, Tết năm ${y}, thêm tệp ${fileOf(y)} (theo mẫu tệp năm trước: ngày nghỉ hoán đổi, ngày làm bù, ngày nghỉ liền kề Quốc khánh) rồi khởi động lại dịch vụ.`;
+  if (!has(year))
+    return {
+      name,
+      verdict: "warn",
+      detail: `chưa có tệp lịch nghỉ năm ${year}: các ngày lễ cố định và Tết vẫn được tính, nhưng ngày nghỉ hoán đổi và ngày làm bù chưa có, nên hạn tính theo ngày làm việc (bàn giao bản ghi) có thể sai`,
+      fix: fix(year),
+    };
+  const late = month > NEXT_YEAR_FROM.month || (month === NEXT_YEAR_FROM.month && day >= NEXT_YEAR_FROM.day);
+  if (late && !has(year + 1))
+    return {
+      name,
+      verdict: "warn",
+      detail: `chưa có tệp lịch nghỉ năm ${year + 1}: lịch họp năm ${year + 1} vẫn đăng ký được, nhưng ngày nghỉ hoán đổi và ngày làm bù của năm ${year + 1} chưa được tính`,
+      fix: fix(year + 1),
+    };
+  return { name, verdict: "ok", detail: `có lịch nghỉ năm ${year}${has(year + 1) ? ` và ${year + 1}` : ""}` };
+}
+
 export interface DoctorDeps {
   /** DNS for the DKIM/DMARC check; the system's resolver by default (tests pass a stub). */
   resolver?: DnsResolver;
@@ -558,6 +595,7 @@ export async function runDoctor(
   // On PostgreSQL the database's disk is the server's: the free space that matters here is the backups'.
   results.push(checkDisk(pgUrl ? join(config.ops.backup.dir, "x") : config.dbPath));
   results.push(checkBackup(config.ops.backup.dir, now));
+  results.push(checkCalendar(config.calendarDir, now, config.reg.zone));
   return results;
 }
 
