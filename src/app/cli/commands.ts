@@ -925,8 +925,34 @@ async function reportCommand(config: Config, argv: string[], io: Io): Promise<vo
   }
 }
 
+/**
+ * The lines of USAGE about one command (`booking`) or one of its subcommands (`booking show`), with the usage
+ * header; all of USAGE when none names it.
+ */
+export function usageOf(words: string[]): string {
+  const [header, , ...body] = USAGE.split("\n");
+  const entries: string[][] = [];
+  for (const line of body) {
+    if (/^ {2}\S/.test(line)) entries.push([line]);
+    else if (line.trim()) entries.at(-1)?.push(line);
+  }
+  for (let n = words.length; n > 0; n--) {
+    const name = words.slice(0, n).join(" ");
+    const found = entries.filter((e) => e[0]!.slice(2) === name || e[0]!.slice(2).startsWith(`${name} `));
+    if (found.length) return [header, "", ...found.flat()].join("\n");
+  }
+  return USAGE;
+}
+
+const HELP = new Set(["--help", "-h", "help"]);
+
 export async function runCli(argv: string[], config: Config, io: Io): Promise<void> {
   const [command, ...rest] = argv;
+  // «report --help», «booking show -h»: what the command takes, not a refusal of an unknown option (exit 0).
+  if (command && !HELP.has(command) && rest.some((a) => a === "--help" || a === "-h")) {
+    io.out(usageOf([command, ...rest.filter((a) => !a.startsWith("-")).slice(0, 1)]));
+    return;
+  }
   switch (command) {
     case "directory":
       return directoryCommand(config, rest, io);
