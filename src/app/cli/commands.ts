@@ -872,6 +872,28 @@ async function mcuCheckCommand(config: Config, argv: string[], io: Io): Promise<
 }
 
 // --- report (issue 11) ---
+const WRITE_ERROR_VI: Record<string, string> = {
+  ENOENT: "thư mục chứa nó không tồn tại",
+  ENOTDIR: "một phần của đường dẫn không phải thư mục",
+  EACCES: "không có quyền ghi",
+  EPERM: "không có quyền ghi",
+  EISDIR: "đó là một thư mục",
+  EROFS: "ổ đĩa chỉ đọc",
+  ENOSPC: "ổ đĩa đã đầy",
+  EEXIST: "đã có một tệp cùng tên",
+};
+
+/** Writes to a path the operator gave; a file-system refusal becomes a Vietnamese CliError naming the path. */
+async function writing(path: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    const why = WRITE_ERROR_VI[(err as NodeJS.ErrnoException).code ?? ""];
+    if (!why) throw err;
+    throw new CliError(`Không ghi được «${path}»: ${why}. Hãy chọn đường dẫn khác.`, 1);
+  }
+}
+
 async function reportCommand(config: Config, argv: string[], io: Io): Promise<void> {
   const { values } = args(argv, {
     from: { type: "string" },
@@ -904,22 +926,26 @@ async function reportCommand(config: Config, argv: string[], io: Io): Promise<vo
       throw err;
     }
     const zone = config.reg.zone;
-    if (values.json) io.out(JSON.stringify(report, null, 2));
-    else io.out(reportSummary(report, zone));
+    // The files first: a path that cannot be written is the operator's to fix, said before any summary.
+    const done: string[] = [];
     const xlsx = str("xlsx");
     if (xlsx) {
       const { writeReportWorkbook } = await import("../report/workbook.js");
-      await writeReportWorkbook(report, zone, xlsx);
-      if (!values.json) io.out(`Đã ghi sổ Excel: ${xlsx}`);
+      await writing(xlsx, () => writeReportWorkbook(report, zone, xlsx));
+      done.push(`Đã ghi sổ Excel: ${xlsx}`);
     }
     const dir = str("charts");
     if (dir) {
-      mkdirSync(dir, { recursive: true });
       const { reportCharts } = await import("../report/charts.js");
       const charts = reportCharts(report);
-      for (const [file, svg] of Object.entries(charts)) writeFileSync(join(dir, file), svg);
-      if (!values.json) io.out(`Đã ghi ${Object.keys(charts).length} biểu đồ SVG vào ${dir}`);
+      await writing(dir, async () => {
+        mkdirSync(dir, { recursive: true });
+        for (const [file, svg] of Object.entries(charts)) writeFileSync(join(dir, file), svg);
+      });
+      done.push(`Đã ghi ${Object.keys(charts).length} biểu đồ SVG vào ${dir}`);
     }
+    if (values.json) io.out(JSON.stringify(report, null, 2));
+    else io.out([reportSummary(report, zone), ...done].join("\n"));
   } finally {
     await desk.store.close();
   }
