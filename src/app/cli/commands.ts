@@ -441,6 +441,7 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
           `Thời gian: ${q.start && q.end ? formatRangeVi(q.start, q.end, zone) : "—"}`,
           `Nội dung: ${q.secret ? "(nội dung mật, không hiển thị)" : (q.title ?? "—")}`,
           `Độ mật: ${q.secretUnsure ? "có dấu hiệu mật chưa rõ — xử lý như phiên mật cho đến khi cán bộ kỹ thuật xác định (review … confirm giữ mật; declassify bỏ mật)" : q.secret ? "mật (Điều 5.2): điểm cầu được liên hệ qua kênh bảo mật" : "thường"}`,
+          `Yêu cầu: ${requestNeedsVi(q)}`,
           `Điểm cầu: ${[b.hostEndpoint, ...q.participants].filter(Boolean).join(", ") || "—"}`,
           // The list chat does not carry for a secret session (Điều 5.2): who has not confirmed readiness.
           `Chưa xác nhận sẵn sàng: ${
@@ -573,7 +574,7 @@ async function scheduleCommand(config: Config, argv: string[], io: Io): Promise<
           b.code,
           STATUS_VI[b.status],
           b.request.host ?? "—",
-          b.request.secret ? "(mật)" : (b.request.title ?? "—"),
+          `${b.request.emergency ? "[KHẨN] " : ""}${b.request.secret ? "(mật)" : (b.request.title ?? "—")}`,
           String(endpointCount(b)),
         ]),
       ),
@@ -1052,6 +1053,25 @@ export async function runCli(argv: string[], config: Config, io: Io): Promise<vo
     default:
       throw new CliError(`Lệnh «${command}» không tồn tại.\n\n${USAGE}`, 2);
   }
+}
+
+/**
+ * What the session asks of the desk beyond the slot, as `booking show` prints it: an emergency is prepared first
+ * (Điều 11), a recording must be handed over (Điều 14.2), the city hall room booked.
+ */
+function requestNeedsVi(q: {
+  emergency: boolean;
+  recording: boolean;
+  cityHallRoom: boolean;
+  otherSupport: string | null;
+}): string {
+  const needs = [
+    q.emergency ? "khẩn (Điều 11)" : null,
+    q.recording ? "ghi hình, bàn giao bản ghi trong 2 ngày làm việc (Điều 14.2)" : null,
+    q.cityHallRoom ? "phòng họp trực tuyến UBND TP" : null,
+    q.otherSupport ? `hỗ trợ khác: ${q.otherSupport}` : null,
+  ].filter(Boolean);
+  return needs.join("; ") || "không có";
 }
 
 /** `user password NAME`: the web desk's password of a desk person (src/web/auth/accounts.ts). */
