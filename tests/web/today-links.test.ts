@@ -86,4 +86,27 @@ describe("today's and the review queue's cards", () => {
     expect(text).toContain("(trước 10:30 07/12/2026)");
     expect(text).toContain("Nhận lúc 08:30 07/12/2026 · họp 09:00–10:00 11/12/2026");
   });
+
+  it("the booking page reads a slot as one day, or both days when it runs past midnight", async () => {
+    const { desk, app } = await webDesk({ now: () => NOW });
+    const day = await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    const night = await registerBooking(
+      desk,
+      request({
+        participants: ["CX-00082"],
+        start: at("2026-12-10", "22:00"),
+        end: at("2026-12-11", "01:00"),
+      }),
+      { now: at("2026-12-07", "08:30") },
+    );
+    if (day.duplicate || night.duplicate) throw new Error("duplicate");
+    const tech = await login(app, "tech");
+    const text = async (code: string) =>
+      (await (await app.request(`/dat-lich/${code}`, { headers: { cookie: tech.cookie } })).text())
+        .replace(/<[^>]+>/g, "")
+        .replace(/\s+/g, " ");
+    expect(await text(day.code)).toContain("· họp 09:00–11:00 10/12/2026");
+    // It read «22:00 10/12/2026–01:00», as if the session ended before it began.
+    expect(await text(night.code)).toContain("· họp 22:00 10/12/2026 – 01:00 11/12/2026");
+  });
 });

@@ -8,7 +8,7 @@ import { localDateOf } from "../../core/calendar/zone.js";
 import { requireRole, type WebCtx, type WebEnv, type WebUser, webActor } from "../context.js";
 import { PENDING_PAGE_SIZE, type PendingQueue, type PendingView, pendingBookings } from "../data.js";
 import { flashOf, withFlash } from "../views/flash.js";
-import { countdown, dateTime, hhmm } from "../views/format.js";
+import { countdown, dateTime, hhmm, slot } from "../views/format.js";
 import { Csrf, Layout } from "../views/layout.js";
 import { Pager } from "../views/pager.js";
 
@@ -42,10 +42,7 @@ function PendingCard(p: { v: PendingView; user: WebUser; zone: string; now: Date
         <p class="meta">Chờ cơ quan đăng ký bổ sung thông tin.</p>
       )}
       <p class="meta">
-        Nhận lúc {dateTime(r.receivedAt, p.zone)} · họp{" "}
-        {r.start && r.end && localDateOf(r.start, p.zone) === localDateOf(r.end, p.zone)
-          ? `${hhmm(r.start, p.zone)}–${dateTime(r.end, p.zone)}`
-          : `${dateTime(r.start, p.zone)}${r.end ? ` – ${dateTime(r.end, p.zone)}` : ""}`}
+        Nhận lúc {dateTime(r.receivedAt, p.zone)} · họp {slot(r.start, r.end, p.zone)}
       </p>
       {secret ? (
         <p>
