@@ -244,6 +244,31 @@ describe("GET /bao-cao", () => {
   });
 });
 
+describe("the summary's number formats", () => {
+  it("counts are whole numbers and the readiness a percentage, on the page and in the workbook", async () => {
+    const page = await (await app().request("/bao-cao?year=2026")).text();
+    const summary = Object.fromEntries(tableRows(page, "Tổng hợp").slice(1) as [string, string][]);
+    const readiness = report.endpoints.readiness!;
+    expect(readiness).not.toBeNull();
+    expect(summary["Tỷ lệ điểm cầu xác nhận sẵn sàng"]).toBe(
+      `${(readiness * 100).toLocaleString("vi-VN", { maximumFractionDigits: 1 })}%`,
+    );
+    expect(summary["Năng lực MCU (cổng)"]).toBe(report.mcu.capacity.ports.toLocaleString("vi-VN"));
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await (await app().request("/bao-cao/tai-ve.xlsx?year=2026")).arrayBuffer());
+    const formats = new Map<string, string | undefined>();
+    wb.getWorksheet("Tổng hợp")!.eachRow((row) =>
+      formats.set(String(row.getCell(1).value), row.getCell(2).numFmt),
+    );
+    // Excel shows 11 under «#,##0.##» as «11.», with a separator and no digits after it.
+    expect(formats.get("Phiên họp đã tổ chức")).toBe("#,##0");
+    expect(formats.get("Năng lực MCU (cổng)")).toBe("#,##0");
+    expect(formats.get("Giờ trực tuyến")).toBe("#,##0.00");
+    expect(formats.get("Tỷ lệ điểm cầu xác nhận sẵn sàng")).toBe("0.0%");
+  });
+});
+
 describe("GET /bao-cao/tai-ve.xlsx", () => {
   it("downloads the workbook, which opens with exceljs and holds the same figures", async () => {
     const res = await app().request("/bao-cao/tai-ve.xlsx?half=2026H1");

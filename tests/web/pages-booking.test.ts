@@ -101,7 +101,7 @@ describe("booking page", () => {
     const tech = await login(app, "tech");
     const seen = await (await app.request(`/dat-lich/${code}`, { headers: { cookie: tech.cookie } })).text();
     expect(seen).toContain(code);
-    expect(seen).toContain("09:00 10/12/2026");
+    expect(seen).toContain("09:00–11:00 10/12/2026");
     expect(seen).toContain("phiên họp mật");
     expect(seen).not.toContain(title);
     expect(seen).not.toContain("CX-00008");

@@ -441,6 +441,7 @@ async function bookingCommand(config: Config, argv: string[], io: Io): Promise<v
           `Thời gian: ${q.start && q.end ? formatRangeVi(q.start, q.end, zone) : "—"}`,
           `Nội dung: ${q.secret ? "(nội dung mật, không hiển thị)" : (q.title ?? "—")}`,
           `Độ mật: ${q.secretUnsure ? "có dấu hiệu mật chưa rõ — xử lý như phiên mật cho đến khi cán bộ kỹ thuật xác định (review … confirm giữ mật; declassify bỏ mật)" : q.secret ? "mật (Điều 5.2): điểm cầu được liên hệ qua kênh bảo mật" : "thường"}`,
+          `Yêu cầu: ${requestNeedsVi(q)}`,
           `Điểm cầu: ${[b.hostEndpoint, ...q.participants].filter(Boolean).join(", ") || "—"}`,
           // The list chat does not carry for a secret session (Điều 5.2): who has not confirmed readiness.
           `Chưa xác nhận sẵn sàng: ${
@@ -573,7 +574,7 @@ async function scheduleCommand(config: Config, argv: string[], io: Io): Promise<
           b.code,
           STATUS_VI[b.status],
           b.request.host ?? "—",
-          b.request.secret ? "(mật)" : (b.request.title ?? "—"),
+          `${b.request.emergency ? "[KHẨN] " : ""}${b.request.secret ? "(mật)" : (b.request.title ?? "—")}`,
           String(endpointCount(b)),
         ]),
       ),
@@ -872,6 +873,28 @@ async function mcuCheckCommand(config: Config, argv: string[], io: Io): Promise<
 }
 
 // --- report (issue 11) ---
+const WRITE_ERROR_VI: Record<string, string> = {
+  ENOENT: "thư mục chứa nó không tồn tại",
+  ENOTDIR: "một phần của đường dẫn không phải thư mục",
+  EACCES: "không có quyền ghi",
+  EPERM: "không có quyền ghi",
+  EISDIR: "đó là một thư mục",
+  EROFS: "ổ đĩa chỉ đọc",
+  ENOSPC: "ổ đĩa đã đầy",
+  EEXIST: "đã có một tệp cùng tên",
+};
+
+/** Writes to a path the operator gave; a file-system refusal becomes a Vietnamese CliError naming the path. */
+async function writing(path: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (err) {
+    const why = WRITE_ERROR_VI[(err as NodeJS.ErrnoException).code ?? ""];
+    if (!why) throw err;
+    throw new CliError(`Không ghi được «${path}»: ${why}. Hãy chọn đường dẫn khác.`, 1);
+  }
+}
+
 async function reportCommand(config: Config, argv: string[], io: Io): Promise<void> {
   const { values } = args(argv, {
     from: { type: "string" },
@@ -904,29 +927,59 @@ async function reportCommand(config: Config, argv: string[], io: Io): Promise<vo
       throw err;
     }
     const zone = config.reg.zone;
-    if (values.json) io.out(JSON.stringify(report, null, 2));
-    else io.out(reportSummary(report, zone));
+    // The files first: a path that cannot be written is the operator's to fix, said before any summary.
+    const done: string[] = [];
     const xlsx = str("xlsx");
     if (xlsx) {
       const { writeReportWorkbook } = await import("../report/workbook.js");
-      await writeReportWorkbook(report, zone, xlsx);
-      if (!values.json) io.out(`Đã ghi sổ Excel: ${xlsx}`);
+      await writing(xlsx, () => writeReportWorkbook(report, zone, xlsx));
+      done.push(`Đã ghi sổ Excel: ${xlsx}`);
     }
     const dir = str("charts");
     if (dir) {
-      mkdirSync(dir, { recursive: true });
       const { reportCharts } = await import("../report/charts.js");
       const charts = reportCharts(report);
-      for (const [file, svg] of Object.entries(charts)) writeFileSync(join(dir, file), svg);
-      if (!values.json) io.out(`Đã ghi ${Object.keys(charts).length} biểu đồ SVG vào ${dir}`);
+      await writing(dir, async () => {
+        mkdirSync(dir, { recursive: true });
+        for (const [file, svg] of Object.entries(charts)) writeFileSync(join(dir, file), svg);
+      });
+      done.push(`Đã ghi ${Object.keys(charts).length} biểu đồ SVG vào ${dir}`);
     }
+    if (values.json) io.out(JSON.stringify(report, null, 2));
+    else io.out([reportSummary(report, zone), ...done].join("\n"));
   } finally {
     await desk.store.close();
   }
 }
 
+/**
+ * The lines of USAGE about one command (`booking`) or one of its subcommands (`booking show`), with the usage
+ * header; all of USAGE when none names it.
+ */
+export function usageOf(words: string[]): string {
+  const [header, , ...body] = USAGE.split("\n");
+  const entries: string[][] = [];
+  for (const line of body) {
+    if (/^ {2}\S/.test(line)) entries.push([line]);
+    else if (line.trim()) entries.at(-1)?.push(line);
+  }
+  for (let n = words.length; n > 0; n--) {
+    const name = words.slice(0, n).join(" ");
+    const found = entries.filter((e) => e[0]!.slice(2) === name || e[0]!.slice(2).startsWith(`${name} `));
+    if (found.length) return [header, "", ...found.flat()].join("\n");
+  }
+  return USAGE;
+}
+
+const HELP = new Set(["--help", "-h", "help"]);
+
 export async function runCli(argv: string[], config: Config, io: Io): Promise<void> {
   const [command, ...rest] = argv;
+  // «report --help», «booking show -h»: what the command takes, not a refusal of an unknown option (exit 0).
+  if (command && !HELP.has(command) && rest.some((a) => a === "--help" || a === "-h")) {
+    io.out(usageOf([command, ...rest.filter((a) => !a.startsWith("-")).slice(0, 1)]));
+    return;
+  }
   switch (command) {
     case "directory":
       return directoryCommand(config, rest, io);
@@ -1000,6 +1053,25 @@ export async function runCli(argv: string[], config: Config, io: Io): Promise<vo
     default:
       throw new CliError(`Lệnh «${command}» không tồn tại.\n\n${USAGE}`, 2);
   }
+}
+
+/**
+ * What the session asks of the desk beyond the slot, as `booking show` prints it: an emergency is prepared first
+ * (Điều 11), a recording must be handed over (Điều 14.2), the city hall room booked.
+ */
+function requestNeedsVi(q: {
+  emergency: boolean;
+  recording: boolean;
+  cityHallRoom: boolean;
+  otherSupport: string | null;
+}): string {
+  const needs = [
+    q.emergency ? "khẩn (Điều 11)" : null,
+    q.recording ? "ghi hình, bàn giao bản ghi trong 2 ngày làm việc (Điều 14.2)" : null,
+    q.cityHallRoom ? "phòng họp trực tuyến UBND TP" : null,
+    q.otherSupport ? `hỗ trợ khác: ${q.otherSupport}` : null,
+  ].filter(Boolean);
+  return needs.join("; ") || "không có";
 }
 
 /** `user password NAME`: the web desk's password of a desk person (src/web/auth/accounts.ts). */

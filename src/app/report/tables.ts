@@ -39,6 +39,9 @@ const ROUTE_VI: Record<string, string> = { mcu: "Kỹ thuật MCU", wan: "Trực
 export const DATE_TIME = "dd/mm/yyyy hh:mm";
 export const DATE = "dd/mm/yyyy";
 export const PERCENT = "0.0%";
+export const INTEGER = "#,##0";
+export const DECIMAL = "#,##0.00";
+export const MINUTES = "#,##0.0";
 
 /** An instant as the wall-clock time in the zone, so Excel (which has no zones) shows Hanoi time. */
 export function excelTime(iso: string, zone: string): Date {
@@ -65,46 +68,56 @@ export interface Table {
   name: string;
   columns: Column[];
   rows: Cell[][];
+  /**
+   * Per row, the number format of its numeric cells, over the column's: the summary mixes counts, hours, minutes
+   * and a rate in one column, and one «#,##0.##» for all of them made Excel show every count with a trailing
+   * separator («11.») and the readiness rate as «0.85».
+   */
+  formats?: (string | undefined)[];
 }
 
 const pctOf = (met: number, total: number) => (total ? met / total : null);
 
 export function reportTables(report: Report, zone: string): Table[] {
   const tables: Table[] = [];
-  const add = (name: string, columns: Column[], rows: Cell[][]) => tables.push({ name, columns, rows });
+  const add = (name: string, columns: Column[], rows: Cell[][], formats?: (string | undefined)[]) =>
+    tables.push({ name, columns, rows, ...(formats ? { formats } : {}) });
   const s = report.sessions;
   const { answer, check, handover } = report.sla;
+  // [label, value, number format]: a text value (the SLAs' «đạt/tổng») has none.
+  const summary: [string, Cell, string?][] = [
+    ["Phiên họp đã tổ chức", s.held, INTEGER],
+    ["Phiên họp bị hủy", s.cancelled, INTEGER],
+    ["Phiên họp bị nhường cho phiên ưu tiên", s.displaced, INTEGER],
+    ["Phiên khẩn cấp", s.emergencies, INTEGER],
+    ["Phiên do Chủ tịch thông báo (Điều 11)", s.chairNotified, INTEGER],
+    ...(report.secretOmitted ? [] : [["Phiên mật (chỉ đếm)", s.secret, INTEGER] as [string, Cell, string]]),
+    ["Giờ trực tuyến", s.hoursOnline, DECIMAL],
+    ["Lượt kết nối điểm cầu", s.connections, INTEGER],
+    ["Số điểm cầu bình quân mỗi phiên", s.meanEndpoints, DECIMAL],
+    ["Đăng ký tiếp nhận", report.registrations.total, INTEGER],
+    [`${SLA_VI.answer}: đạt/tổng`, `${answer.met}/${answer.total}`],
+    [`${SLA_VI.check}: đạt/tổng`, `${check.met}/${check.total}`],
+    [`${SLA_VI.handover}: đạt/tổng`, `${handover.met}/${handover.total}`],
+    ["Sự cố", report.incidents.total, INTEGER],
+    ["Sự cố do cán bộ báo", report.incidents.byStaff, INTEGER],
+    ["Sự cố do hệ thống giám sát MCU phát hiện", report.incidents.byMonitor, INTEGER],
+    ["Thời gian tiếp nhận sự cố P50 (phút)", report.incidents.ackMinutes.p50, MINUTES],
+    ["Thời gian tiếp nhận sự cố P90 (phút)", report.incidents.ackMinutes.p90, MINUTES],
+    ["Thời gian khắc phục sự cố P50 (phút)", report.incidents.resolveMinutes.p50, MINUTES],
+    ["Thời gian khắc phục sự cố P90 (phút)", report.incidents.resolveMinutes.p90, MINUTES],
+    ["Số phòng họp MCU đồng thời cao nhất", report.mcu.peakConferences, INTEGER],
+    ["Năng lực MCU (phòng họp đồng thời)", report.mcu.capacity.conferences, INTEGER],
+    ["Số cổng MCU đồng thời cao nhất", report.mcu.peakPorts, INTEGER],
+    ["Năng lực MCU (cổng)", report.mcu.capacity.ports, INTEGER],
+    ["Tỷ lệ điểm cầu xác nhận sẵn sàng", report.endpoints.readiness, PERCENT],
+    ["Điểm cầu chưa sử dụng trong kỳ", report.endpoints.neverUsed.length, INTEGER],
+  ];
   add(
     "Tổng hợp",
-    [{ header: "Chỉ tiêu" }, { header: "Giá trị", numFmt: "#,##0.##" }],
-    [
-      ["Phiên họp đã tổ chức", s.held],
-      ["Phiên họp bị hủy", s.cancelled],
-      ["Phiên họp bị nhường cho phiên ưu tiên", s.displaced],
-      ["Phiên khẩn cấp", s.emergencies],
-      ["Phiên do Chủ tịch thông báo (Điều 11)", s.chairNotified],
-      ...(report.secretOmitted ? [] : [["Phiên mật (chỉ đếm)", s.secret] as Cell[]]),
-      ["Giờ trực tuyến", s.hoursOnline],
-      ["Lượt kết nối điểm cầu", s.connections],
-      ["Số điểm cầu bình quân mỗi phiên", s.meanEndpoints],
-      ["Đăng ký tiếp nhận", report.registrations.total],
-      [`${SLA_VI.answer}: đạt/tổng`, `${answer.met}/${answer.total}`],
-      [`${SLA_VI.check}: đạt/tổng`, `${check.met}/${check.total}`],
-      [`${SLA_VI.handover}: đạt/tổng`, `${handover.met}/${handover.total}`],
-      ["Sự cố", report.incidents.total],
-      ["Sự cố do cán bộ báo", report.incidents.byStaff],
-      ["Sự cố do hệ thống giám sát MCU phát hiện", report.incidents.byMonitor],
-      ["Thời gian tiếp nhận sự cố P50 (phút)", report.incidents.ackMinutes.p50],
-      ["Thời gian tiếp nhận sự cố P90 (phút)", report.incidents.ackMinutes.p90],
-      ["Thời gian khắc phục sự cố P50 (phút)", report.incidents.resolveMinutes.p50],
-      ["Thời gian khắc phục sự cố P90 (phút)", report.incidents.resolveMinutes.p90],
-      ["Số phòng họp MCU đồng thời cao nhất", report.mcu.peakConferences],
-      ["Năng lực MCU (phòng họp đồng thời)", report.mcu.capacity.conferences],
-      ["Số cổng MCU đồng thời cao nhất", report.mcu.peakPorts],
-      ["Năng lực MCU (cổng)", report.mcu.capacity.ports],
-      ["Tỷ lệ điểm cầu xác nhận sẵn sàng", report.endpoints.readiness],
-      ["Điểm cầu chưa sử dụng trong kỳ", report.endpoints.neverUsed.length],
-    ],
+    [{ header: "Chỉ tiêu" }, { header: "Giá trị" }],
+    summary.map(([label, value]) => [label, value]),
+    summary.map(([, , format]) => format),
   );
 
   add(

@@ -21,10 +21,23 @@ function cellText(v: unknown): string {
 }
 
 /** One sheet: Vietnamese headers in a frozen bold row, number/date formats, widths that fit the content. */
-function sheet(wb: ExcelJS.Workbook, name: string, columns: Column[], rows: unknown[][]): ExcelJS.Worksheet {
+function sheet(
+  wb: ExcelJS.Workbook,
+  name: string,
+  columns: Column[],
+  rows: unknown[][],
+  formats: (string | undefined)[] = [],
+): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(name, { views: [{ state: "frozen", ySplit: 1 }] });
   ws.addRow(columns.map((c) => c.header)).font = { bold: true };
-  for (const r of rows) ws.addRow(r);
+  rows.forEach((r, n) => {
+    const row = ws.addRow(r);
+    const format = formats[n];
+    if (format)
+      r.forEach((v, i) => {
+        if (typeof v === "number") row.getCell(i + 1).numFmt = format;
+      });
+  });
   columns.forEach((c, i) => {
     const col = ws.getColumn(i + 1);
     if (c.numFmt) col.numFmt = c.numFmt;
@@ -77,7 +90,7 @@ export function reportWorkbook(report: Report, zone: string): ExcelJS.Workbook {
   for (const c of [2, 3, 5, 6, 7, 8])
     cover.getCell(`B${c}`).alignment = { horizontal: "left", wrapText: true };
 
-  for (const t of reportTables(report, zone)) sheet(wb, t.name, t.columns, t.rows);
+  for (const t of reportTables(report, zone)) sheet(wb, t.name, t.columns, t.rows, t.formats);
   return wb;
 }
 

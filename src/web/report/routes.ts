@@ -9,7 +9,9 @@ import {
   type Column,
   DATE_TIME,
   definitionsOf,
+  INTEGER,
   LEGAL_BASIS_VI,
+  MINUTES,
   PERCENT,
   reportTables,
   SECRET_OMITTED_VI,
@@ -111,16 +113,20 @@ const DEC = nf(2);
 const PCT = nf(1);
 const pad = (n: number) => String(n).padStart(2, "0");
 
-/** A table cell as the page shows it: the workbook's number and date formats, Vietnamese separators. */
-export function cellText(v: Cell, col: Column): string {
+/**
+ * A table cell as the page shows it: the workbook's number and date formats (the row's own, else the column's),
+ * Vietnamese separators.
+ */
+export function cellText(v: Cell, col: Column, format = col.numFmt): string {
   if (v === null) return "—";
   if (v instanceof Date) {
     const d = `${pad(v.getUTCDate())}/${pad(v.getUTCMonth() + 1)}/${v.getUTCFullYear()}`;
     return col.numFmt === DATE_TIME ? `${d} ${pad(v.getUTCHours())}:${pad(v.getUTCMinutes())}` : d;
   }
   if (typeof v === "string") return v;
-  if (col.numFmt === PERCENT) return `${PCT.format(v * 100)}%`;
-  if (col.numFmt === "#,##0") return INT.format(v);
+  if (format === PERCENT) return `${PCT.format(v * 100)}%`;
+  if (format === INTEGER) return INT.format(v);
+  if (format === MINUTES) return PCT.format(v);
   return DEC.format(v);
 }
 
@@ -154,11 +160,11 @@ function table(t: ReturnType<typeof reportTables>[number]): Html {
 <table>
 <thead><tr>${t.columns.map((c) => html`<th scope="col">${c.header}</th>`)}</tr></thead>
 <tbody>${shown.map(
-    (r) =>
+    (r, n) =>
       html`<tr>${r.map((v, i) => {
         const col = t.columns[i]!;
         const numeric = typeof v === "number" || v instanceof Date;
-        return html`<td${numeric ? raw(' class="num"') : ""}>${cellText(v, col)}</td>`;
+        return html`<td${numeric ? raw(' class="num"') : ""}>${cellText(v, col, t.formats?.[n] ?? col.numFmt)}</td>`;
       })}</tr>`,
   )}</tbody>
 </table>${

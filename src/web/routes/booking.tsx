@@ -11,7 +11,7 @@ import type { CalendarData } from "../../mail/smtp-sender.js";
 import type { OutboxMessage } from "../../store/queue-repos.js";
 import { requireRole, requireUser, type WebCtx, type WebEnv, type WebUser, webActor } from "../context.js";
 import { flashOf, withFlash } from "../views/flash.js";
-import { dateTime } from "../views/format.js";
+import { dateTime, slot } from "../views/format.js";
 import { Csrf, Layout } from "../views/layout.js";
 import { REVIEW_ROLES } from "./pending.js";
 
@@ -135,10 +135,7 @@ async function BookingPage(p: {
   return (
     <Layout title={`Lịch họp ${b.code}`} user={p.user} current="/lich-noi-bo" flash={p.flash ?? null}>
       <p>
-        Trạng thái: <strong>{STATUS_VI[b.status]}</strong> · họp{" "}
-        {r.start
-          ? `${dateTime(r.start, zone)}${r.end ? `–${dateTime(r.end, zone).slice(0, 5)}` : ""}`
-          : "chưa rõ"}
+        Trạng thái: <strong>{STATUS_VI[b.status]}</strong> · họp {slot(r.start, r.end, zone)}
         {r.secret ? (
           <>
             {" "}

@@ -4,10 +4,11 @@ import { DeskError } from "../../app/desk.js";
 import { fieldVi } from "../../core/booking/rules.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import { REASON_VI } from "../../core/booking/types.js";
+import { localDateOf } from "../../core/calendar/zone.js";
 import { requireRole, type WebCtx, type WebEnv, type WebUser, webActor } from "../context.js";
 import { PENDING_PAGE_SIZE, type PendingQueue, type PendingView, pendingBookings } from "../data.js";
 import { flashOf, withFlash } from "../views/flash.js";
-import { countdown, dateTime, hhmm } from "../views/format.js";
+import { countdown, dateTime, hhmm, slot } from "../views/format.js";
 import { Csrf, Layout } from "../views/layout.js";
 import { Pager } from "../views/pager.js";
 
@@ -22,7 +23,7 @@ function PendingCard(p: { v: PendingView; user: WebUser; zone: string; now: Date
   return (
     <article class="card" aria-labelledby={`cx-${id}`}>
       <h3 id={`cx-${id}`}>
-        {b.code} <span class="tag">{STATUS_VI[b.status]}</span>
+        <a href={`/dat-lich/${b.code}`}>{b.code}</a> <span class="tag">{STATUS_VI[b.status]}</span>
       </h3>
       {p.v.deadline ? (
         <p>
@@ -30,14 +31,18 @@ function PendingCard(p: { v: PendingView; user: WebUser; zone: string; now: Date
           <strong class={p.v.deadline < p.now ? "bad" : "warn"} data-deadline={p.v.deadline.toISOString()}>
             {countdown(p.v.deadline, p.now)}
           </strong>{" "}
-          (trước {hhmm(p.v.deadline, p.zone)})
+          {/* A deadline of another day (a registration overdue since Monday) is no «trước 10:30» today. */}
+          (trước{" "}
+          {localDateOf(p.v.deadline, p.zone) === localDateOf(p.now, p.zone)
+            ? hhmm(p.v.deadline, p.zone)
+            : dateTime(p.v.deadline, p.zone)}
+          )
         </p>
       ) : (
         <p class="meta">Chờ cơ quan đăng ký bổ sung thông tin.</p>
       )}
       <p class="meta">
-        Nhận lúc {dateTime(r.receivedAt, p.zone)} · họp {dateTime(r.start, p.zone)}
-        {r.end ? `–${hhmm(r.end, p.zone)}` : ""}
+        Nhận lúc {dateTime(r.receivedAt, p.zone)} · họp {slot(r.start, r.end, p.zone)}
       </p>
       {secret ? (
         <p>

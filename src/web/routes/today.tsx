@@ -15,8 +15,16 @@ function SessionCard(p: { s: SessionView; user: WebUser; zone: string; now: Date
   return (
     <article class="card" aria-labelledby={`ph-${b.code}`}>
       <h3 id={`ph-${b.code}`}>
-        {hhmm(b.request.start, p.zone)}–{hhmm(b.request.end, p.zone)} · {b.code}{" "}
+        {hhmm(b.request.start, p.zone)}–{hhmm(b.request.end, p.zone)} ·{" "}
+        <a href={`/dat-lich/${b.code}`}>{b.code}</a>{" "}
         <span class={`tag ${live ? "ok" : ""}`}>{STATUS_VI[b.status]}</span>
+        {/* Điều 11: an emergency is prepared first; a secret card says nothing but that it is secret. */}
+        {b.request.emergency && !secret ? (
+          <>
+            {" "}
+            <span class="tag bad">khẩn</span>
+          </>
+        ) : null}
       </h3>
       {secret ? (
         <p>
