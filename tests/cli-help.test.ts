@@ -1,7 +1,8 @@
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli, USAGE } from "../src/app/cli/commands.js";
-import { loadConfig } from "../src/app/config.js";
+import { loadConfig, ROOT } from "../src/app/config.js";
 import { tempDir } from "./helpers.js";
 
 /** `--help` after a command, as an operator types it: the command's lines of the usage, exit code 0. */
@@ -39,5 +40,21 @@ describe("CLI --help after a command", () => {
 
   it("--help alone still prints the whole usage", async () => {
     expect(await help("--help")).toBe(USAGE);
+  });
+
+  it("doctor --help from the command line prints the usage and runs no check", () => {
+    const res = spawnSync(
+      process.execPath,
+      ["--import", "tsx", join(ROOT, "src/app/cli/main.ts"), "doctor", "--help"],
+      {
+        cwd: ROOT,
+        encoding: "utf8",
+        env: { ...process.env, DESK_DB: join(tempDir(), "never-opened.db") },
+      },
+    );
+    expect(res.status).toBe(0);
+    expect(res.stdout).toContain("doctor");
+    expect(res.stdout).toContain("Cách dùng: npm run cli -- <lệnh> [tùy chọn]");
+    expect(res.stdout).not.toContain("Kiểm tra sức khỏe");
   });
 });

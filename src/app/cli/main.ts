@@ -38,8 +38,10 @@ function readHidden(prompt: string): Promise<string> {
 }
 
 try {
-  // The doctor reports an invalid configuration as one of its checks instead of stopping at it.
-  if (process.argv[2] === "doctor") {
+  // The doctor reports an invalid configuration as one of its checks instead of stopping at it. «doctor --help»
+  // is the usage, as for every command (runCli), not a run of every check.
+  const asksHelp = process.argv.slice(3).some((a) => a === "--help" || a === "-h");
+  if (process.argv[2] === "doctor" && !asksHelp) {
     await doctorCommand(() => loadConfig(), { out: say, now: () => new Date() });
   } else {
     const config = loadConfig();
