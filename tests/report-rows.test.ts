@@ -124,8 +124,23 @@ it("folds audit trails, roll calls and directory ids in SQL exactly as the defin
   ev("T-4", at("2026-12-30", "08:00").getTime(), null, "received", "tiếp nhận");
   ev("T-4", at("2026-12-30", "11:00").getTime(), "received", "needs-info", "missing-fields");
 
+  // B5: confirmed for a day in the period, never opened on the MCU (the desk was off), received the year before:
+  // neither held nor cancelled, so its host has no row of zeros in «Theo cơ quan».
+  booking(
+    "T-5",
+    "confirmed",
+    "Sở Chưa Họp",
+    null,
+    at("2026-06-01", "09:00"),
+    60,
+    "mail",
+    at("2025-12-20", "08:00"),
+    [],
+  );
+
   await s.flush();
   const report = await buildReport(desk, periodOf({ year: "2026" }), {}, at("2027-01-15", "09:00"));
+  expect(report.sessions.byAgency.map((a) => a.agency)).not.toContain("Sở Chưa Họp");
 
   // Readiness, by hand: T-1 books 3 endpoints, of which hostEp and NGOAI-1 confirmed (hostEp twice; ep2 only with a
   // tab, after a newline or capitalised; ep3 is not booked); T-2 books 1, unconfirmed.

@@ -583,7 +583,9 @@ export function computeReport(
       ...sessions,
       hoursOnline: round(sessions.hoursOnline),
       meanEndpoints: sessions.held ? round(sessions.connections / sessions.held) : null,
+      // An agency whose sessions in the period were neither held nor cancelled (never opened) has nothing to show.
       byAgency: [...agencyRows.values()]
+        .filter((a) => a.held > 0 || a.cancelled > 0)
         .map((a) => ({ ...a, hours: round(a.hours) }))
         .sort((x, y) => y.held - x.held || x.agency.localeCompare(y.agency)),
       byLevel: [...levelRows.values()].map((l) => ({ ...l, hours: round(l.hours) })),
