@@ -107,6 +107,17 @@ describe("moving a session from the web desk", () => {
       expect(res.status, JSON.stringify(fields)).toBe(400);
       expect(await res.text()).toContain(said);
     }
+    // A slot already past (NOW is 08/12 10:00): said as a technician reads it, not as the clerk's lead-time rule.
+    for (const fields of [
+      { ngay: "2026-12-07", tu: "09:00", den: "10:00" },
+      { ngay: "2026-12-08", tu: "09:00", den: "11:00" },
+    ]) {
+      const res = await move(app, code, tech, fields);
+      expect(res.status, JSON.stringify(fields)).toBe(409);
+      const text = await res.text();
+      expect(text).toContain(`Không thể dời lịch họp ${code} sang thời gian đã qua`);
+      expect(text).not.toContain("Điều 12.2a");
+    }
     const wan = await login(app, "wan");
     expect((await move(app, code, wan, { ngay: "2026-12-10", tu: "14:00", den: "15:00" })).status).toBe(403);
     expect((await desk.store.read((r) => r.bookings.get(code)))?.request.start?.toISOString()).toBe(

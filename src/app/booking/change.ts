@@ -124,6 +124,13 @@ export async function changeBooking(
         `Lịch họp ${code} đã ở đúng thời gian này (${formatRangeVi(start, end, desk.reg.zone)}); không có gì thay đổi và không gửi thư nào.`,
         "unchanged",
       );
+    // A technician's slot already past is a slip of the date or hour: said as such, not with the clerk's lead-time
+    // rule (Điều 12.2a), and nothing is written or mailed.
+    if (opts.refuseQuietly && start && start.getTime() <= now.getTime())
+      throw new DeskError(
+        `Không thể dời lịch họp ${code} sang thời gian đã qua (${formatRangeVi(start, end ?? start, desk.reg.zone)}); lịch cũ được giữ nguyên. Hãy kiểm tra lại ngày và giờ.`,
+        "change-refused",
+      );
     const req: BookingRequest = {
       ...old,
       host: patch.host ?? old.host,
