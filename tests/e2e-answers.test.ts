@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
 import { loadHolidayCalendar } from "../src/app/config.js";
 import { offHoursRemark } from "../src/core/booking/messages.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";
-import { at, CALENDAR_DIR, makeDesk } from "./helpers.js";
+import { at, CALENDAR_DIR, makeDesk, request } from "./helpers.js";
 import { lastAnswer, mailDeskOf } from "./support/mail-desk.js";
 import { mail, template } from "./support/service.js";
 
@@ -52,6 +53,30 @@ describe("the answer points out a day off or a time outside office hours", () =>
     expect(text).toContain(
       "Lưu ý: phiên họp ngoài giờ hành chính (07:30–17:00); đề nghị kiểm tra lại giờ họp.",
     );
+  });
+
+  it("an emergency on a holiday evening is said to be arranged, not sent back to be checked", async () => {
+    const desk = await makeDesk();
+    const received = at("2027-01-01", "08:00");
+    const res = await registerBooking(
+      desk,
+      request({
+        emergency: true,
+        start: at("2027-01-01", "19:00"),
+        end: at("2027-01-01", "20:00"),
+        receivedAt: received,
+      }),
+      { now: received },
+    );
+    expect(res.duplicate ? null : res.decision.outcome).toBe("confirmed");
+    const text = (await desk.store.read((r) => r.outbox.list()))
+      .filter((m) => m.channel === "mail")
+      .map((m) => String(m.payload.text))
+      .join("\n");
+    expect(text).toContain(
+      "Lưu ý: Thứ Sáu, 01/01/2027 là ngày nghỉ (Tết Dương lịch); phiên họp ngoài giờ hành chính (07:30–17:00); phiên họp khẩn vẫn được bố trí.",
+    );
+    expect(text).not.toContain("đề nghị kiểm tra lại");
   });
 
   it("a session on a working day in office hours carries no note", async () => {

@@ -118,7 +118,7 @@ export async function notify(
       }),
       opts.lead,
     ) +
-      offHoursNote(remark) +
+      offHoursNote(remark, b.request.emergency) +
       (opts.remarks ?? []).map((x) => `\nLưu ý: ${x}`).join("");
   const channel = replyChannel(b.request.channel);
   if (channel && !opts.suppressReply) {

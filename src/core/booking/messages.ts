@@ -185,9 +185,14 @@ export function offHoursRemark(
   return day || time ? { day, time } : null;
 }
 
-/** The remark as the clerk reads it in the answer. */
-export function offHoursNote(remark: ReturnType<typeof offHoursRemark>): string {
+/**
+ * The remark as the clerk reads it in the answer. An emergency (Điều 11) on a day off or at night is meant: it is
+ * said to be arranged, not asked to be checked.
+ */
+export function offHoursNote(remark: ReturnType<typeof offHoursRemark>, emergency = false): string {
   if (!remark) return "";
+  if (emergency)
+    return `\nLưu ý: ${[remark.day, remark.time].filter(Boolean).join("; ")}; phiên họp khẩn vẫn được bố trí.`;
   return (
     (remark.day ? `\nLưu ý: ${remark.day}; đề nghị kiểm tra lại ngày họp.` : "") +
     (remark.time ? `\nLưu ý: ${remark.time}; đề nghị kiểm tra lại giờ họp.` : "")
