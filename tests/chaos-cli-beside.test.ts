@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { bookingCode } from "../src/core/booking/code.js";
 import { Store } from "../src/store/store.js";
-import { request, sampleDirectory, tempDir } from "./helpers.js";
+import { request, sampleDirectory, storedBooking, tempDir } from "./helpers.js";
 import { cliHere } from "./support/cli-here.js";
 import { DeskProcess, waitUntil } from "./support/desk-process.js";
 import { useMailServers } from "./support/mail-servers.js";
@@ -33,22 +33,12 @@ describe("the CLI writing while the desk runs on the same SQLite file", () => {
       for (const [i, code] of codes.entries()) {
         const start = new Date(Date.UTC(2026, 11, 21 + i, 2));
         const now = new Date();
-        await r.bookings.save({
-          code,
-          status: "confirmed",
-          request: request({
-            participants: [dial[2 * i]!, dial[2 * i + 1]!],
-            start,
-            end: new Date(start.getTime() + 3600_000),
-          }),
-          hostEndpoint: "SCT-01",
-          priority: 1,
-          reasons: [],
-          missing: [],
-          sequence: 0,
-          createdAt: now,
-          updatedAt: now,
+        const req = request({
+          participants: [dial[2 * i]!, dial[2 * i + 1]!],
+          start,
+          end: new Date(start.getTime() + 3600_000),
         });
+        await r.bookings.save(storedBooking(code, "confirmed", req, now));
       }
     });
     await store.close();

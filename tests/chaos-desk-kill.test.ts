@@ -7,7 +7,7 @@ import { bookingCode } from "../src/core/booking/code.js";
 import type { Booking, BookingStatus } from "../src/core/booking/types.js";
 import { JanusMcu, janusRoomId } from "../src/mcu/janus.js";
 import { Store } from "../src/store/store.js";
-import { at, makeDesk, request, sampleDirectory, tempDir } from "./helpers.js";
+import { at, makeDesk, request, sampleDirectory, storedBooking, tempDir } from "./helpers.js";
 import { DeskProcess, seeded, waitUntil } from "./support/desk-process.js";
 import { FakeTelegram } from "./support/fake-telegram.js";
 import { Janus } from "./support/janus.js";
@@ -49,19 +49,8 @@ function booking(
   start: Date,
   end: Date,
 ): Booking {
-  const now = new Date();
-  return {
-    code,
-    status,
-    request: request({ participants, start, end, recording: true, title: `Phiên thử ${code}` }),
-    hostEndpoint: "SCT-01",
-    priority: 1,
-    reasons: [],
-    missing: [],
-    sequence: 0,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const req = request({ participants, start, end, recording: true, title: `Phiên thử ${code}` });
+  return storedBooking(code, status, req, new Date());
 }
 
 describe("SIGKILL of the SQLite desk in the middle of everything", () => {

@@ -24,7 +24,7 @@ import type {
 } from "../src/core/booking/types.js";
 import type { DirectorySnapshot } from "../src/store/directory-repo.js";
 import type { Repos } from "../src/store/store.js";
-import { at, makeDesk, q, request, sampleDirectory, tempDir } from "./helpers.js";
+import { at, makeDesk, q, request, sampleDirectory, storedBooking, tempDir } from "./helpers.js";
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
@@ -224,18 +224,8 @@ describe("the per-day holders cache", () => {
     const now = at("2026-12-07", "08:30");
     const from = at("2026-12-10", "08:00");
     const to = at("2026-12-10", "17:00");
-    const booking = (code: string, participants: string[]): Booking => ({
-      code,
-      status: "confirmed",
-      hostEndpoint: null,
-      priority: 1,
-      reasons: [],
-      missing: [],
-      sequence: 0,
-      createdAt: now,
-      updatedAt: now,
-      request: request({ participants }),
-    });
+    const booking = (code: string, participants: string[]): Booking =>
+      storedBooking(code, "confirmed", request({ participants }), now, { hostEndpoint: null });
     const holders = (r: Repos) => r.bookings.holders(from, to, []);
     await desk.store.tx((r) => r.bookings.save(booking("T-X", ["CX-00008"])));
     expect((await desk.store.read(holders)).map((h) => h.code)).toEqual(["T-X"]);

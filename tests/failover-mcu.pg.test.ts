@@ -2,9 +2,8 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bookingCode } from "../src/core/booking/code.js";
-import type { Booking } from "../src/core/booking/types.js";
 import { Store } from "../src/store/store.js";
-import { request, sampleDirectory } from "./helpers.js";
+import { request, sampleDirectory, storedBooking } from "./helpers.js";
 import { DeskPair, seeded, waitUntil } from "./support/desk-process.js";
 import { FakeCms } from "./support/fake-cms.js";
 import { freshDatabase, testServer } from "./support/postgres.js";
@@ -103,26 +102,16 @@ describe("failover: two desks on one PostgreSQL and one CMS, the leader killed w
           const i = codes.length;
           const code = bookingCode(2026, 9000 + i);
           codes.push(code);
-          const b: Booking = {
-            code,
-            status: "confirmed",
-            request: request({
-              participants: [
-                communes[(2 * i) % communes.length]!.code,
-                communes[(2 * i + 1) % communes.length]!.code,
-              ],
-              start: new Date(now + 500),
-              end: new Date(now + 500 + SESSION_MS),
-              title: `Phiên thử chuyển đổi dự phòng ${i + 1}`,
-            }),
-            hostEndpoint: "SCT-01",
-            priority: 1,
-            reasons: [],
-            missing: [],
-            sequence: 0,
-            createdAt: new Date(now),
-            updatedAt: new Date(now),
-          };
+          const req = request({
+            participants: [
+              communes[(2 * i) % communes.length]!.code,
+              communes[(2 * i + 1) % communes.length]!.code,
+            ],
+            start: new Date(now + 500),
+            end: new Date(now + 500 + SESSION_MS),
+            title: `Phiên thử chuyển đổi dự phòng ${i + 1}`,
+          });
+          const b = storedBooking(code, "confirmed", req, new Date(now));
           await r.bookings.save(b);
         }
       });

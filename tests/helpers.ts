@@ -9,10 +9,10 @@ import type { Desk } from "../src/app/desk.js";
 import { readDirectoryCsv } from "../src/app/directory/csv.js";
 import { DEFAULT_REGULATION, type Regulation } from "../src/core/regulation.js";
 import { Store, type StoreOptions } from "../src/store/store.js";
-import { at, request, ZONE } from "./support/fixtures.js";
+import { at, request, storedBooking, ZONE } from "./support/fixtures.js";
 import { freshDatabase } from "./support/postgres.js";
 
-export { at, request, ZONE };
+export { at, request, storedBooking, ZONE };
 
 export const SAMPLE_DIR = join(ROOT, "data/sample-directory");
 export const CALENDAR_DIR = join(ROOT, "data/calendar");

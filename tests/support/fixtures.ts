@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import { ROOT } from "../../src/app/config.js";
 import { readDirectoryCsv } from "../../src/app/directory/csv.js";
-import type { BookingRequest } from "../../src/core/booking/types.js";
+import type { Booking, BookingRequest } from "../../src/core/booking/types.js";
 import { atLocal } from "../../src/core/calendar/zone.js";
 import { DEFAULT_REGULATION } from "../../src/core/regulation.js";
 import type { OutboxMessage } from "../../src/store/queue-repos.js";
@@ -57,6 +57,32 @@ function mailboxOf(agency: string): string | undefined {
  * A mail answer waiting in the outbox, as the SMTP sender receives it: a confirmation of HTT-2026-0001 to the Sở
  * Công Thương clerk, never tried. `overrides` replace whole fields (give `payload` in full).
  */
+/**
+ * A booking as the store keeps it, for a test that writes one directly (`r.bookings.save`) instead of deciding it:
+ * the status and request given, priority 1, no reasons, sequence 0; `extra` for anything else.
+ */
+export function storedBooking(
+  code: string,
+  status: Booking["status"],
+  req: BookingRequest,
+  now: Date,
+  extra: Partial<Booking> = {},
+): Booking {
+  return {
+    code,
+    status,
+    request: req,
+    hostEndpoint: "SCT-01",
+    priority: 1,
+    reasons: [],
+    missing: [],
+    sequence: 0,
+    createdAt: now,
+    updatedAt: now,
+    ...extra,
+  };
+}
+
 export function pendingMail(overrides: Partial<OutboxMessage> = {}): OutboxMessage {
   return {
     id: 1,
