@@ -179,6 +179,19 @@ export class MailDesk {
     });
   }
 
+  /** Record a mail that leads to no booking and no refusal, with its notices, once. */
+  private async ignore(
+    key: string,
+    reason: string,
+    raw: Buffer,
+    now: Date,
+    notices: Parameters<MailDesk["record"]>[5],
+    ctx: HandleOptions,
+  ): Promise<MailOutcome> {
+    const fresh = await this.record(key, "ignored", reason, raw, now, notices, ctx);
+    return fresh ? { kind: "ignored", key, reason } : { kind: "duplicate", key };
+  }
+
   private async quarantine(
     key: string,
     reason: string,
@@ -249,8 +262,7 @@ export class MailDesk {
     });
     if (existing) return { kind: "duplicate", key };
     if (facts.autoReason) {
-      const fresh = await this.record(key, "ignored", facts.autoReason, raw, now, [], opts);
-      return fresh ? { kind: "ignored", key, reason: facts.autoReason } : { kind: "duplicate", key };
+      return this.ignore(key, facts.autoReason, raw, now, [], opts);
     }
     if (!facts.from) return this.quarantine(key, "thư không có người gửi", raw, now, opts);
     try {
@@ -359,9 +371,8 @@ export class MailDesk {
           const { start, end } = booking.request;
           const time = start && end ? formatRangeVi(start, end, this.desk.reg.zone) : "đã đăng ký";
           const reason = "thư đề nghị thay đổi trùng với lịch đang có";
-          const fresh = await this.record(
+          return this.ignore(
             key,
-            "ignored",
             reason,
             raw,
             now,
@@ -385,7 +396,6 @@ export class MailDesk {
                 ],
             ctx,
           );
-          return fresh ? { kind: "ignored", key, reason } : { kind: "duplicate", key };
         }
         // «Giờ họp: từ 9h00 đến 11h00» to a booking that has no time yet: the hour cannot be placed without its day
         // (the booking keeps none without an hour). It went unanswered as a note asking for nothing.
@@ -396,9 +406,8 @@ export class MailDesk {
           !notify.suppressReply
         ) {
           const reason = "thư trả lời ghi giờ họp nhưng không ghi ngày";
-          const fresh = await this.record(
+          return this.ignore(
             key,
-            "ignored",
             reason,
             raw,
             now,
@@ -420,14 +429,12 @@ export class MailDesk {
             ],
             ctx,
           );
-          return fresh ? { kind: "ignored", key, reason } : { kind: "duplicate", key };
         }
         if (Object.keys(patch).length === 0 && !isPostponement(facts.text)) {
           // "Cảm ơn", "đã nhận": a reply that asks for nothing changes nothing and gets no answer; a person
           // reads it in the mailbox if it asks something the desk cannot read.
-          const fresh = await this.record(
+          return this.ignore(
             key,
-            "ignored",
             "thư trả lời không có đề nghị thay đổi",
             raw,
             now,
@@ -443,9 +450,6 @@ export class MailDesk {
             ],
             ctx,
           );
-          return fresh
-            ? { kind: "ignored", key, reason: "thư trả lời không có đề nghị thay đổi" }
-            : { kind: "duplicate", key };
         }
         // "hoãn" with a new time is a change; without one (or naming only the old date) it goes to a technician.
         const newTime = patch.start && patch.start.getTime() !== booking.request.start?.getTime();
@@ -528,8 +532,7 @@ export class MailDesk {
           thread: threadOf(facts),
         },
       });
-    const fresh = await this.record(facts.key, "ignored", reason, raw, now, notices, ctx);
-    return fresh ? { kind: "ignored", key: facts.key, reason } : { kind: "duplicate", key: facts.key };
+    return this.ignore(facts.key, reason, raw, now, notices, ctx);
   }
 
   /** Trusted boundary header first, our own DKIM/SPF/DMARC check otherwise. */
@@ -630,8 +633,7 @@ export class MailDesk {
         kind: `mail-${what}-no-code`,
         payload: { text: answer, thread: threadOf(facts) },
       });
-    const fresh = await this.record(facts.key, "ignored", reason, raw, now, notices, ctx);
-    return fresh ? { kind: "ignored", key: facts.key, reason } : { kind: "duplicate", key: facts.key };
+    return this.ignore(facts.key, reason, raw, now, notices, ctx);
   }
 
   /** Which booking a reply belongs to: our Message-IDs in its references, the clerk's first mail, or the subject. */

@@ -63,46 +63,50 @@ export class LoginGuard {
   async before(login: string, address: string, now: Date): Promise<LoginVerdict> {
     const ahead = this.inflight.get(login)?.get(address) ?? 0;
     const done = this.reserve(login, address);
+    let verdict: LoginVerdict | undefined;
     try {
-      const t = now.getTime();
-      const { pair, recent } = await this.store.read(async (_, { db, t: tb }) => {
-        const [pair] = await db
-          .select({
-            failed: tb.webLoginPairs.failed,
-            lockedUntil: tb.webLoginPairs.lockedUntil,
-            lastFailure: tb.webLoginPairs.lastFailure,
-          })
-          .from(tb.webLoginPairs)
-          .where(and(eq(tb.webLoginPairs.login, login), eq(tb.webLoginPairs.address, address)));
-        // The newest PER_LOGIN_FAILURES failures in the window: enough to tell whether the login is slowed, and when
-        // the oldest of them leaves the window.
-        const recent = await db
-          .select({ at: tb.webLoginFailures.at })
-          .from(tb.webLoginFailures)
-          .where(and(eq(tb.webLoginFailures.login, login), gt(tb.webLoginFailures.at, new Date(t - WINDOW))))
-          .orderBy(desc(tb.webLoginFailures.at))
-          .limit(PER_LOGIN_FAILURES);
-        return { pair, recent };
-      });
-      if (pair?.lockedUntil && pair.lockedUntil.getTime() > t) {
-        done();
-        return { kind: "locked" };
-      }
-      if ((pair?.failed ?? 0) + ahead >= this.lockout.attempts) {
-        done();
-        return { kind: "locked" };
-      }
-      if (recent.length >= PER_LOGIN_FAILURES && pair && t - pair.lastFailure.getTime() < WINDOW) {
-        // The count falls below the threshold when the PER_LOGIN_FAILURES-th newest failure leaves the window.
-        const frees = recent[PER_LOGIN_FAILURES - 1]!.at.getTime() + WINDOW;
-        done();
-        return { kind: "slowed", minutes: Math.max(1, Math.ceil((frees - t) / 60_000)) };
-      }
-      return { kind: "ask", done };
-    } catch (err) {
-      done();
-      throw err;
+      verdict = await this.judge(login, address, now.getTime(), ahead, done);
+      return verdict;
+    } finally {
+      // Only an `ask` keeps the try reserved until the password is checked.
+      if (verdict?.kind !== "ask") done();
     }
+  }
+
+  private async judge(
+    login: string,
+    address: string,
+    t: number,
+    ahead: number,
+    done: () => void,
+  ): Promise<LoginVerdict> {
+    const { pair, recent } = await this.store.read(async (_, { db, t: tb }) => {
+      const [pair] = await db
+        .select({
+          failed: tb.webLoginPairs.failed,
+          lockedUntil: tb.webLoginPairs.lockedUntil,
+          lastFailure: tb.webLoginPairs.lastFailure,
+        })
+        .from(tb.webLoginPairs)
+        .where(and(eq(tb.webLoginPairs.login, login), eq(tb.webLoginPairs.address, address)));
+      // The newest PER_LOGIN_FAILURES failures in the window: enough to tell whether the login is slowed, and when
+      // the oldest of them leaves the window.
+      const recent = await db
+        .select({ at: tb.webLoginFailures.at })
+        .from(tb.webLoginFailures)
+        .where(and(eq(tb.webLoginFailures.login, login), gt(tb.webLoginFailures.at, new Date(t - WINDOW))))
+        .orderBy(desc(tb.webLoginFailures.at))
+        .limit(PER_LOGIN_FAILURES);
+      return { pair, recent };
+    });
+    if (pair?.lockedUntil && pair.lockedUntil.getTime() > t) return { kind: "locked" };
+    if ((pair?.failed ?? 0) + ahead >= this.lockout.attempts) return { kind: "locked" };
+    if (recent.length >= PER_LOGIN_FAILURES && pair && t - pair.lastFailure.getTime() < WINDOW) {
+      // The count falls below the threshold when the PER_LOGIN_FAILURES-th newest failure leaves the window.
+      const frees = recent[PER_LOGIN_FAILURES - 1]!.at.getTime() + WINDOW;
+      return { kind: "slowed", minutes: Math.max(1, Math.ceil((frees - t) / 60_000)) };
+    }
+    return { kind: "ask", done };
   }
 
   private reserve(login: string, address: string): () => void {
