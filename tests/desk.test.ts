@@ -31,10 +31,12 @@ describe("registerBooking: one transaction per registration", () => {
       ["group", "support-group", "booking-public"],
     ]);
     expect(String(outbox[0]?.payload.text)).toContain("Lịch họp HTT-2026-0001: ĐÃ XÁC NHẬN.");
-    // Technical check 2 h before (Điều 12.2b); handover 2 working days after Thu 10/12 → end of Mon 14/12 (Điều 14.2).
+    // Technical check 2 h before (Điều 12.2b); handover 2 working days after Thu 10/12 → end of Mon 14/12 (Điều 14.2),
+    // with a reminder as that day's office hours open.
     expect(jobs.map((j) => [j.kind, j.key, j.runAt.toISOString()])).toEqual([
       [JOB.technicalCheck, res.code, at("2026-12-10", "07:00").toISOString()],
       [JOB.checkFollowup, res.code, at("2026-12-10", "08:00").toISOString()],
+      [JOB.handoverToday, res.code, at("2026-12-14", "07:30").toISOString()],
       [JOB.handoverDue, res.code, at("2026-12-14", "17:00").toISOString()],
     ]);
   });

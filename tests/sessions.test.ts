@@ -185,12 +185,25 @@ describe("a whole day at the desk in simulated time (Wednesday 30/12/2026)", () 
     expect(String(drop?.payload.text)).toContain(`điểm cầu ${communes[0]} mất kết nối`);
 
     // The recording (session 8, ends 15:45 Wed 30/12): 2 working days skip Fri 1/1 (Tết Dương lịch) and the weekend.
-    for (const d of ["2026-12-31", "2027-01-04", "2027-01-05", "2027-01-06"])
-      await runDueJobs(desk, handlers, at(d, "17:00"));
+    // The deadline day's morning reminds first, while there is still a working day to act in.
+    for (const [d, t] of [
+      ["2026-12-31", "17:00"],
+      ["2027-01-04", "07:30"],
+      ["2027-01-04", "17:00"],
+      ["2027-01-05", "17:00"],
+      ["2027-01-06", "17:00"],
+    ] as const)
+      await runDueJobs(desk, handlers, at(d, t));
     const reminders = (await desk.store.read((r) => r.outbox.list({ booking: codes[7]! })))
       .filter((m) => m.kind.startsWith("handover"))
       .map((m) => `${m.kind} ${m.createdAt.toISOString()}`);
+    const morning = (await desk.store.read((r) => r.outbox.list({ booking: codes[7]! }))).find(
+      (m) => m.kind === "handover-today",
+    );
+    expect(String(morning?.payload.text)).toContain(`Hôm nay là hạn bàn giao bản ghi phiên họp ${codes[7]}`);
+    expect(String(morning?.payload.text)).toContain("trước 17:00 Thứ Hai, 04/01/2027 (Điều 14.2)");
     expect(reminders).toEqual([
+      `handover-today ${at("2027-01-04", "07:30").toISOString()}`,
       `handover-due ${at("2027-01-04", "17:00").toISOString()}`,
       `handover-late ${at("2027-01-05", "17:00").toISOString()}`,
       `handover-late ${at("2027-01-06", "17:00").toISOString()}`,
@@ -215,7 +228,7 @@ describe("a whole day at the desk in simulated time (Wednesday 30/12/2026)", () 
       (await desk.store.read((r) => r.outbox.list({ booking: codes[7]! }))).filter((m) =>
         m.kind.startsWith("handover"),
       ),
-    ).toHaveLength(3);
+    ).toHaveLength(4);
   }, 60_000);
 });
 

@@ -1,3 +1,4 @@
+import type { Booking } from "../core/booking/types.js";
 import { formatRangeVi, formatVi } from "../core/calendar/zone.js";
 import { DEFAULT_RETRY, nextAttemptAt, type RetryPolicy } from "../core/jobs/backoff.js";
 import type { Conn } from "../store/conn.js";
@@ -172,17 +173,32 @@ export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
         now,
       );
     },
+    [JOB.handoverToday]: async (job, r, now) => {
+      const b = await handoverPending(r, job.key);
+      if (!b?.request.end) return;
+      const deadline = workingDaysDeadline(desk, b.request.end, desk.reg.recordingHandoverWorkingDays);
+      // Run late (the desk was off that morning) at or after the deadline: the deadline's own notice says it.
+      if (now.getTime() >= deadline.getTime()) return;
+      await r.outbox.enqueue(
+        {
+          channel: "desk",
+          recipient: "mcu-technician",
+          kind: "handover-today",
+          booking: b.code,
+          payload: {
+            text: `Hôm nay là hạn bàn giao bản ghi phiên họp ${b.code} cho ${handoverHost(b)}: trước ${formatVi(deadline, desk.reg.zone)} (Điều 14.2). Khi đã bàn giao, gõ /bangiao ${b.code}.`,
+          },
+        },
+        now,
+      );
+    },
     [JOB.handoverDue]: async (job, r, now) => {
       // Keys are `CODE` for the deadline and `CODE@date` for the daily reminders after it.
       const code = job.key.split("@")[0]!;
-      const b = await r.bookings.get(code);
-      if (!b || b.status === "handed-over" || b.status === "cancelled" || !b.request.recording) return;
-      // Never live (the desk was off over the session; the technician was told by the session runner): nothing
-      // was recorded, so there is nothing to hand over and nobody to remind.
-      if (b.status === "confirmed" || b.status === "checked") return;
+      const b = await handoverPending(r, code);
+      if (!b) return;
       const late = job.key.includes("@");
-      // Điều 5.2: a secret session's host is not named in chat.
-      const host = b.request.secret ? "cơ quan chủ trì" : (b.request.host ?? "cơ quan chủ trì");
+      const host = handoverHost(b);
       await r.outbox.enqueue(
         {
           channel: "desk",
@@ -205,6 +221,21 @@ export function sessionJobHandlers(desk: Desk): Record<string, JobHandler> {
       );
     },
   };
+}
+
+/** A recorded session still to be handed over, or null when there is nothing to remind of. */
+async function handoverPending(r: Repos, code: string): Promise<Booking | null> {
+  const b = await r.bookings.get(code);
+  if (!b || b.status === "handed-over" || b.status === "cancelled" || !b.request.recording) return null;
+  // Never live (the desk was off over the session; the technician was told by the session runner): nothing was
+  // recorded, so there is nothing to hand over and nobody to remind.
+  if (b.status === "confirmed" || b.status === "checked") return null;
+  return b;
+}
+
+/** Điều 5.2: a secret session's host is not named in chat. */
+function handoverHost(b: Booking): string {
+  return b.request.secret ? "cơ quan chủ trì" : (b.request.host ?? "cơ quan chủ trì");
 }
 
 export interface RunReport {

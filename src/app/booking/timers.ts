@@ -9,6 +9,7 @@ export const JOB = {
   technicalCheck: "technical-check",
   checkFollowup: "technical-check-followup",
   handoverDue: "recording-handover-due",
+  handoverToday: "recording-handover-today",
   lapse: "booking-lapse",
   infoReminder: "info-reminder",
 } as const;
@@ -29,6 +30,14 @@ export function infoReminderAt(start: Date, now: Date): Date | null {
 export function workingDaysDeadline(desk: Desk, instant: Date, days: number): Date {
   const date = desk.holidays.addWorkingDays(localDateOf(instant, desk.reg.zone), days);
   return atLocal(date, desk.reg.workday.end, desk.reg.zone);
+}
+
+/**
+ * The morning of the handover's deadline day: the start of office hours on the day the deadline falls (Điều 14.2).
+ * The deadline itself is the end of that day, too late to act on a reminder sent then.
+ */
+export function handoverMorning(desk: Desk, deadline: Date): Date {
+  return atLocal(localDateOf(deadline, desk.reg.zone), desk.reg.workday.start, desk.reg.zone);
 }
 
 /** The statuses a booking can still be in when its session starts without having been arranged. */
@@ -102,22 +111,20 @@ export async function armTimers(
     const followAt = new Date(Math.max(now.getTime(), (checkAt.getTime() + start.getTime()) / 2));
     await r.jobs.schedule({ kind: JOB.checkFollowup, key: b.code, runAt: followAt }, now);
     if (b.request.recording) {
+      const deadline = workingDaysDeadline(desk, end, reg.recordingHandoverWorkingDays);
       await r.jobs.schedule(
-        {
-          kind: JOB.handoverDue,
-          key: b.code,
-          runAt: workingDaysDeadline(desk, end, reg.recordingHandoverWorkingDays),
-        },
+        { kind: JOB.handoverToday, key: b.code, runAt: handoverMorning(desk, deadline) },
         now,
       );
-    }
+      await r.jobs.schedule({ kind: JOB.handoverDue, key: b.code, runAt: deadline }, now);
+    } else disarm.push(JOB.handoverToday, JOB.handoverDue);
   } else if (
     b.status === "cancelled" ||
     b.status === "rejected" ||
     b.status === "needs-review" ||
     b.status === "needs-info"
   ) {
-    disarm.push(JOB.technicalCheck, JOB.checkFollowup, JOB.handoverDue);
+    disarm.push(JOB.technicalCheck, JOB.checkFollowup, JOB.handoverToday, JOB.handoverDue);
   }
   if (!opts.fresh) await r.jobs.cancelMany(disarm, b.code);
 }

@@ -7,6 +7,7 @@ export const JOB_KIND_VI: Record<string, string> = {
   "answer-breach": "quá hạn trả lời đăng ký (Điều 12.2b)",
   "technical-check": "kiểm tra kỹ thuật trước phiên họp (Điều 12.2b)",
   "technical-check-followup": "nhắc điểm cầu xác nhận sẵn sàng",
+  "recording-handover-today": "nhắc bàn giao bản ghi sáng ngày đến hạn (Điều 14.2)",
   "recording-handover-due": "hạn bàn giao bản ghi (Điều 14.2)",
   "booking-lapse": "lịch chưa được xác nhận hết hiệu lực khi đến giờ họp",
   "info-reminder": "nhắc cơ quan bổ sung thông tin đăng ký",
