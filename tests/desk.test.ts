@@ -1,6 +1,12 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { JOB, registerBooking, reviewBooking, workingDaysDeadline } from "../src/app/booking/index.js";
+import {
+  changeBooking,
+  JOB,
+  registerBooking,
+  reviewBooking,
+  workingDaysDeadline,
+} from "../src/app/booking/index.js";
 import { runDueJobs, sessionJobHandlers } from "../src/app/scheduler.js";
 import { at, emergencyOverSession, makeDesk, openTestStore, request, tempDir } from "./helpers.js";
 
@@ -39,6 +45,23 @@ describe("registerBooking: one transaction per registration", () => {
       [JOB.handoverToday, res.code, at("2026-12-14", "07:30").toISOString()],
       [JOB.handoverDue, res.code, at("2026-12-14", "17:00").toISOString()],
     ]);
+  });
+
+  it("a confirmed session whose recording is dropped keeps no handover timers", async () => {
+    const desk = await makeDesk();
+    const res = await registerBooking(desk, request({ recording: true }), { now: at("2026-12-07", "08:30") });
+    if (res.duplicate) throw new Error("unexpected duplicate");
+    await changeBooking(
+      desk,
+      res.code,
+      { recording: false },
+      { id: "mail:vanthu.sct@hanoi.gov.vn", channel: "mail" },
+      { now: at("2026-12-07", "09:00") },
+    );
+    const pending = (await desk.store.read((r) => r.jobs.list()))
+      .filter((j) => j.status === "pending")
+      .map((j) => j.kind);
+    expect(pending).toEqual([JOB.technicalCheck, JOB.checkFollowup]);
   });
 
   it("a redelivered message does nothing twice", async () => {
