@@ -310,8 +310,18 @@ export class MailDesk {
     if (this.opts.requireAuth && (agency || official)) {
       // Possibly spoofed: never answer the address in From, and act on nothing it asks.
       const verdict = await this.authenticity(facts, raw);
+      // A genuine mail not addressed to the desk (a Bcc, or a forward kept whole) is told to its real sender, who
+      // DMARC shows wrote it; a mail that may be forged is never answered.
       if (!verdict.authenticated)
-        return this.refuse(facts, raw, now, ctx, "not-authenticated", false, verdict);
+        return this.refuse(
+          facts,
+          raw,
+          now,
+          ctx,
+          "not-authenticated",
+          verdict.reason === "not-addressed" && Boolean(agency),
+          verdict,
+        );
     }
     if (!agency) return this.refuse(facts, raw, now, ctx, "not-official-sender", official);
     // One read for the sender's reply cap, the thread's booking and that booking's own reply count.
@@ -752,6 +762,7 @@ export class MailDesk {
     now: Date,
     ctx: HandleOptions,
     verdict: AuthVerdict | undefined,
+    tellSender: boolean,
   ): Promise<MailOutcome> {
     const reason = verdict?.reason ?? "verify-error";
     const ref = mailRef(raw);
@@ -759,27 +770,53 @@ export class MailDesk {
       verdict?.via === "header"
         ? "theo kết quả của máy chủ thư biên"
         : "theo kiểm tra DKIM/SPF/DMARC của hệ thống";
+    const from = facts.from!;
+    const answer = tellSender && !(await this.capped(from, now, ctx));
+    const notices: Parameters<MailDesk["record"]>[5] = [
+      {
+        channel: "desk",
+        recipient: "mcu-technician",
+        kind: "mail-not-authenticated",
+        payload: {
+          text: `Một thư đến hộp thư kỹ thuật không qua được kiểm tra xác thực (${AUTH_REASON_VI[reason]}, ${how}) nên không được xử lý (Điều 12.2a); ${answer ? "hộp thư gửi đã được đề nghị gửi lại thư tới hộp thư kỹ thuật" : "thư không được trả lời"}. Bản gốc được lưu để kiểm tra, mã tham chiếu ${ref}.`,
+        },
+      },
+    ];
+    if (answer) {
+      const desk = this.opts.own.addresses[0]!;
+      notices.push({
+        channel: "mail",
+        recipient: from,
+        kind: "mail-not-addressed",
+        payload: {
+          text: [
+            `Thư của quý cơ quan đã đến hộp thư kỹ thuật nhưng không gửi trực tiếp tới địa chỉ ${desk} (địa chỉ này không có ở mục Người nhận hoặc Đồng gửi/Cc, ví dụ thư gửi dạng Bcc hoặc thư gửi nơi khác rồi được chuyển nguyên văn đến) nên chưa được xử lý và chưa có lịch họp nào được tạo hay thay đổi.`,
+            `Nếu thư là đăng ký, thay đổi hoặc hủy lịch họp, đề nghị gửi lại thư ghi địa chỉ ${desk} ở mục Người nhận hoặc Đồng gửi (Cc) (Điều 12.2a).`,
+          ].join("\n"),
+          thread: threadOf(facts),
+        },
+      });
+    }
     const fresh = await this.record(
       facts.key,
       "refused",
       `not-authenticated: ${reason} (${verdict?.via ?? "verified"}) ref=${ref}`,
       raw,
       now,
-      [
-        {
-          channel: "desk",
-          recipient: "mcu-technician",
-          kind: "mail-not-authenticated",
-          payload: {
-            text: `Một thư đến hộp thư kỹ thuật không qua được kiểm tra xác thực (${AUTH_REASON_VI[reason]}, ${how}) nên không được xử lý và không được trả lời (Điều 12.2a). Bản gốc được lưu để kiểm tra, mã tham chiếu ${ref}.`,
-          },
-        },
-      ],
+      notices,
       ctx,
     );
     return fresh
-      ? { kind: "refused", key: facts.key, reason: "not-authenticated", replied: false }
+      ? { kind: "refused", key: facts.key, reason: "not-authenticated", replied: answer }
       : { kind: "duplicate", key: facts.key };
+  }
+
+  /** Whether `from` had its day's share of answers (the reply cap per sender, 24 h). */
+  private async capped(from: string, now: Date, ctx: HandleOptions): Promise<boolean> {
+    const sent = await this.deskOf(ctx).store.read((r) =>
+      r.outbox.countSince("mail", from, new Date(now.getTime() - 24 * 3600_000)),
+    );
+    return sent >= this.opts.replyCapPerSender;
   }
 
   private async refuse(
@@ -791,18 +828,15 @@ export class MailDesk {
     reply: boolean,
     verdict?: AuthVerdict,
   ): Promise<MailOutcome> {
-    if (reason === "not-authenticated") return this.refuseUnauthenticated(facts, raw, now, ctx, verdict);
+    if (reason === "not-authenticated")
+      return this.refuseUnauthenticated(facts, raw, now, ctx, verdict, reply);
     const from = facts.from!;
     const why = {
       "not-official-sender": `Hòm thư ${from} không phải hòm thư công vụ đã đăng ký của cơ quan nào trong Hệ thống; đề nghị gửi đăng ký từ hòm thư công vụ của văn thư/kỹ thuật cơ quan (Điều 12.2a).`,
       "not-authenticated": `Thư từ ${from} không qua được kiểm tra xác thực (DMARC/SPF) nên không được xử lý.`,
       "not-booking-agency": `Hòm thư ${from} không thuộc cơ quan đã đăng ký lịch họp này nên không thể thay đổi lịch.`,
     }[reason];
-    const answer =
-      reply &&
-      (await this.deskOf(ctx).store.read((r) =>
-        r.outbox.countSince("mail", from, new Date(now.getTime() - 24 * 3600_000)),
-      )) < this.opts.replyCapPerSender;
+    const answer = reply && !(await this.capped(from, now, ctx));
     const notices: Parameters<MailDesk["record"]>[5] = [
       {
         channel: "desk",

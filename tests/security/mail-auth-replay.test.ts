@@ -135,10 +135,47 @@ describe("a signed mail written to someone else speaks for its agency only there
       reason: "not-authenticated",
     });
     expect(await desk.store.read((r) => r.bookings.list({}))).toEqual([]);
-    // The technician is told why, in words that carry nothing from the mail; the sender gets no answer.
+    // The technician is told why, in words that carry nothing from the mail. The real sender (DMARC shows who
+    // wrote it) is told that its mail reached the desk without being addressed to it, and how to send it: a clerk
+    // who put the desk in Bcc would otherwise wait for an answer that never comes.
+    const out = await desk.store.read((r) => r.outbox.list({}));
+    expect(out.map((m) => [m.channel, m.recipient, m.kind])).toEqual([
+      ["desk", "mcu-technician", "mail-not-authenticated"],
+      ["mail", FROM, "mail-not-addressed"],
+      ["desk", "mcu-technician", "mail-not-authenticated"],
+      ["mail", FROM, "mail-not-addressed"],
+    ]);
+    expect(String(out[0]!.payload.text)).toContain("không gửi tới hộp thư kỹ thuật");
+    expect(String(out[0]!.payload.text)).toContain("hộp thư gửi đã được đề nghị gửi lại");
+    const answer = String(out[1]!.payload.text);
+    expect(answer).toContain("không gửi trực tiếp tới địa chỉ kythuat@hanoi.gov.vn");
+    expect(answer).toContain("ghi địa chỉ kythuat@hanoi.gov.vn ở mục Người nhận hoặc Đồng gửi (Cc)");
+    // Nothing the mail says is repeated in the answer.
+    expect(answer).not.toMatch(/Sở Y tế|giao ban|HTT-/);
+  });
+
+  it("a mail not addressed to the desk from a mailbox of no agency, or a forged one, is still not answered", async () => {
+    const dns = world();
+    const key = new DkimKey(dns, "hanoi.gov.vn");
+    const desk = await makeDesk();
+    const own = authDesk(desk, dns.resolve, null);
+    // Signed by the domain, but the mailbox belongs to no agency in the directory.
+    const stranger = await key.sign(
+      rawMail({
+        id: "la@hanoi.gov.vn",
+        from: "ai.do@hanoi.gov.vn",
+        to: "vanthu.syt@hanoi.gov.vn",
+        body: template(1),
+      }),
+    );
+    expect(await own.handle(stranger, NOW)).toMatchObject({ kind: "refused", replied: false });
+    // Not signed at all, and not addressed to the desk: DMARC fails first; nobody is answered.
+    expect(await own.handle(booking("vanthu.syt@hanoi.gov.vn"), NOW)).toMatchObject({
+      kind: "refused",
+      replied: false,
+    });
     const out = await desk.store.read((r) => r.outbox.list({}));
     expect(out.map((m) => m.channel)).toEqual(["desk", "desk"]);
-    expect(String(out[0]!.payload.text)).toContain("không gửi tới hộp thư kỹ thuật");
   });
 
   it("the desk in Cc, or a configured alias in To, is addressed: the booking is registered", async () => {
