@@ -153,10 +153,14 @@ describe("npm run demo (the README's first command)", () => {
         "Hệ thống phát hiện sự cố SC-2026-0001 (đường truyền)",
         "Đã tiếp nhận phản ánh sự cố (âm thanh); đã chuyển Kỹ thuật MCU.",
         "Sự cố mới SC-2026-0002 (âm thanh) tại CX-00004",
-        "Các lệnh đã gửi tới MCU: tạo phòng HTT-2026-0008",
+        "[HTT-2026-0003] Phiên họp bắt đầu (08:00–09:30 Thứ Ba, 08/12/2026): đã kết nối 3/3 điểm cầu.",
+        "Các lệnh đã gửi tới MCU: tạo phòng HTT-2026-0003",
+        "tạo phòng HTT-2026-0008",
       ]) {
         expect(res.stdout).toContain(line);
       }
+      // Every confirmed session of the day runs: the 08/12 one was told as missed «while the desk was down».
+      expect(res.stdout).not.toContain("mà không được mở trên MCU");
       // Điều 5.2: the secret session's content never reaches the group or the answer.
       expect(res.stdout).not.toContain("Phương án bảo vệ mục tiêu trọng điểm");
     },

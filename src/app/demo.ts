@@ -250,6 +250,22 @@ try {
     "2 giờ trước phiên họp của Sở Du lịch: kiểm tra kỹ thuật (Điều 12.2b).",
   );
 
+  // Every session runs on the MCU simulator; an endpoint drops and comes back; staff report in the chat group.
+  const mcu = new SimulatorMcu({ recordingDir: join(tmp, "recordings") });
+  const runner = new SessionRunner(desk, mcu);
+  const tickAt = async (now: Date, what: string, action?: () => Promise<void> | void) => {
+    say(now, what);
+    await action?.();
+    await runner.tick(now);
+    await runDueJobs(desk, handlers, now);
+    await deliver(now);
+  };
+  await tickAt(
+    t("2026-12-08", "08:00"),
+    "Giờ họp của Sở Du lịch: MCU (mô phỏng) tạo phòng và kết nối các điểm cầu.",
+  );
+  await tickAt(t("2026-12-08", "09:30"), "Hết giờ: MCU kết thúc phiên họp của Sở Du lịch.");
+
   await book(
     t("2026-12-09", "23:00"),
     "Sở Y tế đăng ký họp khẩn cấp (Điều 11.3) lúc 09:00 ngày 10/12, trùng điểm cầu phường Ngọc Hà.",
@@ -269,17 +285,8 @@ try {
   await clock(t("2026-12-10", "07:00"), "2 giờ trước phiên họp khẩn: kiểm tra kỹ thuật.");
   await clock(t("2026-12-10", "08:00"), "Một giờ trước phiên họp khẩn: điểm cầu nào chưa xác nhận sẵn sàng?");
 
-  // The session runs on the MCU simulator; an endpoint drops and comes back; staff report in the chat group.
-  const mcu = new SimulatorMcu({ recordingDir: join(tmp, "recordings") });
-  const runner = new SessionRunner(desk, mcu);
-  const tick = async (time: string, what: string, action?: () => Promise<void> | void) => {
-    const now = t("2026-12-10", time);
-    say(now, what);
-    await action?.();
-    await runner.tick(now);
-    await runDueJobs(desk, handlers, now);
-    await deliver(now);
-  };
+  const tick = (time: string, what: string, action?: () => Promise<void> | void) =>
+    tickAt(t("2026-12-10", time), what, action);
   await tick("09:00", "Giờ họp: bộ điều khiển MCU (mô phỏng) tạo phòng và kết nối các điểm cầu.");
   await tick("09:20", "Điểm cầu phường Ngọc Hà rớt kết nối; hệ thống tự phát hiện.", () =>
     mcu.drop(mcu.conferenceIds()[0]!, "CX-00008"),
