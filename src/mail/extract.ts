@@ -163,17 +163,30 @@ function renderTable(table: Element, walk: Walk, depth: number): string {
     const next = grid[i + 1]?.filter((c) => !(c.lines.length === 1 && ORDINAL.test(c.lines[0]!)));
     const isLabel = (c: (typeof cells)[number]) =>
       c.lines.length === 1 && !c.nested && labelField(c.lines[0]!.replace(/:$/, "")) !== null;
+    // «Thời gian | Địa điểm | Thành phần»: a column the reader has no field for («Địa điểm», «Ghi chú») still
+    // heads its column; two labels it knows make the row a header.
+    const isHeading = (c: (typeof cells)[number]) =>
+      isLabel(c) || c.lines.length === 0 || (c.lines.length === 1 && !c.nested && c.lines[0]!.length <= 40);
     if (
       cells.length >= 2 &&
-      cells.every((c) => isLabel(c) || c.lines.length === 0) &&
+      cells.filter(isLabel).length >= Math.min(2, cells.length) &&
+      cells.every(isHeading) &&
       next?.length === cells.length &&
       !next.some(isLabel)
     ) {
-      // A header row of labels over the row of values.
+      // A header row of labels over the rows of values: each column as one line, its rows joined by «; » (two
+      // sessions in two rows are two times in one field, said back as such, never one row silently dropped).
+      const values: (typeof cells)[] = [];
+      for (let j = i + 1; j < grid.length; j++) {
+        const row = grid[j]!.filter((c) => !(c.lines.length === 1 && ORDINAL.test(c.lines[0]!)));
+        if (row.length !== cells.length || row.some(isLabel)) break;
+        values.push(row);
+      }
       cells.forEach((c, k) => {
-        if (c.lines.length) out.push(`${c.lines[0]!.replace(/:$/, "")}: ${next[k]!.lines.join(", ")}`);
+        const said = values.map((row) => row[k]!.lines.join(", ")).filter(Boolean);
+        if (c.lines.length) out.push(`${c.lines[0]!.replace(/:$/, "")}: ${said.join("; ")}`);
       });
-      i++;
+      i += values.length;
       continue;
     }
     const [first, ...rest] = cells;
@@ -260,6 +273,8 @@ const EARLIER_MAIL = [
 const QUOTE_HEAD = [
   /^on [^\n]{4,200}(?:\n[^\n]{0,160})?\bwrote:\s*$/im,
   /^vào [^\n]{4,200}(?:\n[^\n]{0,160})?\s(?:đã )?viết:\s*$/im,
+  // "Ngày 01/12/2026 lúc 09:15, Trung tâm <…> đã viết:" (Outlook and webmail in Vietnamese).
+  /^ngày [^\n]{4,200}(?:\n[^\n]{0,160})?\s(?:đã )?viết:\s*$/im,
   ...EARLIER_MAIL,
 ];
 /** The header block of a forwarded or quoted mail (Gmail, Outlook, Thunderbird, in English or Vietnamese). */
@@ -280,8 +295,12 @@ function cutAt(text: string, patterns: RegExp[]): string {
   return text.slice(0, firstMatch(text, patterns)?.index ?? text.length);
 }
 
-/** The forwarded mail's body: its header block skipped, its own quoted history cut. */
-function forwardedBody(text: string): string {
+/**
+ * The forwarded mail's body: its header block skipped, its own quoted history cut. A forward of a forward (the
+ * clerk's personal box → the agency's box → the desk) carries nothing but the next marker and header block before
+ * the booking: the innermost mail is the one read.
+ */
+function forwardedBody(text: string, depth = 0): string {
   const lines = text.split("\n");
   let i = 0;
   while (i < lines.length && (!lines[i]!.trim() || /^_{8,}$/.test(lines[i]!.trim()))) i++;
@@ -290,7 +309,17 @@ function forwardedBody(text: string): string {
     // A long To: or Cc: wraps onto indented lines.
     while (i < lines.length && /^[ \t]+\S/.test(lines[i]!) && !HEADER_LINE.test(lines[i]!)) i++;
   }
-  return cutAt(lines.slice(i).join("\n"), QUOTE_HEAD);
+  const rest = lines.slice(i).join("\n");
+  const inner = firstMatch(rest, [...FORWARD_EXPLICIT, ...EARLIER_MAIL]);
+  if (inner && depth < 8 && !rest.slice(0, inner.index).trim())
+    return forwardedBody(afterMarker(rest, inner), depth + 1);
+  return cutAt(rest, QUOTE_HEAD);
+}
+
+/** What follows a marker; a bare «From: … / Sent: …» block is the header block itself, read from its first line. */
+function afterMarker(text: string, marker: { index: number; end: number }): string {
+  const header = HEADER_LINE.test(text.slice(marker.index).split("\n", 1)[0]!);
+  return text.slice(header ? marker.index : marker.end);
 }
 
 export interface BodyContext {
@@ -316,7 +345,7 @@ export function bodyCandidates(body: string, ctx: BodyContext = {}): string[] {
     ? explicit
     : [explicit, earlier].filter((m) => m !== null).sort((a, b) => a!.index - b!.index)[0];
   if (marker && (!ctx.reply || !quote || marker.index <= quote.index)) {
-    const forwarded = finish(forwardedBody(text.slice(marker.end).replace(/^[ \t]*>[ \t]?/gm, "")));
+    const forwarded = finish(forwardedBody(afterMarker(text, marker).replace(/^[ \t]*>[ \t]?/gm, "")));
     const note = finish(text.slice(0, marker.index));
     return note ? [forwarded, note] : [forwarded];
   }
