@@ -15,6 +15,58 @@ const FORM = (time: string) => `Kính gửi: Trung tâm Tin học - Công báo
 - Thông tin đầu mối liên hệ: Lâm Thị Ngọc, SĐT 0983 210 456
 `;
 
+describe("a dispatch's header is no part of the booking", () => {
+  const letter = (dated: string, asked: string) => `UBND THÀNH PHỐ HÀ NỘI
+SỞ CÔNG THƯƠNG
+Số: 1234/SCT-VP
+V/v tổ chức họp trực tuyến giao ban công tác tháng 12
+
+${dated}
+
+Kính gửi: Trung tâm Tin học - Công báo
+
+Căn cứ Quyết định số 3125/QĐ-UBND ngày 15/6/2022 của UBND Thành phố ban hành Quy chế quản lý, vận hành Hệ thống họp trực tuyến;
+Sở Công Thương đề nghị Trung tâm hỗ trợ tổ chức họp trực tuyến ${asked} với UBND phường Ngọc Hà.
+Đầu mối liên hệ: Lâm Thị Ngọc, SĐT 0983 210 456.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT, VP.`;
+
+  for (const dated of ["Hà Nội, ngày 25 tháng 11 năm 2026", "Hà Nội, ngày 30/11/2026"])
+    it(`the letter's date («${dated}») is not the meeting's when the body names none`, async () => {
+      const { booking, answer } = await sendAsClerk(letter(dated, "vào lúc 14h00"));
+      // «25 tháng 11» was booked and refused as past; «30/11» (today) was booked for this afternoon, late.
+      expect(booking?.status).toBe("needs-info");
+      expect(answer).toContain("Thời gian: (chưa rõ thời gian).");
+      expect(answer).toContain("đã hiểu giờ bắt đầu 14:00 nhưng chưa thấy ngày họp");
+      expect(answer).not.toContain("25/11/2026");
+      expect(answer).not.toContain("30/11/2026");
+    });
+
+  it("the letterhead invites no city hall room, and «V/v» names the content", async () => {
+    const { booking, answer } = await sendAsClerk(
+      letter("Hà Nội, ngày 25 tháng 11 năm 2026", "từ 9h00 đến 11h00 ngày 10/12/2026").replace(
+        "tổ chức họp trực tuyến từ",
+        "tổ chức họp từ",
+      ),
+    );
+    expect(booking?.status).toBe("confirmed");
+    expect(answer).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
+    // «UBND THÀNH PHỐ HÀ NỘI» over «SỞ CÔNG THƯƠNG» added «Phòng họp trực tuyến trụ sở UBND Thành phố (UBND-01)».
+    expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008).");
+    expect(answer).toContain("Nội dung: giao ban công tác tháng 12.");
+  });
+
+  it("«Thứ Năm, ngày 10/12/2026» alone on its line is the meeting's day, not a letter's", async () => {
+    const { booking, answer } = await sendAsClerk(
+      "Sở Công Thương đăng ký họp trực tuyến giao ban công tác tháng 12 với UBND phường Ngọc Hà, từ 9h00 đến 11h00:\nThứ Năm, ngày 10/12/2026\nLiên hệ: Lâm Thị Ngọc, 0983 210 456",
+    );
+    expect(booking?.status).toBe("confirmed");
+    expect(answer).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
+  });
+});
+
 describe("quoted and forwarded mail", () => {
   const QUOTE = `Ngày 30/11/2026 lúc 09:15, Trung tâm Tin học <kythuat@hanoi.gov.vn> đã viết:
 Lịch họp HTT-2026-0001: ĐÃ XÁC NHẬN.
@@ -104,6 +156,21 @@ ${FORM("từ 9h00 đến 11h00 ngày 10/12/2026")}`,
       "FW: FW: Đăng ký họp",
     );
     expect(booking?.status).toBe("confirmed");
+  });
+});
+
+describe("a signature's one line «Name - phone» is the contact", () => {
+  it("«Lâm Thị Ngọc - 0983 210 456» under «Trân trọng,»", async () => {
+    const { booking, answer } = await sendAsClerk(`Kính gửi Trung tâm,
+Sở Công Thương đăng ký họp trực tuyến giao ban công tác tháng 12 ngày 10/12/2026 từ 14h00 đến 16h00, điểm cầu UBND phường Ngọc Hà.
+Trân trọng,
+Lâm Thị Ngọc - 0983 210 456
+Số 12 Lê Lai, phường Hoàn Kiếm
+Giờ làm việc: 8h00-17h00`);
+    // It was asked for «đầu mối liên hệ (họ tên, số điện thoại)» written under the greeting.
+    expect(booking?.status).toBe("confirmed");
+    expect(answer).toContain("Đầu mối liên hệ: Lâm Thị Ngọc, 0983210456.");
+    expect(answer).toContain("Thời gian: 14:00–16:00 Thứ Năm, 10/12/2026.");
   });
 });
 

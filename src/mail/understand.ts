@@ -322,6 +322,11 @@ export function parseContact(value: string): Contact | null {
 const NOT_A_PERSON =
   /^(?:van phong|phong|so|ubnd|uy ban|trung tam|ban|chi cuc|cuc|van thu|chuyen vien|truong|pho|giam doc|chanh|can bo|email|e-mail|dt|sdt|dd|dien thoai|di dong|dia chi|fax|tel|mobile|ha noi|thanh pho|cong ty|bo phan|to|doi|hdnd|thanh uy|dang uy|ngay|website)\b/;
 
+const SIGNATURE_PHONE = new RegExp(
+  `\\s*(?:[-–—,;|(]\\s*)?(?:(?:sđt|đt|dđ|sdt|dt|dd|điện thoại|di động|mobile|tel)\\b[:.]?\\s*)?${PHONE_RE.source}.*$`,
+  "iu",
+);
+
 /**
  * «Nguyễn Văn An / Văn phòng Sở … / ĐT: 024… - DĐ: 0912…» under «Trân trọng,»: a person's name (two to five
  * capitalised words, no office, title or label) and a phone, the mobile when there is one. An office without a
@@ -333,6 +338,8 @@ function contactFromSignature(signature: string): Contact | null {
     .slice(0, 4)
     .map((l) =>
       l
+        // «Lâm Thị Ngọc - 0983 210 456», «Lâm Thị Ngọc, DĐ: 0983…»: the name with its phone on one line.
+        .replace(SIGNATURE_PHONE, "")
         .replace(HONORIFIC, "")
         .replace(/[.,;:]+$/, "")
         .trim(),
@@ -674,8 +681,8 @@ export function understand(
   facts: Pick<MailFacts, "text" | "subject" | "date"> & { alternatives?: string[]; signature?: string },
   ctx: UnderstandContext,
 ): ParsedBooking {
-  const texts = [facts.text, ...(facts.alternatives ?? []).filter((t) => t !== facts.text)].map(
-    withEnglishHours,
+  const texts = [facts.text, ...(facts.alternatives ?? []).filter((t) => t !== facts.text)].map((t) =>
+    withEnglishHours(withoutLetterHead(t)),
   );
   let best: ParsedBooking | null = null;
   let bestText = "";
@@ -748,6 +755,56 @@ function withOtherBodysTime(
     return best.warnings.includes(said) ? best : { ...best, warnings: [...best.warnings, said] };
   }
   return best;
+}
+
+/** «Hà Nội, ngày 25 tháng 11 năm 2026», «Hà Nội, 25/11/2026»: a letter's place and date, alone on their line. */
+const LETTER_DATE =
+  /^[ \t]*(\p{Lu}[\p{L}.]*(?:[ \t]+\p{Lu}[\p{L}.]*){0,4})[ \t]*,[ \t]*(?:(?:ngày|ngay)[ \t]+\d{1,2}[ \t]+(?:tháng|thang)[ \t]+\d{1,2}[ \t]+(?:năm|nam)[ \t]+\d{4}|(?:(?:ngày|ngay)[ \t]+)?\d{1,2}[/.-]\d{1,2}[/.-]\d{4})[ \t]*\.?[ \t]*$/gmu;
+/** Words that make «Sáng, ngày 10/12/2026» or «Thứ Năm, ngày 10/12/2026» the meeting's day, not a letter's. */
+const DAY_WORDS = /\b(?:sang|trua|chieu|toi|thu|chu nhat|hom|ngay|mai|tuan|buoi|luc|vao|tu|den|hop)\b/;
+/**
+ * «Căn cứ Quyết định số 3125/QĐ-UBND ngày 15/6/2022», «Công văn số 12/SCT-VP ngày 25 tháng 11 năm 2026»: a cited
+ * document's date. With no other day in the mail, it was booked as the meeting's (and refused as past).
+ */
+const CITED_DATE =
+  /(\b(?:số|so)\s*:?\s*\d+\/[\p{L}\d./-]+[ \t,]*)(?:(?:ngày|ngay)[ \t]+\d{1,2}(?:[/.-]\d{1,2}[/.-]\d{2,4}|[ \t]+(?:tháng|thang)[ \t]+\d{1,2}[ \t]+(?:năm|nam)[ \t]+\d{4}))/giu;
+/** The city's name over a department's own in a letterhead («UBND THÀNH PHỐ HÀ NỘI» / «SỞ CÔNG THƯƠNG»). */
+const LETTERHEAD =
+  /^(?:ubnd|uy ban nhan dan) (?:thanh pho|tp\.?) ha noi$|^cong hoa xa hoi chu nghia viet nam$|^doc lap\W+tu do\W+hanh phuc$/;
+
+/**
+ * A dispatch without what reads as a booking: the letter's own date («Hà Nội, ngày 25 tháng 11 năm 2026») and a
+ * cited document's were booked as the meeting's day when the body named none (a past day refused, today's sent to
+ * review), and «UBND THÀNH PHỐ HÀ NỘI» above «SỞ CÔNG THƯƠNG» invited the city hall's room. Lines are blanked, not
+ * removed, so the text keeps its shape.
+ */
+function withoutLetterHead(text: string): string {
+  const blanked = text
+    .replace(LETTER_DATE, (line, place: string) => (DAY_WORDS.test(fold(place)) ? line : ""))
+    .replace(CITED_DATE, "$1");
+  let seen = 0;
+  return blanked
+    .split("\n")
+    .map((line) => {
+      const l = line.trim();
+      if (!l || seen >= 4) return line;
+      seen++;
+      return l === l.toUpperCase() && /\p{Lu}/u.test(l) && LETTERHEAD.test(fold(l)) ? "" : line;
+    })
+    .join("\n");
+}
+
+/** «V/v tổ chức họp trực tuyến giao ban công tác tháng 12»: a dispatch's subject line, the content when nothing else is. */
+function titleFromSubjectLine(text: string): string | null {
+  const m = /^[ \t]*(?:v\/v|về việc|ve viec)[ \t]*:?[ \t]+([^\n]{4,200})$/imu.exec(text);
+  if (!m) return null;
+  const said = m[1]!.trim();
+  const kind =
+    /^(?:(?:de nghi|dang ky|xin)\s+)?(?:(?:to chuc|ho tro)\s+)?(?:(?:cuoc|phien)\s+)?(?:hoi nghi|hop)(?:\s+truc tuyen)?\s*/.exec(
+      foldKeepingIndex(said),
+    );
+  const rest = kind ? said.slice(kind[0].length).trim() : said;
+  return rest.length >= 4 ? rest : null;
 }
 
 /** How much of a booking a reading found: complete fields first, then fewer unknown names. */
@@ -973,7 +1030,10 @@ function understandText(
       `thư đề nghị họp định kỳ («${series}»); lịch này chỉ xếp một phiên ${localTimeOf(start, ctx.zone)}–${localTimeOf(end, ctx.zone)} ${WEEKDAY_VI[isoWeekday(localDateOf(start, ctx.zone))]}, ${localDateOf(start, ctx.zone).split("-").reverse().join("/")}, đề nghị gửi đăng ký riêng cho từng phiên tiếp theo (Điều 12.2a).`,
     );
 
-  const title = (fields.title ?? titleFromProse(text) ?? null)?.replace(/[.]$/, "").trim() || null;
+  const title =
+    (fields.title ?? titleFromProse(text) ?? titleFromSubjectLine(text) ?? null)
+      ?.replace(/[.]$/, "")
+      .trim() || null;
   const contactText = fields.contact ?? contactFromProse(text);
   let contact = contactText ? parseContact(contactText) : null;
   if ((!contact?.name || !contact.phone) && facts.signature)
