@@ -226,3 +226,66 @@ ${rows}</table>
     expect(answer).toContain("đề nghị gửi đăng ký riêng");
   });
 });
+
+describe("a signature with nothing setting it apart reads as no booking", () => {
+  const SIGNATURE = `Lâm Thị Ngọc
+Văn phòng Sở Công Thương
+ĐT: 0243.825.1234 - Máy lẻ 1430
+Giờ làm việc: 8h00-17h00 từ thứ Hai đến thứ Sáu
+Số 12 Lê Lai, phường Hoàn Kiếm`;
+
+  async function reply(body: string) {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(
+      mail({ id: "goc@hanoi.gov.vn", body: FORM("từ 9h00 đến 11h00 ngày 10/12/2026") }),
+      CLERK_NOW,
+    );
+    const outcome = await md.handle(
+      mail({
+        id: "tra-loi@hanoi.gov.vn",
+        subject: "Re: [HTT-2026-0001] Đăng ký lịch họp trực tuyến",
+        body,
+        date: CLERK_DATE,
+        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
+      }),
+      CLERK_NOW,
+    );
+    const booking = (await desk.store.read((r) => r.bookings.get("HTT-2026-0001")))!;
+    return { outcome, booking, answer: await lastAnswer(desk, "HTT-2026-0001") };
+  }
+
+  it("a thank-you in a confirmed booking's thread changes nothing", async () => {
+    const { outcome, booking } = await reply(`Cảm ơn Trung tâm.\n${SIGNATURE}`);
+    // The office hours moved the confirmed session to 08:00–17:00 Monday 07/12/2026 and the address added Hoàn Kiếm.
+    expect(outcome).toMatchObject({ kind: "ignored" });
+    expect(booking.request.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+    expect(booking.request.participants).not.toContain("CX-00070");
+  });
+
+  it("«Đề nghị thêm điểm cầu UBND phường Giảng Võ» adds that ward only", async () => {
+    const { booking, answer } = await reply(`Đề nghị thêm điểm cầu UBND phường Giảng Võ.\n${SIGNATURE}`);
+    expect(answer).toContain(
+      "Điểm cầu (3): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008); Phường Giảng Võ (CX-00025).",
+    );
+    expect(answer).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
+    expect(booking.request.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+  });
+
+  it("a new mail naming the day only is asked for the hour, not booked for the office hours", async () => {
+    const { booking, answer } = await sendAsClerk(`Kính gửi Trung tâm,
+Sở Công Thương đăng ký họp trực tuyến giao ban công tác tháng 12 ngày 10/12/2026, điểm cầu UBND phường Ngọc Hà. Liên hệ: Lâm Thị Ngọc 0983 210 456.
+${SIGNATURE}`);
+    // It was confirmed for 08:00–17:00 Monday 07/12/2026 with Hoàn Kiếm.
+    expect(booking?.status).toBe("needs-info");
+    expect(answer).toContain("Thời gian: (chưa rõ thời gian).");
+    expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008).");
+  });
+
+  it("a disclaimer naming «mật» still fails closed (Điều 5.2)", async () => {
+    const { answer } = await sendAsClerk(
+      `${FORM("từ 9h00 đến 11h00 ngày 10/12/2026")}\nCẢNH BÁO BẢO MẬT: Nội dung thư này là tài liệu mật, chỉ dành cho người nhận.`,
+    );
+    expect(answer).toContain("Phiên họp có nội dung mật");
+  });
+});

@@ -375,10 +375,24 @@ export function signatureOf(body: string): string {
     .join("\n");
 }
 
+/**
+ * Lines of a signature that read as a booking when no «Trân trọng,» or «--» sets the signature apart:
+ * office hours («Giờ làm việc: 8h00-17h00 từ thứ Hai đến thứ Sáu» booked 08:00–17:00 next Monday, and moved a
+ * confirmed session there from a thank-you in its thread), an address («Số 12 Lê Lai, phường Hoàn Kiếm» invited
+ * the ward). A disclaimer («… có thể chứa thông tin mật, nếu nhận nhầm …») stays: Điều 5.2 fails closed, and
+ * tests/security/secret-detection.test.ts has the desk ask about it.
+ */
+const FOOTER_LINE = [
+  /^[ \t]*(?:giờ làm việc|thời gian làm việc|lịch làm việc|giờ hành chính|office hours|working hours)\s*:/i,
+  /^[ \t]*(?:địa chỉ|trụ sở|address)\s*:/i,
+  /^[ \t]*(?:[Ss]ố|[Ss]o)[ \t]+\d+[a-z]?(?:\/\d+)?[ \t]+(?:(?:phố|đường|ngõ|ngách|pho|duong|ngo)[ \t]+)?\p{Lu}[^\n]*,[^\n]*$/u,
+];
+
 function finish(text: string): string {
   const unquoted = text
     .split("\n")
     .filter((l) => !l.startsWith(">"))
+    .filter((l) => !FOOTER_LINE.some((re) => re.test(l)))
     .join("\n");
   return cutAt(unquoted, SIGNATURE).trim();
 }
