@@ -289,3 +289,29 @@ ${SIGNATURE}`);
     expect(answer).toContain("Phiên họp có nội dung mật");
   });
 });
+
+describe("one mail asking for two sessions books the first and says the second back", () => {
+  it("«ngày 10/12/2026: buổi sáng từ 9h00 … và buổi chiều từ 14h00 …»", async () => {
+    const { booking, answer } = await sendAsClerk(
+      "Sở Công Thương đăng ký họp trực tuyến giao ban công tác tháng 12 ngày 10/12/2026: buổi sáng từ 9h00 đến 11h00 và buổi chiều từ 14h00 đến 16h00, điểm cầu UBND phường Ngọc Hà. Liên hệ: Lâm Thị Ngọc 0983 210 456.",
+    );
+    // The colon after the year hid the date: «đã hiểu giờ bắt đầu 09:00 nhưng chưa thấy ngày họp», a day written.
+    expect(booking?.status).toBe("confirmed");
+    expect(answer).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
+    expect(answer).toContain(
+      "Lưu ý: thư ghi thêm một phiên lúc 14:00–16:00; lịch này chỉ xếp phiên 09:00–11:00, đề nghị gửi đăng ký riêng cho phiên còn lại.",
+    );
+  });
+
+  it("«Thời gian:» over «+ Buổi sáng: …» and «+ Buổi chiều: …»", async () => {
+    const { booking, answer } = await sendAsClerk(
+      FORM(
+        "\n  + Buổi sáng: từ 8h00 đến 11h30 ngày 10/12/2026\n  + Buổi chiều: từ 14h00 đến 17h00 ngày 10/12/2026",
+      ),
+    );
+    // The field was read as empty: «Thời gian: (chưa rõ thời gian)», asked with no word of what was written.
+    expect(booking?.status).toBe("confirmed");
+    expect(answer).toContain("Thời gian: 08:00–11:30 Thứ Năm, 10/12/2026.");
+    expect(answer).toContain("Lưu ý: thư ghi thêm một phiên lúc 14:00–17:00");
+  });
+});

@@ -80,6 +80,10 @@ export function labelledFields(text: string): Partial<Record<Field, string>> {
     } else if (m && field) {
       current = field;
       out[field] = m[2]!.trim();
+    } else if (current === "time" && m && /^[-•*+]/.test(line)) {
+      // «Thời gian:» over «+ Buổi sáng: từ 8h00 …» / «+ Buổi chiều: từ 14h00 …»: the sessions are the time. The
+      // field was left empty and the clerk asked for a time with no word of what was read.
+      out.time = joined(out.time, line.replace(/^[-•*+]\s*/, ""));
     } else if (current && line && !m && /^[-•*+\d]/.test(line)) {
       out[current] = joined(out[current], line.replace(/^[-•*+]\s*|^\d+[.)]\s*/, ""));
     } else if (current === "participants" && line && isListLine(line)) {

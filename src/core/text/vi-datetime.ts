@@ -378,7 +378,9 @@ export function findInvalidDates(
   const refYear = Number(refIso.slice(0, 4));
   const refDay = dayNumber(refYear, Number(refIso.slice(5, 7)), Number(refIso.slice(8, 10)));
   const out: { written: string; index: number }[] = [];
-  for (const m of folded.matchAll(NUMERIC_DATE)) {
+  // «ngày 10/12/2026: buổi sáng …»: a colon after a four-digit year ends a phrase, it starts no minutes; the date
+  // was not read and the clerk was told «chưa thấy ngày họp». Same length, so indices hold.
+  for (const m of folded.replace(/(\d{4}):(?=\s|$)/g, "$1 ").matchAll(NUMERIC_DATE)) {
     const day = Number(m[1]);
     const month = Number(m[3]);
     if (month < 1 || month > 12 || day < 1 || day > 31) continue;
@@ -401,7 +403,9 @@ export function findDates(original: string, folded: string, reference: Date, zon
   const push = (year: number, month: number, day: number, index: number) => {
     if (validDate(year, month, day)) out.push({ date: isoOf(year, month, day), index, weekday: null });
   };
-  for (const m of folded.matchAll(NUMERIC_DATE)) {
+  // «ngày 10/12/2026: buổi sáng …»: a colon after a four-digit year ends a phrase, it starts no minutes; the date
+  // was not read and the clerk was told «chưa thấy ngày họp». Same length, so indices hold.
+  for (const m of folded.replace(/(\d{4}):(?=\s|$)/g, "$1 ").matchAll(NUMERIC_DATE)) {
     const day = Number(m[1]);
     const month = Number(m[3]);
     if (month < 1 || month > 12 || day < 1 || day > 31) continue;
