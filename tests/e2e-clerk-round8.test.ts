@@ -315,3 +315,60 @@ describe("one mail asking for two sessions books the first and says the second b
     expect(answer).toContain("Lưu ý: thư ghi thêm một phiên lúc 14:00–17:00");
   });
 });
+
+describe("a dispatch pasted from Word keeps its letterhead out of the booking", () => {
+  const HEAD = `<table border=0 width="100%"><tr><td width="40%" align=center><p>UBND THÀNH PHỐ HÀ NỘI<br><b>SỞ CÔNG THƯƠNG</b></p></td><td align=center><p><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br><b>Độc lập - Tự do - Hạnh phúc</b></p></td></tr>
+<tr><td align=center><p>Số: 1234/SCT-VP<br>V/v tổ chức họp trực tuyến giao ban công tác tháng 12</p></td><td align=right><p><i>Hà Nội, ngày 25 tháng 11 năm 2026</i></p></td></tr></table>`;
+  const letter = (asked: string) => `<html><body>${HEAD}
+<p align=center>Kính gửi: Trung tâm Tin học - Công báo</p>
+<p>Căn cứ Quyết định số 3125/QĐ-UBND ngày 15/6/2022 của UBND Thành phố;</p>
+<p>Sở Công Thương đề nghị Trung tâm hỗ trợ tổ chức họp trực tuyến ${asked} với UBND phường Ngọc Hà.</p>
+<p>Đầu mối liên hệ: Lâm Thị Ngọc, SĐT 0983 210 456.</p></body></html>`;
+
+  async function send(body: string) {
+    const desk = await makeDesk();
+    await mailDeskOf(desk).handle(
+      mail({
+        id: "cv@hanoi.gov.vn",
+        body,
+        date: CLERK_DATE,
+        headers: { "Content-Type": 'text/html; charset="utf-8"' },
+      }),
+      CLERK_NOW,
+    );
+    const bookings = await desk.store.read((r) => r.bookings.list({}));
+    return { booking: bookings[0], answer: await lastAnswer(desk) };
+  }
+
+  it("the letter's table (Nghị định 30/2020/NĐ-CP layout) over a request naming its day", async () => {
+    const { booking, answer } = await send(letter("từ 14h00 đến 16h00 ngày 10/12/2026"));
+    // «tháng 12: Hà Nội, ngày 25 tháng 11 năm 2026» was booked as 12:00–14:00 on 25/11/2026 and refused as past,
+    // with the city hall's room invited and «Nội dung: giao ban công tác tháng 12: Hà Nội,».
+    expect(booking?.status).toBe("confirmed");
+    expect(answer).toContain("Thời gian: 14:00–16:00 Thứ Năm, 10/12/2026.");
+    expect(answer).toContain("Nội dung: giao ban công tác tháng 12.");
+    expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008).");
+  });
+
+  it("the same letter naming only the hour is asked for the day", async () => {
+    const { booking, answer } = await send(letter("vào lúc 14h00"));
+    expect(booking?.status).toBe("needs-info");
+    expect(answer).toContain("đã hiểu giờ bắt đầu 14:00 nhưng chưa thấy ngày họp");
+  });
+
+  it("the letterhead's two columns typed side by side in a plain-text mail", async () => {
+    const { booking, answer } =
+      await sendAsClerk(`UBND THÀNH PHỐ HÀ NỘI          CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+SỞ CÔNG THƯƠNG                 Độc lập - Tự do - Hạnh phúc
+Số: 1234/SCT-VP                Hà Nội, ngày 25 tháng 11 năm 2026
+V/v tổ chức họp trực tuyến
+
+Kính gửi: Trung tâm Tin học - Công báo
+Sở Công Thương đề nghị tổ chức họp trực tuyến giao ban công tác tháng 12 vào lúc 14h00 với UBND phường Ngọc Hà.
+Đầu mối liên hệ: Lâm Thị Ngọc, SĐT 0983 210 456.`);
+    // It was booked for 14:00 on 25/11/2026, refused as past, with the city hall's room.
+    expect(booking?.status).toBe("needs-info");
+    expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008).");
+    expect(answer).toContain("đã hiểu giờ bắt đầu 14:00 nhưng chưa thấy ngày họp");
+  });
+});

@@ -192,7 +192,20 @@ function renderTable(table: Element, walk: Walk, depth: number): string {
     const [first, ...rest] = cells;
     // A label may wrap over paragraphs: "Thời gian" / "(giờ, ngày)".
     const label = first?.lines.join(" ").replace(/:$/, "") ?? "";
-    if (first && rest.length && first.lines.length && !first.nested && label.length <= 80) {
+    // A dispatch's letterhead (Nghị định 30/2020/NĐ-CP) is a layout table: «UBND THÀNH PHỐ HÀ NỘI / SỞ CÔNG
+    // THƯƠNG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM», «Số: 1234/SCT-VP / V/v … | Hà Nội, ngày 25 tháng 11 năm 2026».
+    // Read as a label and its value, the letter's date became «tháng 12: Hà Nội, ngày 25 …», booked as 12:00 on
+    // 25/11. A cell with a label of its own inside, or a row naming the nation's motto, is no label.
+    const letterhead = cells.some((c) => c.lines.some((l) => /^(?:cộng hòa|cộng hoà|độc lập)\b/iu.test(l)));
+    if (
+      first &&
+      rest.length &&
+      first.lines.length &&
+      !first.nested &&
+      label.length <= 80 &&
+      !letterhead &&
+      !/:\s*\S/.test(label)
+    ) {
       out.push(`${label.replace(/:/g, " ")}: ${rest.flatMap((c) => c.lines).join(", ")}`);
     } else for (const c of cells) out.push(...c.lines);
   }

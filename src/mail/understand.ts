@@ -761,9 +761,12 @@ function withOtherBodysTime(
   return best;
 }
 
-/** «Hà Nội, ngày 25 tháng 11 năm 2026», «Hà Nội, 25/11/2026»: a letter's place and date, alone on their line. */
+/**
+ * «Hà Nội, ngày 25 tháng 11 năm 2026», «Hà Nội, 25/11/2026»: a letter's place and date, ending their line, alone on
+ * it or beside «Số: …» across a gap of spaces (the letterhead's two columns typed side by side).
+ */
 const LETTER_DATE =
-  /^[ \t]*(\p{Lu}[\p{L}.]*(?:[ \t]+\p{Lu}[\p{L}.]*){0,4})[ \t]*,[ \t]*(?:(?:ngày|ngay)[ \t]+\d{1,2}[ \t]+(?:tháng|thang)[ \t]+\d{1,2}[ \t]+(?:năm|nam)[ \t]+\d{4}|(?:(?:ngày|ngay)[ \t]+)?\d{1,2}[/.-]\d{1,2}[/.-]\d{4})[ \t]*\.?[ \t]*$/gmu;
+  /(^[ \t]*|[ \t]{2,}|\t)(\p{Lu}[\p{L}.]*(?:[ \t]+\p{Lu}[\p{L}.]*){0,4})[ \t]*,[ \t]*(?:(?:ngày|ngay)[ \t]+\d{1,2}[ \t]+(?:tháng|thang)[ \t]+\d{1,2}[ \t]+(?:năm|nam)[ \t]+\d{4}|(?:(?:ngày|ngay)[ \t]+)?\d{1,2}[/.-]\d{1,2}[/.-]\d{4})[ \t]*\.?[ \t]*$/gmu;
 /** Words that make «Sáng, ngày 10/12/2026» or «Thứ Năm, ngày 10/12/2026» the meeting's day, not a letter's. */
 const DAY_WORDS = /\b(?:sang|trua|chieu|toi|thu|chu nhat|hom|ngay|mai|tuan|buoi|luc|vao|tu|den|hop)\b/;
 /**
@@ -784,7 +787,7 @@ const LETTERHEAD =
  */
 function withoutLetterHead(text: string): string {
   const blanked = text
-    .replace(LETTER_DATE, (line, place: string) => (DAY_WORDS.test(fold(place)) ? line : ""))
+    .replace(LETTER_DATE, (said, _before: string, place: string) => (DAY_WORDS.test(fold(place)) ? said : ""))
     .replace(CITED_DATE, "$1");
   let seen = 0;
   return blanked
@@ -793,7 +796,15 @@ function withoutLetterHead(text: string): string {
       const l = line.trim();
       if (!l || seen >= 4) return line;
       seen++;
-      return l === l.toUpperCase() && /\p{Lu}/u.test(l) && LETTERHEAD.test(fold(l)) ? "" : line;
+      // A letterhead's two columns typed side by side: «UBND THÀNH PHỐ HÀ NỘI      CỘNG HÒA XÃ HỘI …».
+      return line
+        .split(/((?:[ \t]{2,}|\t)+)/)
+        .map((part) =>
+          part === part.toUpperCase() && /\p{Lu}/u.test(part) && LETTERHEAD.test(fold(part.trim()))
+            ? ""
+            : part,
+        )
+        .join("");
     })
     .join("\n");
 }
