@@ -372,3 +372,53 @@ Sở Công Thương đề nghị tổ chức họp trực tuyến giao ban công
     expect(answer).toContain("đã hiểu giờ bắt đầu 14:00 nhưng chưa thấy ngày họp");
   });
 });
+
+describe("a reply in the thread written as a letter", () => {
+  async function reply(body: string, time = "từ 9h00 đến 11h00 ngày 10/12/2026") {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(mail({ id: "goc@hanoi.gov.vn", body: FORM(time) }), CLERK_NOW);
+    const outcome = await md.handle(
+      mail({
+        id: "tra-loi@hanoi.gov.vn",
+        subject: "Re: [HTT-2026-0001] Đăng ký lịch họp trực tuyến",
+        body,
+        date: CLERK_DATE,
+        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
+      }),
+      CLERK_NOW,
+    );
+    const booking = (await desk.store.read((r) => r.bookings.get("HTT-2026-0001")))!;
+    return { outcome, booking, answer: await lastAnswer(desk, "HTT-2026-0001") };
+  }
+
+  it("a thank-you dated «Hà Nội, ngày 30/11/2026» changes nothing", async () => {
+    const { outcome, booking } = await reply(
+      "Hà Nội, ngày 30/11/2026\nSở Công Thương đã nhận được xác nhận, cảm ơn Trung tâm.",
+    );
+    // The letter's date was read as a move to 09:00–11:00 today, refused as past («Không thể thay đổi lịch họp»).
+    expect(outcome).toMatchObject({ kind: "ignored" });
+    expect(booking.request.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+  });
+
+  it("an hour «căn cứ Công văn số 12/TTTH ngày 30/11/2026» to a booking with no hour is asked for its day", async () => {
+    const { outcome, booking } = await reply(
+      "Căn cứ Công văn số 12/TTTH ngày 30/11/2026 của Trung tâm, Sở Công Thương bổ sung: họp lúc 14h00.",
+      "ngày 10/12/2026",
+    );
+    // It was booked for 14:00 today, the cited letter's day, and sent to review as late.
+    expect(outcome).toMatchObject({ kind: "ignored" });
+    expect(booking.request.start).toBeNull();
+  });
+
+  it("«thêm điểm cầu UBND phường Giảng Võ. Cần trao đổi xin gọi máy lẻ 1430» adds the ward and stays confirmed", async () => {
+    const { booking, answer } = await reply(
+      "Đề nghị thêm điểm cầu UBND phường Giảng Võ. Cần trao đổi xin gọi máy lẻ 1430.",
+    );
+    // The next sentence was an unknown endpoint «UBND phường Giảng Võ. Cần trao đổi …» and the session needs-info.
+    expect(booking.status).toBe("confirmed");
+    expect(answer).toContain(
+      "Điểm cầu (3): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008); Phường Giảng Võ (CX-00025).",
+    );
+  });
+});

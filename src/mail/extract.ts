@@ -3,6 +3,7 @@ import { type ChildNode, type Element, isTag, isText } from "domhandler";
 import { parseDocument } from "htmlparser2";
 import type { AddressObject, EmailAddress, ParsedMail } from "mailparser";
 import { nfc } from "../core/text/fold.js";
+import { withoutLetterHead } from "../core/text/letter.js";
 import { labelField } from "./understand.js";
 
 /** What the desk needs of one mail, before any understanding of its content. */
@@ -407,7 +408,7 @@ function finish(text: string): string {
     .filter((l) => !l.startsWith(">"))
     .filter((l) => !FOOTER_LINE.some((re) => re.test(l)))
     .join("\n");
-  return cutAt(unquoted, SIGNATURE).trim();
+  return withoutLetterHead(cutAt(unquoted, SIGNATURE)).trim();
 }
 
 const REPLY_SUBJECT = /^\s*(?:re|tl|trả lời|tra loi|aw|sv|antw)\s*:/i;
