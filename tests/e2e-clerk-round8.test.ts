@@ -422,3 +422,26 @@ describe("a reply in the thread written as a letter", () => {
     );
   });
 });
+
+describe("hours written with a dot", () => {
+  for (const [time, said] of [
+    // Each was asked «chưa rõ giờ bắt đầu» though the hour was written.
+    ["08.30 ngày 10/12/2026", "08:30–10:30 Thứ Năm, 10/12/2026"],
+    ["08.30 - 11.00 ngày 10/12/2026", "08:30–11:00 Thứ Năm, 10/12/2026"],
+    ["từ 14.00 đến 16.30 ngày 10/12/2026", "14:00–16:30 Thứ Năm, 10/12/2026"],
+    ["2.30 chiều ngày 10/12/2026", "14:30–16:30 Thứ Năm, 10/12/2026"],
+    // «10.12» is a day, not 10:12.
+    ["9h00 ngày 10.12", "09:00–11:00 Thứ Năm, 10/12/2026"],
+  ] as const)
+    it(time, async () => {
+      const { booking, answer } = await sendAsClerk(FORM(time));
+      expect(booking?.status).toBe("confirmed");
+      expect(answer).toContain(`Thời gian: ${said}.`);
+    });
+
+  it("«1.50» is no clock: the hour is asked, not guessed", async () => {
+    const { booking, answer } = await sendAsClerk(FORM("1.50 ngày 10/12/2026"));
+    expect(booking?.status).toBe("needs-info");
+    expect(answer).toContain("Thời gian: (chưa rõ thời gian).");
+  });
+});
