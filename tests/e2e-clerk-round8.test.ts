@@ -445,3 +445,25 @@ describe("hours written with a dot", () => {
     expect(answer).toContain("Thời gian: (chưa rõ thời gian).");
   });
 });
+
+describe("an office's address under the mail invites no ward", () => {
+  const asked =
+    "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến giao ban công tác tháng 12 từ 9h00 đến 11h00 ngày 10/12/2026, điểm cầu UBND phường Ngọc Hà. Liên hệ: Lâm Thị Ngọc 0983 210 456.\nLâm Thị Ngọc\n";
+  for (const address of [
+    // Each ward was invited as an endpoint.
+    "Sở Công Thương, 331 Cầu Giấy, phường Cầu Giấy, Hà Nội",
+    "Tầng 3, Khu liên cơ Võ Chí Công, phường Xuân La, Hà Nội",
+    "12 Lê Lai, phường Hoàn Kiếm, Hà Nội",
+  ])
+    it(address, async () => {
+      const { answer } = await sendAsClerk(`${asked}${address}`);
+      expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008).");
+    });
+
+  it("«ngày 10/12/2026 Thứ Năm, điểm cầu UBND phường Ngọc Hà» is no address", async () => {
+    const { answer } = await sendAsClerk(
+      "Sở Công Thương đăng ký họp trực tuyến giao ban công tác tháng 12 từ 9h00 đến 11h00 ngày 10/12/2026 Thứ Năm, điểm cầu UBND phường Ngọc Hà. Liên hệ: Lâm Thị Ngọc 0983 210 456.",
+    );
+    expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008).");
+  });
+});

@@ -262,7 +262,10 @@ function unitMentions(text: string): string[] {
  * Thành phố») and, at its foot, those who receive a copy («Nơi nhận: - Như trên; - UBND phường … (để biết)», «Đồng
  * gửi»). Both are cut before the prose is searched for endpoints.
  */
-function addressesCut(text: string): string {
+function addressesCut(said: string): string {
+  // «12 Lê Lai, phường Hoàn Kiếm», «331 Cầu Giấy, phường Cầu Giấy», «Tầng 3, Khu liên cơ …, phường Xuân La»: an
+  // office's address (a signature's, with no «Trân trọng,» above it) names the ward it stands in, which was invited.
+  const text = said.replace(ADDRESS, (a) => " ".repeat(a.length));
   const folded = foldKeepingIndex(text);
   const foot = /^[ \t\-•*]*(?:noi nhan|dong gui|dong kinh gui)\s*:/im.exec(folded);
   const body = foot ? text.slice(0, foot.index) : text;
@@ -276,6 +279,12 @@ function addressesCut(text: string): string {
   }
   return out + body.slice(at);
 }
+
+const ADDRESS_NAME = String.raw`\p{Lu}\p{Ll}*(?:[ \t]+\p{Lu}\p{Ll}*){0,3}`;
+const ADDRESS = new RegExp(
+  String.raw`(?:(?<![\p{L}\d/.])\d+[a-z]?(?:\/\d+)?[ \t]+(?:(?:phố|đường|ngõ)[ \t]+)?(?!(?:Thứ|Chủ|Giờ|Sở|UBND|Ủy|Phường|Xã|Điểm|Đơn|Tháng|Ngày|Năm)\b)${ADDRESS_NAME}|\b[Tt]ầng[ \t]+\d+)[ \t]*,[ \t]*(?:[^,\n]{1,40},[ \t]*)?(?:phường|xã)[ \t]+${ADDRESS_NAME}`,
+  "gu",
+);
 
 /**
  * «các phường Ngọc Hà, Ba Đình, Giảng Võ» and «phường Ngọc Hà và Ba Đình» in prose: the names after the first take
