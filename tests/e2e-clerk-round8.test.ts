@@ -225,6 +225,24 @@ ${rows}</table>
     expect(answer).toContain("11/12/2026");
     expect(answer).toContain("đề nghị gửi đăng ký riêng");
   });
+
+  it("the second session's row lends the first none of its endpoints; a row with no time adds to the one above", async () => {
+    const two = await send(
+      html(
+        "<tr><td>8h30 ngày 10/12/2026</td><td>Sở Công Thương</td><td>UBND phường Ngọc Hà</td><td>Giao ban sáng</td></tr><tr><td>14h00 ngày 11/12/2026</td><td>Sở Công Thương</td><td>UBND phường Giảng Võ</td><td>Giao ban chiều</td></tr>",
+      ),
+    );
+    expect(two.answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008).");
+    expect(two.answer).toContain("Nội dung: Giao ban sáng.");
+    const more = await send(
+      html(
+        "<tr><td>8h30 ngày 10/12/2026</td><td>Sở Công Thương</td><td>UBND phường Ngọc Hà</td><td>Giao ban</td></tr><tr><td></td><td></td><td>UBND phường Giảng Võ</td><td></td></tr>",
+      ),
+    );
+    expect(more.answer).toContain(
+      "Điểm cầu (3): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008); Phường Giảng Võ (CX-00025).",
+    );
+  });
 });
 
 describe("a signature with nothing setting it apart reads as no booking", () => {

@@ -175,16 +175,24 @@ function renderTable(table: Element, walk: Walk, depth: number): string {
       next?.length === cells.length &&
       !next.some(isLabel)
     ) {
-      // A header row of labels over the rows of values: each column as one line, its rows joined by «; » (two
-      // sessions in two rows are two times in one field, said back as such, never one row silently dropped).
+      // A header row of labels over the rows of values: each column as one line, its rows joined by «; ». A row
+      // with a time of its own is another session: its time is said back (never silently dropped), but its other
+      // cells (its endpoints, its content) are not the first session's. A row with no time adds to the one above.
       const values: (typeof cells)[] = [];
       for (let j = i + 1; j < grid.length; j++) {
         const row = grid[j]!.filter((c) => !(c.lines.length === 1 && ORDINAL.test(c.lines[0]!)));
         if (row.length !== cells.length || row.some(isLabel)) break;
         values.push(row);
       }
+      const time = cells.findIndex((c) => isLabel(c) && labelField(c.lines[0]!.replace(/:$/, "")) === "time");
+      const firstTime = values[0]?.[time]?.lines.join(", ") ?? "";
+      const sameSession = (row: (typeof cells)[number][]) =>
+        time < 0 || !row[time]!.lines.length || row[time]!.lines.join(", ") === firstTime;
       cells.forEach((c, k) => {
-        const said = values.map((row) => row[k]!.lines.join(", ")).filter(Boolean);
+        const said = values
+          .filter((row) => k === time || sameSession(row))
+          .map((row) => row[k]!.lines.join(", "))
+          .filter(Boolean);
         if (c.lines.length) out.push(`${c.lines[0]!.replace(/:$/, "")}: ${said.join("; ")}`);
       });
       i += values.length;
