@@ -45,6 +45,8 @@ export const BOTH_STORES = [
   "tests/e2e-clerk-round6-servers.test.ts",
   "tests/e2e-clerk-round7.test.ts",
   "tests/e2e-clerk-round7-servers.test.ts",
+  "tests/e2e-clerk-round8.test.ts",
+  "tests/e2e-clerk-round8-servers.test.ts",
   "tests/e2e-technician.test.ts",
   "tests/hotpaths.test.ts",
   "tests/ics-instants.test.ts",

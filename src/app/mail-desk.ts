@@ -713,7 +713,12 @@ export class MailDesk {
         const removal = new RegExp((hasDiacritics(after) ? REMOVE_MARKED : REMOVE_FOLDED).source, "iu").exec(
           hasDiacritics(after) ? after : foldKeepingIndex(after),
         );
-        const tail = removal ? after.slice(0, removal.index).replace(/[,;\s]+(?:và|va)?\s*$/i, "") : after;
+        const named = removal ? after.slice(0, removal.index).replace(/[,;\s]+(?:và|va)?\s*$/i, "") : after;
+        // «thêm điểm cầu UBND phường Giảng Võ. Cần trao đổi xin gọi máy lẻ 1430»: the names end with their sentence
+        // (not at «P.» or «TT.»); the next sentence was taken for an unknown endpoint and the confirmed session sent
+        // back for details.
+        const end = foldKeepingIndex(named).search(/(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/);
+        const tail = end < 0 ? named : named.slice(0, end);
         // "thêm điểm cầu Sở Nông nghiệp và Môi trường": the same list reader as a booking, so "và" inside a name
         // the directory knows does not split it.
         const list = resolveParticipants(reader.matcher, tail.replace(/[.]\s*$/, ""));

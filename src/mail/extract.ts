@@ -3,6 +3,7 @@ import { type ChildNode, type Element, isTag, isText } from "domhandler";
 import { parseDocument } from "htmlparser2";
 import type { AddressObject, EmailAddress, ParsedMail } from "mailparser";
 import { nfc } from "../core/text/fold.js";
+import { withoutLetterHead } from "../core/text/letter.js";
 import { labelField } from "./understand.js";
 
 /** What the desk needs of one mail, before any understanding of its content. */
@@ -163,23 +164,57 @@ function renderTable(table: Element, walk: Walk, depth: number): string {
     const next = grid[i + 1]?.filter((c) => !(c.lines.length === 1 && ORDINAL.test(c.lines[0]!)));
     const isLabel = (c: (typeof cells)[number]) =>
       c.lines.length === 1 && !c.nested && labelField(c.lines[0]!.replace(/:$/, "")) !== null;
+    // «Thời gian | Địa điểm | Thành phần»: a column the reader has no field for («Địa điểm», «Ghi chú») still
+    // heads its column; two labels it knows make the row a header.
+    const isHeading = (c: (typeof cells)[number]) =>
+      isLabel(c) || c.lines.length === 0 || (c.lines.length === 1 && !c.nested && c.lines[0]!.length <= 40);
     if (
       cells.length >= 2 &&
-      cells.every((c) => isLabel(c) || c.lines.length === 0) &&
+      cells.filter(isLabel).length >= Math.min(2, cells.length) &&
+      cells.every(isHeading) &&
       next?.length === cells.length &&
       !next.some(isLabel)
     ) {
-      // A header row of labels over the row of values.
+      // A header row of labels over the rows of values: each column as one line, its rows joined by «; ». A row
+      // with a time of its own is another session: its time is said back (never silently dropped), but its other
+      // cells (its endpoints, its content) are not the first session's. A row with no time adds to the one above.
+      const values: (typeof cells)[] = [];
+      for (let j = i + 1; j < grid.length; j++) {
+        const row = grid[j]!.filter((c) => !(c.lines.length === 1 && ORDINAL.test(c.lines[0]!)));
+        if (row.length !== cells.length || row.some(isLabel)) break;
+        values.push(row);
+      }
+      const time = cells.findIndex((c) => isLabel(c) && labelField(c.lines[0]!.replace(/:$/, "")) === "time");
+      const firstTime = values[0]?.[time]?.lines.join(", ") ?? "";
+      const sameSession = (row: (typeof cells)[number][]) =>
+        time < 0 || !row[time]!.lines.length || row[time]!.lines.join(", ") === firstTime;
       cells.forEach((c, k) => {
-        if (c.lines.length) out.push(`${c.lines[0]!.replace(/:$/, "")}: ${next[k]!.lines.join(", ")}`);
+        const said = values
+          .filter((row) => k === time || sameSession(row))
+          .map((row) => row[k]!.lines.join(", "))
+          .filter(Boolean);
+        if (c.lines.length) out.push(`${c.lines[0]!.replace(/:$/, "")}: ${said.join("; ")}`);
       });
-      i++;
+      i += values.length;
       continue;
     }
     const [first, ...rest] = cells;
     // A label may wrap over paragraphs: "Thời gian" / "(giờ, ngày)".
     const label = first?.lines.join(" ").replace(/:$/, "") ?? "";
-    if (first && rest.length && first.lines.length && !first.nested && label.length <= 80) {
+    // A dispatch's letterhead (Nghị định 30/2020/NĐ-CP) is a layout table: «UBND THÀNH PHỐ HÀ NỘI / SỞ CÔNG
+    // THƯƠNG | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM», «Số: 1234/SCT-VP / V/v … | Hà Nội, ngày 25 tháng 11 năm 2026».
+    // Read as a label and its value, the letter's date became «tháng 12: Hà Nội, ngày 25 …», booked as 12:00 on
+    // 25/11. A cell with a label of its own inside, or a row naming the nation's motto, is no label.
+    const letterhead = cells.some((c) => c.lines.some((l) => /^(?:cộng hòa|cộng hoà|độc lập)\b/iu.test(l)));
+    if (
+      first &&
+      rest.length &&
+      first.lines.length &&
+      !first.nested &&
+      label.length <= 80 &&
+      !letterhead &&
+      !/:\s*\S/.test(label)
+    ) {
       out.push(`${label.replace(/:/g, " ")}: ${rest.flatMap((c) => c.lines).join(", ")}`);
     } else for (const c of cells) out.push(...c.lines);
   }
@@ -260,6 +295,8 @@ const EARLIER_MAIL = [
 const QUOTE_HEAD = [
   /^on [^\n]{4,200}(?:\n[^\n]{0,160})?\bwrote:\s*$/im,
   /^vào [^\n]{4,200}(?:\n[^\n]{0,160})?\s(?:đã )?viết:\s*$/im,
+  // "Ngày 01/12/2026 lúc 09:15, Trung tâm <…> đã viết:" (Outlook and webmail in Vietnamese).
+  /^ngày [^\n]{4,200}(?:\n[^\n]{0,160})?\s(?:đã )?viết:\s*$/im,
   ...EARLIER_MAIL,
 ];
 /** The header block of a forwarded or quoted mail (Gmail, Outlook, Thunderbird, in English or Vietnamese). */
@@ -280,8 +317,12 @@ function cutAt(text: string, patterns: RegExp[]): string {
   return text.slice(0, firstMatch(text, patterns)?.index ?? text.length);
 }
 
-/** The forwarded mail's body: its header block skipped, its own quoted history cut. */
-function forwardedBody(text: string): string {
+/**
+ * The forwarded mail's body: its header block skipped, its own quoted history cut. A forward of a forward (the
+ * clerk's personal box → the agency's box → the desk) carries nothing but the next marker and header block before
+ * the booking: the innermost mail is the one read.
+ */
+function forwardedBody(text: string, depth = 0): string {
   const lines = text.split("\n");
   let i = 0;
   while (i < lines.length && (!lines[i]!.trim() || /^_{8,}$/.test(lines[i]!.trim()))) i++;
@@ -290,7 +331,17 @@ function forwardedBody(text: string): string {
     // A long To: or Cc: wraps onto indented lines.
     while (i < lines.length && /^[ \t]+\S/.test(lines[i]!) && !HEADER_LINE.test(lines[i]!)) i++;
   }
-  return cutAt(lines.slice(i).join("\n"), QUOTE_HEAD);
+  const rest = lines.slice(i).join("\n");
+  const inner = firstMatch(rest, [...FORWARD_EXPLICIT, ...EARLIER_MAIL]);
+  if (inner && depth < 8 && !rest.slice(0, inner.index).trim())
+    return forwardedBody(afterMarker(rest, inner), depth + 1);
+  return cutAt(rest, QUOTE_HEAD);
+}
+
+/** What follows a marker; a bare «From: … / Sent: …» block is the header block itself, read from its first line. */
+function afterMarker(text: string, marker: { index: number; end: number }): string {
+  const header = HEADER_LINE.test(text.slice(marker.index).split("\n", 1)[0]!);
+  return text.slice(header ? marker.index : marker.end);
 }
 
 export interface BodyContext {
@@ -316,7 +367,7 @@ export function bodyCandidates(body: string, ctx: BodyContext = {}): string[] {
     ? explicit
     : [explicit, earlier].filter((m) => m !== null).sort((a, b) => a!.index - b!.index)[0];
   if (marker && (!ctx.reply || !quote || marker.index <= quote.index)) {
-    const forwarded = finish(forwardedBody(text.slice(marker.end).replace(/^[ \t]*>[ \t]?/gm, "")));
+    const forwarded = finish(forwardedBody(afterMarker(text, marker).replace(/^[ \t]*>[ \t]?/gm, "")));
     const note = finish(text.slice(0, marker.index));
     return note ? [forwarded, note] : [forwarded];
   }
@@ -346,12 +397,26 @@ export function signatureOf(body: string): string {
     .join("\n");
 }
 
+/**
+ * Lines of a signature that read as a booking when no «Trân trọng,» or «--» sets the signature apart:
+ * office hours («Giờ làm việc: 8h00-17h00 từ thứ Hai đến thứ Sáu» booked 08:00–17:00 next Monday, and moved a
+ * confirmed session there from a thank-you in its thread), an address («Số 12 Lê Lai, phường Hoàn Kiếm» invited
+ * the ward). A disclaimer («… có thể chứa thông tin mật, nếu nhận nhầm …») stays: Điều 5.2 fails closed, and
+ * tests/security/secret-detection.test.ts has the desk ask about it.
+ */
+const FOOTER_LINE = [
+  /^[ \t]*(?:giờ làm việc|thời gian làm việc|lịch làm việc|giờ hành chính|office hours|working hours)\s*:/i,
+  /^[ \t]*(?:địa chỉ|trụ sở|address)\s*:/i,
+  /^[ \t]*(?:[Ss]ố|[Ss]o)[ \t]+\d+[a-z]?(?:\/\d+)?[ \t]+(?:(?:phố|đường|ngõ|ngách|pho|duong|ngo)[ \t]+)?\p{Lu}[^\n]*,[^\n]*$/u,
+];
+
 function finish(text: string): string {
   const unquoted = text
     .split("\n")
     .filter((l) => !l.startsWith(">"))
+    .filter((l) => !FOOTER_LINE.some((re) => re.test(l)))
     .join("\n");
-  return cutAt(unquoted, SIGNATURE).trim();
+  return withoutLetterHead(cutAt(unquoted, SIGNATURE)).trim();
 }
 
 const REPLY_SUBJECT = /^\s*(?:re|tl|trả lời|tra loi|aw|sv|antw)\s*:/i;

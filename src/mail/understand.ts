@@ -4,6 +4,7 @@ import { REQUIRED_FIELDS } from "../core/booking/types.js";
 import { isoWeekday, localDateOf, localTimeOf } from "../core/calendar/zone.js";
 import { type DirectoryMatcher, scanForm } from "../core/directory/matcher.js";
 import { fold, nfc, normalizePhone } from "../core/text/fold.js";
+import { withoutLetterHead } from "../core/text/letter.js";
 import {
   findDates,
   findInvalidDates,
@@ -80,6 +81,10 @@ export function labelledFields(text: string): Partial<Record<Field, string>> {
     } else if (m && field) {
       current = field;
       out[field] = m[2]!.trim();
+    } else if (current === "time" && m && /^[-•*+]/.test(line)) {
+      // «Thời gian:» over «+ Buổi sáng: từ 8h00 …» / «+ Buổi chiều: từ 14h00 …»: the sessions are the time. The
+      // field was left empty and the clerk asked for a time with no word of what was read.
+      out.time = joined(out.time, line.replace(/^[-•*+]\s*/, ""));
     } else if (current && line && !m && /^[-•*+\d]/.test(line)) {
       out[current] = joined(out[current], line.replace(/^[-•*+]\s*|^\d+[.)]\s*/, ""));
     } else if (current === "participants" && line && isListLine(line)) {
@@ -257,7 +262,10 @@ function unitMentions(text: string): string[] {
  * Thành phố») and, at its foot, those who receive a copy («Nơi nhận: - Như trên; - UBND phường … (để biết)», «Đồng
  * gửi»). Both are cut before the prose is searched for endpoints.
  */
-function addressesCut(text: string): string {
+function addressesCut(said: string): string {
+  // «12 Lê Lai, phường Hoàn Kiếm», «331 Cầu Giấy, phường Cầu Giấy», «Tầng 3, Khu liên cơ …, phường Xuân La»: an
+  // office's address (a signature's, with no «Trân trọng,» above it) names the ward it stands in, which was invited.
+  const text = said.replace(ADDRESS, (a) => " ".repeat(a.length));
   const folded = foldKeepingIndex(text);
   const foot = /^[ \t\-•*]*(?:noi nhan|dong gui|dong kinh gui)\s*:/im.exec(folded);
   const body = foot ? text.slice(0, foot.index) : text;
@@ -271,6 +279,12 @@ function addressesCut(text: string): string {
   }
   return out + body.slice(at);
 }
+
+const ADDRESS_NAME = String.raw`\p{Lu}\p{Ll}*(?:[ \t]+\p{Lu}\p{Ll}*){0,3}`;
+const ADDRESS = new RegExp(
+  String.raw`(?:(?<![\p{L}\d/.])\d+[a-z]?(?:\/\d+)?[ \t]+(?:(?:phố|đường|ngõ)[ \t]+)?(?!(?:Thứ|Chủ|Giờ|Sở|UBND|Ủy|Phường|Xã|Điểm|Đơn|Tháng|Ngày|Năm)\b)${ADDRESS_NAME}|\b[Tt]ầng[ \t]+\d+)[ \t]*,[ \t]*(?:[^,\n]{1,40},[ \t]*)?(?:phường|xã)[ \t]+${ADDRESS_NAME}`,
+  "gu",
+);
 
 /**
  * «các phường Ngọc Hà, Ba Đình, Giảng Võ» and «phường Ngọc Hà và Ba Đình» in prose: the names after the first take
@@ -322,6 +336,11 @@ export function parseContact(value: string): Contact | null {
 const NOT_A_PERSON =
   /^(?:van phong|phong|so|ubnd|uy ban|trung tam|ban|chi cuc|cuc|van thu|chuyen vien|truong|pho|giam doc|chanh|can bo|email|e-mail|dt|sdt|dd|dien thoai|di dong|dia chi|fax|tel|mobile|ha noi|thanh pho|cong ty|bo phan|to|doi|hdnd|thanh uy|dang uy|ngay|website)\b/;
 
+const SIGNATURE_PHONE = new RegExp(
+  `\\s*(?:[-–—,;|(]\\s*)?(?:(?:sđt|đt|dđ|sdt|dt|dd|điện thoại|di động|mobile|tel)\\b[:.]?\\s*)?${PHONE_RE.source}.*$`,
+  "iu",
+);
+
 /**
  * «Nguyễn Văn An / Văn phòng Sở … / ĐT: 024… - DĐ: 0912…» under «Trân trọng,»: a person's name (two to five
  * capitalised words, no office, title or label) and a phone, the mobile when there is one. An office without a
@@ -333,6 +352,8 @@ function contactFromSignature(signature: string): Contact | null {
     .slice(0, 4)
     .map((l) =>
       l
+        // «Lâm Thị Ngọc - 0983 210 456», «Lâm Thị Ngọc, DĐ: 0983…»: the name with its phone on one line.
+        .replace(SIGNATURE_PHONE, "")
         .replace(HONORIFIC, "")
         .replace(/[.,;:]+$/, "")
         .trim(),
@@ -674,8 +695,8 @@ export function understand(
   facts: Pick<MailFacts, "text" | "subject" | "date"> & { alternatives?: string[]; signature?: string },
   ctx: UnderstandContext,
 ): ParsedBooking {
-  const texts = [facts.text, ...(facts.alternatives ?? []).filter((t) => t !== facts.text)].map(
-    withEnglishHours,
+  const texts = [facts.text, ...(facts.alternatives ?? []).filter((t) => t !== facts.text)].map((t) =>
+    withEnglishHours(withoutLetterHead(t)),
   );
   let best: ParsedBooking | null = null;
   let bestText = "";
@@ -748,6 +769,19 @@ function withOtherBodysTime(
     return best.warnings.includes(said) ? best : { ...best, warnings: [...best.warnings, said] };
   }
   return best;
+}
+
+/** «V/v tổ chức họp trực tuyến giao ban công tác tháng 12»: a dispatch's subject line, the content when nothing else is. */
+function titleFromSubjectLine(text: string): string | null {
+  const m = /^[ \t]*(?:v\/v|về việc|ve viec)[ \t]*:?[ \t]+([^\n]{4,200})$/imu.exec(text);
+  if (!m) return null;
+  const said = m[1]!.trim();
+  const kind =
+    /^(?:(?:de nghi|dang ky|xin)\s+)?(?:(?:to chuc|ho tro)\s+)?(?:(?:cuoc|phien)\s+)?(?:hoi nghi|hop)(?:\s+truc tuyen)?\s*/.exec(
+      foldKeepingIndex(said),
+    );
+  const rest = kind ? said.slice(kind[0].length).trim() : said;
+  return rest.length >= 4 ? rest : null;
 }
 
 /** How much of a booking a reading found: complete fields first, then fewer unknown names. */
@@ -973,7 +1007,10 @@ function understandText(
       `thư đề nghị họp định kỳ («${series}»); lịch này chỉ xếp một phiên ${localTimeOf(start, ctx.zone)}–${localTimeOf(end, ctx.zone)} ${WEEKDAY_VI[isoWeekday(localDateOf(start, ctx.zone))]}, ${localDateOf(start, ctx.zone).split("-").reverse().join("/")}, đề nghị gửi đăng ký riêng cho từng phiên tiếp theo (Điều 12.2a).`,
     );
 
-  const title = (fields.title ?? titleFromProse(text) ?? null)?.replace(/[.]$/, "").trim() || null;
+  const title =
+    (fields.title ?? titleFromProse(text) ?? titleFromSubjectLine(text) ?? null)
+      ?.replace(/[.]$/, "")
+      .trim() || null;
   const contactText = fields.contact ?? contactFromProse(text);
   let contact = contactText ? parseContact(contactText) : null;
   if ((!contact?.name || !contact.phone) && facts.signature)

@@ -87,6 +87,18 @@ export function findTimes(folded: string): TimeOfDay[] {
     else if (!period && hour >= 1 && hour <= 5) hour += 12;
     out.push({ hour, minute, index: m.index });
   }
+  // «08.30», «14.00 - 16.00», «8.30 sáng»: an hour written with a dot, when it can be no date («10.12» is 10/12)
+  // and looks like a clock («1.50» is no 13:50, a price may read so). The clerk was asked for an hour written.
+  for (const m of folded.matchAll(DOTTED_TIME)) {
+    let hour = Number(m[1]);
+    const minute = Number(m[2]);
+    if (minute >= 1 && minute <= 12) continue;
+    if (m[1]!.length < 2 && minute % 15 !== 0) continue;
+    const period = m[3];
+    if ((period === "chieu" || period === "toi") && hour < 12) hour += 12;
+    else if (!period && hour >= 1 && hour <= 5) hour += 12;
+    out.push({ hour, minute, index: m.index });
+  }
   // "9-11h", "từ 14 đến 16 giờ": the bare first number of a range takes the hour marker (and the period) of the second.
   for (const m of folded.matchAll(RANGE_START)) {
     const end = out.find((t) => t.index === m.index + m[0].length);
@@ -98,6 +110,9 @@ export function findTimes(folded: string): TimeOfDay[] {
   }
   return out.sort((a, b) => a.index - b.index);
 }
+
+const DOTTED_TIME =
+  /(?<![\d.,/:]|\b(?:dieu|khoan|muc|phu luc|so)\s+)([01]?\d|2[0-3])\.([0-5]\d)(?![\d.,/:]|\s*(?:%|d\b|dong|trieu|ty|usd|vnd))(?:\s*,?\s*(sang|trua|chieu|toi)\b)?/g;
 
 const RANGE_START =
   /(?<![\d.,/:]|\d\s*(?:h|g|gio)\s*|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)([01]?\d|2[0-3])(?!\s*(?:h|g|gio|:|[/.]\d))\s*(?:-|–|den)\s*/g;
@@ -378,7 +393,9 @@ export function findInvalidDates(
   const refYear = Number(refIso.slice(0, 4));
   const refDay = dayNumber(refYear, Number(refIso.slice(5, 7)), Number(refIso.slice(8, 10)));
   const out: { written: string; index: number }[] = [];
-  for (const m of folded.matchAll(NUMERIC_DATE)) {
+  // «ngày 10/12/2026: buổi sáng …»: a colon after a four-digit year ends a phrase, it starts no minutes; the date
+  // was not read and the clerk was told «chưa thấy ngày họp». Same length, so indices hold.
+  for (const m of folded.replace(/(\d{4}):(?=\s|$)/g, "$1 ").matchAll(NUMERIC_DATE)) {
     const day = Number(m[1]);
     const month = Number(m[3]);
     if (month < 1 || month > 12 || day < 1 || day > 31) continue;
@@ -401,7 +418,9 @@ export function findDates(original: string, folded: string, reference: Date, zon
   const push = (year: number, month: number, day: number, index: number) => {
     if (validDate(year, month, day)) out.push({ date: isoOf(year, month, day), index, weekday: null });
   };
-  for (const m of folded.matchAll(NUMERIC_DATE)) {
+  // «ngày 10/12/2026: buổi sáng …»: a colon after a four-digit year ends a phrase, it starts no minutes; the date
+  // was not read and the clerk was told «chưa thấy ngày họp». Same length, so indices hold.
+  for (const m of folded.replace(/(\d{4}):(?=\s|$)/g, "$1 ").matchAll(NUMERIC_DATE)) {
     const day = Number(m[1]);
     const month = Number(m[3]);
     if (month < 1 || month > 12 || day < 1 || day > 31) continue;
