@@ -31,6 +31,7 @@ import { type Config, loadHolidayCalendar } from "../config.js";
 import { type Desk, DeskError } from "../desk.js";
 import { directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
 import { importDirectory, readDirectoryRoster } from "../directory/import.js";
+import { domainsVi, type OutsideMailbox } from "../directory/mailbox-changes.js";
 import { MailDesk, type MailOutcome, mailDeskOptions } from "../mail-desk.js";
 import { backupDatabase, RestoreRefused, restoreDatabase } from "../ops/backup.js";
 import { newCorrelationId, withCorrelation } from "../ops/context.js";
@@ -238,6 +239,17 @@ async function openDesk(config: Config): Promise<Desk> {
   return { store, reg: config.reg, holidays: loadHolidayCalendar(config.calendarDir) };
 }
 
+/**
+ * The CLI's word on official mailboxes outside DESK_OFFICIAL_DOMAINS: imported, but each named (mail from it books,
+ * changes and cancels the agency's sessions).
+ */
+function outsideNotice(list: OutsideMailbox[], domains: readonly string[]): string {
+  return [
+    `Cảnh báo: ${list.length} hòm thư công vụ nằm ngoài miền thư công vụ (${domainsVi(domains)}); thư từ các hòm thư này đăng ký, đổi, hủy lịch thay cơ quan. Hãy xác minh với từng cơ quan:`,
+    ...list.map((o) => `- ${o.agency}: ${o.mailbox}${o.added ? " (mới)" : ""}`),
+  ].join("\n");
+}
+
 async function directoryCommand(config: Config, argv: string[], io: Io): Promise<void> {
   const [sub, ...rest] = argv;
   if (sub === "import" || sub === "export") {
@@ -262,6 +274,7 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
           force: Boolean(values.force),
           ...(roster ? { roster: roster.shifts } : {}),
           by: `CLI, tài khoản máy chủ ${cliUser()}`,
+          officialDomains: config.mail.officialDomains,
         });
         if (outcome.unknownOnDuty?.length)
           throw new CliError(
@@ -290,6 +303,7 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
         if (orphans.length) {
           io.out(`Đã nhập dù các lịch họp sau mất điểm cầu (--force):\n${orphans.join("\n")}`);
         }
+        if (outcome.outside?.length) io.out(outsideNotice(outcome.outside, config.mail.officialDomains));
       } else {
         const dirData = await desk.store.read((r) => r.directory.load());
         mkdirSync(dir, { recursive: true });

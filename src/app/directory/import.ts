@@ -5,7 +5,12 @@ import type { Directory } from "../../core/directory/types.js";
 import type { Shift } from "../../core/duty/roster.js";
 import type { Store } from "../../store/store.js";
 import { parseRosterCsv, unknownRosterNames } from "../duty/duty.js";
-import { mailboxChangeNotice, mailboxChanges } from "./mailbox-changes.js";
+import {
+  mailboxChangeNotice,
+  mailboxChanges,
+  type OutsideMailbox,
+  outsideMailboxes,
+} from "./mailbox-changes.js";
 
 /** The duty roster a directory folder may carry, beside its three sheets (the `truc nhap` format). */
 export const ROSTER_FILE = "duty.csv";
@@ -42,6 +47,18 @@ export interface ImportOutcome {
   unknownOnDuty?: string[];
   /** Bookings not yet over that use an endpoint the new directory drops. */
   orphaned: OrphanedBooking[];
+  /** Official mailboxes of the imported directory outside `officialDomains` (accepted, to be shown). */
+  outside?: OutsideMailbox[];
+}
+
+export interface ImportOptions {
+  now: Date;
+  force: boolean;
+  roster?: Shift[];
+  /** Who imports, for the desk's notice (the web login, or the CLI's server account). */
+  by?: string;
+  /** DESK_OFFICIAL_DOMAINS: a mailbox outside them is accepted but marked in the desk's notice and the outcome. */
+  officialDomains?: readonly string[];
 }
 
 /**
@@ -52,7 +69,7 @@ export interface ImportOutcome {
 export async function importDirectory(
   store: Store,
   dir: Directory,
-  opts: { now: Date; force: boolean; roster?: Shift[]; by?: string },
+  opts: ImportOptions,
 ): Promise<ImportOutcome> {
   const codes = new Set(dir.endpoints.map((e) => e.code));
   try {
@@ -74,7 +91,7 @@ function importIn(
   store: Store,
   dir: Directory,
   codes: Set<string>,
-  opts: { now: Date; force: boolean; roster?: Shift[]; by?: string },
+  opts: ImportOptions,
 ): Promise<ImportOutcome> {
   return store.tx(async (r) => {
     // Sessions start before they end; a day back covers any session still live at `now`.
@@ -104,7 +121,9 @@ function importIn(
           channel: "desk",
           recipient: "admin",
           kind: "directory-mailboxes",
-          payload: { text: mailboxChangeNotice(changes, opts.by ?? "không rõ người nhập") },
+          payload: {
+            text: mailboxChangeNotice(changes, opts.by ?? "không rõ người nhập", opts.officialDomains ?? []),
+          },
         },
         opts.now,
       );
@@ -114,6 +133,6 @@ function importIn(
       if (unknown.length) throw new UnknownOnDuty(unknown);
       await r.duty.replaceShifts(opts.roster);
     }
-    return { imported: true, orphaned };
+    return { imported: true, orphaned, outside: outsideMailboxes(current, dir, opts.officialDomains ?? []) };
   });
 }

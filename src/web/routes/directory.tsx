@@ -12,7 +12,13 @@ import {
   readDirectoryCsv,
 } from "../../app/directory/csv.js";
 import { importDirectory, type OrphanedBooking } from "../../app/directory/import.js";
-import { type MailboxChange, mailboxChanges } from "../../app/directory/mailbox-changes.js";
+import {
+  domainsVi,
+  type MailboxChange,
+  mailboxChanges,
+  type OutsideMailbox,
+  outsideMailboxes,
+} from "../../app/directory/mailbox-changes.js";
 import { chairWarnings, checkDirectory, type Violation } from "../../core/directory/check.js";
 import type { Directory, Role } from "../../core/directory/types.js";
 import { requireRole, requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
@@ -306,6 +312,41 @@ function MailboxChanges(p: { changes: MailboxChange[] }) {
   );
 }
 
+/**
+ * Official mailboxes outside DESK_OFFICIAL_DOMAINS: accepted (a security or military body may have its own domain),
+ * but a private address slipped into the CSV would speak for the agency by mail, so each one is shown.
+ */
+function OutsideMailboxes(p: { list: OutsideMailbox[]; domains: readonly string[] }) {
+  if (p.list.length === 0) return null;
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="bad">
+          Hòm thư công vụ ngoài miền thư công vụ ({domainsVi(p.domains)}): vẫn nhập được, nhưng thư từ các hòm
+          thư này sẽ đăng ký, đổi, hủy lịch thay cơ quan. Hãy xác minh với từng cơ quan bằng điện thoại trước
+          khi xác nhận.
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Cơ quan</th>
+            <th scope="col">Hòm thư</th>
+            <th scope="col">Trong danh bạ hiện tại</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.list.map((o) => (
+            <tr>
+              <td>{o.agency}</td>
+              <td>{o.mailbox}</td>
+              <td>{o.added ? "chưa có (thêm mới)" : "đã có"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function Preview(p: {
   ctx: WebCtx;
   user: WebUser;
@@ -341,6 +382,10 @@ function Preview(p: {
             {removed.join(", ") || "không có"}.
           </p>
           <MailboxChanges changes={mailboxChanges(p.current, p.dir)} />
+          <OutsideMailboxes
+            list={outsideMailboxes(p.current, p.dir, p.ctx.settings.officialDomains ?? [])}
+            domains={p.ctx.settings.officialDomains ?? []}
+          />
           <Findings list={findingsOf(p.dir, p.ctx)} />
           {p.orphaned?.length ? (
             <>
@@ -457,6 +502,7 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
       now,
       force: body.force === "1",
       by: `${user.name}, web:${user.login}`,
+      officialDomains: ctx.settings.officialDomains ?? [],
     });
     if (!outcome.imported) {
       return c.html(
