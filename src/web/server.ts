@@ -89,6 +89,13 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
       referrerPolicy: "same-origin",
     }),
   );
+  // Pages and downloads show what only their reader may see (a secret session's endpoints to an admin, the
+  // directory's phones and VPN tokens): neither the browser's disk cache nor a proxy keeps them. Static files and
+  // responses that say otherwise (the workbook) keep their own.
+  app.use("*", async (c, next) => {
+    await next();
+    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+  });
   // The session loader: the person is looked up in the directory at each request, so a role change or a
   // removal from the directory takes effect at once.
   app.use("*", async (c, next) => {
