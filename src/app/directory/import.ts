@@ -4,6 +4,7 @@ import type { Booking, BookingStatus } from "../../core/booking/types.js";
 import type { Directory } from "../../core/directory/types.js";
 import type { Shift } from "../../core/duty/roster.js";
 import type { Store } from "../../store/store.js";
+import { endSessionsOffTheDesk } from "../../web/auth/sessions.js";
 import { parseRosterCsv, unknownRosterNames } from "../duty/duty.js";
 import {
   mailboxChangeNotice,
@@ -93,7 +94,7 @@ function importIn(
   codes: Set<string>,
   opts: ImportOptions,
 ): Promise<ImportOutcome> {
-  return store.tx(async (r) => {
+  return store.tx(async (r, conn) => {
     // Sessions start before they end; a day back covers any session still live at `now`.
     const recent: Booking[] = await r.bookings.list({
       from: new Date(opts.now.getTime() - 24 * 3600_000),
@@ -112,6 +113,8 @@ function importIn(
     if (orphaned.length > 0 && !opts.force) return { imported: false, orphaned };
     const current = await r.directory.load();
     await r.directory.replaceAll(dir);
+    // Whoever the new directory takes off the web desk is signed out everywhere, in this transaction.
+    await endSessionsOffTheDesk(conn, dir);
     // A changed official mailbox changes who speaks for an agency by mail: the desk is told who changed what, in
     // this transaction. The first import (an empty directory) changes nobody's.
     const changes = current.agencies.length ? mailboxChanges(current, dir) : [];

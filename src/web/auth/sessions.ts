@@ -1,7 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
-import { eq, lt } from "drizzle-orm";
+import { eq, inArray, lt } from "drizzle-orm";
 import type { Desk } from "../../app/desk.js";
+import type { Directory } from "../../core/directory/types.js";
+import type { Conn } from "../../store/conn.js";
 import type { WebSettings } from "../settings.js";
+import { deskLogins } from "./accounts.js";
 import { burnVerify, verifyPassword } from "./password.js";
 
 /** The session cookie: a random 32-byte token; only its SHA-256 is stored (Lucia's guide). */
@@ -66,6 +69,18 @@ export async function deleteSession(desk: Desk, token: string): Promise<void> {
   await desk.store.tx(async (_, { db, t }) => {
     await db.delete(t.webSessions).where(eq(t.webSessions.id, hashToken(token)));
   });
+}
+
+/**
+ * In a directory import's transaction: the sessions of every login that is no longer a desk person of `dir`
+ * (removed, or given a role without web access) end. Left in the table, they would open the desk again when a later
+ * import put the person back.
+ */
+export async function endSessionsOffTheDesk({ db, t }: Conn, dir: Directory): Promise<void> {
+  const keep = deskLogins(dir);
+  const open = await db.select({ login: t.webSessions.login }).from(t.webSessions);
+  const gone = [...new Set(open.map((s) => s.login))].filter((login) => !keep.has(login));
+  if (gone.length) await db.delete(t.webSessions).where(inArray(t.webSessions.login, gone));
 }
 
 /**
