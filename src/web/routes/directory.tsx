@@ -21,6 +21,8 @@ import {
 } from "../../app/directory/mailbox-changes.js";
 import { chairWarnings, checkDirectory, type Violation } from "../../core/directory/check.js";
 import type { Directory, Role } from "../../core/directory/types.js";
+import { deskLogins } from "../auth/accounts.js";
+import { listAccounts } from "../auth/sessions.js";
 import { requireRole, requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
 import { flashOf, withFlash } from "../views/flash.js";
 import { dateTime } from "../views/format.js";
@@ -347,6 +349,28 @@ function OutsideMailboxes(p: { list: OutsideMailbox[]; domains: readonly string[
   );
 }
 
+/** What an import does to the web desk's admins: `none` left who can sign in, or the importer no longer one. */
+interface AdminsAfter {
+  none: boolean;
+  selfDemoted: boolean;
+}
+
+async function adminsAfter(ctx: WebCtx, user: WebUser, dir: Directory): Promise<AdminsAfter> {
+  const admins = deskLogins(dir, ["admin"]);
+  const accounts = await listAccounts(ctx.desk);
+  return {
+    none: !accounts.some((a) => admins.has(a.login)),
+    selfDemoted: !admins.has(user.login),
+  };
+}
+
+/**
+ * Refused on the web: after it nobody could sign in as an admin, so nobody could import again or unlock an account
+ * there. The CLI, on the server, still imports such a directory.
+ */
+const NO_ADMIN_LEFT =
+  "Chưa nhập: danh bạ mới không còn quản trị viên nào có tài khoản web, nên sau khi nhập không ai quản trị được bàn kỹ thuật trên web (nhập lại danh bạ, mở khóa tài khoản). Hãy giữ ít nhất một người vai trò admin đã có mật khẩu (kể cả bạn), hoặc nhập bằng lệnh «npm run cli -- directory import DIR» trên máy chủ nếu chắc chắn.";
+
 function Preview(p: {
   ctx: WebCtx;
   user: WebUser;
@@ -356,6 +380,7 @@ function Preview(p: {
   token: string | null;
   orphaned?: OrphanedBooking[];
   error?: string;
+  admins?: AdminsAfter;
 }) {
   const zone = p.ctx.desk.reg.zone;
   const codes = new Set(p.current.endpoints.map((e) => e.code));
@@ -381,6 +406,12 @@ function Preview(p: {
             Điểm cầu thêm mới: {added.join(", ") || "không có"}. Điểm cầu bị bỏ:{" "}
             {removed.join(", ") || "không có"}.
           </p>
+          {p.admins?.selfDemoted ? (
+            <p class="bad">
+              Sau khi nhập, tài khoản của bạn ({p.user.login}) không còn vai trò quản trị viên: phiên đăng
+              nhập này kết thúc và bạn không nhập được danh bạ trên web nữa.
+            </p>
+          ) : null}
           <MailboxChanges changes={mailboxChanges(p.current, p.dir)} />
           <OutsideMailboxes
             list={outsideMailboxes(p.current, p.dir, p.ctx.settings.officialDomains ?? [])}
@@ -469,12 +500,37 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
         422,
       );
     }
+    const admins = await adminsAfter(ctx, user, dir);
+    if (admins.none) {
+      return c.html(
+        <Preview
+          ctx={ctx}
+          user={user}
+          current={current}
+          dir={null}
+          problems={[]}
+          token={null}
+          error={NO_ADMIN_LEFT}
+        />,
+        409,
+      );
+    }
     sweep(now.getTime());
     const session = hash(c.get("sessionToken") ?? "");
     for (const [k, v] of pending) if (v.session === session) pending.delete(k);
     const token = randomBytes(24).toString("hex");
     pending.set(token, { session, dir, expires: now.getTime() + PENDING_MS });
-    return c.html(<Preview ctx={ctx} user={user} current={current} dir={dir} problems={[]} token={token} />);
+    return c.html(
+      <Preview
+        ctx={ctx}
+        user={user}
+        current={current}
+        dir={dir}
+        problems={[]}
+        token={token}
+        admins={admins}
+      />,
+    );
   });
   app.post("/danh-ba/nhap/xac-nhan", admin, async (c) => {
     const user = c.get("user")!;
@@ -498,6 +554,23 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
         409,
       );
     }
+    // Accounts may have changed since the preview (a password set, an account's person renamed).
+    const admins = await adminsAfter(ctx, user, held.dir);
+    if (admins.none) {
+      pending.delete(token);
+      return c.html(
+        <Preview
+          ctx={ctx}
+          user={user}
+          current={current}
+          dir={null}
+          problems={[]}
+          token={null}
+          error={NO_ADMIN_LEFT}
+        />,
+        409,
+      );
+    }
     const outcome = await importDirectory(ctx.desk.store, held.dir, {
       now,
       force: body.force === "1",
@@ -514,6 +587,7 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
           problems={[]}
           token={token}
           orphaned={outcome.orphaned}
+          admins={admins}
           error="Chưa nhập: danh bạ mới bỏ điểm cầu mà lịch họp sắp tới còn dùng."
         />,
         409,
