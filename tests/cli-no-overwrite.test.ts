@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CliError, runCli } from "../src/app/cli/commands.js";
@@ -39,8 +39,11 @@ describe("CLI exports never overwrite a file unasked", () => {
     expect(readFileSync(join(dir, "people.csv"), "utf8")).toBe(edited);
     expect(await run("directory", "export", dir, "--force")).toBeNull();
     expect(readFileSync(join(dir, "people.csv"), "utf8")).toContain("kythuat@hanoi.gov.vn");
-    // A new folder is written as before.
-    expect(await run("directory", "export", join(tempDir(), "moi"))).toBeNull();
+    // A new folder is written as before, its files (phones, VPN tokens) readable by the operator only.
+    const fresh = join(tempDir(), "moi");
+    expect(await run("directory", "export", fresh)).toBeNull();
+    for (const f of ["agencies.csv", "endpoints.csv", "people.csv"])
+      expect(statSync(join(fresh, f)).mode & 0o077, f).toBe(0);
   });
 
   it("report --xlsx onto an existing file and --charts into a folder of charts refuse; --force writes", async () => {

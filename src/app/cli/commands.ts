@@ -314,7 +314,8 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
         // The CSVs in a folder are often the operator's edited copy, waiting for an import: never lost unasked.
         if (!values.force) refuseOverwrite(files.map(([file]) => join(dir, file)));
         mkdirSync(dir, { recursive: true });
-        for (const [file, text] of files) writeFileSync(join(dir, file), text);
+        // Phones and VPN tokens: readable by the operator's account only, as a quarantined mail is.
+        for (const [file, text] of files) writeFileSync(join(dir, file), text, { mode: 0o600 });
         io.out(`Đã xuất danh bạ ra ${dir}.`);
       }
     } finally {
