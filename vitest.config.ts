@@ -84,6 +84,7 @@ export const BOTH_STORES = [
   "tests/security/web-booking-doors.test.ts",
   "tests/security/web-last-admin.test.ts",
   "tests/security/web-live-streams.test.ts",
+  "tests/security/web-session-lifetime.test.ts",
   "tests/security/web-session-revoked.test.ts",
   "tests/security/web-secret-places.test.ts",
   "tests/security/secret-ambiguous.test.ts",

@@ -12,7 +12,7 @@ import { correlationMiddleware } from "../app/ops/context.js";
 import { personByLogin } from "./auth/accounts.js";
 import { compileTrustedProxies } from "./auth/client.js";
 import { LoginGuard } from "./auth/login-guard.js";
-import { deleteSession, readSession, SESSION_COOKIE } from "./auth/sessions.js";
+import { deleteSession, readSession, SESSION_COOKIE, setSessionCookie } from "./auth/sessions.js";
 import { requireUser, type WebCtx, type WebDeps, type WebEnv } from "./context.js";
 import { ChangeFeed } from "./events.js";
 import { accountRoutes } from "./routes/accounts.js";
@@ -108,6 +108,9 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
       if (session && person) {
         c.set("user", { ...person, csrf: session.csrf });
         c.set("sessionToken", token);
+        // The cookie expires with the session: set at login only, it ended a working session 12 hours after the
+        // login however busy, while the table's expiry slid on.
+        if (session.slid) setSessionCookie(c, token, session.expiresAt, ctx.settings);
       } else {
         // A live session whose person the directory took off the desk ends here: left in the table, it would open
         // the desk again whenever a later import put the person back.
