@@ -1,8 +1,10 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { importDirectory } from "../../src/app/directory/import.js";
 import { setPassword } from "../../src/web/auth/accounts.js";
-import { at, sampleDirectory } from "../helpers.js";
-import { login, PEOPLE, webDesk } from "../web/support.js";
+import { at, SAMPLE_DIR, sampleDirectory } from "../helpers.js";
+import { login, PASSWORD, PEOPLE, webDesk } from "../web/support.js";
 
 const NOW = at("2026-12-10", "08:00");
 
@@ -10,10 +12,11 @@ const NOW = at("2026-12-10", "08:00");
  * Threat: a desk person is taken off the web desk by the directory (removed, or given a role that may not sign in).
  * Their open session was refused, but its row stayed, and each refused request still slid its expiry: a cookie
  * copied from them (or kept by whoever was removed) opened the desk again the moment a later import put the person
- * back, however long after, as long as someone kept knocking (or within the session's hours, without a knock). A
- * password change already ends every session; a removal now does too, in the import's transaction.
+ * back, however long after, as long as someone kept knocking (or within the session's hours, without a knock), and
+ * the password stayed: a role mailbox (`mcu1.ttth@…`) given to a successor still opened with the leaver's password.
+ * A password change already ends every session; a removal now closes the account, in the import's transaction.
  */
-describe("web desk: a person the directory takes off the desk loses their open sessions", () => {
+describe("web desk: a person the directory takes off the desk loses their open sessions and password", () => {
   const without = (login: string) => ({
     ...sampleDirectory,
     people: sampleDirectory.people.filter((p) => p.email?.toLowerCase() !== login),
@@ -42,8 +45,11 @@ describe("web desk: a person the directory takes off the desk loses their open s
       const again = await app.request("/hom-nay", { headers: { cookie: wan.cookie } });
       expect(again.status).toBe(302);
       expect(again.headers.get("location")).toMatch(/^\/dang-nhap/);
-      // Nobody else's session is touched, and the person signs in again as before.
+      // Nobody else's session is touched. The old password opens nothing either (whoever is given the same role
+      // mailbox next is not let in by it): the person signs in once an admin sets a password again.
       expect((await app.request("/hom-nay", { headers: { cookie: other.cookie } })).status).toBe(200);
+      await expect(login(app, "wan")).rejects.toThrow("login wan: 401");
+      await setPassword(desk, PEOPLE.wan.login, PASSWORD, NOW);
       const fresh = await login(app, "wan");
       expect((await app.request("/hom-nay", { headers: { cookie: fresh.cookie } })).status).toBe(200);
     });
@@ -57,6 +63,41 @@ describe("web desk: a person the directory takes off the desk loses their open s
     await importDirectory(desk.store, sampleDirectory, { now: NOW, force: true });
     expect((await app.request("/hom-nay", { headers: { cookie: wan.cookie } })).status).toBe(302);
     expect((await app.request("/hom-nay", { headers: { cookie: other.cookie } })).status).toBe(200);
+  });
+
+  it("the web preview names the accounts the import closes", async () => {
+    const { app } = await webDesk({ now: () => NOW });
+    const admin = await login(app, "admin");
+    const files = Object.fromEntries(
+      ["agencies.csv", "endpoints.csv", "people.csv"].map((f) => [
+        f,
+        readFileSync(join(SAMPLE_DIR, f), "utf8"),
+      ]),
+    );
+    files["people.csv"] = files["people.csv"]!.replace(
+      /^Đỗ Văn Khánh,[^,]*,wan\.skhcn@hanoi\.gov\.vn,.*\n/m,
+      "",
+    );
+    expect(files["people.csv"]).not.toContain(PEOPLE.wan.login);
+    const form = new FormData();
+    for (const [name, text] of Object.entries(files)) form.append(name, new File([text], name));
+    const res = await app.request("/danh-ba/nhap", {
+      method: "POST",
+      body: form,
+      headers: { cookie: admin.cookie, "x-csrf-token": admin.csrf },
+    });
+    const html = await res.text();
+    expect(html).toContain("Tài khoản web sẽ bị đóng");
+    expect(html).toContain(PEOPLE.wan.login);
+    const plain = new FormData();
+    for (const f of ["agencies.csv", "endpoints.csv", "people.csv"])
+      plain.append(f, new File([readFileSync(join(SAMPLE_DIR, f), "utf8")], f));
+    const same = await app.request("/danh-ba/nhap", {
+      method: "POST",
+      body: plain,
+      headers: { cookie: admin.cookie, "x-csrf-token": admin.csrf },
+    });
+    expect(await same.text()).not.toContain("Tài khoản web sẽ bị đóng");
   });
 
   it("what held: a password set again ends every open session of that account, and only of that account", async () => {

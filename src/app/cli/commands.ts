@@ -308,6 +308,10 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
           io.out(`Đã nhập dù các lịch họp sau mất điểm cầu (--force):\n${orphans.join("\n")}`);
         }
         if (outcome.outside?.length) io.out(outsideNotice(outcome.outside, config.mail.officialDomains));
+        if (outcome.closedAccounts?.length)
+          io.out(
+            `Đã đóng tài khoản web của người không còn ở bàn kỹ thuật trong danh bạ mới: ${outcome.closedAccounts.join(", ")}. Nếu cần, đặt lại mật khẩu bằng «npm run cli -- user password TÊN».`,
+          );
       } else {
         const dirData = await desk.store.read((r) => r.directory.load());
         const files = Object.entries(directoryToCsv(dirData));

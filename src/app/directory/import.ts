@@ -4,7 +4,7 @@ import type { Booking, BookingStatus } from "../../core/booking/types.js";
 import type { Directory } from "../../core/directory/types.js";
 import type { Shift } from "../../core/duty/roster.js";
 import type { Store } from "../../store/store.js";
-import { endSessionsOffTheDesk } from "../../web/auth/sessions.js";
+import { closeAccountsOffTheDesk } from "../../web/auth/sessions.js";
 import { parseRosterCsv, unknownRosterNames } from "../duty/duty.js";
 import {
   mailboxChangeNotice,
@@ -50,6 +50,8 @@ export interface ImportOutcome {
   orphaned: OrphanedBooking[];
   /** Official mailboxes of the imported directory outside `officialDomains` (accepted, to be shown). */
   outside?: OutsideMailbox[];
+  /** Web accounts closed because their person left the desk (their passwords must be set again). */
+  closedAccounts?: string[];
 }
 
 export interface ImportOptions {
@@ -113,8 +115,9 @@ function importIn(
     if (orphaned.length > 0 && !opts.force) return { imported: false, orphaned };
     const current = await r.directory.load();
     await r.directory.replaceAll(dir);
-    // Whoever the new directory takes off the web desk is signed out everywhere, in this transaction.
-    await endSessionsOffTheDesk(conn, dir);
+    // Whoever the new directory takes off the web desk is signed out everywhere and loses the password, in this
+    // transaction.
+    const closedAccounts = await closeAccountsOffTheDesk(conn, dir);
     // A changed official mailbox changes who speaks for an agency by mail: the desk is told who changed what, in
     // this transaction. The first import (an empty directory) changes nobody's.
     const changes = current.agencies.length ? mailboxChanges(current, dir) : [];
@@ -136,6 +139,11 @@ function importIn(
       if (unknown.length) throw new UnknownOnDuty(unknown);
       await r.duty.replaceShifts(opts.roster);
     }
-    return { imported: true, orphaned, outside: outsideMailboxes(current, dir, opts.officialDomains ?? []) };
+    return {
+      imported: true,
+      orphaned,
+      outside: outsideMailboxes(current, dir, opts.officialDomains ?? []),
+      closedAccounts,
+    };
   });
 }

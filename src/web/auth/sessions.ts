@@ -101,15 +101,23 @@ export async function deleteSession(desk: Desk, token: string): Promise<void> {
 }
 
 /**
- * In a directory import's transaction: the sessions of every login that is no longer a desk person of `dir`
- * (removed, or given a role without web access) end. Left in the table, they would open the desk again when a later
- * import put the person back.
+ * In a directory import's transaction: every web account whose login is no longer a desk person of `dir` (removed,
+ * given a role without web access, or a changed e-mail) is closed with its sessions. Left, a session would open the
+ * desk again when a later import put the person back, and the password would open it to whoever is given the same
+ * role mailbox next (`mcu1.ttth@…`). Returns the closed logins; such a person needs `user password` again.
  */
-export async function endSessionsOffTheDesk({ db, t }: Conn, dir: Directory): Promise<void> {
+export async function closeAccountsOffTheDesk({ db, t }: Conn, dir: Directory): Promise<string[]> {
   const keep = deskLogins(dir);
-  const open = await db.select({ login: t.webSessions.login }).from(t.webSessions);
-  const gone = [...new Set(open.map((s) => s.login))].filter((login) => !keep.has(login));
-  if (gone.length) await db.delete(t.webSessions).where(inArray(t.webSessions.login, gone));
+  const sessions = await db.select({ login: t.webSessions.login }).from(t.webSessions);
+  const accounts = await db.select({ login: t.webAccounts.login }).from(t.webAccounts);
+  const gone = [...new Set([...sessions, ...accounts].map((s) => s.login))].filter(
+    (login) => !keep.has(login),
+  );
+  if (gone.length) {
+    await db.delete(t.webSessions).where(inArray(t.webSessions.login, gone));
+    await db.delete(t.webAccounts).where(inArray(t.webAccounts.login, gone));
+  }
+  return accounts.map((a) => a.login).filter((login) => !keep.has(login));
 }
 
 /**

@@ -353,14 +353,18 @@ function OutsideMailboxes(p: { list: OutsideMailbox[]; domains: readonly string[
 interface AdminsAfter {
   none: boolean;
   selfDemoted: boolean;
+  /** Web accounts the import closes: their person is no longer a desk person. */
+  closing: string[];
 }
 
 async function adminsAfter(ctx: WebCtx, user: WebUser, dir: Directory): Promise<AdminsAfter> {
   const admins = deskLogins(dir, ["admin"]);
   const accounts = await listAccounts(ctx.desk);
+  const desk = deskLogins(dir);
   return {
     none: !accounts.some((a) => admins.has(a.login)),
     selfDemoted: !admins.has(user.login),
+    closing: accounts.map((a) => a.login).filter((login) => !desk.has(login)),
   };
 }
 
@@ -410,6 +414,12 @@ function Preview(p: {
             <p class="bad">
               Sau khi nhập, tài khoản của bạn ({p.user.login}) không còn vai trò quản trị viên: phiên đăng
               nhập này kết thúc và bạn không nhập được danh bạ trên web nữa.
+            </p>
+          ) : null}
+          {p.admins?.closing.length ? (
+            <p class="bad">
+              Tài khoản web sẽ bị đóng (người không còn vai trò ở bàn kỹ thuật trong danh bạ mới; phiên đăng
+              nhập kết thúc, mật khẩu bị xóa): {p.admins.closing.join(", ")}.
             </p>
           ) : null}
           <MailboxChanges changes={mailboxChanges(p.current, p.dir)} />
