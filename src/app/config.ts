@@ -390,6 +390,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       "Cấu hình không hợp lệ: Zalo ở chế độ webhook cần DESK_ZALO_WEBHOOK_URL và DESK_ZALO_WEBHOOK_SECRET.",
     );
   }
+  const officialDomains = e.DESK_OFFICIAL_DOMAINS.split(",")
+    .map((d) => d.trim().toLowerCase())
+    .filter(Boolean);
   const trustedProxies = e.DESK_WEB_TRUSTED_PROXIES.split(",")
     .map((x) => x.trim())
     .filter((x) => x !== "");
@@ -442,6 +445,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       lockout: { attempts: e.DESK_WEB_LOCKOUT_ATTEMPTS, minutes: e.DESK_WEB_LOCKOUT_MINUTES },
       loginPerMinute: e.DESK_WEB_LOGIN_PER_MINUTE,
       trustedProxies,
+      officialDomains,
       mail: {
         from: address,
         fromName: e.DESK_MAIL_NAME,
@@ -538,9 +542,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       aliases,
       name: e.DESK_MAIL_NAME,
       messageIdDomain: e.DESK_MESSAGE_ID_DOMAIN.toLowerCase(),
-      officialDomains: e.DESK_OFFICIAL_DOMAINS.split(",")
-        .map((d) => d.trim().toLowerCase())
-        .filter(Boolean),
+      officialDomains,
       requireAuth: e.DESK_MAIL_REQUIRE_AUTH === "true",
       authservId: e.DESK_MAIL_AUTHSERV_ID?.toLowerCase() ?? null,
       maxBytes: e.DESK_MAIL_MAX_BYTES,

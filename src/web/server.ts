@@ -12,7 +12,7 @@ import { correlationMiddleware } from "../app/ops/context.js";
 import { personByLogin } from "./auth/accounts.js";
 import { compileTrustedProxies } from "./auth/client.js";
 import { LoginGuard } from "./auth/login-guard.js";
-import { readSession, SESSION_COOKIE } from "./auth/sessions.js";
+import { deleteSession, readSession, SESSION_COOKIE, setSessionCookie } from "./auth/sessions.js";
 import { requireUser, type WebCtx, type WebDeps, type WebEnv } from "./context.js";
 import { ChangeFeed } from "./events.js";
 import { accountRoutes } from "./routes/accounts.js";
@@ -89,6 +89,13 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
       referrerPolicy: "same-origin",
     }),
   );
+  // Pages and downloads show what only their reader may see (a secret session's endpoints to an admin, the
+  // directory's phones and VPN tokens): neither the browser's disk cache nor a proxy keeps them. Static files and
+  // responses that say otherwise (the workbook) keep their own.
+  app.use("*", async (c, next) => {
+    await next();
+    if (!c.res.headers.has("Cache-Control")) c.header("Cache-Control", "no-store");
+  });
   // The session loader: the person is looked up in the directory at each request, so a role change or a
   // removal from the directory takes effect at once.
   app.use("*", async (c, next) => {
@@ -101,7 +108,15 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
       if (session && person) {
         c.set("user", { ...person, csrf: session.csrf });
         c.set("sessionToken", token);
-      } else deleteCookie(c, SESSION_COOKIE, { path: "/" });
+        // The cookie expires with the session: set at login only, it ended a working session 12 hours after the
+        // login however busy, while the table's expiry slid on.
+        if (session.slid) setSessionCookie(c, token, session.expiresAt, ctx.settings);
+      } else {
+        // A live session whose person the directory took off the desk ends here: left in the table, it would open
+        // the desk again whenever a later import put the person back.
+        if (session) await deleteSession(ctx.desk, token);
+        deleteCookie(c, SESSION_COOKIE, { path: "/" });
+      }
     }
     await next();
   });

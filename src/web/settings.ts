@@ -21,6 +21,11 @@ export interface WebSettings {
   trustedProxies: string[];
   /** The desk's mailbox and Message-ID domain: the booking page rebuilds the mailed invite (same UID) with them. */
   mail?: { from: string; fromName: string; messageIdDomain: string };
+  /**
+   * DESK_OFFICIAL_DOMAINS: a directory import giving an agency an official mailbox outside them is shown with a
+   * warning in the preview and in the desk's notice.
+   */
+  officialDomains?: string[];
 }
 
 export const DEFAULT_WEB_SETTINGS: WebSettings = {
@@ -31,4 +36,5 @@ export const DEFAULT_WEB_SETTINGS: WebSettings = {
   lockout: { attempts: 5, minutes: 15 },
   loginPerMinute: 10,
   trustedProxies: [],
+  officialDomains: ["hanoi.gov.vn"],
 };

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
@@ -31,6 +31,7 @@ import { type Config, loadHolidayCalendar } from "../config.js";
 import { type Desk, DeskError } from "../desk.js";
 import { directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
 import { importDirectory, readDirectoryRoster } from "../directory/import.js";
+import { domainsVi, type OutsideMailbox } from "../directory/mailbox-changes.js";
 import { MailDesk, type MailOutcome, mailDeskOptions } from "../mail-desk.js";
 import { backupDatabase, RestoreRefused, restoreDatabase } from "../ops/backup.js";
 import { newCorrelationId, withCorrelation } from "../ops/context.js";
@@ -67,7 +68,8 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
                                        nhập danh bạ từ DIR/agencies.csv, endpoints.csv, people.csv
                                        (và lịch trực DIR/duty.csv hoặc TỆP.csv nếu có, như «truc nhap»)
                                        (--force: nhập cả khi lịch họp sắp tới mất điểm cầu)
-  directory export DIR                 xuất danh bạ hiện có ra DIR theo cùng định dạng
+  directory export DIR [--force]       xuất danh bạ hiện có ra DIR theo cùng định dạng
+                                       (--force: ghi đè các tệp CSV đã có trong DIR)
   directory check [--directory DIR] [--json]
                                        liệt kê vi phạm Điều 7, 10, 19.3 (trong CSDL hoặc trong DIR)
   booking list [--from NGÀY] [--to NGÀY] [--page N | --after MÃ] [--limit M] [--json]
@@ -106,8 +108,9 @@ ${QUARANTINE_USAGE}
                                        mật khẩu đọc từ đầu vào chuẩn (không hiện khi gõ)
   doctor                               kiểm tra cấu hình, CSDL, thư, Telegram, Zalo, MCU, ổ đĩa, sao lưu
   report (--from NGÀY --to NGÀY | --half 2026H1 | --year 2026) [--agency TÊN] [--level city|district|commune]
-         [--json] [--xlsx TỆP.xlsx] [--charts THƯ_MỤC]
+         [--json] [--xlsx TỆP.xlsx] [--charts THƯ_MỤC] [--force]
                                        báo cáo sử dụng hệ thống (Điều 15.2c, 19.6): tóm tắt, JSON, sổ Excel, biểu đồ SVG
+                                       (--force: ghi đè sổ Excel, biểu đồ đã có)
 ${DUTY_USAGE_CLI}`;
 
 function args(
@@ -238,12 +241,25 @@ async function openDesk(config: Config): Promise<Desk> {
   return { store, reg: config.reg, holidays: loadHolidayCalendar(config.calendarDir) };
 }
 
+/**
+ * The CLI's word on official mailboxes outside DESK_OFFICIAL_DOMAINS: imported, but each named (mail from it books,
+ * changes and cancels the agency's sessions).
+ */
+function outsideNotice(list: OutsideMailbox[], domains: readonly string[]): string {
+  return [
+    `Cảnh báo: ${list.length} hòm thư công vụ nằm ngoài miền thư công vụ (${domainsVi(domains)}); thư từ các hòm thư này đăng ký, đổi, hủy lịch thay cơ quan. Hãy xác minh với từng cơ quan:`,
+    ...list.map((o) => `- ${o.agency}: ${o.mailbox}${o.added ? " (mới)" : ""}`),
+  ].join("\n");
+}
+
 async function directoryCommand(config: Config, argv: string[], io: Io): Promise<void> {
   const [sub, ...rest] = argv;
   if (sub === "import" || sub === "export") {
     const { values, positionals } = args(
       rest,
-      sub === "import" ? { force: { type: "boolean" }, truc: { type: "string" } } : {},
+      sub === "import"
+        ? { force: { type: "boolean" }, truc: { type: "string" } }
+        : { force: { type: "boolean" } },
     );
     const dir = positionals[0];
     if (!dir) throw new CliError(`Thiếu thư mục: npm run cli -- directory ${sub} DIR`, 2);
@@ -262,6 +278,7 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
           force: Boolean(values.force),
           ...(roster ? { roster: roster.shifts } : {}),
           by: `CLI, tài khoản máy chủ ${cliUser()}`,
+          officialDomains: config.mail.officialDomains,
         });
         if (outcome.unknownOnDuty?.length)
           throw new CliError(
@@ -290,11 +307,19 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
         if (orphans.length) {
           io.out(`Đã nhập dù các lịch họp sau mất điểm cầu (--force):\n${orphans.join("\n")}`);
         }
+        if (outcome.outside?.length) io.out(outsideNotice(outcome.outside, config.mail.officialDomains));
+        if (outcome.closedAccounts?.length)
+          io.out(
+            `Đã đóng tài khoản web của người không còn ở bàn kỹ thuật trong danh bạ mới: ${outcome.closedAccounts.join(", ")}. Nếu cần, đặt lại mật khẩu bằng «npm run cli -- user password TÊN».`,
+          );
       } else {
         const dirData = await desk.store.read((r) => r.directory.load());
+        const files = Object.entries(directoryToCsv(dirData));
+        // The CSVs in a folder are often the operator's edited copy, waiting for an import: never lost unasked.
+        if (!values.force) refuseOverwrite(files.map(([file]) => join(dir, file)));
         mkdirSync(dir, { recursive: true });
-        for (const [file, text] of Object.entries(directoryToCsv(dirData)))
-          writeFileSync(join(dir, file), text);
+        // Phones and VPN tokens: readable by the operator's account only, as a quarantined mail is.
+        for (const [file, text] of files) writeFileSync(join(dir, file), text, { mode: 0o600 });
         io.out(`Đã xuất danh bạ ra ${dir}.`);
       }
     } finally {
@@ -885,6 +910,16 @@ const WRITE_ERROR_VI: Record<string, string> = {
 };
 
 /** Writes to a path the operator gave; a file-system refusal becomes a Vietnamese CliError naming the path. */
+/** An export to files that already exist is refused, naming them, unless `--force`. */
+function refuseOverwrite(paths: string[]): void {
+  // A folder under the name is not overwritten by anything: writing says so in its own words (EISDIR).
+  const taken = paths.filter((p) => existsSync(p) && !statSync(p).isDirectory());
+  if (taken.length)
+    throw new CliError(
+      `Đã có ${taken.map((p) => `«${p}»`).join(", ")}: không ghi đè. Hãy chọn đường dẫn khác, hoặc thêm --force nếu muốn ghi đè.`,
+    );
+}
+
 async function writing(path: string, write: () => Promise<void>): Promise<void> {
   try {
     await write();
@@ -906,6 +941,7 @@ async function reportCommand(config: Config, argv: string[], io: Io): Promise<vo
     json: { type: "boolean" },
     xlsx: { type: "string" },
     charts: { type: "string" },
+    force: { type: "boolean" },
   });
   const str = (k: string) => values[k] as string | undefined;
   // Loaded on demand: echarts and exceljs are large, and every other command would pay for them at start-up.
@@ -930,15 +966,19 @@ async function reportCommand(config: Config, argv: string[], io: Io): Promise<vo
     // The files first: a path that cannot be written is the operator's to fix, said before any summary.
     const done: string[] = [];
     const xlsx = str("xlsx");
+    const dir = str("charts");
+    const charts = dir ? (await import("../report/charts.js")).reportCharts(report) : {};
+    if (!values.force)
+      refuseOverwrite([
+        ...(xlsx ? [xlsx] : []),
+        ...(dir ? Object.keys(charts).map((f) => join(dir, f)) : []),
+      ]);
     if (xlsx) {
       const { writeReportWorkbook } = await import("../report/workbook.js");
       await writing(xlsx, () => writeReportWorkbook(report, zone, xlsx));
       done.push(`Đã ghi sổ Excel: ${xlsx}`);
     }
-    const dir = str("charts");
     if (dir) {
-      const { reportCharts } = await import("../report/charts.js");
-      const charts = reportCharts(report);
       await writing(dir, async () => {
         mkdirSync(dir, { recursive: true });
         for (const [file, svg] of Object.entries(charts)) writeFileSync(join(dir, file), svg);

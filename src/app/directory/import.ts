@@ -4,8 +4,14 @@ import type { Booking, BookingStatus } from "../../core/booking/types.js";
 import type { Directory } from "../../core/directory/types.js";
 import type { Shift } from "../../core/duty/roster.js";
 import type { Store } from "../../store/store.js";
+import { closeAccountsOffTheDesk } from "../../web/auth/sessions.js";
 import { parseRosterCsv, unknownRosterNames } from "../duty/duty.js";
-import { mailboxChangeNotice, mailboxChanges } from "./mailbox-changes.js";
+import {
+  mailboxChangeNotice,
+  mailboxChanges,
+  type OutsideMailbox,
+  outsideMailboxes,
+} from "./mailbox-changes.js";
 
 /** The duty roster a directory folder may carry, beside its three sheets (the `truc nhap` format). */
 export const ROSTER_FILE = "duty.csv";
@@ -42,6 +48,20 @@ export interface ImportOutcome {
   unknownOnDuty?: string[];
   /** Bookings not yet over that use an endpoint the new directory drops. */
   orphaned: OrphanedBooking[];
+  /** Official mailboxes of the imported directory outside `officialDomains` (accepted, to be shown). */
+  outside?: OutsideMailbox[];
+  /** Web accounts closed because their person left the desk (their passwords must be set again). */
+  closedAccounts?: string[];
+}
+
+export interface ImportOptions {
+  now: Date;
+  force: boolean;
+  roster?: Shift[];
+  /** Who imports, for the desk's notice (the web login, or the CLI's server account). */
+  by?: string;
+  /** DESK_OFFICIAL_DOMAINS: a mailbox outside them is accepted but marked in the desk's notice and the outcome. */
+  officialDomains?: readonly string[];
 }
 
 /**
@@ -52,7 +72,7 @@ export interface ImportOutcome {
 export async function importDirectory(
   store: Store,
   dir: Directory,
-  opts: { now: Date; force: boolean; roster?: Shift[]; by?: string },
+  opts: ImportOptions,
 ): Promise<ImportOutcome> {
   const codes = new Set(dir.endpoints.map((e) => e.code));
   try {
@@ -74,9 +94,9 @@ function importIn(
   store: Store,
   dir: Directory,
   codes: Set<string>,
-  opts: { now: Date; force: boolean; roster?: Shift[]; by?: string },
+  opts: ImportOptions,
 ): Promise<ImportOutcome> {
-  return store.tx(async (r) => {
+  return store.tx(async (r, conn) => {
     // Sessions start before they end; a day back covers any session still live at `now`.
     const recent: Booking[] = await r.bookings.list({
       from: new Date(opts.now.getTime() - 24 * 3600_000),
@@ -95,6 +115,9 @@ function importIn(
     if (orphaned.length > 0 && !opts.force) return { imported: false, orphaned };
     const current = await r.directory.load();
     await r.directory.replaceAll(dir);
+    // Whoever the new directory takes off the web desk is signed out everywhere and loses the password, in this
+    // transaction.
+    const closedAccounts = await closeAccountsOffTheDesk(conn, dir);
     // A changed official mailbox changes who speaks for an agency by mail: the desk is told who changed what, in
     // this transaction. The first import (an empty directory) changes nobody's.
     const changes = current.agencies.length ? mailboxChanges(current, dir) : [];
@@ -104,7 +127,9 @@ function importIn(
           channel: "desk",
           recipient: "admin",
           kind: "directory-mailboxes",
-          payload: { text: mailboxChangeNotice(changes, opts.by ?? "không rõ người nhập") },
+          payload: {
+            text: mailboxChangeNotice(changes, opts.by ?? "không rõ người nhập", opts.officialDomains ?? []),
+          },
         },
         opts.now,
       );
@@ -114,6 +139,11 @@ function importIn(
       if (unknown.length) throw new UnknownOnDuty(unknown);
       await r.duty.replaceShifts(opts.roster);
     }
-    return { imported: true, orphaned };
+    return {
+      imported: true,
+      orphaned,
+      outside: outsideMailboxes(current, dir, opts.officialDomains ?? []),
+      closedAccounts,
+    };
   });
 }

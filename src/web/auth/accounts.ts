@@ -35,6 +35,17 @@ function loginOf(p: { name: string; email: string | null }): string {
   return p.email ? p.email.trim().toLowerCase() : p.name.trim();
 }
 
+/**
+ * The account keys of a directory's people in `roles` (by default every desk role: whose web sessions may live on
+ * after it is imported).
+ */
+export function deskLogins(
+  dir: { people: readonly { name: string; email: string | null; role: string }[] },
+  roles: readonly string[] = DESK_ROLES,
+): Set<string> {
+  return new Set(dir.people.filter((p) => roles.includes(p.role)).map((p) => loginOf(p)));
+}
+
 function toPerson(p: typeof people.$inferSelect): DeskPerson {
   return { id: p.id, name: p.name, email: p.email, role: p.role, login: loginOf(p) };
 }

@@ -1,7 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
-import { eq, lt } from "drizzle-orm";
+import { eq, inArray, lt } from "drizzle-orm";
+import type { Context } from "hono";
+import { setCookie } from "hono/cookie";
 import type { Desk } from "../../app/desk.js";
+import type { Directory } from "../../core/directory/types.js";
+import type { Conn } from "../../store/conn.js";
 import type { WebSettings } from "../settings.js";
+import { deskLogins } from "./accounts.js";
 import { burnVerify, verifyPassword } from "./password.js";
 
 /** The session cookie: a random 32-byte token; only its SHA-256 is stored (Lucia's guide). */
@@ -11,9 +16,17 @@ export interface Session {
   login: string;
   csrf: string;
   expiresAt: Date;
+  /** True when this read moved the expiry on: the cookie's own expiry must follow. */
+  slid?: boolean;
 }
 
 const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+/**
+ * However busy, a session ends this long after its login: a copied cookie kept alive by a script every few hours
+ * does not open the desk for ever. A week covers any shift; the person signs in again.
+ */
+export const SESSION_MAX_HOURS = 7 * 24;
 
 /** A new session for `login`: the caller puts the token in the cookie; the table keeps only its hash. */
 export async function createSession(
@@ -50,15 +63,34 @@ export async function readSession(
   const [row] = await desk.store.read((_, { db, t }) =>
     db.select().from(t.webSessions).where(eq(t.webSessions.id, id)),
   );
-  if (!row || row.expiresAt.getTime() <= now.getTime()) return null;
+  if (!row) return null;
+  const end = row.createdAt.getTime() + SESSION_MAX_HOURS * 3600_000;
+  if (row.expiresAt.getTime() <= now.getTime() || now.getTime() >= end) {
+    await desk.store.tx(async (_, { db, t }) => {
+      await db.delete(t.webSessions).where(eq(t.webSessions.id, id));
+    });
+    return null;
+  }
   let expiresAt = row.expiresAt;
-  if (now.getTime() - row.lastSeenAt.getTime() > 60_000) {
-    expiresAt = new Date(now.getTime() + settings.sessionHours * 3600_000);
+  const slid = now.getTime() - row.lastSeenAt.getTime() > 60_000;
+  if (slid) {
+    expiresAt = new Date(Math.min(now.getTime() + settings.sessionHours * 3600_000, end));
     await desk.store.tx(async (_, { db, t }) => {
       await db.update(t.webSessions).set({ lastSeenAt: now, expiresAt }).where(eq(t.webSessions.id, id));
     });
   }
-  return { login: row.login, csrf: row.csrfSecret, expiresAt };
+  return { login: row.login, csrf: row.csrfSecret, expiresAt, slid };
+}
+
+/** The session cookie, at login and whenever the session's expiry moves on. */
+export function setSessionCookie(c: Context, token: string, expiresAt: Date, settings: WebSettings): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    path: "/",
+    httpOnly: true,
+    sameSite: "Strict",
+    secure: settings.secureCookie,
+    expires: expiresAt,
+  });
 }
 
 /** Logout: the row goes, so the cookie opens nothing even if it was copied. */
@@ -66,6 +98,26 @@ export async function deleteSession(desk: Desk, token: string): Promise<void> {
   await desk.store.tx(async (_, { db, t }) => {
     await db.delete(t.webSessions).where(eq(t.webSessions.id, hashToken(token)));
   });
+}
+
+/**
+ * In a directory import's transaction: every web account whose login is no longer a desk person of `dir` (removed,
+ * given a role without web access, or a changed e-mail) is closed with its sessions. Left, a session would open the
+ * desk again when a later import put the person back, and the password would open it to whoever is given the same
+ * role mailbox next (`mcu1.ttth@…`). Returns the closed logins; such a person needs `user password` again.
+ */
+export async function closeAccountsOffTheDesk({ db, t }: Conn, dir: Directory): Promise<string[]> {
+  const keep = deskLogins(dir);
+  const sessions = await db.select({ login: t.webSessions.login }).from(t.webSessions);
+  const accounts = await db.select({ login: t.webAccounts.login }).from(t.webAccounts);
+  const gone = [...new Set([...sessions, ...accounts].map((s) => s.login))].filter(
+    (login) => !keep.has(login),
+  );
+  if (gone.length) {
+    await db.delete(t.webSessions).where(inArray(t.webSessions.login, gone));
+    await db.delete(t.webAccounts).where(inArray(t.webAccounts.login, gone));
+  }
+  return accounts.map((a) => a.login).filter((login) => !keep.has(login));
 }
 
 /**

@@ -28,7 +28,7 @@ export interface PageData {
 }
 
 // Contrast ≥ 7:1 for text (WCAG AAA), large touch targets, one column on a phone.
-const STYLE = `
+export const STYLE = `
 *{box-sizing:border-box}
 body{margin:0;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:#1a1a1a;background:#fff}
 header,main,footer{max-width:56rem;margin:0 auto;padding:0 1rem}

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { type Context, Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
 import { DateTime } from "luxon";
 import type { Agency, Endpoint } from "../../core/directory/types.js";
 import type { DirectorySnapshot } from "../../store/directory-repo.js";
 import type { Store } from "../../store/store.js";
 import { FeedRenderer } from "./ics.js";
-import { schedulePage } from "./page.js";
+import { STYLE, schedulePage } from "./page.js";
 import { agencySlug, loadSchedule, type PublicSession, type ScheduleFilter } from "./schedule.js";
 
 /** What the public schedule needs; the running DeskService has all of it (`publicRoutes(service)`). */
@@ -104,6 +105,23 @@ function buildIndex(dir: DirectorySnapshot) {
  */
 export function publicRoutes(deps: PublicDeps): Hono {
   const app = new Hono();
+  // Served outside the desk's own headers (no login, no form posts): its own. The page shows what strangers wrote
+  // (a session's title comes from a mail): no script may run whatever slips through, nor may another site frame
+  // it; its one style block is allowed by its hash.
+  const styleHash = `'sha256-${createHash("sha256").update(STYLE).digest("base64")}'`;
+  // On its own addresses only: the desk mounts this app beside its pages, which send their own policy.
+  const headers = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      styleSrc: [styleHash],
+      imgSrc: ["'self'", "data:"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+    },
+    referrerPolicy: "same-origin",
+  });
+  for (const path of ["/lich", "/lich.ics", "/lich/*"]) app.use(path, headers);
   const { store } = deps.desk;
   const zone = deps.desk.reg.zone;
   const now = deps.now ?? (() => new Date());

@@ -12,9 +12,17 @@ import {
   readDirectoryCsv,
 } from "../../app/directory/csv.js";
 import { importDirectory, type OrphanedBooking } from "../../app/directory/import.js";
-import { type MailboxChange, mailboxChanges } from "../../app/directory/mailbox-changes.js";
+import {
+  domainsVi,
+  type MailboxChange,
+  mailboxChanges,
+  type OutsideMailbox,
+  outsideMailboxes,
+} from "../../app/directory/mailbox-changes.js";
 import { chairWarnings, checkDirectory, type Violation } from "../../core/directory/check.js";
 import type { Directory, Role } from "../../core/directory/types.js";
+import { deskLogins } from "../auth/accounts.js";
+import { listAccounts } from "../auth/sessions.js";
 import { requireRole, requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
 import { flashOf, withFlash } from "../views/flash.js";
 import { dateTime } from "../views/format.js";
@@ -306,6 +314,67 @@ function MailboxChanges(p: { changes: MailboxChange[] }) {
   );
 }
 
+/**
+ * Official mailboxes outside DESK_OFFICIAL_DOMAINS: accepted (a security or military body may have its own domain),
+ * but a private address slipped into the CSV would speak for the agency by mail, so each one is shown.
+ */
+function OutsideMailboxes(p: { list: OutsideMailbox[]; domains: readonly string[] }) {
+  if (p.list.length === 0) return null;
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class="bad">
+          Hòm thư công vụ ngoài miền thư công vụ ({domainsVi(p.domains)}): vẫn nhập được, nhưng thư từ các hòm
+          thư này sẽ đăng ký, đổi, hủy lịch thay cơ quan. Hãy xác minh với từng cơ quan bằng điện thoại trước
+          khi xác nhận.
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Cơ quan</th>
+            <th scope="col">Hòm thư</th>
+            <th scope="col">Trong danh bạ hiện tại</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.list.map((o) => (
+            <tr>
+              <td>{o.agency}</td>
+              <td>{o.mailbox}</td>
+              <td>{o.added ? "chưa có (thêm mới)" : "đã có"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** What an import does to the web desk's admins: `none` left who can sign in, or the importer no longer one. */
+interface AdminsAfter {
+  none: boolean;
+  selfDemoted: boolean;
+  /** Web accounts the import closes: their person is no longer a desk person. */
+  closing: string[];
+}
+
+async function adminsAfter(ctx: WebCtx, user: WebUser, dir: Directory): Promise<AdminsAfter> {
+  const admins = deskLogins(dir, ["admin"]);
+  const accounts = await listAccounts(ctx.desk);
+  const desk = deskLogins(dir);
+  return {
+    none: !accounts.some((a) => admins.has(a.login)),
+    selfDemoted: !admins.has(user.login),
+    closing: accounts.map((a) => a.login).filter((login) => !desk.has(login)),
+  };
+}
+
+/**
+ * Refused on the web: after it nobody could sign in as an admin, so nobody could import again or unlock an account
+ * there. The CLI, on the server, still imports such a directory.
+ */
+const NO_ADMIN_LEFT =
+  "Chưa nhập: danh bạ mới không còn quản trị viên nào có tài khoản web, nên sau khi nhập không ai quản trị được bàn kỹ thuật trên web (nhập lại danh bạ, mở khóa tài khoản). Hãy giữ ít nhất một người vai trò admin đã có mật khẩu (kể cả bạn), hoặc nhập bằng lệnh «npm run cli -- directory import DIR» trên máy chủ nếu chắc chắn.";
+
 function Preview(p: {
   ctx: WebCtx;
   user: WebUser;
@@ -315,6 +384,7 @@ function Preview(p: {
   token: string | null;
   orphaned?: OrphanedBooking[];
   error?: string;
+  admins?: AdminsAfter;
 }) {
   const zone = p.ctx.desk.reg.zone;
   const codes = new Set(p.current.endpoints.map((e) => e.code));
@@ -340,7 +410,23 @@ function Preview(p: {
             Điểm cầu thêm mới: {added.join(", ") || "không có"}. Điểm cầu bị bỏ:{" "}
             {removed.join(", ") || "không có"}.
           </p>
+          {p.admins?.selfDemoted ? (
+            <p class="bad">
+              Sau khi nhập, tài khoản của bạn ({p.user.login}) không còn vai trò quản trị viên: phiên đăng
+              nhập này kết thúc và bạn không nhập được danh bạ trên web nữa.
+            </p>
+          ) : null}
+          {p.admins?.closing.length ? (
+            <p class="bad">
+              Tài khoản web sẽ bị đóng (người không còn vai trò ở bàn kỹ thuật trong danh bạ mới; phiên đăng
+              nhập kết thúc, mật khẩu bị xóa): {p.admins.closing.join(", ")}.
+            </p>
+          ) : null}
           <MailboxChanges changes={mailboxChanges(p.current, p.dir)} />
+          <OutsideMailboxes
+            list={outsideMailboxes(p.current, p.dir, p.ctx.settings.officialDomains ?? [])}
+            domains={p.ctx.settings.officialDomains ?? []}
+          />
           <Findings list={findingsOf(p.dir, p.ctx)} />
           {p.orphaned?.length ? (
             <>
@@ -424,12 +510,37 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
         422,
       );
     }
+    const admins = await adminsAfter(ctx, user, dir);
+    if (admins.none) {
+      return c.html(
+        <Preview
+          ctx={ctx}
+          user={user}
+          current={current}
+          dir={null}
+          problems={[]}
+          token={null}
+          error={NO_ADMIN_LEFT}
+        />,
+        409,
+      );
+    }
     sweep(now.getTime());
     const session = hash(c.get("sessionToken") ?? "");
     for (const [k, v] of pending) if (v.session === session) pending.delete(k);
     const token = randomBytes(24).toString("hex");
     pending.set(token, { session, dir, expires: now.getTime() + PENDING_MS });
-    return c.html(<Preview ctx={ctx} user={user} current={current} dir={dir} problems={[]} token={token} />);
+    return c.html(
+      <Preview
+        ctx={ctx}
+        user={user}
+        current={current}
+        dir={dir}
+        problems={[]}
+        token={token}
+        admins={admins}
+      />,
+    );
   });
   app.post("/danh-ba/nhap/xac-nhan", admin, async (c) => {
     const user = c.get("user")!;
@@ -453,10 +564,28 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
         409,
       );
     }
+    // Accounts may have changed since the preview (a password set, an account's person renamed).
+    const admins = await adminsAfter(ctx, user, held.dir);
+    if (admins.none) {
+      pending.delete(token);
+      return c.html(
+        <Preview
+          ctx={ctx}
+          user={user}
+          current={current}
+          dir={null}
+          problems={[]}
+          token={null}
+          error={NO_ADMIN_LEFT}
+        />,
+        409,
+      );
+    }
     const outcome = await importDirectory(ctx.desk.store, held.dir, {
       now,
       force: body.force === "1",
       by: `${user.name}, web:${user.login}`,
+      officialDomains: ctx.settings.officialDomains ?? [],
     });
     if (!outcome.imported) {
       return c.html(
@@ -468,6 +597,7 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
           problems={[]}
           token={token}
           orphaned={outcome.orphaned}
+          admins={admins}
           error="Chưa nhập: danh bạ mới bỏ điểm cầu mà lịch họp sắp tới còn dùng."
         />,
         409,

@@ -1,10 +1,16 @@
 import { timingSafeEqual } from "node:crypto";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { deleteCookie, setCookie } from "hono/cookie";
+import { deleteCookie } from "hono/cookie";
 import { DESK_ROLES, findPeople } from "../auth/accounts.js";
 import { clientAddress } from "../auth/client.js";
 import { burnVerify } from "../auth/password.js";
-import { checkLogin, createSession, deleteSession, SESSION_COOKIE } from "../auth/sessions.js";
+import {
+  checkLogin,
+  createSession,
+  deleteSession,
+  SESSION_COOKIE,
+  setSessionCookie,
+} from "../auth/sessions.js";
 import { safeNext, type WebCtx, type WebEnv } from "../context.js";
 import { flashOf } from "../views/flash.js";
 import { Layout } from "../views/layout.js";
@@ -162,13 +168,7 @@ export function loginRoutes(ctx: WebCtx): Hono<WebEnv> {
     const old = c.get("sessionToken");
     if (old) await deleteSession(ctx.desk, old);
     const { token, session } = await createSession(ctx.desk, login, now, ctx.settings);
-    setCookie(c, SESSION_COOKIE, token, {
-      path: "/",
-      httpOnly: true,
-      sameSite: "Strict",
-      secure: ctx.settings.secureCookie,
-      expires: session.expiresAt,
-    });
+    setSessionCookie(c, token, session.expiresAt, ctx.settings);
     return c.redirect(next, 303);
   });
 
