@@ -84,6 +84,7 @@ export const BOTH_STORES = [
   "tests/security/report-secret-omitted.test.ts",
   "tests/security/secret-chat-suco.test.ts",
   "tests/security/web-booking-doors.test.ts",
+  "tests/security/web-forged-notice.test.ts",
   "tests/security/web-last-admin.test.ts",
   "tests/security/web-live-streams.test.ts",
   "tests/security/web-session-lifetime.test.ts",

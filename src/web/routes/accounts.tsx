@@ -77,7 +77,7 @@ export function accountRoutes(ctx: WebCtx): Hono<WebEnv> {
     const login = typeof body.login === "string" ? body.login : "";
     if (!(await unlockAccount(ctx.desk, login))) return c.text("Không có tài khoản này.", 404);
     await ctx.logins.unlock(login, c.get("user")!.login);
-    return c.redirect(withFlash("/tai-khoan", "da-mo-khoa", login), 303);
+    return c.redirect(withFlash(c, "/tai-khoan", "da-mo-khoa", login), 303);
   });
   return app;
 }

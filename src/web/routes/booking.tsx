@@ -374,7 +374,7 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
     }
     if (!done) return c.text(notFound(code), 404);
     ctx.kick();
-    return c.redirect(withFlash(`/dat-lich/${code}`, "da-huy", code), 303);
+    return c.redirect(withFlash(c, `/dat-lich/${code}`, "da-huy", code), 303);
   });
   // Move a session through the use case a clerk's reply uses: the rules run again on the new time; a refusal leaves
   // the booking as it was and mails nobody (the technician reads why here); a change answers the clerk in the thread
@@ -400,7 +400,7 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
       throw err;
     }
     ctx.kick();
-    return c.redirect(withFlash(`/dat-lich/${code}`, "da-doi-gio", code), 303);
+    return c.redirect(withFlash(c, `/dat-lich/${code}`, "da-doi-gio", code), 303);
   });
   app.get("/dat-lich/:code/thu-moi.ics", requireUser, async (c) => {
     const code = c.req.param("code");

@@ -607,6 +607,7 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
     const d = held.dir;
     return c.redirect(
       withFlash(
+        c,
         "/danh-ba",
         "da-nhap-danh-ba",
         `${d.agencies.length}-${d.endpoints.length}-${d.people.length}`,

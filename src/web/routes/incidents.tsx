@@ -224,7 +224,7 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
     const flash =
       { nhan: "da-nhan", chuyen: "da-chuyen", xong: "da-xong", mo: "da-mo", ghichu: "da-ghichu" }[action] ??
       "";
-    return c.redirect(withFlash(back, flash, code), 303);
+    return c.redirect(withFlash(c, back, flash, code), 303);
   });
   return app;
 }

@@ -233,7 +233,7 @@ export function pendingRoutes(ctx: WebCtx): Hono<WebEnv> {
         throw err;
       }
       ctx.kick();
-      return c.redirect(withFlash("/cho-xu-ly", flash, code), 303);
+      return c.redirect(withFlash(c, "/cho-xu-ly", flash, code), 303);
     });
   }
   return app;
