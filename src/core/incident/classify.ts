@@ -40,6 +40,13 @@ const ABBREVIATIONS: Record<string, string> = {
   bj: "bi",
   sdt: "so dien thoai",
   dt: "dien thoai",
+  // Teen-code: «wá» (quá), «kh», «hk», «k0», «khum», «hem» (không).
+  wa: "qua",
+  kh: "khong",
+  hk: "khong",
+  k0: "khong",
+  khum: "khong",
+  hem: "khong",
 };
 
 /** Phrases that name a fault without doubt, folded. Matched longest first; a matched span is used up. */
@@ -98,6 +105,8 @@ const STRONG: Record<Fault, string[]> = {
     "goi khong duoc",
     "khong goi duoc",
     "khong vao duoc",
+    "khong vo duoc",
+    "vo khong duoc",
     "vao phong xong",
     "vang",
     "da ra",
@@ -109,6 +118,20 @@ const STRONG: Record<Fault, string[]> = {
     "mat het ca tieng va hinh",
     "tieng hinh mat",
     "hinh tieng mat",
+    // The line and the gear that carries it: a cut cable or a dead router stops the link, the WAN duty's.
+    "dut cap",
+    "cap quang",
+    "cap mang",
+    "day mang",
+    "router",
+    "modem",
+    "switch",
+    // Thrown out of the room, in the English staff borrow.
+    "bi out",
+    "out ra",
+    "bi kick",
+    "kick ra",
+    "busy",
   ],
   equipment: [
     "khong dieu khien duoc camera",
@@ -117,12 +140,15 @@ const STRONG: Record<Fault, string[]> = {
     "treo may",
     "man hinh khong bat",
     "man hinh bi hong",
+    "hdmi",
+    "no signal",
   ],
   audio: [
     "mat tieng",
     "mat am thanh",
     "khong nghe",
     "nghe khong ro",
+    "khong noi duoc",
     "khong co tieng",
     "khong len tieng",
     "tieng nho",
@@ -182,12 +208,19 @@ const PICTURE_LOST = ["mat hinh", "khong thay hinh", "khong co hinh", "khong tha
 
 /** A device and, within two words after it, what is wrong with it: `máy chiếu không lên`, `loa bị cháy`. */
 const DEVICE =
-  /\b(may chieu|tivi|ti vi|loa|camera|codec|remote|dieu khien|may tinh|laptop|hdmi|bo chia|thiet bi)( [a-z0-9]+){0,2}? (hong|chay|khong len|khong bat|khong xoay|khong quay|khong zoom|khong dieu khien|khong khoi dong|khoi dong lai|treo|tat|ket|loi|long|het pin|dung im|nong)\b/;
+  /\b(may chieu|tivi|ti vi|loa|camera|codec|remote|dieu khien|may tinh|laptop|hdmi|bo chia|thiet bi|dau cuoi)( [a-z0-9]+){0,2}? (hong|chay|khong len|khong bat|khong xoay|khong quay|khong zoom|khong dieu khien|khong khoi dong|khoi dong lai|treo|tat|ket|loi|long|het pin|dung im|nong|khong nhan)\b/;
 
 /** Patterns with a gap for a word or two: `gọi mãi không vào được`, `hình và tiếng đều mất`. */
 const PATTERNS: [Fault, RegExp][] = [
   ["power", /\bdien( [a-z0-9]+){0,2} bi (ngat|cat)\b/],
+  // A screen with no signal is its cable or source, at the endpoint: «tivi không có tín hiệu» is not the link.
+  [
+    "equipment",
+    /\b(man hinh|tivi|ti vi|may chieu|camera|cam)( [a-z0-9]+){0,2} (bao )?(khong co|mat|khong nhan|khong nhan duoc) tin hieu\b/,
+  ],
+  ["equipment", /\b(khong co|mat|khong nhan|khong nhan duoc) tin hieu( [a-z0-9]+){0,1} (hdmi|vga)\b/],
   ["network", /\bgoi( [a-z0-9]+){0,2} khong (vao )?duoc\b/],
+  ["network", /\bgoi( [a-z0-9]+){0,2} khong (vao|len)\b/],
   ["network", /\bkhong goi( [a-z0-9]+){0,2} duoc\b/],
   ["network", /\bmat (ca |het )*(hinh|tieng) (ca|va|lan|lan ca|va ca) (hinh|tieng)\b/],
   ["network", /\b(hinh|tieng) (va|lan|voi) (hinh|tieng) (deu |cung )?(mat|khong)\b/],
@@ -207,6 +240,46 @@ const WEAK: Record<Fault, string[]> = {
 const QUESTION =
   /\b(cho (em |e |minh |anh |chi )?hoi|xin hoi|thu tuc|quy trinh|huong dan|mau dang ky|dang ky|cam on|so dien thoai)\b/;
 
+/**
+ * A message saying things work: the answer to the technical check (Điều 12.2b) or the news that a fault is over
+ * («đã có hình rồi ạ», «có điện lại rồi», «âm thanh hình ảnh tốt», «bên em đã kết nối»), or a host's instruction
+ * about microphones («đề nghị các điểm cầu tắt mic»). It names a fault's words and is no fault: forty endpoints
+ * answering a check would open forty incidents. Read only when nothing in it says something is wrong (WRONG).
+ */
+const ALL_WELL = [
+  /\b(da |vua )?co (lai )?(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|tin hieu|internet)( [a-z0-9]+){0,3} (lai|roi)\b/,
+  /\b(da|vua) co (lai )?(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|tin hieu|internet)\b/,
+  /\b(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|nghe|nhin|thay|mic|camera|loa)( [a-z0-9]+){0,3} (tot|on|ok|oke|okay|binh thuong|on dinh|ro|ro rang|net|thanh cong)\b/,
+  /\bda (ket noi|vao phong|vao duoc|khac phuc|xu ly|on|san sang|thong)\b/,
+  /\b(test|thu|kiem tra|tat|bat|tat het|bat len) (mic|am thanh|loa|camera)\b/,
+];
+
+const WORKS = "tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|internet|mic|camera|loa";
+
+/**
+ * The part of a message that says what works, one piece at a time (no words between a thing and its state, and
+ * not after a negation: «không nghe rõ» is a fault).
+ */
+const FINE = [
+  new RegExp(`(?<!(khong|chua) )\\b(da |vua )?co (lai )?(${WORKS})( lai| roi)*\\b`, "g"),
+  new RegExp(
+    `(?<!(khong|chua) )\\b(${WORKS}|nghe|nhin|thay) (da )?(tot|on|ok|oke|okay|binh thuong|on dinh|ro|ro rang|net)\\b`,
+    "g",
+  ),
+  /\bda (ket noi|vao phong|vao duoc|khac phuc|on|san sang|thong)\b/g,
+];
+
+/** What says something is wrong after all: a negation, a loss, a fault verb. */
+const WRONG =
+  /\b(khong|chua|mat|rot|loi|hong|bi|van|kem|yeu|cham|giat|lag|chap chon|ngat|dut|treo|do|vo|re|hu|rit|vong|nhoe|mo|den|nhieu|tre|sai|nhung|nho|be|toi|nguoc|lech|meo|nhay|keu|bip|lai mat|lai rot|khong duoc|rat to|qua to|to qua)\b/;
+
+/** «ồn» (noisy) folds to «on», as «ổn» (fine) does: «tiếng ồn» is a fault, «tiếng ổn» none. */
+const NOISY = /(^|[^\p{L}])ồn(?!\p{L})/u;
+
+function allWell(rest: string, said: string): boolean {
+  return ALL_WELL.some((re) => re.test(rest)) && !WRONG.test(rest) && !NOISY.test(said);
+}
+
 /** Words whose meaning the folding would lose: «hư» (broken) is not «hú» (howling). */
 function unambiguous(text: string): string {
   return text
@@ -218,8 +291,48 @@ function unambiguous(text: string): string {
 function normalize(text: string): string {
   return fold(unambiguous(text))
     .split(" ")
-    .map((w) => ABBREVIATIONS[w] ?? w)
+    .map((w) => ABBREVIATIONS[w] ?? repaired(w))
     .join(" ");
+}
+
+/** Every word the rules know, folded: a typo is repaired only into one of them. */
+let vocabulary: Set<string> | null = null;
+function known(word: string): boolean {
+  vocabulary ??= new Set(
+    [
+      ...Object.values(STRONG).flat(),
+      ...Object.values(WEAK).flat(),
+      ...Object.values(ABBREVIATIONS),
+      ...(DEVICE.source.match(/[a-z]{2,}/g) ?? []),
+      ...PATTERNS.flatMap(([, re]) => re.source.match(/[a-z]{2,}/g) ?? []),
+    ].flatMap((p) => p.split(" ")),
+  );
+  return vocabulary.has(word);
+}
+
+/**
+ * A word typed in a hurry, repaired into a word the rules know: the «n» of a final «ng» dropped («mạg», «tiếg»),
+ * a letter held down («mangg», «mattt»), or Telex typed with the Vietnamese keyboard off («maats mangj»: its
+ * doubled vowels and final tone letter, which no Vietnamese syllable ends with). A word that is known already,
+ * or whose repair is not, is kept as typed.
+ */
+function repaired(word: string): string {
+  if (word.length < 2 || known(word)) return word;
+  const candidates = [
+    word.replace(/([aeiouy])g$/, "$1ng"),
+    word.replace(/(.)\1+$/, "$1").replace(/(.)\1{2,}/g, "$1"),
+    word
+      .replace(/^dd/, "d")
+      .replace(/(aa|ee|oo)/, (d) => d[0]!)
+      .replace(/([aou])w/, "$1")
+      .replace(/([a-z]{2,})[sfrxj]$/, "$1"),
+  ];
+  for (const c of candidates) {
+    const fixed = c.replace(/([aeiouy])g$/, "$1ng");
+    if (c !== word && known(c)) return c;
+    if (fixed !== word && known(fixed)) return fixed;
+  }
+  return word;
 }
 
 const PHRASES: [Fault, string][] = (Object.entries(STRONG) as [Fault, string[]][])
@@ -228,7 +341,17 @@ const PHRASES: [Fault, string][] = (Object.entries(STRONG) as [Fault, string[]][
 
 /** The fault a report describes, by the phrases endpoint staff use; `other` for questions and chatter. */
 export function classify(text: string): FaultCategory {
-  let rest = ` ${normalize(text)} `;
+  const rest = ` ${normalize(text)} `;
+  if (allWell(rest, text.normalize("NFC").toLowerCase())) return "other";
+  // «đã kết nối, hình bị ngược»: what works is not the fault; read the rest, unless nothing is left of it
+  // («vừa có điện lại nhưng chưa lên máy» is still about the power).
+  const wrong = FINE.reduce((t, re) => t.replace(re, " | "), rest);
+  const category = wrong === rest ? "other" : faultIn(wrong);
+  return category === "other" ? faultIn(rest) : category;
+}
+
+function faultIn(said: string): FaultCategory {
+  let rest = said;
   const found = new Set<Fault>();
   const matched: string[] = [];
   const device = rest.match(DEVICE);
@@ -261,6 +384,20 @@ export function classify(text: string): FaultCategory {
     if (WEAK[c].some((w) => rest.includes(` ${w} `))) return c;
   }
   return "other";
+}
+
+/**
+ * Something is wrong and the words do not say what («điểm cầu em có vấn đề», «ad ơi giúp em với», «không họp
+ * được»): a technician would ask what before sending anyone, so the desk asks back instead of guessing a route.
+ */
+const VAGUE =
+  /\b(su co|van de|truc trac|khong on|khong hop duoc|hop khong duoc|khong hop dc|giup (em|minh|toi|voi|do)|ho tro (em|minh|toi|gap|voi|ky thuat)|help|sos|co ai (truc )?khong)\b/;
+
+/** A report to ask back about: no fault this classifier can name, but words that say there is one. */
+export function asksBack(text: string): boolean {
+  if (classify(text) !== "other") return false;
+  const rest = ` ${normalize(text)} `;
+  return VAGUE.test(rest) && !QUESTION.test(rest) && !allWell(rest, text.normalize("NFC").toLowerCase());
 }
 
 /** Điều 12.2c: WAN faults go to the WAN operator; everything else to the desk's MCU technician. */
