@@ -6,7 +6,7 @@ import { parseBookingCode } from "../../core/booking/code.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import type { Booking } from "../../core/booking/types.js";
 import { atLocal, formatRangeVi, formatVi } from "../../core/calendar/zone.js";
-import { CATEGORY_VI, classify } from "../../core/incident/classify.js";
+import { asksBack, CATEGORY_VI, classify } from "../../core/incident/classify.js";
 import { INCIDENT_CODE_RE, INCIDENT_STATUS_VI, type Incident } from "../../core/incident/types.js";
 import { fold } from "../../core/text/fold.js";
 import type { ChatPerson } from "../../store/incident-repo.js";
@@ -30,7 +30,7 @@ import {
   resolveIncidentIn,
   transferIncidentIn,
 } from "../incident/actions.js";
-import { groupAckText, REGISTER_HINT } from "../incident/messages.js";
+import { ASK_BACK_TEXT, groupAckText, REGISTER_HINT } from "../incident/messages.js";
 import { incidentPlace } from "../incident/notify.js";
 import {
   DEFAULT_INCIDENT_OPTIONS,
@@ -175,7 +175,8 @@ async function authorise(
   now: Date,
   opts: ChatDeskOptions,
 ): Promise<"ok" | "other-group" | "rate-limited"> {
-  const fault = !cmd && classify(ev.text) !== "other";
+  // A report the desk asks back about costs a report too: its answer is a group message.
+  const fault = !cmd && (classify(ev.text) !== "other" || asksBack(ev.text));
   if (ev.chatType === "other-group") {
     // Chatter in a stranger's group is not ours to answer; a command or a fault gets one refusal (rate-limited).
     if ((cmd || fault) && (await withinLimit(r, ev, "commands", now, opts))) {
@@ -299,6 +300,11 @@ async function freeText(
     return;
   }
   if (outcome.reason === "no-endpoint") return reply(r, ev, outcome.message, now);
+  // Something is wrong and the words do not say what: asked back, in the group as in private, rather than
+  // left unanswered (a report nobody answers is a fault nobody fixes) or sent to a guessed route.
+  // Desk staff are the ones who ask («Sóc Sơn có vấn đề gì không?»): never asked back.
+  if (asksBack(ev.text) && !(person && DESK_ROLES.includes(person.role)))
+    return reply(r, ev, ASK_BACK_TEXT, now);
   // Groups are for people: the bot speaks only when it has something to do.
   if (ev.chatType === "private") await reply(r, ev, `Bot chưa hiểu yêu cầu. ${HELP_TEXT}`, now);
 }

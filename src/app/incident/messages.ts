@@ -177,6 +177,10 @@ export function joinedText(joined: Incident, place: string | null = null): strin
  * How an unregistered chat account is told to register. Chat adds it to a stranger's acknowledgement once per
  * window (not on every report: the group's quota is for faults).
  */
+/** The answer to a report that says something is wrong but not what («điểm cầu em có vấn đề»). */
+export const ASK_BACK_TEXT =
+  "Bộ phận kỹ thuật chưa rõ sự cố anh/chị gặp. Đề nghị nhắn lại cụ thể, ví dụ «mất tiếng», «mất hình», «hình bị giật», «rớt mạng», «mất điện», «camera không lên», để bot chuyển đúng người xử lý (sự cố đường truyền: Trực ban mạng WAN; sự cố khác: Kỹ thuật MCU).";
+
 export const REGISTER_HINT =
   "Tài khoản của anh/chị chưa gắn với điểm cầu nào: đề nghị gửi /dangky <mã hoặc tên điểm cầu> (ví dụ /dangky Xã Sóc Sơn) để quản trị viên duyệt, hoặc gọi trực tiếp bộ phận kỹ thuật.";
 
