@@ -23,6 +23,11 @@ export interface ChatEvent {
    * which names no person, so the update may report but never ask for a link to an endpoint.
    */
   onBehalfOfChat?: boolean;
+  /**
+   * A message that is not text: a voice message (or audio, a video note) the desk cannot read, a photo or a
+   * sticker. A photo's or a video's caption is its text; `media` is set only when there is no text to read.
+   */
+  media?: "voice" | "photo" | "sticker" | "other";
 }
 
 export interface ChatButton {

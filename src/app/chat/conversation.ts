@@ -30,7 +30,7 @@ import {
   resolveIncidentIn,
   transferIncidentIn,
 } from "../incident/actions.js";
-import { ASK_BACK_TEXT, groupAckText, REGISTER_HINT } from "../incident/messages.js";
+import { ASK_BACK_TEXT, groupAckText, MEDIA_TEXT, REGISTER_HINT, VOICE_TEXT } from "../incident/messages.js";
 import { incidentPlace } from "../incident/notify.js";
 import {
   DEFAULT_INCIDENT_OPTIONS,
@@ -176,7 +176,7 @@ async function authorise(
   opts: ChatDeskOptions,
 ): Promise<"ok" | "other-group" | "rate-limited"> {
   // A report the desk asks back about costs a report too: its answer is a group message.
-  const fault = !cmd && (classify(ev.text) !== "other" || asksBack(ev.text));
+  const fault = !cmd && (ev.media === "voice" || classify(ev.text) !== "other" || asksBack(ev.text));
   if (ev.chatType === "other-group") {
     // Chatter in a stranger's group is not ours to answer; a command or a fault gets one refusal (rate-limited).
     if ((cmd || fault) && (await withinLimit(r, ev, "commands", now, opts))) {
@@ -258,6 +258,14 @@ async function freeText(
   now: Date,
   opts: ChatDeskOptions,
 ) {
+  const staff = person !== null && DESK_ROLES.includes(person.role);
+  if (ev.media) {
+    // A voice report would otherwise be passed over in silence: the reporter is asked to type it. A photo or a
+    // sticker without words is the group's own talk; in private it gets the same request.
+    if (ev.media === "voice" && !staff) return reply(r, ev, VOICE_TEXT, now);
+    if (ev.chatType === "private") return reply(r, ev, MEDIA_TEXT, now);
+    return;
+  }
   // A verified report in the group is acknowledged on the report itself (a reaction); the delivery says it in
   // words where reactions are impossible. A report that belongs to a storm is acknowledged by the storm message
   // that counts it, nothing of its own. Others get the notice.
@@ -303,8 +311,7 @@ async function freeText(
   // Something is wrong and the words do not say what: asked back, in the group as in private, rather than
   // left unanswered (a report nobody answers is a fault nobody fixes) or sent to a guessed route.
   // Desk staff are the ones who ask («Sóc Sơn có vấn đề gì không?»): never asked back.
-  if (asksBack(ev.text) && !(person && DESK_ROLES.includes(person.role)))
-    return reply(r, ev, ASK_BACK_TEXT, now);
+  if (asksBack(ev.text) && !staff) return reply(r, ev, ASK_BACK_TEXT, now);
   // Groups are for people: the bot speaks only when it has something to do.
   if (ev.chatType === "private") await reply(r, ev, `Bot chưa hiểu yêu cầu. ${HELP_TEXT}`, now);
 }

@@ -181,6 +181,14 @@ export function joinedText(joined: Incident, place: string | null = null): strin
 export const ASK_BACK_TEXT =
   "Bộ phận kỹ thuật chưa rõ sự cố anh/chị gặp. Đề nghị nhắn lại cụ thể, ví dụ «mất tiếng», «mất hình», «hình bị giật», «rớt mạng», «mất điện», «camera không lên», để bot chuyển đúng người xử lý (sự cố đường truyền: Trực ban mạng WAN; sự cố khác: Kỹ thuật MCU).";
 
+/** The answer to a voice message: nobody at the desk may be listening, and the bot cannot. */
+export const VOICE_TEXT =
+  "Bot chưa nghe được tin nhắn thoại. Đề nghị nhắn sự cố bằng chữ, ví dụ «mất tiếng», «mất hình», «rớt mạng», «mất điện», để bot chuyển ngay cho người xử lý; việc gấp xin gọi trực tiếp bộ phận kỹ thuật.";
+
+/** The answer in private to a photo or a sticker with no words. */
+export const MEDIA_TEXT =
+  "Bot chỉ đọc được chữ. Đề nghị nhắn mô tả sự cố bằng chữ (ảnh gửi kèm thì ghi chú thích dưới ảnh), ví dụ «mất tiếng», «mất hình», «rớt mạng», «mất điện».";
+
 export const REGISTER_HINT =
   "Tài khoản của anh/chị chưa gắn với điểm cầu nào: đề nghị gửi /dangky <mã hoặc tên điểm cầu> (ví dụ /dangky Xã Sóc Sơn) để quản trị viên duyệt, hoặc gọi trực tiếp bộ phận kỹ thuật.";
 

@@ -42,9 +42,14 @@ export function toChatEvent(update: Update, botUsername?: string): ChatEvent | n
       updateId: String(update.update_id),
     };
   }
-  if ("message" in update && update.message && "text" in update.message) {
+  if ("message" in update && update.message) {
     const m = update.message;
-    const to = ADDRESSED.exec(m.text)?.[1];
+    // A photo of the screen with «hình bị vỡ như này» under it is a report: its caption is its text. A voice
+    // message or a sticker has none, and is told apart so that a voice report is not passed over in silence.
+    const said = "text" in m ? m.text : "caption" in m && typeof m.caption === "string" ? m.caption : "";
+    const media = said ? undefined : mediaOf(m);
+    if (!said && !media) return null;
+    const to = ADDRESSED.exec(said)?.[1];
     if (to && botUsername && to.toLowerCase() !== botUsername.toLowerCase()) return null;
     // Written as a channel or by an anonymous admin, a message's `from` is a placeholder every such message
     // shares (@Channel_Bot, @GroupAnonymousBot): the author is the chat in `sender_chat`, never that account.
@@ -60,14 +65,23 @@ export function toChatEvent(update: Update, botUsername?: string): ChatEvent | n
             [m.from?.first_name, m.from?.last_name].filter(Boolean).join(" ") || m.from?.username || "",
             "?",
           ),
-      text: cleanChatText(m.text),
+      text: cleanChatText(said),
       button: null,
       updateId: String(update.update_id),
       messageId: String(m.message_id),
       ...(on ? { onBehalfOfChat: true } : {}),
+      ...(media ? { media } : {}),
     };
   }
   return null;
+}
+
+/** What a message without text is; undefined for those nobody writes to the desk (joins, pins, polls…). */
+function mediaOf(m: object): ChatEvent["media"] {
+  if ("voice" in m || "audio" in m || "video_note" in m) return "voice";
+  if ("photo" in m || "video" in m || "document" in m) return "photo";
+  if ("sticker" in m) return "sticker";
+  return undefined;
 }
 
 /**
