@@ -340,6 +340,10 @@ export function refusalText(action: IncidentAction, refusal: RefusalCause): stri
       return action === "acknowledge" || action === "transfer"
         ? `Sự cố ${refusal.incident.code} đã khắc phục; dùng /mo ${refusal.incident.code} để mở lại.`
         : `Sự cố ${refusal.incident.code} đã khắc phục trước đó.`;
+    case "already-acknowledged":
+      return refusal.self
+        ? `Anh/chị đã nhận xử lý sự cố ${refusal.incident.code} từ trước.`
+        : `Sự cố ${refusal.incident.code} đã có ${refusal.who} nhận xử lý. Cần giao lại thì chuyển sự cố (lệnh /chuyen ${refusal.incident.code} @Tên cán bộ, hoặc nút «Chuyển» trên trang web).`;
     case "not-resolved":
       return `Sự cố ${refusal.incident.code} đang mở (${INCIDENT_STATUS_VI[refusal.incident.status]}); chỉ mở lại được sự cố đã khắc phục.`;
     case "empty-note":
