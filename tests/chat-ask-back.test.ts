@@ -73,3 +73,32 @@ describe("what the group reads when a message is no fault, or a fault without it
     expect(await said(desk.store)).toEqual([]);
   });
 });
+
+describe("desk staff talking an endpoint through a fault", () => {
+  it("advice in the group opens nothing and is not answered; a report naming the endpoint still files", async () => {
+    const desk = await makeDesk();
+    const now = at("2026-12-10", "09:30");
+    for (const text of [
+      "CX-00008 kiểm tra lại đường truyền giúp anh",
+      "em khởi động lại codec xem",
+      "WAN đang xử lý đường truyền, các điểm cầu chờ chút",
+    ])
+      await handleChatEvent(desk, ev(mcu.telegramId!, text), now);
+    expect(await desk.store.read((r) => r.incidents.list())).toEqual([]);
+    expect(await said(desk.store)).toEqual([]);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "CX-00008 mất tiếng"), now);
+    expect(await desk.store.read((r) => r.incidents.list())).toMatchObject([
+      { endpoint: "CX-00008", category: "audio" },
+    ]);
+  });
+
+  it("a host's instruction to every endpoint is no fault («mọi người tắt mic khi không phát biểu»)", async () => {
+    const desk = await makeDesk();
+    await handleChatEvent(
+      desk,
+      ev(tech("CX-00008").telegramId!, "mọi người tắt mic khi không phát biểu"),
+      at("2026-12-10", "09:30"),
+    );
+    expect(await desk.store.read((r) => r.incidents.list())).toEqual([]);
+  });
+});

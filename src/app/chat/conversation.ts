@@ -6,7 +6,7 @@ import { parseBookingCode } from "../../core/booking/code.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import type { Booking } from "../../core/booking/types.js";
 import { atLocal, formatRangeVi, formatVi } from "../../core/calendar/zone.js";
-import { asksBack, CATEGORY_VI, classify } from "../../core/incident/classify.js";
+import { advises, asksBack, CATEGORY_VI, classify } from "../../core/incident/classify.js";
 import { INCIDENT_CODE_RE, INCIDENT_STATUS_VI, type Incident } from "../../core/incident/types.js";
 import { fold } from "../../core/text/fold.js";
 import type { ChatPerson } from "../../store/incident-repo.js";
@@ -266,6 +266,9 @@ async function freeText(
     if (ev.chatType === "private") return reply(r, ev, MEDIA_TEXT, now);
     return;
   }
+  // A technician talking an endpoint through its fault in the group is no new report (an incident opened at the
+  // endpoint the advice names, or the bot telling them to name one): they file with the endpoint and the fault.
+  if (staff && ev.chatType === "group" && advises(ev.text)) return;
   // A verified report in the group is acknowledged on the report itself (a reaction); the delivery says it in
   // words where reactions are impossible. A report that belongs to a storm is acknowledged by the storm message
   // that counts it, nothing of its own. Others get the notice.

@@ -252,7 +252,12 @@ const ALL_WELL = [
   /\b(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|nghe|nhin|thay|mic|camera|loa)( [a-z0-9]+){0,3} (tot|on|ok|oke|okay|binh thuong|on dinh|ro|ro rang|net|thanh cong)\b/,
   /\bda (ket noi|vao phong|vao duoc|khac phuc|xu ly|on|san sang|thong)\b/,
   /\b(test|thu|kiem tra|tat|bat|tat het|bat len) (mic|am thanh|loa|camera)\b/,
+  // An instruction to every endpoint: «mọi người tắt mic khi không phát biểu».
+  /\b(moi nguoi|cac diem cau|cac dau cau|de nghi)( [a-z0-9]+){0,3} (tat|bat|kiem tra|chu y|luu y|giu|chuan bi)\b/,
 ];
+
+/** «khi không phát biểu»: when, not what is wrong. */
+const WHEN_NOT = /\bkhi khong (phat bieu|noi|su dung|dung|can)\b/g;
 
 const WORKS = "tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|internet|mic|camera|loa";
 
@@ -273,11 +278,16 @@ const FINE = [
 const WRONG =
   /\b(khong|chua|mat|rot|loi|hong|bi|van|kem|yeu|cham|giat|lag|chap chon|ngat|dut|treo|do|vo|re|hu|rit|vong|nhoe|mo|den|nhieu|tre|sai|nhung|nho|be|toi|nguoc|lech|meo|nhay|keu|bip|lai mat|lai rot|khong duoc|rat to|qua to|to qua)\b/;
 
-/** «ồn» (noisy) folds to «on», as «ổn» (fine) does: «tiếng ồn» is a fault, «tiếng ổn» none. */
+/**
+ * «ồn» (noisy) folds to «on», as «ổn» (fine) does: «tiếng ồn» is a fault, «tiếng ổn» none, and «tieng on»
+ * without marks may be either, so it is read as the fault (an incident too many, not a fault missed).
+ */
 const NOISY = /(^|[^\p{L}])ồn(?!\p{L})/u;
+const FINE_ON = /(^|[^\p{L}])ổn(?!\p{L})/u;
 
 function allWell(rest: string, said: string): boolean {
-  return ALL_WELL.some((re) => re.test(rest)) && !WRONG.test(rest) && !NOISY.test(said);
+  if (NOISY.test(said) || (rest.includes(" tieng on ") && !FINE_ON.test(said))) return false;
+  return ALL_WELL.some((re) => re.test(rest)) && !WRONG.test(rest.replace(WHEN_NOT, " "));
 }
 
 /** Words whose meaning the folding would lose: «hư» (broken) is not «hú» (howling). */
@@ -398,6 +408,18 @@ export function asksBack(text: string): boolean {
   if (classify(text) !== "other") return false;
   const rest = ` ${normalize(text)} `;
   return VAGUE.test(rest) && !QUESTION.test(rest) && !allWell(rest, text.normalize("NFC").toLowerCase());
+}
+
+/**
+ * Desk staff talking an endpoint through a fault in the group («Sóc Sơn kiểm tra lại đường truyền giúp anh», «em
+ * khởi động lại codec xem», «WAN đang xử lý đường truyền»): advice and news about a fault, not a new report.
+ */
+const ADVICE =
+  /\b(kiem tra|thu|khoi dong lai|cam lai|rut|giup anh|giup chi|dang xu ly|dang kiem tra|da bao|da chuyen|bao ben|cho (chut|mot chut|ti|xiu)|nhe|nha)\b/;
+
+/** Whether a desk person's message in the group is advice about a fault rather than a report of one. */
+export function advises(text: string): boolean {
+  return ADVICE.test(` ${normalize(text)} `);
 }
 
 /** Điều 12.2c: WAN faults go to the WAN operator; everything else to the desk's MCU technician. */
