@@ -28,6 +28,11 @@ export interface ChatEvent {
    * sticker. A photo's or a video's caption is its text; `media` is set only when there is no text to read.
    */
   media?: "voice" | "photo" | "sticker" | "other";
+  /**
+   * The message was edited (Telegram): this long after it was first sent. It is read again as a report, so that
+   * «mất tiếng» corrected to «mất mạng» reaches the WAN duty; the same fault again joins the incident it opened.
+   */
+  editedAfterSeconds?: number;
 }
 
 export interface ChatButton {

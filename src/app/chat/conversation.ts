@@ -269,12 +269,17 @@ async function freeText(
   // A technician talking an endpoint through its fault in the group is no new report (an incident opened at the
   // endpoint the advice names, or the bot telling them to name one): they file with the endpoint and the fault.
   if (staff && ev.chatType === "group" && advises(ev.text)) return;
+  // An edit is read again only as a fault report, within the time a repeat joins its incident: a corrected fault
+  // («mất tiếng» → «mất mạng») is filed where it belongs, the same fault joins the incident the message opened
+  // without a word, and an edit to chatter, or a late one, is the group's own.
+  const edited = ev.editedAfterSeconds !== undefined;
+  if (edited && (ev.editedAfterSeconds! > opts.joinMinutes * 60 || classify(ev.text) === "other")) return;
   // A verified report in the group is acknowledged on the report itself (a reaction); the delivery says it in
   // words where reactions are impossible. A report that belongs to a storm is acknowledged by the storm message
   // that counts it, nothing of its own. Others get the notice.
   // A stranger's report is recorded too (unverified); the stranger is told how to register with the first
   // report of a window, in words, and is otherwise acknowledged like anyone else.
-  const hint = person === null && (await registerHintDue(r, ev, now, opts));
+  const hint = person === null && !edited && (await registerHintDue(r, ev, now, opts));
   // A report in the group is acknowledged after the use case: by a reaction, or, where nothing can be reacted to
   // (an update without its message's id), by the words a refused reaction gets. The use case's own answer names the
   // place and session, which differ for a secret one (Điều 5.2).
@@ -295,6 +300,7 @@ async function freeText(
   );
   if (outcome.ok) {
     if (hint) await r.meta.set(registerHintKey(ev), String(now.getTime()));
+    if (edited && outcome.kind === "joined") return;
     if (apart && !outcome.major && !outcome.inWords) {
       // Said in words where the reaction cannot be: the same words for a secret session and an open one.
       const words = outcome.unverified
