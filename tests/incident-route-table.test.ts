@@ -37,6 +37,8 @@ const TABLE: [string, Route][] = [
   ["k vào đc phòng họp", "wan"],
   ["ko vô đc phòng", "wan"],
   ["bị văng ra", "wan"],
+  ["văng rồi anh ơi", "wan"],
+  ["bi vang ra", "wan"],
   ["bị văng ra khỏi phòng 2 lần rồi", "wan"],
   ["bị out ra", "wan"],
   ["bị kick ra", "wan"],
@@ -64,6 +66,7 @@ const TABLE: [string, Route][] = [
   ["mic bị rè", "mcu"],
   ["bị hú", "mcu"],
   ["tiếng bị vọng", "mcu"],
+  ["tiếng vang quá", "mcu"],
   ["tiếng ồn nền rất to", "mcu"],
   ["tieng on qua", "mcu"],
   ["mọi người không nghe tiếng bên em", "mcu"],
@@ -120,6 +123,9 @@ const TABLE: [string, Route][] = [
   ["Cảm ơn anh, đã có tiếng rồi ạ", "none"],
   ["sự cố đã khắc phục xong", "none"],
   ["cho em hỏi thủ tục đăng ký", "none"],
+  ["vâng ạ", "none"],
+  ["vang a", "none"],
+  ["Vâng, em cảm ơn", "none"],
 ];
 
 function routed(text: string): Route {

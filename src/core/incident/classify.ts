@@ -108,7 +108,17 @@ const STRONG: Record<Fault, string[]> = {
     "khong vo duoc",
     "vo khong duoc",
     "vao phong xong",
-    "vang",
+    // «văng» (thrown out) folds to «vang», as «vâng» (yes) does: without marks only where it cannot be «vâng».
+    "bi vang",
+    "lai vang",
+    "cu vang",
+    "hay vang",
+    "vang ra",
+    "vang khoi",
+    "vang mat",
+    "vang lien tuc",
+    "vang hoai",
+    "vang luon",
     "da ra",
     "thoat ra",
     "rot ra",
@@ -290,12 +300,17 @@ function allWell(rest: string, said: string): boolean {
   return ALL_WELL.some((re) => re.test(rest)) && !WRONG.test(rest.replace(WHEN_NOT, " "));
 }
 
-/** Words whose meaning the folding would lose: «hư» (broken) is not «hú» (howling). */
+/** Words whose meaning the folding would lose: «hư» (broken) is not «hú» (howling), «vâng» not «văng». */
 function unambiguous(text: string): string {
-  return text
-    .normalize("NFC")
-    .toLowerCase()
-    .replace(/(^|[^\p{L}])hư(?![\p{L}])/gu, "$1hỏng");
+  return (
+    text
+      .normalize("NFC")
+      .toLowerCase()
+      .replace(/(^|[^\p{L}])hư(?![\p{L}])/gu, "$1hỏng")
+      // «vâng ạ» (yes) is no «văng» (thrown out of the room): every «vâng» in the group opened a WAN incident.
+      .replace(/(^|[^\p{L}])vâng(?![\p{L}])/gu, "$1dạ")
+      .replace(/(^|[^\p{L}])văng(?![\p{L}])/gu, "$1văng ra")
+  );
 }
 
 function normalize(text: string): string {
