@@ -243,7 +243,8 @@ const WEAK: Record<Fault, string[]> = {
   network: ["mang", "ngat"],
   equipment: ["thiet bi", "may chieu", "tivi", "codec", "loa", "hong", "loi"],
   audio: ["tieng", "meo", "loa"],
-  video: ["hinh", "camera", "mo"],
+  // Not «mo»: «mở» (open) folds to it as «mờ» (blurred) does; «hình mờ», «bị mờ», «mờ quá» are strong phrases.
+  video: ["hinh", "camera"],
 };
 
 /** Asking how things work rather than reporting a fault (Điều 12: registration questions go to the desk). */
@@ -261,13 +262,15 @@ const ALL_WELL = [
   /\b(da|vua) co (lai )?(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|tin hieu|internet)\b/,
   /\b(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|nghe|nhin|thay|mic|camera|loa)( [a-z0-9]+){0,3} (tot|on|ok|oke|okay|binh thuong|on dinh|ro|ro rang|net|thanh cong)\b/,
   /\bda (ket noi|vao phong|vao duoc|khac phuc|xu ly|on|san sang|thong)\b/,
+  /\b(thiet bi|may|he thong|phong hop)( [a-z0-9]+){0,2} (san sang|hoat dong binh thuong|chay tot)\b/,
+  /\bdang (ket noi|vao phong|goi vao)\b/,
   /\b(test|thu|kiem tra|tat|bat|tat het|bat len) (mic|am thanh|loa|camera)\b/,
   // An instruction to every endpoint: «mọi người tắt mic khi không phát biểu».
   /\b(moi nguoi|cac diem cau|cac dau cau|de nghi)( [a-z0-9]+){0,3} (tat|bat|kiem tra|chu y|luu y|giu|chuan bi)\b/,
 ];
 
-/** «khi không phát biểu»: when, not what is wrong. */
-const WHEN_NOT = /\bkhi khong (phat bieu|noi|su dung|dung|can)\b/g;
+/** «khi không phát biểu»: when, not what is wrong; «thiết bị» (device) holds no «bị». */
+const WHEN_NOT = /\bkhi khong (phat bieu|noi|su dung|dung|can)\b|\bthiet bi\b/g;
 
 const WORKS = "tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|internet|mic|camera|loa";
 
@@ -309,16 +312,30 @@ function unambiguous(text: string): string {
       .replace(/(^|[^\p{L}])hư(?![\p{L}])/gu, "$1hỏng")
       // «vâng ạ» (yes) is no «văng» (thrown out of the room): every «vâng» in the group opened a WAN incident.
       .replace(/(^|[^\p{L}])vâng(?![\p{L}])/gu, "$1dạ")
+      // «mở» (open) is no «mờ» (blurred), «rẻ», «rẽ» (cheap, turn) no «rè» (crackling).
+      .replace(/(^|[^\p{L}])mở(?![\p{L}])/gu, "$1bật")
+      .replace(/(^|[^\p{L}])(rẻ|rẽ|rể)(?![\p{L}])/gu, "$1~")
       .replace(/(^|[^\p{L}])văng(?![\p{L}])/gu, "$1văng ra")
   );
 }
 
 function normalize(text: string): string {
-  return fold(unambiguous(text))
+  const words = fold(unambiguous(text))
     .split(" ")
     .map((w) => ABBREVIATIONS[w] ?? repaired(w))
     .join(" ");
+  return ` ${words} `.replace(NOT_FAULT_WORDS, " ~ ").replace(HOURS, "$1 gio").trim();
 }
+
+/**
+ * Words that hold a fault's word and mean something else, folded: «điện thoại», «đại diện», «diễn ra», «tình
+ * hình», «hình thức», «hình như»… «Đại diện xã Sóc Sơn» opened a power incident, «tình hình thế nào» a video one.
+ */
+const NOT_FAULT_WORDS =
+  / (?:dien thoai|goi dien|dai dien|dien ra|dien bien|dien dan|dien tich|dien vien|trinh dien|tinh hinh|hinh thuc|hinh nhu|mo hinh|dia hinh|dien hinh|hinh dung)(?= )/g;
+
+/** «1 tiếng», «nửa tiếng», «mấy tiếng nữa»: an hour, not the sound. */
+const HOURS = /\b(\d+|nua|may|mot|hai|ba|vai) tieng\b/g;
 
 /** Every word the rules know, folded: a typo is repaired only into one of them. */
 let vocabulary: Set<string> | null = null;
@@ -418,11 +435,19 @@ function faultIn(said: string): FaultCategory {
 const VAGUE =
   /\b(su co|van de|truc trac|khong on|khong hop duoc|hop khong duoc|khong hop dc|giup (em|minh|toi|voi|do)|ho tro (em|minh|toi|gap|voi|ky thuat)|help|sos|co ai (truc )?khong)\b/;
 
+/** Asking the desk to do something («mở phòng giúp em», «cho em xin link»): a request, not a fault. */
+const REQUEST = /\b(bat|tat|xin|gui|cho em|chuyen|doi|mo)\b/;
+
 /** A report to ask back about: no fault this classifier can name, but words that say there is one. */
 export function asksBack(text: string): boolean {
   if (classify(text) !== "other") return false;
   const rest = ` ${normalize(text)} `;
-  return VAGUE.test(rest) && !QUESTION.test(rest) && !allWell(rest, text.normalize("NFC").toLowerCase());
+  return (
+    VAGUE.test(rest) &&
+    !QUESTION.test(rest) &&
+    !REQUEST.test(rest) &&
+    !allWell(rest, text.normalize("NFC").toLowerCase())
+  );
 }
 
 /**
