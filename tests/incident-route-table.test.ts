@@ -141,6 +141,8 @@ const TABLE: [string, Route][] = [
   ["phiên họp diễn ra lúc 9h", "none"],
   ["thiết bị đã sẵn sàng", "none"],
   ["em đang kết nối", "none"],
+  ["Sóc Sơn xin phép vắng mặt", "none"],
+  ["mạng nhanh rồi", "none"],
   ["vang a", "none"],
   ["Vâng, em cảm ơn", "none"],
 ];

@@ -115,7 +115,6 @@ const STRONG: Record<Fault, string[]> = {
     "hay vang",
     "vang ra",
     "vang khoi",
-    "vang mat",
     "vang lien tuc",
     "vang hoai",
     "vang luon",
@@ -260,7 +259,7 @@ const QUESTION =
 const ALL_WELL = [
   /\b(da |vua )?co (lai )?(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|tin hieu|internet)( [a-z0-9]+){0,3} (lai|roi)\b/,
   /\b(da|vua) co (lai )?(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|tin hieu|internet)\b/,
-  /\b(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|nghe|nhin|thay|mic|camera|loa)( [a-z0-9]+){0,3} (tot|on|ok|oke|okay|binh thuong|on dinh|ro|ro rang|net|thanh cong)\b/,
+  /\b(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|nghe|nhin|thay|mic|camera|loa)( [a-z0-9]+){0,3} (tot|on|ok|oke|okay|binh thuong|on dinh|ro|ro rang|net|thanh cong|nhanh|muot)\b/,
   /\bda (ket noi|vao phong|vao duoc|khac phuc|xu ly|on|san sang|thong)\b/,
   /\b(thiet bi|may|he thong|phong hop)( [a-z0-9]+){0,2} (san sang|hoat dong binh thuong|chay tot)\b/,
   /\bdang (ket noi|vao phong|goi vao)\b/,
@@ -316,6 +315,8 @@ function unambiguous(text: string): string {
       .replace(/(^|[^\p{L}])mở(?![\p{L}])/gu, "$1bật")
       .replace(/(^|[^\p{L}])(rẻ|rẽ|rể)(?![\p{L}])/gu, "$1~")
       .replace(/(^|[^\p{L}])văng(?![\p{L}])/gu, "$1văng ra")
+      // «vắng mặt» (absent) is no «văng mất».
+      .replace(/(^|[^\p{L}])vắng(?![\p{L}])/gu, "$1~")
   );
 }
 
