@@ -71,6 +71,7 @@ const TABLE: [string, Route][] = [
   ["tieng on qua", "mcu"],
   ["mọi người không nghe tiếng bên em", "mcu"],
   ["hình như mất tiếng", "mcu"],
+  ["đầu cầu TP nói nhỏ quá", "mcu"],
   ["mất tiếng 1 tiếng rồi", "mcu"],
   // Picture.
   ["hình bị vỡ", "mcu"],

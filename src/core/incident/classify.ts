@@ -161,6 +161,8 @@ const STRONG: Record<Fault, string[]> = {
     "khong co tieng",
     "khong len tieng",
     "tieng nho",
+    "noi nho",
+    "noi be",
     "tieng vong",
     "vong tieng",
     "bi vong",
