@@ -270,8 +270,12 @@ const ALL_WELL = [
   /\b(moi nguoi|cac diem cau|cac dau cau|de nghi)( [a-z0-9]+){0,3} (tat|bat|kiem tra|chu y|luu y|giu|chuan bi)\b/,
 ];
 
-/** «khi không phát biểu»: when, not what is wrong; «thiết bị» (device) holds no «bị». */
-const WHEN_NOT = /\bkhi khong (phat bieu|noi|su dung|dung|can)\b|\bthiet bi\b/g;
+/**
+ * «khi không phát biểu»: when, not what is wrong; «sau khi rớt mạng» what was wrong before it works again;
+ * «thiết bị» (device) holds no «bị».
+ */
+const WHEN_NOT =
+  /\bkhi khong (phat bieu|noi|su dung|dung|can)\b|\bsau (khi )?(bi )?(rot|mat|dut|ngat|cup|cat)( [a-z]+){0,2} ?$|\bthiet bi\b/g;
 
 const WORKS = "tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|internet|mic|camera|loa";
 
