@@ -335,7 +335,7 @@ export class DeskService {
     });
     const tg = this.config.telegram;
     if (tg) {
-      const { createTelegramBot, telegramTransport, telegramWebhookServer } = await import(
+      const { createTelegramBot, TELEGRAM_UPDATES, telegramTransport, telegramWebhookServer } = await import(
         "../bot/telegram/adapter.js"
       );
       this.telegram = createTelegramBot(tg, (ev) => this.onChat(ev, tg.groupChatId), this.log);
@@ -356,7 +356,7 @@ export class DeskService {
           .setWebhook(`https://${domain}${hook.path}`, {
             secret_token: hook.secretToken,
             drop_pending_updates: false,
-            allowed_updates: ["message", "callback_query"],
+            allowed_updates: [...TELEGRAM_UPDATES],
           })
           .catch((err: Error) =>
             this.log("telegram-failed", { message: err.message.replaceAll(tg.token, "***") }),

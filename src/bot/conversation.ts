@@ -23,6 +23,16 @@ export interface ChatEvent {
    * which names no person, so the update may report but never ask for a link to an endpoint.
    */
   onBehalfOfChat?: boolean;
+  /**
+   * A message that is not text: a voice message (or audio, a video note) the desk cannot read, a photo or a
+   * sticker. A photo's or a video's caption is its text; `media` is set only when there is no text to read.
+   */
+  media?: "voice" | "photo" | "sticker" | "other";
+  /**
+   * The message was edited (Telegram): this long after it was first sent. It is read again as a report, so that
+   * «mất tiếng» corrected to «mất mạng» reaches the WAN duty; the same fault again joins the incident it opened.
+   */
+  editedAfterSeconds?: number;
 }
 
 export interface ChatButton {

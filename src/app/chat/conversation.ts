@@ -6,7 +6,7 @@ import { parseBookingCode } from "../../core/booking/code.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import type { Booking } from "../../core/booking/types.js";
 import { atLocal, formatRangeVi, formatVi } from "../../core/calendar/zone.js";
-import { CATEGORY_VI, classify } from "../../core/incident/classify.js";
+import { advises, asksBack, CATEGORY_VI, classify } from "../../core/incident/classify.js";
 import { INCIDENT_CODE_RE, INCIDENT_STATUS_VI, type Incident } from "../../core/incident/types.js";
 import { fold } from "../../core/text/fold.js";
 import type { ChatPerson } from "../../store/incident-repo.js";
@@ -30,7 +30,7 @@ import {
   resolveIncidentIn,
   transferIncidentIn,
 } from "../incident/actions.js";
-import { groupAckText, REGISTER_HINT } from "../incident/messages.js";
+import { ASK_BACK_TEXT, groupAckText, MEDIA_TEXT, REGISTER_HINT, VOICE_TEXT } from "../incident/messages.js";
 import { incidentPlace } from "../incident/notify.js";
 import {
   DEFAULT_INCIDENT_OPTIONS,
@@ -175,7 +175,8 @@ async function authorise(
   now: Date,
   opts: ChatDeskOptions,
 ): Promise<"ok" | "other-group" | "rate-limited"> {
-  const fault = !cmd && classify(ev.text) !== "other";
+  // A report the desk asks back about costs a report too: its answer is a group message.
+  const fault = !cmd && (ev.media === "voice" || classify(ev.text) !== "other" || asksBack(ev.text));
   if (ev.chatType === "other-group") {
     // Chatter in a stranger's group is not ours to answer; a command or a fault gets one refusal (rate-limited).
     if ((cmd || fault) && (await withinLimit(r, ev, "commands", now, opts))) {
@@ -257,12 +258,28 @@ async function freeText(
   now: Date,
   opts: ChatDeskOptions,
 ) {
+  const staff = person !== null && DESK_ROLES.includes(person.role);
+  if (ev.media) {
+    // A voice report would otherwise be passed over in silence: the reporter is asked to type it. A photo or a
+    // sticker without words is the group's own talk; in private it gets the same request.
+    if (ev.media === "voice" && !staff) return reply(r, ev, VOICE_TEXT, now);
+    if (ev.chatType === "private") return reply(r, ev, MEDIA_TEXT, now);
+    return;
+  }
+  // A technician talking an endpoint through its fault in the group is no new report (an incident opened at the
+  // endpoint the advice names, or the bot telling them to name one): they file with the endpoint and the fault.
+  if (staff && ev.chatType === "group" && advises(ev.text)) return;
+  // An edit is read again only as a fault report, within the time a repeat joins its incident: a corrected fault
+  // («mất tiếng» → «mất mạng») is filed where it belongs, the same fault joins the incident the message opened
+  // without a word, and an edit to chatter, or a late one, is the group's own.
+  const edited = ev.editedAfterSeconds !== undefined;
+  if (edited && (ev.editedAfterSeconds! > opts.joinMinutes * 60 || classify(ev.text) === "other")) return;
   // A verified report in the group is acknowledged on the report itself (a reaction); the delivery says it in
   // words where reactions are impossible. A report that belongs to a storm is acknowledged by the storm message
   // that counts it, nothing of its own. Others get the notice.
   // A stranger's report is recorded too (unverified); the stranger is told how to register with the first
   // report of a window, in words, and is otherwise acknowledged like anyone else.
-  const hint = person === null && (await registerHintDue(r, ev, now, opts));
+  const hint = person === null && !edited && (await registerHintDue(r, ev, now, opts));
   // A report in the group is acknowledged after the use case: by a reaction, or, where nothing can be reacted to
   // (an update without its message's id), by the words a refused reaction gets. The use case's own answer names the
   // place and session, which differ for a secret one (Điều 5.2).
@@ -283,6 +300,7 @@ async function freeText(
   );
   if (outcome.ok) {
     if (hint) await r.meta.set(registerHintKey(ev), String(now.getTime()));
+    if (edited && outcome.kind === "joined") return;
     if (apart && !outcome.major && !outcome.inWords) {
       // Said in words where the reaction cannot be: the same words for a secret session and an open one.
       const words = outcome.unverified
@@ -299,6 +317,10 @@ async function freeText(
     return;
   }
   if (outcome.reason === "no-endpoint") return reply(r, ev, outcome.message, now);
+  // Something is wrong and the words do not say what: asked back, in the group as in private, rather than
+  // left unanswered (a report nobody answers is a fault nobody fixes) or sent to a guessed route.
+  // Desk staff are the ones who ask («Sóc Sơn có vấn đề gì không?»): never asked back.
+  if (asksBack(ev.text) && !staff) return reply(r, ev, ASK_BACK_TEXT, now);
   // Groups are for people: the bot speaks only when it has something to do.
   if (ev.chatType === "private") await reply(r, ev, `Bot chưa hiểu yêu cầu. ${HELP_TEXT}`, now);
 }

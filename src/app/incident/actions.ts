@@ -20,6 +20,7 @@ import {
 } from "./messages.js";
 import { deskNotice, groupUpdate, incidentPlace } from "./notify.js";
 import { DEFAULT_INCIDENT_OPTIONS } from "./report.js";
+import { actorName } from "./timeline.js";
 import { INCIDENT_JOB } from "./timers.js";
 
 export type IncidentAction = "acknowledge" | "transfer" | "resolve" | "reopen" | "comment";
@@ -32,6 +33,8 @@ export type RefusalCause =
   | { ok: false; reason: "not-found"; code: string }
   /** Acknowledge or resolve an incident already resolved. */
   | { ok: false; reason: "already-resolved"; incident: Incident }
+  /** Acknowledge an incident someone has already acknowledged (`who`: their name; `self`: the same person). */
+  | { ok: false; reason: "already-acknowledged"; incident: Incident; who: string; self: boolean }
   /** Reopen an incident that is not resolved. */
   | { ok: false; reason: "not-resolved"; incident: Incident }
   /** Transfer without a target. */
@@ -192,6 +195,14 @@ export async function acknowledgeIncidentIn(
   const inc = loaded.incident;
   if (inc.status === "resolved")
     return refuse("acknowledge", { ok: false, reason: "already-resolved", incident: inc });
+  // Two technicians pressing «Nhận» at once, or one pressing twice: the first has it. The second would have taken
+  // it from the first without a word to them, and the group would read that it was taken twice. Handing it over
+  // is /chuyen's. A transferred incident (dispatched) is still taken by whoever it was handed to.
+  if (inc.status === "acknowledged" && inc.assignee) {
+    const self = inc.assignee === actor.id;
+    const who = self ? "" : (await actorName(r, inc.assignee)).who;
+    return refuse("acknowledge", { ok: false, reason: "already-acknowledged", incident: inc, who, self });
+  }
   const next: Incident = { ...inc, status: "acknowledged", assignee: actor.id, updatedAt: now };
   const notice = acknowledgedText(actor.person?.name ?? actor.name ?? actor.id, inc.code);
   const outcome = await apply(r, actor, "acknowledge", inc, next, notice, opts.note || null, now);

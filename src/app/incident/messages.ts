@@ -177,6 +177,18 @@ export function joinedText(joined: Incident, place: string | null = null): strin
  * How an unregistered chat account is told to register. Chat adds it to a stranger's acknowledgement once per
  * window (not on every report: the group's quota is for faults).
  */
+/** The answer to a report that says something is wrong but not what («điểm cầu em có vấn đề»). */
+export const ASK_BACK_TEXT =
+  "Bộ phận kỹ thuật chưa rõ sự cố anh/chị gặp. Đề nghị nhắn lại cụ thể, ví dụ «mất tiếng», «mất hình», «hình bị giật», «rớt mạng», «mất điện», «camera không lên», để bot chuyển đúng người xử lý (sự cố đường truyền: Trực ban mạng WAN; sự cố khác: Kỹ thuật MCU).";
+
+/** The answer to a voice message: nobody at the desk may be listening, and the bot cannot. */
+export const VOICE_TEXT =
+  "Bot chưa nghe được tin nhắn thoại. Đề nghị nhắn sự cố bằng chữ, ví dụ «mất tiếng», «mất hình», «rớt mạng», «mất điện», để bot chuyển ngay cho người xử lý; việc gấp xin gọi trực tiếp bộ phận kỹ thuật.";
+
+/** The answer in private to a photo or a sticker with no words. */
+export const MEDIA_TEXT =
+  "Bot chỉ đọc được chữ. Đề nghị nhắn mô tả sự cố bằng chữ (ảnh gửi kèm thì ghi chú thích dưới ảnh), ví dụ «mất tiếng», «mất hình», «rớt mạng», «mất điện».";
+
 export const REGISTER_HINT =
   "Tài khoản của anh/chị chưa gắn với điểm cầu nào: đề nghị gửi /dangky <mã hoặc tên điểm cầu> (ví dụ /dangky Xã Sóc Sơn) để quản trị viên duyệt, hoặc gọi trực tiếp bộ phận kỹ thuật.";
 
@@ -328,6 +340,10 @@ export function refusalText(action: IncidentAction, refusal: RefusalCause): stri
       return action === "acknowledge" || action === "transfer"
         ? `Sự cố ${refusal.incident.code} đã khắc phục; dùng /mo ${refusal.incident.code} để mở lại.`
         : `Sự cố ${refusal.incident.code} đã khắc phục trước đó.`;
+    case "already-acknowledged":
+      return refusal.self
+        ? `Anh/chị đã nhận xử lý sự cố ${refusal.incident.code} từ trước.`
+        : `Sự cố ${refusal.incident.code} đã có ${refusal.who} nhận xử lý. Cần giao lại thì chuyển sự cố (lệnh /chuyen ${refusal.incident.code} @Tên cán bộ, hoặc nút «Chuyển» trên trang web).`;
     case "not-resolved":
       return `Sự cố ${refusal.incident.code} đang mở (${INCIDENT_STATUS_VI[refusal.incident.status]}); chỉ mở lại được sự cố đã khắc phục.`;
     case "empty-note":

@@ -46,7 +46,7 @@ export async function incidentTimeline(r: Repos, inc: Incident): Promise<Timelin
   });
 }
 
-async function actorName(r: Repos, actor: string): Promise<{ who: string; endpointSide: boolean }> {
+export async function actorName(r: Repos, actor: string): Promise<{ who: string; endpointSide: boolean }> {
   if (actor === "system") return { who: "hệ thống", endpointSide: false };
   const m = /^(telegram|zalo):(.+)$/.exec(actor);
   if (m) {

@@ -42,9 +42,19 @@ export function toChatEvent(update: Update, botUsername?: string): ChatEvent | n
       updateId: String(update.update_id),
     };
   }
-  if ("message" in update && update.message && "text" in update.message) {
-    const m = update.message;
-    const to = ADDRESSED.exec(m.text)?.[1];
+  const edited = "edited_message" in update && update.edited_message ? update.edited_message : null;
+  const message = "message" in update && update.message ? update.message : edited;
+  if (message) {
+    const m = message;
+    // A photo of the screen with «hình bị vỡ như này» under it is a report: its caption is its text. A voice
+    // message or a sticker has none, and is told apart so that a voice report is not passed over in silence.
+    const said = "text" in m ? m.text : "caption" in m && typeof m.caption === "string" ? m.caption : "";
+    const media = said ? undefined : mediaOf(m);
+    if (!said && !media) return null;
+    // An edited message is read again as a report; an edited command is not run again (a /xong edited to add a
+    // word would resolve twice).
+    if (edited && (media || /^\s*(?:@\S+\s+)?\//.test(said))) return null;
+    const to = ADDRESSED.exec(said)?.[1];
     if (to && botUsername && to.toLowerCase() !== botUsername.toLowerCase()) return null;
     // Written as a channel or by an anonymous admin, a message's `from` is a placeholder every such message
     // shares (@Channel_Bot, @GroupAnonymousBot): the author is the chat in `sender_chat`, never that account.
@@ -60,14 +70,24 @@ export function toChatEvent(update: Update, botUsername?: string): ChatEvent | n
             [m.from?.first_name, m.from?.last_name].filter(Boolean).join(" ") || m.from?.username || "",
             "?",
           ),
-      text: cleanChatText(m.text),
+      text: cleanChatText(said),
       button: null,
       updateId: String(update.update_id),
       messageId: String(m.message_id),
       ...(on ? { onBehalfOfChat: true } : {}),
+      ...(media ? { media } : {}),
+      ...(edited ? { editedAfterSeconds: Math.max(0, (edited.edit_date ?? edited.date) - edited.date) } : {}),
     };
   }
   return null;
+}
+
+/** What a message without text is; undefined for those nobody writes to the desk (joins, pins, polls…). */
+function mediaOf(m: object): ChatEvent["media"] {
+  if ("voice" in m || "audio" in m || "video_note" in m) return "voice";
+  if ("photo" in m || "video" in m || "document" in m) return "photo";
+  if ("sticker" in m) return "sticker";
+  return undefined;
 }
 
 /**
@@ -86,7 +106,7 @@ export function createTelegramBot(
     settings.token,
     settings.apiRoot ? { telegram: { apiRoot: settings.apiRoot } } : {},
   );
-  bot.on(["message", "callback_query"], async (ctx) => {
+  bot.on([...TELEGRAM_UPDATES], async (ctx) => {
     const ev = toChatEvent(ctx.update, ctx.me);
     if (!ev) return;
     await onEvent(ev);
@@ -99,7 +119,8 @@ export function createTelegramBot(
   return bot;
 }
 
-const ALLOWED_UPDATES = ["message", "callback_query"] as const;
+/** The updates the desk reads: messages, their edits (a report corrected after it was sent), button presses. */
+export const TELEGRAM_UPDATES = ["message", "edited_message", "callback_query"] as const;
 
 /**
  * Long polling with our own offset (telegraf's own loop moves the offset past an update before handling it, so a
@@ -144,7 +165,7 @@ export async function pollTelegram(
     try {
       updates = await bot.telegram.callApi(
         "getUpdates",
-        { offset, timeout: opts.timeoutSeconds ?? 25, allowed_updates: [...ALLOWED_UPDATES] },
+        { offset, timeout: opts.timeoutSeconds ?? 25, allowed_updates: [...TELEGRAM_UPDATES] },
         // telegraf types the signal with its abort-controller shim; node-fetch takes the standard one.
         { signal: signal as never },
       );

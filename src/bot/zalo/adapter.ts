@@ -17,12 +17,19 @@ import {
  */
 export function zaloToChatEvent(update: ZaloUpdate, botName?: string): ChatEvent | null {
   const m = update.message;
-  if (!m || update.event_name !== "message.text.received" || !m.text) return null;
+  // A photo sent with words under it («@bot hình bị vỡ như này») is a report: its caption is its text.
+  const said =
+    update.event_name === "message.text.received"
+      ? m?.text
+      : update.event_name === "message.image.received"
+        ? m?.caption
+        : undefined;
+  if (!m || !said) return null;
   // Only the two chat types Zalo documents: a type added later is neither the group nor a person (a private
   // answer there could carry what only a person may read), so it is not read at all.
   const chatType = m.chat.chat_type === "GROUP" ? "group" : m.chat.chat_type === "PRIVATE" ? "private" : null;
   if (!chatType) return null;
-  let text = cleanChatText(m.text).trim();
+  let text = cleanChatText(said).trim();
   if (botName && text.startsWith(`@${botName}`)) text = text.slice(botName.length + 1).trim();
   return {
     platform: "zalo",

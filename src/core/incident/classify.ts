@@ -40,6 +40,13 @@ const ABBREVIATIONS: Record<string, string> = {
   bj: "bi",
   sdt: "so dien thoai",
   dt: "dien thoai",
+  // Teen-code: «wá» (quá), «kh», «hk», «k0», «khum», «hem» (không).
+  wa: "qua",
+  kh: "khong",
+  hk: "khong",
+  k0: "khong",
+  khum: "khong",
+  hem: "khong",
 };
 
 /** Phrases that name a fault without doubt, folded. Matched longest first; a matched span is used up. */
@@ -98,8 +105,19 @@ const STRONG: Record<Fault, string[]> = {
     "goi khong duoc",
     "khong goi duoc",
     "khong vao duoc",
+    "khong vo duoc",
+    "vo khong duoc",
     "vao phong xong",
-    "vang",
+    // «văng» (thrown out) folds to «vang», as «vâng» (yes) does: without marks only where it cannot be «vâng».
+    "bi vang",
+    "lai vang",
+    "cu vang",
+    "hay vang",
+    "vang ra",
+    "vang khoi",
+    "vang lien tuc",
+    "vang hoai",
+    "vang luon",
     "da ra",
     "thoat ra",
     "rot ra",
@@ -109,6 +127,20 @@ const STRONG: Record<Fault, string[]> = {
     "mat het ca tieng va hinh",
     "tieng hinh mat",
     "hinh tieng mat",
+    // The line and the gear that carries it: a cut cable or a dead router stops the link, the WAN duty's.
+    "dut cap",
+    "cap quang",
+    "cap mang",
+    "day mang",
+    "router",
+    "modem",
+    "switch",
+    // Thrown out of the room, in the English staff borrow.
+    "bi out",
+    "out ra",
+    "bi kick",
+    "kick ra",
+    "busy",
   ],
   equipment: [
     "khong dieu khien duoc camera",
@@ -117,15 +149,20 @@ const STRONG: Record<Fault, string[]> = {
     "treo may",
     "man hinh khong bat",
     "man hinh bi hong",
+    "hdmi",
+    "no signal",
   ],
   audio: [
     "mat tieng",
     "mat am thanh",
     "khong nghe",
     "nghe khong ro",
+    "khong noi duoc",
     "khong co tieng",
     "khong len tieng",
     "tieng nho",
+    "noi nho",
+    "noi be",
     "tieng vong",
     "vong tieng",
     "bi vong",
@@ -182,12 +219,19 @@ const PICTURE_LOST = ["mat hinh", "khong thay hinh", "khong co hinh", "khong tha
 
 /** A device and, within two words after it, what is wrong with it: `máy chiếu không lên`, `loa bị cháy`. */
 const DEVICE =
-  /\b(may chieu|tivi|ti vi|loa|camera|codec|remote|dieu khien|may tinh|laptop|hdmi|bo chia|thiet bi)( [a-z0-9]+){0,2}? (hong|chay|khong len|khong bat|khong xoay|khong quay|khong zoom|khong dieu khien|khong khoi dong|khoi dong lai|treo|tat|ket|loi|long|het pin|dung im|nong)\b/;
+  /\b(may chieu|tivi|ti vi|loa|camera|codec|remote|dieu khien|may tinh|laptop|hdmi|bo chia|thiet bi|dau cuoi)( [a-z0-9]+){0,2}? (hong|chay|khong len|khong bat|khong xoay|khong quay|khong zoom|khong dieu khien|khong khoi dong|khoi dong lai|treo|tat|ket|loi|long|het pin|dung im|nong|khong nhan)\b/;
 
 /** Patterns with a gap for a word or two: `gọi mãi không vào được`, `hình và tiếng đều mất`. */
 const PATTERNS: [Fault, RegExp][] = [
   ["power", /\bdien( [a-z0-9]+){0,2} bi (ngat|cat)\b/],
+  // A screen with no signal is its cable or source, at the endpoint: «tivi không có tín hiệu» is not the link.
+  [
+    "equipment",
+    /\b(man hinh|tivi|ti vi|may chieu|camera|cam)( [a-z0-9]+){0,2} (bao )?(khong co|mat|khong nhan|khong nhan duoc) tin hieu\b/,
+  ],
+  ["equipment", /\b(khong co|mat|khong nhan|khong nhan duoc) tin hieu( [a-z0-9]+){0,1} (hdmi|vga)\b/],
   ["network", /\bgoi( [a-z0-9]+){0,2} khong (vao )?duoc\b/],
+  ["network", /\bgoi( [a-z0-9]+){0,2} khong (vao|len)\b/],
   ["network", /\bkhong goi( [a-z0-9]+){0,2} duoc\b/],
   ["network", /\bmat (ca |het )*(hinh|tieng) (ca|va|lan|lan ca|va ca) (hinh|tieng)\b/],
   ["network", /\b(hinh|tieng) (va|lan|voi) (hinh|tieng) (deu |cung )?(mat|khong)\b/],
@@ -200,26 +244,144 @@ const WEAK: Record<Fault, string[]> = {
   network: ["mang", "ngat"],
   equipment: ["thiet bi", "may chieu", "tivi", "codec", "loa", "hong", "loi"],
   audio: ["tieng", "meo", "loa"],
-  video: ["hinh", "camera", "mo"],
+  // Not «mo»: «mở» (open) folds to it as «mờ» (blurred) does; «hình mờ», «bị mờ», «mờ quá» are strong phrases.
+  video: ["hinh", "camera"],
 };
 
 /** Asking how things work rather than reporting a fault (Điều 12: registration questions go to the desk). */
 const QUESTION =
   /\b(cho (em |e |minh |anh |chi )?hoi|xin hoi|thu tuc|quy trinh|huong dan|mau dang ky|dang ky|cam on|so dien thoai)\b/;
 
-/** Words whose meaning the folding would lose: «hư» (broken) is not «hú» (howling). */
+/**
+ * A message saying things work: the answer to the technical check (Điều 12.2b) or the news that a fault is over
+ * («đã có hình rồi ạ», «có điện lại rồi», «âm thanh hình ảnh tốt», «bên em đã kết nối»), or a host's instruction
+ * about microphones («đề nghị các điểm cầu tắt mic»). It names a fault's words and is no fault: forty endpoints
+ * answering a check would open forty incidents. Read only when nothing in it says something is wrong (WRONG).
+ */
+const ALL_WELL = [
+  /\b(da |vua )?co (lai )?(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|tin hieu|internet)( [a-z0-9]+){0,3} (lai|roi)\b/,
+  /\b(da|vua) co (lai )?(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|tin hieu|internet)\b/,
+  /\b(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|nghe|nhin|thay|mic|camera|loa)( [a-z0-9]+){0,3} (tot|on|ok|oke|okay|binh thuong|on dinh|ro|ro rang|net|thanh cong|nhanh|muot)\b/,
+  /\bda (ket noi|vao phong|vao duoc|khac phuc|xu ly|on|san sang|thong)\b/,
+  /\b(thiet bi|may|he thong|phong hop)( [a-z0-9]+){0,2} (san sang|hoat dong binh thuong|chay tot)\b/,
+  /\bdang (ket noi|vao phong|goi vao)\b/,
+  /\b(test|thu|kiem tra|tat|bat|tat het|bat len) (mic|am thanh|loa|camera)\b/,
+  // An instruction to every endpoint: «mọi người tắt mic khi không phát biểu».
+  /\b(moi nguoi|cac diem cau|cac dau cau|de nghi)( [a-z0-9]+){0,3} (tat|bat|kiem tra|chu y|luu y|giu|chuan bi)\b/,
+];
+
+/**
+ * «khi không phát biểu»: when, not what is wrong; «sau khi rớt mạng» what was wrong before it works again;
+ * «thiết bị» (device) holds no «bị».
+ */
+const WHEN_NOT =
+  /\bkhi khong (phat bieu|noi|su dung|dung|can)\b|\bsau (khi )?(bi )?(rot|mat|dut|ngat|cup|cat)( [a-z]+){0,2} ?$|\bthiet bi\b/g;
+
+const WORKS = "tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|internet|mic|camera|loa";
+
+/**
+ * The part of a message that says what works, one piece at a time (no words between a thing and its state, and
+ * not after a negation: «không nghe rõ» is a fault).
+ */
+const FINE = [
+  new RegExp(`(?<!(khong|chua) )\\b(da |vua )?co (lai )?(${WORKS})( lai| roi)*\\b`, "g"),
+  new RegExp(
+    `(?<!(khong|chua) )\\b(${WORKS}|nghe|nhin|thay) (da )?(tot|on|ok|oke|okay|binh thuong|on dinh|ro|ro rang|net)\\b`,
+    "g",
+  ),
+  /\bda (ket noi|vao phong|vao duoc|khac phuc|on|san sang|thong)\b/g,
+];
+
+/** What says something is wrong after all: a negation, a loss, a fault verb. */
+const WRONG =
+  /\b(khong|chua|mat|rot|loi|hong|bi|van|kem|yeu|cham|giat|lag|chap chon|ngat|dut|treo|do|vo|re|hu|rit|vong|nhoe|mo|den|nhieu|tre|sai|nhung|nho|be|toi|nguoc|lech|meo|nhay|keu|bip|lai mat|lai rot|khong duoc|rat to|qua to|to qua)\b/;
+
+/**
+ * «ồn» (noisy) folds to «on», as «ổn» (fine) does: «tiếng ồn» is a fault, «tiếng ổn» none, and «tieng on»
+ * without marks may be either, so it is read as the fault (an incident too many, not a fault missed).
+ */
+const NOISY = /(^|[^\p{L}])ồn(?!\p{L})/u;
+const FINE_ON = /(^|[^\p{L}])ổn(?!\p{L})/u;
+
+function allWell(rest: string, said: string): boolean {
+  if (NOISY.test(said) || (rest.includes(" tieng on ") && !FINE_ON.test(said))) return false;
+  return ALL_WELL.some((re) => re.test(rest)) && !WRONG.test(rest.replace(WHEN_NOT, " "));
+}
+
+/** Words whose meaning the folding would lose: «hư» (broken) is not «hú» (howling), «vâng» not «văng». */
 function unambiguous(text: string): string {
-  return text
-    .normalize("NFC")
-    .toLowerCase()
-    .replace(/(^|[^\p{L}])hư(?![\p{L}])/gu, "$1hỏng");
+  return (
+    text
+      .normalize("NFC")
+      .toLowerCase()
+      .replace(/(^|[^\p{L}])hư(?![\p{L}])/gu, "$1hỏng")
+      // «vâng ạ» (yes) is no «văng» (thrown out of the room): every «vâng» in the group opened a WAN incident.
+      .replace(/(^|[^\p{L}])vâng(?![\p{L}])/gu, "$1dạ")
+      // «mở» (open) is no «mờ» (blurred), «rẻ», «rẽ» (cheap, turn) no «rè» (crackling).
+      .replace(/(^|[^\p{L}])mở(?![\p{L}])/gu, "$1bật")
+      .replace(/(^|[^\p{L}])(rẻ|rẽ|rể)(?![\p{L}])/gu, "$1~")
+      .replace(/(^|[^\p{L}])văng(?![\p{L}])/gu, "$1văng ra")
+      // «vắng mặt» (absent) is no «văng mất».
+      .replace(/(^|[^\p{L}])vắng(?![\p{L}])/gu, "$1~")
+  );
 }
 
 function normalize(text: string): string {
-  return fold(unambiguous(text))
+  const words = fold(unambiguous(text))
     .split(" ")
-    .map((w) => ABBREVIATIONS[w] ?? w)
+    .map((w) => ABBREVIATIONS[w] ?? repaired(w))
     .join(" ");
+  return ` ${words} `.replace(NOT_FAULT_WORDS, " ~ ").replace(HOURS, "$1 gio").trim();
+}
+
+/**
+ * Words that hold a fault's word and mean something else, folded: «điện thoại», «đại diện», «diễn ra», «tình
+ * hình», «hình thức», «hình như»… «Đại diện xã Sóc Sơn» opened a power incident, «tình hình thế nào» a video one.
+ */
+const NOT_FAULT_WORDS =
+  / (?:dien thoai|goi dien|dai dien|dien ra|dien bien|dien dan|dien tich|dien vien|trinh dien|tinh hinh|hinh thuc|hinh nhu|mo hinh|dia hinh|dien hinh|hinh dung)(?= )/g;
+
+/** «1 tiếng», «nửa tiếng», «mấy tiếng nữa»: an hour, not the sound. */
+const HOURS = /\b(\d+|nua|may|mot|hai|ba|vai) tieng\b/g;
+
+/** Every word the rules know, folded: a typo is repaired only into one of them. */
+let vocabulary: Set<string> | null = null;
+function known(word: string): boolean {
+  vocabulary ??= new Set(
+    [
+      ...Object.values(STRONG).flat(),
+      ...Object.values(WEAK).flat(),
+      ...Object.values(ABBREVIATIONS),
+      ...(DEVICE.source.match(/[a-z]{2,}/g) ?? []),
+      ...PATTERNS.flatMap(([, re]) => re.source.match(/[a-z]{2,}/g) ?? []),
+    ].flatMap((p) => p.split(" ")),
+  );
+  return vocabulary.has(word);
+}
+
+/**
+ * A word typed in a hurry, repaired into a word the rules know: the «n» of a final «ng» dropped («mạg», «tiếg»),
+ * a letter held down («mangg», «mattt»), or Telex typed with the Vietnamese keyboard off («maats mangj»: its
+ * doubled vowels and final tone letter, which no Vietnamese syllable ends with). A word that is known already,
+ * or whose repair is not, is kept as typed.
+ */
+function repaired(word: string): string {
+  if (word.length < 2 || known(word)) return word;
+  const candidates = [
+    word.replace(/([aeiouy])g$/, "$1ng"),
+    word.replace(/(.)\1+$/, "$1").replace(/(.)\1{2,}/g, "$1"),
+    word
+      .replace(/^dd/, "d")
+      .replace(/(aa|ee|oo)/, (d) => d[0]!)
+      .replace(/([aou])w/, "$1")
+      .replace(/([a-z]{2,})[sfrxj]$/, "$1"),
+  ];
+  for (const c of candidates) {
+    const fixed = c.replace(/([aeiouy])g$/, "$1ng");
+    if (c !== word && known(c)) return c;
+    if (fixed !== word && known(fixed)) return fixed;
+  }
+  return word;
 }
 
 const PHRASES: [Fault, string][] = (Object.entries(STRONG) as [Fault, string[]][])
@@ -228,7 +390,17 @@ const PHRASES: [Fault, string][] = (Object.entries(STRONG) as [Fault, string[]][
 
 /** The fault a report describes, by the phrases endpoint staff use; `other` for questions and chatter. */
 export function classify(text: string): FaultCategory {
-  let rest = ` ${normalize(text)} `;
+  const rest = ` ${normalize(text)} `;
+  if (allWell(rest, text.normalize("NFC").toLowerCase())) return "other";
+  // «đã kết nối, hình bị ngược»: what works is not the fault; read the rest, unless nothing is left of it
+  // («vừa có điện lại nhưng chưa lên máy» is still about the power).
+  const wrong = FINE.reduce((t, re) => t.replace(re, " | "), rest);
+  const category = wrong === rest ? "other" : faultIn(wrong);
+  return category === "other" ? faultIn(rest) : category;
+}
+
+function faultIn(said: string): FaultCategory {
+  let rest = said;
   const found = new Set<Fault>();
   const matched: string[] = [];
   const device = rest.match(DEVICE);
@@ -261,6 +433,40 @@ export function classify(text: string): FaultCategory {
     if (WEAK[c].some((w) => rest.includes(` ${w} `))) return c;
   }
   return "other";
+}
+
+/**
+ * Something is wrong and the words do not say what («điểm cầu em có vấn đề», «ad ơi giúp em với», «không họp
+ * được»): a technician would ask what before sending anyone, so the desk asks back instead of guessing a route.
+ */
+const VAGUE =
+  /\b(su co|van de|truc trac|khong on|khong hop duoc|hop khong duoc|khong hop dc|giup (em|minh|toi|voi|do)|ho tro (em|minh|toi|gap|voi|ky thuat)|help|sos|co ai (truc )?khong)\b/;
+
+/** Asking the desk to do something («mở phòng giúp em», «cho em xin link»): a request, not a fault. */
+const REQUEST = /\b(bat|tat|xin|gui|cho em|chuyen|doi|mo)\b/;
+
+/** A report to ask back about: no fault this classifier can name, but words that say there is one. */
+export function asksBack(text: string): boolean {
+  if (classify(text) !== "other") return false;
+  const rest = ` ${normalize(text)} `;
+  return (
+    VAGUE.test(rest) &&
+    !QUESTION.test(rest) &&
+    !REQUEST.test(rest) &&
+    !allWell(rest, text.normalize("NFC").toLowerCase())
+  );
+}
+
+/**
+ * Desk staff talking an endpoint through a fault in the group («Sóc Sơn kiểm tra lại đường truyền giúp anh», «em
+ * khởi động lại codec xem», «WAN đang xử lý đường truyền»): advice and news about a fault, not a new report.
+ */
+const ADVICE =
+  /\b(kiem tra|thu|khoi dong lai|cam lai|rut|giup anh|giup chi|dang xu ly|dang kiem tra|da bao|da chuyen|bao ben|cho (chut|mot chut|ti|xiu)|nhe|nha)\b/;
+
+/** Whether a desk person's message in the group is advice about a fault rather than a report of one. */
+export function advises(text: string): boolean {
+  return ADVICE.test(` ${normalize(text)} `);
 }
 
 /** Điều 12.2c: WAN faults go to the WAN operator; everything else to the desk's MCU technician. */
