@@ -149,6 +149,15 @@ const TABLE: [string, Route][] = [
   ["mạng nhanh rồi", "none"],
   ["vang a", "none"],
   ["Vâng, em cảm ơn", "none"],
+  // Asking whether things work is no report (found by h-chat2, fixed after): the duty was called for it.
+  ["mạng ổn định chưa ạ?", "none"],
+  ["đường truyền đã ổn chưa?", "none"],
+  ["bên em mạng ổn chưa ạ", "none"],
+  ["âm thanh đã rõ chưa anh", "none"],
+  // A fault asked as a question is still the fault.
+  ["mất mạng rồi à?", "wan"],
+  ["sao mất tiếng vậy?", "mcu"],
+  ["mạng vẫn chập chờn, ổn chưa ạ?", "wan"],
 ];
 
 function routed(text: string): Route {

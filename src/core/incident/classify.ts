@@ -396,8 +396,13 @@ export function classify(text: string): FaultCategory {
   // («vừa có điện lại nhưng chưa lên máy» is still about the power).
   const wrong = FINE.reduce((t, re) => t.replace(re, " | "), rest);
   const category = wrong === rest ? "other" : faultIn(wrong);
+  // «mạng ổn định chưa ạ?», «đường truyền đã ổn chưa?»: asking whether things work, nothing said wrong besides.
+  if (category === "other" && wrong !== rest && (ASKS.test(rest) || /\?\s*$/.test(text))) return "other";
   return category === "other" ? faultIn(rest) : category;
 }
+
+/** A message ending as a yes-or-no question: «… chưa ạ», «… không nhỉ», «… được chưa». */
+const ASKS = /\b(chua|khong|ko|chu)( (a|nhi|vay|ha|nhe|the|anh|chi|em|oi))* $/;
 
 function faultIn(said: string): FaultCategory {
   let rest = said;
