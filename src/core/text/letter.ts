@@ -8,7 +8,9 @@ import { fold } from "./fold.js";
  * it or beside «Số: …» across a gap of spaces (the letterhead's two columns typed side by side).
  */
 const LETTER_DATE =
-  /(^[ \t]*|[ \t]{2,}|\t)(\p{Lu}[\p{L}.]*(?:[ \t]+\p{Lu}[\p{L}.]*){0,4})[ \t]*,[ \t]*(?:(?:ngày|ngay)[ \t]+\d{1,2}[ \t]+(?:tháng|thang)[ \t]+\d{1,2}[ \t]+(?:năm|nam)[ \t]+\d{4}|(?:(?:ngày|ngay)[ \t]+)?\d{1,2}[/.-]\d{1,2}[/.-]\d{4})[ \t]*\.?[ \t]*$/gmu;
+  /(^[ \t]*|[ \t]{2,}|\t)(\p{Lu}[\p{L}.]*(?:[ \t]+\p{Lu}[\p{L}.]*){0,4})[ \t]*,[ \t]*(?:(?:ngày|ngay)[ \t]+\d{1,2}[ \t]+(?:tháng|thang)[ \t]+\d{1,2}[ \t]+(?:năm|nam)[ \t]+\d{4}|(?:(?:ngày|ngay)[ \t]+)?\d{1,2}[/.-]\d{1,2}[/.-]\d{4})[ \t]*\.?[ \t]*$/gu;
+/** The longest line read for a letter's date: the two letterhead columns side by side, with room to spare. */
+const MAX_DATE_LINE = 240;
 /** Words that make «Sáng, ngày 10/12/2026» or «Thứ Năm, ngày 10/12/2026» the meeting's day, not a letter's. */
 const DAY_WORDS = /\b(?:sang|trua|chieu|toi|thu|chu nhat|hom|ngay|mai|tuan|buoi|luc|vao|tu|den|hop)\b/;
 /**
@@ -28,8 +30,18 @@ const LETTERHEAD =
  * removed, so the text keeps its shape.
  */
 export function withoutLetterHead(text: string): string {
+  // Line by line, and only on lines short enough to be a letter's date line: over a long run of spaces the
+  // pattern's gaps try every split (a 40 KB line of spaces took 10 s of a mail's reading).
   const blanked = text
-    .replace(LETTER_DATE, (said, _before: string, place: string) => (DAY_WORDS.test(fold(place)) ? said : ""))
+    .split("\n")
+    .map((line) =>
+      line.length > MAX_DATE_LINE
+        ? line
+        : line.replace(LETTER_DATE, (said, _before: string, place: string) =>
+            DAY_WORDS.test(fold(place)) ? said : "",
+          ),
+    )
+    .join("\n")
     .replace(CITED_DATE, "$1");
   let seen = 0;
   return blanked
