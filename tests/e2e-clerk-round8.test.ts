@@ -450,6 +450,12 @@ describe("hours written with a dot", () => {
     ["2.30 chiều ngày 10/12/2026", "14:30–16:30 Thứ Năm, 10/12/2026"],
     // «10.12» is a day, not 10:12.
     ["9h00 ngày 10.12", "09:00–11:00 Thứ Năm, 10/12/2026"],
+    // A comma or full stop after the hour ends the phrase (found by the session's review: the end hour was dropped
+    // and 08:30–10:30 booked without a word, or the start asked for).
+    ["08.30 - 11.00, ngày 10/12/2026.", "08:30–11:00 Thứ Năm, 10/12/2026"],
+    ["08.30, ngày 10/12/2026.", "08:30–10:30 Thứ Năm, 10/12/2026"],
+    ["lúc 14.00, Thứ Năm 10/12/2026", "14:00–16:00 Thứ Năm, 10/12/2026"],
+    ["ngày 10/12/2026, lúc 14.00.", "14:00–16:00 Thứ Năm, 10/12/2026"],
   ] as const)
     it(time, async () => {
       const { booking, answer } = await sendAsClerk(FORM(time));

@@ -88,7 +88,8 @@ export function findTimes(folded: string): TimeOfDay[] {
     out.push({ hour, minute, index: m.index });
   }
   // «08.30», «14.00 - 16.00», «8.30 sáng»: an hour written with a dot, when it can be no date («10.12» is 10/12)
-  // and looks like a clock («1.50» is no 13:50, a price may read so). The clerk was asked for an hour written.
+  // and looks like a clock («1.50» is no 13:50, a price may read so). A comma or full stop after it ends the
+  // phrase («08.30 - 11.00, ngày 10/12»); one before a digit is a number going on («1.500.000»). The clerk was asked for an hour written.
   for (const m of folded.matchAll(DOTTED_TIME)) {
     let hour = Number(m[1]);
     const minute = Number(m[2]);
@@ -112,7 +113,7 @@ export function findTimes(folded: string): TimeOfDay[] {
 }
 
 const DOTTED_TIME =
-  /(?<![\d.,/:]|\b(?:dieu|khoan|muc|phu luc|so)\s+)([01]?\d|2[0-3])\.([0-5]\d)(?![\d.,/:]|\s*(?:%|d\b|dong|trieu|ty|usd|vnd))(?:\s*,?\s*(sang|trua|chieu|toi)\b)?/g;
+  /(?<![\d.,/:]|\b(?:dieu|khoan|muc|phu luc|so)\s+)([01]?\d|2[0-3])\.([0-5]\d)(?![\d/:]|[.,]\d|\s*(?:%|d\b|dong|trieu|ty|usd|vnd))(?:\s*,?\s*(sang|trua|chieu|toi)\b)?/g;
 
 const RANGE_START =
   /(?<![\d.,/:]|\d\s*(?:h|g|gio)\s*|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)([01]?\d|2[0-3])(?!\s*(?:h|g|gio|:|[/.]\d))\s*(?:-|–|den)\s*/g;
