@@ -158,6 +158,19 @@ const TABLE: [string, Route][] = [
   ["mất mạng rồi à?", "wan"],
   ["sao mất tiếng vậy?", "mcu"],
   ["mạng vẫn chập chờn, ổn chưa ạ?", "wan"],
+  // A fault beside what works is still the fault (found by the session's review: each was dropped).
+  ["Đã vào phòng rồi lại văng ra", "wan"],
+  ["Hình tiếng ổn, cứ 5 phút lại văng ra", "wan"],
+  ["mạng ok, camera đứng hình", "wan"],
+  ["Âm thanh tốt, máy chiếu tắt", "mcu"],
+  ["Hình tốt, codec khởi động lại liên tục", "mcu"],
+  ["Hình ảnh rõ, tiếng lạo xạo", "mcu"],
+  // The echo («vang») is the sound's, not «văng» (thrown out).
+  ["loa bị vang", "mcu"],
+  ["hình ảnh tốt, tiếng bị vang", "mcu"],
+  // No problem is nothing to ask about.
+  ["Sóc Sơn không có vấn đề gì ạ", "none"],
+  ["bên em không có sự cố gì", "none"],
 ];
 
 function routed(text: string): Route {

@@ -168,6 +168,12 @@ const STRONG: Record<Fault, string[]> = {
     "bi vong",
     "hu",
     "re",
+    "lao xao",
+    // «vang» without marks is also the echo (vang), not only «văng» (thrown out, network): said of the sound.
+    "tieng bi vang",
+    "tieng vang",
+    "loa bi vang",
+    "bi vang tieng",
     "rit",
     "u u",
     "am thanh",
@@ -305,7 +311,17 @@ const FINE_ON = /(^|[^\p{L}])ổn(?!\p{L})/u;
 
 function allWell(rest: string, said: string): boolean {
   if (NOISY.test(said) || (rest.includes(" tieng on ") && !FINE_ON.test(said))) return false;
-  return ALL_WELL.some((re) => re.test(rest)) && !WRONG.test(rest.replace(WHEN_NOT, " "));
+  if (!ALL_WELL.some((re) => re.test(rest))) return false;
+  const now = rest.replace(WHEN_NOT, " ");
+  // Beside what works, a fault named outright is still a fault: «hình tiếng ổn, cứ 5 phút lại văng ra», «âm thanh
+  // tốt, máy chiếu tắt», «hình ảnh rõ, tiếng lạo xạo» were dropped because their words are no WRONG word.
+  return (
+    !WRONG.test(now) &&
+    faultIn(
+      FINE.reduce((t, re) => t.replace(re, " | "), now),
+      true,
+    ) === "other"
+  );
 }
 
 /** Words whose meaning the folding would lose: «hư» (broken) is not «hú» (howling), «vâng» not «văng». */
@@ -404,7 +420,48 @@ export function classify(text: string): FaultCategory {
 /** A message ending as a yes-or-no question: «… chưa ạ», «… không nhỉ», «… được chưa». */
 const ASKS = /\b(chua|khong|ko|chu)( (a|nhi|vay|ha|nhe|the|anh|chi|em|oi))* $/;
 
-function faultIn(said: string): FaultCategory {
+/**
+ * Phrases that name a thing, not something wrong with it: they route a report that says something is wrong, but
+ * beside what works («âm thanh hình ảnh tốt», «đường truyền ổn định») they say nothing is.
+ */
+const THINGS = new Set([
+  "dien luoi",
+  "aptomat",
+  "ups",
+  "luu dien",
+  "nguon dien",
+  "may phat",
+  "dien du phong",
+  "mang wan",
+  "wan",
+  "internet",
+  "vpn",
+  "ping",
+  "duong truyen",
+  "ket noi",
+  "tin hieu",
+  "cuoc goi",
+  "cap quang",
+  "cap mang",
+  "day mang",
+  "router",
+  "modem",
+  "switch",
+  "hdmi",
+  "am thanh",
+  "mic",
+  "bo cuc",
+  "layout",
+  "chia man hinh",
+  "chat luong hinh",
+  "mau hinh",
+]);
+
+/**
+ * The fault `said` names; with `faultsOnly`, only by phrases that say something is wrong (no thing named alone, no
+ * lone weak word).
+ */
+function faultIn(said: string, faultsOnly = false): FaultCategory {
   let rest = said;
   const found = new Set<Fault>();
   const matched: string[] = [];
@@ -421,6 +478,7 @@ function faultIn(said: string): FaultCategory {
     }
   }
   for (const [category, phrase] of PHRASES) {
+    if (faultsOnly && THINGS.has(phrase)) continue;
     const key = ` ${phrase} `;
     while (rest.includes(key)) {
       found.add(category);
@@ -433,7 +491,7 @@ function faultIn(said: string): FaultCategory {
   }
   const primary = PRIMARY_ORDER.find((c) => found.has(c));
   if (primary) return primary;
-  if (QUESTION.test(rest)) return "other";
+  if (faultsOnly || QUESTION.test(rest)) return "other";
   for (const c of PRIMARY_ORDER) {
     if (WEAK[c].some((w) => rest.includes(` ${w} `))) return c;
   }
@@ -456,6 +514,8 @@ export function asksBack(text: string): boolean {
   const rest = ` ${normalize(text)} `;
   return (
     VAGUE.test(rest) &&
+    // «không có vấn đề gì ạ», «bên em không có sự cố gì»: the answer to a check, nothing to ask about.
+    !/\bkhong (co )?(gi )?(van de|su co|truc trac)\b/.test(rest) &&
     !QUESTION.test(rest) &&
     !REQUEST.test(rest) &&
     !allWell(rest, text.normalize("NFC").toLowerCase())
