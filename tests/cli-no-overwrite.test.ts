@@ -29,7 +29,7 @@ describe("CLI exports never overwrite a file unasked", () => {
     const { run } = await cli();
     const dir = tempDir();
     const edited = "name,phone,email,endpoint,role\nNgười Sửa Tay,0900000000,,,admin\n";
-    writeFileSync(join(dir, "people.csv"), edited);
+    writeFileSync(join(dir, "people.csv"), edited, { mode: 0o644 });
     const err = await run("directory", "export", dir);
     expect(err).toBeInstanceOf(CliError);
     expect((err as CliError).message).toBe(
@@ -39,6 +39,8 @@ describe("CLI exports never overwrite a file unasked", () => {
     expect(readFileSync(join(dir, "people.csv"), "utf8")).toBe(edited);
     expect(await run("directory", "export", dir, "--force")).toBeNull();
     expect(readFileSync(join(dir, "people.csv"), "utf8")).toContain("kythuat@hanoi.gov.vn");
+    // The edited copy was readable by all (0644 here): overwritten, it carries phones and VPN tokens, and is narrowed.
+    expect(statSync(join(dir, "people.csv")).mode & 0o077).toBe(0);
     // A new folder is written as before, its files (phones, VPN tokens) readable by the operator only.
     const fresh = join(tempDir(), "moi");
     expect(await run("directory", "export", fresh)).toBeNull();

@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
@@ -319,7 +328,11 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
         if (!values.force) refuseOverwrite(files.map(([file]) => join(dir, file)));
         mkdirSync(dir, { recursive: true });
         // Phones and VPN tokens: readable by the operator's account only, as a quarantined mail is.
-        for (const [file, text] of files) writeFileSync(join(dir, file), text, { mode: 0o600 });
+        // The mode applies only when a file is created: one overwritten with --force is narrowed too.
+        for (const [file, text] of files) {
+          writeFileSync(join(dir, file), text, { mode: 0o600 });
+          chmodSync(join(dir, file), 0o600);
+        }
         io.out(`Đã xuất danh bạ ra ${dir}.`);
       }
     } finally {
