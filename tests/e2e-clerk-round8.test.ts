@@ -243,6 +243,23 @@ ${rows}</table>
       "Điểm cầu (3): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008); Phường Giảng Võ (CX-00025).",
     );
   });
+
+  it("a «Ngày họp» column beside «Thời gian»: the second day is said back once, not dropped", async () => {
+    const body = `<html><body><p>Kính gửi Trung tâm Tin học - Công báo,</p><p>Sở Công Thương đăng ký họp trực tuyến giao ban công tác tháng 12:</p>
+<table border=1><tr><td><b>Ngày họp</b></td><td><b>Thời gian</b></td><td><b>Điểm cầu</b></td><td><b>Nội dung</b></td></tr>
+<tr><td>10/12/2026</td><td>8h00 - 11h00</td><td>UBND phường Ngọc Hà</td><td>Giao ban tháng 12</td></tr>
+<tr><td>11/12/2026</td><td>8h00 - 11h00</td><td>UBND phường Giảng Võ</td><td>Giao ban tháng 12</td></tr></table>
+<p>Đầu mối: Lâm Thị Ngọc,&nbsp;0983&nbsp;210&nbsp;456</p><p>Trân trọng.</p></body></html>`;
+    const { booking, answer } = await send(body);
+    // Found by the session's review: two «Thời gian» lines were written, the later one was the field's, and the
+    // 11/12 session was dropped without a word.
+    expect(booking?.status).toBe("confirmed");
+    expect(answer).toContain("Thời gian: 08:00–11:00 Thứ Năm, 10/12/2026.");
+    expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008).");
+    expect(answer).toContain("thư ghi nhiều ngày (10/12/2026, 11/12/2026)");
+    // Said once: not again as «another session at 08:00–11:00».
+    expect(answer).not.toContain("thư ghi thêm một phiên lúc 08:00–11:00");
+  });
 });
 
 describe("a signature with nothing setting it apart reads as no booking", () => {

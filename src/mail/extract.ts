@@ -184,16 +184,31 @@ function renderTable(table: Element, walk: Walk, depth: number): string {
         if (row.length !== cells.length || row.some(isLabel)) break;
         values.push(row);
       }
-      const time = cells.findIndex((c) => isLabel(c) && labelField(c.lines[0]!.replace(/:$/, "")) === "time");
-      const firstTime = values[0]?.[time]?.lines.join(", ") ?? "";
-      const sameSession = (row: (typeof cells)[number][]) =>
-        time < 0 || !row[time]!.lines.length || row[time]!.lines.join(", ") === firstTime;
+      // Every column that says when («Ngày họp», «Thời gian»): one reading of a row's time, said as one field.
+      // Said as two «Thời gian» lines, the later one was the field's and a second day in the first was dropped
+      // without a word.
+      const times = cells.flatMap((c, k) =>
+        isLabel(c) && labelField(c.lines[0]!.replace(/:$/, "")) === "time" ? [k] : [],
+      );
+      const timeOf = (row: (typeof cells)[number][]) =>
+        times
+          .map((k) => row[k]!.lines.join(", "))
+          .filter(Boolean)
+          .join(" ");
+      const firstTime = values[0] ? timeOf(values[0]) : "";
+      const sameSession = (row: (typeof cells)[number][]) => {
+        const t = timeOf(row);
+        return !t || t === firstTime;
+      };
       cells.forEach((c, k) => {
-        const said = values
-          .filter((row) => k === time || sameSession(row))
-          .map((row) => row[k]!.lines.join(", "))
-          .filter(Boolean);
-        if (c.lines.length) out.push(`${c.lines[0]!.replace(/:$/, "")}: ${said.join("; ")}`);
+        if (!c.lines.length || (times.includes(k) && k !== times[0])) return;
+        const said = times.includes(k)
+          ? values.map(timeOf).filter(Boolean)
+          : values
+              .filter(sameSession)
+              .map((row) => row[k]!.lines.join(", "))
+              .filter(Boolean);
+        out.push(`${c.lines[0]!.replace(/:$/, "")}: ${said.join("; ")}`);
       });
       i += values.length;
       continue;

@@ -956,7 +956,10 @@ function understandText(
     // An end at or before the start stays as written: the rules ask the clerk rather than guess a length.
     const length = second.end ? null : lengthSaid(foldedScope, times[0].index);
     end ??= new Date(start.getTime() + (length ?? ctx.defaultDurationMinutes) * 60_000);
-    if (second.other)
+    // The same hours again on another day («10/12/2026 8h00 - 11h00; 11/12/2026 8h00 - 11h00») are said once, by
+    // the note about the days.
+    const sameHours = second.other === `${localTimeOf(start, ctx.zone)}–${localTimeOf(end, ctx.zone)}`;
+    if (second.other && !(sameHours && dates.length > 1))
       warnings.push(
         `thư ghi thêm một phiên lúc ${second.other}; lịch này chỉ xếp phiên ${localTimeOf(start, ctx.zone)}–${localTimeOf(end, ctx.zone)}, đề nghị gửi đăng ký riêng cho phiên còn lại.`,
       );
