@@ -922,7 +922,6 @@ const WRITE_ERROR_VI: Record<string, string> = {
   EEXIST: "đã có một tệp cùng tên",
 };
 
-/** Writes to a path the operator gave; a file-system refusal becomes a Vietnamese CliError naming the path. */
 /** An export to files that already exist is refused, naming them, unless `--force`. */
 function refuseOverwrite(paths: string[]): void {
   // A folder under the name is not overwritten by anything: writing says so in its own words (EISDIR).
@@ -933,6 +932,7 @@ function refuseOverwrite(paths: string[]): void {
     );
 }
 
+/** Writes to a path the operator gave; a file-system refusal becomes a Vietnamese CliError naming the path. */
 async function writing(path: string, write: () => Promise<void>): Promise<void> {
   try {
     await write();

@@ -115,6 +115,15 @@ export function findTimes(folded: string): TimeOfDay[] {
 const DOTTED_TIME =
   /(?<![\d.,/:]|\b(?:dieu|khoan|muc|phu luc|so)\s+)([01]?\d|2[0-3])\.([0-5]\d)(?![\d/:]|[.,]\d|\s*(?:%|d\b|dong|trieu|ty|usd|vnd))(?:\s*,?\s*(sang|trua|chieu|toi)\b)?/g;
 
+/**
+ * The numeric dates of a folded text. «ngày 10/12/2026: buổi sáng …»: a colon after a four-digit year ends a phrase,
+ * it starts no minutes; the date was not read and the clerk was told «chưa thấy ngày họp». Same length, so indices
+ * hold.
+ */
+function numericDates(folded: string) {
+  return folded.replace(/(\d{4}):(?=\s|$)/g, "$1 ").matchAll(NUMERIC_DATE);
+}
+
 const RANGE_START =
   /(?<![\d.,/:]|\d\s*(?:h|g|gio)\s*|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)([01]?\d|2[0-3])(?!\s*(?:h|g|gio|:|[/.]\d))\s*(?:-|–|den)\s*/g;
 
@@ -394,9 +403,7 @@ export function findInvalidDates(
   const refYear = Number(refIso.slice(0, 4));
   const refDay = dayNumber(refYear, Number(refIso.slice(5, 7)), Number(refIso.slice(8, 10)));
   const out: { written: string; index: number }[] = [];
-  // «ngày 10/12/2026: buổi sáng …»: a colon after a four-digit year ends a phrase, it starts no minutes; the date
-  // was not read and the clerk was told «chưa thấy ngày họp». Same length, so indices hold.
-  for (const m of folded.replace(/(\d{4}):(?=\s|$)/g, "$1 ").matchAll(NUMERIC_DATE)) {
+  for (const m of numericDates(folded)) {
     const day = Number(m[1]);
     const month = Number(m[3]);
     if (month < 1 || month > 12 || day < 1 || day > 31) continue;
@@ -419,9 +426,7 @@ export function findDates(original: string, folded: string, reference: Date, zon
   const push = (year: number, month: number, day: number, index: number) => {
     if (validDate(year, month, day)) out.push({ date: isoOf(year, month, day), index, weekday: null });
   };
-  // «ngày 10/12/2026: buổi sáng …»: a colon after a four-digit year ends a phrase, it starts no minutes; the date
-  // was not read and the clerk was told «chưa thấy ngày họp». Same length, so indices hold.
-  for (const m of folded.replace(/(\d{4}):(?=\s|$)/g, "$1 ").matchAll(NUMERIC_DATE)) {
+  for (const m of numericDates(folded)) {
     const day = Number(m[1]);
     const month = Number(m[3]);
     if (month < 1 || month > 12 || day < 1 || day > 31) continue;

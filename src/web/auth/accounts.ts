@@ -46,6 +46,12 @@ export function deskLogins(
   return new Set(dir.people.filter((p) => roles.includes(p.role)).map((p) => loginOf(p)));
 }
 
+/** Of `logins`, those `dir` no longer has at the desk (removed, a role without web access, a changed e-mail). */
+export function offTheDesk(logins: Iterable<string>, dir: Parameters<typeof deskLogins>[0]): string[] {
+  const keep = deskLogins(dir);
+  return [...new Set(logins)].filter((login) => !keep.has(login));
+}
+
 function toPerson(p: typeof people.$inferSelect): DeskPerson {
   return { id: p.id, name: p.name, email: p.email, role: p.role, login: loginOf(p) };
 }

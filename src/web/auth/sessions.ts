@@ -6,7 +6,7 @@ import type { Desk } from "../../app/desk.js";
 import type { Directory } from "../../core/directory/types.js";
 import type { Conn } from "../../store/conn.js";
 import type { WebSettings } from "../settings.js";
-import { deskLogins } from "./accounts.js";
+import { offTheDesk } from "./accounts.js";
 import { burnVerify, verifyPassword } from "./password.js";
 
 /** The session cookie: a random 32-byte token; only its SHA-256 is stored (Lucia's guide). */
@@ -107,17 +107,20 @@ export async function deleteSession(desk: Desk, token: string): Promise<void> {
  * role mailbox next (`mcu1.ttth@…`). Returns the closed logins; such a person needs `user password` again.
  */
 export async function closeAccountsOffTheDesk({ db, t }: Conn, dir: Directory): Promise<string[]> {
-  const keep = deskLogins(dir);
   const sessions = await db.select({ login: t.webSessions.login }).from(t.webSessions);
   const accounts = await db.select({ login: t.webAccounts.login }).from(t.webAccounts);
-  const gone = [...new Set([...sessions, ...accounts].map((s) => s.login))].filter(
-    (login) => !keep.has(login),
+  const gone = offTheDesk(
+    [...sessions, ...accounts].map((s) => s.login),
+    dir,
   );
   if (gone.length) {
     await db.delete(t.webSessions).where(inArray(t.webSessions.login, gone));
     await db.delete(t.webAccounts).where(inArray(t.webAccounts.login, gone));
   }
-  return accounts.map((a) => a.login).filter((login) => !keep.has(login));
+  return offTheDesk(
+    accounts.map((a) => a.login),
+    dir,
+  );
 }
 
 /**

@@ -21,7 +21,7 @@ import {
 } from "../../app/directory/mailbox-changes.js";
 import { chairWarnings, checkDirectory, type Violation } from "../../core/directory/check.js";
 import type { Directory, Role } from "../../core/directory/types.js";
-import { deskLogins } from "../auth/accounts.js";
+import { deskLogins, offTheDesk } from "../auth/accounts.js";
 import { listAccounts } from "../auth/sessions.js";
 import { requireRole, requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
 import { flashOf, withFlash } from "../views/flash.js";
@@ -360,11 +360,13 @@ interface AdminsAfter {
 async function adminsAfter(ctx: WebCtx, user: WebUser, dir: Directory): Promise<AdminsAfter> {
   const admins = deskLogins(dir, ["admin"]);
   const accounts = await listAccounts(ctx.desk);
-  const desk = deskLogins(dir);
   return {
     none: !accounts.some((a) => admins.has(a.login)),
     selfDemoted: !admins.has(user.login),
-    closing: accounts.map((a) => a.login).filter((login) => !desk.has(login)),
+    closing: offTheDesk(
+      accounts.map((a) => a.login),
+      dir,
+    ),
   };
 }
 
