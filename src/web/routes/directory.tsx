@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import {
   type CsvProblem,
@@ -467,6 +467,12 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const pending = new Map<string, Pending>();
   const admin = requireRole("admin");
+  /** The preview page with nothing to import and why not (409). */
+  const refused = (c: Context<WebEnv>, user: WebUser, current: Directory, error: string) =>
+    c.html(
+      <Preview ctx={ctx} user={user} current={current} dir={null} problems={[]} token={null} error={error} />,
+      409,
+    );
   const sweep = (now: number) => {
     for (const [k, v] of pending) if (v.expires <= now) pending.delete(k);
   };
@@ -514,18 +520,7 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
     }
     const admins = await adminsAfter(ctx, user, dir);
     if (admins.none) {
-      return c.html(
-        <Preview
-          ctx={ctx}
-          user={user}
-          current={current}
-          dir={null}
-          problems={[]}
-          token={null}
-          error={NO_ADMIN_LEFT}
-        />,
-        409,
-      );
+      return refused(c, user, current, NO_ADMIN_LEFT);
     }
     sweep(now.getTime());
     const session = hash(c.get("sessionToken") ?? "");
@@ -553,35 +548,18 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
     const held = pending.get(token);
     const current = await ctx.desk.store.read((r) => r.directory.load());
     if (!held || held.session !== hash(c.get("sessionToken") ?? "")) {
-      return c.html(
-        <Preview
-          ctx={ctx}
-          user={user}
-          current={current}
-          dir={null}
-          problems={[]}
-          token={null}
-          error="Bản xem trước không còn (đã nhập, đã quá 30 phút hoặc thuộc phiên đăng nhập khác). Hãy tải tệp lên lại."
-        />,
-        409,
+      return refused(
+        c,
+        user,
+        current,
+        "Bản xem trước không còn (đã nhập, đã quá 30 phút hoặc thuộc phiên đăng nhập khác). Hãy tải tệp lên lại.",
       );
     }
     // Accounts may have changed since the preview (a password set, an account's person renamed).
     const admins = await adminsAfter(ctx, user, held.dir);
     if (admins.none) {
       pending.delete(token);
-      return c.html(
-        <Preview
-          ctx={ctx}
-          user={user}
-          current={current}
-          dir={null}
-          problems={[]}
-          token={null}
-          error={NO_ADMIN_LEFT}
-        />,
-        409,
-      );
+      return refused(c, user, current, NO_ADMIN_LEFT);
     }
     const outcome = await importDirectory(ctx.desk.store, held.dir, {
       now,
