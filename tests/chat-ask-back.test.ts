@@ -1,30 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
-import { type ChatEvent, handleChatEvent } from "../src/app/chat/conversation.js";
+import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { ASK_BACK_TEXT } from "../src/app/incident/messages.js";
 import type { Store } from "../src/store/store.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
+import { groupMessages } from "./support/chat-events.js";
 
 const GROUP = "-100200";
 const people = sampleDirectory.people;
 const tech = (endpoint: string) => people.find((p) => p.endpoint === endpoint && p.role === "technician")!;
 const mcu = people.find((p) => p.role === "mcu-technician")!;
 
-let update = 0;
-function ev(userId: string, text: string, extra: Partial<ChatEvent> = {}): ChatEvent {
-  return {
-    platform: "telegram",
-    chatId: GROUP,
-    chatType: "group",
-    userId,
-    userName: "Cán bộ",
-    text,
-    button: null,
-    updateId: String(++update),
-    messageId: String(update),
-    ...extra,
-  };
-}
+const ev = groupMessages({ chatId: GROUP, messageIds: true });
 
 async function said(store: Store) {
   return (await store.read((r) => r.outbox.list()))

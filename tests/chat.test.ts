@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
-import { type ChatEvent, handleChatEvent, incidentJobHandlers } from "../src/app/chat/conversation.js";
+import { handleChatEvent, incidentJobHandlers } from "../src/app/chat/conversation.js";
 import { runDueJobs } from "../src/app/scheduler.js";
 import { type ChatTransport, deliverChat, RetryAfterError } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
 import { classify, routeOf } from "../src/core/incident/classify.js";
 import type { Store } from "../src/store/store.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
+import { groupMessages } from "./support/chat-events.js";
 
 const GROUP = "-100200";
 const people = sampleDirectory.people;
@@ -15,20 +16,7 @@ const mcu = people.find((p) => p.role === "mcu-technician")!;
 const wan = people.find((p) => p.role === "wan-duty")!;
 const admin = people.find((p) => p.role === "admin")!;
 
-let update = 0;
-function ev(userId: string, text: string, extra: Partial<ChatEvent> = {}): ChatEvent {
-  return {
-    platform: "telegram",
-    chatId: GROUP,
-    chatType: "group",
-    userId,
-    userName: "Cán bộ",
-    text,
-    button: null,
-    updateId: String(++update),
-    ...extra,
-  };
-}
+const ev = groupMessages({ chatId: GROUP });
 
 async function chatOut(store: Store) {
   // Chat traffic only: a booking's own public post is not part of these conversations.

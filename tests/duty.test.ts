@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { type ChatEvent, handleChatEvent, incidentJobHandlers } from "../src/app/chat/conversation.js";
+import { handleChatEvent, incidentJobHandlers } from "../src/app/chat/conversation.js";
 import { ROOT } from "../src/app/config.js";
 import type { Desk } from "../src/app/desk.js";
 import { runDueJobs } from "../src/app/scheduler.js";
@@ -9,6 +9,7 @@ import { type ChatTransport, deliverChat } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
 import type { Shift } from "../src/core/duty/roster.js";
 import { at, makeDesk, sampleDirectory, tempDir } from "./helpers.js";
+import { groupMessages } from "./support/chat-events.js";
 import { cliHere } from "./support/cli-here.js";
 
 const GROUP = "-100200";
@@ -21,21 +22,7 @@ const AN = byName("Phạm Thu An"); // wan-duty
 const admin = people.find((p) => p.role === "admin")!;
 const reporters = people.filter((p) => p.role === "technician" && p.endpoint && p.telegramId).slice(0, 40);
 
-let update = 0;
-function ev(userId: string, text: string, extra: Partial<ChatEvent> = {}): ChatEvent {
-  return {
-    platform: "telegram",
-    chatId: GROUP,
-    chatType: "group",
-    userId,
-    userName: "Cán bộ",
-    text,
-    button: null,
-    updateId: String(++update),
-    messageId: String(update),
-    ...extra,
-  };
-}
+const ev = groupMessages({ chatId: GROUP, messageIds: true });
 const privately = (userId: string, text: string) => ev(userId, text, { chatType: "private", chatId: userId });
 
 /** A Telegram transport that records what it sends on the virtual clock. */

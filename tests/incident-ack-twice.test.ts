@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
-import { type ChatEvent, handleChatEvent } from "../src/app/chat/conversation.js";
+import { handleChatEvent } from "../src/app/chat/conversation.js";
 import type { Store } from "../src/store/store.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
+import { groupMessages } from "./support/chat-events.js";
 
 /**
  * Technicians act from the group's buttons and with commands typed as they come («/NHẬN sc-…»). Two pressing
@@ -16,21 +17,7 @@ const staff = people.find((p) => p.endpoint === "CX-00008" && p.role === "techni
 const mcu = people.find((p) => p.role === "mcu-technician")!;
 const wan = people.find((p) => p.role === "wan-duty")!;
 
-let update = 0;
-function ev(userId: string, text: string, extra: Partial<ChatEvent> = {}): ChatEvent {
-  return {
-    platform: "telegram",
-    chatId: GROUP,
-    chatType: "group",
-    userId,
-    userName: "Cán bộ",
-    text,
-    button: null,
-    updateId: String(++update),
-    messageId: String(update),
-    ...extra,
-  };
-}
+const ev = groupMessages({ chatId: GROUP, messageIds: true });
 const press = (userId: string, data: string) => ev(userId, "", { button: data, messageId: undefined });
 
 async function groupTexts(store: Store): Promise<string[]> {

@@ -1,26 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
-import { type ChatEvent, handleChatEvent } from "../src/app/chat/conversation.js";
+import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
+import { groupMessages } from "./support/chat-events.js";
 
 /** Which endpoint and session a report is about, with two sessions at once, a named place, and none running. */
 const people = sampleDirectory.people;
 const tech = (endpoint: string) => people.find((p) => p.endpoint === endpoint && p.role === "technician")!;
 
-let update = 0;
-function ev(userId: string, text: string): ChatEvent {
-  return {
-    platform: "telegram",
-    chatId: "-100200",
-    chatType: "group",
-    userId,
-    userName: "Cán bộ",
-    text,
-    button: null,
-    updateId: String(++update),
-    messageId: String(update),
-  };
-}
+const ev = groupMessages({ messageIds: true });
 
 describe("the place and session of a report", () => {
   it("two sessions at once: each report is tied to its endpoint's own session, a named one to the named endpoint's", async () => {
