@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CliError, runCli } from "../src/app/cli/commands.js";
-import { loadConfig } from "../src/app/config.js";
-import { makeDesk, sampleDirectory, tempDir, testDb } from "./helpers.js";
+import { CliError } from "../src/app/cli/commands.js";
+import { tempDir } from "./helpers.js";
+import { cliOnSampleDesk } from "./support/cli-here.js";
 
 /**
  * `directory export DIR` into a folder holding the operator's edited CSVs (waiting for an import) overwrote them
@@ -11,22 +11,8 @@ import { makeDesk, sampleDirectory, tempDir, testDb } from "./helpers.js";
  * refused to; now every CLI export does, naming the files, unless --force.
  */
 describe("CLI exports never overwrite a file unasked", () => {
-  async function cli() {
-    const path = join(tempDir(), "desk.db");
-    const desk = await makeDesk({}, path);
-    await desk.store.tx((r) => r.directory.replaceAll(sampleDirectory));
-    const config = loadConfig({ DESK_DB: await testDb(path) });
-    const lines: string[] = [];
-    const run = (...argv: string[]) =>
-      runCli(argv, config, { out: (t) => lines.push(t), now: () => new Date("2026-12-01T03:00:00Z") }).then(
-        () => null,
-        (e: unknown) => e,
-      );
-    return { run, lines };
-  }
-
   it("directory export into a folder with an edited people.csv refuses and leaves it; --force overwrites", async () => {
-    const { run } = await cli();
+    const { run } = await cliOnSampleDesk();
     const dir = tempDir();
     const edited = "name,phone,email,endpoint,role\nNgười Sửa Tay,0900000000,,,admin\n";
     writeFileSync(join(dir, "people.csv"), edited, { mode: 0o644 });
@@ -49,7 +35,7 @@ describe("CLI exports never overwrite a file unasked", () => {
   });
 
   it("report --xlsx onto an existing file and --charts into a folder of charts refuse; --force writes", async () => {
-    const { run, lines } = await cli();
+    const { run, lines } = await cliOnSampleDesk();
     const file = join(tempDir(), "bao-cao.xlsx");
     writeFileSync(file, "tệp khác");
     const err = await run("report", "--year", "2026", "--xlsx", file);

@@ -1,28 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CliError, runCli } from "../src/app/cli/commands.js";
-import { loadConfig } from "../src/app/config.js";
-import { makeDesk, sampleDirectory, tempDir, testDb } from "./helpers.js";
+import { CliError } from "../src/app/cli/commands.js";
+import { tempDir } from "./helpers.js";
+import { cliOnSampleDesk } from "./support/cli-here.js";
 
 /** `report --xlsx/--charts` to a path that cannot be written: the operator reads why, in Vietnamese, and no summary. */
 describe("CLI report files", () => {
-  async function cli() {
-    const path = join(tempDir(), "desk.db");
-    const desk = await makeDesk({}, path);
-    await desk.store.tx((r) => r.directory.replaceAll(sampleDirectory));
-    const config = loadConfig({ DESK_DB: await testDb(path) });
-    const lines: string[] = [];
-    const run = (...argv: string[]) =>
-      runCli(argv, config, { out: (t) => lines.push(t), now: () => new Date("2026-12-01T03:00:00Z") }).then(
-        () => null,
-        (e: unknown) => e,
-      );
-    return { run, lines };
-  }
-
   it("an --xlsx in a folder that does not exist is a CliError naming the path, not «Lỗi hệ thống»", async () => {
-    const { run, lines } = await cli();
+    const { run, lines } = await cliOnSampleDesk();
     const file = join(tempDir(), "khong-co", "bao-cao.xlsx");
     const err = await run("report", "--year", "2026", "--xlsx", file);
     expect(err).toBeInstanceOf(CliError);
@@ -34,7 +20,7 @@ describe("CLI report files", () => {
   });
 
   it("--charts under a file is refused the same way; a good path still writes and says so", async () => {
-    const { run, lines } = await cli();
+    const { run, lines } = await cliOnSampleDesk();
     const file = join(tempDir(), "tep.txt");
     writeFileSync(file, "x");
     const err = await run("report", "--year", "2026", "--charts", join(file, "bieu-do"));

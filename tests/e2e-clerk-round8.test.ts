@@ -67,31 +67,29 @@ Nơi nhận:
   });
 });
 
+/** A booking confirmed at 09:00–11:00 on 10/12/2026 (or `time`), then `body` sent as a reply in its thread. */
+async function reply(body: string, time = "từ 9h00 đến 11h00 ngày 10/12/2026") {
+  const desk = await makeDesk();
+  const md = mailDeskOf(desk);
+  await md.handle(mail({ id: "goc@hanoi.gov.vn", body: FORM(time) }), CLERK_NOW);
+  const outcome = await md.handle(
+    mail({
+      id: "tra-loi@hanoi.gov.vn",
+      subject: "Re: [HTT-2026-0001] Đăng ký lịch họp trực tuyến",
+      body,
+      date: CLERK_DATE,
+      headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
+    }),
+    CLERK_NOW,
+  );
+  const booking = (await desk.store.read((r) => r.bookings.get("HTT-2026-0001")))!;
+  return { outcome, booking, answer: await lastAnswer(desk, "HTT-2026-0001") };
+}
+
 describe("quoted and forwarded mail", () => {
   const QUOTE = `Ngày 30/11/2026 lúc 09:15, Trung tâm Tin học <kythuat@hanoi.gov.vn> đã viết:
 Lịch họp HTT-2026-0001: ĐÃ XÁC NHẬN.
 Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.`;
-
-  async function reply(body: string) {
-    const desk = await makeDesk();
-    const md = mailDeskOf(desk);
-    await md.handle(
-      mail({ id: "goc@hanoi.gov.vn", body: FORM("từ 9h00 đến 11h00 ngày 10/12/2026") }),
-      CLERK_NOW,
-    );
-    const outcome = await md.handle(
-      mail({
-        id: "tra-loi@hanoi.gov.vn",
-        subject: "Re: [HTT-2026-0001] Đăng ký lịch họp trực tuyến",
-        body,
-        date: CLERK_DATE,
-        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
-      }),
-      CLERK_NOW,
-    );
-    const booking = (await desk.store.read((r) => r.bookings.get("HTT-2026-0001")))!;
-    return { outcome, booking, answer: await lastAnswer(desk, "HTT-2026-0001") };
-  }
 
   it("«Ngày … lúc 09:15, … đã viết:» under a thank-you is quoted history, not a change", async () => {
     const { outcome, booking } = await reply(`Cảm ơn Trung tâm.\n\n${QUOTE}`);
@@ -269,27 +267,6 @@ Văn phòng Sở Công Thương
 Giờ làm việc: 8h00-17h00 từ thứ Hai đến thứ Sáu
 Số 12 Lê Lai, phường Hoàn Kiếm`;
 
-  async function reply(body: string) {
-    const desk = await makeDesk();
-    const md = mailDeskOf(desk);
-    await md.handle(
-      mail({ id: "goc@hanoi.gov.vn", body: FORM("từ 9h00 đến 11h00 ngày 10/12/2026") }),
-      CLERK_NOW,
-    );
-    const outcome = await md.handle(
-      mail({
-        id: "tra-loi@hanoi.gov.vn",
-        subject: "Re: [HTT-2026-0001] Đăng ký lịch họp trực tuyến",
-        body,
-        date: CLERK_DATE,
-        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
-      }),
-      CLERK_NOW,
-    );
-    const booking = (await desk.store.read((r) => r.bookings.get("HTT-2026-0001")))!;
-    return { outcome, booking, answer: await lastAnswer(desk, "HTT-2026-0001") };
-  }
-
   it("a thank-you in a confirmed booking's thread changes nothing", async () => {
     const { outcome, booking } = await reply(`Cảm ơn Trung tâm.\n${SIGNATURE}`);
     // The office hours moved the confirmed session to 08:00–17:00 Monday 07/12/2026 and the address added Hoàn Kiếm.
@@ -409,24 +386,6 @@ Sở Công Thương đề nghị tổ chức họp trực tuyến giao ban công
 });
 
 describe("a reply in the thread written as a letter", () => {
-  async function reply(body: string, time = "từ 9h00 đến 11h00 ngày 10/12/2026") {
-    const desk = await makeDesk();
-    const md = mailDeskOf(desk);
-    await md.handle(mail({ id: "goc@hanoi.gov.vn", body: FORM(time) }), CLERK_NOW);
-    const outcome = await md.handle(
-      mail({
-        id: "tra-loi@hanoi.gov.vn",
-        subject: "Re: [HTT-2026-0001] Đăng ký lịch họp trực tuyến",
-        body,
-        date: CLERK_DATE,
-        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
-      }),
-      CLERK_NOW,
-    );
-    const booking = (await desk.store.read((r) => r.bookings.get("HTT-2026-0001")))!;
-    return { outcome, booking, answer: await lastAnswer(desk, "HTT-2026-0001") };
-  }
-
   it("a thank-you dated «Hà Nội, ngày 30/11/2026» changes nothing", async () => {
     const { outcome, booking } = await reply(
       "Hà Nội, ngày 30/11/2026\nSở Công Thương đã nhận được xác nhận, cảm ơn Trung tâm.",

@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { at, SAMPLE_DIR, sampleDirectory } from "../helpers.js";
+import { at, sampleDirectory } from "../helpers.js";
+import { confirmImport, sampleCsvs, upload } from "../web/directory-upload.js";
 import { login, webDesk } from "../web/support.js";
 
 /**
@@ -12,23 +11,13 @@ import { login, webDesk } from "../web/support.js";
  */
 
 const NOW = at("2026-12-08", "08:00");
-const FILES = ["agencies.csv", "endpoints.csv", "people.csv"] as const;
 const ATTACKER = "vanthu.soyte@hanoi-gov.vn.attacker.example";
-
-function upload(files: Record<string, string>, auth: { cookie: string; csrf: string }) {
-  const form = new FormData();
-  for (const [name, text] of Object.entries(files))
-    form.append(name, new File([text], name, { type: "text/csv" }));
-  return { method: "POST", body: form, headers: { cookie: auth.cookie, "x-csrf-token": auth.csrf } };
-}
 
 describe("an import that changes an agency's official mailbox", () => {
   it("is shown in the preview, and told to the desk with who did it once imported", async () => {
     const { desk, app } = await webDesk({ now: () => NOW });
     const admin = await login(app, "admin");
-    const files = Object.fromEntries(
-      FILES.map((f) => [f, readFileSync(join(SAMPLE_DIR, f), "utf8")]),
-    ) as Record<(typeof FILES)[number], string>;
+    const files = sampleCsvs();
     const agency = sampleDirectory.agencies.find((a) => a.mailboxes.length === 1 && a.name.startsWith("Sở"))!;
     const old = agency.mailboxes[0]!;
     files["agencies.csv"] = files["agencies.csv"].replace(old, ATTACKER);
@@ -40,13 +29,7 @@ describe("an import that changes an agency's official mailbox", () => {
     expect(html).toContain(agency.name);
     expect(html).toContain(ATTACKER);
     expect(html).toContain(old);
-    const token = /name="token" value="([0-9a-f]+)"/.exec(html)![1]!;
-
-    const ok = await app.request("/danh-ba/nhap/xac-nhan", {
-      method: "POST",
-      body: new URLSearchParams({ token, _csrf: admin.csrf }),
-      headers: { cookie: admin.cookie },
-    });
+    const ok = await confirmImport(app, html, admin);
     expect(ok.status).toBe(303);
     const notices = (await desk.store.read((r) => r.outbox.list())).filter(
       (m) => m.channel === "desk" && m.kind === "directory-mailboxes",
@@ -62,15 +45,10 @@ describe("an import that changes an agency's official mailbox", () => {
   it("an import that keeps every mailbox tells nobody", async () => {
     const { desk, app } = await webDesk({ now: () => NOW });
     const admin = await login(app, "admin");
-    const files = Object.fromEntries(FILES.map((f) => [f, readFileSync(join(SAMPLE_DIR, f), "utf8")]));
+    const files = sampleCsvs();
     const html = await (await app.request("/danh-ba/nhap", upload(files, admin))).text();
     expect(html).not.toContain("Hòm thư công vụ thay đổi");
-    const token = /name="token" value="([0-9a-f]+)"/.exec(html)![1]!;
-    await app.request("/danh-ba/nhap/xac-nhan", {
-      method: "POST",
-      body: new URLSearchParams({ token, _csrf: admin.csrf }),
-      headers: { cookie: admin.cookie },
-    });
+    await confirmImport(app, html, admin);
     const notices = (await desk.store.read((r) => r.outbox.list())).filter(
       (m) => m.kind === "directory-mailboxes",
     );

@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { inOfficialDomains } from "../../src/app/directory/mailbox-changes.js";
 import { at, SAMPLE_DIR, sampleDirectory, tempDir } from "../helpers.js";
 import { cliHere } from "../support/cli-here.js";
 import { copySample, edit } from "../support/directory-csv.js";
+import { confirmImport, sampleCsvs, upload } from "../web/directory-upload.js";
 import { login, webDesk } from "../web/support.js";
 
 /**
@@ -17,17 +17,9 @@ import { login, webDesk } from "../web/support.js";
  */
 
 const NOW = at("2026-12-08", "08:00");
-const FILES = ["agencies.csv", "endpoints.csv", "people.csv"] as const;
 const PRIVATE = "vanthu.so.rieng@gmail.com";
 const agency = sampleDirectory.agencies.find((a) => a.mailboxes.length === 1 && a.name.startsWith("Sở"))!;
 const old = agency.mailboxes[0]!;
-
-function upload(files: Record<string, string>, auth: { cookie: string; csrf: string }) {
-  const form = new FormData();
-  for (const [name, text] of Object.entries(files))
-    form.append(name, new File([text], name, { type: "text/csv" }));
-  return { method: "POST", body: form, headers: { cookie: auth.cookie, "x-csrf-token": auth.csrf } };
-}
 
 describe("an official mailbox outside DESK_OFFICIAL_DOMAINS", () => {
   it("reads a subdomain of an official domain as inside, a look-alike as outside", () => {
@@ -42,9 +34,7 @@ describe("an official mailbox outside DESK_OFFICIAL_DOMAINS", () => {
   it("web: the preview warns and names it; the desk's notice marks it once imported", async () => {
     const { desk, app } = await webDesk({ now: () => NOW });
     const admin = await login(app, "admin");
-    const files = Object.fromEntries(
-      FILES.map((f) => [f, readFileSync(join(SAMPLE_DIR, f), "utf8")]),
-    ) as Record<(typeof FILES)[number], string>;
+    const files = sampleCsvs();
     files["agencies.csv"] = files["agencies.csv"].replace(old, `${old}|${PRIVATE}`);
 
     const res = await app.request("/danh-ba/nhap", upload(files, admin));
@@ -55,13 +45,7 @@ describe("an official mailbox outside DESK_OFFICIAL_DOMAINS", () => {
     expect(warning).toContain(agency.name);
     expect(warning).toContain(PRIVATE);
     expect(warning).toContain("thêm mới");
-    const token = /name="token" value="([0-9a-f]+)"/.exec(html)![1]!;
-
-    const ok = await app.request("/danh-ba/nhap/xac-nhan", {
-      method: "POST",
-      body: new URLSearchParams({ token, _csrf: admin.csrf }),
-      headers: { cookie: admin.cookie },
-    });
+    const ok = await confirmImport(app, html, admin);
     expect(ok.status).toBe(303);
     const notices = (await desk.store.read((r) => r.outbox.list())).filter(
       (m) => m.kind === "directory-mailboxes",
@@ -75,7 +59,7 @@ describe("an official mailbox outside DESK_OFFICIAL_DOMAINS", () => {
   it("web: a directory whose mailboxes are all official shows no such warning", async () => {
     const { app } = await webDesk({ now: () => NOW });
     const admin = await login(app, "admin");
-    const files = Object.fromEntries(FILES.map((f) => [f, readFileSync(join(SAMPLE_DIR, f), "utf8")]));
+    const files = sampleCsvs();
     const html = await (await app.request("/danh-ba/nhap", upload(files, admin))).text();
     expect(html).not.toContain("ngoài miền thư công vụ");
   });

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { at, SAMPLE_DIR } from "../helpers.js";
+import { confirmImport, sampleCsvs } from "../web/directory-upload.js";
 import { login, PEOPLE, webDesk } from "../web/support.js";
 
 /**
@@ -12,11 +13,10 @@ import { login, PEOPLE, webDesk } from "../web/support.js";
  */
 
 const NOW = at("2026-12-08", "08:00");
-const FILES = ["agencies.csv", "endpoints.csv", "people.csv"] as const;
 const ADMIN_ROW = /^(Đỗ Ngọc Thảo,[^,]*,kythuat@hanoi\.gov\.vn,,)admin,/m;
 
 function files(people: (t: string) => string) {
-  const out = Object.fromEntries(FILES.map((f) => [f, readFileSync(join(SAMPLE_DIR, f), "utf8")]));
+  const out = sampleCsvs();
   out["people.csv"] = people(out["people.csv"]!);
   return out;
 }
@@ -78,12 +78,7 @@ describe("web directory import and the last admin", () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain(`tài khoản của bạn (${PEOPLE.admin.login}) không còn vai trò quản trị viên`);
-    const token = /name="token" value="([0-9a-f]+)"/.exec(html)![1]!;
-    const ok = await app.request("/danh-ba/nhap/xac-nhan", {
-      method: "POST",
-      body: new URLSearchParams({ token, _csrf: admin.csrf }),
-      headers: { cookie: admin.cookie },
-    });
+    const ok = await confirmImport(app, html, admin);
     expect(ok.status).toBe(303);
     const wan = await login(app, "wan");
     expect((await app.request("/tai-khoan", { headers: { cookie: wan.cookie } })).status).toBe(200);

@@ -1,26 +1,16 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readDirectoryCsv } from "../../src/app/directory/csv.js";
 import { checkDirectory } from "../../src/core/directory/check.js";
 import { guardCell } from "../../src/web/routes/directory.js";
-import { at, SAMPLE_DIR, sampleDirectory, tempDir } from "../helpers.js";
+import { at, sampleDirectory, tempDir } from "../helpers.js";
+import { DIRECTORY_FILES, sampleCsvs, upload } from "./directory-upload.js";
 import { login, webDesk } from "./support.js";
 
 const NOW = at("2026-12-08", "08:00");
-const FILES = ["agencies.csv", "endpoints.csv", "people.csv"] as const;
 
-function sample(): Record<(typeof FILES)[number], string> {
-  return Object.fromEntries(FILES.map((f) => [f, readFileSync(join(SAMPLE_DIR, f), "utf8")])) as never;
-}
-
-/** The multipart form the import page posts, with the session's CSRF header (htmx sends it). */
-function upload(files: Record<string, string>, auth: { cookie: string; csrf: string }) {
-  const form = new FormData();
-  for (const [name, text] of Object.entries(files))
-    form.append(name, new File([text], name, { type: "text/csv" }));
-  return { method: "POST", body: form, headers: { cookie: auth.cookie, "x-csrf-token": auth.csrf } };
-}
+const sample = sampleCsvs;
 
 const escaped = (s: string) =>
   s
@@ -175,7 +165,7 @@ describe("Danh bạ page", () => {
     await desk.store.tx((r) => r.directory.replaceAll(dir));
     const out = tempDir();
     mkdirSync(out, { recursive: true });
-    for (const f of FILES) {
+    for (const f of DIRECTORY_FILES) {
       const res = await app.request(`/danh-ba/xuat/${f}`, { headers: { cookie: admin.cookie } });
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toContain("text/csv");
