@@ -14,3 +14,24 @@
   };
   setInterval(tick, 30000);
 })();
+
+// After an action the keyboard goes to its result. A form or link of the desk swaps the whole page (hx-boost), and the
+// browser then leaves the focus on <body>: a keyboard user starts again from the page's top without knowing what
+// happened, and a screen reader does not read the notice, which arrived inside the new content. So the notice
+// («Đã xác nhận lịch họp …», or the refusal) takes the focus; without a notice, the new page's heading does, unless
+// the focus is still on a field of the page. Live updates (server-sent incident cards) never move the focus.
+(() => {
+  const focusResult = () => {
+    const notice = document.querySelector("main .flash");
+    const lost = !document.activeElement || document.activeElement === document.body;
+    const target = notice ?? (lost ? document.querySelector("main h1") : null);
+    if (!target) return;
+    target.setAttribute("tabindex", "-1");
+    target.focus();
+  };
+  document.addEventListener("htmx:afterSettle", (e) => {
+    if (e.detail?.boosted) focusResult();
+  });
+  // A page loaded whole (no script on the way there, or a redirect after a plain form) with a notice.
+  if (document.querySelector("main .flash")) focusResult();
+})();

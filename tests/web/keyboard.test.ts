@@ -1,0 +1,157 @@
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { registerBooking } from "../../src/app/booking/index.js";
+import { loadConfig } from "../../src/app/config.js";
+import { DeskService } from "../../src/app/service.js";
+import { setPassword } from "../../src/web/auth/accounts.js";
+import { at, request, sampleDirectory, tempDir } from "../helpers.js";
+import { launchBrowser, newPage } from "../support/browser.js";
+import { PASSWORD, PEOPLE } from "./support.js";
+
+/**
+ * A technician who works the web desk with the keyboard alone (no mouse: a screen reader, a broken touchpad, a
+ * habit). Every step below is a key press; the mouse is never used.
+ */
+
+const NOW = at("2026-12-10", "08:00");
+
+let browser: Browser;
+let page: Page;
+let service: DeskService;
+let base: string;
+let pending: string;
+let other: string;
+
+beforeAll(async () => {
+  const config = loadConfig({
+    DESK_DB: join(tempDir(), "desk.db"),
+    DESK_POLL_MS: "200",
+    DESK_WEB_PORT: "0",
+    DESK_MAIL_REQUIRE_AUTH: "false",
+  });
+  service = new DeskService(
+    config,
+    () => {},
+    () => NOW,
+  );
+  await service.desk.store.tx((r) => r.directory.replaceAll(sampleDirectory));
+  await service.start();
+  base = service.webUrl!;
+  for (const p of Object.values(PEOPLE)) await setPassword(service.desk, p.login, PASSWORD, NOW);
+  // Two bookings in review (both late, Điều 8): the page still has work on it after the first is confirmed.
+  const seeded: string[] = [];
+  for (const [start, end] of [
+    ["14:00", "15:00"],
+    ["16:00", "17:00"],
+  ] as const) {
+    const res = await registerBooking(
+      service.desk,
+      request({
+        start: at("2026-12-10", start),
+        end: at("2026-12-10", end),
+        receivedAt: at("2026-12-10", "07:30"),
+      }),
+      { now: at("2026-12-10", "07:30") },
+    );
+    if (res.duplicate || res.booking.status !== "needs-review") throw new Error("seed: not in review");
+    seeded.push(res.code);
+  }
+  [pending, other] = seeded as [string, string];
+  browser = await launchBrowser();
+  page = await newPage(browser);
+  page.setDefaultTimeout(15_000);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+/** What has the keyboard's focus now: its tag, accessible-ish name and whether a focus ring is drawn. */
+function focused() {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return { tag: "body", name: "", ring: false };
+    const s = getComputedStyle(el);
+    const ring =
+      (s.outlineStyle !== "none" && Number.parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none";
+    const label = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null;
+    const name = (el.getAttribute("aria-label") ?? label ?? el.textContent ?? "").trim().replace(/\s+/g, " ");
+    return { tag: el.tagName.toLowerCase(), name, ring };
+  });
+}
+
+/** Press Tab until the focus is on an element whose name contains `name`; fails after `max` presses. */
+async function tabTo(name: string, max = 60) {
+  const seen: string[] = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press("Tab");
+    const f = await focused();
+    seen.push(`${f.tag}:${f.name.slice(0, 40)}`);
+    if (f.name.includes(name)) return f;
+  }
+  throw new Error(`Tab never reached «${name}»; went through: ${seen.join(" | ")}`);
+}
+
+describe("the web desk with the keyboard alone", { timeout: 120_000 }, () => {
+  it("signs in: the first Tab is the skip link, then the fields, and Enter submits", async () => {
+    await page.goto(`${base}/dang-nhap`);
+    await page.keyboard.press("Tab");
+    expect(await focused()).toMatchObject({ tag: "a", name: "Bỏ qua điều hướng", ring: true });
+    await tabTo("Địa chỉ thư");
+    await page.keyboard.type(PEOPLE.tech.login);
+    const pw = await tabTo("Mật khẩu");
+    expect(pw).toMatchObject({ tag: "input", ring: true });
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press("Enter");
+    await page.locator("h1", { hasText: "Hôm nay" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/hom-nay");
+  });
+
+  it("every stop on the pages a technician uses shows where the focus is", async () => {
+    const unringed: string[] = [];
+    for (const path of ["/hom-nay", "/cho-xu-ly", "/su-co", "/lich"]) {
+      await page.goto(`${base}${path}`);
+      let first = "";
+      for (let i = 0; i < 80; i++) {
+        await page.keyboard.press("Tab");
+        const f = await focused();
+        const key = `${f.tag}:${f.name}`;
+        if (i > 0 && key === first) break; // wrapped around
+        if (i === 0) first = key;
+        if (f.tag !== "body" && !f.ring) unringed.push(`${path} ${key}`);
+      }
+    }
+    expect(unringed).toEqual([]);
+  });
+
+  it("confirms a booking in review: note typed, button pressed with Enter, the result read out", async () => {
+    await page.goto(`${base}/cho-xu-ly`);
+    await tabTo("Ghi chú");
+    await page.keyboard.type("đã gọi điện xác nhận với văn thư");
+    const button = await tabTo(`Xác nhận ${pending}`);
+    expect(button).toMatchObject({ tag: "button", ring: true });
+    await page.keyboard.press("Enter");
+    await page.locator(".flash.ok", { hasText: `Đã xác nhận lịch họp ${pending}` }).waitFor();
+    // The result is announced (a live region) and the keyboard is not thrown back to the page's top unseen.
+    expect(await page.locator(".flash.ok").getAttribute("role")).toBe("status");
+    // Before: the focus fell to <body>, and the next Tab started again at «Bỏ qua điều hướng».
+    expect(await focused()).toMatchObject({
+      tag: "p",
+      name: expect.stringContaining(`Đã xác nhận lịch họp ${pending}`),
+    });
+    // The next Tab goes on from the notice to the work left on the page, not back to «Bỏ qua điều hướng».
+    await page.keyboard.press("Tab");
+    const href = await page.evaluate(() => document.activeElement?.getAttribute("href") ?? null);
+    expect(href).toBe(`/dat-lich/${other}`);
+  });
+
+  it("a menu link opens the page with the focus on its heading, not back at the top", async () => {
+    await page.goto(`${base}/hom-nay`);
+    await tabTo("Sự cố");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(`${base}/su-co`);
+    await expect.poll(focused).toMatchObject({ tag: "h1" });
+  });
+});
