@@ -80,3 +80,70 @@ describe("the disk under the SQLite file fills up", () => {
     expect(String(dbFull[0]!.payload.text)).toContain("có chỗ trống trở lại");
   }, 90_000);
 });
+
+// Its own Dovecot and sink: the first test's mails and answers stay in the file's servers.
+describe("the desk restarted while the disk under the SQLite file is full", () => {
+  const { dovecot, sink } = useMailServers();
+
+  it("restarted while the disk is still full: it says why it cannot start, and later when it is over", async () => {
+    const disk = new TinyDisk(8).mount();
+    cleanups.push(() => disk.destroy());
+    const tg = new FakeTelegram(TG_TOKEN);
+    await tg.start();
+    cleanups.push(() => tg.stop());
+    const communes = sampleDirectory.endpoints.filter((e) => e.level === "commune").map((e) => e.name);
+    const env = {
+      DESK_IMAP_POLL_SECONDS: "1",
+      DESK_TELEGRAM_TOKEN: TG_TOKEN,
+      DESK_TELEGRAM_GROUP_ID: String(TG_GROUP),
+      DESK_TELEGRAM_API_ROOT: tg.url,
+    };
+    const toAdmin = () => tg.sent.filter((m) => String(m.chat_id) === admin.telegramId);
+    const first = await startService(dovecot, sink, disk.dir, at("2026-12-07", "08:30"), env);
+    await until(() => first.events.some((e) => e.event === "imap-connected"), "the intake to connect");
+    await until(() => tg.offsets.length > 0, "the bot to poll");
+    disk.fill(disk.path("desk.db"));
+    await dovecot.append(...bookingMails("restart-full", 1, communes, "từ 14h00 đến 15h00"));
+    await until(() => toAdmin().length > 0, "the admin's notice");
+    // The desk goes down on the full disk: its lease stays in the file (releasing it is a write too).
+    await first.service.stop();
+
+    // Its supervisor restarts it every two seconds while the disk is still full. Until the dead desk's lease runs
+    // out (30 s, its last renewal was before the disk filled) a start is refused as busy; then each start stops on
+    // the full disk, with the reason in Vietnamese.
+    const refusals: string[] = [];
+    await until(
+      async () => {
+        const failed = await startService(dovecot, sink, disk.dir, at("2026-12-07", "08:40"), env).then(
+          () => "started",
+          (err: Error) => err.message,
+        );
+        if (!failed.includes("đang được một bàn khác sử dụng")) refusals.push(failed);
+        if (refusals.length < 2) await new Promise((r) => setTimeout(r, 2_000));
+        return refusals.length >= 2;
+      },
+      "two starts on the full disk",
+      60_000,
+    );
+    for (const failed of refusals) {
+      expect(failed).toContain("ổ đĩa chứa cơ sở dữ liệu của bàn trực");
+      expect(failed).toContain("đã đầy");
+      expect(failed).not.toMatch(/database or disk is full/i);
+    }
+    expect(toAdmin()).toHaveLength(1);
+    expect(sink.messages).toEqual([]);
+
+    // Space comes back and the desk starts: it tells of the end once, with the time the outage began.
+    disk.free();
+    const last = await startService(dovecot, sink, disk.dir, at("2026-12-07", "09:00"), env);
+    cleanups.push(() => last.service.stop());
+    await until(() => last.events.some((e) => e.event === "db-full-cleared"), "the recovery");
+    await until(() => sink.messages.length > 0, "the answer");
+    const notices = await last.service.desk.store.read((r) => r.outbox.list());
+    const dbFull = notices.filter((m) => m.kind === "db-full" && m.channel === "desk");
+    expect(dbFull.map((m) => m.recipient).sort()).toEqual(["admin", "mcu-technician"]);
+    expect(String(dbFull[0]!.payload.text)).toContain("có chỗ trống trở lại lúc 09:00");
+    expect(String(dbFull[0]!.payload.text)).toContain("đầy từ 08:30");
+    expect(toAdmin()).toHaveLength(1);
+  }, 120_000);
+});

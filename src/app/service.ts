@@ -35,6 +35,7 @@ import { Health, type WorkerName } from "./ops/health.js";
 import { armOpsJobs, opsJobHandlers } from "./ops/jobs.js";
 import { createLog, type LogFn } from "./ops/log.js";
 import { ChatCounters } from "./ops/metrics.js";
+import { OutageMark } from "./ops/outage-mark.js";
 import { deliverDue, holderProcess, PROCESS_HOLDER, type Sender } from "./outbox-worker.js";
 import { Scheduler, sessionJobHandlers } from "./scheduler.js";
 import { SessionRunner } from "./session-runner.js";
@@ -139,6 +140,8 @@ export class DeskService {
   readonly health: Health;
   /** Since when the database's disk has been full (a write failed with SQLITE_FULL or ENOSPC), until a write works. */
   private diskFullSince: Date | null = null;
+  /** The same outside this process, so that a restart neither repeats the notice nor forgets the outage. */
+  private outageMark: OutageMark | null = null;
   /** Every log line passes here: a failure that says the disk is full starts the admin's notice (see diskFull). */
   private readonly log: Log = (event, fields, level) => {
     this.baseLog(event, fields, level);
@@ -170,6 +173,7 @@ export class DeskService {
       jobs: true,
     });
     this.pacer.onRetry = (platform, rateLimited) => this.chatCounters.record(platform, rateLimited);
+    this.diskFullSince ??= this.rememberedOutage();
   }
 
   /**
@@ -277,7 +281,7 @@ export class DeskService {
         await this.acquireLease();
       } catch (err) {
         await store.close();
-        throw err;
+        throw this.startFailure(err as Error);
       }
     }
     if (!this.config.mail.requireAuth) {
@@ -843,8 +847,14 @@ export class DeskService {
    * write). At most once per outage and process; the outbox notice when space returns is `diskRecovered`'s.
    */
   private diskFull(): void {
+    const remembered = this.rememberedOutage();
+    if (remembered) {
+      this.diskFullSince = remembered;
+      return;
+    }
     const since = this.clock();
     this.diskFullSince = since;
+    this.outageMarkOf().write(since);
     const text = `Ổ đĩa chứa cơ sở dữ liệu của bàn trực (${this.dbPlace()}) đã đầy từ ${formatVi(since, this.desk.reg.zone)}: bàn trực không ghi được gì. Thư đến vẫn nằm trong hộp thư, chưa đánh dấu đã đọc; tin nhắn chat chưa được xác nhận; không có gì bị ghi dở. Bàn trực tự thử lại và xử lý tiếp khi có chỗ trống. Đề nghị giải phóng dung lượng ổ đĩa ngay.`;
     this.baseLog("db-full", { message: text }, "error");
     void (async () => {
@@ -857,6 +867,31 @@ export class DeskService {
           if (id) await t.send(id, text);
         }
     })().catch((err: Error) => this.baseLog("db-full-notice-failed", { message: err.message }, "error"));
+  }
+
+  /**
+   * A desk restarted on a full disk cannot take its lease (a write): it stops with the reason in Vietnamese, not
+   * SQLite's «database or disk is full», and the outage is marked, so that the process that finally starts tells
+   * the admins when the disk has room again, and since when it was full.
+   */
+  private startFailure(err: Error): Error {
+    if (!DISK_FULL.test(err.message)) return err;
+    this.diskFull();
+    return new Error(
+      `ổ đĩa chứa cơ sở dữ liệu của bàn trực (${this.dbPlace()}) đã đầy. Thư đến vẫn nằm trong hộp thư, chưa đánh dấu đã đọc; không có gì bị ghi dở. Đề nghị giải phóng dung lượng ổ đĩa rồi khởi động lại bàn trực.`,
+    );
+  }
+
+  private outageMarkOf(): OutageMark {
+    this.outageMark ??= OutageMark.forDb(this.config.dbPath);
+    return this.outageMark;
+  }
+
+  /** An outage a previous process of this desk told the admins of and did not see end (it was restarted meanwhile). */
+  private rememberedOutage(): Date | null {
+    const since = this.outageMarkOf().read();
+    if (since) this.baseLog("db-full-remembered", { since: since.toISOString() }, "warn");
+    return since;
   }
 
   /** After a full disk: the first write that works tells the admin and the MCU technician, through the outbox. */
@@ -878,6 +913,7 @@ export class DeskService {
       return; // Still full: the next round tries again.
     }
     this.diskFullSince = null;
+    this.outageMarkOf().clear();
     this.baseLog("db-full-cleared", { since: since.toISOString() });
   }
 
