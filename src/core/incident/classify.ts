@@ -49,8 +49,37 @@ const ABBREVIATIONS: Record<string, string> = {
   hem: "khong",
 };
 
-/** Phrases that name a fault without doubt, folded. Matched longest first; a matched span is used up. */
-const STRONG: Record<Fault, string[]> = {
+/**
+ * Phrases that name a thing, not something wrong with it, folded: they route a report that says something is wrong
+ * («mạng WAN chập chờn»), but beside what works («âm thanh hình ảnh tốt», «đường truyền ổn định») they say nothing is.
+ */
+const THING_PHRASES: Record<Fault, string[]> = {
+  power: ["dien luoi", "aptomat", "ups", "luu dien", "nguon dien", "may phat", "dien du phong"],
+  network: [
+    "mang wan",
+    "wan",
+    "internet",
+    "vpn",
+    "ping",
+    "duong truyen",
+    "ket noi",
+    "tin hieu",
+    "cuoc goi",
+    // The line and the gear that carries it: a cut cable or a dead router stops the link, the WAN duty's.
+    "cap quang",
+    "cap mang",
+    "day mang",
+    "router",
+    "modem",
+    "switch",
+  ],
+  equipment: ["hdmi"],
+  audio: ["am thanh", "mic"],
+  video: ["bo cuc", "layout", "chia man hinh", "mau hinh", "chat luong hinh"],
+};
+
+/** Phrases that name a fault without doubt, folded. */
+const FAULT_PHRASES: Record<Fault, string[]> = {
   power: [
     "mat dien",
     "cup dien",
@@ -58,19 +87,12 @@ const STRONG: Record<Fault, string[]> = {
     "dien bi cat",
     "chap dien",
     "dien chap chon",
-    "dien luoi",
     "khong co dien",
     "co dien lai",
     "nhay aptomat",
-    "aptomat",
-    "ups",
-    "luu dien",
     "sut ap",
     "mat nguon",
-    "nguon dien",
     "sap nguon",
-    "may phat",
-    "dien du phong",
   ],
   network: [
     "rot mang",
@@ -78,16 +100,8 @@ const STRONG: Record<Fault, string[]> = {
     "dut mang",
     "mang cham",
     "mang yeu",
-    "mang wan",
-    "wan",
-    "internet",
-    "vpn",
-    "ping",
     "mat goi",
     "packet loss",
-    "duong truyen",
-    "ket noi",
-    "tin hieu",
     "chap chon",
     "lag",
     "giat",
@@ -101,7 +115,6 @@ const STRONG: Record<Fault, string[]> = {
     "bi ngat",
     "ngat ket noi",
     "call failed",
-    "cuoc goi",
     "goi khong duoc",
     "khong goi duoc",
     "khong vao duoc",
@@ -127,14 +140,8 @@ const STRONG: Record<Fault, string[]> = {
     "mat het ca tieng va hinh",
     "tieng hinh mat",
     "hinh tieng mat",
-    // The line and the gear that carries it: a cut cable or a dead router stops the link, the WAN duty's.
+    // A cut cable stops the link, the WAN duty's (the cables and the gear themselves are THING_PHRASES).
     "dut cap",
-    "cap quang",
-    "cap mang",
-    "day mang",
-    "router",
-    "modem",
-    "switch",
     // Thrown out of the room, in the English staff borrow.
     "bi out",
     "out ra",
@@ -149,7 +156,6 @@ const STRONG: Record<Fault, string[]> = {
     "treo may",
     "man hinh khong bat",
     "man hinh bi hong",
-    "hdmi",
     "no signal",
   ],
   audio: [
@@ -176,8 +182,6 @@ const STRONG: Record<Fault, string[]> = {
     "bi vang tieng",
     "rit",
     "u u",
-    "am thanh",
-    "mic",
     "tieng bi tre",
     "tieng on",
     "tieng bi lap",
@@ -185,9 +189,6 @@ const STRONG: Record<Fault, string[]> = {
     "dut quang",
   ],
   video: [
-    "bo cuc",
-    "layout",
-    "chia man hinh",
     "nguoc",
     "bi lat",
     "lat nguoc",
@@ -206,7 +207,6 @@ const STRONG: Record<Fault, string[]> = {
     "den xi",
     "hinh bi xanh",
     "sai mau",
-    "mau hinh",
     "hinh toi",
     "toi qua",
     "hinh bi meo",
@@ -214,10 +214,12 @@ const STRONG: Record<Fault, string[]> = {
     "keo dan",
     "vo hat",
     "hinh bi soc",
-    "chat luong hinh",
     "hinh ben em khong len",
   ],
 };
+
+/** What names a thing and no fault (see THING_PHRASES). */
+const THINGS = new Set(Object.values(THING_PHRASES).flat());
 
 /** Loss of sound and loss of picture: both at once is the link, not two faults (routed to WAN). */
 const SOUND_LOST = ["mat tieng", "mat am thanh", "khong nghe", "khong co tieng"];
@@ -371,7 +373,8 @@ let vocabulary: Set<string> | null = null;
 function known(word: string): boolean {
   vocabulary ??= new Set(
     [
-      ...Object.values(STRONG).flat(),
+      ...Object.values(FAULT_PHRASES).flat(),
+      ...Object.values(THING_PHRASES).flat(),
       ...Object.values(WEAK).flat(),
       ...Object.values(ABBREVIATIONS),
       ...(DEVICE.source.match(/[a-z]{2,}/g) ?? []),
@@ -406,8 +409,13 @@ function repaired(word: string): string {
   return word;
 }
 
-const PHRASES: [Fault, string][] = (Object.entries(STRONG) as [Fault, string[]][])
-  .flatMap(([c, ps]) => ps.map((p) => [c, p] as [Fault, string]))
+/** Every phrase that decides a class, a fault's or a thing's: matched longest first; a matched span is used up. */
+const PHRASES: [Fault, string][] = [FAULT_PHRASES, THING_PHRASES]
+  .flatMap((table) =>
+    (Object.entries(table) as [Fault, string[]][]).flatMap(([c, ps]) =>
+      ps.map((p) => [c, p] as [Fault, string]),
+    ),
+  )
   .sort((a, b) => b[1].length - a[1].length);
 
 /** The fault a report describes, by the phrases endpoint staff use; `other` for questions and chatter. */
@@ -425,43 +433,6 @@ export function classify(text: string): FaultCategory {
 
 /** A message ending as a yes-or-no question: «… chưa ạ», «… không nhỉ», «… được chưa». */
 const ASKS = /\b(chua|khong|ko|chu)( (a|nhi|vay|ha|nhe|the|anh|chi|em|oi))* $/;
-
-/**
- * Phrases that name a thing, not something wrong with it: they route a report that says something is wrong, but
- * beside what works («âm thanh hình ảnh tốt», «đường truyền ổn định») they say nothing is.
- */
-const THINGS = new Set([
-  "dien luoi",
-  "aptomat",
-  "ups",
-  "luu dien",
-  "nguon dien",
-  "may phat",
-  "dien du phong",
-  "mang wan",
-  "wan",
-  "internet",
-  "vpn",
-  "ping",
-  "duong truyen",
-  "ket noi",
-  "tin hieu",
-  "cuoc goi",
-  "cap quang",
-  "cap mang",
-  "day mang",
-  "router",
-  "modem",
-  "switch",
-  "hdmi",
-  "am thanh",
-  "mic",
-  "bo cuc",
-  "layout",
-  "chia man hinh",
-  "chat luong hinh",
-  "mau hinh",
-]);
 
 const isThing = (phrase: string) => THINGS.has(phrase);
 
