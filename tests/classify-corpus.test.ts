@@ -47,6 +47,15 @@ const REPORTED_WRONG: Record<string, [string, FaultCategory][]> = {
     ["đứng hình liên tục", "network"],
     ["giật lag", "network"],
   ],
+  "a planned check of the link and a question about it are other; a lost link said with a time is network": [
+    ["kiểm tra kết nối lúc 8h", "other"],
+    ["hỏi về mạng WAN", "other"],
+    ["cho hỏi về mạng WAN của sở", "other"],
+    ["mất kết nối mạng WAN", "network"],
+    ["không kết nối được lúc 8h", "network"],
+    ["kiểm tra giúp: mất tiếng", "audio"],
+    ["cho hỏi sao mất mạng WAN", "network"],
+  ],
   "a question about procedures is other": [
     ["cho hỏi thủ tục đăng ký", "other"],
     ["cho hỏi đăng ký họp có ghi hình thì làm thế nào", "other"],

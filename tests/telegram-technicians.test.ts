@@ -1,12 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ASK_BACK_TEXT } from "../src/app/incident/messages.js";
+import { alertText } from "../src/bot/telegram/adapter.js";
 import { at, sampleDirectory } from "./helpers.js";
+import { botApiSpy } from "./support/bot-api-spy.js";
 import { openTelegramDesk, type TelegramDesk, TEST_TOKEN as TOKEN } from "./support/chat-desk.js";
 import { until } from "./support/until.js";
 
 /**
  * Through telegraf and the telegram-test-api emulator: what the group reads when endpoint staff answer the check,
- * report a fault without its kind, then with it, and two technicians press «Nhận» on its notice at once.
+ * report a fault without its kind, then with it, and two technicians press «Nhận» on its notice at once. A refused
+ * press is answered to its presser alone (an alert); the emulator keeps no callback answers, so a spy between the
+ * bot and the emulator records them.
  */
 const GROUP = -100778;
 const tech = sampleDirectory.people.find((p) => p.endpoint === "CX-00008" && p.role === "technician")!;
@@ -21,14 +25,22 @@ type Sent = {
 
 describe("Telegram: endpoint staff and two technicians in the group", () => {
   let desk: TelegramDesk;
+  let spy: Awaited<ReturnType<typeof botApiSpy>>;
   beforeAll(async () => {
-    desk = await openTelegramDesk({ group: GROUP, from: at("2026-12-10", "09:30") });
+    spy = await botApiSpy();
+    desk = await openTelegramDesk({
+      group: GROUP,
+      from: at("2026-12-10", "09:30"),
+      env: { DESK_TELEGRAM_API_ROOT: spy.url },
+    });
+    spy.target(desk.server.config.apiURL);
   });
   afterAll(async () => {
     await desk.stop();
+    await spy.close();
   });
 
-  it("a check's answer is not answered, a kindless fault is asked back, a second «Nhận» is refused", async () => {
+  it("a check's answer is not answered, a kindless fault is asked back, a second «Nhận» is refused to its presser", async () => {
     const client = (userId: string, firstName: string) =>
       desk.server.getClient(TOKEN, {
         chatId: GROUP,
@@ -67,15 +79,55 @@ describe("Telegram: endpoint staff and two technicians in the group", () => {
       one.sendCallback(one.makeCallbackQuery(data, on)),
       two.sendCallback(two.makeCallbackQuery(data, on)),
     ]);
+    const code = data.slice(5);
+    await until(async () => (spy.answers.length >= 2 ? true : undefined), "both presses answered");
     await until(
-      async () => (texts().some((t) => t.includes(`Sự cố ${data.slice(5)} đã có`)) ? true : undefined),
-      "the refusal of the second",
+      async () => (texts().some((t) => t.includes("đã nhận xử lý sự cố")) ? true : undefined),
+      "the taking",
+    );
+    const inc = await desk.service.desk.store.read((r) => r.incidents.get(code));
+    expect(inc?.status).toBe("acknowledged");
+    // The one who has it got a plain answer; the other an alert naming who has it, and nothing in the group.
+    const taker = inc!.assignee!.replace("telegram:", "");
+    const late = taker === mcu.telegramId ? wan.telegramId : mcu.telegramId;
+    expect(spy.answers.find((a) => a.presser === taker)).toMatchObject({ presser: taker });
+    expect(spy.answers.find((a) => a.presser === taker)?.text).toBeUndefined();
+    expect(spy.answers.find((a) => a.presser === late)).toMatchObject({
+      showAlert: true,
+      text: expect.stringContaining(`Sự cố ${code} đã có`),
+    });
+    // Endpoint staff may not take an incident: told so alone, in an alert.
+    await staff.sendCallback(staff.makeCallbackQuery(data, on));
+    const refused = await until(
+      async () => spy.answers.find((a) => a.presser === tech.telegramId),
+      "the endpoint technician's press answered",
+    );
+    expect(refused).toMatchObject({
+      showAlert: true,
+      text: "Chỉ cán bộ kỹ thuật MCU, trực ban mạng WAN hoặc quản trị viên mới thao tác được với sự cố.",
+    });
+    // A typed /nhan is still answered in the group, as a command is.
+    await staff.sendMessage(staff.makeMessage(`/nhan ${code}`));
+    await until(
+      async () => (texts().some((t) => t.startsWith("Chỉ cán bộ kỹ thuật MCU")) ? true : undefined),
+      "the typed command's refusal",
     );
     const all = texts().join("\n");
     expect(all.split("đã nhận xử lý sự cố").length - 1).toBe(1);
+    // No refusal of a press reached the group: only the typed command's.
+    expect(all).not.toContain(`Sự cố ${code} đã có`);
+    expect(all.split("Chỉ cán bộ kỹ thuật MCU").length - 1).toBe(1);
     // The check's answer got nothing: the bot spoke only the question, the notice, the taking and the refusal.
     expect(all).not.toMatch(/âm thanh hình ảnh tốt/);
-    const inc = await desk.service.desk.store.read((r) => r.incidents.get(data.slice(5)));
-    expect(inc?.status).toBe("acknowledged");
   }, 40_000);
+});
+
+describe("a press's alert", () => {
+  it("keeps within Telegram's 200 characters, cut at a word", () => {
+    const long = `Sự cố SC-2026-0001 đã có ${"Nguyễn Thị Minh Khai ".repeat(6)}nhận xử lý. Cần giao lại thì chuyển sự cố (lệnh /chuyen SC-2026-0001 @Tên cán bộ).`;
+    const cut = alertText(long);
+    expect(cut.length).toBeLessThanOrEqual(200);
+    expect(cut).toMatch(/^Sự cố SC-2026-0001 đã có Nguyễn.*\S…$/);
+    expect(alertText("Chỉ cán bộ kỹ thuật.")).toBe("Chỉ cán bộ kỹ thuật.");
+  });
 });

@@ -3,7 +3,7 @@ import type { Server } from "node:http";
 import { hostname } from "node:os";
 import { DateTime } from "luxon";
 import type { Telegraf } from "telegraf";
-import type { ChatEvent } from "../bot/conversation.js";
+import type { ChatEvent, ChatVerdict } from "../bot/conversation.js";
 import { type ChatTransport, DEFAULT_DELIVERY, deliverChat, RetryAfterError } from "../bot/delivery.js";
 import { Pacer, sleep } from "../bot/pacing.js";
 // Telegram (telegraf), Zalo (axios), IMAP (imapflow) and SMTP (nodemailer) load only when configured: `await
@@ -704,8 +704,11 @@ export class DeskService {
   /** Consecutive failures of a chat update (`platform:updateId`) while the platform keeps handing it back. */
   private readonly chatFailures = new Map<string, number>();
 
-  /** One chat update, under its own correlation id: every log line of its handling carries it. */
-  private onChat(ev: ChatEvent, groupChatId: string): Promise<void> {
+  /**
+   * One chat update, under its own correlation id: every log line of its handling carries it. The verdict is for
+   * the adapter to answer the update with (a refused button press: an alert to its presser).
+   */
+  private onChat(ev: ChatEvent, groupChatId: string): Promise<ChatVerdict> {
     return withCorrelation(newCorrelationId("c"), async () => {
       const fields = { platform: ev.platform, updateId: ev.updateId };
       this.log("chat-received", fields, "debug");
@@ -726,12 +729,13 @@ export class DeskService {
         await setAsideChat(this.desk, ev, attempts, this.clock());
         this.chatFailures.delete(id);
         this.log("chat-set-aside", { ...fields, attempts, message: err.message }, "error");
-        return { duplicate: false };
+        return { duplicate: false } as { duplicate: boolean } & ChatVerdict;
       });
       if (this.chatFailures.size) this.chatFailures.delete(`${ev.platform}:${ev.updateId}`);
       this.log("chat", { ...fields, duplicate: res.duplicate });
       this.health.ok("chat", new Date());
       this.kickChat();
+      return res.alert ? { alert: res.alert } : {};
     });
   }
 

@@ -35,6 +35,15 @@ export interface ChatEvent {
   editedAfterSeconds?: number;
 }
 
+/**
+ * What the desk says back to the platform about one update, beside its outbox replies. `alert`: for a button
+ * press, the refusal only its presser reads (Telegram: the callback's answer, shown as an alert), instead of a
+ * message to the whole chat.
+ */
+export interface ChatVerdict {
+  alert?: string;
+}
+
 export interface ChatButton {
   label: string;
   data: string;

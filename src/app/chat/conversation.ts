@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { type Command, HELP_TEXT, parseButton, parseCommand } from "../../bot/commands.js";
-import type { ChatButton, ChatEvent } from "../../bot/conversation.js";
+import type { ChatButton, ChatEvent, ChatVerdict } from "../../bot/conversation.js";
 import { minutesUntilToken, parseBucket, type RateLimit, takeToken } from "../../bot/rate-limit.js";
 import { parseBookingCode } from "../../core/booking/code.js";
 import { STATUS_VI } from "../../core/booking/state.js";
@@ -43,7 +43,7 @@ import { INCIDENT_JOB, incidentTimerHandlers, type JobHandler } from "../inciden
 import { controlSessionIn, SESSION_COMMANDS, type SessionCommand } from "../session/control.js";
 import { markReadyIn } from "../session/readiness.js";
 
-export type { ChatButton, ChatEvent } from "../../bot/conversation.js";
+export type { ChatButton, ChatEvent, ChatVerdict } from "../../bot/conversation.js";
 export { scopeChat } from "../../bot/conversation.js";
 export { INCIDENT_JOB };
 
@@ -138,7 +138,7 @@ export async function handleChatEvent(
   ev: ChatEvent,
   now: Date,
   opts: ChatDeskOptions = DEFAULT_CHAT_OPTIONS,
-): Promise<{ duplicate: boolean }> {
+): Promise<{ duplicate: boolean } & ChatVerdict> {
   return desk.store.tx(async (r) => {
     if (!(await r.inbound.claim(ev.platform, ev.updateId, now, "received"))) return { duplicate: true };
     const person = await r.incidents.personByChat(ev.platform, ev.userId);
@@ -150,10 +150,11 @@ export async function handleChatEvent(
       await r.inbound.settle(ev.platform, ev.updateId, gate, null);
       return { duplicate: false };
     }
-    if (cmd) await command(desk, r, ev, person, cmd, now, opts);
+    const verdict: ChatVerdict = {};
+    if (cmd) await command(desk, r, ev, person, cmd, now, opts, verdict);
     else await freeText(desk, r, ev, person, now, opts);
     await r.inbound.settle(ev.platform, ev.updateId, "handled", null);
-    return { duplicate: false };
+    return { duplicate: false, ...verdict };
   });
 }
 
@@ -349,11 +350,12 @@ async function command(
   cmd: Command,
   now: Date,
   opts: ChatDeskOptions,
+  verdict: ChatVerdict,
 ) {
   const zone = desk.reg.zone;
   // Own keys only: «/constructor» would otherwise find Object's own, and the update would throw at every retry.
   const action = Object.hasOwn(INCIDENT_COMMANDS, cmd.name) ? INCIDENT_COMMANDS[cmd.name] : undefined;
-  if (action) return incidentAction(r, ev, person, action, cmd, now, opts);
+  if (action) return incidentAction(r, ev, person, action, cmd, now, opts, verdict);
   if ((SESSION_COMMANDS as readonly string[]).includes(cmd.name)) {
     const outcome = await controlSessionIn(
       r,
@@ -600,7 +602,13 @@ async function approve(r: Repos, ev: ChatEvent, person: ChatPerson | null, cmd: 
   return reply(r, ev, approvalText(outcome, cmd.args[0] ?? "", input), now);
 }
 
-/** `/nhan`, `/chuyen`, `/xong`, `/mo`, `/ghichu` (typed or as buttons): the incident use cases. */
+/**
+ * `/nhan`, `/chuyen`, `/xong`, `/mo`, `/ghichu` (typed or as buttons): the incident use cases. A typed command's
+ * refusal is a reply in its chat. A button's is the press's own answer, which only the presser reads: the group
+ * would otherwise read «Chỉ cán bộ kỹ thuật…» each time someone presses «Nhận» who may not, or presses it late.
+ * It is not an outbox row: Telegram takes a callback's answer only within seconds of the press, once, for that
+ * press, while the outbox paces and retries; the adapter answers every press anyway, with `verdict.alert` set here.
+ */
 async function incidentAction(
   r: Repos,
   ev: ChatEvent,
@@ -609,6 +617,7 @@ async function incidentAction(
   cmd: Command,
   now: Date,
   opts: ChatDeskOptions,
+  verdict: ChatVerdict,
 ) {
   const actor = actorOf(ev, person);
   const code = cmd.args[0] ?? "";
@@ -637,7 +646,11 @@ async function incidentAction(
       outcome = await commentIncidentIn(r, actor, code, text, now);
       break;
   }
-  if (!outcome.ok) return reply(r, ev, outcome.message, now);
+  if (!outcome.ok) {
+    if (ev.button) verdict.alert = outcome.message;
+    else await reply(r, ev, outcome.message, now);
+    return;
+  }
   // The group was told by the use case; a private chat also gets the answer.
   if (ev.chatType === "private") await reply(r, ev, outcome.notice, now);
 }

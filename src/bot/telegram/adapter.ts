@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
 import type { Update } from "telegraf/types";
 import { cleanChatName, cleanChatText, outboundText } from "../clean.js";
-import type { ChatButton, ChatEvent } from "../conversation.js";
+import type { ChatButton, ChatEvent, ChatVerdict } from "../conversation.js";
 import { type ChatTransport, ReactionRefusedError, RetryAfterError } from "../delivery.js";
 import { htmlParts, sleep } from "../pacing.js";
 import { secretsEqual } from "../secret.js";
@@ -99,7 +99,8 @@ function mediaOf(m: object): ChatEvent["media"] {
  */
 export function createTelegramBot(
   settings: TelegramSettings,
-  onEvent: (ev: ChatEvent) => Promise<void>,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler with nothing to say back returns nothing
+  onEvent: (ev: ChatEvent) => Promise<ChatVerdict | void>,
   log: (event: string, fields?: Record<string, unknown>) => void,
 ): Telegraf {
   const bot = new Telegraf(
@@ -109,14 +110,33 @@ export function createTelegramBot(
   bot.on([...TELEGRAM_UPDATES], async (ctx) => {
     const ev = toChatEvent(ctx.update, ctx.me);
     if (!ev) return;
-    await onEvent(ev);
-    if ("callback_query" in ctx.update) await ctx.answerCbQuery().catch(() => undefined);
+    const verdict = await onEvent(ev);
+    // Every press is answered (the button stops spinning); a refused one with the refusal, as an alert only the
+    // presser sees, here and not through the outbox: Telegram takes the answer only within seconds of the press.
+    if ("callback_query" in ctx.update) {
+      const alert = verdict ? verdict.alert : undefined;
+      await (alert ? ctx.answerCbQuery(alertText(alert), { show_alert: true }) : ctx.answerCbQuery()).catch(
+        (err: Error) =>
+          log("telegram-callback-answer-failed", {
+            updateId: ctx.update.update_id,
+            message: err.message.replaceAll(bot.telegram.token, "***"),
+          }),
+      );
+    }
   });
   bot.catch((err, ctx) => {
     log("telegram-update-failed", { updateId: ctx.update.update_id, message: (err as Error).message });
     throw err;
   });
   return bot;
+}
+
+/** A callback's answer holds at most 200 characters: a longer refusal is cut at a word, with «…». */
+export function alertText(text: string, max = 200): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 /** The updates the desk reads: messages, their edits (a report corrected after it was sent), button presses. */

@@ -70,7 +70,7 @@ export function zaloTransport(client: ZaloClient, groupChatId: string): ChatTran
  */
 export async function pollZalo(
   client: ZaloClient,
-  onEvent: (ev: ChatEvent) => Promise<void>,
+  onEvent: (ev: ChatEvent) => Promise<unknown>, // Zalo has no buttons: nothing to answer a press with
   signal: AbortSignal,
   log: (event: string, fields?: Record<string, unknown>) => void,
   botName?: string,
@@ -116,7 +116,7 @@ export async function pollZalo(
 export function zaloWebhookServer(
   secret: string,
   path: string,
-  onEvent: (ev: ChatEvent) => Promise<void>,
+  onEvent: (ev: ChatEvent) => Promise<unknown>, // Zalo has no buttons: nothing to answer a press with
   log: (event: string, fields?: Record<string, unknown>) => void,
   botName?: string,
 ): Server {

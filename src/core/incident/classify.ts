@@ -49,8 +49,37 @@ const ABBREVIATIONS: Record<string, string> = {
   hem: "khong",
 };
 
-/** Phrases that name a fault without doubt, folded. Matched longest first; a matched span is used up. */
-const STRONG: Record<Fault, string[]> = {
+/**
+ * Phrases that name a thing, not something wrong with it, folded: they route a report that says something is wrong
+ * («mạng WAN chập chờn»), but beside what works («âm thanh hình ảnh tốt», «đường truyền ổn định») they say nothing is.
+ */
+const THING_PHRASES: Record<Fault, string[]> = {
+  power: ["dien luoi", "aptomat", "ups", "luu dien", "nguon dien", "may phat", "dien du phong"],
+  network: [
+    "mang wan",
+    "wan",
+    "internet",
+    "vpn",
+    "ping",
+    "duong truyen",
+    "ket noi",
+    "tin hieu",
+    "cuoc goi",
+    // The line and the gear that carries it: a cut cable or a dead router stops the link, the WAN duty's.
+    "cap quang",
+    "cap mang",
+    "day mang",
+    "router",
+    "modem",
+    "switch",
+  ],
+  equipment: ["hdmi"],
+  audio: ["am thanh", "mic"],
+  video: ["bo cuc", "layout", "chia man hinh", "mau hinh", "chat luong hinh"],
+};
+
+/** Phrases that name a fault without doubt, folded. */
+const FAULT_PHRASES: Record<Fault, string[]> = {
   power: [
     "mat dien",
     "cup dien",
@@ -58,19 +87,12 @@ const STRONG: Record<Fault, string[]> = {
     "dien bi cat",
     "chap dien",
     "dien chap chon",
-    "dien luoi",
     "khong co dien",
     "co dien lai",
     "nhay aptomat",
-    "aptomat",
-    "ups",
-    "luu dien",
     "sut ap",
     "mat nguon",
-    "nguon dien",
     "sap nguon",
-    "may phat",
-    "dien du phong",
   ],
   network: [
     "rot mang",
@@ -78,16 +100,8 @@ const STRONG: Record<Fault, string[]> = {
     "dut mang",
     "mang cham",
     "mang yeu",
-    "mang wan",
-    "wan",
-    "internet",
-    "vpn",
-    "ping",
     "mat goi",
     "packet loss",
-    "duong truyen",
-    "ket noi",
-    "tin hieu",
     "chap chon",
     "lag",
     "giat",
@@ -101,7 +115,6 @@ const STRONG: Record<Fault, string[]> = {
     "bi ngat",
     "ngat ket noi",
     "call failed",
-    "cuoc goi",
     "goi khong duoc",
     "khong goi duoc",
     "khong vao duoc",
@@ -127,14 +140,8 @@ const STRONG: Record<Fault, string[]> = {
     "mat het ca tieng va hinh",
     "tieng hinh mat",
     "hinh tieng mat",
-    // The line and the gear that carries it: a cut cable or a dead router stops the link, the WAN duty's.
+    // A cut cable stops the link, the WAN duty's (the cables and the gear themselves are THING_PHRASES).
     "dut cap",
-    "cap quang",
-    "cap mang",
-    "day mang",
-    "router",
-    "modem",
-    "switch",
     // Thrown out of the room, in the English staff borrow.
     "bi out",
     "out ra",
@@ -149,7 +156,6 @@ const STRONG: Record<Fault, string[]> = {
     "treo may",
     "man hinh khong bat",
     "man hinh bi hong",
-    "hdmi",
     "no signal",
   ],
   audio: [
@@ -176,8 +182,6 @@ const STRONG: Record<Fault, string[]> = {
     "bi vang tieng",
     "rit",
     "u u",
-    "am thanh",
-    "mic",
     "tieng bi tre",
     "tieng on",
     "tieng bi lap",
@@ -185,9 +189,6 @@ const STRONG: Record<Fault, string[]> = {
     "dut quang",
   ],
   video: [
-    "bo cuc",
-    "layout",
-    "chia man hinh",
     "nguoc",
     "bi lat",
     "lat nguoc",
@@ -206,7 +207,6 @@ const STRONG: Record<Fault, string[]> = {
     "den xi",
     "hinh bi xanh",
     "sai mau",
-    "mau hinh",
     "hinh toi",
     "toi qua",
     "hinh bi meo",
@@ -214,10 +214,12 @@ const STRONG: Record<Fault, string[]> = {
     "keo dan",
     "vo hat",
     "hinh bi soc",
-    "chat luong hinh",
     "hinh ben em khong len",
   ],
 };
+
+/** What names a thing and no fault (see THING_PHRASES). */
+const THINGS = new Set(Object.values(THING_PHRASES).flat());
 
 /** Loss of sound and loss of picture: both at once is the link, not two faults (routed to WAN). */
 const SOUND_LOST = ["mat tieng", "mat am thanh", "khong nghe", "khong co tieng"];
@@ -254,9 +256,12 @@ const WEAK: Record<Fault, string[]> = {
   video: ["hinh", "camera"],
 };
 
-/** Asking how things work rather than reporting a fault (Điều 12: registration questions go to the desk). */
+/**
+ * Asking how things work rather than reporting a fault (Điều 12: registration questions go to the desk). «hỏi về»,
+ * «muốn hỏi»: «hơi» (a bit) folds to «hoi» too, but is never followed by these.
+ */
 const QUESTION =
-  /\b(cho (em |e |minh |anh |chi )?hoi|xin hoi|thu tuc|quy trinh|huong dan|mau dang ky|dang ky|cam on|so dien thoai)\b/;
+  /\b(cho (em |e |minh |anh |chi )?hoi|xin hoi|(muon|can) hoi|hoi (ve|them)|thu tuc|quy trinh|huong dan|mau dang ky|dang ky|cam on|so dien thoai)\b/;
 
 /**
  * A message saying things work: the answer to the technical check (Điều 12.2b) or the news that a fault is over
@@ -272,6 +277,9 @@ const ALL_WELL = [
   /\b(thiet bi|may|he thong|phong hop)( [a-z0-9]+){0,2} (san sang|hoat dong binh thuong|chay tot)\b/,
   /\bdang (ket noi|vao phong|goi vao)\b/,
   /\b(test|thu|kiem tra|tat|bat|tat het|bat len) (mic|am thanh|loa|camera)\b/,
+  // A check of the link, planned or said («kiểm tra kết nối lúc 8h», «8h test đường truyền»): no fault, unless it
+  // asks for help («kiểm tra kết nối giúp em»: something is wrong, the desk asks what).
+  /^(?!.* (giup|ho|gap) |.* voi( a| nhe| nha)? $).* (kiem tra|test|thu|chay thu)( lai)? (ket noi|duong truyen|mang|wan|internet|tin hieu|vpn|ping|hinh anh|ky thuat)\b/,
   // An instruction to every endpoint: «mọi người tắt mic khi không phát biểu».
   /\b(moi nguoi|cac diem cau|cac dau cau|de nghi)( [a-z0-9]+){0,3} (tat|bat|kiem tra|chu y|luu y|giu|chuan bi)\b/,
 ];
@@ -365,7 +373,8 @@ let vocabulary: Set<string> | null = null;
 function known(word: string): boolean {
   vocabulary ??= new Set(
     [
-      ...Object.values(STRONG).flat(),
+      ...Object.values(FAULT_PHRASES).flat(),
+      ...Object.values(THING_PHRASES).flat(),
       ...Object.values(WEAK).flat(),
       ...Object.values(ABBREVIATIONS),
       ...(DEVICE.source.match(/[a-z]{2,}/g) ?? []),
@@ -400,8 +409,13 @@ function repaired(word: string): string {
   return word;
 }
 
-const PHRASES: [Fault, string][] = (Object.entries(STRONG) as [Fault, string[]][])
-  .flatMap(([c, ps]) => ps.map((p) => [c, p] as [Fault, string]))
+/** Every phrase that decides a class, a fault's or a thing's: matched longest first; a matched span is used up. */
+const PHRASES: [Fault, string][] = [FAULT_PHRASES, THING_PHRASES]
+  .flatMap((table) =>
+    (Object.entries(table) as [Fault, string[]][]).flatMap(([c, ps]) =>
+      ps.map((p) => [c, p] as [Fault, string]),
+    ),
+  )
   .sort((a, b) => b[1].length - a[1].length);
 
 /** The fault a report describes, by the phrases endpoint staff use; `other` for questions and chatter. */
@@ -420,42 +434,7 @@ export function classify(text: string): FaultCategory {
 /** A message ending as a yes-or-no question: «… chưa ạ», «… không nhỉ», «… được chưa». */
 const ASKS = /\b(chua|khong|ko|chu)( (a|nhi|vay|ha|nhe|the|anh|chi|em|oi))* $/;
 
-/**
- * Phrases that name a thing, not something wrong with it: they route a report that says something is wrong, but
- * beside what works («âm thanh hình ảnh tốt», «đường truyền ổn định») they say nothing is.
- */
-const THINGS = new Set([
-  "dien luoi",
-  "aptomat",
-  "ups",
-  "luu dien",
-  "nguon dien",
-  "may phat",
-  "dien du phong",
-  "mang wan",
-  "wan",
-  "internet",
-  "vpn",
-  "ping",
-  "duong truyen",
-  "ket noi",
-  "tin hieu",
-  "cuoc goi",
-  "cap quang",
-  "cap mang",
-  "day mang",
-  "router",
-  "modem",
-  "switch",
-  "hdmi",
-  "am thanh",
-  "mic",
-  "bo cuc",
-  "layout",
-  "chia man hinh",
-  "chat luong hinh",
-  "mau hinh",
-]);
+const isThing = (phrase: string) => THINGS.has(phrase);
 
 /**
  * The fault `said` names; with `faultsOnly`, only by phrases that say something is wrong (no thing named alone, no
@@ -465,15 +444,19 @@ function faultIn(said: string, faultsOnly = false): FaultCategory {
   let rest = said;
   const found = new Set<Fault>();
   const matched: string[] = [];
+  // A device or a pattern read names something wrong with it; a phrase may name only a thing.
+  let shaped = false;
   const device = rest.match(DEVICE);
   if (device) {
     found.add("equipment");
+    shaped = true;
     rest = rest.replace(device[0], " | ");
   }
   for (const [category, re] of PATTERNS) {
     const m = rest.match(re);
     if (m) {
       found.add(category);
+      shaped = true;
       rest = rest.replace(m[0], " | ");
     }
   }
@@ -490,6 +473,9 @@ function faultIn(said: string, faultsOnly = false): FaultCategory {
     found.add("network");
   }
   const primary = PRIMARY_ORDER.find((c) => found.has(c));
+  // «cho hỏi về mạng WAN của sở»: a question that only names a thing, and says nothing is wrong with it.
+  if (primary && !shaped && matched.every(isThing) && QUESTION.test(said) && !WRONG.test(said))
+    return "other";
   if (primary) return primary;
   if (faultsOnly || QUESTION.test(rest)) return "other";
   for (const c of PRIMARY_ORDER) {
