@@ -294,9 +294,18 @@ ${SIGNATURE}`);
     expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008).");
   });
 
-  it("a disclaimer naming «mật» still fails closed (Điều 5.2)", async () => {
+  // An agency's mail system puts its disclaimer under every mail: read as a mark, it held every booking of that
+  // agency as secret (Điều 5.2 marks sessions, not mail systems). A mark in the form itself still counts.
+  const DISCLAIMER = "\nCẢNH BÁO BẢO MẬT: Nội dung thư này là tài liệu mật, chỉ dành cho người nhận.";
+  it("a disclaimer after the form is no mark of the session", async () => {
+    const { answer } = await sendAsClerk(`${FORM("từ 9h00 đến 11h00 ngày 10/12/2026")}${DISCLAIMER}`);
+    expect(answer).not.toContain("Phiên họp có nội dung mật");
+    expect(answer).toContain("Nội dung: Giao ban công tác tháng 12.");
+  });
+
+  it("«Độ mật: Mật» in the form above the same disclaimer still fails closed (Điều 5.2)", async () => {
     const { answer } = await sendAsClerk(
-      `${FORM("từ 9h00 đến 11h00 ngày 10/12/2026")}\nCẢNH BÁO BẢO MẬT: Nội dung thư này là tài liệu mật, chỉ dành cho người nhận.`,
+      `${FORM("từ 9h00 đến 11h00 ngày 10/12/2026")}- Độ mật: Mật\n${DISCLAIMER}`,
     );
     expect(answer).toContain("Phiên họp có nội dung mật");
   });

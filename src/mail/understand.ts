@@ -3,6 +3,7 @@ import type { BookingRequest, Contact, RequiredField } from "../core/booking/typ
 import { REQUIRED_FIELDS } from "../core/booking/types.js";
 import { isoWeekday, localDateOf, localTimeOf } from "../core/calendar/zone.js";
 import { type DirectoryMatcher, scanForm } from "../core/directory/matcher.js";
+import { withoutDisclaimer } from "../core/text/disclaimer.js";
 import { fold, nfc, normalizePhone } from "../core/text/fold.js";
 import { withoutLetterHead } from "../core/text/letter.js";
 import {
@@ -695,8 +696,9 @@ export function understand(
   facts: Pick<MailFacts, "text" | "subject" | "date"> & { alternatives?: string[]; signature?: string },
   ctx: UnderstandContext,
 ): ParsedBooking {
+  // A mail system's disclaimer under the booking («… thông tin mật, nếu nhận nhầm xin xoá») says nothing of it.
   const texts = [facts.text, ...(facts.alternatives ?? []).filter((t) => t !== facts.text)].map((t) =>
-    withEnglishHours(withoutLetterHead(t)),
+    withEnglishHours(withoutLetterHead(withoutDisclaimer(t))),
   );
   let best: ParsedBooking | null = null;
   let bestText = "";
