@@ -335,6 +335,18 @@ describe("one mail asking for two sessions books the first and says the second b
     expect(answer).toContain("Thời gian: 08:00–11:30 Thứ Năm, 10/12/2026.");
     expect(answer).toContain("Lưu ý: thư ghi thêm một phiên lúc 14:00–17:00");
   });
+
+  it("«Buổi sáng 8h00 … điểm cầu X; buổi chiều 14h00 … điểm cầu Y»: the answer names each session's endpoints", async () => {
+    const { booking, answer } = await sendAsClerk(
+      "Sở Công Thương đăng ký họp trực tuyến giao ban công tác tháng 12 ngày 10/12/2026. Buổi sáng 8h00 họp tại điểm cầu UBND phường Ba Đình; buổi chiều 14h00 họp tại điểm cầu UBND phường Đống Đa. Liên hệ: Lâm Thị Ngọc 0983 210 456.",
+    );
+    // Both wards were booked into the morning session, and the afternoon's was said back with no endpoint.
+    expect(booking?.status).toBe("confirmed");
+    expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Ba Đình (CX-00004).");
+    expect(answer).toContain(
+      "Lưu ý: thư ghi thêm một phiên lúc 14:00 với điểm cầu Phường Đống Đa; lịch này chỉ xếp phiên 08:00–10:00 với điểm cầu Phường Ba Đình, đề nghị gửi đăng ký riêng cho phiên còn lại.",
+    );
+  });
 });
 
 describe("a dispatch pasted from Word keeps its letterhead out of the booking", () => {
