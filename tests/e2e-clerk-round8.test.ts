@@ -294,9 +294,18 @@ ${SIGNATURE}`);
     expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008).");
   });
 
-  it("a disclaimer naming «mật» still fails closed (Điều 5.2)", async () => {
+  // An agency's mail system puts its disclaimer under every mail: read as a mark, it held every booking of that
+  // agency as secret (Điều 5.2 marks sessions, not mail systems). A mark in the form itself still counts.
+  const DISCLAIMER = "\nCẢNH BÁO BẢO MẬT: Nội dung thư này là tài liệu mật, chỉ dành cho người nhận.";
+  it("a disclaimer after the form is no mark of the session", async () => {
+    const { answer } = await sendAsClerk(`${FORM("từ 9h00 đến 11h00 ngày 10/12/2026")}${DISCLAIMER}`);
+    expect(answer).not.toContain("Phiên họp có nội dung mật");
+    expect(answer).toContain("Nội dung: Giao ban công tác tháng 12.");
+  });
+
+  it("«Độ mật: Mật» in the form above the same disclaimer still fails closed (Điều 5.2)", async () => {
     const { answer } = await sendAsClerk(
-      `${FORM("từ 9h00 đến 11h00 ngày 10/12/2026")}\nCẢNH BÁO BẢO MẬT: Nội dung thư này là tài liệu mật, chỉ dành cho người nhận.`,
+      `${FORM("từ 9h00 đến 11h00 ngày 10/12/2026")}- Độ mật: Mật\n${DISCLAIMER}`,
     );
     expect(answer).toContain("Phiên họp có nội dung mật");
   });
@@ -325,6 +334,18 @@ describe("one mail asking for two sessions books the first and says the second b
     expect(booking?.status).toBe("confirmed");
     expect(answer).toContain("Thời gian: 08:00–11:30 Thứ Năm, 10/12/2026.");
     expect(answer).toContain("Lưu ý: thư ghi thêm một phiên lúc 14:00–17:00");
+  });
+
+  it("«Buổi sáng 8h00 … điểm cầu X; buổi chiều 14h00 … điểm cầu Y»: the answer names each session's endpoints", async () => {
+    const { booking, answer } = await sendAsClerk(
+      "Sở Công Thương đăng ký họp trực tuyến giao ban công tác tháng 12 ngày 10/12/2026. Buổi sáng 8h00 họp tại điểm cầu UBND phường Ba Đình; buổi chiều 14h00 họp tại điểm cầu UBND phường Đống Đa. Liên hệ: Lâm Thị Ngọc 0983 210 456.",
+    );
+    // Both wards were booked into the morning session, and the afternoon's was said back with no endpoint.
+    expect(booking?.status).toBe("confirmed");
+    expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Ba Đình (CX-00004).");
+    expect(answer).toContain(
+      "Lưu ý: thư ghi thêm một phiên lúc 14:00 với điểm cầu Phường Đống Đa; lịch này chỉ xếp phiên 08:00–10:00 với điểm cầu Phường Ba Đình, đề nghị gửi đăng ký riêng cho phiên còn lại.",
+    );
   });
 });
 

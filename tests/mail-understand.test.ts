@@ -196,6 +196,90 @@ describe("endpoints, contacts and flags", () => {
   });
 });
 
+/**
+ * Two sessions in one mail, each naming its own endpoints: the booked (first) session keeps the endpoints of its own
+ * words, the other's are said back with it; names said once for all sessions stay with all. Labelled: the mail,
+ * the booked session's endpoints, what the answer must say, and why.
+ */
+const INTRO = "Sở Công Thương đăng ký họp trực tuyến giao ban công tác tháng 12 ngày 10/12/2026.";
+const CONTACT = "Liên hệ: Lâm Thị Ngọc 0983 210 456.";
+const SESSION_CASES: [string, string[], string, string][] = [
+  [
+    `${INTRO} Buổi sáng 8h00 họp tại điểm cầu UBND phường Ba Đình; buổi chiều 14h00 họp tại điểm cầu UBND phường Đống Đa.\n${CONTACT}`,
+    ["Phường Ba Đình"],
+    "thư ghi thêm một phiên lúc 14:00 với điểm cầu Phường Đống Đa; lịch này chỉ xếp phiên 08:00–10:00 với điểm cầu Phường Ba Đình",
+    "«; buổi chiều»: each session its own ward",
+  ],
+  [
+    "Sở Công Thương đăng ký họp trực tuyến giao ban công tác tháng 12 ngày 10/12/2026, buổi sáng 8h00 với điểm cầu UBND phường Ba Đình, buổi chiều 14h00 với điểm cầu UBND phường Đống Đa, UBND phường Giảng Võ. " +
+      CONTACT,
+    ["Phường Ba Đình"],
+    "thư ghi thêm một phiên lúc 14:00 với điểm cầu Phường Đống Đa, Phường Giảng Võ; lịch này chỉ xếp phiên 08:00–10:00 với điểm cầu Phường Ba Đình",
+    "«, buổi chiều 14h00»: a comma and a part of the day open the second session",
+  ],
+  [
+    `Sở Công Thương đăng ký họp trực tuyến giao ban tháng 12 với điểm cầu UBND phường Ngọc Hà ngày 10/12/2026. Buổi sáng từ 8h00 đến 11h00 tại điểm cầu P. Ba Đình; buổi chiều từ 14h00 đến 16h00 tại điểm cầu P. Đống Đa. ${CONTACT}`,
+    ["Phường Ngọc Hà", "Phường Ba Đình"],
+    "thư ghi thêm một phiên lúc 14:00–16:00 với điểm cầu Phường Ngọc Hà, Phường Đống Đa; lịch này chỉ xếp phiên 08:00–11:00 với điểm cầu Phường Ngọc Hà, Phường Ba Đình",
+    "a ward named before both sessions is with both",
+  ],
+  [
+    `Kính gửi Trung tâm,\n\nSở Công Thương đăng ký họp trực tuyến:\n- Nội dung: Giao ban công tác tháng 12\n- Thời gian:\n  + Buổi sáng: từ 8h00 đến 11h30 ngày 10/12/2026 tại điểm cầu UBND phường Ba Đình\n  + Buổi chiều: từ 14h00 đến 17h00 ngày 10/12/2026 tại điểm cầu UBND phường Đống Đa\n- ${CONTACT}`,
+    ["Phường Ba Đình"],
+    "thư ghi thêm một phiên lúc 14:00–17:00 với điểm cầu Phường Đống Đa; lịch này chỉ xếp phiên 08:00–11:30 với điểm cầu Phường Ba Đình",
+    "a form's «+ Buổi sáng:» / «+ Buổi chiều:» lines, each with its ward",
+  ],
+  [
+    `${INTRO} Buổi sáng 8h00 họp tại điểm cầu UBND quận Ba Đình; buổi chiều 14h00 họp tại điểm cầu UBND quận Đống Đa.\n${CONTACT}`,
+    [],
+    "thư ghi thêm một phiên lúc 14:00 với điểm cầu «UBND quận Đống Đa»; lịch này chỉ xếp phiên 08:00–10:00 với điểm cầu «UBND quận Ba Đình»",
+    "names the directory does not know are split the same way",
+  ],
+  [
+    `${INTRO.replace(".", ":")} buổi sáng từ 9h00 đến 11h00 và buổi chiều từ 14h00 đến 16h00, điểm cầu UBND phường Ngọc Hà. ${CONTACT}`,
+    ["Phường Ngọc Hà"],
+    "thư ghi thêm một phiên lúc 14:00–16:00; lịch này chỉ xếp phiên 09:00–11:00, đề nghị",
+    "a ward after both sessions' hours is said once for all",
+  ],
+  [
+    `${INTRO} Buổi sáng 8h00 họp tại điểm cầu UBND phường Ba Đình; buổi chiều 14h00 họp nội bộ. ${CONTACT}`,
+    ["Phường Ba Đình"],
+    "thư chỉ ghi điểm cầu ở một phiên; lịch này hiểu là các phiên cùng các điểm cầu Phường Ba Đình, nếu không đúng, đề nghị trả lời ghi rõ điểm cầu của từng phiên.",
+    "ambiguous: only one session names endpoints, and the answer says what was understood",
+  ],
+];
+
+describe("two sessions in one mail, each with its own endpoints", () => {
+  it.each(SESSION_CASES.map(([body, booked, said, why]) => [why, body, booked, said] as const))(
+    "%s",
+    async (_why, body, booked, said) => {
+      const p = await parse(body);
+      expect(p.participants).toEqual(booked.map(codeOf));
+      expect(p.warnings.join("\n")).toContain(said);
+    },
+  );
+
+  it("a list said once under «Điểm cầu:» stays with every session", async () => {
+    const p = await parse(
+      "- Cơ quan chủ trì: Sở Công Thương\n- Nội dung: Giao ban công tác tháng 12\n- Thời gian:\n  + Buổi sáng: từ 8h00 đến 11h30 ngày 10/12/2026\n  + Buổi chiều: từ 14h00 đến 17h00 ngày 10/12/2026\n- Điểm cầu: UBND phường Ngọc Hà, UBND phường Giảng Võ\n- Liên hệ: Lâm Thị Ngọc, 0983 210 456",
+    );
+    expect(p.participants).toEqual([codeOf("Phường Ngọc Hà"), codeOf("Phường Giảng Võ")]);
+    expect(p.warnings).toEqual([
+      "thư ghi thêm một phiên lúc 14:00–17:00; lịch này chỉ xếp phiên 08:00–11:30, đề nghị gửi đăng ký riêng cho phiên còn lại.",
+    ]);
+  });
+
+  it("a secret session's note names no endpoint (Điều 5.2)", async () => {
+    const p = await parse(
+      `(Mật) ${INTRO} Buổi sáng 8h00 họp tại điểm cầu UBND phường Ba Đình; buổi chiều 14h00 họp tại điểm cầu UBND phường Đống Đa.\n${CONTACT}`,
+    );
+    expect(p.secret).toBe(true);
+    expect(p.participants).toEqual([codeOf("Phường Ba Đình")]);
+    expect(p.warnings.join("\n")).not.toMatch(/Ba Đình|Đống Đa/);
+    expect(p.warnings.join("\n")).toContain("mỗi phiên ghi điểm cầu riêng");
+  });
+});
+
 describe("forwarded mail, replies and automatic mail", () => {
   it("reads the forwarded part and ignores quoted history", () => {
     const fwd = cleanBody(

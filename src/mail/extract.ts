@@ -416,8 +416,9 @@ export function signatureOf(body: string): string {
  * Lines of a signature that read as a booking when no «Trân trọng,» or «--» sets the signature apart:
  * office hours («Giờ làm việc: 8h00-17h00 từ thứ Hai đến thứ Sáu» booked 08:00–17:00 next Monday, and moved a
  * confirmed session there from a thank-you in its thread), an address («Số 12 Lê Lai, phường Hoàn Kiếm» invited
- * the ward). A disclaimer («… có thể chứa thông tin mật, nếu nhận nhầm …») stays: Điều 5.2 fails closed, and
- * tests/security/secret-detection.test.ts has the desk ask about it.
+ * the ward). A disclaimer («… có thể chứa thông tin mật, nếu nhận nhầm …») stays in the text: the understanding
+ * discounts it only as a footer after the booking (src/core/text/disclaimer.ts), so that Điều 5.2 still fails
+ * closed on a mark in the booking itself (tests/security/secret-detection.test.ts).
  */
 const FOOTER_LINE = [
   /^[ \t]*(?:giờ làm việc|thời gian làm việc|lịch làm việc|giờ hành chính|office hours|working hours)\s*:/i,

@@ -3,6 +3,7 @@ import type { BookingRequest, Contact, RequiredField } from "../core/booking/typ
 import { REQUIRED_FIELDS } from "../core/booking/types.js";
 import { isoWeekday, localDateOf, localTimeOf } from "../core/calendar/zone.js";
 import { type DirectoryMatcher, scanForm } from "../core/directory/matcher.js";
+import { withoutDisclaimer } from "../core/text/disclaimer.js";
 import { fold, nfc, normalizePhone } from "../core/text/fold.js";
 import { withoutLetterHead } from "../core/text/letter.js";
 import {
@@ -309,6 +310,121 @@ function listedAfterMention(text: string): string[] {
   return out;
 }
 
+/** Endpoints as the answer names them: the directory's names, then the names it did not know, as written. */
+function namesOf(matcher: DirectoryMatcher, list: Pick<ParticipantList, "codes" | "unresolved">): string {
+  const names = [...list.codes.map((c) => matcher.nameOf(c) ?? c), ...list.unresolved.map((u) => `«${u}»`)];
+  return names.length ? names.join(", ") : "(chưa rõ)";
+}
+
+/** A part of the day or a joint that opens another session's words: «; buổi chiều», «, 14h00», «và chiều». */
+const SESSION_JOINT = /[;,\n]|\s(?:va|con|hoac)\s|\b(?:buoi\s+(?:sang|trua|chieu|toi)|sang|trua|chieu)\b/g;
+/** The end of a sentence: a line break, «;», or a full stop that is no unit's abbreviation («P.», «TT.»). */
+const SENTENCE_END = /\n|;|(?<!(?:^|[^a-z])(?:p|x|q|h|tt|tx|tp))\.(?=\s|$)/g;
+
+/**
+ * The endpoints of each of two sessions a mail's prose asks for («Buổi sáng 8h00 họp tại điểm cầu X; buổi chiều
+ * 14h00 họp tại điểm cầu Y»). A session's words run from the start of the sentence (or part of the day) with its
+ * hour to the next session's part of the day, and the other's to the end of its sentence; what lies outside both
+ * is said for all. `split` when each session names endpoints of its own: each keeps its own and those said for
+ * all. Null when neither does (names said once apply to all sessions); otherwise (one session names some, the other
+ * none) it is ambiguous, and all apply to all as before.
+ */
+function endpointsBySession(
+  matcher: DirectoryMatcher,
+  prose: string,
+  first: { hour: number; minute: number },
+  other: { hour: number; minute: number },
+  hostEndpoints: Set<string>,
+): { split: boolean; first: ParticipantList; other: ParticipantList } | null {
+  const folded = foldKeepingIndex(prose);
+  const times = findTimes(folded);
+  const same = (a: TimeOfDay, b: { hour: number; minute: number }) =>
+    a.hour === b.hour && a.minute === b.minute;
+  const one = times.find((t) => same(t, first));
+  const two = one && times.find((t) => t.index > one.index && same(t, other));
+  if (!one || !two) return null;
+  const lastBefore = (re: RegExp, from: number, to: number) => {
+    let at = -1;
+    for (const m of folded.slice(from, to).matchAll(re)) at = from + m.index;
+    return at;
+  };
+  // The first session's words open at its part of the day («Buổi sáng 8h00») or at its sentence's start.
+  const sentence = lastBefore(SENTENCE_END, 0, one.index) + 1;
+  const part = /\b(?:buoi\s+(?:sang|trua|chieu|toi)|sang|trua|chieu)\b[^\n;.]*$/.exec(
+    folded.slice(sentence, one.index),
+  );
+  const from1 = part ? sentence + part.index : sentence;
+  const joint = lastBefore(SESSION_JOINT, one.index + 1, two.index);
+  if (joint < 0) return null;
+  SENTENCE_END.lastIndex = two.index;
+  let end2 = SENTENCE_END.exec(folded)?.index ?? prose.length;
+  SENTENCE_END.lastIndex = 0;
+  // «… và buổi chiều từ 14h00 đến 16h00, điểm cầu UBND phường Ngọc Hà»: names after a comma that closes the last
+  // session's hours are said for all sessions.
+  let last = two;
+  for (const t of times)
+    if (
+      t.index > last.index &&
+      /^[^,;.\n]{0,20}?(?:[-–]|\bden\b)\s*$/.test(folded.slice(last.index, t.index))
+    )
+      last = t;
+  const hour = /^\d{1,2}\s*(?:h|g|gio|:)?\s*\d{0,2}\s*(?:phut)?(?:\s*(?:sang|trua|chieu|toi))?\s*,/.exec(
+    folded.slice(last.index),
+  );
+  if (hour && last.index + hour[0].length <= end2) end2 = last.index + hour[0].length - 1;
+  const blank = (a: number, b: number) => " ".repeat(b - a);
+  const own1 = proseEndpoints(matcher, prose.slice(from1, joint), hostEndpoints);
+  const own2 = proseEndpoints(matcher, prose.slice(joint, end2), hostEndpoints);
+  const common = proseEndpoints(
+    matcher,
+    prose.slice(0, from1) + blank(from1, end2) + prose.slice(end2),
+    hostEndpoints,
+  );
+  const has = (l: ParticipantList) => l.codes.length + l.unresolved.length > 0;
+  if (!has(own1) && !has(own2)) return null;
+  const merged = (a: ParticipantList, b: ParticipantList): ParticipantList => ({
+    codes: [...new Set([...a.codes, ...b.codes])],
+    unresolved: [...new Set([...a.unresolved, ...b.unresolved])],
+    suggestions: { ...a.suggestions, ...b.suggestions },
+  });
+  return { split: has(own1) && has(own2), first: merged(common, own1), other: merged(common, own2) };
+}
+
+/**
+ * Every endpoint a stretch of prose names but the host's, in order: the directory's names, the names after a typed
+ * one, and the units it names by type (those the directory does not know are reported, never dropped).
+ */
+function proseEndpoints(
+  matcher: DirectoryMatcher,
+  prose: string,
+  hostEndpoints: Set<string>,
+): ParticipantList {
+  const out: ParticipantList = { codes: [], unresolved: [], suggestions: {} };
+  // "Kế hoạch số 12/KH-UBND của UBND Thành phố": the author of a cited document is not invited.
+  const folded = scanForm(prose);
+  for (const hit of matcher.scan(prose))
+    if (
+      !hostEndpoints.has(hit.code) &&
+      !/\b(?:cua|theo)\s$/.test(folded.slice(Math.max(0, hit.index - 6), hit.index + 1)) &&
+      !helpedAt(folded, hit.index + 1)
+    )
+      out.codes.push(hit.code);
+  // Names after a typed one («phường Ngọc Hà, Ba Đình») count when the directory knows them with that type;
+  // a guess that fails («phường Ngọc Hà, Sở Y tế» → «phường Sở Y») is dropped, the scan has the real name.
+  for (const listed of listedAfterMention(prose))
+    for (const c of matcher.resolve(listed).codes)
+      if (!hostEndpoints.has(c) && !out.codes.includes(c)) out.codes.push(c);
+  for (const mention of unitMentions(prose)) {
+    const r = matcher.resolve(mention);
+    // "P. Ngọc Hà" escapes the scan, which looks for whole names.
+    for (const c of r.codes) if (!hostEndpoints.has(c) && !out.codes.includes(c)) out.codes.push(c);
+    if (r.codes.length || out.unresolved.includes(mention)) continue;
+    out.unresolved.push(mention);
+    out.suggestions[mention] = r.suggestions;
+  }
+  return out;
+}
+
 const PHONE_RE = /(?:\+84[\s.]?|\b0)\d(?:[\s.-]?\d){7,10}\b/;
 const HONORIFIC = /^(?:(?:đồng chí|đ\/c|dong chi|ông|bà|anh|chị|ong|ba|chi)\s+)+/i;
 
@@ -584,6 +700,8 @@ function sessionsSaid(
 ): {
   end: TimeOfDay | null /** The other session's hours as written back («14:00–16:00»). */;
   other: string | null;
+  /** The other session's start, as written. */
+  otherStart?: TimeOfDay;
 } {
   // The date written right after an hour, before any other hour: «14h00 ngày 11/12».
   const ownDate = (i: number) => {
@@ -593,8 +711,9 @@ function sessionsSaid(
   };
   const between = (i: number) => folded.slice(times[i]!.index, times[i + 1]!.index);
   // Another session starts at hour i + 1: joined by «và», «;» or a new part of the day, not by a range word.
+  // «8h00 với điểm cầu X, buổi chiều 14h00 với điểm cầu Y»: «buổi chiều» right before the hour opens a session.
   const startsAnother = (i: number) =>
-    /\s(?:va|hoac)\s|;|\b(?:sang|chieu|toi)\s+(?:cung ngay|ngay|tu|luc)\b/.test(
+    /\s(?:va|hoac)\s|;|\b(?:sang|chieu|toi)\s+(?:cung ngay|ngay|tu|luc)\b|\bbuoi\s+(?:sang|trua|chieu|toi)\s*(?:tu|luc|vao(?: luc)?)?\s*$/.test(
       between(i).replace(/^[^a-z]*/, " "),
     ) && !/\bden\b|\bket thuc\b|[-–]\s*$/.test(between(i));
   const isRange = (i: number) => /^[^,;.\n]{0,20}?(?:[-–]|\bden\b)\s*$/.test(between(i));
@@ -613,7 +732,11 @@ function sessionsSaid(
   if (!extra || (ownDate(next) !== null && ownDate(next) !== day)) return { end, other: null };
   const anotherRange = times[next + 1] && isRange(next) ? times[next + 1]! : null;
   if (!anotherRange && !startsAnother(next - 1)) return { end, other: null };
-  return { end, other: anotherRange ? `${hhmm(extra)}–${hhmm(anotherRange)}` : hhmm(extra) };
+  return {
+    end,
+    other: anotherRange ? `${hhmm(extra)}–${hhmm(anotherRange)}` : hhmm(extra),
+    otherStart: extra,
+  };
 }
 
 /** The words before an hour that starts or moves a session: «bắt đầu lúc», «vào lúc», «đổi sang», «dời đến». */
@@ -695,8 +818,9 @@ export function understand(
   facts: Pick<MailFacts, "text" | "subject" | "date"> & { alternatives?: string[]; signature?: string },
   ctx: UnderstandContext,
 ): ParsedBooking {
+  // A mail system's disclaimer under the booking («… thông tin mật, nếu nhận nhầm xin xoá») says nothing of it.
   const texts = [facts.text, ...(facts.alternatives ?? []).filter((t) => t !== facts.text)].map((t) =>
-    withEnglishHours(withoutLetterHead(t)),
+    withEnglishHours(withoutLetterHead(withoutDisclaimer(t))),
   );
   let best: ParsedBooking | null = null;
   let bestText = "";
@@ -815,6 +939,8 @@ function understandText(
   const unresolved: string[] = [];
   const suggestions: Record<string, string[]> = {};
   const hostEndpoints = new Set(host ? ctx.matcher.scan(host).map((h) => h.code) : []);
+  // The prose the endpoints were read from, when no labelled list gave them: two sessions may each name their own.
+  let prose: string | null = null;
   if (fields.participants) {
     const list = resolveParticipants(ctx.matcher, fields.participants);
     participants.push(...list.codes);
@@ -822,30 +948,11 @@ function understandText(
     Object.assign(suggestions, list.suggestions);
   } else {
     const contactLine = contactFromProse(text) ?? "";
-    const prose = addressesCut(contactLine ? text.replace(contactLine, " ") : text);
-    // "Kế hoạch số 12/KH-UBND của UBND Thành phố": the author of a cited document is not invited.
-    const folded = scanForm(prose);
-    for (const hit of ctx.matcher.scan(prose))
-      if (
-        !hostEndpoints.has(hit.code) &&
-        !/\b(?:cua|theo)\s$/.test(folded.slice(Math.max(0, hit.index - 6), hit.index + 1)) &&
-        !helpedAt(folded, hit.index + 1)
-      )
-        participants.push(hit.code);
-    // A unit the prose names that the directory does not know is reported, never dropped.
-    // Names after a typed one («phường Ngọc Hà, Ba Đình») count when the directory knows them with that type;
-    // a guess that fails («phường Ngọc Hà, Sở Y tế» → «phường Sở Y») is dropped, the scan has the real name.
-    for (const listed of listedAfterMention(prose))
-      for (const c of ctx.matcher.resolve(listed).codes)
-        if (!hostEndpoints.has(c) && !participants.includes(c)) participants.push(c);
-    for (const mention of unitMentions(prose)) {
-      const r = ctx.matcher.resolve(mention);
-      // "P. Ngọc Hà" escapes the scan, which looks for whole names.
-      for (const c of r.codes) if (!hostEndpoints.has(c) && !participants.includes(c)) participants.push(c);
-      if (r.codes.length || unresolved.includes(mention)) continue;
-      unresolved.push(mention);
-      suggestions[mention] = r.suggestions;
-    }
+    prose = addressesCut(contactLine ? text.replace(contactLine, " ") : text);
+    const found = proseEndpoints(ctx.matcher, prose, hostEndpoints);
+    participants.push(...found.codes);
+    unresolved.push(...found.unresolved);
+    Object.assign(suggestions, found.suggestions);
   }
 
   // «UBND quận Cầu Giấy» in a 2024 list: the unit is gone (its wards were merged and renamed), so no guess can
@@ -935,6 +1042,8 @@ function understandText(
     );
   let start: Date | null = null;
   let end: Date | null = null;
+  // A note naming each session's endpoints, and how it reads without them (a secret session's answer names none).
+  let sessionNote: { at: number; plain: string } | null = null;
   if (date && times[0]) {
     const morning = saidMorning(foldedScope);
     const at = (t: { hour: number; minute: number }) => {
@@ -959,10 +1068,43 @@ function understandText(
     // The same hours again on another day («10/12/2026 8h00 - 11h00; 11/12/2026 8h00 - 11h00») are said once, by
     // the note about the days.
     const sameHours = second.other === `${localTimeOf(start, ctx.zone)}–${localTimeOf(end, ctx.zone)}`;
-    if (second.other && !(sameHours && dates.length > 1))
-      warnings.push(
-        `thư ghi thêm một phiên lúc ${second.other}; lịch này chỉ xếp phiên ${localTimeOf(start, ctx.zone)}–${localTimeOf(end, ctx.zone)}, đề nghị gửi đăng ký riêng cho phiên còn lại.`,
-      );
+    if (second.other && !(sameHours && dates.length > 1)) {
+      const booked = `${localTimeOf(start, ctx.zone)}–${localTimeOf(end, ctx.zone)}`;
+      // «Buổi sáng 8h00 … điểm cầu UBND phường Ba Đình; buổi chiều 14h00 … điểm cầu UBND phường Đống Đa»: each
+      // session keeps the endpoints of its own words (both were booked into the first); names said once for
+      // all sessions stay with all. What was understood of each session is said back, so a wrong split is seen.
+      const each =
+        prose !== null && second.otherStart
+          ? endpointsBySession(ctx.matcher, prose, times[0], second.otherStart, hostEndpoints)
+          : null;
+      if (each?.split) {
+        participants.splice(0, participants.length, ...each.first.codes);
+        unresolved.splice(0, unresolved.length, ...each.first.unresolved);
+        for (const k of Object.keys(suggestions)) if (!unresolved.includes(k)) delete suggestions[k];
+        Object.assign(suggestions, each.first.suggestions);
+        sessionNote = {
+          at: warnings.length,
+          plain: `thư ghi thêm một phiên lúc ${second.other}; lịch này chỉ xếp phiên ${booked}, đề nghị gửi đăng ký riêng cho phiên còn lại (mỗi phiên ghi điểm cầu riêng).`,
+        };
+        warnings.push(
+          `thư ghi thêm một phiên lúc ${second.other} với điểm cầu ${namesOf(ctx.matcher, each.other)}; lịch này chỉ xếp phiên ${booked} với điểm cầu ${namesOf(ctx.matcher, each.first)}, đề nghị gửi đăng ký riêng cho phiên còn lại.`,
+        );
+      } else {
+        warnings.push(
+          `thư ghi thêm một phiên lúc ${second.other}; lịch này chỉ xếp phiên ${booked}, đề nghị gửi đăng ký riêng cho phiên còn lại.`,
+        );
+        if (each) {
+          sessionNote = {
+            at: warnings.length,
+            plain:
+              "thư chỉ ghi điểm cầu ở một phiên; lịch này hiểu là các phiên cùng các điểm cầu đã ghi, nếu không đúng, đề nghị trả lời ghi rõ điểm cầu của từng phiên.",
+          };
+          warnings.push(
+            `thư chỉ ghi điểm cầu ở một phiên; lịch này hiểu là các phiên cùng các điểm cầu ${namesOf(ctx.matcher, { codes: participants, unresolved })}, nếu không đúng, đề nghị trả lời ghi rõ điểm cầu của từng phiên.`,
+          );
+        }
+      }
+    }
   } else if (date && ctx.workday && /\b(?:ca|suot) ngay\b/.test(foldedScope)) {
     // «cả ngày 10/12»: the working day, said back in the answer for the clerk to correct.
     const [sh, sm] = ctx.workday.start.split(":").map(Number);
@@ -1035,6 +1177,8 @@ function understandText(
     warnings,
     suggestions,
   };
+  // Điều 5.2: a secret session's answer names no endpoint.
+  if (parsed.secret && sessionNote) warnings[sessionNote.at] = sessionNote.plain;
   parsed.missing = REQUIRED_FIELDS.filter((f) => {
     if (f === "host") return !parsed.host;
     if (f === "participants") return parsed.participants.length === 0 && parsed.unresolved.length === 0;

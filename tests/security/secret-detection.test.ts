@@ -118,6 +118,117 @@ describe("secret detection: a labelled list of phrasings (Điều 5.2, fails clo
   });
 });
 
+/**
+ * A mail system's disclaimer under every mail of an agency marks no session (Điều 5.2 is about the session, not the
+ * mail system): a footer after the booking content is discounted, a mark in the booking part is not. Labelled:
+ * the booking's body, the expected verdict, and why.
+ */
+const BOOKING = [
+  "Kính gửi Trung tâm,",
+  "- Cơ quan chủ trì: Sở Công Thương",
+  "- Nội dung: Giao ban công tác tháng 12",
+  "- Thời gian: 09h00 ngày 10/12/2026",
+  "- Liên hệ: Lâm Thị Ngọc, 0983 210 456",
+].join("\n");
+const DISCLAIMER =
+  "Thông tin trong thư này là tài liệu mật, chỉ dành cho người nhận. Nếu nhận nhầm, xin xoá thư.";
+const FOOTER_CASES: [string, Secrecy, string][] = [
+  [`${BOOKING}\n\n________________\n${DISCLAIMER}`, "open", "rule of underscores, then the disclaimer"],
+  [`${BOOKING}\n-----\n${DISCLAIMER}`, "open", "rule of dashes, then the disclaimer"],
+  [
+    `${BOOKING}\n-- \nLâm Thị Ngọc\nVăn phòng Sở Công Thương\nEmail này có thể chứa thông tin mật, nếu nhận nhầm xin xoá thư và báo cho người gửi.`,
+    "open",
+    "«-- » signature with the disclaimer",
+  ],
+  [
+    `${BOOKING}\n\nTrân trọng,\nLâm Thị Ngọc\n\nThư này là tài liệu mật, chỉ dành cho người nhận.\nKhông được phép sao chép, chuyển tiếp.`,
+    "open",
+    "«Trân trọng» signature, disclaimer over two lines",
+  ],
+  [
+    `${BOOKING}\n\nEmail này có thể chứa thông tin mật, nếu nhận nhầm xin vui lòng xóa thư.`,
+    "open",
+    "no marker: the last paragraph is a disclaimer (an HTML footer under an <hr>)",
+  ],
+  [
+    `${BOOKING}\n\nCONFIDENTIALITY NOTICE: This email is confidential and intended only for the recipient.\n\nThư điện tử này có thể chứa thông tin mật. Nếu nhận nhầm, đề nghị thông báo cho người gửi.`,
+    "open",
+    "English heading, then the Vietnamese disclaimer",
+  ],
+  [
+    `${BOOKING}\n________\nTHÔNG TIN TRONG THƯ NÀY LÀ TÀI LIỆU MẬT, CHỈ DÀNH CHO NGƯỜI NHẬN.`,
+    "open",
+    "a disclaimer in capitals: «MẬT» there is no stamp",
+  ],
+  [
+    "Kinh gui Trung tam,\n- Noi dung: Giao ban thang 12\n- Thoi gian: 9h00 ngay 10/12/2026\n______\nThu nay co the chua thong tin mat, neu nhan nham xin xoa thu.",
+    "open",
+    "without diacritics",
+  ],
+  [
+    `${BOOKING}\n\nNơi nhận:\n- Như trên;\n- Lưu: VT.\nThông tin trong thư này là tài liệu mật, không được phép chuyển tiếp.`,
+    "open",
+    "«Nơi nhận:» block, then the disclaimer",
+  ],
+  // Fails closed: a mark in the booking, or one a disclaimer does not use, still counts.
+  [
+    `${BOOKING}\n- Độ mật: Mật\n\n________________\n${DISCLAIMER}`,
+    "secret",
+    "«Độ mật: Mật» above the footer",
+  ],
+  [
+    `${BOOKING}\n\nTrân trọng,\nLâm Thị Ngọc\nĐộ mật: Mật\n________________\n${DISCLAIMER}`,
+    "secret",
+    "«Độ mật: Mật» near the end, under the signature",
+  ],
+  [`MẬT\n${BOOKING}\n________________\n${DISCLAIMER}`, "secret", "a stamp at the top"],
+  [`Tối mật\n${BOOKING}\n________________\n${DISCLAIMER}`, "secret", "«Tối mật» as the document's marking"],
+  [
+    `${BOOKING}\n________________\nThư này mời dự phiên họp mật, nếu nhận nhầm xin xoá thư.`,
+    "secret",
+    "«họp mật» inside a disclaimer-like sentence",
+  ],
+  [
+    `${BOOKING}\n________________\nThư này (Mật) chỉ dành cho người nhận.`,
+    "secret",
+    "«(Mật)» inside a disclaimer-like sentence",
+  ],
+  [
+    `${BOOKING}\n- Ghi chú: họp mật, không được phép chuyển tiếp cho người nhận khác.`,
+    "secret",
+    "disclaimer words in the booking part, no footer",
+  ],
+  [
+    `${BOOKING}\n\nNội dung mật, chỉ gửi người nhận có thẩm quyền.`,
+    "secret",
+    "a last paragraph with a mark that does not speak of the mail: no disclaimer",
+  ],
+  [
+    `${BOOKING}\n______\n- Nội dung mật, không được phép phát trên nhóm.`,
+    "secret",
+    "a rule used as a divider in the form: what follows is no disclaimer",
+  ],
+  [
+    `Kinh gui Trung tam,\n- Noi dung: Hop mat cuoi nam\n______\nThu nay co the chua thong tin mat, neu nhan nham xin xoa thu.`,
+    "ambiguous",
+    "«hop mat» in the booking part, footer discounted",
+  ],
+  [DISCLAIMER, "secret", "nothing but a disclaimer: nothing written above it, read whole"],
+];
+
+describe("secret detection: a mail system's disclaimer after the booking is no mark", () => {
+  it.each(FOOTER_CASES)("body %j → %s (%s)", (body, expected) => {
+    expect(secrecyOf({ body })).toBe(expected);
+  });
+
+  it("a footer in the body does not hide a mark in the subject or the title", () => {
+    const body = `${BOOKING}\n________________\n${DISCLAIMER}`;
+    expect(secrecyOf({ subject: "(Mật) Đăng ký họp", body })).toBe("secret");
+    expect(secrecyOf({ title: "Họp mật Ban Chỉ đạo", body })).toBe("secret");
+    expect(secrecyOf({ subject: "Đăng ký họp", title: "Giao ban công tác tháng 12", body })).toBe("open");
+  });
+});
+
 describe("the mail reader uses it", () => {
   const matcher = new DirectoryMatcher(sampleDirectory);
   const ctx = { matcher, zone: ZONE, defaultDurationMinutes: 120, senderAgency: "Sở Công Thương" };
@@ -134,6 +245,15 @@ describe("the mail reader uses it", () => {
   it("reads «Mặt trận» as open and «Mật -» in the subject as secret", () => {
     expect(read("Đăng ký họp", body)).toMatchObject({ secret: false, secretUnsure: false });
     expect(read("Mật - Đăng ký họp", body)).toMatchObject({ secret: true, secretUnsure: false });
+  });
+
+  it("reads a booking under an agency's disclaimer as open, and one with «Độ mật: Mật» in it as secret", () => {
+    const footer = "\n\n________________\nEmail này có thể chứa thông tin mật, nếu nhận nhầm xin xoá thư.";
+    expect(read("Đăng ký họp", `${body}${footer}`)).toMatchObject({ secret: false, secretUnsure: false });
+    expect(read("Đăng ký họp", `${body}\n- Độ mật: Mật${footer}`)).toMatchObject({
+      secret: true,
+      secretUnsure: false,
+    });
   });
 
   it("an ambiguous mark is stored as secret and flagged for a technician", () => {

@@ -10,6 +10,7 @@
  *
  * The labelled phrasings that pin this down are in tests/security/secret-detection.test.ts.
  */
+import { withoutDisclaimer } from "../text/disclaimer.js";
 import { fold, nfc } from "../text/fold.js";
 
 export type Secrecy = "secret" | "ambiguous" | "open";
@@ -226,9 +227,14 @@ function levelField(text: string, tok: Token): Secrecy {
   return "ambiguous";
 }
 
-/** The verdict for a registration: the worst of its subject, title and body. */
+/**
+ * The verdict for a registration: the worst of its subject, title and body. The body is read without the
+ * disclaimer a mail system appends under every mail («… có thể chứa thông tin mật, nếu nhận nhầm xin xoá»): it
+ * marks no session. Subject and title are read whole, and so is a mark in the body's own words.
+ */
 export function secrecyOf(texts: SecrecyTexts): Secrecy {
-  return [texts.subject, texts.title, texts.body].map(secrecyOfText).reduce(worst, "open" as Secrecy);
+  const body = texts.body ? withoutDisclaimer(nfc(texts.body)) : texts.body;
+  return [texts.subject, texts.title, body].map(secrecyOfText).reduce(worst, "open" as Secrecy);
 }
 
 /** How a verdict is stored on a request: ambiguous counts as secret, with a flag that a technician must decide. */
