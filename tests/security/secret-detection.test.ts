@@ -213,6 +213,16 @@ const FOOTER_CASES: [string, Secrecy, string][] = [
     "ambiguous",
     "«hop mat» in the booking part, footer discounted",
   ],
+  [
+    `${BOOKING}\n\nTrân trọng,\nLâm Thị Ngọc\n\nLưu ý: nội dung cuộc họp là mật, người nhận không được phép phổ biến.`,
+    "ambiguous",
+    "after the signature, a sentence that says the meeting's content is secret: no disclaimer, held for review",
+  ],
+  [
+    `${BOOKING}\n\nTrân trọng,\nLâm Thị Ngọc\n\nHội nghị có tài liệu mật; thư này chỉ dành cho người nhận.`,
+    "secret",
+    "after the signature, the conference said to carry secret papers",
+  ],
   [DISCLAIMER, "secret", "nothing but a disclaimer: nothing written above it, read whole"],
 ];
 

@@ -24,11 +24,15 @@ const THIS_MAIL =
 
 /**
  * Marks a disclaimer does not use: a document's level («Độ mật: Mật», «Tối mật», «Tuyệt mật»), «(Mật)», a meeting
- * said to be secret («họp mật», «phiên họp mật», «hội nghị mật»), «MẬT» alone on its line. A sentence with one is read.
+ * said to be secret («họp mật», «phiên họp mật», «hội nghị mật», «nội dung cuộc họp là mật»), «MẬT» alone on its line. A sentence with one is read.
  */
 function hardMark(sentence: string): boolean {
+  const f = fold(sentence);
   return (
-    /\b(?:do mat|toi mat|tuyet mat|(?:hop|phien|nghi) mat)\b/.test(fold(sentence)) ||
+    /\b(?:do mat|toi mat|tuyet mat|(?:hop|phien|nghi) mat)\b/.test(f) ||
+    // The meeting itself said to be secret anywhere in the sentence («nội dung cuộc họp là mật»): a mail system's
+    // footer speaks of the mail, never of a meeting. Kept (fails closed); the secrecy check then reads it.
+    (/\b(?:hop|hoi nghi|phien)\b/.test(f) && /\bmat\b/.test(f)) ||
     /[([]\s*(?:mật|mat)\s*[)\]]/iu.test(sentence) ||
     /^[ \t\-•*]*(?:MẬT|MAT|Mật)[ \t.:]*$/mu.test(sentence)
   );
