@@ -82,7 +82,7 @@ describe("web directory import and the last admin", () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain(`tài khoản của bạn (${PEOPLE.admin.login}) không còn vai trò quản trị viên`);
-    expect(html).toContain("vai trò mới: trực mạng WAN");
+    expect(html).toContain("vai trò mới: trực mạng WAN): bạn vẫn đăng nhập được nhưng");
     expect(html).toContain(`quản trị viên còn lại (${PEOPLE.wan.login})`);
     expect(html).toContain("Tôi hiểu: sau khi nhập, tôi không còn là quản trị viên bàn kỹ thuật trên web");
     // Without the box ticked the import is refused, the preview offered again; ticked, it goes through.
@@ -93,6 +93,9 @@ describe("web directory import and the last admin", () => {
     expect((await app.request("/tai-khoan", { headers: { cookie: admin.cookie } })).status).toBe(200);
     const ok = await confirmImport(app, again, admin, { "toi-hieu": "1" });
     expect(ok.status).toBe(303);
+    // Still signed in, as WAN duty now: the admin's pages are closed to them.
+    expect((await app.request("/hom-nay", { headers: { cookie: admin.cookie } })).status).toBe(200);
+    expect((await app.request("/tai-khoan", { headers: { cookie: admin.cookie } })).status).toBe(403);
     const wan = await login(app, "wan");
     expect((await app.request("/tai-khoan", { headers: { cookie: wan.cookie } })).status).toBe(200);
   });

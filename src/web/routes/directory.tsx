@@ -409,8 +409,9 @@ function SelfLockout(p: { user: WebUser; admins: AdminsAfter }) {
       <div class="bad" role="alert">
         <p>
           Sau khi nhập, tài khoản của bạn ({user.login}) không còn vai trò quản trị viên
-          {admins.selfRole ? ` (vai trò mới: ${ROLE_VI[admins.selfRole]})` : ""}: phiên đăng nhập này kết thúc
-          và bạn không nhập được danh bạ trên web nữa. Chỉ quản trị viên còn lại ({others}) mới nhập lại được.
+          {admins.selfRole ? ` (vai trò mới: ${ROLE_VI[admins.selfRole]})` : ""}: bạn vẫn đăng nhập được nhưng
+          không nhập được danh bạ, không mở khóa tài khoản trên web nữa. Chỉ quản trị viên còn lại ({others})
+          mới nhập lại được.
         </p>
       </div>
     );
