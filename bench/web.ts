@@ -48,9 +48,11 @@ const login = admin.email ?? admin.name;
 const password = `bench-${Math.random().toString(36).slice(2)}`;
 await setPassword(desk, login, password, now);
 const app = webApp({ desk, settings: DEFAULT_WEB_SETTINGS, clock: () => now });
+// The login form takes posts from the desk's own page only (login CSRF): say so, as a browser would.
 const res = await app.request("/dang-nhap", {
   method: "POST",
   body: new URLSearchParams({ login, password }),
+  headers: { origin: "http://localhost" },
 });
 const token = /desk_session=([0-9a-f]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
 if (!token) throw new Error(`login failed: HTTP ${res.status}`);

@@ -217,6 +217,13 @@ const EnvSchema = z.object({
   DESK_WEB_LOCKOUT_MINUTES: positive.default(15),
   DESK_WEB_LOGIN_PER_MINUTE: positive.default(10),
   DESK_WEB_TRUSTED_PROXIES: z.string().default(""),
+  // The address people type when a reverse proxy stands in front (its origin is where the desk's forms come from).
+  DESK_WEB_PUBLIC_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: "phải là địa chỉ http(s) mà mọi người mở bàn kỹ thuật, ví dụ https://bankythuat.hanoi.gov.vn",
+    })
+    .optional(),
 });
 
 export interface MailConfig {
@@ -445,6 +452,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       lockout: { attempts: e.DESK_WEB_LOCKOUT_ATTEMPTS, minutes: e.DESK_WEB_LOCKOUT_MINUTES },
       loginPerMinute: e.DESK_WEB_LOGIN_PER_MINUTE,
       trustedProxies,
+      ...(e.DESK_WEB_PUBLIC_URL ? { publicOrigin: new URL(e.DESK_WEB_PUBLIC_URL).origin } : {}),
       officialDomains,
       mail: {
         from: address,

@@ -125,7 +125,7 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   // Every other body is a small form: the login form reads its body without a session, and the CSRF guard reads
   // a form's to find its token, so without a limit anyone could make the desk buffer any size.
   app.use("*", (c, next) => (new URL(c.req.url).pathname === "/danh-ba/nhap" ? next() : formLimit(c, next)));
-  app.use("*", csrfGuard);
+  app.use("*", csrfGuard(ctx.settings));
   app.get("/static/:file", (c) => {
     const name = c.req.param("file");
     const file = Object.hasOwn(STATIC, name) ? STATIC[name] : undefined;

@@ -19,6 +19,12 @@ export interface WebSettings {
    * never read and the client is the TCP peer (DESK_WEB_TRUSTED_PROXIES).
    */
   trustedProxies: string[];
+  /**
+   * The origin people type to reach the desk behind a reverse proxy (DESK_WEB_PUBLIC_URL, e.g.
+   * https://bankythuat.hanoi.gov.vn): a proxy that rewrites Host or terminates TLS makes the request's own URL
+   * differ from the browser's Origin. Form posts from it are the desk's own; so are those from the request's host.
+   */
+  publicOrigin?: string;
   /** The desk's mailbox and Message-ID domain: the booking page rebuilds the mailed invite (same UID) with them. */
   mail?: { from: string; fromName: string; messageIdDomain: string };
   /**

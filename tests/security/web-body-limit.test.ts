@@ -71,7 +71,7 @@ describe("web desk: a request body over the limit is refused unread", () => {
     expect(res.status).toBe(413);
     const ok = await fetch(`${url}/dang-nhap`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: url },
       body: new URLSearchParams({ login: PEOPLE.tech.login, password: PASSWORD }),
       redirect: "manual",
     });

@@ -37,6 +37,7 @@ async function served(settings: Partial<WebSettings> = {}, now: () => Date = () 
       redirect: "manual",
       headers: {
         "content-type": "application/x-www-form-urlencoded",
+        origin: url,
         ...(xff ? { "x-forwarded-for": xff } : {}),
       },
       body: new URLSearchParams({ login: loginName, password }),

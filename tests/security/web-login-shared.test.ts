@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Desk } from "../../src/app/desk.js";
 import type { WebEnv } from "../../src/web/context.js";
 import { at, countOf, makeDesk, sampleDirectory, tempDir } from "../helpers.js";
-import { login, PASSWORD, PEOPLE, post, webDesk } from "../web/support.js";
+import { login, ORIGIN, PASSWORD, PEOPLE, post, webDesk } from "../web/support.js";
 
 /**
  * The login guard's counts live in the database (web_login_pairs, web_login_failures), not in one process:
@@ -28,6 +28,7 @@ async function attempt(app: Hono<WebEnv>, password: string): Promise<number> {
   const res = await app.request("/dang-nhap", {
     method: "POST",
     body: new URLSearchParams({ login: WHO, password }),
+    headers: { origin: ORIGIN },
   });
   return res.status;
 }
@@ -85,6 +86,7 @@ describe("the login guard shared through the database", () => {
     const res = await app.request("/dang-nhap", {
       method: "POST",
       body: new URLSearchParams({ login: PEOPLE.admin.login, password: "khong-dung" }),
+      headers: { origin: ORIGIN },
     });
     expect(res.status).toBe(401);
     expect(await countOf(a.store, "SELECT count(*) AS n FROM web_login_failures")).toBe(1);

@@ -31,11 +31,19 @@ export function importToken(html: string): string {
   return token;
 }
 
-/** Press «Xác nhận nhập» on a preview page, as the admin whose session showed it. */
-export function confirmImport(app: Hono<WebEnv>, html: string, auth: Auth) {
+/**
+ * Press «Xác nhận nhập» on a preview page, as the admin whose session showed it; `ticked` are the form's boxes
+ * ticked (`{ "toi-hieu": "1" }`).
+ */
+export function confirmImport(
+  app: Hono<WebEnv>,
+  html: string,
+  auth: Auth,
+  ticked: Record<string, string> = {},
+) {
   return app.request("/danh-ba/nhap/xac-nhan", {
     method: "POST",
-    body: new URLSearchParams({ token: importToken(html), _csrf: auth.csrf }),
+    body: new URLSearchParams({ token: importToken(html), _csrf: auth.csrf, ...ticked }),
     headers: { cookie: auth.cookie },
   });
 }

@@ -38,6 +38,9 @@ export async function webDesk(
   return { desk, app };
 }
 
+/** The origin `app.request()` serves: a browser on the desk's own pages sends it as Origin with every form. */
+export const ORIGIN = "http://localhost";
+
 /** Sign in through the form; returns the session cookie and the page's CSRF token. */
 export async function login(
   app: Hono<WebEnv>,
@@ -47,7 +50,7 @@ export async function login(
   const res = await app.request("/dang-nhap", {
     method: "POST",
     body: new URLSearchParams({ login: PEOPLE[who].login, password: PASSWORD }),
-    headers: extraCookie ? { cookie: extraCookie } : {},
+    headers: { origin: ORIGIN, ...(extraCookie ? { cookie: extraCookie } : {}) },
   });
   if (res.status !== 303) throw new Error(`login ${who}: ${res.status}`);
   const token = /desk_session=([0-9a-f]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
@@ -59,14 +62,18 @@ export async function login(
   return { cookie, csrf, token };
 }
 
-/** A form POST as the browser sends it. */
+/** A form POST as the browser sends it from the desk's own page (with its Origin, unless `headers` say another). */
 export function post(
   app: Hono<WebEnv>,
   path: string,
   fields: Record<string, string>,
   headers: Record<string, string> = {},
 ) {
-  return app.request(path, { method: "POST", body: new URLSearchParams(fields), headers });
+  return app.request(path, {
+    method: "POST",
+    body: new URLSearchParams(fields),
+    headers: { origin: ORIGIN, ...headers },
+  });
 }
 
 /** An open audio fault SC-2026-0001 at CX-00008 reported at `at`, saved straight into the store (`over` on top). */

@@ -352,7 +352,14 @@ function OutsideMailboxes(p: { list: OutsideMailbox[]; domains: readonly string[
 /** What an import does to the web desk's admins: `none` left who can sign in, or the importer no longer one. */
 interface AdminsAfter {
   none: boolean;
+  /** The importer is no admin in the new directory (whether their account stays open or closes). */
   selfDemoted: boolean;
+  /** The importer's own web account closes: their person is no longer a desk person in the new directory. */
+  selfClosed: boolean;
+  /** The importer's role in the new directory; null when nobody there has their login (removed, e-mail changed). */
+  selfRole: Role | null;
+  /** Admins of the new directory who have a web account, the importer aside: who can still administer. */
+  otherAdmins: string[];
   /** Web accounts the import closes: their person is no longer a desk person. */
   closing: string[];
 }
@@ -360,15 +367,75 @@ interface AdminsAfter {
 async function adminsAfter(ctx: WebCtx, user: WebUser, dir: Directory): Promise<AdminsAfter> {
   const admins = deskLogins(dir, ["admin"]);
   const accounts = await listAccounts(ctx.desk);
+  const closing = offTheDesk(
+    accounts.map((a) => a.login),
+    dir,
+  );
+  const roles = Object.keys(ROLE_VI) as Role[];
   return {
     none: !accounts.some((a) => admins.has(a.login)),
     selfDemoted: !admins.has(user.login),
-    closing: offTheDesk(
-      accounts.map((a) => a.login),
-      dir,
-    ),
+    selfClosed: closing.includes(user.login),
+    selfRole: roles.find((r) => deskLogins(dir, [r]).has(user.login)) ?? null,
+    otherAdmins: accounts.map((a) => a.login).filter((l) => l !== user.login && admins.has(l)),
+    closing,
   };
 }
+
+/**
+ * What the preview says to an admin whose import takes their own admin role away or closes their own account:
+ * they are locked out of this page once it is confirmed, so they are told which account and why, plainly.
+ */
+function SelfLockout(p: { user: WebUser; admins: AdminsAfter }) {
+  const { admins, user } = p;
+  const others = admins.otherAdmins.join(", ");
+  if (admins.selfClosed)
+    return (
+      <div class="bad" role="alert">
+        <p>
+          <strong>Danh bạ này đóng tài khoản web của chính bạn ({user.login}).</strong>{" "}
+          {admins.selfRole
+            ? `Trong danh bạ mới, ${user.name} là ${ROLE_VI[admins.selfRole]}: vai trò này không được dùng bàn kỹ thuật trên web.`
+            : `Danh bạ mới không còn ai có tài khoản ${user.login} (người đã bị bỏ hoặc đổi địa chỉ thư).`}
+        </p>
+        <p>
+          Ngay khi nhập, phiên đăng nhập này kết thúc, mật khẩu của bạn bị xóa và bạn không đăng nhập lại
+          được. Chỉ quản trị viên còn lại ({others}) mới nhập lại được danh bạ trên web.
+        </p>
+      </div>
+    );
+  if (admins.selfDemoted)
+    return (
+      <div class="bad" role="alert">
+        <p>
+          Sau khi nhập, tài khoản của bạn ({user.login}) không còn vai trò quản trị viên
+          {admins.selfRole ? ` (vai trò mới: ${ROLE_VI[admins.selfRole]})` : ""}: bạn vẫn đăng nhập được nhưng
+          không nhập được danh bạ, không mở khóa tài khoản trên web nữa. Chỉ quản trị viên còn lại ({others})
+          mới nhập lại được.
+        </p>
+      </div>
+    );
+  return null;
+}
+
+/** The box an admin must tick to confirm an import that locks them out (`SelfLockout`). */
+function SelfLockoutConsent(p: { user: WebUser; admins: AdminsAfter }) {
+  if (!p.admins.selfDemoted) return null;
+  return (
+    <div>
+      <input id="toi-hieu" type="checkbox" name="toi-hieu" value="1" required />
+      <label for="toi-hieu">
+        {p.admins.selfClosed
+          ? `Tôi hiểu: danh bạ này đóng tài khoản web ${p.user.login} của tôi và tôi sẽ không đăng nhập được nữa`
+          : "Tôi hiểu: sau khi nhập, tôi không còn là quản trị viên bàn kỹ thuật trên web"}
+      </label>
+    </div>
+  );
+}
+
+/** Said when the import that locks its admin out is confirmed without the «Tôi hiểu …» box ticked (409). */
+const SELF_LOCKOUT_UNCONFIRMED =
+  "Chưa nhập: danh bạ mới khóa chính bạn khỏi quyền quản trị bàn kỹ thuật trên web (xem cảnh báo bên dưới). Nếu chắc chắn, đánh dấu ô «Tôi hiểu …» rồi bấm xác nhận lại; nếu không, hãy sửa tệp people.csv và tải lên lại.";
 
 /**
  * Refused on the web: after it nobody could sign in as an admin, so nobody could import again or unlock an account
@@ -412,12 +479,7 @@ function Preview(p: {
             Điểm cầu thêm mới: {added.join(", ") || "không có"}. Điểm cầu bị bỏ:{" "}
             {removed.join(", ") || "không có"}.
           </p>
-          {p.admins?.selfDemoted ? (
-            <p class="bad">
-              Sau khi nhập, tài khoản của bạn ({p.user.login}) không còn vai trò quản trị viên: phiên đăng
-              nhập này kết thúc và bạn không nhập được danh bạ trên web nữa.
-            </p>
-          ) : null}
+          {p.admins ? <SelfLockout user={p.user} admins={p.admins} /> : null}
           {p.admins?.closing.length ? (
             <p class="bad">
               Tài khoản web sẽ bị đóng (người không còn vai trò ở bàn kỹ thuật trong danh bạ mới; phiên đăng
@@ -451,6 +513,7 @@ function Preview(p: {
                 <label for="bat-buoc">Vẫn nhập dù các lịch họp trên mất điểm cầu</label>
               </div>
             ) : null}
+            {p.admins ? <SelfLockoutConsent user={p.user} admins={p.admins} /> : null}
             <button type="submit">Xác nhận nhập danh bạ</button>
           </form>
         </>
@@ -560,6 +623,23 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
     if (admins.none) {
       pending.delete(token);
       return refused(c, user, current, NO_ADMIN_LEFT);
+    }
+    // An import that takes the importer's own admin role away (or closes their account) goes through only with
+    // their explicit «Tôi hiểu …»: the preview said so, and the answer is re-checked against today's accounts.
+    if (admins.selfDemoted && body["toi-hieu"] !== "1") {
+      return c.html(
+        <Preview
+          ctx={ctx}
+          user={user}
+          current={current}
+          dir={held.dir}
+          problems={[]}
+          token={token}
+          admins={admins}
+          error={SELF_LOCKOUT_UNCONFIRMED}
+        />,
+        409,
+      );
     }
     const outcome = await importDirectory(ctx.desk.store, held.dir, {
       now,

@@ -1,6 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { deleteCookie } from "hono/cookie";
+import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
 import { DESK_ROLES, findPeople } from "../auth/accounts.js";
 import { clientAddress } from "../auth/client.js";
 import { burnVerify } from "../auth/password.js";
@@ -12,6 +14,7 @@ import {
   setSessionCookie,
 } from "../auth/sessions.js";
 import { safeNext, type WebCtx, type WebEnv } from "../context.js";
+import type { WebSettings } from "../settings.js";
 import { flashOf } from "../views/flash.js";
 import { Layout } from "../views/layout.js";
 
@@ -27,40 +30,94 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** The request's Origin, when sent, must be this site (the login form has no session token yet). */
-function foreignOrigin(c: Context): boolean {
-  const origin = c.req.header("origin");
-  if (!origin || origin === "null") return origin === "null";
+/**
+ * Whether `origin` (a browser's Origin, or a Referer's origin) is this desk: its configured public origin
+ * (DESK_WEB_PUBLIC_URL, for a proxy that rewrites Host), or the host the request reached. The host alone, not
+ * the scheme: a reverse proxy that ends TLS and passes Host on makes the request http while the browser says https.
+ */
+export function deskOrigin(origin: string, c: Context, settings: WebSettings): boolean {
+  if (settings.publicOrigin && origin === settings.publicOrigin) return true;
   try {
-    return new URL(origin).host !== new URL(c.req.url).host;
+    const url = new URL(origin);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.host === new URL(c.req.url).host;
   } catch {
-    return true;
+    return false;
   }
+}
+
+/** The request's Origin, when sent, must be this desk (a signed-in person's form also carries its token). */
+function foreignOrigin(c: Context, settings: WebSettings): boolean {
+  const origin = c.req.header("origin");
+  if (origin === undefined) return false;
+  return !deskOrigin(origin, c, settings);
+}
+
+/** Said, with the form again, to a login that did not come from this desk's own login page (403). */
+export const LOGIN_FOREIGN =
+  "Không đăng nhập được: yêu cầu đăng nhập không được gửi từ trang đăng nhập của bàn kỹ thuật (có thể từ một trang web khác). Hãy đăng nhập bằng biểu mẫu dưới đây; nếu vẫn gặp thông báo này, báo quản trị viên.";
+
+/**
+ * Login CSRF: the login form has no session, so no token. An attacker's page could post its own credentials and
+ * sign the victim into the attacker's account. A login must come from this desk: hono's csrf middleware accepts
+ * `Sec-Fetch-Site: same-origin` or an Origin that `deskOrigin` accepts (every browser sends Origin on a POST,
+ * and «null» from a sandboxed or privacy-stripped page is refused). Only when a client sends neither is the
+ * Referer's origin read (the desk's pages send it to themselves: Referrer-Policy same-origin). Nothing at all:
+ * refused, as a script that is not a browser has no business at a browser's login form.
+ */
+function loginSource(settings: WebSettings) {
+  const guard = csrf({ origin: (origin, c) => deskOrigin(origin, c, settings) });
+  return async (c: Context): Promise<boolean> => {
+    const origin = c.req.header("origin");
+    const fetchSite = c.req.header("sec-fetch-site");
+    if (origin === undefined && fetchSite === undefined) {
+      const referer = c.req.header("referer");
+      if (!referer) return false;
+      try {
+        return deskOrigin(new URL(referer).origin, c, settings);
+      } catch {
+        return false;
+      }
+    }
+    try {
+      await guard(c, async () => {});
+      return true;
+    } catch (err) {
+      if (err instanceof HTTPException) return false;
+      throw err;
+    }
+  };
 }
 
 /**
  * Every request that changes something carries the session's CSRF token: htmx sends it as the X-CSRF-Token
- * header (hx-headers on <body>), plain forms as the `_csrf` field. Missing or wrong: 403. No session: 401.
+ * header (hx-headers on <body>), plain forms as the `_csrf` field. Missing or wrong: 403. No session: 401. The
+ * login form, which has no session yet, must come from this desk instead (`loginSource`).
  */
-export const csrfGuard: MiddlewareHandler<WebEnv> = async (c, next) => {
-  if (SAFE.has(c.req.method)) return next();
-  if (foreignOrigin(c)) return c.text("Yêu cầu từ trang khác bị từ chối.", 403);
-  if (new URL(c.req.url).pathname === "/dang-nhap") return next();
-  const user = c.get("user");
-  if (!user) {
-    c.header("HX-Redirect", "/dang-nhap");
-    return c.text("Cần đăng nhập.", 401);
-  }
-  let token = c.req.header("x-csrf-token") ?? "";
-  const type = c.req.header("content-type") ?? "";
-  if (!token && /form-urlencoded|multipart\/form-data/.test(type)) {
-    const body = await c.req.parseBody();
-    token = typeof body._csrf === "string" ? body._csrf : "";
-  }
-  if (!token || !sameToken(token, user.csrf))
-    return c.text("Mã chống giả mạo (CSRF) không hợp lệ. Hãy tải lại trang rồi thử lại.", 403);
-  return next();
-};
+export function csrfGuard(settings: WebSettings): MiddlewareHandler<WebEnv> {
+  const fromDesk = loginSource(settings);
+  return async (c, next) => {
+    if (SAFE.has(c.req.method)) return next();
+    if (new URL(c.req.url).pathname === "/dang-nhap") {
+      if (await fromDesk(c)) return next();
+      return c.html(<LoginPage next="/hom-nay" error={LOGIN_FOREIGN} />, 403);
+    }
+    if (foreignOrigin(c, settings)) return c.text("Yêu cầu từ trang khác bị từ chối.", 403);
+    const user = c.get("user");
+    if (!user) {
+      c.header("HX-Redirect", "/dang-nhap");
+      return c.text("Cần đăng nhập.", 401);
+    }
+    let token = c.req.header("x-csrf-token") ?? "";
+    const type = c.req.header("content-type") ?? "";
+    if (!token && /form-urlencoded|multipart\/form-data/.test(type)) {
+      const body = await c.req.parseBody();
+      token = typeof body._csrf === "string" ? body._csrf : "";
+    }
+    if (!token || !sameToken(token, user.csrf))
+      return c.text("Mã chống giả mạo (CSRF) không hợp lệ. Hãy tải lại trang rồi thử lại.", 403);
+    return next();
+  };
+}
 
 /** Per-address attempts in the current minute; kept in memory (one desk process serves the web). */
 class AttemptWindow {
