@@ -249,6 +249,31 @@ const SESSION_CASES: [string, string[], string, string][] = [
   ],
 ];
 
+describe("a letter's addressees are not its endpoints, and the lines below a greeting are the booking", () => {
+  const form = (greeting: string) =>
+    `${greeting}\n- Cơ quan chủ trì: Sở Công Thương\n- Nội dung: Giao ban công tác tháng 12\n- Thời gian: 09h00 đến 11h00 ngày 10/12/2026\n- Điểm cầu: UBND phường Ba Đình, UBND phường Đống Đa\n- Liên hệ: Lâm Thị Ngọc, 0983 210 456`;
+
+  it("«Kính gửi Trung tâm,» with the form right below it: every line of the form is read", async () => {
+    const p = await parse(form("Kính gửi Trung tâm,"));
+    expect(p.participants).toEqual([codeOf("Phường Ba Đình"), codeOf("Phường Đống Đa")]);
+    expect(p.missing).toEqual([]);
+  });
+
+  it("«Kính gửi:» with its addressees listed below: they are cut, the form after them is read", async () => {
+    const p = await parse(
+      form("Kính gửi:\n- Trung tâm Tin học - Công báo;\n- UBND phường Hoàn Kiếm (để phối hợp)."),
+    );
+    expect(p.participants).toEqual([codeOf("Phường Ba Đình"), codeOf("Phường Đống Đa")]);
+  });
+
+  it("prose under «Kính gửi Trung tâm,» names the endpoints", async () => {
+    const p = await parse(
+      "Kính gửi Trung tâm,\n- Sở Công Thương đăng ký họp trực tuyến giao ban từ 9h00 đến 11h00 ngày 10/12/2026 tại điểm cầu UBND phường Ba Đình.\n- Liên hệ: Lâm Thị Ngọc, 0983 210 456",
+    );
+    expect(p.participants).toEqual([codeOf("Phường Ba Đình")]);
+  });
+});
+
 describe("two sessions in one mail, each with its own endpoints", () => {
   it.each(SESSION_CASES.map(([body, booked, said, why]) => [why, body, booked, said] as const))(
     "%s",

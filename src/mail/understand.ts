@@ -273,8 +273,12 @@ function addressesCut(said: string): string {
   const foldedBody = foot ? folded.slice(0, foot.index) : folded;
   let out = "";
   let at = 0;
-  // «Kính gửi:» on its own line, with its addressees one a line below it («- Trung tâm …;»).
-  for (const m of foldedBody.matchAll(/^[ \t]*kinh gui\b[^\n]*(?:\n[ \t]*[-•+*][^\n]*)*/gim)) {
+  // «Kính gửi:» ending its line, with its addressees one a line below it («- Trung tâm …;»), up to the first line
+  // that is a form's field («- Thời gian: …»). After «Kính gửi Trung tâm,» (the addressee on the line itself) the
+  // lines below are the booking, whatever they start with.
+  const greeting =
+    /^[ \t]*kinh gui\b(?:[^\n]*:[ \t]*(?=\n|$)(?:\n[ \t]*[-•+*](?![^\n:]{1,40}:)[^\n]*)*|[^\n]*)/gim;
+  for (const m of foldedBody.matchAll(greeting)) {
     out += `${body.slice(at, m.index)} `;
     at = m.index + m[0].length;
   }
