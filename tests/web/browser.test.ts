@@ -1,15 +1,12 @@
-import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerBooking } from "../../src/app/booking/index.js";
 import { handleChatEvent } from "../../src/app/chat/conversation.js";
-import { loadConfig } from "../../src/app/config.js";
-import { DeskService } from "../../src/app/service.js";
-import { setPassword } from "../../src/web/auth/accounts.js";
-import { at, request, sampleDirectory, tempDir } from "../helpers.js";
+import type { DeskService } from "../../src/app/service.js";
+import { at, request, sampleDirectory } from "../helpers.js";
 import { launchBrowser, newPage, seriousAxeViolations } from "../support/browser.js";
 import { SmtpSink } from "../support/servers.js";
-import { PASSWORD, PEOPLE } from "./support.js";
+import { PASSWORD, PEOPLE, servedDesk } from "./support.js";
 
 // The desk's clock: a working morning; the browser's own clock does not matter.
 const NOW = at("2026-12-10", "08:00");
@@ -24,24 +21,11 @@ let pending: string;
 beforeAll(async () => {
   sink = new SmtpSink();
   await sink.start();
-  const config = loadConfig({
-    DESK_DB: join(tempDir(), "desk.db"),
+  ({ service, base } = await servedDesk(NOW, {
     DESK_SMTP_HOST: "127.0.0.1",
     DESK_SMTP_PORT: String(sink.port),
     DESK_SMTP_TLS: "none",
-    DESK_POLL_MS: "200",
-    DESK_WEB_PORT: "0",
-    DESK_MAIL_REQUIRE_AUTH: "false",
-  });
-  service = new DeskService(
-    config,
-    () => {},
-    () => NOW,
-  );
-  await service.desk.store.tx((r) => r.directory.replaceAll(sampleDirectory));
-  await service.start();
-  base = service.webUrl!;
-  for (const p of Object.values(PEOPLE)) await setPassword(service.desk, p.login, PASSWORD, NOW);
+  }));
   // A late registration: under 24 h ahead, so the rules leave it to a technician.
   const res = await registerBooking(
     service.desk,

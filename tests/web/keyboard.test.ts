@@ -1,13 +1,10 @@
-import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerBooking } from "../../src/app/booking/index.js";
-import { loadConfig } from "../../src/app/config.js";
-import { DeskService } from "../../src/app/service.js";
-import { setPassword } from "../../src/web/auth/accounts.js";
-import { at, request, sampleDirectory, tempDir } from "../helpers.js";
+import type { DeskService } from "../../src/app/service.js";
+import { at, request } from "../helpers.js";
 import { launchBrowser, newPage } from "../support/browser.js";
-import { PASSWORD, PEOPLE } from "./support.js";
+import { PASSWORD, PEOPLE, servedDesk } from "./support.js";
 
 /**
  * A technician who works the web desk with the keyboard alone (no mouse: a screen reader, a broken touchpad, a
@@ -24,21 +21,7 @@ let pending: string;
 let other: string;
 
 beforeAll(async () => {
-  const config = loadConfig({
-    DESK_DB: join(tempDir(), "desk.db"),
-    DESK_POLL_MS: "200",
-    DESK_WEB_PORT: "0",
-    DESK_MAIL_REQUIRE_AUTH: "false",
-  });
-  service = new DeskService(
-    config,
-    () => {},
-    () => NOW,
-  );
-  await service.desk.store.tx((r) => r.directory.replaceAll(sampleDirectory));
-  await service.start();
-  base = service.webUrl!;
-  for (const p of Object.values(PEOPLE)) await setPassword(service.desk, p.login, PASSWORD, NOW);
+  ({ service, base } = await servedDesk(NOW));
   // Two bookings in review (both late, Điều 8): the page still has work on it after the first is confirmed.
   const seeded: string[] = [];
   for (const [start, end] of [

@@ -1,12 +1,15 @@
+import { join } from "node:path";
 import type { Hono } from "hono";
 import { registerBooking } from "../../src/app/booking/index.js";
+import { loadConfig } from "../../src/app/config.js";
 import type { Desk } from "../../src/app/desk.js";
+import { DeskService } from "../../src/app/service.js";
 import type { Incident } from "../../src/core/incident/types.js";
 import { setPassword } from "../../src/web/auth/accounts.js";
 import type { WebEnv } from "../../src/web/context.js";
 import { webApp } from "../../src/web/server.js";
 import { DEFAULT_WEB_SETTINGS, type WebSettings } from "../../src/web/settings.js";
-import { at, makeDesk, request } from "../helpers.js";
+import { at, makeDesk, request, sampleDirectory, tempDir } from "../helpers.js";
 
 /** Desk people of the sample directory, with the passwords the tests give them (generated per run). */
 export const PEOPLE = {
@@ -18,6 +21,29 @@ export type Who = keyof typeof PEOPLE;
 
 /** A fresh password per test run: nothing secret sits in the repository. */
 export const PASSWORD = `thu-${Math.random().toString(36).slice(2)}-${Date.now()}`;
+
+/**
+ * The whole desk serving its web pages on a loopback port, on the sample directory, its clock fixed at `now`, the
+ * PEOPLE given PASSWORD: what a browser test opens. `env` adds settings (an SMTP sink's, say).
+ */
+export async function servedDesk(now: Date, env: Record<string, string> = {}) {
+  const config = loadConfig({
+    DESK_DB: join(tempDir(), "desk.db"),
+    DESK_POLL_MS: "200",
+    DESK_WEB_PORT: "0",
+    DESK_MAIL_REQUIRE_AUTH: "false",
+    ...env,
+  });
+  const service = new DeskService(
+    config,
+    () => {},
+    () => now,
+  );
+  await service.desk.store.tx((r) => r.directory.replaceAll(sampleDirectory));
+  await service.start();
+  for (const p of Object.values(PEOPLE)) await setPassword(service.desk, p.login, PASSWORD, now);
+  return { service, base: service.webUrl! };
+}
 
 export async function webDesk(
   opts: {
