@@ -20,22 +20,31 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+const communes = sampleDirectory.endpoints.filter((e) => e.level === "commune").map((e) => e.name);
+
+/** An 8 MB tmpfs for the database, the Telegram fake, and the settings that put the desk on both. */
+async function diskAndTelegram() {
+  const disk = new TinyDisk(8).mount();
+  cleanups.push(() => disk.destroy());
+  const tg = new FakeTelegram(TG_TOKEN);
+  await tg.start();
+  cleanups.push(() => tg.stop());
+  const env = {
+    DESK_IMAP_POLL_SECONDS: "1",
+    DESK_TELEGRAM_TOKEN: TG_TOKEN,
+    DESK_TELEGRAM_GROUP_ID: String(TG_GROUP),
+    DESK_TELEGRAM_API_ROOT: tg.url,
+  };
+  const toAdmin = () => tg.sent.filter((m) => String(m.chat_id) === admin.telegramId);
+  return { disk, tg, env, toAdmin };
+}
+
 describe("the disk under the SQLite file fills up", () => {
   const { dovecot, sink } = useMailServers();
 
   it("holds the mails unread, tells the admin at once and when it is over, then answers each mail once", async () => {
-    const disk = new TinyDisk(8).mount();
-    cleanups.push(() => disk.destroy());
-    const tg = new FakeTelegram(TG_TOKEN);
-    await tg.start();
-    cleanups.push(() => tg.stop());
-    const communes = sampleDirectory.endpoints.filter((e) => e.level === "commune").map((e) => e.name);
-    const { service, events } = await startService(dovecot, sink, disk.dir, at("2026-12-07", "08:30"), {
-      DESK_IMAP_POLL_SECONDS: "1",
-      DESK_TELEGRAM_TOKEN: TG_TOKEN,
-      DESK_TELEGRAM_GROUP_ID: String(TG_GROUP),
-      DESK_TELEGRAM_API_ROOT: tg.url,
-    });
+    const { disk, tg, env, toAdmin } = await diskAndTelegram();
+    const { service, events } = await startService(dovecot, sink, disk.dir, at("2026-12-07", "08:30"), env);
     cleanups.push(() => service.stop());
     await until(() => events.some((e) => e.event === "imap-connected"), "the intake to connect");
     await until(() => tg.offsets.length > 0, "the bot to poll");
@@ -54,7 +63,6 @@ describe("the disk under the SQLite file fills up", () => {
     const full = events.filter((e) => e.event === "db-full");
     expect(full).toHaveLength(1);
     expect(String(full[0]!.fields.message)).toContain("Ổ đĩa chứa cơ sở dữ liệu");
-    const toAdmin = () => tg.sent.filter((m) => String(m.chat_id) === admin.telegramId);
     await until(() => toAdmin().length > 0, "the admin's notice");
     expect(toAdmin()).toHaveLength(1);
     expect(toAdmin()[0]!.text).toContain("đã đầy");
@@ -86,19 +94,7 @@ describe("the desk restarted while the disk under the SQLite file is full", () =
   const { dovecot, sink } = useMailServers();
 
   it("restarted while the disk is still full: it says why it cannot start, and later when it is over", async () => {
-    const disk = new TinyDisk(8).mount();
-    cleanups.push(() => disk.destroy());
-    const tg = new FakeTelegram(TG_TOKEN);
-    await tg.start();
-    cleanups.push(() => tg.stop());
-    const communes = sampleDirectory.endpoints.filter((e) => e.level === "commune").map((e) => e.name);
-    const env = {
-      DESK_IMAP_POLL_SECONDS: "1",
-      DESK_TELEGRAM_TOKEN: TG_TOKEN,
-      DESK_TELEGRAM_GROUP_ID: String(TG_GROUP),
-      DESK_TELEGRAM_API_ROOT: tg.url,
-    };
-    const toAdmin = () => tg.sent.filter((m) => String(m.chat_id) === admin.telegramId);
+    const { disk, tg, env, toAdmin } = await diskAndTelegram();
     const first = await startService(dovecot, sink, disk.dir, at("2026-12-07", "08:30"), env);
     await until(() => first.events.some((e) => e.event === "imap-connected"), "the intake to connect");
     await until(() => tg.offsets.length > 0, "the bot to poll");

@@ -626,8 +626,9 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
     }
     // An import that takes the importer's own admin role away (or closes their account) goes through only with
     // their explicit «Tôi hiểu …»: the preview said so, and the answer is re-checked against today's accounts.
-    if (admins.selfDemoted && body["toi-hieu"] !== "1") {
-      return c.html(
+    // Not imported: the same preview again (same token), with why.
+    const again = (error: string, orphaned?: OrphanedBooking[]) =>
+      c.html(
         <Preview
           ctx={ctx}
           user={user}
@@ -636,33 +637,20 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
           problems={[]}
           token={token}
           admins={admins}
-          error={SELF_LOCKOUT_UNCONFIRMED}
+          error={error}
+          {...(orphaned ? { orphaned } : {})}
         />,
         409,
       );
-    }
+    if (admins.selfDemoted && body["toi-hieu"] !== "1") return again(SELF_LOCKOUT_UNCONFIRMED);
     const outcome = await importDirectory(ctx.desk.store, held.dir, {
       now,
       force: body.force === "1",
       by: `${user.name}, web:${user.login}`,
       officialDomains: ctx.settings.officialDomains ?? [],
     });
-    if (!outcome.imported) {
-      return c.html(
-        <Preview
-          ctx={ctx}
-          user={user}
-          current={current}
-          dir={held.dir}
-          problems={[]}
-          token={token}
-          orphaned={outcome.orphaned}
-          admins={admins}
-          error="Chưa nhập: danh bạ mới bỏ điểm cầu mà lịch họp sắp tới còn dùng."
-        />,
-        409,
-      );
-    }
+    if (!outcome.imported)
+      return again("Chưa nhập: danh bạ mới bỏ điểm cầu mà lịch họp sắp tới còn dùng.", outcome.orphaned);
     pending.delete(token);
     const d = held.dir;
     return c.redirect(
