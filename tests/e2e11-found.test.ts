@@ -37,6 +37,20 @@ describe("a number before a label colon is no hour («số 3:», «Phiên 1:», 
   });
 });
 
+describe("a period word after a comma belongs to what follows", () => {
+  it.fails("«cả ngày 15/12/2026 (sáng từ 8h00, chiều từ 14h00)» starts at 08:00, not 20:00", async () => {
+    const { answer } = await sendAsClerk(letter("cả ngày 15/12/2026 (sáng từ 8h00, chiều từ 14h00)"));
+    expect(answer).not.toContain("20:00");
+  });
+});
+
+describe("two days in one phrase", () => {
+  it.fails("«các ngày 10 và 11/12/2026» books or names both days, not 11/12 alone in silence", async () => {
+    const { answer } = await sendAsClerk(letter("từ 14h đến 16h các ngày 10 và 11/12/2026"));
+    expect(answer).toContain("10/12/2026");
+  });
+});
+
 describe("end and length as clerks write them", () => {
   it.fails("«kết thúc khoảng 16 giờ» ends at 16:00", async () => {
     const { answer } = await sendAsClerk(letter("lúc 14 giờ 30 ngày 11/12/2026, kết thúc khoảng 16 giờ,"));
