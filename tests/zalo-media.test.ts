@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
-import { MEDIA_TEXT, VOICE_TEXT } from "../src/app/incident/messages.js";
+import { MEDIA_TEXT, UNREADABLE_TEXT, VOICE_TEXT } from "../src/app/incident/messages.js";
 import type { ChatEvent } from "../src/bot/conversation.js";
 import { DEFAULT_DELIVERY, deliverChat } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
@@ -95,12 +95,12 @@ describe("Zalo: a message the bot cannot read", () => {
     return { seen, logged, incidents, sent: fake.sent.map((m) => [m.chat_id, m.text]) };
   }
 
-  it("a voice message in the group is asked, once, to be typed in words; no incident", async () => {
+  it("a voice message (Zalo: «unsupported») in the group is asked, once, to be typed in words; no incident", async () => {
     const voice = update("message.unsupported.received", staff.zaloId!);
     const out = await run([voice]);
-    expect(out.seen).toMatchObject([{ chatType: "group", media: "voice", text: "" }]);
+    expect(out.seen).toMatchObject([{ chatType: "group", media: "other", text: "" }]);
     expect(out.incidents).toEqual([]);
-    expect(out.sent).toEqual([[GROUP, VOICE_TEXT]]);
+    expect(out.sent).toEqual([[GROUP, UNREADABLE_TEXT]]);
     expect(out.logged).not.toContain("zalo-update-failed");
   });
 
@@ -111,7 +111,15 @@ describe("Zalo: a message the bot cannot read", () => {
       update("message.unsupported.received", mcu.zaloId!),
     ]);
     expect(out.incidents).toEqual([]);
-    expect(out.sent).toEqual([[own.id, VOICE_TEXT]]);
+    expect(out.sent).toEqual([[own.id, UNREADABLE_TEXT]]);
+  });
+
+  it("a voice event, should Zalo send one by that name, gets the voice answer", async () => {
+    const out = await run([
+      update("message.voice.received", staff.zaloId!, { voice: "https://example.invalid/v.aac" }),
+    ]);
+    expect(out.seen).toMatchObject([{ media: "voice" }]);
+    expect(out.sent).toEqual([[GROUP, VOICE_TEXT]]);
   });
 
   it("a sticker or a photo without words: nothing in the group, the request in private", async () => {
@@ -140,7 +148,7 @@ describe("Zalo: a message the bot cannot read", () => {
     expect(zaloToChatEvent(update("message.reaction.received", staff.zaloId!))).toBeNull();
   });
 
-  it("the webhook answers 200 to an unsupported update with or without its message, and passes the voice on", async () => {
+  it("the webhook answers 200 to an unsupported update with or without its message, and passes the message on", async () => {
     const port = await freePort();
     const secret = "bi-mat-zalo-0123";
     const seen: ChatEvent[] = [];
@@ -162,7 +170,7 @@ describe("Zalo: a message the bot cannot read", () => {
       expect(await post({ event_name: "message.unsupported.received" })).toBe(200);
       expect(await post({ event_name: "message.unsupported.received", message: { private: "x" } })).toBe(200);
       expect(await post(update("message.unsupported.received", staff.zaloId!))).toBe(200);
-      expect(seen).toMatchObject([{ media: "voice", chatType: "group" }]);
+      expect(seen).toMatchObject([{ media: "other", chatType: "group" }]);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }

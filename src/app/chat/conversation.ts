@@ -30,7 +30,14 @@ import {
   resolveIncidentIn,
   transferIncidentIn,
 } from "../incident/actions.js";
-import { ASK_BACK_TEXT, groupAckText, MEDIA_TEXT, REGISTER_HINT, VOICE_TEXT } from "../incident/messages.js";
+import {
+  ASK_BACK_TEXT,
+  groupAckText,
+  MEDIA_TEXT,
+  REGISTER_HINT,
+  UNREADABLE_TEXT,
+  VOICE_TEXT,
+} from "../incident/messages.js";
 import { incidentPlace } from "../incident/notify.js";
 import {
   DEFAULT_INCIDENT_OPTIONS,
@@ -179,7 +186,7 @@ async function authorise(
   verdict: ChatVerdict,
 ): Promise<"ok" | "other-group" | "rate-limited"> {
   // A report the desk asks back about costs a report too: its answer is a group message.
-  const fault = !cmd && (ev.media === "voice" || classify(ev.text) !== "other" || asksBack(ev.text));
+  const fault = !cmd && (unreadable(ev) || classify(ev.text) !== "other" || asksBack(ev.text));
   if (ev.chatType === "other-group") {
     // Chatter in a stranger's group is not ours to answer; a command or a fault gets one refusal (rate-limited).
     if ((cmd || fault) && (await withinLimit(r, ev, "commands", now, opts, verdict)))
@@ -272,9 +279,11 @@ async function freeText(
 ) {
   const staff = person !== null && DESK_ROLES.includes(person.role);
   if (ev.media) {
-    // A voice report would otherwise be passed over in silence: the reporter is asked to type it. A photo or a
-    // sticker without words is the group's own talk; in private it gets the same request.
-    if (ev.media === "voice" && !staff) return reply(r, ev, VOICE_TEXT, now);
+    // A voice report would otherwise be passed over in silence: the reporter is asked to type it (so is one the
+    // platform did not show). A photo or a sticker without words is the group's own talk; in private it gets the
+    // same request.
+    if (unreadable(ev) && !staff)
+      return reply(r, ev, ev.media === "voice" ? VOICE_TEXT : UNREADABLE_TEXT, now);
     if (ev.chatType === "private") return reply(r, ev, MEDIA_TEXT, now);
     return;
   }
@@ -335,6 +344,11 @@ async function freeText(
   if (asksBack(ev.text) && !staff) return reply(r, ev, ASK_BACK_TEXT, now);
   // Groups are for people: the bot speaks only when it has something to do.
   if (ev.chatType === "private") await reply(r, ev, `Bot chưa hiểu yêu cầu. ${HELP_TEXT}`, now);
+}
+
+/** A message that may be a report the desk cannot read: a voice message, or one the platform did not show. */
+function unreadable(ev: ChatEvent): boolean {
+  return ev.media === "voice" || ev.media === "other";
 }
 
 const registerHintKey = (ev: ChatEvent) => `chat-register-hint:${who(ev)}`;

@@ -13,15 +13,15 @@ import {
 
 /**
  * What a message without words is, by its event. The published API has four message events: text, image, sticker
- * and «unsupported», which carries whatever the bot cannot read (a voice message, an audio file, a document…);
- * `message.voice.received` and `message.audio.received` are read the same way should Zalo send them. A voice report
- * would otherwise be passed over in silence: the desk asks for it in words. Any other event (one added later, a
- * reaction…) is nothing.
+ * and «unsupported», which carries whatever the bot cannot read (a voice message, an audio file, a document…)
+ * without saying what: `other`. `message.voice.received` and `message.audio.received`, should Zalo send them, are
+ * voice. Either may be a report that would otherwise be passed over in silence: the desk asks for it in words. Any
+ * other event (one added later, a reaction…) is nothing.
  */
 const ZALO_MEDIA: Record<string, ChatEvent["media"]> = {
   "message.image.received": "photo",
   "message.sticker.received": "sticker",
-  "message.unsupported.received": "voice",
+  "message.unsupported.received": "other",
   "message.voice.received": "voice",
   "message.audio.received": "voice",
 };
