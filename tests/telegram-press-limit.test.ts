@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { at, sampleDirectory } from "./helpers.js";
+import { DEFAULT_CHAT_OPTIONS, handleChatEvent } from "../src/app/chat/conversation.js";
+import { at, makeDesk, sampleDirectory } from "./helpers.js";
+import { chatOut, ev, mcu, repliesTo } from "./security/chat-support.js";
 import { botApiSpy } from "./support/bot-api-spy.js";
 import { openTelegramDesk, type TelegramDesk, TEST_TOKEN as TOKEN } from "./support/chat-desk.js";
 import { until } from "./support/until.js";
@@ -77,4 +79,43 @@ describe("Telegram: a button pressed past the rate limit", () => {
     expect(texts.filter((t) => t.includes("quá nhiều"))).toEqual([]);
     expect(texts.filter((t) => t.startsWith("Chỉ cán bộ kỹ thuật MCU"))).toEqual([]);
   }, 40_000);
+});
+
+describe("a press's refusal before any action", () => {
+  it("from a stranger's group: the presser's alert, nothing in that group", async () => {
+    const desk = await makeDesk();
+    const press = ev(mcu.telegramId!, "", {
+      chatId: "-100999",
+      chatType: "other-group",
+      button: "nhan:SC-2026-0001",
+    });
+    const verdict = await handleChatEvent(desk, press, at("2026-12-10", "09:30"));
+    expect(verdict.alert).toMatch(/^Bot chỉ làm việc trong nhóm Hỗ trợ kỹ thuật/);
+    expect(await chatOut(desk.store)).toEqual([]);
+    // A typed command there is still answered in that chat, once.
+    await handleChatEvent(
+      desk,
+      ev(mcu.telegramId!, "/lich", { chatId: "-100999", chatType: "other-group" }),
+      at("2026-12-10", "09:31"),
+    );
+    expect(await repliesTo(desk.store, "-100999")).toHaveLength(1);
+  });
+
+  it("over the limit: every press is told, to its presser alone", async () => {
+    const desk = await makeDesk();
+    const opts = {
+      ...DEFAULT_CHAT_OPTIONS,
+      limits: { ...DEFAULT_CHAT_OPTIONS.limits, commands: { limit: 1, windowMinutes: 10 } },
+    };
+    const t = at("2026-12-10", "09:30");
+    const press = () => ev(tech.telegramId!, "", { button: "nhan:SC-2026-0001" });
+    await handleChatEvent(desk, press(), t, opts);
+    const second = await handleChatEvent(desk, press(), t, opts);
+    const third = await handleChatEvent(desk, press(), t, opts);
+    expect([second.alert, third.alert]).toEqual([
+      expect.stringContaining("quá nhiều lệnh"),
+      expect.stringContaining("quá nhiều lệnh"),
+    ]);
+    expect(await chatOut(desk.store)).toEqual([]);
+  });
 });
