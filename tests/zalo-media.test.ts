@@ -169,7 +169,17 @@ describe("Zalo: a message the bot cannot read", () => {
         }).then((r) => r.status);
       expect(await post({ event_name: "message.unsupported.received" })).toBe(200);
       expect(await post({ event_name: "message.unsupported.received", message: { private: "x" } })).toBe(200);
+      expect(await post({ ok: true, result: null })).toBe(200);
       expect(await post(update("message.unsupported.received", staff.zaloId!))).toBe(200);
+      // Not an update at all: refused, not failed (a 500 has Zalo send it again).
+      for (const body of ["null", "42", '"x"', "{"])
+        expect(
+          await fetch(`http://127.0.0.1:${port}/zalo`, {
+            method: "POST",
+            headers: { "x-bot-api-secret-token": secret },
+            body,
+          }).then((r) => r.status),
+        ).toBe(400);
       expect(seen).toMatchObject([{ media: "other", chatType: "group" }]);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -164,10 +164,23 @@ export function zaloWebhookServer(
       if (body.length > 1_000_000) req.destroy();
     });
     req.on("end", async () => {
+      // A body that is no JSON object is no update: Zalo delivering it again would not make it one (400, as the
+      // Telegram receiver answers), where a 500 would have it sent again for ever.
+      let parsed: unknown;
       try {
-        const parsed = JSON.parse(body) as ZaloUpdate | { result?: ZaloUpdate };
-        const update = "event_name" in parsed ? parsed : parsed.result;
-        const ev = update ? zaloToChatEvent(update, botName) : null;
+        parsed = JSON.parse(body);
+      } catch {
+        parsed = null;
+      }
+      if (!parsed || typeof parsed !== "object") {
+        log("zalo-webhook-error", { message: "not a JSON object" });
+        res.writeHead(400).end();
+        return;
+      }
+      try {
+        const wrapped = parsed as ZaloUpdate | { result?: ZaloUpdate };
+        const update = "event_name" in wrapped ? wrapped : wrapped.result;
+        const ev = update && typeof update === "object" ? zaloToChatEvent(update, botName) : null;
         if (ev) await onEvent(ev);
         res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
       } catch (err) {
