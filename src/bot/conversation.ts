@@ -25,7 +25,9 @@ export interface ChatEvent {
   onBehalfOfChat?: boolean;
   /**
    * A message that is not text: a voice message (or audio, a video note) the desk cannot read, a photo or a
-   * sticker. A photo's or a video's caption is its text; `media` is set only when there is no text to read.
+   * sticker, or `other`: one the platform delivers without its content (Zalo's «unsupported»: a voice message, a
+   * file…), which may be a report as well as a voice message. A photo's or a video's caption is its text; `media`
+   * is set only when there is no text to read.
    */
   media?: "voice" | "photo" | "sticker" | "other";
   /**

@@ -30,7 +30,14 @@ import {
   resolveIncidentIn,
   transferIncidentIn,
 } from "../incident/actions.js";
-import { ASK_BACK_TEXT, groupAckText, MEDIA_TEXT, REGISTER_HINT, VOICE_TEXT } from "../incident/messages.js";
+import {
+  ASK_BACK_TEXT,
+  groupAckText,
+  MEDIA_TEXT,
+  REGISTER_HINT,
+  UNREADABLE_TEXT,
+  VOICE_TEXT,
+} from "../incident/messages.js";
 import { incidentPlace } from "../incident/notify.js";
 import {
   DEFAULT_INCIDENT_OPTIONS,
@@ -145,12 +152,12 @@ export async function handleChatEvent(
     // Whoever writes to the bot privately can be reached there: desk notices for their duty go to this chat.
     if (ev.chatType === "private") await r.duty.rememberPrivateChat(ev.platform, ev.userId, ev.chatId, now);
     const cmd = ev.button ? parseButton(ev.button) : parseCommand(ev.text);
-    const gate = await authorise(r, ev, person, cmd, now, opts);
+    const verdict: ChatVerdict = {};
+    const gate = await authorise(r, ev, person, cmd, now, opts, verdict);
     if (gate !== "ok") {
       await r.inbound.settle(ev.platform, ev.updateId, gate, null);
-      return { duplicate: false };
+      return { duplicate: false, ...verdict };
     }
-    const verdict: ChatVerdict = {};
     if (cmd) await command(desk, r, ev, person, cmd, now, opts, verdict);
     else await freeText(desk, r, ev, person, now, opts);
     await r.inbound.settle(ev.platform, ev.updateId, "handled", null);
@@ -166,7 +173,8 @@ const LIMIT_VI: Record<LimitKind, string> = {
 
 /**
  * The gate before any effect: updates from an unknown group get one refusal and nothing else; then the
- * per-user rate limit (desk staff are not limited for commands: a burst of faults is their work).
+ * per-user rate limit (desk staff are not limited for commands: a burst of faults is their work). A button press's
+ * refusal is its presser's alone (`verdict.alert`), as an incident action's is: the chat never reads it.
  */
 async function authorise(
   r: Repos,
@@ -175,19 +183,14 @@ async function authorise(
   cmd: Command | null,
   now: Date,
   opts: ChatDeskOptions,
+  verdict: ChatVerdict,
 ): Promise<"ok" | "other-group" | "rate-limited"> {
   // A report the desk asks back about costs a report too: its answer is a group message.
-  const fault = !cmd && (ev.media === "voice" || classify(ev.text) !== "other" || asksBack(ev.text));
+  const fault = !cmd && (unreadable(ev) || classify(ev.text) !== "other" || asksBack(ev.text));
   if (ev.chatType === "other-group") {
     // Chatter in a stranger's group is not ours to answer; a command or a fault gets one refusal (rate-limited).
-    if ((cmd || fault) && (await withinLimit(r, ev, "commands", now, opts))) {
-      await reply(
-        r,
-        ev,
-        "Bot chỉ làm việc trong nhóm Hỗ trợ kỹ thuật họp trực tuyến Thành phố và trong tin nhắn riêng. Đề nghị báo sự cố hoặc gửi lệnh ở nhóm đó, hoặc nhắn riêng cho bot.",
-        now,
-      );
-    }
+    if ((cmd || fault) && (await withinLimit(r, ev, "commands", now, opts, verdict)))
+      await answer(r, ev, OTHER_GROUP_REFUSED, now, verdict);
     return "other-group";
   }
   // A /dangky that names no endpoint asks nothing of the admins: it costs a command, not one of the few
@@ -203,7 +206,16 @@ async function authorise(
     kind === "reports"
       ? () => recordOverLimitIn(r, actorOf(ev, person), { text: ev.text }, now, opts)
       : undefined;
-  return (await withinLimit(r, ev, kind, now, opts, absorb)) ? "ok" : "rate-limited";
+  return (await withinLimit(r, ev, kind, now, opts, verdict, absorb)) ? "ok" : "rate-limited";
+}
+
+const OTHER_GROUP_REFUSED =
+  "Bot chỉ làm việc trong nhóm Hỗ trợ kỹ thuật họp trực tuyến Thành phố và trong tin nhắn riêng. Đề nghị báo sự cố hoặc gửi lệnh ở nhóm đó, hoặc nhắn riêng cho bot.";
+
+/** A refusal: a reply in the chat, or, to a button press, the press's own answer (Telegram: an alert). */
+async function answer(r: Repos, ev: ChatEvent, text: string, now: Date, verdict: ChatVerdict) {
+  if (ev.button) verdict.alert = text;
+  else await reply(r, ev, text, now);
 }
 
 /** Which bucket an update draws on; null when it costs nothing (group chatter the bot does not answer). */
@@ -220,13 +232,18 @@ function limitKind(
   return ev.chatType === "private" ? "commands" : null;
 }
 
-/** Take a token from the user's bucket; over the limit, the first refusal is told politely, the rest silent. */
+/**
+ * Take a token from the user's bucket; over the limit, the first refusal is told politely, the rest silent. A
+ * refused press is told every time, to its presser alone: a button that only stops spinning looks as if it worked,
+ * and the alert costs the group nothing.
+ */
 async function withinLimit(
   r: Repos,
   ev: ChatEvent,
   kind: LimitKind,
   now: Date,
   opts: ChatDeskOptions,
+  verdict: ChatVerdict,
   absorb?: () => Promise<boolean>,
 ): Promise<boolean> {
   const key = `chat-rate:${kind}:${who(ev)}`;
@@ -239,12 +256,13 @@ async function withinLimit(
     return false;
   }
   await r.meta.set(key, JSON.stringify(decision.state));
-  if (decision.notify) {
-    await reply(
+  if (decision.notify || (ev.button && !decision.allowed)) {
+    await answer(
       r,
       ev,
       `Anh/chị đã gửi quá nhiều ${LIMIT_VI[kind]} trong thời gian ngắn (tối đa ${limit.limit} trong ${limit.windowMinutes} phút). Bot tạm dừng xử lý ${LIMIT_VI[kind]} của anh/chị khoảng ${minutesUntilToken(decision.state, limit)} phút; việc gấp xin gọi trực tiếp bộ phận kỹ thuật.`,
       now,
+      verdict,
     );
   }
   return decision.allowed;
@@ -261,9 +279,11 @@ async function freeText(
 ) {
   const staff = person !== null && DESK_ROLES.includes(person.role);
   if (ev.media) {
-    // A voice report would otherwise be passed over in silence: the reporter is asked to type it. A photo or a
-    // sticker without words is the group's own talk; in private it gets the same request.
-    if (ev.media === "voice" && !staff) return reply(r, ev, VOICE_TEXT, now);
+    // A voice report would otherwise be passed over in silence: the reporter is asked to type it (so is one the
+    // platform did not show). A photo or a sticker without words is the group's own talk; in private it gets the
+    // same request.
+    if (unreadable(ev) && !staff)
+      return reply(r, ev, ev.media === "voice" ? VOICE_TEXT : UNREADABLE_TEXT, now);
     if (ev.chatType === "private") return reply(r, ev, MEDIA_TEXT, now);
     return;
   }
@@ -324,6 +344,11 @@ async function freeText(
   if (asksBack(ev.text) && !staff) return reply(r, ev, ASK_BACK_TEXT, now);
   // Groups are for people: the bot speaks only when it has something to do.
   if (ev.chatType === "private") await reply(r, ev, `Bot chưa hiểu yêu cầu. ${HELP_TEXT}`, now);
+}
+
+/** A message that may be a report the desk cannot read: a voice message, or one the platform did not show. */
+function unreadable(ev: ChatEvent): boolean {
+  return ev.media === "voice" || ev.media === "other";
 }
 
 const registerHintKey = (ev: ChatEvent) => `chat-register-hint:${who(ev)}`;

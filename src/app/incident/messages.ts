@@ -185,6 +185,13 @@ export const ASK_BACK_TEXT =
 export const VOICE_TEXT =
   "Bot chưa nghe được tin nhắn thoại. Đề nghị nhắn sự cố bằng chữ, ví dụ «mất tiếng», «mất hình», «rớt mạng», «mất điện», để bot chuyển ngay cho người xử lý; việc gấp xin gọi trực tiếp bộ phận kỹ thuật.";
 
+/**
+ * The answer to a message the platform delivers without its content (Zalo's «unsupported»: a voice message, an
+ * audio file, a document…): it may be a report nobody can read.
+ */
+export const UNREADABLE_TEXT =
+  "Bot chưa đọc được loại tin nhắn này (tin nhắn thoại, tệp…). Đề nghị nhắn sự cố bằng chữ, ví dụ «mất tiếng», «mất hình», «rớt mạng», «mất điện», để bot chuyển ngay cho người xử lý; việc gấp xin gọi trực tiếp bộ phận kỹ thuật.";
+
 /** The answer in private to a photo or a sticker with no words. */
 export const MEDIA_TEXT =
   "Bot chỉ đọc được chữ. Đề nghị nhắn mô tả sự cố bằng chữ (ảnh gửi kèm thì ghi chú thích dưới ảnh), ví dụ «mất tiếng», «mất hình», «rớt mạng», «mất điện».";

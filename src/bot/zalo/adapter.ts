@@ -12,25 +12,51 @@ import {
 } from "./client.js";
 
 /**
+ * What a message without words is, by its event. The published API has four message events: text, image, sticker
+ * and «unsupported», which carries whatever the bot cannot read (a voice message, an audio file, a document…)
+ * without saying what: `other`. `message.voice.received` and `message.audio.received`, should Zalo send them, are
+ * voice. Either may be a report that would otherwise be passed over in silence: the desk asks for it in words. Any
+ * other event (one added later, a reaction…) is nothing.
+ */
+const ZALO_MEDIA: Record<string, ChatEvent["media"]> = {
+  "message.image.received": "photo",
+  "message.sticker.received": "sticker",
+  "message.unsupported.received": "other",
+  "message.voice.received": "voice",
+  "message.audio.received": "voice",
+};
+
+/**
  * A Zalo update as a chat event. Zalo delivers a group message to a bot only when it mentions the bot or
- * replies to it, so a leading `@Bot` mention is removed before the text is read.
+ * replies to it, so a leading `@Bot` mention is removed before the text is read. An update without a message, or
+ * with one that names no chat or sender (Zalo sends «unsupported» bare for some accounts), is nothing: there is
+ * nobody to answer, and a crash here would fail every delivery of it.
  */
 export function zaloToChatEvent(update: ZaloUpdate, botName?: string): ChatEvent | null {
   const m = update.message;
+  if (!m || typeof m.chat?.id !== "string" || typeof m.from?.id !== "string" || !m.chat.id || !m.from.id)
+    return null;
   // A photo sent with words under it («@bot hình bị vỡ như này») is a report: its caption is its text.
-  const said =
+  const raw =
     update.event_name === "message.text.received"
-      ? m?.text
+      ? m.text
       : update.event_name === "message.image.received"
-        ? m?.caption
+        ? m.caption
         : undefined;
-  if (!m || !said) return null;
+  const said = typeof raw === "string" ? raw : "";
+  const media = said
+    ? undefined
+    : Object.hasOwn(ZALO_MEDIA, update.event_name)
+      ? ZALO_MEDIA[update.event_name]
+      : undefined;
+  if (!said && !media) return null;
   // Only the two chat types Zalo documents: a type added later is neither the group nor a person (a private
   // answer there could carry what only a person may read), so it is not read at all.
   const chatType = m.chat.chat_type === "GROUP" ? "group" : m.chat.chat_type === "PRIVATE" ? "private" : null;
   if (!chatType) return null;
   let text = cleanChatText(said).trim();
   if (botName && text.startsWith(`@${botName}`)) text = text.slice(botName.length + 1).trim();
+  const messageId = typeof m.message_id === "string" && m.message_id ? m.message_id : undefined;
   return {
     platform: "zalo",
     chatId: m.chat.id,
@@ -39,9 +65,10 @@ export function zaloToChatEvent(update: ZaloUpdate, botName?: string): ChatEvent
     userName: cleanChatName(m.from.display_name ?? "", m.from.id),
     text,
     button: null,
-    // Zalo has no update id: the message id is unique per chat.
-    updateId: `${m.chat.id}:${m.message_id}`,
-    messageId: m.message_id,
+    // Zalo has no update id: the message id is unique per chat. One without it is read once, as delivered.
+    updateId: `${m.chat.id}:${messageId ?? `${m.from.id}:${m.date}`}`,
+    ...(messageId ? { messageId } : {}),
+    ...(media ? { media } : {}),
   };
 }
 
@@ -137,10 +164,23 @@ export function zaloWebhookServer(
       if (body.length > 1_000_000) req.destroy();
     });
     req.on("end", async () => {
+      // A body that is no JSON object is no update: Zalo delivering it again would not make it one (400, as the
+      // Telegram receiver answers), where a 500 would have it sent again for ever.
+      let parsed: unknown;
       try {
-        const parsed = JSON.parse(body) as ZaloUpdate | { result?: ZaloUpdate };
-        const update = "event_name" in parsed ? parsed : parsed.result;
-        const ev = update ? zaloToChatEvent(update, botName) : null;
+        parsed = JSON.parse(body);
+      } catch {
+        parsed = null;
+      }
+      if (!parsed || typeof parsed !== "object") {
+        log("zalo-webhook-error", { message: "not a JSON object" });
+        res.writeHead(400).end();
+        return;
+      }
+      try {
+        const wrapped = parsed as ZaloUpdate | { result?: ZaloUpdate };
+        const update = "event_name" in wrapped ? wrapped : wrapped.result;
+        const ev = update && typeof update === "object" ? zaloToChatEvent(update, botName) : null;
         if (ev) await onEvent(ev);
         res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
       } catch (err) {
