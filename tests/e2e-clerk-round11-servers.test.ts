@@ -168,3 +168,36 @@ describe("a cancellation that names a secret session", () => {
     }
   });
 });
+
+describe("the day of a session far from «họp», through Dovecot and the SMTP sink", () => {
+  const { dovecot, sink } = useMailServers();
+
+  it("is said back when no hour is given, and booked when one is, past a deadline nearer the hour", async () => {
+    const { service } = await startService(dovecot, sink, tempDir(), NOW);
+    try {
+      await dovecot.append(
+        mail({
+          id: "xa@hanoi.gov.vn",
+          body: "Kính gửi Trung tâm,\nSở Công Thương đề nghị hỗ trợ họp trực tuyến giao ban công tác chuyên đề về chuyển đổi số với UBND phường Ngọc Hà ngày 10/12/2026.\nLiên hệ: Lâm Thị Ngọc, 0983 210 456.\nTrân trọng.",
+        }),
+      );
+      await sink.waitFor(1);
+      // It was asked for «thời gian họp» with no word that the day had been read.
+      expect(sink.messages[0]!.parsed.text).toContain(
+        "Lưu ý: đã hiểu ngày họp là Thứ Năm, 10/12/2026 nhưng chưa rõ giờ bắt đầu; đề nghị trả lời ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày 10/12/2026».",
+      );
+
+      await dovecot.append(
+        mail({
+          id: "han@hanoi.gov.vn",
+          body: "Kính gửi Trung tâm,\nSở Công Thương tổ chức họp trực tuyến giao ban với UBND phường Ngọc Hà lúc 9h00, đề nghị các đơn vị gửi báo cáo trước ngày 08/12/2026; cuộc họp diễn ra ngày 10/12/2026.\nLiên hệ: Lâm Thị Ngọc, 0983 210 456.\nTrân trọng.",
+        }),
+      );
+      await sink.waitFor(2);
+      // It was booked on the deadline, Tuesday 08/12/2026.
+      expect(sink.messages[1]!.parsed.text).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
+    } finally {
+      await service.stop();
+    }
+  });
+});
