@@ -176,7 +176,12 @@ export function mailNamesTitle(mail: string, title: string | null): boolean {
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
   if (!words.length) return false;
-  const said = new Set(fold(mail).split(/[^a-z0-9]+/));
+  // «10/12/2026», «9h00»: a day's or an hour's numbers are no number of the title («tháng 11» is not «tháng 12»).
+  const spoken = foldKeepingIndex(mail).replace(
+    /\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?|\d{1,2}\s*(?:h|g|:)(?![a-z])\s*\d{0,2}/g,
+    " ",
+  );
+  const said = new Set(spoken.split(/[^a-z0-9]+/));
   if (words.some((w) => /^\d+$/.test(w) && !said.has(w))) return false;
   const found = words.filter((w) => said.has(w));
   const telling = found.filter((w) => !TITLE_FILLER.has(w) && !/^\d+$/.test(w));
