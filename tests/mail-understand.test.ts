@@ -404,6 +404,17 @@ describe("the day of a session said in prose, however far from «họp», and no
       expect(p.warnings).toContain(DAY_READ);
     });
 
+  it("«…, thời gian: 9h00 ngày 10/12/2026» closes the content and is booked", async () => {
+    const p = await parse(
+      LETTER(
+        "Sở Công Thương tổ chức họp trực tuyến giao ban công tác chuyên đề về chuyển đổi số, thời gian: 9h00 ngày 10/12/2026, với UBND phường Ngọc Hà.",
+      ),
+    );
+    expect(p.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+    // It was «giao ban công tác chuyên đề về chuyển đổi số, thời gian: 9h00».
+    expect(p.title).toBe("giao ban công tác chuyên đề về chuyển đổi số");
+  });
+
   it("with an hour, the day far after «họp» is booked", async () => {
     const p = await parse(
       LETTER(

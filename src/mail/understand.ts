@@ -589,6 +589,9 @@ function topicOf(said: string): string | null {
   const who = /^[^:;,]{2,80}?\s(?:to chuc )?hop(?: truc tuyen)?\s+(?=ve\s)/.exec(foldKeepingIndex(rest));
   if (who) rest = rest.slice(who[0].length);
   cut(/^ve\s+/);
+  // «giao ban …, thời gian: 9h00 ngày 10/12/2026»: the words that give the time close the content.
+  const when = /\s*[,;]\s*(?:thoi gian|du kien)\b.*$/s.exec(foldKeepingIndex(rest));
+  if (when) rest = rest.slice(0, when.index);
   return rest.trim() || null;
 }
 
