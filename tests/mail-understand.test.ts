@@ -372,3 +372,91 @@ describe("forwarded mail, replies and automatic mail", () => {
     ).toBeNull();
   });
 });
+
+describe("the day of a session said in prose, however far from «họp», and no other date", () => {
+  const LETTER = (sentence: string) =>
+    `Kính gửi Trung tâm,\n${sentence}\nLiên hệ: Lâm Thị Ngọc, 0983 210 456.\nTrân trọng.`;
+  const DAY_READ =
+    "đã hiểu ngày họp là Thứ Năm, 10/12/2026 nhưng chưa rõ giờ bắt đầu; đề nghị trả lời ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày 10/12/2026».";
+  // The day more than 25 characters after «họp»: it was neither booked nor said back.
+  const dayFar: [string, string][] = [
+    [
+      "after a long content and its endpoint",
+      "Sở Công Thương đề nghị hỗ trợ họp trực tuyến giao ban công tác chuyên đề về chuyển đổi số với UBND phường Ngọc Hà ngày 10/12/2026.",
+    ],
+    [
+      "after «dự kiến»",
+      "Sở Công Thương đăng ký họp trực tuyến giao ban công tác chuyên đề về chuyển đổi số, dự kiến ngày 10/12/2026, với UBND phường Ngọc Hà.",
+    ],
+    [
+      "opening the sentence",
+      "Ngày 10/12/2026, Sở Công Thương tổ chức họp trực tuyến giao ban công tác chuyên đề về chuyển đổi số với UBND phường Ngọc Hà.",
+    ],
+    [
+      "under the letter's own date",
+      "Hà Nội, ngày 05 tháng 12 năm 2026\nSở Công Thương tổ chức họp trực tuyến giao ban công tác chuyên đề về chuyển đổi số với UBND phường Ngọc Hà ngày 10/12/2026.",
+    ],
+  ];
+  for (const [label, sentence] of dayFar)
+    it(`reads the day back: ${label}`, async () => {
+      const p = await parse(LETTER(sentence));
+      expect(p.start).toBeNull();
+      expect(p.warnings).toContain(DAY_READ);
+    });
+
+  it("«…, thời gian: 9h00 ngày 10/12/2026» closes the content and is booked", async () => {
+    const p = await parse(
+      LETTER(
+        "Sở Công Thương tổ chức họp trực tuyến giao ban công tác chuyên đề về chuyển đổi số, thời gian: 9h00 ngày 10/12/2026, với UBND phường Ngọc Hà.",
+      ),
+    );
+    expect(p.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+    // It was «giao ban công tác chuyên đề về chuyển đổi số, thời gian: 9h00».
+    expect(p.title).toBe("giao ban công tác chuyên đề về chuyển đổi số");
+  });
+
+  it("with an hour, the day far after «họp» is booked", async () => {
+    const p = await parse(
+      LETTER(
+        "Sở tổ chức họp trực tuyến giao ban công tác chuyên đề về chuyển đổi số với UBND phường Ngọc Hà vào ngày 10/12/2026 lúc 9h00.",
+      ),
+    );
+    expect(p.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+  });
+
+  // Dates that are no session's: a deadline, a cited document, the letter's own date.
+  const notTheDay: [string, string][] = [
+    [
+      "a deadline in the sentence that asks",
+      "Sở Công Thương tổ chức họp trực tuyến giao ban công tác chuyên đề về chuyển đổi số với UBND phường Ngọc Hà, các đơn vị gửi báo cáo chậm nhất ngày 08/12/2026.",
+    ],
+    [
+      "«trước ngày»",
+      "Sở Công Thương tổ chức họp trực tuyến giao ban với UBND phường Ngọc Hà, đề nghị gửi báo cáo trước ngày 08/12/2026.",
+    ],
+    [
+      "a cited plan",
+      "Sở Công Thương đề nghị hỗ trợ họp trực tuyến giao ban công tác chuyên đề về chuyển đổi số với UBND phường Ngọc Hà theo Kế hoạch số 12/KH-UBND ngày 15/11/2026.",
+    ],
+    [
+      "the letter's own date",
+      "Hà Nội, ngày 05 tháng 12 năm 2026\nSở Công Thương tổ chức họp trực tuyến giao ban công tác chuyên đề về chuyển đổi số với UBND phường Ngọc Hà.",
+    ],
+  ];
+  for (const [label, sentence] of notTheDay)
+    it(`takes no other date for the session's: ${label}`, async () => {
+      const p = await parse(LETTER(sentence));
+      expect(p.start).toBeNull();
+      expect(p.warnings.join("\n")).not.toContain("đã hiểu ngày họp");
+    });
+
+  it("a deadline nearer the hour than the session's day is not booked", async () => {
+    const p = await parse(
+      LETTER(
+        "Sở Công Thương tổ chức họp trực tuyến giao ban với UBND phường Ngọc Hà lúc 9h00, đề nghị các đơn vị gửi báo cáo trước ngày 08/12/2026; cuộc họp diễn ra ngày 10/12/2026.",
+      ),
+    );
+    // It was booked on the deadline, Tuesday 08/12.
+    expect(p.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+  });
+});

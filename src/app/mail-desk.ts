@@ -33,6 +33,7 @@ import type { DirectorySnapshot } from "../store/directory-repo.js";
 import type { Repos, Store } from "../store/store.js";
 import {
   type BookingPatch,
+  bookingsDescribed,
   cancelBooking,
   changeBooking,
   postponeBooking,
@@ -583,6 +584,39 @@ export class MailDesk {
       r.bookings.list({ from: now, statuses: ["needs-info", "needs-review", "confirmed", "checked"] }),
     );
     const own = coming.filter((b) => b.request.start && ownsBooking(b, agency, from, snapshot));
+    // «Đề nghị hủy cuộc họp giao ban công tác tháng 12 ngày 10/12/2026»: the agency's own session on that day with
+    // that content (at the hour named, if any), when there is exactly one, is the one to cancel. It was answered
+    // with a list and nothing cancelled, though the mail left no doubt.
+    const described = what === "cancel" ? bookingsDescribed(text, own, facts.date ?? now, zone) : [];
+    if (described.length === 1) {
+      const b = described[0]!;
+      const { secret, title } = b.request;
+      const done = await cancelBooking(
+        this.deskOf(ctx),
+        b.code,
+        { id: from, channel: "mail" },
+        "cơ quan đăng ký đề nghị hủy",
+        now,
+        {
+          inbound: {
+            channel: CHANNEL,
+            key: facts.key,
+            raw,
+            ...(ctx.alsoInTx ? { alsoInTx: ctx.alsoInTx } : {}),
+          },
+          notify: {
+            thread: threadOf(facts),
+            suppressReply: capped,
+            // Điều 5.2: a secret session's content is never written back.
+            lead: `Thư không ghi mã lịch; hệ thống đã tìm theo ngày và nội dung thư và hủy lịch họp ${b.code}${secret ? "" : `${title ? ` «${title}»` : ""} của ${agency}`}. Nếu không đúng lịch cần hủy, đề nghị liên hệ ngay cán bộ kỹ thuật.`,
+            ...officialCopy(b, from, snapshot),
+          },
+        },
+      );
+      return done
+        ? { kind: "cancelled", key: facts.key, code: b.code }
+        : { kind: "duplicate", key: facts.key };
+    }
     const onDays = days.size ? own.filter((b) => days.has(localDateOf(b.request.start!, zone))) : own;
     // A move naming a session's content («dời cuộc họp giao ban công tác tháng 12 …») means that one, whatever day
     // it is on: the days such a mail names are the old and the new one.
@@ -591,7 +625,8 @@ export class MailDesk {
     const titledOnDays = titled.filter((b) => onDays.includes(b));
     const byTitle = titled.length > 1 && titledOnDays.length ? titledOnDays : titled;
     // The days a move names may all be new ones: then every coming session of the agency is shown.
-    const named = byTitle.length ? byTitle : what === "change" && !onDays.length ? own : onDays;
+    // Several sessions the cancellation describes are those shown; none on the days it names, every coming one.
+    const named = described.length > 1 ? described : byTitle.length ? byTitle : !onDays.length ? own : onDays;
     const shown = named.slice(0, 10);
     const line = (b: Booking) => {
       const { start, end, secret, title } = b.request;
@@ -617,7 +652,12 @@ export class MailDesk {
           ]
         : named.length
           ? [
-              `Các lịch họp sắp tới${when} của ${agency}:`,
+              ...(days.size && !onDays.length
+                ? [`Hệ thống không có lịch họp nào ngày ${[...days].map(dayVi).join(", ")} của ${agency}.`]
+                : []),
+              described.length > 1
+                ? `Thư khớp với ${described.length} lịch họp của ${agency}:`
+                : `Các lịch họp sắp tới${when} của ${agency}:`,
               ...shown.map(line),
               ...(named.length > shown.length ? [`(và ${named.length - shown.length} lịch khác)`] : []),
               `Để ${verb}, đề nghị trả lời thư xác nhận của lịch cần ${verb}${what === "change" ? " (nêu thời gian mới)" : ""}, hoặc gửi thư ghi mã lịch trong tiêu đề (ví dụ: «${example}»).`,

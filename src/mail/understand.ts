@@ -550,7 +550,7 @@ function titleFromProse(text: string): string | null {
   const inline = /\b(?:noi dung(?: hop)?|topic|agenda)\s*:\s*([^\n.;]{4,200})/d.exec(folded)?.indices?.[1];
   if (inline) return text.slice(inline[0], inline[1]).trim() || null;
   const m =
-    /(?:hoi nghi|cuoc hop|phien hop|hop)(?: truc tuyen)?\s+(?!truc tuyen|(?:vao|luc|tu|ngay|sang|chieu|toi)\s)(.{4,200}?)\s+(?:vao|luc|tu|ngay)\s/d.exec(
+    /(?:hoi nghi|cuoc hop|phien hop|hop)(?: truc tuyen)?\s+(?!truc tuyen|(?:vao|luc|tu|ngay|sang|chieu|toi)\s)(.{4,200}?)(?:\s*,?\s*du kien)?\s+(?:vao|luc|tu|ngay)\s/d.exec(
       folded,
     );
   const span = m?.indices?.[1];
@@ -589,6 +589,9 @@ function topicOf(said: string): string | null {
   const who = /^[^:;,]{2,80}?\s(?:to chuc )?hop(?: truc tuyen)?\s+(?=ve\s)/.exec(foldKeepingIndex(rest));
   if (who) rest = rest.slice(who[0].length);
   cut(/^ve\s+/);
+  // «giao ban …, thời gian: 9h00 ngày 10/12/2026»: the words that give the time close the content.
+  const when = /\s*[,;]\s*(?:thoi gian|du kien)\b.*$/s.exec(foldKeepingIndex(rest));
+  if (when) rest = rest.slice(0, when.index);
   return rest.trim() || null;
 }
 
@@ -775,6 +778,45 @@ function outsideTimes(
       return { start, other: hhmm(t) };
   }
   return { start, other: null };
+}
+
+/** Words that ask for a session, or say when it is: «họp», «hội nghị», «tổ chức», «vào», «dự kiến», «diễn ra». */
+const SESSION_WORD = /\b(?:hop|hoi nghi|to chuc|vao|du kien|dien ra)\b/;
+
+/**
+ * Words right before a date that make it a document's or a deadline's, not the session's: «Kế hoạch số
+ * 12/KH-UBND ngày», «Quyết định 3125/QĐ-UBND ngày», «trước ngày», «hạn chót», «chậm nhất ngày», «ban hành ngày».
+ */
+const NOT_SESSION_DAY =
+  /(?:\bso\s+\S*\d\S*|\d+\/[a-z][a-z0-9.-]*|\b(?:truoc|han(?: chot)?|thoi han|cham nhat|ban hanh|nop))\s*(?:ngay\s*)?$/;
+
+/** The words of the sentence before `index`: from the last line break or full stop. */
+function sentenceHead(folded: string, index: number): string {
+  const before = folded.slice(0, index);
+  let from = before.lastIndexOf("\n") + 1;
+  const stops = [...before.slice(from).matchAll(/\.(?=\s)/g)];
+  if (stops.length) from += stops.at(-1)!.index + 1;
+  return before.slice(from);
+}
+
+/** A document's or a deadline's date («Kế hoạch số 12/KH-UBND ngày 15/11», «trước ngày 08/12»): no session's. */
+function documentOrDeadline(folded: string, index: number): boolean {
+  return NOT_SESSION_DAY.test(sentenceHead(folded, index));
+}
+
+/**
+ * Whether the date at `index` of a mail's prose (folded, indices kept) is the day the session is asked for: in a
+ * sentence that asks for the session, after its words («Sở … họp trực tuyến <any content> ngày 10/12/2026») or
+ * opening it («Ngày 10/12/2026, Sở … tổ chức họp …»), and not a document's or a deadline's date. A letter's own
+ * date («Hà Nội, ngày 05 tháng 12 năm 2026») stands on a line of its own and asks for nothing.
+ */
+function sessionDayInProse(folded: string, index: number): boolean {
+  const head = sentenceHead(folded, index);
+  if (NOT_SESSION_DAY.test(head)) return false;
+  if (SESSION_WORD.test(head)) return true;
+  // «Ngày 10/12/2026, Sở Công Thương tổ chức họp …»: the day opens the sentence that asks.
+  const rest = folded.slice(index).split(/\n|\.(?=\s)/)[0]!;
+  return /^\s*(?:vao\s+)?(?:ngay\s*)?$/.test(head) && /\b(?:hop|hoi nghi|to chuc)\b/.test(rest);
 }
 
 /** What `understand` is told besides the mail, the directory and the sender's agency: the regulation's figures. */
@@ -977,7 +1019,11 @@ function understandText(
   // «7h30 (các điểm cầu kết nối từ 7h00)»: when to connect is neither the start nor the end of the session.
   const prep = (t: TimeOfDay) => PREP_WORD.test(foldedScope.slice(Math.max(0, t.index - 40), t.index));
   const times = said.some((t) => !prep(t)) ? said.filter((t) => !prep(t)) : said;
-  const dates = findDates(scope, foldedScope, reference, ctx.zone);
+  // «đề nghị các đơn vị gửi báo cáo trước ngày 08/12/2026; cuộc họp diễn ra ngày 10/12/2026» after «lúc 9h00»:
+  // a deadline or a cited document's date is no day of the session (the deadline, nearer the hour, was booked).
+  const dates = findDates(scope, foldedScope, reference, ctx.zone).filter(
+    (d) => !documentOrDeadline(foldedScope, d.index),
+  );
   // "Thực hiện Kế hoạch số 12/KH-UBND ngày 15/11/2026…, đăng ký họp 9h00 ngày 10/12/2026": the meeting's date is
   // the one nearest its hour, not the first the mail cites.
   const nearestTime = (d: { index: number }) => (times[0] ? Math.abs(d.index - times[0].index) : d.index);
@@ -1119,20 +1165,22 @@ function understandText(
     // «Thời gian: ngày 10/12/2026» under «…, bắt đầu lúc 14h00»: the prose gives the hour the form left out.
     start = wallClockInstant(date.date, outside.start.hour, outside.start.minute, ctx.zone);
     end = new Date(start.getTime() + ctx.defaultDurationMinutes * 60_000);
-  } else if (
-    date &&
-    (fields.time ||
-      // «đăng ký họp trực tuyến ngày 10/12/2026, chi tiết theo Giấy mời đính kèm»: in prose, a day the meeting is
-      // said to be on (not a document's «Kế hoạch số 12/KH-UBND ngày 15/11»). It was asked for «thời gian họp»
-      // with no word that the day had been read.
-      /\b(?:hop|hoi nghi|to chuc|vao)\b[^.\n]{0,25}$/.test(foldedScope.slice(0, date.index)))
-  ) {
+  } else if (date) {
+    // «đăng ký họp trực tuyến ngày 10/12/2026, chi tiết theo Giấy mời đính kèm»: in prose, a day the meeting is
+    // said to be on in the sentence that asks for it, however long its content («… họp trực tuyến giao ban công
+    // tác chuyên đề về chuyển đổi số với UBND phường Ngọc Hà ngày 10/12/2026»: a day more than 25 characters
+    // after «họp» was not said back), and not a document's («Kế hoạch số 12/KH-UBND ngày 15/11») or a deadline's
+    // («gửi báo cáo trước ngày 08/12»). It was asked for «thời gian họp» with no word that the day had been read.
+    const day = fields.time
+      ? date
+      : dates.find((d) => !qualifiesInvalid(d) && sessionDayInProse(foldedScope, d.index));
     // «chiều mai», «sáng thứ 6 tuần sau»: the day was understood, and the clerk is told which, with the hour asked.
-    warnings.push(
-      // The reply must carry the day again: the booking keeps no day without an hour, and an hour alone in the
-      // thread was taken for a note that asks for nothing.
-      `đã hiểu ngày họp là ${WEEKDAY_VI[isoWeekday(date.date)]}, ${date.date.split("-").reverse().join("/")} nhưng chưa rõ giờ bắt đầu; đề nghị trả lời ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày ${date.date.split("-").reverse().join("/")}».`,
-    );
+    if (day)
+      warnings.push(
+        // The reply must carry the day again: the booking keeps no day without an hour, and an hour alone in the
+        // thread was taken for a note that asks for nothing.
+        `đã hiểu ngày họp là ${WEEKDAY_VI[isoWeekday(day.date)]}, ${day.date.split("-").reverse().join("/")} nhưng chưa rõ giờ bắt đầu; đề nghị trả lời ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày ${day.date.split("-").reverse().join("/")}».`,
+      );
   }
 
   // «họp khẩn 6h00 sáng mai» written at 02:00: «mai» is read as the calendar's next day, though a clerk awake past

@@ -1,6 +1,8 @@
 import { STATUS_VI } from "../../core/booking/state.js";
 import type { Booking } from "../../core/booking/types.js";
-import { formatRangeVi } from "../../core/calendar/zone.js";
+import { formatRangeVi, localDateOf, localTimeOf } from "../../core/calendar/zone.js";
+import { fold } from "../../core/text/fold.js";
+import { findDates, findTimes, foldKeepingIndex } from "../../core/text/vi-datetime.js";
 import { type Actor, type Desk, DeskError } from "../context.js";
 import { claimAndLoad, type InboundRef } from "./inbound.js";
 import { actionDecision, type NotifyOptions, notify } from "./notify.js";
@@ -55,6 +57,8 @@ export async function cancelBooking(
     const byDesk = actor.channel !== "mail" && actor.id !== b.request.sender;
     const text = [
       `Lịch họp ${code} (${b.request.start && b.request.end ? formatRangeVi(b.request.start, b.request.end, desk.reg.zone) : "chưa rõ thời gian"}) ĐÃ HỦY.`,
+      // Found by what the mail said rather than by its code: which booking that was, for the clerk to check.
+      ...(opts.notify?.lead ? [opts.notify.lead] : []),
       ...(byDesk
         ? ["Đơn vị vận hành kỹ thuật đã hủy lịch họp này; đề nghị thông báo cho các điểm cầu."]
         : []),
@@ -135,5 +139,76 @@ export async function postponeBooking(
     );
     if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "postponed", code);
     return next;
+  });
+}
+
+/** Words of a title that name no session of their own: «cuộc họp», «về việc», «của». */
+const TITLE_FILLER = new Set([
+  "cuoc",
+  "phien",
+  "buoi",
+  "lich",
+  "hop",
+  "hoi",
+  "nghi",
+  "truc",
+  "tuyen",
+  "ve",
+  "viec",
+  "cua",
+  "va",
+  "cac",
+  "ngay",
+  "thang",
+  "nam",
+  "so",
+  "to",
+  "chuc",
+]);
+
+/**
+ * Whether a mail names a booking's content: every number of its title («tháng 12», «số 2») and most of its words
+ * («giao ban công tác tháng 12» in «hủy cuộc họp giao ban công tác tháng 12 ngày 10/12/2026»), with at least two
+ * words that are more than «cuộc họp».
+ */
+export function mailNamesTitle(mail: string, title: string | null): boolean {
+  const words = fold(title ?? "")
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  if (!words.length) return false;
+  // «10/12/2026», «9h00»: a day's or an hour's numbers are no number of the title («tháng 11» is not «tháng 12»).
+  const spoken = foldKeepingIndex(mail).replace(
+    /\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?|\d{1,2}\s*(?:h|g|:)(?![a-z])\s*\d{0,2}/g,
+    " ",
+  );
+  const said = new Set(spoken.split(/[^a-z0-9]+/));
+  if (words.some((w) => /^\d+$/.test(w) && !said.has(w))) return false;
+  const found = words.filter((w) => said.has(w));
+  const telling = found.filter((w) => !TITLE_FILLER.has(w) && !/^\d+$/.test(w));
+  return telling.length >= 2 && found.length >= Math.ceil(words.length * 0.75);
+}
+
+/**
+ * The bookings (of one agency, still to come) a mail asking to cancel without a code describes: on a day it names,
+ * at an hour it names if it names one, with the content it names. A mail naming no day describes none: the content
+ * alone («giao ban») repeats week after week.
+ */
+export function bookingsDescribed(
+  mail: string,
+  bookings: Booking[],
+  reference: Date,
+  zone: string,
+): Booking[] {
+  const folded = foldKeepingIndex(mail);
+  const days = new Set(findDates(mail, folded, reference, zone).map((d) => d.date));
+  if (!days.size) return [];
+  const hours = new Set(
+    findTimes(folded).map((t) => `${String(t.hour).padStart(2, "0")}:${String(t.minute).padStart(2, "0")}`),
+  );
+  return bookings.filter((b) => {
+    const start = b.request.start;
+    if (!start || !days.has(localDateOf(start, zone))) return false;
+    if (hours.size && !hours.has(localTimeOf(start, zone))) return false;
+    return mailNamesTitle(mail, b.request.title);
   });
 }
