@@ -39,6 +39,7 @@ import {
   postponeBooking,
   registerBooking,
 } from "./booking/index.js";
+import type { NotifyOptions } from "./booking/notify.js";
 import type { MailConfig } from "./config.js";
 import { type Desk, DeskError } from "./desk.js";
 
@@ -1023,22 +1024,36 @@ function officialCopy(
   booking: Booking,
   from: string,
   snapshot: DirectorySnapshot,
-): { copy?: { to: string[]; preface: string } } {
+): Pick<NotifyOptions, "copy" | "askedBy"> {
   if (!["confirmed", "checked"].includes(booking.status)) return {};
   const req = booking.request;
+  const sender = req.sender.toLowerCase();
+  const asker = from.toLowerCase();
   const owners = [
     req.host ? snapshot.agency(req.host) : undefined,
     req.channel === "mail" ? snapshot.agencyByMailbox(req.sender) : undefined,
   ];
-  const to = [...new Set(owners.flatMap((a) => a?.mailboxes ?? []).map((m) => m.toLowerCase()))].filter(
-    (m) => m !== req.sender.toLowerCase(),
+  // The registering mailbox gets the answer itself; the asker and the agency's other mailboxes get copies.
+  const others = [...new Set(owners.flatMap((a) => a?.mailboxes ?? []).map((m) => m.toLowerCase()))].filter(
+    (m) => m !== sender && m !== asker,
   );
-  if (to.length === 0) return {};
+  const warn = "Nếu cơ quan không gửi đề nghị này, đề nghị báo ngay cho bộ phận kỹ thuật.";
+  const copy: { to: string[]; preface: string }[] = [];
+  if (others.length)
+    copy.push({
+      to: others,
+      preface: `Bản sao gửi hòm thư công vụ của cơ quan để biết: hòm thư ${from} vừa gửi đề nghị về lịch họp ${booking.code} đã được xác nhận; kết quả xử lý ở dưới. ${warn}`,
+    });
+  if (asker === sender) return copy.length ? { copy } : {};
+  // Another mailbox of the agency spoke for a booking this one registered: the registering mailbox is warned
+  // first (it holds the thread and the invite), and the asker has its answer as a copy.
+  copy.push({
+    to: [from],
+    preface: `Bản sao gửi hòm thư ${from}, nơi gửi đề nghị: lịch họp ${booking.code} do hòm thư ${req.sender} đăng ký, thư trả lời chính gửi hòm thư đó; kết quả xử lý ở dưới.`,
+  });
   return {
-    copy: {
-      to,
-      preface: `Bản sao gửi hòm thư công vụ của cơ quan để biết: hòm thư ${from} vừa gửi đề nghị về lịch họp ${booking.code} đã được xác nhận; kết quả xử lý ở dưới. Nếu cơ quan không gửi đề nghị này, đề nghị báo ngay cho bộ phận kỹ thuật.`,
-    },
+    copy,
+    askedBy: `Hòm thư ${from} của cơ quan vừa gửi đề nghị về lịch họp ${booking.code} do hòm thư này đăng ký; kết quả xử lý ở dưới. ${warn}`,
   };
 }
 

@@ -75,8 +75,13 @@ export interface NotifyOptions {
   remarks?: string[];
   /** A line read right after the answer's first one: what the desk itself did to the booking (a move). */
   lead?: string;
-  /** Mail copies of the answer to these mailboxes (the agency's official ones), each under `preface`. */
-  copy?: { to: string[]; preface: string };
+  /** Mail copies of the answer: to each group of mailboxes (the agency's official ones), under its `preface`. */
+  copy?: { to: string[]; preface: string }[];
+  /**
+   * Said first to the mailbox that registered the booking when another of the agency's mailboxes asked for this
+   * (it holds the thread and the invite, and must hear that someone else spoke for the agency).
+   */
+  askedBy?: string;
 }
 
 /** How an answer names endpoints: by the directory's names, host's endpoint first. */
@@ -122,7 +127,7 @@ export async function notify(
       (opts.remarks ?? []).map((x) => `\nLưu ý: ${x}`).join("");
   const channel = replyChannel(b.request.channel);
   if (channel && !opts.suppressReply) {
-    const payload: Record<string, unknown> = { text };
+    const payload: Record<string, unknown> = { text: opts.askedBy ? `${opts.askedBy}\n\n${text}` : text };
     if (channel === "mail") {
       Object.assign(payload, await threadFor(r, b, opts.thread));
       const method =
@@ -154,23 +159,24 @@ export async function notify(
       now,
     );
   }
-  for (const to of opts.copy?.to ?? []) {
-    // A withdrawn invite reaches every copy; a changed one stays with the clerk who holds the thread.
-    const cancel = opts.calendar === "CANCEL";
-    await r.outbox.post(
-      {
-        channel: "mail",
-        recipient: to,
-        kind: `${opts.kind ?? `booking-${decision.outcome}`}-copy`,
-        booking: b.code,
-        payload: {
-          text: `${opts.copy!.preface}\n\n${text}`,
-          ...(cancel ? { calendar: calendarOf(b, "CANCEL") } : {}),
+  for (const { to: mailboxes, preface } of opts.copy ?? [])
+    for (const to of mailboxes) {
+      // A withdrawn invite reaches every copy; a changed one stays with the clerk who holds the thread.
+      const cancel = opts.calendar === "CANCEL";
+      await r.outbox.post(
+        {
+          channel: "mail",
+          recipient: to,
+          kind: `${opts.kind ?? `booking-${decision.outcome}`}-copy`,
+          booking: b.code,
+          payload: {
+            text: `${preface}\n\n${text}`,
+            ...(cancel ? { calendar: calendarOf(b, "CANCEL") } : {}),
+          },
         },
-      },
-      now,
-    );
-  }
+        now,
+      );
+    }
   if (opts.groupText === null) return;
   await r.outbox.post(
     {
