@@ -89,13 +89,33 @@ describe("mail threads (found by e2e11)", () => {
   const stpBooking = (id: string, from: string, body: string, headers: Record<string, string> = {}) =>
     mail({ id, from, body, date: CLERK_DATE, headers });
 
-  it.fails("the same registration sent twice is not refused for clashing with itself", async () => {
+  it("the same registration sent twice is not refused for clashing with itself", async () => {
     const desk = await makeDesk();
     const md = mailDeskOf(desk);
     const body = letter("từ 9h00 đến 11h00 ngày 14/12/2026");
     await md.handle(mail({ id: "lan1@hanoi.gov.vn", body, date: CLERK_DATE }), CLERK_NOW);
     await md.handle(mail({ id: "lan2@hanoi.gov.vn", body, date: CLERK_DATE }), CLERK_NOW);
-    expect(await lastAnswer(desk)).not.toContain("KHÔNG BỐ TRÍ ĐƯỢC");
+    const answer = await lastAnswer(desk);
+    expect(answer).not.toContain("KHÔNG BỐ TRÍ ĐƯỢC");
+    // It is the booking already held: named with its state and time, and nothing new is opened.
+    const bookings = await desk.store.read((r) => r.bookings.list({}));
+    expect(bookings.map((b) => b.code)).toEqual([bookings[0]!.code]);
+    expect(answer).toContain(`Lịch họp ${bookings[0]!.code}: ĐÃ ĐĂNG KÝ TRƯỚC ĐÓ.`);
+    expect(answer).toContain("09:00–11:00 Thứ Hai, 14/12/2026");
+    expect(answer).toContain("trạng thái: đã xác nhận");
+  });
+
+  it("another session of the agency's at the same time is refused, naming it as the agency's own", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    const time = "từ 9h00 đến 11h00 ngày 14/12/2026";
+    await md.handle(mail({ id: "gb@hanoi.gov.vn", body: letter(time), date: CLERK_DATE }), CLERK_NOW);
+    const other = letter(time, "nội dung: tập huấn phần mềm");
+    await md.handle(mail({ id: "th@hanoi.gov.vn", body: other, date: CLERK_DATE }), CLERK_NOW);
+    const [first] = await desk.store.read((r) => r.bookings.list({}));
+    const answer = await lastAnswer(desk);
+    expect(answer).toContain("KHÔNG BỐ TRÍ ĐƯỢC");
+    expect(answer).toContain(`đã có lịch họp ${first!.code} «giao ban» của chính Sở Công Thương`);
   });
 
   it("a change from the agency's other mailbox warns the registering mailbox, not the requester", async () => {

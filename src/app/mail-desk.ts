@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { BOOKING_CODE_RE, parseBookingCode } from "../core/booking/code.js";
-import type { Booking, Decision } from "../core/booking/types.js";
+import { withDefaultEnd } from "../core/booking/decide.js";
+import { STATUS_VI } from "../core/booking/state.js";
+import type { Booking, BookingRequest, Decision } from "../core/booking/types.js";
 import { formatRangeVi, formatVi, localDateOf, localTimeOf } from "../core/calendar/zone.js";
 import { fold } from "../core/text/fold.js";
 import {
@@ -172,9 +174,12 @@ export class MailDesk {
       payload: Record<string, unknown>;
     }[],
     ctx: HandleOptions,
+    /** The booking the mail is about: a reply to it is then read in that booking's thread. */
+    booking?: string,
   ): Promise<boolean> {
     return this.deskOf(ctx).store.tx(async (r) => {
       if (!(await r.inbound.claim(CHANNEL, key, now, status, detail, raw))) return false;
+      if (booking) await r.inbound.settle(CHANNEL, key, status, booking);
       for (const n of notices) await r.outbox.enqueue(n, now);
       await ctx.alsoInTx?.(r);
       return true;
@@ -501,13 +506,89 @@ export class MailDesk {
       parsed.warnings.push(
         "thư có tệp đính kèm, nhưng hệ thống chỉ đọc nội dung thư, không đọc tệp đính kèm; đề nghị ghi các thông tin còn thiếu ngay trong nội dung thư trả lời.",
       );
-    const res = await registerBooking(desk, toBookingRequest(parsed, from, now), {
+    const request = toBookingRequest(parsed, from, now);
+    // The same registration sent again (a new Message-ID, the same agency, time, endpoints and content): it was
+    // refused as clashing with the agency's own booking. It is that booking: its clerk hears so, nothing new.
+    const own = await this.ownAtSameTime(desk, request);
+    const whole = withDefaultEnd(request, this.desk.reg);
+    const again = own.find((b) => sameRequest(b.request, whole));
+    if (again) return this.alreadyRegistered(facts, raw, now, ctx, again, capped);
+    // Another session of the agency's at that time: a real clash, but its clerk must learn it is with its own.
+    const remarks = [
+      ...parsed.warnings,
+      ...own.map((b) => ownClashRemark(b, agency.name, this.desk.reg.zone)),
+    ];
+    const res = await registerBooking(desk, request, {
       now,
       inbound,
-      notify: { thread: threadOf(facts), suppressReply: capped, remarks: parsed.warnings },
+      notify: { thread: threadOf(facts), suppressReply: capped, remarks },
     });
     if (res.duplicate) return { kind: "duplicate", key };
     return { kind: "registered", key, code: res.code, decision: res.decision };
+  }
+
+  /** The agency's live bookings whose time overlaps the request's (with its default length). */
+  private async ownAtSameTime(desk: Desk, request: BookingRequest): Promise<Booking[]> {
+    const req = withDefaultEnd(request, this.desk.reg);
+    const { start, end, host } = req;
+    if (!start || !end || !host) return [];
+    const day = 24 * 3600_000;
+    const near = await desk.store.read((r) =>
+      r.bookings.list({
+        from: new Date(start.getTime() - day),
+        to: end,
+        statuses: ["received", "needs-info", "needs-review", "confirmed", "checked"],
+      }),
+    );
+    return near.filter(
+      (b) =>
+        b.request.host === host &&
+        b.request.start &&
+        b.request.end &&
+        b.request.start < end &&
+        b.request.end > start,
+    );
+  }
+
+  /** A registration that repeats a booking the agency already holds: answered with that booking, nothing new. */
+  private async alreadyRegistered(
+    facts: MailFacts,
+    raw: Buffer,
+    now: Date,
+    ctx: HandleOptions,
+    b: Booking,
+    capped: boolean,
+  ): Promise<MailOutcome> {
+    const { start, end } = b.request;
+    const text = [
+      `Lịch họp ${b.code}: ĐÃ ĐĂNG KÝ TRƯỚC ĐÓ.`,
+      `Thư này trùng với đăng ký đã gửi (cùng cơ quan, thời gian, điểm cầu và nội dung) nên hệ thống không tạo lịch họp mới.`,
+      `Lịch họp ${b.code} thời gian ${formatRangeVi(start!, end!, this.desk.reg.zone)}, trạng thái: ${STATUS_VI[b.status]}.`,
+      `Nếu cần thay đổi hoặc hủy, đề nghị trả lời thư của lịch ${b.code} hoặc ghi mã lịch trong tiêu đề thư.`,
+    ].join("\n");
+    const fresh = await this.record(
+      facts.key,
+      "ignored",
+      "đăng ký gửi lại trùng lịch đã có",
+      raw,
+      now,
+      capped
+        ? []
+        : [
+            {
+              channel: "mail",
+              recipient: facts.from!,
+              kind: "booking-already-registered",
+              booking: b.code,
+              payload: { text, thread: threadOf(facts) },
+            },
+          ],
+      ctx,
+      b.code,
+    );
+    return fresh
+      ? { kind: "ignored", key: facts.key, reason: "đăng ký gửi lại trùng lịch đã có" }
+      : { kind: "duplicate", key: facts.key };
   }
 
   /**
@@ -1003,6 +1084,30 @@ export function withoutNoOps(patch: BookingPatch, req: Booking["request"]): Book
 }
 
 /** A short reference to a mail that names nothing its sender wrote: the head of the SHA-256 of its source. */
+/** Agency, time, endpoints and content all the same: one registration sent twice. */
+function sameRequest(a: BookingRequest, b: BookingRequest): boolean {
+  const set = (xs: readonly string[]) => [...new Set(xs)].sort().join("|");
+  const text = (t: string | null) =>
+    fold(t ?? "")
+      .replace(/[^a-z0-9]+/g, " ")
+      .trim();
+  return (
+    a.host === b.host &&
+    a.start?.getTime() === b.start?.getTime() &&
+    a.end?.getTime() === b.end?.getTime() &&
+    set(a.participants) === set(b.participants) &&
+    set(a.unresolved.map(text)) === set(b.unresolved.map(text)) &&
+    text(a.title) === text(b.title) &&
+    a.secret === b.secret
+  );
+}
+
+function ownClashRemark(b: Booking, agency: string, zone: string): string {
+  const { start, end, title, secret } = b.request;
+  const what = secret || !title ? "" : ` «${title}»`;
+  return `cùng thời gian đã có lịch họp ${b.code}${what} của chính ${agency} (${formatRangeVi(start!, end!, zone)}, trạng thái: ${STATUS_VI[b.status]}); nếu thư này là gửi lại đăng ký đó thì không cần làm gì thêm, nếu là cuộc họp khác đề nghị chọn thời gian khác.`;
+}
+
 function mailRef(raw: Buffer): string {
   return createHash("sha256").update(raw).digest("hex").slice(0, 16);
 }
