@@ -150,6 +150,13 @@ function placeOfAttendees(phrase: string): string | null {
  * is one name. A name with no unit type after "các phường Ngọc Hà, Giảng Võ" takes the type of the one before.
  * Nothing is dropped: a name that matches no endpoint is returned in `unresolved`, with the nearest names.
  */
+/**
+ * The polite words a clerk ends a sentence with («… UBND xã Quốc Oai ạ.», «… nhé», «… với ạ», «… giúp em»): no part
+ * of the name before them (it was read as the unknown endpoint «UBND xã Quốc Oai ạ» beside the right one).
+ */
+const POLITE_TAIL =
+  /(?:\s+(?:ạ|nhé|nhe|nha|nhá|với|giúp(?:\s+(?:em|mình|chúng\s+tôi|chúng\s+em|ạ))?|em))*\s+(?:ạ|nhé|nhe|nha|nhá|với|giúp(?:\s+(?:em|mình|chúng\s+tôi|chúng\s+em))?)\s*[.!]*$/u;
+
 export function resolveParticipants(matcher: DirectoryMatcher, field: string): ParticipantList {
   const out: ParticipantList = { codes: [], unresolved: [], suggestions: {} };
   const add = (codes: string[]) => {
@@ -172,7 +179,8 @@ export function resolveParticipants(matcher: DirectoryMatcher, field: string): P
       .trim()
       // Bullets and enumerators ("1.", "a)"), but never a unit's abbreviation ("P.", "X.", "Q.", "H.").
       .replace(/^(?:[-•*+]|\d+[.)]|[a-e][.)])\s*/, "")
-      .replace(/[.:]+$/, "")
+      .replace(/[.:!]+$/, "")
+      .replace(POLITE_TAIL, "")
       .trim();
     if (!phrase || /^(?:và|va|với|voi)$/i.test(phrase)) continue;
     const place = placeOfAttendees(phrase);
