@@ -45,3 +45,25 @@ describe("polite words after an endpoint's name (D10)", () => {
       expect(b.status).toBe("confirmed");
     });
 });
+
+describe("a reply adding an endpoint the directory does not know (D11)", () => {
+  for (const said of [
+    "Đề nghị bổ sung điểm cầu Kho bạc XK-21 Sóc Sơn.",
+    "Đề nghị thêm điểm cầu Kho bạc XK-21 Sóc Sơn.",
+  ])
+    it(`«${said}» is answered that the endpoint is unknown, the booking unchanged`, async () => {
+      const { desk, reply, booking, first, code } = await booked();
+      const before = (await mailAnswers(desk)).length;
+      await reply(said);
+      expect((await mailAnswers(desk)).length).toBe(before + 1);
+      const answer = await lastAnswer(desk);
+      expect(answer).toContain(`Lịch họp ${code}: CHƯA THÊM ĐƯỢC ĐIỂM CẦU.`);
+      expect(answer).toContain("Không xác định được điểm cầu: «Kho bạc XK-21 Sóc Sơn» (có phải: Xã Sóc Sơn");
+      expect(answer).toContain("giữ nguyên");
+      const b = await booking();
+      expect(b.status).toBe("confirmed");
+      expect(b.sequence).toBe(first.sequence);
+      expect(b.request.participants).toEqual(first.request.participants);
+      expect(b.request.unresolved).toEqual([]);
+    });
+});

@@ -468,6 +468,41 @@ export class MailDesk {
             ctx,
           );
         }
+        // «Đề nghị bổ sung điểm cầu Kho bạc XK-21 Sóc Sơn»: a reply whose only request is an endpoint the directory
+        // does not know changes nothing; its clerk hears which name was not recognised (it went unanswered).
+        const { unresolved, addParticipants, ...rest } = patch;
+        if (unresolved?.length && !addParticipants?.length && Object.keys(rest).length === 0) {
+          const suggest = (name: string) => {
+            const names = reader.matcher.resolve(name).suggestions.slice(0, 3);
+            return names.length ? ` (có phải: ${names.join("; ")}?)` : "";
+          };
+          return this.ignore(
+            key,
+            "thư trả lời đề nghị thêm điểm cầu không xác định được",
+            raw,
+            now,
+            notify.suppressReply
+              ? []
+              : [
+                  {
+                    channel: "mail",
+                    recipient: from,
+                    kind: "booking-endpoint-unknown",
+                    booking: code,
+                    payload: {
+                      text: [
+                        `Lịch họp ${code}: CHƯA THÊM ĐƯỢC ĐIỂM CẦU.`,
+                        `Không xác định được điểm cầu: ${unresolved.map((u) => `«${u}»${suggest(u)}`).join("; ")} trong danh bạ điểm cầu.`,
+                        `Lịch họp ${code} giữ nguyên như đã đăng ký.`,
+                        "Đề nghị trả lời thư này, ghi đúng tên điểm cầu theo danh bạ (ví dụ: «Bổ sung điểm cầu UBND phường Ngọc Hà»).",
+                      ].join("\n"),
+                      thread: threadOf(facts),
+                    },
+                  },
+                ],
+            ctx,
+          );
+        }
         // "hoãn" with a new time is a change; without one (or naming only the old date) it goes to a technician.
         const newTime = patch.start && patch.start.getTime() !== booking.request.start?.getTime();
         if (isPostponement(facts.text) && !newTime) {
@@ -822,15 +857,20 @@ export class MailDesk {
       if (shift) patch.start = new Date(oldStart.getTime() + shift * 60_000);
     }
     const removed = removedParticipants(text, reader);
-    const add = /\bthem (?:cac )?(?:diem cau )?(.+)$/m.exec(fold(text).replace(/ *\n */g, "\n"));
+    // «thêm điểm cầu X», and «bổ sung điểm cầu X» (an unknown X went unread: the clerk got no answer at all).
+    const ADD_WORD = /\b(?:them|bo sung(?= (?:them )?(?:cac )?diem cau\b))\b/;
+    const add = new RegExp(`${ADD_WORD.source} (?:them )?(?:cac )?(?:diem cau )?(.+)$`, "m").exec(
+      fold(text).replace(/ *\n */g, "\n"),
+    );
     if (add || parsed.participants.length || parsed.unresolved.length) {
       const codes = new Set(parsed.participants);
       const unresolved = [...parsed.unresolved];
       if (add) {
-        const line = text.split("\n").find((l) => /\bthem\b/.test(fold(l))) ?? "";
+        const line = text.split("\n").find((l) => ADD_WORD.test(fold(l))) ?? "";
+        const word = ADD_WORD.exec(foldKeepingIndex(line));
         const after = line
-          .slice(foldKeepingIndex(line).search(/\bthem\b/) + 4)
-          .replace(/^\s*(?:các\s+)?(?:điểm cầu|diem cau)\s*/i, "");
+          .slice(word ? word.index + word[0].length : 0)
+          .replace(/^\s*(?:thêm\s+)?(?:các\s+)?(?:điểm cầu|diem cau)\s*/i, "");
         // «thêm phường Giảng Võ, bỏ phường Ba Đình»: the names to add end where a removal begins.
         const removal = new RegExp((hasDiacritics(after) ? REMOVE_MARKED : REMOVE_FOLDED).source, "iu").exec(
           hasDiacritics(after) ? after : foldKeepingIndex(after),
