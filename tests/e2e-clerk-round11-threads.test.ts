@@ -67,3 +67,54 @@ describe("a reply adding an endpoint the directory does not know (D11)", () => {
       expect(b.request.unresolved).toEqual([]);
     });
 });
+
+describe("choosing an offered slot in reply to a refused booking (D17)", () => {
+  it("«Dạ Sở xin chọn khung giờ 13:00–15:00 Thứ Năm, 10/12» registers the same request at that time", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    // Sở Tư pháp holds Phường Ngọc Hà at 09:00–11:00: Sở Công Thương's session there then is refused.
+    await md.handle(
+      mail({
+        id: "stp@hanoi.gov.vn",
+        from: "vanthu.stp@hanoi.gov.vn",
+        body: "Kính gửi Trung tâm,\nSở Tư pháp đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Ngọc Hà, nội dung: tập huấn. Liên hệ Cao Văn Sơn 0912345678.",
+        date: CLERK_DATE,
+      }),
+      CLERK_NOW,
+    );
+    await md.handle(
+      mail({ id: "sct@hanoi.gov.vn", body: letter("từ 9h00 đến 11h00 ngày 10/12/2026"), date: CLERK_DATE }),
+      CLERK_NOW,
+    );
+    const refusal = await lastAnswer(desk);
+    expect(refusal).toContain("KHÔNG BỐ TRÍ ĐƯỢC");
+    expect(refusal).toContain("  • 13:00–15:00 Thứ Năm, 10/12/2026");
+    const [, refused] = await desk.store.read((r) => r.bookings.list({}));
+    const out = await md.handle(
+      mail({
+        id: "chon@hanoi.gov.vn",
+        body: "Dạ Sở xin chọn khung giờ 13:00–15:00 Thứ Năm, 10/12",
+        date: CLERK_DATE,
+        headers: { "In-Reply-To": "<sct@hanoi.gov.vn>", References: "<sct@hanoi.gov.vn>" },
+      }),
+      CLERK_NOW,
+    );
+    expect(out.kind).toBe("registered");
+    const all = await desk.store.read((r) => r.bookings.list({}));
+    expect(all).toHaveLength(3);
+    const chosen = all.find((b) => b.code !== refused!.code && b.request.title === "giao ban")!;
+    expect(chosen.status).toBe("confirmed");
+    expect(chosen.request.host).toBe("Sở Công Thương");
+    expect(chosen.request.participants).toEqual(refused!.request.participants);
+    expect((await desk.store.read((r) => r.bookings.get(refused!.code)))!.status).toBe("rejected");
+    // Answered in the clerk's thread, saying what was done.
+    const [answer] = (await mailAnswers(desk)).slice(-1);
+    const text = String(answer!.payload.text);
+    expect(text).toMatch(
+      new RegExp(`^Lịch họp ${chosen.code}: ĐÃ XÁC NHẬN\\.\\nLịch họp ${refused!.code} đã bị từ chối`),
+    );
+    expect(text).toContain("Thời gian: 13:00–15:00 Thứ Năm, 10/12/2026.");
+    expect(text).not.toContain("đề nghị gửi đăng ký mới");
+    expect(answer!.payload.thread).toMatchObject({ inReplyTo: "<chon@hanoi.gov.vn>" });
+  });
+});

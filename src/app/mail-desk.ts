@@ -370,6 +370,29 @@ export class MailDesk {
           needsContact: !contact?.name || !contact.phone,
           participants: booking.request.participants,
         });
+        // «Dạ Sở xin chọn khung giờ 09:00–11:00 Thứ Sáu, 11/12» to a refused booking whose answer offered that slot:
+        // the same request at the new time, registered anew and decided by the rules (it was told «đề nghị gửi đăng
+        // ký mới», though the mail said all a new registration would).
+        if (booking.status === "rejected" && read.start) {
+          const old = booking.request;
+          const length = old.start && old.end ? old.end.getTime() - old.start.getTime() : null;
+          const end = read.end ?? (length ? new Date(read.start.getTime() + length) : null);
+          const res = await registerBooking(
+            desk,
+            { ...old, start: read.start, end, receivedAt: now, sender: from, channel: "mail" },
+            {
+              now,
+              inbound,
+              notify: {
+                thread: threadOf(facts),
+                suppressReply: notify.suppressReply,
+                lead: `Lịch họp ${code} đã bị từ chối nên không thay đổi được; hệ thống đăng ký lịch họp mới theo thời gian thư chọn, cùng cơ quan chủ trì, điểm cầu và nội dung.`,
+              },
+            },
+          );
+          if (res.duplicate) return { kind: "duplicate", key };
+          return { kind: "registered", key, code: res.code, decision: res.decision };
+        }
         // «Đã nhận được lịch họp ngày 10/12, cảm ơn», «Đồng ý với lịch 9h00–11h00»: a settled booking's thank-you
         // that repeats what it holds asks for nothing (it was answered with a second «ĐÃ XÁC NHẬN», a new invite
         // and «ĐÃ THAY ĐỔI» in the group); so for one in review. A booking waiting for details is answered as
