@@ -118,3 +118,18 @@ describe("choosing an offered slot in reply to a refused booking (D17)", () => {
     expect(answer!.payload.thread).toMatchObject({ inReplyTo: "<chon@hanoi.gov.vn>" });
   });
 });
+
+describe("a clash with the agency's own booking (D4)", () => {
+  it("another session of the agency's at the same time is refused, naming it as the agency's own", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    const time = "từ 9h00 đến 11h00 ngày 14/12/2026";
+    await md.handle(mail({ id: "gb@hanoi.gov.vn", body: letter(time), date: CLERK_DATE }), CLERK_NOW);
+    const other = letter(time, "nội dung: tập huấn phần mềm");
+    await md.handle(mail({ id: "th@hanoi.gov.vn", body: other, date: CLERK_DATE }), CLERK_NOW);
+    const [first] = await desk.store.read((r) => r.bookings.list({}));
+    const answer = await lastAnswer(desk);
+    expect(answer).toContain("KHÔNG BỐ TRÍ ĐƯỢC");
+    expect(answer).toContain(`đã có lịch họp ${first!.code} «giao ban» của chính Sở Công Thương`);
+  });
+});

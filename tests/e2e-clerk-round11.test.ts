@@ -105,19 +105,6 @@ describe("mail threads (found by e2e11)", () => {
     expect(answer).toContain("trạng thái: đã xác nhận");
   });
 
-  it("another session of the agency's at the same time is refused, naming it as the agency's own", async () => {
-    const desk = await makeDesk();
-    const md = mailDeskOf(desk);
-    const time = "từ 9h00 đến 11h00 ngày 14/12/2026";
-    await md.handle(mail({ id: "gb@hanoi.gov.vn", body: letter(time), date: CLERK_DATE }), CLERK_NOW);
-    const other = letter(time, "nội dung: tập huấn phần mềm");
-    await md.handle(mail({ id: "th@hanoi.gov.vn", body: other, date: CLERK_DATE }), CLERK_NOW);
-    const [first] = await desk.store.read((r) => r.bookings.list({}));
-    const answer = await lastAnswer(desk);
-    expect(answer).toContain("KHÔNG BỐ TRÍ ĐƯỢC");
-    expect(answer).toContain(`đã có lịch họp ${first!.code} «giao ban» của chính Sở Công Thương`);
-  });
-
   it("a change from the agency's other mailbox warns the registering mailbox, not the requester", async () => {
     const desk = await makeDesk();
     const md = mailDeskOf(desk);
