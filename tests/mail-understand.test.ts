@@ -460,3 +460,79 @@ describe("the day of a session said in prose, however far from «họp», and no
     expect(p.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
   });
 });
+
+describe("end, length, content and contact as clerks write them in prose (e2e11)", () => {
+  const LETTER = (sentence: string) => `Kính gửi Trung tâm,\n${sentence}\nTrân trọng.`;
+  const SCT = "Sở Công Thương đăng ký họp trực tuyến";
+  const CONTACT = "Liên hệ Lâm Thị Ngọc 0983210456.";
+  // Labelled: the prose → the local start and end booked. The first three were misread (16:30, 15:00, 15:00).
+  const hours: [string, string, string][] = [
+    [
+      `${SCT} lúc 14 giờ 30 ngày 11/12/2026, kết thúc khoảng 16 giờ, nội dung: giao ban. ${CONTACT}`,
+      "14:30",
+      "16:00",
+    ],
+    [
+      `${SCT} lúc 14h00 ngày 10/12/2026, trong thời gian 1 tiếng 30 phút, nội dung: giao ban. ${CONTACT}`,
+      "14:00",
+      "15:30",
+    ],
+    [
+      `${SCT} lúc 14h00 ngày 10/12/2026, thời lượng 1 giờ 30 phút, nội dung: giao ban. ${CONTACT}`,
+      "14:00",
+      "15:30",
+    ],
+    // The other way: a length after «khoảng» stays a length, and an end said plainly stays the end.
+    [
+      `${SCT} lúc 14h00 ngày 10/12/2026, kéo dài khoảng 3 tiếng, nội dung: giao ban. ${CONTACT}`,
+      "14:00",
+      "17:00",
+    ],
+    [
+      `${SCT} lúc 14h00 ngày 10/12/2026, dự kiến 1 tiếng rưỡi, nội dung: giao ban. ${CONTACT}`,
+      "14:00",
+      "15:30",
+    ],
+    [`${SCT} lúc 9h00 ngày 10/12/2026, kết thúc lúc 11h30, nội dung: giao ban. ${CONTACT}`, "09:00", "11:30"],
+  ];
+  for (const [sentence, start, end] of hours)
+    it(`${start}–${end}: «${sentence.slice(SCT.length + 1, SCT.length + 70)}…»`, async () => {
+      const p = await parse(LETTER(sentence));
+      const local = (d: Date | null) =>
+        d?.toLocaleTimeString("en-GB", { timeZone: ZONE, hour: "2-digit", minute: "2-digit" });
+      expect([local(p.start), local(p.end)]).toEqual([start, end]);
+    });
+
+  // Labelled: the prose → the content and the contact. The first three were misread (content «2 giờ chiều» or none).
+  const said: [string, string | null, string | null][] = [
+    [
+      `${SCT} 2 giờ chiều ngày 22/12/2026 với UBND phường Ngọc Hà, nội dung sơ kết quý IV. ${CONTACT}`,
+      "sơ kết quý IV",
+      "Lâm Thị Ngọc",
+    ],
+    [`${SCT} lúc 9h00 ngày 22/12/2026, nội dung giao ban. ${CONTACT}`, "giao ban", "Lâm Thị Ngọc"],
+    [
+      "Sở CT đăng ký họp 8h30-10h sáng 18/12/2026, điểm cầu P. Ngọc Hà. ND: giao ban tuần. LH: Lâm Thị Ngọc 0983210456.",
+      "giao ban tuần",
+      "Lâm Thị Ngọc",
+    ],
+    // The other way: no content said is asked for, not filled with the hour or with what follows «nội dung».
+    [`${SCT} 2 giờ chiều ngày 22/12/2026 với UBND phường Ngọc Hà. ${CONTACT}`, null, "Lâm Thị Ngọc"],
+    [`${SCT} lúc 9h00 ngày 22/12/2026, nội dung sẽ gửi sau. ${CONTACT}`, null, "Lâm Thị Ngọc"],
+  ];
+  for (const [sentence, title, name] of said)
+    it(`content ${title ?? "(none)"}: «${sentence.slice(0, 90)}…»`, async () => {
+      const p = await parse(LETTER(sentence));
+      expect(p.title).toBe(title);
+      expect(p.contact?.name ?? null).toBe(name);
+    });
+
+  it("«ND:», «LH:», «TG:», «ĐC:» lines are the form's labels", async () => {
+    const p = await parse(
+      "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến:\nTG: 9h00 ngày 10/12/2026\nĐC: UBND phường Ngọc Hà\nND: giao ban tuần\nLH: Lâm Thị Ngọc, 0983 210 456",
+    );
+    expect(p.missing).toEqual([]);
+    expect(p.title).toBe("giao ban tuần");
+    expect(p.participants).toContain(codeOf("Phường Ngọc Hà"));
+  });
+});
