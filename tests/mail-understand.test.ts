@@ -536,3 +536,38 @@ describe("end, length, content and contact as clerks write them in prose (e2e11)
     expect(p.participants).toContain(codeOf("Phường Ngọc Hà"));
   });
 });
+
+describe("two days in one sentence of prose are never booked in silence (e2e11)", () => {
+  const LETTER = (time: string) =>
+    `Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến ${time} với UBND phường Ngọc Hà, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.\nTrân trọng.`;
+  const note = (days: string) =>
+    `thư ghi nhiều ngày (${days}); lịch này chỉ xếp cho ngày 10/12/2026, đề nghị gửi đăng ký riêng cho từng ngày còn lại.`;
+  // Labelled: the time as written → the days said back. All were booked on one day with no word of the other.
+  const cases: [string, string][] = [
+    ["từ 14h đến 16h các ngày 10 và 11/12/2026", "10/12/2026, 11/12/2026"],
+    ["từ 14h đến 16h ngày 10, 11 và 14/12/2026", "10/12/2026, 11/12/2026, 14/12/2026"],
+    ["từ 14h đến 16h các ngày 10-12/12/2026", "10/12/2026, 11/12/2026, 12/12/2026"],
+    ["từ 8h00 ngày 10/12/2026 đến 17h00 ngày 11/12/2026", "10/12/2026, 11/12/2026"],
+  ];
+  for (const [time, days] of cases)
+    it(`«${time}» books 10/12 and names ${days}`, async () => {
+      const p = await parse(LETTER(time));
+      expect(p.start?.toISOString()).toMatch(/^2026-12-10T/);
+      expect(p.warnings).toContain(note(days));
+    });
+
+  // The other way: one day, however it is written, or another day in another sentence, is no second day.
+  const oneDay = [
+    "lúc 9h00 thứ Năm, ngày 10/12/2026",
+    "lúc 9h00 ngày 10/12/2026 (Thứ Năm)",
+    "lúc 9h00 ngày 10/12/2026. Báo cáo gửi trước ngày 08/12/2026",
+    "lúc 9h00 ngày 10/12/2026. Buổi tổng duyệt ngày 09/12/2026 đã xong",
+    "lúc 9h00 ngày 10/12/2026, 30 phút trước giờ họp kết nối",
+  ];
+  for (const time of oneDay)
+    it(`«${time}» names one day`, async () => {
+      const p = await parse(LETTER(time));
+      expect(p.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+      expect(p.warnings.join("\n")).not.toContain("nhiều ngày");
+    });
+});

@@ -1065,7 +1065,26 @@ function understandText(
         .map((d) => d.date),
     ),
   ];
-  if (fields.time && date && days.length > 1) {
+  // In prose, the days of the sentence that gives the booked one: «từ 14h đến 16h các ngày 10 và 11/12/2026», «từ
+  // 8h00 ngày 10/12 đến 17h00 ngày 11/12» booked one day and said nothing of the other.
+  const sentenceOf = (i: number) => [...foldedScope.slice(0, i).matchAll(SENTENCE_END)].length;
+  const proseDays =
+    !fields.time && date
+      ? [
+          ...new Set(
+            dates
+              .filter(
+                (d) =>
+                  !qualifiesInvalid(d) &&
+                  !/^(?:thu|chu nhat)\b/.test(foldedScope.slice(d.index)) &&
+                  sentenceOf(d.index) === sentenceOf(date.index),
+              )
+              .map((d) => d.date),
+          ),
+        ]
+      : [];
+  if (proseDays.length > 1) days.splice(0, days.length, ...proseDays);
+  if ((fields.time || proseDays.length > 1) && date && days.length > 1) {
     const vi = (iso: string) => iso.split("-").reverse().join("/");
     warnings.push(
       `thư ghi nhiều ngày (${days.map(vi).join(", ")}); lịch này chỉ xếp cho ngày ${vi(date.date)}, đề nghị gửi đăng ký riêng cho từng ngày còn lại.`,
