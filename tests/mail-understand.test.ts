@@ -519,6 +519,7 @@ describe("end, length, content and contact as clerks write them in prose (e2e11)
     // The other way: no content said is asked for, not filled with the hour or with what follows «nội dung».
     [`${SCT} 2 giờ chiều ngày 22/12/2026 với UBND phường Ngọc Hà. ${CONTACT}`, null, "Lâm Thị Ngọc"],
     [`${SCT} lúc 9h00 ngày 22/12/2026, nội dung sẽ gửi sau. ${CONTACT}`, null, "Lâm Thị Ngọc"],
+    [`${SCT} lúc 9h00 ngày 22/12/2026, nội dung như sau:\n1. Giao ban.\n${CONTACT}`, null, "Lâm Thị Ngọc"],
   ];
   for (const [sentence, title, name] of said)
     it(`content ${title ?? "(none)"}: «${sentence.slice(0, 90)}…»`, async () => {

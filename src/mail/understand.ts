@@ -552,12 +552,14 @@ function titleFromProse(text: string): string | null {
   const folded = foldKeepingIndex(text);
   // "…, nội dung: giao ban …." inside a sentence names the title itself.
   // «…, nội dung sơ kết quý IV.» after a comma names it without a colon; «ND: giao ban tuần» abbreviates the label.
-  const inline =
-    /\b(?:noi dung(?: hop)?|topic|agenda|nd)\s*:\s*([^\n.;]{4,200})/d.exec(folded)?.indices?.[1] ??
-    /(?:^|[,;]\s*)noi dung(?: (?:hop|cuoc hop|chinh))?\s+(?:la\s+)?(?!(?:hop|cuoc hop|se|gui|theo|chi tiet|kem|dinh kem)\b)([^\n.;:]{4,200})/dm.exec(
+  const inline = /\b(?:noi dung(?: hop)?|topic|agenda|nd)\s*:\s*([^\n.;]{4,200})/d.exec(folded)?.indices?.[1];
+  if (inline) return text.slice(inline[0], inline[1]).trim() || null;
+  // Without a colon the words must close their sentence: «Nội dung chính gồm:», «nội dung như sau:» introduce it.
+  const bare =
+    /(?:^|[,;]\s*)noi dung(?: (?:hop|cuoc hop|chinh))?\s+(?:la\s+)?(?!(?:hop|cuoc hop|se|gui|theo|chi tiet|kem|dinh kem|nhu sau)\b)([^\n.;:]{4,200})(?=[\n.;]|$)/dm.exec(
       folded,
     )?.indices?.[1];
-  if (inline) return text.slice(inline[0], inline[1]).trim() || null;
+  if (bare) return topicOf(text.slice(bare[0], bare[1]));
   const m =
     // «họp trực tuyến 2 giờ chiều ngày 22/12»: an hour right after «họp» opens the time, it is no content.
     /(?:hoi nghi|cuoc hop|phien hop|hop)(?: truc tuyen)?\s+(?!truc tuyen|(?:vao|luc|tu|ngay|sang|chieu|toi)\s|\d{1,2}\s*(?:h|g|gio|:)(?![a-z]))(.{4,200}?)(?:\s*,?\s*du kien)?\s+(?:vao|luc|tu|ngay)\s/d.exec(
