@@ -460,3 +460,115 @@ describe("the day of a session said in prose, however far from «họp», and no
     expect(p.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
   });
 });
+
+describe("end, length, content and contact as clerks write them in prose (e2e11)", () => {
+  const LETTER = (sentence: string) => `Kính gửi Trung tâm,\n${sentence}\nTrân trọng.`;
+  const SCT = "Sở Công Thương đăng ký họp trực tuyến";
+  const CONTACT = "Liên hệ Lâm Thị Ngọc 0983210456.";
+  // Labelled: the prose → the local start and end booked. The first three were misread (16:30, 15:00, 15:00).
+  const hours: [string, string, string][] = [
+    [
+      `${SCT} lúc 14 giờ 30 ngày 11/12/2026, kết thúc khoảng 16 giờ, nội dung: giao ban. ${CONTACT}`,
+      "14:30",
+      "16:00",
+    ],
+    [
+      `${SCT} lúc 14h00 ngày 10/12/2026, trong thời gian 1 tiếng 30 phút, nội dung: giao ban. ${CONTACT}`,
+      "14:00",
+      "15:30",
+    ],
+    [
+      `${SCT} lúc 14h00 ngày 10/12/2026, thời lượng 1 giờ 30 phút, nội dung: giao ban. ${CONTACT}`,
+      "14:00",
+      "15:30",
+    ],
+    // The other way: a length after «khoảng» stays a length, and an end said plainly stays the end.
+    [
+      `${SCT} lúc 14h00 ngày 10/12/2026, kéo dài khoảng 3 tiếng, nội dung: giao ban. ${CONTACT}`,
+      "14:00",
+      "17:00",
+    ],
+    [
+      `${SCT} lúc 14h00 ngày 10/12/2026, dự kiến 1 tiếng rưỡi, nội dung: giao ban. ${CONTACT}`,
+      "14:00",
+      "15:30",
+    ],
+    [`${SCT} lúc 9h00 ngày 10/12/2026, kết thúc lúc 11h30, nội dung: giao ban. ${CONTACT}`, "09:00", "11:30"],
+  ];
+  for (const [sentence, start, end] of hours)
+    it(`${start}–${end}: «${sentence.slice(SCT.length + 1, SCT.length + 70)}…»`, async () => {
+      const p = await parse(LETTER(sentence));
+      const local = (d: Date | null) =>
+        d?.toLocaleTimeString("en-GB", { timeZone: ZONE, hour: "2-digit", minute: "2-digit" });
+      expect([local(p.start), local(p.end)]).toEqual([start, end]);
+    });
+
+  // Labelled: the prose → the content and the contact. The first three were misread (content «2 giờ chiều» or none).
+  const said: [string, string | null, string | null][] = [
+    [
+      `${SCT} 2 giờ chiều ngày 22/12/2026 với UBND phường Ngọc Hà, nội dung sơ kết quý IV. ${CONTACT}`,
+      "sơ kết quý IV",
+      "Lâm Thị Ngọc",
+    ],
+    [`${SCT} lúc 9h00 ngày 22/12/2026, nội dung giao ban. ${CONTACT}`, "giao ban", "Lâm Thị Ngọc"],
+    [
+      "Sở CT đăng ký họp 8h30-10h sáng 18/12/2026, điểm cầu P. Ngọc Hà. ND: giao ban tuần. LH: Lâm Thị Ngọc 0983210456.",
+      "giao ban tuần",
+      "Lâm Thị Ngọc",
+    ],
+    // The other way: no content said is asked for, not filled with the hour or with what follows «nội dung».
+    [`${SCT} 2 giờ chiều ngày 22/12/2026 với UBND phường Ngọc Hà. ${CONTACT}`, null, "Lâm Thị Ngọc"],
+    [`${SCT} lúc 9h00 ngày 22/12/2026, nội dung sẽ gửi sau. ${CONTACT}`, null, "Lâm Thị Ngọc"],
+    [`${SCT} lúc 9h00 ngày 22/12/2026, nội dung như sau:\n1. Giao ban.\n${CONTACT}`, null, "Lâm Thị Ngọc"],
+  ];
+  for (const [sentence, title, name] of said)
+    it(`content ${title ?? "(none)"}: «${sentence.slice(0, 90)}…»`, async () => {
+      const p = await parse(LETTER(sentence));
+      expect(p.title).toBe(title);
+      expect(p.contact?.name ?? null).toBe(name);
+    });
+
+  it("«ND:», «LH:», «TG:», «ĐC:» lines are the form's labels", async () => {
+    const p = await parse(
+      "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến:\nTG: 9h00 ngày 10/12/2026\nĐC: UBND phường Ngọc Hà\nND: giao ban tuần\nLH: Lâm Thị Ngọc, 0983 210 456",
+    );
+    expect(p.missing).toEqual([]);
+    expect(p.title).toBe("giao ban tuần");
+    expect(p.participants).toContain(codeOf("Phường Ngọc Hà"));
+  });
+});
+
+describe("two days in one sentence of prose are never booked in silence (e2e11)", () => {
+  const LETTER = (time: string) =>
+    `Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến ${time} với UBND phường Ngọc Hà, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.\nTrân trọng.`;
+  const note = (days: string) =>
+    `thư ghi nhiều ngày (${days}); lịch này chỉ xếp cho ngày 10/12/2026, đề nghị gửi đăng ký riêng cho từng ngày còn lại.`;
+  // Labelled: the time as written → the days said back. All were booked on one day with no word of the other.
+  const cases: [string, string][] = [
+    ["từ 14h đến 16h các ngày 10 và 11/12/2026", "10/12/2026, 11/12/2026"],
+    ["từ 14h đến 16h ngày 10, 11 và 14/12/2026", "10/12/2026, 11/12/2026, 14/12/2026"],
+    ["từ 14h đến 16h các ngày 10-12/12/2026", "10/12/2026, 11/12/2026, 12/12/2026"],
+    ["từ 8h00 ngày 10/12/2026 đến 17h00 ngày 11/12/2026", "10/12/2026, 11/12/2026"],
+  ];
+  for (const [time, days] of cases)
+    it(`«${time}» books 10/12 and names ${days}`, async () => {
+      const p = await parse(LETTER(time));
+      expect(p.start?.toISOString()).toMatch(/^2026-12-10T/);
+      expect(p.warnings).toContain(note(days));
+    });
+
+  // The other way: one day, however it is written, or another day in another sentence, is no second day.
+  const oneDay = [
+    "lúc 9h00 thứ Năm, ngày 10/12/2026",
+    "lúc 9h00 ngày 10/12/2026 (Thứ Năm)",
+    "lúc 9h00 ngày 10/12/2026. Báo cáo gửi trước ngày 08/12/2026",
+    "lúc 9h00 ngày 10/12/2026. Buổi tổng duyệt ngày 09/12/2026 đã xong",
+    "lúc 9h00 ngày 10/12/2026, 30 phút trước giờ họp kết nối",
+  ];
+  for (const time of oneDay)
+    it(`«${time}» names one day`, async () => {
+      const p = await parse(LETTER(time));
+      expect(p.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+      expect(p.warnings.join("\n")).not.toContain("nhiều ngày");
+    });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findTimes, foldKeepingIndex } from "../src/core/text/vi-datetime.js";
+import { findDates, findTimes, foldKeepingIndex } from "../src/core/text/vi-datetime.js";
 
 /** The times of day a phrase says, as «HH:MM», in order. */
 const times = (text: string) =>
@@ -27,5 +27,25 @@ const CASES: [string, string[]][] = [
 describe("times of day as clerks write them", () => {
   it.each(CASES)("%s → %j", (text, want) => {
     expect(times(text)).toEqual(want);
+  });
+});
+
+// Labelled: what a clerk wrote → the days it names (mail of Monday 30/11/2026). The e2e11 round found the first
+// three read as the last day alone.
+const DAY_CASES: [string, string[]][] = [
+  ["các ngày 10 và 11/12/2026", ["2026-12-10", "2026-12-11"]],
+  ["ngày 10, 11 và 14/12", ["2026-12-10", "2026-12-11", "2026-12-14"]],
+  ["ngày 10-12/12/2026", ["2026-12-10", "2026-12-11", "2026-12-12"]],
+  ["ngày 10/12 và 11/12", ["2026-12-10", "2026-12-11"]],
+  ["ngày 10 và 14h00 ngày 11/12", ["2026-12-11"]],
+  ["ngày 30 và 2/1/2027", ["2027-01-02"]],
+  ["ngày 5 tháng 12", ["2026-12-05"]],
+];
+
+describe("days as clerks list them", () => {
+  const reference = new Date("2026-11-30T02:00:00Z");
+  it.each(DAY_CASES)("%s → %j", (text, want) => {
+    const folded = foldKeepingIndex(text);
+    expect(findDates(text, folded, reference, "Asia/Ho_Chi_Minh").map((d) => d.date)).toEqual(want);
   });
 });

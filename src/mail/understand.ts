@@ -59,6 +59,9 @@ export function labelField(label: string): Field | null {
 
 function fieldOfLabel(label: string): Field | null {
   const l = fold(label);
+  // «ND:», «LH:», «TG:», «ĐC:»: the abbreviations clerks write for the labels (they were asked for again).
+  const short = ({ nd: "title", lh: "contact", tg: "time", dc: "participants" } as const)[l.trim()];
+  if (short) return short;
   if (/chu tri/.test(l)) return "host";
   if (/diem cau|thanh phan|don vi tham du/.test(l)) return "participants";
   if (/thoi gian|ngay gio|ngay hop/.test(l)) return "time";
@@ -501,7 +504,8 @@ function contactFromSignature(signature: string): Contact | null {
 function contactFromProse(text: string): string | null {
   const folded = foldKeepingIndex(text);
   // «Contact: …» in a mail written in English or half in English.
-  const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?|\bcontact(?: person)?\s*:/.exec(folded);
+  // «LH: Lâm Thị Ngọc 0983…»: the abbreviation of «liên hệ» as a label.
+  const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?|\bcontact(?: person)?\s*:|\blh\s*:/.exec(folded);
   if (!m) return null;
   const start = m.index + m[0].length;
   const end = text.indexOf("\n", start);
@@ -555,10 +559,18 @@ function seriesSaid(scope: string, folded: string, timeIndex: number): string | 
 function titleFromProse(text: string): string | null {
   const folded = foldKeepingIndex(text);
   // "…, nội dung: giao ban …." inside a sentence names the title itself.
-  const inline = /\b(?:noi dung(?: hop)?|topic|agenda)\s*:\s*([^\n.;]{4,200})/d.exec(folded)?.indices?.[1];
+  // «…, nội dung sơ kết quý IV.» after a comma names it without a colon; «ND: giao ban tuần» abbreviates the label.
+  const inline = /\b(?:noi dung(?: hop)?|topic|agenda|nd)\s*:\s*([^\n.;]{4,200})/d.exec(folded)?.indices?.[1];
   if (inline) return text.slice(inline[0], inline[1]).trim() || null;
+  // Without a colon the words must close their sentence: «Nội dung chính gồm:», «nội dung như sau:» introduce it.
+  const bare =
+    /(?:^|[,;]\s*)noi dung(?: (?:hop|cuoc hop|chinh))?\s+(?:la\s+)?(?!(?:hop|cuoc hop|se|gui|theo|chi tiet|kem|dinh kem|nhu sau)\b)([^\n.;:]{4,200})(?=[\n.;]|$)/dm.exec(
+      folded,
+    )?.indices?.[1];
+  if (bare) return topicOf(text.slice(bare[0], bare[1]));
   const m =
-    /(?:hoi nghi|cuoc hop|phien hop|hop)(?: truc tuyen)?\s+(?!truc tuyen|(?:vao|luc|tu|ngay|sang|chieu|toi)\s)(.{4,200}?)(?:\s*,?\s*du kien)?\s+(?:vao|luc|tu|ngay)\s/d.exec(
+    // «họp trực tuyến 2 giờ chiều ngày 22/12»: an hour right after «họp» opens the time, it is no content.
+    /(?:hoi nghi|cuoc hop|phien hop|hop)(?: truc tuyen)?\s+(?!truc tuyen|(?:vao|luc|tu|ngay|sang|chieu|toi)\s|\d{1,2}\s*(?:h|g|gio|:)(?![a-z]))(.{4,200}?)(?:\s*,?\s*du kien)?\s+(?:vao|luc|tu|ngay)\s/d.exec(
       folded,
     );
   const span = m?.indices?.[1];
@@ -671,9 +683,13 @@ function mergeFlags(a: ReturnType<typeof flags>, b: ReturnType<typeof flags>): R
 const PREP_WORD = /\b(?:ket noi|co mat|chuan bi|kiem tra|vao phong|san sang)\b[^\d\n;.]{0,16}$/;
 
 /** The words before a length: «thời lượng», «trong (vòng)», «dự kiến (trong)», «khoảng», «kéo dài». */
-const LENGTH_WORD = /(?:thoi luong|trong(?: vong)?|du kien(?: trong)?|khoang|keo dai)\s*$/;
-const LENGTH_HOURS =
-  /(?:thoi luong|trong(?: vong)?|du kien(?: trong)?|khoang|keo dai)\s*(\d{1,2})\s*(gio)(\s+ruoi)?\b(?!\s*\d)/;
+// «kết thúc khoảng 16 giờ», «đến khoảng 16h»: after an end word, «khoảng» qualifies the end, it opens no length
+// (the end was dropped and the default length booked). «trong thời gian 1 tiếng 30 phút» is a length.
+const LENGTH_LEAD = String.raw`(?<!(?:ket thuc|den|toi|xong)\s+)(?:thoi luong|trong(?: vong| thoi gian)?|du kien(?: trong)?|khoang|keo dai)`;
+const LENGTH_WORD = new RegExp(String.raw`${LENGTH_LEAD}\s*$`);
+const LENGTH_HOURS = new RegExp(
+  String.raw`${LENGTH_LEAD}\s*(\d{1,2})\s*(gio)(\s+ruoi|\s*[0-5]?\d\s*phut)?\b(?!\s*\d)`,
+);
 
 /**
  * A length the clerk gives instead of an end, in minutes: «dự kiến 03 tiếng», «trong 90 phút», «1 tiếng rưỡi».
@@ -684,17 +700,17 @@ function lengthSaid(folded: string, start: number): number | null {
   const m =
     // «03 tiếng» is a length unless it says when to connect («kết nối trước 1 tiếng»); minutes need a length
     // word («trong 90 phút»): «trước 30 phút», «15 phút chuẩn bị» are no length of the session.
-    /(?<!(?:\d\s*(?:h|g|gio)|:|truoc|sau|som|muon|cham nhat)\s*)\b(\d{1,3})\s*(tieng)(\s+ruoi)?\b/.exec(
+    // «1 tiếng 30 phút» is ninety minutes (it was read as one hour).
+    /(?<!(?:\d\s*(?:h|g|gio)|:|truoc|sau|som|muon|cham nhat)\s*)\b(\d{1,3})\s*(tieng)(\s+ruoi|\s*[0-5]?\d\s*phut)?\b/.exec(
       folded,
     ) ??
-    /(?:thoi luong|trong(?: vong)?|du kien(?: trong)?|khoang|keo dai)\s*(\d{1,3})\s*(phut)()\b/.exec(
-      folded,
-    ) ??
+    new RegExp(String.raw`${LENGTH_LEAD}\s*(\d{1,3})\s*(phut)()\b`).exec(folded) ??
     // «trong 2 giờ» is a length only after the start; before it, «khoảng 9 giờ» is the start.
     (hours && hours.index > start ? hours : null);
   if (!m) return null;
   const n = Number(m[1]);
-  const minutes = m[2] === "phut" ? n : n * 60 + (m[3] ? 30 : 0);
+  const extra = !m[3] ? 0 : /ruoi/.test(m[3]) ? 30 : Number(/\d+/.exec(m[3])![0]);
+  const minutes = m[2] === "phut" ? n : n * 60 + extra;
   return minutes > 0 && minutes <= 12 * 60 ? minutes : null;
 }
 
@@ -1059,7 +1075,26 @@ function understandText(
         .map((d) => d.date),
     ),
   ];
-  if (fields.time && date && days.length > 1) {
+  // In prose, the days of the sentence that gives the booked one: «từ 14h đến 16h các ngày 10 và 11/12/2026», «từ
+  // 8h00 ngày 10/12 đến 17h00 ngày 11/12» booked one day and said nothing of the other.
+  const sentenceOf = (i: number) => [...foldedScope.slice(0, i).matchAll(SENTENCE_END)].length;
+  const proseDays =
+    !fields.time && date
+      ? [
+          ...new Set(
+            dates
+              .filter(
+                (d) =>
+                  !qualifiesInvalid(d) &&
+                  !/^(?:thu|chu nhat)\b/.test(foldedScope.slice(d.index)) &&
+                  sentenceOf(d.index) === sentenceOf(date.index),
+              )
+              .map((d) => d.date),
+          ),
+        ]
+      : [];
+  if (proseDays.length > 1) days.splice(0, days.length, ...proseDays);
+  if ((fields.time || proseDays.length > 1) && date && days.length > 1) {
     const vi = (iso: string) => iso.split("-").reverse().join("/");
     warnings.push(
       `thư ghi nhiều ngày (${days.map(vi).join(", ")}); lịch này chỉ xếp cho ngày ${vi(date.date)}, đề nghị gửi đăng ký riêng cho từng ngày còn lại.`,

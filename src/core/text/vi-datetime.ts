@@ -328,6 +328,10 @@ const WORDED_DATE = new RegExp(
   "g",
 );
 
+/** «ngày 10 và 11/12», «các ngày 10, 11 và 14/12», «ngày 10-11/12/2026»: days before a numeric date's. */
+const DAY_LIST =
+  /\bngay\s+(\d{1,2}(?:\s*(?:,|va|-|–|den)\s*\d{1,2})*)\s*(,|va|-|–|den)\s*(?=\d{1,2}\s*[/.]\s*\d{1,2}(?!\s*(?:h|g|gio|:)))/g;
+
 /** English month names and their short forms, as clerks paste them from English invitations. */
 const EN_MONTHS: Record<string, number> = {
   january: 1,
@@ -442,6 +446,30 @@ export function findDates(original: string, folded: string, reference: Date, zon
     // "8-10" is as likely a range of hours as a date: a dash makes a date only with a year or after "ngày"/a weekday.
     if (m[2] !== "/" && m[2] !== "." && !m[4] && !DATE_CONTEXT.test(folded.slice(0, m.index))) continue;
     push(fullYear(m[4], refYear, refDay, month, day), month, day, m.index);
+  }
+  // «các ngày 10 và 11/12/2026», «ngày 10, 11/12», «ngày 10-12/12»: the days before the last take its month and
+  // year (only 11/12 was read, and booked in silence). A range («-», «đến») names the days between as well.
+  for (const m of folded.matchAll(DAY_LIST)) {
+    const last = out.find((d) => d.index === m.index + m[0].length);
+    if (!last) continue;
+    const [y, mo, lastDay] = last.date.split("-").map(Number) as [number, number, number];
+    const list = [...m[1]!.matchAll(/(\d{1,2})\s*(,|va|-|–|den)?/g)].map((x, i, all) => ({
+      day: Number(x[1]),
+      index: m.index + m[0].indexOf(m[1]!) + x.index,
+      range: /^(?:-|–|den)$/.test((i === all.length - 1 ? m[2] : x[2]) ?? ""),
+    }));
+    const days: { day: number; index: number }[] = [];
+    for (const [i, d] of list.entries()) {
+      const next = list[i + 1]?.day ?? lastDay;
+      if (d.day >= next) {
+        days.length = 0;
+        break;
+      }
+      days.push(d);
+      if (d.range && next - d.day <= 14)
+        for (let k = d.day + 1; k < next; k++) days.push({ day: k, index: d.index });
+    }
+    for (const d of days) push(y, mo, d.day, d.index);
   }
   for (const m of folded.matchAll(WORDED_DATE)) {
     const day = numberSaid(m[1]!);
