@@ -312,9 +312,7 @@ describe("a refusal names the endpoint as the clerk wrote it and cites the artic
       "Phòng họp trực tuyến tại trụ sở UBND Thành phố đã được đăng ký trong thời gian này nên không bố trí được (Điều 11.2).",
     );
     await md.handle(mail({ id: "c@hanoi.gov.vn", date: DATE, body: letter("9h00 ngày 20/11/2026") }), NOW);
-    expect(await lastAnswer(desk)).toContain(
-      "đã quá giờ bắt đầu; đăng ký phải gửi trước phiên họp (Điều 12.2a)",
-    );
+    expect(await lastAnswer(desk)).toContain("đã qua; đăng ký phải gửi trước phiên họp (Điều 12.2a)");
   });
 });
 

@@ -17,11 +17,17 @@ const letter = (time: string) =>
   `Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến ${time} với UBND phường Ngọc Hà, nội dung: Hội nghị giao ban. Liên hệ Lâm Thị Ngọc 0983210456.\nTrân trọng.`;
 
 describe("a refused booking is named as its clerk was told", () => {
-  it("a past session is refused as past its start, not as a «start time» that is a range", async () => {
+  it("a past session is refused as past, not as a «start time» that is a range", async () => {
     const { answer } = await sendAsClerk(letter("từ 9h00 đến 17h00 ngày 27/11/2026"));
     expect(answer).toContain("KHÔNG BỐ TRÍ ĐƯỢC");
     expect(answer).not.toContain("Thời gian bắt đầu 09:00–17:00");
-    expect(answer).toContain("Phiên họp 09:00–17:00 Thứ Sáu, 27/11/2026 đã quá giờ bắt đầu");
+    expect(answer).toContain("Phiên họp 09:00–17:00 Thứ Sáu, 27/11/2026 đã qua;");
+  });
+
+  it("a session already begun is refused as past its start", async () => {
+    const { answer } = await sendAsClerk(letter("từ 9h00 đến 17h00 ngày 30/11/2026"));
+    expect(answer).not.toContain("Thời gian bắt đầu");
+    expect(answer).toContain("Phiên họp 09:00–17:00 Thứ Hai, 30/11/2026 đã quá giờ bắt đầu;");
   });
 
   it("a reply asking to change a refused booking says «KHÔNG BỐ TRÍ ĐƯỢC», not «trạng thái «từ chối»»", async () => {
