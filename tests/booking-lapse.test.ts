@@ -252,7 +252,7 @@ describe("a booking still unsettled when its session starts lapses", () => {
         expect(b?.status).toBe("confirmed");
         expect(kinds).not.toContain("booking-lapsed");
       } else {
-        expect(answer).toMatch(/^refused: Lịch họp HTT-\d{4}-\d+ đang ở trạng thái «/);
+        expect(answer).toMatch(/^refused: Lịch họp HTT-\d{4}-\d+ đã được trả lời «KHÔNG BỐ TRÍ ĐƯỢC»/);
         expect(b?.status).toBe("rejected");
         expect(kinds.filter((k) => k === "booking-lapsed")).toHaveLength(1);
         expect(kinds).not.toContain("booking-changed");

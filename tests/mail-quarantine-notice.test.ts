@@ -67,7 +67,7 @@ describe("the notice of a quarantined mail", () => {
     // waits, and when it came; not its Message-ID, size, hash or reason.
     const [group] = await groupTexts(d);
     expect(group).toBe(
-      "Một thư nhận lúc 09:05 Thứ Hai, 07/12/2026 không xử lý tự động được và đã được cách ly; cán bộ kỹ thuật xem bằng lệnh «mail quarantine» của bàn trực.",
+      "Một thư nhận lúc 09:05 Thứ Hai, 07/12/2026 không xử lý tự động được và đã được cách ly; cán bộ kỹ thuật xem danh sách thư cách ly trên máy chủ bàn trực bằng lệnh `npm run cli -- mail quarantine`.",
     );
   });
 

@@ -205,6 +205,7 @@ export class MailDesk {
     raw: Buffer,
     now: Date,
     ctx: HandleOptions,
+    answers: Parameters<MailDesk["record"]>[5] = [],
   ): Promise<MailOutcome> {
     // Oversized mail keeps only its head: enough to find it in the mailbox, not 20 MB in the database.
     const kept = raw.length > this.opts.maxBytes ? raw.subarray(0, 64 * 1024) : raw;
@@ -223,9 +224,10 @@ export class MailDesk {
             text: quarantineNotice(key, reason, raw, now, this.desk.reg.zone),
             // When the notice falls back to the group (nobody on duty reachable in private), the group reads only
             // that a mail is waiting: its Message-ID, size and reason can tell a secret session's mail from others.
-            groupText: `Một thư nhận lúc ${formatVi(now, this.desk.reg.zone)} không xử lý tự động được và đã được cách ly; cán bộ kỹ thuật xem bằng lệnh «mail quarantine» của bàn trực.`,
+            groupText: `Một thư nhận lúc ${formatVi(now, this.desk.reg.zone)} không xử lý tự động được và đã được cách ly; cán bộ kỹ thuật xem danh sách thư cách ly trên máy chủ bàn trực bằng lệnh \`${QUARANTINE_COMMAND}\`.`,
           },
         },
+        ...answers,
       ],
       ctx,
     );
@@ -250,7 +252,15 @@ export class MailDesk {
   async handle(raw: Buffer, now: Date, opts: HandleOptions = {}): Promise<MailOutcome> {
     if (raw.length > this.opts.maxBytes) {
       const key = `sha256:${createHash("sha256").update(raw).digest("hex")}`;
-      return this.quarantine(key, `thư quá lớn: ${(raw.length / 1048576).toFixed(1)} MB`, raw, now, opts);
+      const answer = await this.tooLargeAnswer(raw, now, opts);
+      return this.quarantine(
+        key,
+        `thư quá lớn: ${(raw.length / 1048576).toFixed(1)} MB`,
+        raw,
+        now,
+        opts,
+        answer ? [answer] : [],
+      );
     }
     let facts: MailFacts;
     let understood: ReadAhead["understood"] = null;
@@ -684,6 +694,52 @@ export class MailDesk {
         },
       });
     return this.ignore(facts.key, reason, raw, now, notices, ctx);
+  }
+
+  /**
+   * Điều 12.2b: every registration is answered, an oversized one too. Its header alone is read (the body is what
+   * is too large); its sender is answered in the thread, under the same conditions as a booking's answer (an
+   * agency's or an official mailbox, authenticated when the desk requires it, within the sender's reply cap), that
+   * the mail was not read, nothing was registered, and how to send it again. A mail that may be forged, a
+   * stranger's or a machine's is never answered (no backscatter).
+   */
+  private async tooLargeAnswer(
+    raw: Buffer,
+    now: Date,
+    ctx: HandleOptions,
+  ): Promise<Parameters<MailDesk["record"]>[5][number] | null> {
+    const head = headerBlock(raw);
+    if (!head) return null;
+    let facts: MailFacts;
+    try {
+      facts = await readMail(head, this.opts.own);
+    } catch {
+      return null;
+    }
+    const from = facts.from;
+    if (!from || facts.autoReason) return null;
+    const { agency, capped } = await this.deskOf(ctx).store.read(async (r) => ({
+      agency: (await r.directory.snapshot()).agencyByMailbox(from),
+      capped:
+        (await r.outbox.countSince("mail", from, new Date(now.getTime() - 24 * 3600_000))) >=
+        this.opts.replyCapPerSender,
+    }));
+    if ((!agency && !this.opts.officialDomains.includes(domainOf(from))) || capped) return null;
+    if (this.opts.requireAuth && !(await this.authenticity(facts, raw)).authenticated) return null;
+    const size = mbVi(raw.length);
+    const limit = mbVi(this.opts.maxBytes);
+    return {
+      channel: "mail",
+      recipient: from,
+      kind: "mail-too-large",
+      payload: {
+        text: [
+          `Thư của quý cơ quan có dung lượng ${size}, vượt quá giới hạn ${limit} mà hệ thống tiếp nhận tự động đọc được, nên thư chưa được đọc và CHƯA CÓ LỊCH HỌP NÀO ĐƯỢC ĐĂNG KÝ.`,
+          `Nếu thư là đăng ký lịch họp, đề nghị gửi lại bằng một thư mới ghi nội dung đăng ký ngay trong thư (dạng văn bản, không kèm tệp đính kèm), hoặc với tệp đính kèm có tổng dung lượng dưới ${limit}. Thư đã được chuyển cán bộ kỹ thuật để kiểm tra.`,
+        ].join("\n"),
+        thread: threadOf(facts),
+      },
+    };
   }
 
   /** Trusted boundary header first, our own DKIM/SPF/DMARC check otherwise. */
@@ -1401,6 +1457,23 @@ export function emergencyAsked(text: string): boolean | null {
  * size, its Message-ID without the host) and never its sender or subject, which can name a secret session's host
  * or content. The storage key is shown when it is the mail's hash (`db`/CLI lookups).
  */
+/** The CLI command that lists quarantined mail: the CLI has no Vietnamese aliases, so it is named as typed. */
+const QUARANTINE_COMMAND = "npm run cli -- mail quarantine";
+
+/** A size in MB as the clerk reads it: «2 MB», «3,1 MB». */
+function mbVi(bytes: number): string {
+  return `${String(Math.round((bytes / 1048576) * 10) / 10).replace(".", ",")} MB`;
+}
+
+/** A mail's header block with an empty body (a mail too large to parse whole); null when it has no header end. */
+function headerBlock(raw: Buffer): Buffer | null {
+  const window = raw.subarray(0, 256 * 1024);
+  const crlf = window.indexOf("\r\n\r\n");
+  const lf = window.indexOf("\n\n");
+  const end = crlf >= 0 && (lf < 0 || crlf < lf) ? crlf + 4 : lf >= 0 ? lf + 2 : -1;
+  return end < 0 ? null : Buffer.from(window.subarray(0, end));
+}
+
 export function quarantineNotice(key: string, reason: string, raw: Buffer, now: Date, zone: string): string {
   const head = readHead(raw);
   const size =

@@ -20,6 +20,19 @@ export function buttonData(action: string, code: string, arg?: string): string {
   return [action, code, arg].filter(Boolean).join(":");
 }
 
+/**
+ * Whether button data has the shape of one the desk issues (the incident notice's «Nhận», «Chuyển WAN», «Đã
+ * xong»). Any other press was forged (callback_data is the client's to send) or comes from a button this desk
+ * never sent: it is refused to its presser alone, never run as a group command («Lệnh /rác không tồn tại»).
+ */
+export function issuedButton(data: string): boolean {
+  return /^(?:nhan|xong):SC-\d{4}-\d+$|^chuyen:SC-\d{4}-\d+:(?:wan|mcu)$/.test(data);
+}
+
+/** The alert to a press of a button the desk did not issue. */
+export const FOREIGN_BUTTON_VI =
+  "Nút bấm này không do bot Hỗ trợ kỹ thuật gửi nên không có thao tác nào được thực hiện. Đề nghị dùng nút trong thông báo của bot hoặc gửi lệnh, ví dụ /nhan SC-….";
+
 export function parseButton(data: string): Command | null {
   const [name, ...args] = data.split(":");
   return name ? { name, args, rest: args.join(" ") } : null;

@@ -251,6 +251,7 @@ function render(nodes: ChildNode[], walk: Walk, depth: number): string {
       const name = n.name.toLowerCase();
       if (SKIP.has(name)) continue;
       if (name === "br") out += "\n";
+      else if (name === "img") out += altWords(n.attribs.alt) ?? "";
       else if (depth >= HTML_LIMITS.maxDepth) continue;
       else if (name === "table") out += renderTable(n, walk, depth);
       else if (name === "li") out += `\n- ${render(n.children, walk, depth + 1)}\n`;
@@ -279,6 +280,42 @@ function shallow(html: string): string {
     if (depth > MAX_OPEN_TAGS) return html.slice(0, m.index);
   }
   return html;
+}
+
+/**
+ * An image's alt text when it is words a person wrote («Logo Sở Công Thương»), not a file name, a content id or a
+ * stray mark: those would be echoed into the content as noise.
+ */
+function altWords(alt: string | undefined): string | null {
+  const a = (alt ?? "").replace(/[\s\u00a0]+/g, " ").trim();
+  if (!/\p{L}{2,}/u.test(a) || /[/\\@_:=<>[\]{}|]|\.[a-z0-9]{2,4}$/i.test(a)) return null;
+  return a;
+}
+
+const MAX_IMAGES = 200;
+
+/**
+ * A text that html-to-text made of `html` (mailparser's `text` of an HTML-only part) with its image marks as a
+ * person reads them: `<img src=x>` became «[x]», `<img alt=logo src=a.png>` «logo [a.png]». The mark goes; words
+ * of an alt text stay. A real text/plain part gets the same: Outlook writes «[cid:image001.png@…]» there.
+ */
+export function withoutImageMarks(text: string, html: string): string {
+  const tags =
+    html
+      .slice(0, HTML_LIMITS.maxInputLength)
+      .match(/<img\b[^>]*>/gi)
+      ?.slice(0, MAX_IMAGES) ?? [];
+  if (tags.length === 0) return text;
+  const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\s+/g, "\\s+");
+  let out = text;
+  for (const img of parseDocument(tags.join(" ")).children.filter(isTag)) {
+    const src = (img.attribs.src ?? "").trim();
+    const alt = (img.attribs.alt ?? "").trim();
+    if (!src) continue; // html-to-text wrote the alt alone: nothing bracketed to take away
+    const mark = new RegExp(`${alt ? `${esc(alt)}\\s+` : ""}\\[${esc(src)}\\]`);
+    out = out.replace(mark, altWords(alt) ?? "");
+  }
+  return out;
 }
 
 /** An HTML body as text a person would read, with every table read from its structure where it stands. */
@@ -531,13 +568,47 @@ export async function readMail(raw: Buffer, own: OwnIdentity): Promise<MailFacts
   return factsOf(await parseMail(raw), raw, own);
 }
 
+/**
+ * A header text with the encoded words mailparser left as they came (`=?x-unknown?b?????=`: a charset it does not
+ * know, or a word it could not decode): each decoded when its charset is one TextDecoder knows and its bytes are
+ * valid there, dropped otherwise, so that no raw MIME is echoed to a person («Re: =?x-unknown?b?????= [HTT-…]»).
+ */
+export function decodeLeftoverWords(text: string): string {
+  if (!text.includes("=?")) return text;
+  const decoded = text.replace(
+    /=\?([^?\s]*)\?([bBqQ])\?(\S*?)\?=/g,
+    (_, charset: string, enc: string, data: string) => {
+      let bytes: Buffer;
+      if (enc.toUpperCase() === "B") {
+        if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 === 1) return "";
+        bytes = Buffer.from(data, "base64");
+      } else {
+        bytes = Buffer.from(
+          data
+            .replace(/_/g, " ")
+            .replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+          "latin1",
+        );
+      }
+      try {
+        return new TextDecoder(charset.split("*")[0]!, { fatal: true }).decode(bytes);
+      } catch {
+        // An unknown charset: plain printable ASCII reads the same in any of them; anything else is a guess.
+        return /^[\x20-\x7e]*$/.test(bytes.toString("latin1")) ? bytes.toString("latin1") : "";
+      }
+    },
+  );
+  return decoded.replace(/\s{2,}/g, " ").trim();
+}
+
 /** What the desk needs of a parsed mail. */
 export function factsOf(mail: ParsedMail, raw: Buffer, own: OwnIdentity): MailFacts {
   const html = mail.html ? htmlToText(mail.html) : null;
-  const plain = mail.text ?? null;
+  const plain =
+    mail.text != null && mail.html ? withoutImageMarks(mail.text, mail.html) : (mail.text ?? null);
   // Outlook sends both parts; a table is best read from the HTML, but whichever part yields the booking wins.
   const bodies = mail.html && (!plain || /<table/i.test(mail.html)) ? [html, plain] : [plain, html];
-  const subject = nfc(mail.subject ?? "");
+  const subject = nfc(decodeLeftoverWords(mail.subject ?? ""));
   const reply =
     !FORWARD_SUBJECT.test(subject) &&
     (REPLY_SUBJECT.test(subject) || Boolean(mail.inReplyTo) || listOf(mail.references).length > 0);

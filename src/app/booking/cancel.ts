@@ -1,4 +1,4 @@
-import { STATUS_VI } from "../../core/booking/state.js";
+import { statusClauseVi } from "../../core/booking/messages.js";
 import type { Booking } from "../../core/booking/types.js";
 import { formatRangeVi, localDateOf, localTimeOf } from "../../core/calendar/zone.js";
 import { fold } from "../../core/text/fold.js";
@@ -94,7 +94,7 @@ export async function postponeBooking(
     if (!b) return null;
     if (!["needs-info", "needs-review", "confirmed", "checked"].includes(b.status)) {
       throw new DeskError(
-        `Lịch họp ${code} đang ở trạng thái «${STATUS_VI[b.status]}» nên không thể hoãn; đề nghị gửi đăng ký mới.`,
+        `Lịch họp ${code} ${statusClauseVi(b.status)} nên không thể hoãn; đề nghị gửi đăng ký mới.`,
       );
     }
     const next = await moveTo(

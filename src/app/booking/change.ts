@@ -1,6 +1,5 @@
 import { DateTime } from "luxon";
-import { decisionText, OUTCOME_VI } from "../../core/booking/messages.js";
-import { STATUS_VI } from "../../core/booking/state.js";
+import { decisionText, OUTCOME_VI, statusClauseVi } from "../../core/booking/messages.js";
 import type { Booking, BookingRequest, Decision } from "../../core/booking/types.js";
 import { formatRangeVi } from "../../core/calendar/zone.js";
 import { wallClockInstant } from "../../core/text/vi-datetime.js";
@@ -78,7 +77,7 @@ export async function changeBooking(
     if (!b) throw new DeskError(`Không tìm thấy lịch họp ${code}.`, "not-found");
     if (!["needs-info", "needs-review", "confirmed", "checked"].includes(b.status)) {
       throw new DeskError(
-        `Lịch họp ${code} đang ở trạng thái «${STATUS_VI[b.status]}» nên không thể thay đổi; đề nghị gửi đăng ký mới.`,
+        `Lịch họp ${code} ${statusClauseVi(b.status)} nên không thể thay đổi; đề nghị gửi đăng ký mới.`,
       );
     }
     // A clerk's reply in an old thread, after the session's time: a new meeting, not a change of one already past.

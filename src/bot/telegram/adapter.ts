@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
 import type { Update } from "telegraf/types";
 import { cleanChatName, cleanChatText, outboundText } from "../clean.js";
+import { FOREIGN_BUTTON_VI, issuedButton } from "../commands.js";
 import type { ChatButton, ChatEvent, ChatVerdict } from "../conversation.js";
 import { type ChatTransport, ReactionRefusedError, RetryAfterError } from "../delivery.js";
 import { htmlParts, sleep } from "../pacing.js";
@@ -110,6 +111,16 @@ export function createTelegramBot(
   bot.on([...TELEGRAM_UPDATES], async (ctx) => {
     const ev = toChatEvent(ctx.update, ctx.me);
     if (!ev) return;
+    // A press of a button the desk never issued does nothing; its presser alone is told, the chat reads nothing.
+    if (ev.button !== null && !issuedButton(ev.button)) {
+      await ctx.answerCbQuery(FOREIGN_BUTTON_VI, { show_alert: true }).catch((err: Error) =>
+        log("telegram-callback-answer-failed", {
+          updateId: ctx.update.update_id,
+          message: err.message.replaceAll(bot.telegram.token, "***"),
+        }),
+      );
+      return;
+    }
     const verdict = await onEvent(ev);
     // Every press is answered (the button stops spinning); a refused one with the refusal, as an alert only the
     // presser sees, here and not through the outbox: Telegram takes the answer only within seconds of the press.

@@ -1,7 +1,8 @@
 import type { HolidayCalendar } from "../calendar/holidays.js";
 import { formatRangeVi, formatVi, localDateOf, localTimeOf } from "../calendar/zone.js";
 import { fieldVi, LISTED_UNKNOWN } from "./rules.js";
-import type { BookingRequest, Decision, Outcome, Priority, ReasonCode } from "./types.js";
+import { STATUS_VI } from "./state.js";
+import type { BookingRequest, BookingStatus, Decision, Outcome, Priority, ReasonCode } from "./types.js";
 
 export const OUTCOME_VI: Record<Outcome, string> = {
   confirmed: "ĐÃ XÁC NHẬN",
@@ -9,6 +10,15 @@ export const OUTCOME_VI: Record<Outcome, string> = {
   "needs-review": "ĐÃ TIẾP NHẬN, CHỜ XEM XÉT",
   rejected: "KHÔNG BỐ TRÍ ĐƯỢC",
 };
+
+/**
+ * Where a booking stands, in the words its clerk was answered with: a refused booking was told «KHÔNG BỐ TRÍ
+ * ĐƯỢC», so a later reply to it must not call it «từ chối», a word the clerk never saw.
+ */
+export function statusClauseVi(status: BookingStatus): string {
+  if (status === "rejected") return `đã được trả lời «${OUTCOME_VI.rejected}»`;
+  return `đang ở trạng thái «${STATUS_VI[status]}»`;
+}
 
 /**
  * Điều 5.2: reasons whose message names endpoints, the host or other bookings are told without them for a secret

@@ -299,7 +299,7 @@ export const notInPast: Rule = {
         severity: "reject",
         reason: {
           code: "in-the-past",
-          message: `Thời gian bắt đầu ${formatRangeVi(req.start, req.end ?? req.start, ctx.reg.zone)} đã qua; đăng ký phải gửi trước phiên họp (Điều 12.2a), đề nghị kiểm tra lại ngày họp.`,
+          message: `Phiên họp ${req.end ? formatRangeVi(req.start, req.end, ctx.reg.zone) : `lúc ${formatVi(req.start, ctx.reg.zone)}`} ${req.end && req.end.getTime() <= ctx.now.getTime() ? "đã qua" : "đã quá giờ bắt đầu"}; đăng ký phải gửi trước phiên họp (Điều 12.2a), đề nghị kiểm tra lại ngày họp.`,
         },
       },
     ];
