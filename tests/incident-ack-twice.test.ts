@@ -36,10 +36,10 @@ async function opened(now: Date) {
 }
 
 describe("two technicians, one incident", () => {
-  it("pressing «Nhận» at once: the first has it, the second is told who, the group reads it once", async () => {
+  it("pressing «Nhận» at once: the first has it, the second alone is told who, the group reads it once", async () => {
     const now = at("2026-12-10", "09:30");
     const { desk, before } = await opened(now);
-    await Promise.all([
+    const [byMcu, byWan] = await Promise.all([
       handleChatEvent(desk, press(mcu.telegramId!, "nhan:SC-2026-0001"), now),
       handleChatEvent(desk, press(wan.telegramId!, "nhan:SC-2026-0001"), now),
     ]);
@@ -50,21 +50,23 @@ describe("two technicians, one incident", () => {
     expect(after.filter((t) => t.includes("đã nhận xử lý sự cố SC-2026-0001"))).toEqual([
       `${first.name} đã nhận xử lý sự cố SC-2026-0001.`,
     ]);
-    expect(after.filter((t) => t.startsWith("Sự cố SC-2026-0001 đã có"))).toEqual([
-      expect.stringContaining(`đã có ${first.name} nhận xử lý`),
-    ]);
+    // The second presser is told who has it, in an alert of their own: the group does not read the refusal.
+    const second = first === mcu ? byWan : byMcu;
+    expect(second.alert).toContain(`đã có ${first.name} nhận xử lý`);
+    expect((first === mcu ? byMcu : byWan).alert).toBeUndefined();
+    expect(after.filter((t) => t.startsWith("Sự cố SC-2026-0001 đã có"))).toEqual([]);
     const events = await desk.store.read((r) => r.incidents.events("SC-2026-0001"));
     expect(events.filter((e) => e.action === "nhan")).toHaveLength(1);
   });
 
-  it("one technician pressing twice reads that they have it already; the group reads it once", async () => {
+  it("one technician pressing twice reads, alone, that they have it already; the group reads it once", async () => {
     const now = at("2026-12-10", "09:30");
     const { desk, before } = await opened(now);
     await handleChatEvent(desk, press(mcu.telegramId!, "nhan:SC-2026-0001"), now);
-    await handleChatEvent(desk, press(mcu.telegramId!, "nhan:SC-2026-0001"), now);
+    const again = await handleChatEvent(desk, press(mcu.telegramId!, "nhan:SC-2026-0001"), now);
+    expect(again.alert).toBe("Anh/chị đã nhận xử lý sự cố SC-2026-0001 từ trước.");
     expect((await groupTexts(desk.store)).slice(before)).toEqual([
       `${mcu.name} đã nhận xử lý sự cố SC-2026-0001.`,
-      "Anh/chị đã nhận xử lý sự cố SC-2026-0001 từ trước.",
     ]);
   });
 
