@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { at, sampleDirectory } from "./helpers.js";
-import { botApiSpy } from "./support/bot-api-spy.js";
-import { openTelegramDesk, type TelegramDesk, TEST_TOKEN as TOKEN } from "./support/chat-desk.js";
+import { useSpiedTelegramDesk } from "./support/spied-telegram.js";
 import { until } from "./support/until.js";
 
 /**
@@ -12,41 +11,15 @@ import { until } from "./support/until.js";
 const GROUP = -100781;
 const tech = sampleDirectory.people.find((p) => p.endpoint === "CX-00008" && p.role === "technician")!;
 
-type Sent = {
-  text: string;
-  reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] };
-};
-
 describe("Telegram: a press of a button the desk did not issue", () => {
-  let desk: TelegramDesk;
-  let spy: Awaited<ReturnType<typeof botApiSpy>>;
-  beforeAll(async () => {
-    spy = await botApiSpy();
-    desk = await openTelegramDesk({
-      group: GROUP,
-      from: at("2026-12-10", "09:30"),
-      env: { DESK_TELEGRAM_API_ROOT: spy.url },
-    });
-    spy.target(desk.server.config.apiURL);
-  });
-  afterAll(async () => {
-    await desk.stop();
-    await spy.close();
+  const tg = useSpiedTelegramDesk({
+    group: GROUP,
+    from: at("2026-12-10", "09:30"),
   });
 
   it("is answered to the presser alone, in an alert; the group reads nothing of it", async () => {
-    const staff = desk.server.getClient(TOKEN, {
-      chatId: GROUP,
-      type: "group",
-      chatTitle: "Hỗ trợ kỹ thuật họp trực tuyến Thành phố",
-      userId: Number(tech.telegramId),
-      firstName: "Hà",
-    });
-    const sent = () =>
-      desk.server.storage.botMessages.map((u) => ({
-        ...(u.message as unknown as Sent),
-        messageId: u.messageId,
-      }));
+    const { desk, spy, sent } = tg;
+    const staff = tg.member(tech.telegramId!, "Hà");
     await staff.sendMessage(staff.makeMessage("mất tiếng"));
     const notice = await until(async () => sent().find((m) => m.reply_markup), "the notice with buttons");
     const issued = notice

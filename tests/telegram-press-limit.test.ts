@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DEFAULT_CHAT_OPTIONS, handleChatEvent } from "../src/app/chat/conversation.js";
 import { at, makeDesk, sampleDirectory } from "./helpers.js";
 import { chatOut, ev, mcu, repliesTo } from "./security/chat-support.js";
-import { botApiSpy } from "./support/bot-api-spy.js";
-import { openTelegramDesk, type TelegramDesk, TEST_TOKEN as TOKEN } from "./support/chat-desk.js";
+import { useSpiedTelegramDesk } from "./support/spied-telegram.js";
 import { until } from "./support/until.js";
 
 /**
@@ -15,42 +14,17 @@ import { until } from "./support/until.js";
 const GROUP = -100779;
 const tech = sampleDirectory.people.find((p) => p.endpoint === "CX-00008" && p.role === "technician")!;
 
-type Sent = {
-  text: string;
-  reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] };
-};
-
 describe("Telegram: a button pressed past the rate limit", () => {
-  let desk: TelegramDesk;
-  let spy: Awaited<ReturnType<typeof botApiSpy>>;
-  beforeAll(async () => {
-    spy = await botApiSpy();
-    desk = await openTelegramDesk({
-      group: GROUP,
-      from: at("2026-12-10", "09:30"),
-      // One command per window: the second press is over the limit.
-      env: { DESK_TELEGRAM_API_ROOT: spy.url, DESK_CHAT_COMMAND_LIMIT: "1" },
-    });
-    spy.target(desk.server.config.apiURL);
-  });
-  afterAll(async () => {
-    await desk.stop();
-    await spy.close();
+  const tg = useSpiedTelegramDesk({
+    group: GROUP,
+    from: at("2026-12-10", "09:30"),
+    // One command per window: the second press is over the limit.
+    env: { DESK_CHAT_COMMAND_LIMIT: "1" },
   });
 
   it("is told to the presser alone, in an alert, each time; the group reads nothing of it", async () => {
-    const staff = desk.server.getClient(TOKEN, {
-      chatId: GROUP,
-      type: "group",
-      chatTitle: "Hỗ trợ kỹ thuật họp trực tuyến Thành phố",
-      userId: Number(tech.telegramId),
-      firstName: "Hà",
-    });
-    const sent = () =>
-      desk.server.storage.botMessages.map((u) => ({
-        ...(u.message as unknown as Sent),
-        messageId: u.messageId,
-      }));
+    const { desk, spy, sent } = tg;
+    const staff = tg.member(tech.telegramId!, "Hà");
     await staff.sendMessage(staff.makeMessage("mất tiếng"));
     const notice = await until(async () => sent().find((m) => m.reply_markup), "the notice with buttons");
     const data = notice

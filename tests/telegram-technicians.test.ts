@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ASK_BACK_TEXT } from "../src/app/incident/messages.js";
 import { alertText } from "../src/bot/telegram/adapter.js";
 import { at, sampleDirectory } from "./helpers.js";
-import { botApiSpy } from "./support/bot-api-spy.js";
-import { openTelegramDesk, type TelegramDesk, TEST_TOKEN as TOKEN } from "./support/chat-desk.js";
+import { useSpiedTelegramDesk } from "./support/spied-telegram.js";
 import { until } from "./support/until.js";
 
 /**
@@ -17,46 +16,18 @@ const tech = sampleDirectory.people.find((p) => p.endpoint === "CX-00008" && p.r
 const mcu = sampleDirectory.people.find((p) => p.role === "mcu-technician")!;
 const wan = sampleDirectory.people.find((p) => p.role === "wan-duty")!;
 
-type Sent = {
-  text: string;
-  chat_id: string | number;
-  reply_markup?: { inline_keyboard: { text: string; callback_data: string }[][] };
-};
-
 describe("Telegram: endpoint staff and two technicians in the group", () => {
-  let desk: TelegramDesk;
-  let spy: Awaited<ReturnType<typeof botApiSpy>>;
-  beforeAll(async () => {
-    spy = await botApiSpy();
-    desk = await openTelegramDesk({
-      group: GROUP,
-      from: at("2026-12-10", "09:30"),
-      env: { DESK_TELEGRAM_API_ROOT: spy.url },
-    });
-    spy.target(desk.server.config.apiURL);
-  });
-  afterAll(async () => {
-    await desk.stop();
-    await spy.close();
+  const tg = useSpiedTelegramDesk({
+    group: GROUP,
+    from: at("2026-12-10", "09:30"),
   });
 
   it("a check's answer is not answered, a kindless fault is asked back, a second «Nhận» is refused to its presser", async () => {
-    const client = (userId: string, firstName: string) =>
-      desk.server.getClient(TOKEN, {
-        chatId: GROUP,
-        type: "group",
-        chatTitle: "Hỗ trợ kỹ thuật họp trực tuyến Thành phố",
-        userId: Number(userId),
-        firstName,
-      });
+    const { desk, spy, sent } = tg;
+    const client = tg.member;
     const staff = client(tech.telegramId!, "Hà");
     const one = client(mcu.telegramId!, "MCU");
     const two = client(wan.telegramId!, "WAN");
-    const sent = () =>
-      desk.server.storage.botMessages.map((u) => ({
-        ...(u.message as unknown as Sent),
-        messageId: u.messageId,
-      }));
     const texts = () => sent().map((m) => m.text);
 
     await staff.sendMessage(staff.makeMessage("âm thanh hình ảnh tốt"));
