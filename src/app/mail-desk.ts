@@ -199,6 +199,28 @@ export class MailDesk {
     return fresh ? { kind: "ignored", key, reason } : { kind: "duplicate", key };
   }
 
+  /**
+   * A reply that changes nothing, answered in its thread (unless the reply cap holds the answer back): recorded as
+   * ignored, with `lines` to `to` about booking `code`.
+   */
+  private async answerOnly(
+    facts: MailFacts,
+    reason: string,
+    raw: Buffer,
+    now: Date,
+    answer: { to: string; kind: string; code: string; lines: string[]; suppress: boolean },
+    ctx: HandleOptions,
+  ): Promise<MailOutcome> {
+    const notice = {
+      channel: "mail" as const,
+      recipient: answer.to,
+      kind: answer.kind,
+      booking: answer.code,
+      payload: { text: answer.lines.join("\n"), thread: threadOf(facts) },
+    };
+    return this.ignore(facts.key, reason, raw, now, answer.suppress ? [] : [notice], ctx);
+  }
+
   private async quarantine(
     key: string,
     reason: string,
@@ -420,30 +442,22 @@ export class MailDesk {
         ) {
           const { start, end } = booking.request;
           const time = start && end ? formatRangeVi(start, end, this.desk.reg.zone) : "đã đăng ký";
-          const reason = "thư đề nghị thay đổi trùng với lịch đang có";
-          return this.ignore(
-            key,
-            reason,
+          return this.answerOnly(
+            facts,
+            "thư đề nghị thay đổi trùng với lịch đang có",
             raw,
             now,
-            notify.suppressReply
-              ? []
-              : [
-                  {
-                    channel: "mail",
-                    recipient: from,
-                    kind: "booking-change-same",
-                    booking: code,
-                    payload: {
-                      text: [
-                        `Lịch họp ${code}: KHÔNG CÓ GÌ CẦN THAY ĐỔI.`,
-                        `Lịch họp đã ở thời gian ${time}, đúng như thư đề nghị; lịch và thư mời đã gửi giữ nguyên.`,
-                        "Nếu cần thời gian khác, đề nghị trả lời thư này, ghi rõ giờ bắt đầu, giờ kết thúc và ngày họp.",
-                      ].join("\n"),
-                      thread: threadOf(facts),
-                    },
-                  },
-                ],
+            {
+              to: from,
+              kind: "booking-change-same",
+              code,
+              suppress: notify.suppressReply,
+              lines: [
+                `Lịch họp ${code}: KHÔNG CÓ GÌ CẦN THAY ĐỔI.`,
+                `Lịch họp đã ở thời gian ${time}, đúng như thư đề nghị; lịch và thư mời đã gửi giữ nguyên.`,
+                "Nếu cần thời gian khác, đề nghị trả lời thư này, ghi rõ giờ bắt đầu, giờ kết thúc và ngày họp.",
+              ],
+            },
             ctx,
           );
         }
@@ -509,30 +523,23 @@ export class MailDesk {
             const names = reader.matcher.resolve(name).suggestions.slice(0, 3);
             return names.length ? ` (có phải: ${names.join("; ")}?)` : "";
           };
-          return this.ignore(
-            key,
+          return this.answerOnly(
+            facts,
             "thư trả lời đề nghị thêm điểm cầu không xác định được",
             raw,
             now,
-            notify.suppressReply
-              ? []
-              : [
-                  {
-                    channel: "mail",
-                    recipient: from,
-                    kind: "booking-endpoint-unknown",
-                    booking: code,
-                    payload: {
-                      text: [
-                        `Lịch họp ${code}: CHƯA THÊM ĐƯỢC ĐIỂM CẦU.`,
-                        `Không xác định được điểm cầu: ${unresolved.map((u) => `«${u}»${suggest(u)}`).join("; ")} trong danh bạ điểm cầu.`,
-                        `Lịch họp ${code} giữ nguyên như đã đăng ký.`,
-                        "Đề nghị trả lời thư này, ghi đúng tên điểm cầu theo danh bạ (ví dụ: «Bổ sung điểm cầu UBND phường Ngọc Hà»).",
-                      ].join("\n"),
-                      thread: threadOf(facts),
-                    },
-                  },
-                ],
+            {
+              to: from,
+              kind: "booking-endpoint-unknown",
+              code,
+              suppress: notify.suppressReply,
+              lines: [
+                `Lịch họp ${code}: CHƯA THÊM ĐƯỢC ĐIỂM CẦU.`,
+                `Không xác định được điểm cầu: ${unresolved.map((u) => `«${u}»${suggest(u)}`).join("; ")} trong danh bạ điểm cầu.`,
+                `Lịch họp ${code} giữ nguyên như đã đăng ký.`,
+                "Đề nghị trả lời thư này, ghi đúng tên điểm cầu theo danh bạ (ví dụ: «Bổ sung điểm cầu UBND phường Ngọc Hà»).",
+              ],
+            },
             ctx,
           );
         }
