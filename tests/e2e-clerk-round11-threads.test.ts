@@ -132,4 +132,21 @@ describe("a clash with the agency's own booking (D4)", () => {
     expect(answer).toContain("KHÔNG BỐ TRÍ ĐƯỢC");
     expect(answer).toContain(`đã có lịch họp ${first!.code} «giao ban» của chính Sở Công Thương`);
   });
+
+  it("a mail naming another agency as host at that agency's session learns nothing of it", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    const time = "từ 9h00 đến 11h00 ngày 14/12/2026";
+    const asSyt = letter(time).replace("Sở Công Thương đăng ký", "Sở Y tế đăng ký");
+    await md.handle(
+      mail({ id: "syt@hanoi.gov.vn", from: "vanthu.syt@hanoi.gov.vn", body: asSyt, date: CLERK_DATE }),
+      CLERK_NOW,
+    );
+    const [theirs] = await desk.store.read((r) => r.bookings.list({}));
+    // Sở Công Thương's mailbox sends the very same text, Sở Y tế named as host.
+    await md.handle(mail({ id: "sct-as-syt@hanoi.gov.vn", body: asSyt, date: CLERK_DATE }), CLERK_NOW);
+    const answer = await lastAnswer(desk);
+    expect(answer).not.toContain(theirs!.code);
+    expect(answer).not.toContain("ĐÃ ĐĂNG KÝ TRƯỚC ĐÓ");
+  });
 });
