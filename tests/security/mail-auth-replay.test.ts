@@ -111,8 +111,8 @@ describe("a signed mail replayed with new headers is not the agency's", () => {
 });
 
 describe("a signed mail written to someone else speaks for its agency only there", () => {
-  const booking = (to: string, extra: { cc?: string } = {}) =>
-    rawMail({ id: `gui-${to}-${extra.cc ?? ""}@hanoi.gov.vn`, from: FROM, to, ...extra, body: template(1) });
+  const booking = (to: string, extra: { cc?: string } = {}, body = template(1)) =>
+    rawMail({ id: `gui-${to}-${extra.cc ?? ""}@hanoi.gov.vn`, from: FROM, to, ...extra, body });
 
   it("a genuine booking mail sent to another agency and re-sent to the desk books nothing, on either verdict path", async () => {
     const dns = world();
@@ -185,7 +185,10 @@ describe("a signed mail written to someone else speaks for its agency only there
     const mail = authDesk(desk, dns.resolve, null, ["hop.tructuyen@hanoi.gov.vn"]);
     const cc = await key.sign(booking("vanthu.syt@hanoi.gov.vn", { cc: "Kỹ thuật <KyThuat@hanoi.gov.vn>" }));
     expect(await mail.handle(cc, NOW)).toMatchObject({ kind: "registered", code: "HTT-2026-0001" });
-    const alias = await key.sign(booking("hop.tructuyen@hanoi.gov.vn"));
+    // Another session (the same one again would be answered as already registered, by design).
+    const alias = await key.sign(
+      booking("hop.tructuyen@hanoi.gov.vn", {}, template(2, undefined, "từ 14h00 đến 16h00 ngày 10/12/2026")),
+    );
     expect(await mail.handle(alias, NOW)).toMatchObject({ kind: "registered" });
   });
 });
