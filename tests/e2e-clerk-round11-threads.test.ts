@@ -111,7 +111,9 @@ describe("choosing an offered slot in reply to a refused booking (D17)", () => {
     const [answer] = (await mailAnswers(desk)).slice(-1);
     const text = String(answer!.payload.text);
     expect(text).toMatch(
-      new RegExp(`^Lịch họp ${chosen.code}: ĐÃ XÁC NHẬN\\.\\nLịch họp ${refused!.code} đã bị từ chối`),
+      new RegExp(
+        `^Lịch họp ${chosen.code}: ĐÃ XÁC NHẬN\\.\\nLịch họp ${refused!.code} đã được trả lời «KHÔNG BỐ TRÍ ĐƯỢC»`,
+      ),
     );
     expect(text).toContain("Thời gian: 13:00–15:00 Thứ Năm, 10/12/2026.");
     expect(text).not.toContain("đề nghị gửi đăng ký mới");

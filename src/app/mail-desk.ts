@@ -418,7 +418,7 @@ export class MailDesk {
               notify: {
                 thread: threadOf(facts),
                 suppressReply: notify.suppressReply,
-                lead: `Lịch họp ${code} đã bị từ chối nên không thay đổi được; hệ thống đăng ký lịch họp mới theo thời gian thư chọn, cùng cơ quan chủ trì, điểm cầu và nội dung.`,
+                lead: `Lịch họp ${code} đã được trả lời «KHÔNG BỐ TRÍ ĐƯỢC» nên không thay đổi được; hệ thống đăng ký lịch họp mới theo thời gian thư chọn, cùng cơ quan chủ trì, điểm cầu và nội dung.`,
               },
             },
           );
