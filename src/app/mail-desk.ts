@@ -194,8 +194,10 @@ export class MailDesk {
     now: Date,
     notices: Parameters<MailDesk["record"]>[5],
     ctx: HandleOptions,
+    /** The booking the mail is about, when a later reply to it is to be read in that booking's thread. */
+    booking?: string,
   ): Promise<MailOutcome> {
-    const fresh = await this.record(key, "ignored", reason, raw, now, notices, ctx);
+    const fresh = await this.record(key, "ignored", reason, raw, now, notices, ctx, booking);
     return fresh ? { kind: "ignored", key, reason } : { kind: "duplicate", key };
   }
 
@@ -208,7 +210,7 @@ export class MailDesk {
     reason: string,
     raw: Buffer,
     now: Date,
-    answer: { to: string; kind: string; code: string; lines: string[]; suppress: boolean },
+    answer: { to: string; kind: string; code: string; lines: string[]; suppress: boolean; link?: boolean },
     ctx: HandleOptions,
   ): Promise<MailOutcome> {
     const notice = {
@@ -218,7 +220,8 @@ export class MailDesk {
       booking: answer.code,
       payload: { text: answer.lines.join("\n"), thread: threadOf(facts) },
     };
-    return this.ignore(facts.key, reason, raw, now, answer.suppress ? [] : [notice], ctx);
+    const link = answer.link ? answer.code : undefined;
+    return this.ignore(facts.key, reason, raw, now, answer.suppress ? [] : [notice], ctx, link);
   }
 
   private async quarantine(
@@ -635,35 +638,26 @@ export class MailDesk {
     capped: boolean,
   ): Promise<MailOutcome> {
     const { start, end } = b.request;
-    const text = [
-      `Lịch họp ${b.code}: ĐÃ ĐĂNG KÝ TRƯỚC ĐÓ.`,
-      `Thư này trùng với đăng ký đã gửi (cùng cơ quan, thời gian, điểm cầu và nội dung) nên hệ thống không tạo lịch họp mới.`,
-      `Lịch họp ${b.code} thời gian ${formatRangeVi(start!, end!, this.desk.reg.zone)}, trạng thái: ${STATUS_VI[b.status]}.`,
-      `Nếu cần thay đổi hoặc hủy, đề nghị trả lời thư của lịch ${b.code} hoặc ghi mã lịch trong tiêu đề thư.`,
-    ].join("\n");
-    const fresh = await this.record(
-      facts.key,
-      "ignored",
+    return this.answerOnly(
+      facts,
       "đăng ký gửi lại trùng lịch đã có",
       raw,
       now,
-      capped
-        ? []
-        : [
-            {
-              channel: "mail",
-              recipient: facts.from!,
-              kind: "booking-already-registered",
-              booking: b.code,
-              payload: { text, thread: threadOf(facts) },
-            },
-          ],
+      {
+        to: facts.from!,
+        kind: "booking-already-registered",
+        code: b.code,
+        suppress: capped,
+        link: true,
+        lines: [
+          `Lịch họp ${b.code}: ĐÃ ĐĂNG KÝ TRƯỚC ĐÓ.`,
+          `Thư này trùng với đăng ký đã gửi (cùng cơ quan, thời gian, điểm cầu và nội dung) nên hệ thống không tạo lịch họp mới.`,
+          `Lịch họp ${b.code} thời gian ${formatRangeVi(start!, end!, this.desk.reg.zone)}, trạng thái: ${STATUS_VI[b.status]}.`,
+          `Nếu cần thay đổi hoặc hủy, đề nghị trả lời thư của lịch ${b.code} hoặc ghi mã lịch trong tiêu đề thư.`,
+        ],
+      },
       ctx,
-      b.code,
     );
-    return fresh
-      ? { kind: "ignored", key: facts.key, reason: "đăng ký gửi lại trùng lịch đã có" }
-      : { kind: "duplicate", key: facts.key };
   }
 
   /**
