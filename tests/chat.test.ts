@@ -292,4 +292,15 @@ describe("message formatting for chat platforms", () => {
     expect(parts.join("\n")).toBe(lines);
     expect(splitText("y".repeat(5000), 2000).map((p) => p.length)).toEqual([2000, 2000, 1000]);
   });
+
+  it("a `command` in a notice is shown as code on Telegram, not with its backticks; nothing else becomes a tag", async () => {
+    const { htmlParts } = await import("../src/bot/pacing.js");
+    expect(htmlParts("xem bằng lệnh `npm run cli -- mail quarantine`.", 4096)).toEqual([
+      "xem bằng lệnh <code>npm run cli -- mail quarantine</code>.",
+    ]);
+    // Escaped before it is set as code; a lone backtick and one across lines stay as typed.
+    expect(htmlParts("`<b>x</b>` và ` lẻ\nsang dòng `", 4096)).toEqual([
+      "<code>&lt;b&gt;x&lt;/b&gt;</code> và ` lẻ\nsang dòng `",
+    ]);
+  });
 });

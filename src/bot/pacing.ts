@@ -145,7 +145,16 @@ export function splitText(text: string, max: number): string[] {
  */
 export function htmlParts(text: string, max: number): string[] {
   return splitText(text, max).flatMap((part) => {
-    const escaped = escapeHtml(part);
-    return escaped.length <= max ? [escaped] : splitText(part, Math.floor(max / 5)).map(escapeHtml);
+    const escaped = telegramHtml(part);
+    return escaped.length <= max ? [escaped] : splitText(part, Math.floor(max / 5)).map(telegramHtml);
   });
+}
+
+/**
+ * Escaped for Telegram's HTML parse mode, with a `command` on one line set as code: the group's notices name CLI
+ * commands that way («lệnh `npm run cli -- mail quarantine`»), and Telegram showed the backticks as typed. The
+ * text inside is escaped first, so a span can only format, never open a tag.
+ */
+function telegramHtml(text: string): string {
+  return escapeHtml(text).replace(/`([^`\n]+)`/g, "<code>$1</code>");
 }
