@@ -145,7 +145,7 @@ describe("what reading the request doubted is said to the clerk", () => {
     const tomorrow = await answerFor("chiều mai");
     expect(tomorrow).toContain("CẦN BỔ SUNG THÔNG TIN");
     expect(tomorrow).toContain(
-      "Lưu ý: đã hiểu ngày họp là Thứ Ba, 08/12/2026 nhưng chưa rõ giờ bắt đầu; đề nghị trả lời ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày 08/12/2026».",
+      "Lưu ý: đã hiểu ngày họp là Thứ Ba, 08/12/2026 nhưng chưa rõ giờ bắt đầu; đề nghị trả lời thư này ghi giờ bắt đầu và giờ kết thúc, ví dụ «14h00 đến 16h00».",
     );
     const nextFriday = await answerFor("sáng thứ 6 tuần sau");
     expect(nextFriday).toContain("Lưu ý: đã hiểu ngày họp là Thứ Sáu, 18/12/2026 nhưng chưa rõ giờ bắt đầu");

@@ -184,7 +184,7 @@ describe("the day of a session far from «họp», through Dovecot and the SMTP 
       await sink.waitFor(1);
       // It was asked for «thời gian họp» with no word that the day had been read.
       expect(sink.messages[0]!.parsed.text).toContain(
-        "Lưu ý: đã hiểu ngày họp là Thứ Năm, 10/12/2026 nhưng chưa rõ giờ bắt đầu; đề nghị trả lời ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày 10/12/2026».",
+        "Lưu ý: đã hiểu ngày họp là Thứ Năm, 10/12/2026 nhưng chưa rõ giờ bắt đầu; đề nghị trả lời thư này ghi giờ bắt đầu và giờ kết thúc, ví dụ «8h00 đến 10h00».",
       );
 
       await dovecot.append(

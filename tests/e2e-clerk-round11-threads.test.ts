@@ -152,3 +152,48 @@ describe("a clash with the agency's own booking (D4)", () => {
     expect(answer).not.toContain("ĐÃ ĐĂNG KÝ TRƯỚC ĐÓ");
   });
 });
+
+describe("a day without an hour is kept: the reply may give the hour alone (D12)", () => {
+  const form = (time: string) =>
+    `Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến như sau:\nThời gian: ${time}\nĐiểm cầu: UBND phường Ngọc Hà\nNội dung: giao ban\nLiên hệ: Lâm Thị Ngọc 0983210456.\nTrân trọng.`;
+
+  const cases: [string, string, string, string][] = [
+    ["buổi sáng ngày 24/12/2026", "Bắt đầu lúc 8h30.", "08:30–10:30 Thứ Năm, 24/12/2026", "8h00 đến 10h00"],
+    [
+      "chiều thứ Năm 24/12/2026",
+      "Dạ, từ 2h đến 4h chiều ạ.",
+      "14:00–16:00 Thứ Năm, 24/12/2026",
+      "14h00 đến 16h00",
+    ],
+  ];
+  for (const [time, reply, booked, example] of cases) {
+    it(`«${time}», then «${reply}»: booked ${booked}`, async () => {
+      const desk = await makeDesk();
+      const md = mailDeskOf(desk);
+      await md.handle(mail({ id: "dk@hanoi.gov.vn", body: form(time), date: CLERK_DATE }), CLERK_NOW);
+      const first = await lastAnswer(desk);
+      // The day understood is in the answer's own «Thời gian» line, and only the hour is asked for.
+      expect(first).toContain("Thời gian: Thứ Năm, 24/12/2026 (chưa rõ giờ bắt đầu).");
+      expect(first).toContain(`ghi giờ bắt đầu và giờ kết thúc, ví dụ «${example}».`);
+      expect(first).not.toContain("ghi cả giờ và ngày");
+      const [b] = await desk.store.read((r) => r.bookings.list({}));
+      expect(b!.request.day).toBe("2026-12-24");
+      await md.handle(
+        mail({
+          id: "tl@hanoi.gov.vn",
+          body: reply,
+          date: CLERK_DATE,
+          headers: { "In-Reply-To": "<dk@hanoi.gov.vn>", References: "<dk@hanoi.gov.vn>" },
+        }),
+        CLERK_NOW,
+      );
+      // It was answered «Thư trả lời ghi giờ họp nhưng không ghi ngày họp», the day the desk had said back lost.
+      const answer = await lastAnswer(desk);
+      expect(answer).toContain("ĐÃ XÁC NHẬN");
+      expect(answer).toContain(`Thời gian: ${booked}.`);
+      const after = (await desk.store.read((r) => r.bookings.get(b!.code)))!;
+      expect(after.status).toBe("confirmed");
+      expect(after.request.day).toBeNull();
+    });
+  }
+});

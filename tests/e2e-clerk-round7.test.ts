@@ -220,13 +220,13 @@ describe("a day without an hour, the Giấy mời left in an attachment", () => 
   const FIRST =
     "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến ngày 10/12/2026 với UBND phường Ngọc Hà, chi tiết theo Giấy mời đính kèm. Nội dung: giao ban. Liên hệ: Lâm Thị Ngọc, 0983 210 456.\nTrân trọng.";
 
-  it("the day read in prose is said back, with how to answer; an hour alone in the reply is answered", async () => {
+  it("the day read in prose is said back and kept: an hour alone in the reply books it on that day", async () => {
     const desk = await makeDesk();
     const md = mailDeskOf(desk);
     await md.handle(mail({ id: "goc@hanoi.gov.vn", body: FIRST, date: DATE }), NOW);
     // It was asked for «thời gian họp» with no word that the day had been read.
     expect(await lastAnswer(desk)).toContain(
-      "Lưu ý: đã hiểu ngày họp là Thứ Năm, 10/12/2026 nhưng chưa rõ giờ bắt đầu; đề nghị trả lời ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày 10/12/2026».",
+      "Lưu ý: đã hiểu ngày họp là Thứ Năm, 10/12/2026 nhưng chưa rõ giờ bắt đầu; đề nghị trả lời thư này ghi giờ bắt đầu và giờ kết thúc, ví dụ «8h00 đến 10h00».",
     );
     const reply = await md.handle(
       mail({
@@ -238,7 +238,29 @@ describe("a day without an hour, the Giấy mời left in an attachment", () => 
       }),
       NOW,
     );
-    // It went unanswered as a reply asking for nothing: the clerk waited, the booking lapsed.
+    // It went unanswered as a reply asking for nothing; then it was asked for the day the desk had just said back.
+    expect(reply).toMatchObject({ kind: "changed" });
+    expect(await lastAnswer(desk)).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
+  });
+
+  it("an hour alone to a booking that has no day either: the day is asked for", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(
+      mail({ id: "goc@hanoi.gov.vn", body: FIRST.replace(" ngày 10/12/2026", ""), date: DATE }),
+      NOW,
+    );
+    expect(await lastAnswer(desk)).toContain("Thời gian: (chưa rõ thời gian).");
+    const reply = await md.handle(
+      mail({
+        id: "rep@hanoi.gov.vn",
+        body: "Giờ họp: từ 9h00 đến 11h00.",
+        subject: "Re: [HTT-2026-0001]",
+        date: DATE,
+        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
+      }),
+      NOW,
+    );
     expect(reply).toMatchObject({ kind: "ignored" });
     const answer = await lastAnswer(desk);
     expect(answer).toContain("Thư trả lời ghi giờ họp nhưng không ghi ngày họp nên chưa xếp được lịch.");

@@ -377,7 +377,7 @@ describe("the day of a session said in prose, however far from «họp», and no
   const LETTER = (sentence: string) =>
     `Kính gửi Trung tâm,\n${sentence}\nLiên hệ: Lâm Thị Ngọc, 0983 210 456.\nTrân trọng.`;
   const DAY_READ =
-    "đã hiểu ngày họp là Thứ Năm, 10/12/2026 nhưng chưa rõ giờ bắt đầu; đề nghị trả lời ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày 10/12/2026».";
+    "đã hiểu ngày họp là Thứ Năm, 10/12/2026 nhưng chưa rõ giờ bắt đầu; đề nghị trả lời thư này ghi giờ bắt đầu và giờ kết thúc, ví dụ «8h00 đến 10h00».";
   // The day more than 25 characters after «họp»: it was neither booked nor said back.
   const dayFar: [string, string][] = [
     [

@@ -401,7 +401,7 @@ export class MailDesk {
           return done ? { kind: "cancelled", key, code } : { kind: "duplicate", key };
         }
         const contact = booking.request.contact;
-        const read = this.patchFrom(facts, reader, snapshot, booking.request.start, agency.name, {
+        const read = this.patchFrom(facts, reader, snapshot, booking.request, agency.name, {
           needsContact: !contact?.name || !contact.phone,
           participants: booking.request.participants,
         });
@@ -902,10 +902,11 @@ export class MailDesk {
     facts: MailFacts,
     reader: MailReader,
     snapshot: DirectorySnapshot,
-    oldStart: Date | null,
+    old: Pick<BookingRequest, "start" | "day">,
     agency: string,
     opts: { needsContact: boolean; participants?: readonly string[] },
   ): BookingPatch {
+    const oldStart = old.start;
     const text = facts.text;
     const folded = foldKeepingIndex(text);
     const patch: BookingPatch = {};
@@ -919,7 +920,8 @@ export class MailDesk {
     if (times.length > 0 || dates.length > 0) {
       const zone = this.desk.reg.zone;
       const baseTime = oldStart ? localTimeOf(oldStart, zone) : null;
-      const day = dates[0]?.date ?? (oldStart ? localDateOf(oldStart, zone) : undefined);
+      // «8h30» to a booking that kept its day without an hour («buổi sáng ngày 24/12»): that day.
+      const day = dates[0]?.date ?? (oldStart ? localDateOf(oldStart, zone) : (old.day ?? undefined));
       const t =
         times[0] ??
         (baseTime ? { hour: Number(baseTime.slice(0, 2)), minute: Number(baseTime.slice(3, 5)) } : null);

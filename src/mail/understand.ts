@@ -26,6 +26,7 @@ export type ParsedBooking = Pick<
   | "unresolved"
   | "start"
   | "end"
+  | "day"
   | "title"
   | "contact"
   | "emergency"
@@ -1137,6 +1138,8 @@ function understandText(
   let end: Date | null = null;
   // A note naming each session's endpoints, and how it reads without them (a secret session's answer names none).
   let sessionNote: { at: number; plain: string } | null = null;
+  // The day said without an hour, kept on the booking so that the reply may give the hour alone.
+  let dayOnly: string | null = null;
   if (date && times[0]) {
     const morning = saidMorning(foldedScope);
     const at = (t: { hour: number; minute: number }) => {
@@ -1217,13 +1220,23 @@ function understandText(
     const day = fields.time
       ? date
       : dates.find((d) => !qualifiesInvalid(d) && sessionDayInProse(foldedScope, d.index));
-    // «chiều mai», «sáng thứ 6 tuần sau»: the day was understood, and the clerk is told which, with the hour asked.
-    if (day)
+    // «chiều mai», «sáng thứ 6 tuần sau», «buổi sáng ngày 24/12»: the day was understood, and the clerk is told
+    // which, with the hour asked. The booking keeps the day, so a reply of «8h30» alone books it (it was answered
+    // «thư trả lời ghi giờ họp nhưng không ghi ngày họp», after the desk had said which day it understood).
+    if (day) {
+      dayOnly = day.date;
+      // The example fits the part of the day said (with its marks: folded, «sáng» is «sang», «dời sang»).
+      const period = /(?<!\p{L})(sáng|trưa|chiều|tối)(?!\p{L})/u.exec(
+        scope.normalize("NFC").toLowerCase(),
+      )?.[1];
+      const example =
+        { sáng: "8h00 đến 10h00", trưa: "11h00 đến 12h00", chiều: "14h00 đến 16h00", tối: "19h00 đến 21h00" }[
+          period ?? "sáng"
+        ] ?? "8h00 đến 10h00";
       warnings.push(
-        // The reply must carry the day again: the booking keeps no day without an hour, and an hour alone in the
-        // thread was taken for a note that asks for nothing.
-        `đã hiểu ngày họp là ${WEEKDAY_VI[isoWeekday(day.date)]}, ${day.date.split("-").reverse().join("/")} nhưng chưa rõ giờ bắt đầu; đề nghị trả lời ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày ${day.date.split("-").reverse().join("/")}».`,
+        `đã hiểu ngày họp là ${WEEKDAY_VI[isoWeekday(day.date)]}, ${day.date.split("-").reverse().join("/")} nhưng chưa rõ giờ bắt đầu; đề nghị trả lời thư này ghi giờ bắt đầu và giờ kết thúc, ví dụ «${example}».`,
       );
+    }
   }
 
   // «họp khẩn 6h00 sáng mai» written at 02:00: «mai» is read as the calendar's next day, though a clerk awake past
@@ -1262,6 +1275,7 @@ function understandText(
     unresolved,
     start,
     end,
+    day: start ? null : dayOnly,
     title: title ? nfc(title) : null,
     contact,
     ...mergeFlags(flags(facts.subject), flags(text)),
@@ -1291,6 +1305,7 @@ export function toBookingRequest(p: ParsedBooking, sender: string, receivedAt: D
     unresolved: p.unresolved,
     start: p.start,
     end: p.end,
+    day: p.start ? null : (p.day ?? null),
     title: p.title,
     contact: p.contact,
     emergency: p.emergency,

@@ -300,6 +300,7 @@ function toBooking(row: Row, participants: string[]): Booking {
       unresolved: row.unresolved,
       start: row.startAt,
       end: row.endAt,
+      day: row.day,
       title: row.title,
       contact:
         row.contactName || row.contactPhone
@@ -329,6 +330,7 @@ function toRow(b: Booking): Row {
     title: r.title,
     startAt: r.start,
     endAt: r.end,
+    day: r.start ? null : (r.day ?? null),
     contactName: r.contact?.name ?? null,
     contactPhone: r.contact?.phone ?? null,
     emergency: r.emergency,

@@ -25,6 +25,11 @@ export interface BookingRequest {
   unresolved: string[];
   start: Date | null;
   end: Date | null;
+  /**
+   * The local day («YYYY-MM-DD») a mail gave without an hour («buổi sáng ngày 24/12»), kept while `start` is null
+   * so that a reply giving the hour alone («8h30») books it. Null once the session has a start.
+   */
+  day?: string | null;
   title: string | null;
   contact: Contact | null;
   emergency: boolean;

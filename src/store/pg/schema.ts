@@ -111,6 +111,8 @@ export const bookings = pgTable(
     title: text("title"),
     startAt: instant("start_at"),
     endAt: instant("end_at"),
+    /** The local day a mail gave without an hour, while the start is unknown (BookingRequest.day). */
+    day: text("day"),
     contactName: text("contact_name"),
     contactPhone: text("contact_phone"),
     emergency: flag("emergency").notNull(),
