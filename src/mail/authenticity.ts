@@ -154,6 +154,7 @@ export function parseTrustedAuthResults(
   values: string[],
   authservId: string | null | undefined,
   fromAddress: string,
+  raw?: Buffer,
 ): AuthVerdict | null {
   if (!authservId) return null;
   const want = authservId.toLowerCase();
@@ -173,9 +174,69 @@ export function parseTrustedAuthResults(
     const from = domainOf(fromAddress);
     if (dmarc.some((r) => (r.props["header.from"] ?? "").toLowerCase() !== from))
       return verdict("other-domain");
-    return verdict("pass");
+    return raw && !boundaryCovers(parsed, from, raw) ? verdict("headers-unsigned") : verdict("pass");
   }
   return null;
+}
+
+/** Relaxed alignment (RFC 7489 §3.1) without the public-suffix list: one domain is the other or its parent. */
+function relaxedAligned(a: string, b: string): boolean {
+  return a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`);
+}
+
+/**
+ * Whether the boundary's DMARC pass vouches for this very mail, not an old one sent again: as for our own check,
+ * an aligned SPF pass (the agency's server sent it now) does, and an aligned DKIM pass only when the signature it
+ * names (RFC 8601 `header.b`, else every signature of `header.d`) covers From, Subject, Date and Message-ID and
+ * has no body length (`l=`). A header that says no more than `dmarc=pass` is taken at its word: nothing in it
+ * says which signature passed.
+ */
+function boundaryCovers(parsed: AuthResults, from: string, raw: Buffer): boolean {
+  const spf = parsed.results.filter((r) => r.method === "spf" && r.result === "pass");
+  for (const r of spf) {
+    const mailfrom = (r.props["smtp.mailfrom"] ?? "").toLowerCase();
+    if (mailfrom && relaxedAligned(domainOf(mailfrom), from)) return true;
+  }
+  const dkim = parsed.results.filter((r) => r.method === "dkim" && r.result === "pass");
+  if (!spf.length && !dkim.length) return true;
+  const counts = headerCounts(raw);
+  const signatures = dkimSignatures(raw);
+  for (const r of dkim) {
+    const d = (r.props["header.d"] ?? r.props["header.i"]?.replace(/^.*@/, "") ?? "").toLowerCase();
+    if (!d || !relaxedAligned(d, from)) continue;
+    const b = (r.props["header.b"] ?? "").replace(/\s+/g, "");
+    const named = signatures.filter((s) => s.d === d && (!b || s.b.startsWith(b)));
+    if (named.length && named.every((s) => s.l === null && coversMail(s.h, counts))) return true;
+  }
+  return false;
+}
+
+/** The `d=`, `b=`, `h=` and `l=` tags of every DKIM-Signature field of a raw mail (RFC 6376 §3.5). */
+export function dkimSignatures(raw: Buffer): { d: string; b: string; h: string; l: string | null }[] {
+  const crlf = raw.indexOf("\r\n\r\n");
+  const lf = raw.indexOf("\n\n");
+  const end = [crlf, lf].filter((i) => i >= 0).reduce((a, c) => Math.min(a, c), raw.length);
+  const head = raw
+    .subarray(0, end)
+    .toString("latin1")
+    .replace(/\r?\n(?=[ \t])/g, "");
+  const out: { d: string; b: string; h: string; l: string | null }[] = [];
+  for (const line of head.split(/\r?\n/)) {
+    const m = /^dkim-signature[ \t]*:(.*)$/is.exec(line);
+    if (!m) continue;
+    const tags = new Map<string, string>();
+    for (const part of m[1]!.split(";")) {
+      const eq = part.indexOf("=");
+      if (eq > 0) tags.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).replace(/\s+/g, ""));
+    }
+    out.push({
+      d: (tags.get("d") ?? "").toLowerCase(),
+      b: tags.get("b") ?? "",
+      h: tags.get("h") ?? "",
+      l: tags.get("l") ?? null,
+    });
+  }
+  return out;
 }
 
 function resultReason(result: string): AuthReason {
@@ -349,7 +410,7 @@ export async function checkAuthenticity(
   if (duplicateOnce(headerCounts(raw)))
     return { authenticated: false, via: "verified", reason: "duplicate-header" };
   return (
-    parseTrustedAuthResults(authResults, opts.authservId, fromAddress) ??
+    parseTrustedAuthResults(authResults, opts.authservId, fromAddress, raw) ??
     (await verifyMail(raw, fromAddress, opts))
   );
 }

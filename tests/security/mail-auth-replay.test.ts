@@ -192,3 +192,68 @@ describe("a signed mail written to someone else speaks for its agency only there
     expect(await mail.handle(alias, NOW)).toMatchObject({ kind: "registered" });
   });
 });
+
+describe("the boundary's DKIM pass counts for this mail only when the signature it names covers it", () => {
+  /** A signed mail as the boundary MX stamped it: its DKIM result naming the signature by its first b= bytes. */
+  async function stamped(opts: { headerList?: string; bodyLength?: boolean; spf?: string; b?: string }) {
+    const dns = world();
+    const key = new DkimKey(dns, "hanoi.gov.vn");
+    const body = template(1).replace(/\n/g, "\r\n");
+    const raw = rawMail({ id: `mx-${opts.headerList ?? "all"}@hanoi.gov.vn`, from: FROM, body: template(1) });
+    const signed = await key.sign(
+      raw,
+      opts.headerList,
+      opts.bodyLength ? Buffer.byteLength(body) : undefined,
+    );
+    const b =
+      opts.b ?? /\bb=([A-Za-z0-9+/]{8})/.exec(signed.toString("latin1").replace(/\r\n[ \t]/g, ""))![1]!;
+    const spf = opts.spf ? `spf=pass smtp.mailfrom=${opts.spf}; ` : "";
+    const results = [
+      `${AUTHSERV}; ${spf}dkim=pass header.d=hanoi.gov.vn header.s=desk2026 header.b=${b}; dmarc=pass header.from=hanoi.gov.vn`,
+    ];
+    // The boundary's verdict decides: a DNS that answers nothing shows no verification of our own is made.
+    return checkAuthenticity(signed, results, FROM, {
+      authservId: AUTHSERV,
+      resolver: new StubDns().resolve,
+    });
+  }
+
+  it("a signature over From, Subject, Date and Message-ID: authenticated (the control case)", async () => {
+    expect(await stamped({})).toMatchObject({ authenticated: true, via: "header", reason: "pass" });
+  });
+
+  it("a signature without Date and Message-ID (replayable with new ones): refused", async () => {
+    // It was authenticated on the boundary's dmarc=pass alone, though our own check refuses the same mail.
+    expect(await stamped({ headerList: "From:Subject:To" })).toMatchObject({
+      authenticated: false,
+      via: "header",
+      reason: "headers-unsigned",
+    });
+  });
+
+  it("a signature with a body length (anyone may append after it): refused", async () => {
+    expect(await stamped({ bodyLength: true })).toMatchObject({
+      authenticated: false,
+      reason: "headers-unsigned",
+    });
+  });
+
+  it("a DKIM pass naming a signature the mail does not carry: refused", async () => {
+    expect(await stamped({ b: "AAAAAAAA" })).toMatchObject({
+      authenticated: false,
+      reason: "headers-unsigned",
+    });
+  });
+
+  it("an aligned SPF pass says the agency's server sent it now: authenticated, whatever the signature covers", async () => {
+    expect(await stamped({ headerList: "From:Subject:To", spf: "vanthu.sct@hanoi.gov.vn" })).toMatchObject({
+      authenticated: true,
+      reason: "pass",
+    });
+    // An SPF pass for another domain's envelope sender does not stand in for it.
+    expect(await stamped({ headerList: "From:Subject:To", spf: "bounce@mailer.example.com" })).toMatchObject({
+      authenticated: false,
+      reason: "headers-unsigned",
+    });
+  });
+});
