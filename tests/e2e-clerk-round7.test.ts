@@ -217,6 +217,15 @@ describe("the year's turn: a day with no year is the nearest one", () => {
 });
 
 describe("a day without an hour, the Giấy mời left in an attachment", () => {
+  /** The clerk's reply in the thread of the first mail. */
+  const inThread = (id: string, body: string) =>
+    mail({
+      id,
+      body,
+      subject: "Re: [HTT-2026-0001]",
+      date: DATE,
+      headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
+    });
   const FIRST =
     "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến ngày 10/12/2026 với UBND phường Ngọc Hà, chi tiết theo Giấy mời đính kèm. Nội dung: giao ban. Liên hệ: Lâm Thị Ngọc, 0983 210 456.\nTrân trọng.";
 
@@ -228,16 +237,7 @@ describe("a day without an hour, the Giấy mời left in an attachment", () => 
     expect(await lastAnswer(desk)).toContain(
       "Lưu ý: đã hiểu ngày họp là Thứ Năm, 10/12/2026 nhưng chưa rõ giờ bắt đầu; đề nghị trả lời thư này ghi giờ bắt đầu và giờ kết thúc, ví dụ «8h00 đến 10h00».",
     );
-    const reply = await md.handle(
-      mail({
-        id: "rep@hanoi.gov.vn",
-        body: "Giờ họp: từ 9h00 đến 11h00.",
-        subject: "Re: [HTT-2026-0001]",
-        date: DATE,
-        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
-      }),
-      NOW,
-    );
+    const reply = await md.handle(inThread("rep@hanoi.gov.vn", "Giờ họp: từ 9h00 đến 11h00."), NOW);
     // It went unanswered as a reply asking for nothing; then it was asked for the day the desk had just said back.
     expect(reply).toMatchObject({ kind: "changed" });
     expect(await lastAnswer(desk)).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
@@ -251,31 +251,13 @@ describe("a day without an hour, the Giấy mời left in an attachment", () => 
       NOW,
     );
     expect(await lastAnswer(desk)).toContain("Thời gian: (chưa rõ thời gian).");
-    const reply = await md.handle(
-      mail({
-        id: "rep@hanoi.gov.vn",
-        body: "Giờ họp: từ 9h00 đến 11h00.",
-        subject: "Re: [HTT-2026-0001]",
-        date: DATE,
-        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
-      }),
-      NOW,
-    );
+    const reply = await md.handle(inThread("rep@hanoi.gov.vn", "Giờ họp: từ 9h00 đến 11h00."), NOW);
     expect(reply).toMatchObject({ kind: "ignored" });
     const answer = await lastAnswer(desk);
     expect(answer).toContain("Thư trả lời ghi giờ họp nhưng không ghi ngày họp nên chưa xếp được lịch.");
     expect(answer).toContain("ghi cả giờ và ngày họp");
     // With both, the booking is completed.
-    await md.handle(
-      mail({
-        id: "rep2@hanoi.gov.vn",
-        body: "Giờ họp: từ 9h00 đến 11h00 ngày 10/12/2026.",
-        subject: "Re: [HTT-2026-0001]",
-        date: DATE,
-        headers: { "In-Reply-To": "<goc@hanoi.gov.vn>", References: "<goc@hanoi.gov.vn>" },
-      }),
-      NOW,
-    );
+    await md.handle(inThread("rep2@hanoi.gov.vn", "Giờ họp: từ 9h00 đến 11h00 ngày 10/12/2026."), NOW);
     expect(await lastAnswer(desk)).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
   });
 
