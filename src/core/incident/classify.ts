@@ -360,10 +360,11 @@ function normalize(text: string): string {
 
 /**
  * Words that hold a fault's word and mean something else, folded: «điện thoại», «đại diện», «diễn ra», «tình
- * hình», «hình thức», «hình như»… «Đại diện xã Sóc Sơn» opened a power incident, «tình hình thế nào» a video one.
+ * hình», «hình thức», «hình như»… «Đại diện xã Sóc Sơn» opened a power incident, «tình hình thế nào» a video one,
+ * and «xin lỗi» (sorry) an equipment one: «xin lỗi anh, em nhầm nhóm» paged the MCU technician.
  */
 const NOT_FAULT_WORDS =
-  / (?:dien thoai|goi dien|dai dien|dien ra|dien bien|dien dan|dien tich|dien vien|trinh dien|tinh hinh|hinh thuc|hinh nhu|mo hinh|dia hinh|dien hinh|hinh dung)(?= )/g;
+  / (?:dien thoai|goi dien|dai dien|dien ra|dien bien|dien dan|dien tich|dien vien|trinh dien|tinh hinh|hinh thuc|hinh nhu|mo hinh|dia hinh|dien hinh|hinh dung|xin loi)(?= )/g;
 
 /** «1 tiếng», «nửa tiếng», «mấy tiếng nữa»: an hour, not the sound. */
 const HOURS = /\b(\d+|nua|may|mot|hai|ba|vai) tieng\b/g;

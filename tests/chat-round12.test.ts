@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
+import { handleChatEvent } from "../src/app/chat/conversation.js";
+import { classify } from "../src/core/incident/classify.js";
+import { at, makeDesk, request } from "./helpers.js";
+import { chatOut, ev, tech } from "./security/chat-support.js";
+
+// Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 12).
+
+/** A desk with HTT-2026-0001 live at CX-00008 at 09:30 on 10/12/2026. */
+async function liveDesk() {
+  const desk = await makeDesk();
+  await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+  return { desk, now: at("2026-12-10", "09:30"), reporter: tech("CX-00008") };
+}
+
+const incidents = (desk: Awaited<ReturnType<typeof makeDesk>>) => desk.store.read((r) => r.incidents.list());
+
+describe("an apology in the group is no equipment fault", () => {
+  it("«xin lỗi» (sorry) opens no incident and pages nobody; a fault said with it still does", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    for (const text of ["xin lỗi anh, em nhầm nhóm", "Xin lỗi cả nhà em gửi nhầm", "xin loi em nham"])
+      await handleChatEvent(desk, ev(reporter.telegramId!, text, { messageId: "1" }), now);
+    expect(await incidents(desk)).toEqual([]);
+    expect(await chatOut(desk.store)).toEqual([]);
+    expect(classify("xin lỗi, bên em mất tiếng")).toBe("audio");
+    expect(classify("xin lỗi em báo nhầm, codec báo lỗi")).toBe("equipment");
+  });
+});
