@@ -27,3 +27,27 @@ describe("an apology in the group is no equipment fault", () => {
     expect(classify("xin lỗi em báo nhầm, codec báo lỗi")).toBe("equipment");
   });
 });
+
+describe("the news that a fault is over is no new fault", () => {
+  it("«điện có lại rồi», «hết bị vọng rồi ạ»… open no incident; a fault still said does", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    const news = [
+      "điện có lại rồi",
+      "mạng có lại rồi ạ",
+      "hết bị vọng rồi ạ",
+      "tiếng hết rè rồi",
+      "không còn bị giật nữa",
+      "bên em hết lag rồi anh ạ",
+    ];
+    for (const text of news)
+      await handleChatEvent(desk, ev(reporter.telegramId!, text, { messageId: "1" }), now);
+    expect(await incidents(desk)).toEqual([]);
+    expect(await chatOut(desk.store)).toEqual([]);
+    // What is still wrong beside the news is read.
+    expect(classify("hết bị vọng rồi nhưng vẫn mất hình")).toBe("video");
+    expect(classify("điện có lại rồi nhưng máy chiếu chưa lên")).toBe("equipment");
+    expect(classify("hết mất tiếng được 5 phút lại mất")).toBe("audio");
+    expect(classify("remote hết pin rồi")).toBe("equipment");
+    expect(classify("chưa hết rè")).toBe("audio");
+  });
+});

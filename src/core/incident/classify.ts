@@ -264,6 +264,14 @@ const QUESTION =
   /\b(cho (em |e |minh |anh |chi )?hoi|xin hoi|(muon|can) hoi|hoi (ve|them)|thu tuc|quy trinh|huong dan|mau dang ky|dang ky|cam on|so dien thoai)\b/;
 
 /**
+ * A fault that is over, in the words of the news that it is («hết bị vọng rồi», «tiếng hết rè rồi», «không còn bị
+ * giật nữa», «đã hết lag»): it names the fault and says it is gone. Such news opened a new incident at every word.
+ * Not «hết pin» (a flat battery is the fault): only the faults themselves.
+ */
+const OVER =
+  "(?<!(khong|chua) )\\b(da )?(het|khong con) (bi )?(vong|vong tieng|tieng vong|hu|re|rit|u u|tieng on|lao xao|giat|lag|chap chon|do|treo|dung hinh|nhieu|mo|nhoe|meo|tre|lap|loi|vang|vang ra|mat tieng|mat hinh|mat mang|mat dien|mat ket noi|rot mang)( (roi|nua))*\\b";
+
+/**
  * A message saying things work: the answer to the technical check (Điều 12.2b) or the news that a fault is over
  * («đã có hình rồi ạ», «có điện lại rồi», «âm thanh hình ảnh tốt», «bên em đã kết nối»), or a host's instruction
  * about microphones («đề nghị các điểm cầu tắt mic»). It names a fault's words and is no fault: forty endpoints
@@ -276,6 +284,9 @@ const ALL_WELL = [
   /\bda (ket noi|vao phong|vao duoc|khac phuc|xu ly|on|san sang|thong)\b/,
   /\b(thiet bi|may|he thong|phong hop)( [a-z0-9]+){0,2} (san sang|hoat dong binh thuong|chay tot)\b/,
   /\bdang (ket noi|vao phong|goi vao)\b/,
+  // «điện có lại rồi», «mạng có lại rồi ạ»; a fault that is over.
+  /\b(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|tin hieu|internet) (da )?co lai\b/,
+  new RegExp(OVER),
   /\b(test|thu|kiem tra|tat|bat|tat het|bat len) (mic|am thanh|loa|camera)\b/,
   // A check of the link, planned or said («kiểm tra kết nối lúc 8h», «8h test đường truyền»): no fault, unless it
   // asks for help («kiểm tra kết nối giúp em»: something is wrong, the desk asks what).
@@ -288,8 +299,10 @@ const ALL_WELL = [
  * «khi không phát biểu»: when, not what is wrong; «sau khi rớt mạng» what was wrong before it works again;
  * «thiết bị» (device) holds no «bị».
  */
-const WHEN_NOT =
-  /\bkhi khong (phat bieu|noi|su dung|dung|can)\b|\bsau (khi )?(bi )?(rot|mat|dut|ngat|cup|cat)( [a-z]+){0,2} ?$|\bthiet bi\b/g;
+const WHEN_NOT = new RegExp(
+  `\\bkhi khong (phat bieu|noi|su dung|dung|can)\\b|\\bsau (khi )?(bi )?(rot|mat|dut|ngat|cup|cat)( [a-z]+){0,2} ?$|\\bthiet bi\\b|${OVER}`,
+  "g",
+);
 
 const WORKS = "tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|internet|mic|camera|loa";
 
@@ -304,6 +317,8 @@ const FINE = [
     "g",
   ),
   /\bda (ket noi|vao phong|vao duoc|khac phuc|on|san sang|thong)\b/g,
+  new RegExp(`(?<!(khong|chua) )\\b(${WORKS}) (da )?co lai( roi)*\\b`, "g"),
+  new RegExp(OVER, "g"),
 ];
 
 /** What says something is wrong after all: a negation, a loss, a fault verb. */
