@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
+import { issuedButton } from "../src/bot/commands.js";
 import { classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request } from "./helpers.js";
-import { chatOut, ev, tech } from "./security/chat-support.js";
+import { chatOut, ev, tech, wan } from "./security/chat-support.js";
 
 // Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 12).
 
@@ -49,5 +50,41 @@ describe("the news that a fault is over is no new fault", () => {
     expect(classify("hết mất tiếng được 5 phút lại mất")).toBe("audio");
     expect(classify("remote hết pin rồi")).toBe("equipment");
     expect(classify("chưa hết rè")).toBe("audio");
+  });
+});
+
+describe("the transfer button hands the incident to the other route", () => {
+  it("the WAN duty's notice offers «Chuyển MCU», and its press reaches the MCU technician with «Chuyển WAN»", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mạng chập chờn", { messageId: "1" }), now);
+    const buttonsTo = async (role: string) =>
+      (await chatOut(desk.store))
+        .filter((m) => m.channel === "desk" && m.recipient === role)
+        .map((m) =>
+          (m.payload.buttons as { label: string; data: string }[][])[0]!.map((b) => [b.label, b.data]),
+        );
+    expect(await buttonsTo("wan-duty")).toEqual([
+      [
+        ["Nhận SC-2026-0001", "nhan:SC-2026-0001"],
+        ["Chuyển MCU", "chuyen:SC-2026-0001:mcu"],
+        ["Đã xong", "xong:SC-2026-0001"],
+      ],
+    ]);
+    // The press is one the desk issued (the Telegram adapter refuses any other).
+    expect(issuedButton("chuyen:SC-2026-0001:mcu")).toBe(true);
+    const verdict = await handleChatEvent(
+      desk,
+      ev(wan.telegramId!, "", { button: "chuyen:SC-2026-0001:mcu", userName: wan.name }),
+      new Date(now.getTime() + 60_000),
+    );
+    expect(verdict.alert).toBeUndefined();
+    expect(await incidents(desk)).toMatchObject([{ route: "mcu", status: "dispatched" }]);
+    expect(await buttonsTo("mcu-technician")).toEqual([
+      [
+        ["Nhận SC-2026-0001", "nhan:SC-2026-0001"],
+        ["Chuyển WAN", "chuyen:SC-2026-0001:wan"],
+        ["Đã xong", "xong:SC-2026-0001"],
+      ],
+    ]);
   });
 });

@@ -285,7 +285,7 @@ export async function transferIncidentIn(
     transferNotice(inc, await incidentPlace(r, inc), to.label),
     now,
     inc.code,
-    incidentButtons(inc.code),
+    incidentButtons(inc.code, next.route),
     { groupText: deskGroupText({ ...inc, route: next.route }, "transfer") },
   );
   return apply(r, actor, "transfer", inc, next, transferredText(inc.code, to.label), target || null, now);
@@ -387,7 +387,7 @@ export async function reopenIncidentIn(
     reopenNotice(inc, await incidentPlace(r, inc), who, secret ? "" : note),
     now,
     inc.code,
-    incidentButtons(inc.code),
+    incidentButtons(inc.code, inc.route),
     { groupText: deskGroupText(inc, "reopen") },
   );
   if (inc.reporter === "storm" || (await sessionLive(r, inc, now))) {
