@@ -88,3 +88,24 @@ describe("the transfer button hands the incident to the other route", () => {
     ]);
   });
 });
+
+describe("the link by its other names", () => {
+  it("«wifi yếu quá», «sóng 4G yếu» go to the WAN duty; «internet ổn định», «wifi có lại rồi» open nothing", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    for (const text of [
+      "bên em internet ổn định",
+      "router ổn định",
+      "wifi có lại rồi",
+      "cho hỏi mật khẩu wifi",
+    ])
+      await handleChatEvent(desk, ev(reporter.telegramId!, text, { messageId: "1" }), now);
+    expect(await incidents(desk)).toEqual([]);
+    expect(await chatOut(desk.store)).toEqual([]);
+    await handleChatEvent(desk, ev(reporter.telegramId!, "wifi yếu quá", { messageId: "2" }), now);
+    expect(await incidents(desk)).toMatchObject([
+      { category: "network", route: "wan", endpoint: "CX-00008" },
+    ]);
+    for (const text of ["mất wifi", "sóng 4g yếu", "Wi-Fi chập chờn"]) expect(classify(text)).toBe("network");
+    expect(classify("mật khẩu sai không vào được")).toBe("network");
+  });
+});

@@ -72,6 +72,12 @@ const THING_PHRASES: Record<Fault, string[]> = {
     "router",
     "modem",
     "switch",
+    // Wireless and mobile data, where a ward's line is one: «wifi yếu», «mất wifi», «sóng 4G yếu» went unanswered.
+    "wifi",
+    "wi fi",
+    "3g",
+    "4g",
+    "5g",
   ],
   equipment: ["hdmi"],
   audio: ["am thanh", "mic"],
@@ -280,12 +286,13 @@ const OVER =
 const ALL_WELL = [
   /\b(da |vua )?co (lai )?(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|tin hieu|internet)( [a-z0-9]+){0,3} (lai|roi)\b/,
   /\b(da|vua) co (lai )?(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|tin hieu|internet)\b/,
-  /\b(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|nghe|nhin|thay|mic|camera|loa)( [a-z0-9]+){0,3} (tot|on|ok|oke|okay|binh thuong|on dinh|ro|ro rang|net|thanh cong|nhanh|muot)\b/,
+  // The link by its names too: «internet ổn định», «wifi tốt» (each a network thing) opened a WAN incident.
+  /\b(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|internet|wifi|wi fi|4g|wan|vpn|router|modem|nghe|nhin|thay|mic|camera|loa)( [a-z0-9]+){0,3} (tot|on|ok|oke|okay|binh thuong|on dinh|ro|ro rang|net|thanh cong|nhanh|muot)\b/,
   /\bda (ket noi|vao phong|vao duoc|khac phuc|xu ly|on|san sang|thong)\b/,
   /\b(thiet bi|may|he thong|phong hop)( [a-z0-9]+){0,2} (san sang|hoat dong binh thuong|chay tot)\b/,
   /\bdang (ket noi|vao phong|goi vao)\b/,
   // «điện có lại rồi», «mạng có lại rồi ạ»; a fault that is over.
-  /\b(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|tin hieu|internet) (da )?co lai\b/,
+  /\b(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|tin hieu|internet|wifi|wi fi|4g) (da )?co lai\b/,
   new RegExp(OVER),
   /\b(test|thu|kiem tra|tat|bat|tat het|bat len) (mic|am thanh|loa|camera)\b/,
   // A check of the link, planned or said («kiểm tra kết nối lúc 8h», «8h test đường truyền»): no fault, unless it
@@ -304,7 +311,8 @@ const WHEN_NOT = new RegExp(
   "g",
 );
 
-const WORKS = "tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|internet|mic|camera|loa";
+const WORKS =
+  "tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|internet|wifi|wi fi|4g|wan|vpn|router|modem|mic|camera|loa";
 
 /**
  * The part of a message that says what works, one piece at a time (no words between a thing and its state, and
@@ -376,10 +384,11 @@ function normalize(text: string): string {
 /**
  * Words that hold a fault's word and mean something else, folded: «điện thoại», «đại diện», «diễn ra», «tình
  * hình», «hình thức», «hình như»… «Đại diện xã Sóc Sơn» opened a power incident, «tình hình thế nào» a video one,
- * and «xin lỗi» (sorry) an equipment one: «xin lỗi anh, em nhầm nhóm» paged the MCU technician.
+ * and «xin lỗi» (sorry) an equipment one: «xin lỗi anh, em nhầm nhóm» paged the MCU technician. «Mật khẩu»
+ * (password) holds no loss («mất»).
  */
 const NOT_FAULT_WORDS =
-  / (?:dien thoai|goi dien|dai dien|dien ra|dien bien|dien dan|dien tich|dien vien|trinh dien|tinh hinh|hinh thuc|hinh nhu|mo hinh|dia hinh|dien hinh|hinh dung|xin loi)(?= )/g;
+  / (?:dien thoai|goi dien|dai dien|dien ra|dien bien|dien dan|dien tich|dien vien|trinh dien|tinh hinh|hinh thuc|hinh nhu|mo hinh|dia hinh|dien hinh|hinh dung|xin loi|mat khau)(?= )/g;
 
 /** «1 tiếng», «nửa tiếng», «mấy tiếng nữa»: an hour, not the sound. */
 const HOURS = /\b(\d+|nua|may|mot|hai|ba|vai) tieng\b/g;
