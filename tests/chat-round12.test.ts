@@ -4,7 +4,7 @@ import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { issuedButton } from "../src/bot/commands.js";
 import { classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request } from "./helpers.js";
-import { chatOut, ev, tech, wan } from "./security/chat-support.js";
+import { chatOut, ev, mcu, tech, wan } from "./security/chat-support.js";
 
 // Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 12).
 
@@ -107,5 +107,38 @@ describe("the link by its other names", () => {
     ]);
     for (const text of ["mất wifi", "sóng 4g yếu", "Wi-Fi chập chờn"]) expect(classify(text)).toBe("network");
     expect(classify("mật khẩu sai không vào được")).toBe("network");
+  });
+});
+
+describe("a transfer pressed twice is one transfer", () => {
+  it("the second «Chuyển WAN» is told to its presser alone: no second notice to the duty, nothing more in the group", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "bên em mất tiếng", { messageId: "1" }), now);
+    const press = (who: { telegramId: string | null; name: string }, minutes: number, data: string) =>
+      handleChatEvent(
+        desk,
+        ev(who.telegramId!, "", { button: data, userName: who.name }),
+        new Date(now.getTime() + minutes * 60_000),
+      );
+    expect((await press(mcu, 1, "chuyen:SC-2026-0001:wan")).alert).toBeUndefined();
+    const before = (await chatOut(desk.store)).length;
+    expect((await press(mcu, 2, "chuyen:SC-2026-0001:wan")).alert).toBe(
+      "Sự cố SC-2026-0001 đã được chuyển cho Trực ban mạng WAN (Sở Khoa học và Công nghệ) từ trước và đang chờ nhận xử lý.",
+    );
+    expect((await chatOut(desk.store)).length).toBe(before);
+    // Typed by the WAN duty themselves: the same answer, in the chat.
+    await handleChatEvent(
+      desk,
+      ev(wan.telegramId!, "/chuyen SC-2026-0001 wan", { userName: wan.name }),
+      new Date(now.getTime() + 180_000),
+    );
+    expect((await chatOut(desk.store)).slice(before).map((m) => m.payload.text)).toEqual([
+      "Sự cố SC-2026-0001 đã được chuyển cho Trực ban mạng WAN (Sở Khoa học và Công nghệ) từ trước và đang chờ nhận xử lý.",
+    ]);
+    // Once taken, handing it back to the WAN pool is a transfer again; and to the MCU technician, of course.
+    await handleChatEvent(desk, ev(wan.telegramId!, "/nhan SC-2026-0001"), new Date(now.getTime() + 240_000));
+    expect((await press(wan, 5, "chuyen:SC-2026-0001:wan")).alert).toBeUndefined();
+    expect((await press(wan, 6, "chuyen:SC-2026-0001:mcu")).alert).toBeUndefined();
+    expect(await incidents(desk)).toMatchObject([{ route: "mcu", status: "dispatched" }]);
   });
 });

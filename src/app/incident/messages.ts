@@ -362,6 +362,8 @@ export function refusalText(action: IncidentAction, refusal: RefusalCause): stri
       return `Thiếu nội dung ghi chú. Cách dùng: /ghichu ${refusal.incident.code} <nội dung ghi chú>.`;
     case "note-too-long":
       return `Ghi chú cho sự cố ${refusal.incident.code} dài quá ${refusal.max} ký tự; đề nghị rút gọn rồi gửi lại.`;
+    case "already-transferred":
+      return `Sự cố ${refusal.incident.code} đã được chuyển cho ${refusal.to} từ trước và đang chờ nhận xử lý.`;
     case "no-target":
       return transferUsage(refusal.incident.code);
     case "target-refused":
