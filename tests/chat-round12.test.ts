@@ -5,6 +5,8 @@ import { issuedButton } from "../src/bot/commands.js";
 import { classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request } from "./helpers.js";
 import { chatOut, ev, mcu, tech, wan } from "./security/chat-support.js";
+import { useSpiedTelegramDesk } from "./support/spied-telegram.js";
+import { until } from "./support/until.js";
 
 // Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 12).
 
@@ -141,4 +143,41 @@ describe("a transfer pressed twice is one transfer", () => {
     expect((await press(wan, 6, "chuyen:SC-2026-0001:mcu")).alert).toBeUndefined();
     expect(await incidents(desk)).toMatchObject([{ route: "mcu", status: "dispatched" }]);
   });
+});
+
+describe("Telegram: the WAN duty hands a fault back to the MCU technician", () => {
+  const tg = useSpiedTelegramDesk({ group: -100712, from: at("2026-12-10", "09:30") });
+
+  it("by the notice's «Chuyển MCU», pressed twice: one transfer, the second press told alone", async () => {
+    const { desk, spy, sent } = tg;
+    const staff = tg.member(tech("CX-00008").telegramId!, "Hà");
+    const duty = tg.member(wan.telegramId!, "WAN");
+    await staff.sendMessage(staff.makeMessage("rớt mạng liên tục, tiếng lúc có lúc không"));
+    const notice = await until(async () => sent().find((m) => m.reply_markup), "the notice with buttons");
+    const labels = notice.reply_markup!.inline_keyboard.flat().map((b) => [b.text, b.callback_data]);
+    expect(labels).toContainEqual(["Chuyển MCU", expect.stringMatching(/^chuyen:SC-2026-\d{4}:mcu$/)]);
+    const data = labels.find(([t]) => t === "Chuyển MCU")![1]!;
+    const on = { message: { message_id: notice.messageId, chat: { id: -100712, type: "group" } } };
+    await Promise.all([
+      duty.sendCallback(duty.makeCallbackQuery(data, on)),
+      duty.sendCallback(duty.makeCallbackQuery(data, on)),
+    ]);
+    await until(async () => (spy.answers.length >= 2 ? true : undefined), "both presses answered");
+    await until(
+      async () => (sent().some((m) => m.text.includes("được chuyển cho Kỹ thuật MCU")) ? true : undefined),
+      "the transfer in the group",
+    );
+    expect(spy.answers.filter((a) => a.text === undefined)).toHaveLength(1);
+    expect(spy.answers.find((a) => a.text)).toMatchObject({
+      showAlert: true,
+      text: expect.stringContaining("đã được chuyển cho Kỹ thuật MCU từ trước"),
+    });
+    expect(await desk.service.desk.store.read((r) => r.incidents.list())).toMatchObject([
+      { category: "network", route: "mcu", status: "dispatched" },
+    ]);
+    const all = sent()
+      .map((m) => m.text)
+      .join("\n");
+    expect(all.split("đã được chuyển cho Kỹ thuật MCU").length - 1).toBe(1);
+  }, 40_000);
 });
