@@ -1,10 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { issuedButton } from "../src/bot/commands.js";
+import { DEFAULT_DELIVERY, deliverChat } from "../src/bot/delivery.js";
+import { Pacer } from "../src/bot/pacing.js";
+import { zaloTransport } from "../src/bot/zalo/adapter.js";
+import { ZaloClient } from "../src/bot/zalo/client.js";
 import { classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request } from "./helpers.js";
 import { chatOut, ev, mcu, tech, wan } from "./security/chat-support.js";
+import { FakeZalo } from "./support/fake-zalo.js";
 import { useSpiedTelegramDesk } from "./support/spied-telegram.js";
 import { until } from "./support/until.js";
 
@@ -180,4 +185,36 @@ describe("Telegram: the WAN duty hands a fault back to the MCU technician", () =
       .join("\n");
     expect(all.split("đã được chuyển cho Kỹ thuật MCU").length - 1).toBe(1);
   }, 40_000);
+});
+
+describe("Zalo: the notice spells out the transfer its buttons would offer", () => {
+  const fake = new FakeZalo("987654321:zalo-test-token");
+  beforeAll(() => fake.start());
+  afterAll(() => fake.stop());
+
+  it("a network fault's notice says «/chuyen … mcu để chuyển MCU», an audio one «/chuyen … wan»", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    const group = "g-round12";
+    for (const [i, text] of ["rớt mạng rồi", "mất tiếng"].entries())
+      await handleChatEvent(
+        desk,
+        ev(reporter.zaloId!, text, { platform: "zalo", chatId: group, updateId: `z12-${i}` }),
+        now,
+      );
+    const client = new ZaloClient({ token: "987654321:zalo-test-token", baseUrl: fake.url, backoffMs: 10 });
+    await deliverChat(
+      desk.store,
+      [zaloTransport(client, group)],
+      new Pacer(),
+      () => new Date(now.getTime() + DEFAULT_DELIVERY.noticeHoldMs),
+      async () => undefined,
+    );
+    const texts = fake.sent.map((m) => m.text).join("\n");
+    expect(texts).toContain(
+      "(Gõ /nhan SC-2026-0001 để nhận, /chuyen SC-2026-0001 mcu để chuyển MCU, /xong SC-2026-0001 khi đã khắc phục.)",
+    );
+    expect(texts).toContain(
+      "(Gõ /nhan SC-2026-0002 để nhận, /chuyen SC-2026-0002 wan để chuyển WAN, /xong SC-2026-0002 khi đã khắc phục.)",
+    );
+  });
 });
