@@ -218,3 +218,21 @@ describe("Zalo: the notice spells out the transfer its buttons would offer", () 
     );
   });
 });
+
+describe("faults in the words staff borrow or leave out", () => {
+  it("«bên em bị echo», «bị mute», «màn LED không sáng» reach the MCU technician; «điều khiển camera không được» is the device", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    for (const [i, text] of ["bên em bị echo", "màn LED không sáng"].entries())
+      await handleChatEvent(
+        desk,
+        ev(reporter.telegramId!, text, { messageId: String(i + 1) }),
+        new Date(now.getTime() + i * 3600_000),
+      );
+    expect(await incidents(desk)).toMatchObject([
+      { category: "audio", route: "mcu" },
+      { category: "equipment", route: "mcu" },
+    ]);
+    expect(classify("bên em bị mute")).toBe("audio");
+    expect(classify("điều khiển camera không được")).toBe("equipment");
+  });
+});

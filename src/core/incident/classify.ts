@@ -193,6 +193,9 @@ const FAULT_PHRASES: Record<Fault, string[]> = {
     "tieng bi lap",
     "ngat quang",
     "dut quang",
+    // In the English staff borrow: «bên em bị echo», «bị mute» went unanswered.
+    "echo",
+    "bi mute",
   ],
   video: [
     "nguoc",
@@ -233,7 +236,7 @@ const PICTURE_LOST = ["mat hinh", "khong thay hinh", "khong co hinh", "khong tha
 
 /** A device and, within two words after it, what is wrong with it: `máy chiếu không lên`, `loa bị cháy`. */
 const DEVICE =
-  /\b(may chieu|tivi|ti vi|loa|camera|codec|remote|dieu khien|may tinh|laptop|hdmi|bo chia|thiet bi|dau cuoi)( [a-z0-9]+){0,2}? (hong|chay|khong len|khong bat|khong xoay|khong quay|khong zoom|khong dieu khien|khong khoi dong|khoi dong lai|treo|tat|ket|loi|long|het pin|dung im|nong|khong nhan)\b/;
+  /\b(may chieu|tivi|ti vi|loa|camera|codec|remote|dieu khien|may tinh|laptop|hdmi|bo chia|thiet bi|dau cuoi|man led)( [a-z0-9]+){0,2}? (hong|chay|khong sang|khong len|khong bat|khong xoay|khong quay|khong zoom|khong dieu khien|khong khoi dong|khoi dong lai|treo|tat|ket|loi|long|het pin|dung im|nong|khong nhan)\b/;
 
 /** Patterns with a gap for a word or two: `gọi mãi không vào được`, `hình và tiếng đều mất`. */
 const PATTERNS: [Fault, RegExp][] = [
@@ -244,6 +247,8 @@ const PATTERNS: [Fault, RegExp][] = [
     /\b(man hinh|tivi|ti vi|may chieu|camera|cam)( [a-z0-9]+){0,2} (bao )?(khong co|mat|khong nhan|khong nhan duoc) tin hieu\b/,
   ],
   ["equipment", /\b(khong co|mat|khong nhan|khong nhan duoc) tin hieu( [a-z0-9]+){0,1} (hdmi|vga)\b/],
+  // «điều khiển camera không được»: the remote control, not the picture.
+  ["equipment", /\bdieu khien( [a-z0-9]+){0,2} khong duoc\b/],
   ["network", /\bgoi( [a-z0-9]+){0,2} khong (vao )?duoc\b/],
   ["network", /\bgoi( [a-z0-9]+){0,2} khong (vao|len)\b/],
   ["network", /\bkhong goi( [a-z0-9]+){0,2} duoc\b/],
