@@ -8,7 +8,7 @@ import { zaloTransport } from "../src/bot/zalo/adapter.js";
 import { ZaloClient } from "../src/bot/zalo/client.js";
 import { classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request } from "./helpers.js";
-import { chatOut, ev, mcu, tech, wan } from "./security/chat-support.js";
+import { chatOut, ev, GROUP, mcu, repliesTo, tech, wan } from "./security/chat-support.js";
 import { FakeZalo } from "./support/fake-zalo.js";
 import { useSpiedTelegramDesk } from "./support/spied-telegram.js";
 import { until } from "./support/until.js";
@@ -234,5 +234,42 @@ describe("faults in the words staff borrow or leave out", () => {
     ]);
     expect(classify("bên em bị mute")).toBe("audio");
     expect(classify("điều khiển camera không được")).toBe("equipment");
+  });
+});
+
+describe("/nhan with several incidents", () => {
+  it("takes each one named; a note that names another incident is still a note", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    const other = tech("CX-00025");
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mất tiếng", { messageId: "1" }), now);
+    await handleChatEvent(desk, ev(other.telegramId!, "máy chiếu không lên", { messageId: "2" }), now);
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mất điện", { messageId: "3" }), now);
+    const later = new Date(now.getTime() + 60_000);
+    await handleChatEvent(
+      desk,
+      ev(mcu.telegramId!, "/nhan SC-2026-0001, SC-2026-0002", { userName: mcu.name }),
+      later,
+    );
+    await handleChatEvent(
+      desk,
+      ev(mcu.telegramId!, "/nhan SC-2026-0003 cùng lỗi SC-2026-0001", { userName: mcu.name }),
+      later,
+    );
+    expect((await incidents(desk)).map((i) => [i.code, i.status])).toEqual([
+      ["SC-2026-0001", "acknowledged"],
+      ["SC-2026-0002", "acknowledged"],
+      ["SC-2026-0003", "acknowledged"],
+    ]);
+    const group = (await chatOut(desk.store)).filter((m) => m.channel === "group").map((m) => m.payload.text);
+    expect(group.filter((t) => String(t).includes("đã nhận xử lý sự cố"))).toHaveLength(3);
+    // One already taken among them: the rest are taken, the refusal said once in the chat.
+    await handleChatEvent(
+      desk,
+      ev(mcu.telegramId!, "/nhan SC-2026-0001 SC-2026-0009", { userName: mcu.name }),
+      later,
+    );
+    expect(await repliesTo(desk.store, GROUP)).toContain(
+      "Anh/chị đã nhận xử lý sự cố SC-2026-0001 từ trước.\nKhông tìm thấy sự cố «SC-2026-0009». Ví dụ: /nhan SC-2026-0123.",
+    );
   });
 });
