@@ -328,7 +328,7 @@ export class SessionRunner {
             `Sự cố ${code} (${CATEGORY_VI.network}): ${secret ? "một điểm cầu của phiên mật" : `điểm cầu ${leg.endpoint}`} ${what} trong phiên ${b.code}.`,
             now,
             code,
-            incidentButtons(code),
+            incidentButtons(code, "wan"),
             {
               kind: "mcu-incident",
               groupText: deskGroupText(

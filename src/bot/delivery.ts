@@ -437,8 +437,16 @@ function merge(msgs: OutboxMessage[], t: ChatTransport): Planned[] {
     const buttons = t.supportsButtons ? ((m.payload.buttons as ChatButton[][] | undefined) ?? []) : [];
     if (!t.supportsButtons && m.payload.buttons) {
       const code = m.payload.incident as string | undefined;
+      // The transfer its buttons offer: to the other route (a WAN notice read «/chuyen … wan» on Zalo too).
+      const to =
+        (m.payload.buttons as ChatButton[][])
+          .flat()
+          .find((b) => b.data.startsWith("chuyen:"))
+          ?.data.split(":")[2] === "mcu"
+          ? "mcu"
+          : "wan";
       if (code)
-        text += `\n(Gõ /nhan ${code} để nhận, /chuyen ${code} wan để chuyển WAN, /xong ${code} khi đã khắc phục.)`;
+        text += `\n(Gõ /nhan ${code} để nhận, /chuyen ${code} ${to} để chuyển ${to.toUpperCase()}, /xong ${code} khi đã khắc phục.)`;
     }
     if (text.length > t.maxLength) {
       // Too long for one message on its own: its parts go alone, in order.

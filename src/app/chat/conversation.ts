@@ -649,6 +649,25 @@ async function incidentAction(
   const rest = cmd.args.slice(1).join(" ");
   // A comment keeps its line breaks: everything after the code, as typed.
   const text = cmd.rest.replace(/^\S+\s*/, "");
+  // «/nhan SC-2026-0002 SC-2026-0003»: the technician takes each one named. Only the first used to be taken, the
+  // second read as its note, and left to remind and escalate while its taker thought it theirs.
+  const codes = cmd.rest.match(/\bSC-\d{4}-\d{4,}\b/gi) ?? [];
+  if (
+    action === "acknowledge" &&
+    codes.length > 1 &&
+    INCIDENT_CODE_RE.test(code) &&
+    cmd.args.every(isCodeArg)
+  ) {
+    const refused: string[] = [];
+    for (const each of new Set(codes.map((c) => c.toUpperCase()))) {
+      const one = await acknowledgeIncidentIn(r, actor, each, now);
+      if (!one.ok) refused.push(one.message);
+      else if (ev.chatType === "private") await reply(r, ev, one.notice, now);
+    }
+    if (refused.length && ev.button) verdict.alert = refused.join(" ");
+    else if (refused.length) await reply(r, ev, refused.join("\n"), now);
+    return;
+  }
   let outcome: IncidentOutcome;
   switch (action) {
     case "acknowledge":
@@ -678,6 +697,11 @@ async function incidentAction(
   }
   // The group was told by the use case; a private chat also gets the answer.
   if (ev.chatType === "private") await reply(r, ev, outcome.notice, now);
+}
+
+/** An argument that is an incident code, alone or with the comma or «và» between codes. */
+function isCodeArg(arg: string): boolean {
+  return /^(SC-\d{4}-\d{4,}[,;.]?|,|;|va|và|&)$/i.test(arg);
 }
 
 /** Timers of incidents during a live session, and the digest of registration notices. */

@@ -39,6 +39,8 @@ export type RefusalCause =
   | { ok: false; reason: "not-resolved"; incident: Incident }
   /** Transfer without a target. */
   | { ok: false; reason: "no-target"; incident: Incident }
+  /** Transfer to whom it was transferred already and who has not taken it yet (`to`: their label). */
+  | { ok: false; reason: "already-transferred"; incident: Incident; to: string }
   /** Transfer to a name that is no desk role or person, or names several. */
   | { ok: false; reason: "target-refused"; incident: Incident; why: string }
   /** A comment with no text. */
@@ -272,6 +274,10 @@ export async function transferIncidentIn(
   if (to.kind === "none") return refuse("transfer", { ok: false, reason: "no-target", incident: inc });
   if (to.kind === "refused")
     return refuse("transfer", { ok: false, reason: "target-refused", incident: inc, why: to.why });
+  // «Chuyển WAN» pressed twice (a double tap, or two technicians under the same notice): the second press changed
+  // nothing and still sent the duty a second notice and the group a second «đã được chuyển».
+  if (inc.status === "dispatched" && inc.assignee === to.assignee)
+    return refuse("transfer", { ok: false, reason: "already-transferred", incident: inc, to: to.label });
   const next: Incident = {
     ...inc,
     status: "dispatched",
@@ -285,7 +291,7 @@ export async function transferIncidentIn(
     transferNotice(inc, await incidentPlace(r, inc), to.label),
     now,
     inc.code,
-    incidentButtons(inc.code),
+    incidentButtons(inc.code, next.route),
     { groupText: deskGroupText({ ...inc, route: next.route }, "transfer") },
   );
   return apply(r, actor, "transfer", inc, next, transferredText(inc.code, to.label), target || null, now);
@@ -387,7 +393,7 @@ export async function reopenIncidentIn(
     reopenNotice(inc, await incidentPlace(r, inc), who, secret ? "" : note),
     now,
     inc.code,
-    incidentButtons(inc.code),
+    incidentButtons(inc.code, inc.route),
     { groupText: deskGroupText(inc, "reopen") },
   );
   if (inc.reporter === "storm" || (await sessionLive(r, inc, now))) {

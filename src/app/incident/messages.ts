@@ -55,12 +55,17 @@ const INCIDENT_USAGE: Record<IncidentAction, string> = {
   comment: "/ghichu SC-2026-0123 <nội dung ghi chú>",
 };
 
-/** The buttons under a desk notice about an incident (Telegram; Zalo spells them out as commands). */
-export function incidentButtons(code: string): ChatButton[][] {
+/**
+ * The buttons under a desk notice about an incident (Telegram; Zalo spells them out as commands). The transfer
+ * button hands the incident to the other route: a notice to the WAN duty offered «Chuyển WAN» too, so the WAN duty
+ * could not hand an endpoint's fault back to the MCU technician by button, and a press only sent it to themselves.
+ */
+export function incidentButtons(code: string, route: Route): ChatButton[][] {
+  const other: Route = route === "wan" ? "mcu" : "wan";
   return [
     [
       { label: `Nhận ${code}`, data: buttonData("nhan", code) },
-      { label: "Chuyển WAN", data: buttonData("chuyen", code, "wan") },
+      { label: other === "wan" ? "Chuyển WAN" : "Chuyển MCU", data: buttonData("chuyen", code, other) },
       { label: "Đã xong", data: buttonData("xong", code) },
     ],
   ];
@@ -357,6 +362,8 @@ export function refusalText(action: IncidentAction, refusal: RefusalCause): stri
       return `Thiếu nội dung ghi chú. Cách dùng: /ghichu ${refusal.incident.code} <nội dung ghi chú>.`;
     case "note-too-long":
       return `Ghi chú cho sự cố ${refusal.incident.code} dài quá ${refusal.max} ký tự; đề nghị rút gọn rồi gửi lại.`;
+    case "already-transferred":
+      return `Sự cố ${refusal.incident.code} đã được chuyển cho ${refusal.to} từ trước và đang chờ nhận xử lý.`;
     case "no-target":
       return transferUsage(refusal.incident.code);
     case "target-refused":

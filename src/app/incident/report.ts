@@ -239,7 +239,7 @@ export async function reportIncidentIn(
     ),
     now,
     code,
-    incidentButtons(code),
+    incidentButtons(code, route),
     { groupText: deskGroupText(incident, "new") },
   );
   if (booking) {
@@ -409,7 +409,7 @@ async function strangerReport(
     ),
     now,
     code,
-    incidentButtons(code),
+    incidentButtons(code, route),
     { groupText: deskGroupText(incident, "new") },
   );
   return {

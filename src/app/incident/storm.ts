@@ -42,7 +42,12 @@ async function queueStormMessage(r: Repos, major: Incident, joined: string[], no
       recipient: major.code,
       kind: "storm",
       booking: major.booking,
-      payload: { text: major.text, joined, incident: major.code, buttons: incidentButtons(major.code) },
+      payload: {
+        text: major.text,
+        joined,
+        incident: major.code,
+        buttons: incidentButtons(major.code, major.route),
+      },
     },
     now,
   );

@@ -32,7 +32,7 @@ export function incidentTimerHandlers(): Record<string, JobHandler> {
       inc.reporter === "storm"
         ? majorReminderText(inc, escalate)
         : reminderText(inc, await incidentPlace(r, inc), escalate);
-    await deskNotice(r, role, text, now, inc.code, incidentButtons(inc.code), {
+    await deskNotice(r, role, text, now, inc.code, incidentButtons(inc.code, inc.route), {
       ...(escalate ? { tags: [duty] } : {}),
       groupText: deskGroupText(inc, escalate ? "escalation" : "reminder"),
     });

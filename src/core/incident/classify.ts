@@ -72,6 +72,12 @@ const THING_PHRASES: Record<Fault, string[]> = {
     "router",
     "modem",
     "switch",
+    // Wireless and mobile data, where a ward's line is one: «wifi yếu», «mất wifi», «sóng 4G yếu» went unanswered.
+    "wifi",
+    "wi fi",
+    "3g",
+    "4g",
+    "5g",
   ],
   equipment: ["hdmi"],
   audio: ["am thanh", "mic"],
@@ -187,6 +193,9 @@ const FAULT_PHRASES: Record<Fault, string[]> = {
     "tieng bi lap",
     "ngat quang",
     "dut quang",
+    // In the English staff borrow: «bên em bị echo», «bị mute» went unanswered.
+    "echo",
+    "bi mute",
   ],
   video: [
     "nguoc",
@@ -227,7 +236,7 @@ const PICTURE_LOST = ["mat hinh", "khong thay hinh", "khong co hinh", "khong tha
 
 /** A device and, within two words after it, what is wrong with it: `máy chiếu không lên`, `loa bị cháy`. */
 const DEVICE =
-  /\b(may chieu|tivi|ti vi|loa|camera|codec|remote|dieu khien|may tinh|laptop|hdmi|bo chia|thiet bi|dau cuoi)( [a-z0-9]+){0,2}? (hong|chay|khong len|khong bat|khong xoay|khong quay|khong zoom|khong dieu khien|khong khoi dong|khoi dong lai|treo|tat|ket|loi|long|het pin|dung im|nong|khong nhan)\b/;
+  /\b(may chieu|tivi|ti vi|loa|camera|codec|remote|dieu khien|may tinh|laptop|hdmi|bo chia|thiet bi|dau cuoi|man led)( [a-z0-9]+){0,2}? (hong|chay|khong sang|khong len|khong bat|khong xoay|khong quay|khong zoom|khong dieu khien|khong khoi dong|khoi dong lai|treo|tat|ket|loi|long|het pin|dung im|nong|khong nhan)\b/;
 
 /** Patterns with a gap for a word or two: `gọi mãi không vào được`, `hình và tiếng đều mất`. */
 const PATTERNS: [Fault, RegExp][] = [
@@ -238,6 +247,8 @@ const PATTERNS: [Fault, RegExp][] = [
     /\b(man hinh|tivi|ti vi|may chieu|camera|cam)( [a-z0-9]+){0,2} (bao )?(khong co|mat|khong nhan|khong nhan duoc) tin hieu\b/,
   ],
   ["equipment", /\b(khong co|mat|khong nhan|khong nhan duoc) tin hieu( [a-z0-9]+){0,1} (hdmi|vga)\b/],
+  // «điều khiển camera không được»: the remote control, not the picture.
+  ["equipment", /\bdieu khien( [a-z0-9]+){0,2} khong duoc\b/],
   ["network", /\bgoi( [a-z0-9]+){0,2} khong (vao )?duoc\b/],
   ["network", /\bgoi( [a-z0-9]+){0,2} khong (vao|len)\b/],
   ["network", /\bkhong goi( [a-z0-9]+){0,2} duoc\b/],
@@ -264,6 +275,14 @@ const QUESTION =
   /\b(cho (em |e |minh |anh |chi )?hoi|xin hoi|(muon|can) hoi|hoi (ve|them)|thu tuc|quy trinh|huong dan|mau dang ky|dang ky|cam on|so dien thoai)\b/;
 
 /**
+ * A fault that is over, in the words of the news that it is («hết bị vọng rồi», «tiếng hết rè rồi», «không còn bị
+ * giật nữa», «đã hết lag»): it names the fault and says it is gone. Such news opened a new incident at every word.
+ * Not «hết pin» (a flat battery is the fault): only the faults themselves.
+ */
+const OVER =
+  "(?<!(khong|chua) )\\b(da )?(het|khong con) (bi )?(vong|vong tieng|tieng vong|hu|re|rit|u u|tieng on|lao xao|giat|lag|chap chon|do|treo|dung hinh|nhieu|mo|nhoe|meo|tre|lap|loi|vang|vang ra|mat tieng|mat hinh|mat mang|mat dien|mat ket noi|rot mang)( (roi|nua))*\\b";
+
+/**
  * A message saying things work: the answer to the technical check (Điều 12.2b) or the news that a fault is over
  * («đã có hình rồi ạ», «có điện lại rồi», «âm thanh hình ảnh tốt», «bên em đã kết nối»), or a host's instruction
  * about microphones («đề nghị các điểm cầu tắt mic»). It names a fault's words and is no fault: forty endpoints
@@ -272,10 +291,14 @@ const QUESTION =
 const ALL_WELL = [
   /\b(da |vua )?co (lai )?(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|tin hieu|internet)( [a-z0-9]+){0,3} (lai|roi)\b/,
   /\b(da|vua) co (lai )?(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|tin hieu|internet)\b/,
-  /\b(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|nghe|nhin|thay|mic|camera|loa)( [a-z0-9]+){0,3} (tot|on|ok|oke|okay|binh thuong|on dinh|ro|ro rang|net|thanh cong|nhanh|muot)\b/,
+  // The link by its names too: «internet ổn định», «wifi tốt» (each a network thing) opened a WAN incident.
+  /\b(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|internet|wifi|wi fi|4g|wan|vpn|router|modem|nghe|nhin|thay|mic|camera|loa)( [a-z0-9]+){0,3} (tot|on|ok|oke|okay|binh thuong|on dinh|ro|ro rang|net|thanh cong|nhanh|muot)\b/,
   /\bda (ket noi|vao phong|vao duoc|khac phuc|xu ly|on|san sang|thong)\b/,
   /\b(thiet bi|may|he thong|phong hop)( [a-z0-9]+){0,2} (san sang|hoat dong binh thuong|chay tot)\b/,
   /\bdang (ket noi|vao phong|goi vao)\b/,
+  // «điện có lại rồi», «mạng có lại rồi ạ»; a fault that is over.
+  /\b(tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|tin hieu|internet|wifi|wi fi|4g) (da )?co lai\b/,
+  new RegExp(OVER),
   /\b(test|thu|kiem tra|tat|bat|tat het|bat len) (mic|am thanh|loa|camera)\b/,
   // A check of the link, planned or said («kiểm tra kết nối lúc 8h», «8h test đường truyền»): no fault, unless it
   // asks for help («kiểm tra kết nối giúp em»: something is wrong, the desk asks what).
@@ -288,10 +311,13 @@ const ALL_WELL = [
  * «khi không phát biểu»: when, not what is wrong; «sau khi rớt mạng» what was wrong before it works again;
  * «thiết bị» (device) holds no «bị».
  */
-const WHEN_NOT =
-  /\bkhi khong (phat bieu|noi|su dung|dung|can)\b|\bsau (khi )?(bi )?(rot|mat|dut|ngat|cup|cat)( [a-z]+){0,2} ?$|\bthiet bi\b/g;
+const WHEN_NOT = new RegExp(
+  `\\bkhi khong (phat bieu|noi|su dung|dung|can)\\b|\\bsau (khi )?(bi )?(rot|mat|dut|ngat|cup|cat)( [a-z]+){0,2} ?$|\\bthiet bi\\b|${OVER}`,
+  "g",
+);
 
-const WORKS = "tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|internet|mic|camera|loa";
+const WORKS =
+  "tieng|hinh|mang|dien|am thanh|hinh anh|ket noi|duong truyen|tin hieu|internet|wifi|wi fi|4g|wan|vpn|router|modem|mic|camera|loa";
 
 /**
  * The part of a message that says what works, one piece at a time (no words between a thing and its state, and
@@ -304,6 +330,8 @@ const FINE = [
     "g",
   ),
   /\bda (ket noi|vao phong|vao duoc|khac phuc|on|san sang|thong)\b/g,
+  new RegExp(`(?<!(khong|chua) )\\b(${WORKS}) (da )?co lai( roi)*\\b`, "g"),
+  new RegExp(OVER, "g"),
 ];
 
 /** What says something is wrong after all: a negation, a loss, a fault verb. */
@@ -360,10 +388,12 @@ function normalize(text: string): string {
 
 /**
  * Words that hold a fault's word and mean something else, folded: «điện thoại», «đại diện», «diễn ra», «tình
- * hình», «hình thức», «hình như»… «Đại diện xã Sóc Sơn» opened a power incident, «tình hình thế nào» a video one.
+ * hình», «hình thức», «hình như»… «Đại diện xã Sóc Sơn» opened a power incident, «tình hình thế nào» a video one,
+ * and «xin lỗi» (sorry) an equipment one: «xin lỗi anh, em nhầm nhóm» paged the MCU technician. «Mật khẩu»
+ * (password) holds no loss («mất»).
  */
 const NOT_FAULT_WORDS =
-  / (?:dien thoai|goi dien|dai dien|dien ra|dien bien|dien dan|dien tich|dien vien|trinh dien|tinh hinh|hinh thuc|hinh nhu|mo hinh|dia hinh|dien hinh|hinh dung)(?= )/g;
+  / (?:dien thoai|goi dien|dai dien|dien ra|dien bien|dien dan|dien tich|dien vien|trinh dien|tinh hinh|hinh thuc|hinh nhu|mo hinh|dia hinh|dien hinh|hinh dung|xin loi|mat khau)(?= )/g;
 
 /** «1 tiếng», «nửa tiếng», «mấy tiếng nữa»: an hour, not the sound. */
 const HOURS = /\b(\d+|nua|may|mot|hai|ba|vai) tieng\b/g;
