@@ -273,3 +273,41 @@ describe("/nhan with several incidents", () => {
     );
   });
 });
+
+describe("«vẫn chưa được» under a fault the endpoint reported", () => {
+  it("joins the endpoint's open incident (it went unanswered and unrecorded), whatever the fault", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "bên em mất tiếng", { messageId: "1" }), now);
+    const [opened] = await incidents(desk);
+    expect(opened).toMatchObject({ code: "SC-2026-0001", category: "audio" });
+    const later = new Date(now.getTime() + 40 * 60_000);
+    const said = ["vẫn chưa được anh ạ", "vẫn chưa khắc phục được", "van bi nhu cu", "chưa được ạ"];
+    for (const [i, text] of said.entries())
+      await handleChatEvent(desk, ev(reporter.telegramId!, text, { messageId: String(i + 2) }), later);
+    // One incident, each follow-up recorded on it.
+    expect((await incidents(desk)).map((i) => i.code)).toEqual(["SC-2026-0001"]);
+    const again = (await desk.store.read((r) => r.incidents.events("SC-2026-0001"))).filter(
+      (e) => e.action === "reported-again",
+    );
+    expect(again.map((e) => e.note)).toEqual(said);
+  });
+
+  it("with nothing open at the endpoint it is asked about; chatter that only looks like it is left alone", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "vẫn chưa được anh ạ", { messageId: "1" }), now);
+    expect(await incidents(desk)).toEqual([]);
+    const replies = await repliesTo(desk.store, GROUP);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toContain("chưa rõ sự cố anh/chị gặp");
+    // Not «still failing»: a question, a check's answer, a request.
+    await handleChatEvent(desk, ev(reporter.telegramId!, "bên em mất tiếng", { messageId: "2" }), now);
+    for (const text of [
+      "em chưa được cấp link họp",
+      "vẫn không có vấn đề gì ạ",
+      "cho em hỏi vẫn chưa có lịch họp ạ",
+    ])
+      await handleChatEvent(desk, ev(reporter.telegramId!, text, { messageId: "3" }), now);
+    const events = await desk.store.read((r) => r.incidents.events("SC-2026-0001"));
+    expect(events.filter((e) => e.action === "reported-again")).toEqual([]);
+  });
+});

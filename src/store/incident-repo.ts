@@ -94,14 +94,27 @@ export class IncidentRepo {
     return this.latestOpen(eq(this.t.incidents.reporter, reporter), category, since);
   }
 
-  private async latestOpen(where: SQL, category: FaultCategory, since: Date): Promise<Incident | null> {
+  /** The latest open incident of any kind at an endpoint, opened since `since` (what «vẫn chưa được» is about). */
+  async latestOpenAt(endpoint: string, since: Date): Promise<Incident | null> {
+    return this.latestOpen(
+      and(eq(this.t.incidents.endpoint, endpoint), eq(this.t.incidents.unverified, false))!,
+      null,
+      since,
+    );
+  }
+
+  private async latestOpen(
+    where: SQL,
+    category: FaultCategory | null,
+    since: Date,
+  ): Promise<Incident | null> {
     const [row] = await this.db
       .select()
       .from(this.t.incidents)
       .where(
         and(
           where,
-          eq(this.t.incidents.category, category),
+          category === null ? undefined : eq(this.t.incidents.category, category),
           ne(this.t.incidents.status, "resolved"),
           gte(this.t.incidents.openedAt, since),
         ),

@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { offSessionDue } from "../../core/duty/roster.js";
-import { classify, type FaultCategory, routeOf } from "../../core/incident/classify.js";
+import { classify, type FaultCategory, routeOf, stillFailing } from "../../core/incident/classify.js";
 import { namedPlace } from "../../core/incident/place.js";
 import { DEFAULT_STORM, type StormOptions } from "../../core/incident/storm.js";
 import { type Incident, incidentCode } from "../../core/incident/types.js";
@@ -135,6 +135,41 @@ export async function recordOverLimitIn(
   return true;
 }
 
+/** How long an endpoint's open incident is the one its «vẫn chưa được» speaks of. */
+const STILL_OPEN_HOURS = 12;
+
+/** A report added to an incident already open for it: recorded, the storm restated, the reporter told. */
+async function joinReport(
+  r: Repos,
+  actor: Actor,
+  joined: Incident,
+  note: string,
+  now: Date,
+  tell: Tell,
+  named: { inWords: boolean; notice: string | undefined } = { inWords: false, notice: undefined },
+): Promise<ReportOutcome> {
+  await r.incidents.addEvent(joined.code, {
+    at: now,
+    actor: actor.id,
+    channel: actor.channel,
+    action: "reported-again",
+    note,
+  });
+  if (joined.major) await restateStormIn(r, joined.code, joined.major, now);
+  const notice = named.notice ?? joinedText(joined);
+  await tell(notice, { inWords: named.inWords });
+  return {
+    ok: true,
+    kind: "joined",
+    incident: joined,
+    unverified: false,
+    notice,
+    short: joined.code,
+    major: joined.major ?? null,
+    inWords: named.inWords,
+  };
+}
+
 /** `reportIncident` inside the caller's transaction (chat claims its update id in the same one). */
 export async function reportIncidentIn(
   desk: Desk,
@@ -146,8 +181,19 @@ export async function reportIncidentIn(
   tell: Tell = async () => {},
 ): Promise<ReportOutcome> {
   const category = classify(input.text);
-  if (category === "other") return { ok: false, reason: "not-a-fault" };
   const person = actor.person;
+  if (category === "other") {
+    // «vẫn chưa được anh ạ» under a fault the endpoint reported: it is that incident's, not silence.
+    const open =
+      person?.endpoint && stillFailing(input.text)
+        ? await r.incidents.latestOpenAt(
+            person.endpoint,
+            new Date(now.getTime() - STILL_OPEN_HOURS * 3_600_000),
+          )
+        : null;
+    if (!open) return { ok: false, reason: "not-a-fault" };
+    return joinReport(r, actor, open, input.text, now, tell);
+  }
   if (!person) return strangerReport(desk, r, actor, input, category, now, opts, tell);
   // "Phòng họp UBND phường Ba Đình mất hình" from the Sở Y tế technician is a fault at Ba Đình, reported from Sở Y tế.
   // Desk staff have no endpoint of their own: a report of theirs is filed where its words point, or not at all.
@@ -164,31 +210,15 @@ export async function reportIncidentIn(
     new Date(now.getTime() - opts.joinMinutes * 60_000),
   );
   if (joined) {
-    await r.incidents.addEvent(joined.code, {
-      at: now,
-      actor: actor.id,
-      channel: actor.channel,
-      action: "reported-again",
-      note,
-    });
-    if (joined.major) await restateStormIn(r, joined.code, joined.major, now);
     // A storm's report is acknowledged by the storm message alone, named place or not. A named place is said in
     // words that are the same whatever the session (Điều 5.2).
     const inWords = namedElsewhere && !joined.major;
-    const notice = inWords
-      ? namedReportText("joined", category, joined.route, { code: endpoint, name })
-      : joinedText(joined);
-    await tell(notice, { inWords });
-    return {
-      ok: true,
-      kind: "joined",
-      incident: joined,
-      unverified: false,
-      notice,
-      short: joined.code,
-      major: joined.major ?? null,
+    return joinReport(r, actor, joined, note, now, tell, {
       inWords,
-    };
+      notice: inWords
+        ? namedReportText("joined", category, joined.route, { code: endpoint, name })
+        : undefined,
+    });
   }
   const booking = await liveBookingAt(r, endpoint, now);
   const incident = await openIncident(desk, r, now, actor, category, input.text, note, {

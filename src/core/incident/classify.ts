@@ -524,14 +524,38 @@ const VAGUE =
 /** Asking the desk to do something («mở phòng giúp em», «cho em xin link»): a request, not a fault. */
 const REQUEST = /\b(bat|tat|xin|gui|cho em|chuyen|doi|mo)\b/;
 
+/**
+ * «vẫn chưa được anh ạ», «vẫn chưa khắc phục được», «vẫn bị như cũ», «chưa ổn ạ»: the fault the endpoint reported
+ * is not over. It names no fault, so it belongs to the endpoint's open incident, or is asked about.
+ */
+/** «không có vấn đề gì ạ», «bên em không có sự cố gì»: the answer to a check, nothing to ask about. */
+const NO_PROBLEM = /\bkhong (co )?(gi )?(van de|su co|truc trac)\b/;
+
+const STILL_WORDS =
+  /\b(van (chua|khong|con bi|bi|the|vay|nhu cu)|chua (on|khac phuc|sua duoc)|khong (thay )?(do|khac|thay doi) (gi|hon))\b/;
+/** «chưa được ạ» as the whole answer (not «chưa được duyệt», «chưa được cấp link»). */
+const STILL_END = /\bchua duoc(?: (?:a|anh|chi|em|nhe|roi|oi))*\s*$/;
+const still = (rest: string) => STILL_WORDS.test(rest) || STILL_END.test(rest);
+
+/** A follow-up saying the fault is still there, naming none (the open incident is the one meant). */
+export function stillFailing(text: string): boolean {
+  if (classify(text) !== "other") return false;
+  const rest = ` ${normalize(text)} `;
+  return (
+    still(rest) &&
+    !NO_PROBLEM.test(rest) &&
+    !QUESTION.test(rest) &&
+    !allWell(rest, text.normalize("NFC").toLowerCase())
+  );
+}
+
 /** A report to ask back about: no fault this classifier can name, but words that say there is one. */
 export function asksBack(text: string): boolean {
   if (classify(text) !== "other") return false;
   const rest = ` ${normalize(text)} `;
   return (
-    VAGUE.test(rest) &&
-    // «không có vấn đề gì ạ», «bên em không có sự cố gì»: the answer to a check, nothing to ask about.
-    !/\bkhong (co )?(gi )?(van de|su co|truc trac)\b/.test(rest) &&
+    (VAGUE.test(rest) || still(rest)) &&
+    !NO_PROBLEM.test(rest) &&
     !QUESTION.test(rest) &&
     !REQUEST.test(rest) &&
     !allWell(rest, text.normalize("NFC").toLowerCase())
