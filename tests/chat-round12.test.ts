@@ -311,3 +311,21 @@ describe("«vẫn chưa được» under a fault the endpoint reported", () => {
     expect(events.filter((e) => e.action === "reported-again")).toEqual([]);
   });
 });
+
+describe("an incident code typed short", () => {
+  it("«/nhan sc-2026-1» takes SC-2026-0001 (it was «Không tìm thấy sự cố «sc-2026-1»»), «/suco SC-2026-1» shows it", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "bên em mất tiếng", { messageId: "1" }), now);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/nhan sc-2026-1"), now);
+    const [inc] = await incidents(desk);
+    expect(inc).toMatchObject({ code: "SC-2026-0001", status: "acknowledged" });
+    await handleChatEvent(
+      desk,
+      ev(mcu.telegramId!, "/suco SC-2026-1", { chatId: mcu.telegramId!, chatType: "private" }),
+      now,
+    );
+    const shown = await repliesTo(desk.store, mcu.telegramId!);
+    expect(shown.at(-1)).toContain("SC-2026-0001");
+    expect(shown.join("\n")).not.toContain("Không tìm thấy");
+  });
+});

@@ -7,7 +7,12 @@ import { STATUS_VI } from "../../core/booking/state.js";
 import type { Booking } from "../../core/booking/types.js";
 import { atLocal, formatRangeVi, formatVi } from "../../core/calendar/zone.js";
 import { advises, asksBack, CATEGORY_VI, classify } from "../../core/incident/classify.js";
-import { INCIDENT_CODE_RE, INCIDENT_STATUS_VI, type Incident } from "../../core/incident/types.js";
+import {
+  INCIDENT_CODE_RE,
+  INCIDENT_STATUS_VI,
+  type Incident,
+  incidentCodeIn,
+} from "../../core/incident/types.js";
 import { fold } from "../../core/text/fold.js";
 import type { ChatPerson } from "../../store/incident-repo.js";
 import type { Repos } from "../../store/store.js";
@@ -562,8 +567,8 @@ async function incidentView(
 ) {
   if (!person) return reply(r, ev, NOT_REGISTERED, now);
   const desk = DESK_ROLES.includes(person.role);
-  const m = INCIDENT_CODE_RE.exec(given);
-  const found = m ? await r.incidents.get(`SC-${m[1]}-${m[2]}`) : null;
+  const canonical = incidentCodeIn(given);
+  const found = canonical ? await r.incidents.get(canonical) : null;
   const own = found && (desk || (person.endpoint !== null && found.endpoint === person.endpoint));
   // Who reported an incident at another endpoint follows it too, but only as far as their report goes: the
   // steps, never the session nor the notes (the endpoint may be in a secret session, Điều 5.2, and the answer is
@@ -651,7 +656,7 @@ async function incidentAction(
   const text = cmd.rest.replace(/^\S+\s*/, "");
   // «/nhan SC-2026-0002 SC-2026-0003»: the technician takes each one named. Only the first used to be taken, the
   // second read as its note, and left to remind and escalate while its taker thought it theirs.
-  const codes = cmd.rest.match(/\bSC-\d{4}-\d{4,}\b/gi) ?? [];
+  const codes = cmd.rest.match(/\bSC-\d{4}-\d+\b/gi) ?? [];
   if (
     action === "acknowledge" &&
     codes.length > 1 &&
@@ -659,7 +664,7 @@ async function incidentAction(
     cmd.args.every(isCodeArg)
   ) {
     const refused: string[] = [];
-    for (const each of new Set(codes.map((c) => c.toUpperCase()))) {
+    for (const each of new Set(codes.map((c) => incidentCodeIn(c)!))) {
       const one = await acknowledgeIncidentIn(r, actor, each, now);
       if (!one.ok) refused.push(one.message);
       else if (ev.chatType === "private") await reply(r, ev, one.notice, now);
@@ -701,7 +706,7 @@ async function incidentAction(
 
 /** An argument that is an incident code, alone or with the comma or «và» between codes. */
 function isCodeArg(arg: string): boolean {
-  return /^(SC-\d{4}-\d{4,}[,;.]?|,|;|va|và|&)$/i.test(arg);
+  return /^(SC-\d{4}-\d+[,;.]?|,|;|va|và|&)$/i.test(arg);
 }
 
 /** Timers of incidents during a live session, and the digest of registration notices. */

@@ -1,4 +1,4 @@
-import { INCIDENT_CODE_RE, type Incident } from "../../core/incident/types.js";
+import { type Incident, incidentCodeIn } from "../../core/incident/types.js";
 import { fold } from "../../core/text/fold.js";
 import type { Repos } from "../../store/store.js";
 import { type Actor, DESK_ROLES, type Desk, isDeskStaff } from "../context.js";
@@ -148,8 +148,8 @@ function refuse(action: IncidentAction, cause: RefusalCause): IncidentRefusal {
 /** The gate every incident action shares: a desk role, then a known incident code. */
 async function load(r: Repos, actor: Actor, code: string): Promise<Loaded> {
   if (!isDeskStaff(actor)) return { ok: false, reason: "forbidden" };
-  const m = INCIDENT_CODE_RE.exec(code);
-  const incident = m ? await r.incidents.get(`SC-${m[1]}-${m[2]}`) : null;
+  const canonical = incidentCodeIn(code);
+  const incident = canonical ? await r.incidents.get(canonical) : null;
   return incident ? { ok: true, incident } : { ok: false, reason: "not-found", code };
 }
 
@@ -337,8 +337,8 @@ async function loadForEndpoint(
   allowReporter: boolean,
 ): Promise<Loaded> {
   if (!actor.person && !allowReporter) return { ok: false, reason: "forbidden" };
-  const m = INCIDENT_CODE_RE.exec(code);
-  const incident = m ? await r.incidents.get(`SC-${m[1]}-${m[2]}`) : null;
+  const canonical = incidentCodeIn(code);
+  const incident = canonical ? await r.incidents.get(canonical) : null;
   if (!incident) return { ok: false, reason: "not-found", code };
   const own = actor.person?.endpoint != null && actor.person.endpoint === incident.endpoint;
   const reporter = allowReporter && actor.id === incident.reporter;

@@ -33,4 +33,13 @@ export function incidentCode(year: number, seq: number): string {
   return `SC-${year}-${String(seq).padStart(4, "0")}`;
 }
 
-export const INCIDENT_CODE_RE = /\bSC-(\d{4})-(\d{4,})\b/i;
+export const INCIDENT_CODE_RE = /\bSC-(\d{4})-(\d+)\b/i;
+
+/**
+ * The incident code a technician typed, as the desk writes it: «sc-2026-1» and «SC-2026-0001» are the same
+ * incident (it was «Không tìm thấy sự cố «sc-2026-1»»). Null when the text holds none.
+ */
+export function incidentCodeIn(text: string): string | null {
+  const m = INCIDENT_CODE_RE.exec(text);
+  return m ? `SC-${m[1]}-${m[2]!.padStart(4, "0")}` : null;
+}
