@@ -292,7 +292,12 @@ function addressesCut(said: string): string {
     /^[ \t]*kinh gui\b(?:[^\n]*:[ \t]*(?=\n|$)(?:\n[ \t]*[-•+*](?![^\n:]{1,40}:)[^\n]*)*|[^\n]*)/gim;
   for (const m of foldedBody.matchAll(greeting)) {
     out += `${body.slice(at, m.index)} `;
-    at = m.index + m[0].length;
+    // «Kính gửi Trung tâm, Sở Công Thương xin đăng ký họp … với UBND phường Kim Liên, …» in one paragraph: the
+    // addressee ends at the mark before the letter's own words (every endpoint after it was cut with the line).
+    const letter = m[0].includes("\n")
+      ? null
+      : /[,.]\s*(?=[^,.]*\b(?:xin|dang ky|de nghi|thong bao|to chuc|kinh moi)\b)/.exec(m[0]);
+    at = m.index + (letter ? letter.index + 1 : m[0].length);
   }
   return out + body.slice(at);
 }
