@@ -28,3 +28,45 @@ describe("a letter written in one paragraph after «Kính gửi Trung tâm,»", 
     expect(answer).toContain("Điểm cầu (2)");
   });
 });
+
+describe("the content after the time, the endpoints or the urgency", () => {
+  for (const [said, body, content] of [
+    [
+      "«họp khẩn trực tuyến lúc 16h00 … về X» (it was «trực tuyến»)",
+      "Kính gửi Trung tâm,\nSở Công Thương đề nghị họp khẩn trực tuyến lúc 16h00 ngày 10/12/2026 với UBND phường Ngọc Hà, UBND phường Ba Đình về ứng phó sự cố cháy chợ. Liên hệ Lâm Thị Ngọc 0983210456.",
+      "ứng phó sự cố cháy chợ",
+    ],
+    [
+      "«họp gấp trực tuyến vào 15h00 … về X» (it was «gấp trực tuyến»)",
+      "Kính gửi Trung tâm,\nSở Công Thương đề nghị họp gấp trực tuyến vào 15h00 ngày 10/12/2026 với UBND phường Ngọc Hà về xử lý vi phạm. Liên hệ Lâm Thị Ngọc 0983210456.",
+      "xử lý vi phạm",
+    ],
+    [
+      "«họp trực tuyến lúc 14h00 … với UBND phường Ngọc Hà về việc X» (it was asked for)",
+      "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến lúc 14h00 ngày 10/12/2026 với UBND phường Ngọc Hà về việc kiểm tra chợ Tết. Liên hệ Lâm Thị Ngọc 0983210456.",
+      "kiểm tra chợ Tết",
+    ],
+    [
+      "a forwarded Giấy mời «dự cuộc họp trực tuyến về X.», its time on a line below (it was asked for)",
+      "Kính gửi Trung tâm Tin học - Công báo,\nVăn phòng Sở chuyển Giấy mời dưới đây, đề nghị Trung tâm bố trí điểm cầu.\n\n---------- Forwarded message ---------\nFrom: Văn phòng Sở Công Thương <vanphong.sct@hanoi.gov.vn>\nSubject: Giấy mời họp\n\nGIẤY MỜI\nSở Công Thương trân trọng kính mời đại diện lãnh đạo UBND phường Ngọc Hà, UBND phường Ba Đình dự cuộc họp trực tuyến về triển khai kế hoạch bình ổn thị trường Tết Nguyên đán 2027.\nThời gian: 8 giờ 30, thứ Năm ngày 10/12/2026.\nĐịa điểm: Phòng họp tầng 3 Sở Công Thương và các điểm cầu trực tuyến.\nLiên hệ: đ/c Nguyễn Văn Hùng, chuyên viên, ĐT 0912 345 678.",
+      "triển khai kế hoạch bình ổn thị trường Tết Nguyên đán 2027",
+    ],
+    [
+      "without marks: «hop truc tuyen luc 14h00 … voi UBND phuong Ngoc Ha ve viec X»",
+      "Kinh gui Trung tam,\nSo Cong Thuong dang ky hop truc tuyen luc 14h00 ngay 10/12/2026 voi UBND phuong Ngoc Ha ve viec kiem tra cho Tet. Lien he Lam Thi Ngoc 0983210456.",
+      "kiem tra cho Tet",
+    ],
+  ])
+    it(said!, async () => {
+      const { answer, booking } = await sendAsClerk(body!);
+      expect(answer).toContain(`Nội dung: ${content}.`);
+      expect(booking!.status).toBe("confirmed");
+    });
+
+  it("«với UBND phường Ngọc Hà về 15h00» names no content: it is still asked for", async () => {
+    const { answer } = await sendAsClerk(
+      "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến lúc 14h00 ngày 10/12/2026 với UBND phường Ngọc Hà, kết thúc về 15h00. Liên hệ Lâm Thị Ngọc 0983210456.",
+    );
+    expect(answer).toContain("Đề nghị bổ sung: nội dung họp");
+  });
+});

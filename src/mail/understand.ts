@@ -576,11 +576,12 @@ function titleFromProse(text: string): string | null {
   if (bare) return topicOf(text.slice(bare[0], bare[1]));
   const m =
     // «họp trực tuyến 2 giờ chiều ngày 22/12»: an hour right after «họp» opens the time, it is no content.
-    /(?:hoi nghi|cuoc hop|phien hop|hop)(?: truc tuyen)?\s+(?!truc tuyen|(?:vao|luc|tu|ngay|sang|chieu|toi)\s|\d{1,2}\s*(?:h|g|gio|:)(?![a-z]))(.{4,200}?)(?:\s*,?\s*du kien)?\s+(?:vao|luc|tu|ngay)\s/d.exec(
+    // «họp khẩn trực tuyến lúc 16h00», «họp gấp trực tuyến vào 15h00»: the urgency is a flag, not the content.
+    /(?:hoi nghi|cuoc hop|phien hop|hop)(?:\s+(?:khan(?: cap)?|gap|dot xuat)(?= truc tuyen))?(?: truc tuyen)?\s+(?!(?:(?:khan(?: cap)?|gap|dot xuat) )?truc tuyen\b|(?:vao|luc|tu|ngay|sang|chieu|toi)\s|\d{1,2}\s*(?:h|g|gio|:)(?![a-z]))(.{4,200}?)(?:\s*,?\s*du kien)?\s+(?:vao|luc|tu|ngay)\s/d.exec(
       folded,
     );
   const span = m?.indices?.[1];
-  if (!span) return null;
+  if (!span) return aboutAfterMeeting(text, folded);
   const from = span[0];
   // «hội nghị trực tuyến với chủ đề X», «họp với nội dung X»: X is the content.
   const named = /^voi\s+(?:chu de|noi dung)\s*:?\s*/.exec(folded.slice(from, span[1]));
@@ -598,6 +599,35 @@ function titleFromProse(text: string): string | null {
   const rest = source.slice(span[1]).split(/[\n.;]/)[0]!;
   const later = about.exec(rest);
   return later ? topicOf(text.slice(span[1] + later.index + later[0].length, span[1] + rest.length)) : null;
+}
+
+/**
+ * «họp trực tuyến lúc 14h00 ngày 10/12/2026 với UBND phường Ngọc Hà về việc X.», «dự cuộc họp trực tuyến về X.»
+ * (a Giấy mời, its time on a line below): the time or the endpoints come before «về», or nothing follows the topic,
+ * and the meeting's sentence names X all the same. The sentence's own marks decide how «về» is read («bảo vệ»).
+ */
+function aboutAfterMeeting(text: string, folded: string): string | null {
+  for (const meeting of folded.matchAll(/\b(?:hoi nghi|cuoc hop|phien hop|hop)\b/g)) {
+    const from = meeting.index + meeting[0].length;
+    const sentence = text.slice(from).split(/[\n;]|\.(?!\d)/)[0]!;
+    const marks = hasDiacritics(sentence);
+    const about = marks ? /\s(?:[Vv]ề\s+(?:việc\s+)?|[Đđ]ể\s+)/ : /\s(?:ve\s+(?:viec\s+)?|de\s+(?!nghi))/;
+    const hit = about.exec(marks ? sentence : folded.slice(from, from + sentence.length));
+    if (!hit) continue;
+    const start = from + hit.index + hit[0].length;
+    const said = text.slice(start, from + sentence.length);
+    // «về việc X vào lúc 9h00 …»: the time closes X.
+    const when = /\s+(?:vao|luc|tu|ngay)\s/.exec(foldKeepingIndex(said));
+    const topic = topicOf(when ? said.slice(0, when.index) : said);
+    // «dời cuộc họp về 15h00», «về ngày 16/12»: a time after «về» is where the session goes, no topic.
+    if (
+      topic &&
+      topic.length >= 4 &&
+      !/^(?:\d|(?:ngay|luc|vao|sang|chieu|toi|tuan|thu|chu nhat|hom)\b)/.test(fold(topic))
+    )
+      return topic;
+  }
+  return null;
 }
 
 /**
