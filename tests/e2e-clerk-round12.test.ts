@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { sendAsClerk } from "./support/mail-desk.js";
+import { makeDesk } from "./helpers.js";
+import { CLERK_DATE, CLERK_NOW, lastAnswer, mailDeskOf, sendAsClerk } from "./support/mail-desk.js";
+import { mail } from "./support/service.js";
 
 // Clerk mails from the e2e12 round (read end to end as the clerk would): each `it` a defect found and fixed.
 
@@ -69,4 +71,47 @@ describe("the content after the time, the endpoints or the urgency", () => {
     );
     expect(answer).toContain("Đề nghị bổ sung: nội dung họp");
   });
+});
+
+/** A desk holding the clerk's confirmed booking of 09:00–11:00 on Thursday 10/12, and a way to reply in its thread. */
+async function booked() {
+  const desk = await makeDesk();
+  const md = mailDeskOf(desk);
+  await md.handle(
+    mail({
+      id: "dk@hanoi.gov.vn",
+      body: "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Ngọc Hà, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.",
+      date: CLERK_DATE,
+    }),
+    CLERK_NOW,
+  );
+  const [first] = await desk.store.read((r) => r.bookings.list({}));
+  const reply = (body: string) =>
+    md.handle(
+      mail({
+        id: "tl@hanoi.gov.vn",
+        body,
+        date: CLERK_DATE,
+        headers: { "In-Reply-To": "<dk@hanoi.gov.vn>", References: "<dk@hanoi.gov.vn>" },
+      }),
+      CLERK_NOW,
+    );
+  return { desk, reply, code: first!.code };
+}
+
+describe("a reply moving the session to another day «cùng tuần»", () => {
+  for (const [said, time] of [
+    // It was moved to Friday 04/12, the Friday after the mail: six days earlier, for a «lùi».
+    [
+      "Do lãnh đạo bận, Sở xin lùi cuộc họp sang thứ Sáu cùng tuần, giờ như cũ.",
+      "09:00–11:00 Thứ Sáu, 11/12/2026",
+    ],
+    // Read as the session's own day: 14:00 Thursday, the Friday dropped in silence.
+    ["Sở xin lùi cuộc họp sang 14h00 thứ Sáu cùng tuần.", "14:00–16:00 Thứ Sáu, 11/12/2026"],
+  ])
+    it(`«${said}» is the Friday of the session's week`, async () => {
+      const { desk, reply, code } = await booked();
+      await reply(said!);
+      expect(await lastAnswer(desk, code)).toContain(`Thời gian: ${time}.`);
+    });
 });

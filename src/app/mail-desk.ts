@@ -3,11 +3,19 @@ import { BOOKING_CODE_RE, parseBookingCode } from "../core/booking/code.js";
 import { withDefaultEnd } from "../core/booking/decide.js";
 import { STATUS_VI } from "../core/booking/state.js";
 import type { Booking, BookingRequest, Decision } from "../core/booking/types.js";
-import { formatRangeVi, formatVi, localDateOf, localTimeOf } from "../core/calendar/zone.js";
+import {
+  addDays,
+  formatRangeVi,
+  formatVi,
+  isoWeekday,
+  localDateOf,
+  localTimeOf,
+} from "../core/calendar/zone.js";
 import { fold } from "../core/text/fold.js";
 import {
   findDates,
   findTimes,
+  findWeekdays,
   foldKeepingIndex,
   hasDiacritics,
   wallClockInstant,
@@ -917,6 +925,16 @@ export class MailDesk {
     );
     const times = findTimes(folded);
     const dates = findDates(text, folded, facts.date ?? new Date(), this.desk.reg.zone);
+    // «lùi sang thứ Sáu cùng tuần»: that day of the session's own week (it was the mail's next Friday, days before
+    // the session, or with an hour the session's own day and the weekday dropped in silence).
+    if (oldStart && !dates.length)
+      for (const w of findWeekdays(text, folded))
+        if (/^(?:thu\s+\S+|chu nhat)[\s,]+(?:trong\s+)?cung\s+tuan\b/.test(folded.slice(w.index))) {
+          const sessionDay = localDateOf(oldStart, this.desk.reg.zone);
+          const date = addDays(sessionDay, w.weekday - isoWeekday(sessionDay));
+          dates.push({ date, index: w.index, weekday: w.weekday });
+          break;
+        }
     if (times.length > 0 || dates.length > 0) {
       const zone = this.desk.reg.zone;
       const baseTime = oldStart ? localTimeOf(oldStart, zone) : null;

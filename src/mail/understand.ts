@@ -1147,7 +1147,7 @@ function understandText(
     // «thứ Hai tuần cuối tháng 12»: a week the reader cannot place is quoted the same way.
     const worded =
       /\b(?:ngay|mung|mong)\s+[a-z\d ]{1,30}?\s+thang\s+[a-z\d]+(?:\s+(?:mot|hai))?\b/.exec(foldedScope) ??
-      /\b(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+(?:(?:cua|trong)\s+)?tuan(?:\s+(?!(?:tu|den|luc|vao|sang|chieu|trua|toi|tai)\b)(?!\d+\s*[hg:])[a-z\d/]+){1,6}/.exec(
+      /\b(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+(?:(?:cua|trong|cung)\s+)?tuan(?:\s+(?!(?:tu|den|luc|vao|sang|chieu|trua|toi|tai)\b)(?!\d+\s*[hg:])[a-z\d/]+){1,6}/.exec(
         foldedScope,
       );
     warnings.push(
