@@ -115,3 +115,13 @@ describe("a reply moving the session to another day «cùng tuần»", () => {
       expect(await lastAnswer(desk, code)).toContain(`Thời gian: ${time}.`);
     });
 });
+
+describe("the city hall room named as the directory names it", () => {
+  it("«tại phòng họp trực tuyến trụ sở UBND Thành phố» asks for the room, not only invites it", async () => {
+    const { answer } = await sendAsClerk(
+      "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến 9h00 ngày 10/12/2026 tại phòng họp trực tuyến trụ sở UBND Thành phố, điểm cầu UBND phường Ngọc Hà. Nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.",
+    );
+    expect(answer).toContain("Phòng họp trực tuyến trụ sở UBND Thành phố (UBND-01)");
+    expect(answer).toContain("Phòng họp trực tuyến tại trụ sở UBND Thành phố: có.");
+  });
+});

@@ -691,7 +691,9 @@ export function supportsSaid(text: string): { emergency: Said; recording: Said; 
       : saidOf(/\bkhan\b(?! truong)|\bdot xuat\b|\bhop gap\b|\bhoa toc\b/g, folded, folded),
     recording: saidOf(/\bghi (?:hinh|am)\b/g, folded, folded),
     cityHallRoom: saidOf(
-      /phong hop(?: truc tuyen)? (?:tai|o) tru so (?:ubnd|uy ban)|phong hop truc tuyen (?:cua )?ubnd thanh pho/g,
+      // «tại phòng họp trực tuyến trụ sở UBND Thành phố» (the room's own name in the directory) invited it as an
+      // endpoint while the answer said «Phòng họp trực tuyến tại trụ sở UBND Thành phố: không».
+      /phong hop(?: truc tuyen)? (?:(?:tai|o) )?tru so (?:ubnd|uy ban)|phong hop truc tuyen (?:cua )?ubnd thanh pho/g,
       folded,
       folded,
     ),
