@@ -125,3 +125,21 @@ describe("the city hall room named as the directory names it", () => {
     expect(answer).toContain("Phòng họp trực tuyến tại trụ sở UBND Thành phố: có.");
   });
 });
+
+describe("a reply adding an endpoint and asking for something else in one sentence", () => {
+  for (const said of [
+    "Đề nghị bổ sung điểm cầu UBND phường Láng và đề nghị ghi hình phiên họp.",
+    "De nghi bo sung diem cau UBND phuong Lang va de nghi ghi hinh phien hop.",
+  ])
+    it(`«${said}» adds Phường Láng and the recording, and stays confirmed`, async () => {
+      const { desk, reply, code } = await booked();
+      await reply(said);
+      const answer = await lastAnswer(desk, code);
+      // The second request was an unknown endpoint «đề nghị ghi hình phiên họp», and the session needed details.
+      expect(answer).toContain("Lịch họp HTT-2026-0001: ĐÃ XÁC NHẬN.");
+      expect(answer).toContain(
+        "Điểm cầu (3): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008); Phường Láng (CX-00199).",
+      );
+      expect(answer).toContain("Ghi hình: có.");
+    });
+});

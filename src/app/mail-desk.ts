@@ -980,7 +980,13 @@ export class MailDesk {
         // (not at «P.» or «TT.»); the next sentence was taken for an unknown endpoint and the confirmed session sent
         // back for details.
         const end = foldKeepingIndex(named).search(/(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/);
-        const tail = end < 0 ? named : named.slice(0, end);
+        const sentence = end < 0 ? named : named.slice(0, end);
+        // «bổ sung điểm cầu UBND phường Láng và đề nghị ghi hình phiên họp»: the names end where the next request
+        // begins (it was an unknown endpoint «đề nghị ghi hình phiên họp», and the session sent back for details).
+        const next = /(?:\s*[,;]\s*|\s+(?:va|dong thoi)\s+)(?:de nghi|xin|dong thoi|ghi hinh|ghi am)\b/.exec(
+          foldKeepingIndex(sentence),
+        );
+        const tail = next ? sentence.slice(0, next.index) : sentence;
         // "thêm điểm cầu Sở Nông nghiệp và Môi trường": the same list reader as a booking, so "và" inside a name
         // the directory knows does not split it.
         const list = resolveParticipants(reader.matcher, tail.replace(/[.]\s*$/, ""));
