@@ -143,3 +143,13 @@ describe("a reply adding an endpoint and asking for something else in one senten
       expect(answer).toContain("Ghi hình: có.");
     });
 });
+
+describe("«LH» without its colon", () => {
+  it("«LH chị Lâm Thị Ngọc 0983210456.» is the contact (it was asked for again)", async () => {
+    const { answer, booking } = await sendAsClerk(
+      "Chào Trung tâm, Sở CT xin đăng ký họp trực tuyến 8g sáng 10/12/2026 với P. Ngọc Hà, nội dung giao ban. LH chị Lâm Thị Ngọc 0983210456. Cảm ơn!",
+    );
+    expect(answer).toContain("Đầu mối liên hệ: Lâm Thị Ngọc, 0983210456.");
+    expect(booking!.status).toBe("confirmed");
+  });
+});

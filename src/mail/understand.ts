@@ -511,7 +511,7 @@ function contactFromProse(text: string): string | null {
   const folded = foldKeepingIndex(text);
   // «Contact: …» in a mail written in English or half in English.
   // «LH: Lâm Thị Ngọc 0983…»: the abbreviation of «liên hệ» as a label.
-  const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?|\bcontact(?: person)?\s*:|\blh\s*:/.exec(folded);
+  const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?|\bcontact(?: person)?\s*:|\blh\b\s*:?/.exec(folded);
   if (!m) return null;
   const start = m.index + m[0].length;
   const end = text.indexOf("\n", start);
