@@ -153,3 +153,18 @@ describe("«LH» without its colon", () => {
     expect(booking!.status).toBe("confirmed");
   });
 });
+
+describe("«hủy giúp điểm cầu X» in a reply", () => {
+  for (const said of [
+    "Đề nghị Trung tâm hủy giúp điểm cầu UBND phường Ngọc Hà, thay bằng UBND phường Hoàn Kiếm.",
+    "De nghi Trung tam huy giup diem cau UBND phuong Ngoc Ha, thay bang UBND phuong Hoan Kiem.",
+  ])
+    it(`«${said}» swaps the endpoint and keeps the session (it cancelled the session)`, async () => {
+      const { desk, reply, code } = await booked();
+      await reply(said);
+      const answer = await lastAnswer(desk, code);
+      expect(answer).not.toContain("ĐÃ HỦY");
+      expect(answer).toContain("Lịch họp HTT-2026-0001: ĐÃ XÁC NHẬN.");
+      expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Hoàn Kiếm (CX-00070).");
+    });
+});

@@ -1346,9 +1346,9 @@ function shiftSaid(folded: string): number | null {
  * out of a session.
  */
 const REMOVE_MARKED =
-  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+(?:các\s+)?điểm cầu)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)\s+(?:các\s+)?điểm cầu|(?:bỏ|xóa|xoá|không mời)(?=\s+(?:(?:UBND|Ủy ban|Uỷ ban|phường|xã|thị trấn)(?!\p{L})|[PX]\.))|(?:hủy|huỷ)(?: bỏ)?\s+(?:lịch họp|lịch|cuộc họp|phiên họp|đăng ký)\s+(?:của|cho|tại|đối với)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
+  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+(?:các\s+)?điểm cầu)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)(?:\s+(?:giúp|giùm|dùm|hộ))?\s+(?:các\s+)?điểm cầu|(?:bỏ|xóa|xoá|không mời)(?=\s+(?:(?:UBND|Ủy ban|Uỷ ban|phường|xã|thị trấn)(?!\p{L})|[PX]\.))|(?:hủy|huỷ)(?: bỏ)?\s+(?:lịch họp|lịch|cuộc họp|phiên họp|đăng ký)\s+(?:của|cho|tại|đối với)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
 const REMOVE_FOLDED =
-  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+(?:cac\s+)?diem cau)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)\s+(?:cac\s+)?diem cau|(?:(?<!toan )bo|xoa|khong moi)(?=\s+(?:(?:ubnd|uy ban|phuong|xa|thi tran)\b|[px]\.))|huy(?: bo)?\s+(?:lich hop|lich|cuoc hop|phien hop|dang ky)\s+(?:cua|cho|tai|doi voi)\s+(?:cac\s+)?diem cau)\b\s*/g;
+  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+(?:cac\s+)?diem cau)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)(?:\s+(?:giup|gium|dum|ho))?\s+(?:cac\s+)?diem cau|(?:(?<!toan )bo|xoa|khong moi)(?=\s+(?:(?:ubnd|uy ban|phuong|xa|thi tran)\b|[px]\.))|huy(?: bo)?\s+(?:lich hop|lich|cuoc hop|phien hop|dang ky)\s+(?:cua|cho|tai|doi voi)\s+(?:cac\s+)?diem cau)\b\s*/g;
 /** Where a list of endpoints to remove stops: the next request in the sentence, or the sentence's end. */
 const REMOVE_LIST_END =
   /[;\n]|\b(?:them|bo sung|dong thoi|cac diem cau khac|giu nguyen|nua)\b|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/;
@@ -1402,8 +1402,9 @@ function negated(folded: string, word: string): boolean {
 }
 
 /** What a cancellation is about when it is not the session: one endpoint, the recording, the room, the priority. */
+// «hủy giúp điểm cầu X», «hủy giùm điểm cầu X»: a courtesy word before the part (it cancelled the whole session).
 const NOT_THE_SESSION =
-  "(?! (?:bo )?(?:diem cau|dang ky diem cau|dang ky ghi|ghi hinh|ghi am|phong hop|dong|che do|yeu cau|muc|uu tien|(?:cuoc |phien )?hop khan))";
+  "(?!(?: (?:giup|gium|dum|ho|luon))? (?:bo )?(?:diem cau|dang ky diem cau|dang ky ghi|ghi hinh|ghi am|phong hop|dong|che do|yeu cau|muc|uu tien|(?:cuoc |phien )?hop khan))";
 const CANCEL_RES = [
   // "xin hủy", "đề nghị hủy", "kính đề nghị Trung tâm hủy giúp", a clause that opens with "hủy".
   new RegExp(`\\b(?:xin|de nghi|vui long|mong|nho)(?: \\S+){0,3}? huy(?: bo)?\\b${NOT_THE_SESSION}`),
