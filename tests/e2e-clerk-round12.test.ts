@@ -168,3 +168,11 @@ describe("«hủy giúp điểm cầu X» in a reply", () => {
       expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Hoàn Kiếm (CX-00070).");
     });
 });
+
+describe("a reply moving the end «sớm hơn»", () => {
+  it("«Cuộc họp kết thúc sớm hơn, lúc 10h15 ạ.» ends at 10:15 (it moved the start to 10:15)", async () => {
+    const { desk, reply, code } = await booked();
+    await reply("Cuộc họp kết thúc sớm hơn, lúc 10h15 ạ.");
+    expect(await lastAnswer(desk, code)).toContain("Thời gian: 09:00–10:15 Thứ Năm, 10/12/2026.");
+  });
+});

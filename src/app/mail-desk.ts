@@ -1318,7 +1318,10 @@ const RESENT_LIST =
  */
 function endsAt(folded: string, index: number): boolean {
   const before = folded.slice(Math.max(0, index - 40), index);
-  return /(?:keo dai|ket thuc|xong|be mac)(?:\s+(?:den|toi|luc|vao|vao luc|truoc))?\s*:?\s*$/.test(before);
+  // «kết thúc sớm hơn, lúc 10h15», «kết thúc muộn hơn vào 11h30»: the end, said earlier or later (it moved the start).
+  return /(?:keo dai|ket thuc|xong|be mac)(?:\s+(?:som|muon|tre)(?:\s+hon)?\s*,?)?(?:\s+(?:den|toi|luc|vao|vao luc|truoc))?\s*:?\s*$/.test(
+    before,
+  );
 }
 
 /**
