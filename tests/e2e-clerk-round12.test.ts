@@ -176,3 +176,11 @@ describe("a reply moving the end «sớm hơn»", () => {
     expect(await lastAnswer(desk, code)).toContain("Thời gian: 09:00–10:15 Thứ Năm, 10/12/2026.");
   });
 });
+
+describe("a reply moving the end by a length", () => {
+  it("«Sở xin kết thúc sớm hơn 30 phút.» ends at 10:30 (the whole session moved to 08:30–10:30)", async () => {
+    const { desk, reply, code } = await booked();
+    await reply("Sở xin kết thúc sớm hơn 30 phút.");
+    expect(await lastAnswer(desk, code)).toContain("Thời gian: 09:00–10:30 Thứ Năm, 10/12/2026.");
+  });
+});

@@ -910,7 +910,7 @@ export class MailDesk {
     facts: MailFacts,
     reader: MailReader,
     snapshot: DirectorySnapshot,
-    old: Pick<BookingRequest, "start" | "day">,
+    old: Pick<BookingRequest, "start" | "day" | "end">,
     agency: string,
     opts: { needsContact: boolean; participants?: readonly string[] },
   ): BookingPatch {
@@ -954,7 +954,10 @@ export class MailDesk {
     } else if (oldStart) {
       // «lùi 30 phút», «dời lại 1 tiếng», «bắt đầu sớm hơn 30 phút»: the session moves by that much.
       const shift = shiftSaid(folded);
-      if (shift) patch.start = new Date(oldStart.getTime() + shift * 60_000);
+      // «kết thúc sớm hơn 30 phút», «kết thúc muộn hơn 15 phút»: the end moves, not the session (it moved both).
+      const endMoves = /\b(?:ket thuc|xong|be mac)\s+(?:som|muon|tre)\b/.test(folded);
+      if (shift && endMoves && old.end) patch.end = new Date(old.end.getTime() + shift * 60_000);
+      else if (shift) patch.start = new Date(oldStart.getTime() + shift * 60_000);
     }
     const removed = removedParticipants(text, reader);
     // «thêm điểm cầu X», and «bổ sung điểm cầu X» (an unknown X went unread: the clerk got no answer at all).
