@@ -86,10 +86,11 @@ async function booked() {
     CLERK_NOW,
   );
   const [first] = await desk.store.read((r) => r.bookings.list({}));
+  let n = 0;
   const reply = (body: string) =>
     md.handle(
       mail({
-        id: "tl@hanoi.gov.vn",
+        id: `tl${++n}@hanoi.gov.vn`,
         body,
         date: CLERK_DATE,
         headers: { "In-Reply-To": "<dk@hanoi.gov.vn>", References: "<dk@hanoi.gov.vn>" },
@@ -182,5 +183,15 @@ describe("a reply moving the end by a length", () => {
     const { desk, reply, code } = await booked();
     await reply("Sở xin kết thúc sớm hơn 30 phút.");
     expect(await lastAnswer(desk, code)).toContain("Thời gian: 09:00–10:30 Thứ Năm, 10/12/2026.");
+  });
+});
+
+describe("a reply withdrawing the recording with «bỏ»", () => {
+  it("«Xin bỏ ghi hình, chỉ họp thôi ạ.» is answered and the recording is off (no answer, the recording kept)", async () => {
+    const { desk, reply, code } = await booked();
+    await reply("Sở đề nghị bổ sung ghi hình phiên họp.");
+    expect(await lastAnswer(desk, code)).toContain("Ghi hình: có.");
+    await reply("Xin bỏ ghi hình, chỉ họp thôi ạ.");
+    expect(await lastAnswer(desk, code)).toContain("Ghi hình: không.");
   });
 });

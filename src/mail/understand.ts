@@ -672,6 +672,9 @@ function saidOf(re: RegExp, source: string, folded: string): Said {
     const after = folded.slice(to, to + 40).split(/[.;\n!?]/)[0] ?? "";
     const negated =
       /\b(?:khong|chua|ko)\b(?:\s+\S+){0,3}\s*$/.test(before) ||
+      // «xin bỏ ghi hình», «hủy ghi hình», «thôi ghi hình»: right before the support, the verb withdraws it (the
+      // reply went unanswered and the recording stayed); «bổ sung ghi hình» is no «bỏ».
+      /\b(?:bo|huy(?: bo)?|thoi|ngung)\s*$/.test(before) ||
       /^[^:]{0,24}:\s*(?:khong|ko|no)\b/.test(after) ||
       /^\s*(?:khong|ko)\b/.test(after);
     if (!negated) return true;
