@@ -3,11 +3,19 @@ import { BOOKING_CODE_RE, parseBookingCode } from "../core/booking/code.js";
 import { withDefaultEnd } from "../core/booking/decide.js";
 import { STATUS_VI } from "../core/booking/state.js";
 import type { Booking, BookingRequest, Decision } from "../core/booking/types.js";
-import { formatRangeVi, formatVi, localDateOf, localTimeOf } from "../core/calendar/zone.js";
+import {
+  addDays,
+  formatRangeVi,
+  formatVi,
+  isoWeekday,
+  localDateOf,
+  localTimeOf,
+} from "../core/calendar/zone.js";
 import { fold } from "../core/text/fold.js";
 import {
   findDates,
   findTimes,
+  findWeekdays,
   foldKeepingIndex,
   hasDiacritics,
   wallClockInstant,
@@ -902,7 +910,7 @@ export class MailDesk {
     facts: MailFacts,
     reader: MailReader,
     snapshot: DirectorySnapshot,
-    old: Pick<BookingRequest, "start" | "day">,
+    old: Pick<BookingRequest, "start" | "day" | "end">,
     agency: string,
     opts: { needsContact: boolean; participants?: readonly string[] },
   ): BookingPatch {
@@ -917,6 +925,16 @@ export class MailDesk {
     );
     const times = findTimes(folded);
     const dates = findDates(text, folded, facts.date ?? new Date(), this.desk.reg.zone);
+    // «lùi sang thứ Sáu cùng tuần»: that day of the session's own week (it was the mail's next Friday, days before
+    // the session, or with an hour the session's own day and the weekday dropped in silence).
+    if (oldStart && !dates.length)
+      for (const w of findWeekdays(text, folded))
+        if (/^(?:thu\s+\S+|chu nhat)[\s,]+(?:trong\s+)?cung\s+tuan\b/.test(folded.slice(w.index))) {
+          const sessionDay = localDateOf(oldStart, this.desk.reg.zone);
+          const date = addDays(sessionDay, w.weekday - isoWeekday(sessionDay));
+          dates.push({ date, index: w.index, weekday: w.weekday });
+          break;
+        }
     if (times.length > 0 || dates.length > 0) {
       const zone = this.desk.reg.zone;
       const baseTime = oldStart ? localTimeOf(oldStart, zone) : null;
@@ -936,7 +954,10 @@ export class MailDesk {
     } else if (oldStart) {
       // «lùi 30 phút», «dời lại 1 tiếng», «bắt đầu sớm hơn 30 phút»: the session moves by that much.
       const shift = shiftSaid(folded);
-      if (shift) patch.start = new Date(oldStart.getTime() + shift * 60_000);
+      // «kết thúc sớm hơn 30 phút», «kết thúc muộn hơn 15 phút»: the end moves, not the session (it moved both).
+      const endMoves = /\b(?:ket thuc|xong|be mac)\s+(?:som|muon|tre)\b/.test(folded);
+      if (shift && endMoves && old.end) patch.end = new Date(old.end.getTime() + shift * 60_000);
+      else if (shift) patch.start = new Date(oldStart.getTime() + shift * 60_000);
     }
     const removed = removedParticipants(text, reader);
     // «thêm điểm cầu X», and «bổ sung điểm cầu X» (an unknown X went unread: the clerk got no answer at all).
@@ -962,7 +983,13 @@ export class MailDesk {
         // (not at «P.» or «TT.»); the next sentence was taken for an unknown endpoint and the confirmed session sent
         // back for details.
         const end = foldKeepingIndex(named).search(/(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/);
-        const tail = end < 0 ? named : named.slice(0, end);
+        const sentence = end < 0 ? named : named.slice(0, end);
+        // «bổ sung điểm cầu UBND phường Láng và đề nghị ghi hình phiên họp»: the names end where the next request
+        // begins (it was an unknown endpoint «đề nghị ghi hình phiên họp», and the session sent back for details).
+        const next = /(?:\s*[,;]\s*|\s+(?:va|dong thoi)\s+)(?:de nghi|xin|dong thoi|ghi hinh|ghi am)\b/.exec(
+          foldKeepingIndex(sentence),
+        );
+        const tail = next ? sentence.slice(0, next.index) : sentence;
         // "thêm điểm cầu Sở Nông nghiệp và Môi trường": the same list reader as a booking, so "và" inside a name
         // the directory knows does not split it.
         const list = resolveParticipants(reader.matcher, tail.replace(/[.]\s*$/, ""));
@@ -1294,7 +1321,10 @@ const RESENT_LIST =
  */
 function endsAt(folded: string, index: number): boolean {
   const before = folded.slice(Math.max(0, index - 40), index);
-  return /(?:keo dai|ket thuc|xong|be mac)(?:\s+(?:den|toi|luc|vao|vao luc|truoc))?\s*:?\s*$/.test(before);
+  // «kết thúc sớm hơn, lúc 10h15», «kết thúc muộn hơn vào 11h30»: the end, said earlier or later (it moved the start).
+  return /(?:keo dai|ket thuc|xong|be mac)(?:\s+(?:som|muon|tre)(?:\s+hon)?\s*,?)?(?:\s+(?:den|toi|luc|vao|vao luc|truoc))?\s*:?\s*$/.test(
+    before,
+  );
 }
 
 /**
@@ -1322,9 +1352,9 @@ function shiftSaid(folded: string): number | null {
  * out of a session.
  */
 const REMOVE_MARKED =
-  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+(?:các\s+)?điểm cầu)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)\s+(?:các\s+)?điểm cầu|(?:bỏ|xóa|xoá|không mời)(?=\s+(?:(?:UBND|Ủy ban|Uỷ ban|phường|xã|thị trấn)(?!\p{L})|[PX]\.))|(?:hủy|huỷ)(?: bỏ)?\s+(?:lịch họp|lịch|cuộc họp|phiên họp|đăng ký)\s+(?:của|cho|tại|đối với)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
+  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+(?:các\s+)?điểm cầu)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)(?:\s+(?:giúp|giùm|dùm|hộ))?\s+(?:các\s+)?điểm cầu|(?:bỏ|xóa|xoá|không mời)(?=\s+(?:(?:UBND|Ủy ban|Uỷ ban|phường|xã|thị trấn)(?!\p{L})|[PX]\.))|(?:hủy|huỷ)(?: bỏ)?\s+(?:lịch họp|lịch|cuộc họp|phiên họp|đăng ký)\s+(?:của|cho|tại|đối với)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
 const REMOVE_FOLDED =
-  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+(?:cac\s+)?diem cau)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)\s+(?:cac\s+)?diem cau|(?:(?<!toan )bo|xoa|khong moi)(?=\s+(?:(?:ubnd|uy ban|phuong|xa|thi tran)\b|[px]\.))|huy(?: bo)?\s+(?:lich hop|lich|cuoc hop|phien hop|dang ky)\s+(?:cua|cho|tai|doi voi)\s+(?:cac\s+)?diem cau)\b\s*/g;
+  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+(?:cac\s+)?diem cau)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)(?:\s+(?:giup|gium|dum|ho))?\s+(?:cac\s+)?diem cau|(?:(?<!toan )bo|xoa|khong moi)(?=\s+(?:(?:ubnd|uy ban|phuong|xa|thi tran)\b|[px]\.))|huy(?: bo)?\s+(?:lich hop|lich|cuoc hop|phien hop|dang ky)\s+(?:cua|cho|tai|doi voi)\s+(?:cac\s+)?diem cau)\b\s*/g;
 /** Where a list of endpoints to remove stops: the next request in the sentence, or the sentence's end. */
 const REMOVE_LIST_END =
   /[;\n]|\b(?:them|bo sung|dong thoi|cac diem cau khac|giu nguyen|nua)\b|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/;
@@ -1378,8 +1408,9 @@ function negated(folded: string, word: string): boolean {
 }
 
 /** What a cancellation is about when it is not the session: one endpoint, the recording, the room, the priority. */
+// «hủy giúp điểm cầu X», «hủy giùm điểm cầu X»: a courtesy word before the part (it cancelled the whole session).
 const NOT_THE_SESSION =
-  "(?! (?:bo )?(?:diem cau|dang ky diem cau|dang ky ghi|ghi hinh|ghi am|phong hop|dong|che do|yeu cau|muc|uu tien|(?:cuoc |phien )?hop khan))";
+  "(?!(?: (?:giup|gium|dum|ho|luon))? (?:bo )?(?:diem cau|dang ky diem cau|dang ky ghi|ghi hinh|ghi am|phong hop|dong|che do|yeu cau|muc|uu tien|(?:cuoc |phien )?hop khan))";
 const CANCEL_RES = [
   // "xin hủy", "đề nghị hủy", "kính đề nghị Trung tâm hủy giúp", a clause that opens with "hủy".
   new RegExp(`\\b(?:xin|de nghi|vui long|mong|nho)(?: \\S+){0,3}? huy(?: bo)?\\b${NOT_THE_SESSION}`),

@@ -292,7 +292,12 @@ function addressesCut(said: string): string {
     /^[ \t]*kinh gui\b(?:[^\n]*:[ \t]*(?=\n|$)(?:\n[ \t]*[-•+*](?![^\n:]{1,40}:)[^\n]*)*|[^\n]*)/gim;
   for (const m of foldedBody.matchAll(greeting)) {
     out += `${body.slice(at, m.index)} `;
-    at = m.index + m[0].length;
+    // «Kính gửi Trung tâm, Sở Công Thương xin đăng ký họp … với UBND phường Kim Liên, …» in one paragraph: the
+    // addressee ends at the mark before the letter's own words (every endpoint after it was cut with the line).
+    const letter = m[0].includes("\n")
+      ? null
+      : /[,.]\s*(?=[^,.]*\b(?:xin|dang ky|de nghi|thong bao|to chuc|kinh moi)\b)/.exec(m[0]);
+    at = m.index + (letter ? letter.index + 1 : m[0].length);
   }
   return out + body.slice(at);
 }
@@ -506,7 +511,7 @@ function contactFromProse(text: string): string | null {
   const folded = foldKeepingIndex(text);
   // «Contact: …» in a mail written in English or half in English.
   // «LH: Lâm Thị Ngọc 0983…»: the abbreviation of «liên hệ» as a label.
-  const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?|\bcontact(?: person)?\s*:|\blh\s*:/.exec(folded);
+  const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?|\bcontact(?: person)?\s*:|\blh\b\s*:?/.exec(folded);
   if (!m) return null;
   const start = m.index + m[0].length;
   const end = text.indexOf("\n", start);
@@ -571,11 +576,12 @@ function titleFromProse(text: string): string | null {
   if (bare) return topicOf(text.slice(bare[0], bare[1]));
   const m =
     // «họp trực tuyến 2 giờ chiều ngày 22/12»: an hour right after «họp» opens the time, it is no content.
-    /(?:hoi nghi|cuoc hop|phien hop|hop)(?: truc tuyen)?\s+(?!truc tuyen|(?:vao|luc|tu|ngay|sang|chieu|toi)\s|\d{1,2}\s*(?:h|g|gio|:)(?![a-z]))(.{4,200}?)(?:\s*,?\s*du kien)?\s+(?:vao|luc|tu|ngay)\s/d.exec(
+    // «họp khẩn trực tuyến lúc 16h00», «họp gấp trực tuyến vào 15h00»: the urgency is a flag, not the content.
+    /(?:hoi nghi|cuoc hop|phien hop|hop)(?:\s+(?:khan(?: cap)?|gap|dot xuat)(?= truc tuyen))?(?: truc tuyen)?\s+(?!(?:(?:khan(?: cap)?|gap|dot xuat) )?truc tuyen\b|(?:vao|luc|tu|ngay|sang|chieu|toi)\s|\d{1,2}\s*(?:h|g|gio|:)(?![a-z]))(.{4,200}?)(?:\s*,?\s*du kien)?\s+(?:vao|luc|tu|ngay)\s/d.exec(
       folded,
     );
   const span = m?.indices?.[1];
-  if (!span) return null;
+  if (!span) return aboutAfterMeeting(text, folded);
   const from = span[0];
   // «hội nghị trực tuyến với chủ đề X», «họp với nội dung X»: X is the content.
   const named = /^voi\s+(?:chu de|noi dung)\s*:?\s*/.exec(folded.slice(from, span[1]));
@@ -593,6 +599,35 @@ function titleFromProse(text: string): string | null {
   const rest = source.slice(span[1]).split(/[\n.;]/)[0]!;
   const later = about.exec(rest);
   return later ? topicOf(text.slice(span[1] + later.index + later[0].length, span[1] + rest.length)) : null;
+}
+
+/**
+ * «họp trực tuyến lúc 14h00 ngày 10/12/2026 với UBND phường Ngọc Hà về việc X.», «dự cuộc họp trực tuyến về X.»
+ * (a Giấy mời, its time on a line below): the time or the endpoints come before «về», or nothing follows the topic,
+ * and the meeting's sentence names X all the same. The sentence's own marks decide how «về» is read («bảo vệ»).
+ */
+function aboutAfterMeeting(text: string, folded: string): string | null {
+  for (const meeting of folded.matchAll(/\b(?:hoi nghi|cuoc hop|phien hop|hop)\b/g)) {
+    const from = meeting.index + meeting[0].length;
+    const sentence = text.slice(from).split(/[\n;]|\.(?!\d)/)[0]!;
+    const marks = hasDiacritics(sentence);
+    const about = marks ? /\s(?:[Vv]ề\s+(?:việc\s+)?|[Đđ]ể\s+)/ : /\s(?:ve\s+(?:viec\s+)?|de\s+(?!nghi))/;
+    const hit = about.exec(marks ? sentence : folded.slice(from, from + sentence.length));
+    if (!hit) continue;
+    const start = from + hit.index + hit[0].length;
+    const said = text.slice(start, from + sentence.length);
+    // «về việc X vào lúc 9h00 …»: the time closes X.
+    const when = /\s+(?:vao|luc|tu|ngay)\s/.exec(foldKeepingIndex(said));
+    const topic = topicOf(when ? said.slice(0, when.index) : said);
+    // «dời cuộc họp về 15h00», «về ngày 16/12»: a time after «về» is where the session goes, no topic.
+    if (
+      topic &&
+      topic.length >= 4 &&
+      !/^(?:\d|(?:ngay|luc|vao|sang|chieu|toi|tuan|thu|chu nhat|hom)\b)/.test(fold(topic))
+    )
+      return topic;
+  }
+  return null;
 }
 
 /**
@@ -637,6 +672,9 @@ function saidOf(re: RegExp, source: string, folded: string): Said {
     const after = folded.slice(to, to + 40).split(/[.;\n!?]/)[0] ?? "";
     const negated =
       /\b(?:khong|chua|ko)\b(?:\s+\S+){0,3}\s*$/.test(before) ||
+      // «xin bỏ ghi hình», «hủy ghi hình», «thôi ghi hình»: right before the support, the verb withdraws it (the
+      // reply went unanswered and the recording stayed); «bổ sung ghi hình» is no «bỏ».
+      /\b(?:bo|huy(?: bo)?|thoi|ngung)\s*$/.test(before) ||
       /^[^:]{0,24}:\s*(?:khong|ko|no)\b/.test(after) ||
       /^\s*(?:khong|ko)\b/.test(after);
     if (!negated) return true;
@@ -656,7 +694,9 @@ export function supportsSaid(text: string): { emergency: Said; recording: Said; 
       : saidOf(/\bkhan\b(?! truong)|\bdot xuat\b|\bhop gap\b|\bhoa toc\b/g, folded, folded),
     recording: saidOf(/\bghi (?:hinh|am)\b/g, folded, folded),
     cityHallRoom: saidOf(
-      /phong hop(?: truc tuyen)? (?:tai|o) tru so (?:ubnd|uy ban)|phong hop truc tuyen (?:cua )?ubnd thanh pho/g,
+      // «tại phòng họp trực tuyến trụ sở UBND Thành phố» (the room's own name in the directory) invited it as an
+      // endpoint while the answer said «Phòng họp trực tuyến tại trụ sở UBND Thành phố: không».
+      /phong hop(?: truc tuyen)? (?:(?:tai|o) )?tru so (?:ubnd|uy ban)|phong hop truc tuyen (?:cua )?ubnd thanh pho/g,
       folded,
       folded,
     ),
@@ -1112,7 +1152,7 @@ function understandText(
     // «thứ Hai tuần cuối tháng 12»: a week the reader cannot place is quoted the same way.
     const worded =
       /\b(?:ngay|mung|mong)\s+[a-z\d ]{1,30}?\s+thang\s+[a-z\d]+(?:\s+(?:mot|hai))?\b/.exec(foldedScope) ??
-      /\b(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+(?:(?:cua|trong)\s+)?tuan(?:\s+(?!(?:tu|den|luc|vao|sang|chieu|trua|toi|tai)\b)(?!\d+\s*[hg:])[a-z\d/]+){1,6}/.exec(
+      /\b(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+(?:(?:cua|trong|cung)\s+)?tuan(?:\s+(?!(?:tu|den|luc|vao|sang|chieu|trua|toi|tai)\b)(?!\d+\s*[hg:])[a-z\d/]+){1,6}/.exec(
         foldedScope,
       );
     warnings.push(

@@ -291,7 +291,7 @@ const WEEK_AFTER_WEEKDAY =
   /^(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+tuan\s+(sau|toi|nay)(\s+nua)?(?![a-z])/;
 /** Any other week after a weekday («tuần cuối tháng 12», «tuần thứ hai của tháng 1»): not a day this reader knows. */
 const OTHER_WEEK_AFTER_WEEKDAY =
-  /^(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+(?:cua\s+|trong\s+)?tuan\b/;
+  /^(?:thu\s+(?:hai|ba|tu|nam|sau|bay|[2-7])|chu nhat)[\s,]+(?:cua\s+|trong\s+|cung\s+)?tuan\b/;
 /**
  * The first such weekday of a year or month: «thứ Hai tuần đầu năm 2027», «thứ Hai đầu tiên của tháng 1»,
  * «thứ Sáu tuần đầu tiên của năm mới», «thứ Ba tuần đầu tháng 1/2027». A year not written is the next one
