@@ -290,7 +290,7 @@ Sở Công Thương đăng ký họp trực tuyến giao ban công tác tháng 1
 ${SIGNATURE}`);
     // It was confirmed for 08:00–17:00 Monday 07/12/2026 with Hoàn Kiếm.
     expect(booking?.status).toBe("needs-info");
-    expect(answer).toContain("Thời gian: (chưa rõ thời gian).");
+    expect(answer).toContain("Thời gian: Thứ Năm, 10/12/2026 (chưa rõ giờ bắt đầu).");
     expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008).");
   });
 
@@ -416,14 +416,16 @@ describe("a reply in the thread written as a letter", () => {
     expect(booking.request.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
   });
 
-  it("an hour «căn cứ Công văn số 12/TTTH ngày 30/11/2026» to a booking with no hour is asked for its day", async () => {
+  it("an hour «căn cứ Công văn số 12/TTTH ngày 30/11/2026» to a booking that kept its day is booked on that day", async () => {
     const { outcome, booking } = await reply(
       "Căn cứ Công văn số 12/TTTH ngày 30/11/2026 của Trung tâm, Sở Công Thương bổ sung: họp lúc 14h00.",
       "ngày 10/12/2026",
     );
-    // It was booked for 14:00 today, the cited letter's day, and sent to review as late.
-    expect(outcome).toMatchObject({ kind: "ignored" });
-    expect(booking.request.start).toBeNull();
+    // It was booked for 14:00 today, the cited letter's day, and sent to review as late; then asked for the day
+    // the first answer had said back (10/12/2026, kept since without an hour).
+    expect(outcome).toMatchObject({ kind: "changed" });
+    expect(booking.request.start?.toISOString()).toBe("2026-12-10T07:00:00.000Z");
+    expect(booking.status).toBe("confirmed");
   });
 
   it("«thêm điểm cầu UBND phường Giảng Võ. Cần trao đổi xin gọi máy lẻ 1430» adds the ward and stays confirmed", async () => {
@@ -463,7 +465,7 @@ describe("hours written with a dot", () => {
   it("«1.50» is no clock: the hour is asked, not guessed", async () => {
     const { booking, answer } = await sendAsClerk(FORM("1.50 ngày 10/12/2026"));
     expect(booking?.status).toBe("needs-info");
-    expect(answer).toContain("Thời gian: (chưa rõ thời gian).");
+    expect(answer).toContain("Thời gian: Thứ Năm, 10/12/2026 (chưa rõ giờ bắt đầu).");
   });
 });
 
