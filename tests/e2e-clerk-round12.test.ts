@@ -195,3 +195,28 @@ describe("a reply withdrawing the recording with «bỏ»", () => {
     expect(await lastAnswer(desk, code)).toContain("Ghi hình: không.");
   });
 });
+
+describe("another agency named as the one registering, from this agency's mailbox", () => {
+  const letter = (opening: string) =>
+    `Kính gửi Trung tâm,\n${opening} họp trực tuyến 9h00 ngày 10/12/2026 với UBND phường Ngọc Hà, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.`;
+
+  it("«Sở Y tế đăng ký họp …» from Sở Công Thương's mailbox: the clerk is told which host was recorded", async () => {
+    const { answer } = await sendAsClerk(letter("Sở Y tế đăng ký"));
+    // Sở Y tế was invited as an endpoint of Sở Công Thương's session without a word.
+    expect(answer).toContain("Cơ quan chủ trì: Sở Công Thương.");
+    expect(answer).toContain(
+      "Lưu ý: thư ghi Sở Y tế đăng ký họp nhưng được gửi từ hộp thư của Sở Công Thương; lịch họp ghi cơ quan chủ trì là Sở Công Thương. Nếu Sở Y tế chủ trì, đề nghị Sở Y tế gửi đăng ký từ hộp thư công vụ của mình (Điều 12.2a).",
+    );
+  });
+
+  for (const opening of [
+    "Sở Công Thương phối hợp với Sở Y tế đăng ký",
+    "Thực hiện chỉ đạo của UBND Thành phố, Sở Công Thương đề nghị tổ chức",
+    "Thực hiện chỉ đạo của UBND Thành phố, đề nghị tổ chức",
+  ])
+    it(`«${opening} …»: no such note`, async () => {
+      const { answer } = await sendAsClerk(letter(opening));
+      expect(answer).toContain("Cơ quan chủ trì: Sở Công Thương.");
+      expect(answer).not.toContain("được gửi từ hộp thư của");
+    });
+});

@@ -1019,6 +1019,25 @@ function titleFromSubjectLine(text: string): string | null {
   return rest.length >= 4 ? rest : null;
 }
 
+/**
+ * The agency a mail says registers («Thực hiện chỉ đạo …, Sở Y tế đăng ký họp …»), when it is not `host`: the
+ * clause right before the first «đăng ký / đề nghị … họp» names agencies and `host` is none of them.
+ */
+function otherRegistrant(matcher: DirectoryMatcher, text: string, host: string | null): string | null {
+  const folded = foldKeepingIndex(text);
+  const verb =
+    /\b(?:xin\s+)?(?:dang ky|de nghi)\s+(?:(?:to chuc|ho tro|to chuc ho tro)\s+)?(?:(?:cuoc|phien)\s+)?(?:hop|hoi nghi)\b/.exec(
+      folded,
+    );
+  if (!verb) return null;
+  const clauseStart =
+    Math.max(...[",", ".", ";", ":", "\n"].map((c) => folded.lastIndexOf(c, verb.index))) + 1;
+  const clause = text.slice(clauseStart, verb.index);
+  if (clause.length > 80) return null;
+  const named = matcher.scanAgencies(` ${clause} `);
+  return named.length && !named.includes(host ?? "") ? named.at(-1)! : null;
+}
+
 /** How much of a booking a reading found: complete fields first, then fewer unknown names. */
 function score(p: ParsedBooking): number {
   return (REQUIRED_FIELDS.length - p.missing.length) * 100 + p.participants.length - p.unresolved.length * 10;
@@ -1038,6 +1057,13 @@ function understandText(
   if (fields.host && !host)
     warnings.push(`không nhận ra cơ quan chủ trì «${fields.host}» trong danh bạ; đề nghị kiểm tra lại.`);
   host ??= ctx.senderAgency ?? ctx.matcher.scanAgencies(text)[0] ?? null;
+  // «Sở Y tế đăng ký họp khẩn …» from Sở Công Thương's mailbox: the booking is the mailbox's agency's (Điều 12.2a),
+  // and the other agency would connect as an endpoint without a word; its clerk is told which host was recorded.
+  const asker = !fields.host && host === ctx.senderAgency ? otherRegistrant(ctx.matcher, text, host) : null;
+  if (asker && host)
+    warnings.push(
+      `thư ghi ${asker} đăng ký họp nhưng được gửi từ hộp thư của ${host}; lịch họp ghi cơ quan chủ trì là ${host}. Nếu ${asker} chủ trì, đề nghị ${asker} gửi đăng ký từ hộp thư công vụ của mình (Điều 12.2a).`,
+    );
   // «Sở Công Thương và Sở Y tế đề nghị đồng chủ trì»: a booking has one host; the other agency connects as a
   // participant, and the clerk is told rather than finding one name dropped from «Cơ quan chủ trì».
   if (host && /\b(?:dong|cung) chu tri\b/.test(fold(text)))
