@@ -220,3 +220,25 @@ describe("another agency named as the one registering, from this agency's mailbo
       expect(answer).not.toContain("được gửi từ hộp thư của");
     });
 });
+
+describe("a leader's title names who chairs or directs, not an endpoint", () => {
+  for (const body of [
+    "Sở Công Thương đăng ký hội nghị trực tuyến do đồng chí Phó Chủ tịch UBND Thành phố Nguyễn Mạnh Quyền chủ trì, thời gian 14h00 ngày 10/12/2026, điểm cầu: UBND phường Ngọc Hà, UBND phường Ba Đình. Nội dung: sơ kết. Liên hệ Lâm Thị Ngọc 0983210456.",
+    "Thực hiện chỉ đạo của đồng chí Chủ tịch UBND Thành phố, Sở Công Thương đăng ký họp trực tuyến 9h00 ngày 10/12/2026 với UBND phường Ngọc Hà, UBND phường Ba Đình, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.",
+  ])
+    it(body.slice(0, 70), async () => {
+      const { answer } = await sendAsClerk(`Kính gửi Trung tâm,\n${body}`);
+      // The city hall room (UBND-01) was invited without a word, its line still «không».
+      expect(answer).toContain(
+        "Điểm cầu (3): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008); Phường Ba Đình (CX-00004).",
+      );
+      expect(answer).toContain("Phòng họp trực tuyến tại trụ sở UBND Thành phố: không.");
+    });
+
+  it("«với Chủ tịch UBND phường Ngọc Hà»: the ward attends, and is invited", async () => {
+    const { answer } = await sendAsClerk(
+      "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến 9h00 ngày 10/12/2026 với đồng chí Chủ tịch UBND phường Ngọc Hà, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.",
+    );
+    expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008).");
+  });
+});

@@ -415,6 +415,14 @@ function endpointsBySession(
  * Every endpoint a stretch of prose names but the host's, in order: the directory's names, the names after a typed
  * one, and the units it names by type (those the directory does not know are reported, never dropped).
  */
+/**
+ * «do đồng chí Phó Chủ tịch UBND Thành phố chủ trì», «chỉ đạo của đồng chí Chủ tịch UBND Thành phố»: a leader's
+ * title names who chairs or directs, not an endpoint (the city hall room was invited without a word, its line in
+ * the answer still «không»). «với Chủ tịch UBND các phường» still invites: they attend.
+ */
+const LEADER_BEFORE =
+  /\b(?:do|chi dao cua|chi dao)\s+(?:(?:dong chi|d\/c|ong|ba)\s+)?(?:pho\s+)?(?:chu tich|bi thu|giam doc|truong ban|chanh van phong)\s$/;
+
 function proseEndpoints(
   matcher: DirectoryMatcher,
   prose: string,
@@ -427,6 +435,7 @@ function proseEndpoints(
     if (
       !hostEndpoints.has(hit.code) &&
       !/\b(?:cua|theo)\s$/.test(folded.slice(Math.max(0, hit.index - 6), hit.index + 1)) &&
+      !LEADER_BEFORE.test(folded.slice(Math.max(0, hit.index - 40), hit.index + 1)) &&
       !helpedAt(folded, hit.index + 1)
     )
       out.codes.push(hit.code);
