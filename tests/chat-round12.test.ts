@@ -329,3 +329,13 @@ describe("an incident code typed short", () => {
     expect(shown.join("\n")).not.toContain("Không tìm thấy");
   });
 });
+
+describe("a login that fails is the MCU technician's", () => {
+  it("«không đăng nhập được», «đăng nhập phần mềm họp không được» are equipment faults (they went unanswered)", () => {
+    expect(classify("không đăng nhập được")).toBe("equipment");
+    expect(classify("bên em đăng nhập phần mềm họp không được ạ")).toBe("equipment");
+    expect(classify("khong dang nhap duoc tai khoan")).toBe("equipment");
+    // Not a fault: a question about how to log in.
+    expect(classify("cho em hỏi cách đăng nhập")).toBe("other");
+  });
+});

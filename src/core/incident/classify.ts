@@ -249,6 +249,8 @@ const PATTERNS: [Fault, RegExp][] = [
   ["equipment", /\b(khong co|mat|khong nhan|khong nhan duoc) tin hieu( [a-z0-9]+){0,1} (hdmi|vga)\b/],
   // «điều khiển camera không được»: the remote control, not the picture.
   ["equipment", /\bdieu khien( [a-z0-9]+){0,2} khong duoc\b/],
+  // «không đăng nhập được (phần mềm họp)»: the account or the client, the MCU technician's; it went unanswered.
+  ["equipment", /\b(khong dang nhap( [a-z0-9]+){0,3} duoc|dang nhap( [a-z0-9]+){0,3} khong duoc)\b/],
   ["network", /\bgoi( [a-z0-9]+){0,2} khong (vao )?duoc\b/],
   ["network", /\bgoi( [a-z0-9]+){0,2} khong (vao|len)\b/],
   ["network", /\bkhong goi( [a-z0-9]+){0,2} duoc\b/],
