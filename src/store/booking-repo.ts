@@ -300,7 +300,8 @@ function toBooking(row: Row, participants: string[]): Booking {
       unresolved: row.unresolved,
       start: row.startAt,
       end: row.endAt,
-      day: row.day,
+      // Only while there is one: a request built without it (the web desk's, the CLI's) reads back the same.
+      ...(row.day ? { day: row.day } : {}),
       title: row.title,
       contact:
         row.contactName || row.contactPhone
