@@ -339,3 +339,25 @@ describe("a login that fails is the MCU technician's", () => {
     expect(classify("cho em hỏi cách đăng nhập")).toBe("other");
   });
 });
+
+describe("an incident command typed without its slash", () => {
+  it("desk staff's «nhận SC-2026-0001» takes it (it was passed over in silence); an endpoint's words stay words", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "bên em mất tiếng", { messageId: "1" }), now);
+    // The reporter typing it is no technician: nothing is taken.
+    await handleChatEvent(desk, ev(reporter.telegramId!, "nhận SC-2026-0001", { messageId: "2" }), now);
+    expect((await incidents(desk))[0]).toMatchObject({ status: "open" });
+    await handleChatEvent(desk, ev(mcu.telegramId!, "Nhận SC-2026-0001", { messageId: "3" }), now);
+    expect((await incidents(desk))[0]).toMatchObject({ status: "acknowledged" });
+    await handleChatEvent(
+      desk,
+      ev(mcu.telegramId!, "xong SC-2026-0001 đã cắm lại micro", { messageId: "4" }),
+      now,
+    );
+    expect((await incidents(desk))[0]).toMatchObject({ status: "resolved" });
+    // A sentence that only starts with the word is no command.
+    const { parseBareIncidentCommand } = await import("../src/bot/commands.js");
+    expect(parseBareIncidentCommand("nhận được rồi, cảm ơn anh")).toBeNull();
+    expect(parseBareIncidentCommand("mở lại SC-2026-0001 vẫn mất tiếng")).toMatchObject({ name: "mo" });
+  });
+});

@@ -15,6 +15,22 @@ export function parseCommand(text: string): Command | null {
   return { name: fold(m[1]!).replace(/ /g, "_"), args: rest ? rest.split(/\s+/) : [], rest };
 }
 
+/**
+ * «nhận SC-2026-0002», «xong SC-2026-0002 đã thay cáp»: an incident command typed without its slash, as people type
+ * on a phone (it was passed over in silence). Read only for desk staff, by the caller: anyone else's words stay
+ * words. Only the incident commands, and only with a code right after the verb.
+ */
+export function parseBareIncidentCommand(text: string): Command | null {
+  const m = /^\s*(nhận|nhan|xong|chuyển|chuyen|mở lại|mo lai|mở|mo)\s+(SC-\d{4}-\d+\b[\s\S]*)$/iu.exec(
+    text.normalize("NFC"),
+  );
+  if (!m) return null;
+  const name = { nhan: "nhan", xong: "xong", chuyen: "chuyen", "mo lai": "mo", mo: "mo" }[fold(m[1]!)];
+  if (!name) return null;
+  const rest = m[2]!.trim();
+  return { name, args: rest.split(/\s+/), rest };
+}
+
 /** Button data on Telegram: `action:code[:arg]`, at most 64 bytes. */
 export function buttonData(action: string, code: string, arg?: string): string {
   return [action, code, arg].filter(Boolean).join(":");

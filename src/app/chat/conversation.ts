@@ -1,5 +1,11 @@
 import { DateTime } from "luxon";
-import { type Command, HELP_TEXT, parseButton, parseCommand } from "../../bot/commands.js";
+import {
+  type Command,
+  HELP_TEXT,
+  parseBareIncidentCommand,
+  parseButton,
+  parseCommand,
+} from "../../bot/commands.js";
 import type { ChatButton, ChatEvent, ChatVerdict } from "../../bot/conversation.js";
 import { minutesUntilToken, parseBucket, type RateLimit, takeToken } from "../../bot/rate-limit.js";
 import { parseBookingCode } from "../../core/booking/code.js";
@@ -156,7 +162,10 @@ export async function handleChatEvent(
     const person = await r.incidents.personByChat(ev.platform, ev.userId);
     // Whoever writes to the bot privately can be reached there: desk notices for their duty go to this chat.
     if (ev.chatType === "private") await r.duty.rememberPrivateChat(ev.platform, ev.userId, ev.chatId, now);
-    const cmd = ev.button ? parseButton(ev.button) : parseCommand(ev.text);
+    const staff = person !== null && DESK_ROLES.includes(person.role);
+    const cmd = ev.button
+      ? parseButton(ev.button)
+      : (parseCommand(ev.text) ?? (staff ? parseBareIncidentCommand(ev.text) : null));
     const verdict: ChatVerdict = {};
     const gate = await authorise(r, ev, person, cmd, now, opts, verdict);
     if (gate !== "ok") {
