@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { makeDesk } from "./helpers.js";
-import { CLERK_DATE, CLERK_NOW, lastAnswer, mailAnswers, mailDeskOf } from "./support/mail-desk.js";
+import {
+  bookedInThread,
+  CLERK_DATE,
+  CLERK_NOW,
+  lastAnswer,
+  mailAnswers,
+  mailDeskOf,
+} from "./support/mail-desk.js";
 import { mail } from "./support/service.js";
 
 // Replies in booking threads found by e2e11 (D10, D11, D17): read through the in-process mail desk.
@@ -9,25 +16,7 @@ const letter = (time: string, more = "nội dung: giao ban") =>
   `Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến ${time} với UBND phường Ngọc Hà, ${more}. Liên hệ Lâm Thị Ngọc 0983210456.\nTrân trọng.`;
 
 /** A desk holding the clerk's confirmed booking of 09:00–11:00 on 14/12, and a way to reply in its thread. */
-async function booked(time = "từ 9h00 đến 11h00 ngày 14/12/2026") {
-  const desk = await makeDesk();
-  const md = mailDeskOf(desk);
-  await md.handle(mail({ id: "dk@hanoi.gov.vn", body: letter(time), date: CLERK_DATE }), CLERK_NOW);
-  const [first] = await desk.store.read((r) => r.bookings.list({}));
-  let n = 0;
-  const reply = (body: string) =>
-    md.handle(
-      mail({
-        id: `tl${++n}@hanoi.gov.vn`,
-        body,
-        date: CLERK_DATE,
-        headers: { "In-Reply-To": "<dk@hanoi.gov.vn>", References: "<dk@hanoi.gov.vn>" },
-      }),
-      CLERK_NOW,
-    );
-  const booking = async () => (await desk.store.read((r) => r.bookings.get(first!.code)))!;
-  return { desk, md, code: first!.code, first: first!, reply, booking };
-}
+const booked = (time = "từ 9h00 đến 11h00 ngày 14/12/2026") => bookedInThread(letter(time));
 
 describe("polite words after an endpoint's name (D10)", () => {
   for (const said of [

@@ -1,7 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeDesk } from "./helpers.js";
-import { CLERK_DATE, CLERK_NOW, lastAnswer, mailDeskOf, sendAsClerk } from "./support/mail-desk.js";
-import { mail } from "./support/service.js";
+import { bookedInThread, lastAnswer, sendAsClerk } from "./support/mail-desk.js";
 
 // Clerk mails from the e2e12 round (read end to end as the clerk would): each `it` a defect found and fixed.
 
@@ -74,31 +72,10 @@ describe("the content after the time, the endpoints or the urgency", () => {
 });
 
 /** A desk holding the clerk's confirmed booking of 09:00–11:00 on Thursday 10/12, and a way to reply in its thread. */
-async function booked() {
-  const desk = await makeDesk();
-  const md = mailDeskOf(desk);
-  await md.handle(
-    mail({
-      id: "dk@hanoi.gov.vn",
-      body: "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Ngọc Hà, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.",
-      date: CLERK_DATE,
-    }),
-    CLERK_NOW,
+const booked = () =>
+  bookedInThread(
+    "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Ngọc Hà, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.",
   );
-  const [first] = await desk.store.read((r) => r.bookings.list({}));
-  let n = 0;
-  const reply = (body: string) =>
-    md.handle(
-      mail({
-        id: `tl${++n}@hanoi.gov.vn`,
-        body,
-        date: CLERK_DATE,
-        headers: { "In-Reply-To": "<dk@hanoi.gov.vn>", References: "<dk@hanoi.gov.vn>" },
-      }),
-      CLERK_NOW,
-    );
-  return { desk, reply, code: first!.code };
-}
 
 describe("a reply moving the session to another day «cùng tuần»", () => {
   for (const [said, time] of [

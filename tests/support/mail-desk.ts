@@ -43,3 +43,27 @@ export async function sendAsClerk(body: string, subject?: string) {
   const bookings = await desk.store.read((r) => r.bookings.list({}));
   return { desk, outcome, outbox, bookings, booking: bookings[0], answer: await lastAnswer(desk) };
 }
+
+/**
+ * A fresh desk holding the booking the clerk's first mail (`body`, Message-ID «dk@hanoi.gov.vn») made, and a way to
+ * reply in its thread as that clerk: the shape of every «reply in the thread» case.
+ */
+export async function bookedInThread(body: string) {
+  const desk = await makeDesk();
+  const md = mailDeskOf(desk);
+  await md.handle(mail({ id: "dk@hanoi.gov.vn", body, date: CLERK_DATE }), CLERK_NOW);
+  const [first] = await desk.store.read((r) => r.bookings.list({}));
+  let n = 0;
+  const reply = (text: string) =>
+    md.handle(
+      mail({
+        id: `tl${++n}@hanoi.gov.vn`,
+        body: text,
+        date: CLERK_DATE,
+        headers: { "In-Reply-To": "<dk@hanoi.gov.vn>", References: "<dk@hanoi.gov.vn>" },
+      }),
+      CLERK_NOW,
+    );
+  const booking = async () => (await desk.store.read((r) => r.bookings.get(first!.code)))!;
+  return { desk, md, code: first!.code, first: first!, reply, booking };
+}
