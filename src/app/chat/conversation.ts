@@ -665,7 +665,7 @@ async function incidentAction(
   const text = cmd.rest.replace(/^\S+\s*/, "");
   // «/nhan SC-2026-0002 SC-2026-0003»: the technician takes each one named. Only the first used to be taken, the
   // second read as its note, and left to remind and escalate while its taker thought it theirs.
-  const codes = cmd.rest.match(/\bSC-\d{4}-\d+\b/gi) ?? [];
+  const codes = cmd.rest.match(new RegExp(INCIDENT_CODE_RE.source, "gi")) ?? [];
   if (
     action === "acknowledge" &&
     codes.length > 1 &&
