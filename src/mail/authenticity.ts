@@ -213,13 +213,7 @@ function boundaryCovers(parsed: AuthResults, from: string, raw: Buffer): boolean
 
 /** The `d=`, `b=`, `h=` and `l=` tags of every DKIM-Signature field of a raw mail (RFC 6376 §3.5). */
 export function dkimSignatures(raw: Buffer): { d: string; b: string; h: string; l: string | null }[] {
-  const crlf = raw.indexOf("\r\n\r\n");
-  const lf = raw.indexOf("\n\n");
-  const end = [crlf, lf].filter((i) => i >= 0).reduce((a, c) => Math.min(a, c), raw.length);
-  const head = raw
-    .subarray(0, end)
-    .toString("latin1")
-    .replace(/\r?\n(?=[ \t])/g, "");
+  const head = headerBlock(raw).replace(/\r?\n(?=[ \t])/g, "");
   const out: { d: string; b: string; h: string; l: string | null }[] = [];
   for (const line of head.split(/\r?\n/)) {
     const m = /^dkim-signature[ \t]*:(.*)$/is.exec(line);
@@ -267,13 +261,18 @@ const ONCE = new Set([
  */
 const MUST_SIGN = ["from", "subject", "date", "message-id"] as const;
 
-/** How many times each header field occurs in a raw mail (names in lower case). */
-export function headerCounts(raw: Buffer): Map<string, number> {
+/** A raw mail's header block (up to the first empty line), as latin1 text. */
+function headerBlock(raw: Buffer): string {
   const crlf = raw.indexOf("\r\n\r\n");
   const lf = raw.indexOf("\n\n");
   const end = [crlf, lf].filter((i) => i >= 0).reduce((a, b) => Math.min(a, b), raw.length);
+  return raw.subarray(0, end).toString("latin1");
+}
+
+/** How many times each header field occurs in a raw mail (names in lower case). */
+export function headerCounts(raw: Buffer): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const line of raw.subarray(0, end).toString("latin1").split(/\r?\n/)) {
+  for (const line of headerBlock(raw).split(/\r?\n/)) {
     const m = /^([!-9;-~]+)[ \t]*:/.exec(line);
     if (m) counts.set(m[1]!.toLowerCase(), (counts.get(m[1]!.toLowerCase()) ?? 0) + 1);
   }
