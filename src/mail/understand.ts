@@ -1,7 +1,7 @@
 import { secrecyFields, secrecyOf } from "../core/booking/secret.js";
 import type { BookingRequest, Contact, RequiredField } from "../core/booking/types.js";
 import { REQUIRED_FIELDS } from "../core/booking/types.js";
-import { isoWeekday, localDateOf, localTimeOf } from "../core/calendar/zone.js";
+import { dayVi, isoWeekday, localDateOf, localTimeOf } from "../core/calendar/zone.js";
 import { type DirectoryMatcher, scanForm } from "../core/directory/matcher.js";
 import { withoutDisclaimer } from "../core/text/disclaimer.js";
 import { fold, nfc, normalizePhone } from "../core/text/fold.js";
@@ -1309,7 +1309,7 @@ function understandText(
           period ?? "sáng"
         ] ?? "8h00 đến 10h00";
       warnings.push(
-        `đã hiểu ngày họp là ${WEEKDAY_VI[isoWeekday(day.date)]}, ${day.date.split("-").reverse().join("/")} nhưng chưa rõ giờ bắt đầu; đề nghị trả lời thư này ghi giờ bắt đầu và giờ kết thúc, ví dụ «${example}».`,
+        `đã hiểu ngày họp là ${dayVi(day.date)} nhưng chưa rõ giờ bắt đầu; đề nghị trả lời thư này ghi giờ bắt đầu và giờ kết thúc, ví dụ «${example}».`,
       );
     }
   }

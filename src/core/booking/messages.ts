@@ -1,5 +1,5 @@
 import type { HolidayCalendar } from "../calendar/holidays.js";
-import { formatRangeVi, formatVi, localDateOf, localTimeOf, weekdayVi } from "../calendar/zone.js";
+import { dayVi, formatRangeVi, formatVi, localDateOf, localTimeOf } from "../calendar/zone.js";
 import { fieldVi, LISTED_UNKNOWN } from "./rules.js";
 import { STATUS_VI } from "./state.js";
 import type { BookingRequest, BookingStatus, Decision, Outcome, Priority, ReasonCode } from "./types.js";
@@ -36,9 +36,7 @@ const SECRET_REASON_VI: Partial<Record<ReasonCode, string>> = {
 function timeOf(req: BookingRequest, zone: string): string {
   if (req.start && req.end) return formatRangeVi(req.start, req.end, zone);
   // «buổi sáng ngày 24/12»: the day understood is said, the hour asked.
-  return req.day
-    ? `${weekdayVi(req.day)}, ${req.day.split("-").reverse().join("/")} (chưa rõ giờ bắt đầu)`
-    : "(chưa rõ thời gian)";
+  return req.day ? `${dayVi(req.day)} (chưa rõ giờ bắt đầu)` : "(chưa rõ thời gian)";
 }
 
 const PRIORITY_VI: Record<Priority, string> = {

@@ -152,6 +152,11 @@ export function weekdayVi(date: LocalDate): string {
   return WEEKDAYS[(new Date(t).getUTCDay() + 6) % 7]!;
 }
 
+/** `Thứ Năm, 24/12/2026`: a local day the way the desk writes it (formatVi without the hour). */
+export function dayVi(date: LocalDate): string {
+  return `${weekdayVi(date)}, ${date.split("-").reverse().join("/")}`;
+}
+
 export function addDays(date: LocalDate, days: number): LocalDate {
   const t = utcDay(date);
   // Whole days only through the arithmetic; anything else as luxon reads it.
