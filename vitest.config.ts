@@ -54,6 +54,7 @@ export const BOTH_STORES = [
   "tests/e2e-clerk-round8.test.ts",
   "tests/e2e-clerk-round8-servers.test.ts",
   "tests/e2e-clerk-round11-threads.test.ts",
+  "tests/mail-repeat-race.test.ts",
   "tests/e2e-technician.test.ts",
   "tests/hotpaths.test.ts",
   "tests/ics-instants.test.ts",

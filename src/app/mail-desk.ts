@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { BOOKING_CODE_RE, parseBookingCode } from "../core/booking/code.js";
-import { withDefaultEnd } from "../core/booking/decide.js";
 import { STATUS_VI } from "../core/booking/state.js";
 import type { Booking, BookingRequest, Decision } from "../core/booking/types.js";
 import {
@@ -47,6 +46,7 @@ import {
   cancelBooking,
   changeBooking,
   postponeBooking,
+  RepeatedRegistration,
   registerBooking,
 } from "./booking/index.js";
 import type { NotifyOptions } from "./booking/notify.js";
@@ -593,47 +593,30 @@ export class MailDesk {
         "thư có tệp đính kèm, nhưng hệ thống chỉ đọc nội dung thư, không đọc tệp đính kèm; đề nghị ghi các thông tin còn thiếu ngay trong nội dung thư trả lời.",
       );
     const request = toBookingRequest(parsed, from, now);
-    // The same registration sent again (a new Message-ID, the same agency, time, endpoints and content): it was
-    // refused as clashing with the agency's own booking. It is that booking: its clerk hears so, nothing new.
-    const own = await this.ownAtSameTime(desk, request);
-    const whole = withDefaultEnd(request, this.desk.reg);
-    const again = own.find((b) => sameRequest(b.request, whole));
-    if (again) return this.alreadyRegistered(facts, raw, now, ctx, again, capped);
-    // Another session of the agency's at that time: a real clash, but its clerk must learn it is with its own.
-    const remarks = [
-      ...parsed.warnings,
-      ...own.map((b) => ownClashRemark(b, agency.name, this.desk.reg.zone)),
-    ];
-    const res = await registerBooking(desk, request, {
-      now,
-      inbound,
-      notify: { thread: threadOf(facts), suppressReply: capped, remarks },
-    });
-    if (res.duplicate) return { kind: "duplicate", key };
-    return { kind: "registered", key, code: res.code, decision: res.decision };
-  }
-
-  /** The agency's live bookings whose time overlaps the request's (with its default length). */
-  private async ownAtSameTime(desk: Desk, request: BookingRequest): Promise<Booking[]> {
-    const req = withDefaultEnd(request, this.desk.reg);
-    const { start, end, host } = req;
-    if (!start || !end || !host) return [];
-    const day = 24 * 3600_000;
-    const near = await desk.store.read((r) =>
-      r.bookings.list({
-        from: new Date(start.getTime() - day),
-        to: end,
-        statuses: ["received", "needs-info", "needs-review", "confirmed", "checked"],
-      }),
-    );
-    return near.filter(
-      (b) =>
-        b.request.host === host &&
-        b.request.start &&
-        b.request.end &&
-        b.request.start < end &&
-        b.request.end > start,
-    );
+    const { zone } = this.desk.reg;
+    try {
+      const res = await registerBooking(desk, request, {
+        now,
+        inbound,
+        notify: { thread: threadOf(facts), suppressReply: capped, remarks: parsed.warnings },
+        // Read in the registration's transaction: two paths with the same mail at once book it once.
+        vet: async (r, whole) => {
+          const own = await ownAtSameTime(r, whole);
+          // The same registration sent again (a new Message-ID, the same agency, time, endpoints and content): it
+          // would be refused as clashing with the agency's own booking. It is that booking: its clerk hears so.
+          const again = own.find((b) => sameRequest(b.request, whole));
+          if (again) return { repeats: again };
+          // Another session of the agency's at that time: a real clash, but its clerk must learn it is its own.
+          return { remarks: own.map((b) => ownClashRemark(b, agency.name, zone)) };
+        },
+      });
+      if (res.duplicate) return { kind: "duplicate", key };
+      return { kind: "registered", key, code: res.code, decision: res.decision };
+    } catch (e) {
+      if (e instanceof RepeatedRegistration)
+        return this.alreadyRegistered(facts, raw, now, ctx, e.booking, capped);
+      throw e;
+    }
   }
 
   /** A registration that repeats a booking the agency already holds: answered with that booking, nothing new. */
@@ -1234,6 +1217,26 @@ export function withoutNoOps(patch: BookingPatch, req: Booking["request"]): Book
 
 /** A short reference to a mail that names nothing its sender wrote: the head of the SHA-256 of its source. */
 /** Agency, time, endpoints and content all the same: one registration sent twice. */
+/** The agency's live bookings whose time overlaps the request's (`req` already has its default length). */
+async function ownAtSameTime(r: Repos, req: BookingRequest): Promise<Booking[]> {
+  const { start, end, host } = req;
+  if (!start || !end || !host) return [];
+  const day = 24 * 3600_000;
+  const near = await r.bookings.list({
+    from: new Date(start.getTime() - day),
+    to: end,
+    statuses: ["received", "needs-info", "needs-review", "confirmed", "checked"],
+  });
+  return near.filter(
+    (b) =>
+      b.request.host === host &&
+      b.request.start &&
+      b.request.end &&
+      b.request.start < end &&
+      b.request.end > start,
+  );
+}
+
 function sameRequest(a: BookingRequest, b: BookingRequest): boolean {
   const set = (xs: readonly string[]) => [...new Set(xs)].sort().join("|");
   const text = (t: string | null) =>
