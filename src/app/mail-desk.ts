@@ -4,6 +4,7 @@ import { STATUS_VI } from "../core/booking/state.js";
 import type { Booking, BookingRequest, Decision } from "../core/booking/types.js";
 import {
   addDays,
+  dateVi,
   formatRangeVi,
   formatVi,
   isoWeekday,
@@ -821,8 +822,7 @@ export class MailDesk {
       const time = end ? formatRangeVi(start!, end, zone) : formatVi(start!, zone);
       return `- ${b.code} (${time})${secret || !title ? "" : `: ${title}`}`;
     };
-    const dayVi = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
-    const when = days.size && named === onDays ? ` ngày ${[...days].map(dayVi).join(", ")}` : "";
+    const when = days.size && named === onDays ? ` ngày ${[...days].map(dateVi).join(", ")}` : "";
     const written = codesIn(text);
     const [verb, done, example] =
       what === "cancel"
@@ -841,7 +841,7 @@ export class MailDesk {
         : named.length
           ? [
               ...(days.size && !onDays.length
-                ? [`Hệ thống không có lịch họp nào ngày ${[...days].map(dayVi).join(", ")} của ${agency}.`]
+                ? [`Hệ thống không có lịch họp nào ngày ${[...days].map(dateVi).join(", ")} của ${agency}.`]
                 : []),
               described.length > 1
                 ? `Thư khớp với ${described.length} lịch họp của ${agency}:`

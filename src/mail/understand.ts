@@ -1,7 +1,7 @@
 import { secrecyFields, secrecyOf } from "../core/booking/secret.js";
 import type { BookingRequest, Contact, RequiredField } from "../core/booking/types.js";
 import { REQUIRED_FIELDS } from "../core/booking/types.js";
-import { dayVi, isoWeekday, localDateOf, localTimeOf } from "../core/calendar/zone.js";
+import { dateVi, dayVi, isoWeekday, localDateOf, localTimeOf } from "../core/calendar/zone.js";
 import { type DirectoryMatcher, scanForm } from "../core/directory/matcher.js";
 import { withoutDisclaimer } from "../core/text/disclaimer.js";
 import { fold, nfc, normalizePhone } from "../core/text/fold.js";
@@ -846,8 +846,7 @@ function outsideTimes(
   for (const [i, t] of times.entries()) {
     const next = times[i + 1]?.index ?? Number.POSITIVE_INFINITY;
     const d = dates.find((x) => x.index > t.index && x.index - t.index <= 25 && x.index < next);
-    if (d && d.date !== booked.date)
-      return { start, other: `${hhmm(t)} ngày ${d.date.split("-").reverse().join("/")}` };
+    if (d && d.date !== booked.date) return { start, other: `${hhmm(t)} ngày ${dateVi(d.date)}` };
     if (!d && startWord(t) && (t.hour !== booked.hour || t.minute !== booked.minute))
       return { start, other: hhmm(t) };
   }
@@ -1008,7 +1007,7 @@ function withOtherBodysTime(
     if (text === bestText || text.includes(bestText) || bestText.includes(text)) continue;
     const other = outsideTimes(text, booked, reference, zone).other;
     if (!other) continue;
-    const when = `${localTimeOf(best.start, zone)} ngày ${booked.date.split("-").reverse().join("/")}`;
+    const when = `${localTimeOf(best.start, zone)} ngày ${dateVi(booked.date)}`;
     const said = `ngoài phần đăng ký, thư còn ghi ${other}; lịch được xếp theo phần đăng ký (${when}), đề nghị kiểm tra lại.`;
     return best.warnings.includes(said) ? best : { ...best, warnings: [...best.warnings, said] };
   }
@@ -1171,13 +1170,12 @@ function understandText(
       : [];
   if (proseDays.length > 1) days.splice(0, days.length, ...proseDays);
   if ((fields.time || proseDays.length > 1) && date && days.length > 1) {
-    const vi = (iso: string) => iso.split("-").reverse().join("/");
     warnings.push(
-      `thư ghi nhiều ngày (${days.map(vi).join(", ")}); lịch này chỉ xếp cho ngày ${vi(date.date)}, đề nghị gửi đăng ký riêng cho từng ngày còn lại.`,
+      `thư ghi nhiều ngày (${days.map(dateVi).join(", ")}); lịch này chỉ xếp cho ngày ${dateVi(date.date)}, đề nghị gửi đăng ký riêng cho từng ngày còn lại.`,
     );
   }
   if (date?.weekday && isoWeekday(date.date) !== date.weekday) {
-    const day = date.date.split("-").reverse().join("/");
+    const day = dateVi(date.date);
     warnings.push(
       `thư ghi ${WEEKDAY_VI[date.weekday]} nhưng ngày ${day} là ${WEEKDAY_VI[isoWeekday(date.date)]}; lịch được xếp theo ngày ${day}, đề nghị kiểm tra lại.`,
     );
@@ -1207,7 +1205,7 @@ function understandText(
       : null;
   if (outside?.other && date)
     warnings.push(
-      `ngoài mục thời gian, thư còn ghi ${outside.other}; lịch được xếp theo mục thời gian (${hhmm(times[0]!)} ngày ${date.date.split("-").reverse().join("/")}), đề nghị kiểm tra lại.`,
+      `ngoài mục thời gian, thư còn ghi ${outside.other}; lịch được xếp theo mục thời gian (${hhmm(times[0]!)} ngày ${dateVi(date.date)}), đề nghị kiểm tra lại.`,
     );
   let start: Date | null = null;
   let end: Date | null = null;
@@ -1320,10 +1318,9 @@ function understandText(
   const relative =
     date && start ? /^(?:sang|trua|chieu|toi|ngay) mai\b/.exec(foldedScope.slice(date.index)) : null;
   if (relative && date && sentAt < "05:00") {
-    const vi = (iso: string) => iso.split("-").reverse().join("/");
-    const sentDay = vi(localDateOf(reference, ctx.zone));
+    const sentDay = dateVi(localDateOf(reference, ctx.zone));
     warnings.push(
-      `thư gửi lúc ${sentAt} ngày ${sentDay}; «${scope.slice(date.index, date.index + relative[0].length)}» được hiểu là ngày ${vi(date.date)}; nếu là ngày ${sentDay}, đề nghị trả lời ghi rõ ngày họp.`,
+      `thư gửi lúc ${sentAt} ngày ${sentDay}; «${scope.slice(date.index, date.index + relative[0].length)}» được hiểu là ngày ${dateVi(date.date)}; nếu là ngày ${sentDay}, đề nghị trả lời ghi rõ ngày họp.`,
     );
   }
 
@@ -1332,7 +1329,7 @@ function understandText(
   const series = start && end && times[0] ? seriesSaid(scope, foldedScope, times[0].index) : null;
   if (series && start && end)
     warnings.push(
-      `thư đề nghị họp định kỳ («${series}»); lịch này chỉ xếp một phiên ${localTimeOf(start, ctx.zone)}–${localTimeOf(end, ctx.zone)} ${WEEKDAY_VI[isoWeekday(localDateOf(start, ctx.zone))]}, ${localDateOf(start, ctx.zone).split("-").reverse().join("/")}, đề nghị gửi đăng ký riêng cho từng phiên tiếp theo (Điều 12.2a).`,
+      `thư đề nghị họp định kỳ («${series}»); lịch này chỉ xếp một phiên ${localTimeOf(start, ctx.zone)}–${localTimeOf(end, ctx.zone)} ${dayVi(localDateOf(start, ctx.zone))}, đề nghị gửi đăng ký riêng cho từng phiên tiếp theo (Điều 12.2a).`,
     );
 
   const title =

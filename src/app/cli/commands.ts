@@ -15,7 +15,7 @@ import { DateTime } from "luxon";
 import { OUTCOME_VI } from "../../core/booking/messages.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import { type Booking, type BookingStatus, REASON_VI, type ReasonCode } from "../../core/booking/types.js";
-import { atLocal, formatRangeVi, formatVi, isoLocal } from "../../core/calendar/zone.js";
+import { atLocal, dateVi, formatRangeVi, formatVi, isoLocal } from "../../core/calendar/zone.js";
 import { chairWarnings, checkDirectory } from "../../core/directory/check.js";
 import type { Directory } from "../../core/directory/types.js";
 import { classify, routeOf } from "../../core/incident/classify.js";
@@ -599,7 +599,7 @@ async function scheduleCommand(config: Config, argv: string[], io: Io): Promise<
       statuses: ["needs-review", "confirmed", "checked", "live", "ended", "handed-over"] as BookingStatus[],
     };
     const { list, before, total } = await desk.store.read((r) => listPage(r, range, paging));
-    io.out(`Lịch họp trực tuyến ngày ${day.split("-").reverse().join("/")}`);
+    io.out(`Lịch họp trực tuyến ngày ${dateVi(day)}`);
     if (total === 0) return io.out("Không có phiên họp nào.");
     if (total > paging.limit || before > 0)
       io.out(pageFooter(before, list.length, paging.limit, total, "phiên", list.at(-1)?.code));
@@ -660,9 +660,7 @@ async function calendarCommand(config: Config, argv: string[], io: Io): Promise<
   io.out(
     table(
       ["Ngày", "", "Lý do"],
-      cal
-        .listYear(year)
-        .map((d) => [d.date.split("-").reverse().join("/"), d.working ? "làm việc" : "nghỉ", d.name]),
+      cal.listYear(year).map((d) => [dateVi(d.date), d.working ? "làm việc" : "nghỉ", d.name]),
     ),
   );
 }

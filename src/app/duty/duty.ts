@@ -1,4 +1,4 @@
-import { isoWeekday, localDateOf, localTimeOf, weekdayVi } from "../../core/calendar/zone.js";
+import { dateVi, dayVi, isoWeekday, localDateOf, localTimeOf } from "../../core/calendar/zone.js";
 import {
   covers,
   DIRECTORY_ROLE,
@@ -34,7 +34,7 @@ export async function dutyText(r: Repos, now: Date, zone: string): Promise<strin
   const weekday = isoWeekday(date);
   const shifts = await r.duty.shifts();
   const overrides = await r.duty.overrides(date);
-  const lines = [`Lịch trực hôm nay (${weekdayVi(date)}, ${date.split("-").reverse().join("/")}):`];
+  const lines = [`Lịch trực hôm nay (${dayVi(date)}):`];
   for (const role of DUTY_ROLES) {
     const changed = overrides.filter((o) => o.role === role).at(-1);
     const today = shifts.filter(
@@ -109,7 +109,7 @@ export async function setTodayDutyIn(
   });
   return {
     ok: true,
-    notice: `Đã đổi người trực ${DUTY_ROLE_VI[role]} hôm nay (${date.split("-").reverse().join("/")}) thành ${person}.`,
+    notice: `Đã đổi người trực ${DUTY_ROLE_VI[role]} hôm nay (${dateVi(date)}) thành ${person}.`,
   };
 }
 

@@ -152,9 +152,14 @@ export function weekdayVi(date: LocalDate): string {
   return WEEKDAYS[(new Date(t).getUTCDay() + 6) % 7]!;
 }
 
+/** `24/12/2026`: a local day's date the way the desk writes it. */
+export function dateVi(date: LocalDate): string {
+  return date.split("-").reverse().join("/");
+}
+
 /** `Thứ Năm, 24/12/2026`: a local day the way the desk writes it (formatVi without the hour). */
 export function dayVi(date: LocalDate): string {
-  return `${weekdayVi(date)}, ${date.split("-").reverse().join("/")}`;
+  return `${weekdayVi(date)}, ${dateVi(date)}`;
 }
 
 export function addDays(date: LocalDate, days: number): LocalDate {

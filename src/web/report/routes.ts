@@ -16,6 +16,7 @@ import {
   reportTables,
   SECRET_OMITTED_VI,
 } from "../../app/report/tables.js";
+import { dateVi } from "../../core/calendar/zone.js";
 import {
   LEVEL_VI,
   LEVELS,
@@ -130,8 +131,6 @@ export function cellText(v: Cell, col: Column, format = col.numFmt): string {
   return DEC.format(v);
 }
 
-const dayVi = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
-
 function form(q: Partial<Record<string, string>>, agencies: string[]): Html {
   const v = (k: string) => q[k] ?? "";
   return html`<form method="get" action="" class="report-form" aria-label="Chọn kỳ báo cáo">
@@ -194,7 +193,7 @@ async function reportBody(report: Report, given: Record<string, string>, zone: s
       .join(", ") || "toàn mạng";
   const download = `bao-cao/tai-ve.xlsx?${new URLSearchParams(given).toString()}`;
   return html`<section class="report-head">
-<p>Kỳ báo cáo <strong>${report.period.label}</strong>: từ ${dayVi(report.period.from)} đến ${dayVi(report.period.to)}, ${scope}.
+<p>Kỳ báo cáo <strong>${report.period.label}</strong>: từ ${dateVi(report.period.from)} đến ${dateVi(report.period.to)}, ${scope}.
 Lập lúc ${DateTime.fromISO(report.generatedAt, { zone }).toFormat("HH:mm dd/MM/yyyy")}.</p>
 <p>Căn cứ: ${LEGAL_BASIS_VI}</p>${
     report.secretOmitted
