@@ -15,86 +15,89 @@ const shared = process.argv[2] ?? join(import.meta.dirname, "../../shared/data")
 const out = join(import.meta.dirname, "../data/sample-directory");
 
 /** City bodies: short code, mailboxes, endpoint count and extra aliases. */
-const CITY: Record<string, { acr: string; mail: string[]; n: number; aliases: string[]; control?: boolean }> =
-  {
-    "Thành ủy Hà Nội": { acr: "TU", mail: ["vanthu.thanhuy"], n: 3, aliases: ["Thành ủy"], control: true },
-    "Đoàn đại biểu Quốc hội thành phố Hà Nội": {
-      acr: "DBQH",
-      mail: ["vanthu.doandbqh"],
-      n: 1,
-      aliases: ["Đoàn ĐBQH thành phố", "Đoàn ĐBQH"],
-    },
-    "HĐND thành phố Hà Nội": {
-      acr: "HDND",
-      mail: ["vanthu.hdnd"],
-      n: 2,
-      aliases: ["HĐND Thành phố", "Hội đồng nhân dân thành phố Hà Nội"],
-      control: true,
-    },
-    "UBND thành phố Hà Nội": {
-      acr: "UBND",
-      mail: ["vanthu.ubnd"],
-      n: 4,
-      aliases: ["UBND Thành phố", "Ủy ban nhân dân thành phố Hà Nội"],
-      control: true,
-    },
-    "Ủy ban MTTQ Việt Nam thành phố Hà Nội": {
-      acr: "MTTQ",
-      mail: ["vanthu.mttq"],
-      n: 1,
-      aliases: ["Ủy ban MTTQ Thành phố", "MTTQ thành phố"],
-    },
-    "Văn phòng UBND thành phố Hà Nội": {
-      acr: "VPUB",
-      mail: ["vanthu.vpub"],
-      n: 2,
-      aliases: ["Văn phòng UBND Thành phố", "VP UBND TP"],
-      control: true,
-    },
-    "Sở Nội vụ": { acr: "SNV", mail: ["vanthu.snv"], n: 1, aliases: [] },
-    "Sở Tư pháp": { acr: "STP", mail: ["vanthu.stp", "vanphong.stp"], n: 1, aliases: [] },
-    "Sở Tài chính": { acr: "STC", mail: ["vanthu.stc"], n: 2, aliases: [] },
-    "Sở Công Thương": { acr: "SCT", mail: ["vanthu.sct"], n: 1, aliases: ["Sở Công thương"] },
-    "Sở Nông nghiệp và Môi trường": { acr: "SNNMT", mail: ["vanthu.snnmt"], n: 1, aliases: [] },
-    "Sở Xây dựng": { acr: "SXD", mail: ["vanthu.sxd"], n: 2, aliases: [] },
-    "Sở Khoa học và Công nghệ": {
-      acr: "SKHCN",
-      mail: ["vanthu.skhcn"],
-      n: 2,
-      aliases: ["Sở KH&CN"],
-      control: true,
-    },
-    "Sở Văn hóa và Thể thao": { acr: "SVHTT", mail: ["vanthu.svhtt"], n: 1, aliases: [] },
-    "Sở Giáo dục và Đào tạo": { acr: "SGDDT", mail: ["vanthu.sgddt"], n: 1, aliases: ["Sở GD&ĐT"] },
-    "Sở Y tế": { acr: "SYT", mail: ["vanthu.syt"], n: 2, aliases: [] },
-    "Thanh tra thành phố Hà Nội": {
-      acr: "TTTP",
-      mail: ["vanthu.thanhtra"],
-      n: 1,
-      aliases: ["Thanh tra Thành phố"],
-    },
-    "Sở Dân tộc và Tôn giáo": { acr: "SDTTG", mail: ["vanthu.sdttg"], n: 1, aliases: [] },
-    "Sở Du lịch": { acr: "SDL", mail: ["vanthu.sdl"], n: 1, aliases: [] },
-    "Sở Quy hoạch - Kiến trúc": {
-      acr: "SQHKT",
-      mail: ["vanthu.sqhkt"],
-      n: 1,
-      aliases: ["Sở Quy hoạch Kiến trúc"],
-    },
-    "Công an thành phố Hà Nội": { acr: "CATP", mail: ["vanthu.catp"], n: 2, aliases: ["Công an Thành phố"] },
-    "Bộ Tư lệnh Thủ đô Hà Nội": {
-      acr: "BTLTD",
-      mail: ["vanthu.btltd"],
-      n: 1,
-      aliases: ["Bộ Tư lệnh Thủ đô"],
-    },
-    "Ban quản lý các Khu công nghệ cao và Khu công nghiệp thành phố": {
-      acr: "BQLKCN",
-      mail: ["vanthu.bqlkcn"],
-      n: 1,
-      aliases: ["Ban quản lý các KCN và KCNC"],
-    },
-  };
+const CITY: Record<
+  string,
+  { acr: string; mail: string[]; n: number; aliases: string[]; control?: boolean; notifiesFor?: string }
+> = {
+  "Thành ủy Hà Nội": { acr: "TU", mail: ["vanthu.thanhuy"], n: 3, aliases: ["Thành ủy"], control: true },
+  "Đoàn đại biểu Quốc hội thành phố Hà Nội": {
+    acr: "DBQH",
+    mail: ["vanthu.doandbqh"],
+    n: 1,
+    aliases: ["Đoàn ĐBQH thành phố", "Đoàn ĐBQH"],
+  },
+  "HĐND thành phố Hà Nội": {
+    acr: "HDND",
+    mail: ["vanthu.hdnd"],
+    n: 2,
+    aliases: ["HĐND Thành phố", "Hội đồng nhân dân thành phố Hà Nội"],
+    control: true,
+  },
+  "UBND thành phố Hà Nội": {
+    acr: "UBND",
+    mail: ["vanthu.ubnd"],
+    n: 4,
+    aliases: ["UBND Thành phố", "Ủy ban nhân dân thành phố Hà Nội"],
+    control: true,
+  },
+  "Ủy ban MTTQ Việt Nam thành phố Hà Nội": {
+    acr: "MTTQ",
+    mail: ["vanthu.mttq"],
+    n: 1,
+    aliases: ["Ủy ban MTTQ Thành phố", "MTTQ thành phố"],
+  },
+  "Văn phòng UBND thành phố Hà Nội": {
+    acr: "VPUB",
+    mail: ["vanthu.vpub"],
+    n: 2,
+    aliases: ["Văn phòng UBND Thành phố", "VP UBND TP"],
+    control: true,
+    notifiesFor: "UBND thành phố Hà Nội",
+  },
+  "Sở Nội vụ": { acr: "SNV", mail: ["vanthu.snv"], n: 1, aliases: [] },
+  "Sở Tư pháp": { acr: "STP", mail: ["vanthu.stp", "vanphong.stp"], n: 1, aliases: [] },
+  "Sở Tài chính": { acr: "STC", mail: ["vanthu.stc"], n: 2, aliases: [] },
+  "Sở Công Thương": { acr: "SCT", mail: ["vanthu.sct"], n: 1, aliases: ["Sở Công thương"] },
+  "Sở Nông nghiệp và Môi trường": { acr: "SNNMT", mail: ["vanthu.snnmt"], n: 1, aliases: [] },
+  "Sở Xây dựng": { acr: "SXD", mail: ["vanthu.sxd"], n: 2, aliases: [] },
+  "Sở Khoa học và Công nghệ": {
+    acr: "SKHCN",
+    mail: ["vanthu.skhcn"],
+    n: 2,
+    aliases: ["Sở KH&CN"],
+    control: true,
+  },
+  "Sở Văn hóa và Thể thao": { acr: "SVHTT", mail: ["vanthu.svhtt"], n: 1, aliases: [] },
+  "Sở Giáo dục và Đào tạo": { acr: "SGDDT", mail: ["vanthu.sgddt"], n: 1, aliases: ["Sở GD&ĐT"] },
+  "Sở Y tế": { acr: "SYT", mail: ["vanthu.syt"], n: 2, aliases: [] },
+  "Thanh tra thành phố Hà Nội": {
+    acr: "TTTP",
+    mail: ["vanthu.thanhtra"],
+    n: 1,
+    aliases: ["Thanh tra Thành phố"],
+  },
+  "Sở Dân tộc và Tôn giáo": { acr: "SDTTG", mail: ["vanthu.sdttg"], n: 1, aliases: [] },
+  "Sở Du lịch": { acr: "SDL", mail: ["vanthu.sdl"], n: 1, aliases: [] },
+  "Sở Quy hoạch - Kiến trúc": {
+    acr: "SQHKT",
+    mail: ["vanthu.sqhkt"],
+    n: 1,
+    aliases: ["Sở Quy hoạch Kiến trúc"],
+  },
+  "Công an thành phố Hà Nội": { acr: "CATP", mail: ["vanthu.catp"], n: 2, aliases: ["Công an Thành phố"] },
+  "Bộ Tư lệnh Thủ đô Hà Nội": {
+    acr: "BTLTD",
+    mail: ["vanthu.btltd"],
+    n: 1,
+    aliases: ["Bộ Tư lệnh Thủ đô"],
+  },
+  "Ban quản lý các Khu công nghệ cao và Khu công nghiệp thành phố": {
+    acr: "BQLKCN",
+    mail: ["vanthu.bqlkcn"],
+    n: 1,
+    aliases: ["Ban quản lý các KCN và KCNC"],
+  },
+};
 
 const FAMILY = [
   "Nguyễn",
@@ -189,6 +192,7 @@ for (const row of cityRows) {
     aliases: c.aliases,
     approvedQuota: null,
     approvalRef: null,
+    notifiesFor: c.notifiesFor ?? null,
   };
   dir.agencies.push(agency);
   for (let i = 1; i <= c.n; i++) {

@@ -86,7 +86,7 @@ describe("directory CSV (Điều 7, 9, 10, 19)", () => {
     const people = readFileSync(join(dir, "people.csv"), "utf8").trimEnd().split("\n").length;
     expect(lines).toEqual([
       "agencies.csv, dòng 1, cột mailboxes: thiếu cột bắt buộc; cột «mailbox» có lẽ là cột này bị đổi tên: hãy đặt lại tiêu đề «mailboxes».",
-      "agencies.csv, dòng 1, cột ghi_chu: cột không được hỗ trợ; các cột hợp lệ: name, mailboxes, aliases, kind, approved_quota, approval_ref.",
+      "agencies.csv, dòng 1, cột ghi_chu: cột không được hỗ trợ; các cột hợp lệ: name, mailboxes, aliases, kind, approved_quota, approval_ref, notifies_for.",
       // With no agency read, the endpoints' agencies are not blamed one by one; other problems still are.
       `people.csv, dòng ${people}, cột phone: số điện thoại «12» không hợp lệ.`,
     ]);

@@ -1046,6 +1046,13 @@ function otherRegistrant(matcher: DirectoryMatcher, text: string, host: string |
   return named.length && !named.includes(host ?? "") ? named.at(-1)! : null;
 }
 
+/** Whether a sentence of `text` says `chair` chairs or holds the session («Chủ tịch UBND Thành phố chủ trì …»). */
+function chairedBy(matcher: DirectoryMatcher, text: string, chair: string): boolean {
+  return text
+    .split(/[.;\n]/)
+    .some((s) => /\b(?:chu tri|to chuc)\b/.test(fold(s)) && matcher.namesItself(s, chair));
+}
+
 /** How much of a booking a reading found: complete fields first, then fewer unknown names. */
 function score(p: ParsedBooking): number {
   return (REQUIRED_FIELDS.length - p.missing.length) * 100 + p.participants.length - p.unresolved.length * 10;
@@ -1065,6 +1072,12 @@ function understandText(
   if (fields.host && !host)
     warnings.push(`không nhận ra cơ quan chủ trì «${fields.host}» trong danh bạ; đề nghị kiểm tra lại.`);
   host ??= ctx.senderAgency ?? ctx.matcher.scanAgencies(text)[0] ?? null;
+  // Điều 11.1: a chair's office (Văn phòng UBND Thành phố) notifies the sessions its chair chairs. Its notice that
+  // says the chair chairs («đồng chí Chủ tịch UBND Thành phố chủ trì …») is the chair's session, at the chair's
+  // endpoint; the office's own meetings stay the office's.
+  const chair = !fields.host && host === ctx.senderAgency && host ? ctx.matcher.chairNotifiedBy(host) : null;
+  const notifier = chair && chairedBy(ctx.matcher, `${facts.subject}\n${text}`, chair) ? host : null;
+  if (notifier) host = chair;
   // «Sở Y tế đăng ký họp khẩn …» from Sở Công Thương's mailbox: the booking is the mailbox's agency's (Điều 12.2a),
   // and the other agency would connect as an endpoint without a word; its clerk is told which host was recorded.
   const asker = !fields.host && host === ctx.senderAgency ? otherRegistrant(ctx.matcher, text, host) : null;
@@ -1083,7 +1096,10 @@ function understandText(
   const participants: string[] = [];
   const unresolved: string[] = [];
   const suggestions: Record<string, string[]> = {};
-  const hostEndpoints = new Set(host ? ctx.matcher.scan(host).map((h) => h.code) : []);
+  // The office that notifies («Văn phòng UBND Thành phố thông báo …») is not a place of the session.
+  const hostEndpoints = new Set(
+    [host, notifier].flatMap((a) => (a ? ctx.matcher.scan(a).map((h) => h.code) : [])),
+  );
   // The prose the endpoints were read from, when no labelled list gave them: two sessions may each name their own.
   let prose: string | null = null;
   if (fields.participants) {

@@ -133,6 +133,7 @@ export class DirectoryRepo {
         aliases: a.aliases,
         approvedQuota: a.approvedQuota,
         approvalRef: a.approvalRef,
+        notifiesFor: a.notifiesFor ?? null,
       });
       for (const m of a.mailboxes)
         await this.db.insert(agencyMailboxes).values({ address: m.toLowerCase(), agency: a.name });
@@ -163,6 +164,7 @@ export class DirectoryRepo {
           mailboxes: mailboxRows.filter((m) => m.agency === a.name).map((m) => m.address),
           approvedQuota: a.approvedQuota,
           approvalRef: a.approvalRef,
+          notifiesFor: a.notifiesFor,
         }),
       ),
       endpoints: (await this.db.select().from(endpoints)).map(

@@ -11,6 +11,8 @@ export const agencies = sqliteTable("agencies", {
   aliases: json<string[]>("aliases").notNull(),
   approvedQuota: integer("approved_quota"),
   approvalRef: text("approval_ref"),
+  /** Điều 11.1: the chair whose sessions this office notifies (Văn phòng UBND Thành phố for UBND Thành phố). */
+  notifiesFor: text("notifies_for"),
 });
 
 /** Official mailboxes (Điều 12.2a): one agency each, looked up by sender address. */

@@ -46,7 +46,7 @@ interface Sheet {
 const AGENCIES: Sheet = {
   file: "agencies.csv",
   required: ["name", "mailboxes", "aliases"],
-  optional: ["kind", "approved_quota", "approval_ref"],
+  optional: ["kind", "approved_quota", "approval_ref", "notifies_for"],
 };
 const ENDPOINTS: Sheet = {
   file: "endpoints.csv",
@@ -274,7 +274,24 @@ export function readDirectoryCsv(dir: string, options: ReadOptions = {}): Direct
         "có số điểm cầu được chấp thuận thì phải ghi số văn bản chấp thuận (Điều 7.3).",
       );
     }
-    agencies.push({ name, kind, mailboxes, aliases: list(r.get("aliases")), approvedQuota, approvalRef });
+    const notifiesFor = r.get("notifies_for") || null;
+    if (notifiesFor && notifiesFor === name)
+      at(f, r.line, "notifies_for", "cơ quan không thể là văn phòng thông báo lịch họp của chính mình.");
+    agencies.push({
+      name,
+      kind,
+      mailboxes,
+      aliases: list(r.get("aliases")),
+      approvedQuota,
+      approvalRef,
+      notifiesFor,
+    });
+  }
+  // Điều 11.1: an office notifies for a chair of this same file, named exactly as in its `name` column.
+  for (const r of agencyRows ?? []) {
+    const chair = r.get("notifies_for");
+    if (chair && chair !== r.get("name") && !agencies.some((a) => a.name === chair))
+      at(AGENCIES.file, r.line, "notifies_for", `không có cơ quan «${chair}» trong agencies.csv (ghi đúng cột name).`);
   }
 
   const agencyNames = new Set(agencies.map((a) => a.name));
@@ -385,6 +402,7 @@ export function directoryToCsv(dir: Directory): Record<string, string> {
         kind: a.kind,
         approved_quota: a.approvedQuota ?? "",
         approval_ref: a.approvalRef ?? "",
+        notifies_for: a.notifiesFor ?? "",
       })),
       { header: true, columns: [...AGENCIES.required, ...AGENCIES.optional], cast: { string: guardCell } },
     ),

@@ -131,7 +131,8 @@ export const knownHost: Rule = {
 
 /**
  * The agency whose official mailbox sent a mail registration that names another agency as its host, or null
- * (another channel, an unknown mailbox or host, or the host's own mailbox).
+ * (another channel, an unknown mailbox or host, the host's own mailbox, or the mailbox of the office that notifies
+ * for the host).
  */
 export function foreignHostSender(
   req: Pick<BookingRequest, "channel" | "host" | "sender">,
@@ -140,7 +141,8 @@ export function foreignHostSender(
   if (req.channel !== "mail" || !req.host || !directory.agencyByMailbox) return null;
   const sender = directory.agencyByMailbox(req.sender);
   const host = directory.agency(req.host);
-  if (!sender || !host || sender.name === host.name) return null;
+  // Điều 11.1: a chair's office notifies the chair's sessions from its own mailbox.
+  if (!sender || !host || sender.name === host.name || sender.notifiesFor === host.name) return null;
   return sender;
 }
 

@@ -65,6 +65,8 @@ export class DirectoryMatcher {
   /** agency name → its endpoints' codes, for «Sở Tài chính (02 điểm cầu)». */
   private readonly agencyEndpoints = new Map<string, string[]>();
   private readonly names = new Map<string, string>();
+  /** Điều 11.1: office → the chair whose sessions it notifies. */
+  private readonly chairs = new Map<string, string>();
   private readonly communes: string[];
   private readonly scanKeys: string[];
   private readonly scanNeedles: string[];
@@ -91,6 +93,7 @@ export class DirectoryMatcher {
       }
     }
     for (const a of dir.agencies) {
+      if (a.notifiesFor) this.chairs.set(a.name, a.notifiesFor);
       const host = hostOf.get(a.name);
       for (const n of [a.name, ...a.aliases]) {
         const key = nameKey(n);
@@ -238,6 +241,33 @@ export class DirectoryMatcher {
       .sort((a, b) => a.index - b.index)
       .filter((f) => !seen.has(f.code) && seen.add(f.code))
       .map(({ code, index }) => ({ code, index }));
+  }
+
+  /** Điều 11.1: the chair whose sessions `office` notifies (Văn phòng UBND Thành phố → UBND Thành phố), or null. */
+  chairNotifiedBy(office: string): string | null {
+    return this.chairs.get(office) ?? null;
+  }
+
+  /**
+   * Whether free text names `agency` itself: by a name or alias of its own, not as part of a longer name (its
+   * office's «Văn phòng UBND Thành phố», an endpoint's «trụ sở UBND Thành phố»).
+   */
+  namesItself(text: string, agency: string): boolean {
+    const folded = scanForm(text).replace(/\b(?:uy ban nhan dan|uy ban nd)\b/g, "ubnd");
+    const own = [...this.agencyKeys].filter(([k, n]) => n === agency && k.includes(" ")).map(([k]) => k);
+    const longer = [...new Set([...this.agencyKeys.keys(), ...this.scanKeys])];
+    const covered = (key: string, at: number) =>
+      longer.some((k) => {
+        if (k.length <= key.length || !k.includes(key)) return false;
+        for (let j = folded.indexOf(` ${k} `, Math.max(0, at - k.length)); j >= 0 && j <= at; )
+          if (j + k.length >= at + key.length) return true;
+          else j = folded.indexOf(` ${k} `, j + 1);
+        return false;
+      });
+    for (const key of own)
+      for (let i = folded.indexOf(` ${key} `); i >= 0; i = folded.indexOf(` ${key} `, i + 1))
+        if (!covered(key, i)) return true;
+    return false;
   }
 
   /** Agencies named anywhere in free text, in order. */

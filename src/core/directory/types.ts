@@ -32,6 +32,11 @@ export interface Agency {
   /** Điều 7.3: the city's approval for more than one commune endpoint. */
   approvedQuota: number | null;
   approvalRef: string | null;
+  /**
+   * Điều 11.1: the chair (Thành ủy, HĐND, UBND Thành phố …) whose sessions this office notifies, as Văn phòng UBND
+   * Thành phố does for UBND Thành phố. Its notice of a session the chair chairs is the chair's booking.
+   */
+  notifiesFor?: string | null;
 }
 
 export interface Endpoint {

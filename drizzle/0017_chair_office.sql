@@ -1,0 +1,1 @@
+ALTER TABLE `agencies` ADD `notifies_for` text;
