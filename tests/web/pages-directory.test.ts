@@ -56,6 +56,23 @@ describe("Danh bạ page", () => {
     expect(html).not.toContain(sampleDirectory.endpoints.find((e) => e.vpnToken)!.vpnToken!);
   });
 
+  it("names each agency's kind in Vietnamese, and the chair an office notifies for (Điều 11.1)", async () => {
+    const { app } = await webDesk({ now: () => NOW });
+    const tech = await login(app, "tech");
+    const html = await (await app.request("/danh-ba", { headers: { cookie: tech.cookie } })).text();
+    const rowOf = (name: string) => {
+      const from = html.indexOf(`<td>${name}</td>`);
+      return html.slice(from, html.indexOf("</tr>", from));
+    };
+    expect(rowOf("Sở Công Thương")).toContain("Sở, ngành <code>department</code>");
+    expect(rowOf("UBND phường Ngọc Hà")).toContain("UBND phường, xã <code>commune</code>");
+    expect(rowOf("Văn phòng UBND thành phố Hà Nội")).toContain(
+      "Văn phòng thông báo lịch họp của UBND thành phố Hà Nội",
+    );
+    // No kind stands in English alone.
+    expect(html).not.toMatch(/<td>(?:department|commune|government)<\/td>/);
+  });
+
   it("a technician cannot import or export (403) and the directory is unchanged", async () => {
     const { desk, app } = await webDesk({ now: () => NOW });
     const tech = await login(app, "tech");

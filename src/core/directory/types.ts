@@ -23,6 +23,22 @@ export const AGENCY_KINDS: readonly AgencyKind[] = [
   "other",
 ];
 
+/** Each kind as the desk's operators read it (the CSV keeps the English code). */
+export const AGENCY_KIND_VI: Record<AgencyKind, string> = {
+  party: "Thành ủy",
+  assembly: "Đoàn ĐBQH thành phố",
+  council: "HĐND Thành phố",
+  government: "UBND Thành phố",
+  front: "Mặt trận Tổ quốc, đoàn thể",
+  department: "Sở, ngành",
+  security: "Công an",
+  military: "Quân sự",
+  board: "Ban quản lý",
+  commune: "UBND phường, xã",
+  district: "Cấp huyện",
+  other: "Khác",
+};
+
 export interface Agency {
   name: string;
   kind: AgencyKind;

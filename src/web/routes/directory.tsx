@@ -20,7 +20,7 @@ import {
   outsideMailboxes,
 } from "../../app/directory/mailbox-changes.js";
 import { chairWarnings, checkDirectory, type Violation } from "../../core/directory/check.js";
-import type { Directory, Role } from "../../core/directory/types.js";
+import { AGENCY_KIND_VI, type Directory, type Role } from "../../core/directory/types.js";
 import { deskLogins, offTheDesk } from "../auth/accounts.js";
 import { listAccounts } from "../auth/sessions.js";
 import { requireRole, requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
@@ -179,7 +179,10 @@ async function DirectoryPage(p: { ctx: WebCtx; user: WebUser; flash: ReturnType<
               {dir.agencies.map((a) => (
                 <tr>
                   <td>{a.name}</td>
-                  <td>{a.kind}</td>
+                  <td>
+                    {AGENCY_KIND_VI[a.kind]} <code>{a.kind}</code>
+                    {a.notifiesFor ? <div>Văn phòng thông báo lịch họp của {a.notifiesFor}</div> : null}
+                  </td>
                   <td>{a.mailboxes.join(", ")}</td>
                   <td>{dir.endpoints.filter((e) => e.agency === a.name).length}</td>
                   <td>

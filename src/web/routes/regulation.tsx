@@ -1,16 +1,10 @@
 import { Hono } from "hono";
+import { AGENCY_KIND_VI } from "../../core/directory/types.js";
 import type { Regulation } from "../../core/regulation.js";
 import { requireUser, type WebCtx, type WebEnv } from "../context.js";
 import { addNav, Layout } from "../views/layout.js";
 
 addNav({ href: "/cau-hinh", label: "Cấu hình", order: 80 });
-
-const KIND_VI: Record<string, string> = {
-  party: "Thành ủy",
-  assembly: "Đoàn ĐBQH thành phố",
-  council: "HĐND Thành phố",
-  government: "UBND Thành phố",
-};
 
 function duration(minutes: number): string {
   if (minutes % 60 !== 0) return `${minutes} phút`;
@@ -74,7 +68,7 @@ export function regulationRows(reg: Regulation): RegulationRow[] {
     },
     {
       label: "Cơ quan không giới hạn điểm cầu cấp Thành phố",
-      value: reg.unlimitedQuotaKinds.map((k) => KIND_VI[k] ?? k).join(", "),
+      value: reg.unlimitedQuotaKinds.map((k) => AGENCY_KIND_VI[k]).join(", "),
       article: "Điều 7.1",
       env: null,
     },
@@ -92,7 +86,7 @@ export function regulationRows(reg: Regulation): RegulationRow[] {
     },
     {
       label: "Cơ quan chủ trì được ưu tiên (thông báo thay vì đăng ký)",
-      value: reg.chairKinds.map((k) => KIND_VI[k] ?? k).join(", "),
+      value: reg.chairKinds.map((k) => AGENCY_KIND_VI[k]).join(", "),
       article: "Điều 11.1",
       env: null,
     },
