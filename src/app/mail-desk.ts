@@ -956,12 +956,18 @@ export class MailDesk {
       const shift = shiftSaid(folded);
       // «kết thúc sớm hơn 30 phút», «kết thúc muộn hơn 15 phút»: the end moves, not the session (it moved both).
       const endMoves = /\b(?:ket thuc|xong|be mac)\s+(?:som|muon|tre)\b/.test(folded);
-      if (shift && endMoves && old.end) patch.end = new Date(old.end.getTime() + shift * 60_000);
+      // «kéo dài thêm 30 phút», «gia hạn thêm 1 tiếng»: the end moves by that much (it was an unknown endpoint
+      // «30 phút», the session unchanged).
+      const longer = lengthenedBy(folded);
+      if (longer && old.end) patch.end = new Date(old.end.getTime() + longer * 60_000);
+      else if (shift && endMoves && old.end) patch.end = new Date(old.end.getTime() + shift * 60_000);
       else if (shift) patch.start = new Date(oldStart.getTime() + shift * 60_000);
     }
     const removed = removedParticipants(text, reader);
     // «thêm điểm cầu X», and «bổ sung điểm cầu X» (an unknown X went unread: the clerk got no answer at all).
-    const ADD_WORD = /\b(?:them|bo sung(?= (?:them )?(?:cac )?diem cau\b))\b/;
+    // Not «thêm 30 phút»: a length is no endpoint.
+    const ADD_WORD =
+      /\b(?:them(?! \d{1,3} (?:phut|tieng|gio)\b)|bo sung(?= (?:them )?(?:cac )?diem cau\b))\b/;
     const add = new RegExp(`${ADD_WORD.source} (?:them )?(?:cac )?(?:diem cau )?(.+)$`, "m").exec(
       fold(text).replace(/ *\n */g, "\n"),
     );
@@ -1345,6 +1351,20 @@ function shiftSaid(folded: string): number | null {
   const minutes = (m[2] ?? m[4]) === "tieng" ? n * 60 : n;
   if (minutes <= 0 || minutes > 12 * 60) return null;
   return later ? minutes : -minutes;
+}
+
+/**
+ * A session made longer by a length, in minutes: «kéo dài thêm 30 phút», «gia hạn thêm 1 tiếng», «kéo dài 1 giờ».
+ * Null when the reply says none.
+ */
+function lengthenedBy(folded: string): number | null {
+  const m =
+    /\b(?:keo dai|gia han|cho them thoi gian)(?: (?:them|khoang|cuoc hop|phien hop|thoi gian))* (\d{1,3}) (phut|tieng|gio)\b/.exec(
+      folded,
+    );
+  if (!m) return null;
+  const minutes = m[2] === "phut" ? Number(m[1]) : Number(m[1]) * 60;
+  return minutes > 0 && minutes <= 12 * 60 ? minutes : null;
 }
 
 /**
