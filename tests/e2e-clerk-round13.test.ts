@@ -26,3 +26,36 @@ describe("a reply making the session longer by a length", () => {
       expect((await booking()).sequence).toBe(2);
     });
 });
+
+describe("a second session registered in the thread of the first", () => {
+  for (const opening of [
+    "Sở Công Thương đăng ký thêm một cuộc họp trực tuyến khác",
+    "Sở Công Thương xin đăng ký một cuộc họp khác",
+    "De nghi Trung tam bo tri them mot cuoc hop",
+  ])
+    it(`«${opening} …» books a second session and leaves the first as it was`, async () => {
+      const { desk, reply, code, first, booking } = await booked();
+      const out = await reply(
+        `Kính gửi Trung tâm,\n${opening} từ 14h00 đến 16h00 ngày 15/12/2026 với UBND phường Láng, nội dung: tập huấn phần mềm. Liên hệ Lâm Thị Ngọc 0983210456.`,
+      );
+      // The first was moved to the 15th, given Phường Láng and the new content, and sent back for details.
+      const kept = await booking();
+      expect(kept.status).toBe("confirmed");
+      expect(kept.sequence).toBe(first.sequence);
+      expect(kept.request.start).toEqual(first.request.start);
+      expect(kept.request.participants).toEqual(first.request.participants);
+      expect(kept.request.title).toBe("giao ban");
+      expect(out).toMatchObject({ kind: "registered", code: "HTT-2026-0002" });
+      const answer = await lastAnswer(desk, "HTT-2026-0002");
+      expect(answer).toContain("Lịch họp HTT-2026-0002: ĐÃ XÁC NHẬN.");
+      expect(answer).toContain("Thời gian: 14:00–16:00 Thứ Ba, 15/12/2026.");
+      expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Láng (CX-00199).");
+      expect(code).toBe("HTT-2026-0001");
+    });
+
+  it("«Do trùng cuộc họp khác, xin lùi sang 15h.» still moves the thread's session", async () => {
+    const { desk, reply, code } = await booked();
+    await reply("Do trùng cuộc họp khác, xin lùi sang 15h.");
+    expect(await lastAnswer(desk, code)).toContain("Thời gian: 15:00–17:00 Thứ Năm, 10/12/2026.");
+  });
+});

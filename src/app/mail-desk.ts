@@ -388,7 +388,9 @@ export class MailDesk {
       };
     });
     const inbound = { channel: CHANNEL, key, raw, ...(ctx.alsoInTx ? { alsoInTx: ctx.alsoInTx } : {}) };
-    if (code) {
+    // «Sở đăng ký thêm một cuộc họp khác …» in the thread of a booking: a second session, registered on its own (it
+    // moved the thread's booking to the new one's day, hour, endpoints and content).
+    if (code && !anotherSession(facts.text)) {
       if (booking) {
         // A booking code (public in the group) or a thread reference is no authority: only the booking's own
         // agency, through one of its authenticated mailboxes, may change or cancel it.
@@ -1201,6 +1203,20 @@ function movesSession(text: string): boolean {
           folded,
         );
   });
+}
+
+/**
+ * Whether a reply registers another session beside the thread's: «đăng ký thêm một cuộc họp», «đăng ký một cuộc
+ * họp khác», «tổ chức thêm một phiên họp nữa». «trùng với cuộc họp khác» is a reason, not a registration.
+ */
+function anotherSession(text: string): boolean {
+  const folded = fold(text);
+  return (
+    /\b(?:dang ky|to chuc|bo tri)\s+them\s+(?:mot\s+|01\s+)?(?:cuoc|lich|phien|buoi)\s+hop\b/.test(folded) ||
+    /\b(?:dang ky|to chuc|bo tri)\s+(?:them\s+)?(?:mot\s+|01\s+)?(?:cuoc|lich|phien|buoi)\s+hop(?:\s+truc tuyen)?\s+(?:khac|nua|moi|thu hai)\b/.test(
+      folded,
+    )
+  );
 }
 
 /** Whether a mail names a session's content («giao ban công tác tháng 12»); never a secret session's. */
