@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { at } from "./helpers.js";
 import { bookedInThread, lastAnswer } from "./support/mail-desk.js";
+import { mail } from "./support/service.js";
 
 // Clerk mails from the e2e13 round (the life of a booking over several mails in one thread): each `it` a defect
 // found and fixed.
@@ -57,5 +59,51 @@ describe("a second session registered in the thread of the first", () => {
     const { desk, reply, code } = await booked();
     await reply("Do trùng cuộc họp khác, xin lùi sang 15h.");
     expect(await lastAnswer(desk, code)).toContain("Thời gian: 15:00–17:00 Thứ Năm, 10/12/2026.");
+  });
+});
+
+describe("the lead time of a move counts from the reply (Điều 12.2a)", () => {
+  /** The clerk's reply in the booking's thread, written and read at 16:00 on Monday 30/11. */
+  const replyAt16 = async (text: string) => {
+    const thread = await booked();
+    const now = at("2026-11-30", "16:00");
+    await thread.md.handle(
+      mail({
+        id: "doi@hanoi.gov.vn",
+        body: text,
+        date: "Mon, 30 Nov 2026 16:00:00 +0700",
+        headers: { "In-Reply-To": "<dk@hanoi.gov.vn>", References: "<dk@hanoi.gov.vn>" },
+      }),
+      now,
+    );
+    return { ...thread, answer: await lastAnswer(thread.desk, thread.code), after: await thread.booking() };
+  };
+
+  for (const [said, time, rule] of [
+    [
+      "Xin chuyển sang 14h00 ngày mai.",
+      "14:00–16:00 Thứ Ba, 01/12/2026",
+      "họp thông thường cần đăng ký trước ít nhất 24 giờ",
+    ],
+    [
+      "Đề nghị họp khẩn, chuyển sang 20h00 hôm nay.",
+      "20:00–22:00 Thứ Hai, 30/11/2026",
+      "họp đột xuất, khẩn cấp cần đăng ký trước ít nhất 6 giờ",
+    ],
+  ])
+    it(`«${said}» at 16:00 is late and goes to review (it was confirmed, counted from the first mail)`, async () => {
+      const { answer, after, first } = await replyAt16(said!);
+      expect(answer).toContain("ĐÃ TIẾP NHẬN, CHỜ XEM XÉT.");
+      expect(answer).toContain(`Thời gian: ${time}.`);
+      expect(answer).toContain(`Đăng ký gửi muộn: ${rule} (Điều 12.2a)`);
+      expect(after.status).toBe("needs-review");
+      // The booking's receipt stays the first mail's.
+      expect(after.request.receivedAt).toEqual(first.request.receivedAt);
+    });
+
+  it("adding an endpoint is no move: its lead time still counts from the first mail", async () => {
+    const { answer, after } = await replyAt16("Bổ sung điểm cầu UBND phường Láng.");
+    expect(answer).toContain("ĐÃ XÁC NHẬN.");
+    expect(after.status).toBe("confirmed");
   });
 });
