@@ -107,3 +107,23 @@ describe("the lead time of a move counts from the reply (Điều 12.2a)", () => 
     expect(after.status).toBe("confirmed");
   });
 });
+
+describe("the answer clock of a change sent to review (Điều 12.2b)", () => {
+  it("a move at 16:00 sent to review is due at 18:00, not overdue from the first mail at 09:10", async () => {
+    const { desk, md, code } = await booked();
+    await md.handle(
+      mail({
+        id: "doi@hanoi.gov.vn",
+        body: "Xin chuyển sang 14h00 ngày mai.",
+        date: "Mon, 30 Nov 2026 16:00:00 +0700",
+        headers: { "In-Reply-To": "<dk@hanoi.gov.vn>", References: "<dk@hanoi.gov.vn>" },
+      }),
+      at("2026-11-30", "16:00"),
+    );
+    const jobs = (await desk.store.read((r) => r.jobs.list())).filter((j) => j.key === code);
+    const breach = jobs.find((j) => j.kind === "answer-breach");
+    // It was due at 11:10, hours before the change came: the admin was told of a breach at once.
+    expect(breach?.runAt).toEqual(at("2026-11-30", "18:00"));
+    expect(jobs.find((j) => j.kind === "answer-reminder")?.runAt).toEqual(at("2026-11-30", "17:30"));
+  });
+});
