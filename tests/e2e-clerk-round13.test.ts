@@ -127,3 +127,48 @@ describe("the answer clock of a change sent to review (Điều 12.2b)", () => {
     expect(jobs.find((j) => j.kind === "answer-reminder")?.runAt).toEqual(at("2026-11-30", "17:30"));
   });
 });
+
+describe("a reply asking again for a cancelled session", () => {
+  for (const [said, time] of [
+    ["Sở xin đăng ký lại lịch họp này ạ.", "09:00–11:00 Thứ Năm, 10/12/2026"],
+    ["Sở xin rút lại đề nghị hủy, vẫn họp như cũ ạ.", "09:00–11:00 Thứ Năm, 10/12/2026"],
+    ["Xin khôi phục lịch họp đã hủy.", "09:00–11:00 Thứ Năm, 10/12/2026"],
+    ["Sở xin đăng ký lại, họp vào 14h00 ngày 11/12/2026.", "14:00–16:00 Thứ Sáu, 11/12/2026"],
+  ])
+    it(`«${said}» registers the same session anew (it went unanswered, or was told to send a new mail)`, async () => {
+      const { desk, reply, code, booking } = await booked();
+      await reply("Xin hủy cuộc họp.");
+      expect((await booking()).status).toBe("cancelled");
+      const out = await reply(said!);
+      expect(out).toMatchObject({ kind: "registered", code: "HTT-2026-0002" });
+      const answer = await lastAnswer(desk, "HTT-2026-0002");
+      expect(answer).toMatch(
+        new RegExp(
+          `^Lịch họp HTT-2026-0002: ĐÃ XÁC NHẬN\\.\\nLịch họp ${code} đã hủy nên không khôi phục được`,
+        ),
+      );
+      expect(answer).toContain(`Thời gian: ${time}.`);
+      expect(answer).toContain("Điểm cầu (2): Sở Công Thương (SCT-01); Phường Ngọc Hà (CX-00008).");
+      expect(answer).toContain("Nội dung: giao ban.");
+      expect((await booking()).status).toBe("cancelled");
+    });
+
+  it("asked twice, the second is told the session is already registered, nothing new", async () => {
+    const { desk, reply } = await booked();
+    await reply("Xin hủy cuộc họp.");
+    await reply("Sở xin đăng ký lại lịch họp này ạ.");
+    await reply("Sở xin đăng ký lại lịch họp này ạ.");
+    expect(await desk.store.read((r) => r.bookings.list({}))).toHaveLength(2);
+    expect(await lastAnswer(desk)).toContain("Lịch họp HTT-2026-0002: ĐÃ ĐĂNG KÝ TRƯỚC ĐÓ.");
+  });
+
+  it("«Xin lùi sang 15h.» to a cancelled session still says it cannot be changed", async () => {
+    const { desk, reply, code } = await booked();
+    await reply("Xin hủy cuộc họp.");
+    await reply("Xin lùi sang 15h.");
+    expect(await desk.store.read((r) => r.bookings.list({}))).toHaveLength(1);
+    expect(await lastAnswer(desk)).toContain(
+      `Lịch họp ${code} đang ở trạng thái «đã hủy» nên không thể thay đổi`,
+    );
+  });
+});

@@ -403,7 +403,10 @@ export class MailDesk {
           ...officialCopy(booking, from, snapshot),
         };
         const actor = { id: from, channel: "mail" as const };
-        if (isCancel(facts.text)) {
+        // «Sở xin đăng ký lại lịch họp này», «xin khôi phục lịch họp đã hủy» to a cancelled booking: the same request
+        // registered anew (it went unanswered, or with a time was told only «đề nghị gửi đăng ký mới»).
+        const again = booking.status === "cancelled" && registersAgain(facts.text);
+        if (isCancel(facts.text) && !again) {
           const done = await cancelBooking(desk, code, actor, "cơ quan đăng ký đề nghị hủy", now, {
             inbound,
             notify,
@@ -418,23 +421,37 @@ export class MailDesk {
         // «Dạ Sở xin chọn khung giờ 09:00–11:00 Thứ Sáu, 11/12» to a refused booking whose answer offered that slot:
         // the same request at the new time, registered anew and decided by the rules (it was told «đề nghị gửi đăng
         // ký mới», though the mail said all a new registration would).
-        if (booking.status === "rejected" && read.start) {
+        if ((booking.status === "rejected" && read.start) || again) {
           const old = booking.request;
           const length = old.start && old.end ? old.end.getTime() - old.start.getTime() : null;
-          const end = read.end ?? (length ? new Date(read.start.getTime() + length) : null);
-          const res = await registerBooking(
-            desk,
-            { ...old, start: read.start, end, receivedAt: now, sender: from, channel: "mail" },
-            {
-              now,
-              inbound,
-              notify: {
-                thread: threadOf(facts),
-                suppressReply: notify.suppressReply,
-                lead: `Lịch họp ${code} đã được trả lời «KHÔNG BỐ TRÍ ĐƯỢC» nên không thay đổi được; hệ thống đăng ký lịch họp mới theo thời gian thư chọn, cùng cơ quan chủ trì, điểm cầu và nội dung.`,
-              },
+          const start = read.start ?? old.start;
+          const end =
+            read.end ?? (read.start ? (length ? new Date(read.start.getTime() + length) : null) : old.end);
+          const lead = again
+            ? `Lịch họp ${code} đã hủy nên không khôi phục được; hệ thống đăng ký lịch họp mới ${read.start ? "theo thời gian thư ghi" : "cùng thời gian"}, cùng cơ quan chủ trì, điểm cầu và nội dung.`
+            : `Lịch họp ${code} đã được trả lời «KHÔNG BỐ TRÍ ĐƯỢC» nên không thay đổi được; hệ thống đăng ký lịch họp mới theo thời gian thư chọn, cùng cơ quan chủ trì, điểm cầu và nội dung.`;
+          const request: BookingRequest = {
+            ...old,
+            start,
+            end,
+            receivedAt: now,
+            sender: from,
+            channel: "mail",
+          };
+          // «đăng ký lại» sent twice: the session the first one registered is that booking, nothing new.
+          const same = again
+            ? (await this.ownAtSameTime(desk, request)).find((b) => sameRequest(b.request, request))
+            : null;
+          if (same) return this.alreadyRegistered(facts, raw, now, ctx, same, capped);
+          const res = await registerBooking(desk, request, {
+            now,
+            inbound,
+            notify: {
+              thread: threadOf(facts),
+              suppressReply: notify.suppressReply,
+              lead,
             },
-          );
+          });
           if (res.duplicate) return { kind: "duplicate", key };
           return { kind: "registered", key, code: res.code, decision: res.decision };
         }
@@ -1203,6 +1220,14 @@ function movesSession(text: string): boolean {
           folded,
         );
   });
+}
+
+/** «đăng ký lại», «khôi phục lịch họp», «tổ chức lại như cũ», «không hủy nữa»: a cancelled session asked for again. */
+function registersAgain(text: string): boolean {
+  const folded = fold(text);
+  return /\b(?:dang ky lai|khoi phuc|dat lai lich|to chuc lai|xep lai lich|khong huy nua|rut lai de nghi huy)\b/.test(
+    folded,
+  );
 }
 
 /**
