@@ -172,3 +172,19 @@ describe("a reply asking again for a cancelled session", () => {
     );
   });
 });
+
+describe("a reply moving the session to a weekday with no date", () => {
+  for (const [said, time] of [
+    ["Đề nghị chuyển sang sáng thứ Sáu.", "09:00–11:00 Thứ Sáu, 11/12/2026"],
+    ["Đề nghị chuyển cuộc họp sang thứ Sáu, giờ như cũ.", "09:00–11:00 Thứ Sáu, 11/12/2026"],
+    ["Xin doi sang thu Sau.", "09:00–11:00 Thứ Sáu, 11/12/2026"],
+    ["Xin chuyển sang 14h00 thứ Hai.", "14:00–16:00 Thứ Hai, 07/12/2026"],
+    // A week said is still that week.
+    ["Xin chuyển sang thứ Sáu tuần này.", "09:00–11:00 Thứ Sáu, 04/12/2026"],
+  ])
+    it(`«${said}» is that day of the session's week (it was the mail's next one, days before the session)`, async () => {
+      const { desk, reply, code } = await booked();
+      await reply(said!);
+      expect(await lastAnswer(desk, code)).toContain(`Thời gian: ${time}.`);
+    });
+});

@@ -954,6 +954,19 @@ export class MailDesk {
           dates.push({ date, index: w.index, weekday: w.weekday });
           break;
         }
+    // «chuyển sang (sáng) thứ Sáu» with no date and no week: that day of the session's own week, while it is still to
+    // come (it was the mail's next Friday: a session of Thursday 10/12 moved to 04/12, six days earlier).
+    const bare = dates.length === 1 ? dates[0]! : null;
+    if (
+      oldStart &&
+      bare?.weekday &&
+      findWeekdays(text, folded).some((w) => w.index === bare.index) &&
+      !/^(?:thu\s+\S+|chu nhat)[\s,]+(?:\S+\s+){0,2}(?:tuan|thang|nam)\b/.test(folded.slice(bare.index))
+    ) {
+      const sessionDay = localDateOf(oldStart, this.desk.reg.zone);
+      const date = addDays(sessionDay, bare.weekday - isoWeekday(sessionDay));
+      if (date > localDateOf(facts.date ?? new Date(), this.desk.reg.zone)) bare.date = date;
+    }
     if (times.length > 0 || dates.length > 0) {
       const zone = this.desk.reg.zone;
       const baseTime = oldStart ? localTimeOf(oldStart, zone) : null;
