@@ -188,3 +188,36 @@ describe("a reply moving the session to a weekday with no date", () => {
       expect(await lastAnswer(desk, code)).toContain(`Thời gian: ${time}.`);
     });
 });
+
+describe("a reply moving the session to another part of a day, with no hour", () => {
+  for (const [said, part, example] of [
+    ["Đề nghị chuyển sang chiều thứ Sáu.", "chiều", "14h00 đến 16h00"],
+    ["De nghi chuyen sang chieu thu Sau.", "chiều", "14h00 đến 16h00"],
+  ])
+    it(`«${said}» to a 09:00 session asks for the hour (it was moved to 09:00 Friday in silence)`, async () => {
+      const { desk, reply, code, booking, first } = await booked();
+      await reply(said!);
+      const answer = await lastAnswer(desk, code);
+      expect(answer).toContain(`Lịch họp ${code}: CHƯA ĐỔI ĐƯỢC THỜI GIAN.`);
+      expect(answer).toContain(
+        `Thư đề nghị chuyển sang buổi ${part} Thứ Sáu, 11/12/2026 nhưng không ghi giờ họp; lịch họp ${code} giữ nguyên như đã đăng ký.`,
+      );
+      expect(answer).toContain(`ví dụ «${example} Thứ Sáu, 11/12/2026»`);
+      expect((await booking()).sequence).toBe(first.sequence);
+    });
+
+  it("«sáng thứ Sáu» to a session moved to 15:00 asks for the hour too", async () => {
+    const { desk, reply, code } = await booked();
+    await reply("Xin lùi sang 15h cùng ngày.");
+    await reply("Đề nghị chuyển sang sáng thứ Sáu.");
+    expect(await lastAnswer(desk, code)).toContain("Thư đề nghị chuyển sang buổi sáng Thứ Sáu, 11/12/2026");
+  });
+
+  for (const said of ["Xin lùi sang thứ Sáu.", "Đề nghị chuyển sang chiều thứ Sáu, từ 14h00 đến 16h00."])
+    it(`«${said}» to a 15:00 session moves it (no part of the day asked, or the hour given)`, async () => {
+      const { desk, reply, code } = await booked();
+      await reply("Xin lùi sang 15h cùng ngày.");
+      await reply(said);
+      expect(await lastAnswer(desk, code)).toContain("ĐÃ XÁC NHẬN");
+    });
+});

@@ -5,6 +5,7 @@ import { STATUS_VI } from "../core/booking/state.js";
 import type { Booking, BookingRequest, Decision } from "../core/booking/types.js";
 import {
   addDays,
+  dayVi,
   formatRangeVi,
   formatVi,
   isoWeekday,
@@ -568,6 +569,32 @@ export class MailDesk {
                 `Không xác định được điểm cầu: ${unresolved.map((u) => `«${u}»${suggest(u)}`).join("; ")} trong danh bạ điểm cầu.`,
                 `Lịch họp ${code} giữ nguyên như đã đăng ký.`,
                 "Đề nghị trả lời thư này, ghi đúng tên điểm cầu theo danh bạ (ví dụ: «Bổ sung điểm cầu UBND phường Ngọc Hà»).",
+              ],
+            },
+            ctx,
+          );
+        }
+        // «chuyển sang chiều thứ Sáu» with no hour, the session at 09:00: the kept hour is not in the part of the day
+        // asked for, and which hour is meant is the clerk's to say (it was moved to Friday 09:00 in silence).
+        const part =
+          patch.start && !findTimes(foldKeepingIndex(facts.text)).length ? partOfDaySaid(facts.text) : null;
+        const keptHour = patch.start ? Number(localTimeOf(patch.start, this.desk.reg.zone).slice(0, 2)) : 0;
+        if (part && (part === "sáng" ? keptHour >= 12 : keptHour < 12)) {
+          const day = dayVi(localDateOf(patch.start!, this.desk.reg.zone));
+          return this.answerOnly(
+            facts,
+            "thư trả lời đổi sang buổi khác nhưng không ghi giờ",
+            raw,
+            now,
+            {
+              to: from,
+              kind: "booking-time-without-hour",
+              code,
+              suppress: notify.suppressReply,
+              lines: [
+                `Lịch họp ${code}: CHƯA ĐỔI ĐƯỢC THỜI GIAN.`,
+                `Thư đề nghị chuyển sang buổi ${part} ${day} nhưng không ghi giờ họp; lịch họp ${code} giữ nguyên như đã đăng ký.`,
+                `Đề nghị trả lời thư này, ghi rõ giờ bắt đầu và giờ kết thúc, ví dụ «${part === "sáng" ? "8h30 đến 10h30" : "14h00 đến 16h00"} ${day}».`,
               ],
             },
             ctx,
@@ -1233,6 +1260,16 @@ function movesSession(text: string): boolean {
           folded,
         );
   });
+}
+
+/** The part of the day a reply names for its new day: «sáng thứ Sáu», «buổi chiều ngày 11/12», «chieu mai». */
+function partOfDaySaid(text: string): "sáng" | "chiều" | null {
+  // Without marks «sang» is also «sang» (to): «lùi sang thứ Sáu» names no morning; only «buổi sáng» does.
+  const m = hasDiacritics(text)
+    ? /(?<!\p{L})(sáng|chiều)\s+(?:ngày|thứ|chủ nhật|mai|nay|cùng ngày|hôm)(?!\p{L})/iu.exec(text)
+    : /\b(buoi sang|chieu)(?: (?:ngay|thu|chu nhat|mai|nay|cung ngay|hom)\b)/.exec(fold(text));
+  if (!m) return null;
+  return fold(m[1]!).endsWith("sang") ? "sáng" : "chiều";
 }
 
 /** «đăng ký lại», «khôi phục lịch họp», «tổ chức lại như cũ», «không hủy nữa»: a cancelled session asked for again. */
