@@ -5,6 +5,7 @@ import type { Booking, BookingRequest, Decision } from "../core/booking/types.js
 import {
   addDays,
   dateVi,
+  dayVi,
   formatRangeVi,
   formatVi,
   isoWeekday,
@@ -389,7 +390,9 @@ export class MailDesk {
       };
     });
     const inbound = { channel: CHANNEL, key, raw, ...(ctx.alsoInTx ? { alsoInTx: ctx.alsoInTx } : {}) };
-    if (code) {
+    // «Sở đăng ký thêm một cuộc họp khác …» in the thread of a booking: a second session, registered on its own (it
+    // moved the thread's booking to the new one's day, hour, endpoints and content).
+    if (code && !anotherSession(facts.text)) {
       if (booking) {
         // A booking code (public in the group) or a thread reference is no authority: only the booking's own
         // agency, through one of its authenticated mailboxes, may change or cancel it.
@@ -402,7 +405,10 @@ export class MailDesk {
           ...officialCopy(booking, from, snapshot),
         };
         const actor = { id: from, channel: "mail" as const };
-        if (isCancel(facts.text)) {
+        // «Sở xin đăng ký lại lịch họp này», «xin khôi phục lịch họp đã hủy» to a cancelled booking: the same request
+        // registered anew (it went unanswered, or with a time was told only «đề nghị gửi đăng ký mới»).
+        const again = booking.status === "cancelled" && registersAgain(facts.text);
+        if (isCancel(facts.text) && !again) {
           const done = await cancelBooking(desk, code, actor, "cơ quan đăng ký đề nghị hủy", now, {
             inbound,
             notify,
@@ -417,25 +423,32 @@ export class MailDesk {
         // «Dạ Sở xin chọn khung giờ 09:00–11:00 Thứ Sáu, 11/12» to a refused booking whose answer offered that slot:
         // the same request at the new time, registered anew and decided by the rules (it was told «đề nghị gửi đăng
         // ký mới», though the mail said all a new registration would).
-        if (booking.status === "rejected" && read.start) {
+        if ((booking.status === "rejected" && read.start) || again) {
           const old = booking.request;
           const length = old.start && old.end ? old.end.getTime() - old.start.getTime() : null;
-          const end = read.end ?? (length ? new Date(read.start.getTime() + length) : null);
-          const res = await registerBooking(
-            desk,
-            { ...old, start: read.start, end, receivedAt: now, sender: from, channel: "mail" },
-            {
-              now,
-              inbound,
-              notify: {
-                thread: threadOf(facts),
-                suppressReply: notify.suppressReply,
-                lead: `Lịch họp ${code} đã được trả lời «KHÔNG BỐ TRÍ ĐƯỢC» nên không thay đổi được; hệ thống đăng ký lịch họp mới theo thời gian thư chọn, cùng cơ quan chủ trì, điểm cầu và nội dung.`,
-              },
-            },
-          );
-          if (res.duplicate) return { kind: "duplicate", key };
-          return { kind: "registered", key, code: res.code, decision: res.decision };
+          const start = read.start ?? old.start;
+          const end =
+            read.end ?? (read.start ? (length ? new Date(read.start.getTime() + length) : null) : old.end);
+          const lead = again
+            ? `Lịch họp ${code} đã hủy nên không khôi phục được; hệ thống đăng ký lịch họp mới ${read.start ? "theo thời gian thư ghi" : "cùng thời gian"}, cùng cơ quan chủ trì, điểm cầu và nội dung.`
+            : `Lịch họp ${code} đã được trả lời «KHÔNG BỐ TRÍ ĐƯỢC» nên không thay đổi được; hệ thống đăng ký lịch họp mới theo thời gian thư chọn, cùng cơ quan chủ trì, điểm cầu và nội dung.`;
+          const request: BookingRequest = {
+            ...old,
+            start,
+            end,
+            receivedAt: now,
+            sender: from,
+            channel: "mail",
+          };
+          // «đăng ký lại» sent twice: the session the first one registered is that booking, nothing new.
+          return this.registerOnce(facts, raw, now, ctx, capped, request, {
+            now,
+            inbound,
+            notify: { thread: threadOf(facts), suppressReply: notify.suppressReply, lead },
+            vet: again
+              ? async (r, whole) => ({ ...repeatOf(await ownAtSameTime(r, whole), whole), remarks: [] })
+              : undefined,
+          });
         }
         // «Đã nhận được lịch họp ngày 10/12, cảm ơn», «Đồng ý với lịch 9h00–11h00»: a settled booking's thank-you
         // that repeats what it holds asks for nothing (it was answered with a second «ĐÃ XÁC NHẬN», a new invite
@@ -555,6 +568,32 @@ export class MailDesk {
             ctx,
           );
         }
+        // «chuyển sang chiều thứ Sáu» with no hour, the session at 09:00: the kept hour is not in the part of the day
+        // asked for, and which hour is meant is the clerk's to say (it was moved to Friday 09:00 in silence).
+        const part =
+          patch.start && !findTimes(foldKeepingIndex(facts.text)).length ? partOfDaySaid(facts.text) : null;
+        const keptHour = patch.start ? Number(localTimeOf(patch.start, this.desk.reg.zone).slice(0, 2)) : 0;
+        if (part && (part === "sáng" ? keptHour >= 12 : keptHour < 12)) {
+          const day = dayVi(localDateOf(patch.start!, this.desk.reg.zone));
+          return this.answerOnly(
+            facts,
+            "thư trả lời đổi sang buổi khác nhưng không ghi giờ",
+            raw,
+            now,
+            {
+              to: from,
+              kind: "booking-time-without-hour",
+              code,
+              suppress: notify.suppressReply,
+              lines: [
+                `Lịch họp ${code}: CHƯA ĐỔI ĐƯỢC THỜI GIAN.`,
+                `Thư đề nghị chuyển sang buổi ${part} ${day} nhưng không ghi giờ họp; lịch họp ${code} giữ nguyên như đã đăng ký.`,
+                `Đề nghị trả lời thư này, ghi rõ giờ bắt đầu và giờ kết thúc, ví dụ «${part === "sáng" ? "8h30 đến 10h30" : "14h00 đến 16h00"} ${day}».`,
+              ],
+            },
+            ctx,
+          );
+        }
         // "hoãn" with a new time is a change; without one (or naming only the old date) it goes to a technician.
         const newTime = patch.start && patch.start.getTime() !== booking.request.start?.getTime();
         if (isPostponement(facts.text) && !newTime) {
@@ -595,22 +634,37 @@ export class MailDesk {
       );
     const request = toBookingRequest(parsed, from, now);
     const { zone } = this.desk.reg;
+    return this.registerOnce(facts, raw, now, ctx, capped, request, {
+      now,
+      inbound,
+      notify: { thread: threadOf(facts), suppressReply: capped, remarks: parsed.warnings },
+      vet: async (r, whole) => {
+        const own = await ownAtSameTime(r, whole);
+        // The same registration sent again (a new Message-ID, the same agency, time, endpoints and content): it
+        // would be refused as clashing with the agency's own booking. It is that booking: its clerk hears so.
+        // Another session of the agency's at that time: a real clash, but its clerk must learn it is its own.
+        return { ...repeatOf(own, whole), remarks: own.map((b) => ownClashRemark(b, agency.name, zone)) };
+      },
+    });
+  }
+
+  /**
+   * Register a mail's booking, its `vet` read in the registration's transaction: two paths with the same mail at
+   * once (the IMAP listener and `mail ingest`, two desks on one PostgreSQL) book it once, and the other mail is
+   * answered with that booking («ĐÃ ĐĂNG KÝ TRƯỚC ĐÓ»).
+   */
+  private async registerOnce(
+    facts: MailFacts,
+    raw: Buffer,
+    now: Date,
+    ctx: HandleOptions,
+    capped: boolean,
+    request: BookingRequest,
+    opts: Parameters<typeof registerBooking>[2],
+  ): Promise<MailOutcome> {
+    const key = facts.key;
     try {
-      const res = await registerBooking(desk, request, {
-        now,
-        inbound,
-        notify: { thread: threadOf(facts), suppressReply: capped, remarks: parsed.warnings },
-        // Read in the registration's transaction: two paths with the same mail at once book it once.
-        vet: async (r, whole) => {
-          const own = await ownAtSameTime(r, whole);
-          // The same registration sent again (a new Message-ID, the same agency, time, endpoints and content): it
-          // would be refused as clashing with the agency's own booking. It is that booking: its clerk hears so.
-          const again = own.find((b) => sameRequest(b.request, whole));
-          if (again) return { repeats: again };
-          // Another session of the agency's at that time: a real clash, but its clerk must learn it is its own.
-          return { remarks: own.map((b) => ownClashRemark(b, agency.name, zone)) };
-        },
-      });
+      const res = await registerBooking(this.desk, request, opts);
       if (res.duplicate) return { kind: "duplicate", key };
       return { kind: "registered", key, code: res.code, decision: res.decision };
     } catch (e) {
@@ -918,6 +972,19 @@ export class MailDesk {
           dates.push({ date, index: w.index, weekday: w.weekday });
           break;
         }
+    // «chuyển sang (sáng) thứ Sáu» with no date and no week: that day of the session's own week, while it is still to
+    // come (it was the mail's next Friday: a session of Thursday 10/12 moved to 04/12, six days earlier).
+    const bare = dates.length === 1 ? dates[0]! : null;
+    if (
+      oldStart &&
+      bare?.weekday &&
+      findWeekdays(text, folded).some((w) => w.index === bare.index) &&
+      !/^(?:thu\s+\S+|chu nhat)[\s,]+(?:\S+\s+){0,2}(?:tuan|thang|nam)\b/.test(folded.slice(bare.index))
+    ) {
+      const sessionDay = localDateOf(oldStart, this.desk.reg.zone);
+      const date = addDays(sessionDay, bare.weekday - isoWeekday(sessionDay));
+      if (date > localDateOf(facts.date ?? new Date(), this.desk.reg.zone)) bare.date = date;
+    }
     if (times.length > 0 || dates.length > 0) {
       const zone = this.desk.reg.zone;
       const baseTime = oldStart ? localTimeOf(oldStart, zone) : null;
@@ -939,12 +1006,18 @@ export class MailDesk {
       const shift = shiftSaid(folded);
       // «kết thúc sớm hơn 30 phút», «kết thúc muộn hơn 15 phút»: the end moves, not the session (it moved both).
       const endMoves = /\b(?:ket thuc|xong|be mac)\s+(?:som|muon|tre)\b/.test(folded);
-      if (shift && endMoves && old.end) patch.end = new Date(old.end.getTime() + shift * 60_000);
+      // «kéo dài thêm 30 phút», «gia hạn thêm 1 tiếng»: the end moves by that much (it was an unknown endpoint
+      // «30 phút», the session unchanged).
+      const longer = lengthenedBy(folded);
+      if (longer && old.end) patch.end = new Date(old.end.getTime() + longer * 60_000);
+      else if (shift && endMoves && old.end) patch.end = new Date(old.end.getTime() + shift * 60_000);
       else if (shift) patch.start = new Date(oldStart.getTime() + shift * 60_000);
     }
     const removed = removedParticipants(text, reader);
     // «thêm điểm cầu X», and «bổ sung điểm cầu X» (an unknown X went unread: the clerk got no answer at all).
-    const ADD_WORD = /\b(?:them|bo sung(?= (?:them )?(?:cac )?diem cau\b))\b/;
+    // Not «thêm 30 phút»: a length is no endpoint.
+    const ADD_WORD =
+      /\b(?:them(?! \d{1,3} (?:phut|tieng|gio)\b)|bo sung(?= (?:them )?(?:cac )?diem cau\b))\b/;
     const add = new RegExp(`${ADD_WORD.source} (?:them )?(?:cac )?(?:diem cau )?(.+)$`, "m").exec(
       fold(text).replace(/ *\n */g, "\n"),
     );
@@ -1180,6 +1253,38 @@ function movesSession(text: string): boolean {
   });
 }
 
+/** The part of the day a reply names for its new day: «sáng thứ Sáu», «buổi chiều ngày 11/12», «chieu mai». */
+function partOfDaySaid(text: string): "sáng" | "chiều" | null {
+  // Without marks «sang» is also «sang» (to): «lùi sang thứ Sáu» names no morning; only «buổi sáng» does.
+  const m = hasDiacritics(text)
+    ? /(?<!\p{L})(sáng|chiều)\s+(?:ngày|thứ|chủ nhật|mai|nay|cùng ngày|hôm)(?!\p{L})/iu.exec(text)
+    : /\b(buoi sang|chieu)(?: (?:ngay|thu|chu nhat|mai|nay|cung ngay|hom)\b)/.exec(fold(text));
+  if (!m) return null;
+  return fold(m[1]!).endsWith("sang") ? "sáng" : "chiều";
+}
+
+/** «đăng ký lại», «khôi phục lịch họp», «tổ chức lại như cũ», «không hủy nữa»: a cancelled session asked for again. */
+function registersAgain(text: string): boolean {
+  const folded = fold(text);
+  return /\b(?:dang ky lai|khoi phuc|dat lai lich|to chuc lai|xep lai lich|khong huy nua|rut lai de nghi huy)\b/.test(
+    folded,
+  );
+}
+
+/**
+ * Whether a reply registers another session beside the thread's: «đăng ký thêm một cuộc họp», «đăng ký một cuộc
+ * họp khác», «tổ chức thêm một phiên họp nữa». «trùng với cuộc họp khác» is a reason, not a registration.
+ */
+function anotherSession(text: string): boolean {
+  const folded = fold(text);
+  return (
+    /\b(?:dang ky|to chuc|bo tri)\s+them\s+(?:mot\s+|01\s+)?(?:cuoc|lich|phien|buoi)\s+hop\b/.test(folded) ||
+    /\b(?:dang ky|to chuc|bo tri)\s+(?:them\s+)?(?:mot\s+|01\s+)?(?:cuoc|lich|phien|buoi)\s+hop(?:\s+truc tuyen)?\s+(?:khac|nua|moi|thu hai)\b/.test(
+      folded,
+    )
+  );
+}
+
 /** Whether a mail names a session's content («giao ban công tác tháng 12»); never a secret session's. */
 function namesTitle(text: string, booking: Booking): boolean {
   const title = fold(booking.request.title ?? "");
@@ -1235,6 +1340,12 @@ async function ownAtSameTime(r: Repos, req: BookingRequest): Promise<Booking[]> 
       b.request.start < end &&
       b.request.end > start,
   );
+}
+
+/** The booking among `own` that `req` only repeats, as a registration vet's answer. */
+function repeatOf(own: Booking[], req: BookingRequest): { repeats: Booking } | Record<string, never> {
+  const same = own.find((b) => sameRequest(b.request, req));
+  return same ? { repeats: same } : {};
 }
 
 function sameRequest(a: BookingRequest, b: BookingRequest): boolean {
@@ -1348,6 +1459,20 @@ function shiftSaid(folded: string): number | null {
   const minutes = (m[2] ?? m[4]) === "tieng" ? n * 60 : n;
   if (minutes <= 0 || minutes > 12 * 60) return null;
   return later ? minutes : -minutes;
+}
+
+/**
+ * A session made longer by a length, in minutes: «kéo dài thêm 30 phút», «gia hạn thêm 1 tiếng», «kéo dài 1 giờ».
+ * Null when the reply says none.
+ */
+function lengthenedBy(folded: string): number | null {
+  const m =
+    /\b(?:keo dai|gia han|cho them thoi gian)(?: (?:them|khoang|cuoc hop|phien hop|thoi gian))* (\d{1,3}) (phut|tieng|gio)\b/.exec(
+      folded,
+    );
+  if (!m) return null;
+  const minutes = m[2] === "phut" ? Number(m[1]) : Number(m[1]) * 60;
+  return minutes > 0 && minutes <= 12 * 60 ? minutes : null;
 }
 
 /**

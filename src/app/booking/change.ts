@@ -152,7 +152,19 @@ export async function changeBooking(
           : old.secretUnsure,
     };
     const directory = await r.directory.snapshot();
-    const decision = await decideWithAlternatives(desk, r, req, directory, now, code);
+    // A clerk's move is a registration of the new time as it arrives (Điều 12.2a: 24 h, 6 h for an emergency): the
+    // lead time counts from the reply, not from the first mail (a move sent at 16:00 to 14:00 the next day, or an
+    // emergency to 20:00 the same day, was confirmed as if registered days before). The booking keeps its
+    // received time: the 2-hour answer is counted from it.
+    const moved = !opts.refuseQuietly && old.start && start && start.getTime() !== old.start.getTime();
+    const decision = await decideWithAlternatives(
+      desk,
+      r,
+      moved ? { ...req, receivedAt: now } : req,
+      directory,
+      now,
+      code,
+    );
     const changed: Booking = {
       ...b,
       request: req,

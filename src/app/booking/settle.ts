@@ -124,7 +124,13 @@ export async function settle(
   };
   await r.bookings.addEvents(b.code, received ? [received, moved] : [moved]);
   for (const other of decision.displaced) await displace(desk, r, other, b.code, now);
-  await armTimers(desk, r, booking, now, { fresh: received !== undefined });
+  // A settled booking or one waiting for details that a change sends to review is a request arriving now: its 2-hour
+  // answer clock (Điều 12.2b) starts now, not at the first mail (the breach fired at once, for an answer not yet due).
+  const reopened = !received && b.status !== "needs-review" && booking.status === "needs-review";
+  await armTimers(desk, r, booking, now, {
+    fresh: received !== undefined,
+    ...(reopened ? { slaFrom: now } : {}),
+  });
   const host = booking.request.host
     ? (await r.directory.snapshot()).agency(booking.request.host)?.name
     : undefined;
