@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { registerBooking } from "../../src/app/booking/index.js";
 import { at, request, storedBooking } from "../helpers.js";
-import { login, webDesk } from "./support.js";
+import { login, post, webDesk } from "./support.js";
 
 /** The text of the page's <main>, tags dropped: what a person reads. */
 function mainText(html: string): string {
@@ -33,5 +34,46 @@ describe("the web desk, round 13", () => {
     expect(text).toContain("22:00 31/12/2026 – 01:00 01/01/2027 · HTT-2026-0042");
     // Yesterday's session that is over stays off today's board.
     expect(text).not.toContain("HTT-2026-0041");
+  });
+
+  it("a refused move shows the day and hours the technician typed, not the booking's old time", async () => {
+    const { desk, app } = await webDesk({ now: () => at("2026-12-08", "10:00") });
+    const book = async (over: Parameters<typeof request>[0]) => {
+      const res = await registerBooking(desk, request(over), { now: at("2026-12-07", "08:30") });
+      if (res.duplicate || res.booking.status !== "confirmed") throw new Error("not confirmed");
+      return res.code;
+    };
+    const code = await book({});
+    // Ngọc Hà (CX-00008) is busy on the afternoon of the 11th.
+    await book({
+      host: "Sở Tư pháp",
+      participants: ["CX-00008"],
+      start: at("2026-12-11", "14:00"),
+      end: at("2026-12-11", "16:00"),
+    });
+    const tech = await login(app, "tech");
+    const res = await post(
+      app,
+      `/dat-lich/${code}/doi-gio`,
+      { _csrf: tech.csrf, ngay: "2026-12-11", tu: "14:30", den: "15:30" },
+      { cookie: tech.cookie },
+    );
+    expect(res.status).toBe(409);
+    const page = await res.text();
+    expect(page).toContain("lịch cũ được giữ nguyên");
+    expect(page).toContain('name="ngay" type="date" required="" value="2026-12-11"');
+    expect(page).toContain('name="tu" type="time" required="" value="14:30"');
+    expect(page).toContain('name="den" type="time" required="" value="15:30"');
+    // Bad input is given back as typed too, to be corrected in place.
+    const bad = await post(
+      app,
+      `/dat-lich/${code}/doi-gio`,
+      { _csrf: tech.csrf, ngay: "2026-12-11", tu: "16:00", den: "15:00" },
+      { cookie: tech.cookie },
+    );
+    expect(bad.status).toBe(400);
+    const again = await bad.text();
+    expect(again).toContain('name="tu" type="time" required="" value="16:00"');
+    expect(again).toContain('name="den" type="time" required="" value="15:00"');
   });
 });

@@ -113,6 +113,14 @@ function Row(p: { label: string; children?: unknown }) {
   );
 }
 
+/** The move and cancel forms' fields as typed (the move's day and hours, the cancel's reason). */
+interface Typed {
+  ngay?: string;
+  tu?: string;
+  den?: string;
+  reason?: string;
+}
+
 /** Statuses a technician may still cancel from the web desk (as with the CLI's «booking cancel»). */
 const CANCELLABLE = new Set(["needs-info", "needs-review", "confirmed", "checked"]);
 
@@ -121,8 +129,11 @@ async function BookingPage(p: {
   user: WebUser;
   data: NonNullable<Awaited<ReturnType<typeof load>>>;
   flash?: { kind: "ok" | "error"; text: string } | null;
+  /** What the person typed in the form that was refused: shown again, not the booking's own values. */
+  typed?: Typed;
 }) {
   const { booking: b, events, messages, inbound, directory } = p.data;
+  const typed = p.typed ?? {};
   const zone = p.ctx.desk.reg.zone;
   const r = b.request;
   const hidden = r.secret && p.user.role !== "admin";
@@ -281,7 +292,7 @@ async function BookingPage(p: {
               name="ngay"
               type="date"
               required
-              value={r.start ? localDateOf(r.start, zone) : ""}
+              value={typed.ngay ?? (r.start ? localDateOf(r.start, zone) : "")}
             />
             <label for="doi-tu">Từ</label>
             <input
@@ -289,7 +300,7 @@ async function BookingPage(p: {
               name="tu"
               type="time"
               required
-              value={r.start ? localTimeOf(r.start, zone) : ""}
+              value={typed.tu ?? (r.start ? localTimeOf(r.start, zone) : "")}
             />
             <label for="doi-den">Đến</label>
             <input
@@ -297,7 +308,7 @@ async function BookingPage(p: {
               name="den"
               type="time"
               required
-              value={r.end ? localTimeOf(r.end, zone) : ""}
+              value={typed.den ?? (r.end ? localTimeOf(r.end, zone) : "")}
             />
             <button type="submit">Đổi thời gian {b.code}</button>
           </form>
@@ -313,7 +324,14 @@ async function BookingPage(p: {
                 ? "Lý do hủy (ghi vào nhật ký; phiên họp mật: thư cho cơ quan đăng ký và nhóm hỗ trợ không nêu lý do)"
                 : "Lý do hủy (gửi cho cơ quan đăng ký và nhóm hỗ trợ)"}
             </label>
-            <input id="ly-do-huy" name="reason" type="text" required maxlength={500} />
+            <input
+              id="ly-do-huy"
+              name="reason"
+              type="text"
+              required
+              maxlength={500}
+              value={typed.reason ?? ""}
+            />
             <button type="submit" class="danger">
               Hủy lịch {b.code}
             </button>
@@ -340,12 +358,22 @@ async function BookingPage(p: {
 export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const notFound = (code: string) => `Không có lịch họp «${code}».`;
-  /** The booking's page again with what was refused on top (a form's bad input, a rule's refusal). */
-  const refused = async (c: Context<WebEnv>, code: string, text: string, status: 400 | 409) => {
+  /**
+   * The booking's page again with what was refused on top (a form's bad input, a rule's refusal), and what was
+   * typed still in its form: a refused move showed the booking's old time again, and the person retyped the day
+   * and hours they had tried, or thought the refusal was about the old time.
+   */
+  const refused = async (c: Context<WebEnv>, code: string, text: string, status: 400 | 409, typed: Typed) => {
     const data = await load(ctx, code);
     if (!data) return c.text(notFound(code), 404);
     return c.html(
-      <BookingPage ctx={ctx} user={c.get("user")!} data={data} flash={{ kind: "error", text }} />,
+      <BookingPage
+        ctx={ctx}
+        user={c.get("user")!}
+        data={data}
+        flash={{ kind: "error", text }}
+        typed={typed}
+      />,
       status,
     );
   };
@@ -363,7 +391,7 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
     if (!CODE.test(code)) return c.text(notFound(code), 404);
     const body = await c.req.parseBody();
     const reason = (typeof body.reason === "string" ? body.reason : "").trim().slice(0, 500);
-    const again = (text: string, status: 400 | 409) => refused(c, code, text, status);
+    const again = (text: string, status: 400 | 409) => refused(c, code, text, status, { reason });
     if (!reason) return again("Hãy ghi lý do hủy: cơ quan đăng ký sẽ đọc lý do này.", 400);
     let done: Awaited<ReturnType<typeof cancelBooking>>;
     try {
@@ -385,7 +413,8 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
     if (!CODE.test(code)) return c.text(notFound(code), 404);
     const body = await c.req.parseBody();
     const field = (k: string) => (typeof body[k] === "string" ? (body[k] as string).trim() : "");
-    const again = (text: string, status: 400 | 409) => refused(c, code, text, status);
+    const again = (text: string, status: 400 | 409) =>
+      refused(c, code, text, status, { ngay: field("ngay"), tu: field("tu"), den: field("den") });
     const slot = slotFromInput(field("ngay"), field("tu"), field("den"), ctx.desk.reg.zone);
     if ("error" in slot) return again(slot.error, 400);
     const { start, end } = slot;
