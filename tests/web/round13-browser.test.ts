@@ -2,7 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeskService } from "../../src/app/service.js";
 import { at, sampleDirectory } from "../helpers.js";
-import { launchBrowser } from "../support/browser.js";
+import { launchBrowser, seriousAxeViolations } from "../support/browser.js";
 import { PASSWORD, PEOPLE, servedDesk } from "./support.js";
 
 const NOW = at("2026-12-10", "08:00");
@@ -55,5 +55,30 @@ describe("web desk in Chromium, round 13", { timeout: 120_000 }, () => {
       }
       await page.context().close();
     }
+  });
+
+  it("on a phone, a table that scrolls sideways takes the keyboard's focus (directory, settings, accounts, report)", async () => {
+    const page = await adminPage(390);
+    for (const path of ["/danh-ba", "/cau-hinh", "/tai-khoan", "/bao-cao?year=2026"]) {
+      await page.goto(`${base}${path}`);
+      const violations = await seriousAxeViolations(page);
+      expect(
+        violations.map((v) => v.id),
+        path,
+      ).not.toContain("scrollable-region-focusable");
+    }
+    // The keyboard reaches the directory's first wide table and scrolls it with the arrow key.
+    await page.goto(`${base}/danh-ba`);
+    const box = page.locator(".table-wrap[tabindex='0']").first();
+    expect(await box.getAttribute("aria-label")).toMatch(/^Bảng cuộn ngang: /);
+    await box.focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(() => box.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+    // On a desktop nothing scrolls, so nothing is an extra stop.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${base}/cau-hinh`);
+    expect(await page.locator(".table-wrap[tabindex]").count()).toBe(0);
+    await page.context().close();
   });
 });
