@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../../src/app/booking/index.js";
 import { at, request, storedBooking } from "../helpers.js";
-import { login, post, webDesk } from "./support.js";
+import { login, PEOPLE, post, webDesk } from "./support.js";
 
 /** The text of the page's <main>, tags dropped: what a person reads. */
 function mainText(html: string): string {
-  return (/<main[\s\S]*<\/main>/.exec(html)?.[0] ?? "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+  return (/<main[\s\S]*<\/main>/.exec(html)?.[0] ?? html).replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
 }
 
 /** Round 13 of the web desk as its operators use it (the duty operator's and the admin's working day). */
@@ -75,5 +75,30 @@ describe("the web desk, round 13", () => {
     const again = await bad.text();
     expect(again).toContain('name="tu" type="time" required="" value="16:00"');
     expect(again).toContain('name="den" type="time" required="" value="15:00"');
+  });
+
+  it("the booking page says in Vietnamese what each message was and who acted, not «booking-public» or «web:…»", async () => {
+    const { desk, app } = await webDesk({ now: () => at("2026-12-08", "10:00") });
+    const res = await registerBooking(desk, request({}), { now: at("2026-12-07", "08:30") });
+    if (res.duplicate) throw new Error("duplicate");
+    const code = res.code;
+    const tech = await login(app, "tech");
+    const as = { cookie: tech.cookie };
+    await post(
+      app,
+      `/dat-lich/${code}/doi-gio`,
+      { _csrf: tech.csrf, ngay: "2026-12-11", tu: "09:00", den: "10:00" },
+      as,
+    );
+    await post(app, `/dat-lich/${code}/huy`, { _csrf: tech.csrf, reason: "Lãnh đạo Sở bận đột xuất" }, as);
+    const html = await (await app.request(`/dat-lich/${code}`, { headers: as })).text();
+    const sent = mainText(/<section aria-labelledby="da-gui">[\s\S]*?<\/section>/.exec(html)?.[0] ?? "");
+    for (const said of ["xác nhận lịch họp", "thay đổi lịch họp", "hủy lịch họp", "thông báo nhóm hỗ trợ"])
+      expect(sent).toContain(said);
+    expect(sent).not.toMatch(/booking-|-copy/);
+    const trail = mainText(/<section aria-labelledby="nhat-ky">[\s\S]*?<\/section>/.exec(html)?.[0] ?? "");
+    expect(trail).toContain("hệ thống: đã tiếp nhận → đã xác nhận");
+    expect(trail).toContain(`${PEOPLE.tech.name} (web): đã xác nhận → đã hủy — Lãnh đạo Sở bận đột xuất`);
+    expect(trail).not.toMatch(/\bsystem\b|web:/);
   });
 });
