@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../../src/app/booking/index.js";
 import { at, request, storedBooking } from "../helpers.js";
+import { importToken, sampleCsvs, upload } from "./directory-upload.js";
 import { login, PEOPLE, post, webDesk } from "./support.js";
 
 /** The text of the page's <main>, tags dropped: what a person reads. */
@@ -100,5 +101,24 @@ describe("the web desk, round 13", () => {
     expect(trail).toContain("hệ thống: đã tiếp nhận → đã xác nhận");
     expect(trail).toContain(`${PEOPLE.tech.name} (web): đã xác nhận → đã hủy — Lãnh đạo Sở bận đột xuất`);
     expect(trail).not.toMatch(/\bsystem\b|web:/);
+  });
+
+  it("a directory whose chat ids Excel turned into «5,42006E+18» is refused at the preview, naming line and column", async () => {
+    const { app } = await webDesk({ now: () => at("2026-12-08", "10:00") });
+    const admin = await login(app, "admin");
+    const files = sampleCsvs();
+    // Excel (Vietnamese locale) saved a 19-digit Zalo user id and a 12-digit Telegram id in its General format.
+    files["people.csv"] = files["people.csv"]
+      .replace("700000074,z50aa6765a16", '700000074,"5,42006E+18"')
+      .replace("700000134,z50aa67d9a1a", '"7,00000134E+11",z50aa67d9a1a');
+    const res = await app.request("/danh-ba/nhap", upload(files, admin));
+    const text = mainText(await res.text());
+    expect(text).toContain(
+      "mã tài khoản «5,42006E+18» đã bị Excel đổi sang dạng số mũ, mất các chữ số cuối; hãy định dạng cột zalo_id là «Văn bản» (Text)",
+    );
+    expect(text).toContain("«7,00000134E+11» đã bị Excel đổi sang dạng số mũ");
+    expect(text).toContain("people.csv 2 zalo_id mã tài khoản «5,42006E+18»");
+    expect(text).toContain("people.csv 3 telegram_id mã tài khoản «7,00000134E+11»");
+    expect(() => importToken(text)).toThrow();
   });
 });
