@@ -121,4 +121,36 @@ describe("the web desk, round 13", () => {
     expect(text).toContain("people.csv 3 telegram_id mã tài khoản «7,00000134E+11»");
     expect(() => importToken(text)).toThrow();
   });
+
+  it("«Chờ xử lý» says the approval note stays in the trail and the refusal's reason goes to the clerk, as it does", async () => {
+    const { desk, app } = await webDesk({ now: () => at("2026-12-10", "08:00") });
+    const res = await registerBooking(
+      desk,
+      request({
+        start: at("2026-12-10", "14:00"),
+        end: at("2026-12-10", "15:00"),
+        receivedAt: at("2026-12-10", "07:30"),
+      }),
+      { now: at("2026-12-10", "07:30") },
+    );
+    if (res.duplicate || res.booking.status !== "needs-review") throw new Error("not in review");
+    const tech = await login(app, "tech");
+    const page = mainText(
+      await (await app.request("/cho-xu-ly", { headers: { cookie: tech.cookie } })).text(),
+    );
+    expect(page).toContain("Ghi chú (chỉ ghi vào nhật ký, không gửi cho cơ quan đăng ký)");
+    expect(page).toContain("Lý do từ chối (gửi cho cơ quan đăng ký và nhóm hỗ trợ)");
+    const note = "đã gọi điện cho chị Ngọc, văn thư hẹn gửi lại công văn";
+    await post(
+      app,
+      `/cho-xu-ly/${res.code}/duyet`,
+      { _csrf: tech.csrf, reason: note },
+      { cookie: tech.cookie },
+    );
+    const out = await desk.store.read((r) => r.outbox.list({ booking: res.code }));
+    const answer = out.find((m) => m.kind === "booking-confirmed")!;
+    expect(String(answer.payload.text)).not.toContain(note);
+    const trail = await desk.store.read((r) => r.bookings.events(res.code));
+    expect(trail.at(-1)?.reason).toContain(note);
+  });
 });
