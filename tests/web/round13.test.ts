@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../../src/app/booking/index.js";
-import { at, request, storedBooking } from "../helpers.js";
+import { publicRoutes } from "../../src/web/public/routes.js";
+import { at, makeDesk, request, storedBooking } from "../helpers.js";
 import { importToken, sampleCsvs, upload } from "./directory-upload.js";
 import { login, PEOPLE, post, webDesk } from "./support.js";
 
@@ -152,5 +153,30 @@ describe("the web desk, round 13", () => {
     expect(String(answer.payload.text)).not.toContain(note);
     const trail = await desk.store.read((r) => r.bookings.events(res.code));
     expect(trail.at(-1)?.reason).toContain(note);
+  });
+
+  it("the public «/lich» at 00:30 on a Monday lists under today the session live since 22:00 on Sunday", async () => {
+    const desk = await makeDesk();
+    const NOW = at("2026-12-28", "00:30");
+    const night = request({
+      start: at("2026-12-27", "22:00"),
+      end: at("2026-12-28", "01:00"),
+      receivedAt: at("2026-12-20", "08:00"),
+    });
+    const over = request({
+      title: "Giao ban tối Chủ nhật",
+      start: at("2026-12-27", "19:00"),
+      end: at("2026-12-27", "21:00"),
+      receivedAt: at("2026-12-20", "08:00"),
+    });
+    await desk.store.tx(async (r) => {
+      await r.bookings.save(storedBooking("HTT-2026-0042", "live", night, at("2026-12-20", "08:00")));
+      await r.bookings.save(storedBooking("HTT-2026-0041", "ended", over, at("2026-12-20", "08:00")));
+    });
+    const app = publicRoutes({ desk, config: { mail: { messageIdDomain: "desk.test" } }, now: () => NOW });
+    const html = await (await app.request("/lich")).text();
+    const today = /<section aria-labelledby="h-hom-nay">[\s\S]*?<\/section>/.exec(html)?.[0] ?? "";
+    expect(mainText(today)).toContain("22:00 – 01:00 Đang họp Triển khai kế hoạch bình ổn thị trường Tết");
+    expect(today).not.toContain("Giao ban tối Chủ nhật");
   });
 });
