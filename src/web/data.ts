@@ -26,15 +26,27 @@ function endpointsOf(b: Booking): string[] {
   return [...new Set([b.hostEndpoint, ...b.request.participants].filter((x): x is string => Boolean(x)))];
 }
 
-/** Live and upcoming sessions of today (Hanoi's day), with readiness and MCU state. */
+/** The longest session the rules accept (as the booking store's overlap search): how far back one may have begun. */
+const LONGEST_SESSION_MS = 24 * 3600_000;
+
+/**
+ * Live and upcoming sessions of today (Hanoi's day), with readiness and MCU state. A session that began before
+ * midnight and still runs is today's too: at 00:30 on New Year's Day the night's emergency session, live since
+ * 22:00, was missing from the board («Không còn phiên họp nào trong hôm nay»).
+ */
 export async function todaySessions(desk: Desk, now: Date): Promise<SessionView[]> {
   const zone = desk.reg.zone;
   const day = localDateOf(now, zone);
   const from = atLocal(day, "00:00", zone);
   const to = new Date(from.getTime() + 24 * 3600_000);
   return desk.store.read(async (r) => {
-    const list = (await r.bookings.list({ from, to, statuses: ["confirmed", "checked", "live"] })).filter(
-      (b) => !b.request.end || b.request.end.getTime() > now.getTime(),
+    const since = new Date(from.getTime() - LONGEST_SESSION_MS);
+    const list = (
+      await r.bookings.list({ from: since, to, statuses: ["confirmed", "checked", "live"] })
+    ).filter((b) =>
+      b.request.end
+        ? b.request.end.getTime() > now.getTime()
+        : (b.request.start?.getTime() ?? 0) >= from.getTime(),
     );
     const directory = await r.directory.snapshot();
     // Three queries for the whole day, not three per session and endpoint.

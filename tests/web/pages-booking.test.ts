@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../../src/app/booking/index.js";
 import { setPassword } from "../../src/web/auth/accounts.js";
+import { kindVi } from "../../src/web/routes/booking.js";
 import { webApp } from "../../src/web/server.js";
 import { DEFAULT_WEB_SETTINGS } from "../../src/web/settings.js";
 import { at, makeDesk, request } from "../helpers.js";
@@ -78,7 +79,8 @@ describe("booking page", () => {
     const outbox = await desk.store.read((r) => r.outbox.list({ booking: code }));
     expect(outbox.length).toBeGreaterThan(0);
     expect(html).toContain(`Tin đã gửi (${outbox.length})`);
-    for (const m of outbox) expect(html).toContain(`<td>${m.kind}</td>`);
+    // Each row says what it is in Vietnamese (the page showed the code, «booking-confirmed»).
+    for (const m of outbox) expect(html).toContain(`<td>${kindVi(m.kind)}</td>`);
     const events = await desk.store.read((r) => r.bookings.events(code));
     expect(events.length).toBeGreaterThan(0);
     expect(html.match(/<ol class="timeline">[\s\S]*?<\/ol>/)?.[0].match(/<li>/g)?.length).toBe(events.length);

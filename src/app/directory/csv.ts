@@ -211,6 +211,9 @@ function readSheet(dir: string, sheet: Sheet, problems: CsvProblem[], optional =
   }));
 }
 
+/** A number as Excel's General format shows (and saves) one of more than 11 digits: «5.42006E+18», «5,42006E+18». */
+const SCIENTIFIC = /^\d+(?:[.,]\d+)?E\+?\d+$/i;
+
 function list(value: string): string[] {
   return value
     .split("|")
@@ -367,6 +370,17 @@ export function readDirectoryCsv(dir: string, options: ReadOptions = {}): Direct
       ["zalo_id", zaloId],
     ] as const) {
       if (!id) continue;
+      // Excel shows a number of more than 11 digits (a Zalo user id has 16 to 19) as «5,42006E+18» and saves the
+      // CSV so: the person would be imported with an id no chat account has, and their reports read as a stranger's.
+      if (SCIENTIFIC.test(id)) {
+        at(
+          f,
+          r.line,
+          col,
+          `mã tài khoản «${id}» đã bị Excel đổi sang dạng số mũ, mất các chữ số cuối; hãy định dạng cột ${col} là «Văn bản» (Text), nhập lại đủ mã rồi lưu.`,
+        );
+        continue;
+      }
       const key = `${col}:${id}`;
       if (chatIds.has(key))
         at(f, r.line, col, `tài khoản ${id} đã gắn với người ở dòng ${chatIds.get(key)}.`);

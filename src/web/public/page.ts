@@ -16,6 +16,8 @@ export function dayVi(d: DateTime): string {
 
 export interface PageData {
   zone: string;
+  /** The clock: a session begun before today that still runs is listed under today. */
+  now?: Date;
   today: DateTime;
   weekStart: DateTime;
   sessions: PublicSession[];
@@ -85,7 +87,11 @@ export function schedulePage(data: PageData): Html {
   const { zone, today, weekStart, selected } = data;
   const localDay = (s: PublicSession) => DateTime.fromJSDate(s.start, { zone }).toISODate();
   const todayIso = today.toISODate();
-  const todays = data.sessions.filter((s) => localDay(s) === todayIso);
+  // A session begun before midnight that still runs is today's: at 00:30 the night's live session was on no list.
+  const nowMs = (data.now ?? today.toJSDate()).getTime();
+  const todays = data.sessions.filter(
+    (s) => localDay(s) === todayIso || (s.start.getTime() < today.toMillis() && s.end.getTime() > nowMs),
+  );
   const days = Array.from({ length: 7 }, (_, i) => weekStart.plus({ days: i })).filter(
     (d) => d.toISODate() !== todayIso,
   );

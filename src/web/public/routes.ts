@@ -148,7 +148,8 @@ export function publicRoutes(deps: PublicDeps): Hono {
       ? []
       : await loadSchedule(
           store,
-          { from: weekStart.toJSDate(), to: weekStart.plus({ days: 7 }).toJSDate() },
+          // From a day before the week: a session across midnight that still runs is today's too (Monday 00:30).
+          { from: weekStart.minus({ days: 1 }).toJSDate(), to: weekStart.plus({ days: 7 }).toJSDate() },
           {
             feed: false,
             filter: selected,
@@ -158,6 +159,7 @@ export function publicRoutes(deps: PublicDeps): Hono {
         );
     const page = await schedulePage({
       zone,
+      now: now(),
       today,
       weekStart,
       sessions,

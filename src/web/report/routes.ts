@@ -156,7 +156,7 @@ function table(t: ReturnType<typeof reportTables>[number]): Html {
   const shown = t.rows.slice(0, PAGE_ROWS);
   return html`<section class="report-table">
 <h3>${t.name}</h3>
-<table>
+<div class="table-wrap"><table>
 <thead><tr>${t.columns.map((c) => html`<th scope="col">${c.header}</th>`)}</tr></thead>
 <tbody>${shown.map(
     (r, n) =>
@@ -166,7 +166,7 @@ function table(t: ReturnType<typeof reportTables>[number]): Html {
         return html`<td${numeric ? raw(' class="num"') : ""}>${cellText(v, col, t.formats?.[n] ?? col.numFmt)}</td>`;
       })}</tr>`,
   )}</tbody>
-</table>${
+</table></div>${
     t.rows.length > shown.length
       ? html`<p class="note">Trang chỉ hiện ${INT.format(shown.length)}/${INT.format(t.rows.length)} dòng; tệp Excel có đủ.</p>`
       : ""

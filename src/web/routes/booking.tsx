@@ -3,6 +3,7 @@ import { type Context, Hono } from "hono";
 import { convert } from "html-to-text";
 import { cancelBooking, changeBooking, slotFromInput } from "../../app/booking/index.js";
 import { DeskError } from "../../app/desk.js";
+import { actorName } from "../../app/incident/timeline.js";
 import { fieldVi } from "../../core/booking/rules.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import { REASON_VI, type ReasonCode } from "../../core/booking/types.js";
@@ -42,6 +43,52 @@ const PRIORITY_VI: Record<number, string> = {
   2: "khẩn (Điều 11)",
   3: "lãnh đạo Thành phố chủ trì (Điều 11.1)",
 };
+
+/** What an outbox row is, in Vietnamese: the page showed its code («booking-public», «booking-changed»). */
+const KIND_VI: Record<string, string> = {
+  "booking-confirmed": "xác nhận lịch họp",
+  "booking-needs-review": "báo đang xem xét",
+  "booking-needs-info": "đề nghị bổ sung thông tin",
+  "booking-rejected": "từ chối lịch họp",
+  "booking-cancelled": "hủy lịch họp",
+  "booking-changed": "thay đổi lịch họp",
+  "booking-public": "thông báo nhóm hỗ trợ",
+  "booking-displaced": "nhường cho phiên ưu tiên",
+  "booking-postponed": "hoãn lịch họp",
+  "booking-lapsed": "hết hạn bổ sung",
+  "booking-change-refused": "không thay đổi được",
+  "booking-change-same": "thay đổi trùng lịch cũ",
+  "booking-already-registered": "đã đăng ký trước đó",
+  "booking-endpoint-unknown": "điểm cầu chưa xác định",
+  "booking-time-without-day": "thiếu ngày họp",
+  "technical-check": "kiểm tra kỹ thuật",
+  "technical-check-missed": "chưa kiểm tra kỹ thuật",
+  "check-ping": "nhắc xác nhận sẵn sàng",
+  "check-missing": "điểm cầu chưa sẵn sàng",
+  "answer-reminder": "nhắc hạn trả lời",
+  "answer-breach": "quá hạn trả lời",
+  "info-reminder": "nhắc bổ sung thông tin",
+  "recording-handover": "bàn giao bản ghi",
+  "handover-today": "hạn bàn giao bản ghi",
+  "reply-capped": "ngừng trả lời tự động",
+  "incident-ack": "tiếp nhận sự cố",
+  "incident-update": "cập nhật sự cố",
+  "mcu-incident": "sự cố MCU",
+  "mcu-mute": "lệnh MCU: tắt micrô",
+  "mcu-unmute": "lệnh MCU: bật micrô",
+  "mcu-layout": "lệnh MCU: bố cục",
+  "mcu-reconnect": "lệnh MCU: gọi lại",
+  "mcu-start": "lệnh MCU: bắt đầu phiên",
+  "mcu-end": "lệnh MCU: kết thúc phiên",
+};
+
+/** An outbox row's kind for the page: a copy to another mailbox says so; an unknown kind shows no code. */
+export function kindVi(kind: string): string {
+  const copy = kind.endsWith("-copy");
+  const base = copy ? kind.slice(0, -"-copy".length) : kind;
+  const text = KIND_VI[base] ?? (base.startsWith("mcu-") ? "lệnh MCU" : "thông báo");
+  return copy ? `${text} (bản sao)` : text;
+}
 
 /**
  * The desk's own actors (the system, a web login, the CLI) may be named on a secret session's trail; a mailbox or
@@ -94,9 +141,14 @@ async function load(ctx: WebCtx, code: string) {
     const inbound = (await c.db.select().from(inboundMessages).where(eq(inboundMessages.booking, code))).sort(
       (a, b) => a.receivedAt.getTime() - b.receivedAt.getTime(),
     );
+    const events = await r.bookings.events(code);
+    // Who acted, as the incident timeline names them: «system» and «web:mcu1.ttth@…» read as code on the page.
+    const actors = new Map<string, string>();
+    for (const e of events) if (!actors.has(e.actor)) actors.set(e.actor, (await actorName(r, e.actor)).who);
     return {
       booking,
-      events: await r.bookings.events(code),
+      events,
+      actors,
       messages: await r.outbox.list({ booking: code }),
       inbound,
       directory: await r.directory.snapshot(),
@@ -113,6 +165,14 @@ function Row(p: { label: string; children?: unknown }) {
   );
 }
 
+/** The move and cancel forms' fields as typed (the move's day and hours, the cancel's reason). */
+interface Typed {
+  ngay?: string;
+  tu?: string;
+  den?: string;
+  reason?: string;
+}
+
 /** Statuses a technician may still cancel from the web desk (as with the CLI's «booking cancel»). */
 const CANCELLABLE = new Set(["needs-info", "needs-review", "confirmed", "checked"]);
 
@@ -121,8 +181,11 @@ async function BookingPage(p: {
   user: WebUser;
   data: NonNullable<Awaited<ReturnType<typeof load>>>;
   flash?: { kind: "ok" | "error"; text: string } | null;
+  /** What the person typed in the form that was refused: shown again, not the booking's own values. */
+  typed?: Typed;
 }) {
-  const { booking: b, events, messages, inbound, directory } = p.data;
+  const { booking: b, events, actors, messages, inbound, directory } = p.data;
+  const typed = p.typed ?? {};
   const zone = p.ctx.desk.reg.zone;
   const r = b.request;
   const hidden = r.secret && p.user.role !== "admin";
@@ -243,7 +306,7 @@ async function BookingPage(p: {
               {messages.map((m) => (
                 <tr>
                   <td>{CHANNEL_VI[m.channel] ?? m.channel}</td>
-                  <td>{m.kind}</td>
+                  <td>{kindVi(m.kind)}</td>
                   <td>{dateTime(m.sentAt ?? m.createdAt, zone)}</td>
                   <td>{OUTBOX_STATUS_VI[m.status] ?? m.status}</td>
                   <td>{hidden ? "phiên họp mật" : subjectOf(m)}</td>
@@ -256,14 +319,19 @@ async function BookingPage(p: {
       <section aria-labelledby="nhat-ky">
         <h2 id="nhat-ky">Nhật ký</h2>
         <ol class="timeline">
-          {events.map((e) => (
-            <li>
-              {dateTime(e.at, zone)} · {hidden && !deskActor(e.actor) ? "(ẩn: phiên họp mật)" : e.actor} (
-              {CHANNEL_VI[e.channel] ?? e.channel}): {e.from ? `${STATUS_VI[e.from]} → ` : ""}
-              {STATUS_VI[e.to]}
-              {e.reason && !hidden ? ` — ${e.reason}` : ""}
-            </li>
-          ))}
+          {events.map((e) => {
+            const who =
+              hidden && !deskActor(e.actor) ? "(ẩn: phiên họp mật)" : (actors.get(e.actor) ?? e.actor);
+            const channel = CHANNEL_VI[e.channel] ?? e.channel;
+            return (
+              <li>
+                {dateTime(e.at, zone)} · {who === channel ? who : `${who} (${channel})`}:{" "}
+                {e.from ? `${STATUS_VI[e.from]} → ` : ""}
+                {STATUS_VI[e.to]}
+                {e.reason && !hidden ? ` — ${e.reason}` : ""}
+              </li>
+            );
+          })}
         </ol>
       </section>
       {CANCELLABLE.has(b.status) && REVIEW_ROLES.includes(p.user.role) ? (
@@ -281,7 +349,7 @@ async function BookingPage(p: {
               name="ngay"
               type="date"
               required
-              value={r.start ? localDateOf(r.start, zone) : ""}
+              value={typed.ngay ?? (r.start ? localDateOf(r.start, zone) : "")}
             />
             <label for="doi-tu">Từ</label>
             <input
@@ -289,7 +357,7 @@ async function BookingPage(p: {
               name="tu"
               type="time"
               required
-              value={r.start ? localTimeOf(r.start, zone) : ""}
+              value={typed.tu ?? (r.start ? localTimeOf(r.start, zone) : "")}
             />
             <label for="doi-den">Đến</label>
             <input
@@ -297,7 +365,7 @@ async function BookingPage(p: {
               name="den"
               type="time"
               required
-              value={r.end ? localTimeOf(r.end, zone) : ""}
+              value={typed.den ?? (r.end ? localTimeOf(r.end, zone) : "")}
             />
             <button type="submit">Đổi thời gian {b.code}</button>
           </form>
@@ -313,7 +381,14 @@ async function BookingPage(p: {
                 ? "Lý do hủy (ghi vào nhật ký; phiên họp mật: thư cho cơ quan đăng ký và nhóm hỗ trợ không nêu lý do)"
                 : "Lý do hủy (gửi cho cơ quan đăng ký và nhóm hỗ trợ)"}
             </label>
-            <input id="ly-do-huy" name="reason" type="text" required maxlength={500} />
+            <input
+              id="ly-do-huy"
+              name="reason"
+              type="text"
+              required
+              maxlength={500}
+              value={typed.reason ?? ""}
+            />
             <button type="submit" class="danger">
               Hủy lịch {b.code}
             </button>
@@ -340,12 +415,22 @@ async function BookingPage(p: {
 export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const notFound = (code: string) => `Không có lịch họp «${code}».`;
-  /** The booking's page again with what was refused on top (a form's bad input, a rule's refusal). */
-  const refused = async (c: Context<WebEnv>, code: string, text: string, status: 400 | 409) => {
+  /**
+   * The booking's page again with what was refused on top (a form's bad input, a rule's refusal), and what was
+   * typed still in its form: a refused move showed the booking's old time again, and the person retyped the day
+   * and hours they had tried, or thought the refusal was about the old time.
+   */
+  const refused = async (c: Context<WebEnv>, code: string, text: string, status: 400 | 409, typed: Typed) => {
     const data = await load(ctx, code);
     if (!data) return c.text(notFound(code), 404);
     return c.html(
-      <BookingPage ctx={ctx} user={c.get("user")!} data={data} flash={{ kind: "error", text }} />,
+      <BookingPage
+        ctx={ctx}
+        user={c.get("user")!}
+        data={data}
+        flash={{ kind: "error", text }}
+        typed={typed}
+      />,
       status,
     );
   };
@@ -363,7 +448,7 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
     if (!CODE.test(code)) return c.text(notFound(code), 404);
     const body = await c.req.parseBody();
     const reason = (typeof body.reason === "string" ? body.reason : "").trim().slice(0, 500);
-    const again = (text: string, status: 400 | 409) => refused(c, code, text, status);
+    const again = (text: string, status: 400 | 409) => refused(c, code, text, status, { reason });
     if (!reason) return again("Hãy ghi lý do hủy: cơ quan đăng ký sẽ đọc lý do này.", 400);
     let done: Awaited<ReturnType<typeof cancelBooking>>;
     try {
@@ -385,7 +470,8 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
     if (!CODE.test(code)) return c.text(notFound(code), 404);
     const body = await c.req.parseBody();
     const field = (k: string) => (typeof body[k] === "string" ? (body[k] as string).trim() : "");
-    const again = (text: string, status: 400 | 409) => refused(c, code, text, status);
+    const again = (text: string, status: 400 | 409) =>
+      refused(c, code, text, status, { ngay: field("ngay"), tu: field("tu"), den: field("den") });
     const slot = slotFromInput(field("ngay"), field("tu"), field("den"), ctx.desk.reg.zone);
     if ("error" in slot) return again(slot.error, 400);
     const { start, end } = slot;

@@ -73,13 +73,14 @@ function PendingCard(p: { v: PendingView; user: WebUser; zone: string; now: Date
         <div>
           <form class="inline" method="post" action={`/cho-xu-ly/${b.code}/duyet`}>
             <Csrf user={p.user} />
-            <label for={`dl-${id}`}>Ghi chú</label>
+            {/* The note stays in the audit trail; the reason of a refusal is the clerk's to read. Say which. */}
+            <label for={`dl-${id}`}>Ghi chú (chỉ ghi vào nhật ký, không gửi cho cơ quan đăng ký)</label>
             <input id={`dl-${id}`} name="reason" type="text" maxlength={500} />
             <button type="submit">Xác nhận {b.code}</button>
           </form>
           <form class="inline" method="post" action={`/cho-xu-ly/${b.code}/tu-choi`}>
             <Csrf user={p.user} />
-            <label for={`tc-${id}`}>Lý do từ chối</label>
+            <label for={`tc-${id}`}>Lý do từ chối (gửi cho cơ quan đăng ký và nhóm hỗ trợ)</label>
             <input id={`tc-${id}`} name="reason" type="text" required maxlength={500} />
             <button type="submit" class="danger">
               Từ chối

@@ -1,9 +1,10 @@
 import { Hono } from "hono";
 import { STATUS_VI } from "../../core/booking/state.js";
+import { localDateOf } from "../../core/calendar/zone.js";
 import { requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
 import { incidents, type SessionView, todaySessions } from "../data.js";
 import { flashOf } from "../views/flash.js";
-import { hhmm, longDate } from "../views/format.js";
+import { hhmm, longDate, slot } from "../views/format.js";
 import { IncidentCard } from "../views/incident.js";
 import { Layout } from "../views/layout.js";
 
@@ -15,8 +16,13 @@ function SessionCard(p: { s: SessionView; user: WebUser; zone: string; now: Date
   return (
     <article class="card" aria-labelledby={`ph-${b.code}`}>
       <h3 id={`ph-${b.code}`}>
-        {hhmm(b.request.start, p.zone)}–{hhmm(b.request.end, p.zone)} ·{" "}
-        <a href={`/dat-lich/${b.code}`}>{b.code}</a>{" "}
+        {/* A session across midnight names both days: «22:00–01:00» read as a slot that ends before it begins. */}
+        {b.request.start &&
+        b.request.end &&
+        localDateOf(b.request.start, p.zone) !== localDateOf(b.request.end, p.zone)
+          ? slot(b.request.start, b.request.end, p.zone)
+          : `${hhmm(b.request.start, p.zone)}–${hhmm(b.request.end, p.zone)}`}{" "}
+        · <a href={`/dat-lich/${b.code}`}>{b.code}</a>{" "}
         <span class={`tag ${live ? "ok" : ""}`}>{STATUS_VI[b.status]}</span>
         {/* Điều 11: an emergency is prepared first; a secret card says nothing but that it is secret. */}
         {b.request.emergency && !secret ? (

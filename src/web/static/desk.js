@@ -35,3 +35,28 @@
   // A page loaded whole (no script on the way there, or a redirect after a plain form) with a notice.
   if (document.querySelector("main .flash")) focusResult();
 })();
+
+// A wide table scrolls sideways inside its .table-wrap (on a phone: the directory, the settings, the accounts, the
+// report's tables). A box that scrolls must take the keyboard's focus, or a keyboard user never sees its right-hand
+// columns (axe: scrollable-region-focusable). Only a box that does scroll becomes a stop, named after its table.
+(() => {
+  const mark = () => {
+    for (const box of document.querySelectorAll(".table-wrap")) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        if (box.getAttribute("tabindex") === "0") continue;
+        const caption = box.querySelector("caption")?.textContent?.trim();
+        const heading = box.closest("section")?.querySelector("h2, h3")?.textContent?.trim();
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", `Bảng cuộn ngang: ${caption || heading || "bảng"}`);
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+      }
+    }
+  };
+  mark();
+  document.addEventListener("htmx:afterSettle", mark);
+  window.addEventListener("resize", mark);
+})();
