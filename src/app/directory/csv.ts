@@ -294,7 +294,12 @@ export function readDirectoryCsv(dir: string, options: ReadOptions = {}): Direct
   for (const r of agencyRows ?? []) {
     const chair = r.get("notifies_for");
     if (chair && chair !== r.get("name") && !agencies.some((a) => a.name === chair))
-      at(AGENCIES.file, r.line, "notifies_for", `không có cơ quan «${chair}» trong agencies.csv (ghi đúng cột name).`);
+      at(
+        AGENCIES.file,
+        r.line,
+        "notifies_for",
+        `không có cơ quan «${chair}» trong agencies.csv (ghi đúng cột name).`,
+      );
   }
 
   const agencyNames = new Set(agencies.map((a) => a.name));
