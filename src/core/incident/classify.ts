@@ -251,6 +251,9 @@ const PATTERNS: [Fault, RegExp][] = [
   ["equipment", /\bdieu khien( [a-z0-9]+){0,2} khong duoc\b/],
   // «không đăng nhập được (phần mềm họp)»: the account or the client, the MCU technician's; it went unanswered.
   ["equipment", /\b(khong dang nhap( [a-z0-9]+){0,3} duoc|dang nhap( [a-z0-9]+){0,3} khong duoc)\b/],
+  // An endpoint's lamp or LED that does not light («đèn không sáng», «đèn camera không sáng»): its device, the MCU
+  // technician's; it went unanswered. Not «tắt» (off), which «đến lúc tắt» (arrive) would say too, nor «hình đen».
+  ["equipment", /(?<!hinh )\bden( [a-z0-9]+){0,2} (khong|chua) (sang|len|bat)\b/],
   ["network", /\bgoi( [a-z0-9]+){0,2} khong (vao )?duoc\b/],
   ["network", /\bgoi( [a-z0-9]+){0,2} khong (vao|len)\b/],
   ["network", /\bkhong goi( [a-z0-9]+){0,2} duoc\b/],

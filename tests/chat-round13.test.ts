@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
+import { handleChatEvent } from "../src/app/chat/conversation.js";
+import { classify } from "../src/core/incident/classify.js";
+import { at, makeDesk, request } from "./helpers.js";
+import { ev, tech } from "./security/chat-support.js";
+
+// Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 13).
+
+/** A desk with HTT-2026-0001 live at CX-00008 at 09:30 on 10/12/2026. */
+async function liveDesk() {
+  const desk = await makeDesk();
+  await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+  return { desk, now: at("2026-12-10", "09:30"), reporter: tech("CX-00008") };
+}
+
+const incidents = (desk: Awaited<ReturnType<typeof makeDesk>>) => desk.store.read((r) => r.incidents.list());
+
+describe("an endpoint's lamp that does not light is a fault for the MCU technician", () => {
+  it("«đèn không sáng», «đèn camera không sáng», «den codec ko sang» open an equipment incident", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "đèn không sáng", { messageId: "1" }), now);
+    expect(await incidents(desk)).toMatchObject([{ category: "equipment", route: "mcu" }]);
+    for (const text of ["đèn camera không sáng ạ", "den codec ko sang", "đèn báo đỏ không lên được"])
+      expect(classify(text)).toBe("equipment");
+    // «đến» (arrive) and «đen» (black) are no lamp.
+    expect(classify("em đến không kịp")).toBe("other");
+    expect(classify("hình bị đen xì")).toBe("video");
+    expect(classify("hình đen không lên")).toBe("video");
+  });
+});
