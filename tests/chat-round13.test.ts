@@ -3,7 +3,7 @@ import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request } from "./helpers.js";
-import { ev, tech } from "./security/chat-support.js";
+import { chatOut, ev, tech } from "./security/chat-support.js";
 
 // Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 13).
 
@@ -27,5 +27,22 @@ describe("an endpoint's lamp that does not light is a fault for the MCU technici
     expect(classify("em đến không kịp")).toBe("other");
     expect(classify("hình bị đen xì")).toBe("video");
     expect(classify("hình đen không lên")).toBe("video");
+  });
+});
+
+describe("the news of a workaround is no fault", () => {
+  it("«dùng 4g thay thế nhé» opens no WAN incident; a fault said with it still does", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    for (const text of [
+      "dùng 4g thay thế nhé",
+      "bên em tạm dùng 4G thay thế",
+      "em chuyển sang phát wifi từ điện thoại rồi ạ",
+      "dung 4g thay the nhe",
+    ])
+      await handleChatEvent(desk, ev(reporter.telegramId!, text, { messageId: "1" }), now);
+    expect(await incidents(desk)).toEqual([]);
+    expect(await chatOut(desk.store)).toEqual([]);
+    expect(classify("mất mạng rồi, bên em dùng 4g thay thế")).toBe("network");
+    expect(classify("dùng 4g thay thế nhưng vẫn giật")).toBe("network");
   });
 });

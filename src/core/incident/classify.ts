@@ -308,6 +308,9 @@ const ALL_WELL = [
   // A check of the link, planned or said («kiểm tra kết nối lúc 8h», «8h test đường truyền»): no fault, unless it
   // asks for help («kiểm tra kết nối giúp em»: something is wrong, the desk asks what).
   /^(?!.* (giup|ho|gap) |.* voi( a| nhe| nha)? $).* (kiem tra|test|thu|chay thu)( lai)? (ket noi|duong truyen|mang|wan|internet|tin hieu|vpn|ping|hinh anh|ky thuat)\b/,
+  // A workaround, news and no fault: «dùng 4G thay thế nhé», «em chuyển sang phát wifi từ điện thoại» opened a WAN
+  // incident (the 4G, the wifi are the link's things). The fault it works around, said too, is still read (WRONG).
+  /\b(dung|su dung|chuyen sang|chuyen qua|doi sang|doi qua|phat)( tam)? (4g|3g|5g|wifi|wi fi|hotspot|sim|mang du phong|duong truyen du phong|duong du phong)\b/,
   // An instruction to every endpoint: «mọi người tắt mic khi không phát biểu».
   /\b(moi nguoi|cac diem cau|cac dau cau|de nghi)( [a-z0-9]+){0,3} (tat|bat|kiem tra|chu y|luu y|giu|chuan bi)\b/,
 ];
