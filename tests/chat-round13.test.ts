@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
+import { VOICE_TEXT } from "../src/app/incident/messages.js";
 import { classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request } from "./helpers.js";
-import { chatOut, ev, tech } from "./security/chat-support.js";
+import { chatOut, ev, GROUP, repliesTo, tech } from "./security/chat-support.js";
 
 // Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 13).
 
@@ -15,6 +16,7 @@ async function liveDesk() {
 }
 
 const incidents = (desk: Awaited<ReturnType<typeof makeDesk>>) => desk.store.read((r) => r.incidents.list());
+const later = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000);
 
 describe("an endpoint's lamp that does not light is a fault for the MCU technician", () => {
   it("«đèn không sáng», «đèn camera không sáng», «den codec ko sang» open an equipment incident", async () => {
@@ -44,5 +46,21 @@ describe("the news of a workaround is no fault", () => {
     expect(await chatOut(desk.store)).toEqual([]);
     expect(classify("mất mạng rồi, bên em dùng 4g thay thế")).toBe("network");
     expect(classify("dùng 4g thay thế nhưng vẫn giật")).toBe("network");
+  });
+});
+
+describe("several voice messages in a row", () => {
+  it("are answered once per person in a short window; another person, or later, is answered again", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    const other = tech("CX-00004");
+    const voice = (who: string, at: Date, id: string) =>
+      handleChatEvent(desk, ev(who, "", { media: "voice", messageId: id }), at);
+    await voice(reporter.telegramId!, now, "1");
+    await voice(reporter.telegramId!, later(now, 20), "2");
+    await voice(reporter.telegramId!, later(now, 60), "3");
+    await voice(other.telegramId!, later(now, 70), "4");
+    expect(await repliesTo(desk.store, GROUP)).toEqual([VOICE_TEXT, VOICE_TEXT]);
+    await voice(reporter.telegramId!, later(now, 15 * 60), "5");
+    expect(await repliesTo(desk.store, GROUP)).toHaveLength(3);
   });
 });

@@ -296,8 +296,15 @@ async function freeText(
     // A voice report would otherwise be passed over in silence: the reporter is asked to type it (so is one the
     // platform did not show). A photo or a sticker without words is the group's own talk; in private it gets the
     // same request.
-    if (unreadable(ev) && !staff)
+    // Once per person and chat within the time a repeated report joins its incident: a reporter who sends three
+    // voice messages in a row (one fault told in parts) was answered three times, the group reading each.
+    if (unreadable(ev) && !staff) {
+      const key = `chat-voice-answer:${ev.platform}:${ev.chatId}:${ev.userId}`;
+      const last = Number((await r.meta.get(key)) ?? Number.NaN);
+      if (Number.isFinite(last) && now.getTime() - last < opts.joinMinutes * 60_000) return;
+      await r.meta.set(key, String(now.getTime()));
       return reply(r, ev, ev.media === "voice" ? VOICE_TEXT : UNREADABLE_TEXT, now);
+    }
     if (ev.chatType === "private") return reply(r, ev, MEDIA_TEXT, now);
     return;
   }
