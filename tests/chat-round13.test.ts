@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { VOICE_TEXT } from "../src/app/incident/messages.js";
+import { toChatEvent } from "../src/bot/telegram/adapter.js";
 import { classify } from "../src/core/incident/classify.js";
-import { at, makeDesk, request } from "./helpers.js";
-import { chatOut, ev, GROUP, repliesTo, tech } from "./security/chat-support.js";
+import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
+import { chatOut, ev, GROUP, mcu, repliesTo, tech } from "./security/chat-support.js";
 
 // Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 13).
 
@@ -62,5 +63,94 @@ describe("several voice messages in a row", () => {
     expect(await repliesTo(desk.store, GROUP)).toEqual([VOICE_TEXT, VOICE_TEXT]);
     await voice(reporter.telegramId!, later(now, 15 * 60), "5");
     expect(await repliesTo(desk.store, GROUP)).toHaveLength(3);
+  });
+});
+
+describe("a report edited into another fault", () => {
+  /** Telegram's update for a message in the group, or its edit `after` seconds later. */
+  let update = 0;
+  const message = (from: string, messageId: number, text: string, after?: number) =>
+    toChatEvent({
+      update_id: ++update,
+      [after === undefined ? "message" : "edited_message"]: {
+        message_id: messageId,
+        date: 1_000,
+        chat: { id: Number(GROUP), type: "supergroup", title: "Hỗ trợ" },
+        from: { id: Number(from), is_bot: false, first_name: "Hà" },
+        text,
+        ...(after === undefined ? {} : { edit_date: 1_000 + after }),
+      },
+    } as never)!;
+  const desks = async (desk: Awaited<ReturnType<typeof makeDesk>>) =>
+    (await chatOut(desk.store)).filter((m) => m.channel === "desk").map((m) => [m.recipient, m.payload]);
+
+  it("not taken yet: the incident is routed to the WAN duty, the MCU technician told to leave it, the group told once", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, message(reporter.telegramId!, 7, "Điểm cầu Phường Ba Đình mất tiếng"), now);
+    const before = (await chatOut(desk.store)).length;
+    await handleChatEvent(
+      desk,
+      message(reporter.telegramId!, 7, "Điểm cầu Phường Ba Đình mất mạng", 40),
+      now,
+    );
+    expect(await incidents(desk)).toMatchObject([
+      { code: "SC-2026-0001", category: "network", route: "wan", status: "open" },
+    ]);
+    const after = (await chatOut(desk.store)).slice(before);
+    // The group: one answer, naming neither place nor code (the same words for a secret session, Điều 5.2).
+    expect(after.filter((m) => m.channel === "chat").map((m) => m.payload.text)).toEqual([
+      "Đã sửa phản ánh theo tin nhắn đã chỉnh: sự cố (đường truyền) thay cho (âm thanh); đã chuyển Trực ban mạng WAN (Sở Khoa học và Công nghệ). Kỹ thuật MCU không cần xử lý phản ánh lúc đầu. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.",
+    ]);
+    const notices = after.filter((m) => m.channel === "desk");
+    expect(notices.map((m) => [m.recipient, Boolean(m.payload.buttons)])).toEqual([
+      ["mcu-technician", false],
+      ["wan-duty", true],
+    ]);
+    expect(String(notices[0]!.payload.text)).toContain("Kỹ thuật MCU không cần xử lý");
+    // Its reminders follow it: the WAN duty's, during the session.
+    const events = await desk.store.read((r) => r.incidents.events("SC-2026-0001"));
+    expect(events.map((e) => e.action)).toEqual(["opened", "corrected"]);
+    // Edited once more, back to the sound: the same incident again, still one.
+    await handleChatEvent(
+      desk,
+      message(reporter.telegramId!, 7, "Điểm cầu Phường Ba Đình mất tiếng", 90),
+      now,
+    );
+    expect(await incidents(desk)).toMatchObject([{ category: "audio", route: "mcu" }]);
+  });
+
+  it("taken already: both stay, the taker is told, and the group reads why", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, message(reporter.telegramId!, 8, "bên em mất tiếng"), now);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/nhan SC-2026-0001"), now);
+    await handleChatEvent(desk, message(reporter.telegramId!, 8, "bên em mất mạng", 60), later(now, 60));
+    expect((await incidents(desk)).map((i) => [i.code, i.category, i.status])).toEqual([
+      ["SC-2026-0001", "audio", "acknowledged"],
+      ["SC-2026-0002", "network", "open"],
+    ]);
+    expect((await repliesTo(desk.store, GROUP)).at(-1)).toContain(
+      "Sự cố (âm thanh) báo lúc đầu đã có người nhận xử lý nên vẫn giữ",
+    );
+    const notices = await desks(desk);
+    expect(notices.at(-1)).toMatchObject([
+      "mcu-technician",
+      { incident: "SC-2026-0001", text: expect.stringContaining("tiếp nhận thành SC-2026-0002") },
+    ]);
+    expect(notices.filter(([to]) => to === "wan-duty")).toHaveLength(1);
+  });
+
+  it("a message that joined another person's incident does not correct it: the edit is filed on its own", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    const other = sampleDirectory.people.find(
+      (p) => p.endpoint === "CX-00008" && p.telegramId && p.telegramId !== reporter.telegramId,
+    );
+    if (!other) return;
+    await handleChatEvent(desk, message(other.telegramId!, 9, "bên em mất tiếng"), now);
+    await handleChatEvent(desk, message(reporter.telegramId!, 10, "mất tiếng anh ơi"), now);
+    await handleChatEvent(desk, message(reporter.telegramId!, 10, "mất mạng anh ơi", 30), now);
+    expect((await incidents(desk)).map((i) => [i.code, i.category])).toEqual([
+      ["SC-2026-0001", "audio"],
+      ["SC-2026-0002", "network"],
+    ]);
   });
 });

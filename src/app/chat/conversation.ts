@@ -51,6 +51,7 @@ import {
 } from "../incident/messages.js";
 import { incidentPlace } from "../incident/notify.js";
 import {
+  correctReportIn,
   DEFAULT_INCIDENT_OPTIONS,
   type IncidentOptions,
   recordOverLimitIn,
@@ -103,17 +104,44 @@ function actorOf(ev: ChatEvent, person: ChatPerson | null): Actor {
   return { id: who(ev), channel: ev.platform, person, name: ev.userName };
 }
 
-/** Replies go to the chat the event came from. */
-async function reply(r: Repos, ev: ChatEvent, text: string, now: Date, buttons?: ChatButton[][]) {
+/**
+ * Replies go to the chat the event came from. `link`: the report message the reply answers and the incident it
+ * stands for (as an acknowledgement's reaction row says it), for an edit of that message to find.
+ */
+async function reply(
+  r: Repos,
+  ev: ChatEvent,
+  text: string,
+  now: Date,
+  buttons?: ChatButton[][],
+  link?: { messageId: string; incident: string },
+) {
   await r.outbox.enqueue(
     {
       channel: "chat",
       recipient: `${ev.platform}:${ev.chatId}`,
       kind: "chat-reply",
-      payload: { text, ...(buttons ? { buttons } : {}) },
+      payload: { text, ...(buttons ? { buttons } : {}), ...link },
     },
     now,
   );
+}
+
+/**
+ * The incident a report message stands for, by the acknowledgement of it (its reaction row, or a reply that says
+ * so) written within the time an edit is read again; null when none was (a storm's, a reply in words).
+ */
+async function reportedIn(r: Repos, ev: ChatEvent, now: Date, opts: ChatDeskOptions): Promise<string | null> {
+  if (!ev.messageId) return null;
+  const since = new Date(now.getTime() - (opts.joinMinutes * 60 + 60) * 1000);
+  const recipient = `${ev.platform}:${ev.chatId}`;
+  const rows = [
+    ...(await r.outbox.toRecipientSince("reaction", recipient, since)),
+    ...(await r.outbox.toRecipientSince("chat", recipient, since)),
+  ]
+    .filter((m) => m.payload.messageId === ev.messageId && typeof m.payload.incident === "string")
+    .sort((a, b) => a.id - b.id);
+  return (rows.at(-1)?.payload.incident as string | undefined) ?? null;
 }
 
 /** Acknowledge a report with a reaction on it; `text` is the reply in words, `short` its line in a merged reply. */
@@ -316,6 +344,17 @@ async function freeText(
   // without a word, and an edit to chatter, or a late one, is the group's own.
   const edited = ev.editedAfterSeconds !== undefined;
   if (edited && (ev.editedAfterSeconds! > opts.joinMinutes * 60 || classify(ev.text) === "other")) return;
+  // Another fault than the one the message first said: the incident it opened is corrected (or, taken already,
+  // kept beside the new one), and the chat told in one answer.
+  const opened = edited ? await reportedIn(r, ev, now, opts) : null;
+  const corrected = opened
+    ? await correctReportIn(desk, r, actorOf(ev, person), opened, { text: ev.text }, now, opts)
+    : null;
+  if (corrected)
+    return reply(r, ev, corrected.notice, now, undefined, {
+      messageId: ev.messageId!,
+      incident: corrected.incident.code,
+    });
   // A verified report in the group is acknowledged on the report itself (a reaction); the delivery says it in
   // words where reactions are impossible. A report that belongs to a storm is acknowledged by the storm message
   // that counts it, nothing of its own. Others get the notice.
@@ -338,7 +377,14 @@ async function freeText(
     (text, how) =>
       apart && !how?.inWords
         ? Promise.resolve()
-        : reply(r, ev, hint ? `${text} ${REGISTER_HINT}` : text, now),
+        : reply(
+            r,
+            ev,
+            hint ? `${text} ${REGISTER_HINT}` : text,
+            now,
+            undefined,
+            how && ev.messageId ? { messageId: ev.messageId, incident: how.incident } : undefined,
+          ),
   );
   if (outcome.ok) {
     if (hint) await r.meta.set(registerHintKey(ev), String(now.getTime()));
