@@ -66,6 +66,25 @@ describe("several voice messages in a row", () => {
   });
 });
 
+describe("the technical check's questions are no faults", () => {
+  it("«có nghe tiếng bên em không ạ?», «mạng bên em ổn chưa ạ» open nothing; a fault asked about still does", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    for (const text of [
+      "có nghe tiếng bên em không ạ?",
+      "bên mình có thấy hình bên em không ạ?",
+      "tiếng bên em rõ không ạ",
+      "mạng bên em ổn chưa ạ",
+      "hình bên em lên chưa ạ?",
+    ])
+      await handleChatEvent(desk, ev(reporter.telegramId!, text, { messageId: "1" }), now);
+    expect(await incidents(desk)).toEqual([]);
+    expect(await chatOut(desk.store)).toEqual([]);
+    expect(classify("bên em bị mất tiếng không ạ?")).toBe("audio");
+    expect(classify("mic bên em bị hỏng không ạ")).toBe("audio");
+    expect(classify("hình bên em không lên ạ?")).toBe("video");
+  });
+});
+
 describe("a report edited into another fault", () => {
   /** Telegram's update for a message in the group, or its edit `after` seconds later. */
   let update = 0;
