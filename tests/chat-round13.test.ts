@@ -85,6 +85,31 @@ describe("the technical check's questions are no faults", () => {
   });
 });
 
+describe("«/xong» with several codes", () => {
+  it("resolves each code before the note; a note that names another incident is still a note", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    const other = tech("CX-00004");
+    await handleChatEvent(desk, ev(reporter.telegramId!, "bên em mất tiếng", { messageId: "1" }), now);
+    await handleChatEvent(desk, ev(other.telegramId!, "camera không quay được", { messageId: "2" }), now);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/xong SC-2026-0001, SC-2026-0002 đã thay cáp"), now);
+    expect((await incidents(desk)).map((i) => [i.code, i.status])).toEqual([
+      ["SC-2026-0001", "resolved"],
+      ["SC-2026-0002", "resolved"],
+    ]);
+    const notes = await desk.store.read((r) => r.incidents.events("SC-2026-0002"));
+    expect(notes.at(-1)).toMatchObject({ action: "xong", note: "đã thay cáp" });
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mất hình", { messageId: "3" }), now);
+    await handleChatEvent(desk, ev(other.telegramId!, "bên em mất hình", { messageId: "4" }), now);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/xong SC-2026-0003 trùng SC-2026-0004"), now);
+    expect((await incidents(desk)).map((i) => i.status)).toEqual([
+      "resolved",
+      "resolved",
+      "resolved",
+      "open",
+    ]);
+  });
+});
+
 describe("a report edited into another fault", () => {
   /** Telegram's update for a message in the group, or its edit `after` seconds later. */
   let update = 0;

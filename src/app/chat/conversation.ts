@@ -719,6 +719,23 @@ async function incidentAction(
   // «/nhan SC-2026-0002 SC-2026-0003»: the technician takes each one named. Only the first used to be taken, the
   // second read as its note, and left to remind and escalate while its taker thought it theirs.
   const codes = cmd.rest.match(new RegExp(INCIDENT_CODE_RE.source, "gi")) ?? [];
+  // «/xong SC-2026-0002, SC-2026-0003 đã thay cáp» likewise resolves each code before the note (only the first
+  // was, the second left open while the technician thought it closed); a note that names another incident
+  // («/xong SC-2026-0002 trùng SC-2026-0003») is still a note.
+  const lead = cmd.args.findIndex((a) => !isCodeArg(a));
+  const head = lead === -1 ? cmd.args : cmd.args.slice(0, lead);
+  const headCodes = head.join(" ").match(new RegExp(INCIDENT_CODE_RE.source, "gi")) ?? [];
+  const resolveNote = cmd.args.slice(head.length).join(" ");
+  if (action === "resolve" && headCodes.length > 1 && INCIDENT_CODE_RE.test(code)) {
+    const refused: string[] = [];
+    for (const each of new Set(headCodes.map((c) => incidentCodeIn(c)!))) {
+      const one = await resolveIncidentIn(r, actor, each, resolveNote, now);
+      if (!one.ok) refused.push(one.message);
+      else if (ev.chatType === "private") await reply(r, ev, one.notice, now);
+    }
+    if (refused.length) await reply(r, ev, refused.join("\n"), now);
+    return;
+  }
   if (
     action === "acknowledge" &&
     codes.length > 1 &&
