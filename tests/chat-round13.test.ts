@@ -16,7 +16,9 @@ async function liveDesk() {
   return { desk, now: at("2026-12-10", "09:30"), reporter: tech("CX-00008") };
 }
 
-const incidents = (desk: Awaited<ReturnType<typeof makeDesk>>) => desk.store.read((r) => r.incidents.list());
+/** By code: on PostgreSQL the list's order among incidents opened at the same instant is not fixed. */
+const incidents = async (desk: Awaited<ReturnType<typeof makeDesk>>) =>
+  (await desk.store.read((r) => r.incidents.list())).sort((a, b) => a.code.localeCompare(b.code));
 const later = (now: Date, seconds: number) => new Date(now.getTime() + seconds * 1000);
 
 describe("an endpoint's lamp that does not light is a fault for the MCU technician", () => {
@@ -107,6 +109,31 @@ describe("«/xong» with several codes", () => {
       "resolved",
       "open",
     ]);
+  });
+});
+
+describe("«vẫn chưa được ạ» just after the technician's «xong»", () => {
+  it("reopens the endpoint's incident for its duty, instead of asking what the fault is", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "bên em mất tiếng", { messageId: "1" }), now);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/xong SC-2026-0001 đã cắm lại mic"), now);
+    const before = (await chatOut(desk.store)).length;
+    await handleChatEvent(
+      desk,
+      ev(reporter.telegramId!, "vẫn chưa được ạ", { messageId: "2" }),
+      later(now, 120),
+    );
+    expect(await incidents(desk)).toMatchObject([{ code: "SC-2026-0001", status: "open", assignee: null }]);
+    const after = (await chatOut(desk.store)).slice(before);
+    expect(after.map((m) => [m.channel, m.recipient, String(m.payload.text).slice(0, 42)])).toEqual([
+      ["group", "support-group", "Sự cố SC-2026-0001 được mở lại."],
+      ["desk", "mcu-technician", "Sự cố SC-2026-0001 (âm thanh) tại CX-00008"],
+    ]);
+    // Long after, or from another endpoint, it is asked about as before.
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/xong SC-2026-0001"), later(now, 180));
+    await handleChatEvent(desk, ev(tech("CX-00004").telegramId!, "vẫn chưa được ạ"), later(now, 200));
+    await handleChatEvent(desk, ev(reporter.telegramId!, "vẫn chưa được ạ"), later(now, 3 * 3600));
+    expect(await incidents(desk)).toMatchObject([{ status: "resolved" }]);
   });
 });
 

@@ -12,7 +12,7 @@ import { parseBookingCode } from "../../core/booking/code.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import type { Booking } from "../../core/booking/types.js";
 import { atLocal, formatRangeVi, formatVi } from "../../core/calendar/zone.js";
-import { advises, asksBack, CATEGORY_VI, classify } from "../../core/incident/classify.js";
+import { advises, asksBack, CATEGORY_VI, classify, stillFailing } from "../../core/incident/classify.js";
 import {
   INCIDENT_CODE_RE,
   INCIDENT_STATUS_VI,
@@ -405,6 +405,24 @@ async function freeText(
     return;
   }
   if (outcome.reason === "no-endpoint") return reply(r, ev, outcome.message, now);
+  // «vẫn chưa được ạ» just after the technician's «xong»: the fault is not over, and the endpoint may reopen its
+  // incident (/mo). It was asked what the fault was, as if nothing had been reported.
+  if (!staff && person?.endpoint && stillFailing(ev.text)) {
+    const since = new Date(now.getTime() - REOPEN_ON_STILL_MINUTES * 60_000);
+    const back = await r.incidents.latestResolvedAt(person.endpoint, since);
+    const reopened =
+      back && !back.major && back.reporter !== "storm"
+        ? await reopenIncidentIn(r, actorOf(ev, person), back.code, now, {
+            note: ev.text,
+            reminderMinutes: opts.ackReminderMinutes,
+            escalateMinutes: opts.escalateMinutes,
+          })
+        : null;
+    if (reopened?.ok) {
+      if (ev.chatType === "private") await reply(r, ev, reopened.notice, now);
+      return;
+    }
+  }
   // Something is wrong and the words do not say what: asked back, in the group as in private, rather than
   // left unanswered (a report nobody answers is a fault nobody fixes) or sent to a guessed route.
   // Desk staff are the ones who ask («Sóc Sơn có vấn đề gì không?»): never asked back.
@@ -412,6 +430,9 @@ async function freeText(
   // Groups are for people: the bot speaks only when it has something to do.
   if (ev.chatType === "private") await reply(r, ev, `Bot chưa hiểu yêu cầu. ${HELP_TEXT}`, now);
 }
+
+/** How long after an incident at an endpoint is resolved its «vẫn chưa được» reopens it. */
+const REOPEN_ON_STILL_MINUTES = 60;
 
 /** A message that may be a report the desk cannot read: a voice message, or one the platform did not show. */
 function unreadable(ev: ChatEvent): boolean {
