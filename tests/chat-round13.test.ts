@@ -137,6 +137,15 @@ describe("«vẫn chưa được ạ» just after the technician's «xong»", ()
   });
 });
 
+describe("«giựt», the southern spelling of «giật»", () => {
+  it("«hình giựt giựt» goes to the WAN duty, as «hình giật» does", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "hình giựt giựt", { messageId: "1" }), now);
+    expect(await incidents(desk)).toMatchObject([{ category: "network", route: "wan" }]);
+    expect(classify("hinh giut lam")).toBe("network");
+  });
+});
+
 describe("a report edited into another fault", () => {
   /** Telegram's update for a message in the group, or its edit `after` seconds later. */
   let update = 0;

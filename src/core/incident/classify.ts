@@ -47,6 +47,8 @@ const ABBREVIATIONS: Record<string, string> = {
   k0: "khong",
   khum: "khong",
   hem: "khong",
+  // «giựt», the southern spelling of «giật» (the picture jerks: the link): «hình giựt giựt» went to the MCU.
+  giut: "giat",
 };
 
 /**
