@@ -146,6 +146,17 @@ describe("«giựt», the southern spelling of «giật»", () => {
   });
 });
 
+describe("the room's wiring", () => {
+  it("«ổ cắm bị chập», «cầu dao bị nhảy» are power faults; plugging back in is none", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "ổ cắm bị chập", { messageId: "1" }), now);
+    expect(await incidents(desk)).toMatchObject([{ category: "power", route: "mcu" }]);
+    expect(classify("cầu dao bị nhảy")).toBe("power");
+    expect(classify("phích cắm cháy rồi")).toBe("power");
+    expect(classify("cắm lại ổ cắm rồi ạ")).toBe("other");
+  });
+});
+
 describe("a report edited into another fault", () => {
   /** Telegram's update for a message in the group, or its edit `after` seconds later. */
   let update = 0;

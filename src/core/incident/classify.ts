@@ -243,6 +243,11 @@ const DEVICE =
 /** Patterns with a gap for a word or two: `gọi mãi không vào được`, `hình và tiếng đều mất`. */
 const PATTERNS: [Fault, RegExp][] = [
   ["power", /\bdien( [a-z0-9]+){0,2} bi (ngat|cat)\b/],
+  // The room's wiring: «ổ cắm bị chập», «cầu dao bị nhảy», «phích cắm cháy» went unanswered.
+  [
+    "power",
+    /\b(o cam|o dien|phich cam|cau dao|day dien)( [a-z0-9]+){0,2} (bi )?(chap|chay|nhay|no|hong|long)\b/,
+  ],
   // A screen with no signal is its cable or source, at the endpoint: «tivi không có tín hiệu» is not the link.
   [
     "equipment",
