@@ -103,6 +103,25 @@ export class IncidentRepo {
     );
   }
 
+  /** The incident at an endpoint resolved last, since `since` (what «vẫn chưa được» after «xong» is about). */
+  async latestResolvedAt(endpoint: string, since: Date): Promise<Incident | null> {
+    const i = this.t.incidents;
+    const [row] = await this.db
+      .select()
+      .from(i)
+      .where(
+        and(
+          eq(i.endpoint, endpoint),
+          eq(i.unverified, false),
+          eq(i.status, "resolved"),
+          gte(i.updatedAt, since),
+        ),
+      )
+      .orderBy(desc(i.updatedAt))
+      .limit(1);
+    return row ? toIncident(row) : null;
+  }
+
   private async latestOpen(
     where: SQL,
     category: FaultCategory | null,

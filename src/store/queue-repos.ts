@@ -473,6 +473,16 @@ export class OutboxRepo {
     return Number(row?.n ?? 0);
   }
 
+  /** The messages to one recipient on a channel since an instant, oldest first (the reply caps' index). */
+  async toRecipientSince(channel: OutboxChannel, recipient: string, since: Date): Promise<OutboxMessage[]> {
+    const outbox = this.outbox;
+    return (await this.db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.channel, channel), eq(outbox.recipient, recipient), gte(outbox.createdAt, since)))
+      .orderBy(asc(outbox.id))) as OutboxMessage[];
+  }
+
   async list(filter: { booking?: string; excludeSent?: boolean } = {}): Promise<OutboxMessage[]> {
     const outbox = this.outbox;
     const conds = [];

@@ -12,7 +12,7 @@ import { parseBookingCode } from "../../core/booking/code.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import type { Booking } from "../../core/booking/types.js";
 import { atLocal, formatRangeVi, formatVi } from "../../core/calendar/zone.js";
-import { advises, asksBack, CATEGORY_VI, classify } from "../../core/incident/classify.js";
+import { advises, asksBack, CATEGORY_VI, classify, stillFailing } from "../../core/incident/classify.js";
 import {
   INCIDENT_CODE_RE,
   INCIDENT_STATUS_VI,
@@ -51,6 +51,7 @@ import {
 } from "../incident/messages.js";
 import { incidentPlace } from "../incident/notify.js";
 import {
+  correctReportIn,
   DEFAULT_INCIDENT_OPTIONS,
   type IncidentOptions,
   recordOverLimitIn,
@@ -103,17 +104,44 @@ function actorOf(ev: ChatEvent, person: ChatPerson | null): Actor {
   return { id: who(ev), channel: ev.platform, person, name: ev.userName };
 }
 
-/** Replies go to the chat the event came from. */
-async function reply(r: Repos, ev: ChatEvent, text: string, now: Date, buttons?: ChatButton[][]) {
+/**
+ * Replies go to the chat the event came from. `link`: the report message the reply answers and the incident it
+ * stands for (as an acknowledgement's reaction row says it), for an edit of that message to find.
+ */
+async function reply(
+  r: Repos,
+  ev: ChatEvent,
+  text: string,
+  now: Date,
+  buttons?: ChatButton[][],
+  link?: { messageId: string; incident: string },
+) {
   await r.outbox.enqueue(
     {
       channel: "chat",
       recipient: `${ev.platform}:${ev.chatId}`,
       kind: "chat-reply",
-      payload: { text, ...(buttons ? { buttons } : {}) },
+      payload: { text, ...(buttons ? { buttons } : {}), ...link },
     },
     now,
   );
+}
+
+/**
+ * The incident a report message stands for, by the acknowledgement of it (its reaction row, or a reply that says
+ * so) written within the time an edit is read again; null when none was (a storm's, a reply in words).
+ */
+async function reportedIn(r: Repos, ev: ChatEvent, now: Date, opts: ChatDeskOptions): Promise<string | null> {
+  if (!ev.messageId) return null;
+  const since = new Date(now.getTime() - (opts.joinMinutes * 60 + 60) * 1000);
+  const recipient = `${ev.platform}:${ev.chatId}`;
+  const rows = [
+    ...(await r.outbox.toRecipientSince("reaction", recipient, since)),
+    ...(await r.outbox.toRecipientSince("chat", recipient, since)),
+  ]
+    .filter((m) => m.payload.messageId === ev.messageId && typeof m.payload.incident === "string")
+    .sort((a, b) => a.id - b.id);
+  return (rows.at(-1)?.payload.incident as string | undefined) ?? null;
 }
 
 /** Acknowledge a report with a reaction on it; `text` is the reply in words, `short` its line in a merged reply. */
@@ -296,8 +324,15 @@ async function freeText(
     // A voice report would otherwise be passed over in silence: the reporter is asked to type it (so is one the
     // platform did not show). A photo or a sticker without words is the group's own talk; in private it gets the
     // same request.
-    if (unreadable(ev) && !staff)
+    // Once per person and chat within the time a repeated report joins its incident: a reporter who sends three
+    // voice messages in a row (one fault told in parts) was answered three times, the group reading each.
+    if (unreadable(ev) && !staff) {
+      const key = `chat-voice-answer:${ev.platform}:${ev.chatId}:${ev.userId}`;
+      const last = Number((await r.meta.get(key)) ?? Number.NaN);
+      if (Number.isFinite(last) && now.getTime() - last < opts.joinMinutes * 60_000) return;
+      await r.meta.set(key, String(now.getTime()));
       return reply(r, ev, ev.media === "voice" ? VOICE_TEXT : UNREADABLE_TEXT, now);
+    }
     if (ev.chatType === "private") return reply(r, ev, MEDIA_TEXT, now);
     return;
   }
@@ -309,6 +344,17 @@ async function freeText(
   // without a word, and an edit to chatter, or a late one, is the group's own.
   const edited = ev.editedAfterSeconds !== undefined;
   if (edited && (ev.editedAfterSeconds! > opts.joinMinutes * 60 || classify(ev.text) === "other")) return;
+  // Another fault than the one the message first said: the incident it opened is corrected (or, taken already,
+  // kept beside the new one), and the chat told in one answer.
+  const opened = edited ? await reportedIn(r, ev, now, opts) : null;
+  const corrected = opened
+    ? await correctReportIn(desk, r, actorOf(ev, person), opened, { text: ev.text }, now, opts)
+    : null;
+  if (corrected)
+    return reply(r, ev, corrected.notice, now, undefined, {
+      messageId: ev.messageId!,
+      incident: corrected.incident.code,
+    });
   // A verified report in the group is acknowledged on the report itself (a reaction); the delivery says it in
   // words where reactions are impossible. A report that belongs to a storm is acknowledged by the storm message
   // that counts it, nothing of its own. Others get the notice.
@@ -331,7 +377,14 @@ async function freeText(
     (text, how) =>
       apart && !how?.inWords
         ? Promise.resolve()
-        : reply(r, ev, hint ? `${text} ${REGISTER_HINT}` : text, now),
+        : reply(
+            r,
+            ev,
+            hint ? `${text} ${REGISTER_HINT}` : text,
+            now,
+            undefined,
+            how && ev.messageId ? { messageId: ev.messageId, incident: how.incident } : undefined,
+          ),
   );
   if (outcome.ok) {
     if (hint) await r.meta.set(registerHintKey(ev), String(now.getTime()));
@@ -352,6 +405,24 @@ async function freeText(
     return;
   }
   if (outcome.reason === "no-endpoint") return reply(r, ev, outcome.message, now);
+  // «vẫn chưa được ạ» just after the technician's «xong»: the fault is not over, and the endpoint may reopen its
+  // incident (/mo). It was asked what the fault was, as if nothing had been reported.
+  if (!staff && person?.endpoint && stillFailing(ev.text)) {
+    const since = new Date(now.getTime() - REOPEN_ON_STILL_MINUTES * 60_000);
+    const back = await r.incidents.latestResolvedAt(person.endpoint, since);
+    const reopened =
+      back && !back.major && back.reporter !== "storm"
+        ? await reopenIncidentIn(r, actorOf(ev, person), back.code, now, {
+            note: ev.text,
+            reminderMinutes: opts.ackReminderMinutes,
+            escalateMinutes: opts.escalateMinutes,
+          })
+        : null;
+    if (reopened?.ok) {
+      if (ev.chatType === "private") await reply(r, ev, reopened.notice, now);
+      return;
+    }
+  }
   // Something is wrong and the words do not say what: asked back, in the group as in private, rather than
   // left unanswered (a report nobody answers is a fault nobody fixes) or sent to a guessed route.
   // Desk staff are the ones who ask («Sóc Sơn có vấn đề gì không?»): never asked back.
@@ -359,6 +430,9 @@ async function freeText(
   // Groups are for people: the bot speaks only when it has something to do.
   if (ev.chatType === "private") await reply(r, ev, `Bot chưa hiểu yêu cầu. ${HELP_TEXT}`, now);
 }
+
+/** How long after an incident at an endpoint is resolved its «vẫn chưa được» reopens it. */
+const REOPEN_ON_STILL_MINUTES = 60;
 
 /** A message that may be a report the desk cannot read: a voice message, or one the platform did not show. */
 function unreadable(ev: ChatEvent): boolean {
@@ -666,6 +740,23 @@ async function incidentAction(
   // «/nhan SC-2026-0002 SC-2026-0003»: the technician takes each one named. Only the first used to be taken, the
   // second read as its note, and left to remind and escalate while its taker thought it theirs.
   const codes = cmd.rest.match(new RegExp(INCIDENT_CODE_RE.source, "gi")) ?? [];
+  // «/xong SC-2026-0002, SC-2026-0003 đã thay cáp» likewise resolves each code before the note (only the first
+  // was, the second left open while the technician thought it closed); a note that names another incident
+  // («/xong SC-2026-0002 trùng SC-2026-0003») is still a note.
+  const lead = cmd.args.findIndex((a) => !isCodeArg(a));
+  const head = lead === -1 ? cmd.args : cmd.args.slice(0, lead);
+  const headCodes = head.join(" ").match(new RegExp(INCIDENT_CODE_RE.source, "gi")) ?? [];
+  const resolveNote = cmd.args.slice(head.length).join(" ");
+  if (action === "resolve" && headCodes.length > 1 && INCIDENT_CODE_RE.test(code)) {
+    const refused: string[] = [];
+    for (const each of new Set(headCodes.map((c) => incidentCodeIn(c)!))) {
+      const one = await resolveIncidentIn(r, actor, each, resolveNote, now);
+      if (!one.ok) refused.push(one.message);
+      else if (ev.chatType === "private") await reply(r, ev, one.notice, now);
+    }
+    if (refused.length) await reply(r, ev, refused.join("\n"), now);
+    return;
+  }
   if (
     action === "acknowledge" &&
     codes.length > 1 &&

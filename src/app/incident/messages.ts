@@ -42,6 +42,7 @@ export const INCIDENT_EVENT_VI: Record<string, string> = {
   "reopened-joined": "mở lại các phản ánh đã gộp",
   "resolved-joined": "đóng các phản ánh đã gộp",
   ghichu: "ghi chú",
+  corrected: "điểm cầu sửa phản ánh",
   reminded: "nhắc việc người trực",
   escalated: "báo động lên quản trị viên",
 };
@@ -145,6 +146,41 @@ export function groupAckText(
     text: `${head} Mã sự cố và diễn biến: nhắn riêng /suco cho bot.`,
     short: `${who} (${CATEGORY_VI[category]})`,
   };
+}
+
+/**
+ * The group's answer to a report its sender edited into another fault: the incident it opened, not yet taken, now
+ * says the new fault and went where it belongs. Without code, place or session, as `groupAckText`, so that it reads
+ * the same for every incident (Điều 5.2).
+ */
+export function correctedText(from: FaultCategory, to: FaultCategory, route: Route, was: Route): string {
+  const away = was !== route ? ` ${ROUTE_VI[was]} không cần xử lý phản ánh lúc đầu.` : "";
+  return `Đã sửa phản ánh theo tin nhắn đã chỉnh: sự cố (${CATEGORY_VI[to]}) thay cho (${CATEGORY_VI[from]}); đã chuyển ${ROUTE_VI[route]}.${away} Mã sự cố và diễn biến: nhắn riêng /suco cho bot.`;
+}
+
+/** The same, when the first incident was already taken: both stay, the new fault is filed on its own. */
+export function correctedKeptText(from: FaultCategory, to: FaultCategory, route: Route): string {
+  return `Đã tiếp nhận phản ánh đã sửa: sự cố (${CATEGORY_VI[to]}); đã chuyển ${ROUTE_VI[route]}. Sự cố (${CATEGORY_VI[from]}) báo lúc đầu đã có người nhận xử lý nên vẫn giữ; người xử lý sẽ kiểm tra lại. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.`;
+}
+
+/** The desk is told of the correction: the route that no longer has it, or the one that has it still. */
+export function correctedNotice(inc: Incident, from: FaultCategory, place: string, was: Route): string {
+  const head = `Sự cố ${inc.code} tại ${place}: điểm cầu đã sửa phản ánh thành (${CATEGORY_VI[inc.category]}), thay cho (${CATEGORY_VI[from]})`;
+  return was !== inc.route
+    ? `${head}; đã chuyển ${ROUTE_VI[inc.route]}, ${ROUTE_VI[was]} không cần xử lý.`
+    : `${head}.`;
+}
+
+/** What the group reads of `correctedNotice` (see `commentGroupText`). */
+export function correctedGroupText(inc: Incident, from: FaultCategory, was: Route): string {
+  const away =
+    was !== inc.route ? `, đã chuyển ${ROUTE_VI[inc.route]}; ${ROUTE_VI[was]} không cần xử lý` : "";
+  return `Sự cố ${inc.code} được điểm cầu sửa thành (${CATEGORY_VI[inc.category]}), thay cho (${CATEGORY_VI[from]})${away}. ${privateDetailsHint(inc.code)}`;
+}
+
+/** The taker of the first incident is told that its report was edited into another fault, filed as `next`. */
+export function correctedKeptNotice(inc: Incident, next: Incident, place: string): string {
+  return `Sự cố ${inc.code} (${CATEGORY_VI[inc.category]}) tại ${place}, đã có người nhận: điểm cầu đã sửa phản ánh thành (${CATEGORY_VI[next.category]}), tiếp nhận thành ${next.code} (${ROUTE_VI[next.route]}). Nếu báo nhầm, đề nghị đóng bằng /xong ${inc.code} báo nhầm.`;
 }
 
 export function openedText(

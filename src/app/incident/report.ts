@@ -7,6 +7,12 @@ import { type Incident, incidentCode } from "../../core/incident/types.js";
 import type { Repos } from "../../store/store.js";
 import type { Actor, Desk } from "../context.js";
 import {
+  commentGroupText,
+  correctedGroupText,
+  correctedKeptNotice,
+  correctedKeptText,
+  correctedNotice,
+  correctedText,
   deskGroupText,
   incidentButtons,
   joinedText,
@@ -21,7 +27,7 @@ import {
   strangerNotice,
   strangerOpenedText,
 } from "./messages.js";
-import { deskNotice, liveBookingAt } from "./notify.js";
+import { deskNotice, incidentPlace, liveBookingAt } from "./notify.js";
 import { joinStormIn, restateStormIn } from "./storm.js";
 import { INCIDENT_JOB } from "./timers.js";
 
@@ -43,9 +49,10 @@ export interface IncidentOptions {
 /**
  * How the reporter is told, when the channel answers in its own conversation (chat): called before the desk is
  * told, so that in a group the reporter's answer comes first. `inWords`: the answer names a place the report's
- * words were read as naming, for the reporter to check; a reaction would not show it.
+ * words were read as naming, for the reporter to check; a reaction would not show it. `incident`: the incident the
+ * report now stands for (an edit of the report finds it by the answer).
  */
-export type Tell = (notice: string, how?: { inWords: boolean }) => Promise<void>;
+export type Tell = (notice: string, how?: { inWords: boolean; incident: string }) => Promise<void>;
 
 export const DEFAULT_INCIDENT_OPTIONS: IncidentOptions = {
   joinMinutes: 10,
@@ -157,7 +164,7 @@ async function joinReport(
   });
   if (joined.major) await restateStormIn(r, joined.code, joined.major, now);
   const notice = named.notice ?? joinedText(joined);
-  await tell(notice, { inWords: named.inWords });
+  await tell(notice, { inWords: named.inWords, incident: joined.code });
   return {
     ok: true,
     kind: "joined",
@@ -239,7 +246,7 @@ export async function reportIncidentIn(
   if (major) {
     // The group reads one storm message about the major incident instead of a notice per report.
     const notice = `${openedText(code, category, route, where, secret)} Thuộc sự cố diện rộng ${major}.`;
-    await tell(notice);
+    await tell(notice, { inWords: false, incident: code });
     return {
       ok: true,
       kind: "opened",
@@ -256,7 +263,7 @@ export async function reportIncidentIn(
   const notice = namedElsewhere
     ? namedReportText("opened", category, route, { code: endpoint, name })
     : openedText(code, category, route, where, secret);
-  await tell(notice, { inWords: namedElsewhere });
+  await tell(notice, { inWords: namedElsewhere, incident: code });
   await deskNotice(
     r,
     route === "wan" ? "wan-duty" : "mcu-technician",
@@ -272,7 +279,23 @@ export async function reportIncidentIn(
     incidentButtons(code, route),
     { groupText: deskGroupText(incident, "new") },
   );
-  if (booking) {
+  await armTimers(desk, r, incident, now, opts);
+  return {
+    ok: true,
+    kind: "opened",
+    incident,
+    unverified: false,
+    notice,
+    short,
+    major: null,
+    inWords: namedElsewhere,
+  };
+}
+
+/** The acknowledgement timers of a new incident: during its session soon, outside one later (urgent or not). */
+async function armTimers(desk: Desk, r: Repos, inc: Incident, now: Date, opts: IncidentOptions) {
+  const { code, category } = inc;
+  if (inc.booking) {
     const at = (m: number) => new Date(now.getTime() + m * 60_000);
     await r.jobs.schedule(
       { kind: INCIDENT_JOB.reminder, key: code, runAt: at(opts.ackReminderMinutes) },
@@ -287,15 +310,89 @@ export async function reportIncidentIn(
     await r.jobs.schedule({ kind: INCIDENT_JOB.reminder, key: code, runAt: at(off.reminderMinutes) }, now);
     await r.jobs.schedule({ kind: INCIDENT_JOB.escalate, key: code, runAt: at(off.escalateMinutes) }, now);
   }
+}
+
+export type CorrectionOutcome = {
+  /** `rerouted`: the first incident now says the new fault; `kept`: it was taken, and a new one was filed. */
+  kind: "rerouted" | "kept";
+  /** The incident the edited message now stands for. */
+  incident: Incident;
+  /** What the reporter's chat is told. */
+  notice: string;
+};
+
+/**
+ * A report edited into another fault («mất tiếng» → «mất mạng») within the time a repeat joins its incident:
+ * `code` is the incident the message opened. Not taken yet (nobody pressed «Nhận», no transfer, no storm), it
+ * now says the new fault and is routed where it belongs: the duty who no longer has it is told so, the one who
+ * has it now gets it as new (the MCU technician was paged for a typo, and the WAN duty told besides). Taken, it
+ * stays with its taker, who is told, and the new fault is filed as any report. Null when there is nothing to
+ * correct (the same fault, another place, or the first one resolved): the edit is read as a report.
+ */
+export async function correctReportIn(
+  desk: Desk,
+  r: Repos,
+  actor: Actor,
+  code: string,
+  input: IncidentReport,
+  now: Date,
+  opts: IncidentOptions = DEFAULT_INCIDENT_OPTIONS,
+): Promise<CorrectionOutcome | null> {
+  const prev = await r.incidents.get(code);
+  const category = classify(input.text);
+  if (!prev || prev.status === "resolved" || category === "other" || category === prev.category) return null;
+  // A message that joined someone else's incident, or one others reported too, does not correct it: their
+  // reports still say its fault. The edit is then a report of its own.
+  const others = (await r.incidents.events(prev.code)).some(
+    (e) => e.action.startsWith("reported") && e.actor !== actor.id,
+  );
+  if (prev.reporter !== actor.id || others) return null;
+  const own = actor.person?.endpoint;
+  const { endpoint } = own ? await placeOf(r, input.text, own) : await placeOf(r, input.text, null);
+  if (endpoint !== prev.endpoint) return null;
+  const place = await incidentPlace(r, prev);
+  const event = { at: now, actor: actor.id, channel: actor.channel, action: "corrected" };
+  const duty = (route: string) => (route === "wan" ? "wan-duty" : "mcu-technician");
+  if (prev.status !== "open" || prev.assignee || prev.major) {
+    const filed = await reportIncidentIn(desk, r, actor, input, now, opts);
+    if (!filed.ok) return null;
+    await r.incidents.addEvent(prev.code, {
+      ...event,
+      note: `${input.text} (tiếp nhận thành ${filed.incident.code})`,
+    });
+    await deskNotice(
+      r,
+      duty(prev.route),
+      correctedKeptNotice(prev, filed.incident, place),
+      now,
+      prev.code,
+      undefined,
+      { groupText: commentGroupText(prev.code) },
+    );
+    return {
+      kind: "kept",
+      incident: filed.incident,
+      notice: correctedKeptText(prev.category, category, filed.incident.route),
+    };
+  }
+  const next: Incident = { ...prev, category, route: routeOf(category), text: input.text, updatedAt: now };
+  await r.incidents.save(next);
+  await r.incidents.addEvent(prev.code, { ...event, note: input.text });
+  await r.jobs.cancel(INCIDENT_JOB.reminder, prev.code);
+  await r.jobs.cancel(INCIDENT_JOB.escalate, prev.code);
+  await armTimers(desk, r, next, now, opts);
+  const text = correctedNotice(next, prev.category, place, prev.route);
+  const groupText = correctedGroupText(next, prev.category, prev.route);
+  if (next.route !== prev.route)
+    await deskNotice(r, duty(prev.route), text, now, prev.code, undefined, { groupText });
+  // Whoever has it now can take it from this notice, as from a new one.
+  await deskNotice(r, duty(next.route), text, now, next.code, incidentButtons(next.code, next.route), {
+    groupText: next.route !== prev.route ? deskGroupText(next, "new") : groupText,
+  });
   return {
-    ok: true,
-    kind: "opened",
-    incident,
-    unverified: false,
-    notice,
-    short,
-    major: null,
-    inWords: namedElsewhere,
+    kind: "rerouted",
+    incident: next,
+    notice: correctedText(prev.category, category, next.route, prev.route),
   };
 }
 
@@ -394,7 +491,7 @@ async function strangerReport(
       action: "reported-again",
       note: input.text,
     });
-    await tell(strangerJoinedText(joined));
+    await tell(strangerJoinedText(joined), { inWords: false, incident: joined.code });
     return {
       ok: true,
       kind: "joined",
@@ -424,7 +521,7 @@ async function strangerReport(
   // Words whenever a place was named, the same ones whatever its session (Điều 5.2).
   const place = endpoint ? { code: endpoint, name: placeName } : null;
   const notice = strangerOpenedText(name, code, category, route, place);
-  await tell(notice, { inWords: place !== null });
+  await tell(notice, { inWords: place !== null, incident: code });
   await deskNotice(
     r,
     route === "wan" ? "wan-duty" : "mcu-technician",

@@ -47,6 +47,8 @@ const ABBREVIATIONS: Record<string, string> = {
   k0: "khong",
   khum: "khong",
   hem: "khong",
+  // «giựt», the southern spelling of «giật» (the picture jerks: the link): «hình giựt giựt» went to the MCU.
+  giut: "giat",
 };
 
 /**
@@ -241,6 +243,11 @@ const DEVICE =
 /** Patterns with a gap for a word or two: `gọi mãi không vào được`, `hình và tiếng đều mất`. */
 const PATTERNS: [Fault, RegExp][] = [
   ["power", /\bdien( [a-z0-9]+){0,2} bi (ngat|cat)\b/],
+  // The room's wiring: «ổ cắm bị chập», «cầu dao bị nhảy», «phích cắm cháy» went unanswered.
+  [
+    "power",
+    /\b(o cam|o dien|phich cam|cau dao|day dien)( [a-z0-9]+){0,2} (bi )?(chap|chay|nhay|no|hong|long)\b/,
+  ],
   // A screen with no signal is its cable or source, at the endpoint: «tivi không có tín hiệu» is not the link.
   [
     "equipment",
@@ -251,6 +258,9 @@ const PATTERNS: [Fault, RegExp][] = [
   ["equipment", /\bdieu khien( [a-z0-9]+){0,2} khong duoc\b/],
   // «không đăng nhập được (phần mềm họp)»: the account or the client, the MCU technician's; it went unanswered.
   ["equipment", /\b(khong dang nhap( [a-z0-9]+){0,3} duoc|dang nhap( [a-z0-9]+){0,3} khong duoc)\b/],
+  // An endpoint's lamp or LED that does not light («đèn không sáng», «đèn camera không sáng»): its device, the MCU
+  // technician's; it went unanswered. Not «tắt» (off), which «đến lúc tắt» (arrive) would say too, nor «hình đen».
+  ["equipment", /(?<!hinh )\bden( [a-z0-9]+){0,2} (khong|chua) (sang|len|bat)\b/],
   ["network", /\bgoi( [a-z0-9]+){0,2} khong (vao )?duoc\b/],
   ["network", /\bgoi( [a-z0-9]+){0,2} khong (vao|len)\b/],
   ["network", /\bkhong goi( [a-z0-9]+){0,2} duoc\b/],
@@ -305,6 +315,9 @@ const ALL_WELL = [
   // A check of the link, planned or said («kiểm tra kết nối lúc 8h», «8h test đường truyền»): no fault, unless it
   // asks for help («kiểm tra kết nối giúp em»: something is wrong, the desk asks what).
   /^(?!.* (giup|ho|gap) |.* voi( a| nhe| nha)? $).* (kiem tra|test|thu|chay thu)( lai)? (ket noi|duong truyen|mang|wan|internet|tin hieu|vpn|ping|hinh anh|ky thuat)\b/,
+  // A workaround, news and no fault: «dùng 4G thay thế nhé», «em chuyển sang phát wifi từ điện thoại» opened a WAN
+  // incident (the 4G, the wifi are the link's things). The fault it works around, said too, is still read (WRONG).
+  /\b(dung|su dung|chuyen sang|chuyen qua|doi sang|doi qua|phat)( tam)? (4g|3g|5g|wifi|wi fi|hotspot|sim|mang du phong|duong truyen du phong|duong du phong)\b/,
   // An instruction to every endpoint: «mọi người tắt mic khi không phát biểu».
   /\b(moi nguoi|cac diem cau|cac dau cau|de nghi)( [a-z0-9]+){0,3} (tat|bat|kiem tra|chu y|luu y|giu|chuan bi)\b/,
 ];
@@ -460,7 +473,14 @@ export function classify(text: string): FaultCategory {
   const category = wrong === rest ? "other" : faultIn(wrong);
   // «mạng ổn định chưa ạ?», «đường truyền đã ổn chưa?»: asking whether things work, nothing said wrong besides.
   if (category === "other" && wrong !== rest && (ASKS.test(rest) || /\?\s*$/.test(text))) return "other";
-  return category === "other" ? faultIn(rest) : category;
+  const found = category === "other" ? faultIn(rest) : category;
+  // «có nghe tiếng bên em không ạ?», «bên mình thấy hình bên em chưa ạ», «mạng bên em ổn chưa ạ»: the check's
+  // question, a thing named and nothing said wrong with it; forty endpoints asking it opened forty incidents.
+  // «mic bên em bị hỏng không ạ?» still says what is wrong.
+  const asked = rest.replace(ASKS, " ");
+  if (found !== "other" && asked !== rest && !WRONG.test(asked) && faultIn(rest, true) === "other")
+    return "other";
+  return found;
 }
 
 /** A message ending as a yes-or-no question: «… chưa ạ», «… không nhỉ», «… được chưa». */
