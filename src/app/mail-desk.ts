@@ -441,7 +441,7 @@ export class MailDesk {
             channel: "mail",
           };
           // «đăng ký lại» sent twice: the session the first one registered is that booking, nothing new.
-          return this.registerOnce(facts, raw, now, ctx, capped, request, {
+          return this.registerOnce(desk, facts, raw, now, ctx, capped, request, {
             now,
             inbound,
             notify: { thread: threadOf(facts), suppressReply: notify.suppressReply, lead },
@@ -634,7 +634,7 @@ export class MailDesk {
       );
     const request = toBookingRequest(parsed, from, now);
     const { zone } = this.desk.reg;
-    return this.registerOnce(facts, raw, now, ctx, capped, request, {
+    return this.registerOnce(desk, facts, raw, now, ctx, capped, request, {
       now,
       inbound,
       notify: { thread: threadOf(facts), suppressReply: capped, remarks: parsed.warnings },
@@ -651,9 +651,10 @@ export class MailDesk {
   /**
    * Register a mail's booking, its `vet` read in the registration's transaction: two paths with the same mail at
    * once (the IMAP listener and `mail ingest`, two desks on one PostgreSQL) book it once, and the other mail is
-   * answered with that booking («ĐÃ ĐĂNG KÝ TRƯỚC ĐÓ»).
+   * answered with that booking («ĐÃ ĐĂNG KÝ TRƯỚC ĐÓ»). `desk` is the one this mail is handled on (a batch's view).
    */
   private async registerOnce(
+    desk: Desk,
     facts: MailFacts,
     raw: Buffer,
     now: Date,
@@ -664,7 +665,7 @@ export class MailDesk {
   ): Promise<MailOutcome> {
     const key = facts.key;
     try {
-      const res = await registerBooking(this.desk, request, opts);
+      const res = await registerBooking(desk, request, opts);
       if (res.duplicate) return { kind: "duplicate", key };
       return { kind: "registered", key, code: res.code, decision: res.decision };
     } catch (e) {
