@@ -63,7 +63,11 @@ describe("a reply that takes an endpoint out of the session removes it", () => {
     expect(outcome).toMatchObject({ kind: "changed" });
     expect(booking.request.participants).toEqual(expect.arrayContaining([NGOC_HA, SOC_SON]));
     expect(booking.request.participants).not.toContain(BA_DINH);
-    expect(answer).not.toContain("Phường Ba Đình");
+    // Named once, as taken out; not among the session's endpoints.
+    expect(answer.split("\n")[1]).toBe(
+      `Đã cập nhật theo thư: thêm điểm cầu Xã Sóc Sơn (${SOC_SON}); bớt điểm cầu Phường Ba Đình (${BA_DINH}).`,
+    );
+    expect(answer.split("\n").find((l) => l.startsWith("Điểm cầu ("))).not.toContain("Phường Ba Đình");
   });
 
   for (const body of [

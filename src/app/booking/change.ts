@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { decisionText, OUTCOME_VI, statusClauseVi } from "../../core/booking/messages.js";
+import { changeLineVi, decisionText, OUTCOME_VI, statusClauseVi } from "../../core/booking/messages.js";
 import type { Booking, BookingRequest, Decision } from "../../core/booking/types.js";
 import { formatRangeVi } from "../../core/calendar/zone.js";
 import { wallClockInstant } from "../../core/text/vi-datetime.js";
@@ -225,6 +225,11 @@ export async function changeBooking(
       start &&
       end &&
       (old.start.getTime() !== start.getTime() || old.end.getTime() !== end.getTime());
+    // A clerk's reply: its answer says what it changed, before the booking as it now stands.
+    const byMail =
+      actor.channel === "mail"
+        ? changeLineVi(old, req, { zone: desk.reg.zone, endpointName: directory.endpointName })
+        : undefined;
     const booking = await settle(desk, r, changed, decision, now, {
       kind: "booking-changed",
       previousPriority: b.priority,
@@ -233,7 +238,9 @@ export async function changeBooking(
         ? {
             lead: `Đơn vị vận hành kỹ thuật đã đổi thời gian họp: từ ${formatRangeVi(old.start!, old.end!, desk.reg.zone)} sang ${formatRangeVi(start!, end!, desk.reg.zone)}; đề nghị thông báo lại cho các điểm cầu.`,
           }
-        : {}),
+        : byMail
+          ? { lead: byMail }
+          : {}),
       ...opts.notify,
     });
     if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "changed", code);

@@ -96,6 +96,46 @@ export function echoLines(req: BookingRequest, opts: AnswerOptions): string[] {
 }
 
 /**
+ * What a reply changed, for its answer's second line: «Đã cập nhật theo thư: thời gian từ … sang …; thêm điểm cầu
+ * Phường Ngọc Hà (CX-00008).» Without it a changed booking's answer read like the first one («ĐÃ XÁC NHẬN.» and
+ * the whole booking), and the clerk had to compare the two to see whether the change was made. A secret session's
+ * line names its time only (Điều 5.2). Undefined when nothing the clerk reads changed.
+ */
+export function changeLineVi(
+  old: BookingRequest,
+  req: BookingRequest,
+  opts: Pick<AnswerOptions, "zone" | "endpointName">,
+): string | undefined {
+  const parts: string[] = [];
+  const sameTime = old.start?.getTime() === req.start?.getTime() && old.end?.getTime() === req.end?.getTime();
+  if (!sameTime && req.start && req.end)
+    parts.push(
+      old.start && old.end
+        ? `thời gian từ ${formatRangeVi(old.start, old.end, opts.zone)} sang ${formatRangeVi(req.start, req.end, opts.zone)}`
+        : `thời gian ${formatRangeVi(req.start, req.end, opts.zone)}`,
+    );
+  const named = (codes: string[]) =>
+    codes.map((c) => (opts.endpointName?.(c) ? `${opts.endpointName(c)} (${c})` : c)).join("; ");
+  const added = req.participants.filter((c) => !old.participants.includes(c));
+  const removed = old.participants.filter((c) => !req.participants.includes(c));
+  const others: string[] = [];
+  if (added.length) others.push(`thêm điểm cầu ${named(added)}`);
+  if (removed.length) others.push(`bớt điểm cầu ${named(removed)}`);
+  if (req.host !== old.host) others.push(`cơ quan chủ trì: ${req.host ?? "(chưa rõ)"}`);
+  if (req.title !== old.title && req.title) others.push(`nội dung: ${req.title}`);
+  const c = req.contact;
+  if ((c?.name ?? "") !== (old.contact?.name ?? "") || (c?.phone ?? "") !== (old.contact?.phone ?? ""))
+    if (c) others.push(`đầu mối liên hệ: ${[c.name, c.phone].filter(Boolean).join(", ")}`);
+  if (req.recording !== old.recording) others.push(`ghi hình: ${yesNo(req.recording)}`);
+  if (req.cityHallRoom !== old.cityHallRoom)
+    others.push(`phòng họp trực tuyến tại trụ sở UBND Thành phố: ${yesNo(req.cityHallRoom)}`);
+  if (req.emergency !== old.emergency) others.push(`họp đột xuất, khẩn cấp: ${yesNo(req.emergency)}`);
+  if (req.secret && others.length) parts.push("các thông tin khác của phiên họp");
+  else parts.push(...others);
+  return parts.length ? `Đã cập nhật theo thư: ${parts.join("; ")}.` : undefined;
+}
+
+/**
  * The answer to the registering agency: the outcome, then what was understood (echo), then why. A secret
  * session (Điều 5.2) is answered with its code and time only: its content never travels over an internet channel.
  */
