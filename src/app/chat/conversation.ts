@@ -1,3 +1,4 @@
+import { distance } from "fastest-levenshtein";
 import { DateTime } from "luxon";
 import {
   type Command,
@@ -455,6 +456,19 @@ const INCIDENT_COMMANDS: Record<string, IncidentAction> = {
   ghichu: "comment",
 };
 
+/** The group's commands besides the incidents' and the sessions', as /tro_giup lists them. */
+const OTHER_COMMANDS = ["tro_giup", "dangky", "duyet", "lich", "phien", "sansang", "suco", "truc"];
+
+/** « Có phải /xong?» for a slip of one or two letters («/xongg», «/nhna»); empty when no command is that near. */
+function nearestCommand(name: string): string {
+  const names = [...Object.keys(INCIDENT_COMMANDS), ...SESSION_COMMANDS, ...OTHER_COMMANDS];
+  const near = names
+    .map((n) => ({ n, d: distance(n, name.toLowerCase()) }))
+    .filter((x) => x.d <= (x.n.length <= 3 ? 1 : 2))
+    .sort((a, b) => a.d - b.d);
+  return near.length ? ` Có phải /${near[0]!.n}?` : "";
+}
+
 async function command(
   desk: Desk,
   r: Repos,
@@ -579,7 +593,7 @@ async function command(
         r,
         ev,
         cmd.name.length <= 24
-          ? `Lệnh /${cmd.name} không tồn tại. Gõ /tro_giup để xem các lệnh.`
+          ? `Lệnh /${cmd.name} không tồn tại.${nearestCommand(cmd.name)} Gõ /tro_giup để xem các lệnh.`
           : "Lệnh không tồn tại. Gõ /tro_giup để xem các lệnh.",
         now,
       );

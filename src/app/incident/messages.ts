@@ -1,5 +1,6 @@
 import { buttonData } from "../../bot/commands.js";
 import type { ChatButton } from "../../bot/conversation.js";
+import { parseBookingCode } from "../../core/booking/code.js";
 import { CATEGORY_VI, type FaultCategory, type Route } from "../../core/incident/classify.js";
 import { INCIDENT_STATUS_VI, type Incident } from "../../core/incident/types.js";
 import type { IncidentAction, RefusalCause } from "./actions.js";
@@ -381,6 +382,9 @@ export function refusalText(action: IncidentAction, refusal: RefusalCause): stri
         return "Chỉ cán bộ kỹ thuật MCU, trực ban mạng WAN, quản trị viên, cán bộ của điểm cầu báo sự cố hoặc người đã báo sự cố mới ghi chú được cho sự cố.";
       return "Chỉ cán bộ kỹ thuật MCU, trực ban mạng WAN hoặc quản trị viên mới thao tác được với sự cố.";
     case "not-found":
+      // «/nhan HTT-2026-0001»: a session's code where an incident's is asked for.
+      if (refusal.code && parseBookingCode(refusal.code))
+        return `«${refusal.code}» là mã lịch họp, không phải mã sự cố. Mã sự cố có dạng SC-2026-0123 (ghi trong tin báo sự cố; /suco để xem các sự cố đang mở). Ví dụ: ${INCIDENT_USAGE[action]}.`;
       return refusal.code
         ? `Không tìm thấy sự cố «${refusal.code}». Ví dụ: ${INCIDENT_USAGE[action]}.`
         : `Thiếu mã sự cố. Cách dùng: ${INCIDENT_USAGE[action]}.`;
