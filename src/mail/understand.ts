@@ -943,15 +943,33 @@ export function understand(
   );
   let best: ParsedBooking | null = null;
   let bestText = "";
+  const readings: ParsedBooking[] = [];
   for (const text of texts) {
     const parsed = understandText({ ...facts, text }, ctx);
+    readings.push(parsed);
     if (!best || score(parsed) > score(best)) {
       best = parsed;
       bestText = text;
     }
   }
-  const read = withOtherBodysTime(best!, bestText, texts, facts.date ?? new Date(), ctx.zone);
+  const read = withOtherBodysTime(
+    withNotesContact(best!, readings),
+    bestText,
+    texts,
+    facts.date ?? new Date(),
+    ctx.zone,
+  );
   return withSubjectsTime(read, bestText, facts, ctx);
+}
+
+/**
+ * A forwarded Giấy mời with no contact of its own, under the forwarder's «Liên hệ: Lâm Thị Ngọc, 0983210456»: the
+ * clerk who forwards it is the contact (the note's contact was dropped, and the clerk asked for the one they wrote).
+ */
+function withNotesContact(best: ParsedBooking, readings: ParsedBooking[]): ParsedBooking {
+  if (!best.missing.includes("contact")) return best;
+  const contact = readings.find((p) => p !== best && p.contact?.name && p.contact.phone)?.contact;
+  return contact ? { ...best, contact, missing: best.missing.filter((f) => f !== "contact") } : best;
 }
 
 /**
@@ -1017,14 +1035,33 @@ function withOtherBodysTime(
 /** «V/v tổ chức họp trực tuyến giao ban công tác tháng 12»: a dispatch's subject line, the content when nothing else is. */
 function titleFromSubjectLine(text: string): string | null {
   const m = /^[ \t]*(?:v\/v|về việc|ve viec)[ \t]*:?[ \t]+([^\n]{4,200})$/imu.exec(text);
-  if (!m) return null;
-  const said = m[1]!.trim();
+  return m ? withoutMeetingKind(m[1]!.trim()) : null;
+}
+
+/** «Họp trực tuyến sơ kết …» → «sơ kết …»: the words after the kind of meeting, or null when too few are left. */
+function withoutMeetingKind(said: string): string | null {
   const kind =
     /^(?:(?:de nghi|dang ky|xin)\s+)?(?:(?:to chuc|ho tro)\s+)?(?:(?:cuoc|phien)\s+)?(?:hoi nghi|hop)(?:\s+truc tuyen)?\s*/.exec(
       foldKeepingIndex(said),
     );
   const rest = kind ? said.slice(kind[0].length).trim() : said;
   return rest.length >= 4 ? rest : null;
+}
+
+/**
+ * A forwarded «GIẤY MỜI»: the line under the heading is the invitation's title («Họp trực tuyến sơ kết công tác quản
+ * lý thị trường năm 2026»), the session's content. It was not read, and the clerk was asked for the content.
+ */
+function titleFromInvitation(text: string): string | null {
+  const m = /^[ \t]*giay moi[ \t]*\n(?:[ \t]*\n)*[ \t]*(\S[^\n]{3,199})$/m.exec(foldKeepingIndex(text));
+  if (!m || /^(?:kinh gui|so\b|ngay\b|thoi gian|dia diem)/.test(m[1]!)) return null;
+  const at = m.index + m[0].length - m[1]!.length;
+  const line = text
+    .slice(at, at + m[1]!.length)
+    .trim()
+    .replace(/^\((.*)\)$/u, "$1")
+    .replace(/^(?:v\/v|về việc|ve viec)[ \t]*:?[ \t]*/iu, "");
+  return withoutMeetingKind(line);
 }
 
 /**
@@ -1349,7 +1386,7 @@ function understandText(
     );
 
   const title =
-    (fields.title ?? titleFromProse(text) ?? titleFromSubjectLine(text) ?? null)
+    (fields.title ?? titleFromInvitation(text) ?? titleFromProse(text) ?? titleFromSubjectLine(text) ?? null)
       ?.replace(/[.]$/, "")
       .trim() || null;
   const contactText = fields.contact ?? contactFromProse(text);
