@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PENDING_PAGE_SIZE } from "../../src/web/data.js";
 import { CALENDAR_ROWS } from "../../src/web/routes/calendar.js";
 import { at, q, sampleDirectory } from "../helpers.js";
-import { login, webDesk } from "./support.js";
+import { login, post, webDesk } from "./support.js";
 
 const NOW = at("2026-12-07", "08:00");
 
@@ -94,6 +94,49 @@ describe("long lists are paged, every row on exactly one page", () => {
     expect(codesIn(await page("?trang=999"), "HTT-2026-")).toEqual(codesIn(last, "HTT-2026-"));
     expect(codesIn(await page("?trang=abc"), "HTT-2026-")).toEqual(codesIn(first, "HTT-2026-"));
     expect(codesIn(await page("?trang=-2"), "HTT-2026-")).toEqual(codesIn(first, "HTT-2026-"));
+  });
+
+  it("Chờ xử lý: a refusal on page 2 shows page 2 again with the note typed; a success returns to page 2", async () => {
+    const { desk, app } = await webDesk({ now: () => NOW });
+    // HTT-2026-0030 and HTT-2026-0039 alone want CX-00008 at 10:00 on 21/12; the others each their own commune.
+    const pair = (i: number) => i === 29 || i === 38;
+    const others = sampleDirectory.endpoints
+      .filter((e) => e.level === "commune" && e.code !== "CX-00008")
+      .map((e) => e.code);
+    await seed(desk, PENDING_PAGE_SIZE * 2 + 7, {
+      status: "needs-review",
+      prefix: "HTT-2026-",
+      start: (i) =>
+        pair(i) ? at("2026-12-21", "10:00") : at("2026-12-22", `${String(8 + (i % 9)).padStart(2, "0")}:00`),
+      endpoints: (i) => [pair(i) ? "CX-00008" : others[i]!],
+    });
+    // HTT-2026-0039 confirmed meanwhile (from chat): the slot is taken.
+    await desk.store.tx(async (_r, c) => {
+      await c.run(q("UPDATE bookings SET status = 'confirmed' WHERE code = 'HTT-2026-0039'"));
+    });
+    const admin = await login(app, "admin");
+    const onPage2 = await (
+      await app.request("/cho-xu-ly?trang=2", { headers: { cookie: admin.cookie } })
+    ).text();
+    expect(onPage2).toContain('action="/cho-xu-ly/HTT-2026-0030/duyet?trang=2"');
+    const approve = (code: string, reason: string) =>
+      post(app, `/cho-xu-ly/${code}/duyet?trang=2`, { _csrf: admin.csrf, reason }, { cookie: admin.cookie });
+    const ok = await approve("HTT-2026-0031", "");
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get("location")).toMatch(/^\/cho-xu-ly\?trang=2&tb=da-duyet&ma=HTT-2026-0031/);
+    // The slot is taken: the approval typed on page 2 is refused, the page and the note come back.
+    const note = "đã gọi điện xác nhận với văn thư <Sở>";
+    const refused = await approve("HTT-2026-0030", note);
+    expect(refused.status).toBe(409);
+    const html = await refused.text();
+    expect(html).toContain("Không thể xác nhận HTT-2026-0030: trùng điểm cầu");
+    expect(html).toContain("Trang 2/3");
+    expect(html).toContain('hx-get="/cho-xu-ly?trang=2"');
+    expect(html).toContain(
+      'id="dl-htt-2026-0030" name="reason" type="text" maxlength="500" value="đã gọi điện xác nhận với văn thư &lt;Sở&gt;"',
+    );
+    // Only in the form it was typed into.
+    expect(html.split("đã gọi điện xác nhận")).toHaveLength(2);
   });
 
   it("Lịch: 60 endpoint rows a page, each busy endpoint on one page; the MCU row counts every session", async () => {

@@ -15,11 +15,29 @@ import { Pager } from "../views/pager.js";
 /** Who settles bookings in review: MCU technicians and admins (WAN duty handles the network). */
 export const REVIEW_ROLES = ["admin", "mcu-technician"];
 
-function PendingCard(p: { v: PendingView; user: WebUser; zone: string; now: Date }) {
+/** What was typed into a card's form that the desk refused: shown again in that form. */
+interface Typed {
+  code: string;
+  path: "duyet" | "tu-choi";
+  reason: string;
+}
+
+function PendingCard(p: {
+  v: PendingView;
+  user: WebUser;
+  zone: string;
+  now: Date;
+  pages: { review: number; info: number };
+  typed?: Typed;
+}) {
   const b = p.v.booking;
   const r = b.request;
   const secret = r.secret && p.user.role !== "admin";
   const id = b.code.toLowerCase();
+  // The form posts back with the page it is on, so that a refusal shows that page again.
+  const query = selfLink(p.pages).slice("/cho-xu-ly".length);
+  const typed = (path: Typed["path"]) =>
+    p.typed?.code === b.code && p.typed.path === path ? p.typed.reason : "";
   return (
     <article class="card" aria-labelledby={`cx-${id}`}>
       <h3 id={`cx-${id}`}>
@@ -71,17 +89,24 @@ function PendingCard(p: { v: PendingView; user: WebUser; zone: string; now: Date
       ) : null}
       {b.status === "needs-review" ? (
         <div>
-          <form class="inline" method="post" action={`/cho-xu-ly/${b.code}/duyet`}>
+          <form class="inline" method="post" action={`/cho-xu-ly/${b.code}/duyet${query}`}>
             <Csrf user={p.user} />
             {/* The note stays in the audit trail; the reason of a refusal is the clerk's to read. Say which. */}
             <label for={`dl-${id}`}>Ghi chú (chỉ ghi vào nhật ký, không gửi cho cơ quan đăng ký)</label>
-            <input id={`dl-${id}`} name="reason" type="text" maxlength={500} />
+            <input id={`dl-${id}`} name="reason" type="text" maxlength={500} value={typed("duyet")} />
             <button type="submit">Xác nhận {b.code}</button>
           </form>
-          <form class="inline" method="post" action={`/cho-xu-ly/${b.code}/tu-choi`}>
+          <form class="inline" method="post" action={`/cho-xu-ly/${b.code}/tu-choi${query}`}>
             <Csrf user={p.user} />
             <label for={`tc-${id}`}>Lý do từ chối (gửi cho cơ quan đăng ký và nhóm hỗ trợ)</label>
-            <input id={`tc-${id}`} name="reason" type="text" required maxlength={500} />
+            <input
+              id={`tc-${id}`}
+              name="reason"
+              type="text"
+              required
+              maxlength={500}
+              value={typed("tu-choi")}
+            />
             <button type="submit" class="danger">
               Từ chối
             </button>
@@ -132,6 +157,7 @@ async function PendingPage(p: {
   user: WebUser;
   flash: { kind: "ok" | "error"; text: string } | null;
   pages?: { review: number; info: number };
+  typed?: Typed;
 }) {
   const now = p.ctx.now();
   const pages = p.pages ?? { review: 1, info: 1 };
@@ -154,7 +180,7 @@ async function PendingPage(p: {
           {review.length ? (
             <div class="cards">
               {review.map((v) => (
-                <PendingCard v={v} user={p.user} zone={zone} now={now} />
+                <PendingCard v={v} user={p.user} zone={zone} now={now} pages={pages} typed={p.typed} />
               ))}
             </div>
           ) : (
@@ -172,7 +198,7 @@ async function PendingPage(p: {
           {info.length ? (
             <div class="cards">
               {info.map((v) => (
-                <PendingCard v={v} user={p.user} zone={zone} now={now} />
+                <PendingCard v={v} user={p.user} zone={zone} now={now} pages={pages} typed={p.typed} />
               ))}
             </div>
           ) : (
@@ -216,8 +242,19 @@ export function pendingRoutes(ctx: WebCtx): Hono<WebEnv> {
       const code = c.req.param("code");
       const body = await c.req.parseBody();
       const reason = (typeof body.reason === "string" ? body.reason : "").trim().slice(0, 500);
+      const pages = pagesOf((k) => c.req.query(k));
+      // Refused: the same page again, with what was typed still in its form.
       const fail = (text: string, status: 400 | 404 | 409) =>
-        c.html(<PendingPage ctx={ctx} user={user} flash={{ kind: "error", text }} />, status);
+        c.html(
+          <PendingPage
+            ctx={ctx}
+            user={user}
+            flash={{ kind: "error", text }}
+            pages={pages}
+            typed={{ code, path, reason }}
+          />,
+          status,
+        );
       if (!CODE.test(code)) return fail(`Mã lịch họp «${code}» không hợp lệ.`, 404);
       if (outcome === "rejected" && !reason) return fail("Hãy ghi lý do từ chối.", 400);
       try {
@@ -234,7 +271,7 @@ export function pendingRoutes(ctx: WebCtx): Hono<WebEnv> {
         throw err;
       }
       ctx.kick();
-      return c.redirect(withFlash(c, "/cho-xu-ly", flash, code), 303);
+      return c.redirect(withFlash(c, selfLink(pages), flash, code), 303);
     });
   }
   return app;
