@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
-import { at, makeDesk } from "./helpers.js";
-import { ev, GROUP, mcu, repliesTo } from "./security/chat-support.js";
+import { at, makeDesk, request } from "./helpers.js";
+import { ev, GROUP, mcu, repliesTo, tech } from "./security/chat-support.js";
 
 // Wrong commands are answered with what was meant (found by the chat round 13): a session's code where an
 // incident's is asked for, and a command misspelt by a letter.
@@ -43,4 +44,39 @@ describe("a wrong command is answered with what was meant", () => {
   it("a command like none of them gets no guess", async () => {
     expect(await said("/abcdefgh")).toBe("Lệnh /abcdefgh không tồn tại. Gõ /tro_giup để xem các lệnh.");
   });
+});
+
+describe("an incident code and a transfer typed as people type them", () => {
+  async function withIncident() {
+    const desk = await makeDesk();
+    await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    await handleChatEvent(
+      desk,
+      ev(tech("CX-00008").telegramId!, "điểm cầu bên em mất tiếng", { messageId: "1" }),
+      NOW,
+    );
+    const [inc] = await desk.store.read((r) => r.incidents.list());
+    expect(inc).toMatchObject({ code: "SC-2026-0001", route: "mcu" });
+    return desk;
+  }
+
+  for (const typed of ["/nhan SC 2026 0001", "/nhan SC2026-0001", "/nhan sc.2026.1"])
+    it(`«${typed}» takes SC-2026-0001`, async () => {
+      const desk = await withIncident();
+      await handleChatEvent(desk, ev(mcu.telegramId!, typed, { messageId: "2" }), NOW);
+      const inc = await desk.store.read((r) => r.incidents.get("SC-2026-0001"));
+      expect(inc?.status).toBe("acknowledged");
+    });
+
+  for (const typed of [
+    "/chuyen SC-2026-0001 mạng",
+    "/chuyen SC-2026-0001 trực mạng",
+    "/chuyen SC-2026-0001 WAN",
+  ])
+    it(`«${typed}» hands it to the WAN duty`, async () => {
+      const desk = await withIncident();
+      await handleChatEvent(desk, ev(mcu.telegramId!, typed, { messageId: "2" }), NOW);
+      const inc = await desk.store.read((r) => r.incidents.get("SC-2026-0001"));
+      expect(inc?.route).toBe("wan");
+    });
 });

@@ -11,7 +11,8 @@ export interface Command {
 export function parseCommand(text: string): Command | null {
   const m = /^\s*(?:@\S+\s+)?\/([\p{L}_]+)(?:@\S+)?(?:\s+([\s\S]*))?$/u.exec(text);
   if (!m) return null;
-  const rest = (m[2] ?? "").trim();
+  // «SC 2026 0001», «SC2026-0002», «sc.2026.1»: an incident code as typed on a phone, written the desk's way.
+  const rest = (m[2] ?? "").trim().replace(/\bSC[\s._-]*(\d{4})[\s._-]+(\d{1,6})\b/gi, "SC-$1-$2");
   return { name: fold(m[1]!).replace(/ /g, "_"), args: rest ? rest.split(/\s+/) : [], rest };
 }
 

@@ -438,14 +438,18 @@ type TransferTarget =
   | { kind: "refused"; why: string }
   | { kind: "ok"; label: string; role: string; assignee: string; route: "wan" | "mcu" | null };
 
+const WAN_WORDS = new Set(["wan", "mang", "mangwan", "trucmang", "trucwan", "trucbanwan", "trucbanmang"]);
+const MCU_WORDS = new Set(["mcu", "kythuatmcu", "kythuat", "canbokythuat"]);
+
 /** Who `target` names: a desk role (`wan`, `mcu`) or one desk person (diacritics, case and spaces aside). */
 async function transferTarget(r: Repos, raw: string): Promise<TransferTarget> {
   const text = raw.trim().replace(/^@/, "");
   if (!text) return { kind: "none" };
   const key = fold(text).replace(/ /g, "");
-  if (key === "wan")
+  // «/chuyen SC-… mạng»: the network's duty, as people call it («mạng», «trực mạng», «mạng WAN»).
+  if (WAN_WORDS.has(key))
     return { kind: "ok", label: ROUTE_VI.wan, role: "wan-duty", assignee: "wan-duty", route: "wan" };
-  if (key === "mcu")
+  if (MCU_WORDS.has(key))
     return {
       kind: "ok",
       label: ROUTE_VI.mcu,
