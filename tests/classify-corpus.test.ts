@@ -56,6 +56,11 @@ const REPORTED_WRONG: Record<string, [string, FaultCategory][]> = {
     ["kiểm tra giúp: mất tiếng", "audio"],
     ["cho hỏi sao mất mạng WAN", "network"],
   ],
+  "«kết lối» (l for n) is the link, not a device's «lỗi»": [
+    ["bên em đang bị mất kết lối", "network"],
+    ["mat ket loi roi a", "network"],
+    ["camera bị lỗi", "equipment"],
+  ],
   "a question about procedures is other": [
     ["cho hỏi thủ tục đăng ký", "other"],
     ["cho hỏi đăng ký họp có ghi hình thì làm thế nào", "other"],

@@ -398,7 +398,12 @@ function normalize(text: string): string {
     .split(" ")
     .map((w) => ABBREVIATIONS[w] ?? repaired(w))
     .join(" ");
-  return ` ${words} `.replace(NOT_FAULT_WORDS, " ~ ").replace(HOURS, "$1 gio").trim();
+  // «mất kết lối», «mat ket loi» (l for n, as many speak): the link, not «lỗi» (a device's error).
+  return ` ${words} `
+    .replace(/ ket loi /g, " ket noi ")
+    .replace(NOT_FAULT_WORDS, " ~ ")
+    .replace(HOURS, "$1 gio")
+    .trim();
 }
 
 /**
