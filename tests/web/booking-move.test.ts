@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { registerBooking } from "../../src/app/booking/index.js";
+import { registerBooking, slotFromInput } from "../../src/app/booking/index.js";
 import { at, request } from "../helpers.js";
 import { login, post, webDesk } from "./support.js";
 
@@ -125,5 +125,34 @@ describe("moving a session from the web desk", () => {
     expect((await desk.store.read((r) => r.bookings.get(code)))?.request.start?.toISOString()).toBe(
       at("2026-12-10", "09:00").toISOString(),
     );
+  });
+});
+
+describe("a session across midnight", () => {
+  it("is moved with the form as it shows it: an end before the start is the next day's, up to 8 hours", async () => {
+    const { desk, app } = await webDesk({ now: () => NOW });
+    const code = await confirmed(desk, { start: at("2026-12-10", "22:00"), end: at("2026-12-11", "01:00") });
+    const tech = await login(app, "tech");
+    const page = await (await app.request(`/dat-lich/${code}`, { headers: { cookie: tech.cookie } })).text();
+    expect(page).toContain('name="den" type="time" required="" value="01:00"');
+    // One hour longer, as typed into the form it shows (it was «Giờ kết thúc 02:00 phải sau giờ bắt đầu 22:00»).
+    const res = await move(app, code, tech, { ngay: "2026-12-10", tu: "22:00", den: "02:00" });
+    expect(res.status).toBe(303);
+    const b = await desk.store.read((r) => r.bookings.get(code));
+    expect([b?.request.start?.toISOString(), b?.request.end?.toISOString()]).toEqual([
+      at("2026-12-10", "22:00").toISOString(),
+      at("2026-12-11", "02:00").toISOString(),
+    ]);
+  });
+
+  it("a slip of the hour («14:00 → 13:00», 23 hours) is still refused", () => {
+    expect(slotFromInput("2026-12-10", "14:00", "13:00", "Asia/Ho_Chi_Minh")).toEqual({
+      error: "Giờ kết thúc 13:00 phải sau giờ bắt đầu 14:00.",
+    });
+    expect(slotFromInput("2026-12-10", "20:00", "04:00", "Asia/Ho_Chi_Minh")).toEqual({
+      start: at("2026-12-10", "20:00"),
+      end: at("2026-12-11", "04:00"),
+    });
+    expect("error" in slotFromInput("2026-12-10", "20:00", "04:01", "Asia/Ho_Chi_Minh")).toBe(true);
   });
 });

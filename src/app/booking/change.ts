@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import { changeLineVi, decisionText, OUTCOME_VI, statusClauseVi } from "../../core/booking/messages.js";
 import type { Booking, BookingRequest, Decision } from "../../core/booking/types.js";
-import { formatRangeVi } from "../../core/calendar/zone.js";
+import { addDays, formatRangeVi } from "../../core/calendar/zone.js";
 import { wallClockInstant } from "../../core/text/vi-datetime.js";
 import { type Actor, type Desk, DeskError } from "../context.js";
 import { claimInbound, type InboundRef } from "./inbound.js";
@@ -248,6 +248,9 @@ export async function changeBooking(
   });
 }
 
+/** The longest session an end before its start is read as reaching into the next day. */
+const ACROSS_MIDNIGHT_MAX_MS = 8 * 3600_000;
+
 /**
  * A new time typed by a technician (the web desk's form, the CLI's options): a day «YYYY-MM-DD» and two clocks
  * «HH:MM», as instants in `zone`, or what is wrong with them in Vietnamese.
@@ -264,7 +267,13 @@ export function slotFromInput(
   const [f, t] = [clock(from), clock(to)];
   if (!f || !t) return { error: `Giờ «${f ? to : from}» không hợp lệ; hãy ghi dạng 14:30.` };
   const start = wallClockInstant(day, Number(f[1]), Number(f[2]), zone);
-  const end = wallClockInstant(day, Number(t[1]), Number(t[2]), zone);
+  let end = wallClockInstant(day, Number(t[1]), Number(t[2]), zone);
+  // «22:00 → 01:00»: a session across midnight ends the next day, as its own form shows it (it could not be moved
+  // at all). A slip such as «14:00 → 13:00» (23 hours) is still refused.
+  if (end <= start) {
+    const next = wallClockInstant(addDays(day, 1), Number(t[1]), Number(t[2]), zone);
+    if (next.getTime() - start.getTime() <= ACROSS_MIDNIGHT_MAX_MS) end = next;
+  }
   if (end <= start) return { error: `Giờ kết thúc ${to} phải sau giờ bắt đầu ${from}.` };
   return { start, end };
 }
