@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { dateVi } from "../../core/calendar/zone.js";
 import {
   CATEGORY_LABEL_VI,
   CHANNEL_VI,
@@ -10,7 +11,6 @@ import {
   type Sla,
 } from "../../core/report/compute.js";
 
-const day = (d: string) => DateTime.fromISO(d).toFormat("dd/MM/yyyy");
 const num = (x: number | null, d = 2) =>
   x === null ? "—" : x.toLocaleString("vi-VN", { maximumFractionDigits: d });
 const rate = (s: Sla) =>
@@ -26,7 +26,7 @@ export function reportSummary(report: Report, zone: string): string {
     report.filter.level ? `cấp ${LEVEL_VI[report.filter.level]}` : null,
   ].filter(Boolean);
   const lines = [
-    `BÁO CÁO SỬ DỤNG HỆ THỐNG HỘI NGHỊ TRUYỀN HÌNH (${report.period.label}): từ ${day(report.period.from)} đến ${day(report.period.to)}${scope.length ? `, ${scope.join(", ")}` : ", toàn mạng"}.`,
+    `BÁO CÁO SỬ DỤNG HỆ THỐNG HỘI NGHỊ TRUYỀN HÌNH (${report.period.label}): từ ${dateVi(report.period.from)} đến ${dateVi(report.period.to)}${scope.length ? `, ${scope.join(", ")}` : ", toàn mạng"}.`,
     `Lập lúc ${DateTime.fromISO(report.generatedAt, { zone }).toFormat("HH:mm dd/MM/yyyy")}.`,
     "",
     "Phiên họp",
@@ -57,7 +57,7 @@ export function reportSummary(report: Report, zone: string): string {
     `  Ngày bận nhất: ${
       report.mcu.busiestDays
         .slice(0, 3)
-        .map((d) => `${day(d.date)} (${d.sessions} phiên)`)
+        .map((d) => `${dateVi(d.date)} (${d.sessions} phiên)`)
         .join(", ") || "không có"
     }.`,
     "",

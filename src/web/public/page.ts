@@ -1,18 +1,15 @@
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { DateTime } from "luxon";
+import { dayVi } from "../../core/calendar/zone.js";
 import type { Agency, Endpoint } from "../../core/directory/types.js";
 import { SECRET_LABEL } from "./ics.js";
 import { agencySlug, type PublicSession } from "./schedule.js";
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-const WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"] as const;
-
-/** `Thứ Năm, 10/12/2026` */
-export function dayVi(d: DateTime): string {
-  return `${WEEKDAYS[d.weekday - 1]}, ${d.toFormat("dd/MM/yyyy")}`;
-}
+/** `Thứ Năm, 10/12/2026`: the desk's one way of writing a day (zone.ts). */
+const dayOf = (d: DateTime): string => dayVi(d.toISODate()!);
 
 export interface PageData {
   zone: string;
@@ -140,13 +137,13 @@ ${data.endpoints.map(
 </form>
 ${data.notice ? html`<p class="notice" role="alert">${data.notice}</p>` : ""}
 <section aria-labelledby="h-hom-nay">
-<h2 id="h-hom-nay">Hôm nay, ${dayVi(today)}</h2>
+<h2 id="h-hom-nay">Hôm nay, ${dayOf(today)}</h2>
 ${list(todays, data)}
 </section>
 <section aria-labelledby="h-tuan">
 <h2 id="h-tuan">Trong tuần (${weekStart.toFormat("dd/MM")} – ${weekEnd.toFormat("dd/MM/yyyy")})</h2>
 ${days.map(
-  (d) => html`<h3>${dayVi(d)}</h3>
+  (d) => html`<h3>${dayOf(d)}</h3>
 ${list(
   data.sessions.filter((s) => localDay(s) === d.toISODate()),
   data,
