@@ -1,7 +1,7 @@
 import { secrecyFields, secrecyOf } from "../core/booking/secret.js";
 import type { BookingRequest, Contact, RequiredField } from "../core/booking/types.js";
 import { REQUIRED_FIELDS } from "../core/booking/types.js";
-import { dateVi, dayVi, isoWeekday, localDateOf, localTimeOf } from "../core/calendar/zone.js";
+import { dateVi, dayVi, isoWeekday, localDateOf, localTimeOf, weekdayNameVi } from "../core/calendar/zone.js";
 import { type DirectoryMatcher, scanForm } from "../core/directory/matcher.js";
 import { withoutDisclaimer } from "../core/text/disclaimer.js";
 import { fold, nfc, normalizePhone } from "../core/text/fold.js";
@@ -528,16 +528,6 @@ function contactFromProse(text: string): string | null {
 }
 
 /** "đăng ký tổ chức hội nghị trực tuyến <title> vào hồi…": the words between the kind of meeting and its time. */
-const WEEKDAY_VI: Record<number, string> = {
-  1: "Thứ Hai",
-  2: "Thứ Ba",
-  3: "Thứ Tư",
-  4: "Thứ Năm",
-  5: "Thứ Sáu",
-  6: "Thứ Bảy",
-  7: "Chủ nhật",
-};
-
 /**
  * «6:00 PM», «2pm», «9:00 AM» in a mail written in English or half in English, as the 24-hour clock the reader
  * knows: «6:00 PM» was read as 06:00 and confirmed, «2pm» not at all.
@@ -1230,7 +1220,7 @@ function understandText(
   if (date?.weekday && isoWeekday(date.date) !== date.weekday) {
     const day = dateVi(date.date);
     warnings.push(
-      `thư ghi ${WEEKDAY_VI[date.weekday]} nhưng ngày ${day} là ${WEEKDAY_VI[isoWeekday(date.date)]}; lịch được xếp theo ngày ${day}, đề nghị kiểm tra lại.`,
+      `thư ghi ${weekdayNameVi(date.weekday)} nhưng ngày ${day} là ${weekdayNameVi(isoWeekday(date.date))}; lịch được xếp theo ngày ${day}, đề nghị kiểm tra lại.`,
     );
   }
   if (!date && !wrong && times[0]) {

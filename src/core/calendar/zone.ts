@@ -146,6 +146,11 @@ function utcDay(date: LocalDate): number {
   return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === date ? t : Number.NaN;
 }
 
+/** «Thứ Hai» … «Chủ nhật» for an ISO weekday (1 = Monday … 7 = Sunday), as a clerk writes it. */
+export function weekdayNameVi(isoDay: number): string | undefined {
+  return WEEKDAYS[isoDay - 1];
+}
+
 export function weekdayVi(date: LocalDate): string {
   const t = utcDay(date);
   if (Number.isNaN(t)) return WEEKDAYS[DateTime.fromISO(date).weekday - 1]!;
