@@ -620,6 +620,8 @@ export function decodeLeftoverWords(text: string): string {
  * reader for seconds, and a mail may have 15 MB.
  */
 export const MAX_BODY_CHARS = 20_000;
+/** The most of a subject the desk reads (and repeats in its answer's «Re: …»). */
+export const MAX_SUBJECT_CHARS = 1_000;
 
 /** What the desk needs of a parsed mail. */
 export function factsOf(mail: ParsedMail, raw: Buffer, own: OwnIdentity): MailFacts {
@@ -635,7 +637,8 @@ export function factsOf(mail: ParsedMail, raw: Buffer, own: OwnIdentity): MailFa
   );
   // Outlook sends both parts; a table is best read from the HTML, but whichever part yields the booking wins.
   const bodies = mail.html && (!plain || /<table/i.test(mail.html)) ? [html, plain] : [plain, html];
-  const subject = calmSpaces(nfc(decodeLeftoverWords(mail.subject ?? "")));
+  // A subject is a line: one of half a megabyte took as long to understand as a body of that length.
+  const subject = calmSpaces(nfc(decodeLeftoverWords(mail.subject ?? ""))).slice(0, MAX_SUBJECT_CHARS);
   const reply =
     !FORWARD_SUBJECT.test(subject) &&
     (REPLY_SUBJECT.test(subject) || Boolean(mail.inReplyTo) || listOf(mail.references).length > 0);

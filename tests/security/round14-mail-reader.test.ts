@@ -96,3 +96,19 @@ describe("a very long body is read up to a bound, and its clerk is told so", () 
     expect(took).toBeLessThan(5000);
   }, 30_000);
 });
+
+describe("a subject is read up to a bound", () => {
+  it("half a megabyte of subject is read as its first 1 000 characters, and the answer repeats no more", async () => {
+    const desk = await makeDesk();
+    const subject = `Đăng ký họp 9h00 ngày 10/12/2026 ${"họp tiếp ".repeat(60_000)}`;
+    const out = await mailDeskOf(desk).handle(
+      mail({ id: "subject@hanoi.gov.vn", body: "Điểm cầu: UBND phường Ngọc Hà", subject, date: CLERK_DATE }),
+      CLERK_NOW,
+    );
+    expect(out.kind).toBe("registered");
+    const [answer] = (await desk.store.read((r) => r.outbox.list())).filter((m) => m.channel === "mail");
+    const thread = answer!.payload.thread as { subject: string };
+    expect(thread.subject.startsWith("Đăng ký họp 9h00 ngày 10/12/2026")).toBe(true);
+    expect(thread.subject.length).toBeLessThanOrEqual(1_000);
+  }, 60_000);
+});
