@@ -27,7 +27,7 @@ import {
   checkAuthenticity,
   type DnsResolver,
 } from "../mail/authenticity.js";
-import { type MailFacts, type OwnIdentity, readMail } from "../mail/extract.js";
+import { MAX_BODY_CHARS, type MailFacts, type OwnIdentity, readMail } from "../mail/extract.js";
 import { readHead } from "../mail/head.js";
 import { MailReader } from "../mail/parse-file.js";
 import type { ReadAhead } from "../mail/read-pool.js";
@@ -631,6 +631,10 @@ export class MailDesk {
     if (parsed.missing.length && facts.attachments)
       parsed.warnings.push(
         "thư có tệp đính kèm, nhưng hệ thống chỉ đọc nội dung thư, không đọc tệp đính kèm; đề nghị ghi các thông tin còn thiếu ngay trong nội dung thư trả lời.",
+      );
+    if (facts.cut)
+      parsed.warnings.push(
+        `thư dài hơn ${MAX_BODY_CHARS.toLocaleString("vi-VN")} ký tự nên hệ thống chỉ đọc phần đầu của thư; nếu còn thông tin đăng ký ở phần sau, đề nghị trả lời thư này ghi ngắn gọn các thông tin đó.`,
       );
     const request = toBookingRequest(parsed, from, now);
     const { zone } = this.desk.reg;

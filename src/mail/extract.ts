@@ -24,6 +24,8 @@ export interface MailFacts {
   signature: string;
   /** Files attached to the mail (not the pictures of an HTML body): the desk reads none of them. */
   attachments: number;
+  /** A body longer than MAX_BODY_CHARS: only its first MAX_BODY_CHARS characters were read. */
+  cut?: boolean;
   /** Non-null when the mail was sent by a machine and must never be answered. */
   autoReason: string | null;
   /**
@@ -411,7 +413,7 @@ export function cleanBody(body: string, ctx: BodyContext = {}): string {
 
 /** `cleanBody` first; then, for a forward, the forwarder's own note, in case the booking is there instead. */
 export function bodyCandidates(body: string, ctx: BodyContext = {}): string[] {
-  const text = nfc(body).replace(/\r\n?/g, "\n");
+  const text = calmSpaces(nfc(body).replace(/\r\n?/g, "\n"));
   const explicit = firstMatch(text, FORWARD_EXPLICIT);
   const earlier = firstMatch(text, EARLIER_MAIL);
   const quote = firstMatch(text, QUOTE_HEAD);
@@ -427,11 +429,22 @@ export function bodyCandidates(body: string, ctx: BodyContext = {}): string[] {
 }
 
 /**
+ * A text's runs of blank space cut short: three or more spaces (tabs, no-break spaces) become two, which still
+ * part a letter head's columns; more than one blank line becomes one. The understanding's patterns try each way
+ * to split a run between their `\s+` and `\s*`: a mail of 1 000 spaces after «họp» held the reader for minutes,
+ * and any outsider could send one in an agency's name (it is read before its authenticity is checked), so that
+ * no later mail was read at all.
+ */
+export function calmSpaces(text: string): string {
+  return text.replace(/[^\S\n]{3,}/g, "  ").replace(/\n(?:[^\S\n]*\n){2,}/g, "\n\n");
+}
+
+/**
  * The signature under the text a person wrote (not a forward's, not a quote's): a clerk's name and phone often
  * stand only there. A few short lines; the understanding reads a contact from it and nothing else.
  */
 export function signatureOf(body: string): string {
-  const text = cutAt(nfc(body).replace(/\r\n?/g, "\n"), QUOTE_HEAD);
+  const text = cutAt(calmSpaces(nfc(body).replace(/\r\n?/g, "\n")), QUOTE_HEAD);
   if (firstMatch(text, FORWARD_EXPLICIT) || firstMatch(text, EARLIER_MAIL)) return "";
   const unquoted = text
     .split("\n")
@@ -601,14 +614,31 @@ export function decodeLeftoverWords(text: string): string {
   return decoded.replace(/\s{2,}/g, " ").trim();
 }
 
+/**
+ * The most of a body the desk reads (about ten pages; a registration, a Giấy mời forwarded whole, fit in a few
+ * thousand). Reading costs more than linear time in a body's length: 200 000 characters of «họp …» held the
+ * reader for seconds, and a mail may have 15 MB.
+ */
+export const MAX_BODY_CHARS = 20_000;
+/** The most of a subject the desk reads (and repeats in its answer's «Re: …»). */
+export const MAX_SUBJECT_CHARS = 1_000;
+
 /** What the desk needs of a parsed mail. */
 export function factsOf(mail: ParsedMail, raw: Buffer, own: OwnIdentity): MailFacts {
-  const html = mail.html ? htmlToText(mail.html) : null;
-  const plain =
-    mail.text != null && mail.html ? withoutImageMarks(mail.text, mail.html) : (mail.text ?? null);
+  let cut = false;
+  const head = (body: string | null) => {
+    if (body === null || body.length <= MAX_BODY_CHARS) return body;
+    cut = true;
+    return body.slice(0, MAX_BODY_CHARS);
+  };
+  const html = mail.html ? head(htmlToText(mail.html)) : null;
+  const plain = head(
+    mail.text != null && mail.html ? withoutImageMarks(mail.text, mail.html) : (mail.text ?? null),
+  );
   // Outlook sends both parts; a table is best read from the HTML, but whichever part yields the booking wins.
   const bodies = mail.html && (!plain || /<table/i.test(mail.html)) ? [html, plain] : [plain, html];
-  const subject = nfc(decodeLeftoverWords(mail.subject ?? ""));
+  // A subject is a line: one of half a megabyte took as long to understand as a body of that length.
+  const subject = calmSpaces(nfc(decodeLeftoverWords(mail.subject ?? ""))).slice(0, MAX_SUBJECT_CHARS);
   const reply =
     !FORWARD_SUBJECT.test(subject) &&
     (REPLY_SUBJECT.test(subject) || Boolean(mail.inReplyTo) || listOf(mail.references).length > 0);
@@ -628,6 +658,7 @@ export function factsOf(mail: ParsedMail, raw: Buffer, own: OwnIdentity): MailFa
     alternatives,
     signature: bodies[0] ? signatureOf(bodies[0]) : bodies[1] ? signatureOf(bodies[1]) : "",
     attachments: mail.attachments.filter((a) => !a.related && a.contentDisposition !== "inline").length,
+    ...(cut ? { cut } : {}),
     autoReason: autoReason(mail, own),
     auth: authFacts(mail),
     addressedToUs: addressedTo(mail, own),
