@@ -1,10 +1,14 @@
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { deflateRawSync } from "node:zlib";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
+import type { CliError } from "../src/app/cli/commands.js";
 import { DirectoryCsvError, readDirectoryCsv } from "../src/app/directory/csv.js";
 import { directoryToXlsx, readDirectoryXlsx } from "../src/app/directory/xlsx.js";
 import type { Directory } from "../src/core/directory/types.js";
-import { sampleDirectory } from "./helpers.js";
+import { sampleDirectory, tempDir } from "./helpers.js";
+import { cliOnSampleDesk } from "./support/cli-here.js";
 import { copySample, edit } from "./support/directory-csv.js";
 
 /** The problems the workbook reader names, one per line; none when it reads. */
@@ -212,5 +216,28 @@ describe("a CSV whose digits Excel changed", () => {
     const problems = await xlsxProblems(bytes, known);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^trang endpoints, dòng 2, cột vpn_token: giá trị ngắn hơn/);
+  });
+});
+
+describe("the CLI with a directory workbook", () => {
+  it("directory export TỆP.xlsx writes the workbook (operator-only, never over a file unasked); import reads it", async () => {
+    const { run, lines } = await cliOnSampleDesk();
+    const file = join(tempDir(), "danh-ba.xlsx");
+    expect(await run("directory", "export", file)).toBeNull();
+    expect(lines.at(-1)).toBe(`Đã xuất danh bạ ra sổ Excel ${file}.`);
+    expect(statSync(file).mode & 0o077).toBe(0);
+    expect(await readDirectoryXlsx(readFileSync(file))).toEqual(sampleDirectory);
+    expect(((await run("directory", "export", file)) as CliError).message).toContain("không ghi đè");
+    expect(await run("directory", "import", file)).toBeNull();
+    expect(lines.at(-1)).toMatch(/^Đã nhập \d+ cơ quan, \d+ điểm cầu, \d+ người/);
+  });
+
+  it("directory import of a broken workbook names the problem and imports nothing", async () => {
+    const { run } = await cliOnSampleDesk();
+    const file = join(tempDir(), "danh-ba.xlsx");
+    writeFileSync(file, "name,mailboxes\n");
+    const err = await run("directory", "import", file);
+    expect(err).toBeInstanceOf(DirectoryCsvError);
+    expect((err as Error).message).toContain("danh-ba.xlsx, dòng 0, cột -: tệp không phải sổ Excel .xlsx");
   });
 });
