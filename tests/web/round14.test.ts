@@ -101,3 +101,27 @@ describe("Danh bạ as an Excel workbook on the web desk", () => {
     );
   });
 });
+
+describe("a workbook picked in a CSV field", () => {
+  it("says it is a workbook and where it goes, not that the file is no UTF-8", async () => {
+    const { app } = await webDesk({ now: () => NOW });
+    const admin = await login(app, "admin");
+    const { bytes } = await exported(app, admin.cookie);
+    const form = new FormData();
+    const files = sampleCsvs();
+    form.append("agencies.csv", new File([new Uint8Array(bytes)], "danh-ba.xlsx"));
+    form.append("endpoints.csv", new File([files["endpoints.csv"]], "endpoints.csv"));
+    form.append("people.csv", new File([files["people.csv"]], "people.csv"));
+    const res = await app.request("/danh-ba/nhap", {
+      method: "POST",
+      body: form,
+      headers: { cookie: admin.cookie, "x-csrf-token": admin.csrf },
+    });
+    expect(res.status).toBe(422);
+    const html = await res.text();
+    expect(html).toContain(
+      "<td>agencies.csv</td><td>1</td><td>-</td><td>tệp là sổ Excel (.xlsx), không phải CSV: hãy nhập cả sổ bằng ô «Sổ Excel danh bạ»",
+    );
+    expect(html).not.toContain("không phải UTF-8");
+  });
+});

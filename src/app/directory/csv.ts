@@ -107,6 +107,17 @@ const SAVE_AS_UTF8 =
  * import would store consistently garbled.
  */
 function utf8Of(bytes: Buffer, file: string, problems: CsvProblem[]): string | null {
+  // Saved from Excel as a workbook and given the CSV's name (or picked in the CSV's field): its bytes are a zip.
+  if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50) {
+    problems.push({
+      file,
+      line: 1,
+      column: "-",
+      message:
+        "tệp là sổ Excel (.xlsx), không phải CSV: hãy nhập cả sổ bằng ô «Sổ Excel danh bạ» trên trang Danh bạ (hoặc lệnh «directory import TỆP.xlsx»), hoặc lưu lại từng trang dưới dạng «CSV UTF-8 (Comma delimited)».",
+    });
+    return null;
+  }
   const bom16 =
     bytes.length >= 2 &&
     ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
