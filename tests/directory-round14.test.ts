@@ -232,6 +232,18 @@ describe("the CLI with a directory workbook", () => {
     expect(lines.at(-1)).toMatch(/^Đã nhập \d+ cơ quan, \d+ điểm cầu, \d+ người/);
   });
 
+  it("directory check --directory TỆP.xlsx checks the workbook, as it checks a folder", async () => {
+    const { run, lines } = await cliOnSampleDesk();
+    const dir = structuredClone(sampleDirectory);
+    const commune = dir.endpoints.find((e) => e.level === "commune")!;
+    commune.control = true;
+    const file = join(tempDir(), "danh-ba.xlsx");
+    writeFileSync(file, await directoryToXlsx(dir));
+    expect(await run("directory", "check", "--directory", file, "--json")).toBeNull();
+    const found = JSON.parse(lines.at(-1)!) as { article: string; endpoints: string[] }[];
+    expect(found).toContainEqual(expect.objectContaining({ article: "10.1", endpoints: [commune.code] }));
+  });
+
   it("directory import of a broken workbook names the problem and imports nothing", async () => {
     const { run } = await cliOnSampleDesk();
     const file = join(tempDir(), "danh-ba.xlsx");

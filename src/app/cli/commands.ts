@@ -82,8 +82,8 @@ export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
                                        xuất danh bạ hiện có ra DIR theo cùng định dạng, hoặc ra sổ Excel
                                        TỆP.xlsx (ô dạng văn bản: giữ số 0 đầu của token VPN, mã tài khoản)
                                        (--force: ghi đè các tệp CSV, sổ Excel đã có)
-  directory check [--directory DIR] [--json]
-                                       liệt kê vi phạm Điều 7, 10, 19.3 (trong CSDL hoặc trong DIR)
+  directory check [--directory DIR|TỆP.xlsx] [--json]
+                                       liệt kê vi phạm Điều 7, 10, 19.3 (trong CSDL, trong DIR hoặc sổ Excel)
   booking list [--from NGÀY] [--to NGÀY] [--page N | --after MÃ] [--limit M] [--json]
                                        các lịch họp bắt đầu trong khoảng (NGÀY dạng YYYY-MM-DD), từng trang
                                        M lịch (mặc định 200); --json không chia trang nếu không ghi --page/--limit;
@@ -367,8 +367,13 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
     let noPeople = false;
     if (values.directory) {
       const folder = values.directory as string;
-      noPeople = existsSync(join(folder, "agencies.csv")) && !existsSync(join(folder, "people.csv"));
-      dirData = readDirectoryCsv(folder, { peopleOptional: true });
+      if (/\.xlsx$/i.test(folder)) {
+        const m = await import("../directory/xlsx.js");
+        dirData = await m.readDirectoryXlsx(readBounded(folder, m.MAX_XLSX_BYTES, m.XLSX_FILE));
+      } else {
+        noPeople = existsSync(join(folder, "agencies.csv")) && !existsSync(join(folder, "people.csv"));
+        dirData = readDirectoryCsv(folder, { peopleOptional: true });
+      }
     } else {
       const desk = await openDesk(config);
       try {
