@@ -244,6 +244,22 @@ describe("the CLI with a directory workbook", () => {
     expect(found).toContainEqual(expect.objectContaining({ article: "10.1", endpoints: [commune.code] }));
   });
 
+  it("directory import of one file that is no workbook (an old .xls, a lone CSV) says what it is", async () => {
+    const { run } = await cliOnSampleDesk();
+    const xls = join(tempDir(), "danh-ba.xls");
+    writeFileSync(xls, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]));
+    expect((await run("directory", "import", xls)) as Error).toHaveProperty(
+      "message",
+      expect.stringContaining("sổ Excel 97-2003 (.xls)"),
+    );
+    const csv = join(tempDir(), "agencies.csv");
+    writeFileSync(csv, "name,mailboxes,aliases\n");
+    expect((await run("directory", "check", "--directory", csv)) as Error).toHaveProperty(
+      "message",
+      expect.stringContaining("tệp không phải sổ Excel .xlsx"),
+    );
+  });
+
   it("directory import of a broken workbook names the problem and imports nothing", async () => {
     const { run } = await cliOnSampleDesk();
     const file = join(tempDir(), "danh-ba.xlsx");

@@ -277,7 +277,9 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
     if (!dir) throw new CliError(`Thiếu thư mục: npm run cli -- directory ${sub} DIR`, 2);
     const desk = await openDesk(config);
     try {
-      const xlsx = /\.xlsx$/i.test(dir);
+      // A file given to import is read as a workbook (an old .xls or a CSV is then named for what it is); a
+      // name ending in .xlsx is one to write on export.
+      const xlsx = /\.xlsx$/i.test(dir) || (sub === "import" && isFile(dir));
       if (sub === "import") {
         // The stored directory, against which a token Excel stripped of its leading zeros is recognised.
         const known = await desk.store.read((r) => r.directory.load());
@@ -367,7 +369,7 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
     let noPeople = false;
     if (values.directory) {
       const folder = values.directory as string;
-      if (/\.xlsx$/i.test(folder)) {
+      if (/\.xlsx$/i.test(folder) || isFile(folder)) {
         const m = await import("../directory/xlsx.js");
         dirData = await m.readDirectoryXlsx(readBounded(folder, m.MAX_XLSX_BYTES, m.XLSX_FILE));
       } else {
@@ -947,6 +949,10 @@ const WRITE_ERROR_VI: Record<string, string> = {
 };
 
 /** An export to files that already exist is refused, naming them, unless `--force`. */
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
+}
+
 /** A directory workbook's bytes; one larger than any directory is refused before it is read into memory. */
 function readBounded(file: string, max: number, name: string): Buffer {
   if (!existsSync(file) || statSync(file).isDirectory()) throw new CliError(`Không tìm thấy tệp «${file}».`);
