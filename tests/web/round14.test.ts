@@ -26,6 +26,8 @@ describe("Danh bạ as an Excel workbook on the web desk", () => {
     const page = await (await app.request("/danh-ba", { headers: { cookie: admin.cookie } })).text();
     expect(page).toContain('href="/danh-ba/xuat/danh-ba.xlsx"');
     expect(page).toContain('name="xlsx"');
+    // Why to prefer it, said where the operator chooses.
+    expect(page).toContain("Để sửa bằng Excel, nên dùng sổ Excel");
     const { res, bytes } = await exported(app, admin.cookie);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("spreadsheetml");

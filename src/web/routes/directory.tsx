@@ -184,6 +184,8 @@ async function DirectoryPage(p: { ctx: WebCtx; user: WebUser; flash: ReturnType<
             <a href={`/danh-ba/xuat/${XLSX_FILE}`} download={XLSX_FILE}>
               {XLSX_FILE}
             </a>
+            . Để sửa bằng Excel, nên dùng sổ Excel: Excel cài đặt tiếng Việt (dấu phân cách danh sách «;») có
+            thể mở tệp CSV thành một cột, và bỏ các chữ số 0 ở đầu token VPN khi mở CSV.
           </p>
           <ImportForm user={p.user} />
         </>
