@@ -38,7 +38,7 @@ import {
 } from "../booking/index.js";
 import { type Config, loadHolidayCalendar } from "../config.js";
 import { type Desk, DeskError } from "../desk.js";
-import { directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
+import { DirectoryCsvError, directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
 import { importDirectory, readDirectoryRoster } from "../directory/import.js";
 import { domainsVi, type OutsideMailbox } from "../directory/mailbox-changes.js";
 import { MailDesk, type MailOutcome, mailDeskOptions } from "../mail-desk.js";
@@ -73,14 +73,17 @@ export interface Io {
 
 export const USAGE = `Cách dùng: npm run cli -- <lệnh> [tùy chọn]
 
-  directory import DIR [--force] [--truc TỆP.csv]
+  directory import DIR|TỆP.xlsx [--force] [--truc TỆP.csv]
                                        nhập danh bạ từ DIR/agencies.csv, endpoints.csv, people.csv
+                                       hoặc từ sổ Excel TỆP.xlsx (ba trang agencies, endpoints, people)
                                        (và lịch trực DIR/duty.csv hoặc TỆP.csv nếu có, như «truc nhap»)
                                        (--force: nhập cả khi lịch họp sắp tới mất điểm cầu)
-  directory export DIR [--force]       xuất danh bạ hiện có ra DIR theo cùng định dạng
-                                       (--force: ghi đè các tệp CSV đã có trong DIR)
-  directory check [--directory DIR] [--json]
-                                       liệt kê vi phạm Điều 7, 10, 19.3 (trong CSDL hoặc trong DIR)
+  directory export DIR|TỆP.xlsx [--force]
+                                       xuất danh bạ hiện có ra DIR theo cùng định dạng, hoặc ra sổ Excel
+                                       TỆP.xlsx (ô dạng văn bản: giữ số 0 đầu của token VPN, mã tài khoản)
+                                       (--force: ghi đè các tệp CSV, sổ Excel đã có)
+  directory check [--directory DIR|TỆP.xlsx] [--json]
+                                       liệt kê vi phạm Điều 7, 10, 19.3 (trong CSDL, trong DIR hoặc sổ Excel)
   booking list [--from NGÀY] [--to NGÀY] [--page N | --after MÃ] [--limit M] [--json]
                                        các lịch họp bắt đầu trong khoảng (NGÀY dạng YYYY-MM-DD), từng trang
                                        M lịch (mặc định 200); --json không chia trang nếu không ghi --page/--limit;
@@ -274,8 +277,18 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
     if (!dir) throw new CliError(`Thiếu thư mục: npm run cli -- directory ${sub} DIR`, 2);
     const desk = await openDesk(config);
     try {
+      // A file given to import is read as a workbook (an old .xls or a CSV is then named for what it is); a
+      // name ending in .xlsx is one to write on export.
+      const xlsx = /\.xlsx$/i.test(dir) || (sub === "import" && isFile(dir));
       if (sub === "import") {
-        const parsed = readDirectoryCsv(dir);
+        // The stored directory, against which a token Excel stripped of its leading zeros is recognised.
+        const known = await desk.store.read((r) => r.directory.load());
+        // exceljs is loaded on demand, as for `report --xlsx`.
+        const parsed = xlsx
+          ? await import("../directory/xlsx.js").then((m) =>
+              m.readDirectoryXlsx(readBounded(dir, m.MAX_XLSX_BYTES, m.XLSX_FILE), { known }),
+            )
+          : readDirectoryCsv(dir, { known });
         // A duty roster comes along: DIR/duty.csv, or the file of --truc; a bad row imports nothing.
         const roster = readDirectoryRoster(dir, values.truc as string | undefined);
         if (roster?.errors.length)
@@ -323,6 +336,16 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
           );
       } else {
         const dirData = await desk.store.read((r) => r.directory.load());
+        if (xlsx) {
+          if (!values.force) refuseOverwrite([dir]);
+          const bytes = await (await import("../directory/xlsx.js")).directoryToXlsx(dirData);
+          await writing(dir, async () => {
+            writeFileSync(dir, bytes, { mode: 0o600 });
+            chmodSync(dir, 0o600);
+          });
+          io.out(`Đã xuất danh bạ ra sổ Excel ${dir}.`);
+          return;
+        }
         const files = Object.entries(directoryToCsv(dirData));
         // The CSVs in a folder are often the operator's edited copy, waiting for an import: never lost unasked.
         if (!values.force) refuseOverwrite(files.map(([file]) => join(dir, file)));
@@ -346,8 +369,13 @@ async function directoryCommand(config: Config, argv: string[], io: Io): Promise
     let noPeople = false;
     if (values.directory) {
       const folder = values.directory as string;
-      noPeople = existsSync(join(folder, "agencies.csv")) && !existsSync(join(folder, "people.csv"));
-      dirData = readDirectoryCsv(folder, { peopleOptional: true });
+      if (/\.xlsx$/i.test(folder) || isFile(folder)) {
+        const m = await import("../directory/xlsx.js");
+        dirData = await m.readDirectoryXlsx(readBounded(folder, m.MAX_XLSX_BYTES, m.XLSX_FILE));
+      } else {
+        noPeople = existsSync(join(folder, "agencies.csv")) && !existsSync(join(folder, "people.csv"));
+        dirData = readDirectoryCsv(folder, { peopleOptional: true });
+      }
     } else {
       const desk = await openDesk(config);
       try {
@@ -921,6 +949,25 @@ const WRITE_ERROR_VI: Record<string, string> = {
 };
 
 /** An export to files that already exist is refused, naming them, unless `--force`. */
+function isFile(path: string): boolean {
+  return existsSync(path) && statSync(path).isFile();
+}
+
+/** A directory workbook's bytes; one larger than any directory is refused before it is read into memory. */
+function readBounded(file: string, max: number, name: string): Buffer {
+  if (!existsSync(file) || statSync(file).isDirectory()) throw new CliError(`Không tìm thấy tệp «${file}».`);
+  if (statSync(file).size > max)
+    throw new DirectoryCsvError([
+      {
+        file: name,
+        line: 0,
+        column: "-",
+        message: `tệp quá lớn (tối đa ${max / 1024 / 1024} MB): đây không phải sổ danh bạ.`,
+      },
+    ]);
+  return readFileSync(file);
+}
+
 function refuseOverwrite(paths: string[]): void {
   // A folder under the name is not overwritten by anything: writing says so in its own words (EISDIR).
   const taken = paths.filter((p) => existsSync(p) && !statSync(p).isDirectory());

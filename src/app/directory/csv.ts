@@ -38,23 +38,23 @@ export function formatProblem(p: CsvProblem): string {
 }
 
 interface Sheet {
-  file: string;
+  name: SheetName;
   required: string[];
   optional: string[];
 }
 
 const AGENCIES: Sheet = {
-  file: "agencies.csv",
+  name: "agencies",
   required: ["name", "mailboxes", "aliases"],
   optional: ["kind", "approved_quota", "approval_ref", "notifies_for"],
 };
 const ENDPOINTS: Sheet = {
-  file: "endpoints.csv",
+  name: "endpoints",
   required: ["code", "name", "level", "agency", "aliases"],
   optional: ["control", "vpn_token", "dial"],
 };
 const PEOPLE: Sheet = {
-  file: "people.csv",
+  name: "people",
   required: ["name", "phone", "email", "endpoint", "role"],
   optional: ["telegram_id", "zalo_id"],
 };
@@ -107,6 +107,17 @@ const SAVE_AS_UTF8 =
  * import would store consistently garbled.
  */
 function utf8Of(bytes: Buffer, file: string, problems: CsvProblem[]): string | null {
+  // Saved from Excel as a workbook and given the CSV's name (or picked in the CSV's field): its bytes are a zip.
+  if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50) {
+    problems.push({
+      file,
+      line: 1,
+      column: "-",
+      message:
+        "tệp là sổ Excel (.xlsx), không phải CSV: hãy nhập cả sổ bằng ô «Sổ Excel danh bạ» trên trang Danh bạ (hoặc lệnh «directory import TỆP.xlsx»), hoặc lưu lại từng trang dưới dạng «CSV UTF-8 (Comma delimited)».",
+    });
+    return null;
+  }
   const bom16 =
     bytes.length >= 2 &&
     ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
@@ -135,39 +146,97 @@ function utf8Of(bytes: Buffer, file: string, problems: CsvProblem[]): string | n
 }
 
 /**
+ * One sheet as its source gives it: the header's cells, then (only asked for once the header is good, so a broken
+ * header is one problem, whatever the lines below look like) each non-empty row with its line number, or null
+ * when the rows cannot be read (the problem recorded).
+ */
+export interface RawTable {
+  header: string[];
+  rows(): { line: number; record: Record<string, string> }[] | null;
+}
+
+/** Where a directory's three sheets come from: a folder of CSV files, or one .xlsx workbook (xlsx.ts). */
+export interface SheetSource {
+  /** How problems and messages name the sheet `name` («agencies.csv», «trang agencies»). */
+  label(name: SheetName): string;
+  /** The sheet's table, or null when it is missing (a problem recorded unless `optional`) or unusable. */
+  table(name: SheetName, problems: CsvProblem[], optional: boolean): RawTable | null;
+}
+
+export type SheetName = "agencies" | "endpoints" | "people";
+
+/** The three CSV files of a folder, as `directory import DIR` reads them. */
+function csvFolder(dir: string): SheetSource {
+  const label = (name: SheetName) => `${name}.csv`;
+  return {
+    label,
+    table(name, problems, optional) {
+      const file = label(name);
+      const path = join(dir, file);
+      if (!existsSync(path)) {
+        if (!optional)
+          problems.push({ file, line: 0, column: "-", message: `không tìm thấy tệp trong thư mục ${dir}.` });
+        return null;
+      }
+      const text = utf8Of(readFileSync(path), file, problems);
+      if (text === null) return null;
+      const headerLine = text.split(/\r?\n/, 1)[0] ?? "";
+      const delimiter = detectDelimiter(headerLine);
+      let header: string[];
+      try {
+        header = (parse(headerLine, { delimiter, to_line: 1 }) as string[][])[0] ?? [];
+      } catch {
+        header = headerLine.split(delimiter);
+      }
+      return {
+        header,
+        rows() {
+          try {
+            const rows: { record: Record<string, string>; info: { lines: number } }[] = parse(text, {
+              delimiter,
+              columns: (h: string[]) => h.map((c) => c.trim()),
+              skip_empty_lines: true,
+              trim: true,
+              info: true,
+            });
+            return rows.map(({ record, info }) => ({ line: info.lines, record }));
+          } catch (err) {
+            const e = err as { lines?: number; message: string };
+            problems.push({
+              file,
+              line: e.lines ?? 0,
+              column: "-",
+              message: `không đọc được CSV (${e.message}).`,
+            });
+            return null;
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
  * Read one sheet. Returns null when the file or its header is unusable (the problem is recorded once, for
  * the column, not once per line); the caller then skips the checks that depend on it.
  */
-function readSheet(dir: string, sheet: Sheet, problems: CsvProblem[], optional = false): Record_[] | null {
-  const path = join(dir, sheet.file);
-  if (!existsSync(path)) {
-    if (optional) return null;
-    problems.push({
-      file: sheet.file,
-      line: 0,
-      column: "-",
-      message: `không tìm thấy tệp trong thư mục ${dir}.`,
-    });
-    return null;
-  }
-  const text = utf8Of(readFileSync(path), sheet.file, problems);
-  if (text === null) return null;
-  const headerLine = text.split(/\r?\n/, 1)[0] ?? "";
-  const delimiter = detectDelimiter(headerLine);
-  // The header first: a renamed or extra column is one problem, whatever the lines below look like.
-  let header: string[];
-  try {
-    header = ((parse(headerLine, { delimiter, to_line: 1 }) as string[][])[0] ?? []).map((c) => c.trim());
-  } catch {
-    header = headerLine.split(delimiter).map((c) => c.trim());
-  }
+function readSheet(
+  source: SheetSource,
+  sheet: Sheet,
+  problems: CsvProblem[],
+  optional = false,
+): Record_[] | null {
+  const file = source.label(sheet.name);
+  const table = source.table(sheet.name, problems, optional);
+  if (!table) return null;
+  const header = table.header.map((c) => c.trim());
   const missing = sheet.required.filter((c) => !header.includes(c));
   let unknown = header.filter((c) => !sheet.required.includes(c) && !sheet.optional.includes(c));
   for (const c of missing) {
     const renamed = renamedFrom(c, unknown, missing.length === 1 && unknown.length === 1);
     if (renamed) unknown = unknown.filter((u) => u !== renamed);
     problems.push({
-      file: sheet.file,
+      file,
       line: 1,
       column: c,
       message: renamed
@@ -177,36 +246,19 @@ function readSheet(dir: string, sheet: Sheet, problems: CsvProblem[], optional =
   }
   for (const c of unknown) {
     problems.push({
-      file: sheet.file,
+      file,
       line: 1,
       column: c,
       message: `cột không được hỗ trợ; các cột hợp lệ: ${[...sheet.required, ...sheet.optional].join(", ")}.`,
     });
   }
   if (missing.length || unknown.length) return null;
-  let rows: { record: Record<string, string>; info: { lines: number } }[];
-  try {
-    rows = parse(text, {
-      delimiter,
-      columns: (h: string[]) => h.map((c) => c.trim()),
-      skip_empty_lines: true,
-      trim: true,
-      info: true,
-    });
-  } catch (err) {
-    const e = err as { lines?: number; message: string };
-    problems.push({
-      file: sheet.file,
-      line: e.lines ?? 0,
-      column: "-",
-      message: `không đọc được CSV (${e.message}).`,
-    });
-    return null;
-  }
+  const rows = table.rows();
+  if (!rows) return null;
   // A leading apostrophe before what guardCell guards on export (= + - @ tab CR) is its guard: read it back off.
   const unguard = (v: string) => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v);
-  return rows.map(({ record, info }) => ({
-    line: info.lines,
+  return rows.map(({ record, line }) => ({
+    line,
     get: (col: string) => nfc(unguard(record[col] ?? "")),
   }));
 }
@@ -231,6 +283,22 @@ function yes(value: string): boolean | null {
 export interface ReadOptions {
   /** `directory check` reads a folder without `people.csv`: every endpoint then lacks its staff (Điều 19.3). */
   peopleOptional?: boolean;
+  /**
+   * The directory in the store, when there is one: a VPN token or dial string that is the stored one without its
+   * leading zeros is what Excel does to a digit-only cell of a CSV it opens, and is refused rather than imported.
+   */
+  known?: Directory;
+}
+
+/**
+ * Excel opens a CSV's digit-only cell as a number: «00123» becomes 123 and saves so, and a value of more than 15
+ * digits shows (and saves) as «1,23457E+15». Decidable only against what is known: the same endpoint's stored value.
+ */
+function excelMangled(value: string, stored: string | null | undefined): "zeros" | "scientific" | null {
+  if (SCIENTIFIC.test(value)) return "scientific";
+  if (stored && /^\d+$/.test(value) && /^0+\d/.test(stored) && stored.replace(/^0+/, "") === value)
+    return "zeros";
+  return null;
 }
 
 /**
@@ -240,15 +308,23 @@ export interface ReadOptions {
  * directory kept with the three documented columns still knows the city's chairs (Điều 7.1, 11.1).
  */
 export function readDirectoryCsv(dir: string, options: ReadOptions = {}): Directory {
+  return readDirectoryFrom(csvFolder(dir), options);
+}
+
+/**
+ * Read a directory's three sheets from `source` (a CSV folder, an .xlsx workbook) with every check of
+ * `readDirectoryCsv`; throws a DirectoryCsvError naming every problem, returns nothing half-read.
+ */
+export function readDirectoryFrom(source: SheetSource, options: ReadOptions = {}): Directory {
   const problems: CsvProblem[] = [];
   const at = (file: string, line: number, column: string, message: string) =>
     problems.push({ file, line, column, message });
 
   const agencies: Agency[] = [];
   const mailboxOwner = new Map<string, string>();
-  const agencyRows = readSheet(dir, AGENCIES, problems);
+  const agencyRows = readSheet(source, AGENCIES, problems);
   for (const r of agencyRows ?? []) {
-    const f = AGENCIES.file;
+    const f = source.label("agencies");
     const name = r.get("name");
     if (!name) at(f, r.line, "name", "tên cơ quan không được để trống.");
     else if (agencies.some((a) => a.name === name)) at(f, r.line, "name", `cơ quan «${name}» bị lặp.`);
@@ -295,18 +371,18 @@ export function readDirectoryCsv(dir: string, options: ReadOptions = {}): Direct
     const chair = r.get("notifies_for");
     if (chair && chair !== r.get("name") && !agencies.some((a) => a.name === chair))
       at(
-        AGENCIES.file,
+        source.label("agencies"),
         r.line,
         "notifies_for",
-        `không có cơ quan «${chair}» trong agencies.csv (ghi đúng cột name).`,
+        `không có cơ quan «${chair}» trong ${source.label("agencies")} (ghi đúng cột name).`,
       );
   }
 
   const agencyNames = new Set(agencies.map((a) => a.name));
   const endpoints: Endpoint[] = [];
-  const endpointRows = readSheet(dir, ENDPOINTS, problems);
+  const endpointRows = readSheet(source, ENDPOINTS, problems);
   for (const r of endpointRows ?? []) {
-    const f = ENDPOINTS.file;
+    const f = source.label("endpoints");
     const code = r.get("code").toUpperCase();
     if (!/^[A-Z0-9][A-Z0-9-]{1,31}$/.test(code)) {
       at(
@@ -325,10 +401,32 @@ export function readDirectoryCsv(dir: string, options: ReadOptions = {}): Direct
     const agency = r.get("agency");
     // With agencies.csv unreadable its problem is already reported once; no line repeats it.
     if (agencyRows && !agencyNames.has(agency))
-      at(f, r.line, "agency", `cơ quan «${agency}» không có trong agencies.csv.`);
+      at(f, r.line, "agency", `cơ quan «${agency}» không có trong ${source.label("agencies")}.`);
     const control = yes(r.get("control"));
     if (control === null)
       at(f, r.line, "control", `giá trị «${r.get("control")}» không hợp lệ (yes hoặc no).`);
+    const stored = options.known?.endpoints.find((e) => e.code === code);
+    for (const [col, value, was] of [
+      ["vpn_token", r.get("vpn_token"), stored?.vpnToken],
+      ["dial", r.get("dial"), stored?.dial],
+    ] as const) {
+      const mangled = excelMangled(value, was);
+      // The value itself is not repeated: a VPN token is a secret, and the message may be read over a shoulder.
+      if (mangled === "zeros")
+        at(
+          f,
+          r.line,
+          col,
+          `giá trị ngắn hơn giá trị đang lưu của điểm cầu ${code} đúng bằng các chữ số 0 ở đầu: có lẽ Excel đã bỏ chúng khi mở tệp CSV. Hãy định dạng cột ${col} là «Văn bản» (Text), nhập lại đủ rồi lưu (hoặc dùng sổ Excel danh-ba.xlsx xuất từ bàn kỹ thuật).`,
+        );
+      else if (mangled === "scientific")
+        at(
+          f,
+          r.line,
+          col,
+          `giá trị đã bị Excel đổi sang dạng số mũ, mất các chữ số cuối; hãy định dạng cột ${col} là «Văn bản» (Text), nhập lại đủ rồi lưu.`,
+        );
+    }
     endpoints.push({
       code,
       name,
@@ -344,8 +442,8 @@ export function readDirectoryCsv(dir: string, options: ReadOptions = {}): Direct
   const endpointCodes = new Set(endpoints.map((e) => e.code));
   const people: Person[] = [];
   const chatIds = new Map<string, number>();
-  for (const r of readSheet(dir, PEOPLE, problems, options.peopleOptional) ?? []) {
-    const f = PEOPLE.file;
+  for (const r of readSheet(source, PEOPLE, problems, options.peopleOptional) ?? []) {
+    const f = source.label("people");
     const name = r.get("name");
     if (!name) at(f, r.line, "name", "họ tên không được để trống.");
     const rawPhone = r.get("phone");
@@ -358,7 +456,7 @@ export function readDirectoryCsv(dir: string, options: ReadOptions = {}): Direct
     if (!ROLES.includes(role)) at(f, r.line, "role", `vai trò «${role}» không hợp lệ (${ROLES.join(", ")}).`);
     const endpoint = r.get("endpoint").toUpperCase() || null;
     if (endpoint && endpointRows && !endpointCodes.has(endpoint)) {
-      at(f, r.line, "endpoint", `điểm cầu ${endpoint} không có trong endpoints.csv.`);
+      at(f, r.line, "endpoint", `điểm cầu ${endpoint} không có trong ${source.label("endpoints")}.`);
     }
     if ((role === "leader" || role === "technician") && !endpoint) {
       at(
@@ -406,14 +504,15 @@ export function guardCell(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-/**
- * Write the directory back as the three CSV files, in the same format the import reads. Each starts with a
- * UTF-8 byte order mark: without it Excel reads the file as the ANSI code page and garbles every accent. Every
- * formula-like cell is guarded, for the CLI's export as for the web's.
- */
-export function directoryToCsv(dir: Directory): Record<string, string> {
-  const files = {
-    "agencies.csv": stringify(
+/** The directory's three sheets as the files carry them: the columns in order, then one row of text per entry. */
+export function directorySheets(dir: Directory): Record<SheetName, { columns: string[]; rows: string[][] }> {
+  const table = (sheet: Sheet, rows: Record<string, string | number>[]) => {
+    const columns = [...sheet.required, ...sheet.optional];
+    return { columns, rows: rows.map((r) => columns.map((c) => String(r[c] ?? ""))) };
+  };
+  return {
+    agencies: table(
+      AGENCIES,
       dir.agencies.map((a) => ({
         name: a.name,
         mailboxes: a.mailboxes.join("|"),
@@ -423,9 +522,9 @@ export function directoryToCsv(dir: Directory): Record<string, string> {
         approval_ref: a.approvalRef ?? "",
         notifies_for: a.notifiesFor ?? "",
       })),
-      { header: true, columns: [...AGENCIES.required, ...AGENCIES.optional], cast: { string: guardCell } },
     ),
-    "endpoints.csv": stringify(
+    endpoints: table(
+      ENDPOINTS,
       dir.endpoints.map((e) => ({
         code: e.code,
         name: e.name,
@@ -436,9 +535,9 @@ export function directoryToCsv(dir: Directory): Record<string, string> {
         vpn_token: e.vpnToken ?? "",
         dial: e.dial ?? "",
       })),
-      { header: true, columns: [...ENDPOINTS.required, ...ENDPOINTS.optional], cast: { string: guardCell } },
     ),
-    "people.csv": stringify(
+    people: table(
+      PEOPLE,
       dir.people.map((p) => ({
         name: p.name,
         phone: p.phone ?? "",
@@ -448,8 +547,20 @@ export function directoryToCsv(dir: Directory): Record<string, string> {
         telegram_id: p.telegramId ?? "",
         zalo_id: p.zaloId ?? "",
       })),
-      { header: true, columns: [...PEOPLE.required, ...PEOPLE.optional], cast: { string: guardCell } },
     ),
   };
-  return Object.fromEntries(Object.entries(files).map(([file, text]) => [file, `\uFEFF${text}`]));
+}
+
+/**
+ * Write the directory back as the three CSV files, in the same format the import reads. Each starts with a
+ * UTF-8 byte order mark: without it Excel reads the file as the ANSI code page and garbles every accent. Every
+ * formula-like cell is guarded, for the CLI's export as for the web's.
+ */
+export function directoryToCsv(dir: Directory): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(directorySheets(dir)).map(([name, { columns, rows }]) => [
+      `${name}.csv`,
+      `\uFEFF${stringify([columns, ...rows], { cast: { string: guardCell } })}`,
+    ]),
+  );
 }

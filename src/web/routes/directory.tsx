@@ -19,6 +19,7 @@ import {
   type OutsideMailbox,
   outsideMailboxes,
 } from "../../app/directory/mailbox-changes.js";
+import { directoryToXlsx, readDirectoryXlsx, XLSX_FILE } from "../../app/directory/xlsx.js";
 import { chairWarnings, checkDirectory, type Violation } from "../../core/directory/check.js";
 import { AGENCY_KIND_VI, type Directory, type Role } from "../../core/directory/types.js";
 import { deskLogins, offTheDesk } from "../auth/accounts.js";
@@ -117,6 +118,27 @@ function ImportForm(p: { user: WebUser }) {
         ))}
         <button type="submit">Kiểm tra và xem trước</button>
       </form>
+      <h3 id="nhap-xlsx">Hoặc nhập từ một sổ Excel (.xlsx)</h3>
+      <p class="meta">
+        Sổ có ba trang <code>agencies</code>, <code>endpoints</code>, <code>people</code> cùng các cột như ba
+        tệp CSV: tốt nhất là sửa sổ <a href={`/danh-ba/xuat/${XLSX_FILE}`}>{XLSX_FILE}</a> xuất từ đây (các ô
+        dạng văn bản giữ nguyên số 0 đầu của token VPN và mã tài khoản). Cùng các bước kiểm tra, xem trước và
+        xác nhận.
+      </p>
+      <form method="post" action="/danh-ba/nhap" enctype="multipart/form-data" aria-labelledby="nhap-xlsx">
+        <Csrf user={p.user} />
+        <div>
+          <label for="tep-xlsx">Sổ Excel danh bạ</label>
+          <input
+            id="tep-xlsx"
+            name="xlsx"
+            type="file"
+            accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            required
+          />
+        </div>
+        <button type="submit">Kiểm tra và xem trước</button>
+      </form>
     </section>
   );
 }
@@ -158,6 +180,12 @@ async function DirectoryPage(p: { ctx: WebCtx; user: WebUser; flash: ReturnType<
                 </a>{" "}
               </>
             ))}
+            — hoặc cả ba trong một sổ Excel:{" "}
+            <a href={`/danh-ba/xuat/${XLSX_FILE}`} download={XLSX_FILE}>
+              {XLSX_FILE}
+            </a>
+            . Để sửa bằng Excel, nên dùng sổ Excel: Excel cài đặt tiếng Việt (dấu phân cách danh sách «;») có
+            thể mở tệp CSV thành một cột, và bỏ các chữ số 0 ở đầu token VPN khi mở CSV.
           </p>
           <ImportForm user={p.user} />
         </>
@@ -275,7 +303,7 @@ function Problems(p: { problems: CsvProblem[] }) {
           {p.problems.map((x) => (
             <tr>
               <td>{x.file}</td>
-              <td>{String(x.line)}</td>
+              <td>{x.line ? String(x.line) : "-"}</td>
               <td>{x.column}</td>
               <td>{x.message}</td>
             </tr>
@@ -547,6 +575,12 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
   );
   app.get("/danh-ba/xuat/:file", admin, async (c) => {
     const file = c.req.param("file");
+    if (file === XLSX_FILE) {
+      const dir = await ctx.desk.store.read((r) => r.directory.load());
+      c.header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+      c.header("Content-Disposition", `attachment; filename="${file}"`);
+      return c.body(new Uint8Array(await directoryToXlsx(dir)));
+    }
     if (!(FILES as readonly string[]).includes(file)) return c.text(`Không có tệp «${file}».`, 404);
     const dir = await ctx.desk.store.read((r) => r.directory.load());
     c.header("Content-Type", "text/csv; charset=utf-8");
@@ -562,19 +596,30 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
     const folder = mkdtempSync(join(tmpdir(), "danh-ba-"));
     let dir: Directory | null = null;
     let problems: CsvProblem[] = [];
+    const workbook = body.xlsx;
     try {
-      for (const f of FILES) {
-        const part = body[f];
-        if (part instanceof File && part.size > 0)
-          writeFileSync(join(folder, f), Buffer.from(await part.arrayBuffer()));
+      if (workbook instanceof File && workbook.size > 0) {
+        // The same reading and checks as `npm run cli -- directory import TỆP.xlsx`.
+        dir = await readDirectoryXlsx(Buffer.from(await workbook.arrayBuffer()), { known: current });
+      } else {
+        for (const f of FILES) {
+          const part = body[f];
+          if (part instanceof File && part.size > 0)
+            writeFileSync(join(folder, f), Buffer.from(await part.arrayBuffer()));
+        }
+        // The same reading and checks as `npm run cli -- directory import DIR`.
+        dir = readDirectoryCsv(folder, { known: current });
       }
-      // The same reading and checks as `npm run cli -- directory import DIR`.
-      dir = readDirectoryCsv(folder);
     } catch (err) {
       if (!(err instanceof DirectoryCsvError)) throw err;
-      problems = err.problems.map((p) =>
-        p.line === 0 ? { ...p, message: "chưa chọn tệp này hoặc tệp rỗng." } : p,
-      );
+      problems =
+        workbook instanceof File && workbook.size > 0
+          ? err.problems
+          : err.problems.map((p) =>
+              p.line === 0 && FILES.some((f) => f === p.file)
+                ? { ...p, message: "chưa chọn tệp này hoặc tệp rỗng." }
+                : p,
+            );
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }
