@@ -33,6 +33,7 @@ import { MailReader } from "../mail/parse-file.js";
 import type { ReadAhead } from "../mail/read-pool.js";
 import type { MailThread } from "../mail/thread.js";
 import {
+  hostEndpointSaid,
   resolveParticipants,
   supportsSaid,
   toBookingRequest,
@@ -419,6 +420,7 @@ export class MailDesk {
         const read = this.patchFrom(facts, reader, snapshot, booking.request, agency.name, {
           needsContact: !contact?.name || !contact.phone,
           participants: booking.request.participants,
+          hostEndpoint: booking.hostEndpoint,
         });
         // «Dạ Sở xin chọn khung giờ 09:00–11:00 Thứ Sáu, 11/12» to a refused booking whose answer offered that slot:
         // the same request at the new time, registered anew and decided by the rules (it was told «đề nghị gửi đăng
@@ -950,7 +952,7 @@ export class MailDesk {
     snapshot: DirectorySnapshot,
     old: Pick<BookingRequest, "start" | "day" | "end">,
     agency: string,
-    opts: { needsContact: boolean; participants?: readonly string[] },
+    opts: { needsContact: boolean; participants?: readonly string[]; hostEndpoint?: string | null },
   ): BookingPatch {
     const oldStart = old.start;
     const text = facts.text;
@@ -1015,6 +1017,10 @@ export class MailDesk {
       else if (shift) patch.start = new Date(oldStart.getTime() + shift * 60_000);
     }
     const removed = removedParticipants(text, reader);
+    // «Đề nghị đổi điểm cầu chủ trì sang UBND phường Ngọc Hà»: the session's host moves there (it was added as a
+    // participant, the Sở's own endpoint still booked as the host).
+    const hostAt = hostMoveSaid(text, reader);
+    if (hostAt && hostAt !== opts.hostEndpoint) patch.hostEndpoint = hostAt;
     // «thêm điểm cầu X», and «bổ sung điểm cầu X» (an unknown X went unread: the clerk got no answer at all).
     // Not «thêm 30 phút»: a length is no endpoint.
     const ADD_WORD =
@@ -1055,6 +1061,7 @@ export class MailDesk {
       }
       const hostEndpoint = snapshot.hostEndpoint(agency);
       if (hostEndpoint) codes.delete(hostEndpoint);
+      if (hostAt) codes.delete(hostAt);
       for (const c of removed) codes.delete(c);
       if (codes.size || unresolved.length || !removed.length) patch.addParticipants = [...codes];
       if (unresolved.length) patch.unresolved = unresolved;
@@ -1312,6 +1319,7 @@ export function withoutNoOps(patch: BookingPatch, req: Booking["request"]): Book
   if (out.contact && out.contact.name === req.contact?.name && out.contact.phone === req.contact?.phone)
     delete out.contact;
   if (out.host !== undefined && out.host === req.host) delete out.host;
+  if (out.hostEndpoint !== undefined && out.hostEndpoint === req.hostEndpoint) delete out.hostEndpoint;
   for (const k of ["emergency", "recording", "cityHallRoom"] as const)
     if (out[k] !== undefined && out[k] === req[k]) delete out[k];
   if (out.secret !== undefined && out.secret === req.secret && !!out.secretUnsure === !!req.secretUnsure) {
@@ -1512,6 +1520,28 @@ function removedParticipants(text: string, reader: MailReader): string[] {
     for (const c of resolveParticipants(reader.matcher, list).codes) if (!out.includes(c)) out.push(c);
   }
   return out;
+}
+
+/**
+ * The endpoint a reply moves the session's host to: «đổi điểm cầu chủ trì sang UBND phường Ngọc Hà», «chuyển điểm
+ * cầu chính về Hội trường UBND phường Láng», «điểm cầu chủ trì là …», «chủ trì tại UBND phường Ngọc Hà», «điểm cầu
+ * chủ trì từ Sở … sang …». Null when it names none the directory knows.
+ */
+function hostMoveSaid(text: string, reader: MailReader): string | null {
+  const folded = foldKeepingIndex(text);
+  const m =
+    /\b(?:diem cau (?:chu tri|chinh)|chu tri (?=tai\b))(?:\s+(?:cua\s+)?(?:cuoc hop|phien hop|buoi hop))?(?:\s+(?:se|duoc))?(?:\s+(?:doi|chuyen|dat|thay doi|dieu chinh))?\s*(?:sang|thanh|la|tai|ve|o|den|:)?\s*/.exec(
+      folded,
+    );
+  if (!m) return null;
+  let from = m.index + m[0].length;
+  // «từ Sở Công Thương sang UBND phường Ngọc Hà»: the new one follows «sang».
+  const fromTo = /^tu\s[^\n;.]*?\s(?:sang|thanh|ve)\s+/.exec(folded.slice(from));
+  if (fromTo) from += fromTo[0].length;
+  const rest = folded.slice(from);
+  const stop = /[;\n]|\s(?:va|dong thoi|de nghi)\s|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)|,/.exec(rest);
+  const phrase = text.slice(from, from + (stop ? stop.index : rest.length));
+  return hostEndpointSaid(reader.matcher, phrase);
 }
 
 /** The clauses of a reply's own text (quotes and signature are already gone), each also folded. */
