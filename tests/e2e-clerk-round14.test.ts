@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/register.js";
-import { makeDesk, request } from "./helpers.js";
+import { at, makeDesk, request } from "./helpers.js";
 import {
   bookedInThread,
   CLERK_DATE,
@@ -133,5 +133,16 @@ describe("a registration naming its host endpoint", () => {
     const { booking, answer } = await sendAsClerk(form("Hội trường Khu liên cơ Võ Chí Công"));
     expect(booking!.hostEndpoint).toBe("SCT-01");
     expect(answer).toContain("không nhận ra điểm cầu chủ trì «Hội trường Khu liên cơ Võ Chí Công»");
+  });
+});
+
+describe("two days written «10–11/12»", () => {
+  it("«họp trực tuyến 2 ngày 10–11/12» books 10/12 and says the second day (it read 10/11/2012)", async () => {
+    const { booking, answer } = await sendAsClerk(
+      "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến từ 8h00 đến 17h00 trong 2 ngày 10–11/12 với UBND phường Láng, nội dung: tập huấn. Liên hệ Lâm Thị Ngọc 0983210456.",
+    );
+    expect(booking!.request.start).toEqual(at("2026-12-10", "08:00"));
+    expect(answer).toContain("Thời gian: 08:00–17:00 Thứ Năm, 10/12/2026.");
+    expect(answer).toContain("thư ghi nhiều ngày (10/12/2026, 11/12/2026)");
   });
 });
