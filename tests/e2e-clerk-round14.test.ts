@@ -146,3 +146,52 @@ describe("two days written «10–11/12»", () => {
     expect(answer).toContain("thư ghi nhiều ngày (10/12/2026, 11/12/2026)");
   });
 });
+
+describe("replies taking endpoints out and cancelling", () => {
+  const threeWards = () =>
+    bookedInThread(
+      "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Láng, UBND phường Ngọc Hà và UBND phường Ba Đình, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.",
+    );
+
+  it("«Đề nghị bớt đi 1 điểm cầu là phường Ba Đình» takes it out (the reply went unanswered)", async () => {
+    const { desk, reply, code, booking } = await threeWards();
+    expect(await reply("Đề nghị bớt đi 1 điểm cầu là phường Ba Đình")).toMatchObject({ kind: "changed" });
+    expect((await booking()).request.participants).not.toContain("CX-00004");
+    expect(await lastAnswer(desk, code)).toContain(
+      "Đã cập nhật theo thư: bớt điểm cầu Phường Ba Đình (CX-00004).",
+    );
+  });
+
+  it("«Xin bỏ bớt phường Ba Đình và phường Láng ạ» takes both out", async () => {
+    const { reply, booking } = await threeWards();
+    await reply("Xin bỏ bớt phường Ba Đình và phường Láng ạ.");
+    expect((await booking()).request.participants).toEqual(["CX-00008"]);
+  });
+
+  for (const [said, why] of [
+    [
+      "Do lãnh đạo Sở bận công tác đột xuất, Sở Công Thương xin hủy lịch họp trên. Trân trọng.",
+      "lãnh đạo Sở bận công tác đột xuất",
+    ],
+    ["Xin hủy cuộc họp vì lý do thời tiết.", "thời tiết"],
+  ])
+    it(`«${said}» is cancelled with the clerk's reason said back (it said only «cơ quan đăng ký đề nghị hủy»)`, async () => {
+      const { desk, reply, code } = await threeWards();
+      expect(await reply(said!)).toMatchObject({ kind: "cancelled" });
+      expect(await lastAnswer(desk, code)).toContain(`Lý do: cơ quan đăng ký đề nghị hủy (${why}).`);
+    });
+
+  it("a cancellation giving no reason says the request alone", async () => {
+    const { desk, reply, code } = await threeWards();
+    await reply("Do đó Sở xin hủy lịch họp.");
+    expect(await lastAnswer(desk, code)).toContain("Lý do: cơ quan đăng ký đề nghị hủy.");
+  });
+
+  it("a secret session's reason stays out of the answer (Điều 5.2)", async () => {
+    const { desk, reply, code } = await bookedInThread(`Độ mật: Mật\n${LETTER}`);
+    await reply("Do lãnh đạo Sở bận tiếp đoàn công tác, xin hủy lịch họp.");
+    const answer = await lastAnswer(desk, code);
+    expect(answer).toContain("ĐÃ HỦY");
+    expect(answer).not.toContain("tiếp đoàn");
+  });
+});

@@ -410,7 +410,11 @@ export class MailDesk {
         // registered anew (it went unanswered, or with a time was told only «đề nghị gửi đăng ký mới»).
         const again = booking.status === "cancelled" && registersAgain(facts.text);
         if (isCancel(facts.text) && !again) {
-          const done = await cancelBooking(desk, code, actor, "cơ quan đăng ký đề nghị hủy", now, {
+          // «Do lãnh đạo Sở bận công tác đột xuất, Sở xin hủy lịch họp»: the clerk's reason is said back and posted
+          // (it was «cơ quan đăng ký đề nghị hủy» alone); a secret session's words stay out (cancelBooking).
+          const why = cancelReasonSaid(facts.text);
+          const reason = `cơ quan đăng ký đề nghị hủy${why ? ` (${why})` : ""}`;
+          const done = await cancelBooking(desk, code, actor, reason, now, {
             inbound,
             notify,
           });
@@ -1485,13 +1489,13 @@ function lengthenedBy(folded: string): number | null {
 }
 
 /**
- * «bớt (điểm cầu)», «bỏ/hủy/xóa/không mời/rút điểm cầu», «hủy lịch họp của điểm cầu»: the words that take endpoints
+ * «bớt (điểm cầu)», «bớt đi 1 điểm cầu là …», «bỏ/hủy/xóa/không mời/rút điểm cầu», «hủy lịch họp của điểm cầu»: the words that take endpoints
  * out of a session.
  */
 const REMOVE_MARKED =
-  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+(?:các\s+)?điểm cầu)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)(?:\s+(?:giúp|giùm|dùm|hộ))?\s+(?:các\s+)?điểm cầu|(?:bỏ|xóa|xoá|không mời)(?=\s+(?:(?:UBND|Ủy ban|Uỷ ban|phường|xã|thị trấn)(?!\p{L})|[PX]\.))|(?:hủy|huỷ)(?: bỏ)?\s+(?:lịch họp|lịch|cuộc họp|phiên họp|đăng ký)\s+(?:của|cho|tại|đối với)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
+  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+đi)?(?:\s+(?:\d{1,2}|một|hai|ba)(?=\s+điểm cầu))?(?:\s+(?:các\s+)?điểm cầu(?:\s+(?:là|gồm))?)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)(?:\s+(?:giúp|giùm|dùm|hộ))?\s+(?:các\s+)?điểm cầu|(?:bỏ|xóa|xoá|không mời)(?=\s+(?:(?:UBND|Ủy ban|Uỷ ban|phường|xã|thị trấn)(?!\p{L})|[PX]\.))|(?:hủy|huỷ)(?: bỏ)?\s+(?:lịch họp|lịch|cuộc họp|phiên họp|đăng ký)\s+(?:của|cho|tại|đối với)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
 const REMOVE_FOLDED =
-  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+(?:cac\s+)?diem cau)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)(?:\s+(?:giup|gium|dum|ho))?\s+(?:cac\s+)?diem cau|(?:(?<!toan )bo|xoa|khong moi)(?=\s+(?:(?:ubnd|uy ban|phuong|xa|thi tran)\b|[px]\.))|huy(?: bo)?\s+(?:lich hop|lich|cuoc hop|phien hop|dang ky)\s+(?:cua|cho|tai|doi voi)\s+(?:cac\s+)?diem cau)\b\s*/g;
+  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+di)?(?:\s+(?:\d{1,2}|mot|hai|ba)(?=\s+diem cau))?(?:\s+(?:cac\s+)?diem cau(?:\s+(?:la|gom))?)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)(?:\s+(?:giup|gium|dum|ho))?\s+(?:cac\s+)?diem cau|(?:(?<!toan )bo|xoa|khong moi)(?=\s+(?:(?:ubnd|uy ban|phuong|xa|thi tran)\b|[px]\.))|huy(?: bo)?\s+(?:lich hop|lich|cuoc hop|phien hop|dang ky)\s+(?:cua|cho|tai|doi voi)\s+(?:cac\s+)?diem cau)\b\s*/g;
 /** Where a list of endpoints to remove stops: the next request in the sentence, or the sentence's end. */
 const REMOVE_LIST_END =
   /[;\n]|\b(?:them|bo sung|dong thoi|cac diem cau khac|giu nguyen|nua)\b|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/;
@@ -1542,6 +1546,19 @@ function hostMoveSaid(text: string, reader: MailReader): string | null {
   const stop = /[;\n]|\s(?:va|dong thoi|de nghi)\s|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)|,/.exec(rest);
   const phrase = text.slice(from, from + (stop ? stop.index : rest.length));
   return hostEndpointSaid(reader.matcher, phrase);
+}
+
+/**
+ * Why a reply cancels its session, in its own words: «Do lãnh đạo Sở bận công tác đột xuất, …» → «lãnh đạo Sở bận
+ * công tác đột xuất», «… vì lý do thời tiết» → «thời tiết». Null when it gives none.
+ */
+export function cancelReasonSaid(text: string): string | null {
+  const m =
+    /(?<!\p{L})(?:do|vì|bởi vì|bởi|lý do(?:\s+là)?\s*:?)\s+(?:lý do\s+)?(?!(?:đó|vậy|này|đấy)(?!\p{L}))([^.;!?\n]{3,120}?)\s*(?=[,.;!?\n]|$|\s+(?:nên|xin|đề nghị|kính)(?!\p{L}))/iu.exec(
+      text,
+    );
+  const why = m?.[1]?.trim();
+  return why && why.length >= 3 ? why : null;
 }
 
 /** The clauses of a reply's own text (quotes and signature are already gone), each also folded. */
