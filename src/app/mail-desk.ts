@@ -1066,6 +1066,9 @@ export class MailDesk {
       const hostEndpoint = snapshot.hostEndpoint(agency);
       if (hostEndpoint) codes.delete(hostEndpoint);
       if (hostAt) codes.delete(hostAt);
+      // The endpoint hosting (one the clerk named), or the one a move of the host leaves («do hội trường phường
+      // Ngọc Hà đang sửa chữa»), is no participant either.
+      if (opts.hostEndpoint) codes.delete(opts.hostEndpoint);
       for (const c of removed) codes.delete(c);
       if (codes.size || unresolved.length || !removed.length) patch.addParticipants = [...codes];
       if (unresolved.length) patch.unresolved = unresolved;
@@ -1543,7 +1546,11 @@ function hostMoveSaid(text: string, reader: MailReader): string | null {
   const fromTo = /^tu\s[^\n;.]*?\s(?:sang|thanh|ve)\s+/.exec(folded.slice(from));
   if (fromTo) from += fromTo[0].length;
   const rest = folded.slice(from);
-  const stop = /[;\n]|\s(?:va|dong thoi|de nghi)\s|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)|,/.exec(rest);
+  // «… sang UBND phường Láng do hội trường phường Ngọc Hà đang sửa chữa»: the reason after it names no host.
+  const stop =
+    /[;\n]|\s(?:va|dong thoi|de nghi|do|vi|boi|de|nham|thay cho)\s|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)|,/.exec(
+      rest,
+    );
   const phrase = text.slice(from, from + (stop ? stop.index : rest.length));
   return hostEndpointSaid(reader.matcher, phrase);
 }

@@ -127,12 +127,13 @@ export function changeLineVi(
   const named = (codes: string[]) =>
     codes.map((c) => (opts.endpointName?.(c) ? `${opts.endpointName(c)} (${c})` : c)).join("; ");
   const added = req.participants.filter((c) => !old.participants.includes(c));
-  const removed = old.participants.filter((c) => !req.participants.includes(c));
+  const [hostBefore, hostNow] = [opts.hostEndpoint?.(old) ?? null, opts.hostEndpoint?.(req) ?? null];
+  // A participant become the host is no endpoint taken out: the host line says it.
+  const removed = old.participants.filter((c) => !req.participants.includes(c) && c !== hostNow);
   const others: string[] = [];
   if (added.length) others.push(`thêm điểm cầu ${named(added)}`);
   if (removed.length) others.push(`bớt điểm cầu ${named(removed)}`);
   if (req.host !== old.host) others.push(`cơ quan chủ trì: ${req.host ?? "(chưa rõ)"}`);
-  const [hostBefore, hostNow] = [opts.hostEndpoint?.(old) ?? null, opts.hostEndpoint?.(req) ?? null];
   if (hostNow && hostBefore !== hostNow)
     others.push(
       hostBefore
