@@ -55,6 +55,23 @@ describe("a reply moving the session's host endpoint", () => {
       expect(other.duplicate ? null : other.decision.outcome).toBe("confirmed");
     });
 
+  it("a participant become host is not said taken out, and the reason after the name adds no endpoint", async () => {
+    const { desk, reply, code, booking } = await bookedInThread(
+      "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Láng và UBND phường Giảng Võ, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.",
+    );
+    await reply(
+      "Đề nghị đổi điểm cầu chủ trì sang UBND phường Láng do hội trường phường Ngọc Hà đang sửa chữa.",
+    );
+    const after = await booking();
+    expect(after.hostEndpoint).toBe("CX-00199");
+    expect(after.request.participants).toEqual(["CX-00025"]);
+    const answer = await lastAnswer(desk, code);
+    expect(answer).toContain(
+      "Đã cập nhật theo thư: điểm cầu chủ trì từ Sở Công Thương (SCT-01) sang Phường Láng (CX-00199).",
+    );
+    expect(answer).toContain("Điểm cầu (2): Phường Láng (CX-00199); Phường Giảng Võ (CX-00025).");
+  });
+
   it("a host endpoint another session holds is refused by the rules; the booking keeps its host", async () => {
     const { desk, reply, code, booking } = await booked();
     const other = await otherSession(desk, ["CX-00008"]);

@@ -1032,7 +1032,9 @@ export class MailDesk {
     const add = new RegExp(`${ADD_WORD.source} (?:them )?(?:cac )?(?:diem cau )?(.+)$`, "m").exec(
       fold(text).replace(/ *\n */g, "\n"),
     );
-    if (add || parsed.participants.length || parsed.unresolved.length) {
+    // A reply moving the host names other places only to explain («do hội trường phường Ngọc Hà đang sửa chữa»): it
+    // adds an endpoint only with «thêm» or «bổ sung».
+    if (add || (!hostAt && (parsed.participants.length || parsed.unresolved.length))) {
       const codes = new Set(parsed.participants);
       const unresolved = [...parsed.unresolved];
       if (add) {
