@@ -33,6 +33,7 @@ import { MailReader } from "../mail/parse-file.js";
 import type { ReadAhead } from "../mail/read-pool.js";
 import type { MailThread } from "../mail/thread.js";
 import {
+  hostEndpointSaid,
   resolveParticipants,
   supportsSaid,
   toBookingRequest,
@@ -409,7 +410,11 @@ export class MailDesk {
         // registered anew (it went unanswered, or with a time was told only «đề nghị gửi đăng ký mới»).
         const again = booking.status === "cancelled" && registersAgain(facts.text);
         if (isCancel(facts.text) && !again) {
-          const done = await cancelBooking(desk, code, actor, "cơ quan đăng ký đề nghị hủy", now, {
+          // «Do lãnh đạo Sở bận công tác đột xuất, Sở xin hủy lịch họp»: the clerk's reason is said back and posted
+          // (it was «cơ quan đăng ký đề nghị hủy» alone); a secret session's words stay out (cancelBooking).
+          const why = cancelReasonSaid(facts.text);
+          const reason = `cơ quan đăng ký đề nghị hủy${why ? ` (${why})` : ""}`;
+          const done = await cancelBooking(desk, code, actor, reason, now, {
             inbound,
             notify,
           });
@@ -419,6 +424,7 @@ export class MailDesk {
         const read = this.patchFrom(facts, reader, snapshot, booking.request, agency.name, {
           needsContact: !contact?.name || !contact.phone,
           participants: booking.request.participants,
+          hostEndpoint: booking.hostEndpoint,
         });
         // «Dạ Sở xin chọn khung giờ 09:00–11:00 Thứ Sáu, 11/12» to a refused booking whose answer offered that slot:
         // the same request at the new time, registered anew and decided by the rules (it was told «đề nghị gửi đăng
@@ -954,7 +960,7 @@ export class MailDesk {
     snapshot: DirectorySnapshot,
     old: Pick<BookingRequest, "start" | "day" | "end">,
     agency: string,
-    opts: { needsContact: boolean; participants?: readonly string[] },
+    opts: { needsContact: boolean; participants?: readonly string[]; hostEndpoint?: string | null },
   ): BookingPatch {
     const oldStart = old.start;
     const text = facts.text;
@@ -1019,6 +1025,10 @@ export class MailDesk {
       else if (shift) patch.start = new Date(oldStart.getTime() + shift * 60_000);
     }
     const removed = removedParticipants(text, reader);
+    // «Đề nghị đổi điểm cầu chủ trì sang UBND phường Ngọc Hà»: the session's host moves there (it was added as a
+    // participant, the Sở's own endpoint still booked as the host).
+    const hostAt = hostMoveSaid(text, reader);
+    if (hostAt && hostAt !== opts.hostEndpoint) patch.hostEndpoint = hostAt;
     // «thêm điểm cầu X», and «bổ sung điểm cầu X» (an unknown X went unread: the clerk got no answer at all).
     // Not «thêm 30 phút»: a length is no endpoint.
     const ADD_WORD =
@@ -1026,7 +1036,9 @@ export class MailDesk {
     const add = new RegExp(`${ADD_WORD.source} (?:them )?(?:cac )?(?:diem cau )?(.+)$`, "m").exec(
       fold(text).replace(/ *\n */g, "\n"),
     );
-    if (add || parsed.participants.length || parsed.unresolved.length) {
+    // A reply moving the host names other places only to explain («do hội trường phường Ngọc Hà đang sửa chữa»): it
+    // adds an endpoint only with «thêm» or «bổ sung».
+    if (add || (!hostAt && (parsed.participants.length || parsed.unresolved.length))) {
       const codes = new Set(parsed.participants);
       const unresolved = [...parsed.unresolved];
       if (add) {
@@ -1059,6 +1071,10 @@ export class MailDesk {
       }
       const hostEndpoint = snapshot.hostEndpoint(agency);
       if (hostEndpoint) codes.delete(hostEndpoint);
+      if (hostAt) codes.delete(hostAt);
+      // The endpoint hosting (one the clerk named), or the one a move of the host leaves («do hội trường phường
+      // Ngọc Hà đang sửa chữa»), is no participant either.
+      if (opts.hostEndpoint) codes.delete(opts.hostEndpoint);
       for (const c of removed) codes.delete(c);
       if (codes.size || unresolved.length || !removed.length) patch.addParticipants = [...codes];
       if (unresolved.length) patch.unresolved = unresolved;
@@ -1316,6 +1332,7 @@ export function withoutNoOps(patch: BookingPatch, req: Booking["request"]): Book
   if (out.contact && out.contact.name === req.contact?.name && out.contact.phone === req.contact?.phone)
     delete out.contact;
   if (out.host !== undefined && out.host === req.host) delete out.host;
+  if (out.hostEndpoint !== undefined && out.hostEndpoint === req.hostEndpoint) delete out.hostEndpoint;
   for (const k of ["emergency", "recording", "cityHallRoom"] as const)
     if (out[k] !== undefined && out[k] === req[k]) delete out[k];
   if (out.secret !== undefined && out.secret === req.secret && !!out.secretUnsure === !!req.secretUnsure) {
@@ -1481,13 +1498,13 @@ function lengthenedBy(folded: string): number | null {
 }
 
 /**
- * «bớt (điểm cầu)», «bỏ/hủy/xóa/không mời/rút điểm cầu», «hủy lịch họp của điểm cầu»: the words that take endpoints
+ * «bớt (điểm cầu)», «bớt đi 1 điểm cầu là …», «bỏ/hủy/xóa/không mời/rút điểm cầu», «hủy lịch họp của điểm cầu»: the words that take endpoints
  * out of a session.
  */
 const REMOVE_MARKED =
-  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+(?:các\s+)?điểm cầu)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)(?:\s+(?:giúp|giùm|dùm|hộ))?\s+(?:các\s+)?điểm cầu|(?:bỏ|xóa|xoá|không mời)(?=\s+(?:(?:UBND|Ủy ban|Uỷ ban|phường|xã|thị trấn)(?!\p{L})|[PX]\.))|(?:hủy|huỷ)(?: bỏ)?\s+(?:lịch họp|lịch|cuộc họp|phiên họp|đăng ký)\s+(?:của|cho|tại|đối với)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
+  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+đi)?(?:\s+(?:\d{1,2}|một|hai|ba)(?=\s+điểm cầu))?(?:\s+(?:các\s+)?điểm cầu(?:\s+(?:là|gồm))?)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)(?:\s+(?:giúp|giùm|dùm|hộ))?\s+(?:các\s+)?điểm cầu|(?:bỏ|xóa|xoá|không mời)(?=\s+(?:(?:UBND|Ủy ban|Uỷ ban|phường|xã|thị trấn)(?!\p{L})|[PX]\.))|(?:hủy|huỷ)(?: bỏ)?\s+(?:lịch họp|lịch|cuộc họp|phiên họp|đăng ký)\s+(?:của|cho|tại|đối với)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
 const REMOVE_FOLDED =
-  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+(?:cac\s+)?diem cau)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)(?:\s+(?:giup|gium|dum|ho))?\s+(?:cac\s+)?diem cau|(?:(?<!toan )bo|xoa|khong moi)(?=\s+(?:(?:ubnd|uy ban|phuong|xa|thi tran)\b|[px]\.))|huy(?: bo)?\s+(?:lich hop|lich|cuoc hop|phien hop|dang ky)\s+(?:cua|cho|tai|doi voi)\s+(?:cac\s+)?diem cau)\b\s*/g;
+  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+di)?(?:\s+(?:\d{1,2}|mot|hai|ba)(?=\s+diem cau))?(?:\s+(?:cac\s+)?diem cau(?:\s+(?:la|gom))?)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)(?:\s+(?:giup|gium|dum|ho))?\s+(?:cac\s+)?diem cau|(?:(?<!toan )bo|xoa|khong moi)(?=\s+(?:(?:ubnd|uy ban|phuong|xa|thi tran)\b|[px]\.))|huy(?: bo)?\s+(?:lich hop|lich|cuoc hop|phien hop|dang ky)\s+(?:cua|cho|tai|doi voi)\s+(?:cac\s+)?diem cau)\b\s*/g;
 /** Where a list of endpoints to remove stops: the next request in the sentence, or the sentence's end. */
 const REMOVE_LIST_END =
   /[;\n]|\b(?:them|bo sung|dong thoi|cac diem cau khac|giu nguyen|nua)\b|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/;
@@ -1516,6 +1533,45 @@ function removedParticipants(text: string, reader: MailReader): string[] {
     for (const c of resolveParticipants(reader.matcher, list).codes) if (!out.includes(c)) out.push(c);
   }
   return out;
+}
+
+/**
+ * The endpoint a reply moves the session's host to: «đổi điểm cầu chủ trì sang UBND phường Ngọc Hà», «chuyển điểm
+ * cầu chính về Hội trường UBND phường Láng», «điểm cầu chủ trì là …», «chủ trì tại UBND phường Ngọc Hà», «điểm cầu
+ * chủ trì từ Sở … sang …». Null when it names none the directory knows.
+ */
+function hostMoveSaid(text: string, reader: MailReader): string | null {
+  const folded = foldKeepingIndex(text);
+  const m =
+    /\b(?:diem cau (?:chu tri|chinh)|chu tri (?=tai\b))(?:\s+(?:cua\s+)?(?:cuoc hop|phien hop|buoi hop))?(?:\s+(?:se|duoc))?(?:\s+(?:doi|chuyen|dat|thay doi|dieu chinh))?\s*(?:sang|thanh|la|tai|ve|o|den|:)?\s*/.exec(
+      folded,
+    );
+  if (!m) return null;
+  let from = m.index + m[0].length;
+  // «từ Sở Công Thương sang UBND phường Ngọc Hà»: the new one follows «sang».
+  const fromTo = /^tu\s[^\n;.]*?\s(?:sang|thanh|ve)\s+/.exec(folded.slice(from));
+  if (fromTo) from += fromTo[0].length;
+  const rest = folded.slice(from);
+  // «… sang UBND phường Láng do hội trường phường Ngọc Hà đang sửa chữa»: the reason after it names no host.
+  const stop =
+    /[;\n]|\s(?:va|dong thoi|de nghi|do|vi|boi|de|nham|thay cho)\s|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)|,/.exec(
+      rest,
+    );
+  const phrase = text.slice(from, from + (stop ? stop.index : rest.length));
+  return hostEndpointSaid(reader.matcher, phrase);
+}
+
+/**
+ * Why a reply cancels its session, in its own words: «Do lãnh đạo Sở bận công tác đột xuất, …» → «lãnh đạo Sở bận
+ * công tác đột xuất», «… vì lý do thời tiết» → «thời tiết». Null when it gives none.
+ */
+export function cancelReasonSaid(text: string): string | null {
+  const m =
+    /(?<!\p{L})(?:do|vì|bởi vì|bởi|lý do(?:\s+là)?\s*:?)\s+(?:lý do\s+)?(?!(?:đó|vậy|này|đấy)(?!\p{L}))([^.;!?\n]{3,120}?)\s*(?=[,.;!?\n]|$|\s+(?:nên|xin|đề nghị|kính)(?!\p{L}))/iu.exec(
+      text,
+    );
+  const why = m?.[1]?.trim();
+  return why && why.length >= 3 ? why : null;
 }
 
 /** The clauses of a reply's own text (quotes and signature are already gone), each also folded. */

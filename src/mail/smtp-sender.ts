@@ -28,6 +28,8 @@ export interface CalendarData {
   start: string;
   end: string;
   summary: string;
+  /** Where the session is hosted (the host endpoint's name); never for a secret session (Điều 5.2). */
+  location?: string;
   /** When this version of the booking was decided (DTSTAMP); now when absent. */
   stamp?: string;
 }
@@ -88,6 +90,7 @@ export function invite(
     `DTSTART:${icsUtc(new Date(cal.start))}`,
     `DTEND:${icsUtc(new Date(cal.end))}`,
     `SUMMARY:${icsEscape(cal.summary, false)}`,
+    ...(cal.location ? [`LOCATION:${icsEscape(cal.location, false)}`] : []),
     `ORGANIZER;CN="${icsEscape(settings.fromName, true)}":mailto:${icsEscape(settings.from, false)}`,
     `STATUS:${cancel ? "CANCELLED" : "CONFIRMED"}`,
     "END:VEVENT",

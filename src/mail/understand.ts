@@ -22,6 +22,7 @@ import type { MailFacts } from "./extract.js";
 export type ParsedBooking = Pick<
   BookingRequest,
   | "host"
+  | "hostEndpoint"
   | "participants"
   | "unresolved"
   | "start"
@@ -43,7 +44,7 @@ export type ParsedBooking = Pick<
   suggestions: Record<string, string[]>;
 };
 
-type Field = "host" | "participants" | "time" | "title" | "contact" | "support";
+type Field = "host" | "hostAt" | "participants" | "time" | "title" | "contact" | "support";
 
 /** Labels seen before: every line of every mail asks, and forms repeat the same dozen labels. */
 const labelFields = new Map<string, Field | null>();
@@ -63,6 +64,8 @@ function fieldOfLabel(label: string): Field | null {
   // «ND:», «LH:», «TG:», «ĐC:»: the abbreviations clerks write for the labels (they were asked for again).
   const short = ({ nd: "title", lh: "contact", tg: "time", dc: "participants" } as const)[l.trim()];
   if (short) return short;
+  // «Điểm cầu chủ trì: Hội trường UBND phường Ngọc Hà»: where the host sits, not which agency hosts.
+  if (/diem cau (?:chu tri|chinh)\b/.test(l)) return "hostAt";
   if (/chu tri/.test(l)) return "host";
   if (/diem cau|thanh phan|don vi tham du/.test(l)) return "participants";
   if (/thoi gian|ngay gio|ngay hop/.test(l)) return "time";
@@ -160,6 +163,20 @@ function placeOfAttendees(phrase: string): string | null {
  */
 const POLITE_TAIL =
   /(?:\s+(?:ạ|nhé|nhe|nha|nhá|với|giúp(?:\s+(?:em|mình|chúng\s+tôi|chúng\s+em|ạ))?|em))*\s+(?:ạ|nhé|nhe|nha|nhá|với|giúp(?:\s+(?:em|mình|chúng\s+tôi|chúng\s+em))?)\s*[.!]*$/u;
+
+/**
+ * The one endpoint a phrase naming where the session is hosted names: «Hội trường UBND phường Ngọc Hà», «phòng họp
+ * trực tuyến của UBND phường Láng», «UBND phường Ngọc Hà». Null when it names none the directory knows.
+ */
+export function hostEndpointSaid(matcher: DirectoryMatcher, phrase: string): string | null {
+  const place = phrase
+    .replace(/^\s*(?:tại|tai|ở|o)\s+/i, "")
+    .replace(
+      /^\s*(?:hội trường|hoi truong|phòng họp|phong hop)(?:\s+(?:trực tuyến|truc tuyen|tầng \d+|tang \d+))?(?:\s+(?:của|cua|tại|tai))?\s+/i,
+      "",
+    );
+  return resolveParticipants(matcher, place).codes[0] ?? null;
+}
 
 export function resolveParticipants(matcher: DirectoryMatcher, field: string): ParticipantList {
   const out: ParticipantList = { codes: [], unresolved: [], suggestions: {} };
@@ -1094,8 +1111,10 @@ function understandText(
   const reference = facts.date ?? new Date();
   const warnings: string[] = [];
 
-  // Host: the labelled field, else the sender's agency, else the first agency the text names.
+  // Host: the labelled field, else the sender's agency, else the first agency the text names («Điểm cầu chủ trì:»
+  // names the agency too when the mail comes from no agency's mailbox).
   let host: string | null = fields.host ? ctx.matcher.agency(fields.host) : null;
+  if (!fields.host && fields.hostAt && !ctx.senderAgency) host = ctx.matcher.agency(fields.hostAt);
   if (fields.host && !host)
     warnings.push(`không nhận ra cơ quan chủ trì «${fields.host}» trong danh bạ; đề nghị kiểm tra lại.`);
   host ??= ctx.senderAgency ?? ctx.matcher.scanAgencies(text)[0] ?? null;
@@ -1141,6 +1160,20 @@ function understandText(
     participants.push(...found.codes);
     unresolved.push(...found.unresolved);
     Object.assign(suggestions, found.suggestions);
+  }
+
+  // «Điểm cầu chủ trì: Hội trường UBND phường Ngọc Hà» from Sở Công Thương: the session is hosted there, not at
+  // the Sở's own endpoint (the line was taken for an unknown host agency and the Sở's endpoint booked).
+  let hostEndpoint: string | null = null;
+  if (fields.hostAt) {
+    const at = hostEndpointSaid(ctx.matcher, fields.hostAt);
+    if (at && !hostEndpoints.has(at)) hostEndpoint = at;
+    else if (!at)
+      warnings.push(
+        `không nhận ra điểm cầu chủ trì «${fields.hostAt}» trong danh bạ; lịch họp ghi điểm cầu của cơ quan chủ trì, đề nghị kiểm tra lại.`,
+      );
+    if (hostEndpoint && participants.includes(hostEndpoint))
+      participants.splice(participants.indexOf(hostEndpoint), 1);
   }
 
   // «UBND quận Cầu Giấy» in a 2024 list: the unit is gone (its wards were merged and renamed), so no guess can
@@ -1386,6 +1419,7 @@ function understandText(
 
   const parsed: ParsedBooking = {
     host,
+    ...(hostEndpoint ? { hostEndpoint } : {}),
     participants,
     unresolved,
     start,
@@ -1416,6 +1450,7 @@ function understandText(
 export function toBookingRequest(p: ParsedBooking, sender: string, receivedAt: Date): BookingRequest {
   return {
     host: p.host,
+    ...(p.hostEndpoint ? { hostEndpoint: p.hostEndpoint } : {}),
     participants: p.participants,
     unresolved: p.unresolved,
     start: p.start,

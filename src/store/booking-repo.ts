@@ -296,6 +296,8 @@ function toBooking(row: Row, participants: string[]): Booking {
     updatedAt: row.updatedAt,
     request: {
       host: row.host,
+      // Only when a mail named one: the host agency's own endpoint is the directory's to say.
+      ...(row.hostEndpointSaid ? { hostEndpoint: row.hostEndpointSaid } : {}),
       participants,
       unresolved: row.unresolved,
       start: row.startAt,
@@ -328,6 +330,7 @@ function toRow(b: Booking): Row {
     status: b.status,
     host: r.host,
     hostEndpoint: b.hostEndpoint,
+    hostEndpointSaid: r.hostEndpoint ?? null,
     title: r.title,
     startAt: r.start,
     endAt: r.end,

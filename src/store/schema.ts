@@ -72,6 +72,8 @@ export const bookings = sqliteTable(
     status: text("status").notNull(),
     host: text("host"),
     hostEndpoint: text("host_endpoint"),
+    /** The host endpoint a mail named when it is not the host agency's own (BookingRequest.hostEndpoint). */
+    hostEndpointSaid: text("host_endpoint_said"),
     title: text("title"),
     startAt: instant("start_at"),
     endAt: instant("end_at"),

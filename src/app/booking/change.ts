@@ -1,4 +1,5 @@
 import { DateTime } from "luxon";
+import { hostEndpointOf } from "../../core/booking/decide.js";
 import { changeLineVi, decisionText, OUTCOME_VI, statusClauseVi } from "../../core/booking/messages.js";
 import type { Booking, BookingRequest, Decision } from "../../core/booking/types.js";
 import { addDays, formatRangeVi } from "../../core/calendar/zone.js";
@@ -21,6 +22,11 @@ export interface BookingPatch {
   title?: string;
   contact?: BookingRequest["contact"];
   host?: string;
+  /**
+   * The endpoint the session moves its host to («đổi điểm cầu chủ trì sang UBND phường Ngọc Hà»); the old one is
+   * freed. A new host agency without one hosts at its own.
+   */
+  hostEndpoint?: string;
   emergency?: boolean;
   recording?: boolean;
   cityHallRoom?: boolean;
@@ -39,6 +45,7 @@ const PATCH_FIELD_VI: Record<keyof BookingPatch, string> = {
   title: "nội dung",
   contact: "đầu mối liên hệ",
   host: "cơ quan chủ trì",
+  hostEndpoint: "điểm cầu chủ trì",
   emergency: "họp khẩn",
   recording: "ghi hình",
   cityHallRoom: "phòng họp UBND TP",
@@ -130,13 +137,19 @@ export async function changeBooking(
         `Không thể dời lịch họp ${code} sang thời gian đã qua (${formatRangeVi(start, end ?? start, desk.reg.zone)}); lịch cũ được giữ nguyên. Hãy kiểm tra lại ngày và giờ.`,
         "change-refused",
       );
+    // The host's endpoint a mail named stays while the host agency does; a new host agency hosts at its own.
+    const hostEndpoint =
+      patch.hostEndpoint ?? (patch.host && patch.host !== old.host ? undefined : old.hostEndpoint);
+    const { hostEndpoint: _, ...rest } = old;
     const req: BookingRequest = {
-      ...old,
+      ...rest,
+      ...(hostEndpoint ? { hostEndpoint } : {}),
       host: patch.host ?? old.host,
       start,
       end,
+      // The new host endpoint hosts: it is no longer one of the participants.
       participants: [...new Set([...old.participants, ...(patch.addParticipants ?? [])])].filter(
-        (c) => !patch.removeParticipants?.includes(c),
+        (c) => !patch.removeParticipants?.includes(c) && c !== patch.hostEndpoint,
       ),
       unresolved: patch.unresolved ?? (patch.addParticipants?.length ? [] : old.unresolved),
       title: patch.title ?? old.title,
@@ -168,7 +181,7 @@ export async function changeBooking(
     const changed: Booking = {
       ...b,
       request: req,
-      hostEndpoint: req.host ? directory.hostEndpoint(req.host) : null,
+      hostEndpoint: hostEndpointOf(req, directory),
       sequence: b.sequence + 1,
       updatedAt: now,
     };
@@ -228,7 +241,11 @@ export async function changeBooking(
     // A clerk's reply: its answer says what it changed, before the booking as it now stands.
     const byMail =
       actor.channel === "mail"
-        ? changeLineVi(old, req, { zone: desk.reg.zone, endpointName: directory.endpointName })
+        ? changeLineVi(old, req, {
+            zone: desk.reg.zone,
+            endpointName: directory.endpointName,
+            hostEndpoint: (q) => hostEndpointOf(q, directory),
+          })
         : undefined;
     const booking = await settle(desk, r, changed, decision, now, {
       kind: "booking-changed",

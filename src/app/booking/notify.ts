@@ -132,7 +132,11 @@ export async function notify(
       Object.assign(payload, await threadFor(r, b, opts.thread));
       const method =
         opts.calendar !== undefined ? opts.calendar : decision.outcome === "confirmed" ? "REQUEST" : null;
-      if (method) payload.calendar = calendarOf(b, method);
+      // The invite's LOCATION: where the session is hosted (a host endpoint the clerk named included).
+      const where = b.hostEndpoint
+        ? ((await r.directory.snapshot()).endpoint(b.hostEndpoint)?.name ?? b.hostEndpoint)
+        : null;
+      if (method) payload.calendar = calendarOf(b, method, where);
     }
     await r.outbox.post(
       {

@@ -1,5 +1,5 @@
 import { bookingCode } from "../../core/booking/code.js";
-import { withDefaultEnd } from "../../core/booking/decide.js";
+import { hostEndpointOf, withDefaultEnd } from "../../core/booking/decide.js";
 import type { Booking, BookingRequest, Decision } from "../../core/booking/types.js";
 import { localDateOf } from "../../core/calendar/zone.js";
 import type { Repos } from "../../store/store.js";
@@ -64,7 +64,7 @@ export async function registerBooking(
       code,
       status: "received",
       request: req,
-      hostEndpoint: req.host ? directory.hostEndpoint(req.host) : null,
+      hostEndpoint: hostEndpointOf(req, directory),
       priority: decision.priority,
       reasons: decision.reasons.map((x) => x.code),
       missing: decision.missing,

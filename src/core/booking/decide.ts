@@ -42,9 +42,17 @@ export function withDefaultEnd(req: BookingRequest, reg: Regulation): BookingReq
   return { ...req, end: new Date(req.start.getTime() + reg.defaultDurationMinutes * 60_000) };
 }
 
-/** The endpoints a session occupies: the host's own, then the participants, once each. */
+/** The endpoint that hosts the session: the one the request names, else the host agency's own. */
+export function hostEndpointOf(
+  req: Pick<BookingRequest, "host" | "hostEndpoint">,
+  directory: Pick<DecisionContext["directory"], "hostEndpoint">,
+): string | null {
+  return req.hostEndpoint ?? (req.host ? directory.hostEndpoint(req.host) : null);
+}
+
+/** The endpoints a session occupies: the host's (hostEndpointOf), then the participants, once each. */
 export function occupiedEndpoints(req: BookingRequest, ctx: Pick<DecisionContext, "directory">): string[] {
-  const host = req.host ? ctx.directory.hostEndpoint(req.host) : null;
+  const host = hostEndpointOf(req, ctx.directory);
   return [...new Set([...(host ? [host] : []), ...req.participants])];
 }
 

@@ -16,6 +16,8 @@ export interface InviteData {
   /** When this version of the booking was decided (DTSTAMP). */
   stamp: string;
   summary: string;
+  /** Where the session is hosted (the host endpoint's name); never for a secret session (Điều 5.2). */
+  location?: string;
 }
 
 /**
@@ -23,7 +25,11 @@ export interface InviteData {
  * the public ICS feeds both derive UID and SEQUENCE here, so a clerk who gets the mail and subscribes to the feed
  * sees one event, updated in place.
  */
-export function calendarOf(b: InviteSource, method: "REQUEST" | "CANCEL"): InviteData | undefined {
+export function calendarOf(
+  b: InviteSource,
+  method: "REQUEST" | "CANCEL",
+  location?: string | null,
+): InviteData | undefined {
   const { start, end, title, secret } = b.request;
   if (!start || !end) return undefined;
   return {
@@ -35,6 +41,7 @@ export function calendarOf(b: InviteSource, method: "REQUEST" | "CANCEL"): Invit
     stamp: b.updatedAt.toISOString(),
     // Điều 5.2: a secret session's invite names only the code.
     summary: secret || !title ? `Phiên họp trực tuyến ${b.code}` : `${title} (${b.code})`,
+    ...(location && !secret ? { location } : {}),
   };
 }
 

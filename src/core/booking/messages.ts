@@ -77,6 +77,12 @@ export function echoLines(req: BookingRequest, opts: AnswerOptions): string[] {
     const name = opts.endpointName?.(c);
     return name ? `${name} (${c})` : c;
   });
+  // A host endpoint the mail named (not the host agency's own) is said as such: the list alone does not tell.
+  const hostAt = req.hostEndpoint
+    ? [
+        `Điểm cầu chủ trì: ${opts.endpointName?.(req.hostEndpoint) ? `${opts.endpointName(req.hostEndpoint)} (${req.hostEndpoint})` : req.hostEndpoint}.`,
+      ]
+    : [];
   const unresolved = req.unresolved.slice(0, LISTED_UNKNOWN).map((u) => `«${u}» (chưa xác định)`);
   const more = req.unresolved.length - LISTED_UNKNOWN;
   if (more > 0) unresolved.push(`${more} tên khác chưa xác định`);
@@ -89,6 +95,7 @@ export function echoLines(req: BookingRequest, opts: AnswerOptions): string[] {
       : [];
   return [
     `Cơ quan chủ trì: ${req.host ?? "(chưa rõ)"}.`,
+    ...hostAt,
     `Điểm cầu (${named.length + req.unresolved.length}): ${all.length ? all.join("; ") : "(chưa có)"}.`,
     `Ghi hình: ${yesNo(req.recording)}. Phòng họp trực tuyến tại trụ sở UBND Thành phố: ${yesNo(req.cityHallRoom)}. Họp đột xuất, khẩn cấp: ${yesNo(req.emergency)}.`,
     ...contact,
@@ -104,7 +111,10 @@ export function echoLines(req: BookingRequest, opts: AnswerOptions): string[] {
 export function changeLineVi(
   old: BookingRequest,
   req: BookingRequest,
-  opts: Pick<AnswerOptions, "zone" | "endpointName">,
+  opts: Pick<AnswerOptions, "zone" | "endpointName"> & {
+    /** The endpoint hosting a request (hostEndpointOf); without it a change of host endpoint goes unsaid. */
+    hostEndpoint?: (req: BookingRequest) => string | null;
+  },
 ): string | undefined {
   const parts: string[] = [];
   const sameTime = old.start?.getTime() === req.start?.getTime() && old.end?.getTime() === req.end?.getTime();
@@ -117,11 +127,19 @@ export function changeLineVi(
   const named = (codes: string[]) =>
     codes.map((c) => (opts.endpointName?.(c) ? `${opts.endpointName(c)} (${c})` : c)).join("; ");
   const added = req.participants.filter((c) => !old.participants.includes(c));
-  const removed = old.participants.filter((c) => !req.participants.includes(c));
+  const [hostBefore, hostNow] = [opts.hostEndpoint?.(old) ?? null, opts.hostEndpoint?.(req) ?? null];
+  // A participant become the host is no endpoint taken out: the host line says it.
+  const removed = old.participants.filter((c) => !req.participants.includes(c) && c !== hostNow);
   const others: string[] = [];
   if (added.length) others.push(`thêm điểm cầu ${named(added)}`);
   if (removed.length) others.push(`bớt điểm cầu ${named(removed)}`);
   if (req.host !== old.host) others.push(`cơ quan chủ trì: ${req.host ?? "(chưa rõ)"}`);
+  if (hostNow && hostBefore !== hostNow)
+    others.push(
+      hostBefore
+        ? `điểm cầu chủ trì từ ${named([hostBefore])} sang ${named([hostNow])}`
+        : `điểm cầu chủ trì: ${named([hostNow])}`,
+    );
   if (req.title !== old.title && req.title) others.push(`nội dung: ${req.title}`);
   const c = req.contact;
   if ((c?.name ?? "") !== (old.contact?.name ?? "") || (c?.phone ?? "") !== (old.contact?.phone ?? ""))

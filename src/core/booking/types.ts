@@ -19,6 +19,12 @@ export interface Contact {
 export interface BookingRequest {
   /** Host agency name, as in the directory, or null when the request does not say. */
   host: string | null;
+  /**
+   * The endpoint the session is hosted at when a mail named one other than the host agency's own («Điểm cầu chủ
+   * trì: Hội trường UBND phường Ngọc Hà», «đổi điểm cầu chủ trì sang …»). Absent: the host agency's own
+   * (`hostEndpointOf`).
+   */
+  hostEndpoint?: string | null;
   /** Participant endpoint codes (known or not: the rules check them). */
   participants: string[];
   /** Participant phrases that matched no endpoint, kept for the answer. */

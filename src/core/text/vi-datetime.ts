@@ -407,6 +407,19 @@ function numberSaid(said: string): number | null {
  * Dates written with numbers that no calendar has («31/11», «30/02/2027»), as written and where. `findDates` skips
  * them (and reads a weekday before one as its next occurrence); the mail reader asks the clerk instead.
  */
+/**
+ * «10–11/12», «ngày 10-11/12»: two days of one month (DAY_LIST adds the first), not 10/11/2012. A two-digit «year»
+ * after a day and month joined by a dash, written after «/» or «.», is the month: the second day and that month.
+ */
+function dashedDays(m: RegExpMatchArray): { day: number; month: number; index: number } | null {
+  if (m[4]?.length !== 2 || (m[2] !== "-" && m[2] !== "–")) return null;
+  const head = /^\d{1,2}\s*[-–]\s*/.exec(m[0])!;
+  if (!/^\d{1,2}\s*[/.]/.test(m[0].slice(head[0].length))) return null;
+  const [day, month] = [Number(m[3]), Number(m[4])];
+  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  return { day, month, index: m.index! + head[0].length };
+}
+
 export function findInvalidDates(
   folded: string,
   reference: Date,
@@ -421,6 +434,8 @@ export function findInvalidDates(
     const month = Number(m[3]);
     if (month < 1 || month > 12 || day < 1 || day > 31) continue;
     if (m[2] !== "/" && m[2] !== "." && !m[4] && !DATE_CONTEXT.test(folded.slice(0, m.index))) continue;
+    // «10–11/12»: findDates reads the second day and month.
+    if (dashedDays(m)) continue;
     const year = fullYear(m[4], refYear, refDay, month, day);
     if (!validDate(year, month, day))
       out.push({
@@ -445,6 +460,11 @@ export function findDates(original: string, folded: string, reference: Date, zon
     if (month < 1 || month > 12 || day < 1 || day > 31) continue;
     // "8-10" is as likely a range of hours as a date: a dash makes a date only with a year or after "ngày"/a weekday.
     if (m[2] !== "/" && m[2] !== "." && !m[4] && !DATE_CONTEXT.test(folded.slice(0, m.index))) continue;
+    const days = dashedDays(m);
+    if (days) {
+      push(fullYear(undefined, refYear, refDay, days.month, days.day), days.month, days.day, days.index);
+      continue;
+    }
     push(fullYear(m[4], refYear, refDay, month, day), month, day, m.index);
   }
   // «các ngày 10 và 11/12/2026», «ngày 10, 11/12», «ngày 10-12/12»: the days before the last take its month and

@@ -1,0 +1,1 @@
+ALTER TABLE `bookings` ADD `host_endpoint_said` text;
