@@ -208,6 +208,23 @@ export function newIncidentNotice(
   return `Sự cố mới ${code} (${CATEGORY_VI[category]}) tại ${where}${by}.`;
 }
 
+/**
+ * A power fault said with the link down («mất điện và mất mạng luôn»): one incident, the MCU technician's (power
+ * first), and the WAN duty told so (no buttons: nothing of theirs to take yet). `linkAlsoMcuNote` ends the MCU
+ * technician's notice, `linkAlsoNotice` is the WAN duty's, `linkAlsoGroupText` what the group reads of it.
+ */
+export function linkAlsoMcuNote(): string {
+  return ` Điểm cầu báo kèm mất đường truyền: đã báo ${ROUTE_VI.wan} để biết; có điện lại mà đường truyền vẫn lỗi thì chuyển bằng /chuyen … wan.`;
+}
+
+export function linkAlsoNotice(code: string, place: string): string {
+  return `Để biết: sự cố ${code} (${CATEGORY_VI.power}) tại ${place} báo kèm mất đường truyền. ${ROUTE_VI.mcu} xử lý nguồn điện trước; có điện lại mà đường truyền vẫn lỗi thì sự cố sẽ được chuyển cho ${ROUTE_VI.wan}.`;
+}
+
+export function linkAlsoGroupText(code: string): string {
+  return `Sự cố ${code} (${CATEGORY_VI.power}) báo kèm mất đường truyền; ${ROUTE_VI.mcu} xử lý nguồn điện trước, đã báo ${ROUTE_VI.wan} để biết. ${privateDetailsHint(code)}`;
+}
+
 /** `place`: the place the report named, when it is not the reporter's own endpoint and may be said. */
 export function joinedText(joined: Incident, place: string | null = null): string {
   if (place)

@@ -1,6 +1,12 @@
 import { DateTime } from "luxon";
 import { offSessionDue } from "../../core/duty/roster.js";
-import { classify, type FaultCategory, routeOf, stillFailing } from "../../core/incident/classify.js";
+import {
+  alsoSaid,
+  classify,
+  type FaultCategory,
+  routeOf,
+  stillFailing,
+} from "../../core/incident/classify.js";
 import { namedPlace } from "../../core/incident/place.js";
 import { DEFAULT_STORM, type StormOptions } from "../../core/incident/storm.js";
 import { type Incident, incidentCode } from "../../core/incident/types.js";
@@ -16,6 +22,9 @@ import {
   deskGroupText,
   incidentButtons,
   joinedText,
+  linkAlsoGroupText,
+  linkAlsoMcuNote,
+  linkAlsoNotice,
   NO_ENDPOINT_TEXT,
   namedPlaceText,
   namedReportText,
@@ -264,6 +273,7 @@ export async function reportIncidentIn(
     ? namedReportText("opened", category, route, { code: endpoint, name })
     : openedText(code, category, route, where, secret);
   await tell(notice, { inWords: namedElsewhere, incident: code });
+  const linkToo = linkAlsoDown(incident);
   await deskNotice(
     r,
     route === "wan" ? "wan-duty" : "mcu-technician",
@@ -273,12 +283,13 @@ export async function reportIncidentIn(
       where,
       secret ? null : (actor.name ?? person.name),
       secret ? null : from,
-    ),
+    ) + (linkToo ? linkAlsoMcuNote() : ""),
     now,
     code,
     incidentButtons(code, route),
     { groupText: deskGroupText(incident, "new") },
   );
+  if (linkToo) await tellWanToo(r, incident, where, now);
   await armTimers(desk, r, incident, now, opts);
   return {
     ok: true,
@@ -290,6 +301,22 @@ export async function reportIncidentIn(
     major: null,
     inWords: namedElsewhere,
   };
+}
+
+/**
+ * «mất điện và mất mạng luôn»: the power comes first and the incident is the MCU technician's, but the WAN duty
+ * heard nothing of the link, and learnt of it only if the MCU technician thought to transfer it once the power was
+ * back. One incident still (one fault to fix first, one owner, one set of reminders): the WAN duty gets a notice to
+ * know, without buttons, and the incident is transferred (/chuyen … wan) when the link is still down after.
+ */
+function linkAlsoDown(inc: Incident): boolean {
+  return inc.route === "mcu" && alsoSaid(inc.text).includes("network");
+}
+
+async function tellWanToo(r: Repos, inc: Incident, where: string, now: Date) {
+  await deskNotice(r, "wan-duty", linkAlsoNotice(inc.code, where), now, inc.code, undefined, {
+    groupText: linkAlsoGroupText(inc.code),
+  });
 }
 
 /** The acknowledgement timers of a new incident: during its session soon, outside one later (urgent or not). */
@@ -539,6 +566,13 @@ async function strangerReport(
     incidentButtons(code, route),
     { groupText: deskGroupText(incident, "new") },
   );
+  if (linkAlsoDown(incident))
+    await tellWanToo(
+      r,
+      incident,
+      endpoint ? (named ?? reportPlace(endpoint, session)) : "điểm cầu chưa rõ",
+      now,
+    );
   return {
     ok: true,
     kind: "opened",

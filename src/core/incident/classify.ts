@@ -488,6 +488,20 @@ export function classify(text: string): FaultCategory {
   return found;
 }
 
+/**
+ * The faults a report says besides its primary class, by the phrases that say something is wrong (a thing named
+ * alone is none): «mất điện và mất mạng luôn» is power first, and the link («mất mạng») too. Empty for one fault.
+ */
+export function alsoSaid(text: string): FaultCategory[] {
+  const primary = classify(text);
+  if (primary === "other") return [];
+  const rest = ` ${normalize(text)} `;
+  const wrong = FINE.reduce((t, re) => t.replace(re, " | "), rest);
+  const all = new Set<Fault>();
+  faultIn(wrong !== rest && faultIn(wrong) !== "other" ? wrong : rest, true, all);
+  return PRIMARY_ORDER.filter((c) => c !== primary && all.has(c));
+}
+
 /** A message ending as a yes-or-no question: «… chưa ạ», «… không nhỉ», «… được chưa». */
 const ASKS = /\b(chua|khong|ko|chu)( (a|nhi|vay|ha|nhe|the|anh|chi|em|oi))* $/;
 
@@ -497,7 +511,7 @@ const isThing = (phrase: string) => THINGS.has(phrase);
  * The fault `said` names; with `faultsOnly`, only by phrases that say something is wrong (no thing named alone, no
  * lone weak word).
  */
-function faultIn(said: string, faultsOnly = false): FaultCategory {
+function faultIn(said: string, faultsOnly = false, all?: Set<Fault>): FaultCategory {
   let rest = said;
   const found = new Set<Fault>();
   const matched: string[] = [];
@@ -529,6 +543,7 @@ function faultIn(said: string, faultsOnly = false): FaultCategory {
   if (matched.some((p) => SOUND_LOST.includes(p)) && matched.some((p) => PICTURE_LOST.includes(p))) {
     found.add("network");
   }
+  if (all) for (const c of found) all.add(c);
   const primary = PRIMARY_ORDER.find((c) => found.has(c));
   // «cho hỏi về mạng WAN của sở»: a question that only names a thing, and says nothing is wrong with it.
   if (primary && !shaped && matched.every(isThing) && QUESTION.test(said) && !WRONG.test(said))

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
+import { handleChatEvent } from "../src/app/chat/conversation.js";
+import { alsoSaid, classify } from "../src/core/incident/classify.js";
+import { at, makeDesk, request } from "./helpers.js";
+import { chatOut, ev, tech } from "./security/chat-support.js";
+
+// Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 14).
+
+/** A desk with HTT-2026-0001 live at CX-00008 at 09:30 on 10/12/2026. */
+async function liveDesk(secret = false) {
+  const desk = await makeDesk();
+  await registerBooking(desk, request(secret ? { secret: true } : {}), { now: at("2026-12-07", "08:30") });
+  return { desk, now: at("2026-12-10", "09:30"), reporter: tech("CX-00008") };
+}
+
+const incidents = async (desk: Awaited<ReturnType<typeof makeDesk>>) =>
+  (await desk.store.read((r) => r.incidents.list())).sort((a, b) => a.code.localeCompare(b.code));
+const notices = async (desk: Awaited<ReturnType<typeof makeDesk>>) =>
+  (await chatOut(desk.store))
+    .filter((m) => m.channel === "desk")
+    .map((m) => ({
+      to: m.recipient,
+      text: String(m.payload.text),
+      group: String(m.payload.groupText),
+      buttons: Boolean(m.payload.buttons),
+    }));
+
+describe("power and the link down together", () => {
+  it("«mất điện và mất mạng luôn» is one MCU incident, and the WAN duty is told to know, without buttons", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(
+      desk,
+      ev(reporter.telegramId!, "mất điện và mất mạng luôn", { messageId: "1" }),
+      now,
+    );
+    expect(await incidents(desk)).toMatchObject([{ code: "SC-2026-0001", category: "power", route: "mcu" }]);
+    const sent = await notices(desk);
+    expect(sent.map((n) => [n.to, n.buttons])).toEqual([
+      ["mcu-technician", true],
+      ["wan-duty", false],
+    ]);
+    expect(sent[0]!.text).toContain("báo kèm mất đường truyền: đã báo Trực ban mạng WAN");
+    expect(sent[1]!.text).toBe(
+      "Để biết: sự cố SC-2026-0001 (nguồn điện) tại CX-00008, phiên HTT-2026-0001 báo kèm mất đường truyền. Kỹ thuật MCU xử lý nguồn điện trước; có điện lại mà đường truyền vẫn lỗi thì sự cố sẽ được chuyển cho Trực ban mạng WAN (Sở Khoa học và Công nghệ).",
+    );
+    expect(sent[1]!.group).not.toContain("CX-00008");
+    // Power alone, or the link said to work, tells the WAN duty nothing.
+    await handleChatEvent(desk, ev(tech("CX-00004").telegramId!, "mất điện rồi ạ", { messageId: "2" }), now);
+    expect((await notices(desk)).filter((n) => n.to === "wan-duty")).toHaveLength(1);
+    expect(alsoSaid("mat dien mat mang luon")).toEqual(["network"]);
+    expect(alsoSaid("bên em mất điện nên rớt mạng")).toEqual(["network"]);
+    expect(alsoSaid("mất điện, mạng vẫn ổn")).toEqual([]);
+    expect(alsoSaid("mất điện, đang gọi điện cho bên mạng")).toEqual([]);
+    expect(classify("mất điện và mất mạng luôn")).toBe("power");
+  });
+
+  it("in a secret session the WAN duty's notice names no endpoint (Điều 5.2)", async () => {
+    const { desk, now, reporter } = await liveDesk(true);
+    await handleChatEvent(
+      desk,
+      ev(reporter.telegramId!, "mat dien, mat mang luon a", { messageId: "1" }),
+      now,
+    );
+    const wan = (await notices(desk)).find((n) => n.to === "wan-duty")!;
+    expect(wan.text).toContain("một điểm cầu của phiên mật");
+    expect(wan.text).not.toContain("CX-00008");
+  });
+});
