@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { alsoSaid, classify } from "../src/core/incident/classify.js";
-import { at, makeDesk, request } from "./helpers.js";
+import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
 import { chatOut, ev, tech } from "./security/chat-support.js";
 
 // Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 14).
@@ -65,5 +65,66 @@ describe("power and the link down together", () => {
     const wan = (await notices(desk)).find((n) => n.to === "wan-duty")!;
     expect(wan.text).toContain("một điểm cầu của phiên mật");
     expect(wan.text).not.toContain("CX-00008");
+  });
+});
+
+describe("a storm's report edited into another fault", () => {
+  const communes = sampleDirectory.endpoints
+    .filter((e) => e.level === "commune" && tech(e.code)?.telegramId)
+    .map((e) => e.code)
+    .slice(0, 6);
+  const report = (i: number, text: string, after?: number) =>
+    ev(tech(communes[i]!).telegramId!, text, {
+      messageId: String(100 + i),
+      ...(after === undefined ? {} : { editedAfterSeconds: after }),
+    });
+  const reports = async (desk: Awaited<ReturnType<typeof makeDesk>>) =>
+    (await incidents(desk)).filter((i) => i.reporter !== "storm");
+
+  it("in a session's storm: the report stays in it with its new fault, no second incident, no desk notice", async () => {
+    const desk = await makeDesk();
+    await registerBooking(desk, request({ participants: communes }), { now: at("2026-12-07", "08:30") });
+    const now = at("2026-12-10", "09:30");
+    for (let i = 0; i < 6; i++) await handleChatEvent(desk, report(i, "mất tiếng"), now);
+    const storm = (await incidents(desk)).find((i) => i.reporter === "storm")!;
+    expect(storm.booking).toBe("HTT-2026-0001");
+    const before = (await chatOut(desk.store)).length;
+    // One reported before the storm formed (acknowledged by a reaction), one that joined it (by the storm message).
+    await handleChatEvent(desk, report(1, "mất mạng", 30), now);
+    await handleChatEvent(desk, report(5, "mất hình", 30), now);
+    const after = await reports(desk);
+    expect(after).toHaveLength(6);
+    expect(after.map((i) => [i.endpoint, i.category, i.major])).toEqual(
+      communes.map((c, i) => [c, i === 1 ? "network" : i === 5 ? "video" : "audio", storm.code]),
+    );
+    // Nothing in words in the group, nothing to a duty: the storm message says it.
+    expect((await chatOut(desk.store)).slice(before)).toEqual([]);
+    const text = (await desk.store.read((r) => r.incidents.get(storm.code)))!.text;
+    expect(text).toBe(
+      `Sự cố diện rộng ${storm.code}: 6 điểm cầu báo sự cố (mất tiếng, mất đường truyền, mất hình) trong một phiên họp; kỹ thuật MCU đang xử lý.`,
+    );
+  });
+
+  it("in a fault class's storm: the report leaves it and goes to its own duty, still one incident", async () => {
+    const desk = await makeDesk();
+    const now = at("2026-12-10", "14:00");
+    for (let i = 0; i < 6; i++) await handleChatEvent(desk, report(i, "mất tiếng"), now);
+    const storm = (await incidents(desk)).find((i) => i.reporter === "storm")!;
+    expect(storm.booking).toBeNull();
+    await handleChatEvent(desk, report(5, "mất mạng rồi", 40), now);
+    const after = await reports(desk);
+    expect(after).toHaveLength(6);
+    expect(after.find((i) => i.endpoint === communes[5])).toMatchObject({
+      category: "network",
+      route: "wan",
+      major: null,
+      status: "open",
+    });
+    expect((await desk.store.read((r) => r.incidents.get(storm.code)))!.text).toContain(
+      "5 điểm cầu báo mất tiếng",
+    );
+    const wan = (await notices(desk)).filter((n) => n.to === "wan-duty");
+    expect(wan).toHaveLength(1);
+    expect(wan[0]!.buttons).toBe(true);
   });
 });

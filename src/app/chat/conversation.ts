@@ -142,8 +142,16 @@ async function reportedIn(r: Repos, ev: ChatEvent, now: Date, opts: ChatDeskOpti
   ]
     .filter((m) => m.payload.messageId === ev.messageId && typeof m.payload.incident === "string")
     .sort((a, b) => a.id - b.id);
-  return (rows.at(-1)?.payload.incident as string | undefined) ?? null;
+  const said = rows.at(-1)?.payload.incident as string | undefined;
+  if (said) return said;
+  // A storm's report is acknowledged by the storm message, which names no message: its link is kept aside.
+  const kept = await r.meta.get(stormLinkKey(ev));
+  if (!kept) return null;
+  const link = JSON.parse(kept) as { incident: string; at: number };
+  return link.at >= since.getTime() ? link.incident : null;
 }
+
+const stormLinkKey = (ev: ChatEvent) => `chat-storm-report:${ev.platform}:${ev.chatId}:${ev.messageId}`;
 
 /** Acknowledge a report with a reaction on it; `text` is the reply in words, `short` its line in a merged reply. */
 async function acknowledge(
@@ -351,6 +359,8 @@ async function freeText(
   const corrected = opened
     ? await correctReportIn(desk, r, actorOf(ev, person), opened, { text: ev.text }, now, opts)
     : null;
+  // A storm's report corrected in the group is acknowledged by the storm message, restated, as the report was.
+  if (corrected?.kind === "storm" && ev.chatType === "group") return;
   if (corrected)
     return reply(r, ev, corrected.notice, now, undefined, {
       messageId: ev.messageId!,
@@ -389,6 +399,13 @@ async function freeText(
   );
   if (outcome.ok) {
     if (hint) await r.meta.set(registerHintKey(ev), String(now.getTime()));
+    // A report that opened its incident in a storm: nothing names it to its message, and an edit of it opened a
+    // second incident beside it; its edit finds it here.
+    if (outcome.major && outcome.kind === "opened" && ev.messageId && !edited)
+      await r.meta.set(
+        stormLinkKey(ev),
+        JSON.stringify({ incident: outcome.incident.code, at: now.getTime() }),
+      );
     if (edited && outcome.kind === "joined") return;
     if (apart && !outcome.major && !outcome.inWords) {
       // Said in words where the reaction cannot be: the same words for a secret session and an open one.

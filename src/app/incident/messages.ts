@@ -159,6 +159,16 @@ export function correctedText(from: FaultCategory, to: FaultCategory, route: Rou
   return `Đã sửa phản ánh theo tin nhắn đã chỉnh: sự cố (${CATEGORY_VI[to]}) thay cho (${CATEGORY_VI[from]}); đã chuyển ${ROUTE_VI[route]}.${away} Mã sự cố và diễn biến: nhắn riêng /suco cho bot.`;
 }
 
+/** The same, for a report that belongs to a storm (said in a private chat; the group reads the storm message). */
+export function correctedStormText(
+  from: FaultCategory,
+  to: FaultCategory,
+  major: string,
+  route: Route,
+): string {
+  return `Đã sửa phản ánh theo tin nhắn đã chỉnh: sự cố (${CATEGORY_VI[to]}) thay cho (${CATEGORY_VI[from]}), thuộc sự cố diện rộng ${major}; ${ROUTE_VI[route]} đang xử lý.`;
+}
+
 /** The same, when the first incident was already taken: both stay, the new fault is filed on its own. */
 export function correctedKeptText(from: FaultCategory, to: FaultCategory, route: Route): string {
   return `Đã tiếp nhận phản ánh đã sửa: sự cố (${CATEGORY_VI[to]}); đã chuyển ${ROUTE_VI[route]}. Sự cố (${CATEGORY_VI[from]}) báo lúc đầu đã có người nhận xử lý nên vẫn giữ; người xử lý sẽ kiểm tra lại. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.`;

@@ -18,6 +18,7 @@ import {
   correctedKeptNotice,
   correctedKeptText,
   correctedNotice,
+  correctedStormText,
   correctedText,
   deskGroupText,
   incidentButtons,
@@ -37,7 +38,7 @@ import {
   strangerOpenedText,
 } from "./messages.js";
 import { deskNotice, incidentPlace, liveBookingAt } from "./notify.js";
-import { joinStormIn, restateStormIn } from "./storm.js";
+import { joinStormIn, recountStormIn, restateStormIn } from "./storm.js";
 import { INCIDENT_JOB } from "./timers.js";
 
 export interface IncidentOptions {
@@ -340,8 +341,11 @@ async function armTimers(desk: Desk, r: Repos, inc: Incident, now: Date, opts: I
 }
 
 export type CorrectionOutcome = {
-  /** `rerouted`: the first incident now says the new fault; `kept`: it was taken, and a new one was filed. */
-  kind: "rerouted" | "kept";
+  /**
+   * `rerouted`: the first incident now says the new fault; `kept`: it was taken, and a new one was filed; `storm`:
+   * it belongs to a storm, whose message (restated) acknowledges the edit.
+   */
+  kind: "rerouted" | "kept" | "storm";
   /** The incident the edited message now stands for. */
   incident: Incident;
   /** What the reporter's chat is told. */
@@ -380,6 +384,11 @@ export async function correctReportIn(
   const place = await incidentPlace(r, prev);
   const event = { at: now, actor: actor.id, channel: actor.channel, action: "corrected" };
   const duty = (route: string) => (route === "wan" ? "wan-duty" : "mcu-technician");
+  if (prev.major) {
+    const storm = await r.incidents.get(prev.major);
+    if (storm && storm.status !== "resolved")
+      return correctStormReport(desk, r, prev, storm, category, input.text, event, place, now, opts);
+  }
   if (prev.status !== "open" || prev.assignee || prev.major) {
     const filed = await reportIncidentIn(desk, r, actor, input, now, opts);
     if (!filed.ok) return null;
@@ -420,6 +429,77 @@ export async function correctReportIn(
     kind: "rerouted",
     incident: next,
     notice: correctedText(prev.category, category, next.route, prev.route),
+  };
+}
+
+/**
+ * A report that joined a storm, edited into another fault: it stays one report, never a second incident beside it
+ * (a second one joined the storm again, or paged a duty, and the endpoint counted twice). A session's storm holds
+ * every fault of its session: the report stays in it with its new fault, and the storm message, restated with the
+ * new classes, acknowledges the edit as it did the report. A storm of one fault class across endpoints no longer
+ * holds it: the report leaves it (the storm message counts one endpoint less) and is filed as its new fault, in that
+ * fault's storm if one is open, else routed to its duty as a new incident.
+ */
+async function correctStormReport(
+  desk: Desk,
+  r: Repos,
+  prev: Incident,
+  storm: Incident,
+  category: Exclude<FaultCategory, "other">,
+  text: string,
+  event: { at: Date; actor: string; channel: string; action: string },
+  place: string,
+  now: Date,
+  opts: IncidentOptions,
+): Promise<CorrectionOutcome> {
+  if (storm.booking) {
+    const next: Incident = { ...prev, category, route: routeOf(category), text, updatedAt: now };
+    await r.incidents.save(next);
+    await r.incidents.addEvent(prev.code, { ...event, note: text });
+    await recountStormIn(r, storm, [prev.code], now);
+    return {
+      kind: "storm",
+      incident: next,
+      notice: correctedStormText(prev.category, category, storm.code, storm.route),
+    };
+  }
+  const left: Incident = {
+    ...prev,
+    category,
+    route: routeOf(category),
+    text,
+    status: "open",
+    assignee: null,
+    major: null,
+    updatedAt: now,
+  };
+  await r.incidents.save(left);
+  await r.incidents.addEvent(prev.code, { ...event, note: `${text} (rời sự cố diện rộng ${storm.code})` });
+  await recountStormIn(r, storm, [], now);
+  const major = await joinStormIn(desk, r, left, now, opts.storm, {
+    reminderMinutes: opts.ackReminderMinutes,
+    escalateMinutes: opts.escalateMinutes,
+  });
+  if (major)
+    return {
+      kind: "storm",
+      incident: { ...left, major },
+      notice: correctedStormText(prev.category, category, major, left.route),
+    };
+  await armTimers(desk, r, left, now, opts);
+  await deskNotice(
+    r,
+    left.route === "wan" ? "wan-duty" : "mcu-technician",
+    correctedNotice(left, prev.category, place, storm.route),
+    now,
+    left.code,
+    incidentButtons(left.code, left.route),
+    { groupText: deskGroupText(left, "new") },
+  );
+  return {
+    kind: "rerouted",
+    incident: left,
+    notice: correctedText(prev.category, category, left.route, storm.route),
   };
 }
 
