@@ -3,7 +3,7 @@ import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { alsoSaid, classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
-import { chatOut, ev, tech } from "./security/chat-support.js";
+import { chatOut, dm, ev, GROUP, mcu, repliesTo, tech } from "./security/chat-support.js";
 
 // Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 14).
 
@@ -126,5 +126,27 @@ describe("a storm's report edited into another fault", () => {
     const wan = (await notices(desk)).filter((n) => n.to === "wan-duty");
     expect(wan).toHaveLength(1);
     expect(wan[0]!.buttons).toBe(true);
+  });
+});
+
+describe("«/suco» typed by desk staff in the group", () => {
+  it("lists code, kind and status, never a place: one incident's endpoint and another's «phiên mật» told the group which endpoint was in the secret session", async () => {
+    const { desk, now, reporter } = await liveDesk(true);
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mat tieng r a", { messageId: "1" }), now);
+    await handleChatEvent(desk, ev(tech("CX-00004").telegramId!, "k co hinh", { messageId: "2" }), now);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/suco"), now);
+    expect((await repliesTo(desk.store, GROUP)).at(-1)).toBe(
+      [
+        "Sự cố đang mở (2):",
+        "• SC-2026-0001 — âm thanh: mới tiếp nhận",
+        "• SC-2026-0002 — hình ảnh: mới tiếp nhận",
+        "Điểm cầu, phiên họp và diễn biến: nhắn riêng /suco cho bot.",
+      ].join("\n"),
+    );
+    // In private the MCU technician reads where each one is.
+    await handleChatEvent(desk, dm(mcu.telegramId!, "/suco"), now);
+    expect((await repliesTo(desk.store, mcu.telegramId!)).at(-1)).toContain(
+      "• SC-2026-0002 — hình ảnh tại CX-00004: mới tiếp nhận",
+    );
   });
 });

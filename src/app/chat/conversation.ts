@@ -644,12 +644,25 @@ async function ownIncidents(r: Repos, ev: ChatEvent, person: ChatPerson | null, 
       (desk || (person.endpoint !== null && i.endpoint === person.endpoint) || i.reporter === who(ev)),
   );
   if (open.length === 0) return reply(r, ev, "Không có sự cố nào đang mở.", now);
+  // Desk staff asking in the group: the group reads each incident's code, kind and status, never its place, the
+  // same for every incident (Điều 5.2). It read «tại CX-00008» for one and «tại một điểm cầu của phiên mật» for
+  // another, under the reports that told it who wrote them: which endpoints sit in the secret session.
+  const group = ev.chatType !== "private";
   const lines: string[] = [];
   for (const i of open)
     lines.push(
-      `• ${i.code} — ${CATEGORY_VI[i.category]} tại ${await placeFor(r, person, i, !desk && i.reporter === who(ev))}${i.unverified ? " (chưa xác minh)" : ""}: ${INCIDENT_STATUS_VI[i.status]}`,
+      `• ${i.code} — ${CATEGORY_VI[i.category]}${group ? "" : ` tại ${await placeFor(r, person, i, !desk && i.reporter === who(ev))}`}${i.unverified ? " (chưa xác minh)" : ""}: ${INCIDENT_STATUS_VI[i.status]}`,
     );
-  return reply(r, ev, [`Sự cố đang mở (${open.length}):`, ...lines].join("\n"), now);
+  return reply(
+    r,
+    ev,
+    [
+      `Sự cố đang mở (${open.length}):`,
+      ...lines,
+      ...(group ? ["Điểm cầu, phiên họp và diễn biến: nhắn riêng /suco cho bot."] : []),
+    ].join("\n"),
+    now,
+  );
 }
 
 /**
