@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
+import { toChatEvent } from "../src/bot/telegram/adapter.js";
 import { alsoSaid, classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
 import { chatOut, dm, ev, GROUP, mcu, repliesTo, tech } from "./security/chat-support.js";
@@ -148,5 +149,58 @@ describe("«/suco» typed by desk staff in the group", () => {
     expect((await repliesTo(desk.store, mcu.telegramId!)).at(-1)).toContain(
       "• SC-2026-0002 — hình ảnh tại CX-00004: mới tiếp nhận",
     );
+  });
+});
+
+describe("a technician's command typed as a reply to the bot's notice, without the code", () => {
+  let update = 0;
+  const bot = { id: 4242, is_bot: true, first_name: "Hỗ trợ", username: "hotro_hop_bot" };
+  const replyTo = (from: string, text: string, quoted: { text: string; from?: object }) =>
+    toChatEvent(
+      {
+        update_id: ++update,
+        message: {
+          message_id: 500 + update,
+          date: 1_000,
+          chat: { id: Number(GROUP), type: "supergroup", title: "Hỗ trợ" },
+          from: { id: Number(from), is_bot: false, first_name: "Giang" },
+          text,
+          reply_to_message: {
+            message_id: 400,
+            date: 990,
+            chat: { id: Number(GROUP), type: "supergroup", title: "Hỗ trợ" },
+            from: quoted.from ?? bot,
+            text: quoted.text,
+          },
+        },
+      } as never,
+      "hotro_hop_bot",
+    )!;
+  const notice =
+    "[Kỹ thuật MCU] Sự cố mới: sự cố SC-2026-0001 (âm thanh), đã chuyển Kỹ thuật MCU; cần người trực nhận xử lý.";
+
+  it("«/nhan», «xong, đã cắm lại mic» are about the incident the notice names (they were «Thiếu mã sự cố»)", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mat tieng", { messageId: "1" }), now);
+    await handleChatEvent(desk, replyTo(mcu.telegramId!, "/nhan", { text: notice }), now);
+    expect(await incidents(desk)).toMatchObject([{ status: "acknowledged" }]);
+    await handleChatEvent(desk, replyTo(mcu.telegramId!, "xong, đã cắm lại mic", { text: notice }), now);
+    expect(await incidents(desk)).toMatchObject([{ status: "resolved" }]);
+    const events = await desk.store.read((r) => r.incidents.events("SC-2026-0001"));
+    expect(events.at(-1)).toMatchObject({ action: "xong", note: "đã cắm lại mic" });
+    expect(await repliesTo(desk.store, GROUP)).not.toContainEqual(expect.stringContaining("Thiếu mã"));
+  });
+
+  it("a code typed wins; another person's message, or endpoint staff's bare «nhận», names nothing", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mat tieng", { messageId: "1" }), now);
+    await handleChatEvent(desk, ev(tech("CX-00004").telegramId!, "mất hình", { messageId: "2" }), now);
+    await handleChatEvent(desk, replyTo(mcu.telegramId!, "/nhan SC-2026-0002", { text: notice }), now);
+    expect((await incidents(desk)).map((i) => i.status)).toEqual(["open", "acknowledged"]);
+    const person = { id: Number(reporter.telegramId), is_bot: false, first_name: "Hà" };
+    await handleChatEvent(desk, replyTo(mcu.telegramId!, "/nhan", { text: notice, from: person }), now);
+    expect((await repliesTo(desk.store, GROUP)).at(-1)).toContain("Thiếu mã sự cố");
+    await handleChatEvent(desk, replyTo(reporter.telegramId!, "nhận", { text: notice }), now);
+    expect((await incidents(desk)).map((i) => i.status)).toEqual(["open", "acknowledged"]);
   });
 });

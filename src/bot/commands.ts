@@ -21,7 +21,17 @@ export function parseCommand(text: string): Command | null {
  * on a phone (it was passed over in silence). Read only for desk staff, by the caller: anyone else's words stay
  * words. Only the incident commands, and only with a code right after the verb.
  */
-export function parseBareIncidentCommand(text: string): Command | null {
+export function parseBareIncidentCommand(text: string, replied?: string): Command | null {
+  // «nhận», «em nhận», «xong, đã thay cáp» as a reply to the bot's message about an incident: that incident's.
+  const r = replied
+    ? /^\s*(?:em |mình |minh |tôi |toi |ok |oke )?(nhận|nhan|xong)(?:\s*[,.:;!-]?\s+([\s\S]*)|\s*[.!]?\s*)$/iu.exec(
+        text.normalize("NFC"),
+      )
+    : null;
+  if (r && !/^\s*SC-\d{4}-\d+/i.test(r[2] ?? "")) {
+    const rest = [replied, (r[2] ?? "").trim()].filter(Boolean).join(" ");
+    return { name: fold(r[1]!), args: rest.split(/\s+/), rest };
+  }
   const m = /^\s*(nhận|nhan|xong|chuyển|chuyen|mở lại|mo lai|mở|mo)\s+(SC-\d{4}-\d+\b[\s\S]*)$/iu.exec(
     text.normalize("NFC"),
   );

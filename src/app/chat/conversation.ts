@@ -202,7 +202,10 @@ export async function handleChatEvent(
     const staff = person !== null && DESK_ROLES.includes(person.role);
     const cmd = ev.button
       ? parseButton(ev.button)
-      : (parseCommand(ev.text) ?? (staff ? parseBareIncidentCommand(ev.text) : null));
+      : withReplied(
+          parseCommand(ev.text) ?? (staff ? parseBareIncidentCommand(ev.text, ev.repliedIncident) : null),
+          ev,
+        );
     const verdict: ChatVerdict = {};
     const gate = await authorise(r, ev, person, cmd, now, opts, verdict);
     if (gate !== "ok") {
@@ -846,6 +849,19 @@ async function incidentAction(
   }
   // The group was told by the use case; a private chat also gets the answer.
   if (ev.chatType === "private") await reply(r, ev, outcome.notice, now);
+}
+
+/**
+ * «/nhan», «/xong đã thay cáp», «/chuyen wan» typed as a reply to the bot's message about an incident, without its
+ * code: about that incident (it was «Thiếu mã sự cố» while the notice it answered named it). A code typed wins, and
+ * so does a session's code (answered as such).
+ */
+function withReplied(cmd: Command | null, ev: ChatEvent): Command | null {
+  const code = ev.repliedIncident;
+  if (!cmd || !code || !Object.hasOwn(INCIDENT_COMMANDS, cmd.name)) return cmd;
+  const first = cmd.args[0] ?? "";
+  if (INCIDENT_CODE_RE.test(first) || parseBookingCode(first)) return cmd;
+  return { name: cmd.name, args: [code, ...cmd.args], rest: [code, cmd.rest].filter(Boolean).join(" ") };
 }
 
 /** An argument that is an incident code, alone or with the comma or «và» between codes. */
