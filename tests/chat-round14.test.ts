@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
+import { ASK_BACK_TEXT } from "../src/app/incident/messages.js";
 import { toChatEvent } from "../src/bot/telegram/adapter.js";
-import { alsoSaid, classify } from "../src/core/incident/classify.js";
+import { alsoSaid, asksBack, classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
 import { chatOut, dm, ev, GROUP, mcu, repliesTo, tech } from "./security/chat-support.js";
 
@@ -202,5 +203,15 @@ describe("a technician's command typed as a reply to the bot's notice, without t
     expect((await repliesTo(desk.store, GROUP)).at(-1)).toContain("Thiếu mã sự cố");
     await handleChatEvent(desk, replyTo(reporter.telegramId!, "nhận", { text: notice }), now);
     expect((await incidents(desk)).map((i) => i.status)).toEqual(["open", "acknowledged"]);
+  });
+});
+
+describe("«ad ơi cứu»", () => {
+  it("is asked what the fault is, as «giúp em với» is (it was passed over: «cứu» was read as «cũ»)", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "ad ơi cứu", { messageId: "1" }), now);
+    expect(await repliesTo(desk.store, GROUP)).toEqual([ASK_BACK_TEXT]);
+    expect(asksBack("cứu em với")).toBe(true);
+    expect(asksBack("kết quả nghiên cứu")).toBe(false);
   });
 });

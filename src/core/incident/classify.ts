@@ -49,6 +49,8 @@ const ABBREVIATIONS: Record<string, string> = {
   hem: "khong",
   // «giựt», the southern spelling of «giật» (the picture jerks: the link): «hình giựt giựt» went to the MCU.
   giut: "giat",
+  // «cứu» (help!) as it is: its doubled «u» was «repaired» into «cũ», and «ad ơi cứu» went unanswered.
+  cuu: "cuu",
 };
 
 /**
@@ -156,6 +158,15 @@ const FAULT_PHRASES: Record<Fault, string[]> = {
     "bi kick",
     "kick ra",
     "busy",
+    // Dropped out of the meeting room («rớt phòng»), a call that does not go («call không được»), a feed that comes
+    // and goes («tiếng lúc có lúc không», the link's «chập chờn» in plain words): they were passed over in silence.
+    "rot phong",
+    "call khong duoc",
+    "khong call duoc",
+    "luc co luc khong",
+    "luc duoc luc khong",
+    "luc nghe duoc luc khong",
+    "luc thay luc khong",
   ],
   equipment: [
     "khong dieu khien duoc camera",
@@ -561,7 +572,7 @@ function faultIn(said: string, faultsOnly = false, all?: Set<Fault>): FaultCateg
  * được»): a technician would ask what before sending anyone, so the desk asks back instead of guessing a route.
  */
 const VAGUE =
-  /\b(su co|van de|truc trac|khong on|khong hop duoc|hop khong duoc|khong hop dc|giup (em|minh|toi|voi|do)|ho tro (em|minh|toi|gap|voi|ky thuat)|help|sos|co ai (truc )?khong)\b/;
+  /\b(su co|van de|truc trac|khong on|khong hop duoc|hop khong duoc|khong hop dc|giup (em|minh|toi|voi|do)|ho tro (em|minh|toi|gap|voi|ky thuat)|help|sos|(?<!nghien )cuu|co ai (truc )?khong)\b/;
 
 /** Asking the desk to do something («mở phòng giúp em», «cho em xin link»): a request, not a fault. */
 const REQUEST = /\b(bat|tat|xin|gui|cho em|chuyen|doi|mo)\b/;
