@@ -215,3 +215,23 @@ describe("«ad ơi cứu»", () => {
     expect(asksBack("kết quả nghiên cứu")).toBe(false);
   });
 });
+
+describe("«vẫn chưa có tiếng ạ» just after the technician's «xong» on the endpoint's «mất tiếng»", () => {
+  it("reopens that incident (it opened a second one); another fault, or long after, is a new report", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
+    await handleChatEvent(desk, ev(reporter.telegramId!, "ben e mat tieng r", { messageId: "1" }), now);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/xong SC-2026-0001 đã cắm lại mic"), at(60));
+    await handleChatEvent(desk, ev(reporter.telegramId!, "vẫn chưa có tiếng ạ", { messageId: "2" }), at(120));
+    expect(await incidents(desk)).toMatchObject([{ code: "SC-2026-0001", status: "open", assignee: null }]);
+    expect((await chatOut(desk.store)).at(-2)?.payload.text).toBe("Sự cố SC-2026-0001 được mở lại.");
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/xong SC-2026-0001"), at(180));
+    await handleChatEvent(desk, ev(reporter.telegramId!, "vẫn bị mất hình ạ", { messageId: "3" }), at(200));
+    await handleChatEvent(desk, ev(reporter.telegramId!, "van k co tieng", { messageId: "4" }), at(3 * 3600));
+    expect((await incidents(desk)).map((i) => [i.code, i.category, i.status])).toEqual([
+      ["SC-2026-0001", "audio", "resolved"],
+      ["SC-2026-0002", "video", "open"],
+      ["SC-2026-0003", "audio", "open"],
+    ]);
+  });
+});

@@ -13,7 +13,14 @@ import { parseBookingCode } from "../../core/booking/code.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import type { Booking } from "../../core/booking/types.js";
 import { atLocal, formatRangeVi, formatVi } from "../../core/calendar/zone.js";
-import { advises, asksBack, CATEGORY_VI, classify, stillFailing } from "../../core/incident/classify.js";
+import {
+  advises,
+  asksBack,
+  CATEGORY_VI,
+  classify,
+  saysStill,
+  stillFailing,
+} from "../../core/incident/classify.js";
 import {
   INCIDENT_CODE_RE,
   INCIDENT_STATUS_VI,
@@ -380,6 +387,24 @@ async function freeText(
   // place and session, which differ for a secret one (Điều 5.2).
   const apart = ev.chatType === "group" && !hint;
   const react = apart && Boolean(ev.messageId);
+  // «vẫn chưa có tiếng ạ» just after the technician's «xong» on the endpoint's «mất tiếng»: the same fault is not
+  // over, and its incident is reopened for its duty. It opened a second incident, as if nothing had been done.
+  if (!staff && !edited && person?.endpoint && saysStill(ev.text)) {
+    const since = new Date(now.getTime() - REOPEN_ON_STILL_MINUTES * 60_000);
+    const back = await r.incidents.latestResolvedAt(person.endpoint, since);
+    const category = classify(ev.text);
+    if (back && !back.major && back.reporter !== "storm" && back.category === category) {
+      const reopened = await reopenIncidentIn(r, actorOf(ev, person), back.code, now, {
+        note: ev.text,
+        reminderMinutes: opts.ackReminderMinutes,
+        escalateMinutes: opts.escalateMinutes,
+      });
+      if (reopened.ok) {
+        if (ev.chatType === "private") await reply(r, ev, reopened.notice, now);
+        return;
+      }
+    }
+  }
   const outcome = await reportIncidentIn(
     desk,
     r,

@@ -602,6 +602,15 @@ export function stillFailing(text: string): boolean {
   );
 }
 
+/**
+ * «vẫn chưa có tiếng ạ», «vẫn bị mất hình»: a fault said to be still there (named or not), as a follow-up to one the
+ * desk was told of.
+ */
+export function saysStill(text: string): boolean {
+  const rest = ` ${normalize(text)} `;
+  return still(rest) && !NO_PROBLEM.test(rest) && !QUESTION.test(rest);
+}
+
 /** A report to ask back about: no fault this classifier can name, but words that say there is one. */
 export function asksBack(text: string): boolean {
   if (classify(text) !== "other") return false;
