@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { ASK_BACK_TEXT } from "../src/app/incident/messages.js";
+import { HELP_TEXT } from "../src/bot/commands.js";
 import { toChatEvent } from "../src/bot/telegram/adapter.js";
 import { alsoSaid, asksBack, classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
@@ -190,6 +191,7 @@ describe("a technician's command typed as a reply to the bot's notice, without t
     const events = await desk.store.read((r) => r.incidents.events("SC-2026-0001"));
     expect(events.at(-1)).toMatchObject({ action: "xong", note: "đã cắm lại mic" });
     expect(await repliesTo(desk.store, GROUP)).not.toContainEqual(expect.stringContaining("Thiếu mã"));
+    expect(HELP_TEXT).toContain("trả lời (reply) tin của bot về một sự cố thì không cần gõ mã");
   });
 
   it("a code typed wins; another person's message, or endpoint staff's bare «nhận», names nothing", async () => {

@@ -74,7 +74,7 @@ export const HELP_TEXT = `Hướng dẫn sử dụng bot Hỗ trợ kỹ thuật
 • /sansang HTT-… — điểm cầu đã kiểm tra xong thiết bị, nguồn điện, âm thanh, ánh sáng, hình ảnh (Điều 12.2c); nhận cho phiên đã xác nhận, từ 4 giờ trước giờ họp đến lúc bắt đầu.
 • /ghichu SC-… <nội dung> — thêm ghi chú cho sự cố (cán bộ kỹ thuật, điểm cầu báo sự cố hoặc người đã báo).
 • /mo SC-… [lý do] — mở lại sự cố đã khắc phục mà lỗi lặp lại (cán bộ kỹ thuật hoặc điểm cầu báo sự cố).
-• Cán bộ kỹ thuật: /nhan SC-… (nhận xử lý), /chuyen SC-… wan|mcu|@tên cán bộ trực trong danh bạ (chuyển), /xong SC-… ghi chú (đã khắc phục), /mo SC-… (mở lại).
+• Cán bộ kỹ thuật: /nhan SC-… (nhận xử lý), /chuyen SC-… wan|mcu|@tên cán bộ trực trong danh bạ (chuyển), /xong SC-… ghi chú (đã khắc phục), /mo SC-… (mở lại). Trên Telegram, trả lời (reply) tin của bot về một sự cố thì không cần gõ mã: /nhan, /xong ghi chú, /chuyen wan.
 • Kỹ thuật MCU: /batdau HTT-… và /ketthuc HTT-… (bắt đầu, kết thúc ngay), /bangiao HTT-… (đã bàn giao bản ghi), /tatmic HTT-… <điểm cầu>, /batmic HTT-… <điểm cầu>, /bocuc HTT-… <bố cục>, /goilai HTT-… <điểm cầu>.
 • /truc — người trực Kỹ thuật MCU và Trực ban mạng WAN hôm nay; quản trị viên đổi người trực hôm nay: /truc mcu @Tên hoặc /truc wan @Tên. Cán bộ trực nhắn riêng cho bot (/start) để nhận thông báo sự cố, nhắc việc trong tin nhắn riêng.
 • Quản trị viên: /duyet <số yêu cầu> [leader|technician] — duyệt đăng ký. Nếu điểm cầu đã có người gắn tài khoản, bot nêu tên người đó và chờ chọn: /duyet <số> thay (thay tài khoản cũ, ghi nhật ký) hoặc /duyet <số> them (thêm người thứ hai).
