@@ -237,3 +237,19 @@ describe("«vẫn chưa có tiếng ạ» just after the technician's «xong» o
     ]);
   });
 });
+
+describe("a report edited into «mất điện và mất mạng luôn»", () => {
+  it("tells the WAN duty of the link too, as the first report would have", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mất tiếng", { messageId: "1" }), now);
+    await handleChatEvent(
+      desk,
+      ev(reporter.telegramId!, "mất điện và mất mạng luôn", { messageId: "1", editedAfterSeconds: 30 }),
+      now,
+    );
+    expect(await incidents(desk)).toMatchObject([{ category: "power", route: "mcu" }]);
+    expect((await notices(desk)).filter((n) => n.to === "wan-duty").map((n) => n.text)).toEqual([
+      expect.stringContaining("Để biết: sự cố SC-2026-0001 (nguồn điện) tại CX-00008"),
+    ]);
+  });
+});

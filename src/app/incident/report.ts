@@ -425,6 +425,8 @@ export async function correctReportIn(
   await deskNotice(r, duty(next.route), text, now, next.code, incidentButtons(next.code, next.route), {
     groupText: next.route !== prev.route ? deskGroupText(next, "new") : groupText,
   });
+  // «mất tiếng» edited into «mất điện và mất mạng luôn»: the WAN duty knows of the link, as with a first report.
+  if (linkAlsoDown(next) && !linkAlsoDown(prev)) await tellWanToo(r, next, place, now);
   return {
     kind: "rerouted",
     incident: next,
