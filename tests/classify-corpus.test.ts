@@ -61,6 +61,14 @@ const REPORTED_WRONG: Record<string, [string, FaultCategory][]> = {
     ["mat ket loi roi a", "network"],
     ["camera bị lỗi", "equipment"],
   ],
+  "dropping out of the room, a call that does not go, a feed that comes and goes are network (round 14)": [
+    ["rớt phòng rồi ạ", "network"],
+    ["rot phong", "network"],
+    ["call không được", "network"],
+    ["tiếng lúc có lúc không", "network"],
+    ["hinh luc co luc khong", "network"],
+    ["kết quả nghiên cứu", "other"],
+  ],
   "a question about procedures is other": [
     ["cho hỏi thủ tục đăng ký", "other"],
     ["cho hỏi đăng ký họp có ghi hình thì làm thế nào", "other"],

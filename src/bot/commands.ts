@@ -21,7 +21,17 @@ export function parseCommand(text: string): Command | null {
  * on a phone (it was passed over in silence). Read only for desk staff, by the caller: anyone else's words stay
  * words. Only the incident commands, and only with a code right after the verb.
  */
-export function parseBareIncidentCommand(text: string): Command | null {
+export function parseBareIncidentCommand(text: string, replied?: string): Command | null {
+  // «nhận», «em nhận», «xong, đã thay cáp» as a reply to the bot's message about an incident: that incident's.
+  const r = replied
+    ? /^\s*(?:em |mình |minh |tôi |toi |ok |oke )?(nhận|nhan|xong)(?:\s*[,.:;!-]?\s+([\s\S]*)|\s*[.!]?\s*)$/iu.exec(
+        text.normalize("NFC"),
+      )
+    : null;
+  if (r && !/^\s*SC-\d{4}-\d+/i.test(r[2] ?? "")) {
+    const rest = [replied, (r[2] ?? "").trim()].filter(Boolean).join(" ");
+    return { name: fold(r[1]!), args: rest.split(/\s+/), rest };
+  }
   const m = /^\s*(nhận|nhan|xong|chuyển|chuyen|mở lại|mo lai|mở|mo)\s+(SC-\d{4}-\d+\b[\s\S]*)$/iu.exec(
     text.normalize("NFC"),
   );
@@ -64,7 +74,7 @@ export const HELP_TEXT = `Hướng dẫn sử dụng bot Hỗ trợ kỹ thuật
 • /sansang HTT-… — điểm cầu đã kiểm tra xong thiết bị, nguồn điện, âm thanh, ánh sáng, hình ảnh (Điều 12.2c); nhận cho phiên đã xác nhận, từ 4 giờ trước giờ họp đến lúc bắt đầu.
 • /ghichu SC-… <nội dung> — thêm ghi chú cho sự cố (cán bộ kỹ thuật, điểm cầu báo sự cố hoặc người đã báo).
 • /mo SC-… [lý do] — mở lại sự cố đã khắc phục mà lỗi lặp lại (cán bộ kỹ thuật hoặc điểm cầu báo sự cố).
-• Cán bộ kỹ thuật: /nhan SC-… (nhận xử lý), /chuyen SC-… wan|mcu|@tên cán bộ trực trong danh bạ (chuyển), /xong SC-… ghi chú (đã khắc phục), /mo SC-… (mở lại).
+• Cán bộ kỹ thuật: /nhan SC-… (nhận xử lý), /chuyen SC-… wan|mcu|@tên cán bộ trực trong danh bạ (chuyển), /xong SC-… ghi chú (đã khắc phục), /mo SC-… (mở lại). Trên Telegram, trả lời (reply) tin của bot về một sự cố thì không cần gõ mã: /nhan, /xong ghi chú, /chuyen wan.
 • Kỹ thuật MCU: /batdau HTT-… và /ketthuc HTT-… (bắt đầu, kết thúc ngay), /bangiao HTT-… (đã bàn giao bản ghi), /tatmic HTT-… <điểm cầu>, /batmic HTT-… <điểm cầu>, /bocuc HTT-… <bố cục>, /goilai HTT-… <điểm cầu>.
 • /truc — người trực Kỹ thuật MCU và Trực ban mạng WAN hôm nay; quản trị viên đổi người trực hôm nay: /truc mcu @Tên hoặc /truc wan @Tên. Cán bộ trực nhắn riêng cho bot (/start) để nhận thông báo sự cố, nhắc việc trong tin nhắn riêng.
 • Quản trị viên: /duyet <số yêu cầu> [leader|technician] — duyệt đăng ký. Nếu điểm cầu đã có người gắn tài khoản, bot nêu tên người đó và chờ chọn: /duyet <số> thay (thay tài khoản cũ, ghi nhật ký) hoặc /duyet <số> them (thêm người thứ hai).

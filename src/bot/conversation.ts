@@ -35,6 +35,11 @@ export interface ChatEvent {
    * «mất tiếng» corrected to «mất mạng» reaches the WAN duty; the same fault again joins the incident it opened.
    */
   editedAfterSeconds?: number;
+  /**
+   * The incident code of the bot's message this one replies to (Telegram): «/nhan», «/xong đã thay cáp» or a bare
+   * «nhận» typed as a reply to an incident's notice is about that incident.
+   */
+  repliedIncident?: string;
 }
 
 /**

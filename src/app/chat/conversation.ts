@@ -13,7 +13,14 @@ import { parseBookingCode } from "../../core/booking/code.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import type { Booking } from "../../core/booking/types.js";
 import { atLocal, formatRangeVi, formatVi } from "../../core/calendar/zone.js";
-import { advises, asksBack, CATEGORY_VI, classify, stillFailing } from "../../core/incident/classify.js";
+import {
+  advises,
+  asksBack,
+  CATEGORY_VI,
+  classify,
+  saysStill,
+  stillFailing,
+} from "../../core/incident/classify.js";
 import {
   INCIDENT_CODE_RE,
   INCIDENT_STATUS_VI,
@@ -142,8 +149,16 @@ async function reportedIn(r: Repos, ev: ChatEvent, now: Date, opts: ChatDeskOpti
   ]
     .filter((m) => m.payload.messageId === ev.messageId && typeof m.payload.incident === "string")
     .sort((a, b) => a.id - b.id);
-  return (rows.at(-1)?.payload.incident as string | undefined) ?? null;
+  const said = rows.at(-1)?.payload.incident as string | undefined;
+  if (said) return said;
+  // A storm's report is acknowledged by the storm message, which names no message: its link is kept aside.
+  const kept = await r.meta.get(stormLinkKey(ev));
+  if (!kept) return null;
+  const link = JSON.parse(kept) as { incident: string; at: number };
+  return link.at >= since.getTime() ? link.incident : null;
 }
+
+const stormLinkKey = (ev: ChatEvent) => `chat-storm-report:${ev.platform}:${ev.chatId}:${ev.messageId}`;
 
 /** Acknowledge a report with a reaction on it; `text` is the reply in words, `short` its line in a merged reply. */
 async function acknowledge(
@@ -194,7 +209,10 @@ export async function handleChatEvent(
     const staff = person !== null && DESK_ROLES.includes(person.role);
     const cmd = ev.button
       ? parseButton(ev.button)
-      : (parseCommand(ev.text) ?? (staff ? parseBareIncidentCommand(ev.text) : null));
+      : withReplied(
+          parseCommand(ev.text) ?? (staff ? parseBareIncidentCommand(ev.text, ev.repliedIncident) : null),
+          ev,
+        );
     const verdict: ChatVerdict = {};
     const gate = await authorise(r, ev, person, cmd, now, opts, verdict);
     if (gate !== "ok") {
@@ -351,6 +369,8 @@ async function freeText(
   const corrected = opened
     ? await correctReportIn(desk, r, actorOf(ev, person), opened, { text: ev.text }, now, opts)
     : null;
+  // A storm's report corrected in the group is acknowledged by the storm message, restated, as the report was.
+  if (corrected?.kind === "storm" && ev.chatType === "group") return;
   if (corrected)
     return reply(r, ev, corrected.notice, now, undefined, {
       messageId: ev.messageId!,
@@ -367,6 +387,24 @@ async function freeText(
   // place and session, which differ for a secret one (Điều 5.2).
   const apart = ev.chatType === "group" && !hint;
   const react = apart && Boolean(ev.messageId);
+  // «vẫn chưa có tiếng ạ» just after the technician's «xong» on the endpoint's «mất tiếng»: the same fault is not
+  // over, and its incident is reopened for its duty. It opened a second incident, as if nothing had been done.
+  if (!staff && !edited && person?.endpoint && saysStill(ev.text)) {
+    const since = new Date(now.getTime() - REOPEN_ON_STILL_MINUTES * 60_000);
+    const back = await r.incidents.latestResolvedAt(person.endpoint, since);
+    const category = classify(ev.text);
+    if (back && !back.major && back.reporter !== "storm" && back.category === category) {
+      const reopened = await reopenIncidentIn(r, actorOf(ev, person), back.code, now, {
+        note: ev.text,
+        reminderMinutes: opts.ackReminderMinutes,
+        escalateMinutes: opts.escalateMinutes,
+      });
+      if (reopened.ok) {
+        if (ev.chatType === "private") await reply(r, ev, reopened.notice, now);
+        return;
+      }
+    }
+  }
   const outcome = await reportIncidentIn(
     desk,
     r,
@@ -389,6 +427,13 @@ async function freeText(
   );
   if (outcome.ok) {
     if (hint) await r.meta.set(registerHintKey(ev), String(now.getTime()));
+    // A report that opened its incident in a storm: nothing names it to its message, and an edit of it opened a
+    // second incident beside it; its edit finds it here.
+    if (outcome.major && outcome.kind === "opened" && ev.messageId && !edited)
+      await r.meta.set(
+        stormLinkKey(ev),
+        JSON.stringify({ incident: outcome.incident.code, at: now.getTime() }),
+      );
     if (edited && outcome.kind === "joined") return;
     if (apart && !outcome.major && !outcome.inWords) {
       // Said in words where the reaction cannot be: the same words for a secret session and an open one.
@@ -627,12 +672,25 @@ async function ownIncidents(r: Repos, ev: ChatEvent, person: ChatPerson | null, 
       (desk || (person.endpoint !== null && i.endpoint === person.endpoint) || i.reporter === who(ev)),
   );
   if (open.length === 0) return reply(r, ev, "Không có sự cố nào đang mở.", now);
+  // Desk staff asking in the group: the group reads each incident's code, kind and status, never its place, the
+  // same for every incident (Điều 5.2). It read «tại CX-00008» for one and «tại một điểm cầu của phiên mật» for
+  // another, under the reports that told it who wrote them: which endpoints sit in the secret session.
+  const group = ev.chatType !== "private";
   const lines: string[] = [];
   for (const i of open)
     lines.push(
-      `• ${i.code} — ${CATEGORY_VI[i.category]} tại ${await placeFor(r, person, i, !desk && i.reporter === who(ev))}${i.unverified ? " (chưa xác minh)" : ""}: ${INCIDENT_STATUS_VI[i.status]}`,
+      `• ${i.code} — ${CATEGORY_VI[i.category]}${group ? "" : ` tại ${await placeFor(r, person, i, !desk && i.reporter === who(ev))}`}${i.unverified ? " (chưa xác minh)" : ""}: ${INCIDENT_STATUS_VI[i.status]}`,
     );
-  return reply(r, ev, [`Sự cố đang mở (${open.length}):`, ...lines].join("\n"), now);
+  return reply(
+    r,
+    ev,
+    [
+      `Sự cố đang mở (${open.length}):`,
+      ...lines,
+      ...(group ? ["Điểm cầu, phiên họp và diễn biến: nhắn riêng /suco cho bot."] : []),
+    ].join("\n"),
+    now,
+  );
 }
 
 /**
@@ -816,6 +874,19 @@ async function incidentAction(
   }
   // The group was told by the use case; a private chat also gets the answer.
   if (ev.chatType === "private") await reply(r, ev, outcome.notice, now);
+}
+
+/**
+ * «/nhan», «/xong đã thay cáp», «/chuyen wan» typed as a reply to the bot's message about an incident, without its
+ * code: about that incident (it was «Thiếu mã sự cố» while the notice it answered named it). A code typed wins, and
+ * so does a session's code (answered as such).
+ */
+function withReplied(cmd: Command | null, ev: ChatEvent): Command | null {
+  const code = ev.repliedIncident;
+  if (!cmd || !code || !Object.hasOwn(INCIDENT_COMMANDS, cmd.name)) return cmd;
+  const first = cmd.args[0] ?? "";
+  if (INCIDENT_CODE_RE.test(first) || parseBookingCode(first)) return cmd;
+  return { name: cmd.name, args: [code, ...cmd.args], rest: [code, cmd.rest].filter(Boolean).join(" ") };
 }
 
 /** An argument that is an incident code, alone or with the comma or «và» between codes. */

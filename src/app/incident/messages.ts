@@ -159,6 +159,16 @@ export function correctedText(from: FaultCategory, to: FaultCategory, route: Rou
   return `Đã sửa phản ánh theo tin nhắn đã chỉnh: sự cố (${CATEGORY_VI[to]}) thay cho (${CATEGORY_VI[from]}); đã chuyển ${ROUTE_VI[route]}.${away} Mã sự cố và diễn biến: nhắn riêng /suco cho bot.`;
 }
 
+/** The same, for a report that belongs to a storm (said in a private chat; the group reads the storm message). */
+export function correctedStormText(
+  from: FaultCategory,
+  to: FaultCategory,
+  major: string,
+  route: Route,
+): string {
+  return `Đã sửa phản ánh theo tin nhắn đã chỉnh: sự cố (${CATEGORY_VI[to]}) thay cho (${CATEGORY_VI[from]}), thuộc sự cố diện rộng ${major}; ${ROUTE_VI[route]} đang xử lý.`;
+}
+
 /** The same, when the first incident was already taken: both stay, the new fault is filed on its own. */
 export function correctedKeptText(from: FaultCategory, to: FaultCategory, route: Route): string {
   return `Đã tiếp nhận phản ánh đã sửa: sự cố (${CATEGORY_VI[to]}); đã chuyển ${ROUTE_VI[route]}. Sự cố (${CATEGORY_VI[from]}) báo lúc đầu đã có người nhận xử lý nên vẫn giữ; người xử lý sẽ kiểm tra lại. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.`;
@@ -206,6 +216,23 @@ export function newIncidentNotice(
 ): string {
   const by = reporterName ? `, do ${reporterName} báo${from ? ` từ điểm cầu ${from}` : ""}` : "";
   return `Sự cố mới ${code} (${CATEGORY_VI[category]}) tại ${where}${by}.`;
+}
+
+/**
+ * A power fault said with the link down («mất điện và mất mạng luôn»): one incident, the MCU technician's (power
+ * first), and the WAN duty told so (no buttons: nothing of theirs to take yet). `linkAlsoMcuNote` ends the MCU
+ * technician's notice, `linkAlsoNotice` is the WAN duty's, `linkAlsoGroupText` what the group reads of it.
+ */
+export function linkAlsoMcuNote(): string {
+  return ` Điểm cầu báo kèm mất đường truyền: đã báo ${ROUTE_VI.wan} để biết; có điện lại mà đường truyền vẫn lỗi thì chuyển bằng /chuyen … wan.`;
+}
+
+export function linkAlsoNotice(code: string, place: string): string {
+  return `Để biết: sự cố ${code} (${CATEGORY_VI.power}) tại ${place} báo kèm mất đường truyền. ${ROUTE_VI.mcu} xử lý nguồn điện trước; có điện lại mà đường truyền vẫn lỗi thì sự cố sẽ được chuyển cho ${ROUTE_VI.wan}.`;
+}
+
+export function linkAlsoGroupText(code: string): string {
+  return `Sự cố ${code} (${CATEGORY_VI.power}) báo kèm mất đường truyền; ${ROUTE_VI.mcu} xử lý nguồn điện trước, đã báo ${ROUTE_VI.wan} để biết. ${privateDetailsHint(code)}`;
 }
 
 /** `place`: the place the report named, when it is not the reporter's own endpoint and may be said. */

@@ -1,6 +1,12 @@
 import { DateTime } from "luxon";
 import { offSessionDue } from "../../core/duty/roster.js";
-import { classify, type FaultCategory, routeOf, stillFailing } from "../../core/incident/classify.js";
+import {
+  alsoSaid,
+  classify,
+  type FaultCategory,
+  routeOf,
+  stillFailing,
+} from "../../core/incident/classify.js";
 import { namedPlace } from "../../core/incident/place.js";
 import { DEFAULT_STORM, type StormOptions } from "../../core/incident/storm.js";
 import { type Incident, incidentCode } from "../../core/incident/types.js";
@@ -12,10 +18,14 @@ import {
   correctedKeptNotice,
   correctedKeptText,
   correctedNotice,
+  correctedStormText,
   correctedText,
   deskGroupText,
   incidentButtons,
   joinedText,
+  linkAlsoGroupText,
+  linkAlsoMcuNote,
+  linkAlsoNotice,
   NO_ENDPOINT_TEXT,
   namedPlaceText,
   namedReportText,
@@ -28,7 +38,7 @@ import {
   strangerOpenedText,
 } from "./messages.js";
 import { deskNotice, incidentPlace, liveBookingAt } from "./notify.js";
-import { joinStormIn, restateStormIn } from "./storm.js";
+import { joinStormIn, recountStormIn, restateStormIn } from "./storm.js";
 import { INCIDENT_JOB } from "./timers.js";
 
 export interface IncidentOptions {
@@ -264,6 +274,7 @@ export async function reportIncidentIn(
     ? namedReportText("opened", category, route, { code: endpoint, name })
     : openedText(code, category, route, where, secret);
   await tell(notice, { inWords: namedElsewhere, incident: code });
+  const linkToo = linkAlsoDown(incident);
   await deskNotice(
     r,
     route === "wan" ? "wan-duty" : "mcu-technician",
@@ -273,12 +284,13 @@ export async function reportIncidentIn(
       where,
       secret ? null : (actor.name ?? person.name),
       secret ? null : from,
-    ),
+    ) + (linkToo ? linkAlsoMcuNote() : ""),
     now,
     code,
     incidentButtons(code, route),
     { groupText: deskGroupText(incident, "new") },
   );
+  if (linkToo) await tellWanToo(r, incident, where, now);
   await armTimers(desk, r, incident, now, opts);
   return {
     ok: true,
@@ -290,6 +302,22 @@ export async function reportIncidentIn(
     major: null,
     inWords: namedElsewhere,
   };
+}
+
+/**
+ * «mất điện và mất mạng luôn»: the power comes first and the incident is the MCU technician's, but the WAN duty
+ * heard nothing of the link, and learnt of it only if the MCU technician thought to transfer it once the power was
+ * back. One incident still (one fault to fix first, one owner, one set of reminders): the WAN duty gets a notice to
+ * know, without buttons, and the incident is transferred (/chuyen … wan) when the link is still down after.
+ */
+function linkAlsoDown(inc: Incident): boolean {
+  return inc.route === "mcu" && alsoSaid(inc.text).includes("network");
+}
+
+async function tellWanToo(r: Repos, inc: Incident, where: string, now: Date) {
+  await deskNotice(r, "wan-duty", linkAlsoNotice(inc.code, where), now, inc.code, undefined, {
+    groupText: linkAlsoGroupText(inc.code),
+  });
 }
 
 /** The acknowledgement timers of a new incident: during its session soon, outside one later (urgent or not). */
@@ -313,8 +341,11 @@ async function armTimers(desk: Desk, r: Repos, inc: Incident, now: Date, opts: I
 }
 
 export type CorrectionOutcome = {
-  /** `rerouted`: the first incident now says the new fault; `kept`: it was taken, and a new one was filed. */
-  kind: "rerouted" | "kept";
+  /**
+   * `rerouted`: the first incident now says the new fault; `kept`: it was taken, and a new one was filed; `storm`:
+   * it belongs to a storm, whose message (restated) acknowledges the edit.
+   */
+  kind: "rerouted" | "kept" | "storm";
   /** The incident the edited message now stands for. */
   incident: Incident;
   /** What the reporter's chat is told. */
@@ -353,6 +384,11 @@ export async function correctReportIn(
   const place = await incidentPlace(r, prev);
   const event = { at: now, actor: actor.id, channel: actor.channel, action: "corrected" };
   const duty = (route: string) => (route === "wan" ? "wan-duty" : "mcu-technician");
+  if (prev.major) {
+    const storm = await r.incidents.get(prev.major);
+    if (storm && storm.status !== "resolved")
+      return correctStormReport(desk, r, prev, storm, category, input.text, event, place, now, opts);
+  }
   if (prev.status !== "open" || prev.assignee || prev.major) {
     const filed = await reportIncidentIn(desk, r, actor, input, now, opts);
     if (!filed.ok) return null;
@@ -389,10 +425,83 @@ export async function correctReportIn(
   await deskNotice(r, duty(next.route), text, now, next.code, incidentButtons(next.code, next.route), {
     groupText: next.route !== prev.route ? deskGroupText(next, "new") : groupText,
   });
+  // «mất tiếng» edited into «mất điện và mất mạng luôn»: the WAN duty knows of the link, as with a first report.
+  if (linkAlsoDown(next) && !linkAlsoDown(prev)) await tellWanToo(r, next, place, now);
   return {
     kind: "rerouted",
     incident: next,
     notice: correctedText(prev.category, category, next.route, prev.route),
+  };
+}
+
+/**
+ * A report that joined a storm, edited into another fault: it stays one report, never a second incident beside it
+ * (a second one joined the storm again, or paged a duty, and the endpoint counted twice). A session's storm holds
+ * every fault of its session: the report stays in it with its new fault, and the storm message, restated with the
+ * new classes, acknowledges the edit as it did the report. A storm of one fault class across endpoints no longer
+ * holds it: the report leaves it (the storm message counts one endpoint less) and is filed as its new fault, in that
+ * fault's storm if one is open, else routed to its duty as a new incident.
+ */
+async function correctStormReport(
+  desk: Desk,
+  r: Repos,
+  prev: Incident,
+  storm: Incident,
+  category: Exclude<FaultCategory, "other">,
+  text: string,
+  event: { at: Date; actor: string; channel: string; action: string },
+  place: string,
+  now: Date,
+  opts: IncidentOptions,
+): Promise<CorrectionOutcome> {
+  if (storm.booking) {
+    const next: Incident = { ...prev, category, route: routeOf(category), text, updatedAt: now };
+    await r.incidents.save(next);
+    await r.incidents.addEvent(prev.code, { ...event, note: text });
+    await recountStormIn(r, storm, [prev.code], now);
+    return {
+      kind: "storm",
+      incident: next,
+      notice: correctedStormText(prev.category, category, storm.code, storm.route),
+    };
+  }
+  const left: Incident = {
+    ...prev,
+    category,
+    route: routeOf(category),
+    text,
+    status: "open",
+    assignee: null,
+    major: null,
+    updatedAt: now,
+  };
+  await r.incidents.save(left);
+  await r.incidents.addEvent(prev.code, { ...event, note: `${text} (rời sự cố diện rộng ${storm.code})` });
+  await recountStormIn(r, storm, [], now);
+  const major = await joinStormIn(desk, r, left, now, opts.storm, {
+    reminderMinutes: opts.ackReminderMinutes,
+    escalateMinutes: opts.escalateMinutes,
+  });
+  if (major)
+    return {
+      kind: "storm",
+      incident: { ...left, major },
+      notice: correctedStormText(prev.category, category, major, left.route),
+    };
+  await armTimers(desk, r, left, now, opts);
+  await deskNotice(
+    r,
+    left.route === "wan" ? "wan-duty" : "mcu-technician",
+    correctedNotice(left, prev.category, place, storm.route),
+    now,
+    left.code,
+    incidentButtons(left.code, left.route),
+    { groupText: deskGroupText(left, "new") },
+  );
+  return {
+    kind: "rerouted",
+    incident: left,
+    notice: correctedText(prev.category, category, left.route, storm.route),
   };
 }
 
@@ -539,6 +648,13 @@ async function strangerReport(
     incidentButtons(code, route),
     { groupText: deskGroupText(incident, "new") },
   );
+  if (linkAlsoDown(incident))
+    await tellWanToo(
+      r,
+      incident,
+      endpoint ? (named ?? reportPlace(endpoint, session)) : "điểm cầu chưa rõ",
+      now,
+    );
   return {
     ok: true,
     kind: "opened",

@@ -146,6 +146,15 @@ export async function joinStormIn(
       note: major.code,
     });
   }
+  await recountStormIn(r, major, joining, now);
+  return major.code;
+}
+
+/**
+ * Word the storm message of `major` again from the reports it holds now (their endpoints and fault classes) and
+ * queue it; `joining` are the reports the change acknowledges.
+ */
+export async function recountStormIn(r: Repos, major: Incident, joining: string[], now: Date): Promise<void> {
   const children = await r.incidents.byMajor(major.code);
   const counts = new Map<Fault, number>();
   for (const c of children)
@@ -158,5 +167,4 @@ export async function joinStormIn(
   // One row per change; the delivery sends only the latest text, at most every few seconds. Nothing per report
   // goes to the group: the storm message acknowledges every report it counts.
   await queueStormMessage(r, updated, joining, now);
-  return major.code;
 }

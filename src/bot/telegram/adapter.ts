@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { Telegraf, TelegramError } from "telegraf";
 import type { Update } from "telegraf/types";
+import { incidentCodeIn } from "../../core/incident/types.js";
 import { cleanChatName, cleanChatText, outboundText } from "../clean.js";
 import { FOREIGN_BUTTON_VI, issuedButton } from "../commands.js";
 import type { ChatButton, ChatEvent, ChatVerdict } from "../conversation.js";
@@ -60,6 +61,15 @@ export function toChatEvent(update: Update, botUsername?: string): ChatEvent | n
     // Written as a channel or by an anonymous admin, a message's `from` is a placeholder every such message
     // shares (@Channel_Bot, @GroupAnonymousBot): the author is the chat in `sender_chat`, never that account.
     const on = m.sender_chat;
+    // A reply to the bot's own message about an incident (its notice, a reminder): the incident a command typed
+    // without its code is about.
+    const quoted = "reply_to_message" in m ? m.reply_to_message : undefined;
+    const fromBot =
+      quoted?.from?.is_bot &&
+      (!botUsername || quoted.from.username?.toLowerCase() === botUsername.toLowerCase());
+    const quotedText =
+      quoted && "text" in quoted ? quoted.text : quoted && "caption" in quoted ? quoted.caption : undefined;
+    const repliedIncident = fromBot && typeof quotedText === "string" ? incidentCodeIn(quotedText) : null;
     return {
       platform: "telegram",
       chatId: String(m.chat.id),
@@ -76,6 +86,7 @@ export function toChatEvent(update: Update, botUsername?: string): ChatEvent | n
       updateId: String(update.update_id),
       messageId: String(m.message_id),
       ...(on ? { onBehalfOfChat: true } : {}),
+      ...(repliedIncident ? { repliedIncident } : {}),
       ...(media ? { media } : {}),
       ...(edited ? { editedAfterSeconds: Math.max(0, (edited.edit_date ?? edited.date) - edited.date) } : {}),
     };

@@ -49,6 +49,8 @@ const ABBREVIATIONS: Record<string, string> = {
   hem: "khong",
   // «giựt», the southern spelling of «giật» (the picture jerks: the link): «hình giựt giựt» went to the MCU.
   giut: "giat",
+  // «cứu» (help!) as it is: its doubled «u» was «repaired» into «cũ», and «ad ơi cứu» went unanswered.
+  cuu: "cuu",
 };
 
 /**
@@ -156,6 +158,15 @@ const FAULT_PHRASES: Record<Fault, string[]> = {
     "bi kick",
     "kick ra",
     "busy",
+    // Dropped out of the meeting room («rớt phòng»), a call that does not go («call không được»), a feed that comes
+    // and goes («tiếng lúc có lúc không», the link's «chập chờn» in plain words): they were passed over in silence.
+    "rot phong",
+    "call khong duoc",
+    "khong call duoc",
+    "luc co luc khong",
+    "luc duoc luc khong",
+    "luc nghe duoc luc khong",
+    "luc thay luc khong",
   ],
   equipment: [
     "khong dieu khien duoc camera",
@@ -488,6 +499,20 @@ export function classify(text: string): FaultCategory {
   return found;
 }
 
+/**
+ * The faults a report says besides its primary class, by the phrases that say something is wrong (a thing named
+ * alone is none): «mất điện và mất mạng luôn» is power first, and the link («mất mạng») too. Empty for one fault.
+ */
+export function alsoSaid(text: string): FaultCategory[] {
+  const primary = classify(text);
+  if (primary === "other") return [];
+  const rest = ` ${normalize(text)} `;
+  const wrong = FINE.reduce((t, re) => t.replace(re, " | "), rest);
+  const all = new Set<Fault>();
+  faultIn(wrong !== rest && faultIn(wrong) !== "other" ? wrong : rest, true, all);
+  return PRIMARY_ORDER.filter((c) => c !== primary && all.has(c));
+}
+
 /** A message ending as a yes-or-no question: «… chưa ạ», «… không nhỉ», «… được chưa». */
 const ASKS = /\b(chua|khong|ko|chu)( (a|nhi|vay|ha|nhe|the|anh|chi|em|oi))* $/;
 
@@ -497,7 +522,7 @@ const isThing = (phrase: string) => THINGS.has(phrase);
  * The fault `said` names; with `faultsOnly`, only by phrases that say something is wrong (no thing named alone, no
  * lone weak word).
  */
-function faultIn(said: string, faultsOnly = false): FaultCategory {
+function faultIn(said: string, faultsOnly = false, all?: Set<Fault>): FaultCategory {
   let rest = said;
   const found = new Set<Fault>();
   const matched: string[] = [];
@@ -529,6 +554,7 @@ function faultIn(said: string, faultsOnly = false): FaultCategory {
   if (matched.some((p) => SOUND_LOST.includes(p)) && matched.some((p) => PICTURE_LOST.includes(p))) {
     found.add("network");
   }
+  if (all) for (const c of found) all.add(c);
   const primary = PRIMARY_ORDER.find((c) => found.has(c));
   // «cho hỏi về mạng WAN của sở»: a question that only names a thing, and says nothing is wrong with it.
   if (primary && !shaped && matched.every(isThing) && QUESTION.test(said) && !WRONG.test(said))
@@ -546,7 +572,7 @@ function faultIn(said: string, faultsOnly = false): FaultCategory {
  * được»): a technician would ask what before sending anyone, so the desk asks back instead of guessing a route.
  */
 const VAGUE =
-  /\b(su co|van de|truc trac|khong on|khong hop duoc|hop khong duoc|khong hop dc|giup (em|minh|toi|voi|do)|ho tro (em|minh|toi|gap|voi|ky thuat)|help|sos|co ai (truc )?khong)\b/;
+  /\b(su co|van de|truc trac|khong on|khong hop duoc|hop khong duoc|khong hop dc|giup (em|minh|toi|voi|do)|ho tro (em|minh|toi|gap|voi|ky thuat)|help|sos|(?<!nghien )cuu|co ai (truc )?khong)\b/;
 
 /** Asking the desk to do something («mở phòng giúp em», «cho em xin link»): a request, not a fault. */
 const REQUEST = /\b(bat|tat|xin|gui|cho em|chuyen|doi|mo)\b/;
@@ -574,6 +600,15 @@ export function stillFailing(text: string): boolean {
     !QUESTION.test(rest) &&
     !allWell(rest, text.normalize("NFC").toLowerCase())
   );
+}
+
+/**
+ * «vẫn chưa có tiếng ạ», «vẫn bị mất hình»: a fault said to be still there (named or not), as a follow-up to one the
+ * desk was told of.
+ */
+export function saysStill(text: string): boolean {
+  const rest = ` ${normalize(text)} `;
+  return still(rest) && !NO_PROBLEM.test(rest) && !QUESTION.test(rest);
 }
 
 /** A report to ask back about: no fault this classifier can name, but words that say there is one. */
