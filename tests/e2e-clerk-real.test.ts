@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { tempDir } from "./helpers.js";
 import { useMailServers } from "./support/mail-servers.js";
+import { inviteOf } from "./support/servers.js";
 import { mail, startService } from "./support/service.js";
 
 // The clerk's day against the real parts (Dovecot, the SMTP sink, the service): a question that is no booking, a
@@ -9,8 +10,7 @@ import { mail, startService } from "./support/service.js";
 
 const NOW = new Date("2026-11-30T02:10:00Z"); // Monday 09:10 in Hanoi
 
-const ics = (m: { attachments: { contentType: string; content: Buffer }[] }) =>
-  m.attachments.find((a) => a.contentType.startsWith("text/calendar"))?.content.toString() ?? "";
+const ics = inviteOf;
 
 describe("a clerk's mails through the running desk", () => {
   const { dovecot, sink } = useMailServers();

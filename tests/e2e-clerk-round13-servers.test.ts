@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { tempDir } from "./helpers.js";
 import { useMailServers } from "./support/mail-servers.js";
+import { inviteOf } from "./support/servers.js";
 import { mail, startService } from "./support/service.js";
 
 // The thirteenth clerk round through the running desk: Dovecot, the service, the SMTP sink. One thread over a week
@@ -17,10 +18,7 @@ describe("a booking's life in one thread, through Dovecot and the SMTP sink", ()
   it("a longer session, a second session, a cancellation and «đăng ký lại»: each invite updates its own event", async () => {
     const { service } = await startService(dovecot, sink, tempDir(), NOW);
     try {
-      const ics = (n: number) =>
-        sink.messages[n]!.parsed.attachments.find((a) =>
-          a.contentType.startsWith("text/calendar"),
-        )?.content.toString() ?? "";
+      const ics = (n: number) => inviteOf(sink.messages[n]!.parsed);
       /** The clerk's reply to the desk's answer `n`, that answer quoted below as Outlook does. */
       const replyTo = async (n: number, id: string, text: string) => {
         const answer = sink.messages[n]!.parsed;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { tempDir } from "./helpers.js";
 import { useMailServers } from "./support/mail-servers.js";
+import { inviteOf } from "./support/servers.js";
 import { mail, startService, TEST_AUTHSERV_ID } from "./support/service.js";
 
 // The fourteenth clerk round through the running desk: Dovecot, the service, the SMTP sink. An Outlook mail in HTML
@@ -49,10 +50,7 @@ describe("a host endpoint named and moved, through Dovecot and the SMTP sink", (
   it("an Outlook HTML mail naming «Điểm cầu chủ trì», then «đổi điểm cầu chủ trì sang …»: answers and invites say where", async () => {
     const { service } = await startService(dovecot, sink, tempDir(), NOW);
     try {
-      const ics = (n: number) =>
-        sink.messages[n]!.parsed.attachments.find((a) =>
-          a.contentType.startsWith("text/calendar"),
-        )?.content.toString() ?? "";
+      const ics = (n: number) => inviteOf(sink.messages[n]!.parsed);
       await dovecot.append(outlookMail("dk14@hanoi.gov.vn"));
       await sink.waitFor(1);
       const first = sink.messages[0]!.parsed.text ?? "";

@@ -203,6 +203,11 @@ export interface SmtpSinkOptions {
   auth?: { user: string; pass: string };
 }
 
+/** The text of a mail's calendar attachment (the .ics invite), or "" when it carries none. */
+export function inviteOf(m: { attachments: { contentType: string; content: Buffer }[] }): string {
+  return m.attachments.find((a) => a.contentType.startsWith("text/calendar"))?.content.toString() ?? "";
+}
+
 /** A real SMTP server (npm smtp-server) that keeps every message it accepts. */
 export class SmtpSink {
   readonly messages: { raw: Buffer; parsed: ParsedMail; at: number }[] = [];
