@@ -1038,7 +1038,10 @@ export class MailDesk {
     );
     // A reply moving the host names other places only to explain («do hội trường phường Ngọc Hà đang sửa chữa»): it
     // adds an endpoint only with «thêm» or «bổ sung».
-    if (add || (!hostAt && (parsed.participants.length || parsed.unresolved.length))) {
+    // «Đổi điểm cầu chủ trì sang UBND phường Láng, điểm cầu tham dự: UBND phường Giảng Võ»: the list of who attends,
+    // as the answer to a move refused for leaving none, is read (it was dropped, and the move refused again).
+    const attending = hostAt && /\bdiem cau (?:tham du|thanh phan)\b/.test(fold(text));
+    if (add || attending || (!hostAt && (parsed.participants.length || parsed.unresolved.length))) {
       const codes = new Set(parsed.participants);
       const unresolved = [...parsed.unresolved];
       if (add) {

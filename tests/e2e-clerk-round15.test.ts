@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/register.js";
+import { request } from "./helpers.js";
+import { bookedInThread, CLERK_NOW, lastAnswer, mailAnswers } from "./support/mail-desk.js";
+
+// Clerk mails from the e2e15 round: each `it` a defect found and fixed.
+
+const LETTER =
+  "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Láng, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.";
+
+/** A registration hosted at UBND phường Ngọc Hà, UBND phường Láng its only participant. */
+const FORM =
+  "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến:\n- Điểm cầu chủ trì: Hội trường UBND phường Ngọc Hà\n- Điểm cầu tham dự: UBND phường Láng\n- Thời gian: 9h00 ngày 10/12/2026\n- Nội dung: kiểm tra thực địa\n- Liên hệ: Lâm Thị Ngọc 0983210456";
+
+/** The clerk's reply with the desk's last answer quoted below, as Outlook does. */
+const outlook = (said: string, quoted: string) =>
+  `${said}\n\nFrom: Bàn kỹ thuật <kythuat@hanoi.gov.vn>\nSent: Monday, November 30, 2026 9:05 AM\nTo: vanthu.sct@hanoi.gov.vn\nSubject: RE: Đăng ký họp trực tuyến\n\n${quoted}`;
+
+describe("moving the host onto the session's only participant", () => {
+  for (const [what, body, hostBefore] of [
+    ["the Sở's own endpoint hosting", LETTER, "SCT-01"],
+    ["a host endpoint named in the form", FORM, "CX-00008"],
+  ] as const)
+    it(`${what}: the booking stays confirmed with its slot, and the clerk is asked which endpoints attend (it went «CẦN BỔ SUNG THÔNG TIN»)`, async () => {
+      const { desk, reply, code, booking } = await bookedInThread(body);
+      const before = await booking();
+      expect(before.status).toBe("confirmed");
+      const first = String((await mailAnswers(desk, code))[0]!.payload.text);
+      const out = await reply(
+        outlook(
+          "Đề nghị đổi điểm cầu chủ trì sang UBND phường Láng do hội trường phường Ngọc Hà đang sửa chữa.",
+          first,
+        ),
+      );
+      expect(out).toMatchObject({ kind: "change-refused" });
+      const after = await booking();
+      expect(after.status).toBe("confirmed");
+      expect(after.hostEndpoint).toBe(hostBefore);
+      expect(after.request.participants).toEqual(["CX-00199"]);
+      expect(after.sequence).toBe(before.sequence);
+      const answer = await lastAnswer(desk, code);
+      expect(answer).toContain(`Không thể thay đổi lịch họp ${code}; lịch cũ được giữ nguyên.`);
+      expect(answer).toContain(
+        "Thư đề nghị đổi điểm cầu chủ trì sang Phường Láng (CX-00199), là điểm cầu tham dự duy nhất của phiên họp: nếu đổi, phiên họp không còn điểm cầu tham dự nào.",
+      );
+      expect(answer).toContain("ghi rõ điểm cầu chủ trì và các điểm cầu tham dự");
+      expect(answer).toContain("Thời gian: 09:00–11:00 Thứ Năm, 10/12/2026.");
+      expect(answer).not.toContain("CẦN BỔ SUNG");
+      expect(answer).not.toContain("ĐÃ XÁC NHẬN");
+      // The invite sent stands: nothing new to put in the calendar.
+      expect((await mailAnswers(desk, code)).at(-1)!.payload.calendar).toBeUndefined();
+      // The slot is still held: another session at that hour cannot have Láng.
+      const other = await registerBooking(
+        desk,
+        request({
+          host: "Sở Tư pháp",
+          participants: ["CX-00199"],
+          title: "Phổ biến pháp luật",
+          receivedAt: CLERK_NOW,
+        }),
+        { now: CLERK_NOW },
+      );
+      expect(other.duplicate ? null : other.decision.outcome).toBe("rejected");
+    });
+
+  it("a secret session is answered without naming the endpoint (Điều 5.2)", async () => {
+    const { desk, reply, code, booking } = await bookedInThread(`Độ mật: Mật\n${LETTER}`);
+    await reply("Đề nghị đổi điểm cầu chủ trì sang UBND phường Láng.");
+    expect((await booking()).hostEndpoint).toBe("SCT-01");
+    const answer = await lastAnswer(desk, code);
+    expect(answer).toContain(`Không thể thay đổi lịch họp ${code}; lịch cũ được giữ nguyên.`);
+    expect(answer).not.toMatch(/Láng|CX-00199|SCT-01|Công Thương/);
+  });
+
+  for (const said of [
+    "Đề nghị đổi điểm cầu chủ trì sang UBND phường Láng, điểm cầu tham dự: UBND phường Giảng Võ.",
+    "Đề nghị đổi điểm cầu chủ trì sang Phường Láng, điểm cầu tham dự: UBND phường Giảng Võ",
+    "Đề nghị đổi điểm cầu chủ trì sang UBND phường Láng và bổ sung điểm cầu UBND phường Giảng Võ.",
+  ])
+    it(`«${said}» (as the refusal asks) moves the host and keeps a participant`, async () => {
+      const { desk, reply, code, booking } = await bookedInThread(LETTER);
+      await reply("Đề nghị đổi điểm cầu chủ trì sang UBND phường Láng.");
+      expect(await lastAnswer(desk, code)).toContain(
+        "(ví dụ: «Đổi điểm cầu chủ trì sang Phường Láng, điểm cầu tham dự: UBND phường …»)",
+      );
+      await reply(said);
+      const after = await booking();
+      expect(after.status).toBe("confirmed");
+      expect(after.hostEndpoint).toBe("CX-00199");
+      expect(after.request.participants).toEqual(["CX-00025"]);
+      expect((await mailAnswers(desk, code)).at(-1)!.payload.calendar).toBeDefined();
+    });
+});
