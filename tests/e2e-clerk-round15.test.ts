@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { actionDecision, notify } from "../src/app/booking/notify.js";
 import { registerBooking } from "../src/app/booking/register.js";
+import type { Desk } from "../src/app/desk.js";
 import { request } from "./helpers.js";
 import { bookedInThread, CLERK_NOW, lastAnswer, mailAnswers } from "./support/mail-desk.js";
 
@@ -15,6 +17,62 @@ const FORM =
 /** The clerk's reply with the desk's last answer quoted below, as Outlook does. */
 const outlook = (said: string, quoted: string) =>
   `${said}\n\nFrom: Bàn kỹ thuật <kythuat@hanoi.gov.vn>\nSent: Monday, November 30, 2026 9:05 AM\nTo: vanthu.sct@hanoi.gov.vn\nSubject: RE: Đăng ký họp trực tuyến\n\n${quoted}`;
+
+/** Every answer to the clerk saying «ĐÃ XÁC NHẬN» carries the invite: the invariant each case below checks. */
+async function everyConfirmationInvited(desk: Desk, code: string) {
+  for (const m of await mailAnswers(desk, code))
+    if (/^Lịch họp \S+: ĐÃ XÁC NHẬN\./.test(String(m.payload.text)) && !m.kind.endsWith("-copy"))
+      expect(m.payload.calendar, `${m.kind}: ${m.payload.text}`).toMatchObject({ method: "REQUEST" });
+}
+
+describe("a confirmation is never answered without its invite", () => {
+  it("an answer built «ĐÃ XÁC NHẬN» with no calendar asked for gets the invite all the same", async () => {
+    const { desk, code, booking } = await bookedInThread(LETTER);
+    const b = await booking();
+    await desk.store.tx((r) =>
+      notify(desk, r, b, actionDecision("confirmed", b.priority), undefined, CLERK_NOW, { calendar: null }),
+    );
+    const last = (await mailAnswers(desk, code)).at(-1)!;
+    expect(String(last.payload.text)).toMatch(/^Lịch họp HTT-2026-0001: ĐÃ XÁC NHẬN\./);
+    expect(last.payload.calendar).toMatchObject({ method: "REQUEST", uid: code, sequence: b.sequence });
+  });
+
+  it("«ĐÃ XÁC NHẬN» for a booking that is not confirmed is a defect: nothing is sent", async () => {
+    const { desk, code, booking } = await bookedInThread(LETTER);
+    const b = { ...(await booking()), status: "needs-info" as const };
+    const before = (await mailAnswers(desk, code)).length;
+    await expect(
+      desk.store.tx((r) =>
+        notify(desk, r, b, actionDecision("confirmed", b.priority), undefined, CLERK_NOW, { calendar: null }),
+      ),
+    ).rejects.toThrow(/says «ĐÃ XÁC NHẬN» but the booking is needs-info/);
+    expect(await mailAnswers(desk, code)).toHaveLength(before);
+  });
+
+  it("a host at Ngọc Hà moved onto Láng, Giảng Võ still attending, by an Outlook reply: confirmed with the invite", async () => {
+    const { desk, reply, code, booking } = await bookedInThread(
+      FORM.replace("UBND phường Láng", "UBND phường Láng, UBND phường Giảng Võ"),
+    );
+    const first = String((await mailAnswers(desk, code))[0]!.payload.text);
+    await reply(
+      outlook(
+        "Đề nghị đổi điểm cầu chủ trì sang UBND phường Láng do hội trường phường Ngọc Hà đang sửa chữa.",
+        first,
+      ),
+    );
+    const after = await booking();
+    expect(after).toMatchObject({ status: "confirmed", hostEndpoint: "CX-00199" });
+    expect(after.request.participants).toEqual(["CX-00025"]);
+    const last = (await mailAnswers(desk, code)).at(-1)!;
+    expect(String(last.payload.text)).toContain("ĐÃ XÁC NHẬN");
+    expect(last.payload.calendar).toMatchObject({
+      method: "REQUEST",
+      sequence: after.sequence,
+      location: "Phường Láng",
+    });
+    await everyConfirmationInvited(desk, code);
+  });
+});
 
 describe("moving the host onto the session's only participant", () => {
   for (const [what, body, hostBefore] of [
@@ -61,6 +119,7 @@ describe("moving the host onto the session's only participant", () => {
         { now: CLERK_NOW },
       );
       expect(other.duplicate ? null : other.decision.outcome).toBe("rejected");
+      await everyConfirmationInvited(desk, code);
     });
 
   it("a secret session is answered without naming the endpoint (Điều 5.2)", async () => {
