@@ -150,3 +150,24 @@ describe("moving the host onto the session's only participant", () => {
       expect((await mailAnswers(desk, code)).at(-1)!.payload.calendar).toBeDefined();
     });
 });
+
+describe("host and participant swapped by a reply", () => {
+  for (const [what, body, oldHost, oldName] of [
+    ["the Sở's own endpoint", LETTER, "SCT-01", "Sở Công Thương"],
+    ["a host endpoint named in the form", FORM, "CX-00008", "UBND phường Ngọc Hà"],
+  ] as const)
+    it(`${what} listed as attending after the move becomes the participant (the swap was refused as leaving none)`, async () => {
+      const { desk, reply, code, booking } = await bookedInThread(body);
+      expect(
+        await reply(`Đề nghị đổi điểm cầu chủ trì sang UBND phường Láng, điểm cầu tham dự: ${oldName}.`),
+      ).toMatchObject({ kind: "changed" });
+      const after = await booking();
+      expect(after).toMatchObject({ status: "confirmed", hostEndpoint: "CX-00199" });
+      expect(after.request.participants).toEqual([oldHost]);
+      const last = (await mailAnswers(desk, code)).at(-1)!;
+      expect(String(last.payload.text)).toContain(`Lịch họp ${code}: ĐÃ XÁC NHẬN.`);
+      expect(String(last.payload.text)).toContain("điểm cầu chủ trì từ");
+      expect(last.payload.calendar).toMatchObject({ method: "REQUEST", location: "Phường Láng" });
+      await everyConfirmationInvited(desk, code);
+    });
+});
