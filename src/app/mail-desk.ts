@@ -1038,9 +1038,16 @@ export class MailDesk {
     );
     // A reply moving the host names other places only to explain («do hội trường phường Ngọc Hà đang sửa chữa»): it
     // adds an endpoint only with «thêm» or «bổ sung».
-    if (add || (!hostAt && (parsed.participants.length || parsed.unresolved.length))) {
+    // «Đổi điểm cầu chủ trì sang UBND phường Láng, điểm cầu tham dự: UBND phường Giảng Võ»: the list of who attends,
+    // as the answer to a move refused for leaving none, is read (it was dropped, and the move refused again).
+    const attending = hostAt && /\bdiem cau (?:tham du|thanh phan)\b/.test(fold(text));
+    // The list names whom it names, the agency's own endpoint or the old host included: a swap of host and
+    // participant («…, điểm cầu tham dự: Sở Công Thương») was refused as leaving no participant.
+    const listed = attending ? attendingListed(text, reader) : null;
+    if (add || attending || (!hostAt && (parsed.participants.length || parsed.unresolved.length))) {
       const codes = new Set(parsed.participants);
       const unresolved = [...parsed.unresolved];
+      for (const c of listed?.codes ?? []) codes.add(c);
       if (add) {
         const line = text.split("\n").find((l) => ADD_WORD.test(fold(l))) ?? "";
         const word = ADD_WORD.exec(foldKeepingIndex(line));
@@ -1069,12 +1076,13 @@ export class MailDesk {
         for (const c of list.codes) codes.add(c);
         for (const u of list.unresolved) if (!unresolved.includes(u)) unresolved.push(u);
       }
+      const kept = listed?.codes ?? [];
       const hostEndpoint = snapshot.hostEndpoint(agency);
-      if (hostEndpoint) codes.delete(hostEndpoint);
+      if (hostEndpoint && !kept.includes(hostEndpoint)) codes.delete(hostEndpoint);
       if (hostAt) codes.delete(hostAt);
       // The endpoint hosting (one the clerk named), or the one a move of the host leaves («do hội trường phường
       // Ngọc Hà đang sửa chữa»), is no participant either.
-      if (opts.hostEndpoint) codes.delete(opts.hostEndpoint);
+      if (opts.hostEndpoint && !kept.includes(opts.hostEndpoint)) codes.delete(opts.hostEndpoint);
       for (const c of removed) codes.delete(c);
       if (codes.size || unresolved.length || !removed.length) patch.addParticipants = [...codes];
       if (unresolved.length) patch.unresolved = unresolved;
@@ -1445,6 +1453,17 @@ function officialCopy(
     copy,
     askedBy: `Hòm thư ${from} của cơ quan vừa gửi đề nghị về lịch họp ${booking.code} do hòm thư này đăng ký; kết quả xử lý ở dưới. ${warn}`,
   };
+}
+
+/** The endpoints a reply lists after «điểm cầu tham dự (là|gồm|:)», to the end of that sentence. */
+function attendingListed(text: string, reader: MailReader) {
+  const folded = foldKeepingIndex(text);
+  const at = /\bdiem cau (?:tham du|thanh phan)\b\s*(?:(?:la|gom)\b)?\s*:?\s*/.exec(folded);
+  if (!at) return null;
+  const after = text.slice(at.index + at[0].length);
+  const end = foldKeepingIndex(after).search(/(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)|\n/);
+  const list = resolveParticipants(reader.matcher, end < 0 ? after : after.slice(0, end));
+  return list.codes.length ? list : null;
 }
 
 /** A participants list sent again in a reply: «gửi lại danh sách điểm cầu», «điểm cầu (cập nhật)», «danh sách mới». */

@@ -165,6 +165,46 @@ export async function changeBooking(
           : old.secretUnsure,
     };
     const directory = await r.directory.snapshot();
+    // «Đổi điểm cầu chủ trì sang UBND phường Láng» when Láng is the session's only participant: the session would
+    // have no participant left (it went back to «CẦN BỔ SUNG THÔNG TIN» and lost its slot). Which endpoints attend
+    // is the clerk's to say: the booking stays as it was, and the clerk is asked.
+    if (
+      patch.hostEndpoint &&
+      old.participants.includes(patch.hostEndpoint) &&
+      req.participants.length === 0 &&
+      !(patch.addParticipants ?? []).some((c) => c !== patch.hostEndpoint)
+    ) {
+      const name = directory.endpoint(patch.hostEndpoint)?.name;
+      const which = req.secret ? "" : ` ${name ? `${name} (${patch.hostEndpoint})` : patch.hostEndpoint}`;
+      // The booking as it stands, its status line left out (the first line says it is kept).
+      const kept: Decision = {
+        ...actionDecision(
+          b.status === "checked" ? "confirmed" : (b.status as Decision["outcome"]),
+          b.priority,
+        ),
+        missing: b.missing,
+      };
+      const standing = decisionText(code, old, kept, await answerOptions(desk, r, b.hostEndpoint, now))
+        .split("\n")
+        .slice(1);
+      const text = [
+        `Không thể thay đổi lịch họp ${code}; lịch cũ được giữ nguyên.`,
+        `Thư đề nghị đổi điểm cầu chủ trì sang${which}, là điểm cầu tham dự duy nhất của phiên họp: nếu đổi, phiên họp không còn điểm cầu tham dự nào.`,
+        `Đề nghị trả lời thư này, ghi rõ điểm cầu chủ trì và các điểm cầu tham dự${req.secret ? "" : ` (ví dụ: «Đổi điểm cầu chủ trì sang ${name ?? patch.hostEndpoint}, điểm cầu tham dự: UBND phường …»)`}.`,
+        ...standing,
+      ].join("\n");
+      if (opts.refuseQuietly) throw new DeskError(text, "change-refused");
+      await notify(desk, r, b, kept, undefined, now, {
+        ...opts.notify,
+        text,
+        kind: "booking-change-refused",
+        calendar: null,
+        groupText: null,
+      });
+      if (opts.inbound)
+        await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "change-refused", code);
+      return { duplicate: false, booking: b, decision: kept };
+    }
     // A clerk's move is a registration of the new time as it arrives (Điều 12.2a: 24 h, 6 h for an emergency): the
     // lead time counts from the reply, not from the first mail (a move sent at 16:00 to 14:00 the next day, or an
     // emergency to 20:00 the same day, was confirmed as if registered days before). The booking keeps its

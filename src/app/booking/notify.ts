@@ -2,6 +2,7 @@ import { calendarOf } from "../../core/booking/invite.js";
 import {
   decisionText,
   groupLine,
+  OUTCOME_VI,
   offHoursGroupNote,
   offHoursNote,
   offHoursRemark,
@@ -104,6 +105,23 @@ function withLead(text: string, lead: string | undefined): string {
   return cut < 0 ? `${text}\n${lead}` : `${text.slice(0, cut)}\n${lead}${text.slice(cut)}`;
 }
 
+/**
+ * The invariant of every answer to the clerk who holds the thread: one that says «ĐÃ XÁC NHẬN» carries the invite
+ * (a clerk confirmed without one has no session in the calendar and no way to tell), and only a booking that is
+ * confirmed may be said so. The copies to the agency's other mailboxes get none by design (`copy`).
+ */
+export function confirmedCarriesInvite(
+  b: Booking,
+  text: string,
+  method: "REQUEST" | "CANCEL" | null,
+): "REQUEST" | "CANCEL" | null {
+  const status = text.split("\n", 1)[0] ?? "";
+  if (!status.endsWith(`: ${OUTCOME_VI.confirmed}.`) || method === "REQUEST") return method;
+  if (!["confirmed", "checked"].includes(b.status))
+    throw new Error(`answer for ${b.code} says «${OUTCOME_VI.confirmed}» but the booking is ${b.status}`);
+  return "REQUEST";
+}
+
 export async function notify(
   desk: Desk,
   r: Repos,
@@ -130,8 +148,9 @@ export async function notify(
     const payload: Record<string, unknown> = { text: opts.askedBy ? `${opts.askedBy}\n\n${text}` : text };
     if (channel === "mail") {
       Object.assign(payload, await threadFor(r, b, opts.thread));
-      const method =
+      const asked =
         opts.calendar !== undefined ? opts.calendar : decision.outcome === "confirmed" ? "REQUEST" : null;
+      const method = confirmedCarriesInvite(b, text, asked);
       // The invite's LOCATION: where the session is hosted (a host endpoint the clerk named included).
       const where = b.hostEndpoint
         ? ((await r.directory.snapshot()).endpoint(b.hostEndpoint)?.name ?? b.hostEndpoint)
