@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { bookedInThread, lastAnswer } from "./support/mail-desk.js";
+import { registerBooking } from "../src/app/booking/register.js";
+import { request } from "./helpers.js";
+import { bookedInThread, CLERK_NOW, lastAnswer } from "./support/mail-desk.js";
 
 // A reply that changes a booking is answered with what it changed, on the answer's second line. Before, the answer
 // read like the first one («ĐÃ XÁC NHẬN.» and the whole booking again): the clerk had to compare two mails to learn
@@ -45,5 +47,33 @@ describe("the answer to a change says what changed", () => {
     const answer = await lastAnswer(desk, code);
     expect(secondLine(answer)).toBe("Đã cập nhật theo thư: các thông tin khác của phiên họp.");
     expect(answer).not.toContain("Quốc Oai");
+  });
+});
+
+describe("the answer to a change that cannot be made says which time stands", () => {
+  it("a refused move names the kept time, and the details below it as the change asked for", async () => {
+    const { desk, reply, code } = await bookedInThread(letter());
+    // Sở Tư pháp holds Ngọc Hà in the afternoon the clerk asks for.
+    await registerBooking(
+      desk,
+      request({
+        host: "Sở Tư pháp",
+        participants: ["CX-00008"],
+        title: "Phổ biến pháp luật",
+        start: new Date("2026-12-14T07:00:00Z"),
+        end: new Date("2026-12-14T09:00:00Z"),
+        receivedAt: CLERK_NOW,
+      }),
+      { now: CLERK_NOW },
+    );
+    await reply("Đề nghị lùi giờ họp sang 14h00 đến 16h00 cùng ngày.");
+    const lines = (await lastAnswer(desk, code)).split("\n");
+    // Before, «lịch cũ được giữ nguyên» stood over «Thời gian: 14:00–16:00 …»: the new hour read as the booking's.
+    expect(lines.slice(0, 4)).toEqual([
+      `Không thể thay đổi lịch họp ${code}; lịch cũ được giữ nguyên.`,
+      "Lịch họp vẫn giữ thời gian: 09:00–11:00 Thứ Hai, 14/12/2026.",
+      "Đề nghị thay đổi không bố trí được:",
+      "Thời gian: 14:00–16:00 Thứ Hai, 14/12/2026.",
+    ]);
   });
 });

@@ -252,7 +252,15 @@ export async function changeBooking(
         ...(await answerOptions(desk, r, changed.hostEndpoint, now)),
       }).replace(
         `Lịch họp ${code}: ${OUTCOME_VI[decision.outcome]}.`,
-        `Không thể thay đổi lịch họp ${code}; lịch cũ được giữ nguyên.`,
+        // The details below are the change asked for, not the booking: said so, and the time kept named, or a clerk
+        // read «lịch cũ được giữ nguyên» over «Thời gian: 14:00–16:00» and took the new hour as the booking's.
+        [
+          `Không thể thay đổi lịch họp ${code}; lịch cũ được giữ nguyên.`,
+          ...(old.start && old.end
+            ? [`Lịch họp vẫn giữ thời gian: ${formatRangeVi(old.start, old.end, desk.reg.zone)}.`]
+            : []),
+          "Đề nghị thay đổi không bố trí được:",
+        ].join("\n"),
       );
       if (opts.refuseQuietly) throw new DeskError(text, "change-refused");
       await notify(desk, r, b, decision, undefined, now, {
