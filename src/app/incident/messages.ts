@@ -328,6 +328,20 @@ export function resolvedText(code: string, note: string): string {
   return `Sự cố ${code} đã khắc phục${note ? `: ${note}` : ""}.`;
 }
 
+/**
+ * The duty an incident was handed to is told when someone of another duty closes it (the MCU technician's /xong
+ * after /chuyen … wan): it is theirs, and only they know whether the link is really back. A secret session's
+ * incident names no place, and never the note (Điều 5.2).
+ */
+export function resolvedElsewhereNotice(inc: Incident, place: string, who: string, note: string): string {
+  return `Để biết: sự cố ${inc.code} (${CATEGORY_VI[inc.category]}) tại ${place}, đang giao ${ROUTE_VI[inc.route]}, đã được ${who} đánh dấu đã khắc phục${note ? `: ${note}` : ""}. Nếu lỗi vẫn còn, gõ /mo ${inc.code} để mở lại.`;
+}
+
+/** The same, as the group reads it when the duty has no private chat with the bot (see `deskGroupText`). */
+export function resolvedElsewhereGroupText(inc: Incident, who: string): string {
+  return `Sự cố ${inc.code} (${CATEGORY_VI[inc.category]}), đang giao ${ROUTE_VI[inc.route]}, đã được ${who} đánh dấu đã khắc phục; nếu lỗi vẫn còn, gõ /mo ${inc.code}. ${privateDetailsHint(inc.code)}`;
+}
+
 export function reopenedText(code: string): string {
   return `Sự cố ${code} được mở lại.`;
 }
