@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
+import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
 import { at, makeDesk, request } from "./helpers.js";
 import { chatOut, ev, mcu, tech, wan } from "./security/chat-support.js";
 
@@ -62,5 +63,61 @@ describe("/xong by another duty than the incident's owner", () => {
     const m = (await notices(desk)).length;
     await handleChatEvent(desk, ev(wan.telegramId!, "/xong SC-2026-0004"), now);
     expect((await notices(desk)).slice(m).map((x) => x.to)).toEqual(["mcu-technician"]);
+  });
+});
+
+describe("a command typed on Zalo as a reply to the bot's incident message, without its code", () => {
+  const ZGROUP = "zalo-group";
+  const z = (userId: string, text: string, id: string) =>
+    zaloToChatEvent({
+      event_name: "message.text.received",
+      // What the Zalo Bot API gives: no field says which message this one answers.
+      message: {
+        message_id: id,
+        from: { id: userId, display_name: "Cán bộ" },
+        chat: { id: ZGROUP, chat_type: "GROUP" },
+        date: 1,
+        text,
+      },
+    })!;
+  const zaloReplies = async (desk: Awaited<ReturnType<typeof makeDesk>>) =>
+    (await chatOut(desk.store))
+      .filter((m) => m.channel === "chat" && m.recipient === `zalo:${ZGROUP}`)
+      .map((m) => String(m.payload.text));
+  const HEAD =
+    "Trên Zalo, bot không biết tin nhắn được trả lời là của sự cố nào: hãy ghi mã sự cố ngay sau lệnh";
+
+  it("asks for the code, writing the command out for the one incident that is theirs", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, z(reporter.zaloId!, "mất tiếng rồi", "m1"), now);
+    await handleChatEvent(desk, z(mcu.zaloId!, "/nhan", "m2"), now);
+    expect((await zaloReplies(desk)).at(-1)).toBe(`${HEAD}: /nhan SC-2026-0001`);
+    await handleChatEvent(desk, z(mcu.zaloId!, "/nhan SC-2026-0001", "m3"), now);
+    // «xong, đã cắm lại mic» is a command whose code is missing, not a report about a mic.
+    await handleChatEvent(desk, z(mcu.zaloId!, "xong, đã cắm lại mic", "m4"), now);
+    expect((await zaloReplies(desk)).at(-1)).toBe(`${HEAD}: /xong SC-2026-0001 đã cắm lại mic`);
+    await handleChatEvent(desk, z(mcu.zaloId!, "/xong đã cắm lại mic", "m5"), now);
+    expect((await zaloReplies(desk)).at(-1)).toBe(`${HEAD}: /xong SC-2026-0001 đã cắm lại mic`);
+    const inc = await desk.store.read((r) => r.incidents.get("SC-2026-0001"));
+    expect(inc).toMatchObject({ status: "acknowledged" });
+    expect((await desk.store.read((r) => r.incidents.list())).length).toBe(1);
+    // With the code, it is done.
+    await handleChatEvent(desk, z(mcu.zaloId!, "xong SC-2026-0001 đã cắm lại mic", "m6"), now);
+    expect(await desk.store.read((r) => r.incidents.get("SC-2026-0001"))).toMatchObject({
+      status: "resolved",
+    });
+  });
+
+  it("with several, lists theirs; an endpoint's «xong» stays words", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, z(reporter.zaloId!, "mất tiếng rồi", "m1"), now);
+    await handleChatEvent(desk, z(tech("CX-00004").zaloId!, "mất hình", "m2"), now);
+    await handleChatEvent(desk, z(mcu.zaloId!, "nhận", "m3"), now);
+    expect((await zaloReplies(desk)).at(-1)).toBe(
+      `${HEAD}, ví dụ: /nhan SC-2026-0123. Sự cố anh/chị đang có: SC-2026-0001, SC-2026-0002. Gõ /suco để xem các sự cố đang mở.`,
+    );
+    const n = (await zaloReplies(desk)).length;
+    await handleChatEvent(desk, z(reporter.zaloId!, "xong", "m4"), now);
+    expect((await zaloReplies(desk)).slice(n).join("\n")).not.toContain(HEAD);
   });
 });

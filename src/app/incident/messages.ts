@@ -413,6 +413,21 @@ export function transferUsage(code: string): string {
   return `Cách dùng: /chuyen ${code} wan, /chuyen ${code} mcu hoặc /chuyen ${code} @tên (tên một cán bộ kỹ thuật MCU, trực ban WAN hoặc quản trị viên trong danh bạ).`;
 }
 
+/**
+ * An incident command without its code on Zalo, whose Bot API says nothing of the message a reply answers: the
+ * technician is asked to type the code. `example`: the command written out for the one incident that is theirs,
+ * when there is exactly one; `codes`: theirs, when there are several (at most five are listed).
+ */
+export function zaloCodeHint(action: IncidentAction, example: string | null, codes: string[]): string {
+  const head =
+    "Trên Zalo, bot không biết tin nhắn được trả lời là của sự cố nào: hãy ghi mã sự cố ngay sau lệnh";
+  if (example) return `${head}: ${example}`;
+  const list = codes.length
+    ? ` Sự cố anh/chị đang có: ${codes.slice(0, 5).join(", ")}${codes.length > 5 ? ` và ${codes.length - 5} sự cố khác` : ""}.`
+    : "";
+  return `${head}, ví dụ: ${INCIDENT_USAGE[action]}.${list} Gõ /suco để xem các sự cố đang mở.`;
+}
+
 /** A refused incident action, in the words chat has always used (the web shows the same). */
 export function refusalText(action: IncidentAction, refusal: RefusalCause): string {
   switch (refusal.reason) {
