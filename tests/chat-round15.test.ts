@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
-import { at, makeDesk, request } from "./helpers.js";
+import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
 import { chatOut, ev, mcu, tech, wan } from "./security/chat-support.js";
 
 // Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 15).
@@ -119,5 +119,49 @@ describe("a command typed on Zalo as a reply to the bot's incident message, with
     const n = (await zaloReplies(desk)).length;
     await handleChatEvent(desk, z(reporter.zaloId!, "xong", "m4"), now);
     expect((await zaloReplies(desk)).slice(n).join("\n")).not.toContain(HEAD);
+  });
+});
+
+describe("power and the link down in a storm, or added to an open power incident", () => {
+  it("a report saying both, added to an open power incident, tells the WAN duty once", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mất điện rồi", { messageId: "1" }), now);
+    expect((await notices(desk)).filter((n) => n.to === "wan-duty")).toEqual([]);
+    await handleChatEvent(
+      desk,
+      ev(reporter.telegramId!, "mất điện, mất mạng luôn rồi", { messageId: "2" }),
+      now,
+    );
+    const incs = await desk.store.read((r) => r.incidents.list());
+    expect(incs.map((i) => [i.code, i.category, i.route])).toEqual([["SC-2026-0001", "power", "mcu"]]);
+    const wanTold = (await notices(desk)).filter((n) => n.to === "wan-duty");
+    expect(wanTold.map((n) => n.text)).toEqual([
+      "Để biết: sự cố SC-2026-0001 (nguồn điện) tại CX-00008 báo kèm mất đường truyền. Kỹ thuật MCU xử lý nguồn điện trước; có điện lại mà đường truyền vẫn lỗi thì sự cố sẽ được chuyển cho Trực ban mạng WAN (Sở Khoa học và Công nghệ).",
+    ]);
+    // Said again: nothing more.
+    await handleChatEvent(desk, ev(reporter.telegramId!, "vẫn mất điện, mất mạng", { messageId: "3" }), now);
+    expect((await notices(desk)).filter((n) => n.to === "wan-duty")).toHaveLength(1);
+  });
+
+  it("in a storm, the first report saying both tells the WAN duty, once a storm", async () => {
+    const communes = sampleDirectory.endpoints
+      .filter((e) => e.level === "commune" && tech(e.code)?.telegramId)
+      .map((e) => e.code)
+      .slice(0, 8);
+    expect(communes).toHaveLength(8);
+    const desk = await makeDesk();
+    await registerBooking(desk, request({ participants: communes }), { now: at("2026-12-07", "08:30") });
+    const now = at("2026-12-10", "09:30");
+    const say = (i: number, text: string) =>
+      handleChatEvent(desk, ev(tech(communes[i]!).telegramId!, text, { messageId: String(100 + i) }), now);
+    for (let i = 0; i < 6; i++) await say(i, "mất điện");
+    const storm = (await desk.store.read((r) => r.incidents.list())).find((i) => i.reporter === "storm")!;
+    expect(storm).toBeDefined();
+    await say(6, "mất điện và mất mạng luôn");
+    await say(7, "mat dien, mat mang luon");
+    const wanTold = (await notices(desk)).filter((n) => n.to === "wan-duty");
+    expect(wanTold).toHaveLength(1);
+    expect(wanTold[0]!.text).toContain(`thuộc sự cố diện rộng ${storm.code}, báo kèm mất đường truyền`);
+    expect(wanTold[0]!.group).not.toContain(communes[6]!);
   });
 });

@@ -227,8 +227,8 @@ export function linkAlsoMcuNote(): string {
   return ` Điểm cầu báo kèm mất đường truyền: đã báo ${ROUTE_VI.wan} để biết; có điện lại mà đường truyền vẫn lỗi thì chuyển bằng /chuyen … wan.`;
 }
 
-export function linkAlsoNotice(code: string, place: string): string {
-  return `Để biết: sự cố ${code} (${CATEGORY_VI.power}) tại ${place} báo kèm mất đường truyền. ${ROUTE_VI.mcu} xử lý nguồn điện trước; có điện lại mà đường truyền vẫn lỗi thì sự cố sẽ được chuyển cho ${ROUTE_VI.wan}.`;
+export function linkAlsoNotice(code: string, place: string, major: string | null = null): string {
+  return `Để biết: sự cố ${code} (${CATEGORY_VI.power}) tại ${place}${major ? `, thuộc sự cố diện rộng ${major},` : ""} báo kèm mất đường truyền. ${ROUTE_VI.mcu} xử lý nguồn điện trước; có điện lại mà đường truyền vẫn lỗi thì sự cố sẽ được chuyển cho ${ROUTE_VI.wan}.`;
 }
 
 export function linkAlsoGroupText(code: string): string {
