@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
+import { alsoSaid, classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
 import { chatOut, ev, mcu, tech, wan } from "./security/chat-support.js";
 
@@ -163,5 +164,34 @@ describe("power and the link down in a storm, or added to an open power incident
     expect(wanTold).toHaveLength(1);
     expect(wanTold[0]!.text).toContain(`thuộc sự cố diện rộng ${storm.code}, báo kèm mất đường truyền`);
     expect(wanTold[0]!.group).not.toContain(communes[6]!);
+  });
+});
+
+describe("small classify gaps", () => {
+  it("«internet cũng chết» beside «mất điện» is the link down too: the WAN duty is told", async () => {
+    expect(alsoSaid("mất điện, internet cũng chết luôn")).toEqual(["network"]);
+    expect(alsoSaid("mat dien, mang cung chet roi")).toEqual(["network"]);
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(
+      desk,
+      ev(reporter.telegramId!, "mất điện, internet cũng chết luôn", { messageId: "1" }),
+      now,
+    );
+    expect((await notices(desk)).map((n) => n.to)).toEqual(["mcu-technician", "wan-duty"]);
+  });
+
+  it("«hết pin» (a wireless mic's battery) is a fault for the MCU technician, a phone's is not", async () => {
+    expect(classify("hết pin rồi ạ")).toBe("equipment");
+    expect(classify("mic không dây hết pin")).toBe("audio");
+    expect(classify("điện thoại em hết pin rồi")).toBe("other");
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(
+      desk,
+      ev(reporter.telegramId!, "mic không dây hết pin rồi", { messageId: "1" }),
+      now,
+    );
+    expect(await desk.store.read((r) => r.incidents.list())).toMatchObject([
+      { category: "audio", route: "mcu", endpoint: "CX-00008" },
+    ]);
   });
 });
