@@ -1,6 +1,8 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
+import { pruneAll, STORM_LINK_PREFIX } from "../src/app/ops/retention.js";
 import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
 import { alsoSaid, classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
@@ -193,5 +195,39 @@ describe("small classify gaps", () => {
     expect(await desk.store.read((r) => r.incidents.list())).toMatchObject([
       { category: "audio", route: "mcu", endpoint: "CX-00008" },
     ]);
+  });
+});
+
+describe("storm report links and retention", () => {
+  it("go with the chat text of closed incidents, not before", async () => {
+    const communes = sampleDirectory.endpoints
+      .filter((e) => e.level === "commune" && tech(e.code)?.telegramId)
+      .map((e) => e.code)
+      .slice(0, 8);
+    const desk = await makeDesk();
+    await registerBooking(desk, request({ participants: communes }), { now: at("2026-12-07", "08:30") });
+    const now = at("2026-12-10", "09:30");
+    for (let i = 0; i < 8; i++)
+      await handleChatEvent(
+        desk,
+        ev(tech(communes[i]!).telegramId!, "mất tiếng", { messageId: String(100 + i) }),
+        now,
+      );
+    const links = (c: import("../src/store/conn.js").Conn) =>
+      c.all<{ key: string; at: number }>(
+        sql`SELECT key, updated_at AS at FROM meta WHERE key LIKE ${`${STORM_LINK_PREFIX}%`}`,
+      );
+    const before = await desk.store.tx((_r, c) => links(c));
+    expect(before.length).toBeGreaterThan(0);
+    // The rows are stamped by the wall clock (as every meta row): retention is counted from their stamp.
+    const written = Math.max(...before.map((l) => Number(l.at)));
+    const keep = { mailDays: 365, outboxDays: 90, chatDays: 365, jobDays: 30, batch: 500 };
+    const tx = <T>(fn: (c: import("../src/store/conn.js").Conn) => Promise<T>) =>
+      desk.store.tx((_r, c) => fn(c));
+    await pruneAll(tx, keep, new Date(written + 30 * 86_400_000));
+    expect(await desk.store.tx((_r, c) => links(c))).toHaveLength(before.length);
+    const total = await pruneAll(tx, keep, new Date(written + 366 * 86_400_000));
+    expect(total.chatLinks).toBe(before.length);
+    expect(await desk.store.tx((_r, c) => links(c))).toEqual([]);
   });
 });

@@ -70,6 +70,7 @@ import {
 } from "../incident/report.js";
 import { incidentTimeline } from "../incident/timeline.js";
 import { INCIDENT_JOB, incidentTimerHandlers, type JobHandler } from "../incident/timers.js";
+import { STORM_LINK_PREFIX } from "../ops/retention.js";
 import { controlSessionIn, SESSION_COMMANDS, type SessionCommand } from "../session/control.js";
 import { markReadyIn } from "../session/readiness.js";
 
@@ -161,7 +162,7 @@ async function reportedIn(r: Repos, ev: ChatEvent, now: Date, opts: ChatDeskOpti
   return link.at >= since.getTime() ? link.incident : null;
 }
 
-const stormLinkKey = (ev: ChatEvent) => `chat-storm-report:${ev.platform}:${ev.chatId}:${ev.messageId}`;
+const stormLinkKey = (ev: ChatEvent) => `${STORM_LINK_PREFIX}${ev.platform}:${ev.chatId}:${ev.messageId}`;
 
 /** Acknowledge a report with a reaction on it; `text` is the reply in words, `short` its line in a merged reply. */
 async function acknowledge(
