@@ -69,6 +69,19 @@ const REPORTED_WRONG: Record<string, [string, FaultCategory][]> = {
     ["hinh luc co luc khong", "network"],
     ["kết quả nghiên cứu", "other"],
   ],
+  "a flat battery is the mic's sound or a device, never a phone's (round 15)": [
+    ["hết pin rồi ạ", "equipment"],
+    ["het pin", "equipment"],
+    ["mic không dây hết pin", "audio"],
+    ["micro bị hết pin rồi", "audio"],
+    ["điện thoại em hết pin rồi", "other"],
+    ["dt e sap het pin", "other"],
+  ],
+  "the link said dead is the link down (round 15)": [
+    ["internet cũng chết rồi", "network"],
+    ["mạng chết rồi ạ", "network"],
+    ["mất điện, internet cũng chết luôn", "power"],
+  ],
   "a question about procedures is other": [
     ["cho hỏi thủ tục đăng ký", "other"],
     ["cho hỏi đăng ký họp có ghi hình thì làm thế nào", "other"],

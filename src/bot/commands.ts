@@ -16,6 +16,22 @@ export function parseCommand(text: string): Command | null {
   return { name: fold(m[1]!).replace(/ /g, "_"), args: rest ? rest.split(/\s+/) : [], rest };
 }
 
+/** «nhận», «em nhận», «xong, đã thay cáp»: a verb alone, as typed in answer to the bot's message about an incident. */
+const BARE_REPLY_RE =
+  /^\s*(?:em |mình |minh |tôi |toi |ok |oke )?(nhận|nhan|xong)(?:\s*[,.:;!-]?\s+([\s\S]*)|\s*[.!]?\s*)$/iu;
+
+/**
+ * «nhận» or «xong, đã cắm lại mic» without a code, where the platform says nothing of the message it answers
+ * (Zalo): the command it would be, without its code, so that the desk can ask for the code rather than pass it
+ * over (or read «cắm lại mic» as a report). Null when the words are no such reply, or name a code.
+ */
+export function parseBareReplyWithoutCode(text: string): Command | null {
+  const r = BARE_REPLY_RE.exec(text.normalize("NFC"));
+  if (!r || /^\s*SC-\d{4}-\d+/i.test(r[2] ?? "")) return null;
+  const rest = (r[2] ?? "").trim();
+  return { name: fold(r[1]!), args: rest ? rest.split(/\s+/) : [], rest };
+}
+
 /**
  * «nhận SC-2026-0002», «xong SC-2026-0002 đã thay cáp»: an incident command typed without its slash, as people type
  * on a phone (it was passed over in silence). Read only for desk staff, by the caller: anyone else's words stay
@@ -23,11 +39,7 @@ export function parseCommand(text: string): Command | null {
  */
 export function parseBareIncidentCommand(text: string, replied?: string): Command | null {
   // «nhận», «em nhận», «xong, đã thay cáp» as a reply to the bot's message about an incident: that incident's.
-  const r = replied
-    ? /^\s*(?:em |mình |minh |tôi |toi |ok |oke )?(nhận|nhan|xong)(?:\s*[,.:;!-]?\s+([\s\S]*)|\s*[.!]?\s*)$/iu.exec(
-        text.normalize("NFC"),
-      )
-    : null;
+  const r = replied ? BARE_REPLY_RE.exec(text.normalize("NFC")) : null;
   if (r && !/^\s*SC-\d{4}-\d+/i.test(r[2] ?? "")) {
     const rest = [replied, (r[2] ?? "").trim()].filter(Boolean).join(" ");
     return { name: fold(r[1]!), args: rest.split(/\s+/), rest };

@@ -4,6 +4,7 @@ import {
   type Command,
   HELP_TEXT,
   parseBareIncidentCommand,
+  parseBareReplyWithoutCode,
   parseButton,
   parseCommand,
 } from "../../bot/commands.js";
@@ -50,12 +51,14 @@ import {
   transferIncidentIn,
 } from "../incident/actions.js";
 import {
+  ACTION_COMMAND,
   ASK_BACK_TEXT,
   groupAckText,
   MEDIA_TEXT,
   REGISTER_HINT,
   UNREADABLE_TEXT,
   VOICE_TEXT,
+  zaloCodeHint,
 } from "../incident/messages.js";
 import { incidentPlace } from "../incident/notify.js";
 import {
@@ -67,6 +70,7 @@ import {
 } from "../incident/report.js";
 import { incidentTimeline } from "../incident/timeline.js";
 import { INCIDENT_JOB, incidentTimerHandlers, type JobHandler } from "../incident/timers.js";
+import { STORM_LINK_PREFIX } from "../ops/retention.js";
 import { controlSessionIn, SESSION_COMMANDS, type SessionCommand } from "../session/control.js";
 import { markReadyIn } from "../session/readiness.js";
 
@@ -158,7 +162,7 @@ async function reportedIn(r: Repos, ev: ChatEvent, now: Date, opts: ChatDeskOpti
   return link.at >= since.getTime() ? link.incident : null;
 }
 
-const stormLinkKey = (ev: ChatEvent) => `chat-storm-report:${ev.platform}:${ev.chatId}:${ev.messageId}`;
+const stormLinkKey = (ev: ChatEvent) => `${STORM_LINK_PREFIX}${ev.platform}:${ev.chatId}:${ev.messageId}`;
 
 /** Acknowledge a report with a reaction on it; `text` is the reply in words, `short` its line in a merged reply. */
 async function acknowledge(
@@ -210,7 +214,11 @@ export async function handleChatEvent(
     const cmd = ev.button
       ? parseButton(ev.button)
       : withReplied(
-          parseCommand(ev.text) ?? (staff ? parseBareIncidentCommand(ev.text, ev.repliedIncident) : null),
+          parseCommand(ev.text) ??
+            (staff ? parseBareIncidentCommand(ev.text, ev.repliedIncident) : null) ??
+            // Zalo never says which message a reply answers (and delivers a group message only when it mentions or
+            // answers the bot): «xong, đã cắm lại mic» is a command whose code is asked for, not a report.
+            (staff && ev.platform === "zalo" ? parseBareReplyWithoutCode(ev.text) : null),
           ev,
         );
     const verdict: ChatVerdict = {};
@@ -845,6 +853,15 @@ async function incidentAction(
     else if (refused.length) await reply(r, ev, refused.join("\n"), now);
     return;
   }
+  if (
+    ev.platform === "zalo" &&
+    person &&
+    DESK_ROLES.includes(person.role) &&
+    action !== "reopen" &&
+    !INCIDENT_CODE_RE.test(code) &&
+    !parseBookingCode(code)
+  )
+    return reply(r, ev, await zaloCodeHintFor(r, ev, person, action, cmd.rest), now);
   let outcome: IncidentOutcome;
   switch (action) {
     case "acknowledge":
@@ -887,6 +904,38 @@ function withReplied(cmd: Command | null, ev: ChatEvent): Command | null {
   const first = cmd.args[0] ?? "";
   if (INCIDENT_CODE_RE.test(first) || parseBookingCode(first)) return cmd;
   return { name: cmd.name, args: [code, ...cmd.args], rest: [code, cmd.rest].filter(Boolean).join(" ") };
+}
+
+/**
+ * The answer to an incident command without its code on Zalo (see `zaloCodeHint`): the incidents that are the
+ * technician's to act on are those they hold (acknowledged, or handed to them or their duty), else for /nhan (or
+ * when they hold none) those still waiting on their duty's route. A joined report is the storm's, never listed.
+ */
+async function zaloCodeHintFor(
+  r: Repos,
+  ev: ChatEvent,
+  person: ChatPerson,
+  action: IncidentAction,
+  rest: string,
+): Promise<string> {
+  const open = (await r.incidents.list()).filter((i) => i.status !== "resolved" && !i.major);
+  const mine = [who(ev), `person:${person.id}`, person.role];
+  const held = open.filter((i) => i.status !== "open" && i.assignee !== null && mine.includes(i.assignee));
+  const route = person.role === "wan-duty" ? "wan" : person.role === "mcu-technician" ? "mcu" : null;
+  const waiting = open.filter(
+    (i) =>
+      (i.status === "open" && (route === null || i.route === route)) ||
+      (i.status === "dispatched" && i.assignee !== null && mine.includes(i.assignee)),
+  );
+  const theirs = action === "acknowledge" ? waiting : held.length ? held : waiting;
+  const codes = theirs.map((i) => i.code);
+  // The words typed after the command are said back only when short (the bot never repeats a long text).
+  const note = rest.trim().length <= 60 ? rest.trim() : "";
+  const example =
+    codes.length === 1
+      ? `/${ACTION_COMMAND[action]} ${codes[0]}${note ? ` ${note}` : action === "transfer" ? " wan | mcu | @Tên cán bộ" : ""}`
+      : null;
+  return zaloCodeHint(action, example, codes);
 }
 
 /** An argument that is an incident code, alone or with the comma or «và» between codes. */

@@ -14,6 +14,8 @@ import {
   refusalText,
   reopenedText,
   reopenNotice,
+  resolvedElsewhereGroupText,
+  resolvedElsewhereNotice,
   resolvedText,
   transferNotice,
   transferredText,
@@ -322,6 +324,23 @@ export async function resolveIncidentIn(
     resolvedText(inc.code, ""),
   );
   if (inc.reporter === "storm") await cascade(r, actor, "resolve", inc.code, now);
+  // Closed by someone outside the duty that owns it (the MCU technician's /xong on an incident handed to the WAN
+  // duty, or the reverse): the owner is told, so that its duty does not go on working, or stay unaware, of a fault
+  // another desk called fixed. An admin closing it tells the owner too; the owner's own /xong tells nobody.
+  const owner = inc.route === "wan" ? "wan-duty" : "mcu-technician";
+  if (actor.person?.role !== owner && inc.assignee !== actor.id) {
+    const secret = await secretIncident(r, inc);
+    const who = `${actor.person?.name ?? actor.name ?? actor.id}${actor.person ? ` (${ROLE_VI[actor.person.role] ?? actor.person.role})` : ""}`;
+    await deskNotice(
+      r,
+      owner,
+      resolvedElsewhereNotice(inc, await incidentPlace(r, inc), who, secret ? "" : note.trim()),
+      now,
+      inc.code,
+      undefined,
+      { groupText: resolvedElsewhereGroupText(inc, who) },
+    );
+  }
   return outcome;
 }
 

@@ -227,8 +227,8 @@ export function linkAlsoMcuNote(): string {
   return ` Điểm cầu báo kèm mất đường truyền: đã báo ${ROUTE_VI.wan} để biết; có điện lại mà đường truyền vẫn lỗi thì chuyển bằng /chuyen … wan.`;
 }
 
-export function linkAlsoNotice(code: string, place: string): string {
-  return `Để biết: sự cố ${code} (${CATEGORY_VI.power}) tại ${place} báo kèm mất đường truyền. ${ROUTE_VI.mcu} xử lý nguồn điện trước; có điện lại mà đường truyền vẫn lỗi thì sự cố sẽ được chuyển cho ${ROUTE_VI.wan}.`;
+export function linkAlsoNotice(code: string, place: string, major: string | null = null): string {
+  return `Để biết: sự cố ${code} (${CATEGORY_VI.power}) tại ${place}${major ? `, thuộc sự cố diện rộng ${major},` : ""} báo kèm mất đường truyền. ${ROUTE_VI.mcu} xử lý nguồn điện trước; có điện lại mà đường truyền vẫn lỗi thì sự cố sẽ được chuyển cho ${ROUTE_VI.wan}.`;
 }
 
 export function linkAlsoGroupText(code: string): string {
@@ -328,6 +328,20 @@ export function resolvedText(code: string, note: string): string {
   return `Sự cố ${code} đã khắc phục${note ? `: ${note}` : ""}.`;
 }
 
+/**
+ * The duty an incident was handed to is told when someone of another duty closes it (the MCU technician's /xong
+ * after /chuyen … wan): it is theirs, and only they know whether the link is really back. A secret session's
+ * incident names no place, and never the note (Điều 5.2).
+ */
+export function resolvedElsewhereNotice(inc: Incident, place: string, who: string, note: string): string {
+  return `Để biết: sự cố ${inc.code} (${CATEGORY_VI[inc.category]}) tại ${place}, đang giao ${ROUTE_VI[inc.route]}, đã được ${who} đánh dấu đã khắc phục${note ? `: ${note}` : ""}. Nếu lỗi vẫn còn, gõ /mo ${inc.code} để mở lại.`;
+}
+
+/** The same, as the group reads it when the duty has no private chat with the bot (see `deskGroupText`). */
+export function resolvedElsewhereGroupText(inc: Incident, who: string): string {
+  return `Sự cố ${inc.code} (${CATEGORY_VI[inc.category]}), đang giao ${ROUTE_VI[inc.route]}, đã được ${who} đánh dấu đã khắc phục; nếu lỗi vẫn còn, gõ /mo ${inc.code}. ${privateDetailsHint(inc.code)}`;
+}
+
 export function reopenedText(code: string): string {
   return `Sự cố ${code} được mở lại.`;
 }
@@ -397,6 +411,21 @@ export function systemRecoveredGroupText(code: string): string {
 
 export function transferUsage(code: string): string {
   return `Cách dùng: /chuyen ${code} wan, /chuyen ${code} mcu hoặc /chuyen ${code} @tên (tên một cán bộ kỹ thuật MCU, trực ban WAN hoặc quản trị viên trong danh bạ).`;
+}
+
+/**
+ * An incident command without its code on Zalo, whose Bot API says nothing of the message a reply answers: the
+ * technician is asked to type the code. `example`: the command written out for the one incident that is theirs,
+ * when there is exactly one; `codes`: theirs, when there are several (at most five are listed).
+ */
+export function zaloCodeHint(action: IncidentAction, example: string | null, codes: string[]): string {
+  const head =
+    "Trên Zalo, bot không biết tin nhắn được trả lời là của sự cố nào: hãy ghi mã sự cố ngay sau lệnh";
+  if (example) return `${head}: ${example}`;
+  const list = codes.length
+    ? ` Sự cố anh/chị đang có: ${codes.slice(0, 5).join(", ")}${codes.length > 5 ? ` và ${codes.length - 5} sự cố khác` : ""}.`
+    : "";
+  return `${head}, ví dụ: ${INCIDENT_USAGE[action]}.${list} Gõ /suco để xem các sự cố đang mở.`;
 }
 
 /** A refused incident action, in the words chat has always used (the web shows the same). */

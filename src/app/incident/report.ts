@@ -227,6 +227,15 @@ export async function reportIncidentIn(
     new Date(now.getTime() - opts.joinMinutes * 60_000),
   );
   if (joined) {
+    // «mất điện và mất mạng luôn» added to an open power incident that said nothing of the link: the WAN duty is
+    // told now, once, as a first report saying both would have told it.
+    const linkNews =
+      !joined.major &&
+      joined.route === "mcu" &&
+      joined.category === "power" &&
+      alsoSaid(input.text).includes("network") &&
+      !(await wanToldOfLink(r, joined));
+    if (linkNews) await tellWanToo(r, joined, await incidentPlace(r, joined), now);
     // A storm's report is acknowledged by the storm message alone, named place or not. A named place is said in
     // words that are the same whatever the session (Điều 5.2).
     const inWords = namedElsewhere && !joined.major;
@@ -254,6 +263,12 @@ export async function reportIncidentIn(
     escalateMinutes: opts.escalateMinutes,
   });
   if (major) {
+    // Power and the link down in a storm: the WAN duty is told with the first of its reports that says both (one
+    // notice a storm, not one a report; a report that said it before the storm formed told it already).
+    if (linkAlsoDown(incident)) {
+      const others = (await r.incidents.byMajor(major)).filter((c) => c.code !== code);
+      if (!others.some(linkAlsoDown)) await tellWanToo(r, incident, where, now, major);
+    }
     // The group reads one storm message about the major incident instead of a notice per report.
     const notice = `${openedText(code, category, route, where, secret)} Thuộc sự cố diện rộng ${major}.`;
     await tell(notice, { inWords: false, incident: code });
@@ -314,8 +329,16 @@ function linkAlsoDown(inc: Incident): boolean {
   return inc.route === "mcu" && alsoSaid(inc.text).includes("network");
 }
 
-async function tellWanToo(r: Repos, inc: Incident, where: string, now: Date) {
-  await deskNotice(r, "wan-duty", linkAlsoNotice(inc.code, where), now, inc.code, undefined, {
+/** Was the WAN duty told the link is down too: by the incident's first words, or a report joined to it since? */
+async function wanToldOfLink(r: Repos, inc: Incident): Promise<boolean> {
+  if (linkAlsoDown(inc)) return true;
+  return (await r.incidents.events(inc.code)).some(
+    (e) => e.action === "reported-again" && !!e.note && alsoSaid(e.note).includes("network"),
+  );
+}
+
+async function tellWanToo(r: Repos, inc: Incident, where: string, now: Date, major: string | null = null) {
+  await deskNotice(r, "wan-duty", linkAlsoNotice(inc.code, where, major), now, inc.code, undefined, {
     groupText: linkAlsoGroupText(inc.code),
   });
 }

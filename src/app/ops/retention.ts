@@ -21,7 +21,16 @@ export interface PruneCounts {
   outbox: number;
   incidents: number;
   jobs: number;
+  /** Storm report links (`meta` rows under `STORM_LINK_PREFIX`). */
+  chatLinks: number;
 }
+
+/**
+ * The `meta` rows that tie a storm's report message (platform, chat, message id) to the incident it opened, one
+ * per report, so that an edit of it finds its incident (`chat/conversation.ts`). Read only within minutes of the
+ * report, they go with the chat text of closed incidents (`chatDays` after they were written).
+ */
+export const STORM_LINK_PREFIX = "chat-storm-report:";
 
 const DAY = 86_400_000;
 
@@ -31,6 +40,7 @@ const DAY = 86_400_000;
  *  - raw inbound mail: the source (`raw`) is nulled, the key and outcome stay so dedup keeps working;
  *  - delivered outbox rows are deleted, except technical-check notices: the reports judge Điều 12.2b by them;
  *  - resolved incidents: the reporter's text and the event notes are replaced, the events themselves stay;
+ *  - storm report links (`STORM_LINK_PREFIX`) older than the chat retention are deleted;
  *  - finished job rows are deleted (done ones by when they ran, cancelled ones by when they were due); pending
  *    and parked ones stay. Scheduling the same timer again inserts a fresh row, so nothing depends on them, except
  *    the daily late-handover reminders (`recording-handover-due` keyed `CODE@date`): they are the record /metrics
@@ -60,6 +70,10 @@ export async function pruneBatch(c: Conn, s: RetentionSettings, now: Date): Prom
     await c.run(sql`UPDATE incidents SET text = ${PRUNED_TEXT} WHERE code IN (${list})`);
     await c.run(sql`UPDATE incident_events SET note = NULL WHERE note IS NOT NULL AND incident IN (${list})`);
   }
+  const chatLinks = await c.run(sql`
+    DELETE FROM meta WHERE key IN (
+      SELECT key FROM meta WHERE key LIKE ${`${STORM_LINK_PREFIX}%`} AND updated_at < ${t - s.chatDays * DAY}
+      LIMIT ${s.batch})`);
   const jobCutoff = t - s.jobDays * DAY;
   const jobs = await c.run(sql`
     DELETE FROM jobs WHERE id IN (
@@ -67,11 +81,11 @@ export async function pruneBatch(c: Conn, s: RetentionSettings, now: Date): Prom
           OR (status = 'cancelled' AND run_at < ${jobCutoff}))
         AND NOT (kind = 'recording-handover-due' AND key LIKE '%@%')
       LIMIT ${s.batch})`);
-  return { mailRaw, outbox, incidents: codes.length, jobs };
+  return { mailRaw, outbox, incidents: codes.length, jobs, chatLinks };
 }
 
 export function touched(c: PruneCounts): number {
-  return c.mailRaw + c.outbox + c.incidents + c.jobs;
+  return c.mailRaw + c.outbox + c.incidents + c.jobs + c.chatLinks;
 }
 
 /**
@@ -83,7 +97,7 @@ export async function pruneAll(
   s: RetentionSettings,
   now: Date,
 ): Promise<PruneCounts & { batches: number }> {
-  const total = { mailRaw: 0, outbox: 0, incidents: 0, jobs: 0, batches: 0 };
+  const total = { mailRaw: 0, outbox: 0, incidents: 0, jobs: 0, chatLinks: 0, batches: 0 };
   for (;;) {
     const c = await tx((conn) => pruneBatch(conn, s, now));
     total.batches++;
@@ -91,6 +105,7 @@ export async function pruneAll(
     total.outbox += c.outbox;
     total.incidents += c.incidents;
     total.jobs += c.jobs;
+    total.chatLinks += c.chatLinks;
     if (touched(c) === 0) return total;
     await yieldToLoop();
   }

@@ -253,6 +253,16 @@ const DEVICE =
 
 /** Patterns with a gap for a word or two: `gọi mãi không vào được`, `hình và tiếng đều mất`. */
 const PATTERNS: [Fault, RegExp][] = [
+  // A flat battery: a wireless mic's is the sound («mic không dây hết pin»), anything else's its device («hết pin
+  // rồi ạ», the mic or the remote); «hết pin» was nothing. Not a phone's («điện thoại em hết pin»: chatter).
+  ["audio", /\bmic( [a-z0-9]+){0,3} (bi |da )?het pin\b/],
+  ["equipment", /(?<!~\s+([a-z]+\s+){0,2})\bhet pin\b/],
+  // The link said dead («internet cũng chết», «mạng chết rồi»): the link down, a fault, not the thing named alone
+  // (beside «mất điện» it was read as no second fault, and the WAN duty was not told).
+  [
+    "network",
+    /\b(mang|internet|wifi|wi fi|duong truyen|ket noi|wan|vpn|4g|modem|router)( [a-z0-9]+){0,2} (chet|die|dut)\b/,
+  ],
   ["power", /\bdien( [a-z0-9]+){0,2} bi (ngat|cat)\b/],
   // The room's wiring: «ổ cắm bị chập», «cầu dao bị nhảy», «phích cắm cháy» went unanswered.
   [
