@@ -1,5 +1,5 @@
 import { inflateRawSync } from "node:zlib";
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import type { Directory } from "../../core/directory/types.js";
 import {
   type CsvProblem,
@@ -19,6 +19,14 @@ import {
  */
 
 /** The workbook's name on export, and in its problems. */
+/**
+ * exceljs, loaded on the first workbook: the web desk imports this module, and exceljs must stay out of what
+ * `npm start` parses before the desk runs (tests/startup-bundle.test.ts), as the report's workbook does.
+ */
+async function excel(): Promise<typeof ExcelJS> {
+  return (await import("exceljs")).default;
+}
+
 export const XLSX_FILE = "danh-ba.xlsx";
 /** The city's directory is about 50 kB as a workbook: a file near these limits is not one. */
 export const MAX_XLSX_BYTES = 2 * 1024 * 1024;
@@ -198,7 +206,7 @@ function sheetTable(
 export async function readDirectoryXlsx(bytes: Buffer, options: ReadOptions = {}): Promise<Directory> {
   const refusal = zipRefusal(bytes);
   if (refusal) throw new DirectoryCsvError([{ file: XLSX_FILE, line: 0, column: "-", message: refusal }]);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   try {
     await wb.xlsx.load(bytes as unknown as Parameters<typeof wb.xlsx.load>[0]);
   } catch {
@@ -225,7 +233,7 @@ export async function readDirectoryXlsx(bytes: Buffer, options: ReadOptions = {}
  * still does not run.
  */
 export async function directoryToXlsx(dir: Directory): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.creator = "Bàn hỗ trợ hội nghị truyền hình Hà Nội";
   for (const [name, { columns, rows }] of Object.entries(directorySheets(dir))) {
     const ws = wb.addWorksheet(name, { views: [{ state: "frozen", ySplit: 1 }] });
