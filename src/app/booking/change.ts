@@ -137,6 +137,23 @@ export async function changeBooking(
         `Không thể dời lịch họp ${code} sang thời gian đã qua (${formatRangeVi(start, end ?? start, desk.reg.zone)}); lịch cũ được giữ nguyên. Hãy kiểm tra lại ngày và giờ.`,
         "change-refused",
       );
+    /**
+     * A change that cannot be made: the booking stands as it was. A technician (web, CLI) is told by the error; a
+     * clerk by an answer without an invite, and the group's schedule has nothing new to show.
+     */
+    const refuse = async (text: string, decision: Decision) => {
+      if (opts.refuseQuietly) throw new DeskError(text, "change-refused");
+      await notify(desk, r, b, decision, undefined, now, {
+        ...opts.notify,
+        text,
+        kind: "booking-change-refused",
+        calendar: null,
+        groupText: null,
+      });
+      if (opts.inbound)
+        await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "change-refused", code);
+      return { duplicate: false as const, booking: b, decision };
+    };
     // The host's endpoint a mail named stays while the host agency does; a new host agency hosts at its own.
     const hostEndpoint =
       patch.hostEndpoint ?? (patch.host && patch.host !== old.host ? undefined : old.hostEndpoint);
@@ -193,17 +210,7 @@ export async function changeBooking(
         `Đề nghị trả lời thư này, ghi rõ điểm cầu chủ trì và các điểm cầu tham dự${req.secret ? "" : ` (ví dụ: «Đổi điểm cầu chủ trì sang ${name ?? patch.hostEndpoint}, điểm cầu tham dự: UBND phường …»)`}.`,
         ...standing,
       ].join("\n");
-      if (opts.refuseQuietly) throw new DeskError(text, "change-refused");
-      await notify(desk, r, b, kept, undefined, now, {
-        ...opts.notify,
-        text,
-        kind: "booking-change-refused",
-        calendar: null,
-        groupText: null,
-      });
-      if (opts.inbound)
-        await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "change-refused", code);
-      return { duplicate: false, booking: b, decision: kept };
+      return refuse(text, kept);
     }
     // A clerk's move is a registration of the new time as it arrives (Điều 12.2a: 24 h, 6 h for an emergency): the
     // lead time counts from the reply, not from the first mail (a move sent at 16:00 to 14:00 the next day, or an
@@ -262,18 +269,7 @@ export async function changeBooking(
           "Đề nghị thay đổi không bố trí được:",
         ].join("\n"),
       );
-      if (opts.refuseQuietly) throw new DeskError(text, "change-refused");
-      await notify(desk, r, b, decision, undefined, now, {
-        ...opts.notify,
-        text,
-        kind: "booking-change-refused",
-        calendar: null,
-        // The booking stands as it was: the group's schedule has nothing new to show.
-        groupText: null,
-      });
-      if (opts.inbound)
-        await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "change-refused", code);
-      return { duplicate: false, booking: b, decision };
+      return refuse(text, decision);
     }
     await r.bookings.save(changed);
     // A session the desk moved (web, CLI) must read as moved: the clerk asked for nothing, and a second
