@@ -26,6 +26,7 @@ import {
   type AuthVerdict,
   checkAuthenticity,
   type DnsResolver,
+  type ReaderTrust,
 } from "../mail/authenticity.js";
 import { MAX_BODY_CHARS, type MailFacts, type OwnIdentity, readMail } from "../mail/extract.js";
 import { readHead } from "../mail/head.js";
@@ -162,6 +163,14 @@ export class MailDesk {
       this.reader = { snapshot, reader: new MailReader(snapshot.directory, this.desk.reg, this.opts.own) };
     }
     return this.reader.reader;
+  }
+
+  /**
+   * What the mail reader's thread must know to understand ahead only the mails this desk will act on (see
+   * `understoodAhead`): a mail that may be forged is understood after the verdict here, or never.
+   */
+  get readerTrust(): ReaderTrust {
+    return { requireAuth: this.opts.requireAuth, authservId: this.opts.authservId ?? null };
   }
 
   /** The desk with the store this mail is decided in (the intake's batch, or the desk's own). */
