@@ -120,6 +120,14 @@ export type MailOutcome =
 
 const CHANNEL = "mail";
 
+/**
+ * What the clerk is told of a body longer than MAX_BODY_CHARS: only its beginning was read, and how to send the rest.
+ */
+function cutRemark(of: "registration" | "reply"): string {
+  const what = of === "registration" ? "thông tin đăng ký" : "đề nghị";
+  return `thư dài hơn ${MAX_BODY_CHARS.toLocaleString("vi-VN")} ký tự nên hệ thống chỉ đọc phần đầu của thư; nếu còn ${what} ở phần sau, đề nghị trả lời thư này ghi ngắn gọn ${of === "registration" ? "các thông tin" : "các đề nghị"} đó.`;
+}
+
 function domainOf(address: string): string {
   return address.slice(address.lastIndexOf("@") + 1).toLowerCase();
 }
@@ -233,12 +241,13 @@ export class MailDesk {
     answer: { to: string; kind: string; code: string; lines: string[]; suppress: boolean; link?: boolean },
     ctx: HandleOptions,
   ): Promise<MailOutcome> {
+    const lines = facts.cut ? [...answer.lines, `Lưu ý: ${cutRemark("reply")}`] : answer.lines;
     const notice = {
       channel: "mail" as const,
       recipient: answer.to,
       kind: answer.kind,
       booking: answer.code,
-      payload: { text: answer.lines.join("\n"), thread: threadOf(facts) },
+      payload: { text: lines.join("\n"), thread: threadOf(facts) },
     };
     const link = answer.link ? answer.code : undefined;
     return this.ignore(facts.key, reason, raw, now, answer.suppress ? [] : [notice], ctx, link);
@@ -413,6 +422,8 @@ export class MailDesk {
           thread: threadOf(facts),
           suppressReply: capped || perBooking >= this.opts.replyCapPerBooking,
           ...officialCopy(booking, from, snapshot),
+          // A reply cut at MAX_BODY_CHARS: whatever it is answered, its clerk learns only the beginning was read.
+          ...(facts.cut ? { remarks: [cutRemark("reply")] } : {}),
         };
         const actor = { id: from, channel: "mail" as const };
         // «Sở xin đăng ký lại lịch họp này», «xin khôi phục lịch họp đã hủy» to a cancelled booking: the same request
@@ -534,6 +545,26 @@ export class MailDesk {
             ctx,
           );
         }
+        // A reply cut at MAX_BODY_CHARS whose beginning asks for nothing: what it asks may be in the part not read.
+        // Its clerk hears so (it went unanswered, like a thank-you).
+        if (Object.keys(patch).length === 0 && !isPostponement(facts.text) && facts.cut)
+          return this.answerOnly(
+            facts,
+            "thư trả lời quá dài, phần đã đọc không có đề nghị thay đổi",
+            raw,
+            now,
+            {
+              to: from,
+              kind: "booking-reply-cut",
+              code,
+              suppress: notify.suppressReply,
+              lines: [
+                `Lịch họp ${code}: CHƯA THẤY ĐỀ NGHỊ THAY ĐỔI.`,
+                `Phần đầu của thư trả lời (${MAX_BODY_CHARS.toLocaleString("vi-VN")} ký tự) không có đề nghị thay đổi hay hủy lịch họp; lịch họp ${code} giữ nguyên như đã đăng ký.`,
+              ],
+            },
+            ctx,
+          );
         if (Object.keys(patch).length === 0 && !isPostponement(facts.text)) {
           // "Cảm ơn", "đã nhận": a reply that asks for nothing changes nothing and gets no answer; a person
           // reads it in the mailbox if it asks something the desk cannot read.
@@ -647,10 +678,7 @@ export class MailDesk {
       parsed.warnings.push(
         "thư có tệp đính kèm, nhưng hệ thống chỉ đọc nội dung thư, không đọc tệp đính kèm; đề nghị ghi các thông tin còn thiếu ngay trong nội dung thư trả lời.",
       );
-    if (facts.cut)
-      parsed.warnings.push(
-        `thư dài hơn ${MAX_BODY_CHARS.toLocaleString("vi-VN")} ký tự nên hệ thống chỉ đọc phần đầu của thư; nếu còn thông tin đăng ký ở phần sau, đề nghị trả lời thư này ghi ngắn gọn các thông tin đó.`,
-      );
+    if (facts.cut) parsed.warnings.push(cutRemark("registration"));
     const request = toBookingRequest(parsed, from, now);
     const { zone } = this.desk.reg;
     return this.registerOnce(desk, facts, raw, now, ctx, capped, request, {
