@@ -44,3 +44,64 @@ describe("a reply longer than 20 000 characters: its clerk learns only the begin
     expect(await lastAnswer(desk, code)).not.toContain("20.000 ký tự");
   });
 });
+
+/** Sở Công Thương hosting at its own endpoint, UBND phường Ngọc Hà its only participant. */
+const NGOC_HA =
+  "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Ngọc Hà, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.";
+
+describe("the host moves onto the only participant, the old host attending", () => {
+  // Before: «…, Sở Công Thương là điểm cầu tham dự» was not read (only «điểm cầu tham dự: Sở Công Thương» was), and
+  // the move was refused as leaving the session with no participant.
+  for (const said of [
+    "Đề nghị đổi điểm cầu chủ trì sang UBND phường Ngọc Hà, Sở Công Thương là điểm cầu tham dự.",
+    "Đề nghị đổi điểm cầu chủ trì sang UBND phường Ngọc Hà; Sở Công Thương chuyển thành điểm cầu tham dự.",
+    "Đề nghị đổi điểm cầu chủ trì sang UBND phường Ngọc Hà, còn Sở Công Thương sẽ là điểm cầu thành phần.",
+    "Đề nghị đổi điểm cầu chủ trì sang UBND phường Ngọc Hà, điểm cầu tham dự: Sở Công Thương.",
+  ])
+    it(said, async () => {
+      const { desk, reply, code, booking } = await bookedInThread(NGOC_HA);
+      expect((await reply(said)).kind).toBe("changed");
+      const b = await booking();
+      expect(b).toMatchObject({ status: "confirmed", hostEndpoint: "CX-00008" });
+      expect(b.request.participants).toEqual(["SCT-01"]);
+      const answer = await lastAnswer(desk, code);
+      expect(answer).toMatch(/^Lịch họp HTT-2026-0001: ĐÃ XÁC NHẬN\./);
+      expect(answer).toContain("điểm cầu chủ trì từ Sở Công Thương (SCT-01) sang Phường Ngọc Hà (CX-00008)");
+    });
+
+  it("«…, Sở Công Thương không còn là điểm cầu tham dự» names no one attending: refused, the booking kept", async () => {
+    const { reply, booking } = await bookedInThread(NGOC_HA);
+    const said =
+      "Đề nghị đổi điểm cầu chủ trì sang UBND phường Ngọc Hà, Sở Công Thương không còn là điểm cầu tham dự.";
+    expect((await reply(said)).kind).toBe("change-refused");
+    expect((await booking()).request.participants).toEqual(["CX-00008"]);
+  });
+
+  it("a refused host move is in the audit trail, as a refused change of time is", async () => {
+    // Before: the host move onto the only participant left no audit row; a refused time read «thay đổi: …», as if made.
+    const { desk, reply, code } = await bookedInThread(NGOC_HA);
+    const events = () => desk.store.read((r) => r.bookings.events(code));
+    const before = (await events()).length;
+    expect((await reply("Đề nghị đổi điểm cầu chủ trì sang UBND phường Ngọc Hà.")).kind).toBe(
+      "change-refused",
+    );
+    expect((await reply("Đề nghị đổi giờ họp sang 7h00 đến 8h00 ngày 30/11/2026.")).kind).toBe(
+      "change-refused",
+    );
+    const added = (await events()).slice(before);
+    expect(added).toMatchObject([
+      {
+        from: "confirmed",
+        to: "confirmed",
+        actor: "vanthu.sct@hanoi.gov.vn",
+        channel: "mail",
+        reason: "đề nghị thay đổi không thực hiện được, lịch giữ nguyên: điểm cầu chủ trì",
+      },
+      {
+        from: "confirmed",
+        to: "confirmed",
+        reason: "đề nghị thay đổi không thực hiện được, lịch giữ nguyên: giờ bắt đầu, giờ kết thúc",
+      },
+    ]);
+  });
+});

@@ -1500,7 +1500,23 @@ function attendingListed(text: string, reader: MailReader) {
   const after = text.slice(at.index + at[0].length);
   const end = foldKeepingIndex(after).search(/(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)|\n/);
   const list = resolveParticipants(reader.matcher, end < 0 ? after : after.slice(0, end));
-  return list.codes.length ? list : null;
+  if (list.codes.length) return list;
+  // «…, Sở Công Thương là điểm cầu tham dự», «; Sở Công Thương chuyển thành điểm cầu thành phần»: the names stand
+  // before the label, from the clause's start (it was read only as «điểm cầu tham dự: Sở Công Thương»).
+  const head = folded.slice(0, at.index);
+  const start = Math.max(
+    ...[...head.matchAll(/[,;\n]|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/g)].map((m) => m.index + m[0].length),
+    0,
+  );
+  const clause =
+    /^\s*(?:(?:con|va|dong thoi|rieng)\s+)?(.*?)\s*(?:(?:se|duoc)\s+)?(?:la|lam|thanh|tro thanh|chuyen thanh|chuyen sang(?: lam)?|doi thanh)?\s*$/.exec(
+      head.slice(start),
+    );
+  // «Sở Công Thương không còn là điểm cầu tham dự»: not a list of who attends.
+  if (!clause?.[1] || /\b(?:khong|chua|thoi)\b/.test(clause[1])) return null;
+  const from = start + clause.index + clause[0].indexOf(clause[1]);
+  const before = resolveParticipants(reader.matcher, text.slice(from, from + clause[1].length));
+  return before.codes.length ? before : null;
 }
 
 /** A participants list sent again in a reply: «gửi lại danh sách điểm cầu», «điểm cầu (cập nhật)», «danh sách mới». */
