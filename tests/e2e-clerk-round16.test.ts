@@ -105,3 +105,23 @@ describe("the host moves onto the only participant, the old host attending", () 
     ]);
   });
 });
+
+describe("a reply that asks a question", () => {
+  // Before: «Dạ cho em hỏi …?» in the thread went unanswered, as a thank-you does; the clerk could not tell it was read.
+  it("is answered that it went to a technician and the booking stands; a thank-you still gets nothing", async () => {
+    const { desk, reply, code, booking } = await bookedInThread(LETTER);
+    const before = await booking();
+    const answers = async () => (await mailAnswers(desk, code)).length;
+    const n = await answers();
+    expect((await reply("Xin cảm ơn Trung tâm đã bố trí.")).kind).toBe("ignored");
+    expect(await answers()).toBe(n);
+    expect((await reply("Dạ cho em hỏi phòng họp có hỗ trợ trình chiếu không ạ?")).kind).toBe("ignored");
+    const answer = await lastAnswer(desk, code);
+    expect(answer).toMatch(/^Lịch họp HTT-2026-0001: ĐÃ NHẬN CÂU HỎI\./);
+    expect(answer).toContain("câu hỏi đã được chuyển cán bộ kỹ thuật để trả lời");
+    expect(answer).toContain("giữ nguyên như đã đăng ký");
+    expect((await booking()).sequence).toBe(before.sequence);
+    const desks = (await desk.store.read((r) => r.outbox.list())).filter((m) => m.channel === "desk");
+    expect(String(desks.at(-1)!.payload.text)).toContain("có câu hỏi của cơ quan đăng ký");
+  });
+});

@@ -121,6 +121,17 @@ export type MailOutcome =
 const CHANNEL = "mail";
 
 /**
+ * Whether a reply asks the desk something: a question mark, or «cho em hỏi», «xin hỏi», «xin cho biết», «đề nghị
+ * cho biết», «hỏi lại». A thank-you («Xin cảm ơn Trung tâm đã bố trí») is none.
+ */
+function asksQuestion(text: string): boolean {
+  if (/\?/.test(text)) return true;
+  return /\b(?:cho (?:em|toi|minh|chung toi|so|phuong|xa|don vi) (?:duoc )?hoi|xin (?:duoc )?hoi|(?:xin|de nghi|vui long) cho (?:biet|hoi)|hoi lai)\b/.test(
+    fold(text),
+  );
+}
+
+/**
  * What the clerk is told of a body longer than MAX_BODY_CHARS: only its beginning was read, and how to send the rest.
  */
 function cutRemark(of: "registration" | "reply"): string {
@@ -568,9 +579,14 @@ export class MailDesk {
         if (Object.keys(patch).length === 0 && !isPostponement(facts.text)) {
           // "Cảm ơn", "đã nhận": a reply that asks for nothing changes nothing and gets no answer; a person
           // reads it in the mailbox if it asks something the desk cannot read.
+          // «Dạ cho em hỏi phòng họp có hỗ trợ trình chiếu không ạ?»: a question is not a thank-you. Its clerk hears
+          // it reached a technician and the booking stands (it went unanswered, as if never read).
+          const question = asksQuestion(facts.text);
           return this.ignore(
             key,
-            "thư trả lời không có đề nghị thay đổi",
+            question
+              ? "thư trả lời có câu hỏi, không có đề nghị thay đổi"
+              : "thư trả lời không có đề nghị thay đổi",
             raw,
             now,
             [
@@ -579,9 +595,29 @@ export class MailDesk {
                 recipient: "mcu-technician",
                 kind: "mail-reply-no-change",
                 payload: {
-                  text: `Thư trả lời về lịch ${code} không có đề nghị thay đổi hay hủy nên không được trả lời tự động; nếu thư có câu hỏi, đề nghị đọc trong hộp thư (mã tham chiếu ${mailRef(raw)}).`,
+                  text: question
+                    ? `Thư trả lời về lịch ${code} có câu hỏi của cơ quan đăng ký (không có đề nghị thay đổi hay hủy); cơ quan đã được báo câu hỏi được chuyển cán bộ kỹ thuật, đề nghị đọc trong hộp thư và trả lời (mã tham chiếu ${mailRef(raw)}).`
+                    : `Thư trả lời về lịch ${code} không có đề nghị thay đổi hay hủy nên không được trả lời tự động; nếu thư có câu hỏi, đề nghị đọc trong hộp thư (mã tham chiếu ${mailRef(raw)}).`,
                 },
               },
+              ...(question && !notify.suppressReply
+                ? [
+                    {
+                      channel: "mail" as const,
+                      recipient: from,
+                      kind: "booking-question-forwarded",
+                      booking: code,
+                      payload: {
+                        text: [
+                          `Lịch họp ${code}: ĐÃ NHẬN CÂU HỎI.`,
+                          "Thư có câu hỏi nhưng không có đề nghị thay đổi hay hủy lịch họp; câu hỏi đã được chuyển cán bộ kỹ thuật để trả lời.",
+                          `Lịch họp ${code} giữ nguyên như đã đăng ký. Nếu cần thay đổi, đề nghị trả lời thư này ghi rõ đề nghị (ví dụ: «Đề nghị đổi giờ họp sang 14h00 đến 16h00 ngày …»).`,
+                        ].join("\n"),
+                        thread: threadOf(facts),
+                      },
+                    },
+                  ]
+                : []),
             ],
             ctx,
           );
