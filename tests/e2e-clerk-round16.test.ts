@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { bookedInThread, lastAnswer, mailAnswers } from "./support/mail-desk.js";
+import { makeDesk } from "./helpers.js";
+import {
+  bookedInThread,
+  CLERK_DATE,
+  CLERK_NOW,
+  lastAnswer,
+  mailAnswers,
+  mailDeskOf,
+} from "./support/mail-desk.js";
+import { mail } from "./support/service.js";
 
 // Clerk mails from the e2e16 round: each `it` a defect found and fixed.
 
@@ -123,5 +132,26 @@ describe("a reply that asks a question", () => {
     expect((await booking()).sequence).toBe(before.sequence);
     const desks = (await desk.store.read((r) => r.outbox.list())).filter((m) => m.channel === "desk");
     expect(String(desks.at(-1)!.payload.text)).toContain("có câu hỏi của cơ quan đăng ký");
+  });
+});
+
+describe("a cancellation in a new mail that names no code", () => {
+  // Before: the session found by its day and content was cancelled with «Lý do: cơ quan đăng ký đề nghị hủy.», the
+  // clerk's reason dropped (a reply in the thread kept it).
+  it("says the clerk's reason back, as in the thread", async () => {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(mail({ id: "dk@hanoi.gov.vn", body: LETTER, date: CLERK_DATE }), CLERK_NOW);
+    const out = await md.handle(
+      mail({
+        id: "huy@hanoi.gov.vn",
+        body: "Kính gửi Trung tâm, Sở Công Thương xin hủy cuộc họp giao ban ngày 10/12/2026 do lãnh đạo Sở bận đột xuất.",
+        date: CLERK_DATE,
+      }),
+      CLERK_NOW,
+    );
+    expect(out).toMatchObject({ kind: "cancelled", code: "HTT-2026-0001" });
+    const answer = await lastAnswer(desk, "HTT-2026-0001");
+    expect(answer).toContain("Lý do: cơ quan đăng ký đề nghị hủy (lãnh đạo Sở bận đột xuất).");
   });
 });

@@ -918,11 +918,13 @@ export class MailDesk {
     if (described.length === 1) {
       const b = described[0]!;
       const { secret, title } = b.request;
+      // «… do lãnh đạo Sở bận đột xuất»: the reason is said back as for a cancellation in the thread (it was dropped).
+      const why = cancelReasonSaid(facts.text);
       const done = await cancelBooking(
         this.deskOf(ctx),
         b.code,
         { id: from, channel: "mail" },
-        "cơ quan đăng ký đề nghị hủy",
+        `cơ quan đăng ký đề nghị hủy${why ? ` (${why})` : ""}`,
         now,
         {
           inbound: {
