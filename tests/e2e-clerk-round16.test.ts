@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeDesk } from "./helpers.js";
+import { at, makeDesk } from "./helpers.js";
 import {
   bookedInThread,
   CLERK_DATE,
@@ -153,5 +153,32 @@ describe("a cancellation in a new mail that names no code", () => {
     expect(out).toMatchObject({ kind: "cancelled", code: "HTT-2026-0001" });
     const answer = await lastAnswer(desk, "HTT-2026-0001");
     expect(answer).toContain("Lý do: cơ quan đăng ký đề nghị hủy (lãnh đạo Sở bận đột xuất).");
+  });
+});
+
+describe("a change that also asks a question", () => {
+  // Before: the change was made and answered; the question was lost (no technician told, the clerk not either).
+  it("the change is made, the question goes to a technician, and the clerk is told so", async () => {
+    const { desk, reply, code, booking } = await bookedInThread(LETTER);
+    const out = await reply(
+      "Sở xin đổi giờ họp sang 14h00 đến 16h00 ngày 10/12/2026. Cho em hỏi Sở có cần gửi lại công văn không ạ?",
+    );
+    expect(out.kind).toBe("changed");
+    expect((await booking()).request.start).toEqual(at("2026-12-10", "14:00"));
+    const answer = await lastAnswer(desk, code);
+    expect(answer).toContain("Đã cập nhật theo thư: thời gian");
+    expect(answer).toContain("Lưu ý: thư có câu hỏi; câu hỏi đã được chuyển cán bộ kỹ thuật để trả lời.");
+    const desks = (await desk.store.read((r) => r.outbox.list({ booking: code }))).filter(
+      (m) => m.kind === "mail-reply-question",
+    );
+    expect(desks).toHaveLength(1);
+  });
+
+  it("«… được không ạ?» is the change itself: no question remark", async () => {
+    const { desk, reply, code } = await bookedInThread(LETTER);
+    expect((await reply("Sở xin đổi giờ họp sang 14h00 đến 16h00 ngày 10/12/2026 được không ạ?")).kind).toBe(
+      "changed",
+    );
+    expect(await lastAnswer(desk, code)).not.toContain("câu hỏi");
   });
 });

@@ -131,6 +131,25 @@ function asksQuestion(text: string): boolean {
   );
 }
 
+const QUESTION_REMARK = "thư có câu hỏi; câu hỏi đã được chuyển cán bộ kỹ thuật để trả lời.";
+
+/**
+ * Whether a reply that asks for a change also asks a question of its own: a sentence ending in «?» or saying «cho
+ * em hỏi», «xin hỏi», «xin cho biết», that asks for nothing the desk does (no «đổi», «dời», «hủy», «thêm»…). «Phường
+ * xin đổi sang 9h được không ạ?» is the change itself, answered by the change's answer.
+ */
+function separateQuestion(text: string): boolean {
+  return text
+    .split(/(?<=[.!?])\s+|\n+/)
+    .some(
+      (s) =>
+        asksQuestion(s) &&
+        !/\b(?:doi|dich|lui|hoan|huy|them|bo sung|bot|chuyen|ghi hinh|dang ky|sang|keo dai|rut|bo|khong moi)\b/.test(
+          fold(s),
+        ),
+    );
+}
+
 /**
  * What the clerk is told of a body longer than MAX_BODY_CHARS: only its beginning was read, and how to send the rest.
  */
@@ -419,7 +438,12 @@ export class MailDesk {
         perBooking: booking ? await r.outbox.countSince("mail", from, new Date(0), booking.code) : 0,
       };
     });
-    const inbound = { channel: CHANNEL, key, raw, ...(ctx.alsoInTx ? { alsoInTx: ctx.alsoInTx } : {}) };
+    const inbound: { channel: string; key: string; raw: Buffer; alsoInTx?: (r: Repos) => Promise<void> } = {
+      channel: CHANNEL,
+      key,
+      raw,
+      ...(ctx.alsoInTx ? { alsoInTx: ctx.alsoInTx } : {}),
+    };
     // «Sở đăng ký thêm một cuộc họp khác …» in the thread of a booking: a second session, registered on its own (it
     // moved the thread's booking to the new one's day, hour, endpoints and content).
     if (code && !anotherSession(facts.text)) {
@@ -429,13 +453,34 @@ export class MailDesk {
         if (!ownsBooking(booking, agency.name, from, snapshot)) {
           return this.refuse(facts, raw, now, ctx, "not-booking-agency", true);
         }
+        const asked = separateQuestion(facts.text);
         const notify = {
           thread: threadOf(facts),
           suppressReply: capped || perBooking >= this.opts.replyCapPerBooking,
           ...officialCopy(booking, from, snapshot),
           // A reply cut at MAX_BODY_CHARS: whatever it is answered, its clerk learns only the beginning was read.
-          ...(facts.cut ? { remarks: [cutRemark("reply")] } : {}),
+          // «Phường xin đổi giờ họp sang 9h00. Cho em hỏi có cần gửi lại công văn không ạ?»: the change is made and
+          // the question goes to a technician, its clerk told so (it was lost: answered with the change alone).
+          ...(facts.cut || asked
+            ? { remarks: [...(facts.cut ? [cutRemark("reply")] : []), ...(asked ? [QUESTION_REMARK] : [])] }
+            : {}),
         };
+        if (asked)
+          inbound.alsoInTx = async (r: Repos) => {
+            await ctx.alsoInTx?.(r);
+            await r.outbox.enqueue(
+              {
+                channel: "desk",
+                recipient: "mcu-technician",
+                kind: "mail-reply-question",
+                booking: code,
+                payload: {
+                  text: `Thư trả lời về lịch ${code}, ngoài đề nghị với lịch họp, có câu hỏi của cơ quan đăng ký; đề nghị đọc trong hộp thư và trả lời (mã tham chiếu ${mailRef(raw)}).`,
+                },
+              },
+              now,
+            );
+          };
         const actor = { id: from, channel: "mail" as const };
         // «Sở xin đăng ký lại lịch họp này», «xin khôi phục lịch họp đã hủy» to a cancelled booking: the same request
         // registered anew (it went unanswered, or with a time was told only «đề nghị gửi đăng ký mới»).
