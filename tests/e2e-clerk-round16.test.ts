@@ -182,3 +182,24 @@ describe("a change that also asks a question", () => {
     expect(await lastAnswer(desk, code)).not.toContain("câu hỏi");
   });
 });
+
+describe("a move to no time yet", () => {
+  // Before: «… chuyển cuộc họp sang tuần sau, thời gian cụ thể sẽ thông báo sau» went unanswered, as a thank-you.
+  it("«chuyển cuộc họp sang tuần sau, thời gian cụ thể sẽ thông báo sau» is a postponement", async () => {
+    const { desk, reply, code, booking } = await bookedInThread(LETTER);
+    const out = await reply(
+      "Do thay đổi kế hoạch, Sở đề nghị chuyển cuộc họp sang tuần sau, thời gian cụ thể sẽ thông báo sau.",
+    );
+    expect(out.kind).toBe("postponed");
+    expect((await booking()).status).toBe("needs-review");
+    expect(await lastAnswer(desk, code)).toContain("ĐÃ GHI NHẬN ĐỀ NGHỊ HOÃN, CHỜ XEM XÉT");
+  });
+
+  it("a move to a day of next week with its hour stays a move", async () => {
+    const { reply, booking } = await bookedInThread(LETTER);
+    expect(
+      (await reply("Sở đề nghị chuyển cuộc họp sang tuần sau, 9h00 đến 11h00 ngày 15/12/2026.")).kind,
+    ).toBe("changed");
+    expect((await booking()).request.start).toEqual(at("2026-12-15", "09:00"));
+  });
+});

@@ -1786,6 +1786,15 @@ export function isCancel(text: string): boolean {
 
 /** "hoãn" ("tạm hoãn", "xin hoãn cuộc họp"), "lùi lịch", "dời lại": the session moves, the reply may not say where. */
 export function isPostponement(text: string): boolean {
+  // «đề nghị chuyển cuộc họp sang tuần sau, thời gian cụ thể sẽ thông báo sau»: a move to no time yet is a delay (it
+  // went unanswered, as a reply asking for nothing).
+  if (
+    /\b(?:chuyen|doi|dich|lui) (?:lai )?(?:lich hop|lich|cuoc hop|phien hop|buoi hop)(?: nay)? (?:sang|vao|den) (?:(?:mot )?(?:tuan|thang|dip|ngay|hom|buoi) (?:sau|khac|toi)|thoi gian khac)\b/.test(
+      fold(text),
+    ) &&
+    !negated(fold(text), "(?:chuyen|doi|dich|lui)")
+  )
+    return true;
   return clauses(text).some(({ original, folded, marks }) => {
     if (negated(folded, "(?:tam )?(?:hoan|lui|doi)")) return false;
     if (marks) {
