@@ -10,11 +10,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { makeMix } from "../bench/mail-mix.js";
 import { ROOT } from "../src/app/config.js";
 import { readDirectoryCsv } from "../src/app/directory/csv.js";
+import { MailDesk } from "../src/app/mail-desk.js";
 import { DEFAULT_REGULATION } from "../src/core/regulation.js";
 import { readMail } from "../src/mail/extract.js";
 import { MailReadWorker } from "../src/mail/read-pool.js";
 import { understand } from "../src/mail/understand.js";
 import { snapshotOf } from "../src/store/directory-repo.js";
+import { makeDesk } from "./helpers.js";
+import { CLERK_DATE, CLERK_NOW, mailDeskOf } from "./support/mail-desk.js";
+import { mail, TEST_AUTHSERV_ID } from "./support/service.js";
 
 const own = { addresses: ["kythuat@hanoi.gov.vn"], messageIdDomain: "desk.hanoi.gov.vn" };
 const understanding = {
@@ -104,5 +108,65 @@ describe("the mail reader's thread", () => {
       expect(there.facts, m.id).toEqual((await here(m.raw)).facts);
     }
     expect(failures.length).toBe(1);
+  });
+});
+
+describe("the reader's thread and authenticity (Điều 12.2a)", () => {
+  // Before: every mail in an agency's name was understood on the reader's thread before the desk checked DMARC, a
+  // forged one too (its body is the attacker's, and understanding is the costly part).
+  it("understands no mail the desk may find forged, and a genuine one as the desk would, used by the desk as is", async () => {
+    reader = new MailReadWorker(own, understanding, () => {}, {
+      requireAuth: true,
+      authservId: TEST_AUTHSERV_ID,
+    }).start();
+    const tag = reader.tagOf(snapshot);
+    const body =
+      "Đăng ký họp 9h00–11h00 ngày 10/12/2026 tại UBND phường Ngọc Hà, nội dung: giao ban tháng 12.";
+    const forged = (
+      [
+        // The boundary says DMARC failed.
+        { "Authentication-Results": `${TEST_AUTHSERV_ID}; dmarc=fail header.from=hanoi.gov.vn` },
+        // A header the sender wrote itself: only the desk's own DNS check can decide.
+        { "Authentication-Results": "mx.ke-gia-mao.example; dmarc=pass header.from=hanoi.gov.vn" },
+        // Genuine, but written to someone else and sent on.
+        { To: "vanthu.sxd@hanoi.gov.vn" },
+      ] as Record<string, string>[]
+    ).map((headers, i) => mail({ id: `forged${i}@hanoi.gov.vn`, body, date: CLERK_DATE, headers }));
+    const genuine = mail({ id: "genuine@hanoi.gov.vn", body, date: CLERK_DATE });
+    for (const raw of [...forged, genuine]) reader.prefetch(raw);
+    for (const raw of forged) expect((await reader.take(raw)).understood).toBeNull();
+    const ahead = await reader.take(genuine);
+    const mine = await here(genuine);
+    expect(ahead.understood).toEqual({ tag, agency: "Sở Công Thương", parsed: mine.parsed });
+
+    // The desk refuses the forged ones unread and registers the genuine one with what the thread understood (a
+    // title only the thread wrote shows it was not understood a second time).
+    const desk = await makeDesk();
+    const md = new MailDesk(desk, {
+      ...mailDeskOf(desk).opts,
+      requireAuth: true,
+      authservId: TEST_AUTHSERV_ID,
+      resolver: async () => {
+        throw Object.assign(new Error("no such domain"), { code: "ENOTFOUND" });
+      },
+    });
+    expect(md.readerTrust).toEqual({ requireAuth: true, authservId: TEST_AUTHSERV_ID });
+    // The desk's snapshot is another object than the thread's: its tag is the one the thread is now given.
+    const deskTag = (s: Parameters<MailReadWorker["tagOf"]>[0]) => reader!.tagOf(s);
+    for (const raw of forged) {
+      const out = await md.handle(raw, CLERK_NOW, { read: { ahead: reader.take(raw), tagOf: deskTag } });
+      expect(out.kind).toBe("refused");
+    }
+    const deskSnapshot = await desk.store.read((r) => r.directory.snapshot());
+    const t = reader.tagOf(deskSnapshot);
+    const again = await reader.take(genuine);
+    expect(again.understood?.tag).toBe(t);
+    again.understood!.parsed.title = "Nội dung chỉ luồng đọc thư ghi";
+    const out = await md.handle(genuine, CLERK_NOW, {
+      read: { ahead: Promise.resolve(again), tagOf: deskTag },
+    });
+    expect(out.kind).toBe("registered");
+    const [b] = await desk.store.read((r) => r.bookings.list({}));
+    expect(b!.request.title).toBe("Nội dung chỉ luồng đọc thư ghi");
   });
 });

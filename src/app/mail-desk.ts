@@ -26,6 +26,7 @@ import {
   type AuthVerdict,
   checkAuthenticity,
   type DnsResolver,
+  type ReaderTrust,
 } from "../mail/authenticity.js";
 import { MAX_BODY_CHARS, type MailFacts, type OwnIdentity, readMail } from "../mail/extract.js";
 import { readHead } from "../mail/head.js";
@@ -119,6 +120,44 @@ export type MailOutcome =
 
 const CHANNEL = "mail";
 
+/**
+ * Whether a reply asks the desk something: a question mark, or «cho em hỏi», «xin hỏi», «xin cho biết», «đề nghị
+ * cho biết», «hỏi lại». A thank-you («Xin cảm ơn Trung tâm đã bố trí») is none.
+ */
+function asksQuestion(text: string): boolean {
+  if (/\?/.test(text)) return true;
+  return /\b(?:cho (?:em|toi|minh|chung toi|so|phuong|xa|don vi) (?:duoc )?hoi|xin (?:duoc )?hoi|(?:xin|de nghi|vui long) cho (?:biet|hoi)|hoi lai)\b/.test(
+    fold(text),
+  );
+}
+
+const QUESTION_REMARK = "thư có câu hỏi; câu hỏi đã được chuyển cán bộ kỹ thuật để trả lời.";
+
+/**
+ * Whether a reply that asks for a change also asks a question of its own: a sentence ending in «?» or saying «cho
+ * em hỏi», «xin hỏi», «xin cho biết», that asks for nothing the desk does (no «đổi», «dời», «hủy», «thêm»…). «Phường
+ * xin đổi sang 9h được không ạ?» is the change itself, answered by the change's answer.
+ */
+function separateQuestion(text: string): boolean {
+  return text
+    .split(/(?<=[.!?])\s+|\n+/)
+    .some(
+      (s) =>
+        asksQuestion(s) &&
+        !/\b(?:doi|dich|lui|hoan|huy|them|bo sung|bot|chuyen|ghi hinh|dang ky|sang|keo dai|rut|bo|khong moi)\b/.test(
+          fold(s),
+        ),
+    );
+}
+
+/**
+ * What the clerk is told of a body longer than MAX_BODY_CHARS: only its beginning was read, and how to send the rest.
+ */
+function cutRemark(of: "registration" | "reply"): string {
+  const what = of === "registration" ? "thông tin đăng ký" : "đề nghị";
+  return `thư dài hơn ${MAX_BODY_CHARS.toLocaleString("vi-VN")} ký tự nên hệ thống chỉ đọc phần đầu của thư; nếu còn ${what} ở phần sau, đề nghị trả lời thư này ghi ngắn gọn ${of === "registration" ? "các thông tin" : "các đề nghị"} đó.`;
+}
+
 function domainOf(address: string): string {
   return address.slice(address.lastIndexOf("@") + 1).toLowerCase();
 }
@@ -162,6 +201,14 @@ export class MailDesk {
       this.reader = { snapshot, reader: new MailReader(snapshot.directory, this.desk.reg, this.opts.own) };
     }
     return this.reader.reader;
+  }
+
+  /**
+   * What the mail reader's thread must know to understand ahead only the mails this desk will act on (see
+   * `understoodAhead`): a mail that may be forged is understood after the verdict here, or never.
+   */
+  get readerTrust(): ReaderTrust {
+    return { requireAuth: this.opts.requireAuth, authservId: this.opts.authservId ?? null };
   }
 
   /** The desk with the store this mail is decided in (the intake's batch, or the desk's own). */
@@ -224,12 +271,13 @@ export class MailDesk {
     answer: { to: string; kind: string; code: string; lines: string[]; suppress: boolean; link?: boolean },
     ctx: HandleOptions,
   ): Promise<MailOutcome> {
+    const lines = facts.cut ? [...answer.lines, `Lưu ý: ${cutRemark("reply")}`] : answer.lines;
     const notice = {
       channel: "mail" as const,
       recipient: answer.to,
       kind: answer.kind,
       booking: answer.code,
-      payload: { text: answer.lines.join("\n"), thread: threadOf(facts) },
+      payload: { text: lines.join("\n"), thread: threadOf(facts) },
     };
     const link = answer.link ? answer.code : undefined;
     return this.ignore(facts.key, reason, raw, now, answer.suppress ? [] : [notice], ctx, link);
@@ -390,7 +438,12 @@ export class MailDesk {
         perBooking: booking ? await r.outbox.countSince("mail", from, new Date(0), booking.code) : 0,
       };
     });
-    const inbound = { channel: CHANNEL, key, raw, ...(ctx.alsoInTx ? { alsoInTx: ctx.alsoInTx } : {}) };
+    const inbound: { channel: string; key: string; raw: Buffer; alsoInTx?: (r: Repos) => Promise<void> } = {
+      channel: CHANNEL,
+      key,
+      raw,
+      ...(ctx.alsoInTx ? { alsoInTx: ctx.alsoInTx } : {}),
+    };
     // «Sở đăng ký thêm một cuộc họp khác …» in the thread of a booking: a second session, registered on its own (it
     // moved the thread's booking to the new one's day, hour, endpoints and content).
     if (code && !anotherSession(facts.text)) {
@@ -400,11 +453,34 @@ export class MailDesk {
         if (!ownsBooking(booking, agency.name, from, snapshot)) {
           return this.refuse(facts, raw, now, ctx, "not-booking-agency", true);
         }
+        const asked = separateQuestion(facts.text);
         const notify = {
           thread: threadOf(facts),
           suppressReply: capped || perBooking >= this.opts.replyCapPerBooking,
           ...officialCopy(booking, from, snapshot),
+          // A reply cut at MAX_BODY_CHARS: whatever it is answered, its clerk learns only the beginning was read.
+          // «Phường xin đổi giờ họp sang 9h00. Cho em hỏi có cần gửi lại công văn không ạ?»: the change is made and
+          // the question goes to a technician, its clerk told so (it was lost: answered with the change alone).
+          ...(facts.cut || asked
+            ? { remarks: [...(facts.cut ? [cutRemark("reply")] : []), ...(asked ? [QUESTION_REMARK] : [])] }
+            : {}),
         };
+        if (asked)
+          inbound.alsoInTx = async (r: Repos) => {
+            await ctx.alsoInTx?.(r);
+            await r.outbox.enqueue(
+              {
+                channel: "desk",
+                recipient: "mcu-technician",
+                kind: "mail-reply-question",
+                booking: code,
+                payload: {
+                  text: `Thư trả lời về lịch ${code}, ngoài đề nghị với lịch họp, có câu hỏi của cơ quan đăng ký; đề nghị đọc trong hộp thư và trả lời (mã tham chiếu ${mailRef(raw)}).`,
+                },
+              },
+              now,
+            );
+          };
         const actor = { id: from, channel: "mail" as const };
         // «Sở xin đăng ký lại lịch họp này», «xin khôi phục lịch họp đã hủy» to a cancelled booking: the same request
         // registered anew (it went unanswered, or with a time was told only «đề nghị gửi đăng ký mới»).
@@ -525,12 +601,37 @@ export class MailDesk {
             ctx,
           );
         }
+        // A reply cut at MAX_BODY_CHARS whose beginning asks for nothing: what it asks may be in the part not read.
+        // Its clerk hears so (it went unanswered, like a thank-you).
+        if (Object.keys(patch).length === 0 && !isPostponement(facts.text) && facts.cut)
+          return this.answerOnly(
+            facts,
+            "thư trả lời quá dài, phần đã đọc không có đề nghị thay đổi",
+            raw,
+            now,
+            {
+              to: from,
+              kind: "booking-reply-cut",
+              code,
+              suppress: notify.suppressReply,
+              lines: [
+                `Lịch họp ${code}: CHƯA THẤY ĐỀ NGHỊ THAY ĐỔI.`,
+                `Phần đầu của thư trả lời (${MAX_BODY_CHARS.toLocaleString("vi-VN")} ký tự) không có đề nghị thay đổi hay hủy lịch họp; lịch họp ${code} giữ nguyên như đã đăng ký.`,
+              ],
+            },
+            ctx,
+          );
         if (Object.keys(patch).length === 0 && !isPostponement(facts.text)) {
           // "Cảm ơn", "đã nhận": a reply that asks for nothing changes nothing and gets no answer; a person
           // reads it in the mailbox if it asks something the desk cannot read.
+          // «Dạ cho em hỏi phòng họp có hỗ trợ trình chiếu không ạ?»: a question is not a thank-you. Its clerk hears
+          // it reached a technician and the booking stands (it went unanswered, as if never read).
+          const question = asksQuestion(facts.text);
           return this.ignore(
             key,
-            "thư trả lời không có đề nghị thay đổi",
+            question
+              ? "thư trả lời có câu hỏi, không có đề nghị thay đổi"
+              : "thư trả lời không có đề nghị thay đổi",
             raw,
             now,
             [
@@ -539,9 +640,29 @@ export class MailDesk {
                 recipient: "mcu-technician",
                 kind: "mail-reply-no-change",
                 payload: {
-                  text: `Thư trả lời về lịch ${code} không có đề nghị thay đổi hay hủy nên không được trả lời tự động; nếu thư có câu hỏi, đề nghị đọc trong hộp thư (mã tham chiếu ${mailRef(raw)}).`,
+                  text: question
+                    ? `Thư trả lời về lịch ${code} có câu hỏi của cơ quan đăng ký (không có đề nghị thay đổi hay hủy); cơ quan đã được báo câu hỏi được chuyển cán bộ kỹ thuật, đề nghị đọc trong hộp thư và trả lời (mã tham chiếu ${mailRef(raw)}).`
+                    : `Thư trả lời về lịch ${code} không có đề nghị thay đổi hay hủy nên không được trả lời tự động; nếu thư có câu hỏi, đề nghị đọc trong hộp thư (mã tham chiếu ${mailRef(raw)}).`,
                 },
               },
+              ...(question && !notify.suppressReply
+                ? [
+                    {
+                      channel: "mail" as const,
+                      recipient: from,
+                      kind: "booking-question-forwarded",
+                      booking: code,
+                      payload: {
+                        text: [
+                          `Lịch họp ${code}: ĐÃ NHẬN CÂU HỎI.`,
+                          "Thư có câu hỏi nhưng không có đề nghị thay đổi hay hủy lịch họp; câu hỏi đã được chuyển cán bộ kỹ thuật để trả lời.",
+                          `Lịch họp ${code} giữ nguyên như đã đăng ký. Nếu cần thay đổi, đề nghị trả lời thư này ghi rõ đề nghị (ví dụ: «Đề nghị đổi giờ họp sang 14h00 đến 16h00 ngày …»).`,
+                        ].join("\n"),
+                        thread: threadOf(facts),
+                      },
+                    },
+                  ]
+                : []),
             ],
             ctx,
           );
@@ -638,10 +759,7 @@ export class MailDesk {
       parsed.warnings.push(
         "thư có tệp đính kèm, nhưng hệ thống chỉ đọc nội dung thư, không đọc tệp đính kèm; đề nghị ghi các thông tin còn thiếu ngay trong nội dung thư trả lời.",
       );
-    if (facts.cut)
-      parsed.warnings.push(
-        `thư dài hơn ${MAX_BODY_CHARS.toLocaleString("vi-VN")} ký tự nên hệ thống chỉ đọc phần đầu của thư; nếu còn thông tin đăng ký ở phần sau, đề nghị trả lời thư này ghi ngắn gọn các thông tin đó.`,
-      );
+    if (facts.cut) parsed.warnings.push(cutRemark("registration"));
     const request = toBookingRequest(parsed, from, now);
     const { zone } = this.desk.reg;
     return this.registerOnce(desk, facts, raw, now, ctx, capped, request, {
@@ -845,11 +963,13 @@ export class MailDesk {
     if (described.length === 1) {
       const b = described[0]!;
       const { secret, title } = b.request;
+      // «… do lãnh đạo Sở bận đột xuất»: the reason is said back as for a cancellation in the thread (it was dropped).
+      const why = cancelReasonSaid(facts.text);
       const done = await cancelBooking(
         this.deskOf(ctx),
         b.code,
         { id: from, channel: "mail" },
-        "cơ quan đăng ký đề nghị hủy",
+        `cơ quan đăng ký đề nghị hủy${why ? ` (${why})` : ""}`,
         now,
         {
           inbound: {
@@ -1463,7 +1583,23 @@ function attendingListed(text: string, reader: MailReader) {
   const after = text.slice(at.index + at[0].length);
   const end = foldKeepingIndex(after).search(/(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)|\n/);
   const list = resolveParticipants(reader.matcher, end < 0 ? after : after.slice(0, end));
-  return list.codes.length ? list : null;
+  if (list.codes.length) return list;
+  // «…, Sở Công Thương là điểm cầu tham dự», «; Sở Công Thương chuyển thành điểm cầu thành phần»: the names stand
+  // before the label, from the clause's start (it was read only as «điểm cầu tham dự: Sở Công Thương»).
+  const head = folded.slice(0, at.index);
+  const start = Math.max(
+    ...[...head.matchAll(/[,;\n]|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/g)].map((m) => m.index + m[0].length),
+    0,
+  );
+  const clause =
+    /^\s*(?:(?:con|va|dong thoi|rieng)\s+)?(.*?)\s*(?:(?:se|duoc)\s+)?(?:la|lam|thanh|tro thanh|chuyen thanh|chuyen sang(?: lam)?|doi thanh)?\s*$/.exec(
+      head.slice(start),
+    );
+  // «Sở Công Thương không còn là điểm cầu tham dự»: not a list of who attends.
+  if (!clause?.[1] || /\b(?:khong|chua|thoi)\b/.test(clause[1])) return null;
+  const from = start + clause.index + clause[0].indexOf(clause[1]);
+  const before = resolveParticipants(reader.matcher, text.slice(from, from + clause[1].length));
+  return before.codes.length ? before : null;
 }
 
 /** A participants list sent again in a reply: «gửi lại danh sách điểm cầu», «điểm cầu (cập nhật)», «danh sách mới». */
@@ -1650,6 +1786,15 @@ export function isCancel(text: string): boolean {
 
 /** "hoãn" ("tạm hoãn", "xin hoãn cuộc họp"), "lùi lịch", "dời lại": the session moves, the reply may not say where. */
 export function isPostponement(text: string): boolean {
+  // «đề nghị chuyển cuộc họp sang tuần sau, thời gian cụ thể sẽ thông báo sau»: a move to no time yet is a delay (it
+  // went unanswered, as a reply asking for nothing).
+  if (
+    /\b(?:chuyen|doi|dich|lui) (?:lai )?(?:lich hop|lich|cuoc hop|phien hop|buoi hop)(?: nay)? (?:sang|vao|den) (?:(?:mot )?(?:tuan|thang|dip|ngay|hom|buoi) (?:sau|khac|toi)|thoi gian khac)\b/.test(
+      fold(text),
+    ) &&
+    !negated(fold(text), "(?:chuyen|doi|dich|lui)")
+  )
+    return true;
   return clauses(text).some(({ original, folded, marks }) => {
     if (negated(folded, "(?:tam )?(?:hoan|lui|doi)")) return false;
     if (marks) {

@@ -462,8 +462,12 @@ export class DeskService {
       // Mails are read on a thread of their own while the ones before them are decided (src/mail/read-pool.ts);
       // oversized mail is quarantined unread, so it is not read ahead either.
       const reg = this.desk.reg;
-      const reader = new MailReadWorker(this.mailDesk.opts.own, understandingOf(reg), (message) =>
-        this.log("mail-reader-failed", { message }),
+      // A mail that may be forged is not understood there: the desk checks it first (MailDesk.readerTrust).
+      const reader = new MailReadWorker(
+        this.mailDesk.opts.own,
+        understandingOf(reg),
+        (message) => this.log("mail-reader-failed", { message }),
+        this.mailDesk.readerTrust,
       ).start();
       // The directory as it is now: the first mails are understood on the reader's thread too.
       const snapshot = await store.read((r) => r.directory.snapshot()).catch(() => null);

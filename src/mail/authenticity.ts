@@ -398,6 +398,45 @@ export async function verifyMail(
   return verdict(dkimAligned.length > 0 ? "headers-unsigned" : "not-aligned");
 }
 
+/**
+ * The verdict the boundary's trusted header alone gives, without a DNS query: null when the boundary wrote none (our
+ * own verification then decides, see `checkAuthenticity`). The mail reader's thread asks it before it understands a
+ * mail in an agency's name: a mail that may be forged is not understood at all.
+ */
+export function boundaryVerdict(
+  raw: Buffer,
+  authResults: string[],
+  fromAddress: string,
+  authservId: string | null | undefined,
+): AuthVerdict | null {
+  if (duplicateOnce(headerCounts(raw)))
+    return { authenticated: false, via: "verified", reason: "duplicate-header" };
+  return parseTrustedAuthResults(authResults, authservId, fromAddress, raw);
+}
+
+/** What the mail reader's thread knows of the desk's rule for authenticity (`MailDeskOptions`). */
+export interface ReaderTrust {
+  requireAuth: boolean;
+  authservId: string | null;
+}
+
+/**
+ * Whether a mail in an agency's name may be understood before the desk's verdict: always when the desk requires no
+ * authentication; otherwise only when the boundary's trusted header already vouches for it as the desk would (one
+ * From, addressed to the desk, DMARC pass for its domain). Any other mail (forged, failing, or one only our own DNS
+ * check can decide) is understood by the desk after its verdict, and not at all when it fails: its body may be an
+ * attacker's, written to cost the reader.
+ */
+export function understoodAhead(
+  facts: { from: string | null; addressedToUs: boolean; auth: { results: string[]; singleFrom: boolean } },
+  raw: Buffer,
+  trust: ReaderTrust,
+): boolean {
+  if (!trust.requireAuth) return true;
+  if (!facts.from || !facts.auth.singleFrom || !facts.addressedToUs) return false;
+  return boundaryVerdict(raw, facts.auth.results, facts.from, trust.authservId)?.authenticated === true;
+}
+
 /** Trusted boundary header first; our own verification only when the boundary wrote none. */
 export async function checkAuthenticity(
   raw: Buffer,
@@ -406,10 +445,8 @@ export async function checkAuthenticity(
   opts: VerifyOptions & { authservId?: string | null },
 ): Promise<AuthVerdict> {
   // Before either verdict: neither the boundary's DMARC nor a signature says which of two Subjects was checked.
-  if (duplicateOnce(headerCounts(raw)))
-    return { authenticated: false, via: "verified", reason: "duplicate-header" };
   return (
-    parseTrustedAuthResults(authResults, opts.authservId, fromAddress, raw) ??
+    boundaryVerdict(raw, authResults, fromAddress, opts.authservId) ??
     (await verifyMail(raw, fromAddress, opts))
   );
 }

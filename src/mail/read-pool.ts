@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { DirectorySnapshot } from "../store/directory-repo.js";
+import type { ReaderTrust } from "./authenticity.js";
 import { type MailFacts, type OwnIdentity, readMail } from "./extract.js";
 import type { ParsedBooking, Understanding } from "./understand.js";
 
@@ -11,7 +12,8 @@ export interface ReadAhead {
   facts: MailFacts;
   /**
    * `understand(facts, …)` for the sender's agency `agency`, against the directory given as `tag` (see
-   * `MailReadWorker.tagOf`); null when the thread had no directory yet or the sender is no agency's mailbox.
+   * `MailReadWorker.tagOf`); null when the thread had no directory yet, the sender is no agency's mailbox, or the
+   * desk requires authentication and the boundary's trusted header does not vouch for the mail.
    */
   understood: { tag: number; agency: string; parsed: ParsedBooking } | null;
 }
@@ -45,6 +47,11 @@ export class MailReadWorker {
     private readonly own: OwnIdentity,
     private readonly understanding: Understanding,
     private readonly onFailure: (message: string) => void = () => {},
+    /**
+     * The desk's rule for authenticity: when it requires it, a mail in an agency's name is understood here only if
+     * the boundary's trusted header vouches for it; the desk understands the others after its verdict.
+     */
+    private readonly trust: ReaderTrust = { requireAuth: false, authservId: null },
   ) {}
 
   /**
@@ -111,7 +118,7 @@ export class MailReadWorker {
     try {
       const entry = workerEntry();
       const w = new Worker(entry.code, {
-        workerData: { own: this.own, understanding: this.understanding },
+        workerData: { own: this.own, understanding: this.understanding, trust: this.trust },
         eval: entry.eval ?? false,
       });
       w.unref();

@@ -1,15 +1,20 @@
 /**
  * The mail reader's thread (see read-pool.ts): `readMail` for each raw mail it is sent and, once it was given a
- * directory, `understand` for a mail from an agency's mailbox; the answers are sent back under the request's id.
+ * directory, `understand` for a mail from an agency's mailbox that the desk will not find forged; the answers are sent back under the request's id.
  * It holds nothing between mails but the directory, and touches no store.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { Directory } from "../core/directory/types.js";
 import { snapshotOf } from "../store/directory-repo.js";
+import { type ReaderTrust, understoodAhead } from "./authenticity.js";
 import { type OwnIdentity, readMail } from "./extract.js";
 import { type Understanding, understandNewBooking } from "./understand.js";
 
-const { own, understanding } = workerData as { own: OwnIdentity; understanding: Understanding };
+const { own, understanding, trust } = workerData as {
+  own: OwnIdentity;
+  understanding: Understanding;
+  trust: ReaderTrust;
+};
 const port = parentPort!;
 let directory: { tag: number; snapshot: ReturnType<typeof snapshotOf> } | null = null;
 
@@ -18,7 +23,8 @@ async function read(raw: Buffer) {
   const dir = directory;
   const agency =
     dir && facts.from && !facts.autoReason ? dir.snapshot.agencyByMailbox(facts.from) : undefined;
-  if (!dir || !agency) return { facts, understood: null };
+  // A mail the desk may find forged is understood there, after its verdict, or never (src/mail/authenticity.ts).
+  if (!dir || !agency || !understoodAhead(facts, raw, trust)) return { facts, understood: null };
   // The very call MailDesk.route makes for a new booking.
   const parsed = understandNewBooking(facts, dir.snapshot.matcher(), understanding, agency.name);
   return { facts, understood: { tag: dir.tag, agency: agency.name, parsed } };

@@ -141,8 +141,21 @@ export async function changeBooking(
      * A change that cannot be made: the booking stands as it was. A technician (web, CLI) is told by the error; a
      * clerk by an answer without an invite, and the group's schedule has nothing new to show.
      */
+    const what = Object.keys(patch)
+      .map((k) => PATCH_FIELD_VI[k as keyof BookingPatch])
+      .join(", ");
     const refuse = async (text: string, decision: Decision) => {
       if (opts.refuseQuietly) throw new DeskError(text, "change-refused");
+      // Every refusal is in the audit trail, as what was asked and not done (the host move onto the only participant
+      // left none; a refused time read «thay đổi: …», as if it had been made).
+      await r.bookings.addEvent(code, {
+        at: now,
+        from: b.status,
+        to: b.status,
+        actor: actor.id,
+        channel: actor.channel,
+        reason: `đề nghị thay đổi không thực hiện được, lịch giữ nguyên: ${what}`,
+      });
       await notify(desk, r, b, decision, undefined, now, {
         ...opts.notify,
         text,
@@ -232,17 +245,6 @@ export async function changeBooking(
       sequence: b.sequence + 1,
       updatedAt: now,
     };
-    const what = Object.keys(patch)
-      .map((k) => PATCH_FIELD_VI[k as keyof BookingPatch])
-      .join(", ");
-    await r.bookings.addEvent(code, {
-      at: now,
-      from: b.status,
-      to: b.status,
-      actor: actor.id,
-      channel: actor.channel,
-      reason: `thay đổi: ${what}`,
-    });
     // A technician's slot past the booking horizon is a mistyped year or month (2062 for 2026): the rule sends a
     // clerk's such date to a technician, but here the technician typed it. Refused, nothing written or mailed.
     const tooFar = decision.reasons.find((x) => x.code === "too-far-ahead");
@@ -271,6 +273,14 @@ export async function changeBooking(
       );
       return refuse(text, decision);
     }
+    await r.bookings.addEvent(code, {
+      at: now,
+      from: b.status,
+      to: b.status,
+      actor: actor.id,
+      channel: actor.channel,
+      reason: `thay đổi: ${what}`,
+    });
     await r.bookings.save(changed);
     // A session the desk moved (web, CLI) must read as moved: the clerk asked for nothing, and a second
     // «ĐÃ XÁC NHẬN» with another hour is easily taken for a copy of the first.

@@ -72,6 +72,7 @@ export interface NotifyOptions {
   /**
    * What reading the request found doubtful (a weekday that contradicts the date, a day no calendar has, a host
    * not recognised): said to the clerk as «Lưu ý» lines, so that nothing read by guess is confirmed in silence.
+   * They close the answer whether or not it has its own `text`.
    */
   remarks?: string[];
   /** A line read right after the answer's first one: what the desk itself did to the booking (a move). */
@@ -132,17 +133,18 @@ export async function notify(
   opts: NotifyOptions = {},
 ) {
   const remark = offHoursRemark(b.request, decision.outcome, desk.reg.zone, desk.reg.workday, desk.holidays);
+  // The remarks close every answer, one with its own text too (a cancellation, a refused change): a reply cut at
+  // MAX_BODY_CHARS was refused or cancelled with no word that only its beginning was read.
   const text =
-    opts.text ??
-    withLead(
-      decisionText(b.code, b.request, decision, {
-        ...(await answerOptions(desk, r, b.hostEndpoint, now)),
-        ...(opts.previousPriority !== undefined ? { previousPriority: opts.previousPriority } : {}),
-      }),
-      opts.lead,
-    ) +
-      offHoursNote(remark, b.request.emergency) +
-      (opts.remarks ?? []).map((x) => `\nLưu ý: ${x}`).join("");
+    (opts.text ??
+      withLead(
+        decisionText(b.code, b.request, decision, {
+          ...(await answerOptions(desk, r, b.hostEndpoint, now)),
+          ...(opts.previousPriority !== undefined ? { previousPriority: opts.previousPriority } : {}),
+        }),
+        opts.lead,
+      ) + offHoursNote(remark, b.request.emergency)) +
+    (opts.remarks ?? []).map((x) => `\nLưu ý: ${x}`).join("");
   const channel = replyChannel(b.request.channel);
   if (channel && !opts.suppressReply) {
     const payload: Record<string, unknown> = { text: opts.askedBy ? `${opts.askedBy}\n\n${text}` : text };
