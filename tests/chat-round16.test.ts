@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
+import { handleChatEvent } from "../src/app/chat/conversation.js";
+import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
+import { chatOut, ev, tech } from "./security/chat-support.js";
+
+// Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 16).
+
+type Desk = Awaited<ReturnType<typeof makeDesk>>;
+
+const notices = async (desk: Desk) =>
+  (await chatOut(desk.store))
+    .filter((m) => m.channel === "desk")
+    .map((m) => ({ to: m.recipient, text: String(m.payload.text), group: String(m.payload.groupText) }));
+
+/** Eight communes with a Telegram account in one session on 10/12/2026; `secret` makes it a secret session. */
+async function stormDesk(secret = false) {
+  const communes = sampleDirectory.endpoints
+    .filter((e) => e.level === "commune" && tech(e.code)?.telegramId)
+    .map((e) => e.code)
+    .slice(0, 8);
+  expect(communes).toHaveLength(8);
+  const desk = await makeDesk();
+  await registerBooking(desk, request({ participants: communes, ...(secret ? { secret: true } : {}) }), {
+    now: at("2026-12-07", "08:30"),
+  });
+  const now = at("2026-12-10", "09:30");
+  const say = (i: number, text: string, id: string, extra = {}) =>
+    handleChatEvent(desk, ev(tech(communes[i]!).telegramId!, text, { messageId: id, ...extra }), now);
+  return { desk, communes, say };
+}
+
+describe("power and the link down, said after the report joined a storm", () => {
+  it("a commune adding «mất mạng» to its power report in a storm tells the WAN duty, once a storm", async () => {
+    const { desk, communes, say } = await stormDesk();
+    for (let i = 0; i < 6; i++) await say(i, "mất điện", String(100 + i));
+    const storm = (await desk.store.read((r) => r.incidents.list())).find((i) => i.reporter === "storm")!;
+    expect(storm).toBeDefined();
+    expect((await notices(desk)).filter((n) => n.to === "wan-duty")).toEqual([]);
+    // The same commune again, within minutes: its report joins its incident in the storm.
+    await say(0, "vẫn mất điện, mất mạng luôn rồi ạ", "200");
+    const own = (await desk.store.read((r) => r.incidents.list())).filter((i) => i.endpoint === communes[0]);
+    expect(own).toHaveLength(1);
+    const wanTold = (await notices(desk)).filter((n) => n.to === "wan-duty");
+    expect(wanTold).toHaveLength(1);
+    expect(wanTold[0]!.text).toBe(
+      `Để biết: sự cố ${own[0]!.code} (nguồn điện) tại ${communes[0]}, thuộc sự cố diện rộng ${storm.code}, báo kèm mất đường truyền. Kỹ thuật MCU xử lý nguồn điện trước; có điện lại mà đường truyền vẫn lỗi thì sự cố sẽ được chuyển cho Trực ban mạng WAN (Sở Khoa học và Công nghệ).`,
+    );
+    expect(wanTold[0]!.group).not.toContain(communes[0]!);
+    // Another commune saying it, joined or new: the WAN duty knows already.
+    await say(1, "mat dien, mat mang roi", "201");
+    await say(6, "mất điện và mất mạng luôn", "202");
+    expect((await notices(desk)).filter((n) => n.to === "wan-duty")).toHaveLength(1);
+  });
+
+  it("in a secret session the notice names no endpoint", async () => {
+    const { desk, communes, say } = await stormDesk(true);
+    for (let i = 0; i < 6; i++) await say(i, "mất điện", String(100 + i));
+    await say(2, "mất điện, internet cũng chết luôn", "200");
+    const wanTold = (await notices(desk)).filter((n) => n.to === "wan-duty");
+    expect(wanTold).toHaveLength(1);
+    expect(wanTold[0]!.text).toContain("tại một điểm cầu của phiên mật, thuộc sự cố diện rộng");
+    for (const c of communes) expect(JSON.stringify(wanTold[0])).not.toContain(c);
+  });
+
+  it("a storm's report edited into power and the link down tells the WAN duty, once a storm", async () => {
+    const { desk, communes, say } = await stormDesk();
+    for (let i = 0; i < 6; i++) await say(i, "mất tiếng", String(100 + i));
+    const storm = (await desk.store.read((r) => r.incidents.list())).find((i) => i.reporter === "storm")!;
+    await say(0, "mất điện và mất mạng luôn", "100", { editedAfterSeconds: 30 });
+    const own = (await desk.store.read((r) => r.incidents.list())).filter((i) => i.endpoint === communes[0]);
+    expect(own).toMatchObject([{ category: "power", major: storm.code }]);
+    const wanTold = (await notices(desk)).filter((n) => n.to === "wan-duty");
+    expect(wanTold.map((n) => n.text)).toEqual([
+      expect.stringContaining(
+        `sự cố ${own[0]!.code} (nguồn điện) tại ${communes[0]}, thuộc sự cố diện rộng ${storm.code}, báo kèm mất đường truyền`,
+      ),
+    ]);
+    await say(1, "mất điện, mất mạng", "101", { editedAfterSeconds: 30 });
+    expect((await notices(desk)).filter((n) => n.to === "wan-duty")).toHaveLength(1);
+  });
+
+  it("outside sessions, a report edited out of a storm into power and the link down tells both duties", async () => {
+    const { desk, communes } = await stormDesk();
+    const now = at("2026-12-11", "20:00");
+    const say = (i: number, text: string, id: string, extra = {}) =>
+      handleChatEvent(desk, ev(tech(communes[i]!).telegramId!, text, { messageId: id, ...extra }), now);
+    for (let i = 0; i < 6; i++) await say(i, "mất tiếng", String(100 + i));
+    expect((await desk.store.read((r) => r.incidents.list())).some((i) => i.reporter === "storm")).toBe(true);
+    const before = (await notices(desk)).length;
+    await say(0, "mất điện, mất mạng luôn", "100", { editedAfterSeconds: 30 });
+    const own = (await desk.store.read((r) => r.incidents.list())).find((i) => i.endpoint === communes[0])!;
+    expect(own).toMatchObject({ category: "power", major: null });
+    const told = (await notices(desk)).slice(before);
+    expect(told.map((n) => n.to)).toEqual(["mcu-technician", "wan-duty"]);
+    expect(told[0]!.text).toContain("Điểm cầu báo kèm mất đường truyền: đã báo Trực ban mạng WAN");
+    expect(told[1]!.text).toContain(`Để biết: sự cố ${own.code} (nguồn điện) tại ${communes[0]} báo kèm`);
+  });
+});
