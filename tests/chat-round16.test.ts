@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
-import { chatOut, ev, tech } from "./security/chat-support.js";
+import { chatOut, dm, ev, GROUP, mcu, repliesTo, tech } from "./security/chat-support.js";
 
 // Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 16).
 
@@ -95,5 +95,54 @@ describe("power and the link down, said after the report joined a storm", () => 
     expect(told.map((n) => n.to)).toEqual(["mcu-technician", "wan-duty"]);
     expect(told[0]!.text).toContain("Điểm cầu báo kèm mất đường truyền: đã báo Trực ban mạng WAN");
     expect(told[1]!.text).toContain(`Để biết: sự cố ${own.code} (nguồn điện) tại ${communes[0]} báo kèm`);
+  });
+});
+
+describe("an incident command on Telegram without its code, not as a reply", () => {
+  const HEAD =
+    "Bot chưa biết lệnh này dành cho sự cố nào: hãy ghi mã sự cố ngay sau lệnh (hoặc trả lời (reply) tin của bot về sự cố đó rồi gõ lệnh)";
+  async function liveDesk() {
+    const desk = await makeDesk();
+    await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    return { desk, now: at("2026-12-10", "09:30"), reporter: tech("CX-00008") };
+  }
+
+  it("asks for the code, writing the command out for the one incident that is theirs", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mất tiếng rồi", { messageId: "1" }), now);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/nhan"), now);
+    expect((await repliesTo(desk.store, GROUP)).at(-1)).toBe(`${HEAD}: /nhan SC-2026-0001`);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/nhan SC-2026-0001"), now);
+    // It was «Không tìm thấy sự cố «đã»».
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/xong đã cắm lại mic"), now);
+    expect((await repliesTo(desk.store, GROUP)).at(-1)).toBe(`${HEAD}: /xong SC-2026-0001 đã cắm lại mic`);
+    expect(await desk.store.read((r) => r.incidents.get("SC-2026-0001"))).toMatchObject({
+      status: "acknowledged",
+    });
+    // In private, the same.
+    await handleChatEvent(desk, dm(mcu.telegramId!, "/chuyen wan"), now);
+    expect((await repliesTo(desk.store, mcu.telegramId!)).at(-1)).toBe(`${HEAD}: /chuyen SC-2026-0001 wan`);
+    // As a reply to the bot's message about it, it is done.
+    await handleChatEvent(
+      desk,
+      ev(mcu.telegramId!, "/xong đã cắm lại mic", { repliedIncident: "SC-2026-0001" }),
+      now,
+    );
+    expect(await desk.store.read((r) => r.incidents.get("SC-2026-0001"))).toMatchObject({
+      status: "resolved",
+    });
+  });
+
+  it("with several, lists theirs; a code not found is still «không tìm thấy»", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mất tiếng rồi", { messageId: "1" }), now);
+    await handleChatEvent(desk, ev(tech("CX-00004").telegramId!, "mất hình", { messageId: "2" }), now);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/xong xong rồi"), now);
+    expect((await repliesTo(desk.store, GROUP)).at(-1)).toBe(
+      `${HEAD}, ví dụ: /xong SC-2026-0123 [ghi chú cách xử lý]. Sự cố anh/chị đang có: SC-2026-0001, SC-2026-0002. Gõ /suco để xem các sự cố đang mở.`,
+    );
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/xong SC-2026-0099 đã xử lý"), now);
+    expect((await repliesTo(desk.store, GROUP)).at(-1)).toContain("Không tìm thấy sự cố «SC-2026-0099»");
+    expect((await desk.store.read((r) => r.incidents.list())).map((i) => i.status)).toEqual(["open", "open"]);
   });
 });
