@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
+import { resolveIncident } from "../src/app/incident/actions.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
-import { chatOut, dm, ev, GROUP, mcu, repliesTo, tech } from "./security/chat-support.js";
+import { admin, chatOut, dm, ev, GROUP, mcu, repliesTo, tech } from "./security/chat-support.js";
 
 // Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 16).
 
@@ -144,5 +145,41 @@ describe("an incident command on Telegram without its code, not as a reply", () 
     await handleChatEvent(desk, ev(mcu.telegramId!, "/xong SC-2026-0099 đã xử lý"), now);
     expect((await repliesTo(desk.store, GROUP)).at(-1)).toContain("Không tìm thấy sự cố «SC-2026-0099»");
     expect((await desk.store.read((r) => r.incidents.list())).map((i) => i.status)).toEqual(["open", "open"]);
+  });
+});
+
+describe("the cross-duty notice names who closed it", () => {
+  async function handedToWan() {
+    const desk = await makeDesk();
+    await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    const now = at("2026-12-10", "09:30");
+    await handleChatEvent(desk, ev(tech("CX-00008").telegramId!, "mất tiếng rồi", { messageId: "1" }), now);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/chuyen SC-2026-0001 wan"), now);
+    return { desk, now, before: (await notices(desk)).length };
+  }
+
+  it("the CLI at the console as «cán bộ trực (dòng lệnh)», never «cli:root»", async () => {
+    const { desk, now, before } = await handedToWan();
+    const out = await resolveIncident(
+      desk,
+      { id: "cli:root", channel: "cli" },
+      "SC-2026-0001",
+      "đã thay cáp",
+      now,
+    );
+    expect(out).toMatchObject({ ok: true, incident: { status: "resolved" } });
+    const told = (await notices(desk)).slice(before);
+    expect(told.map((n) => n.to)).toEqual(["wan-duty"]);
+    expect(told[0]!.text).toContain("đã được cán bộ trực (dòng lệnh) đánh dấu đã khắc phục: đã thay cáp.");
+    expect(told[0]!.group).toContain("đã được cán bộ trực (dòng lệnh) đánh dấu đã khắc phục");
+    expect(JSON.stringify(told)).not.toContain("cli:");
+  });
+
+  it("the CLI run by a desk person as that person, with their role", async () => {
+    const { desk, now, before } = await handedToWan();
+    const user = admin.email!.split("@")[0]!;
+    await resolveIncident(desk, { id: `cli:${user}`, channel: "cli" }, "SC-2026-0001", "", now);
+    const told = (await notices(desk)).slice(before);
+    expect(told[0]!.text).toContain(`đã được ${admin.name} (quản trị viên) đánh dấu đã khắc phục.`);
   });
 });

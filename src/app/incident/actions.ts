@@ -22,7 +22,7 @@ import {
 } from "./messages.js";
 import { deskNotice, groupUpdate, incidentPlace } from "./notify.js";
 import { DEFAULT_INCIDENT_OPTIONS } from "./report.js";
-import { actorName } from "./timeline.js";
+import { actorName, cliPerson } from "./timeline.js";
 import { INCIDENT_JOB } from "./timers.js";
 
 export type IncidentAction = "acknowledge" | "transfer" | "resolve" | "reopen" | "comment";
@@ -148,8 +148,34 @@ function refuse(action: IncidentAction, cause: RefusalCause): IncidentRefusal {
 }
 
 /** The gate every incident action shares: a desk role, then a known incident code. */
+/**
+ * Desk staff, or the CLI: it runs on the desk's server, and whoever runs it holds the database (setting the duty
+ * trusts it likewise).
+ */
+function deskSide(actor: Actor): boolean {
+  return isDeskStaff(actor) || actor.channel === "cli";
+}
+
+/** The CLI at the console, when the directory knows no desk person by its OS user. */
+const CLI_ACTOR_VI = "cán bộ trực (dòng lệnh)";
+
+/**
+ * Who acted, as notices name them: the directory person, else a chat account's display name; the CLI as the desk
+ * person whose e-mail is its OS user's, else «cán bộ trực (dòng lệnh)». Never a raw id («cli:kythuat»). `role`:
+ * the desk role, when a person is known.
+ */
+async function actorLabel(r: Repos, actor: Actor): Promise<{ name: string; role: string | null }> {
+  if (actor.person?.name) return { name: actor.person.name, role: actor.person.role };
+  if (actor.channel === "cli") {
+    const person = await cliPerson(r, actor.id);
+    return person ?? { name: CLI_ACTOR_VI, role: null };
+  }
+  if (actor.name) return { name: actor.name, role: null };
+  return { name: (await actorName(r, actor.id)).who, role: null };
+}
+
 async function load(r: Repos, actor: Actor, code: string): Promise<Loaded> {
-  if (!isDeskStaff(actor)) return { ok: false, reason: "forbidden" };
+  if (!deskSide(actor)) return { ok: false, reason: "forbidden" };
   const canonical = incidentCodeIn(code);
   const incident = canonical ? await r.incidents.get(canonical) : null;
   return incident ? { ok: true, incident } : { ok: false, reason: "not-found", code };
@@ -208,7 +234,7 @@ export async function acknowledgeIncidentIn(
     return refuse("acknowledge", { ok: false, reason: "already-acknowledged", incident: inc, who, self });
   }
   const next: Incident = { ...inc, status: "acknowledged", assignee: actor.id, updatedAt: now };
-  const notice = acknowledgedText(actor.person?.name ?? actor.name ?? actor.id, inc.code);
+  const notice = acknowledgedText((await actorLabel(r, actor)).name, inc.code);
   const outcome = await apply(r, actor, "acknowledge", inc, next, notice, opts.note || null, now);
   if (inc.reporter === "storm") await cascade(r, actor, "acknowledge", inc.code, now);
   return outcome;
@@ -330,7 +356,8 @@ export async function resolveIncidentIn(
   const owner = inc.route === "wan" ? "wan-duty" : "mcu-technician";
   if (actor.person?.role !== owner && inc.assignee !== actor.id) {
     const secret = await secretIncident(r, inc);
-    const who = `${actor.person?.name ?? actor.name ?? actor.id}${actor.person ? ` (${ROLE_VI[actor.person.role] ?? actor.person.role})` : ""}`;
+    const label = await actorLabel(r, actor);
+    const who = `${label.name}${label.role ? ` (${ROLE_VI[label.role] ?? label.role})` : ""}`;
     await deskNotice(
       r,
       owner,
@@ -355,13 +382,13 @@ async function loadForEndpoint(
   code: string,
   allowReporter: boolean,
 ): Promise<Loaded> {
-  if (!actor.person && !allowReporter) return { ok: false, reason: "forbidden" };
+  if (!actor.person && !allowReporter && !deskSide(actor)) return { ok: false, reason: "forbidden" };
   const canonical = incidentCodeIn(code);
   const incident = canonical ? await r.incidents.get(canonical) : null;
   if (!incident) return { ok: false, reason: "not-found", code };
   const own = actor.person?.endpoint != null && actor.person.endpoint === incident.endpoint;
   const reporter = allowReporter && actor.id === incident.reporter;
-  if (!isDeskStaff(actor) && !own && !reporter) return { ok: false, reason: "forbidden" };
+  if (!deskSide(actor) && !own && !reporter) return { ok: false, reason: "forbidden" };
   return { ok: true, incident };
 }
 
@@ -405,7 +432,7 @@ export async function reopenIncidentIn(
   const outcome = await apply(r, actor, "reopen", inc, next, reopenedText(inc.code), note || null, now);
   if (inc.reporter === "storm") await cascade(r, actor, "reopen", inc.code, now);
   const secret = await secretIncident(r, inc);
-  const who = secret ? null : (actor.person?.name ?? actor.name ?? actor.id);
+  const who = secret ? null : (await actorLabel(r, actor)).name;
   await deskNotice(
     r,
     inc.route === "wan" ? "wan-duty" : "mcu-technician",
@@ -448,7 +475,7 @@ export async function commentIncidentIn(
     note,
   });
   await groupUpdate(r, commentGroupText(inc.code), now);
-  const notice = commentedText(inc.code, actor.person?.name ?? actor.name ?? actor.id, note);
+  const notice = commentedText(inc.code, (await actorLabel(r, actor)).name, note);
   return { ok: true, incident: { ...inc, updatedAt: now }, notice };
 }
 
