@@ -53,12 +53,12 @@ import {
 import {
   ACTION_COMMAND,
   ASK_BACK_TEXT,
+  codeHint,
   groupAckText,
   MEDIA_TEXT,
   REGISTER_HINT,
   UNREADABLE_TEXT,
   VOICE_TEXT,
-  codeHint,
 } from "../incident/messages.js";
 import { incidentPlace } from "../incident/notify.js";
 import {
