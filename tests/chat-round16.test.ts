@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { resolveIncident } from "../src/app/incident/actions.js";
+import { classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
 import { admin, chatOut, dm, ev, GROUP, mcu, repliesTo, tech } from "./security/chat-support.js";
 
@@ -181,5 +182,30 @@ describe("the cross-duty notice names who closed it", () => {
     await resolveIncident(desk, { id: `cli:${user}`, channel: "cli" }, "SC-2026-0001", "", now);
     const told = (await notices(desk)).slice(before);
     expect(told[0]!.text).toContain(`đã được ${admin.name} (quản trị viên) đánh dấu đã khắc phục.`);
+  });
+});
+
+describe("«vẫn chưa nghe được ạ» after the technician's «xong» on «mất tiếng»", () => {
+  it("reopens the audio incident, not the endpoint's other open one", async () => {
+    expect(classify("vẫn chưa nghe được ạ")).toBe("audio");
+    expect(classify("vẫn chưa nghe thấy gì")).toBe("audio");
+    expect(classify("em chưa nghe rõ ạ")).toBe("audio");
+    expect(classify("Em chưa nghe được thông báo về lịch họp")).toBe("other");
+    expect(classify("bên mình nghe được chưa ạ?")).toBe("other");
+    const desk = await makeDesk();
+    await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    const now = at("2026-12-10", "09:30");
+    const reporter = tech("CX-00008");
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mat tieng roi ad oi", { messageId: "1" }), now);
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mạng lag quá", { messageId: "2" }), now);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/xong SC-2026-0001 đã cắm lại mic"), now);
+    await handleChatEvent(desk, ev(reporter.telegramId!, "vẫn chưa nghe được ạ", { messageId: "3" }), now);
+    const incs = await desk.store.read((r) => r.incidents.list());
+    expect(incs.map((i) => [i.code, i.category, i.status])).toEqual([
+      ["SC-2026-0001", "audio", "open"],
+      ["SC-2026-0002", "network", "open"],
+    ]);
+    const events = await desk.store.read((r) => r.incidents.events("SC-2026-0002"));
+    expect(events.map((e) => e.action)).toEqual(["opened"]);
   });
 });
