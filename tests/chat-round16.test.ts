@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { resolveIncident } from "../src/app/incident/actions.js";
+import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
 import { classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
 import { admin, chatOut, dm, ev, GROUP, mcu, repliesTo, tech } from "./security/chat-support.js";
@@ -207,5 +208,39 @@ describe("«vẫn chưa nghe được ạ» after the technician's «xong» on �
     ]);
     const events = await desk.store.read((r) => r.incidents.events("SC-2026-0002"));
     expect(events.map((e) => e.action)).toEqual(["opened"]);
+  });
+});
+
+describe("a technician taking an incident on Zalo and acting on Telegram", () => {
+  const z = (userId: string, text: string, id: string) =>
+    zaloToChatEvent({
+      event_name: "message.text.received",
+      message: {
+        message_id: id,
+        from: { id: userId, display_name: "Cán bộ" },
+        chat: { id: "zalo-group", chat_type: "GROUP" },
+        date: 1,
+        text,
+      },
+    })!;
+
+  it("is the same person: «đã nhận từ trước», and the code hint writes out theirs", async () => {
+    const desk = await makeDesk();
+    await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    const now = at("2026-12-10", "09:30");
+    await handleChatEvent(desk, z(tech("CX-00008").zaloId!, "mất tiếng", "m1"), now);
+    await handleChatEvent(
+      desk,
+      ev(tech("CX-00004").telegramId!, "camera không lên", { messageId: "1" }),
+      now,
+    );
+    await handleChatEvent(desk, z(mcu.zaloId!, "nhận SC-2026-0001", "m2"), now);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/nhan SC-2026-0001"), now);
+    // It was «Sự cố SC-2026-0001 đã có <their own name> nhận xử lý».
+    expect((await repliesTo(desk.store, GROUP)).at(-1)).toBe(
+      "Anh/chị đã nhận xử lý sự cố SC-2026-0001 từ trước.",
+    );
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/xong cắm lại mic rồi"), now);
+    expect((await repliesTo(desk.store, GROUP)).at(-1)).toMatch(/: \/xong SC-2026-0001 cắm lại mic rồi$/);
   });
 });

@@ -43,6 +43,7 @@ import {
 import { dutyText, setTodayDutyIn } from "../duty/duty.js";
 import {
   acknowledgeIncidentIn,
+  actsAs,
   commentIncidentIn,
   type IncidentAction,
   type IncidentOutcome,
@@ -923,13 +924,18 @@ async function codeHintFor(
   rest: string,
 ): Promise<string> {
   const open = (await r.incidents.list()).filter((i) => i.status !== "resolved" && !i.major);
-  const mine = [who(ev), `person:${person.id}`, person.role];
-  const held = open.filter((i) => i.status !== "open" && i.assignee !== null && mine.includes(i.assignee));
+  // Theirs by any of their accounts (taken on Zalo, closed on Telegram), by name, or by their duty.
+  const actor = actorOf(ev, person);
+  const ids = new Set<string>();
+  for (const i of open)
+    if (i.assignee && (i.assignee === person.role || (await actsAs(r, actor, i.assignee)))) ids.add(i.code);
+  const mine = (i: Incident) => ids.has(i.code);
+  const held = open.filter((i) => i.status !== "open" && mine(i));
   const route = person.role === "wan-duty" ? "wan" : person.role === "mcu-technician" ? "mcu" : null;
   const waiting = open.filter(
     (i) =>
       (i.status === "open" && (route === null || i.route === route)) ||
-      (i.status === "dispatched" && i.assignee !== null && mine.includes(i.assignee)),
+      (i.status === "dispatched" && mine(i)),
   );
   const theirs = action === "acknowledge" ? waiting : held.length ? held : waiting;
   const codes = theirs.map((i) => i.code);

@@ -174,6 +174,22 @@ async function actorLabel(r: Repos, actor: Actor): Promise<{ name: string; role:
   return { name: (await actorName(r, actor.id)).who, role: null };
 }
 
+/**
+ * Whether `assignee` (an incident's) is the acting person: the same chat account, or the same directory person by
+ * another account (taken on Zalo, asked about on Telegram), or as named in a transfer (`person:<id>`).
+ */
+export async function actsAs(r: Repos, actor: Actor, assignee: string | null): Promise<boolean> {
+  if (!assignee) return false;
+  if (assignee === actor.id) return true;
+  if (!actor.person) return false;
+  if (assignee === `person:${actor.person.id}`) return true;
+  const chat = /^(telegram|zalo):(.+)$/.exec(assignee);
+  return (
+    chat !== null &&
+    (await r.incidents.personByChat(chat[1] as "telegram" | "zalo", chat[2]!))?.id === actor.person.id
+  );
+}
+
 async function load(r: Repos, actor: Actor, code: string): Promise<Loaded> {
   if (!deskSide(actor)) return { ok: false, reason: "forbidden" };
   const canonical = incidentCodeIn(code);
@@ -229,7 +245,9 @@ export async function acknowledgeIncidentIn(
   // it from the first without a word to them, and the group would read that it was taken twice. Handing it over
   // is /chuyen's. A transferred incident (dispatched) is still taken by whoever it was handed to.
   if (inc.status === "acknowledged" && inc.assignee) {
-    const self = inc.assignee === actor.id;
+    // The same person by another account (taken on Zalo, pressed again on Telegram) was told someone else, by
+    // their own name, had it.
+    const self = await actsAs(r, actor, inc.assignee);
     const who = self ? "" : (await actorName(r, inc.assignee)).who;
     return refuse("acknowledge", { ok: false, reason: "already-acknowledged", incident: inc, who, self });
   }
@@ -354,7 +372,7 @@ export async function resolveIncidentIn(
   // duty, or the reverse): the owner is told, so that its duty does not go on working, or stay unaware, of a fault
   // another desk called fixed. An admin closing it tells the owner too; the owner's own /xong tells nobody.
   const owner = inc.route === "wan" ? "wan-duty" : "mcu-technician";
-  if (actor.person?.role !== owner && inc.assignee !== actor.id) {
+  if (actor.person?.role !== owner && !(await actsAs(r, actor, inc.assignee))) {
     const secret = await secretIncident(r, inc);
     const label = await actorLabel(r, actor);
     const who = `${label.name}${label.role ? ` (${ROLE_VI[label.role] ?? label.role})` : ""}`;
