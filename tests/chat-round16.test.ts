@@ -244,3 +244,43 @@ describe("a technician taking an incident on Zalo and acting on Telegram", () =>
     expect((await repliesTo(desk.store, GROUP)).at(-1)).toMatch(/: \/xong SC-2026-0001 cắm lại mic rồi$/);
   });
 });
+
+describe("several faults in one report", () => {
+  it("one incident of the first fault; its duty's notice names the others", async () => {
+    const desk = await makeDesk();
+    await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    const now = at("2026-12-10", "09:30");
+    const say = (who: string, text: string, id: string) =>
+      handleChatEvent(desk, ev(tech(who).telegramId!, text, { messageId: id }), now);
+    await say("CX-00008", "phòng họp bên em mất tiếng và máy chiếu không lên", "1");
+    await say("CX-00004", "mất mạng, máy chiếu cũng hỏng luôn", "2");
+    // The sound and the picture lost with the link are the link's: nothing more to name.
+    await say("CX-00008", "mất mạng, mất tiếng và mất hình luôn", "3");
+    const incs = await desk.store.read((r) => r.incidents.list());
+    expect(incs.map((i) => [i.code, i.category])).toEqual([
+      ["SC-2026-0001", "equipment"],
+      ["SC-2026-0002", "network"],
+      ["SC-2026-0003", "network"],
+    ]);
+    const told = await notices(desk);
+    expect(told.map((n) => [n.to, n.text])).toEqual([
+      [
+        "mcu-technician",
+        expect.stringMatching(
+          /^Sự cố mới SC-2026-0001 \(thiết bị\) tại CX-00008, .*báo\. Điểm cầu báo kèm: âm thanh\.$/,
+        ),
+      ],
+      [
+        "wan-duty",
+        expect.stringMatching(
+          /^Sự cố mới SC-2026-0002 \(đường truyền\) tại CX-00004, .*báo\. Điểm cầu báo kèm: thiết bị\.$/,
+        ),
+      ],
+      [
+        "wan-duty",
+        expect.stringMatching(/^Sự cố mới SC-2026-0003 \(đường truyền\) tại CX-00008, [^.]*báo\.$/),
+      ],
+    ]);
+    for (const n of told) expect(n.group).not.toContain("báo kèm");
+  });
+});

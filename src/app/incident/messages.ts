@@ -223,6 +223,14 @@ export function newIncidentNotice(
  * first), and the WAN duty told so (no buttons: nothing of theirs to take yet). `linkAlsoMcuNote` ends the MCU
  * technician's notice, `linkAlsoNotice` is the WAN duty's, `linkAlsoGroupText` what the group reads of it.
  */
+/**
+ * «mất tiếng và máy chiếu không lên»: one incident, of its first fault; its duty reads the others too (they read
+ * «(thiết bị)» alone, and checked the projector only).
+ */
+export function alsoReportedNote(categories: readonly FaultCategory[]): string {
+  return categories.length ? ` Điểm cầu báo kèm: ${categories.map((c) => CATEGORY_VI[c]).join(", ")}.` : "";
+}
+
 export function linkAlsoMcuNote(): string {
   return ` Điểm cầu báo kèm mất đường truyền: đã báo ${ROUTE_VI.wan} để biết; có điện lại mà đường truyền vẫn lỗi thì chuyển bằng /chuyen … wan.`;
 }

@@ -13,6 +13,7 @@ import { type Incident, incidentCode } from "../../core/incident/types.js";
 import type { Repos } from "../../store/store.js";
 import type { Actor, Desk } from "../context.js";
 import {
+  alsoReportedNote,
   commentGroupText,
   correctedGroupText,
   correctedKeptNotice,
@@ -297,7 +298,9 @@ export async function reportIncidentIn(
       where,
       secret ? null : (actor.name ?? person.name),
       secret ? null : from,
-    ) + (linkToo ? linkAlsoMcuNote() : ""),
+    ) +
+      alsoReportedNote(faultsBesides(incident)) +
+      (linkToo ? linkAlsoMcuNote() : ""),
     now,
     code,
     incidentButtons(code, route),
@@ -325,6 +328,18 @@ export async function reportIncidentIn(
  */
 function linkAlsoDown(inc: Incident): boolean {
   return inc.route === "mcu" && alsoSaid(inc.text).includes("network");
+}
+
+/**
+ * The faults a new incident's report says besides its own, for its duty to read: not the link beside the power
+ * (`linkAlsoMcuNote` says it), nor the sound or the picture beside the link (lost with it).
+ */
+function faultsBesides(inc: Incident): FaultCategory[] {
+  return alsoSaid(inc.text).filter(
+    (c) =>
+      !(c === "network" && linkAlsoDown(inc)) &&
+      !(inc.category === "network" && (c === "audio" || c === "video")),
+  );
 }
 
 /** Was the WAN duty told the link is down too: by the incident's first words, or a report joined to it since? */
