@@ -5,7 +5,7 @@ import { resolveIncident } from "../src/app/incident/actions.js";
 import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
 import { classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
-import { admin, chatOut, dm, ev, GROUP, mcu, repliesTo, tech } from "./security/chat-support.js";
+import { admin, chatOut, dm, ev, GROUP, mcu, repliesTo, tech, wan } from "./security/chat-support.js";
 
 // Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 16).
 
@@ -282,5 +282,29 @@ describe("several faults in one report", () => {
       ],
     ]);
     for (const n of told) expect(n.group).not.toContain("báo kèm");
+  });
+});
+
+describe("/chuyen to a desk person called by the end of their name", () => {
+  it("«@Khánh», «anh Khánh» hand it to them; a name nobody has is still refused", async () => {
+    const desk = await makeDesk();
+    const now = at("2026-12-10", "09:30");
+    await handleChatEvent(desk, ev(tech("CX-00008").telegramId!, "mất tiếng", { messageId: "1" }), now);
+    await handleChatEvent(desk, ev(tech("CX-00004").telegramId!, "mất hình", { messageId: "2" }), now);
+    const given = wan.name.split(" ").at(-1)!;
+    await handleChatEvent(desk, ev(mcu.telegramId!, `/chuyen SC-2026-0001 @${given}`), now);
+    expect(await desk.store.read((r) => r.incidents.get("SC-2026-0001"))).toMatchObject({
+      status: "dispatched",
+      route: "wan",
+    });
+    expect((await repliesTo(desk.store, GROUP)).join("\n")).not.toContain("Không chuyển được");
+    await handleChatEvent(desk, ev(mcu.telegramId!, `/chuyen SC-2026-0002 anh ${given.toLowerCase()}`), now);
+    expect(await desk.store.read((r) => r.incidents.get("SC-2026-0002"))).toMatchObject({
+      status: "dispatched",
+    });
+    await handleChatEvent(desk, ev(wan.telegramId!, "/chuyen SC-2026-0002 @Không Có"), now);
+    expect((await repliesTo(desk.store, GROUP)).at(-1)).toContain(
+      "không phải bộ phận hay cán bộ trực trong danh bạ",
+    );
   });
 });

@@ -505,6 +505,9 @@ type TransferTarget =
 const WAN_WORDS = new Set(["wan", "mang", "mangwan", "trucmang", "trucwan", "trucbanwan", "trucbanmang"]);
 const MCU_WORDS = new Set(["mcu", "kythuatmcu", "kythuat", "canbokythuat"]);
 
+/** How a person is called before their name: «anh Khánh», «chị Hà», «a Khánh». */
+const HONORIFICS = new Set(["anh", "chi", "em", "a", "c", "e"]);
+
 /** Who `target` names: a desk role (`wan`, `mcu`) or one desk person (diacritics, case and spaces aside). */
 async function transferTarget(r: Repos, raw: string): Promise<TransferTarget> {
   const text = raw.trim().replace(/^@/, "");
@@ -521,9 +524,19 @@ async function transferTarget(r: Repos, raw: string): Promise<TransferTarget> {
       assignee: "mcu-technician",
       route: "mcu",
     };
-  const matches = (await r.incidents.deskPeople(DESK_ROLES)).filter(
-    (p) => fold(p.name).replace(/ /g, "") === key,
-  );
+  const people = await r.incidents.deskPeople(DESK_ROLES);
+  const full = people.filter((p) => fold(p.name).replace(/ /g, "") === key);
+  // «@Khánh», «anh Khánh», «Văn Khánh»: a person is called by the end of their name (it was refused as «not in the
+  // directory»). Two with that name are asked apart, as two with the whole name are.
+  const said = fold(text)
+    .split(/\s+/)
+    .filter(Boolean)
+    .filter((w, i) => !(i === 0 && HONORIFICS.has(w)));
+  const tail = (name: string) => {
+    const words = fold(name).split(/\s+/).filter(Boolean);
+    return said.length > 0 && said.length < words.length && said.every((w, i) => words[words.length - said.length + i] === w);
+  };
+  const matches = full.length ? full : people.filter((p) => tail(p.name));
   if (matches.length === 0)
     return { kind: "refused", why: `«${raw.trim()}» không phải bộ phận hay cán bộ trực trong danh bạ.` };
   if (matches.length > 1)
