@@ -308,3 +308,26 @@ describe("/chuyen to a desk person called by the end of their name", () => {
     );
   });
 });
+
+describe("«lại mất tiếng rồi» just after the «xong», «em đã cắm lại mic rồi ạ»", () => {
+  it("the first reopens the incident just closed; the second, news of what was done, opens nothing", async () => {
+    expect(classify("em đã cắm lại mic rồi ạ")).toBe("other");
+    expect(classify("em đã thay mic rồi mà vẫn rè")).toBe("audio");
+    const desk = await makeDesk();
+    await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
+    const now = at("2026-12-10", "09:30");
+    const reporter = tech("CX-00008");
+    await handleChatEvent(
+      desk,
+      ev(reporter.telegramId!, "bên em k nghe thấy gì cả", { messageId: "1" }),
+      now,
+    );
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/xong SC-2026-0001 khởi động lại codec"), now);
+    await handleChatEvent(desk, ev(reporter.telegramId!, "em đã cắm lại mic rồi ạ", { messageId: "2" }), now);
+    expect(await desk.store.read((r) => r.incidents.list())).toMatchObject([{ status: "resolved" }]);
+    await handleChatEvent(desk, ev(reporter.telegramId!, "lai mat tieng roi", { messageId: "3" }), now);
+    const incs = await desk.store.read((r) => r.incidents.list());
+    // It opened SC-2026-0002 beside the one just closed.
+    expect(incs.map((i) => [i.code, i.status])).toEqual([["SC-2026-0001", "open"]]);
+  });
+});
