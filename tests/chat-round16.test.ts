@@ -201,7 +201,9 @@ describe("«vẫn chưa nghe được ạ» after the technician's «xong» on �
     await handleChatEvent(desk, ev(reporter.telegramId!, "mạng lag quá", { messageId: "2" }), now);
     await handleChatEvent(desk, ev(mcu.telegramId!, "/xong SC-2026-0001 đã cắm lại mic"), now);
     await handleChatEvent(desk, ev(reporter.telegramId!, "vẫn chưa nghe được ạ", { messageId: "3" }), now);
-    const incs = await desk.store.read((r) => r.incidents.list());
+    const incs = (await desk.store.read((r) => r.incidents.list())).sort((x, y) =>
+      x.code.localeCompare(y.code),
+    );
     expect(incs.map((i) => [i.code, i.category, i.status])).toEqual([
       ["SC-2026-0001", "audio", "open"],
       ["SC-2026-0002", "network", "open"],
@@ -256,7 +258,9 @@ describe("several faults in one report", () => {
     await say("CX-00004", "mất mạng, máy chiếu cũng hỏng luôn", "2");
     // The sound and the picture lost with the link are the link's: nothing more to name.
     await say("CX-00008", "mất mạng, mất tiếng và mất hình luôn", "3");
-    const incs = await desk.store.read((r) => r.incidents.list());
+    const incs = (await desk.store.read((r) => r.incidents.list())).sort((x, y) =>
+      x.code.localeCompare(y.code),
+    );
     expect(incs.map((i) => [i.code, i.category])).toEqual([
       ["SC-2026-0001", "equipment"],
       ["SC-2026-0002", "network"],
@@ -326,7 +330,9 @@ describe("«lại mất tiếng rồi» just after the «xong», «em đã cắm
     await handleChatEvent(desk, ev(reporter.telegramId!, "em đã cắm lại mic rồi ạ", { messageId: "2" }), now);
     expect(await desk.store.read((r) => r.incidents.list())).toMatchObject([{ status: "resolved" }]);
     await handleChatEvent(desk, ev(reporter.telegramId!, "lai mat tieng roi", { messageId: "3" }), now);
-    const incs = await desk.store.read((r) => r.incidents.list());
+    const incs = (await desk.store.read((r) => r.incidents.list())).sort((x, y) =>
+      x.code.localeCompare(y.code),
+    );
     // It opened SC-2026-0002 beside the one just closed.
     expect(incs.map((i) => [i.code, i.status])).toEqual([["SC-2026-0001", "open"]]);
   });
