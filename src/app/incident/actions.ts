@@ -534,7 +534,11 @@ async function transferTarget(r: Repos, raw: string): Promise<TransferTarget> {
     .filter((w, i) => !(i === 0 && HONORIFICS.has(w)));
   const tail = (name: string) => {
     const words = fold(name).split(/\s+/).filter(Boolean);
-    return said.length > 0 && said.length < words.length && said.every((w, i) => words[words.length - said.length + i] === w);
+    return (
+      said.length > 0 &&
+      said.length < words.length &&
+      said.every((w, i) => words[words.length - said.length + i] === w)
+    );
   };
   const matches = full.length ? full : people.filter((p) => tail(p.name));
   if (matches.length === 0)
