@@ -35,6 +35,7 @@ export const BOTH_STORES = [
   "tests/chat-round13.test.ts",
   "tests/chat-round14.test.ts",
   "tests/chat-round15.test.ts",
+  "tests/chat-round16.test.ts",
   "tests/e2e-clerk-round14.test.ts",
   "tests/e2e-clerk-round16.test.ts",
   "tests/incident-ack-twice.test.ts",

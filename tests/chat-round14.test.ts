@@ -202,7 +202,10 @@ describe("a technician's command typed as a reply to the bot's notice, without t
     expect((await incidents(desk)).map((i) => i.status)).toEqual(["open", "acknowledged"]);
     const person = { id: Number(reporter.telegramId), is_bot: false, first_name: "Hà" };
     await handleChatEvent(desk, replyTo(mcu.telegramId!, "/nhan", { text: notice, from: person }), now);
-    expect((await repliesTo(desk.store, GROUP)).at(-1)).toContain("Thiếu mã sự cố");
+    // A reply to a person's message names no incident: the code is asked for (round 16: it was «Thiếu mã sự cố»).
+    expect((await repliesTo(desk.store, GROUP)).at(-1)).toBe(
+      "Bot chưa biết lệnh này dành cho sự cố nào: hãy ghi mã sự cố ngay sau lệnh (hoặc trả lời (reply) tin của bot về sự cố đó rồi gõ lệnh): /nhan SC-2026-0001",
+    );
     await handleChatEvent(desk, replyTo(reporter.telegramId!, "nhận", { text: notice }), now);
     expect((await incidents(desk)).map((i) => i.status)).toEqual(["open", "acknowledged"]);
   });

@@ -43,6 +43,7 @@ import {
 import { dutyText, setTodayDutyIn } from "../duty/duty.js";
 import {
   acknowledgeIncidentIn,
+  actsAs,
   commentIncidentIn,
   type IncidentAction,
   type IncidentOutcome,
@@ -53,12 +54,12 @@ import {
 import {
   ACTION_COMMAND,
   ASK_BACK_TEXT,
+  codeHint,
   groupAckText,
   MEDIA_TEXT,
   REGISTER_HINT,
   UNREADABLE_TEXT,
   VOICE_TEXT,
-  zaloCodeHint,
 } from "../incident/messages.js";
 import { incidentPlace } from "../incident/notify.js";
 import {
@@ -853,15 +854,19 @@ async function incidentAction(
     else if (refused.length) await reply(r, ev, refused.join("\n"), now);
     return;
   }
+  // No code, and (on Telegram) no reply to the bot's message about an incident: «/xong đã cắm lại mic» was «Không
+  // tìm thấy sự cố «đã»» on Telegram. The technician is asked for the code, with the command written out when one
+  // incident is theirs; it is not guessed, on either platform: closing the wrong one tells an endpoint its fault
+  // is fixed and stops its reminders.
   if (
-    ev.platform === "zalo" &&
+    !ev.button &&
     person &&
     DESK_ROLES.includes(person.role) &&
     action !== "reopen" &&
     !INCIDENT_CODE_RE.test(code) &&
     !parseBookingCode(code)
   )
-    return reply(r, ev, await zaloCodeHintFor(r, ev, person, action, cmd.rest), now);
+    return reply(r, ev, await codeHintFor(r, ev, person, action, cmd.rest), now);
   let outcome: IncidentOutcome;
   switch (action) {
     case "acknowledge":
@@ -907,11 +912,11 @@ function withReplied(cmd: Command | null, ev: ChatEvent): Command | null {
 }
 
 /**
- * The answer to an incident command without its code on Zalo (see `zaloCodeHint`): the incidents that are the
+ * The answer to an incident command without its code (see `codeHint`): the incidents that are the
  * technician's to act on are those they hold (acknowledged, or handed to them or their duty), else for /nhan (or
  * when they hold none) those still waiting on their duty's route. A joined report is the storm's, never listed.
  */
-async function zaloCodeHintFor(
+async function codeHintFor(
   r: Repos,
   ev: ChatEvent,
   person: ChatPerson,
@@ -919,13 +924,18 @@ async function zaloCodeHintFor(
   rest: string,
 ): Promise<string> {
   const open = (await r.incidents.list()).filter((i) => i.status !== "resolved" && !i.major);
-  const mine = [who(ev), `person:${person.id}`, person.role];
-  const held = open.filter((i) => i.status !== "open" && i.assignee !== null && mine.includes(i.assignee));
+  // Theirs by any of their accounts (taken on Zalo, closed on Telegram), by name, or by their duty.
+  const actor = actorOf(ev, person);
+  const ids = new Set<string>();
+  for (const i of open)
+    if (i.assignee && (i.assignee === person.role || (await actsAs(r, actor, i.assignee)))) ids.add(i.code);
+  const mine = (i: Incident) => ids.has(i.code);
+  const held = open.filter((i) => i.status !== "open" && mine(i));
   const route = person.role === "wan-duty" ? "wan" : person.role === "mcu-technician" ? "mcu" : null;
   const waiting = open.filter(
     (i) =>
       (i.status === "open" && (route === null || i.route === route)) ||
-      (i.status === "dispatched" && i.assignee !== null && mine.includes(i.assignee)),
+      (i.status === "dispatched" && mine(i)),
   );
   const theirs = action === "acknowledge" ? waiting : held.length ? held : waiting;
   const codes = theirs.map((i) => i.code);
@@ -935,7 +945,7 @@ async function zaloCodeHintFor(
     codes.length === 1
       ? `/${ACTION_COMMAND[action]} ${codes[0]}${note ? ` ${note}` : action === "transfer" ? " wan | mcu | @Tên cán bộ" : ""}`
       : null;
-  return zaloCodeHint(action, example, codes);
+  return codeHint(ev.platform, action, example, codes);
 }
 
 /** An argument that is an incident code, alone or with the comma or «và» between codes. */

@@ -22,7 +22,7 @@ import {
 } from "./messages.js";
 import { deskNotice, groupUpdate, incidentPlace } from "./notify.js";
 import { DEFAULT_INCIDENT_OPTIONS } from "./report.js";
-import { actorName } from "./timeline.js";
+import { actorName, cliPerson } from "./timeline.js";
 import { INCIDENT_JOB } from "./timers.js";
 
 export type IncidentAction = "acknowledge" | "transfer" | "resolve" | "reopen" | "comment";
@@ -148,8 +148,50 @@ function refuse(action: IncidentAction, cause: RefusalCause): IncidentRefusal {
 }
 
 /** The gate every incident action shares: a desk role, then a known incident code. */
+/**
+ * Desk staff, or the CLI: it runs on the desk's server, and whoever runs it holds the database (setting the duty
+ * trusts it likewise).
+ */
+function deskSide(actor: Actor): boolean {
+  return isDeskStaff(actor) || actor.channel === "cli";
+}
+
+/** The CLI at the console, when the directory knows no desk person by its OS user. */
+const CLI_ACTOR_VI = "cán bộ trực (dòng lệnh)";
+
+/**
+ * Who acted, as notices name them: the directory person, else a chat account's display name; the CLI as the desk
+ * person whose e-mail is its OS user's, else «cán bộ trực (dòng lệnh)». Never a raw id («cli:kythuat»). `role`:
+ * the desk role, when a person is known.
+ */
+async function actorLabel(r: Repos, actor: Actor): Promise<{ name: string; role: string | null }> {
+  if (actor.person?.name) return { name: actor.person.name, role: actor.person.role };
+  if (actor.channel === "cli") {
+    const person = await cliPerson(r, actor.id);
+    return person ?? { name: CLI_ACTOR_VI, role: null };
+  }
+  if (actor.name) return { name: actor.name, role: null };
+  return { name: (await actorName(r, actor.id)).who, role: null };
+}
+
+/**
+ * Whether `assignee` (an incident's) is the acting person: the same chat account, or the same directory person by
+ * another account (taken on Zalo, asked about on Telegram), or as named in a transfer (`person:<id>`).
+ */
+export async function actsAs(r: Repos, actor: Actor, assignee: string | null): Promise<boolean> {
+  if (!assignee) return false;
+  if (assignee === actor.id) return true;
+  if (!actor.person) return false;
+  if (assignee === `person:${actor.person.id}`) return true;
+  const chat = /^(telegram|zalo):(.+)$/.exec(assignee);
+  return (
+    chat !== null &&
+    (await r.incidents.personByChat(chat[1] as "telegram" | "zalo", chat[2]!))?.id === actor.person.id
+  );
+}
+
 async function load(r: Repos, actor: Actor, code: string): Promise<Loaded> {
-  if (!isDeskStaff(actor)) return { ok: false, reason: "forbidden" };
+  if (!deskSide(actor)) return { ok: false, reason: "forbidden" };
   const canonical = incidentCodeIn(code);
   const incident = canonical ? await r.incidents.get(canonical) : null;
   return incident ? { ok: true, incident } : { ok: false, reason: "not-found", code };
@@ -203,12 +245,14 @@ export async function acknowledgeIncidentIn(
   // it from the first without a word to them, and the group would read that it was taken twice. Handing it over
   // is /chuyen's. A transferred incident (dispatched) is still taken by whoever it was handed to.
   if (inc.status === "acknowledged" && inc.assignee) {
-    const self = inc.assignee === actor.id;
+    // The same person by another account (taken on Zalo, pressed again on Telegram) was told someone else, by
+    // their own name, had it.
+    const self = await actsAs(r, actor, inc.assignee);
     const who = self ? "" : (await actorName(r, inc.assignee)).who;
     return refuse("acknowledge", { ok: false, reason: "already-acknowledged", incident: inc, who, self });
   }
   const next: Incident = { ...inc, status: "acknowledged", assignee: actor.id, updatedAt: now };
-  const notice = acknowledgedText(actor.person?.name ?? actor.name ?? actor.id, inc.code);
+  const notice = acknowledgedText((await actorLabel(r, actor)).name, inc.code);
   const outcome = await apply(r, actor, "acknowledge", inc, next, notice, opts.note || null, now);
   if (inc.reporter === "storm") await cascade(r, actor, "acknowledge", inc.code, now);
   return outcome;
@@ -328,9 +372,10 @@ export async function resolveIncidentIn(
   // duty, or the reverse): the owner is told, so that its duty does not go on working, or stay unaware, of a fault
   // another desk called fixed. An admin closing it tells the owner too; the owner's own /xong tells nobody.
   const owner = inc.route === "wan" ? "wan-duty" : "mcu-technician";
-  if (actor.person?.role !== owner && inc.assignee !== actor.id) {
+  if (actor.person?.role !== owner && !(await actsAs(r, actor, inc.assignee))) {
     const secret = await secretIncident(r, inc);
-    const who = `${actor.person?.name ?? actor.name ?? actor.id}${actor.person ? ` (${ROLE_VI[actor.person.role] ?? actor.person.role})` : ""}`;
+    const label = await actorLabel(r, actor);
+    const who = `${label.name}${label.role ? ` (${ROLE_VI[label.role] ?? label.role})` : ""}`;
     await deskNotice(
       r,
       owner,
@@ -355,13 +400,13 @@ async function loadForEndpoint(
   code: string,
   allowReporter: boolean,
 ): Promise<Loaded> {
-  if (!actor.person && !allowReporter) return { ok: false, reason: "forbidden" };
+  if (!actor.person && !allowReporter && !deskSide(actor)) return { ok: false, reason: "forbidden" };
   const canonical = incidentCodeIn(code);
   const incident = canonical ? await r.incidents.get(canonical) : null;
   if (!incident) return { ok: false, reason: "not-found", code };
   const own = actor.person?.endpoint != null && actor.person.endpoint === incident.endpoint;
   const reporter = allowReporter && actor.id === incident.reporter;
-  if (!isDeskStaff(actor) && !own && !reporter) return { ok: false, reason: "forbidden" };
+  if (!deskSide(actor) && !own && !reporter) return { ok: false, reason: "forbidden" };
   return { ok: true, incident };
 }
 
@@ -405,7 +450,7 @@ export async function reopenIncidentIn(
   const outcome = await apply(r, actor, "reopen", inc, next, reopenedText(inc.code), note || null, now);
   if (inc.reporter === "storm") await cascade(r, actor, "reopen", inc.code, now);
   const secret = await secretIncident(r, inc);
-  const who = secret ? null : (actor.person?.name ?? actor.name ?? actor.id);
+  const who = secret ? null : (await actorLabel(r, actor)).name;
   await deskNotice(
     r,
     inc.route === "wan" ? "wan-duty" : "mcu-technician",
@@ -448,7 +493,7 @@ export async function commentIncidentIn(
     note,
   });
   await groupUpdate(r, commentGroupText(inc.code), now);
-  const notice = commentedText(inc.code, actor.person?.name ?? actor.name ?? actor.id, note);
+  const notice = commentedText(inc.code, (await actorLabel(r, actor)).name, note);
   return { ok: true, incident: { ...inc, updatedAt: now }, notice };
 }
 
@@ -459,6 +504,9 @@ type TransferTarget =
 
 const WAN_WORDS = new Set(["wan", "mang", "mangwan", "trucmang", "trucwan", "trucbanwan", "trucbanmang"]);
 const MCU_WORDS = new Set(["mcu", "kythuatmcu", "kythuat", "canbokythuat"]);
+
+/** How a person is called before their name: «anh Khánh», «chị Hà», «a Khánh». */
+const HONORIFICS = new Set(["anh", "chi", "em", "a", "c", "e"]);
 
 /** Who `target` names: a desk role (`wan`, `mcu`) or one desk person (diacritics, case and spaces aside). */
 async function transferTarget(r: Repos, raw: string): Promise<TransferTarget> {
@@ -476,9 +524,23 @@ async function transferTarget(r: Repos, raw: string): Promise<TransferTarget> {
       assignee: "mcu-technician",
       route: "mcu",
     };
-  const matches = (await r.incidents.deskPeople(DESK_ROLES)).filter(
-    (p) => fold(p.name).replace(/ /g, "") === key,
-  );
+  const people = await r.incidents.deskPeople(DESK_ROLES);
+  const full = people.filter((p) => fold(p.name).replace(/ /g, "") === key);
+  // «@Khánh», «anh Khánh», «Văn Khánh»: a person is called by the end of their name (it was refused as «not in the
+  // directory»). Two with that name are asked apart, as two with the whole name are.
+  const said = fold(text)
+    .split(/\s+/)
+    .filter(Boolean)
+    .filter((w, i) => !(i === 0 && HONORIFICS.has(w)));
+  const tail = (name: string) => {
+    const words = fold(name).split(/\s+/).filter(Boolean);
+    return (
+      said.length > 0 &&
+      said.length < words.length &&
+      said.every((w, i) => words[words.length - said.length + i] === w)
+    );
+  };
+  const matches = full.length ? full : people.filter((p) => tail(p.name));
   if (matches.length === 0)
     return { kind: "refused", why: `«${raw.trim()}» không phải bộ phận hay cán bộ trực trong danh bạ.` };
   if (matches.length > 1)

@@ -223,6 +223,14 @@ export function newIncidentNotice(
  * first), and the WAN duty told so (no buttons: nothing of theirs to take yet). `linkAlsoMcuNote` ends the MCU
  * technician's notice, `linkAlsoNotice` is the WAN duty's, `linkAlsoGroupText` what the group reads of it.
  */
+/**
+ * «mất tiếng và máy chiếu không lên»: one incident, of its first fault; its duty reads the others too (they read
+ * «(thiết bị)» alone, and checked the projector only).
+ */
+export function alsoReportedNote(categories: readonly FaultCategory[]): string {
+  return categories.length ? ` Điểm cầu báo kèm: ${categories.map((c) => CATEGORY_VI[c]).join(", ")}.` : "";
+}
+
 export function linkAlsoMcuNote(): string {
   return ` Điểm cầu báo kèm mất đường truyền: đã báo ${ROUTE_VI.wan} để biết; có điện lại mà đường truyền vẫn lỗi thì chuyển bằng /chuyen … wan.`;
 }
@@ -414,13 +422,21 @@ export function transferUsage(code: string): string {
 }
 
 /**
- * An incident command without its code on Zalo, whose Bot API says nothing of the message a reply answers: the
- * technician is asked to type the code. `example`: the command written out for the one incident that is theirs,
- * when there is exactly one; `codes`: theirs, when there are several (at most five are listed).
+ * An incident command without its code, typed neither with a code nor as a reply to the bot's message about an
+ * incident: the technician is asked to type the code. On Zalo a reply would not do (its Bot API says nothing of the
+ * message a reply answers); on Telegram it would. `example`: the command written out for the one incident that is
+ * theirs, when there is exactly one; `codes`: theirs, when there are several (at most five are listed).
  */
-export function zaloCodeHint(action: IncidentAction, example: string | null, codes: string[]): string {
+export function codeHint(
+  platform: "telegram" | "zalo",
+  action: IncidentAction,
+  example: string | null,
+  codes: string[],
+): string {
   const head =
-    "Trên Zalo, bot không biết tin nhắn được trả lời là của sự cố nào: hãy ghi mã sự cố ngay sau lệnh";
+    platform === "zalo"
+      ? "Trên Zalo, bot không biết tin nhắn được trả lời là của sự cố nào: hãy ghi mã sự cố ngay sau lệnh"
+      : "Bot chưa biết lệnh này dành cho sự cố nào: hãy ghi mã sự cố ngay sau lệnh (hoặc trả lời (reply) tin của bot về sự cố đó rồi gõ lệnh)";
   if (example) return `${head}: ${example}`;
   const list = codes.length
     ? ` Sự cố anh/chị đang có: ${codes.slice(0, 5).join(", ")}${codes.length > 5 ? ` và ${codes.length - 5} sự cố khác` : ""}.`

@@ -13,6 +13,7 @@ import { type Incident, incidentCode } from "../../core/incident/types.js";
 import type { Repos } from "../../store/store.js";
 import type { Actor, Desk } from "../context.js";
 import {
+  alsoReportedNote,
   commentGroupText,
   correctedGroupText,
   correctedKeptNotice,
@@ -228,14 +229,14 @@ export async function reportIncidentIn(
   );
   if (joined) {
     // «mất điện và mất mạng luôn» added to an open power incident that said nothing of the link: the WAN duty is
-    // told now, once, as a first report saying both would have told it.
+    // told now, once, as a first report saying both would have told it. A storm's report likewise, once a storm
+    // (it was told nothing: the report joined its endpoint's incident in the storm, and no new report said it).
     const linkNews =
-      !joined.major &&
       joined.route === "mcu" &&
       joined.category === "power" &&
       alsoSaid(input.text).includes("network") &&
-      !(await wanToldOfLink(r, joined));
-    if (linkNews) await tellWanToo(r, joined, await incidentPlace(r, joined), now);
+      !(joined.major ? await stormToldOfLink(r, joined.major) : await wanToldOfLink(r, joined));
+    if (linkNews) await tellWanToo(r, joined, await incidentPlace(r, joined), now, joined.major ?? null);
     // A storm's report is acknowledged by the storm message alone, named place or not. A named place is said in
     // words that are the same whatever the session (Điều 5.2).
     const inWords = namedElsewhere && !joined.major;
@@ -265,10 +266,8 @@ export async function reportIncidentIn(
   if (major) {
     // Power and the link down in a storm: the WAN duty is told with the first of its reports that says both (one
     // notice a storm, not one a report; a report that said it before the storm formed told it already).
-    if (linkAlsoDown(incident)) {
-      const others = (await r.incidents.byMajor(major)).filter((c) => c.code !== code);
-      if (!others.some(linkAlsoDown)) await tellWanToo(r, incident, where, now, major);
-    }
+    if (linkAlsoDown(incident) && !(await stormToldOfLink(r, major, code)))
+      await tellWanToo(r, incident, where, now, major);
     // The group reads one storm message about the major incident instead of a notice per report.
     const notice = `${openedText(code, category, route, where, secret)} Thuộc sự cố diện rộng ${major}.`;
     await tell(notice, { inWords: false, incident: code });
@@ -299,7 +298,9 @@ export async function reportIncidentIn(
       where,
       secret ? null : (actor.name ?? person.name),
       secret ? null : from,
-    ) + (linkToo ? linkAlsoMcuNote() : ""),
+    ) +
+      alsoReportedNote(faultsBesides(incident)) +
+      (linkToo ? linkAlsoMcuNote() : ""),
     now,
     code,
     incidentButtons(code, route),
@@ -329,12 +330,31 @@ function linkAlsoDown(inc: Incident): boolean {
   return inc.route === "mcu" && alsoSaid(inc.text).includes("network");
 }
 
+/**
+ * The faults a new incident's report says besides its own, for its duty to read: not the link beside the power
+ * (`linkAlsoMcuNote` says it), nor the sound or the picture beside the link (lost with it).
+ */
+function faultsBesides(inc: Incident): FaultCategory[] {
+  return alsoSaid(inc.text).filter(
+    (c) =>
+      !(c === "network" && linkAlsoDown(inc)) &&
+      !(inc.category === "network" && (c === "audio" || c === "video")),
+  );
+}
+
 /** Was the WAN duty told the link is down too: by the incident's first words, or a report joined to it since? */
 async function wanToldOfLink(r: Repos, inc: Incident): Promise<boolean> {
   if (linkAlsoDown(inc)) return true;
   return (await r.incidents.events(inc.code)).some(
     (e) => e.action === "reported-again" && !!e.note && alsoSaid(e.note).includes("network"),
   );
+}
+
+/** Was the WAN duty told the link is down too by any report of the storm `major` (but the report `except`)? */
+async function stormToldOfLink(r: Repos, major: string, except?: string): Promise<boolean> {
+  for (const c of await r.incidents.byMajor(major))
+    if (c.code !== except && (await wanToldOfLink(r, c))) return true;
+  return false;
 }
 
 async function tellWanToo(r: Repos, inc: Incident, where: string, now: Date, major: string | null = null) {
@@ -482,6 +502,9 @@ async function correctStormReport(
     await r.incidents.save(next);
     await r.incidents.addEvent(prev.code, { ...event, note: text });
     await recountStormIn(r, storm, [prev.code], now);
+    // Edited into «mất điện và mất mạng luôn»: the WAN duty knows of the link, once a storm, as with a report.
+    if (linkAlsoDown(next) && !(await stormToldOfLink(r, storm.code, next.code)))
+      await tellWanToo(r, next, place, now, storm.code);
     return {
       kind: "storm",
       incident: next,
@@ -505,22 +528,26 @@ async function correctStormReport(
     reminderMinutes: opts.ackReminderMinutes,
     escalateMinutes: opts.escalateMinutes,
   });
-  if (major)
+  if (major) {
+    if (linkAlsoDown(left) && !(await stormToldOfLink(r, major, left.code)))
+      await tellWanToo(r, left, place, now, major);
     return {
       kind: "storm",
       incident: { ...left, major },
       notice: correctedStormText(prev.category, category, major, left.route),
     };
+  }
   await armTimers(desk, r, left, now, opts);
   await deskNotice(
     r,
     left.route === "wan" ? "wan-duty" : "mcu-technician",
-    correctedNotice(left, prev.category, place, storm.route),
+    correctedNotice(left, prev.category, place, storm.route) + (linkAlsoDown(left) ? linkAlsoMcuNote() : ""),
     now,
     left.code,
     incidentButtons(left.code, left.route),
     { groupText: deskGroupText(left, "new") },
   );
+  if (linkAlsoDown(left)) await tellWanToo(r, left, place, now);
   return {
     kind: "rerouted",
     incident: left,

@@ -67,11 +67,19 @@ export async function actorName(r: Repos, actor: string): Promise<{ who: string;
   // The CLI records the OS user: the desk person whose e-mail is that user's, else the admin at the console.
   const cli = /^cli:(.+)$/.exec(actor);
   if (cli) {
-    const user = cli[1]!.toLowerCase();
-    const person = (await r.directory.snapshot()).directory.people.find(
-      (p) => (p.email ?? "").toLowerCase().split("@")[0] === user,
-    );
+    const person = await cliPerson(r, actor);
     return { who: person ? person.name : `Quản trị (CLI: ${cli[1]})`, endpointSide: false };
   }
   return { who: actor, endpointSide: false };
+}
+
+/** The desk person a CLI actor (`cli:<OS user>`) is: the one whose e-mail is the OS user's; null if none. */
+export async function cliPerson(r: Repos, actor: string): Promise<{ name: string; role: string } | null> {
+  const cli = /^cli:(.+)$/.exec(actor);
+  if (!cli) return null;
+  const user = cli[1]!.toLowerCase();
+  const person = (await r.directory.snapshot()).directory.people.find(
+    (p) => (p.email ?? "").toLowerCase().split("@")[0] === user,
+  );
+  return person ? { name: person.name, role: person.role } : null;
 }
