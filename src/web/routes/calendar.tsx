@@ -16,7 +16,7 @@ import type { BookingSummary } from "../../store/booking-repo.js";
 import { requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
 import { hhmm } from "../views/format.js";
 import { addNav, Layout } from "../views/layout.js";
-import { Pager } from "../views/pager.js";
+import { Pager, pageParam, wrongPage } from "../views/pager.js";
 
 addNav({ href: "/lich-noi-bo", label: "Lịch", order: 25 });
 
@@ -51,6 +51,8 @@ interface View {
   page: number;
   /** A day asked for that no calendar has («2026-02-30»): today is shown, and the page says why. */
   wrong?: string;
+  /** A page number that could not be read («-1», «abc»): the first page is shown with 400, and the page says why. */
+  wrongPage?: string;
 }
 
 /** Endpoint rows per page: a week of a busy network is thousands of cells, more than anyone reads at once. */
@@ -65,9 +67,17 @@ function viewOf(q: (k: string) => string | undefined, today: LocalDate): View {
   const picked = real ? raw : today;
   const day = mode === "tuan" ? addDays(picked, 1 - isoWeekday(picked)) : picked;
   const level = ENDPOINT_LEVELS.includes(q("cap") as EndpointLevel) ? (q("cap") as EndpointLevel) : "";
-  const page = /^\d{1,4}$/.test(q("trang") ?? "") ? Math.max(1, Number(q("trang"))) : 1;
+  const { page, wrong: wrongPage } = pageParam(q("trang"));
   const wrong = raw && !real ? raw.slice(0, 40) : undefined;
-  return { mode, day, agency: (q("co-quan") ?? "").slice(0, 200), level, page, ...(wrong ? { wrong } : {}) };
+  return {
+    mode,
+    day,
+    agency: (q("co-quan") ?? "").slice(0, 200),
+    level,
+    page,
+    ...(wrong ? { wrong } : {}),
+    ...(wrongPage === undefined ? {} : { wrongPage }),
+  };
 }
 
 function href(v: View, change: Partial<View>): string {
@@ -191,10 +201,17 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
       user={user}
       current="/lich-noi-bo"
       flash={
-        view.wrong
+        view.wrong || view.wrongPage !== undefined
           ? {
               kind: "error",
-              text: `Ngày «${view.wrong}» không có trong lịch (dạng YYYY-MM-DD, ví dụ 2026-12-10); đang hiển thị hôm nay.`,
+              text: [
+                view.wrong
+                  ? `Ngày «${view.wrong}» không có trong lịch (dạng YYYY-MM-DD, ví dụ 2026-12-10); đang hiển thị hôm nay.`
+                  : "",
+                view.wrongPage !== undefined ? wrongPage(view.wrongPage).text : "",
+              ]
+                .filter(Boolean)
+                .join(" "),
             }
           : null
       }
@@ -300,7 +317,10 @@ export function calendarRoutes(ctx: WebCtx): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   app.get("/lich-noi-bo", requireUser, async (c) => {
     const view = viewOf((k) => c.req.query(k), localDateOf(ctx.now(), ctx.desk.reg.zone));
-    return c.html(<CalendarPage ctx={ctx} user={c.get("user")!} view={view} />);
+    return c.html(
+      <CalendarPage ctx={ctx} user={c.get("user")!} view={view} />,
+      view.wrongPage === undefined ? 200 : 400,
+    );
   });
   return app;
 }

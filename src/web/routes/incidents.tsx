@@ -18,6 +18,8 @@ import { flashOf, withFlash } from "../views/flash.js";
 import { dateTime } from "../views/format.js";
 import { hidesSecret, IncidentCard } from "../views/incident.js";
 import { Csrf, Layout } from "../views/layout.js";
+import { notFoundPage, shownCode } from "../views/not-found.js";
+import { Pager, pageParam, wrongPage } from "../views/pager.js";
 
 const CODE = /^SC-\d{4}-\d{4,}$/;
 
@@ -61,16 +63,34 @@ function Filters(p: { f: IncidentFilter }) {
   );
 }
 
+/** Incident cards per page of «Sự cố», newest first: a year of faults stays a page quick to read and refresh. */
+export const INCIDENT_PAGE_SIZE = 25;
+
+/** The list's address with the filter and page `page` (page 1 unsaid). */
+function listLink(f: IncidentFilter, page: number): string {
+  const q = new URLSearchParams();
+  if (f.status) q.set("trang-thai", f.status);
+  if (f.category) q.set("loai", f.category);
+  if (f.endpoint) q.set("diem-cau", f.endpoint);
+  if (f.booking) q.set("phien", f.booking);
+  if (page > 1) q.set("trang", String(page));
+  const s = q.toString();
+  return `/su-co${s ? `?${s}` : ""}`;
+}
+
 async function ListPage(p: {
   ctx: WebCtx;
   user: WebUser;
   f: IncidentFilter;
-  self: string;
+  page: number;
   flash: ReturnType<typeof flashOf>;
 }) {
   // A secret session's incident shows no endpoint to a non-admin (Điều 5.2); filtered by endpoint it is not
   // listed either, or the filter would answer where it is.
   const list = (await incidents(p.ctx.desk, p.f)).filter((v) => !p.f.endpoint || !hidesSecret(p.user, v));
+  const pages = Math.max(1, Math.ceil(list.length / INCIDENT_PAGE_SIZE));
+  const page = Math.min(p.page, pages);
+  const shown = list.slice((page - 1) * INCIDENT_PAGE_SIZE, page * INCIDENT_PAGE_SIZE);
   const zone = p.ctx.desk.reg.zone;
   return (
     <Layout title="Sự cố" user={p.user} current="/su-co" flash={p.flash} live>
@@ -78,17 +98,24 @@ async function ListPage(p: {
       <div
         id="song"
         hx-disinherit="*"
-        hx-get={p.self}
+        hx-get={listLink(p.f, page)}
         hx-select="#song"
         hx-trigger="sse:change"
         hx-swap="outerHTML"
       >
         <p>{list.length} sự cố</p>
         <div class="cards">
-          {list.map((v) => (
-            <IncidentCard v={v} user={p.user} zone={zone} back="/su-co" />
+          {shown.map((v) => (
+            <IncidentCard v={v} user={p.user} zone={zone} back={listLink(p.f, page)} />
           ))}
         </div>
+        <Pager
+          page={page}
+          pages={pages}
+          label="Trang của danh sách sự cố"
+          note={`${INCIDENT_PAGE_SIZE} sự cố mỗi trang`}
+          link={(n) => listLink(p.f, n)}
+        />
       </div>
     </Layout>
   );
@@ -165,16 +192,26 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
       endpoint: q("diem-cau")?.toUpperCase(),
       booking: q("phien")?.toUpperCase(),
     };
-    const url = new URL(c.req.url);
-    const self = url.pathname + url.search;
-    return c.html(<ListPage ctx={ctx} user={c.get("user")!} f={f} self={self} flash={flashOf(c)} />);
+    const { page, wrong } = pageParam(c.req.query("trang"));
+    return c.html(
+      <ListPage
+        ctx={ctx}
+        user={c.get("user")!}
+        f={f}
+        page={page}
+        flash={wrong === undefined ? flashOf(c) : wrongPage(wrong)}
+      />,
+      wrong === undefined ? 200 : 400,
+    );
   });
+  const notFound = (code: string) =>
+    `Không tìm thấy sự cố «${shownCode(code)}». Mã sự cố có dạng SC-2026-0001: hãy kiểm tra lại địa chỉ, hoặc tìm sự cố ở trang «Sự cố».`;
   app.get("/su-co/:code", requireUser, async (c) => {
     const code = c.req.param("code").toUpperCase();
     const page = CODE.test(code)
       ? await DetailPage({ ctx, user: c.get("user")!, code, flash: flashOf(c) })
       : null;
-    return page ? c.html(page) : c.text(`Không tìm thấy sự cố ${code}.`, 404);
+    return page ? c.html(page) : notFoundPage(c, notFound(code));
   });
   /**
    * A refusal in the web desk's words where chat's would point to a chat command: the page has buttons, not
@@ -193,7 +230,7 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
     const action = c.req.param("action");
     const body = await c.req.parseBody();
     const back = safeNext(typeof body.ve === "string" ? body.ve : "/su-co");
-    if (!CODE.test(code)) return c.text(`Mã sự cố «${code}» không hợp lệ.`, 404);
+    if (!CODE.test(code)) return notFoundPage(c, notFound(code));
     const actor = webActor(user);
     const now = ctx.now();
     // The same use cases as chat's /nhan, /chuyen, /xong: the outcome is a value, a refusal carries chat's words.

@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import { INCIDENT_PAGE_SIZE } from "../../src/web/routes/incidents.js";
+import { at } from "../helpers.js";
+import { login, saveIncident, webDesk } from "./support.js";
+
+// Round 16 of the web desk, as its operator and as an attacker at its doors (helper h-web16).
+
+const NOW = at("2026-12-07", "08:00");
+
+const html = async (res: Response) => {
+  expect(res.headers.get("content-type")).toContain("text/html");
+  return res.text();
+};
+
+describe("a page number that is no page number", () => {
+  it("is answered 400 on every paged list, in the list's own page, saying why and showing the first page", async () => {
+    const { app } = await webDesk({ now: () => NOW });
+    const { cookie } = await login(app, "admin");
+    const lists = [
+      { path: "/su-co?trang=", title: "<h1>Sự cố</h1>" },
+      { path: "/cho-xu-ly?trang=", title: "<h1>Chờ xử lý</h1>" },
+      { path: "/cho-xu-ly?trang-bo-sung=", title: "<h1>Chờ xử lý</h1>" },
+      { path: "/lich-noi-bo?xem=tuan&ngay=2026-12-07&trang=", title: "<h1>Lịch</h1>" },
+    ];
+    for (const { path, title } of lists) {
+      for (const bad of ["-1", "abc", "0", "2.5", "1e3"]) {
+        const res = await app.request(`${path}${encodeURIComponent(bad)}`, { headers: { cookie } });
+        expect(res.status, `${path}${bad}`).toBe(400);
+        const page = await html(res);
+        expect(page).toContain('<html lang="vi">');
+        expect(page).toContain(title);
+        expect(page).toContain(
+          `Số trang «${bad}» không hợp lệ: số trang là số nguyên từ 1 trở lên (ví dụ ?trang=2). Đang hiển thị trang đầu.`,
+        );
+      }
+      // What was typed comes back escaped, and cut.
+      const res = await app.request(`${path}${encodeURIComponent(`<script>x</script>${"9".repeat(50)}`)}`, {
+        headers: { cookie },
+      });
+      expect(res.status).toBe(400);
+      const page = await res.text();
+      expect(page).not.toContain("<script>x");
+      expect(page).toContain("«&lt;script&gt;x&lt;/script&gt;99»");
+      // A real number, or none, is no error.
+      for (const good of ["", "1", "7"]) {
+        const ok = await app.request(`${path}${good}`, { headers: { cookie } });
+        expect(ok.status, `${path}${good}`).toBe(200);
+        expect(await ok.text()).not.toContain("không hợp lệ");
+      }
+    }
+  });
+
+  it("Sự cố is paged, newest first, the filter kept in the page links and the live refresh", async () => {
+    const { desk, app } = await webDesk({ now: () => NOW });
+    const total = INCIDENT_PAGE_SIZE + 5;
+    for (let i = 1; i <= total; i++)
+      await saveIncident(desk, new Date(at("2026-12-07", "07:00").getTime() + i * 60_000), {
+        code: `SC-2026-${String(i).padStart(4, "0")}`,
+      });
+    const { cookie } = await login(app, "tech");
+    const codes = (page: string) => [...new Set(page.match(/SC-2026-\d{4}/g))];
+    const first = await (await app.request("/su-co", { headers: { cookie } })).text();
+    expect(first).toContain(`<p>${total} sự cố</p>`);
+    expect(first).toContain("Trang 1/2 (25 sự cố mỗi trang)");
+    expect(codes(first)).toHaveLength(INCIDENT_PAGE_SIZE);
+    expect(codes(first)[0]).toBe(`SC-2026-00${total}`);
+    const second = await (await app.request("/su-co?trang=2", { headers: { cookie } })).text();
+    expect(codes(second)).toEqual([
+      "SC-2026-0005",
+      "SC-2026-0004",
+      "SC-2026-0003",
+      "SC-2026-0002",
+      "SC-2026-0001",
+    ]);
+    // Past the last page: the last page (the list may have shrunk since the link was made).
+    const far = await app.request("/su-co?trang=99", { headers: { cookie } });
+    expect(far.status).toBe(200);
+    expect(codes(await far.text())).toEqual(codes(second));
+    // Filtered: the links and the live refresh keep the filter; an action on a card comes back to this page.
+    const filtered = await (
+      await app.request("/su-co?trang-thai=open&diem-cau=cx-00008&trang=2", { headers: { cookie } })
+    ).text();
+    expect(filtered).toContain('href="/su-co?trang-thai=open&amp;diem-cau=CX-00008" rel="prev"');
+    expect(filtered).toContain('hx-get="/su-co?trang-thai=open&amp;diem-cau=CX-00008&amp;trang=2"');
+    expect(filtered).toContain('name="ve" value="/su-co?trang-thai=open&amp;diem-cau=CX-00008&amp;trang=2"');
+  });
+});
+
+describe("a booking or incident that does not exist", () => {
+  it("is the desk's HTML page in Vietnamese (404), with the navigation and the code shown escaped", async () => {
+    const { app } = await webDesk({ now: () => NOW });
+    const { cookie } = await login(app, "tech");
+    const cases = [
+      { path: "/dat-lich/HTT-2026-9999", text: "Không có lịch họp «HTT-2026-9999». Mã lịch họp có dạng" },
+      { path: "/dat-lich/khong-co", text: "Không có lịch họp «khong-co»." },
+      {
+        path: "/dat-lich/HTT-2026-9999/thu-moi.ics",
+        text: "Lịch họp «HTT-2026-9999» chưa có thư mời nào để tải.",
+      },
+      { path: "/su-co/SC-2026-9999", text: "Không tìm thấy sự cố «SC-2026-9999». Mã sự cố có dạng" },
+      { path: "/su-co/x", text: "Không tìm thấy sự cố «X»." },
+      { path: "/khong-co-trang-nay", text: "Không có trang này (404). Hãy kiểm tra lại địa chỉ." },
+    ];
+    for (const { path, text } of cases) {
+      const res = await app.request(path, { headers: { cookie } });
+      expect(res.status, path).toBe(404);
+      const page = await html(res);
+      expect(page).toContain('<html lang="vi">');
+      expect(page).toContain("<h1>Không tìm thấy</h1>");
+      expect(page).toContain(text);
+      // The desk's frame: the navigation and the way back.
+      expect(page).toContain('aria-label="Chức năng chính"');
+      expect(page).toContain('<a href="/hom-nay">trang Hôm nay</a>');
+    }
+    const evil = await app.request(
+      `/dat-lich/${encodeURIComponent(`<img src=x onerror=alert(1)>${"A".repeat(200)}`)}`,
+      {
+        headers: { cookie },
+      },
+    );
+    expect(evil.status).toBe(404);
+    const page = await evil.text();
+    expect(page).not.toContain("<img");
+    expect(page).toContain("«&lt;img src=x onerror=alert(1)&gt;AAAA");
+    expect(page).not.toContain("A".repeat(100));
+  });
+
+  it("without a session an unknown address is the same page, pointing to the public schedule and the login", async () => {
+    const { app } = await webDesk({ now: () => NOW });
+    const res = await app.request("/khong-co-trang-nay");
+    expect(res.status).toBe(404);
+    const page = await html(res);
+    expect(page).toContain("Không có trang này (404)");
+    expect(page).toContain('<a href="/dang-nhap">đăng nhập</a>');
+    expect(page).not.toContain("csrf-token");
+  });
+});
