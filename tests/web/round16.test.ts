@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { INCIDENT_PAGE_SIZE } from "../../src/web/routes/incidents.js";
 import { at } from "../helpers.js";
-import { login, saveIncident, webDesk } from "./support.js";
+import { login, post, saveIncident, webDesk } from "./support.js";
 
 // Round 16 of the web desk, as its operator and as an attacker at its doors (helper h-web16).
 
@@ -133,5 +133,56 @@ describe("a booking or incident that does not exist", () => {
     expect(page).toContain("Không có trang này (404)");
     expect(page).toContain('<a href="/dang-nhap">đăng nhập</a>');
     expect(page).not.toContain("csrf-token");
+  });
+});
+
+describe("the web desk as its operator and as an attacker at its doors", () => {
+  it("a filter value the list does not have is named (400), not answered with an empty list", async () => {
+    const { desk, app } = await webDesk({ now: () => NOW });
+    await saveIncident(desk, at("2026-12-07", "07:30"));
+    const { cookie } = await login(app, "tech");
+    const res = await app.request("/su-co?trang-thai=dong&loai=%3Cb%3E", { headers: { cookie } });
+    expect(res.status).toBe(400);
+    const page = await html(res);
+    expect(page).toContain(
+      "Trạng thái «dong» không có trong bộ lọc (chọn một trong: mới tiếp nhận, đã có người nhận xử lý, đã chuyển xử lý, đã khắc phục); đang hiển thị tất cả.",
+    );
+    expect(page).toContain("Loại sự cố «&lt;b&gt;» không có trong bộ lọc (chọn một trong: âm thanh,");
+    // The filter is dropped, so the open incident is listed rather than «0 sự cố».
+    expect(page).toContain("<p>1 sự cố</p>");
+    expect(page).toContain('hx-get="/su-co"');
+    const known = await app.request("/su-co?trang-thai=open&loai=audio", { headers: { cookie } });
+    expect(known.status).toBe(200);
+    expect(await known.text()).toContain("<p>1 sự cố</p>");
+
+    const cal = await app.request("/lich-noi-bo?xem=thang&cap=tinh&ngay=2026-12-07", { headers: { cookie } });
+    expect(cal.status).toBe(400);
+    const calPage = await html(cal);
+    expect(calPage).toContain("Cách xem «thang» không có (xem=tuan hoặc xem=ngay); đang xem theo tuần.");
+    expect(calPage).toContain("Cấp «tinh» không có (chọn một trong: cấp Thành phố,");
+    const calOk = await app.request("/lich-noi-bo?xem=ngay&cap=&ngay=2026-12-07", { headers: { cookie } });
+    expect(calOk.status).toBe(200);
+  });
+
+  it("an unknown account to unlock or file to export is said on the desk's page, not in plain text", async () => {
+    const { app } = await webDesk({ now: () => NOW });
+    const admin = await login(app, "admin");
+    const unlock = await post(
+      app,
+      "/tai-khoan/mo-khoa",
+      { _csrf: admin.csrf, login: "<i>khong-co@hanoi.gov.vn" },
+      { cookie: admin.cookie },
+    );
+    expect(unlock.status).toBe(404);
+    const page = await html(unlock);
+    expect(page).toContain("<h1>Tài khoản</h1>");
+    expect(page).toContain(
+      "Không có tài khoản «&lt;i&gt;khong-co@hanoi.gov.vn» để mở khóa: danh sách dưới đây là các tài khoản hiện có.",
+    );
+    const file = await app.request("/danh-ba/xuat/passwd.csv", { headers: { cookie: admin.cookie } });
+    expect(file.status).toBe(404);
+    expect(await html(file)).toContain(
+      "Không có tệp «passwd.csv» để tải: danh bạ xuất ra agencies.csv, endpoints.csv, people.csv hoặc danh-ba.xlsx.",
+    );
   });
 });

@@ -51,23 +51,36 @@ interface View {
   page: number;
   /** A day asked for that no calendar has («2026-02-30»): today is shown, and the page says why. */
   wrong?: string;
-  /** A page number that could not be read («-1», «abc»): the first page is shown with 400, and the page says why. */
-  wrongPage?: string;
+  /**
+   * What the address asked for that could not be read (a page number «-1», a level or a view the page has not):
+   * said on top, the page answers 400 and shows the first page, every level, the week.
+   */
+  unread: string[];
 }
 
 /** Endpoint rows per page: a week of a busy network is thousands of cells, more than anyone reads at once. */
 export const CALENDAR_ROWS = 60;
 
 function viewOf(q: (k: string) => string | undefined, today: LocalDate): View {
-  const mode = q("xem") === "ngay" ? "ngay" : "tuan";
+  const unread: string[] = [];
+  const xem = q("xem");
+  const mode = xem === "ngay" ? "ngay" : "tuan";
+  if (xem !== undefined && xem !== "" && xem !== "ngay" && xem !== "tuan")
+    unread.push(`Cách xem «${xem.slice(0, 40)}» không có (xem=tuan hoặc xem=ngay); đang xem theo tuần.`);
   const raw = q("ngay") ?? "";
   // «2026-02-30» passes Date.parse (as 2 March); a day is real only if it reads back the same.
   const t = new Date(`${raw}T00:00:00Z`);
   const real = DATE.test(raw) && !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === raw;
   const picked = real ? raw : today;
   const day = mode === "tuan" ? addDays(picked, 1 - isoWeekday(picked)) : picked;
-  const level = ENDPOINT_LEVELS.includes(q("cap") as EndpointLevel) ? (q("cap") as EndpointLevel) : "";
-  const { page, wrong: wrongPage } = pageParam(q("trang"));
+  const cap = q("cap") ?? "";
+  const level = ENDPOINT_LEVELS.includes(cap as EndpointLevel) ? (cap as EndpointLevel) : "";
+  if (cap && !level)
+    unread.push(
+      `Cấp «${cap.slice(0, 40)}» không có (chọn một trong: ${ENDPOINT_LEVELS.map((l) => LEVEL_VI[l]).join(", ")}); đang hiển thị mọi cấp.`,
+    );
+  const { page, wrong: badPage } = pageParam(q("trang"));
+  if (badPage !== undefined) unread.push(wrongPage(badPage).text);
   const wrong = raw && !real ? raw.slice(0, 40) : undefined;
   return {
     mode,
@@ -76,7 +89,7 @@ function viewOf(q: (k: string) => string | undefined, today: LocalDate): View {
     level,
     page,
     ...(wrong ? { wrong } : {}),
-    ...(wrongPage === undefined ? {} : { wrongPage }),
+    unread,
   };
 }
 
@@ -201,14 +214,14 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
       user={user}
       current="/lich-noi-bo"
       flash={
-        view.wrong || view.wrongPage !== undefined
+        view.wrong || view.unread.length
           ? {
               kind: "error",
               text: [
                 view.wrong
                   ? `Ngày «${view.wrong}» không có trong lịch (dạng YYYY-MM-DD, ví dụ 2026-12-10); đang hiển thị hôm nay.`
                   : "",
-                view.wrongPage !== undefined ? wrongPage(view.wrongPage).text : "",
+                ...view.unread,
               ]
                 .filter(Boolean)
                 .join(" "),
@@ -319,7 +332,7 @@ export function calendarRoutes(ctx: WebCtx): Hono<WebEnv> {
     const view = viewOf((k) => c.req.query(k), localDateOf(ctx.now(), ctx.desk.reg.zone));
     return c.html(
       <CalendarPage ctx={ctx} user={c.get("user")!} view={view} />,
-      view.wrongPage === undefined ? 200 : 400,
+      view.unread.length ? 400 : 200,
     );
   });
   return app;

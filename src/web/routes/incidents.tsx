@@ -186,22 +186,34 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   app.get("/su-co", requireUser, async (c) => {
     const q = (k: string) => c.req.query(k)?.trim() || undefined;
+    // A status or a kind the desk does not have («?trang-thai=dong» from an old bookmark) matched nothing and the
+    // page said «0 sự cố», as if there were none: it is named, and the list shows every status (or kind).
+    const problems: string[] = [];
+    const known = (k: string, label: string, values: Record<string, string>) => {
+      const v = q(k);
+      if (v === undefined || Object.hasOwn(values, v)) return v;
+      problems.push(
+        `${label} «${v.slice(0, 40)}» không có trong bộ lọc (chọn một trong: ${Object.values(values).join(", ")}); đang hiển thị tất cả.`,
+      );
+      return undefined;
+    };
     const f: IncidentFilter = {
-      status: q("trang-thai"),
-      category: q("loai"),
-      endpoint: q("diem-cau")?.toUpperCase(),
-      booking: q("phien")?.toUpperCase(),
+      status: known("trang-thai", "Trạng thái", INCIDENT_STATUS_VI),
+      category: known("loai", "Loại sự cố", CATEGORY_VI),
+      endpoint: q("diem-cau")?.toUpperCase().slice(0, 40),
+      booking: q("phien")?.toUpperCase().slice(0, 40),
     };
     const { page, wrong } = pageParam(c.req.query("trang"));
+    if (wrong !== undefined) problems.push(wrongPage(wrong).text);
     return c.html(
       <ListPage
         ctx={ctx}
         user={c.get("user")!}
         f={f}
         page={page}
-        flash={wrong === undefined ? flashOf(c) : wrongPage(wrong)}
+        flash={problems.length ? { kind: "error", text: problems.join(" ") } : flashOf(c)}
       />,
-      wrong === undefined ? 200 : 400,
+      problems.length ? 400 : 200,
     );
   });
   const notFound = (code: string) =>
