@@ -185,4 +185,41 @@ describe("the web desk as its operator and as an attacker at its doors", () => {
       "Không có tệp «passwd.csv» để tải: danh bạ xuất ra agencies.csv, endpoints.csv, people.csv hoặc danh-ba.xlsx.",
     );
   });
+
+  it("an incident form sent empty or with a made-up target is refused on the incident's page, with no chat command", async () => {
+    const { desk, app } = await webDesk({ now: () => NOW });
+    await saveIncident(desk, at("2026-12-07", "07:30"));
+    const tech = await login(app, "tech");
+    const send = (action: string, fields: Record<string, string>, ctype?: string) =>
+      app.request(`/su-co/SC-2026-0001/${action}`, {
+        method: "POST",
+        body: ctype ? JSON.stringify(fields) : new URLSearchParams(fields),
+        headers: {
+          cookie: tech.cookie,
+          origin: "http://localhost",
+          "x-csrf-token": tech.csrf,
+          ...(ctype ? { "content-type": ctype } : {}),
+        },
+      });
+    for (const res of [
+      await send("ghichu", { note: "   " }),
+      // A script posting JSON: the form's fields are not read from it, and the refusal says what is missing.
+      await send("ghichu", { note: "mất tiếng" }, "application/json"),
+    ]) {
+      expect(res.status).toBe(409);
+      const page = await html(res);
+      expect(page).toContain("<h1>Sự cố SC-2026-0001</h1>");
+      expect(page).toContain(
+        "Chưa có nội dung ghi chú cho sự cố SC-2026-0001: hãy ghi vào ô «Ghi chú» rồi bấm «Thêm ghi chú».",
+      );
+      expect(page).not.toContain("/ghichu SC-");
+    }
+    const transfer = await send("chuyen", { target: "ban-giam-doc" });
+    expect(transfer.status).toBe(400);
+    const page = await html(transfer);
+    expect(page).toContain("<h1>Sự cố SC-2026-0001</h1>");
+    expect(page).toContain("Chưa chọn nơi chuyển sự cố SC-2026-0001: trực ban mạng WAN hoặc kỹ thuật MCU.");
+    const stored = await desk.store.read((r) => r.incidents.get("SC-2026-0001"));
+    expect(stored?.status).toBe("open");
+  });
 });

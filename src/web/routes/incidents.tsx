@@ -233,6 +233,13 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
     if (refusal.reason === "not-found") return `Không tìm thấy sự cố «${refusal.code}».`;
     if (refusal.reason === "already-resolved")
       return `Sự cố ${refusal.incident.code} đã khắc phục; nếu sự cố lặp lại, dùng nút «Mở lại» trên trang sự cố.`;
+    // Chat's «Cách dùng: /ghichu SC-… <nội dung>» and /chuyen usage point to commands the page has as fields.
+    if (refusal.reason === "empty-note")
+      return `Chưa có nội dung ghi chú cho sự cố ${refusal.incident.code}: hãy ghi vào ô «Ghi chú» rồi bấm «Thêm ghi chú».`;
+    if (refusal.reason === "target-refused")
+      return `Không chuyển được sự cố ${refusal.incident.code}: ${refusal.why}`;
+    if (refusal.reason === "no-target")
+      return `Chưa chọn nơi chuyển sự cố ${refusal.incident.code}: trực ban mạng WAN hoặc kỹ thuật MCU.`;
     return refusal.message;
   };
 
@@ -250,7 +257,11 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
     if (action === "nhan") outcome = await acknowledgeIncident(ctx.desk, actor, code, now);
     else if (action === "chuyen") {
       const target = body.target === "wan" || body.target === "mcu" ? body.target : null;
-      if (!target) return c.text("Hãy chọn nơi chuyển: trực ban mạng WAN hoặc kỹ thuật MCU.", 400);
+      if (!target) {
+        const text = `Chưa chọn nơi chuyển sự cố ${code}: trực ban mạng WAN hoặc kỹ thuật MCU.`;
+        const page = await DetailPage({ ctx, user, code, flash: { kind: "error", text } });
+        return page ? c.html(page, 400) : notFoundPage(c, notFound(code));
+      }
       outcome = await transferIncident(ctx.desk, actor, code, target, now);
     } else if (action === "mo" || action === "ghichu") {
       // The length is checked by the use case, which says so (chat's words), rather than cut silently.
