@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { INCIDENT_PAGE_SIZE } from "../../src/web/routes/incidents.js";
 import { at } from "../helpers.js";
-import { login, post, saveIncident, webDesk } from "./support.js";
+import { login, PEOPLE, post, saveIncident, webDesk } from "./support.js";
+
+const PEOPLE_ADMIN = PEOPLE.admin.login;
 
 // Round 16 of the web desk, as its operator and as an attacker at its doors (helper h-web16).
 
@@ -221,5 +223,36 @@ describe("the web desk as its operator and as an attacker at its doors", () => {
     expect(page).toContain("Chưa chọn nơi chuyển sự cố SC-2026-0001: trực ban mạng WAN hoặc kỹ thuật MCU.");
     const stored = await desk.store.read((r) => r.incidents.get("SC-2026-0001"));
     expect(stored?.status).toBe("open");
+  });
+
+  it("a page or form of another role is refused on the desk's page (403); an htmx request gets the line alone", async () => {
+    const { app } = await webDesk({ now: () => NOW });
+    const tech = await login(app, "tech");
+    const wan = await login(app, "wan");
+    for (const [path, who] of [
+      ["/tai-khoan", tech],
+      ["/danh-ba/xuat/people.csv", tech],
+      ["/cho-xu-ly", wan],
+    ] as const) {
+      const res = await app.request(path, { headers: { cookie: who.cookie } });
+      expect(res.status, path).toBe(403);
+      const page = await html(res);
+      expect(page).toContain("<h1>Không có quyền truy cập</h1>");
+      expect(page).toContain(
+        "Bạn không có quyền thực hiện thao tác này: trang hoặc thao tác này dành cho vai trò khác",
+      );
+      expect(page).toContain('aria-label="Chức năng chính"');
+    }
+    const form = await post(
+      app,
+      "/tai-khoan/mo-khoa",
+      { _csrf: tech.csrf, login: PEOPLE_ADMIN },
+      { cookie: tech.cookie },
+    );
+    expect(form.status).toBe(403);
+    expect(await html(form)).toContain("<h1>Không có quyền truy cập</h1>");
+    const swap = await app.request("/cho-xu-ly", { headers: { cookie: wan.cookie, "hx-request": "true" } });
+    expect(swap.status).toBe(403);
+    expect(await swap.text()).toBe("Bạn không có quyền thực hiện thao tác này.");
   });
 });

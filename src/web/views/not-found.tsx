@@ -29,6 +29,25 @@ export function notFoundPage(c: Context<WebEnv>, text: string) {
   );
 }
 
+/**
+ * The page for a person whose role may not open it (403): in the desk's frame with its navigation, so the way on
+ * is one click, where a line of plain text left a technician who followed an admin's link with nothing.
+ */
+export function forbiddenPage(c: Context<WebEnv>) {
+  return c.html(
+    <Layout title="Không có quyền truy cập" user={c.get("user") ?? null}>
+      <p role="alert">
+        Bạn không có quyền thực hiện thao tác này: trang hoặc thao tác này dành cho vai trò khác trong danh
+        bạ. Nếu cần, hãy liên hệ quản trị viên.
+      </p>
+      <p>
+        Về <a href="/hom-nay">trang Hôm nay</a> của bàn kỹ thuật.
+      </p>
+    </Layout>,
+    403,
+  );
+}
+
 /** A code typed into an address, as a page may show it back: at most 60 characters. */
 export function shownCode(code: string): string {
   return code.length > 60 ? `${code.slice(0, 60)}…` : code;
