@@ -119,6 +119,7 @@ export const BOTH_STORES = [
   "tests/web/pages-booking.test.ts",
   "tests/web/pages-directory.test.ts",
   "tests/web/paging.test.ts",
+  "tests/web/round16.test.ts",
   "tests/web/request-id.test.ts",
   "tests/web/security.test.ts",
   "tests/zalo.test.ts",

@@ -5,7 +5,7 @@ import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import type { CliError } from "../src/app/cli/commands.js";
 import { DirectoryCsvError, readDirectoryCsv } from "../src/app/directory/csv.js";
-import { directoryToXlsx, readDirectoryXlsx } from "../src/app/directory/xlsx.js";
+import { directoryToXlsx, readDirectoryXlsx, zipRefusal } from "../src/app/directory/xlsx.js";
 import type { Directory } from "../src/core/directory/types.js";
 import { sampleDirectory, tempDir } from "./helpers.js";
 import { cliOnSampleDesk } from "./support/cli-here.js";
@@ -172,11 +172,30 @@ describe("directory as an .xlsx workbook", () => {
   it("refuses a zip bomb before exceljs inflates it, whether its sizes are declared or lied about", async () => {
     const big = Buffer.alloc(40 * 1024 * 1024);
     const [declared] = await xlsxProblems(zip([{ name: "xl/worksheets/sheet1.xml", data: big }]));
-    expect(declared).toContain("khi giải nén vượt 24 MB");
+    expect(declared).toContain("khi giải nén vượt 6 MB");
     const [lying] = await xlsxProblems(zip([{ name: "xl/worksheets/sheet1.xml", data: big, declare: 100 }]));
-    expect(lying).toContain("khi giải nén vượt 24 MB");
+    expect(lying).toContain("khi giải nén vượt 6 MB");
     const [oversize] = await xlsxProblems(Buffer.alloc(3 * 1024 * 1024));
     expect(oversize).toContain("tệp quá lớn");
+  });
+
+  it("keeps the inflated size near what a directory needs: 6 MB refused in words, ten times the city passes", async () => {
+    // Between the new cap (6 MB) and the old one (24 MB): a workbook no directory of the city could be.
+    const [big] = await xlsxProblems(
+      zip([{ name: "xl/worksheets/sheet1.xml", data: Buffer.alloc(10 * 1024 * 1024, 0x20) }]),
+    );
+    expect(big).toBe(
+      `danh-ba.xlsx, dòng 0, cột -: nội dung tệp khi giải nén vượt 6 MB, trong khi danh bạ cả thành phố chỉ khoảng 0,3 MB: đây không phải sổ danh bạ (hoặc sổ có thêm trang, ảnh, dữ liệu khác). Hãy dùng sổ danh-ba.xlsx xuất từ trang Danh bạ, chỉ sửa ba trang agencies, endpoints, people.`,
+    );
+    // Ten times the sample (itself the city's size) in every sheet still passes the guard.
+    const times = <T>(list: T[]) => Array.from({ length: 10 }, () => list).flat();
+    const tenfold: Directory = {
+      ...sampleDirectory,
+      agencies: times(sampleDirectory.agencies),
+      endpoints: times(sampleDirectory.endpoints),
+      people: times(sampleDirectory.people),
+    };
+    expect(zipRefusal(await directoryToXlsx(tenfold))).toBeNull();
   });
 });
 

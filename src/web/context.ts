@@ -5,6 +5,7 @@ import type { TrustFn } from "./auth/client.js";
 import type { LoginGuard } from "./auth/login-guard.js";
 import type { ChangeFeed } from "./events.js";
 import type { WebSettings } from "./settings.js";
+import { forbiddenPage } from "./views/not-found.js";
 
 /** The person behind the request's session, with the session's CSRF token. */
 export interface WebUser extends DeskPerson {
@@ -93,6 +94,8 @@ export function requireRole(...roles: string[]): MiddlewareHandler<WebEnv> {
     const user = c.get("user");
     if (!user) return requireUser(c, next);
     if (roles.includes(user.role)) return next();
+    // A page (or a plain form) gets the desk's page; an htmx swap gets the line alone.
+    if (!isHtmx(c)) return forbiddenPage(c);
     return c.text("Bạn không có quyền thực hiện thao tác này.", 403);
   };
 }

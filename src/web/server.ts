@@ -25,6 +25,7 @@ import { pendingRoutes } from "./routes/pending.js";
 import { regulationRoutes } from "./routes/regulation.js";
 import { reportPageRoutes } from "./routes/report.js";
 import { todayRoutes } from "./routes/today.js";
+import { notFoundPage } from "./views/not-found.js";
 
 /** The largest body of any form but the directory upload (an incident note is 1,000 characters). */
 export const MAX_FORM_BYTES = 64 * 1024;
@@ -200,13 +201,8 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
       500,
     );
   });
-  // Hono's default is an English «404 Not Found»: a person reads this answer too.
-  app.notFound((c) =>
-    c.text(
-      "Không có trang này (404). Kiểm tra lại địa chỉ, hoặc về trang /hom-nay của bàn kỹ thuật, /lich của lịch công khai.",
-      404,
-    ),
-  );
+  // Hono's default is an English «404 Not Found»: a person reads this answer too, in the desk's frame.
+  app.notFound((c) => notFoundPage(c, "Không có trang này (404). Hãy kiểm tra lại địa chỉ."));
   return Object.assign(app, { ctx });
 }
 

@@ -34,10 +34,12 @@ describe("incident page: timeline, reopen and comment", () => {
       headers,
     );
     expect(res.status).toBe(303);
-    // Refusals come back with chat's words: an empty comment, a reopen of an open incident.
+    // Refusals come back with chat's words but for its commands: an empty comment, a reopen of an open incident.
     res = await post(app, "/su-co/SC-2026-0001/ghichu", { _csrf: tech1.csrf, note: "  " }, headers);
     expect(res.status).toBe(409);
-    expect(await res.text()).toContain("Thiếu nội dung ghi chú");
+    expect(await res.text()).toContain(
+      "Chưa có nội dung ghi chú cho sự cố SC-2026-0001: hãy ghi vào ô «Ghi chú»",
+    );
     res = await post(app, "/su-co/SC-2026-0001/mo", { _csrf: tech1.csrf, note: "" }, headers);
     expect(res.status).toBe(409);
     expect(await res.text()).toContain("chỉ mở lại được sự cố đã khắc phục");

@@ -75,7 +75,18 @@ export function accountRoutes(ctx: WebCtx): Hono<WebEnv> {
   app.post("/tai-khoan/mo-khoa", admin, async (c) => {
     const body = await c.req.parseBody();
     const login = typeof body.login === "string" ? body.login : "";
-    if (!(await unlockAccount(ctx.desk, login))) return c.text("Không có tài khoản này.", 404);
+    if (!(await unlockAccount(ctx.desk, login)))
+      return c.html(
+        <AccountsPage
+          ctx={ctx}
+          user={c.get("user")!}
+          flash={{
+            kind: "error",
+            text: `Không có tài khoản «${login.slice(0, 120)}» để mở khóa: danh sách dưới đây là các tài khoản hiện có.`,
+          }}
+        />,
+        404,
+      );
     await ctx.logins.unlock(login, c.get("user")!.login);
     return c.redirect(withFlash(c, "/tai-khoan", "da-mo-khoa", login), 303);
   });

@@ -14,6 +14,7 @@ import { requireRole, requireUser, type WebCtx, type WebEnv, type WebUser, webAc
 import { flashOf, withFlash } from "../views/flash.js";
 import { dateTime, slot } from "../views/format.js";
 import { Csrf, Layout } from "../views/layout.js";
+import { notFoundPage, shownCode } from "../views/not-found.js";
 import { REVIEW_ROLES } from "./pending.js";
 
 const CODE = /^HTT-\d{4}-\d{4,}$/;
@@ -414,7 +415,8 @@ async function BookingPage(p: {
 /** The booking page and the download of the invite the mail carried. */
 export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
-  const notFound = (code: string) => `Không có lịch họp «${code}».`;
+  const notFound = (code: string) =>
+    `Không có lịch họp «${shownCode(code)}». Mã lịch họp có dạng HTT-2026-0001: hãy kiểm tra lại địa chỉ.`;
   /**
    * The booking's page again with what was refused on top (a form's bad input, a rule's refusal), and what was
    * typed still in its form: a refused move showed the booking's old time again, and the person retyped the day
@@ -422,7 +424,7 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
    */
   const refused = async (c: Context<WebEnv>, code: string, text: string, status: 400 | 409, typed: Typed) => {
     const data = await load(ctx, code);
-    if (!data) return c.text(notFound(code), 404);
+    if (!data) return notFoundPage(c, notFound(code));
     return c.html(
       <BookingPage
         ctx={ctx}
@@ -437,7 +439,7 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
   app.get("/dat-lich/:code", requireUser, async (c) => {
     const code = c.req.param("code");
     const data = CODE.test(code) ? await load(ctx, code) : null;
-    if (!data) return c.text(notFound(code), 404);
+    if (!data) return notFoundPage(c, notFound(code));
     return c.html(<BookingPage ctx={ctx} user={c.get("user")!} data={data} flash={flashOf(c)} />);
   });
   // Cancel through the use case the CLI and the clerk's mail use: the clerk is told in the thread with the invite
@@ -445,7 +447,7 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
   app.post("/dat-lich/:code/huy", requireRole(...REVIEW_ROLES), async (c) => {
     const user = c.get("user")!;
     const code = c.req.param("code");
-    if (!CODE.test(code)) return c.text(notFound(code), 404);
+    if (!CODE.test(code)) return notFoundPage(c, notFound(code));
     const body = await c.req.parseBody();
     const reason = (typeof body.reason === "string" ? body.reason : "").trim().slice(0, 500);
     const again = (text: string, status: 400 | 409) => refused(c, code, text, status, { reason });
@@ -457,7 +459,7 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
       if (err instanceof DeskError) return again(err.message, 409);
       throw err;
     }
-    if (!done) return c.text(notFound(code), 404);
+    if (!done) return notFoundPage(c, notFound(code));
     ctx.kick();
     return c.redirect(withFlash(c, `/dat-lich/${code}`, "da-huy", code), 303);
   });
@@ -467,7 +469,7 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
   app.post("/dat-lich/:code/doi-gio", requireRole(...REVIEW_ROLES), async (c) => {
     const user = c.get("user")!;
     const code = c.req.param("code");
-    if (!CODE.test(code)) return c.text(notFound(code), 404);
+    if (!CODE.test(code)) return notFoundPage(c, notFound(code));
     const body = await c.req.parseBody();
     const field = (k: string) => (typeof body[k] === "string" ? (body[k] as string).trim() : "");
     const again = (text: string, status: 400 | 409) =>
@@ -480,7 +482,7 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
         now: ctx.now(),
         refuseQuietly: true,
       });
-      if (res.duplicate) return c.text(notFound(code), 404);
+      if (res.duplicate) return notFoundPage(c, notFound(code));
     } catch (err) {
       if (err instanceof DeskError) return again(err.message, 409);
       throw err;
@@ -493,7 +495,7 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
     const cal = CODE.test(code)
       ? await ctx.desk.store.read(async (r) => lastInvite(await r.outbox.list({ booking: code })))
       : null;
-    if (!cal) return c.text(`Lịch họp «${code}» chưa có thư mời.`, 404);
+    if (!cal) return notFoundPage(c, `Lịch họp «${shownCode(code)}» chưa có thư mời nào để tải.`);
     const mail = ctx.settings.mail;
     if (!mail) return c.text("Chưa cấu hình hộp thư của bàn kỹ thuật nên không dựng lại được thư mời.", 503);
     c.header("Content-Type", `text/calendar; charset=utf-8; method=${cal.method}`);

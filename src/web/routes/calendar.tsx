@@ -16,7 +16,7 @@ import type { BookingSummary } from "../../store/booking-repo.js";
 import { requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
 import { hhmm } from "../views/format.js";
 import { addNav, Layout } from "../views/layout.js";
-import { Pager } from "../views/pager.js";
+import { Pager, pageParam, wrongPage } from "../views/pager.js";
 
 addNav({ href: "/lich-noi-bo", label: "Lịch", order: 25 });
 
@@ -51,23 +51,46 @@ interface View {
   page: number;
   /** A day asked for that no calendar has («2026-02-30»): today is shown, and the page says why. */
   wrong?: string;
+  /**
+   * What the address asked for that could not be read (a page number «-1», a level or a view the page has not):
+   * said on top, the page answers 400 and shows the first page, every level, the week.
+   */
+  unread: string[];
 }
 
 /** Endpoint rows per page: a week of a busy network is thousands of cells, more than anyone reads at once. */
 export const CALENDAR_ROWS = 60;
 
 function viewOf(q: (k: string) => string | undefined, today: LocalDate): View {
-  const mode = q("xem") === "ngay" ? "ngay" : "tuan";
+  const unread: string[] = [];
+  const xem = q("xem");
+  const mode = xem === "ngay" ? "ngay" : "tuan";
+  if (xem !== undefined && xem !== "" && xem !== "ngay" && xem !== "tuan")
+    unread.push(`Cách xem «${xem.slice(0, 40)}» không có (xem=tuan hoặc xem=ngay); đang xem theo tuần.`);
   const raw = q("ngay") ?? "";
   // «2026-02-30» passes Date.parse (as 2 March); a day is real only if it reads back the same.
   const t = new Date(`${raw}T00:00:00Z`);
   const real = DATE.test(raw) && !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === raw;
   const picked = real ? raw : today;
   const day = mode === "tuan" ? addDays(picked, 1 - isoWeekday(picked)) : picked;
-  const level = ENDPOINT_LEVELS.includes(q("cap") as EndpointLevel) ? (q("cap") as EndpointLevel) : "";
-  const page = /^\d{1,4}$/.test(q("trang") ?? "") ? Math.max(1, Number(q("trang"))) : 1;
+  const cap = q("cap") ?? "";
+  const level = ENDPOINT_LEVELS.includes(cap as EndpointLevel) ? (cap as EndpointLevel) : "";
+  if (cap && !level)
+    unread.push(
+      `Cấp «${cap.slice(0, 40)}» không có (chọn một trong: ${ENDPOINT_LEVELS.map((l) => LEVEL_VI[l]).join(", ")}); đang hiển thị mọi cấp.`,
+    );
+  const { page, wrong: badPage } = pageParam(q("trang"));
+  if (badPage !== undefined) unread.push(wrongPage(badPage).text);
   const wrong = raw && !real ? raw.slice(0, 40) : undefined;
-  return { mode, day, agency: (q("co-quan") ?? "").slice(0, 200), level, page, ...(wrong ? { wrong } : {}) };
+  return {
+    mode,
+    day,
+    agency: (q("co-quan") ?? "").slice(0, 200),
+    level,
+    page,
+    ...(wrong ? { wrong } : {}),
+    unread,
+  };
 }
 
 function href(v: View, change: Partial<View>): string {
@@ -191,10 +214,17 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
       user={user}
       current="/lich-noi-bo"
       flash={
-        view.wrong
+        view.wrong || view.unread.length
           ? {
               kind: "error",
-              text: `Ngày «${view.wrong}» không có trong lịch (dạng YYYY-MM-DD, ví dụ 2026-12-10); đang hiển thị hôm nay.`,
+              text: [
+                view.wrong
+                  ? `Ngày «${view.wrong}» không có trong lịch (dạng YYYY-MM-DD, ví dụ 2026-12-10); đang hiển thị hôm nay.`
+                  : "",
+                ...view.unread,
+              ]
+                .filter(Boolean)
+                .join(" "),
             }
           : null
       }
@@ -300,7 +330,10 @@ export function calendarRoutes(ctx: WebCtx): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   app.get("/lich-noi-bo", requireUser, async (c) => {
     const view = viewOf((k) => c.req.query(k), localDateOf(ctx.now(), ctx.desk.reg.zone));
-    return c.html(<CalendarPage ctx={ctx} user={c.get("user")!} view={view} />);
+    return c.html(
+      <CalendarPage ctx={ctx} user={c.get("user")!} view={view} />,
+      view.unread.length ? 400 : 200,
+    );
   });
   return app;
 }

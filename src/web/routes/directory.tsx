@@ -28,6 +28,7 @@ import { requireRole, requireUser, type WebCtx, type WebEnv, type WebUser } from
 import { flashOf, withFlash } from "../views/flash.js";
 import { dateTime } from "../views/format.js";
 import { addNav, Csrf, Layout } from "../views/layout.js";
+import { notFoundPage, shownCode } from "../views/not-found.js";
 
 addNav({ href: "/danh-ba", label: "Danh bạ", order: 40 });
 
@@ -581,7 +582,11 @@ export function directoryRoutes(ctx: WebCtx): Hono<WebEnv> {
       c.header("Content-Disposition", `attachment; filename="${file}"`);
       return c.body(new Uint8Array(await directoryToXlsx(dir)));
     }
-    if (!(FILES as readonly string[]).includes(file)) return c.text(`Không có tệp «${file}».`, 404);
+    if (!(FILES as readonly string[]).includes(file))
+      return notFoundPage(
+        c,
+        `Không có tệp «${shownCode(file)}» để tải: danh bạ xuất ra ${FILES.join(", ")} hoặc ${XLSX_FILE}.`,
+      );
     const dir = await ctx.desk.store.read((r) => r.directory.load());
     c.header("Content-Type", "text/csv; charset=utf-8");
     c.header("Content-Disposition", `attachment; filename="${file}"`);

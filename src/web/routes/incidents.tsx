@@ -18,6 +18,8 @@ import { flashOf, withFlash } from "../views/flash.js";
 import { dateTime } from "../views/format.js";
 import { hidesSecret, IncidentCard } from "../views/incident.js";
 import { Csrf, Layout } from "../views/layout.js";
+import { notFoundPage, shownCode } from "../views/not-found.js";
+import { Pager, pageParam, wrongPage } from "../views/pager.js";
 
 const CODE = /^SC-\d{4}-\d{4,}$/;
 
@@ -61,16 +63,34 @@ function Filters(p: { f: IncidentFilter }) {
   );
 }
 
+/** Incident cards per page of «Sự cố», newest first: a year of faults stays a page quick to read and refresh. */
+export const INCIDENT_PAGE_SIZE = 25;
+
+/** The list's address with the filter and page `page` (page 1 unsaid). */
+function listLink(f: IncidentFilter, page: number): string {
+  const q = new URLSearchParams();
+  if (f.status) q.set("trang-thai", f.status);
+  if (f.category) q.set("loai", f.category);
+  if (f.endpoint) q.set("diem-cau", f.endpoint);
+  if (f.booking) q.set("phien", f.booking);
+  if (page > 1) q.set("trang", String(page));
+  const s = q.toString();
+  return `/su-co${s ? `?${s}` : ""}`;
+}
+
 async function ListPage(p: {
   ctx: WebCtx;
   user: WebUser;
   f: IncidentFilter;
-  self: string;
+  page: number;
   flash: ReturnType<typeof flashOf>;
 }) {
   // A secret session's incident shows no endpoint to a non-admin (Điều 5.2); filtered by endpoint it is not
   // listed either, or the filter would answer where it is.
   const list = (await incidents(p.ctx.desk, p.f)).filter((v) => !p.f.endpoint || !hidesSecret(p.user, v));
+  const pages = Math.max(1, Math.ceil(list.length / INCIDENT_PAGE_SIZE));
+  const page = Math.min(p.page, pages);
+  const shown = list.slice((page - 1) * INCIDENT_PAGE_SIZE, page * INCIDENT_PAGE_SIZE);
   const zone = p.ctx.desk.reg.zone;
   return (
     <Layout title="Sự cố" user={p.user} current="/su-co" flash={p.flash} live>
@@ -78,17 +98,24 @@ async function ListPage(p: {
       <div
         id="song"
         hx-disinherit="*"
-        hx-get={p.self}
+        hx-get={listLink(p.f, page)}
         hx-select="#song"
         hx-trigger="sse:change"
         hx-swap="outerHTML"
       >
         <p>{list.length} sự cố</p>
         <div class="cards">
-          {list.map((v) => (
-            <IncidentCard v={v} user={p.user} zone={zone} back="/su-co" />
+          {shown.map((v) => (
+            <IncidentCard v={v} user={p.user} zone={zone} back={listLink(p.f, page)} />
           ))}
         </div>
+        <Pager
+          page={page}
+          pages={pages}
+          label="Trang của danh sách sự cố"
+          note={`${INCIDENT_PAGE_SIZE} sự cố mỗi trang`}
+          link={(n) => listLink(p.f, n)}
+        />
       </div>
     </Layout>
   );
@@ -159,22 +186,44 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   app.get("/su-co", requireUser, async (c) => {
     const q = (k: string) => c.req.query(k)?.trim() || undefined;
-    const f: IncidentFilter = {
-      status: q("trang-thai"),
-      category: q("loai"),
-      endpoint: q("diem-cau")?.toUpperCase(),
-      booking: q("phien")?.toUpperCase(),
+    // A status or a kind the desk does not have («?trang-thai=dong» from an old bookmark) matched nothing and the
+    // page said «0 sự cố», as if there were none: it is named, and the list shows every status (or kind).
+    const problems: string[] = [];
+    const known = (k: string, label: string, values: Record<string, string>) => {
+      const v = q(k);
+      if (v === undefined || Object.hasOwn(values, v)) return v;
+      problems.push(
+        `${label} «${v.slice(0, 40)}» không có trong bộ lọc (chọn một trong: ${Object.values(values).join(", ")}); đang hiển thị tất cả.`,
+      );
+      return undefined;
     };
-    const url = new URL(c.req.url);
-    const self = url.pathname + url.search;
-    return c.html(<ListPage ctx={ctx} user={c.get("user")!} f={f} self={self} flash={flashOf(c)} />);
+    const f: IncidentFilter = {
+      status: known("trang-thai", "Trạng thái", INCIDENT_STATUS_VI),
+      category: known("loai", "Loại sự cố", CATEGORY_VI),
+      endpoint: q("diem-cau")?.toUpperCase().slice(0, 40),
+      booking: q("phien")?.toUpperCase().slice(0, 40),
+    };
+    const { page, wrong } = pageParam(c.req.query("trang"));
+    if (wrong !== undefined) problems.push(wrongPage(wrong).text);
+    return c.html(
+      <ListPage
+        ctx={ctx}
+        user={c.get("user")!}
+        f={f}
+        page={page}
+        flash={problems.length ? { kind: "error", text: problems.join(" ") } : flashOf(c)}
+      />,
+      problems.length ? 400 : 200,
+    );
   });
+  const notFound = (code: string) =>
+    `Không tìm thấy sự cố «${shownCode(code)}». Mã sự cố có dạng SC-2026-0001: hãy kiểm tra lại địa chỉ, hoặc tìm sự cố ở trang «Sự cố».`;
   app.get("/su-co/:code", requireUser, async (c) => {
     const code = c.req.param("code").toUpperCase();
     const page = CODE.test(code)
       ? await DetailPage({ ctx, user: c.get("user")!, code, flash: flashOf(c) })
       : null;
-    return page ? c.html(page) : c.text(`Không tìm thấy sự cố ${code}.`, 404);
+    return page ? c.html(page) : notFoundPage(c, notFound(code));
   });
   /**
    * A refusal in the web desk's words where chat's would point to a chat command: the page has buttons, not
@@ -184,6 +233,13 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
     if (refusal.reason === "not-found") return `Không tìm thấy sự cố «${refusal.code}».`;
     if (refusal.reason === "already-resolved")
       return `Sự cố ${refusal.incident.code} đã khắc phục; nếu sự cố lặp lại, dùng nút «Mở lại» trên trang sự cố.`;
+    // Chat's «Cách dùng: /ghichu SC-… <nội dung>» and /chuyen usage point to commands the page has as fields.
+    if (refusal.reason === "empty-note")
+      return `Chưa có nội dung ghi chú cho sự cố ${refusal.incident.code}: hãy ghi vào ô «Ghi chú» rồi bấm «Thêm ghi chú».`;
+    if (refusal.reason === "target-refused")
+      return `Không chuyển được sự cố ${refusal.incident.code}: ${refusal.why}`;
+    if (refusal.reason === "no-target")
+      return `Chưa chọn nơi chuyển sự cố ${refusal.incident.code}: trực ban mạng WAN hoặc kỹ thuật MCU.`;
     return refusal.message;
   };
 
@@ -193,7 +249,7 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
     const action = c.req.param("action");
     const body = await c.req.parseBody();
     const back = safeNext(typeof body.ve === "string" ? body.ve : "/su-co");
-    if (!CODE.test(code)) return c.text(`Mã sự cố «${code}» không hợp lệ.`, 404);
+    if (!CODE.test(code)) return notFoundPage(c, notFound(code));
     const actor = webActor(user);
     const now = ctx.now();
     // The same use cases as chat's /nhan, /chuyen, /xong: the outcome is a value, a refusal carries chat's words.
@@ -201,7 +257,11 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
     if (action === "nhan") outcome = await acknowledgeIncident(ctx.desk, actor, code, now);
     else if (action === "chuyen") {
       const target = body.target === "wan" || body.target === "mcu" ? body.target : null;
-      if (!target) return c.text("Hãy chọn nơi chuyển: trực ban mạng WAN hoặc kỹ thuật MCU.", 400);
+      if (!target) {
+        const text = `Chưa chọn nơi chuyển sự cố ${code}: trực ban mạng WAN hoặc kỹ thuật MCU.`;
+        const page = await DetailPage({ ctx, user, code, flash: { kind: "error", text } });
+        return page ? c.html(page, 400) : notFoundPage(c, notFound(code));
+      }
       outcome = await transferIncident(ctx.desk, actor, code, target, now);
     } else if (action === "mo" || action === "ghichu") {
       // The length is checked by the use case, which says so (chat's words), rather than cut silently.

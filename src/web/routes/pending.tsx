@@ -10,7 +10,8 @@ import { PENDING_PAGE_SIZE, type PendingQueue, type PendingView, pendingBookings
 import { flashOf, withFlash } from "../views/flash.js";
 import { countdown, dateTime, hhmm, slot } from "../views/format.js";
 import { Csrf, Layout } from "../views/layout.js";
-import { Pager } from "../views/pager.js";
+import { shownCode } from "../views/not-found.js";
+import { Pager, pageParam, wrongPage } from "../views/pager.js";
 
 /** Who settles bookings in review: MCU technicians and admins (WAN duty handles the network). */
 export const REVIEW_ROLES = ["admin", "mcu-technician"];
@@ -117,10 +118,15 @@ function PendingCard(p: {
   );
 }
 
-/** Which page of each queue a request asks for (`?trang=2&trang-bo-sung=3`); anything else is page 1. */
-function pagesOf(q: (k: string) => string | undefined): { review: number; info: number } {
-  const n = (k: string) => (/^\d{1,5}$/.test(q(k) ?? "") ? Number(q(k)) : 1);
-  return { review: n("trang"), info: n("trang-bo-sung") };
+/**
+ * Which page of each queue a request asks for (`?trang=2&trang-bo-sung=3`), read by the desk's one page parser;
+ * `wrong` is a number that could not be read (that queue shows its first page).
+ */
+function pagesOf(q: (k: string) => string | undefined): { review: number; info: number; wrong?: string } {
+  const review = pageParam(q("trang"));
+  const info = pageParam(q("trang-bo-sung"));
+  const wrong = review.wrong ?? info.wrong;
+  return { review: review.page, info: info.page, ...(wrong === undefined ? {} : { wrong }) };
 }
 
 /** Previous/next links of one queue, keeping the other queue's page. */
@@ -221,16 +227,18 @@ const CODE = /^HTT-\d{4}-\d{4,}$/;
 export function pendingRoutes(ctx: WebCtx): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   const guard = requireRole(...REVIEW_ROLES);
-  app.get("/cho-xu-ly", guard, async (c) =>
-    c.html(
+  app.get("/cho-xu-ly", guard, async (c) => {
+    const { wrong, ...pages } = pagesOf((k) => c.req.query(k));
+    return c.html(
       <PendingPage
         ctx={ctx}
         user={c.get("user")!}
-        flash={flashOf(c)}
-        pages={pagesOf((k) => c.req.query(k))}
+        flash={wrong === undefined ? flashOf(c) : wrongPage(wrong)}
+        pages={pages}
       />,
-    ),
-  );
+      wrong === undefined ? 200 : 400,
+    );
+  });
   // Approve or reject through the same use case chat and the CLI use: the answer goes out by mail and to
   // the group from the outbox, and the audit trail names the person and the channel `web`.
   for (const [path, outcome, flash] of [
@@ -242,7 +250,7 @@ export function pendingRoutes(ctx: WebCtx): Hono<WebEnv> {
       const code = c.req.param("code");
       const body = await c.req.parseBody();
       const reason = (typeof body.reason === "string" ? body.reason : "").trim().slice(0, 500);
-      const pages = pagesOf((k) => c.req.query(k));
+      const { wrong: _wrong, ...pages } = pagesOf((k) => c.req.query(k));
       // Refused: the same page again, with what was typed still in its form.
       const fail = (text: string, status: 400 | 404 | 409) =>
         c.html(
@@ -255,7 +263,7 @@ export function pendingRoutes(ctx: WebCtx): Hono<WebEnv> {
           />,
           status,
         );
-      if (!CODE.test(code)) return fail(`Mã lịch họp «${code}» không hợp lệ.`, 404);
+      if (!CODE.test(code)) return fail(`Mã lịch họp «${shownCode(code)}» không hợp lệ.`, 404);
       if (outcome === "rejected" && !reason) return fail("Hãy ghi lý do từ chối.", 400);
       try {
         await reviewBooking(
