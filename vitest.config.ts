@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
 
 // Tests run in a zone far from Hanoi so that any code that leans on the machine's
@@ -5,6 +6,11 @@ import { configDefaults, defineConfig } from "vitest/config";
 process.env.TZ = "America/Los_Angeles";
 
 const common = { testTimeout: 30_000, hookTimeout: 60_000, pool: "forks" as const };
+
+// Vitest's default is one file at a time on a 2-core machine (cores - 1). Most suites wait on servers, child desks
+// and timers rather than on a core, so two at a time cut CI's wall time; each suite starts its own servers on its own
+// ports and temp dirs, so they do not share state.
+const maxWorkers = Math.max(2, availableParallelism() - 1);
 
 /**
  * Suites whose desks come from tests/helpers.ts (`makeDesk`, `openTestStore`): the `pg` project runs them again with
@@ -131,6 +137,7 @@ export const BOTH_STORES = [
 // `npm run test:pg` runs the second project alone.
 export default defineConfig({
   test: {
+    maxWorkers,
     projects: [
       {
         test: {
