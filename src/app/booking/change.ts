@@ -144,18 +144,21 @@ export async function changeBooking(
     const what = Object.keys(patch)
       .map((k) => PATCH_FIELD_VI[k as keyof BookingPatch])
       .join(", ");
-    const refuse = async (text: string, decision: Decision) => {
-      if (opts.refuseQuietly) throw new DeskError(text, "change-refused");
-      // Every refusal is in the audit trail, as what was asked and not done (the host move onto the only participant
-      // left none; a refused time read «thay đổi: …», as if it had been made).
-      await r.bookings.addEvent(code, {
+    /** The change's one audit row: what was asked, and whether it was done. */
+    const audit = (reason: string) =>
+      r.bookings.addEvent(code, {
         at: now,
         from: b.status,
         to: b.status,
         actor: actor.id,
         channel: actor.channel,
-        reason: `đề nghị thay đổi không thực hiện được, lịch giữ nguyên: ${what}`,
+        reason,
       });
+    const refuse = async (text: string, decision: Decision) => {
+      if (opts.refuseQuietly) throw new DeskError(text, "change-refused");
+      // Every refusal is in the audit trail, as what was asked and not done (the host move onto the only participant
+      // left none; a refused time read «thay đổi: …», as if it had been made).
+      await audit(`đề nghị thay đổi không thực hiện được, lịch giữ nguyên: ${what}`);
       await notify(desk, r, b, decision, undefined, now, {
         ...opts.notify,
         text,
@@ -273,14 +276,7 @@ export async function changeBooking(
       );
       return refuse(text, decision);
     }
-    await r.bookings.addEvent(code, {
-      at: now,
-      from: b.status,
-      to: b.status,
-      actor: actor.id,
-      channel: actor.channel,
-      reason: `thay đổi: ${what}`,
-    });
+    await audit(`thay đổi: ${what}`);
     await r.bookings.save(changed);
     // A session the desk moved (web, CLI) must read as moved: the clerk asked for nothing, and a second
     // «ĐÃ XÁC NHẬN» with another hour is easily taken for a copy of the first.
