@@ -26,19 +26,31 @@ export function machine(): string {
   return `${cpus()[0]?.model ?? "unknown CPU"}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${process.platform}`;
 }
 
-/** Replace the section that starts with `heading` in BENCHMARKS.md (or append it). */
+/**
+ * A line inside a section after which the text is written by hand (history, interleaved runs, causes): a bench run
+ * replaces the section above it and keeps what follows.
+ */
+export const KEPT_NOTES = "<!-- notes below are kept when the bench rewrites this section -->";
+
+/** `doc` with the section that starts with `heading` replaced by `body` (or appended), keeping its notes. */
+export function replaceSection(doc: string, heading: string, body: string): string {
+  let section = `${heading}\n${body.trim()}\n\n`;
+  const start = doc.indexOf(heading);
+  if (start < 0) return doc + section;
+  const next = doc.indexOf("\n## ", start + 1);
+  const end = next >= 0 ? next + 1 : doc.length;
+  const notes = doc.indexOf(KEPT_NOTES, start);
+  if (notes >= 0 && notes < end) section += doc.slice(notes, end);
+  return doc.slice(0, start) + section + doc.slice(end);
+}
+
+/** Replace the section that starts with `heading` in BENCHMARKS.md (or append it), keeping its notes. */
 export function writeSection(heading: string, body: string): void {
   const path = join(ROOT, "BENCHMARKS.md");
   let doc = "# Benchmarks\n\nWritten by `npm run bench`. Each section is replaced by its latest run.\n\n";
   try {
     doc = readFileSync(path, "utf8");
   } catch {}
-  const section = `${heading}\n${body.trim()}\n\n`;
-  const start = doc.indexOf(heading);
-  if (start >= 0) {
-    const next = doc.indexOf("\n## ", start + 1);
-    doc = doc.slice(0, start) + section + (next >= 0 ? doc.slice(next + 1) : "");
-  } else doc += section;
-  writeFileSync(path, doc);
-  console.log(section);
+  writeFileSync(path, replaceSection(doc, heading, body));
+  console.log(`${heading}\n${body.trim()}\n`);
 }

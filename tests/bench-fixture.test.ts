@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { bigDirectory, mulberry32, seedBookings } from "../bench/fixture.js";
+import { KEPT_NOTES, replaceSection } from "../bench/sections.js";
 import { makeDesk } from "./helpers.js";
 
 // SQLite only: it checks the bench's random generator; bench/fixture.ts bulk-inserts through SQLite's handle.
@@ -71,5 +72,29 @@ describe("the decision bench's fixture generator", () => {
     expect(Math.max(...shares)).toBeGreaterThan(0.9);
     const { used, total } = await endpointsUsed(oldLcg(42), 20_000);
     expect(used / total).toBeLessThan(0.9);
+  });
+});
+
+describe("BENCHMARKS.md sections", () => {
+  const doc = [
+    "# Benchmarks\n\n## A\nold figures\n",
+    `${KEPT_NOTES}\nSession 9: interleaved runs, by hand.\n`,
+    "\n## B\nB's figures\n",
+  ].join("");
+
+  it("a bench run replaces its section's figures and keeps the notes written under them", () => {
+    const out = replaceSection(doc, "## A", "new figures");
+    expect(out).toContain("## A\nnew figures\n");
+    expect(out).not.toContain("old figures");
+    expect(out).toContain("Session 9: interleaved runs, by hand.");
+    expect(out.indexOf("Session 9")).toBeLessThan(out.indexOf("## B"));
+    expect(out).toContain("## B\nB's figures\n");
+  });
+
+  it("a section without notes is replaced whole, and a new one is appended", () => {
+    const out = replaceSection(doc, "## B", "B again");
+    expect(out).toContain("## B\nB again\n");
+    expect(out).not.toContain("B's figures");
+    expect(replaceSection(doc, "## C", "C")).toMatch(/## B\nB's figures\n## C\nC\n/);
   });
 });
