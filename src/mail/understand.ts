@@ -537,7 +537,10 @@ function contactFromProse(text: string): string | null {
   const folded = foldKeepingIndex(text);
   // «Contact: …» in a mail written in English or half in English.
   // «LH: Lâm Thị Ngọc 0983…»: the abbreviation of «liên hệ» as a label.
-  const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?|\bcontact(?: person)?\s*:|\blh\b\s*:?/.exec(folded);
+  // «… về sự cố cháy chợ. Đầu mối: anh Tuấn 0912 345 678.»: the label inside a line of prose.
+  const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?|\bdau moi\s*:|\bcontact(?: person)?\s*:|\blh\b\s*:?/.exec(
+    folded,
+  );
   if (!m) return null;
   const start = m.index + m[0].length;
   const end = text.indexOf("\n", start);
@@ -593,7 +596,8 @@ function titleFromProse(text: string): string | null {
   const m =
     // «họp trực tuyến 2 giờ chiều ngày 22/12»: an hour right after «họp» opens the time, it is no content.
     // «họp khẩn trực tuyến lúc 16h00», «họp gấp trực tuyến vào 15h00»: the urgency is a flag, not the content.
-    /(?:hoi nghi|cuoc hop|phien hop|hop)(?:\s+(?:khan(?: cap)?|gap|dot xuat)(?= truc tuyen))?(?: truc tuyen)?\s+(?!(?:(?:khan(?: cap)?|gap|dot xuat) )?truc tuyen\b|(?:vao|luc|tu|ngay|sang|chieu|toi)\s|\d{1,2}\s*(?:h|g|gio|:)(?![a-z]))(.{4,200}?)(?:\s*,?\s*du kien)?\s+(?:vao|luc|tu|ngay)\s/d.exec(
+    // «họp khẩn sáng mai lúc 8h30», «họp gấp chiều 2/12 từ 14h»: the urgency and then the day open the time.
+    /(?:hoi nghi|cuoc hop|phien hop|hop)(?:\s+(?:khan(?: cap)?|gap|dot xuat)(?= truc tuyen))?(?: truc tuyen)?\s+(?!(?:(?:khan(?: cap)?|gap|dot xuat) )?(?:truc tuyen\b|(?:vao|luc|tu|ngay|sang|trua|chieu|toi|hom|mai|tuan|chu nhat)\s|thu (?:hai|ba|tu|nam|sau|bay|[2-7])\b|\d{1,2}\s*(?:h|g|gio|:)(?![a-z])|\d{1,2}\/\d{1,2}\b))(.{4,200}?)(?:\s*,?\s*du kien)?\s+(?:vao|luc|tu|ngay)\s/d.exec(
       folded,
     );
   const span = m?.indices?.[1];

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { parseJson } from "../src/mail/parse-file.js";
+import { ZONE } from "./helpers.js";
+import { codeOf, reader } from "./support/understand.js";
+
+/**
+ * One-paragraph booking mails, the way a clerk writes in a hurry (session 23's clerk trial): the time, the
+ * endpoints, the content and the contact all in one or two sentences. Sent on Monday 30/11/2026 at 08:30.
+ */
+
+let serial = 0;
+function prose(body: string): Buffer {
+  return Buffer.from(
+    [
+      "From: Văn thư Sở Công Thương <vanthu.sct@hanoi.gov.vn>",
+      "To: kythuat@hanoi.gov.vn",
+      "Subject: Đăng ký họp trực tuyến",
+      "Date: Mon, 30 Nov 2026 08:30:00 +0700",
+      `Message-ID: <prose-${++serial}@hanoi.gov.vn>`,
+      "MIME-Version: 1.0",
+      'Content-Type: text/plain; charset="utf-8"',
+      "Content-Transfer-Encoding: 8bit",
+      "",
+      body,
+      "",
+    ].join("\r\n"),
+  );
+}
+
+async function read(body: string) {
+  const { parsed } = await reader.read(prose(body));
+  return parseJson("x", parsed, ZONE) as Record<string, unknown>;
+}
+
+describe("the content after an urgent word and a day is the topic, not the day", () => {
+  it.each([
+    [
+      "Sở Công Thương đề nghị bố trí họp khẩn sáng mai lúc 8h30 đến 10h với UBND phường Hoàn Kiếm về sự cố cháy chợ.",
+      "sự cố cháy chợ",
+      "2026-12-01T08:30:00+07:00",
+    ],
+    [
+      "Sở Công Thương đăng ký họp gấp chiều 2/12 từ 14h đến 16h với UBND phường Ngọc Hà về công tác phòng cháy.",
+      "công tác phòng cháy",
+      "2026-12-02T14:00:00+07:00",
+    ],
+    [
+      "Sở Công Thương xin đăng ký họp thứ Sáu tuần này lúc 9h đến 11h với UBND phường Ngọc Hà về giao ban quý IV.",
+      "giao ban quý IV",
+      "2026-12-04T09:00:00+07:00",
+    ],
+    [
+      "Đề nghị họp khẩn hôm nay 16h-17h với UBND phường Ngọc Hà để xử lý sự cố ngập úng.",
+      "xử lý sự cố ngập úng",
+      "2026-11-30T16:00:00+07:00",
+    ],
+  ])("«%s»", async (body, title, start) => {
+    const json = await read(body);
+    expect(json.title).toBe(title);
+    expect(json.start).toBe(start);
+  });
+
+  it("a topic right after «họp» is still read («họp giao ban quý IV vào 9h…»)", async () => {
+    const json = await read(
+      "Sở Công Thương đăng ký họp giao ban quý IV vào 9h00 ngày 10/12/2026 với UBND phường Ngọc Hà.",
+    );
+    expect(json.title).toBe("giao ban quý IV");
+  });
+});
+
+describe("«Đầu mối:» inside a line of prose names the contact", () => {
+  it("a full name and a phone after the sentence: nothing is asked", async () => {
+    const json = await read(
+      "Đề nghị bố trí họp trực tuyến ngày 10/12/2026 từ 9h đến 11h với UBND phường Ngọc Hà, nội dung giao ban quý IV. Đầu mối: Nguyễn Văn Tuấn, 0912 345 678",
+    );
+    expect(json.contact).toEqual({ name: "Nguyễn Văn Tuấn", phone: "0912345678" });
+    expect(json.missing).toEqual([]);
+    expect(json.participants).toEqual([codeOf("UBND phường Ngọc Hà")]);
+  });
+
+  it("«anh Tuấn 0912 345 678»: the phone is kept and only the full name is asked", async () => {
+    const json = await read(
+      "Sở Công Thương đề nghị bố trí họp khẩn sáng mai lúc 8h30 đến 10h với UBND phường Hoàn Kiếm về sự cố cháy chợ. Đầu mối: anh Tuấn 0912 345 678.",
+    );
+    expect(json.contact).toEqual({ name: "", phone: "0912345678" });
+    expect(json.missing).toEqual(["contact"]);
+  });
+
+  it("«đơn vị đầu mối» without a colon is no contact label", async () => {
+    const json = await read(
+      "Sở Công Thương là đơn vị đầu mối, đề nghị bố trí họp trực tuyến ngày 10/12/2026 từ 9h đến 11h với UBND phường Ngọc Hà về giao ban quý IV.",
+    );
+    expect(json.contact).toBeNull();
+    expect(json.missing).toEqual(["contact"]);
+  });
+});
