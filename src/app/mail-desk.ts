@@ -133,6 +133,19 @@ function asksQuestion(text: string): boolean {
 
 const QUESTION_REMARK = "thư có câu hỏi; câu hỏi đã được chuyển cán bộ kỹ thuật để trả lời.";
 
+/** The technician's notice of a reply's question, beside whatever the reply's request was answered. */
+function questionNotice(code: string | null, raw: Buffer) {
+  return {
+    channel: "desk" as const,
+    recipient: "mcu-technician",
+    kind: "mail-reply-question",
+    ...(code ? { booking: code } : {}),
+    payload: {
+      text: `Thư trả lời${code ? ` về lịch ${code}` : ""}, ngoài đề nghị với lịch họp, có câu hỏi của cơ quan đăng ký; đề nghị đọc trong hộp thư và trả lời (mã tham chiếu ${mailRef(raw)}).`,
+    },
+  };
+}
+
 /**
  * Whether a reply that asks for a change also asks a question of its own: a sentence ending in «?» or saying «cho
  * em hỏi», «xin hỏi», «xin cho biết», that asks for nothing the desk does (no «đổi», «dời», «hủy», «thêm»…). «Phường
@@ -268,10 +281,23 @@ export class MailDesk {
     reason: string,
     raw: Buffer,
     now: Date,
-    answer: { to: string; kind: string; code: string; lines: string[]; suppress: boolean; link?: boolean },
+    answer: {
+      to: string;
+      kind: string;
+      code: string;
+      lines: string[];
+      suppress: boolean;
+      link?: boolean;
+      /** The reply also asks a question of its own (`separateQuestion`): a technician is told, and its clerk. */
+      asked?: boolean;
+    },
     ctx: HandleOptions,
   ): Promise<MailOutcome> {
-    const lines = facts.cut ? [...answer.lines, `Lưu ý: ${cutRemark("reply")}`] : answer.lines;
+    const lines = [
+      ...answer.lines,
+      ...(facts.cut ? [`Lưu ý: ${cutRemark("reply")}`] : []),
+      ...(answer.asked ? [`Lưu ý: ${QUESTION_REMARK}`] : []),
+    ];
     const notice = {
       channel: "mail" as const,
       recipient: answer.to,
@@ -280,7 +306,11 @@ export class MailDesk {
       payload: { text: lines.join("\n"), thread: threadOf(facts) },
     };
     const link = answer.link ? answer.code : undefined;
-    return this.ignore(facts.key, reason, raw, now, answer.suppress ? [] : [notice], ctx, link);
+    const notices = [
+      ...(answer.suppress ? [] : [notice]),
+      ...(answer.asked ? [questionNotice(answer.code, raw)] : []),
+    ];
+    return this.ignore(facts.key, reason, raw, now, notices, ctx, link);
   }
 
   private async quarantine(
@@ -373,6 +403,9 @@ export class MailDesk {
       if (!(err instanceof DeskError)) throw err;
       // An action the rules refuse (changing a cancelled booking…): answer why, once.
       const code = parseBookingCode(facts.subject);
+      // «… Cho em hỏi có cần gửi lại công văn không ạ?» beside a request the rules refuse: the question still
+      // reaches a technician, and its clerk hears so (it was lost with the refusal).
+      const asked = separateQuestion(facts.text);
       const fresh = await this.record(
         key,
         "refused",
@@ -384,8 +417,12 @@ export class MailDesk {
             channel: "mail",
             recipient: facts.from,
             kind: "request-refused",
-            payload: { text: err.message, thread: threadOf(facts) },
+            payload: {
+              text: asked ? `${err.message}\nLưu ý: ${QUESTION_REMARK}` : err.message,
+              thread: threadOf(facts),
+            },
           },
+          ...(asked ? [questionNotice(code, raw)] : []),
         ],
         opts,
       );
@@ -468,18 +505,7 @@ export class MailDesk {
         if (asked)
           inbound.alsoInTx = async (r: Repos) => {
             await ctx.alsoInTx?.(r);
-            await r.outbox.enqueue(
-              {
-                channel: "desk",
-                recipient: "mcu-technician",
-                kind: "mail-reply-question",
-                booking: code,
-                payload: {
-                  text: `Thư trả lời về lịch ${code}, ngoài đề nghị với lịch họp, có câu hỏi của cơ quan đăng ký; đề nghị đọc trong hộp thư và trả lời (mã tham chiếu ${mailRef(raw)}).`,
-                },
-              },
-              now,
-            );
+            await r.outbox.enqueue(questionNotice(code, raw), now);
           };
         const actor = { id: from, channel: "mail" as const };
         // «Sở xin đăng ký lại lịch họp này», «xin khôi phục lịch họp đã hủy» to a cancelled booking: the same request
@@ -559,6 +585,7 @@ export class MailDesk {
               kind: "booking-change-same",
               code,
               suppress: notify.suppressReply,
+              asked,
               lines: [
                 `Lịch họp ${code}: KHÔNG CÓ GÌ CẦN THAY ĐỔI.`,
                 `Lịch họp đã ở thời gian ${time}, đúng như thư đề nghị; lịch và thư mời đã gửi giữ nguyên.`,
@@ -576,28 +603,23 @@ export class MailDesk {
           findTimes(foldKeepingIndex(facts.text)).length > 0 &&
           !notify.suppressReply
         ) {
-          const reason = "thư trả lời ghi giờ họp nhưng không ghi ngày";
-          return this.ignore(
-            key,
-            reason,
+          return this.answerOnly(
+            facts,
+            "thư trả lời ghi giờ họp nhưng không ghi ngày",
             raw,
             now,
-            [
-              {
-                channel: "mail",
-                recipient: from,
-                kind: "booking-time-without-day",
-                booking: code,
-                payload: {
-                  text: [
-                    `Lịch họp ${code}: CẦN BỔ SUNG THÔNG TIN.`,
-                    "Thư trả lời ghi giờ họp nhưng không ghi ngày họp nên chưa xếp được lịch.",
-                    "Đề nghị trả lời thư này ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày 10/12/2026» (Điều 12.2a).",
-                  ].join("\n"),
-                  thread: threadOf(facts),
-                },
-              },
-            ],
+            {
+              to: from,
+              kind: "booking-time-without-day",
+              code,
+              suppress: false,
+              asked,
+              lines: [
+                `Lịch họp ${code}: CẦN BỔ SUNG THÔNG TIN.`,
+                "Thư trả lời ghi giờ họp nhưng không ghi ngày họp nên chưa xếp được lịch.",
+                "Đề nghị trả lời thư này ghi cả giờ và ngày họp, ví dụ «9h00 đến 11h00 ngày 10/12/2026» (Điều 12.2a).",
+              ],
+            },
             ctx,
           );
         }
@@ -614,6 +636,7 @@ export class MailDesk {
               kind: "booking-reply-cut",
               code,
               suppress: notify.suppressReply,
+              asked,
               lines: [
                 `Lịch họp ${code}: CHƯA THẤY ĐỀ NGHỊ THAY ĐỔI.`,
                 `Phần đầu của thư trả lời (${MAX_BODY_CHARS.toLocaleString("vi-VN")} ký tự) không có đề nghị thay đổi hay hủy lịch họp; lịch họp ${code} giữ nguyên như đã đăng ký.`,
@@ -685,6 +708,7 @@ export class MailDesk {
               kind: "booking-endpoint-unknown",
               code,
               suppress: notify.suppressReply,
+              asked,
               lines: [
                 `Lịch họp ${code}: CHƯA THÊM ĐƯỢC ĐIỂM CẦU.`,
                 `Không xác định được điểm cầu: ${unresolved.map((u) => `«${u}»${suggest(u)}`).join("; ")} trong danh bạ điểm cầu.`,
@@ -712,6 +736,7 @@ export class MailDesk {
               kind: "booking-time-without-hour",
               code,
               suppress: notify.suppressReply,
+              asked,
               lines: [
                 `Lịch họp ${code}: CHƯA ĐỔI ĐƯỢC THỜI GIAN.`,
                 `Thư đề nghị chuyển sang buổi ${part} ${day} nhưng không ghi giờ họp; lịch họp ${code} giữ nguyên như đã đăng ký.`,
