@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
+import { HELP_TEXT } from "../src/bot/commands.js";
 import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
 import { at, makeDesk, request } from "./helpers.js";
-import { chatOut, tech } from "./security/chat-support.js";
+import { chatOut, ev, GROUP, mcu, repliesTo, tech, wan } from "./security/chat-support.js";
 import { openChatDesk } from "./support/chat-desk.js";
 import { FakeZalo } from "./support/fake-zalo.js";
 import { until } from "./support/until.js";
@@ -127,4 +128,101 @@ describe("the Zalo bot's names, through the service against the fake Zalo Bot AP
     ]);
     expect(fake.calls).toContain("getMe");
   }, 40_000);
+});
+
+describe("a bare «xong» from a technician, without a code", () => {
+  const DONE_ONE = (code: string) =>
+    `Bot hiểu «xong» là sự cố ${code} (sự cố duy nhất anh/chị đang xử lý) và đã đánh dấu đã khắc phục. Nếu nhầm, gõ /mo ${code} để mở lại.`;
+  const NONE =
+    "Anh/chị không có sự cố nào đang nhận xử lý nên bot không đóng sự cố nào. Gõ /suco để xem các sự cố đang mở; đóng một sự cố: /xong SC-… ghi chú.";
+  const status = (desk: Desk, code: string) =>
+    desk.store.read(async (r) => (await r.incidents.get(code))?.status);
+  const zaloReplies = async (desk: Desk) =>
+    (await chatOut(desk.store))
+      .filter((m) => m.channel === "chat" && m.recipient === `zalo:${ZGROUP}`)
+      .map((m) => String(m.payload.text));
+  const groupPosts = async (desk: Desk) =>
+    (await chatOut(desk.store)).filter((m) => m.channel === "group").map((m) => String(m.payload.text));
+
+  it("Telegram: closes the one incident they hold, and says which; a redelivery closes nothing twice", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mất tiếng rồi", { messageId: "1" }), now);
+    await handleChatEvent(desk, ev(tech("CX-00004").telegramId!, "mất hình", { messageId: "2" }), now);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/nhan SC-2026-0001"), now);
+    const done = ev(mcu.telegramId!, "xong");
+    await handleChatEvent(desk, done, now);
+    expect(await status(desk, "SC-2026-0001")).toBe("resolved");
+    // The one not taken stays open: only what they hold is theirs to close.
+    expect(await status(desk, "SC-2026-0002")).toBe("open");
+    expect((await repliesTo(desk.store, GROUP)).at(-1)).toBe(DONE_ONE("SC-2026-0001"));
+    expect((await groupPosts(desk)).at(-1)).toBe("Sự cố SC-2026-0001 đã khắc phục.");
+    const events = await desk.store.read((r) => r.incidents.events("SC-2026-0001"));
+    expect(events.filter((e) => e.action === "xong")).toHaveLength(1);
+    const before = (await chatOut(desk.store)).length;
+    expect(await handleChatEvent(desk, done, now)).toMatchObject({ duplicate: true });
+    expect((await chatOut(desk.store)).length).toBe(before);
+    // Now they hold none: told so, nothing closed.
+    await handleChatEvent(desk, ev(mcu.telegramId!, "xong rồi"), now);
+    expect((await repliesTo(desk.store, GROUP)).at(-1)).toBe(NONE);
+    expect(await status(desk, "SC-2026-0002")).toBe("open");
+  });
+
+  it("Telegram: with several, asks which one, listing their codes; closes none", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mất tiếng rồi", { messageId: "1" }), now);
+    await handleChatEvent(desk, ev(tech("CX-00004").telegramId!, "mất hình", { messageId: "2" }), now);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/nhan SC-2026-0001 SC-2026-0002"), now);
+    for (const words of ["đã xong", "ok xong", "Xong rồi ạ."]) {
+      await handleChatEvent(desk, ev(mcu.telegramId!, words), now);
+      expect((await repliesTo(desk.store, GROUP)).at(-1)).toBe(
+        "Anh/chị đang xử lý 2 sự cố: SC-2026-0001, SC-2026-0002. Sự cố nào đã xong? Gõ /xong kèm mã, ví dụ /xong SC-2026-0001.",
+      );
+    }
+    expect(await status(desk, "SC-2026-0001")).toBe("acknowledged");
+    expect(await status(desk, "SC-2026-0002")).toBe("acknowledged");
+  });
+
+  it("an incident handed to the WAN duty is theirs: «xong» closes it", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mất tiếng rồi", { messageId: "1" }), now);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/chuyen SC-2026-0001 wan"), now);
+    await handleChatEvent(desk, ev(wan.telegramId!, "xong"), now);
+    expect(await status(desk, "SC-2026-0001")).toBe("resolved");
+  });
+
+  it("someone who is not desk staff closes nothing: the endpoint's «xong» stays words", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mất tiếng rồi", { messageId: "1" }), now);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/nhan SC-2026-0001"), now);
+    const before = (await chatOut(desk.store)).length;
+    await handleChatEvent(desk, ev(reporter.telegramId!, "xong"), now);
+    await handleChatEvent(desk, zalo(reporter.zaloId!, "@HoTroKyThuat xong rồi"), now);
+    await handleChatEvent(desk, ev("999000111", "xong"), now);
+    expect(await status(desk, "SC-2026-0001")).toBe("acknowledged");
+    expect((await chatOut(desk.store)).slice(before)).toEqual([]);
+  });
+
+  it("Zalo behaves the same: the one is closed, several are asked about, none is said", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, zalo(reporter.zaloId!, "@HoTroKyThuat mất tiếng rồi"), now);
+    await handleChatEvent(desk, zalo(tech("CX-00004").zaloId!, "@HoTroKyThuat mất hình"), now);
+    await handleChatEvent(desk, zalo(mcu.zaloId!, "@HoTroKyThuat nhận SC-2026-0001"), now);
+    await handleChatEvent(desk, zalo(mcu.zaloId!, "@HoTroKyThuat ok xong"), now);
+    expect(await status(desk, "SC-2026-0001")).toBe("resolved");
+    expect((await zaloReplies(desk)).at(-1)).toBe(DONE_ONE("SC-2026-0001"));
+    await handleChatEvent(desk, zalo(mcu.zaloId!, "@hotrokythuat xong"), now);
+    expect((await zaloReplies(desk)).at(-1)).toBe(NONE);
+    await handleChatEvent(desk, zalo(reporter.zaloId!, "@HoTroKyThuat lại mất hình rồi"), now);
+    await handleChatEvent(desk, zalo(mcu.zaloId!, "@HoTroKyThuat nhận SC-2026-0002"), now);
+    await handleChatEvent(desk, zalo(mcu.zaloId!, "@HoTroKyThuat nhận SC-2026-0003"), now);
+    await handleChatEvent(desk, zalo(mcu.zaloId!, "@HoTroKyThuat đã xong"), now);
+    expect((await zaloReplies(desk)).at(-1)).toBe(
+      "Anh/chị đang xử lý 2 sự cố: SC-2026-0002, SC-2026-0003. Sự cố nào đã xong? Gõ /xong kèm mã, ví dụ /xong SC-2026-0002.",
+    );
+    // «xong, đã cắm lại mic» names what was done: its code is still asked for, as before.
+    await handleChatEvent(desk, zalo(mcu.zaloId!, "@HoTroKyThuat xong, đã cắm lại mic"), now);
+    expect((await zaloReplies(desk)).at(-1)).toContain("hãy ghi mã sự cố ngay sau lệnh");
+    expect(await status(desk, "SC-2026-0002")).toBe("acknowledged");
+    expect(HELP_TEXT).toContain("Gõ «xong» (không kèm mã) khi đang xử lý đúng một sự cố");
+  });
 });
