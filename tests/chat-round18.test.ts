@@ -4,7 +4,7 @@ import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { HELP_TEXT } from "../src/bot/commands.js";
 import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
 import { at, makeDesk, request } from "./helpers.js";
-import { chatOut, ev, GROUP, mcu, repliesTo, tech, wan } from "./security/chat-support.js";
+import { chatOut, dm, ev, GROUP, mcu, repliesTo, tech, wan } from "./security/chat-support.js";
 import { openChatDesk } from "./support/chat-desk.js";
 import { FakeZalo } from "./support/fake-zalo.js";
 import { until } from "./support/until.js";
@@ -224,5 +224,83 @@ describe("a bare «xong» from a technician, without a code", () => {
     expect((await zaloReplies(desk)).at(-1)).toContain("hãy ghi mã sự cố ngay sau lệnh");
     expect(await status(desk, "SC-2026-0002")).toBe("acknowledged");
     expect(HELP_TEXT).toContain("Gõ «xong» (không kèm mã) khi đang xử lý đúng một sự cố");
+  });
+});
+
+describe("one report naming two faults of two duties", () => {
+  const SAID = "Điểm cầu phường Ngọc Hà mất mạng, máy chiếu cũng hỏng";
+  const BOTH =
+    "Đã tiếp nhận phản ánh 2 sự cố — đường truyền: đã chuyển Trực ban mạng WAN (Sở Khoa học và Công nghệ); thiết bị: đã chuyển Kỹ thuật MCU. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.";
+  const incidents = (desk: Desk) =>
+    desk.store.read(async (r) =>
+      (await r.incidents.list())
+        .sort((a, b) => a.code.localeCompare(b.code))
+        .map((i) => [i.code, i.category, i.route, i.endpoint]),
+    );
+
+  it("Telegram: the link goes to the WAN duty, the projector to the MCU technician; the group reads both", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, ev(reporter.telegramId!, SAID, { messageId: "1" }), now);
+    expect(await incidents(desk)).toEqual([
+      ["SC-2026-0001", "network", "wan", "CX-00008"],
+      ["SC-2026-0002", "equipment", "mcu", "CX-00008"],
+    ]);
+    const told = await notices(desk);
+    expect(told.map((n) => n.to)).toEqual(["wan-duty", "mcu-technician"]);
+    expect(told[0]!.text).toMatch(
+      /^Sự cố mới SC-2026-0001 \(đường truyền\) tại CX-00008.*\. Cùng tin báo có sự cố thiết bị: đã chuyển Kỹ thuật MCU thành sự cố riêng\.$/,
+    );
+    expect(told[1]!.text).toMatch(
+      /^Sự cố mới SC-2026-0002 \(thiết bị\) tại CX-00008.*\. Cùng tin báo có sự cố đường truyền: đã chuyển Trực ban mạng WAN \(Sở Khoa học và Công nghệ\) thành sự cố riêng\.$/,
+    );
+    expect(told[0]!.text).not.toContain("Điểm cầu báo kèm");
+    // Both have their reminders armed, as any new incident in a live session.
+    const jobs = await desk.store.read((r) => r.jobs.list());
+    expect(new Set(jobs.filter((j) => j.kind.startsWith("incident")).map((j) => j.key))).toEqual(
+      new Set(["SC-2026-0001", "SC-2026-0002"]),
+    );
+    expect(await repliesTo(desk.store, GROUP)).toEqual([BOTH]);
+    // No reaction besides: it would say nothing of the second fault.
+    const reactions = (await desk.store.read((r) => r.outbox.list())).filter((m) => m.channel === "reaction");
+    expect(reactions).toEqual([]);
+    // Said again: each joins its own, nothing new is opened, nobody is paged again.
+    await handleChatEvent(desk, ev(reporter.telegramId!, SAID, { messageId: "2" }), now);
+    expect(await incidents(desk)).toHaveLength(2);
+    expect(await notices(desk)).toHaveLength(2);
+    expect((await repliesTo(desk.store, GROUP)).at(-1)).toBe(
+      "Đã tiếp nhận phản ánh 2 sự cố — đường truyền: đã bổ sung vào sự cố đang xử lý; thiết bị: đã bổ sung vào sự cố đang xử lý. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.",
+    );
+  });
+
+  it("Zalo and a private chat: the same two incidents; in private each is named", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(desk, zalo(reporter.zaloId!, `@HoTroKyThuat ${SAID}`), now);
+    expect((await incidents(desk)).map((i) => i[2])).toEqual(["wan", "mcu"]);
+    const zaloSaid = (await chatOut(desk.store)).filter((m) => m.recipient === `zalo:${ZGROUP}`);
+    expect(zaloSaid.map((m) => String(m.payload.text))).toEqual([BOTH]);
+    const other = await liveDesk();
+    await handleChatEvent(
+      other.desk,
+      dm(tech("CX-00004").telegramId!, "mất mạng, máy chiếu cũng hỏng"),
+      other.now,
+    );
+    const replies = await repliesTo(other.desk.store, tech("CX-00004").telegramId!);
+    expect(replies).toHaveLength(2);
+    expect(replies[0]).toContain("SC-2026-0001 (đường truyền)");
+    expect(replies[1]).toContain("SC-2026-0002 (thiết bị)");
+  });
+
+  it("one fault, or the sound lost with the link, is still one incident acknowledged by a reaction", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    await handleChatEvent(
+      desk,
+      ev(reporter.telegramId!, "mất mạng, mất tiếng luôn", { messageId: "1" }),
+      now,
+    );
+    await handleChatEvent(desk, ev(tech("CX-00004").telegramId!, "máy chiếu hỏng", { messageId: "2" }), now);
+    expect((await incidents(desk)).map((i) => i[1])).toEqual(["network", "equipment"]);
+    expect(await repliesTo(desk.store, GROUP)).toEqual([]);
+    const reactions = (await desk.store.read((r) => r.outbox.list())).filter((m) => m.channel === "reaction");
+    expect(reactions).toHaveLength(2);
   });
 });

@@ -56,6 +56,7 @@ import {
   ACTION_COMMAND,
   ASK_BACK_TEXT,
   codeHint,
+  groupAckBothText,
   groupAckText,
   MEDIA_TEXT,
   REGISTER_HINT,
@@ -418,6 +419,8 @@ async function freeText(
       }
     }
   }
+  // A report naming two faults of two duties is told twice (one per incident): the registration hint once.
+  let hinted = false;
   const outcome = await reportIncidentIn(
     desk,
     r,
@@ -426,17 +429,19 @@ async function freeText(
     now,
     opts,
     // A report filed at another endpoint its words named is answered in words: the place is there to check.
-    (text, how) =>
-      apart && !how?.inWords
-        ? Promise.resolve()
-        : reply(
-            r,
-            ev,
-            hint ? `${text} ${REGISTER_HINT}` : text,
-            now,
-            undefined,
-            how && ev.messageId ? { messageId: ev.messageId, incident: how.incident } : undefined,
-          ),
+    (text, how) => {
+      if (apart && !how?.inWords) return Promise.resolve();
+      const withHint = hint && !hinted;
+      hinted = true;
+      return reply(
+        r,
+        ev,
+        withHint ? `${text} ${REGISTER_HINT}` : text,
+        now,
+        undefined,
+        how && ev.messageId ? { messageId: ev.messageId, incident: how.incident } : undefined,
+      );
+    },
   );
   if (outcome.ok) {
     if (hint) await r.meta.set(registerHintKey(ev), String(now.getTime()));
@@ -448,6 +453,40 @@ async function freeText(
         JSON.stringify({ incident: outcome.incident.code, at: now.getTime() }),
       );
     if (edited && outcome.kind === "joined") return;
+    // «mất mạng, máy chiếu cũng hỏng»: two incidents, two duties. A reaction would say nothing of the second
+    // fault: the group is told, in words, both faults and where each went (what a storm's message or a named
+    // place's words acknowledged already is left out).
+    const both = [outcome, ...(outcome.also ? [outcome.also] : [])].filter((o) => !o.major && !o.inWords);
+    if (apart && outcome.also && both.length) {
+      const words =
+        both.length === 1
+          ? null
+          : outcome.unverified
+            ? both.map((o) => o.notice).join("\n")
+            : groupAckBothText(
+                both.map((o) => ({ kind: o.kind, category: o.incident.category, route: o.incident.route })),
+              );
+      const one = both[0]!;
+      const text =
+        words ??
+        (one.unverified
+          ? one.notice
+          : groupAckText(
+              one.kind,
+              one.incident.category,
+              one.incident.route,
+              ev.userName || person?.name || "",
+            ).text);
+      await reply(
+        r,
+        ev,
+        text,
+        now,
+        undefined,
+        ev.messageId ? { messageId: ev.messageId, incident: one.incident.code } : undefined,
+      );
+      return;
+    }
     if (apart && !outcome.major && !outcome.inWords) {
       // Said in words where the reaction cannot be: the same words for a secret session and an open one.
       const words = outcome.unverified
