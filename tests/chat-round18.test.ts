@@ -1,8 +1,10 @@
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { HELP_TEXT } from "../src/bot/commands.js";
-import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
+import { toChatEvent } from "../src/bot/telegram/adapter.js";
+import { zaloToChatEvent, zaloWebhookServer } from "../src/bot/zalo/adapter.js";
 import { at, makeDesk, request } from "./helpers.js";
 import { chatOut, dm, ev, GROUP, mcu, repliesTo, tech, wan } from "./security/chat-support.js";
 import { openChatDesk } from "./support/chat-desk.js";
@@ -302,5 +304,145 @@ describe("one report naming two faults of two duties", () => {
     expect(await repliesTo(desk.store, GROUP)).toEqual([]);
     const reactions = (await desk.store.read((r) => r.outbox.list())).filter((m) => m.channel === "reaction");
     expect(reactions).toHaveLength(2);
+  });
+});
+
+describe("malformed or odd updates through both adapters", () => {
+  const LONG = `mất tiếng ${"a".repeat(4990)}`;
+  const ODD = [
+    "",
+    "   ",
+    "\u200b\u200e",
+    "@HoTroKyThuat",
+    "@Hỗ trợ kỹ thuật  ",
+    "😀😀👍",
+    "🙏",
+    LONG,
+    "x".repeat(5000),
+  ];
+  let n = 0;
+  const tgUpdate = (from: number, chat: { id: number; type: string }, text: string) =>
+    ({
+      update_id: 18_000 + ++n,
+      message: {
+        message_id: n,
+        date: 1,
+        chat,
+        from: { id: from, is_bot: false, first_name: "Cán bộ" },
+        text,
+      },
+    }) as unknown as Parameters<typeof toChatEvent>[0];
+
+  it("nothing throws, nothing is done twice, and a lone mention or emoji opens nothing", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    const people = [reporter, mcu, { telegramId: "999000222", zaloId: "z-la-18" }];
+    const events = [];
+    for (const p of people)
+      for (const text of ODD) {
+        for (const chat of [
+          { id: Number(GROUP), type: "supergroup" },
+          { id: Number(p.telegramId), type: "private" },
+        ])
+          events.push(toChatEvent(tgUpdate(Number(p.telegramId), chat, text), "HoTroKyThuatBot"));
+        for (const type of ["GROUP", "PRIVATE"] as const)
+          events.push(
+            zaloToChatEvent(
+              {
+                event_name: "message.text.received",
+                message: {
+                  message_id: `odd-${++n}`,
+                  from: { id: p.zaloId!, display_name: "Cán bộ" },
+                  chat: { id: type === "GROUP" ? ZGROUP : p.zaloId!, chat_type: type },
+                  date: 1,
+                  text,
+                },
+              },
+              ["HoTroKyThuat", "Hỗ trợ kỹ thuật"],
+            ),
+          );
+      }
+    // Updates without a message, or with one missing its parts, are nothing (not a crash).
+    expect(zaloToChatEvent({ event_name: "message.text.received" } as never)).toBeNull();
+    expect(
+      zaloToChatEvent({ event_name: "message.text.received", message: { text: "mất tiếng" } } as never),
+    ).toBeNull();
+    expect(toChatEvent({ update_id: 1 } as never)).toBeNull();
+    for (const e of events) {
+      if (!e) continue;
+      await handleChatEvent(desk, e, now);
+      const size = (await desk.store.read((r) => r.outbox.list())).length;
+      expect(await handleChatEvent(desk, e, now)).toMatchObject({ duplicate: true });
+      expect((await desk.store.read((r) => r.outbox.list())).length).toBe(size);
+    }
+    // Only the long «mất tiếng …» is a fault: one incident for the endpoint (joined after), one for the stranger.
+    const incs = await desk.store.read((r) => r.incidents.list());
+    expect(incs.map((i) => [i.category, i.endpoint, i.unverified ?? false])).toEqual([
+      ["audio", "CX-00008", false],
+      ["audio", null, true],
+      ["audio", null, true],
+    ]);
+    // Whatever the bot said back, no message it posts is longer than a platform takes in one piece is split.
+    for (const m of await chatOut(desk.store)) expect(String(m.payload.text)).not.toContain("a".repeat(200));
+  });
+});
+
+describe("a Zalo update whose sender's name is not a string", () => {
+  it("is read (the sender named by id) on the webhook, not answered 500 for ever", async () => {
+    const { desk, now, reporter } = await liveDesk();
+    const logged: string[] = [];
+    const server = zaloWebhookServer(
+      "bi-mat-webhook-18-abcdef",
+      "/zalo",
+      (e) => handleChatEvent(desk, e, now),
+      (event) => logged.push(event),
+      ["HoTroKyThuat"],
+    );
+    await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const post = (body: unknown) =>
+        fetch(`http://127.0.0.1:${port}/zalo`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "x-bot-api-secret-token": "bi-mat-webhook-18-abcdef",
+          },
+          body: JSON.stringify(body),
+        });
+      // A display name Zalo sent as a number (an account named «2026»), and one as an object.
+      for (const [id, name] of [
+        ["w1", 2026],
+        ["w2", { vi: "Hà" }],
+      ] as const) {
+        const res = await post({
+          event_name: "message.text.received",
+          message: {
+            message_id: id,
+            from: { id: reporter.zaloId!, display_name: name },
+            chat: { id: ZGROUP, chat_type: "GROUP" },
+            date: 1,
+            text: "@HoTroKyThuat mất tiếng",
+          },
+        });
+        expect(res.status).toBe(200);
+      }
+      expect(logged).toEqual([]);
+      const incs = await desk.store.read((r) => r.incidents.list());
+      expect(incs.map((i) => [i.category, i.endpoint])).toEqual([["audio", "CX-00008"]]);
+      const ev = zaloToChatEvent({
+        event_name: "message.text.received",
+        message: {
+          message_id: "w3",
+          from: { id: "u-18", display_name: 7 as unknown as string },
+          chat: { id: ZGROUP, chat_type: "GROUP" },
+          date: 1,
+          text: 42 as unknown as string,
+        },
+      });
+      // A text that is no string is no text: nothing to read.
+      expect(ev).toBeNull();
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
   });
 });

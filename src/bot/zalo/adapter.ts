@@ -63,7 +63,9 @@ export function zaloToChatEvent(update: ZaloUpdate, botNames?: BotNames): ChatEv
     chatId: m.chat.id,
     chatType,
     userId: m.from.id,
-    userName: cleanChatName(m.from.display_name ?? "", m.from.id),
+    // A name Zalo sends as no string (an account named «2026» arrives as a number) threw here: the webhook answered
+    // 500 and the update came back for ever, polling dropped it. The sender is then named by id.
+    userName: cleanChatName(typeof m.from.display_name === "string" ? m.from.display_name : "", m.from.id),
     text,
     button: null,
     // Zalo has no update id: the message id is unique per chat. One without it is read once, as delivered.
