@@ -292,6 +292,20 @@ describe("one report naming two faults of two duties", () => {
     expect(replies[1]).toContain("SC-2026-0002 (thiết bị)");
   });
 
+  it("a stranger's joined report: both recorded unverified, each named, the registration hint once", async () => {
+    const { desk, now } = await liveDesk();
+    await handleChatEvent(desk, ev("999000333", "mất mạng, máy chiếu cũng hỏng", { messageId: "1" }), now);
+    const incs = await desk.store.read((r) => r.incidents.list());
+    expect(incs.map((i) => [i.category, i.route, i.unverified])).toEqual([
+      ["network", "wan", true],
+      ["equipment", "mcu", true],
+    ]);
+    const replies = await repliesTo(desk.store, GROUP);
+    expect(replies).toHaveLength(2);
+    expect(replies.filter((t) => t.includes("/dangky"))).toHaveLength(1);
+    expect((await notices(desk)).map((n) => n.to)).toEqual(["wan-duty", "mcu-technician"]);
+  });
+
   it("one fault, or the sound lost with the link, is still one incident acknowledged by a reaction", async () => {
     const { desk, now, reporter } = await liveDesk();
     await handleChatEvent(
