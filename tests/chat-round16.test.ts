@@ -248,6 +248,7 @@ describe("a technician taking an incident on Zalo and acting on Telegram", () =>
 });
 
 describe("several faults in one report", () => {
+  // Round 18: a second fault another duty owns (the projector beside the link) is its own incident, for its duty.
   it("one incident of the first fault; its duty's notice names the others", async () => {
     const desk = await makeDesk();
     await registerBooking(desk, request(), { now: at("2026-12-07", "08:30") });
@@ -264,7 +265,8 @@ describe("several faults in one report", () => {
     expect(incs.map((i) => [i.code, i.category])).toEqual([
       ["SC-2026-0001", "equipment"],
       ["SC-2026-0002", "network"],
-      ["SC-2026-0003", "network"],
+      ["SC-2026-0003", "equipment"],
+      ["SC-2026-0004", "network"],
     ]);
     const told = await notices(desk);
     expect(told.map((n) => [n.to, n.text])).toEqual([
@@ -277,12 +279,18 @@ describe("several faults in one report", () => {
       [
         "wan-duty",
         expect.stringMatching(
-          /^Sự cố mới SC-2026-0002 \(đường truyền\) tại CX-00004, .*báo\. Điểm cầu báo kèm: thiết bị\.$/,
+          /^Sự cố mới SC-2026-0002 \(đường truyền\) tại CX-00004, .*báo\. Cùng tin báo có sự cố thiết bị: đã chuyển Kỹ thuật MCU thành sự cố riêng\.$/,
+        ),
+      ],
+      [
+        "mcu-technician",
+        expect.stringMatching(
+          /^Sự cố mới SC-2026-0003 \(thiết bị\) tại CX-00004, .*báo\. Cùng tin báo có sự cố đường truyền: đã chuyển Trực ban mạng WAN \(Sở Khoa học và Công nghệ\) thành sự cố riêng\.$/,
         ),
       ],
       [
         "wan-duty",
-        expect.stringMatching(/^Sự cố mới SC-2026-0003 \(đường truyền\) tại CX-00008, [^.]*báo\.$/),
+        expect.stringMatching(/^Sự cố mới SC-2026-0004 \(đường truyền\) tại CX-00008, [^.]*báo\.$/),
       ],
     ]);
     for (const n of told) expect(n.group).not.toContain("báo kèm");

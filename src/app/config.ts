@@ -124,6 +124,7 @@ const EnvSchema = z.object({
   DESK_ZALO_TOKEN: z.string().optional(),
   DESK_ZALO_GROUP_ID: z.string().optional(),
   DESK_ZALO_BASE_URL: z.url("phải là URL").default("https://bot-api.zaloplatforms.com"),
+  // The names a mention of the bot may carry, comma-separated: its display name as staff type it, its account name.
   DESK_ZALO_BOT_NAME: z.string().default("HoTroKyThuat"),
   DESK_ZALO_MODE: z.enum(["polling", "webhook"]).default("polling"),
   DESK_ZALO_WEBHOOK_URL: z
@@ -247,7 +248,8 @@ export interface ZaloSettings {
   token: string;
   groupChatId: string;
   baseUrl: string;
-  botName: string;
+  /** The names a group message's mention of the bot may carry (its account name is added from getMe). */
+  botNames: string[];
   webhook: { url: string; host: string; port: number; secret: string } | null;
 }
 
@@ -487,7 +489,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           token: e.DESK_ZALO_TOKEN,
           groupChatId: e.DESK_ZALO_GROUP_ID!,
           baseUrl: e.DESK_ZALO_BASE_URL,
-          botName: e.DESK_ZALO_BOT_NAME,
+          botNames: e.DESK_ZALO_BOT_NAME.split(",")
+            .map((n) => n.trim())
+            .filter(Boolean),
           webhook:
             e.DESK_ZALO_MODE === "webhook"
               ? {

@@ -373,6 +373,15 @@ export class DeskService {
       const { zaloTransport, zaloWebhookServer } = await import("../bot/zalo/adapter.js");
       const client = new ZaloClient({ token: zalo.token, baseUrl: zalo.baseUrl });
       this.zaloClient = client;
+      // Zalo writes a mention as the name staff typed or picked: the account name, once told, is one more. Not
+      // awaited: a slow getMe must not hold the desk's start, and the configured names work meanwhile.
+      void client
+        .getMe()
+        .then((me) => {
+          if (me.account_name && !zalo.botNames.includes(me.account_name))
+            zalo.botNames.push(me.account_name);
+        })
+        .catch((err: Error) => this.log("zalo-error", { message: err.message }));
       this.transports.push(zaloTransport(client, zalo.groupChatId));
       const onZalo = (ev: ChatEvent) => this.onChat(ev, zalo.groupChatId);
       if (zalo.webhook) {
@@ -382,7 +391,7 @@ export class DeskService {
           new URL(hook.url).pathname,
           onZalo,
           this.log,
-          zalo.botName,
+          zalo.botNames,
         );
         await new Promise<void>((resolve) => this.zaloServer!.listen(hook.port, hook.host, resolve));
         await client
@@ -559,7 +568,7 @@ export class DeskService {
     if (zalo && this.zaloClient && !zalo.webhook) {
       const onZalo = (ev: ChatEvent) => this.onChat(ev, zalo.groupChatId);
       const { pollZalo } = await import("../bot/zalo/adapter.js");
-      this.zaloLoop = pollZalo(this.zaloClient, onZalo, parts.abort.signal, this.chatPollLog, zalo.botName);
+      this.zaloLoop = pollZalo(this.zaloClient, onZalo, parts.abort.signal, this.chatPollLog, zalo.botNames);
     }
     if (this.transports.length) {
       this.chatWorker = this.worker(

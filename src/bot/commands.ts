@@ -5,6 +5,8 @@ export interface Command {
   name: string;
   args: string[];
   rest: string;
+  /** A bare «xong» (see `parseBareDone`): about the one incident its technician holds, if they hold one. */
+  bare?: true;
 }
 
 /** Commands work with or without diacritics, with a `@bot` suffix (Telegram groups) or a leading mention (Zalo). */
@@ -30,6 +32,20 @@ export function parseBareReplyWithoutCode(text: string): Command | null {
   if (!r || /^\s*SC-\d{4}-\d+/i.test(r[2] ?? "")) return null;
   const rest = (r[2] ?? "").trim();
   return { name: fold(r[1]!), args: rest ? rest.split(/\s+/) : [], rest };
+}
+
+/** «xong», «đã xong», «xong rồi», «ok xong», «em xong rồi ạ», folded: the words alone, no code, no note. */
+const BARE_DONE_RE =
+  /^(?:(?:ok|oke|okay|oki|vang|da|u|em|minh|toi|anh|chi)\s+)*(?:da\s+)?xong(?:\s+(?:roi|het|nhe|nha|a|anh|chi|em|ad|oi))*$/;
+
+/**
+ * «xong», «đã xong», «xong rồi», «ok xong» typed by desk staff without a code, on a platform that does not say which
+ * message it answers (Zalo) or not as a reply (Telegram): the incident they hold is the one meant, when they hold
+ * exactly one (the caller decides, by the desk's records). Null for any other words: «xong, đã thay cáp» names
+ * what was done, and is asked for its code as before.
+ */
+export function parseBareDone(text: string): Command | null {
+  return BARE_DONE_RE.test(fold(text)) ? { name: "xong", args: [], rest: "", bare: true } : null;
 }
 
 /**
@@ -86,7 +102,7 @@ export const HELP_TEXT = `Hướng dẫn sử dụng bot Hỗ trợ kỹ thuật
 • /sansang HTT-… — điểm cầu đã kiểm tra xong thiết bị, nguồn điện, âm thanh, ánh sáng, hình ảnh (Điều 12.2c); nhận cho phiên đã xác nhận, từ 4 giờ trước giờ họp đến lúc bắt đầu.
 • /ghichu SC-… <nội dung> — thêm ghi chú cho sự cố (cán bộ kỹ thuật, điểm cầu báo sự cố hoặc người đã báo).
 • /mo SC-… [lý do] — mở lại sự cố đã khắc phục mà lỗi lặp lại (cán bộ kỹ thuật hoặc điểm cầu báo sự cố).
-• Cán bộ kỹ thuật: /nhan SC-… (nhận xử lý), /chuyen SC-… wan|mcu|@tên cán bộ trực trong danh bạ (chuyển), /xong SC-… ghi chú (đã khắc phục), /mo SC-… (mở lại). Trên Telegram, trả lời (reply) tin của bot về một sự cố thì không cần gõ mã: /nhan, /xong ghi chú, /chuyen wan.
+• Cán bộ kỹ thuật: /nhan SC-… (nhận xử lý), /chuyen SC-… wan|mcu|@tên cán bộ trực trong danh bạ (chuyển), /xong SC-… ghi chú (đã khắc phục), /mo SC-… (mở lại). Trên Telegram, trả lời (reply) tin của bot về một sự cố thì không cần gõ mã: /nhan, /xong ghi chú, /chuyen wan. Gõ «xong» (không kèm mã) khi đang xử lý đúng một sự cố thì bot đóng sự cố đó; đang xử lý nhiều sự cố thì bot hỏi mã.
 • Kỹ thuật MCU: /batdau HTT-… và /ketthuc HTT-… (bắt đầu, kết thúc ngay), /bangiao HTT-… (đã bàn giao bản ghi), /tatmic HTT-… <điểm cầu>, /batmic HTT-… <điểm cầu>, /bocuc HTT-… <bố cục>, /goilai HTT-… <điểm cầu>.
 • /truc — người trực Kỹ thuật MCU và Trực ban mạng WAN hôm nay; quản trị viên đổi người trực hôm nay: /truc mcu @Tên hoặc /truc wan @Tên. Cán bộ trực nhắn riêng cho bot (/start) để nhận thông báo sự cố, nhắc việc trong tin nhắn riêng.
 • Quản trị viên: /duyet <số yêu cầu> [leader|technician] — duyệt đăng ký. Nếu điểm cầu đã có người gắn tài khoản, bot nêu tên người đó và chờ chọn: /duyet <số> thay (thay tài khoản cũ, ghi nhật ký) hoặc /duyet <số> them (thêm người thứ hai).

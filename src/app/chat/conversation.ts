@@ -3,6 +3,7 @@ import { DateTime } from "luxon";
 import {
   type Command,
   HELP_TEXT,
+  parseBareDone,
   parseBareIncidentCommand,
   parseBareReplyWithoutCode,
   parseButton,
@@ -55,6 +56,7 @@ import {
   ACTION_COMMAND,
   ASK_BACK_TEXT,
   codeHint,
+  groupAckBothText,
   groupAckText,
   MEDIA_TEXT,
   REGISTER_HINT,
@@ -217,6 +219,9 @@ export async function handleChatEvent(
       : withReplied(
           parseCommand(ev.text) ??
             (staff ? parseBareIncidentCommand(ev.text, ev.repliedIncident) : null) ??
+            // «xong», «đã xong», «ok xong» without a code, not as a reply to an incident's message: the one incident
+            // the technician holds, on Telegram as on Zalo (Telegram passed it over in silence).
+            (staff ? parseBareDone(ev.text) : null) ??
             // Zalo never says which message a reply answers (and delivers a group message only when it mentions or
             // answers the bot): «xong, đã cắm lại mic» is a command whose code is asked for, not a report.
             (staff && ev.platform === "zalo" ? parseBareReplyWithoutCode(ev.text) : null),
@@ -414,6 +419,8 @@ async function freeText(
       }
     }
   }
+  // A report naming two faults of two duties is told twice (one per incident): the registration hint once.
+  let hinted = false;
   const outcome = await reportIncidentIn(
     desk,
     r,
@@ -422,17 +429,19 @@ async function freeText(
     now,
     opts,
     // A report filed at another endpoint its words named is answered in words: the place is there to check.
-    (text, how) =>
-      apart && !how?.inWords
-        ? Promise.resolve()
-        : reply(
-            r,
-            ev,
-            hint ? `${text} ${REGISTER_HINT}` : text,
-            now,
-            undefined,
-            how && ev.messageId ? { messageId: ev.messageId, incident: how.incident } : undefined,
-          ),
+    (text, how) => {
+      if (apart && !how?.inWords) return Promise.resolve();
+      const withHint = hint && !hinted;
+      hinted = true;
+      return reply(
+        r,
+        ev,
+        withHint ? `${text} ${REGISTER_HINT}` : text,
+        now,
+        undefined,
+        how && ev.messageId ? { messageId: ev.messageId, incident: how.incident } : undefined,
+      );
+    },
   );
   if (outcome.ok) {
     if (hint) await r.meta.set(registerHintKey(ev), String(now.getTime()));
@@ -444,6 +453,40 @@ async function freeText(
         JSON.stringify({ incident: outcome.incident.code, at: now.getTime() }),
       );
     if (edited && outcome.kind === "joined") return;
+    // «mất mạng, máy chiếu cũng hỏng»: two incidents, two duties. A reaction would say nothing of the second
+    // fault: the group is told, in words, both faults and where each went (what a storm's message or a named
+    // place's words acknowledged already is left out).
+    const both = [outcome, ...(outcome.also ? [outcome.also] : [])].filter((o) => !o.major && !o.inWords);
+    if (apart && outcome.also && both.length) {
+      const words =
+        both.length === 1
+          ? null
+          : outcome.unverified
+            ? both.map((o) => o.notice).join("\n")
+            : groupAckBothText(
+                both.map((o) => ({ kind: o.kind, category: o.incident.category, route: o.incident.route })),
+              );
+      const one = both[0]!;
+      const text =
+        words ??
+        (one.unverified
+          ? one.notice
+          : groupAckText(
+              one.kind,
+              one.incident.category,
+              one.incident.route,
+              ev.userName || person?.name || "",
+            ).text);
+      await reply(
+        r,
+        ev,
+        text,
+        now,
+        undefined,
+        ev.messageId ? { messageId: ev.messageId, incident: one.incident.code } : undefined,
+      );
+      return;
+    }
     if (apart && !outcome.major && !outcome.inWords) {
       // Said in words where the reaction cannot be: the same words for a secret session and an open one.
       const words = outcome.unverified
@@ -854,6 +897,7 @@ async function incidentAction(
     else if (refused.length) await reply(r, ev, refused.join("\n"), now);
     return;
   }
+  if (cmd.bare && action === "resolve" && person) return bareDone(r, ev, person, now);
   // No code, and (on Telegram) no reply to the bot's message about an incident: «/xong đã cắm lại mic» was «Không
   // tìm thấy sự cố «đã»» on Telegram. The technician is asked for the code, with the command written out when one
   // incident is theirs; it is not guessed, on either platform: closing the wrong one tells an endpoint its fault
@@ -909,6 +953,53 @@ function withReplied(cmd: Command | null, ev: ChatEvent): Command | null {
   const first = cmd.args[0] ?? "";
   if (INCIDENT_CODE_RE.test(first) || parseBookingCode(first)) return cmd;
   return { name: cmd.name, args: [code, ...cmd.args], rest: [code, cmd.rest].filter(Boolean).join(" ") };
+}
+
+/**
+ * A bare «xong» from desk staff: the one incident they hold (taken by them, or handed to them or their duty) is
+ * resolved, as `/xong SC-…` would, and the chat told which one it took it for, with the way back (/mo); with
+ * several, they are asked which one; with none, told there is nothing of theirs to close. Nothing is guessed among
+ * several: closing the wrong one tells an endpoint its fault is fixed and stops its reminders.
+ */
+async function bareDone(r: Repos, ev: ChatEvent, person: ChatPerson, now: Date) {
+  const held = (await heldBy(r, ev, person)).map((i) => i.code);
+  if (held.length === 0) return reply(r, ev, BARE_DONE_NONE, now);
+  if (held.length > 1) return reply(r, ev, bareDoneWhich(held), now);
+  const code = held[0]!;
+  const outcome = await resolveIncidentIn(r, actorOf(ev, person), code, "", now);
+  if (!outcome.ok) return reply(r, ev, outcome.message, now);
+  return reply(
+    r,
+    ev,
+    `Bot hiểu «xong» là sự cố ${code} (sự cố duy nhất anh/chị đang xử lý) và đã đánh dấu đã khắc phục. Nếu nhầm, gõ /mo ${code} để mở lại.`,
+    now,
+  );
+}
+
+const BARE_DONE_NONE =
+  "Anh/chị không có sự cố nào đang nhận xử lý nên bot không đóng sự cố nào. Gõ /suco để xem các sự cố đang mở; đóng một sự cố: /xong SC-… ghi chú.";
+
+function bareDoneWhich(codes: string[]): string {
+  const shown = codes.slice(0, 10);
+  return `Anh/chị đang xử lý ${codes.length} sự cố: ${shown.join(", ")}${codes.length > shown.length ? ` và ${codes.length - shown.length} sự cố khác` : ""}. Sự cố nào đã xong? Gõ /xong kèm mã, ví dụ /xong ${codes[0]}.`;
+}
+
+/**
+ * The open incidents a desk person holds: acknowledged by any of their accounts (taken on Zalo, closed on Telegram)
+ * or by name, or handed to them or their duty. A storm's joined report is the storm's, never listed.
+ */
+async function heldBy(r: Repos, ev: ChatEvent, person: ChatPerson): Promise<Incident[]> {
+  const open = (await r.incidents.list()).filter((i) => i.status !== "resolved" && !i.major);
+  const actor = actorOf(ev, person);
+  const held: Incident[] = [];
+  for (const i of open)
+    if (
+      i.status !== "open" &&
+      i.assignee &&
+      (i.assignee === person.role || (await actsAs(r, actor, i.assignee)))
+    )
+      held.push(i);
+  return held;
 }
 
 /**

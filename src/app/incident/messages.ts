@@ -231,6 +231,29 @@ export function alsoReportedNote(categories: readonly FaultCategory[]): string {
   return categories.length ? ` Điểm cầu báo kèm: ${categories.map((c) => CATEGORY_VI[c]).join(", ")}.` : "";
 }
 
+/**
+ * «mất mạng, máy chiếu cũng hỏng»: two faults of two duties, filed as two incidents; each duty's notice says the
+ * other fault went to the other duty, so that neither looks at it nor wonders who does.
+ */
+export function splitNote(category: FaultCategory, route: Route): string {
+  return ` Cùng tin báo có sự cố ${CATEGORY_VI[category]}: đã chuyển ${ROUTE_VI[route]} thành sự cố riêng.`;
+}
+
+/**
+ * The group's acknowledgement of a report naming two faults of two duties: both, and where each went, without
+ * code, place or session, as `groupAckText` (the same words whatever the session, Điều 5.2).
+ */
+export function groupAckBothText(
+  parts: readonly { kind: "opened" | "joined"; category: FaultCategory; route: Route }[],
+): string {
+  const each = parts.map((p) =>
+    p.kind === "opened"
+      ? `${CATEGORY_VI[p.category]}: đã chuyển ${ROUTE_VI[p.route]}`
+      : `${CATEGORY_VI[p.category]}: đã bổ sung vào sự cố đang xử lý`,
+  );
+  return `Đã tiếp nhận phản ánh ${parts.length} sự cố — ${each.join("; ")}. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.`;
+}
+
 export function linkAlsoMcuNote(): string {
   return ` Điểm cầu báo kèm mất đường truyền: đã báo ${ROUTE_VI.wan} để biết; có điện lại mà đường truyền vẫn lỗi thì chuyển bằng /chuyen … wan.`;
 }

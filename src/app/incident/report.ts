@@ -34,6 +34,7 @@ import {
   openedText,
   reportedFromNote,
   reportPlace,
+  splitNote,
   strangerJoinedText,
   strangerNotice,
   strangerOpenedText,
@@ -98,11 +99,37 @@ export type ReportOutcome =
        * guess is seen and corrected.
        */
       inWords: boolean;
+      /**
+       * The report said a second fault that another duty owns («mất mạng, máy chiếu cũng hỏng»): it was filed
+       * for that duty as its own incident (opened, or joined to one open for it), and this is its outcome.
+       */
+      also?: ReportFiled;
     }
   /** The text describes no fault the desk handles. */
   | { ok: false; reason: "not-a-fault" }
   /** Desk staff belong to no endpoint: a fault is reported from an endpoint. */
   | { ok: false; reason: "no-endpoint"; message: string };
+
+export type ReportFiled = Extract<ReportOutcome, { ok: true }>;
+
+/**
+ * The fault a report says beside its first one that another duty owns, if any: «mất mạng, máy chiếu cũng hỏng» is
+ * the link (the WAN duty's) and a projector (the MCU technician's). The WAN duty cannot fix a projector, and the
+ * MCU technician, told nothing, never looked at it. Not the sound or the picture beside the link (lost with it),
+ * nor the link beside the power (the power comes first: `linkAlsoDown`).
+ */
+export function otherOwnerFault(text: string): FaultCategory | null {
+  const primary = classify(text);
+  if (primary === "other") return null;
+  return (
+    alsoSaid(text).find(
+      (c) =>
+        routeOf(c) !== routeOf(primary) &&
+        !(primary === "network" && (c === "audio" || c === "video")) &&
+        !(primary === "power" && c === "network"),
+    ) ?? null
+  );
+}
 
 /**
  * A free-text fault report from a reporter at an endpoint: classify it, join it to the same open fault or open
@@ -188,7 +215,12 @@ async function joinReport(
   };
 }
 
-/** `reportIncident` inside the caller's transaction (chat claims its update id in the same one). */
+/**
+ * `reportIncident` inside the caller's transaction (chat claims its update id in the same one). A report naming
+ * two faults of two owners is filed for each (`otherOwnerFault`): two incidents, each routed, notified and timed as
+ * a report of its own fault would be; the second's outcome is `also`. One incident routed to both would need two
+ * assignees, two acknowledgements and two sets of reminders on one row, which the incident model does not have.
+ */
 export async function reportIncidentIn(
   desk: Desk,
   r: Repos,
@@ -198,7 +230,24 @@ export async function reportIncidentIn(
   opts: IncidentOptions = DEFAULT_INCIDENT_OPTIONS,
   tell: Tell = async () => {},
 ): Promise<ReportOutcome> {
-  const category = classify(input.text);
+  const first = await reportFaultIn(desk, r, actor, input, classify(input.text), now, opts, tell);
+  const second = first.ok ? otherOwnerFault(input.text) : null;
+  if (!first.ok || !second) return first;
+  const also = await reportFaultIn(desk, r, actor, input, second, now, opts, tell);
+  return also.ok ? { ...first, also } : first;
+}
+
+/** One fault of a report, `category`: the report's first fault, or the one another duty owns. */
+async function reportFaultIn(
+  desk: Desk,
+  r: Repos,
+  actor: Actor,
+  input: IncidentReport,
+  category: FaultCategory,
+  now: Date,
+  opts: IncidentOptions,
+  tell: Tell,
+): Promise<ReportOutcome> {
   const person = actor.person;
   if (category === "other") {
     // «vẫn chưa được anh ạ» under a fault the endpoint reported: it is that incident's, not silence.
@@ -300,6 +349,7 @@ export async function reportIncidentIn(
       secret ? null : from,
     ) +
       alsoReportedNote(faultsBesides(incident)) +
+      splitNoteOf(incident) +
       (linkToo ? linkAlsoMcuNote() : ""),
     now,
     code,
@@ -335,11 +385,29 @@ function linkAlsoDown(inc: Incident): boolean {
  * (`linkAlsoMcuNote` says it), nor the sound or the picture beside the link (lost with it).
  */
 function faultsBesides(inc: Incident): FaultCategory[] {
+  // The second fault of a report naming two owners' (`otherOwnerFault`) is its own incident: its notice names the
+  // first one's duty instead (`splitNote`); the first one's names it likewise.
+  if (splitOff(inc)) return [];
+  const other = otherOwnerFault(inc.text);
   return alsoSaid(inc.text).filter(
     (c) =>
+      c !== other &&
       !(c === "network" && linkAlsoDown(inc)) &&
       !(inc.category === "network" && (c === "audio" || c === "video")),
   );
+}
+
+/** An incident filed for the second fault of a report naming two owners': its class is not its words' first. */
+function splitOff(inc: Incident): boolean {
+  return inc.category !== classify(inc.text) && otherOwnerFault(inc.text) === inc.category;
+}
+
+/** The line a split report's duty reads of the other fault, filed for the other duty. */
+function splitNoteOf(inc: Incident): string {
+  const first = classify(inc.text);
+  if (splitOff(inc)) return splitNote(first, routeOf(first));
+  const other = otherOwnerFault(inc.text);
+  return other ? splitNote(other, routeOf(other)) : "";
 }
 
 /** Was the WAN duty told the link is down too: by the incident's first words, or a report joined to it since? */

@@ -10,6 +10,7 @@ import {
   type ZaloUpdate,
   zaloWebhookAuthorized,
 } from "./client.js";
+import { stripBotMention } from "./mention.js";
 
 /**
  * What a message without words is, by its event. The published API has four message events: text, image, sticker
@@ -28,11 +29,12 @@ const ZALO_MEDIA: Record<string, ChatEvent["media"]> = {
 
 /**
  * A Zalo update as a chat event. Zalo delivers a group message to a bot only when it mentions the bot or
- * replies to it, so a leading `@Bot` mention is removed before the text is read. An update without a message, or
+ * replies to it, so a leading mention of the bot by any of its `botNames` (see `stripBotMention`) is removed
+ * before the text is read: the rest is classified as if it had not been there. An update without a message, or
  * with one that names no chat or sender (Zalo sends «unsupported» bare for some accounts), is nothing: there is
  * nobody to answer, and a crash here would fail every delivery of it.
  */
-export function zaloToChatEvent(update: ZaloUpdate, botName?: string): ChatEvent | null {
+export function zaloToChatEvent(update: ZaloUpdate, botNames?: BotNames): ChatEvent | null {
   const m = update.message;
   if (!m || typeof m.chat?.id !== "string" || typeof m.from?.id !== "string" || !m.chat.id || !m.from.id)
     return null;
@@ -54,15 +56,16 @@ export function zaloToChatEvent(update: ZaloUpdate, botName?: string): ChatEvent
   // answer there could carry what only a person may read), so it is not read at all.
   const chatType = m.chat.chat_type === "GROUP" ? "group" : m.chat.chat_type === "PRIVATE" ? "private" : null;
   if (!chatType) return null;
-  let text = cleanChatText(said).trim();
-  if (botName && text.startsWith(`@${botName}`)) text = text.slice(botName.length + 1).trim();
+  const text = stripBotMention(cleanChatText(said).trim(), namesOf(botNames));
   const messageId = typeof m.message_id === "string" && m.message_id ? m.message_id : undefined;
   return {
     platform: "zalo",
     chatId: m.chat.id,
     chatType,
     userId: m.from.id,
-    userName: cleanChatName(m.from.display_name ?? "", m.from.id),
+    // A name Zalo sends as no string (an account named «2026» arrives as a number) threw here: the webhook answered
+    // 500 and the update came back for ever, polling dropped it. The sender is then named by id.
+    userName: cleanChatName(typeof m.from.display_name === "string" ? m.from.display_name : "", m.from.id),
     text,
     button: null,
     // Zalo has no update id: the message id is unique per chat. One without it is read once, as delivered.
@@ -71,6 +74,15 @@ export function zaloToChatEvent(update: ZaloUpdate, botName?: string): ChatEvent
     ...(media ? { media } : {}),
   };
 }
+
+/**
+ * The names a mention of the bot may carry: the configured ones, and its account name once `getMe` told it (the
+ * service adds it to the same array after the adapter started, so a live array is read at each update).
+ */
+export type BotNames = string | readonly string[];
+
+const namesOf = (names: BotNames | undefined): readonly string[] =>
+  names === undefined ? [] : typeof names === "string" ? [names] : names;
 
 export function zaloTransport(client: ZaloClient, groupChatId: string): ChatTransport {
   return {
@@ -100,7 +112,7 @@ export async function pollZalo(
   onEvent: (ev: ChatEvent) => Promise<unknown>, // Zalo has no buttons: nothing to answer a press with
   signal: AbortSignal,
   log: (event: string, fields?: Record<string, unknown>) => void,
-  botName?: string,
+  botNames?: BotNames,
   retryMs = 2000,
 ): Promise<void> {
   await client.deleteWebhook().catch((err: Error) => log("zalo-error", { message: err.message }));
@@ -109,7 +121,7 @@ export async function pollZalo(
     if (!pending.length) {
       try {
         for (const u of await client.getUpdates(20, signal)) {
-          const ev = zaloToChatEvent(u, botName);
+          const ev = zaloToChatEvent(u, botNames);
           if (ev) pending.push(ev);
         }
       } catch (err) {
@@ -145,7 +157,7 @@ export function zaloWebhookServer(
   path: string,
   onEvent: (ev: ChatEvent) => Promise<unknown>, // Zalo has no buttons: nothing to answer a press with
   log: (event: string, fields?: Record<string, unknown>) => void,
-  botName?: string,
+  botNames?: BotNames,
 ): Server {
   return createServer((req, res) => {
     if (req.method !== "POST" || req.url !== path) {
@@ -180,7 +192,7 @@ export function zaloWebhookServer(
       try {
         const wrapped = parsed as ZaloUpdate | { result?: ZaloUpdate };
         const update = "event_name" in wrapped ? wrapped : wrapped.result;
-        const ev = update && typeof update === "object" ? zaloToChatEvent(update, botName) : null;
+        const ev = update && typeof update === "object" ? zaloToChatEvent(update, botNames) : null;
         if (ev) await onEvent(ev);
         res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
       } catch (err) {
