@@ -7,11 +7,24 @@ import { Layout } from "./layout.js";
  * person who follows a stale link or mistypes a code reads it, so it is a page of the desk in Vietnamese, not
  * a line of plain text without a way back.
  */
-export function notFoundPage(c: Context<WebEnv>, text: string) {
+export function notFoundPage(
+  c: Context<WebEnv>,
+  text: string,
+  links: { href: string; label: string }[] = [],
+) {
   const user = c.get("user") ?? null;
   return c.html(
     <Layout title="Không tìm thấy" user={user}>
       <p role="alert">{text}</p>
+      {links.length ? (
+        <ul>
+          {links.map((l) => (
+            <li>
+              <a href={l.href}>{l.label}</a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <p>
         {user ? (
           <>
