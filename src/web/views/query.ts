@@ -1,5 +1,4 @@
 import type { LocalDate } from "../../core/calendar/zone.js";
-import { shownCode } from "./not-found.js";
 
 /**
  * One parser for the values the desk's pages read from their address (`?ngay=`, `?tu=`, `?den=` …): a page that
@@ -19,6 +18,11 @@ export interface BadValue {
   field: QueryField;
   received: string;
   expected: string;
+}
+
+/** A value as a page shows it back: at most 60 characters (as views/not-found.tsx's `shownCode`). */
+function shown(v: string): string {
+  return v.length > 60 ? `${v.slice(0, 60)}…` : v;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -62,14 +66,31 @@ export function repeatedParam(values: string[] | undefined, field: QueryField): 
   if (distinct.length <= 1) return undefined;
   return {
     field,
-    received: distinct.map((v) => shownCode(v)).join("», «"),
+    received: distinct.map((v) => shown(v)).join("», «"),
     expected: "một giá trị duy nhất",
   };
 }
 
+/**
+ * A whole number in [min, max] (a year, a count). Absent or empty: `{}`. Anything else, «2026.5», «1e3», «-1»,
+ * or a number outside the range: `{ bad }`.
+ */
+export function wholeParam(
+  raw: string | undefined,
+  field: QueryField,
+  range: { min: number; max: number },
+  expected: string,
+): { value?: number; bad?: BadValue } {
+  const v = (raw ?? "").trim();
+  if (v === "") return {};
+  const n = /^\d{1,9}$/.test(v) ? Number(v) : Number.NaN;
+  if (n >= range.min && n <= range.max) return { value: n };
+  return { bad: { field, received: v, expected } };
+}
+
 /** One bad value in the page's words: the field, what came (cut to 60 characters), what was expected. */
 export function badValueText(b: BadValue): string {
-  return `${b.field.label} (${b.field.param}): đã nhận «${shownCode(b.received)}», cần ${b.expected}.`;
+  return `${b.field.label} (${b.field.param}): đã nhận «${shown(b.received)}», cần ${b.expected}.`;
 }
 
 /** Every bad value of a request, in one line for the page's notice. */
