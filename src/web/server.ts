@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
@@ -26,12 +26,13 @@ import { regulationRoutes } from "./routes/regulation.js";
 import { reportPageRoutes } from "./routes/report.js";
 import { todayRoutes } from "./routes/today.js";
 import { notFoundPage } from "./views/not-found.js";
+import { isOutage, tooLargeRefusal, unavailableRefusal } from "./views/refusal.js";
 
 /** The largest body of any form but the directory upload (an incident note is 1,000 characters). */
 export const MAX_FORM_BYTES = 64 * 1024;
 const formLimit = bodyLimit({
   maxSize: MAX_FORM_BYTES,
-  onError: (c) => c.text(`Yêu cầu quá lớn: tối đa ${MAX_FORM_BYTES / 1024} KB.`, 413),
+  onError: (c) => tooLargeRefusal(c as Context<WebEnv>, MAX_FORM_BYTES, "form"),
 });
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -195,6 +196,12 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   // Hono's default for a bug is an English «Internal Server Error»; its refusals (HTTPException: CSRF …) stay theirs.
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();
+    // The database out of reach (PostgreSQL restarting, the network, a locked file) is an outage, not a bug: 503,
+    // «try again», and the log keeps the error for whoever looks.
+    if (isOutage(err)) {
+      console.error(err);
+      return unavailableRefusal(c);
+    }
     console.error(err);
     return c.text(
       "Lỗi máy chủ (500): trang chưa hiển thị được. Thử lại sau ít phút; nếu vẫn lỗi, báo quản trị viên kèm giờ xảy ra.",
