@@ -291,6 +291,21 @@ describe("GET /bao-cao", () => {
     }
   });
 
+  it("reads no value over 200 characters: named cut, not echoed whole in the message and the form", async () => {
+    for (const name of ["agency", "co-quan", "half", "level", "tu"]) {
+      const res = await app().request(`/bao-cao?${name}=${"x".repeat(20_000)}`);
+      expect(res.status, name).toBe(400);
+      const page = await res.text();
+      expect(page, name).toContain(
+        `(${name}): đã nhận «${"x".repeat(60)}…», cần một giá trị không quá 200 ký tự.`,
+      );
+      expect(page, name).not.toContain("x".repeat(61));
+      const xlsx = await app().request(`/bao-cao/tai-ve.xlsx?${name}=${"x".repeat(20_000)}`);
+      expect(xlsx.status, name).toBe(400);
+      expect((await xlsx.text()).length, name).toBeLessThan(400);
+    }
+  });
+
   it("shows what was typed escaped in the refusal and the refilled form", async () => {
     const res = await app().request(
       `/bao-cao?tu=${encodeURIComponent('"><script>x</script>')}&den=2026-01-01`,

@@ -30,6 +30,7 @@ import {
   dayParam,
   type QueryField,
   repeatedParam,
+  tooLong,
   wholeParam,
 } from "../views/query.js";
 
@@ -119,7 +120,7 @@ function fieldsOf(query: Record<string, string[] | undefined>) {
     if (!values.length) continue;
     const field = { param: names.join(", "), label: p.label };
     fields[p.key] = field;
-    const repeated = repeatedParam(values, field);
+    const repeated = repeatedParam(values, field) ?? tooLong(values[0]!.trim(), field);
     if (repeated) twice.push(repeated);
     else given[p.key] = values[0]!.trim();
   }

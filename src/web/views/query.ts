@@ -88,6 +88,18 @@ export function wholeParam(
   return { bad: { field, received: v, expected } };
 }
 
+/**
+ * The longest value a page reads from its address: an agency's name is well under it. A longer one is not read,
+ * so no page echoes 20,000 characters back (twice, in its message and in its refilled form).
+ */
+export const MAX_VALUE_CHARS = 200;
+
+/** A value over MAX_VALUE_CHARS as a bad value, or undefined. */
+export function tooLong(value: string, field: QueryField): BadValue | undefined {
+  if (value.length <= MAX_VALUE_CHARS) return undefined;
+  return { field, received: value, expected: `một giá trị không quá ${MAX_VALUE_CHARS} ký tự` };
+}
+
 /** One bad value in the page's words: the field, what came (cut to 60 characters), what was expected. */
 export function badValueText(b: BadValue): string {
   return `${b.field.label} (${b.field.param}): đã nhận «${shown(b.received)}», cần ${b.expected}.`;
