@@ -26,7 +26,13 @@ import { regulationRoutes } from "./routes/regulation.js";
 import { reportPageRoutes } from "./routes/report.js";
 import { todayRoutes } from "./routes/today.js";
 import { notFoundPage } from "./views/not-found.js";
-import { isOutage, tooLargeRefusal, unavailableRefusal } from "./views/refusal.js";
+import {
+  badQueryRefusal,
+  isOutage,
+  repeatedQuery,
+  tooLargeRefusal,
+  unavailableRefusal,
+} from "./views/refusal.js";
 
 /** The largest body of any form but the directory upload (an incident note is 1,000 characters). */
 export const MAX_FORM_BYTES = 64 * 1024;
@@ -121,6 +127,12 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
       }
     }
     await next();
+  });
+  // A parameter repeated with different values is read by no page (views/refusal.tsx, repeatedQuery).
+  app.use("*", async (c, next) => {
+    if (c.req.method !== "GET") return next();
+    const bad = repeatedQuery(c);
+    return bad.length ? badQueryRefusal(c, bad, new URL(c.req.url).pathname) : next();
   });
   // Before the CSRF guard, which may read the form body: an oversized upload is refused unread.
   app.use("/danh-ba/nhap", uploadLimit);

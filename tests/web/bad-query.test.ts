@@ -45,7 +45,8 @@ describe("the internal calendar's address", () => {
     const res = await get("/lich-noi-bo?ngay=2026-12-10&ngay=2026-12-17");
     expect(res.status).toBe(400);
     const page = await res.text();
-    expect(page).toContain("Ngày (ngay): đã nhận «2026-12-10», «2026-12-17», cần một giá trị duy nhất.");
+    expect(page).toContain("Tham số (ngay): đã nhận «2026-12-10», «2026-12-17», cần một giá trị duy nhất.");
+    expect(page).toContain(BACK);
     expect((await get("/lich-noi-bo?ngay=2026-12-10&ngay=2026-12-10")).status).toBe(200);
   });
 
@@ -80,5 +81,37 @@ describe("every paged list's bad value", () => {
       expect(res.status, path).toBe(400);
       expect(await res.text(), path).toContain(`<a href="${back}">Mở lại trang với giá trị mặc định</a>`);
     }
+  });
+});
+
+describe("a parameter given twice with different values, on any page", () => {
+  it("is 400 on the desk's page naming it (escaped), with a way back; programs get the line", async () => {
+    const { app } = await webDesk({ now: () => NOW });
+    const { cookie } = await login(app, "admin");
+    for (const [path, param, values] of [
+      ["/su-co", "loai", ["mat-hinh", "mat-tieng"]],
+      ["/su-co", "trang", ["1", "9"]],
+      ["/cho-xu-ly", "trang-bo-sung", ["1", "2"]],
+      ["/lich-noi-bo", "cap", ["city", "<b>x</b>"]],
+      ["/bao-cao", "year", ["2026", "2025"]],
+    ] as const) {
+      const query = values.map((v) => `${param}=${encodeURIComponent(v)}`).join("&");
+      const res = await app.request(`${path}?${query}`, { headers: { cookie } });
+      expect(res.status, path).toBe(400);
+      const page = await res.text();
+      expect(page, path).toContain('<html lang="vi">');
+      expect(page, path).toContain(
+        `Tham số (${param}): đã nhận «${values.join("», «").replace("<b>x</b>", "&lt;b&gt;x&lt;/b&gt;")}», cần một giá trị duy nhất.`,
+      );
+      expect(page, path).not.toContain("<b>x</b>");
+      expect(page, path).toContain(`<a href="${path}">Mở lại trang với giá trị mặc định</a>`);
+    }
+    const swap = await app.request("/su-co?trang=1&trang=2", {
+      headers: { cookie, "hx-request": "true" },
+    });
+    expect(swap.status).toBe(400);
+    expect(await swap.text()).toContain("Tham số (trang): đã nhận «1», «2»");
+    // The same value twice is one value.
+    expect((await app.request("/su-co?trang=1&trang=1", { headers: { cookie } })).status).toBe(200);
   });
 });

@@ -18,7 +18,7 @@ import { hhmm } from "../views/format.js";
 import { addNav, Layout } from "../views/layout.js";
 import { notFoundPage, shownCode } from "../views/not-found.js";
 import { Pager, pageParam, wrongPage } from "../views/pager.js";
-import { badValueText, dayParam, repeatedParam } from "../views/query.js";
+import { badValueText, dayParam } from "../views/query.js";
 
 addNav({ href: "/lich-noi-bo", label: "Lịch", order: 25 });
 
@@ -63,19 +63,15 @@ export const CALENDAR_ROWS = 60;
 /** The calendar's fields as its address names them. */
 const NGAY = { param: "ngay", label: "Ngày" };
 
-function viewOf(
-  q: (k: string) => string | undefined,
-  all: (k: string) => string[] | undefined,
-  today: LocalDate,
-): View {
+function viewOf(q: (k: string) => string | undefined, today: LocalDate): View {
   const unread: string[] = [];
   const xem = q("xem");
   const mode = xem === "ngay" ? "ngay" : "tuan";
   if (xem !== undefined && xem !== "" && xem !== "ngay" && xem !== "tuan")
     unread.push(`Cách xem «${xem.slice(0, 40)}» không có (xem=tuan hoặc xem=ngay); đang xem theo tuần.`);
-  // One parser for every day a page reads (views/query.ts): «2026-13-40» showed today's calendar with 200.
-  const repeated = repeatedParam(all("ngay"), NGAY);
-  const asked = repeated ? { bad: repeated } : dayParam(q("ngay"), NGAY, today);
+  // One parser for every day a page reads (views/query.ts): «2026-13-40» showed today's calendar with 200. A day
+  // given twice is refused before (server.ts, repeatedQuery).
+  const asked = dayParam(q("ngay"), NGAY, today);
   if (asked.bad) unread.push(`${badValueText(asked.bad)} Đang hiển thị hôm nay.`);
   const picked = asked.day ?? today;
   const day = mode === "tuan" ? addDays(picked, 1 - isoWeekday(picked)) : picked;
@@ -319,11 +315,7 @@ function fmt(d: LocalDate): string {
 export function calendarRoutes(ctx: WebCtx): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   app.get("/lich-noi-bo", requireUser, async (c) => {
-    const view = viewOf(
-      (k) => c.req.query(k),
-      (k) => c.req.queries(k),
-      localDateOf(ctx.now(), ctx.desk.reg.zone),
-    );
+    const view = viewOf((k) => c.req.query(k), localDateOf(ctx.now(), ctx.desk.reg.zone));
     // An agency the directory has not showed an empty calendar, as if it had no session: it is said (404).
     if (view.agency) {
       const { directory } = await ctx.desk.store.read((r) => r.directory.snapshot());

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { WebEnv } from "../context.js";
 import { Layout } from "./layout.js";
+import { type BadValue, badValuesText, repeatedParam } from "./query.js";
 
 /**
  * The desk's refusals (401, 403, 413, 503) as a person and as a program read them. A browser got a line of plain
@@ -22,7 +23,7 @@ export function answerKind(c: Context): AnswerKind {
   return "page";
 }
 
-type Status = 401 | 403 | 413 | 503;
+type Status = 400 | 401 | 403 | 413 | 503;
 
 /** One refusal: `short` for programs and htmx, the page (its title, its alert and what to do) for people. */
 export function refusal(
@@ -41,6 +42,32 @@ export function refusal(
     </Layout>,
     status,
   );
+}
+
+/** 400 for an address whose values no page reads (views/query.ts), with the way back to the page's defaults. */
+export function badQueryRefusal(c: Context<WebEnv>, bad: BadValue[], back: string) {
+  return refusal(c, 400, badValuesText(bad), {
+    title: "Địa chỉ không hợp lệ",
+    alert: badValuesText(bad),
+    next: (
+      <p>
+        <a href={back}>Mở lại trang với giá trị mặc định</a>
+      </p>
+    ),
+  });
+}
+
+/**
+ * A parameter given twice with different values (`?trang=1&trang=9`, `?loai=a&loai=b`): every page read the first
+ * and dropped the other without a word. No page of the desk sends one twice (no GET form has a multiple field), so
+ * it is refused before any page reads it.
+ */
+export function repeatedQuery(c: Context<WebEnv>): BadValue[] {
+  const all = c.req.queries();
+  return Object.entries(all).flatMap(([param, values]) => {
+    const bad = repeatedParam(values, { param: param.slice(0, 40), label: "Tham số" });
+    return bad ? [bad] : [];
+  });
 }
 
 /** 401: no session, or it ended. The page says how to sign in. */
