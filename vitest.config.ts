@@ -128,6 +128,8 @@ export const BOTH_STORES = [
   "tests/web/round16.test.ts",
   "tests/web/request-id.test.ts",
   "tests/web/security.test.ts",
+  "tests/web/bad-query.test.ts",
+  "tests/web/refusal-pages.test.ts",
   "tests/zalo.test.ts",
 ];
 

@@ -210,13 +210,52 @@ describe("GET /bao-cao", () => {
   });
 
   it.each([
-    ["year=abc", "Giá trị «Năm»=«abc» không hợp lệ"],
+    [
+      "year=abc",
+      "Địa chỉ có giá trị không đọc được. Năm (year): đã nhận «abc», cần năm theo dạng 2027 (từ 2000 đến 2099).",
+    ],
     ["half=2026H3", "Giá trị «Nửa năm»=«2026H3» không hợp lệ"],
-    ["from=2026-02-30&to=2026-03-01", "Giá trị «Từ ngày»=«2026-02-30» không phải ngày hợp lệ"],
+    [
+      "from=2026-02-30&to=2026-03-01",
+      "Địa chỉ có giá trị không đọc được. Từ ngày (from): đã nhận «2026-02-30», cần ngày theo dạng 2027-01-10.",
+    ],
     ["from=2026-06-01&to=2026-01-01", "Ngày bắt đầu 2026-06-01 sau ngày kết thúc 2026-01-01."],
     ["year=2026&half=2026H1", "Hãy chọn đúng một kỳ báo cáo"],
     ["year=2026&level=province", "Giá trị «Cấp»=«province» không hợp lệ"],
-    ["year=1850", "Năm 1850 nằm ngoài phạm vi báo cáo"],
+    [
+      "year=1850",
+      "Địa chỉ có giá trị không đọc được. Năm (year): đã nhận «1850», cần năm theo dạng 2027 (từ 2000 đến 2099).",
+    ],
+    // The desk's Vietnamese names (as ?ngay= and ?co-quan= elsewhere): «?tu=abc» was ignored, 200.
+    [
+      "tu=abc",
+      "Địa chỉ có giá trị không đọc được. Từ ngày (tu): đã nhận «abc», cần ngày theo dạng 2027-01-10.",
+    ],
+    [
+      "tu=2026-01-01&den=2026-13-40",
+      "Địa chỉ có giá trị không đọc được. Đến ngày (den): đã nhận «2026-13-40», cần ngày theo dạng 2027-01-10.",
+    ],
+    ["tu=2026-06-01&den=2026-01-01", "Ngày bắt đầu 2026-06-01 sau ngày kết thúc 2026-01-01."],
+    [
+      "nam=20260",
+      "Địa chỉ có giá trị không đọc được. Năm (nam): đã nhận «20260», cần năm theo dạng 2027 (từ 2000 đến 2099).",
+    ],
+    ["cap=tinh&nam=2026", "Giá trị «Cấp»=«tinh» không hợp lệ"],
+    // Longer than the page shows (a year): «2000-01-01..2099-12-31» drew 1,200 months.
+    [
+      "from=2000-01-01&to=2099-12-31",
+      "Khoảng 36525 ngày từ 2000-01-01 đến 2099-12-31 dài hơn 366 ngày trang báo cáo hiển thị được",
+    ],
+    ["tu=2025-12-30&den=2026-12-31", "Khoảng 367 ngày từ 2025-12-30 đến 2026-12-31 dài hơn"],
+    // Repeated: which one counts was the framework's accident.
+    [
+      "year=2026&year=2025",
+      "Địa chỉ có giá trị không đọc được. Năm (year): đã nhận «2026», «2025», cần một giá trị duy nhất.",
+    ],
+    [
+      "year=2026&nam=2025",
+      "Địa chỉ có giá trị không đọc được. Năm (year, nam): đã nhận «2026», «2025», cần một giá trị duy nhất.",
+    ],
   ])("answers bad input ?%s with 400 and a Vietnamese message", async (query, message) => {
     const res = await app().request(`/bao-cao?${query}`);
     expect(res.status).toBe(400);
@@ -224,11 +263,58 @@ describe("GET /bao-cao", () => {
     expect(page).toContain(`<p role="alert" class="error">${message}`);
     expect(page).not.toContain("<svg");
     expect(page).not.toContain("image/svg+xml");
-    // The form is there again, refilled, to fix the input.
+    // The form is there again, refilled, to fix the input, and the way back to the defaults.
     expect(page).toContain('<form method="get"');
+    expect(page).toContain('<a href="bao-cao">Mở lại trang với giá trị mặc định</a>');
     const xlsx = await app().request(`/bao-cao/tai-ve.xlsx?${query}`);
     expect(xlsx.status).toBe(400);
     expect(await xlsx.text()).toContain(message);
+  });
+
+  it("reads the Vietnamese names as the form's: a year, a range up to 366 days, a level, an agency", async () => {
+    const agency = encodeURIComponent(EVIL);
+    for (const [vi, en] of [
+      ["nam=2026", "year=2026"],
+      ["tu=2026-01-01&den=2026-12-31", "from=2026-01-01&to=2026-12-31"],
+      ["tu=2026-01-01&to=2026-06-30", "from=2026-01-01&to=2026-06-30"],
+      [`nua-nam=2026H2&cap=city&co-quan=${agency}`, `half=2026H2&level=city&agency=${agency}`],
+    ]) {
+      const res = await app().request(`/bao-cao?${vi}`);
+      expect(res.status, vi).toBe(200);
+      // The charts' SVG carries a renderer counter: everything else is the same page.
+      const plain = (page: string) =>
+        page.replace(/<section class="report-charts">[\s\S]*?<\/section>/, "").replace(/Lập lúc [^.]*\./, "");
+      const page = plain(await res.text());
+      const same = plain(await (await app().request(`/bao-cao?${en}`)).text());
+      expect(page.length, vi).toBeGreaterThan(2000);
+      expect(page === same, vi).toBe(true);
+    }
+  });
+
+  it("reads no value over 200 characters: named cut, not echoed whole in the message and the form", async () => {
+    for (const name of ["agency", "co-quan", "half", "level", "tu"]) {
+      const res = await app().request(`/bao-cao?${name}=${"x".repeat(20_000)}`);
+      expect(res.status, name).toBe(400);
+      const page = await res.text();
+      expect(page, name).toContain(
+        `(${name}): đã nhận «${"x".repeat(60)}…», cần một giá trị không quá 200 ký tự.`,
+      );
+      expect(page, name).not.toContain("x".repeat(61));
+      const xlsx = await app().request(`/bao-cao/tai-ve.xlsx?${name}=${"x".repeat(20_000)}`);
+      expect(xlsx.status, name).toBe(400);
+      expect((await xlsx.text()).length, name).toBeLessThan(400);
+    }
+  });
+
+  it("shows what was typed escaped in the refusal and the refilled form", async () => {
+    const res = await app().request(
+      `/bao-cao?tu=${encodeURIComponent('"><script>x</script>')}&den=2026-01-01`,
+    );
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).not.toContain("<script>x");
+    expect(page).toContain("Từ ngày (tu): đã nhận «&quot;&gt;&lt;script&gt;x&lt;/script&gt;»");
+    expect(page).toContain('name="from" value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"');
   });
 
   it("defaults to the current year and lets the web shell wrap the body", async () => {

@@ -6,6 +6,7 @@ import type { LoginGuard } from "./auth/login-guard.js";
 import type { ChangeFeed } from "./events.js";
 import type { WebSettings } from "./settings.js";
 import { forbiddenPage } from "./views/not-found.js";
+import { signInRefusal } from "./views/refusal.js";
 
 /** The person behind the request's session, with the session's CSRF token. */
 export interface WebUser extends DeskPerson {
@@ -85,7 +86,7 @@ export const requireUser: MiddlewareHandler<WebEnv> = async (c, next) => {
     return c.redirect(`/dang-nhap?tiep=${encodeURIComponent(url.pathname + url.search)}`, 302);
   }
   c.header("HX-Redirect", "/dang-nhap");
-  return c.text("Cần đăng nhập.", 401);
+  return signInRefusal(c);
 };
 
 /** Only these directory roles; others get 403 (the user is already known to be signed in). */
@@ -95,7 +96,6 @@ export function requireRole(...roles: string[]): MiddlewareHandler<WebEnv> {
     if (!user) return requireUser(c, next);
     if (roles.includes(user.role)) return next();
     // A page (or a plain form) gets the desk's page; an htmx swap gets the line alone.
-    if (!isHtmx(c)) return forbiddenPage(c);
-    return c.text("Bạn không có quyền thực hiện thao tác này.", 403);
+    return forbiddenPage(c);
   };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
@@ -26,12 +26,19 @@ import { regulationRoutes } from "./routes/regulation.js";
 import { reportPageRoutes } from "./routes/report.js";
 import { todayRoutes } from "./routes/today.js";
 import { notFoundPage } from "./views/not-found.js";
+import {
+  badQueryRefusal,
+  isOutage,
+  repeatedQuery,
+  tooLargeRefusal,
+  unavailableRefusal,
+} from "./views/refusal.js";
 
 /** The largest body of any form but the directory upload (an incident note is 1,000 characters). */
 export const MAX_FORM_BYTES = 64 * 1024;
 const formLimit = bodyLimit({
   maxSize: MAX_FORM_BYTES,
-  onError: (c) => c.text(`Yêu cầu quá lớn: tối đa ${MAX_FORM_BYTES / 1024} KB.`, 413),
+  onError: (c) => tooLargeRefusal(c as Context<WebEnv>, MAX_FORM_BYTES, "form"),
 });
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -121,6 +128,12 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
     }
     await next();
   });
+  // A parameter repeated with different values is read by no page (views/refusal.tsx, repeatedQuery).
+  app.use("*", async (c, next) => {
+    if (c.req.method !== "GET") return next();
+    const bad = repeatedQuery(c);
+    return bad.length ? badQueryRefusal(c, bad, new URL(c.req.url).pathname) : next();
+  });
   // Before the CSRF guard, which may read the form body: an oversized upload is refused unread.
   app.use("/danh-ba/nhap", uploadLimit);
   // Every other body is a small form: the login form reads its body without a session, and the CSRF guard reads
@@ -195,6 +208,12 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   // Hono's default for a bug is an English «Internal Server Error»; its refusals (HTTPException: CSRF …) stay theirs.
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();
+    // The database out of reach (PostgreSQL restarting, the network, a locked file) is an outage, not a bug: 503,
+    // «try again», and the log keeps the error for whoever looks.
+    if (isOutage(err)) {
+      console.error(err);
+      return unavailableRefusal(c);
+    }
     console.error(err);
     return c.text(
       "Lỗi máy chủ (500): trang chưa hiển thị được. Thử lại sau ít phút; nếu vẫn lỗi, báo quản trị viên kèm giờ xảy ra.",

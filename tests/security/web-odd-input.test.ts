@@ -24,13 +24,14 @@ describe("web desk: names from the address are looked up as data, never as JavaS
 });
 
 describe("web desk: a day the calendar does not have is today, not a 500", () => {
-  it("«?ngay=2026-02-30», «2026-13-01», «0000-01-01» show a week", async () => {
+  it("«?ngay=2026-02-30», «2026-13-01» show today's week with 400 (tests/web/bad-query.test.ts); «0000-01-01» is a day", async () => {
     const { app } = await webDesk({ now: () => NOW });
     const s = await login(app, "tech");
     for (const day of ["2026-02-30", "2026-13-01", "2026-00-10", "0000-01-01"])
       for (const q of [`?ngay=${day}`, `?xem=ngay&ngay=${day}`]) {
         const res = await app.request(`/lich-noi-bo${q}`, { headers: { cookie: s.cookie } });
-        expect(res.status, q).toBe(200);
+        expect(res.status, q).toBe(day === "0000-01-01" ? 200 : 400);
+        expect(await res.text(), q).toContain("<h1>Lịch</h1>");
       }
   });
 });

@@ -134,6 +134,20 @@ describe("/lich, the public schedule page", () => {
     expect(unknown.html).toContain("Không có cơ quan nào ứng với «&lt;b&gt;khong-co»");
   });
 
+  it("an agency or endpoint given twice with different values is 400 saying so, neither read", async () => {
+    const desk = await makeDesk();
+    await seed(desk);
+    const twice = await page(desk, "?co-quan=so-cong-thuong&co-quan=%3Cb%3Ex");
+    expect(twice.status).toBe(400);
+    expect(twice.html).toContain(
+      "Cơ quan (co-quan): đã nhận «so-cong-thuong», «&lt;b&gt;x», cần một giá trị duy nhất.",
+    );
+    expect(twice.html).not.toContain("<b>x");
+    expect(twice.html).not.toContain("selected>Sở Công Thương");
+    expect((await page(desk, "?diem-cau=CX-00025&diem-cau=CX-00026")).status).toBe(400);
+    expect((await page(desk, "?co-quan=so-cong-thuong&co-quan=so-cong-thuong")).status).toBe(200);
+  });
+
   it("serves the page and the feed over a real listener", async () => {
     const desk = await makeDesk();
     await seed(desk);

@@ -5,6 +5,7 @@ import { DateTime } from "luxon";
 import type { Agency, Endpoint } from "../../core/directory/types.js";
 import type { DirectorySnapshot } from "../../store/directory-repo.js";
 import type { Store } from "../../store/store.js";
+import { badValuesText, repeatedParam } from "../views/query.js";
 import { FeedRenderer } from "./ics.js";
 import { STYLE, schedulePage } from "./page.js";
 import { agencySlug, loadSchedule, type PublicSession, type ScheduleFilter } from "./schedule.js";
@@ -134,6 +135,16 @@ export function publicRoutes(deps: PublicDeps): Hono {
     const q = { agency: c.req.query("co-quan") ?? "", endpoint: c.req.query("diem-cau") ?? "" };
     const selected: ScheduleFilter = {};
     const notices: string[] = [];
+    // «?co-quan=a&co-quan=b» showed a's week and dropped b without a word: neither is read (views/query.ts).
+    const twice = [
+      repeatedParam(c.req.queries("co-quan"), { param: "co-quan", label: "Cơ quan" }),
+      repeatedParam(c.req.queries("diem-cau"), { param: "diem-cau", label: "Điểm cầu" }),
+    ].filter((b) => b !== undefined);
+    if (twice.length) {
+      notices.push(badValuesText(twice));
+      q.agency = "";
+      q.endpoint = "";
+    }
     if (q.agency) {
       const a = dir.agency(q.agency);
       if (a) selected.agency = a;
@@ -170,7 +181,7 @@ export function publicRoutes(deps: PublicDeps): Hono {
       ...(notices.length ? { notice: notices.join(" ") } : {}),
     });
     c.header("Cache-Control", "no-cache");
-    return c.html(page, notices.length ? 404 : 200);
+    return c.html(page, twice.length ? 400 : notices.length ? 404 : 200);
   });
 
   const renderer = new FeedRenderer(deps.config.mail.messageIdDomain);

@@ -3,7 +3,7 @@ import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { DateTime } from "luxon";
 import type { Desk } from "../../app/desk.js";
-import { buildReport, levelOf, periodOf, ReportInputError } from "../../app/report/report.js";
+import { buildReport, levelOf, periodOf, REPORT_YEARS, ReportInputError } from "../../app/report/report.js";
 import {
   type Cell,
   type Column,
@@ -24,6 +24,15 @@ import {
   type ReportFilter,
   type ReportPeriod,
 } from "../../core/report/compute.js";
+import {
+  type BadValue,
+  badValuesText,
+  dayParam,
+  type QueryField,
+  repeatedParam,
+  tooLong,
+  wholeParam,
+} from "../views/query.js";
 
 /**
  * The web desk's "Báo cáo" page (issue 11): a form (period, agency, level), the four charts inline as SVG, the
@@ -77,25 +86,84 @@ interface Query {
   given: Record<string, string>;
 }
 
-const FIELDS = ["from", "to", "half", "year", "agency", "level"] as const;
+/**
+ * The page's fields: the form's names, and the Vietnamese names the desk's other pages use (`?ngay=`, `?co-quan=`),
+ * which a person types by analogy. «?tu=abc» was ignored and the year's report answered 200, as if nothing were
+ * wrong; both names are read now, by the desk's one query parser (views/query.ts).
+ */
+const PARAMS = [
+  { key: "from", label: "Từ ngày", names: ["from", "tu"] },
+  { key: "to", label: "Đến ngày", names: ["to", "den"] },
+  { key: "half", label: "Nửa năm", names: ["half", "nua-nam"] },
+  { key: "year", label: "Năm", names: ["year", "nam"] },
+  { key: "agency", label: "Cơ quan", names: ["agency", "co-quan"] },
+  { key: "level", label: "Cấp", names: ["level", "cap"] },
+] as const;
+
+/**
+ * The longest period the page shows: a year (a leap one). Its charts and tables have a column or row per month,
+ * and a range of «2000-01-01..2099-12-31» asked for 1,200 of each; a longer report is the CLI's
+ * (`report --from … --to …`).
+ */
+export const REPORT_PAGE_MAX_DAYS = 366;
+
+type Given = Partial<Record<(typeof PARAMS)[number]["key"], string>>;
+
+/** Each field's value (either name, empty ones dropped) and the name it came under; repeated ones are `twice`. */
+function fieldsOf(query: Record<string, string[] | undefined>) {
+  const given: Given = {};
+  const fields: Partial<Record<keyof Given, QueryField>> = {};
+  const twice: BadValue[] = [];
+  for (const p of PARAMS) {
+    const names = p.names.filter((n) => query[n]?.some((v) => v.trim()));
+    const values = names.flatMap((n) => (query[n] ?? []).filter((v) => v.trim()));
+    if (!values.length) continue;
+    const field = { param: names.join(", "), label: p.label };
+    fields[p.key] = field;
+    const repeated = repeatedParam(values, field) ?? tooLong(values[0]!.trim(), field);
+    if (repeated) twice.push(repeated);
+    else given[p.key] = values[0]!.trim();
+  }
+  return { given, fields, twice };
+}
+
+/** The query as the form is refilled with: each field under the form's name. */
+export function formValues(query: Record<string, string[] | undefined>): Given {
+  return fieldsOf(query).given;
+}
 
 /** The page's query → period and filter; a person's mistake is a ReportInputError with a Vietnamese message. */
-export function readQuery(query: Record<string, string | undefined>, now: Date, zone: string): Query {
-  const given: Record<string, string> = {};
-  for (const k of FIELDS) {
-    const v = query[k]?.trim();
-    if (v) given[k] = v;
+export function readQuery(query: Record<string, string[] | undefined>, now: Date, zone: string): Query {
+  const { given, fields, twice } = fieldsOf(query);
+  const bad = [...twice];
+  const today = DateTime.fromJSDate(now, { zone }).toISODate()!;
+  for (const k of ["from", "to"] as const) {
+    const read = dayParam(given[k], fields[k]!, today);
+    if (read.bad) bad.push(read.bad);
   }
+  const year = wholeParam(
+    given.year,
+    fields.year!,
+    { min: REPORT_YEARS.first, max: REPORT_YEARS.last },
+    `năm theo dạng ${today.slice(0, 4)} (từ ${REPORT_YEARS.first} đến ${REPORT_YEARS.last})`,
+  );
+  if (year.bad) bad.push(year.bad);
+  if (bad.length) throw new ReportInputError(badValuesText(bad));
   const periodGiven = given.from || given.to || given.half || given.year;
   const period = periodOf(
     periodGiven ? given : { year: String(DateTime.fromJSDate(now, { zone }).year) },
     WEB_NAMES,
   );
+  const days = DateTime.fromISO(period.to).diff(DateTime.fromISO(period.from), "days").days + 1;
+  if (days > REPORT_PAGE_MAX_DAYS)
+    throw new ReportInputError(
+      `Khoảng ${days} ngày từ ${period.from} đến ${period.to} dài hơn ${REPORT_PAGE_MAX_DAYS} ngày trang báo cáo hiển thị được: hãy chọn khoảng ngắn hơn (một năm, nửa năm), hoặc lập báo cáo dài hơn bằng lệnh report --from … --to … của CLI.`,
+    );
   const filter: ReportFilter = {};
   if (given.agency) filter.agency = given.agency;
   const level = levelOf(given.level, WEB_NAMES.level);
   if (level) filter.level = level;
-  return { period, filter, given };
+  return { period, filter, given: given as Record<string, string> };
 }
 
 /** How the page names its fields in messages (the CLI names its flags). */
@@ -234,7 +302,7 @@ export function reportRoutes(deps: ReportRoutesDeps): Hono {
 
   app.get("/bao-cao", async (c) => {
     const at = now();
-    const query = c.req.query();
+    const query = c.req.queries();
     const agencies = await agencyNames();
     let body: Html;
     let status: 200 | 400 = 200;
@@ -245,7 +313,9 @@ export function reportRoutes(deps: ReportRoutesDeps): Hono {
     } catch (err) {
       if (!(err instanceof ReportInputError)) throw err;
       status = 400;
-      body = html`<h1>${TITLE}</h1><p role="alert" class="error">${err.message}</p>${form(query, agencies)}`;
+      // What was asked is named in the message; the way back is the page with its defaults (this year).
+      body = html`<h1>${TITLE}</h1><p role="alert" class="error">${err.message}</p>
+<p><a href="bao-cao">Mở lại trang với giá trị mặc định</a></p>${form(formValues(query), agencies)}`;
     }
     return c.html(await layout({ title: TITLE, body }, c), status);
   });
@@ -254,7 +324,7 @@ export function reportRoutes(deps: ReportRoutesDeps): Hono {
     const at = now();
     let report: Report;
     try {
-      const q = readQuery(c.req.query(), at, zone);
+      const q = readQuery(c.req.queries(), at, zone);
       report = await buildReport(deps.desk, q.period, q.filter, at, { secret: secretOf(c) });
     } catch (err) {
       if (!(err instanceof ReportInputError)) throw err;

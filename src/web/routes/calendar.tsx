@@ -16,7 +16,9 @@ import type { BookingSummary } from "../../store/booking-repo.js";
 import { requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
 import { hhmm } from "../views/format.js";
 import { addNav, Layout } from "../views/layout.js";
+import { notFoundPage, shownCode } from "../views/not-found.js";
 import { Pager, pageParam, wrongPage } from "../views/pager.js";
+import { badValueText, dayParam } from "../views/query.js";
 
 addNav({ href: "/lich-noi-bo", label: "Lịch", order: 25 });
 
@@ -27,7 +29,6 @@ const LEVEL_VI: Record<EndpointLevel, string> = {
   district: "cấp huyện",
   commune: "cấp xã",
 };
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const HOUR = 3600_000;
 
 /** What the calendar reads of a booking (one narrow row each: a busy week is a thousand of them). */
@@ -49,8 +50,6 @@ interface View {
   level: EndpointLevel | "";
   /** The page of endpoint rows, from 1. */
   page: number;
-  /** A day asked for that no calendar has («2026-02-30»): today is shown, and the page says why. */
-  wrong?: string;
   /**
    * What the address asked for that could not be read (a page number «-1», a level or a view the page has not):
    * said on top, the page answers 400 and shows the first page, every level, the week.
@@ -61,17 +60,20 @@ interface View {
 /** Endpoint rows per page: a week of a busy network is thousands of cells, more than anyone reads at once. */
 export const CALENDAR_ROWS = 60;
 
+/** The calendar's fields as its address names them. */
+const NGAY = { param: "ngay", label: "Ngày" };
+
 function viewOf(q: (k: string) => string | undefined, today: LocalDate): View {
   const unread: string[] = [];
   const xem = q("xem");
   const mode = xem === "ngay" ? "ngay" : "tuan";
   if (xem !== undefined && xem !== "" && xem !== "ngay" && xem !== "tuan")
     unread.push(`Cách xem «${xem.slice(0, 40)}» không có (xem=tuan hoặc xem=ngay); đang xem theo tuần.`);
-  const raw = q("ngay") ?? "";
-  // «2026-02-30» passes Date.parse (as 2 March); a day is real only if it reads back the same.
-  const t = new Date(`${raw}T00:00:00Z`);
-  const real = DATE.test(raw) && !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === raw;
-  const picked = real ? raw : today;
+  // One parser for every day a page reads (views/query.ts): «2026-13-40» showed today's calendar with 200. A day
+  // given twice is refused before (server.ts, repeatedQuery).
+  const asked = dayParam(q("ngay"), NGAY, today);
+  if (asked.bad) unread.push(`${badValueText(asked.bad)} Đang hiển thị hôm nay.`);
+  const picked = asked.day ?? today;
   const day = mode === "tuan" ? addDays(picked, 1 - isoWeekday(picked)) : picked;
   const cap = q("cap") ?? "";
   const level = ENDPOINT_LEVELS.includes(cap as EndpointLevel) ? (cap as EndpointLevel) : "";
@@ -81,14 +83,12 @@ function viewOf(q: (k: string) => string | undefined, today: LocalDate): View {
     );
   const { page, wrong: badPage } = pageParam(q("trang"));
   if (badPage !== undefined) unread.push(wrongPage(badPage).text);
-  const wrong = raw && !real ? raw.slice(0, 40) : undefined;
   return {
     mode,
     day,
     agency: (q("co-quan") ?? "").slice(0, 200),
     level,
     page,
-    ...(wrong ? { wrong } : {}),
     unread,
   };
 }
@@ -213,21 +213,7 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
       title="Lịch"
       user={user}
       current="/lich-noi-bo"
-      flash={
-        view.wrong || view.unread.length
-          ? {
-              kind: "error",
-              text: [
-                view.wrong
-                  ? `Ngày «${view.wrong}» không có trong lịch (dạng YYYY-MM-DD, ví dụ 2026-12-10); đang hiển thị hôm nay.`
-                  : "",
-                ...view.unread,
-              ]
-                .filter(Boolean)
-                .join(" "),
-            }
-          : null
-      }
+      flash={view.unread.length ? { kind: "error", text: view.unread.join(" "), back: "/lich-noi-bo" } : null}
     >
       <form class="filters" method="get" action="/lich-noi-bo">
         <input type="hidden" name="xem" value={view.mode} />
@@ -330,6 +316,19 @@ export function calendarRoutes(ctx: WebCtx): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   app.get("/lich-noi-bo", requireUser, async (c) => {
     const view = viewOf((k) => c.req.query(k), localDateOf(ctx.now(), ctx.desk.reg.zone));
+    // An agency the directory has not showed an empty calendar, as if it had no session: it is said (404).
+    if (view.agency) {
+      const { directory } = await ctx.desk.store.read((r) => r.directory.snapshot());
+      if (!directory.agencies.some((a) => a.name === view.agency))
+        return notFoundPage(
+          c,
+          `Cơ quan «${shownCode(view.agency)}» (co-quan) không có trong danh bạ, nên không có lịch để hiển thị. Hãy chọn một cơ quan trong danh sách.`,
+          [
+            { href: "/danh-ba#co-quan", label: "Danh sách cơ quan trong Danh bạ" },
+            { href: "/lich-noi-bo", label: "Lịch của mọi cơ quan" },
+          ],
+        );
+    }
     return c.html(
       <CalendarPage ctx={ctx} user={c.get("user")!} view={view} />,
       view.unread.length ? 400 : 200,

@@ -29,6 +29,7 @@ import { flashOf, withFlash } from "../views/flash.js";
 import { dateTime } from "../views/format.js";
 import { addNav, Csrf, Layout } from "../views/layout.js";
 import { notFoundPage, shownCode } from "../views/not-found.js";
+import { tooLargeRefusal } from "../views/refusal.js";
 
 addNav({ href: "/danh-ba", label: "Danh bạ", order: 40 });
 
@@ -42,8 +43,7 @@ export const MAX_UPLOAD_BYTES = 2 * 1024 * 1024;
  */
 export const uploadLimit = bodyLimit({
   maxSize: MAX_UPLOAD_BYTES,
-  onError: (c) =>
-    c.text(`Tệp tải lên quá lớn: tổng dung lượng tối đa ${MAX_UPLOAD_BYTES / 1024 / 1024} MB.`, 413),
+  onError: (c) => tooLargeRefusal(c as Context<WebEnv>, MAX_UPLOAD_BYTES, "upload"),
 });
 /** How long a previewed upload waits for the operator's confirmation. */
 const PENDING_MS = 30 * 60_000;

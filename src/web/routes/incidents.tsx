@@ -17,7 +17,7 @@ import { type IncidentFilter, incidents } from "../data.js";
 import { flashOf, withFlash } from "../views/flash.js";
 import { dateTime } from "../views/format.js";
 import { hidesSecret, IncidentCard } from "../views/incident.js";
-import { Csrf, Layout } from "../views/layout.js";
+import { Csrf, Layout, type LayoutProps } from "../views/layout.js";
 import { notFoundPage, shownCode } from "../views/not-found.js";
 import { Pager, pageParam, wrongPage } from "../views/pager.js";
 
@@ -83,7 +83,7 @@ async function ListPage(p: {
   user: WebUser;
   f: IncidentFilter;
   page: number;
-  flash: ReturnType<typeof flashOf>;
+  flash: LayoutProps["flash"];
 }) {
   // A secret session's incident shows no endpoint to a non-admin (Điều 5.2); filtered by endpoint it is not
   // listed either, or the filter would answer where it is.
@@ -211,7 +211,7 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
         user={c.get("user")!}
         f={f}
         page={page}
-        flash={problems.length ? { kind: "error", text: problems.join(" ") } : flashOf(c)}
+        flash={problems.length ? { kind: "error", text: problems.join(" "), back: "/su-co" } : flashOf(c)}
       />,
       problems.length ? 400 : 200,
     );

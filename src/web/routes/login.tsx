@@ -17,6 +17,7 @@ import { safeNext, type WebCtx, type WebEnv } from "../context.js";
 import type { WebSettings } from "../settings.js";
 import { flashOf } from "../views/flash.js";
 import { Layout } from "../views/layout.js";
+import { csrfRefusal, signInRefusal } from "../views/refusal.js";
 
 /** One message for every failed login: it never tells whether the login exists or is locked. */
 export const LOGIN_FAILED =
@@ -101,11 +102,11 @@ export function csrfGuard(settings: WebSettings): MiddlewareHandler<WebEnv> {
       if (await fromDesk(c)) return next();
       return c.html(<LoginPage next="/hom-nay" error={LOGIN_FOREIGN} />, 403);
     }
-    if (foreignOrigin(c, settings)) return c.text("Yêu cầu từ trang khác bị từ chối.", 403);
+    if (foreignOrigin(c, settings)) return csrfRefusal(c, true);
     const user = c.get("user");
     if (!user) {
       c.header("HX-Redirect", "/dang-nhap");
-      return c.text("Cần đăng nhập.", 401);
+      return signInRefusal(c);
     }
     let token = c.req.header("x-csrf-token") ?? "";
     const type = c.req.header("content-type") ?? "";
@@ -113,8 +114,7 @@ export function csrfGuard(settings: WebSettings): MiddlewareHandler<WebEnv> {
       const body = await c.req.parseBody();
       token = typeof body._csrf === "string" ? body._csrf : "";
     }
-    if (!token || !sameToken(token, user.csrf))
-      return c.text("Mã chống giả mạo (CSRF) không hợp lệ. Hãy tải lại trang rồi thử lại.", 403);
+    if (!token || !sameToken(token, user.csrf)) return csrfRefusal(c, false);
     return next();
   };
 }

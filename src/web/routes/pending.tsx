@@ -9,7 +9,7 @@ import { requireRole, type WebCtx, type WebEnv, type WebUser, webActor } from ".
 import { PENDING_PAGE_SIZE, type PendingQueue, type PendingView, pendingBookings } from "../data.js";
 import { flashOf, withFlash } from "../views/flash.js";
 import { countdown, dateTime, hhmm, slot } from "../views/format.js";
-import { Csrf, Layout } from "../views/layout.js";
+import { Csrf, Layout, type LayoutProps } from "../views/layout.js";
 import { shownCode } from "../views/not-found.js";
 import { Pager, pageParam, wrongPage } from "../views/pager.js";
 
@@ -161,7 +161,7 @@ function selfLink(pages: { review: number; info: number }): string {
 async function PendingPage(p: {
   ctx: WebCtx;
   user: WebUser;
-  flash: { kind: "ok" | "error"; text: string } | null;
+  flash: LayoutProps["flash"];
   pages?: { review: number; info: number };
   typed?: Typed;
 }) {
@@ -233,7 +233,7 @@ export function pendingRoutes(ctx: WebCtx): Hono<WebEnv> {
       <PendingPage
         ctx={ctx}
         user={c.get("user")!}
-        flash={wrong === undefined ? flashOf(c) : wrongPage(wrong)}
+        flash={wrong === undefined ? flashOf(c) : { ...wrongPage(wrong), back: "/cho-xu-ly" }}
         pages={pages}
       />,
       wrong === undefined ? 200 : 400,

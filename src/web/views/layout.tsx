@@ -44,7 +44,7 @@ export interface LayoutProps {
   /** The href of the current page, marked aria-current in the navigation. */
   current?: string;
   /** A line shown above the page: what just happened, or why not. */
-  flash?: { kind: "ok" | "error"; text: string } | null;
+  flash?: { kind: "ok" | "error"; text: string; back?: string } | null;
   /** Connect the page to the live feed (`/su-kien`): elements with hx-trigger="sse:change" refresh. */
   live?: boolean;
   children?: Child;
@@ -105,6 +105,12 @@ export function Layout(p: LayoutProps) {
             {p.flash ? (
               <p class={`flash ${p.flash.kind}`} role={p.flash.kind === "error" ? "alert" : "status"}>
                 {p.flash.text}
+                {p.flash.back ? (
+                  <>
+                    {" "}
+                    <a href={p.flash.back}>Mở lại trang với giá trị mặc định</a>
+                  </>
+                ) : null}
               </p>
             ) : null}
             {p.children}

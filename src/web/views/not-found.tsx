@@ -1,17 +1,31 @@
 import type { Context } from "hono";
 import type { WebEnv } from "../context.js";
 import { Layout } from "./layout.js";
+import { roleRefusal } from "./refusal.js";
 
 /**
  * The desk's «not found» page (404): the desk's frame and navigation, what was not found, and where to go. A
  * person who follows a stale link or mistypes a code reads it, so it is a page of the desk in Vietnamese, not
  * a line of plain text without a way back.
  */
-export function notFoundPage(c: Context<WebEnv>, text: string) {
+export function notFoundPage(
+  c: Context<WebEnv>,
+  text: string,
+  links: { href: string; label: string }[] = [],
+) {
   const user = c.get("user") ?? null;
   return c.html(
     <Layout title="Không tìm thấy" user={user}>
       <p role="alert">{text}</p>
+      {links.length ? (
+        <ul>
+          {links.map((l) => (
+            <li>
+              <a href={l.href}>{l.label}</a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <p>
         {user ? (
           <>
@@ -31,21 +45,11 @@ export function notFoundPage(c: Context<WebEnv>, text: string) {
 
 /**
  * The page for a person whose role may not open it (403): in the desk's frame with its navigation, so the way on
- * is one click, where a line of plain text left a technician who followed an admin's link with nothing.
+ * is one click, where a line of plain text left a technician who followed an admin's link with nothing. An htmx
+ * swap or a client asking for JSON or text gets the line (views/refusal.tsx).
  */
 export function forbiddenPage(c: Context<WebEnv>) {
-  return c.html(
-    <Layout title="Không có quyền truy cập" user={c.get("user") ?? null}>
-      <p role="alert">
-        Bạn không có quyền thực hiện thao tác này: trang hoặc thao tác này dành cho vai trò khác trong danh
-        bạ. Nếu cần, hãy liên hệ quản trị viên.
-      </p>
-      <p>
-        Về <a href="/hom-nay">trang Hôm nay</a> của bàn kỹ thuật.
-      </p>
-    </Layout>,
-    403,
-  );
+  return roleRefusal(c);
 }
 
 /** A code typed into an address, as a page may show it back: at most 60 characters. */
