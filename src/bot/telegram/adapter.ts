@@ -6,6 +6,7 @@ import { cleanChatName, cleanChatText, outboundText } from "../clean.js";
 import { FOREIGN_BUTTON_VI, issuedButton } from "../commands.js";
 import type { ChatButton, ChatEvent, ChatVerdict } from "../conversation.js";
 import { type ChatTransport, ReactionRefusedError, RetryAfterError } from "../delivery.js";
+import { stripBotMention } from "../mention.js";
 import { htmlParts, sleep } from "../pacing.js";
 import { secretsEqual } from "../secret.js";
 
@@ -81,7 +82,9 @@ export function toChatEvent(update: Update, botUsername?: string): ChatEvent | n
             [m.from?.first_name, m.from?.last_name].filter(Boolean).join(" ") || m.from?.username || "",
             "?",
           ),
-      text: cleanChatText(said),
+      // «@HoTroKyThuatBot mất mạng rồi»: the words after the bot's mention are the report (the mention was kept
+      // in its text, quoted back to the duty and the group).
+      text: cleanChatText(botUsername ? stripBotMention(said, [botUsername]) : said),
       button: null,
       updateId: String(update.update_id),
       messageId: String(m.message_id),

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:http";
 import { cleanChatName, cleanChatText, outboundText } from "../clean.js";
 import type { ChatEvent } from "../conversation.js";
 import { type ChatTransport, RetryAfterError } from "../delivery.js";
+import { stripBotMention } from "../mention.js";
 import { sleep } from "../pacing.js";
 import {
   ZALO_TEXT_LIMIT,
@@ -10,7 +11,6 @@ import {
   type ZaloUpdate,
   zaloWebhookAuthorized,
 } from "./client.js";
-import { stripBotMention } from "./mention.js";
 
 /**
  * What a message without words is, by its event. The published API has four message events: text, image, sticker

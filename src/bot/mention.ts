@@ -1,4 +1,4 @@
-import { fold } from "../../core/text/fold.js";
+import { fold } from "../core/text/fold.js";
 
 /** A name as a mention is compared: folded (case, diacritics), without spaces or punctuation. */
 function key(name: string): string {
@@ -12,7 +12,8 @@ const WORD = /[\p{L}\p{M}\p{N}]/u;
 const MENTION_MAX = 64;
 
 /**
- * The text without its leading `@mention` of the bot. Zalo writes a mention as the mentioned account's display name,
+ * The text without its leading `@mention` of the bot. Telegram writes a mention as the bot's username
+ * («@HoTroKyThuatBot mất mạng»). Zalo writes a mention as the mentioned account's display name,
  * which staff see and type in their own way («@Hỗ trợ kỹ thuật», «@hotrokythuat», «@HoTroKyThuat») or as its
  * account name («@bot.HoTroKyThuat»): a mention is the bot's when, folded and without spaces, it is one of
  * `names`, and it ends at a word's end («@HoTroKyThuatHN» is someone else). A person's mention («@Ngọc Hà mất
