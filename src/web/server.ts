@@ -30,7 +30,9 @@ import {
   badQueryRefusal,
   isOutage,
   repeatedQuery,
+  serverErrorPage,
   tooLargeRefusal,
+  tooManyLivePagesRefusal,
   unavailableRefusal,
 } from "./views/refusal.js";
 
@@ -156,11 +158,7 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   app.get("/su-kien", requireUser, (c) => {
     const who = c.get("user")!.login;
     const open = liveStreams.get(who) ?? 0;
-    if (open >= LIVE_STREAMS_PER_PERSON)
-      return c.text(
-        `Tài khoản này đang mở quá nhiều trang tự cập nhật (tối đa ${LIVE_STREAMS_PER_PERSON}); hãy đóng bớt thẻ trình duyệt của bàn kỹ thuật.`,
-        429,
-      );
+    if (open >= LIVE_STREAMS_PER_PERSON) return tooManyLivePagesRefusal(c, LIVE_STREAMS_PER_PERSON);
     liveStreams.set(who, open + 1);
     const release = () => {
       const left = (liveStreams.get(who) ?? 1) - 1;
@@ -215,10 +213,7 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
       return unavailableRefusal(c);
     }
     console.error(err);
-    return c.text(
-      "Lỗi máy chủ (500): trang chưa hiển thị được. Thử lại sau ít phút; nếu vẫn lỗi, báo quản trị viên kèm giờ xảy ra.",
-      500,
-    );
+    return serverErrorPage(c);
   });
   // Hono's default is an English «404 Not Found»: a person reads this answer too, in the desk's frame.
   app.notFound((c) => notFoundPage(c, "Không có trang này (404). Hãy kiểm tra lại địa chỉ."));

@@ -12,7 +12,9 @@ describe("live-update streams per person", () => {
     const { app } = await webDesk({ now: () => at("2026-12-10", "08:00") });
     const tech = await login(app, "tech");
     const admin = await login(app, "admin");
-    const open = async (cookie: string) => app.request("/su-kien", { headers: { cookie } });
+    // As a browser's EventSource asks (a tab that opens the address itself gets the desk's page: refusal-pages-more).
+    const open = async (cookie: string) =>
+      app.request("/su-kien", { headers: { cookie, accept: "text/event-stream" } });
     const streams: Response[] = [];
     for (let i = 0; i < LIVE_STREAMS_PER_PERSON; i++) {
       const res = await open(tech.cookie);

@@ -15,6 +15,7 @@ import { flashOf, withFlash } from "../views/flash.js";
 import { dateTime, slot } from "../views/format.js";
 import { Csrf, Layout } from "../views/layout.js";
 import { notFoundPage, shownCode } from "../views/not-found.js";
+import { noMailboxRefusal } from "../views/refusal.js";
 import { REVIEW_ROLES } from "./pending.js";
 
 const CODE = /^HTT-\d{4}-\d{4,}$/;
@@ -497,7 +498,7 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
       : null;
     if (!cal) return notFoundPage(c, `Lịch họp «${shownCode(code)}» chưa có thư mời nào để tải.`);
     const mail = ctx.settings.mail;
-    if (!mail) return c.text("Chưa cấu hình hộp thư của bàn kỹ thuật nên không dựng lại được thư mời.", 503);
+    if (!mail) return noMailboxRefusal(c, code);
     c.header("Content-Type", `text/calendar; charset=utf-8; method=${cal.method}`);
     c.header("Content-Disposition", `attachment; filename="${code}.ics"`);
     // Loaded on first use: the SMTP module brings nodemailer, ical-generator and imapflow (issue 12, start-up).

@@ -5,7 +5,7 @@ import { Layout } from "./layout.js";
 import { type BadValue, badValuesText, repeatedParam } from "./query.js";
 
 /**
- * The desk's refusals (401, 403, 413, 503) as a person and as a program read them. A browser got a line of plain
+ * The desk's refusals (401, 403, 413, 429, 503) and its 500 as a person and as a program read them. A browser got a line of plain
  * text without the desk's frame or a way on («Cần đăng nhập.» after a form sent from an expired session); it gets
  * the desk's page now, as for 404 (views/not-found.tsx). An htmx swap keeps the line (it is put into the page), and
  * a client that asks for JSON or plain text (`Accept`) gets that, short. None says more than its fixed words: no
@@ -20,10 +20,12 @@ export function answerKind(c: Context): AnswerKind {
   if (accept.includes("text/html")) return "page";
   if (accept.includes("application/json")) return "json";
   if (accept.includes("text/plain")) return "text";
+  // An EventSource (`/su-kien`) reads no page: its refusal is the short line.
+  if (accept.includes("text/event-stream")) return "text";
   return "page";
 }
 
-type Status = 400 | 401 | 403 | 413 | 503;
+type Status = 400 | 401 | 403 | 413 | 429 | 500 | 503;
 
 /** One refusal: `short` for programs and htmx, the page (its title, its alert and what to do) for people. */
 export function refusal(
@@ -171,6 +173,55 @@ export function unavailableRefusal(c: Context<WebEnv>) {
       ),
     },
   );
+}
+
+/** 500: a fault of the desk's own. The page says nothing of the fault (the log has it), only what to do. */
+export function serverErrorPage(c: Context<WebEnv>) {
+  return refusal(
+    c,
+    500,
+    "Lỗi máy chủ (500): trang chưa hiển thị được. Thử lại sau ít phút; nếu vẫn lỗi, báo quản trị viên kèm giờ xảy ra.",
+    {
+      title: "Lỗi máy chủ",
+      alert: "Bàn kỹ thuật gặp lỗi (500) nên chưa hiển thị được trang này hoặc chưa thực hiện được thao tác.",
+      next: (
+        <p>
+          Hãy thử lại sau ít phút. Nếu vẫn lỗi, báo quản trị viên kèm giờ xảy ra. Về{" "}
+          <a href="/hom-nay">trang Hôm nay</a>.
+        </p>
+      ),
+    },
+  );
+}
+
+/** 429: one person has opened more live (self-updating) pages than the desk keeps for them. */
+export function tooManyLivePagesRefusal(c: Context<WebEnv>, max: number) {
+  const short = `Tài khoản này đang mở quá nhiều trang tự cập nhật (tối đa ${max}); hãy đóng bớt thẻ trình duyệt của bàn kỹ thuật.`;
+  return refusal(c, 429, short, {
+    title: "Quá nhiều trang đang mở",
+    alert: short,
+    next: (
+      <p>
+        Đóng bớt các thẻ trình duyệt đang mở bàn kỹ thuật rồi tải lại trang. Về{" "}
+        <a href="/hom-nay">trang Hôm nay</a>.
+      </p>
+    ),
+  });
+}
+
+/** 503 for an invite asked for while the desk has no mailbox configured: nothing to build it with. */
+export function noMailboxRefusal(c: Context<WebEnv>, code: string) {
+  const short = "Chưa cấu hình hộp thư của bàn kỹ thuật nên không dựng lại được thư mời.";
+  return refusal(c, 503, short, {
+    title: "Chưa cấu hình hộp thư",
+    alert: `${short} Thư mời được dựng theo địa chỉ hộp thư của bàn kỹ thuật (người tổ chức trong tệp lịch).`,
+    next: (
+      <p>
+        Đề nghị quản trị viên cấu hình hộp thư (mục Configuration trong README). Về{" "}
+        <a href={`/dat-lich/${encodeURIComponent(code)}`}>lịch họp {code}</a>.
+      </p>
+    ),
+  });
 }
 
 /**
