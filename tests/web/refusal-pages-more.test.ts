@@ -2,24 +2,13 @@ import { describe, expect, it } from "vitest";
 import { registerBooking } from "../../src/app/booking/index.js";
 import { LIVE_STREAMS_PER_PERSON } from "../../src/web/server.js";
 import { at, makeDesk, request } from "../helpers.js";
-import { login, webDesk } from "./support.js";
+import { deskPage, HTML_ACCEPT, login, webDesk } from "./support.js";
 
 // After h-web18's refusal pages: the 500 of a bug, the 429 of too many live pages and the 503 of an invite asked
 // for without a mailbox were still a line of plain text in a browser, without the desk's frame or a way on.
 
 const NOW = at("2026-12-07", "09:00");
-const HTML = { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
-
-async function deskPage(res: Response, status: number, title: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get("content-type")).toMatch(/^text\/html/);
-  const page = await res.text();
-  expect(page).toContain('<html lang="vi">');
-  expect(page).toContain(`<h1>${title}</h1>`);
-  expect(page).toContain('<p role="alert">');
-  expect(page).toContain('<a href="/hom-nay">');
-  return page;
-}
+const HTML = HTML_ACCEPT;
 
 describe("500: a fault of the desk's own", () => {
   it("is the desk's page for a browser, saying nothing of the fault; JSON and text when asked", async () => {
@@ -40,6 +29,7 @@ describe("500: a fault of the desk's own", () => {
         "Lỗi máy chủ",
       );
       expect(page).toContain("báo quản trị viên kèm giờ xảy ra");
+      expect(page).toContain('<a href="/hom-nay">trang Hôm nay</a>');
       for (const secret of ["secretHelper", "/srv/desk", "TypeError", "Internal Server Error"])
         expect(page, secret).not.toContain(secret);
       const json = await app.request("/hom-nay", {
@@ -71,6 +61,7 @@ describe("429: too many live pages", () => {
       "Quá nhiều trang đang mở",
     );
     expect(page).toContain(`tối đa ${LIVE_STREAMS_PER_PERSON}`);
+    expect(page).toContain('<a href="/hom-nay">trang Hôm nay</a>');
     const source = await app.request("/su-kien", {
       headers: { accept: "text/event-stream", cookie: tech.cookie },
     });

@@ -2,30 +2,16 @@ import { describe, expect, it } from "vitest";
 import type { Desk } from "../../src/app/desk.js";
 import { MAX_FORM_BYTES } from "../../src/web/server.js";
 import { at } from "../helpers.js";
-import { login, ORIGIN, PASSWORD, PEOPLE, post, webDesk } from "./support.js";
+import { deskPage, HTML_ACCEPT, login, ORIGIN, PASSWORD, PEOPLE, post, webDesk } from "./support.js";
 
 // Found by following the desk's refusals in a browser: the 401 after a form sent from an expired session, the
 // 403 of a stale CSRF token, the 413 of an upload and a failing database gave a line of plain text (or Hono's
 // English «Internal Server Error»), without the desk's frame or a word on what to do.
 
 const NOW = at("2026-12-03", "09:00");
-const HTML = { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
+const HTML = HTML_ACCEPT;
 const JSON_ONLY = { accept: "application/json" };
 const TEXT_ONLY = { accept: "text/plain" };
-
-/** A page of the desk: Vietnamese, its frame, the title and the alert. */
-async function deskPage(res: Response, status: number, title: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get("content-type")).toMatch(/^text\/html/);
-  const page = await res.text();
-  expect(page).toContain('<html lang="vi">');
-  expect(page).toContain(`<h1>${title}</h1>`);
-  expect(page).toContain('<p role="alert">');
-  expect(page).not.toMatch(
-    /Unauthorized|Forbidden|Payload Too Large|Service Unavailable|Internal Server Error/i,
-  );
-  return page;
-}
 
 describe("401: no session", () => {
   it("is a page saying how to sign in for a browser, the line for htmx, JSON or text when asked", async () => {

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Hono } from "hono";
+import { expect } from "vitest";
 import { registerBooking } from "../../src/app/booking/index.js";
 import { loadConfig } from "../../src/app/config.js";
 import type { Desk } from "../../src/app/desk.js";
@@ -141,4 +142,21 @@ export async function registerSecretSession(desk: Desk) {
   if (res.duplicate) throw new Error("duplicate");
   if (res.booking.status !== "confirmed") throw new Error(`the secret session is ${res.booking.status}`);
   return res;
+}
+
+/** What a browser sends as `Accept` for a page. */
+export const HTML_ACCEPT = { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
+
+/** A refusal as a person reads it: the desk's page, Vietnamese, its frame, the title and the alert; no English. */
+export async function deskPage(res: Response, status: number, title: string): Promise<string> {
+  expect(res.status).toBe(status);
+  expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+  const page = await res.text();
+  expect(page).toContain('<html lang="vi">');
+  expect(page).toContain(`<h1>${title}</h1>`);
+  expect(page).toContain('<p role="alert">');
+  expect(page).not.toMatch(
+    /Unauthorized|Forbidden|Payload Too Large|Too Many Requests|Service Unavailable|Internal Server Error/i,
+  );
+  return page;
 }
