@@ -85,3 +85,32 @@ describe("a reply's question is not lost when its request gets a fixed answer", 
     expect(await technicianQuestions(desk)).toHaveLength(0);
   });
 });
+
+describe("a contact read in part is asked for the part it lacks", () => {
+  // Before: «Đầu mối liên hệ: (chưa có họ tên đầy đủ), 0912345678» and then «Đề nghị bổ sung: đầu mối liên hệ (họ
+  // tên, số điện thoại)», asking again for the number it had just said back.
+  it("a phone without a full name asks for the name only", async () => {
+    const { desk, code } = await bookedInThread(
+      "Sở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Láng về giao ban quý IV. Đầu mối: anh Tuấn 0912 345 678.",
+    );
+    const answer = await lastAnswer(desk, code);
+    expect(answer).toContain("Đầu mối liên hệ: (chưa có họ tên đầy đủ), 0912345678.");
+    expect(answer).toContain("Đề nghị bổ sung: họ tên đầy đủ của đầu mối liên hệ (Điều 12.2a).");
+    expect(answer).not.toContain("số điện thoại)");
+  });
+
+  it("a full name without a phone asks for the phone only; no contact at all asks for both", async () => {
+    const named = await bookedInThread(
+      "Sở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Láng về giao ban quý IV.\nĐầu mối liên hệ: Nguyễn Văn Tuấn",
+    );
+    expect(await lastAnswer(named.desk, named.code)).toContain(
+      "Đề nghị bổ sung: số điện thoại của đầu mối liên hệ (Điều 12.2a).",
+    );
+    const none = await bookedInThread(
+      "Sở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Láng về giao ban quý IV.",
+    );
+    expect(await lastAnswer(none.desk, none.code)).toContain(
+      "Đề nghị bổ sung: đầu mối liên hệ (họ tên, số điện thoại) (Điều 12.2a).",
+    );
+  });
+});

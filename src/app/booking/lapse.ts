@@ -91,7 +91,7 @@ function lapseWords(b: Booking, zone: string) {
  * held only for an unknown endpoint has no missing field, and was reminded of «các thông tin đã đề nghị».
  */
 function stillMissing(b: Booking): string[] {
-  const out = b.missing.map(fieldVi);
+  const out = b.missing.map((f) => fieldVi(f, b.request));
   if (b.reasons.includes("unknown-endpoint")) {
     const names = b.request.secret ? [] : b.request.unresolved;
     const shown = names.slice(0, 5).map((u) => `«${u}»`);

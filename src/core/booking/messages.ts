@@ -190,7 +190,9 @@ export function decisionText(
     }
     case "needs-info":
       if (decision.missing.length > 0)
-        lines.push(`Đề nghị bổ sung: ${decision.missing.map(fieldVi).join("; ")} (Điều 12.2a).`);
+        lines.push(
+          `Đề nghị bổ sung: ${decision.missing.map((f) => fieldVi(f, req)).join("; ")} (Điều 12.2a).`,
+        );
       break;
     case "needs-review":
       lines.push(

@@ -67,7 +67,14 @@ const FIELD_VI: Record<RequiredField, string> = {
   contact: "đầu mối liên hệ (họ tên, số điện thoại)",
 };
 
-export function fieldVi(field: RequiredField): string {
+/**
+ * What is asked for a missing field. A contact read in part is asked for the part it lacks: «anh Tuấn 0912 345 678»
+ * gave the phone, and «đầu mối liên hệ (họ tên, số điện thoại)» asked again for the number it had just echoed.
+ */
+export function fieldVi(field: RequiredField, req?: Pick<BookingRequest, "contact">): string {
+  const c = field === "contact" ? req?.contact : null;
+  if (c?.phone && !c.name) return "họ tên đầy đủ của đầu mối liên hệ";
+  if (c?.name && !c.phone) return "số điện thoại của đầu mối liên hệ";
   return FIELD_VI[field];
 }
 
@@ -105,7 +112,7 @@ export const requiredFields: Rule = {
         missing,
         reason: {
           code: "missing-fields",
-          message: `Đăng ký còn thiếu: ${missing.map(fieldVi).join("; ")} (Điều 12.2a).`,
+          message: `Đăng ký còn thiếu: ${missing.map((f) => fieldVi(f, req)).join("; ")} (Điều 12.2a).`,
         },
       },
     ];

@@ -264,7 +264,7 @@ async function BookingPage(p: {
               <li>{REASON_VI[code as ReasonCode] ?? code}</li>
             ))}
             {b.missing.map((f) => (
-              <li>Thiếu {fieldVi(f)}</li>
+              <li>Thiếu {fieldVi(f, b.request)}</li>
             ))}
           </ul>
         ) : (

@@ -84,7 +84,7 @@ function PendingCard(p: {
             <li>{REASON_VI[code] ?? code}</li>
           ))}
           {b.missing.map((f) => (
-            <li>Thiếu {fieldVi(f)}</li>
+            <li>Thiếu {fieldVi(f, b.request)}</li>
           ))}
         </ul>
       ) : null}
