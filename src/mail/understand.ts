@@ -912,6 +912,40 @@ export interface Understanding {
 }
 
 /** The regulation's figures `understand` reads (a Regulation, or anything with them). */
+/** A date written just before a weekday: «12/12/2026 (», «10/12 - », «ngày 10 tháng 12 năm 2026, ». */
+const DATE_BEFORE_WEEKDAY =
+  /(?:\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?|\bthang\s+\d{1,2}(?:\s+nam\s+\d{4})?)\s*[(,–-]?\s*$/;
+
+/**
+ * «ngày 12/12/2026 (thứ Bảy), từ 8h00»: a weekday right after a date is that date's name, not the weekday's next
+ * occurrence (Saturday 05/12 was booked, the weekday being nearer the hour). The date keeps the name, so that a
+ * weekday that is not its day is still told to the clerk; «thứ Tư tuần sau» after a date is a day of its own.
+ */
+function dayNamesAfterDates<D extends { index: number; weekday: number | null }>(
+  dates: D[],
+  folded: string,
+): D[] {
+  const out: D[] = [];
+  for (const d of dates) {
+    const after = folded.slice(d.index, d.index + 24);
+    const prev = out.at(-1);
+    if (
+      d.weekday !== null &&
+      prev &&
+      prev.weekday === null &&
+      d.index - prev.index <= 40 &&
+      /^(?:thu|chu nhat)\b/.test(after) &&
+      !/^(?:thu\s+\S+|chu nhat)\s+(?:cua\s+|trong\s+)?tuan\b/.test(after) &&
+      DATE_BEFORE_WEEKDAY.test(folded.slice(Math.max(0, d.index - 40), d.index))
+    ) {
+      out[out.length - 1] = { ...prev, weekday: d.weekday };
+      continue;
+    }
+    out.push(d);
+  }
+  return out;
+}
+
 export function understandingOf(reg: Understanding): Understanding {
   return { zone: reg.zone, defaultDurationMinutes: reg.defaultDurationMinutes, workday: reg.workday };
 }
@@ -1200,8 +1234,11 @@ function understandText(
   const times = said.some((t) => !prep(t)) ? said.filter((t) => !prep(t)) : said;
   // «đề nghị các đơn vị gửi báo cáo trước ngày 08/12/2026; cuộc họp diễn ra ngày 10/12/2026» after «lúc 9h00»:
   // a deadline or a cited document's date is no day of the session (the deadline, nearer the hour, was booked).
-  const dates = findDates(scope, foldedScope, reference, ctx.zone).filter(
-    (d) => !documentOrDeadline(foldedScope, d.index),
+  const dates = dayNamesAfterDates(
+    findDates(scope, foldedScope, reference, ctx.zone).filter(
+      (d) => !documentOrDeadline(foldedScope, d.index),
+    ),
+    foldedScope,
   );
   // "Thực hiện Kế hoạch số 12/KH-UBND ngày 15/11/2026…, đăng ký họp 9h00 ngày 10/12/2026": the meeting's date is
   // the one nearest its hour, not the first the mail cites.

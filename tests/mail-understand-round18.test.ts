@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { parseJson } from "../src/mail/parse-file.js";
+import { ZONE } from "./helpers.js";
+import { codeOf, reader } from "./support/understand.js";
+
+/**
+ * Booking mails from the round-18 clerk trial (sent on Monday 30/11/2026 at 08:30): each table a class of misread
+ * found and fixed.
+ */
+
+let serial = 0;
+function prose(body: string): Buffer {
+  return Buffer.from(
+    [
+      "From: Văn thư Sở Công Thương <vanthu.sct@hanoi.gov.vn>",
+      "To: kythuat@hanoi.gov.vn",
+      "Subject: Đăng ký họp trực tuyến",
+      "Date: Mon, 30 Nov 2026 08:30:00 +0700",
+      `Message-ID: <round18-${++serial}@hanoi.gov.vn>`,
+      "MIME-Version: 1.0",
+      'Content-Type: text/plain; charset="utf-8"',
+      "Content-Transfer-Encoding: 8bit",
+      "",
+      body.replace(/\r?\n/g, "\r\n"),
+      "",
+    ].join("\r\n"),
+  );
+}
+
+async function read(body: string) {
+  const { parsed } = await reader.read(prose(body));
+  return parseJson("x", parsed, ZONE) as Record<string, unknown>;
+}
+
+describe("a weekday in brackets after the date names that day, not the weekday's next occurrence", () => {
+  // Before: «ngày 12/12/2026 (thứ Bảy), từ 8h00» was booked on Saturday 05/12, the weekday being nearer the hour.
+  it.each([
+    [
+      "Sở Công Thương xin đăng ký lịch họp trực tuyến ngày 12/12/2026 (thứ Bảy), từ 8h00 đến 11h00, với phường Cầu Giấy. Nội dung: giao ban. Liên hệ: Quách Văn Nam, 0903 998 877.",
+      "2026-12-12T08:00:00+07:00",
+    ],
+    [
+      "Sở Công Thương đăng ký họp trực tuyến ngày 10/12 - thứ Năm - lúc 14h đến 16h với phường Cầu Giấy, nội dung giao ban. Liên hệ: Quách Văn Nam, 0903 998 877.",
+      "2026-12-10T14:00:00+07:00",
+    ],
+  ])("«%s»", async (body, start) => {
+    const json = await read(body);
+    expect(json.start).toBe(start);
+    expect(json.participants).toEqual([codeOf("Phường Cầu Giấy")]);
+  });
+
+  it("a weekday after the date that is not that day's name is still told to the clerk", async () => {
+    const { parsed } = await reader.read(
+      prose(
+        "Sở Công Thương đăng ký họp trực tuyến ngày 12/12/2026 (thứ Sáu), từ 8h00 đến 11h00, với phường Cầu Giấy. Nội dung: giao ban. Liên hệ: Quách Văn Nam, 0903 998 877.",
+      ),
+    );
+    const json = parseJson("x", parsed, ZONE) as Record<string, unknown>;
+    expect(json.start).toBe("2026-12-12T08:00:00+07:00");
+    expect(parsed.warnings.join(" ")).toContain("thư ghi Thứ Sáu nhưng ngày 12/12/2026 là Thứ Bảy");
+  });
+});
