@@ -60,3 +60,21 @@ describe("a weekday in brackets after the date names that day, not the weekday's
     expect(parsed.warnings.join(" ")).toContain("thư ghi Thứ Sáu nhưng ngày 12/12/2026 là Thứ Bảy");
   });
 });
+
+describe("a colon after «các phường» does not cut the list to its first name", () => {
+  // Before: «UBND các phường: Ô Chợ Dừa, Đống Đa, Kim Liên, Văn Miếu - Quốc Tử Giám» invited Ô Chợ Dừa alone.
+  it.each([
+    [
+      "Sở Công Thương đăng ký họp trực tuyến từ 13h30 đến 17h00 ngày 15/12/2026 với UBND các phường: Ô Chợ Dừa, Đống Đa, Kim Liên, Văn Miếu - Quốc Tử Giám. Nội dung: họp bàn phương án chống buôn lậu. Liên hệ: Lò Văn Thắng – 0936 112 233.",
+      ["Phường Ô Chợ Dừa", "Phường Đống Đa", "Phường Kim Liên", "Phường Văn Miếu - Quốc Tử Giám"],
+    ],
+    [
+      "Sở Công Thương đăng ký họp trực tuyến từ 9h đến 11h ngày 15/12/2026 với các phường: Láng, Yên Hòa và Nghĩa Đô, nội dung giao ban. Liên hệ: Lò Văn Thắng – 0936 112 233.",
+      ["Phường Láng", "Phường Yên Hòa", "Phường Nghĩa Đô"],
+    ],
+  ])("«%s»", async (body, names) => {
+    const json = await read(body);
+    expect(json.participants).toEqual(names.map(codeOf));
+    expect(json.unresolved).toEqual([]);
+  });
+});

@@ -326,15 +326,16 @@ const ADDRESS = new RegExp(
 );
 
 /**
- * «các phường Ngọc Hà, Ba Đình, Giảng Võ» and «phường Ngọc Hà và Ba Đình» in prose: the names after the first take
- * its unit type («phường Ba Đình», «phường Giảng Võ»). Only capitalised names, as `unitMentions` reads them.
+ * «các phường Ngọc Hà, Ba Đình, Giảng Võ», «các phường: Láng, Yên Hòa» and «phường Ngọc Hà và Ba Đình» in prose: the
+ * names after the first take its unit type («phường Ba Đình», «phường Giảng Võ»). Only capitalised names, as `unitMentions` reads them.
  */
 function listedAfterMention(text: string): string[] {
-  const name = String.raw`\p{Lu}\p{Ll}*(?:[ \t]+\p{Lu}\p{Ll}*){1,3}`;
+  // «Láng», «Ô Chợ Dừa», «Văn Miếu - Quốc Tử Giám»: one to six capitalised words, a dash between two of them.
+  const name = String.raw`\p{Lu}\p{Ll}*(?:[ \t]+(?:[-–][ \t]+)?\p{Lu}\p{Ll}*){0,5}`;
   // Without diacritics «xa» is an everyday word: only text typed without marks spells the types that way.
   const types = hasDiacritics(text) ? "[Pp]hường|[Xx]ã|[Tt]hị trấn" : "[Pp]huong|[Xx]a|[Tt]hi tran";
   const re = new RegExp(
-    String.raw`(?<!\p{L})(${types})\s+${name}((?:\s*(?:,|;|\s(?:và|va)\s)\s*${name}(?!\p{L}))+)`,
+    String.raw`(?<!\p{L})(${types})(?:[ \t]*:)?\s+${name}((?:\s*(?:,|;|\s(?:và|va)\s)\s*${name}(?!\p{L}))+)`,
     "gu",
   );
   const out: string[] = [];
