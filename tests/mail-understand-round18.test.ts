@@ -78,3 +78,46 @@ describe("a colon after «các phường» does not cut the list to its first na
     expect(json.unresolved).toEqual([]);
   });
 });
+
+describe("«Đ/c Nguyễn Văn A - Chuyên viên, SĐT 0912…» in prose names the contact", () => {
+  // Before: without a «Liên hệ:» label the contact was not read, and the clerk was asked for one she had given; after
+  // the label the honorific stayed in the name («Đ/c Nguyễn Văn Bình»); a name after the phone was lost.
+  it.each([
+    [
+      "Sở Công Thương đề nghị bố trí họp trực tuyến vào sáng thứ Hai tuần sau, từ 8 giờ 30 đến 11 giờ, với các phường Ngọc Hà, Giảng Võ, Ba Đình. Nội dung: triển khai kế hoạch bình ổn thị trường Tết. Đ/c Nguyễn Văn An - Chuyên viên, SĐT 0912 345 678.",
+      { name: "Nguyễn Văn An", phone: "0912345678" },
+    ],
+    [
+      "Sở Công Thương đăng ký họp khẩn trực tuyến vào 15h00 hôm nay với UBND phường Hoàn Kiếm về sự cố cháy tại chợ Đồng Xuân. Đồng chí Hoàng Văn Em, Phó Chánh Văn phòng, điện thoại 0913 222 333.",
+      { name: "Hoàng Văn Em", phone: "0913222333" },
+    ],
+    [
+      "Sở Công Thương đăng ký họp trực tuyến từ 8 giờ 30 đến 11 giờ ngày 7/12/2026 với UBND phường Hoàn Kiếm, nội dung: quản lý thị trường. Người liên hệ: Đ/c Nguyễn Văn Bình – Chuyên viên – SĐT 0912.000.111.",
+      { name: "Nguyễn Văn Bình", phone: "0912000111" },
+    ],
+    [
+      "Sở Công Thương đăng ký họp trực tuyến 9h-11h ngày 10/12 với UBND phường Ngọc Hà và UBND phường Giảng Võ; nội dung: tuyên truyền chống hàng giả. SĐT liên hệ 0912 567 890 (đ/c Thân Văn Bảo).",
+      { name: "Thân Văn Bảo", phone: "0912567890" },
+    ],
+  ])("«%s»", async (body, contact) => {
+    const json = await read(body);
+    expect(json.contact).toEqual(contact);
+    expect(json.missing).toEqual([]);
+  });
+
+  it("a leader who chairs is no contact, and the endpoints after the contact are still read", async () => {
+    const json = await read(
+      "Sở Công Thương đăng ký họp trực tuyến 9h-11h ngày 10/12/2026 do đồng chí Phó Giám đốc Sở chủ trì, với UBND phường Ngọc Hà, nội dung giao ban. Đ/c Thân Văn Bảo, 0912 567 890.",
+    );
+    expect(json.contact).toEqual({ name: "Thân Văn Bảo", phone: "0912567890" });
+    expect(json.participants).toEqual([codeOf("Phường Ngọc Hà")]);
+  });
+
+  it("a comrade without a phone is no contact: it is still asked for", async () => {
+    const json = await read(
+      "Sở Công Thương đăng ký họp trực tuyến 9h-11h ngày 10/12/2026 với UBND phường Ngọc Hà, nội dung giao ban do đ/c Thân Văn Bảo chủ trì.",
+    );
+    expect(json.contact).toBeNull();
+    expect(json.missing).toEqual(["contact"]);
+  });
+});

@@ -481,17 +481,22 @@ export function parseContact(value: string): Contact | null {
   const m = PHONE_RE.exec(value);
   const phone = m ? normalizePhone(m[0]) : null;
   const before = (m ? value.slice(0, m.index) : value).replace(/[–—-]\s*$/, "");
-  const name =
-    before
+  const nameIn = (text: string) =>
+    text
       .split(/[,;–—(]|\s-\s/)
       .map((s) =>
         s
           .replace(/\b(?:sđt|đt|sdt|dt|điện thoại|dien thoai|di động|tel|mobile)\b[:.]?/gi, "")
+          // «Người liên hệ: Đ/c Nguyễn Văn Bình»: the honorific went unseen behind the space after the label.
+          .trim()
           .replace(HONORIFIC, "")
           .replace(/[.:]+$/, "")
           .trim(),
       )
       .find((s) => s.split(/\s+/).length >= 2 && s.split(/\s+/).length <= 6 && /^\p{Lu}/u.test(s)) ?? null;
+  // «SĐT liên hệ 0912 567 890 (đ/c Thân Văn Bảo)»: the name in brackets after the phone.
+  const after = m ? /^\s*\(([^()\n]{1,60})\)/.exec(value.slice(m.index + m[0].length)) : null;
+  const name = nameIn(before) ?? (after ? nameIn(after[1]!) : null);
   if (!name && !phone) return null;
   return { name: name ?? "", phone: phone ?? "" };
 }
@@ -542,10 +547,29 @@ function contactFromProse(text: string): string | null {
   const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?|\bdau moi\s*:|\bcontact(?: person)?\s*:|\blh\b\s*:?/.exec(
     folded,
   );
-  if (!m) return null;
+  if (!m) return comradeWithPhone(text, folded);
   const start = m.index + m[0].length;
   const end = text.indexOf("\n", start);
   return text.slice(start, end < 0 ? undefined : end);
+}
+
+/**
+ * «Đ/c Nguyễn Văn An - Chuyên viên, SĐT 0912 345 678» in prose, with no «Liên hệ:» label: a comrade named with a
+ * phone in the same sentence is the contact (the clerk was asked for one she had given). A leader's title («đồng chí
+ * Phó Giám đốc Sở chủ trì») or a name with no phone in its sentence is none.
+ */
+function comradeWithPhone(text: string, folded: string): string | null {
+  for (const d of folded.matchAll(/(?<![a-z\d])(?:d\/c|dong chi)\s+/g)) {
+    const from = d.index + d[0].length;
+    if (!/^\p{Lu}/u.test(text.slice(from))) continue;
+    const line = text.slice(d.index, d.index + 120).split("\n")[0]!;
+    const phone = PHONE_RE.exec(line);
+    if (!phone || /[;!?]|\.\s/.test(line.slice(0, phone.index))) continue;
+    const said = line.slice(0, phone.index + phone[0].length);
+    const contact = parseContact(said);
+    if (contact?.name && !NOT_A_PERSON.test(fold(contact.name))) return said;
+  }
+  return null;
 }
 
 /** "đăng ký tổ chức hội nghị trực tuyến <title> vào hồi…": the words between the kind of meeting and its time. */
