@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { bookedInThread, lastAnswer } from "./support/mail-desk.js";
+import { codeOf } from "./support/understand.js";
+
+// Replies in a booking's thread from the round-18 clerk trial: each `it` a misread found and fixed.
+
+const LETTER =
+  "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Láng, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.";
+
+describe("«rút UBND phường Láng khỏi danh sách điểm cầu» takes the ward out", () => {
+  // Before: «rút» before a unit's name was no removal, and «khỏi danh sách…» ended no list: Láng stayed invited.
+  it.each([
+    "Đề nghị rút UBND phường Láng khỏi danh sách điểm cầu, bổ sung phường Đống Đa.",
+    "Sở xin rút phường Láng khỏi cuộc họp và bổ sung phường Đống Đa.",
+  ])("«%s»", async (text) => {
+    const { desk, reply, code, booking } = await bookedInThread(LETTER);
+    expect((await reply(text)).kind).toBe("changed");
+    expect((await booking()).request.participants).toEqual([codeOf("Phường Đống Đa")]);
+    const answer = await lastAnswer(desk, code);
+    expect(answer).toContain("thêm điểm cầu Phường Đống Đa (CX-00235); bớt điểm cầu Phường Láng (CX-00199)");
+  });
+
+  it("«rút lại đề nghị» is no removal of an endpoint", async () => {
+    const { reply, booking } = await bookedInThread(LETTER);
+    await reply("Sở xin rút lại đề nghị bổ sung điểm cầu trước đó.");
+    expect((await booking()).request.participants).toEqual([codeOf("Phường Láng")]);
+  });
+});
