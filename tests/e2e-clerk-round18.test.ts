@@ -26,3 +26,19 @@ describe("«rút UBND phường Láng khỏi danh sách điểm cầu» takes th
     expect((await booking()).request.participants).toEqual([codeOf("Phường Láng")]);
   });
 });
+
+describe("«kéo dài thời gian họp đến 11h30» moves the end, not the start", () => {
+  // Before: the words between «kéo dài» and «đến» hid the end word, and the session was moved to 11:30–13:30.
+  it.each([
+    "Đề nghị kéo dài thời gian họp đến 11h30.",
+    "Đề nghị kéo dài cuộc họp đến 11h30.",
+    "Đề nghị kéo dài thời gian cuộc họp đến 11h30 cùng ngày.",
+  ])("«%s»", async (text) => {
+    const { desk, reply, code, booking } = await bookedInThread(LETTER);
+    expect((await reply(text)).kind).toBe("changed");
+    const b = await booking();
+    expect(b.request.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+    expect(b.request.end?.toISOString()).toBe("2026-12-10T04:30:00.000Z");
+    expect(await lastAnswer(desk, code)).toContain("Thời gian: 09:00–11:30 Thứ Năm, 10/12/2026.");
+  });
+});

@@ -1638,7 +1638,8 @@ const RESENT_LIST =
 function endsAt(folded: string, index: number): boolean {
   const before = folded.slice(Math.max(0, index - 40), index);
   // «kết thúc sớm hơn, lúc 10h15», «kết thúc muộn hơn vào 11h30»: the end, said earlier or later (it moved the start).
-  return /(?:keo dai|ket thuc|xong|be mac)(?:\s+(?:som|muon|tre)(?:\s+hon)?\s*,?)?(?:\s+(?:den|toi|luc|vao|vao luc|truoc))?\s*:?\s*$/.test(
+  // «kéo dài thời gian (cuộc) họp đến 11h30», «kết thúc phiên họp lúc 11h30»: what ends may stand before the hour.
+  return /(?:keo dai|ket thuc|xong|be mac)(?:\s+thoi gian)?(?:\s+(?:cuoc |phien |buoi )?hop)?(?:\s+(?:som|muon|tre)(?:\s+hon)?\s*,?)?(?:\s+(?:den|toi|luc|vao|vao luc|truoc))?\s*:?\s*$/.test(
     before,
   );
 }
