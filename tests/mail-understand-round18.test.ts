@@ -121,3 +121,23 @@ describe("«Đ/c Nguyễn Văn A - Chuyên viên, SĐT 0912…» in prose names 
     expect(json.missing).toEqual(["contact"]);
   });
 });
+
+describe("the start said again before its range is not the end", () => {
+  // Before: «vào 9h00 ngày 11/12/2026, từ 9h00 đến 11h30» ended at 09:00, the repeated start taken for the end.
+  it.each([
+    [
+      "Đề nghị đăng ký họp trực tuyến vào 9h00 ngày 11/12/2026, từ 9h00 đến 11h30, với UBND phường Ba Đình. Nội dung: giao ban. Người liên hệ: Vũ Thị Hoa, 0934 567 890.",
+      "2026-12-11T09:00:00+07:00",
+      "2026-12-11T11:30:00+07:00",
+    ],
+    [
+      "Sở Công Thương đăng ký họp trực tuyến lúc 14h ngày 15/12/2026 (từ 14h đến 16h30) với UBND phường Ba Đình. Nội dung: giao ban. Người liên hệ: Vũ Thị Hoa, 0934 567 890.",
+      "2026-12-15T14:00:00+07:00",
+      "2026-12-15T16:30:00+07:00",
+    ],
+  ])("«%s»", async (body, start, end) => {
+    const json = await read(body);
+    expect(json.start).toBe(start);
+    expect(json.end).toBe(end);
+  });
+});

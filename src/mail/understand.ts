@@ -1256,7 +1256,18 @@ function understandText(
   );
   // «7h30 (các điểm cầu kết nối từ 7h00)»: when to connect is neither the start nor the end of the session.
   const prep = (t: TimeOfDay) => PREP_WORD.test(foldedScope.slice(Math.max(0, t.index - 40), t.index));
-  const times = said.some((t) => !prep(t)) ? said.filter((t) => !prep(t)) : said;
+  const kept = said.some((t) => !prep(t)) ? said.filter((t) => !prep(t)) : said;
+  // «vào 9h00 ngày 11/12/2026, từ 9h00 đến 11h30»: the start said again to open its range is no end (the session
+  // ended at 09:00). «từ 9h đến 9h» stays as written, for the rules to ask about.
+  const again = kept[1];
+  const times =
+    again &&
+    again.hour === kept[0]!.hour &&
+    again.minute === kept[0]!.minute &&
+    /\btu\s*$/.test(foldedScope.slice(Math.max(0, again.index - 8), again.index)) &&
+    !/\btu\s*$/.test(foldedScope.slice(Math.max(0, kept[0]!.index - 8), kept[0]!.index))
+      ? kept.filter((_, i) => i !== 1)
+      : kept;
   // «đề nghị các đơn vị gửi báo cáo trước ngày 08/12/2026; cuộc họp diễn ra ngày 10/12/2026» after «lúc 9h00»:
   // a deadline or a cited document's date is no day of the session (the deadline, nearer the hour, was booked).
   const dates = dayNamesAfterDates(
