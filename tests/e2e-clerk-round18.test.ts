@@ -42,3 +42,16 @@ describe("«kéo dài thời gian họp đến 11h30» moves the end, not the st
     expect(await lastAnswer(desk, code)).toContain("Thời gian: 09:00–11:30 Thứ Năm, 10/12/2026.");
   });
 });
+
+describe("«đổi người liên hệ thành đ/c Nguyễn Văn Tuấn, SĐT …» changes the contact", () => {
+  // Before: «thành» before the name hid it; the reply was ignored and the answer gave the old contact back.
+  it.each([
+    "Đề nghị đổi người liên hệ thành đ/c Nguyễn Văn Tuấn, SĐT 0912 345 678.",
+    "Người liên hệ mới là Nguyễn Văn Tuấn, 0912 345 678.",
+  ])("«%s»", async (text) => {
+    const { desk, reply, code, booking } = await bookedInThread(LETTER);
+    expect((await reply(text)).kind).toBe("changed");
+    expect((await booking()).request.contact).toEqual({ name: "Nguyễn Văn Tuấn", phone: "0912345678" });
+    expect(await lastAnswer(desk, code)).toContain("Đầu mối liên hệ: Nguyễn Văn Tuấn, 0912345678.");
+  });
+});

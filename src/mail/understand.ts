@@ -489,6 +489,8 @@ export function parseContact(value: string): Contact | null {
           .replace(/\b(?:sđt|đt|sdt|dt|điện thoại|dien thoai|di động|tel|mobile)\b[:.]?/gi, "")
           // «Người liên hệ: Đ/c Nguyễn Văn Bình»: the honorific went unseen behind the space after the label.
           .trim()
+          // «đổi người liên hệ thành đ/c …», «người liên hệ mới là …»: the words that join the label to the name.
+          .replace(/^(?:mới\s+)?(?:thành|là|sang)\s+/iu, "")
           .replace(HONORIFIC, "")
           .replace(/[.:]+$/, "")
           .trim(),
