@@ -1638,7 +1638,8 @@ const RESENT_LIST =
 function endsAt(folded: string, index: number): boolean {
   const before = folded.slice(Math.max(0, index - 40), index);
   // «kết thúc sớm hơn, lúc 10h15», «kết thúc muộn hơn vào 11h30»: the end, said earlier or later (it moved the start).
-  return /(?:keo dai|ket thuc|xong|be mac)(?:\s+(?:som|muon|tre)(?:\s+hon)?\s*,?)?(?:\s+(?:den|toi|luc|vao|vao luc|truoc))?\s*:?\s*$/.test(
+  // «kéo dài thời gian (cuộc) họp đến 11h30», «kết thúc phiên họp lúc 11h30»: what ends may stand before the hour.
+  return /(?:keo dai|ket thuc|xong|be mac)(?:\s+thoi gian)?(?:\s+(?:cuoc |phien |buoi )?hop)?(?:\s+(?:som|muon|tre)(?:\s+hon)?\s*,?)?(?:\s+(?:den|toi|luc|vao|vao luc|truoc))?\s*:?\s*$/.test(
     before,
   );
 }
@@ -1678,16 +1679,16 @@ function lengthenedBy(folded: string): number | null {
 }
 
 /**
- * «bớt (điểm cầu)», «bớt đi 1 điểm cầu là …», «bỏ/hủy/xóa/không mời/rút điểm cầu», «hủy lịch họp của điểm cầu»: the words that take endpoints
- * out of a session.
+ * «bớt (điểm cầu)», «bớt đi 1 điểm cầu là …», «bỏ/hủy/xóa/không mời/rút điểm cầu», «rút UBND phường … khỏi danh sách»,
+ * «hủy lịch họp của điểm cầu»: the words that take endpoints out of a session.
  */
 const REMOVE_MARKED =
-  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+đi)?(?:\s+(?:\d{1,2}|một|hai|ba)(?=\s+điểm cầu))?(?:\s+(?:các\s+)?điểm cầu(?:\s+(?:là|gồm))?)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)(?:\s+(?:giúp|giùm|dùm|hộ))?\s+(?:các\s+)?điểm cầu|(?:bỏ|xóa|xoá|không mời)(?=\s+(?:(?:UBND|Ủy ban|Uỷ ban|phường|xã|thị trấn)(?!\p{L})|[PX]\.))|(?:hủy|huỷ)(?: bỏ)?\s+(?:lịch họp|lịch|cuộc họp|phiên họp|đăng ký)\s+(?:của|cho|tại|đối với)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
+  /(?<!\p{L})(?<!giảm )(?:(?:rút |bỏ )?bớt(?:\s+đi)?(?:\s+(?:\d{1,2}|một|hai|ba)(?=\s+điểm cầu))?(?:\s+(?:các\s+)?điểm cầu(?:\s+(?:là|gồm))?)?|loại bỏ(?:\s+(?:các\s+)?điểm cầu)?|(?:bỏ|hủy bỏ|huỷ bỏ|hủy|huỷ|xóa|xoá|không mời|rút|không kết nối)(?:\s+(?:giúp|giùm|dùm|hộ))?\s+(?:các\s+)?điểm cầu|(?:bỏ|xóa|xoá|không mời|rút)(?=\s+(?:(?:UBND|Ủy ban|Uỷ ban|phường|xã|thị trấn)(?!\p{L})|[PX]\.))|(?:hủy|huỷ)(?: bỏ)?\s+(?:lịch họp|lịch|cuộc họp|phiên họp|đăng ký)\s+(?:của|cho|tại|đối với)\s+(?:các\s+)?điểm cầu)(?!\p{L})\s*/giu;
 const REMOVE_FOLDED =
-  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+di)?(?:\s+(?:\d{1,2}|mot|hai|ba)(?=\s+diem cau))?(?:\s+(?:cac\s+)?diem cau(?:\s+(?:la|gom))?)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)(?:\s+(?:giup|gium|dum|ho))?\s+(?:cac\s+)?diem cau|(?:(?<!toan )bo|xoa|khong moi)(?=\s+(?:(?:ubnd|uy ban|phuong|xa|thi tran)\b|[px]\.))|huy(?: bo)?\s+(?:lich hop|lich|cuoc hop|phien hop|dang ky)\s+(?:cua|cho|tai|doi voi)\s+(?:cac\s+)?diem cau)\b\s*/g;
+  /\b(?<!giam )(?:(?:rut |bo )?bot(?:\s+di)?(?:\s+(?:\d{1,2}|mot|hai|ba)(?=\s+diem cau))?(?:\s+(?:cac\s+)?diem cau(?:\s+(?:la|gom))?)?|loai bo(?:\s+(?:cac\s+)?diem cau)?|(?:(?<!toan )bo|huy bo|huy|xoa|khong moi|rut|khong ket noi)(?:\s+(?:giup|gium|dum|ho))?\s+(?:cac\s+)?diem cau|(?:(?<!toan )bo|xoa|khong moi|rut)(?=\s+(?:(?:ubnd|uy ban|phuong|xa|thi tran)\b|[px]\.))|huy(?: bo)?\s+(?:lich hop|lich|cuoc hop|phien hop|dang ky)\s+(?:cua|cho|tai|doi voi)\s+(?:cac\s+)?diem cau)\b\s*/g;
 /** Where a list of endpoints to remove stops: the next request in the sentence, or the sentence's end. */
 const REMOVE_LIST_END =
-  /[;\n]|\b(?:them|bo sung|dong thoi|cac diem cau khac|giu nguyen|nua)\b|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/;
+  /[;\n]|\b(?:them|bo sung|dong thoi|cac diem cau khac|giu nguyen|nua|khoi)\b|(?<!\b(?:p|x|q|h|tt|tp))\.(?:\s|$)/;
 
 /**
  * The endpoints a reply takes out of its session: «bớt điểm cầu P. Ba Đình», «đề nghị bỏ điểm cầu UBND phường

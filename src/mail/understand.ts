@@ -326,15 +326,16 @@ const ADDRESS = new RegExp(
 );
 
 /**
- * «các phường Ngọc Hà, Ba Đình, Giảng Võ» and «phường Ngọc Hà và Ba Đình» in prose: the names after the first take
- * its unit type («phường Ba Đình», «phường Giảng Võ»). Only capitalised names, as `unitMentions` reads them.
+ * «các phường Ngọc Hà, Ba Đình, Giảng Võ», «các phường: Láng, Yên Hòa» and «phường Ngọc Hà và Ba Đình» in prose: the
+ * names after the first take its unit type («phường Ba Đình», «phường Giảng Võ»). Only capitalised names, as `unitMentions` reads them.
  */
 function listedAfterMention(text: string): string[] {
-  const name = String.raw`\p{Lu}\p{Ll}*(?:[ \t]+\p{Lu}\p{Ll}*){1,3}`;
+  // «Láng», «Ô Chợ Dừa», «Văn Miếu - Quốc Tử Giám»: one to six capitalised words, a dash between two of them.
+  const name = String.raw`\p{Lu}\p{Ll}*(?:[ \t]+(?:[-–][ \t]+)?\p{Lu}\p{Ll}*){0,5}`;
   // Without diacritics «xa» is an everyday word: only text typed without marks spells the types that way.
   const types = hasDiacritics(text) ? "[Pp]hường|[Xx]ã|[Tt]hị trấn" : "[Pp]huong|[Xx]a|[Tt]hi tran";
   const re = new RegExp(
-    String.raw`(?<!\p{L})(${types})\s+${name}((?:\s*(?:,|;|\s(?:và|va)\s)\s*${name}(?!\p{L}))+)`,
+    String.raw`(?<!\p{L})(${types})(?:[ \t]*:)?\s+${name}((?:\s*(?:,|;|\s(?:và|va)\s)\s*${name}(?!\p{L}))+)`,
     "gu",
   );
   const out: string[] = [];
@@ -480,17 +481,24 @@ export function parseContact(value: string): Contact | null {
   const m = PHONE_RE.exec(value);
   const phone = m ? normalizePhone(m[0]) : null;
   const before = (m ? value.slice(0, m.index) : value).replace(/[–—-]\s*$/, "");
-  const name =
-    before
+  const nameIn = (text: string) =>
+    text
       .split(/[,;–—(]|\s-\s/)
       .map((s) =>
         s
           .replace(/\b(?:sđt|đt|sdt|dt|điện thoại|dien thoai|di động|tel|mobile)\b[:.]?/gi, "")
+          // «Người liên hệ: Đ/c Nguyễn Văn Bình»: the honorific went unseen behind the space after the label.
+          .trim()
+          // «đổi người liên hệ thành đ/c …», «người liên hệ mới là …»: the words that join the label to the name.
+          .replace(/^(?:mới\s+)?(?:thành|là|sang)\s+/iu, "")
           .replace(HONORIFIC, "")
           .replace(/[.:]+$/, "")
           .trim(),
       )
       .find((s) => s.split(/\s+/).length >= 2 && s.split(/\s+/).length <= 6 && /^\p{Lu}/u.test(s)) ?? null;
+  // «SĐT liên hệ 0912 567 890 (đ/c Thân Văn Bảo)»: the name in brackets after the phone.
+  const after = m ? /^\s*\(([^()\n]{1,60})\)/.exec(value.slice(m.index + m[0].length)) : null;
+  const name = nameIn(before) ?? (after ? nameIn(after[1]!) : null);
   if (!name && !phone) return null;
   return { name: name ?? "", phone: phone ?? "" };
 }
@@ -541,10 +549,29 @@ function contactFromProse(text: string): string | null {
   const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?|\bdau moi\s*:|\bcontact(?: person)?\s*:|\blh\b\s*:?/.exec(
     folded,
   );
-  if (!m) return null;
+  if (!m) return comradeWithPhone(text, folded);
   const start = m.index + m[0].length;
   const end = text.indexOf("\n", start);
   return text.slice(start, end < 0 ? undefined : end);
+}
+
+/**
+ * «Đ/c Nguyễn Văn An - Chuyên viên, SĐT 0912 345 678» in prose, with no «Liên hệ:» label: a comrade named with a
+ * phone in the same sentence is the contact (the clerk was asked for one she had given). A leader's title («đồng chí
+ * Phó Giám đốc Sở chủ trì») or a name with no phone in its sentence is none.
+ */
+function comradeWithPhone(text: string, folded: string): string | null {
+  for (const d of folded.matchAll(/(?<![a-z\d])(?:d\/c|dong chi)\s+/g)) {
+    const from = d.index + d[0].length;
+    if (!/^\p{Lu}/u.test(text.slice(from))) continue;
+    const line = text.slice(d.index, d.index + 120).split("\n")[0]!;
+    const phone = PHONE_RE.exec(line);
+    if (!phone || /[;!?]|\.\s/.test(line.slice(0, phone.index))) continue;
+    const said = line.slice(0, phone.index + phone[0].length);
+    const contact = parseContact(said);
+    if (contact?.name && !NOT_A_PERSON.test(fold(contact.name))) return said;
+  }
+  return null;
 }
 
 /** "đăng ký tổ chức hội nghị trực tuyến <title> vào hồi…": the words between the kind of meeting and its time. */
@@ -912,6 +939,40 @@ export interface Understanding {
 }
 
 /** The regulation's figures `understand` reads (a Regulation, or anything with them). */
+/** A date written just before a weekday: «12/12/2026 (», «10/12 - », «ngày 10 tháng 12 năm 2026, ». */
+const DATE_BEFORE_WEEKDAY =
+  /(?:\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?|\bthang\s+\d{1,2}(?:\s+nam\s+\d{4})?)\s*[(,–-]?\s*$/;
+
+/**
+ * «ngày 12/12/2026 (thứ Bảy), từ 8h00»: a weekday right after a date is that date's name, not the weekday's next
+ * occurrence (Saturday 05/12 was booked, the weekday being nearer the hour). The date keeps the name, so that a
+ * weekday that is not its day is still told to the clerk; «thứ Tư tuần sau» after a date is a day of its own.
+ */
+function dayNamesAfterDates<D extends { index: number; weekday: number | null }>(
+  dates: D[],
+  folded: string,
+): D[] {
+  const out: D[] = [];
+  for (const d of dates) {
+    const after = folded.slice(d.index, d.index + 24);
+    const prev = out.at(-1);
+    if (
+      d.weekday !== null &&
+      prev &&
+      prev.weekday === null &&
+      d.index - prev.index <= 40 &&
+      /^(?:thu|chu nhat)\b/.test(after) &&
+      !/^(?:thu\s+\S+|chu nhat)\s+(?:cua\s+|trong\s+)?tuan\b/.test(after) &&
+      DATE_BEFORE_WEEKDAY.test(folded.slice(Math.max(0, d.index - 40), d.index))
+    ) {
+      out[out.length - 1] = { ...prev, weekday: d.weekday };
+      continue;
+    }
+    out.push(d);
+  }
+  return out;
+}
+
 export function understandingOf(reg: Understanding): Understanding {
   return { zone: reg.zone, defaultDurationMinutes: reg.defaultDurationMinutes, workday: reg.workday };
 }
@@ -1197,11 +1258,25 @@ function understandText(
   );
   // «7h30 (các điểm cầu kết nối từ 7h00)»: when to connect is neither the start nor the end of the session.
   const prep = (t: TimeOfDay) => PREP_WORD.test(foldedScope.slice(Math.max(0, t.index - 40), t.index));
-  const times = said.some((t) => !prep(t)) ? said.filter((t) => !prep(t)) : said;
+  const kept = said.some((t) => !prep(t)) ? said.filter((t) => !prep(t)) : said;
+  // «vào 9h00 ngày 11/12/2026, từ 9h00 đến 11h30»: the start said again to open its range is no end (the session
+  // ended at 09:00). «từ 9h đến 9h» stays as written, for the rules to ask about.
+  const again = kept[1];
+  const times =
+    again &&
+    again.hour === kept[0]!.hour &&
+    again.minute === kept[0]!.minute &&
+    /\btu\s*$/.test(foldedScope.slice(Math.max(0, again.index - 8), again.index)) &&
+    !/\btu\s*$/.test(foldedScope.slice(Math.max(0, kept[0]!.index - 8), kept[0]!.index))
+      ? kept.filter((_, i) => i !== 1)
+      : kept;
   // «đề nghị các đơn vị gửi báo cáo trước ngày 08/12/2026; cuộc họp diễn ra ngày 10/12/2026» after «lúc 9h00»:
   // a deadline or a cited document's date is no day of the session (the deadline, nearer the hour, was booked).
-  const dates = findDates(scope, foldedScope, reference, ctx.zone).filter(
-    (d) => !documentOrDeadline(foldedScope, d.index),
+  const dates = dayNamesAfterDates(
+    findDates(scope, foldedScope, reference, ctx.zone).filter(
+      (d) => !documentOrDeadline(foldedScope, d.index),
+    ),
+    foldedScope,
   );
   // "Thực hiện Kế hoạch số 12/KH-UBND ngày 15/11/2026…, đăng ký họp 9h00 ngày 10/12/2026": the meeting's date is
   // the one nearest its hour, not the first the mail cites.
