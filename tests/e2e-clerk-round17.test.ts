@@ -114,3 +114,28 @@ describe("a contact read in part is asked for the part it lacks", () => {
     );
   });
 });
+
+describe("a cancellation withdraws an invite only when one was sent", () => {
+  // Before: a booking still waiting for details (no invite ever sent) was cancelled with a METHOD:CANCEL calendar
+  // (found by h-e2e18 against the running desk, SEQUENCE:4).
+  const calendarsOf = async (desk: Desk, code: string) =>
+    (await desk.store.read((r) => r.outbox.list({ booking: code })))
+      .filter((m) => m.channel === "mail" && m.payload.calendar)
+      .map((m) => (m.payload.calendar as { method: string }).method);
+
+  it("a booking never confirmed: the cancellation carries no calendar", async () => {
+    const { desk, reply, code, booking } = await bookedInThread(
+      "Sở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Láng về giao ban quý IV.",
+    );
+    expect((await booking()).status).toBe("needs-info");
+    expect((await reply("Sở Công Thương xin hủy lịch họp này.")).kind).toBe("cancelled");
+    expect(await lastAnswer(desk, code)).toContain("ĐÃ HỦY");
+    expect(await calendarsOf(desk, code)).toEqual([]);
+  });
+
+  it("a confirmed booking: the cancellation withdraws its invite", async () => {
+    const { desk, reply, code } = await bookedInThread(LETTER);
+    expect((await reply("Sở Công Thương xin hủy lịch họp này.")).kind).toBe("cancelled");
+    expect(await calendarsOf(desk, code)).toEqual(["REQUEST", "CANCEL"]);
+  });
+});

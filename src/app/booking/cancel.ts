@@ -46,6 +46,11 @@ export async function cancelBooking(
     if (!b) return null;
     const refused = cancelRefusal(b, actor, now, desk.reg.zone);
     if (refused) throw new DeskError(refused);
+    // Only a booking once confirmed was sent an invite (`confirmedCarriesInvite`): one cancelled while it waited for
+    // details or review has nothing in the clerk's calendar to withdraw (it got a METHOD:CANCEL all the same).
+    const invited =
+      ["confirmed", "checked"].includes(b.status) ||
+      (await r.bookings.events(code)).some((e) => e.to === "confirmed" || e.to === "checked");
     const next = await moveTo(r, b, "cancelled", actor, reason, now);
     await armTimers(desk, r, next, now);
     // A technician's reason is free text («Giám đốc Sở … bận»): for a secret session it stays in the audit trail;
@@ -69,7 +74,7 @@ export async function cancelBooking(
       ...opts.notify,
       text,
       kind: "booking-cancelled",
-      calendar: "CANCEL",
+      calendar: invited ? "CANCEL" : null,
       groupText: `[${code}] ĐÃ HỦY — ${secret ? "phiên mật" : reason}`,
     });
     if (opts.inbound) await r.inbound.settle(opts.inbound.channel, opts.inbound.key, "cancelled", code);
