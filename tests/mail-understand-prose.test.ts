@@ -60,6 +60,19 @@ describe("the content after an urgent word and a day is the topic, not the day",
     expect(json.start).toBe(start);
   });
 
+  it.each([
+    [
+      "Chào anh/chị, bên em muốn đặt lịch họp online chiều mai từ 2h đến 4h chiều với phường Cửa Nam để bàn về phương án phòng cháy chợ.",
+      "bàn về phương án phòng cháy chợ",
+    ],
+    [
+      "Sở Công Thương đăng ký họp online giao ban quý IV vào 9h00 ngày 10/12/2026 với UBND phường Ngọc Hà.",
+      "giao ban quý IV",
+    ],
+  ])("«họp online» is «họp trực tuyến»: «%s»", async (body, title) => {
+    expect((await read(body)).title).toBe(title);
+  });
+
   it("a topic right after «họp» is still read («họp giao ban quý IV vào 9h…»)", async () => {
     const json = await read(
       "Sở Công Thương đăng ký họp giao ban quý IV vào 9h00 ngày 10/12/2026 với UBND phường Ngọc Hà.",

@@ -624,7 +624,8 @@ function titleFromProse(text: string): string | null {
     // «họp trực tuyến 2 giờ chiều ngày 22/12»: an hour right after «họp» opens the time, it is no content.
     // «họp khẩn trực tuyến lúc 16h00», «họp gấp trực tuyến vào 15h00»: the urgency is a flag, not the content.
     // «họp khẩn sáng mai lúc 8h30», «họp gấp chiều 2/12 từ 14h»: the urgency and then the day open the time.
-    /(?:hoi nghi|cuoc hop|phien hop|hop)(?:\s+(?:khan(?: cap)?|gap|dot xuat)(?= truc tuyen))?(?: truc tuyen)?\s+(?!(?:(?:khan(?: cap)?|gap|dot xuat) )?(?:truc tuyen\b|(?:vao|luc|tu|ngay|sang|trua|chieu|toi|hom|mai|tuan|chu nhat)\s|thu (?:hai|ba|tu|nam|sau|bay|[2-7])\b|\d{1,2}\s*(?:h|g|gio|:)(?![a-z])|\d{1,2}\/\d{1,2}\b))(.{4,200}?)(?:\s*,?\s*du kien)?\s+(?:vao|luc|tu|ngay)\s/d.exec(
+    // «họp online chiều mai từ 2h»: «online» is «trực tuyến» as clerks say it.
+    /(?:hoi nghi|cuoc hop|phien hop|hop)(?:\s+(?:khan(?: cap)?|gap|dot xuat)(?= truc tuyen| online))?(?: truc tuyen| online)?\s+(?!(?:(?:khan(?: cap)?|gap|dot xuat) )?(?:truc tuyen\b|online\b|(?:vao|luc|tu|ngay|sang|trua|chieu|toi|hom|mai|tuan|chu nhat)\s|thu (?:hai|ba|tu|nam|sau|bay|[2-7])\b|\d{1,2}\s*(?:h|g|gio|:)(?![a-z])|\d{1,2}\/\d{1,2}\b))(.{4,200}?)(?:\s*,?\s*du kien)?\s+(?:vao|luc|tu|ngay)\s/d.exec(
       folded,
     );
   const span = m?.indices?.[1];
