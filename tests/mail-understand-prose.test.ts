@@ -107,3 +107,23 @@ describe("«Đầu mối:» inside a line of prose names the contact", () => {
     expect(json.missing).toEqual(["contact"]);
   });
 });
+
+describe("«đột xuất» of the work, not of the meeting, asks no emergency", () => {
+  it.each([
+    [
+      "Sở Công Thương xin đăng ký lịch họp trực tuyến ngày 12/12/2026, từ 8h00 đến 11h00, với phường Cầu Giấy. Nội dung: kiểm tra đột xuất.",
+      false,
+    ],
+    [
+      "Sở Công Thương đăng ký họp trực tuyến lúc 16h ngày 10/12/2026 với UBND phường Ngọc Hà về công tác kiểm tra đột xuất các chợ.",
+      false,
+    ],
+    ["Sở Công Thương đăng ký họp đột xuất lúc 16h hôm nay với UBND phường Ngọc Hà về sự cố mất điện.", true],
+    [
+      "Sở Công Thương đăng ký cuộc họp trực tuyến đột xuất lúc 16h hôm nay với UBND phường Ngọc Hà về sự cố mất điện.",
+      true,
+    ],
+  ])("«%s» → emergency %s", async (body, emergency) => {
+    expect((await read(body)).emergency).toBe(emergency);
+  });
+});

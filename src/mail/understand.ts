@@ -737,9 +737,18 @@ export function supportsSaid(text: string): { emergency: Said; recording: Said; 
   const marks = hasDiacritics(text);
   return {
     // «họp gấp» and the «hỏa tốc» mark of official letters say urgent as «khẩn» does; «gấp đôi» does not.
+    // «Nội dung: kiểm tra đột xuất», «lãnh đạo bận công tác đột xuất»: the work is unplanned, not the meeting.
     emergency: marks
-      ? saidOf(/khẩn(?!\s*trương)|đột xuất|họp\s+gấp|h(?:ỏa|oả)\s*tốc/giu, text, folded)
-      : saidOf(/\bkhan\b(?! truong)|\bdot xuat\b|\bhop gap\b|\bhoa toc\b/g, folded, folded),
+      ? saidOf(
+          /khẩn(?!\s*trương)|(?<!(?:kiểm tra|thanh tra|công tác|nhiệm vụ|việc|phát sinh)\s)đột xuất|họp\s+gấp|h(?:ỏa|oả)\s*tốc/giu,
+          text,
+          folded,
+        )
+      : saidOf(
+          /\bkhan\b(?! truong)|(?<!(?:kiem tra|thanh tra|cong tac|nhiem vu|viec|phat sinh)\s)\bdot xuat\b|\bhop gap\b|\bhoa toc\b/g,
+          folded,
+          folded,
+        ),
     recording: saidOf(/\bghi (?:hinh|am)\b/g, folded, folded),
     cityHallRoom: saidOf(
       // «tại phòng họp trực tuyến trụ sở UBND Thành phố» (the room's own name in the directory) invited it as an
