@@ -127,3 +127,23 @@ describe("«đột xuất» of the work, not of the meeting, asks no emergency",
     expect((await read(body)).emergency).toBe(emergency);
   });
 });
+
+describe("a secret session's content", () => {
+  it.each([
+    [
+      "Đề nghị đăng ký phiên họp mật vào 9h00 ngày 11/12/2026, từ 9h00 đến 11h30, với UBND phường Ba Đình. Nội dung mật: quán triệt văn bản mật.",
+      "quán triệt văn bản mật",
+    ],
+    [
+      "Sở Công Thương đăng ký phiên họp mật vào 9h00 ngày 11/12/2026 với UBND phường Ba Đình về quán triệt nghị quyết.",
+      "quán triệt nghị quyết",
+    ],
+    // «Mặt trận» folds as «mật» does: not followed by the time, it stays the content.
+    [
+      "Sở Công Thương đăng ký họp mặt trận tổ quốc lúc 9h ngày 11/12/2026 với UBND phường Ba Đình.",
+      "mặt trận tổ quốc",
+    ],
+  ])("«%s» → «%s»", async (body, title) => {
+    expect((await read(body)).title).toBe(title);
+  });
+});

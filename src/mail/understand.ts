@@ -612,7 +612,9 @@ function titleFromProse(text: string): string | null {
   const folded = foldKeepingIndex(text);
   // "…, nội dung: giao ban …." inside a sentence names the title itself.
   // «…, nội dung sơ kết quý IV.» after a comma names it without a colon; «ND: giao ban tuần» abbreviates the label.
-  const inline = /\b(?:noi dung(?: hop)?|topic|agenda|nd)\s*:\s*([^\n.;]{4,200})/d.exec(folded)?.indices?.[1];
+  // «Nội dung mật: quán triệt văn bản …» labels the content of a secret session.
+  const inline = /\b(?:noi dung(?: hop)?(?: mat)?|topic|agenda|nd)\s*:\s*([^\n.;]{4,200})/d.exec(folded)
+    ?.indices?.[1];
   if (inline) return text.slice(inline[0], inline[1]).trim() || null;
   // Without a colon the words must close their sentence: «Nội dung chính gồm:», «nội dung như sau:» introduce it.
   const bare =
@@ -624,8 +626,9 @@ function titleFromProse(text: string): string | null {
     // «họp trực tuyến 2 giờ chiều ngày 22/12»: an hour right after «họp» opens the time, it is no content.
     // «họp khẩn trực tuyến lúc 16h00», «họp gấp trực tuyến vào 15h00»: the urgency is a flag, not the content.
     // «họp khẩn sáng mai lúc 8h30», «họp gấp chiều 2/12 từ 14h»: the urgency and then the day open the time.
-    // «họp online chiều mai từ 2h»: «online» is «trực tuyến» as clerks say it.
-    /(?:hoi nghi|cuoc hop|phien hop|hop)(?:\s+(?:khan(?: cap)?|gap|dot xuat)(?= truc tuyen| online))?(?: truc tuyen| online)?\s+(?!(?:(?:khan(?: cap)?|gap|dot xuat) )?(?:truc tuyen\b|online\b|(?:vao|luc|tu|ngay|sang|trua|chieu|toi|hom|mai|tuan|chu nhat)\s|thu (?:hai|ba|tu|nam|sau|bay|[2-7])\b|\d{1,2}\s*(?:h|g|gio|:)(?![a-z])|\d{1,2}\/\d{1,2}\b))(.{4,200}?)(?:\s*,?\s*du kien)?\s+(?:vao|luc|tu|ngay)\s/d.exec(
+    // «họp online chiều mai từ 2h»: «online» is «trực tuyến» as clerks say it. «phiên họp mật vào 9h00»: the
+    // secrecy is a flag, not the content (only before the time: «họp Mặt trận Tổ quốc» folds the same).
+    /(?:hoi nghi|cuoc hop|phien hop|hop)(?:\s+(?:khan(?: cap)?|gap|dot xuat)(?= truc tuyen| online))?(?: truc tuyen| online)?\s+(?!(?:(?:khan(?: cap)?|gap|dot xuat|mat) )?(?:truc tuyen\b|online\b|(?:vao|luc|tu|ngay|sang|trua|chieu|toi|hom|mai|tuan|chu nhat)\s|thu (?:hai|ba|tu|nam|sau|bay|[2-7])\b|\d{1,2}\s*(?:h|g|gio|:)(?![a-z])|\d{1,2}\/\d{1,2}\b))(.{4,200}?)(?:\s*,?\s*du kien)?\s+(?:vao|luc|tu|ngay)\s/d.exec(
       folded,
     );
   const span = m?.indices?.[1];
