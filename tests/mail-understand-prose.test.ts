@@ -147,3 +147,19 @@ describe("a secret session's content", () => {
     expect((await read(body)).title).toBe(title);
   });
 });
+
+describe("a content in brackets", () => {
+  it.each([
+    [
+      "Sở Công Thương đăng ký họp trực tuyến khẩn cấp (phòng chống dịch cúm gia cầm) vào 16h00 hôm nay với UBND phường Ngọc Hà.",
+      "phòng chống dịch cúm gia cầm",
+    ],
+    // Brackets inside the content stay.
+    [
+      "Sở Công Thương đăng ký họp trực tuyến giao ban (quý IV) vào 9h00 ngày 10/12/2026 với UBND phường Ngọc Hà.",
+      "giao ban (quý IV)",
+    ],
+  ])("«%s» → «%s»", async (body, title) => {
+    expect((await read(body)).title).toBe(title);
+  });
+});

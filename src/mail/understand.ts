@@ -699,6 +699,10 @@ function topicOf(said: string): string | null {
   // «giao ban …, thời gian: 9h00 ngày 10/12/2026»: the words that give the time close the content.
   const when = /\s*[,;]\s*(?:thoi gian|du kien)\b.*$/s.exec(foldKeepingIndex(rest));
   if (when) rest = rest.slice(0, when.index);
+  // «họp khẩn cấp (phòng chống dịch cúm gia cầm) vào 16h00»: the brackets hold the whole content.
+  rest = rest.trim();
+  const bracketed = /^\(([^()]{4,})\)$/.exec(rest);
+  if (bracketed) rest = bracketed[1]!;
   return rest.trim() || null;
 }
 
