@@ -955,7 +955,6 @@ export interface Understanding {
   workday?: { start: string; end: string };
 }
 
-/** The regulation's figures `understand` reads (a Regulation, or anything with them). */
 /** A date written just before a weekday: «12/12/2026 (», «10/12 - », «ngày 10 tháng 12 năm 2026, ». */
 const DATE_BEFORE_WEEKDAY =
   /(?:\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?|\bthang\s+\d{1,2}(?:\s+nam\s+\d{4})?)\s*[(,–-]?\s*$/;
@@ -990,6 +989,7 @@ function dayNamesAfterDates<D extends { index: number; weekday: number | null }>
   return out;
 }
 
+/** The regulation's figures `understand` reads (a Regulation, or anything with them). */
 export function understandingOf(reg: Understanding): Understanding {
   return { zone: reg.zone, defaultDurationMinutes: reg.defaultDurationMinutes, workday: reg.workday };
 }

@@ -206,14 +206,10 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   // Hono's default for a bug is an English «Internal Server Error»; its refusals (HTTPException: CSRF …) stay theirs.
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();
-    // The database out of reach (PostgreSQL restarting, the network, a locked file) is an outage, not a bug: 503,
-    // «try again», and the log keeps the error for whoever looks.
-    if (isOutage(err)) {
-      console.error(err);
-      return unavailableRefusal(c);
-    }
+    // The log keeps the error for whoever looks. The database out of reach (PostgreSQL restarting, the network, a
+    // locked file) is an outage, not a bug: 503, «try again».
     console.error(err);
-    return serverErrorPage(c);
+    return isOutage(err) ? unavailableRefusal(c) : serverErrorPage(c);
   });
   // Hono's default is an English «404 Not Found»: a person reads this answer too, in the desk's frame.
   app.notFound((c) => notFoundPage(c, "Không có trang này (404). Hãy kiểm tra lại địa chỉ."));

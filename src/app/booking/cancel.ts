@@ -5,7 +5,7 @@ import { fold } from "../../core/text/fold.js";
 import { findDates, findTimes, foldKeepingIndex } from "../../core/text/vi-datetime.js";
 import { type Actor, type Desk, DeskError } from "../context.js";
 import { claimAndLoad, type InboundRef } from "./inbound.js";
-import { actionDecision, type NotifyOptions, notify } from "./notify.js";
+import { actionDecision, type NotifyOptions, notify, wasInvited } from "./notify.js";
 import { moveTo } from "./state.js";
 import { armTimers } from "./timers.js";
 
@@ -46,11 +46,7 @@ export async function cancelBooking(
     if (!b) return null;
     const refused = cancelRefusal(b, actor, now, desk.reg.zone);
     if (refused) throw new DeskError(refused);
-    // Only a booking once confirmed was sent an invite (`confirmedCarriesInvite`): one cancelled while it waited for
-    // details or review has nothing in the clerk's calendar to withdraw (it got a METHOD:CANCEL all the same).
-    const invited =
-      ["confirmed", "checked"].includes(b.status) ||
-      (await r.bookings.events(code)).some((e) => e.to === "confirmed" || e.to === "checked");
+    const invited = await wasInvited(r, code);
     const next = await moveTo(r, b, "cancelled", actor, reason, now);
     await armTimers(desk, r, next, now);
     // A technician's reason is free text («Giám đốc Sở … bận»): for a secret session it stays in the audit trail;

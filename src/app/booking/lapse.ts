@@ -3,7 +3,7 @@ import type { Booking } from "../../core/booking/types.js";
 import { formatRangeVi, formatVi } from "../../core/calendar/zone.js";
 import type { Repos } from "../../store/store.js";
 import type { Desk } from "../context.js";
-import { actionDecision, notify } from "./notify.js";
+import { actionDecision, notify, wasInvited } from "./notify.js";
 import { moveTo } from "./state.js";
 import { armTimers, lapseAt, TIMELESS_LAPSE_DAYS } from "./timers.js";
 
@@ -18,7 +18,7 @@ export async function lapseBooking(desk: Desk, r: Repos, b: Booking, now: Date):
   if (!due || due > now) return null;
   const words = lapseWords(b, desk.reg.zone);
   // A booking displaced back to review had an invite: the clerk's calendar must lose it.
-  const invited = (await r.bookings.events(b.code)).some((e) => e.to === "confirmed" || e.to === "checked");
+  const invited = await wasInvited(r, b.code);
   const next = await moveTo(
     r,
     b,

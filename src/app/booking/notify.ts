@@ -123,6 +123,14 @@ export function confirmedCarriesInvite(
   return "REQUEST";
 }
 
+/**
+ * Whether a booking was ever sent an invite: only one once confirmed or checked was (`confirmedCarriesInvite`). A
+ * withdrawal (METHOD:CANCEL) is due only then; a booking cancelled or lapsed while it waited had nothing to withdraw.
+ */
+export async function wasInvited(r: Repos, code: string): Promise<boolean> {
+  return (await r.bookings.events(code)).some((e) => e.to === "confirmed" || e.to === "checked");
+}
+
 export async function notify(
   desk: Desk,
   r: Repos,

@@ -140,7 +140,7 @@ export function formatRangeVi(start: Date, end: Date, zone: string): string {
 }
 
 /** Midnight UTC of a `YYYY-MM-DD` date, or NaN when it is not one (Date.parse reads 2026-02-30 as 2 March). */
-function utcDay(date: LocalDate): number {
+export function utcDay(date: LocalDate): number {
   if (date.length !== 10 || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return Number.NaN;
   const t = Date.parse(`${date}T00:00:00Z`);
   return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === date ? t : Number.NaN;

@@ -1,4 +1,4 @@
-import type { LocalDate } from "../../core/calendar/zone.js";
+import { type LocalDate, utcDay } from "../../core/calendar/zone.js";
 
 /**
  * One parser for the values the desk's pages read from their address (`?ngay=`, `?tu=`, `?den=` …): a page that
@@ -37,9 +37,7 @@ export function dayForm(example: LocalDate): string {
  * reads back the same.
  */
 export function isRealDay(raw: string): boolean {
-  if (!DAY.test(raw)) return false;
-  const t = new Date(`${raw}T00:00:00Z`);
-  return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === raw;
+  return DAY.test(raw) && !Number.isNaN(utcDay(raw));
 }
 
 /**
