@@ -1,36 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { parseJson } from "../src/mail/parse-file.js";
-import { ZONE } from "./helpers.js";
-import { codeOf, reader } from "./support/understand.js";
+import { codeOf, readProse } from "./support/understand.js";
 
 /**
  * One-paragraph booking mails, the way a clerk writes in a hurry (session 23's clerk trial): the time, the
  * endpoints, the content and the contact all in one or two sentences. Sent on Monday 30/11/2026 at 08:30.
  */
 
-let serial = 0;
-function prose(body: string): Buffer {
-  return Buffer.from(
-    [
-      "From: Văn thư Sở Công Thương <vanthu.sct@hanoi.gov.vn>",
-      "To: kythuat@hanoi.gov.vn",
-      "Subject: Đăng ký họp trực tuyến",
-      "Date: Mon, 30 Nov 2026 08:30:00 +0700",
-      `Message-ID: <prose-${++serial}@hanoi.gov.vn>`,
-      "MIME-Version: 1.0",
-      'Content-Type: text/plain; charset="utf-8"',
-      "Content-Transfer-Encoding: 8bit",
-      "",
-      body,
-      "",
-    ].join("\r\n"),
-  );
-}
-
-async function read(body: string) {
-  const { parsed } = await reader.read(prose(body));
-  return parseJson("x", parsed, ZONE) as Record<string, unknown>;
-}
+const read = readProse;
 
 describe("the content after an urgent word and a day is the topic, not the day", () => {
   it.each([

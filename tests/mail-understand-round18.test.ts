@@ -1,36 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { parseJson } from "../src/mail/parse-file.js";
-import { ZONE } from "./helpers.js";
-import { codeOf, reader } from "./support/understand.js";
+import { codeOf, proseMail, reader, readProse } from "./support/understand.js";
 
 /**
  * Booking mails from the round-18 clerk trial (sent on Monday 30/11/2026 at 08:30): each table a class of misread
  * found and fixed.
  */
 
-let serial = 0;
-function prose(body: string): Buffer {
-  return Buffer.from(
-    [
-      "From: Văn thư Sở Công Thương <vanthu.sct@hanoi.gov.vn>",
-      "To: kythuat@hanoi.gov.vn",
-      "Subject: Đăng ký họp trực tuyến",
-      "Date: Mon, 30 Nov 2026 08:30:00 +0700",
-      `Message-ID: <round18-${++serial}@hanoi.gov.vn>`,
-      "MIME-Version: 1.0",
-      'Content-Type: text/plain; charset="utf-8"',
-      "Content-Transfer-Encoding: 8bit",
-      "",
-      body.replace(/\r?\n/g, "\r\n"),
-      "",
-    ].join("\r\n"),
-  );
-}
-
-async function read(body: string) {
-  const { parsed } = await reader.read(prose(body));
-  return parseJson("x", parsed, ZONE) as Record<string, unknown>;
-}
+const read = readProse;
 
 describe("a weekday in brackets after the date names that day, not the weekday's next occurrence", () => {
   // Before: «ngày 12/12/2026 (thứ Bảy), từ 8h00» was booked on Saturday 05/12, the weekday being nearer the hour.
@@ -51,12 +27,11 @@ describe("a weekday in brackets after the date names that day, not the weekday's
 
   it("a weekday after the date that is not that day's name is still told to the clerk", async () => {
     const { parsed } = await reader.read(
-      prose(
+      proseMail(
         "Sở Công Thương đăng ký họp trực tuyến ngày 12/12/2026 (thứ Sáu), từ 8h00 đến 11h00, với phường Cầu Giấy. Nội dung: giao ban. Liên hệ: Quách Văn Nam, 0903 998 877.",
       ),
     );
-    const json = parseJson("x", parsed, ZONE) as Record<string, unknown>;
-    expect(json.start).toBe("2026-12-12T08:00:00+07:00");
+    expect(parsed.start?.toISOString()).toBe("2026-12-12T01:00:00.000Z");
     expect(parsed.warnings.join(" ")).toContain("thư ghi Thứ Sáu nhưng ngày 12/12/2026 là Thứ Bảy");
   });
 });

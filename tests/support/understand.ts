@@ -1,7 +1,7 @@
 /** The understanding suites' shared reader: the sample directory and the desk's own identity. */
 import { DEFAULT_REGULATION } from "../../src/core/regulation.js";
-import { MailReader } from "../../src/mail/parse-file.js";
-import { sampleDirectory } from "../helpers.js";
+import { MailReader, parseJson } from "../../src/mail/parse-file.js";
+import { sampleDirectory, ZONE } from "../helpers.js";
 
 export const reader = new MailReader(sampleDirectory, DEFAULT_REGULATION, {
   addresses: ["kythuat@hanoi.gov.vn"],
@@ -19,4 +19,31 @@ export function codeOf(name: string): string {
   );
   if (!e) throw new Error(`no endpoint for ${name}`);
   return e.code;
+}
+
+let serial = 0;
+
+/** A plain-text mail from Sở Công Thương's clerk with `body`, sent on Monday 30/11/2026 at 08:30. */
+export function proseMail(body: string): Buffer {
+  return Buffer.from(
+    [
+      "From: Văn thư Sở Công Thương <vanthu.sct@hanoi.gov.vn>",
+      "To: kythuat@hanoi.gov.vn",
+      "Subject: Đăng ký họp trực tuyến",
+      "Date: Mon, 30 Nov 2026 08:30:00 +0700",
+      `Message-ID: <prose-${++serial}@hanoi.gov.vn>`,
+      "MIME-Version: 1.0",
+      'Content-Type: text/plain; charset="utf-8"',
+      "Content-Transfer-Encoding: 8bit",
+      "",
+      body.replace(/\r?\n/g, "\r\n"),
+      "",
+    ].join("\r\n"),
+  );
+}
+
+/** What the desk reads of such a mail, as `parse-file` prints it (title, start, end, participants, contact…). */
+export async function readProse(body: string): Promise<Record<string, unknown>> {
+  const { parsed } = await reader.read(proseMail(body));
+  return parseJson("x", parsed, ZONE) as Record<string, unknown>;
 }
