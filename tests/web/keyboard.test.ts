@@ -131,6 +131,54 @@ describe("the web desk with the keyboard alone", { timeout: 120_000 }, () => {
     expect(href).toBe(`/dat-lich/${other}`);
   });
 
+  it("a live refresh keeps the keyboard on its link and keeps a note being typed", async () => {
+    // The page's live part (#song) is re-fetched whenever the desk's data moves (here: a new late booking). Before,
+    // a keyboard user on a card's link was thrown to <body>, and a note half-typed was wiped by the new HTML.
+    await page.goto(`${base}/cho-xu-ly`);
+    const refreshes = () => page.evaluate(() => (window as unknown as { swaps?: number }).swaps ?? 0);
+    await page.evaluate(() => {
+      const w = window as unknown as { swaps?: number };
+      w.swaps = 0;
+      document.addEventListener("htmx:afterSettle", (e) => {
+        if ((e.target as Element).id === "song") w.swaps = (w.swaps ?? 0) + 1;
+      });
+    });
+    // The stream's first «change» (sent on connecting) refreshes the part once: let it pass first.
+    await expect.poll(refreshes).toBeGreaterThan(0);
+    const arrive = async (start: string, end: string, ward: string) => {
+      const before = await refreshes();
+      const res = await registerBooking(
+        service.desk,
+        request({
+          host: "Sở Y tế",
+          participants: [ward],
+          start: at("2026-12-10", start),
+          end: at("2026-12-10", end),
+          receivedAt: at("2026-12-10", "07:40"),
+        }),
+        { now: at("2026-12-10", "07:40") },
+      );
+      if (res.duplicate || res.booking.status !== "needs-review") throw new Error(`seed: ${res.duplicate ? "duplicate" : res.booking.status}`);
+      await page.locator("#song", { hasText: res.code }).waitFor();
+      await expect.poll(refreshes).toBeGreaterThan(before);
+    };
+    const link = await tabTo(other);
+    expect(link.tag).toBe("a");
+    await arrive("10:00", "11:00", "CX-00004");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("href") ?? null)).toBe(
+      `/dat-lich/${other}`,
+    );
+    // A note typed halfway, then a change: the words stay, and so does the caret.
+    const note = `dl-${other.toLowerCase()}`;
+    await tabTo("Ghi chú");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(note);
+    await page.keyboard.type("đã gọi điện");
+    await arrive("12:00", "13:00", "CX-00070");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(note);
+    await page.keyboard.type(" cho văn thư");
+    expect(await page.inputValue(`#${note}`)).toBe("đã gọi điện cho văn thư");
+  });
+
   it("a menu link opens the page with the focus on its heading, not back at the top", async () => {
     await page.goto(`${base}/hom-nay`);
     await tabTo("Sự cố");

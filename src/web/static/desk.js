@@ -36,6 +36,70 @@
   if (document.querySelector("main .flash")) focusResult();
 })();
 
+// A live refresh (a server-sent `change` re-fetches a part of the page) must not take the keyboard's place or what
+// was typed. htmx puts the focus back only on an element with an id, and it never keeps a value: a technician
+// typing a note when a booking arrived lost the note, and one on a card's link was thrown to <body> (the next Tab
+// started again at the page's top). So before such a swap, the focused element and every field edited inside the
+// part are remembered by a key (id, or tag + link/form + name + text); after it, the values go back into the new
+// fields and the focus onto the same element. If that element is gone (the booking left the list), the part's
+// heading takes the focus rather than <body>.
+(() => {
+  const keyOf = (el) =>
+    el.id
+      ? `#${el.id}`
+      : [
+          el.tagName,
+          el.getAttribute("href") ?? "",
+          el.form?.getAttribute("action") ?? "",
+          el.getAttribute("name") ?? "",
+          (el.textContent ?? "").trim(),
+        ].join("|");
+  const find = (root, key) => {
+    for (const el of root.querySelectorAll("a, button, input, select, textarea, [tabindex]")) {
+      if (keyOf(el) === key) return el;
+    }
+    return null;
+  };
+  const isLive = (el) => (el?.getAttribute?.("hx-trigger") ?? "").startsWith("sse:");
+  let kept = null;
+  document.addEventListener("htmx:beforeSwap", (e) => {
+    const target = e.detail?.target;
+    kept = null;
+    if (!isLive(target)) return;
+    const active = document.activeElement;
+    const edited = [];
+    for (const f of target.querySelectorAll("input, textarea")) {
+      if (f.type !== "hidden" && f.value !== f.defaultValue) edited.push([keyOf(f), f.value]);
+    }
+    const mine = active && target.contains(active);
+    const caret =
+      mine && typeof active.selectionStart === "number" ? [active.selectionStart, active.selectionEnd] : null;
+    kept = { focus: mine ? keyOf(active) : null, caret, edited, id: target.id };
+  });
+  document.addEventListener("htmx:afterSwap", () => {
+    if (!kept) return;
+    const { focus, caret, edited, id } = kept;
+    kept = null;
+    const root = (id && document.getElementById(id)) || document;
+    for (const [key, value] of edited) {
+      const f = find(root, key);
+      if (f && f.value === f.defaultValue) f.value = value;
+    }
+    if (!focus) return;
+    const active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) {
+      if (caret && keyOf(active) === focus) active.setSelectionRange?.(caret[0], caret[1]);
+      return;
+    }
+    const target = find(root, focus) ?? root.querySelector("h2");
+    if (!target) return;
+    if (!target.matches("a, button, input, select, textarea, [tabindex]"))
+      target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: true });
+    if (caret && target.setSelectionRange) target.setSelectionRange(caret[0], caret[1]);
+  });
+})();
+
 // A wide table scrolls sideways inside its .table-wrap (on a phone: the directory, the settings, the accounts, the
 // report's tables). A box that scrolls must take the keyboard's focus, or a keyboard user never sees its right-hand
 // columns (axe: scrollable-region-focusable). Only a box that does scroll becomes a stop, named after its table.
