@@ -65,7 +65,7 @@
   document.addEventListener("htmx:beforeSwap", (e) => {
     const target = e.detail?.target;
     kept = null;
-    if (!isLive(target)) return;
+    if (!isLive(target) || e.detail.shouldSwap === false) return;
     const active = document.activeElement;
     const edited = [];
     for (const f of target.querySelectorAll("input, textarea")) {
