@@ -5,7 +5,7 @@ import { Layout } from "./layout.js";
 import { type BadValue, badValuesText, repeatedParam } from "./query.js";
 
 /**
- * The desk's refusals (401, 403, 413, 429, 503) and its 500 as a person and as a program read them. A browser got a line of plain
+ * The desk's refusals (401, 403, 404, 413, 429, 503) and its 500 as a person and as a program read them. A browser got a line of plain
  * text without the desk's frame or a way on («Cần đăng nhập.» after a form sent from an expired session); it gets
  * the desk's page now, as for 404 (views/not-found.tsx). An htmx swap keeps the line (it is put into the page), and
  * a client that asks for JSON or plain text (`Accept`) gets that, short. None says more than its fixed words: no
@@ -25,7 +25,7 @@ export function answerKind(c: Context): AnswerKind {
   return "page";
 }
 
-type Status = 400 | 401 | 403 | 413 | 429 | 500 | 503;
+type Status = 400 | 401 | 403 | 404 | 413 | 429 | 500 | 503;
 
 /** One refusal: `short` for programs and htmx, the page (its title, its alert and what to do) for people. */
 export function refusal(
