@@ -14,6 +14,7 @@ import { compileTrustedProxies } from "./auth/client.js";
 import { LoginGuard } from "./auth/login-guard.js";
 import { deleteSession, readSession, SESSION_COOKIE, setSessionCookie } from "./auth/sessions.js";
 import { requireUser, type WebCtx, type WebDeps, type WebEnv } from "./context.js";
+import { DESK_CSP } from "./csp.js";
 import { ChangeFeed } from "./events.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { bookingRoutes } from "./routes/booking.js";
@@ -86,16 +87,7 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   app.use(
     "*",
     secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-      },
+      contentSecurityPolicy: DESK_CSP,
       referrerPolicy: "same-origin",
     }),
   );

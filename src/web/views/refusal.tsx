@@ -25,6 +25,16 @@ export function answerKind(c: Context): AnswerKind {
   return "page";
 }
 
+/**
+ * How to answer a calendar feed's request (`/lich.ics`): a calendar client sends no `Accept`, «*\/*» or
+ * «text/calendar», and shows what it got as text, so the page is for a browser only (its `Accept` names HTML).
+ */
+export function feedAnswerKind(c: Context): AnswerKind {
+  const kind = answerKind(c);
+  if (kind !== "page") return kind;
+  return (c.req.header("accept") ?? "").toLowerCase().includes("text/html") ? "page" : "text";
+}
+
 type Status = 400 | 401 | 403 | 404 | 413 | 429 | 500 | 503;
 
 /** One refusal: `short` for programs and htmx, the page (its title, its alert and what to do) for people. */
@@ -33,8 +43,8 @@ export function refusal(
   status: Status,
   short: string,
   page: { title: string; alert: string; next: Child },
+  kind: AnswerKind = answerKind(c),
 ) {
-  const kind = answerKind(c);
   if (kind === "json") return c.json({ status, error: short }, status);
   if (kind === "text") return c.text(short, status);
   return c.html(
@@ -47,16 +57,27 @@ export function refusal(
 }
 
 /** 400 for an address whose values no page reads (views/query.ts), with the way back to the page's defaults. */
-export function badQueryRefusal(c: Context<WebEnv>, bad: BadValue[], back: string) {
-  return refusal(c, 400, badValuesText(bad), {
-    title: "Địa chỉ không hợp lệ",
-    alert: badValuesText(bad),
-    next: (
-      <p>
-        <a href={back}>Mở lại trang với giá trị mặc định</a>
-      </p>
-    ),
-  });
+export function badQueryRefusal(
+  c: Context<WebEnv>,
+  bad: BadValue[],
+  back: string,
+  kind: AnswerKind = answerKind(c),
+) {
+  return refusal(
+    c,
+    400,
+    badValuesText(bad),
+    {
+      title: "Địa chỉ không hợp lệ",
+      alert: badValuesText(bad),
+      next: (
+        <p>
+          <a href={back}>Mở lại trang với giá trị mặc định</a>
+        </p>
+      ),
+    },
+    kind,
+  );
 }
 
 /**
@@ -64,7 +85,7 @@ export function badQueryRefusal(c: Context<WebEnv>, bad: BadValue[], back: strin
  * and dropped the other without a word. No page of the desk sends one twice (no GET form has a multiple field), so
  * it is refused before any page reads it.
  */
-export function repeatedQuery(c: Context<WebEnv>): BadValue[] {
+export function repeatedQuery(c: Context): BadValue[] {
   const all = c.req.queries();
   return Object.entries(all).flatMap(([param, values]) => {
     const bad = repeatedParam(values, { param: param.slice(0, 40), label: "Tham số" });
