@@ -170,10 +170,13 @@ export function publicRoutes(deps: PublicDeps): Hono {
     const q = { agency: c.req.query("co-quan") ?? "", endpoint: c.req.query("diem-cau") ?? "" };
     const selected: ScheduleFilter = {};
     const notices: string[] = [];
-    // «?co-quan=a&co-quan=b» showed a's week and dropped b without a word: neither is read (views/query.ts).
+    // «?co-quan=a&co-quan=b» showed a's week and dropped b without a word: neither is read (views/query.ts); nor
+    // is a value over the desk's length cap (it was searched for, and answered 404, as a name).
+    const AGENCY = { param: "co-quan", label: "Cơ quan" };
+    const ENDPOINT = { param: "diem-cau", label: "Điểm cầu" };
     const twice = [
-      repeatedParam(c.req.queries("co-quan"), { param: "co-quan", label: "Cơ quan" }),
-      repeatedParam(c.req.queries("diem-cau"), { param: "diem-cau", label: "Điểm cầu" }),
+      repeatedParam(c.req.queries("co-quan"), AGENCY) ?? tooLong(q.agency, AGENCY),
+      repeatedParam(c.req.queries("diem-cau"), ENDPOINT) ?? tooLong(q.endpoint, ENDPOINT),
     ].filter((b) => b !== undefined);
     if (twice.length) {
       notices.push(badValuesText(twice));
