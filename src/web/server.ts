@@ -149,6 +149,10 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   // number from a script.
   const liveStreams = new Map<string, number>();
   app.get("/su-kien", requireUser, (c) => {
+    // A HEAD (a link checker, a prefetch, `curl -I`) is answered with the stream's headers and no stream: its answer
+    // has no body, nothing reads the stream to its end, and it held one of the person's places until the next ping.
+    if (c.req.method === "HEAD")
+      return c.body(null, 200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
     const who = c.get("user")!.login;
     const open = liveStreams.get(who) ?? 0;
     if (open >= LIVE_STREAMS_PER_PERSON) return tooManyLivePagesRefusal(c, LIVE_STREAMS_PER_PERSON);
