@@ -317,6 +317,14 @@ describe("GET /bao-cao", () => {
     expect(page).toContain('name="from" value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"');
   });
 
+  it("a year the query parser read is the year reported: «?nam=02026» is 2026, not a second check's refusal", async () => {
+    // The page read the year with the desk's one parser, then periodOf checked its form again and refused
+    // «02026», which the parser had accepted as 2026.
+    const res = await app().request("/bao-cao?nam=02026");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Kỳ báo cáo <strong>2026</strong>: từ 01/01/2026 đến 31/12/2026");
+  });
+
   it("defaults to the current year and lets the web shell wrap the body", async () => {
     const wrapped = reportRoutes({
       desk,

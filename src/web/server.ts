@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { serve } from "@hono/node-server";
 import { type Context, Hono } from "hono";
@@ -14,6 +15,7 @@ import { compileTrustedProxies } from "./auth/client.js";
 import { LoginGuard } from "./auth/login-guard.js";
 import { deleteSession, readSession, SESSION_COOKIE, setSessionCookie } from "./auth/sessions.js";
 import { requireUser, type WebCtx, type WebDeps, type WebEnv } from "./context.js";
+import { DESK_CSP } from "./csp.js";
 import { ChangeFeed } from "./events.js";
 import { accountRoutes } from "./routes/accounts.js";
 import { bookingRoutes } from "./routes/booking.js";
@@ -86,16 +88,7 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   app.use(
     "*",
     secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", "data:"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-      },
+      contentSecurityPolicy: DESK_CSP,
       referrerPolicy: "same-origin",
     }),
   );
@@ -156,6 +149,10 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   // number from a script.
   const liveStreams = new Map<string, number>();
   app.get("/su-kien", requireUser, (c) => {
+    // A HEAD (a link checker, a prefetch, `curl -I`) is answered with the stream's headers and no stream: its answer
+    // has no body, nothing reads the stream to its end, and it held one of the person's places until the next ping.
+    if (c.req.method === "HEAD")
+      return c.body(null, 200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
     const who = c.get("user")!.login;
     const open = liveStreams.get(who) ?? 0;
     if (open >= LIVE_STREAMS_PER_PERSON) return tooManyLivePagesRefusal(c, LIVE_STREAMS_PER_PERSON);
@@ -216,6 +213,35 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
   return Object.assign(app, { ctx });
 }
 
+/**
+ * A request Node refuses before the app reads it: a header block over its limit (16 KB; a browser sends one once a
+ * shared intranet domain has piled up cookies) or a line that is no HTTP. Node's own answer is an English status
+ * line with no body, which a browser shows as a blank page; this one says in Vietnamese what happened and what to
+ * do. It cannot know who asks (the headers were not read): a short line of text.
+ */
+const CLIENT_ERRORS: Record<string, { status: string; text: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: "431 Request Header Fields Too Large",
+    text: "Yêu cầu gửi đến bàn kỹ thuật quá lớn (phần đầu yêu cầu vượt giới hạn), thường do trình duyệt giữ quá nhiều cookie của tên miền này. Hãy xóa cookie của trang rồi tải lại; nếu vẫn lỗi, báo quản trị viên.",
+  },
+};
+const BAD_REQUEST = {
+  status: "400 Bad Request",
+  text: "Yêu cầu không đúng định dạng HTTP nên bàn kỹ thuật không đọc được. Hãy tải lại trang.",
+};
+
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  // A connection reset or a timeout has nobody left to read an answer.
+  if (err.code === "ECONNRESET" || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const { status, text } = CLIENT_ERRORS[err.code ?? ""] ?? BAD_REQUEST;
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n${text}`,
+  );
+}
+
 export interface RunningWeb {
   url: string;
   port: number;
@@ -230,6 +256,7 @@ export function listen(
 ): Promise<RunningWeb> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: host, port });
+    server.on("clientError", answerClientError);
     server.once("error", reject);
     server.once("listening", () => {
       server.off("error", reject);

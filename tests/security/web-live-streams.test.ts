@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LIVE_STREAMS_PER_PERSON } from "../../src/web/server.js";
+import { LIVE_STREAMS_PER_PERSON, listen } from "../../src/web/server.js";
 import { at } from "../helpers.js";
 import { login, webDesk } from "../web/support.js";
 
@@ -39,5 +39,29 @@ describe("live-update streams per person", () => {
     }
     expect(again?.status).toBe(200);
     for (const s of [...streams, other, again!]) await s.body?.cancel();
+  });
+
+  it("a HEAD (a link checker, a prefetch, curl -I) takes no place: it holds no stream open", async () => {
+    const { app } = await webDesk({ now: () => at("2026-12-10", "08:00") });
+    const web = await listen(app, "127.0.0.1", 0);
+    try {
+      const tech = await login(app, "tech");
+      // Over a real connection: a HEAD's answer has no body, so nothing ever read the stream to its end and each one
+      // kept its place until the next ping; the person's own tabs were then refused live updates (429).
+      for (let i = 0; i < LIVE_STREAMS_PER_PERSON + 2; i++) {
+        const head = await fetch(`${web.url}/su-kien`, { method: "HEAD", headers: { cookie: tech.cookie } });
+        expect(head.status, `HEAD ${i}`).toBe(200);
+        expect(head.headers.get("content-type")).toMatch(/^text\/event-stream/);
+      }
+      const tab = new AbortController();
+      const live = await fetch(`${web.url}/su-kien`, {
+        headers: { cookie: tech.cookie, accept: "text/event-stream" },
+        signal: tab.signal,
+      });
+      expect(live.status).toBe(200);
+      tab.abort();
+    } finally {
+      await web.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { at } from "../helpers.js";
-import { login, webDesk } from "../web/support.js";
+import { deskPage, HTML_ACCEPT, login, post, webDesk } from "../web/support.js";
 
 /**
  * Threat: odd input in the address fails a page with a 500. A name (`?tb=`, `/static/…`) looked up in a plain
@@ -33,5 +33,31 @@ describe("web desk: a day the calendar does not have is today, not a 500", () =>
         expect(res.status, q).toBe(day === "0000-01-01" ? 200 : 400);
         expect(await res.text(), q).toContain("<h1>Lịch</h1>");
       }
+  });
+});
+
+describe("web desk: an action on an incident that does not exist", () => {
+  it("is the desk's 404 page for a browser, not a line of plain text", async () => {
+    const { app } = await webDesk({ now: () => NOW });
+    const s = await login(app, "tech");
+    for (const action of ["nhan", "xong", "ghichu", "mo"]) {
+      const res = await post(
+        app,
+        `/su-co/SC-2026-9999/${action}`,
+        { _csrf: s.csrf, note: "x", target: "wan" },
+        { cookie: s.cookie, ...HTML_ACCEPT },
+      );
+      const page = await deskPage(res, 404, "Không tìm thấy");
+      expect(page, action).toContain("SC-2026-9999");
+    }
+    // A program asking for text still gets the line.
+    const line = await post(
+      app,
+      "/su-co/SC-2026-9999/nhan",
+      { _csrf: s.csrf },
+      { cookie: s.cookie, accept: "text/plain" },
+    );
+    expect(line.status).toBe(404);
+    expect(line.headers.get("content-type")).toMatch(/^text\/plain/);
   });
 });

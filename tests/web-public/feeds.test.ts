@@ -220,15 +220,15 @@ describe("ICS feeds carry the UID and SEQUENCE of the mailed invites", () => {
       `HTT-2026-0002@${DOMAIN}`,
     ]);
     for (const [q, says] of [
-      ["from=10/12/2026", "ngày phải có dạng YYYY-MM-DD"],
-      ["from=2026-02-30", "không hợp lệ"],
-      ["to=abc", "Tham số to=«abc» không hợp lệ"],
+      ["from=10/12/2026", "Từ ngày (from): đã nhận «10/12/2026», cần ngày theo dạng 2026-12-07."],
+      ["from=2026-02-30", "Từ ngày (from): đã nhận «2026-02-30»"],
+      ["to=abc", "Đến ngày (to): đã nhận «abc», cần ngày theo dạng 2026-12-07."],
       ["from=2026-12-10&to=2026-12-01", "phải trước hoặc trùng ngày kết thúc"],
       ["from=2026-01-01&to=2027-12-31", "dài nhất là 400 ngày"],
     ] as const) {
       const res = await app(desk).request(`/lich.ics?${q}`);
       expect(res.status, q).toBe(400);
-      expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+      expect(res.headers.get("content-type")).toMatch(/^text\/plain; charset=utf-8$/i);
       expect(await res.text(), q).toContain(says);
     }
   });
@@ -321,5 +321,74 @@ describe("ICS feeds carry the UID and SEQUENCE of the mailed invites", () => {
     await desk.store.tx((r) => r.directory.replaceAll(renamed));
     const first = (await read()).find((e) => e.uid.startsWith("HTT-2026-0001"))!;
     expect(first.description).toContain("Điểm cầu đã đổi tên");
+  });
+});
+
+describe("a feed reads its address with the desk's one parser", () => {
+  const BROWSER = { accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
+  // What calendar clients send: Outlook and Google fetch with «*/*» or none, Apple with «text/calendar».
+  const CLIENTS: Record<string, string>[] = [{}, { accept: "*/*" }, { accept: "text/calendar" }];
+
+  it("a parameter given twice with different values is 400, neither read; the same value twice is fine", async () => {
+    const desk = await makeDesk();
+    for (const path of ["/lich.ics", "/lich/co-quan/so-cong-thuong.ics", "/lich/diem-cau/CX-00008.ics"]) {
+      const res = await app(desk).request(`${path}?from=2026-12-01&from=2026-12-08`);
+      expect(res.status, path).toBe(400);
+      expect(res.headers.get("content-type")).toMatch(/^text\/plain; charset=utf-8$/i);
+      expect(await res.text()).toContain(
+        "Tham số (from): đã nhận «2026-12-01», «2026-12-08», cần một giá trị duy nhất.",
+      );
+    }
+    expect((await app(desk).request("/lich.ics?to=2026-12-31&to=2026-12-31")).status).toBe(200);
+  });
+
+  it("a value or a file name over the length cap is 400 and not echoed whole", async () => {
+    const desk = await makeDesk();
+    const long = "9".repeat(5000);
+    for (const path of [`/lich.ics?to=${long}`, `/lich/co-quan/${long}.ics`, `/lich/diem-cau/${long}.ics`]) {
+      const res = await app(desk).request(path);
+      expect(res.status, path.slice(0, 30)).toBe(400);
+      const text = await res.text();
+      expect(text).toContain("cần một giá trị không quá 200 ký tự");
+      expect(text.length).toBeLessThan(400);
+    }
+  });
+
+  it("a refusal is a short Vietnamese line to a calendar client and the desk's page to a browser", async () => {
+    const desk = await makeDesk();
+    for (const [path, status, says] of [
+      ["/lich.ics?from=abc", 400, "Từ ngày (from): đã nhận «abc»"],
+      ["/lich.ics?from=2026-12-10&to=2026-12-01", 400, "phải trước hoặc trùng ngày kết thúc"],
+      ["/lich/co-quan/so-khong-co.ics", 404, "Không có cơ quan nào với mã «so-khong-co»"],
+      ["/lich/diem-cau/XX-999.ics", 404, "Không có điểm cầu nào mang mã «XX-999»"],
+    ] as const) {
+      for (const headers of CLIENTS) {
+        const res = await app(desk).request(path, { headers });
+        expect(res.status, path).toBe(status);
+        expect(res.headers.get("content-type"), path).toMatch(/^text\/plain; charset=utf-8$/i);
+        const line = await res.text();
+        expect(line).toContain(says);
+        expect(line).not.toContain("<");
+      }
+      const page = await app(desk).request(path, { headers: BROWSER });
+      expect(page.status, path).toBe(status);
+      expect(page.headers.get("content-type")).toMatch(/^text\/html/);
+      // The desk's page loads the desk's stylesheet: the public page's policy (its one hashed style) would block it.
+      expect(page.headers.get("content-security-policy")).toContain("style-src 'self'");
+      const body = await page.text();
+      expect(body).toContain('<html lang="vi">');
+      expect(body).toContain('role="alert"');
+      expect(body).toContain(says);
+      expect(body).toContain('href="/lich"');
+    }
+  });
+
+  it("success stays text/calendar for every client", async () => {
+    const desk = await makeDesk();
+    for (const headers of [...CLIENTS, BROWSER]) {
+      const res = await app(desk).request("/lich/co-quan/so-cong-thuong.ics", { headers });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("text/calendar; charset=utf-8");
+    }
   });
 });

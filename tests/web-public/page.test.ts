@@ -134,6 +134,21 @@ describe("/lich, the public schedule page", () => {
     expect(unknown.html).toContain("Không có cơ quan nào ứng với «&lt;b&gt;khong-co»");
   });
 
+  it("an agency or endpoint over the desk's length cap is 400 saying so, as on the desk's pages and feeds", async () => {
+    const desk = await makeDesk();
+    await seed(desk);
+    for (const param of ["co-quan", "diem-cau"]) {
+      const long = await page(desk, `?${param}=${"x".repeat(5000)}`);
+      expect(long.status, param).toBe(400);
+      expect(long.html).toContain(
+        `(${param}): đã nhận «${"x".repeat(60)}…», cần một giá trị không quá 200 ký tự.`,
+      );
+      expect(long.html).not.toContain("x".repeat(100));
+    }
+    // At the cap it is read (and is no agency: 404).
+    expect((await page(desk, `?co-quan=${"x".repeat(200)}`)).status).toBe(404);
+  });
+
   it("an agency or endpoint given twice with different values is 400 saying so, neither read", async () => {
     const desk = await makeDesk();
     await seed(desk);

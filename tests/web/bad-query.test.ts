@@ -115,3 +115,37 @@ describe("a parameter given twice with different values, on any page", () => {
     expect((await app.request("/su-co?trang=1&trang=1", { headers: { cookie } })).status).toBe(200);
   });
 });
+
+describe("the internal calendar's agency filter", () => {
+  /** The caption's «busy/total điểm cầu theo bộ lọc»: what the filter kept. */
+  const kept = (page: string) => /\((\d+\/\d+) điểm cầu theo bộ lọc/.exec(page)?.[1];
+
+  it("takes the public page's slug and the full name alike, and its own links carry the slug", async () => {
+    const { get } = await desk();
+    const all = await get("/lich-noi-bo?ngay=2026-12-10");
+    const byName = await get(`/lich-noi-bo?ngay=2026-12-10&co-quan=${encodeURIComponent("Sở Công Thương")}`);
+    const bySlug = await get("/lich-noi-bo?ngay=2026-12-10&co-quan=so-cong-thuong");
+    expect(byName.status).toBe(200);
+    expect(bySlug.status).toBe(200);
+    const [a, n, s] = [await all.text(), await byName.text(), await bySlug.text()];
+    expect(kept(s)).toBe(kept(n));
+    expect(kept(s)).not.toBe(kept(a));
+    for (const page of [n, s]) {
+      // The form's choice and every link the page renders (previous, next, the day view) name it one way.
+      expect(page).toContain('<option value="so-cong-thuong" selected="">Sở Công Thương</option>');
+      const links = [...page.matchAll(/href="(\/lich-noi-bo\?[^"]*)"/g)].map((m) => m[1]!);
+      expect(links.length).toBeGreaterThanOrEqual(3);
+      for (const l of links) expect(l).toContain("co-quan=so-cong-thuong");
+      expect(page).not.toContain("co-quan=S%E1");
+    }
+    // Every option of the form is a slug: no full name left as a value.
+    expect(a).not.toContain('<option value="Sở Công Thương"');
+  });
+
+  it("an unknown slug is 404 naming it", async () => {
+    const { get } = await desk();
+    const res = await get("/lich-noi-bo?co-quan=so-khong-co");
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain("Cơ quan «so-khong-co» (co-quan) không có trong danh bạ");
+  });
+});

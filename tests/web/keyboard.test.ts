@@ -4,7 +4,7 @@ import { registerBooking } from "../../src/app/booking/index.js";
 import type { DeskService } from "../../src/app/service.js";
 import { at, request } from "../helpers.js";
 import { launchBrowser, newPage } from "../support/browser.js";
-import { PASSWORD, PEOPLE, servedDesk } from "./support.js";
+import { PASSWORD, PEOPLE, saveIncident, servedDesk } from "./support.js";
 
 /**
  * A technician who works the web desk with the keyboard alone (no mouse: a screen reader, a broken touchpad, a
@@ -144,7 +144,7 @@ describe("the web desk with the keyboard alone", { timeout: 120_000 }, () => {
       });
     });
     // The stream's first «change» (sent on connecting) refreshes the part once: let it pass first.
-    await expect.poll(refreshes).toBeGreaterThan(0);
+    await expect.poll(refreshes, { timeout: 10_000 }).toBeGreaterThan(0);
     const arrive = async (start: string, end: string, ward: string) => {
       const before = await refreshes();
       const res = await registerBooking(
@@ -158,9 +158,10 @@ describe("the web desk with the keyboard alone", { timeout: 120_000 }, () => {
         }),
         { now: at("2026-12-10", "07:40") },
       );
-      if (res.duplicate || res.booking.status !== "needs-review") throw new Error(`seed: ${res.duplicate ? "duplicate" : res.booking.status}`);
+      if (res.duplicate || res.booking.status !== "needs-review")
+        throw new Error(`seed: ${res.duplicate ? "duplicate" : res.booking.status}`);
       await page.locator("#song", { hasText: res.code }).waitFor();
-      await expect.poll(refreshes).toBeGreaterThan(before);
+      await expect.poll(refreshes, { timeout: 10_000 }).toBeGreaterThan(before);
     };
     const link = await tabTo(other);
     expect(link.tag).toBe("a");
@@ -177,6 +178,56 @@ describe("the web desk with the keyboard alone", { timeout: 120_000 }, () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe(note);
     await page.keyboard.type(" cho văn thư");
     expect(await page.inputValue(`#${note}`)).toBe("đã gọi điện cho văn thư");
+  });
+
+  it("on Sự cố too: a live refresh keeps the focus on a card's link, a chosen «Chuyển cho» and a typed note", async () => {
+    // The incident list (#song) is re-fetched on every change like the bookings in review: a card's link, its
+    // «Chuyển cho» choice and its «Cách xử lý» field are what a technician works with while reports come in.
+    for (const n of [1, 2])
+      await saveIncident(service.desk, at("2026-12-10", `07:0${n}`), { code: `SC-2026-000${n}` });
+    await page.goto(`${base}/su-co`);
+    const refreshes = () => page.evaluate(() => (window as unknown as { swaps?: number }).swaps ?? 0);
+    await page.evaluate(() => {
+      const w = window as unknown as { swaps?: number };
+      w.swaps = 0;
+      document.addEventListener("htmx:afterSettle", (e) => {
+        if ((e.target as Element).id === "song") w.swaps = (w.swaps ?? 0) + 1;
+      });
+    });
+    await expect.poll(refreshes, { timeout: 10_000 }).toBeGreaterThan(0);
+    let next = 3;
+    const arrive = async () => {
+      const before = await refreshes();
+      const code = `SC-2026-000${next++}`;
+      await saveIncident(service.desk, at("2026-12-10", "07:50"), { code, endpoint: "CX-00025" });
+      await page.locator("#song", { hasText: code }).waitFor();
+      await expect.poll(refreshes, { timeout: 10_000 }).toBeGreaterThan(before);
+    };
+    const link = await tabTo("SC-2026-0001");
+    expect(link.tag).toBe("a");
+    await arrive();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("href") ?? null)).toBe(
+      "/su-co/SC-2026-0001",
+    );
+    // «Chuyển cho» changed with the arrow keys: the choice stays through a refresh, and the focus on it.
+    await tabTo("Chuyển cho");
+    const select = await page.evaluate(() => document.activeElement?.id ?? "");
+    expect(select).toMatch(/^chuyen-sc-2026-000\d$/);
+    await page.keyboard.press("ArrowDown");
+    expect(await page.inputValue(`#${select}`)).toBe("mcu");
+    await arrive();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(select);
+    expect(await page.inputValue(`#${select}`)).toBe("mcu");
+    // A note typed halfway, then a change: the words stay, and so does the caret.
+    await tabTo("Cách xử lý");
+    const note = await page.evaluate(() => document.activeElement?.id ?? "");
+    expect(note).toMatch(/^xong-sc-2026-000\d$/);
+    await page.keyboard.type("đã thay micro");
+    await arrive();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe(note);
+    await page.keyboard.type(" ở phòng họp");
+    expect(await page.inputValue(`#${note}`)).toBe("đã thay micro ở phòng họp");
+    expect(await page.inputValue(`#${select}`)).toBe("mcu");
   });
 
   it("a menu link opens the page with the focus on its heading, not back at the top", async () => {

@@ -47,8 +47,13 @@ export const REPORT_YEARS = { first: 2000, last: 2099 } as const;
 export function periodOf(
   opts: { from?: string; to?: string; half?: string; year?: string },
   names: InputNames = CLI_NAMES,
+  /**
+   * "read": `from`/`to` are real days and `year` four digits already (the web page's query parser read them and
+   * said what was wrong in its own words), so their forms are not checked a second time here.
+   */
+  forms: "check" | "read" = "check",
 ): ReportPeriod {
-  const period = readPeriod(opts, names);
+  const period = readPeriod(opts, names, forms === "check");
   for (const day of [period.from, period.to]) {
     const year = Number(day.slice(0, 4));
     if (year < REPORT_YEARS.first || year > REPORT_YEARS.last)
@@ -62,6 +67,7 @@ export function periodOf(
 function readPeriod(
   opts: { from?: string; to?: string; half?: string; year?: string },
   names: InputNames,
+  checkForms: boolean,
 ): ReportPeriod {
   const given = [opts.from || opts.to ? 1 : 0, opts.half ? 1 : 0, opts.year ? 1 : 0].reduce(
     (a, b) => a + b,
@@ -82,7 +88,7 @@ function readPeriod(
     };
   }
   if (opts.year) {
-    if (!/^\d{4}$/.test(opts.year))
+    if (checkForms && !/^\d{4}$/.test(opts.year))
       throw new ReportInputError(`Giá trị ${names.year}=«${opts.year}» không hợp lệ; hãy dùng dạng 2026.`);
     return { from: `${opts.year}-01-01`, to: `${opts.year}-12-31`, label: opts.year };
   }
@@ -95,7 +101,7 @@ function readPeriod(
       throw new ReportInputError(
         `Thiếu ${flag}; hãy cho cả ${names.from} và ${names.to} (dạng YYYY-MM-DD), hoặc ${names.half}, hoặc ${names.year}.`,
       );
-    if (!DAY_RE.test(v) || !DateTime.fromISO(v).isValid)
+    if (checkForms && (!DAY_RE.test(v) || !DateTime.fromISO(v).isValid))
       throw new ReportInputError(
         `Giá trị ${flag}=«${v ?? ""}» không phải ngày hợp lệ; hãy dùng dạng YYYY-MM-DD, ví dụ 2026-06-30.`,
       );

@@ -1,11 +1,15 @@
 import { createHash } from "node:crypto";
 import { type Context, Hono } from "hono";
+import { html } from "hono/html";
 import { secureHeaders } from "hono/secure-headers";
 import { DateTime } from "luxon";
 import type { Agency, Endpoint } from "../../core/directory/types.js";
 import type { DirectorySnapshot } from "../../store/directory-repo.js";
 import type { Store } from "../../store/store.js";
-import { badValuesText, repeatedParam } from "../views/query.js";
+import type { WebEnv } from "../context.js";
+import { DESK_CSP } from "../csp.js";
+import { type BadValue, badValuesText, dayParam, repeatedParam, tooLong } from "../views/query.js";
+import { feedAnswerKind, refusal, repeatedQuery } from "../views/refusal.js";
 import { FeedRenderer } from "./ics.js";
 import { STYLE, schedulePage } from "./page.js";
 import { agencySlug, loadSchedule, type PublicSession, type ScheduleFilter } from "./schedule.js";
@@ -21,27 +25,32 @@ export interface PublicDeps {
 /** The longest span a feed may ask for with `from`/`to`. */
 export const MAX_FEED_DAYS = 400;
 
-const TEXT = { "Content-Type": "text/plain; charset=utf-8" };
+const FROM = { param: "from", label: "Từ ngày" };
+const TO = { param: "to", label: "Đến ngày" };
 
 type Range = { from: Date; to: Date } | { error: string };
 
 /**
- * `from`/`to` (YYYY-MM-DD, both days included, in the desk's zone). Without them a feed covers a month back and a
- * year ahead: what a subscriber's calendar needs, and cheap.
+ * `from`/`to` (YYYY-MM-DD, both days included, in the desk's zone), read by the desk's one parser (views/query.ts):
+ * the same length cap, the same words for a day that is none, a parameter given twice refused, as on every page.
+ * Without them a feed covers a month back and a year ahead: what a subscriber's calendar needs, and cheap.
  */
-export function feedRange(q: { from?: string; to?: string }, today: DateTime): Range {
-  const parse = (name: "from" | "to"): DateTime | string | undefined => {
-    const raw = q[name];
-    if (raw === undefined || raw === "") return undefined;
-    const d = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? DateTime.fromISO(raw, { zone: today.zone }) : null;
-    if (!d?.isValid)
-      return `Tham số ${name}=«${raw.slice(0, 40)}» không hợp lệ: ngày phải có dạng YYYY-MM-DD, ví dụ ${today.toISODate()}.`;
-    return d;
-  };
-  const from = parse("from");
-  const to = parse("to");
-  if (typeof from === "string") return { error: from };
-  if (typeof to === "string") return { error: to };
+export function feedRange(c: Context, today: DateTime): Range {
+  const bad: BadValue[] = repeatedQuery(c);
+  if (bad.length) return { error: badValuesText(bad) };
+  const example = today.toISODate()!;
+  const [from, to] = [FROM, TO].map((field) => {
+    const raw = (c.req.query(field.param) ?? "").trim();
+    const long = tooLong(raw, field);
+    if (long) {
+      bad.push(long);
+      return undefined;
+    }
+    const read = dayParam(raw, field, example);
+    if (read.bad) bad.push(read.bad);
+    return read.day ? DateTime.fromISO(read.day, { zone: today.zone }) : undefined;
+  });
+  if (bad.length) return { error: badValuesText(bad) };
   const start = from ?? (to ? to.minus({ days: 365 }) : today.minus({ days: 31 }));
   const last = to ?? (from ? from.plus({ days: 365 }) : today.plus({ days: 365 }));
   if (last < start) return { error: "Ngày bắt đầu (from) phải trước hoặc trùng ngày kết thúc (to)." };
@@ -50,6 +59,24 @@ export function feedRange(q: { from?: string; to?: string }, today: DateTime): R
       error: `Khoảng thời gian dài nhất là ${MAX_FEED_DAYS} ngày; đề nghị thu hẹp from và to.`,
     };
   return { from: start.startOf("day").toJSDate(), to: last.plus({ days: 1 }).startOf("day").toJSDate() };
+}
+
+/**
+ * A feed's refusal: a calendar client (no `Accept`, «*\/*», «text/calendar») gets the short Vietnamese line as
+ * text/plain, which it shows as its error; a browser the desk's page (views/refusal.tsx) with the way to /lich.
+ */
+function feedRefusal(c: Context, status: 400 | 404, text: string) {
+  return refusal(
+    c as unknown as Context<WebEnv>,
+    status,
+    text,
+    {
+      title: status === 404 ? "Không tìm thấy" : "Địa chỉ không hợp lệ",
+      alert: text,
+      next: html`<p>Địa chỉ lịch của toàn thành phố, của từng cơ quan và từng điểm cầu có ở trang <a href="/lich">Lịch họp công khai</a> (chọn cơ quan hoặc điểm cầu, rồi xem mục «Theo dõi lịch»).</p>`,
+    },
+    feedAnswerKind(c),
+  );
 }
 
 function etagOf(body: Uint8Array): string {
@@ -122,7 +149,15 @@ export function publicRoutes(deps: PublicDeps): Hono {
     },
     referrerPolicy: "same-origin",
   });
-  for (const path of ["/lich", "/lich.ics", "/lich/*"]) app.use(path, headers);
+  app.use("/lich", headers);
+  // A feed's refusal to a browser is the desk's page, which loads the desk's stylesheet and script: it goes out
+  // under the desk's policy, the feed itself under the public one.
+  const deskHeaders = secureHeaders({ contentSecurityPolicy: DESK_CSP, referrerPolicy: "same-origin" });
+  for (const path of ["/lich.ics", "/lich/*"])
+    app.use(path, async (c, next) => {
+      await headers(c, next);
+      if (c.res.headers.get("content-type")?.startsWith("text/html")) await deskHeaders(c, async () => {});
+    });
   const { store } = deps.desk;
   const zone = deps.desk.reg.zone;
   const now = deps.now ?? (() => new Date());
@@ -135,10 +170,13 @@ export function publicRoutes(deps: PublicDeps): Hono {
     const q = { agency: c.req.query("co-quan") ?? "", endpoint: c.req.query("diem-cau") ?? "" };
     const selected: ScheduleFilter = {};
     const notices: string[] = [];
-    // «?co-quan=a&co-quan=b» showed a's week and dropped b without a word: neither is read (views/query.ts).
+    // «?co-quan=a&co-quan=b» showed a's week and dropped b without a word: neither is read (views/query.ts); nor
+    // is a value over the desk's length cap (it was searched for, and answered 404, as a name).
+    const AGENCY = { param: "co-quan", label: "Cơ quan" };
+    const ENDPOINT = { param: "diem-cau", label: "Điểm cầu" };
     const twice = [
-      repeatedParam(c.req.queries("co-quan"), { param: "co-quan", label: "Cơ quan" }),
-      repeatedParam(c.req.queries("diem-cau"), { param: "diem-cau", label: "Điểm cầu" }),
+      repeatedParam(c.req.queries("co-quan"), AGENCY) ?? tooLong(q.agency, AGENCY),
+      repeatedParam(c.req.queries("diem-cau"), ENDPOINT) ?? tooLong(q.endpoint, ENDPOINT),
     ].filter((b) => b !== undefined);
     if (twice.length) {
       notices.push(badValuesText(twice));
@@ -189,8 +227,8 @@ export function publicRoutes(deps: PublicDeps): Hono {
   const feed = async (c: Context, name: string, filter: ScheduleFilter) => {
     const dir = await index();
     const today = DateTime.fromJSDate(now(), { zone }).startOf("day");
-    const range = feedRange({ from: c.req.query("from"), to: c.req.query("to") }, today);
-    if ("error" in range) return c.body(range.error, 400, TEXT);
+    const range = feedRange(c, today);
+    if ("error" in range) return feedRefusal(c, 400, range.error);
     // Valid while no booking, endpoint or event was written (triggers count writes from every process) and the
     // directory snapshot is the same; the range is part of the key, so a new day is a new entry.
     const version = await store.read((r) => r.meta.counter("schedule"));
@@ -221,26 +259,38 @@ export function publicRoutes(deps: PublicDeps): Hono {
 
   app.get("/lich.ics", (c) => feed(c, "Lịch họp trực tuyến thành phố Hà Nội", {}));
 
+  /** The agency's slug or the endpoint's code of a feed's file name: over the length cap, a 400 that says so. */
+  const named = (
+    c: Context,
+    field: { param: string; label: string },
+  ): string | Response | Promise<Response> => {
+    const name = c.req.param("file")!.replace(/\.ics$/, "");
+    const long = tooLong(name, field);
+    return long ? feedRefusal(c, 400, badValuesText([long])) : name;
+  };
+
   app.get("/lich/co-quan/:file", async (c) => {
-    const file = c.req.param("file");
-    const agency = file.endsWith(".ics") ? (await index()).agency(file.slice(0, -4)) : undefined;
+    const slug = named(c, { param: "co-quan", label: "Mã cơ quan" });
+    if (typeof slug !== "string") return slug;
+    const agency = c.req.param("file").endsWith(".ics") ? (await index()).agency(slug) : undefined;
     if (!agency)
-      return c.body(
-        `Không có cơ quan nào với mã «${file.replace(/\.ics$/, "").slice(0, 80)}». Mã của từng cơ quan có ở trang /lich (chọn cơ quan rồi xem mục «Theo dõi lịch»).`,
+      return feedRefusal(
+        c,
         404,
-        TEXT,
+        `Không có cơ quan nào với mã «${slug.slice(0, 80)}». Mã của từng cơ quan có ở trang /lich (chọn cơ quan rồi xem mục «Theo dõi lịch»).`,
       );
     return feed(c, `Lịch họp trực tuyến — ${agency.name}`, { agency });
   });
 
   app.get("/lich/diem-cau/:file", async (c) => {
-    const file = c.req.param("file");
-    const endpoint = file.endsWith(".ics") ? (await index()).endpoint(file.slice(0, -4)) : undefined;
+    const code = named(c, { param: "diem-cau", label: "Mã điểm cầu" });
+    if (typeof code !== "string") return code;
+    const endpoint = c.req.param("file").endsWith(".ics") ? (await index()).endpoint(code) : undefined;
     if (!endpoint)
-      return c.body(
-        `Không có điểm cầu nào mang mã «${file.replace(/\.ics$/, "").slice(0, 40)}». Danh sách điểm cầu có ở trang /lich.`,
+      return feedRefusal(
+        c,
         404,
-        TEXT,
+        `Không có điểm cầu nào mang mã «${code.slice(0, 40)}». Danh sách điểm cầu có ở trang /lich.`,
       );
     return feed(c, `Lịch họp trực tuyến — ${endpoint.name}`, { endpoint });
   });

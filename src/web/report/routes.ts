@@ -137,10 +137,11 @@ export function readQuery(query: Record<string, string[] | undefined>, now: Date
   const { given, fields, twice } = fieldsOf(query);
   const bad = [...twice];
   const today = DateTime.fromJSDate(now, { zone }).toISODate()!;
-  for (const k of ["from", "to"] as const) {
+  const asked = (["from", "to"] as const).map((k) => {
     const read = dayParam(given[k], fields[k]!, today);
     if (read.bad) bad.push(read.bad);
-  }
+    return read.day;
+  });
   const year = wholeParam(
     given.year,
     fields.year!,
@@ -150,9 +151,17 @@ export function readQuery(query: Record<string, string[] | undefined>, now: Date
   if (year.bad) bad.push(year.bad);
   if (bad.length) throw new ReportInputError(badValuesText(bad));
   const periodGiven = given.from || given.to || given.half || given.year;
+  // The days and the year as the parser above read them: periodOf does not check their forms again.
+  const read = {
+    ...(asked[0] ? { from: asked[0] } : {}),
+    ...(asked[1] ? { to: asked[1] } : {}),
+    ...(given.half ? { half: given.half } : {}),
+    ...(year.value !== undefined ? { year: String(year.value) } : {}),
+  };
   const period = periodOf(
-    periodGiven ? given : { year: String(DateTime.fromJSDate(now, { zone }).year) },
+    periodGiven ? read : { year: String(DateTime.fromJSDate(now, { zone }).year) },
     WEB_NAMES,
+    "read",
   );
   const days = DateTime.fromISO(period.to).diff(DateTime.fromISO(period.from), "days").days + 1;
   if (days > REPORT_PAGE_MAX_DAYS)

@@ -10,10 +10,11 @@ import {
   localDateOf,
   weekdayVi,
 } from "../../core/calendar/zone.js";
-import type { Endpoint, EndpointLevel } from "../../core/directory/types.js";
+import type { Agency, Directory, Endpoint, EndpointLevel } from "../../core/directory/types.js";
 import { ENDPOINT_LEVELS } from "../../core/directory/types.js";
 import type { BookingSummary } from "../../store/booking-repo.js";
 import { requireUser, type WebCtx, type WebEnv, type WebUser } from "../context.js";
+import { agencySlug } from "../public/schedule.js";
 import { hhmm } from "../views/format.js";
 import { addNav, Layout } from "../views/layout.js";
 import { notFoundPage, shownCode } from "../views/not-found.js";
@@ -46,7 +47,9 @@ interface View {
   mode: "tuan" | "ngay";
   /** The first day shown (Monday of the week, or the day). */
   day: LocalDate;
-  agency: string;
+  /** The agency filter as the address gave it (a slug or a full name); `agency` is the one it names. */
+  asked: string;
+  agency: Agency | null;
   level: EndpointLevel | "";
   /** The page of endpoint rows, from 1. */
   page: number;
@@ -86,7 +89,8 @@ function viewOf(q: (k: string) => string | undefined, today: LocalDate): View {
   return {
     mode,
     day,
-    agency: (q("co-quan") ?? "").slice(0, 200),
+    asked: (q("co-quan") ?? "").trim().slice(0, 200),
+    agency: null,
     level,
     page,
     unread,
@@ -97,7 +101,8 @@ function href(v: View, change: Partial<View>): string {
   // Another day or filter starts at the first page.
   const n = { ...v, page: 1, ...change };
   const p = new URLSearchParams({ xem: n.mode, ngay: n.day });
-  if (n.agency) p.set("co-quan", n.agency);
+  // The public page's slug, as the form's choices: one form of the agency in every link the desk renders.
+  if (n.agency) p.set("co-quan", agencySlug(n.agency.name));
   if (n.level) p.set("cap", n.level);
   if (n.page > 1) p.set("trang", String(n.page));
   return `/lich-noi-bo?${p.toString()}`;
@@ -127,23 +132,32 @@ function Session(p: { b: Entry; user: WebUser; zone: string }) {
   );
 }
 
-async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
-  const { ctx, user, view } = p;
+/**
+ * The agency `?co-quan=` names: its full name (the form sent it so until round 19, and old links keep it) or the
+ * slug the public page and the desk's own links use (`so-cong-thuong`). Undefined for one the directory has not.
+ */
+export function agencyAsked(directory: Directory, asked: string): Agency | undefined {
+  const byName = directory.agencies.find((a) => a.name === asked);
+  if (byName) return byName;
+  const slug = asked.toLowerCase();
+  return directory.agencies.find((a) => agencySlug(a.name) === slug);
+}
+
+async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View; directory: Directory }) {
+  const { ctx, user, view, directory } = p;
   const zone = ctx.desk.reg.zone;
   const cap = ctx.desk.reg.mcu;
   const days = view.mode === "tuan" ? Array.from({ length: 7 }, (_, i) => addDays(view.day, i)) : [view.day];
   const from = atLocal(days[0]!, "00:00", zone);
   const to = atLocal(addDays(days.at(-1)!, 1), "00:00", zone);
-  const { list, directory } = await ctx.desk.store.read(async (r) => ({
-    // A session that started the day before may still run: one day back, filtered by overlap below.
-    list: (
-      await r.bookings.summaries({ from: new Date(from.getTime() - 24 * HOUR), to, statuses: SHOWN })
-    ).filter((b) => b.start && (b.end ?? b.start) > from),
-    directory: (await r.directory.snapshot()).directory,
-  }));
-  const agencies = directory.agencies.map((a) => a.name);
+  // A session that started the day before may still run: one day back, filtered by overlap below.
+  const list = (
+    await ctx.desk.store.read((r) =>
+      r.bookings.summaries({ from: new Date(from.getTime() - 24 * HOUR), to, statuses: SHOWN }),
+    )
+  ).filter((b) => b.start && (b.end ?? b.start) > from);
   const endpoints = directory.endpoints.filter(
-    (e) => (!view.agency || e.agency === view.agency) && (!view.level || e.level === view.level),
+    (e) => (!view.agency || e.agency === view.agency.name) && (!view.level || e.level === view.level),
   );
   // Điều 5.2: only admins see where a secret session is held. For anyone else it sits on a row of its own
   // (code, time, «phiên họp mật»), never on its endpoints' rows, which would name them; and it is listed under
@@ -222,9 +236,9 @@ async function CalendarPage(p: { ctx: WebCtx; user: WebUser; view: View }) {
           <label for="loc-co-quan">Cơ quan</label>
           <select id="loc-co-quan" name="co-quan">
             <option value="">Tất cả</option>
-            {agencies.map((a) => (
-              <option value={a} selected={a === view.agency}>
-                {a}
+            {directory.agencies.map((a) => (
+              <option value={agencySlug(a.name)} selected={a.name === view.agency?.name}>
+                {a.name}
               </option>
             ))}
           </select>
@@ -316,21 +330,24 @@ export function calendarRoutes(ctx: WebCtx): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   app.get("/lich-noi-bo", requireUser, async (c) => {
     const view = viewOf((k) => c.req.query(k), localDateOf(ctx.now(), ctx.desk.reg.zone));
+    // One snapshot per request: the agency filter and the page read the same directory.
+    const { directory } = await ctx.desk.store.read((r) => r.directory.snapshot());
     // An agency the directory has not showed an empty calendar, as if it had no session: it is said (404).
-    if (view.agency) {
-      const { directory } = await ctx.desk.store.read((r) => r.directory.snapshot());
-      if (!directory.agencies.some((a) => a.name === view.agency))
+    if (view.asked) {
+      const agency = agencyAsked(directory, view.asked);
+      if (!agency)
         return notFoundPage(
           c,
-          `Cơ quan «${shownCode(view.agency)}» (co-quan) không có trong danh bạ, nên không có lịch để hiển thị. Hãy chọn một cơ quan trong danh sách.`,
+          `Cơ quan «${shownCode(view.asked)}» (co-quan) không có trong danh bạ, nên không có lịch để hiển thị. Hãy chọn một cơ quan trong danh sách.`,
           [
             { href: "/danh-ba#co-quan", label: "Danh sách cơ quan trong Danh bạ" },
             { href: "/lich-noi-bo", label: "Lịch của mọi cơ quan" },
           ],
         );
+      view.agency = agency;
     }
     return c.html(
-      <CalendarPage ctx={ctx} user={c.get("user")!} view={view} />,
+      <CalendarPage ctx={ctx} user={c.get("user")!} view={view} directory={directory} />,
       view.unread.length ? 400 : 200,
     );
   });

@@ -278,7 +278,10 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
       const status = outcome.reason === "forbidden" ? 403 : outcome.reason === "not-found" ? 404 : 409;
       const text = webRefusalText(outcome);
       const page = await DetailPage({ ctx, user, code, flash: { kind: "error", text } });
-      return page ? c.html(page, status) : c.text(text, status);
+      // No page to show it on: the incident is not there (a mistyped or stale code). A person reads the desk's 404
+      // page (a line of plain text was all a browser got); htmx and programs the line (views/refusal.tsx).
+      if (!page) return notFoundPage(c, outcome.reason === "not-found" ? text : notFound(code));
+      return c.html(page, status);
     }
     ctx.kick();
     const flash =

@@ -40,7 +40,7 @@
 // was typed. htmx puts the focus back only on an element with an id, and it never keeps a value: a technician
 // typing a note when a booking arrived lost the note, and one on a card's link was thrown to <body> (the next Tab
 // started again at the page's top). So before such a swap, the focused element and every field edited inside the
-// part are remembered by a key (id, or tag + link/form + name + text); after it, the values go back into the new
+// part (a text typed, a choice made) are remembered by a key (id, or tag + link/form + name + text); after it, the values go back into the new
 // fields and the focus onto the same element. If that element is gone (the booking left the list), the part's
 // heading takes the focus rather than <body>.
 (() => {
@@ -60,6 +60,16 @@
     }
     return null;
   };
+  // A field the person changed: a text's value, or a choice («Chuyển cho» on an incident card) other than the one
+  // the page came with (a <select> has no defaultValue: its options have defaultSelected).
+  // A single <select> with no option marked `selected` shows its first one.
+  const defaultIndex = (f) => {
+    let i = -1;
+    for (const [n, o] of [...f.options].entries()) if (o.defaultSelected) i = n;
+    return Math.max(i, 0);
+  };
+  const changed = (f) =>
+    f.tagName === "SELECT" ? f.selectedIndex !== defaultIndex(f) : f.value !== f.defaultValue;
   const isLive = (el) => (el?.getAttribute?.("hx-trigger") ?? "").startsWith("sse:");
   let kept = null;
   document.addEventListener("htmx:beforeSwap", (e) => {
@@ -68,8 +78,8 @@
     if (!isLive(target) || e.detail.shouldSwap === false) return;
     const active = document.activeElement;
     const edited = [];
-    for (const f of target.querySelectorAll("input, textarea")) {
-      if (f.type !== "hidden" && f.value !== f.defaultValue) edited.push([keyOf(f), f.value]);
+    for (const f of target.querySelectorAll("input, textarea, select")) {
+      if (f.type !== "hidden" && changed(f)) edited.push([keyOf(f), f.value]);
     }
     const mine = active && target.contains(active);
     const caret =
@@ -83,7 +93,7 @@
     const root = (id && document.getElementById(id)) || document;
     for (const [key, value] of edited) {
       const f = find(root, key);
-      if (f && f.value === f.defaultValue) f.value = value;
+      if (f && !changed(f)) f.value = value;
     }
     if (!focus) return;
     const active = document.activeElement;

@@ -1,7 +1,6 @@
 import type { Context } from "hono";
 import type { WebEnv } from "../context.js";
-import { Layout } from "./layout.js";
-import { roleRefusal } from "./refusal.js";
+import { refusal, roleRefusal } from "./refusal.js";
 
 /**
  * The desk's «not found» page (404): the desk's frame and navigation, what was not found, and where to go. A
@@ -14,33 +13,37 @@ export function notFoundPage(
   links: { href: string; label: string }[] = [],
 ) {
   const user = c.get("user") ?? null;
-  return c.html(
-    <Layout title="Không tìm thấy" user={user}>
-      <p role="alert">{text}</p>
-      {links.length ? (
-        <ul>
-          {links.map((l) => (
-            <li>
-              <a href={l.href}>{l.label}</a>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-      <p>
-        {user ? (
-          <>
-            Về <a href="/hom-nay">trang Hôm nay</a> của bàn kỹ thuật, hoặc xem{" "}
-            <a href="/lich">lịch họp công khai</a>.
-          </>
-        ) : (
-          <>
-            Xem <a href="/lich">lịch họp công khai</a>, hoặc <a href="/dang-nhap">đăng nhập</a> bàn kỹ thuật.
-          </>
-        )}
-      </p>
-    </Layout>,
-    404,
-  );
+  // One way to refuse (views/refusal.tsx): a browser reads the page, an htmx swap or a program the line.
+  return refusal(c, 404, text, {
+    title: "Không tìm thấy",
+    alert: text,
+    next: (
+      <>
+        {links.length ? (
+          <ul>
+            {links.map((l) => (
+              <li>
+                <a href={l.href}>{l.label}</a>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <p>
+          {user ? (
+            <>
+              Về <a href="/hom-nay">trang Hôm nay</a> của bàn kỹ thuật, hoặc xem{" "}
+              <a href="/lich">lịch họp công khai</a>.
+            </>
+          ) : (
+            <>
+              Xem <a href="/lich">lịch họp công khai</a>, hoặc <a href="/dang-nhap">đăng nhập</a> bàn kỹ
+              thuật.
+            </>
+          )}
+        </p>
+      </>
+    ),
+  });
 }
 
 /**

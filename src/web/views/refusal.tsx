@@ -5,7 +5,7 @@ import { Layout } from "./layout.js";
 import { type BadValue, badValuesText, repeatedParam } from "./query.js";
 
 /**
- * The desk's refusals (401, 403, 413, 429, 503) and its 500 as a person and as a program read them. A browser got a line of plain
+ * The desk's refusals (401, 403, 404, 413, 429, 503) and its 500 as a person and as a program read them. A browser got a line of plain
  * text without the desk's frame or a way on («Cần đăng nhập.» after a form sent from an expired session); it gets
  * the desk's page now, as for 404 (views/not-found.tsx). An htmx swap keeps the line (it is put into the page), and
  * a client that asks for JSON or plain text (`Accept`) gets that, short. None says more than its fixed words: no
@@ -25,7 +25,17 @@ export function answerKind(c: Context): AnswerKind {
   return "page";
 }
 
-type Status = 400 | 401 | 403 | 413 | 429 | 500 | 503;
+/**
+ * How to answer a calendar feed's request (`/lich.ics`): a calendar client sends no `Accept`, «*\/*» or
+ * «text/calendar», and shows what it got as text, so the page is for a browser only (its `Accept` names HTML).
+ */
+export function feedAnswerKind(c: Context): AnswerKind {
+  const kind = answerKind(c);
+  if (kind !== "page") return kind;
+  return (c.req.header("accept") ?? "").toLowerCase().includes("text/html") ? "page" : "text";
+}
+
+type Status = 400 | 401 | 403 | 404 | 413 | 429 | 500 | 503;
 
 /** One refusal: `short` for programs and htmx, the page (its title, its alert and what to do) for people. */
 export function refusal(
@@ -33,8 +43,8 @@ export function refusal(
   status: Status,
   short: string,
   page: { title: string; alert: string; next: Child },
+  kind: AnswerKind = answerKind(c),
 ) {
-  const kind = answerKind(c);
   if (kind === "json") return c.json({ status, error: short }, status);
   if (kind === "text") return c.text(short, status);
   return c.html(
@@ -47,16 +57,27 @@ export function refusal(
 }
 
 /** 400 for an address whose values no page reads (views/query.ts), with the way back to the page's defaults. */
-export function badQueryRefusal(c: Context<WebEnv>, bad: BadValue[], back: string) {
-  return refusal(c, 400, badValuesText(bad), {
-    title: "Địa chỉ không hợp lệ",
-    alert: badValuesText(bad),
-    next: (
-      <p>
-        <a href={back}>Mở lại trang với giá trị mặc định</a>
-      </p>
-    ),
-  });
+export function badQueryRefusal(
+  c: Context<WebEnv>,
+  bad: BadValue[],
+  back: string,
+  kind: AnswerKind = answerKind(c),
+) {
+  return refusal(
+    c,
+    400,
+    badValuesText(bad),
+    {
+      title: "Địa chỉ không hợp lệ",
+      alert: badValuesText(bad),
+      next: (
+        <p>
+          <a href={back}>Mở lại trang với giá trị mặc định</a>
+        </p>
+      ),
+    },
+    kind,
+  );
 }
 
 /**
@@ -64,7 +85,7 @@ export function badQueryRefusal(c: Context<WebEnv>, bad: BadValue[], back: strin
  * and dropped the other without a word. No page of the desk sends one twice (no GET form has a multiple field), so
  * it is refused before any page reads it.
  */
-export function repeatedQuery(c: Context<WebEnv>): BadValue[] {
+export function repeatedQuery(c: Context): BadValue[] {
   const all = c.req.queries();
   return Object.entries(all).flatMap(([param, values]) => {
     const bad = repeatedParam(values, { param: param.slice(0, 40), label: "Tham số" });
