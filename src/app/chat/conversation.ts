@@ -68,6 +68,7 @@ import {
   correctReportIn,
   DEFAULT_INCIDENT_OPTIONS,
   type IncidentOptions,
+  type ReportFiled,
   recordOverLimitIn,
   reportIncidentIn,
 } from "../incident/report.js";
@@ -467,16 +468,7 @@ async function freeText(
                 both.map((o) => ({ kind: o.kind, category: o.incident.category, route: o.incident.route })),
               );
       const one = both[0]!;
-      const text =
-        words ??
-        (one.unverified
-          ? one.notice
-          : groupAckText(
-              one.kind,
-              one.incident.category,
-              one.incident.route,
-              ev.userName || person?.name || "",
-            ).text);
+      const text = words ?? ackWords(one, ev, person).text;
       await reply(
         r,
         ev,
@@ -489,14 +481,7 @@ async function freeText(
     }
     if (apart && !outcome.major && !outcome.inWords) {
       // Said in words where the reaction cannot be: the same words for a secret session and an open one.
-      const words = outcome.unverified
-        ? { text: outcome.notice, short: outcome.short }
-        : groupAckText(
-            outcome.kind,
-            outcome.incident.category,
-            outcome.incident.route,
-            ev.userName || person?.name || "",
-          );
+      const words = ackWords(outcome, ev, person);
       if (react) await acknowledge(r, ev, words.text, words.short, outcome.incident.code, now);
       else await reply(r, ev, words.text, now);
     }
@@ -527,6 +512,15 @@ async function freeText(
   if (asksBack(ev.text) && !staff) return reply(r, ev, ASK_BACK_TEXT, now);
   // Groups are for people: the bot speaks only when it has something to do.
   if (ev.chatType === "private") await reply(r, ev, `Bot chưa hiểu yêu cầu. ${HELP_TEXT}`, now);
+}
+
+/**
+ * A report's acknowledgement in words in the group, and its line in a merged one: a stranger's notice, else the
+ * same words for every session (`groupAckText`).
+ */
+function ackWords(o: ReportFiled, ev: ChatEvent, person: ChatPerson | null): { text: string; short: string } {
+  if (o.unverified) return { text: o.notice, short: o.short };
+  return groupAckText(o.kind, o.incident.category, o.incident.route, ev.userName || person?.name || "");
 }
 
 /** How long after an incident at an endpoint is resolved its «vẫn chưa được» reopens it. */
@@ -989,17 +983,25 @@ function bareDoneWhich(codes: string[]): string {
  * or by name, or handed to them or their duty. A storm's joined report is the storm's, never listed.
  */
 async function heldBy(r: Repos, ev: ChatEvent, person: ChatPerson): Promise<Incident[]> {
+  const { open, mine } = await assignedTo(r, ev, person);
+  return open.filter((i) => i.status !== "open" && mine(i));
+}
+
+/**
+ * The open incidents (a storm's joined reports left out) and which of them are assigned to this desk person: by any
+ * of their accounts (taken on Zalo, closed on Telegram), by name, or by their duty.
+ */
+async function assignedTo(
+  r: Repos,
+  ev: ChatEvent,
+  person: ChatPerson,
+): Promise<{ open: Incident[]; mine: (i: Incident) => boolean }> {
   const open = (await r.incidents.list()).filter((i) => i.status !== "resolved" && !i.major);
   const actor = actorOf(ev, person);
-  const held: Incident[] = [];
+  const ids = new Set<string>();
   for (const i of open)
-    if (
-      i.status !== "open" &&
-      i.assignee &&
-      (i.assignee === person.role || (await actsAs(r, actor, i.assignee)))
-    )
-      held.push(i);
-  return held;
+    if (i.assignee && (i.assignee === person.role || (await actsAs(r, actor, i.assignee)))) ids.add(i.code);
+  return { open, mine: (i) => ids.has(i.code) };
 }
 
 /**
@@ -1014,13 +1016,7 @@ async function codeHintFor(
   action: IncidentAction,
   rest: string,
 ): Promise<string> {
-  const open = (await r.incidents.list()).filter((i) => i.status !== "resolved" && !i.major);
-  // Theirs by any of their accounts (taken on Zalo, closed on Telegram), by name, or by their duty.
-  const actor = actorOf(ev, person);
-  const ids = new Set<string>();
-  for (const i of open)
-    if (i.assignee && (i.assignee === person.role || (await actsAs(r, actor, i.assignee)))) ids.add(i.code);
-  const mine = (i: Incident) => ids.has(i.code);
+  const { open, mine } = await assignedTo(r, ev, person);
   const held = open.filter((i) => i.status !== "open" && mine(i));
   const route = person.role === "wan-duty" ? "wan" : person.role === "mcu-technician" ? "mcu" : null;
   const waiting = open.filter(

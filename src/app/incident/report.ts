@@ -118,8 +118,7 @@ export type ReportFiled = Extract<ReportOutcome, { ok: true }>;
  * MCU technician, told nothing, never looked at it. Not the sound or the picture beside the link (lost with it),
  * nor the link beside the power (the power comes first: `linkAlsoDown`).
  */
-export function otherOwnerFault(text: string): FaultCategory | null {
-  const primary = classify(text);
+export function otherOwnerFault(text: string, primary = classify(text)): FaultCategory | null {
   if (primary === "other") return null;
   return (
     alsoSaid(text).find(
@@ -230,12 +229,20 @@ export async function reportIncidentIn(
   opts: IncidentOptions = DEFAULT_INCIDENT_OPTIONS,
   tell: Tell = async () => {},
 ): Promise<ReportOutcome> {
-  const first = await reportFaultIn(desk, r, actor, input, classify(input.text), now, opts, tell);
-  const second = first.ok ? otherOwnerFault(input.text) : null;
-  if (!first.ok || !second) return first;
-  const also = await reportFaultIn(desk, r, actor, input, second, now, opts, tell);
+  const primary = classify(input.text);
+  const other = otherOwnerFault(input.text, primary);
+  const split = other ? { primary, other } : null;
+  const first = await reportFaultIn(desk, r, actor, input, primary, now, opts, tell, split);
+  if (!first.ok || !split) return first;
+  const also = await reportFaultIn(desk, r, actor, input, split.other, now, opts, tell, split);
   return also.ok ? { ...first, also } : first;
 }
+
+/**
+ * A report naming two faults of two owners (`otherOwnerFault`): `primary`, its words' first fault, and `other`, the
+ * one filed for the other duty as its own incident. Read once per report, not again for each incident's notice.
+ */
+type Split = { primary: FaultCategory; other: FaultCategory } | null;
 
 /** One fault of a report, `category`: the report's first fault, or the one another duty owns. */
 async function reportFaultIn(
@@ -247,6 +254,7 @@ async function reportFaultIn(
   now: Date,
   opts: IncidentOptions,
   tell: Tell,
+  split: Split,
 ): Promise<ReportOutcome> {
   const person = actor.person;
   if (category === "other") {
@@ -348,8 +356,8 @@ async function reportFaultIn(
       secret ? null : (actor.name ?? person.name),
       secret ? null : from,
     ) +
-      alsoReportedNote(faultsBesides(incident)) +
-      splitNoteOf(incident) +
+      alsoReportedNote(faultsBesides(incident, split)) +
+      splitNoteOf(incident, split) +
       (linkToo ? linkAlsoMcuNote() : ""),
     now,
     code,
@@ -384,30 +392,28 @@ function linkAlsoDown(inc: Incident): boolean {
  * The faults a new incident's report says besides its own, for its duty to read: not the link beside the power
  * (`linkAlsoMcuNote` says it), nor the sound or the picture beside the link (lost with it).
  */
-function faultsBesides(inc: Incident): FaultCategory[] {
-  // The second fault of a report naming two owners' (`otherOwnerFault`) is its own incident: its notice names the
-  // first one's duty instead (`splitNote`); the first one's names it likewise.
-  if (splitOff(inc)) return [];
-  const other = otherOwnerFault(inc.text);
+function faultsBesides(inc: Incident, split: Split): FaultCategory[] {
+  // The second fault of a report naming two owners' is its own incident: its notice names the first one's duty
+  // instead (`splitNote`); the first one's names it likewise.
+  if (splitOff(inc, split)) return [];
   return alsoSaid(inc.text).filter(
     (c) =>
-      c !== other &&
+      c !== split?.other &&
       !(c === "network" && linkAlsoDown(inc)) &&
       !(inc.category === "network" && (c === "audio" || c === "video")),
   );
 }
 
-/** An incident filed for the second fault of a report naming two owners': its class is not its words' first. */
-function splitOff(inc: Incident): boolean {
-  return inc.category !== classify(inc.text) && otherOwnerFault(inc.text) === inc.category;
+/** An incident filed for the second fault of a report naming two owners'. */
+function splitOff(inc: Incident, split: Split): boolean {
+  return split !== null && inc.category === split.other;
 }
 
 /** The line a split report's duty reads of the other fault, filed for the other duty. */
-function splitNoteOf(inc: Incident): string {
-  const first = classify(inc.text);
-  if (splitOff(inc)) return splitNote(first, routeOf(first));
-  const other = otherOwnerFault(inc.text);
-  return other ? splitNote(other, routeOf(other)) : "";
+function splitNoteOf(inc: Incident, split: Split): string {
+  if (!split) return "";
+  const said = splitOff(inc, split) ? split.primary : split.other;
+  return splitNote(said, routeOf(said));
 }
 
 /** Was the WAN duty told the link is down too: by the incident's first words, or a report joined to it since? */
