@@ -121,8 +121,9 @@ function actorOf(ev: ChatEvent, person: ChatPerson | null): Actor {
 }
 
 /**
- * Replies go to the chat the event came from. `link`: the report message the reply answers and the incident it
- * stands for (as an acknowledgement's reaction row says it), for an edit of that message to find.
+ * Replies go to the chat the event came from, each as a message of its own answering the person's message
+ * (`replyTo`: on Telegram a reply to it). `link`: the report message the reply answers and the incident it stands
+ * for (as an acknowledgement's reaction row says it), for an edit of that message to find.
  */
 async function reply(
   r: Repos,
@@ -137,7 +138,12 @@ async function reply(
       channel: "chat",
       recipient: `${ev.platform}:${ev.chatId}`,
       kind: "chat-reply",
-      payload: { text, ...(buttons ? { buttons } : {}), ...link },
+      payload: {
+        text,
+        ...(buttons ? { buttons } : {}),
+        ...(ev.messageId ? { replyTo: ev.messageId } : {}),
+        ...link,
+      },
     },
     now,
   );
