@@ -232,7 +232,7 @@ describe("a bare «xong» from a technician, without a code", () => {
 describe("one report naming two faults of two duties", () => {
   const SAID = "Điểm cầu phường Ngọc Hà mất mạng, máy chiếu cũng hỏng";
   const BOTH =
-    "Đã tiếp nhận phản ánh 2 sự cố — đường truyền: đã chuyển Trực ban mạng WAN (Sở Khoa học và Công nghệ); thiết bị: đã chuyển Kỹ thuật MCU. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.";
+    "Đã tiếp nhận phản ánh 2 sự cố — SC-2026-0001 (đường truyền): đã chuyển Trực ban mạng WAN (Sở Khoa học và Công nghệ); SC-2026-0002 (thiết bị): đã chuyển Kỹ thuật MCU. Diễn biến: nhắn riêng /suco SC-2026-0001, /suco SC-2026-0002 cho bot.";
   const incidents = (desk: Desk) =>
     desk.store.read(async (r) =>
       (await r.incidents.list())
@@ -270,7 +270,7 @@ describe("one report naming two faults of two duties", () => {
     expect(await incidents(desk)).toHaveLength(2);
     expect(await notices(desk)).toHaveLength(2);
     expect((await repliesTo(desk.store, GROUP)).at(-1)).toBe(
-      "Đã tiếp nhận phản ánh 2 sự cố — đường truyền: đã bổ sung vào sự cố đang xử lý; thiết bị: đã bổ sung vào sự cố đang xử lý. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.",
+      "Đã tiếp nhận phản ánh 2 sự cố — SC-2026-0001 (đường truyền): đã bổ sung vào sự cố đang xử lý; SC-2026-0002 (thiết bị): đã bổ sung vào sự cố đang xử lý. Diễn biến: nhắn riêng /suco SC-2026-0001, /suco SC-2026-0002 cho bot.",
     );
   });
 

@@ -136,3 +136,107 @@ describe("the answer to a person's message is its own message (a reply to it on 
     expect(group.find((s) => s.text.includes("[HTT-2026-0002] ĐÃ HỦY"))!.text).not.toContain("Đã tiếp nhận");
   });
 });
+
+describe("the reporter reads their incident's code in the acknowledgement", () => {
+  /** Everything the group read on both platforms after the report, as texts. */
+  const groupSent = (tg: { sent: Sent[] }, zl: { sent: Sent[] }) => [
+    ...tg.sent.filter((s) => s.chat === GROUP),
+    ...zl.sent.filter((s) => s.chat === ZGROUP),
+  ];
+
+  it("on Telegram (in words) and on Zalo, opened or joined", async () => {
+    const { desk, tg, zl, deliver } = await twoSessions();
+    await handleChatEvent(desk, ev(tech("CX-00008").telegramId!, "mất tiếng rồi", { messageId: "41" }), NOW);
+    await handleChatEvent(desk, zaloEv(tech("CX-00008").zaloId!, "@HoTroKyThuat vẫn mất tiếng", "z1"), NOW);
+    await deliver(NOW);
+    expect(tg.sent.find((s) => s.replyTo === "41")?.text).toBe(
+      "Đã tiếp nhận phản ánh sự cố SC-2026-0001 (âm thanh); đã chuyển Kỹ thuật MCU. Diễn biến: nhắn riêng /suco SC-2026-0001 cho bot.",
+    );
+    expect(zl.sent.map((s) => s.text)).toContain(
+      "Phản ánh sự cố (âm thanh) đã được bổ sung vào sự cố SC-2026-0001 đang xử lý. Diễn biến: nhắn riêng /suco SC-2026-0001 cho bot.",
+    );
+  });
+
+  it("a report of two faults names both codes; a named place's answer names its code and how to correct it", async () => {
+    const { desk, tg, deliver } = await twoSessions();
+    await handleChatEvent(
+      desk,
+      ev(tech("CX-00008").telegramId!, "mất mạng, máy chiếu cũng hỏng", { messageId: "41" }),
+      NOW,
+    );
+    await handleChatEvent(
+      desk,
+      ev(tech("CX-00025").telegramId!, "Phòng họp UBND phường Ba Đình mất hình", { messageId: "42" }),
+      NOW,
+    );
+    await deliver(NOW);
+    expect(tg.sent.find((s) => s.replyTo === "41")?.text).toBe(
+      "Đã tiếp nhận phản ánh 2 sự cố — SC-2026-0001 (đường truyền): đã chuyển Trực ban mạng WAN (Sở Khoa học và Công nghệ); SC-2026-0002 (thiết bị): đã chuyển Kỹ thuật MCU. Diễn biến: nhắn riêng /suco SC-2026-0001, /suco SC-2026-0002 cho bot.",
+    );
+    expect(tg.sent.find((s) => s.replyTo === "42")?.text).toBe(
+      "Đã tiếp nhận phản ánh sự cố SC-2026-0003 (hình ảnh) tại điểm cầu Phường Ba Đình (CX-00004); đã chuyển Kỹ thuật MCU. Diễn biến: nhắn riêng /suco SC-2026-0003 cho bot. Nếu không đúng điểm cầu, đề nghị nhắn /ghichu SC-2026-0003 <tên điểm cầu đúng> để bộ phận kỹ thuật điều chỉnh.",
+    );
+  });
+
+  it("a stranger's report naming a place is told its code too", async () => {
+    const { desk, tg, deliver } = await twoSessions();
+    await handleChatEvent(
+      desk,
+      ev("999000419", "Phòng họp UBND phường Ba Đình mất hình", { messageId: "43", userName: "Lan" }),
+      NOW,
+    );
+    await deliver(NOW);
+    expect(tg.sent.find((s) => s.replyTo === "43")?.text).toMatch(
+      /^Chào Lan, bot đã ghi nhận phản ánh thành sự cố SC-2026-0001 \(hình ảnh, chưa xác minh\) tại điểm cầu Phường Ba Đình \(CX-00004\)/,
+    );
+  });
+
+  it("a late acknowledgement's line in a merged reply names the code too", async () => {
+    const { desk, tg } = await twoSessions();
+    // Reactions allowed, but the group's pace taken: late reactions become one merged line.
+    const reacting = { ...tg, react: async () => undefined };
+    const pacer = new Pacer();
+    pacer.record(`telegram:${GROUP}`, NOW.getTime() + 5_000);
+    await handleChatEvent(
+      desk,
+      ev(tech("CX-00008").telegramId!, "mất tiếng rồi", { messageId: "41", userName: "Giang" }),
+      NOW,
+    );
+    await deliverChat(
+      desk.store,
+      [reacting],
+      pacer,
+      () => new Date(NOW.getTime() + 5_000),
+      async () => undefined,
+    );
+    expect(tg.sent.map((s) => s.text)).toContain("Đã tiếp nhận phản ánh: Giang: SC-2026-0001 (âm thanh)");
+  });
+
+  it("a secret session's endpoint, session and secrecy still never reach the group; the words are the same as an open one's", async () => {
+    const said = async (secret: boolean) => {
+      const { desk, tg, zl, deliver } = await twoSessions(secret);
+      await handleChatEvent(desk, ev(tech("CX-00008").telegramId!, "mất hình", { messageId: "41" }), NOW);
+      await handleChatEvent(
+        desk,
+        zaloEv(tech("CX-00008").zaloId!, "@HoTroKyThuat mất mạng, máy chiếu cũng hỏng", "z1"),
+        NOW,
+      );
+      await handleChatEvent(
+        desk,
+        ev(tech("CX-00025").telegramId!, "Phòng họp UBND phường Ngọc Hà mất tiếng", { messageId: "42" }),
+        NOW,
+      );
+      await deliver(NOW);
+      return groupSent(tg, zl);
+    };
+    const secret = await said(true);
+    expect(secret.map((s) => s.text).join("\n")).toContain("SC-2026-0001");
+    for (const { text, replyTo } of secret) {
+      for (const hidden of ["HTT-2026-0001", "mật"]) expect(text).not.toContain(hidden);
+      // Only the answer to the report that named Ngọc Hà says it back (as the reporter wrote it).
+      if (replyTo !== "42") for (const hidden of ["CX-00008", "Ngọc Hà"]) expect(text).not.toContain(hidden);
+    }
+    // The named place is said back as the reporter wrote it, the same for a secret session as for an open one.
+    expect(await said(false)).toEqual(secret);
+  });
+});

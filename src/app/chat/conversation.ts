@@ -471,7 +471,12 @@ async function freeText(
           : outcome.unverified
             ? both.map((o) => o.notice).join("\n")
             : groupAckBothText(
-                both.map((o) => ({ kind: o.kind, category: o.incident.category, route: o.incident.route })),
+                both.map((o) => ({
+                  kind: o.kind,
+                  category: o.incident.category,
+                  route: o.incident.route,
+                  code: o.incident.code,
+                })),
               );
       const one = both[0]!;
       const text = words ?? ackWords(one, ev, person).text;
@@ -526,7 +531,8 @@ async function freeText(
  */
 function ackWords(o: ReportFiled, ev: ChatEvent, person: ChatPerson | null): { text: string; short: string } {
   if (o.unverified) return { text: o.notice, short: o.short };
-  return groupAckText(o.kind, o.incident.category, o.incident.route, ev.userName || person?.name || "");
+  const name = ev.userName || person?.name || "";
+  return groupAckText(o.kind, o.incident.category, o.incident.route, name, o.incident.code);
 }
 
 /** How long after an incident at an endpoint is resolved its «vẫn chưa được» reopens it. */

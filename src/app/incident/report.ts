@@ -300,7 +300,7 @@ async function reportFaultIn(
     return joinReport(r, actor, joined, note, now, tell, {
       inWords,
       notice: inWords
-        ? namedReportText("joined", category, joined.route, { code: endpoint, name })
+        ? namedReportText("joined", category, joined.route, { code: endpoint, name }, joined.code)
         : undefined,
     });
   }
@@ -342,7 +342,7 @@ async function reportFaultIn(
   // A named place is answered in words, the same ones whether its session is secret or not (Điều 5.2): a
   // reaction for one and words for the other would tell the group which. The duty's notice below says more.
   const notice = namedElsewhere
-    ? namedReportText("opened", category, route, { code: endpoint, name })
+    ? namedReportText("opened", category, route, { code: endpoint, name }, code)
     : openedText(code, category, route, where, secret);
   await tell(notice, { inWords: namedElsewhere, incident: code });
   const linkToo = linkAlsoDown(incident);
@@ -525,7 +525,13 @@ export async function correctReportIn(
     return {
       kind: "kept",
       incident: filed.incident,
-      notice: correctedKeptText(prev.category, category, filed.incident.route),
+      notice: correctedKeptText(
+        prev.category,
+        category,
+        filed.incident.route,
+        filed.incident.code,
+        prev.code,
+      ),
     };
   }
   const next: Incident = { ...prev, category, route: routeOf(category), text: input.text, updatedAt: now };
@@ -547,7 +553,7 @@ export async function correctReportIn(
   return {
     kind: "rerouted",
     incident: next,
-    notice: correctedText(prev.category, category, next.route, prev.route),
+    notice: correctedText(prev.category, category, next.route, prev.route, next.code),
   };
 }
 
@@ -625,7 +631,7 @@ async function correctStormReport(
   return {
     kind: "rerouted",
     incident: left,
-    notice: correctedText(prev.category, category, left.route, storm.route),
+    notice: correctedText(prev.category, category, left.route, storm.route, left.code),
   };
 }
 
