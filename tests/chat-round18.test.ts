@@ -192,7 +192,7 @@ describe("a bare «xong» from a technician, without a code", () => {
     expect(await status(desk, "SC-2026-0001")).toBe("resolved");
   });
 
-  it("someone who is not desk staff closes nothing: the endpoint's «xong» stays words", async () => {
+  it("someone who is not desk staff closes nothing: the endpoint is told who does (round 19), a stranger nothing", async () => {
     const { desk, now, reporter } = await liveDesk();
     await handleChatEvent(desk, ev(reporter.telegramId!, "mất tiếng rồi", { messageId: "1" }), now);
     await handleChatEvent(desk, ev(mcu.telegramId!, "/nhan SC-2026-0001"), now);
@@ -201,7 +201,12 @@ describe("a bare «xong» from a technician, without a code", () => {
     await handleChatEvent(desk, zalo(reporter.zaloId!, "@HoTroKyThuat xong rồi"), now);
     await handleChatEvent(desk, ev("999000111", "xong"), now);
     expect(await status(desk, "SC-2026-0001")).toBe("acknowledged");
-    expect((await chatOut(desk.store)).slice(before)).toEqual([]);
+    const said = (await chatOut(desk.store)).slice(before);
+    expect(said.map((m) => m.recipient)).toEqual([`telegram:${GROUP}`, `zalo:${ZGROUP}`]);
+    for (const m of said)
+      expect(String(m.payload.text)).toMatch(
+        /^Chỉ cán bộ kỹ thuật đang xử lý mới đóng được sự cố SC-2026-0001;/,
+      );
   });
 
   it("Zalo behaves the same: the one is closed, several are asked about, none is said", async () => {

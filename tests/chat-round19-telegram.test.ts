@@ -87,4 +87,35 @@ describe("Telegram: answers to a person's message in the support group", () => {
     expect(cancelled.text).not.toContain("Đã tiếp nhận");
     expect(repliedTo(cancelled)).toBeUndefined();
   }, 60_000);
+
+  it("a reporter's bare «xong» is answered with who closes it; the technician's «xong» answer is a reply too", async () => {
+    const sent = () => tg.sent() as Replied[];
+    const ha = tg.member(person("CX-00008").telegramId!, "Hà");
+    await ha.sendMessage(ha.makeMessage("xong rồi"));
+    const told = await until(
+      async () => sent().find((m) => m.text.startsWith("Chỉ cán bộ kỹ thuật đang xử lý")),
+      "the reporter's answer",
+    );
+    expect(told.text).toBe(
+      "Chỉ cán bộ kỹ thuật đang xử lý mới đóng được sự cố SC-2026-0001; bot chưa đóng sự cố. Nếu điểm cầu đã hết lỗi, đề nghị nhắn /ghichu SC-2026-0001 đã hết lỗi để người xử lý kiểm tra và đóng sự cố.",
+    );
+    expect(repliedTo(told)).toBe(userMessageId(tg, "xong rồi"));
+    const store = tg.desk.service.desk.store;
+    expect((await store.read((r) => r.incidents.get("SC-2026-0001")))?.status).toBe("open");
+    const technician = tg.member(mcu.telegramId!, "Giang");
+    await technician.sendMessage(technician.makeMessage("/nhan SC-2026-0001"));
+    await until(
+      async () =>
+        (await store.read((r) => r.incidents.get("SC-2026-0001")))?.status === "acknowledged"
+          ? true
+          : undefined,
+      "taken",
+    );
+    await technician.sendMessage(technician.makeMessage("ok xong"));
+    const done = await until(
+      async () => sent().find((m) => m.text.startsWith("Bot hiểu «xong» là sự cố SC-2026-0001")),
+      "the technician's answer",
+    );
+    expect(repliedTo(done)).toBe(userMessageId(tg, "ok xong"));
+  }, 60_000);
 });

@@ -9,6 +9,7 @@ import {
   ReactionRefusedError,
 } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
+import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
 import { at, makeDesk, request } from "./helpers.js";
 import { ev, GROUP, mcu, tech } from "./security/chat-support.js";
 
@@ -85,14 +86,21 @@ async function twoSessions(secret = false) {
   return { desk, tg, zl, deliver };
 }
 
+/** A Zalo group text message as the Bot API delivers it, through the adapter (which strips the bot's mention). */
 const zaloEv = (userId: string, text: string, messageId: string) =>
-  ev(userId, text, {
-    platform: "zalo",
-    chatId: ZGROUP,
-    messageId,
-    updateId: `z19-${messageId}`,
-    userName: "Hà",
-  });
+  zaloToChatEvent(
+    {
+      event_name: "message.text.received",
+      message: {
+        message_id: messageId,
+        from: { id: userId, display_name: "Hà" },
+        chat: { id: ZGROUP, chat_type: "GROUP" },
+        date: 1,
+        text,
+      },
+    },
+    "HoTroKyThuat",
+  )!;
 
 const cancelTomorrow = (desk: Desk) =>
   cancelBooking(desk, "HTT-2026-0002", { id: "cli:kythuat", channel: "cli" }, "lãnh đạo bận", NOW);
@@ -238,5 +246,57 @@ describe("the reporter reads their incident's code in the acknowledgement", () =
     }
     // The named place is said back as the reporter wrote it, the same for a secret session as for an open one.
     expect(await said(false)).toEqual(secret);
+  });
+});
+
+describe("a reporter's bare «xong»", () => {
+  const ONE =
+    "Chỉ cán bộ kỹ thuật đang xử lý mới đóng được sự cố SC-2026-0001; bot chưa đóng sự cố. Nếu điểm cầu đã hết lỗi, đề nghị nhắn /ghichu SC-2026-0001 đã hết lỗi để người xử lý kiểm tra và đóng sự cố.";
+
+  it("Telegram and Zalo: is answered (a reply on Telegram) with the code and what to send; nothing is closed", async () => {
+    const { desk, tg, zl, deliver } = await twoSessions();
+    const reporter = tech("CX-00008");
+    await handleChatEvent(desk, ev(reporter.telegramId!, "mất tiếng rồi", { messageId: "41" }), NOW);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/nhan SC-2026-0001", { messageId: "42" }), NOW);
+    await handleChatEvent(desk, ev(reporter.telegramId!, "xong rồi", { messageId: "43" }), NOW);
+    await handleChatEvent(desk, zaloEv(reporter.zaloId!, "@HoTroKyThuat xong", "z1"), NOW);
+    await deliver(NOW);
+    expect(tg.sent.filter((s) => s.replyTo === "43").map((s) => s.text)).toEqual([ONE]);
+    expect(zl.sent.filter((s) => s.text === ONE)).toHaveLength(1);
+    expect((await desk.store.read((r) => r.incidents.get("SC-2026-0001")))?.status).toBe("acknowledged");
+    // What it says to send is understood: the note reaches the incident, and closes nothing either.
+    await handleChatEvent(
+      desk,
+      ev(reporter.telegramId!, "/ghichu SC-2026-0001 đã hết lỗi", { messageId: "44" }),
+      NOW,
+    );
+    const events = await desk.store.read((r) => r.incidents.events("SC-2026-0001"));
+    expect(events.at(-1)).toMatchObject({ action: "ghichu", note: "đã hết lỗi" });
+  });
+
+  it("with two open incidents lists both; with none, or from someone with none, stays silent", async () => {
+    const { desk } = await twoSessions();
+    const reporter = tech("CX-00008");
+    await handleChatEvent(
+      desk,
+      ev(reporter.telegramId!, "mất mạng, máy chiếu cũng hỏng", { messageId: "41" }),
+      NOW,
+    );
+    await handleChatEvent(desk, ev(reporter.telegramId!, "xong", { messageId: "42" }), NOW);
+    const replies = async () =>
+      (await desk.store.read((r) => r.outbox.list()))
+        .filter((m) => m.channel === "chat" && m.kind === "chat-reply")
+        .map((m) => String(m.payload.text));
+    expect((await replies()).at(-1)).toBe(
+      "Chỉ cán bộ kỹ thuật đang xử lý mới đóng được sự cố SC-2026-0001, SC-2026-0002; bot chưa đóng sự cố. Nếu điểm cầu đã hết lỗi, đề nghị nhắn /ghichu kèm mã sự cố, ví dụ /ghichu SC-2026-0001 đã hết lỗi, để người xử lý kiểm tra và đóng sự cố.",
+    );
+    const before = (await replies()).length;
+    // Another endpoint with nothing open, and a stranger: the group's own words.
+    await handleChatEvent(desk, ev(tech("CX-00025").telegramId!, "xong rồi ạ", { messageId: "43" }), NOW);
+    await handleChatEvent(desk, ev("999000419", "xong", { messageId: "44" }), NOW);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/xong SC-2026-0001", { messageId: "45" }), NOW);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/xong SC-2026-0002", { messageId: "46" }), NOW);
+    await handleChatEvent(desk, ev(reporter.telegramId!, "xong rồi", { messageId: "47" }), NOW);
+    expect((await replies()).length).toBe(before);
   });
 });

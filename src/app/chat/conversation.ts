@@ -310,6 +310,8 @@ function limitKind(
   if (cmd?.name === "dangky") return "registrations";
   if (cmd) return person && DESK_ROLES.includes(person.role) ? null : "commands";
   if (fault) return "reports";
+  // A bare «xong» is answered (`reporterDone`): a flood of it is a flood of commands.
+  if (parseBareDone(ev.text)) return "commands";
   // Unknown text in private is answered with the help: a flood of it is a flood of commands.
   return ev.chatType === "private" ? "commands" : null;
 }
@@ -376,6 +378,10 @@ async function freeText(
     if (ev.chatType === "private") return reply(r, ev, MEDIA_TEXT, now);
     return;
   }
+  // «xong», «xong rồi» from the endpoint that reported: only the technician handling it closes an incident (it was
+  // passed over in silence, and the reporter did not know whether the desk had heard).
+  if (!staff && ev.editedAfterSeconds === undefined && parseBareDone(ev.text))
+    return reporterDone(r, ev, person, now);
   // A technician talking an endpoint through its fault in the group is no new report (an incident opened at the
   // endpoint the advice names, or the bot telling them to name one): they file with the endpoint and the fault.
   if (staff && ev.chatType === "group" && advises(ev.text)) return;
@@ -533,6 +539,33 @@ function ackWords(o: ReportFiled, ev: ChatEvent, person: ChatPerson | null): { t
   if (o.unverified) return { text: o.notice, short: o.short };
   const name = ev.userName || person?.name || "";
   return groupAckText(o.kind, o.incident.category, o.incident.route, name, o.incident.code);
+}
+
+/**
+ * A bare «xong» from someone who is not desk staff: when incidents of their endpoint, or reported by them, are
+ * open, they are told that only the technician handling one closes it, and how to tell that technician it works
+ * again: a note on the incident (/ghichu, which the reporter may write). Nothing is closed. With none open, the word
+ * is the group's own talk («họp xong rồi»): nothing is said.
+ */
+async function reporterDone(r: Repos, ev: ChatEvent, person: ChatPerson | null, now: Date) {
+  const open = (await r.incidents.list()).filter(
+    (i) =>
+      i.status !== "resolved" &&
+      i.reporter !== "storm" &&
+      ((person?.endpoint && i.endpoint === person.endpoint) || i.reporter === who(ev)),
+  );
+  if (open.length === 0) return;
+  await reply(r, ev, reporterDoneText(open.map((i) => i.code)), now);
+}
+
+function reporterDoneText(codes: string[]): string {
+  const shown = codes.slice(0, 5);
+  const list = `${shown.join(", ")}${codes.length > shown.length ? ` và ${codes.length - shown.length} sự cố khác` : ""}`;
+  const how =
+    codes.length === 1
+      ? `nhắn /ghichu ${codes[0]} đã hết lỗi để`
+      : `nhắn /ghichu kèm mã sự cố, ví dụ /ghichu ${codes[0]} đã hết lỗi, để`;
+  return `Chỉ cán bộ kỹ thuật đang xử lý mới đóng được sự cố ${list}; bot chưa đóng sự cố. Nếu điểm cầu đã hết lỗi, đề nghị ${how} người xử lý kiểm tra và đóng sự cố.`;
 }
 
 /** How long after an incident at an endpoint is resolved its «vẫn chưa được» reopens it. */
