@@ -9,6 +9,7 @@ import {
   ReactionRefusedError,
 } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
+import { toChatEvent } from "../src/bot/telegram/adapter.js";
 import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
 import { at, makeDesk, request } from "./helpers.js";
 import { ev, GROUP, mcu, tech } from "./security/chat-support.js";
@@ -298,5 +299,98 @@ describe("a reporter's bare «xong»", () => {
     await handleChatEvent(desk, ev(mcu.telegramId!, "/xong SC-2026-0002", { messageId: "46" }), NOW);
     await handleChatEvent(desk, ev(reporter.telegramId!, "xong rồi", { messageId: "47" }), NOW);
     expect((await replies()).length).toBe(before);
+  });
+});
+
+describe("an edit of a report that named two faults (two incidents)", () => {
+  const SAID = "Điểm cầu mất mạng, máy chiếu cũng hỏng";
+  let update = 0;
+  /** A Telegram message of the reporter, or its edit `after` seconds later, through the adapter. */
+  const message = (chat: { id: number; type: string }, messageId: number, text: string, after?: number) =>
+    toChatEvent({
+      update_id: 19_000 + ++update,
+      [after === undefined ? "message" : "edited_message"]: {
+        message_id: messageId,
+        date: 1_000,
+        chat,
+        from: { id: Number(tech("CX-00008").telegramId), is_bot: false, first_name: "Hà" },
+        text,
+        ...(after === undefined ? {} : { edit_date: 1_000 + after }),
+      },
+    } as never)!;
+  const inGroup = { id: Number(GROUP), type: "supergroup" };
+  const later = new Date(NOW.getTime() + 30_000);
+  const state = (desk: Desk) =>
+    desk.store.read(async (r) =>
+      (await r.incidents.list())
+        .sort((a, b) => a.code.localeCompare(b.code))
+        .map((i) => [i.code, i.category, i.route, i.status]),
+    );
+  const lastReply = async (desk: Desk, chat: string) =>
+    (await desk.store.read((r) => r.outbox.list()))
+      .filter((m) => m.channel === "chat" && m.kind === "chat-reply" && m.recipient === `telegram:${chat}`)
+      .map((m) => String(m.payload.text))
+      .at(-1);
+  const notices = async (desk: Desk) =>
+    (await desk.store.read((r) => r.outbox.list()))
+      .filter((m) => m.channel === "desk")
+      .map((m) => [m.recipient, String(m.payload.text)]);
+
+  it("edited to one fault of the first: the second is kept, its duty told to check, the reporter told", async () => {
+    const { desk } = await twoSessions();
+    await handleChatEvent(desk, message(inGroup, 1, SAID), NOW);
+    await handleChatEvent(desk, message(inGroup, 1, "Điểm cầu mất mạng rồi", 30), later);
+    expect(await state(desk)).toEqual([
+      ["SC-2026-0001", "network", "wan", "open"],
+      ["SC-2026-0002", "equipment", "mcu", "open"],
+    ]);
+    expect(await lastReply(desk, GROUP)).toBe(
+      "Đã sửa phản ánh theo tin nhắn đã chỉnh: sự cố SC-2026-0002 (thiết bị) báo lúc đầu không còn trong tin nhắn đã sửa nhưng vẫn giữ; Kỹ thuật MCU sẽ kiểm tra lại với điểm cầu. Diễn biến: nhắn riêng /suco SC-2026-0001, /suco SC-2026-0002 cho bot.",
+    );
+    expect((await notices(desk)).at(-1)).toEqual([
+      "mcu-technician",
+      "Sự cố SC-2026-0002 (thiết bị) tại CX-00008: điểm cầu đã sửa tin báo, không còn nêu lỗi này. Đề nghị kiểm tra lại với điểm cầu; nếu không còn lỗi, đóng bằng /xong SC-2026-0002 báo nhầm.",
+    ]);
+  });
+
+  it("edited to the second fault alone: the first is kept (not turned into a copy of the second)", async () => {
+    const { desk } = await twoSessions();
+    await handleChatEvent(desk, message(inGroup, 1, SAID), NOW);
+    await handleChatEvent(desk, message(inGroup, 1, "máy chiếu hỏng rồi", 30), later);
+    expect(await state(desk)).toEqual([
+      ["SC-2026-0001", "network", "wan", "open"],
+      ["SC-2026-0002", "equipment", "mcu", "open"],
+    ]);
+    expect(await lastReply(desk, GROUP)).toContain(
+      "sự cố SC-2026-0001 (đường truyền) báo lúc đầu không còn trong tin nhắn đã sửa nhưng vẫn giữ; Trực ban mạng WAN (Sở Khoa học và Công nghệ) sẽ kiểm tra lại với điểm cầu.",
+    );
+    expect((await notices(desk)).at(-1)?.[0]).toBe("wan-duty");
+  });
+
+  it("edited so that the first fault changes: the first is corrected, the second still said stays as it is", async () => {
+    const { desk } = await twoSessions();
+    await handleChatEvent(desk, message(inGroup, 1, SAID), NOW);
+    await handleChatEvent(desk, message(inGroup, 1, "Điểm cầu mất điện, máy chiếu cũng hỏng", 30), later);
+    expect(await state(desk)).toEqual([
+      ["SC-2026-0001", "power", "mcu", "open"],
+      ["SC-2026-0002", "equipment", "mcu", "open"],
+    ]);
+    expect(await lastReply(desk, GROUP)).toMatch(
+      /^Đã sửa phản ánh theo tin nhắn đã chỉnh: sự cố SC-2026-0001 \(nguồn điện\)/,
+    );
+  });
+
+  it("in a private chat (each incident answered apart) the edit finds both too", async () => {
+    const { desk } = await twoSessions();
+    const dm = { id: Number(tech("CX-00008").telegramId), type: "private" };
+    await handleChatEvent(desk, message(dm, 7, SAID), NOW);
+    await handleChatEvent(desk, message(dm, 7, "máy chiếu hỏng rồi", 30), later);
+    expect(await state(desk)).toEqual([
+      ["SC-2026-0001", "network", "wan", "open"],
+      ["SC-2026-0002", "equipment", "mcu", "open"],
+    ]);
+    expect(await lastReply(desk, tech("CX-00008").telegramId!)).toContain(
+      "sự cố SC-2026-0001 (đường truyền) báo lúc đầu không còn trong tin nhắn đã sửa nhưng vẫn giữ",
+    );
   });
 });

@@ -66,6 +66,7 @@ import {
 import { incidentPlace } from "../incident/notify.js";
 import {
   correctReportIn,
+  correctSplitReportIn,
   DEFAULT_INCIDENT_OPTIONS,
   type IncidentOptions,
   type ReportFiled,
@@ -131,7 +132,7 @@ async function reply(
   text: string,
   now: Date,
   buttons?: ChatButton[][],
-  link?: { messageId: string; incident: string },
+  link?: { messageId: string; incident: string; also?: string },
 ) {
   await r.outbox.enqueue(
     {
@@ -153,7 +154,12 @@ async function reply(
  * The incident a report message stands for, by the acknowledgement of it (its reaction row, or a reply that says
  * so) written within the time an edit is read again; null when none was (a storm's, a reply in words).
  */
-async function reportedIn(r: Repos, ev: ChatEvent, now: Date, opts: ChatDeskOptions): Promise<string | null> {
+async function reportedIn(
+  r: Repos,
+  ev: ChatEvent,
+  now: Date,
+  opts: ChatDeskOptions,
+): Promise<{ incident: string; also?: string } | null> {
   if (!ev.messageId) return null;
   const since = new Date(now.getTime() - (opts.joinMinutes * 60 + 60) * 1000);
   const recipient = `${ev.platform}:${ev.chatId}`;
@@ -163,13 +169,18 @@ async function reportedIn(r: Repos, ev: ChatEvent, now: Date, opts: ChatDeskOpti
   ]
     .filter((m) => m.payload.messageId === ev.messageId && typeof m.payload.incident === "string")
     .sort((a, b) => a.id - b.id);
-  const said = rows.at(-1)?.payload.incident as string | undefined;
-  if (said) return said;
+  // `also`: the other incident of a report that named two faults of two duties.
+  const last = rows.at(-1)?.payload;
+  if (last)
+    return {
+      incident: last.incident as string,
+      ...(typeof last.also === "string" ? { also: last.also } : {}),
+    };
   // A storm's report is acknowledged by the storm message, which names no message: its link is kept aside.
   const kept = await r.meta.get(stormLinkKey(ev));
   if (!kept) return null;
   const link = JSON.parse(kept) as { incident: string; at: number };
-  return link.at >= since.getTime() ? link.incident : null;
+  return link.at >= since.getTime() ? { incident: link.incident } : null;
 }
 
 const stormLinkKey = (ev: ChatEvent) => `${STORM_LINK_PREFIX}${ev.platform}:${ev.chatId}:${ev.messageId}`;
@@ -393,15 +404,26 @@ async function freeText(
   // Another fault than the one the message first said: the incident it opened is corrected (or, taken already,
   // kept beside the new one), and the chat told in one answer.
   const opened = edited ? await reportedIn(r, ev, now, opts) : null;
-  const corrected = opened
-    ? await correctReportIn(desk, r, actorOf(ev, person), opened, { text: ev.text }, now, opts)
-    : null;
+  const corrected = opened?.also
+    ? await correctSplitReportIn(
+        desk,
+        r,
+        actorOf(ev, person),
+        [opened.incident, opened.also],
+        { text: ev.text },
+        now,
+        opts,
+      )
+    : opened
+      ? await correctReportIn(desk, r, actorOf(ev, person), opened.incident, { text: ev.text }, now, opts)
+      : null;
   // A storm's report corrected in the group is acknowledged by the storm message, restated, as the report was.
   if (corrected?.kind === "storm" && ev.chatType === "group") return;
   if (corrected)
     return reply(r, ev, corrected.notice, now, undefined, {
       messageId: ev.messageId!,
       incident: corrected.incident.code,
+      ...(corrected.also ? { also: corrected.also } : {}),
     });
   // A verified report in the group is acknowledged on the report itself (a reaction); the delivery says it in
   // words where reactions are impossible. A report that belongs to a storm is acknowledged by the storm message
@@ -434,6 +456,9 @@ async function freeText(
   }
   // A report naming two faults of two duties is told twice (one per incident): the registration hint once.
   let hinted = false;
+  // Each fault of a report naming two duties' is told apart here: the later answer's link names the first incident
+  // too (`also`), so that an edit of the message finds both.
+  let toldFirst: string | null = null;
   const outcome = await reportIncidentIn(
     desk,
     r,
@@ -446,13 +471,15 @@ async function freeText(
       if (apart && !how?.inWords) return Promise.resolve();
       const withHint = hint && !hinted;
       hinted = true;
+      const also = toldFirst && how && toldFirst !== how.incident ? { also: toldFirst } : {};
+      if (how) toldFirst ??= how.incident;
       return reply(
         r,
         ev,
         withHint ? `${text} ${REGISTER_HINT}` : text,
         now,
         undefined,
-        how && ev.messageId ? { messageId: ev.messageId, incident: how.incident } : undefined,
+        how && ev.messageId ? { messageId: ev.messageId, incident: how.incident, ...also } : undefined,
       );
     },
   );
@@ -492,7 +519,13 @@ async function freeText(
         text,
         now,
         undefined,
-        ev.messageId ? { messageId: ev.messageId, incident: one.incident.code } : undefined,
+        ev.messageId
+          ? {
+              messageId: ev.messageId,
+              incident: one.incident.code,
+              also: [outcome.incident.code, outcome.also.incident.code].find((c) => c !== one.incident.code)!,
+            }
+          : undefined,
       );
       return;
     }

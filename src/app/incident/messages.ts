@@ -193,6 +193,35 @@ export function correctedKeptText(
   return `Đã tiếp nhận phản ánh đã sửa: sự cố ${code} (${CATEGORY_VI[to]}); đã chuyển ${ROUTE_VI[route]}. Sự cố ${first} (${CATEGORY_VI[from]}) báo lúc đầu đã có người nhận xử lý nên vẫn giữ; người xử lý sẽ kiểm tra lại. ${followHint([code])}`;
 }
 
+/** The audit note of a split report's fault its sender edited away. */
+export function droppedNote(inc: Incident): string {
+  return `không còn nêu ${CATEGORY_VI[inc.category]}`;
+}
+
+/** Its duty is told to check with the endpoint (the private notice; the group reads `commentGroupText`). */
+export function droppedNotice(inc: Incident, place: string): string {
+  return `Sự cố ${inc.code} (${CATEGORY_VI[inc.category]}) tại ${place}: điểm cầu đã sửa tin báo, không còn nêu lỗi này. Đề nghị kiểm tra lại với điểm cầu; nếu không còn lỗi, đóng bằng /xong ${inc.code} báo nhầm.`;
+}
+
+/**
+ * The answer to an edit of a report that named two faults: each correction's own words, and each fault edited away
+ * (kept, its duty checking), with the codes the message now stands for.
+ */
+export function splitCorrectedText(
+  corrected: readonly string[],
+  dropped: readonly Incident[],
+  codes: string[],
+): string {
+  const kept = dropped.map(
+    (i) =>
+      `sự cố ${i.code} (${CATEGORY_VI[i.category]}) báo lúc đầu không còn trong tin nhắn đã sửa nhưng vẫn giữ; ${ROUTE_VI[i.route]} sẽ kiểm tra lại với điểm cầu.`,
+  );
+  if (!corrected.length)
+    return `Đã sửa phản ánh theo tin nhắn đã chỉnh: ${kept.join(" ")} ${followHint(codes)}`;
+  const more = kept.map((k) => `${k[0]!.toUpperCase()}${k.slice(1)}`);
+  return [...corrected, ...more].join(" ");
+}
+
 /** The desk is told of the correction: the route that no longer has it, or the one that has it still. */
 export function correctedNotice(inc: Incident, from: FaultCategory, place: string, was: Route): string {
   const head = `Sự cố ${inc.code} tại ${place}: điểm cầu đã sửa phản ánh thành (${CATEGORY_VI[inc.category]}), thay cho (${CATEGORY_VI[from]})`;

@@ -22,6 +22,8 @@ import {
   correctedStormText,
   correctedText,
   deskGroupText,
+  droppedNote,
+  droppedNotice,
   incidentButtons,
   joinedText,
   linkAlsoGroupText,
@@ -34,6 +36,7 @@ import {
   openedText,
   reportedFromNote,
   reportPlace,
+  splitCorrectedText,
   splitNote,
   strangerJoinedText,
   strangerNotice,
@@ -458,6 +461,8 @@ async function armTimers(desk: Desk, r: Repos, inc: Incident, now: Date, opts: I
 }
 
 export type CorrectionOutcome = {
+  /** The other incident the edited message stands for, when it named two faults of two duties. */
+  also?: string;
   /**
    * `rerouted`: the first incident now says the new fault; `kept`: it was taken, and a new one was filed; `storm`:
    * it belongs to a storm, whose message (restated) acknowledges the edit.
@@ -486,18 +491,52 @@ export async function correctReportIn(
   now: Date,
   opts: IncidentOptions = DEFAULT_INCIDENT_OPTIONS,
 ): Promise<CorrectionOutcome | null> {
-  const prev = await r.incidents.get(code);
   const category = classify(input.text);
-  if (!prev || prev.status === "resolved" || category === "other" || category === prev.category) return null;
-  // A message that joined someone else's incident, or one others reported too, does not correct it: their
-  // reports still say its fault. The edit is then a report of its own.
+  if (category === "other") return null;
+  const prev = await correctable(r, actor, code, input);
+  if (!prev || category === prev.category) return null;
+  return correctInto(desk, r, actor, prev, category, input, now, opts, () =>
+    reportIncidentIn(desk, r, actor, input, now, opts),
+  );
+}
+
+/**
+ * The incident `code` as its report's sender may correct it by editing the report: open, theirs alone, and at the
+ * place the edited words still point to. A message that joined someone else's incident, or one others reported
+ * too, does not correct it: their reports still say its fault. Null otherwise (the edit is a report of its own).
+ */
+async function correctable(
+  r: Repos,
+  actor: Actor,
+  code: string,
+  input: IncidentReport,
+): Promise<Incident | null> {
+  const prev = await r.incidents.get(code);
+  if (!prev || prev.status === "resolved") return null;
   const others = (await r.incidents.events(prev.code)).some(
     (e) => e.action.startsWith("reported") && e.actor !== actor.id,
   );
   if (prev.reporter !== actor.id || others) return null;
   const own = actor.person?.endpoint;
   const { endpoint } = own ? await placeOf(r, input.text, own) : await placeOf(r, input.text, null);
-  if (endpoint !== prev.endpoint) return null;
+  return endpoint === prev.endpoint ? prev : null;
+}
+
+/**
+ * Correct `prev` into `category` (see `correctReportIn`); `fileNew` files the edited report when `prev` was taken
+ * already and stays with its taker.
+ */
+async function correctInto(
+  desk: Desk,
+  r: Repos,
+  actor: Actor,
+  prev: Incident,
+  category: Exclude<FaultCategory, "other">,
+  input: IncidentReport,
+  now: Date,
+  opts: IncidentOptions,
+  fileNew: () => Promise<ReportOutcome>,
+): Promise<CorrectionOutcome | null> {
   const place = await incidentPlace(r, prev);
   const event = { at: now, actor: actor.id, channel: actor.channel, action: "corrected" };
   const duty = (route: string) => (route === "wan" ? "wan-duty" : "mcu-technician");
@@ -507,7 +546,7 @@ export async function correctReportIn(
       return correctStormReport(desk, r, prev, storm, category, input.text, event, place, now, opts);
   }
   if (prev.status !== "open" || prev.assignee || prev.major) {
-    const filed = await reportIncidentIn(desk, r, actor, input, now, opts);
+    const filed = await fileNew();
     if (!filed.ok) return null;
     await r.incidents.addEvent(prev.code, {
       ...event,
@@ -633,6 +672,95 @@ async function correctStormReport(
     incident: left,
     notice: correctedText(prev.category, category, left.route, storm.route, left.code),
   };
+}
+
+/**
+ * An edit of a report that named two faults of two duties and opened two incidents (`codes`): each is matched with
+ * the faults the edited words say. One still said stays as it is; one no longer said takes the edited words' fault
+ * that no incident has yet (corrected as `correctReportIn` does), else it is kept, and its duty told to check with
+ * the endpoint (the reporter may have dropped it by mistake, and it may be real: nothing is closed for an edit).
+ * Only the first used to be corrected: «máy chiếu hỏng» made the link's incident a second projector's, and a fault
+ * edited away was left for its duty with no word. Null when nothing changes: the edit is read as a report.
+ */
+export async function correctSplitReportIn(
+  desk: Desk,
+  r: Repos,
+  actor: Actor,
+  codes: readonly string[],
+  input: IncidentReport,
+  now: Date,
+  opts: IncidentOptions = DEFAULT_INCIDENT_OPTIONS,
+): Promise<CorrectionOutcome | null> {
+  const primary = classify(input.text);
+  if (primary === "other") return null;
+  const other = otherOwnerFault(input.text, primary);
+  const split = other ? { primary, other } : null;
+  const said = new Set<FaultCategory>([primary, ...alsoSaid(input.text)]);
+  const existing: Incident[] = [];
+  for (const c of codes) {
+    const inc = await r.incidents.get(c);
+    if (inc) existing.push(inc);
+  }
+  const fresh = [primary, ...(other ? [other] : [])].filter(
+    (c): c is Exclude<FaultCategory, "other"> => c !== "other" && !existing.some((i) => i.category === c),
+  );
+  const corrected: CorrectionOutcome[] = [];
+  const dropped: Incident[] = [];
+  const standsFor = new Map(existing.map((i) => [i.code, i.code]));
+  for (const inc of existing) {
+    if (said.has(inc.category)) continue;
+    const prev = await correctable(r, actor, inc.code, input);
+    if (!prev) continue;
+    const to = fresh.shift();
+    if (!to) {
+      await dropFromReport(r, actor, prev, input, now);
+      dropped.push(prev);
+      continue;
+    }
+    const done = await correctInto(desk, r, actor, prev, to, input, now, opts, () =>
+      reportFaultIn(desk, r, actor, input, to, now, opts, async () => {}, split),
+    );
+    if (!done) continue;
+    corrected.push(done);
+    standsFor.set(inc.code, done.incident.code);
+  }
+  if (!corrected.length && !dropped.length) return null;
+  const stand = [...standsFor.values()];
+  const incident = corrected[0]?.incident ?? (await r.incidents.get(stand[0]!))!;
+  const also = stand.find((c) => c !== incident.code);
+  return {
+    kind:
+      corrected.length && !dropped.length && corrected.every((c) => c.kind === "storm")
+        ? "storm"
+        : (corrected[0]?.kind ?? "kept"),
+    incident,
+    ...(also ? { also } : {}),
+    notice: splitCorrectedText(
+      corrected.map((c) => c.notice),
+      dropped,
+      stand,
+    ),
+  };
+}
+
+/** A fault of a split report its sender edited away: kept, noted, and its duty told to check with the endpoint. */
+async function dropFromReport(r: Repos, actor: Actor, inc: Incident, input: IncidentReport, now: Date) {
+  await r.incidents.addEvent(inc.code, {
+    at: now,
+    actor: actor.id,
+    channel: actor.channel,
+    action: "corrected",
+    note: `${input.text} (${droppedNote(inc)})`,
+  });
+  await deskNotice(
+    r,
+    inc.route === "wan" ? "wan-duty" : "mcu-technician",
+    droppedNotice(inc, await incidentPlace(r, inc)),
+    now,
+    inc.code,
+    undefined,
+    { groupText: commentGroupText(inc.code) },
+  );
 }
 
 /**
