@@ -190,7 +190,7 @@ describe("a report edited into another fault", () => {
     const after = (await chatOut(desk.store)).slice(before);
     // The group: one answer, naming neither place nor code (the same words for a secret session, Điều 5.2).
     expect(after.filter((m) => m.channel === "chat").map((m) => m.payload.text)).toEqual([
-      "Đã sửa phản ánh theo tin nhắn đã chỉnh: sự cố (đường truyền) thay cho (âm thanh); đã chuyển Trực ban mạng WAN (Sở Khoa học và Công nghệ). Kỹ thuật MCU không cần xử lý phản ánh lúc đầu. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.",
+      "Đã sửa phản ánh theo tin nhắn đã chỉnh: sự cố SC-2026-0001 (đường truyền) thay cho (âm thanh); đã chuyển Trực ban mạng WAN (Sở Khoa học và Công nghệ). Kỹ thuật MCU không cần xử lý phản ánh lúc đầu. Diễn biến: nhắn riêng /suco SC-2026-0001 cho bot.",
     ]);
     const notices = after.filter((m) => m.channel === "desk");
     expect(notices.map((m) => [m.recipient, Boolean(m.payload.buttons)])).toEqual([
@@ -220,7 +220,7 @@ describe("a report edited into another fault", () => {
       ["SC-2026-0002", "network", "open"],
     ]);
     expect((await repliesTo(desk.store, GROUP)).at(-1)).toContain(
-      "Sự cố (âm thanh) báo lúc đầu đã có người nhận xử lý nên vẫn giữ",
+      "Sự cố SC-2026-0001 (âm thanh) báo lúc đầu đã có người nhận xử lý nên vẫn giữ",
     );
     const notices = await desks(desk);
     expect(notices.at(-1)).toMatchObject([

@@ -42,7 +42,7 @@ describe("Telegram: «mất mạng, máy chiếu cũng hỏng», then the MCU te
         : undefined;
     }, "both duties' notices and the group's acknowledgement");
     expect(said.find((t) => t.startsWith("Đã tiếp nhận phản ánh 2 sự cố"))).toContain(
-      "đường truyền: đã chuyển Trực ban mạng WAN (Sở Khoa học và Công nghệ); thiết bị: đã chuyển Kỹ thuật MCU.",
+      `${incs[0]!.code} (đường truyền): đã chuyển Trực ban mạng WAN (Sở Khoa học và Công nghệ); ${incs[1]!.code} (thiết bị): đã chuyển Kỹ thuật MCU.`,
     );
     const technician = tg.member(mcu.telegramId!, "Kỹ thuật");
     await technician.sendMessage(technician.makeMessage(`/nhan ${incs[1]!.code}`));

@@ -192,7 +192,7 @@ describe("a bare «xong» from a technician, without a code", () => {
     expect(await status(desk, "SC-2026-0001")).toBe("resolved");
   });
 
-  it("someone who is not desk staff closes nothing: the endpoint's «xong» stays words", async () => {
+  it("someone who is not desk staff closes nothing: the endpoint is told who does (round 19), a stranger nothing", async () => {
     const { desk, now, reporter } = await liveDesk();
     await handleChatEvent(desk, ev(reporter.telegramId!, "mất tiếng rồi", { messageId: "1" }), now);
     await handleChatEvent(desk, ev(mcu.telegramId!, "/nhan SC-2026-0001"), now);
@@ -201,7 +201,12 @@ describe("a bare «xong» from a technician, without a code", () => {
     await handleChatEvent(desk, zalo(reporter.zaloId!, "@HoTroKyThuat xong rồi"), now);
     await handleChatEvent(desk, ev("999000111", "xong"), now);
     expect(await status(desk, "SC-2026-0001")).toBe("acknowledged");
-    expect((await chatOut(desk.store)).slice(before)).toEqual([]);
+    const said = (await chatOut(desk.store)).slice(before);
+    expect(said.map((m) => m.recipient)).toEqual([`telegram:${GROUP}`, `zalo:${ZGROUP}`]);
+    for (const m of said)
+      expect(String(m.payload.text)).toMatch(
+        /^Chỉ cán bộ kỹ thuật đang xử lý mới đóng được sự cố SC-2026-0001;/,
+      );
   });
 
   it("Zalo behaves the same: the one is closed, several are asked about, none is said", async () => {
@@ -232,7 +237,7 @@ describe("a bare «xong» from a technician, without a code", () => {
 describe("one report naming two faults of two duties", () => {
   const SAID = "Điểm cầu phường Ngọc Hà mất mạng, máy chiếu cũng hỏng";
   const BOTH =
-    "Đã tiếp nhận phản ánh 2 sự cố — đường truyền: đã chuyển Trực ban mạng WAN (Sở Khoa học và Công nghệ); thiết bị: đã chuyển Kỹ thuật MCU. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.";
+    "Đã tiếp nhận phản ánh 2 sự cố — SC-2026-0001 (đường truyền): đã chuyển Trực ban mạng WAN (Sở Khoa học và Công nghệ); SC-2026-0002 (thiết bị): đã chuyển Kỹ thuật MCU. Diễn biến: nhắn riêng /suco SC-2026-0001, /suco SC-2026-0002 cho bot.";
   const incidents = (desk: Desk) =>
     desk.store.read(async (r) =>
       (await r.incidents.list())
@@ -270,7 +275,7 @@ describe("one report naming two faults of two duties", () => {
     expect(await incidents(desk)).toHaveLength(2);
     expect(await notices(desk)).toHaveLength(2);
     expect((await repliesTo(desk.store, GROUP)).at(-1)).toBe(
-      "Đã tiếp nhận phản ánh 2 sự cố — đường truyền: đã bổ sung vào sự cố đang xử lý; thiết bị: đã bổ sung vào sự cố đang xử lý. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.",
+      "Đã tiếp nhận phản ánh 2 sự cố — SC-2026-0001 (đường truyền): đã bổ sung vào sự cố đang xử lý; SC-2026-0002 (thiết bị): đã bổ sung vào sự cố đang xử lý. Diễn biến: nhắn riêng /suco SC-2026-0001, /suco SC-2026-0002 cho bot.",
     );
   });
 

@@ -68,7 +68,7 @@ describe("chat desk conversation", () => {
     // Nothing to react to (no message id): the group reads the words of a refused reaction, the same for every
     // session (Điều 5.2); the desk's notice names the place and the session.
     expect(out[1]!.payload.text).toBe(
-      "Đã tiếp nhận phản ánh sự cố (âm thanh); đã chuyển Kỹ thuật MCU. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.",
+      "Đã tiếp nhận phản ánh sự cố SC-2026-0001 (âm thanh); đã chuyển Kỹ thuật MCU. Diễn biến: nhắn riêng /suco SC-2026-0001 cho bot.",
     );
     expect(out[0]!.payload.text).toContain("tại CX-00008, phiên HTT-2026-0001");
     // The same fault again within minutes joins the open incident.
@@ -265,7 +265,8 @@ describe("burst: 600 reports from 126 endpoints within a minute", () => {
     // Every report is acknowledged: a report of a storm by the storm message that counts it, any other in words
     // (nothing to react to here), the same words for every session (Điều 5.2), each one sent.
     const words = (await desk.store.read((r) => r.outbox.list())).filter(
-      (m) => m.channel === "chat" && String(m.payload.text).startsWith("Đã tiếp nhận phản ánh sự cố ("),
+      (m) =>
+        m.channel === "chat" && /^Đã tiếp nhận phản ánh sự cố SC-\d{4}-\d{4} \(/.test(String(m.payload.text)),
     );
     expect(words.every((m) => m.status === "sent")).toBe(true);
     // (The first reports of a storm are answered before the storm forms and joins them.)

@@ -151,7 +151,7 @@ describe("npm run demo (the README's first command)", () => {
         "KHÔNG BỐ TRÍ ĐƯỢC",
         "phải chuyển sang chờ xem xét lại",
         "Hệ thống phát hiện sự cố SC-2026-0001 (đường truyền)",
-        "Đã tiếp nhận phản ánh sự cố (âm thanh); đã chuyển Kỹ thuật MCU.",
+        "Đã tiếp nhận phản ánh sự cố SC-2026-0002 (âm thanh); đã chuyển Kỹ thuật MCU.",
         "Sự cố mới SC-2026-0002 (âm thanh) tại CX-00004",
         "[HTT-2026-0003] Phiên họp bắt đầu (08:00–09:30 Thứ Ba, 08/12/2026): đã kết nối 3/3 điểm cầu.",
         "Các lệnh đã gửi tới MCU: tạo phòng HTT-2026-0003",

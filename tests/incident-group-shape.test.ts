@@ -121,7 +121,7 @@ describe("what the group reads about an incident (Điều 5.2)", () => {
       // Everything happened and was told: the named report's answer, the new incident's notice, the reminder,
       // the alert, the acknowledgement, the comment, the resolution, the reopening (and its notice), the pointer.
       for (const said of [
-        "Đã tiếp nhận phản ánh sự cố (hình ảnh) tại điểm cầu",
+        `Đã tiếp nhận phản ánh sự cố ${open.code} (hình ảnh) tại điểm cầu`,
         `Sự cố mới: sự cố ${open.code} (hình ảnh)`,
         `Nhắc việc: sự cố ${open.code}`,
         `[Quản trị] [Kỹ thuật MCU] Báo động: sự cố ${open.code}`,
@@ -164,7 +164,7 @@ describe("what the group reads about an incident (Điều 5.2)", () => {
     };
     const open = await said(false);
     expect(open).toEqual([
-      "Đã tiếp nhận phản ánh sự cố (hình ảnh); đã chuyển Kỹ thuật MCU. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.",
+      "Đã tiếp nhận phản ánh sự cố SC-2026-0001 (hình ảnh); đã chuyển Kỹ thuật MCU. Diễn biến: nhắn riêng /suco SC-2026-0001 cho bot.",
     ]);
     expect(await said(true)).toEqual(open);
   });

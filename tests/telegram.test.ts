@@ -64,9 +64,11 @@ describe("Telegram group flows through telegraf against telegram-test-api", () =
     const all = sent()
       .map((m) => m.text)
       .join("\n");
-    // In words, neither place nor code: the same as for a secret session (Điều 5.2).
-    expect(all).toContain("Đã tiếp nhận phản ánh sự cố (âm thanh); đã chuyển Kỹ thuật MCU.");
-    expect(all).toMatch(/Đã tiếp nhận phản ánh sự cố \(hình ảnh\)|Đã tiếp nhận phản ánh: [^\n]*\(hình ảnh\)/);
+    // In words, the code and no place: the same as for a secret session (Điều 5.2).
+    expect(all).toMatch(/Đã tiếp nhận phản ánh sự cố SC-2026-000\d \(âm thanh\); đã chuyển Kỹ thuật MCU\./);
+    expect(all).toMatch(
+      /Đã tiếp nhận phản ánh sự cố SC-2026-000\d \(hình ảnh\)|Đã tiếp nhận phản ánh: [^\n]*SC-2026-000\d \(hình ảnh\)/,
+    );
     expect(sent().every((m) => String(m.chat_id) === String(GROUP))).toBe(true);
     // Nobody is on duty: the desk notice of the audio fault lands in the group, in the same words as any incident's
     // (its code, kind and route, no place: Điều 5.2), with its buttons.

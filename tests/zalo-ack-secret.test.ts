@@ -69,8 +69,8 @@ describe("Zalo's acknowledgement of a report at the reporter's own endpoint (Đi
     const secret = await scene("secret");
     const none = await scene("none");
     expect(open.acks).toEqual([
-      "Đã tiếp nhận phản ánh sự cố (âm thanh); đã chuyển Kỹ thuật MCU. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.",
-      "Phản ánh sự cố (âm thanh) đã được bổ sung vào sự cố đang xử lý. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.",
+      "Đã tiếp nhận phản ánh sự cố SC-2026-0001 (âm thanh); đã chuyển Kỹ thuật MCU. Diễn biến: nhắn riêng /suco SC-2026-0001 cho bot.",
+      "Phản ánh sự cố (âm thanh) đã được bổ sung vào sự cố SC-2026-0001 đang xử lý. Diễn biến: nhắn riêng /suco SC-2026-0001 cho bot.",
     ]);
     expect(secret.acks).toEqual(open.acks);
     expect(none.acks).toEqual(open.acks);

@@ -96,7 +96,9 @@ describe("Zalo Bot API client against a fake built from the published shapes", (
       async () => undefined,
     );
     const texts = fake.sent.map((m) => m.text).join("\n");
-    expect(texts).toContain("Đã tiếp nhận phản ánh sự cố (âm thanh); đã chuyển Kỹ thuật MCU.");
+    expect(texts).toContain("Đã tiếp nhận phản ánh sự cố SC-2026-0001 (âm thanh); đã chuyển Kỹ thuật MCU.");
+    // The acknowledgement is its own message (round 19), not glued to the desk notice.
+    expect(fake.sent.some((m) => m.text.startsWith("Đã tiếp nhận") && !m.text.includes("\n"))).toBe(true);
     expect(texts).toContain("Gõ /nhan SC-2026-0001 để nhận");
     expect(fake.sent.every((m) => m.chat_id === GROUP)).toBe(true);
     expect(zaloToChatEvent({ event_name: "message.sticker.received" })).toBeNull();

@@ -14,8 +14,12 @@ export interface ChatTransport {
   maxLength: number;
   /** Zalo has no buttons: actions are spelled out as commands instead. */
   supportsButtons: boolean;
-  /** Resolves to the id (a string) of the last message sent, where the platform tells it: storm edits use it. */
-  send(chatId: string, text: string, buttons?: ChatButton[][]): Promise<unknown>;
+  /**
+   * Resolves to the id (a string) of the last message sent, where the platform tells it: storm edits use it.
+   * `replyTo`: the person's message this one answers (Telegram shows it as a reply; Zalo's Bot API has no reply,
+   * and sends it as a message of its own).
+   */
+  send(chatId: string, text: string, buttons?: ChatButton[][], opts?: { replyTo?: string }): Promise<unknown>;
   /** A reaction on a message (Telegram's setMessageReaction); absent where the platform has none (Zalo). */
   react?(chatId: string, messageId: string, emoji: string): Promise<void>;
   /**
@@ -357,7 +361,15 @@ async function chatItems(
                 const hold = pacer.wait(recipient, isGroup, now().getTime());
                 if (hold > 0) await wait(hold);
               }
-              const send = () => t.send(chatId, part.text, part.buttons.length ? part.buttons : undefined);
+              // The first part of an answer replies to the person's message; the rest follow it.
+              const replyTo = k === 0 ? part.replyTo : undefined;
+              const send = () =>
+                t.send(
+                  chatId,
+                  part.text,
+                  part.buttons.length ? part.buttons : undefined,
+                  replyTo ? { replyTo } : undefined,
+                );
               await (turns[i]!.priority === 0 ? quickRetry(send, wait) : send());
               pacer.record(recipient, now().getTime());
               const of = part.partOf;
@@ -410,28 +422,42 @@ interface Planned {
   text: string;
   buttons: ChatButton[][];
   partOf?: { row: OutboxMessage; sent: number };
+  /** The person's message this one answers (its first part does). */
+  replyTo?: string;
 }
+
+/**
+ * An answer to a person's message (a report's acknowledgement in words, a command's answer): sent as a message of
+ * its own, never merged with the group's notices (a report's «Đã tiếp nhận» read glued under «[HTT-…] ĐÃ HỦY»).
+ */
+const isAnswer = (m: OutboxMessage) => m.kind === "chat-reply";
 
 function merge(msgs: OutboxMessage[], t: ChatTransport): Planned[] {
   const out: Planned[] = [];
-  type Batch = { ids: number[]; text: string; buttons: ChatButton[][]; digest?: boolean };
+  type Batch = { ids: number[]; text: string; buttons: ChatButton[][]; digest?: boolean; replyTo?: string };
   let cur = null as Batch | null;
   for (const m of msgs) {
     if (m.kind === "ack-digest") {
-      // Acknowledgements merge into one line of short references: many reports per message.
+      // Acknowledgements merge into one line of short references: many reports per message, and nothing else. One
+      // report's alone replies to it.
       const item = String(m.payload.short ?? m.payload.text ?? "");
       if (cur?.digest && cur.text.length + 2 + item.length <= t.maxLength) {
         cur = { ids: [...cur.ids, m.id], text: `${cur.text}, ${item}`, buttons: cur.buttons, digest: true };
         continue;
       }
       const line = `${ACK_DIGEST_PREFIX} ${item}`;
-      if (cur && cur.text.length + 1 + line.length <= t.maxLength) {
+      if (cur?.digest && cur.text.length + 1 + line.length <= t.maxLength) {
         cur = { ids: [...cur.ids, m.id], text: `${cur.text}\n${line}`, buttons: cur.buttons, digest: true };
       } else {
         if (cur) out.push(cur);
-        cur = { ids: [m.id], text: line, buttons: [], digest: true };
+        const replyTo = typeof m.payload.replyTo === "string" ? { replyTo: m.payload.replyTo } : {};
+        cur = { ids: [m.id], text: line, buttons: [], digest: true, ...replyTo };
       }
       continue;
+    }
+    if (cur?.digest) {
+      out.push(cur);
+      cur = null;
     }
     let text = String(m.payload.text ?? "");
     const buttons = t.supportsButtons ? ((m.payload.buttons as ChatButton[][] | undefined) ?? []) : [];
@@ -448,8 +474,10 @@ function merge(msgs: OutboxMessage[], t: ChatTransport): Planned[] {
       if (code)
         text += `\n(Gõ /nhan ${code} để nhận, /chuyen ${code} ${to} để chuyển ${to.toUpperCase()}, /xong ${code} khi đã khắc phục.)`;
     }
-    if (text.length > t.maxLength) {
-      // Too long for one message on its own: its parts go alone, in order.
+    const replyTo = typeof m.payload.replyTo === "string" ? m.payload.replyTo : undefined;
+    if (text.length > t.maxLength || isAnswer(m)) {
+      // An answer, or a message too long for one on its own: its parts go alone, in order; the first part of an
+      // answer replies to the person's message.
       if (cur) out.push(cur);
       cur = null;
       const parts = splitText(text, t.maxLength);
@@ -458,10 +486,11 @@ function merge(msgs: OutboxMessage[], t: ChatTransport): Planned[] {
       for (const [i, p] of parts.entries()) {
         if (i < sent) continue;
         const last = i === parts.length - 1;
+        const reply = i === 0 && replyTo ? { replyTo } : {};
         out.push(
           last
-            ? { ids: [m.id], text: p, buttons }
-            : { ids: [], text: p, buttons: [], partOf: { row: m, sent: i + 1 } },
+            ? { ids: [m.id], text: p, buttons, ...reply }
+            : { ids: [], text: p, buttons: [], partOf: { row: m, sent: i + 1 }, ...reply },
         );
       }
       continue;
@@ -487,11 +516,16 @@ function merge(msgs: OutboxMessage[], t: ChatTransport): Planned[] {
 
 /** The chat row that says in words what a reaction would have said. */
 function inWords(m: OutboxMessage, digest: boolean) {
+  const replyTo = m.payload.messageId ? { replyTo: String(m.payload.messageId) } : {};
   return {
     channel: "chat" as const,
     recipient: m.recipient,
     kind: digest ? "ack-digest" : "chat-reply",
-    payload: { text: String(m.payload.text ?? ""), short: String(m.payload.short ?? m.payload.text ?? "") },
+    payload: {
+      text: String(m.payload.text ?? ""),
+      short: String(m.payload.short ?? m.payload.text ?? ""),
+      ...replyTo,
+    },
   };
 }
 

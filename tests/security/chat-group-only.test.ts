@@ -136,7 +136,8 @@ describe("group-only rule through telegraf and telegram-test-api", () => {
           .split("Bot chỉ làm việc trong nhóm").length - 1;
       const acked = sent().some(
         (m) =>
-          String(m.chat_id) === String(SUPPORT) && m.text.includes("Đã tiếp nhận phản ánh sự cố (hình ảnh)"),
+          String(m.chat_id) === String(SUPPORT) &&
+          /Đã tiếp nhận phản ánh sự cố SC-\d{4}-\d{4} \(hình ảnh\)/.test(m.text),
       );
       return refusals === 2 && acked ? true : undefined;
     }, "two refusals in the stranger group and the acknowledgement in the support group").catch((err) => {
@@ -188,7 +189,8 @@ describe("group-only rule through the Zalo client against the fake Zalo Bot API"
         (m) => m.chat_id === STRANGERS && m.text.includes("Bot chỉ làm việc trong nhóm"),
       );
       const taken = fake.sent.some(
-        (m) => m.chat_id === SUPPORT && m.text.includes("Đã tiếp nhận phản ánh sự cố (hình ảnh)"),
+        (m) =>
+          m.chat_id === SUPPORT && /Đã tiếp nhận phản ánh sự cố SC-\d{4}-\d{4} \(hình ảnh\)/.test(m.text),
       );
       return refused && taken ? true : undefined;
     }, "the refusal and the acknowledgement");

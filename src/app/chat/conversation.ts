@@ -66,8 +66,10 @@ import {
 import { incidentPlace } from "../incident/notify.js";
 import {
   correctReportIn,
+  correctSplitReportIn,
   DEFAULT_INCIDENT_OPTIONS,
   type IncidentOptions,
+  type ReportFiled,
   recordOverLimitIn,
   reportIncidentIn,
 } from "../incident/report.js";
@@ -120,8 +122,9 @@ function actorOf(ev: ChatEvent, person: ChatPerson | null): Actor {
 }
 
 /**
- * Replies go to the chat the event came from. `link`: the report message the reply answers and the incident it
- * stands for (as an acknowledgement's reaction row says it), for an edit of that message to find.
+ * Replies go to the chat the event came from, each as a message of its own answering the person's message
+ * (`replyTo`: on Telegram a reply to it). `link`: the report message the reply answers and the incident it stands
+ * for (as an acknowledgement's reaction row says it), for an edit of that message to find.
  */
 async function reply(
   r: Repos,
@@ -129,14 +132,19 @@ async function reply(
   text: string,
   now: Date,
   buttons?: ChatButton[][],
-  link?: { messageId: string; incident: string },
+  link?: { messageId: string; incident: string; also?: string },
 ) {
   await r.outbox.enqueue(
     {
       channel: "chat",
       recipient: `${ev.platform}:${ev.chatId}`,
       kind: "chat-reply",
-      payload: { text, ...(buttons ? { buttons } : {}), ...link },
+      payload: {
+        text,
+        ...(buttons ? { buttons } : {}),
+        ...(ev.messageId ? { replyTo: ev.messageId } : {}),
+        ...link,
+      },
     },
     now,
   );
@@ -146,7 +154,12 @@ async function reply(
  * The incident a report message stands for, by the acknowledgement of it (its reaction row, or a reply that says
  * so) written within the time an edit is read again; null when none was (a storm's, a reply in words).
  */
-async function reportedIn(r: Repos, ev: ChatEvent, now: Date, opts: ChatDeskOptions): Promise<string | null> {
+async function reportedIn(
+  r: Repos,
+  ev: ChatEvent,
+  now: Date,
+  opts: ChatDeskOptions,
+): Promise<{ incident: string; also?: string } | null> {
   if (!ev.messageId) return null;
   const since = new Date(now.getTime() - (opts.joinMinutes * 60 + 60) * 1000);
   const recipient = `${ev.platform}:${ev.chatId}`;
@@ -156,13 +169,18 @@ async function reportedIn(r: Repos, ev: ChatEvent, now: Date, opts: ChatDeskOpti
   ]
     .filter((m) => m.payload.messageId === ev.messageId && typeof m.payload.incident === "string")
     .sort((a, b) => a.id - b.id);
-  const said = rows.at(-1)?.payload.incident as string | undefined;
-  if (said) return said;
+  // `also`: the other incident of a report that named two faults of two duties.
+  const last = rows.at(-1)?.payload;
+  if (last)
+    return {
+      incident: last.incident as string,
+      ...(typeof last.also === "string" ? { also: last.also } : {}),
+    };
   // A storm's report is acknowledged by the storm message, which names no message: its link is kept aside.
   const kept = await r.meta.get(stormLinkKey(ev));
   if (!kept) return null;
   const link = JSON.parse(kept) as { incident: string; at: number };
-  return link.at >= since.getTime() ? link.incident : null;
+  return link.at >= since.getTime() ? { incident: link.incident } : null;
 }
 
 const stormLinkKey = (ev: ChatEvent) => `${STORM_LINK_PREFIX}${ev.platform}:${ev.chatId}:${ev.messageId}`;
@@ -303,6 +321,8 @@ function limitKind(
   if (cmd?.name === "dangky") return "registrations";
   if (cmd) return person && DESK_ROLES.includes(person.role) ? null : "commands";
   if (fault) return "reports";
+  // A bare «xong» is answered (`reporterDone`): a flood of it is a flood of commands.
+  if (parseBareDone(ev.text)) return "commands";
   // Unknown text in private is answered with the help: a flood of it is a flood of commands.
   return ev.chatType === "private" ? "commands" : null;
 }
@@ -369,6 +389,10 @@ async function freeText(
     if (ev.chatType === "private") return reply(r, ev, MEDIA_TEXT, now);
     return;
   }
+  // «xong», «xong rồi» from the endpoint that reported: only the technician handling it closes an incident (it was
+  // passed over in silence, and the reporter did not know whether the desk had heard).
+  if (!staff && ev.editedAfterSeconds === undefined && parseBareDone(ev.text))
+    return reporterDone(r, ev, person, now);
   // A technician talking an endpoint through its fault in the group is no new report (an incident opened at the
   // endpoint the advice names, or the bot telling them to name one): they file with the endpoint and the fault.
   if (staff && ev.chatType === "group" && advises(ev.text)) return;
@@ -380,15 +404,26 @@ async function freeText(
   // Another fault than the one the message first said: the incident it opened is corrected (or, taken already,
   // kept beside the new one), and the chat told in one answer.
   const opened = edited ? await reportedIn(r, ev, now, opts) : null;
-  const corrected = opened
-    ? await correctReportIn(desk, r, actorOf(ev, person), opened, { text: ev.text }, now, opts)
-    : null;
+  const corrected = opened?.also
+    ? await correctSplitReportIn(
+        desk,
+        r,
+        actorOf(ev, person),
+        [opened.incident, opened.also],
+        { text: ev.text },
+        now,
+        opts,
+      )
+    : opened
+      ? await correctReportIn(desk, r, actorOf(ev, person), opened.incident, { text: ev.text }, now, opts)
+      : null;
   // A storm's report corrected in the group is acknowledged by the storm message, restated, as the report was.
   if (corrected?.kind === "storm" && ev.chatType === "group") return;
   if (corrected)
     return reply(r, ev, corrected.notice, now, undefined, {
       messageId: ev.messageId!,
       incident: corrected.incident.code,
+      ...(corrected.also ? { also: corrected.also } : {}),
     });
   // A verified report in the group is acknowledged on the report itself (a reaction); the delivery says it in
   // words where reactions are impossible. A report that belongs to a storm is acknowledged by the storm message
@@ -421,6 +456,9 @@ async function freeText(
   }
   // A report naming two faults of two duties is told twice (one per incident): the registration hint once.
   let hinted = false;
+  // Each fault of a report naming two duties' is told apart here: the later answer's link names the first incident
+  // too (`also`), so that an edit of the message finds both.
+  let toldFirst: string | null = null;
   const outcome = await reportIncidentIn(
     desk,
     r,
@@ -433,13 +471,15 @@ async function freeText(
       if (apart && !how?.inWords) return Promise.resolve();
       const withHint = hint && !hinted;
       hinted = true;
+      const also = toldFirst && how && toldFirst !== how.incident ? { also: toldFirst } : {};
+      if (how) toldFirst ??= how.incident;
       return reply(
         r,
         ev,
         withHint ? `${text} ${REGISTER_HINT}` : text,
         now,
         undefined,
-        how && ev.messageId ? { messageId: ev.messageId, incident: how.incident } : undefined,
+        how && ev.messageId ? { messageId: ev.messageId, incident: how.incident, ...also } : undefined,
       );
     },
   );
@@ -464,39 +504,34 @@ async function freeText(
           : outcome.unverified
             ? both.map((o) => o.notice).join("\n")
             : groupAckBothText(
-                both.map((o) => ({ kind: o.kind, category: o.incident.category, route: o.incident.route })),
+                both.map((o) => ({
+                  kind: o.kind,
+                  category: o.incident.category,
+                  route: o.incident.route,
+                  code: o.incident.code,
+                })),
               );
       const one = both[0]!;
-      const text =
-        words ??
-        (one.unverified
-          ? one.notice
-          : groupAckText(
-              one.kind,
-              one.incident.category,
-              one.incident.route,
-              ev.userName || person?.name || "",
-            ).text);
+      const text = words ?? ackWords(one, ev, person).text;
       await reply(
         r,
         ev,
         text,
         now,
         undefined,
-        ev.messageId ? { messageId: ev.messageId, incident: one.incident.code } : undefined,
+        ev.messageId
+          ? {
+              messageId: ev.messageId,
+              incident: one.incident.code,
+              also: [outcome.incident.code, outcome.also.incident.code].find((c) => c !== one.incident.code)!,
+            }
+          : undefined,
       );
       return;
     }
     if (apart && !outcome.major && !outcome.inWords) {
       // Said in words where the reaction cannot be: the same words for a secret session and an open one.
-      const words = outcome.unverified
-        ? { text: outcome.notice, short: outcome.short }
-        : groupAckText(
-            outcome.kind,
-            outcome.incident.category,
-            outcome.incident.route,
-            ev.userName || person?.name || "",
-          );
+      const words = ackWords(outcome, ev, person);
       if (react) await acknowledge(r, ev, words.text, words.short, outcome.incident.code, now);
       else await reply(r, ev, words.text, now);
     }
@@ -527,6 +562,43 @@ async function freeText(
   if (asksBack(ev.text) && !staff) return reply(r, ev, ASK_BACK_TEXT, now);
   // Groups are for people: the bot speaks only when it has something to do.
   if (ev.chatType === "private") await reply(r, ev, `Bot chưa hiểu yêu cầu. ${HELP_TEXT}`, now);
+}
+
+/**
+ * A report's acknowledgement in words in the group, and its line in a merged one: a stranger's notice, else the
+ * same words for every session (`groupAckText`).
+ */
+function ackWords(o: ReportFiled, ev: ChatEvent, person: ChatPerson | null): { text: string; short: string } {
+  if (o.unverified) return { text: o.notice, short: o.short };
+  const name = ev.userName || person?.name || "";
+  return groupAckText(o.kind, o.incident.category, o.incident.route, name, o.incident.code);
+}
+
+/**
+ * A bare «xong» from someone who is not desk staff: when incidents of their endpoint, or reported by them, are
+ * open, they are told that only the technician handling one closes it, and how to tell that technician it works
+ * again: a note on the incident (/ghichu, which the reporter may write). Nothing is closed. With none open, the word
+ * is the group's own talk («họp xong rồi»): nothing is said.
+ */
+async function reporterDone(r: Repos, ev: ChatEvent, person: ChatPerson | null, now: Date) {
+  const open = (await r.incidents.list()).filter(
+    (i) =>
+      i.status !== "resolved" &&
+      i.reporter !== "storm" &&
+      ((person?.endpoint && i.endpoint === person.endpoint) || i.reporter === who(ev)),
+  );
+  if (open.length === 0) return;
+  await reply(r, ev, reporterDoneText(open.map((i) => i.code)), now);
+}
+
+function reporterDoneText(codes: string[]): string {
+  const shown = codes.slice(0, 5);
+  const list = `${shown.join(", ")}${codes.length > shown.length ? ` và ${codes.length - shown.length} sự cố khác` : ""}`;
+  const how =
+    codes.length === 1
+      ? `nhắn /ghichu ${codes[0]} đã hết lỗi để`
+      : `nhắn /ghichu kèm mã sự cố, ví dụ /ghichu ${codes[0]} đã hết lỗi, để`;
+  return `Chỉ cán bộ kỹ thuật đang xử lý mới đóng được sự cố ${list}; bot chưa đóng sự cố. Nếu điểm cầu đã hết lỗi, đề nghị ${how} người xử lý kiểm tra và đóng sự cố.`;
 }
 
 /** How long after an incident at an endpoint is resolved its «vẫn chưa được» reopens it. */
@@ -989,17 +1061,25 @@ function bareDoneWhich(codes: string[]): string {
  * or by name, or handed to them or their duty. A storm's joined report is the storm's, never listed.
  */
 async function heldBy(r: Repos, ev: ChatEvent, person: ChatPerson): Promise<Incident[]> {
+  const { open, mine } = await assignedTo(r, ev, person);
+  return open.filter((i) => i.status !== "open" && mine(i));
+}
+
+/**
+ * The open incidents (a storm's joined reports left out) and which of them are assigned to this desk person: by any
+ * of their accounts (taken on Zalo, closed on Telegram), by name, or by their duty.
+ */
+async function assignedTo(
+  r: Repos,
+  ev: ChatEvent,
+  person: ChatPerson,
+): Promise<{ open: Incident[]; mine: (i: Incident) => boolean }> {
   const open = (await r.incidents.list()).filter((i) => i.status !== "resolved" && !i.major);
   const actor = actorOf(ev, person);
-  const held: Incident[] = [];
+  const ids = new Set<string>();
   for (const i of open)
-    if (
-      i.status !== "open" &&
-      i.assignee &&
-      (i.assignee === person.role || (await actsAs(r, actor, i.assignee)))
-    )
-      held.push(i);
-  return held;
+    if (i.assignee && (i.assignee === person.role || (await actsAs(r, actor, i.assignee)))) ids.add(i.code);
+  return { open, mine: (i) => ids.has(i.code) };
 }
 
 /**
@@ -1014,13 +1094,7 @@ async function codeHintFor(
   action: IncidentAction,
   rest: string,
 ): Promise<string> {
-  const open = (await r.incidents.list()).filter((i) => i.status !== "resolved" && !i.major);
-  // Theirs by any of their accounts (taken on Zalo, closed on Telegram), by name, or by their duty.
-  const actor = actorOf(ev, person);
-  const ids = new Set<string>();
-  for (const i of open)
-    if (i.assignee && (i.assignee === person.role || (await actsAs(r, actor, i.assignee)))) ids.add(i.code);
-  const mine = (i: Incident) => ids.has(i.code);
+  const { open, mine } = await assignedTo(r, ev, person);
   const held = open.filter((i) => i.status !== "open" && mine(i));
   const route = person.role === "wan-duty" ? "wan" : person.role === "mcu-technician" ? "mcu" : null;
   const waiting = open.filter(

@@ -92,24 +92,29 @@ export function namedPlaceText(
 }
 
 /**
- * The answer, in a chat, to a verified report filed at another endpoint its words named: the place the bot
- * understood, for the reporter to check, and nothing else. Neither the incident's code nor its session: the answer
- * must read the same byte for byte whether that endpoint is in a secret session or not (Điều 5.2), and a code said
- * here would tie the reporter's message to later posts about it («phiên mật»). The code is for the reporter in
- * private (`/suco`).
+ * The answer, in a chat, to a verified report filed at another endpoint its words named: the incident's code and
+ * the place the bot understood, for the reporter to check. Never its session: the answer must read the same byte
+ * for byte whether that endpoint is in a secret session or not (Điều 5.2). The code may be said: no group post about
+ * an incident names its place or session (`commentGroupText`), so it ties the report to nothing more.
  */
 export function namedReportText(
   kind: "opened" | "joined",
   category: FaultCategory,
   route: Route,
   place: { code: string; name: string },
+  code: string,
 ): string {
-  const at = `(${CATEGORY_VI[category]}) tại điểm cầu ${place.name} (${place.code})`;
+  const at = `tại điểm cầu ${place.name} (${place.code})`;
   const head =
     kind === "opened"
-      ? `Đã tiếp nhận phản ánh sự cố ${at}; đã chuyển ${ROUTE_VI[route]}.`
-      : `Phản ánh sự cố ${at} đã được bổ sung vào sự cố đang xử lý.`;
-  return `${head} Mã sự cố và diễn biến: nhắn riêng /suco cho bot. Nếu không đúng điểm cầu, đề nghị nhắn /ghichu <mã sự cố> <tên điểm cầu đúng> để bộ phận kỹ thuật điều chỉnh.`;
+      ? `Đã tiếp nhận phản ánh sự cố ${code} (${CATEGORY_VI[category]}) ${at}; đã chuyển ${ROUTE_VI[route]}.`
+      : `Phản ánh sự cố (${CATEGORY_VI[category]}) ${at} đã được bổ sung vào sự cố ${code} đang xử lý.`;
+  return `${head} ${followHint([code])} ${wrongPlaceHint(code)}`;
+}
+
+/** Where the reporter follows their incidents: in a private chat with the bot. */
+function followHint(codes: readonly string[]): string {
+  return `Diễn biến: nhắn riêng ${codes.map((c) => `/suco ${c}`).join(", ")} cho bot.`;
 }
 
 /** How the reporter corrects a place the bot understood wrongly. */
@@ -125,27 +130,29 @@ export function reportedFromNote(text: string, from: string): string {
 /**
  * A verified report at the reporter's own endpoint, acknowledged in words in the group where no reaction can be
  * (Zalo, a chat with reactions off, a late reaction). Telegram's reaction is the same for a secret session and an
- * open one, so these words are too (Điều 5.2): neither the place nor the session nor the incident's code, which
- * later group posts mark «phiên mật» and would tie to the reporter's endpoint. `short`: its item in a merged line.
+ * open one, so these words are too (Điều 5.2): the incident's code (which every group post about it shows, never with
+ * its place or session: `commentGroupText`), kind and route; neither the place nor the session. `short`: its item
+ * in a merged line.
  */
 export function groupAckText(
   kind: "opened" | "joined",
   category: FaultCategory,
   route: Route,
   reporter: string,
+  code: string,
 ): { text: string; short: string } {
   const head =
     kind === "opened"
-      ? `Đã tiếp nhận phản ánh sự cố (${CATEGORY_VI[category]}); đã chuyển ${ROUTE_VI[route]}.`
-      : `Phản ánh sự cố (${CATEGORY_VI[category]}) đã được bổ sung vào sự cố đang xử lý.`;
+      ? `Đã tiếp nhận phản ánh sự cố ${code} (${CATEGORY_VI[category]}); đã chuyển ${ROUTE_VI[route]}.`
+      : `Phản ánh sự cố (${CATEGORY_VI[category]}) đã được bổ sung vào sự cố ${code} đang xử lý.`;
   const who =
     reporter
       .replace(/[,\n]+/g, " ")
       .trim()
       .slice(0, 40) || "?";
   return {
-    text: `${head} Mã sự cố và diễn biến: nhắn riêng /suco cho bot.`,
-    short: `${who} (${CATEGORY_VI[category]})`,
+    text: `${head} ${followHint([code])}`,
+    short: `${who}: ${code} (${CATEGORY_VI[category]})`,
   };
 }
 
@@ -154,9 +161,15 @@ export function groupAckText(
  * says the new fault and went where it belongs. Without code, place or session, as `groupAckText`, so that it reads
  * the same for every incident (Điều 5.2).
  */
-export function correctedText(from: FaultCategory, to: FaultCategory, route: Route, was: Route): string {
+export function correctedText(
+  from: FaultCategory,
+  to: FaultCategory,
+  route: Route,
+  was: Route,
+  code: string,
+): string {
   const away = was !== route ? ` ${ROUTE_VI[was]} không cần xử lý phản ánh lúc đầu.` : "";
-  return `Đã sửa phản ánh theo tin nhắn đã chỉnh: sự cố (${CATEGORY_VI[to]}) thay cho (${CATEGORY_VI[from]}); đã chuyển ${ROUTE_VI[route]}.${away} Mã sự cố và diễn biến: nhắn riêng /suco cho bot.`;
+  return `Đã sửa phản ánh theo tin nhắn đã chỉnh: sự cố ${code} (${CATEGORY_VI[to]}) thay cho (${CATEGORY_VI[from]}); đã chuyển ${ROUTE_VI[route]}.${away} ${followHint([code])}`;
 }
 
 /** The same, for a report that belongs to a storm (said in a private chat; the group reads the storm message). */
@@ -170,8 +183,43 @@ export function correctedStormText(
 }
 
 /** The same, when the first incident was already taken: both stay, the new fault is filed on its own. */
-export function correctedKeptText(from: FaultCategory, to: FaultCategory, route: Route): string {
-  return `Đã tiếp nhận phản ánh đã sửa: sự cố (${CATEGORY_VI[to]}); đã chuyển ${ROUTE_VI[route]}. Sự cố (${CATEGORY_VI[from]}) báo lúc đầu đã có người nhận xử lý nên vẫn giữ; người xử lý sẽ kiểm tra lại. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.`;
+export function correctedKeptText(
+  from: FaultCategory,
+  to: FaultCategory,
+  route: Route,
+  code: string,
+  first: string,
+): string {
+  return `Đã tiếp nhận phản ánh đã sửa: sự cố ${code} (${CATEGORY_VI[to]}); đã chuyển ${ROUTE_VI[route]}. Sự cố ${first} (${CATEGORY_VI[from]}) báo lúc đầu đã có người nhận xử lý nên vẫn giữ; người xử lý sẽ kiểm tra lại. ${followHint([code])}`;
+}
+
+/** The audit note of a split report's fault its sender edited away. */
+export function droppedNote(inc: Incident): string {
+  return `không còn nêu ${CATEGORY_VI[inc.category]}`;
+}
+
+/** Its duty is told to check with the endpoint (the private notice; the group reads `commentGroupText`). */
+export function droppedNotice(inc: Incident, place: string): string {
+  return `Sự cố ${inc.code} (${CATEGORY_VI[inc.category]}) tại ${place}: điểm cầu đã sửa tin báo, không còn nêu lỗi này. Đề nghị kiểm tra lại với điểm cầu; nếu không còn lỗi, đóng bằng /xong ${inc.code} báo nhầm.`;
+}
+
+/**
+ * The answer to an edit of a report that named two faults: each correction's own words, and each fault edited away
+ * (kept, its duty checking), with the codes the message now stands for.
+ */
+export function splitCorrectedText(
+  corrected: readonly string[],
+  dropped: readonly Incident[],
+  codes: string[],
+): string {
+  const kept = dropped.map(
+    (i) =>
+      `sự cố ${i.code} (${CATEGORY_VI[i.category]}) báo lúc đầu không còn trong tin nhắn đã sửa nhưng vẫn giữ; ${ROUTE_VI[i.route]} sẽ kiểm tra lại với điểm cầu.`,
+  );
+  if (!corrected.length)
+    return `Đã sửa phản ánh theo tin nhắn đã chỉnh: ${kept.join(" ")} ${followHint(codes)}`;
+  const more = kept.map((k) => `${k[0]!.toUpperCase()}${k.slice(1)}`);
+  return [...corrected, ...more].join(" ");
 }
 
 /** The desk is told of the correction: the route that no longer has it, or the one that has it still. */
@@ -240,18 +288,17 @@ export function splitNote(category: FaultCategory, route: Route): string {
 }
 
 /**
- * The group's acknowledgement of a report naming two faults of two duties: both, and where each went, without
- * code, place or session, as `groupAckText` (the same words whatever the session, Điều 5.2).
+ * The group's acknowledgement of a report naming two faults of two duties: both, their codes and where each went,
+ * without place or session, as `groupAckText` (the same words whatever the session, Điều 5.2).
  */
 export function groupAckBothText(
-  parts: readonly { kind: "opened" | "joined"; category: FaultCategory; route: Route }[],
+  parts: readonly { kind: "opened" | "joined"; category: FaultCategory; route: Route; code: string }[],
 ): string {
-  const each = parts.map((p) =>
-    p.kind === "opened"
-      ? `${CATEGORY_VI[p.category]}: đã chuyển ${ROUTE_VI[p.route]}`
-      : `${CATEGORY_VI[p.category]}: đã bổ sung vào sự cố đang xử lý`,
+  const each = parts.map(
+    (p) =>
+      `${p.code} (${CATEGORY_VI[p.category]}): ${p.kind === "opened" ? `đã chuyển ${ROUTE_VI[p.route]}` : "đã bổ sung vào sự cố đang xử lý"}`,
   );
-  return `Đã tiếp nhận phản ánh ${parts.length} sự cố — ${each.join("; ")}. Mã sự cố và diễn biến: nhắn riêng /suco cho bot.`;
+  return `Đã tiếp nhận phản ánh ${parts.length} sự cố — ${each.join("; ")}. ${followHint(parts.map((p) => p.code))}`;
 }
 
 export function linkAlsoMcuNote(): string {
@@ -309,13 +356,13 @@ export function strangerOpenedText(
   category: FaultCategory,
   route: Route,
   /**
-   * The endpoint the report named. Said as the reporter wrote it, with neither its session nor the code: the
-   * answer reads the same whether that endpoint is in a secret session or not (Điều 5.2).
+   * The endpoint the report named. Said as the reporter wrote it, without its session: the answer reads the same
+   * whether that endpoint is in a secret session or not (Điều 5.2).
    */
   place: { code: string; name: string } | null = null,
 ): string {
   if (place)
-    return `Chào ${name}, bot đã ghi nhận phản ánh (${CATEGORY_VI[category]}, chưa xác minh) tại điểm cầu ${place.name} (${place.code}) và chuyển ${ROUTE_VI[route]}. Nếu không đúng điểm cầu, đề nghị báo lại kèm tên điểm cầu đúng.`;
+    return `Chào ${name}, bot đã ghi nhận phản ánh thành sự cố ${code} (${CATEGORY_VI[category]}, chưa xác minh) tại điểm cầu ${place.name} (${place.code}) và chuyển ${ROUTE_VI[route]}. Nếu không đúng điểm cầu, đề nghị báo lại kèm tên điểm cầu đúng.`;
   return `Chào ${name}, bot đã ghi nhận phản ánh thành sự cố ${code} (${CATEGORY_VI[category]}, chưa xác minh) và chuyển ${ROUTE_VI[route]}.`;
 }
 

@@ -22,6 +22,8 @@ import {
   correctedStormText,
   correctedText,
   deskGroupText,
+  droppedNote,
+  droppedNotice,
   incidentButtons,
   joinedText,
   linkAlsoGroupText,
@@ -34,6 +36,7 @@ import {
   openedText,
   reportedFromNote,
   reportPlace,
+  splitCorrectedText,
   splitNote,
   strangerJoinedText,
   strangerNotice,
@@ -118,8 +121,7 @@ export type ReportFiled = Extract<ReportOutcome, { ok: true }>;
  * MCU technician, told nothing, never looked at it. Not the sound or the picture beside the link (lost with it),
  * nor the link beside the power (the power comes first: `linkAlsoDown`).
  */
-export function otherOwnerFault(text: string): FaultCategory | null {
-  const primary = classify(text);
+export function otherOwnerFault(text: string, primary = classify(text)): FaultCategory | null {
   if (primary === "other") return null;
   return (
     alsoSaid(text).find(
@@ -230,12 +232,20 @@ export async function reportIncidentIn(
   opts: IncidentOptions = DEFAULT_INCIDENT_OPTIONS,
   tell: Tell = async () => {},
 ): Promise<ReportOutcome> {
-  const first = await reportFaultIn(desk, r, actor, input, classify(input.text), now, opts, tell);
-  const second = first.ok ? otherOwnerFault(input.text) : null;
-  if (!first.ok || !second) return first;
-  const also = await reportFaultIn(desk, r, actor, input, second, now, opts, tell);
+  const primary = classify(input.text);
+  const other = otherOwnerFault(input.text, primary);
+  const split = other ? { primary, other } : null;
+  const first = await reportFaultIn(desk, r, actor, input, primary, now, opts, tell, split);
+  if (!first.ok || !split) return first;
+  const also = await reportFaultIn(desk, r, actor, input, split.other, now, opts, tell, split);
   return also.ok ? { ...first, also } : first;
 }
+
+/**
+ * A report naming two faults of two owners (`otherOwnerFault`): `primary`, its words' first fault, and `other`, the
+ * one filed for the other duty as its own incident. Read once per report, not again for each incident's notice.
+ */
+type Split = { primary: FaultCategory; other: FaultCategory } | null;
 
 /** One fault of a report, `category`: the report's first fault, or the one another duty owns. */
 async function reportFaultIn(
@@ -247,6 +257,7 @@ async function reportFaultIn(
   now: Date,
   opts: IncidentOptions,
   tell: Tell,
+  split: Split,
 ): Promise<ReportOutcome> {
   const person = actor.person;
   if (category === "other") {
@@ -292,7 +303,7 @@ async function reportFaultIn(
     return joinReport(r, actor, joined, note, now, tell, {
       inWords,
       notice: inWords
-        ? namedReportText("joined", category, joined.route, { code: endpoint, name })
+        ? namedReportText("joined", category, joined.route, { code: endpoint, name }, joined.code)
         : undefined,
     });
   }
@@ -334,7 +345,7 @@ async function reportFaultIn(
   // A named place is answered in words, the same ones whether its session is secret or not (Điều 5.2): a
   // reaction for one and words for the other would tell the group which. The duty's notice below says more.
   const notice = namedElsewhere
-    ? namedReportText("opened", category, route, { code: endpoint, name })
+    ? namedReportText("opened", category, route, { code: endpoint, name }, code)
     : openedText(code, category, route, where, secret);
   await tell(notice, { inWords: namedElsewhere, incident: code });
   const linkToo = linkAlsoDown(incident);
@@ -348,8 +359,8 @@ async function reportFaultIn(
       secret ? null : (actor.name ?? person.name),
       secret ? null : from,
     ) +
-      alsoReportedNote(faultsBesides(incident)) +
-      splitNoteOf(incident) +
+      alsoReportedNote(faultsBesides(incident, split)) +
+      splitNoteOf(incident, split) +
       (linkToo ? linkAlsoMcuNote() : ""),
     now,
     code,
@@ -384,30 +395,28 @@ function linkAlsoDown(inc: Incident): boolean {
  * The faults a new incident's report says besides its own, for its duty to read: not the link beside the power
  * (`linkAlsoMcuNote` says it), nor the sound or the picture beside the link (lost with it).
  */
-function faultsBesides(inc: Incident): FaultCategory[] {
-  // The second fault of a report naming two owners' (`otherOwnerFault`) is its own incident: its notice names the
-  // first one's duty instead (`splitNote`); the first one's names it likewise.
-  if (splitOff(inc)) return [];
-  const other = otherOwnerFault(inc.text);
+function faultsBesides(inc: Incident, split: Split): FaultCategory[] {
+  // The second fault of a report naming two owners' is its own incident: its notice names the first one's duty
+  // instead (`splitNote`); the first one's names it likewise.
+  if (splitOff(inc, split)) return [];
   return alsoSaid(inc.text).filter(
     (c) =>
-      c !== other &&
+      c !== split?.other &&
       !(c === "network" && linkAlsoDown(inc)) &&
       !(inc.category === "network" && (c === "audio" || c === "video")),
   );
 }
 
-/** An incident filed for the second fault of a report naming two owners': its class is not its words' first. */
-function splitOff(inc: Incident): boolean {
-  return inc.category !== classify(inc.text) && otherOwnerFault(inc.text) === inc.category;
+/** An incident filed for the second fault of a report naming two owners'. */
+function splitOff(inc: Incident, split: Split): boolean {
+  return split !== null && inc.category === split.other;
 }
 
 /** The line a split report's duty reads of the other fault, filed for the other duty. */
-function splitNoteOf(inc: Incident): string {
-  const first = classify(inc.text);
-  if (splitOff(inc)) return splitNote(first, routeOf(first));
-  const other = otherOwnerFault(inc.text);
-  return other ? splitNote(other, routeOf(other)) : "";
+function splitNoteOf(inc: Incident, split: Split): string {
+  if (!split) return "";
+  const said = splitOff(inc, split) ? split.primary : split.other;
+  return splitNote(said, routeOf(said));
 }
 
 /** Was the WAN duty told the link is down too: by the incident's first words, or a report joined to it since? */
@@ -452,6 +461,8 @@ async function armTimers(desk: Desk, r: Repos, inc: Incident, now: Date, opts: I
 }
 
 export type CorrectionOutcome = {
+  /** The other incident the edited message stands for, when it named two faults of two duties. */
+  also?: string;
   /**
    * `rerouted`: the first incident now says the new fault; `kept`: it was taken, and a new one was filed; `storm`:
    * it belongs to a storm, whose message (restated) acknowledges the edit.
@@ -480,18 +491,52 @@ export async function correctReportIn(
   now: Date,
   opts: IncidentOptions = DEFAULT_INCIDENT_OPTIONS,
 ): Promise<CorrectionOutcome | null> {
-  const prev = await r.incidents.get(code);
   const category = classify(input.text);
-  if (!prev || prev.status === "resolved" || category === "other" || category === prev.category) return null;
-  // A message that joined someone else's incident, or one others reported too, does not correct it: their
-  // reports still say its fault. The edit is then a report of its own.
+  if (category === "other") return null;
+  const prev = await correctable(r, actor, code, input);
+  if (!prev || category === prev.category) return null;
+  return correctInto(desk, r, actor, prev, category, input, now, opts, () =>
+    reportIncidentIn(desk, r, actor, input, now, opts),
+  );
+}
+
+/**
+ * The incident `code` as its report's sender may correct it by editing the report: open, theirs alone, and at the
+ * place the edited words still point to. A message that joined someone else's incident, or one others reported
+ * too, does not correct it: their reports still say its fault. Null otherwise (the edit is a report of its own).
+ */
+async function correctable(
+  r: Repos,
+  actor: Actor,
+  code: string,
+  input: IncidentReport,
+): Promise<Incident | null> {
+  const prev = await r.incidents.get(code);
+  if (!prev || prev.status === "resolved") return null;
   const others = (await r.incidents.events(prev.code)).some(
     (e) => e.action.startsWith("reported") && e.actor !== actor.id,
   );
   if (prev.reporter !== actor.id || others) return null;
   const own = actor.person?.endpoint;
   const { endpoint } = own ? await placeOf(r, input.text, own) : await placeOf(r, input.text, null);
-  if (endpoint !== prev.endpoint) return null;
+  return endpoint === prev.endpoint ? prev : null;
+}
+
+/**
+ * Correct `prev` into `category` (see `correctReportIn`); `fileNew` files the edited report when `prev` was taken
+ * already and stays with its taker.
+ */
+async function correctInto(
+  desk: Desk,
+  r: Repos,
+  actor: Actor,
+  prev: Incident,
+  category: Exclude<FaultCategory, "other">,
+  input: IncidentReport,
+  now: Date,
+  opts: IncidentOptions,
+  fileNew: () => Promise<ReportOutcome>,
+): Promise<CorrectionOutcome | null> {
   const place = await incidentPlace(r, prev);
   const event = { at: now, actor: actor.id, channel: actor.channel, action: "corrected" };
   const duty = (route: string) => (route === "wan" ? "wan-duty" : "mcu-technician");
@@ -501,7 +546,7 @@ export async function correctReportIn(
       return correctStormReport(desk, r, prev, storm, category, input.text, event, place, now, opts);
   }
   if (prev.status !== "open" || prev.assignee || prev.major) {
-    const filed = await reportIncidentIn(desk, r, actor, input, now, opts);
+    const filed = await fileNew();
     if (!filed.ok) return null;
     await r.incidents.addEvent(prev.code, {
       ...event,
@@ -519,7 +564,13 @@ export async function correctReportIn(
     return {
       kind: "kept",
       incident: filed.incident,
-      notice: correctedKeptText(prev.category, category, filed.incident.route),
+      notice: correctedKeptText(
+        prev.category,
+        category,
+        filed.incident.route,
+        filed.incident.code,
+        prev.code,
+      ),
     };
   }
   const next: Incident = { ...prev, category, route: routeOf(category), text: input.text, updatedAt: now };
@@ -541,7 +592,7 @@ export async function correctReportIn(
   return {
     kind: "rerouted",
     incident: next,
-    notice: correctedText(prev.category, category, next.route, prev.route),
+    notice: correctedText(prev.category, category, next.route, prev.route, next.code),
   };
 }
 
@@ -619,8 +670,97 @@ async function correctStormReport(
   return {
     kind: "rerouted",
     incident: left,
-    notice: correctedText(prev.category, category, left.route, storm.route),
+    notice: correctedText(prev.category, category, left.route, storm.route, left.code),
   };
+}
+
+/**
+ * An edit of a report that named two faults of two duties and opened two incidents (`codes`): each is matched with
+ * the faults the edited words say. One still said stays as it is; one no longer said takes the edited words' fault
+ * that no incident has yet (corrected as `correctReportIn` does), else it is kept, and its duty told to check with
+ * the endpoint (the reporter may have dropped it by mistake, and it may be real: nothing is closed for an edit).
+ * Only the first used to be corrected: «máy chiếu hỏng» made the link's incident a second projector's, and a fault
+ * edited away was left for its duty with no word. Null when nothing changes: the edit is read as a report.
+ */
+export async function correctSplitReportIn(
+  desk: Desk,
+  r: Repos,
+  actor: Actor,
+  codes: readonly string[],
+  input: IncidentReport,
+  now: Date,
+  opts: IncidentOptions = DEFAULT_INCIDENT_OPTIONS,
+): Promise<CorrectionOutcome | null> {
+  const primary = classify(input.text);
+  if (primary === "other") return null;
+  const other = otherOwnerFault(input.text, primary);
+  const split = other ? { primary, other } : null;
+  const said = new Set<FaultCategory>([primary, ...alsoSaid(input.text)]);
+  const existing: Incident[] = [];
+  for (const c of codes) {
+    const inc = await r.incidents.get(c);
+    if (inc) existing.push(inc);
+  }
+  const fresh = [primary, ...(other ? [other] : [])].filter(
+    (c): c is Exclude<FaultCategory, "other"> => c !== "other" && !existing.some((i) => i.category === c),
+  );
+  const corrected: CorrectionOutcome[] = [];
+  const dropped: Incident[] = [];
+  const standsFor = new Map(existing.map((i) => [i.code, i.code]));
+  for (const inc of existing) {
+    if (said.has(inc.category)) continue;
+    const prev = await correctable(r, actor, inc.code, input);
+    if (!prev) continue;
+    const to = fresh.shift();
+    if (!to) {
+      await dropFromReport(r, actor, prev, input, now);
+      dropped.push(prev);
+      continue;
+    }
+    const done = await correctInto(desk, r, actor, prev, to, input, now, opts, () =>
+      reportFaultIn(desk, r, actor, input, to, now, opts, async () => {}, split),
+    );
+    if (!done) continue;
+    corrected.push(done);
+    standsFor.set(inc.code, done.incident.code);
+  }
+  if (!corrected.length && !dropped.length) return null;
+  const stand = [...standsFor.values()];
+  const incident = corrected[0]?.incident ?? (await r.incidents.get(stand[0]!))!;
+  const also = stand.find((c) => c !== incident.code);
+  return {
+    kind:
+      corrected.length && !dropped.length && corrected.every((c) => c.kind === "storm")
+        ? "storm"
+        : (corrected[0]?.kind ?? "kept"),
+    incident,
+    ...(also ? { also } : {}),
+    notice: splitCorrectedText(
+      corrected.map((c) => c.notice),
+      dropped,
+      stand,
+    ),
+  };
+}
+
+/** A fault of a split report its sender edited away: kept, noted, and its duty told to check with the endpoint. */
+async function dropFromReport(r: Repos, actor: Actor, inc: Incident, input: IncidentReport, now: Date) {
+  await r.incidents.addEvent(inc.code, {
+    at: now,
+    actor: actor.id,
+    channel: actor.channel,
+    action: "corrected",
+    note: `${input.text} (${droppedNote(inc)})`,
+  });
+  await deskNotice(
+    r,
+    inc.route === "wan" ? "wan-duty" : "mcu-technician",
+    droppedNotice(inc, await incidentPlace(r, inc)),
+    now,
+    inc.code,
+    undefined,
+    { groupText: commentGroupText(inc.code) },
+  );
 }
 
 /**

@@ -315,14 +315,21 @@ export function telegramTransport(bot: Telegraf, groupChatId: string): ChatTrans
     groupChatId,
     maxLength: 3500, // leaves room for HTML escaping inside Telegram's 4 096
     supportsButtons: true,
-    async send(chatId, text, buttons) {
+    async send(chatId, text, buttons, opts) {
       const parts = htmlParts(outboundText(text), 4096);
       let id: string | undefined;
       for (const [i, part] of parts.entries()) {
         const last = i === parts.length - 1;
+        // An answer replies to the person's message; sent all the same if that message was deleted meanwhile
+        // (Telegram would refuse it with 400 for ever, and the answer would never go).
+        const reply =
+          i === 0 && opts?.replyTo && /^\d+$/.test(opts.replyTo)
+            ? { reply_parameters: { message_id: Number(opts.replyTo), allow_sending_without_reply: true } }
+            : {};
         try {
           const sent = await bot.telegram.sendMessage(chatId, part, {
             parse_mode: "HTML",
+            ...reply,
             ...(last && buttons ? { reply_markup: keyboard(buttons) } : {}),
           });
           id = String(sent.message_id);
