@@ -549,7 +549,7 @@ function contactFromProse(text: string): string | null {
   const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?|\bdau moi\s*:|\bcontact(?: person)?\s*:|\blh\b\s*:?/.exec(
     folded,
   );
-  if (!m) return comradeWithPhone(text, folded);
+  if (!m) return comradeWithPhone(text, folded) ?? phoneInProse(text, folded);
   const start = m.index + m[0].length;
   const end = text.indexOf("\n", start);
   return text.slice(start, end < 0 ? undefined : end);
@@ -570,6 +570,30 @@ function comradeWithPhone(text: string, folded: string): string | null {
     const said = line.slice(0, phone.index + phone[0].length);
     const contact = parseContact(said);
     if (contact?.name && !NOT_A_PERSON.test(fold(contact.name))) return said;
+  }
+  return null;
+}
+
+/** «sđt», «SĐT», «số điện thoại», «ĐT», «DĐ» right before a phone in prose (folded). */
+const PHONE_LABEL =
+  /(?<![a-z\d])(?:sdt|so dien thoai|so dt|dien thoai|dt|dd|di dong)(?:\s+lien he)?\s*:?\s*(?=(?:\+84|0)\d)/g;
+
+/**
+ * «Em là Hà, sđt 0966 777 888 ạ»: a phone after its label in prose, with no «Liên hệ:» and no comrade, is the
+ * contact's (it was not read, and the clerk asked for the number she had given). The clause before it gives the
+ * name when it is one («Em là Nguyễn Thị Hà»); words of the booking («với UBND phường Ngọc Hà») are not taken.
+ */
+function phoneInProse(text: string, folded: string): string | null {
+  for (const label of folded.matchAll(PHONE_LABEL)) {
+    const at = label.index + label[0].length;
+    const phone = PHONE_RE.exec(text.slice(at, at + 20));
+    if (phone?.index !== 0) continue;
+    const said = text.slice(label.index, at + phone[0].length);
+    const before = text.slice(Math.max(0, label.index - 60), label.index);
+    const clause = /(?:^|[,;.!?\n(])\s*([^,;.!?\n()]*?)\s*[,;–—-]?\s*$/u.exec(before)?.[1] ?? "";
+    const name = clause.replace(/^(?:em|tôi|mình|chúng tôi)\s+(?:tên\s+)?là\s+/iu, "").replace(HONORIFIC, "");
+    const person = /^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,4}$/u.test(name) && !NOT_A_PERSON.test(fold(name));
+    return person ? `${name}, ${said}` : said;
   }
   return null;
 }
@@ -696,6 +720,13 @@ function topicOf(said: string): string | null {
   const who = /^[^:;,]{2,80}?\s(?:to chuc )?hop(?: truc tuyen)?\s+(?=ve\s)/.exec(foldKeepingIndex(rest));
   if (who) rest = rest.slice(who[0].length);
   cut(/^ve\s+/);
+  // «họp về nội dung mật (tài liệu MẬT) vào 14h»: the secrecy is a flag (`secrecyOf`), not the content; what follows
+  // it, if anything, is («nội dung mật liên quan đến X»). The marks tell «mật» from «mặt» («nội dung mặt trận»).
+  const secrecy =
+    /^(?:có\s+)?(?:nội dung|tài liệu)\s+(?:tối\s+|tuyệt\s+)?mật(?!\p{L})\s*(?:\((?:tài liệu\s+|nội dung\s+)?(?:tối\s+|tuyệt\s+)?mật\)\s*)?[:,\-–]?\s*(?:(?:liên quan (?:đến|tới)|về(?:\s+việc)?)\s+)?/iu.exec(
+      rest.normalize("NFC"),
+    );
+  if (secrecy) rest = rest.normalize("NFC").slice(secrecy[0].length);
   // «giao ban …, thời gian: 9h00 ngày 10/12/2026»: the words that give the time close the content.
   const when = /\s*[,;]\s*(?:thoi gian|du kien)\b.*$/s.exec(foldKeepingIndex(rest));
   if (when) rest = rest.slice(0, when.index);
@@ -1184,6 +1215,9 @@ function score(p: ParsedBooking): number {
   return (REQUIRED_FIELDS.length - p.missing.length) * 100 + p.participants.length - p.unresolved.length * 10;
 }
 
+/** «điểm cầu chính tại X», «điểm cầu chủ trì đặt tại X», «điểm cầu chủ trì là X» (folded): X is where the host sits. */
+const HOST_AT_SAID = /\bdiem cau (?:chinh|chu tri)\s+(?:(?:duoc\s+)?dat\s+)?(?:tai|o|la)\s+([^,;.\n]{3,80})/;
+
 function understandText(
   facts: Pick<MailFacts, "text" | "subject" | "date"> & { signature?: string },
   ctx: UnderstandContext,
@@ -1230,8 +1264,20 @@ function understandText(
   );
   // The prose the endpoints were read from, when no labelled list gave them: two sessions may each name their own.
   let prose: string | null = null;
+  // «Thành phần: Điểm cầu chính tại Sở Công Thương; UBND phường Ngọc Hà; …», «Điểm cầu chính tại Hội trường UBND
+  // phường Ngọc Hà.» in prose: where the host sits, as «Điểm cầu chủ trì:» says it (it was an unknown endpoint).
+  const hostAtSaid = fields.hostAt ? null : HOST_AT_SAID.exec(foldKeepingIndex(text));
+  if (hostAtSaid)
+    fields.hostAt = text.slice(
+      hostAtSaid.index + hostAtSaid[0].length - hostAtSaid[1]!.length,
+      hostAtSaid.index + hostAtSaid[0].length,
+    );
   if (fields.participants) {
-    const list = resolveParticipants(ctx.matcher, fields.participants);
+    const named = fields.participants
+      .split(/([,;\n])/)
+      .filter((chunk) => !/^\s*(?:[-•*+]\s*)?diem cau (?:chinh|chu tri)\b/.test(fold(chunk)))
+      .join("");
+    const list = resolveParticipants(ctx.matcher, named);
     participants.push(...list.codes);
     unresolved.push(...list.unresolved);
     Object.assign(suggestions, list.suggestions);

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { codeOf, proseMail, reader, readProse } from "./support/understand.js";
+
+/**
+ * Booking mails from the round-19 clerk trial (sent on Monday 30/11/2026 at 08:30): each table a class of misread
+ * found and fixed.
+ */
+
+const read = readProse;
+
+describe("«họp về nội dung mật (tài liệu MẬT)» is a secret session, not its content", () => {
+  // Before: the title was «nội dung mật (tài liệu MẬT)»: the secrecy mark taken for the subject.
+  it.each([
+    [
+      "Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà, họp về nội dung mật (tài liệu MẬT) vào 14h ngày 10/12/2026 đến 16h. Liên hệ: Lâm Thị Ngọc 0983210456.",
+      null,
+    ],
+    [
+      "Sở Công Thương xin đăng ký họp về nội dung mật (tài liệu MẬT) vào 14h ngày 10/12/2026 đến 16h với UBND phường Ngọc Hà. Liên hệ: Lâm Thị Ngọc 0983210456.",
+      null,
+    ],
+    [
+      "Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà, họp về nội dung mật (tài liệu MẬT) liên quan đến công tác phòng chống buôn lậu vào 14h ngày 10/12/2026. Liên hệ: Lâm Thị Ngọc 0983210456.",
+      "công tác phòng chống buôn lậu",
+    ],
+  ])("«%s»", async (body, title) => {
+    const json = await read(body);
+    expect(json.title).toBe(title);
+    expect(json.secret).toBe(true);
+    expect(json.start).toBe("2026-12-10T14:00:00+07:00");
+    expect(json.missing).toEqual(title ? [] : ["title"]);
+  });
+
+  it("«nội dung mặt trận» keeps its words: «mặt» is no «mật»", async () => {
+    const json = await read(
+      "Sở Công Thương đăng ký họp trực tuyến với UBND phường Ngọc Hà về nội dung mặt trận tổ quốc vào 14h ngày 10/12/2026. Liên hệ: Lâm Thị Ngọc 0983210456.",
+    );
+    expect(json.title).toBe("nội dung mặt trận tổ quốc");
+    expect(json.secret).toBe(false);
+  });
+});
+
+describe("«Điểm cầu chính tại X» names where the host sits, not an endpoint", () => {
+  // Before: «Thành phần: Điểm cầu chính tại Sở Công Thương; …» reported «Điểm cầu chính tại Sở Công Thương» as an
+  // unknown endpoint.
+  it("the host's own endpoint in the list is neither unknown nor a participant", async () => {
+    const { parsed: json } = await reader.read(
+      proseMail(
+        "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến ngày 10/12/2026 từ 9h đến 11h.\nThành phần: Điểm cầu chính tại Sở Công Thương; UBND phường Ngọc Hà; UBND phường Giảng Võ.\nNội dung: giao ban.\nLiên hệ: Lâm Thị Ngọc 0983210456.",
+      ),
+    );
+    expect(json.participants).toEqual([codeOf("Phường Ngọc Hà"), codeOf("Phường Giảng Võ")]);
+    expect(json.unresolved).toEqual([]);
+    expect(json.hostEndpoint).toBeUndefined();
+    expect(json.warnings).toEqual([]);
+  });
+
+  it("another unit's hall in the list hosts the session", async () => {
+    const { parsed: json } = await reader.read(
+      proseMail(
+        "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến ngày 10/12/2026 từ 9h đến 11h.\nThành phần: Điểm cầu chính tại Hội trường UBND phường Ngọc Hà; UBND phường Giảng Võ.\nNội dung: giao ban.\nLiên hệ: Lâm Thị Ngọc 0983210456.",
+      ),
+    );
+    expect(json.hostEndpoint).toBe(codeOf("Phường Ngọc Hà"));
+    expect(json.participants).toEqual([codeOf("Phường Giảng Võ")]);
+    expect(json.unresolved).toEqual([]);
+  });
+});
+
+describe("«sđt 0966 777 888» in prose gives the contact's phone", () => {
+  // Before: with no «Liên hệ:» and no «đ/c» the phone was not read, and the clerk was asked for one she had given.
+  it.each([
+    [
+      "Sở Công Thương đăng ký họp trực tuyến ngày 10/12/2026 từ 9h đến 11h với UBND phường Ngọc Hà, nội dung giao ban. Em là Hà, sđt 0966 777 888 ạ.",
+      { name: "", phone: "0966777888" },
+    ],
+    [
+      "Sở Công Thương đăng ký họp trực tuyến ngày 10/12/2026 từ 9h đến 11h với UBND phường Ngọc Hà, nội dung giao ban. Em là Nguyễn Thị Hà, sđt 0966 777 888 ạ.",
+      { name: "Nguyễn Thị Hà", phone: "0966777888" },
+    ],
+    [
+      "Sở Công Thương đăng ký họp trực tuyến ngày 10/12/2026 từ 9h đến 11h với UBND phường Ngọc Hà, SĐT 0966.777.888, nội dung giao ban.",
+      { name: "", phone: "0966777888" },
+    ],
+  ])("«%s»", async (body, contact) => {
+    const json = await read(body);
+    expect(json.contact).toEqual(contact);
+    // A given name alone is no full name (Điều 12.2a): only that part is asked for.
+    expect(json.missing).toEqual(contact.name ? [] : ["contact"]);
+    expect(json.participants).toEqual([codeOf("Phường Ngọc Hà")]);
+  });
+});
