@@ -90,3 +90,15 @@ describe("«sđt 0966 777 888» in prose gives the contact's phone", () => {
     expect(json.participants).toEqual([codeOf("Phường Ngọc Hà")]);
   });
 });
+
+describe("«thay vì 9h00» in a booking names the hour replaced, not the session's", () => {
+  // Before: «từ 9h30 (thay vì 9h00 như thông báo trước) đến 11h00» ended the session at 09:00.
+  it.each([
+    "Sở Công Thương đăng ký họp trực tuyến từ 9h30 (thay vì 9h00 như thông báo trước) đến 11h00 ngày 10/12/2026 với UBND phường Ngọc Hà, nội dung giao ban. Liên hệ: Lâm Thị Ngọc 0983210456.",
+    "Sở Công Thương đăng ký họp trực tuyến ngày 10/12/2026 thay vì ngày 09/12/2026, từ 9h30 đến 11h00, với UBND phường Ngọc Hà, nội dung giao ban. Liên hệ: Lâm Thị Ngọc 0983210456.",
+  ])("«%s»", async (body) => {
+    const json = await read(body);
+    expect(json.start).toBe("2026-12-10T09:30:00+07:00");
+    expect(json.end).toBe("2026-12-10T11:00:00+07:00");
+  });
+});

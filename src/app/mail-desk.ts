@@ -20,6 +20,7 @@ import {
   foldKeepingIndex,
   hasDiacritics,
   wallClockInstant,
+  withoutReplacedTimes,
 } from "../core/text/vi-datetime.js";
 import {
   AUTH_REASON_VI,
@@ -1116,12 +1117,15 @@ export class MailDesk {
       { ...facts, subject: "", signature: opts.needsContact ? facts.signature : "" },
       { matcher: reader.matcher, ...understandingOf(this.desk.reg), senderAgency: agency },
     );
-    const times = findTimes(folded);
-    const dates = findDates(text, folded, facts.date ?? new Date(), this.desk.reg.zone);
+    // «kết thúc lúc 11h30 thay vì 11h00», «sang ngày 12/12 thay vì 11/12»: the old value is no second hour or day.
+    const timed = withoutReplacedTimes(text);
+    const timedFolded = foldKeepingIndex(timed);
+    const times = findTimes(timedFolded);
+    const dates = findDates(timed, timedFolded, facts.date ?? new Date(), this.desk.reg.zone);
     // «lùi sang thứ Sáu cùng tuần»: that day of the session's own week (it was the mail's next Friday, days before
     // the session, or with an hour the session's own day and the weekday dropped in silence).
     if (oldStart && !dates.length)
-      for (const w of findWeekdays(text, folded))
+      for (const w of findWeekdays(timed, timedFolded))
         if (/^(?:thu\s+\S+|chu nhat)[\s,]+(?:trong\s+)?cung\s+tuan\b/.test(folded.slice(w.index))) {
           const sessionDay = localDateOf(oldStart, this.desk.reg.zone);
           const date = addDays(sessionDay, w.weekday - isoWeekday(sessionDay));
@@ -1134,7 +1138,7 @@ export class MailDesk {
     if (
       oldStart &&
       bare?.weekday &&
-      findWeekdays(text, folded).some((w) => w.index === bare.index) &&
+      findWeekdays(timed, timedFolded).some((w) => w.index === bare.index) &&
       !/^(?:thu\s+\S+|chu nhat)[\s,]+(?:\S+\s+){0,2}(?:tuan|thang|nam)\b/.test(folded.slice(bare.index))
     ) {
       const sessionDay = localDateOf(oldStart, this.desk.reg.zone);

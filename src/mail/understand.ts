@@ -15,6 +15,7 @@ import {
   saidMorning,
   type TimeOfDay,
   wallClockInstant,
+  withoutReplacedTimes,
 } from "../core/text/vi-datetime.js";
 import type { MailFacts } from "./extract.js";
 
@@ -1313,7 +1314,8 @@ function understandText(
     );
 
   // Time: inside the labelled field when there is one, else the whole text.
-  const scope = fields.time ?? text;
+  // «từ 9h30 (thay vì 9h00 như thông báo trước) đến 11h00»: the replaced hour is no hour of the session.
+  const scope = withoutReplacedTimes(fields.time ?? text);
   const foldedScope = foldKeepingIndex(scope);
   // «8h30, thời lượng 2 giờ»: an hour after a length word, once the start is given, is the length, not the end.
   const said = findTimes(foldedScope).filter(

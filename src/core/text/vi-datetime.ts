@@ -69,6 +69,31 @@ export function foldKeepingIndex(text: string): string {
   return out;
 }
 
+/** «thay vì», «thay cho», «chứ không phải» (folded): what follows is the value replaced, not a new one. */
+const REPLACED = /\b(?:thay vi|thay cho|chu (?:khong|ko) phai)\b/g;
+/** Where the replaced value's words end: a mark, or a word that opens another clause. */
+const REPLACED_END = /[,;!?\n()]|\.(?=\s|$)|\s(?:va|nhung|nhu|theo|de|vi|do)\s/;
+
+/**
+ * `text` with each replaced time or day blanked, indices kept: «kết thúc lúc 11h30 thay vì 11h00», «chuyển sang
+ * ngày 12/12 thay vì 11/12», «9h30 chứ không phải 9h00». The old value was read as a second hour or another day.
+ * Words after «thay cho» that name no time or day («thay cho đ/c Bình») stay.
+ */
+export function withoutReplacedTimes(text: string): string {
+  const folded = foldKeepingIndex(text);
+  let out = text;
+  for (const m of folded.matchAll(REPLACED)) {
+    const from = m.index + m[0].length;
+    const rest = folded.slice(from, from + 60);
+    const end = rest.search(REPLACED_END);
+    const clause = end < 0 ? rest : rest.slice(0, end);
+    if (!/\d|\b(?:thu (?:hai|ba|tu|nam|sau|bay)|chu nhat|hom nay|ngay mai)\b/.test(clause)) continue;
+    const to = from + clause.length;
+    out = out.slice(0, m.index) + " ".repeat(to - m.index) + out.slice(to);
+  }
+  return out;
+}
+
 export function hasDiacritics(text: string): boolean {
   return /[\u00C0-\u1EF9]/u.test(text.normalize("NFC"));
 }

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { bookedInThread, lastAnswer } from "./support/mail-desk.js";
+
+// Replies in a booking's thread from the round-19 clerk trial: each `it` a misread found and fixed.
+
+const LETTER =
+  "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Láng, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.";
+
+describe("«thay vì 11h00» names the old value, not a second hour", () => {
+  // Before: «Xin kết thúc phiên họp lúc 11h30 thay vì 11h00» read two hours and moved the session to 11:30–11:00,
+  // which the rules refused.
+  it.each([
+    [
+      "Xin kết thúc phiên họp lúc 11h30 thay vì 11h00.",
+      "2026-12-10T02:00:00.000Z",
+      "2026-12-10T04:30:00.000Z",
+    ],
+    [
+      "Đề nghị kết thúc lúc 11h30 thay cho 11h00 như đã đăng ký.",
+      "2026-12-10T02:00:00.000Z",
+      "2026-12-10T04:30:00.000Z",
+    ],
+    [
+      "Đề nghị bắt đầu lúc 9h30 chứ không phải 9h00 ạ.",
+      "2026-12-10T02:30:00.000Z",
+      "2026-12-10T04:30:00.000Z",
+    ],
+    ["Thay vì 9h00, xin bắt đầu lúc 9h30.", "2026-12-10T02:30:00.000Z", "2026-12-10T04:30:00.000Z"],
+    [
+      "Thay vì ngày 10/12, đề nghị chuyển sang ngày 11/12.",
+      "2026-12-11T02:00:00.000Z",
+      "2026-12-11T04:00:00.000Z",
+    ],
+    ["Đề nghị chuyển sang ngày 11/12 thay vì 10/12.", "2026-12-11T02:00:00.000Z", "2026-12-11T04:00:00.000Z"],
+  ])("«%s»", async (text, start, end) => {
+    const { reply, booking } = await bookedInThread(LETTER);
+    expect((await reply(text)).kind).toBe("changed");
+    const b = await booking();
+    expect(b.request.start?.toISOString()).toBe(start);
+    expect(b.request.end?.toISOString()).toBe(end);
+  });
+});
