@@ -40,3 +40,16 @@ describe("«thay vì 11h00» names the old value, not a second hour", () => {
     expect(b.request.end?.toISOString()).toBe(end);
   });
 });
+
+describe("a reply that restates the booked time and asks a question hears the time stands", () => {
+  // Before: «Lịch vẫn 9h ngày 10/12 đúng không ạ? Cho hỏi …» got «ĐÃ NHẬN CÂU HỎI» without a word of the time.
+  it("«Lịch vẫn 9h ngày 10/12 đúng không ạ? Cho hỏi có cần thử kết nối trước không?»", async () => {
+    const { desk, reply, code, booking } = await bookedInThread(LETTER);
+    const before = await booking();
+    await reply("Lịch vẫn 9h ngày 10/12 đúng không ạ? Cho hỏi có cần thử kết nối trước không?");
+    const answer = await lastAnswer(desk, code);
+    expect(answer).toContain("09:00–11:00 Thứ Năm, 10/12/2026");
+    expect(answer).toContain("câu hỏi đã được chuyển cán bộ kỹ thuật");
+    expect((await booking()).sequence).toBe(before.sequence);
+  });
+});

@@ -651,6 +651,14 @@ export class MailDesk {
           // «Dạ cho em hỏi phòng họp có hỗ trợ trình chiếu không ạ?»: a question is not a thank-you. Its clerk hears
           // it reached a technician and the booking stands (it went unanswered, as if never read).
           const question = asksQuestion(facts.text);
+          // «Lịch vẫn 9h ngày 10/12 đúng không ạ? Cho hỏi …»: the time the reply restates was checked against the
+          // booking and is its time; the clerk hears so, as «KHÔNG CÓ GÌ CẦN THAY ĐỔI» says it (it heard only that
+          // the question was forwarded, its own check unanswered).
+          const { start, end } = booking.request;
+          const stands =
+            ("start" in read || "end" in read) && start && end
+              ? `Lịch họp ${code} vẫn ở thời gian ${formatRangeVi(start, end, this.desk.reg.zone)}, đúng như thư ghi; lịch và thư mời đã gửi giữ nguyên.`
+              : `Lịch họp ${code} giữ nguyên như đã đăng ký.`;
           return this.ignore(
             key,
             question
@@ -680,7 +688,7 @@ export class MailDesk {
                         text: [
                           `Lịch họp ${code}: ĐÃ NHẬN CÂU HỎI.`,
                           "Thư có câu hỏi nhưng không có đề nghị thay đổi hay hủy lịch họp; câu hỏi đã được chuyển cán bộ kỹ thuật để trả lời.",
-                          `Lịch họp ${code} giữ nguyên như đã đăng ký. Nếu cần thay đổi, đề nghị trả lời thư này ghi rõ đề nghị (ví dụ: «Đề nghị đổi giờ họp sang 14h00 đến 16h00 ngày …»).`,
+                          `${stands} Nếu cần thay đổi, đề nghị trả lời thư này ghi rõ đề nghị (ví dụ: «Đề nghị đổi giờ họp sang 14h00 đến 16h00 ngày …»).`,
                         ].join("\n"),
                         thread: threadOf(facts),
                       },
