@@ -106,7 +106,15 @@ export interface HandleOptions {
 
 export type MailOutcome =
   | { kind: "duplicate"; key: string }
-  | { kind: "ignored"; key: string; reason: string }
+  | {
+      kind: "ignored";
+      key: string;
+      reason: string;
+      /** The booking the mail was about, when it was read as about one. */
+      code?: string;
+      /** The kind of the answer written to its sender (`booking-question-forwarded`…), when one was. */
+      answered?: string;
+    }
   | { kind: "quarantined"; key: string; reason: string }
   | {
       kind: "refused";
@@ -120,6 +128,31 @@ export type MailOutcome =
   | { kind: "error"; key: string; code: string | null; message: string };
 
 const CHANNEL = "mail";
+
+/**
+ * The fields of the service's `mail` log line for an outcome: what was done with the mail, the booking it was
+ * about, and for a mail that changed nothing, why, and the answer it got («answered», not «ignored», when one was
+ * written).
+ */
+export function mailLogFields(outcome: MailOutcome): Record<string, unknown> {
+  const code = "code" in outcome ? (outcome.code ?? null) : null;
+  if (outcome.kind === "refused")
+    return {
+      outcome: outcome.kind,
+      key: outcome.key,
+      code,
+      reason: outcome.reason,
+      replied: outcome.replied,
+    };
+  if (outcome.kind !== "ignored") return { outcome: outcome.kind, key: outcome.key, code };
+  return {
+    outcome: outcome.answered ? "answered" : "ignored",
+    key: outcome.key,
+    code,
+    reason: outcome.reason,
+    ...(outcome.answered ? { answer: outcome.answered } : {}),
+  };
+}
 
 /**
  * Whether a reply asks the desk something: a question mark, or «cho em hỏi», «xin hỏi», «xin cho biết», «đề nghị
@@ -270,7 +303,17 @@ export class MailDesk {
     booking?: string,
   ): Promise<MailOutcome> {
     const fresh = await this.record(key, "ignored", reason, raw, now, notices, ctx, booking);
-    return fresh ? { kind: "ignored", key, reason } : { kind: "duplicate", key };
+    if (!fresh) return { kind: "duplicate", key };
+    // What was done, for the log: «ignored code:null» was all it said of a reply answered in its thread.
+    const answer = notices.find((n) => n.channel === "mail");
+    const code = booking ?? notices.find((n) => n.booking)?.booking;
+    return {
+      kind: "ignored",
+      key,
+      reason,
+      ...(code ? { code } : {}),
+      ...(answer ? { answered: answer.kind } : {}),
+    };
   }
 
   /**
