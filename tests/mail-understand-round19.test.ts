@@ -102,3 +102,51 @@ describe("«thay vì 9h00» in a booking names the hour replaced, not the sessio
     expect(json.end).toBe("2026-12-10T11:00:00+07:00");
   });
 });
+
+describe("a table's «STT» column heads its ordinals: the header row over the values is still read", () => {
+  // Before: «STT | Nội dung | Thời gian | Điểm cầu» over «1 | Giao ban … | …»: the ordinal was dropped from the row
+  // and not its head, the columns no longer matched, and the content was asked for.
+  it("«STT | Nội dung | Thời gian | Điểm cầu»", async () => {
+    const html =
+      '<html><body><p>Kính gửi Trung tâm,</p><p>Sở Công Thương đăng ký lịch họp trực tuyến:</p><table border="1"><tr><th>STT</th><th>Nội dung</th><th>Thời gian</th><th>Điểm cầu</th></tr><tr><td>1</td><td>Giao ban công tác tháng 12</td><td>9h00 - 11h00, ngày 14/12/2026</td><td>UBND phường Ba Đình; UBND phường Kim Liên</td></tr></table><p>Người liên hệ: Lâm Thị Ngọc - 0983 210 456</p><p>Trân trọng.</p></body></html>';
+    const raw = proseMail(html).toString("utf8").replace("text/plain", "text/html");
+    const { parsed } = await reader.read(Buffer.from(raw));
+    expect(parsed.title).toBe("Giao ban công tác tháng 12");
+    expect(parsed.participants).toEqual([codeOf("Phường Ba Đình"), codeOf("Phường Kim Liên")]);
+    expect(parsed.missing).toEqual([]);
+  });
+});
+
+describe("the content ends where the next request begins, and loses its quotes", () => {
+  // Before: «nội dung: giao ban, đề nghị không ghi hình» was the title «giao ban, đề nghị không ghi hình»; a quoted
+  // title kept its quotes in the answer.
+  it.each([
+    [
+      "Sở Công Thương đăng ký họp trực tuyến lúc 8h30 ngày 21/12/2026 đến 10h30 với UBND phường Ngọc Hà, UBND phường Láng, nội dung: giao ban, đề nghị không ghi hình. SĐT liên hệ: 0983210456 (chị Ngọc - Lâm Thị Ngọc).",
+      "giao ban",
+    ],
+    [
+      "Sở Công Thương đăng ký họp trực tuyến ngày 10/12/2026 từ 9h đến 11h, nội dung giao ban, thành phần gồm UBND phường Ngọc Hà, UBND phường Giảng Võ. Liên hệ: Lâm Thị Ngọc 0983210456.",
+      "giao ban",
+    ],
+    [
+      'Đề nghị Trung tâm hỗ trợ tổ chức hội nghị trực tuyến "Tổng kết công tác năm 2026 và triển khai nhiệm vụ năm 2027" vào 8h00 ngày 18/12/2026 tại điểm cầu Sở Công Thương, kết nối tới UBND phường Ngọc Hà. Thời gian kết thúc dự kiến 11h30. Đầu mối liên hệ: đồng chí Lâm Thị Ngọc, số điện thoại 0983 210 456.',
+      "Tổng kết công tác năm 2026 và triển khai nhiệm vụ năm 2027",
+    ],
+  ])("«%s»", async (body, title) => {
+    const json = await read(body);
+    expect(json.title).toBe(title);
+  });
+});
+
+describe("the start said again before its range to the end is not the end", () => {
+  // Before: «… 14h ngày 10/12/2026 …. Thời gian: 14h đến 16h30» ended at 16:00, the default length after 14:00.
+  it("«14h ngày 10/12/2026 … Thời gian: 14h đến 16h30»", async () => {
+    const json = await read(
+      "Sở Công Thương đăng ký họp trực tuyến 14h ngày 10/12/2026 với UBND phường Ngọc Hà, nội dung: Phổ biến Luật Phòng cháy, chữa cháy và cứu nạn, cứu hộ. Thời gian: 14h đến 16h30. Liên hệ: Lâm Thị Ngọc 0983210456.",
+    );
+    expect(json.start).toBe("2026-12-10T14:00:00+07:00");
+    expect(json.end).toBe("2026-12-10T16:30:00+07:00");
+    expect(json.title).toBe("Phổ biến Luật Phòng cháy, chữa cháy và cứu nạn, cứu hộ");
+  });
+});

@@ -1216,6 +1216,23 @@ function score(p: ParsedBooking): number {
   return (REQUIRED_FIELDS.length - p.missing.length) * 100 + p.participants.length - p.unresolved.length * 10;
 }
 
+/**
+ * The content as the answer says it: «nội dung: giao ban, đề nghị không ghi hình» ends where the next request or
+ * field begins (the request was part of the title); «"Tổng kết công tác năm 2026"» loses its quotes.
+ */
+function titleCleaned(said: string): string | null {
+  let title = said.trim();
+  const next =
+    /\s*[,;]\s*(?:de nghi|xin|dong thoi|thanh phan|(?:co |khong )?ghi (?:hinh|am)|lien he|nguoi lien he|dau moi)\b/.exec(
+      foldKeepingIndex(title),
+    );
+  if (next && next.index >= 4) title = title.slice(0, next.index);
+  title = title.replace(/[.]$/, "").trim();
+  const quoted = /^["“«'](.{4,})["”»']$/su.exec(title);
+  if (quoted && !/["“”«»]/u.test(quoted[1]!)) title = quoted[1]!.trim();
+  return title || null;
+}
+
 /** «điểm cầu chính tại X», «điểm cầu chủ trì đặt tại X», «điểm cầu chủ trì là X» (folded): X is where the host sits. */
 const HOST_AT_SAID = /\bdiem cau (?:chinh|chu tri)\s+(?:(?:duoc\s+)?dat\s+)?(?:tai|o|la)\s+([^,;.\n]{3,80})/;
 
@@ -1326,13 +1343,21 @@ function understandText(
   const kept = said.some((t) => !prep(t)) ? said.filter((t) => !prep(t)) : said;
   // «vào 9h00 ngày 11/12/2026, từ 9h00 đến 11h30»: the start said again to open its range is no end (the session
   // ended at 09:00). «từ 9h đến 9h» stays as written, for the rules to ask about.
+  // «14h ngày 10/12/2026 …. Thời gian: 14h đến 16h30»: so is the start said again before a range to its end (the
+  // session ended at 14:00 + the default length, the end written dropped).
   const again = kept[1];
+  const rangeAfter = (i: number) =>
+    kept[i + 1] !== undefined &&
+    /^[^,;.\n]{0,20}?(?:[-–]|\bden\b|\btoi\b)\s*$/.test(
+      foldedScope.slice(kept[i]!.index, kept[i + 1]!.index),
+    );
   const times =
     again &&
     again.hour === kept[0]!.hour &&
     again.minute === kept[0]!.minute &&
-    /\btu\s*$/.test(foldedScope.slice(Math.max(0, again.index - 8), again.index)) &&
-    !/\btu\s*$/.test(foldedScope.slice(Math.max(0, kept[0]!.index - 8), kept[0]!.index))
+    ((/\btu\s*$/.test(foldedScope.slice(Math.max(0, again.index - 8), again.index)) &&
+      !/\btu\s*$/.test(foldedScope.slice(Math.max(0, kept[0]!.index - 8), kept[0]!.index))) ||
+      (!rangeAfter(0) && rangeAfter(1)))
       ? kept.filter((_, i) => i !== 1)
       : kept;
   // «đề nghị các đơn vị gửi báo cáo trước ngày 08/12/2026; cuộc họp diễn ra ngày 10/12/2026» after «lúc 9h00»:
@@ -1552,10 +1577,9 @@ function understandText(
       `thư đề nghị họp định kỳ («${series}»); lịch này chỉ xếp một phiên ${localTimeOf(start, ctx.zone)}–${localTimeOf(end, ctx.zone)} ${dayVi(localDateOf(start, ctx.zone))}, đề nghị gửi đăng ký riêng cho từng phiên tiếp theo (Điều 12.2a).`,
     );
 
-  const title =
-    (fields.title ?? titleFromInvitation(text) ?? titleFromProse(text) ?? titleFromSubjectLine(text) ?? null)
-      ?.replace(/[.]$/, "")
-      .trim() || null;
+  const titleSaid =
+    fields.title ?? titleFromInvitation(text) ?? titleFromProse(text) ?? titleFromSubjectLine(text);
+  const title = titleSaid ? titleCleaned(titleSaid) : null;
   const contactText = fields.contact ?? contactFromProse(text);
   let contact = contactText ? parseContact(contactText) : null;
   if ((!contact?.name || !contact.phone) && facts.signature)
