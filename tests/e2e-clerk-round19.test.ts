@@ -53,3 +53,44 @@ describe("a reply that restates the booked time and asks a question hears the ti
     expect((await booking()).sequence).toBe(before.sequence);
   });
 });
+
+describe("a time asked about is no time asked for", () => {
+  // Before: «Lịch là 14h ngày 10/12 đúng không ạ?» moved the session from 09:00 to 14:00 and confirmed the move.
+  it.each([
+    "Lịch là 14h ngày 10/12 đúng không ạ? Em cảm ơn.",
+    "Cho em hỏi có phải họp lúc 14h00 ngày 10/12 không ạ?",
+  ])("«%s»", async (text) => {
+    const { desk, reply, code, booking } = await bookedInThread(LETTER);
+    const before = await booking();
+    expect((await reply(text)).kind).toBe("ignored");
+    const after = await booking();
+    expect(after.sequence).toBe(before.sequence);
+    expect(after.request.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+    const answer = await lastAnswer(desk, code);
+    expect(answer).toContain("ĐÃ NHẬN CÂU HỎI");
+    expect(answer).toContain(`Lịch họp ${code} vẫn ở thời gian 09:00–11:00 Thứ Năm, 10/12/2026`);
+  });
+
+  it("«xin đổi sang 14h được không ạ?» still asks for the move", async () => {
+    const { reply, booking } = await bookedInThread(LETTER);
+    expect((await reply("Sở xin đổi sang 14h ngày 10/12 được không ạ?")).kind).toBe("changed");
+    expect((await booking()).request.start?.toISOString()).toBe("2026-12-10T07:00:00.000Z");
+  });
+});
+
+describe("«bổ sung A và B tham dự cuộc họp» adds A and B", () => {
+  // Before: «UBND phường Ba Đình tham dự cuộc họp» was an unknown endpoint, and the session sent back for details.
+  it("«Đề nghị bổ sung thêm UBND phường Giảng Võ và UBND phường Ba Đình tham dự cuộc họp.»", async () => {
+    const { desk, reply, code, booking } = await bookedInThread(LETTER);
+    expect(
+      (await reply("Đề nghị bổ sung thêm UBND phường Giảng Võ và UBND phường Ba Đình tham dự cuộc họp."))
+        .kind,
+    ).toBe("changed");
+    const b = await booking();
+    expect(b.request.unresolved).toEqual([]);
+    expect(b.status).toBe("confirmed");
+    expect(await lastAnswer(desk, code)).toContain(
+      "thêm điểm cầu Phường Giảng Võ (CX-00025); Phường Ba Đình (CX-00004)",
+    );
+  });
+});

@@ -698,9 +698,10 @@ export class MailDesk {
           // booking and is its time; the clerk hears so, as «KHÔNG CÓ GÌ CẦN THAY ĐỔI» says it (it heard only that
           // the question was forwarded, its own check unanswered).
           const { start, end } = booking.request;
+          // «Lịch là 14h ngày 10/12 đúng không ạ?» when it is at 09:00: the time it is at, unchanged.
           const stands =
-            ("start" in read || "end" in read) && start && end
-              ? `Lịch họp ${code} vẫn ở thời gian ${formatRangeVi(start, end, this.desk.reg.zone)}, đúng như thư ghi; lịch và thư mời đã gửi giữ nguyên.`
+            ("start" in read || "end" in read || checksTime(facts.text)) && start && end
+              ? `Lịch họp ${code} vẫn ở thời gian ${formatRangeVi(start, end, this.desk.reg.zone)} (đã kiểm tra theo thư); lịch và thư mời đã gửi giữ nguyên.`
               : `Lịch họp ${code} giữ nguyên như đã đăng ký.`;
           return this.ignore(
             key,
@@ -1169,7 +1170,8 @@ export class MailDesk {
       { matcher: reader.matcher, ...understandingOf(this.desk.reg), senderAgency: agency },
     );
     // «kết thúc lúc 11h30 thay vì 11h00», «sang ngày 12/12 thay vì 11/12»: the old value is no second hour or day.
-    const timed = withoutReplacedTimes(text);
+    // «Lịch là 14h ngày 10/12 đúng không ạ?»: a time asked about is no time asked for.
+    const timed = withoutCheckedTimes(withoutReplacedTimes(text));
     const timedFolded = foldKeepingIndex(timed);
     const times = findTimes(timedFolded);
     const dates = findDates(timed, timedFolded, facts.date ?? new Date(), this.desk.reg.zone);
@@ -1269,7 +1271,11 @@ export class MailDesk {
         const next = /(?:\s*[,;]\s*|\s+(?:va|dong thoi)\s+)(?:de nghi|xin|dong thoi|ghi hinh|ghi am)\b/.exec(
           foldKeepingIndex(sentence),
         );
-        const tail = next ? sentence.slice(0, next.index) : sentence;
+        // «bổ sung UBND phường Giảng Võ và UBND phường Ba Đình tham dự cuộc họp»: the names end at what they do (it
+        // was an unknown endpoint «UBND phường Ba Đình tham dự cuộc họp», and the session sent back for details).
+        const does = /\s+(?:cung\s+)?(?:tham du|tham gia|du hop|ket noi)\b/.exec(foldKeepingIndex(sentence));
+        const cut = Math.min(next?.index ?? sentence.length, does?.index ?? sentence.length);
+        const tail = sentence.slice(0, cut);
         // "thêm điểm cầu Sở Nông nghiệp và Môi trường": the same list reader as a booking, so "và" inside a name
         // the directory knows does not split it.
         const list = resolveParticipants(reader.matcher, tail.replace(/[.]\s*$/, ""));
@@ -1453,6 +1459,37 @@ const SESSION_CANCELLED =
   /\b(?:huy|rut)(?: bo)? (?:lich hop|cuoc hop|phien hop|buoi hop)\b|\bkhong to chuc\b.*\bnua\b/;
 
 /** «hoãn», «dời lịch», «đổi giờ họp», «điều chỉnh thời gian họp»: a session already booked is to move. */
+/** A sentence that asks whether something is so: «… đúng không ạ?», «có phải … không?», «… phải không?». */
+const CHECK_QUESTION = /\b(?:dung khong|phai khong|co phai|dung chua|dung a|dung vay khong)\b/;
+/** Words that ask for a change of time, in a sentence («xin đổi sang 14h được không?» asks for one). */
+const MOVE_WORD =
+  /\b(?:doi|dich|lui|hoan|chuyen|dieu chinh|bat dau|ket thuc|keo dai|som hon|muon hon|thay vi|thay cho|dua len)\b/;
+
+/**
+ * `text` with each sentence that only checks the time blanked, indices kept: «Lịch là 14h ngày 10/12 đúng không ạ?»
+ * asks whether the session is then, it asks for no move (the session was moved to 14:00).
+ */
+function withoutCheckedTimes(text: string): string {
+  const folded = foldKeepingIndex(text);
+  let out = text;
+  for (const m of folded.matchAll(/[^.!?\n]+[.!?]*/g)) {
+    const sentence = m[0];
+    if (!CHECK_QUESTION.test(sentence) || MOVE_WORD.test(sentence)) continue;
+    if (
+      !findTimes(sentence).length &&
+      !/\d{1,2}\s*[/.-]\s*\d{1,2}|\bthu (?:hai|ba|tu|nam|sau|bay)\b/.test(sentence)
+    )
+      continue;
+    out = out.slice(0, m.index) + " ".repeat(sentence.length) + out.slice(m.index + sentence.length);
+  }
+  return out;
+}
+
+/** Whether a reply checks the session's time in a question (`withoutCheckedTimes`). */
+function checksTime(text: string): boolean {
+  return withoutCheckedTimes(text) !== text;
+}
+
 function asksToMove(text: string): boolean {
   return (
     isPostponement(text) ||
