@@ -94,3 +94,17 @@ describe("«bổ sung A và B tham dự cuộc họp» adds A and B", () => {
     );
   });
 });
+
+describe("the hours before «thành» or «sang» in their clause are the old ones", () => {
+  // Before: «điều chỉnh giờ họp: từ 9h00 đến 11h00 thành từ 13h30 đến 15h30» was told «KHÔNG CÓ GÌ CẦN THAY ĐỔI».
+  it.each([
+    "Sở xin điều chỉnh giờ họp: từ 9h00 đến 11h00 thành từ 13h30 đến 15h30 cùng ngày.",
+    "Đề nghị đổi giờ họp từ 9h00-11h00 sang 13h30-15h30 ngày 10/12/2026.",
+  ])("«%s»", async (text) => {
+    const { reply, booking } = await bookedInThread(LETTER);
+    expect((await reply(text)).kind).toBe("changed");
+    const b = await booking();
+    expect(b.request.start?.toISOString()).toBe("2026-12-10T06:30:00.000Z");
+    expect(b.request.end?.toISOString()).toBe("2026-12-10T08:30:00.000Z");
+  });
+});

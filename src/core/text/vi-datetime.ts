@@ -91,6 +91,20 @@ export function withoutReplacedTimes(text: string): string {
     const to = from + clause.length;
     out = out.slice(0, m.index) + " ".repeat(to - m.index) + out.slice(to);
   }
+  // «điều chỉnh giờ họp: từ 9h00 đến 11h00 thành từ 13h30 đến 15h30», «đổi từ 9h sang 14h»: the hours before
+  // «thành» or «sang» in their clause are the old ones (the reply was told nothing needed changing). Only «sang»
+  // written with its marks: «9h sáng 14/12» folds the same.
+  for (const m of folded.matchAll(/\s(?:thanh|sang)\s+(?:(?:tu|luc|vao|ngay)\s+)?(?=\d)/g)) {
+    const word = text.slice(m.index + 1, m.index + 5).toLowerCase();
+    if (word !== "thàn" && word !== "sang" && !(word === "than" && !hasDiacritics(text))) continue;
+    const before = folded.slice(0, m.index);
+    const from =
+      Math.max(before.lastIndexOf("\n"), before.lastIndexOf(":"), before.search(/[.;!?][^.;!?]*$/)) + 1;
+    const old = /\d/.exec(folded.slice(from, m.index));
+    if (!old) continue;
+    const at = from + old.index;
+    out = out.slice(0, at) + " ".repeat(m.index - at) + out.slice(m.index);
+  }
   return out;
 }
 
