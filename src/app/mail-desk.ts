@@ -1471,8 +1471,10 @@ const MOVE_WORD =
  */
 function withoutCheckedTimes(text: string): string {
   const folded = foldKeepingIndex(text);
-  let out = text;
-  for (const m of folded.matchAll(/[^.!?\n]+[.!?]*/g)) {
+  let out = "";
+  let at = 0;
+  // Sentences end at a line break or a mark before a space: «10.12» stays within its sentence.
+  for (const m of folded.matchAll(/(?:[^.!?\n]|[.!?](?!\s|$))+[.!?]*/g)) {
     const sentence = m[0];
     if (!CHECK_QUESTION.test(sentence) || MOVE_WORD.test(sentence)) continue;
     if (
@@ -1480,9 +1482,10 @@ function withoutCheckedTimes(text: string): string {
       !/\d{1,2}\s*[/.-]\s*\d{1,2}|\bthu (?:hai|ba|tu|nam|sau|bay)\b/.test(sentence)
     )
       continue;
-    out = out.slice(0, m.index) + " ".repeat(sentence.length) + out.slice(m.index + sentence.length);
+    out += text.slice(at, m.index) + " ".repeat(sentence.length);
+    at = m.index + sentence.length;
   }
-  return out;
+  return at ? out + text.slice(at) : text;
 }
 
 /** Whether a reply checks the session's time in a question (`withoutCheckedTimes`). */
