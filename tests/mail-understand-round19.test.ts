@@ -150,3 +150,22 @@ describe("the start said again before its range to the end is not the end", () =
     expect(json.title).toBe("Phổ biến Luật Phòng cháy, chữa cháy và cứu nạn, cứu hộ");
   });
 });
+
+describe("a full name after a dash behind the phone names the contact", () => {
+  // Before: «LH: Ngọc 0983210456 - Lâm Thị Ngọc» read the phone and no name, and the clerk was asked for a full name.
+  it.each([
+    [
+      "Sở CT đăng ký họp online 14h-16h thứ 4 tuần sau (9/12) với P. Ngọc Hà, P. Ba Đình, nội dung: giao ban QLTM. LH: Ngọc 0983210456 - Lâm Thị Ngọc.",
+      { name: "Lâm Thị Ngọc", phone: "0983210456" },
+    ],
+    // A title after the dash is no name: the name is still asked for.
+    [
+      "Sở Công Thương đăng ký họp trực tuyến 14h-16h ngày 09/12/2026 với UBND phường Ngọc Hà, nội dung: giao ban. LH: Ngọc 0983210456 - Chuyên viên.",
+      { name: "", phone: "0983210456" },
+    ],
+  ])("«%s»", async (body, contact) => {
+    const json = await read(body);
+    expect(json.contact).toEqual(contact);
+    expect(json.start).toBe("2026-12-09T14:00:00+07:00");
+  });
+});

@@ -499,7 +499,13 @@ export function parseContact(value: string): Contact | null {
       .find((s) => s.split(/\s+/).length >= 2 && s.split(/\s+/).length <= 6 && /^\p{Lu}/u.test(s)) ?? null;
   // «SĐT liên hệ 0912 567 890 (đ/c Thân Văn Bảo)»: the name in brackets after the phone.
   const after = m ? /^\s*\(([^()\n]{1,60})\)/.exec(value.slice(m.index + m[0].length)) : null;
-  const name = nameIn(before) ?? (after ? nameIn(after[1]!) : null);
+  // «LH: Ngọc 0983210456 - Lâm Thị Ngọc»: the full name after a dash, when it is a person's (not «- Chuyên viên»).
+  const dashed = m ? /^\s*[-–—]\s*([^,;()\n]{4,60})/u.exec(value.slice(m.index + m[0].length)) : null;
+  const dashedName = dashed ? nameIn(dashed[1]!) : null;
+  const name =
+    nameIn(before) ??
+    (after ? nameIn(after[1]!) : null) ??
+    (dashedName && !NOT_A_PERSON.test(fold(dashedName)) ? dashedName : null);
   if (!name && !phone) return null;
   return { name: name ?? "", phone: phone ?? "" };
 }
