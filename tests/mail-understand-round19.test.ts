@@ -169,3 +169,15 @@ describe("a full name after a dash behind the phone names the contact", () => {
     expect(json.start).toBe("2026-12-09T14:00:00+07:00");
   });
 });
+
+describe("a unit left out («trừ phường Ba Đình») is not invited", () => {
+  // Before: «với UBND phường Ngọc Hà, phường Giảng Võ (trừ phường Ba Đình)» invited Ba Đình too.
+  it.each([
+    "Sở Công Thương đăng ký họp trực tuyến ngày 10/12/2026 từ 9h đến 11h với UBND phường Ngọc Hà, phường Giảng Võ (trừ phường Ba Đình), nội dung: giao ban. Liên hệ: Lâm Thị Ngọc 0983210456.",
+    "Sở Công Thương đăng ký họp trực tuyến ngày 10/12/2026 từ 9h đến 11h với UBND phường Ngọc Hà và UBND phường Giảng Võ, không mời UBND phường Ba Đình, nội dung: giao ban. Liên hệ: Lâm Thị Ngọc 0983210456.",
+  ])("«%s»", async (body) => {
+    const json = await read(body);
+    expect(json.participants).toEqual([codeOf("Phường Ngọc Hà"), codeOf("Phường Giảng Võ")]);
+    expect(json.unresolved).toEqual([]);
+  });
+});

@@ -283,6 +283,7 @@ function unitMentions(text: string): string[] {
     .filter(
       (m) =>
         !/\b(?:cua|theo)\s+$/.test(folded.slice(Math.max(0, m.index - 8), m.index)) &&
+        !EXCLUDED_BEFORE.test(folded.slice(Math.max(0, m.index - 40), m.index)) &&
         !helpedAt(folded, m.index),
     )
     .map((m) => m[0].trim());
@@ -442,6 +443,13 @@ function endpointsBySession(
 const LEADER_BEFORE =
   /\b(?:do|chi dao cua|chi dao)\s+(?:(?:dong chi|d\/c|ong|ba)\s+)?(?:pho\s+)?(?:chu tich|bi thu|giam doc|truong ban|chanh van phong)\s$/;
 
+/**
+ * «với UBND phường Ngọc Hà, phường Giảng Võ (trừ phường Ba Đình)», «ngoại trừ UBND phường Láng»: a unit right after
+ * a word that leaves it out is not invited (Ba Đình was).
+ */
+const EXCLUDED_BEFORE =
+  /\b(?:tru|ngoai tru|khong moi|khong bao gom)\s+(?:(?:ubnd|uy ban nhan dan)\s+)?(?:cac\s+)?(?:(?:phuong|xa|thi tran)\s+)?$/;
+
 function proseEndpoints(
   matcher: DirectoryMatcher,
   prose: string,
@@ -455,6 +463,7 @@ function proseEndpoints(
       !hostEndpoints.has(hit.code) &&
       !/\b(?:cua|theo)\s$/.test(folded.slice(Math.max(0, hit.index - 6), hit.index + 1)) &&
       !LEADER_BEFORE.test(folded.slice(Math.max(0, hit.index - 40), hit.index + 1)) &&
+      !EXCLUDED_BEFORE.test(folded.slice(Math.max(0, hit.index - 40), hit.index + 1)) &&
       !helpedAt(folded, hit.index + 1)
     )
       out.codes.push(hit.code);
