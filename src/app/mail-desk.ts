@@ -20,6 +20,7 @@ import {
   foldKeepingIndex,
   hasDiacritics,
   wallClockInstant,
+  withoutReplacedTimes,
 } from "../core/text/vi-datetime.js";
 import {
   AUTH_REASON_VI,
@@ -105,7 +106,15 @@ export interface HandleOptions {
 
 export type MailOutcome =
   | { kind: "duplicate"; key: string }
-  | { kind: "ignored"; key: string; reason: string }
+  | {
+      kind: "ignored";
+      key: string;
+      reason: string;
+      /** The booking the mail was about, when it was read as about one. */
+      code?: string;
+      /** The kind of the answer written to its sender (`booking-question-forwarded`…), when one was. */
+      answered?: string;
+    }
   | { kind: "quarantined"; key: string; reason: string }
   | {
       kind: "refused";
@@ -119,6 +128,31 @@ export type MailOutcome =
   | { kind: "error"; key: string; code: string | null; message: string };
 
 const CHANNEL = "mail";
+
+/**
+ * The fields of the service's `mail` log line for an outcome: what was done with the mail, the booking it was
+ * about, and for a mail that changed nothing, why, and the answer it got («answered», not «ignored», when one was
+ * written).
+ */
+export function mailLogFields(outcome: MailOutcome): Record<string, unknown> {
+  const code = "code" in outcome ? (outcome.code ?? null) : null;
+  if (outcome.kind === "refused")
+    return {
+      outcome: outcome.kind,
+      key: outcome.key,
+      code,
+      reason: outcome.reason,
+      replied: outcome.replied,
+    };
+  if (outcome.kind !== "ignored") return { outcome: outcome.kind, key: outcome.key, code };
+  return {
+    outcome: outcome.answered ? "answered" : "ignored",
+    key: outcome.key,
+    code,
+    reason: outcome.reason,
+    ...(outcome.answered ? { answer: outcome.answered } : {}),
+  };
+}
 
 /**
  * Whether a reply asks the desk something: a question mark, or «cho em hỏi», «xin hỏi», «xin cho biết», «đề nghị
@@ -269,7 +303,17 @@ export class MailDesk {
     booking?: string,
   ): Promise<MailOutcome> {
     const fresh = await this.record(key, "ignored", reason, raw, now, notices, ctx, booking);
-    return fresh ? { kind: "ignored", key, reason } : { kind: "duplicate", key };
+    if (!fresh) return { kind: "duplicate", key };
+    // What was done, for the log: «ignored code:null» was all it said of a reply answered in its thread.
+    const answer = notices.find((n) => n.channel === "mail");
+    const code = booking ?? notices.find((n) => n.booking)?.booking;
+    return {
+      kind: "ignored",
+      key,
+      reason,
+      ...(code ? { code } : {}),
+      ...(answer ? { answered: answer.kind } : {}),
+    };
   }
 
   /**
@@ -650,6 +694,15 @@ export class MailDesk {
           // «Dạ cho em hỏi phòng họp có hỗ trợ trình chiếu không ạ?»: a question is not a thank-you. Its clerk hears
           // it reached a technician and the booking stands (it went unanswered, as if never read).
           const question = asksQuestion(facts.text);
+          // «Lịch vẫn 9h ngày 10/12 đúng không ạ? Cho hỏi …»: the time the reply restates was checked against the
+          // booking and is its time; the clerk hears so, as «KHÔNG CÓ GÌ CẦN THAY ĐỔI» says it (it heard only that
+          // the question was forwarded, its own check unanswered).
+          const { start, end } = booking.request;
+          // «Lịch là 14h ngày 10/12 đúng không ạ?» when it is at 09:00: the time it is at, unchanged.
+          const stands =
+            ("start" in read || "end" in read || checksTime(facts.text)) && start && end
+              ? `Lịch họp ${code} vẫn ở thời gian ${formatRangeVi(start, end, this.desk.reg.zone)} (đã kiểm tra theo thư); lịch và thư mời đã gửi giữ nguyên.`
+              : `Lịch họp ${code} giữ nguyên như đã đăng ký.`;
           return this.ignore(
             key,
             question
@@ -679,7 +732,7 @@ export class MailDesk {
                         text: [
                           `Lịch họp ${code}: ĐÃ NHẬN CÂU HỎI.`,
                           "Thư có câu hỏi nhưng không có đề nghị thay đổi hay hủy lịch họp; câu hỏi đã được chuyển cán bộ kỹ thuật để trả lời.",
-                          `Lịch họp ${code} giữ nguyên như đã đăng ký. Nếu cần thay đổi, đề nghị trả lời thư này ghi rõ đề nghị (ví dụ: «Đề nghị đổi giờ họp sang 14h00 đến 16h00 ngày …»).`,
+                          `${stands} Nếu cần thay đổi, đề nghị trả lời thư này ghi rõ đề nghị (ví dụ: «Đề nghị đổi giờ họp sang 14h00 đến 16h00 ngày …»).`,
                         ].join("\n"),
                         thread: threadOf(facts),
                       },
@@ -1116,12 +1169,16 @@ export class MailDesk {
       { ...facts, subject: "", signature: opts.needsContact ? facts.signature : "" },
       { matcher: reader.matcher, ...understandingOf(this.desk.reg), senderAgency: agency },
     );
-    const times = findTimes(folded);
-    const dates = findDates(text, folded, facts.date ?? new Date(), this.desk.reg.zone);
+    // «kết thúc lúc 11h30 thay vì 11h00», «sang ngày 12/12 thay vì 11/12»: the old value is no second hour or day.
+    // «Lịch là 14h ngày 10/12 đúng không ạ?»: a time asked about is no time asked for.
+    const timed = withoutCheckedTimes(withoutReplacedTimes(text));
+    const timedFolded = foldKeepingIndex(timed);
+    const times = findTimes(timedFolded);
+    const dates = findDates(timed, timedFolded, facts.date ?? new Date(), this.desk.reg.zone);
     // «lùi sang thứ Sáu cùng tuần»: that day of the session's own week (it was the mail's next Friday, days before
     // the session, or with an hour the session's own day and the weekday dropped in silence).
     if (oldStart && !dates.length)
-      for (const w of findWeekdays(text, folded))
+      for (const w of findWeekdays(timed, timedFolded))
         if (/^(?:thu\s+\S+|chu nhat)[\s,]+(?:trong\s+)?cung\s+tuan\b/.test(folded.slice(w.index))) {
           const sessionDay = localDateOf(oldStart, this.desk.reg.zone);
           const date = addDays(sessionDay, w.weekday - isoWeekday(sessionDay));
@@ -1134,7 +1191,7 @@ export class MailDesk {
     if (
       oldStart &&
       bare?.weekday &&
-      findWeekdays(text, folded).some((w) => w.index === bare.index) &&
+      findWeekdays(timed, timedFolded).some((w) => w.index === bare.index) &&
       !/^(?:thu\s+\S+|chu nhat)[\s,]+(?:\S+\s+){0,2}(?:tuan|thang|nam)\b/.test(folded.slice(bare.index))
     ) {
       const sessionDay = localDateOf(oldStart, this.desk.reg.zone);
@@ -1214,7 +1271,11 @@ export class MailDesk {
         const next = /(?:\s*[,;]\s*|\s+(?:va|dong thoi)\s+)(?:de nghi|xin|dong thoi|ghi hinh|ghi am)\b/.exec(
           foldKeepingIndex(sentence),
         );
-        const tail = next ? sentence.slice(0, next.index) : sentence;
+        // «bổ sung UBND phường Giảng Võ và UBND phường Ba Đình tham dự cuộc họp»: the names end at what they do (it
+        // was an unknown endpoint «UBND phường Ba Đình tham dự cuộc họp», and the session sent back for details).
+        const does = /\s+(?:cung\s+)?(?:tham du|tham gia|du hop|ket noi)\b/.exec(foldKeepingIndex(sentence));
+        const cut = Math.min(next?.index ?? sentence.length, does?.index ?? sentence.length);
+        const tail = sentence.slice(0, cut);
         // "thêm điểm cầu Sở Nông nghiệp và Môi trường": the same list reader as a booking, so "và" inside a name
         // the directory knows does not split it.
         const list = resolveParticipants(reader.matcher, tail.replace(/[.]\s*$/, ""));
@@ -1398,6 +1459,40 @@ const SESSION_CANCELLED =
   /\b(?:huy|rut)(?: bo)? (?:lich hop|cuoc hop|phien hop|buoi hop)\b|\bkhong to chuc\b.*\bnua\b/;
 
 /** «hoãn», «dời lịch», «đổi giờ họp», «điều chỉnh thời gian họp»: a session already booked is to move. */
+/** A sentence that asks whether something is so: «… đúng không ạ?», «có phải … không?», «… phải không?». */
+const CHECK_QUESTION = /\b(?:dung khong|phai khong|co phai|dung chua|dung a|dung vay khong)\b/;
+/** Words that ask for a change of time, in a sentence («xin đổi sang 14h được không?» asks for one). */
+const MOVE_WORD =
+  /\b(?:doi|dich|lui|hoan|chuyen|dieu chinh|bat dau|ket thuc|keo dai|som hon|muon hon|thay vi|thay cho|dua len)\b/;
+
+/**
+ * `text` with each sentence that only checks the time blanked, indices kept: «Lịch là 14h ngày 10/12 đúng không ạ?»
+ * asks whether the session is then, it asks for no move (the session was moved to 14:00).
+ */
+function withoutCheckedTimes(text: string): string {
+  const folded = foldKeepingIndex(text);
+  let out = "";
+  let at = 0;
+  // Sentences end at a line break or a mark before a space: «10.12» stays within its sentence.
+  for (const m of folded.matchAll(/(?:[^.!?\n]|[.!?](?!\s|$))+[.!?]*/g)) {
+    const sentence = m[0];
+    if (!CHECK_QUESTION.test(sentence) || MOVE_WORD.test(sentence)) continue;
+    if (
+      !findTimes(sentence).length &&
+      !/\d{1,2}\s*[/.-]\s*\d{1,2}|\bthu (?:hai|ba|tu|nam|sau|bay)\b/.test(sentence)
+    )
+      continue;
+    out += text.slice(at, m.index) + " ".repeat(sentence.length);
+    at = m.index + sentence.length;
+  }
+  return at ? out + text.slice(at) : text;
+}
+
+/** Whether a reply checks the session's time in a question (`withoutCheckedTimes`). */
+function checksTime(text: string): boolean {
+  return withoutCheckedTimes(text) !== text;
+}
+
 function asksToMove(text: string): boolean {
   return (
     isPostponement(text) ||

@@ -29,7 +29,7 @@ import { setAsideChat } from "./chat/set-aside.js";
 import { type Config, loadHolidayCalendar } from "./config.js";
 import type { Desk } from "./desk.js";
 import { readDirectoryCsv } from "./directory/csv.js";
-import { MailDesk, mailDeskOptions } from "./mail-desk.js";
+import { MailDesk, mailDeskOptions, mailLogFields } from "./mail-desk.js";
 import { correlationId, newCorrelationId, withCorrelation, withoutCorrelation } from "./ops/context.js";
 import { Health, type WorkerName } from "./ops/health.js";
 import { armOpsJobs, opsJobHandlers } from "./ops/jobs.js";
@@ -503,11 +503,7 @@ export class DeskService {
                 this.log("mail-failed", { message: err.message });
                 throw err;
               });
-            const fields = {
-              outcome: outcome.kind,
-              key: outcome.key,
-              code: "code" in outcome ? outcome.code : null,
-            };
+            const fields = mailLogFields(outcome);
             if (batch) batch.lines.push({ cid: correlationId()!, uid: at.uid, fields });
             else this.log("mail", fields);
           }),
@@ -545,7 +541,7 @@ export class DeskService {
                 alsoInTx: checkpointIn(at),
                 ...(batch ? { store: batch.store } : {}),
               });
-              const fields = { outcome: outcome.kind, key: outcome.key, code: null };
+              const fields = mailLogFields(outcome);
               if (batch) batch.lines.push({ cid: correlationId()!, uid: at.uid, fields });
               else this.log("mail", fields);
             }),

@@ -143,6 +143,13 @@ function linesOf(text: string): string[] {
 
 /** An STT column ("1", "2.") carries nothing. */
 const ORDINAL = /^\d{1,3}[.)]?$/;
+/** The head of a column of ordinals («STT», «TT», «Số TT»): left out with the ordinals it heads. */
+const ORDINAL_HEAD = /^(?:stt|tt|số tt|số thứ tự)\.?$/iu;
+/** A row's cells but its ordinal («1.», «2)») and the column head over them («STT»). */
+const withoutOrdinals = <C extends { lines: string[] }>(row: C[]): C[] =>
+  row.filter(
+    (c) => !(c.lines.length === 1 && (ORDINAL.test(c.lines[0]!) || ORDINAL_HEAD.test(c.lines[0]!.trim()))),
+  );
 
 /**
  * A table as `label: value` lines, read from its structure: a label cell and the value cell(s) beside it, or a
@@ -162,8 +169,8 @@ function renderTable(table: Element, walk: Walk, depth: number): string {
   );
   const out: string[] = [];
   for (let i = 0; i < grid.length; i++) {
-    const cells = grid[i]!.filter((c) => !(c.lines.length === 1 && ORDINAL.test(c.lines[0]!)));
-    const next = grid[i + 1]?.filter((c) => !(c.lines.length === 1 && ORDINAL.test(c.lines[0]!)));
+    const cells = withoutOrdinals(grid[i]!);
+    const next = grid[i + 1] && withoutOrdinals(grid[i + 1]!);
     const isLabel = (c: (typeof cells)[number]) =>
       c.lines.length === 1 && !c.nested && labelField(c.lines[0]!.replace(/:$/, "")) !== null;
     // «Thời gian | Địa điểm | Thành phần»: a column the reader has no field for («Địa điểm», «Ghi chú») still
@@ -182,7 +189,7 @@ function renderTable(table: Element, walk: Walk, depth: number): string {
       // cells (its endpoints, its content) are not the first session's. A row with no time adds to the one above.
       const values: (typeof cells)[] = [];
       for (let j = i + 1; j < grid.length; j++) {
-        const row = grid[j]!.filter((c) => !(c.lines.length === 1 && ORDINAL.test(c.lines[0]!)));
+        const row = withoutOrdinals(grid[j]!);
         if (row.length !== cells.length || row.some(isLabel)) break;
         values.push(row);
       }

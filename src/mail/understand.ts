@@ -15,6 +15,7 @@ import {
   saidMorning,
   type TimeOfDay,
   wallClockInstant,
+  withoutReplacedTimes,
 } from "../core/text/vi-datetime.js";
 import type { MailFacts } from "./extract.js";
 
@@ -282,6 +283,7 @@ function unitMentions(text: string): string[] {
     .filter(
       (m) =>
         !/\b(?:cua|theo)\s+$/.test(folded.slice(Math.max(0, m.index - 8), m.index)) &&
+        !EXCLUDED_BEFORE.test(folded.slice(Math.max(0, m.index - 40), m.index)) &&
         !helpedAt(folded, m.index),
     )
     .map((m) => m[0].trim());
@@ -441,6 +443,13 @@ function endpointsBySession(
 const LEADER_BEFORE =
   /\b(?:do|chi dao cua|chi dao)\s+(?:(?:dong chi|d\/c|ong|ba)\s+)?(?:pho\s+)?(?:chu tich|bi thu|giam doc|truong ban|chanh van phong)\s$/;
 
+/**
+ * «với UBND phường Ngọc Hà, phường Giảng Võ (trừ phường Ba Đình)», «ngoại trừ UBND phường Láng»: a unit right after
+ * a word that leaves it out is not invited (Ba Đình was).
+ */
+const EXCLUDED_BEFORE =
+  /\b(?:tru|ngoai tru|khong moi|khong bao gom)\s+(?:(?:ubnd|uy ban nhan dan)\s+)?(?:cac\s+)?(?:(?:phuong|xa|thi tran)\s+)?$/;
+
 function proseEndpoints(
   matcher: DirectoryMatcher,
   prose: string,
@@ -454,6 +463,7 @@ function proseEndpoints(
       !hostEndpoints.has(hit.code) &&
       !/\b(?:cua|theo)\s$/.test(folded.slice(Math.max(0, hit.index - 6), hit.index + 1)) &&
       !LEADER_BEFORE.test(folded.slice(Math.max(0, hit.index - 40), hit.index + 1)) &&
+      !EXCLUDED_BEFORE.test(folded.slice(Math.max(0, hit.index - 40), hit.index + 1)) &&
       !helpedAt(folded, hit.index + 1)
     )
       out.codes.push(hit.code);
@@ -498,7 +508,13 @@ export function parseContact(value: string): Contact | null {
       .find((s) => s.split(/\s+/).length >= 2 && s.split(/\s+/).length <= 6 && /^\p{Lu}/u.test(s)) ?? null;
   // «SĐT liên hệ 0912 567 890 (đ/c Thân Văn Bảo)»: the name in brackets after the phone.
   const after = m ? /^\s*\(([^()\n]{1,60})\)/.exec(value.slice(m.index + m[0].length)) : null;
-  const name = nameIn(before) ?? (after ? nameIn(after[1]!) : null);
+  // «LH: Ngọc 0983210456 - Lâm Thị Ngọc»: the full name after a dash, when it is a person's (not «- Chuyên viên»).
+  const dashed = m ? /^\s*[-–—]\s*([^,;()\n]{4,60})/u.exec(value.slice(m.index + m[0].length)) : null;
+  const dashedName = dashed ? nameIn(dashed[1]!) : null;
+  const name =
+    nameIn(before) ??
+    (after ? nameIn(after[1]!) : null) ??
+    (dashedName && !NOT_A_PERSON.test(fold(dashedName)) ? dashedName : null);
   if (!name && !phone) return null;
   return { name: name ?? "", phone: phone ?? "" };
 }
@@ -549,7 +565,7 @@ function contactFromProse(text: string): string | null {
   const m = /(?:dau moi\s+)?lien (?:he|lac)\s*:?|\bdau moi\s*:|\bcontact(?: person)?\s*:|\blh\b\s*:?/.exec(
     folded,
   );
-  if (!m) return comradeWithPhone(text, folded);
+  if (!m) return comradeWithPhone(text, folded) ?? phoneInProse(text, folded);
   const start = m.index + m[0].length;
   const end = text.indexOf("\n", start);
   return text.slice(start, end < 0 ? undefined : end);
@@ -570,6 +586,30 @@ function comradeWithPhone(text: string, folded: string): string | null {
     const said = line.slice(0, phone.index + phone[0].length);
     const contact = parseContact(said);
     if (contact?.name && !NOT_A_PERSON.test(fold(contact.name))) return said;
+  }
+  return null;
+}
+
+/** «sđt», «SĐT», «số điện thoại», «ĐT», «DĐ» right before a phone in prose (folded). */
+const PHONE_LABEL =
+  /(?<![a-z\d])(?:sdt|so dien thoai|so dt|dien thoai|dt|dd|di dong)(?:\s+lien he)?\s*:?\s*(?=(?:\+84|0)\d)/g;
+
+/**
+ * «Em là Hà, sđt 0966 777 888 ạ»: a phone after its label in prose, with no «Liên hệ:» and no comrade, is the
+ * contact's (it was not read, and the clerk asked for the number she had given). The clause before it gives the
+ * name when it is one («Em là Nguyễn Thị Hà»); words of the booking («với UBND phường Ngọc Hà») are not taken.
+ */
+function phoneInProse(text: string, folded: string): string | null {
+  for (const label of folded.matchAll(PHONE_LABEL)) {
+    const at = label.index + label[0].length;
+    const phone = PHONE_RE.exec(text.slice(at, at + 20));
+    if (phone?.index !== 0) continue;
+    const said = text.slice(label.index, at + phone[0].length);
+    const before = text.slice(Math.max(0, label.index - 60), label.index);
+    const clause = /(?:^|[,;.!?\n(])\s*([^,;.!?\n()]*?)\s*[,;–—-]?\s*$/u.exec(before)?.[1] ?? "";
+    const name = clause.replace(/^(?:em|tôi|mình|chúng tôi)\s+(?:tên\s+)?là\s+/iu, "").replace(HONORIFIC, "");
+    const person = /^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,4}$/u.test(name) && !NOT_A_PERSON.test(fold(name));
+    return person ? `${name}, ${said}` : said;
   }
   return null;
 }
@@ -696,6 +736,13 @@ function topicOf(said: string): string | null {
   const who = /^[^:;,]{2,80}?\s(?:to chuc )?hop(?: truc tuyen)?\s+(?=ve\s)/.exec(foldKeepingIndex(rest));
   if (who) rest = rest.slice(who[0].length);
   cut(/^ve\s+/);
+  // «họp về nội dung mật (tài liệu MẬT) vào 14h»: the secrecy is a flag (`secrecyOf`), not the content; what follows
+  // it, if anything, is («nội dung mật liên quan đến X»). The marks tell «mật» from «mặt» («nội dung mặt trận»).
+  const secrecy =
+    /^(?:có\s+)?(?:nội dung|tài liệu)\s+(?:tối\s+|tuyệt\s+)?mật(?!\p{L})\s*(?:\((?:tài liệu\s+|nội dung\s+)?(?:tối\s+|tuyệt\s+)?mật\)\s*)?[:,\-–]?\s*(?:(?:liên quan (?:đến|tới)|về(?:\s+việc)?)\s+)?/iu.exec(
+      rest.normalize("NFC"),
+    );
+  if (secrecy) rest = rest.normalize("NFC").slice(secrecy[0].length);
   // «giao ban …, thời gian: 9h00 ngày 10/12/2026»: the words that give the time close the content.
   const when = /\s*[,;]\s*(?:thoi gian|du kien)\b.*$/s.exec(foldKeepingIndex(rest));
   if (when) rest = rest.slice(0, when.index);
@@ -1184,6 +1231,26 @@ function score(p: ParsedBooking): number {
   return (REQUIRED_FIELDS.length - p.missing.length) * 100 + p.participants.length - p.unresolved.length * 10;
 }
 
+/**
+ * The content as the answer says it: «nội dung: giao ban, đề nghị không ghi hình» ends where the next request or
+ * field begins (the request was part of the title); «"Tổng kết công tác năm 2026"» loses its quotes.
+ */
+function titleCleaned(said: string): string | null {
+  let title = said.trim();
+  const next =
+    /\s*[,;]\s*(?:de nghi|xin|dong thoi|thanh phan|(?:co |khong )?ghi (?:hinh|am)|lien he|nguoi lien he|dau moi)\b/.exec(
+      foldKeepingIndex(title),
+    );
+  if (next && next.index >= 4) title = title.slice(0, next.index);
+  title = title.replace(/[.]$/, "").trim();
+  const quoted = /^["“«'](.{4,})["”»']$/su.exec(title);
+  if (quoted && !/["“”«»]/u.test(quoted[1]!)) title = quoted[1]!.trim();
+  return title || null;
+}
+
+/** «điểm cầu chính tại X», «điểm cầu chủ trì đặt tại X», «điểm cầu chủ trì là X» (folded): X is where the host sits. */
+const HOST_AT_SAID = /\bdiem cau (?:chinh|chu tri)\s+(?:(?:duoc\s+)?dat\s+)?(?:tai|o|la)\s+([^,;.\n]{3,80})/;
+
 function understandText(
   facts: Pick<MailFacts, "text" | "subject" | "date"> & { signature?: string },
   ctx: UnderstandContext,
@@ -1230,8 +1297,20 @@ function understandText(
   );
   // The prose the endpoints were read from, when no labelled list gave them: two sessions may each name their own.
   let prose: string | null = null;
+  // «Thành phần: Điểm cầu chính tại Sở Công Thương; UBND phường Ngọc Hà; …», «Điểm cầu chính tại Hội trường UBND
+  // phường Ngọc Hà.» in prose: where the host sits, as «Điểm cầu chủ trì:» says it (it was an unknown endpoint).
+  const hostAtSaid = fields.hostAt ? null : HOST_AT_SAID.exec(foldKeepingIndex(text));
+  if (hostAtSaid)
+    fields.hostAt = text.slice(
+      hostAtSaid.index + hostAtSaid[0].length - hostAtSaid[1]!.length,
+      hostAtSaid.index + hostAtSaid[0].length,
+    );
   if (fields.participants) {
-    const list = resolveParticipants(ctx.matcher, fields.participants);
+    const named = fields.participants
+      .split(/([,;\n])/)
+      .filter((chunk) => !/^\s*(?:[-•*+]\s*)?diem cau (?:chinh|chu tri)\b/.test(fold(chunk)))
+      .join("");
+    const list = resolveParticipants(ctx.matcher, named);
     participants.push(...list.codes);
     unresolved.push(...list.unresolved);
     Object.assign(suggestions, list.suggestions);
@@ -1267,7 +1346,8 @@ function understandText(
     );
 
   // Time: inside the labelled field when there is one, else the whole text.
-  const scope = fields.time ?? text;
+  // «từ 9h30 (thay vì 9h00 như thông báo trước) đến 11h00»: the replaced hour is no hour of the session.
+  const scope = withoutReplacedTimes(fields.time ?? text);
   const foldedScope = foldKeepingIndex(scope);
   // «8h30, thời lượng 2 giờ»: an hour after a length word, once the start is given, is the length, not the end.
   const said = findTimes(foldedScope).filter(
@@ -1278,13 +1358,21 @@ function understandText(
   const kept = said.some((t) => !prep(t)) ? said.filter((t) => !prep(t)) : said;
   // «vào 9h00 ngày 11/12/2026, từ 9h00 đến 11h30»: the start said again to open its range is no end (the session
   // ended at 09:00). «từ 9h đến 9h» stays as written, for the rules to ask about.
+  // «14h ngày 10/12/2026 …. Thời gian: 14h đến 16h30»: so is the start said again before a range to its end (the
+  // session ended at 14:00 + the default length, the end written dropped).
   const again = kept[1];
+  const rangeAfter = (i: number) =>
+    kept[i + 1] !== undefined &&
+    /^[^,;.\n]{0,20}?(?:[-–]|\bden\b|\btoi\b)\s*$/.test(
+      foldedScope.slice(kept[i]!.index, kept[i + 1]!.index),
+    );
   const times =
     again &&
     again.hour === kept[0]!.hour &&
     again.minute === kept[0]!.minute &&
-    /\btu\s*$/.test(foldedScope.slice(Math.max(0, again.index - 8), again.index)) &&
-    !/\btu\s*$/.test(foldedScope.slice(Math.max(0, kept[0]!.index - 8), kept[0]!.index))
+    ((/\btu\s*$/.test(foldedScope.slice(Math.max(0, again.index - 8), again.index)) &&
+      !/\btu\s*$/.test(foldedScope.slice(Math.max(0, kept[0]!.index - 8), kept[0]!.index))) ||
+      (!rangeAfter(0) && rangeAfter(1)))
       ? kept.filter((_, i) => i !== 1)
       : kept;
   // «đề nghị các đơn vị gửi báo cáo trước ngày 08/12/2026; cuộc họp diễn ra ngày 10/12/2026» after «lúc 9h00»:
@@ -1504,10 +1592,9 @@ function understandText(
       `thư đề nghị họp định kỳ («${series}»); lịch này chỉ xếp một phiên ${localTimeOf(start, ctx.zone)}–${localTimeOf(end, ctx.zone)} ${dayVi(localDateOf(start, ctx.zone))}, đề nghị gửi đăng ký riêng cho từng phiên tiếp theo (Điều 12.2a).`,
     );
 
-  const title =
-    (fields.title ?? titleFromInvitation(text) ?? titleFromProse(text) ?? titleFromSubjectLine(text) ?? null)
-      ?.replace(/[.]$/, "")
-      .trim() || null;
+  const titleSaid =
+    fields.title ?? titleFromInvitation(text) ?? titleFromProse(text) ?? titleFromSubjectLine(text);
+  const title = titleSaid ? titleCleaned(titleSaid) : null;
   const contactText = fields.contact ?? contactFromProse(text);
   let contact = contactText ? parseContact(contactText) : null;
   if ((!contact?.name || !contact.phone) && facts.signature)

@@ -69,6 +69,51 @@ export function foldKeepingIndex(text: string): string {
   return out;
 }
 
+/** «thay vì», «thay cho», «chứ không phải» (folded): what follows is the value replaced, not a new one. */
+const REPLACED = /\b(?:thay vi|thay cho|chu (?:khong|ko) phai)\b/g;
+/** Where the replaced value's words end: a mark, or a word that opens another clause. */
+const REPLACED_END = /[,;!?\n()]|\.(?=\s|$)|\s(?:va|nhung|nhu|theo|de|vi|do)\s/;
+
+/**
+ * `text` with each replaced time or day blanked, indices kept: «kết thúc lúc 11h30 thay vì 11h00», «chuyển sang
+ * ngày 12/12 thay vì 11/12», «9h30 chứ không phải 9h00». The old value was read as a second hour or another day.
+ * Words after «thay cho» that name no time or day («thay cho đ/c Bình») stay.
+ */
+export function withoutReplacedTimes(text: string): string {
+  const folded = foldKeepingIndex(text);
+  const blanks: [number, number][] = [];
+  for (const m of folded.matchAll(REPLACED)) {
+    const from = m.index + m[0].length;
+    const rest = folded.slice(from, from + 60);
+    const end = rest.search(REPLACED_END);
+    const clause = end < 0 ? rest : rest.slice(0, end);
+    if (!/\d|\b(?:thu (?:hai|ba|tu|nam|sau|bay)|chu nhat|hom nay|ngay mai)\b/.test(clause)) continue;
+    blanks.push([m.index, from + clause.length]);
+  }
+  // «điều chỉnh giờ họp: từ 9h00 đến 11h00 thành từ 13h30 đến 15h30», «đổi từ 9h sang 14h»: the hours before
+  // «thành» or «sang» in their clause (at most 80 characters back) are the old ones (the reply was told nothing
+  // needed changing). Only «sang» written with its marks: «9h sáng 14/12» folds the same.
+  const marks = hasDiacritics(text);
+  for (const m of folded.matchAll(/\s(?:thanh|sang)\s+(?:(?:tu|luc|vao|ngay)\s+)?(?=\d)/g)) {
+    const word = text.slice(m.index + 1, m.index + 5).toLowerCase();
+    if (word !== "thàn" && word !== "sang" && !(word === "than" && !marks)) continue;
+    const before = folded.slice(Math.max(0, m.index - 80), m.index);
+    const clause = before.slice(Math.max(...[..."\n:.;!?"].map((c) => before.lastIndexOf(c))) + 1);
+    const old = /\d/.exec(clause);
+    if (old) blanks.push([m.index - clause.length + old.index, m.index]);
+  }
+  if (!blanks.length) return text;
+  let out = "";
+  let at = 0;
+  for (const [from, to] of blanks.sort((a, b) => a[0] - b[0])) {
+    if (to <= at) continue;
+    const start = Math.max(from, at);
+    out += text.slice(at, start) + " ".repeat(to - start);
+    at = to;
+  }
+  return out + text.slice(at);
+}
+
 export function hasDiacritics(text: string): boolean {
   return /[\u00C0-\u1EF9]/u.test(text.normalize("NFC"));
 }
