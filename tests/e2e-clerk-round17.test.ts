@@ -55,7 +55,9 @@ describe("a reply's question is not lost when its request gets a fixed answer", 
     const answer = await lastAnswer(desk);
     expect(answer).toContain("nên không thể thay đổi");
     expect(answer).toContain(REMARK);
-    expect(await technicianQuestions(desk)).toHaveLength(1);
+    const told = await technicianQuestions(desk);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.booking).toBe(code);
   });
 
   it("an hour without its day, to a booking that has no time yet", async () => {

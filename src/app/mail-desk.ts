@@ -446,7 +446,10 @@ export class MailDesk {
     } catch (err) {
       if (!(err instanceof DeskError)) throw err;
       // An action the rules refuse (changing a cancelled booking…): answer why, once.
-      const code = parseBookingCode(facts.subject);
+      // The booking the refused request was about, found as the route found it (the thread first): a reply whose
+      // subject lost its [HTT-…] still names its booking in the technician's notice and the result.
+      const code =
+        (await this.deskOf(opts).store.read((r) => this.threadBooking(facts, r))) ?? namedCodeOf(facts);
       // «… Cho em hỏi có cần gửi lại công văn không ạ?» beside a request the rules refuse: the question still
       // reaches a technician, and its clerk hears so (it was lost with the refusal).
       const asked = separateQuestion(facts.text);
