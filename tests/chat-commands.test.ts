@@ -344,6 +344,12 @@ describe("/mo reopens an incident, /ghichu comments on it, /suco SC-… shows it
     );
     await handleChatEvent(desk, dm(mcu.telegramId!, `/ghichu SC-2026-0001 ${"a".repeat(1001)}`), later(6));
     expect(await lastReply(desk, mcu.telegramId!)).toContain("dài quá 1000 ký tự");
+    // A closing note is held to the same limit (it was stored whole, however long): refused, nothing closed.
+    await handleChatEvent(desk, dm(mcu.telegramId!, "/mo SC-2026-0001"), later(6));
+    expect((await desk.store.read((r) => r.incidents.get("SC-2026-0001")))?.status).toBe("open");
+    await handleChatEvent(desk, dm(mcu.telegramId!, `/xong SC-2026-0001 ${"a".repeat(1001)}`), later(6));
+    expect(await lastReply(desk, mcu.telegramId!)).toContain("dài quá 1000 ký tự");
+    expect((await desk.store.read((r) => r.incidents.get("SC-2026-0001")))?.status).not.toBe("resolved");
     await handleChatEvent(desk, dm(mcu.telegramId!, "/ghichu SC-2026-0777 xem lại"), later(6));
     expect(await lastReply(desk, mcu.telegramId!)).toContain("Không tìm thấy sự cố «SC-2026-0777»");
     await handleChatEvent(desk, dm("4242", "/ghichu SC-2026-0001 tôi cũng thấy"), later(6));

@@ -52,6 +52,36 @@ describe("incident page: timeline, reopen and comment", () => {
     expect(timeline).toContain(`ghi chú — ${PEOPLE.tech.name} qua web (đã gọi điểm cầu)`);
   });
 
+  it("a closing note is kept whole up to the limit, and one over it is refused with the limit, nothing closed", async () => {
+    const { desk, app } = await resolvedIncident();
+    const tech1 = await login(app, "tech");
+    const headers = { cookie: tech1.cookie };
+    expect((await post(app, "/su-co/SC-2026-0001/mo", { _csrf: tech1.csrf, note: "" }, headers)).status).toBe(
+      303,
+    );
+    // Before: the page cut the note to 500 characters in silence (the rest of the technician's words were lost).
+    let res = await post(
+      app,
+      "/su-co/SC-2026-0001/xong",
+      { _csrf: tech1.csrf, note: "x".repeat(1001) },
+      headers,
+    );
+    expect(res.status).toBe(409);
+    expect(await res.text()).toContain("Ghi chú cho sự cố SC-2026-0001 dài quá 1000 ký tự");
+    expect((await desk.store.read((r) => r.incidents.get("SC-2026-0001")))?.status).toBe("open");
+    const long = `đã thay cáp HDMI ${"và kiểm tra lại ".repeat(40)}`.trim();
+    expect(long.length).toBeGreaterThan(500);
+    res = await post(app, "/su-co/SC-2026-0001/xong", { _csrf: tech1.csrf, note: long }, headers);
+    expect(res.status).toBe(303);
+    expect((await desk.store.read((r) => r.incidents.get("SC-2026-0001")))?.status).toBe("resolved");
+    const events = await desk.store.read((r) => r.incidents.events("SC-2026-0001"));
+    expect(events.at(-1)?.note).toBe(long);
+    // The page's field allows what the desk accepts.
+    await post(app, "/su-co/SC-2026-0001/mo", { _csrf: tech1.csrf, note: "" }, headers);
+    const page = await (await app.request("/su-co/SC-2026-0001", { headers })).text();
+    expect(page).toMatch(/id="xong-[^"]+" name="note" type="text" maxlength="1000"/);
+  });
+
   it("refusals that chat would answer with a command are said in the web desk's words", async () => {
     const { app } = await resolvedIncident();
     const tech1 = await login(app, "tech");

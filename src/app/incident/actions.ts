@@ -355,6 +355,11 @@ export async function resolveIncidentIn(
   const inc = loaded.incident;
   if (inc.status === "resolved")
     return refuse("resolve", { ok: false, reason: "already-resolved", incident: inc });
+  // The note of a closing is checked as a comment's is (it was stored whole from chat, and cut to 500 characters
+  // without a word on the web): too long is refused with the limit, and nothing is closed.
+  const said = note.trim();
+  if (said.length > MAX_COMMENT_LENGTH)
+    return refuse("resolve", { ok: false, reason: "note-too-long", incident: inc, max: MAX_COMMENT_LENGTH });
   const next: Incident = { ...inc, status: "resolved", updatedAt: now };
   const outcome = await apply(
     r,
@@ -362,8 +367,8 @@ export async function resolveIncidentIn(
     "resolve",
     inc,
     next,
-    resolvedText(inc.code, note.trim()),
-    note || null,
+    resolvedText(inc.code, said),
+    said || null,
     now,
     resolvedText(inc.code, ""),
   );

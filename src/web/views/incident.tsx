@@ -1,3 +1,4 @@
+import { MAX_COMMENT_LENGTH } from "../../app/incident/index.js";
 import { CATEGORY_VI } from "../../core/incident/classify.js";
 import { INCIDENT_STATUS_VI } from "../../core/incident/types.js";
 import type { WebUser } from "../context.js";
@@ -61,7 +62,7 @@ export function IncidentCard(p: { v: IncidentView; user: WebUser; zone: string; 
             <Csrf user={p.user} />
             <input type="hidden" name="ve" value={p.back} />
             <label for={`xong-${id}`}>Cách xử lý</label>
-            <input id={`xong-${id}`} name="note" type="text" maxlength={500} />
+            <input id={`xong-${id}`} name="note" type="text" maxlength={MAX_COMMENT_LENGTH} />
             <button type="submit" class="secondary">
               Xong
             </button>
