@@ -82,6 +82,20 @@ describe("«sđt 0966 777 888» in prose gives the contact's phone", () => {
       "Sở Công Thương đăng ký họp trực tuyến ngày 10/12/2026 từ 9h đến 11h với UBND phường Ngọc Hà, SĐT 0966.777.888, nội dung giao ban.",
       { name: "", phone: "0966777888" },
     ],
+    // «xin gọi X, điện thoại …», «gặp chị X, sđt …»: the person to call is named after the verb (the name was lost).
+    [
+      "Sở Công Thương đăng ký họp trực tuyến ngày 10/12/2026 từ 9h đến 11h với UBND phường Ngọc Hà, nội dung giao ban. Cần trao đổi xin gọi Trần Văn Minh, điện thoại 0912345678.",
+      { name: "Trần Văn Minh", phone: "0912345678" },
+    ],
+    [
+      "Sở Công Thương đăng ký họp trực tuyến ngày 10/12/2026 từ 9h đến 11h với UBND phường Ngọc Hà, nội dung giao ban. Khi cần xin gặp chị Lâm Thị Ngọc, sđt 0983 210 456.",
+      { name: "Lâm Thị Ngọc", phone: "0983210456" },
+    ],
+    // A unit after the verb is no person: «gọi cho UBND phường Ngọc Hà, sđt …» names no contact.
+    [
+      "Sở Công Thương đăng ký họp trực tuyến ngày 10/12/2026 từ 9h đến 11h với UBND phường Ngọc Hà, nội dung giao ban. Có thể gọi cho UBND phường Ngọc Hà, sđt 0243 123 4567.",
+      { name: "", phone: "02431234567" },
+    ],
   ])("«%s»", async (body, contact) => {
     const json = await read(body);
     expect(json.contact).toEqual(contact);

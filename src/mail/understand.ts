@@ -607,7 +607,12 @@ function phoneInProse(text: string, folded: string): string | null {
     const said = text.slice(label.index, at + phone[0].length);
     const before = text.slice(Math.max(0, label.index - 60), label.index);
     const clause = /(?:^|[,;.!?\n(])\s*([^,;.!?\n()]*?)\s*[,;–—-]?\s*$/u.exec(before)?.[1] ?? "";
-    const name = clause.replace(/^(?:em|tôi|mình|chúng tôi)\s+(?:tên\s+)?là\s+/iu, "").replace(HONORIFIC, "");
+    // «Em là Hà», and «Cần trao đổi xin gọi Trần Văn Minh» / «khi cần xin gặp chị Ngọc»: the person to call is
+    // named after the verb. Only the words after it are tried as a name, and they must be one.
+    const name = clause
+      .replace(/^(?:em|tôi|mình|chúng tôi)\s+(?:tên\s+)?là\s+/iu, "")
+      .replace(/^.*?(?:^|\s)(?:gọi|gặp|goi|gap)(?:\s+(?:cho|với|voi))?\s+/iu, "")
+      .replace(HONORIFIC, "");
     const person = /^\p{Lu}\p{Ll}*(?:\s+\p{Lu}\p{Ll}*){0,4}$/u.test(name) && !NOT_A_PERSON.test(fold(name));
     return person ? `${name}, ${said}` : said;
   }
