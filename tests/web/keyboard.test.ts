@@ -43,6 +43,15 @@ beforeAll(async () => {
   [pending, other] = seeded as [string, string];
   browser = await launchBrowser();
   page = await newPage(browser);
+  // Count the live part's refreshes from the page's first script on: a listener added after \`goto\` could miss the
+  // stream's first refresh (sent on connecting) and then wait for one that never comes.
+  await page.addInitScript(() => {
+    const w = window as unknown as { swaps?: number };
+    w.swaps = 0;
+    document.addEventListener("htmx:afterSettle", (e) => {
+      if ((e.target as Element).id === "song") w.swaps = (w.swaps ?? 0) + 1;
+    });
+  });
   page.setDefaultTimeout(15_000);
 }, 60_000);
 
@@ -50,6 +59,11 @@ afterAll(async () => {
   await browser?.close();
   await service?.stop();
 });
+
+/** How many times the page's live part (#song) was refreshed since the page loaded. */
+function refreshes() {
+  return page.evaluate(() => (window as unknown as { swaps?: number }).swaps ?? 0);
+}
 
 /** What has the keyboard's focus now: its tag, accessible-ish name and whether a focus ring is drawn. */
 function focused() {
@@ -135,14 +149,6 @@ describe("the web desk with the keyboard alone", { timeout: 120_000 }, () => {
     // The page's live part (#song) is re-fetched whenever the desk's data moves (here: a new late booking). Before,
     // a keyboard user on a card's link was thrown to <body>, and a note half-typed was wiped by the new HTML.
     await page.goto(`${base}/cho-xu-ly`);
-    const refreshes = () => page.evaluate(() => (window as unknown as { swaps?: number }).swaps ?? 0);
-    await page.evaluate(() => {
-      const w = window as unknown as { swaps?: number };
-      w.swaps = 0;
-      document.addEventListener("htmx:afterSettle", (e) => {
-        if ((e.target as Element).id === "song") w.swaps = (w.swaps ?? 0) + 1;
-      });
-    });
     // The stream's first «change» (sent on connecting) refreshes the part once: let it pass first.
     await expect.poll(refreshes, { timeout: 10_000 }).toBeGreaterThan(0);
     const arrive = async (start: string, end: string, ward: string) => {
@@ -186,14 +192,6 @@ describe("the web desk with the keyboard alone", { timeout: 120_000 }, () => {
     for (const n of [1, 2])
       await saveIncident(service.desk, at("2026-12-10", `07:0${n}`), { code: `SC-2026-000${n}` });
     await page.goto(`${base}/su-co`);
-    const refreshes = () => page.evaluate(() => (window as unknown as { swaps?: number }).swaps ?? 0);
-    await page.evaluate(() => {
-      const w = window as unknown as { swaps?: number };
-      w.swaps = 0;
-      document.addEventListener("htmx:afterSettle", (e) => {
-        if ((e.target as Element).id === "song") w.swaps = (w.swaps ?? 0) + 1;
-      });
-    });
     await expect.poll(refreshes, { timeout: 10_000 }).toBeGreaterThan(0);
     let next = 3;
     const arrive = async () => {
