@@ -106,14 +106,15 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
     c.set("sessionToken", null);
     const token = getCookie(c, SESSION_COOKIE);
     if (token) {
-      const session = await readSession(ctx.desk, token, ctx.now(), ctx.settings);
+      const now = ctx.now();
+      const session = await readSession(ctx.desk, token, now, ctx.settings);
       const person = session ? await personByLogin(ctx.desk, session.login) : null;
       if (session && person) {
         c.set("user", { ...person, csrf: session.csrf });
         c.set("sessionToken", token);
         // The cookie expires with the session: set at login only, it ended a working session 12 hours after the
         // login however busy, while the table's expiry slid on.
-        if (session.slid) setSessionCookie(c, token, session.expiresAt, ctx.settings);
+        if (session.slid) setSessionCookie(c, token, session.expiresAt, ctx.settings, now);
       } else {
         // A live session whose person the directory took off the desk ends here: left in the table, it would open
         // the desk again whenever a later import put the person back.

@@ -25,6 +25,9 @@ describe("web desk: how long a session lives", () => {
     expect(set).toContain(`desk_session=${s.token}`);
     const expires = new Date(/Expires=([^;]+)/i.exec(set)![1]!);
     expect(expires.getTime()).toBe(now.getTime() + 12 * HOUR);
+    // How long from now, for a browser whose clock is not the desk's (with Expires alone, a computer whose clock ran
+    // past the expiry dropped the cookie at once and could not sign in).
+    expect(set).toMatch(/Max-Age=43200(?:;|$)/i);
     expect(set).toMatch(/HttpOnly/i);
     expect(set).toMatch(/SameSite=Strict/i);
   });

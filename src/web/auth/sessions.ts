@@ -82,14 +82,26 @@ export async function readSession(
   return { login: row.login, csrf: row.csrfSecret, expiresAt, slid };
 }
 
-/** The session cookie, at login and whenever the session's expiry moves on. */
-export function setSessionCookie(c: Context, token: string, expiresAt: Date, settings: WebSettings): void {
+/**
+ * The session cookie, at login and whenever the session's expiry moves on. Max-Age (which a browser prefers to
+ * Expires) says how long from now, so a browser whose clock differs from the desk's still keeps the cookie as long
+ * as the session lives: with Expires alone, a computer set hours ahead dropped it at once and its person could not
+ * sign in at all.
+ */
+export function setSessionCookie(
+  c: Context,
+  token: string,
+  expiresAt: Date,
+  settings: WebSettings,
+  now: Date,
+): void {
   setCookie(c, SESSION_COOKIE, token, {
     path: "/",
     httpOnly: true,
     sameSite: "Strict",
     secure: settings.secureCookie,
     expires: expiresAt,
+    maxAge: Math.max(0, Math.round((expiresAt.getTime() - now.getTime()) / 1000)),
   });
 }
 

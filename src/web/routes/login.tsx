@@ -225,7 +225,7 @@ export function loginRoutes(ctx: WebCtx): Hono<WebEnv> {
     const old = c.get("sessionToken");
     if (old) await deleteSession(ctx.desk, old);
     const { token, session } = await createSession(ctx.desk, login, now, ctx.settings);
-    setSessionCookie(c, token, session.expiresAt, ctx.settings);
+    setSessionCookie(c, token, session.expiresAt, ctx.settings, now);
     return c.redirect(next, 303);
   });
 
