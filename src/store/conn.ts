@@ -103,39 +103,84 @@ type Executable<T> = { execute(params?: Record<string, unknown>): PromiseLike<T>
  * Prepare `builder` (or what `build` returns). On PostgreSQL repositories are built per transaction: the prepared
  * query (its SQL text and row mapping) is kept per Store under `name` and only re-pointed at the transaction's
  * client, so a transaction builds no SQL. Names are unique per statement (node-postgres requires it anyway).
+ * A PostgreSQL statement is looked up and bound only when a transaction first runs it (see PgStatement).
  */
 export function prepare<T>(
   c: Conn,
   name: string,
   builder: Preparable<T> | (() => Preparable<T>),
 ): Prepared<T> {
-  const build = () => (typeof builder === "function" ? builder() : builder);
-  if (c.dialect !== "pg") {
-    const p = build().prepare();
-    return {
-      execute: async (params) => (await p.execute(params)) as T,
-      later: async (params) => void (await p.execute(params)),
-    };
-  }
-  const s = c.statements;
-  let base = s?.cache.get(name) as Executable<T> | undefined;
-  if (!base) {
-    base = build().prepare(name);
-    s?.cache.set(name, base);
-  }
-  // drizzle's node-postgres prepared query runs on its `client` field: the same query, on this connection.
-  const p: Executable<T> = s ? Object.create(base, { client: { value: s.client } }) : base;
-  const execute = async (params?: Record<string, unknown>) => (await p.execute(params)) as T;
-  const sink = c.deferred;
-  if (!sink) return { execute, later: async (params) => void (await p.execute(params)) };
-  // drizzle's prepared query keeps its text and its parameters (placeholders with their encoders).
-  const q = base as unknown as { rawQueryConfig: { text: string }; params: unknown[] };
+  if (c.dialect === "pg") return new PgStatement<T>(c, name, builder);
+  const p = (typeof builder === "function" ? builder() : builder).prepare();
   return {
-    execute,
-    later: async (params) => {
-      sink.push({ name, text: q.rawQueryConfig.text, values: fillPlaceholders(q.params, params ?? {}) });
-    },
+    execute: async (params) => (await p.execute(params)) as T,
+    later: async (params) => void (await p.execute(params)),
   };
+}
+
+/**
+ * The prepared queries re-pointed at each pooled client, by client and name. drizzle's node-postgres prepared query
+ * runs on its `client` field and keeps no other state, so one re-pointed copy per connection serves every
+ * transaction on it. (Re-pointing per transaction cost a registration ≈ 50 KB of garbage: a repository set prepares
+ * ≈ 30 statements, of which a registration runs a few.)
+ */
+const boundByClient = new WeakMap<object, Map<string, Executable<unknown>>>();
+
+/** A PostgreSQL statement of one transaction's repository: nothing is built until it first runs. */
+class PgStatement<T> implements Prepared<T> {
+  constructor(
+    private readonly c: Conn,
+    private readonly name: string,
+    private readonly builder: Preparable<T> | (() => Preparable<T>),
+  ) {}
+
+  /** The Store's prepared query under this name, built the first time any transaction runs it. */
+  private base(): Executable<T> {
+    const s = this.c.statements;
+    let base = s?.cache.get(this.name) as Executable<T> | undefined;
+    if (!base) {
+      const b = this.builder;
+      base = (typeof b === "function" ? b() : b).prepare(this.name);
+      s?.cache.set(this.name, base);
+    }
+    return base;
+  }
+
+  /** That query on this connection's client. */
+  private bound(): Executable<T> {
+    const s = this.c.statements;
+    if (!s || typeof s.client !== "object" || s.client === null) return this.base();
+    let byName = boundByClient.get(s.client);
+    if (!byName) {
+      byName = new Map();
+      boundByClient.set(s.client, byName);
+    }
+    let p = byName.get(this.name) as Executable<T> | undefined;
+    if (!p) {
+      p = Object.create(this.base(), { client: { value: s.client } }) as Executable<T>;
+      byName.set(this.name, p);
+    }
+    return p;
+  }
+
+  async execute(params?: Record<string, unknown>): Promise<T> {
+    return (await this.bound().execute(params)) as T;
+  }
+
+  async later(params?: Record<string, unknown>): Promise<void> {
+    const sink = this.c.deferred;
+    if (!sink) {
+      await this.bound().execute(params);
+      return;
+    }
+    // drizzle's prepared query keeps its text and its parameters (placeholders with their encoders).
+    const q = this.base() as unknown as { rawQueryConfig: { text: string }; params: unknown[] };
+    sink.push({
+      name: this.name,
+      text: q.rawQueryConfig.text,
+      values: fillPlaceholders(q.params, params ?? {}),
+    });
+  }
 }
 
 /**
