@@ -108,6 +108,24 @@ async function startProfile(): Promise<(file: string) => Promise<void>> {
   };
 }
 
+/** PG_TRIPS_HEAP=/tmp/x: a sampling heap profile of the registrations alone (what they allocate, by function). */
+async function startHeapProfile(): Promise<(file: string) => Promise<void>> {
+  const { Session } = await import("node:inspector/promises");
+  const session = new Session();
+  session.connect();
+  await session.post("HeapProfiler.enable");
+  await session.post("HeapProfiler.startSampling", {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return async (file) => {
+    const { profile } = await session.post("HeapProfiler.stopSampling");
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 const server = process.argv[2]
   ? { url: process.argv[2], dir: "", stop: async () => undefined }
   : // PG_TRIPS_DURABLE=1: what production runs, fsync, synchronous_commit and full_page_writes on (PostgreSQL's
@@ -155,6 +173,7 @@ try {
     );
     const serverTicks = () => backends.reduce((a, b) => a + procTicks(Number(b.pid)), 0);
     const profiler = process.env.PG_TRIPS_PROF ? await startProfile() : null;
+    const heap = process.env.PG_TRIPS_HEAP ? await startHeapProfile() : null;
     // WAL written over the run: what the server writes and flushes per registration, the same under any load.
     const lsn = async () =>
       (await store!.conn.all<{ lsn: string }>(sql`SELECT pg_current_wal_lsn()::text AS lsn`))[0]!.lsn;
@@ -193,6 +212,7 @@ try {
     }
     const cpu = process.cpuUsage(cpu0);
     await profiler?.(`${process.env.PG_TRIPS_PROF}-${name.split(" ")[0]}.cpuprofile`);
+    await heap?.(`${process.env.PG_TRIPS_HEAP}-${name.split(" ")[0]}.heapprofile`);
     const srvMs = ((serverTicks() - srv0) * 1000) / TICKS;
     const wal = walBytes(lsn0, await lsn());
     console.log(`\n${name}, ${N} registrations, load ${load()}, ${await settings(store)}`);
