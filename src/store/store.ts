@@ -149,17 +149,14 @@ export class Store {
   }
 
   private reposOf(c: Conn, inTransaction = false, directoryVersion?: string): Repos {
-    return {
-      directory: new DirectoryRepo(c, this.snapshots, inTransaction, directoryVersion),
-      bookings: new BookingRepo(c, this.holdersCache),
-      jobs: new JobRepo(c),
-      outbox: new OutboxRepo(c, { groupPosts: this.opts.chat ?? true }),
-      inbound: new InboundRepo(c),
-      meta: new MetaRepo(c),
-      incidents: new IncidentRepo(c),
-      lease: new LeaseRepo(c),
-      duty: new DutyRepo(c),
-    };
+    return new LazyRepos(
+      c,
+      this.snapshots,
+      this.holdersCache,
+      this.opts.chat ?? true,
+      inTransaction,
+      directoryVersion,
+    );
   }
 
   /**
@@ -484,4 +481,66 @@ function pgConn(db: PgDb, cache: Map<string, unknown>, deferred?: Deferred[]): C
     all: async <T>(q: Parameters<PgDb["execute"]>[0]) => (await db.execute(q)).rows as T[],
     run: async (q) => (await db.execute(q)).rowCount ?? 0,
   };
+}
+
+/**
+ * A transaction's repositories, each made when first used. On PostgreSQL every transaction gets its own set, and a
+ * registration uses four of the nine: making all of them was 4 % of its CPU on the desk (bench/pg-trips.ts).
+ */
+class LazyRepos implements Repos {
+  #directory?: DirectoryRepo;
+  #bookings?: BookingRepo;
+  #jobs?: JobRepo;
+  #outbox?: OutboxRepo;
+  #inbound?: InboundRepo;
+  #meta?: MetaRepo;
+  #incidents?: IncidentRepo;
+  #lease?: LeaseRepo;
+  #duty?: DutyRepo;
+
+  constructor(
+    private readonly c: Conn,
+    private readonly snapshots: ConstructorParameters<typeof DirectoryRepo>[1],
+    private readonly holdersCache: ConstructorParameters<typeof BookingRepo>[1],
+    private readonly groupPosts: boolean,
+    private readonly inTransaction: boolean,
+    private readonly directoryVersion: string | undefined,
+  ) {}
+
+  get directory(): DirectoryRepo {
+    this.#directory ??= new DirectoryRepo(this.c, this.snapshots, this.inTransaction, this.directoryVersion);
+    return this.#directory;
+  }
+  get bookings(): BookingRepo {
+    this.#bookings ??= new BookingRepo(this.c, this.holdersCache);
+    return this.#bookings;
+  }
+  get jobs(): JobRepo {
+    this.#jobs ??= new JobRepo(this.c);
+    return this.#jobs;
+  }
+  get outbox(): OutboxRepo {
+    this.#outbox ??= new OutboxRepo(this.c, { groupPosts: this.groupPosts });
+    return this.#outbox;
+  }
+  get inbound(): InboundRepo {
+    this.#inbound ??= new InboundRepo(this.c);
+    return this.#inbound;
+  }
+  get meta(): MetaRepo {
+    this.#meta ??= new MetaRepo(this.c);
+    return this.#meta;
+  }
+  get incidents(): IncidentRepo {
+    this.#incidents ??= new IncidentRepo(this.c);
+    return this.#incidents;
+  }
+  get lease(): LeaseRepo {
+    this.#lease ??= new LeaseRepo(this.c);
+    return this.#lease;
+  }
+  get duty(): DutyRepo {
+    this.#duty ??= new DutyRepo(this.c);
+    return this.#duty;
+  }
 }
