@@ -7,6 +7,7 @@ import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
 import { alsoSaid, classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
 import { chatOut, ev, mcu, tech, wan } from "./security/chat-support.js";
+import { zaloGroupText } from "./support/chat-events.js";
 
 // Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 15).
 
@@ -72,17 +73,8 @@ describe("/xong by another duty than the incident's owner", () => {
 describe("a command typed on Zalo as a reply to the bot's incident message, without its code", () => {
   const ZGROUP = "zalo-group";
   const z = (userId: string, text: string, id: string) =>
-    zaloToChatEvent({
-      event_name: "message.text.received",
-      // What the Zalo Bot API gives: no field says which message this one answers.
-      message: {
-        message_id: id,
-        from: { id: userId, display_name: "Cán bộ" },
-        chat: { id: ZGROUP, chat_type: "GROUP" },
-        date: 1,
-        text,
-      },
-    })!;
+    // What the Zalo Bot API gives: no field says which message this one answers.
+    zaloToChatEvent(zaloGroupText(userId, text, id, { chatId: ZGROUP }))!;
   const zaloReplies = async (desk: Awaited<ReturnType<typeof makeDesk>>) =>
     (await chatOut(desk.store))
       .filter((m) => m.channel === "chat" && m.recipient === `zalo:${ZGROUP}`)
