@@ -63,7 +63,7 @@ import {
   UNREADABLE_TEXT,
   VOICE_TEXT,
 } from "../incident/messages.js";
-import { incidentPlace } from "../incident/notify.js";
+import { incidentPlace, keepReportMessage } from "../incident/notify.js";
 import {
   correctReportIn,
   correctSplitReportIn,
@@ -492,6 +492,15 @@ async function freeText(
         stormLinkKey(ev),
         JSON.stringify({ incident: outcome.incident.code, at: now.getTime() }),
       );
+    // The group message that opened an incident: «… đã nhận xử lý» replies to it (a storm's report is the storm's).
+    if (ev.chatType === "group" && ev.messageId && !edited)
+      for (const o of [outcome, ...(outcome.also ? [outcome.also] : [])])
+        if (o.kind === "opened" && !o.major)
+          await keepReportMessage(r, o.incident.code, {
+            platform: ev.platform,
+            chatId: ev.chatId,
+            messageId: ev.messageId,
+          });
     if (edited && outcome.kind === "joined") return;
     // «mất mạng, máy chiếu cũng hỏng»: two incidents, two duties. A reaction would say nothing of the second
     // fault: the group is told, in words, both faults and where each went (what a storm's message or a named

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
+import { handleChatEvent } from "../src/app/chat/conversation.js";
+import { type ChatTransport, DEFAULT_DELIVERY, deliverChat } from "../src/bot/delivery.js";
+import { Pacer } from "../src/bot/pacing.js";
+import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
+import { at, makeDesk, request } from "./helpers.js";
+import { ev, GROUP, mcu, tech } from "./security/chat-support.js";
+import { zaloGroupText } from "./support/chat-events.js";
+
+// Round 20: the chat desk's leftovers.
+
+type Sent = { chat: string; text: string; replyTo?: string };
+const ZGROUP = "zalo-group-20";
+const NOW = at("2026-12-10", "09:30");
+
+function recorder(platform: "telegram" | "zalo"): ChatTransport & { sent: Sent[] } {
+  const sent: Sent[] = [];
+  return {
+    platform,
+    groupChatId: platform === "telegram" ? GROUP : ZGROUP,
+    maxLength: platform === "telegram" ? 3500 : 2000,
+    supportsButtons: platform === "telegram",
+    supportsReplies: platform === "telegram",
+    sent,
+    async send(chat, text, _buttons, opts) {
+      sent.push({ chat, text, ...(opts?.replyTo ? { replyTo: opts.replyTo } : {}) });
+      return String(sent.length);
+    },
+  };
+}
+
+const zalo = (userId: string, text: string, id: string) =>
+  zaloToChatEvent(zaloGroupText(userId, text, id, { chatId: ZGROUP }), "HoTroKyThuat")!;
+
+async function liveDesk() {
+  const desk = await makeDesk();
+  await registerBooking(desk, request({ participants: ["CX-00004", "CX-00025"] }), {
+    now: at("2026-12-07", "08:30"),
+  });
+  const tg = recorder("telegram");
+  const zl = recorder("zalo");
+  const pacer = new Pacer();
+  const deliver = async () => {
+    for (const later of [0, DEFAULT_DELIVERY.noticeHoldMs, DEFAULT_DELIVERY.noticeHoldMs + 60_000])
+      await deliverChat(
+        desk.store,
+        [tg, zl],
+        pacer,
+        () => new Date(NOW.getTime() + later),
+        async () => undefined,
+      );
+  };
+  return { desk, tg, zl, deliver };
+}
+
+describe("«… đã nhận xử lý SC-…» replies to its report on the report's own platform only", () => {
+  it("a Telegram report: a reply on Telegram, a plain message on Zalo; a Zalo report: plain on both", async () => {
+    const { desk, tg, zl, deliver } = await liveDesk();
+    await handleChatEvent(desk, ev(tech("CX-00008").telegramId!, "mất tiếng", { messageId: "71" }), NOW);
+    await handleChatEvent(desk, zalo(tech("CX-00025").zaloId!, "@HoTroKyThuat mất hình", "z71"), NOW);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/nhan SC-2026-0001", { messageId: "72" }), NOW);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/nhan SC-2026-0002", { messageId: "73" }), NOW);
+    await deliver();
+    const taken = (s: Sent[], code: string) =>
+      s.filter((m) => m.text.includes(`đã nhận xử lý sự cố ${code}`));
+    expect(taken(tg.sent, "SC-2026-0001")).toEqual([
+      { chat: GROUP, text: `${mcu.name} đã nhận xử lý sự cố SC-2026-0001.`, replyTo: "71" },
+    ]);
+    // Merged with the other notices on Zalo, as before: no reply there.
+    expect(taken(zl.sent, "SC-2026-0001").map((m) => m.replyTo)).toEqual([undefined]);
+    // Zalo's message id means nothing on Telegram, and Zalo has no reply.
+    expect(taken(tg.sent, "SC-2026-0002").map((m) => m.replyTo)).toEqual([undefined]);
+    expect(taken(zl.sent, "SC-2026-0002").map((m) => m.replyTo)).toEqual([undefined]);
+  });
+});
