@@ -4,7 +4,7 @@ import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { type ChatTransport, DEFAULT_DELIVERY, deliverChat } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
 import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
-import { at, makeDesk, request } from "./helpers.js";
+import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
 import { ev, GROUP, mcu, tech } from "./security/chat-support.js";
 import { zaloGroupText } from "./support/chat-events.js";
 
@@ -72,5 +72,43 @@ describe("«… đã nhận xử lý SC-…» replies to its report on the repor
     // Zalo's message id means nothing on Telegram, and Zalo has no reply.
     expect(taken(tg.sent, "SC-2026-0002").map((m) => m.replyTo)).toEqual([undefined]);
     expect(taken(zl.sent, "SC-2026-0002").map((m) => m.replyTo)).toEqual([undefined]);
+  });
+});
+
+describe("a late «nhận» on Zalo reads as Telegram's (the incident taken already, or taken twice)", () => {
+  const other = sampleDirectory.people.find(
+    (p) => p.role === "mcu-technician" && p.telegramId !== mcu.telegramId && p.zaloId,
+  )!;
+  const answers = async (desk: Awaited<ReturnType<typeof makeDesk>>, recipient: string) =>
+    (await desk.store.read((r) => r.outbox.list()))
+      .filter((m) => m.channel === "chat" && m.recipient === recipient)
+      .map((m) => String(m.payload.text));
+
+  it("another technician's late «nhận», and the taker's second, get the same words on both platforms", async () => {
+    const { desk } = await liveDesk();
+    await handleChatEvent(desk, ev(tech("CX-00008").telegramId!, "mất tiếng", { messageId: "81" }), NOW);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "/nhan SC-2026-0001", { messageId: "82" }), NOW);
+    // Telegram: «nhận» as a reply to the bot's notice about the incident.
+    const late = { messageId: "83", repliedIncident: "SC-2026-0001" };
+    await handleChatEvent(desk, ev(other.telegramId!, "nhận", late), NOW);
+    await handleChatEvent(desk, ev(mcu.telegramId!, "nhận", { ...late, messageId: "84" }), NOW);
+    // Zalo says nothing of the message answered: the same «nhận», after the incident was taken.
+    await handleChatEvent(desk, zalo(other.zaloId!, "@HoTroKyThuat nhận", "z83"), NOW);
+    await handleChatEvent(desk, zalo(mcu.zaloId!, "@HoTroKyThuat nhận", "z84"), NOW);
+    const expected = [
+      `Sự cố SC-2026-0001 đã có ${mcu.name} nhận xử lý. Cần giao lại thì chuyển sự cố (lệnh /chuyen SC-2026-0001 @Tên cán bộ, hoặc nút «Chuyển» trên trang web).`,
+      "Anh/chị đã nhận xử lý sự cố SC-2026-0001 từ trước.",
+    ];
+    expect(await answers(desk, `telegram:${GROUP}`)).toEqual(expected);
+    expect(await answers(desk, `zalo:${ZGROUP}`)).toEqual(expected);
+    // Nothing changed hands, and the group read «đã nhận xử lý» once.
+    const inc = await desk.store.read((r) => r.incidents.get("SC-2026-0001"));
+    expect(inc?.assignee).toBe(`telegram:${mcu.telegramId}`);
+    const events = await desk.store.read((r) => r.incidents.events("SC-2026-0001"));
+    expect(events.filter((e) => e.action === "nhan")).toHaveLength(1);
+    // Zalo delivering the same message again answers nothing more.
+    expect(await handleChatEvent(desk, zalo(other.zaloId!, "@HoTroKyThuat nhận", "z83"), NOW)).toMatchObject({
+      duplicate: true,
+    });
   });
 });

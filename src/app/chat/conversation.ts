@@ -991,7 +991,13 @@ async function incidentAction(
     !INCIDENT_CODE_RE.test(code) &&
     !parseBookingCode(code)
   )
-    return reply(r, ev, await codeHintFor(r, ev, person, action, cmd.rest), now);
+    return reply(
+      r,
+      ev,
+      (action === "acknowledge" && (await lateAcknowledgement(r, ev, person, now))) ||
+        (await codeHintFor(r, ev, person, action, cmd.rest)),
+      now,
+    );
   let outcome: IncidentOutcome;
   switch (action) {
     case "acknowledge":
@@ -1089,6 +1095,23 @@ async function assignedTo(
   for (const i of open)
     if (i.assignee && (i.assignee === person.role || (await actsAs(r, actor, i.assignee)))) ids.add(i.code);
   return { open, mine: (i) => ids.has(i.code) };
+}
+
+/**
+ * A «nhận» without its code when nothing waits on the technician's route and exactly one incident there is taken
+ * already: what Telegram answers the same «nhận» replied to that incident's notice (Zalo says nothing of the message
+ * answered, and a late «nhận» there read «hãy ghi mã sự cố», as if there were one to take): who has it, or that they
+ * have it already. The use case refuses it, so nothing changes hands. Null otherwise: the code is asked for.
+ */
+async function lateAcknowledgement(r: Repos, ev: ChatEvent, person: ChatPerson, now: Date) {
+  const { open } = await assignedTo(r, ev, person);
+  const route = person.role === "wan-duty" ? "wan" : person.role === "mcu-technician" ? "mcu" : null;
+  const onRoute = open.filter((i) => route === null || i.route === route);
+  if (onRoute.some((i) => i.status === "open")) return null;
+  const taken = onRoute.filter((i) => i.status === "acknowledged" && i.assignee);
+  if (taken.length !== 1) return null;
+  const outcome = await acknowledgeIncidentIn(r, actorOf(ev, person), taken[0]!.code, now);
+  return outcome.ok ? outcome.notice : outcome.message;
 }
 
 /**
