@@ -3,6 +3,7 @@ import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { type ChatTransport, DEFAULT_DELIVERY, deliverChat } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
+import { toChatEvent } from "../src/bot/telegram/adapter.js";
 import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
 import { ev, GROUP, mcu, tech } from "./security/chat-support.js";
@@ -110,5 +111,77 @@ describe("a late «nhận» on Zalo reads as Telegram's (the incident taken alre
     expect(await handleChatEvent(desk, zalo(other.zaloId!, "@HoTroKyThuat nhận", "z83"), NOW)).toMatchObject({
       duplicate: true,
     });
+  });
+});
+
+describe("an edit of a report whose two faults went one into a storm, one not (Telegram's edited_message)", () => {
+  const communes = sampleDirectory.endpoints
+    .filter((e) => e.level === "commune" && tech(e.code)?.telegramId)
+    .map((e) => e.code)
+    .slice(0, 6);
+  let update = 0;
+  const say = (i: number, text: string, editedAfter?: number) =>
+    toChatEvent({
+      update_id: ++update,
+      [editedAfter === undefined ? "message" : "edited_message"]: {
+        message_id: 300 + i,
+        date: 1_000,
+        chat: { id: Number(GROUP), type: "supergroup", title: "Hỗ trợ" },
+        from: { id: Number(tech(communes[i]!).telegramId), is_bot: false, first_name: "Cán bộ" },
+        text,
+        ...(editedAfter === undefined ? {} : { edit_date: 1_000 + editedAfter }),
+      },
+    } as never)!;
+  const list = (desk: Awaited<ReturnType<typeof makeDesk>>) => desk.store.read((r) => r.incidents.list());
+  const wanNotices = async (desk: Awaited<ReturnType<typeof makeDesk>>) =>
+    (await desk.store.read((r) => r.outbox.list())).filter(
+      (m) => m.channel === "desk" && m.recipient === "wan-duty",
+    );
+
+  /** Five communes lose the link (a storm of the class), then the sixth reports the link and its projector. */
+  async function mixed(session: boolean) {
+    const desk = await makeDesk();
+    if (session)
+      await registerBooking(desk, request({ participants: communes }), { now: at("2026-12-07", "08:30") });
+    const now = session ? NOW : at("2026-12-10", "14:00");
+    for (let i = 0; i < 5; i++) await handleChatEvent(desk, say(i, "mất mạng"), now);
+    await handleChatEvent(desk, say(5, "mất mạng, máy chiếu cũng hỏng"), now);
+    const storm = (await list(desk)).find((i) => i.reporter === "storm")!;
+    const mine = (await list(desk)).filter((i) => i.endpoint === communes[5]);
+    // A class storm takes the link alone; a session's storm, both faults.
+    expect(mine.map((i) => [i.category, i.major ?? null])).toEqual([
+      ["network", storm.code],
+      ["equipment", session ? storm.code : null],
+    ]);
+    return { desk, now, storm, link: mine[0]! };
+  }
+
+  it("a class storm: the link edited away leaves the storm (counted no more) and is its duty's to check, as an incident of its own", async () => {
+    const { desk, now, storm, link } = await mixed(false);
+    const before = (await wanNotices(desk)).length;
+    await handleChatEvent(desk, say(5, "máy chiếu hỏng", 30), now);
+    const after = await desk.store.read((r) => r.incidents.get(link.code));
+    expect(after).toMatchObject({ category: "network", major: null, status: "open", assignee: null });
+    expect((await desk.store.read((r) => r.incidents.get(storm.code)))!.text).toContain(
+      "5 điểm cầu báo mất đường truyền",
+    );
+    // The WAN duty is told to check it, with the buttons to take it: it is no longer the storm's.
+    const told = (await wanNotices(desk)).slice(before);
+    expect(told).toHaveLength(1);
+    expect(String(told[0]!.payload.text)).toContain(`Sự cố ${link.code} (đường truyền)`);
+    expect(told[0]!.payload.buttons).toBeDefined();
+    // Its reminders run again, as for any incident nobody has taken.
+    const jobs = await desk.store.read((r) => r.jobs.list());
+    expect(jobs.some((j) => j.key === link.code && j.status === "pending")).toBe(true);
+  });
+
+  it("a session's storm holds every fault of its session: the link edited away stays in it, no notice of its own", async () => {
+    const { desk, now, storm, link } = await mixed(true);
+    const stormText = (await desk.store.read((r) => r.incidents.get(storm.code)))!.text;
+    const before = (await wanNotices(desk)).length;
+    await handleChatEvent(desk, say(5, "máy chiếu hỏng", 30), now);
+    expect(await desk.store.read((r) => r.incidents.get(link.code))).toMatchObject({ major: storm.code });
+    expect((await desk.store.read((r) => r.incidents.get(storm.code)))!.text).toBe(stormText);
+    expect((await wanNotices(desk)).slice(before)).toEqual([]);
   });
 });
