@@ -5,6 +5,7 @@ import { type ChatTransport, DEFAULT_DELIVERY, deliverChat } from "../src/bot/de
 import { Pacer } from "../src/bot/pacing.js";
 import { toChatEvent } from "../src/bot/telegram/adapter.js";
 import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
+import { classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
 import { ev, GROUP, mcu, tech } from "./security/chat-support.js";
 import { zaloGroupText } from "./support/chat-events.js";
@@ -183,5 +184,31 @@ describe("an edit of a report whose two faults went one into a storm, one not (T
     expect(await desk.store.read((r) => r.incidents.get(link.code))).toMatchObject({ major: storm.code });
     expect((await desk.store.read((r) => r.incidents.get(storm.code)))!.text).toBe(stormText);
     expect((await wanNotices(desk)).slice(before)).toEqual([]);
+  });
+});
+
+describe("«mất hình như này» under a photo of the screen is a video fault", () => {
+  it("«hình như» (it seems) is no fault's word, but «mất hình» followed by «như này/như vậy» is one", async () => {
+    for (const text of ["mất hình như này", "bị mất hình như vậy", "mat hinh nhu the nay", "vỡ hình như này"])
+      expect([text, classify(text)]).toEqual([text, "video"]);
+    expect(classify("hình như mất tiếng")).toBe("audio");
+    for (const text of ["hình như có ai gọi", "tình hình như thế nào", "xin lỗi, hình như em nhầm nhóm"])
+      expect([text, classify(text)]).toEqual([text, "other"]);
+    // Through the Telegram adapter: the photo's caption is the report.
+    const { desk } = await liveDesk();
+    const photo = toChatEvent({
+      update_id: 9001,
+      message: {
+        message_id: 9001,
+        date: 1_000,
+        chat: { id: Number(GROUP), type: "supergroup", title: "Hỗ trợ" },
+        from: { id: Number(tech("CX-00008").telegramId), is_bot: false, first_name: "Hà" },
+        photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1 }],
+        caption: "mất hình như này",
+      },
+    } as never)!;
+    await handleChatEvent(desk, photo, NOW);
+    const incs = await desk.store.read((r) => r.incidents.list());
+    expect(incs.map((i) => [i.category, i.endpoint])).toEqual([["video", "CX-00008"]]);
   });
 });
