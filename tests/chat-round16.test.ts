@@ -6,6 +6,7 @@ import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
 import { classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
 import { admin, chatOut, dm, ev, GROUP, mcu, repliesTo, tech, wan } from "./security/chat-support.js";
+import { zaloGroupText } from "./support/chat-events.js";
 
 // Found by playing endpoint staff, the MCU technician and the WAN duty in the support group (round 16).
 
@@ -214,17 +215,7 @@ describe("«vẫn chưa nghe được ạ» after the technician's «xong» on �
 });
 
 describe("a technician taking an incident on Zalo and acting on Telegram", () => {
-  const z = (userId: string, text: string, id: string) =>
-    zaloToChatEvent({
-      event_name: "message.text.received",
-      message: {
-        message_id: id,
-        from: { id: userId, display_name: "Cán bộ" },
-        chat: { id: "zalo-group", chat_type: "GROUP" },
-        date: 1,
-        text,
-      },
-    })!;
+  const z = (userId: string, text: string, id: string) => zaloToChatEvent(zaloGroupText(userId, text, id))!;
 
   it("is the same person: «đã nhận từ trước», and the code hint writes out theirs", async () => {
     const desk = await makeDesk();

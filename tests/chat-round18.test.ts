@@ -8,6 +8,7 @@ import { zaloToChatEvent, zaloWebhookServer } from "../src/bot/zalo/adapter.js";
 import { at, makeDesk, request } from "./helpers.js";
 import { chatOut, dm, ev, GROUP, mcu, repliesTo, tech, wan } from "./security/chat-support.js";
 import { openChatDesk } from "./support/chat-desk.js";
+import { zaloGroupText } from "./support/chat-events.js";
 import { FakeZalo } from "./support/fake-zalo.js";
 import { until } from "./support/until.js";
 
@@ -19,19 +20,7 @@ const ZGROUP = "zalo-group-18";
 let zid = 0;
 /** A Zalo group text message as the Bot API delivers it. */
 const zalo = (userId: string, text: string, names: string | string[] = "HoTroKyThuat") =>
-  zaloToChatEvent(
-    {
-      event_name: "message.text.received",
-      message: {
-        message_id: `z18-${++zid}`,
-        from: { id: userId, display_name: "Cán bộ" },
-        chat: { id: ZGROUP, chat_type: "GROUP" },
-        date: 1,
-        text,
-      },
-    },
-    names,
-  )!;
+  zaloToChatEvent(zaloGroupText(userId, text, `z18-${++zid}`, { chatId: ZGROUP }), names)!;
 
 /** A desk with HTT-2026-0001 live at CX-00008 at 09:30 on 10/12/2026. */
 async function liveDesk() {
@@ -108,16 +97,7 @@ describe("the Zalo bot's names, through the service against the fake Zalo Bot AP
   it("every configured name, and the account name getMe gives, is the bot's mention", async () => {
     await until(async () => (fake.calls.includes("getUpdates") ? true : undefined), "polling");
     const say = (id: string, from: string, text: string) =>
-      fake.push({
-        event_name: "message.text.received",
-        message: {
-          message_id: id,
-          from: { id: from, display_name: "Cán bộ" },
-          chat: { id: SUPPORT, chat_type: "GROUP" },
-          date: Date.now(),
-          text,
-        },
-      });
+      fake.push(zaloGroupText(from, text, id, { chatId: SUPPORT, date: Date.now() }));
     say("n1", tech("CX-00008").zaloId!, "@hỗ trợ kỹ thuật mất tiếng");
     say("n2", tech("CX-00025").zaloId!, "@bot.HoTroKyThuat mất hình");
     const incs = await until(async () => {

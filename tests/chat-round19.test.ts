@@ -13,6 +13,7 @@ import { toChatEvent } from "../src/bot/telegram/adapter.js";
 import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
 import { at, makeDesk, request } from "./helpers.js";
 import { ev, GROUP, mcu, tech } from "./security/chat-support.js";
+import { zaloGroupText } from "./support/chat-events.js";
 
 // Found by a trial of the running product in the support group (round 19), on Telegram and Zalo.
 
@@ -90,16 +91,7 @@ async function twoSessions(secret = false) {
 /** A Zalo group text message as the Bot API delivers it, through the adapter (which strips the bot's mention). */
 const zaloEv = (userId: string, text: string, messageId: string) =>
   zaloToChatEvent(
-    {
-      event_name: "message.text.received",
-      message: {
-        message_id: messageId,
-        from: { id: userId, display_name: "Hà" },
-        chat: { id: ZGROUP, chat_type: "GROUP" },
-        date: 1,
-        text,
-      },
-    },
+    zaloGroupText(userId, text, messageId, { chatId: ZGROUP, displayName: "Hà" }),
     "HoTroKyThuat",
   )!;
 

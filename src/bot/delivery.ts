@@ -15,6 +15,12 @@ export interface ChatTransport {
   /** Zalo has no buttons: actions are spelled out as commands instead. */
   supportsButtons: boolean;
   /**
+   * Whether a group notice may reply to the report it concerns (Telegram). Answers to a person's message carry
+   * `replyTo` everywhere; a notice that would reply is sent alone rather than merged, which only pays where the
+   * reply shows.
+   */
+  supportsReplies?: boolean;
+  /**
    * Resolves to the id (a string) of the last message sent, where the platform tells it: storm edits use it.
    * `replyTo`: the person's message this one answers (Telegram shows it as a reply; Zalo's Bot API has no reply,
    * and sends it as a message of its own).
@@ -189,6 +195,18 @@ export async function deliverChat(
         const inGroup = !direct;
         const fallback = contact && inGroup && !groupText;
         const buttons = fallback ? undefined : (m.payload.buttons as ChatButton[][] | undefined);
+        // A notice that concerns a report in this group replies to it (Telegram; Zalo's Bot API has no reply).
+        const at = m.payload.replyIn as
+          | { platform?: string; chatId?: string; messageId?: string }
+          | undefined;
+        const replyTo =
+          inGroup &&
+          t.supportsReplies &&
+          at?.platform === t.platform &&
+          at.chatId === t.groupChatId &&
+          typeof at.messageId === "string"
+            ? { replyTo: at.messageId }
+            : {};
         const text =
           m.channel === "desk" && inGroup && groupText
             ? `${tag}${contact ? `@${contact.name}: ` : ""}${groupText}`
@@ -205,6 +223,7 @@ export async function deliverChat(
               text,
               ...(buttons ? { buttons } : {}),
               ...(m.payload.incident ? { incident: m.payload.incident } : {}),
+              ...replyTo,
             },
           },
           now(),
@@ -475,9 +494,9 @@ function merge(msgs: OutboxMessage[], t: ChatTransport): Planned[] {
         text += `\n(Gõ /nhan ${code} để nhận, /chuyen ${code} ${to} để chuyển ${to.toUpperCase()}, /xong ${code} khi đã khắc phục.)`;
     }
     const replyTo = typeof m.payload.replyTo === "string" ? m.payload.replyTo : undefined;
-    if (text.length > t.maxLength || isAnswer(m)) {
-      // An answer, or a message too long for one on its own: its parts go alone, in order; the first part of an
-      // answer replies to the person's message.
+    if (text.length > t.maxLength || isAnswer(m) || replyTo) {
+      // An answer, a notice that replies to a report, or a message too long for one on its own: its parts go
+      // alone, in order; the first part of an answer replies to the person's message.
       if (cur) out.push(cur);
       cur = null;
       const parts = splitText(text, t.maxLength);

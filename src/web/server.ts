@@ -7,6 +7,7 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { deleteCookie, getCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
+import { TrieRouter } from "hono/router/trie-router";
 import { secureHeaders } from "hono/secure-headers";
 import { type SSEStreamingApi, streamSSE } from "hono/streaming";
 import { correlationMiddleware } from "../app/ops/context.js";
@@ -36,6 +37,7 @@ import {
   tooLargeRefusal,
   tooManyLivePagesRefusal,
   unavailableRefusal,
+  wrongMethodRefusal,
 } from "./views/refusal.js";
 
 /** The largest body of any form but the directory upload (an incident note is 1,000 characters). */
@@ -130,6 +132,14 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
     const bad = repeatedQuery(c);
     return bad.length ? badQueryRefusal(c, bad, new URL(c.req.url).pathname) : next();
   });
+  // A real page asked with a method it does not take is 405, before the CSRF guard (a POST to the public schedule
+  // is no request to sign in); GET and HEAD reach it through notFound below.
+  const allowedMethods = methodsOf(app);
+  app.use("*", async (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "HEAD") return next();
+    const allow = allowedMethods(c.req.path);
+    return allow.length && !allow.includes(c.req.method) ? wrongMethodRefusal(c, allow) : next();
+  });
   // Before the CSRF guard, which may read the form body: an oversized upload is refused unread.
   app.use("/danh-ba/nhap", uploadLimit);
   // Every other body is a small form: the login form reads its body without a session, and the CSRF guard reads
@@ -210,8 +220,34 @@ export function webApp(deps: WebDeps): Hono<WebEnv> & { ctx: WebCtx } {
     return isOutage(err) ? unavailableRefusal(c) : serverErrorPage(c);
   });
   // Hono's default is an English «404 Not Found»: a person reads this answer too, in the desk's frame.
-  app.notFound((c) => notFoundPage(c, "Không có trang này (404). Hãy kiểm tra lại địa chỉ."));
+  // A path that is a page but not for this method is 405 (a GET of a form's address, `GET /dang-xuat`).
+  app.notFound((c) => {
+    const allow = allowedMethods(c.req.path);
+    const method = c.req.method === "HEAD" ? "GET" : c.req.method;
+    if (allow.length && !allow.includes(method)) return wrongMethodRefusal(c, allow);
+    return notFoundPage(c, "Không có trang này (404). Hãy kiểm tra lại địa chỉ.");
+  });
   return Object.assign(app, { ctx });
+}
+
+const METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/**
+ * The methods a path is served with, from the app's routes (not its middlewares, which are «ALL»): a router of its
+ * own, built once at the first question (every route is registered by then), whose handler is the route's method.
+ * A path no route serves gives []. HEAD is GET's (Hono answers it with the GET route).
+ */
+function methodsOf(app: Hono<WebEnv>): (path: string) => string[] {
+  let router: TrieRouter<string> | null = null;
+  return (path) => {
+    if (!router) {
+      router = new TrieRouter<string>();
+      for (const r of app.routes) if (r.method !== "ALL") router.add("ALL", r.path, r.method);
+    }
+    const found = new Set(router.match("GET", path)[0].map(([method]) => method));
+    if (found.has("GET")) found.add("HEAD");
+    return METHOD_ORDER.filter((m) => found.has(m));
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type TelegramDesk,
   TEST_TOKEN as TOKEN,
 } from "../support/chat-desk.js";
+import { zaloGroupText } from "../support/chat-events.js";
 import { FakeZalo } from "../support/fake-zalo.js";
 import { until } from "../support/until.js";
 import { dm, ev, GROUP, mcu, repliesTo, tech } from "./chat-support.js";
@@ -172,16 +173,8 @@ describe("group-only rule through the Zalo client against the fake Zalo Bot API"
   });
 
   it("a technician's report in a stranger's Zalo group is refused; in the support group it is taken", async () => {
-    const message = (id: string, chat: string, from: string, text: string): ZaloUpdate => ({
-      event_name: "message.text.received",
-      message: {
-        message_id: id,
-        from: { id: from, display_name: "Cán bộ" },
-        chat: { id: chat, chat_type: "GROUP" },
-        date: Date.now(),
-        text,
-      },
-    });
+    const message = (id: string, chat: string, from: string, text: string): ZaloUpdate =>
+      zaloGroupText(from, text, id, { chatId: chat, date: Date.now() });
     fake.push(message("z1", STRANGERS, tech("CX-00008").zaloId!, "@HoTroKyThuat mất tiếng"));
     fake.push(message("z2", SUPPORT, tech("CX-00025").zaloId!, "@HoTroKyThuat mất hình"));
     await until(async () => {

@@ -1,4 +1,5 @@
 import type { ChatEvent } from "../../src/app/chat/conversation.js";
+import type { ZaloUpdate } from "../../src/bot/zalo/client.js";
 
 /**
  * A builder of Telegram group messages for tests that call handleChatEvent directly: each gets the next update id
@@ -22,5 +23,27 @@ export function groupMessages(
       ...(opts.messageIds ? { messageId: id } : {}),
       ...extra,
     };
+  };
+}
+
+/**
+ * A Zalo group text message as the Bot API delivers it (`message.text.received`), for `zaloToChatEvent`, the Zalo
+ * fake's `push` or a webhook body. `chatId` is the group, `displayName` the sender's shown name.
+ */
+export function zaloGroupText(
+  userId: string,
+  text: string,
+  messageId: string,
+  opts: { chatId?: string; displayName?: string; date?: number } = {},
+): ZaloUpdate {
+  return {
+    event_name: "message.text.received",
+    message: {
+      message_id: messageId,
+      from: { id: userId, display_name: opts.displayName ?? "Cán bộ" },
+      chat: { id: opts.chatId ?? "zalo-group", chat_type: "GROUP" },
+      date: opts.date ?? 1,
+      text,
+    },
   };
 }

@@ -63,7 +63,7 @@ import {
   UNREADABLE_TEXT,
   VOICE_TEXT,
 } from "../incident/messages.js";
-import { incidentPlace } from "../incident/notify.js";
+import { incidentPlace, keepReportMessage } from "../incident/notify.js";
 import {
   correctReportIn,
   correctSplitReportIn,
@@ -492,6 +492,15 @@ async function freeText(
         stormLinkKey(ev),
         JSON.stringify({ incident: outcome.incident.code, at: now.getTime() }),
       );
+    // The group message that opened an incident: «… đã nhận xử lý» replies to it (a storm's report is the storm's).
+    if (ev.chatType === "group" && ev.messageId && !edited)
+      for (const o of [outcome, ...(outcome.also ? [outcome.also] : [])])
+        if (o.kind === "opened" && !o.major)
+          await keepReportMessage(r, o.incident.code, {
+            platform: ev.platform,
+            chatId: ev.chatId,
+            messageId: ev.messageId,
+          });
     if (edited && outcome.kind === "joined") return;
     // «mất mạng, máy chiếu cũng hỏng»: two incidents, two duties. A reaction would say nothing of the second
     // fault: the group is told, in words, both faults and where each went (what a storm's message or a named
@@ -982,7 +991,13 @@ async function incidentAction(
     !INCIDENT_CODE_RE.test(code) &&
     !parseBookingCode(code)
   )
-    return reply(r, ev, await codeHintFor(r, ev, person, action, cmd.rest), now);
+    return reply(
+      r,
+      ev,
+      (action === "acknowledge" && (await lateAcknowledgement(r, ev, person, now))) ||
+        (await codeHintFor(r, ev, person, action, cmd.rest)),
+      now,
+    );
   let outcome: IncidentOutcome;
   switch (action) {
     case "acknowledge":
@@ -1080,6 +1095,23 @@ async function assignedTo(
   for (const i of open)
     if (i.assignee && (i.assignee === person.role || (await actsAs(r, actor, i.assignee)))) ids.add(i.code);
   return { open, mine: (i) => ids.has(i.code) };
+}
+
+/**
+ * A «nhận» without its code when nothing waits on the technician's route and exactly one incident there is taken
+ * already: what Telegram answers the same «nhận» replied to that incident's notice (Zalo says nothing of the message
+ * answered, and a late «nhận» there read «hãy ghi mã sự cố», as if there were one to take): who has it, or that they
+ * have it already. The use case refuses it, so nothing changes hands. Null otherwise: the code is asked for.
+ */
+async function lateAcknowledgement(r: Repos, ev: ChatEvent, person: ChatPerson, now: Date) {
+  const { open } = await assignedTo(r, ev, person);
+  const route = person.role === "wan-duty" ? "wan" : person.role === "mcu-technician" ? "mcu" : null;
+  const onRoute = open.filter((i) => route === null || i.route === route);
+  if (onRoute.some((i) => i.status === "open")) return null;
+  const taken = onRoute.filter((i) => i.status === "acknowledged" && i.assignee);
+  if (taken.length !== 1) return null;
+  const outcome = await acknowledgeIncidentIn(r, actorOf(ev, person), taken[0]!.code, now);
+  return outcome.ok ? outcome.notice : outcome.message;
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   transferNotice,
   transferredText,
 } from "./messages.js";
-import { deskNotice, groupUpdate, incidentPlace } from "./notify.js";
+import { deskNotice, groupUpdate, incidentPlace, type ReportMessage, reportMessageOf } from "./notify.js";
 import { DEFAULT_INCIDENT_OPTIONS } from "./report.js";
 import { actorName, cliPerson } from "./timeline.js";
 import { INCIDENT_JOB } from "./timers.js";
@@ -212,6 +212,7 @@ async function apply(
   note: string | null,
   now: Date,
   groupNotice: string = notice,
+  replyIn: ReportMessage | null = null,
 ): Promise<IncidentOutcome> {
   await r.incidents.save(next);
   await r.incidents.addEvent(prev.code, {
@@ -225,7 +226,7 @@ async function apply(
     await r.jobs.cancel(INCIDENT_JOB.reminder, prev.code);
     await r.jobs.cancel(INCIDENT_JOB.escalate, prev.code);
   }
-  await groupUpdate(r, groupNotice, now);
+  await groupUpdate(r, groupNotice, now, replyIn);
   return { ok: true, incident: next, notice };
 }
 
@@ -253,7 +254,20 @@ export async function acknowledgeIncidentIn(
   }
   const next: Incident = { ...inc, status: "acknowledged", assignee: actor.id, updatedAt: now };
   const notice = acknowledgedText((await actorLabel(r, actor)).name, inc.code);
-  const outcome = await apply(r, actor, "acknowledge", inc, next, notice, opts.note || null, now);
+  // On Telegram the group reads it as a reply to the report that opened the incident, when that was a message there.
+  const replyIn = await reportMessageOf(r, inc.code);
+  const outcome = await apply(
+    r,
+    actor,
+    "acknowledge",
+    inc,
+    next,
+    notice,
+    opts.note || null,
+    now,
+    notice,
+    replyIn,
+  );
   if (inc.reporter === "storm") await cascade(r, actor, "acknowledge", inc.code, now);
   return outcome;
 }

@@ -2,6 +2,7 @@ import type { ChatButton } from "../../bot/conversation.js";
 import type { Booking } from "../../core/booking/types.js";
 import type { Incident } from "../../core/incident/types.js";
 import type { Repos } from "../../store/store.js";
+import { REPORT_MESSAGE_PREFIX } from "../ops/retention.js";
 
 /**
  * A notice to a desk role. The delivery sends it to the person on duty for the role in their private chat with
@@ -45,11 +46,44 @@ export async function deskNotice(
 }
 
 /** The reporter is told at each step, in the group where the fault was reported. */
-export async function groupUpdate(r: Repos, text: string, now: Date): Promise<void> {
+export async function groupUpdate(
+  r: Repos,
+  text: string,
+  now: Date,
+  replyIn?: ReportMessage | null,
+): Promise<void> {
   await r.outbox.enqueue(
-    { channel: "group", recipient: "support-group", kind: "incident-update", payload: { text } },
+    {
+      channel: "group",
+      recipient: "support-group",
+      kind: "incident-update",
+      payload: { text, ...(replyIn ? { replyIn } : {}) },
+    },
     now,
   );
+}
+
+/** The group message a chat report was: where a notice about its incident may reply to it. */
+export interface ReportMessage {
+  platform: string;
+  chatId: string;
+  messageId: string;
+}
+
+/** Remember the group message that opened `code` (one per incident: the first report's). */
+export async function keepReportMessage(r: Repos, code: string, where: ReportMessage): Promise<void> {
+  const key = `${REPORT_MESSAGE_PREFIX}${code}`;
+  if (!(await r.meta.get(key))) await r.meta.set(key, JSON.stringify(where));
+}
+
+/** The group message that opened `code`, when a chat report in a group did and it is still kept. */
+export async function reportMessageOf(r: Repos, code: string): Promise<ReportMessage | null> {
+  const kept = await r.meta.get(`${REPORT_MESSAGE_PREFIX}${code}`);
+  if (!kept) return null;
+  const m = JSON.parse(kept) as Partial<ReportMessage>;
+  return typeof m.platform === "string" && typeof m.chatId === "string" && typeof m.messageId === "string"
+    ? { platform: m.platform, chatId: m.chatId, messageId: m.messageId }
+    : null;
 }
 
 /** The session live at an endpoint now (or about to start within the technical-check window). */

@@ -713,7 +713,7 @@ export async function correctSplitReportIn(
     if (!prev) continue;
     const to = fresh.shift();
     if (!to) {
-      await dropFromReport(r, actor, prev, input, now);
+      await dropFromReport(desk, r, actor, prev, input, now, opts);
       dropped.push(prev);
       continue;
     }
@@ -743,23 +743,48 @@ export async function correctSplitReportIn(
   };
 }
 
-/** A fault of a split report its sender edited away: kept, noted, and its duty told to check with the endpoint. */
-async function dropFromReport(r: Repos, actor: Actor, inc: Incident, input: IncidentReport, now: Date) {
+/**
+ * A fault of a split report its sender edited away: kept, noted, and its duty told to check with the endpoint. One
+ * that had joined a storm of its fault class leaves it, as a report edited into another fault does
+ * (`correctStormReport`): the storm no longer counts an endpoint that does not say its fault, and the incident is
+ * its duty's own again, with its reminders and the buttons to take it (it was left counted in the storm while the
+ * duty was told to close it alone). In a session's storm, which holds every fault of its session, it stays, and
+ * the storm's message speaks for it.
+ */
+async function dropFromReport(
+  desk: Desk,
+  r: Repos,
+  actor: Actor,
+  inc: Incident,
+  input: IncidentReport,
+  now: Date,
+  opts: IncidentOptions,
+) {
+  const storm = inc.major ? await r.incidents.get(inc.major) : null;
+  const live = storm && storm.status !== "resolved" ? storm : null;
+  const event = { at: now, actor: actor.id, channel: actor.channel, action: "corrected" };
+  if (live?.booking) {
+    await r.incidents.addEvent(inc.code, { ...event, note: `${input.text} (${droppedNote(inc)})` });
+    return;
+  }
+  const kept: Incident = live ? { ...inc, status: "open", assignee: null, major: null, updatedAt: now } : inc;
+  if (live) await r.incidents.save(kept);
   await r.incidents.addEvent(inc.code, {
-    at: now,
-    actor: actor.id,
-    channel: actor.channel,
-    action: "corrected",
-    note: `${input.text} (${droppedNote(inc)})`,
+    ...event,
+    note: `${input.text} (${droppedNote(inc)}${live ? `; rời sự cố diện rộng ${live.code}` : ""})`,
   });
+  if (live) {
+    await recountStormIn(r, live, [], now);
+    await armTimers(desk, r, kept, now, opts);
+  }
   await deskNotice(
     r,
-    inc.route === "wan" ? "wan-duty" : "mcu-technician",
-    droppedNotice(inc, await incidentPlace(r, inc)),
+    kept.route === "wan" ? "wan-duty" : "mcu-technician",
+    droppedNotice(kept, await incidentPlace(r, kept)),
     now,
-    inc.code,
-    undefined,
-    { groupText: commentGroupText(inc.code) },
+    kept.code,
+    live ? incidentButtons(kept.code, kept.route) : undefined,
+    { groupText: live ? deskGroupText(kept, "new") : commentGroupText(kept.code) },
   );
 }
 

@@ -32,6 +32,13 @@ export interface PruneCounts {
  */
 export const STORM_LINK_PREFIX = "chat-storm-report:";
 
+/**
+ * The `meta` rows that tie an incident to the group message that reported it (`incident code` → platform, chat,
+ * message id), so that «… đã nhận xử lý SC-…» replies to it on Telegram (incident/notify.ts). Pruned as the storm
+ * links are.
+ */
+export const REPORT_MESSAGE_PREFIX = "chat-report-message:";
+
 const DAY = 86_400_000;
 
 /**
@@ -40,7 +47,8 @@ const DAY = 86_400_000;
  *  - raw inbound mail: the source (`raw`) is nulled, the key and outcome stay so dedup keeps working;
  *  - delivered outbox rows are deleted, except technical-check notices: the reports judge Điều 12.2b by them;
  *  - resolved incidents: the reporter's text and the event notes are replaced, the events themselves stay;
- *  - storm report links (`STORM_LINK_PREFIX`) older than the chat retention are deleted;
+ *  - storm report links (`STORM_LINK_PREFIX`) and report message links (`REPORT_MESSAGE_PREFIX`) older than the
+ *    chat retention are deleted;
  *  - finished job rows are deleted (done ones by when they ran, cancelled ones by when they were due); pending
  *    and parked ones stay. Scheduling the same timer again inserts a fresh row, so nothing depends on them, except
  *    the daily late-handover reminders (`recording-handover-due` keyed `CODE@date`): they are the record /metrics
@@ -72,7 +80,8 @@ export async function pruneBatch(c: Conn, s: RetentionSettings, now: Date): Prom
   }
   const chatLinks = await c.run(sql`
     DELETE FROM meta WHERE key IN (
-      SELECT key FROM meta WHERE key LIKE ${`${STORM_LINK_PREFIX}%`} AND updated_at < ${t - s.chatDays * DAY}
+      SELECT key FROM meta WHERE (key LIKE ${`${STORM_LINK_PREFIX}%`} OR key LIKE ${`${REPORT_MESSAGE_PREFIX}%`})
+        AND updated_at < ${t - s.chatDays * DAY}
       LIMIT ${s.batch})`);
   const jobCutoff = t - s.jobDays * DAY;
   const jobs = await c.run(sql`

@@ -315,6 +315,7 @@ export function telegramTransport(bot: Telegraf, groupChatId: string): ChatTrans
     groupChatId,
     maxLength: 3500, // leaves room for HTML escaping inside Telegram's 4 096
     supportsButtons: true,
+    supportsReplies: true,
     async send(chatId, text, buttons, opts) {
       const parts = htmlParts(outboundText(text), 4096);
       let id: string | undefined;

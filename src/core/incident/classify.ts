@@ -437,10 +437,11 @@ function normalize(text: string): string {
  * Words that hold a fault's word and mean something else, folded: «điện thoại», «đại diện», «diễn ra», «tình
  * hình», «hình thức», «hình như»… «Đại diện xã Sóc Sơn» opened a power incident, «tình hình thế nào» a video one,
  * and «xin lỗi» (sorry) an equipment one: «xin lỗi anh, em nhầm nhóm» paged the MCU technician. «Mật khẩu»
- * (password) holds no loss («mất»).
+ * (password) holds no loss («mất»). «Hình như» after a picture's fault is no «it seems»: «mất hình như này» (under a
+ * photo of the screen) is the picture lost, «like this» (it was read as nothing, and answered with nothing).
  */
 const NOT_FAULT_WORDS =
-  / (?:dien thoai|goi dien|dai dien|dien ra|dien bien|dien dan|dien tich|dien vien|trinh dien|tinh hinh|hinh thuc|hinh nhu|mo hinh|dia hinh|dien hinh|hinh dung|xin loi|mat khau)(?= )/g;
+  / (?:dien thoai|goi dien|dai dien|dien ra|dien bien|dien dan|dien tich|dien vien|trinh dien|tinh hinh|hinh thuc|mo hinh|dia hinh|dien hinh|hinh dung|xin loi|mat khau)(?= )|(?<!\b(?:mat|bi|dung|treo|vo|mo|nhoe|den|giat|khong co|khong thay|khong len|khong ra)) hinh nhu(?= )/g;
 
 /** «1 tiếng», «nửa tiếng», «mấy tiếng nữa»: an hour, not the sound. */
 const HOURS = /\b(\d+|nua|may|mot|hai|ba|vai) tieng\b/g;

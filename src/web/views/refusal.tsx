@@ -35,7 +35,7 @@ export function feedAnswerKind(c: Context): AnswerKind {
   return (c.req.header("accept") ?? "").toLowerCase().includes("text/html") ? "page" : "text";
 }
 
-type Status = 400 | 401 | 403 | 404 | 413 | 429 | 500 | 503;
+type Status = 400 | 401 | 403 | 404 | 405 | 413 | 429 | 500 | 503;
 
 /** One refusal: `short` for programs and htmx, the page (its title, its alert and what to do) for people. */
 export function refusal(
@@ -90,6 +90,28 @@ export function repeatedQuery(c: Context): BadValue[] {
   return Object.entries(all).flatMap(([param, values]) => {
     const bad = repeatedParam(values, { param: param.slice(0, 40), label: "Tham số" });
     return bad ? [bad] : [];
+  });
+}
+
+/**
+ * 405: a real page asked with a method it does not take (`DELETE /dat-lich/…`, `POST /lich`). `allow` is what it
+ * takes, in the `Allow` header and in words. The method is named only when it is a plain method token.
+ */
+export function wrongMethodRefusal(c: Context<WebEnv>, allow: string[]) {
+  const method = /^[A-Z]{1,12}$/.test(c.req.method) ? c.req.method : "này";
+  const listed = allow.join(", ");
+  const short = `Địa chỉ này không nhận phương thức ${method} (405). Phương thức được nhận: ${listed}.`;
+  c.header("Allow", listed);
+  return refusal(c, 405, short, {
+    title: "Thao tác không được hỗ trợ",
+    alert: short,
+    next: (
+      <p>
+        Trang có tồn tại nhưng không làm được thao tác này. Hãy mở trang bằng liên kết hoặc nút trên bàn kỹ
+        thuật, hoặc về <a href="/hom-nay">trang Hôm nay</a>; lịch họp công khai ở{" "}
+        <a href="/lich">trang Lịch</a>.
+      </p>
+    ),
   });
 }
 
