@@ -1849,9 +1849,30 @@ export function cancelReasonSaid(text: string): string | null {
     /(?<!\p{L})(?:do|vì|bởi vì|bởi|lý do(?:\s+là)?\s*:?)\s+(?:lý do\s+)?(?!(?:đó|vậy|này|đấy)(?!\p{L}))([^.;!?\n]{3,120}?)\s*(?=[,.;!?\n]|$|\s+(?:nên|xin|đề nghị|kính)(?!\p{L}))/iu.exec(
       text,
     );
-  const why = m?.[1]?.trim();
+  const why = (m ?? REASON_NOTIFIED.exec(text) ?? REASON_OF_SESSION.exec(text))?.[1]?.trim();
   return why && why.length >= 3 ? why : null;
 }
+
+// «…, đề nghị Trung tâm hủy», «… nên Sở xin hủy»: the request to cancel that closes a clause giving its reason
+// (without a comma only after «nên», else the reason's last words were taken for the requester).
+const CANCEL_AFTER =
+  "(?:\\s*,\\s*(?:(?:nên|vì vậy|do đó|vậy nên)\\s+)?|\\s+(?:nên|vì vậy|do đó|vậy nên)\\s+)(?:\\p{L}+\\s+){0,3}?(?:xin|đề nghị|kính đề nghị|mong)\\s+(?:\\p{L}+\\s+){0,4}?hủy(?!\\p{L})";
+/** The session as a clause's subject: «cuộc họp (trên) chuyển sang …» says what became of it. */
+const SESSION_SUBJECT = "(?:(?:cuộc|phiên|buổi)\\s+họp|hội nghị)(?:\\s+(?:này|trên|nói trên))?\\s+";
+/** Words that name the session, not a reason: «cuộc họp ngày 10/12, Sở xin hủy». */
+const NOT_A_REASON = "(?!(?:ngày|lúc|vào|hồi|số|mã|về|đã đăng ký)(?!\\p{L})|\\d|HTT)";
+// «Sở xin thông báo: cuộc họp chuyển sang hình thức họp trực tiếp, đề nghị Trung tâm hủy lịch họp trực tuyến»,
+// «Xin thông báo lãnh đạo Sở đi công tác cơ sở, đề nghị hủy lịch họp»: what is announced is why.
+const REASON_NOTIFIED = new RegExp(
+  `(?<!\\p{L})thông báo(?:\\s+(?:là|rằng))?\\s*:?\\s*(?:${SESSION_SUBJECT})?${NOT_A_REASON}([^.;:!?\\n,]{3,120}?)${CANCEL_AFTER}`,
+  "iu",
+);
+// «Kính gửi Trung tâm, cuộc họp chuyển sang hình thức họp trực tiếp nên Sở xin hủy lịch họp»: so is what became of
+// the session.
+const REASON_OF_SESSION = new RegExp(
+  `(?:^|[.;:!?\\n,])\\s*${SESSION_SUBJECT}${NOT_A_REASON}([^.;:!?\\n,]{3,120}?)${CANCEL_AFTER}`,
+  "iu",
+);
 
 /** The clauses of a reply's own text (quotes and signature are already gone), each also folded. */
 function clauses(text: string): { original: string; folded: string; marks: boolean }[] {
