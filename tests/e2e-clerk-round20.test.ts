@@ -5,6 +5,10 @@ import { bookedInThread, lastAnswer } from "./support/mail-desk.js";
 
 const LETTER =
   "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Láng, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.";
+/** The same booking without a contact: it waits for details (needs-info). */
+const WAITING =
+  "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Láng, nội dung: giao ban.";
+
 describe("the reason stated before the request to cancel is the cancellation's reason", () => {
   // Before: «Sở xin thông báo: cuộc họp chuyển sang hình thức họp trực tiếp, đề nghị Trung tâm hủy …» was cancelled
   // with «cơ quan đăng ký đề nghị hủy» alone; only «do …», «vì …», «lý do …» gave a reason.
@@ -35,5 +39,59 @@ describe("the reason stated before the request to cancel is the cancellation's r
     const { desk, reply, code } = await bookedInThread(LETTER);
     expect((await reply(said)).kind).toBe("cancelled");
     expect(await lastAnswer(desk, code)).toContain("Lý do: cơ quan đăng ký đề nghị hủy.");
+  });
+});
+
+describe("«vẫn» restates the booked time: it neither moves nor re-decides it", () => {
+  // Before: to a booking waiting for details, «Thời gian vẫn từ 9h00 đến 11h30 ạ» moved the end to 11:30, and
+  // «Thời gian vẫn từ 9h00 ạ» alone re-decided the booking.
+  it.each([WAITING, LETTER])("«Dạ thời gian vẫn từ 9h00 đến 11h30 ạ, liên hệ …» (%#)", async (letter) => {
+    const { reply, booking } = await bookedInThread(letter);
+    await reply("Dạ thời gian vẫn từ 9h00 đến 11h30 ạ, liên hệ Lâm Thị Ngọc 0983210456.");
+    const b = await booking();
+    expect(b.request.start?.toISOString()).toBe("2026-12-10T02:00:00.000Z");
+    expect(b.request.end?.toISOString()).toBe("2026-12-10T04:00:00.000Z");
+    expect(b.request.contact).toEqual({ name: "Lâm Thị Ngọc", phone: "0983210456" });
+    expect(b.status).toBe("confirmed");
+  });
+
+  it("«Thời gian vẫn từ 9h00 ạ.» to a booking waiting for details changes nothing", async () => {
+    const { reply, booking } = await bookedInThread(WAITING);
+    const before = await booking();
+    expect((await reply("Thời gian vẫn từ 9h00 ạ.")).kind).toBe("ignored");
+    const after = await booking();
+    expect(after.sequence).toBe(before.sequence);
+    expect(after.status).toBe("needs-info");
+  });
+
+  it("«Thời gian vẫn từ 9h00 ạ. Cho hỏi …» hears the time stands with its question forwarded", async () => {
+    const { desk, reply, code, booking } = await bookedInThread(LETTER);
+    expect((await reply("Thời gian vẫn từ 9h00 ạ. Cho em hỏi có cần thử kết nối trước không?")).kind).toBe(
+      "ignored",
+    );
+    const answer = await lastAnswer(desk, code);
+    expect(answer).toContain("ĐÃ NHẬN CÂU HỎI");
+    expect(answer).toContain(`Lịch họp ${code} vẫn ở thời gian 09:00–11:00 Thứ Năm, 10/12/2026`);
+    expect((await booking()).sequence).toBe(1);
+  });
+
+  it("«vẫn họp ngày 10/12 nhưng xin đổi sang 14h» still moves the hour", async () => {
+    const { reply, booking } = await bookedInThread(LETTER);
+    expect((await reply("Sở vẫn họp ngày 10/12 nhưng xin đổi giờ sang 14h00 đến 16h00.")).kind).toBe(
+      "changed",
+    );
+    const b = await booking();
+    expect(b.request.start?.toISOString()).toBe("2026-12-10T07:00:00.000Z");
+    expect(b.request.end?.toISOString()).toBe("2026-12-10T09:00:00.000Z");
+  });
+
+  it("a booking that has no hour yet takes the one said with «vẫn»", async () => {
+    const { reply, booking } = await bookedInThread(
+      "Sở Công Thương đăng ký họp trực tuyến buổi sáng ngày 10/12/2026 với UBND phường Láng, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.",
+    );
+    await reply("Dạ thời gian vẫn là buổi sáng, từ 8h30 đến 10h30 ạ.");
+    const b = await booking();
+    expect(b.request.start?.toISOString()).toBe("2026-12-10T01:30:00.000Z");
+    expect(b.request.end?.toISOString()).toBe("2026-12-10T03:30:00.000Z");
   });
 });

@@ -703,7 +703,9 @@ export class MailDesk {
           const { start, end } = booking.request;
           // «Lịch là 14h ngày 10/12 đúng không ạ?» when it is at 09:00: the time it is at, unchanged.
           const stands =
-            ("start" in read || "end" in read || checksTime(facts.text)) && start && end
+            ("start" in read || "end" in read || checksTime(facts.text) || restatesTime(facts.text)) &&
+            start &&
+            end
               ? `Lịch họp ${code} vẫn ở thời gian ${formatRangeVi(start, end, this.desk.reg.zone)} (đã kiểm tra theo thư); lịch và thư mời đã gửi giữ nguyên.`
               : `Lịch họp ${code} giữ nguyên như đã đăng ký.`;
           return this.ignore(
@@ -1174,7 +1176,8 @@ export class MailDesk {
     );
     // «kết thúc lúc 11h30 thay vì 11h00», «sang ngày 12/12 thay vì 11/12»: the old value is no second hour or day.
     // «Lịch là 14h ngày 10/12 đúng không ạ?»: a time asked about is no time asked for.
-    const timed = withoutCheckedTimes(withoutReplacedTimes(text));
+    // «Thời gian vẫn từ 9h00 …» to a session that has its time: the time restated is no time asked for.
+    const timed = withoutCheckedTimes(withoutReplacedTimes(oldStart ? withoutRestatedTimes(text) : text));
     const timedFolded = foldKeepingIndex(timed);
     const times = findTimes(timedFolded);
     const dates = findDates(timed, timedFolded, facts.date ?? new Date(), this.desk.reg.zone);
@@ -1489,6 +1492,35 @@ function withoutCheckedTimes(text: string): string {
     at = m.index + sentence.length;
   }
   return at ? out + text.slice(at) : text;
+}
+
+/** Words that ask for a change in a clause that also says «vẫn»: «vẫn họp ngày 10/12 nhưng xin đổi sang 14h». */
+const CHANGE_WORD = /\b(?:doi|dich|lui|hoan|chuyen|dieu chinh|thay vi|thay cho|dua len|de nghi|xin|muon)\b/;
+
+/**
+ * `text` with each clause that restates the time with «vẫn» blanked, indices kept: «Thời gian vẫn từ 9h00 đến
+ * 11h30 ạ» says the time stands (to a booking waiting for details it moved the end, and «vẫn từ 9h00» alone
+ * re-decided the booking). A clause that also asks for a change keeps its time.
+ */
+function withoutRestatedTimes(text: string): string {
+  const folded = foldKeepingIndex(text);
+  let out = "";
+  let at = 0;
+  for (const m of folded.matchAll(/(?:[^.,;!?\n]|[.,](?=\d))+/g)) {
+    const clause = text.slice(m.index, m.index + m[0].length);
+    if (!/(?<!\p{L})vẫn(?!\p{L})/iu.test(clause.normalize("NFC")) || CHANGE_WORD.test(m[0])) continue;
+    out += text.slice(at, m.index) + " ".repeat(clause.length);
+    at = m.index + clause.length;
+  }
+  return at ? out + text.slice(at) : text;
+}
+
+/** Whether a reply restates a time with «vẫn» (`withoutRestatedTimes`). */
+function restatesTime(text: string): boolean {
+  const blanked = withoutRestatedTimes(text);
+  return (
+    blanked !== text && findTimes(foldKeepingIndex(text)).length > findTimes(foldKeepingIndex(blanked)).length
+  );
 }
 
 /** Whether a reply checks the session's time in a question (`withoutCheckedTimes`). */
