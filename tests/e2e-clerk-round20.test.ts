@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bookedInThread, lastAnswer } from "./support/mail-desk.js";
+import { bookedInThread, lastAnswer, sendAsClerk } from "./support/mail-desk.js";
 
 // Replies in a booking's thread from the round-20 clerk trial: each `it` a misread found and fixed.
 
@@ -93,5 +93,19 @@ describe("«vẫn» restates the booked time: it neither moves nor re-decides it
     const b = await booking();
     expect(b.request.start?.toISOString()).toBe("2026-12-10T01:30:00.000Z");
     expect(b.request.end?.toISOString()).toBe("2026-12-10T03:30:00.000Z");
+  });
+});
+
+describe("a session hosted at another unit's hall is booked with the Sở's endpoint attending", () => {
+  // Before: «Điểm cầu chính tại Hội trường UBND phường Ngọc Hà» with Ngọc Hà the only unit named left no participant,
+  // and the booking was sent back asking for «điểm cầu».
+  it("«…, nội dung giao ban với UBND phường Ngọc Hà. Điểm cầu chính tại Hội trường UBND phường Ngọc Hà.»", async () => {
+    const { booking, answer } = await sendAsClerk(
+      "Kính gửi Trung tâm, Sở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026, nội dung giao ban với UBND phường Ngọc Hà. Điểm cầu chính tại Hội trường UBND phường Ngọc Hà. Liên hệ: Lâm Thị Ngọc 0983210456.",
+    );
+    expect(booking?.status).toBe("confirmed");
+    expect(booking?.hostEndpoint).toBe("CX-00008");
+    expect(booking?.request.participants).toEqual(["SCT-01"]);
+    expect(answer).toContain("lịch này hiểu là điểm cầu Sở Công Thương tham dự");
   });
 });

@@ -1340,6 +1340,16 @@ function understandText(
       );
     if (hostEndpoint && participants.includes(hostEndpoint))
       participants.splice(participants.indexOf(hostEndpoint), 1);
+    // «…, nội dung giao ban với UBND phường Ngọc Hà. Điểm cầu chính tại Hội trường UBND phường Ngọc Hà.» from Sở
+    // Nội vụ: the unit named is where the session is hosted, so the host agency's own endpoint is the other end
+    // (the booking had no participant and was sent back for one). Said back for the clerk to correct.
+    const own = host ? ctx.matcher.scan(host)[0]?.code : undefined;
+    if (hostEndpoint && own && !participants.length && !unresolved.length) {
+      participants.push(own);
+      warnings.push(
+        `điểm cầu chính đặt tại ${ctx.matcher.nameOf(hostEndpoint) ?? hostEndpoint}; lịch này hiểu là điểm cầu ${ctx.matcher.nameOf(own) ?? own} tham dự, nếu không đúng, đề nghị trả lời ghi rõ các điểm cầu tham dự.`,
+      );
+    }
   }
 
   // «UBND quận Cầu Giấy» in a 2024 list: the unit is gone (its wards were merged and renamed), so no guess can

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { parseJson } from "../src/mail/parse-file.js";
+import { ZONE } from "./helpers.js";
+import { codeOf, reader, readProse } from "./support/understand.js";
+
+/**
+ * Booking mails from the round-20 clerk trial (sent on Monday 30/11/2026 at 08:30): each table a class of misread
+ * found and fixed.
+ */
+
+let serial = 0;
+
+/** A plain-text mail from `from` («Văn thư Sở Nội vụ <vanthu.snv@hanoi.gov.vn>») with `body`. */
+function mailFrom(from: string, body: string): Buffer {
+  return Buffer.from(
+    [
+      `From: ${from}`,
+      "To: kythuat@hanoi.gov.vn",
+      "Subject: Đăng ký họp trực tuyến",
+      "Date: Mon, 30 Nov 2026 08:30:00 +0700",
+      `Message-ID: <r20-${++serial}@hanoi.gov.vn>`,
+      "MIME-Version: 1.0",
+      'Content-Type: text/plain; charset="utf-8"',
+      "Content-Transfer-Encoding: 8bit",
+      "",
+      body.replace(/\r?\n/g, "\r\n"),
+      "",
+    ].join("\r\n"),
+  );
+}
+
+const SNV = "Văn thư Sở Nội vụ <vanthu.snv@hanoi.gov.vn>";
+
+describe("«Điểm cầu chính tại» another unit leaves the host agency's own endpoint attending", () => {
+  // Before: Ngọc Hà hosted and no participant was left: the booking was sent back asking for «điểm cầu».
+  it("«…, nội dung giao ban với UBND phường Ngọc Hà. Điểm cầu chính tại Hội trường UBND phường Ngọc Hà.»", async () => {
+    const { parsed } = await reader.read(
+      mailFrom(
+        SNV,
+        "Kính gửi Trung tâm, Sở Nội vụ đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026, nội dung giao ban với UBND phường Ngọc Hà. Điểm cầu chính tại Hội trường UBND phường Ngọc Hà. Liên hệ: Lâm Thị Ngọc 0983210456.",
+      ),
+    );
+    const json = parseJson("x", parsed, ZONE) as Record<string, unknown>;
+    expect(parsed.hostEndpoint).toBe(codeOf("Phường Ngọc Hà"));
+    expect(json.participants).toEqual([codeOf("Sở Nội vụ")]);
+    expect(json.missing).toEqual([]);
+    // The content is the clerk's words: who the briefing is with is part of it (kept, as «giao ban với các
+    // doanh nghiệp» would be).
+    expect(json.title).toBe("giao ban với UBND phường Ngọc Hà");
+    expect(parsed.warnings).toEqual([
+      "điểm cầu chính đặt tại Phường Ngọc Hà; lịch này hiểu là điểm cầu Sở Nội vụ tham dự, nếu không đúng, đề nghị trả lời ghi rõ các điểm cầu tham dự.",
+    ]);
+  });
+
+  it("other endpoints named attend alone, as in round 19", async () => {
+    const { parsed } = await reader.read(
+      mailFrom(
+        SNV,
+        "Kính gửi Trung tâm, Sở Nội vụ đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Giảng Võ, nội dung giao ban. Điểm cầu chính tại Hội trường UBND phường Ngọc Hà. Liên hệ: Lâm Thị Ngọc 0983210456.",
+      ),
+    );
+    expect(parsed.hostEndpoint).toBe(codeOf("Phường Ngọc Hà"));
+    expect(parsed.participants).toEqual([codeOf("Phường Giảng Võ")]);
+    expect(parsed.warnings).toEqual([]);
+  });
+
+  it("the host's own hall named as the main endpoint changes nothing", async () => {
+    const { parsed } = await reader.read(
+      mailFrom(
+        SNV,
+        "Kính gửi Trung tâm, Sở Nội vụ đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Ngọc Hà, nội dung giao ban. Điểm cầu chính tại Sở Nội vụ. Liên hệ: Lâm Thị Ngọc 0983210456.",
+      ),
+    );
+    expect(parsed.hostEndpoint).toBeUndefined();
+    expect(parsed.participants).toEqual([codeOf("Phường Ngọc Hà")]);
+  });
+});
+
+describe("«buổi chiều ngày 9/12» with no hour: the regulation sets no afternoon hours, so the start is asked", () => {
+  // RULES.md and the Quy chế give no hours for a morning or an afternoon (regulation.ts: only office hours and a
+  // midday break no text sets); «cả ngày» books the office hours, a part of the day is asked about. Guard: it is
+  // asked with an example fitting the part of the day, and the day is kept.
+  it.each([
+    ["buổi chiều ngày 9/12/2026", "14h00 đến 16h00"],
+    ["buổi sáng ngày 9/12/2026", "8h00 đến 10h00"],
+  ])("«%s»", async (when, example) => {
+    const json = await readProse(
+      `Sở Công Thương đăng ký họp trực tuyến ${when} với UBND phường Ngọc Hà, nội dung giao ban. Liên hệ: Lâm Thị Ngọc 0983210456.`,
+    );
+    expect(json.start).toBeNull();
+    expect(json.missing).toEqual(["start"]);
+    const { parsed } = await reader.read(
+      Buffer.from(
+        `From: Văn thư Sở Công Thương <vanthu.sct@hanoi.gov.vn>\r\nTo: kythuat@hanoi.gov.vn\r\nSubject: x\r\nDate: Mon, 30 Nov 2026 08:30:00 +0700\r\nMessage-ID: <r20-day-${when.length}@hanoi.gov.vn>\r\nContent-Type: text/plain; charset="utf-8"\r\n\r\nSở Công Thương đăng ký họp trực tuyến ${when} với UBND phường Ngọc Hà, nội dung giao ban. Liên hệ: Lâm Thị Ngọc 0983210456.\r\n`,
+      ),
+    );
+    expect(parsed.warnings.join(" ")).toContain(`ví dụ «${example}»`);
+  });
+});
