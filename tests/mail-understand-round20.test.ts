@@ -97,3 +97,26 @@ describe("«buổi chiều ngày 9/12» with no hour: the regulation sets no aft
     expect(parsed.warnings.join(" ")).toContain(`ví dụ «${example}»`);
   });
 });
+
+describe("the content ends at its words: no trailing comma or «ạ»", () => {
+  // Before: «…, nội dung …, vào hồi 9 giờ» and «… sửa đổi, từ 8 giờ 30» left a comma at the title's end («Nội dung:
+  // phổ biến Luật … sửa đổi,.» in the answer), and «… về việc phòng chống dịch sốt xuất huyết ạ.» kept the «ạ».
+  it.each([
+    [
+      "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến phổ biến Luật Xử lý vi phạm hành chính sửa đổi, từ 8 giờ 30 đến 11 giờ 00, thứ Năm, ngày 17/12/2026. Thành phần: UBND các phường Ba Đình, Ngọc Hà, Giảng Võ. Liên hệ: Ngô Thanh Bình - 0968 135 791.\nTrân trọng./.",
+      "phổ biến Luật Xử lý vi phạm hành chính sửa đổi",
+    ],
+    [
+      "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến với UBND phường Hoàn Kiếm, UBND phường Cửa Nam về chuẩn bị phục vụ khách du lịch dịp Tết Dương lịch 2027, từ 9h00 đến 11h00 ngày 22/12/2026.\nLiên hệ: Lương Thị Thảo, 0988 321 654.",
+      "chuẩn bị phục vụ khách du lịch dịp Tết Dương lịch 2027",
+    ],
+    [
+      "Dạ em chào anh chị Trung tâm ạ. Sở Công Thương muốn đăng ký họp trực tuyến với UBND xã Kim Anh chiều thứ Tư 9/12/2026 lúc 14h30 đến 16h về việc phòng chống dịch sốt xuất huyết ạ. Em là Phan Thị Ngân, sđt 0397 112 233 ạ. Em cảm ơn ạ.",
+      "phòng chống dịch sốt xuất huyết",
+    ],
+  ])("«%s»", async (body, title) => {
+    const json = await readProse(body);
+    expect(json.title).toBe(title);
+    expect(json.missing).toEqual([]);
+  });
+});

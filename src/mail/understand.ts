@@ -1247,7 +1247,13 @@ function titleCleaned(said: string): string | null {
       foldKeepingIndex(title),
     );
   if (next && next.index >= 4) title = title.slice(0, next.index);
-  title = title.replace(/[.]$/, "").trim();
+  // «… sửa đổi, từ 8 giờ 30», «… phòng chống dịch sốt xuất huyết ạ.»: the comma before the time and the polite «ạ»
+  // close the sentence, not the content (the answer said «Nội dung: … sửa đổi,.»).
+  title = title
+    .replace(/[\s.,;:]+$/u, "")
+    .replace(/\s+(?:ạ|nhé)$/iu, "")
+    .replace(/[\s.,;:]+$/u, "")
+    .trim();
   const quoted = /^["“«'](.{4,})["”»']$/su.exec(title);
   if (quoted && !/["“”«»]/u.test(quoted[1]!)) title = quoted[1]!.trim();
   return title || null;
