@@ -120,3 +120,56 @@ describe("the content ends at its words: no trailing comma or «ạ»", () => {
     expect(json.missing).toEqual([]);
   });
 });
+
+describe("a support's line after the endpoints ends their list", () => {
+  // Before: «Ghi hình | Không» under «Điểm cầu | …» (a table, or lines «Ghi hình: Không») was read as one more
+  // endpoint «Không», unknown, and the booking sent back for it.
+  const html = (rows: string) =>
+    Buffer.from(
+      [
+        "From: Văn thư Sở Công Thương <vanthu.sct@hanoi.gov.vn>",
+        "To: kythuat@hanoi.gov.vn",
+        "Subject: Đăng ký họp trực tuyến",
+        "Date: Mon, 30 Nov 2026 08:30:00 +0700",
+        `Message-ID: <r20-html-${++serial}@hanoi.gov.vn>`,
+        "MIME-Version: 1.0",
+        'Content-Type: text/html; charset="utf-8"',
+        "",
+        `<p>Kính gửi Trung tâm Tin học - Công báo,</p><p>Sở Công Thương đăng ký lịch họp trực tuyến như sau:</p><table border=1>${rows}</table><p>Trân trọng.</p>`,
+        "",
+      ].join("\r\n"),
+    );
+  const row = (a: string, b: string) => `<tr><td>${a}</td><td>${b}</td></tr>`;
+  it.each([
+    ["Ghi hình", "Không", { recording: false, cityHallRoom: false }],
+    ["Ghi âm, ghi hình", "Có", { recording: true, cityHallRoom: false }],
+    [
+      "Sử dụng phòng họp trực tuyến tại trụ sở UBND Thành phố",
+      "Không",
+      { recording: false, cityHallRoom: false },
+    ],
+    ["Họp đột xuất, khẩn cấp", "Không", { recording: false, cityHallRoom: false }],
+  ])("«%s | %s» under the endpoints", async (label, value, supports) => {
+    const { parsed } = await reader.read(
+      html(
+        row("Nội dung", "Triển khai chiến dịch tiêm chủng mở rộng đợt 2") +
+          row("Thời gian", "14h00 - 16h30, thứ Tư 16/12/2026") +
+          row("Điểm cầu", "UBND phường Cầu Giấy; UBND phường Nghĩa Đô") +
+          row(label, value) +
+          row("Liên hệ", "Phạm Thu Hương - 0913 456 789"),
+      ),
+    );
+    expect(parsed.participants).toEqual([codeOf("Phường Cầu Giấy"), codeOf("Phường Nghĩa Đô")]);
+    expect(parsed.unresolved).toEqual([]);
+    expect(parsed.missing).toEqual([]);
+    expect({ recording: parsed.recording, cityHallRoom: parsed.cityHallRoom }).toEqual(supports);
+  });
+
+  it("the same as lines of a template", async () => {
+    const json = await readProse(
+      "Kính gửi Trung tâm,\nNội dung: giao ban\nThời gian: 9h00 - 11h00 ngày 10/12/2026\nĐiểm cầu: UBND phường Ngọc Hà\nGhi hình: Không\nLiên hệ: Lâm Thị Ngọc 0983210456",
+    );
+    expect(json.participants).toEqual([codeOf("Phường Ngọc Hà")]);
+    expect(json.unresolved).toEqual([]);
+  });
+});

@@ -72,7 +72,9 @@ function fieldOfLabel(label: string): Field | null {
   if (/thoi gian|ngay gio|ngay hop/.test(l)) return "time";
   if (/noi dung|chu de|ten cuoc hop|tieu de/.test(l)) return "title";
   if (/lien he|dau moi|lien lac/.test(l)) return "contact";
-  if (/ho tro/.test(l)) return "support";
+  // «Ghi hình: Không», «Họp đột xuất, khẩn cấp: Không» under «Điểm cầu:»: a support's line ends the list (its
+  // «Không» was read as one more endpoint, unknown).
+  if (/ho tro|ghi hinh|ghi am|phong hop|khan cap|dot xuat/.test(l)) return "support";
   return null;
 }
 
