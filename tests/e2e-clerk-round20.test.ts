@@ -85,6 +85,23 @@ describe("«vẫn» restates the booked time: it neither moves nor re-decides it
     expect(b.request.end?.toISOString()).toBe("2026-12-10T09:00:00.000Z");
   });
 
+  // A time restated beside one asked for says what stays: «kết thúc vẫn 11h00» keeps the end (it moved with the start).
+  it.each([
+    [
+      "Em xin phép điều chỉnh: cuộc họp bắt đầu lúc 8h30 thay vì 9h00, kết thúc vẫn 11h00 ạ.",
+      "01:30",
+      "04:00",
+      "10",
+    ],
+    ["Giờ họp vẫn từ 9h00 đến 11h00, xin chuyển sang ngày 11/12/2026.", "02:00", "04:00", "11"],
+  ])("«%s»", async (text, start, end, day) => {
+    const { reply, booking } = await bookedInThread(LETTER);
+    expect((await reply(text)).kind).toBe("changed");
+    const b = await booking();
+    expect(b.request.start?.toISOString()).toBe(`2026-12-${day}T${start}:00.000Z`);
+    expect(b.request.end?.toISOString()).toBe(`2026-12-${day}T${end}:00.000Z`);
+  });
+
   it("a booking that has no hour yet takes the one said with «vẫn»", async () => {
     const { reply, booking } = await bookedInThread(
       "Sở Công Thương đăng ký họp trực tuyến buổi sáng ngày 10/12/2026 với UBND phường Láng, nội dung: giao ban. Liên hệ Lâm Thị Ngọc 0983210456.",

@@ -1512,7 +1512,15 @@ function withoutRestatedTimes(text: string): string {
     out += text.slice(at, m.index) + " ".repeat(clause.length);
     at = m.index + clause.length;
   }
-  return at ? out + text.slice(at) : text;
+  if (!at) return text;
+  out += text.slice(at);
+  // «bắt đầu lúc 8h30 thay vì 9h00, kết thúc vẫn 11h00»: beside a time or a day asked for, the one restated is
+  // kept too: it says what stays (blanked, the end moved with the start, to 10:30).
+  const rest = foldKeepingIndex(out);
+  return findTimes(rest).length ||
+    /\d{1,2}\s*[/.-]\s*\d{1,2}|\bthu (?:hai|ba|tu|nam|sau|bay)\b|\bchu nhat\b/.test(rest)
+    ? text
+    : out;
 }
 
 /** Whether a reply restates a time with «vẫn» (`withoutRestatedTimes`). */
@@ -1600,8 +1608,11 @@ function namesTitle(text: string, booking: Booking): boolean {
 export function withoutNoOps(patch: BookingPatch, req: Booking["request"]): BookingPatch {
   const out: BookingPatch = { ...patch };
   const same = (a: Date | undefined, b: Date | null) => a !== undefined && a.getTime() === b?.getTime();
+  // «bắt đầu lúc 8h30 thay vì 9h00, kết thúc vẫn 11h00»: the end said beside a new start stays in the patch, or
+  // the start alone moves the whole session (it ended at 10:30).
+  const moved = out.start !== undefined && !same(out.start, req.start);
   if (same(out.start, req.start)) delete out.start;
-  if (same(out.end, req.end)) delete out.end;
+  if (same(out.end, req.end) && !moved) delete out.end;
   if (out.addParticipants) {
     out.addParticipants = out.addParticipants.filter((c) => !req.participants.includes(c));
     if (!out.addParticipants.length && !out.unresolved?.length) delete out.addParticipants;
