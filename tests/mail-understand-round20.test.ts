@@ -173,3 +173,19 @@ describe("a support's line after the endpoints ends their list", () => {
     expect(json.unresolved).toEqual([]);
   });
 });
+
+describe("«cô», «thầy», «BS.» before the contact's name are no part of it", () => {
+  // Before: «Người liên hệ: cô Trịnh Thị Hạnh, SĐT …» gave no name (asked for again), «BS. Phạm Thu Hương» kept «BS.».
+  it.each([
+    ["Người liên hệ: cô Trịnh Thị Hạnh, SĐT 0915 246 810.", { name: "Trịnh Thị Hạnh", phone: "0915246810" }],
+    ["Liên hệ: thầy Đỗ Văn Khoa 0912 111 222", { name: "Đỗ Văn Khoa", phone: "0912111222" }],
+    ["Liên hệ: BS. Phạm Thu Hương - 0913 456 789", { name: "Phạm Thu Hương", phone: "0913456789" }],
+    ["Liên hệ: ThS. Vũ Thị Lan, 0913 456 789", { name: "Vũ Thị Lan", phone: "0913456789" }],
+  ])("«%s»", async (line, contact) => {
+    const json = await readProse(
+      `Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Ngọc Hà, nội dung giao ban.\n${line}`,
+    );
+    expect(json.contact).toEqual(contact);
+    expect(json.missing).toEqual([]);
+  });
+});

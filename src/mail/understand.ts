@@ -486,7 +486,10 @@ function proseEndpoints(
 }
 
 const PHONE_RE = /(?:\+84[\s.]?|\b0)\d(?:[\s.-]?\d){7,10}\b/;
-const HONORIFIC = /^(?:(?:đồng chí|đ\/c|dong chi|ông|bà|anh|chị|ong|ba|chi)\s+)+/i;
+// «cô Trịnh Thị Hạnh», «thầy Đỗ Văn Khoa», «BS. Phạm Thu Hương», «ThS. Vũ Thị Lan»: how a school's or a hospital's
+// clerk names a person (the name went unread behind «cô», and «BS.» was kept in it).
+const HONORIFIC =
+  /^(?:(?:đồng chí|đ\/c|dong chi|ông|bà|anh|chị|ong|ba|chi|cô|thầy|bác sĩ|(?:pgs\.?\s*)?ts\.?|ths\.?|bs\.?|ks\.?)\s+)+/i;
 
 /** `Lâm Thị Ngọc, SĐT 0983 210 456` → name and phone as digits with a leading 0. */
 export function parseContact(value: string): Contact | null {
