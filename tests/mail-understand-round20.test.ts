@@ -189,3 +189,15 @@ describe("«cô», «thầy», «BS.» before the contact's name are no part of 
     expect(json.missing).toEqual([]);
   });
 });
+
+describe("«…: nội dung X;» after the endpoints names the content", () => {
+  // Before: «… với Sở Nội vụ, Sở Tư pháp: nội dung hướng dẫn …; thời gian …» gave no title, and it was asked for.
+  it("«Phường … đăng ký họp trực tuyến với Sở Nội vụ, Sở Tư pháp: nội dung …; thời gian …»", async () => {
+    const json = await readProse(
+      "Kính gửi Trung tâm,\nSở Công Thương đăng ký họp trực tuyến với Sở Nội vụ, Sở Tư pháp: nội dung hướng dẫn sắp xếp tổ chức bộ máy sau hợp nhất; thời gian 8h30-11h00 ngày 10/12/2026.\nLiên hệ: Lâm Thị Ngọc 0983210456.",
+    );
+    expect(json.title).toBe("hướng dẫn sắp xếp tổ chức bộ máy sau hợp nhất");
+    expect(json.participants).toEqual([codeOf("Sở Nội vụ"), codeOf("Sở Tư pháp")]);
+    expect(json.missing).toEqual([]);
+  });
+});

@@ -667,8 +667,9 @@ function titleFromProse(text: string): string | null {
     ?.indices?.[1];
   if (inline) return text.slice(inline[0], inline[1]).trim() || null;
   // Without a colon the words must close their sentence: «Nội dung chính gồm:», «nội dung như sau:» introduce it.
+  // «… với Sở Nội vụ, Sở Tư pháp: nội dung hướng dẫn …;»: after the colon closing the endpoints too (no title read).
   const bare =
-    /(?:^|[,;]\s*)noi dung(?: (?:hop|cuoc hop|chinh))?\s+(?:la\s+)?(?!(?:hop|cuoc hop|se|gui|theo|chi tiet|kem|dinh kem|nhu sau)\b)([^\n.;:]{4,200})(?=[\n.;]|$)/dm.exec(
+    /(?:^|[,;:]\s*)noi dung(?: (?:hop|cuoc hop|chinh))?\s+(?:la\s+)?(?!(?:hop|cuoc hop|se|gui|theo|chi tiet|kem|dinh kem|nhu sau)\b)([^\n.;:]{4,200})(?=[\n.;]|$)/dm.exec(
       folded,
     )?.indices?.[1];
   if (bare) return topicOf(text.slice(bare[0], bare[1]));
