@@ -201,3 +201,16 @@ describe("«…: nội dung X;» after the endpoints names the content", () => {
     expect(json.missing).toEqual([]);
   });
 });
+
+describe("the hours after the content's comma are no part of it", () => {
+  // Before: «họp trực tuyến giao ban công tác quản lý thị trường, 8h00 đến 10h00 ngày 14/12/2026» gave the title
+  // «giao ban công tác quản lý thị trường, 8h00 đến 10h00».
+  it.each([
+    "Sở Công Thương đăng ký họp trực tuyến giao ban công tác quản lý thị trường, 8h00 đến 10h00 ngày 14/12/2026, các điểm cầu: UBND phường Hai Bà Trưng, UBND phường Bạch Mai. Liên hệ: Đỗ Thị Lan 0977 888 999.",
+    "Sở Công Thương đăng ký họp trực tuyến giao ban công tác quản lý thị trường, từ 8 giờ đến 10 giờ ngày 14/12/2026, các điểm cầu: UBND phường Hai Bà Trưng, UBND phường Bạch Mai. Liên hệ: Đỗ Thị Lan 0977 888 999.",
+  ])("«%s»", async (body) => {
+    const json = await readProse(body);
+    expect(json.title).toBe("giao ban công tác quản lý thị trường");
+    expect(json.start).toBe("2026-12-14T08:00:00+07:00");
+  });
+});

@@ -754,8 +754,11 @@ function topicOf(said: string): string | null {
       rest.normalize("NFC"),
     );
   if (secrecy) rest = rest.normalize("NFC").slice(secrecy[0].length);
-  // «giao ban …, thời gian: 9h00 ngày 10/12/2026»: the words that give the time close the content.
-  const when = /\s*[,;]\s*(?:thoi gian|du kien)\b.*$/s.exec(foldKeepingIndex(rest));
+  // «giao ban …, thời gian: 9h00 ngày 10/12/2026»: the words that give the time close the content. So does an hour
+  // right after the comma («giao ban công tác quản lý thị trường, 8h00 đến 10h00 ngày 14/12»: it was in the title).
+  const when = /\s*[,;]\s*(?:thoi gian|du kien|\d{1,2}\s*(?:h|g|gio|:)(?:\s*\d{2})?(?![a-z]))/.exec(
+    foldKeepingIndex(rest),
+  );
   if (when) rest = rest.slice(0, when.index);
   // «họp khẩn cấp (phòng chống dịch cúm gia cầm) vào 16h00»: the brackets hold the whole content.
   rest = rest.trim();
