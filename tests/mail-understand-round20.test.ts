@@ -214,3 +214,24 @@ describe("the hours after the content's comma are no part of it", () => {
     expect(json.start).toBe("2026-12-14T08:00:00+07:00");
   });
 });
+
+describe("a unit's name with a dash is read whole", () => {
+  // Before: «UBND phường Văn Miếu - Quốc Tử Giám» in prose was the endpoint and also an unknown «UBND phường Văn
+  // Miếu», and the booking sent back for it.
+  it("«… với UBND phường Văn Miếu - Quốc Tử Giám và UBND phường Kim Liên»", async () => {
+    const json = await readProse(
+      "Sở Công Thương đăng ký họp trực tuyến triển khai các hoạt động chào mừng năm mới 2027, vào hồi 9 giờ 00 ngày 18 tháng 12 năm 2026, với UBND phường Văn Miếu - Quốc Tử Giám và UBND phường Kim Liên. Thông tin liên hệ: Đinh Thu Trang (0945 666 777).",
+    );
+    expect(json.participants).toEqual([codeOf("Phường Văn Miếu - Quốc Tử Giám"), codeOf("Phường Kim Liên")]);
+    expect(json.unresolved).toEqual([]);
+    expect(json.missing).toEqual([]);
+  });
+
+  it("a dash before a person's name after a unit still gives the unit", async () => {
+    const json = await readProse(
+      "Sở Công Thương đăng ký họp trực tuyến giao ban từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Ngọc Hà - Lâm Thị Ngọc 0983210456 liên hệ.",
+    );
+    expect(json.participants).toEqual([codeOf("Phường Ngọc Hà")]);
+    expect(json.unresolved).toEqual([]);
+  });
+});

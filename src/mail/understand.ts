@@ -277,7 +277,9 @@ function unitMentions(text: string): string[] {
     : "[Pp]huong|[Xx]a|[Tt]hi tran|[Qq]uan|[Hh]uyen";
   const re = new RegExp(
     // Two to four capitalised syllables: every commune's name has at least two.
-    String.raw`(?<!\p{L})(?:(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Uy ban nhan dan)\s+)?(?:${types}|P\.|X\.|Q\.|H\.)\s*(\p{Lu}\p{Ll}*(?:[ \t]+\p{Lu}\p{Ll}*){1,3})(?!\p{L})`,
+    // «Văn Miếu - Quốc Tử Giám»: a dash and capitalised syllables after it may go on with the name
+    // (`proseEndpoints` keeps the part before the dash when the whole is no unit).
+    String.raw`(?<!\p{L})(?:(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Uy ban nhan dan)\s+)?(?:${types}|P\.|X\.|Q\.|H\.)\s*(\p{Lu}\p{Ll}*(?:[ \t]+\p{Lu}\p{Ll}*){1,3}(?:[ \t]+[-–][ \t]+\p{Lu}\p{Ll}*(?:[ \t]+\p{Lu}\p{Ll}*){0,3})?)(?!\p{L})`,
     "gu",
   );
   const folded = foldKeepingIndex(text);
@@ -474,8 +476,12 @@ function proseEndpoints(
   for (const listed of listedAfterMention(prose))
     for (const c of matcher.resolve(listed).codes)
       if (!hostEndpoints.has(c) && !out.codes.includes(c)) out.codes.push(c);
-  for (const mention of unitMentions(prose)) {
-    const r = matcher.resolve(mention);
+  for (const said of unitMentions(prose)) {
+    // «UBND phường Ngọc Hà - Lâm Thị Ngọc»: a dash the name does not go on past ends it.
+    const whole = matcher.resolve(said);
+    const dash = /\s[-–]\s/.exec(said);
+    const mention = whole.codes.length || !dash ? said : said.slice(0, dash.index);
+    const r = mention === said ? whole : matcher.resolve(mention);
     // "P. Ngọc Hà" escapes the scan, which looks for whole names.
     for (const c of r.codes) if (!hostEndpoints.has(c) && !out.codes.includes(c)) out.codes.push(c);
     if (r.codes.length || out.unresolved.includes(mention)) continue;
