@@ -235,3 +235,26 @@ describe("a unit's name with a dash is read whole", () => {
     expect(json.unresolved).toEqual([]);
   });
 });
+
+describe("the city hall's room declined in prose is no endpoint", () => {
+  // Before: «Có sử dụng phòng họp trực tuyến tại trụ sở UBND Thành phố: không.» in one paragraph booked the room
+  // (UBND-01) as an endpoint while the answer said «Phòng họp trực tuyến tại trụ sở UBND Thành phố: không».
+  it.each([
+    "Có sử dụng phòng họp trực tuyến tại trụ sở UBND Thành phố: không.",
+    "Không sử dụng phòng họp trực tuyến tại trụ sở UBND Thành phố.",
+  ])("«%s»", async (said) => {
+    const json = await readProse(
+      `Kính gửi Trung tâm, Sở Công Thương đăng ký họp trực tuyến sơ kết chuyển đổi số, thời gian: 13h30 - 17h00 ngày 17/12/2026. Điểm cầu tham dự: UBND phường Long Biên, UBND phường Bồ Đề. ${said} Đầu mối: Hoàng Anh Tuấn, 0983 777 111.`,
+    );
+    expect(json.participants).toEqual([codeOf("Phường Long Biên"), codeOf("Phường Bồ Đề")]);
+    expect(json.cityHallRoom).toBe(false);
+  });
+
+  it("asked for, it still attends", async () => {
+    const json = await readProse(
+      "Kính gửi Trung tâm, Sở Công Thương đăng ký họp trực tuyến sơ kết chuyển đổi số, thời gian: 13h30 - 17h00 ngày 17/12/2026. Điểm cầu tham dự: UBND phường Long Biên, UBND phường Bồ Đề. Đề nghị sử dụng phòng họp trực tuyến tại trụ sở UBND Thành phố. Đầu mối: Hoàng Anh Tuấn, 0983 777 111.",
+    );
+    expect(json.participants).toContain(codeOf("Phòng họp trực tuyến trụ sở UBND Thành phố"));
+    expect(json.cityHallRoom).toBe(true);
+  });
+});

@@ -805,6 +805,10 @@ function saidOf(re: RegExp, source: string, folded: string): Said {
   return said;
 }
 
+/** The online meeting room at the city hall, as clerks name it (folded). */
+const CITY_HALL_ROOM =
+  /phong hop(?: truc tuyen)? (?:(?:tai|o) )?tru so (?:ubnd|uy ban)|phong hop truc tuyen (?:cua )?ubnd thanh pho/g;
+
 /** What the text says of the three supports of Điều 12.2a, each asked, declined or not mentioned. */
 export function supportsSaid(text: string): { emergency: Said; recording: Said; cityHallRoom: Said } {
   const folded = foldKeepingIndex(text);
@@ -827,7 +831,7 @@ export function supportsSaid(text: string): { emergency: Said; recording: Said; 
     cityHallRoom: saidOf(
       // «tại phòng họp trực tuyến trụ sở UBND Thành phố» (the room's own name in the directory) invited it as an
       // endpoint while the answer said «Phòng họp trực tuyến tại trụ sở UBND Thành phố: không».
-      /phong hop(?: truc tuyen)? (?:(?:tai|o) )?tru so (?:ubnd|uy ban)|phong hop truc tuyen (?:cua )?ubnd thanh pho/g,
+      CITY_HALL_ROOM,
       folded,
       folded,
     ),
@@ -1348,6 +1352,15 @@ function understandText(
     unresolved.push(...found.unresolved);
     Object.assign(suggestions, found.suggestions);
   }
+
+  // «Có sử dụng phòng họp trực tuyến tại trụ sở UBND Thành phố: không.»: the room declined is no endpoint (its name
+  // in the sentence booked it while the answer said «không»).
+  if (supportsSaid(text).cityHallRoom === false)
+    for (const m of foldKeepingIndex(text).matchAll(CITY_HALL_ROOM)) {
+      const said = text.slice(m.index).split(/[.;:\n]/)[0]!;
+      for (const hit of ctx.matcher.scan(said))
+        if (participants.includes(hit.code)) participants.splice(participants.indexOf(hit.code), 1);
+    }
 
   // «Điểm cầu chủ trì: Hội trường UBND phường Ngọc Hà» from Sở Công Thương: the session is hosted there, not at
   // the Sở's own endpoint (the line was taken for an unknown host agency and the Sở's endpoint booked).
