@@ -258,3 +258,23 @@ describe("the city hall's room declined in prose is no endpoint", () => {
     expect(json.cityHallRoom).toBe(true);
   });
 });
+
+describe("«để xã họp với X về Y»: Y is the content", () => {
+  // Before: the title was «xã họp với Sở Nông nghiệp và Môi trường về công tác phòng chống cháy rừng …».
+  it("«… bố trí phòng họp trực tuyến để xã họp với Sở Nông nghiệp và Môi trường về công tác …»", async () => {
+    const json = await readProse(
+      "Kính gửi: Trung tâm Tin học - Công báo\n\nSở Công Thương kính đề nghị Trung tâm bố trí phòng họp trực tuyến để Sở họp với UBND xã Sóc Sơn về công tác phòng chống cháy rừng mùa khô 2026-2027.\n- Thời gian: 9h00 - 10h30, thứ Sáu ngày 11/12/2026\n- Thành phần: điểm cầu UBND xã Sóc Sơn\n- Liên hệ: Lê Văn Hùng, 0904 111 222",
+    );
+    expect(json.title).toBe("công tác phòng chống cháy rừng mùa khô 2026-2027");
+    expect(json.participants).toEqual([codeOf("Xã Sóc Sơn")]);
+  });
+});
+
+describe("«phối hợp với X về Y» keeps its words", () => {
+  it("«nội dung công tác phối hợp với Công an thành phố về đảm bảo an ninh trật tự»", async () => {
+    const json = await readProse(
+      "Sở Công Thương đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Ngọc Hà, nội dung công tác phối hợp với lực lượng quản lý thị trường về kiểm tra hàng giả. Liên hệ: Lâm Thị Ngọc 0983210456.",
+    );
+    expect(json.title).toBe("công tác phối hợp với lực lượng quản lý thị trường về kiểm tra hàng giả");
+  });
+});

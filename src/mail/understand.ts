@@ -749,8 +749,12 @@ function topicOf(said: string): string | null {
     if (hit) rest = rest.slice(hit[0].length).trim();
   };
   cut(/^(?:(?:khan(?: cap)?|dot xuat)\b\s*[:,\-–]?|gap\s*:)\s*/);
-  // «Sở Y tế họp về …»: who meets is the host, not the topic.
-  const who = /^[^:;,]{2,80}?\s(?:to chuc )?hop(?: truc tuyen)?\s+(?=ve\s)/.exec(foldKeepingIndex(rest));
+  // «Sở Y tế họp về …»: who meets is the host, not the topic; so is whom with («để xã họp với Sở … về …»). «phối
+  // hợp», «tổng hợp», «kết hợp» are no «họp» («công tác phối hợp với … về …» is the content).
+  const who =
+    /^[^:;,]{2,80}?(?<!\b(?:phoi|tong|ket|phu|thich|hon))\s(?:to chuc )?hop(?: truc tuyen)?(?:\s+voi\s[^:;,]{2,120}?)?\s+(?=ve\s)/.exec(
+      foldKeepingIndex(rest),
+    );
   if (who) rest = rest.slice(who[0].length);
   cut(/^ve\s+/);
   // «họp về nội dung mật (tài liệu MẬT) vào 14h»: the secrecy is a flag (`secrecyOf`), not the content; what follows
