@@ -703,7 +703,9 @@ export class MailDesk {
           const { start, end } = booking.request;
           // «Lịch là 14h ngày 10/12 đúng không ạ?» when it is at 09:00: the time it is at, unchanged.
           const stands =
-            ("start" in read || "end" in read || checksTime(facts.text)) && start && end
+            ("start" in read || "end" in read || checksTime(facts.text) || restatesTime(facts.text)) &&
+            start &&
+            end
               ? `Lịch họp ${code} vẫn ở thời gian ${formatRangeVi(start, end, this.desk.reg.zone)} (đã kiểm tra theo thư); lịch và thư mời đã gửi giữ nguyên.`
               : `Lịch họp ${code} giữ nguyên như đã đăng ký.`;
           return this.ignore(
@@ -1174,7 +1176,8 @@ export class MailDesk {
     );
     // «kết thúc lúc 11h30 thay vì 11h00», «sang ngày 12/12 thay vì 11/12»: the old value is no second hour or day.
     // «Lịch là 14h ngày 10/12 đúng không ạ?»: a time asked about is no time asked for.
-    const timed = withoutCheckedTimes(withoutReplacedTimes(text));
+    // «Thời gian vẫn từ 9h00 …» to a session that has its time: the time restated is no time asked for.
+    const timed = withoutCheckedTimes(withoutReplacedTimes(oldStart ? withoutRestatedTimes(text) : text));
     const timedFolded = foldKeepingIndex(timed);
     const times = findTimes(timedFolded);
     const dates = findDates(timed, timedFolded, facts.date ?? new Date(), this.desk.reg.zone);
@@ -1491,6 +1494,43 @@ function withoutCheckedTimes(text: string): string {
   return at ? out + text.slice(at) : text;
 }
 
+/** Words that ask for a change in a clause that also says «vẫn»: «vẫn họp ngày 10/12 nhưng xin đổi sang 14h». */
+const CHANGE_WORD = /\b(?:doi|dich|lui|hoan|chuyen|dieu chinh|thay vi|thay cho|dua len|de nghi|xin|muon)\b/;
+
+/**
+ * `text` with each clause that restates the time with «vẫn» blanked, indices kept: «Thời gian vẫn từ 9h00 đến
+ * 11h30 ạ» says the time stands (to a booking waiting for details it moved the end, and «vẫn từ 9h00» alone
+ * re-decided the booking). A clause that also asks for a change keeps its time.
+ */
+function withoutRestatedTimes(text: string): string {
+  const folded = foldKeepingIndex(text);
+  let out = "";
+  let at = 0;
+  for (const m of folded.matchAll(/(?:[^.,;!?\n]|[.,](?=\d))+/g)) {
+    const clause = text.slice(m.index, m.index + m[0].length);
+    if (!/(?<!\p{L})vẫn(?!\p{L})/iu.test(clause.normalize("NFC")) || CHANGE_WORD.test(m[0])) continue;
+    out += text.slice(at, m.index) + " ".repeat(clause.length);
+    at = m.index + clause.length;
+  }
+  if (!at) return text;
+  out += text.slice(at);
+  // «bắt đầu lúc 8h30 thay vì 9h00, kết thúc vẫn 11h00»: beside a time or a day asked for, the one restated is
+  // kept too: it says what stays (blanked, the end moved with the start, to 10:30).
+  const rest = foldKeepingIndex(out);
+  return findTimes(rest).length ||
+    /\d{1,2}\s*[/.-]\s*\d{1,2}|\bthu (?:hai|ba|tu|nam|sau|bay)\b|\bchu nhat\b/.test(rest)
+    ? text
+    : out;
+}
+
+/** Whether a reply restates a time with «vẫn» (`withoutRestatedTimes`). */
+function restatesTime(text: string): boolean {
+  const blanked = withoutRestatedTimes(text);
+  return (
+    blanked !== text && findTimes(foldKeepingIndex(text)).length > findTimes(foldKeepingIndex(blanked)).length
+  );
+}
+
 /** Whether a reply checks the session's time in a question (`withoutCheckedTimes`). */
 function checksTime(text: string): boolean {
   return withoutCheckedTimes(text) !== text;
@@ -1568,8 +1608,11 @@ function namesTitle(text: string, booking: Booking): boolean {
 export function withoutNoOps(patch: BookingPatch, req: Booking["request"]): BookingPatch {
   const out: BookingPatch = { ...patch };
   const same = (a: Date | undefined, b: Date | null) => a !== undefined && a.getTime() === b?.getTime();
+  // «bắt đầu lúc 8h30 thay vì 9h00, kết thúc vẫn 11h00»: the end said beside a new start stays in the patch, or
+  // the start alone moves the whole session (it ended at 10:30).
+  const moved = out.start !== undefined && !same(out.start, req.start);
   if (same(out.start, req.start)) delete out.start;
-  if (same(out.end, req.end)) delete out.end;
+  if (same(out.end, req.end) && !moved) delete out.end;
   if (out.addParticipants) {
     out.addParticipants = out.addParticipants.filter((c) => !req.participants.includes(c));
     if (!out.addParticipants.length && !out.unresolved?.length) delete out.addParticipants;
@@ -1849,9 +1892,30 @@ export function cancelReasonSaid(text: string): string | null {
     /(?<!\p{L})(?:do|vì|bởi vì|bởi|lý do(?:\s+là)?\s*:?)\s+(?:lý do\s+)?(?!(?:đó|vậy|này|đấy)(?!\p{L}))([^.;!?\n]{3,120}?)\s*(?=[,.;!?\n]|$|\s+(?:nên|xin|đề nghị|kính)(?!\p{L}))/iu.exec(
       text,
     );
-  const why = m?.[1]?.trim();
+  const why = (m ?? REASON_NOTIFIED.exec(text) ?? REASON_OF_SESSION.exec(text))?.[1]?.trim();
   return why && why.length >= 3 ? why : null;
 }
+
+// «…, đề nghị Trung tâm hủy», «… nên Sở xin hủy»: the request to cancel that closes a clause giving its reason
+// (without a comma only after «nên», else the reason's last words were taken for the requester).
+const CANCEL_AFTER =
+  "(?:\\s*,\\s*(?:(?:nên|vì vậy|do đó|vậy nên)\\s+)?|\\s+(?:nên|vì vậy|do đó|vậy nên)\\s+)(?:\\p{L}+\\s+){0,3}?(?:xin|đề nghị|kính đề nghị|mong)\\s+(?:\\p{L}+\\s+){0,4}?hủy(?!\\p{L})";
+/** The session as a clause's subject: «cuộc họp (trên) chuyển sang …» says what became of it. */
+const SESSION_SUBJECT = "(?:(?:cuộc|phiên|buổi)\\s+họp|hội nghị)(?:\\s+(?:này|trên|nói trên))?\\s+";
+/** Words that name the session, not a reason: «cuộc họp ngày 10/12, Sở xin hủy». */
+const NOT_A_REASON = "(?!(?:ngày|lúc|vào|hồi|số|mã|về|đã đăng ký)(?!\\p{L})|\\d|HTT)";
+// «Sở xin thông báo: cuộc họp chuyển sang hình thức họp trực tiếp, đề nghị Trung tâm hủy lịch họp trực tuyến»,
+// «Xin thông báo lãnh đạo Sở đi công tác cơ sở, đề nghị hủy lịch họp»: what is announced is why.
+const REASON_NOTIFIED = new RegExp(
+  `(?<!\\p{L})thông báo(?:\\s+(?:là|rằng))?\\s*:?\\s*(?:${SESSION_SUBJECT})?${NOT_A_REASON}([^.;:!?\\n,]{3,120}?)${CANCEL_AFTER}`,
+  "iu",
+);
+// «Kính gửi Trung tâm, cuộc họp chuyển sang hình thức họp trực tiếp nên Sở xin hủy lịch họp»: so is what became of
+// the session.
+const REASON_OF_SESSION = new RegExp(
+  `(?:^|[.;:!?\\n,])\\s*${SESSION_SUBJECT}${NOT_A_REASON}([^.;:!?\\n,]{3,120}?)${CANCEL_AFTER}`,
+  "iu",
+);
 
 /** The clauses of a reply's own text (quotes and signature are already gone), each also folded. */
 function clauses(text: string): { original: string; folded: string; marks: boolean }[] {

@@ -72,7 +72,9 @@ function fieldOfLabel(label: string): Field | null {
   if (/thoi gian|ngay gio|ngay hop/.test(l)) return "time";
   if (/noi dung|chu de|ten cuoc hop|tieu de/.test(l)) return "title";
   if (/lien he|dau moi|lien lac/.test(l)) return "contact";
-  if (/ho tro/.test(l)) return "support";
+  // «Ghi hình: Không», «Họp đột xuất, khẩn cấp: Không» under «Điểm cầu:»: a support's line ends the list (its
+  // «Không» was read as one more endpoint, unknown).
+  if (/ho tro|ghi hinh|ghi am|phong hop|khan cap|dot xuat/.test(l)) return "support";
   return null;
 }
 
@@ -275,7 +277,9 @@ function unitMentions(text: string): string[] {
     : "[Pp]huong|[Xx]a|[Tt]hi tran|[Qq]uan|[Hh]uyen";
   const re = new RegExp(
     // Two to four capitalised syllables: every commune's name has at least two.
-    String.raw`(?<!\p{L})(?:(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Uy ban nhan dan)\s+)?(?:${types}|P\.|X\.|Q\.|H\.)\s*(\p{Lu}\p{Ll}*(?:[ \t]+\p{Lu}\p{Ll}*){1,3})(?!\p{L})`,
+    // «Văn Miếu - Quốc Tử Giám»: a dash and capitalised syllables after it may go on with the name
+    // (`proseEndpoints` keeps the part before the dash when the whole is no unit).
+    String.raw`(?<!\p{L})(?:(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân|Uy ban nhan dan)\s+)?(?:${types}|P\.|X\.|Q\.|H\.)\s*(\p{Lu}\p{Ll}*(?:[ \t]+\p{Lu}\p{Ll}*){1,3}(?:[ \t]+[-–][ \t]+\p{Lu}\p{Ll}*(?:[ \t]+\p{Lu}\p{Ll}*){0,3})?)(?!\p{L})`,
     "gu",
   );
   const folded = foldKeepingIndex(text);
@@ -472,8 +476,12 @@ function proseEndpoints(
   for (const listed of listedAfterMention(prose))
     for (const c of matcher.resolve(listed).codes)
       if (!hostEndpoints.has(c) && !out.codes.includes(c)) out.codes.push(c);
-  for (const mention of unitMentions(prose)) {
-    const r = matcher.resolve(mention);
+  for (const said of unitMentions(prose)) {
+    // «UBND phường Ngọc Hà - Lâm Thị Ngọc»: a dash the name does not go on past ends it.
+    const whole = matcher.resolve(said);
+    const dash = /\s[-–]\s/.exec(said);
+    const mention = whole.codes.length || !dash ? said : said.slice(0, dash.index);
+    const r = mention === said ? whole : matcher.resolve(mention);
     // "P. Ngọc Hà" escapes the scan, which looks for whole names.
     for (const c of r.codes) if (!hostEndpoints.has(c) && !out.codes.includes(c)) out.codes.push(c);
     if (r.codes.length || out.unresolved.includes(mention)) continue;
@@ -484,7 +492,10 @@ function proseEndpoints(
 }
 
 const PHONE_RE = /(?:\+84[\s.]?|\b0)\d(?:[\s.-]?\d){7,10}\b/;
-const HONORIFIC = /^(?:(?:đồng chí|đ\/c|dong chi|ông|bà|anh|chị|ong|ba|chi)\s+)+/i;
+// «cô Trịnh Thị Hạnh», «thầy Đỗ Văn Khoa», «BS. Phạm Thu Hương», «ThS. Vũ Thị Lan»: how a school's or a hospital's
+// clerk names a person (the name went unread behind «cô», and «BS.» was kept in it).
+const HONORIFIC =
+  /^(?:(?:đồng chí|đ\/c|dong chi|ông|bà|anh|chị|ong|ba|chi|cô|thầy|bác sĩ|(?:pgs\.?\s*)?ts\.?|ths\.?|bs\.?|ks\.?)\s+)+/i;
 
 /** `Lâm Thị Ngọc, SĐT 0983 210 456` → name and phone as digits with a leading 0. */
 export function parseContact(value: string): Contact | null {
@@ -662,8 +673,9 @@ function titleFromProse(text: string): string | null {
     ?.indices?.[1];
   if (inline) return text.slice(inline[0], inline[1]).trim() || null;
   // Without a colon the words must close their sentence: «Nội dung chính gồm:», «nội dung như sau:» introduce it.
+  // «… với Sở Nội vụ, Sở Tư pháp: nội dung hướng dẫn …;»: after the colon closing the endpoints too (no title read).
   const bare =
-    /(?:^|[,;]\s*)noi dung(?: (?:hop|cuoc hop|chinh))?\s+(?:la\s+)?(?!(?:hop|cuoc hop|se|gui|theo|chi tiet|kem|dinh kem|nhu sau)\b)([^\n.;:]{4,200})(?=[\n.;]|$)/dm.exec(
+    /(?:^|[,;:]\s*)noi dung(?: (?:hop|cuoc hop|chinh))?\s+(?:la\s+)?(?!(?:hop|cuoc hop|se|gui|theo|chi tiet|kem|dinh kem|nhu sau)\b)([^\n.;:]{4,200})(?=[\n.;]|$)/dm.exec(
       folded,
     )?.indices?.[1];
   if (bare) return topicOf(text.slice(bare[0], bare[1]));
@@ -737,8 +749,12 @@ function topicOf(said: string): string | null {
     if (hit) rest = rest.slice(hit[0].length).trim();
   };
   cut(/^(?:(?:khan(?: cap)?|dot xuat)\b\s*[:,\-–]?|gap\s*:)\s*/);
-  // «Sở Y tế họp về …»: who meets is the host, not the topic.
-  const who = /^[^:;,]{2,80}?\s(?:to chuc )?hop(?: truc tuyen)?\s+(?=ve\s)/.exec(foldKeepingIndex(rest));
+  // «Sở Y tế họp về …»: who meets is the host, not the topic; so is whom with («để xã họp với Sở … về …»). «phối
+  // hợp», «tổng hợp», «kết hợp» are no «họp» («công tác phối hợp với … về …» is the content).
+  const who =
+    /^[^:;,]{2,80}?(?<!\b(?:phoi|tong|ket|phu|thich|hon))\s(?:to chuc )?hop(?: truc tuyen)?(?:\s+voi\s[^:;,]{2,120}?)?\s+(?=ve\s)/.exec(
+      foldKeepingIndex(rest),
+    );
   if (who) rest = rest.slice(who[0].length);
   cut(/^ve\s+/);
   // «họp về nội dung mật (tài liệu MẬT) vào 14h»: the secrecy is a flag (`secrecyOf`), not the content; what follows
@@ -748,8 +764,11 @@ function topicOf(said: string): string | null {
       rest.normalize("NFC"),
     );
   if (secrecy) rest = rest.normalize("NFC").slice(secrecy[0].length);
-  // «giao ban …, thời gian: 9h00 ngày 10/12/2026»: the words that give the time close the content.
-  const when = /\s*[,;]\s*(?:thoi gian|du kien)\b.*$/s.exec(foldKeepingIndex(rest));
+  // «giao ban …, thời gian: 9h00 ngày 10/12/2026»: the words that give the time close the content. So does an hour
+  // right after the comma («giao ban công tác quản lý thị trường, 8h00 đến 10h00 ngày 14/12»: it was in the title).
+  const when = /\s*[,;]\s*(?:thoi gian|du kien|\d{1,2}\s*(?:h|g|gio|:)(?:\s*\d{2})?(?![a-z]))/.exec(
+    foldKeepingIndex(rest),
+  );
   if (when) rest = rest.slice(0, when.index);
   // «họp khẩn cấp (phòng chống dịch cúm gia cầm) vào 16h00»: the brackets hold the whole content.
   rest = rest.trim();
@@ -790,6 +809,10 @@ function saidOf(re: RegExp, source: string, folded: string): Said {
   return said;
 }
 
+/** The online meeting room at the city hall, as clerks name it (folded). */
+const CITY_HALL_ROOM =
+  /phong hop(?: truc tuyen)? (?:(?:tai|o) )?tru so (?:ubnd|uy ban)|phong hop truc tuyen (?:cua )?ubnd thanh pho/g;
+
 /** What the text says of the three supports of Điều 12.2a, each asked, declined or not mentioned. */
 export function supportsSaid(text: string): { emergency: Said; recording: Said; cityHallRoom: Said } {
   const folded = foldKeepingIndex(text);
@@ -812,7 +835,7 @@ export function supportsSaid(text: string): { emergency: Said; recording: Said; 
     cityHallRoom: saidOf(
       // «tại phòng họp trực tuyến trụ sở UBND Thành phố» (the room's own name in the directory) invited it as an
       // endpoint while the answer said «Phòng họp trực tuyến tại trụ sở UBND Thành phố: không».
-      /phong hop(?: truc tuyen)? (?:(?:tai|o) )?tru so (?:ubnd|uy ban)|phong hop truc tuyen (?:cua )?ubnd thanh pho/g,
+      CITY_HALL_ROOM,
       folded,
       folded,
     ),
@@ -1247,7 +1270,13 @@ function titleCleaned(said: string): string | null {
       foldKeepingIndex(title),
     );
   if (next && next.index >= 4) title = title.slice(0, next.index);
-  title = title.replace(/[.]$/, "").trim();
+  // «… sửa đổi, từ 8 giờ 30», «… phòng chống dịch sốt xuất huyết ạ.»: the comma before the time and the polite «ạ»
+  // close the sentence, not the content (the answer said «Nội dung: … sửa đổi,.»).
+  title = title
+    .replace(/[\s.,;:]+$/u, "")
+    .replace(/\s+(?:ạ|nhé)$/iu, "")
+    .replace(/[\s.,;:]+$/u, "")
+    .trim();
   const quoted = /^["“«'](.{4,})["”»']$/su.exec(title);
   if (quoted && !/["“”«»]/u.test(quoted[1]!)) title = quoted[1]!.trim();
   return title || null;
@@ -1328,6 +1357,15 @@ function understandText(
     Object.assign(suggestions, found.suggestions);
   }
 
+  // «Có sử dụng phòng họp trực tuyến tại trụ sở UBND Thành phố: không.»: the room declined is no endpoint (its name
+  // in the sentence booked it while the answer said «không»).
+  if (supportsSaid(text).cityHallRoom === false)
+    for (const m of foldKeepingIndex(text).matchAll(CITY_HALL_ROOM)) {
+      const said = text.slice(m.index).split(/[.;:\n]/)[0]!;
+      for (const hit of ctx.matcher.scan(said))
+        if (participants.includes(hit.code)) participants.splice(participants.indexOf(hit.code), 1);
+    }
+
   // «Điểm cầu chủ trì: Hội trường UBND phường Ngọc Hà» from Sở Công Thương: the session is hosted there, not at
   // the Sở's own endpoint (the line was taken for an unknown host agency and the Sở's endpoint booked).
   let hostEndpoint: string | null = null;
@@ -1340,6 +1378,16 @@ function understandText(
       );
     if (hostEndpoint && participants.includes(hostEndpoint))
       participants.splice(participants.indexOf(hostEndpoint), 1);
+    // «…, nội dung giao ban với UBND phường Ngọc Hà. Điểm cầu chính tại Hội trường UBND phường Ngọc Hà.» from Sở
+    // Nội vụ: the unit named is where the session is hosted, so the host agency's own endpoint is the other end
+    // (the booking had no participant and was sent back for one). Said back for the clerk to correct.
+    const own = host ? ctx.matcher.scan(host)[0]?.code : undefined;
+    if (hostEndpoint && own && !participants.length && !unresolved.length) {
+      participants.push(own);
+      warnings.push(
+        `điểm cầu chính đặt tại ${ctx.matcher.nameOf(hostEndpoint) ?? hostEndpoint}; lịch này hiểu là điểm cầu ${ctx.matcher.nameOf(own) ?? own} tham dự, nếu không đúng, đề nghị trả lời ghi rõ các điểm cầu tham dự.`,
+      );
+    }
   }
 
   // «UBND quận Cầu Giấy» in a 2024 list: the unit is gone (its wards were merged and renamed), so no guess can
