@@ -73,8 +73,10 @@ function fieldOfLabel(label: string): Field | null {
   if (/noi dung|chu de|ten cuoc hop|tieu de/.test(l)) return "title";
   if (/lien he|dau moi|lien lac/.test(l)) return "contact";
   // «Ghi hình: Không», «Họp đột xuất, khẩn cấp: Không» under «Điểm cầu:»: a support's line ends the list (its
-  // «Không» was read as one more endpoint, unknown).
-  if (/ho tro|ghi hinh|ghi am|phong hop|khan cap|dot xuat/.test(l)) return "support";
+  // «Không» was read as one more endpoint, unknown). The city hall's room by its own words only: a table's
+  // «Phòng họp Sở Công Thương» under «Địa điểm» is a place, and read as a label it lost the row's endpoints.
+  if (/ho tro|ghi hinh|ghi am|khan cap|dot xuat/.test(l)) return "support";
+  if (/(?:su dung|dung) phong hop|phong hop truc tuyen (?:tai |cua )?(?:tru so )?ubnd/.test(l)) return "support";
   return null;
 }
 
