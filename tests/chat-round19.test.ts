@@ -372,6 +372,38 @@ describe("an edit of a report that named two faults (two incidents)", () => {
     );
   });
 
+  it("a one-fault report edited into two duties' faults: its incident stays, the new fault is filed beside it", async () => {
+    const { desk } = await twoSessions();
+    await handleChatEvent(desk, message(inGroup, 1, "máy chiếu hỏng rồi"), NOW);
+    expect(await state(desk)).toEqual([["SC-2026-0001", "equipment", "mcu", "open"]]);
+    await handleChatEvent(desk, message(inGroup, 1, SAID, 30), later);
+    // The projector's incident was rerouted to the link, and nobody had the projector any more.
+    expect(await state(desk)).toEqual([
+      ["SC-2026-0001", "equipment", "mcu", "open"],
+      ["SC-2026-0002", "network", "wan", "open"],
+    ]);
+    expect(await lastReply(desk, GROUP)).toBe(
+      "Đã sửa phản ánh theo tin nhắn đã chỉnh: lỗi mới (đường truyền) đã tiếp nhận thành sự cố SC-2026-0002 và chuyển Trực ban mạng WAN (Sở Khoa học và Công nghệ). Diễn biến: nhắn riêng /suco SC-2026-0001, /suco SC-2026-0002 cho bot.",
+    );
+    const told = await notices(desk);
+    expect(told.filter(([to]) => to === "wan-duty").map(([, text]) => text)).toEqual([
+      expect.stringContaining("SC-2026-0002"),
+    ]);
+    // The MCU technician was told of the projector once, when it was reported, and not that it moved away.
+    expect(told.filter(([to]) => to === "mcu-technician")).toHaveLength(1);
+  });
+
+  // A guard: this one held before (the edit read as a report: the same fault joins its incident, the other is filed).
+  it("a one-fault report edited into that fault and another's: the first stays, the other is filed", async () => {
+    const { desk } = await twoSessions();
+    await handleChatEvent(desk, message(inGroup, 1, "Điểm cầu mất mạng"), NOW);
+    await handleChatEvent(desk, message(inGroup, 1, SAID, 30), later);
+    expect(await state(desk)).toEqual([
+      ["SC-2026-0001", "network", "wan", "open"],
+      ["SC-2026-0002", "equipment", "mcu", "open"],
+    ]);
+  });
+
   it("in a private chat (each incident answered apart) the edit finds both too", async () => {
     const { desk } = await twoSessions();
     const dm = { id: Number(tech("CX-00008").telegramId), type: "private" };

@@ -211,11 +211,18 @@ export function splitCorrectedText(
   corrected: readonly string[],
   dropped: readonly Incident[],
   codes: string[],
+  added: readonly Incident[] = [],
 ): string {
-  const kept = dropped.map(
-    (i) =>
-      `sự cố ${i.code} (${CATEGORY_VI[i.category]}) báo lúc đầu không còn trong tin nhắn đã sửa nhưng vẫn giữ; ${ROUTE_VI[i.route]} sẽ kiểm tra lại với điểm cầu.`,
-  );
+  const kept = [
+    ...dropped.map(
+      (i) =>
+        `sự cố ${i.code} (${CATEGORY_VI[i.category]}) báo lúc đầu không còn trong tin nhắn đã sửa nhưng vẫn giữ; ${ROUTE_VI[i.route]} sẽ kiểm tra lại với điểm cầu.`,
+    ),
+    ...added.map(
+      (i) =>
+        `lỗi mới (${CATEGORY_VI[i.category]}) đã tiếp nhận thành sự cố ${i.code} và chuyển ${ROUTE_VI[i.route]}.`,
+    ),
+  ];
   if (!corrected.length)
     return `Đã sửa phản ánh theo tin nhắn đã chỉnh: ${kept.join(" ")} ${followHint(codes)}`;
   const more = kept.map((k) => `${k[0]!.toUpperCase()}${k.slice(1)}`);

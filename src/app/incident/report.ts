@@ -495,6 +495,11 @@ export async function correctReportIn(
   if (category === "other") return null;
   const prev = await correctable(r, actor, code, input);
   if (!prev || category === prev.category) return null;
+  // Edited into two duties' faults («máy chiếu hỏng» → «mất mạng, máy chiếu cũng hỏng»): corrected as a report that
+  // named two from the start, so that the fault still said keeps its incident and the new one is filed beside it.
+  // Rerouting the projector's incident to the link left nobody with the projector.
+  if (otherOwnerFault(input.text, category))
+    return correctSplitReportIn(desk, r, actor, [prev.code], input, now, opts);
   return correctInto(desk, r, actor, prev, category, input, now, opts, () =>
     reportIncidentIn(desk, r, actor, input, now, opts),
   );
@@ -724,7 +729,16 @@ export async function correctSplitReportIn(
     corrected.push(done);
     standsFor.set(inc.code, done.incident.code);
   }
-  if (!corrected.length && !dropped.length) return null;
+  // A fault the edited words say that no incident stands for (a one-fault report edited into two duties' faults, or
+  // one whose incident its sender may not correct): filed as the report of it would be, not lost.
+  const added: Incident[] = [];
+  for (const to of fresh) {
+    const filed = await reportFaultIn(desk, r, actor, input, to, now, opts, async () => {}, split);
+    if (!filed.ok) continue;
+    added.push(filed.incident);
+    standsFor.set(filed.incident.code, filed.incident.code);
+  }
+  if (!corrected.length && !dropped.length && !added.length) return null;
   const stand = [...standsFor.values()];
   const incident = corrected[0]?.incident ?? (await r.incidents.get(stand[0]!))!;
   const also = stand.find((c) => c !== incident.code);
@@ -739,6 +753,7 @@ export async function correctSplitReportIn(
       corrected.map((c) => c.notice),
       dropped,
       stand,
+      added,
     ),
   };
 }
