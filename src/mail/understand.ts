@@ -76,7 +76,8 @@ function fieldOfLabel(label: string): Field | null {
   // «Không» was read as one more endpoint, unknown). The city hall's room by its own words only: a table's
   // «Phòng họp Sở Công Thương» under «Địa điểm» is a place, and read as a label it lost the row's endpoints.
   if (/ho tro|ghi hinh|ghi am|khan cap|dot xuat/.test(l)) return "support";
-  if (/(?:su dung|dung) phong hop|phong hop truc tuyen (?:tai |cua )?(?:tru so )?ubnd/.test(l)) return "support";
+  if (/(?:su dung|dung) phong hop|phong hop truc tuyen (?:tai |cua )?(?:tru so )?ubnd/.test(l))
+    return "support";
   return null;
 }
 
