@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseJson } from "../src/mail/parse-file.js";
 import { ZONE } from "./helpers.js";
-import { codeOf, reader, readProse } from "./support/understand.js";
+import { codeOf, proseMail, reader, readProse } from "./support/understand.js";
 
 /**
  * Booking mails from the round-20 clerk trial (sent on Monday 30/11/2026 at 08:30): each table a class of misread
@@ -10,34 +10,15 @@ import { codeOf, reader, readProse } from "./support/understand.js";
 
 let serial = 0;
 
-/** A plain-text mail from `from` («Văn thư Sở Nội vụ <vanthu.snv@hanoi.gov.vn>») with `body`. */
-function mailFrom(from: string, body: string): Buffer {
-  return Buffer.from(
-    [
-      `From: ${from}`,
-      "To: kythuat@hanoi.gov.vn",
-      "Subject: Đăng ký họp trực tuyến",
-      "Date: Mon, 30 Nov 2026 08:30:00 +0700",
-      `Message-ID: <r20-${++serial}@hanoi.gov.vn>`,
-      "MIME-Version: 1.0",
-      'Content-Type: text/plain; charset="utf-8"',
-      "Content-Transfer-Encoding: 8bit",
-      "",
-      body.replace(/\r?\n/g, "\r\n"),
-      "",
-    ].join("\r\n"),
-  );
-}
-
 const SNV = "Văn thư Sở Nội vụ <vanthu.snv@hanoi.gov.vn>";
 
 describe("«Điểm cầu chính tại» another unit leaves the host agency's own endpoint attending", () => {
   // Before: Ngọc Hà hosted and no participant was left: the booking was sent back asking for «điểm cầu».
   it("«…, nội dung giao ban với UBND phường Ngọc Hà. Điểm cầu chính tại Hội trường UBND phường Ngọc Hà.»", async () => {
     const { parsed } = await reader.read(
-      mailFrom(
-        SNV,
+      proseMail(
         "Kính gửi Trung tâm, Sở Nội vụ đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026, nội dung giao ban với UBND phường Ngọc Hà. Điểm cầu chính tại Hội trường UBND phường Ngọc Hà. Liên hệ: Lâm Thị Ngọc 0983210456.",
+        SNV,
       ),
     );
     const json = parseJson("x", parsed, ZONE) as Record<string, unknown>;
@@ -54,9 +35,9 @@ describe("«Điểm cầu chính tại» another unit leaves the host agency's o
 
   it("other endpoints named attend alone, as in round 19", async () => {
     const { parsed } = await reader.read(
-      mailFrom(
-        SNV,
+      proseMail(
         "Kính gửi Trung tâm, Sở Nội vụ đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Giảng Võ, nội dung giao ban. Điểm cầu chính tại Hội trường UBND phường Ngọc Hà. Liên hệ: Lâm Thị Ngọc 0983210456.",
+        SNV,
       ),
     );
     expect(parsed.hostEndpoint).toBe(codeOf("Phường Ngọc Hà"));
@@ -66,9 +47,9 @@ describe("«Điểm cầu chính tại» another unit leaves the host agency's o
 
   it("the host's own hall named as the main endpoint changes nothing", async () => {
     const { parsed } = await reader.read(
-      mailFrom(
-        SNV,
+      proseMail(
         "Kính gửi Trung tâm, Sở Nội vụ đăng ký họp trực tuyến từ 9h00 đến 11h00 ngày 10/12/2026 với UBND phường Ngọc Hà, nội dung giao ban. Điểm cầu chính tại Sở Nội vụ. Liên hệ: Lâm Thị Ngọc 0983210456.",
+        SNV,
       ),
     );
     expect(parsed.hostEndpoint).toBeUndefined();

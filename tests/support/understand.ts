@@ -23,11 +23,14 @@ export function codeOf(name: string): string {
 
 let serial = 0;
 
-/** A plain-text mail from Sở Công Thương's clerk with `body`, sent on Monday 30/11/2026 at 08:30. */
-export function proseMail(body: string): Buffer {
+/**
+ * A plain-text mail with `body`, sent on Monday 30/11/2026 at 08:30: from Sở Công Thương's clerk, or `from`
+ * («Văn thư Sở Nội vụ <vanthu.snv@hanoi.gov.vn>»).
+ */
+export function proseMail(body: string, from = "Văn thư Sở Công Thương <vanthu.sct@hanoi.gov.vn>"): Buffer {
   return Buffer.from(
     [
-      "From: Văn thư Sở Công Thương <vanthu.sct@hanoi.gov.vn>",
+      `From: ${from}`,
       "To: kythuat@hanoi.gov.vn",
       "Subject: Đăng ký họp trực tuyến",
       "Date: Mon, 30 Nov 2026 08:30:00 +0700",
