@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { cancelBooking, registerBooking } from "../src/app/booking/index.js";
 import { at, request, sampleDirectory } from "./helpers.js";
-import { type BotSent, useSpiedTelegramDesk } from "./support/spied-telegram.js";
+import { type Replied, repliedTo, userMessageId, useSpiedTelegramDesk } from "./support/spied-telegram.js";
 import { until } from "./support/until.js";
 
 /**
@@ -12,23 +12,6 @@ const GROUP = -100919;
 const person = (endpoint: string) =>
   sampleDirectory.people.find((p) => p.endpoint === endpoint && p.role === "technician")!;
 const mcu = sampleDirectory.people.find((p) => p.role === "mcu-technician")!;
-
-type Replied = BotSent & { reply_parameters?: { message_id: number } | string };
-
-/** The message id a person's message got in the emulator (the bot reads the same). */
-function userMessageId(tg: ReturnType<typeof useSpiedTelegramDesk>, text: string): number {
-  const found = tg.desk.server.storage.userMessages.find(
-    (u) => (u as unknown as { message: { text: string } }).message.text === text,
-  ) as unknown as { messageId: number } | undefined;
-  if (!found) throw new Error(`no user message «${text}»`);
-  return found.messageId;
-}
-
-/** The message id a bot message replies to, whichever way telegraf wrote it. */
-function repliedTo(m: Replied): number | undefined {
-  const p = typeof m.reply_parameters === "string" ? JSON.parse(m.reply_parameters) : m.reply_parameters;
-  return p?.message_id;
-}
 
 describe("Telegram: answers to a person's message in the support group", () => {
   const tg = useSpiedTelegramDesk({ group: GROUP, from: at("2026-12-10", "09:30") });

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { reportIncident } from "../src/app/incident/report.js";
 import { at, request, sampleDirectory } from "./helpers.js";
-import { type BotSent, useSpiedTelegramDesk } from "./support/spied-telegram.js";
+import { type Replied, repliedTo, userMessageId, useSpiedTelegramDesk } from "./support/spied-telegram.js";
 import { until } from "./support/until.js";
 
 /**
@@ -14,21 +14,6 @@ const GROUP = -100920;
 const person = (endpoint: string) =>
   sampleDirectory.people.find((p) => p.endpoint === endpoint && p.role === "technician")!;
 const mcu = sampleDirectory.people.find((p) => p.role === "mcu-technician")!;
-
-type Replied = BotSent & { reply_parameters?: { message_id: number } | string };
-
-function userMessageId(tg: ReturnType<typeof useSpiedTelegramDesk>, text: string): number {
-  const found = tg.desk.server.storage.userMessages.find(
-    (u) => (u as unknown as { message: { text: string } }).message.text === text,
-  ) as unknown as { messageId: number } | undefined;
-  if (!found) throw new Error(`no user message «${text}»`);
-  return found.messageId;
-}
-
-function repliedTo(m: Replied): number | undefined {
-  const p = typeof m.reply_parameters === "string" ? JSON.parse(m.reply_parameters) : m.reply_parameters;
-  return p?.message_id;
-}
 
 describe("Telegram: /nhan's announcement replies to the report it concerns", () => {
   const tg = useSpiedTelegramDesk({ group: GROUP, from: at("2026-12-10", "09:30") });

@@ -56,3 +56,21 @@ export function useSpiedTelegramDesk(opts: { group: number; from: Date; env?: Re
     },
   };
 }
+
+/** A bot message as telegraf sent it, with what it replies to (an object, or its JSON). */
+export type Replied = BotSent & { reply_parameters?: { message_id: number } | string };
+
+/** The message id a person's message got in the emulator (the bot reads the same). */
+export function userMessageId(tg: ReturnType<typeof useSpiedTelegramDesk>, text: string): number {
+  const found = tg.desk.server.storage.userMessages.find(
+    (u) => (u as unknown as { message: { text: string } }).message.text === text,
+  ) as unknown as { messageId: number } | undefined;
+  if (!found) throw new Error(`no user message «${text}»`);
+  return found.messageId;
+}
+
+/** The message id a bot message replies to, whichever way telegraf wrote it. */
+export function repliedTo(m: Replied): number | undefined {
+  const p = typeof m.reply_parameters === "string" ? JSON.parse(m.reply_parameters) : m.reply_parameters;
+  return p?.message_id;
+}
