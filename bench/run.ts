@@ -26,9 +26,17 @@ import {
   seedBookings,
   seedBookingsPg,
 } from "./fixture.js";
-import { load, machine, pct, verdict, writeSection } from "./sections.js";
+import { load, machine, pct, underServiceFlags, verdict, writeSection } from "./sections.js";
 
+/** The service's node flags, this process's own: the bench re-runs itself under them (see underServiceFlags). */
+const nodeFlags = underServiceFlags();
 const zone = DEFAULT_REGULATION.zone;
+/**
+ * The regulation as a desk holds it: config.ts spreads DEFAULT_REGULATION into a new object, and LARGE_MCU is made
+ * the same way, so both runs see one hidden class. DEFAULT_REGULATION itself, a literal, has another: a run on it
+ * after one on LARGE_MCU (or before) deoptimized every rule that reads the regulation, which no desk does.
+ */
+const DESK_REG: Regulation = { ...DEFAULT_REGULATION };
 // ~143 sessions a day in the fixture: an MCU of the default size (6 conferences, 150 ports) refuses most new
 // requests, which then search for alternatives. Both are measured: the default, and one sized like a large MCU.
 const LARGE = LARGE_MCU;
@@ -277,6 +285,14 @@ function attributeTail(
         slow.filter((c) => Math.min(9, Math.floor((calls.indexOf(c) * 10) / calls.length)) === d).length,
     ).join(" "),
     gcCounts: [1, 2, 4, 8].map((k) => gcs.filter((g) => g.kind === k).length),
+    // A scavenge's pause is as long as what it copies: with pretenured allocation sites, dead old objects keep
+    // young ones alive (BENCHMARKS.md, «SQLite against PostgreSQL»).
+    scavengeMs: [50, 100].map((p) =>
+      pct(
+        gcs.filter((g) => g.kind === 1).map((g) => g.duration),
+        p,
+      ).toFixed(2),
+    ),
     majorGcMs: pct(
       gcs.filter((g) => g.kind === 2).map((g) => g.duration),
       50,
@@ -416,7 +432,7 @@ if (only === "sqlite-vs-pg") {
 }
 const loadStart = load();
 const startedAt = new Date().toISOString().slice(0, 16).replace("T", " ");
-const runs = [await benchDecisions(DEFAULT_REGULATION, "default"), await benchDecisions(LARGE, "large")];
+const runs = [await benchDecisions(DESK_REG, "default"), await benchDecisions(LARGE, "large")];
 if (only === "decisions") {
   for (const d of runs) {
     console.log(d.name, d.outcomes, "spread", d.spread);
@@ -470,7 +486,7 @@ const bookingTables = [
 const grown = (x: (typeof runs)[number]) => x.after.total - x.before.total;
 const section = `## Foundation (issue 2)
 Run ${startedAt} UTC; load average (1 / 5 / 15 min) ${loadStart} at the start, ${load()} at the end (each decision
-table gives its own). Command: \`npx tsx bench/run.ts\`.
+table gives its own). Command: \`npx tsx bench/run.ts\`, run again by itself under the service's node flags (\`${nodeFlags.join(" ") || "V8's defaults"}\`).
 
 Machine: ${machine()}. One run of \`npm run bench\`; the machine is small and shared, so read ratios more than absolutes.
 
@@ -544,7 +560,7 @@ async function sqliteVsPg(url: string | undefined) {
       ["PostgreSQL", true],
     ] as const) {
       for (const [reg, name] of [
-        [DEFAULT_REGULATION, "default"],
+        [DESK_REG, "default"],
         [LARGE, "large"],
       ] as const) {
         // The disk's own flush just before each PostgreSQL run: the floor under its commits' tail.
@@ -588,7 +604,7 @@ async function sqliteVsPg(url: string | undefined) {
   writeSection(
     "## SQLite against PostgreSQL (issue 12)",
     `Run ${startedAt} UTC on ${machine()}; load average (1 / 5 / 15 min) ${loadStart} at the start, ${load()} at the
-end. Command: \`npx tsx bench/run.ts sqlite-vs-pg\` (PostgreSQL ${pgSettings}).
+end. Command: \`npx tsx bench/run.ts sqlite-vs-pg\`, run again by itself under the service's node flags (\`${nodeFlags.join(" ") || "V8's defaults"}\`; PostgreSQL ${pgSettings}).
 
 The decision bench of «Foundation» on both stores in one process, side by side: the same fixture (100 000 bookings,
 mulberry32, the same 2 000 requests) seeded into each store, for the default MCU (6 conferences, 150 ports) and a

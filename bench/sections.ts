@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
@@ -53,4 +54,34 @@ export function writeSection(heading: string, body: string): void {
   } catch {}
   writeFileSync(path, replaceSection(doc, heading, body));
   console.log(`${heading}\n${body.trim()}\n`);
+}
+
+/** The node flags of `npm start` in checkout `root` (package.json: `exec node [flags] scripts/start.mjs`). */
+export function serviceNodeFlags(root = ROOT): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+    scripts: { start: string };
+  };
+  return scripts.start
+    .replace(/^exec\s+node\s+/, "")
+    .split(/\s+/)
+    .filter((a) => a.startsWith("--"));
+}
+
+/**
+ * Runs this bench again, in a child process, under the node flags the service runs with (`npm start`'s; the
+ * young generation's size and pretenuring decide how often and how long a collection stops a decision), unless
+ * this process already is that child. BENCH_NODE_FLAGS="…" runs it under those flags instead, for comparisons
+ * ("" for V8's defaults). Returns in the child; the parent exits with the child's status.
+ */
+export function underServiceFlags(): string[] {
+  const flags =
+    process.env.BENCH_NODE_FLAGS === undefined
+      ? serviceNodeFlags()
+      : process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean);
+  if (process.env.BENCH_UNDER_FLAGS) return flags;
+  const child = spawnSync(process.execPath, [...flags, "--import", "tsx", ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, BENCH_UNDER_FLAGS: "1" },
+  });
+  process.exit(child.status ?? 1);
 }
