@@ -493,30 +493,31 @@ export async function correctReportIn(
 ): Promise<CorrectionOutcome | null> {
   const category = classify(input.text);
   if (category === "other") return null;
-  const prev = await correctable(r, actor, code, input);
+  const prev = await correctable(r, actor, await r.incidents.get(code), input);
   if (!prev || category === prev.category) return null;
   // Edited into two duties' faults («máy chiếu hỏng» → «mất mạng, máy chiếu cũng hỏng»): corrected as a report that
   // named two from the start, so that the fault still said keeps its incident and the new one is filed beside it.
   // Rerouting the projector's incident to the link left nobody with the projector.
+  // The fault and the incident were read and checked here: the split correction reads neither again.
   if (otherOwnerFault(input.text, category))
-    return correctSplitReportIn(desk, r, actor, [prev.code], input, now, opts);
+    return correctSplitIn(desk, r, actor, [prev], category, input, now, opts, async () => prev);
   return correctInto(desk, r, actor, prev, category, input, now, opts, () =>
     reportIncidentIn(desk, r, actor, input, now, opts),
   );
 }
 
 /**
- * The incident `code` as its report's sender may correct it by editing the report: open, theirs alone, and at the
- * place the edited words still point to. A message that joined someone else's incident, or one others reported
- * too, does not correct it: their reports still say its fault. Null otherwise (the edit is a report of its own).
+ * The incident `prev` (as read; null when there is none) as its report's sender may correct it by editing the
+ * report: open, theirs alone, and at the place the edited words still point to. A message that joined someone
+ * else's incident, or one others reported too, does not correct it: their reports still say its fault. Null
+ * otherwise (the edit is a report of its own).
  */
 async function correctable(
   r: Repos,
   actor: Actor,
-  code: string,
+  prev: Incident | null,
   input: IncidentReport,
 ): Promise<Incident | null> {
-  const prev = await r.incidents.get(code);
   if (!prev || prev.status === "resolved") return null;
   const others = (await r.incidents.events(prev.code)).some(
     (e) => e.action.startsWith("reported") && e.actor !== actor.id,
@@ -698,14 +699,35 @@ export async function correctSplitReportIn(
 ): Promise<CorrectionOutcome | null> {
   const primary = classify(input.text);
   if (primary === "other") return null;
-  const other = otherOwnerFault(input.text, primary);
-  const split = other ? { primary, other } : null;
-  const said = new Set<FaultCategory>([primary, ...alsoSaid(input.text)]);
   const existing: Incident[] = [];
   for (const c of codes) {
     const inc = await r.incidents.get(c);
     if (inc) existing.push(inc);
   }
+  return correctSplitIn(desk, r, actor, existing, primary, input, now, opts, (inc) =>
+    correctable(r, actor, inc, input),
+  );
+}
+
+/**
+ * `correctSplitReportIn` with the edited words' first fault (`primary`) and the incidents (`existing`) read
+ * already; `mayCorrect`: the incident as its sender may correct it (`correctable`), or null. `correctReportIn`,
+ * which checked its one incident before finding the edit names two duties' faults, answers with it at once.
+ */
+async function correctSplitIn(
+  desk: Desk,
+  r: Repos,
+  actor: Actor,
+  existing: readonly Incident[],
+  primary: Exclude<FaultCategory, "other">,
+  input: IncidentReport,
+  now: Date,
+  opts: IncidentOptions,
+  mayCorrect: (inc: Incident) => Promise<Incident | null>,
+): Promise<CorrectionOutcome | null> {
+  const other = otherOwnerFault(input.text, primary);
+  const split = other ? { primary, other } : null;
+  const said = new Set<FaultCategory>([primary, ...alsoSaid(input.text)]);
   const fresh = [primary, ...(other ? [other] : [])].filter(
     (c): c is Exclude<FaultCategory, "other"> => c !== "other" && !existing.some((i) => i.category === c),
   );
@@ -714,7 +736,7 @@ export async function correctSplitReportIn(
   const standsFor = new Map(existing.map((i) => [i.code, i.code]));
   for (const inc of existing) {
     if (said.has(inc.category)) continue;
-    const prev = await correctable(r, actor, inc.code, input);
+    const prev = await mayCorrect(inc);
     if (!prev) continue;
     const to = fresh.shift();
     if (!to) {
