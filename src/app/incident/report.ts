@@ -24,6 +24,7 @@ import {
   deskGroupText,
   droppedNote,
   droppedNotice,
+  FORWARD_NO_ENDPOINT_TEXT,
   incidentButtons,
   joinedText,
   linkAlsoGroupText,
@@ -80,6 +81,11 @@ export const DEFAULT_INCIDENT_OPTIONS: IncidentOptions = {
 export interface IncidentReport {
   /** The reporter's own words. */
   text: string;
+  /**
+   * The words are someone else's, relayed (a chat message forwarded into the group): they say where the fault is,
+   * the relayer's own endpoint does not. Filed at the one endpoint they name; naming none, not filed (`no-endpoint`).
+   */
+  forwarded?: boolean;
 }
 
 export type ReportOutcome =
@@ -164,7 +170,8 @@ export async function recordOverLimitIn(
   const category = classify(input.text);
   const own = actor.person?.endpoint;
   if (category === "other" || !own) return false;
-  const { endpoint, from } = await placeOf(r, input.text, own);
+  const { endpoint, from } = await placeOf(r, input.text, input.forwarded ? null : own);
+  if (endpoint === null) return false;
   const open = await r.incidents.openAt(
     endpoint,
     category,
@@ -263,7 +270,7 @@ async function reportFaultIn(
   if (category === "other") {
     // «vẫn chưa được anh ạ» under a fault the endpoint reported: it is that incident's, not silence.
     const open =
-      person?.endpoint && stillFailing(input.text)
+      person?.endpoint && !input.forwarded && stillFailing(input.text)
         ? await r.incidents.latestOpenAt(
             person.endpoint,
             new Date(now.getTime() - STILL_OPEN_HOURS * 3_600_000),
@@ -275,10 +282,16 @@ async function reportFaultIn(
   if (!person) return strangerReport(desk, r, actor, input, category, now, opts, tell);
   // "Phòng họp UBND phường Ba Đình mất hình" from the Sở Y tế technician is a fault at Ba Đình, reported from Sở Y tế.
   // Desk staff have no endpoint of their own: a report of theirs is filed where its words point, or not at all.
-  const { endpoint, from, name } = person.endpoint
-    ? await placeOf(r, input.text, person.endpoint)
-    : await placeOf(r, input.text, null);
-  if (endpoint === null) return { ok: false, reason: "no-endpoint", message: NO_ENDPOINT_TEXT };
+  // A forward relays someone else's words: where they point, never the forwarder's endpoint by default.
+  const place = await placeOf(r, input.text, input.forwarded ? null : person.endpoint);
+  const { endpoint, name } = place;
+  if (endpoint === null)
+    return {
+      ok: false,
+      reason: "no-endpoint",
+      message: input.forwarded ? FORWARD_NO_ENDPOINT_TEXT : NO_ENDPOINT_TEXT,
+    };
+  const from = endpoint !== person.endpoint ? person.endpoint : null;
   /** The words named the endpoint (not the reporter's own): the answer names it in words. */
   const namedElsewhere = endpoint !== person.endpoint;
   const note = from ? reportedFromNote(input.text, from) : input.text;
@@ -831,7 +844,7 @@ async function dropFromReport(
  * endpoint's directory name.
  */
 async function placeOf(r: Repos, text: string, own: string): Promise<Place<string>>;
-async function placeOf(r: Repos, text: string, own: null): Promise<Place<string | null>>;
+async function placeOf(r: Repos, text: string, own: string | null): Promise<Place<string | null>>;
 async function placeOf(r: Repos, text: string, own: string | null): Promise<Place<string | null>> {
   const snapshot = await r.directory.snapshot();
   const found = namedPlace(text, snapshot.matcher(), snapshot.directory.endpoints);

@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import { registerBooking } from "../src/app/booking/index.js";
+import { handleChatEvent } from "../src/app/chat/conversation.js";
+import { FORWARD_NO_ENDPOINT_TEXT, VOICE_TEXT } from "../src/app/incident/messages.js";
+import { toChatEvent } from "../src/bot/telegram/adapter.js";
+import { at, makeDesk, request } from "./helpers.js";
+import { GROUP, mcu, repliesTo, tech } from "./security/chat-support.js";
+
+// Round 21: the chat desk tried as its users would (forwards, …), on Telegram and Zalo.
+
+type Desk = Awaited<ReturnType<typeof makeDesk>>;
+const NOW = at("2026-12-10", "09:30");
+
+/** A desk with HTT-2026-0001 live at CX-00004 (Phường Ba Đình) and CX-00025 (Phường Giảng Võ). */
+async function liveDesk(): Promise<Desk> {
+  const desk = await makeDesk();
+  await registerBooking(desk, request({ participants: ["CX-00004", "CX-00025"] }), {
+    now: at("2026-12-07", "08:30"),
+  });
+  return desk;
+}
+
+let update = 0;
+/**
+ * A Telegram group message from `userId` through the adapter; `forwarded`: relayed from another chat (Bot API 7's
+ * `forward_origin`, here a person's message from a commune's own group).
+ */
+function tg(
+  userId: string,
+  body: Record<string, unknown>,
+  opts: { forwarded?: boolean; edited?: number } = {},
+) {
+  const id = ++update;
+  return toChatEvent({
+    update_id: 21_000 + id,
+    [opts.edited === undefined ? "message" : "edited_message"]: {
+      message_id: 2100 + (typeof body.message_id === "number" ? body.message_id : id),
+      date: 1_000,
+      chat: { id: Number(GROUP), type: "supergroup", title: "Hỗ trợ kỹ thuật" },
+      from: { id: Number(userId), is_bot: false, first_name: "Hà" },
+      ...(opts.forwarded
+        ? {
+            forward_origin: {
+              type: "user",
+              date: 900,
+              sender_user: { id: 555_000_111, is_bot: false, first_name: "Lan" },
+            },
+          }
+        : {}),
+      ...(opts.edited === undefined ? {} : { edit_date: 1_000 + opts.edited }),
+      ...body,
+    },
+  } as never)!;
+}
+
+const incidents = (desk: Desk) => desk.store.read((r) => r.incidents.list());
+
+describe("a message forwarded into the group relays someone else's report (Telegram's forward_origin)", () => {
+  const ngocHa = tech("CX-00008").telegramId!;
+
+  it("«mất mạng» forwarded without a place is asked back, in reply to it, and filed nowhere (it was filed at the forwarder's endpoint)", async () => {
+    const desk = await liveDesk();
+    const fwd = tg(ngocHa, { text: "mất mạng rồi anh ơi" }, { forwarded: true });
+    expect(fwd.forwarded).toBe(true);
+    await handleChatEvent(desk, fwd, NOW);
+    expect(await incidents(desk)).toEqual([]);
+    const out = (await desk.store.read((r) => r.outbox.list())).filter((m) =>
+      ["chat", "reaction", "desk"].includes(m.channel),
+    );
+    expect(out.map((m) => [m.channel, m.payload.text, m.payload.replyTo])).toEqual([
+      ["chat", FORWARD_NO_ENDPOINT_TEXT, fwd.messageId],
+    ]);
+    // Typed by the same person, the same words are their own endpoint's fault, as before.
+    await handleChatEvent(desk, tg(ngocHa, { text: "mất mạng rồi anh ơi" }), NOW);
+    expect((await incidents(desk)).map((i) => [i.category, i.endpoint])).toEqual([["network", "CX-00008"]]);
+  });
+
+  it("a forward that names its place is filed there and answered in words; the audit says who relayed it from where", async () => {
+    const desk = await liveDesk();
+    await handleChatEvent(
+      desk,
+      tg(ngocHa, { text: "P. Ba Đình mất tiếng từ đầu phiên" }, { forwarded: true }),
+      NOW,
+    );
+    const [inc] = await incidents(desk);
+    expect([inc?.category, inc?.endpoint, inc?.booking]).toEqual(["audio", "CX-00004", "HTT-2026-0001"]);
+    const answers = await repliesTo(desk.store, GROUP);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toContain("Phường Ba Đình");
+    const events = await desk.store.read((r) => r.incidents.events(inc!.code));
+    expect(events[0]?.note).toBe("P. Ba Đình mất tiếng từ đầu phiên (báo từ điểm cầu CX-00008)");
+    // A forward naming the forwarder's own endpoint is that endpoint's report, acknowledged as one.
+    await handleChatEvent(desk, tg(ngocHa, { text: "Phường Ngọc Hà mất hình" }, { forwarded: true }), NOW);
+    expect((await incidents(desk)).map((i) => [i.category, i.endpoint])).toEqual([
+      ["audio", "CX-00004"],
+      ["video", "CX-00008"],
+    ]);
+  });
+
+  it("a forwarded «/xong SC-…» (shown to say what was done) is not run again in the forwarder's name", async () => {
+    const desk = await liveDesk();
+    await handleChatEvent(desk, tg(ngocHa, { text: "mất tiếng" }), NOW);
+    await handleChatEvent(desk, tg(mcu.telegramId!, { text: "/nhan SC-2026-0001" }), NOW);
+    await handleChatEvent(
+      desk,
+      tg(mcu.telegramId!, { text: "/xong SC-2026-0001 đã thay mic" }, { forwarded: true }),
+      NOW,
+    );
+    expect((await desk.store.read((r) => r.incidents.get("SC-2026-0001")))?.status).toBe("acknowledged");
+  });
+
+  it("a forwarded «vẫn chưa có tiếng» does not reopen the forwarder's own incident; a forwarded voice note is asked in words", async () => {
+    const desk = await liveDesk();
+    await handleChatEvent(desk, tg(ngocHa, { text: "mất tiếng" }), NOW);
+    await handleChatEvent(desk, tg(mcu.telegramId!, { text: "/nhan SC-2026-0001" }), NOW);
+    await handleChatEvent(desk, tg(mcu.telegramId!, { text: "/xong SC-2026-0001 đã thay mic" }), NOW);
+    const later = new Date(NOW.getTime() + 60_000);
+    await handleChatEvent(desk, tg(ngocHa, { text: "vẫn chưa có tiếng ạ" }, { forwarded: true }), later);
+    expect((await desk.store.read((r) => r.incidents.get("SC-2026-0001")))?.status).toBe("resolved");
+    expect(await incidents(desk)).toHaveLength(1);
+    const voice = tg(
+      tech("CX-00025").telegramId!,
+      { voice: { file_id: "v", file_unique_id: "v", duration: 4 } },
+      { forwarded: true },
+    );
+    await handleChatEvent(desk, voice, later);
+    const answers = await repliesTo(desk.store, GROUP);
+    expect(answers.slice(-2)).toEqual([FORWARD_NO_ENDPOINT_TEXT, VOICE_TEXT]);
+  });
+});
