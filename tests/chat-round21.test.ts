@@ -4,7 +4,7 @@ import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { FORWARD_NO_ENDPOINT_TEXT, VOICE_TEXT } from "../src/app/incident/messages.js";
 import { toChatEvent } from "../src/bot/telegram/adapter.js";
 import { at, makeDesk, request } from "./helpers.js";
-import { GROUP, mcu, repliesTo, tech } from "./security/chat-support.js";
+import { ev, GROUP, mcu, repliesTo, tech } from "./security/chat-support.js";
 
 // Round 21: the chat desk tried as its users would (forwards, …), on Telegram and Zalo.
 
@@ -126,5 +126,93 @@ describe("a message forwarded into the group relays someone else's report (Teleg
     await handleChatEvent(desk, voice, later);
     const answers = await repliesTo(desk.store, GROUP);
     expect(answers.slice(-2)).toEqual([FORWARD_NO_ENDPOINT_TEXT, VOICE_TEXT]);
+  });
+});
+
+describe("one message about faults at two endpoints, each in a clause of its own", () => {
+  const ngocHa = tech("CX-00008").telegramId!;
+
+  it("«Phường Ba Đình mất mạng, Phường Giảng Võ mất tiếng» files one incident at each, none at the sender's (it filed the link at Ngọc Hà)", async () => {
+    const desk = await liveDesk();
+    const msg = tg(ngocHa, {
+      text: "Phường Ba Đình mất mạng, còn Phường Giảng Võ thì mất tiếng từ đầu phiên",
+    });
+    await handleChatEvent(desk, msg, NOW);
+    expect((await incidents(desk)).map((i) => [i.category, i.endpoint])).toEqual([
+      ["network", "CX-00004"],
+      ["audio", "CX-00025"],
+    ]);
+    // Each place is said back in words, answering the message, for the sender to see where each went.
+    const answers = (await desk.store.read((r) => r.outbox.list())).filter(
+      (m) => m.channel === "chat" && m.recipient === `telegram:${GROUP}`,
+    );
+    expect(
+      answers.map((m) => [String(m.payload.text).includes("Phường Ba Đình"), m.payload.replyTo]),
+    ).toEqual([
+      [true, msg.messageId],
+      [false, msg.messageId],
+    ]);
+    expect(String(answers[1]!.payload.text)).toContain("Phường Giảng Võ");
+  });
+
+  it("a clause about the sender's own endpoint is acknowledged as its own report; words that are not so stay one report", async () => {
+    const desk = await liveDesk();
+    await handleChatEvent(
+      desk,
+      tg(ngocHa, { text: "Phường Ngọc Hà mất hình; Phường Ba Đình mất tiếng" }),
+      NOW,
+    );
+    expect((await incidents(desk)).map((i) => [i.category, i.endpoint])).toEqual([
+      ["video", "CX-00008"],
+      ["audio", "CX-00004"],
+    ]);
+    // The sender cannot hear another room, or a place said to work: the sender's own fault, as before.
+    for (const text of [
+      "không nghe được Phường Ba Đình, mất tiếng",
+      "Phường Ba Đình vẫn bình thường, Phường Ngọc Hà mất mạng",
+    ]) {
+      const other = await liveDesk();
+      await handleChatEvent(other, tg(ngocHa, { text }), NOW);
+      expect([text, (await incidents(other)).map((i) => i.endpoint)]).toEqual([text, ["CX-00008"]]);
+    }
+  });
+});
+
+describe("a one-fault report edited into two duties' faults (the split correction given what was read)", () => {
+  it("«mất tiếng» edited into «mất mạng, máy chiếu cũng hỏng»: its incident now says the link, the projector is filed beside it", async () => {
+    const desk = await liveDesk();
+    const ngocHa = tech("CX-00008").telegramId!;
+    await handleChatEvent(desk, tg(ngocHa, { text: "mất tiếng", message_id: 77 }), NOW);
+    await handleChatEvent(
+      desk,
+      tg(ngocHa, { text: "mất mạng, máy chiếu cũng hỏng", message_id: 77 }, { edited: 40 }),
+      NOW,
+    );
+    expect((await incidents(desk)).map((i) => [i.code, i.category, i.route, i.endpoint])).toEqual([
+      ["SC-2026-0001", "network", "wan", "CX-00008"],
+      ["SC-2026-0002", "equipment", "mcu", "CX-00008"],
+    ]);
+  });
+});
+
+describe("buttons and replies from those who may not act", () => {
+  const press = (userId: string, data: string) => ev(userId, "", { button: data });
+
+  it("an endpoint's technician answering the notice with «/nhan» or pressing «Xong» is refused; a late «Nhận» on a closed incident says so", async () => {
+    const desk = await liveDesk();
+    const ngocHa = tech("CX-00008").telegramId!;
+    const baDinh = tech("CX-00004").telegramId!;
+    await handleChatEvent(desk, tg(ngocHa, { text: "mất tiếng" }), NOW);
+    await handleChatEvent(desk, { ...tg(baDinh, { text: "/nhan" }), repliedIncident: "SC-2026-0001" }, NOW);
+    expect((await handleChatEvent(desk, press(ngocHa, "xong:SC-2026-0001"), NOW)).alert).toMatch(
+      /^Chỉ cán bộ kỹ thuật MCU/,
+    );
+    expect((await incidents(desk))[0]).toMatchObject({ status: "open", assignee: null });
+    await handleChatEvent(desk, tg(mcu.telegramId!, { text: "/nhan SC-2026-0001" }), NOW);
+    await handleChatEvent(desk, tg(mcu.telegramId!, { text: "/xong SC-2026-0001 đã thay mic" }), NOW);
+    expect((await handleChatEvent(desk, press(mcu.telegramId!, "nhan:SC-2026-0001"), NOW)).alert).toBe(
+      "Sự cố SC-2026-0001 đã khắc phục; dùng /mo SC-2026-0001 để mở lại.",
+    );
+    expect((await incidents(desk))[0]?.status).toBe("resolved");
   });
 });

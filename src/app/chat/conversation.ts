@@ -23,6 +23,7 @@ import {
   saysStill,
   stillFailing,
 } from "../../core/incident/classify.js";
+import { placedClauses } from "../../core/incident/place.js";
 import {
   INCIDENT_CODE_RE,
   INCIDENT_STATUS_VI,
@@ -412,6 +413,21 @@ async function freeText(
   // without a word, and an edit to chatter, or a late one, is the group's own.
   const edited = ev.editedAfterSeconds !== undefined;
   if (edited && (ev.editedAfterSeconds! > opts.joinMinutes * 60 || classify(ev.text) === "other")) return;
+  // «Phường Ba Đình mất mạng, Phường Giảng Võ mất tiếng»: one report per place its clauses name, each filed and
+  // answered as if sent alone. Whole, it named two places, and was filed at the sender's own, where nothing was wrong.
+  if (!edited && classify(ev.text) !== "other") {
+    const snapshot = await r.directory.snapshot();
+    const clauses = placedClauses(
+      ev.text,
+      snapshot.matcher(),
+      snapshot.directory.endpoints,
+      (t) => classify(t) !== "other",
+    );
+    if (clauses) {
+      for (const c of clauses) await freeText(desk, r, { ...ev, text: c.text }, person, now, opts);
+      return;
+    }
+  }
   // Another fault than the one the message first said: the incident it opened is corrected (or, taken already,
   // kept beside the new one), and the chat told in one answer.
   const opened = edited ? await reportedIn(r, ev, now, opts) : null;
