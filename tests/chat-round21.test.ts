@@ -3,13 +3,16 @@ import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
 import { FORWARD_NO_ENDPOINT_TEXT, VOICE_TEXT } from "../src/app/incident/messages.js";
 import { toChatEvent } from "../src/bot/telegram/adapter.js";
+import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
 import { at, makeDesk, request } from "./helpers.js";
 import { ev, GROUP, mcu, repliesTo, tech } from "./security/chat-support.js";
+import { zaloGroupText } from "./support/chat-events.js";
 
 // Round 21: the chat desk tried as its users would (forwards, …), on Telegram and Zalo.
 
 type Desk = Awaited<ReturnType<typeof makeDesk>>;
 const NOW = at("2026-12-10", "09:30");
+const ZGROUP = "zalo-group-21";
 
 /** A desk with HTT-2026-0001 live at CX-00004 (Phường Ba Đình) and CX-00025 (Phường Giảng Võ). */
 async function liveDesk(): Promise<Desk> {
@@ -175,6 +178,34 @@ describe("one message about faults at two endpoints, each in a clause of its own
       await handleChatEvent(other, tg(ngocHa, { text }), NOW);
       expect([text, (await incidents(other)).map((i) => i.endpoint)]).toEqual([text, ["CX-00008"]]);
     }
+  });
+});
+
+describe("Zalo: two places' faults in one message (no reactions, no forwards in its Bot API)", () => {
+  it("each place is filed and said back in words; the bot's mention is no part of either clause", async () => {
+    const desk = await liveDesk();
+    const said = zaloToChatEvent(
+      zaloGroupText(
+        tech("CX-00008").zaloId!,
+        "@HoTroKyThuat Phường Ba Đình mất điện; Phường Giảng Võ rớt mạng",
+        "z21",
+        {
+          chatId: ZGROUP,
+        },
+      ),
+      "HoTroKyThuat",
+    )!;
+    await handleChatEvent(desk, said, NOW);
+    expect((await incidents(desk)).map((i) => [i.category, i.endpoint])).toEqual([
+      ["power", "CX-00004"],
+      ["network", "CX-00025"],
+    ]);
+    const answers = (await desk.store.read((r) => r.outbox.list()))
+      .filter((m) => m.channel === "chat" && m.recipient === `zalo:${ZGROUP}`)
+      .map((m) => String(m.payload.text));
+    expect(answers).toHaveLength(2);
+    expect(answers[0]).toContain("Phường Ba Đình");
+    expect(answers[1]).toContain("Phường Giảng Võ");
   });
 });
 
