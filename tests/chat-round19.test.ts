@@ -1,55 +1,29 @@
 import { describe, expect, it } from "vitest";
 import { cancelBooking, registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
-import type { ChatButton } from "../src/bot/conversation.js";
-import {
-  type ChatTransport,
-  DEFAULT_DELIVERY,
-  deliverChat,
-  ReactionRefusedError,
-} from "../src/bot/delivery.js";
+import { DEFAULT_DELIVERY, deliverChat } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
 import { toChatEvent } from "../src/bot/telegram/adapter.js";
 import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
 import { at, makeDesk, request } from "./helpers.js";
 import { ev, GROUP, mcu, tech } from "./security/chat-support.js";
 import { zaloGroupText } from "./support/chat-events.js";
+import { recordingTransport, type Sent } from "./support/recording-transport.js";
 
 // Found by a trial of the running product in the support group (round 19), on Telegram and Zalo.
 
 type Desk = Awaited<ReturnType<typeof makeDesk>>;
-type Sent = { chat: string; text: string; buttons?: ChatButton[][]; replyTo?: string };
 
 const ZGROUP = "zalo-group-19";
 const NOW = at("2026-12-10", "09:30");
 
-/** A platform as the delivery sees it, recording every send. Telegram here refuses reactions (as the emulator). */
-function recorder(platform: "telegram" | "zalo"): ChatTransport & { sent: Sent[] } {
-  const sent: Sent[] = [];
-  return {
-    platform,
-    groupChatId: platform === "telegram" ? GROUP : ZGROUP,
-    maxLength: platform === "telegram" ? 3500 : 2000,
-    supportsButtons: platform === "telegram",
-    sent,
-    async send(chat, text, buttons, opts) {
-      sent.push({
-        chat,
-        text,
-        ...(buttons ? { buttons } : {}),
-        ...(opts?.replyTo ? { replyTo: opts.replyTo } : {}),
-      });
-      return String(sent.length);
-    },
-    ...(platform === "telegram"
-      ? {
-          async react() {
-            throw new ReactionRefusedError("Bad Request: REACTION_INVALID");
-          },
-        }
-      : {}),
-  };
-}
+/** Telegram here refuses reactions (as the emulator) and declares no replies; the records keep the buttons. */
+const recorder = (platform: "telegram" | "zalo") =>
+  recordingTransport(platform, {
+    group: platform === "telegram" ? GROUP : ZGROUP,
+    refuseReactions: true,
+    buttons: true,
+  });
 
 /** A desk with HTT-2026-0001 live at CX-00008 at 09:30 on 10/12/2026 (secret or not) and HTT-2026-0002 tomorrow. */
 async function twoSessions(secret = false) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../src/app/booking/index.js";
 import { handleChatEvent } from "../src/app/chat/conversation.js";
-import { type ChatTransport, DEFAULT_DELIVERY, deliverChat } from "../src/bot/delivery.js";
+import { DEFAULT_DELIVERY, deliverChat } from "../src/bot/delivery.js";
 import { Pacer } from "../src/bot/pacing.js";
 import { toChatEvent } from "../src/bot/telegram/adapter.js";
 import { zaloToChatEvent } from "../src/bot/zalo/adapter.js";
@@ -9,28 +9,16 @@ import { classify } from "../src/core/incident/classify.js";
 import { at, makeDesk, request, sampleDirectory } from "./helpers.js";
 import { ev, GROUP, mcu, tech } from "./security/chat-support.js";
 import { zaloGroupText } from "./support/chat-events.js";
+import { recordingTransport, type Sent } from "./support/recording-transport.js";
 
 // Round 20: the chat desk's leftovers.
 
-type Sent = { chat: string; text: string; replyTo?: string };
 const ZGROUP = "zalo-group-20";
 const NOW = at("2026-12-10", "09:30");
 
-function recorder(platform: "telegram" | "zalo"): ChatTransport & { sent: Sent[] } {
-  const sent: Sent[] = [];
-  return {
-    platform,
-    groupChatId: platform === "telegram" ? GROUP : ZGROUP,
-    maxLength: platform === "telegram" ? 3500 : 2000,
-    supportsButtons: platform === "telegram",
-    supportsReplies: platform === "telegram",
-    sent,
-    async send(chat, text, _buttons, opts) {
-      sent.push({ chat, text, ...(opts?.replyTo ? { replyTo: opts.replyTo } : {}) });
-      return String(sent.length);
-    },
-  };
-}
+/** Telegram here declares replies (a «đã nhận xử lý» answers its report); the records leave the buttons out. */
+const recorder = (platform: "telegram" | "zalo") =>
+  recordingTransport(platform, { group: platform === "telegram" ? GROUP : ZGROUP, replies: true });
 
 const zalo = (userId: string, text: string, id: string) =>
   zaloToChatEvent(zaloGroupText(userId, text, id, { chatId: ZGROUP }), "HoTroKyThuat")!;

@@ -40,6 +40,12 @@ export interface ChatEvent {
    * «nhận» typed as a reply to an incident's notice is about that incident.
    */
   repliedIncident?: string;
+  /**
+   * Forwarded into the chat from another one (Telegram's `forward_origin`): the words are someone else's, relayed.
+   * They are read as a report only (never as a command), filed where they name an endpoint, and asked back when they
+   * name none: the fault is rarely at the forwarder's own endpoint. Zalo's Bot API says nothing of forwards.
+   */
+  forwarded?: boolean;
 }
 
 /**

@@ -23,6 +23,7 @@ import {
   saysStill,
   stillFailing,
 } from "../../core/incident/classify.js";
+import { placedClauses } from "../../core/incident/place.js";
 import {
   INCIDENT_CODE_RE,
   INCIDENT_STATUS_VI,
@@ -69,6 +70,7 @@ import {
   correctSplitReportIn,
   DEFAULT_INCIDENT_OPTIONS,
   type IncidentOptions,
+  type IncidentReport,
   type ReportFiled,
   recordOverLimitIn,
   reportIncidentIn,
@@ -111,6 +113,11 @@ export const DEFAULT_CHAT_OPTIONS: ChatDeskOptions = {
   stormEditSeconds: 3,
   registerHintMinutes: 60,
 };
+
+/** A chat message as a fault report: its words, and whether they are relayed from another chat. */
+function reportOf(ev: ChatEvent): IncidentReport {
+  return { text: ev.text, ...(ev.forwarded ? { forwarded: true } : {}) };
+}
 
 function who(ev: ChatEvent): string {
   return `${ev.platform}:${ev.userId}`;
@@ -232,19 +239,23 @@ export async function handleChatEvent(
     // Whoever writes to the bot privately can be reached there: desk notices for their duty go to this chat.
     if (ev.chatType === "private") await r.duty.rememberPrivateChat(ev.platform, ev.userId, ev.chatId, now);
     const staff = person !== null && DESK_ROLES.includes(person.role);
+    // A forwarded message is someone else's words relayed: read as a report, never run as the forwarder's command
+    // (a «/xong SC-…» forwarded to show what was done would close the incident again, in the forwarder's name).
     const cmd = ev.button
       ? parseButton(ev.button)
-      : withReplied(
-          parseCommand(ev.text) ??
-            (staff ? parseBareIncidentCommand(ev.text, ev.repliedIncident) : null) ??
-            // «xong», «đã xong», «ok xong» without a code, not as a reply to an incident's message: the one incident
-            // the technician holds, on Telegram as on Zalo (Telegram passed it over in silence).
-            (staff ? parseBareDone(ev.text) : null) ??
-            // Zalo never says which message a reply answers (and delivers a group message only when it mentions or
-            // answers the bot): «xong, đã cắm lại mic» is a command whose code is asked for, not a report.
-            (staff && ev.platform === "zalo" ? parseBareReplyWithoutCode(ev.text) : null),
-          ev,
-        );
+      : ev.forwarded
+        ? null
+        : withReplied(
+            parseCommand(ev.text) ??
+              (staff ? parseBareIncidentCommand(ev.text, ev.repliedIncident) : null) ??
+              // «xong», «đã xong», «ok xong» without a code, not as a reply to an incident's message: the one incident
+              // the technician holds, on Telegram as on Zalo (Telegram passed it over in silence).
+              (staff ? parseBareDone(ev.text) : null) ??
+              // Zalo never says which message a reply answers (and delivers a group message only when it mentions or
+              // answers the bot): «xong, đã cắm lại mic» is a command whose code is asked for, not a report.
+              (staff && ev.platform === "zalo" ? parseBareReplyWithoutCode(ev.text) : null),
+            ev,
+          );
     const verdict: ChatVerdict = {};
     const gate = await authorise(r, ev, person, cmd, now, opts, verdict);
     if (gate !== "ok") {
@@ -296,9 +307,7 @@ async function authorise(
   // A fault report over the limit about a storm the reporter's fault already belongs to is still recorded and
   // acknowledged by the storm message; only others are told they are over the limit.
   const absorb =
-    kind === "reports"
-      ? () => recordOverLimitIn(r, actorOf(ev, person), { text: ev.text }, now, opts)
-      : undefined;
+    kind === "reports" ? () => recordOverLimitIn(r, actorOf(ev, person), reportOf(ev), now, opts) : undefined;
   return (await withinLimit(r, ev, kind, now, opts, verdict, absorb)) ? "ok" : "rate-limited";
 }
 
@@ -391,7 +400,10 @@ async function freeText(
   }
   // «xong», «xong rồi» from the endpoint that reported: only the technician handling it closes an incident (it was
   // passed over in silence, and the reporter did not know whether the desk had heard).
-  if (!staff && ev.editedAfterSeconds === undefined && parseBareDone(ev.text))
+  // A forward is about the endpoint it names, not the forwarder's: nothing of the forwarder's own incidents is
+  // answered or reopened for it.
+  const own = !ev.forwarded;
+  if (!staff && own && ev.editedAfterSeconds === undefined && parseBareDone(ev.text))
     return reporterDone(r, ev, person, now);
   // A technician talking an endpoint through its fault in the group is no new report (an incident opened at the
   // endpoint the advice names, or the bot telling them to name one): they file with the endpoint and the fault.
@@ -401,6 +413,21 @@ async function freeText(
   // without a word, and an edit to chatter, or a late one, is the group's own.
   const edited = ev.editedAfterSeconds !== undefined;
   if (edited && (ev.editedAfterSeconds! > opts.joinMinutes * 60 || classify(ev.text) === "other")) return;
+  // «Phường Ba Đình mất mạng, Phường Giảng Võ mất tiếng»: one report per place its clauses name, each filed and
+  // answered as if sent alone. Whole, it named two places, and was filed at the sender's own, where nothing was wrong.
+  if (!edited && classify(ev.text) !== "other") {
+    const snapshot = await r.directory.snapshot();
+    const clauses = placedClauses(
+      ev.text,
+      snapshot.matcher(),
+      snapshot.directory.endpoints,
+      (t) => classify(t) !== "other",
+    );
+    if (clauses) {
+      for (const c of clauses) await freeText(desk, r, { ...ev, text: c.text }, person, now, opts);
+      return;
+    }
+  }
   // Another fault than the one the message first said: the incident it opened is corrected (or, taken already,
   // kept beside the new one), and the chat told in one answer.
   const opened = edited ? await reportedIn(r, ev, now, opts) : null;
@@ -438,7 +465,7 @@ async function freeText(
   const react = apart && Boolean(ev.messageId);
   // «vẫn chưa có tiếng ạ» just after the technician's «xong» on the endpoint's «mất tiếng»: the same fault is not
   // over, and its incident is reopened for its duty. It opened a second incident, as if nothing had been done.
-  if (!staff && !edited && person?.endpoint && saysStill(ev.text)) {
+  if (!staff && own && !edited && person?.endpoint && saysStill(ev.text)) {
     const since = new Date(now.getTime() - REOPEN_ON_STILL_MINUTES * 60_000);
     const back = await r.incidents.latestResolvedAt(person.endpoint, since);
     const category = classify(ev.text);
@@ -463,7 +490,7 @@ async function freeText(
     desk,
     r,
     actorOf(ev, person),
-    { text: ev.text },
+    reportOf(ev),
     now,
     opts,
     // A report filed at another endpoint its words named is answered in words: the place is there to check.
@@ -549,7 +576,7 @@ async function freeText(
   if (outcome.reason === "no-endpoint") return reply(r, ev, outcome.message, now);
   // «vẫn chưa được ạ» just after the technician's «xong»: the fault is not over, and the endpoint may reopen its
   // incident (/mo). It was asked what the fault was, as if nothing had been reported.
-  if (!staff && person?.endpoint && stillFailing(ev.text)) {
+  if (!staff && own && person?.endpoint && stillFailing(ev.text)) {
     const since = new Date(now.getTime() - REOPEN_ON_STILL_MINUTES * 60_000);
     const back = await r.incidents.latestResolvedAt(person.endpoint, since);
     const reopened =

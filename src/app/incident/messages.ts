@@ -397,6 +397,10 @@ export function strangerNotice(
 export const NO_ENDPOINT_TEXT =
   "Tài khoản của anh/chị thuộc bộ phận kỹ thuật, không gắn với điểm cầu: đề nghị ghi rõ tên hoặc mã điểm cầu gặp sự cố (ví dụ «CX-00004 mất hình»), hoặc để điểm cầu tự báo.";
 
+/** A forwarded fault report that names no endpoint: the forwarder is asked which one, nothing is filed. */
+export const FORWARD_NO_ENDPOINT_TEXT =
+  "Tin chuyển tiếp chưa cho biết điểm cầu nào gặp sự cố nên chưa ghi nhận. Đề nghị nhắn lại kèm tên hoặc mã điểm cầu (ví dụ «CX-00004 mất mạng»); nếu sự cố ở chính điểm cầu của anh/chị, xin nhắn trực tiếp, không chuyển tiếp.";
+
 export function acknowledgedText(who: string, code: string): string {
   return `${who} đã nhận xử lý sự cố ${code}.`;
 }

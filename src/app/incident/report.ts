@@ -24,6 +24,7 @@ import {
   deskGroupText,
   droppedNote,
   droppedNotice,
+  FORWARD_NO_ENDPOINT_TEXT,
   incidentButtons,
   joinedText,
   linkAlsoGroupText,
@@ -80,6 +81,11 @@ export const DEFAULT_INCIDENT_OPTIONS: IncidentOptions = {
 export interface IncidentReport {
   /** The reporter's own words. */
   text: string;
+  /**
+   * The words are someone else's, relayed (a chat message forwarded into the group): they say where the fault is,
+   * the relayer's own endpoint does not. Filed at the one endpoint they name; naming none, not filed (`no-endpoint`).
+   */
+  forwarded?: boolean;
 }
 
 export type ReportOutcome =
@@ -164,7 +170,8 @@ export async function recordOverLimitIn(
   const category = classify(input.text);
   const own = actor.person?.endpoint;
   if (category === "other" || !own) return false;
-  const { endpoint, from } = await placeOf(r, input.text, own);
+  const { endpoint, from } = await placeOf(r, input.text, input.forwarded ? null : own);
+  if (endpoint === null) return false;
   const open = await r.incidents.openAt(
     endpoint,
     category,
@@ -263,7 +270,7 @@ async function reportFaultIn(
   if (category === "other") {
     // «vẫn chưa được anh ạ» under a fault the endpoint reported: it is that incident's, not silence.
     const open =
-      person?.endpoint && stillFailing(input.text)
+      person?.endpoint && !input.forwarded && stillFailing(input.text)
         ? await r.incidents.latestOpenAt(
             person.endpoint,
             new Date(now.getTime() - STILL_OPEN_HOURS * 3_600_000),
@@ -275,10 +282,16 @@ async function reportFaultIn(
   if (!person) return strangerReport(desk, r, actor, input, category, now, opts, tell);
   // "Phòng họp UBND phường Ba Đình mất hình" from the Sở Y tế technician is a fault at Ba Đình, reported from Sở Y tế.
   // Desk staff have no endpoint of their own: a report of theirs is filed where its words point, or not at all.
-  const { endpoint, from, name } = person.endpoint
-    ? await placeOf(r, input.text, person.endpoint)
-    : await placeOf(r, input.text, null);
-  if (endpoint === null) return { ok: false, reason: "no-endpoint", message: NO_ENDPOINT_TEXT };
+  // A forward relays someone else's words: where they point, never the forwarder's endpoint by default.
+  const place = await placeOf(r, input.text, input.forwarded ? null : person.endpoint);
+  const { endpoint, name } = place;
+  if (endpoint === null)
+    return {
+      ok: false,
+      reason: "no-endpoint",
+      message: input.forwarded ? FORWARD_NO_ENDPOINT_TEXT : NO_ENDPOINT_TEXT,
+    };
+  const from = endpoint !== person.endpoint ? person.endpoint : null;
   /** The words named the endpoint (not the reporter's own): the answer names it in words. */
   const namedElsewhere = endpoint !== person.endpoint;
   const note = from ? reportedFromNote(input.text, from) : input.text;
@@ -493,30 +506,31 @@ export async function correctReportIn(
 ): Promise<CorrectionOutcome | null> {
   const category = classify(input.text);
   if (category === "other") return null;
-  const prev = await correctable(r, actor, code, input);
+  const prev = await correctable(r, actor, await r.incidents.get(code), input);
   if (!prev || category === prev.category) return null;
   // Edited into two duties' faults («máy chiếu hỏng» → «mất mạng, máy chiếu cũng hỏng»): corrected as a report that
   // named two from the start, so that the fault still said keeps its incident and the new one is filed beside it.
   // Rerouting the projector's incident to the link left nobody with the projector.
+  // The fault and the incident were read and checked here: the split correction reads neither again.
   if (otherOwnerFault(input.text, category))
-    return correctSplitReportIn(desk, r, actor, [prev.code], input, now, opts);
+    return correctSplitIn(desk, r, actor, [prev], category, input, now, opts, async () => prev);
   return correctInto(desk, r, actor, prev, category, input, now, opts, () =>
     reportIncidentIn(desk, r, actor, input, now, opts),
   );
 }
 
 /**
- * The incident `code` as its report's sender may correct it by editing the report: open, theirs alone, and at the
- * place the edited words still point to. A message that joined someone else's incident, or one others reported
- * too, does not correct it: their reports still say its fault. Null otherwise (the edit is a report of its own).
+ * The incident `prev` (as read; null when there is none) as its report's sender may correct it by editing the
+ * report: open, theirs alone, and at the place the edited words still point to. A message that joined someone
+ * else's incident, or one others reported too, does not correct it: their reports still say its fault. Null
+ * otherwise (the edit is a report of its own).
  */
 async function correctable(
   r: Repos,
   actor: Actor,
-  code: string,
+  prev: Incident | null,
   input: IncidentReport,
 ): Promise<Incident | null> {
-  const prev = await r.incidents.get(code);
   if (!prev || prev.status === "resolved") return null;
   const others = (await r.incidents.events(prev.code)).some(
     (e) => e.action.startsWith("reported") && e.actor !== actor.id,
@@ -698,14 +712,35 @@ export async function correctSplitReportIn(
 ): Promise<CorrectionOutcome | null> {
   const primary = classify(input.text);
   if (primary === "other") return null;
-  const other = otherOwnerFault(input.text, primary);
-  const split = other ? { primary, other } : null;
-  const said = new Set<FaultCategory>([primary, ...alsoSaid(input.text)]);
   const existing: Incident[] = [];
   for (const c of codes) {
     const inc = await r.incidents.get(c);
     if (inc) existing.push(inc);
   }
+  return correctSplitIn(desk, r, actor, existing, primary, input, now, opts, (inc) =>
+    correctable(r, actor, inc, input),
+  );
+}
+
+/**
+ * `correctSplitReportIn` with the edited words' first fault (`primary`) and the incidents (`existing`) read
+ * already; `mayCorrect`: the incident as its sender may correct it (`correctable`), or null. `correctReportIn`,
+ * which checked its one incident before finding the edit names two duties' faults, answers with it at once.
+ */
+async function correctSplitIn(
+  desk: Desk,
+  r: Repos,
+  actor: Actor,
+  existing: readonly Incident[],
+  primary: Exclude<FaultCategory, "other">,
+  input: IncidentReport,
+  now: Date,
+  opts: IncidentOptions,
+  mayCorrect: (inc: Incident) => Promise<Incident | null>,
+): Promise<CorrectionOutcome | null> {
+  const other = otherOwnerFault(input.text, primary);
+  const split = other ? { primary, other } : null;
+  const said = new Set<FaultCategory>([primary, ...alsoSaid(input.text)]);
   const fresh = [primary, ...(other ? [other] : [])].filter(
     (c): c is Exclude<FaultCategory, "other"> => c !== "other" && !existing.some((i) => i.category === c),
   );
@@ -714,7 +749,7 @@ export async function correctSplitReportIn(
   const standsFor = new Map(existing.map((i) => [i.code, i.code]));
   for (const inc of existing) {
     if (said.has(inc.category)) continue;
-    const prev = await correctable(r, actor, inc.code, input);
+    const prev = await mayCorrect(inc);
     if (!prev) continue;
     const to = fresh.shift();
     if (!to) {
@@ -809,7 +844,7 @@ async function dropFromReport(
  * endpoint's directory name.
  */
 async function placeOf(r: Repos, text: string, own: string): Promise<Place<string>>;
-async function placeOf(r: Repos, text: string, own: null): Promise<Place<string | null>>;
+async function placeOf(r: Repos, text: string, own: string | null): Promise<Place<string | null>>;
 async function placeOf(r: Repos, text: string, own: string | null): Promise<Place<string | null>> {
   const snapshot = await r.directory.snapshot();
   const found = namedPlace(text, snapshot.matcher(), snapshot.directory.endpoints);

@@ -71,6 +71,9 @@ export function toChatEvent(update: Update, botUsername?: string): ChatEvent | n
     const quotedText =
       quoted && "text" in quoted ? quoted.text : quoted && "caption" in quoted ? quoted.caption : undefined;
     const repliedIncident = fromBot && typeof quotedText === "string" ? incidentCodeIn(quotedText) : null;
+    // Relayed from another chat: «mất mạng» forwarded from a commune's own group is that commune's fault, not the
+    // forwarder's. `forward_date`: a Bot API server older than 7.0 (no `forward_origin`).
+    const forwarded = "forward_origin" in m || "forward_date" in m;
     return {
       platform: "telegram",
       chatId: String(m.chat.id),
@@ -90,6 +93,7 @@ export function toChatEvent(update: Update, botUsername?: string): ChatEvent | n
       messageId: String(m.message_id),
       ...(on ? { onBehalfOfChat: true } : {}),
       ...(repliedIncident ? { repliedIncident } : {}),
+      ...(forwarded ? { forwarded: true } : {}),
       ...(media ? { media } : {}),
       ...(edited ? { editedAfterSeconds: Math.max(0, (edited.edit_date ?? edited.date) - edited.date) } : {}),
     };

@@ -74,3 +74,41 @@ export function namedPlace(
   const [one] = sure;
   return one ? { kind: "one", code: one } : { kind: "none" };
 }
+
+/** Where a report's words break into clauses: commas, semicolons, lines, «còn …» («…, còn Giảng Võ mất tiếng»). */
+const CLAUSE_BREAK = /[,;\n]+|\s+(?=(?:còn|con)\s)/u;
+
+/**
+ * A report of faults at several endpoints, each in a clause of its own («Phường Ba Đình mất mạng, Phường Giảng Võ
+ * mất tiếng»), as one report per endpoint: its clauses (a clause without a place continues the one before it),
+ * each naming exactly one endpoint and a fault. Null when the words are not so: one place or none, a clause naming
+ * several places or a group, a place without a fault («Ba Đình vẫn bình thường»), a fault before any place. Such a
+ * report was filed whole at the reporter's own endpoint, where nothing was wrong.
+ */
+export function placedClauses(
+  said: string,
+  matcher: DirectoryMatcher,
+  endpoints: readonly PlaceEndpoint[],
+  isFault: (clause: string) => boolean,
+): { code: string; text: string }[] | null {
+  const groups: { code: string; parts: string[] }[] = [];
+  for (const raw of said.split(CLAUSE_BREAK)) {
+    const part = raw.trim();
+    if (!part) continue;
+    const place = namedPlace(part, matcher, endpoints);
+    if (place.kind === "unclear") return null;
+    if (place.kind === "one") {
+      const same = groups.find((g) => g.code === place.code);
+      if (same) same.parts.push(part);
+      else groups.push({ code: place.code, parts: [part] });
+      continue;
+    }
+    // Words before any place («Anh ơi») are no clause of their own; a fault there belongs to no place said.
+    const last = groups.at(-1);
+    if (last) last.parts.push(part);
+    else if (isFault(part)) return null;
+  }
+  if (groups.length < 2) return null;
+  const clauses = groups.map((g) => ({ code: g.code, text: g.parts.join(", ") }));
+  return clauses.every((c) => isFault(c.text)) ? clauses : null;
+}
