@@ -284,3 +284,29 @@ describe("«Chủ trì: đồng chí Giám đốc Sở» names who chairs, not a
     expect(parsed.warnings.join(" ")).toContain("không nhận ra cơ quan chủ trì «Sở Xyz»");
   });
 });
+
+describe("a labelled list of endpoints leaves out what its «trừ» names", () => {
+  // Before: «Điểm cầu: Tất cả các xã, phường (trừ phường Ba Đình)» invited Ba Đình with the group, and asked about
+  // «(trừ phường Ba Đình)» as an unknown endpoint.
+  it.each([
+    "Tất cả các xã, phường (trừ phường Ba Đình)",
+    "Tất cả các xã, phường, trừ phường Ba Đình và phường Láng",
+  ])("«Điểm cầu: %s»", async (endpoints) => {
+    const json = await readProse(
+      `Kính gửi Trung tâm,\nĐiểm cầu: ${endpoints}\nThời gian: 9h00 - 11h00 ngày 10/12/2026\nNội dung: giao ban\nLiên hệ: Lâm Thị Ngọc 0983210456`,
+    );
+    const codes = json.participants as string[];
+    expect(codes).not.toContain(codeOf("Phường Ba Đình"));
+    expect(codes).toContain(codeOf("Phường Ngọc Hà"));
+    expect(codes.length).toBeGreaterThan(100);
+    expect(json.unresolved).toEqual([]);
+    expect(json.missing).toEqual([]);
+  });
+
+  it("«Điểm cầu: trụ sở UBND Thành phố; UBND phường Ngọc Hà» keeps both", async () => {
+    const json = await readProse(
+      "Kính gửi Trung tâm,\nĐiểm cầu: trụ sở UBND Thành phố; UBND phường Ngọc Hà\nThời gian: 9h00 - 11h00 ngày 10/12/2026\nNội dung: giao ban\nLiên hệ: Lâm Thị Ngọc 0983210456",
+    );
+    expect(json.participants).toEqual(["UBND-01", codeOf("Phường Ngọc Hà")]);
+  });
+});

@@ -252,6 +252,15 @@ export function resolveParticipants(matcher: DirectoryMatcher, field: string): P
     }
     flush();
   }
+  // «Điểm cầu: Tất cả các xã, phường (trừ phường Ba Đình)»: the list leaves out what its «trừ» names, as prose does
+  // (Ba Đình was invited with the group, and «(trừ phường Ba Đình)» asked about as an unknown endpoint).
+  const left = excludedEndpoints(matcher, field);
+  const leftSaid = exclusions(field).map(fold);
+  if (left.size) out.codes = out.codes.filter((c) => !left.has(c));
+  for (const u of out.unresolved.filter((u) => leftSaid.some((l) => l.includes(fold(u))))) {
+    out.unresolved.splice(out.unresolved.indexOf(u), 1);
+    delete out.suggestions[u];
+  }
   return out;
 }
 
