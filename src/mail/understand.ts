@@ -175,13 +175,16 @@ const POLITE_TAIL =
  * trực tuyến của UBND phường Láng», «UBND phường Ngọc Hà». Null when it names none the directory knows.
  */
 export function hostEndpointSaid(matcher: DirectoryMatcher, phrase: string): string | null {
-  const place = phrase
-    .replace(/^\s*(?:tại|tai|ở|o)\s+/i, "")
-    .replace(
-      /^\s*(?:hội trường|hoi truong|phòng họp|phong hop)(?:\s+(?:trực tuyến|truc tuyen|tầng \d+|tang \d+))?(?:\s+(?:của|cua|tại|tai))?\s+/i,
-      "",
-    );
-  return resolveParticipants(matcher, place).codes[0] ?? null;
+  const said = phrase.replace(/^\s*(?:tại|tai|ở|o)\s+/i, "");
+  // «trụ sở UBND Thành phố» is a name of the city hall room itself; «trụ sở UBND phường Ngọc Hà» is the ward's
+  // building, where its endpoint is (it was an unknown host endpoint, and the ward booked as a participant).
+  const whole = resolveParticipants(matcher, said).codes[0];
+  if (whole) return whole;
+  const place = said.replace(
+    /^\s*(?:hội trường|hoi truong|phòng họp|phong hop|trụ sở|tru so)(?:\s+(?:trực tuyến|truc tuyen|tầng \d+|tang \d+))?(?:\s+(?:của|cua|tại|tai))?\s+/i,
+    "",
+  );
+  return place === said ? null : (resolveParticipants(matcher, place).codes[0] ?? null);
 }
 
 export function resolveParticipants(matcher: DirectoryMatcher, field: string): ParticipantList {
@@ -249,6 +252,15 @@ export function resolveParticipants(matcher: DirectoryMatcher, field: string): P
     }
     flush();
   }
+  // «Điểm cầu: Tất cả các xã, phường (trừ phường Ba Đình)»: the list leaves out what its «trừ» names, as prose does
+  // (Ba Đình was invited with the group, and «(trừ phường Ba Đình)» asked about as an unknown endpoint).
+  const left = excludedEndpoints(matcher, field);
+  const leftSaid = exclusions(field).map(fold);
+  if (left.size) out.codes = out.codes.filter((c) => !left.has(c));
+  for (const u of out.unresolved.filter((u) => leftSaid.some((l) => l.includes(fold(u))))) {
+    out.unresolved.splice(out.unresolved.indexOf(u), 1);
+    delete out.suggestions[u];
+  }
   return out;
 }
 
@@ -290,7 +302,6 @@ function unitMentions(text: string): string[] {
     .filter(
       (m) =>
         !/\b(?:cua|theo)\s+$/.test(folded.slice(Math.max(0, m.index - 8), m.index)) &&
-        !EXCLUDED_BEFORE.test(folded.slice(Math.max(0, m.index - 40), m.index)) &&
         !helpedAt(folded, m.index),
     )
     .map((m) => m[0].trim());
@@ -451,11 +462,123 @@ const LEADER_BEFORE =
   /\b(?:do|chi dao cua|chi dao)\s+(?:(?:dong chi|d\/c|ong|ba)\s+)?(?:pho\s+)?(?:chu tich|bi thu|giam doc|truong ban|chanh van phong)\s$/;
 
 /**
- * «với UBND phường Ngọc Hà, phường Giảng Võ (trừ phường Ba Đình)», «ngoại trừ UBND phường Láng»: a unit right after
- * a word that leaves it out is not invited (Ba Đình was).
+ * The stretches of prose that leave units out: «với UBND phường Ngọc Hà, phường Giảng Võ (trừ phường Ba Đình)»,
+ * «tất cả các xã, phường trừ phường Ba Đình, Láng», «trừ điểm cầu UBND phường Láng», «ngoại trừ UBND phường Láng».
+ * Each runs from the word that leaves out to the end of its list of names (a bracket, a sentence's or clause's end, a
+ * word that goes on to something else). Folded, «trừ» is also «trụ» and «trữ»: where the clerk typed marks they
+ * decide («tại trụ sở UBND phường Ngọc Hà» is where the session is, «Chi cục Văn thư - Lưu trữ Sở Nội vụ» attends);
+ * without marks «tru so UBND …» is a «trụ sở» and «luu tru», «du tru» are no «trừ».
  */
-const EXCLUDED_BEFORE =
-  /\b(?:tru|ngoai tru|khong moi|khong bao gom)\s+(?:(?:ubnd|uy ban nhan dan)\s+)?(?:cac\s+)?(?:(?:phuong|xa|thi tran)\s+)?$/;
+function exclusions(text: string): string[] {
+  const folded = foldKeepingIndex(text);
+  const out: string[] = [];
+  const word = /(?<![a-z])(?:ngoai tru|tru|khong moi|khong bao gom|khong gom)\s+/g;
+  for (const m of folded.matchAll(word)) {
+    const said = text
+      .slice(m.index, m.index + m[0].trimEnd().length)
+      .normalize("NFC")
+      .toLowerCase();
+    if (/tru$/.test(m[0].trimEnd())) {
+      const last = said.split(/\s+/).pop()!;
+      if (last !== "trừ" && last !== "tru") continue;
+      if (last === "tru" && /(?<![a-z])(?:luu|du)\s+$/.test(folded.slice(Math.max(0, m.index - 5), m.index)))
+        continue;
+      if (
+        last === "tru" &&
+        /^so\s+(?:ubnd|uy ban|so|cua|tai|chinh|moi)\b/.test(folded.slice(m.index + m[0].length))
+      )
+        continue;
+    }
+    const from = m.index + m[0].length;
+    // A list of units opens with a unit's word or a capitalised name, not «trừ điểm thi đua».
+    if (
+      !/^(?:ubnd|uy ban|cac\s|phuong|xa|thi tran|diem cau\s|so\s|p\.|x\.)/.test(folded.slice(from)) &&
+      !/^\p{Lu}/u.test(text.slice(from))
+    )
+      continue;
+    let to = from;
+    const stop =
+      /[.;:\n()]|\s(?:ve|de|noi dung|luc|vao|tu|ngay|tham du|tham gia|thoi gian|lien he|chu tri|diem cau chinh|tai)\s/g;
+    stop.lastIndex = from;
+    const end = stop.exec(folded)?.index ?? text.length;
+    // «…, Láng, UBND phường Kim Liên»: a comma goes on with the list when a name follows it.
+    for (const comma of folded.slice(from, end).matchAll(/,/g)) {
+      const after = from + comma.index + 1;
+      const next = /^\s*(?:(?:va|cung)\s+)?/.exec(folded.slice(after))![0].length;
+      const goesOn =
+        /^(?:ubnd|uy ban|cac\s|phuong|xa|thi tran|diem cau\s(?!chinh)|so\s|p\.|x\.)/.test(
+          folded.slice(after + next),
+        ) || /^\p{Lu}/u.test(text.slice(after + next));
+      if (!goesOn) {
+        to = from + comma.index;
+        break;
+      }
+    }
+    out.push(text.slice(m.index, to > from ? to : end));
+  }
+  return out;
+}
+
+/**
+ * «với Sở Tài chính (02 điểm cầu)», «Sở Xây dựng (cả 2 điểm cầu)», «với 2 điểm cầu của Sở Xây dựng», «các điểm cầu
+ * của Sở Y tế»: every endpoint of that agency (prose booked the first alone, and «của Sở …» none, as a document's
+ * author). The agency is the longest run of words next to the remark that the directory knows.
+ */
+function everyEndpointSaid(matcher: DirectoryMatcher, text: string): string[] {
+  const folded = foldKeepingIndex(text);
+  const out: string[] = [];
+  const all = (agency: string) => matcher.resolve(`${agency} (các điểm cầu)`).codes;
+  const agencyIn = (words: string[]) => {
+    for (let n = Math.min(words.length, 10); n >= 2; n--) {
+      const name = words.slice(0, n).join(" ");
+      if (matcher.agency(name)) return name;
+    }
+    return null;
+  };
+  for (const m of folded.matchAll(/\(\s*(?:ca\s+|tat ca\s+)?(?:\d+|hai|ba|bon|cac)\s+diem cau\s*\)/g)) {
+    const words = text
+      .slice(Math.max(0, m.index - 120), m.index)
+      .split(/[,;:\n(]/)
+      .pop()!
+      .trim()
+      .split(/\s+/)
+      .reverse();
+    for (let n = Math.min(words.length, 10); n >= 2; n--) {
+      const name = words.slice(0, n).reverse().join(" ");
+      if (matcher.agency(name)) {
+        out.push(...all(name));
+        break;
+      }
+    }
+  }
+  for (const m of folded.matchAll(
+    /(?<![a-z])(?:ca\s+|tat ca\s+)?(?:\d+|hai|ba|bon|cac)\s+diem cau\s+(?:cua|thuoc)\s+/g,
+  )) {
+    const name = agencyIn(
+      text
+        .slice(m.index + m[0].length)
+        .split(/[,;:.\n(]/)[0]!
+        .trim()
+        .split(/\s+/),
+    );
+    if (name) out.push(...all(name));
+  }
+  return [...new Set(out)];
+}
+
+/** The endpoints the prose leaves out (see `exclusions`), by the directory's names and the units typed. */
+function excludedEndpoints(matcher: DirectoryMatcher, text: string): Set<string> {
+  const out = new Set<string>();
+  for (const said of exclusions(text)) {
+    const list = said.replace(/^\S+(?:\s+\S+)?\s+/u, (w) =>
+      /^(?:ngoại|ngoai|không|khong)\s/iu.test(w) ? "" : w.replace(/^\S+\s+/u, ""),
+    );
+    for (const hit of matcher.scan(list)) out.add(hit.code);
+    for (const listed of listedAfterMention(list)) for (const c of matcher.resolve(listed).codes) out.add(c);
+    for (const unit of unitMentions(list)) for (const c of matcher.resolve(unit).codes) out.add(c);
+  }
+  return out;
+}
 
 function proseEndpoints(
   matcher: DirectoryMatcher,
@@ -470,7 +593,6 @@ function proseEndpoints(
       !hostEndpoints.has(hit.code) &&
       !/\b(?:cua|theo)\s$/.test(folded.slice(Math.max(0, hit.index - 6), hit.index + 1)) &&
       !LEADER_BEFORE.test(folded.slice(Math.max(0, hit.index - 40), hit.index + 1)) &&
-      !EXCLUDED_BEFORE.test(folded.slice(Math.max(0, hit.index - 40), hit.index + 1)) &&
       !helpedAt(folded, hit.index + 1)
     )
       out.codes.push(hit.code);
@@ -491,6 +613,13 @@ function proseEndpoints(
     out.unresolved.push(mention);
     out.suggestions[mention] = r.suggestions;
   }
+  for (const c of everyEndpointSaid(matcher, prose))
+    if (!hostEndpoints.has(c) && !out.codes.includes(c)) out.codes.push(c);
+  // «tất cả các xã, phường trừ phường Ba Đình»: the group named every commune, the list after «trừ» leaves some out.
+  const left = excludedEndpoints(matcher, prose);
+  if (left.size) out.codes = out.codes.filter((c) => !left.has(c));
+  const leftSaid = exclusions(prose).map(fold);
+  out.unresolved = out.unresolved.filter((u) => !leftSaid.some((l) => l.includes(fold(u))));
   return out;
 }
 
@@ -667,8 +796,60 @@ function seriesSaid(scope: string, folded: string, timeIndex: number): string | 
   return m ? scope.slice(from + m.index, from + m.index + m[0].length) : null;
 }
 
-function titleFromProse(text: string): string | null {
-  const folded = foldKeepingIndex(text);
+/**
+ * Verbs whose partner is part of what is done: «phối hợp với Sở X», «làm việc với X về Y», «đối thoại với X» keep X
+ * in the content. After any other words, «với <units>» closing the content names whom the session is with.
+ */
+const PARTNER_VERB =
+  /\b(?:phoi hop|lam viec|doi thoai|trao doi|giao ban|gap go|gap mat|ky ket|hop tac|thao luan|tiep xuc|lien ket|ket noi|chia se|thong nhat|ban bac|tham van|lay y kien)\s+voi\s/;
+
+/**
+ * The content read from prose without its closing «với <units>»: «họp trực tuyến khẩn về công tác ứng phó rét đậm
+ * rét hại với Sở Nông nghiệp và Môi trường lúc 15h» is about «công tác ứng phó rét đậm rét hại»; the Sở is whom
+ * the session is with, and the answer lists it among the endpoints (it was read back twice, once in the content).
+ * Only when every name after «với» is one the directory knows: «với các hộ chăn nuôi» is the content's own.
+ */
+function withoutCounterpart(topic: string | null, matcher: DirectoryMatcher): string | null {
+  if (!topic) return topic;
+  const folded = foldKeepingIndex(topic);
+  let at = -1;
+  for (const m of folded.matchAll(/\svoi\s+/g)) at = m.index;
+  if (at < 4) return topic;
+  if (PARTNER_VERB.test(folded.slice(0, at + 5))) return topic;
+  let rest = topic.slice(at).replace(/^\s*\S+\s+/u, "");
+  const group = matcher.groupPhrase(rest);
+  if (group) rest = rest.replace(group, "");
+  const parts = rest
+    .split(/[,;]/)
+    .map((s) => s.trim())
+    .filter((s) => s && !/^(?:và|va|cùng|cung)$/iu.test(s));
+  const known = (part: string): boolean =>
+    matcher.resolve(part).codes.length > 0 ||
+    matcher.agency(part) !== null ||
+    (/\s(?:và|va)\s/iu.test(part) && part.split(/\s(?:và|va)\s/iu).every((p) => known(p.trim())));
+  if (!group && parts.length === 0) return topic;
+  if (!parts.every((p) => known(p.replace(/^(?:và|va|cùng|cung)\s+/iu, "")))) return topic;
+  return topic.slice(0, at).trim() || topic;
+}
+
+/**
+ * `folded` (the fold of `text`, same indices) with the words that open a time blanked where the clerk's marks make
+ * them other words: «trật tự», «tư vấn», «đầu tư» fold to «tu» as «từ 9h» does, and the content «công tác bảo đảm
+ * trật tự dịp Giáng sinh» was cut at «tự» («công tác bảo đảm trật»). A word typed without marks stays as it is.
+ */
+function timeWordsAsMarked(text: string, folded: string): string {
+  return folded.replace(/(?<![a-z])(?<!thu )(tu|vao|luc)(?![a-z])/g, (word, _w, at: number) => {
+    const said = text
+      .slice(at, at + word.length)
+      .normalize("NFC")
+      .toLowerCase();
+    if (said === word || said === { tu: "từ", vao: "vào", luc: "lúc" }[word as "tu"]) return word;
+    return "x".repeat(word.length);
+  });
+}
+
+function titleFromProse(text: string, matcher: DirectoryMatcher): string | null {
+  const folded = timeWordsAsMarked(text, foldKeepingIndex(text));
   // "…, nội dung: giao ban …." inside a sentence names the title itself.
   // «…, nội dung sơ kết quý IV.» after a comma names it without a colon; «ND: giao ban tuần» abbreviates the label.
   // «Nội dung mật: quán triệt văn bản …» labels the content of a secret session.
@@ -688,16 +869,20 @@ function titleFromProse(text: string): string | null {
     // «họp khẩn sáng mai lúc 8h30», «họp gấp chiều 2/12 từ 14h»: the urgency and then the day open the time.
     // «họp online chiều mai từ 2h»: «online» is «trực tuyến» as clerks say it. «phiên họp mật vào 9h00»: the
     // secrecy is a flag, not the content (only before the time: «họp Mặt trận Tổ quốc» folds the same).
-    /(?:hoi nghi|cuoc hop|phien hop|hop)(?:\s+(?:khan(?: cap)?|gap|dot xuat)(?= truc tuyen| online))?(?: truc tuyen| online)?\s+(?!(?:(?:khan(?: cap)?|gap|dot xuat|mat) )?(?:truc tuyen\b|online\b|(?:vao|luc|tu|ngay|sang|trua|chieu|toi|hom|mai|tuan|chu nhat)\s|thu (?:hai|ba|tu|nam|sau|bay|[2-7])\b|\d{1,2}\s*(?:h|g|gio|:)(?![a-z])|\d{1,2}\/\d{1,2}\b))(.{4,200}?)(?:\s*,?\s*du kien)?\s+(?:vao|luc|tu|ngay)\s/d.exec(
+    /(?:hoi nghi|cuoc hop|phien hop|hop)(?:\s+(?:khan(?: cap)?|gap|dot xuat)(?= truc tuyen| online))?(?: truc tuyen| online)?\s+(?!(?:(?:khan(?: cap)?|gap|dot xuat|mat) )?(?:truc tuyen\b|online\b|(?:\d|hai|ba) (?:buoi|phien)\b|(?:vao|luc|tu|ngay|tai|sang|trua|chieu|toi|hom|mai|tuan|chu nhat)\s|thu (?:hai|ba|tu|nam|sau|bay|[2-7])\b|\d{1,2}\s*(?:h|g|gio|:)(?![a-z])|\d{1,2}\/\d{1,2}\b))(.{4,200}?)(?:\s*,?\s*du kien)?(?:\s+trong)?\s+(?:vao|luc|tu|ngay)\s/d.exec(
       folded,
     );
   const span = m?.indices?.[1];
-  if (!span) return aboutAfterMeeting(text, folded);
-  const from = span[0];
+  if (!span) return withoutCounterpart(aboutAfterMeeting(text, folded), matcher);
+  // «họp trực tuyến khẩn với Sở … về X»: the urgency after «trực tuyến» is a flag, whom with is read as below (the
+  // title was «với Sở Nông nghiệp và Môi trường về …»).
+  const urgent = /^(?:khan(?: cap)?|gap|dot xuat)\s+(?=voi\s)/.exec(folded.slice(span[0], span[1]));
+  const from = span[0] + (urgent ? urgent[0].length : 0);
   // «hội nghị trực tuyến với chủ đề X», «họp với nội dung X»: X is the content.
   const named = /^voi\s+(?:chu de|noi dung)\s*:?\s*/.exec(folded.slice(from, span[1]));
   if (named) return topicOf(text.slice(from + named[0].length, span[1]));
-  if (!/^voi\s/.test(folded.slice(from))) return topicOf(text.slice(from, span[1]));
+  if (!/^voi\s/.test(folded.slice(from)))
+    return withoutCounterpart(topicOf(text.slice(from, span[1])), matcher);
   // «họp trực tuyến với UBND phường Ngọc Hà (vào 9h00 …) về việc X» (or «để X»): who attends is no content, X is;
   // without «về» or «để» the mail gives none and is asked for it. The sentence's own marks decide how «về» is read:
   // with marks «bảo vệ» is no «về».
@@ -728,7 +913,7 @@ function aboutAfterMeeting(text: string, folded: string): string | null {
     const start = from + hit.index + hit[0].length;
     const said = text.slice(start, from + sentence.length);
     // «về việc X vào lúc 9h00 …»: the time closes X.
-    const when = /\s+(?:vao|luc|tu|ngay)\s/.exec(foldKeepingIndex(said));
+    const when = /\s+(?:vao|luc|tu|ngay)\s/.exec(timeWordsAsMarked(said, foldKeepingIndex(said)));
     const topic = topicOf(when ? said.slice(0, when.index) : said);
     // «dời cuộc họp về 15h00», «về ngày 16/12»: a time after «về» is where the session goes, no topic.
     if (
@@ -752,6 +937,12 @@ function topicOf(said: string): string | null {
     if (hit) rest = rest.slice(hit[0].length).trim();
   };
   cut(/^(?:(?:khan(?: cap)?|dot xuat)\b\s*[:,\-–]?|gap\s*:)\s*/);
+  // «họp trực tuyến mật (hội nghị quán triệt văn bản mật) lúc 9h», «họp trực tuyến mật về X»: the secrecy is a flag
+  // (`secrecyOf`), not the content (the title read «mật (hội nghị …)»). Marked «mật» only: «mặt trận» is a word.
+  const secret = /^(?:tối\s+|tuyệt\s+)?mật(?!\p{L})\s*(?=\(|[Vv]ề\s|[:\-–])[:\-–]?\s*/u.exec(
+    rest.normalize("NFC"),
+  );
+  if (secret) rest = rest.normalize("NFC").slice(secret[0].length);
   // «Sở Y tế họp về …»: who meets is the host, not the topic; so is whom with («để xã họp với Sở … về …»). «phối
   // hợp», «tổng hợp», «kết hợp» are no «họp» («công tác phối hợp với … về …» is the content).
   const who =
@@ -759,7 +950,8 @@ function topicOf(said: string): string | null {
       foldKeepingIndex(rest),
     );
   if (who) rest = rest.slice(who[0].length);
-  cut(/^ve\s+/);
+  // «về việc X»: «việc» belongs to «về» (the title read «việc tập huấn …»); «việc làm» is a word of its own.
+  cut(/^ve\s+(?:viec\s+(?!lam\b))?/);
   // «họp về nội dung mật (tài liệu MẬT) vào 14h»: the secrecy is a flag (`secrecyOf`), not the content; what follows
   // it, if anything, is («nội dung mật liên quan đến X»). The marks tell «mật» from «mặt» («nội dung mặt trận»).
   const secrecy =
@@ -1299,6 +1491,18 @@ function understandText(
 
   // Host: the labelled field, else the sender's agency, else the first agency the text names («Điểm cầu chủ trì:»
   // names the agency too when the mail comes from no agency's mailbox).
+  // «Chủ trì: đồng chí Giám đốc Sở», «Chủ trì: Lãnh đạo Sở»: the line names who chairs, a person of the sender's
+  // own agency, no agency of its own (it was answered «không nhận ra cơ quan chủ trì «đồng chí Giám đốc Sở»»).
+  if (
+    fields.host &&
+    ctx.senderAgency &&
+    !ctx.matcher.agency(fields.host) &&
+    ctx.matcher.scanAgencies(fields.host).length === 0 &&
+    /^(?:(?:dong chi|d c|ong|ba)\s+)?(?:lanh dao|pho giam doc|giam doc|pho chu tich|chu tich|bi thu|pho bi thu|chanh van phong|truong ban|pho truong ban|thu truong)\b/.test(
+      fold(fields.host),
+    )
+  )
+    delete fields.host;
   let host: string | null = fields.host ? ctx.matcher.agency(fields.host) : null;
   if (!fields.host && fields.hostAt && !ctx.senderAgency) host = ctx.matcher.agency(fields.hostAt);
   if (fields.host && !host)
@@ -1649,7 +1853,10 @@ function understandText(
     );
 
   const titleSaid =
-    fields.title ?? titleFromInvitation(text) ?? titleFromProse(text) ?? titleFromSubjectLine(text);
+    fields.title ??
+    titleFromInvitation(text) ??
+    titleFromProse(text, ctx.matcher) ??
+    titleFromSubjectLine(text);
   const title = titleSaid ? titleCleaned(titleSaid) : null;
   const contactText = fields.contact ?? contactFromProse(text);
   let contact = contactText ? parseContact(contactText) : null;

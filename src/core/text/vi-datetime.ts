@@ -121,22 +121,24 @@ export function hasDiacritics(text: string): boolean {
 // «8h», «8h30», «8 giờ 30 phút», «14:00», «9 giờ kém 15», each with an optional «sáng/trưa/chiều/tối». A colon
 // needs its minutes: «bão số 3: …», «Phiên 1: 8h00», «Mục 2: …» are a label's number, no 3 o'clock. A period word
 // after a comma belongs to the hour only when no time follows it: in «sáng từ 8h00, chiều từ 14h00» the «chiều»
-// opens the afternoon's phrase, it does not make 8h00 20:00.
+// opens the afternoon's phrase, it does not make 8h00 20:00. «9 rưỡi», «9h rưỡi», «9 giờ rưỡi» are half past
+// («từ 9 rưỡi đến 11 giờ» was booked from 11:00, the «9 rưỡi» unread).
 const TIME_RE =
-  /(?<![\d.,/:])([01]?\d|2[0-3])\s*(?:(?:h|g|gio)(?:\s*([0-5]\d)|\s*kem\s*([0-5]?\d))?|:([0-5]\d))(?:\s*phut)?(?:\s*(sang|trua|chieu|toi)|\s*,\s*(sang|trua|chieu|toi)(?!\s*(?:tu|luc|bat dau|\d)))?(?![a-z\d/])/g;
+  /(?<![\d.,/:])([01]?\d|2[0-3])\s*(?:(?:h|g|gio)(?:\s*([0-5]\d|ruoi)|\s*kem\s*([0-5]?\d))?|:([0-5]\d)|(ruoi))(?:\s*phut)?(?:\s*(sang|trua|chieu|toi)|\s*,\s*(sang|trua|chieu|toi)(?!\s*(?:tu|luc|bat dau|\d)))?(?![a-z\d/])/g;
 
 /** Every time of day in `folded` text, in order. An hour up to 5 with no "sáng" is taken as afternoon. */
 export function findTimes(folded: string): TimeOfDay[] {
   const out: TimeOfDay[] = [];
   for (const m of folded.matchAll(TIME_RE)) {
     let hour = Number(m[1]);
-    let minute = Number(m[2] ?? m[4] ?? 0);
+    const half = m[2] === "ruoi" || m[5] !== undefined;
+    let minute = half ? 30 : Number(m[2] ?? m[4] ?? 0);
     const before = m[3] ? Number(m[3]) : 0; // «kém 15»: fifteen minutes before the hour
     if (before > 0) {
       hour = (hour + 23) % 24;
       minute = 60 - before;
     }
-    const period = m[5] ?? m[6];
+    const period = m[6] ?? m[7];
     if ((period === "chieu" || period === "toi") && hour < 12) hour += 12;
     else if (!period && hour >= 1 && hour <= 5) hour += 12;
     out.push({ hour, minute, index: m.index });
