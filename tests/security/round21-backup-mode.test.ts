@@ -2,7 +2,8 @@
  * Round 21, the store's copies: a backup holds everything the desk holds (VPN tokens, phones, password hashes,
  * secret sessions' titles, quarantined mails). It was written with the umask's mode, 0644 on the city's servers:
  * readable by every account of the machine, where the directory's export (`directory export`) is 0600. A backup,
- * and a database restored from one, are now the desk's account's only, even under a permissive umask.
+ * and a database restored from one, are now the desk's account's only, even under a permissive umask; so is a new
+ * database the desk creates, with its -wal and -shm files.
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
@@ -30,6 +31,14 @@ describe.skipIf(process.env.DESK_TEST_DB === "pg")("round 21: a backup of the de
     const target = join(dir, "khoi-phuc", "desk.db");
     await restoreDatabase(res.file, target);
     expect(modeOf(target).toString(8)).toBe("600");
+    await desk.store.close();
+  });
+
+  it("a new database file and its -wal and -shm are created 0600", async () => {
+    const path = join(tempDir(), "moi", "desk.db");
+    const desk = await makeDesk({}, path);
+    await desk.store.tx((r) => r.directory.replaceAll(sampleDirectory));
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) expect(modeOf(f).toString(8), f).toBe("600");
     await desk.store.close();
   });
 });
