@@ -91,4 +91,20 @@ describe("round 21: file arguments of the CLI", () => {
     expect(msg).toContain(`Lịch trực ${roster} không hợp lệ`);
     expect(msg).toContain("Windows-1258");
   });
+
+  it("a directory that cannot be read by «directory check» or «mail parse» is not said to have imported nothing", async () => {
+    const { run } = await cliOnSampleDesk();
+    const missing = join(tempDir(), "khong-co");
+    const mail = join(tempDir(), "thu.eml");
+    writeFileSync(mail, "From: a@b\r\nSubject: x\r\n\r\nx\r\n");
+    for (const argv of [
+      ["directory", "check", "--directory", missing],
+      ["mail", "parse", "--directory", missing, mail],
+      ["booking", "decide", "--directory", missing, mail],
+    ]) {
+      const msg = refusal(await run(...argv));
+      expect(msg, argv.join(" ")).toMatch(/^Danh bạ không hợp lệ:\n/);
+      expect(msg).toContain(`agencies.csv, dòng 0, cột -: không tìm thấy tệp trong thư mục ${missing}.`);
+    }
+  });
 });

@@ -1089,6 +1089,10 @@ export async function runCli(argv: string[], config: Config, io: Io): Promise<vo
   } catch (err) {
     // A file the operator named that cannot be read (missing, a folder, too large): said as any other mistake.
     if (err instanceof InputFileError) throw new CliError(err.message);
+    // A directory that cannot be read stops an import with «không có gì được nhập» (main.ts); «directory check»,
+    // «mail parse --directory», «booking decide --directory» import nothing, and said so as if they had tried.
+    if (err instanceof DirectoryCsvError && !(argv[0] === "directory" && argv[1] === "import"))
+      throw new CliError(`Danh bạ không hợp lệ:\n${err.message}`);
     throw err;
   }
 }
