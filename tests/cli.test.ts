@@ -129,7 +129,7 @@ describe("CLI", () => {
         { file: files[1], decision: "ignored", code: null, reasons: [], displaced: [] },
       ]);
       expect(cli(["mail", "parse", "--directory", SAMPLE_DIR, "/khong/co.eml"]).err).toContain(
-        "Không tìm thấy tệp /khong/co.eml.",
+        "Không đọc được «/khong/co.eml»: không có tệp này. Hãy kiểm tra lại đường dẫn.",
       );
     },
     90_000,

@@ -13,6 +13,7 @@ import {
   localTimeOf,
 } from "../core/calendar/zone.js";
 import { fold } from "../core/text/fold.js";
+import { mailboxShown } from "../core/text/mailbox.js";
 import {
   findDates,
   findTimes,
@@ -1404,10 +1405,12 @@ export class MailDesk {
     if (reason === "not-authenticated")
       return this.refuseUnauthenticated(facts, raw, now, ctx, verdict, reply);
     const from = facts.from!;
+    // What the technicians (and the sender) read: a look-alike of an official mailbox is spelled out.
+    const shown = mailboxShown(from);
     const why = {
-      "not-official-sender": `Hòm thư ${from} không phải hòm thư công vụ đã đăng ký của cơ quan nào trong Hệ thống; đề nghị gửi đăng ký từ hòm thư công vụ của văn thư/kỹ thuật cơ quan (Điều 12.2a).`,
-      "not-authenticated": `Thư từ ${from} không qua được kiểm tra xác thực (DMARC/SPF) nên không được xử lý.`,
-      "not-booking-agency": `Hòm thư ${from} không thuộc cơ quan đã đăng ký lịch họp này nên không thể thay đổi lịch.`,
+      "not-official-sender": `Hòm thư ${shown} không phải hòm thư công vụ đã đăng ký của cơ quan nào trong Hệ thống; đề nghị gửi đăng ký từ hòm thư công vụ của văn thư/kỹ thuật cơ quan (Điều 12.2a).`,
+      "not-authenticated": `Thư từ ${shown} không qua được kiểm tra xác thực (DMARC/SPF) nên không được xử lý.`,
+      "not-booking-agency": `Hòm thư ${shown} không thuộc cơ quan đã đăng ký lịch họp này nên không thể thay đổi lịch.`,
     }[reason];
     const answer = reply && !(await this.capped(from, now, ctx));
     const notices: Parameters<MailDesk["record"]>[5] = [

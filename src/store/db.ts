@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -42,7 +42,13 @@ function notWritable(path: string, err: unknown): never {
 export function openDatabase(path: string): { sqlite: Database.Database; db: Db } {
   let sqlite: Database.Database | null = null;
   try {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    if (path !== ":memory:") {
+      mkdirSync(dirname(path), { recursive: true });
+      // A new database is the desk's account's only (0600; SQLite gives its -wal and -shm the same mode): it holds
+      // VPN tokens, phones, password hashes, secret sessions and quarantined mails, and the umask left it 0644,
+      // readable by every account of the machine. An existing file keeps the mode its operator gave it.
+      if (!existsSync(path)) createOwnerOnly(path);
+    }
     sqlite = new Database(path);
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = NORMAL");
@@ -64,5 +70,14 @@ export function openDatabase(path: string): { sqlite: Database.Database; db: Db 
       sqlite?.close();
     } catch {}
     return notWritable(path, err);
+  }
+}
+
+/** An empty file at `path`, mode 0600 (SQLite takes an empty file as a new database); one made meanwhile is kept. */
+function createOwnerOnly(path: string): void {
+  try {
+    writeFileSync(path, "", { mode: 0o600, flag: "wx" });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
   }
 }

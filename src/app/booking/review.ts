@@ -52,10 +52,12 @@ export async function reviewBooking(
     const why = b.request.secretUnsure ? `${reason} (giữ đánh dấu mật, Điều 5.2)` : reason;
     const next = await moveTo(r, settled, outcome, actor, why, now);
     await armTimers(desk, r, next, now);
+    // A refusal carries the technician's words under a code of its own: filed as «endpoint-busy», a secret
+    // session's refusal told the clerk «Một số điểm cầu … đã có lịch họp khác trùng thời gian» whatever was written.
     const decision = actionDecision(
       outcome,
       b.priority,
-      outcome === "rejected" ? [{ code: "endpoint-busy", message: reason }] : [],
+      outcome === "rejected" ? [{ code: "desk-refused", message: reason }] : [],
     );
     await notify(desk, r, next, decision, b.request.host ?? undefined, now);
     return next;

@@ -41,6 +41,7 @@ import { type Desk, DeskError } from "../desk.js";
 import { DirectoryCsvError, directoryToCsv, readDirectoryCsv } from "../directory/csv.js";
 import { importDirectory, readDirectoryRoster } from "../directory/import.js";
 import { domainsVi, type OutsideMailbox } from "../directory/mailbox-changes.js";
+import { checkInputFile, InputFileError, readInputFile } from "../input-file.js";
 import { MailDesk, type MailOutcome, mailDeskOptions } from "../mail-desk.js";
 import { backupDatabase, RestoreRefused, restoreDatabase } from "../ops/backup.js";
 import { newCorrelationId, withCorrelation } from "../ops/context.js";
@@ -696,7 +697,7 @@ async function calendarCommand(config: Config, argv: string[], io: Io): Promise<
 function mailArgs(argv: string[], usage: string) {
   const { values, positionals } = args(argv, { directory: { type: "string" }, json: { type: "boolean" } });
   if (!values.directory || positionals.length === 0) throw new CliError(`Cách dùng: ${usage}`, 2);
-  for (const f of positionals) if (!existsSync(f)) throw new CliError(`Không tìm thấy tệp ${f}.`);
+  for (const f of positionals) checkReadable(f);
   return {
     dir: readDirectoryCsv(values.directory as string),
     files: positionals,
@@ -717,8 +718,9 @@ async function mailParseCommand(config: Config, argv: string[], io: Io): Promise
   for (const file of files) {
     let line: ReturnType<typeof parseJson>;
     try {
-      line = parseJson(file, (await reader.readFile(file)).parsed, config.reg.zone);
+      line = parseJson(file, (await reader.read(readInputFile(file))).parsed, config.reg.zone);
     } catch (err) {
+      if (err instanceof InputFileError) throw new CliError(err.message);
       throw new CliError(`Không đọc được thư ${file}: ${(err as Error).message}`);
     }
     io.out(json ? JSON.stringify(line) : JSON.stringify(line, null, 2));
@@ -746,7 +748,7 @@ async function decideCommand(config: Config, argv: string[], io: Io): Promise<vo
       replyCapPerBooking: Number.MAX_SAFE_INTEGER,
     });
     for (const file of files) {
-      const raw = readFileSync(file);
+      const raw = readInputFile(file);
       const date = (await readMail(raw, own(config)).catch(() => null))?.date ?? io.now();
       const o = await mailDesk.handle(raw, date);
       const line =
@@ -840,7 +842,7 @@ function ingestSummary(o: MailOutcome): string {
 async function mailIngestCommand(config: Config, argv: string[], io: Io): Promise<void> {
   const { positionals } = args(argv, {});
   if (positionals.length === 0) throw new CliError("Cách dùng: npm run cli -- mail ingest TỆP.eml...", 2);
-  for (const f of positionals) if (!existsSync(f)) throw new CliError(`Không tìm thấy tệp ${f}.`);
+  for (const f of positionals) checkReadable(f);
   const desk = await openDesk(config);
   const smtp = config.mail.smtp ? smtpSender(config.mail.smtp) : null;
   try {
@@ -855,7 +857,7 @@ async function mailIngestCommand(config: Config, argv: string[], io: Io): Promis
       // One correlation id per mail, as for IMAP intake: the log lines of its decision and answers share it.
       const cid = newCorrelationId("m");
       await withCorrelation(cid, async () => {
-        const raw = readFileSync(file);
+        const raw = readInputFile(file);
         const now = io.now();
         const lastId = (await desk.store.read((r) => r.outbox.list())).at(-1)?.id ?? 0;
         const outcome = await mailDesk.handle(raw, now);
@@ -951,6 +953,16 @@ const WRITE_ERROR_VI: Record<string, string> = {
 /** An export to files that already exist is refused, naming them, unless `--force`. */
 function isFile(path: string): boolean {
   return existsSync(path) && statSync(path).isFile();
+}
+
+/** A file named on the command line: refused before the desk is opened when it cannot be read (a folder too). */
+function checkReadable(file: string): void {
+  try {
+    checkInputFile(file);
+  } catch (err) {
+    if (err instanceof InputFileError) throw new CliError(err.message);
+    throw err;
+  }
 }
 
 /** A directory workbook's bytes; one larger than any directory is refused before it is read into memory. */
@@ -1072,6 +1084,20 @@ export function usageOf(words: string[]): string {
 const HELP = new Set(["--help", "-h", "help"]);
 
 export async function runCli(argv: string[], config: Config, io: Io): Promise<void> {
+  try {
+    await dispatch(argv, config, io);
+  } catch (err) {
+    // A file the operator named that cannot be read (missing, a folder, too large): said as any other mistake.
+    if (err instanceof InputFileError) throw new CliError(err.message);
+    // A directory that cannot be read stops an import with «không có gì được nhập» (main.ts); «directory check»,
+    // «mail parse --directory», «booking decide --directory» import nothing, and said so as if they had tried.
+    if (err instanceof DirectoryCsvError && !(argv[0] === "directory" && argv[1] === "import"))
+      throw new CliError(`Danh bạ không hợp lệ:\n${err.message}`);
+    throw err;
+  }
+}
+
+async function dispatch(argv: string[], config: Config, io: Io): Promise<void> {
   const [command, ...rest] = argv;
   // «report --help», «booking show -h»: what the command takes, not a refusal of an unknown option (exit 0).
   if (command && !HELP.has(command) && rest.some((a) => a === "--help" || a === "-h")) {

@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { localDateOf } from "../../core/calendar/zone.js";
 import { DUTY_ROLES, hhmm } from "../../core/duty/roster.js";
 import type { Repos } from "../../store/store.js";
-import { DUTY_ROLE_VI, dutyText, parseRosterCsv, setTodayDutyIn, unknownRosterNames } from "../duty/duty.js";
+import { DUTY_ROLE_VI, dutyText, parseRosterFile, setTodayDutyIn, unknownRosterNames } from "../duty/duty.js";
+import { MAX_ROSTER_BYTES, readInputFile } from "../input-file.js";
 
 const WEEKDAY_VI = ["", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"];
 
@@ -42,7 +42,7 @@ export async function dutyCommand(argv: string[], d: DutyCliDeps): Promise<void>
     case "nhap": {
       const file = rest[0];
       if (!file) d.fail("Cách dùng: truc nhap TỆP.csv", 2);
-      const { shifts, errors } = parseRosterCsv(readFileSync(file, "utf8"));
+      const { shifts, errors } = parseRosterFile(readInputFile(file, MAX_ROSTER_BYTES));
       if (errors.length) d.fail(`Lịch trực không hợp lệ, không có gì được nhập:\n${errors.join("\n")}`);
       await d.tx(async (r) => {
         const unknown = await unknownRosterNames(r, shifts);

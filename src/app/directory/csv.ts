@@ -98,7 +98,7 @@ function renamedFrom(missing: string, unknown: string[], onlyPair: boolean): str
 }
 
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
-const SAVE_AS_UTF8 =
+export const SAVE_AS_UTF8 =
   "hãy lưu lại tệp dưới dạng UTF-8 (Excel: «Lưu thành» → «CSV UTF-8 (Comma delimited)»; LibreOffice: bộ ký tự Unicode (UTF-8)).";
 
 /**

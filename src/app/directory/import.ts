@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Booking, BookingStatus } from "../../core/booking/types.js";
 import type { Directory } from "../../core/directory/types.js";
 import type { Shift } from "../../core/duty/roster.js";
 import type { Store } from "../../store/store.js";
 import { closeAccountsOffTheDesk } from "../../web/auth/sessions.js";
-import { parseRosterCsv, unknownRosterNames } from "../duty/duty.js";
+import { parseRosterFile, unknownRosterNames } from "../duty/duty.js";
+import { MAX_ROSTER_BYTES, readInputFile } from "../input-file.js";
 import {
   mailboxChangeNotice,
   mailboxChanges,
@@ -26,7 +27,7 @@ export function readDirectoryRoster(
 ): { file: string; shifts: Shift[]; errors: string[] } | null {
   const path = file ?? join(dir, ROSTER_FILE);
   if (!file && !existsSync(path)) return null;
-  return { file: path, ...parseRosterCsv(readFileSync(path, "utf8")) };
+  return { file: path, ...parseRosterFile(readInputFile(path, MAX_ROSTER_BYTES)) };
 }
 
 /** Bookings still to happen: those that would lose an endpoint if the directory dropped it. */

@@ -9,9 +9,10 @@ import {
   parseMinute,
   type Shift,
 } from "../../core/duty/roster.js";
-import { fold } from "../../core/text/fold.js";
+import { fold, nfc } from "../../core/text/fold.js";
 import type { Repos } from "../../store/store.js";
 import type { Actor } from "../context.js";
+import { SAVE_AS_UTF8 } from "../directory/csv.js";
 
 /** How chat and the CLI name a duty role. */
 export const DUTY_ROLE_VI: Record<DutyRole, string> = {
@@ -113,6 +114,36 @@ export async function setTodayDutyIn(
   };
 }
 
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A roster file's bytes read as `parseRosterCsv` reads its text, or one error when the bytes are not UTF-8 text:
+ * Excel's plain CSV on Vietnamese Windows is Windows-1258 and its «Unicode Text» UTF-16; read as UTF-8 anyway,
+ * every name came out as «B�i Ng�c Giang» and was refused as unknown, the file's encoding never named.
+ */
+export function parseRosterFile(bytes: Buffer): { shifts: Shift[]; errors: string[] } {
+  const fail = (why: string) => ({ shifts: [], errors: [why] });
+  if (bytes.length >= 4 && bytes.readUInt32LE(0) === 0x04034b50)
+    return fail(
+      "Tệp là sổ Excel (.xlsx), không phải CSV: hãy lưu lại trang lịch trực dưới dạng «CSV UTF-8 (Comma delimited)».",
+    );
+  if (
+    bytes.length >= 2 &&
+    ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))
+  )
+    return fail(`Tệp được lưu dạng UTF-16, không phải UTF-8: ${SAVE_AS_UTF8}`);
+  let text: string;
+  try {
+    text = STRICT_UTF8.decode(bytes);
+  } catch {
+    return fail(
+      `Tệp không phải UTF-8 (có lẽ là bảng mã Windows-1258 của Excel), tên có dấu sẽ bị hỏng: ${SAVE_AS_UTF8}`,
+    );
+  }
+  if (text.includes("\0")) return fail("Tệp có ký tự NUL: đây không phải tệp CSV văn bản.");
+  return parseRosterCsv(text);
+}
+
 /** A roster row of the duty CSV: `role,weekday,from,to,person` (weekday 1 = Thứ Hai … 7 = Chủ nhật). */
 export function parseRosterCsv(text: string): { shifts: Shift[]; errors: string[] } {
   const shifts: Shift[] = [];
@@ -126,7 +157,7 @@ export function parseRosterCsv(text: string): { shifts: Shift[]; errors: string[
     const weekday = Number(weekdayText);
     const from = parseMinute(fromText ?? "");
     const to = parseMinute(toText ?? "");
-    const person = rest.join(",").trim().replace(/^"|"$/g, "");
+    const person = nfc(rest.join(",").trim().replace(/^"|"$/g, ""));
     const row = i + 1;
     if (!role) errors.push(`Dòng ${row}: vai trò «${roleText ?? ""}» phải là mcu hoặc wan.`);
     else if (!Number.isInteger(weekday) || weekday < 1 || weekday > 7)

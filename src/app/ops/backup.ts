@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
@@ -107,6 +116,7 @@ export async function backupDatabase(sourcePath: string, file: string): Promise<
   mkdirSync(dirname(file), { recursive: true });
   const part = `${file}.part`;
   rmSync(part, { force: true });
+  ownerOnly(part);
   let check: CheckReport;
   try {
     check = await copyInWorker(sourcePath, part);
@@ -119,6 +129,17 @@ export async function backupDatabase(sourcePath: string, file: string): Promise<
   }
   renameSync(part, file);
   return { file, bytes: statSync(file).size, ms: performance.now() - started, check };
+}
+
+/**
+ * Create `path` empty, readable and writable by the desk's account only, before a copy is written into it: a backup
+ * holds everything the desk holds (VPN tokens, phones, password hashes, secret sessions, quarantined mails) and was
+ * left with the umask's 0644, readable by every account of the machine, where the directory's own export is 0600.
+ * The copy writes into the existing file, which keeps its mode; the chmod narrows one a previous run left.
+ */
+export function ownerOnly(path: string): void {
+  writeFileSync(path, "", { mode: 0o600 });
+  chmodSync(path, 0o600);
 }
 
 /** `PRAGMA integrity_check` and the row count of every table of an SQLite file, read-only. */
@@ -192,6 +213,7 @@ export async function restoreDatabase(
   mkdirSync(dirname(targetPath), { recursive: true });
   const part = `${targetPath}.restore`;
   rmSync(part, { force: true });
+  ownerOnly(part);
   const src = new Database(backupFile, { readonly: true, fileMustExist: true });
   try {
     await src.backup(part);

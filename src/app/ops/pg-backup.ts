@@ -13,7 +13,7 @@ import {
 import { dirname, join } from "node:path";
 import type pg from "pg";
 import { maskUrl, maskUrlsIn, passwordsOf } from "../../store/pg/url.js";
-import { type BackupResult, type CheckReport, RestoreRefused, type TableCount } from "./backup.js";
+import { type BackupResult, type CheckReport, ownerOnly, RestoreRefused, type TableCount } from "./backup.js";
 
 /*
  * Backups of a desk on PostgreSQL (issue 14): `pg_dump -Fc` of one snapshot, and `pg_restore` into a fresh
@@ -127,6 +127,8 @@ export async function backupPostgres(url: string, file: string): Promise<BackupR
   mkdirSync(dirname(file), { recursive: true });
   const part = `${file}.part`;
   rmSync(part, { force: true });
+  // pg_dump truncates the file it is given and keeps its mode: the dump is the desk's account's only.
+  ownerOnly(part);
   const client = await connect(url);
   const { dbname, env } = toolConnection(url);
   try {

@@ -31,6 +31,8 @@ const SECRET_REASON_VI: Partial<Record<ReasonCode, string>> = {
     "Có điểm cầu chưa xác định được trong danh bạ Hệ thống; chi tiết được trao đổi qua kênh bảo mật.",
   "unknown-host":
     "Chưa xác định được cơ quan chủ trì trong danh bạ Hệ thống; chi tiết được trao đổi qua kênh bảo mật.",
+  // The technician's own words may name what is secret; they stay in the audit trail, as a cancellation's do.
+  "desk-refused": "Lý do từ chối được trao đổi qua kênh bảo mật, không qua thư điện tử.",
 };
 
 function timeOf(req: BookingRequest, zone: string): string {

@@ -120,7 +120,9 @@ export type ReasonCode =
   | "room-busy"
   | "not-official-sender"
   | "host-not-sender"
-  | "secret-unsure";
+  | "secret-unsure"
+  /** A technician refused a booking in review, with a reason of their own words. */
+  | "desk-refused";
 
 /** Each reason code as a person reads it (audit trail, CLI, reports). */
 export const REASON_VI: Record<ReasonCode, string> = {
@@ -137,6 +139,7 @@ export const REASON_VI: Record<ReasonCode, string> = {
   "not-official-sender": "Không gửi từ hộp thư công vụ",
   "host-not-sender": "Cơ quan chủ trì khác cơ quan gửi thư đăng ký",
   "secret-unsure": "Có dấu hiệu mật chưa rõ, chờ cán bộ kỹ thuật xác định",
+  "desk-refused": "Cán bộ kỹ thuật từ chối",
 };
 
 export type Outcome = "confirmed" | "needs-info" | "needs-review" | "rejected";

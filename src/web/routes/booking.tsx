@@ -4,6 +4,7 @@ import { convert } from "html-to-text";
 import { cancelBooking, changeBooking, slotFromInput } from "../../app/booking/index.js";
 import { DeskError } from "../../app/desk.js";
 import { actorName } from "../../app/incident/timeline.js";
+import { cleanChatText } from "../../bot/clean.js";
 import { fieldVi } from "../../core/booking/rules.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import { REASON_VI, type ReasonCode } from "../../core/booking/types.js";
@@ -450,7 +451,11 @@ export function bookingRoutes(ctx: WebCtx): Hono<WebEnv> {
     const code = c.req.param("code");
     if (!CODE.test(code)) return notFoundPage(c, notFound(code));
     const body = await c.req.parseBody();
-    const reason = (typeof body.reason === "string" ? body.reason : "").trim().slice(0, 500);
+    // Cleaned as chat's words are: the reason goes to the clerk's mail and the group, where a right-to-left override
+    // turned the line around, and a reason of only a NUL or a zero-width space was taken as given.
+    const reason = cleanChatText(typeof body.reason === "string" ? body.reason : "")
+      .trim()
+      .slice(0, 500);
     const again = (text: string, status: 400 | 409) => refused(c, code, text, status, { reason });
     if (!reason) return again("Hãy ghi lý do hủy: cơ quan đăng ký sẽ đọc lý do này.", 400);
     let done: Awaited<ReturnType<typeof cancelBooking>>;

@@ -10,6 +10,7 @@ import {
   resolveIncident,
   transferIncident,
 } from "../../app/incident/index.js";
+import { cleanChatText } from "../../bot/clean.js";
 import { CATEGORY_VI } from "../../core/incident/classify.js";
 import { INCIDENT_STATUS_VI } from "../../core/incident/types.js";
 import { requireUser, safeNext, type WebCtx, type WebEnv, type WebUser, webActor } from "../context.js";
@@ -182,6 +183,14 @@ async function DetailPage(p: {
   );
 }
 
+/**
+ * A note as chat would have it (src/bot/clean.ts): bidi overrides, zero-width and control characters removed, so
+ * that a note of only those is empty (refused as one) and none turns a line of the desk's around.
+ */
+function typedNote(v: unknown): string {
+  return typeof v === "string" ? cleanChatText(v) : "";
+}
+
 export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
   const app = new Hono<WebEnv>();
   app.get("/su-co", requireUser, async (c) => {
@@ -265,14 +274,14 @@ export function incidentRoutes(ctx: WebCtx): Hono<WebEnv> {
       outcome = await transferIncident(ctx.desk, actor, code, target, now);
     } else if (action === "mo" || action === "ghichu") {
       // The length is checked by the use case, which says so (chat's words), rather than cut silently.
-      const note = typeof body.note === "string" ? body.note : "";
+      const note = typedNote(body.note);
       outcome =
         action === "mo"
           ? await reopenIncident(ctx.desk, actor, code, now, { note })
           : await commentIncident(ctx.desk, actor, code, note, now);
     } else {
       // Too long a note is refused by the use case with its limit (it was cut to 500 characters in silence).
-      const note = typeof body.note === "string" ? body.note : "";
+      const note = typedNote(body.note);
       outcome = await resolveIncident(ctx.desk, actor, code, note, now);
     }
     if (!outcome.ok) {

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { reviewBooking } from "../../app/booking/index.js";
 import { DeskError } from "../../app/desk.js";
+import { cleanChatText } from "../../bot/clean.js";
 import { fieldVi } from "../../core/booking/rules.js";
 import { STATUS_VI } from "../../core/booking/state.js";
 import { REASON_VI } from "../../core/booking/types.js";
@@ -249,7 +250,10 @@ export function pendingRoutes(ctx: WebCtx): Hono<WebEnv> {
       const user = c.get("user")!;
       const code = c.req.param("code");
       const body = await c.req.parseBody();
-      const reason = (typeof body.reason === "string" ? body.reason : "").trim().slice(0, 500);
+      // Cleaned as chat's words are (the reason reaches the clerk and the group): nothing invisible counts as one.
+      const reason = cleanChatText(typeof body.reason === "string" ? body.reason : "")
+        .trim()
+        .slice(0, 500);
       const { wrong: _wrong, ...pages } = pagesOf((k) => c.req.query(k));
       // Refused: the same page again, with what was typed still in its form.
       const fail = (text: string, status: 400 | 404 | 409) =>
