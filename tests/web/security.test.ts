@@ -1,29 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { registerBooking } from "../../src/app/booking/index.js";
 import { at, request } from "../helpers.js";
-import { login, PASSWORD, PEOPLE, post, saveIncident, webDesk } from "./support.js";
+import { login, PASSWORD, PEOPLE, pendingBooking, post, saveIncident, statusOf, webDesk } from "./support.js";
 
 const NOW = at("2026-12-10", "08:00");
-
-/** A late registration (under 24 h ahead): the rules send it to review. */
-async function pendingBooking(desk: Awaited<ReturnType<typeof webDesk>>["desk"], title?: string) {
-  const res = await registerBooking(
-    desk,
-    request({
-      start: at("2026-12-10", "14:00"),
-      end: at("2026-12-10", "16:00"),
-      receivedAt: at("2026-12-10", "07:30"),
-      ...(title ? { title } : {}),
-    }),
-    { now: at("2026-12-10", "07:30") },
-  );
-  if (res.duplicate) throw new Error("duplicate");
-  expect(res.booking.status).toBe("needs-review");
-  return res.code;
-}
-
-const statusOf = async (desk: Awaited<ReturnType<typeof webDesk>>["desk"], code: string) =>
-  (await desk.store.read((r) => r.bookings.get(code)))?.status;
 
 describe("web desk: who may do what", () => {
   it("without a session, pages redirect to the login and actions get 401", async () => {

@@ -12,6 +12,27 @@ import { webApp } from "../../src/web/server.js";
 import { DEFAULT_WEB_SETTINGS, type WebSettings } from "../../src/web/settings.js";
 import { at, makeDesk, request, sampleDirectory, tempDir } from "../helpers.js";
 
+/** A late registration (2026-12-10 14:00, received 07:30 that day): the rules send it to review. Its code. */
+export async function pendingBooking(desk: Desk, title?: string): Promise<string> {
+  const res = await registerBooking(
+    desk,
+    request({
+      start: at("2026-12-10", "14:00"),
+      end: at("2026-12-10", "16:00"),
+      receivedAt: at("2026-12-10", "07:30"),
+      ...(title ? { title } : {}),
+    }),
+    { now: at("2026-12-10", "07:30") },
+  );
+  if (res.duplicate) throw new Error("duplicate");
+  expect(res.booking.status).toBe("needs-review");
+  return res.code;
+}
+
+/** A booking's status as the store has it now. */
+export const statusOf = async (desk: Desk, code: string) =>
+  (await desk.store.read((r) => r.bookings.get(code)))?.status;
+
 /** Desk people of the sample directory, with the passwords the tests give them (generated per run). */
 export const PEOPLE = {
   admin: { login: "kythuat@hanoi.gov.vn", name: "Đỗ Ngọc Thảo" },
