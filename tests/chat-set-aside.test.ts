@@ -47,11 +47,22 @@ describe("a chat update the desk keeps failing on does not hold the ones behind 
       await until(() => tg.confirmed(report) || undefined, "the report behind the failing message", 60_000);
       expect(tries.n).toBe(SET_ASIDE_AFTER);
       expect(tg.confirmed(bad)).toBe(true);
-      const { inbound, notices, incidents } = await service.desk.store.read(async (r) => ({
-        inbound: await r.inbound.list("quarantined"),
-        notices: (await r.outbox.list()).filter((m) => m.kind === "chat-set-aside"),
-        incidents: await r.incidents.list(),
-      }));
+      // The notice to the MCU technician is routed to the group by the outbox worker after the update's own
+      // transaction: under load that can come after the report behind it is confirmed, so wait for it.
+      const read = () =>
+        service.desk.store.read(async (r) => ({
+          inbound: await r.inbound.list("quarantined"),
+          notices: (await r.outbox.list()).filter((m) => m.kind === "chat-set-aside"),
+          incidents: await r.incidents.list(),
+        }));
+      const { inbound, notices, incidents } = await until(
+        async () => {
+          const got = await read();
+          return got.notices.some((m) => m.channel === "chat") ? got : undefined;
+        },
+        "the set-aside notice routed to the group",
+        30_000,
+      );
       expect(inbound).toMatchObject([
         { channel: "telegram", key: String(bad), detail: expect.stringContaining("3 lần liên tiếp") },
       ]);
