@@ -25,7 +25,7 @@ import { Dovecot, SmtpSink } from "../tests/support/servers.js";
 import { deskEnv } from "../tests/support/service.js";
 import { mulberry32 } from "./fixture.js";
 import { type BenchMail, makeMix, senders } from "./mail-mix.js";
-import { load, machine, ms, pct, verdict, writeSection } from "./sections.js";
+import { load, machine, ms, pct, serviceNodeArgs, verdict, writeSection } from "./sections.js";
 
 const BACKLOG = Number(process.env.MAIL_BACKLOG ?? 1000);
 const SPACED = Number(process.env.MAIL_SPACED ?? 60);
@@ -173,12 +173,7 @@ function startArgs(spec: string): string[] {
   const [root, flags] = spec.includes("@")
     ? [spec.slice(0, spec.indexOf("@")), spec.slice(spec.indexOf("@") + 1)]
     : [spec, null];
-  const args = (
-    JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: { start: string } }
-  ).scripts.start
-    .replace(/^exec\s+node\s+/, "")
-    .split(/\s+/)
-    .map((a) => (/\.m?js$/.test(a) ? join(root, a) : a));
+  const args = serviceNodeArgs(root);
   if (flags === null) return args;
   return [...flags.split(/\s+/).filter(Boolean), ...args.filter((a) => !a.startsWith("--"))];
 }

@@ -56,15 +56,23 @@ export function writeSection(heading: string, body: string): void {
   console.log(`${heading}\n${body.trim()}\n`);
 }
 
-/** The node flags of `npm start` in checkout `root` (package.json: `exec node [flags] scripts/start.mjs`). */
-export function serviceNodeFlags(root = ROOT): string[] {
+/**
+ * `npm start`'s node arguments in checkout `root` (package.json: `exec node [flags] scripts/start.mjs`), its script
+ * as a path inside `root`.
+ */
+export function serviceNodeArgs(root = ROOT): string[] {
   const { scripts } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
     scripts: { start: string };
   };
   return scripts.start
     .replace(/^exec\s+node\s+/, "")
     .split(/\s+/)
-    .filter((a) => a.startsWith("--"));
+    .map((a) => (/\.m?js$/.test(a) ? join(root, a) : a));
+}
+
+/** The node flags of `npm start` in checkout `root`. */
+export function serviceNodeFlags(root = ROOT): string[] {
+  return serviceNodeArgs(root).filter((a) => a.startsWith("--"));
 }
 
 /**
