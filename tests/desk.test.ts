@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  cancelBooking,
   changeBooking,
   JOB,
   registerBooking,
@@ -150,6 +151,50 @@ describe("registerBooking: one transaction per registration", () => {
     expect(res.decision.alternatives).toHaveLength(3);
     const mail = await desk.store.read((r) => r.outbox.list({ booking: res.code }));
     expect(String(mail[0]?.payload.text)).toContain("Các khung giờ còn trống gần nhất:");
+  });
+});
+
+describe("bookings.ofHostStarting: a host's bookings still in play in a window", () => {
+  it("reads only that host's, in the window, not cancelled, with their participants in code order", async () => {
+    const desk = await makeDesk();
+    const now = at("2026-12-07", "08:30");
+    const reg = async (o: Parameters<typeof request>[0]) => {
+      const res = await registerBooking(desk, request(o), { now });
+      if (res.duplicate) throw new Error("unexpected duplicate");
+      return res.code;
+    };
+    const early = await reg({ participants: ["CX-00025", "CX-00008"] });
+    const late = await reg({
+      participants: ["CX-00070"],
+      start: at("2026-12-10", "14:00"),
+      end: at("2026-12-10", "15:00"),
+    });
+    const other = await reg({ host: "Sở Tài chính", participants: ["CX-00082"] });
+    const nextDay = await reg({
+      participants: ["CX-00091"],
+      start: at("2026-12-11", "09:00"),
+      end: at("2026-12-11", "10:00"),
+    });
+    const gone = await reg({
+      participants: ["CX-00097"],
+      start: at("2026-12-10", "16:00"),
+      end: at("2026-12-10", "17:00"),
+    });
+    await cancelBooking(desk, gone, { id: "mail:vanthu.sct@hanoi.gov.vn", channel: "mail" }, "hoãn", now);
+    const found = await desk.store.read((r) =>
+      r.bookings.ofHostStarting("Sở Công Thương", at("2026-12-10", "00:00"), at("2026-12-11", "00:00")),
+    );
+    expect(found.map((b) => [b.code, b.status, b.request.participants])).toEqual([
+      [early, "confirmed", ["CX-00008", "CX-00025"]],
+      [late, "confirmed", ["CX-00070"]],
+    ]);
+    // The rest of each booking reads as `get` reads it.
+    const got = await desk.store.read((r) => r.bookings.get(early));
+    expect(found[0]).toEqual({
+      ...got,
+      request: { ...got!.request, participants: ["CX-00008", "CX-00025"] },
+    });
+    expect([other, nextDay].every((c) => !found.some((b) => b.code === c))).toBe(true);
   });
 });
 

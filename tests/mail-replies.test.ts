@@ -259,3 +259,37 @@ describe("the group sees a change as a change", () => {
     expect(group[1]).toMatch(/^\[HTT-2026-0001\] ĐÃ THAY ĐỔI \(giờ bắt đầu\), ĐÃ XÁC NHẬN — 15:00–17:00/);
   });
 });
+
+describe("a reply found by the clerk's own first mail", () => {
+  /** A reply whose subject carries no code: only its References tie it to the booking (or not). */
+  async function replyWithReferences(references: string) {
+    const desk = await makeDesk();
+    const md = mailDeskOf(desk);
+    await md.handle(mail({ id: "goc@hanoi.gov.vn", body: template(1) }), NOW);
+    const outcome = await md.handle(
+      mail({
+        id: "tra-loi@hanoi.gov.vn",
+        subject: "Re: Đăng ký lịch họp",
+        body: "Kính gửi Trung tâm,\nSở Công Thương đề nghị hủy lịch họp nêu trên.\nTrân trọng.",
+        headers: { References: references },
+      }),
+      NOW,
+    );
+    const booking = (await desk.store.read((r) => r.bookings.get(CODE)))!;
+    return { outcome, booking };
+  }
+
+  it("any of several References may be the clerk's first mail", async () => {
+    const { outcome, booking } = await replyWithReferences(
+      "<khac-1@hanoi.gov.vn> <goc@hanoi.gov.vn> <khac-2@hanoi.gov.vn>",
+    );
+    expect(outcome).toMatchObject({ kind: "cancelled", code: CODE });
+    expect(booking.status).toBe("cancelled");
+  });
+
+  it("References to mails the desk never read tie it to nothing", async () => {
+    const { outcome, booking } = await replyWithReferences("<khac-1@hanoi.gov.vn> <khac-2@hanoi.gov.vn>");
+    expect(outcome.kind).not.toBe("cancelled");
+    expect(booking.status).toBe("confirmed");
+  });
+});

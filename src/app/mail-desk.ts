@@ -1646,18 +1646,9 @@ async function ownAtSameTime(r: Repos, req: BookingRequest): Promise<Booking[]> 
   const { start, end, host } = req;
   if (!start || !end || !host) return [];
   const day = 24 * 3600_000;
-  const near = await r.bookings.list({
-    from: new Date(start.getTime() - day),
-    to: end,
-    statuses: ["received", "needs-info", "needs-review", "confirmed", "checked"],
-  });
+  const near = await r.bookings.ofHostStarting(host, new Date(start.getTime() - day), end);
   return near.filter(
-    (b) =>
-      b.request.host === host &&
-      b.request.start &&
-      b.request.end &&
-      b.request.start < end &&
-      b.request.end > start,
+    (b) => b.request.start && b.request.end && b.request.start < end && b.request.end > start,
   );
 }
 

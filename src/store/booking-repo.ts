@@ -425,6 +425,15 @@ export interface KeysetPage {
 
 const ph = sql.placeholder;
 
+/** A booking still in play: received, waiting for an answer or a technician, or holding its slot before it runs. */
+const NOT_SETTLED: readonly BookingStatus[] = [
+  "received",
+  "needs-info",
+  "needs-review",
+  "confirmed",
+  "checked",
+];
+
 function rangeWhere(bookings: Conn["t"]["bookings"], range: BookingRange, after?: Cursor | null) {
   const conds = [];
   // With a cursor inside the range, the cursor's start is the only lower bound: SQLite seeks on one of two
@@ -630,6 +639,31 @@ export class BookingRepo {
                 ),
             )
           : null,
+      // A host's bookings in a window with their participants, ordered as `list` orders them (the mail desk asks
+      // it for every registration: is this one a repeat of a booking of the same agency at the same time?).
+      ofHost: prepare(c, "bookings_of_host", () =>
+        db
+          .select({
+            ...getTableColumns(bookings),
+            endpoints:
+              c.dialect === "pg"
+                ? sql<string | null>`(SELECT string_agg(x.endpoint, chr(31) ORDER BY x.endpoint)
+                    FROM booking_endpoints x WHERE x.booking = ${bookings.code} AND x.role = 'participant')`
+                : sql<string | null>`(SELECT group_concat(y.endpoint, char(31)) FROM (SELECT x.endpoint
+                    FROM booking_endpoints x WHERE x.booking = ${bookings.code} AND x.role = 'participant'
+                    ORDER BY x.endpoint) y)`,
+          })
+          .from(bookings)
+          .where(
+            and(
+              eq(bookings.host, ph("host")),
+              gte(bookings.startAt, ph("from")),
+              lt(bookings.startAt, ph("to")),
+              inArray(bookings.status, [...NOT_SETTLED]),
+            ),
+          )
+          .orderBy(asc(bookings.startAt), asc(bookings.code)),
+      ),
       byCode: prepare(c, "bookings_by_code", () =>
         db
           .select()
@@ -1157,6 +1191,16 @@ export class BookingRepo {
         : await base.limit(Math.max(1, page.limit)).offset(Math.max(0, page.offset));
     const parts = await this.participantsOf(rows.map((r) => r.code));
     return rows.map((r) => toBooking(r, parts.get(r.code) ?? []));
+  }
+
+  /**
+   * The bookings of `host` starting in [from, to) that are not settled (received, waiting or holding their slot),
+   * in list order. One prepared statement with the participants folded in: `list` over the window built and
+   * prepared two statements per call, one with an IN list of every booking of every agency in it.
+   */
+  async ofHostStarting(host: string, from: Date, to: Date): Promise<Booking[]> {
+    const rows = await this.q.ofHost.execute({ host, from: from.getTime(), to: to.getTime() });
+    return rows.map(({ endpoints, ...row }) => toBooking(row, endpoints ? endpoints.split("\u001f") : []));
   }
 
   /** A booking's place in the list order, to resume a keyset page after it; null when no such booking. */

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNotNull, lte, ne, sql } from "drizzle-orm";
 import { type Conn, countAll, first, prepare, raw } from "./conn.js";
 
 /** PostgreSQL's row lock clause for claims; SQLite has one writer, whose transaction already excludes the others. */
@@ -537,8 +537,28 @@ export class InboundRepo {
       ),
       get: prepare(c, "inbound_get", () => db.select().from(t).where(byKey())),
       has: prepare(c, "inbound_has", () => db.select({ key: t.key }).from(t).where(byKey())),
+      // A reply's References, however many: an array on PostgreSQL, a JSON array on SQLite (an IN list of their
+      // count was built and prepared for every reply).
+      bookingOf: prepare(c, "inbound_booking_of", () =>
+        db
+          .select({ booking: t.booking })
+          .from(t)
+          .where(
+            and(
+              eq(t.channel, sql.placeholder("channel")),
+              c.dialect === "pg"
+                ? sql`${t.key} = ANY(${sql.placeholder("keys")}::text[])`
+                : sql`${t.key} IN (SELECT value FROM json_each(${sql.placeholder("keys")}))`,
+              isNotNull(t.booking),
+            ),
+          )
+          .limit(1),
+      ),
     };
+    this.keysParam = c.dialect === "pg" ? (keys: string[]) => keys : (keys: string[]) => JSON.stringify(keys);
   }
+
+  private readonly keysParam: (keys: string[]) => unknown;
 
   /**
    * Claim a channel message's unique key. Returns false when it was already recorded: the caller then does
@@ -578,13 +598,7 @@ export class InboundRepo {
   /** The booking an inbound message led to, for any of the given keys (a reply's References). */
   async bookingOf(channel: string, keys: string[]): Promise<string | null> {
     if (keys.length === 0) return null;
-    const inboundMessages = this.t;
-    const row = (
-      await this.db
-        .select({ booking: inboundMessages.booking })
-        .from(inboundMessages)
-        .where(and(eq(inboundMessages.channel, channel), inArray(inboundMessages.key, keys)))
-    ).find((r) => r.booking);
+    const [row] = await this.q.bookingOf.execute({ channel, keys: this.keysParam(keys) });
     return row?.booking ?? null;
   }
 
